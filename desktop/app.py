@@ -1,0 +1,63 @@
+"""The `knop` command: the desktop app, and the headless commands IT and tests use.
+
+Each subcommand lives in the module that owns its subject; this file only
+dispatches, and imports lazily so `knop sync` never loads Qt and the GUI never
+loads the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+__version__ = "0.1.0"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="knop", description="Knop: a task exchange for the municipality.")
+    parser.add_argument("--version", action="version", version=f"knop {__version__}")
+    parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
+    parser.add_argument("--language", choices=("da", "en"), help="override the UI language")
+    commands = parser.add_subparsers(dest="command")
+
+    enrol = commands.add_parser("enrol", help="enrol this machine with the server (IT)")
+    enrol.add_argument("--server", required=True, help="the server's URL, e.g. https://knop.example.dk")
+    enrol.add_argument("--code", required=True, help="the one-time enrolment code from knop-admin")
+    enrol.add_argument("--name", help="this machine's name (default: the host name)")
+
+    sync = commands.add_parser("sync", help="sync once for every user with pending changes, then exit")
+    sync.add_argument("--user", help="only this username")
+
+    demo = commands.add_parser("demo", help="run the server with demo data and the client enrolled to it")
+    demo.add_argument("--dir", default=".knop-demo", help="where the demo keeps its files")
+    demo.add_argument("--port", type=int, default=8765)
+    demo.add_argument("--screenshot", help="write a PNG of the first window to this path and quit")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.self_test:
+        from desktop.selftest import run_self_test
+
+        return run_self_test()
+    if args.command == "enrol":
+        from sync.enrolment import enrol_command
+
+        return enrol_command(args)
+    if args.command == "sync":
+        from sync.cli import sync_command
+
+        return sync_command(args)
+    if args.command == "demo":
+        from desktop.demo_run import demo_command
+
+        return demo_command(args)
+    from ui.main import run_gui
+
+    return run_gui(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Versioned steps that bring a local store from any earlier schema to the current one.
+
+`PRAGMA user_version` records how far a file has come. Steps are only ever
+appended: a file made by any earlier release must migrate, and the tests start
+from each earlier version in turn to prove it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from desktop.schema import ENTITY_TABLES
+
+Step = Callable[[sqlite3.Connection], None]
+
+
+def _v1_entities_and_outbox(conn: sqlite3.Connection) -> None:
+    for statement in ENTITY_TABLES:
+        conn.execute(statement)
+    conn.execute(
+        """CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            device_id TEXT,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )"""
+    )
+    conn.execute("CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT)")
+
+
+def _v2_task_search(conn: sqlite3.Connection) -> None:
+    # Danish letters are letters, not decorated vowels: keep æ, ø and å apart
+    # from a, o and e (remove_diacritics 0); prefixes make search-as-you-type fast.
+    conn.execute(
+        """CREATE VIRTUAL TABLE tasks_fts USING fts5(
+            title, description, place,
+            content='tasks', content_rowid='rowid',
+            tokenize='unicode61 remove_diacritics 0', prefix='2 3'
+        )"""
+    )
+    conn.execute(
+        """CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO tasks_fts(rowid, title, description, place)
+            VALUES (new.rowid, new.title, new.description, new.place);
+        END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER tasks_fts_delete AFTER DELETE ON tasks BEGIN
+            INSERT INTO tasks_fts(tasks_fts, rowid, title, description, place)
+            VALUES ('delete', old.rowid, old.title, old.description, old.place);
+        END"""
+    )
+    conn.execute(
+        """CREATE TRIGGER tasks_fts_update AFTER UPDATE OF title, description, place ON tasks
+        BEGIN
+            INSERT INTO tasks_fts(tasks_fts, rowid, title, description, place)
+            VALUES ('delete', old.rowid, old.title, old.description, old.place);
+            INSERT INTO tasks_fts(rowid, title, description, place)
+            VALUES (new.rowid, new.title, new.description, new.place);
+        END"""
+    )
+    conn.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+
+
+def _v3_rebase(conn: sqlite3.Connection) -> None:
+    # Shadows keep the server's copy of a row that a pending operation changed
+    # locally, so that the view can be rebuilt as server state + pending ops.
+    conn.execute(
+        """CREATE TABLE shadows (
+            table_name TEXT NOT NULL,
+            key TEXT NOT NULL,
+            row TEXT,
+            PRIMARY KEY (table_name, key)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE attention (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            code TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            facts TEXT NOT NULL DEFAULT '{}',
+            message_da TEXT NOT NULL,
+            message_en TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            rejected_at TEXT NOT NULL,
+            dismissed INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+
+
+def _v4_drafts_and_lookups(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            fields TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    # The board sorts and filters by these; without them 100,000 tasks scan.
+    conn.execute("CREATE INDEX tasks_created ON tasks (created_at)")
+    conn.execute("CREATE INDEX tasks_deadline ON tasks (bid_deadline)")
+    conn.execute("CREATE INDEX bids_status ON bids (task_id, status)")
+
+
+STEPS: tuple[Step, ...] = (
+    _v1_entities_and_outbox,
+    _v2_task_search,
+    _v3_rebase,
+    _v4_drafts_and_lookups,
+)
+LATEST = len(STEPS)
+
+
+def version_of(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST) -> int:
+    """Apply every missing step, each in its own transaction. Returns the new version."""
+    current = version_of(conn)
+    if current > LATEST:
+        raise NewerSchema(current)
+    for number in range(current + 1, target + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            STEPS[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version_of(conn)
+
+
+class NewerSchema(Exception):
+    """The file was written by a newer Knop; opening it would risk damaging it."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(f"schema version {version} is newer than this Knop ({LATEST})")
+        self.version = version

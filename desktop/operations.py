@@ -1,0 +1,633 @@
+"""Every change a user can make, defined once.
+
+Each operation is a function registered under its wire name. It checks the
+payload, asks the permission rules, and writes its effect through `Records`.
+The client runs it against its local store (optimistically) and the server runs
+the very same function against its database (with authority); whatever the two
+disagree on, the server's answer wins.
+
+Operations never read the clock themselves: `Context.now` is the applying
+machine's time, so that the server judges deadlines by its own clock and client
+clock skew changes nothing but what is displayed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+from desktop import permissions, skills
+from desktop.entities import (
+    Audience,
+    Bid,
+    BidStatus,
+    Endorsement,
+    Entity,
+    Evidence,
+    Person,
+    PersonSkill,
+    Site,
+    Task,
+    TaskStatus,
+)
+from desktop.entities import Comment as CommentEntity
+from desktop.payload import Field, check, parse_date
+from desktop.rejection import Rejection
+
+E = TypeVar("E", bound=Entity)
+
+
+class Records(Protocol):
+    """What an operation may read and write. The local store and the server both provide it."""
+
+    def get(self, cls: type[E], *key: str) -> E | None: ...
+
+    def bids_on(self, task_id: str) -> list[Bid]: ...
+
+    def endorsements_on(self, task_id: str) -> list[Endorsement]: ...
+
+    def put(self, entity: Entity) -> None: ...
+
+    def remove(self, entity: Entity) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    actor: Person
+    device_id: str | None
+    now: str  # ISO 8601 UTC, from the applying machine's clock
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.fromisoformat(self.now[:10])
+
+
+@dataclass(slots=True)
+class Change:
+    entity: Entity
+    deleted: bool = False
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an applied operation changed, so that views redraw only that."""
+
+    kind: str
+    entity_id: str
+    changes: list[Change] = field(default_factory=list)
+    operation_id: str = ""  # the outbox id, where the operation was queued
+
+    def tables(self) -> set[str]:
+        return {c.entity.table for c in self.changes}
+
+
+class _Recorder:
+    """Passes writes through to the records and remembers them as changes."""
+
+    def __init__(self, records: Records) -> None:
+        self.records = records
+        self.changes: list[Change] = []
+
+    def get(self, cls: type[E], *key: str) -> E | None:
+        return self.records.get(cls, *key)
+
+    def bids_on(self, task_id: str) -> list[Bid]:
+        return self.records.bids_on(task_id)
+
+    def endorsements_on(self, task_id: str) -> list[Endorsement]:
+        return self.records.endorsements_on(task_id)
+
+    def put(self, entity: Entity) -> None:
+        self.records.put(entity)
+        self.changes.append(Change(entity))
+
+    def remove(self, entity: Entity) -> None:
+        self.records.remove(entity)
+        self.changes.append(Change(entity, deleted=True))
+
+
+Rule = Callable[[Context, Records, dict[str, Any]], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    kind: str
+    schema: Mapping[str, Field]
+    rule: Rule  # checks permissions and state, writes the effect, returns the main entity id
+
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(kind: str, **schema: Field) -> Callable[[Rule], Rule]:
+    def register(rule: Rule) -> Rule:
+        OPERATIONS[kind] = Operation(kind, schema, rule)
+        return rule
+
+    return register
+
+
+def apply(kind: str, payload: Any, context: Context, records: Records) -> Outcome:
+    """Run one operation. Raises Rejection, and then has written nothing it keeps.
+
+    Callers run this inside a transaction and roll back on Rejection, because a
+    rule may refuse after its first write (e.g. declining the leftover bids).
+    """
+    op = OPERATIONS.get(kind)
+    if op is None:
+        raise Rejection("operation.unknown", kind=str(kind)[:60])
+    clean = check(op.schema, payload)
+    recorder = _Recorder(records)
+    entity_id = op.rule(context, recorder, clean)
+    return Outcome(kind, entity_id, recorder.changes)
+
+
+# --- shared lookups ----------------------------------------------------------
+
+
+def _task(records: Records, task_id: str) -> Task:
+    task = records.get(Task, task_id)
+    if task is None:
+        raise Rejection("task.unknown")
+    return task
+
+
+def _visible_task(ctx: Context, records: Records, task_id: str) -> Task:
+    task = _task(records, task_id)
+    if not permissions.can_see_task(ctx.actor, task):
+        # Same answer as "does not exist" would leak that it exists; this is
+        # what a person can act on, and the task id came from their own client.
+        raise Rejection("task.not_visible")
+    return task
+
+
+def _managed_task(ctx: Context, records: Records, task_id: str) -> Task:
+    task = _task(records, task_id)
+    if not permissions.manages_task(ctx.actor, task):
+        site = records.get(Site, task.site_id)
+        raise Rejection("task.not_manager", site=site.name if site else task.site_id)
+    return task
+
+
+def _bid(records: Records, bid_id: str) -> Bid:
+    bid = records.get(Bid, bid_id)
+    if bid is None:
+        raise Rejection("bid.unknown")
+    return bid
+
+
+def _name(records: Records, person_id: str | None) -> str:
+    person = records.get(Person, person_id) if person_id else None
+    return person.name if person else "?"
+
+
+def _clock(iso: str | None) -> str:
+    """The time of day a person recognises ("14:02"), from a stored timestamp."""
+    return iso[11:16] if iso and len(iso) >= 16 else "?"
+
+
+def _require_status(task: Task, *allowed: TaskStatus, reason: str = "task.bad_status") -> None:
+    if task.status not in allowed:
+        raise Rejection(reason, status=task.status)
+
+
+def _check_dates(values: Mapping[str, Any]) -> None:
+    start, end = values.get("starts_on"), values.get("ends_on")
+    if start and end and parse_date("ends_on", end) < parse_date("starts_on", start):
+        raise Rejection("dates.order")
+
+
+def _check_skills(values: list[str] | None) -> None:
+    for skill in values or []:
+        if not skills.is_known(skill):
+            raise Rejection("skill.unknown", skill=skill)
+
+
+def _touch(task: Task, ctx: Context, **changes: Any) -> Task:
+    return task.replace(
+        **changes, version=task.version + 1, updated_at=ctx.now, updated_by=ctx.actor.id
+    )
+
+
+def _seat_status(task: Task, accepted: int) -> str:
+    """Open while seats are free, assigned once they are filled."""
+    if task.status not in (TaskStatus.OPEN, TaskStatus.ASSIGNED):
+        return task.status
+    return TaskStatus.ASSIGNED if accepted >= task.seats else TaskStatus.OPEN
+
+
+def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -> None:
+    for bid in records.bids_on(task.id):
+        if bid.status == BidStatus.PENDING:
+            records.put(
+                bid.replace(
+                    status=BidStatus.DECLINED,
+                    decision_message=note,
+                    decided_by=ctx.actor.id,
+                    decided_at=ctx.now,
+                    version=bid.version + 1,
+                )
+            )
+
+
+# --- tasks -------------------------------------------------------------------
+
+_TASK_FIELDS: dict[str, Field] = {
+    "title": Field("text", required=True, max_length=200, allow_empty=False),
+    "description": Field("text", max_length=10_000),
+    "skills": Field("list", max_length=20),
+    "effort_hours": Field("number", minimum=0.25, maximum=2000),
+    "starts_on": Field("date"),
+    "ends_on": Field("date"),
+    "bid_deadline": Field("date"),
+    "place": Field("text", max_length=200),
+    "seats": Field("int", minimum=1, maximum=100),
+    "audience": Field("choice", choices=tuple(Audience)),
+}
+
+
+@operation(
+    "task.create",
+    task_id=Field("id", required=True),
+    site_id=Field("id", required=True),
+    publish=Field("bool"),
+    **_TASK_FIELDS,
+)
+def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    if ctx.actor.is_external:
+        raise Rejection("task.external_cannot_post")
+    if records.get(Site, p["site_id"]) is None:
+        raise Rejection("site.unknown")
+    if not permissions.can_post_for(ctx.actor, p["site_id"]):
+        raise Rejection("task.wrong_site")
+    if records.get(Task, p["task_id"]) is not None:
+        raise Rejection("task.exists")
+    _check_dates(p)
+    _check_skills(p.get("skills"))
+    values = {k: v for k, v in p.items() if k in Task.EDITABLE and v is not None}
+    task = Task(
+        id=p["task_id"],
+        site_id=p["site_id"],
+        poster_id=ctx.actor.id,
+        status=TaskStatus.OPEN if p.get("publish") else TaskStatus.DRAFT,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        updated_by=ctx.actor.id,
+        version=1,
+        **values,
+    )
+    records.put(task)
+    return task.id
+
+
+@operation(
+    "task.edit",
+    task_id=Field("id", required=True),
+    changes=Field("map", required=True),
+    base=Field("map"),
+)
+def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Edits to different fields merge; a field someone else changed meanwhile conflicts.
+
+    `base` holds the values the author saw. A field whose current value differs
+    from both what the author saw and what the author wants was changed by
+    someone else, and the author must look again before overwriting it.
+    """
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    changes = check({k: _TASK_FIELDS[k] for k in Task.EDITABLE}, p["changes"])
+    base = p.get("base") or {}
+    stale = [
+        name
+        for name, wanted in changes.items()
+        if name in base and base[name] != getattr(task, name) != wanted
+    ]
+    if stale:
+        raise Rejection(
+            "task.field_conflict",
+            who=_name(records, task.updated_by),
+            fields=stale,
+            at=_clock(task.updated_at),
+        )
+    if "audience" in changes and changes["audience"] != task.audience:
+        # Widening or narrowing a published task would leave some devices with
+        # comments and bids they should not hold, or without ones they should.
+        if task.status != TaskStatus.DRAFT:
+            raise Rejection("task.audience_locked")
+    if "seats" in changes and changes["seats"] < task.accepted_count:
+        raise Rejection(
+            "task.seats_below_accepted", accepted=task.accepted_count, seats=changes["seats"]
+        )
+    _check_dates({"starts_on": task.starts_on, "ends_on": task.ends_on, **changes})
+    _check_skills(changes.get("skills"))
+    edited = _touch(task, ctx, **changes)
+    edited = edited.replace(status=_seat_status(edited, edited.accepted_count))
+    records.put(edited)
+    return task.id
+
+
+@operation("task.publish", task_id=Field("id", required=True))
+def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DRAFT)
+    records.put(_touch(task, ctx, status=TaskStatus.OPEN))
+    return task.id
+
+
+@operation(
+    "task.cancel",
+    task_id=Field("id", required=True),
+    message=Field("text", max_length=2000),
+)
+def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _close_pending_bids(ctx, records, task, p.get("message") or "")
+    records.put(_touch(task, ctx, status=TaskStatus.CANCELLED))
+    return task.id
+
+
+@operation("task.complete", task_id=Field("id", required=True))
+def task_complete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    if task.accepted_count < 1:
+        raise Rejection("task.nothing_accepted")
+    _close_pending_bids(ctx, records, task, "")
+    records.put(_touch(task, ctx, status=TaskStatus.DONE))
+    return task.id
+
+
+@operation(
+    "task.endorse",
+    endorsement_id=Field("id", required=True),
+    task_id=Field("id", required=True),
+    person_id=Field("id", required=True),
+    skill=Field("text", required=True, max_length=80, allow_empty=False),
+)
+def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The owner confirms which skills the finished work showed; that is evidence."""
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DONE)
+    skill = p["skill"]
+    _check_skills([skill])
+    worked = any(
+        b.bidder_id == p["person_id"] and b.status == BidStatus.ACCEPTED
+        for b in records.bids_on(task.id)
+    )
+    if not worked:
+        raise Rejection("endorse.not_worker")
+    if any(
+        e.person_id == p["person_id"] and e.skill == skill for e in records.endorsements_on(task.id)
+    ):
+        raise Rejection("endorse.twice")
+    records.put(
+        Endorsement(
+            id=p["endorsement_id"],
+            task_id=task.id,
+            person_id=p["person_id"],
+            skill=skill,
+            endorsed_by=ctx.actor.id,
+            created_at=ctx.now,
+            version=1,
+        )
+    )
+    existing = records.get(PersonSkill, p["person_id"], skill)
+    records.put(
+        PersonSkill(
+            person_id=p["person_id"],
+            skill=skill,
+            evidence=Evidence.TASK,
+            task_id=task.id,
+            confirmed_by=ctx.actor.id,
+            added_at=existing.added_at if existing else ctx.now,
+            version=(existing.version if existing else 0) + 1,
+        )
+    )
+    return p["endorsement_id"]
+
+
+# --- bids --------------------------------------------------------------------
+
+_BID_FIELDS: dict[str, Field] = {
+    "message": Field("text", max_length=2000),
+    "hours": Field("number", minimum=0, maximum=2000),
+    "availability": Field("text", max_length=500),
+}
+
+
+@operation(
+    "bid.place",
+    bid_id=Field("id", required=True),
+    task_id=Field("id", required=True),
+    **_BID_FIELDS,
+)
+def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    task = _visible_task(ctx, records, p["task_id"])
+    if task.poster_id == ctx.actor.id:
+        raise Rejection("bid.own_task")
+    if records.get(Bid, p["bid_id"]) is not None:
+        raise Rejection("bid.exists")
+    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
+    if task.bid_deadline and parse_date("bid_deadline", task.bid_deadline) < ctx.today:
+        raise Rejection("bid.deadline_passed", deadline=task.bid_deadline)
+    bids = records.bids_on(task.id)
+    if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
+        raise Rejection("bid.twice")
+    bid = Bid(
+        id=p["bid_id"],
+        task_id=task.id,
+        bidder_id=ctx.actor.id,
+        message=p.get("message") or "",
+        hours=p.get("hours"),
+        availability=p.get("availability") or "",
+        created_at=ctx.now,
+        version=1,
+    )
+    records.put(bid)
+    records.put(task.replace(bid_count=task.bid_count + 1, version=task.version + 1))
+    return bid.id
+
+
+def _own_pending_bid(ctx: Context, records: Records, bid_id: str) -> Bid:
+    bid = _bid(records, bid_id)
+    if bid.bidder_id != ctx.actor.id:
+        raise Rejection("bid.not_own")
+    return bid
+
+
+@operation("bid.edit", bid_id=Field("id", required=True), **_BID_FIELDS)
+def bid_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    bid = _own_pending_bid(ctx, records, p["bid_id"])
+    if bid.status != BidStatus.PENDING:
+        raise Rejection("bid.bad_status", status=bid.status)
+    changes = {k: (v or "" if k != "hours" else v) for k, v in p.items() if k in _BID_FIELDS}
+    records.put(bid.replace(**changes, version=bid.version + 1))
+    return bid.id
+
+
+@operation("bid.withdraw", bid_id=Field("id", required=True))
+def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A bidder may pull out, even after being accepted, until the task is done."""
+    bid = _own_pending_bid(ctx, records, p["bid_id"])
+    if not bid.is_active:
+        raise Rejection("bid.bad_status", status=bid.status)
+    task = _task(records, bid.task_id)
+    if bid.status == BidStatus.ACCEPTED:
+        _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    records.put(bid.replace(status=BidStatus.WITHDRAWN, version=bid.version + 1))
+    accepted = task.accepted_count - (1 if bid.status == BidStatus.ACCEPTED else 0)
+    records.put(
+        task.replace(
+            bid_count=max(task.bid_count - 1, 0),
+            accepted_count=accepted,
+            status=_seat_status(task, accepted),
+            version=task.version + 1,
+        )
+    )
+    return bid.id
+
+
+def _decidable_bid(ctx: Context, records: Records, bid_id: str) -> tuple[Bid, Task]:
+    bid = _bid(records, bid_id)
+    task = _managed_task(ctx, records, bid.task_id)
+    if bid.status in (BidStatus.ACCEPTED, BidStatus.DECLINED):
+        raise Rejection(
+            "bid.already_decided",
+            who=_name(records, bid.decided_by),
+            status_verb=bid.status,
+            at=_clock(bid.decided_at),
+        )
+    if bid.status != BidStatus.PENDING:
+        raise Rejection("bid.bad_status", status=bid.status)
+    return bid, task
+
+
+_DECISION_FIELDS: dict[str, Field] = {
+    "bid_id": Field("id", required=True),
+    "message": Field("text", max_length=2000),
+}
+
+
+@operation("bid.accept", **_DECISION_FIELDS)
+def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """First come, first served: the server processes accepts in order, and seats run out."""
+    bid, task = _decidable_bid(ctx, records, p["bid_id"])
+    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    if task.accepted_count >= task.seats:
+        last = max(
+            (b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED),
+            key=lambda b: b.decided_at or "",
+            default=None,
+        )
+        raise Rejection(
+            "bid.seats_full",
+            seats=task.seats,
+            who=_name(records, last.decided_by if last else None),
+            at=_clock(last.decided_at if last else None),
+        )
+    records.put(
+        bid.replace(
+            status=BidStatus.ACCEPTED,
+            decision_message=p.get("message") or "",
+            decided_by=ctx.actor.id,
+            decided_at=ctx.now,
+            version=bid.version + 1,
+        )
+    )
+    accepted = task.accepted_count + 1
+    records.put(
+        task.replace(
+            accepted_count=accepted,
+            status=_seat_status(task, accepted),
+            version=task.version + 1,
+        )
+    )
+    return bid.id
+
+
+@operation("bid.decline", **_DECISION_FIELDS)
+def bid_decline(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    bid, _task_ = _decidable_bid(ctx, records, p["bid_id"])
+    records.put(
+        bid.replace(
+            status=BidStatus.DECLINED,
+            decision_message=p.get("message") or "",
+            decided_by=ctx.actor.id,
+            decided_at=ctx.now,
+            version=bid.version + 1,
+        )
+    )
+    return bid.id
+
+
+# --- conversation ------------------------------------------------------------
+
+
+@operation(
+    "comment.add",
+    comment_id=Field("id", required=True),
+    task_id=Field("id", required=True),
+    body=Field("text", required=True, max_length=4000, allow_empty=False),
+)
+def comment_add(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    task = _visible_task(ctx, records, p["task_id"])
+    if task.status in (TaskStatus.DRAFT, TaskStatus.CANCELLED):
+        raise Rejection("comment.closed", status=task.status)
+    if records.get(CommentEntity, p["comment_id"]) is not None:
+        raise Rejection("operation.id_reused")
+    comment = CommentEntity(
+        id=p["comment_id"],
+        task_id=task.id,
+        author_id=ctx.actor.id,
+        body=p["body"].strip(),
+        created_at=ctx.now,
+        version=1,
+    )
+    records.put(comment)
+    return comment.id
+
+
+# --- profile -----------------------------------------------------------------
+
+_SKILL_FIELDS: dict[str, Field] = {
+    "person_id": Field("id", required=True),
+    "skill": Field("text", required=True, max_length=80, allow_empty=False),
+}
+
+
+def _own_profile(ctx: Context, records: Records, person_id: str) -> Person:
+    if person_id != ctx.actor.id and not ctx.actor.is_admin:
+        raise Rejection("profile.not_own")
+    person = records.get(Person, person_id)
+    if person is None:
+        raise Rejection("person.unknown")
+    return person
+
+
+@operation("profile.skill_add", **_SKILL_FIELDS)
+def profile_skill_add(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    person = _own_profile(ctx, records, p["person_id"])
+    skill = p["skill"]
+    if skills.is_free_tag(skill):
+        try:
+            skill = skills.normalise_free_tag(skill)
+        except ValueError:
+            raise Rejection("skill.unknown", skill=skill) from None
+    _check_skills([skill])
+    if records.get(PersonSkill, person.id, skill) is not None:
+        raise Rejection("skill.has")
+    records.put(PersonSkill(person_id=person.id, skill=skill, added_at=ctx.now, version=1))
+    return person.id
+
+
+@operation("profile.skill_remove", **_SKILL_FIELDS)
+def profile_skill_remove(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    person = _own_profile(ctx, records, p["person_id"])
+    held = records.get(PersonSkill, person.id, p["skill"])
+    if held is None:
+        raise Rejection("skill.missing")
+    records.remove(held)
+    return person.id

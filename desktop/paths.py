@@ -1,0 +1,55 @@
+"""Where Knop keeps things on a machine.
+
+User data and logs follow the platform's conventions (platformdirs), IT's
+machine-wide configuration sits under the system's config directory, and each
+can be moved with an environment variable, which is how tests and unusual
+deployments isolate a run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP = "Knop"
+
+
+def _override(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value) if value else None
+
+
+def config_dir() -> Path:
+    """The user's own settings."""
+    return _override("KNOP_CONFIG_DIR") or Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def system_config_dir() -> Path:
+    """Machine-wide settings that IT sets once (e.g. /etc/xdg/Knop, C:\\ProgramData\\Knop)."""
+    return _override("KNOP_SYSTEM_CONFIG_DIR") or Path(
+        platformdirs.site_config_dir(APP, appauthor=False)
+    )
+
+
+def data_dir() -> Path:
+    """Local stores, one per user, and the machine's account list."""
+    return _override("KNOP_DATA_DIR") or Path(platformdirs.user_data_dir(APP, appauthor=False))
+
+
+def log_dir() -> Path:
+    return _override("KNOP_LOG_DIR") or Path(platformdirs.user_log_dir(APP, appauthor=False))
+
+
+def user_store(person_id: str) -> Path:
+    return data_dir() / "users" / person_id / "knop.sqlite3"
+
+
+def resources_dir() -> Path:
+    """Icons, translations and style sheets: inside the bundle when frozen, else the repo."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"

@@ -1,0 +1,106 @@
+"""Checking an operation's payload before any rule looks at it.
+
+Operations arrive from other machines, so every field is checked for type,
+length and range, and unknown fields are refused rather than ignored: a typo in
+a client must not silently drop what the user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.rejection import Rejection
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    kind: str  # "id", "text", "number", "int", "date", "bool", "choice", "list", "map"
+    required: bool = False
+    max_length: int = 200
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    allow_empty: bool = True
+
+
+def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
+    """Return the payload with every field checked, or raise a Rejection."""
+    if not isinstance(payload, Mapping):
+        raise Rejection("field.bad_type", field="payload", expected="object")
+    for name in payload:
+        if name not in schema:
+            raise Rejection("field.unknown", field=str(name)[:60])
+    clean: dict[str, Any] = {}
+    for name, spec in schema.items():
+        value = payload.get(name)
+        if value is None or (value == "" and not spec.allow_empty):
+            if spec.required:
+                raise Rejection("field.required", field=name)
+            if name in payload:
+                clean[name] = None if value is None else value
+            continue
+        clean[name] = _check_value(name, spec, value)
+    return clean
+
+
+def _check_value(name: str, spec: Field, value: Any) -> Any:
+    kind = spec.kind
+    if kind in ("id", "text", "choice", "date"):
+        if not isinstance(value, str):
+            raise Rejection("field.bad_type", field=name, expected="text")
+        if "\x00" in value:
+            raise Rejection("field.bad_type", field=name, expected="text")
+        limit = 64 if kind == "id" else spec.max_length
+        if len(value) > limit:
+            raise Rejection("field.too_long", field=name, max=limit)
+        if kind == "text" and not spec.allow_empty and not value.strip():
+            raise Rejection("field.required", field=name)
+        if kind == "choice" and value not in spec.choices:
+            raise Rejection("field.bad_choice", field=name, choices=", ".join(spec.choices))
+        if kind == "date":
+            parse_date(name, value)
+        return value
+    if kind in ("number", "int"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise Rejection("field.bad_type", field=name, expected="number")
+        if kind == "int" and not (isinstance(value, int) or float(value).is_integer()):
+            raise Rejection("field.bad_type", field=name, expected="integer")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Rejection("field.bad_type", field=name, expected="number")
+        if (spec.minimum is not None and value < spec.minimum) or (
+            spec.maximum is not None and value > spec.maximum
+        ):
+            raise Rejection("field.out_of_range", field=name, min=spec.minimum, max=spec.maximum)
+        return int(value) if kind == "int" else float(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise Rejection("field.bad_type", field=name, expected="true/false")
+        return value
+    if kind == "list":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise Rejection("field.bad_type", field=name, expected="list of text")
+        if len(value) > spec.max_length:
+            raise Rejection("field.too_long", field=name, max=spec.max_length)
+        if any(len(v) > 80 for v in value):
+            raise Rejection("field.too_long", field=name, max=80)
+        return _unique(value)
+    if kind == "map":
+        if not isinstance(value, Mapping):
+            raise Rejection("field.bad_type", field=name, expected="object")
+        return dict(value)
+    raise AssertionError(f"unknown field kind {kind}")
+
+
+def parse_date(name: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Rejection("field.bad_date", field=name) from None
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,108 @@
+"""The tables that hold entities, written once for SQLite and PostgreSQL alike.
+
+Both the client's local store and the server keep entities in the same shape,
+so the DDL is written in the subset of SQL both engines accept (TEXT, INTEGER,
+DOUBLE PRECISION, BOOLEAN). Each store's migrations start from this text; a
+later change to an entity table is a new migration step, never an edit here.
+"""
+
+from __future__ import annotations
+
+ENTITY_TABLES: tuple[str, ...] = (
+    """CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL
+    )""",
+    """CREATE TABLE sites (
+        id TEXT PRIMARY KEY,
+        organisation_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        address TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        username TEXT NOT NULL,
+        home_site_id TEXT,
+        role TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        email TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        languages TEXT NOT NULL DEFAULT '[]',
+        availability TEXT NOT NULL DEFAULT '',
+        active BOOLEAN NOT NULL DEFAULT TRUE,
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE person_skills (
+        person_id TEXT NOT NULL,
+        skill TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        task_id TEXT,
+        confirmed_by TEXT,
+        added_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (person_id, skill)
+    )""",
+    """CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        site_id TEXT NOT NULL,
+        poster_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        skills TEXT NOT NULL DEFAULT '[]',
+        effort_hours DOUBLE PRECISION NOT NULL DEFAULT 1,
+        starts_on TEXT,
+        ends_on TEXT,
+        bid_deadline TEXT,
+        place TEXT NOT NULL DEFAULT '',
+        seats INTEGER NOT NULL DEFAULT 1,
+        audience TEXT NOT NULL,
+        status TEXT NOT NULL,
+        bid_count INTEGER NOT NULL DEFAULT 0,
+        accepted_count INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL DEFAULT '',
+        updated_by TEXT,
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX tasks_site ON tasks (site_id, status)",
+    "CREATE INDEX tasks_poster ON tasks (poster_id)",
+    """CREATE TABLE bids (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        bidder_id TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        hours DOUBLE PRECISION,
+        availability TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        decision_message TEXT NOT NULL DEFAULT '',
+        decided_by TEXT,
+        decided_at TEXT,
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX bids_task ON bids (task_id)",
+    "CREATE INDEX bids_bidder ON bids (bidder_id)",
+    """CREATE TABLE comments (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        author_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX comments_task ON comments (task_id, created_at)",
+    """CREATE TABLE endorsements (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        skill TEXT NOT NULL,
+        endorsed_by TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX endorsements_task ON endorsements (task_id)",
+    "CREATE INDEX endorsements_person ON endorsements (person_id)",
+)

@@ -1,0 +1,96 @@
+"""The wire between client and server: versions, paths, headers and message shapes.
+
+Both sides import this module, so a change to the wire is a change in one place.
+Every request names the protocol version it speaks in the `Knop-Protocol`
+header; a server that no longer speaks it answers 426 with a sentence that
+tells the person to update, instead of failing in some stranger way later.
+
+Message shapes (JSON):
+
+push request   {"operations": [Operation, ...]}            at most MAX_PUSH_OPERATIONS
+Operation      {"id": uuid7, "kind": "bid.place", "payload": {...},
+                "author_id": str, "device_id": str | null, "created_at": iso}
+push response  {"results": [Result, ...]}                  one per operation, same order
+Result         {"id": str, "status": "applied", "entity_id": str,
+                "versions": {"tasks/<id>": 3, ...}}
+             | {"id": str, "status": "rejected", "rejection": Rejection.to_wire()}
+
+pull request   GET /v1/pull?cursor=<opaque>&limit=<n>       no cursor = from the start
+pull response  {"changes": [Change, ...], "cursor": str, "more": bool}
+Change         {"table": "tasks", "row": {...}, "deleted": bool}
+               410 {"error": {"code": "resync", ...}} when the cursor is unknown/expired
+
+error body     {"error": {"code": str, "message": {"da": str, "en": str}, "detail": any}}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+PROTOCOL_VERSION = 1
+SUPPORTED_VERSIONS = frozenset({1})
+
+PROTOCOL_HEADER = "Knop-Protocol"
+DEVICE_HEADER = "Knop-Device"  # "<device_id>.<device_secret>"
+AUTHORIZATION_HEADER = "Authorization"  # "Bearer <user token>"
+
+MAX_PUSH_OPERATIONS = 500
+MAX_BODY_BYTES = 2 * 1024 * 1024  # 2 MiB; larger requests get 413
+MAX_PULL_LIMIT = 10_000
+DEFAULT_PULL_LIMIT = 2_000
+
+PATH_HEALTH = "/v1/health"
+PATH_ENROL = "/v1/devices/enrol"
+PATH_LOGIN = "/v1/login"
+PATH_LOGOUT = "/v1/logout"
+PATH_PUSH = "/v1/push"
+PATH_PULL = "/v1/pull"
+
+
+class WireOperation(TypedDict):
+    id: str
+    kind: str
+    payload: dict[str, Any]
+    author_id: str
+    device_id: str | None
+    created_at: str
+
+
+class WireRejection(TypedDict):
+    code: str
+    reason: str
+    facts: dict[str, Any]
+    message: dict[str, str]
+
+
+class WireResult(TypedDict, total=False):
+    id: str
+    status: Literal["applied", "rejected"]
+    entity_id: str
+    versions: dict[str, int]
+    rejection: WireRejection
+
+
+class WireChange(TypedDict):
+    table: str
+    row: dict[str, Any]
+    deleted: bool
+
+
+class PullPage(TypedDict):
+    changes: list[WireChange]
+    cursor: str
+    more: bool
+
+
+def error_body(code: str, da: str, en: str, detail: Any = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": {"da": da, "en": en}, "detail": detail}}
+
+
+def unsupported_version_body(sent: str | None) -> dict[str, Any]:
+    return error_body(
+        "unsupported_protocol",
+        "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
+        "This version of Knop is too old for the server. Please update Knop.",
+        {"sent": sent, "supported": sorted(SUPPORTED_VERSIONS)},
+    )

@@ -1,0 +1,144 @@
+"""Shared fixtures: isolated directories, a small real world in a real SQLite store.
+
+Every test runs with its own config, data and log directories, so nothing a
+test does reaches the developer's real Knop, and Qt runs offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop.entities import (  # noqa: E402
+    Audience,
+    Organisation,
+    Person,
+    PersonKind,
+    Role,
+    Site,
+    SiteKind,
+    Task,
+    TaskStatus,
+)
+from desktop.store import Store  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point every Knop directory at a fresh temporary tree."""
+    root = tmp_path_factory.mktemp("knop-home")
+    for name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
+        path = root / name.lower()
+        path.mkdir()
+        monkeypatch.setenv(name, str(path))
+    for name in list(os.environ):
+        if name.startswith("KNOP_") and name not in (
+            "KNOP_CONFIG_DIR",
+            "KNOP_DATA_DIR",
+            "KNOP_LOG_DIR",
+            "KNOP_SYSTEM_CONFIG_DIR",
+            "KNOP_TEST_POSTGRES_URL",
+        ):
+            monkeypatch.delenv(name, raising=False)
+    return root
+
+
+@dataclass
+class World:
+    """A small municipality: two schools and a care home, with the people who matter."""
+
+    org: Organisation
+    school: Site
+    other_school: Site
+    care_home: Site
+    anna: Person  # staff at the school
+    bo: Person  # staff at the school
+    carl: Person  # staff at the other school
+    mette: Person  # site manager at the school
+    admin: Person
+    ole: Person  # external volunteer
+
+    def entities(self) -> list[object]:
+        return [
+            self.org,
+            self.school,
+            self.other_school,
+            self.care_home,
+            self.anna,
+            self.bo,
+            self.carl,
+            self.mette,
+            self.admin,
+            self.ole,
+        ]
+
+    def task(self, **fields: object) -> Task:
+        values: dict[str, object] = {
+            "id": "task-1",
+            "site_id": self.school.id,
+            "poster_id": self.mette.id,
+            "title": "Sommerfest på plejehjemmet",
+            "description": "Vi mangler hjælp til at pynte op og grille.",
+            "skills": ["event.planning"],
+            "seats": 1,
+            "audience": Audience.SITE,
+            "status": TaskStatus.OPEN,
+            "created_at": "2026-06-01T08:00:00.000Z",
+            "updated_at": "2026-06-01T08:00:00.000Z",
+            "version": 1,
+        }
+        values.update(fields)
+        return Task(**values)  # type: ignore[arg-type]
+
+
+def make_world() -> World:
+    org = Organisation(id="org", name="Egeskov Kommune")
+    school = Site(id="s-school", organisation_id="org", name="Egeskov Skole", kind=SiteKind.SCHOOL)
+    other = Site(id="s-other", organisation_id="org", name="Bøgely Skole", kind=SiteKind.SCHOOL)
+    care = Site(id="s-care", organisation_id="org", name="Plejehjemmet Solgården", kind=SiteKind.CARE_HOME)
+
+    def person(pid: str, name: str, site: Site | None, role: Role, kind: PersonKind = PersonKind.EMPLOYEE) -> Person:
+        return Person(
+            id=pid,
+            name=name,
+            username=pid,
+            home_site_id=site.id if site else None,
+            role=role,
+            kind=kind,
+            version=1,
+        )
+
+    return World(
+        org=org,
+        school=school,
+        other_school=other,
+        care_home=care,
+        anna=person("anna", "Anna Jensen", school, Role.STAFF),
+        bo=person("bo", "Bo Nielsen", school, Role.STAFF),
+        carl=person("carl", "Carl Holm", other, Role.STAFF),
+        mette=person("mette", "Mette Larsen", school, Role.SITE_MANAGER),
+        admin=person("admin", "Ada Admin", None, Role.ADMIN),
+        ole=person("ole", "Ole Frivillig", None, Role.EXTERNAL, PersonKind.VOLUNTEER),
+    )
+
+
+@pytest.fixture
+def world() -> World:
+    return make_world()
+
+
+@pytest.fixture
+def store(tmp_path: Path, world: World) -> Iterator[Store]:
+    """A real store file holding the small world, as if pulled from the server."""
+    s = Store(tmp_path / "knop.sqlite3")
+    with s.transaction():
+        for entity in world.entities():
+            s.put(entity)  # type: ignore[arg-type]
+    yield s
+    s.close()
