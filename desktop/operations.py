@@ -13,6 +13,7 @@ clock skew changes nothing but what is displayed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -239,9 +240,9 @@ _TASK_FIELDS: dict[str, Field] = {
     "description": Field("text", max_length=10_000),
     "skills": Field("list", max_length=20),
     "effort_hours": Field("number", minimum=0.25, maximum=2000),
-    "starts_on": Field("date"),
-    "ends_on": Field("date"),
-    "bid_deadline": Field("date"),
+    "starts_on": Field("date", nullable=True),
+    "ends_on": Field("date", nullable=True),
+    "bid_deadline": Field("date", nullable=True),
     "place": Field("text", max_length=200),
     "seats": Field("int", minimum=1, maximum=100),
     "audience": Field("choice", choices=tuple(Audience)),
@@ -282,6 +283,10 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     return task.id
 
 
+# An edit names only the fields it changes, so none is required.
+_TASK_EDIT_FIELDS = {k: dataclasses.replace(f, required=False) for k, f in _TASK_FIELDS.items()}
+
+
 @operation(
     "task.edit",
     task_id=Field("id", required=True),
@@ -297,7 +302,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
-    changes = check({k: _TASK_FIELDS[k] for k in Task.EDITABLE}, p["changes"])
+    changes = check(_TASK_EDIT_FIELDS, p["changes"])
     base = p.get("base") or {}
     stale = [
         name
@@ -413,7 +418,7 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 
 _BID_FIELDS: dict[str, Field] = {
     "message": Field("text", max_length=2000),
-    "hours": Field("number", minimum=0, maximum=2000),
+    "hours": Field("number", minimum=0, maximum=2000, nullable=True),
     "availability": Field("text", max_length=500),
 }
 

@@ -25,6 +25,7 @@ class Field:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     allow_empty: bool = True
+    nullable: bool = False  # may be sent as null to clear it (dates, hours)
 
 
 def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
@@ -37,11 +38,11 @@ def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for name, spec in schema.items():
         value = payload.get(name)
-        if value is None or (value == "" and not spec.allow_empty):
-            if spec.required:
+        if value is None:
+            if spec.required or (name in payload and not spec.nullable):
                 raise Rejection("field.required", field=name)
             if name in payload:
-                clean[name] = None if value is None else value
+                clean[name] = None
             continue
         clean[name] = _check_value(name, spec, value)
     return clean

@@ -85,7 +85,7 @@ class World:
             "poster_id": self.mette.id,
             "title": "Sommerfest på plejehjemmet",
             "description": "Vi mangler hjælp til at pynte op og grille.",
-            "skills": ["event.planning"],
+            "skills": ["events.planning"],
             "seats": 1,
             "audience": Audience.SITE,
             "status": TaskStatus.OPEN,

@@ -1,0 +1,447 @@
+"""The operation rules, each allowed and refused, run against a real SQLite store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from desktop import operations
+from desktop.entities import (
+    Audience,
+    Bid,
+    BidStatus,
+    Endorsement,
+    Evidence,
+    Person,
+    PersonSkill,
+    Task,
+    TaskStatus,
+)
+from desktop.rejection import REASONS, Code, Rejection
+from desktop.store import Store
+from tests.conftest import World
+
+SKILL = "events.planning"
+
+
+def do(store: Store, actor: Person, kind: str, **payload: Any) -> operations.Outcome:
+    return store.perform(kind, payload, actor, "device-1")
+
+
+def refused(store: Store, actor: Person, kind: str, **payload: Any) -> Rejection:
+    with pytest.raises(Rejection) as caught:
+        do(store, actor, kind, **payload)
+    return caught.value
+
+
+def put(store: Store, *entities: Any) -> None:
+    with store.transaction():
+        for entity in entities:
+            store.put(entity)
+
+
+def task(store: Store, world: World, **fields: Any) -> Task:
+    t = world.task(**fields)
+    put(store, t)
+    return t
+
+
+def test_every_operation_is_registered() -> None:
+    assert set(operations.OPERATIONS) == {
+        "task.create",
+        "task.edit",
+        "task.publish",
+        "task.cancel",
+        "task.complete",
+        "task.endorse",
+        "bid.place",
+        "bid.edit",
+        "bid.withdraw",
+        "bid.accept",
+        "bid.decline",
+        "comment.add",
+        "profile.skill_add",
+        "profile.skill_remove",
+    }
+
+
+def test_every_reason_reads_in_both_languages() -> None:
+    for reason, (code, da, en) in REASONS.items():
+        assert isinstance(code, Code)
+        assert da and en and da != en, reason
+
+
+# --- tasks -------------------------------------------------------------------
+
+
+def test_staff_posts_a_draft_for_own_site(store: Store, world: World) -> None:
+    outcome = do(
+        store,
+        world.anna,
+        "task.create",
+        task_id="t-new",
+        site_id=world.school.id,
+        title="Læs højt for børnene i børnehaven",
+        skills=[SKILL],
+        seats=2,
+        audience="organisation",
+    )
+    saved = store.get(Task, "t-new")
+    assert saved is not None
+    assert saved.status == TaskStatus.DRAFT
+    assert saved.poster_id == world.anna.id
+    assert saved.seats == 2 and saved.skills == [SKILL]
+    assert outcome.tables() == {"tasks"}
+    assert store.pending_count() == 1
+
+
+def test_publish_on_create_opens_the_task(store: Store, world: World) -> None:
+    do(store, world.anna, "task.create", task_id="t", site_id=world.school.id, title="x", publish=True)
+    assert store.get(Task, "t").status == TaskStatus.OPEN  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("who", "payload", "reason"),
+    [
+        ("ole", {"site_id": "s-school"}, "task.external_cannot_post"),
+        ("anna", {"site_id": "s-other"}, "task.wrong_site"),
+        ("anna", {"site_id": "s-nowhere"}, "site.unknown"),
+        ("anna", {"site_id": "s-school", "title": "  "}, "field.required"),
+        ("anna", {"site_id": "s-school", "title": "x" * 201}, "field.too_long"),
+        ("anna", {"site_id": "s-school", "seats": 0}, "field.out_of_range"),
+        ("anna", {"site_id": "s-school", "seats": "two"}, "field.bad_type"),
+        ("anna", {"site_id": "s-school", "audience": "everyone"}, "field.bad_choice"),
+        ("anna", {"site_id": "s-school", "starts_on": "1. maj"}, "field.bad_date"),
+        (
+            "anna",
+            {"site_id": "s-school", "starts_on": "2026-05-02", "ends_on": "2026-05-01"},
+            "dates.order",
+        ),
+        ("anna", {"site_id": "s-school", "skills": ["no.such.skill"]}, "skill.unknown"),
+        ("anna", {"site_id": "s-school", "colour": "red"}, "field.unknown"),
+    ],
+)
+def test_task_create_refusals(
+    store: Store, world: World, who: str, payload: dict[str, Any], reason: str
+) -> None:
+    values = {"task_id": "t", "title": "Maling af hegn", **payload}
+    rejection = refused(store, getattr(world, who), "task.create", **values)
+    assert rejection.reason == reason
+    assert store.get(Task, "t") is None
+    assert store.pending_count() == 0
+
+
+def test_create_twice_is_a_conflict(store: Store, world: World) -> None:
+    task(store, world)
+    rejection = refused(store, world.mette, "task.create", task_id="task-1", site_id="s-school", title="x")
+    assert rejection.reason == "task.exists" and rejection.code == Code.CONFLICT
+
+
+def test_edits_to_different_fields_merge(store: Store, world: World) -> None:
+    task(store, world, place="Gymnastiksalen")
+    # Someone else changed the place; Mette edits the title having seen the old place.
+    do(
+        store,
+        world.mette,
+        "task.edit",
+        task_id="task-1",
+        changes={"title": "Sommerfest med grill"},
+        base={"title": "Sommerfest på plejehjemmet"},
+    )
+    edited = store.get(Task, "task-1")
+    assert edited is not None
+    assert edited.title == "Sommerfest med grill" and edited.place == "Gymnastiksalen"
+    assert edited.version == 2 and edited.updated_by == world.mette.id
+
+
+def test_edits_to_the_same_field_conflict_and_name_who(store: Store, world: World) -> None:
+    task(store, world, title="Ny titel", updated_by=world.bo.id, updated_at="2026-06-02T14:02:00Z")
+    rejection = refused(
+        store,
+        world.mette,
+        "task.edit",
+        task_id="task-1",
+        changes={"title": "Min titel"},
+        base={"title": "Sommerfest på plejehjemmet"},
+    )
+    assert rejection.reason == "task.field_conflict"
+    assert "Bo Nielsen" in rejection.message("da") and "14:02" in rejection.message("da")
+    assert "Titel" in rejection.message("da") and "Title" in rejection.message("en")
+
+
+def test_same_value_from_both_sides_is_no_conflict(store: Store, world: World) -> None:
+    task(store, world, title="Begge vil have denne")
+    do(
+        store,
+        world.mette,
+        "task.edit",
+        task_id="task-1",
+        changes={"title": "Begge vil have denne"},
+        base={"title": "Sommerfest på plejehjemmet"},
+    )
+
+
+def test_edit_refusals(store: Store, world: World) -> None:
+    task(store, world, accepted_count=2, seats=3, status=TaskStatus.OPEN)
+    assert refused(store, world.anna, "task.edit", task_id="task-1", changes={"title": "x"}).reason == (
+        "task.not_manager"
+    )
+    assert refused(store, world.mette, "task.edit", task_id="task-1", changes={"seats": 1}).reason == (
+        "task.seats_below_accepted"
+    )
+    assert refused(
+        store, world.mette, "task.edit", task_id="task-1", changes={"audience": "external"}
+    ).reason == ("task.audience_locked")
+    assert refused(store, world.mette, "task.edit", task_id="task-1", changes={"poster_id": "x"}).reason == (
+        "field.unknown"
+    )
+    assert refused(store, world.mette, "task.edit", task_id="nope", changes={}).reason == "task.unknown"
+
+
+def test_audience_changes_while_draft(store: Store, world: World) -> None:
+    task(store, world, status=TaskStatus.DRAFT)
+    do(store, world.mette, "task.edit", task_id="task-1", changes={"audience": "external"})
+    assert store.get(Task, "task-1").audience == Audience.EXTERNAL  # type: ignore[union-attr]
+
+
+def test_raising_seats_reopens_an_assigned_task(store: Store, world: World) -> None:
+    task(store, world, status=TaskStatus.ASSIGNED, seats=1, accepted_count=1)
+    do(store, world.mette, "task.edit", task_id="task-1", changes={"seats": 2})
+    assert store.get(Task, "task-1").status == TaskStatus.OPEN  # type: ignore[union-attr]
+
+
+def test_publish_only_drafts(store: Store, world: World) -> None:
+    task(store, world, status=TaskStatus.DRAFT)
+    do(store, world.mette, "task.publish", task_id="task-1")
+    assert store.get(Task, "task-1").status == TaskStatus.OPEN  # type: ignore[union-attr]
+    rejection = refused(store, world.mette, "task.publish", task_id="task-1")
+    assert rejection.reason == "task.bad_status" and "åben" in rejection.message("da")
+
+
+def test_cancel_declines_pending_bids(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.mette, "task.cancel", task_id="task-1", message="Aflyst pga. regn")
+    assert store.get(Task, "task-1").status == TaskStatus.CANCELLED  # type: ignore[union-attr]
+    bid = store.get(Bid, "b1")
+    assert bid is not None and bid.status == BidStatus.DECLINED and bid.decision_message == "Aflyst pga. regn"
+    assert refused(store, world.mette, "task.cancel", task_id="task-1").reason == "task.bad_status"
+
+
+def test_complete_needs_an_accepted_bid(store: Store, world: World) -> None:
+    task(store, world)
+    assert refused(store, world.mette, "task.complete", task_id="task-1").reason == "task.nothing_accepted"
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.mette, "bid.accept", bid_id="b1")
+    do(store, world.mette, "task.complete", task_id="task-1")
+    assert store.get(Task, "task-1").status == TaskStatus.DONE  # type: ignore[union-attr]
+    assert refused(store, world.anna, "task.complete", task_id="task-1").reason == "task.not_manager"
+
+
+# --- bids --------------------------------------------------------------------
+
+
+def test_place_a_bid_counts_it(store: Store, world: World) -> None:
+    task(store, world)
+    outcome = do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1", message="Jeg griller gerne", hours=3)
+    bid = store.get(Bid, "b1")
+    assert bid is not None and bid.status == BidStatus.PENDING and bid.hours == 3.0
+    assert store.get(Task, "task-1").bid_count == 1  # type: ignore[union-attr]
+    assert outcome.tables() == {"bids", "tasks"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "who", "reason"),
+    [
+        ({}, "mette", "bid.own_task"),
+        ({"status": TaskStatus.CANCELLED}, "anna", "bid.task_not_open"),
+        ({"status": TaskStatus.DRAFT}, "anna", "task.not_visible"),
+        ({"audience": Audience.SITE}, "carl", "task.not_visible"),
+        ({"audience": Audience.ORGANISATION}, "ole", "task.not_visible"),
+        ({"bid_deadline": "2000-01-01"}, "anna", "bid.deadline_passed"),
+    ],
+)
+def test_bid_refusals(store: Store, world: World, fields: dict[str, Any], who: str, reason: str) -> None:
+    task(store, world, **fields)
+    rejection = refused(store, getattr(world, who), "bid.place", bid_id="b1", task_id="task-1")
+    assert rejection.reason == reason
+    assert store.get(Bid, "b1") is None
+
+
+def test_audiences_let_the_right_people_bid(store: Store, world: World) -> None:
+    task(store, world, id="org", audience=Audience.ORGANISATION)
+    task(store, world, id="ext", audience=Audience.EXTERNAL)
+    do(store, world.carl, "bid.place", bid_id="b1", task_id="org")
+    do(store, world.ole, "bid.place", bid_id="b2", task_id="ext")
+    assert store.get(Bid, "b1") is not None and store.get(Bid, "b2") is not None
+
+
+def test_bidding_twice_is_refused_but_again_after_withdrawing(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    assert refused(store, world.anna, "bid.place", bid_id="b2", task_id="task-1").reason == "bid.twice"
+    do(store, world.anna, "bid.withdraw", bid_id="b1")
+    do(store, world.anna, "bid.place", bid_id="b2", task_id="task-1")
+    assert store.get(Task, "task-1").bid_count == 1  # type: ignore[union-attr]
+
+
+def test_edit_and_withdraw_only_own_bid(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.anna, "bid.edit", bid_id="b1", message="Kan også om aftenen", hours=2)
+    bid = store.get(Bid, "b1")
+    assert bid is not None and bid.message == "Kan også om aftenen" and bid.version == 2
+    assert refused(store, world.bo, "bid.edit", bid_id="b1", message="hack").reason == "bid.not_own"
+    assert refused(store, world.bo, "bid.withdraw", bid_id="b1").reason == "bid.not_own"
+    do(store, world.anna, "bid.withdraw", bid_id="b1")
+    assert refused(store, world.anna, "bid.edit", bid_id="b1", message="x").reason == "bid.bad_status"
+    assert refused(store, world.anna, "bid.withdraw", bid_id="b1").reason == "bid.bad_status"
+
+
+def test_accept_fills_seats_then_refuses_naming_who(store: Store, world: World) -> None:
+    task(store, world, seats=1)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.bo, "bid.place", bid_id="b2", task_id="task-1")
+    do(store, world.mette, "bid.accept", bid_id="b1", message="Tak!")
+    t = store.get(Task, "task-1")
+    assert t is not None and t.status == TaskStatus.ASSIGNED and t.accepted_count == 1
+    rejection = refused(store, world.mette, "bid.accept", bid_id="b2")
+    # The task is assigned, so accepting is refused because seats are full.
+    assert rejection.reason == "bid.seats_full"
+    assert "Mette Larsen" in rejection.message("da") and "1" in rejection.message("en")
+    again = refused(store, world.mette, "bid.accept", bid_id="b1")
+    assert again.reason == "bid.already_decided" and "accepteret" in again.message("da")
+
+
+def test_accept_on_cancelled_task_is_refused(store: Store, world: World) -> None:
+    task(store, world, status=TaskStatus.CANCELLED)
+    put(store, Bid(id="b1", task_id="task-1", bidder_id=world.anna.id, version=1))
+    rejection = refused(store, world.mette, "bid.accept", bid_id="b1")
+    assert rejection.reason == "task.bad_status" and "aflyst" in rejection.message("da")
+
+
+def test_only_managers_decide(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    assert refused(store, world.bo, "bid.accept", bid_id="b1").reason == "task.not_manager"
+    assert refused(store, world.carl, "bid.decline", bid_id="b1").reason == "task.not_manager"
+    do(store, world.admin, "bid.decline", bid_id="b1", message="Vi har fundet en anden")
+    bid = store.get(Bid, "b1")
+    assert bid is not None and bid.status == BidStatus.DECLINED and bid.decided_by == world.admin.id
+
+
+def test_withdrawing_an_accepted_bid_reopens_the_seat(store: Store, world: World) -> None:
+    task(store, world, seats=1)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.mette, "bid.accept", bid_id="b1")
+    do(store, world.anna, "bid.withdraw", bid_id="b1")
+    t = store.get(Task, "task-1")
+    assert t is not None and t.status == TaskStatus.OPEN and t.accepted_count == 0
+
+
+def test_unknown_bid_is_gone(store: Store, world: World) -> None:
+    assert refused(store, world.mette, "bid.accept", bid_id="nope").code == Code.GONE
+
+
+# --- comments, skills, endorsements --------------------------------------------
+
+
+def test_comments_on_visible_open_tasks(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "comment.add", comment_id="c1", task_id="task-1", body="  Hvornår starter vi?  ")
+    rows = store.rows("SELECT body, author_id FROM comments")
+    assert rows == [{"body": "Hvornår starter vi?", "author_id": "anna"}]
+    assert refused(store, world.anna, "comment.add", comment_id="c2", task_id="task-1", body=" ").reason == (
+        "field.required"
+    )
+    assert refused(store, world.carl, "comment.add", comment_id="c3", task_id="task-1", body="hej").reason == (
+        "task.not_visible"
+    )
+    assert refused(store, world.anna, "comment.add", comment_id="c1", task_id="task-1", body="igen").reason == (
+        "operation.id_reused"
+    )
+
+
+def test_skills_add_and_remove_own_profile(store: Store, world: World) -> None:
+    do(store, world.anna, "profile.skill_add", person_id="anna", skill=SKILL)
+    do(store, world.anna, "profile.skill_add", person_id="anna", skill="#Tegnsprog  for børn")
+    skills = {s["skill"]: s["evidence"] for s in store.rows("SELECT skill, evidence FROM person_skills")}
+    assert skills == {SKILL: Evidence.SELF_DECLARED, "#tegnsprog for børn": Evidence.SELF_DECLARED}
+    assert refused(store, world.anna, "profile.skill_add", person_id="anna", skill=SKILL).reason == "skill.has"
+    assert refused(store, world.anna, "profile.skill_add", person_id="anna", skill="nope").reason == (
+        "skill.unknown"
+    )
+    assert refused(store, world.bo, "profile.skill_add", person_id="anna", skill=SKILL).reason == (
+        "profile.not_own"
+    )
+    outcome = do(store, world.anna, "profile.skill_remove", person_id="anna", skill=SKILL)
+    assert outcome.changes[0].deleted
+    assert refused(store, world.anna, "profile.skill_remove", person_id="anna", skill=SKILL).reason == (
+        "skill.missing"
+    )
+
+
+def test_endorsing_a_finished_task_is_evidence(store: Store, world: World) -> None:
+    task(store, world)
+    do(store, world.anna, "profile.skill_add", person_id="anna", skill=SKILL)
+    do(store, world.anna, "bid.place", bid_id="b1", task_id="task-1")
+    do(store, world.bo, "bid.place", bid_id="b2", task_id="task-1")
+    do(store, world.mette, "bid.accept", bid_id="b1")
+    endorse = {"task_id": "task-1", "person_id": "anna", "skill": SKILL}
+    assert refused(store, world.mette, "task.endorse", endorsement_id="e0", **endorse).reason == (
+        "task.bad_status"
+    )
+    do(store, world.mette, "task.complete", task_id="task-1")
+    assert store.get(Bid, "b2").status == BidStatus.DECLINED  # type: ignore[union-attr]
+    do(store, world.mette, "task.endorse", endorsement_id="e1", **endorse)
+    held = store.get(PersonSkill, "anna", SKILL)
+    assert held is not None and held.evidence == Evidence.TASK
+    assert held.task_id == "task-1" and held.confirmed_by == world.mette.id
+    assert store.get(Endorsement, "e1") is not None
+    assert refused(store, world.mette, "task.endorse", endorsement_id="e2", **endorse).reason == "endorse.twice"
+    bo = {**endorse, "person_id": "bo"}
+    assert refused(store, world.mette, "task.endorse", endorsement_id="e3", **bo).reason == "endorse.not_worker"
+    assert refused(store, world.anna, "task.endorse", endorsement_id="e4", **endorse).reason == "task.not_manager"
+
+
+def test_unknown_operation_and_bad_payload(store: Store, world: World) -> None:
+    with pytest.raises(Rejection) as caught:
+        store.perform("task.delete_everything", {}, world.admin, None)
+    assert caught.value.reason == "operation.unknown"
+    with pytest.raises(Rejection) as caught:
+        store.perform("bid.place", ["not", "a", "dict"], world.anna, None)  # type: ignore[arg-type]
+    assert caught.value.reason == "field.bad_type"
+
+
+def test_a_rule_refusing_after_a_write_leaves_nothing(store: Store, world: World) -> None:
+    """The transaction around perform() rolls back partial writes of a refused rule."""
+    task(store, world, status=TaskStatus.DONE)
+    before = store.rows("SELECT * FROM tasks")
+    refused(store, world.mette, "task.cancel", task_id="task-1")
+    assert store.rows("SELECT * FROM tasks") == before
+    assert store.pending_count() == 0
+
+
+def test_server_clock_judges_deadlines(world: World, store: Store) -> None:
+    """Context.now decides; the same bid passes or fails by the applying machine's clock."""
+    task(store, world, bid_deadline="2026-06-10")
+    payload = {"bid_id": "b1", "task_id": "task-1"}
+    late = operations.Context(world.anna, None, "2026-06-11T09:00:00.000Z")
+    with pytest.raises(Rejection) as caught:
+        with store.transaction():
+            operations.apply("bid.place", payload, late, store)
+    assert caught.value.reason == "bid.deadline_passed"
+    on_time = operations.Context(world.anna, None, "2026-06-10T23:00:00.000Z")
+    with store.transaction():
+        operations.apply("bid.place", payload, on_time, store)
+    assert store.get(Bid, "b1") is not None
+
+
+def test_null_clears_only_what_may_be_empty(store: Store, world: World) -> None:
+    task(store, world, starts_on="2026-06-01")
+    assert refused(store, world.mette, "task.edit", task_id="task-1", changes={"title": None}).reason == (
+        "field.required"
+    )
+    do(store, world.mette, "task.edit", task_id="task-1", changes={"starts_on": None})
+    assert store.get(Task, "task-1").starts_on is None  # type: ignore[union-attr]
