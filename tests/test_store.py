@@ -1,0 +1,259 @@
+"""The local store on real SQLite files: migrations, search, concurrency, damage and rebase."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from desktop import migrations
+from desktop.entities import Bid, Task, TaskStatus
+from desktop.rejection import Rejection
+from desktop.store import Store, StoreDamaged, recover, requeue
+from tests.conftest import World, make_world
+
+
+def fresh_schema(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            (name, " ".join((sql or "").split()))
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        )
+    finally:
+        conn.close()
+
+
+def test_new_store_is_wal_and_latest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "k.sqlite3")
+    assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert migrations.version_of(store.connection) == migrations.LATEST
+    store.close()
+
+
+@pytest.mark.parametrize("start", range(migrations.LATEST))
+def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
+    """A file left at any earlier version keeps its data and ends with today's schema."""
+    old = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(old, isolation_level=None)
+    migrations.migrate(conn, target=start)
+    if start >= 1:
+        world = make_world()
+        row = world.task(title="Svømmeundervisning i Ørbæk hallen").to_row()
+        conn.execute(
+            f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+        )
+        conn.execute(
+            "INSERT INTO outbox (id, kind, payload, author_id, created_at) VALUES ('op1', 'bid.place', '{}', 'anna', 'x')"
+        )
+    conn.close()
+
+    store = Store(old)
+    assert migrations.version_of(store.connection) == migrations.LATEST
+    if start >= 1:
+        assert store.get(Task, "task-1") is not None
+        assert [op.id for op in store.pending()] == ["op1"]
+        # Rows written before search existed are searchable after the migration.
+        found = store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", ('"ørbæk"',))
+        assert len(found) == 1
+    store.close()
+
+    new = tmp_path / "new.sqlite3"
+    Store(new).close()
+    assert fresh_schema(old) == fresh_schema(new)
+
+
+def test_a_newer_file_is_refused_not_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.LATEST + 5}")
+    conn.close()
+    with pytest.raises(StoreDamaged) as caught:
+        Store(path)
+    assert "newer" in caught.value.detail
+    assert path.exists()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("æblekage", {"bake"}),
+        ("ÆBLEKAGE", {"bake"}),
+        ("gård", {"garden"}),
+        ("gard", set()),  # å is its own letter in Danish, not a decorated a
+        ("sø", {"lake", "arabic"}),  # søen, søges: prefixes across æøå work
+        ("bål", {"lake"}),
+        ("tolk", {"arabic"}),
+        ("arabisk", {"arabic"}),
+    ],
+)
+def test_full_text_search_with_danish_words(store: Store, world: World, query: str, expected: set[str]) -> None:
+    with store.transaction():
+        store.put(world.task(id="bake", title="Æblekage til sommerfesten", description="Vi bager sammen."))
+        store.put(world.task(id="garden", title="Hjælp i køkkenhaven", description="Ukrudt i gården"))
+        store.put(world.task(id="lake", title="Tur til søen", description="Bål og snobrød", place="Ørnesøen"))
+        store.put(world.task(id="arabic", title="Oversæt brev til arabisk", description="Tolk søges"))
+    found = store.rows(
+        "SELECT tasks.id FROM tasks_fts JOIN tasks ON tasks.rowid = tasks_fts.rowid WHERE tasks_fts MATCH ?",
+        (f'"{query}"*',),
+    )
+    assert {r["id"] for r in found} == expected
+
+
+def test_search_follows_edits_and_deletes(store: Store, world: World) -> None:
+    with store.transaction():
+        store.put(world.task(title="Maling af hegn"))
+    store.perform("task.edit", {"task_id": "task-1", "changes": {"title": "Reparation af cykler"}}, world.mette, None)
+
+    def hits(word: str) -> int:
+        return len(store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", (word,)))
+
+    assert hits("hegn") == 0 and hits("cykler") == 1
+    with store.transaction():
+        store.remove_key(Task, ["task-1"])
+    assert hits("cykler") == 0
+
+
+def test_readers_are_not_blocked_by_a_write(tmp_path: Path, world: World) -> None:
+    """WAL: while one connection holds a write transaction, others read the last commit."""
+    path = tmp_path / "k.sqlite3"
+    writer = Store(path)
+    with writer.transaction():
+        writer.put(world.task())
+    writing = threading.Event()
+    release = threading.Event()
+
+    def write() -> None:
+        with writer.transaction():
+            writer.put(world.task(title="Ændret under skrivning"))
+            writing.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    try:
+        assert writing.wait(10)
+        titles = []
+        for _ in range(4):
+            reader = Store(path)
+            titles.append(reader.get(Task, "task-1").title)  # type: ignore[union-attr]
+            reader.close()
+        assert titles == ["Sommerfest på plejehjemmet"] * 4
+    finally:
+        release.set()
+        thread.join()
+    reader = Store(path)
+    assert reader.get(Task, "task-1").title == "Ændret under skrivning"  # type: ignore[union-attr]
+    reader.close()
+    writer.close()
+
+
+def test_garbage_file_is_damaged_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreDamaged) as caught:
+        Store(path)
+    assert str(path) in caught.value.message("da") and "hente alt igen" in caught.value.message("da")
+    assert "fetch everything again" in caught.value.message("en")
+
+
+def test_recover_moves_aside_and_rescues_the_outbox(tmp_path: Path, world: World) -> None:
+    path = tmp_path / "k.sqlite3"
+    store = Store(path)
+    with store.transaction():
+        for entity in world.entities():
+            store.put(entity)  # type: ignore[arg-type]
+        store.put(world.task())
+    store.perform("bid.place", {"bid_id": "b1", "task_id": "task-1"}, world.anna, "dev")
+    queued = store.pending()
+    store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    # Scribble over a page in the middle of the file, as a failing disk would.
+    data = bytearray(path.read_bytes())
+    data[4096 * 2 : 4096 * 2 + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+
+    aside, rescued = recover(path)
+    assert aside.exists() and not path.exists()
+    assert [op["id"] for op in rescued] == [op.id for op in queued]
+    fresh = Store(path)
+    assert requeue(fresh, rescued) == 1
+    assert [op.id for op in fresh.pending()] == [op.id for op in queued]
+    fresh.close()
+
+
+def test_rebase_drops_what_the_server_refused(store: Store, world: World) -> None:
+    with store.transaction():
+        store.put(world.task())
+    placed = store.perform("bid.place", {"bid_id": "b1", "task_id": "task-1"}, world.anna, "dev")
+    assert store.get(Task, "task-1").bid_count == 1  # type: ignore[union-attr]
+    # The server cancelled the task meanwhile; the pull delivers that.
+    with store.transaction():
+        cancelled = world.task(status=TaskStatus.CANCELLED, version=2)
+        store.apply_changes([{"table": "tasks", "row": cancelled.to_row(), "deleted": False}])
+        store.refuse(
+            placed.operation_id,
+            Rejection("bid.task_not_open", status="cancelled").to_wire(),
+        )
+    assert store.rebase() == []
+    assert store.get(Bid, "b1") is None
+    task = store.get(Task, "task-1")
+    assert task is not None and task.status == TaskStatus.CANCELLED and task.bid_count == 0
+    [attention] = store.attention()
+    assert attention.reason == "bid.task_not_open" and "aflyst" in attention.message("da")
+    assert store.pending_count() == 0
+    store.dismiss(attention.id)
+    assert store.attention() == []
+
+
+def test_rebase_keeps_pending_work_on_top_of_server_changes(store: Store, world: World) -> None:
+    with store.transaction():
+        store.put(world.task())
+    store.perform("bid.place", {"bid_id": "b1", "task_id": "task-1"}, world.anna, "dev")
+    # Meanwhile the server says someone else bid and the title changed.
+    server_task = world.task(title="Sommerfest med musik", bid_count=1, version=3)
+    with store.transaction():
+        store.apply_changes(
+            [
+                {"table": "tasks", "row": server_task.to_row(), "deleted": False},
+                {"table": "bids", "row": Bid(id="b9", task_id="task-1", bidder_id="bo", version=1).to_row(), "deleted": False},
+            ]
+        )
+    # Until the rebase, the view still shows the local state of the shadowed row.
+    assert store.get(Task, "task-1").title == "Sommerfest på plejehjemmet"  # type: ignore[union-attr]
+    assert store.rebase() == []
+    task = store.get(Task, "task-1")
+    assert task is not None and task.title == "Sommerfest med musik" and task.bid_count == 2
+    assert {b.id for b in store.bids_on("task-1")} == {"b1", "b9"}
+    assert store.pending_count() == 1
+
+
+def test_rebase_reports_operations_the_local_rules_now_refuse(store: Store, world: World) -> None:
+    with store.transaction():
+        store.put(world.task())
+    placed = store.perform("bid.place", {"bid_id": "b1", "task_id": "task-1"}, world.anna, "dev")
+    with store.transaction():
+        store.apply_changes(
+            [{"table": "tasks", "row": world.task(status=TaskStatus.DONE, version=4).to_row(), "deleted": False}]
+        )
+    assert store.rebase() == [placed.operation_id]
+    assert store.get(Bid, "b1") is None
+    assert store.pending_count() == 1  # still queued: the server has the last word
+
+
+def test_forget_server_state_keeps_the_outbox(store: Store, world: World) -> None:
+    with store.transaction():
+        store.put(world.task())
+        store.set_state("cursor", "e.10")
+    store.perform("comment.add", {"comment_id": "c1", "task_id": "task-1", "body": "Hej"}, world.anna, "dev")
+    store.forget_server_state()
+    assert store.get(Task, "task-1") is None and store.state("cursor") is None
+    assert store.pending_count() == 1
+
+
+def test_unknown_tables_from_a_newer_server_are_skipped(store: Store) -> None:
+    with store.transaction():
+        touched = store.apply_changes([{"table": "badges", "row": {"id": "x"}, "deleted": False}])
+    assert touched == set()
