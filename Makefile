@@ -1,0 +1,50 @@
+# Knop: the two set-up commands are `make run` and `make test`; the rest serve them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TS := $(wildcard resources/translations/*.ts)
+QM := $(TS:.ts=.qm)
+
+.PHONY: run test test-fast bench soak package selftest translations system-runtime system-test clean
+
+## make run: install everything, start the server with demo data and the client enrolled to it
+run: system-runtime $(VENV)/.installed translations
+	$(VENV)/bin/knop demo
+
+## make test: install what the tests need and run the whole suite headless
+test: system-test $(VENV)/.installed translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench $(BENCH_ARGS)
+
+soak: system-test $(VENV)/.installed
+	$(PY) -m tests.soak $(SOAK_ARGS)
+
+package: $(VENV)/.installed translations
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+	@du -sh dist/knop
+
+selftest: package
+	QT_QPA_PLATFORM=offscreen dist/knop/knop --version
+	QT_QPA_PLATFORM=offscreen dist/knop/knop --self-test
+
+translations: $(QM)
+
+resources/translations/%.qm: resources/translations/%.ts $(VENV)/.installed
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+system-runtime:
+	@.ci/system-packages runtime
+
+system-test:
+	@.ci/system-packages test
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf build dist .pytest_cache resources/translations/*.qm
