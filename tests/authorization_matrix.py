@@ -1,0 +1,63 @@
+"""Who may do what, written out as a table by hand.
+
+The table is the specification; the rules in desktop/ and the server are
+checked against it, never the other way round. Rows are actors, columns are
+(operation, audience) pairs; the task belongs to site A, was posted by a staff
+member at A, is open, and has a pending bid from another staff member at A.
+
+Cells: "ok" (allowed), or the rejection code the actor must get.
+"""
+
+from __future__ import annotations
+
+ACTORS = ("staff_a", "staff_b", "manager_a", "manager_b", "admin", "external", "poster")
+AUDIENCES = ("site", "organisation", "external")
+
+OK = "ok"
+FORBIDDEN = "forbidden"
+
+# Seeing a task is what bidding and commenting need.
+SEES_TASK: dict[str, tuple[bool, bool, bool]] = {
+    #              site   organisation external
+    "staff_a": (True, True, True),
+    "staff_b": (False, True, True),
+    "manager_a": (True, True, True),
+    "manager_b": (False, True, True),
+    "admin": (True, True, True),
+    "external": (False, False, True),
+    "poster": (True, True, True),
+}
+
+# Deciding on bids and changing the task belong to its managers, whatever the audience.
+MANAGES_TASK: dict[str, bool] = {
+    "staff_a": False,
+    "staff_b": False,
+    "manager_a": True,
+    "manager_b": False,
+    "admin": True,
+    "external": False,
+    "poster": True,
+}
+
+# Reading the pending bid of someone else: the task's managers only.
+SEES_OTHERS_BIDS: dict[str, bool] = dict(MANAGES_TASK)
+
+
+def expected(actor: str, operation: str, audience: str) -> str:
+    """The cell for one actor, operation and audience."""
+    column = AUDIENCES.index(audience)
+    if operation == "bid.place":
+        if actor == "poster":
+            return "invalid"  # bidding on one's own task
+        return OK if SEES_TASK[actor][column] else FORBIDDEN
+    if operation == "comment.add":
+        return OK if SEES_TASK[actor][column] else FORBIDDEN
+    if operation in ("bid.accept", "bid.decline", "task.edit", "task.cancel"):
+        return OK if MANAGES_TASK[actor] else FORBIDDEN
+    if operation == "task.create":
+        # Posting for site A: its own people and admins; never externals.
+        return OK if actor in ("staff_a", "manager_a", "admin", "poster") else FORBIDDEN
+    raise KeyError(operation)
+
+
+OPERATIONS = ("bid.place", "comment.add", "bid.accept", "bid.decline", "task.edit", "task.cancel", "task.create")

@@ -1,0 +1,69 @@
+"""The authorization matrix, checked against the shared rules on a real local store.
+
+The same table (tests/authorization_matrix.py) is checked against the real
+server in tests/security/; here it pins down the rules both sides run.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.entities import Bid, Person, PersonKind, Role, TaskStatus
+from desktop.rejection import Rejection
+from desktop.store import Store
+from tests import authorization_matrix as matrix
+from tests.conftest import World
+
+
+def cast(world: World) -> dict[str, Person]:
+    """Every actor in the matrix; the task's site is the world's school (site A)."""
+
+    def person(pid: str, site: str | None, role: Role, kind: PersonKind = PersonKind.EMPLOYEE) -> Person:
+        return Person(id=pid, name=pid.title(), username=pid, home_site_id=site, role=role, kind=kind, version=1)
+
+    a, b = world.school.id, world.other_school.id
+    return {
+        "staff_a": person("staff_a", a, Role.STAFF),
+        "staff_b": person("staff_b", b, Role.STAFF),
+        "manager_a": person("manager_a", a, Role.SITE_MANAGER),
+        "manager_b": person("manager_b", b, Role.SITE_MANAGER),
+        "admin": person("admin_x", None, Role.ADMIN),
+        "external": person("external", None, Role.EXTERNAL, PersonKind.CITIZEN),
+        "poster": person("poster", a, Role.STAFF),
+        "bidder": person("bidder", a, Role.STAFF),
+    }
+
+
+def payload_for(operation: str) -> dict[str, object]:
+    return {
+        "bid.place": {"bid_id": "new-bid", "task_id": "task-1", "message": "Jeg kan"},
+        "comment.add": {"comment_id": "new-comment", "task_id": "task-1", "body": "Hej"},
+        "bid.accept": {"bid_id": "pending-bid"},
+        "bid.decline": {"bid_id": "pending-bid"},
+        "task.edit": {"task_id": "task-1", "changes": {"place": "Kantinen"}},
+        "task.cancel": {"task_id": "task-1"},
+        "task.create": {"task_id": "new-task", "site_id": "s-school", "title": "Ny opgave"},
+    }[operation]
+
+
+@pytest.mark.parametrize("audience", matrix.AUDIENCES)
+@pytest.mark.parametrize("operation", matrix.OPERATIONS)
+@pytest.mark.parametrize("actor", matrix.ACTORS)
+def test_matrix(tmp_path: Path, world: World, actor: str, operation: str, audience: str) -> None:
+    people = cast(world)
+    store = Store(tmp_path / "k.sqlite3")
+    with store.transaction():
+        for entity in [world.org, world.school, world.other_school, *people.values()]:
+            store.put(entity)  # type: ignore[arg-type]
+        store.put(world.task(poster_id="poster", audience=audience, status=TaskStatus.OPEN, bid_count=1))
+        store.put(Bid(id="pending-bid", task_id="task-1", bidder_id="bidder", version=1))
+    try:
+        store.perform(operation, payload_for(operation), people[actor], "device")
+        got = matrix.OK
+    except Rejection as rejection:
+        got = str(rejection.code)
+    finally:
+        store.close()
+    assert got == matrix.expected(actor, operation, audience)
