@@ -1,0 +1,406 @@
+"""Settings: the one typed place for every knob Knop has, with its default.
+
+Where a value comes from, lowest to highest precedence:
+
+1. the built-in defaults below (the `Settings` dataclass);
+2. the machine-wide file `system_config_dir()/knop.toml`, written by IT (or by
+   `knop enrol`), which may also name settings in `locked = [...]`;
+3. the user's own file `config_dir()/settings.toml`, written by the app, holding
+   only the keys a user may change (`USER_KEYS`);
+4. environment variables `KNOP_SERVER_URL`, `KNOP_IDLE_LOCK_MINUTES`, … which
+   IT deployment scripts use; they win over both files, locked or not, because
+   whoever sets a process's environment already controls the machine.
+
+A locked key is never taken from the user's file, with one exception:
+`idle_lock_minutes` may be made *stricter* (a shorter, non-zero timeout) than a
+locked value, because locking sooner can never weaken IT's policy. A user value
+that a later lock makes invalid is ignored with a log warning rather than
+stopping the app, since the user did nothing wrong.
+
+Secrets (the device credential, passwords, tokens) never live here: they go to
+the OS keyring. Every mistake in a file or variable raises `SettingsError`
+naming the file, the line and the problem, so IT can fix it from the message
+alone; the app shows that message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop import paths
+
+log = logging.getLogger(__name__)
+
+MACHINE_FILE = "knop.toml"
+USER_FILE = "settings.toml"
+ENV_PREFIX = "KNOP_"
+
+
+class SettingsError(Exception):
+    """A settings file or variable Knop cannot use; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting with its default; `load_settings()` fills it in."""
+
+    server_url: str | None = None
+    site_id: str | None = None
+    ca_bundle: str | None = None  # a PEM file to trust besides the OS store
+    proxy: str | None = None  # e.g. http://proxy.kommune.dk:8080
+    idle_lock_minutes: int = 10  # 0 = never lock
+    language: str | None = None  # "da", "en", or None to follow the system
+    offline_login_days: int = 14  # 0 = no offline login
+    sync_interval_seconds: int = 60
+    locked: frozenset[str] = field(default_factory=frozenset)
+
+    def is_locked(self, name: str) -> bool:
+        """Whether IT has fixed this setting, so the UI shows it read-only."""
+        return name in self.locked
+
+
+# --- what each value may be -------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """A value as the person wrote it in TOML, for error messages."""
+    if isinstance(value, (str, bool, int, list)):
+        return _toml_value(value)
+    return repr(value)
+
+
+def _text(name: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{name} must be a non-empty text in quotes, got {_shown(value)}")
+        return value.strip()
+
+    return check
+
+
+def _url(name: str, schemes: tuple[str, ...]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _text(name)(value)
+        parts = urlsplit(text)
+        if parts.scheme not in schemes or not parts.hostname:
+            wanted = " or ".join(f"{s}://" for s in schemes)
+            raise ValueError(f"{name} must be a URL starting with {wanted}, got {_shown(value)}")
+        return text.rstrip("/") if name == "server_url" else text
+
+    return check
+
+
+def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"{name} must be a whole number of {unit}, got {_shown(value)}")
+        if not low <= value <= high:
+            raise ValueError(f"{name} must be between {low} and {high} {unit}, got {value}")
+        return value
+
+    return check
+
+
+def _language(value: object) -> str:
+    if value not in ("da", "en"):
+        raise ValueError(f'language must be "da" or "en", got {_shown(value)}')
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Key:
+    """One setting's rule: how to check a value and whether a user may change it."""
+
+    check: Callable[[object], Any]
+    user: bool = False
+    number: bool = False  # parsed from text when it comes from an environment variable
+
+
+KEYS: Mapping[str, _Key] = {
+    "server_url": _Key(_url("server_url", ("https", "http"))),
+    "site_id": _Key(_text("site_id")),
+    "ca_bundle": _Key(_text("ca_bundle")),
+    "proxy": _Key(_url("proxy", ("http", "https", "socks5", "socks5h"))),
+    "idle_lock_minutes": _Key(_whole("idle_lock_minutes", "minutes", 0, 24 * 60), user=True, number=True),
+    "language": _Key(_language, user=True),
+    "offline_login_days": _Key(_whole("offline_login_days", "days", 0, 365), number=True),
+    "sync_interval_seconds": _Key(_whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True),
+}
+MACHINE_KEYS = (*KEYS, "locked")
+USER_KEYS = frozenset(name for name, key in KEYS.items() if key.user)
+assert set(KEYS) | {"locked"} == {f.name for f in fields(Settings)}, "KEYS and Settings disagree"
+
+
+def _locked(value: object) -> frozenset[str]:
+    if isinstance(value, (tuple, set, frozenset)):
+        value = list(value)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f'locked must be a list of setting names such as ["proxy"], got {_shown(value)}')
+    for name in value:
+        if name not in KEYS:
+            raise ValueError(f"locked names an unknown setting {_shown(name)}; known: {', '.join(KEYS)}")
+    return frozenset(value)
+
+
+def _check(key: str, value: object) -> Any:
+    """The value as Knop uses it, or ValueError saying what is wrong with it."""
+    return _locked(value) if key == "locked" else KEYS[key].check(value)
+
+
+def env_name(key: str) -> str:
+    return ENV_PREFIX + key.upper()
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def machine_settings_path() -> Path:
+    return paths.system_config_dir() / MACHINE_FILE
+
+
+def user_settings_path() -> Path:
+    return paths.config_dir() / USER_FILE
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line a top-level key (or a table of that name) is written on, if it can be found."""
+    pattern = re.compile(rf"""^[ \t]*\[*[ \t]*["']?{re.escape(key)}["']?[ \t]*[=.\]]""", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+class _SettingsFile:
+    """A parsed TOML file that can say where each of its keys was written."""
+
+    def __init__(self, path: Path, text: str, values: dict[str, Any]) -> None:
+        self.path = path
+        self.text = text
+        self.values = values
+
+    @classmethod
+    def read(cls, path: Path) -> _SettingsFile | None:
+        try:
+            raw = path.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None  # no file is the normal case: the defaults apply
+        except OSError as error:
+            raise SettingsError(f"{path}: cannot be read ({error.strerror or error})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise SettingsError(f"{path}, line {line}: the file must be saved as UTF-8") from None
+        try:
+            values = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(_decode_message(path, error)) from None
+        return cls(path, text, values)
+
+    def error(self, key: str, problem: str) -> SettingsError:
+        line = _key_line(self.text, key)
+        where = f"{self.path}, line {line}" if line else str(self.path)
+        return SettingsError(f"{where}: {problem}")
+
+    def checked(self, allowed: Iterable[str], refusal: Callable[[str], str]) -> dict[str, Any]:
+        """Every value checked against its rule; any other key is refused with `refusal(key)`."""
+        allowed = set(allowed)
+        result: dict[str, Any] = {}
+        for key, value in self.values.items():
+            if key not in allowed:
+                raise self.error(key, refusal(key))
+            try:
+                result[key] = _check(key, value)
+            except ValueError as problem:
+                raise self.error(key, str(problem)) from None
+        return result
+
+
+def _decode_message(path: Path, error: tomllib.TOMLDecodeError) -> str:
+    """tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
+    message = str(error)
+    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+    if match:
+        problem = message[: match.start()]
+        return f"{path}, line {match[1]}, column {match[2]}: {problem} (not valid TOML)"
+    return f"{path}: {message} (not valid TOML)"
+
+
+def _unknown(key: str) -> str:
+    return f"unknown setting {key!r}; known settings: {', '.join(KEYS)}, locked"
+
+
+def _machine_values() -> dict[str, Any]:
+    source = _SettingsFile.read(machine_settings_path())
+    return source.checked(MACHINE_KEYS, _unknown) if source else {}
+
+
+def _user_values() -> dict[str, Any]:
+    source = _SettingsFile.read(user_settings_path())
+    if source is None:
+        return {}
+
+    def refusal(key: str) -> str:
+        if key in MACHINE_KEYS:
+            return f"{key} can only be set by IT, in {machine_settings_path()}"
+        return _unknown(key)
+
+    return source.checked(USER_KEYS, refusal)
+
+
+def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, rule in KEYS.items():
+        variable = env_name(key)
+        text = environ.get(variable, "").strip()
+        if not text:
+            continue  # empty means unset, as with the KNOP_*_DIR variables
+        value: object = text
+        if rule.number and re.fullmatch(r"[+-]?\d+", text):
+            value = int(text)
+        try:
+            result[key] = rule.check(value)
+        except ValueError as problem:
+            raise SettingsError(f"environment variable {variable}: {problem}") from None
+    return result
+
+
+def _stricter_idle_lock(user: int, locked: int) -> bool:
+    """Locking sooner never weakens IT's policy; 0 means never, the loosest of all."""
+    if locked == 0:
+        return True
+    return 0 < user <= locked
+
+
+def _user_refusal(key: str, value: object, machine: Settings) -> str | None:
+    """Why the user may not set this, or None if they may."""
+    if key not in USER_KEYS:
+        if key in MACHINE_KEYS:
+            return f"{key} can only be set by IT, in {machine_settings_path()}"
+        return _unknown(key)
+    if key in machine.locked:
+        if key == "idle_lock_minutes" and isinstance(value, int):
+            if _stricter_idle_lock(value, machine.idle_lock_minutes):
+                return None
+            return (
+                f"idle_lock_minutes is locked by IT at {machine.idle_lock_minutes}; "
+                "it can only be made shorter"
+            )
+        return f"{key} is locked by IT in {machine_settings_path()}"
+    return None
+
+
+def _machine_settings() -> Settings:
+    values = _machine_values()
+    return replace(Settings(), **values)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force now: defaults < machine file < user file < environment."""
+    machine = _machine_settings()
+    merged: dict[str, Any] = {}
+    for key, value in _user_values().items():
+        refusal = _user_refusal(key, value, machine)
+        if refusal:
+            log.warning("ignoring %s = %s from %s: %s", key, _shown(value), user_settings_path(), refusal)
+        else:
+            merged[key] = value
+    merged.update(_env_values(os.environ if environ is None else environ))
+    return replace(machine, **merged)
+
+
+# --- writing -----------------------------------------------------------------
+
+
+def _toml_string(text: str) -> str:
+    escapes = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    out = []
+    for char in text:
+        if char in escapes:
+            out.append(escapes[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _toml_value(value: object) -> str:
+    """The few shapes a setting can take, written as TOML (no dependency needed for flat keys)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, (list, tuple, frozenset, set)):
+        items = sorted(value) if isinstance(value, (frozenset, set)) else list(value)
+        return "[" + ", ".join(_toml_value(item) for item in items) + "]"
+    raise TypeError(f"cannot write {value!r} as a setting")
+
+
+def _write(path: Path, values: Mapping[str, Any], header: str, remedy: str) -> Path:
+    """Write flat key = value lines atomically, so a crash never leaves half a file."""
+    lines = [f"# {header}"]
+    lines += [f"{key} = {_toml_value(values[key])}" for key in MACHINE_KEYS if key in values]
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot be written ({error.strerror or error}); {remedy}") from None
+    return path
+
+
+def save_machine_settings(**values: Any) -> Path:
+    """Record machine-wide values (e.g. `knop enrol` saving server_url and site_id).
+
+    Other keys already in the file are kept; a value of None removes its key.
+    The file is rewritten in plain `key = value` form, so comments are not kept.
+    """
+    path = machine_settings_path()
+    source = _SettingsFile.read(path)
+    current = source.checked(MACHINE_KEYS, _unknown) if source else {}
+    for key, value in values.items():
+        if key not in MACHINE_KEYS:
+            raise SettingsError(f"{path}: {_unknown(key)}")
+        if value is None:
+            current.pop(key, None)
+            continue
+        try:
+            current[key] = _check(key, value)
+        except ValueError as problem:
+            raise SettingsError(f"{path}: {problem}") from None
+    return _write(
+        path,
+        current,
+        "Knop machine-wide settings (see docs/DEPLOYMENT.md). Written by knop enrol or IT.",
+        "run it as an administrator (root), or point KNOP_SYSTEM_CONFIG_DIR at a writable directory",
+    )
+
+
+def save_user_setting(key: str, value: Any) -> Path:
+    """Change one of the user's own settings; None returns it to the default."""
+    machine = _machine_settings()
+    refusal = _user_refusal(key, value, machine)
+    if refusal and not (value is None and key in USER_KEYS):
+        raise SettingsError(refusal)
+    path = user_settings_path()
+    source = _SettingsFile.read(path)
+    current = source.checked(USER_KEYS, _unknown) if source else {}
+    if value is None:
+        current.pop(key, None)
+    else:
+        try:
+            current[key] = KEYS[key].check(value)
+        except ValueError as problem:
+            raise SettingsError(str(problem)) from None
+    return _write(path, current, "Knop: your own settings, written by the app.", "check the folder's permissions")

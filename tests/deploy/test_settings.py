@@ -1,0 +1,250 @@
+"""Settings: precedence, IT's locks, and messages that say where a file is wrong."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from desktop import paths
+from desktop.settings import (
+    Settings,
+    SettingsError,
+    load_settings,
+    save_machine_settings,
+    save_user_setting,
+)
+
+Writer = Callable[[str], Path]
+
+
+def test_defaults_without_any_file() -> None:
+    assert load_settings() == Settings()
+    assert load_settings().idle_lock_minutes == 10
+    assert load_settings().locked == frozenset()
+
+
+def test_precedence_defaults_machine_user_env(
+    machine_file: Writer, user_file: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    machine_file(
+        'server_url = "https://knop.egeskov.dk/"\n'
+        'site_id = "s-school"\n'
+        "idle_lock_minutes = 15\n"
+        'language = "da"\n'
+        "sync_interval_seconds = 120\n"
+    )
+    user_file('language = "en"\nidle_lock_minutes = 5\n')
+    settings = load_settings()
+    assert settings.server_url == "https://knop.egeskov.dk"  # trailing slash dropped
+    assert settings.site_id == "s-school"
+    assert settings.language == "en"  # user beats machine
+    assert settings.idle_lock_minutes == 5
+    assert settings.sync_interval_seconds == 120  # machine beats default
+    assert settings.offline_login_days == 14  # default
+
+    monkeypatch.setenv("KNOP_LANGUAGE", "da")
+    monkeypatch.setenv("KNOP_IDLE_LOCK_MINUTES", " 30 ")
+    monkeypatch.setenv("KNOP_SERVER_URL", "https://test.egeskov.dk")
+    monkeypatch.setenv("KNOP_PROXY", "")  # empty means unset
+    settings = load_settings()
+    assert (settings.language, settings.idle_lock_minutes) == ("da", 30)  # env beats user
+    assert settings.server_url == "https://test.egeskov.dk"  # env beats machine
+    assert settings.proxy is None
+
+
+def test_every_env_variable_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = {
+        "KNOP_SERVER_URL": "http://localhost:8765",
+        "KNOP_SITE_ID": "s-care",
+        "KNOP_CA_BUNDLE": r"C:\ProgramData\Knop\ca.pem",
+        "KNOP_PROXY": "http://proxy.egeskov.dk:8080",
+        "KNOP_IDLE_LOCK_MINUTES": "0",
+        "KNOP_LANGUAGE": "en",
+        "KNOP_OFFLINE_LOGIN_DAYS": "3",
+        "KNOP_SYNC_INTERVAL_SECONDS": "30",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    assert load_settings() == Settings(
+        server_url="http://localhost:8765",
+        site_id="s-care",
+        ca_bundle=r"C:\ProgramData\Knop\ca.pem",
+        proxy="http://proxy.egeskov.dk:8080",
+        idle_lock_minutes=0,
+        language="en",
+        offline_login_days=3,
+        sync_interval_seconds=30,
+    )
+
+
+def test_bad_env_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KNOP_IDLE_LOCK_MINUTES", "ten")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        'environment variable KNOP_IDLE_LOCK_MINUTES: idle_lock_minutes must be a whole number of minutes, got "ten"'
+    )
+
+
+def test_locked_key_ignores_the_user_file(
+    machine_file: Writer, user_file: Writer, caplog: pytest.LogCaptureFixture
+) -> None:
+    machine_file('language = "da"\nlocked = ["language"]\n')
+    user_file('language = "en"\n')
+    with caplog.at_level(logging.WARNING, logger="desktop.settings"):
+        settings = load_settings()
+    assert settings.language == "da"
+    assert settings.is_locked("language")
+    assert "locked by IT" in caplog.text
+
+
+def test_locking_a_key_the_machine_file_does_not_set_locks_the_default(
+    machine_file: Writer, user_file: Writer
+) -> None:
+    machine_file('locked = ["idle_lock_minutes"]\n')
+    user_file("idle_lock_minutes = 60\n")
+    assert load_settings().idle_lock_minutes == 10
+
+
+def test_locked_idle_lock_may_only_be_made_shorter(machine_file: Writer, user_file: Writer) -> None:
+    machine_file('idle_lock_minutes = 15\nlocked = ["idle_lock_minutes"]\n')
+    user_file("idle_lock_minutes = 5\n")
+    assert load_settings().idle_lock_minutes == 5
+    for looser in (30, 0):  # 0 = never, the loosest
+        user_file(f"idle_lock_minutes = {looser}\n")
+        assert load_settings().idle_lock_minutes == 15
+    with pytest.raises(SettingsError, match="only be made shorter"):
+        save_user_setting("idle_lock_minutes", 20)
+    save_user_setting("idle_lock_minutes", 2)
+    assert load_settings().idle_lock_minutes == 2
+
+
+def test_env_overrides_even_a_locked_key(machine_file: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+    machine_file('language = "da"\nlocked = ["language"]\n')
+    monkeypatch.setenv("KNOP_LANGUAGE", "en")
+    assert load_settings().language == "en"
+
+
+def test_syntax_error_names_file_line_and_column(machine_file: Writer) -> None:
+    path = machine_file('server_url = "https://knop.egeskov.dk"\nidle_lock_minutes = ten\n')
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(f"{path}, line 2, column 21: ")
+    assert "not valid TOML" in message
+
+
+def test_wrong_type_names_file_line_and_value(machine_file: Writer) -> None:
+    path = machine_file('# IT, 2026\nsite_id = "s-school"\nidle_lock_minutes = "ten"\n')
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        f'{path}, line 3: idle_lock_minutes must be a whole number of minutes, got "ten"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("idle_lock_minutes = true", "whole number of minutes, got true"),
+        ("idle_lock_minutes = -1", "between 0 and 1440 minutes, got -1"),
+        ("sync_interval_seconds = 1", "between 5 and 86400 seconds"),
+        ('language = "de"', 'language must be "da" or "en", got "de"'),
+        ('server_url = "knop.egeskov.dk"', "must be a URL starting with https:// or http://"),
+        ('proxy = "proxy:8080"', "proxy must be a URL"),
+        ('site_id = ""', "site_id must be a non-empty text"),
+        ("offline_login_days = 1.5", "whole number of days, got 1.5"),
+        ('locked = ["language", "colour"]', 'unknown setting "colour"'),
+        ('locked = "language"', "locked must be a list"),
+    ],
+)
+def test_bad_values(machine_file: Writer, line: str, problem: str) -> None:
+    path = machine_file(f"# comment\n{line}\n")
+    with pytest.raises(SettingsError, match=f"^{path}, line 2: .*") as caught:
+        load_settings()
+    assert problem in str(caught.value)
+
+
+def test_unknown_key_and_table(machine_file: Writer) -> None:
+    path = machine_file('site_id = "s"\nidle_lock = 5\n')
+    with pytest.raises(SettingsError, match=f"^{path}, line 2: unknown setting 'idle_lock'; known settings: server_url"):
+        load_settings()
+    machine_file('site_id = "s"\n\n[proxy.auth]\nuser = "x"\n')
+    with pytest.raises(SettingsError, match="line 3: proxy must be a non-empty text"):
+        load_settings()
+
+
+def test_user_file_may_not_set_machine_keys(user_file: Writer) -> None:
+    path = user_file('language = "en"\nserver_url = "https://evil.example"\n')
+    with pytest.raises(SettingsError, match=f"^{path}, line 2: server_url can only be set by IT"):
+        load_settings()
+
+
+def test_file_not_utf8(machine_file: Writer) -> None:
+    path = paths.system_config_dir() / "knop.toml"
+    path.write_bytes(b'site_id = "s"\nlanguage = "d\xe6"\n')
+    with pytest.raises(SettingsError, match=f"^{path}, line 2: the file must be saved as UTF-8"):
+        load_settings()
+
+
+def test_save_machine_settings_keeps_other_keys_and_round_trips(machine_file: Writer) -> None:
+    machine_file('# written by IT\nproxy = "http://proxy:8080"\nlocked = ["proxy"]\n')
+    path = save_machine_settings(server_url="https://knop.egeskov.dk", site_id='s-"quoted"\\x')
+    assert path == paths.system_config_dir() / "knop.toml"
+    settings = load_settings()
+    assert settings.server_url == "https://knop.egeskov.dk"
+    assert settings.site_id == 's-"quoted"\\x'
+    assert settings.proxy == "http://proxy:8080"
+    assert settings.locked == {"proxy"}
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["locked"] == ["proxy"]
+    save_machine_settings(proxy=None, locked=["language"])
+    assert load_settings().proxy is None
+    assert load_settings().locked == {"language"}
+
+
+def test_save_machine_settings_creates_the_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("KNOP_SYSTEM_CONFIG_DIR", str(tmp_path / "etc" / "xdg" / "Knop"))
+    save_machine_settings(server_url="https://knop.egeskov.dk")
+    assert load_settings().server_url == "https://knop.egeskov.dk"
+
+
+def test_save_machine_settings_refuses_bad_values() -> None:
+    with pytest.raises(SettingsError, match="unknown setting 'colour'"):
+        save_machine_settings(colour="red")
+    with pytest.raises(SettingsError, match="whole number of minutes"):
+        save_machine_settings(idle_lock_minutes="10")
+    assert not (paths.system_config_dir() / "knop.toml").exists()
+
+
+def test_save_machine_settings_unwritable_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("KNOP_SYSTEM_CONFIG_DIR", str(blocker / "Knop"))
+    with pytest.raises(SettingsError, match="cannot be written .*administrator"):
+        save_machine_settings(server_url="https://knop.egeskov.dk")
+
+
+def test_save_user_setting(user_file: Writer) -> None:
+    save_user_setting("language", "en")
+    save_user_setting("idle_lock_minutes", 3)
+    assert (load_settings().language, load_settings().idle_lock_minutes) == ("en", 3)
+    save_user_setting("language", None)  # back to following the system
+    assert load_settings().language is None
+    assert load_settings().idle_lock_minutes == 3
+
+
+def test_save_user_setting_refuses_machine_and_locked_keys(machine_file: Writer) -> None:
+    with pytest.raises(SettingsError, match="server_url can only be set by IT"):
+        save_user_setting("server_url", "https://knop.egeskov.dk")
+    with pytest.raises(SettingsError, match="unknown setting"):
+        save_user_setting("colour", "red")
+    with pytest.raises(SettingsError, match="language must be"):
+        save_user_setting("language", "de")
+    machine_file('locked = ["language"]\n')
+    with pytest.raises(SettingsError, match="language is locked by IT"):
+        save_user_setting("language", "en")
+    assert not (paths.config_dir() / "settings.toml").exists()
