@@ -72,9 +72,10 @@ class Settings:
 
 def _shown(value: object) -> str:
     """A value as the person wrote it in TOML, for error messages."""
-    if isinstance(value, (str, bool, int, list)):
+    try:
         return _toml_value(value)
-    return repr(value)
+    except TypeError:  # a float, a table, a date: anything a setting never is
+        return repr(value)
 
 
 def _text(name: str) -> Callable[[object], str]:
@@ -129,10 +130,14 @@ KEYS: Mapping[str, _Key] = {
     "site_id": _Key(_text("site_id")),
     "ca_bundle": _Key(_text("ca_bundle")),
     "proxy": _Key(_url("proxy", ("http", "https", "socks5", "socks5h"))),
-    "idle_lock_minutes": _Key(_whole("idle_lock_minutes", "minutes", 0, 24 * 60), user=True, number=True),
+    "idle_lock_minutes": _Key(
+        _whole("idle_lock_minutes", "minutes", 0, 24 * 60), user=True, number=True
+    ),
     "language": _Key(_language, user=True),
     "offline_login_days": _Key(_whole("offline_login_days", "days", 0, 365), number=True),
-    "sync_interval_seconds": _Key(_whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True),
+    "sync_interval_seconds": _Key(
+        _whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True
+    ),
 }
 MACHINE_KEYS = (*KEYS, "locked")
 USER_KEYS = frozenset(name for name, key in KEYS.items() if key.user)
@@ -143,10 +148,14 @@ def _locked(value: object) -> frozenset[str]:
     if isinstance(value, (tuple, set, frozenset)):
         value = list(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f'locked must be a list of setting names such as ["proxy"], got {_shown(value)}')
+        raise ValueError(
+            f'locked must be a list of setting names such as ["proxy"], got {_shown(value)}'
+        )
     for name in value:
         if name not in KEYS:
-            raise ValueError(f"locked names an unknown setting {_shown(name)}; known: {', '.join(KEYS)}")
+            raise ValueError(
+                f"locked names an unknown setting {_shown(name)}; known: {', '.join(KEYS)}"
+            )
     return frozenset(value)
 
 
@@ -172,7 +181,9 @@ def user_settings_path() -> Path:
 
 def _key_line(text: str, key: str) -> int | None:
     """The line a top-level key (or a table of that name) is written on, if it can be found."""
-    pattern = re.compile(rf"""^[ \t]*\[*[ \t]*["']?{re.escape(key)}["']?[ \t]*[=.\]]""", re.MULTILINE)
+    pattern = re.compile(
+        rf"""^[ \t]*\[*[ \t]*["']?{re.escape(key)}["']?[ \t]*[=.\]]""", re.MULTILINE
+    )
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
 
@@ -309,7 +320,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for key, value in _user_values().items():
         refusal = _user_refusal(key, value, machine)
         if refusal:
-            log.warning("ignoring %s = %s from %s: %s", key, _shown(value), user_settings_path(), refusal)
+            log.warning(
+                "ignoring %s = %s from %s: %s", key, _shown(value), user_settings_path(), refusal
+            )
         else:
             merged[key] = value
     merged.update(_env_values(os.environ if environ is None else environ))
@@ -320,7 +333,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 def _toml_string(text: str) -> str:
-    escapes = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    escapes = {
+        '"': '\\"',
+        "\\": "\\\\",
+        "\b": "\\b",
+        "\t": "\\t",
+        "\n": "\\n",
+        "\f": "\\f",
+        "\r": "\\r",
+    }
     out = []
     for char in text:
         if char in escapes:
@@ -343,7 +364,7 @@ def _toml_value(value: object) -> str:
     if isinstance(value, (list, tuple, frozenset, set)):
         items = sorted(value) if isinstance(value, (frozenset, set)) else list(value)
         return "[" + ", ".join(_toml_value(item) for item in items) + "]"
-    raise TypeError(f"cannot write {value!r} as a setting")
+    raise TypeError(f"cannot write {value!r} as a setting")  # floats, tables and dates never are
 
 
 def _write(path: Path, values: Mapping[str, Any], header: str, remedy: str) -> Path:
@@ -356,7 +377,9 @@ def _write(path: Path, values: Mapping[str, Any], header: str, remedy: str) -> P
         temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(temporary, path)
     except OSError as error:
-        raise SettingsError(f"{path}: cannot be written ({error.strerror or error}); {remedy}") from None
+        raise SettingsError(
+            f"{path}: cannot be written ({error.strerror or error}); {remedy}"
+        ) from None
     return path
 
 
@@ -383,7 +406,7 @@ def save_machine_settings(**values: Any) -> Path:
         path,
         current,
         "Knop machine-wide settings (see docs/DEPLOYMENT.md). Written by knop enrol or IT.",
-        "run it as an administrator (root), or point KNOP_SYSTEM_CONFIG_DIR at a writable directory",
+        "run it as an administrator (root), or set KNOP_SYSTEM_CONFIG_DIR to a writable directory",
     )
 
 
@@ -403,4 +426,9 @@ def save_user_setting(key: str, value: Any) -> Path:
             current[key] = KEYS[key].check(value)
         except ValueError as problem:
             raise SettingsError(str(problem)) from None
-    return _write(path, current, "Knop: your own settings, written by the app.", "check the folder's permissions")
+    return _write(
+        path,
+        current,
+        "Knop: your own settings, written by the app.",
+        "check the folder's permissions",
+    )

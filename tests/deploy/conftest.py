@@ -7,7 +7,8 @@ IT (or the app) would.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,16 @@ def user_file() -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def knop_logging() -> Iterator[None]:
+    """Leave the root logger as it was after a test that calls setup_logging."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)

@@ -86,7 +86,8 @@ def test_bad_env_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value) == (
-        'environment variable KNOP_IDLE_LOCK_MINUTES: idle_lock_minutes must be a whole number of minutes, got "ten"'
+        "environment variable KNOP_IDLE_LOCK_MINUTES: "
+        'idle_lock_minutes must be a whole number of minutes, got "ten"'
     )
 
 
@@ -123,7 +124,9 @@ def test_locked_idle_lock_may_only_be_made_shorter(machine_file: Writer, user_fi
     assert load_settings().idle_lock_minutes == 2
 
 
-def test_env_overrides_even_a_locked_key(machine_file: Writer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_env_overrides_even_a_locked_key(
+    machine_file: Writer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     machine_file('language = "da"\nlocked = ["language"]\n')
     monkeypatch.setenv("KNOP_LANGUAGE", "en")
     assert load_settings().language == "en"
@@ -171,7 +174,10 @@ def test_bad_values(machine_file: Writer, line: str, problem: str) -> None:
 
 def test_unknown_key_and_table(machine_file: Writer) -> None:
     path = machine_file('site_id = "s"\nidle_lock = 5\n')
-    with pytest.raises(SettingsError, match=f"^{path}, line 2: unknown setting 'idle_lock'; known settings: server_url"):
+    with pytest.raises(
+        SettingsError,
+        match=f"^{path}, line 2: unknown setting 'idle_lock'; known settings: server_url",
+    ):
         load_settings()
     machine_file('site_id = "s"\n\n[proxy.auth]\nuser = "x"\n')
     with pytest.raises(SettingsError, match="line 3: proxy must be a non-empty text"):
@@ -206,7 +212,9 @@ def test_save_machine_settings_keeps_other_keys_and_round_trips(machine_file: Wr
     assert load_settings().locked == {"language"}
 
 
-def test_save_machine_settings_creates_the_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_save_machine_settings_creates_the_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KNOP_SYSTEM_CONFIG_DIR", str(tmp_path / "etc" / "xdg" / "Knop"))
     save_machine_settings(server_url="https://knop.egeskov.dk")
     assert load_settings().server_url == "https://knop.egeskov.dk"
@@ -220,7 +228,9 @@ def test_save_machine_settings_refuses_bad_values() -> None:
     assert not (paths.system_config_dir() / "knop.toml").exists()
 
 
-def test_save_machine_settings_unwritable_directory(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_save_machine_settings_unwritable_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("KNOP_SYSTEM_CONFIG_DIR", str(blocker / "Knop"))

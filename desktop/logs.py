@@ -1,0 +1,148 @@
+"""Logging: a rotating file IT can ask a user to send, and stderr, both scrubbed of secrets.
+
+The file lives in `desktop.paths.log_dir()`:
+
+- Linux: ~/.local/state/Knop/log/knop.log (platformdirs' user_log_dir)
+- Windows: %LOCALAPPDATA%\\Knop\\Logs\\knop.log
+- macOS: ~/Library/Logs/Knop/knop.log
+
+It rotates at 1 MB and keeps 5 old files, so a shared workstation never fills
+its disk, and a support case still has a few days of history.
+
+Logs get mailed to support and pasted into tickets, so no record may carry a
+password, a user token or the device credential. `SecretRedactor` sits on
+every handler Knop installs (a filter on a handler sees records from every
+logger, a filter on a logger only its own), and rewrites the message, the
+traceback and the stack before anything is written.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop import paths
+
+LOG_FILE = "knop.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+REDACTED = "[redacted]"
+FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+# Matched at the end of a key's name, so access_token, device_secret, my_api_key count too.
+_SECRET_NAMES = r"password|passwd|pwd|secret|token|api_?key|credential|enrol{1,2}ment_code"
+
+# A value as it appears after "name: " or "name=": quoted, already redacted, or bare.
+_QUOTED = r""""[^"]*"|'[^']*'"""
+_BARE = r"""\[redacted\]|[^\s"'&,;}\]]+"""
+_IS = r"""["']?\s*[:=]\s*"""  # the "=", ": " or "': '" between a name and its value
+
+
+def _keep_quotes(match: re.Match[str]) -> str:
+    value = match["value"]
+    quote = value[0] if value[:1] in ("'", '"') else ""
+    return f"{match['name']}{quote}{REDACTED}{quote}"
+
+
+# Each pattern keeps what says *what* was there and drops the value.
+_PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    # Authorization: Bearer abc / {'Authorization': 'Bearer abc'} / authorization=Basic abc
+    (
+        re.compile(
+            rf"""(?P<name>authorization{_IS}["']?(?:(?:bearer|basic|digest|token)\s+)?)(?P<value>{_BARE})""",
+            re.IGNORECASE,
+        ),
+        _keep_quotes,
+    ),
+    # a bare "Bearer abc" anywhere else, e.g. in an exception's text
+    (re.compile(r"\b(bearer\s+)(?!\[redacted\])[\w\-.~+/]+=*", re.IGNORECASE), rf"\1{REDACTED}"),
+    # Knop-Device: <device_id>.<device_secret>
+    (
+        re.compile(rf"""(?P<name>knop-device{_IS}["']?)(?P<value>{_BARE})""", re.IGNORECASE),
+        _keep_quotes,
+    ),
+    # password=..., "password": "Pa ss", token: ..., ?access_token=...&, my_api_key='...'
+    (
+        re.compile(
+            rf"""(?P<name>\b\w*(?:{_SECRET_NAMES}){_IS})(?P<value>{_QUOTED}|{_BARE})""",
+            re.IGNORECASE,
+        ),
+        _keep_quotes,
+    ),
+    # https://user:password@host
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)[^\s@/]+@", re.IGNORECASE), rf"\1{REDACTED}@"),
+)
+
+
+def redact(text: str) -> str:
+    """The text with every secret value it carries replaced by [redacted]."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class SecretRedactor(logging.Filter):
+    """Scrubs each record once, before any handler formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_knop_redacted", False):
+            return True  # the file and stderr handlers share records; scrub once
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record._knop_redacted = True  # type: ignore[attr-defined]
+        return True
+
+
+class _KnopHandler:
+    """Marks the handlers setup_logging installed, so a second call replaces, not doubles, them."""
+
+
+class _RotatingFile(_KnopHandler, logging.handlers.RotatingFileHandler):
+    pass
+
+
+class _Stderr(_KnopHandler, logging.StreamHandler):  # type: ignore[type-arg]
+    pass
+
+
+def log_file() -> Path:
+    return paths.log_dir() / LOG_FILE
+
+
+def setup_logging(verbose: bool = False) -> Path:
+    """Send Knop's records to the rotating log file and stderr; returns the file's path.
+
+    The file takes INFO and up (DEBUG with `verbose`), stderr WARNING and up
+    (INFO with `verbose`), so a user starting Knop from a terminal is not flooded.
+    """
+    path = log_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _KnopHandler)]:
+        root.removeHandler(handler)
+        handler.close()
+
+    formatter = logging.Formatter(FORMAT)
+    redactor = SecretRedactor()
+    to_file = _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+    to_file.setLevel(logging.DEBUG if verbose else logging.INFO)
+    to_stderr = _Stderr(sys.stderr)
+    to_stderr.setLevel(logging.INFO if verbose else logging.WARNING)
+    for handler in (to_file, to_stderr):
+        handler.setFormatter(formatter)
+        handler.addFilter(redactor)
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # urllib3 logs every connection at DEBUG; keep it to what helps a support case.
+    logging.getLogger("urllib3").setLevel(logging.INFO if verbose else logging.WARNING)
+    return path
