@@ -21,6 +21,32 @@ Change         {"table": "tasks", "row": {...}, "deleted": bool}
                410 {"error": {"code": "resync", ...}} when the cursor is unknown/expired
 
 error body     {"error": {"code": str, "message": {"da": str, "en": str}, "detail": any}}
+
+Added by the server (issue 3), additively:
+
+health         GET  /v1/health, no credentials; the protocol header is optional here
+               200 {"status": "ok", "protocol": 1, "supported": [1]}
+enrol          POST /v1/devices/enrol  {"code": str, "name": str}       no credentials
+               200 {"device_id": str, "secret": str, "credential": "<device_id>.<secret>",
+                    "site": Site row, "organisation": Organisation row}
+               The code is one-time (spaces, dashes and case do not matter);
+               the credential goes in the Knop-Device header from then on.
+login          POST /v1/login  {"username": str, "password": str}  + Knop-Device header
+               200 {"token": str, "person": Person row, "expires_at": iso}
+               401 "login_failed", 429 "too_many_attempts" (Retry-After header)
+logout         POST /v1/logout  + Knop-Device + Authorization; revokes that token
+               200 {"status": "logged_out"}
+push, pull     need both Knop-Device and Authorization: Bearer <token>. The token
+               must belong to that device. Each Operation must name the token's
+               user as author_id (else it is rejected with operation.author_mismatch);
+               the server applies it with its own clock and the token's device.
+               An unknown `kind` makes the whole request 422 (a client bug, nothing stored).
+
+Status codes: 401 with code "device_invalid" | "device_revoked" (enrol again) or
+"token_invalid" | "token_expired" | "token_revoked" (log in again); 410 "resync";
+413 "too_large" (body over MAX_BODY_BYTES); 422 "invalid_request" (detail lists
+where); 426 "unsupported_protocol"; 429 "too_many_attempts"; 503 "unavailable".
+Rows on the wire are `Entity.to_row()`: list fields are JSON text, as stored.
 """
 
 from __future__ import annotations
