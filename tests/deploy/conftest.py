@@ -8,6 +8,9 @@ IT (or the app) would.
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,3 +54,30 @@ def knop_logging() -> Iterator[None]:
             handler.close()
     root.handlers[:] = handlers
     root.setLevel(level)
+
+
+TS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="{language}">
+<context><name>SelfTest</name>
+<message><source>Task</source><translation>{word}</translation></message>
+</context>
+</TS>
+"""
+
+
+@pytest.fixture
+def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of resources/ with da and en translations built, as `make translations` would."""
+    folder = tmp_path / "resources"
+    shutil.copytree(paths.resources_dir(), folder)
+    translations = folder / "translations"
+    translations.mkdir(exist_ok=True)
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    for language, word in (("da", "Opgave"), ("en", "Task")):
+        ts = tmp_path / f"{language}.ts"
+        ts.write_text(TS.format(language=language, word=word), encoding="utf-8")
+        qm = translations / f"{language}.qm"
+        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
+    monkeypatch.setattr(paths, "resources_dir", lambda: folder)
+    return folder
