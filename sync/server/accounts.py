@@ -1,0 +1,315 @@
+"""Who is asking: passwords, enrolled devices, login tokens and the login throttle.
+
+A request to push or pull carries two credentials: the device's own
+(`Knop-Device: <device_id>.<secret>`, given once at enrolment) and the user's
+token (given at login on that device, bound to both). Only hashes of the
+secrets are stored. Device secrets and tokens are long random strings, so a
+plain SHA-256 is enough for them; passwords are short and human, so they get
+argon2id.
+
+Everything here lives in the database, not in process memory, because several
+server processes answer requests side by side: a token revoked through one is
+revoked for all, and the login throttle counts attempts across all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from desktop.entities import Person
+from desktop.ids import utc_now, uuid7
+from sync.server.errors import ApiError
+from sync.server.storage import Database, Session
+
+# argon2-cffi's defaults are RFC 9106's low-memory profile of argon2id.
+HASHER = PasswordHasher()
+# Verified against when the username is unknown, so that a wrong username
+# costs as long as a wrong password and does not reveal who has an account.
+_DECOY_HASH = HASHER.hash(secrets.token_urlsafe(16))
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud over the phone
+CODE_LENGTH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Lifetimes and throttle limits; the defaults suit a municipality, env vars tune them."""
+
+    token_days: float = 30.0
+    code_days: float = 7.0
+    user_failures: int = 5  # failed logins per username per window
+    device_failures: int = 20  # failed logins per device per window
+    window_seconds: float = 15 * 60
+
+    @classmethod
+    def from_env(cls) -> Policy:
+        def number(name: str, default: float) -> float:
+            try:
+                return float(os.environ.get(name, default))
+            except ValueError:
+                return default
+
+        default = cls()
+        return cls(
+            token_days=number("KNOP_TOKEN_DAYS", default.token_days),
+            code_days=number("KNOP_ENROLMENT_CODE_DAYS", default.code_days),
+            user_failures=int(number("KNOP_LOGIN_USER_FAILURES", default.user_failures)),
+            device_failures=int(number("KNOP_LOGIN_DEVICE_FAILURES", default.device_failures)),
+            window_seconds=number("KNOP_LOGIN_WINDOW_SECONDS", default.window_seconds),
+        )
+
+
+def digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def _later(days: float) -> str:
+    moment = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- enrolment -------------------------------------------------------------------
+
+
+def normalise_code(code: str) -> str:
+    """Dashes, spaces and case do not matter, so a code can be read out and typed."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_enrolment_code(db: Database, site_id: str, policy: Policy = Policy()) -> str:
+    """A one-time code that enrols one device to `site_id`; only its hash is kept."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    with db.write(serial=False) as s:
+        if s.value("SELECT count(*) FROM sites WHERE id = ?", (site_id,)) == 0:
+            raise LookupError(f"no site with id {site_id!r}")
+        s.execute(
+            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (digest(raw), site_id, utc_now(), _later(policy.code_days)),
+        )
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolled:
+    device_id: str
+    secret: str
+    site_id: str
+
+    @property
+    def credential(self) -> str:
+        return f"{self.device_id}.{self.secret}"
+
+
+def enrol(db: Database, code: str, name: str) -> Enrolled:
+    """Trade a one-time code for a device credential. Raises ApiError("enrolment_failed")."""
+    now = utc_now()
+    with db.write(serial=False) as s:
+        found = s.one(
+            "SELECT site_id, expires_at, used_at FROM enrolment_codes WHERE code_hash = ?",
+            (digest(normalise_code(code)),),
+        )
+        if found is None or found[2] is not None or found[1] <= now:
+            raise ApiError("enrolment_failed")
+        device = Enrolled(device_id=uuid7(), secret=secrets.token_urlsafe(32), site_id=found[0])
+        s.execute(
+            "UPDATE enrolment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
+            (now, device.device_id, digest(normalise_code(code))),
+        )
+        s.execute(
+            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+            (device.device_id, device.site_id, name, digest(device.secret), now),
+        )
+    return device
+
+
+def revoke_device(db: Database, device_id: str) -> bool:
+    """The device can no longer log anyone in, and its users' tokens stop working."""
+    now = utc_now()
+    with db.write(serial=False) as s:
+        done = s.execute(
+            "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, device_id)
+        ).rowcount
+        s.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
+            (now, device_id),
+        )
+    return bool(done)
+
+
+def device_from_header(s: Session, header: str | None) -> str:
+    """The enrolled, unrevoked device a Knop-Device header names, or ApiError."""
+    device_id, _, secret = (header or "").strip().partition(".")
+    if not device_id or not secret or len(header or "") > 300:
+        raise ApiError("device_invalid")
+    found = s.one("SELECT secret_hash, revoked_at FROM devices WHERE id = ?", (device_id,))
+    if found is None or not hmac.compare_digest(found[0], digest(secret)):
+        raise ApiError("device_invalid")
+    if found[1] is not None:
+        raise ApiError("device_revoked")
+    return device_id
+
+
+# --- login -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    token: str
+    person: Person
+    expires_at: str
+
+
+def login(
+    db: Database, device_header: str | None, username: str, password: str, policy: Policy
+) -> Login:
+    """Check a password on an enrolled device and hand out a token bound to both.
+
+    The argon2 check runs outside any transaction: it is slow on purpose, and
+    no other request should wait for it.
+    """
+    subject = normalise_username(username)
+    with db.read() as s:
+        device_id = device_from_header(s, device_header)
+        _refuse_if_throttled(s, policy, f"user:{subject}", f"device:{device_id}")
+        found = s.one(
+            "SELECT a.password_hash, p.id FROM accounts a JOIN people p ON p.id = a.person_id "
+            "WHERE a.username = ? AND p.active = ?",
+            (subject, True),
+        )
+    stored, person_id = (found if found and found[0] else (None, None))
+    if not _password_matches(stored, password):
+        with db.write(serial=False) as s:
+            for key in (f"user:{subject}", f"device:{device_id}"):
+                _count_failure(s, key, policy.window_seconds)
+        raise ApiError("login_failed")
+    token = secrets.token_urlsafe(32)
+    expires_at = _later(policy.token_days)
+    with db.write(serial=False) as s:
+        s.execute("DELETE FROM login_throttle WHERE subject = ?", (f"user:{subject}",))
+        s.execute(
+            "INSERT INTO tokens (token_hash, person_id, device_id, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest(token), person_id, device_id, utc_now(), expires_at),
+        )
+        person = s.get(Person, person_id)
+    assert person is not None
+    return Login(token, person, expires_at)
+
+
+def _password_matches(stored: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(stored or _DECOY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _refuse_if_throttled(s: Session, policy: Policy, user_key: str, device_key: str) -> None:
+    now = time.time()
+    for key, limit in ((user_key, policy.user_failures), (device_key, policy.device_failures)):
+        found = s.one("SELECT window_start, failures FROM login_throttle WHERE subject = ?", (key,))
+        if found and found[1] >= limit and now - found[0] < policy.window_seconds:
+            wait = int(policy.window_seconds - (now - found[0])) + 1
+            raise ApiError("too_many_attempts", {"retry_after": wait}, {"Retry-After": str(wait)})
+
+
+def _count_failure(s: Session, key: str, window: float) -> None:
+    """One more failure in the current window, or the first of a new window."""
+    now = time.time()
+    s.execute(
+        "INSERT INTO login_throttle (subject, window_start, failures) VALUES (?, ?, 1) "
+        "ON CONFLICT (subject) DO UPDATE SET "
+        "failures = CASE WHEN ? - login_throttle.window_start >= ? THEN 1 "
+        "ELSE login_throttle.failures + 1 END, "
+        "window_start = CASE WHEN ? - login_throttle.window_start >= ? THEN ? "
+        "ELSE login_throttle.window_start END",
+        (key, now, now, window, now, window, now),
+    )
+
+
+# --- requests with a token ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A user acting through a device, as proven by the request's two credentials."""
+
+    person: Person
+    device_id: str
+    token_hash: str
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate(s: Session, device_header: str | None, token: str | None) -> Caller:
+    device_id = device_from_header(s, device_header)
+    if not token or len(token) > 300:
+        raise ApiError("token_invalid")
+    token_hash = digest(token)
+    found = s.one(
+        "SELECT person_id, device_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?",
+        (token_hash,),
+    )
+    if found is None or found[1] != device_id:
+        raise ApiError("token_invalid")
+    if found[3] is not None:
+        raise ApiError("token_revoked")
+    if found[2] <= utc_now():
+        raise ApiError("token_expired")
+    person = s.get(Person, found[0])
+    if person is None or not person.active:
+        raise ApiError("token_revoked")
+    return Caller(person, device_id, token_hash)
+
+
+def logout(db: Database, caller: Caller) -> None:
+    with db.write(serial=False) as s:
+        s.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+            (utc_now(), caller.token_hash),
+        )
+
+
+def revoke_tokens(
+    db: Database, *, person_id: str | None = None, device_id: str | None = None, token: str | None = None
+) -> int:
+    """Revoke one token (by its value), or every token of a person and/or a device."""
+    clauses, params = ["revoked_at IS NULL"], []
+    if token is not None:
+        clauses.append("token_hash = ?")
+        params.append(digest(token))
+    if person_id is not None:
+        clauses.append("person_id = ?")
+        params.append(person_id)
+    if device_id is not None:
+        clauses.append("device_id = ?")
+        params.append(device_id)
+    if len(clauses) == 1:
+        raise ValueError("say which tokens to revoke")
+    with db.write(serial=False) as s:
+        return int(
+            s.execute(
+                f"UPDATE tokens SET revoked_at = ? WHERE {' AND '.join(clauses)}", [utc_now(), *params]
+            ).rowcount
+        )

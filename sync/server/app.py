@@ -1,0 +1,232 @@
+"""The HTTP API: routes, credentials, and error responses that always follow `protocol.error_body`.
+
+`create_app()` is a factory so that each uvicorn worker process builds its own
+app with its own connection pool; nothing that matters lives in process memory
+(tokens, throttles, the feed and the exactly-once log are all in the database),
+so any number of workers can answer side by side.
+
+Routes are plain `def`s: they block on the database, and Starlette runs them
+in its thread pool.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from desktop.entities import Organisation, Site
+from sync import protocol
+from sync.server import accounts, feed, messages, migrations, push, storage
+from sync.server.errors import ApiError, code_for_status, error_response
+from sync.server.gate import Gate
+from sync.server.logs import setup_server_logging
+
+log = logging.getLogger("knop.server")
+
+DB_ENV = "KNOP_SERVER_DB"
+
+_device_header = APIKeyHeader(
+    name=protocol.DEVICE_HEADER,
+    auto_error=False,
+    scheme_name="device",
+    description="The device credential from enrolment: <device_id>.<secret>",
+)
+_bearer = HTTPBearer(auto_error=False, scheme_name="token", description="The token from /v1/login")
+
+Version = Literal[tuple(str(v) for v in sorted(protocol.SUPPORTED_VERSIONS))]  # type: ignore[valid-type]
+
+
+def _protocol_header(
+    knop_protocol: Annotated[Version, Header(alias=protocol.PROTOCOL_HEADER)],
+) -> None:
+    """Documents the header; the Gate has already refused unsupported versions with 426."""
+
+
+def _caller(
+    request: Request,
+    device: Annotated[str | None, Security(_device_header)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+) -> accounts.Caller:
+    """The user and device behind a push, pull or logout, proven by both credentials."""
+    db: storage.Database = request.app.state.db
+    with db.read() as s:
+        return accounts.authenticate(s, device, bearer.credentials if bearer else None)
+
+
+Caller = Annotated[accounts.Caller, Depends(_caller)]
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": messages.ErrorBody} for status in (*statuses, 413, 422, 426, 503)}
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    url = database_url or os.environ.get(DB_ENV)
+    if not url:
+        raise SystemExit(f"knop-server: no database; pass --db or set {DB_ENV}")
+    setup_server_logging()
+    policy = accounts.Policy.from_env()
+    db = storage.Database(url, pool_size=int(os.environ.get("KNOP_SERVER_POOL", "8")))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrations.migrate(db)
+        log.info("serving %s (%s)", storage.describe(url), db.dialect)
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="Knop server",
+        version=str(protocol.PROTOCOL_VERSION),
+        description=(
+            "The central server of Knop, a task exchange for municipal institutions. "
+            "Every request names its protocol version in the Knop-Protocol header."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    _install_error_handlers(app)
+    app.add_middleware(Gate)  # type: ignore[arg-type]
+
+    versioned = [Depends(_protocol_header)]
+
+    @app.get(protocol.PATH_HEALTH, response_model=messages.Health, responses=_errors())
+    def health(
+        knop_protocol: Annotated[Version | None, Header(alias=protocol.PROTOCOL_HEADER)] = None,
+    ) -> dict[str, Any]:
+        with db.read() as s:
+            s.value("SELECT 1")
+        return {
+            "status": "ok",
+            "protocol": protocol.PROTOCOL_VERSION,
+            "supported": sorted(protocol.SUPPORTED_VERSIONS),
+        }
+
+    @app.post(
+        protocol.PATH_ENROL,
+        response_model=messages.Enrolled,
+        responses=_errors(401),
+        dependencies=versioned,
+    )
+    def enrol(body: messages.EnrolRequest) -> dict[str, Any]:
+        device = accounts.enrol(db, body.code, body.name)
+        with db.read() as s:
+            site = s.get(Site, device.site_id)
+            org = s.get(Organisation, site.organisation_id) if site else None
+        return {
+            "device_id": device.device_id,
+            "secret": device.secret,
+            "credential": device.credential,
+            "site": site.to_row() if site else {"id": device.site_id},
+            "organisation": org.to_row() if org else None,
+        }
+
+    @app.post(
+        protocol.PATH_LOGIN,
+        response_model=messages.LoggedIn,
+        responses=_errors(401, 429),
+        dependencies=versioned,
+    )
+    def login(
+        body: messages.LoginRequest,
+        device: Annotated[str | None, Security(_device_header)] = None,
+    ) -> dict[str, Any]:
+        done = accounts.login(db, device, body.username, body.password, policy)
+        log.info("login: %s on device %s", done.person.username, _device_id(device))
+        return {"token": done.token, "person": done.person.to_row(), "expires_at": done.expires_at}
+
+    @app.post(
+        protocol.PATH_LOGOUT,
+        response_model=messages.LoggedOut,
+        responses=_errors(401),
+        dependencies=versioned,
+    )
+    def logout(who: Caller) -> dict[str, Any]:
+        accounts.logout(db, who)
+        return {"status": "logged_out"}
+
+    @app.post(
+        protocol.PATH_PUSH,
+        response_model=messages.PushResponse,
+        responses=_errors(401),
+        dependencies=versioned,
+    )
+    def push_operations(
+        body: messages.PushRequest, who: Caller
+    ) -> JSONResponse:
+        results = push.push(db, who, [op.model_dump() for op in body.operations])
+        return JSONResponse({"results": results})
+
+    @app.get(
+        protocol.PATH_PULL,
+        response_model=messages.PullPage,
+        responses=_errors(401, 410),
+        dependencies=versioned,
+    )
+    def pull(
+        who: Caller,
+        cursor: Annotated[str | None, Query(max_length=200)] = None,
+        limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
+    ) -> Response:
+        with db.read() as s:
+            try:
+                page = feed.page(s, who.person, cursor, limit)
+            except feed.CursorGone:
+                raise ApiError("resync", {"cursor": cursor}) from None
+        return Response(page.to_json(), media_type="application/json")
+
+    return app
+
+
+def _device_id(header: str | None) -> str:
+    """The device part of a credential, for logs; the secret never goes there."""
+    return (header or "").partition(".")[0][:64] or "-"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        return error.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        return error_response("invalid_request", _where(error.errors()))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        response = error_response(code_for_status(error.status_code))
+        response.status_code = error.status_code
+        return response
+
+    @app.exception_handler(storage.Unavailable)
+    async def unavailable(request: Request, error: storage.Unavailable) -> JSONResponse:
+        log.warning("database unavailable: %s", error)
+        return error_response("unavailable", headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response("server_error")
+
+
+def _where(errors: Any) -> list[dict[str, Any]]:
+    """Validation errors without the offending input, which may be huge or hostile."""
+    found = []
+    for item in list(errors)[:20]:
+        found.append(
+            {
+                "loc": [part if isinstance(part, int) else str(part)[:100] for part in item.get("loc", ())],
+                "msg": str(item.get("msg", ""))[:300],
+                "type": str(item.get("type", ""))[:100],
+            }
+        )
+    return found

@@ -1,0 +1,242 @@
+"""The organisation, its sites and its people: what an admin sets up before anyone logs in.
+
+These changes do not come from a device as operations, but they travel to
+devices the same way: each write puts the entity, its change-feed row and an
+audit event in one serialised transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from desktop.entities import Entity, Organisation, Person, PersonKind, Role, Site, SiteKind
+from desktop.ids import utc_now, uuid7
+from desktop.operations import Change
+from sync.server import accounts, audit, feed
+from sync.server.storage import Database, Session
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+
+
+class DirectoryError(ValueError):
+    """An admin asked for something that cannot be: an unknown site, a taken username."""
+
+
+def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
+    """Write entities with their feed rows and one audit event, inside the caller's transaction."""
+    now = utc_now()
+    changes = [Change(entity) for entity in entities]
+    for entity in entities:
+        session.put(entity)
+    feed.record(session, changes, now)
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor_id,
+        device_id=None,
+        operation=operation,
+        entity_id=entities[0].key_value(),
+        summary=audit.summarise(changes),
+    )
+
+
+def organisation(session: Session) -> Organisation | None:
+    found = session.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
+    return found[0] if found else None
+
+
+def init_organisation(db: Database, name: str, org_id: str | None = None) -> Organisation:
+    """Create the one organisation this server serves; only once."""
+    name = name.strip()
+    if not name:
+        raise DirectoryError("the organisation needs a name")
+    with db.write() as s:
+        if organisation(s) is not None:
+            raise DirectoryError("the organisation already exists")
+        org = Organisation(id=org_id or uuid7(), name=name)
+        save(s, [org], operation="admin.organisation_create", actor_id=audit.ADMIN_TOOL)
+    return org
+
+
+def add_site(
+    db: Database,
+    name: str,
+    kind: str,
+    *,
+    address: str = "",
+    site_id: str | None = None,
+) -> Site:
+    name = name.strip()
+    if not name:
+        raise DirectoryError("the site needs a name")
+    if kind not in tuple(SiteKind):
+        raise DirectoryError(f"site kind must be one of {', '.join(SiteKind)}")
+    with db.write() as s:
+        org = organisation(s)
+        if org is None:
+            raise DirectoryError("create the organisation first (knop-admin init)")
+        site = Site(
+            id=site_id or uuid7(), organisation_id=org.id, name=name, kind=kind, address=address, version=1
+        )
+        if s.get(Site, site.id) is not None:
+            raise DirectoryError(f"a site with id {site.id} already exists")
+        save(s, [site], operation="admin.site_create", actor_id=audit.ADMIN_TOOL)
+    return site
+
+
+def find_site(session: Session, id_or_name: str) -> Site | None:
+    """A site by its id, or by its name (case-insensitive), as people write it in a staff list."""
+    found = session.get(Site, id_or_name)
+    if found is not None:
+        return found
+    wanted = id_or_name.strip().casefold()
+    matches = [site for site in session.fetch(Site, "1 = 1") if site.name.casefold() == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    """A person as an admin describes them; checked by `check_person`."""
+
+    username: str
+    name: str
+    site: str | None = None  # id or name; None for admins and externals without a site
+    role: str = Role.STAFF
+    kind: str = ""  # defaults by role: externals are volunteers, the rest employees
+    email: str = ""
+    title: str = ""
+    languages: tuple[str, ...] = ()
+    person_id: str | None = None
+
+
+def check_person(session: Session, new: NewPerson) -> Person:
+    """The Person to store, or DirectoryError saying what is wrong, in words an admin knows."""
+    username = accounts.normalise_username(new.username)
+    if not USERNAME.match(username):
+        raise DirectoryError(
+            f"username {new.username!r} must be 1-64 characters: letters a-z, digits, . _ @ -"
+        )
+    name = new.name.strip()
+    if not name or len(name) > 200:
+        raise DirectoryError("name must be 1-200 characters")
+    if new.role not in tuple(Role):
+        raise DirectoryError(f"role {new.role!r} must be one of {', '.join(Role)}")
+    kind = new.kind or (PersonKind.VOLUNTEER if new.role == Role.EXTERNAL else PersonKind.EMPLOYEE)
+    if kind not in tuple(PersonKind):
+        raise DirectoryError(f"kind {kind!r} must be one of {', '.join(PersonKind)}")
+    if (new.role == Role.EXTERNAL) != (kind != PersonKind.EMPLOYEE):
+        raise DirectoryError("externals are volunteers, citizens or companies; everyone else is an employee")
+    site_id = None
+    if new.site:
+        site = find_site(session, new.site)
+        if site is None:
+            raise DirectoryError(f"unknown site {new.site!r}")
+        site_id = site.id
+    elif new.role in (Role.STAFF, Role.SITE_MANAGER):
+        raise DirectoryError("staff and site managers need a home site")
+    if new.email and ("@" not in new.email or len(new.email) > 200):
+        raise DirectoryError(f"email {new.email!r} does not look like an address")
+    for text, label in ((new.title, "title"), (new.email, "email"), *((lang, "language") for lang in new.languages)):
+        if "\x00" in text or len(text) > 200:
+            raise DirectoryError(f"{label} is too long or holds control characters")
+    return Person(
+        id=new.person_id or uuid7(),
+        name=name,
+        username=username,
+        home_site_id=site_id,
+        role=new.role,
+        kind=kind,
+        email=new.email.strip(),
+        title=new.title.strip(),
+        languages=list(dict.fromkeys(lang.strip() for lang in new.languages if lang.strip())),
+        version=1,
+    )
+
+
+def put_person(session: Session, new: NewPerson, password_hash: str | None = None) -> tuple[Person, bool]:
+    """Create the person, or update the one with that username. Returns (person, created)."""
+    person = check_person(session, new)
+    existing_id = session.value("SELECT person_id FROM accounts WHERE username = ?", (person.username,))
+    created = existing_id is None
+    if not created:
+        old = session.get(Person, existing_id)
+        assert old is not None
+        person = person.replace(
+            id=old.id,
+            version=old.version + 1,
+            availability=old.availability,
+            active=old.active,
+        )
+    elif session.get(Person, person.id) is not None:
+        raise DirectoryError(f"a person with id {person.id} already exists")
+    now = utc_now()
+    if created:
+        session.execute(
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+            (person.id, person.username, password_hash, now),
+        )
+    elif password_hash is not None:
+        session.execute(
+            "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE person_id = ?",
+            (password_hash, now, person.id),
+        )
+    save(
+        session,
+        [person],
+        operation="admin.person_create" if created else "admin.person_update",
+        actor_id=audit.ADMIN_TOOL,
+    )
+    return person, created
+
+
+def add_person(db: Database, new: NewPerson, password: str | None = None) -> Person:
+    """Add one person; refuses a username that is taken (use the import to update)."""
+    password_hash = accounts.hash_password(password) if password else None
+    with db.write() as s:
+        username = accounts.normalise_username(new.username)
+        if s.value("SELECT count(*) FROM accounts WHERE username = ?", (username,)):
+            raise DirectoryError(f"username {username!r} is taken")
+        person, _ = put_person(s, new, password_hash)
+    return person
+
+
+def set_password(db: Database, username: str, password: str) -> None:
+    if len(password) < 8:
+        raise DirectoryError("a password needs at least 8 characters")
+    password_hash = accounts.hash_password(password)
+    with db.write(serial=False) as s:
+        done = s.execute(
+            "UPDATE accounts SET password_hash = ?, updated_at = ? WHERE username = ?",
+            (password_hash, utc_now(), accounts.normalise_username(username)),
+        ).rowcount
+    if not done:
+        raise DirectoryError(f"no person with username {username!r}")
+
+
+def set_active(db: Database, username: str, active: bool) -> Person:
+    """Deactivate someone who left (their tokens stop working) or bring them back."""
+    with db.write() as s:
+        person_id = s.value(
+            "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+        )
+        person = s.get(Person, person_id) if person_id else None
+        if person is None:
+            raise DirectoryError(f"no person with username {username!r}")
+        person = person.replace(active=active, version=person.version + 1)
+        save(
+            s,
+            [person],
+            operation="admin.person_activate" if active else "admin.person_deactivate",
+            actor_id=audit.ADMIN_TOOL,
+        )
+    return person
+
+
+def person_by_username(db: Database, username: str) -> Person | None:
+    with db.read() as s:
+        person_id = s.value(
+            "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+        )
+        return s.get(Person, person_id) if person_id else None

@@ -1,0 +1,141 @@
+"""Refusals of a whole request, each with a code a client can act on and a sentence in both languages.
+
+A refused *operation* is a `desktop.rejection.Rejection` inside a push result;
+this module is for requests the server will not take at all (bad credentials,
+malformed body, stale cursor). Every one of them leaves with
+`protocol.error_body`, so clients parse one shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import JSONResponse
+
+from sync import protocol
+
+# code -> (HTTP status, Danish, English)
+ERRORS: dict[str, tuple[int, str, str]] = {
+    "invalid_request": (
+        422,
+        "Forespørgslen er ikke gyldig.",
+        "The request is not valid.",
+    ),
+    "bad_request": (
+        400,
+        "Forespørgslen kunne ikke læses.",
+        "The request could not be read.",
+    ),
+    "too_large": (
+        413,
+        "Forespørgslen er for stor.",
+        "The request is too large.",
+    ),
+    "unsupported_protocol": (
+        426,
+        "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
+        "This version of Knop is too old for the server. Please update Knop.",
+    ),
+    "device_invalid": (
+        401,
+        "Computeren er ikke tilmeldt serveren. Bed IT om at tilmelde den igen.",
+        "This computer is not enrolled with the server. Ask IT to enrol it again.",
+    ),
+    "device_revoked": (
+        401,
+        "Computerens adgang er trukket tilbage. Bed IT om at tilmelde den igen.",
+        "This computer's access has been revoked. Ask IT to enrol it again.",
+    ),
+    "token_invalid": (
+        401,
+        "Du er ikke logget ind. Log ind igen.",
+        "You are not logged in. Please log in again.",
+    ),
+    "token_expired": (
+        401,
+        "Dit login er udløbet. Log ind igen.",
+        "Your login has expired. Please log in again.",
+    ),
+    "token_revoked": (
+        401,
+        "Dit login er blevet afbrudt. Log ind igen.",
+        "Your login has been ended. Please log in again.",
+    ),
+    "login_failed": (
+        401,
+        "Forkert brugernavn eller adgangskode.",
+        "Wrong username or password.",
+    ),
+    "enrolment_failed": (
+        401,
+        "Tilmeldingskoden er ukendt, brugt eller udløbet.",
+        "The enrolment code is unknown, used or expired.",
+    ),
+    "too_many_attempts": (
+        429,
+        "For mange forsøg. Vent lidt, og prøv igen.",
+        "Too many attempts. Wait a while and try again.",
+    ),
+    "resync": (
+        410,
+        "Serveren kender ikke længere dette synkroniseringspunkt; alt hentes forfra.",
+        "The server no longer knows this sync point; everything is fetched again.",
+    ),
+    "not_found": (
+        404,
+        "Adressen findes ikke på serveren.",
+        "The address does not exist on the server.",
+    ),
+    "method_not_allowed": (
+        405,
+        "Metoden er ikke tilladt her.",
+        "The method is not allowed here.",
+    ),
+    "unavailable": (
+        503,
+        "Serveren kan ikke nå sin database lige nu. Prøv igen om lidt.",
+        "The server cannot reach its database right now. Try again shortly.",
+    ),
+    "server_error": (
+        500,
+        "Der skete en fejl på serveren.",
+        "Something went wrong on the server.",
+    ),
+}
+
+_BY_STATUS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+class ApiError(Exception):
+    """Raised anywhere below a route; the app turns it into the error response."""
+
+    def __init__(
+        self, code: str, detail: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
+        if code not in ERRORS:
+            raise KeyError(f"unknown error code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.detail = detail
+        self.headers = headers
+
+    @property
+    def status(self) -> int:
+        return ERRORS[self.code][0]
+
+    def response(self) -> JSONResponse:
+        return error_response(self.code, self.detail, self.headers)
+
+
+def error_response(
+    code: str, detail: Any = None, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    status, da, en = ERRORS[code]
+    return JSONResponse(protocol.error_body(code, da, en, detail), status_code=status, headers=headers)
+
+
+def code_for_status(status: int) -> str:
+    """The error code for a status Starlette raised on its own (404, 405, ...)."""
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    return "server_error" if status >= 500 else "bad_request"

@@ -1,0 +1,165 @@
+"""Request and response bodies as pydantic models: the checks, and the served OpenAPI description.
+
+The shapes are those of `sync.protocol`; these models make them precise
+(lengths, unknown fields refused, the known operation kinds) so that bad
+input is refused at the door with a 422 and so that a fuzzer reading the
+OpenAPI description tries meaningful requests. Every string that reaches the
+database is checked for NUL characters and lone surrogates here, because
+PostgreSQL and the UTF-8 encoder would otherwise fail deep inside a query.
+An operation's payload is only bounded here (depth, size of strings); its
+fields are checked by the operation's own rules, which answer with a
+rejection the user can read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from desktop.operations import OPERATIONS
+from sync import protocol
+
+MAX_PAYLOAD_DEPTH = 8
+MAX_PAYLOAD_STRING = 20_000
+
+
+def _clean(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("text may not contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    return text
+
+
+def _bounded(value: Any, depth: int = 0) -> Any:
+    """Refuse payloads nested deeper than any operation needs, and hostile strings inside them."""
+    if depth > MAX_PAYLOAD_DEPTH:
+        raise ValueError(f"payload is nested deeper than {MAX_PAYLOAD_DEPTH} levels")
+    if isinstance(value, str):
+        if len(value) > MAX_PAYLOAD_STRING:
+            raise ValueError(f"payload text is longer than {MAX_PAYLOAD_STRING} characters")
+        _clean(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _bounded(key, depth + 1)
+            _bounded(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _bounded(item, depth + 1)
+    return value
+
+
+def _text(max_length: int, min_length: int = 0) -> Any:
+    return Annotated[
+        str,
+        StringConstraints(min_length=min_length, max_length=max_length),
+        AfterValidator(_clean),
+    ]
+
+
+Id = _text(64, 1)
+Kind = Literal[tuple(sorted(OPERATIONS))]  # type: ignore[valid-type]
+Payload = Annotated[dict[str, Any], AfterValidator(_bounded)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Operation(Strict):
+    id: Id = Field(description="Client-made UUIDv7; the key for exactly-once.")
+    kind: Kind = Field(description="One of the operations defined in desktop.operations.")
+    payload: Payload = Field(description="The operation's fields; checked by its rules.")
+    author_id: Id = Field(description="Must be the logged-in user.")
+    device_id: _text(64) | None = None  # type: ignore[valid-type]
+    created_at: _text(40) = Field(default="", description="Client clock; for display only.")  # type: ignore[valid-type]
+
+
+class PushRequest(Strict):
+    operations: Annotated[list[Operation], Field(max_length=protocol.MAX_PUSH_OPERATIONS)]
+
+
+class EnrolRequest(Strict):
+    code: _text(64, 1)  # type: ignore[valid-type]
+    name: _text(200) = ""  # type: ignore[valid-type]
+
+
+class LoginRequest(Strict):
+    username: _text(200, 1)  # type: ignore[valid-type]
+    password: _text(1024, 1)  # type: ignore[valid-type]
+
+
+# --- responses (for the OpenAPI description) ---------------------------------------
+
+
+class Message(BaseModel):
+    da: str
+    en: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: Message
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    protocol: int
+    supported: list[int]
+
+
+class WireRejection(BaseModel):
+    code: str
+    reason: str
+    facts: dict[str, Any]
+    message: Message
+
+
+class Result(BaseModel):
+    id: str
+    status: Literal["applied", "rejected"]
+    entity_id: str | None = None
+    versions: dict[str, int] | None = None
+    rejection: WireRejection | None = None
+
+
+class PushResponse(BaseModel):
+    results: list[Result]
+
+
+class WireChange(BaseModel):
+    table: str
+    row: dict[str, Any]
+    deleted: bool
+
+
+class PullPage(BaseModel):
+    changes: list[WireChange]
+    cursor: str
+    more: bool
+
+
+class Enrolled(BaseModel):
+    device_id: str
+    secret: str
+    credential: str
+    site: dict[str, Any]
+    organisation: dict[str, Any] | None
+
+
+class LoggedIn(BaseModel):
+    token: str
+    person: dict[str, Any]
+    expires_at: str
+
+
+class LoggedOut(BaseModel):
+    status: Literal["logged_out"]

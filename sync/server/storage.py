@@ -1,0 +1,243 @@
+"""The server's database: one SQLite file, or PostgreSQL through psycopg 3.
+
+Everything above this module speaks one SQL dialect (`?` placeholders, ON
+CONFLICT upserts, SAVEPOINTs) through `Session`, which is the same `SqlRecords`
+the client's store uses, so the operation rules run unchanged on both engines.
+
+Writes are serialised. On SQLite that is what `BEGIN IMMEDIATE` does anyway.
+On PostgreSQL every write transaction that touches entities or the change feed
+first takes one transaction-scoped advisory lock. That buys two things the
+design needs: the first operation the server processes really is the first
+(two managers accepting the last seat cannot both win under READ COMMITTED),
+and change-feed sequence numbers are handed out in commit order, so a reader
+that has seen sequence N can never later find a smaller one committed behind
+it. Writes that touch neither (a login's token, a throttle counter) skip it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop.records import SqlRecords
+
+# Any fixed number will do; every Knop process must use the same one.
+WRITE_LOCK_KEY = 0x4B6E6F70  # "Knop"
+
+
+class Unavailable(Exception):
+    """The database cannot be reached or stayed locked too long; try again later."""
+
+
+class Session(SqlRecords):
+    """One connection inside one transaction. Implements `operations.Records`."""
+
+    def __init__(self, connection: Any, dialect: str) -> None:
+        super().__init__(connection)
+        self.dialect = dialect
+        self.paramstyle = "format" if dialect == "postgresql" else "qmark"
+        self._savepoints = itertools.count(1)
+
+    def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        row = self.execute(statement, params).fetchone()
+        return tuple(row) if row is not None else None
+
+    def value(self, statement: str, params: Sequence[Any] = (), default: Any = None) -> Any:
+        row = self.one(statement, params)
+        return default if row is None or row[0] is None else row[0]
+
+    def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        cursor = self.connection.cursor() if self.dialect == "postgresql" else self.connection
+        cursor.executemany(self.sql(statement), rows)
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an exception inside rolls back to here and propagates."""
+        name = f"sp{next(self._savepoints)}"
+        self.connection.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.connection.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.connection.execute(f"RELEASE SAVEPOINT {name}")
+
+
+class Database:
+    """Where one server process gets its connections. Safe to share between threads."""
+
+    dialect: str
+
+    def __init__(self, url: str | Path, *, pool_size: int = 8) -> None:
+        self.url = str(url)
+        if is_postgres_url(self.url):
+            self.dialect = "postgresql"
+            self._pool = _PostgresPool(self.url, pool_size)
+        else:
+            self.dialect = "sqlite"
+            self._pool = _SqlitePool(sqlite_path(self.url), pool_size)
+
+    def close(self) -> None:
+        self._pool.close()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read transaction: one consistent view of the data."""
+        with self._pool.connection() as conn:
+            with _transaction(conn, "BEGIN"):
+                yield Session(conn, self.dialect)
+
+    @contextlib.contextmanager
+    def write(self, *, serial: bool = True) -> Iterator[Session]:
+        """A write transaction, committed when the block ends and rolled back on an exception.
+
+        `serial` takes the server-wide write lock (see the module's docstring);
+        every transaction that writes entities or change-feed rows must use it.
+        """
+        begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
+        with self._pool.connection() as conn:
+            with _transaction(conn, begin):
+                if serial and self.dialect == "postgresql":
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                yield Session(conn, self.dialect)
+
+
+@contextlib.contextmanager
+def _transaction(conn: Any, begin: str) -> Iterator[None]:
+    try:
+        conn.execute(begin)
+    except _unavailable_errors() as error:
+        raise Unavailable(str(error)) from error
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except _unavailable_errors() as error:
+        raise Unavailable(str(error)) from error
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(url: str) -> Path:
+    """A plain path, or sqlite:///path as other tools write it."""
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite://"))
+    return Path(url)
+
+
+def describe(url: str) -> str:
+    """The URL without its password, fit for a log line."""
+    if not is_postgres_url(url) or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    credentials, host = rest.rsplit("@", 1)
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{host}"
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [sqlite3.OperationalError]
+    try:
+        import psycopg
+        import psycopg_pool
+
+        errors += [psycopg.OperationalError, psycopg_pool.PoolTimeout]
+    except ImportError:  # pragma: no cover - SQLite-only installs
+        pass
+    return tuple(errors)
+
+
+class _SqlitePool:
+    """A few reusable connections to one file, handed out one per thread at a time."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = size
+        self._idle: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        return conn
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            try:
+                conn = self._open()
+            except sqlite3.OperationalError as error:
+                raise Unavailable(str(error)) from error
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                with contextlib.suppress(Exception):
+                    conn.execute("ROLLBACK")
+            with self._lock:
+                if len(self._idle) < self.size:
+                    self._idle.append(conn)
+                    conn = None
+            if conn is not None:
+                conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+
+class _PostgresPool:
+    """psycopg's pool, in autocommit mode so that transactions are the explicit BEGINs above."""
+
+    def __init__(self, url: str, size: int) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max(size, 1),
+            kwargs={"autocommit": True},
+            open=False,
+            timeout=30,
+        )
+        self._opened = False
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[Any]:
+        with self._lock:
+            if not self._opened:
+                self._pool.open(wait=False)
+                self._opened = True
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except _unavailable_errors() as error:
+            raise Unavailable(str(error)) from error
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened:
+                self._pool.close()
+                self._opened = False
