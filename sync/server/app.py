@@ -32,7 +32,7 @@ from sync.server.logs import setup_server_logging
 
 log = logging.getLogger("knop.server")
 
-DB_ENV = "KNOP_SERVER_DB"
+DB_ENV = storage.DB_ENV
 
 _device_header = APIKeyHeader(
     name=protocol.DEVICE_HEADER,

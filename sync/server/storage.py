@@ -26,6 +26,8 @@ from typing import Any
 
 from desktop.records import SqlRecords
 
+DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
+
 # Any fixed number will do; every Knop process must use the same one.
 WRITE_LOCK_KEY = 0x4B6E6F70  # "Knop"
 

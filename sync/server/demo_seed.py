@@ -1,0 +1,104 @@
+"""Filling an empty server with the demo municipality, fast enough for 100,000 tasks.
+
+The demo data comes from `desktop.demo.generate`, so the server and the
+benchmarks describe the same believable municipality. Rows go in with bulk
+inserts and their change-feed rows are written straight after, in one
+serialised transaction, so a device that enrols right away pulls everything.
+Everyone gets the same demo password; one argon2 hash serves them all, because
+hashing thousands of passwords would take minutes and protect nothing here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from desktop.entities import Entity, Person, Role, Task
+from desktop.ids import utc_now
+from sync.server import accounts, audit, feed
+from sync.server.directory import DirectoryError, organisation
+from sync.server.storage import Database
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSWORD = "knop-demo"
+GROUPS = ("sites", "people", "person_skills", "tasks", "bids", "comments", "endorsements")
+
+
+def generate(seed: int = 2026, **sizes: int) -> Any:
+    """The demo municipality; sizes (tasks=, people=, ...) are passed on when given."""
+    from desktop import demo
+
+    return demo.generate(seed, **{k: v for k, v in sizes.items() if v is not None})
+
+
+def entities_of(data: Any) -> list[Sequence[Entity]]:
+    """The demo data's entities, organisation first, in an order a client can apply."""
+    groups: list[Sequence[Entity]] = [[data.organisation]]
+    groups += [list(getattr(data, name, ()) or ()) for name in GROUPS]
+    return [g for g in groups if g]
+
+
+def seed(db: Database, data: Any, password: str = DEMO_PASSWORD) -> int:
+    """Store the demo data in an empty database; returns how many entities went in."""
+    groups = entities_of(data)
+    password_hash = accounts.hash_password(password)
+    now = utc_now()
+    tasks: dict[str, Task] = {}
+    with db.write() as s:
+        if organisation(s) is not None:
+            raise DirectoryError("the database already holds an organisation; demo data goes only into an empty one")
+        for group in groups:
+            s.put_rows(type(group[0]), (e.to_row() for e in group))
+            if isinstance(group[0], Task):
+                tasks.update((t.id, t) for t in group)  # type: ignore[misc]
+        people = [p for g in groups for p in g if isinstance(p, Person)]
+        s.many(
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+            list(_accounts(people, password_hash, now)),
+        )
+        feed.record_new(s, (e for g in groups for e in g), now, tasks)
+        count = sum(len(g) for g in groups)
+        audit.record(
+            s,
+            at=now,
+            actor_id=audit.ADMIN_TOOL,
+            device_id=None,
+            operation="admin.seed_demo",
+            entity_id=data.organisation.id,
+            summary=f"{count} demo entities",
+        )
+    log.info("seeded %d demo entities", count)
+    return count
+
+
+def _accounts(people: Iterable[Person], password_hash: str, now: str) -> Iterable[tuple[str, str, str, str]]:
+    taken: set[str] = set()
+    for person in people:
+        username = accounts.normalise_username(person.username)
+        if username in taken:
+            log.warning("demo data has username %r twice; the second cannot log in", username)
+            continue
+        taken.add(username)
+        yield (person.id, username, password_hash, now)
+
+
+def enrolment_site(db: Database) -> str:
+    """The site a demo workstation enrols to: Anna's, so the demo opens on a familiar board."""
+    with db.read() as s:
+        site_id = s.value(
+            "SELECT p.home_site_id FROM people p JOIN accounts a ON a.person_id = p.id "
+            "WHERE a.username = 'anna' AND p.home_site_id IS NOT NULL"
+        )
+        if site_id is None:
+            site_id = s.value(
+                "SELECT home_site_id FROM people WHERE role = ? AND home_site_id IS NOT NULL "
+                "ORDER BY id LIMIT 1",
+                (Role.STAFF.value,),
+            )
+        if site_id is None:
+            site_id = s.value("SELECT id FROM sites ORDER BY id LIMIT 1")
+    if site_id is None:
+        raise DirectoryError("the database has no sites to enrol a device to")
+    return str(site_id)

@@ -1,0 +1,103 @@
+"""`knop-server`: migrate the database, optionally fill it with demo data, and serve.
+
+    knop-server --db PATH_OR_URL [--host 127.0.0.1] [--port 8765] [--workers N]
+                [--demo [--demo-code-file FILE]] [--log-file FILE]
+
+The database is migrated once here, before any worker starts. Workers are
+separate processes (uvicorn's), each building the app from the environment set
+here, so the command line is the only configuration a deployment needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from sync.server import accounts, demo_seed, directory, migrations, storage
+from sync.server.storage import DB_ENV
+from sync.server.logs import LOG_FILE_ENV, LOG_LEVEL_ENV, setup_server_logging
+
+log = logging.getLogger("knop.server")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="knop-server", description="The central Knop server.")
+    parser.add_argument(
+        "--db",
+        default=os.environ.get(DB_ENV),
+        help=f"SQLite file path, or postgresql://... (default: ${DB_ENV})",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL: several)")
+    parser.add_argument("--demo", action="store_true", help="seed demo data into an empty database")
+    parser.add_argument("--demo-code-file", type=Path, help="also write the demo enrolment code here")
+    parser.add_argument("--demo-seed", type=int, default=2026)
+    parser.add_argument("--log-file", type=Path, help="also log to this rotating file")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    if not args.db:
+        parser.error(f"--db is required (or set {DB_ENV})")
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    os.environ[DB_ENV] = str(args.db)
+    os.environ[LOG_LEVEL_ENV] = args.log_level
+    if args.log_file:
+        os.environ[LOG_FILE_ENV] = str(args.log_file.resolve())
+    setup_server_logging()
+    if args.workers > 1 and not storage.is_postgres_url(str(args.db)):
+        log.warning("several workers on SQLite share one file; writes queue behind each other")
+
+    db = storage.Database(str(args.db), pool_size=2)
+    try:
+        migrations.migrate(db)
+        if args.demo:
+            prepare_demo(db, args.demo_seed, args.demo_code_file)
+    except (migrations.NewerSchema, directory.DirectoryError, storage.Unavailable) as error:
+        print(f"knop-server: {error}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+
+    import uvicorn
+
+    log.info("listening on http://%s:%d with %d worker(s)", args.host, args.port, args.workers)
+    uvicorn.run(
+        "sync.server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=None,  # our handlers, with the secret redactor, take uvicorn's records too
+        server_header=False,
+    )
+    return 0
+
+
+def prepare_demo(db: storage.Database, seed: int, code_file: Path | None) -> str:
+    """Seed an empty database, then print a fresh one-time enrolment code (and save it)."""
+    with db.read() as s:
+        empty = directory.organisation(s) is None
+    if empty:
+        log.info("seeding demo data (seed %d)", seed)
+        demo_seed.seed(db, demo_seed.generate(seed))
+    code = accounts.new_enrolment_code(db, demo_seed.enrolment_site(db))
+    print(f"Enrolment code for the demo workstation: {code}", flush=True)
+    if code_file is not None:
+        code_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = code_file.with_name(code_file.name + ".partial")
+        partial.write_text(code + "\n", encoding="utf-8")
+        partial.replace(code_file)  # a reader waiting for the file never sees half of it
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
