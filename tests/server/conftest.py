@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from sync.server import accounts, directory, migrations, storage
 from tests.conftest import World, make_world
 from tests.server.harness import (
+    DEVICE_FAILURES,
     PASSWORD,
     Deployment,
     ThrowawayCluster,
@@ -36,6 +37,9 @@ from tests.server.harness import (
 accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 BACKENDS = ("sqlite", "postgresql")
+# A failed login on an unknown username costs a full argon2 check (that is the
+# point); a lower device limit keeps the throttle test short.
+SERVER_ENV = {"KNOP_LOGIN_DEVICE_FAILURES": str(DEVICE_FAILURES)}
 
 
 def seed_world(db: storage.Database, world: World) -> None:
@@ -120,7 +124,7 @@ class Servers:
             db_url=url,
             workdir=self.tmp.mktemp(f"server-{backend}"),
             workers=workers,
-            env=env or {},
+            env={**SERVER_ENV, **(env or {})},
         )
         self.running.append(deployment)
         return deployment.start(args)

@@ -33,6 +33,7 @@ from sync import protocol
 from sync.server import accounts, directory, storage
 
 PASSWORD = "correct horse battery"
+DEVICE_FAILURES = 6  # the test servers' per-device login limit
 ROOT = Path(__file__).resolve().parents[2]
 
 
