@@ -152,9 +152,15 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(backend: str, servers: Servers) -> Deployment:
-    """A server with the small world, shared by the tests of one backend."""
-    return servers.start(backend)
+def server(backend: str, servers: Servers) -> Iterator[Deployment]:
+    """A server with the small world, shared by the tests of one backend.
+
+    When the session ends, the server's log must hold no 5xx answer at all:
+    whatever the tests threw at it, it had a proper answer.
+    """
+    deployment = servers.start(backend)
+    yield deployment
+    assert deployment.server_errors() == []
 
 
 @pytest.fixture
@@ -163,6 +169,7 @@ def fresh_server(backend: str, servers: Servers) -> Iterator[Deployment]:
     deployment = servers.start(backend)
     yield deployment
     deployment.stop()
+    assert deployment.server_errors() == []
 
 
 @pytest.fixture(scope="session")

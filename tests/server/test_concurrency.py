@@ -1,0 +1,83 @@
+"""Several writers at once, through several worker processes, while a device keeps pulling.
+
+On PostgreSQL, transactions can commit in another order than the one their
+sequence numbers were drawn in; a feed that hands out "everything after N"
+would then skip a change that commits late with a number below N. The puller
+here pulls small pages as fast as it can while the writers run, and must end
+up with exactly what the server holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from desktop.ids import uuid7
+from tests.conftest import World
+from tests.server.conftest import Servers
+from tests.server.harness import Api, Deployment, Replica, visible_state
+
+WRITERS = ("anna", "bo", "carl", "mette")
+BATCHES = 25
+
+
+@pytest.fixture(scope="module")
+def busy_server(backend: str, servers: Servers) -> Iterator[Deployment]:
+    deployment = servers.start(backend, workers=2)
+    yield deployment
+    assert deployment.server_errors() == []
+
+
+def write(api: Api, site_id: str, outcomes: list[str], failures: list[BaseException]) -> None:
+    try:
+        for n in range(BATCHES):
+            task_id = uuid7()
+            results = api.push(
+                api.op("task.create", task_id=task_id, site_id=site_id, title=f"Opgave {n}",
+                       audience="organisation", publish=True),
+                api.op("comment.add", comment_id=uuid7(), task_id=task_id, body="Første kommentar"),
+                api.op("task.edit", task_id=task_id, changes={"title": f"Opgave {n} (rettet)"}),
+            )  # fmt: skip
+            outcomes += [r["status"] for r in results]
+    except BaseException as error:  # noqa: BLE001 - reported by the test thread
+        failures.append(error)
+
+
+def test_a_puller_misses_nothing_while_many_write(busy_server: Deployment, world: World) -> None:
+    server = busy_server
+    writers = [server.user(name) for name in WRITERS]
+    reader = server.user("admin")
+    replica = Replica()
+    outcomes: list[str] = []
+    failures: list[BaseException] = []
+    threads = [
+        threading.Thread(target=write, args=(api, api.person["home_site_id"], outcomes, failures))
+        for api in writers
+    ]
+    for thread in threads:
+        thread.start()
+    pulls_during_writes = 0
+    while any(t.is_alive() for t in threads):
+        replica.apply(reader.pull(replica.cursor, limit=7))
+        pulls_during_writes += 1
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert outcomes.count("applied") == len(WRITERS) * BATCHES * 3
+    assert pulls_during_writes > 10  # the reader really did read while they wrote
+    replica.sync(reader, limit=7)
+    expected = visible_state(server.database, world.admin.id)
+    missing = sorted(set(expected) - set(replica.rows))
+    assert missing == []
+    assert replica.rows == expected
+    created = [k for (table, k), row in replica.rows.items() if table == "tasks" and "(rettet)" in row["title"]]
+    assert len(created) == len(WRITERS) * BATCHES
+
+
+def test_the_login_throttle_holds_across_workers(busy_server: Deployment, world: World) -> None:
+    """Each attempt on a new connection, so the two workers share the work; the count is shared."""
+    for _ in range(5):
+        assert busy_server.enrolled(world.school.id).try_login("bo", "wrong").status_code == 401
+    assert busy_server.enrolled(world.school.id).try_login("bo", "wrong").status_code == 429
