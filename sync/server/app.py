@@ -66,7 +66,7 @@ Caller = Annotated[accounts.Caller, Depends(_caller)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": messages.ErrorBody} for status in (*statuses, 413, 422, 426, 503)}
+    return {status: {"model": messages.ErrorBody} for status in (*statuses, 400, 413, 422, 426, 503)}
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
