@@ -49,6 +49,17 @@ def test_redact(text: str, kept: str) -> None:
     assert redact(cleaned) == cleaned  # scrubbing twice changes nothing
 
 
+def test_redact_protocol_bodies() -> None:
+    """The enrol and login messages of sync/protocol.py, as a debug line would show them."""
+    enrol = '{"device_id": "dev-7f3a", "secret": "hunter2", "credential": "dev-7f3a.hunter2"}'
+    login = '{"username": "anna", "password": "Pa ss w0rd"} -> {"token": "hunter2", "person": {}}'
+    for body in (enrol, login):
+        cleaned = redact(body)
+        assert "hunter2" not in cleaned and "Pa ss w0rd" not in cleaned
+    assert '"device_id": "dev-7f3a"' in redact(enrol)
+    assert '"username": "anna"' in redact(login)
+
+
 def test_redact_leaves_ordinary_text_alone() -> None:
     text = "pulled 120 changes for site s-school; tokenize=unicode61; 3 bids pending"
     assert redact(text) == text
