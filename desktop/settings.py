@@ -129,7 +129,7 @@ KEYS: Mapping[str, _Key] = {
     "server_url": _Key(_url("server_url", ("https", "http"))),
     "site_id": _Key(_text("site_id")),
     "ca_bundle": _Key(_text("ca_bundle")),
-    "proxy": _Key(_url("proxy", ("http", "https", "socks5", "socks5h"))),
+    "proxy": _Key(_url("proxy", ("http", "https"))),  # requests speaks SOCKS only with PySocks
     "idle_lock_minutes": _Key(
         _whole("idle_lock_minutes", "minutes", 0, 24 * 60), user=True, number=True
     ),
