@@ -15,6 +15,7 @@ revoked for all, and the login throttle counts attempts across all of them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import os
@@ -32,9 +33,6 @@ from sync.server.storage import Database, Session
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile of argon2id.
 HASHER = PasswordHasher()
-# Verified against when the username is unknown, so that a wrong username
-# costs as long as a wrong password and does not reveal who has an account.
-_DECOY_HASH = HASHER.hash(secrets.token_urlsafe(16))
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: read aloud over the phone
 CODE_LENGTH = 16
@@ -213,9 +211,16 @@ def login(
     return Login(token, person, expires_at)
 
 
+@functools.cache
+def _decoy_hash() -> str:
+    """Checked when the username is unknown, so that a wrong username costs as long
+    as a wrong password and does not reveal who has an account."""
+    return PasswordHasher().hash(secrets.token_urlsafe(16))
+
+
 def _password_matches(stored: str | None, password: str) -> bool:
     try:
-        return HASHER.verify(stored or _DECOY_HASH, password) and stored is not None
+        return HASHER.verify(stored or _decoy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -176,9 +176,9 @@ def cmd_revoke_token(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(db: storage.Database, args: argparse.Namespace) -> int:
-    data = demo_seed.generate(args.seed, tasks=args.tasks, people=args.people)
+    data = demo_seed.generate(args.seed, tasks=args.tasks, people=args.people, bids=args.bids)
     count = demo_seed.seed(db, data, args.password)
-    _say(f"seeded {count} demo entities; every demo user's password is {args.password!r}")
+    _say(f"seeded {count} demo entities; demo users log in with {args.password or demo_seed.DEMO_PASSWORD!r}")
     return 0
 
 
@@ -289,10 +289,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token-stdin", action="store_true", help="read one token from stdin")
 
     p = add(sub, "seed-demo", cmd_seed_demo, "fill an empty database with the demo municipality")
-    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--seed", type=int)
     p.add_argument("--tasks", type=int)
     p.add_argument("--people", type=int)
-    p.add_argument("--password", default=demo_seed.DEMO_PASSWORD)
+    p.add_argument("--bids", type=int)
+    p.add_argument("--password", help=f"everyone's password (default: {demo_seed.DEMO_PASSWORD!r})")
 
     p = add(sub, "prune-feed", cmd_prune_feed, "drop old tombstones from the change feed")
     p.add_argument("--older-than-days", type=float, default=90.0)
@@ -317,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     except (directory.DirectoryError, LookupError, migrations.NewerSchema, storage.Unavailable) as error:
         print(f"knop-admin: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `knop-admin person list | head`
+        return 0
     finally:
         db.close()
 

@@ -22,28 +22,35 @@ from sync.server.storage import Database
 
 log = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "knop-demo"
-GROUPS = ("sites", "people", "person_skills", "tasks", "bids", "comments", "endorsements")
+DEMO_PASSWORD = "knop-demo"  # desktop.demo's; every demo person's password unless the data says otherwise
 
 
-def generate(seed: int = 2026, **sizes: int) -> Any:
-    """The demo municipality; sizes (tasks=, people=, ...) are passed on when given."""
+def generate(seed: int | None = None, **sizes: int | None) -> Any:
+    """The demo municipality; seed and sizes (tasks=, people=, ...) are passed on when given."""
     from desktop import demo
 
-    return demo.generate(seed, **{k: v for k, v in sizes.items() if v is not None})
+    arguments = {k: v for k, v in sizes.items() if v is not None}
+    return demo.generate(seed, **arguments) if seed is not None else demo.generate(**arguments)
 
 
 def entities_of(data: Any) -> list[Sequence[Entity]]:
     """The demo data's entities, organisation first, in an order a client can apply."""
-    groups: list[Sequence[Entity]] = [[data.organisation]]
-    groups += [list(getattr(data, name, ()) or ()) for name in GROUPS]
-    return [g for g in groups if g]
+    return [list(group) for group in data.groups().values() if group]
 
 
-def seed(db: Database, data: Any, password: str = DEMO_PASSWORD) -> int:
-    """Store the demo data in an empty database; returns how many entities went in."""
+def seed(db: Database, data: Any, password: str | None = None) -> int:
+    """Store the demo data in an empty database; returns how many entities went in.
+
+    Passwords come from the data (`passwords`: username -> password) unless
+    `password` is given for everyone.
+    """
     groups = entities_of(data)
-    password_hash = accounts.hash_password(password)
+    people = [p for g in groups for p in g if isinstance(p, Person)]
+    wanted = {
+        person.username: password or dict(getattr(data, "passwords", {}) or {}).get(person.username, DEMO_PASSWORD)
+        for person in people
+    }
+    hashes = {secret: accounts.hash_password(secret) for secret in set(wanted.values())}
     now = utc_now()
     tasks: dict[str, Task] = {}
     with db.write() as s:
@@ -53,10 +60,9 @@ def seed(db: Database, data: Any, password: str = DEMO_PASSWORD) -> int:
             s.put_rows(type(group[0]), (e.to_row() for e in group))
             if isinstance(group[0], Task):
                 tasks.update((t.id, t) for t in group)  # type: ignore[misc]
-        people = [p for g in groups for p in g if isinstance(p, Person)]
         s.many(
             "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
-            list(_accounts(people, password_hash, now)),
+            list(_accounts(people, {u: hashes[w] for u, w in wanted.items()}, now)),
         )
         feed.record_new(s, (e for g in groups for e in g), now, tasks)
         count = sum(len(g) for g in groups)
@@ -73,7 +79,9 @@ def seed(db: Database, data: Any, password: str = DEMO_PASSWORD) -> int:
     return count
 
 
-def _accounts(people: Iterable[Person], password_hash: str, now: str) -> Iterable[tuple[str, str, str, str]]:
+def _accounts(
+    people: Iterable[Person], hashes: dict[str, str], now: str
+) -> Iterable[tuple[str, str, str, str]]:
     taken: set[str] = set()
     for person in people:
         username = accounts.normalise_username(person.username)
@@ -81,7 +89,7 @@ def _accounts(people: Iterable[Person], password_hash: str, now: str) -> Iterabl
             log.warning("demo data has username %r twice; the second cannot log in", username)
             continue
         taken.add(username)
-        yield (person.id, username, password_hash, now)
+        yield (person.id, username, hashes[person.username], now)
 
 
 def enrolment_site(db: Database) -> str:

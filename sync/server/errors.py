@@ -8,11 +8,12 @@ malformed body, stale cursor). Every one of them leaves with
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi.responses import JSONResponse
+from typing import TYPE_CHECKING, Any
 
 from sync import protocol
+
+if TYPE_CHECKING:  # the admin tool raises these too, and need not load the web stack
+    from fastapi.responses import JSONResponse
 
 # code -> (HTTP status, Danish, English)
 ERRORS: dict[str, tuple[int, str, str]] = {
@@ -130,6 +131,8 @@ class ApiError(Exception):
 def error_response(
     code: str, detail: Any = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
+    from fastapi.responses import JSONResponse
+
     status, da, en = ERRORS[code]
     return JSONResponse(protocol.error_body(code, da, en, detail), status_code=status, headers=headers)
 

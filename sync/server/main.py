@@ -35,7 +35,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL: several)")
     parser.add_argument("--demo", action="store_true", help="seed demo data into an empty database")
     parser.add_argument("--demo-code-file", type=Path, help="also write the demo enrolment code here")
-    parser.add_argument("--demo-seed", type=int, default=2026)
+    parser.add_argument("--demo-seed", type=int, help="demo data seed (default: the generator's)")
     parser.add_argument("--log-file", type=Path, help="also log to this rotating file")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
@@ -82,12 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def prepare_demo(db: storage.Database, seed: int, code_file: Path | None) -> str:
+def prepare_demo(db: storage.Database, seed: int | None, code_file: Path | None) -> str:
     """Seed an empty database, then print a fresh one-time enrolment code (and save it)."""
     with db.read() as s:
         empty = directory.organisation(s) is None
     if empty:
-        log.info("seeding demo data (seed %d)", seed)
+        log.info("seeding demo data")
         demo_seed.seed(db, demo_seed.generate(seed))
     code = accounts.new_enrolment_code(db, demo_seed.enrolment_site(db))
     print(f"Enrolment code for the demo workstation: {code}", flush=True)
