@@ -253,17 +253,15 @@ def _machine_values() -> dict[str, Any]:
     return source.checked(MACHINE_KEYS, _unknown) if source else {}
 
 
+def _not_for_users(key: str) -> str:
+    if key in MACHINE_KEYS:
+        return f"{key} can only be set by IT, in {machine_settings_path()}"
+    return _unknown(key)
+
+
 def _user_values() -> dict[str, Any]:
     source = _SettingsFile.read(user_settings_path())
-    if source is None:
-        return {}
-
-    def refusal(key: str) -> str:
-        if key in MACHINE_KEYS:
-            return f"{key} can only be set by IT, in {machine_settings_path()}"
-        return _unknown(key)
-
-    return source.checked(USER_KEYS, refusal)
+    return source.checked(USER_KEYS, _not_for_users) if source else {}
 
 
 def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -293,9 +291,7 @@ def _stricter_idle_lock(user: int, locked: int) -> bool:
 def _user_refusal(key: str, value: object, machine: Settings) -> str | None:
     """Why the user may not set this, or None if they may."""
     if key not in USER_KEYS:
-        if key in MACHINE_KEYS:
-            return f"{key} can only be set by IT, in {machine_settings_path()}"
-        return _unknown(key)
+        return _not_for_users(key)
     if key in machine.locked:
         if key == "idle_lock_minutes" and isinstance(value, int):
             if _stricter_idle_lock(value, machine.idle_lock_minutes):
@@ -418,7 +414,7 @@ def save_user_setting(key: str, value: Any) -> Path:
         raise SettingsError(refusal)
     path = user_settings_path()
     source = _SettingsFile.read(path)
-    current = source.checked(USER_KEYS, _unknown) if source else {}
+    current = source.checked(USER_KEYS, _not_for_users) if source else {}
     if value is None:
         current.pop(key, None)
     else:
