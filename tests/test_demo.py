@@ -1,0 +1,285 @@
+"""The demo municipality: deterministic, Danish, and consistent with the rules."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+
+import pytest
+
+from desktop import demo, skills
+from desktop.entities import (
+    Audience,
+    BidStatus,
+    Evidence,
+    PersonKind,
+    Role,
+    SiteKind,
+    TaskStatus,
+)
+from desktop.permissions import can_see_task
+
+UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+DATE = re.compile(r"^202[67]-\d\d-\d\d$")
+STAMP = re.compile(r"^2026-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+SENTENCE_END = re.compile(r"(?<!\d)[.?!]\s+(?=[A-ZÆØÅ0-9])")
+
+
+@pytest.fixture(scope="module")
+def data() -> demo.DemoData:
+    return demo.generate()
+
+
+@pytest.fixture(scope="module")
+def scaled() -> demo.DemoData:
+    return demo.generate(11, tasks=5000, people=800)
+
+
+def test_same_seed_same_data(data: demo.DemoData) -> None:
+    again = demo.generate()
+    assert again == data
+    assert [t.id for t in again.tasks] == [t.id for t in data.tasks]
+
+
+def test_other_seed_other_data(data: demo.DemoData) -> None:
+    other = demo.generate(8)
+    assert other.organisation.id != data.organisation.id
+    assert [t.title for t in other.tasks] != [t.title for t in data.tasks]
+
+
+def test_default_sizes(data: demo.DemoData) -> None:
+    assert data.organisation.name == "Egeskov Kommune"
+    assert len(data.sites) >= 12
+    assert {s.kind for s in data.sites} == set(SiteKind)
+    assert len(data.people) >= 300
+    assert len(data.tasks) == 200
+    assert len(data.bids) == 600
+    assert len(data.comments) == 200
+
+
+def test_requested_sizes_are_honoured() -> None:
+    small = demo.generate(3, sites=6, people=60, tasks=50, bids=90, comments=25)
+    assert len(small.sites) == 6
+    assert {s.kind for s in small.sites} == set(SiteKind)
+    assert len(small.people) == 60
+    assert len(small.tasks) == 50
+    assert len(small.bids) == 90
+    assert len(small.comments) == 25
+    check_invariants(small)
+
+
+def test_more_sites_than_the_named_ones() -> None:
+    wide = demo.generate(5, sites=40, people=400, tasks=300)
+    assert len({s.name for s in wide.sites}) == 40
+    check_invariants(wide)
+
+
+def test_named_users(data: demo.DemoData) -> None:
+    by_name = {p.username: p for p in data.people}
+    sites = {s.id: s for s in data.sites}
+    assert by_name["admin"].role == Role.ADMIN
+    mette = by_name["mette"]
+    assert mette.role == Role.SITE_MANAGER and sites[mette.home_site_id].kind == SiteKind.CARE_HOME
+    anna = by_name["anna"]
+    assert anna.role == Role.STAFF and sites[anna.home_site_id].kind == SiteKind.SCHOOL
+    ole = by_name["ole"]
+    assert ole.role == Role.EXTERNAL and ole.kind == PersonKind.VOLUNTEER and ole.home_site_id is None
+    assert data.passwords == {p.username: "knop-demo" for p in data.people}
+
+
+def test_people_look_real(data: demo.DemoData) -> None:
+    usernames = [p.username for p in data.people]
+    assert len(set(usernames)) == len(usernames)
+    assert all(re.fullmatch(r"[a-z0-9]+", u) for u in usernames)
+    roles = Counter(p.role for p in data.people)
+    assert roles[Role.ADMIN] == 2
+    assert roles[Role.STAFF] > len(data.people) * 0.7
+    assert 0.03 <= roles[Role.EXTERNAL] / len(data.people) <= 0.08
+    managers = Counter(p.home_site_id for p in data.people if p.role == Role.SITE_MANAGER)
+    assert all(1 <= managers[s.id] <= 2 for s in data.sites)
+    assert any(set(p.name) & set("æøåÆØÅ") for p in data.people)
+    assert len({p.languages[0] for p in data.people} | {x for p in data.people for x in p.languages}) > 5
+    titles = {p.title for p in data.people}
+    assert {"Pædagog", "Social- og sundhedsassistent", "Lærer", "Skolesekretær"} <= titles
+    for p in data.people:
+        assert p.name and p.email.startswith(p.username + "@") and p.availability and p.languages
+        assert p.active
+
+
+def test_tasks_read_like_danish(data: demo.DemoData) -> None:
+    text = " ".join(t.title + " " + t.description for t in data.tasks)
+    assert set("æøå") <= set(text)
+    assert len({t.title for t in data.tasks}) >= 40
+    for t in data.tasks:
+        assert "{" not in t.title + t.description + t.place
+        sentences = [s for s in SENTENCE_END.split(t.description.strip()) if s]
+        assert 1 <= len(sentences) <= 3, t.description
+
+
+def test_templates(data: demo.DemoData) -> None:
+    assert len(demo.TEMPLATES) >= 40
+    assert len({t.title for t in demo.TEMPLATES}) == len(demo.TEMPLATES)
+    for t in demo.TEMPLATES:
+        assert 1 <= len(t.skills) <= 3
+        assert all(s in skills.BY_ID for s in t.skills), t.title
+        assert set(t.kinds) <= set("SCDA")
+        slots = {"site": "Åskolen", "dato": "tirsdag den 3. marts", "ugedag": "tirsdag",
+                 "n": 7, "klasse": 4, "timer": 3}
+        text = t.description.format_map(slots)
+        assert 1 <= len([s for s in SENTENCE_END.split(text) if s]) <= 3, text
+
+
+def test_status_and_audience_mix(data: demo.DemoData) -> None:
+    statuses = Counter(t.status for t in data.tasks)
+    assert set(statuses) == set(TaskStatus)
+    assert statuses[TaskStatus.OPEN] > len(data.tasks) / 2
+    assert {t.audience for t in data.tasks} == set(Audience)
+    seats = Counter(t.seats for t in data.tasks)
+    assert seats[1] > len(data.tasks) / 2 and max(seats) > 1
+
+
+def test_open_tasks_still_take_bids(data: demo.DemoData) -> None:
+    open_tasks = [t for t in data.tasks if t.status == TaskStatus.OPEN]
+    later = [t for t in open_tasks if t.bid_deadline is None or t.bid_deadline > "2026-12-15"]
+    assert len(later) >= 0.8 * len(open_tasks)
+
+
+def test_endorsements_back_task_evidence(data: demo.DemoData) -> None:
+    assert data.endorsements
+    assert any(ps.evidence == Evidence.TASK for ps in data.person_skills)
+    assert any(skills.is_free_tag(ps.skill) for ps in data.person_skills)
+
+
+def test_invariants_default(data: demo.DemoData) -> None:
+    check_invariants(data)
+
+
+def test_invariants_scaled(scaled: demo.DemoData) -> None:
+    assert len(scaled.tasks) == 5000 and len(scaled.people) == 800
+    check_invariants(scaled)
+
+
+def test_ids_are_uuid4_strings_from_the_seed() -> None:
+    import random
+    import uuid
+
+    a, b = random.Random(1), random.Random(1)
+    for _ in range(1000):
+        assert demo._uid(a) == str(uuid.UUID(int=b.getrandbits(128), version=4))
+
+
+def test_cli_writes_rows(tmp_path) -> None:
+    out = tmp_path / "demo.json"
+    assert demo.main(["--tasks", "30", "--seed", "4", "--json", str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))
+    assert len(rows["tasks"]) == 30 and len(rows["organisations"]) == 1
+    assert isinstance(rows["tasks"][0]["skills"], str)  # JSON text, as to_row() gives
+    expected = demo.generate(4, tasks=30)
+    assert rows["tasks"][0] == expected.tasks[0].to_row()
+
+
+def check_invariants(data: demo.DemoData) -> None:
+    sites = {s.id: s for s in data.sites}
+    people = {p.id: p for p in data.people}
+    tasks = {t.id: t for t in data.tasks}
+    assert len(sites) == len(data.sites) and len(people) == len(data.people)
+    assert len(tasks) == len(data.tasks)
+    all_ids = [data.organisation.id, *sites, *people, *tasks]
+    all_ids += [b.id for b in data.bids] + [c.id for c in data.comments]
+    all_ids += [e.id for e in data.endorsements]
+    assert len(set(all_ids)) == len(all_ids)
+    assert all(UUID4.match(i) for i in all_ids)
+
+    for s in data.sites:
+        assert s.organisation_id == data.organisation.id and s.address
+    for p in data.people:
+        if p.role == Role.EXTERNAL:
+            assert p.home_site_id is None and p.kind != PersonKind.EMPLOYEE
+        else:
+            assert p.home_site_id in sites and p.kind == PersonKind.EMPLOYEE
+
+    held = Counter(ps.person_id for ps in data.person_skills)
+    assert len({(ps.person_id, ps.skill) for ps in data.person_skills}) == len(data.person_skills)
+    assert all(held[p] >= 2 for p in people)
+    for ps in data.person_skills:
+        assert ps.person_id in people and skills.is_known(ps.skill), ps.skill
+        assert STAMP.match(ps.added_at)
+
+    for t in data.tasks:
+        poster = people[t.poster_id]
+        assert t.site_id in sites
+        assert poster.role in (Role.STAFF, Role.SITE_MANAGER) and poster.home_site_id == t.site_id
+        assert t.updated_by == t.poster_id and t.version == 1
+        assert 1 <= len(t.skills) <= 3 and all(skills.is_known(s) for s in t.skills)
+        assert t.starts_on and DATE.match(t.starts_on) and DATE.match(t.ends_on)
+        assert t.starts_on <= t.ends_on
+        assert t.bid_deadline is None or DATE.match(t.bid_deadline)
+        assert STAMP.match(t.created_at) and STAMP.match(t.updated_at)
+        assert t.created_at <= t.updated_at
+        assert t.effort_hours >= 0.5 and 1 <= t.seats <= 4 and t.title and t.place
+
+    bids_on: dict[str, list] = defaultdict(list)
+    for b in data.bids:
+        task = tasks[b.task_id]
+        bidder = people[b.bidder_id]
+        bids_on[b.task_id].append(b)
+        assert task.status != TaskStatus.DRAFT
+        assert b.bidder_id != task.poster_id
+        assert can_see_task(bidder, task)
+        if bidder.role == Role.EXTERNAL:
+            assert task.audience == Audience.EXTERNAL
+        if task.audience == Audience.SITE:
+            assert bidder.home_site_id == task.site_id
+        assert b.message and STAMP.match(b.created_at) and b.created_at >= task.created_at
+        if b.status in (BidStatus.ACCEPTED, BidStatus.DECLINED):
+            assert b.decided_by == task.poster_id and b.decided_at > b.created_at
+        else:
+            assert b.decided_by is None and b.decided_at is None
+        if task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            assert b.status != BidStatus.PENDING
+
+    for t in data.tasks:
+        bids = bids_on[t.id]
+        active = [b for b in bids if b.status in (BidStatus.PENDING, BidStatus.ACCEPTED)]
+        accepted = [b for b in bids if b.status == BidStatus.ACCEPTED]
+        assert t.bid_count == len(active)
+        assert t.accepted_count == len(accepted)
+        assert len({b.bidder_id for b in active}) == len(active)
+        assert t.accepted_count <= t.seats
+        if t.status == TaskStatus.ASSIGNED:
+            assert t.accepted_count == t.seats
+        elif t.status == TaskStatus.DONE:
+            assert t.accepted_count >= 1
+        elif t.status == TaskStatus.OPEN:
+            assert t.accepted_count < t.seats
+        elif t.status == TaskStatus.DRAFT:
+            assert not bids
+
+    for c in data.comments:
+        task = tasks[c.task_id]
+        author = people[c.author_id]
+        assert task.status != TaskStatus.DRAFT
+        assert can_see_task(author, task)
+        if author.role == Role.EXTERNAL:
+            assert task.audience == Audience.EXTERNAL
+        if task.audience == Audience.SITE:
+            assert author.home_site_id == task.site_id
+        assert c.body.strip() and "{" not in c.body and STAMP.match(c.created_at)
+        assert c.created_at >= task.created_at[:10]
+
+    endorsed = {(e.task_id, e.person_id, e.skill): e for e in data.endorsements}
+    assert len(endorsed) == len(data.endorsements)
+    workers = {(b.task_id, b.bidder_id) for b in data.bids if b.status == BidStatus.ACCEPTED}
+    for e in data.endorsements:
+        task = tasks[e.task_id]
+        assert task.status == TaskStatus.DONE
+        assert (e.task_id, e.person_id) in workers
+        assert e.skill in task.skills and e.endorsed_by == task.poster_id
+    for ps in data.person_skills:
+        if ps.evidence == Evidence.TASK:
+            e = endorsed[(ps.task_id, ps.person_id, ps.skill)]
+            assert ps.confirmed_by == e.endorsed_by == tasks[ps.task_id].poster_id
+        else:
+            assert ps.evidence == Evidence.SELF_DECLARED
+            assert ps.task_id is None and ps.confirmed_by is None
