@@ -1,0 +1,173 @@
+"""One task as its screens show it: the task view, the manager's review, the edit form.
+
+Each function answers one screen's question in one call on the DB thread, so
+the screen gets everything it draws in a single result and never runs a query
+of its own. What a viewer may see is decided by `desktop.permissions`, the
+same rules the server uses: a bidder gets only their own bid back, the task's
+managers get all of them, and everyone else gets the count on the task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop import permissions
+from desktop.entities import Bid, BidStatus, Comment, Person, Task
+from desktop.people import (
+    HeldSkill,
+    TrackRecord,
+    held_skills,
+    people_by_id,
+    site_names,
+    track_records,
+)
+from desktop.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class CommentLine:
+    comment: Comment
+    author_name: str
+    mine: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BidLine:
+    """A bid with who placed it, for the list the task's managers see."""
+
+    bid: Bid
+    bidder_name: str
+    bidder_title: str
+    site_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDetail:
+    task: Task
+    site_name: str
+    owner_name: str
+    owner_title: str
+    comments: list[CommentLine]
+    bids: list[BidLine]  # only the bids the viewer may see
+    my_bid: Bid | None  # the viewer's active bid, else their latest one
+    manages: bool
+
+    @property
+    def may_bid(self) -> bool:
+        """A new bid is possible only while the viewer has none active."""
+        return self.my_bid is None or not self.my_bid.is_active
+
+
+@dataclass(frozen=True, slots=True)
+class BidderCard:
+    """Everything a manager weighs about one bid, on one card."""
+
+    bid: Bid
+    bidder: Person
+    site_name: str
+    skills: list[HeldSkill]
+    record: TrackRecord
+    endorsed_here: frozenset[str] = frozenset()  # skills already endorsed on this task
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    task: Task
+    site_name: str
+    cards: list[BidderCard] = field(default_factory=list)
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.task.seats - self.task.accepted_count, 0)
+
+
+def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None:
+    """The task as `viewer` may see it, or None when it is gone or not theirs to see."""
+    task = store.get(Task, task_id)
+    if task is None or not permissions.can_see_task(viewer, task):
+        return None
+    comments = store.fetch(Comment, "task_id = ? ORDER BY created_at, id", (task.id,))
+    bids = [b for b in store.bids_on(task.id) if permissions.can_see_bid(viewer, b, task)]
+    people = people_by_id(
+        store, [task.poster_id, *(c.author_id for c in comments), *(b.bidder_id for b in bids)]
+    )
+    sites = site_names(store, [task.site_id, *(p.home_site_id for p in people.values())])
+    owner = people.get(task.poster_id)
+    mine = [b for b in bids if b.bidder_id == viewer.id]
+    active = [b for b in mine if b.is_active]
+    return TaskDetail(
+        task=task,
+        site_name=sites.get(task.site_id, ""),
+        owner_name=owner.name if owner else "",
+        owner_title=owner.title if owner else "",
+        comments=[
+            CommentLine(
+                comment=c,
+                author_name=_name(people, c.author_id),
+                mine=c.author_id == viewer.id,
+            )
+            for c in comments
+        ],
+        bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
+        my_bid=(active or mine[-1:] or [None])[-1],
+        manages=permissions.manages_task(viewer, task),
+    )
+
+
+def review(store: Store, viewer: Person, task_id: str) -> Review | None:
+    """The bids on a task, side by side, for a manager of it; None for anyone else.
+
+    Withdrawn bids are left out: nothing can be decided about them.
+    """
+    task = store.get(Task, task_id)
+    if task is None or not permissions.manages_task(viewer, task):
+        return None
+    bids = [b for b in store.bids_on(task.id) if b.status != BidStatus.WITHDRAWN]
+    bidder_ids = [b.bidder_id for b in bids]
+    people = people_by_id(store, bidder_ids)
+    skills = held_skills(store, bidder_ids)
+    records = track_records(store, bidder_ids)
+    sites = site_names(store, [task.site_id, *(p.home_site_id for p in people.values())])
+    endorsed: dict[str, set[str]] = {}
+    for endorsement in store.endorsements_on(task.id):
+        endorsed.setdefault(endorsement.person_id, set()).add(endorsement.skill)
+    cards = [
+        BidderCard(
+            bid=b,
+            bidder=people[b.bidder_id],
+            site_name=sites.get(people[b.bidder_id].home_site_id or "", ""),
+            skills=skills.get(b.bidder_id, []),
+            record=records.get(b.bidder_id, TrackRecord()),
+            endorsed_here=frozenset(endorsed.get(b.bidder_id, ())),
+        )
+        for b in bids
+        if b.bidder_id in people
+    ]
+    return Review(task=task, site_name=sites.get(task.site_id, ""), cards=cards)
+
+
+def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine:
+    if bidder is None:
+        return BidLine(bid=bid, bidder_name="?", bidder_title="", site_name="")
+    return BidLine(
+        bid=bid,
+        bidder_name=bidder.name,
+        bidder_title=bidder.title,
+        site_name=sites.get(bidder.home_site_id or "", ""),
+    )
+
+
+def _name(people: dict[str, Person], person_id: str) -> str:
+    person = people.get(person_id)
+    return person.name if person else "?"
+
+
+__all__ = [
+    "BidLine",
+    "BidderCard",
+    "CommentLine",
+    "Review",
+    "TaskDetail",
+    "review",
+    "task_detail",
+]
