@@ -19,13 +19,13 @@ dictionary look-up.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import gc
 import json
 import random
 import sys
 import unicodedata
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,8 +88,18 @@ _DAY_COUNT = 800  # 2026-01-01 .. early 2028, enough for every period
 DAYS: list[str] = [(_EPOCH + dt.timedelta(days=i)).isoformat() for i in range(_DAY_COUNT)]
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _MONTHS = (
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 )
 _DATES_DA: list[str] = []
 _WEEKDAY_OF: list[str] = []
@@ -164,9 +174,18 @@ SITES: tuple[tuple[str, str, str], ...] = (
     ("Integreret institution Regnbuen", _D, "Regnbuevej 1, 5883 Oure"),
 )
 _EXTRA_TOWNS = (
-    ("Hesselager", "5874"), ("Gudbjerg", "5892"), ("Vejstrup", "5882"), ("Ollerup", "5762"),
-    ("Ferritslev", "5863"), ("Årslev", "5792"), ("Tarup", "5210"), ("Espe", "5750"),
-    ("Krarup", "5772"), ("Herringe", "5750"), ("Nørre Broby", "5672"), ("Haastrup", "5600"),
+    ("Hesselager", "5874"),
+    ("Gudbjerg", "5892"),
+    ("Vejstrup", "5882"),
+    ("Ollerup", "5762"),
+    ("Ferritslev", "5863"),
+    ("Årslev", "5792"),
+    ("Tarup", "5210"),
+    ("Espe", "5750"),
+    ("Krarup", "5772"),
+    ("Herringe", "5750"),
+    ("Nørre Broby", "5672"),
+    ("Haastrup", "5600"),
 )
 _EXTRA_PATTERN = {
     _S: ("{town} Skole", "Skolestien {n}"),
@@ -181,136 +200,481 @@ _KIND_WEIGHT = {_S: 3.0, _C: 2.6, _D: 1.5, _A: 4.0}
 # --- people ------------------------------------------------------------------
 
 _DANISH_FIRST = (
-    "Mette", "Anne", "Hanne", "Susanne", "Lene", "Marianne", "Camilla", "Louise", "Maria",
-    "Pia", "Tina", "Charlotte", "Helle", "Karina", "Lone", "Dorthe", "Rikke", "Sofie",
-    "Ida", "Emma", "Julie", "Cecilie", "Line", "Stine", "Birgitte", "Kirsten", "Inge",
-    "Malene", "Signe", "Ane", "Maja", "Nanna", "Trine", "Bente", "Gitte", "Jette", "Sanne",
-    "Lars", "Jens", "Peter", "Michael", "Søren", "Henrik", "Thomas", "Niels", "Martin",
-    "Jesper", "Anders", "Rasmus", "Mads", "Christian", "Morten", "Jakob", "Kasper", "Mikkel",
-    "Frederik", "Emil", "Jonas", "Bo", "Kim", "Torben", "Claus", "Per", "Poul", "Erik",
-    "Steen", "Bjarne", "Flemming", "Jørgen", "Ulrik", "Asger", "Troels", "Villads", "Søs",
-    "Åse", "Jørn", "Bjørn", "Kåre", "Gry",
+    "Mette",
+    "Anne",
+    "Hanne",
+    "Susanne",
+    "Lene",
+    "Marianne",
+    "Camilla",
+    "Louise",
+    "Maria",
+    "Pia",
+    "Tina",
+    "Charlotte",
+    "Helle",
+    "Karina",
+    "Lone",
+    "Dorthe",
+    "Rikke",
+    "Sofie",
+    "Ida",
+    "Emma",
+    "Julie",
+    "Cecilie",
+    "Line",
+    "Stine",
+    "Birgitte",
+    "Kirsten",
+    "Inge",
+    "Malene",
+    "Signe",
+    "Ane",
+    "Maja",
+    "Nanna",
+    "Trine",
+    "Bente",
+    "Gitte",
+    "Jette",
+    "Sanne",
+    "Lars",
+    "Jens",
+    "Peter",
+    "Michael",
+    "Søren",
+    "Henrik",
+    "Thomas",
+    "Niels",
+    "Martin",
+    "Jesper",
+    "Anders",
+    "Rasmus",
+    "Mads",
+    "Christian",
+    "Morten",
+    "Jakob",
+    "Kasper",
+    "Mikkel",
+    "Frederik",
+    "Emil",
+    "Jonas",
+    "Bo",
+    "Kim",
+    "Torben",
+    "Claus",
+    "Per",
+    "Poul",
+    "Erik",
+    "Steen",
+    "Bjarne",
+    "Flemming",
+    "Jørgen",
+    "Ulrik",
+    "Asger",
+    "Troels",
+    "Villads",
+    "Søs",
+    "Åse",
+    "Jørn",
+    "Bjørn",
+    "Kåre",
+    "Gry",
 )
 _DANISH_LAST = (
-    "Nielsen", "Jensen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-    "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen",
-    "Christiansen", "Poulsen", "Johansen", "Møller", "Mortensen", "Knudsen", "Jakobsen",
-    "Mikkelsen", "Frederiksen", "Holm", "Lund", "Schmidt", "Eriksen", "Kjær", "Clausen",
-    "Bach", "Dalgaard", "Vestergaard", "Nørgaard", "Lauridsen", "Overgaard", "Bruun",
-    "Høj", "Skov", "Brandt", "Damgaard", "Krogh", "Winther", "Bøgh", "Ravn", "Østergaard",
-    "Søgaard", "Kjærgaard", "Lindholm", "Friis",
+    "Nielsen",
+    "Jensen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Christiansen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Knudsen",
+    "Jakobsen",
+    "Mikkelsen",
+    "Frederiksen",
+    "Holm",
+    "Lund",
+    "Schmidt",
+    "Eriksen",
+    "Kjær",
+    "Clausen",
+    "Bach",
+    "Dalgaard",
+    "Vestergaard",
+    "Nørgaard",
+    "Lauridsen",
+    "Overgaard",
+    "Bruun",
+    "Høj",
+    "Skov",
+    "Brandt",
+    "Damgaard",
+    "Krogh",
+    "Winther",
+    "Bøgh",
+    "Ravn",
+    "Østergaard",
+    "Søgaard",
+    "Kjærgaard",
+    "Lindholm",
+    "Friis",
 )
 # (first names, last names, language code, catalogue language skill or None)
 _DIVERSE: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str | None], ...] = (
-    (("Ahmad", "Fatima", "Yasmin", "Omar", "Layla", "Khaled", "Nour", "Rania", "Mohammed", "Amira"),
-     ("Hassan", "Al-Sayed", "Khalil", "Haddad", "Mansour", "Abdallah", "Saleh"), "ar", "language.arabic"),
-    (("Hodan", "Abdi", "Fadumo", "Mahad", "Ayaan", "Hamza", "Sahra"),
-     ("Warsame", "Mohamud", "Farah", "Ali", "Osman"), "so", "language.somali"),
-    (("Zeynep", "Emre", "Elif", "Murat", "Ayşe", "Mehmet", "Deniz"),
-     ("Yılmaz", "Demir", "Kaya", "Öztürk", "Aydın", "Çelik"), "tr", "language.turkish"),
-    (("Agnieszka", "Tomasz", "Katarzyna", "Piotr", "Magdalena", "Paweł"),
-     ("Kowalski", "Nowak", "Wiśniewska", "Zielińska", "Wójcik"), "pl", "language.polish"),
-    (("Olena", "Oksana", "Andrij", "Iryna", "Dmytro", "Natalija"),
-     ("Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Melnyk"), "uk", "language.ukrainian"),
-    (("Linh", "Minh", "Thao", "Hoa", "Duc"),
-     ("Nguyen", "Tran", "Pham", "Le"), "vi", "language.vietnamese"),
-    (("Amina", "Emir", "Lejla", "Adnan", "Selma"),
-     ("Hodžić", "Begić", "Mehmedović", "Kovačević"), "bs", "language.bosnian"),
-    (("Shirin", "Reza", "Parisa", "Dariush", "Mina"),
-     ("Rahimi", "Hosseini", "Karimi", "Ahmadi"), "fa", "language.farsi"),
-    (("Senait", "Yonas", "Helen", "Dawit", "Mebrat"),
-     ("Tesfaye", "Ghebremedhin", "Haile", "Berhane"), "ti", "language.tigrinya"),
-    (("Sana", "Imran", "Ayesha", "Bilal"),
-     ("Qureshi", "Malik", "Chaudhry", "Butt"), "ur", "language.urdu"),
-    (("Ioana", "Andrei", "Elena", "Mihai"),
-     ("Popescu", "Ionescu", "Dumitru"), "ro", "language.romanian"),
-    (("Tharshini", "Kumaran", "Nirosha", "Sivakumar"),
-     ("Sivarajah", "Thevarajah", "Kandiah"), "ta", None),
-    (("Rojin", "Azad", "Berivan", "Dilan"),
-     ("Akbulut", "Baran", "Doğan"), "ku", "language.kurdish"),
+    (
+        (
+            "Ahmad",
+            "Fatima",
+            "Yasmin",
+            "Omar",
+            "Layla",
+            "Khaled",
+            "Nour",
+            "Rania",
+            "Mohammed",
+            "Amira",
+        ),
+        ("Hassan", "Al-Sayed", "Khalil", "Haddad", "Mansour", "Abdallah", "Saleh"),
+        "ar",
+        "language.arabic",
+    ),
+    (
+        ("Hodan", "Abdi", "Fadumo", "Mahad", "Ayaan", "Hamza", "Sahra"),
+        ("Warsame", "Mohamud", "Farah", "Ali", "Osman"),
+        "so",
+        "language.somali",
+    ),
+    (
+        ("Zeynep", "Emre", "Elif", "Murat", "Ayşe", "Mehmet", "Deniz"),
+        ("Yılmaz", "Demir", "Kaya", "Öztürk", "Aydın", "Çelik"),
+        "tr",
+        "language.turkish",
+    ),
+    (
+        ("Agnieszka", "Tomasz", "Katarzyna", "Piotr", "Magdalena", "Paweł"),
+        ("Kowalski", "Nowak", "Wiśniewska", "Zielińska", "Wójcik"),
+        "pl",
+        "language.polish",
+    ),
+    (
+        ("Olena", "Oksana", "Andrij", "Iryna", "Dmytro", "Natalija"),
+        ("Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko", "Melnyk"),
+        "uk",
+        "language.ukrainian",
+    ),
+    (
+        ("Linh", "Minh", "Thao", "Hoa", "Duc"),
+        ("Nguyen", "Tran", "Pham", "Le"),
+        "vi",
+        "language.vietnamese",
+    ),
+    (
+        ("Amina", "Emir", "Lejla", "Adnan", "Selma"),
+        ("Hodžić", "Begić", "Mehmedović", "Kovačević"),
+        "bs",
+        "language.bosnian",
+    ),
+    (
+        ("Shirin", "Reza", "Parisa", "Dariush", "Mina"),
+        ("Rahimi", "Hosseini", "Karimi", "Ahmadi"),
+        "fa",
+        "language.farsi",
+    ),
+    (
+        ("Senait", "Yonas", "Helen", "Dawit", "Mebrat"),
+        ("Tesfaye", "Ghebremedhin", "Haile", "Berhane"),
+        "ti",
+        "language.tigrinya",
+    ),
+    (
+        ("Sana", "Imran", "Ayesha", "Bilal"),
+        ("Qureshi", "Malik", "Chaudhry", "Butt"),
+        "ur",
+        "language.urdu",
+    ),
+    (
+        ("Ioana", "Andrei", "Elena", "Mihai"),
+        ("Popescu", "Ionescu", "Dumitru"),
+        "ro",
+        "language.romanian",
+    ),
+    (
+        ("Tharshini", "Kumaran", "Nirosha", "Sivakumar"),
+        ("Sivarajah", "Thevarajah", "Kandiah"),
+        "ta",
+        None,
+    ),
+    (
+        ("Rojin", "Azad", "Berivan", "Dilan"),
+        ("Akbulut", "Baran", "Doğan"),
+        "ku",
+        "language.kurdish",
+    ),
 )
 _TITLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # kind -> (staff titles, manager titles); staff titles repeat to weight them
-    _S: (("Lærer", "Lærer", "Lærer", "Lærer", "Skolepædagog", "Pædagog", "Skolesekretær",
-          "Pædagogmedhjælper", "Teknisk serviceleder", "Lærer, indskolingen",
-          "Lærer, udskolingen", "AKT-vejleder", "Skolebibliotekar"),
-         ("Skoleleder", "Viceskoleleder", "Afdelingsleder")),
-    _C: (("Social- og sundhedsassistent", "Social- og sundhedsassistent",
-          "Social- og sundhedshjælper", "Social- og sundhedshjælper", "Sygeplejerske",
-          "Ergoterapeut", "Fysioterapeut", "Aktivitetsmedarbejder", "Køkkenassistent",
-          "Ernæringsassistent", "Demenskoordinator", "Pedel"),
-         ("Centerleder", "Afdelingsleder", "Souschef")),
-    _D: (("Pædagog", "Pædagog", "Pædagog", "Pædagogmedhjælper", "Pædagogmedhjælper",
-          "Pædagogisk assistent", "Køkkenmedarbejder", "Pædagogstuderende"),
-         ("Institutionsleder", "Dagtilbudsleder", "Pædagogisk leder")),
-    _A: (("Administrativ medarbejder", "Sagsbehandler", "Sagsbehandler", "HR-konsulent",
-          "Økonomikonsulent", "IT-supporter", "Kommunikationsmedarbejder",
-          "Borgerservicemedarbejder", "Jurist", "Controller", "Projektleder",
-          "Receptionist"),
-         ("Kontorchef", "Afdelingschef", "Teamleder")),
+    _S: (
+        (
+            "Lærer",
+            "Lærer",
+            "Lærer",
+            "Lærer",
+            "Skolepædagog",
+            "Pædagog",
+            "Skolesekretær",
+            "Pædagogmedhjælper",
+            "Teknisk serviceleder",
+            "Lærer, indskolingen",
+            "Lærer, udskolingen",
+            "AKT-vejleder",
+            "Skolebibliotekar",
+        ),
+        ("Skoleleder", "Viceskoleleder", "Afdelingsleder"),
+    ),
+    _C: (
+        (
+            "Social- og sundhedsassistent",
+            "Social- og sundhedsassistent",
+            "Social- og sundhedshjælper",
+            "Social- og sundhedshjælper",
+            "Sygeplejerske",
+            "Ergoterapeut",
+            "Fysioterapeut",
+            "Aktivitetsmedarbejder",
+            "Køkkenassistent",
+            "Ernæringsassistent",
+            "Demenskoordinator",
+            "Pedel",
+        ),
+        ("Centerleder", "Afdelingsleder", "Souschef"),
+    ),
+    _D: (
+        (
+            "Pædagog",
+            "Pædagog",
+            "Pædagog",
+            "Pædagogmedhjælper",
+            "Pædagogmedhjælper",
+            "Pædagogisk assistent",
+            "Køkkenmedarbejder",
+            "Pædagogstuderende",
+        ),
+        ("Institutionsleder", "Dagtilbudsleder", "Pædagogisk leder"),
+    ),
+    _A: (
+        (
+            "Administrativ medarbejder",
+            "Sagsbehandler",
+            "Sagsbehandler",
+            "HR-konsulent",
+            "Økonomikonsulent",
+            "IT-supporter",
+            "Kommunikationsmedarbejder",
+            "Borgerservicemedarbejder",
+            "Jurist",
+            "Controller",
+            "Projektleder",
+            "Receptionist",
+        ),
+        ("Kontorchef", "Afdelingschef", "Teamleder"),
+    ),
 }
 _AVAILABILITY = (
-    "Hverdage efter kl. 14", "Mandag og onsdag eftermiddag", "Tirsdag og torsdag formiddag",
-    "Fredage og enkelte weekender", "Efter aftale", "Fleksibel, men ikke i skolernes ferier",
-    "Weekender og aftener", "Onsdage hele dagen", "Mest om formiddagen",
-    "Hverdage 8-15", "Kan tage enkelte vagter i weekenden", "Aftener efter kl. 17",
-    "Torsdag eftermiddag og lørdag", "Har fri hver anden fredag",
+    "Hverdage efter kl. 14",
+    "Mandag og onsdag eftermiddag",
+    "Tirsdag og torsdag formiddag",
+    "Fredage og enkelte weekender",
+    "Efter aftale",
+    "Fleksibel, men ikke i skolernes ferier",
+    "Weekender og aftener",
+    "Onsdage hele dagen",
+    "Mest om formiddagen",
+    "Hverdage 8-15",
+    "Kan tage enkelte vagter i weekenden",
+    "Aftener efter kl. 17",
+    "Torsdag eftermiddag og lørdag",
+    "Har fri hver anden fredag",
 )
 _EXTERNAL_AVAILABILITY = (
-    "Har god tid – er gået på pension", "Weekender", "Hverdage efter kl. 16",
-    "Efter aftale", "Dagtimer på hverdage", "Fleksibel",
+    "Har god tid – er gået på pension",
+    "Weekender",
+    "Hverdage efter kl. 16",
+    "Efter aftale",
+    "Dagtimer på hverdage",
+    "Fleksibel",
 )
 _VOLUNTEER_TITLES = (
-    "Frivillig", "Frivillig besøgsven", "Pensioneret lærer", "Pensioneret sygeplejerske",
-    "Frivillig i Ældre Sagen", "Frivillig rickshawpilot", "Pensioneret tømrer",
+    "Frivillig",
+    "Frivillig besøgsven",
+    "Pensioneret lærer",
+    "Pensioneret sygeplejerske",
+    "Frivillig i Ældre Sagen",
+    "Frivillig rickshawpilot",
+    "Pensioneret tømrer",
 )
 _CITIZEN_TITLES = ("Borger", "Pårørende", "Studerende", "Forælder", "Borger i Egeskov")
 _COMPANIES = (
-    ("Holm Maler ApS", "holmmaler.dk"), ("Egeskov VVS & Blik", "egeskov-vvs.dk"),
-    ("Fynsk Data ApS", "fynskdata.dk"), ("Kirkeby Tømrer og Snedker", "kirkebytoemrer.dk"),
-    ("Ringe Anlægsgartner", "ringe-anlaeg.dk"), ("Stenstrup Busser A/S", "stenstrupbusser.dk"),
-    ("Sydfyns Tolkeservice", "sydfynstolk.dk"), ("Grøn Have Service", "groenhave.dk"),
+    ("Holm Maler ApS", "holmmaler.dk"),
+    ("Egeskov VVS & Blik", "egeskov-vvs.dk"),
+    ("Fynsk Data ApS", "fynskdata.dk"),
+    ("Kirkeby Tømrer og Snedker", "kirkebytoemrer.dk"),
+    ("Ringe Anlægsgartner", "ringe-anlaeg.dk"),
+    ("Stenstrup Busser A/S", "stenstrupbusser.dk"),
+    ("Sydfyns Tolkeservice", "sydfynstolk.dk"),
+    ("Grøn Have Service", "groenhave.dk"),
 )
 _MAIL_PROVIDERS = ("gmail.com", "hotmail.com", "mail.dk", "outlook.dk", "live.dk")
 
 _KIND_SKILLS: dict[str, tuple[str, ...]] = {
-    _S: ("pedagogy.general", "pedagogy.homework", "pedagogy.special_needs", "pedagogy.autism",
-         "pedagogy.substitute", "pedagogy.maths", "pedagogy.science", "pedagogy.english",
-         "pedagogy.danish_second", "pedagogy.conflict", "pedagogy.outdoor", "pedagogy.reading_aloud",
-         "it.aula", "it.programming", "it.presentations", "sport.swimming", "sport.football",
-         "sport.gymnastics", "culture.drama", "culture.music", "safety.first_aid",
-         "language.english", "language.german", "craft.bike_repair"),
-    _C: ("care.dementia", "care.personal", "care.medication", "care.transfers", "care.palliative",
-         "care.nutrition", "care.rehabilitation", "care.mental_health", "care.relatives",
-         "care.sensory", "care.companionship", "care.welfare_tech", "care.reminiscence",
-         "food.texture_modified", "food.group_cooking", "sport.senior_exercise",
-         "culture.singalong", "safety.infection_control", "transport.wheelchair",
-         "office.rota", "safety.first_aid"),
-    _D: ("pedagogy.general", "pedagogy.early_years", "pedagogy.language_stimulation",
-         "pedagogy.reading_aloud", "pedagogy.play", "pedagogy.outdoor", "pedagogy.special_needs",
-         "food.with_children", "food.special_diets", "sport.motor_skills", "culture.music",
-         "culture.crafts", "culture.storytelling", "outdoor.campfire", "outdoor.kitchen_garden",
-         "safety.first_aid_children", "it.aula"),
-    _A: ("office.budget", "office.procurement", "office.case_work", "office.minutes",
-         "office.plain_language", "office.archive", "office.reception", "office.project",
-         "office.hr", "office.grants", "it.support", "it.excel", "it.word", "it.gdpr",
-         "it.citizen_help", "it.web", "events.newsletters", "events.social_media",
-         "events.facilitation", "language.proofreading"),
+    _S: (
+        "pedagogy.general",
+        "pedagogy.homework",
+        "pedagogy.special_needs",
+        "pedagogy.autism",
+        "pedagogy.substitute",
+        "pedagogy.maths",
+        "pedagogy.science",
+        "pedagogy.english",
+        "pedagogy.danish_second",
+        "pedagogy.conflict",
+        "pedagogy.outdoor",
+        "pedagogy.reading_aloud",
+        "it.aula",
+        "it.programming",
+        "it.presentations",
+        "sport.swimming",
+        "sport.football",
+        "sport.gymnastics",
+        "culture.drama",
+        "culture.music",
+        "safety.first_aid",
+        "language.english",
+        "language.german",
+        "craft.bike_repair",
+    ),
+    _C: (
+        "care.dementia",
+        "care.personal",
+        "care.medication",
+        "care.transfers",
+        "care.palliative",
+        "care.nutrition",
+        "care.rehabilitation",
+        "care.mental_health",
+        "care.relatives",
+        "care.sensory",
+        "care.companionship",
+        "care.welfare_tech",
+        "care.reminiscence",
+        "food.texture_modified",
+        "food.group_cooking",
+        "sport.senior_exercise",
+        "culture.singalong",
+        "safety.infection_control",
+        "transport.wheelchair",
+        "office.rota",
+        "safety.first_aid",
+    ),
+    _D: (
+        "pedagogy.general",
+        "pedagogy.early_years",
+        "pedagogy.language_stimulation",
+        "pedagogy.reading_aloud",
+        "pedagogy.play",
+        "pedagogy.outdoor",
+        "pedagogy.special_needs",
+        "food.with_children",
+        "food.special_diets",
+        "sport.motor_skills",
+        "culture.music",
+        "culture.crafts",
+        "culture.storytelling",
+        "outdoor.campfire",
+        "outdoor.kitchen_garden",
+        "safety.first_aid_children",
+        "it.aula",
+    ),
+    _A: (
+        "office.budget",
+        "office.procurement",
+        "office.case_work",
+        "office.minutes",
+        "office.plain_language",
+        "office.archive",
+        "office.reception",
+        "office.project",
+        "office.hr",
+        "office.grants",
+        "it.support",
+        "it.excel",
+        "it.word",
+        "it.gdpr",
+        "it.citizen_help",
+        "it.web",
+        "events.newsletters",
+        "events.social_media",
+        "events.facilitation",
+        "language.proofreading",
+    ),
 }
 _EXTERNAL_SKILLS = (
-    "care.companionship", "sport.rickshaw", "craft.carpentry", "craft.painting", "craft.handyman",
-    "outdoor.gardening", "outdoor.landscaping", "transport.licence_b", "transport.licence_d1",
-    "culture.singalong", "culture.guitar", "culture.needlework", "food.baking",
-    "pedagogy.homework", "pedagogy.reading_aloud", "it.citizen_help", "events.volunteers",
-    "language.english", "outdoor.beekeeping", "craft.bike_repair",
+    "care.companionship",
+    "sport.rickshaw",
+    "craft.carpentry",
+    "craft.painting",
+    "craft.handyman",
+    "outdoor.gardening",
+    "outdoor.landscaping",
+    "transport.licence_b",
+    "transport.licence_d1",
+    "culture.singalong",
+    "culture.guitar",
+    "culture.needlework",
+    "food.baking",
+    "pedagogy.homework",
+    "pedagogy.reading_aloud",
+    "it.citizen_help",
+    "events.volunteers",
+    "language.english",
+    "outdoor.beekeeping",
+    "craft.bike_repair",
 )
 _FREE_TAGS = tuple(
     catalogue.normalise_free_tag(t)
     for t in (
-        "#Tegnsprog for børn", "# 3D-print", "#skakundervisning", "#Mindfulness for børn",
-        "#surdejsbagning", "#kajak", "#lystfiskeri", "#brætspil", "#vinterbadning",
-        "#kagepynt", "#lego-robotter", "#podcast", "#Harmonika", "#folkedans", "#Førstehjælp til hunde",
-        "#trylleri", "#rollespil", "#ølbrygning", "#Bogbinding", "#træskærerarbejde",
+        "#Tegnsprog for børn",
+        "# 3D-print",
+        "#skakundervisning",
+        "#Mindfulness for børn",
+        "#surdejsbagning",
+        "#kajak",
+        "#lystfiskeri",
+        "#brætspil",
+        "#vinterbadning",
+        "#kagepynt",
+        "#lego-robotter",
+        "#podcast",
+        "#Harmonika",
+        "#folkedans",
+        "#Førstehjælp til hunde",
+        "#trylleri",
+        "#rollespil",
+        "#ølbrygning",
+        "#Bogbinding",
+        "#træskærerarbejde",
     )
 )
 
@@ -329,247 +693,683 @@ class _Template:
     audience: tuple[int, int, int]  # weights for site, organisation, external
     place: str
     span: int = 0  # days from start to end; 0 = a single day
+    months: frozenset[int] = frozenset(range(1, 13))  # when it makes sense; see SEASONS
 
 
 _T = _Template
 TEMPLATES: tuple[_Template, ...] = (
     # care homes
-    _T("C", "Sommerfest på {site}",
-       "Vi holder sommerfest for beboere og pårørende {dato} og mangler hænder til opstilling, "
-       "grill og kaffe. Kan du også spille lidt musik, er det et stort plus.",
-       ("events.planning", "food.group_cooking", "culture.music"), (4, 8), (2, 3, 4), (1, 3, 2),
-       "{site}, haven"),
-    _T("C", "Kør beboere til stranden",
-       "{n} af vores beboere drømmer om en tur til Egeskov Strand. Vi har lånt kommunens minibus "
-       "og søger en chauffør med D1-kørekort {dato}. Turen tager cirka {timer} timer inklusive is.",
-       ("transport.licence_d1", "transport.wheelchair"), (3, 5), (1, 1, 2), (1, 3, 1),
-       "Afgang fra {site}"),
-    _T("C", "Julekor på {site}",
-       "Beboerne savner fællessangen. Vi søger én, der vil lede et lille julekor med personale og "
-       "pårørende: tre øvegange i december og en lille koncert før jul.",
-       ("culture.choir", "culture.singalong"), (6, 10), (1,), (0, 2, 2), "{site}, fællesstuen", 20),
-    _T("C", "Besøgsven til beboer på demensafsnittet",
-       "En af vores beboere sidder meget alene om eftermiddagen. Vi søger en rolig besøgsven, der "
-       "vil gå en tur eller drikke en kop kaffe med ham én gang om ugen. Han elsker at tale om "
-       "fiskeri og gamle dage.",
-       ("care.companionship", "care.dementia"), (1, 2), (1,), (0, 2, 3), "{site}, afsnit B", 60),
-    _T("C", "Rickshawture i foråret",
-       "Vi har fået en rickshaw og søger piloter, der vil cykle beboere en tur rundt om søen. "
-       "Turene varer en times tid, og vi giver gerne et kort introkursus først.",
-       ("sport.rickshaw", "care.companionship"), (2, 6), (2, 3, 4), (0, 1, 3), "{site}", 45),
-    _T("C", "Erindringskasser til demensafsnittet",
-       "Vi vil lave erindringskasser med ting fra 50'erne og 60'erne til vores beboere med demens. "
-       "Har du gode idéer, eller er du god til at finde skatte i genbrugsbutikker?",
-       ("care.reminiscence", "culture.crafts"), (4, 8), (1, 2), (1, 2, 1), "{site}"),
-    _T("C", "Hjælp til tablets og videoopkald",
-       "Flere beboere vil gerne tale med børnebørnene på video. Vi søger en tålmodig person, der kan "
-       "sætte tablets op og vise beboerne, hvordan det virker, {ugedag} eftermiddag.",
-       ("it.tablets", "care.welfare_tech"), (2, 4), (1,), (1, 2, 1), "{site}, cafeen"),
-    _T("C", "Højbede i sansehaven",
-       "Vi vil bygge to højbede i kørestolshøjde, så beboerne selv kan så krydderurter. "
-       "Materialerne er købt; vi mangler én, der kan save og skrue.",
-       ("outdoor.kitchen_garden", "craft.carpentry"), (5, 10), (1, 2), (0, 2, 2), "{site}, sansehaven"),
-    _T("C", "Tolk ved pårørendemøde på tyrkisk",
-       "Vi holder møde med en beboers familie {dato} om den videre pleje. Datteren taler kun lidt "
-       "dansk, så vi søger en kollega, der kan tolke mellem dansk og tyrkisk.",
-       ("language.turkish", "care.relatives"), (1, 2), (1,), (0, 3, 0), "{site}, mødelokalet"),
-    _T("C", "Stolegymnastik for beboerne",
-       "Vores fysioterapeut er på barsel, og beboerne savner stolegymnastikken {ugedag} formiddag. "
-       "Kan du lede et hold på {n} beboere en halv time ad gangen?",
-       ("sport.senior_exercise", "care.rehabilitation"), (1, 3), (1,), (1, 3, 0), "{site}, træningssalen", 30),
-    _T("C", "Bagedag med beboerne",
-       "Vi vil bage æbleskiver og småkager sammen med beboerne {dato}. Det handler mere om hygge "
-       "end om resultatet, og duften gør halvdelen af arbejdet.",
-       ("food.baking", "care.companionship"), (3, 4), (1, 2), (1, 2, 1), "{site}, køkkenet"),
-    _T("C", "Undervisning i forflytning for nye vikarer",
-       "Vi har fået {n} nye vikarer og vil gerne have en erfaren kollega til at gennemgå lift, "
-       "glidestykker og god arbejdsstilling. Det tager cirka {timer} timer.",
-       ("care.transfers", "safety.work_environment"), (2, 4), (1,), (1, 3, 0), "{site}"),
-    _T("C", "Strikkeklub for beboere",
-       "Nogle af vores beboere vil gerne strikke til Mødrehjælpen. Vi søger én, der kan samle tråden "
-       "{ugedag} eftermiddag, hjælpe med masker og holde snakken i gang.",
-       ("culture.needlework", "care.companionship"), (2, 2), (1,), (0, 1, 3), "{site}, dagligstuen", 60),
+    _T(
+        "C",
+        "Sommerfest på {site}",
+        "Vi holder sommerfest for beboere og pårørende {dato} og mangler hænder til opstilling, "
+        "grill og kaffe. Kan du også spille lidt musik, er det et stort plus.",
+        ("events.planning", "food.group_cooking", "culture.music"),
+        (4, 8),
+        (2, 3, 4),
+        (1, 3, 2),
+        "{site}, haven",
+    ),
+    _T(
+        "C",
+        "Kør beboere til stranden",
+        "{n} af vores beboere drømmer om en tur til Egeskov Strand. Vi har lånt kommunens minibus "
+        "og søger en chauffør med D1-kørekort {dato}. Turen tager cirka {timer} timer inklusive is.",
+        ("transport.licence_d1", "transport.wheelchair"),
+        (3, 5),
+        (1, 1, 2),
+        (1, 3, 1),
+        "Afgang fra {site}",
+    ),
+    _T(
+        "C",
+        "Julekor på {site}",
+        "Beboerne savner fællessangen. Vi søger én, der vil lede et lille julekor med personale og "
+        "pårørende: tre øvegange i december og en lille koncert før jul.",
+        ("culture.choir", "culture.singalong"),
+        (6, 10),
+        (1,),
+        (0, 2, 2),
+        "{site}, fællesstuen",
+        20,
+    ),
+    _T(
+        "C",
+        "Besøgsven til beboer på demensafsnittet",
+        "En af vores beboere sidder meget alene om eftermiddagen. Vi søger en rolig besøgsven, der "
+        "vil gå en tur eller drikke en kop kaffe med ham én gang om ugen. Han elsker at tale om "
+        "fiskeri og gamle dage.",
+        ("care.companionship", "care.dementia"),
+        (1, 2),
+        (1,),
+        (0, 2, 3),
+        "{site}, afsnit B",
+        60,
+    ),
+    _T(
+        "C",
+        "Rickshawture i foråret",
+        "Vi har fået en rickshaw og søger piloter, der vil cykle beboere en tur rundt om søen. "
+        "Turene varer en times tid, og vi giver gerne et kort introkursus først.",
+        ("sport.rickshaw", "care.companionship"),
+        (2, 6),
+        (2, 3, 4),
+        (0, 1, 3),
+        "{site}",
+        45,
+    ),
+    _T(
+        "C",
+        "Erindringskasser til demensafsnittet",
+        "Vi vil lave erindringskasser med ting fra 50'erne og 60'erne til vores beboere med demens. "
+        "Har du gode idéer, eller er du god til at finde skatte i genbrugsbutikker?",
+        ("care.reminiscence", "culture.crafts"),
+        (4, 8),
+        (1, 2),
+        (1, 2, 1),
+        "{site}",
+    ),
+    _T(
+        "C",
+        "Hjælp til tablets og videoopkald",
+        "Flere beboere vil gerne tale med børnebørnene på video. Vi søger en tålmodig person, der kan "
+        "sætte tablets op og vise beboerne, hvordan det virker, {ugedag} eftermiddag.",
+        ("it.tablets", "care.welfare_tech"),
+        (2, 4),
+        (1,),
+        (1, 2, 1),
+        "{site}, cafeen",
+    ),
+    _T(
+        "C",
+        "Højbede i sansehaven",
+        "Vi vil bygge to højbede i kørestolshøjde, så beboerne selv kan så krydderurter. "
+        "Materialerne er købt; vi mangler én, der kan save og skrue.",
+        ("outdoor.kitchen_garden", "craft.carpentry"),
+        (5, 10),
+        (1, 2),
+        (0, 2, 2),
+        "{site}, sansehaven",
+    ),
+    _T(
+        "C",
+        "Tolk ved pårørendemøde på tyrkisk",
+        "Vi holder møde med en beboers familie {dato} om den videre pleje. Datteren taler kun lidt "
+        "dansk, så vi søger en kollega, der kan tolke mellem dansk og tyrkisk.",
+        ("language.turkish", "care.relatives"),
+        (1, 2),
+        (1,),
+        (0, 3, 0),
+        "{site}, mødelokalet",
+    ),
+    _T(
+        "C",
+        "Stolegymnastik for beboerne",
+        "Vores fysioterapeut er på barsel, og beboerne savner stolegymnastikken {ugedag} formiddag. "
+        "Kan du lede et hold på {n} beboere en halv time ad gangen?",
+        ("sport.senior_exercise", "care.rehabilitation"),
+        (1, 3),
+        (1,),
+        (1, 3, 0),
+        "{site}, træningssalen",
+        30,
+    ),
+    _T(
+        "C",
+        "Bagedag med beboerne",
+        "Vi vil bage æbleskiver og småkager sammen med beboerne {dato}. Det handler mere om hygge "
+        "end om resultatet, og duften gør halvdelen af arbejdet.",
+        ("food.baking", "care.companionship"),
+        (3, 4),
+        (1, 2),
+        (1, 2, 1),
+        "{site}, køkkenet",
+    ),
+    _T(
+        "C",
+        "Undervisning i forflytning for nye vikarer",
+        "Vi har fået {n} nye vikarer og vil gerne have en erfaren kollega til at gennemgå lift, "
+        "glidestykker og god arbejdsstilling. Det tager cirka {timer} timer.",
+        ("care.transfers", "safety.work_environment"),
+        (2, 4),
+        (1,),
+        (1, 3, 0),
+        "{site}",
+    ),
+    _T(
+        "C",
+        "Strikkeklub for beboere",
+        "Nogle af vores beboere vil gerne strikke til Mødrehjælpen. Vi søger én, der kan samle tråden "
+        "{ugedag} eftermiddag, hjælpe med masker og holde snakken i gang.",
+        ("culture.needlework", "care.companionship"),
+        (2, 2),
+        (1,),
+        (0, 1, 3),
+        "{site}, dagligstuen",
+        60,
+    ),
     # schools
-    _T("S", "Vikar for svømmeundervisning i {klasse}. klasse",
-       "Vores svømmelærer er sygemeldt i tre uger. Vi søger en vikar med livredderprøve til "
-       "{ugedag}s svømmetimer i Egeskov Svømmehal.",
-       ("sport.swimming", "sport.lifeguard", "pedagogy.substitute"), (2, 6), (1,), (1, 3, 0),
-       "Egeskov Svømmehal", 21),
-    _T("S", "Oversæt forældrebrev til arabisk",
-       "Vi sender et brev om lejrskolen til forældrene i {klasse}. klasse. Brevet fylder én side og "
-       "skal oversættes til arabisk inden {dato}.",
-       ("language.arabic", "office.plain_language"), (1, 3), (1,), (0, 3, 1), "Hjemmefra"),
-    _T("S", "Lektiehjælp i lektiecaféen",
-       "Lektiecaféen på {site} har travlt, især med matematik på mellemtrinnet. Kan du give en hånd "
-       "{ugedag} fra 14 til 16?",
-       ("pedagogy.homework", "pedagogy.maths"), (2, 2), (1, 1, 2), (1, 2, 2), "{site}, biblioteket", 90),
-    _T("S", "Mal hegnet ved skolegården",
-       "Hegnet mod cykelstien trænger til maling. Det er cirka {n} meter, og malingen står klar i "
-       "pedelkontoret. Vi regner med en lørdag og håber på godt vejr.",
-       ("craft.painting",), (5, 8), (2, 3, 4), (0, 2, 2), "{site}, skolegården"),
-    _T("S", "Cykeltjek før cykelprøven",
-       "{klasse}. klasse skal til cykelprøve, og mange cykler trænger til et eftersyn: bremser, lys "
-       "og kæder. Kan du hjælpe en formiddag {dato}?",
-       ("craft.bike_repair", "sport.cycling"), (3, 4), (1, 2), (1, 2, 2), "{site}, cykelskuret"),
-    _T("S", "Naturfagsdag ved åen",
-       "Vi tager {klasse}. klasse med ud til åen for at måle vandkvalitet og fange smådyr. Vi mangler "
-       "en voksen mere med styr på naturvejledning – og gerne gummistøvler.",
-       ("pedagogy.outdoor", "outdoor.nature_guide", "pedagogy.science"), (5, 6), (1, 2), (1, 3, 1),
-       "Egeskov Å ved Møllebroen"),
-    _T("S", "Tolk til skole-hjem-samtale på somali",
-       "Vi har skole-hjem-samtaler {dato}, og to familier har ønsket tolk på somali. Samtalerne "
-       "varer 20 minutter hver og ligger sidst på eftermiddagen.",
-       ("language.somali",), (1, 2), (1,), (0, 3, 1), "{site}, lærerværelset"),
-    _T("S", "Lyd og lys til skolekomedien",
-       "Udskolingen opfører skolekomedie for forældrene {dato}. Vi har mixerpult og lamper, men "
-       "ingen, der rigtigt kan styre dem. Er det dig?",
-       ("events.sound_light", "culture.drama"), (6, 10), (1, 2), (1, 3, 1), "{site}, festsalen"),
-    _T("S", "Fodboldturnering for mellemtrinnet",
-       "Vi samler {n} hold til den årlige frikvartersturnering. Vi mangler en dommer og én til at "
-       "holde styr på kampprogrammet.",
-       ("sport.football", "events.planning"), (3, 5), (1, 2), (2, 2, 1), "{site}, boldbanen"),
-    _T("S", "Programmering med micro:bit i valgfaget",
-       "Vi har fået et klassesæt micro:bits men mangler erfaring. Kan du holde to dobbeltlektioner "
-       "for valgholdet og vise eleverne de første små programmer?",
-       ("it.programming", "pedagogy.science"), (4, 6), (1,), (0, 3, 1), "{site}, makerspace", 14),
-    _T("S", "Ukrainsktalende støtte til nye elever",
-       "Vi har fået {n} nye elever fra Ukraine i modtageklassen. Vi søger en kollega, der taler "
-       "ukrainsk og kan være med i timerne et par formiddage om ugen.",
-       ("language.ukrainian", "pedagogy.danish_second"), (4, 10), (1,), (0, 3, 1), "{site}, modtageklassen", 60),
-    _T("S", "Førstehjælpskursus for 8. årgang",
-       "Eleverne i 8. årgang skal lære hjerte-lunge-redning og brug af hjertestarter. Vi har dukker "
-       "og øvehjertestarter og søger en instruktør til {dato}.",
-       ("safety.first_aid", "safety.defibrillator"), (3, 6), (1, 2), (1, 3, 1), "{site}, gymnastiksalen"),
-    _T("S", "Konfliktmægling i udskolingen",
-       "Der har været en del uro i 9. klasserne. Vi søger en erfaren konfliktmægler, der vil holde "
-       "to samtaler med en gruppe elever og give lærerne nogle redskaber.",
-       ("pedagogy.conflict",), (3, 5), (1,), (0, 3, 0), "{site}"),
-    _T("SD", "Legepladsinspektion inden sommerferien",
-       "Legepladsen på {site} skal have sit årlige eftersyn. Vi søger en kollega med "
-       "legepladsinspektørkursus, der kan gennemgå redskaberne og skrive en kort rapport.",
-       ("craft.playground",), (2, 4), (1,), (0, 3, 0), "{site}, legepladsen"),
+    _T(
+        "S",
+        "Vikar for svømmeundervisning i {klasse}. klasse",
+        "Vores svømmelærer er sygemeldt i tre uger. Vi søger en vikar med livredderprøve til "
+        "{ugedag}s svømmetimer i Egeskov Svømmehal.",
+        ("sport.swimming", "sport.lifeguard", "pedagogy.substitute"),
+        (2, 6),
+        (1,),
+        (1, 3, 0),
+        "Egeskov Svømmehal",
+        21,
+    ),
+    _T(
+        "S",
+        "Oversæt forældrebrev til arabisk",
+        "Vi sender et brev om lejrskolen til forældrene i {klasse}. klasse. Brevet fylder én side og "
+        "skal oversættes til arabisk inden {dato}.",
+        ("language.arabic", "office.plain_language"),
+        (1, 3),
+        (1,),
+        (0, 3, 1),
+        "Hjemmefra",
+    ),
+    _T(
+        "S",
+        "Lektiehjælp i lektiecaféen",
+        "Lektiecaféen på {site} har travlt, især med matematik på mellemtrinnet. Kan du give en hånd "
+        "{ugedag} fra 14 til 16?",
+        ("pedagogy.homework", "pedagogy.maths"),
+        (2, 2),
+        (1, 1, 2),
+        (1, 2, 2),
+        "{site}, biblioteket",
+        90,
+    ),
+    _T(
+        "S",
+        "Mal hegnet ved skolegården",
+        "Hegnet mod cykelstien trænger til maling. Det er cirka {n} meter, og malingen står klar i "
+        "pedelkontoret. Vi regner med en lørdag og håber på godt vejr.",
+        ("craft.painting",),
+        (5, 8),
+        (2, 3, 4),
+        (0, 2, 2),
+        "{site}, skolegården",
+    ),
+    _T(
+        "S",
+        "Cykeltjek før cykelprøven",
+        "{klasse}. klasse skal til cykelprøve, og mange cykler trænger til et eftersyn: bremser, lys "
+        "og kæder. Kan du hjælpe en formiddag {dato}?",
+        ("craft.bike_repair", "sport.cycling"),
+        (3, 4),
+        (1, 2),
+        (1, 2, 2),
+        "{site}, cykelskuret",
+    ),
+    _T(
+        "S",
+        "Naturfagsdag ved åen",
+        "Vi tager {klasse}. klasse med ud til åen for at måle vandkvalitet og fange smådyr. Vi mangler "
+        "en voksen mere med styr på naturvejledning – og gerne gummistøvler.",
+        ("pedagogy.outdoor", "outdoor.nature_guide", "pedagogy.science"),
+        (5, 6),
+        (1, 2),
+        (1, 3, 1),
+        "Egeskov Å ved Møllebroen",
+    ),
+    _T(
+        "S",
+        "Tolk til skole-hjem-samtale på somali",
+        "Vi har skole-hjem-samtaler {dato}, og to familier har ønsket tolk på somali. Samtalerne "
+        "varer 20 minutter hver og ligger sidst på eftermiddagen.",
+        ("language.somali",),
+        (1, 2),
+        (1,),
+        (0, 3, 1),
+        "{site}, lærerværelset",
+    ),
+    _T(
+        "S",
+        "Lyd og lys til skolekomedien",
+        "Udskolingen opfører skolekomedie for forældrene {dato}. Vi har mixerpult og lamper, men "
+        "ingen, der rigtigt kan styre dem. Er det dig?",
+        ("events.sound_light", "culture.drama"),
+        (6, 10),
+        (1, 2),
+        (1, 3, 1),
+        "{site}, festsalen",
+    ),
+    _T(
+        "S",
+        "Fodboldturnering for mellemtrinnet",
+        "Vi samler {n} hold til den årlige frikvartersturnering. Vi mangler en dommer og én til at "
+        "holde styr på kampprogrammet.",
+        ("sport.football", "events.planning"),
+        (3, 5),
+        (1, 2),
+        (2, 2, 1),
+        "{site}, boldbanen",
+    ),
+    _T(
+        "S",
+        "Programmering med micro:bit i valgfaget",
+        "Vi har fået et klassesæt micro:bits men mangler erfaring. Kan du holde to dobbeltlektioner "
+        "for valgholdet og vise eleverne de første små programmer?",
+        ("it.programming", "pedagogy.science"),
+        (4, 6),
+        (1,),
+        (0, 3, 1),
+        "{site}, makerspace",
+        14,
+    ),
+    _T(
+        "S",
+        "Ukrainsktalende støtte til nye elever",
+        "Vi har fået {n} nye elever fra Ukraine i modtageklassen. Vi søger en kollega, der taler "
+        "ukrainsk og kan være med i timerne et par formiddage om ugen.",
+        ("language.ukrainian", "pedagogy.danish_second"),
+        (4, 10),
+        (1,),
+        (0, 3, 1),
+        "{site}, modtageklassen",
+        60,
+    ),
+    _T(
+        "S",
+        "Førstehjælpskursus for 8. årgang",
+        "Eleverne i 8. årgang skal lære hjerte-lunge-redning og brug af hjertestarter. Vi har dukker "
+        "og øvehjertestarter og søger en instruktør til {dato}.",
+        ("safety.first_aid", "safety.defibrillator"),
+        (3, 6),
+        (1, 2),
+        (1, 3, 1),
+        "{site}, gymnastiksalen",
+    ),
+    _T(
+        "S",
+        "Konfliktmægling i udskolingen",
+        "Der har været en del uro i 9. klasserne. Vi søger en erfaren konfliktmægler, der vil holde "
+        "to samtaler med en gruppe elever og give lærerne nogle redskaber.",
+        ("pedagogy.conflict",),
+        (3, 5),
+        (1,),
+        (0, 3, 0),
+        "{site}",
+    ),
+    _T(
+        "SD",
+        "Legepladsinspektion inden sommerferien",
+        "Legepladsen på {site} skal have sit årlige eftersyn. Vi søger en kollega med "
+        "legepladsinspektørkursus, der kan gennemgå redskaberne og skrive en kort rapport.",
+        ("craft.playground",),
+        (2, 4),
+        (1,),
+        (0, 3, 0),
+        "{site}, legepladsen",
+    ),
     # day-care
-    _T("D", "Højtlæsning i {site}",
-       "Vi søger en voksen, der vil læse højt for en gruppe på {n} børn i alderen 3-5 år {ugedag} "
-       "formiddag. Gerne billedbøger med plads til snak undervejs.",
-       ("pedagogy.reading_aloud", "pedagogy.language_stimulation"), (1, 2), (1,), (1, 1, 2),
-       "{site}, puderummet", 45),
-    _T("D", "Bålmad i skoven med storbørnsgruppen",
-       "Storbørnsgruppen skal lave snobrød og suppe over bål i Egeskoven {dato}. Vi mangler en "
-       "ekstra voksen med styr på bål og gode knive.",
-       ("outdoor.campfire", "food.with_children"), (4, 5), (1, 2), (1, 2, 1), "Egeskoven, shelterpladsen"),
-    _T("D", "Sprogstimulering for tosprogede børn",
-       "Vi har {n} børn, der har brug for ekstra sprogstøtte før skolestart. Vi søger en kollega, "
-       "der kan lave små sproggrupper to gange om ugen.",
-       ("pedagogy.language_stimulation", "pedagogy.danish_second"), (2, 4), (1,), (1, 3, 0), "{site}", 60),
-    _T("D", "Ny sandkasse og reparation af legehuset",
-       "Sandkassen er rådnet, og legehuset har fået et hul i taget. Vi har bestilt brædder og "
-       "søger én, der kan bygge en ny kasse og lappe taget {dato}.",
-       ("craft.carpentry", "craft.handyman"), (6, 12), (1, 2), (0, 2, 2), "{site}, legepladsen"),
-    _T("D", "Opfriskning af børneførstehjælp",
-       "Halvdelen af personalet skal have fornyet deres børneførstehjælp. Kan du holde et kursus "
-       "på {timer} timer for {n} kolleger en aften?",
-       ("safety.first_aid_children",), (3, 4), (1,), (0, 3, 1), "{site}, personalestuen"),
-    _T("D", "Musik og bevægelse for de mindste",
-       "Vuggestuebørnene elsker at synge og danse. Vi søger én, der har lyst til at tage guitaren "
-       "med {ugedag} formiddag og lave rytmik med {n} børn.",
-       ("culture.music", "sport.motor_skills", "pedagogy.early_years"), (1, 2), (1,), (1, 2, 1),
-       "{site}, salen", 45),
-    _T("D", "Fastelavnsfest: pynt og tøndeslagning",
-       "Vi holder fastelavnsfest for børn og forældre {dato}. Vi mangler hjælp til at pynte op, "
-       "hænge tønder og lave kakao til {n} børn.",
-       ("events.decoration", "pedagogy.play"), (3, 5), (2, 3), (1, 2, 1), "{site}"),
-    _T("D", "Tolk ved forældremøde på tigrinya",
-       "Vi holder forældremøde om overgangen til skole {dato}. Tre familier taler tigrinya, og vi "
-       "vil gerne have, at de kan følge med og stille spørgsmål.",
-       ("language.tigrinya",), (2, 2), (1,), (0, 3, 1), "{site}"),
-    _T("D", "Køkkenhave med børnene",
-       "Vi vil anlægge en lille køkkenhave, hvor børnene kan så gulerødder og kartofler. Har du "
-       "grønne fingre og tålmodighed med små hænder?",
-       ("outdoor.kitchen_garden", "pedagogy.outdoor"), (4, 8), (1, 2), (1, 2, 2), "{site}, haven", 30),
-    _T("DC", "Specialkost til børn og beboere med allergier",
-       "Vi får flere med nøddeallergi og cøliaki. Vi søger en kollega med hygiejnebevis og styr på "
-       "specialkost, der kan hjælpe køkkenet med en ny madplan.",
-       ("food.special_diets", "food.hygiene"), (4, 8), (1,), (0, 3, 0), "{site}, køkkenet"),
+    _T(
+        "D",
+        "Højtlæsning i {site}",
+        "Vi søger en voksen, der vil læse højt for en gruppe på {n} børn i alderen 3-5 år {ugedag} "
+        "formiddag. Gerne billedbøger med plads til snak undervejs.",
+        ("pedagogy.reading_aloud", "pedagogy.language_stimulation"),
+        (1, 2),
+        (1,),
+        (1, 1, 2),
+        "{site}, puderummet",
+        45,
+    ),
+    _T(
+        "D",
+        "Bålmad i skoven med storbørnsgruppen",
+        "Storbørnsgruppen skal lave snobrød og suppe over bål i Egeskoven {dato}. Vi mangler en "
+        "ekstra voksen med styr på bål og gode knive.",
+        ("outdoor.campfire", "food.with_children"),
+        (4, 5),
+        (1, 2),
+        (1, 2, 1),
+        "Egeskoven, shelterpladsen",
+    ),
+    _T(
+        "D",
+        "Sprogstimulering for tosprogede børn",
+        "Vi har {n} børn, der har brug for ekstra sprogstøtte før skolestart. Vi søger en kollega, "
+        "der kan lave små sproggrupper to gange om ugen.",
+        ("pedagogy.language_stimulation", "pedagogy.danish_second"),
+        (2, 4),
+        (1,),
+        (1, 3, 0),
+        "{site}",
+        60,
+    ),
+    _T(
+        "D",
+        "Ny sandkasse og reparation af legehuset",
+        "Sandkassen er rådnet, og legehuset har fået et hul i taget. Vi har bestilt brædder og "
+        "søger én, der kan bygge en ny kasse og lappe taget {dato}.",
+        ("craft.carpentry", "craft.handyman"),
+        (6, 12),
+        (1, 2),
+        (0, 2, 2),
+        "{site}, legepladsen",
+    ),
+    _T(
+        "D",
+        "Opfriskning af børneførstehjælp",
+        "Halvdelen af personalet skal have fornyet deres børneførstehjælp. Kan du holde et kursus "
+        "på {timer} timer for {n} kolleger en aften?",
+        ("safety.first_aid_children",),
+        (3, 4),
+        (1,),
+        (0, 3, 1),
+        "{site}, personalestuen",
+    ),
+    _T(
+        "D",
+        "Musik og bevægelse for de mindste",
+        "Vuggestuebørnene elsker at synge og danse. Vi søger én, der har lyst til at tage guitaren "
+        "med {ugedag} formiddag og lave rytmik med {n} børn.",
+        ("culture.music", "sport.motor_skills", "pedagogy.early_years"),
+        (1, 2),
+        (1,),
+        (1, 2, 1),
+        "{site}, salen",
+        45,
+    ),
+    _T(
+        "D",
+        "Fastelavnsfest: pynt og tøndeslagning",
+        "Vi holder fastelavnsfest for børn og forældre {dato}. Vi mangler hjælp til at pynte op, "
+        "hænge tønder og lave kakao til {n} børn.",
+        ("events.decoration", "pedagogy.play"),
+        (3, 5),
+        (2, 3),
+        (1, 2, 1),
+        "{site}",
+    ),
+    _T(
+        "D",
+        "Tolk ved forældremøde på tigrinya",
+        "Vi holder forældremøde om overgangen til skole {dato}. Tre familier taler tigrinya, og vi "
+        "vil gerne have, at de kan følge med og stille spørgsmål.",
+        ("language.tigrinya",),
+        (2, 2),
+        (1,),
+        (0, 3, 1),
+        "{site}",
+    ),
+    _T(
+        "D",
+        "Køkkenhave med børnene",
+        "Vi vil anlægge en lille køkkenhave, hvor børnene kan så gulerødder og kartofler. Har du "
+        "grønne fingre og tålmodighed med små hænder?",
+        ("outdoor.kitchen_garden", "pedagogy.outdoor"),
+        (4, 8),
+        (1, 2),
+        (1, 2, 2),
+        "{site}, haven",
+        30,
+    ),
+    _T(
+        "DC",
+        "Specialkost til børn og beboere med allergier",
+        "Vi får flere med nøddeallergi og cøliaki. Vi søger en kollega med hygiejnebevis og styr på "
+        "specialkost, der kan hjælpe køkkenet med en ny madplan.",
+        ("food.special_diets", "food.hygiene"),
+        (4, 8),
+        (1,),
+        (0, 3, 0),
+        "{site}, køkkenet",
+    ),
     # the town hall
-    _T("A", "IT-hjælp til nye bærbare på rådhuset",
-       "Økonomiafdelingen får {n} nye bærbare {dato}. Vi søger én, der kan hjælpe med opsætning, "
-       "printere og flytning af filer, så alle kan arbejde igen samme dag.",
-       ("it.support", "it.printers"), (4, 7), (1, 2), (1, 3, 0), "Egeskov Rådhus, 2. sal"),
-    _T("A", "Excel-hjælp til budgetopfølgningen",
-       "Vores budgetopfølgning ligger i et regneark med {n} faner og for mange manuelle tal. Vi "
-       "søger en kollega, der kan lave pivottabeller og opslag, så det hænger sammen.",
-       ("it.excel", "office.budget"), (3, 8), (1,), (0, 3, 0), "Egeskov Rådhus eller online"),
-    _T("A", "Referent til MED-udvalgsmøde",
-       "Vores faste referent er på ferie. Kan du tage referat af MED-udvalgets møde {dato} fra "
-       "13 til 15? Skabelonen ligger klar.",
-       ("office.minutes",), (2, 3), (1,), (1, 3, 0), "Egeskov Rådhus, byrådssalen"),
-    _T("A", "Klarsprog: gennemskrivning af standardbreve",
-       "Borgerne forstår ikke vores breve om boligstøtte. Vi søger en skarp skribent, der kan "
-       "gennemskrive {n} standardbreve i et sprog, man kan forstå første gang.",
-       ("office.plain_language", "language.proofreading"), (6, 12), (1, 2), (0, 3, 0), "Hjemmefra", 30),
-    _T("A", "Digital hjælp i Borgerservice",
-       "Mange ældre borgere får hjælp til MitID og e-Boks i Borgerservice. Vi søger ekstra hænder "
-       "{ugedag} formiddag i de næste uger.",
-       ("it.citizen_help", "office.reception"), (3, 3), (1, 2), (0, 2, 2), "Egeskov Rådhus, Borgerservice", 28),
-    _T("A", "GDPR-gennemgang af fællesdrevet",
-       "Fællesdrevet rummer gamle mapper med personoplysninger. Vi søger én med styr på "
-       "databeskyttelse og journalisering, der kan hjælpe os med at rydde op.",
-       ("it.gdpr", "office.archive"), (6, 15), (1,), (0, 3, 0), "Egeskov Rådhus", 30),
-    _T("A", "Film til rekruttering af sosu-elever",
-       "Vi vil lave en kort film til sociale medier om at blive social- og sundhedsassistent i "
-       "Egeskov Kommune. Vi søger én, der kan filme og klippe.",
-       ("it.video", "events.social_media"), (8, 16), (1,), (0, 3, 1), "Plejecentrene i kommunen", 20),
-    _T("A", "Julefrokost for hele rådhuset",
-       "Vi er {n} kolleger til julefrokost {dato}. Vi mangler et festudvalg, der kan planlægge, "
-       "pynte op og stå for en lille quiz.",
-       ("events.planning", "events.decoration", "food.group_cooking"), (6, 12), (2, 3, 4), (1, 0, 0),
-       "Egeskov Rådhus, kantinen"),
-    _T("A", "Flyttehjælp ved kontorflytning",
-       "Jobcentret flytter fra stueetagen til 3. sal {dato}. Vi søger et par stærke arme og én med "
-       "trailerkørekort til at køre reoler til genbrug.",
-       ("craft.handyman", "transport.licence_be"), (4, 6), (2, 3), (1, 3, 0), "Egeskov Rådhus"),
+    _T(
+        "A",
+        "IT-hjælp til nye bærbare på rådhuset",
+        "Økonomiafdelingen får {n} nye bærbare {dato}. Vi søger én, der kan hjælpe med opsætning, "
+        "printere og flytning af filer, så alle kan arbejde igen samme dag.",
+        ("it.support", "it.printers"),
+        (4, 7),
+        (1, 2),
+        (1, 3, 0),
+        "Egeskov Rådhus, 2. sal",
+    ),
+    _T(
+        "A",
+        "Excel-hjælp til budgetopfølgningen",
+        "Vores budgetopfølgning ligger i et regneark med {n} faner og for mange manuelle tal. Vi "
+        "søger en kollega, der kan lave pivottabeller og opslag, så det hænger sammen.",
+        ("it.excel", "office.budget"),
+        (3, 8),
+        (1,),
+        (0, 3, 0),
+        "Egeskov Rådhus eller online",
+    ),
+    _T(
+        "A",
+        "Referent til MED-udvalgsmøde",
+        "Vores faste referent er på ferie. Kan du tage referat af MED-udvalgets møde {dato} fra "
+        "13 til 15? Skabelonen ligger klar.",
+        ("office.minutes",),
+        (2, 3),
+        (1,),
+        (1, 3, 0),
+        "Egeskov Rådhus, byrådssalen",
+    ),
+    _T(
+        "A",
+        "Klarsprog: gennemskrivning af standardbreve",
+        "Borgerne forstår ikke vores breve om boligstøtte. Vi søger en skarp skribent, der kan "
+        "gennemskrive {n} standardbreve i et sprog, man kan forstå første gang.",
+        ("office.plain_language", "language.proofreading"),
+        (6, 12),
+        (1, 2),
+        (0, 3, 0),
+        "Hjemmefra",
+        30,
+    ),
+    _T(
+        "A",
+        "Digital hjælp i Borgerservice",
+        "Mange ældre borgere får hjælp til MitID og e-Boks i Borgerservice. Vi søger ekstra hænder "
+        "{ugedag} formiddag i de næste uger.",
+        ("it.citizen_help", "office.reception"),
+        (3, 3),
+        (1, 2),
+        (0, 2, 2),
+        "Egeskov Rådhus, Borgerservice",
+        28,
+    ),
+    _T(
+        "A",
+        "GDPR-gennemgang af fællesdrevet",
+        "Fællesdrevet rummer gamle mapper med personoplysninger. Vi søger én med styr på "
+        "databeskyttelse og journalisering, der kan hjælpe os med at rydde op.",
+        ("it.gdpr", "office.archive"),
+        (6, 15),
+        (1,),
+        (0, 3, 0),
+        "Egeskov Rådhus",
+        30,
+    ),
+    _T(
+        "A",
+        "Film til rekruttering af sosu-elever",
+        "Vi vil lave en kort film til sociale medier om at blive social- og sundhedsassistent i "
+        "Egeskov Kommune. Vi søger én, der kan filme og klippe.",
+        ("it.video", "events.social_media"),
+        (8, 16),
+        (1,),
+        (0, 3, 1),
+        "Plejecentrene i kommunen",
+        20,
+    ),
+    _T(
+        "A",
+        "Julefrokost for hele rådhuset",
+        "Vi er {n} kolleger til julefrokost {dato}. Vi mangler et festudvalg, der kan planlægge, "
+        "pynte op og stå for en lille quiz.",
+        ("events.planning", "events.decoration", "food.group_cooking"),
+        (6, 12),
+        (2, 3, 4),
+        (1, 0, 0),
+        "Egeskov Rådhus, kantinen",
+    ),
+    _T(
+        "A",
+        "Flyttehjælp ved kontorflytning",
+        "Jobcentret flytter fra stueetagen til 3. sal {dato}. Vi søger et par stærke arme og én med "
+        "trailerkørekort til at køre reoler til genbrug.",
+        ("craft.handyman", "transport.licence_be"),
+        (4, 6),
+        (2, 3),
+        (1, 3, 0),
+        "Egeskov Rådhus",
+    ),
     # anywhere
-    _T("SCDA", "Fondsansøgning til nyt projekt på {site}",
-       "Vi vil søge en fond om penge til et nyt udeområde. Har du skrevet fondsansøgninger før, "
-       "vil vi meget gerne have hjælp til budget og projektbeskrivelse.",
-       ("office.grants", "office.project"), (6, 12), (1,), (0, 3, 0), "{site}", 30),
-    _T("SCDA", "Snerydning ved hovedindgangen",
-       "Pedellen er syg, og der er varslet sne. Vi søger én, der kan rydde og salte ved "
-       "hovedindgangen tidligt om morgenen i {n} dage.",
-       ("outdoor.snow",), (2, 5), (1,), (1, 2, 1), "{site}, hovedindgangen", 10),
-    _T("SCDA", "Nyhedsbrev til forældre og pårørende",
-       "Vi vil gerne sende et flot nyhedsbrev ud fire gange om året. Kan du sætte en skabelon op og "
-       "hjælpe med første nummer?",
-       ("events.newsletters", "events.graphic_design"), (4, 8), (1,), (0, 3, 0), "{site}"),
-    _T("SCDA", "Hjertestarterkursus for personalet",
-       "Vi har fået ny hjertestarter på {site}. Vi søger en instruktør til et kursus på {timer} timer "
-       "for {n} kolleger.",
-       ("safety.defibrillator", "safety.first_aid"), (2, 3), (1,), (0, 3, 0), "{site}"),
-    _T("SCD", "Udflugt til Egeskov Slot",
-       "Vi tager på udflugt til Egeskov Slot {dato} og mangler en ekstra voksen og gerne en "
-       "chauffør til minibussen.",
-       ("events.excursions", "transport.licence_d1"), (5, 7), (1, 2), (1, 2, 1), "Egeskov Slot"),
-    _T("SCD", "Tolk på dansk tegnsprog ved forældresamtale",
-       "En forælder er døv, og vi har samtale {dato}. Tolkebureauet har ingen ledige tolke. Kan du "
-       "dansk tegnsprog og vil hjælpe i en time?",
-       ("language.sign",), (1, 2), (1,), (0, 3, 1), "{site}"),
-    _T("SCDA", "Fotografering til 50-års jubilæum",
-       "{site} fylder 50 år {dato}, og vi vil gerne have gode billeder af dagen til avisen og "
-       "hjemmesiden.",
-       ("culture.photography",), (3, 5), (1,), (0, 2, 2), "{site}"),
-    _T("CD", "Vagtplan for sommerferien",
-       "Sommerferieplanen skal gå op, og det gør den ikke endnu. Vi søger en kollega med erfaring i "
-       "vagtplanlægning, der kan se på den med friske øjne.",
-       ("office.rota",), (3, 6), (1,), (0, 3, 0), "{site}, kontoret"),
+    _T(
+        "SCDA",
+        "Fondsansøgning til nyt projekt på {site}",
+        "Vi vil søge en fond om penge til et nyt udeområde. Har du skrevet fondsansøgninger før, "
+        "vil vi meget gerne have hjælp til budget og projektbeskrivelse.",
+        ("office.grants", "office.project"),
+        (6, 12),
+        (1,),
+        (0, 3, 0),
+        "{site}",
+        30,
+    ),
+    _T(
+        "SCDA",
+        "Snerydning ved hovedindgangen",
+        "Pedellen er syg, og der er varslet sne. Vi søger én, der kan rydde og salte ved "
+        "hovedindgangen tidligt om morgenen i {n} dage.",
+        ("outdoor.snow",),
+        (2, 5),
+        (1,),
+        (1, 2, 1),
+        "{site}, hovedindgangen",
+        10,
+    ),
+    _T(
+        "SCD",
+        "Nyhedsbrev til forældre og pårørende",
+        "Vi vil gerne sende et flot nyhedsbrev ud fire gange om året. Kan du sætte en skabelon op og "
+        "hjælpe med første nummer?",
+        ("events.newsletters", "events.graphic_design"),
+        (4, 8),
+        (1,),
+        (0, 3, 0),
+        "{site}",
+    ),
+    _T(
+        "SCDA",
+        "Hjertestarterkursus for personalet",
+        "Vi har fået ny hjertestarter på {site}. Vi søger en instruktør til et kursus på {timer} timer "
+        "for {n} kolleger.",
+        ("safety.defibrillator", "safety.first_aid"),
+        (2, 3),
+        (1,),
+        (0, 3, 0),
+        "{site}",
+    ),
+    _T(
+        "SCD",
+        "Udflugt til Egeskov Slot",
+        "Vi tager på udflugt til Egeskov Slot {dato} og mangler en ekstra voksen og gerne en "
+        "chauffør til minibussen.",
+        ("events.excursions", "transport.licence_d1"),
+        (5, 7),
+        (1, 2),
+        (1, 2, 1),
+        "Egeskov Slot",
+    ),
+    _T(
+        "SCD",
+        "Tolk på dansk tegnsprog ved forældresamtale",
+        "En forælder er døv, og vi har samtale {dato}. Tolkebureauet har ingen ledige tolke. Kan du "
+        "dansk tegnsprog og vil hjælpe i en time?",
+        ("language.sign",),
+        (1, 2),
+        (1,),
+        (0, 3, 1),
+        "{site}",
+    ),
+    _T(
+        "SCDA",
+        "Fotografering til 50-års jubilæum",
+        "{site} fylder 50 år {dato}, og vi vil gerne have gode billeder af dagen til avisen og "
+        "hjemmesiden.",
+        ("culture.photography",),
+        (3, 5),
+        (1,),
+        (0, 2, 2),
+        "{site}",
+    ),
+    _T(
+        "CD",
+        "Vagtplan for sommerferien",
+        "Sommerferieplanen skal gå op, og det gør den ikke endnu. Vi søger en kollega med erfaring i "
+        "vagtplanlægning, der kan se på den med friske øjne.",
+        ("office.rota",),
+        (3, 6),
+        (1,),
+        (0, 3, 0),
+        "{site}, kontoret",
+    ),
 )
 
+# Months a template belongs to, by title; the rest run all year (school-only
+# ones not in July, when the schools are closed).
+SEASONS: dict[str, tuple[int, ...]] = {
+    "Sommerfest på {site}": (5, 6, 7, 8),
+    "Kør beboere til stranden": (5, 6, 7, 8, 9),
+    "Julekor på {site}": (11, 12),
+    "Rickshawture i foråret": (3, 4, 5),
+    "Højbede i sansehaven": (3, 4, 5, 6),
+    "Cykeltjek før cykelprøven": (3, 4, 5),
+    "Naturfagsdag ved åen": (4, 5, 6, 8, 9, 10),
+    "Fodboldturnering for mellemtrinnet": (4, 5, 6, 8, 9),
+    "Mal hegnet ved skolegården": (4, 5, 6, 8, 9),
+    "Legepladsinspektion inden sommerferien": (5, 6),
+    "Bålmad i skoven med storbørnsgruppen": (3, 4, 5, 9, 10, 11),
+    "Fastelavnsfest: pynt og tøndeslagning": (2, 3),
+    "Køkkenhave med børnene": (3, 4, 5, 6),
+    "Julefrokost for hele rådhuset": (11, 12),
+    "Snerydning ved hovedindgangen": (12, 1, 2),
+    "Vagtplan for sommerferien": (3, 4, 5),
+    "Udflugt til Egeskov Slot": (5, 6, 8, 9),
+    "Ny sandkasse og reparation af legehuset": (3, 4, 5, 6, 8, 9, 10),
+}
+TEMPLATES = tuple(
+    dataclasses.replace(
+        t,
+        months=frozenset(
+            SEASONS.get(t.title, range(1, 13) if t.kinds != "S" else (*range(1, 7), *range(8, 13)))
+        ),
+    )
+    for t in TEMPLATES
+)
+_MONTH_OF = [int(day[5:7]) for day in DAYS]
 _KIND_LETTER = {_S: "S", _C: "C", _D: "D", _A: "A"}
+_IN_SEASON: dict[tuple[str, int], tuple[_Template, ...]] = {
+    (kind, month): tuple(t for t in TEMPLATES if letter in t.kinds and month in t.months)
+    for kind, letter in _KIND_LETTER.items()
+    for month in range(1, 13)
+}
+assert all(_IN_SEASON.values()), "every kind of site needs something to do every month"
 
 _OPENERS = (
-    "Hej!", "Det vil jeg gerne.", "Den tager jeg gerne.", "Det lyder som en god opgave.",
-    "Hej – jeg har lyst til at hjælpe.", "Jeg melder mig gerne.", "Spændende opgave!",
-    "Jeg kan godt tage den.", "Tæl mig med.", "Det har jeg lige tid til.",
+    "Hej!",
+    "Det vil jeg gerne.",
+    "Den tager jeg gerne.",
+    "Det lyder som en god opgave.",
+    "Hej – jeg har lyst til at hjælpe.",
+    "Jeg melder mig gerne.",
+    "Spændende opgave!",
+    "Jeg kan godt tage den.",
+    "Tæl mig med.",
+    "Det har jeg lige tid til.",
 )
 _SKILL_LINES = (
     "Jeg har erfaring med {skill} fra mit arbejde som {title}.",
@@ -588,52 +1388,104 @@ _HAVE_LINES = (
     "Jeg har {skill} – beviset kan jeg vise, når vi ses.",
 )
 # Skills you "have" (a licence, a certificate) rather than "work with".
-_HAVE_SKILLS = frozenset({
-    "transport.licence_b", "transport.licence_d1", "transport.licence_d", "transport.licence_be",
-    "sport.lifeguard", "food.hygiene",
-})
+_HAVE_SKILLS = frozenset(
+    {
+        "transport.licence_b",
+        "transport.licence_d1",
+        "transport.licence_d",
+        "transport.licence_be",
+        "sport.lifeguard",
+        "food.hygiene",
+    }
+)
 _CLOSERS = (
-    "Sig endelig til, hvis I har spørgsmål.", "Jeg kan også tage en kollega med.",
+    "Sig endelig til, hvis I har spørgsmål.",
+    "Jeg kan også tage en kollega med.",
     "Jeg skal lige aftale det med min leder, men det plejer ikke at være noget problem.",
-    "Ring gerne, så kan vi aftale detaljerne.", "Glæder mig!", "",
-    "Jeg kan dog først efter kl. 14.", "", "Jeg har selv materialer, hvis I mangler.",
+    "Ring gerne, så kan vi aftale detaljerne.",
+    "Glæder mig!",
+    "",
+    "Jeg kan dog først efter kl. 14.",
+    "",
+    "Jeg har selv materialer, hvis I mangler.",
 )
 _ACCEPT_NOTES = (
-    "Tak, du er med! Jeg sender de praktiske detaljer.", "Super – vi glæder os til at se dig.",
-    "Tusind tak. Mød op ved kontoret, så viser vi dig rundt.", "Perfekt, du har opgaven.",
+    "Tak, du er med! Jeg sender de praktiske detaljer.",
+    "Super – vi glæder os til at se dig.",
+    "Tusind tak. Mød op ved kontoret, så viser vi dig rundt.",
+    "Perfekt, du har opgaven.",
     "Tak for et godt bud – det passer os rigtig fint.",
 )
 _DECLINE_NOTES = (
     "Tak for dit bud – vi har fundet en anden denne gang.",
     "Tak! Opgaven blev løst internt, men vi husker dig en anden gang.",
     "Vi har valgt en, der kunne på de rigtige tidspunkter. Tak for tilbuddet.",
-    "Pladserne er desværre fyldt op. Tak for din interesse.", "",
+    "Pladserne er desværre fyldt op. Tak for din interesse.",
+    "",
 )
 _QUESTIONS = (
-    "Er der parkering ved {site}?", "Skal man have børneattest til den her opgave?",
-    "Kan opgaven deles mellem to personer?", "Hvor mange deltagere regner I med?",
-    "Er materialerne købt, eller skal vi selv skaffe dem?", "Kan det også lade sig gøre en anden dag?",
-    "Hvem skal jeg henvende mig til, når jeg kommer?", "Er der mulighed for at få kørsel betalt?",
+    "Er der parkering ved {site}?",
+    "Skal man have børneattest til den her opgave?",
+    "Kan opgaven deles mellem to personer?",
+    "Hvor mange deltagere regner I med?",
+    "Er materialerne købt, eller skal vi selv skaffe dem?",
+    "Kan det også lade sig gøre en anden dag?",
+    "Hvem skal jeg henvende mig til, når jeg kommer?",
+    "Er der mulighed for at få kørsel betalt?",
     "Er det inden for arbejdstiden, eller er det frivilligt?",
     "Jeg kender en, der måske kan hjælpe – må jeg sende opgaven videre?",
     "Vi gjorde noget lignende hos os sidste år, og det blev en stor succes. Held og lykke!",
-    "Hvor lang tid tager det cirka?", "Er lokalet handicapvenligt?",
+    "Hvor lang tid tager det cirka?",
+    "Er lokalet handicapvenligt?",
+)
+_DONE_REPLIES = (
+    "Tak for hjælpen – det gik rigtig godt.",
+    "Beboerne taler stadig om det. Tusind tak!",
+    "Tak til alle, der meldte sig. Det blev en rigtig god dag.",
+    "Opgaven er løst. Jeg har bekræftet kompetencerne i Knop.",
+)
+_WORKER_THANKS = (
+    "Det var en fornøjelse – sig til, hvis I får brug for mig igen.",
+    "Tak for en god dag, jeg kommer gerne igen.",
+    "Tak for god modtagelse!",
+)
+_CANCEL_REPLIES = (
+    "Opgaven er desværre aflyst – tak for jeres bud.",
+    "Vi må aflyse på grund af sygdom. Vi slår den op igen senere.",
+    "Vi har fundet en løsning internt, så opgaven er lukket. Tak for interessen.",
 )
 _REPLIES = (
-    "Ja, der er parkering bag hovedbygningen.", "Vi sørger for alle materialer.",
+    "Ja, der er parkering bag hovedbygningen.",
+    "Vi sørger for alle materialer.",
     "Tak for de mange bud – jeg vender tilbage i løbet af ugen.",
     "Opgaven er rykket en uge på grund af sygdom. Beklager!",
-    "Husk at melde dig i receptionen, når du kommer.", "Ja, det går fint at dele den.",
+    "Husk at melde dig i receptionen, når du kommer.",
+    "Ja, det går fint at dele den.",
     "Det foregår i arbejdstiden, og din leder er orienteret.",
-    "Vi regner med omkring {n} deltagere.", "Kaffen er på os!",
-    "Tak for hjælpen – det gik rigtig godt.", "Jeg har lagt en tegning af stedet i din indbakke.",
+    "Vi regner med omkring {n} deltagere.",
+    "Kaffen er på os!",
+    "Jeg har lagt en tegning af stedet i din indbakke.",
 )
 
 
 # --- helpers -----------------------------------------------------------------
 
-_ASCII = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa",
-                        "ß": "ss", "ł": "l", "Ł": "l", "ı": "i", "đ": "d", "Đ": "d"})
+_ASCII = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "oe",
+        "å": "aa",
+        "Æ": "ae",
+        "Ø": "oe",
+        "Å": "aa",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "l",
+        "ı": "i",
+        "đ": "d",
+        "Đ": "d",
+    }
+)
 
 
 def ascii_slug(text: str) -> str:
@@ -670,8 +1522,10 @@ _LINES_BY_SKILL: dict[str, tuple[str, ...]] = {}
 for _skill in catalogue.CATALOGUE:
     _label = _SKILL_LABEL[_skill.id]
     _lines = (
-        _HAVE_LINES if _skill.id in _HAVE_SKILLS
-        else _LANGUAGE_LINES if _skill.category == "language" and _skill.id != "language.proofreading"
+        _HAVE_LINES
+        if _skill.id in _HAVE_SKILLS
+        else _LANGUAGE_LINES
+        if _skill.category == "language" and _skill.id != "language.proofreading"
         else _SKILL_LINES
     )
     _LINES_BY_SKILL[_skill.id] = tuple(
@@ -726,7 +1580,9 @@ def generate(
             gc.enable()
 
 
-def _generate(rng: random.Random, sites: int, people: int, tasks: int, bids: int, comments: int) -> DemoData:
+def _generate(
+    rng: random.Random, sites: int, people: int, tasks: int, bids: int, comments: int
+) -> DemoData:
 
     org = Organisation(id=_uid(rng), name=ORGANISATION_NAME)
     site_rows = _make_sites(rng, org.id, sites)
@@ -769,8 +1625,16 @@ def _make_sites(rng: random.Random, org_id: str, count: int) -> list[Site]:
                 )
             address = f"{street.format(n=rng.randint(1, 60))}, {postcode} {town}"
         names.add(name)
-        rows.append(Site(id=_uid(rng), organisation_id=org_id, name=name, kind=kind,
-                         address=address, version=1))
+        rows.append(
+            Site(
+                id=_uid(rng),
+                organisation_id=org_id,
+                name=name,
+                kind=kind,
+                address=address,
+                version=1,
+            )
+        )
     return rows
 
 
@@ -816,10 +1680,21 @@ class _People:
             langs.append(rng.choice(("de", "de", "sv", "no", "fr", "es")))
         return first, last, langs, None
 
-    def _add(self, *, first: str, last: str, langs: list[str], site: Site | None, role: str,
-             kind: str = PersonKind.EMPLOYEE, title: str = "", username: str | None = None,
-             language_skill: str | None = None, email_domain: str | None = None,
-             extra_skills: tuple[str, ...] = ()) -> int:
+    def _add(
+        self,
+        *,
+        first: str,
+        last: str,
+        langs: list[str],
+        site: Site | None,
+        role: str,
+        kind: str = PersonKind.EMPLOYEE,
+        title: str = "",
+        username: str | None = None,
+        language_skill: str | None = None,
+        email_domain: str | None = None,
+        extra_skills: tuple[str, ...] = (),
+    ) -> int:
         rng = self.rng
         name = f"{first} {last}"
         if username is None:
@@ -831,10 +1706,18 @@ class _People:
         else:
             availability = rng.choice(_AVAILABILITY)
         person = Person(
-            id=_uid(rng), name=name, username=username,
-            home_site_id=site.id if site else None, role=role, kind=kind,
-            email=f"{username}@{email_domain}", title=title, languages=langs,
-            availability=availability, active=True, version=1,
+            id=_uid(rng),
+            name=name,
+            username=username,
+            home_site_id=site.id if site else None,
+            role=role,
+            kind=kind,
+            email=f"{username}@{email_domain}",
+            title=title,
+            languages=langs,
+            availability=availability,
+            active=True,
+            version=1,
         )
         index = len(self.people)
         self.people.append(person)
@@ -854,8 +1737,9 @@ class _People:
         self._give_skills(index, site.kind if site else None, language_skill, extra_skills)
         return index
 
-    def _give_skills(self, index: int, kind: str | None, language_skill: str | None,
-                     extra: tuple[str, ...] = ()) -> None:
+    def _give_skills(
+        self, index: int, kind: str | None, language_skill: str | None, extra: tuple[str, ...] = ()
+    ) -> None:
         rng = self.rng
         pool = _KIND_SKILLS[kind] if kind else _EXTERNAL_SKILLS
         n = rng.randint(2, 6)
@@ -878,8 +1762,13 @@ class _People:
         for skill in chosen:
             if skill in held:
                 continue
-            held[skill] = PersonSkill(person_id=pid, skill=skill, evidence=Evidence.SELF_DECLARED,
-                                      added_at=_stamp(rng.randrange(0, TODAY - 30), rng), version=1)
+            held[skill] = PersonSkill(
+                person_id=pid,
+                skill=skill,
+                evidence=Evidence.SELF_DECLARED,
+                added_at=_stamp(rng.randrange(0, TODAY - 30), rng),
+                version=1,
+            )
             self.holders.setdefault(skill, []).append(index)
 
     def build(self, count: int) -> None:
@@ -889,19 +1778,54 @@ class _People:
         care_home = next(s for s in sites if s.kind == _C)
         school = next(s for s in sites if s.kind == _S)
         # The four people the demo introduces by name.
-        self._add(first="Karsten", last="Dahl", langs=["da", "en"], site=town_hall, role=Role.ADMIN,
-                  title="IT-administrator", username="admin")
-        self._add(first="Mette", last="Lund Rasmussen", langs=["da", "en", "de"], site=care_home,
-                  role=Role.SITE_MANAGER, title="Centerleder", username="mette")
-        self._add(first="Anna", last="Berg Sørensen", langs=["da", "en", "fr"], site=school,
-                  role=Role.STAFF, title="Lærer", username="anna")
-        self._add(first="Ole", last="Kristensen", langs=["da"], site=None, role=Role.EXTERNAL,
-                        kind=PersonKind.VOLUNTEER, title="Frivillig, pensioneret tømrer",
-                        username="ole", email_domain="mail.dk",
-                        extra_skills=("craft.carpentry", "craft.handyman", "sport.rickshaw"))
+        self._add(
+            first="Karsten",
+            last="Dahl",
+            langs=["da", "en"],
+            site=town_hall,
+            role=Role.ADMIN,
+            title="IT-administrator",
+            username="admin",
+        )
+        self._add(
+            first="Mette",
+            last="Lund Rasmussen",
+            langs=["da", "en", "de"],
+            site=care_home,
+            role=Role.SITE_MANAGER,
+            title="Centerleder",
+            username="mette",
+        )
+        self._add(
+            first="Anna",
+            last="Berg Sørensen",
+            langs=["da", "en", "fr"],
+            site=school,
+            role=Role.STAFF,
+            title="Lærer",
+            username="anna",
+        )
+        self._add(
+            first="Ole",
+            last="Kristensen",
+            langs=["da"],
+            site=None,
+            role=Role.EXTERNAL,
+            kind=PersonKind.VOLUNTEER,
+            title="Frivillig, pensioneret tømrer",
+            username="ole",
+            email_domain="mail.dk",
+            extra_skills=("craft.carpentry", "craft.handyman", "sport.rickshaw"),
+        )
         first, last, langs, _ = self._name()
-        self._add(first=first, last=last, langs=langs, site=town_hall, role=Role.ADMIN,
-                  title="Systemadministrator")
+        self._add(
+            first=first,
+            last=last,
+            langs=langs,
+            site=town_hall,
+            role=Role.ADMIN,
+            title="Systemadministrator",
+        )
         # One or two managers per site (Mette already leads her care home).
         for site in sites:
             wanted = 1 if (site is care_home or rng.random() < 0.55) else 2
@@ -928,8 +1852,15 @@ class _People:
         first, last, langs, skill = self._name()
         staff_titles, manager_titles = _TITLES[site.kind]
         titles = manager_titles if role == Role.SITE_MANAGER else staff_titles
-        return self._add(first=first, last=last, langs=langs, site=site, role=role,
-                         title=self.rng.choice(titles), language_skill=skill)
+        return self._add(
+            first=first,
+            last=last,
+            langs=langs,
+            site=site,
+            role=role,
+            title=self.rng.choice(titles),
+            language_skill=skill,
+        )
 
     def _external(self) -> int:
         rng = self.rng
@@ -942,19 +1873,39 @@ class _People:
         else:
             company, domain = _COMPANIES[rng.randrange(len(_COMPANIES))]
             kind, title = PersonKind.COMPANY, f"Indehaver, {company}"
-        return self._add(first=first, last=last, langs=langs, site=None, role=Role.EXTERNAL,
-                         kind=kind, title=title, language_skill=skill, email_domain=domain)
+        return self._add(
+            first=first,
+            last=last,
+            langs=langs,
+            site=None,
+            role=Role.EXTERNAL,
+            kind=kind,
+            title=title,
+            language_skill=skill,
+            email_domain=domain,
+        )
 
 
 _STATUS_WEIGHTS = (
-    (TaskStatus.OPEN, 60), (TaskStatus.ASSIGNED, 12), (TaskStatus.DONE, 13),
-    (TaskStatus.DRAFT, 7), (TaskStatus.CANCELLED, 8),
+    (TaskStatus.OPEN, 60),
+    (TaskStatus.ASSIGNED, 12),
+    (TaskStatus.DONE, 13),
+    (TaskStatus.DRAFT, 7),
+    (TaskStatus.CANCELLED, 8),
 )
-_BID_WEIGHT = {TaskStatus.OPEN: 3.0, TaskStatus.ASSIGNED: 1.5, TaskStatus.DONE: 1.5,
-               TaskStatus.CANCELLED: 0.7}
+_BID_WEIGHT = {
+    TaskStatus.OPEN: 3.0,
+    TaskStatus.ASSIGNED: 1.5,
+    TaskStatus.DONE: 1.5,
+    TaskStatus.CANCELLED: 0.7,
+}
 _EXTRA_BID_STATUS = {
     TaskStatus.OPEN: ((BidStatus.PENDING, 80), (BidStatus.WITHDRAWN, 10), (BidStatus.DECLINED, 10)),
-    TaskStatus.ASSIGNED: ((BidStatus.DECLINED, 60), (BidStatus.WITHDRAWN, 20), (BidStatus.PENDING, 20)),
+    TaskStatus.ASSIGNED: (
+        (BidStatus.DECLINED, 60),
+        (BidStatus.WITHDRAWN, 20),
+        (BidStatus.PENDING, 20),
+    ),
     TaskStatus.DONE: ((BidStatus.DECLINED, 75), (BidStatus.WITHDRAWN, 25)),
     TaskStatus.CANCELLED: ((BidStatus.DECLINED, 70), (BidStatus.WITHDRAWN, 30)),
 }
@@ -966,12 +1917,16 @@ _PENDING, _ACCEPTED = BidStatus.PENDING, BidStatus.ACCEPTED
 _DECLINED, _WITHDRAWN = BidStatus.DECLINED, BidStatus.WITHDRAWN
 _CLOSED = (TaskStatus.DONE, TaskStatus.CANCELLED)
 _HOUR_NUDGE = (-1.0, -0.5, 0.5, 1.0)
-# Each status's extra-bid mix as a lookup table: one draw, one index.
 # Most templates suit more than their own site; every one may also stay at home.
 _AUDIENCE_TABLE = {
-    t: tuple(a for a, w in zip(_AUDIENCES, (t.audience[0] + 2, *t.audience[1:])) for _ in range(w))
+    t: tuple(
+        a
+        for a, w in zip(_AUDIENCES, (t.audience[0] + 2, *t.audience[1:]), strict=True)
+        for _ in range(w)
+    )
     for t in TEMPLATES
 }
+# Each status's extra-bid mix as a lookup table: one draw, one index.
 _EXTRA_BID_TABLE = {
     status: tuple(value for value, weight in mix for _ in range(weight // 5))
     for status, mix in _EXTRA_BID_STATUS.items()
@@ -1028,13 +1983,18 @@ class _Tasks:
             managers = p.managers[site.id]
             if managers and rng.random() < 0.35:
                 poster = managers[rng.randrange(len(managers))]
-            mix = _AUDIENCE_TABLE[t]
-            audience = mix[int(rng.random() * len(mix))]
-            seats = t.seats[rng.randrange(len(t.seats))]
-            lo, hi = t.hours
-            effort = rng.randint(int(lo * 2), int(hi * 2)) / 2
             span = rng.randint(t.span // 2, t.span) if t.span else (1 if rng.random() < 0.1 else 0)
             created, start, deadline, updated, window = self._dates(status, span)
+            if _MONTH_OF[start] not in t.months:
+                # No Christmas choir in May: take something that fits the season.
+                fitting = _IN_SEASON[site.kind, _MONTH_OF[start]]
+                t = fitting[int(rng.random() * len(fitting))]
+                span = min(span, t.span)
+            mix = _AUDIENCE_TABLE[t]
+            audience = mix[int(rng.random() * len(mix))]
+            seats = t.seats[int(rng.random() * len(t.seats))]
+            lo, hi = t.hours
+            effort = rng.randint(int(lo * 2), int(hi * 2)) / 2
             slots = {
                 "site": site.name,
                 "dato": _DATES_DA[start],
@@ -1044,15 +2004,26 @@ class _Tasks:
                 "timer": max(1, int(effort)),
             }
             task = Task(
-                id=_uid(rng), site_id=site.id, poster_id=p.people[poster].id,
-                title=t.title.format_map(slots), description=t.description.format_map(slots),
-                skills=list(t.skills), effort_hours=effort,
-                starts_on=DAYS[start], ends_on=DAYS[start + span] if span else DAYS[start],
+                id=_uid(rng),
+                site_id=site.id,
+                poster_id=p.people[poster].id,
+                title=t.title.format_map(slots),
+                description=t.description.format_map(slots),
+                skills=list(t.skills),
+                effort_hours=effort,
+                starts_on=DAYS[start],
+                ends_on=DAYS[start + span] if span else DAYS[start],
                 bid_deadline=DAYS[deadline] if deadline is not None else None,
-                place=t.place.format_map(slots), seats=seats, audience=audience, status=status,
-                bid_count=0, accepted_count=0,
+                place=t.place.format_map(slots),
+                seats=seats,
+                audience=audience,
+                status=status,
+                bid_count=0,
+                accepted_count=0,
                 created_at=DAYS[created] + _TIMES[int(rng.random() * _NOON)],
-                updated_at="", updated_by=p.people[poster].id, version=1,
+                updated_at="",
+                updated_by=p.people[poster].id,
+                version=1,
             )
             task.updated_at = task.created_at if updated == created else _stamp(updated, rng)
             self.tasks.append(task)
@@ -1185,11 +2156,17 @@ class _Tasks:
             hours = max(0.5, effort + _HOUR_NUDGE[int(rnd() * 4)])
         person = p.people[who]
         bid = Bid(
-            id=_uid(self.rng), task_id=task.id, bidder_id=person.id,
+            id=_uid(self.rng),
+            task_id=task.id,
+            bidder_id=person.id,
             message=f"{opener} {line} {closer}" if closer else f"{opener} {line}",
-            hours=hours, availability=person.availability if rnd() < 0.7 else "",
-            status=status, version=1,
-            created_at=_after_noon(day, self.rng) if day == lo else DAYS[day] + _TIMES[int(rnd() * len(_TIMES))],
+            hours=hours,
+            availability=person.availability if rnd() < 0.7 else "",
+            status=status,
+            version=1,
+            created_at=_after_noon(day, self.rng)
+            if day == lo
+            else DAYS[day] + _TIMES[int(rnd() * len(_TIMES))],
         )
         if status == _ACCEPTED or status == _DECLINED:
             decided = min(day + 1 + int(rnd() * 5), TODAY)
@@ -1284,34 +2261,54 @@ class _Tasks:
         for i in picks:
             task = self.tasks[i]
             lo = self.window[i][0]
-            hi = max(lo, min(self.day_done[i], TODAY - 1)) if self.status[i] != TaskStatus.OPEN else TODAY - 1
+            hi = (
+                max(lo, min(self.day_done[i], TODAY - 1))
+                if self.status[i] != TaskStatus.OPEN
+                else TODAY - 1
+            )
+            status = self.status[i]
+            poster = self.poster[i]
             roll = rng.random()
-            bidders = self.bidders.get(i)
-            if roll < 0.35:
-                author = self.poster[i]
-                body = _REPLIES[rng.randrange(len(_REPLIES))]
-            else:
-                author = -1
+            author = poster
+            if roll >= 0.35:
+                bidders = self.bidders.get(i)
                 if bidders and roll < 0.7:
-                    author = bidders[rng.randrange(len(bidders))]
+                    author = bidders[int(rng.random() * len(bidders))]
                 else:
                     for _ in range(8):
                         pool = self._pool(i)
-                        who = pool[rng.randrange(len(pool))] if pool else -1
-                        if who >= 0 and self._can_bid(i, who) or who == self.poster[i]:
+                        who = pool[int(rng.random() * len(pool))] if pool else -1
+                        if who >= 0 and self._can_bid(i, who):
                             author = who
                             break
-                if author < 0:
-                    author = self.poster[i]
-                    body = _REPLIES[rng.randrange(len(_REPLIES))]
+            day = -1
+            if author == poster:
+                if status == TaskStatus.DONE and rng.random() < 0.5:
+                    body, day = _DONE_REPLIES[int(rng.random() * len(_DONE_REPLIES))], hi
+                elif status == TaskStatus.CANCELLED and rng.random() < 0.6:
+                    body, day = _CANCEL_REPLIES[int(rng.random() * len(_CANCEL_REPLIES))], hi
                 else:
-                    body = _QUESTIONS[rng.randrange(len(_QUESTIONS))]
-            day = rng.randint(lo, hi)
-            rows.append(Comment(
-                id=_uid(rng), task_id=task.id, author_id=p.people[author].id,
-                body=body.format(site=self.sites_by_id[task.site_id], n=rng.randint(5, 40)),
-                created_at=_after_noon(day, rng) if day == lo else _stamp(day, rng), version=1,
-            ))
+                    body = _REPLIES[int(rng.random() * len(_REPLIES))]
+            elif (
+                status == TaskStatus.DONE
+                and author in self.accepted.get(i, ())
+                and rng.random() < 0.6
+            ):
+                body, day = _WORKER_THANKS[int(rng.random() * len(_WORKER_THANKS))], hi
+            else:
+                body = _QUESTIONS[int(rng.random() * len(_QUESTIONS))]
+            if day < 0:
+                day = rng.randint(lo, hi)
+            rows.append(
+                Comment(
+                    id=_uid(rng),
+                    task_id=task.id,
+                    author_id=p.people[author].id,
+                    body=body.format(site=self.sites_by_id[task.site_id], n=rng.randint(5, 40)),
+                    created_at=_after_noon(day, rng) if day == lo else _stamp(day, rng),
+                    version=1,
+                )
+            )
         return rows
 
     # evidence
@@ -1330,18 +2327,28 @@ class _Tasks:
                 chosen = rng.sample(task.skills, rng.randint(1, min(2, len(task.skills))))
                 held = p.skills[who]
                 for skill in chosen:
-                    rows.append(Endorsement(
-                        id=_uid(rng), task_id=task.id, person_id=p.people[who].id, skill=skill,
-                        endorsed_by=task.poster_id, created_at=task.updated_at, version=1,
-                    ))
+                    rows.append(
+                        Endorsement(
+                            id=_uid(rng),
+                            task_id=task.id,
+                            person_id=p.people[who].id,
+                            skill=skill,
+                            endorsed_by=task.poster_id,
+                            created_at=task.updated_at,
+                            version=1,
+                        )
+                    )
                     existing = held.get(skill)
                     if existing is not None and existing.evidence == Evidence.TASK:
                         continue
                     if existing is None:
                         p.holders.setdefault(skill, []).append(who)
                     held[skill] = PersonSkill(
-                        person_id=p.people[who].id, skill=skill, evidence=Evidence.TASK,
-                        task_id=task.id, confirmed_by=task.poster_id,
+                        person_id=p.people[who].id,
+                        skill=skill,
+                        evidence=Evidence.TASK,
+                        task_id=task.id,
+                        confirmed_by=task.poster_id,
                         added_at=existing.added_at if existing else task.updated_at,
                         version=(existing.version if existing else 0) + 1,
                     )
@@ -1352,8 +2359,10 @@ class _Tasks:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m desktop.demo",
-                                     description="Write the Egeskov Kommune demo data as JSON rows.")
+    parser = argparse.ArgumentParser(
+        prog="python -m desktop.demo",
+        description="Write the Egeskov Kommune demo data as JSON rows.",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sites", type=int, default=14)
     parser.add_argument("--people", type=int, default=300)
@@ -1362,8 +2371,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--comments", type=int, default=None)
     parser.add_argument("--json", metavar="PATH", help="output file (default: standard output)")
     args = parser.parse_args(argv)
-    data = generate(args.seed, sites=args.sites, people=args.people, tasks=args.tasks,
-                    bids=args.bids, comments=args.comments)
+    data = generate(
+        args.seed,
+        sites=args.sites,
+        people=args.people,
+        tasks=args.tasks,
+        bids=args.bids,
+        comments=args.comments,
+    )
     rows = {table: [e.to_row() for e in group] for table, group in data.groups().items()}
     text = json.dumps(rows, ensure_ascii=False, indent=1)
     if args.json:

@@ -84,7 +84,9 @@ def test_named_users(data: demo.DemoData) -> None:
     anna = by_name["anna"]
     assert anna.role == Role.STAFF and sites[anna.home_site_id].kind == SiteKind.SCHOOL
     ole = by_name["ole"]
-    assert ole.role == Role.EXTERNAL and ole.kind == PersonKind.VOLUNTEER and ole.home_site_id is None
+    assert (
+        ole.role == Role.EXTERNAL and ole.kind == PersonKind.VOLUNTEER and ole.home_site_id is None
+    )
     assert data.passwords == {p.username: "knop-demo" for p in data.people}
 
 
@@ -99,7 +101,10 @@ def test_people_look_real(data: demo.DemoData) -> None:
     managers = Counter(p.home_site_id for p in data.people if p.role == Role.SITE_MANAGER)
     assert all(1 <= managers[s.id] <= 2 for s in data.sites)
     assert any(set(p.name) & set("æøåÆØÅ") for p in data.people)
-    assert len({p.languages[0] for p in data.people} | {x for p in data.people for x in p.languages}) > 5
+    assert (
+        len({p.languages[0] for p in data.people} | {x for p in data.people for x in p.languages})
+        > 5
+    )
     titles = {p.title for p in data.people}
     assert {"Pædagog", "Social- og sundhedsassistent", "Lærer", "Skolesekretær"} <= titles
     for p in data.people:
@@ -124,8 +129,14 @@ def test_templates(data: demo.DemoData) -> None:
         assert 1 <= len(t.skills) <= 3
         assert all(s in skills.BY_ID for s in t.skills), t.title
         assert set(t.kinds) <= set("SCDA")
-        slots = {"site": "Åskolen", "dato": "tirsdag den 3. marts", "ugedag": "tirsdag",
-                 "n": 7, "klasse": 4, "timer": 3}
+        slots = {
+            "site": "Åskolen",
+            "dato": "tirsdag den 3. marts",
+            "ugedag": "tirsdag",
+            "n": 7,
+            "klasse": 4,
+            "timer": 3,
+        }
         text = t.description.format_map(slots)
         assert 1 <= len([s for s in SENTENCE_END.split(text) if s]) <= 3, text
 
@@ -283,3 +294,14 @@ def check_invariants(data: demo.DemoData) -> None:
         else:
             assert ps.evidence == Evidence.SELF_DECLARED
             assert ps.task_id is None and ps.confirmed_by is None
+
+
+@pytest.mark.slow
+def test_the_benchmark_municipality_is_quick_to_build() -> None:
+    import time
+
+    started = time.perf_counter()
+    big = demo.generate(2026, tasks=100_000, people=5_000, bids=300_000, comments=20_000)
+    elapsed = time.perf_counter() - started
+    assert len(big.tasks) == 100_000 and len(big.bids) == 300_000 and len(big.comments) == 20_000
+    assert elapsed < 15, f"took {elapsed:.1f} s"
