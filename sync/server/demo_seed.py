@@ -57,14 +57,16 @@ def seed(db: Database, data: Any, password: str | None = None) -> int:
         if organisation(s) is not None:
             raise DirectoryError("the database already holds an organisation; demo data goes only into an empty one")
         for group in groups:
-            s.put_rows(type(group[0]), (e.to_row() for e in group))
+            # Converting entities to rows is most of the work; do it once for table and feed.
+            rows = [e.to_row() for e in group]
+            s.put_rows(type(group[0]), rows)
             if isinstance(group[0], Task):
                 tasks.update((t.id, t) for t in group)  # type: ignore[misc]
+            feed.record_new(s, zip(group, rows, strict=True), now, tasks)
         s.many(
             "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
             list(_accounts(people, {u: hashes[w] for u, w in wanted.items()}, now)),
         )
-        feed.record_new(s, (e for g in groups for e in g), now, tasks)
         count = sum(len(g) for g in groups)
         audit.record(
             s,
@@ -75,6 +77,10 @@ def seed(db: Database, data: Any, password: str | None = None) -> int:
             entity_id=data.organisation.id,
             summary=f"{count} demo entities",
         )
+    if db.dialect == "postgresql":
+        # Fresh statistics, or the planner may walk the whole feed for every pull page.
+        with db.write(serial=False) as s:
+            s.execute("ANALYZE")
     log.info("seeded %d demo entities", count)
     return count
 

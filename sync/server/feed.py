@@ -99,9 +99,10 @@ def _task_visibility(task: Task) -> Visibility:
     return Visibility(scope, task.site_id, (task.poster_id,))
 
 
-def encode(entity: Entity, deleted: bool) -> str:
+def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> str:
+    """The wire change as JSON text; `row` saves converting the entity again when the caller has it."""
     return json.dumps(
-        {"table": entity.table, "row": entity.to_row(), "deleted": deleted},
+        {"table": entity.table, "row": entity.to_row() if row is None else row, "deleted": deleted},
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -113,7 +114,9 @@ _INSERT = (
 )
 
 
-def _row(entity: Entity, deleted: bool, seen: Visibility, at: str) -> tuple[Any, ...]:
+def _row(
+    entity: Entity, deleted: bool, seen: Visibility, at: str, row: dict[str, Any] | None = None
+) -> tuple[Any, ...]:
     return (
         entity.table,
         entity.key_value(),
@@ -122,7 +125,7 @@ def _row(entity: Entity, deleted: bool, seen: Visibility, at: str) -> tuple[Any,
         seen.site_id,
         seen.viewer_text(),
         at,
-        encode(entity, deleted),
+        encode(entity, deleted, row),
     )
 
 
@@ -149,11 +152,16 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
         session.execute(_INSERT, _row(change.entity, change.deleted, seen, at))
 
 
-def record_new(session: Session, entities: Iterable[Entity], at: str, tasks: dict[str, Task]) -> None:
-    """Bulk-add entities that have no feed rows yet (seeding, rebuilding), in the order given."""
+def record_new(
+    session: Session,
+    entities: Iterable[tuple[Entity, dict[str, Any]]],
+    at: str,
+    tasks: dict[str, Task],
+) -> None:
+    """Bulk-add (entity, row) pairs that have no feed rows yet (seeding), in the order given."""
     batch: list[tuple[Any, ...]] = []
-    for entity in entities:
-        batch.append(_row(entity, False, visibility(entity, tasks.get), at))
+    for entity, row in entities:
+        batch.append(_row(entity, False, visibility(entity, tasks.get), at, row))
         if len(batch) >= 5000:
             session.many(_INSERT, batch)
             batch.clear()
