@@ -1,0 +1,95 @@
+"""Showing text people wrote without letting it break a layout.
+
+Titles, messages and comments come from other people and other machines: a
+10,000-character title, a word with no spaces, right-to-left script or a line
+of emoji must never push a window wider than the screen. Two tools: an
+`ElidedLabel` for one-line headings (the full text stays in the tooltip and
+for screen readers), and `breakable()` for wrapped text, which lets Qt's word
+wrap break runs that have no spaces.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+# Beyond this many characters nobody reads a heading; eliding the rest is
+# cheaper than measuring it on every resize.
+_HEADING_LIMIT = 400
+_TOOLTIP_LIMIT = 1000
+_LONG_RUN = re.compile(r"\S{40,}")
+_ZERO_WIDTH_SPACE = "\u200b"
+
+
+def breakable(text: str) -> str:
+    """The text with invisible break opportunities inside runs of 40+ non-space characters."""
+
+    def split(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return _ZERO_WIDTH_SPACE.join(run[i : i + 20] for i in range(0, len(run), 20))
+
+    return _LONG_RUN.sub(split, text)
+
+
+def shortened(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
+    """At most `limit` characters, with an ellipsis when cut (for tooltips and list cells)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ElidedLabel(QWidget):
+    """One line of text that shrinks with its space and ends in "…" when it does not fit."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._shown = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def text(self) -> str:
+        return self._text
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's spelling, like QLabel
+        # Newlines would make a heading two lines tall; a heading is one line.
+        self._text = " ".join(text.split())
+        self.setToolTip(shortened(self._text))
+        self.setAccessibleName(shortened(self._text))
+        self._elide()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        wanted = metrics.horizontalAdvance(self._text[:80])
+        return QSize(min(wanted, 60 * metrics.averageCharWidth()), metrics.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        return QSize(3 * metrics.averageCharWidth(), metrics.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: object) -> None:  # noqa: N802
+        super().changeEvent(event)  # type: ignore[arg-type]
+        self._elide()
+
+    def _elide(self) -> None:
+        head = self._text[:_HEADING_LIMIT]
+        shown = self.fontMetrics().elidedText(head, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        if shown == head and len(self._text) > len(head):
+            shown = head[:-1] + "…"
+        self._shown = shown
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(
+            self.rect(),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading),
+            self._shown,
+        )

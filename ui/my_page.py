@@ -1,0 +1,229 @@
+"""My page: my bids and how they stand, the tasks I posted, and my profile and skills.
+
+The skills on a profile are how managers find people, so adding one must be
+quick: search the catalogue or write a free tag. Each skill shows its evidence
+(self-declared, or confirmed by a manager after a finished task). Skills
+change by `profile.skill_add` and `profile.skill_remove`, one at a time, never
+by replacing the list, so two machines editing one profile merge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.people import MyBid, MyPageData, MyTask, my_page
+from ui import wording
+from ui.long_text import ElidedLabel, breakable
+from ui.screen import ProblemLabel, Screen
+from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
+from ui.table_model import KEY_ROLE, Column, RowsModel
+
+
+def _table(parent: QWidget, model: Any, name: str) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
+    return view
+
+
+class MyPage(Screen):
+    """The logged-in person's own page."""
+
+    WATCHES = frozenset({"people", "person_skills", "bids", "tasks", "sites", "endorsements"})
+
+    open_task = Signal(str)  # task id: the shell opens the task view
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.data: MyPageData | None = None
+        self.setObjectName("my-page")
+        self._build()
+        self.reload()
+
+    # --- layout ------------------------------------------------------------
+
+    def _build(self) -> None:
+        lang = self.language
+        self.name = ElidedLabel("", self)
+        font = QFont(self.name.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.name.setFont(font)
+        self.about = QLabel(self)
+        self.about.setWordWrap(True)
+        self.record = QLabel(self)
+        self.record.setWordWrap(True)
+
+        self.skills_model = SkillListModel(lang, self)
+        self.skills_table = _table(self, self.skills_model, self.tr("My skills"))
+        self.skills_table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch
+        )
+        self.remove_button = QPushButton(self.tr("&Remove skill"), self)
+        self.remove_button.setEnabled(False)
+        self.picker = SkillPicker(lang, self)
+        self.skill_problem = ProblemLabel(self)
+        skills_box = QGroupBox(self.tr("My skills"), self)
+        skills_layout = QVBoxLayout(skills_box)
+        skills_layout.addWidget(self.skills_table, 2)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        skills_layout.addLayout(remove_row)
+        skills_layout.addWidget(QLabel(self.tr("Add a skill:"), skills_box))
+        skills_layout.addWidget(self.picker, 2)
+        skills_layout.addWidget(self.skill_problem)
+
+        profile = QWidget(self)
+        profile_layout = QVBoxLayout(profile)
+        profile_layout.setContentsMargins(0, 0, 0, 0)
+        profile_layout.addWidget(self.name)
+        profile_layout.addWidget(self.about)
+        profile_layout.addWidget(self.record)
+        profile_layout.addWidget(skills_box, 1)
+
+        self.bids_model: RowsModel[MyBid] = RowsModel(
+            [
+                Column(self.tr("Task"), lambda mine: mine.task_title),
+                Column(self.tr("Site"), lambda mine: mine.site_name),
+                Column(self.tr("My bid"), lambda mine: wording.bid_status(mine.bid.status)),
+                Column(self.tr("Task status"), lambda mine: wording.task_status(mine.task_status)),
+                Column(self.tr("Placed"), lambda mine: wording.date(mine.bid.created_at, lang)),
+            ],
+            key=lambda mine: mine.bid.id,
+            parent=self,
+        )
+        self.tasks_model: RowsModel[MyTask] = RowsModel(
+            [
+                Column(self.tr("Task"), lambda mine: mine.task.title),
+                Column(self.tr("Status"), lambda mine: wording.task_status(mine.task.status)),
+                Column(self.tr("Bids"), lambda mine: str(mine.task.bid_count)),
+                Column(
+                    self.tr("Seats filled"),
+                    lambda mine: f"{mine.task.accepted_count}/{mine.task.seats}",
+                ),
+                Column(self.tr("Posted"), lambda mine: wording.date(mine.task.created_at, lang)),
+            ],
+            key=lambda mine: mine.task.id,
+            parent=self,
+        )
+        self.bids_table = _table(self, self.bids_model, self.tr("My bids"))
+        self.tasks_table = _table(self, self.tasks_model, self.tr("My tasks"))
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.bids_table, self.tr("My &bids"))
+        self.tabs.addTab(self.tasks_table, self.tr("My &tasks"))
+        self.bids_empty = self.tr("You have not bid on any task yet.")
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(profile)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+
+        self.picker.picked.connect(self.add_skill)
+        self.remove_button.clicked.connect(self.remove_current_skill)
+        self.skills_table.selectionModel().currentChanged.connect(
+            lambda *_: self.remove_button.setEnabled(self.skills_table.currentIndex().isValid())
+        )
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.skills_table)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_current_skill)
+        for view in (self.bids_table, self.tasks_table):
+            view.activated.connect(self._open)
+
+        self.setTabOrder(self.skills_table, self.remove_button)
+        self.setTabOrder(self.remove_button, self.picker.search)
+        self.setTabOrder(self.picker.search, self.picker.list)
+        self.setTabOrder(self.picker.list, self.picker.add_button)
+        self.setTabOrder(self.picker.add_button, self.picker.tag_button)
+        self.setTabOrder(self.picker.tag_button, self.tabs)
+
+    # --- loading -----------------------------------------------------------
+
+    def fetch(self, store: Any) -> MyPageData | None:
+        return my_page(store, self.context.person.id)
+
+    def draw(self, data: MyPageData | None) -> None:
+        old, self.data = self.data, data
+        if data is None:
+            return
+        mine = data.profile
+        if old is None or old.profile.person != mine.person or old.profile.site_name != mine.site_name:
+            person = mine.person
+            self.name.setText(person.name)
+            about = " · ".join(p for p in (person.title, mine.site_name) if p)
+            if person.availability:
+                about += "\n" + self.tr("Available: %1").replace("%1", person.availability)
+            self.about.setText(breakable(about))
+        if old is None or old.profile.record != mine.record:
+            self.record.setText(
+                self.tr("%n finished task(s)", "", mine.record.finished_tasks)
+                + " · "
+                + self.tr("%n endorsement(s)", "", mine.record.endorsements)
+            )
+        if old is None or old.profile.skills != mine.skills:
+            ordered = sorted(
+                mine.skills, key=lambda h: (not h.confirmed, wording.skill(h.skill, self.language))
+            )
+            self.skills_model.set_rows(ordered)
+            self.picker.set_taken(self.skills_model.skills())
+            self.remove_button.setEnabled(self.skills_table.currentIndex().isValid())
+        if old is None or old.bids != data.bids:
+            self.bids_model.set_rows(data.bids)
+        if old is None or old.tasks != data.tasks:
+            self.tasks_model.set_rows(data.tasks)
+        self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(len(data.bids))))
+        self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(len(data.tasks))))
+
+    # --- actions -------------------------------------------------------------
+
+    def add_skill(self, skill: str) -> None:
+        payload = {"person_id": self.context.person.id, "skill": skill}
+        self.act("profile.skill_add", payload, self.skill_problem)
+
+    def remove_current_skill(self) -> None:
+        index = self.skills_table.currentIndex()
+        if not index.isValid():
+            return
+        skill = self.skills_model.index(index.row(), 0).data(SKILL_ROLE)
+        payload = {"person_id": self.context.person.id, "skill": skill}
+        self.act("profile.skill_remove", payload, self.skill_problem)
+
+    def _open(self, index: QModelIndex) -> None:
+        model = index.model()
+        key = model.index(index.row(), 0).data(KEY_ROLE)
+        if model is self.bids_model:
+            task_id = next((b.bid.task_id for b in self.bids_model.rows() if b.bid.id == key), None)
+        else:
+            task_id = key
+        if task_id:
+            self.open_task.emit(task_id)

@@ -1,0 +1,349 @@
+"""The manager's review: the bids on a task side by side, and the decisions on them.
+
+A manager weighs people, not rows: each bid is a card with the person's
+message and offer, their skills with the evidence behind each (ticked by
+themselves, or confirmed by someone after a finished task), and their track
+record. Accepting stops at the number of seats; the rest can be declined with
+a word of thanks; once the work is done the manager marks the task done and
+endorses the skills it showed, which becomes evidence on the person's profile.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.entities import BidStatus, Task, TaskStatus
+from desktop.ids import uuid7
+from desktop.task_detail import BidderCard, Review, review
+from ui import wording
+from ui.long_text import ElidedLabel, breakable, shortened
+from ui.screen import ProblemLabel, Screen
+
+CARD_WIDTH_CHARS = 34  # in average character widths, so cards grow with the font and scaling
+
+
+def _label(parent: QWidget, *, rich: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+class BidCard(QFrame):
+    """One bid and its bidder. Widgets persist across refreshes, so typed text survives."""
+
+    def __init__(self, page: ReviewPage, bid_id: str) -> None:
+        super().__init__(page)
+        self.page = page
+        self.bid_id = bid_id
+        self.card: BidderCard | None = None
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("bid-card")
+        self.setFixedWidth(CARD_WIDTH_CHARS * self.fontMetrics().averageCharWidth())
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+
+        self.name = ElidedLabel("", self)
+        bold = QFont(self.name.font())
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.15)
+        self.name.setFont(bold)
+        self.who = _label(self)
+        self.status = _label(self)
+        self.message = _label(self)
+        self.offer = _label(self)
+        self.record = _label(self)
+        self.skills_heading = QLabel(self.tr("Skills"), self)
+        self.skills_heading.setFont(bold)
+        self.skills = _label(self, rich=True)
+
+        self.decision = QWidget(self)
+        self.note = QLineEdit(self.decision)
+        self.note.setMaxLength(2000)
+        self.note.setPlaceholderText(self.tr("Message to the bidder (optional)"))
+        self.accept_button = QPushButton(self.tr("&Accept"), self.decision)
+        self.decline_button = QPushButton(self.tr("&Decline"), self.decision)
+        decision_buttons = QHBoxLayout()
+        decision_buttons.addWidget(self.accept_button)
+        decision_buttons.addWidget(self.decline_button)
+        decision_buttons.addStretch(1)
+        decision_layout = QVBoxLayout(self.decision)
+        decision_layout.setContentsMargins(0, 0, 0, 0)
+        decision_layout.addWidget(self.note)
+        decision_layout.addLayout(decision_buttons)
+
+        self.endorsing = QWidget(self)
+        self.endorse_heading = QLabel(self.tr("Endorse the skills the work showed"), self.endorsing)
+        self.endorse_heading.setWordWrap(True)
+        self.endorse_heading.setFont(bold)
+        self.endorse_boxes: dict[str, QCheckBox] = {}
+        self.endorse_list = QVBoxLayout()
+        self.endorse_button = QPushButton(self.tr("&Endorse chosen skills"), self.endorsing)
+        endorse_layout = QVBoxLayout(self.endorsing)
+        endorse_layout.setContentsMargins(0, 0, 0, 0)
+        endorse_layout.addWidget(self.endorse_heading)
+        endorse_layout.addLayout(self.endorse_list)
+        endorse_layout.addWidget(self.endorse_button)
+
+        self.problem = ProblemLabel(self)
+        layout = QVBoxLayout(self)
+        for widget in (
+            self.name, self.who, self.status, self.message, self.offer, self.record,
+            self.skills_heading, self.skills, self.decision, self.endorsing, self.problem,
+        ):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+
+        self.accept_button.clicked.connect(self.accept)
+        self.decline_button.clicked.connect(self.decline)
+        self.endorse_button.clicked.connect(self.endorse)
+
+    # --- drawing -----------------------------------------------------------
+
+    def show_card(self, card: BidderCard, task: Task, seats_left: int) -> None:
+        lang = self.page.language
+        if card != self.card:
+            self.card = card
+            bidder, bid = card.bidder, card.bid
+            self.name.setText(bidder.name)
+            self.setAccessibleName(self.tr("Bid from %1").replace("%1", shortened(bidder.name, 100)))
+            self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
+            status = self.tr("Status: %1").replace("%1", wording.bid_status(bid.status))
+            if bid.decision_message:
+                status += "\n" + self.tr("Your message: “%1”").replace("%1", bid.decision_message)
+            self.status.setText(breakable(status))
+            self.message.setText(breakable(bid.message) if bid.message else self.tr("No message."))
+            offer = []
+            if bid.hours is not None:
+                offer.append(self.tr("Offers %1").replace("%1", wording.hours(bid.hours, lang)))
+            if bid.availability:
+                offer.append(self.tr("Available: %1").replace("%1", bid.availability))
+            self.offer.setText(breakable(" · ".join(offer)))
+            self.offer.setVisible(bool(offer))
+            self.record.setText(
+                self.tr("%n finished task(s)", "", card.record.finished_tasks)
+                + " · "
+                + self.tr("%n endorsement(s)", "", card.record.endorsements)
+            )
+            self.skills.setText(self._skills_html(card, task))
+            self._draw_endorsing(card, task)
+        pending = card.bid.status == BidStatus.PENDING
+        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        self.decision.setVisible(pending and deciding)
+        self.accept_button.setEnabled(pending and deciding and seats_left > 0)
+        self.accept_button.setToolTip(
+            "" if seats_left > 0 else self.tr("All seats are filled.")
+        )
+        self.decline_button.setEnabled(pending and deciding)
+        self.endorsing.setVisible(
+            card.bid.status == BidStatus.ACCEPTED and task.status == TaskStatus.DONE
+        )
+
+    def _skills_html(self, card: BidderCard, task: Task) -> str:
+        if not card.skills:
+            return html.escape(self.tr("No skills on the profile yet."))
+        lang = self.page.language
+        wanted = set(task.skills)
+        ordered = sorted(
+            card.skills,
+            key=lambda h: (h.skill not in wanted, not h.confirmed, wording.skill(h.skill, lang)),
+        )
+        lines = []
+        for held in ordered:
+            name = html.escape(breakable(wording.skill(held.skill, lang)))
+            if held.skill in wanted:
+                name = f"<b>{name}</b>"
+            mark = "✔" if held.confirmed else "○"
+            evidence = html.escape(breakable(wording.evidence(held)))
+            lines.append(f'{mark} {name} <span style="color:#555">— {evidence}</span>')
+        return "<br>".join(lines)
+
+    def _draw_endorsing(self, card: BidderCard, task: Task) -> None:
+        lang = self.page.language
+        candidates = list(dict.fromkeys([*task.skills, *(h.skill for h in card.skills)]))
+        if list(self.endorse_boxes) != candidates:
+            for box in self.endorse_boxes.values():
+                box.setParent(None)
+                box.deleteLater()
+            self.endorse_boxes = {}
+            for skill in candidates:
+                box = QCheckBox(shortened(wording.skill(skill, lang), 80), self.endorsing)
+                box.setToolTip(wording.skill(skill, lang))
+                self.endorse_list.addWidget(box)
+                self.endorse_boxes[skill] = box
+        for skill, box in self.endorse_boxes.items():
+            done = skill in card.endorsed_here
+            if done:
+                box.setChecked(True)
+            box.setEnabled(not done)
+        self.endorse_button.setEnabled(any(b.isEnabled() for b in self.endorse_boxes.values()))
+
+    # --- deciding ------------------------------------------------------------
+
+    def accept(self) -> None:
+        self._decide("bid.accept")
+
+    def decline(self) -> None:
+        self._decide("bid.decline")
+
+    def _decide(self, kind: str) -> None:
+        note = self.note.text().strip()
+        self.page.act(kind, {"bid_id": self.bid_id, "message": note}, self.problem)
+
+    def chosen_skills(self) -> list[str]:
+        return [s for s, b in self.endorse_boxes.items() if b.isEnabled() and b.isChecked()]
+
+    def endorse(self) -> None:
+        if self.card is None:
+            return
+        for skill in self.chosen_skills():
+            payload = {
+                "endorsement_id": uuid7(),
+                "task_id": self.card.bid.task_id,
+                "person_id": self.card.bidder.id,
+                "skill": skill,
+            }
+            self.page.act("task.endorse", payload, self.problem)
+
+
+class ReviewPage(Screen):
+    """The review of one task's bids, for its owner and the site's managers."""
+
+    WATCHES = frozenset({"tasks", "bids", "people", "person_skills", "endorsements", "sites"})
+
+    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task_id = task_id
+        self.data: Review | None = None
+        self.cards: dict[str, BidCard] = {}
+        self.setObjectName("review-page")
+        self._build()
+        self.reload()
+
+    def _build(self) -> None:
+        self.title = ElidedLabel("", self)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.state = _label(self)
+        self.complete_button = QPushButton(self.tr("&Mark task as done"), self)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.complete_button)
+
+        self.rest_note = QLineEdit(self)
+        self.rest_note.setMaxLength(2000)
+        self.rest_note.setPlaceholderText(self.tr("Message to those not chosen (optional)"))
+        self.rest_note.setAccessibleName(self.tr("Message to those not chosen"))
+        self.decline_rest_button = QPushButton(self.tr("Decline the &rest"), self)
+        rest = QHBoxLayout()
+        rest.addWidget(self.rest_note, 1)
+        rest.addWidget(self.decline_rest_button)
+
+        self.problem = ProblemLabel(self)
+        self.empty = _label(self)
+        self.row = QHBoxLayout()
+        self.row.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        strip = QWidget()
+        strip.setLayout(self.row)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(strip)
+        self.scroll.setAccessibleName(self.tr("Bids"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.state)
+        layout.addLayout(rest)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.scroll, 1)
+
+        self.complete_button.clicked.connect(self.complete)
+        self.decline_rest_button.clicked.connect(self.decline_rest)
+
+    # --- loading -------------------------------------------------------------
+
+    def fetch(self, store: Any) -> Review | None:
+        return review(store, self.context.person, self.task_id)
+
+    def draw(self, data: Review | None) -> None:
+        self.data = data
+        if data is None:
+            self.title.setText("")
+            self.state.setText(
+                self.tr("This review is not available: the task is gone, "
+                        "or you are not one of the people who manage it.")
+            )
+            for widget in (self.complete_button, self.decline_rest_button, self.rest_note):
+                widget.setEnabled(False)
+            self._place_cards([], None, 0)
+            return
+        task = data.task
+        self.title.setText(task.title)
+        self.state.setText(
+            f"{wording.task_status(task.status)} · "
+            + self.tr("%1 of %2 seats filled")
+            .replace("%1", str(task.accepted_count))
+            .replace("%2", str(task.seats))
+        )
+        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        self.complete_button.setEnabled(deciding and task.accepted_count > 0)
+        self.complete_button.setToolTip(
+            "" if task.accepted_count else self.tr("Accept at least one bid first.")
+        )
+        pending = any(c.bid.status == BidStatus.PENDING for c in data.cards)
+        self.decline_rest_button.setEnabled(deciding and pending)
+        self.rest_note.setEnabled(deciding and pending)
+        self.empty.setText(self.tr("No bids on this task yet.") if not data.cards else "")
+        self.empty.setVisible(not data.cards)
+        self._place_cards(data.cards, task, data.seats_left)
+
+    def _place_cards(self, cards: list[BidderCard], task: Task | None, seats_left: int) -> None:
+        """Keep a card per bid: new bids get a card, gone ones lose it, the rest update in place."""
+        wanted = [c.bid.id for c in cards]
+        for bid_id in list(self.cards):
+            if bid_id not in wanted:
+                card = self.cards.pop(bid_id)
+                self.row.removeWidget(card)
+                card.deleteLater()
+        for position, data in enumerate(cards):
+            card = self.cards.get(data.bid.id)
+            if card is None:
+                card = BidCard(self, data.bid.id)
+                self.cards[data.bid.id] = card
+                self.row.insertWidget(position, card)
+            assert task is not None
+            card.show_card(data, task, seats_left)
+
+    # --- actions -------------------------------------------------------------
+
+    def complete(self) -> None:
+        self.act("task.complete", {"task_id": self.task_id}, self.problem)
+
+    def decline_rest(self) -> None:
+        if self.data is None:
+            return
+        note = self.rest_note.text().strip()
+        for card in self.data.cards:
+            if card.bid.status == BidStatus.PENDING:
+                self.act("bid.decline", {"bid_id": card.bid.id, "message": note}, self.problem)
+        self.rest_note.clear()

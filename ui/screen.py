@@ -1,0 +1,122 @@
+"""What every task-exchange screen does the same way: load off the UI thread, act, refresh.
+
+A screen asks one `desktop` query for everything it draws, on the DB thread,
+and draws the answer when it comes back. It reloads only when `context.changed`
+names a table it shows, and never has two loads in flight: a change that
+arrives during a load marks the screen stale and one more load follows. Every
+user action is an operation run through the context; when the local rules
+refuse it, the screen shows the rule's own sentence next to the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+
+from desktop.rejection import Rejection
+from ui.long_text import breakable
+
+
+class ProblemLabel(QLabel):
+    """A plain sentence saying why something was refused, shown where the person acted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("problem")
+        self.setStyleSheet("QLabel#problem { color: #b3261e; }")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.setText(breakable(text))
+        self.setAccessibleDescription(text)
+        self.setVisible(bool(text))
+
+    def clear_text(self) -> None:
+        self.show_text("")
+
+
+class Screen(QWidget):
+    """Base for the task view, the review, the task form and my page."""
+
+    # Tables whose change means this screen may show something stale.
+    WATCHES: frozenset[str] = frozenset()
+
+    loaded = Signal()  # a load has been drawn; tests and the shell wait for it
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self._loading = False
+        self._stale = False
+        context.changed.connect(self._tables_changed)
+
+    @property
+    def language(self) -> str:
+        return str(self.context.language)
+
+    # --- loading ------------------------------------------------------------
+
+    def fetch(self, store: Any) -> Any:
+        """Runs on the DB thread: everything the screen draws, from `desktop` services."""
+        raise NotImplementedError
+
+    def draw(self, data: Any) -> None:
+        """Runs on the UI thread with what `fetch` returned; redraws only what differs."""
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        if self._loading:
+            self._stale = True
+            return
+        self._loading = True
+        self._stale = False
+        self.context.query(self.fetch).success(self._fetched).failure(
+            self._fetch_failed
+        ).run_in_background()
+
+    def _fetched(self, data: Any) -> None:
+        self._loading = False
+        self.draw(data)
+        self.loaded.emit()
+        if self._stale:
+            self.reload()
+
+    def _fetch_failed(self, _error: BaseException) -> None:
+        self._loading = False
+        if self._stale:
+            self.reload()
+
+    def _tables_changed(self, tables: Iterable[str]) -> None:
+        if self.WATCHES & set(tables):
+            self.reload()
+
+    # --- acting ----------------------------------------------------------------
+
+    def act(
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        problem: ProblemLabel | Callable[[Rejection], None],
+        then: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run one operation; show a refusal's sentence in `problem` (or hand it over)."""
+        if isinstance(problem, ProblemLabel):
+            problem.clear_text()
+
+        def refused(error: BaseException) -> None:
+            if not isinstance(error, Rejection):
+                raise error
+            if isinstance(problem, ProblemLabel):
+                problem.show_text(error.message(self.language))
+            else:
+                problem(error)
+
+        op = self.context.perform(kind, payload).failure(refused)
+        if then is not None:
+            op = op.success(then)
+        op.run_in_background()

@@ -1,0 +1,117 @@
+"""A read-only table of domain rows, described by its columns.
+
+The screens list bids, tasks and skills; each list is a handful of columns
+over small frozen records from `desktop`. Describing the columns and letting
+one model do the Qt bookkeeping keeps the screens short and every list behaving
+alike: a refresh whose rows are the same ones in the same order redraws only
+the rows that differ, so selection and scroll position survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ui.long_text import shortened
+
+Row = TypeVar("Row")
+AnyIndex = QModelIndex | QPersistentModelIndex
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Row]):
+    header: str
+    text: Callable[[Row], str]
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    def __init__(
+        self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._key = key
+        self._rows: list[Row] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self._columns)
+        ):
+            return self._columns[section].header
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(self._columns):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            # A cell is one line: long text is cut here, the view elides the rest.
+            return " ".join(shortened(self._columns[index.column()].text(row), 300).split())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return shortened(self._columns[index.column()].text(row))
+        if role == KEY_ROLE:
+            return self._key(row)
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def rows(self) -> list[Row]:
+        return list(self._rows)
+
+    def keys(self) -> list[str]:
+        return [self._key(r) for r in self._rows]
+
+    def row_of(self, key: str) -> int:
+        return self.keys().index(key) if key in self.keys() else -1
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        rows = list(rows)
+        if [self._key(r) for r in rows] != self.keys():
+            self.beginResetModel()
+            self._rows = rows
+            self.endResetModel()
+            return
+        last = len(self._columns) - 1
+        for number, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+            if old != new:
+                self._rows[number] = new
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+
+    def append(self, row: Row) -> None:
+        if self._key(row) in self.keys():
+            return
+        position = len(self._rows)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.append(row)
+        self.endInsertRows()
+
+    def remove(self, key: str) -> None:
+        position = self.row_of(key)
+        if position < 0:
+            return
+        self.beginRemoveRows(QModelIndex(), position, position)
+        del self._rows[position]
+        self.endRemoveRows()

@@ -1,0 +1,583 @@
+"""Posting a task, or editing one: a form that says what is wrong next to the field.
+
+Fields are judged as the person types by the very schema `task.create` uses
+(`desktop.task_editing.field_problems`), so the form and the server never
+disagree about what a valid title or date is. When the rules refuse the whole
+operation, the refusal's `facts["field"]` puts its sentence next to the field
+it concerns. "Save as draft" keeps the form on this machine (the drafts
+table) and brings it back when the form opens again; "Publish" sends the task.
+An edit sends only the fields the person changed, each with the value they saw
+(`base`), so that someone else's edit to another field merges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.entities import Audience, Task, TaskStatus
+from desktop.ids import uuid7
+from desktop.people import HeldSkill
+from desktop.rejection import Rejection
+from desktop.task_editing import (
+    FORM_FIELDS,
+    FormStart,
+    TaskDraft,
+    create_payload,
+    discard_draft,
+    draft_key,
+    edit_payload,
+    field_problems,
+    fields_of,
+    form_start,
+    save_draft,
+    task_values,
+)
+from ui import wording
+from ui.long_text import ElidedLabel
+from ui.screen import ProblemLabel, Screen
+from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
+from ui.task_view import send_shortcut
+
+_NO_DATE = QDate(2000, 1, 1)
+
+
+class OptionalDateEdit(QDateEdit):
+    """A date that may be left empty: the empty state is the minimum date, shown as text.
+
+    Touching an empty date (a click, an arrow key) starts from today rather than
+    from the sentinel year 2000.
+    """
+
+    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(True)
+        self.setMinimumDate(_NO_DATE)
+        self.setSpecialValueText(empty_text)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.clear_date()
+
+    def is_empty(self) -> bool:
+        return self.date() == _NO_DATE
+
+    def clear_date(self) -> None:
+        self.setDate(_NO_DATE)
+
+    def iso(self) -> str | None:
+        return None if self.is_empty() else self.date().toString(Qt.DateFormat.ISODate)
+
+    def set_iso(self, value: str | None) -> None:
+        date = QDate.fromString(value or "", Qt.DateFormat.ISODate)
+        self.setDate(date if date.isValid() else _NO_DATE)
+
+    def _wake(self) -> None:
+        if self.is_empty():
+            self.setDate(QDate.currentDate())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._wake()
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not self.is_empty():
+            if self.currentSection() == QDateEdit.Section.YearSection or event.modifiers():
+                self.clear_date()
+                return
+        if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape):
+            self._wake()
+        super().keyPressEvent(event)
+
+
+class TaskForm(Screen):
+    """The form for a new task (`task_id=None`) or for editing one the person manages."""
+
+    WATCHES = frozenset({"tasks"})
+
+    finished = Signal(str)  # task id, once published or saved
+    draft_saved = Signal()
+
+    def __init__(self, context: Any, task_id: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task_id = task_id
+        self.task: Task | None = None
+        self.base: dict[str, Any] = {}
+        self.sites: list[Any] = []
+        self._started = False
+        self._touched: set[str] = set()
+        self._submitting = False
+        self.setObjectName("task-form")
+        self._build()
+        self.reload()
+
+    # --- layout --------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.heading = ElidedLabel(self.tr("New task") if self.task_id is None else "", self)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.draft_note = QLabel(self)
+        self.draft_note.setWordWrap(True)
+        self.discard_button = QPushButton(self.tr("Dis&card draft"), self)
+        self.discard_button.clicked.connect(self.discard_draft)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.draft_note, 1)
+        note_row.addWidget(self.discard_button)
+        self.draft_note.hide()
+        self.discard_button.hide()
+        self.problem = ProblemLabel(self)
+
+        lang = self.language
+        self.site = QComboBox(self)
+        self.site.setAccessibleName(self.tr("Site"))
+        self.title = QLineEdit(self)
+        self.title.setMaxLength(1000)  # the rule says 200; longer text gets a message, not a cut
+        self.title.setPlaceholderText(self.tr("What needs doing, in a few words"))
+        self.description = QPlainTextEdit(self)
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText(
+            self.tr("What the task is, who it is for, and what a helper should bring")
+        )
+        self.description.setMinimumHeight(5 * self.fontMetrics().height())
+        self.picker = SkillPicker(lang, self)
+        self.chosen = SkillListModel(lang, self)
+        self.chosen_list = QListView(self)
+        self.chosen_list.setModel(self.chosen)
+        self.chosen_list.setModelColumn(0)
+        self.chosen_list.setAccessibleName(self.tr("Skills wanted"))
+        self.chosen_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.chosen_list.setMinimumHeight(4 * self.fontMetrics().height())
+        self.remove_skill_button = QPushButton(self.tr("&Remove skill"), self)
+        self.audience = QComboBox(self)
+        for value in Audience:
+            self.audience.addItem(wording.audience(value), value.value)
+        self.seats = QSpinBox(self)
+        self.seats.setRange(1, 100)
+        self.effort = QDoubleSpinBox(self)
+        self.effort.setRange(0.25, 2000)
+        self.effort.setSingleStep(0.5)
+        self.effort.setDecimals(2)
+        self.effort.setValue(1)
+        self.effort.setSuffix(self.tr(" h"))
+        self.starts_on = OptionalDateEdit(self.tr("No start date"), self)
+        self.ends_on = OptionalDateEdit(self.tr("No end date"), self)
+        self.bid_deadline = OptionalDateEdit(self.tr("No deadline"), self)
+        self.place = QLineEdit(self)
+        self.place.setMaxLength(1000)
+        self.place.setPlaceholderText(self.tr("E.g. the school kitchen, Skolevej 12"))
+
+        self.problems: dict[str, ProblemLabel] = {}
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.site_label = self._row(form, self.tr("S&ite:"), "site_id", self.site)
+        self._row(form, self.tr("&Title:"), "title", self.title)
+        self._row(form, self.tr("&Description:"), "description", self.description)
+        skills_box = QWidget(self)
+        skills_layout = QHBoxLayout(skills_box)
+        skills_layout.setContentsMargins(0, 0, 0, 0)
+        chosen_column = QVBoxLayout()
+        chosen_column.addWidget(QLabel(self.tr("Chosen:"), self))
+        chosen_column.addWidget(self.chosen_list, 1)
+        chosen_column.addWidget(self.remove_skill_button)
+        skills_layout.addWidget(self.picker, 3)
+        skills_layout.addLayout(chosen_column, 2)
+        skills_label = self._row(form, self.tr("S&kills wanted:"), "skills", skills_box)
+        skills_label.setBuddy(self.picker.search)
+        self.audience_label = self._row(form, self.tr("A&udience:"), "audience", self.audience)
+        self._row(form, self.tr("&Seats:"), "seats", self.seats)
+        self._row(form, self.tr("&Effort:"), "effort_hours", self.effort)
+        self._row(form, self.tr("St&art date:"), "starts_on", self._dated(self.starts_on))
+        self._row(form, self.tr("E&nd date:"), "ends_on", self._dated(self.ends_on))
+        self._row(form, self.tr("&Bid deadline:"), "bid_deadline", self._dated(self.bid_deadline))
+        self._row(form, self.tr("&Place:"), "place", self.place)
+        self.starts_on.setAccessibleName(self.tr("Start date"))
+        self.ends_on.setAccessibleName(self.tr("End date"))
+        self.bid_deadline.setAccessibleName(self.tr("Bid deadline"))
+
+        body = QWidget()
+        body.setLayout(form)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+
+        self.draft_button = QPushButton(self.tr("Save as d&raft"), self)
+        self.draft_button.setToolTip(self.tr("Keep the form on this computer (Ctrl+S)"))
+        self.publish_button = QPushButton(self.tr("P&ublish"), self)
+        self.publish_button.setDefault(True)
+        self.publish_button.setToolTip(self.tr("Publish (Ctrl+Return)"))
+        self.saved_note = QLabel(self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saved_note, 1)
+        buttons.addWidget(self.draft_button)
+        buttons.addWidget(self.publish_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(note_row)
+        layout.addWidget(self.problem)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+
+        self.picker.picked.connect(self.add_skill)
+        self.remove_skill_button.clicked.connect(self.remove_current_skill)
+        self.chosen_list.selectionModel().currentChanged.connect(
+            lambda *_: self.remove_skill_button.setEnabled(self.chosen_list.currentIndex().isValid())
+        )
+        self.remove_skill_button.setEnabled(False)
+        delete = QShortcut(QKeySequence.StandardKey.Delete, self.chosen_list)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.remove_current_skill)
+        self.draft_button.clicked.connect(self.save_as_draft)
+        self.publish_button.clicked.connect(self.publish)
+        save = QShortcut(QKeySequence.StandardKey.Save, self)
+        save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save.activated.connect(self.save_as_draft)
+        send_shortcut(self, self.publish)
+
+        changes = {
+            "title": self.title.textChanged,
+            "description": self.description.textChanged,
+            "audience": self.audience.currentIndexChanged,
+            "seats": self.seats.valueChanged,
+            "effort_hours": self.effort.valueChanged,
+            "starts_on": self.starts_on.dateChanged,
+            "ends_on": self.ends_on.dateChanged,
+            "bid_deadline": self.bid_deadline.dateChanged,
+            "place": self.place.textChanged,
+        }
+        for name, signal in changes.items():
+            signal.connect(lambda *_, name=name: self._typed(name))
+
+        order = [
+            self.site, self.title, self.description, self.picker.search, self.picker.list,
+            self.picker.add_button, self.picker.tag_button, self.chosen_list,
+            self.remove_skill_button, self.audience, self.seats, self.effort, self.starts_on,
+            self.ends_on, self.bid_deadline, self.place, self.draft_button, self.publish_button,
+        ]
+        for first, second in zip(order, order[1:], strict=False):
+            self.setTabOrder(first, second)
+        self.setEnabled(False)  # until the task and any draft have loaded
+
+    def _row(self, form: QFormLayout, label_text: str, name: str, field: QWidget) -> QLabel:
+        """A field with its problem label right under it, so messages sit by their field."""
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(field)
+        problem = ProblemLabel(holder)
+        column.addWidget(problem)
+        self.problems[name] = problem
+        label = QLabel(label_text, self)
+        label.setBuddy(field)
+        form.addRow(label, holder)
+        return label
+
+    def _dated(self, edit: OptionalDateEdit) -> QWidget:
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit)
+        clear = QToolButton(holder)
+        clear.setText("×")
+        clear.setAccessibleName(self.tr("Clear %1").replace("%1", edit.specialValueText()))
+        clear.setToolTip(self.tr("Clear the date"))
+        clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete in the field does the same
+        clear.clicked.connect(edit.clear_date)
+        row.addWidget(clear)
+        row.addStretch(1)
+        return holder
+
+    # --- loading -------------------------------------------------------------
+
+    def fetch(self, store: Any) -> FormStart:
+        return form_start(store, self.context.person, self.task_id)
+
+    def draw(self, start: FormStart) -> None:
+        if self._started:
+            # Someone changed the task meanwhile; what the person typed stays, and
+            # the base stays what they saw, so the edit merges or conflicts honestly.
+            if start.task is not None:
+                self.task = start.task
+                self._lock_audience()
+            return
+        self._started = True
+        self.task = start.task
+        self.sites = start.sites
+        self.site.clear()
+        for site in start.sites:
+            self.site.addItem(site.name, site.id)
+        site_id = start.task.site_id if start.task else start.default_site_id
+        self.site.setCurrentIndex(max(self.site.findData(site_id), 0))
+        self.site.setEnabled(start.task is None and len(start.sites) > 1)
+        if start.task is not None:
+            self.heading.setText(self.tr("Edit: %1").replace("%1", start.task.title))
+            self.base = task_values(start.task)
+            values: dict[str, Any] = dict(self.base)
+        elif self.task_id is not None:
+            self.heading.setText(self.tr("This task cannot be edited"))
+            self.problem.show_text(
+                self.tr("The task is gone, or you are not one of the people who manage it.")
+            )
+            return
+        else:
+            values = {}
+        if start.draft is not None:
+            values.update(start.draft.values)
+            if start.draft.base:
+                self.base = dict(start.draft.base)
+            self._show_draft_note(start.draft)
+        self.fill(values)
+        self._lock_audience()
+        if start.task is not None and start.task.status != TaskStatus.DRAFT:
+            self.publish_button.setText(self.tr("Save &changes"))
+            self.publish_button.setToolTip(self.tr("Save changes (Ctrl+Return)"))
+        self.setEnabled(True)
+        self.title.setFocus()
+
+    def _lock_audience(self) -> None:
+        draft = self.task is None or self.task.status == TaskStatus.DRAFT
+        self.audience.setEnabled(draft)
+        self.audience.setToolTip(
+            "" if draft else self.tr("The audience can only be changed while the task is a draft.")
+        )
+
+    def _show_draft_note(self, draft: TaskDraft) -> None:
+        self.draft_note.setText(
+            self.tr("Your draft from %1 is restored.").replace(
+                "%1", wording.moment(draft.updated_at, self.language)
+            )
+        )
+        self.draft_note.show()
+        self.discard_button.show()
+
+    # --- values --------------------------------------------------------------
+
+    def fill(self, values: dict[str, Any]) -> None:
+        if "site_id" in values and self.site.findData(values["site_id"]) >= 0:
+            self.site.setCurrentIndex(self.site.findData(values["site_id"]))
+        self.title.setText(str(values.get("title") or ""))
+        self.description.setPlainText(str(values.get("description") or ""))
+        self.chosen.set_rows(
+            [HeldSkill(skill=s, evidence="") for s in values.get("skills") or [] if isinstance(s, str)]
+        )
+        self.picker.set_taken(self.chosen.skills())
+        index = self.audience.findData(values.get("audience") or Audience.SITE.value)
+        self.audience.setCurrentIndex(max(index, 0))
+        self.seats.setValue(int(values.get("seats") or 1))
+        self.effort.setValue(float(values.get("effort_hours") or 1))
+        self.starts_on.set_iso(values.get("starts_on"))
+        self.ends_on.set_iso(values.get("ends_on"))
+        self.bid_deadline.set_iso(values.get("bid_deadline"))
+        self.place.setText(str(values.get("place") or ""))
+        self._touched.clear()
+        for label in self.problems.values():
+            label.clear_text()
+
+    def values(self) -> dict[str, Any]:
+        """The form as the operation rules read it."""
+        return {
+            "title": self.title.text().strip(),
+            "description": self.description.toPlainText().strip(),
+            "skills": self.chosen.skills(),
+            "effort_hours": round(self.effort.value(), 2),
+            "starts_on": self.starts_on.iso(),
+            "ends_on": self.ends_on.iso(),
+            "bid_deadline": self.bid_deadline.iso(),
+            "place": self.place.text().strip(),
+            "seats": self.seats.value(),
+            "audience": self.audience.currentData(),
+        }
+
+    def site_id(self) -> str | None:
+        return self.site.currentData()
+
+    # --- checking ------------------------------------------------------------
+
+    def _typed(self, name: str) -> None:
+        self._touched.add(name)
+        if name in ("starts_on", "ends_on"):
+            self._touched.update(("starts_on", "ends_on"))
+        self.saved_note.clear()
+        self._show_problems(field_problems(self.values()), only=self._touched)
+
+    def _show_problems(
+        self, problems: dict[str, Rejection], only: set[str] | None = None
+    ) -> None:
+        for name, label in self.problems.items():
+            if only is not None and name not in only:
+                continue
+            found = problems.get(name)
+            label.show_text(found.message(self.language) if found else "")
+
+    def check(self) -> bool:
+        """Show every problem; True when there is none. Focuses the first troubled field."""
+        problems = field_problems(self.values())
+        self._show_problems(problems)
+        for name in FORM_FIELDS:
+            if name in problems:
+                self._focus(name)
+                return False
+        return not problems
+
+    def _focus(self, name: str) -> None:
+        widgets: dict[str, QWidget] = {
+            "title": self.title,
+            "description": self.description,
+            "skills": self.picker.search,
+            "audience": self.audience,
+            "seats": self.seats,
+            "effort_hours": self.effort,
+            "starts_on": self.starts_on,
+            "ends_on": self.ends_on,
+            "bid_deadline": self.bid_deadline,
+            "place": self.place,
+            "site_id": self.site,
+        }
+        if name in widgets:
+            widgets[name].setFocus()
+
+    def show_rejection(self, rejection: Rejection) -> None:
+        """Put a refusal's sentence next to the fields it names, or above the form."""
+        self._submitting = False
+        self.publish_button.setEnabled(True)
+        message = rejection.message(self.language)
+        named = [f for f in fields_of(rejection) if f in self.problems]
+        for name in named:
+            self.problems[name].show_text(message)
+        if named:
+            self._focus(named[0])
+        else:
+            self.problem.show_text(message)
+
+    # --- skills ----------------------------------------------------------------
+
+    def add_skill(self, skill_id: str) -> None:
+        self.chosen.append(HeldSkill(skill=skill_id, evidence=""))
+        self.picker.set_taken(self.chosen.skills())
+        self._typed("skills")
+
+    def remove_current_skill(self) -> None:
+        index = self.chosen_list.currentIndex()
+        if not index.isValid():
+            return
+        self.chosen.remove(index.data(SKILL_ROLE))
+        self.picker.set_taken(self.chosen.skills())
+        self._typed("skills")
+        if self.chosen.rowCount():
+            self.chosen_list.setCurrentIndex(
+                self.chosen.index(min(index.row(), self.chosen.rowCount() - 1), 0, QModelIndex())
+            )
+
+    # --- drafts ----------------------------------------------------------------
+
+    def _draft_key(self) -> str:
+        return draft_key(self.context.person.id, self.task_id)
+
+    def save_as_draft(self) -> None:
+        if not self._started:
+            return
+        key, values, base = self._draft_key(), {**self.values(), "site_id": self.site_id()}, self.base
+        self.context.query(lambda store: save_draft(store, key, values, base)).success(
+            self._draft_done
+        ).run_in_background()
+
+    def _draft_done(self, draft: TaskDraft) -> None:
+        self.saved_note.setText(
+            self.tr("Draft saved on this computer at %1.").replace("%1", draft.updated_at[11:16])
+        )
+        self.draft_saved.emit()
+
+    def discard_draft(self) -> None:
+        key = self._draft_key()
+        self.context.query(lambda store: discard_draft(store, key)).success(
+            lambda _none: self._draft_discarded()
+        ).run_in_background()
+
+    def _draft_discarded(self) -> None:
+        self.draft_note.hide()
+        self.discard_button.hide()
+        self.fill(dict(self.base))
+
+    # --- publishing ------------------------------------------------------------
+
+    def publish(self) -> None:
+        if not self._started or self._submitting:
+            return
+        self.problem.clear_text()
+        if not self.check():
+            return
+        values = self.values()
+        if self.task is None:
+            task_id = uuid7()
+            site_id = self.site_id()
+            if site_id is None:
+                self.problems["site_id"].show_text(
+                    Rejection("field.required", field="site_id").message(self.language)
+                )
+                return
+            self._submit("task.create", create_payload(task_id, site_id, values, publish=True), task_id)
+            return
+        task_id = self.task.id
+        edit = edit_payload(task_id, values, self.base)
+        if self.task.status == TaskStatus.DRAFT:
+            if edit is None:
+                self._submit("task.publish", {"task_id": task_id}, task_id)
+            else:
+                self._submit("task.edit", edit, task_id, then_publish=True)
+        elif edit is None:
+            self._done(task_id)
+        else:
+            self._submit("task.edit", edit, task_id)
+
+    def _submit(
+        self, kind: str, payload: dict[str, Any], task_id: str, then_publish: bool = False
+    ) -> None:
+        self._submitting = True
+        self.publish_button.setEnabled(False)
+
+        def applied(_outcome: Any) -> None:
+            if then_publish:
+                self._submit("task.publish", {"task_id": task_id}, task_id)
+            else:
+                self._done(task_id)
+
+        self.act(kind, payload, self.show_rejection, then=applied)
+
+    def _done(self, task_id: str) -> None:
+        key = self._draft_key()
+        self.context.query(lambda store: discard_draft(store, key)).success(
+            lambda _none: self._finished(task_id)
+        ).run_in_background()
+
+    def _finished(self, task_id: str) -> None:
+        self._submitting = False
+        self.publish_button.setEnabled(True)
+        self.draft_note.hide()
+        self.discard_button.hide()
+        self.finished.emit(task_id)

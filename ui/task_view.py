@@ -1,0 +1,455 @@
+"""One task: what it asks for, the conversation about it, and my bid on it.
+
+Anyone who may see a task reads it here, asks questions in the conversation
+and bids. The owner and the site's managers also see every bid (and can go
+to the review); everyone else sees only how many bids there are, because a
+colleague's bid is between them and the manager. Buttons follow
+`desktop.permissions`, the rules the server applies too, so a button that is
+enabled is one the server will normally honour.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import permissions
+from desktop.entities import BidStatus, TaskStatus
+from desktop.ids import uuid7
+from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
+from ui import wording
+from ui.long_text import ElidedLabel, breakable, shortened
+from ui.screen import ProblemLabel, Screen
+from ui.table_model import Column, RowsModel
+
+SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+
+
+def send_shortcut(area: QWidget, action: Any) -> None:
+    """Ctrl+Return sends whatever the focused area is for (a comment, a bid)."""
+    for keys in SEND_KEYS:
+        shortcut = QShortcut(keys, area)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(action)
+
+
+def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
+    """The conversation as escaped HTML: who, when, what, oldest first."""
+    if not lines:
+        return ""
+    parts = []
+    for line in lines:
+        who = html.escape(you if line.mine else line.author_name)
+        when = html.escape(wording.moment(line.comment.created_at, language))
+        body = html.escape(breakable(line.comment.body)).replace("\n", "<br>")
+        parts.append(
+            f'<p dir="auto" style="margin-bottom:10px"><b>{who}</b> '
+            f'<span style="color:#666">{when}</span><br>{body}</p>'
+        )
+    return "".join(parts)
+
+
+class TaskView(Screen):
+    """A task for anyone who may see it; `task_id` names it."""
+
+    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites"})
+
+    review_requested = Signal(str)  # task id: the shell opens the review page
+    edit_requested = Signal(str)  # task id: the shell opens the task form
+
+    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task_id = task_id
+        self.detail: TaskDetail | None = None
+        self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
+        self.setObjectName("task-view")
+        self._build()
+        self.reload()
+
+    # --- layout ------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = ElidedLabel("", self)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.state = QLabel(self)
+        self.state.setWordWrap(True)
+        self.gone = QLabel(self.tr("This task is not available. It may have been removed, "
+                                   "or you no longer have access to it."), self)
+        self.gone.setWordWrap(True)
+        self.gone.hide()
+        self.edit_button = QPushButton(self.tr("&Edit task"), self)
+        self.review_button = QPushButton(self.tr("&Review bids"), self)
+        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.task_id))
+        self.review_button.clicked.connect(lambda: self.review_requested.emit(self.task_id))
+
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.edit_button)
+        header.addWidget(self.review_button)
+
+        self.description = self._wrapping_label()
+        self.skills = self._wrapping_label()
+        self.seats = self._wrapping_label()
+        self.effort = self._wrapping_label()
+        self.when = self._wrapping_label()
+        self.deadline = self._wrapping_label()
+        self.place = self._wrapping_label()
+        self.owner = self._wrapping_label()
+        self.site = self._wrapping_label()
+        facts = QFormLayout()
+        facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        facts.addRow(self.tr("Skills wanted:"), self.skills)
+        facts.addRow(self.tr("Seats:"), self.seats)
+        facts.addRow(self.tr("Effort:"), self.effort)
+        facts.addRow(self.tr("When:"), self.when)
+        facts.addRow(self.tr("Bid deadline:"), self.deadline)
+        facts.addRow(self.tr("Place:"), self.place)
+        facts.addRow(self.tr("Posted by:"), self.owner)
+        facts.addRow(self.tr("Site:"), self.site)
+
+        details = QWidget()
+        column = QVBoxLayout(details)
+        column.addWidget(self.description)
+        column.addLayout(facts)
+        column.addWidget(self._build_bids())
+        column.addWidget(self._build_my_bid())
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(details)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self._build_conversation())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.state)
+        layout.addWidget(self.gone)
+        layout.addWidget(splitter, 1)
+        self.splitter = splitter
+
+        self.setTabOrder(self.bid_message, self.bid_hours)
+        self.setTabOrder(self.bid_hours, self.bid_availability)
+        self.setTabOrder(self.bid_availability, self.place_button)
+        self.setTabOrder(self.place_button, self.save_bid_button)
+        self.setTabOrder(self.save_bid_button, self.withdraw_button)
+        self.setTabOrder(self.withdraw_button, self.comment_box)
+        self.setTabOrder(self.comment_box, self.send_button)
+
+    def _wrapping_label(self) -> QLabel:
+        label = QLabel(self)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _build_bids(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Bids"), self)
+        self.bid_count = QLabel(box)
+        lang = self.language
+        self.bids_model: RowsModel[BidLine] = RowsModel(
+            [
+                Column(self.tr("Bidder"), lambda line: line.bidder_name),
+                Column(self.tr("Site"), lambda line: line.site_name),
+                Column(self.tr("Hours"), lambda line: wording.hours(line.bid.hours, lang)),
+                Column(self.tr("Status"), lambda line: wording.bid_status(line.bid.status)),
+            ],
+            key=lambda line: line.bid.id,
+            parent=self,
+        )
+        self.bids_table = QTableView(box)
+        self.bids_table.setModel(self.bids_model)
+        self.bids_table.setAccessibleName(self.tr("Bids on this task"))
+        self.bids_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.bids_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.bids_table.verticalHeader().hide()
+        self.bids_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.bids_table.setMinimumHeight(4 * self.fontMetrics().height())
+        self.bids_table.setWordWrap(False)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.bid_count)
+        layout.addWidget(self.bids_table)
+        return box
+
+    def _build_my_bid(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Your bid"), self)
+        self.my_bid_box = box
+        self.my_bid_state = self._wrapping_label()
+        self.bid_message = QPlainTextEdit(box)
+        self.bid_message.setAccessibleName(self.tr("Message to the task owner"))
+        self.bid_message.setPlaceholderText(
+            self.tr("Why you? What have you done like this before?")
+        )
+        self.bid_message.setTabChangesFocus(True)
+        self.bid_message.setMaximumHeight(6 * self.fontMetrics().height())
+        self.bid_hours = QDoubleSpinBox(box)
+        self.bid_hours.setRange(0, 2000)
+        self.bid_hours.setDecimals(1)
+        self.bid_hours.setSingleStep(0.5)
+        self.bid_hours.setSpecialValueText(self.tr("Not stated"))
+        self.bid_hours.setAccessibleName(self.tr("Hours offered"))
+        self.bid_availability = QLineEdit(box)
+        self.bid_availability.setMaxLength(500)
+        self.bid_availability.setAccessibleName(self.tr("Availability"))
+        self.bid_availability.setPlaceholderText(self.tr("E.g. Tuesdays after 14"))
+        self.place_button = QPushButton(self.tr("&Place bid"), box)
+        self.place_button.setToolTip(self.tr("Place bid (Ctrl+Return)"))
+        self.save_bid_button = QPushButton(self.tr("&Save changes to bid"), box)
+        self.withdraw_button = QPushButton(self.tr("&Withdraw bid"), box)
+        self.bid_problem = ProblemLabel(box)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Message:"), self.bid_message)
+        form.addRow(self.tr("&Hours offered:"), self.bid_hours)
+        form.addRow(self.tr("&Availability:"), self.bid_availability)
+        for field, label in ((self.bid_message, 0), (self.bid_hours, 1), (self.bid_availability, 2)):
+            buddy = form.itemAt(label, QFormLayout.ItemRole.LabelRole).widget()
+            if isinstance(buddy, QLabel):
+                buddy.setBuddy(field)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.place_button)
+        buttons.addWidget(self.save_bid_button)
+        buttons.addWidget(self.withdraw_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.my_bid_state)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.bid_problem)
+
+        self.place_button.clicked.connect(self.place_bid)
+        self.save_bid_button.clicked.connect(self.save_bid)
+        self.withdraw_button.clicked.connect(self.withdraw_bid)
+        send_shortcut(box, self._send_bid)
+        return box
+
+    def _build_conversation(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Conversation"), self)
+        self.thread = QTextBrowser(box)
+        self.thread.setOpenLinks(False)
+        self.thread.setAccessibleName(self.tr("Comments on this task"))
+        self.thread.setPlaceholderText(self.tr("No comments yet. Ask a question here."))
+        self.comment_box = QPlainTextEdit(box)
+        self.comment_box.setAccessibleName(self.tr("New comment"))
+        self.comment_box.setPlaceholderText(self.tr("Write a comment (Ctrl+Return sends)"))
+        self.comment_box.setTabChangesFocus(True)
+        self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
+        self.send_button = QPushButton(self.tr("Sen&d comment"), box)
+        self.send_button.setToolTip(self.tr("Send comment (Ctrl+Return)"))
+        self.comment_problem = ProblemLabel(box)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.send_button)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.thread, 1)
+        layout.addWidget(self.comment_box)
+        layout.addLayout(row)
+        layout.addWidget(self.comment_problem)
+        self.send_button.clicked.connect(self.send_comment)
+        self.comment_box.textChanged.connect(self._comment_typed)
+        send_shortcut(box, self.send_comment)
+        self._comment_typed()
+        return box
+
+    # --- loading -----------------------------------------------------------
+
+    def fetch(self, store: Any) -> TaskDetail | None:
+        return task_detail(store, self.context.person, self.task_id)
+
+    def draw(self, detail: TaskDetail | None) -> None:
+        old, self.detail = self.detail, detail
+        self.gone.setVisible(detail is None)
+        self.splitter.setVisible(detail is not None)
+        if detail is None:
+            self.title.setText("")
+            self.state.clear()
+            self.edit_button.hide()
+            self.review_button.hide()
+            return
+        if old is None or old.task != detail.task or old.site_name != detail.site_name:
+            self._draw_task(detail)
+        if old is None or old.comments != detail.comments:
+            self._draw_thread(detail)
+        if old is None or old.bids != detail.bids or old.task.bid_count != detail.task.bid_count:
+            self._draw_bids(detail)
+        self._draw_my_bid(detail)
+        self._comment_typed()
+
+    def _draw_task(self, detail: TaskDetail) -> None:
+        task, lang = detail.task, self.language
+        self.title.setText(task.title)
+        self.state.setText(
+            f"{wording.task_status(task.status)} · {wording.audience(task.audience)}"
+        )
+        self.description.setText(breakable(task.description) or self.tr("No description."))
+        labels = sorted(wording.skill(s, lang) for s in task.skills)
+        self.skills.setText(breakable(", ".join(labels)) if labels else self.tr("None in particular"))
+        self.seats.setText(
+            self.tr("%1 in all, %2 filled").replace("%1", str(task.seats)).replace(
+                "%2", str(task.accepted_count)
+            )
+        )
+        self.effort.setText(wording.hours(task.effort_hours, lang))
+        self.when.setText(wording.period(task.starts_on, task.ends_on, lang))
+        self.deadline.setText(wording.date(task.bid_deadline, lang) or self.tr("None"))
+        self.place.setText(breakable(task.place) or self.tr("Not stated"))
+        owner = detail.owner_name
+        if detail.owner_title:
+            owner = f"{owner}, {detail.owner_title}"
+        self.owner.setText(breakable(owner))
+        self.site.setText(breakable(detail.site_name))
+        manages = detail.manages
+        self.edit_button.setVisible(manages)
+        self.edit_button.setEnabled(
+            task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        )
+        self.review_button.setVisible(manages)
+
+    def _draw_thread(self, detail: TaskDetail) -> None:
+        bar = self.thread.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.thread.setHtml(thread_html(detail.comments, self.language, self.tr("You")))
+        if at_end:
+            bar.setValue(bar.maximum())
+
+    def _draw_bids(self, detail: TaskDetail) -> None:
+        count = detail.task.bid_count
+        self.bid_count.setText(
+            self.tr("%n bid(s) so far", "", count) if count else self.tr("No bids yet.")
+        )
+        self.bids_table.setVisible(detail.manages)
+        if detail.manages:
+            self.bids_model.set_rows([b for b in detail.bids if b.bid.status != BidStatus.WITHDRAWN])
+
+    def _draw_my_bid(self, detail: TaskDetail) -> None:
+        task, mine = detail.task, detail.my_bid
+        person = self.context.person
+        may_bid = permissions.may_bid_on(person, task)
+        self.my_bid_box.setVisible(may_bid or mine is not None)
+        pending = mine is not None and mine.status == BidStatus.PENDING
+        can_place = may_bid and task.status == TaskStatus.OPEN and detail.may_bid
+        can_withdraw = mine is not None and (
+            pending
+            or (
+                mine.status == BidStatus.ACCEPTED
+                and task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+            )
+        )
+        self.place_button.setVisible(mine is None or not mine.is_active)
+        self.place_button.setEnabled(can_place)
+        self.save_bid_button.setVisible(pending)
+        self.save_bid_button.setEnabled(pending)
+        self.withdraw_button.setVisible(mine is not None and mine.is_active)
+        self.withdraw_button.setEnabled(can_withdraw)
+        editable = can_place or pending
+        for field in (self.bid_message, self.bid_hours, self.bid_availability):
+            field.setEnabled(editable)
+        self.my_bid_state.setText(self._my_bid_sentence(detail, may_bid))
+        shown = (mine.id, mine.version) if mine is not None and mine.is_active else None
+        if shown != self._bid_shown:
+            # Fill the fields from the stored bid only when the bid itself changed,
+            # so a refresh never throws away what the person is typing.
+            self._bid_shown = shown
+            active = mine if mine is not None and mine.is_active else None
+            self.bid_message.setPlainText(active.message if active else "")
+            self.bid_hours.setValue(active.hours or 0 if active else 0)
+            self.bid_availability.setText(active.availability if active else "")
+
+    def _my_bid_sentence(self, detail: TaskDetail, may_bid: bool) -> str:
+        mine, task = detail.my_bid, detail.task
+        if mine is None:
+            if not may_bid:
+                return ""
+            if task.status != TaskStatus.OPEN:
+                return self.tr("This task is not taking bids now.")
+            return self.tr("You have not bid on this task yet.")
+        sentence = self.tr("Your bid: %1.").replace("%1", wording.bid_status(mine.status))
+        if mine.decision_message:
+            sentence += " " + self.tr("Message from the manager: “%1”").replace(
+                "%1", shortened(mine.decision_message, 500)
+            )
+        if not mine.is_active and task.status == TaskStatus.OPEN and may_bid:
+            sentence += " " + self.tr("You can bid again.")
+        return breakable(sentence)
+
+    # --- actions -------------------------------------------------------------
+
+    def _bid_fields(self) -> dict[str, Any]:
+        hours = self.bid_hours.value()
+        return {
+            "message": self.bid_message.toPlainText().strip(),
+            "hours": hours if hours > 0 else None,
+            "availability": self.bid_availability.text().strip(),
+        }
+
+    def _send_bid(self) -> None:
+        if self.save_bid_button.isVisible() and self.save_bid_button.isEnabled():
+            self.save_bid()
+        elif self.place_button.isVisible() and self.place_button.isEnabled():
+            self.place_bid()
+
+    def place_bid(self) -> None:
+        payload = {"bid_id": uuid7(), "task_id": self.task_id, **self._bid_fields()}
+        self.act("bid.place", payload, self.bid_problem)
+
+    def save_bid(self) -> None:
+        mine = self.detail.my_bid if self.detail else None
+        if mine is None:
+            return
+        self.act("bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem)
+
+    def withdraw_bid(self) -> None:
+        mine = self.detail.my_bid if self.detail else None
+        if mine is None:
+            return
+        self.act("bid.withdraw", {"bid_id": mine.id}, self.bid_problem)
+
+    def _comment_typed(self) -> None:
+        task = self.detail.task if self.detail else None
+        open_for_talk = task is not None and task.status not in (
+            TaskStatus.DRAFT,
+            TaskStatus.CANCELLED,
+        )
+        self.comment_box.setEnabled(open_for_talk)
+        self.send_button.setEnabled(open_for_talk and bool(self.comment_box.toPlainText().strip()))
+
+    def send_comment(self) -> None:
+        body = self.comment_box.toPlainText().strip()
+        if not body or not self.send_button.isEnabled():
+            return
+        payload = {"comment_id": uuid7(), "task_id": self.task_id, "body": body}
+        self.act("comment.add", payload, self.comment_problem, then=self._comment_sent)
+
+    def _comment_sent(self, _outcome: Any) -> None:
+        self.comment_box.clear()

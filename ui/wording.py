@@ -1,0 +1,102 @@
+"""The words the screens use for the domain's states, evidence, dates and hours.
+
+Statuses and audiences are stored as English keys (`open`, `organisation`);
+people read them in their own language. Every screen that shows a status asks
+here, so "Besat" means the same thing on the task view, the review and my page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication, QDate, QLocale
+
+from desktop import skills
+from desktop.people import HeldSkill
+
+
+def task_status(status: str) -> str:
+    labels = {
+        "draft": QCoreApplication.translate("Wording", "Draft"),
+        "open": QCoreApplication.translate("Wording", "Open for bids"),
+        "assigned": QCoreApplication.translate("Wording", "All seats filled"),
+        "done": QCoreApplication.translate("Wording", "Done"),
+        "cancelled": QCoreApplication.translate("Wording", "Cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def bid_status(status: str) -> str:
+    labels = {
+        "pending": QCoreApplication.translate("Wording", "Awaiting decision"),
+        "accepted": QCoreApplication.translate("Wording", "Accepted"),
+        "declined": QCoreApplication.translate("Wording", "Declined"),
+        "withdrawn": QCoreApplication.translate("Wording", "Withdrawn"),
+    }
+    return labels.get(status, status)
+
+
+def audience(value: str) -> str:
+    labels = {
+        "site": QCoreApplication.translate("Wording", "Own site only"),
+        "organisation": QCoreApplication.translate("Wording", "The whole organisation"),
+        "external": QCoreApplication.translate("Wording", "Also volunteers and externals"),
+    }
+    return labels.get(value, value)
+
+
+def evidence(held: HeldSkill) -> str:
+    """Who vouches for a skill: the person alone, or someone who saw it in a finished task."""
+    if not held.confirmed:
+        return QCoreApplication.translate("Wording", "Self-declared")
+    if held.task_title:
+        return QCoreApplication.translate("Wording", "Confirmed by %1 after “%2”").replace(
+            "%1", held.confirmed_by or "?"
+        ).replace("%2", held.task_title)
+    return QCoreApplication.translate("Wording", "Confirmed by %1").replace(
+        "%1", held.confirmed_by or "?"
+    )
+
+
+def skill(skill_id: str, language: str) -> str:
+    """A skill's label in the screen's language; unknown languages fall back to English."""
+    return skills.label(skill_id, language if language in ("da", "en") else "en")
+
+
+def _locale(language: str) -> QLocale:
+    return QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
+
+
+def date(iso: str | None, language: str) -> str:
+    """A stored date or timestamp as people write it ("3. marts 2027"); "" when unset."""
+    if not iso:
+        return ""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return iso
+    # The format is translatable: Danish puts a full stop after the day.
+    form = QCoreApplication.translate("Wording", "d MMMM yyyy")
+    return _locale(language).toString(QDate(day.year, day.month, day.day), form)
+
+
+def moment(iso: str | None, language: str) -> str:
+    """A stored UTC timestamp as a date and a time of day."""
+    if not iso:
+        return ""
+    return f"{date(iso, language)} {iso[11:16]}".strip()
+
+
+def period(start: str | None, end: str | None, language: str) -> str:
+    if start and end and start != end:
+        return f"{date(start, language)} – {date(end, language)}"
+    if start or end:
+        return date(start or end, language)
+    return QCoreApplication.translate("Wording", "No date set")
+
+
+def hours(value: float | None, language: str) -> str:
+    if value is None:
+        return ""
+    text = _locale(language).toString(float(value), "f", 2).rstrip("0").rstrip(",.")
+    return QCoreApplication.translate("Wording", "%1 h").replace("%1", text)
