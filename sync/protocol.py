@@ -47,6 +47,9 @@ Status codes: 401 with code "device_invalid" | "device_revoked" (enrol again) or
 413 "too_large" (body over MAX_BODY_BYTES); 422 "invalid_request" (detail lists
 where); 426 "unsupported_protocol"; 429 "too_many_attempts"; 503 "unavailable".
 Rows on the wire are `Entity.to_row()`: list fields are JSON text, as stored.
+A pull cursor is opaque and belongs to the user it was made for: after that
+user's role or home site changes (or the feed's history is lost) it gets 410
+"resync", and the device fetches everything again from no cursor.
 """
 
 from __future__ import annotations

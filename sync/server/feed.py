@@ -12,14 +12,16 @@ published), so replacing an older row never hides anything from anyone.
 Reading: one indexed query per page, filtered in SQL by the reader's role and
 site, and a response body made by joining the stored JSON strings.
 
-The cursor is "<epoch>.<seq>". The epoch names one life of the feed; a cursor
-from another life, from beyond the newest change (a server restored from
-backup) or from below the pruned floor (its tombstones are gone) cannot be
-continued, and the answer is 410 "resync".
+The cursor is "<epoch>-<viewpoint>.<seq>", opaque to clients. The epoch names
+one life of the feed; the viewpoint stamps who the cursor was made for (see
+`viewpoint`). A cursor from another life or viewpoint, from beyond the newest
+change (a server restored from backup) or from below the pruned floor (its
+tombstones are gone) cannot be continued, and the answer is 410 "resync".
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -185,16 +187,30 @@ def high_water(session: Session) -> int:
     return max(newest, floor(session))
 
 
-def make_cursor(epoch_id: str, seq: int) -> str:
-    return f"{epoch_id}.{seq}"
+def viewpoint(person: Person) -> str:
+    """A short stamp of everything that decides what this person sees.
+
+    Visibility is settled when a change is written, so a person who moves to
+    another site or changes role cannot simply go on from an old cursor: the
+    changes they may now see lie behind it. Their cursor stops matching and
+    they resync, which also drops what they may no longer see.
+    """
+    basis = f"{person.id}|{person.role}|{person.home_site_id}|{person.kind}|{person.active}"
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:8]
 
 
-def parse_cursor(session: Session, cursor: str | None) -> int:
+def make_cursor(epoch_id: str, person: Person, seq: int) -> str:
+    return f"{epoch_id}-{viewpoint(person)}.{seq}"
+
+
+def parse_cursor(session: Session, person: Person, cursor: str | None) -> int:
     """The sequence number to continue after; raises CursorGone when that is impossible."""
     if not cursor:
         return 0
-    epoch_id, _, seq_text = cursor.partition(".")
-    if epoch_id != epoch(session) or not seq_text.isascii() or not seq_text.isdigit():
+    stamp, _, seq_text = cursor.partition(".")
+    if stamp != f"{epoch(session)}-{viewpoint(person)}":
+        raise CursorGone(cursor)
+    if not seq_text.isascii() or not seq_text.isdigit():
         raise CursorGone(cursor)
     seq = int(seq_text)
     if seq < floor(session) or seq > high_water(session):
@@ -241,7 +257,7 @@ class Page:
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
     """The next page of changes this person may see, after `cursor`."""
-    after = parse_cursor(session, cursor)
+    after = parse_cursor(session, person, cursor)
     epoch_id = epoch(session)
     high = high_water(session)
     condition, params = reader_filter(person)
@@ -252,8 +268,8 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     ).fetchall()
     if len(rows) > limit:
         rows = rows[:limit]
-        return Page([r[1] for r in rows], make_cursor(epoch_id, int(rows[-1][0])), True)
-    return Page([r[1] for r in rows], make_cursor(epoch_id, high), False)
+        return Page([r[1] for r in rows], make_cursor(epoch_id, person, int(rows[-1][0])), True)
+    return Page([r[1] for r in rows], make_cursor(epoch_id, person, high), False)
 
 
 # --- keeping the feed small ------------------------------------------------------

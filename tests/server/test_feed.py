@@ -10,7 +10,7 @@ from desktop import skills
 from desktop.ids import uuid7
 from sync.server import feed
 from tests.conftest import World
-from tests.server.harness import Api, Deployment, Replica, visible_state
+from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
 
 SKILL_A, SKILL_B = (s.id for s in skills.CATALOGUE[:2])
 
@@ -220,3 +220,32 @@ def test_lost_history_means_resync(fresh_server: Deployment, world: World) -> No
     fresh = Replica()
     fresh.sync(bo)
     assert_same(fresh, visible_state(server.database, world.bo.id))
+
+
+def test_a_person_who_moves_site_resyncs_and_then_sees_the_new_site(server: Deployment, world: World) -> None:
+    from sync.server import directory
+
+    username = f"flyt{uuid7()[-8:]}"
+    directory.add_person(server.database, directory.NewPerson(username, "Flytter", world.school.id), PASSWORD)
+    carl = server.user("carl")
+    other_task = uuid7()
+    carl.apply("task.create", task_id=other_task, site_id=world.other_school.id, title="Bøgely", publish=True)
+    mover = server.user(username)
+    before = Replica()
+    before.sync(mover)
+    assert ("tasks", other_task) not in before.rows
+    with server.database.write() as s:
+        directory.put_person(s, directory.NewPerson(username, "Flytter", world.other_school.id))
+    answer = mover.pull_raw(before.cursor)
+    assert answer.status_code == 410 and answer.json()["error"]["code"] == "resync"
+    after = Replica()
+    after.sync(mover)
+    assert ("tasks", other_task) in after.rows
+    assert_same(after, visible_state(server.database, mover.person["id"]))
+
+
+def test_a_cursor_is_no_good_to_another_user(server: Deployment) -> None:
+    anna, bo = server.user("anna"), server.user("bo")
+    replica = Replica()
+    replica.sync(anna)
+    assert bo.pull_raw(replica.cursor).status_code == 410
