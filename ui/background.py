@@ -1,0 +1,325 @@
+"""The DB thread and the operations that run on it (Anki's CollectionOp and QueryOp).
+
+Why: a click must never wait for SQLite, and SQLite must only ever be used from
+one thread. So the user's `Store` belongs to one `DbThread`; the UI thread
+hands it small functions and gets their results back by a queued signal.
+Widgets are never touched from the DB thread.
+
+The API the screens use (normally through `AppContext.perform/query`)::
+
+    # A user action: runs store.perform(kind, payload, person, device) on the DB thread.
+    context.perform("bid.place", {"bid_id": uuid7(), "task_id": tid}, parent=self) \\
+        .success(lambda outcome: ...)      # UI thread, with the operations.Outcome
+        .failure(lambda error: ...)        # UI thread, with the Rejection (or other error)
+        .run_in_background()
+
+    # A read (or a small non-operation write such as a draft): fn(store) on the DB thread.
+    context.query(lambda store: board.search(store, person, filters), parent=self) \\
+        .success(self.show_ids)
+        .run_in_background()
+
+Rules the plumbing keeps, so callers need not:
+
+- Callbacks run on the UI thread, and only while `parent` (if given) is alive:
+  a result for a window that was closed, or for a user who logged out, is
+  dropped instead of drawing into a dead widget.
+- After a `UserOp` succeeds, the context emits `changed(Changes)`: the tables
+  (and, for local operations, the row ids) the operation touched, so views
+  redraw only what the flags say. Nothing reloads everything after a click.
+- A failure without a `.failure()` handler is shown to the person as a sentence
+  in their language (`describe`), never as a traceback; unexpected errors are
+  logged with their traceback.
+- `DbThread.stop()` runs every job already queued (a queued operation is
+  something the user did and must not be lost), then closes the store and joins
+  the thread. Long reads can check `DbThread.stopping` to give up early.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from desktop.operations import Outcome
+from desktop.rejection import Rejection
+from desktop.store import Store
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+StoreJob = Callable[[Store], Any]
+
+
+class Changes(frozenset[str]):
+    """The names of the tables that changed, and which rows where that is known.
+
+    It *is* a frozenset of table names, so `WATCHES & changes` works; `ids`
+    maps a table to the ids of the rows that changed. A table that is in the
+    set but not in `ids` may have changed anywhere (after a sync, say), and a
+    view must then look again at everything it shows from that table.
+    """
+
+    ids: Mapping[str, frozenset[str]]
+    origin: str
+
+    def __new__(
+        cls,
+        tables: Iterable[str],
+        ids: Mapping[str, Iterable[str]] | None = None,
+        origin: str = "local",
+    ) -> Changes:
+        self = super().__new__(cls, tables)
+        self.ids = {table: frozenset(found) for table, found in (ids or {}).items()}
+        self.origin = origin
+        return self
+
+    def ids_of(self, table: str) -> frozenset[str] | None:
+        """The changed ids in `table`; None means "any row may have changed"."""
+        if table not in self:
+            return frozenset()
+        return self.ids.get(table)
+
+    @classmethod
+    def of_outcome(cls, outcome: Outcome) -> Changes:
+        ids: dict[str, set[str]] = {}
+        for change in outcome.changes:
+            ids.setdefault(change.entity.table, set()).add(change.entity.key_value())
+        # A local operation always queues one outbox entry: the pending count moved.
+        return cls(outcome.tables() | {"outbox"}, ids, origin="local")
+
+    def __repr__(self) -> str:
+        return f"Changes({sorted(self)}, origin={self.origin!r})"
+
+
+def describe(error: BaseException, language: str) -> str:
+    """A sentence a person can act on, in their language, for anything a job raised."""
+    if isinstance(error, Rejection):
+        return error.message(language)
+    message = getattr(error, "message", None)
+    if callable(message):  # StoreDamaged and friends carry their own sentence
+        try:
+            return str(message(language))
+        except TypeError:
+            pass
+    return QCoreApplication.translate(
+        "Background",
+        "Something went wrong, and Knop could not finish this. "
+        "Nothing you did has been lost. Details are in the log file.",
+    )
+
+
+class DbThread(QThread):
+    """The one thread that uses a user's Store.
+
+    Jobs run in the order they were submitted. Results go back through the
+    `finished_job` signal, which Qt queues to the UI thread because this
+    QThread object itself lives there.
+    """
+
+    finished_job = Signal(int, bool, object)  # job id, succeeded, result or exception
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("knop-db")
+        self.store = store
+        self._jobs: queue.SimpleQueue[tuple[int, StoreJob] | None] = queue.SimpleQueue()
+        self._ids = itertools.count(1)
+        self._stopping = threading.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def submit(self, job: StoreJob) -> int:
+        if self._stopping.is_set():
+            raise RuntimeError("the DB thread is stopping")
+        job_id = next(self._ids)
+        self._jobs.put((job_id, job))
+        return job_id
+
+    def run(self) -> None:
+        try:
+            while True:
+                item = self._jobs.get()
+                if item is None:
+                    break
+                job_id, job = item
+                try:
+                    result = job(self.store)
+                except BaseException as error:  # noqa: BLE001 - handed to the UI thread
+                    self.finished_job.emit(job_id, False, error)
+                else:
+                    self.finished_job.emit(job_id, True, result)
+        finally:
+            self.store.close()
+
+    def stop(self, timeout_ms: int = 30_000) -> bool:
+        """Finish the queued jobs, close the store, join. True when the thread has ended."""
+        if not self._stopping.is_set():
+            self._stopping.set()
+            self._jobs.put(None)
+        if not self.isRunning():
+            return True
+        return self.wait(timeout_ms)
+
+
+class DbWorker(QObject):
+    """The UI-thread side of the DB thread: starts it, and routes results to callbacks."""
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = DbThread(store)
+        self._pending: dict[int, _Job[Any]] = {}
+        self.thread.finished_job.connect(self._finished)
+        self.thread.start()
+
+    @property
+    def stopping(self) -> bool:
+        return self.thread.stopping
+
+    def busy(self) -> bool:
+        """Whether any job is queued or running; tests wait for this to turn False."""
+        return bool(self._pending)
+
+    def submit(self, job: _Job[Any]) -> None:
+        job_id = self.thread.submit(job.work)
+        self._pending[job_id] = job
+
+    def stop(self) -> bool:
+        stopped = self.thread.stop()
+        # Deliver what finished before the stop to nobody: the owner is going away.
+        self._pending.clear()
+        return stopped
+
+    def _finished(self, job_id: int, ok: bool, result: object) -> None:
+        job = self._pending.pop(job_id, None)
+        if job is not None:
+            job.deliver(ok, result)
+
+
+@dataclass
+class _Callbacks(Generic[T]):
+    success: Callable[[T], Any] | None = None
+    failure: Callable[[BaseException], Any] | None = None
+
+
+class _Job(Generic[T]):
+    """What Query and UserOp share: chained callbacks, a parent that must still live."""
+
+    def __init__(self, context: AppContext, parent: QObject | None) -> None:
+        self.context = context
+        self.parent = parent
+        self._callbacks: _Callbacks[T] = _Callbacks()
+
+    def success(self, fn: Callable[[T], Any]) -> _Job[T]:
+        self._callbacks.success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], Any]) -> _Job[T]:
+        self._callbacks.failure = fn
+        return self
+
+    def run_in_background(self) -> None:
+        self.context.worker.submit(self)
+
+    def work(self, store: Store) -> T:
+        raise NotImplementedError
+
+    def _parent_alive(self) -> bool:
+        return self.parent is None or shiboken6.isValid(self.parent)
+
+    def deliver(self, ok: bool, result: object) -> None:
+        if not self._parent_alive():
+            return
+        if ok:
+            self.succeeded(result)  # type: ignore[arg-type]
+        else:
+            self.failed(result)  # type: ignore[arg-type]
+
+    def succeeded(self, result: T) -> None:
+        if self._callbacks.success is not None:
+            self._callbacks.success(result)
+
+    def failed(self, error: BaseException) -> None:
+        if self._callbacks.failure is not None:
+            self._callbacks.failure(error)
+            return
+        if not isinstance(error, Rejection):
+            log.error("background job failed", exc_info=error)
+        parent = self.parent if isinstance(self.parent, QWidget) else None
+        QMessageBox.warning(
+            parent,
+            QCoreApplication.translate("Background", "Knop"),
+            describe(error, self.context.language),
+        )
+
+
+class Query(_Job[T]):
+    """A read on the DB thread: `fn(store)` and its result, or its error."""
+
+    def __init__(
+        self, context: AppContext, fn: Callable[[Store], T], parent: QObject | None = None
+    ) -> None:
+        super().__init__(context, parent)
+        self.fn = fn
+
+    def success(self, fn: Callable[[T], Any]) -> Query[T]:
+        super().success(fn)
+        return self
+
+    def failure(self, fn: Callable[[BaseException], Any]) -> Query[T]:
+        super().failure(fn)
+        return self
+
+    def work(self, store: Store) -> T:
+        return self.fn(store)
+
+
+class UserOp(_Job[Outcome]):
+    """One user action: `store.perform` as the logged-in person, then `changed`.
+
+    The outbox write and the local effect happen in one transaction on the DB
+    thread; a Rejection from the local rules arrives in `.failure()` (or as a
+    message box) and nothing was queued.
+    """
+
+    def __init__(
+        self,
+        context: AppContext,
+        kind: str,
+        payload: dict[str, Any],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(context, parent)
+        self.kind = kind
+        self.payload = payload
+        self.person = context.person
+        self.device_id = context.device_id
+
+    def success(self, fn: Callable[[Outcome], Any]) -> UserOp:
+        super().success(fn)
+        return self
+
+    def failure(self, fn: Callable[[BaseException], Any]) -> UserOp:
+        super().failure(fn)
+        return self
+
+    def work(self, store: Store) -> Outcome:
+        return store.perform(self.kind, self.payload, self.person, self.device_id)
+
+    def deliver(self, ok: bool, result: object) -> None:
+        # The store changed whether or not the parent still lives: tell every view.
+        if ok and isinstance(result, Outcome):
+            self.context.operation_done(result)
+        super().deliver(ok, result)

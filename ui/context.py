@@ -1,0 +1,139 @@
+"""Everything a screen needs about the logged-in person, in one object (Anki's `mw.col`).
+
+Why one object: switching user or locking must be able to drop *all* of the
+previous user's state at once. Everything that belongs to a user (their
+person record, their store on its DB thread, their sync) hangs off one
+`AppContext`, and `close()` ends it all; the shell makes a new context for the
+next user rather than mutating this one.
+
+API for screens (the other UI engineer's task view, review, form, my page):
+
+- `context.person` (`desktop.entities.Person`), `context.language` ("da"/"en"),
+  `context.settings` (`desktop.settings.Settings`), `context.device_id`.
+- `context.perform(kind, payload, parent=widget) -> UserOp` and
+  `context.query(fn, parent=widget) -> Query`; chain `.success(fn)`,
+  `.failure(fn)`, then `.run_in_background()`. See `ui.background`.
+- `context.changed` (signal with a `ui.background.Changes`): emitted after every
+  local operation and after every sync that brought changes. It is a frozenset
+  of table names ("tasks", "bids", "comments", "outbox", "attention", ...), with
+  `.ids_of(table)` giving the changed row ids where known. Redraw only what it names.
+- `context.sync` (`ui.sync_status.SyncLink` or None when there is no server):
+  `request_sync(reason)`, signal `state(SyncState)`.
+
+In tests: `AppContext(person, store_path, device_id, "da")` opens a real store
+on its own DB thread with no server; `close()` stops and joins every thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Signal
+
+from desktop.entities import Person
+from desktop.operations import Outcome
+from desktop.settings import Settings
+from desktop.store import Store
+from ui.background import Changes, DbWorker, Query, UserOp
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# What a sync may have touched when it does not say: every synced table.
+SYNC_TABLES = frozenset(
+    {
+        "organisations",
+        "sites",
+        "people",
+        "person_skills",
+        "tasks",
+        "bids",
+        "comments",
+        "endorsements",
+        "outbox",
+        "attention",
+    }
+)
+
+
+class AppContext(QObject):
+    """One logged-in person's session in the UI: who, in which language, over which store."""
+
+    changed = Signal(object)  # ui.background.Changes
+
+    def __init__(
+        self,
+        person: Person,
+        store_path: Path | str,
+        device_id: str | None,
+        language: str = "da",
+        *,
+        settings: Settings | None = None,
+        session: Any = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.person = person
+        self.device_id = device_id
+        self.language = language if language in ("da", "en") else "en"
+        self.settings = settings or Settings()
+        self.session = session  # desktop.session.Session when logged in for real
+        self.store_path = Path(store_path)
+        # Opened here, on the UI thread, so that a damaged file is reported at
+        # login with a way out; from here on only the DB thread touches it.
+        store = Store(self.store_path, owner_id=person.id)
+        self.worker = DbWorker(store, self)
+        self.sync: Any = None  # ui.sync_status.SyncLink, attached by the shell
+        self._closed = False
+
+    # --- running things on the DB thread -------------------------------------
+
+    def perform(
+        self, kind: str, payload: dict[str, Any], parent: QObject | None = None
+    ) -> UserOp:
+        """A user action as this person; see `ui.background.UserOp`."""
+        return UserOp(self, kind, payload, parent)
+
+    def query(self, fn: Callable[[Store], T], parent: QObject | None = None) -> Query[T]:
+        """`fn(store)` on the DB thread; see `ui.background.Query`."""
+        return Query(self, fn, parent)
+
+    # --- telling views what changed --------------------------------------------
+
+    def operation_done(self, outcome: Outcome) -> None:
+        """Called by UserOp on the UI thread: redraw, then let the outbox go out soon."""
+        self.changed.emit(Changes.of_outcome(outcome))
+        if self.sync is not None:
+            self.sync.request_sync("local change")
+
+    def synced(self, tables: Iterable[str] | None = None) -> None:
+        """Called after a sync brought changes (or an attention item was dismissed)."""
+        self.changed.emit(Changes(SYNC_TABLES if tables is None else tables, origin="sync"))
+
+    # --- ending ----------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def attach_sync(self, link: Any) -> None:
+        """Give this context its sync adapter; `close()` stops it."""
+        self.sync = link
+
+    def close(self) -> None:
+        """Stop the sync and the DB thread and wait for both. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.sync is not None:
+            try:
+                self.sync.stop()
+            except Exception:  # noqa: BLE001 - the DB thread must still stop
+                log.exception("stopping the sync failed")
+            self.sync = None
+        if not self.worker.stop():
+            log.error("the DB thread did not stop in time")
