@@ -98,7 +98,8 @@ def new_enrolment_code(db: Database, site_id: str, policy: Policy = Policy()) ->
         if s.value("SELECT count(*) FROM sites WHERE id = ?", (site_id,)) == 0:
             raise LookupError(f"no site with id {site_id!r}")
         s.execute(
-            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?)",
             (digest(raw), site_id, utc_now(), _later(policy.code_days)),
         )
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
@@ -131,7 +132,8 @@ def enrol(db: Database, code: str, name: str) -> Enrolled:
             (now, device.device_id, digest(normalise_code(code))),
         )
         s.execute(
-            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at) "
+            "VALUES (?, ?, ?, ?, ?)",
             (device.device_id, device.site_id, name, digest(device.secret), now),
         )
     return device
@@ -142,7 +144,8 @@ def revoke_device(db: Database, device_id: str) -> bool:
     now = utc_now()
     with db.write(serial=False) as s:
         done = s.execute(
-            "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (now, device_id)
+            "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            (now, device_id),
         ).rowcount
         s.execute(
             "UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
@@ -191,7 +194,7 @@ def login(
             "WHERE a.username = ? AND p.active = ?",
             (subject, True),
         )
-    stored, person_id = (found if found and found[0] else (None, None))
+    stored, person_id = found if found and found[0] else (None, None)
     if not _password_matches(stored, password):
         with db.write(serial=False) as s:
             for key in (f"user:{subject}", f"device:{device_id}"):
@@ -297,7 +300,11 @@ def logout(db: Database, caller: Caller) -> None:
 
 
 def revoke_tokens(
-    db: Database, *, person_id: str | None = None, device_id: str | None = None, token: str | None = None
+    db: Database,
+    *,
+    person_id: str | None = None,
+    device_id: str | None = None,
+    token: str | None = None,
 ) -> int:
     """Revoke one token (by its value), or every token of a person and/or a device."""
     clauses, params = ["revoked_at IS NULL"], []
@@ -315,6 +322,7 @@ def revoke_tokens(
     with db.write(serial=False) as s:
         return int(
             s.execute(
-                f"UPDATE tokens SET revoked_at = ? WHERE {' AND '.join(clauses)}", [utc_now(), *params]
+                f"UPDATE tokens SET revoked_at = ? WHERE {' AND '.join(clauses)}",
+                [utc_now(), *params],
             ).rowcount
         )

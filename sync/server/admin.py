@@ -40,7 +40,9 @@ def _read_password(args: argparse.Namespace, required: bool) -> str | None:
         return sys.stdin.readline().rstrip("\r\n") or None
     if not sys.stdin.isatty():
         if required:
-            raise directory.DirectoryError("no terminal to ask for the password; use --password-stdin")
+            raise directory.DirectoryError(
+                "no terminal to ask for the password; use --password-stdin"
+            )
         return None
     while True:
         first = getpass.getpass("Password (empty: none): " if not required else "Password: ")
@@ -99,7 +101,10 @@ def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
         )
     for r in rows:
         flags = ("" if r["active"] else " inactive") + ("" if r["has_password"] else " no-password")
-        _say(f"{r['id']}\t{r['username']}\t{r['role']}\t{r['home_site_id'] or '-'}\t{r['name']}{flags}")
+        _say(
+            f"{r['id']}\t{r['username']}\t{r['role']}\t{r['home_site_id'] or '-'}\t"
+            f"{r['name']}{flags}"
+        )
     return 0
 
 
@@ -127,7 +132,10 @@ def cmd_import_people(db: storage.Database, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise directory.DirectoryError(f"no such file: {args.file}")
     report = csv_import.import_people(db, args.file)
-    _say(f"created {len(report.created)}, updated {len(report.updated)}, refused {len(report.errors)}")
+    _say(
+        f"created {len(report.created)}, updated {len(report.updated)}, "
+        f"refused {len(report.errors)}"
+    )
     for error in report.errors:
         print(f"{args.file}:{error}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -146,7 +154,9 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
     with db.read() as s:
-        rows = s.rows("SELECT id, site_id, name, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at")
+        rows = s.rows(
+            "SELECT id, site_id, name, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at"
+        )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
         _say(f"{r['id']}\t{r['site_id']}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
@@ -178,16 +188,21 @@ def cmd_revoke_token(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_seed_demo(db: storage.Database, args: argparse.Namespace) -> int:
     data = demo_seed.generate(args.seed, tasks=args.tasks, people=args.people, bids=args.bids)
     count = demo_seed.seed(db, data, args.password)
-    _say(f"seeded {count} demo entities; demo users log in with {args.password or demo_seed.DEMO_PASSWORD!r}")
+    _say(
+        f"seeded {count} demo entities; demo users log in with "
+        f"{args.password or demo_seed.DEMO_PASSWORD!r}"
+    )
     return 0
 
 
 def cmd_prune_feed(db: storage.Database, args: argparse.Namespace) -> int:
     import datetime as dt
 
-    before = (dt.datetime.now(dt.UTC) - dt.timedelta(days=args.older_than_days)).isoformat(
-        timespec="milliseconds"
-    ).replace("+00:00", "Z")
+    before = (
+        (dt.datetime.now(dt.UTC) - dt.timedelta(days=args.older_than_days))
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
     with db.write() as s:
         count = feed.prune_tombstones(s, before)
     _say(f"{count} tombstone(s) pruned; devices that had not pulled them will resync")
@@ -213,7 +228,9 @@ def cmd_audit(db: storage.Database, args: argparse.Namespace) -> int:
             f"ORDER BY at DESC LIMIT {int(args.limit)}"
         )
     for r in reversed(rows):
-        _say(f"{r['at']}\t{r['actor_id']}\t{r['device_id'] or '-'}\t{r['operation']}\t{r['summary']}")
+        _say(
+            f"{r['at']}\t{r['actor_id']}\t{r['device_id'] or '-'}\t{r['operation']}\t{r['summary']}"
+        )
     return 0
 
 
@@ -221,8 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
     # --db is accepted before or after the subcommand, as people type it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
-    parser = argparse.ArgumentParser(prog="knop-admin", description="Set up and look after a Knop server.")
-    parser.add_argument("--db", default=None, help=f"SQLite path or postgresql:// URL (default: ${DB_ENV})")
+    parser = argparse.ArgumentParser(
+        prog="knop-admin", description="Set up and look after a Knop server."
+    )
+    parser.add_argument(
+        "--db", default=None, help=f"SQLite path or postgresql:// URL (default: ${DB_ENV})"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(
@@ -240,7 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True, help="the organisation's name")
     p.add_argument("--org-id")
 
-    site_sub = add(sub, "site", None, "sites: add or list").add_subparsers(dest="site_command", required=True)
+    site_sub = add(sub, "site", None, "sites: add or list").add_subparsers(
+        dest="site_command", required=True
+    )
     p = add(site_sub, "add", cmd_site_add, "add a site")
     p.add_argument("--name", required=True)
     p.add_argument("--kind", required=True, choices=list(SiteKind))
@@ -269,13 +292,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true")
     p.add_argument("--revoke-tokens", action="store_true", help="also end the person's logins")
 
-    for name, text in (("activate", "let a person log in again"), ("deactivate", "stop a person logging in")):
+    for name, text in (
+        ("activate", "let a person log in again"),
+        ("deactivate", "stop a person logging in"),
+    ):
         add(sub, name, cmd_activate, text).add_argument("username")
 
-    p = add(sub, "import-people", cmd_import_people, "import a staff list (CSV); bad rows are reported by line")
+    p = add(
+        sub,
+        "import-people",
+        cmd_import_people,
+        "import a staff list (CSV); bad rows are reported by line",
+    )
     p.add_argument("file", type=Path)
 
-    p = add(sub, "enrolment-code", cmd_enrolment_code, "make a one-time code that enrols one device to a site")
+    p = add(
+        sub,
+        "enrolment-code",
+        cmd_enrolment_code,
+        "make a one-time code that enrols one device to a site",
+    )
     p.add_argument("--site", required=True, help="site id or name")
     p.add_argument("--days", type=float, default=7.0, help="how long the code is valid")
 
@@ -315,7 +351,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         migrations.migrate(db)
         return int(args.handler(db, args))
-    except (directory.DirectoryError, LookupError, migrations.NewerSchema, storage.Unavailable) as error:
+    except (
+        directory.DirectoryError,
+        LookupError,
+        migrations.NewerSchema,
+        storage.Unavailable,
+    ) as error:
         print(f"knop-admin: {error}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `knop-admin person list | head`

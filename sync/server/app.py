@@ -15,7 +15,7 @@ import contextlib
 import logging
 import os
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from fastapi import Depends, FastAPI, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
@@ -42,7 +42,10 @@ _device_header = APIKeyHeader(
 )
 _bearer = HTTPBearer(auto_error=False, scheme_name="token", description="The token from /v1/login")
 
-Version = Literal[tuple(str(v) for v in sorted(protocol.SUPPORTED_VERSIONS))]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    Version: TypeAlias = str
+else:  # the supported versions, as the OpenAPI description's enum for the header
+    Version = Literal[tuple(str(v) for v in sorted(protocol.SUPPORTED_VERSIONS))]
 
 
 def _protocol_header(
@@ -66,7 +69,9 @@ Caller = Annotated[accounts.Caller, Depends(_caller)]
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": messages.ErrorBody} for status in (*statuses, 400, 413, 422, 426, 503)}
+    return {
+        status: {"model": messages.ErrorBody} for status in (*statuses, 400, 413, 422, 426, 503)
+    }
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -160,9 +165,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         responses=_errors(401),
         dependencies=versioned,
     )
-    def push_operations(
-        body: messages.PushRequest, who: Caller
-    ) -> JSONResponse:
+    def push_operations(body: messages.PushRequest, who: Caller) -> JSONResponse:
         results = push.push(db, who, [op.model_dump() for op in body.operations])
         return JSONResponse({"results": results})
 
@@ -175,7 +178,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def pull(
         who: Caller,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
-        limit: Annotated[int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT,
+        limit: Annotated[
+            int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)
+        ] = protocol.DEFAULT_PULL_LIMIT,
     ) -> Response:
         with db.read() as s:
             try:
@@ -224,7 +229,10 @@ def _where(errors: Any) -> list[dict[str, Any]]:
     for item in list(errors)[:20]:
         found.append(
             {
-                "loc": [part if isinstance(part, int) else str(part)[:100] for part in item.get("loc", ())],
+                "loc": [
+                    part if isinstance(part, int) else str(part)[:100]
+                    for part in item.get("loc", ())
+                ],
                 "msg": str(item.get("msg", ""))[:300],
                 "type": str(item.get("type", ""))[:100],
             }

@@ -25,7 +25,18 @@ from sync.server import accounts
 from sync.server.directory import DirectoryError, NewPerson, put_person
 from sync.server.storage import Database
 
-COLUMNS = ("username", "name", "site", "role", "kind", "email", "title", "languages", "password", "id")
+COLUMNS = (
+    "username",
+    "name",
+    "site",
+    "role",
+    "kind",
+    "email",
+    "title",
+    "languages",
+    "password",
+    "id",
+)
 REQUIRED = ("username", "name")
 MAX_FIELD = 1000
 
@@ -63,7 +74,9 @@ def import_people(db: Database, source: Path | str) -> ImportReport:
         try:
             text = source.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            return ImportReport(errors=[RowError(1, f"the file is not UTF-8 text ({error.reason})")])
+            return ImportReport(
+                errors=[RowError(1, f"the file is not UTF-8 text ({error.reason})")]
+            )
     else:
         text = source.removeprefix("\ufeff")
     report = ImportReport()
@@ -74,7 +87,9 @@ def import_people(db: Database, source: Path | str) -> ImportReport:
         for row in rows:
             username = accounts.normalise_username(row.person.username)
             if username in seen:
-                report.errors.append(RowError(row.line, f"username {username!r} appears twice in the file"))
+                report.errors.append(
+                    RowError(row.line, f"username {username!r} appears twice in the file")
+                )
                 continue
             try:
                 with session.savepoint():

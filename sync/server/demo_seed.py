@@ -22,7 +22,9 @@ from sync.server.storage import Database
 
 log = logging.getLogger(__name__)
 
-DEMO_PASSWORD = "knop-demo"  # desktop.demo's; every demo person's password unless the data says otherwise
+DEMO_PASSWORD = (
+    "knop-demo"  # desktop.demo's; every demo person's password unless the data says otherwise
+)
 
 
 def generate(seed: int | None = None, **sizes: int | None) -> Any:
@@ -47,7 +49,8 @@ def seed(db: Database, data: Any, password: str | None = None) -> int:
     groups = entities_of(data)
     people = [p for g in groups for p in g if isinstance(p, Person)]
     wanted = {
-        person.username: password or dict(getattr(data, "passwords", {}) or {}).get(person.username, DEMO_PASSWORD)
+        person.username: password
+        or dict(getattr(data, "passwords", {}) or {}).get(person.username, DEMO_PASSWORD)
         for person in people
     }
     hashes = {secret: accounts.hash_password(secret) for secret in set(wanted.values())}
@@ -55,16 +58,18 @@ def seed(db: Database, data: Any, password: str | None = None) -> int:
     tasks: dict[str, Task] = {}
     with db.write() as s:
         if organisation(s) is not None:
-            raise DirectoryError("the database already holds an organisation; demo data goes only into an empty one")
+            raise DirectoryError(
+                "the database already holds an organisation; demo data goes only into an empty one"
+            )
         for group in groups:
             # Converting entities to rows is most of the work; do it once for table and feed.
             rows = [e.to_row() for e in group]
             s.put_rows(type(group[0]), rows)
-            if isinstance(group[0], Task):
-                tasks.update((t.id, t) for t in group)  # type: ignore[misc]
+            tasks.update((t.id, t) for t in group if isinstance(t, Task))
             feed.record_new(s, zip(group, rows, strict=True), now, tasks)
         s.many(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at) "
+            "VALUES (?, ?, ?, ?)",
             list(_accounts(people, {u: hashes[w] for u, w in wanted.items()}, now)),
         )
         count = sum(len(g) for g in groups)

@@ -78,7 +78,12 @@ def add_site(
         if org is None:
             raise DirectoryError("create the organisation first (knop-admin init)")
         site = Site(
-            id=site_id or uuid7(), organisation_id=org.id, name=name, kind=kind, address=address, version=1
+            id=site_id or uuid7(),
+            organisation_id=org.id,
+            name=name,
+            kind=kind,
+            address=address,
+            version=1,
         )
         if s.get(Site, site.id) is not None:
             raise DirectoryError(f"a site with id {site.id} already exists")
@@ -127,7 +132,9 @@ def check_person(session: Session, new: NewPerson) -> Person:
     if kind not in tuple(PersonKind):
         raise DirectoryError(f"kind {kind!r} must be one of {', '.join(PersonKind)}")
     if (new.role == Role.EXTERNAL) != (kind != PersonKind.EMPLOYEE):
-        raise DirectoryError("externals are volunteers, citizens or companies; everyone else is an employee")
+        raise DirectoryError(
+            "externals are volunteers, citizens or companies; everyone else is an employee"
+        )
     site_id = None
     if new.site:
         site = find_site(session, new.site)
@@ -138,7 +145,11 @@ def check_person(session: Session, new: NewPerson) -> Person:
         raise DirectoryError("staff and site managers need a home site")
     if new.email and ("@" not in new.email or len(new.email) > 200):
         raise DirectoryError(f"email {new.email!r} does not look like an address")
-    for text, label in ((new.title, "title"), (new.email, "email"), *((lang, "language") for lang in new.languages)):
+    for text, label in (
+        (new.title, "title"),
+        (new.email, "email"),
+        *((lang, "language") for lang in new.languages),
+    ):
         if "\x00" in text or len(text) > 200:
             raise DirectoryError(f"{label} is too long or holds control characters")
     return Person(
@@ -155,10 +166,14 @@ def check_person(session: Session, new: NewPerson) -> Person:
     )
 
 
-def put_person(session: Session, new: NewPerson, password_hash: str | None = None) -> tuple[Person, bool]:
+def put_person(
+    session: Session, new: NewPerson, password_hash: str | None = None
+) -> tuple[Person, bool]:
     """Create the person, or update the one with that username. Returns (person, created)."""
     person = check_person(session, new)
-    existing_id = session.value("SELECT person_id FROM accounts WHERE username = ?", (person.username,))
+    existing_id = session.value(
+        "SELECT person_id FROM accounts WHERE username = ?", (person.username,)
+    )
     created = existing_id is None
     if not created:
         old = session.get(Person, existing_id)
@@ -174,7 +189,8 @@ def put_person(session: Session, new: NewPerson, password_hash: str | None = Non
     now = utc_now()
     if created:
         session.execute(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at) "
+            "VALUES (?, ?, ?, ?)",
             (person.id, person.username, password_hash, now),
         )
     elif password_hash is not None:
@@ -219,7 +235,8 @@ def set_active(db: Database, username: str, active: bool) -> Person:
     """Deactivate someone who left (their tokens stop working) or bring them back."""
     with db.write() as s:
         person_id = s.value(
-            "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+            "SELECT person_id FROM accounts WHERE username = ?",
+            (accounts.normalise_username(username),),
         )
         person = s.get(Person, person_id) if person_id else None
         if person is None:
@@ -237,6 +254,7 @@ def set_active(db: Database, username: str, active: bool) -> Person:
 def person_by_username(db: Database, username: str) -> Person | None:
     with db.read() as s:
         person_id = s.value(
-            "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+            "SELECT person_id FROM accounts WHERE username = ?",
+            (accounts.normalise_username(username),),
         )
         return s.get(Person, person_id) if person_id else None

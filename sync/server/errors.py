@@ -1,4 +1,4 @@
-"""Refusals of a whole request, each with a code a client can act on and a sentence in both languages.
+"""Refusals of a whole request: a code a client can act on, and a sentence in both languages.
 
 A refused *operation* is a `desktop.rejection.Rejection` inside a push result;
 this module is for requests the server will not take at all (bad credentials,
@@ -134,7 +134,9 @@ def error_response(
     from fastapi.responses import JSONResponse
 
     status, da, en = ERRORS[code]
-    return JSONResponse(protocol.error_body(code, da, en, detail), status_code=status, headers=headers)
+    return JSONResponse(
+        protocol.error_body(code, da, en, detail), status_code=status, headers=headers
+    )
 
 
 def code_for_status(status: int) -> str:

@@ -97,12 +97,14 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
 def _task_visibility(task: Task) -> Visibility:
     if task.status == TaskStatus.DRAFT:
         return Visibility(MANAGERS, task.site_id, (task.poster_id,))
-    scope = {Audience.EXTERNAL.value: ALL, Audience.ORGANISATION.value: ORG}.get(task.audience, SITE)
+    scope = {Audience.EXTERNAL.value: ALL, Audience.ORGANISATION.value: ORG}.get(
+        task.audience, SITE
+    )
     return Visibility(scope, task.site_id, (task.poster_id,))
 
 
 def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> str:
-    """The wire change as JSON text; `row` saves converting the entity again when the caller has it."""
+    """The wire change as JSON text; pass `row` when the caller already converted the entity."""
     return json.dumps(
         {"table": entity.table, "row": entity.to_row() if row is None else row, "deleted": deleted},
         ensure_ascii=False,
@@ -148,8 +150,10 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
     def task_of(task_id: str) -> Task | None:
         return session.get(Task, task_id)
 
-    for (table, key), change in latest.items():
-        session.execute("DELETE FROM changes WHERE table_name = ? AND entity_key = ?", (table, key))
+    for (table, entity_key), change in latest.items():
+        session.execute(
+            "DELETE FROM changes WHERE table_name = ? AND entity_key = ?", (table, entity_key)
+        )
         seen = visibility(change.entity, task_of)
         session.execute(_INSERT, _row(change.entity, change.deleted, seen, at))
 
@@ -251,7 +255,9 @@ class Page:
         """The pull response, without decoding and re-encoding the stored changes."""
         more = "true" if self.more else "false"
         return (
-            '{"changes":[' + ",".join(self.bodies) + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'
+            '{"changes":['
+            + ",".join(self.bodies)
+            + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'
         ).encode("utf-8")
 
 
@@ -282,7 +288,9 @@ def prune_tombstones(session: Session, before: str) -> int:
     )
     if not last:
         return 0
-    count = int(session.value("SELECT count(*) FROM changes WHERE deleted = ? AND seq <= ?", (True, last)))
+    count = int(
+        session.value("SELECT count(*) FROM changes WHERE deleted = ? AND seq <= ?", (True, last))
+    )
     session.execute("DELETE FROM changes WHERE deleted = ? AND seq <= ?", (True, last))
     session.execute(
         "UPDATE meta SET value = ? WHERE key = 'feed_floor'", (str(max(int(last), floor(session))),)

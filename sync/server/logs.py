@@ -38,15 +38,17 @@ class _RotatingFile(_ServerHandler, logging.handlers.RotatingFileHandler):
 
 def setup_server_logging() -> None:
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _ServerHandler)]:
-        root.removeHandler(handler)
-        handler.close()
+    for old in [h for h in root.handlers if isinstance(h, _ServerHandler)]:
+        root.removeHandler(old)
+        old.close()
     level = getattr(logging, os.environ.get(LOG_LEVEL_ENV, "INFO").upper(), logging.INFO)
     handlers: list[logging.Handler] = [_Stderr(sys.stderr)]
     path = os.environ.get(LOG_FILE_ENV)
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(_RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"))
+        handlers.append(
+            _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+        )
     redactor = SecretRedactor()
     formatter = logging.Formatter("%(process)d " + FORMAT)
     for handler in handlers:

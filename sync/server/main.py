@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from sync.server import accounts, demo_seed, directory, migrations, storage
-from sync.server.storage import DB_ENV
 from sync.server.logs import LOG_FILE_ENV, LOG_LEVEL_ENV, setup_server_logging
+from sync.server.storage import DB_ENV
 
 log = logging.getLogger("knop.server")
 
@@ -32,9 +32,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL: several)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (PostgreSQL: several)"
+    )
     parser.add_argument("--demo", action="store_true", help="seed demo data into an empty database")
-    parser.add_argument("--demo-code-file", type=Path, help="also write the demo enrolment code here")
+    parser.add_argument(
+        "--demo-code-file", type=Path, help="also write the demo enrolment code here"
+    )
     parser.add_argument("--demo-seed", type=int, help="demo data seed (default: the generator's)")
     parser.add_argument("--log-file", type=Path, help="also log to this rotating file")
     parser.add_argument("--log-level", default="INFO")

@@ -13,7 +13,7 @@ rejection the user can read.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -60,8 +60,23 @@ def _text(max_length: int, min_length: int = 0) -> Any:
     ]
 
 
-Id = _text(64, 1)
-Kind = Literal[tuple(sorted(OPERATIONS))]  # type: ignore[valid-type]
+# Runtime-built types: pydantic reads them, a type checker sees plain text.
+if TYPE_CHECKING:
+    Id: TypeAlias = str
+    Name: TypeAlias = str
+    Code: TypeAlias = str
+    Username: TypeAlias = str
+    Password: TypeAlias = str
+    Stamp: TypeAlias = str
+    Kind: TypeAlias = str
+else:
+    Id = _text(64, 1)
+    Name = _text(200)
+    Code = _text(64, 1)
+    Username = _text(200, 1)
+    Password = _text(1024, 1)
+    Stamp = _text(40)
+    Kind = Literal[tuple(sorted(OPERATIONS))]
 Payload = Annotated[dict[str, Any], AfterValidator(_bounded)]
 
 
@@ -74,8 +89,8 @@ class Operation(Strict):
     kind: Kind = Field(description="One of the operations defined in desktop.operations.")
     payload: Payload = Field(description="The operation's fields; checked by its rules.")
     author_id: Id = Field(description="Must be the logged-in user.")
-    device_id: _text(64) | None = None  # type: ignore[valid-type]
-    created_at: _text(40) = Field(default="", description="Client clock; for display only.")  # type: ignore[valid-type]
+    device_id: Id | None = None
+    created_at: Stamp = Field(default="", description="Client clock; for display only.")
 
 
 class PushRequest(Strict):
@@ -83,13 +98,13 @@ class PushRequest(Strict):
 
 
 class EnrolRequest(Strict):
-    code: _text(64, 1)  # type: ignore[valid-type]
-    name: _text(200) = ""  # type: ignore[valid-type]
+    code: Code
+    name: Name = ""
 
 
 class LoginRequest(Strict):
-    username: _text(200, 1)  # type: ignore[valid-type]
-    password: _text(1024, 1)  # type: ignore[valid-type]
+    username: Username
+    password: Password
 
 
 # --- responses (for the OpenAPI description) ---------------------------------------

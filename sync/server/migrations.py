@@ -166,7 +166,8 @@ def migrate(db: Database) -> int:
                 return current
             if current == 0:
                 s.execute(
-                    "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+                    "CREATE TABLE schema_migrations "
+                    "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
                 )
             STEPS[current](s)
             s.execute(

@@ -106,7 +106,12 @@ def _run(session: Session, caller: Caller, op: dict[str, Any], now: str) -> dict
         for c in outcome.changes
         if not c.deleted
     }
-    return {"id": op["id"], "status": "applied", "entity_id": outcome.entity_id, "versions": versions}
+    return {
+        "id": op["id"],
+        "status": "applied",
+        "entity_id": outcome.entity_id,
+        "versions": versions,
+    }
 
 
 def _remember(
@@ -118,7 +123,8 @@ def _remember(
     result: dict[str, Any],
 ) -> None:
     session.execute(
-        "INSERT INTO operations (id, content_hash, kind, author_id, device_id, received_at, result) "
+        "INSERT INTO operations "
+        "(id, content_hash, kind, author_id, device_id, received_at, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (
             op["id"],

@@ -77,6 +77,7 @@ class Database:
     """Where one server process gets its connections. Safe to share between threads."""
 
     dialect: str
+    _pool: _SqlitePool | _PostgresPool
 
     def __init__(self, url: str | Path, *, pool_size: int = 8) -> None:
         self.url = str(url)
@@ -93,9 +94,8 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A read transaction: one consistent view of the data."""
-        with self._pool.connection() as conn:
-            with _transaction(conn, "BEGIN"):
-                yield Session(conn, self.dialect)
+        with self._pool.connection() as conn, _transaction(conn, "BEGIN"):
+            yield Session(conn, self.dialect)
 
     @contextlib.contextmanager
     def write(self, *, serial: bool = True) -> Iterator[Session]:
@@ -105,11 +105,10 @@ class Database:
         every transaction that writes entities or change-feed rows must use it.
         """
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
-        with self._pool.connection() as conn:
-            with _transaction(conn, begin):
-                if serial and self.dialect == "postgresql":
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-                yield Session(conn, self.dialect)
+        with self._pool.connection() as conn, _transaction(conn, begin):
+            if serial and self.dialect == "postgresql":
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+            yield Session(conn, self.dialect)
 
 
 @contextlib.contextmanager

@@ -85,7 +85,8 @@ class Servers:
             if bindir is None:
                 self._no_postgres = (
                     "no PostgreSQL: set KNOP_TEST_POSTGRES_URL or install the PostgreSQL server "
-                    "binaries (Debian package postgresql) so the tests can start a throwaway cluster"
+                    "binaries (Debian package postgresql) so the tests can start a throwaway "
+                    "cluster"
                 )
             else:
                 self.cluster = ThrowawayCluster(bindir)
@@ -176,4 +177,3 @@ def fresh_server(backend: str, servers: Servers) -> Iterator[Deployment]:
 def world() -> World:  # type: ignore[override]
     """The small world, as seeded into every server (same ids, same people)."""
     return make_world()
-

@@ -72,20 +72,43 @@ class ThrowawayCluster:
         self.as_root = hasattr(os, "geteuid") and os.geteuid() == 0
         if self.as_root:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                  "--locale=C", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, tool: str, *args: str) -> None:
         command = [str(self.bindir / tool), *args]
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.root)
+        subprocess.run(
+            command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.root
+        )
 
     def stop(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
@@ -134,24 +157,30 @@ class Deployment:
 
     def start(self, extra_args: Iterable[str] = ()) -> Deployment:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        for attempt in range(3):
+        for _attempt in range(3):
             port = free_port()
             self.url = f"http://127.0.0.1:{port}"
             command = [
-                sys.executable, "-m", "sync.server.main",
-                "--db", self.db_url,
-                "--port", str(port),
-                "--workers", str(self.workers),
-                "--log-file", str(self.workdir / "server.log"),
+                sys.executable,
+                "-m",
+                "sync.server.main",
+                "--db",
+                self.db_url,
+                "--port",
+                str(port),
+                "--workers",
+                str(self.workers),
+                "--log-file",
+                str(self.workdir / "server.log"),
                 *extra_args,
-            ]  # fmt: skip
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env={**os.environ, **self.env},
-                stdout=open(self.workdir / "server.out", "ab"),  # noqa: SIM115
-                stderr=open(self.workdir / "server.err", "ab"),  # noqa: SIM115
-            )
+            ]
+            with (
+                open(self.workdir / "server.out", "ab") as out,
+                open(self.workdir / "server.err", "ab") as err,
+            ):  # the child keeps its own copies of the handles
+                self.process = subprocess.Popen(
+                    command, cwd=ROOT, env={**os.environ, **self.env}, stdout=out, stderr=err
+                )
             if self._wait_until_up(timeout=60):
                 break
             self.stop_process()
@@ -180,7 +209,9 @@ class Deployment:
         for name in ("server.err", "server.log"):
             path = self.workdir / name
             if path.exists():
-                text += f"--- {name}\n" + "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+                text += f"--- {name}\n" + "\n".join(
+                    path.read_text(errors="replace").splitlines()[-lines:]
+                )
         return text
 
     def server_errors(self) -> list[str]:
@@ -265,7 +296,9 @@ class Api:
         return found
 
     def enrol(self, code: str, name: str = "test-workstation") -> dict[str, Any]:
-        answer = self.http.post(protocol.PATH_ENROL, json={"code": code, "name": name}, headers=self.headers())
+        answer = self.http.post(
+            protocol.PATH_ENROL, json={"code": code, "name": name}, headers=self.headers()
+        )
         assert answer.status_code == 200, answer.text
         body: dict[str, Any] = answer.json()
         self.credential = body["credential"]
@@ -281,7 +314,9 @@ class Api:
 
     def try_login(self, username: str, password: str) -> httpx.Response:
         return self.http.post(
-            protocol.PATH_LOGIN, json={"username": username, "password": password}, headers=self.headers()
+            protocol.PATH_LOGIN,
+            json={"username": username, "password": password},
+            headers=self.headers(),
         )
 
     def op(self, kind: str, **payload: Any) -> dict[str, Any]:
@@ -295,7 +330,9 @@ class Api:
         }
 
     def push_raw(self, operations: list[dict[str, Any]]) -> httpx.Response:
-        return self.http.post(protocol.PATH_PUSH, json={"operations": operations}, headers=self.headers())
+        return self.http.post(
+            protocol.PATH_PUSH, json={"operations": operations}, headers=self.headers()
+        )
 
     def push(self, *operations: dict[str, Any]) -> list[dict[str, Any]]:
         answer = self.push_raw(list(operations))
@@ -373,7 +410,7 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
         everything = {table: s.fetch(cls, "1 = 1") for table, cls in SYNCED.items()}
         person = s.get(Person, person_id)
     assert person is not None
-    tasks = {t.id: t for t in everything["tasks"]}  # type: ignore[attr-defined]
+    tasks = {t.id: t for t in everything["tasks"] if isinstance(t, Task)}
     employee = not person.is_external
 
     def may_see(entity: Entity) -> bool:

@@ -18,7 +18,9 @@ def error_code(response: object) -> str:
 def new_person(server: Deployment, world: World, role: str = "staff") -> str:
     username = f"u{uuid7()[-12:]}"
     directory.add_person(
-        server.database, directory.NewPerson(username, "Test Person", world.school.id, role=role), PASSWORD
+        server.database,
+        directory.NewPerson(username, "Test Person", world.school.id, role=role),
+        PASSWORD,
     )
     return username
 
@@ -45,7 +47,8 @@ def test_unknown_and_expired_codes_are_refused(server: Deployment, world: World)
     code = accounts.new_enrolment_code(server.database, world.school.id)
     with server.database.write() as s:
         s.execute(
-            "UPDATE enrolment_codes SET expires_at = '2000-01-01T00:00:00.000Z' WHERE code_hash = ?",
+            "UPDATE enrolment_codes SET expires_at = '2000-01-01T00:00:00.000Z' "
+            "WHERE code_hash = ?",
             (accounts.digest(accounts.normalise_code(code)),),
         )
     api = server.api()
@@ -60,7 +63,9 @@ def test_login_gives_a_token_bound_to_user_and_device(server: Deployment, world:
     body = api.login("anna")
     assert body["person"]["id"] == world.anna.id
     assert body["person"]["username"] == "anna"
-    assert body["expires_at"] > time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 86400 * 20))
+    assert body["expires_at"] > time.strftime(
+        "%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 86400 * 20)
+    )
     assert api.pull()["cursor"]
     # The same token on another device is not a login.
     other = server.enrolled(world.school.id)
@@ -70,7 +75,9 @@ def test_login_gives_a_token_bound_to_user_and_device(server: Deployment, world:
     assert error_code(answer) == "token_invalid"
 
 
-def test_wrong_password_and_unknown_user_get_the_same_answer(server: Deployment, world: World) -> None:
+def test_wrong_password_and_unknown_user_get_the_same_answer(
+    server: Deployment, world: World
+) -> None:
     api = server.enrolled(world.school.id)
     wrong = api.try_login("carl", "not the password")
     unknown = api.try_login("nobody-here", "not the password")
@@ -87,7 +94,7 @@ def test_login_needs_an_enrolled_device(server: Deployment, world: World) -> Non
     api.credential = "made-up-device.secret"
     assert error_code(api.try_login("anna", PASSWORD)) == "device_invalid"
     real = server.enrolled(world.school.id)
-    api.credential = real.device_id + ".wrong-secret"
+    api.credential = f"{real.device_id}.wrong-secret"
     assert error_code(api.try_login("anna", PASSWORD)) == "device_invalid"
 
 
@@ -100,8 +107,12 @@ def test_push_and_pull_need_both_credentials(server: Deployment, world: World) -
     garbage.credential, garbage.token = anna.credential, "x" * 5000
     no_device = Api(server.url)
     no_device.token = anna.token
-    for api, code in ((bare, "device_invalid"), (no_token, "token_invalid"), (garbage, "token_invalid"),
-                      (no_device, "device_invalid")):  # fmt: skip
+    for api, code in (
+        (bare, "device_invalid"),
+        (no_token, "token_invalid"),
+        (garbage, "token_invalid"),
+        (no_device, "device_invalid"),
+    ):
         for answer in (api.pull_raw(), api.push_raw([])):
             assert answer.status_code == 401, answer.text
             assert error_code(answer) == code
@@ -119,7 +130,10 @@ def test_logout_ends_the_token(server: Deployment) -> None:
 
 def test_revoked_and_expired_tokens_are_refused(server: Deployment, world: World) -> None:
     first, second = server.user("bo"), server.user("bo")
-    assert accounts.revoke_tokens(server.database, person_id=world.bo.id, device_id=first.device_id) == 1
+    assert (
+        accounts.revoke_tokens(server.database, person_id=world.bo.id, device_id=first.device_id)
+        == 1
+    )
     assert error_code(first.pull_raw()) == "token_revoked"
     assert second.pull_raw().status_code == 200  # only that device's login ended
     with server.database.write() as s:
@@ -160,7 +174,10 @@ def test_failed_logins_are_throttled_per_user(server: Deployment, world: World) 
     assert error_code(answer) == "too_many_attempts"
     assert int(answer.headers["Retry-After"]) > 0
     with server.database.read() as s:  # kept in the database, so every worker sees it
-        assert s.value("SELECT failures FROM login_throttle WHERE subject = ?", (f"user:{username}",)) >= 5
+        assert (
+            s.value("SELECT failures FROM login_throttle WHERE subject = ?", (f"user:{username}",))
+            >= 5
+        )
     assert server.enrolled(world.school.id).try_login("carl", PASSWORD).status_code == 200
 
 

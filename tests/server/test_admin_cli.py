@@ -23,9 +23,14 @@ class Ran:
 def admin(db: str | None, *args: str, stdin: str = "", env: dict[str, str] | None = None) -> Ran:
     command = [sys.executable, "-m", "sync.server.admin", *((["--db", db]) if db else []), *args]
     done = subprocess.run(
-        command, input=stdin, capture_output=True, text=True, cwd=ROOT, env={**os.environ, **(env or {})},
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
         timeout=120,
-    )  # fmt: skip
+    )
     return Ran(done.returncode, done.stdout, done.stderr)
 
 
@@ -36,16 +41,34 @@ def test_setting_up_an_organisation_from_the_command_line(
     assert admin(db, "init", "--org", "Testby Kommune").code == 0
     again = admin(db, "init", "--org", "Testby Kommune")
     assert again.code == 1 and "already exists" in again.err
-    assert admin(db, "site", "add", "--name", "Testby Skole", "--kind", "school", "--id", "ts").code == 0
-    added = admin(db, "person", "add", "--username", "Lise", "--name", "Lise Holm", "--site", "testby skole",
-                  "--languages", "da,en", "--password-stdin", stdin="hemmeligt-ord\n")  # fmt: skip
+    assert (
+        admin(db, "site", "add", "--name", "Testby Skole", "--kind", "school", "--id", "ts").code
+        == 0
+    )
+    added = admin(
+        db,
+        "person",
+        "add",
+        "--username",
+        "Lise",
+        "--name",
+        "Lise Holm",
+        "--site",
+        "testby skole",
+        "--languages",
+        "da,en",
+        "--password-stdin",
+        stdin="hemmeligt-ord\n",
+    )
     assert added.code == 0, added.err
     assert "person lise" in added.out and "hemmeligt" not in added.out + added.err
     taken = admin(db, "person", "add", "--username", "lise", "--name", "Lise 2", "--site", "ts")
     assert taken.code == 1 and "taken" in taken.err
 
     staff = tmp_path / "staff.csv"
-    staff.write_text("username,name,site\nmads,Mads,ts\nbad name,X,ts\nnora,Nora,Nowhere\nola,Ola,ts\n")
+    staff.write_text(
+        "username,name,site\nmads,Mads,ts\nbad name,X,ts\nnora,Nora,Nowhere\nola,Ola,ts\n"
+    )
     imported = admin(db, "import-people", str(staff))
     assert imported.code == 1
     assert "created 2, updated 0, refused 2" in imported.out
@@ -53,7 +76,9 @@ def test_setting_up_an_organisation_from_the_command_line(
     # --db after the subcommand works too, and KNOP_SERVER_DB is the default.
     listed = admin(None, "person", "list", "--db", db)
     assert [line.split("\t")[1] for line in listed.out.splitlines()] == ["lise", "mads", "ola"]
-    assert admin(None, "site", "list", env={storage.DB_ENV: db}).out.startswith("ts\tschool\tTestby Skole")
+    assert admin(None, "site", "list", env={storage.DB_ENV: db}).out.startswith(
+        "ts\tschool\tTestby Skole"
+    )
 
     code = admin(db, "enrolment-code", "--site", "ts").out.strip()
     assert len(code) == 19 and code.count("-") == 3

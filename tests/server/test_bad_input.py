@@ -56,7 +56,7 @@ def operations_stored(server: Deployment, *ids: str) -> int:
         b'{"operations": [], "extra": true}',
         b"\xff\xfe\x00garbage",
         b'{"operations": [{"id": "x"}]}',
-        "{\"operations\": [], \"\u00e6\u00f8\u00e5\": 1}".encode(),
+        '{"operations": [], "\u00e6\u00f8\u00e5": 1}'.encode(),
         b'{"operations": NaN}',
     ],
 )
@@ -66,7 +66,9 @@ def test_malformed_bodies_are_refused(mette: Api, body: bytes) -> None:
     assert_error(answer, answer.status_code)
 
 
-def test_wrong_types_and_unknown_fields_in_an_operation(server: Deployment, mette: Api, world: World) -> None:
+def test_wrong_types_and_unknown_fields_in_an_operation(
+    server: Deployment, mette: Api, world: World
+) -> None:
     good = mette.op("task.create", task_id=uuid7(), site_id=world.school.id, title="Ok")
     for broken in (
         {**good, "payload": ["not", "an", "object"]},
@@ -92,7 +94,9 @@ def test_an_unknown_operation_kind_refuses_the_whole_batch(
     assert operations_stored(server, good["id"], unknown["id"]) == 0
 
 
-def test_payload_fields_are_judged_by_the_rules_one_operation_at_a_time(mette: Api, world: World) -> None:
+def test_payload_fields_are_judged_by_the_rules_one_operation_at_a_time(
+    mette: Api, world: World
+) -> None:
     results = mette.push(
         mette.op("task.create", task_id=uuid7(), site_id=world.school.id, title=123),
         mette.op("task.create", task_id=uuid7(), site_id=world.school.id, title="x" * 5000),
@@ -105,7 +109,9 @@ def test_payload_fields_are_judged_by_the_rules_one_operation_at_a_time(mette: A
     assert results[4]["status"] == "applied"
 
 
-def test_hostile_strings_are_refused_or_stored_verbatim(server: Deployment, mette: Api, world: World) -> None:
+def test_hostile_strings_are_refused_or_stored_verbatim(
+    server: Deployment, mette: Api, world: World
+) -> None:
     for hostile in ("nul\x00byte", "lone \ud800 surrogate"):
         op = mette.op("task.create", task_id=uuid7(), site_id=world.school.id, title=hostile)
         raw = json.dumps({"operations": [op]}).encode()  # \ud800 travels as the JSON escape
@@ -114,7 +120,9 @@ def test_hostile_strings_are_refused_or_stored_verbatim(server: Deployment, mett
         assert_error(post(mette, json.dumps({"operations": [op]}).encode()), 422, "invalid_request")
     task_id = uuid7()
     nasty = "Robert'); DROP TABLE tasks;-- <script>alert(1)</script> ‮ 🤖 %s %(x)s ? {0}"
-    mette.apply("task.create", task_id=task_id, site_id=world.school.id, title=nasty, description=nasty * 10)
+    mette.apply(
+        "task.create", task_id=task_id, site_id=world.school.id, title=nasty, description=nasty * 10
+    )
     with server.database.read() as s:
         task = s.get(Task, task_id)
     assert task is not None and task.title == nasty
@@ -151,23 +159,38 @@ def test_an_oversized_body_gets_413_whether_or_not_it_says_so(mette: Api) -> Non
 def test_wrong_content_type_and_bad_query_parameters(mette: Api) -> None:
     answer = post(mette, b'{"operations": []}', **{"content-type": "text/plain"})
     assert_error(answer, 422, "invalid_request")
-    for params in ({"limit": "many"}, {"limit": "0"}, {"limit": str(protocol.MAX_PULL_LIMIT + 1)},
-                   {"cursor": "c" * 500}):  # fmt: skip
+    for params in (
+        {"limit": "many"},
+        {"limit": "0"},
+        {"limit": str(protocol.MAX_PULL_LIMIT + 1)},
+        {"cursor": "c" * 500},
+    ):
         answer = mette.http.get(protocol.PATH_PULL, params=params, headers=mette.headers())
         assert_error(answer, 422, "invalid_request")
 
 
 def test_hostile_credentials_are_just_unauthorised(server: Deployment) -> None:
     api = server.api()
-    for device, token in (("a" * 3000, "b"), ("x.y", "\u00e6\u00f8\u00e5"), (".", "-"), ("a.b.c", "t t t")):
-        headers = api.headers(**{protocol.DEVICE_HEADER: device, "Authorization": f"Bearer {token}"})
-        answer = api.http.get(protocol.PATH_PULL, headers={k: v.encode() for k, v in headers.items()})
+    for device, token in (
+        ("a" * 3000, "b"),
+        ("x.y", "\u00e6\u00f8\u00e5"),
+        (".", "-"),
+        ("a.b.c", "t t t"),
+    ):
+        headers = api.headers(
+            **{protocol.DEVICE_HEADER: device, "Authorization": f"Bearer {token}"}
+        )
+        answer = api.http.get(
+            protocol.PATH_PULL, headers={k.encode(): v.encode() for k, v in headers.items()}
+        )
         assert_error(answer, 401)
 
 
 def test_unknown_paths_and_methods(mette: Api) -> None:
     assert_error(mette.http.get("/v1/nothing-here", headers=mette.headers()), 404, "not_found")
-    assert_error(mette.http.delete(protocol.PATH_PUSH, headers=mette.headers()), 405, "method_not_allowed")
+    assert_error(
+        mette.http.delete(protocol.PATH_PUSH, headers=mette.headers()), 405, "method_not_allowed"
+    )
 
 
 def test_an_old_or_missing_protocol_version_is_told_to_update(mette: Api) -> None:
@@ -180,16 +203,22 @@ def test_an_old_or_missing_protocol_version_is_told_to_update(mette: Api) -> Non
     bare = httpx.get(mette.http.base_url.join(protocol.PATH_HEALTH))
     assert bare.status_code == 200
     assert bare.json() == {"status": "ok", "protocol": 1, "supported": [1]}
-    old = httpx.get(mette.http.base_url.join(protocol.PATH_HEALTH), headers={protocol.PROTOCOL_HEADER: "0"})
+    old = httpx.get(
+        mette.http.base_url.join(protocol.PATH_HEALTH), headers={protocol.PROTOCOL_HEADER: "0"}
+    )
     assert_error(old, 426, "unsupported_protocol")
 
 
 def test_the_openapi_description_is_served(server: Deployment) -> None:
     schema = httpx.get(server.url + "/openapi.json").json()
     assert set(schema["paths"]) >= {
-        protocol.PATH_HEALTH, protocol.PATH_ENROL, protocol.PATH_LOGIN, protocol.PATH_LOGOUT,
-        protocol.PATH_PUSH, protocol.PATH_PULL,
-    }  # fmt: skip
+        protocol.PATH_HEALTH,
+        protocol.PATH_ENROL,
+        protocol.PATH_LOGIN,
+        protocol.PATH_LOGOUT,
+        protocol.PATH_PUSH,
+        protocol.PATH_PULL,
+    }
     operation = schema["components"]["schemas"]["Operation"]
     assert operation["additionalProperties"] is False
     assert "task.create" in json.dumps(operation)

@@ -35,13 +35,19 @@ def write(api: Api, site_id: str, outcomes: list[str], failures: list[BaseExcept
         for n in range(BATCHES):
             task_id = uuid7()
             results = api.push(
-                api.op("task.create", task_id=task_id, site_id=site_id, title=f"Opgave {n}",
-                       audience="organisation", publish=True),
+                api.op(
+                    "task.create",
+                    task_id=task_id,
+                    site_id=site_id,
+                    title=f"Opgave {n}",
+                    audience="organisation",
+                    publish=True,
+                ),
                 api.op("comment.add", comment_id=uuid7(), task_id=task_id, body="Første kommentar"),
                 api.op("task.edit", task_id=task_id, changes={"title": f"Opgave {n} (rettet)"}),
-            )  # fmt: skip
+            )
             outcomes += [r["status"] for r in results]
-    except BaseException as error:  # noqa: BLE001 - reported by the test thread
+    except BaseException as error:
         failures.append(error)
 
 
@@ -72,7 +78,11 @@ def test_a_puller_misses_nothing_while_many_write(busy_server: Deployment, world
     missing = sorted(set(expected) - set(replica.rows))
     assert missing == []
     assert replica.rows == expected
-    created = [k for (table, k), row in replica.rows.items() if table == "tasks" and "(rettet)" in row["title"]]
+    created = [
+        k
+        for (table, k), row in replica.rows.items()
+        if table == "tasks" and "(rettet)" in row["title"]
+    ]
     assert len(created) == len(WRITERS) * BATCHES
 
 

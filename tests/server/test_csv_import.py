@@ -42,7 +42,9 @@ vera,Vera Frivillig,,external,,,
 """
 
 
-def test_good_rows_go_in_and_bad_rows_are_reported_by_line(db: storage.Database, tmp_path: Path) -> None:
+def test_good_rows_go_in_and_bad_rows_are_reported_by_line(
+    db: storage.Database, tmp_path: Path
+) -> None:
     path = tmp_path / "staff.csv"
     path.write_text(STAFF_LIST, encoding="utf-8")
     report = csv_import.import_people(db, path)
@@ -63,8 +65,10 @@ def test_good_rows_go_in_and_bad_rows_are_reported_by_line(db: storage.Database,
     with db.read() as s:
         stored = s.value("SELECT password_hash FROM accounts WHERE username = 'lise'")
         assert s.value("SELECT password_hash FROM accounts WHERE username = 'noah'") is None
-        feed_rows = s.value("SELECT count(*) FROM changes WHERE table_name = 'people' AND entity_key = ?",
-                            (lise.id,))  # fmt: skip
+        feed_rows = s.value(
+            "SELECT count(*) FROM changes WHERE table_name = 'people' AND entity_key = ?",
+            (lise.id,),
+        )
     assert accounts.HASHER.verify(stored, "lange-kodeord")
     assert feed_rows == 1  # devices will hear of her
 
@@ -86,12 +90,18 @@ def test_excel_dialect_and_multiline_fields_keep_line_numbers_right(db: storage.
 def test_importing_again_updates_instead_of_duplicating(db: storage.Database) -> None:
     csv_import.import_people(db, "username,name,site,title\nper,Per,s-school,Lærer\n")
     first = person(db, "per")
-    report = csv_import.import_people(db, "username,name,site,title\nPER,Per Hansen,s-other,Viceskoleleder\n")
+    report = csv_import.import_people(
+        db, "username,name,site,title\nPER,Per Hansen,s-other,Viceskoleleder\n"
+    )
     assert (report.created, report.updated, report.errors) == ([], ["per"], [])
     again = person(db, "per")
     assert first is not None and again is not None
     assert again.id == first.id and again.version == first.version + 1
-    assert (again.name, again.home_site_id, again.title) == ("Per Hansen", "s-other", "Viceskoleleder")
+    assert (again.name, again.home_site_id, again.title) == (
+        "Per Hansen",
+        "s-other",
+        "Viceskoleleder",
+    )
 
 
 @pytest.mark.parametrize(
@@ -103,7 +113,9 @@ def test_importing_again_updates_instead_of_duplicating(db: storage.Database) ->
         ("username,name,name\nx,X,Y\n", "twice"),
     ],
 )
-def test_a_header_that_cannot_be_understood_stops_the_import(db: storage.Database, text: str, words: str) -> None:
+def test_a_header_that_cannot_be_understood_stops_the_import(
+    db: storage.Database, text: str, words: str
+) -> None:
     report = csv_import.import_people(db, text)
     assert report.created == report.updated == []
     assert [e.line for e in report.errors] == [1]

@@ -44,20 +44,48 @@ def build(server: Deployment, world: World) -> Scenario:
     s = Scenario(*(uuid7() for _ in range(10)))
     school, other = world.school.id, world.other_school.id
     mette.push(
-        mette.op("task.create", task_id=s.site_task, site_id=school, title="Site", publish=True,
-                 skills=[SKILL_A]),
-        mette.op("task.create", task_id=s.org_task, site_id=school, title="Org", audience="organisation",
-                 publish=True),
-        mette.op("task.create", task_id=s.external_task, site_id=school, title="Ext", audience="external",
-                 publish=True),
+        mette.op(
+            "task.create",
+            task_id=s.site_task,
+            site_id=school,
+            title="Site",
+            publish=True,
+            skills=[SKILL_A],
+        ),
+        mette.op(
+            "task.create",
+            task_id=s.org_task,
+            site_id=school,
+            title="Org",
+            audience="organisation",
+            publish=True,
+        ),
+        mette.op(
+            "task.create",
+            task_id=s.external_task,
+            site_id=school,
+            title="Ext",
+            audience="external",
+            publish=True,
+        ),
         mette.op("task.create", task_id=s.draft, site_id=school, title="Kladde"),
-    )  # fmt: skip
+    )
     carl.push(
-        carl.op("task.create", task_id=s.other_site_task, site_id=other, title="Bøgely", publish=True),
-        carl.op("task.create", task_id=s.other_org_task, site_id=other, title="Bøgely org",
-                audience="organisation", publish=True),
-        carl.op("comment.add", comment_id=uuid7(), task_id=s.other_site_task, body="Kun for Bøgely"),
-    )  # fmt: skip
+        carl.op(
+            "task.create", task_id=s.other_site_task, site_id=other, title="Bøgely", publish=True
+        ),
+        carl.op(
+            "task.create",
+            task_id=s.other_org_task,
+            site_id=other,
+            title="Bøgely org",
+            audience="organisation",
+            publish=True,
+        ),
+        carl.op(
+            "comment.add", comment_id=uuid7(), task_id=s.other_site_task, body="Kun for Bøgely"
+        ),
+    )
     anna.apply("bid.place", bid_id=s.anna_bid, task_id=s.site_task, message="Mig!")
     anna.apply("comment.add", comment_id=uuid7(), task_id=s.site_task, body="Hvornår?")
     anna.apply("bid.place", bid_id=uuid7(), task_id=s.other_org_task)
@@ -68,8 +96,13 @@ def build(server: Deployment, world: World) -> Scenario:
     ole.apply("profile.skill_add", person_id=world.ole.id, skill=SKILL_B)
     mette.apply("bid.accept", bid_id=s.anna_bid)
     mette.apply("task.complete", task_id=s.site_task)
-    mette.apply("task.endorse", endorsement_id=uuid7(), task_id=s.site_task, person_id=world.anna.id,
-                skill=SKILL_A)  # fmt: skip
+    mette.apply(
+        "task.endorse",
+        endorsement_id=uuid7(),
+        task_id=s.site_task,
+        person_id=world.anna.id,
+        skill=SKILL_A,
+    )
     return s
 
 
@@ -111,8 +144,15 @@ def test_scoping_by_example(server: Deployment, world: World, scenario: Scenario
     assert has("ole", "tasks", s.external_task) and has("ole", "bids", s.ole_bid)
     assert not has("ole", "tasks", s.org_task) and not has("ole", "tasks", s.site_task)
     assert {k for (t, k) in ole if t == "people"} == {world.ole.id}
-    assert {t for (t, _) in ole} <= {"organisations", "sites", "people", "person_skills", "tasks", "bids",
-                                     "comments"}  # fmt: skip
+    assert {t for (t, _) in ole} <= {
+        "organisations",
+        "sites",
+        "people",
+        "person_skills",
+        "tasks",
+        "bids",
+        "comments",
+    }
     comments = [row for (t, _), row in ole.items() if t == "comments"]
     assert comments and all(c["task_id"] == s.external_task for c in comments)
 
@@ -134,8 +174,18 @@ def test_deletes_arrive_as_tombstones(server: Deployment, world: World) -> None:
 
 def test_the_initial_sync_resumes_where_it_stopped(server: Deployment, world: World) -> None:
     mette = server.user("mette")
-    mette.push(*(mette.op("task.create", task_id=uuid7(), site_id=world.school.id, title=f"Opgave {n}",
-                          publish=True) for n in range(40)))  # fmt: skip
+    mette.push(
+        *(
+            mette.op(
+                "task.create",
+                task_id=uuid7(),
+                site_id=world.school.id,
+                title=f"Opgave {n}",
+                publish=True,
+            )
+            for n in range(40)
+        )
+    )
     first = server.user("anna")
     replica = Replica()
     assert replica.sync(first, limit=9, max_pages=3) is False  # stopped part-way, on purpose
@@ -168,7 +218,9 @@ def test_an_entity_changed_often_travels_once(server: Deployment, world: World) 
     cursor = None
     while True:
         page = mette.pull(cursor, limit=500)
-        changes += [c for c in page["changes"] if c["table"] == "tasks" and c["row"]["id"] == task_id]
+        changes += [
+            c for c in page["changes"] if c["table"] == "tasks" and c["row"]["id"] == task_id
+        ]
         cursor = page["cursor"]
         if not page["more"]:
             break
@@ -189,8 +241,20 @@ def test_a_pull_from_the_cursor_brings_only_what_is_new(server: Deployment, worl
     assert page["cursor"] != replica.cursor
 
 
-@pytest.mark.parametrize("cursor", ["abc", "x.y", ".5", "{epoch}.-1", "{epoch}.999999999999", "{epoch}.1e3",
-                                    "000000000000.1", "{epoch}.\u0661", "{epoch}.1\x00"])  # fmt: skip
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "abc",
+        "x.y",
+        ".5",
+        "{epoch}.-1",
+        "{epoch}.999999999999",
+        "{epoch}.1e3",
+        "000000000000.1",
+        "{epoch}.\u0661",
+        "{epoch}.1\x00",
+    ],
+)
 def test_a_cursor_the_server_does_not_know_means_resync(server: Deployment, cursor: str) -> None:
     with server.database.read() as s:
         epoch = feed.epoch(s)
@@ -200,7 +264,7 @@ def test_a_cursor_the_server_does_not_know_means_resync(server: Deployment, curs
 
 
 def test_lost_history_means_resync(fresh_server: Deployment, world: World) -> None:
-    """Pruned tombstones and a new epoch (say, after a restore) both send devices back to the start."""
+    """Pruned tombstones and a new epoch (say, after a restore) send devices back to the start."""
     server = fresh_server
     anna, bo = server.user("anna"), server.user("bo")
     early = Replica()
@@ -222,14 +286,24 @@ def test_lost_history_means_resync(fresh_server: Deployment, world: World) -> No
     assert_same(fresh, visible_state(server.database, world.bo.id))
 
 
-def test_a_person_who_moves_site_resyncs_and_then_sees_the_new_site(server: Deployment, world: World) -> None:
+def test_a_person_who_moves_site_resyncs_and_then_sees_the_new_site(
+    server: Deployment, world: World
+) -> None:
     from sync.server import directory
 
     username = f"flyt{uuid7()[-8:]}"
-    directory.add_person(server.database, directory.NewPerson(username, "Flytter", world.school.id), PASSWORD)
+    directory.add_person(
+        server.database, directory.NewPerson(username, "Flytter", world.school.id), PASSWORD
+    )
     carl = server.user("carl")
     other_task = uuid7()
-    carl.apply("task.create", task_id=other_task, site_id=world.other_school.id, title="Bøgely", publish=True)
+    carl.apply(
+        "task.create",
+        task_id=other_task,
+        site_id=world.other_school.id,
+        title="Bøgely",
+        publish=True,
+    )
     mover = server.user(username)
     before = Replica()
     before.sync(mover)

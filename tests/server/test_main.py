@@ -1,4 +1,4 @@
-"""knop-server --demo: an empty database filled with the demo municipality, and a code to enrol with."""
+"""knop-server --demo: an empty database gets the demo municipality and an enrolment code."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from sync.server import demo_seed, main, storage
 from tests.server.conftest import Servers
 from tests.server.harness import Replica, visible_state
 
-demo = pytest.importorskip("desktop.demo", reason="desktop.demo (the demo data generator) is not there yet")
+demo = pytest.importorskip(
+    "desktop.demo", reason="desktop.demo (the demo data generator) is not there yet"
+)
 
 
 def test_the_demo_server_starts_seeded_and_hands_out_an_enrolment_code(
     backend: str, servers: Servers, tmp_path: Path
 ) -> None:
     code_file = tmp_path / "code" / "enrolment-code.txt"
-    server = servers.start(backend, seeded=False, args=("--demo", "--demo-code-file", str(code_file)))
+    server = servers.start(
+        backend, seeded=False, args=("--demo", "--demo-code-file", str(code_file))
+    )
     try:
         code = code_file.read_text().strip()
         assert code in (server.workdir / "server.out").read_text()

@@ -13,7 +13,9 @@ from tests.server.conftest import Servers
 from tests.server.harness import ROOT
 
 
-def test_a_new_database_is_migrated_once_however_many_start_it(backend: str, servers: Servers) -> None:
+def test_a_new_database_is_migrated_once_however_many_start_it(
+    backend: str, servers: Servers
+) -> None:
     url = servers.new_database(backend)
     versions: list[int] = []
     errors: list[BaseException] = []
@@ -22,7 +24,7 @@ def test_a_new_database_is_migrated_once_however_many_start_it(backend: str, ser
         db = storage.Database(url, pool_size=1)
         try:
             versions.append(migrations.migrate(db))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             db.close()
@@ -37,7 +39,10 @@ def test_a_new_database_is_migrated_once_however_many_start_it(backend: str, ser
     db = storage.Database(url, pool_size=1)
     try:
         with db.read() as s:
-            rows = [r["version"] for r in s.rows("SELECT version FROM schema_migrations ORDER BY version")]
+            rows = [
+                r["version"]
+                for r in s.rows("SELECT version FROM schema_migrations ORDER BY version")
+            ]
             epoch = s.value("SELECT value FROM meta WHERE key = 'epoch'")
         assert rows == list(range(1, migrations.LATEST + 1))
         assert epoch and "." not in epoch  # the cursor is "<epoch>.<seq>"
@@ -59,7 +64,10 @@ def test_a_database_from_a_newer_server_is_left_alone(backend: str, servers: Ser
         db.close()
     started = subprocess.run(
         [sys.executable, "-m", "sync.server.main", "--db", url, "--port", "1"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert started.returncode == 1
     assert "newer" in started.stderr

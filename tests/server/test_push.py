@@ -39,13 +39,25 @@ def test_each_operation_gets_its_own_result_and_a_refusal_blocks_nothing(
     mette = server.user("mette")
     first, second = uuid7(), uuid7()
     results = mette.push(
-        mette.op("task.create", task_id=first, site_id=world.school.id, title="Første", publish=True),
+        mette.op(
+            "task.create", task_id=first, site_id=world.school.id, title="Første", publish=True
+        ),
         mette.op("task.create", task_id=first, site_id=world.school.id, title="Igen"),
         mette.op("comment.add", comment_id=uuid7(), task_id="no-such-task", body="Hej"),
-        mette.op("task.create", task_id=second, site_id=world.other_school.id, title="Forkert sted"),
-        mette.op("task.create", task_id=second, site_id=world.school.id, title="Anden", publish=True),
+        mette.op(
+            "task.create", task_id=second, site_id=world.other_school.id, title="Forkert sted"
+        ),
+        mette.op(
+            "task.create", task_id=second, site_id=world.school.id, title="Anden", publish=True
+        ),
     )
-    assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "rejected", "applied"]
+    assert [r["status"] for r in results] == [
+        "applied",
+        "rejected",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
     assert results[0]["entity_id"] == first
     assert results[0]["versions"] == {f"tasks/{first}": 1}
     exists, unknown, wrong_site = (r["rejection"] for r in results[1:4])
@@ -59,7 +71,9 @@ def test_each_operation_gets_its_own_result_and_a_refusal_blocks_nothing(
     assert task_row(server, second).title == "Anden"
 
 
-def test_a_repeat_returns_the_stored_result_and_applies_nothing(server: Deployment, world: World) -> None:
+def test_a_repeat_returns_the_stored_result_and_applies_nothing(
+    server: Deployment, world: World
+) -> None:
     mette, anna = server.user("mette"), server.user("anna")
     task_id = published_task(mette, world)
     bid = anna.op("bid.place", bid_id=uuid7(), task_id=task_id, message="Jeg kan grille")
@@ -72,7 +86,9 @@ def test_a_repeat_returns_the_stored_result_and_applies_nothing(server: Deployme
     assert count(server, "SELECT count(*) FROM audit_events WHERE id = ?", bid["id"]) == 1
 
 
-def test_a_repeat_after_a_lost_response_gets_the_first_answer(server: Deployment, world: World) -> None:
+def test_a_repeat_after_a_lost_response_gets_the_first_answer(
+    server: Deployment, world: World
+) -> None:
     mette, anna = server.user("mette"), server.user("anna")
     task_id = published_task(mette, world)
     bid = anna.op("bid.place", bid_id=uuid7(), task_id=task_id)
@@ -101,7 +117,9 @@ def test_a_reused_id_with_other_content_is_refused(server: Deployment, world: Wo
     assert mette.push(original)[0]["status"] == "applied"  # the real one still answers as before
 
 
-def test_a_refusal_is_stored_too_so_a_repeat_is_answered_the_same(server: Deployment, world: World) -> None:
+def test_a_refusal_is_stored_too_so_a_repeat_is_answered_the_same(
+    server: Deployment, world: World
+) -> None:
     mette, anna = server.user("mette"), server.user("anna")
     draft_id = uuid7()
     mette.apply("task.create", task_id=draft_id, site_id=world.school.id, title="Kladde")
@@ -125,7 +143,9 @@ def test_the_author_must_be_the_logged_in_user(server: Deployment, world: World)
     assert bo.push(bos_bid)[0]["status"] == "applied"
 
 
-def test_the_server_applies_with_its_own_clock_and_the_tokens_device(server: Deployment, world: World) -> None:
+def test_the_server_applies_with_its_own_clock_and_the_tokens_device(
+    server: Deployment, world: World
+) -> None:
     mette = server.user("mette")
     task_id = uuid7()
     op = mette.op("task.create", task_id=task_id, site_id=world.school.id, title="Ur")
@@ -143,7 +163,9 @@ def test_the_server_applies_with_its_own_clock_and_the_tokens_device(server: Dep
     assert f"tasks/{task_id}" in event["summary"]
 
 
-def test_an_applied_operation_writes_feed_rows_for_every_change(server: Deployment, world: World) -> None:
+def test_an_applied_operation_writes_feed_rows_for_every_change(
+    server: Deployment, world: World
+) -> None:
     mette, anna = server.user("mette"), server.user("anna")
     task_id = published_task(mette, world, seats=1)
     bid_id = uuid7()
