@@ -108,6 +108,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     def health(
         knop_protocol: Annotated[Version | None, Header(alias=protocol.PROTOCOL_HEADER)] = None,
     ) -> dict[str, Any]:
+        """Up, and which protocol versions it speaks. Needs no credentials."""
         with db.read() as s:
             s.value("SELECT 1")
         return {
@@ -123,6 +124,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         dependencies=versioned,
     )
     def enrol(body: messages.EnrolRequest) -> dict[str, Any]:
+        """Trade a one-time enrolment code (from IT) for this device's own credential."""
         device = accounts.enrol(db, body.code, body.name)
         with db.read() as s:
             site = s.get(Site, device.site_id)
@@ -145,6 +147,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         body: messages.LoginRequest,
         device: Annotated[str | None, Security(_device_header)] = None,
     ) -> dict[str, Any]:
+        """Check a password on an enrolled device; the token works only on that device."""
         done = accounts.login(db, device, body.username, body.password, policy)
         log.info("login: %s on device %s", done.person.username, _device_id(device))
         return {"token": done.token, "person": done.person.to_row(), "expires_at": done.expires_at}
@@ -156,6 +159,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         dependencies=versioned,
     )
     def logout(who: Caller) -> dict[str, Any]:
+        """End this token. The device stays enrolled."""
         accounts.logout(db, who)
         return {"status": "logged_out"}
 
@@ -166,6 +170,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         dependencies=versioned,
     )
     def push_operations(body: messages.PushRequest, who: Caller) -> JSONResponse:
+        """Apply operations in order, each exactly once; one result per operation."""
         results = push.push(db, who, [op.model_dump() for op in body.operations])
         return JSONResponse({"results": results})
 
@@ -182,6 +187,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
             int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)
         ] = protocol.DEFAULT_PULL_LIMIT,
     ) -> Response:
+        """The next page of changes this user may see, after `cursor` (none: from the start).
+
+        410 "resync" when the cursor cannot be continued: start again without one.
+        """
         with db.read() as s:
             try:
                 page = feed.page(s, who.person, cursor, limit)
@@ -189,7 +198,27 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 raise ApiError("resync", {"cursor": cursor}) from None
         return Response(page.to_json(), media_type="application/json")
 
+    _require_both_credentials(app)
     return app
+
+
+def _require_both_credentials(app: FastAPI) -> None:
+    """FastAPI lists each security dependency as an alternative; push and pull need both."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for route in schema.get("paths", {}).values():
+                for operation in route.values():
+                    if len(operation.get("security", [])) > 1:
+                        merged: dict[str, list[str]] = {}
+                        for requirement in operation["security"]:
+                            merged.update(requirement)
+                        operation["security"] = [merged]
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _device_id(header: str | None) -> str:
