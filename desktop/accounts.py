@@ -1,0 +1,235 @@
+"""The people who have logged in on this machine, and what lets them log in offline.
+
+A small SQLite file, `data_dir()/accounts.sqlite3`, shared by every Knop user
+of the machine. For each person it keeps the username, the display name, the
+person row the server sent at login, when they last logged in online, whether
+they are logged out, and a slow verifier of their password (scrypt with a
+random salt): enough to check a password offline for `offline_login_days`
+after the last online login, and costly to attack if the file is copied. It
+holds no token and no password.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop import paths
+from desktop.entities import Person
+from desktop.ids import utc_now
+
+FILE = "accounts.sqlite3"
+
+# scrypt at n=2**15, r=8 costs about 32 MiB and a tenth of a second per guess.
+SCRYPT_N = 2**15
+SCRYPT_R = 8
+SCRYPT_P = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    person_id TEXT PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    person TEXT NOT NULL,
+    server_url TEXT,
+    verifier TEXT,
+    last_online_login TEXT,
+    last_login TEXT,
+    signed_out INTEGER NOT NULL DEFAULT 0
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    person_id: str
+    username: str
+    display_name: str
+    person: Person
+    server_url: str | None
+    last_online_login: str | None
+    last_login: str | None
+    signed_out: bool
+
+    def offline_until(self, days: int) -> dt.datetime | None:
+        """The moment offline login stops working, or None when it never worked."""
+        if days <= 0 or not self.last_online_login:
+            return None
+        return _parse(self.last_online_login) + dt.timedelta(days=days)
+
+
+def normalise_username(username: str) -> str:
+    """As the server does: spaces around and case do not matter."""
+    return username.strip().lower()
+
+
+def accounts_path() -> Path:
+    return paths.data_dir() / FILE
+
+
+@contextlib.contextmanager
+def _open() -> Iterator[sqlite3.Connection]:
+    path = accounts_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute(_SCHEMA)
+        yield conn
+    finally:
+        conn.close()
+
+
+def _account(row: tuple[object, ...]) -> Account:
+    person = Person.from_row(json.loads(str(row[3])))
+    return Account(
+        person_id=str(row[0]),
+        username=str(row[1]),
+        display_name=str(row[2]),
+        person=person,
+        server_url=row[4] if row[4] is None else str(row[4]),
+        last_online_login=row[5] if row[5] is None else str(row[5]),
+        last_login=row[6] if row[6] is None else str(row[6]),
+        signed_out=bool(row[7]),
+    )
+
+
+_COLUMNS = (
+    "person_id, username, display_name, person, server_url, last_online_login, last_login, signed_out"
+)
+
+
+def known_accounts() -> list[Account]:
+    """Everyone who has logged in here, most recent first (for the login screen's list)."""
+    if not accounts_path().exists():
+        return []
+    with _open() as conn:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM accounts ORDER BY last_login DESC, username"
+        ).fetchall()
+    return [_account(r) for r in rows]
+
+
+def by_username(username: str) -> Account | None:
+    if not accounts_path().exists():
+        return None
+    with _open() as conn:
+        row = conn.execute(
+            f"SELECT {_COLUMNS} FROM accounts WHERE username = ?", (normalise_username(username),)
+        ).fetchone()
+    return _account(row) if row else None
+
+
+def by_person(person_id: str) -> Account | None:
+    if not accounts_path().exists():
+        return None
+    with _open() as conn:
+        row = conn.execute(f"SELECT {_COLUMNS} FROM accounts WHERE person_id = ?", (person_id,)).fetchone()
+    return _account(row) if row else None
+
+
+def verifier_of(username: str) -> str | None:
+    if not accounts_path().exists():
+        return None
+    with _open() as conn:
+        row = conn.execute(
+            "SELECT verifier FROM accounts WHERE username = ?", (normalise_username(username),)
+        ).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
+def remember_online_login(
+    person: Person, username: str, password: str, server_url: str, at: str | None = None
+) -> None:
+    """After the server accepted the password: refresh the verifier and the offline window."""
+    at = at or utc_now()
+    name = normalise_username(username)
+    verifier = make_verifier(password)
+    with _open() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # A username passed on to someone else belongs to the new person now.
+            conn.execute("DELETE FROM accounts WHERE username = ? AND person_id <> ?", (name, person.id))
+            conn.execute(
+                "INSERT INTO accounts (person_id, username, display_name, person, server_url, verifier, "
+                "last_online_login, last_login, signed_out) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0) "
+                "ON CONFLICT (person_id) DO UPDATE SET username = excluded.username, "
+                "display_name = excluded.display_name, person = excluded.person, "
+                "server_url = excluded.server_url, verifier = excluded.verifier, "
+                "last_online_login = excluded.last_online_login, last_login = excluded.last_login, "
+                "signed_out = 0",
+                (
+                    person.id,
+                    name,
+                    person.name,
+                    json.dumps(person.to_row(), ensure_ascii=False),
+                    server_url,
+                    verifier,
+                    at,
+                    at,
+                ),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+def note_offline_login(person_id: str, at: str | None = None) -> None:
+    with _open() as conn:
+        conn.execute(
+            "UPDATE accounts SET last_login = ?, signed_out = 0 WHERE person_id = ?",
+            (at or utc_now(), person_id),
+        )
+
+
+def note_signed_out(person_id: str, signed_out: bool = True) -> None:
+    with _open() as conn:
+        conn.execute(
+            "UPDATE accounts SET signed_out = ? WHERE person_id = ?", (int(signed_out), person_id)
+        )
+
+
+# --- the offline verifier ----------------------------------------------------------------
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def make_verifier(password: str) -> str:
+    salt = os.urandom(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def check_verifier(verifier: str, password: str) -> bool:
+    """Whether the password matches; the cost comes from the verifier, so old ones keep working."""
+    try:
+        scheme, n, r, p, salt, digest = verifier.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(expected, actual)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * n * r + 2**20, dklen=32
+    )
+
+
+def _parse(iso: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))

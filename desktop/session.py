@@ -1,0 +1,307 @@
+"""Logging in and out on a shared workstation, online when the server answers and offline when not.
+
+    accounts = known_accounts()                      # who has logged in here (login screen)
+    session = login("anna", password)                # raises LoginFailed with a sentence
+    store = session.open_store()                     # that user's own SQLite file
+    ...
+    logout(session)                                  # False: the token stays for unsent changes
+
+The first login on a machine is online: the server checks the password and
+hands out a token bound to this device, which goes to the OS keyring
+(desktop.credentials). The password itself is never kept; a slow scrypt
+verifier of it is (desktop.accounts), so the same person can log in on this
+machine while the server is unreachable, for `offline_login_days` after their
+last online login.
+
+Logging out keeps the token while the user's outbox still holds operations:
+the background sync must push them with that user's own authority, even while
+someone else is logged in. Once the outbox is empty the token is revoked on
+the server (when it answers) and dropped from the keyring (`release_token`,
+which the sync engine calls after it drains a logged-out user's outbox).
+
+Without a usable keyring the token lives in the Session only; after logout or
+a restart, the user's unsent changes wait until they log in online again.
+
+Every call here may block on the network for a few seconds; the UI calls them
+off its own thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop import accounts, credentials, paths
+from desktop.accounts import Account, known_accounts
+from desktop.credentials import CredentialsUnavailable
+from desktop.entities import Person
+from desktop.ids import utc_now
+from desktop.settings import Settings, SettingsError, load_settings
+from desktop.store import Store
+from sync.api import ServerApi
+from sync.failures import (
+    NotEnrolled,
+    ServerRefused,
+    ServerTrouble,
+    ServerUnreachable,
+    SyncFailure,
+    UpdateRequired,
+)
+from sync.transport import Connection, Transport
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Account",
+    "LoginFailed",
+    "LoginRefused",
+    "NeverLoggedInHere",
+    "OfflineLoginExpired",
+    "Session",
+    "WrongPassword",
+    "known_accounts",
+    "login",
+    "logout",
+    "release_token",
+]
+
+
+class LoginFailed(Exception):
+    """Why a login did not work, in a sentence; `reason` is for code, `message()` for people."""
+
+    reason = "failed"
+
+    def __init__(self, da: str, en: str, *, reason: str | None = None, detail: Any = None) -> None:
+        super().__init__(en)
+        self.da, self.en = da, en
+        if reason is not None:
+            self.reason = reason
+        self.detail = detail
+
+    def message(self, language: str = "da") -> str:
+        return self.da if language == "da" else self.en
+
+
+class WrongPassword(LoginFailed):
+    reason = "wrong_password"
+
+    def __init__(self) -> None:
+        super().__init__("Forkert brugernavn eller adgangskode.", "Wrong username or password.")
+
+
+class OfflineLoginExpired(LoginFailed):
+    reason = "offline_expired"
+
+    def __init__(self, days: int) -> None:
+        if days <= 0:
+            da = "Serveren kan ikke nås, og offline login er slået fra på denne computer."
+            en = "The server cannot be reached, and offline login is turned off on this computer."
+        else:
+            da = (
+                f"Serveren kan ikke nås, og det er mere end {days} dage siden, du sidst loggede ind "
+                "med forbindelse på denne computer. Log ind, når der er forbindelse."
+            )
+            en = (
+                f"The server cannot be reached, and it is more than {days} days since you last "
+                "logged in online on this computer. Log in when the connection is back."
+            )
+        super().__init__(da, en)
+        self.days = days
+
+
+class NeverLoggedInHere(LoginFailed):
+    reason = "never_here"
+
+    def __init__(self, why: SyncFailure | None) -> None:
+        super().__init__(
+            "Serveren kan ikke nås, og du har ikke logget ind på denne computer før. "
+            "Første login kræver forbindelse til serveren.",
+            "The server cannot be reached, and you have not logged in on this computer before. "
+            "The first login needs a connection to the server.",
+            detail=why,
+        )
+
+
+class LoginRefused(LoginFailed):
+    """The server answered, but not with a token: too many attempts, device revoked, too old."""
+
+    reason = "refused"
+
+    @classmethod
+    def from_failure(cls, failure: SyncFailure) -> LoginRefused:
+        return cls(failure.message("da"), failure.message("en"), reason=failure.code, detail=failure)
+
+
+@dataclass
+class Session:
+    """Who is logged in, how, and with which token (held in memory; never written by this class)."""
+
+    person: Person
+    username: str
+    server_url: str | None
+    online: bool  # the server checked the password (False: the offline verifier did)
+    started_at: str
+    token: str | None = field(default=None, repr=False)
+    token_kept: bool = False  # the token is also in the keyring
+    offline_until: dt.datetime | None = None
+
+    @property
+    def person_id(self) -> str:
+        return self.person.id
+
+    @property
+    def store_path(self) -> Path:
+        return paths.user_store(self.person.id)
+
+    def open_store(self) -> Store:
+        return Store(self.store_path, owner_id=self.person.id)
+
+
+def login(username: str, password: str, *, settings: Settings | None = None) -> Session:
+    """Online when the server answers, else offline against this machine's verifier.
+
+    Raises WrongPassword, OfflineLoginExpired, NeverLoggedInHere or LoginRefused.
+    """
+    settings = settings or load_settings()
+    name = accounts.normalise_username(username)
+    if not name or not password:
+        raise WrongPassword()
+    why_offline: SyncFailure | CredentialsUnavailable
+    if not settings.server_url:
+        why_offline = NotEnrolled()
+    else:
+        try:
+            return _login_online(name, password, settings)
+        except ServerRefused as refused:
+            if refused.code == "login_failed":
+                raise WrongPassword() from None
+            raise LoginRefused.from_failure(refused) from None
+        except UpdateRequired as too_old:
+            raise LoginRefused.from_failure(too_old) from None
+        except (ServerUnreachable, ServerTrouble, NotEnrolled, CredentialsUnavailable) as failure:
+            log.info("login for %s goes offline: %s", name, failure)
+            why_offline = failure
+    return _login_offline(name, password, settings, why_offline)
+
+
+def _connection(settings: Settings, **overrides: Any) -> Connection:
+    return Connection.from_settings(settings, **overrides)
+
+
+def _login_online(name: str, password: str, settings: Settings) -> Session:
+    assert settings.server_url
+    server_url = settings.server_url.rstrip("/")
+    device = credentials.device_credential(server_url)
+    if not device:
+        raise NotEnrolled()
+    connection = _connection(settings, attempts=2, read_timeout=20.0)
+    with Transport(connection, device_credential=device) as transport:
+        answer = ServerApi(transport).login(name, password)
+    person = Person.from_row(answer["person"])
+    token = str(answer["token"])
+    kept = True
+    try:
+        credentials.save_user_token(server_url, person.id, token)
+    except CredentialsUnavailable as error:
+        log.warning("token for %s kept in memory only: %s", name, error.detail)
+        kept = False
+    now = utc_now()
+    accounts.remember_online_login(person, name, password, server_url, now)
+    days = settings.offline_login_days
+    return Session(
+        person=person,
+        username=name,
+        server_url=server_url,
+        online=True,
+        started_at=now,
+        token=token,
+        token_kept=kept,
+        offline_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days > 0 else None,
+    )
+
+
+def _login_offline(
+    name: str, password: str, settings: Settings, why: SyncFailure | CredentialsUnavailable
+) -> Session:
+    account = accounts.by_username(name)
+    verifier = accounts.verifier_of(name)
+    if account is None or verifier is None:
+        raise NeverLoggedInHere(why if isinstance(why, SyncFailure) else None)
+    if not accounts.check_verifier(verifier, password):
+        raise WrongPassword()
+    until = account.offline_until(settings.offline_login_days)
+    if until is None or dt.datetime.now(dt.UTC) > until:
+        raise OfflineLoginExpired(settings.offline_login_days)
+    server_url = (settings.server_url or account.server_url or "").rstrip("/") or None
+    token: str | None = None
+    if server_url:
+        try:
+            token = credentials.user_token(server_url, account.person_id)
+        except CredentialsUnavailable:
+            token = None
+    accounts.note_offline_login(account.person_id)
+    return Session(
+        person=account.person,
+        username=name,
+        server_url=server_url,
+        online=False,
+        started_at=utc_now(),
+        token=token,
+        token_kept=token is not None,
+        offline_until=until,
+    )
+
+
+def logout(session: Session, *, settings: Settings | None = None) -> bool:
+    """End the session. True when the token was released now; False when it stays for the outbox."""
+    accounts.note_signed_out(session.person.id)
+    store = Store(session.store_path, owner_id=session.person.id)
+    try:
+        pending = store.pending_count()
+    finally:
+        store.close()
+    token, session.token = session.token, None
+    if pending and session.server_url and token and not session.token_kept:
+        try:  # the keyring may work again; the unsent changes need this token
+            credentials.save_user_token(session.server_url, session.person.id, token)
+        except CredentialsUnavailable:
+            log.warning("%s logged out with %d unsent change(s) and no keyring", session.username, pending)
+    if pending or not session.server_url:
+        return False
+    release_token(session.person.id, session.server_url, settings=settings, token=token)
+    return True
+
+
+def release_token(
+    person_id: str, server_url: str, *, settings: Settings | None = None, token: str | None = None
+) -> bool:
+    """Revoke the user's token on the server (best effort, briefly) and drop it from the keyring.
+
+    Returns whether the server confirmed. An unreachable server leaves a token
+    that only this device could use and that expires on its own.
+    """
+    try:
+        token = token or credentials.user_token(server_url, person_id)
+    except CredentialsUnavailable:
+        pass
+    confirmed = False
+    if token:
+        try:
+            settings = settings or load_settings()
+            device = credentials.device_credential(server_url)
+            connection = Connection.from_settings(
+                settings, server_url, attempts=1, connect_timeout=2.0, read_timeout=5.0
+            )
+            with Transport(connection, device_credential=device) as transport:
+                ServerApi(transport).logout(token)
+            confirmed = True
+        except (SyncFailure, CredentialsUnavailable, SettingsError, ValueError) as failure:
+            log.info("token of %s not revoked on the server: %s", person_id, failure)
+    try:
+        credentials.forget_user_token(server_url, person_id)
+    except CredentialsUnavailable:
+        pass
+    return confirmed

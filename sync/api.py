@@ -1,0 +1,101 @@
+"""The server's calls as the client uses them: one method per path in sync/protocol.py.
+
+Each method says how safe it is to repeat (see `transport.Retry`) and checks
+the answer's shape just enough that a wrong answer fails here, clearly, rather
+than as a KeyError deep inside the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from sync import protocol
+from sync.failures import ServerTrouble
+from sync.transport import Retry, Transport
+
+
+def _malformed(what: str, detail: Any = None) -> ServerTrouble:
+    return ServerTrouble(
+        f"Serverens svar på {what} har en form, Knop ikke kender.",
+        f"The server's answer to {what} has a shape Knop does not know.",
+        code="bad_answer",
+        detail=detail,
+    )
+
+
+class ServerApi:
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def health(self) -> dict[str, Any]:
+        return dict(self.transport.request("GET", protocol.PATH_HEALTH, retry=Retry.CONNECT))
+
+    def enrol(self, code: str, name: str) -> dict[str, Any]:
+        """The code is one-time: resent only if it surely never reached the server."""
+        body = self.transport.request(
+            "POST", protocol.PATH_ENROL, body={"code": code, "name": name}, retry=Retry.CONNECT
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("credential"), str):
+            raise _malformed("enrol")
+        return body
+
+    def login(self, username: str, password: str) -> dict[str, Any]:
+        body = self.transport.request(
+            "POST",
+            protocol.PATH_LOGIN,
+            body={"username": username, "password": password},
+            retry=Retry.CONNECT,
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("token"), str) or not isinstance(
+            body.get("person"), dict
+        ):
+            raise _malformed("login")
+        return body
+
+    def logout(self, token: str) -> None:
+        self.transport.request("POST", protocol.PATH_LOGOUT, token=token, retry=Retry.CONNECT)
+
+    def push(
+        self, token: str, operations: list[dict[str, Any]], cancel: threading.Event | None = None
+    ) -> list[dict[str, Any]]:
+        """One result per operation, in order. Safe to resend: the server dedups by op id."""
+        body = self.transport.request(
+            "POST",
+            protocol.PATH_PUSH,
+            body={"operations": operations},
+            token=token,
+            retry=Retry.ALWAYS,
+            cancel=cancel,
+        )
+        results = body.get("results") if isinstance(body, dict) else None
+        if not isinstance(results, list) or [
+            r.get("id") if isinstance(r, dict) else None for r in results
+        ] != [op["id"] for op in operations]:
+            raise _malformed("push", {"sent": len(operations)})
+        return results
+
+    def pull(
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = protocol.DEFAULT_PULL_LIMIT,
+        cancel: threading.Event | None = None,
+    ) -> protocol.PullPage:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        body = self.transport.request(
+            "GET", protocol.PATH_PULL, params=params, token=token, retry=Retry.ALWAYS, cancel=cancel
+        )
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("changes"), list)
+            or not isinstance(body.get("cursor"), str)
+            or not isinstance(body.get("more"), bool)
+        ):
+            raise _malformed("pull")
+        return body  # type: ignore[return-value]

@@ -1,0 +1,132 @@
+"""`knop enrol --server URL --code CODE [--name NAME]`: IT enrols this machine to a site, unattended.
+
+It trades the one-time code for a device credential (POST /v1/devices/enrol),
+puts the credential in the OS keyring and records `server_url` and `site_id`
+in the machine-wide settings file. Everything that can be checked before the
+code is spent is checked first (settings readable, keyring usable, the
+machine-wide folder writable), because a spent code cannot be used again.
+
+Exit codes, for deployment scripts:
+    0  enrolled
+    1  the server refused (unknown, used or expired code; too old a client)
+    2  wrong command line (argparse)
+    3  the server could not be reached (network, proxy, TLS: check proxy and ca_bundle)
+    4  could not save: machine-wide file not writable, or no usable keyring
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+from desktop import credentials
+from desktop.credentials import CredentialsUnavailable
+from desktop.settings import (
+    SettingsError,
+    load_settings,
+    machine_settings_path,
+    save_machine_settings,
+)
+from sync.api import ServerApi
+from sync.failures import ServerUnreachable, SyncFailure
+from sync.transport import Connection, Transport
+
+log = logging.getLogger(__name__)
+
+ENROLLED, REFUSED, USAGE, UNREACHABLE, CANNOT_SAVE = 0, 1, 2, 3, 4
+
+
+class EnrolmentFailed(Exception):
+    def __init__(self, exit_code: int, message: str) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    server_url: str
+    device_id: str
+    site: dict[str, Any]
+
+
+def _check_url(server: str) -> str:
+    url = server.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise EnrolmentFailed(
+            USAGE, f"--server must start with https:// (or http:// for a test server), got {server!r}"
+        )
+    return url
+
+
+def _check_machine_folder() -> None:
+    """Fail now, not after the code is spent, if the machine-wide file cannot be written."""
+    folder = machine_settings_path().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".knop-enrol-", delete=True):
+            pass
+    except OSError as error:
+        raise EnrolmentFailed(
+            CANNOT_SAVE,
+            f"cannot write {machine_settings_path()} ({error.strerror or error}); run knop enrol "
+            "as an administrator (root), or set KNOP_SYSTEM_CONFIG_DIR to a writable folder",
+        ) from None
+
+
+def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
+    """Enrol this machine; raises EnrolmentFailed with an exit code and a sentence."""
+    url = _check_url(server)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        raise EnrolmentFailed(CANNOT_SAVE, str(error)) from None
+    if not credentials.keyring_usable():
+        raise EnrolmentFailed(
+            CANNOT_SAVE,
+            "no usable OS keyring, so the device credential cannot be kept "
+            "(on Linux, start a Secret Service such as gnome-keyring)",
+        )
+    _check_machine_folder()
+    device_name = (name or socket.gethostname() or "workstation").strip()[:100]
+    try:
+        connection = Connection.from_settings(settings, url)
+    except ValueError as error:
+        raise EnrolmentFailed(USAGE, str(error)) from None
+    with Transport(connection) as transport:
+        try:
+            answer = ServerApi(transport).enrol(code, device_name)
+        except ServerUnreachable as failure:
+            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+        except SyncFailure as failure:
+            raise EnrolmentFailed(REFUSED, failure.message("en")) from None
+    site = answer.get("site") if isinstance(answer.get("site"), dict) else {}
+    site_id = str(site.get("id") or "")
+    try:
+        credentials.save_device_credential(url, str(answer["credential"]))
+    except CredentialsUnavailable as error:
+        raise EnrolmentFailed(
+            CANNOT_SAVE, f"{error.message('en')} ({error.detail}); the code is spent, ask for a new one"
+        ) from None
+    try:
+        save_machine_settings(server_url=url, site_id=site_id or None)
+    except SettingsError as error:
+        raise EnrolmentFailed(CANNOT_SAVE, f"{error}; the code is spent, ask for a new one") from None
+    log.info("enrolled as device %s at site %s on %s", answer.get("device_id"), site_id, url)
+    return Enrolment(url, str(answer.get("device_id") or ""), site)
+
+
+def enrol_command(args: argparse.Namespace) -> int:
+    try:
+        done = enrol(args.server, args.code, getattr(args, "name", None))
+    except EnrolmentFailed as failure:
+        print(f"knop enrol: {failure}", file=sys.stderr)
+        return failure.exit_code
+    site = done.site.get("name") or done.site.get("id") or "?"
+    print(f"Enrolled with {done.server_url} at site {site} (device {done.device_id}).")
+    print(f"Settings written to {machine_settings_path()}; the device credential is in the keyring.")
+    return ENROLLED

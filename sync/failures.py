@@ -1,0 +1,122 @@
+"""Why a sync, an enrolment or a login could not go on, in a sentence for people.
+
+Every failure on the wire becomes one of these, each carrying Danish and
+English text, so the UI and `knop sync` show the same words and never a
+traceback. The class says what the client should do next:
+
+- `ServerUnreachable`: we are offline; keep working, the next sync retries.
+- `UpdateRequired`: the server no longer speaks our protocol (426).
+- `ServerRefused`: the server answered with an error code it chose (a 4xx);
+  `needs_login` and `needs_enrolment` say whether a password or IT can fix it.
+- `ServerTrouble`: the server failed (5xx) or answered nonsense; retry later.
+- `ResyncNeeded`: the pull cursor is unknown (410); handled inside the pull.
+- `NotEnrolled`, `LoginNeeded`: the client lacks what it needs to even ask.
+- `Cancelled`: someone asked the sync to stop; the next one resumes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TOKEN_CODES = frozenset({"token_invalid", "token_expired", "token_revoked"})
+DEVICE_CODES = frozenset({"device_invalid", "device_revoked"})
+
+
+class SyncFailure(Exception):
+    """Base: a sentence in both languages, a machine-readable code and optional detail."""
+
+    code = "failure"
+
+    def __init__(self, da: str, en: str, *, code: str | None = None, detail: Any = None) -> None:
+        super().__init__(en)
+        self.da = da
+        self.en = en
+        if code is not None:
+            self.code = code
+        self.detail = detail
+
+    def message(self, language: str = "da") -> str:
+        return self.da if language == "da" else self.en
+
+
+class ServerUnreachable(SyncFailure):
+    code = "unreachable"
+
+    @classmethod
+    def because(cls, why_da: str, why_en: str, detail: Any = None) -> ServerUnreachable:
+        return cls(
+            f"Serveren kan ikke nås ({why_da}). Dine ændringer er gemt og sendes, "
+            "når forbindelsen er tilbage.",
+            f"The server cannot be reached ({why_en}). Your changes are kept and will be "
+            "sent when the connection is back.",
+            detail=detail,
+        )
+
+
+class UpdateRequired(SyncFailure):
+    code = "unsupported_protocol"
+
+    def __init__(self, da: str | None = None, en: str | None = None, detail: Any = None) -> None:
+        super().__init__(
+            da or "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
+            en or "This version of Knop is too old for the server. Please update Knop.",
+            detail=detail,
+        )
+
+
+class ServerRefused(SyncFailure):
+    """A 4xx the server explained with an error body (protocol.error_body)."""
+
+    def __init__(self, status: int, code: str, da: str, en: str, detail: Any = None) -> None:
+        super().__init__(da, en, code=code, detail=detail)
+        self.status = status
+
+    @property
+    def needs_login(self) -> bool:
+        return self.code in TOKEN_CODES
+
+    @property
+    def needs_enrolment(self) -> bool:
+        return self.code in DEVICE_CODES
+
+
+class ServerTrouble(SyncFailure):
+    code = "server_trouble"
+
+
+class ResyncNeeded(SyncFailure):
+    code = "resync"
+
+
+class NotEnrolled(SyncFailure):
+    code = "not_enrolled"
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__(
+            "Computeren er ikke tilmeldt en Knop-server. Bed IT om at køre 'knop enrol'.",
+            "This computer is not enrolled with a Knop server. Ask IT to run 'knop enrol'.",
+            detail=detail,
+        )
+
+
+class LoginNeeded(SyncFailure):
+    """A user has unsent changes but no usable token: only their password can help."""
+
+    code = "login_needed"
+
+    def __init__(self, who: str, detail: Any = None) -> None:
+        super().__init__(
+            f"{who} har ændringer, der ikke er sendt. Log ind som {who} for at sende dem.",
+            f"{who} has changes that have not been sent. Log in as {who} to send them.",
+            detail=detail,
+        )
+
+
+class Cancelled(SyncFailure):
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Synkroniseringen blev afbrudt. Den fortsætter næste gang.",
+            "The sync was stopped. It continues next time.",
+        )

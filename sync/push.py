@@ -1,0 +1,107 @@
+"""Sending one user's outbox: in order, in batches, each result settled in the store.
+
+Safe to repeat at any point: operations keep the ids they were given when the
+user acted, and the server applies each id once and answers a repeat with the
+stored result. So a batch whose answer was lost (dropped connection, killed
+process) is simply sent again, as it was, by this sync or the next.
+
+Results of a batch are written in one transaction: applied operations leave
+the outbox (their effect comes back through the pull), refused ones move to
+the attention list with the server's reason. A server that failed on an
+operation unexpectedly ("operation.failed", stored nowhere) gets it again next
+time; after MAX_FAILED_ATTEMPTS such answers it goes to the attention list
+too, so nothing waits forever in silence.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from desktop.store import PendingOperation, Store
+from sync import protocol
+from sync.api import ServerApi
+from sync.failures import Cancelled
+from sync.pull import REBASE_DUE
+
+MAX_FAILED_ATTEMPTS = 5
+BATCH_BYTES = protocol.MAX_BODY_BYTES * 3 // 4  # room for JSON framing and headers
+TRANSIENT_REASONS = frozenset({"operation.failed"})
+
+
+@dataclass(slots=True)
+class Pushed:
+    sent: int = 0
+    applied: int = 0
+    rejected: int = 0
+    kept: int = 0
+
+    @property
+    def settled(self) -> int:
+        return self.applied + self.rejected
+
+
+def batches(
+    pending: list[PendingOperation], max_count: int = protocol.MAX_PUSH_OPERATIONS
+) -> list[list[PendingOperation]]:
+    """Consecutive runs of the outbox that fit in one request by count and by size."""
+    found: list[list[PendingOperation]] = []
+    current: list[PendingOperation] = []
+    size = 0
+    for op in pending:
+        weight = len(json.dumps(op.to_wire(), ensure_ascii=False).encode("utf-8")) + 1
+        if current and (len(current) >= max_count or size + weight > BATCH_BYTES):
+            found.append(current)
+            current, size = [], 0
+        current.append(op)
+        size += weight
+    if current:
+        found.append(current)
+    return found
+
+
+def push_outbox(
+    store: Store,
+    api: ServerApi,
+    token: str,
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = protocol.MAX_PUSH_OPERATIONS,
+) -> Pushed:
+    """Push what was pending when the sync began; what the user adds meanwhile waits for the next."""
+    pending = store.pending()
+    done = Pushed()
+    total = len(pending)
+    if progress and total:
+        progress(0, total)
+    for batch in batches(pending, batch_size):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        results = api.push(token, [op.to_wire() for op in batch], cancel)
+        with store.transaction():
+            for op, result in zip(batch, results, strict=True):
+                _settle(store, op, result, done)
+            if done.settled:
+                store.set_state(REBASE_DUE, "1")
+        done.sent += len(batch)
+        if progress:
+            progress(done.sent, total)
+    return done
+
+
+def _settle(store: Store, op: PendingOperation, result: dict[str, object], done: Pushed) -> None:
+    if result.get("status") == "applied":
+        store.settle(op.id)
+        done.applied += 1
+        return
+    rejection = result.get("rejection")
+    rejection = rejection if isinstance(rejection, dict) else {"reason": "operation.failed"}
+    if rejection.get("reason") in TRANSIENT_REASONS and op.attempts + 1 < MAX_FAILED_ATTEMPTS:
+        store.note_attempt([op.id], str(rejection.get("reason")))
+        done.kept += 1
+        return
+    store.refuse(op.id, rejection)
+    done.rejected += 1

@@ -1,0 +1,276 @@
+"""When to sync, on a thread of its own, and the state a status bar shows.
+
+    scheduler = SyncScheduler(lambda: SyncEngine(session=current_session),
+                              on_state=callback, interval_s=60, debounce_s=2)
+    scheduler.start()                  # syncs at once, then every interval_s
+    scheduler.request_sync("change")   # after a local change: debounced
+    scheduler.request_sync("manual")   # the user asked; also "network" when the
+                                       # connection came back: at once
+    scheduler.cancel()                 # stop the running sync; the next one resumes
+    scheduler.stop(timeout=10)         # cancel, and join the thread (on quit, on logout)
+
+Syncs run one after another on the scheduler's worker thread, never two at
+once; a request that arrives during a sync runs right after it (many requests
+become one sync). `engine_factory` is called on the worker for every sync, so a
+new session or new settings take effect at the next one.
+
+Local changes are debounced: each `request_sync("change")` moves the sync
+`debounce_s` later, but never more than `max_delay_s` after the first change,
+so a busy user still syncs. When the server cannot be reached, the next try
+comes after `offline_retry_s`, doubling up to `interval_s`, so the connection
+coming back is noticed soon without hammering a dead network; the UI may also
+call `request_sync("network")` when the OS reports the network is back.
+
+`on_state(SyncState)` is called from the worker thread, whenever something a
+person could see changed; a Qt adapter re-emits it through a queued signal and
+never touches widgets from here. The callback must not block. `state` returns
+the latest SyncState from any thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sync.engine import Counts, SyncEngine
+from sync.failures import Cancelled, SyncFailure
+from sync.report import Progress, SyncReport
+
+log = logging.getLogger(__name__)
+
+IMMEDIATE_REASONS = frozenset({"start", "manual", "network", "login"})
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """What the status bar says. Times are ISO UTC from the client clock: for display only."""
+
+    online: bool | None = None  # None until the first sync says
+    syncing: bool = False
+    pending: int = 0
+    attention: int = 0
+    pending_others: int = 0  # other users of this machine whose changes wait to be sent
+    last_success: str | None = None
+    progress: Progress | None = None
+    error_da: str | None = None
+    error_en: str | None = None
+    error_code: str | None = None
+    needs_login: tuple[str, ...] = ()  # who must log in (online) before their changes can go
+    last_report: SyncReport | None = None
+
+    def error(self, language: str = "da") -> str | None:
+        return self.error_da if language == "da" else self.error_en
+
+
+class SyncScheduler:
+    def __init__(
+        self,
+        engine_factory: Callable[[], SyncEngine],
+        on_state: Callable[[SyncState], None] | None = None,
+        *,
+        interval_s: float = 60.0,
+        debounce_s: float = 2.0,
+        max_delay_s: float | None = None,
+        offline_retry_s: float = 5.0,
+    ) -> None:
+        self.engine_factory = engine_factory
+        self.on_state = on_state
+        self.interval_s = interval_s
+        self.debounce_s = debounce_s
+        self.max_delay_s = max_delay_s if max_delay_s is not None else max(debounce_s * 5, debounce_s)
+        self.offline_retry_s = offline_retry_s
+        self._lock = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self._cancel = threading.Event()
+        self._due: float | None = None  # when the requested sync should run
+        self._first_change: float | None = None
+        self._recount = False
+        self._next_timer = 0.0
+        self._offline_delay = offline_retry_s
+        self._state = SyncState()
+        self.syncs_run = 0
+
+    # --- the API ------------------------------------------------------------------------
+
+    @property
+    def state(self) -> SyncState:
+        with self._lock:
+            return self._state
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            self._stopping = False
+            self._thread = threading.Thread(target=self._run, name="knop-sync", daemon=True)
+            self._due = time.monotonic()
+            self._thread.start()
+
+    def request_sync(self, reason: str = "manual") -> None:
+        now = time.monotonic()
+        with self._lock:
+            if reason in IMMEDIATE_REASONS:
+                self._due = now
+                self._first_change = None
+            else:
+                self._first_change = self._first_change or now
+                latest = self._first_change + self.max_delay_s
+                self._due = min(now + self.debounce_s, latest)
+                self._recount = True
+            self._lock.notify_all()
+
+    def cancel(self) -> None:
+        """Stop the running sync at its next check; a pending request still runs later."""
+        self._cancel.set()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Cancel, end the thread and wait for it. True when the thread has ended."""
+        with self._lock:
+            self._stopping = True
+            thread = self._thread
+            self._lock.notify_all()
+        self._cancel.set()
+        if thread is None:
+            return True
+        thread.join(timeout)
+        ended = not thread.is_alive()
+        if ended:
+            with self._lock:
+                self._thread = None
+        return ended
+
+    @property
+    def running(self) -> bool:
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                while not self._stopping and not self._recount and self._next_due() > time.monotonic():
+                    self._lock.wait(timeout=min(self._next_due() - time.monotonic(), 3600.0))
+                if self._stopping:
+                    return
+                run_now = self._next_due() <= time.monotonic()
+                self._recount = False
+                if run_now:
+                    self._due = None
+                    self._first_change = None
+                    self._cancel.clear()
+            if run_now:
+                self._sync()
+            else:
+                self._refresh_counts()
+
+    def _next_due(self) -> float:
+        """The earlier of a requested sync and the timer (call with the lock held)."""
+        return self._next_timer if self._due is None else min(self._due, self._next_timer)
+
+    def _engine(self) -> SyncEngine | None:
+        try:
+            return self.engine_factory()
+        except Exception:  # noqa: BLE001 - the thread must outlive any bug
+            log.exception("could not make a sync engine")
+            return None
+
+    def _refresh_counts(self) -> None:
+        engine = self._engine()
+        if engine is None:
+            return
+        try:
+            counts = engine.counts()
+        except Exception:  # noqa: BLE001
+            log.exception("could not count pending operations")
+            return
+        self._publish(**_from_counts(counts))
+
+    def _sync(self) -> None:
+        engine = self._engine()
+        if engine is None:
+            self._schedule_next(online=None)
+            return
+        self._publish(syncing=True, progress=None)
+        try:
+            report = engine.sync_once(self._cancel, lambda p: self._publish(progress=p))
+        except Exception:  # noqa: BLE001
+            log.exception("sync failed unexpectedly")
+            failure = SyncFailure(
+                "Der skete en uventet fejl under synkroniseringen. Der prøves igen senere.",
+                "Something unexpected went wrong during the sync. Knop tries again later.",
+                code="unexpected",
+            )
+            self._publish(syncing=False, progress=None, **_error(failure))
+            self._schedule_next(online=None)
+            return
+        finally:
+            self.syncs_run += 1
+        try:
+            counts = engine.counts()
+            values = _from_counts(counts)
+        except Exception:  # noqa: BLE001
+            log.exception("could not count pending operations")
+            values = {}
+        failure = report.first_failure()
+        online = None if isinstance(report.failure, Cancelled) else report.online
+        needs_login = tuple(
+            u.who
+            for u in report.users
+            if u.failure is not None
+            and (u.failure.code == "login_needed" or getattr(u.failure, "needs_login", False))
+        )
+        if report.ok:
+            values.setdefault("last_success", report.finished_at)
+        self._publish(
+            syncing=False,
+            progress=None,
+            online=online if online is not None else self.state.online,
+            needs_login=needs_login,
+            last_report=report,
+            **values,
+            **_error(failure),
+        )
+        self._schedule_next(online=online)
+
+    def _schedule_next(self, online: bool | None) -> None:
+        with self._lock:
+            if online is False:
+                delay = min(self._offline_delay, self.interval_s)
+                self._offline_delay = min(self._offline_delay * 2, self.interval_s)
+            else:
+                delay = self.interval_s
+                self._offline_delay = self.offline_retry_s
+            self._next_timer = time.monotonic() + delay
+
+    def _publish(self, **changes: object) -> None:
+        with self._lock:
+            self._state = dataclasses.replace(self._state, **changes)  # type: ignore[arg-type]
+            state = self._state
+        if self.on_state is not None:
+            try:
+                self.on_state(state)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop syncing
+                log.exception("on_state failed")
+
+
+def _from_counts(counts: Counts) -> dict[str, object]:
+    values: dict[str, object] = {
+        "pending": counts.pending,
+        "attention": counts.attention,
+        "pending_others": counts.pending_others,
+    }
+    if counts.last_sync_at:
+        values["last_success"] = counts.last_sync_at
+    return values
+
+
+def _error(failure: SyncFailure | None) -> dict[str, object]:
+    if failure is None or isinstance(failure, Cancelled):
+        return {"error_da": None, "error_en": None, "error_code": None}
+    return {"error_da": failure.da, "error_en": failure.en, "error_code": failure.code}

@@ -1,0 +1,303 @@
+"""How the client talks HTTP to the server: TLS, proxies, timeouts, retries, and the protocol header.
+
+One `requests.Session` per `Transport`, so connections are reused across the
+pages of a sync.
+
+- TLS is verified against the operating system's trust store (`truststore`),
+  because municipal machines get their CAs pushed by IT into the OS store, not
+  into certifi's bundle. `ca_bundle` adds IT's own PEM file on top.
+- Proxies: the machine setting `proxy` if IT set one, else whatever the
+  environment (and on Windows the system settings) say, as `requests` reads them.
+- Every call has a connect and a read timeout; nothing waits forever.
+- Retries back off exponentially (with jitter, honouring Retry-After) and come
+  in two strengths. `Retry.ALWAYS` resends the very same request after any
+  failure: right for push, which the server applies exactly once by operation
+  id, and for pull, which only reads. `Retry.CONNECT` resends only when the
+  request never reached the server: right for a one-time enrolment code or a
+  login attempt that the server counts.
+- Every request carries `Knop-Protocol`; a 426 becomes `UpdateRequired`.
+
+A cancel event is checked before each attempt and during each back-off wait.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import random
+import ssl
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+import truststore
+from requests.adapters import HTTPAdapter
+
+from sync import protocol
+from sync.failures import (
+    Cancelled,
+    ResyncNeeded,
+    ServerRefused,
+    ServerTrouble,
+    ServerUnreachable,
+    SyncFailure,
+    UpdateRequired,
+)
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "Knop/0.1.0"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class Retry(enum.Enum):
+    ALWAYS = "always"  # idempotent on the server: resend as-is after any failure
+    CONNECT = "connect"  # resend only when the request surely never arrived
+
+
+@dataclass(frozen=True, slots=True)
+class Connection:
+    """Where and how to reach the server; `from_settings` reads the machine's settings."""
+
+    server_url: str
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    attempts: int = 4
+    backoff_s: float = 0.5
+    backoff_max_s: float = 8.0
+
+    @classmethod
+    def from_settings(cls, settings: Any, server_url: str | None = None, **overrides: Any) -> Connection:
+        url = server_url or settings.server_url
+        if not url:
+            raise ValueError("no server_url")
+        return cls(
+            server_url=url.rstrip("/"),
+            ca_bundle=settings.ca_bundle,
+            proxy=settings.proxy,
+            **overrides,
+        )
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+
+def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
+    """The OS trust store, plus IT's CA file when there is one."""
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
+class TrustStoreAdapter(HTTPAdapter):
+    """An HTTPAdapter whose TLS connections, direct or through a proxy, use our context.
+
+    `requests` would otherwise point every verified connection at certifi's
+    bundle (cert_verify sets `ca_certs`), quietly trusting a list IT never chose.
+    """
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self.ssl_context = context
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = self.ssl_context
+        super().init_poolmanager(*args, **kwargs)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        kwargs["ssl_context"] = self.ssl_context
+        return super().proxy_manager_for(proxy, **kwargs)
+
+    def cert_verify(self, conn: Any, url: str, verify: Any, cert: Any) -> None:
+        if verify is True and url.lower().startswith("https"):
+            conn.cert_reqs = "CERT_REQUIRED"
+            conn.ca_certs = None
+            conn.ca_cert_dir = None
+            return
+        super().cert_verify(conn, url, verify, cert)
+
+
+class Transport:
+    """JSON over HTTP to one server, as one device; user tokens are given per call."""
+
+    def __init__(self, connection: Connection, *, device_credential: str | None = None) -> None:
+        self.connection = connection
+        self.device_credential = device_credential
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        adapter = TrustStoreAdapter(tls_context(connection.ca_bundle))
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", HTTPAdapter(max_retries=0))
+        # An explicit setting wins over the environment: requests lets environment
+        # proxies override session.proxies, but not proxies given per request.
+        self.proxies = {"http": connection.proxy, "https": connection.proxy} if connection.proxy else None
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> Transport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def headers(self, token: str | None) -> dict[str, str]:
+        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+        if self.device_credential:
+            found[protocol.DEVICE_HEADER] = self.device_credential
+        if token:
+            found[protocol.AUTHORIZATION_HEADER] = f"Bearer {token}"
+        return found
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        token: str | None = None,
+        retry: Retry = Retry.ALWAYS,
+        cancel: threading.Event | None = None,
+    ) -> Any:
+        """The decoded JSON answer; raises a SyncFailure saying what went wrong."""
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
+        headers = self.headers(token)
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        url = self.connection.server_url + path
+        attempts = max(1, self.connection.attempts)
+        for attempt in range(1, attempts + 1):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            wait: float | None = None
+            try:
+                answer = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=headers,
+                    timeout=self.connection.timeout,
+                    proxies=self.proxies,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as error:
+                failure = _unreachable(error, self.connection)
+                if attempt == attempts or not _may_retry(error, retry):
+                    raise failure from error
+                log.info("%s %s: %s (attempt %d of %d)", method, path, failure.en, attempt, attempts)
+            else:
+                if answer.status_code < 300:
+                    return _decoded(answer)
+                failure = _refusal(answer)
+                if answer.status_code not in RETRY_STATUSES or retry is not Retry.ALWAYS:
+                    raise failure
+                if attempt == attempts:
+                    raise failure
+                wait = _retry_after(answer)
+                log.info("%s %s: HTTP %d (attempt %d of %d)", method, path, answer.status_code, attempt, attempts)
+            self._back_off(attempt, wait, cancel)
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _back_off(self, attempt: int, wait: float | None, cancel: threading.Event | None) -> None:
+        delay = self.connection.backoff_s * (2 ** (attempt - 1))
+        delay = min(delay, self.connection.backoff_max_s) * random.uniform(0.5, 1.0)
+        if wait is not None:
+            delay = min(max(delay, wait), self.connection.backoff_max_s * 4)
+        if cancel is None:
+            time.sleep(delay)
+        elif cancel.wait(delay):
+            raise Cancelled()
+
+
+def _may_retry(error: requests.RequestException, retry: Retry) -> bool:
+    if retry is Retry.ALWAYS:
+        return True
+    # Only failures before a single byte was sent: refused or timed-out connects.
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.ReadTimeout):
+        text = repr(error)
+        return "NewConnectionError" in text or "Connection refused" in text
+    return False
+
+
+def _unreachable(error: requests.RequestException, connection: Connection) -> SyncFailure:
+    """The network failure in words IT can act on (proxy, certificate, timeout, refused)."""
+    if isinstance(error, requests.exceptions.SSLError):
+        extra = f" eller {connection.ca_bundle}" if connection.ca_bundle else ""
+        extra_en = f" or {connection.ca_bundle}" if connection.ca_bundle else ""
+        return ServerUnreachable.because(
+            f"serverens certifikat kan ikke godkendes af systemets certifikatlager{extra}",
+            f"the server's certificate is not trusted by the system's certificate store{extra_en}",
+            detail=str(error),
+        )
+    if isinstance(error, requests.exceptions.ProxyError):
+        return ServerUnreachable.because(
+            "proxyen svarer ikke", "the proxy does not answer", detail=str(error)
+        )
+    if isinstance(error, requests.Timeout):
+        return ServerUnreachable.because(
+            "den svarede ikke i tide", "it did not answer in time", detail=str(error)
+        )
+    if isinstance(error, requests.ConnectionError):
+        return ServerUnreachable.because(
+            "ingen forbindelse", "no connection", detail=str(error)
+        )
+    return ServerUnreachable.because("ukendt netværksfejl", "network error", detail=str(error))
+
+
+def _decoded(answer: requests.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        raise ServerTrouble(
+            "Serveren sendte et svar, Knop ikke kan læse.",
+            "The server sent an answer Knop cannot read.",
+            detail={"status": answer.status_code, "start": answer.text[:200]},
+        ) from None
+
+
+def _refusal(answer: requests.Response) -> SyncFailure:
+    """An error answer as a failure; the server's own sentence when it gave one."""
+    status = answer.status_code
+    error: dict[str, Any] = {}
+    try:
+        body = answer.json()
+        if isinstance(body, dict) and isinstance(body.get("error"), dict):
+            error = body["error"]
+    except ValueError:
+        pass
+    code = str(error.get("code") or "")
+    message = error.get("message") if isinstance(error.get("message"), dict) else {}
+    da, en = str(message.get("da") or ""), str(message.get("en") or "")
+    detail = error.get("detail")
+    if status == 426:
+        return UpdateRequired(da or None, en or None, detail)
+    if status == 410:
+        return ResyncNeeded(da or "Alt hentes forfra.", en or "Everything is fetched again.", detail=detail)
+    if status >= 500 or not code:
+        return ServerTrouble(
+            da or f"Serveren har problemer (HTTP {status}). Der prøves igen senere.",
+            en or f"The server is having trouble (HTTP {status}). Knop tries again later.",
+            code=code or f"http_{status}",
+            detail=detail,
+        )
+    return ServerRefused(status, code, da or en or code, en or da or code, detail)
+
+
+def _retry_after(answer: requests.Response) -> float | None:
+    value = answer.headers.get("Retry-After", "")
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
