@@ -33,9 +33,9 @@ from desktop.ids import uuid7
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, shortened
-from ui.screen import ProblemLabel, Screen
+from ui.screen import ProblemLabel, TaskScreen
 
-CARD_WIDTH_CHARS = 34  # in average character widths, so cards grow with the font and scaling
+CARD_WIDTH_CHARS = 40  # in average character widths, so cards grow with the font and scaling
 
 
 def _label(parent: QWidget, *, rich: bool = False) -> QLabel:
@@ -223,14 +223,13 @@ class BidCard(QFrame):
             self.page.act("task.endorse", payload, self.problem)
 
 
-class ReviewPage(Screen):
+class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
     WATCHES = frozenset({"tasks", "bids", "people", "person_skills", "endorsements", "sites"})
 
     def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        self.task_id = task_id
+        super().__init__(context, task_id, parent)
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}
         self.setObjectName("review-page")
@@ -254,10 +253,18 @@ class ReviewPage(Screen):
         self.rest_note.setPlaceholderText(self.tr("Message to those not chosen (optional)"))
         self.rest_note.setAccessibleName(self.tr("Message to those not chosen"))
         self.decline_rest_button = QPushButton(self.tr("Decline the &rest"), self)
-        rest = QHBoxLayout()
+        self.rest = QWidget(self)
+        rest = QHBoxLayout(self.rest)
+        rest.setContentsMargins(0, 0, 0, 0)
         rest.addWidget(self.rest_note, 1)
         rest.addWidget(self.decline_rest_button)
 
+        self.wanted = _label(self)
+        self.legend = _label(self)
+        self.legend.setText(
+            self.tr("✔ confirmed by a finished task   ○ self-declared   "
+                    "bold: a skill this task asks for")
+        )
         self.problem = ProblemLabel(self)
         self.empty = _label(self)
         self.row = QHBoxLayout()
@@ -272,7 +279,9 @@ class ReviewPage(Screen):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.state)
-        layout.addLayout(rest)
+        layout.addWidget(self.wanted)
+        layout.addWidget(self.rest)
+        layout.addWidget(self.legend)
         layout.addWidget(self.problem)
         layout.addWidget(self.empty)
         layout.addWidget(self.scroll, 1)
@@ -293,8 +302,8 @@ class ReviewPage(Screen):
                 self.tr("This review is not available: the task is gone, "
                         "or you are not one of the people who manage it.")
             )
-            for widget in (self.complete_button, self.decline_rest_button, self.rest_note):
-                widget.setEnabled(False)
+            self.complete_button.setEnabled(False)
+            self.rest.hide()
             self._place_cards([], None, 0)
             return
         task = data.task
@@ -305,14 +314,20 @@ class ReviewPage(Screen):
             .replace("%1", str(task.accepted_count))
             .replace("%2", str(task.seats))
         )
+        wanted = sorted(wording.skill(s, self.language) for s in task.skills)
+        self.wanted.setText(
+            breakable(self.tr("Skills wanted: %1").replace("%1", ", ".join(wanted)))
+            if wanted
+            else ""
+        )
+        self.wanted.setVisible(bool(wanted))
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         self.complete_button.setEnabled(deciding and task.accepted_count > 0)
         self.complete_button.setToolTip(
             "" if task.accepted_count else self.tr("Accept at least one bid first.")
         )
         pending = any(c.bid.status == BidStatus.PENDING for c in data.cards)
-        self.decline_rest_button.setEnabled(deciding and pending)
-        self.rest_note.setEnabled(deciding and pending)
+        self.rest.setVisible(deciding and pending)
         self.empty.setText(self.tr("No bids on this task yet.") if not data.cards else "")
         self.empty.setVisible(not data.cards)
         self._place_cards(data.cards, task, data.seats_left)

@@ -10,14 +10,18 @@ refuse it, the screen shows the rule's own sentence next to the action.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.rejection import Rejection
+from ui.background import Changes
 from ui.long_text import breakable
+
+log = logging.getLogger(__name__)
 
 
 class ProblemLabel(QLabel):
@@ -75,7 +79,7 @@ class Screen(QWidget):
             return
         self._loading = True
         self._stale = False
-        self.context.query(self.fetch).success(self._fetched).failure(
+        self.context.query(self.fetch, parent=self).success(self._fetched).failure(
             self._fetch_failed
         ).run_in_background()
 
@@ -86,13 +90,18 @@ class Screen(QWidget):
         if self._stale:
             self.reload()
 
-    def _fetch_failed(self, _error: BaseException) -> None:
+    def _fetch_failed(self, error: BaseException) -> None:
         self._loading = False
+        log.error("loading %s failed", type(self).__name__, exc_info=error)
         if self._stale:
             self.reload()
 
-    def _tables_changed(self, tables: Iterable[str]) -> None:
-        if self.WATCHES & set(tables):
+    def concerns(self, changes: Changes) -> bool:
+        """Whether a change may alter what this screen shows; screens narrow it by row id."""
+        return bool(self.WATCHES & changes)
+
+    def _tables_changed(self, changes: Changes) -> None:
+        if self.concerns(changes):
             self.reload()
 
     # --- acting ----------------------------------------------------------------
@@ -110,13 +119,32 @@ class Screen(QWidget):
 
         def refused(error: BaseException) -> None:
             if not isinstance(error, Rejection):
-                raise error
+                log.error("%s failed", kind, exc_info=error)
+                error = Rejection("operation.failed")
             if isinstance(problem, ProblemLabel):
                 problem.show_text(error.message(self.language))
             else:
                 problem(error)
 
-        op = self.context.perform(kind, payload).failure(refused)
+        op = self.context.perform(kind, payload, parent=self).failure(refused)
         if then is not None:
             op = op.success(then)
         op.run_in_background()
+
+
+class TaskScreen(Screen):
+    """A screen about one task: changes to other tasks' rows are not its business."""
+
+    def __init__(self, context: Any, task_id: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.task_id = task_id
+
+    def concerns(self, changes: Changes) -> bool:
+        # Bids, comments and people are cheap to look at again; a task row is
+        # ours only by id (every row may have changed after a sync: ids None).
+        if self.task_id is None or not self.WATCHES & changes:
+            return False
+        if (self.WATCHES - {"tasks"}) & changes:
+            return True
+        ids = changes.ids_of("tasks")
+        return ids is None or self.task_id in ids

@@ -56,7 +56,7 @@ from desktop.task_editing import (
 )
 from ui import wording
 from ui.long_text import ElidedLabel
-from ui.screen import ProblemLabel, Screen
+from ui.screen import ProblemLabel, TaskScreen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_view import send_shortcut
 
@@ -109,7 +109,7 @@ class OptionalDateEdit(QDateEdit):
         super().keyPressEvent(event)
 
 
-class TaskForm(Screen):
+class TaskForm(TaskScreen):
     """The form for a new task (`task_id=None`) or for editing one the person manages."""
 
     WATCHES = frozenset({"tasks"})
@@ -118,8 +118,7 @@ class TaskForm(Screen):
     draft_saved = Signal()
 
     def __init__(self, context: Any, task_id: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        self.task_id = task_id
+        super().__init__(context, task_id, parent)
         self.task: Task | None = None
         self.base: dict[str, Any] = {}
         self.sites: list[Any] = []
@@ -153,7 +152,7 @@ class TaskForm(Screen):
         self.site = QComboBox(self)
         self.site.setAccessibleName(self.tr("Site"))
         self.title = QLineEdit(self)
-        self.title.setMaxLength(1000)  # the rule says 200; longer text gets a message, not a cut
+        self.title.setMaxLength(20_000)  # the rule says 200; longer text gets a message, not a cut
         self.title.setPlaceholderText(self.tr("What needs doing, in a few words"))
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
@@ -185,16 +184,13 @@ class TaskForm(Screen):
         self.ends_on = OptionalDateEdit(self.tr("No end date"), self)
         self.bid_deadline = OptionalDateEdit(self.tr("No deadline"), self)
         self.place = QLineEdit(self)
-        self.place.setMaxLength(1000)
+        self.place.setMaxLength(20_000)
         self.place.setPlaceholderText(self.tr("E.g. the school kitchen, Skolevej 12"))
 
         self.problems: dict[str, ProblemLabel] = {}
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.site_label = self._row(form, self.tr("S&ite:"), "site_id", self.site)
-        self._row(form, self.tr("&Title:"), "title", self.title)
-        self._row(form, self.tr("&Description:"), "description", self.description)
+        main, side = self._form(), self._form()
+        self._row(main, self.tr("&Title:"), "title", self.title)
+        self._row(main, self.tr("&Description:"), "description", self.description)
         skills_box = QWidget(self)
         skills_layout = QHBoxLayout(skills_box)
         skills_layout.setContentsMargins(0, 0, 0, 0)
@@ -204,21 +200,27 @@ class TaskForm(Screen):
         chosen_column.addWidget(self.remove_skill_button)
         skills_layout.addWidget(self.picker, 3)
         skills_layout.addLayout(chosen_column, 2)
-        skills_label = self._row(form, self.tr("S&kills wanted:"), "skills", skills_box)
-        skills_label.setBuddy(self.picker.search)
-        self.audience_label = self._row(form, self.tr("A&udience:"), "audience", self.audience)
-        self._row(form, self.tr("&Seats:"), "seats", self.seats)
-        self._row(form, self.tr("&Effort:"), "effort_hours", self.effort)
-        self._row(form, self.tr("St&art date:"), "starts_on", self._dated(self.starts_on))
-        self._row(form, self.tr("E&nd date:"), "ends_on", self._dated(self.ends_on))
-        self._row(form, self.tr("&Bid deadline:"), "bid_deadline", self._dated(self.bid_deadline))
-        self._row(form, self.tr("&Place:"), "place", self.place)
+        skills_box.setFocusProxy(self.picker.search)
+        self._row(main, self.tr("S&kills wanted:"), "skills", skills_box)
+        self.site_label = self._row(side, self.tr("S&ite:"), "site_id", self.site)
+        self._row(side, self.tr("A&udience:"), "audience", self.audience)
+        self._row(side, self.tr("&Seats:"), "seats", self._compact(self.seats))
+        self._row(side, self.tr("&Effort:"), "effort_hours", self._compact(self.effort))
+        self._row(side, self.tr("St&art date:"), "starts_on", self._dated(self.starts_on))
+        self._row(side, self.tr("E&nd date:"), "ends_on", self._dated(self.ends_on))
+        self._row(side, self.tr("&Bid deadline:"), "bid_deadline", self._dated(self.bid_deadline))
+        self._row(side, self.tr("&Place:"), "place", self.place)
+        self.seats.setAccessibleName(self.tr("Seats"))
+        self.effort.setAccessibleName(self.tr("Effort in hours"))
         self.starts_on.setAccessibleName(self.tr("Start date"))
         self.ends_on.setAccessibleName(self.tr("End date"))
         self.bid_deadline.setAccessibleName(self.tr("Bid deadline"))
 
         body = QWidget()
-        body.setLayout(form)
+        columns = QHBoxLayout(body)
+        columns.addLayout(main, 3)
+        columns.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        columns.addLayout(side, 2)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -283,6 +285,22 @@ class TaskForm(Screen):
             self.setTabOrder(first, second)
         self.setEnabled(False)  # until the task and any draft have loaded
 
+    def _form(self) -> QFormLayout:
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return form
+
+    def _compact(self, field: QWidget) -> QWidget:
+        """A number field at its natural width: a full-width spin box reads as a text field."""
+        holder = QWidget(self)
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field)
+        row.addStretch(1)
+        holder.setFocusProxy(field)  # so the row's label mnemonic lands in the field
+        return holder
+
     def _row(self, form: QFormLayout, label_text: str, name: str, field: QWidget) -> QLabel:
         """A field with its problem label right under it, so messages sit by their field."""
         holder = QWidget(self)
@@ -311,6 +329,7 @@ class TaskForm(Screen):
         clear.clicked.connect(edit.clear_date)
         row.addWidget(clear)
         row.addStretch(1)
+        holder.setFocusProxy(edit)
         return holder
 
     # --- loading -------------------------------------------------------------
@@ -503,7 +522,7 @@ class TaskForm(Screen):
         if not self._started:
             return
         key, values, base = self._draft_key(), {**self.values(), "site_id": self.site_id()}, self.base
-        self.context.query(lambda store: save_draft(store, key, values, base)).success(
+        self.context.query(lambda store: save_draft(store, key, values, base), parent=self).success(
             self._draft_done
         ).run_in_background()
 
@@ -515,7 +534,7 @@ class TaskForm(Screen):
 
     def discard_draft(self) -> None:
         key = self._draft_key()
-        self.context.query(lambda store: discard_draft(store, key)).success(
+        self.context.query(lambda store: discard_draft(store, key), parent=self).success(
             lambda _none: self._draft_discarded()
         ).run_in_background()
 
@@ -571,7 +590,7 @@ class TaskForm(Screen):
 
     def _done(self, task_id: str) -> None:
         key = self._draft_key()
-        self.context.query(lambda store: discard_draft(store, key)).success(
+        self.context.query(lambda store: discard_draft(store, key), parent=self).success(
             lambda _none: self._finished(task_id)
         ).run_in_background()
 

@@ -14,7 +14,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -41,7 +41,7 @@ from desktop.ids import uuid7
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, shortened
-from ui.screen import ProblemLabel, Screen
+from ui.screen import ProblemLabel, TaskScreen
 from ui.table_model import Column, RowsModel
 
 SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
@@ -71,7 +71,7 @@ def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
     return "".join(parts)
 
 
-class TaskView(Screen):
+class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
     WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites"})
@@ -80,8 +80,7 @@ class TaskView(Screen):
     edit_requested = Signal(str)  # task id: the shell opens the task form
 
     def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(context, parent)
-        self.task_id = task_id
+        super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
         self.setObjectName("task-view")
@@ -132,6 +131,11 @@ class TaskView(Screen):
         facts.addRow(self.tr("Posted by:"), self.owner)
         facts.addRow(self.tr("Site:"), self.site)
 
+        self.description.setObjectName("description")
+        self.description.setFrameShape(QFrame.Shape.StyledPanel)
+        self.description.setMargin(self.fontMetrics().averageCharWidth())
+        self.description.setBackgroundRole(QPalette.ColorRole.Base)
+        self.description.setAutoFillBackground(True)
         details = QWidget()
         column = QVBoxLayout(details)
         column.addWidget(self.description)
@@ -229,14 +233,18 @@ class TaskView(Screen):
         self.withdraw_button = QPushButton(self.tr("&Withdraw bid"), box)
         self.bid_problem = ProblemLabel(box)
 
+        hours_row = QHBoxLayout()
+        hours_row.addWidget(self.bid_hours)
+        hours_row.addStretch(1)
         form = QFormLayout()
-        form.addRow(self.tr("&Message:"), self.bid_message)
-        form.addRow(self.tr("&Hours offered:"), self.bid_hours)
-        form.addRow(self.tr("&Availability:"), self.bid_availability)
-        for field, label in ((self.bid_message, 0), (self.bid_hours, 1), (self.bid_availability, 2)):
-            buddy = form.itemAt(label, QFormLayout.ItemRole.LabelRole).widget()
-            if isinstance(buddy, QLabel):
-                buddy.setBuddy(field)
+        for text, field, holder in (
+            (self.tr("&Message:"), self.bid_message, self.bid_message),
+            (self.tr("&Hours offered:"), self.bid_hours, hours_row),
+            (self.tr("&Availability:"), self.bid_availability, self.bid_availability),
+        ):
+            label = QLabel(text, box)
+            label.setBuddy(field)
+            form.addRow(label, holder)
         buttons = QHBoxLayout()
         buttons.addWidget(self.place_button)
         buttons.addWidget(self.save_bid_button)
