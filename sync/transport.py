@@ -197,13 +197,19 @@ class Transport:
                 log.info("%s %s: %s (attempt %d of %d)", method, path, failure.en, attempt, attempts)
             else:
                 if answer.status_code < 300:
-                    return _decoded(answer)
-                failure = _refusal(answer)
-                if answer.status_code not in RETRY_STATUSES or retry is not Retry.ALWAYS:
-                    raise failure
-                if attempt == attempts:
-                    raise failure
-                wait = _retry_after(answer)
+                    try:
+                        return _decoded(answer)
+                    except ServerTrouble:
+                        # An answer cut short on the wire: as good as none.
+                        if retry is not Retry.ALWAYS or attempt == attempts:
+                            raise
+                else:
+                    failure = _refusal(answer)
+                    if answer.status_code not in RETRY_STATUSES or retry is not Retry.ALWAYS:
+                        raise failure
+                    if attempt == attempts:
+                        raise failure
+                    wait = _retry_after(answer)
                 log.info("%s %s: HTTP %d (attempt %d of %d)", method, path, answer.status_code, attempt, attempts)
             self._back_off(attempt, wait, cancel)
         raise AssertionError("unreachable")  # the loop always returns or raises

@@ -1,0 +1,422 @@
+"""Lost answers, cut-off pulls, killed clients, servers and clients restored from backups.
+
+Each test breaks something on purpose and then checks the two promises: no
+operation is lost and none is applied twice, and the client ends up showing
+exactly what the server says it may see.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.entities import Bid, Comment, Task
+from desktop.ids import uuid7
+from desktop.session import Session
+from sync import api as sync_api
+from sync.failures import Cancelled, ServerUnreachable
+from sync.pull import CURSOR
+from sync.report import Progress
+from sync.server import feed, migrations
+from sync.transport import Connection
+from tests.conftest import World
+from tests.faults.proxy import Fault
+from tests.server.harness import ROOT, Api, Deployment
+from tests.sync.conftest import MachineFactory
+from tests.sync.keyrings import FILE_VARIABLE
+from tests.sync.workstation import Machine, count, server_view, view
+
+
+def published_task(manager: Api, site_id: str, **fields: Any) -> str:
+    task_id = uuid7()
+    manager.apply("task.create", task_id=task_id, site_id=site_id, title="Vikar", publish=True, **fields)
+    return task_id
+
+
+def many_comments(author: Api, task_id: str, how_many: int) -> None:
+    ops = [author.op("comment.add", comment_id=uuid7(), task_id=task_id, body=f"nr. {i}") for i in range(how_many)]
+    for start in range(0, how_many, 250):
+        results = author.push(*ops[start : start + 250])
+        assert {r["status"] for r in results} == {"applied"}
+
+
+def applied_once(deployment: Deployment, op_ids: list[str]) -> None:
+    """Every operation is in the server's log exactly once, with one audit event each."""
+    for op_id in op_ids:
+        assert count(deployment, "SELECT count(*) FROM operations WHERE id = ?", op_id) == 1, op_id
+        assert count(deployment, "SELECT count(*) FROM audit_events WHERE id = ?", op_id) == 1, op_id
+
+
+def outbox_ids(machine: Machine, session: Session) -> list[str]:
+    store = machine.store(session.person.id)
+    try:
+        return [op.id for op in store.pending()]
+    finally:
+        store.close()
+
+
+def assert_converged(machine: Machine, session: Session) -> None:
+    store = machine.store(session.person.id)
+    try:
+        assert store.pending_count() == 0
+        assert view(store) == server_view(machine.deployment, session.person.id)
+    finally:
+        store.close()
+
+
+# --- a lost answer ----------------------------------------------------------------------
+
+
+def test_an_answer_lost_after_the_server_committed_leaves_no_duplicate(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    assert staffroom.sync(anna).ok
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
+    staffroom.perform(anna, "comment.add", comment_id=uuid7(), task_id=task_id, body="Tak!")
+    ops = outbox_ids(staffroom, anna)
+
+    staffroom.cable.script = [Fault.DROP_BEFORE_RESPONSE]  # the push's connection
+    report = staffroom.sync(anna)
+
+    assert report.ok, report.first_failure()
+    assert staffroom.cable.counts[Fault.DROP_BEFORE_RESPONSE] == 1
+    user = report.user(anna.person.id)
+    assert user is not None and (user.applied, user.rejected) == (2, 0)
+    applied_once(knop_server, ops)
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE task_id = ?", task_id) == 1
+    assert count(knop_server, "SELECT bid_count FROM tasks WHERE id = ?", task_id) == 1
+    assert_converged(staffroom, anna)
+
+
+def test_a_push_replayed_by_the_next_sync_is_answered_from_the_log(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """No retries inside the sync: the answer is lost, the sync fails, and the next one resends."""
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    assert staffroom.sync(anna).ok
+    staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
+    ops = outbox_ids(staffroom, anna)
+    single_try = Connection(staffroom.server_url, attempts=1)
+
+    staffroom.cable.script = [Fault.DROP_BEFORE_RESPONSE]
+    lost = staffroom.sync(anna, connection=single_try)
+    assert isinstance(lost.failure, ServerUnreachable)
+    assert outbox_ids(staffroom, anna) == ops  # kept, same ids
+    applied_once(knop_server, ops)  # ... although the server has it
+
+    again = staffroom.sync(anna, connection=single_try)
+    assert again.ok and again.user(anna.person.id).applied == 1  # type: ignore[union-attr]
+    applied_once(knop_server, ops)
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE task_id = ?", task_id) == 1
+    assert_converged(staffroom, anna)
+
+
+# --- a pull cut off ---------------------------------------------------------------------
+
+
+def test_a_pull_cut_off_halfway_resumes_where_it_stopped(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mette = fresh_knop_server.user("mette")
+    task_id = published_task(mette, world.school.id)
+    many_comments(mette, task_id, 300)
+    staffroom = machines(fresh_knop_server, world.school.id)
+    anna = staffroom.login("anna")
+
+    cancel = threading.Event()
+
+    def stop_after_some_pages(progress: Progress) -> None:
+        if progress.phase == "pull" and progress.done >= 100:
+            cancel.set()
+
+    first = staffroom.sync(anna, cancel=cancel, progress=stop_after_some_pages, page_size=25)
+    assert isinstance(first.failure, Cancelled)
+    store = staffroom.store(anna.person.id)
+    try:
+        cursor = store.state(CURSOR)
+        kept = len(view(store))
+        assert cursor and 100 <= kept < 300  # whole pages, not all of them
+    finally:
+        store.close()
+
+    asked: list[str | None] = []
+    real_pull = sync_api.ServerApi.pull
+
+    def recording_pull(self: sync_api.ServerApi, token: str, cursor: str | None, *args: Any) -> Any:
+        asked.append(cursor)
+        return real_pull(self, token, cursor, *args)
+
+    monkeypatch.setattr(sync_api.ServerApi, "pull", recording_pull)
+    second = staffroom.sync(anna, page_size=25)
+    assert second.ok
+    assert asked[0] == cursor  # resumed, not started over
+    user = second.user(anna.person.id)
+    assert user is not None and user.pulled + kept >= len(server_view(fresh_knop_server, "anna"))
+    assert user.pulled < 300
+    assert_converged(staffroom, anna)
+
+
+def test_a_page_cut_short_on_the_wire_is_fetched_again(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    staffroom.cable.script = [Fault.TRUNCATE_RESPONSE, Fault.DROP_MID_RESPONSE]
+    report = staffroom.sync(anna, page_size=50)
+    assert report.ok, report.first_failure()
+    assert staffroom.cable.counts[Fault.TRUNCATE_RESPONSE] == 1
+    assert staffroom.cable.counts[Fault.DROP_MID_RESPONSE] == 1
+    assert_converged(staffroom, anna)
+
+
+# --- a client killed ---------------------------------------------------------------------
+
+
+class ChildSync:
+    """The sync in a child process that a test can kill at a line of its progress."""
+
+    def __init__(self, machine: Machine, folder: Path, include: str) -> None:
+        self.machine = machine
+        self.keyring = machine.keyring_file(folder / "keyring.json")
+        self.include = include
+
+    def run(self, kill_at: tuple[str, int] | None = None, delay_s: float = 0.0) -> list[str]:
+        """Run to the end, or kill -9 at the n-th progress line of a phase (plus a little delay)."""
+        env = {
+            **os.environ,
+            **self.machine.env(),
+            "PYTHON_KEYRING_BACKEND": "tests.sync.keyrings.FileKeyring",
+            FILE_VARIABLE: str(self.keyring),
+            "PYTHONPATH": str(ROOT),
+        }
+        command = [
+            sys.executable, "-m", "tests.sync.sync_child",
+            "--page-size", "25", "--batch-size", "50", "--include", self.include,
+        ]  # fmt: skip
+        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        seen: list[str] = []
+        assert child.stdout is not None
+        for line in child.stdout:
+            seen.append(line.strip())
+            if kill_at is not None and sum(s.startswith(kill_at[0]) for s in seen) == kill_at[1]:
+                threading.Event().wait(delay_s)
+                child.send_signal(signal.SIGKILL)
+                break
+        child.wait(timeout=60)
+        if kill_at is not None:
+            assert child.returncode == -signal.SIGKILL, seen
+        return seen
+
+
+def test_a_client_killed_in_the_middle_of_a_sync_loses_nothing(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    mette = fresh_knop_server.user("mette")
+    task_id = published_task(mette, world.school.id, seats=3)
+    many_comments(mette, task_id, 250)
+    staffroom = machines(fresh_knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    with staffroom.unplugged():
+        staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
+        for i in range(299):
+            staffroom.perform(anna, "comment.add", comment_id=uuid7(), task_id=task_id, body=f"svar {i}")
+    mine = outbox_ids(staffroom, anna)
+    mette.apply("task.edit", task_id=task_id, changes={"place": "Gymnastiksalen"})
+    many_comments(mette, task_id, 200)  # more to pull after the push
+
+    def nothing_lost() -> None:
+        pending = set(outbox_ids(staffroom, anna))
+        with fresh_knop_server.database.read() as s:
+            on_server = {r[0] for r in s.execute("SELECT id FROM operations WHERE author_id = 'anna'")}
+        assert set(mine) <= pending | on_server
+        assert pending <= set(mine)
+
+    child = ChildSync(staffroom, tmp_path, anna.person.id)
+    rng = random.Random(7)
+    for kill_at in (("push", 3), ("push", 2), ("pull", 4), ("pull", 6)):
+        seen = child.run(kill_at, delay_s=rng.uniform(0, 0.03))
+        assert seen[-1].startswith(kill_at[0])
+        nothing_lost()
+    assert child.run()[-1] == "done"
+
+    applied_once(fresh_knop_server, mine)
+    assert count(fresh_knop_server, "SELECT count(*) FROM comments WHERE author_id = 'anna'") == 299
+    assert count(fresh_knop_server, "SELECT count(*) FROM bids WHERE bidder_id = 'anna'") == 1
+    assert_converged(staffroom, anna)
+    store = staffroom.store(anna.person.id)
+    try:
+        assert store.get(Task, task_id).place == "Gymnastiksalen"  # type: ignore[union-attr]
+        assert len(store.fetch(Comment, "task_id = ?", (task_id,))) == 250 + 299 + 200
+    finally:
+        store.close()
+
+
+# --- servers and clients restored ------------------------------------------------------
+
+
+def backup(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file, as a backup tool would take it."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def restore(copy: Path, live: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(f"{live}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(copy, live)
+
+
+def test_a_server_that_lost_its_history_makes_the_client_resync_keeping_its_outbox(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    assert staffroom.sync(anna).ok
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
+    with knop_server.database.write() as s:
+        feed.start_new_epoch(s, migrations.new_epoch())
+
+    # The pull alone first: the outbox must survive the resync and show on top of it.
+    from sync.api import ServerApi
+    from sync.pull import pull_changes
+    from sync.transport import Transport
+
+    store = staffroom.store(anna.person.id)
+    try:
+        with staffroom, Transport(
+            Connection(staffroom.server_url),
+            device_credential=staffroom.keyring.get_password("Knop", f"device {staffroom.server_url}"),
+        ) as transport:
+            pulled = pull_changes(store, ServerApi(transport), str(anna.token))
+        assert pulled.resynced
+        assert store.pending_count() == 1
+        store.rebase()
+        assert store.get(Bid, bid_id) is not None  # server state + the pending bid
+    finally:
+        store.close()
+
+    report = staffroom.sync(anna)
+    assert report.ok
+    assert_converged(staffroom, anna)
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+
+
+def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_outbox(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    mette = fresh_knop_server.user("mette")
+    first_task = published_task(mette, world.school.id)
+    staffroom = machines(fresh_knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    live = Path(fresh_knop_server.db_url)
+    backup(live, tmp_path / "backup.sqlite3")
+
+    lost_bid = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=lost_bid, task_id=first_task)
+    many_comments(mette, first_task, 20)
+    assert staffroom.sync(anna).ok  # the cursor is now past anything the backup knows
+    waiting = uuid7()
+    staffroom.perform(anna, "comment.add", comment_id=waiting, task_id=first_task, body="Stadig aktuelt?")
+
+    fresh_knop_server.stop()  # the process, and this test's own connections to the file
+    restore(tmp_path / "backup.sqlite3", live)
+    restored = Deployment("sqlite", fresh_knop_server.db_url, tmp_path / "restored").start()
+    try:
+        staffroom.retarget(restored)
+        report = staffroom.sync(anna)
+        assert report.ok, report.first_failure()
+        user = report.user(anna.person.id)
+        assert user is not None and user.resynced and user.applied == 1
+        assert_converged(staffroom, anna)
+        store = staffroom.store(anna.person.id)
+        try:
+            assert store.get(Comment, waiting) is not None  # the outbox made it
+            assert store.get(Bid, lost_bid) is None  # what the restored server lost is gone here too
+        finally:
+            store.close()
+        assert restored.server_errors() == []
+    finally:
+        restored.stop()
+
+
+def test_a_client_store_restored_from_a_backup_sends_nothing_twice(
+    knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    mette = knop_server.user("mette")
+    task_id = published_task(mette, world.school.id)
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
+    for body in ("Jeg har erfaring", "Og tid om fredagen"):
+        staffroom.perform(anna, "comment.add", comment_id=uuid7(), task_id=task_id, body=body)
+    ops = outbox_ids(staffroom, anna)
+    with staffroom:
+        from desktop import paths
+
+        live = paths.user_store(anna.person.id)
+    backup(live, tmp_path / "anna-backup.sqlite3")
+
+    assert staffroom.sync(anna).ok
+    mette.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Velkommen")
+    assert staffroom.sync(anna).ok
+
+    restore(tmp_path / "anna-backup.sqlite3", live)
+    assert outbox_ids(staffroom, anna) == ops  # the old outbox is back
+    report = staffroom.sync(anna)
+    assert report.ok
+    user = report.user(anna.person.id)
+    assert user is not None and (user.applied, user.rejected) == (3, 0)  # stored answers
+    applied_once(knop_server, ops)
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE task_id = ?", task_id) == 1
+    assert count(knop_server, "SELECT count(*) FROM comments WHERE task_id = ?", task_id) == 3
+    assert_converged(staffroom, anna)
+
+
+def test_client_clock_skew_changes_only_what_is_shown(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import desktop.store
+
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    assert staffroom.sync(anna).ok
+    monkeypatch.setattr(desktop.store, "utc_now", lambda: "2019-03-01T09:00:00.000Z")
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
+    store = staffroom.store(anna.person.id)
+    assert store.get(Bid, bid_id).created_at.startswith("2019")  # type: ignore[union-attr]
+    store.close()
+    assert staffroom.sync(anna).ok
+    store = staffroom.store(anna.person.id)
+    try:
+        created = store.get(Bid, bid_id).created_at  # type: ignore[union-attr]
+        assert not created.startswith("2019")  # the server's clock
+    finally:
+        store.close()
+    assert_converged(staffroom, anna)
