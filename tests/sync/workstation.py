@@ -78,6 +78,14 @@ class Machine:
     def server_url(self) -> str:
         return self.proxy.url
 
+    @property
+    def device_id(self) -> str:
+        credential = self.keyring.get_password("Knop", f"device {self.server_url}") or ""
+        return credential.partition(".")[0]
+
+    def token_of(self, person_id: str) -> str | None:
+        return self.keyring.get_password("Knop", f"token {person_id} {self.server_url}")
+
     def close(self) -> None:
         self.proxy.stop()
 
