@@ -42,10 +42,10 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.operations import Outcome
@@ -323,3 +323,70 @@ class UserOp(_Job[Outcome]):
         if ok and isinstance(result, Outcome):
             self.context.operation_done(result)
         super().deliver(ok, result)
+
+
+class Errand(QObject, Generic[T]):
+    """Network work (logging in or out) on a short-lived thread of its own.
+
+    Why not the DB thread: a login can wait twenty seconds for a slow server,
+    and the store's thread must stay free for the person's clicks meanwhile.
+    Every errand still running is joined on quit (`Errand.join_all`), so none
+    outlives the app.
+    """
+
+    _done = Signal(bool, object)
+    _running: ClassVar[set[Errand[Any]]] = set()
+
+    def __init__(self, fn: Callable[[], T], parent: QObject | None = None, name: str = "errand") -> None:
+        super().__init__()
+        self.fn = fn
+        self.parent_object = parent
+        self._callbacks: _Callbacks[T] = _Callbacks()
+        self._thread = threading.Thread(target=self._work, name=f"knop-{name}", daemon=False)
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def success(self, fn: Callable[[T], Any]) -> Errand[T]:
+        self._callbacks.success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], Any]) -> Errand[T]:
+        self._callbacks.failure = fn
+        return self
+
+    def run_in_background(self) -> None:
+        Errand._running.add(self)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            result = self.fn()
+        except BaseException as error:  # noqa: BLE001 - handed to the UI thread
+            self._done.emit(False, error)
+        else:
+            self._done.emit(True, result)
+
+    def _deliver(self, ok: bool, result: object) -> None:
+        self._thread.join()
+        Errand._running.discard(self)
+        if self.parent_object is not None and not shiboken6.isValid(self.parent_object):
+            return
+        if ok and self._callbacks.success is not None:
+            self._callbacks.success(result)  # type: ignore[arg-type]
+        elif not ok:
+            if self._callbacks.failure is not None:
+                self._callbacks.failure(result)  # type: ignore[arg-type]
+            else:
+                log.error("errand failed", exc_info=result)  # type: ignore[arg-type]
+
+    @classmethod
+    def running(cls) -> int:
+        return len(cls._running)
+
+    @classmethod
+    def join_all(cls, timeout: float = 10.0) -> bool:
+        """Wait for every errand's thread (on quit). True when all have ended."""
+        for errand in list(cls._running):
+            errand._thread.join(timeout)
+        ended = all(not e._thread.is_alive() for e in cls._running)
+        cls._running.clear()
+        return ended

@@ -110,9 +110,9 @@ class AppContext(QObject):
         if self.sync is not None:
             self.sync.request_sync("local change")
 
-    def synced(self, tables: Iterable[str] | None = None) -> None:
-        """Called after a sync brought changes (or an attention item was dismissed)."""
-        self.changed.emit(Changes(SYNC_TABLES if tables is None else tables, origin="sync"))
+    def notify(self, tables: Iterable[str] | None = None, origin: str = "sync") -> None:
+        """Tell views about changes made outside a UserOp: a sync (None: any table), a dismissal."""
+        self.changed.emit(Changes(SYNC_TABLES if tables is None else tables, origin=origin))
 
     # --- ending ----------------------------------------------------------------
 

@@ -83,9 +83,16 @@ def make_context(
     qtbot: object, demo_store: Path, person: Callable[[str], Person]
 ) -> Iterator[Callable[..., AppContext]]:
     made: list[AppContext] = []
+    by_username = person
 
-    def make(username: str = "anna", language: str = "da", store_path: Path | None = None) -> AppContext:
-        context = AppContext(person(username), store_path or demo_store, DEVICE_ID, language)
+    def make(
+        username: str = "anna",
+        language: str = "da",
+        store_path: Path | None = None,
+        person: Person | None = None,
+    ) -> AppContext:
+        who = person or by_username(username)
+        context = AppContext(who, store_path or demo_store, DEVICE_ID, language)
         made.append(context)
         return context
 

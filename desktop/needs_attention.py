@@ -1,0 +1,67 @@
+"""The "needs attention" list: operations the server refused, with what they were about.
+
+A refusal on its own ("All 2 seats are taken") is hard to place a day later;
+naming the task it concerns makes it something a person can act on. The
+sentences themselves were written by the server in both languages when it
+refused (desktop.rejection), so the list needs no rules of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.store import Attention, Store
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionItem:
+    attention: Attention
+    task_id: str | None
+    task_title: str  # "" when the operation was not about a task, or the task is gone
+
+    @property
+    def id(self) -> str:
+        return self.attention.id
+
+
+def _task_of(store: Store, item: Attention) -> str | None:
+    payload = item.payload if isinstance(item.payload, dict) else {}
+    task_id = payload.get("task_id")
+    if isinstance(task_id, str):
+        return task_id
+    bid_id = payload.get("bid_id")
+    if isinstance(bid_id, str):
+        found = store.rows("SELECT task_id FROM bids WHERE id = ?", (bid_id,))
+        return found[0]["task_id"] if found else None
+    return None
+
+
+def attention_items(store: Store) -> list[AttentionItem]:
+    """Refused operations not yet dismissed, newest refusal first, with their task's title."""
+    items: list[AttentionItem] = []
+    for item in store.attention():
+        task_id = _task_of(store, item)
+        title = ""
+        if task_id:
+            found = store.rows("SELECT title FROM tasks WHERE id = ?", (task_id,))
+            if found:
+                title = found[0]["title"]
+            elif isinstance(item.payload.get("title"), str):
+                title = item.payload["title"]  # a task.create the server refused
+        items.append(AttentionItem(item, task_id, title))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxCounts:
+    pending: int
+    attention: int
+
+
+def outbox_counts(store: Store) -> OutboxCounts:
+    """What the status bar shows at once after a local change, before any sync runs."""
+    return OutboxCounts(store.pending_count(), len(store.attention()))
+
+
+def dismiss(store: Store, attention_id: str) -> None:
+    store.dismiss(attention_id)

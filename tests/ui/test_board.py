@@ -1,0 +1,300 @@
+"""The board through its real widgets over a real store: search, filters, sorting, updates."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import board as board_queries
+from desktop import demo, permissions
+from desktop.board import BoardFilter, Sort
+from desktop.entities import Person, Task, TaskStatus
+from desktop.ids import uuid7
+from desktop.store import Store
+from ui.board import DEBOUNCE_MS, Board
+from ui.context import AppContext
+from ui.task_model import TASK_ID_ROLE, Column
+
+
+@pytest.fixture
+def make_board(qtbot: Any) -> Callable[[AppContext], Board]:
+    """A shown board whose first search has been drawn."""
+
+    def make(context: AppContext) -> Board:
+        board = Board(context)
+        qtbot.addWidget(board)
+        with qtbot.waitSignal(board.searched, timeout=10_000):
+            board.resize(1280, 700)
+            board.show()
+        return board
+
+    return make
+
+
+def search(qtbot: Any, board: Board, text: str) -> list[str]:
+    """Type like a person, wait for the debounced search, return the ids shown."""
+    with qtbot.waitSignal(board.searched, timeout=10_000):
+        board.search_field.clear()
+        qtbot.keyClicks(board.search_field, text)
+    return board.model.ids()
+
+
+def wait_rows_loaded(qtbot: Any, board: Board, count: int) -> None:
+    for row in range(min(count, board.model.rowCount())):
+        board.model.data(board.model.index(row, 0))
+    qtbot.waitUntil(
+        lambda: all(
+            board.model.is_loaded(board.model.task_id(r) or "")
+            for r in range(min(count, board.model.rowCount()))
+        ),
+        timeout=10_000,
+    )
+
+
+def titles(board: Board, count: int) -> list[str]:
+    return [board.model.data(board.model.index(r, Column.TITLE)) for r in range(count)]
+
+
+def visible_tasks(data: demo.DemoData, person: Person) -> list[Task]:
+    return [t for t in data.tasks if permissions.can_see_task(person, t)]
+
+
+def test_the_board_shows_open_tasks_the_person_may_see(
+    qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
+) -> None:
+    board = make_board(context)
+    expected = {t.id for t in visible_tasks(demo_data, context.person) if t.status == TaskStatus.OPEN}
+    assert set(board.model.ids()) == expected
+    assert board.count_label.text().startswith(str(len(expected)))
+
+
+def test_sql_visibility_matches_the_permission_rules_for_every_demo_person(
+    demo_store: Path, demo_data: demo.DemoData
+) -> None:
+    store = Store(demo_store)
+    try:
+        for person in demo_data.people[:40]:
+            shown = set(board_queries.search(store, person, BoardFilter()))
+            assert shown == {t.id for t in visible_tasks(demo_data, person)}, person.username
+    finally:
+        store.close()
+
+
+def test_typing_a_danish_word_finds_the_task(
+    qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
+) -> None:
+    board = make_board(context)
+    board.status_box.setCurrentIndex(0)  # any status
+    qtbot.waitUntil(lambda: board.filters().status is None)
+    visible = visible_tasks(demo_data, context.person)
+    word = next(
+        w
+        for t in visible
+        for w in t.title.split()
+        if any(ch in w.lower() for ch in "æøå") and w.isalpha() and len(w) > 4
+    )
+    prefix = word[:-1]  # as typed so far
+    ids = search(qtbot, board, prefix.upper())
+    wanted = {t.id for t in visible if any(x.lower().startswith(prefix.lower()) for x in _words(t))}
+    assert ids and set(ids) == wanted
+
+
+def _words(task: Task) -> list[str]:
+    import re
+
+    return re.findall(r"[^\W_]+", f"{task.title} {task.description} {task.place}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"', "sommer\"fest", "NOT", "AND OR", "title:x", "(*)", "a*b", "-", "^", "'; DROP TABLE tasks", "ø\u0000"],
+)
+def test_hostile_text_never_breaks_the_search(demo_store: Path, demo_data: demo.DemoData, text: str) -> None:
+    store = Store(demo_store)
+    try:
+        person = demo_data.people[0]
+        board_queries.search(store, person, BoardFilter(text=text))
+    finally:
+        store.close()
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert board_queries.fts_query("  ") is None
+    assert board_queries.fts_query("!!") is None
+    assert board_queries.fts_query('Sommer"fest NOT ærø') == '"Sommer"* "fest"* "NOT"* "ærø"*'
+    # A decomposed "å" (as a Mac may type it) is the same word as the composed one.
+    assert board_queries.fts_query("a\u030a") == '"å"*'
+
+
+def test_filters_narrow_the_list(
+    qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
+) -> None:
+    board = make_board(context)
+    visible = visible_tasks(demo_data, context.person)
+    site_id = context.person.home_site_id
+    qtbot.waitUntil(lambda: board.site_box.findData(site_id) > 0)
+    with qtbot.waitSignal(board.searched):
+        board.site_box.setCurrentIndex(board.site_box.findData(site_id))
+    assert set(board.model.ids()) == {
+        t.id for t in visible if t.site_id == site_id and t.status == TaskStatus.OPEN
+    }
+    skill = next(s for t in visible if t.site_id == site_id and t.status == "open" for s in t.skills)
+    with qtbot.waitSignal(board.searched):
+        board.skill_box.setCurrentIndex(board.skill_box.findData(skill))
+    assert set(board.model.ids()) == {
+        t.id for t in visible if t.site_id == site_id and t.status == "open" and skill in t.skills
+    }
+    with qtbot.waitSignal(board.searched):
+        board.clear_filters()
+    assert set(board.model.ids()) == {t.id for t in visible}
+
+
+def test_matches_my_skills(
+    qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
+) -> None:
+    board = make_board(context)
+    mine = {ps.skill for ps in demo_data.person_skills if ps.person_id == context.person.id}
+    with qtbot.waitSignal(board.searched):
+        board.mine_box.setChecked(True)
+    expected = {
+        t.id
+        for t in visible_tasks(demo_data, context.person)
+        if t.status == "open" and mine & set(t.skills)
+    }
+    assert mine and expected
+    assert set(board.model.ids()) == expected
+
+
+def test_sorting_by_title_and_by_header(qtbot: Any, context: AppContext, make_board: Any) -> None:
+    board = make_board(context)
+    with qtbot.waitSignal(board.searched):
+        board.sort_box.setCurrentIndex(board.sort_box.findData(str(Sort.TITLE)))
+    wait_rows_loaded(qtbot, board, 30)
+    shown = titles(board, 30)
+    assert shown == sorted(shown, key=str.casefold)
+    with qtbot.waitSignal(board.searched):
+        board.view.horizontalHeader().setSortIndicator(Column.TITLE, Qt.SortOrder.DescendingOrder)
+    wait_rows_loaded(qtbot, board, 30)
+    shown = titles(board, 30)
+    assert shown == sorted(shown, key=str.casefold, reverse=True)
+    with qtbot.waitSignal(board.searched):
+        board.view.horizontalHeader().setSortIndicator(Column.EFFORT, Qt.SortOrder.AscendingOrder)
+    assert board.sort_box.currentData() == Sort.EFFORT
+
+
+def test_only_the_changed_row_is_redrawn_after_a_bid(
+    qtbot: Any, context: AppContext, make_board: Any
+) -> None:
+    board = make_board(context)
+    wait_rows_loaded(qtbot, board, 20)
+    model = board.model
+    target = next(
+        model.task_id(r)
+        for r in range(20)
+        if model.data(model.index(r, Column.SEATS)) and _biddable(context, model.task_id(r) or "")
+    )
+    before = model.data(model.index(model.row_of(target), Column.SEATS))
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    redrawn: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, _roles=(): redrawn.append((a.row(), b.row())))
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000):
+        context.perform("bid.place", {"bid_id": uuid7(), "task_id": target}).run_in_background()
+    row = model.row_of(target)
+    assert redrawn == [(row, row)]
+    assert resets == []
+    assert model.data(model.index(row, Column.SEATS)) != before
+
+
+def _biddable(context: AppContext, task_id: str) -> bool:
+    """May the person bid on it today: visible, open, not theirs, no bid of theirs, deadline ahead."""
+    import datetime as dt
+
+    store = Store(context.store_path)
+    try:
+        task = store.get(Task, task_id)
+        mine = store.rows(
+            "SELECT 1 FROM bids WHERE task_id = ? AND bidder_id = ? AND status IN ('pending', 'accepted')",
+            (task_id, context.person.id),
+        )
+    finally:
+        store.close()
+    if task is None or mine or task.status != TaskStatus.OPEN:
+        return False
+    if task.bid_deadline and task.bid_deadline < dt.date.today().isoformat():
+        return False
+    return permissions.may_bid_on(context.person, task)
+
+
+def test_a_new_task_appears_without_a_reset(qtbot: Any, make_context: Any, make_board: Any) -> None:
+    context = make_context("mette")
+    board = make_board(context)
+    model = board.model
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    inserted: list[int] = []
+    model.rowsInserted.connect(lambda _p, first, _last: inserted.append(first))
+    task_id = uuid7()
+    with qtbot.waitSignal(board.searched, timeout=10_000):
+        context.perform(
+            "task.create",
+            {
+                "task_id": task_id,
+                "site_id": context.person.home_site_id,
+                "title": "Æbleplukning i haven",
+                "publish": True,
+            },
+        ).run_in_background()
+    assert model.row_of(task_id) >= 0
+    assert inserted == [model.row_of(task_id)]
+    assert resets == []
+
+
+def test_stale_searches_are_dropped(qtbot: Any, context: AppContext, make_board: Any) -> None:
+    board = make_board(context)
+    results: list[int] = []
+    board.searched.connect(results.append)
+    for text in ("s", "so", "som", "somm"):
+        board.search_field.setText(text)
+        board.search_now()
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    assert len(results) == 1  # only the newest search drew
+    assert board.filters().text == "somm"
+
+
+def test_opening_a_task_with_enter(qtbot: Any, context: AppContext, make_board: Any) -> None:
+    board = make_board(context)
+    opened: list[str] = []
+    board.task_activated.connect(opened.append)
+    board.search_field.setFocus()
+    qtbot.keyClick(board.search_field, Qt.Key.Key_Down)
+    assert board.view.hasFocus() or board.view.currentIndex().isValid()
+    qtbot.keyClick(board.view, Qt.Key.Key_Return)
+    assert opened == [board.model.task_id(0)]
+    assert board.model.data(board.model.index(0, 0), TASK_ID_ROLE) == opened[0]
+
+
+def test_the_model_passes_qt_model_tester(qtbot: Any, qtmodeltester: Any, context: AppContext, make_board: Any) -> None:
+    board = make_board(context)
+    wait_rows_loaded(qtbot, board, 50)
+    qtmodeltester.check(board.model, force_py=True)
+
+
+def test_the_big_store_searches_and_scrolls(
+    qtbot: Any, make_context: Any, big_store: Path, big_data: demo.DemoData, make_board: Any
+) -> None:
+    admin = next(p for p in big_data.people if p.username == "admin")
+    context = make_context(person=admin, store_path=big_store)  # read-only use of the shared file
+    board = make_board(context)
+    expected_open = sum(1 for t in big_data.tasks if t.status == TaskStatus.OPEN)
+    assert board.model.rowCount() == expected_open
+    board.view.scrollToBottom()
+    last = board.model.rowCount() - 1
+    board.model.data(board.model.index(last, 0))
+    qtbot.waitUntil(lambda: board.model.is_loaded(board.model.task_id(last) or ""), timeout=10_000)
+    ids = search(qtbot, board, "sommerfest")
+    assert 0 < len(ids) < expected_open

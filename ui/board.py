@@ -1,0 +1,470 @@
+"""The task board: every task the person may see, searchable as they type.
+
+Typing is debounced lightly (`DEBOUNCE_MS`) and every search carries a ticket:
+a newer search makes older ones stale, so a stale one stops inside SQLite
+(`desktop.board.search(cancelled=...)`) and its answer, should it still come,
+is dropped. The model holds ids only and fetches rows as they scroll into view
+(see `ui.task_model`). After an operation or a sync the same search runs
+again and the model changes only the rows that came, went or look different.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import board
+from desktop import skills as catalogue
+from desktop.board import BoardChoices, BoardFilter, BoardRow, Interrupted, Sort
+from desktop.entities import Audience, TaskStatus
+from desktop.store import Store
+from ui import wording
+from ui.background import Changes
+from ui.context import AppContext
+from ui.task_model import SORT_OF_COLUMN, Column, TaskBoardModel
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 120
+
+
+class _Latest:
+    """The newest search's number; read from the DB thread to tell a stale search to stop."""
+
+    def __init__(self) -> None:
+        self.number = 0
+
+    def next(self) -> int:
+        self.number += 1
+        return self.number
+
+    def is_stale(self, number: int) -> bool:
+        return self.number != number
+
+
+class DateRange:
+    """The "when" filter's choices, counted from today."""
+
+    ANY, WEEK, MONTH, QUARTER = "", "week", "month", "quarter"
+    DAYS = {WEEK: 7, MONTH: 30, QUARTER: 91}
+
+    @classmethod
+    def bounds(cls, choice: str, today: dt.date) -> tuple[str | None, str | None]:
+        days = cls.DAYS.get(choice)
+        if days is None:
+            return None, None
+        return today.isoformat(), (today + dt.timedelta(days=days)).isoformat()
+
+
+class SearchField(QLineEdit):
+    """The search box; Down moves into the list, so the keyboard never has to leave."""
+
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class Board(QWidget):
+    task_activated = Signal(str)  # task id: the shell opens the task view
+    searched = Signal(int)  # a result is on screen, with this many tasks
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("board")
+        self.context = context
+        self._latest = _Latest()
+        self._choices: BoardChoices | None = None
+        self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self._build()
+        context.changed.connect(self._changed)
+        self._load_choices()
+        self.search_now()
+
+    # --- building ---------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search_field = SearchField(self)
+        self.search_field.setObjectName("search")
+        self.search_field.setPlaceholderText(self.tr("Search tasks: title, description or place"))
+        self.search_field.setAccessibleName(self.tr("Search tasks"))
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(lambda _text: self._debounce.start())
+        self.search_field.returnPressed.connect(self.search_now)
+        self.search_field.down.connect(self._enter_list)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("resultCount")
+
+        self.site_box = self._combo(self.tr("Site"))
+        self.skill_box = self._combo(self.tr("Skill"))
+        self.audience_box = self._combo(self.tr("Audience"))
+        self.status_box = self._combo(self.tr("Status"))
+        self.date_box = self._combo(self.tr("When"))
+        self.sort_box = self._combo(self.tr("Sort by"))
+        self.mine_box = QCheckBox(self.tr("Matches my skills"), self)
+        self.mine_box.toggled.connect(self._filters_changed)
+        self.clear_button = QPushButton(self.tr("Clear filters"), self)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self._fill_fixed_choices()
+
+        self.model = TaskBoardModel(self._fetch_rows, self.context.language, self)
+        self.view = QTableView(self)
+        self.view.setObjectName("taskTable")
+        self.view.setAccessibleName(self.tr("Tasks"))
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setTabKeyNavigation(False)
+        self.view.verticalHeader().hide()
+        rows = self.view.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(Column.DEADLINE, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._header_sorted)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self._sized = False
+        self.view.activated.connect(self._activated)
+
+        self.empty_label = QLabel(
+            self.tr("No tasks match. Try fewer or shorter words, or clear the filters."), self
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_field, 1)
+        top.addWidget(self.count_label)
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for widget in (
+            self.site_box,
+            self.skill_box,
+            self.audience_box,
+            self.status_box,
+            self.date_box,
+            self.mine_box,
+        ):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.sort_box)
+        filters.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        QWidget.setTabOrder(self.search_field, self.site_box)
+        chain = [
+            self.site_box,
+            self.skill_box,
+            self.audience_box,
+            self.status_box,
+            self.date_box,
+            self.mine_box,
+            self.sort_box,
+            self.clear_button,
+            self.view,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def _combo(self, name: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setAccessibleName(name)
+        box.setToolTip(name)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(10)
+        box.currentIndexChanged.connect(self._filters_changed)
+        return box
+
+    def _fill_fixed_choices(self) -> None:
+        boxes = (self.audience_box, self.status_box, self.date_box, self.sort_box)
+        for box in boxes:
+            box.blockSignals(True)
+        self.audience_box.addItem(self.tr("Any audience"), None)
+        for value in Audience:
+            self.audience_box.addItem(wording.audience(value), str(value))
+        self.status_box.addItem(self.tr("Any status"), None)
+        for status in TaskStatus:
+            self.status_box.addItem(wording.task_status(status), str(status))
+        self.status_box.setCurrentIndex(self.status_box.findData(str(TaskStatus.OPEN)))
+        self.date_box.addItem(self.tr("Any time"), DateRange.ANY)
+        self.date_box.addItem(self.tr("Within a week"), DateRange.WEEK)
+        self.date_box.addItem(self.tr("Within a month"), DateRange.MONTH)
+        self.date_box.addItem(self.tr("Within three months"), DateRange.QUARTER)
+        for sort, text in (
+            (Sort.DEADLINE, self.tr("Sort: deadline")),
+            (Sort.CREATED, self.tr("Sort: newest")),
+            (Sort.TITLE, self.tr("Sort: title")),
+            (Sort.EFFORT, self.tr("Sort: effort")),
+        ):
+            self.sort_box.addItem(text, str(sort))
+        self.site_box.addItem(self.tr("All sites"), None)
+        self.skill_box.addItem(self.tr("All skills"), None)
+        for box in boxes:
+            box.blockSignals(False)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if not self._sized:
+            # Only now has the style sheet given the view its real font.
+            self._sized = True
+            self._size_columns()
+        super().showEvent(event)
+
+    def _size_columns(self) -> None:
+        """Widths from sample text in the view's font, not by measuring 100,000 rows."""
+        metrics = self.view.fontMetrics()
+        header = self.view.horizontalHeader()
+        samples = {
+            Column.SITE: "Integreret institution R",
+            Column.SKILLS: "Førstehjælp, Pædagogik, M",
+            Column.EFFORT: "000,5 t",
+            Column.DEADLINE: "30. sep. 2027",
+            Column.SEATS: "10/10 · " + QCoreApplication.translate("TaskModel", "%n bid(s)", "", 88),
+            Column.STATUS: max(
+                (wording.task_status(s) for s in TaskStatus), key=metrics.horizontalAdvance
+            ),
+        }
+        for column, sample in samples.items():
+            header_text = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            shown = max(sample, header_text, key=metrics.horizontalAdvance)
+            header.resizeSection(column, metrics.horizontalAdvance(shown) + 28)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("0000") + 16)
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 14)
+
+    # --- filters ------------------------------------------------------------------
+
+    def filters(self) -> BoardFilter:
+        date_from, date_to = DateRange.bounds(self.date_box.currentData() or "", dt.date.today())
+        return BoardFilter(
+            text=self.search_field.text(),
+            site_id=self.site_box.currentData(),
+            skill=self.skill_box.currentData(),
+            audience=self.audience_box.currentData(),
+            status=self.status_box.currentData(),
+            date_from=date_from,
+            date_to=date_to,
+            my_skills=self.mine_box.isChecked(),
+            sort=Sort(self.sort_box.currentData() or Sort.DEADLINE),
+            descending=self.view.horizontalHeader().sortIndicatorOrder()
+            == Qt.SortOrder.DescendingOrder,
+        )
+
+    def clear_filters(self) -> None:
+        widgets = (self.site_box, self.skill_box, self.audience_box, self.date_box, self.mine_box)
+        for widget in (*widgets, self.status_box, self.search_field):
+            widget.blockSignals(True)
+        for box in (self.site_box, self.skill_box, self.audience_box, self.date_box):
+            box.setCurrentIndex(0)
+        self.status_box.setCurrentIndex(0)
+        self.mine_box.setChecked(False)
+        self.search_field.clear()
+        for widget in (*widgets, self.status_box, self.search_field):
+            widget.blockSignals(False)
+        self.search_now()
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+
+    def _filters_changed(self, *_args: Any) -> None:
+        if self.sender() is self.sort_box:
+            sort = Sort(self.sort_box.currentData())
+            column = next((c for c, s in SORT_OF_COLUMN.items() if s == sort), None)
+            header = self.view.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicatorShown(column is not None)
+            if column is not None:
+                header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+            else:
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+        self._debounce.start(0)
+
+    def _header_sorted(self, column: int, _order: Qt.SortOrder) -> None:
+        sort = SORT_OF_COLUMN.get(Column(column)) if 0 <= column < len(Column) else None
+        header = self.view.horizontalHeader()
+        if sort is None:
+            # Only some columns have an order that means something; keep the current one.
+            current = Sort(self.sort_box.currentData())
+            back = next((c for c, s in SORT_OF_COLUMN.items() if s == current), -1)
+            header.blockSignals(True)
+            header.setSortIndicator(back, Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        header.setSortIndicatorShown(True)
+        self.sort_box.blockSignals(True)
+        self.sort_box.setCurrentIndex(self.sort_box.findData(str(sort)))
+        self.sort_box.blockSignals(False)
+        self._debounce.start(0)
+
+    # --- searching ----------------------------------------------------------------
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        if self.context.closed:
+            return
+        number = self._latest.next()
+        latest = self._latest
+        person = self.context.person
+        filters = self.filters()
+
+        def work(store: Store) -> tuple[int, list[str]]:
+            if latest.is_stale(number):
+                raise Interrupted
+            return number, board.search(
+                store, person, filters, cancelled=lambda: latest.is_stale(number)
+            )
+
+        self.context.query(work, parent=self).success(self._found).failure(
+            self._search_failed
+        ).run_in_background()
+
+    def _found(self, answer: tuple[int, list[str]]) -> None:
+        number, ids = answer
+        if self._latest.is_stale(number):
+            return
+        current = self.current_task_id()
+        self.model.set_ids(ids)
+        if current is not None and self.model.row_of(current) >= 0:
+            self.select_task(current)
+        self._show_count(len(ids))
+        self.searched.emit(len(ids))
+
+    def _search_failed(self, error: BaseException) -> None:
+        if isinstance(error, Interrupted):
+            return
+        log.error("board search failed", exc_info=error)
+        self.count_label.setText(self.tr("The search failed; see the log."))
+
+    def _show_count(self, count: int) -> None:
+        self.count_label.setText(self.tr("%n task(s)", "", count))
+        self.empty_label.setVisible(count == 0)
+        self.view.setVisible(count != 0)
+
+    def _fetch_rows(self, ids: list[str], deliver: Any) -> None:
+        if self.context.closed:
+            return
+        self.context.query(lambda store: board.board_rows(store, ids), parent=self).success(
+            deliver
+        ).failure(lambda error: log.error("loading board rows failed", exc_info=error)).run_in_background()
+
+    # --- choices -------------------------------------------------------------------
+
+    def _load_choices(self) -> None:
+        self.context.query(board.board_choices, parent=self).success(self._show_choices).failure(
+            lambda error: log.error("loading board choices failed", exc_info=error)
+        ).run_in_background()
+
+    def _show_choices(self, choices: BoardChoices) -> None:
+        if choices == self._choices:
+            return
+        self._choices = choices
+        language = self.context.language
+        self._refill(self.site_box, self.tr("All sites"), list(choices.sites))
+        labelled = sorted(
+            ((skill, catalogue.label(skill, language)) for skill in choices.skills),
+            key=lambda pair: pair[1].casefold(),
+        )
+        self._refill(self.skill_box, self.tr("All skills"), labelled)
+
+    def _refill(self, box: QComboBox, everything: str, items: Sequence[tuple[str, str]]) -> None:
+        chosen = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem(everything, None)
+        for value, text in items:
+            box.addItem(text, value)
+        found = box.findData(chosen) if chosen is not None else 0
+        box.setCurrentIndex(max(found, 0))
+        box.blockSignals(False)
+        if chosen is not None and found < 0:
+            self._debounce.start(0)  # the chosen site or skill is gone: search without it
+
+    # --- keeping up with changes -----------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        relevant = {"tasks", "sites"} & changes or (
+            "person_skills" in changes and self.mine_box.isChecked()
+        )
+        if not relevant:
+            return
+        self.search_now()
+        changed = changes.ids_of("tasks")
+        if changed is None or "sites" in changes:
+            stale = self.model.cached_ids()  # a sync: look again at what is on screen
+        else:
+            stale = [i for i in changed if self.model.row_of(i) >= 0 or self.model.is_loaded(i)]
+        if stale:
+            self._fetch_rows(stale, lambda rows, asked=stale: self._refreshed(asked, rows))
+        if changes.origin == "sync":
+            self._load_choices()
+
+    def _refreshed(self, asked: list[str], rows: list[BoardRow]) -> None:
+        found = {row.id for row in rows}
+        self.model.forget_rows([i for i in asked if i not in found])
+        self.model.update_rows(rows)
+
+    # --- opening a task ------------------------------------------------------------------
+
+    def current_task_id(self) -> str | None:
+        index = self.view.currentIndex()
+        return self.model.task_id(index.row()) if index.isValid() else None
+
+    def select_task(self, task_id: str) -> None:
+        row = self.model.row_of(task_id)
+        if row < 0:
+            return
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(index)
+
+    def _enter_list(self) -> None:
+        self.view.setFocus(Qt.FocusReason.TabFocusReason)
+        if not self.view.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.select_task(self.model.task_id(0) or "")
+
+    def _activated(self, index: QModelIndex) -> None:
+        task_id = self.model.task_id(index.row())
+        if task_id is not None:
+            self.task_activated.emit(task_id)

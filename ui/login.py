@@ -1,0 +1,255 @@
+"""The login and lock screens of a shared workstation.
+
+The login screen lists the people who have logged in on this machine, so a
+colleague picks their name and types only a password; anyone else types a
+username. The lock screen shows nothing but the locked person's name and a
+password field: whoever walks up to the machine sees no task, no bid and no
+page that person had open. Both screens only collect what was typed; the
+shell checks it off the UI thread and tells them how it went.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import paths
+from desktop.accounts import Account
+from ui.main_window import app_icon
+
+
+class _Gate(QWidget):
+    """What both screens share: a calm centred card, a problem line, a busy state."""
+
+    quit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowIcon(app_icon())
+        self.setWindowTitle(self.tr("Knop"))
+        self.card = QFrame(self)
+        self.card.setObjectName("gateCard")
+        self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
+        self.card.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 34)
+        self.card_layout = QVBoxLayout(self.card)
+        self.card_layout.setContentsMargins(32, 28, 32, 28)
+        self.card_layout.setSpacing(12)
+        logo = QLabel(self.card)
+        logo.setPixmap(
+            QPixmap(str(paths.resources_dir() / "icons" / "knop.png")).scaled(
+                QSize(56, 56),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
+        logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        logo.setAccessibleName(self.tr("Knop"))
+        self.card_layout.addWidget(logo)
+        self.problem = QLabel(self.card)
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.busy = QLabel(self.card)
+        self.busy.setObjectName("busy")
+        self.busy.hide()
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.card)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self._closing_by_shell = False
+
+    def show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setAccessibleDescription(text)
+        self.problem.setVisible(bool(text))
+
+    def set_busy(self, busy: bool, text: str = "") -> None:
+        self.busy.setText(text)
+        self.busy.setVisible(busy)
+        for widget in self.card.findChildren(QLineEdit) + self.card.findChildren(QPushButton):
+            widget.setEnabled(not busy)
+
+    def close_quietly(self) -> None:
+        """Close because the shell moves on, not because the person wants to quit."""
+        self._closing_by_shell = True
+        for field in self.findChildren(QLineEdit):
+            field.clear()
+        self.close()
+        self.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self._closing_by_shell:
+            self.quit_requested.emit()
+        super().closeEvent(event)
+
+
+class LoginScreen(_Gate):
+    login_requested = Signal(str, str)  # username, password
+
+    def __init__(self, accounts: Sequence[Account], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("loginScreen")
+        heading = QLabel(self.tr("Log in to Knop"), self.card)
+        heading.setObjectName("heading")
+        heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.card_layout.addWidget(heading)
+
+        self.people = QListWidget(self.card)
+        self.people.setObjectName("knownAccounts")
+        self.people.setAccessibleName(self.tr("People who have logged in on this computer"))
+        for account in accounts:
+            item = QListWidgetItem(f"{account.display_name}\n{account.username}")
+            item.setData(Qt.ItemDataRole.UserRole, account.username)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 16))
+            self.people.addItem(item)
+        self.people.setVisible(bool(accounts))
+        visible_rows = min(len(accounts), 4)
+        self.people.setFixedHeight(visible_rows * (self.fontMetrics().height() * 2 + 16) + 6)
+        self.people.currentItemChanged.connect(self._picked)
+        self.people.itemActivated.connect(lambda _item: self.password.setFocus())
+        pick = QLabel(self.tr("Choose your name, or type your username:"), self.card)
+        pick.setVisible(bool(accounts))
+        self.card_layout.addWidget(pick)
+        self.card_layout.addWidget(self.people)
+
+        self.username = QLineEdit(self.card)
+        self.username.setObjectName("username")
+        self.username.setAccessibleName(self.tr("Username"))
+        self.username.setPlaceholderText(self.tr("e.g. anna"))
+        self.password = QLineEdit(self.card)
+        self.password.setObjectName("password")
+        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.addRow(self.tr("&Username"), self.username)
+        form.addRow(self.tr("&Password"), self.password)
+        self.card_layout.addLayout(form)
+
+        self.login_button = QPushButton(self.tr("Log in"), self.card)
+        self.login_button.setObjectName("primary")
+        self.login_button.setDefault(True)
+        self.login_button.setAutoDefault(True)
+        self.login_button.clicked.connect(self._submit)
+        self.password.returnPressed.connect(self._submit)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.card_layout.addWidget(self.login_button)
+        self.card_layout.addWidget(self.problem)
+        self.card_layout.addWidget(self.busy)
+        note = QLabel(
+            self.tr(
+                "The first time you log in on this computer, Knop needs a connection "
+                "to the server. After that you can also log in offline for a while."
+            ),
+            self.card,
+        )
+        note.setObjectName("note")
+        note.setWordWrap(True)
+        self.card_layout.addWidget(note)
+
+        QWidget.setTabOrder(self.people, self.username)
+        QWidget.setTabOrder(self.username, self.password)
+        QWidget.setTabOrder(self.password, self.login_button)
+        if accounts:
+            self.people.setCurrentRow(0)
+        else:
+            self.username.setFocus()
+
+    def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if item is None:
+            return
+        self.username.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.password.clear()
+        self.password.setFocus()
+
+    def _submit(self) -> None:
+        username = self.username.text().strip()
+        if not username:
+            self.show_problem(self.tr("Type your username, or choose your name in the list."))
+            self.username.setFocus()
+            return
+        if not self.password.text():
+            self.show_problem(self.tr("Type your password."))
+            self.password.setFocus()
+            return
+        self.show_problem("")
+        password = self.password.text()
+        self.set_busy(True, self.tr("Logging in…"))
+        self.login_requested.emit(username, password)
+
+    def failed(self, text: str) -> None:
+        self.set_busy(False)
+        self.password.clear()
+        self.show_problem(text)
+        self.password.setFocus()
+
+
+class LockScreen(_Gate):
+    """Only the name of the person who locked, and a password field."""
+
+    unlock_requested = Signal(str)  # password
+    switch_requested = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockScreen")
+        heading = QLabel(self.tr("Knop is locked"), self.card)
+        heading.setObjectName("heading")
+        heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.name_label = QLabel(name, self.card)
+        self.name_label.setObjectName("lockedName")
+        self.name_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.password = QLineEdit(self.card)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password for %1").replace("%1", name))
+        self.password.setPlaceholderText(self.tr("Password"))
+        self.password.returnPressed.connect(self._submit)
+        self.unlock_button = QPushButton(self.tr("Unlock"), self.card)
+        self.unlock_button.setObjectName("primary")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self._submit)
+        self.switch_button = QPushButton(self.tr("Log in as someone else"), self.card)
+        self.switch_button.setObjectName("link")
+        self.switch_button.setFlat(True)
+        self.switch_button.clicked.connect(self.switch_requested)
+        for widget in (heading, self.name_label, self.password, self.unlock_button):
+            self.card_layout.addWidget(widget)
+        self.card_layout.addWidget(self.problem)
+        self.card_layout.addWidget(self.busy)
+        self.card_layout.addWidget(self.switch_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.password.setFocus()
+
+    def _submit(self) -> None:
+        if not self.password.text():
+            self.show_problem(self.tr("Type your password."))
+            return
+        self.show_problem("")
+        password = self.password.text()
+        self.set_busy(True, self.tr("Checking…"))
+        self.unlock_requested.emit(password)
+
+    def failed(self, text: str) -> None:
+        self.set_busy(False)
+        self.password.clear()
+        self.show_problem(text)
+        self.password.setFocus()

@@ -1,0 +1,235 @@
+"""`knop` with no subcommand: the desktop app.
+
+Start-up does, in order, what can fail before anything is on screen: one
+instance per user session (a second start brings the first window to the
+front and exits), the settings (a broken file is shown with its file and
+line, and the person may go on with the defaults or quit), the language and
+its translators (Knop's own and Qt's, so Qt's dialogs are Danish too), and
+the style sheet. Every failure is a sentence on screen, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QLockFile,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    QTranslator,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import paths
+from desktop.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "Knop"
+RAISE_MESSAGE = b"raise\n"
+
+
+def choose_language(requested: str | None, settings: Settings) -> str:
+    """The command line, then the user's setting, then the system's language; Danish or English."""
+    for choice in (requested, settings.language):
+        if choice in ("da", "en"):
+            return str(choice)
+    system = QLocale.system()
+    return "da" if system.language() == QLocale.Language.Danish else "en"
+
+
+def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
+    """Every `*_<language>.qm` of ours (core and screens) plus Qt's own `qtbase_<language>`.
+
+    The translators are returned so the caller keeps them alive; Qt does not
+    own them. English is the source language, so for "en" only ours are
+    loaded (they may hold wording fixes) and Qt needs nothing.
+    """
+    loaded: list[QTranslator] = []
+    folder = paths.resources_dir() / "translations"
+    for qm in sorted(folder.glob(f"*_{language}.qm")):
+        translator = QTranslator(app)
+        if translator.load(str(qm)):
+            app.installTranslator(translator)
+            loaded.append(translator)
+        else:
+            log.warning("cannot load the translation %s", qm)
+    if language != "en":
+        qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name in ("qtbase", "qt"):
+            translator = QTranslator(app)
+            if translator.load(f"{name}_{language}", qt_folder):
+                app.installTranslator(translator)
+                loaded.append(translator)
+                break
+    if not any(t.language() for t in loaded) and language != "en":
+        log.warning("no %s translation found in %s; run make translations", language, folder)
+    QLocale.setDefault(QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English))
+    return loaded
+
+
+def style_sheet() -> str:
+    path = paths.resources_dir() / "styles" / "knop.qss"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        log.warning("no style sheet at %s", path)
+        return ""
+
+
+class SingleInstance:
+    """One Knop per user session: a lock file and a local socket in the user's runtime dir.
+
+    The name includes the data directory, so a demo or a test with its own
+    folders is a separate instance. A second start connects to the socket,
+    asks the first to come to the front, and exits.
+    """
+
+    def __init__(self) -> None:
+        key = hashlib.sha256(str(paths.data_dir().resolve()).encode()).hexdigest()[:16]
+        runtime = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.RuntimeLocation)
+        folder = Path(runtime) if runtime else Path(paths.data_dir())
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lock = QLockFile(str(folder / f"knop-{key}.lock"))
+        self.lock.setStaleLockTime(0)  # a lock whose process is gone is stale, however new
+        if sys.platform == "win32":
+            self.name = f"knop-{os.environ.get('USERNAME', 'user')}-{key}"
+        else:
+            self.name = str(folder / f"knop-{key}.sock")
+        self.server: QLocalServer | None = None
+
+    def acquire(self) -> bool:
+        """True when this is the first instance; False after asking the first one to show itself."""
+        if self.lock.tryLock(200):
+            QLocalServer.removeServer(self.name)
+            self.server = QLocalServer()
+            self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+            if not self.server.listen(self.name):
+                log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
+            return True
+        socket = QLocalSocket()
+        socket.connectToServer(self.name)
+        if socket.waitForConnected(1000):
+            socket.write(RAISE_MESSAGE)
+            socket.waitForBytesWritten(1000)
+            socket.disconnectFromServer()
+        return False
+
+    def on_raise(self, callback: Any) -> None:
+        if self.server is None:
+            return
+
+        def accept() -> None:
+            while self.server is not None and self.server.hasPendingConnections():
+                connection = self.server.nextPendingConnection()
+                connection.readyRead.connect(lambda c=connection: _read_raise(c, callback))
+                connection.disconnected.connect(connection.deleteLater)
+
+        self.server.newConnection.connect(accept)
+
+    def release(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            self.server = None
+        self.lock.unlock()
+
+
+def _read_raise(connection: QLocalSocket, callback: Any) -> None:
+    if bytes(connection.readAll()).startswith(RAISE_MESSAGE.strip()):
+        callback()
+
+
+def make_application(argv: list[str]) -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    # Fractional scale factors (150 %) as they are, not rounded: crisp at any scaling.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName("Knop")
+    QGuiApplication.setDesktopFileName("knop")
+    return QApplication(argv)
+
+
+def _settings_or_defaults(language_hint: str | None) -> Settings | None:
+    """The settings, or after a broken file the person's choice: defaults, or quit (None)."""
+    try:
+        return load_settings()
+    except SettingsError as error:
+        danish = (language_hint or choose_language(None, Settings())) == "da"
+        box = QMessageBox()
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("Knop")
+        if danish:
+            box.setText("Knop kan ikke læse sine indstillinger.")
+            box.setInformativeText(
+                f"{error}\n\nRet filen (eller bed IT om det), eller fortsæt med standardindstillingerne. "
+                "Uden serveradresse arbejder Knop kun lokalt."
+            )
+            go_on = box.addButton("Fortsæt med standard", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Afslut", QMessageBox.ButtonRole.RejectRole)
+        else:
+            box.setText("Knop cannot read its settings.")
+            box.setInformativeText(
+                f"{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
+                "Without a server address Knop works locally only."
+            )
+            go_on = box.addButton("Go on with defaults", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return Settings() if box.clickedButton() is go_on else None
+
+
+def run_gui(args: argparse.Namespace | None = None) -> int:
+    """Start the desktop app and return its exit code."""
+    requested = getattr(args, "language", None) if args is not None else None
+    app = make_application(sys.argv[:1])
+    instance = SingleInstance()
+    if not instance.acquire():
+        print("Knop is already running; its window has been brought to the front.", file=sys.stderr)
+        return 0
+    try:
+        settings = _settings_or_defaults(requested)
+        if settings is None:
+            return 1
+        language = choose_language(requested, settings)
+        translators = install_translators(app, language)
+        app.setStyleSheet(style_sheet())
+        from ui.main_window import app_icon
+        from ui.shell import Shell
+
+        app.setWindowIcon(app_icon())
+        shell = Shell(settings, language)
+        instance.on_raise(shell.bring_to_front)
+        app.aboutToQuit.connect(shell.shut_down)
+        shell.start()
+        screenshot = getattr(args, "screenshot", None) if args is not None else None
+        if screenshot:
+            QTimer.singleShot(1500, lambda: _screenshot_and_quit(shell, screenshot))
+        code = app.exec()
+        shell.shut_down()
+        del translators
+        return int(code)
+    finally:
+        instance.release()
+
+
+def _screenshot_and_quit(shell: Any, path: str) -> None:
+    window = shell.top_window()
+    if window is not None:
+        window.grab().save(path)
+    shell.quit()

@@ -1,0 +1,495 @@
+"""Sync in the UI: a Qt adapter around the scheduler, the status bar, the "needs attention" list.
+
+`SyncLink` is the thin adapter STYLE.md 6 asks for: the scheduler lives on its
+own thread and calls `on_state` there; the link re-emits each state through a
+queued signal, so widgets only ever hear about sync on the UI thread, and no
+network call ever starts on it. When a sync ends the link says which tables
+it touched, and the context tells the views (`AppContext.notify`).
+
+The status bar is always visible: online or offline, what is waiting to be
+sent, when the last sync finished, how far a running sync has come, a Sync
+now button, and how many refused changes need the person's attention. The
+counts of waiting and refused changes come from the person's own store right
+after each local change, so the bar never lags behind a click.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from enum import IntEnum
+from typing import Any, Protocol
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.needs_attention import AttentionItem, OutboxCounts, attention_items, dismiss, outbox_counts
+from ui.background import Changes
+from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Scheduler(Protocol):
+    """What the link needs from `sync.scheduler.SyncScheduler` (a test may bring its own)."""
+
+    on_state: Any
+
+    def start(self) -> None: ...
+
+    def request_sync(self, reason: str = "manual") -> None: ...
+
+    def cancel(self) -> None: ...
+
+    def stop(self, timeout: float = 10.0) -> bool: ...
+
+
+class SyncLink(QObject):
+    """The scheduler seen from the UI thread."""
+
+    state = Signal(object)  # sync.scheduler.SyncState, on the UI thread
+    finished = Signal(object)  # set of table names a finished sync touched
+    _from_worker = Signal(object)
+
+    def __init__(self, scheduler: Scheduler, person_id: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scheduler = scheduler
+        self.person_id = person_id
+        self.latest: Any = None
+        self._stopped = False
+        # Emitted on the scheduler's thread; Qt queues it to this object's (the UI) thread.
+        self._from_worker.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        scheduler.on_state = self._from_worker.emit
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def request_sync(self, reason: str = "manual") -> None:
+        if not self._stopped:
+            self.scheduler.request_sync("change" if reason == "local change" else reason)
+
+    def cancel(self) -> None:
+        self.scheduler.cancel()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Cancel the running sync and join the scheduler's thread."""
+        self._stopped = True
+        stopped = self.scheduler.stop(timeout)
+        if not stopped:
+            log.error("the sync thread did not stop within %s s", timeout)
+        return stopped
+
+    def _arrived(self, state: Any) -> None:
+        if self._stopped:
+            return
+        before = self.latest
+        self.latest = state
+        self.state.emit(state)
+        if before is not None and before.syncing and not state.syncing:
+            tables: set[str] = {"outbox", "attention"}
+            report = getattr(state, "last_report", None)
+            mine = report.user(self.person_id) if report is not None else None
+            if mine is not None:
+                tables |= set(mine.tables)
+                if mine.resynced or mine.rebased:
+                    tables |= {"tasks", "bids", "comments", "endorsements", "person_skills"}
+            self.finished.emit(tables)
+
+
+def _local_time(iso: str | None, language: str) -> str:
+    """A stored UTC timestamp as the person's local clock time, with the date unless today."""
+    if not iso:
+        return ""
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODateWithMs)
+    if not moment.isValid():
+        moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return iso
+    local = moment.toLocalTime()
+    locale = QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
+    if local.date() == QDateTime.currentDateTime().date():
+        return locale.toString(local.time(), "HH:mm")
+    return locale.toString(local, QLocale.FormatType.ShortFormat)
+
+
+class SyncStatusBar(QWidget):
+    """The always-visible sync status: one line, every part also readable without colour."""
+
+    attention_requested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.context = context
+        self.counts = OutboxCounts(0, 0)
+        self.sync_state: Any = None
+
+        self.dot = QLabel("●", self)
+        self.dot.setObjectName("syncDot")
+        self.dot.setAccessibleName(self.tr("Connection"))
+        self.connection_label = QLabel(self)
+        self.connection_label.setObjectName("syncConnection")
+        self.pending_label = QLabel(self)
+        self.pending_label.setObjectName("syncPending")
+        self.last_label = QLabel(self)
+        self.last_label.setObjectName("syncLast")
+        self.error_label = QLabel(self)
+        self.error_label.setObjectName("syncError")
+        self.error_label.setMaximumWidth(420)
+        self.attention_button = QPushButton(self)
+        self.attention_button.setObjectName("attentionButton")
+        self.attention_button.clicked.connect(self.attention_requested)
+        self.attention_button.hide()
+        self.sync_button = QPushButton(self.tr("Sync now"), self)
+        self.sync_button.setObjectName("syncNow")
+        self.sync_button.setToolTip(self.tr("Send your changes and fetch new ones now (F5)"))
+        self.sync_button.clicked.connect(self.sync_now)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 8, 2)
+        layout.setSpacing(10)
+        layout.addWidget(self.dot)
+        layout.addWidget(self.connection_label)
+        layout.addWidget(_separator(self))
+        layout.addWidget(self.pending_label)
+        layout.addWidget(_separator(self))
+        layout.addWidget(self.last_label)
+        layout.addWidget(self.error_label, 1)
+        layout.addStretch(0)
+        layout.addWidget(self.attention_button)
+        layout.addWidget(self.sync_button)
+
+        context.changed.connect(self._changed)
+        if context.sync is not None:
+            context.sync.state.connect(self.show_state)
+            if context.sync.latest is not None:
+                self.sync_state = context.sync.latest
+        self._draw()
+        self.refresh_counts()
+
+    # --- what it listens to ---------------------------------------------------------
+
+    def _changed(self, changes: Changes) -> None:
+        if {"outbox", "attention"} & changes:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        if self.context.closed:
+            return
+        self.context.query(outbox_counts, parent=self).success(self._show_counts).failure(
+            lambda error: log.error("counting the outbox failed", exc_info=error)
+        ).run_in_background()
+
+    def _show_counts(self, counts: OutboxCounts) -> None:
+        self.counts = counts
+        self._draw()
+
+    def show_state(self, state: Any) -> None:
+        self.sync_state = state
+        self._draw()
+
+    def sync_now(self) -> None:
+        if self.context.sync is not None:
+            self.context.sync.request_sync("manual")
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def _draw(self) -> None:
+        language = self.context.language
+        state = self.sync_state
+        has_sync = self.context.sync is not None
+        self.sync_button.setEnabled(has_sync and not (state is not None and state.syncing))
+        if not has_sync:
+            mood, text = "unknown", self.tr("Not connected to a server")
+        elif state is None or (state.online is None and not state.syncing):
+            mood, text = "unknown", self.tr("Not synced yet")
+        elif state.syncing:
+            mood, text = "syncing", self._progress(state)
+        elif state.online:
+            mood, text = "online", self.tr("Online")
+        else:
+            mood, text = "offline", self.tr("Offline: your changes are kept")
+        self.dot.setProperty("mood", mood)
+        self.dot.style().unpolish(self.dot)
+        self.dot.style().polish(self.dot)
+        self.dot.setToolTip(text)
+        self.connection_label.setText(text)
+
+        pending = self.counts.pending
+        if pending:
+            self.pending_label.setText(self.tr("%n change(s) waiting to be sent", "", pending))
+        else:
+            self.pending_label.setText(self.tr("All changes sent"))
+        others = getattr(state, "pending_others", 0) if state is not None else 0
+        if others:
+            self.pending_label.setToolTip(
+                self.tr("Other people on this computer have %n change(s) waiting", "", others)
+            )
+        else:
+            self.pending_label.setToolTip("")
+
+        last = getattr(state, "last_success", None) if state is not None else None
+        if last:
+            self.last_label.setText(self.tr("Last sync %1").replace("%1", _local_time(last, language)))
+        else:
+            self.last_label.setText(self.tr("Never synced"))
+
+        error = state.error(language) if state is not None and not state.syncing else None
+        self.error_label.setVisible(bool(error))
+        if error:
+            metrics = self.error_label.fontMetrics()
+            self.error_label.setText(
+                metrics.elidedText(error, Qt.TextElideMode.ElideRight, self.error_label.maximumWidth())
+            )
+            self.error_label.setToolTip(error)
+
+        attention = self.counts.attention
+        self.attention_button.setVisible(attention > 0)
+        self.attention_button.setText(self.tr("%n change(s) need your attention", "", attention))
+
+    def _progress(self, state: Any) -> str:
+        progress = state.progress
+        if progress is None:
+            return self.tr("Syncing…")
+        if progress.phase == "push":
+            text = self.tr("Sending changes")
+        elif progress.phase == "pull":
+            text = self.tr("Fetching changes")
+        else:
+            text = self.tr("Updating what you see")
+        if progress.total:
+            return f"{text} {progress.done}/{progress.total}"
+        if progress.done:
+            return f"{text} ({progress.done})"
+        return text + "…"
+
+
+def _separator(parent: QWidget) -> QLabel:
+    label = QLabel("·", parent)
+    label.setObjectName("syncSeparator")
+    label.setAccessibleName("")
+    return label
+
+
+# --- needs attention -------------------------------------------------------------------------
+
+
+def operation_label(kind: str) -> str:
+    """What the person was doing, in their words, for a refused operation."""
+    tr = QCoreApplication.translate
+    labels = {
+        "task.create": tr("Operation", "Posting a task"),
+        "task.edit": tr("Operation", "Editing a task"),
+        "task.publish": tr("Operation", "Publishing a task"),
+        "task.cancel": tr("Operation", "Cancelling a task"),
+        "task.complete": tr("Operation", "Marking a task done"),
+        "task.endorse": tr("Operation", "Confirming a skill"),
+        "bid.place": tr("Operation", "Placing a bid"),
+        "bid.edit": tr("Operation", "Changing a bid"),
+        "bid.withdraw": tr("Operation", "Withdrawing a bid"),
+        "bid.accept": tr("Operation", "Accepting a bid"),
+        "bid.decline": tr("Operation", "Declining a bid"),
+        "comment.add": tr("Operation", "Writing a comment"),
+        "profile.skill_add": tr("Operation", "Adding a skill"),
+        "profile.skill_remove": tr("Operation", "Removing a skill"),
+    }
+    return labels.get(kind, kind)
+
+
+class AttentionColumn(IntEnum):
+    WHAT = 0
+    TASK = 1
+    WHY = 2
+    WHEN = 3
+
+
+class AttentionModel(QAbstractTableModel):
+    """Refused operations, newest first; a handful of rows, so it simply holds them all."""
+
+    ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.language = language
+        self._items: list[AttentionItem] = []
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(AttentionColumn)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        headers = {
+            AttentionColumn.WHAT: self.tr("What you did"),
+            AttentionColumn.TASK: self.tr("Task"),
+            AttentionColumn.WHY: self.tr("Why it was not accepted"),
+            AttentionColumn.WHEN: self.tr("When"),
+        }
+        return headers.get(AttentionColumn(section)) if 0 <= section < len(AttentionColumn) else None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        if not 0 <= index.column() < len(AttentionColumn):
+            return None
+        item = self._items[index.row()]
+        if role == self.ITEM_ID_ROLE:
+            return item.id
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        column = AttentionColumn(index.column())
+        if column == AttentionColumn.WHAT:
+            return operation_label(item.attention.kind)
+        if column == AttentionColumn.TASK:
+            return item.task_title
+        if column == AttentionColumn.WHY:
+            return item.attention.message(self.language)
+        return _local_time(item.attention.rejected_at, self.language)
+
+    def set_items(self, items: Sequence[AttentionItem]) -> None:
+        if [i.id for i in items] == [i.id for i in self._items]:
+            return
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> AttentionItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+
+class AttentionPanel(QDialog):
+    """The refused changes, each with the server's reason, to read, open and dismiss."""
+
+    open_task = Signal(str)
+    loaded = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("attentionPanel")
+        self.setWindowTitle(self.tr("Needs your attention"))
+        self.context = context
+        intro = QLabel(
+            self.tr(
+                "The server did not accept these changes, so they have been undone here. "
+                "Everything else you did is kept. Read why, and do it again if it still makes sense."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.model = AttentionModel(context.language, self)
+        self.view = QTableView(self)
+        self.view.setObjectName("attentionTable")
+        self.view.setAccessibleName(self.tr("Changes that need your attention"))
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setWordWrap(True)
+        self.view.verticalHeader().hide()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(AttentionColumn.WHY, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(AttentionColumn.WHAT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AttentionColumn.WHEN, QHeaderView.ResizeMode.ResizeToContents)
+        header.resizeSection(AttentionColumn.TASK, 220)
+        self.empty_label = QLabel(self.tr("Nothing needs your attention."), self)
+        self.empty_label.hide()
+
+        buttons = QDialogButtonBox(self)
+        self.open_button = buttons.addButton(self.tr("Open task"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.dismiss_button = buttons.addButton(self.tr("Dismiss"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.dismiss_button.setToolTip(self.tr("Remove it from this list; it is not sent again"))
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.clicked.connect(self.accept)
+        self.open_button.clicked.connect(self._open)
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
+        self.view.activated.connect(lambda _index: self._open())
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(buttons)
+        self.resize(900, 380)
+        context.changed.connect(self._changed)
+        self._enable()
+        self.reload()
+
+    def reload(self) -> None:
+        if self.context.closed:
+            return
+        self.context.query(attention_items, parent=self).success(self._show).run_in_background()
+
+    def _show(self, items: list[AttentionItem]) -> None:
+        self.model.set_items(items)
+        self.view.resizeRowsToContents()
+        self.empty_label.setVisible(not items)
+        if items and not self.view.currentIndex().isValid():
+            self.view.selectRow(0)
+        self._enable()
+        self.loaded.emit()
+
+    def _changed(self, changes: Changes) -> None:
+        if "attention" in changes:
+            self.reload()
+
+    def _selected(self) -> AttentionItem | None:
+        index = self.view.currentIndex()
+        return self.model.item(index.row()) if index.isValid() else None
+
+    def _enable(self) -> None:
+        item = self._selected()
+        self.dismiss_button.setEnabled(item is not None)
+        self.open_button.setEnabled(item is not None and bool(item.task_id and item.task_title))
+
+    def _open(self) -> None:
+        item = self._selected()
+        if item is not None and item.task_id:
+            self.open_task.emit(item.task_id)
+            self.accept()
+
+    def dismiss_selected(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+        attention_id = item.id
+        self.context.query(lambda store: dismiss(store, attention_id), parent=self).success(
+            lambda _none: self.context.notify({"attention"}, origin="local")
+        ).run_in_background()

@@ -1,0 +1,308 @@
+"""The board's table model: every matching task id, row data only for what is on screen.
+
+The choice, and why (STYLE.md 5): the model holds the full, ordered list of
+matching ids (a search returns them cheaply, ~8 MB at 100,000 tasks), so the
+row count and the scroll bar are honest and End or a drag to the middle just
+work. Row *data* is fetched in pages of `PAGE` rows, on the DB thread, the
+first time a view asks for a row in that page; until it arrives the cells are
+blank and then redrawn by `dataChanged`. Fetched rows sit in a bounded cache
+keyed by task id, so memory stays flat however far someone scrolls.
+
+Plain canFetchMore/fetchMore would have grown the list only at the bottom
+(a scroll bar that lies and no jumping to the end), and a second, read-only
+connection read from `data()` would have put SQL on the UI thread, which can
+stall behind a checkpoint. This way the UI thread never waits for SQLite.
+
+After a change the model is told the new id list (`set_ids`) and the rows
+that changed (`update_rows`); it inserts and removes only the ids that came
+or went, and redraws only rows whose data differs. It resets only when the
+order itself changed (a new sort or search).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+
+from desktop import skills as catalogue
+from desktop.board import BoardRow, Sort
+from ui import wording
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+PAGE = 100
+CACHE_ROWS = 5_000
+# Structural edits beyond this many rows are cheaper as one reset.
+MAX_EDITS = 200
+
+RowFetcher = Callable[[list[str], Callable[[list[BoardRow]], None]], None]
+
+
+class Column(IntEnum):
+    TITLE = 0
+    SITE = 1
+    SKILLS = 2
+    EFFORT = 3
+    DEADLINE = 4
+    SEATS = 5
+    STATUS = 6
+
+
+SORT_OF_COLUMN: dict[Column, Sort] = {
+    Column.TITLE: Sort.TITLE,
+    Column.EFFORT: Sort.EFFORT,
+    Column.DEADLINE: Sort.DEADLINE,
+}
+
+
+def _header(column: Column) -> str:
+    tr = QCoreApplication.translate
+    return {
+        Column.TITLE: tr("TaskModel", "Task"),
+        Column.SITE: tr("TaskModel", "Site"),
+        Column.SKILLS: tr("TaskModel", "Skills"),
+        Column.EFFORT: tr("TaskModel", "Effort"),
+        Column.DEADLINE: tr("TaskModel", "Bid deadline"),
+        Column.SEATS: tr("TaskModel", "Seats / bids"),
+        Column.STATUS: tr("TaskModel", "Status"),
+    }[column]
+
+
+def short_date(iso: str | None, language: str) -> str:
+    """A date that fits a column ("3. mar. 2027"); the long form is in the task view."""
+    if not iso:
+        return ""
+    date = QDate.fromString(iso[:10], Qt.DateFormat.ISODate)
+    if not date.isValid():
+        return iso
+    locale = QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
+    return locale.toString(date, QCoreApplication.translate("TaskModel", "d MMM yyyy"))
+
+
+class TaskBoardModel(QAbstractTableModel):
+    """Task ids in board order; rows fetched page by page through `fetch_rows`."""
+
+    def __init__(self, fetch_rows: RowFetcher, language: str, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._fetch_rows = fetch_rows
+        self.language = language
+        self._ids: list[str] = []
+        self._position: dict[str, int] = {}
+        self._cache: OrderedDict[str, BoardRow] = OrderedDict()
+        self._asked: set[str] = set()  # ids whose rows are on their way
+
+    # --- Qt's questions ------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _header(Column(section))
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if not 0 <= index.column() < len(Column):
+            return None
+        task_id = self._ids[index.row()]
+        if role == TASK_ID_ROLE:
+            return task_id
+        column = Column(index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (Column.EFFORT, Column.SEATS):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        row = self._row(index.row(), task_id)
+        if row is None:
+            return "" if role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        return self._text(row, column)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is the search's job: the board listens for the header and searches again."""
+
+    # --- text -----------------------------------------------------------------
+
+    def _text(self, row: BoardRow, column: Column) -> str:
+        language = self.language
+        if column == Column.TITLE:
+            return " ".join(row.title.split())
+        if column == Column.SITE:
+            return row.site_name
+        if column == Column.SKILLS:
+            return ", ".join(catalogue.label(s, language) for s in row.skills)
+        if column == Column.EFFORT:
+            return wording.hours(row.effort_hours, language)
+        if column == Column.DEADLINE:
+            return short_date(row.bid_deadline, language)
+        if column == Column.SEATS:
+            bids = QCoreApplication.translate("TaskModel", "%n bid(s)", "", row.bid_count)
+            return f"{row.accepted_count}/{row.seats} · {bids}"
+        return wording.task_status(row.status)
+
+    def _tooltip(self, row: BoardRow, column: Column) -> str:
+        if column == Column.SEATS:
+            return QCoreApplication.translate(
+                "TaskModel", "%1 of %2 seats filled; %3 active bids"
+            ).replace("%1", str(row.accepted_count)).replace("%2", str(row.seats)).replace(
+                "%3", str(row.bid_count)
+            )
+        if column == Column.DEADLINE and row.starts_on:
+            when = wording.period(row.starts_on, row.ends_on, self.language)
+            return QCoreApplication.translate("TaskModel", "Takes place: %1").replace("%1", when)
+        return self._text(row, column)
+
+    # --- rows on demand --------------------------------------------------------
+
+    def _row(self, number: int, task_id: str) -> BoardRow | None:
+        row = self._cache.get(task_id)
+        if row is not None:
+            self._cache.move_to_end(task_id)
+            return row
+        if task_id not in self._asked:
+            self._ask_page(number // PAGE)
+        return None
+
+    def _ask_page(self, page: int) -> None:
+        wanted = [
+            i
+            for i in self._ids[page * PAGE : (page + 1) * PAGE]
+            if i not in self._cache and i not in self._asked
+        ]
+        if not wanted:
+            return
+        self._asked.update(wanted)
+        self._fetch_rows(wanted, lambda rows, asked=wanted: self._arrived(asked, rows))
+
+    def _arrived(self, asked: list[str], rows: list[BoardRow]) -> None:
+        self._asked.difference_update(asked)
+        self.update_rows(rows)
+
+    def is_loaded(self, task_id: str) -> bool:
+        return task_id in self._cache
+
+    # --- what changed -----------------------------------------------------------
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def task_id(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, task_id: str) -> int:
+        return self._position.get(task_id, -1)
+
+    def cached_ids(self) -> list[str]:
+        return list(self._cache)
+
+    def update_rows(self, rows: Sequence[BoardRow]) -> None:
+        """New data for some rows: redraw only the ones that look different now."""
+        last = len(Column) - 1
+        changed: list[int] = []
+        for row in rows:
+            old = self._cache.get(row.id)
+            self._cache[row.id] = row
+            self._cache.move_to_end(row.id)
+            position = self._position.get(row.id)
+            if position is not None and old != row:
+                changed.append(position)
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        for first, final in _runs(sorted(changed)):
+            self.dataChanged.emit(self.index(first, 0), self.index(final, last))
+
+    def forget_rows(self, task_ids: Sequence[str]) -> None:
+        """Drop cached data (e.g. a task another device deleted) so it is fetched again."""
+        for task_id in task_ids:
+            self._cache.pop(task_id, None)
+
+    def set_ids(self, ids: Sequence[str]) -> None:
+        """Show this ordered result, changing as little as possible.
+
+        When the tasks that stay keep their order, the ids that left are
+        removed and the new ones inserted in place, so selection and scroll
+        position survive a local change or a sync. Anything else is a new
+        order (a new sort or search) and resets the model.
+        """
+        new = list(ids)
+        if new == self._ids:
+            return
+        old_set, new_set = set(self._ids), set(new)
+        gone = old_set - new_set
+        came = new_set - old_set
+        stayed_old = [i for i in self._ids if i not in gone] if gone else self._ids
+        stayed_new = [i for i in new if i not in came] if came else new
+        if len(gone) + len(came) > MAX_EDITS or stayed_old != stayed_new:
+            self.beginResetModel()
+            self._ids = new
+            self._position = {task_id: n for n, task_id in enumerate(new)}
+            self._asked.clear()
+            self.endResetModel()
+            return
+        if gone:
+            positions = sorted((self._position[i] for i in gone), reverse=True)
+            for final, first in _runs_down(positions):
+                self.beginRemoveRows(QModelIndex(), first, final)
+                del self._ids[first : final + 1]
+                self.endRemoveRows()
+        if came:
+            # Insert in ascending new position: everything before it is already in place.
+            for position, task_id in [(n, i) for n, i in enumerate(new) if i in came]:
+                self.beginInsertRows(QModelIndex(), position, position)
+                self._ids.insert(position, task_id)
+                self.endInsertRows()
+        self._position = {task_id: n for n, task_id in enumerate(self._ids)}
+
+
+def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive ascending numbers as (first, last) pairs: one signal per block."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], number)
+        elif not runs or number != runs[-1][1]:
+            runs.append((number, number))
+    return runs
+
+
+def _runs_down(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Consecutive descending numbers as (last, first) pairs, for removing from the bottom up."""
+    runs: list[tuple[int, int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] - 1:
+            runs[-1] = (runs[-1][0], number)
+        else:
+            runs.append((number, number))
+    return runs
