@@ -211,4 +211,3 @@ def my_page(store: Store, person_id: str) -> MyPageData | None:
         )
     ]
     return MyPageData(profile=mine, bids=bids, tasks=tasks)
-

@@ -109,7 +109,7 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
             for c in comments
         ],
         bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
-        my_bid=(active or mine[-1:] or [None])[-1],
+        my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
     )
 

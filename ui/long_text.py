@@ -52,7 +52,7 @@ class ElidedLabel(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt's spelling, like QLabel
+    def setText(self, text: str) -> None:
         # Newlines would make a heading two lines tall; a heading is one line.
         self._text = " ".join(text.split())
         self.setToolTip(shortened(self._text))
@@ -60,32 +60,34 @@ class ElidedLabel(QWidget):
         self._elide()
         self.updateGeometry()
 
-    def sizeHint(self) -> QSize:  # noqa: N802
+    def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         wanted = metrics.horizontalAdvance(self._text[:80])
         return QSize(min(wanted, 60 * metrics.averageCharWidth()), metrics.height())
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
+    def minimumSizeHint(self) -> QSize:
         metrics = self.fontMetrics()
         return QSize(3 * metrics.averageCharWidth(), metrics.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._elide()
 
-    def changeEvent(self, event: object) -> None:  # noqa: N802
+    def changeEvent(self, event: object) -> None:
         super().changeEvent(event)  # type: ignore[arg-type]
         self._elide()
 
     def _elide(self) -> None:
         head = self._text[:_HEADING_LIMIT]
-        shown = self.fontMetrics().elidedText(head, Qt.TextElideMode.ElideRight, max(self.width(), 1))
+        shown = self.fontMetrics().elidedText(
+            head, Qt.TextElideMode.ElideRight, max(self.width(), 1)
+        )
         if shown == head and len(self._text) > len(head):
             shown = head[:-1] + "…"
         self._shown = shown
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
         painter.drawText(

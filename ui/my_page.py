@@ -82,9 +82,7 @@ class MyPage(Screen):
 
         self.skills_model = SkillListModel(lang, self)
         self.skills_table = _table(self, self.skills_model, self.tr("My skills"))
-        self.skills_table.horizontalHeader().setSectionResizeMode(
-            1, QHeaderView.ResizeMode.Stretch
-        )
+        self.skills_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.remove_button = QPushButton(self.tr("&Remove skill"), self)
         self.remove_button.setEnabled(False)
         self.picker = SkillPicker(lang, self)
@@ -177,7 +175,11 @@ class MyPage(Screen):
         if data is None:
             return
         mine = data.profile
-        if old is None or old.profile.person != mine.person or old.profile.site_name != mine.site_name:
+        if (
+            old is None
+            or old.profile.person != mine.person
+            or old.profile.site_name != mine.site_name
+        ):
             person = mine.person
             self.name.setText(person.name)
             about = " · ".join(p for p in (person.title, mine.site_name) if p)

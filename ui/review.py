@@ -105,8 +105,17 @@ class BidCard(QFrame):
         self.problem = ProblemLabel(self)
         layout = QVBoxLayout(self)
         for widget in (
-            self.name, self.who, self.status, self.message, self.offer, self.record,
-            self.skills_heading, self.skills, self.decision, self.endorsing, self.problem,
+            self.name,
+            self.who,
+            self.status,
+            self.message,
+            self.offer,
+            self.record,
+            self.skills_heading,
+            self.skills,
+            self.decision,
+            self.endorsing,
+            self.problem,
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -123,7 +132,9 @@ class BidCard(QFrame):
             self.card = card
             bidder, bid = card.bidder, card.bid
             self.name.setText(bidder.name)
-            self.setAccessibleName(self.tr("Bid from %1").replace("%1", shortened(bidder.name, 100)))
+            self.setAccessibleName(
+                self.tr("Bid from %1").replace("%1", shortened(bidder.name, 100))
+            )
             self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
             status = self.tr("Status: %1").replace("%1", wording.bid_status(bid.status))
             if bid.decision_message:
@@ -148,9 +159,7 @@ class BidCard(QFrame):
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         self.decision.setVisible(pending and deciding)
         self.accept_button.setEnabled(pending and deciding and seats_left > 0)
-        self.accept_button.setToolTip(
-            "" if seats_left > 0 else self.tr("All seats are filled.")
-        )
+        self.accept_button.setToolTip("" if seats_left > 0 else self.tr("All seats are filled."))
         self.decline_button.setEnabled(pending and deciding)
         self.endorsing.setVisible(
             card.bid.status == BidStatus.ACCEPTED and task.status == TaskStatus.DONE
@@ -262,8 +271,10 @@ class ReviewPage(TaskScreen):
         self.wanted = _label(self)
         self.legend = _label(self)
         self.legend.setText(
-            self.tr("✔ confirmed by a finished task   ○ self-declared   "
-                    "bold: a skill this task asks for")
+            self.tr(
+                "✔ confirmed by a finished task   ○ self-declared   "
+                "bold: a skill this task asks for"
+            )
         )
         self.problem = ProblemLabel(self)
         self.empty = _label(self)
@@ -271,10 +282,10 @@ class ReviewPage(TaskScreen):
         self.row.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         strip = QWidget()
         strip.setLayout(self.row)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(strip)
-        self.scroll.setAccessibleName(self.tr("Bids"))
+        self.strip = QScrollArea(self)
+        self.strip.setWidgetResizable(True)
+        self.strip.setWidget(strip)
+        self.strip.setAccessibleName(self.tr("Bids"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -284,7 +295,7 @@ class ReviewPage(TaskScreen):
         layout.addWidget(self.legend)
         layout.addWidget(self.problem)
         layout.addWidget(self.empty)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.strip, 1)
 
         self.complete_button.clicked.connect(self.complete)
         self.decline_rest_button.clicked.connect(self.decline_rest)
@@ -299,8 +310,10 @@ class ReviewPage(TaskScreen):
         if data is None:
             self.title.setText("")
             self.state.setText(
-                self.tr("This review is not available: the task is gone, "
-                        "or you are not one of the people who manage it.")
+                self.tr(
+                    "This review is not available: the task is gone, "
+                    "or you are not one of the people who manage it."
+                )
             )
             self.complete_button.setEnabled(False)
             self.rest.hide()
@@ -337,17 +350,17 @@ class ReviewPage(TaskScreen):
         wanted = [c.bid.id for c in cards]
         for bid_id in list(self.cards):
             if bid_id not in wanted:
-                card = self.cards.pop(bid_id)
-                self.row.removeWidget(card)
-                card.deleteLater()
+                gone = self.cards.pop(bid_id)
+                self.row.removeWidget(gone)
+                gone.deleteLater()
         for position, data in enumerate(cards):
             card = self.cards.get(data.bid.id)
             if card is None:
-                card = BidCard(self, data.bid.id)
-                self.cards[data.bid.id] = card
+                card = self.cards[data.bid.id] = BidCard(self, data.bid.id)
                 self.row.insertWidget(position, card)
-            assert task is not None
-            card.show_card(data, task, seats_left)
+                card.show()  # now, not after a queued show: the draw is complete when it returns
+            if task is not None:
+                card.show_card(data, task, seats_left)
 
     # --- actions -------------------------------------------------------------
 

@@ -132,19 +132,21 @@ class Screen(QWidget):
         op.run_in_background()
 
 
+def task_row_changed(changes: Changes, task_id: str) -> bool:
+    """Whether a task's own row may have changed (every row may have, after a sync)."""
+    ids = changes.ids_of("tasks")
+    return ids is None or task_id in ids
+
+
 class TaskScreen(Screen):
     """A screen about one task: changes to other tasks' rows are not its business."""
 
-    def __init__(self, context: Any, task_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.task_id = task_id
 
     def concerns(self, changes: Changes) -> bool:
-        # Bids, comments and people are cheap to look at again; a task row is
-        # ours only by id (every row may have changed after a sync: ids None).
-        if self.task_id is None or not self.WATCHES & changes:
+        # Bids, comments and people are cheap to look at again; a task row is ours only by id.
+        if not self.WATCHES & changes:
             return False
-        if (self.WATCHES - {"tasks"}) & changes:
-            return True
-        ids = changes.ids_of("tasks")
-        return ids is None or self.task_id in ids
+        return bool((self.WATCHES - {"tasks"}) & changes) or task_row_changed(changes, self.task_id)

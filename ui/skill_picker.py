@@ -40,6 +40,7 @@ from ui.long_text import shortened
 from ui.table_model import KEY_ROLE, Column, RowsModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root; one instance serves as every default
 SKILL_ROLE = KEY_ROLE
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -59,7 +60,7 @@ class CatalogueModel(QAbstractListModel):
         self._row_of = {s.id: row for row, s in enumerate(self._entries)}
         self._taken: frozenset[str] = frozenset()
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -175,22 +176,18 @@ class SkillPicker(QWidget):
             return None
         return index.data(SKILL_ROLE)
 
-    def choose(self, skill_id: str) -> None:
-        """Make a catalogue skill the current one, as a person would by searching for it."""
-        for row in range(self.filtered.rowCount()):
-            index = self.filtered.index(row, 0)
-            if index.data(SKILL_ROLE) == skill_id:
-                self.list.setCurrentIndex(index)
-                return
-
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
+    def eventFilter(self, watched: Any, event: Any) -> bool:
         # Down from the search field goes into the list, as in a browser's address bar.
-        if watched is self.search and isinstance(event, QKeyEvent):
-            if event.type() == QKeyEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
-                self.list.setFocus()
-                if not self.list.currentIndex().isValid() and self.filtered.rowCount():
-                    self.list.setCurrentIndex(self.filtered.index(0, 0))
-                return True
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QKeyEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+        ):
+            self.list.setFocus()
+            if not self.list.currentIndex().isValid() and self.filtered.rowCount():
+                self.list.setCurrentIndex(self.filtered.index(0, 0))
+            return True
         return super().eventFilter(watched, event)
 
     def _filter(self, text: str) -> None:

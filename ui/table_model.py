@@ -19,6 +19,7 @@ from ui.long_text import shortened
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()  # the invisible root; one instance serves as every default
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
@@ -37,13 +38,13 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self._key = key
         self._rows: list[Row] = []
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if (

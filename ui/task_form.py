@@ -12,6 +12,7 @@ An edit sends only the fields the person changed, each with the value they saw
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
@@ -55,8 +56,9 @@ from desktop.task_editing import (
     task_values,
 )
 from ui import wording
+from ui.background import Changes
 from ui.long_text import ElidedLabel
-from ui.screen import ProblemLabel, TaskScreen
+from ui.screen import ProblemLabel, Screen, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_view import send_shortcut
 
@@ -95,21 +97,24 @@ class OptionalDateEdit(QDateEdit):
         if self.is_empty():
             self.setDate(QDate.currentDate())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self._wake()
         super().mousePressEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not self.is_empty():
-            if self.currentSection() == QDateEdit.Section.YearSection or event.modifiers():
-                self.clear_date()
-                return
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Ctrl+Delete, or Delete in the year, empties the date; plain Delete edits a part.
+        clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
+            self.currentSection() == QDateEdit.Section.YearSection or bool(event.modifiers())
+        )
+        if clearing and not self.is_empty():
+            self.clear_date()
+            return
         if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape):
             self._wake()
         super().keyPressEvent(event)
 
 
-class TaskForm(TaskScreen):
+class TaskForm(Screen):
     """The form for a new task (`task_id=None`) or for editing one the person manages."""
 
     WATCHES = frozenset({"tasks"})
@@ -117,8 +122,11 @@ class TaskForm(TaskScreen):
     finished = Signal(str)  # task id, once published or saved
     draft_saved = Signal()
 
-    def __init__(self, context: Any, task_id: str | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(context, task_id, parent)
+    def __init__(
+        self, context: Any, task_id: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(context, parent)
+        self.task_id = task_id
         self.task: Task | None = None
         self.base: dict[str, Any] = {}
         self.sites: list[Any] = []
@@ -248,7 +256,9 @@ class TaskForm(TaskScreen):
         self.picker.picked.connect(self.add_skill)
         self.remove_skill_button.clicked.connect(self.remove_current_skill)
         self.chosen_list.selectionModel().currentChanged.connect(
-            lambda *_: self.remove_skill_button.setEnabled(self.chosen_list.currentIndex().isValid())
+            lambda *_: self.remove_skill_button.setEnabled(
+                self.chosen_list.currentIndex().isValid()
+            )
         )
         self.remove_skill_button.setEnabled(False)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.chosen_list)
@@ -276,12 +286,26 @@ class TaskForm(TaskScreen):
             signal.connect(lambda *_, name=name: self._typed(name))
 
         order = [
-            self.site, self.title, self.description, self.picker.search, self.picker.list,
-            self.picker.add_button, self.picker.tag_button, self.chosen_list,
-            self.remove_skill_button, self.audience, self.seats, self.effort, self.starts_on,
-            self.ends_on, self.bid_deadline, self.place, self.draft_button, self.publish_button,
+            self.site,
+            self.title,
+            self.description,
+            self.picker.search,
+            self.picker.list,
+            self.picker.add_button,
+            self.picker.tag_button,
+            self.chosen_list,
+            self.remove_skill_button,
+            self.audience,
+            self.seats,
+            self.effort,
+            self.starts_on,
+            self.ends_on,
+            self.bid_deadline,
+            self.place,
+            self.draft_button,
+            self.publish_button,
         ]
-        for first, second in zip(order, order[1:], strict=False):
+        for first, second in itertools.pairwise(order):
             self.setTabOrder(first, second)
         self.setEnabled(False)  # until the task and any draft have loaded
 
@@ -333,6 +357,9 @@ class TaskForm(TaskScreen):
         return holder
 
     # --- loading -------------------------------------------------------------
+
+    def concerns(self, changes: Changes) -> bool:
+        return self.task_id is not None and task_row_changed(changes, self.task_id)
 
     def fetch(self, store: Any) -> FormStart:
         return form_start(store, self.context.person, self.task_id)
@@ -403,7 +430,11 @@ class TaskForm(TaskScreen):
         self.title.setText(str(values.get("title") or ""))
         self.description.setPlainText(str(values.get("description") or ""))
         self.chosen.set_rows(
-            [HeldSkill(skill=s, evidence="") for s in values.get("skills") or [] if isinstance(s, str)]
+            [
+                HeldSkill(skill=s, evidence="")
+                for s in values.get("skills") or []
+                if isinstance(s, str)
+            ]
         )
         self.picker.set_taken(self.chosen.skills())
         index = self.audience.findData(values.get("audience") or Audience.SITE.value)
@@ -445,9 +476,7 @@ class TaskForm(TaskScreen):
         self.saved_note.clear()
         self._show_problems(field_problems(self.values()), only=self._touched)
 
-    def _show_problems(
-        self, problems: dict[str, Rejection], only: set[str] | None = None
-    ) -> None:
+    def _show_problems(self, problems: dict[str, Rejection], only: set[str] | None = None) -> None:
         for name, label in self.problems.items():
             if only is not None and name not in only:
                 continue
@@ -521,7 +550,11 @@ class TaskForm(TaskScreen):
     def save_as_draft(self) -> None:
         if not self._started:
             return
-        key, values, base = self._draft_key(), {**self.values(), "site_id": self.site_id()}, self.base
+        key, values, base = (
+            self._draft_key(),
+            {**self.values(), "site_id": self.site_id()},
+            self.base,
+        )
         self.context.query(lambda store: save_draft(store, key, values, base), parent=self).success(
             self._draft_done
         ).run_in_background()
@@ -560,7 +593,9 @@ class TaskForm(TaskScreen):
                     Rejection("field.required", field="site_id").message(self.language)
                 )
                 return
-            self._submit("task.create", create_payload(task_id, site_id, values, publish=True), task_id)
+            self._submit(
+                "task.create", create_payload(task_id, site_id, values, publish=True), task_id
+            )
             return
         task_id = self.task.id
         edit = edit_payload(task_id, values, self.base)

@@ -97,8 +97,13 @@ class TaskView(TaskScreen):
         self.title.setFont(font)
         self.state = QLabel(self)
         self.state.setWordWrap(True)
-        self.gone = QLabel(self.tr("This task is not available. It may have been removed, "
-                                   "or you no longer have access to it."), self)
+        self.gone = QLabel(
+            self.tr(
+                "This task is not available. It may have been removed, "
+                "or you no longer have access to it."
+            ),
+            self,
+        )
         self.gone.setWordWrap(True)
         self.gone.hide()
         self.edit_button = QPushButton(self.tr("&Edit task"), self)
@@ -264,10 +269,10 @@ class TaskView(TaskScreen):
 
     def _build_conversation(self) -> QGroupBox:
         box = QGroupBox(self.tr("Conversation"), self)
-        self.thread = QTextBrowser(box)
-        self.thread.setOpenLinks(False)
-        self.thread.setAccessibleName(self.tr("Comments on this task"))
-        self.thread.setPlaceholderText(self.tr("No comments yet. Ask a question here."))
+        self.conversation = QTextBrowser(box)
+        self.conversation.setOpenLinks(False)
+        self.conversation.setAccessibleName(self.tr("Comments on this task"))
+        self.conversation.setPlaceholderText(self.tr("No comments yet. Ask a question here."))
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(self.tr("New comment"))
         self.comment_box.setPlaceholderText(self.tr("Write a comment (Ctrl+Return sends)"))
@@ -280,7 +285,7 @@ class TaskView(TaskScreen):
         row.addStretch(1)
         row.addWidget(self.send_button)
         layout = QVBoxLayout(box)
-        layout.addWidget(self.thread, 1)
+        layout.addWidget(self.conversation, 1)
         layout.addWidget(self.comment_box)
         layout.addLayout(row)
         layout.addWidget(self.comment_problem)
@@ -322,11 +327,13 @@ class TaskView(TaskScreen):
         )
         self.description.setText(breakable(task.description) or self.tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
-        self.skills.setText(breakable(", ".join(labels)) if labels else self.tr("None in particular"))
+        self.skills.setText(
+            breakable(", ".join(labels)) if labels else self.tr("None in particular")
+        )
         self.seats.setText(
-            self.tr("%1 in all, %2 filled").replace("%1", str(task.seats)).replace(
-                "%2", str(task.accepted_count)
-            )
+            self.tr("%1 in all, %2 filled")
+            .replace("%1", str(task.seats))
+            .replace("%2", str(task.accepted_count))
         )
         self.effort.setText(wording.hours(task.effort_hours, lang))
         self.when.setText(wording.period(task.starts_on, task.ends_on, lang))
@@ -345,9 +352,9 @@ class TaskView(TaskScreen):
         self.review_button.setVisible(manages)
 
     def _draw_thread(self, detail: TaskDetail) -> None:
-        bar = self.thread.verticalScrollBar()
+        bar = self.conversation.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        self.thread.setHtml(thread_html(detail.comments, self.language, self.tr("You")))
+        self.conversation.setHtml(thread_html(detail.comments, self.language, self.tr("You")))
         if at_end:
             bar.setValue(bar.maximum())
 
@@ -358,7 +365,9 @@ class TaskView(TaskScreen):
         )
         self.bids_table.setVisible(detail.manages)
         if detail.manages:
-            self.bids_model.set_rows([b for b in detail.bids if b.bid.status != BidStatus.WITHDRAWN])
+            self.bids_model.set_rows(
+                [b for b in detail.bids if b.bid.status != BidStatus.WITHDRAWN]
+            )
 
     def _draw_my_bid(self, detail: TaskDetail) -> None:
         task, mine = detail.task, detail.my_bid

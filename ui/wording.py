@@ -50,9 +50,11 @@ def evidence(held: HeldSkill) -> str:
     if not held.confirmed:
         return QCoreApplication.translate("Wording", "Self-declared")
     if held.task_title:
-        return QCoreApplication.translate("Wording", "Confirmed by %1 after “%2”").replace(
-            "%1", held.confirmed_by or "?"
-        ).replace("%2", held.task_title)
+        return (
+            QCoreApplication.translate("Wording", "Confirmed by %1 after “%2”")
+            .replace("%1", held.confirmed_by or "?")
+            .replace("%2", held.task_title)
+        )
     return QCoreApplication.translate("Wording", "Confirmed by %1").replace(
         "%1", held.confirmed_by or "?"
     )

@@ -1,0 +1,106 @@
+"""How the screen tests drive screens: open one, wait for its draws, ask the store, pick demo cases.
+
+Everything here goes through the real plumbing: questions to the store run
+as queries on the context's DB thread, exactly as the screens' own do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from desktop import demo, permissions
+from desktop.entities import Bid, BidStatus, Person, Task, TaskStatus
+from desktop.store import Store
+from ui.context import AppContext
+from ui.screen import Screen
+
+T = TypeVar("T")
+S = TypeVar("S", bound=Screen)
+WAIT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The screens say what went wrong next to the action; a message box here is a bug."""
+    shown_boxes: list[str] = []
+
+    def record(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        shown_boxes.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    for name in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, record)
+    yield shown_boxes
+    assert shown_boxes == []
+
+
+def shown(qtbot: Any, screen: S, size: tuple[int, int] = (1280, 720)) -> S:
+    """Register the screen with qtbot, show it at a laptop's size and wait for its first draw.
+
+    The window is made active because keyboard shortcuts only fire in the active window.
+    """
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.loaded, timeout=WAIT_MS):
+        screen.resize(*size)
+        with qtbot.waitActive(screen, timeout=WAIT_MS):
+            screen.show()
+            screen.activateWindow()
+    return screen
+
+
+def ask(qtbot: Any, context: AppContext, fn: Callable[[Store], T]) -> T:
+    """Run `fn(store)` on the context's DB thread and wait for the answer."""
+    answers: list[T] = []
+    errors: list[BaseException] = []
+    context.query(fn).success(answers.append).failure(errors.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(answers or errors), timeout=WAIT_MS)
+    if errors:
+        raise errors[0]
+    return answers[0]
+
+
+def bids_of(data: demo.DemoData, task_id: str) -> list[Bid]:
+    return [b for b in data.bids if b.task_id == task_id]
+
+
+def first(items: Iterable[T], what: str) -> T:
+    for item in items:
+        return item
+    raise AssertionError(f"the demo data has no {what}")
+
+
+def biddable_task(data: demo.DemoData, bidder: Person) -> Task:
+    """An open task the bidder may bid on and has never bid on, with others' bids on it."""
+    return first(
+        (
+            t
+            for t in data.tasks
+            if t.status == TaskStatus.OPEN
+            and permissions.may_bid_on(bidder, t)
+            and not any(b.bidder_id == bidder.id for b in bids_of(data, t.id))
+            and any(b.status == BidStatus.PENDING for b in bids_of(data, t.id))
+        ),
+        f"open task {bidder.username} may bid on",
+    )
+
+
+def task_with_pending_bids(data: demo.DemoData, at_least: int) -> Task:
+    """An open task with no accepted bid yet and at least `at_least` pending ones."""
+    return first(
+        (
+            t
+            for t in data.tasks
+            if t.status == TaskStatus.OPEN
+            and t.accepted_count == 0
+            and sum(b.status == BidStatus.PENDING for b in bids_of(data, t.id)) >= at_least
+        ),
+        f"open task with {at_least} pending bids",
+    )
+
+
+def person_by_id(data: demo.DemoData, person_id: str) -> Person:
+    return first((p for p in data.people if p.id == person_id), f"person {person_id}")

@@ -1,0 +1,147 @@
+"""The manager's review driven through its cards: accept up to the seats, decline, complete, endorse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop import demo
+from desktop.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
+from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
+    ask,
+    no_message_boxes,
+    person_by_id,
+    shown,
+    task_with_pending_bids,
+)
+from ui.context import AppContext
+from ui.review import ReviewPage
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def bids_now(qtbot: Any, context: AppContext, task_id: str) -> dict[str, Bid]:
+    return {b.id: b for b in ask(qtbot, context, lambda s: s.bids_on(task_id))}
+
+
+def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task = task_with_pending_bids(demo_data, 3)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    done: list[object] = []
+    manager.perform(
+        "task.edit", {"task_id": task.id, "changes": {"seats": 2}, "base": {"seats": task.seats}}
+    ).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(done))
+
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
+    assert len(pending) >= 3
+    assert all(c.accept_button.isEnabled() for c in pending)
+    assert not page.complete_button.isEnabled()  # nobody accepted yet
+
+    first, second, *rest = pending
+    first.note.setText("Velkommen!")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(first.accept_button, CLICK)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(second.accept_button, CLICK)
+    # Both seats are taken: no card can be accepted any more.
+    assert not any(c.accept_button.isEnabled() for c in rest)
+    assert all(c.decline_button.isEnabled() for c in rest)
+    assert "2" in page.state.text()
+    assert page.complete_button.isEnabled()
+
+    page.rest_note.setText("Tak for buddet, vi har fundet to.")
+    qtbot.mouseClick(page.decline_rest_button, CLICK)
+    qtbot.waitUntil(
+        lambda: not any(c.decision.isVisible() for c in page.cards.values()), timeout=10_000
+    )
+    stored = bids_now(qtbot, manager, task.id)
+    assert stored[first.bid_id].status == BidStatus.ACCEPTED
+    assert stored[first.bid_id].decision_message == "Velkommen!"
+    assert stored[second.bid_id].status == BidStatus.ACCEPTED
+    for card in rest:
+        assert stored[card.bid_id].status == BidStatus.DECLINED
+        assert stored[card.bid_id].decision_message == "Tak for buddet, vi har fundet to."
+    assert not page.rest.isVisible()
+
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(page.complete_button, CLICK)
+    completed = ask(qtbot, manager, lambda s: s.get(Task, task.id))
+    assert completed is not None and completed.status == TaskStatus.DONE
+    assert first.endorsing.isVisible() and second.endorsing.isVisible()
+    assert not any(c.endorsing.isVisible() for c in rest)
+
+    skill = task.skills[0]
+    first.endorse_boxes[skill].setChecked(True)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(first.endorse_button, CLICK)
+    assert first.card is not None
+    bidder_id = first.card.bidder.id
+    held = ask(qtbot, manager, lambda s: s.get(PersonSkill, bidder_id, skill))
+    assert held is not None
+    assert (held.evidence, held.task_id, held.confirmed_by) == (
+        Evidence.TASK,
+        task.id,
+        manager.person.id,
+    )
+    # The card now shows the skill as confirmed, and it cannot be endorsed twice.
+    assert not first.endorse_boxes[skill].isEnabled()
+    assert "✔" in first.skills.text()
+
+
+def test_decline_one_bid_with_a_message(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    card.note.setText("Ikke denne gang, men tak!")
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(card.decline_button, CLICK)
+    bid = bids_now(qtbot, manager, task.id)[card.bid_id]
+    assert (bid.status, bid.decision_message, bid.decided_by) == (
+        BidStatus.DECLINED,
+        "Ikke denne gang, men tak!",
+        manager.person.id,
+    )
+    assert not card.decision.isVisible()
+
+
+def test_cards_show_evidence_and_track_record(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A bidder with a task-confirmed skill: the card names the task and who confirmed it."""
+    confirmed = {ps.person_id: ps for ps in demo_data.person_skills if ps.evidence == Evidence.TASK}
+    bid = next(
+        b for b in demo_data.bids if b.bidder_id in confirmed and b.status != BidStatus.WITHDRAWN
+    )
+    task = next(t for t in demo_data.tasks if t.id == bid.task_id)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = page.cards[bid.id]
+    held = confirmed[bid.bidder_id]
+    confirmer = person_by_id(demo_data, held.confirmed_by or "").name
+    text = card.skills.text().replace("\u200b", "")
+    assert confirmer in text
+    assert "✔" in text
+    assert card.record.text()
+
+
+def test_others_get_no_review(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task = task_with_pending_bids(demo_data, 2)
+    outsider = next(
+        p
+        for p in demo_data.people
+        if p.role == "staff" and p.home_site_id != task.site_id and p.id != task.poster_id
+    )
+    page = shown(qtbot, ReviewPage(make_context(outsider.username), task.id))
+    assert page.cards == {}
+    assert not page.complete_button.isEnabled()

@@ -1,0 +1,167 @@
+"""The task view driven through its widgets: bid, edit, withdraw, comment, who sees which bids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop import demo
+from desktop.entities import Bid, BidStatus, Comment, Task, TaskStatus
+from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
+    ask,
+    biddable_task,
+    bids_of,
+    no_message_boxes,
+    person_by_id,
+    shown,
+)
+from ui import wording
+from ui.context import AppContext
+from ui.task_view import TaskView
+
+
+def my_bids(qtbot: Any, context: AppContext, task_id: str) -> list[Bid]:
+    return ask(
+        qtbot,
+        context,
+        lambda s: [b for b in s.bids_on(task_id) if b.bidder_id == context.person.id],
+    )
+
+
+def test_place_edit_and_withdraw_a_bid(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    view = shown(qtbot, TaskView(context, task.id))
+    assert view.place_button.isVisible() and view.place_button.isEnabled()
+    assert not view.withdraw_button.isVisible()
+
+    view.bid_message.setPlainText("Jeg har gjort det før og tager gerne en tørn.")
+    view.bid_hours.setValue(3)
+    view.bid_availability.setText("Tirsdage efter kl. 14")
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.place_button, Qt.MouseButton.LeftButton)
+    [bid] = my_bids(qtbot, context, task.id)
+    assert (bid.status, bid.message, bid.hours, bid.availability) == (
+        BidStatus.PENDING,
+        "Jeg har gjort det før og tager gerne en tørn.",
+        3.0,
+        "Tirsdage efter kl. 14",
+    )
+    assert not view.place_button.isVisible()
+    assert view.save_bid_button.isVisible() and view.withdraw_button.isEnabled()
+    assert wording.bid_status(BidStatus.PENDING) in view.my_bid_state.text()
+
+    # Edit: Ctrl+Return inside the bid box saves the change.
+    view.bid_message.setFocus()
+    view.bid_message.setPlainText("Ny besked")
+    view.bid_hours.setValue(0)  # "not stated"
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClick(view.bid_message, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    [bid] = my_bids(qtbot, context, task.id)
+    assert (bid.message, bid.hours, bid.status) == ("Ny besked", None, BidStatus.PENDING)
+
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.withdraw_button, Qt.MouseButton.LeftButton)
+    [bid] = my_bids(qtbot, context, task.id)
+    assert bid.status == BidStatus.WITHDRAWN
+    assert view.place_button.isVisible() and view.place_button.isEnabled()
+    assert not view.withdraw_button.isVisible()
+    assert view.bid_message.toPlainText() == ""
+
+
+def test_comment_with_ctrl_return(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    view = shown(qtbot, TaskView(context, task.id))
+    assert not view.send_button.isEnabled()  # nothing to send yet
+    view.comment_box.setFocus()
+    qtbot.keyClicks(view.comment_box, "Skal man have børneattest?")
+    view.comment_box.insertPlainText(" 🙂")  # QTest cannot type outside the BMP
+    assert view.send_button.isEnabled()
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.keyClick(view.comment_box, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    comments = ask(
+        qtbot,
+        context,
+        lambda s: s.fetch(Comment, "task_id = ? AND author_id = ?", (task.id, context.person.id)),
+    )
+    assert [c.body for c in comments] == ["Skal man have børneattest? 🙂"]
+    qtbot.waitUntil(lambda: view.comment_box.toPlainText() == "")
+    assert "Skal man have børneattest? 🙂" in view.conversation.toPlainText()
+
+
+def test_only_managers_see_the_bids_others_see_the_count(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    bidder = make_context("anna")
+    task = biddable_task(demo_data, bidder.person)
+    as_bidder = shown(qtbot, TaskView(bidder, task.id))
+    assert not as_bidder.bids_table.isVisible()
+    assert as_bidder.bids_model.rowCount() == 0
+    assert str(task.bid_count) in as_bidder.bid_count.text()
+    assert not as_bidder.review_button.isVisible()
+
+    owner = make_context(person_by_id(demo_data, task.poster_id).username)
+    as_owner = shown(qtbot, TaskView(owner, task.id))
+    live = [b for b in bids_of(demo_data, task.id) if b.status != BidStatus.WITHDRAWN]
+    assert as_owner.bids_table.isVisible()
+    assert as_owner.bids_model.rowCount() == len(live)
+    assert as_owner.review_button.isVisible()
+    assert not as_owner.my_bid_box.isVisible()  # nobody bids on their own task
+    with qtbot.waitSignal(as_owner.review_requested, timeout=1000) as asked:
+        qtbot.mouseClick(as_owner.review_button, Qt.MouseButton.LeftButton)
+    assert asked.args == [task.id]
+
+
+def test_a_local_rejection_shows_its_sentence(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """The view still shows the task open, but a sync has meanwhile filled its seats."""
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    view = shown(qtbot, TaskView(context, task.id))
+    assigned = task.replace(status=TaskStatus.ASSIGNED)
+    ask(qtbot, context, lambda s: s.put(assigned))  # behind the view's back, like a pull
+    qtbot.mouseClick(view.place_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.bid_problem.isVisible(), timeout=10_000)
+    assert view.bid_problem.text() == "Opgaven tager ikke imod bud, fordi den er besat."
+    assert my_bids(qtbot, context, task.id) == []
+
+
+def test_skills_are_labelled_in_the_current_language(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    from desktop import skills
+
+    task = next(t for t in demo_data.tasks if t.skills and t.status == TaskStatus.OPEN)
+    owner = person_by_id(demo_data, task.poster_id).username
+    for language in ("da", "en"):
+        view = shown(qtbot, TaskView(make_context(owner, language), task.id))
+        for skill in task.skills:
+            assert skills.label(skill, language) in view.skills.text().replace("\u200b", "")
+
+
+def test_long_titles_rtl_and_emoji_keep_the_layout(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    hostile = ("مهمة طويلة جدا 🧑‍🍳🎉 " * 400) + "x" * 2000
+    long_task: Task = task.replace(
+        title=hostile[:10_000], description="ord" * 3000, place="🏫" * 500
+    )
+    ask(qtbot, context, lambda s: s.put(long_task))
+    view = shown(qtbot, TaskView(context, task.id))
+    assert view.minimumSizeHint().width() <= 1280
+    assert view.width() <= 1280
+    assert view.title.width() <= view.width()
+    assert view.title.toolTip().endswith("…")  # the tooltip is capped too
+    view.comment_box.setPlainText("שלום " * 50)
+    view.resize(1280, 720)
+    assert view.width() == 1280
