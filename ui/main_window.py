@@ -137,7 +137,9 @@ class MainWindow(QMainWindow):
         self.back_action = self._action(
             self.tr("&Back"), self.back, QKeySequence("Alt+Left"), self.tr("Back (Alt+Left)")
         )
-        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence(QKeySequence.StandardKey.Back)])
+        self.back_action.setShortcuts(
+            _unique([QKeySequence("Alt+Left"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Back)])
+        )
         self.lock_action = self._action(
             self.tr("&Lock"), self.lock_requested.emit, QKeySequence("Ctrl+L"),
             self.tr("Lock the screen; your password opens it again (Ctrl+L)"),
@@ -153,7 +155,9 @@ class MainWindow(QMainWindow):
             self.tr("&Quit"), self._quit, QKeySequence(QKeySequence.StandardKey.Quit),
             self.tr("Close Knop"),
         )
-        self.quit_action.setShortcuts([QKeySequence("Ctrl+Q")])
+        self.quit_action.setShortcuts(
+            _unique([QKeySequence("Ctrl+Q"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)])
+        )
         self.about_action = self._action(self.tr("&About Knop"), self.about)
         self.shortcuts_action = self._action(
             self.tr("&Keyboard shortcuts"), self.show_shortcuts, QKeySequence(Qt.Key.Key_F1)
@@ -385,6 +389,15 @@ class MainWindow(QMainWindow):
             self._attention = None
         self.hide()
         self.deleteLater()
+
+
+def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
+    """The same key twice makes Qt call the shortcut ambiguous and do nothing."""
+    seen: list[QKeySequence] = []
+    for sequence in sequences:
+        if not sequence.isEmpty() and sequence not in seen:
+            seen.append(sequence)
+    return seen
 
 
 def self_test_window() -> MainWindow:

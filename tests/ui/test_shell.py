@@ -1,0 +1,377 @@
+"""The shell on a shared workstation: log in, lock, switch user, quit; nothing left behind.
+
+These run the real widgets over a real store; the login itself is a stand-in
+that hands out sessions for demo people (the real login against a real server
+is in test_login_server.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt
+from PySide6.QtGui import QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from desktop import accounts
+from desktop.entities import Person
+from desktop.ids import utc_now
+from desktop.session import WrongPassword
+from desktop.settings import Settings
+from ui.login import LockScreen, LoginScreen
+from ui.main_window import MainWindow
+from ui.shell import Shell
+
+PASSWORD = "godt kodeord"
+
+
+@dataclass
+class FakeSession:
+    """What the shell uses of desktop.session.Session."""
+
+    person: Person
+    username: str
+    store_path: Path
+    server_url: str | None = None
+    online: bool = False
+
+
+class Recorder:
+    """A stand-in scheduler: records what the UI asks of the sync, and stops when told."""
+
+    def __init__(self) -> None:
+        self.on_state: Any = None
+        self.requests: list[str] = []
+        self.started = self.stopped = False
+
+    def start(self) -> None:
+        self.started = True
+
+    def request_sync(self, reason: str = "manual") -> None:
+        self.requests.append(reason)
+
+    def cancel(self) -> None:
+        pass
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        self.stopped = True
+        return True
+
+
+@pytest.fixture
+def shell(
+    qtbot: Any, demo_store: Path, person: Callable[[str], Person], tmp_path: Path
+) -> Iterator[Shell]:
+    """A shell whose login accepts PASSWORD for demo people, each with their own store copy."""
+    import shutil
+
+    from ui.sync_status import SyncLink
+
+    stores: dict[str, Path] = {}
+    schedulers: list[Recorder] = []
+
+    def login(username: str, password: str, *, settings: Settings) -> FakeSession:
+        if password != PASSWORD:
+            raise WrongPassword()
+        who = person(username)
+        if username not in stores:
+            stores[username] = tmp_path / username / "knop.sqlite3"
+            stores[username].parent.mkdir()
+            shutil.copyfile(demo_store, stores[username])
+        accounts.remember_online_login(who, username, password, "https://knop.test", utc_now())
+        return FakeSession(who, username, stores[username], server_url="https://knop.test")
+
+    def sync(session: FakeSession, _settings: Settings) -> SyncLink:
+        recorder = Recorder()
+        schedulers.append(recorder)
+        return SyncLink(recorder, session.person.id)
+
+    made = Shell(
+        Settings(idle_lock_minutes=10),
+        "da",
+        login=login,
+        logout=lambda session, settings: True,
+        sync=sync,
+    )
+    made.schedulers = schedulers  # type: ignore[attr-defined]
+    made.start()
+    yield made
+    made.shut_down()
+
+
+def log_in(qtbot: Any, shell: Shell, username: str, password: str = PASSWORD) -> MainWindow:
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    gate.username.setText(username)
+    qtbot.keyClicks(gate.password, password)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    window = entered.args[0]
+    assert isinstance(window, MainWindow)
+    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    return window
+
+
+def visible_texts() -> list[str]:
+    """Every piece of text a person could read on screen right now."""
+    texts: list[str] = []
+    for top in QApplication.topLevelWidgets():
+        if not top.isVisible():
+            continue
+        texts.append(top.windowTitle())
+        for widget in [top, *top.findChildren(QWidget)]:
+            if not widget.isVisible():
+                continue
+            if isinstance(widget, (QLabel, QAbstractButton)):
+                texts.append(widget.text())
+            elif isinstance(widget, QLineEdit):
+                texts.append(widget.text())
+            if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+                model = widget.model()
+                root = QModelIndex()
+                for row in range(min(model.rowCount(root), 200)):
+                    for column in range(12):
+                        index = model.index(row, column, root)
+                        if not index.isValid():
+                            break
+                        value = model.data(index)
+                        if value:
+                            texts.append(str(value))
+            texts.append(widget.toolTip())
+    return [t for t in texts if t]
+
+
+def shown_titles(qtbot: Any, window: MainWindow, count: int = 15) -> list[str]:
+    """The titles of the first rows, once their data has arrived from the DB thread."""
+    model = window.board.model
+    count = min(count, model.rowCount())
+    for row in range(count):
+        model.data(model.index(row, 0))
+    qtbot.waitUntil(lambda: all(model.is_loaded(model.task_id(r) or "") for r in range(count)))
+    titles = [str(model.data(model.index(r, 0))) for r in range(count)]
+    assert all(titles)
+    return titles
+
+
+def test_logging_in_shows_the_board_and_who_is_logged_in(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    assert window.isVisible()
+    assert shell.gate is None
+    assert window.user_button.text() == window.context.person.name
+    assert shell.schedulers[0].started  # type: ignore[attr-defined]
+    assert window.focusWidget() is window.board.search_field
+
+
+def test_a_wrong_password_says_so_and_stays_on_the_login_screen(qtbot: Any, shell: Shell) -> None:
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    gate.username.setText("anna")
+    qtbot.keyClicks(gate.password, "forkert")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gate.problem.isVisible(), timeout=10_000)
+    assert gate.problem.text() == "Forkert brugernavn eller adgangskode."
+    assert gate.password.text() == ""
+    assert shell.window is None
+
+
+def test_an_empty_form_asks_for_what_is_missing(qtbot: Any, shell: Shell) -> None:
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    gate.username.clear()
+    qtbot.mouseClick(gate.login_button, Qt.MouseButton.LeftButton)
+    assert gate.problem.isVisible() and gate.focusWidget() is gate.username
+
+
+def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    name = window.context.person.name
+    window.logout_action.trigger()
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    assert gate.people.count() == 1
+    assert name in gate.people.item(0).text()
+    assert gate.username.text() == "anna"
+    assert gate.focusWidget() is gate.password
+
+
+def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    anna = window.context.person
+    titles = shown_titles(qtbot, window)
+    first_task = window.board.model.task_id(0)
+    assert first_task is not None
+    window.open_task(first_task)
+    page = window.current_page()
+    if hasattr(page, "loaded"):
+        qtbot.waitUntil(lambda: any(titles[0] in t for t in visible_texts()), timeout=10_000)
+    context = window.context
+    thread = context.worker.thread
+    window.switch_action.trigger()
+    assert isinstance(shell.gate, LoginScreen)
+    assert shell.window is None and shell.context is None
+    assert context.closed and not thread.isRunning()
+    assert shell.schedulers[0].stopped  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window_alive(window))
+    on_screen = visible_texts()
+    for title in titles:
+        assert not any(title in text for text in on_screen), title
+    # Her name stays only where people pick who they are, never in a page of hers.
+    chooser = shell.gate.people
+    elsewhere = [t for t in on_screen if anna.name in t and t not in _item_texts(chooser)]
+    assert elsewhere == []
+    window_b = log_in(qtbot, shell, "mette")
+    assert window_b.context.person.username == "mette"
+    assert window_b is not window
+
+
+def _item_texts(view: Any) -> list[str]:
+    return [view.item(i).text() for i in range(view.count())]
+
+
+def window_alive(window: QWidget) -> bool:
+    import shiboken6
+
+    return shiboken6.isValid(window) and window.isVisible()
+
+
+def test_idle_lock_shows_only_the_name_and_a_password_field(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    titles = shown_titles(qtbot, window)
+    name = window.context.person.name
+    with qtbot.waitSignal(shell.locked, timeout=10_000):
+        shell.idle.timer.setInterval(1)  # as if ten quiet minutes went by
+        shell.idle.timer.start()
+    gate = shell.gate
+    assert isinstance(gate, LockScreen)
+    fields = [w for w in gate.findChildren(QLineEdit) if w.isVisible()]
+    assert fields == [gate.password]
+    assert gate.password.echoMode() == QLineEdit.EchoMode.Password
+    on_screen = visible_texts()
+    assert name in on_screen
+    for title in titles:
+        assert not any(title in text for text in on_screen)
+    assert not [t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible()]
+
+
+def test_input_anywhere_restarts_the_idle_countdown(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    timer = shell.idle.timer
+    timer.stop()
+    event = QMouseEvent(
+        QEvent.Type.MouseMove,
+        QPointF(10, 10),
+        QPointF(10, 10),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(window.board.view.viewport(), event)
+    assert timer.isActive()
+    assert timer.interval() == 10 * 60_000
+
+
+def test_unlocking_needs_the_right_password_and_opens_a_fresh_board(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    session = shell.session
+    window.lock_action.trigger()
+    gate = shell.gate
+    assert isinstance(gate, LockScreen)
+    qtbot.keyClicks(gate.password, "forkert")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gate.problem.isVisible(), timeout=10_000)
+    assert shell.window is None
+    qtbot.keyClicks(gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    assert entered.args[0] is not window
+    assert shell.session is session
+
+
+def test_the_lock_screen_can_hand_over_to_someone_else(qtbot: Any, shell: Shell) -> None:
+    log_in(qtbot, shell, "anna")
+    shell.lock()
+    gate = shell.gate
+    assert isinstance(gate, LockScreen)
+    qtbot.mouseClick(gate.switch_button, Qt.MouseButton.LeftButton)
+    assert isinstance(shell.gate, LoginScreen)
+    assert shell.session is None
+
+
+def test_keyboard_shortcuts(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    recorder = shell.schedulers[0]  # type: ignore[attr-defined]
+
+    def press(sequence: str) -> None:
+        """The keys themselves, sent to whatever has focus, as a person would press them."""
+        combination = QKeySequence(sequence)[0]
+        target = QApplication.focusWidget() or window
+        qtbot.keyClick(target, combination.key(), combination.keyboardModifiers())
+
+    window.board.view.setFocus()
+    press("Ctrl+F")
+    assert window.focusWidget() is window.board.search_field
+    press("F5")
+    assert recorder.requests == ["manual"]
+    press("Ctrl+2")
+    assert type(window.current_page()).__name__ in ("MyPage", "QLabel")
+    press("Ctrl+1")
+    assert window.current_page() is window.board
+    press("Ctrl+N")
+    assert type(window.current_page()).__name__ in ("TaskForm", "QLabel")
+    press("Alt+Left")
+    assert window.current_page() is window.board
+    press("Ctrl+L")
+    assert isinstance(shell.gate, LockScreen)
+
+
+def test_shortcuts_are_bound_to_the_keys_the_menus_show(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    bound = {
+        a.text().replace("&", ""): a.shortcut().toString()
+        for a in window.actions()
+        if not a.shortcut().isEmpty()
+    }
+    assert bound["New task…"] == "Ctrl+N"
+    assert bound["Search tasks"] == "Ctrl+F"
+    assert bound["Sync now"] == "F5"
+    assert bound["Lock"] == "Ctrl+L"
+    assert bound["Quit"] == "Ctrl+Q"
+
+
+def test_a_local_change_asks_for_a_sync(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    recorder = shell.schedulers[0]  # type: ignore[attr-defined]
+    from desktop.ids import uuid7
+
+    task_id = window.board.model.task_id(0)
+    with qtbot.waitSignal(window.context.changed, timeout=10_000):
+        window.context.perform(
+            "comment.add", {"comment_id": uuid7(), "task_id": task_id, "body": "Godt initiativ"}
+        ).run_in_background()
+    assert recorder.requests == ["change"]
+
+
+def test_quitting_stops_every_thread(qtbot: Any, shell: Shell) -> None:
+    window = log_in(qtbot, shell, "anna")
+    thread = window.context.worker.thread
+    before = {t.name for t in threading.enumerate()}
+    shell.shut_down()
+    assert not thread.isRunning()
+    assert shell.window is None and shell.gate is None
+    after = {t.name for t in threading.enumerate() if t.is_alive()}
+    assert not [n for n in after - before if n.startswith("knop-")]
+    assert not [n for n in after if n.startswith("knop-")]
