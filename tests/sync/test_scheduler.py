@@ -1,0 +1,261 @@
+"""The scheduler: when it syncs, that it never overlaps, that it stops, and what state it reports.
+
+Most tests drive it with a stand-in engine that only keeps a diary, so the
+timing is the scheduler's alone; the last one runs the real engine against
+the real server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from desktop.ids import uuid7
+from sync.engine import Counts, SyncEngine
+from sync.failures import Cancelled, ServerUnreachable, SyncFailure
+from sync.report import Progress, SyncReport
+from sync.scheduler import SyncScheduler, SyncState
+from tests.conftest import World
+from tests.server.harness import Deployment
+from tests.sync.conftest import MachineFactory
+from tests.sync.test_faults import published_task
+from tests.sync.workstation import count
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+class Diary:
+    """What the stand-in engines did: how many syncs, when, on which thread, how many at once."""
+
+    def __init__(self, duration_s: float = 0.0) -> None:
+        self.duration_s = duration_s
+        self.failure: SyncFailure | None = None
+        self.pending = 0
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most_at_once = 0
+        self.started: list[float] = []
+        self.threads: set[str] = set()
+        self.cancelled = 0
+        self.explode = 0  # the next n engines raise
+
+    def engine(self) -> SyncEngine:
+        if self.explode:
+            self.explode -= 1
+            raise RuntimeError("a bug in making the engine")
+        return _Engine(self)  # type: ignore[return-value]
+
+    @property
+    def syncs(self) -> int:
+        return len(self.started)
+
+
+class _Engine:
+    def __init__(self, diary: Diary) -> None:
+        self.diary = diary
+
+    def counts(self) -> Counts:
+        return Counts(self.diary.pending, 1, 0, None)
+
+    def sync_once(
+        self, cancel: threading.Event | None = None, progress: Callable[[Progress], None] | None = None
+    ) -> SyncReport:
+        diary = self.diary
+        with diary.lock:
+            diary.running += 1
+            diary.most_at_once = max(diary.most_at_once, diary.running)
+            diary.started.append(time.monotonic())
+            diary.threads.add(threading.current_thread().name)
+        try:
+            if progress:
+                progress(Progress("anna", "anna", "pull", 1))
+            deadline = time.monotonic() + diary.duration_s
+            while time.monotonic() < deadline:
+                if cancel is not None and cancel.is_set():
+                    diary.cancelled += 1
+                    return SyncReport(started_at="", failure=Cancelled())
+                time.sleep(0.005)
+            return SyncReport(started_at="", finished_at="2026-01-01T00:00:00.000Z", failure=diary.failure)
+        finally:
+            with diary.lock:
+                diary.running -= 1
+
+
+def scheduler(diary: Diary, states: list[Any] | None = None, **options: Any) -> SyncScheduler:
+    def remember(state: SyncState) -> None:
+        if states is not None:
+            states.append((state, threading.current_thread().name))
+
+    return SyncScheduler(diary.engine, on_state=remember, **{"interval_s": 60.0, **options})
+
+
+def test_it_syncs_at_start_and_once_after_a_burst_of_changes() -> None:
+    diary = Diary()
+    runner = scheduler(diary, debounce_s=0.3)
+    runner.start()
+    try:
+        wait_until(lambda: diary.syncs == 1)
+        for _ in range(10):
+            runner.request_sync("change")
+            time.sleep(0.03)
+        last_change = time.monotonic()
+        wait_until(lambda: diary.syncs == 2)
+        assert diary.started[1] - last_change >= 0.25
+        time.sleep(0.5)
+        assert diary.syncs == 2
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_a_steady_stream_of_changes_still_syncs_within_the_longest_delay() -> None:
+    diary = Diary()
+    runner = scheduler(diary, debounce_s=0.2, max_delay_s=0.4)
+    runner.start()
+    try:
+        wait_until(lambda: diary.syncs == 1)
+        stop_at = time.monotonic() + 1.3
+        while time.monotonic() < stop_at:
+            runner.request_sync("change")
+            time.sleep(0.05)
+        assert diary.syncs >= 3
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_never_two_syncs_at_once_and_requests_meanwhile_become_one() -> None:
+    diary = Diary(duration_s=0.15)
+    runner = scheduler(diary, debounce_s=0.05)
+    runner.start()
+
+    def ask() -> None:
+        for _ in range(10):
+            runner.request_sync("manual")
+            time.sleep(0.01)
+
+    askers = [threading.Thread(target=ask) for _ in range(6)]
+    try:
+        for thread in askers:
+            thread.start()
+        for thread in askers:
+            thread.join()
+        wait_until(lambda: diary.running == 0 and not runner.state.syncing)
+        time.sleep(0.3)
+        assert diary.most_at_once == 1
+        assert 2 <= diary.syncs <= 4  # 60 requests, a few syncs
+        assert diary.threads == {"knop-sync"}
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_stop_cancels_the_running_sync_and_ends_the_thread() -> None:
+    diary = Diary(duration_s=30.0)
+    runner = scheduler(diary)
+    runner.start()
+    wait_until(lambda: diary.running == 1)
+    started = time.monotonic()
+    assert runner.stop(timeout=5)
+    assert time.monotonic() - started < 1.0
+    assert not runner.running and diary.cancelled == 1
+    assert runner.stop(timeout=1)  # stopping twice is harmless
+
+
+def test_cancel_stops_one_sync_and_the_next_runs_in_full() -> None:
+    diary = Diary(duration_s=30.0)
+    runner = scheduler(diary)
+    runner.start()
+    try:
+        wait_until(lambda: diary.running == 1)
+        runner.cancel()
+        wait_until(lambda: diary.cancelled == 1 and diary.running == 0)
+        assert runner.state.error_da is None  # a cancel is no error
+        diary.duration_s = 0.0
+        runner.request_sync("manual")
+        wait_until(lambda: diary.syncs == 2 and not runner.state.syncing)
+        assert diary.cancelled == 1
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_offline_it_tries_again_soon_and_calms_down_once_online() -> None:
+    diary = Diary()
+    diary.failure = ServerUnreachable.because("ingen forbindelse", "no connection")
+    states: list[Any] = []
+    runner = scheduler(diary, states, offline_retry_s=0.1)
+    runner.start()
+    try:
+        wait_until(lambda: diary.syncs >= 3, timeout=3)
+        gaps = [b - a for a, b in zip(diary.started, diary.started[1:], strict=False)]
+        assert gaps[1] > gaps[0] * 1.5  # backing off
+        state = runner.state
+        assert state.online is False and "cannot be reached" in (state.error("en") or "")
+        assert "kan ikke nås" in (state.error("da") or "")
+        diary.failure = None
+        runner.request_sync("network")  # the OS says the network is back
+        wait_until(lambda: runner.state.online is True)
+        settled = diary.syncs
+        time.sleep(0.5)
+        assert diary.syncs == settled  # back to the long interval
+        assert runner.state.error_en is None and runner.state.last_success
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_state_comes_from_the_worker_with_counts_and_progress() -> None:
+    diary = Diary(duration_s=0.05)
+    diary.pending = 4
+    states: list[Any] = []
+    runner = scheduler(diary, states, debounce_s=5.0)
+    runner.start()
+    try:
+        wait_until(lambda: diary.syncs == 1 and not runner.state.syncing)
+        diary.pending = 7
+        runner.request_sync("change")  # debounced far away, but the count is shown at once
+        wait_until(lambda: runner.state.pending == 7)
+        assert diary.syncs == 1
+    finally:
+        assert runner.stop(timeout=2)
+    assert {thread for _, thread in states} == {"knop-sync"}
+    assert any(s.syncing and s.progress is not None for s, _ in states)
+    final = states[-1][0]
+    assert (final.pending, final.attention, final.syncing) == (7, 1, False)
+
+
+def test_a_bug_in_an_engine_does_not_end_the_scheduler() -> None:
+    diary = Diary()
+    diary.explode = 1
+    runner = scheduler(diary, offline_retry_s=0.05)
+    runner.start()
+    try:
+        time.sleep(0.1)
+        runner.request_sync("manual")
+        wait_until(lambda: diary.syncs == 1)
+        assert runner.running
+    finally:
+        assert runner.stop(timeout=2)
+
+
+def test_the_scheduler_sends_a_local_change_to_the_real_server(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    anna = staffroom.login("anna")
+    with staffroom:
+        runner = SyncScheduler(lambda: SyncEngine(session=anna), interval_s=60, debounce_s=0.1)
+        runner.start()
+        try:
+            wait_until(lambda: runner.state.last_report is not None, timeout=10)
+            assert runner.state.online is True
+            staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
+            runner.request_sync("change")
+            wait_until(lambda: count(knop_server, "SELECT count(*) FROM bids WHERE task_id = ?", task_id) == 1)
+            wait_until(lambda: runner.state.pending == 0 and not runner.state.syncing)
+        finally:
+            assert runner.stop(timeout=10)
