@@ -12,6 +12,9 @@ Reusable by every UI test module:
 - `big_store`: a store with `BIG_TASKS` tasks, built once per session, shared
   read-only by the tests that use it (copy it if you write).
 - `wait_idle(context)`: wait until the DB thread has delivered every result.
+- `knop_server`, `machines`: a real knop-server process and enrolled workstations
+  (from tests/sync); every UI test also gets the in-memory keyring and the
+  cheap offline verifier from there.
 
 The root conftest already isolates config, data and log directories, and the
 suite runs with QT_QPA_PLATFORM=offscreen.
@@ -30,6 +33,13 @@ import pytest
 from desktop import demo
 from desktop.entities import Person
 from desktop.store import Store
+from tests.sync.conftest import (  # noqa: F401 - fixtures for the UI tests that use a real server
+    cheap_verifier,
+    knop_server,
+    machines,
+    memory_keyring,
+    sync_servers,
+)
 from ui.context import AppContext
 
 DEVICE_ID = "test-device"

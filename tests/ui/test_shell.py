@@ -111,7 +111,9 @@ def shell(
     made.shut_down()
 
 
-def log_in(qtbot: Any, shell: Shell, username: str, password: str = PASSWORD) -> MainWindow:
+def log_in(
+    qtbot: Any, shell: Shell, username: str, password: str = PASSWORD, *, wait_rows: bool = True
+) -> MainWindow:
     gate = shell.gate
     assert isinstance(gate, LoginScreen)
     gate.username.setText(username)
@@ -120,7 +122,8 @@ def log_in(qtbot: Any, shell: Shell, username: str, password: str = PASSWORD) ->
         qtbot.keyClick(gate.password, Qt.Key.Key_Return)
     window = entered.args[0]
     assert isinstance(window, MainWindow)
-    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    if wait_rows:
+        qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
     return window
 
 

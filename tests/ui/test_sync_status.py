@@ -1,0 +1,179 @@
+"""The sync status bar and the needs-attention list, over a real store and a real DB thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.ids import uuid7
+from desktop.rejection import Rejection
+from desktop.store import Store
+from sync.report import Progress, SyncReport, UserReport
+from sync.scheduler import SyncState
+from ui.context import AppContext
+from ui.sync_status import AttentionPanel, SyncLink, SyncStatusBar
+from tests.ui.test_background import open_task_id
+
+
+class Worker:
+    """A stand-in scheduler whose states come from a thread of its own, as the real one's do."""
+
+    def __init__(self) -> None:
+        self.on_state: Any = None
+        self.requests: list[str] = []
+        self.stopped = False
+
+    def start(self) -> None:
+        pass
+
+    def request_sync(self, reason: str = "manual") -> None:
+        self.requests.append(reason)
+
+    def cancel(self) -> None:
+        pass
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        self.stopped = True
+        return True
+
+    def publish(self, *states: SyncState) -> None:
+        def run() -> None:
+            for state in states:
+                self.on_state(state)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+
+
+def status_bar(qtbot: Any, context: AppContext) -> SyncStatusBar:
+    bar = SyncStatusBar(context)
+    qtbot.addWidget(bar)
+    bar.show()
+    qtbot.waitUntil(lambda: bar.pending_label.text() != "")
+    return bar
+
+
+def place_bid(qtbot: Any, context: AppContext) -> str:
+    found: list[str] = []
+    context.query(lambda s: open_task_id(s, context.person.id)).success(found.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(found))
+    outcomes: list[Any] = []
+    context.perform("bid.place", {"bid_id": uuid7(), "task_id": found[0]}).success(
+        outcomes.append
+    ).run_in_background()
+    qtbot.waitUntil(lambda: bool(outcomes))
+    return str(outcomes[0].operation_id)
+
+
+def refuse(qtbot: Any, context: AppContext, op_id: str, rejection: Rejection) -> None:
+    """What a sync does when the server refuses an operation, then tells the views."""
+    done: list[bool] = []
+
+    def work(store: Store) -> bool:
+        with store.transaction():
+            store.refuse(op_id, rejection.to_wire())
+        return True
+
+    context.query(work).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(done))
+    context.notify({"outbox", "attention"})
+
+
+def test_pending_changes_show_at_once_after_a_local_change(qtbot: Any, context: AppContext) -> None:
+    bar = status_bar(qtbot, context)
+    assert bar.pending_label.text() == "All changes sent"
+    assert not bar.sync_button.isEnabled()  # no server here
+    assert bar.connection_label.text() == "Not connected to a server"
+    place_bid(qtbot, context)
+    qtbot.waitUntil(lambda: bar.counts.pending == 1)
+    assert bar.pending_label.text() == "1 change(s) waiting to be sent"
+    assert not bar.attention_button.isVisible()
+
+
+def test_a_refused_operation_needs_attention_with_its_reason(
+    qtbot: Any, qtmodeltester: Any, make_context: Any
+) -> None:
+    context = make_context("anna", language="en")
+    bar = status_bar(qtbot, context)
+    op_id = place_bid(qtbot, context)
+    refuse(qtbot, context, op_id, Rejection("bid.seats_full", seats=2, who="Mette", at="14:02"))
+    qtbot.waitUntil(lambda: bar.attention_button.isVisible())
+    assert bar.counts == type(bar.counts)(0, 1)
+    assert bar.pending_label.text() == "All changes sent"
+    panel = AttentionPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded):
+        qtbot.mouseClick(bar.attention_button, Qt.MouseButton.LeftButton)
+        panel.show()
+    model = panel.model
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 1
+    row = [model.data(model.index(0, c)) for c in range(model.columnCount())]
+    assert row[0] == "Placing a bid"
+    assert row[1]  # the task's title
+    assert row[2] == "All 2 seats are taken: Mette accepted another bid at 14:02."
+    with qtbot.waitSignal(panel.loaded):
+        qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
+    assert model.rowCount() == 0
+    qtbot.waitUntil(lambda: not bar.attention_button.isVisible())
+
+
+def test_the_reason_is_in_the_persons_language(qtbot: Any, context: AppContext) -> None:
+    op_id = place_bid(qtbot, context)
+    refuse(qtbot, context, op_id, Rejection("bid.task_not_open", status="cancelled"))
+    panel = AttentionPanel(context)
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    assert panel.model.data(panel.model.index(0, 2)) == "Opgaven tager ikke imod bud, fordi den er aflyst."
+
+
+def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppContext) -> None:
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    link.finished.connect(context.notify)
+    bar = status_bar(qtbot, context)
+    assert bar.sync_button.isEnabled()
+    qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
+    assert worker.requests == ["manual"]
+
+    running = SyncState(online=True, syncing=True, progress=Progress(context.person.id, "anna", "push", 3, 10))
+    with qtbot.waitSignal(link.state):
+        worker.publish(running)
+    assert bar.connection_label.text() == "Sending changes 3/10"
+    assert not bar.sync_button.isEnabled()
+    assert bar.dot.property("mood") == "syncing"
+
+    report = SyncReport(started_at="2026-11-26T10:00:00.000Z", finished_at="2026-11-26T10:00:02.000Z")
+    report.users.append(UserReport(context.person.id, "anna", tables={"tasks", "bids"}))
+    done = SyncState(online=True, last_success="2026-11-26T10:00:02.000Z", last_report=report)
+    with qtbot.waitSignal(context.changed) as changed:
+        worker.publish(done)
+    assert {"tasks", "bids", "outbox", "attention"} <= changed.args[0]
+    assert changed.args[0].origin == "sync"
+    assert bar.connection_label.text() == "Online"
+    assert bar.last_label.text().startswith("Last sync ")
+
+    offline = SyncState(
+        online=False,
+        error_da="Serveren kan ikke nås.",
+        error_en="The server cannot be reached.",
+        error_code="unreachable",
+    )
+    with qtbot.waitSignal(link.state):
+        worker.publish(offline)
+    assert bar.connection_label.text() == "Offline: your changes are kept"
+    assert bar.dot.property("mood") == "offline"
+    assert bar.error_label.toolTip() == "Serveren kan ikke nås."
+    context.close()
+    assert worker.stopped
+
+
+def test_a_local_change_asks_the_link_for_a_sync(qtbot: Any, context: AppContext) -> None:
+    worker = Worker()
+    context.attach_sync(SyncLink(worker, context.person.id))
+    place_bid(qtbot, context)
+    assert worker.requests == ["change"]
