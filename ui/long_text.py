@@ -95,3 +95,10 @@ class ElidedLabel(QWidget):
             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading),
             self._shown,
         )
+
+
+def heading(text: str = "", parent: QWidget | None = None) -> ElidedLabel:
+    """A screen's title: one elided line, styled by the app's `#heading` rule."""
+    label = ElidedLabel(text, parent)
+    label.setObjectName("heading")
+    return label

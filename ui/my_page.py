@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop.people import MyBid, MyPageData, MyTask, my_page
 from ui import wording
-from ui.long_text import ElidedLabel, breakable
+from ui.long_text import breakable, heading
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel
@@ -45,8 +44,10 @@ def _table(parent: QWidget, model: Any, name: str) -> QTableView:
     view.setWordWrap(False)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().hide()
+    # The first column (a title) takes the room; the short ones fit their contents,
+    # which is cheap here: these lists hold one person's bids and tasks.
     header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
     return view
@@ -70,11 +71,7 @@ class MyPage(Screen):
 
     def _build(self) -> None:
         lang = self.language
-        self.name = ElidedLabel("", self)
-        font = QFont(self.name.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.name.setFont(font)
+        self.name = heading("", self)
         self.about = QLabel(self)
         self.about.setWordWrap(True)
         self.record = QLabel(self)
@@ -83,7 +80,7 @@ class MyPage(Screen):
         self.skills_model = SkillListModel(lang, self)
         self.skills_table = _table(self, self.skills_model, self.tr("My skills"))
         self.skills_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.remove_button = QPushButton(self.tr("&Remove skill"), self)
+        self.remove_button = QPushButton(self.tr("Re&move skill"), self)
         self.remove_button.setEnabled(False)
         self.picker = SkillPicker(lang, self)
         self.skill_problem = ProblemLabel(self)
@@ -112,7 +109,9 @@ class MyPage(Screen):
                 Column(self.tr("Site"), lambda mine: mine.site_name),
                 Column(self.tr("My bid"), lambda mine: wording.bid_status(mine.bid.status)),
                 Column(self.tr("Task status"), lambda mine: wording.task_status(mine.task_status)),
-                Column(self.tr("Placed"), lambda mine: wording.date(mine.bid.created_at, lang)),
+                Column(
+                    self.tr("Placed"), lambda mine: wording.short_date(mine.bid.created_at, lang)
+                ),
             ],
             key=lambda mine: mine.bid.id,
             parent=self,
@@ -126,26 +125,29 @@ class MyPage(Screen):
                     self.tr("Seats filled"),
                     lambda mine: f"{mine.task.accepted_count}/{mine.task.seats}",
                 ),
-                Column(self.tr("Posted"), lambda mine: wording.date(mine.task.created_at, lang)),
+                Column(
+                    self.tr("Posted"), lambda mine: wording.short_date(mine.task.created_at, lang)
+                ),
             ],
             key=lambda mine: mine.task.id,
             parent=self,
         )
         self.bids_table = _table(self, self.bids_model, self.tr("My bids"))
+        # Site names run long; they get a fixed share and elide, the title gets the rest.
+        sites = self.bids_table.horizontalHeader()
+        sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        sites.resizeSection(1, 16 * self.fontMetrics().averageCharWidth())
         self.tasks_table = _table(self, self.tasks_model, self.tr("My tasks"))
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.bids_table, self.tr("My &bids"))
-        self.tabs.addTab(self.tasks_table, self.tr("My &tasks"))
-        self.bids_empty = self.tr("You have not bid on any task yet.")
+        self.tabs.addTab(self.bids_table, "")
+        self.tabs.addTab(self.tasks_table, "")
+        self._count_tabs(0, 0)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(profile)
-        splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
+        columns = QHBoxLayout()
+        columns.addWidget(profile, 2)
+        columns.addWidget(self.tabs, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
+        layout.addLayout(columns)
 
         self.picker.picked.connect(self.add_skill)
         self.remove_button.clicked.connect(self.remove_current_skill)
@@ -203,8 +205,11 @@ class MyPage(Screen):
             self.bids_model.set_rows(data.bids)
         if old is None or old.tasks != data.tasks:
             self.tasks_model.set_rows(data.tasks)
-        self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(len(data.bids))))
-        self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(len(data.tasks))))
+        self._count_tabs(len(data.bids), len(data.tasks))
+
+    def _count_tabs(self, bids: int, tasks: int) -> None:
+        self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(bids)))
+        self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(tasks)))
 
     # --- actions -------------------------------------------------------------
 

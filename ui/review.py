@@ -14,7 +14,6 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -32,10 +31,10 @@ from desktop.entities import BidStatus, Task, TaskStatus
 from desktop.ids import uuid7
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
-from ui.long_text import ElidedLabel, breakable, shortened
+from ui.long_text import ElidedLabel, breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
 
-CARD_WIDTH_CHARS = 40  # in average character widths, so cards grow with the font and scaling
+CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
 
 
 def _label(parent: QWidget, *, rich: bool = False) -> QLabel:
@@ -45,6 +44,11 @@ def _label(parent: QWidget, *, rich: bool = False) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
+
+
+def strong(widget: QWidget, larger: bool = False) -> None:
+    """Bold (and a little larger) in a way the app's style sheet does not undo."""
+    widget.setStyleSheet("font-weight: 600;" + (" font-size: 12pt;" if larger else ""))
 
 
 class BidCard(QFrame):
@@ -61,17 +65,14 @@ class BidCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
 
         self.name = ElidedLabel("", self)
-        bold = QFont(self.name.font())
-        bold.setBold(True)
-        bold.setPointSizeF(bold.pointSizeF() * 1.15)
-        self.name.setFont(bold)
+        strong(self.name, larger=True)
         self.who = _label(self)
         self.status = _label(self)
         self.message = _label(self)
         self.offer = _label(self)
         self.record = _label(self)
         self.skills_heading = QLabel(self.tr("Skills"), self)
-        self.skills_heading.setFont(bold)
+        strong(self.skills_heading)
         self.skills = _label(self, rich=True)
 
         self.decision = QWidget(self)
@@ -92,10 +93,10 @@ class BidCard(QFrame):
         self.endorsing = QWidget(self)
         self.endorse_heading = QLabel(self.tr("Endorse the skills the work showed"), self.endorsing)
         self.endorse_heading.setWordWrap(True)
-        self.endorse_heading.setFont(bold)
+        strong(self.endorse_heading)
         self.endorse_boxes: dict[str, QCheckBox] = {}
         self.endorse_list = QVBoxLayout()
-        self.endorse_button = QPushButton(self.tr("&Endorse chosen skills"), self.endorsing)
+        self.endorse_button = QPushButton(self.tr("&Endorse"), self.endorsing)
         endorse_layout = QVBoxLayout(self.endorsing)
         endorse_layout.setContentsMargins(0, 0, 0, 0)
         endorse_layout.addWidget(self.endorse_heading)
@@ -104,18 +105,20 @@ class BidCard(QFrame):
 
         self.problem = ProblemLabel(self)
         layout = QVBoxLayout(self)
+        # The decision sits right under the status, so every card's buttons line
+        # up at the same height and none is below the fold of a long card.
         for widget in (
             self.name,
             self.who,
             self.status,
+            self.decision,
+            self.endorsing,
+            self.problem,
             self.message,
             self.offer,
             self.record,
             self.skills_heading,
             self.skills,
-            self.decision,
-            self.endorsing,
-            self.problem,
         ):
             layout.addWidget(widget)
         layout.addStretch(1)
@@ -192,9 +195,14 @@ class BidCard(QFrame):
                 box.setParent(None)
                 box.deleteLater()
             self.endorse_boxes = {}
+            # A check box does not wrap: long labels end in "…" within the card.
+            room = self.width() - 8 * self.fontMetrics().averageCharWidth()
             for skill in candidates:
-                box = QCheckBox(shortened(wording.skill(skill, lang), 80), self.endorsing)
-                box.setToolTip(wording.skill(skill, lang))
+                name = wording.skill(skill, lang)
+                shown = self.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight, room)
+                box = QCheckBox(shown, self.endorsing)
+                box.setToolTip(name)
+                box.setAccessibleName(name)
                 self.endorse_list.addWidget(box)
                 self.endorse_boxes[skill] = box
         for skill, box in self.endorse_boxes.items():
@@ -246,11 +254,7 @@ class ReviewPage(TaskScreen):
         self.reload()
 
     def _build(self) -> None:
-        self.title = ElidedLabel("", self)
-        font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = heading("", self)
         self.state = _label(self)
         self.complete_button = QPushButton(self.tr("&Mark task as done"), self)
         header = QHBoxLayout()
@@ -270,6 +274,7 @@ class ReviewPage(TaskScreen):
 
         self.wanted = _label(self)
         self.legend = _label(self)
+        self.legend.setObjectName("note")
         self.legend.setText(
             self.tr(
                 "✔ confirmed by a finished task   ○ self-declared   "
@@ -335,6 +340,7 @@ class ReviewPage(TaskScreen):
         )
         self.wanted.setVisible(bool(wanted))
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(deciding and task.accepted_count > 0)
         self.complete_button.setToolTip(
             "" if task.accepted_count else self.tr("Accept at least one bid first.")

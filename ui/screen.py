@@ -30,8 +30,7 @@ class ProblemLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
-        self.setObjectName("problem")
-        self.setStyleSheet("QLabel#problem { color: #b3261e; }")
+        self.setObjectName("problem")  # the app's style sheet gives #problem its colours
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.hide()
 

@@ -132,7 +132,7 @@ class SkillPicker(QWidget):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
         self.list.setMinimumHeight(5 * self.list.fontMetrics().height())
-        self.add_button = QPushButton(self.tr("&Add skill"), self)
+        self.add_button = QPushButton(self.tr("Add ski&ll"), self)
         self.tag_button = QPushButton(self.tr("Add as &free tag"), self)
         self.tag_hint = QLabel(self)
         self.tag_hint.setWordWrap(True)

@@ -57,7 +57,7 @@ from desktop.task_editing import (
 )
 from ui import wording
 from ui.background import Changes
-from ui.long_text import ElidedLabel
+from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_view import send_shortcut
@@ -140,11 +140,7 @@ class TaskForm(Screen):
     # --- layout --------------------------------------------------------------
 
     def _build(self) -> None:
-        self.heading = ElidedLabel(self.tr("New task") if self.task_id is None else "", self)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = heading(self.tr("New task") if self.task_id is None else "", self)
         self.draft_note = QLabel(self)
         self.draft_note.setWordWrap(True)
         self.discard_button = QPushButton(self.tr("Dis&card draft"), self)
@@ -176,7 +172,7 @@ class TaskForm(Screen):
         self.chosen_list.setAccessibleName(self.tr("Skills wanted"))
         self.chosen_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.chosen_list.setMinimumHeight(4 * self.fontMetrics().height())
-        self.remove_skill_button = QPushButton(self.tr("&Remove skill"), self)
+        self.remove_skill_button = QPushButton(self.tr("Re&move skill"), self)
         self.audience = QComboBox(self)
         for value in Audience:
             self.audience.addItem(wording.audience(value), value.value)
@@ -188,6 +184,8 @@ class TaskForm(Screen):
         self.effort.setDecimals(2)
         self.effort.setValue(1)
         self.effort.setSuffix(self.tr(" h"))
+        for number in (self.seats, self.effort):
+            number.setMinimumWidth(12 * self.fontMetrics().averageCharWidth())
         self.starts_on = OptionalDateEdit(self.tr("No start date"), self)
         self.ends_on = OptionalDateEdit(self.tr("No end date"), self)
         self.bid_deadline = OptionalDateEdit(self.tr("No deadline"), self)
@@ -214,9 +212,24 @@ class TaskForm(Screen):
         self._row(side, self.tr("A&udience:"), "audience", self.audience)
         self._row(side, self.tr("&Seats:"), "seats", self._compact(self.seats))
         self._row(side, self.tr("&Effort:"), "effort_hours", self._compact(self.effort))
-        self._row(side, self.tr("St&art date:"), "starts_on", self._dated(self.starts_on))
-        self._row(side, self.tr("E&nd date:"), "ends_on", self._dated(self.ends_on))
-        self._row(side, self.tr("&Bid deadline:"), "bid_deadline", self._dated(self.bid_deadline))
+        self._row(
+            side,
+            self.tr("St&art date:"),
+            "starts_on",
+            self._dated(self.starts_on, self.tr("Clear the start date")),
+        )
+        self._row(
+            side,
+            self.tr("E&nd date:"),
+            "ends_on",
+            self._dated(self.ends_on, self.tr("Clear the end date")),
+        )
+        self._row(
+            side,
+            self.tr("&Bid deadline:"),
+            "bid_deadline",
+            self._dated(self.bid_deadline, self.tr("Clear the bid deadline")),
+        )
         self._row(side, self.tr("&Place:"), "place", self.place)
         self.seats.setAccessibleName(self.tr("Seats"))
         self.effort.setAccessibleName(self.tr("Effort in hours"))
@@ -237,8 +250,9 @@ class TaskForm(Screen):
 
         self.draft_button = QPushButton(self.tr("Save as d&raft"), self)
         self.draft_button.setToolTip(self.tr("Keep the form on this computer (Ctrl+S)"))
-        self.publish_button = QPushButton(self.tr("P&ublish"), self)
+        self.publish_button = QPushButton(self.tr("Publis&h"), self)
         self.publish_button.setDefault(True)
+        self.publish_button.setObjectName("primary")
         self.publish_button.setToolTip(self.tr("Publish (Ctrl+Return)"))
         self.saved_note = QLabel(self)
         buttons = QHBoxLayout()
@@ -340,15 +354,15 @@ class TaskForm(Screen):
         form.addRow(label, holder)
         return label
 
-    def _dated(self, edit: OptionalDateEdit) -> QWidget:
+    def _dated(self, edit: OptionalDateEdit, clear_name: str) -> QWidget:
         holder = QWidget(self)
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(edit)
         clear = QToolButton(holder)
         clear.setText("×")
-        clear.setAccessibleName(self.tr("Clear %1").replace("%1", edit.specialValueText()))
-        clear.setToolTip(self.tr("Clear the date"))
+        clear.setAccessibleName(clear_name)
+        clear.setToolTip(clear_name + " (Ctrl+Delete)")
         clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete in the field does the same
         clear.clicked.connect(edit.clear_date)
         row.addWidget(clear)
@@ -401,7 +415,7 @@ class TaskForm(Screen):
         self.fill(values)
         self._lock_audience()
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
-            self.publish_button.setText(self.tr("Save &changes"))
+            self.publish_button.setText(self.tr("Save c&hanges"))
             self.publish_button.setToolTip(self.tr("Save changes (Ctrl+Return)"))
         self.setEnabled(True)
         self.title.setFocus()

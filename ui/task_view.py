@@ -14,7 +14,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSplitter,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -36,11 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import permissions
-from desktop.entities import BidStatus, TaskStatus
-from desktop.ids import uuid7
+from desktop.entities import BidStatus, Task, TaskStatus
+from desktop.ids import utc_now, uuid7
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
-from ui.long_text import ElidedLabel, breakable, shortened
+from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
 from ui.table_model import Column, RowsModel
 
@@ -71,6 +70,11 @@ def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
     return "".join(parts)
 
 
+def _too_late(task: Task) -> bool:
+    """Past the bid deadline by the UTC calendar, as the rules judge it."""
+    return bool(task.bid_deadline) and str(task.bid_deadline) < utc_now()[:10]
+
+
 class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
@@ -90,11 +94,7 @@ class TaskView(TaskScreen):
     # --- layout ------------------------------------------------------------
 
     def _build(self) -> None:
-        self.title = ElidedLabel("", self)
-        font = QFont(self.title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title = heading("", self)
         self.state = QLabel(self)
         self.state.setWordWrap(True)
         self.gone = QLabel(
@@ -146,7 +146,6 @@ class TaskView(TaskScreen):
         column.addWidget(self.description)
         column.addLayout(facts)
         column.addWidget(self._build_bids())
-        column.addWidget(self._build_my_bid())
         column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -154,19 +153,25 @@ class TaskView(TaskScreen):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(details)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(scroll)
-        splitter.addWidget(self._build_conversation())
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setChildrenCollapsible(False)
+        columns = QWidget(self)
+        halves = QHBoxLayout(columns)
+        halves.setContentsMargins(0, 0, 0, 0)
+        # The bid and the conversation are what people do here, so they take the
+        # right-hand column where they are never below the fold.
+        acting = QWidget(self)
+        right = QVBoxLayout(acting)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self._build_my_bid())
+        right.addWidget(self._build_conversation(), 1)
+        halves.addWidget(scroll, 1)
+        halves.addWidget(acting, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.state)
         layout.addWidget(self.gone)
-        layout.addWidget(splitter, 1)
-        self.splitter = splitter
+        layout.addWidget(columns, 1)
+        self.columns = columns
 
         self.setTabOrder(self.bid_message, self.bid_hours)
         self.setTabOrder(self.bid_hours, self.bid_availability)
@@ -221,13 +226,16 @@ class TaskView(TaskScreen):
             self.tr("Why you? What have you done like this before?")
         )
         self.bid_message.setTabChangesFocus(True)
-        self.bid_message.setMaximumHeight(6 * self.fontMetrics().height())
+        self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
         self.bid_hours = QDoubleSpinBox(box)
         self.bid_hours.setRange(0, 2000)
         self.bid_hours.setDecimals(1)
         self.bid_hours.setSingleStep(0.5)
         self.bid_hours.setSpecialValueText(self.tr("Not stated"))
         self.bid_hours.setAccessibleName(self.tr("Hours offered"))
+        self.bid_hours.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance(self.bid_hours.specialValueText()) + 40
+        )
         self.bid_availability = QLineEdit(box)
         self.bid_availability.setMaxLength(500)
         self.bid_availability.setAccessibleName(self.tr("Availability"))
@@ -235,6 +243,8 @@ class TaskView(TaskScreen):
         self.place_button = QPushButton(self.tr("&Place bid"), box)
         self.place_button.setToolTip(self.tr("Place bid (Ctrl+Return)"))
         self.save_bid_button = QPushButton(self.tr("&Save changes to bid"), box)
+        self.place_button.setObjectName("primary")
+        self.save_bid_button.setObjectName("primary")
         self.withdraw_button = QPushButton(self.tr("&Withdraw bid"), box)
         self.bid_problem = ProblemLabel(box)
 
@@ -280,6 +290,7 @@ class TaskView(TaskScreen):
         self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
         self.send_button = QPushButton(self.tr("Sen&d comment"), box)
         self.send_button.setToolTip(self.tr("Send comment (Ctrl+Return)"))
+        self.send_button.setObjectName("primary")
         self.comment_problem = ProblemLabel(box)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -303,7 +314,7 @@ class TaskView(TaskScreen):
     def draw(self, detail: TaskDetail | None) -> None:
         old, self.detail = self.detail, detail
         self.gone.setVisible(detail is None)
-        self.splitter.setVisible(detail is not None)
+        self.columns.setVisible(detail is not None)
         if detail is None:
             self.title.setText("")
             self.state.clear()
@@ -375,7 +386,9 @@ class TaskView(TaskScreen):
         may_bid = permissions.may_bid_on(person, task)
         self.my_bid_box.setVisible(may_bid or mine is not None)
         pending = mine is not None and mine.status == BidStatus.PENDING
-        can_place = may_bid and task.status == TaskStatus.OPEN and detail.may_bid
+        can_place = (
+            may_bid and task.status == TaskStatus.OPEN and detail.may_bid and not _too_late(task)
+        )
         can_withdraw = mine is not None and (
             pending
             or (
@@ -410,6 +423,8 @@ class TaskView(TaskScreen):
                 return ""
             if task.status != TaskStatus.OPEN:
                 return self.tr("This task is not taking bids now.")
+            if _too_late(task):
+                return self.tr("The deadline for bids has passed.")
             return self.tr("You have not bid on this task yet.")
         sentence = self.tr("Your bid: %1.").replace("%1", wording.bid_status(mine.status))
         if mine.decision_message:

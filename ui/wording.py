@@ -71,22 +71,30 @@ def _locale(language: str) -> QLocale:
 
 def date(iso: str | None, language: str) -> str:
     """A stored date or timestamp as people write it ("3. marts 2027"); "" when unset."""
+    # The format is translatable: Danish puts a full stop after the day.
+    return _formatted(iso, language, QCoreApplication.translate("Wording", "d MMMM yyyy"))
+
+
+def _formatted(iso: str | None, language: str, form: str) -> str:
     if not iso:
         return ""
     try:
         day = dt.date.fromisoformat(iso[:10])
     except ValueError:
         return iso
-    # The format is translatable: Danish puts a full stop after the day.
-    form = QCoreApplication.translate("Wording", "d MMMM yyyy")
     return _locale(language).toString(QDate(day.year, day.month, day.day), form)
 
 
+def short_date(iso: str | None, language: str) -> str:
+    """A date for a table cell or a comment header ("3. mar. 2027")."""
+    return _formatted(iso, language, QCoreApplication.translate("Wording", "d MMM yyyy"))
+
+
 def moment(iso: str | None, language: str) -> str:
-    """A stored UTC timestamp as a date and a time of day."""
+    """A stored UTC timestamp as a short date and a time of day."""
     if not iso:
         return ""
-    return f"{date(iso, language)} {iso[11:16]}".strip()
+    return f"{short_date(iso, language)} {iso[11:16]}".strip()
 
 
 def period(start: str | None, end: str | None, language: str) -> str:
