@@ -165,3 +165,28 @@ def test_long_titles_rtl_and_emoji_keep_the_layout(
     view.comment_box.setPlainText("שלום " * 50)
     view.resize(1280, 720)
     assert view.width() == 1280
+
+
+def test_past_the_deadline_there_is_no_bid_button_to_press(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    late = task.replace(bid_deadline="2026-01-05")
+    ask(qtbot, context, lambda s: s.put(late))
+    view = shown(qtbot, TaskView(context, task.id))
+    assert not view.place_button.isEnabled()
+    assert view.my_bid_state.text() == view.tr("The deadline for bids has passed.")
+
+
+def test_the_bids_model_follows_the_qt_rules(
+    qtbot: Any,
+    qtmodeltester: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+) -> None:
+    task = next(t for t in demo_data.tasks if len(bids_of(demo_data, t.id)) >= 2)
+    owner = make_context(person_by_id(demo_data, task.poster_id).username)
+    view = shown(qtbot, TaskView(owner, task.id))
+    assert view.bids_model.rowCount() >= 1
+    qtmodeltester.check(view.bids_model, force_py=True)
