@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -126,6 +127,7 @@ class Board(QWidget):
         self.sort_box = self._combo(self.tr("Sort by"))
         self.mine_box = QCheckBox(self.tr("Matches my skills"), self)
         self.mine_box.toggled.connect(self._filters_changed)
+        self.mine_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.clear_button = QPushButton(self.tr("Clear filters"), self)
         self.clear_button.clicked.connect(self.clear_filters)
         self._fill_fixed_choices()
@@ -166,7 +168,9 @@ class Board(QWidget):
         self.empty_label.hide()
 
         top = QHBoxLayout()
+        top.setSpacing(8)
         top.addWidget(self.search_field, 1)
+        top.addWidget(self.sort_box)
         top.addWidget(self.count_label)
         filters = QHBoxLayout()
         filters.setSpacing(8)
@@ -176,11 +180,10 @@ class Board(QWidget):
             self.audience_box,
             self.status_box,
             self.date_box,
-            self.mine_box,
         ):
-            filters.addWidget(widget)
-        filters.addStretch(1)
-        filters.addWidget(self.sort_box)
+            filters.addWidget(widget, 1)
+        filters.addWidget(self.mine_box)
+        filters.addStretch(0)
         filters.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
@@ -188,8 +191,9 @@ class Board(QWidget):
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty_label)
-        QWidget.setTabOrder(self.search_field, self.site_box)
+        layout.addWidget(self.empty_label, 1)
+        QWidget.setTabOrder(self.search_field, self.sort_box)
+        QWidget.setTabOrder(self.sort_box, self.site_box)
         chain = [
             self.site_box,
             self.skill_box,
@@ -197,7 +201,6 @@ class Board(QWidget):
             self.status_box,
             self.date_box,
             self.mine_box,
-            self.sort_box,
             self.clear_button,
             self.view,
         ]
@@ -209,7 +212,7 @@ class Board(QWidget):
         box.setAccessibleName(name)
         box.setToolTip(name)
         box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        box.setMinimumContentsLength(10)
+        box.setMinimumContentsLength(8)
         box.currentIndexChanged.connect(self._filters_changed)
         return box
 

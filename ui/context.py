@@ -26,7 +26,9 @@ on its own DB thread with no server; `close()` stops and joins every thread.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -60,6 +62,16 @@ SYNC_TABLES = frozenset(
 )
 
 
+_OPEN: weakref.WeakSet[AppContext] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_forgotten_contexts() -> None:
+    """A last resort: stop any DB thread a crash or a self-test left running before Qt goes."""
+    for context in list(_OPEN):
+        context.close()
+
+
 class AppContext(QObject):
     """One logged-in person's session in the UI: who, in which language, over which store."""
 
@@ -89,6 +101,7 @@ class AppContext(QObject):
         self.worker = DbWorker(store, self)
         self.sync: Any = None  # ui.sync_status.SyncLink, attached by the shell
         self._closed = False
+        _OPEN.add(self)
 
     # --- running things on the DB thread -------------------------------------
 
@@ -129,6 +142,7 @@ class AppContext(QObject):
         if self._closed:
             return
         self._closed = True
+        _OPEN.discard(self)
         if self.sync is not None:
             try:
                 self.sync.stop()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -34,14 +34,18 @@ from ui.main_window import app_icon
 
 
 class _Gate(QWidget):
-    """What both screens share: a calm centred card, a problem line, a busy state."""
+    """What both screens share: a calm centred card, a problem line, a busy state.
+
+    Strings here use the fixed context "Gate": PySide's `self.tr()` takes the
+    context from the runtime class, which would be the subclass's name.
+    """
 
     quit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowIcon(app_icon())
-        self.setWindowTitle(self.tr("Knop"))
+        self.setWindowTitle(QCoreApplication.translate("Gate", "Knop"))
         self.card = QFrame(self)
         self.card.setObjectName("gateCard")
         self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
@@ -58,7 +62,7 @@ class _Gate(QWidget):
             )
         )
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        logo.setAccessibleName(self.tr("Knop"))
+        logo.setAccessibleName(QCoreApplication.translate("Gate", "Knop"))
         self.card_layout.addWidget(logo)
         self.problem = QLabel(self.card)
         self.problem.setObjectName("problem")

@@ -12,7 +12,6 @@ lazily, so the shell still starts if one of them fails to import.
 
 from __future__ import annotations
 
-import atexit
 import importlib
 import logging
 import tempfile
@@ -71,7 +70,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Knop"))
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 560)
-        self._attention: AttentionPanel | None = None
         self._quitting_from_menu = False
 
         self.pages = QStackedWidget(self)
@@ -327,18 +325,11 @@ class MainWindow(QMainWindow):
         self.status.sync_now()
 
     def show_attention(self) -> None:
-        if self._attention is None:
-            self._attention = AttentionPanel(self.context, self)
-            self._attention.open_task.connect(self.open_task)
-            self._attention.finished.connect(self._attention_closed)
-        self._attention.show()
-        self._attention.raise_()
-        self._attention.activateWindow()
-
-    def _attention_closed(self, _result: int) -> None:
-        if self._attention is not None:
-            self._attention.deleteLater()
-            self._attention = None
+        if isinstance(self.pages.currentWidget(), AttentionPanel):
+            return
+        page = AttentionPanel(self.context)
+        page.open_task.connect(self.open_task)
+        self._push(page)
 
     def about(self) -> None:
         QMessageBox.about(
@@ -383,10 +374,6 @@ class MainWindow(QMainWindow):
         """Close every page now, so nothing of this person survives to the next screen."""
         self._torn_down = True
         self._clear_history()
-        if self._attention is not None:
-            self._attention.close()
-            self._attention.deleteLater()
-            self._attention = None
         self.hide()
         self.deleteLater()
 
@@ -412,6 +399,4 @@ def self_test_window() -> MainWindow:
         home_site_id=None,
     )
     context = AppContext(person, folder / "knop.sqlite3", None, "en")
-    window = MainWindow(context)
-    atexit.register(context.close)
-    return window
+    return MainWindow(context)

@@ -33,8 +33,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -299,22 +297,21 @@ def _separator(parent: QWidget) -> QLabel:
 
 def operation_label(kind: str) -> str:
     """What the person was doing, in their words, for a refused operation."""
-    tr = QCoreApplication.translate
     labels = {
-        "task.create": tr("Operation", "Posting a task"),
-        "task.edit": tr("Operation", "Editing a task"),
-        "task.publish": tr("Operation", "Publishing a task"),
-        "task.cancel": tr("Operation", "Cancelling a task"),
-        "task.complete": tr("Operation", "Marking a task done"),
-        "task.endorse": tr("Operation", "Confirming a skill"),
-        "bid.place": tr("Operation", "Placing a bid"),
-        "bid.edit": tr("Operation", "Changing a bid"),
-        "bid.withdraw": tr("Operation", "Withdrawing a bid"),
-        "bid.accept": tr("Operation", "Accepting a bid"),
-        "bid.decline": tr("Operation", "Declining a bid"),
-        "comment.add": tr("Operation", "Writing a comment"),
-        "profile.skill_add": tr("Operation", "Adding a skill"),
-        "profile.skill_remove": tr("Operation", "Removing a skill"),
+        "task.create": QCoreApplication.translate("Operation", "Posting a task"),
+        "task.edit": QCoreApplication.translate("Operation", "Editing a task"),
+        "task.publish": QCoreApplication.translate("Operation", "Publishing a task"),
+        "task.cancel": QCoreApplication.translate("Operation", "Cancelling a task"),
+        "task.complete": QCoreApplication.translate("Operation", "Marking a task done"),
+        "task.endorse": QCoreApplication.translate("Operation", "Confirming a skill"),
+        "bid.place": QCoreApplication.translate("Operation", "Placing a bid"),
+        "bid.edit": QCoreApplication.translate("Operation", "Changing a bid"),
+        "bid.withdraw": QCoreApplication.translate("Operation", "Withdrawing a bid"),
+        "bid.accept": QCoreApplication.translate("Operation", "Accepting a bid"),
+        "bid.decline": QCoreApplication.translate("Operation", "Declining a bid"),
+        "comment.add": QCoreApplication.translate("Operation", "Writing a comment"),
+        "profile.skill_add": QCoreApplication.translate("Operation", "Adding a skill"),
+        "profile.skill_remove": QCoreApplication.translate("Operation", "Removing a skill"),
     }
     return labels.get(kind, kind)
 
@@ -394,8 +391,12 @@ class AttentionModel(QAbstractTableModel):
         return self._items[row] if 0 <= row < len(self._items) else None
 
 
-class AttentionPanel(QDialog):
-    """The refused changes, each with the server's reason, to read, open and dismiss."""
+class AttentionPanel(QWidget):
+    """The refused changes, each with the server's reason, to read, open and dismiss.
+
+    A page of the main window rather than a dialog of its own, so it goes
+    with the window when the person locks or leaves.
+    """
 
     open_task = Signal(str)
     loaded = Signal()
@@ -403,8 +404,9 @@ class AttentionPanel(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("attentionPanel")
-        self.setWindowTitle(self.tr("Needs your attention"))
         self.context = context
+        heading = QLabel(self.tr("Needs your attention"), self)
+        heading.setObjectName("pageHeading")
         intro = QLabel(
             self.tr(
                 "The server did not accept these changes, so they have been undone here. "
@@ -422,32 +424,39 @@ class AttentionPanel(QDialog):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(True)
+        self.view.setShowGrid(False)
+        self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(AttentionColumn.WHY, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(AttentionColumn.WHAT, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AttentionColumn.WHEN, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(AttentionColumn.TASK, 220)
+        header.resizeSection(AttentionColumn.TASK, 280)
         self.empty_label = QLabel(self.tr("Nothing needs your attention."), self)
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
 
-        buttons = QDialogButtonBox(self)
-        self.open_button = buttons.addButton(self.tr("Open task"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.dismiss_button = buttons.addButton(self.tr("Dismiss"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_button = QPushButton(self.tr("Open task"), self)
+        self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
         self.dismiss_button.setToolTip(self.tr("Remove it from this list; it is not sent again"))
-        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.clicked.connect(self.accept)
         self.open_button.clicked.connect(self._open)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._enable())
         self.view.activated.connect(lambda _index: self._open())
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.dismiss_button)
 
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 8)
+        layout.setSpacing(10)
+        layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(buttons)
-        self.resize(900, 380)
+        layout.addWidget(self.empty_label, 1)
+        layout.addLayout(buttons)
         context.changed.connect(self._changed)
         self._enable()
         self.reload()
@@ -461,6 +470,7 @@ class AttentionPanel(QDialog):
         self.model.set_items(items)
         self.view.resizeRowsToContents()
         self.empty_label.setVisible(not items)
+        self.view.setVisible(bool(items))
         if items and not self.view.currentIndex().isValid():
             self.view.selectRow(0)
         self._enable()
@@ -483,7 +493,6 @@ class AttentionPanel(QDialog):
         item = self._selected()
         if item is not None and item.task_id:
             self.open_task.emit(item.task_id)
-            self.accept()
 
     def dismiss_selected(self) -> None:
         item = self._selected()

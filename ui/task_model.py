@@ -67,15 +67,14 @@ SORT_OF_COLUMN: dict[Column, Sort] = {
 
 
 def _header(column: Column) -> str:
-    tr = QCoreApplication.translate
     return {
-        Column.TITLE: tr("TaskModel", "Task"),
-        Column.SITE: tr("TaskModel", "Site"),
-        Column.SKILLS: tr("TaskModel", "Skills"),
-        Column.EFFORT: tr("TaskModel", "Effort"),
-        Column.DEADLINE: tr("TaskModel", "Bid deadline"),
-        Column.SEATS: tr("TaskModel", "Seats / bids"),
-        Column.STATUS: tr("TaskModel", "Status"),
+        Column.TITLE: QCoreApplication.translate("TaskModel", "Task"),
+        Column.SITE: QCoreApplication.translate("TaskModel", "Site"),
+        Column.SKILLS: QCoreApplication.translate("TaskModel", "Skills"),
+        Column.EFFORT: QCoreApplication.translate("TaskModel", "Effort"),
+        Column.DEADLINE: QCoreApplication.translate("TaskModel", "Bid deadline"),
+        Column.SEATS: QCoreApplication.translate("TaskModel", "Seats / bids"),
+        Column.STATUS: QCoreApplication.translate("TaskModel", "Status"),
     }[column]
 
 
@@ -166,7 +165,12 @@ class TaskBoardModel(QAbstractTableModel):
         if column == Column.EFFORT:
             return wording.hours(row.effort_hours, language)
         if column == Column.DEADLINE:
-            return short_date(row.bid_deadline, language)
+            if row.bid_deadline or not row.starts_on:
+                return short_date(row.bid_deadline, language)
+            # No bid deadline: the start date is what the order goes by, so say so.
+            return QCoreApplication.translate("TaskModel", "starts %1").replace(
+                "%1", short_date(row.starts_on, language)
+            )
         if column == Column.SEATS:
             bids = QCoreApplication.translate("TaskModel", "%n bid(s)", "", row.bid_count)
             return f"{row.accepted_count}/{row.seats} · {bids}"

@@ -106,7 +106,6 @@ def test_a_refused_operation_needs_attention_with_its_reason(
     panel = AttentionPanel(context)
     qtbot.addWidget(panel)
     with qtbot.waitSignal(panel.loaded):
-        qtbot.mouseClick(bar.attention_button, Qt.MouseButton.LeftButton)
         panel.show()
     model = panel.model
     qtmodeltester.check(model, force_py=True)
