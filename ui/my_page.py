@@ -9,6 +9,7 @@ by replacing the list, so two machines editing one profile merge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -169,8 +170,9 @@ class MyPage(Screen):
 
     # --- loading -----------------------------------------------------------
 
-    def fetch(self, store: Any) -> MyPageData | None:
-        return my_page(store, self.context.person.id)
+    def question(self) -> Callable[[Any], MyPageData | None]:
+        person_id = self.context.person.id
+        return lambda store: my_page(store, person_id)
 
     def draw(self, data: MyPageData | None) -> None:
         old, self.data = self.data, data

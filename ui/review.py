@@ -11,6 +11,7 @@ endorses the skills it showed, which becomes evidence on the person's profile.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -307,8 +308,9 @@ class ReviewPage(TaskScreen):
 
     # --- loading -------------------------------------------------------------
 
-    def fetch(self, store: Any) -> Review | None:
-        return review(store, self.context.person, self.task_id)
+    def question(self) -> Callable[[Any], Review | None]:
+        person, task_id = self.context.person, self.task_id
+        return lambda store: review(store, person, task_id)
 
     def draw(self, data: Review | None) -> None:
         self.data = data

@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.rejection import Rejection
@@ -22,6 +23,17 @@ from ui.background import Changes
 from ui.long_text import breakable
 
 log = logging.getLogger(__name__)
+
+
+SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
+
+
+def send_shortcut(area: QWidget, action: Any) -> None:
+    """Ctrl+Return sends whatever the focused area is for (a comment, a bid)."""
+    for keys in SEND_KEYS:
+        shortcut = QShortcut(keys, area)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(action)
 
 
 class ProblemLabel(QLabel):
@@ -64,12 +76,16 @@ class Screen(QWidget):
 
     # --- loading ------------------------------------------------------------
 
-    def fetch(self, store: Any) -> Any:
-        """Runs on the DB thread: everything the screen draws, from `desktop` services."""
+    def question(self) -> Callable[[Any], Any]:
+        """What to ask the store for everything the screen draws (a `desktop` service call).
+
+        Made here, on the UI thread, from plain values, so that the function the
+        DB thread runs never reads a widget or the context.
+        """
         raise NotImplementedError
 
     def draw(self, data: Any) -> None:
-        """Runs on the UI thread with what `fetch` returned; redraws only what differs."""
+        """Runs on the UI thread with the answer to `question()`; redraws only what differs."""
         raise NotImplementedError
 
     def reload(self) -> None:
@@ -78,7 +94,7 @@ class Screen(QWidget):
             return
         self._loading = True
         self._stale = False
-        self.context.query(self.fetch, parent=self).success(self._fetched).failure(
+        self.context.query(self.question(), parent=self).success(self._fetched).failure(
             self._fetch_failed
         ).run_in_background()
 

@@ -13,6 +13,7 @@ An edit sends only the fields the person changed, each with the value they saw
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
@@ -58,9 +59,8 @@ from desktop.task_editing import (
 from ui import wording
 from ui.background import Changes
 from ui.long_text import heading
-from ui.screen import ProblemLabel, Screen, task_row_changed
+from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
-from ui.task_view import send_shortcut
 
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -375,8 +375,9 @@ class TaskForm(Screen):
     def concerns(self, changes: Changes) -> bool:
         return self.task_id is not None and task_row_changed(changes, self.task_id)
 
-    def fetch(self, store: Any) -> FormStart:
-        return form_start(store, self.context.person, self.task_id)
+    def question(self) -> Callable[[Any], FormStart]:
+        person, task_id = self.context.person, self.task_id
+        return lambda store: form_start(store, person, task_id)
 
     def draw(self, start: FormStart) -> None:
         if self._started:

@@ -11,10 +11,11 @@ enabled is one the server will normally honour.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDoubleSpinBox,
@@ -40,18 +41,8 @@ from desktop.ids import utc_now, uuid7
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened
-from ui.screen import ProblemLabel, TaskScreen
+from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel
-
-SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
-
-
-def send_shortcut(area: QWidget, action: Any) -> None:
-    """Ctrl+Return sends whatever the focused area is for (a comment, a bid)."""
-    for keys in SEND_KEYS:
-        shortcut = QShortcut(keys, area)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(action)
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
@@ -308,8 +299,9 @@ class TaskView(TaskScreen):
 
     # --- loading -----------------------------------------------------------
 
-    def fetch(self, store: Any) -> TaskDetail | None:
-        return task_detail(store, self.context.person, self.task_id)
+    def question(self) -> Callable[[Any], TaskDetail | None]:
+        person, task_id = self.context.person, self.task_id
+        return lambda store: task_detail(store, person, task_id)
 
     def draw(self, detail: TaskDetail | None) -> None:
         old, self.detail = self.detail, detail

@@ -4,67 +4,67 @@
 <context>
     <name>BidCard</name>
     <message>
-        <location filename="../../ui/review.py" line="74" />
+        <location filename="../../ui/review.py" line="75" />
         <source>Skills</source>
         <translation>Kompetencer</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="81" />
+        <location filename="../../ui/review.py" line="82" />
         <source>Message to the bidder (optional)</source>
         <translation>Besked til byderen (valgfri)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="82" />
+        <location filename="../../ui/review.py" line="83" />
         <source>&amp;Accept</source>
         <translation>&amp;Accepter</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="83" />
+        <location filename="../../ui/review.py" line="84" />
         <source>&amp;Decline</source>
         <translation>Af&amp;vis</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="94" />
+        <location filename="../../ui/review.py" line="95" />
         <source>Endorse the skills the work showed</source>
         <translation>Anerkend de kompetencer, arbejdet viste</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="99" />
+        <location filename="../../ui/review.py" line="100" />
         <source>&amp;Endorse</source>
         <translation>A&amp;nerkend</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="139" />
+        <location filename="../../ui/review.py" line="140" />
         <source>Bid from %1</source>
         <translation>Bud fra %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="142" />
+        <location filename="../../ui/review.py" line="143" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="144" />
+        <location filename="../../ui/review.py" line="145" />
         <source>Your message: “%1”</source>
         <translation>Din besked: »%1«</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="146" />
+        <location filename="../../ui/review.py" line="147" />
         <source>No message.</source>
         <translation>Ingen besked.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="149" />
+        <location filename="../../ui/review.py" line="150" />
         <source>Offers %1</source>
         <translation>Tilbyder %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="151" />
+        <location filename="../../ui/review.py" line="152" />
         <source>Available: %1</source>
         <translation>Kan: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review.py" line="155" />
+        <location filename="../../ui/review.py" line="156" />
         <source>%n finished task(s)</source>
         <translation>
             <numerusform>%n afsluttet opgave</numerusform>
@@ -72,7 +72,7 @@
             </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review.py" line="157" />
+        <location filename="../../ui/review.py" line="158" />
         <source>%n endorsement(s)</source>
         <translation>
             <numerusform>%n anerkendelse</numerusform>
@@ -80,12 +80,12 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="165" />
+        <location filename="../../ui/review.py" line="166" />
         <source>All seats are filled.</source>
         <translation>Alle pladser er besat.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="173" />
+        <location filename="../../ui/review.py" line="174" />
         <source>No skills on the profile yet.</source>
         <translation>Ingen kompetencer på profilen endnu.</translation>
     </message>
@@ -93,84 +93,84 @@
 <context>
     <name>MyPage</name>
     <message>
-        <location filename="../../ui/my_page.py" line="81" />
-        <location filename="../../ui/my_page.py" line="87" />
+        <location filename="../../ui/my_page.py" line="82" />
+        <location filename="../../ui/my_page.py" line="88" />
         <source>My skills</source>
         <translation>Mine kompetencer</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="83" />
+        <location filename="../../ui/my_page.py" line="84" />
         <source>Re&amp;move skill</source>
         <translation>Fjern ko&amp;mpetence</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="94" />
+        <location filename="../../ui/my_page.py" line="95" />
         <source>Add a skill:</source>
         <translation>Tilføj en kompetence:</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="108" />
-        <location filename="../../ui/my_page.py" line="121" />
+        <location filename="../../ui/my_page.py" line="109" />
+        <location filename="../../ui/my_page.py" line="122" />
         <source>Task</source>
         <translation>Opgave</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="109" />
+        <location filename="../../ui/my_page.py" line="110" />
         <source>Site</source>
         <translation>Arbejdssted</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="110" />
+        <location filename="../../ui/my_page.py" line="111" />
         <source>My bid</source>
         <translation>Mit bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="111" />
+        <location filename="../../ui/my_page.py" line="112" />
         <source>Task status</source>
         <translation>Opgavens status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="113" />
+        <location filename="../../ui/my_page.py" line="114" />
         <source>Placed</source>
         <translation>Afgivet</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="122" />
+        <location filename="../../ui/my_page.py" line="123" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="123" />
+        <location filename="../../ui/my_page.py" line="124" />
         <source>Bids</source>
         <translation>Bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="125" />
+        <location filename="../../ui/my_page.py" line="126" />
         <source>Seats filled</source>
         <translation>Besatte pladser</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="129" />
+        <location filename="../../ui/my_page.py" line="130" />
         <source>Posted</source>
         <translation>Oprettet</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="135" />
+        <location filename="../../ui/my_page.py" line="136" />
         <source>My bids</source>
         <translation>Mine bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="140" />
+        <location filename="../../ui/my_page.py" line="141" />
         <source>My tasks</source>
         <translation>Mine opgaver</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="189" />
+        <location filename="../../ui/my_page.py" line="191" />
         <source>Available: %1</source>
         <translation>Kan: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="193" />
+        <location filename="../../ui/my_page.py" line="195" />
         <source>%n finished task(s)</source>
         <translation>
             <numerusform>%n afsluttet opgave</numerusform>
@@ -178,7 +178,7 @@
             </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="195" />
+        <location filename="../../ui/my_page.py" line="197" />
         <source>%n endorsement(s)</source>
         <translation>
             <numerusform>%n anerkendelse</numerusform>
@@ -186,12 +186,12 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="211" />
+        <location filename="../../ui/my_page.py" line="213" />
         <source>My &amp;bids (%1)</source>
         <translation>Mine &amp;bud (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="212" />
+        <location filename="../../ui/my_page.py" line="214" />
         <source>My &amp;tasks (%1)</source>
         <translation>Mine &amp;opgaver (%1)</translation>
     </message>
@@ -199,57 +199,57 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/review.py" line="259" />
+        <location filename="../../ui/review.py" line="260" />
         <source>&amp;Mark task as done</source>
         <translation>&amp;Marker opgaven som afsluttet</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="266" />
+        <location filename="../../ui/review.py" line="267" />
         <source>Message to those not chosen (optional)</source>
         <translation>Besked til dem, der ikke blev valgt (valgfri)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="267" />
+        <location filename="../../ui/review.py" line="268" />
         <source>Message to those not chosen</source>
         <translation>Besked til dem, der ikke blev valgt</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="268" />
+        <location filename="../../ui/review.py" line="269" />
         <source>Decline the &amp;rest</source>
         <translation>Afvis &amp;resten</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="280" />
+        <location filename="../../ui/review.py" line="281" />
         <source>✔ confirmed by a finished task   ○ self-declared   bold: a skill this task asks for</source>
         <translation>✔ bekræftet af en afsluttet opgave   ○ selvangivet   fed: en kompetence, opgaven efterspørger</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="293" />
+        <location filename="../../ui/review.py" line="294" />
         <source>Bids</source>
         <translation>Bud</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="319" />
+        <location filename="../../ui/review.py" line="321" />
         <source>This review is not available: the task is gone, or you are not one of the people who manage it.</source>
         <translation>Buddene kan ikke vises: Opgaven findes ikke længere, eller du er ikke blandt dem, der står for den.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="331" />
+        <location filename="../../ui/review.py" line="333" />
         <source>%1 of %2 seats filled</source>
         <translation>%1 af %2 pladser besat</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="337" />
+        <location filename="../../ui/review.py" line="339" />
         <source>Skills wanted: %1</source>
         <translation>Ønskede kompetencer: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="346" />
+        <location filename="../../ui/review.py" line="348" />
         <source>Accept at least one bid first.</source>
         <translation>Accepter mindst ét bud først.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="350" />
+        <location filename="../../ui/review.py" line="352" />
         <source>No bids on this task yet.</source>
         <translation>Der er ingen bud på opgaven endnu.</translation>
     </message>
@@ -488,42 +488,42 @@
         <translation>Offentliggør (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="399" />
+        <location filename="../../ui/task_form.py" line="400" />
         <source>Edit: %1</source>
         <translation>Rediger: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="403" />
+        <location filename="../../ui/task_form.py" line="404" />
         <source>This task cannot be edited</source>
         <translation>Opgaven kan ikke redigeres</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="405" />
+        <location filename="../../ui/task_form.py" line="406" />
         <source>The task is gone, or you are not one of the people who manage it.</source>
         <translation>Opgaven findes ikke længere, eller du er ikke blandt dem, der står for den.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="418" />
+        <location filename="../../ui/task_form.py" line="419" />
         <source>Save c&amp;hanges</source>
         <translation>Gem &amp;ændringer</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="419" />
+        <location filename="../../ui/task_form.py" line="420" />
         <source>Save changes (Ctrl+Return)</source>
         <translation>Gem ændringer (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="427" />
+        <location filename="../../ui/task_form.py" line="428" />
         <source>The audience can only be changed while the task is a draft.</source>
         <translation>Målgruppen kan kun ændres, mens opgaven er en kladde.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="432" />
+        <location filename="../../ui/task_form.py" line="433" />
         <source>Your draft from %1 is restored.</source>
         <translation>Din kladde fra %1 er hentet frem igen.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="578" />
+        <location filename="../../ui/task_form.py" line="579" />
         <source>Draft saved on this computer at %1.</source>
         <translation>Kladden er gemt på denne computer kl. %1.</translation>
     </message>
@@ -531,223 +531,223 @@
 <context>
     <name>TaskView</name>
     <message>
-        <location filename="../../ui/task_view.py" line="102" />
+        <location filename="../../ui/task_view.py" line="93" />
         <source>This task is not available. It may have been removed, or you no longer have access to it.</source>
         <translation>Opgaven kan ikke vises. Den er måske slettet, eller du har ikke længere adgang til den.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="109" />
+        <location filename="../../ui/task_view.py" line="100" />
         <source>&amp;Edit task</source>
         <translation>&amp;Rediger opgaven</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="110" />
+        <location filename="../../ui/task_view.py" line="101" />
         <source>&amp;Review bids</source>
         <translation>&amp;Gennemgå buddene</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="130" />
+        <location filename="../../ui/task_view.py" line="121" />
         <source>Skills wanted:</source>
         <translation>Ønskede kompetencer:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="131" />
+        <location filename="../../ui/task_view.py" line="122" />
         <source>Seats:</source>
         <translation>Pladser:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="132" />
+        <location filename="../../ui/task_view.py" line="123" />
         <source>Effort:</source>
         <translation>Tidsforbrug:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="133" />
+        <location filename="../../ui/task_view.py" line="124" />
         <source>When:</source>
         <translation>Hvornår:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="134" />
+        <location filename="../../ui/task_view.py" line="125" />
         <source>Bid deadline:</source>
         <translation>Budfrist:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="135" />
+        <location filename="../../ui/task_view.py" line="126" />
         <source>Place:</source>
         <translation>Sted:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="136" />
+        <location filename="../../ui/task_view.py" line="127" />
         <source>Posted by:</source>
         <translation>Oprettet af:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="137" />
+        <location filename="../../ui/task_view.py" line="128" />
         <source>Site:</source>
         <translation>Arbejdssted:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="192" />
+        <location filename="../../ui/task_view.py" line="183" />
         <source>Bids</source>
         <translation>Bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="197" />
+        <location filename="../../ui/task_view.py" line="188" />
         <source>Bidder</source>
         <translation>Byder</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="198" />
+        <location filename="../../ui/task_view.py" line="189" />
         <source>Site</source>
         <translation>Arbejdssted</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="199" />
+        <location filename="../../ui/task_view.py" line="190" />
         <source>Hours</source>
         <translation>Timer</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="200" />
+        <location filename="../../ui/task_view.py" line="191" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="207" />
+        <location filename="../../ui/task_view.py" line="198" />
         <source>Bids on this task</source>
         <translation>Bud på denne opgave</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="220" />
+        <location filename="../../ui/task_view.py" line="211" />
         <source>Your bid</source>
         <translation>Dit bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="224" />
+        <location filename="../../ui/task_view.py" line="215" />
         <source>Message to the task owner</source>
         <translation>Besked til opgavens ejer</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="226" />
+        <location filename="../../ui/task_view.py" line="217" />
         <source>Why you? What have you done like this before?</source>
         <translation>Hvorfor dig? Hvad har du lavet af den slags før?</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="234" />
-        <location filename="../../ui/task_view.py" line="352" />
+        <location filename="../../ui/task_view.py" line="225" />
+        <location filename="../../ui/task_view.py" line="344" />
         <source>Not stated</source>
         <translation>Ikke angivet</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="235" />
+        <location filename="../../ui/task_view.py" line="226" />
         <source>Hours offered</source>
         <translation>Timer, du tilbyder</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="241" />
+        <location filename="../../ui/task_view.py" line="232" />
         <source>Availability</source>
         <translation>Hvornår du kan</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="242" />
+        <location filename="../../ui/task_view.py" line="233" />
         <source>E.g. Tuesdays after 14</source>
         <translation>F.eks. tirsdage efter kl. 14</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="243" />
+        <location filename="../../ui/task_view.py" line="234" />
         <source>&amp;Place bid</source>
         <translation>&amp;Afgiv bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="244" />
+        <location filename="../../ui/task_view.py" line="235" />
         <source>Place bid (Ctrl+Return)</source>
         <translation>Afgiv bud (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="245" />
+        <location filename="../../ui/task_view.py" line="236" />
         <source>&amp;Save changes to bid</source>
         <translation>Gem æ&amp;ndringer i buddet</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="248" />
+        <location filename="../../ui/task_view.py" line="239" />
         <source>&amp;Withdraw bid</source>
         <translation>Træk b&amp;uddet tilbage</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="256" />
+        <location filename="../../ui/task_view.py" line="247" />
         <source>&amp;Message:</source>
         <translation>&amp;Besked:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="257" />
+        <location filename="../../ui/task_view.py" line="248" />
         <source>&amp;Hours offered:</source>
         <translation>&amp;Timer, du tilbyder:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="258" />
+        <location filename="../../ui/task_view.py" line="249" />
         <source>&amp;Availability:</source>
         <translation>&amp;Hvornår kan du:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="281" />
+        <location filename="../../ui/task_view.py" line="272" />
         <source>Conversation</source>
         <translation>Samtale</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="284" />
+        <location filename="../../ui/task_view.py" line="275" />
         <source>Comments on this task</source>
         <translation>Kommentarer til opgaven</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="285" />
+        <location filename="../../ui/task_view.py" line="276" />
         <source>No comments yet. Ask a question here.</source>
         <translation>Ingen kommentarer endnu. Stil et spørgsmål her.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="287" />
+        <location filename="../../ui/task_view.py" line="278" />
         <source>New comment</source>
         <translation>Ny kommentar</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="288" />
+        <location filename="../../ui/task_view.py" line="279" />
         <source>Write a comment (Ctrl+Return sends)</source>
         <translation>Skriv en kommentar (Ctrl+Enter sender)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="291" />
+        <location filename="../../ui/task_view.py" line="282" />
         <source>Sen&amp;d comment</source>
         <translation>&amp;Send kommentar</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="292" />
+        <location filename="../../ui/task_view.py" line="283" />
         <source>Send comment (Ctrl+Return)</source>
         <translation>Send kommentar (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="339" />
+        <location filename="../../ui/task_view.py" line="331" />
         <source>No description.</source>
         <translation>Ingen beskrivelse.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="342" />
+        <location filename="../../ui/task_view.py" line="334" />
         <source>None in particular</source>
         <translation>Ingen bestemte</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="345" />
+        <location filename="../../ui/task_view.py" line="337" />
         <source>%1 in all, %2 filled</source>
         <translation>%1 i alt, %2 besat</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="351" />
+        <location filename="../../ui/task_view.py" line="343" />
         <source>None</source>
         <translation>Ingen</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="368" />
+        <location filename="../../ui/task_view.py" line="360" />
         <source>You</source>
         <translation>Dig</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/task_view.py" line="375" />
+        <location filename="../../ui/task_view.py" line="367" />
         <source>%n bid(s) so far</source>
         <translation>
             <numerusform>%n bud indtil videre</numerusform>
@@ -755,37 +755,37 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="375" />
+        <location filename="../../ui/task_view.py" line="367" />
         <source>No bids yet.</source>
         <translation>Ingen bud endnu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="425" />
+        <location filename="../../ui/task_view.py" line="417" />
         <source>This task is not taking bids now.</source>
         <translation>Opgaven tager ikke imod bud lige nu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="427" />
+        <location filename="../../ui/task_view.py" line="419" />
         <source>The deadline for bids has passed.</source>
         <translation>Fristen for bud er overskredet.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="428" />
+        <location filename="../../ui/task_view.py" line="420" />
         <source>You have not bid on this task yet.</source>
         <translation>Du har ikke budt på opgaven endnu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="429" />
+        <location filename="../../ui/task_view.py" line="421" />
         <source>Your bid: %1.</source>
         <translation>Dit bud: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="431" />
+        <location filename="../../ui/task_view.py" line="423" />
         <source>Message from the manager: “%1”</source>
         <translation>Besked fra lederen: »%1«</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="435" />
+        <location filename="../../ui/task_view.py" line="427" />
         <source>You can bid again.</source>
         <translation>Du kan byde igen.</translation>
     </message>

@@ -4,67 +4,67 @@
 <context>
     <name>BidCard</name>
     <message>
-        <location filename="../../ui/review.py" line="74" />
+        <location filename="../../ui/review.py" line="75" />
         <source>Skills</source>
         <translation>Skills</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="81" />
+        <location filename="../../ui/review.py" line="82" />
         <source>Message to the bidder (optional)</source>
         <translation>Message to the bidder (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="82" />
+        <location filename="../../ui/review.py" line="83" />
         <source>&amp;Accept</source>
         <translation>&amp;Accept</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="83" />
+        <location filename="../../ui/review.py" line="84" />
         <source>&amp;Decline</source>
         <translation>&amp;Decline</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="94" />
+        <location filename="../../ui/review.py" line="95" />
         <source>Endorse the skills the work showed</source>
         <translation>Endorse the skills the work showed</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="99" />
+        <location filename="../../ui/review.py" line="100" />
         <source>&amp;Endorse</source>
         <translation>&amp;Endorse</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="139" />
+        <location filename="../../ui/review.py" line="140" />
         <source>Bid from %1</source>
         <translation>Bid from %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="142" />
+        <location filename="../../ui/review.py" line="143" />
         <source>Status: %1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="144" />
+        <location filename="../../ui/review.py" line="145" />
         <source>Your message: “%1”</source>
         <translation>Your message: “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="146" />
+        <location filename="../../ui/review.py" line="147" />
         <source>No message.</source>
         <translation>No message.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="149" />
+        <location filename="../../ui/review.py" line="150" />
         <source>Offers %1</source>
         <translation>Offers %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="151" />
+        <location filename="../../ui/review.py" line="152" />
         <source>Available: %1</source>
         <translation>Available: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review.py" line="155" />
+        <location filename="../../ui/review.py" line="156" />
         <source>%n finished task(s)</source>
         <translation>
             <numerusform>%n finished task</numerusform>
@@ -72,7 +72,7 @@
             </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/review.py" line="157" />
+        <location filename="../../ui/review.py" line="158" />
         <source>%n endorsement(s)</source>
         <translation>
             <numerusform>%n endorsement</numerusform>
@@ -80,12 +80,12 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="165" />
+        <location filename="../../ui/review.py" line="166" />
         <source>All seats are filled.</source>
         <translation>All seats are filled.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="173" />
+        <location filename="../../ui/review.py" line="174" />
         <source>No skills on the profile yet.</source>
         <translation>No skills on the profile yet.</translation>
     </message>
@@ -93,84 +93,84 @@
 <context>
     <name>MyPage</name>
     <message>
-        <location filename="../../ui/my_page.py" line="81" />
-        <location filename="../../ui/my_page.py" line="87" />
+        <location filename="../../ui/my_page.py" line="82" />
+        <location filename="../../ui/my_page.py" line="88" />
         <source>My skills</source>
         <translation>My skills</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="83" />
+        <location filename="../../ui/my_page.py" line="84" />
         <source>Re&amp;move skill</source>
         <translation>Re&amp;move skill</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="94" />
+        <location filename="../../ui/my_page.py" line="95" />
         <source>Add a skill:</source>
         <translation>Add a skill:</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="108" />
-        <location filename="../../ui/my_page.py" line="121" />
+        <location filename="../../ui/my_page.py" line="109" />
+        <location filename="../../ui/my_page.py" line="122" />
         <source>Task</source>
         <translation>Task</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="109" />
+        <location filename="../../ui/my_page.py" line="110" />
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="110" />
+        <location filename="../../ui/my_page.py" line="111" />
         <source>My bid</source>
         <translation>My bid</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="111" />
+        <location filename="../../ui/my_page.py" line="112" />
         <source>Task status</source>
         <translation>Task status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="113" />
+        <location filename="../../ui/my_page.py" line="114" />
         <source>Placed</source>
         <translation>Placed</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="122" />
+        <location filename="../../ui/my_page.py" line="123" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="123" />
+        <location filename="../../ui/my_page.py" line="124" />
         <source>Bids</source>
         <translation>Bids</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="125" />
+        <location filename="../../ui/my_page.py" line="126" />
         <source>Seats filled</source>
         <translation>Seats filled</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="129" />
+        <location filename="../../ui/my_page.py" line="130" />
         <source>Posted</source>
         <translation>Posted</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="135" />
+        <location filename="../../ui/my_page.py" line="136" />
         <source>My bids</source>
         <translation>My bids</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="140" />
+        <location filename="../../ui/my_page.py" line="141" />
         <source>My tasks</source>
         <translation>My tasks</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="189" />
+        <location filename="../../ui/my_page.py" line="191" />
         <source>Available: %1</source>
         <translation>Available: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="193" />
+        <location filename="../../ui/my_page.py" line="195" />
         <source>%n finished task(s)</source>
         <translation>
             <numerusform>%n finished task</numerusform>
@@ -178,7 +178,7 @@
             </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="195" />
+        <location filename="../../ui/my_page.py" line="197" />
         <source>%n endorsement(s)</source>
         <translation>
             <numerusform>%n endorsement</numerusform>
@@ -186,12 +186,12 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="211" />
+        <location filename="../../ui/my_page.py" line="213" />
         <source>My &amp;bids (%1)</source>
         <translation>My &amp;bids (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="212" />
+        <location filename="../../ui/my_page.py" line="214" />
         <source>My &amp;tasks (%1)</source>
         <translation>My &amp;tasks (%1)</translation>
     </message>
@@ -199,57 +199,57 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/review.py" line="259" />
+        <location filename="../../ui/review.py" line="260" />
         <source>&amp;Mark task as done</source>
         <translation>&amp;Mark task as done</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="266" />
+        <location filename="../../ui/review.py" line="267" />
         <source>Message to those not chosen (optional)</source>
         <translation>Message to those not chosen (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="267" />
+        <location filename="../../ui/review.py" line="268" />
         <source>Message to those not chosen</source>
         <translation>Message to those not chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="268" />
+        <location filename="../../ui/review.py" line="269" />
         <source>Decline the &amp;rest</source>
         <translation>Decline the &amp;rest</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="280" />
+        <location filename="../../ui/review.py" line="281" />
         <source>✔ confirmed by a finished task   ○ self-declared   bold: a skill this task asks for</source>
         <translation>✔ confirmed by a finished task   ○ self-declared   bold: a skill this task asks for</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="293" />
+        <location filename="../../ui/review.py" line="294" />
         <source>Bids</source>
         <translation>Bids</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="319" />
+        <location filename="../../ui/review.py" line="321" />
         <source>This review is not available: the task is gone, or you are not one of the people who manage it.</source>
         <translation>This review is not available: the task is gone, or you are not one of the people who manage it.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="331" />
+        <location filename="../../ui/review.py" line="333" />
         <source>%1 of %2 seats filled</source>
         <translation>%1 of %2 seats filled</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="337" />
+        <location filename="../../ui/review.py" line="339" />
         <source>Skills wanted: %1</source>
         <translation>Skills wanted: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="346" />
+        <location filename="../../ui/review.py" line="348" />
         <source>Accept at least one bid first.</source>
         <translation>Accept at least one bid first.</translation>
     </message>
     <message>
-        <location filename="../../ui/review.py" line="350" />
+        <location filename="../../ui/review.py" line="352" />
         <source>No bids on this task yet.</source>
         <translation>No bids on this task yet.</translation>
     </message>
@@ -488,42 +488,42 @@
         <translation>Publish (Ctrl+Return)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="399" />
+        <location filename="../../ui/task_form.py" line="400" />
         <source>Edit: %1</source>
         <translation>Edit: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="403" />
+        <location filename="../../ui/task_form.py" line="404" />
         <source>This task cannot be edited</source>
         <translation>This task cannot be edited</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="405" />
+        <location filename="../../ui/task_form.py" line="406" />
         <source>The task is gone, or you are not one of the people who manage it.</source>
         <translation>The task is gone, or you are not one of the people who manage it.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="418" />
+        <location filename="../../ui/task_form.py" line="419" />
         <source>Save c&amp;hanges</source>
         <translation>Save c&amp;hanges</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="419" />
+        <location filename="../../ui/task_form.py" line="420" />
         <source>Save changes (Ctrl+Return)</source>
         <translation>Save changes (Ctrl+Return)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="427" />
+        <location filename="../../ui/task_form.py" line="428" />
         <source>The audience can only be changed while the task is a draft.</source>
         <translation>The audience can only be changed while the task is a draft.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="432" />
+        <location filename="../../ui/task_form.py" line="433" />
         <source>Your draft from %1 is restored.</source>
         <translation>Your draft from %1 is restored.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_form.py" line="578" />
+        <location filename="../../ui/task_form.py" line="579" />
         <source>Draft saved on this computer at %1.</source>
         <translation>Draft saved on this computer at %1.</translation>
     </message>
@@ -531,223 +531,223 @@
 <context>
     <name>TaskView</name>
     <message>
-        <location filename="../../ui/task_view.py" line="102" />
+        <location filename="../../ui/task_view.py" line="93" />
         <source>This task is not available. It may have been removed, or you no longer have access to it.</source>
         <translation>This task is not available. It may have been removed, or you no longer have access to it.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="109" />
+        <location filename="../../ui/task_view.py" line="100" />
         <source>&amp;Edit task</source>
         <translation>&amp;Edit task</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="110" />
+        <location filename="../../ui/task_view.py" line="101" />
         <source>&amp;Review bids</source>
         <translation>&amp;Review bids</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="130" />
+        <location filename="../../ui/task_view.py" line="121" />
         <source>Skills wanted:</source>
         <translation>Skills wanted:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="131" />
+        <location filename="../../ui/task_view.py" line="122" />
         <source>Seats:</source>
         <translation>Seats:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="132" />
+        <location filename="../../ui/task_view.py" line="123" />
         <source>Effort:</source>
         <translation>Effort:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="133" />
+        <location filename="../../ui/task_view.py" line="124" />
         <source>When:</source>
         <translation>When:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="134" />
+        <location filename="../../ui/task_view.py" line="125" />
         <source>Bid deadline:</source>
         <translation>Bid deadline:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="135" />
+        <location filename="../../ui/task_view.py" line="126" />
         <source>Place:</source>
         <translation>Place:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="136" />
+        <location filename="../../ui/task_view.py" line="127" />
         <source>Posted by:</source>
         <translation>Posted by:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="137" />
+        <location filename="../../ui/task_view.py" line="128" />
         <source>Site:</source>
         <translation>Site:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="192" />
+        <location filename="../../ui/task_view.py" line="183" />
         <source>Bids</source>
         <translation>Bids</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="197" />
+        <location filename="../../ui/task_view.py" line="188" />
         <source>Bidder</source>
         <translation>Bidder</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="198" />
+        <location filename="../../ui/task_view.py" line="189" />
         <source>Site</source>
         <translation>Site</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="199" />
+        <location filename="../../ui/task_view.py" line="190" />
         <source>Hours</source>
         <translation>Hours</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="200" />
+        <location filename="../../ui/task_view.py" line="191" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="207" />
+        <location filename="../../ui/task_view.py" line="198" />
         <source>Bids on this task</source>
         <translation>Bids on this task</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="220" />
+        <location filename="../../ui/task_view.py" line="211" />
         <source>Your bid</source>
         <translation>Your bid</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="224" />
+        <location filename="../../ui/task_view.py" line="215" />
         <source>Message to the task owner</source>
         <translation>Message to the task owner</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="226" />
+        <location filename="../../ui/task_view.py" line="217" />
         <source>Why you? What have you done like this before?</source>
         <translation>Why you? What have you done like this before?</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="234" />
-        <location filename="../../ui/task_view.py" line="352" />
+        <location filename="../../ui/task_view.py" line="225" />
+        <location filename="../../ui/task_view.py" line="344" />
         <source>Not stated</source>
         <translation>Not stated</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="235" />
+        <location filename="../../ui/task_view.py" line="226" />
         <source>Hours offered</source>
         <translation>Hours offered</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="241" />
+        <location filename="../../ui/task_view.py" line="232" />
         <source>Availability</source>
         <translation>Availability</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="242" />
+        <location filename="../../ui/task_view.py" line="233" />
         <source>E.g. Tuesdays after 14</source>
         <translation>E.g. Tuesdays after 14</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="243" />
+        <location filename="../../ui/task_view.py" line="234" />
         <source>&amp;Place bid</source>
         <translation>&amp;Place bid</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="244" />
+        <location filename="../../ui/task_view.py" line="235" />
         <source>Place bid (Ctrl+Return)</source>
         <translation>Place bid (Ctrl+Return)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="245" />
+        <location filename="../../ui/task_view.py" line="236" />
         <source>&amp;Save changes to bid</source>
         <translation>&amp;Save changes to bid</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="248" />
+        <location filename="../../ui/task_view.py" line="239" />
         <source>&amp;Withdraw bid</source>
         <translation>&amp;Withdraw bid</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="256" />
+        <location filename="../../ui/task_view.py" line="247" />
         <source>&amp;Message:</source>
         <translation>&amp;Message:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="257" />
+        <location filename="../../ui/task_view.py" line="248" />
         <source>&amp;Hours offered:</source>
         <translation>&amp;Hours offered:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="258" />
+        <location filename="../../ui/task_view.py" line="249" />
         <source>&amp;Availability:</source>
         <translation>&amp;Availability:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="281" />
+        <location filename="../../ui/task_view.py" line="272" />
         <source>Conversation</source>
         <translation>Conversation</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="284" />
+        <location filename="../../ui/task_view.py" line="275" />
         <source>Comments on this task</source>
         <translation>Comments on this task</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="285" />
+        <location filename="../../ui/task_view.py" line="276" />
         <source>No comments yet. Ask a question here.</source>
         <translation>No comments yet. Ask a question here.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="287" />
+        <location filename="../../ui/task_view.py" line="278" />
         <source>New comment</source>
         <translation>New comment</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="288" />
+        <location filename="../../ui/task_view.py" line="279" />
         <source>Write a comment (Ctrl+Return sends)</source>
         <translation>Write a comment (Ctrl+Return sends)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="291" />
+        <location filename="../../ui/task_view.py" line="282" />
         <source>Sen&amp;d comment</source>
         <translation>Sen&amp;d comment</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="292" />
+        <location filename="../../ui/task_view.py" line="283" />
         <source>Send comment (Ctrl+Return)</source>
         <translation>Send comment (Ctrl+Return)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="339" />
+        <location filename="../../ui/task_view.py" line="331" />
         <source>No description.</source>
         <translation>No description.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="342" />
+        <location filename="../../ui/task_view.py" line="334" />
         <source>None in particular</source>
         <translation>None in particular</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="345" />
+        <location filename="../../ui/task_view.py" line="337" />
         <source>%1 in all, %2 filled</source>
         <translation>%1 in all, %2 filled</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="351" />
+        <location filename="../../ui/task_view.py" line="343" />
         <source>None</source>
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="368" />
+        <location filename="../../ui/task_view.py" line="360" />
         <source>You</source>
         <translation>You</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/task_view.py" line="375" />
+        <location filename="../../ui/task_view.py" line="367" />
         <source>%n bid(s) so far</source>
         <translation>
             <numerusform>%n bid so far</numerusform>
@@ -755,37 +755,37 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="375" />
+        <location filename="../../ui/task_view.py" line="367" />
         <source>No bids yet.</source>
         <translation>No bids yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="425" />
+        <location filename="../../ui/task_view.py" line="417" />
         <source>This task is not taking bids now.</source>
         <translation>This task is not taking bids now.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="427" />
+        <location filename="../../ui/task_view.py" line="419" />
         <source>The deadline for bids has passed.</source>
         <translation>The deadline for bids has passed.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="428" />
+        <location filename="../../ui/task_view.py" line="420" />
         <source>You have not bid on this task yet.</source>
         <translation>You have not bid on this task yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="429" />
+        <location filename="../../ui/task_view.py" line="421" />
         <source>Your bid: %1.</source>
         <translation>Your bid: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="431" />
+        <location filename="../../ui/task_view.py" line="423" />
         <source>Message from the manager: “%1”</source>
         <translation>Message from the manager: “%1”</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="435" />
+        <location filename="../../ui/task_view.py" line="427" />
         <source>You can bid again.</source>
         <translation>You can bid again.</translation>
     </message>
