@@ -56,8 +56,8 @@ from sync.failures import (
     SyncFailure,
     UpdateRequired,
 )
-from sync.pull import REBASE_DUE, pull_changes
-from sync.push import push_outbox
+from sync.pull import REBASE_DUE, Pulled, pull_changes
+from sync.push import Pushed, push_outbox
 from sync.report import Progress, SyncReport, UserReport
 from sync.transport import Connection, Transport
 
@@ -287,30 +287,35 @@ class SyncEngine:
             if progress is not None:
                 progress(Progress(user.person_id, user.who, phase, done, total))
 
-        pushed = push_outbox(
-            store,
-            api,
-            token,
-            cancel=cancel,
-            progress=lambda done, total: tell("push", done, total),
-            batch_size=self.batch_size,
-        )
-        user.pushed, user.applied, user.rejected, user.kept = (
-            pushed.sent,
-            pushed.applied,
-            pushed.rejected,
-            pushed.kept,
-        )
-        pulled = pull_changes(
-            store,
-            api,
-            token,
-            cancel=cancel,
-            progress=lambda done: tell("pull", done),
-            page_size=self.page_size,
-        )
-        user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
-        user.tables = set(pulled.tables)
+        pushed, pulled = Pushed(), Pulled()
+        try:
+            push_outbox(
+                store,
+                api,
+                token,
+                cancel=cancel,
+                progress=lambda done, total: tell("push", done, total),
+                batch_size=self.batch_size,
+                done=pushed,
+            )
+            pull_changes(
+                store,
+                api,
+                token,
+                cancel=cancel,
+                progress=lambda done: tell("pull", done),
+                page_size=self.page_size,
+                done=pulled,
+            )
+        finally:
+            user.pushed, user.applied, user.rejected, user.kept = (
+                pushed.sent,
+                pushed.applied,
+                pushed.rejected,
+                pushed.kept,
+            )
+            user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
+            user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         if store.state(REBASE_DUE):

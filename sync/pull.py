@@ -43,8 +43,10 @@ def pull_changes(
     cancel: threading.Event | None = None,
     progress: Callable[[int], None] | None = None,
     page_size: int = protocol.DEFAULT_PULL_LIMIT,
+    done: Pulled | None = None,
 ) -> Pulled:
-    done = Pulled()
+    """Pull to the end of the feed; `done` is filled in page by page, as in push_outbox."""
+    done = done if done is not None else Pulled()
     cursor = store.state(CURSOR)
     while True:
         if cancel is not None and cancel.is_set():

@@ -70,10 +70,15 @@ def push_outbox(
     cancel: threading.Event | None = None,
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = protocol.MAX_PUSH_OPERATIONS,
+    done: Pushed | None = None,
 ) -> Pushed:
-    """Push what was pending when the sync began; what the user adds meanwhile waits for the next."""
+    """Push what was pending when the sync began; what the user adds meanwhile waits for the next.
+
+    `done` is filled in as batches settle, so a caller still knows what went
+    through when a later batch fails.
+    """
     pending = store.pending()
-    done = Pushed()
+    done = done if done is not None else Pushed()
     total = len(pending)
     if progress and total:
         progress(0, total)

@@ -133,6 +133,9 @@ class Transport:
         self.device_credential = device_credential
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        # The environment may choose proxies, but a ~/.netrc must never replace our
+        # Authorization header: any auth callable, even this no-op, keeps requests off netrc.
+        self.session.auth = _keep_headers
         adapter = TrustStoreAdapter(tls_context(connection.ca_bundle))
         self.session.mount("https://", adapter)
         self.session.mount("http://", HTTPAdapter(max_retries=0))
@@ -223,6 +226,10 @@ class Transport:
             time.sleep(delay)
         elif cancel.wait(delay):
             raise Cancelled()
+
+
+def _keep_headers(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def _may_retry(error: requests.RequestException, retry: Retry) -> bool:
