@@ -147,6 +147,7 @@ class Session:
     token: str | None = field(default=None, repr=False)
     token_kept: bool = False  # the token is also in the keyring
     offline_until: dt.datetime | None = None
+    device_id: str | None = None  # this machine's id at the server, for Store.perform
 
     @property
     def person_id(self) -> str:
@@ -163,7 +164,9 @@ class Session:
 def login(username: str, password: str, *, settings: Settings | None = None) -> Session:
     """Online when the server answers, else offline against this machine's verifier.
 
-    Raises WrongPassword, OfflineLoginExpired, NeverLoggedInHere or LoginRefused.
+    Raises WrongPassword, OfflineLoginExpired, NeverLoggedInHere, LoginRefused (the server
+    or the machine's set-up said no: `reason` is the code) or LoginFailed with reason
+    "credentials_unavailable" (no keyring to read the device credential from).
     """
     settings = settings or load_settings()
     name = accounts.normalise_username(username)
@@ -202,6 +205,7 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
         answer = ServerApi(transport).login(name, password)
     person = Person.from_row(answer["person"])
     token = str(answer["token"])
+    device_id = device.partition(".")[0]
     kept = True
     try:
         credentials.save_user_token(server_url, person.id, token)
@@ -220,6 +224,7 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
         token=token,
         token_kept=kept,
         offline_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days > 0 else None,
+        device_id=device_id,
     )
 
 
@@ -229,7 +234,12 @@ def _login_offline(
     account = accounts.by_username(name)
     verifier = accounts.verifier_of(name)
     if account is None or verifier is None:
-        raise NeverLoggedInHere(why if isinstance(why, SyncFailure) else None)
+        if isinstance(why, CredentialsUnavailable):
+            # The server was never asked: without the keyring there is no device credential.
+            raise LoginFailed(why.message("da"), why.message("en"), reason="credentials_unavailable")
+        if isinstance(why, NotEnrolled):
+            raise LoginRefused.from_failure(why)
+        raise NeverLoggedInHere(why)
     if not accounts.check_verifier(verifier, password):
         raise WrongPassword()
     until = account.offline_until(settings.offline_login_days)
@@ -237,11 +247,13 @@ def _login_offline(
         raise OfflineLoginExpired(settings.offline_login_days)
     server_url = (settings.server_url or account.server_url or "").rstrip("/") or None
     token: str | None = None
+    device_id: str | None = None
     if server_url:
         try:
             token = credentials.user_token(server_url, account.person_id)
+            device_id = (credentials.device_credential(server_url) or "").partition(".")[0] or None
         except CredentialsUnavailable:
-            token = None
+            pass
     accounts.note_offline_login(account.person_id)
     return Session(
         person=account.person,
@@ -252,6 +264,7 @@ def _login_offline(
         token=token,
         token_kept=token is not None,
         offline_until=until,
+        device_id=device_id,
     )
 
 

@@ -230,3 +230,20 @@ def test_a_keyring_that_raises_anything_is_unavailable_not_a_crash() -> None:
     with pytest.raises(CredentialsUnavailable) as missing:
         credentials.user_token("https://knop.example", "anna")
     assert "ServiceUnknown" in missing.value.detail
+
+
+def test_a_machine_that_is_not_enrolled_says_so_at_login() -> None:
+    from desktop.session import login
+
+    with pytest.raises(LoginRefused) as refused:
+        login("anna", "correct horse battery")
+    assert refused.value.reason == "not_enrolled" and "knop enrol" in refused.value.message("en")
+
+
+def test_the_session_knows_its_device_for_the_outbox(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    assert staffroom.login("anna").device_id == staffroom.device_id
+    with staffroom.unplugged():
+        assert staffroom.login("anna").device_id == staffroom.device_id
