@@ -8,7 +8,7 @@ line per user (what was pushed, applied, rejected and pulled) and exits:
     0  everything synced
     1  some user could not sync (no or expired token, the server refused, ...)
     3  the server could not be reached; nothing is lost, the changes stay queued
-    4  this machine is not set up: not enrolled, unusable settings or keyring
+    4  this machine is not set up: not enrolled, unusable settings, an unreadable keyring
 
 Ctrl-C or SIGTERM stops the sync between two requests, cleanly.
 """
@@ -26,7 +26,7 @@ from desktop import accounts
 from desktop.logs import setup_logging
 from desktop.settings import SettingsError, load_settings
 from sync.engine import SyncEngine
-from sync.failures import NotEnrolled
+from sync.failures import KeyringUnavailable, NotEnrolled
 from sync.report import SyncReport
 
 OK, USER_FAILED, UNREACHABLE, NOT_SET_UP = 0, 1, 3, 4
@@ -53,7 +53,7 @@ def exit_code(report: SyncReport) -> int:
         return OK
     if not report.online:
         return UNREACHABLE
-    if isinstance(report.failure, NotEnrolled) or (
+    if isinstance(report.failure, (NotEnrolled, KeyringUnavailable)) or (
         report.failure is not None and report.failure.code == "settings"
     ):
         return NOT_SET_UP

@@ -48,6 +48,7 @@ from sync import protocol
 from sync.api import ServerApi
 from sync.failures import (
     Cancelled,
+    KeyringUnavailable,
     LoginNeeded,
     NotEnrolled,
     ServerRefused,
@@ -205,7 +206,7 @@ class SyncEngine:
         try:
             device = credentials.device_credential(server_url)
         except CredentialsUnavailable as error:
-            raise NotEnrolled(error.detail) from None
+            raise KeyringUnavailable(error.detail) from None
         if not device:
             raise NotEnrolled()
         connection = self.connection or Connection.from_settings(settings)
@@ -333,6 +334,9 @@ class SyncEngine:
 
 def _stops_everything(failure: SyncFailure | None) -> bool:
     """Failures that are about the machine or the server, not about one user."""
-    if isinstance(failure, (ServerUnreachable, UpdateRequired, Cancelled, NotEnrolled, ServerTrouble)):
+    if isinstance(
+        failure,
+        (ServerUnreachable, UpdateRequired, Cancelled, NotEnrolled, KeyringUnavailable, ServerTrouble),
+    ):
         return True
     return isinstance(failure, ServerRefused) and failure.needs_enrolment

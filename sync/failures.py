@@ -10,7 +10,8 @@ traceback. The class says what the client should do next:
   `needs_login` and `needs_enrolment` say whether a password or IT can fix it.
 - `ServerTrouble`: the server failed (5xx) or answered nonsense; retry later.
 - `ResyncNeeded`: the pull cursor is unknown (410); handled inside the pull.
-- `NotEnrolled`, `LoginNeeded`: the client lacks what it needs to even ask.
+- `NotEnrolled`, `KeyringUnavailable`, `LoginNeeded`: the client lacks what it
+  needs to even ask.
 - `Cancelled`: someone asked the sync to stop; the next one resumes.
 """
 
@@ -95,6 +96,21 @@ class NotEnrolled(SyncFailure):
         super().__init__(
             "Computeren er ikke tilmeldt en Knop-server. Bed IT om at køre 'knop enrol'.",
             "This computer is not enrolled with a Knop server. Ask IT to run 'knop enrol'.",
+            detail=detail,
+        )
+
+
+class KeyringUnavailable(SyncFailure):
+    """The OS keyring cannot be read, so neither the device credential nor tokens can be."""
+
+    code = "keyring_unavailable"
+
+    def __init__(self, detail: Any = None) -> None:
+        super().__init__(
+            "Knop kan ikke læse computerens nøglering (fx GNOME-nøgleringen), hvor tilmeldingen "
+            "gemmes. Log ind på computeren igen, eller bed IT om hjælp.",
+            "Knop cannot read this computer's keyring (e.g. the GNOME keyring), where the "
+            "enrolment is kept. Log in to the computer again, or ask IT for help.",
             detail=detail,
         )
 

@@ -158,3 +158,16 @@ def test_counts_are_the_logged_in_users_and_the_others_separately(
             counts = SyncEngine(session=anna).counts()
     assert (counts.pending, counts.pending_others, counts.attention) == (1, 2, 0)
     assert counts.last_sync_at
+
+
+def test_an_unreadable_keyring_is_named_as_such(monkeypatch: pytest.MonkeyPatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from sync.failures import KeyringUnavailable
+
+    monkeypatch.setenv("KNOP_SERVER_URL", "https://knop.egeskov.invalid")
+    keyring.set_keyring(fail.Keyring())
+    report = SyncEngine().sync_once()
+    assert isinstance(report.failure, KeyringUnavailable)
+    assert "keyring" in report.failure.message("en") and "nøglering" in report.failure.message("da")
