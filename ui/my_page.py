@@ -15,13 +15,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,26 +30,7 @@ from ui import wording
 from ui.long_text import breakable, heading
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
-from ui.table_model import KEY_ROLE, Column, RowsModel
-
-
-def _table(parent: QWidget, model: Any, name: str) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setWordWrap(False)
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    view.verticalHeader().hide()
-    # The first column (a title) takes the room; the short ones fit their contents,
-    # which is cheap here: these lists hold one person's bids and tasks.
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
-    return view
+from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
 
 
 class MyPage(Screen):
@@ -79,8 +58,9 @@ class MyPage(Screen):
         self.record.setWordWrap(True)
 
         self.skills_model = SkillListModel(lang, self)
-        self.skills_table = _table(self, self.skills_model, self.tr("My skills"))
-        self.skills_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.skills_table = table_view(
+            self, self.skills_model, self.tr("My skills"), stretch=(0, 1)
+        )
         self.remove_button = QPushButton(self.tr("Re&move skill"), self)
         self.remove_button.setEnabled(False)
         self.picker = SkillPicker(lang, self)
@@ -133,12 +113,12 @@ class MyPage(Screen):
             key=lambda mine: mine.task.id,
             parent=self,
         )
-        self.bids_table = _table(self, self.bids_model, self.tr("My bids"))
+        self.bids_table = table_view(self, self.bids_model, self.tr("My bids"))
         # Site names run long; they get a fixed share and elide, the title gets the rest.
         sites = self.bids_table.horizontalHeader()
         sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         sites.resizeSection(1, 16 * self.fontMetrics().averageCharWidth())
-        self.tasks_table = _table(self, self.tasks_model, self.tr("My tasks"))
+        self.tasks_table = table_view(self, self.tasks_model, self.tr("My tasks"))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")

@@ -1,4 +1,4 @@
-"""A read-only table of domain rows, described by its columns.
+"""A read-only table of domain rows, described by its columns, and the view that lists it.
 
 The screens list bids, tasks and skills; each list is a handful of columns
 over small frozen records from `desktop`. Describing the columns and letting
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.long_text import shortened
 
@@ -116,3 +117,26 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self.beginRemoveRows(QModelIndex(), position, position)
         del self._rows[position]
         self.endRemoveRows()
+
+
+def table_view(
+    parent: QWidget, model: Any, name: str, stretch: tuple[int, ...] = (0,)
+) -> QTableView:
+    """A read-only list of rows: whole rows are chosen, cells stay one line and elide."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setAccessibleName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.verticalHeader().hide()
+    # The `stretch` columns (titles, names) share the room; the short ones fit their
+    # contents, which is cheap here: these lists are short (one person's or one task's bids).
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
+    return view

@@ -17,19 +17,16 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -42,7 +39,7 @@ from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
-from ui.table_model import Column, RowsModel
+from ui.table_model import Column, RowsModel, table_view
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
@@ -193,15 +190,10 @@ class TaskView(TaskScreen):
             key=lambda line: line.bid.id,
             parent=self,
         )
-        self.bids_table = QTableView(box)
-        self.bids_table.setModel(self.bids_model)
-        self.bids_table.setAccessibleName(self.tr("Bids on this task"))
-        self.bids_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.bids_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.bids_table.verticalHeader().hide()
-        self.bids_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.bids_table = table_view(
+            box, self.bids_model, self.tr("Bids on this task"), stretch=(0, 1)
+        )
         self.bids_table.setMinimumHeight(4 * self.fontMetrics().height())
-        self.bids_table.setWordWrap(False)
         layout = QVBoxLayout(box)
         layout.addWidget(self.bid_count)
         layout.addWidget(self.bids_table)

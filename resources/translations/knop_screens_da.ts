@@ -93,84 +93,84 @@
 <context>
     <name>MyPage</name>
     <message>
-        <location filename="../../ui/my_page.py" line="82" />
-        <location filename="../../ui/my_page.py" line="88" />
+        <location filename="../../ui/my_page.py" line="62" />
+        <location filename="../../ui/my_page.py" line="68" />
         <source>My skills</source>
         <translation>Mine kompetencer</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="84" />
+        <location filename="../../ui/my_page.py" line="64" />
         <source>Re&amp;move skill</source>
         <translation>Fjern ko&amp;mpetence</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="95" />
+        <location filename="../../ui/my_page.py" line="75" />
         <source>Add a skill:</source>
         <translation>Tilføj en kompetence:</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="109" />
-        <location filename="../../ui/my_page.py" line="122" />
+        <location filename="../../ui/my_page.py" line="89" />
+        <location filename="../../ui/my_page.py" line="102" />
         <source>Task</source>
         <translation>Opgave</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="110" />
+        <location filename="../../ui/my_page.py" line="90" />
         <source>Site</source>
         <translation>Arbejdssted</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="111" />
+        <location filename="../../ui/my_page.py" line="91" />
         <source>My bid</source>
         <translation>Mit bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="112" />
+        <location filename="../../ui/my_page.py" line="92" />
         <source>Task status</source>
         <translation>Opgavens status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="114" />
+        <location filename="../../ui/my_page.py" line="94" />
         <source>Placed</source>
         <translation>Afgivet</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="123" />
+        <location filename="../../ui/my_page.py" line="103" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="124" />
+        <location filename="../../ui/my_page.py" line="104" />
         <source>Bids</source>
         <translation>Bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="126" />
+        <location filename="../../ui/my_page.py" line="106" />
         <source>Seats filled</source>
         <translation>Besatte pladser</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="130" />
+        <location filename="../../ui/my_page.py" line="110" />
         <source>Posted</source>
         <translation>Oprettet</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="136" />
+        <location filename="../../ui/my_page.py" line="116" />
         <source>My bids</source>
         <translation>Mine bud</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="141" />
+        <location filename="../../ui/my_page.py" line="121" />
         <source>My tasks</source>
         <translation>Mine opgaver</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="191" />
+        <location filename="../../ui/my_page.py" line="171" />
         <source>Available: %1</source>
         <translation>Kan: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="195" />
+        <location filename="../../ui/my_page.py" line="175" />
         <source>%n finished task(s)</source>
         <translation>
             <numerusform>%n afsluttet opgave</numerusform>
@@ -178,7 +178,7 @@
             </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/my_page.py" line="197" />
+        <location filename="../../ui/my_page.py" line="177" />
         <source>%n endorsement(s)</source>
         <translation>
             <numerusform>%n anerkendelse</numerusform>
@@ -186,12 +186,12 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="213" />
+        <location filename="../../ui/my_page.py" line="193" />
         <source>My &amp;bids (%1)</source>
         <translation>Mine &amp;bud (%1)</translation>
     </message>
     <message>
-        <location filename="../../ui/my_page.py" line="214" />
+        <location filename="../../ui/my_page.py" line="194" />
         <source>My &amp;tasks (%1)</source>
         <translation>Mine &amp;opgaver (%1)</translation>
     </message>
@@ -531,223 +531,223 @@
 <context>
     <name>TaskView</name>
     <message>
-        <location filename="../../ui/task_view.py" line="93" />
+        <location filename="../../ui/task_view.py" line="90" />
         <source>This task is not available. It may have been removed, or you no longer have access to it.</source>
         <translation>Opgaven kan ikke vises. Den er måske slettet, eller du har ikke længere adgang til den.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="100" />
+        <location filename="../../ui/task_view.py" line="97" />
         <source>&amp;Edit task</source>
         <translation>&amp;Rediger opgaven</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="101" />
+        <location filename="../../ui/task_view.py" line="98" />
         <source>&amp;Review bids</source>
         <translation>&amp;Gennemgå buddene</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="121" />
+        <location filename="../../ui/task_view.py" line="118" />
         <source>Skills wanted:</source>
         <translation>Ønskede kompetencer:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="122" />
+        <location filename="../../ui/task_view.py" line="119" />
         <source>Seats:</source>
         <translation>Pladser:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="123" />
+        <location filename="../../ui/task_view.py" line="120" />
         <source>Effort:</source>
         <translation>Tidsforbrug:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="124" />
+        <location filename="../../ui/task_view.py" line="121" />
         <source>When:</source>
         <translation>Hvornår:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="125" />
+        <location filename="../../ui/task_view.py" line="122" />
         <source>Bid deadline:</source>
         <translation>Budfrist:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="126" />
+        <location filename="../../ui/task_view.py" line="123" />
         <source>Place:</source>
         <translation>Sted:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="127" />
+        <location filename="../../ui/task_view.py" line="124" />
         <source>Posted by:</source>
         <translation>Oprettet af:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="128" />
+        <location filename="../../ui/task_view.py" line="125" />
         <source>Site:</source>
         <translation>Arbejdssted:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="183" />
+        <location filename="../../ui/task_view.py" line="180" />
         <source>Bids</source>
         <translation>Bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="188" />
+        <location filename="../../ui/task_view.py" line="185" />
         <source>Bidder</source>
         <translation>Byder</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="189" />
+        <location filename="../../ui/task_view.py" line="186" />
         <source>Site</source>
         <translation>Arbejdssted</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="190" />
+        <location filename="../../ui/task_view.py" line="187" />
         <source>Hours</source>
         <translation>Timer</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="191" />
+        <location filename="../../ui/task_view.py" line="188" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="198" />
+        <location filename="../../ui/task_view.py" line="194" />
         <source>Bids on this task</source>
         <translation>Bud på denne opgave</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="211" />
+        <location filename="../../ui/task_view.py" line="203" />
         <source>Your bid</source>
         <translation>Dit bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="215" />
+        <location filename="../../ui/task_view.py" line="207" />
         <source>Message to the task owner</source>
         <translation>Besked til opgavens ejer</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="217" />
+        <location filename="../../ui/task_view.py" line="209" />
         <source>Why you? What have you done like this before?</source>
         <translation>Hvorfor dig? Hvad har du lavet af den slags før?</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="225" />
-        <location filename="../../ui/task_view.py" line="344" />
+        <location filename="../../ui/task_view.py" line="217" />
+        <location filename="../../ui/task_view.py" line="336" />
         <source>Not stated</source>
         <translation>Ikke angivet</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="226" />
+        <location filename="../../ui/task_view.py" line="218" />
         <source>Hours offered</source>
         <translation>Timer, du tilbyder</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="232" />
+        <location filename="../../ui/task_view.py" line="224" />
         <source>Availability</source>
         <translation>Hvornår du kan</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="233" />
+        <location filename="../../ui/task_view.py" line="225" />
         <source>E.g. Tuesdays after 14</source>
         <translation>F.eks. tirsdage efter kl. 14</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="234" />
+        <location filename="../../ui/task_view.py" line="226" />
         <source>&amp;Place bid</source>
         <translation>&amp;Afgiv bud</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="235" />
+        <location filename="../../ui/task_view.py" line="227" />
         <source>Place bid (Ctrl+Return)</source>
         <translation>Afgiv bud (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="236" />
+        <location filename="../../ui/task_view.py" line="228" />
         <source>&amp;Save changes to bid</source>
         <translation>Gem æ&amp;ndringer i buddet</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="239" />
+        <location filename="../../ui/task_view.py" line="231" />
         <source>&amp;Withdraw bid</source>
         <translation>Træk b&amp;uddet tilbage</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="247" />
+        <location filename="../../ui/task_view.py" line="239" />
         <source>&amp;Message:</source>
         <translation>&amp;Besked:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="248" />
+        <location filename="../../ui/task_view.py" line="240" />
         <source>&amp;Hours offered:</source>
         <translation>&amp;Timer, du tilbyder:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="249" />
+        <location filename="../../ui/task_view.py" line="241" />
         <source>&amp;Availability:</source>
         <translation>&amp;Hvornår kan du:</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="272" />
+        <location filename="../../ui/task_view.py" line="264" />
         <source>Conversation</source>
         <translation>Samtale</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="275" />
+        <location filename="../../ui/task_view.py" line="267" />
         <source>Comments on this task</source>
         <translation>Kommentarer til opgaven</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="276" />
+        <location filename="../../ui/task_view.py" line="268" />
         <source>No comments yet. Ask a question here.</source>
         <translation>Ingen kommentarer endnu. Stil et spørgsmål her.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="278" />
+        <location filename="../../ui/task_view.py" line="270" />
         <source>New comment</source>
         <translation>Ny kommentar</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="279" />
+        <location filename="../../ui/task_view.py" line="271" />
         <source>Write a comment (Ctrl+Return sends)</source>
         <translation>Skriv en kommentar (Ctrl+Enter sender)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="282" />
+        <location filename="../../ui/task_view.py" line="274" />
         <source>Sen&amp;d comment</source>
         <translation>&amp;Send kommentar</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="283" />
+        <location filename="../../ui/task_view.py" line="275" />
         <source>Send comment (Ctrl+Return)</source>
         <translation>Send kommentar (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="331" />
+        <location filename="../../ui/task_view.py" line="323" />
         <source>No description.</source>
         <translation>Ingen beskrivelse.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="334" />
+        <location filename="../../ui/task_view.py" line="326" />
         <source>None in particular</source>
         <translation>Ingen bestemte</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="337" />
+        <location filename="../../ui/task_view.py" line="329" />
         <source>%1 in all, %2 filled</source>
         <translation>%1 i alt, %2 besat</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="343" />
+        <location filename="../../ui/task_view.py" line="335" />
         <source>None</source>
         <translation>Ingen</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="360" />
+        <location filename="../../ui/task_view.py" line="352" />
         <source>You</source>
         <translation>Dig</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/task_view.py" line="367" />
+        <location filename="../../ui/task_view.py" line="359" />
         <source>%n bid(s) so far</source>
         <translation>
             <numerusform>%n bud indtil videre</numerusform>
@@ -755,37 +755,37 @@
             </translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="367" />
+        <location filename="../../ui/task_view.py" line="359" />
         <source>No bids yet.</source>
         <translation>Ingen bud endnu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="417" />
+        <location filename="../../ui/task_view.py" line="409" />
         <source>This task is not taking bids now.</source>
         <translation>Opgaven tager ikke imod bud lige nu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="419" />
+        <location filename="../../ui/task_view.py" line="411" />
         <source>The deadline for bids has passed.</source>
         <translation>Fristen for bud er overskredet.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="420" />
+        <location filename="../../ui/task_view.py" line="412" />
         <source>You have not bid on this task yet.</source>
         <translation>Du har ikke budt på opgaven endnu.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="421" />
+        <location filename="../../ui/task_view.py" line="413" />
         <source>Your bid: %1.</source>
         <translation>Dit bud: %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="423" />
+        <location filename="../../ui/task_view.py" line="415" />
         <source>Message from the manager: “%1”</source>
         <translation>Besked fra lederen: »%1«</translation>
     </message>
     <message>
-        <location filename="../../ui/task_view.py" line="427" />
+        <location filename="../../ui/task_view.py" line="419" />
         <source>You can bid again.</source>
         <translation>Du kan byde igen.</translation>
     </message>
