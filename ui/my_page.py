@@ -117,7 +117,7 @@ class MyPage(Screen):
         # Site names run long; they get a fixed share and elide, the title gets the rest.
         sites = self.bids_table.horizontalHeader()
         sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        sites.resizeSection(1, 16 * self.fontMetrics().averageCharWidth())
+        sites.resizeSection(1, 20 * self.fontMetrics().averageCharWidth())
         self.tasks_table = table_view(self, self.tasks_model, self.tr("My tasks"))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
