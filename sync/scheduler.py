@@ -1,7 +1,8 @@
 """When to sync, on a thread of its own, and the state a status bar shows.
 
     scheduler = SyncScheduler(lambda: SyncEngine(session=current_session),
-                              on_state=callback, interval_s=60, debounce_s=2)
+                              on_state=callback,
+                              interval_s=settings.sync_interval_seconds, debounce_s=2)
     scheduler.start()                  # syncs at once, then every interval_s
     scheduler.request_sync("change")   # after a local change: debounced
     scheduler.request_sync("manual")   # the user asked; also "network" when the

@@ -5,7 +5,7 @@ SQLite: sync is about the client, and the server tests cover PostgreSQL. One
 server is shared by the tests that only add their own tasks (`knop_server`);
 tests that restart, restore or count everything take `fresh_knop_server`.
 
-Every test gets an in-memory keyring (desktop.credentials.MemoryKeyring, a
+Every test gets no proxy from the environment (unless it sets one), an in-memory keyring (desktop.credentials.MemoryKeyring, a
 real keyring backend registered with keyring.set_keyring), so nothing touches
 the OS keyring, and a cheap scrypt cost for offline verifiers.
 """
