@@ -166,9 +166,10 @@ def _where(store: Store, person: Person, filters: BoardFilter) -> tuple[str, lis
         parts.append("coalesce(t.starts_on, t.ends_on, t.bid_deadline) <= ?")
         params.append(filters.date_to)
     if filters.my_skills:
-        mine = [r["skill"] for r in store.rows(
-            "SELECT skill FROM person_skills WHERE person_id = ?", (person.id,)
-        )]
+        mine = [
+            r["skill"]
+            for r in store.rows("SELECT skill FROM person_skills WHERE person_id = ?", (person.id,))
+        ]
         if not mine:
             return None
         marks = ", ".join("?" for _ in mine)

@@ -179,25 +179,25 @@ class DbWorker(QObject):
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = DbThread(store)
+        self.db_thread = DbThread(store)
         self._pending: dict[int, _Job[Any]] = {}
-        self.thread.finished_job.connect(self._finished)
-        self.thread.start()
+        self.db_thread.finished_job.connect(self._finished)
+        self.db_thread.start()
 
     @property
     def stopping(self) -> bool:
-        return self.thread.stopping
+        return self.db_thread.stopping
 
     def busy(self) -> bool:
         """Whether any job is queued or running; tests wait for this to turn False."""
         return bool(self._pending)
 
     def submit(self, job: _Job[Any]) -> None:
-        job_id = self.thread.submit(job.work)
+        job_id = self.db_thread.submit(job.work)
         self._pending[job_id] = job
 
     def stop(self) -> bool:
-        stopped = self.thread.stop()
+        stopped = self.db_thread.stop()
         # Deliver what finished before the stop to nobody: the owner is going away.
         self._pending.clear()
         return stopped
@@ -337,7 +337,9 @@ class Errand(QObject, Generic[T]):
     _done = Signal(bool, object)
     _running: ClassVar[set[Errand[Any]]] = set()
 
-    def __init__(self, fn: Callable[[], T], parent: QObject | None = None, name: str = "errand") -> None:
+    def __init__(
+        self, fn: Callable[[], T], parent: QObject | None = None, name: str = "errand"
+    ) -> None:
         super().__init__()
         self.fn = fn
         self.parent_object = parent

@@ -11,6 +11,7 @@ again and the model changes only the rows that came, went or look different.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -258,7 +259,9 @@ class Board(QWidget):
             Column.SITE: "Integreret institution R",
             Column.SKILLS: "Førstehjælp, Pædagogik, M",
             Column.EFFORT: "000,5 t",
-            Column.DEADLINE: "30. sep. 2027",
+            Column.DEADLINE: QCoreApplication.translate("TaskModel", "starts %1").replace(
+                "%1", "30. sep. 2027"
+            ),
             Column.SEATS: "10/10 · " + QCoreApplication.translate("TaskModel", "%n bid(s)", "", 88),
             Column.STATUS: max(
                 (wording.task_status(s) for s in TaskStatus), key=metrics.horizontalAdvance
@@ -386,7 +389,9 @@ class Board(QWidget):
             return
         self.context.query(lambda store: board.board_rows(store, ids), parent=self).success(
             deliver
-        ).failure(lambda error: log.error("loading board rows failed", exc_info=error)).run_in_background()
+        ).failure(
+            lambda error: log.error("loading board rows failed", exc_info=error)
+        ).run_in_background()
 
     # --- choices -------------------------------------------------------------------
 
@@ -435,7 +440,7 @@ class Board(QWidget):
         else:
             stale = [i for i in changed if self.model.row_of(i) >= 0 or self.model.is_loaded(i)]
         if stale:
-            self._fetch_rows(stale, lambda rows, asked=stale: self._refreshed(asked, rows))
+            self._fetch_rows(stale, functools.partial(self._refreshed, stale))
         if changes.origin == "sync":
             self._load_choices()
 

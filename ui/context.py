@@ -105,9 +105,7 @@ class AppContext(QObject):
 
     # --- running things on the DB thread -------------------------------------
 
-    def perform(
-        self, kind: str, payload: dict[str, Any], parent: QObject | None = None
-    ) -> UserOp:
+    def perform(self, kind: str, payload: dict[str, Any], parent: QObject | None = None) -> UserOp:
         """A user action as this person; see `ui.background.UserOp`."""
         return UserOp(self, kind, payload, parent)
 

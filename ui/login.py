@@ -129,7 +129,6 @@ class LoginScreen(_Gate):
         visible_rows = min(len(accounts), 4)
         self.people.setFixedHeight(visible_rows * (self.fontMetrics().height() * 2 + 16) + 6)
         self.people.currentItemChanged.connect(self._picked)
-        self.people.itemActivated.connect(lambda _item: self.password.setFocus())
         pick = QLabel(self.tr("Choose your name, or type your username:"), self.card)
         pick.setVisible(bool(accounts))
         self.card_layout.addWidget(pick)
@@ -156,6 +155,7 @@ class LoginScreen(_Gate):
         self.login_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
+        self.people.itemActivated.connect(lambda _item: self.password.setFocus())
         self.card_layout.addWidget(self.login_button)
         self.card_layout.addWidget(self.problem)
         self.card_layout.addWidget(self.busy)
@@ -178,7 +178,9 @@ class LoginScreen(_Gate):
         else:
             self.username.setFocus()
 
-    def _picked(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+    def _picked(
+        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None
+    ) -> None:
         if item is None:
             return
         self.username.setText(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -76,7 +76,9 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
                 break
     if not any(t.language() for t in loaded) and language != "en":
         log.warning("no %s translation found in %s; run make translations", language, folder)
-    QLocale.setDefault(QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
+    )
     return loaded
 
 
@@ -147,7 +149,7 @@ class SingleInstance:
 
 
 def _read_raise(connection: QLocalSocket, callback: Any) -> None:
-    if bytes(connection.readAll()).startswith(RAISE_MESSAGE.strip()):
+    if bytes(connection.readAll().data()).startswith(RAISE_MESSAGE.strip()):
         callback()
 
 
@@ -221,8 +223,10 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         if screenshot:
             QTimer.singleShot(1500, lambda: _screenshot_and_quit(shell, screenshot))
         code = app.exec()
+        app.aboutToQuit.disconnect(shell.shut_down)
         shell.shut_down()
-        del translators
+        for translator in translators:
+            app.removeTranslator(translator)
         return int(code)
     finally:
         instance.release()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QToolBar,
     QToolButton,
-    QMenu,
     QWidget,
 )
 
@@ -41,7 +42,7 @@ from ui.sync_status import AttentionPanel, SyncStatusBar
 log = logging.getLogger(__name__)
 
 
-def screen_class(module: str, name: str) -> type[QWidget] | None:
+def screen_class(module: str, name: str) -> Callable[..., QWidget] | None:
     """A screen class from `ui.<module>`, or None if it cannot be imported (logged)."""
     try:
         found = importlib.import_module(f"ui.{module}")
@@ -93,7 +94,11 @@ class MainWindow(QMainWindow):
     # --- actions, menus, toolbar ----------------------------------------------------
 
     def _action(
-        self, text: str, slot: Any, shortcut: QKeySequence | str | None = None, tip: str = ""
+        self,
+        text: str,
+        slot: Any,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        tip: str = "",
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -109,52 +114,72 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         may_post = not self.context.person.is_external
         self.new_task_action = self._action(
-            self.tr("&New task…"), self.new_task, QKeySequence.StandardKey.New,
+            self.tr("&New task…"),
+            self.new_task,
+            QKeySequence.StandardKey.New,
             self.tr("Post a new task (Ctrl+N)"),
         )
         self.new_task_action.setEnabled(may_post)
         self.search_action = self._action(
-            self.tr("&Search tasks"), self.search, QKeySequence.StandardKey.Find,
+            self.tr("&Search tasks"),
+            self.search,
+            QKeySequence.StandardKey.Find,
             self.tr("Go to the search field on the board (Ctrl+F)"),
         )
         self.sync_action = self._action(
-            self.tr("S&ync now"), self.sync_now, QKeySequence(Qt.Key.Key_F5),
+            self.tr("S&ync now"),
+            self.sync_now,
+            QKeySequence(Qt.Key.Key_F5),
             self.tr("Send your changes and fetch new ones now (F5)"),
         )
         self.attention_action = self._action(
-            self.tr("Needs &attention…"), self.show_attention, None,
+            self.tr("Needs &attention…"),
+            self.show_attention,
+            None,
             self.tr("Changes the server did not accept"),
         )
         self.board_action = self._action(
             self.tr("&Board"), self.go_board, QKeySequence("Ctrl+1"), self.tr("All tasks (Ctrl+1)")
         )
         self.my_page_action = self._action(
-            self.tr("&My page"), self.go_my_page, QKeySequence("Ctrl+2"),
+            self.tr("&My page"),
+            self.go_my_page,
+            QKeySequence("Ctrl+2"),
             self.tr("Your bids, tasks and skills (Ctrl+2)"),
         )
         self.back_action = self._action(
             self.tr("&Back"), self.back, QKeySequence("Alt+Left"), self.tr("Back (Alt+Left)")
         )
         self.back_action.setShortcuts(
-            _unique([QKeySequence("Alt+Left"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Back)])
+            _unique(
+                [QKeySequence("Alt+Left"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Back)]
+            )
         )
         self.lock_action = self._action(
-            self.tr("&Lock"), self.lock_requested.emit, QKeySequence("Ctrl+L"),
+            self.tr("&Lock"),
+            self.lock_requested.emit,
+            QKeySequence("Ctrl+L"),
             self.tr("Lock the screen; your password opens it again (Ctrl+L)"),
         )
         self.switch_action = self._action(
-            self.tr("S&witch user…"), self.switch_user_requested.emit, QKeySequence("Ctrl+Shift+L"),
+            self.tr("S&witch user…"),
+            self.switch_user_requested.emit,
+            QKeySequence("Ctrl+Shift+L"),
             self.tr("Let someone else log in; your unsent changes are still sent"),
         )
         self.logout_action = self._action(
             self.tr("Log &out"), self.logout_requested.emit, None, self.tr("Log out of Knop")
         )
         self.quit_action = self._action(
-            self.tr("&Quit"), self._quit, QKeySequence(QKeySequence.StandardKey.Quit),
+            self.tr("&Quit"),
+            self._quit,
+            QKeySequence(QKeySequence.StandardKey.Quit),
             self.tr("Close Knop"),
         )
         self.quit_action.setShortcuts(
-            _unique([QKeySequence("Ctrl+Q"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)])
+            _unique(
+                [QKeySequence("Ctrl+Q"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)]
+            )
         )
         self.about_action = self._action(self.tr("&About Knop"), self.about)
         self.shortcuts_action = self._action(
@@ -200,7 +225,9 @@ class MainWindow(QMainWindow):
         for action in (self.board_action, self.my_page_action):
             action.setCheckable(True)
         spacer = QWidget(bar)
-        spacer.setSizePolicy(spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred)
+        spacer.setSizePolicy(
+            spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
+        )
         bar.addWidget(spacer)
         person = self.context.person
         self.user_button = QToolButton(bar)
@@ -229,11 +256,13 @@ class MainWindow(QMainWindow):
             Role.ADMIN: self.tr("Administrator"),
             Role.EXTERNAL: self.tr("External contributor"),
         }
-        return roles.get(Role(person.role), person.role) if person.role in set(Role) else person.role
+        return (
+            roles.get(Role(person.role), person.role) if person.role in set(Role) else person.role
+        )
 
     # --- navigation ---------------------------------------------------------------------
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         return self.pages.currentWidget()
 
     def _push(self, page: QWidget) -> None:

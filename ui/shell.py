@@ -234,7 +234,9 @@ class Shell(QObject):
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("The local database is damaged"))
         box.setText(damaged.message(self.language))
-        fix = box.addButton(self.tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole)
+        fix = box.addButton(
+            self.tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
+        )
         box.addButton(self.tr("Log out"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(fix)
         box.exec()

@@ -42,7 +42,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.needs_attention import AttentionItem, OutboxCounts, attention_items, dismiss, outbox_counts
+from desktop.needs_attention import (
+    AttentionItem,
+    OutboxCounts,
+    attention_items,
+    dismiss,
+    outbox_counts,
+)
 from ui.background import Changes
 from ui.context import AppContext
 
@@ -251,7 +257,9 @@ class SyncStatusBar(QWidget):
 
         last = getattr(state, "last_success", None) if state is not None else None
         if last:
-            self.last_label.setText(self.tr("Last sync %1").replace("%1", _local_time(last, language)))
+            self.last_label.setText(
+                self.tr("Last sync %1").replace("%1", _local_time(last, language))
+            )
         else:
             self.last_label.setText(self.tr("Never synced"))
 
@@ -260,7 +268,9 @@ class SyncStatusBar(QWidget):
         if error:
             metrics = self.error_label.fontMetrics()
             self.error_label.setText(
-                metrics.elidedText(error, Qt.TextElideMode.ElideRight, self.error_label.maximumWidth())
+                metrics.elidedText(
+                    error, Qt.TextElideMode.ElideRight, self.error_label.maximumWidth()
+                )
             )
             self.error_label.setToolTip(error)
 
@@ -350,7 +360,9 @@ class AttentionModel(QAbstractTableModel):
             AttentionColumn.WHY: self.tr("Why it was not accepted"),
             AttentionColumn.WHEN: self.tr("When"),
         }
-        return headers.get(AttentionColumn(section)) if 0 <= section < len(AttentionColumn) else None
+        return (
+            headers.get(AttentionColumn(section)) if 0 <= section < len(AttentionColumn) else None
+        )
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():

@@ -21,6 +21,7 @@ order itself changed (a new sort or search).
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from enum import IntEnum
@@ -178,10 +179,11 @@ class TaskBoardModel(QAbstractTableModel):
 
     def _tooltip(self, row: BoardRow, column: Column) -> str:
         if column == Column.SEATS:
-            return QCoreApplication.translate(
-                "TaskModel", "%1 of %2 seats filled; %3 active bids"
-            ).replace("%1", str(row.accepted_count)).replace("%2", str(row.seats)).replace(
-                "%3", str(row.bid_count)
+            return (
+                QCoreApplication.translate("TaskModel", "%1 of %2 seats filled; %3 active bids")
+                .replace("%1", str(row.accepted_count))
+                .replace("%2", str(row.seats))
+                .replace("%3", str(row.bid_count))
             )
         if column == Column.DEADLINE and row.starts_on:
             when = wording.period(row.starts_on, row.ends_on, self.language)
@@ -208,7 +210,7 @@ class TaskBoardModel(QAbstractTableModel):
         if not wanted:
             return
         self._asked.update(wanted)
-        self._fetch_rows(wanted, lambda rows, asked=wanted: self._arrived(asked, rows))
+        self._fetch_rows(wanted, functools.partial(self._arrived, wanted))
 
     def _arrived(self, asked: list[str], rows: list[BoardRow]) -> None:
         self._asked.difference_update(asked)

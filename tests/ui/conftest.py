@@ -109,7 +109,7 @@ def make_context(
     yield make
     for context in made:
         context.close()
-        assert not context.worker.thread.isRunning()
+        assert not context.worker.db_thread.isRunning()
 
 
 @pytest.fixture

@@ -84,7 +84,9 @@ def main(argv: list[str]) -> int:
     store_path = fill_store(FOLDER / "knop.sqlite3", data)
     people = {p.username: p for p in data.people}
     for username in ("ole", "mette", "anna"):
-        accounts.remember_online_login(people[username], username, "x", "https://knop.egeskov.dk", utc_now())
+        accounts.remember_online_login(
+            people[username], username, "x", "https://knop.egeskov.dk", utc_now()
+        )
 
     login = LoginScreen(accounts.known_accounts())
     login.resize(*SIZE)
@@ -101,9 +103,13 @@ def main(argv: list[str]) -> int:
     window = MainWindow(context)
     window.resize(*SIZE)
     window.show()
-    settle(app, lambda: window.board.model.rowCount() > 0 and window.board.model.is_loaded(
-        window.board.model.task_id(0) or ""
-    ))
+    settle(
+        app,
+        lambda: (
+            window.board.model.rowCount() > 0
+            and window.board.model.is_loaded(window.board.model.task_id(0) or "")
+        ),
+    )
     link.scheduler.on_state(SyncState(online=True, last_success=utc_now()))
     window.board.search_field.setText("børn")
     settle(app, lambda: window.board.filters().text == "børn" and not context.worker.busy())
@@ -113,19 +119,30 @@ def main(argv: list[str]) -> int:
     window.board.search_field.clear()
     store = Store(store_path)
     try:
-        task_id = next(t.id for t in data.tasks if t.status == "open" and t.site_id != anna.home_site_id
-                       and t.audience == "organisation")
+        task_id = next(
+            t.id
+            for t in data.tasks
+            if t.status == "open"
+            and t.site_id != anna.home_site_id
+            and t.audience == "organisation"
+        )
         pending = store.perform("bid.place", {"bid_id": uuid7(), "task_id": task_id}, anna, None)
         store.perform(
             "comment.add",
-            {"comment_id": uuid7(), "task_id": task_id, "body": "Jeg kan også tage en eftermiddag."},
+            {
+                "comment_id": uuid7(),
+                "task_id": task_id,
+                "body": "Jeg kan også tage en eftermiddag.",
+            },
             anna,
             None,
         )
         with store.transaction():
             store.refuse(
                 pending.operation_id,
-                Rejection("bid.seats_full", seats=2, who="Mette Lund Rasmussen", at="14:02").to_wire(),
+                Rejection(
+                    "bid.seats_full", seats=2, who="Mette Lund Rasmussen", at="14:02"
+                ).to_wire(),
             )
     finally:
         store.close()

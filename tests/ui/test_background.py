@@ -31,7 +31,9 @@ def open_task_id(store: Store, person_id: str) -> str:
     raise AssertionError("no biddable task in the demo data")
 
 
-def test_query_runs_on_the_db_thread_and_answers_on_the_ui_thread(qtbot: Any, context: AppContext) -> None:
+def test_query_runs_on_the_db_thread_and_answers_on_the_ui_thread(
+    qtbot: Any, context: AppContext
+) -> None:
     seen: dict[str, object] = {}
 
     def work(store: Store) -> int:
@@ -51,7 +53,9 @@ def test_query_runs_on_the_db_thread_and_answers_on_the_ui_thread(qtbot: Any, co
 
 def test_an_operation_reports_what_changed_with_ids(qtbot: Any, context: AppContext) -> None:
     found: list[str] = []
-    context.query(lambda s: open_task_id(s, context.person.id)).success(found.append).run_in_background()
+    context.query(lambda s: open_task_id(s, context.person.id)).success(
+        found.append
+    ).run_in_background()
     qtbot.waitUntil(lambda: bool(found))
     outcomes: list[Any] = []
     with qtbot.waitSignal(context.changed, timeout=5000) as blocker:
@@ -67,7 +71,9 @@ def test_an_operation_reports_what_changed_with_ids(qtbot: Any, context: AppCont
     assert outcomes[0].kind == "bid.place"
 
 
-def test_a_rejection_arrives_as_a_sentence_in_the_users_language(qtbot: Any, context: AppContext) -> None:
+def test_a_rejection_arrives_as_a_sentence_in_the_users_language(
+    qtbot: Any, context: AppContext
+) -> None:
     errors: list[BaseException] = []
     context.perform("bid.place", {"bid_id": uuid7(), "task_id": "no-such-task"}).failure(
         errors.append
@@ -83,7 +89,9 @@ def test_without_a_failure_handler_the_person_sees_a_message_not_a_traceback(
 ) -> None:
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
-    context.perform("comment.add", {"comment_id": uuid7(), "task_id": "x", "body": "hej"}).run_in_background()
+    context.perform(
+        "comment.add", {"comment_id": uuid7(), "task_id": "x", "body": "hej"}
+    ).run_in_background()
     qtbot.waitUntil(lambda: bool(shown))
     assert shown == ["Opgaven findes ikke (længere)."]
 
@@ -95,7 +103,9 @@ def test_without_a_failure_handler_the_person_sees_a_message_not_a_traceback(
     assert "boom" not in shown[1] and "Traceback" not in shown[1]
 
 
-def test_results_for_a_closed_widget_are_dropped(qtbot: Any, context: AppContext, wait_idle: Any) -> None:
+def test_results_for_a_closed_widget_are_dropped(
+    qtbot: Any, context: AppContext, wait_idle: Any
+) -> None:
     widget = QWidget()
     called: list[object] = []
     context.query(lambda s: 1, parent=widget).success(called.append).run_in_background()
@@ -108,11 +118,13 @@ def test_results_for_a_closed_widget_are_dropped(qtbot: Any, context: AppContext
 
 def test_close_runs_queued_operations_then_joins(qtbot: Any, context: AppContext) -> None:
     found: list[str] = []
-    context.query(lambda s: open_task_id(s, context.person.id)).success(found.append).run_in_background()
+    context.query(lambda s: open_task_id(s, context.person.id)).success(
+        found.append
+    ).run_in_background()
     qtbot.waitUntil(lambda: bool(found))
     context.perform("bid.place", {"bid_id": uuid7(), "task_id": found[0]}).run_in_background()
     context.close()
-    assert not context.worker.thread.isRunning()
+    assert not context.worker.db_thread.isRunning()
     # The queued bid was not lost to the stop.
     store = Store(context.store_path)
     try:

@@ -15,7 +15,7 @@ from desktop.board import BoardFilter, Sort
 from desktop.entities import Person, Task, TaskStatus
 from desktop.ids import uuid7
 from desktop.store import Store
-from ui.board import DEBOUNCE_MS, Board
+from ui.board import Board
 from ui.context import AppContext
 from ui.task_model import TASK_ID_ROLE, Column
 
@@ -67,7 +67,9 @@ def test_the_board_shows_open_tasks_the_person_may_see(
     qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
 ) -> None:
     board = make_board(context)
-    expected = {t.id for t in visible_tasks(demo_data, context.person) if t.status == TaskStatus.OPEN}
+    expected = {
+        t.id for t in visible_tasks(demo_data, context.person) if t.status == TaskStatus.OPEN
+    }
     assert set(board.model.ids()) == expected
     assert board.count_label.text().startswith(str(len(expected)))
 
@@ -111,9 +113,23 @@ def _words(task: Task) -> list[str]:
 
 @pytest.mark.parametrize(
     "text",
-    ['"', "sommer\"fest", "NOT", "AND OR", "title:x", "(*)", "a*b", "-", "^", "'; DROP TABLE tasks", "ø\u0000"],
+    [
+        '"',
+        'sommer"fest',
+        "NOT",
+        "AND OR",
+        "title:x",
+        "(*)",
+        "a*b",
+        "-",
+        "^",
+        "'; DROP TABLE tasks",
+        "ø\u0000",
+    ],
 )
-def test_hostile_text_never_breaks_the_search(demo_store: Path, demo_data: demo.DemoData, text: str) -> None:
+def test_hostile_text_never_breaks_the_search(
+    demo_store: Path, demo_data: demo.DemoData, text: str
+) -> None:
     store = Store(demo_store)
     try:
         person = demo_data.people[0]
@@ -142,7 +158,9 @@ def test_filters_narrow_the_list(
     assert set(board.model.ids()) == {
         t.id for t in visible if t.site_id == site_id and t.status == TaskStatus.OPEN
     }
-    skill = next(s for t in visible if t.site_id == site_id and t.status == "open" for s in t.skills)
+    skill = next(
+        s for t in visible if t.site_id == site_id and t.status == "open" for s in t.skills
+    )
     with qtbot.waitSignal(board.searched):
         board.skill_box.setCurrentIndex(board.skill_box.findData(skill))
     assert set(board.model.ids()) == {
@@ -278,7 +296,9 @@ def test_opening_a_task_with_enter(qtbot: Any, context: AppContext, make_board: 
     assert board.model.data(board.model.index(0, 0), TASK_ID_ROLE) == opened[0]
 
 
-def test_the_model_passes_qt_model_tester(qtbot: Any, qtmodeltester: Any, context: AppContext, make_board: Any) -> None:
+def test_the_model_passes_qt_model_tester(
+    qtbot: Any, qtmodeltester: Any, context: AppContext, make_board: Any
+) -> None:
     board = make_board(context)
     wait_rows_loaded(qtbot, board, 50)
     qtmodeltester.check(board.model, force_py=True)

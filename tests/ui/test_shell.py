@@ -209,7 +209,9 @@ def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell
     assert gate.focusWidget() is gate.password
 
 
-def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(qtbot: Any, shell: Shell) -> None:
+def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(
+    qtbot: Any, shell: Shell
+) -> None:
     window = log_in(qtbot, shell, "anna")
     anna = window.context.person
     titles = shown_titles(qtbot, window)
@@ -220,7 +222,7 @@ def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(qtbot: Any
     if hasattr(page, "loaded"):
         qtbot.waitUntil(lambda: any(titles[0] in t for t in visible_texts()), timeout=10_000)
     context = window.context
-    thread = context.worker.thread
+    thread = context.worker.db_thread
     window.switch_action.trigger()
     assert isinstance(shell.gate, LoginScreen)
     assert shell.window is None and shell.context is None
@@ -265,7 +267,9 @@ def test_idle_lock_shows_only_the_name_and_a_password_field(qtbot: Any, shell: S
     assert name in on_screen
     for title in titles:
         assert not any(title in text for text in on_screen)
-    assert not [t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible()]
+    assert not [
+        t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible()
+    ]
 
 
 def test_input_anywhere_restarts_the_idle_countdown(qtbot: Any, shell: Shell) -> None:
@@ -285,7 +289,9 @@ def test_input_anywhere_restarts_the_idle_countdown(qtbot: Any, shell: Shell) ->
     assert timer.interval() == 10 * 60_000
 
 
-def test_unlocking_needs_the_right_password_and_opens_a_fresh_board(qtbot: Any, shell: Shell) -> None:
+def test_unlocking_needs_the_right_password_and_opens_a_fresh_board(
+    qtbot: Any, shell: Shell
+) -> None:
     window = log_in(qtbot, shell, "anna")
     session = shell.session
     window.lock_action.trigger()
@@ -370,7 +376,7 @@ def test_a_local_change_asks_for_a_sync(qtbot: Any, shell: Shell) -> None:
 
 def test_quitting_stops_every_thread(qtbot: Any, shell: Shell) -> None:
     window = log_in(qtbot, shell, "anna")
-    thread = window.context.worker.thread
+    thread = window.context.worker.db_thread
     before = {t.name for t in threading.enumerate()}
     shell.shut_down()
     assert not thread.isRunning()

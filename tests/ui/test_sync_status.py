@@ -12,9 +12,9 @@ from desktop.rejection import Rejection
 from desktop.store import Store
 from sync.report import Progress, SyncReport, UserReport
 from sync.scheduler import SyncState
+from tests.ui.test_background import open_task_id
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncLink, SyncStatusBar
-from tests.ui.test_background import open_task_id
 
 
 class Worker:
@@ -58,7 +58,9 @@ def status_bar(qtbot: Any, context: AppContext) -> SyncStatusBar:
 
 def place_bid(qtbot: Any, context: AppContext) -> str:
     found: list[str] = []
-    context.query(lambda s: open_task_id(s, context.person.id)).success(found.append).run_in_background()
+    context.query(lambda s: open_task_id(s, context.person.id)).success(
+        found.append
+    ).run_in_background()
     qtbot.waitUntil(lambda: bool(found))
     outcomes: list[Any] = []
     context.perform("bid.place", {"bid_id": uuid7(), "task_id": found[0]}).success(
@@ -126,7 +128,10 @@ def test_the_reason_is_in_the_persons_language(qtbot: Any, context: AppContext) 
     panel = AttentionPanel(context)
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    assert panel.model.data(panel.model.index(0, 2)) == "Opgaven tager ikke imod bud, fordi den er aflyst."
+    assert (
+        panel.model.data(panel.model.index(0, 2))
+        == "Opgaven tager ikke imod bud, fordi den er aflyst."
+    )
 
 
 def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppContext) -> None:
@@ -139,14 +144,18 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
     qtbot.mouseClick(bar.sync_button, Qt.MouseButton.LeftButton)
     assert worker.requests == ["manual"]
 
-    running = SyncState(online=True, syncing=True, progress=Progress(context.person.id, "anna", "push", 3, 10))
+    running = SyncState(
+        online=True, syncing=True, progress=Progress(context.person.id, "anna", "push", 3, 10)
+    )
     with qtbot.waitSignal(link.state):
         worker.publish(running)
     assert bar.connection_label.text() == "Sending changes 3/10"
     assert not bar.sync_button.isEnabled()
     assert bar.dot.property("mood") == "syncing"
 
-    report = SyncReport(started_at="2026-11-26T10:00:00.000Z", finished_at="2026-11-26T10:00:02.000Z")
+    report = SyncReport(
+        started_at="2026-11-26T10:00:00.000Z", finished_at="2026-11-26T10:00:02.000Z"
+    )
     report.users.append(UserReport(context.person.id, "anna", tables={"tasks", "bids"}))
     done = SyncState(online=True, last_success="2026-11-26T10:00:02.000Z", last_report=report)
     with qtbot.waitSignal(context.changed) as changed:

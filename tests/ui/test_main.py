@@ -1,0 +1,182 @@
+"""Starting Knop: one instance, translations (ours and Qt's), a broken settings file, a damaged store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop import paths
+from desktop.settings import Settings, machine_settings_path
+from tests.ui.test_shell import FakeSession
+from ui import main
+from ui.login import LoginScreen
+from ui.shell import Shell
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def built_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A resources folder whose .qm files are freshly built from the .ts sources."""
+    resources = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", resources, ignore=shutil.ignore_patterns("*.qm"))
+    lrelease = Path(shutil.which("pyside6-lrelease") or ROOT / ".venv" / "bin" / "pyside6-lrelease")
+    for ts in (resources / "translations").glob("*.ts"):
+        subprocess.run(
+            [str(lrelease), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True
+        )
+    monkeypatch.setattr(paths, "resources_dir", lambda: resources)
+    return resources
+
+
+@pytest.fixture
+def translators(qapp: QApplication) -> Iterator[list[Any]]:
+    installed: list[Any] = []
+    yield installed
+    for translator in installed:
+        qapp.removeTranslator(translator)
+
+
+def test_danish_means_our_words_and_qts_own_dialogs_in_danish(
+    qapp: QApplication, built_translations: Path, translators: list[Any]
+) -> None:
+    translators += main.install_translators(qapp, "da")
+    assert QCoreApplication.translate("Board", "Clear filters") == "Nulstil filtre"
+    assert QCoreApplication.translate(
+        "SyncStatusBar", "%n change(s) waiting to be sent", "", 2
+    ) == ("2 ændringer venter på at blive sendt")
+    # Qt's own button texts, from qtbase_da.qm.
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Annuller"
+
+
+def test_english_gets_proper_plurals(
+    qapp: QApplication, built_translations: Path, translators: list[Any]
+) -> None:
+    translators += main.install_translators(qapp, "en")
+    assert QCoreApplication.translate("Board", "%n task(s)", "", 1) == "1 task"
+    assert QCoreApplication.translate("Board", "%n task(s)", "", 3) == "3 tasks"
+
+
+def test_every_danish_message_is_translated() -> None:
+    text = (ROOT / "resources" / "translations" / "knop_core_da.ts").read_text(encoding="utf-8")
+    assert 'type="unfinished"' not in text
+    assert "<translation></translation>" not in text
+
+
+def test_language_follows_the_command_line_then_the_setting() -> None:
+    assert main.choose_language("en", Settings(language="da")) == "en"
+    assert main.choose_language(None, Settings(language="da")) == "da"
+    assert main.choose_language(None, Settings()) in ("da", "en")
+
+
+def test_a_second_start_brings_the_first_to_the_front(qapp: QApplication, qtbot: Any) -> None:
+    first = main.SingleInstance()
+    assert first.acquire()
+    raised: list[bool] = []
+    first.on_raise(lambda: raised.append(True))
+    try:
+        second = main.SingleInstance()
+        done: list[bool] = []
+        thread = threading.Thread(target=lambda: done.append(second.acquire()))
+        thread.start()
+        qtbot.waitUntil(lambda: bool(raised), timeout=10_000)
+        thread.join()
+        assert done == [False]
+    finally:
+        first.release()
+    third = main.SingleInstance()
+    assert third.acquire()  # the first one has gone, so the next start is the first again
+    third.release()
+
+
+def test_a_broken_settings_file_is_explained_and_defaults_are_offered(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = machine_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('server_url = "ftp://nope"\n', encoding="utf-8")
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        shown.append(box.text() + "\n" + box.informativeText())
+        box.buttons()[0].click()  # the first button is "go on with defaults"
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    settings = main._settings_or_defaults("en")
+    assert settings == Settings()
+    assert f"{path}, line 1" in shown[0]
+    assert "Traceback" not in shown[0]
+
+
+def test_knop_starts_on_the_login_screen_and_quits_cleanly(tmp_path: Path) -> None:
+    """The real command in a process of its own: start, show the login screen, quit, no stray thread."""
+    picture = tmp_path / "first.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import argparse, sys; from ui.main import run_gui; "
+            f"sys.exit(run_gui(argparse.Namespace(language='da', screenshot={str(picture)!r})))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert picture.stat().st_size > 0
+    assert "QThread: Destroyed" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_damaged_store_can_be_moved_aside_and_fetched_again(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, person: Any, tmp_path: Path
+) -> None:
+    anna = person("anna")
+    damaged = tmp_path / "anna" / "knop.sqlite3"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"this is not a database" * 100)
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        asked.append(box.text())
+        fix = next(b for b in box.buttons() if "aside" in b.text())
+        fix.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    shell = Shell(
+        Settings(),
+        "en",
+        login=lambda username, password, settings: FakeSession(anna, username, damaged),
+        logout=lambda session, settings: True,
+        sync=lambda session, settings: None,
+        known_accounts=lambda: [],
+    )
+    try:
+        shell.start()
+        gate = shell.gate
+        assert isinstance(gate, LoginScreen)
+        gate.username.setText("anna")
+        gate.password.setText("x")
+        with qtbot.waitSignal(shell.entered, timeout=10_000):
+            gate.login_button.click()
+        assert "cannot be read" in asked[0]
+        assert list(damaged.parent.glob("knop.sqlite3.damaged-*"))
+        assert shell.context is not None and not shell.context.closed
+    finally:
+        shell.shut_down()
