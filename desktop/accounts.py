@@ -232,4 +232,4 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
 
 def _parse(iso: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return dt.datetime.fromisoformat(iso)  # 3.11 reads the trailing Z

@@ -89,7 +89,7 @@ def use_memory_keyring() -> MemoryKeyring:
 def _backend() -> keyring.backend.KeyringBackend:
     try:
         backend = keyring.get_keyring()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise CredentialsUnavailable(str(error)) from error
     if _unusable(backend):
         raise CredentialsUnavailable(f"no usable keyring backend ({type(backend).__module__})")
@@ -100,7 +100,7 @@ def _get(entry: str) -> str | None:
     backend = _backend()
     try:
         return backend.get_password(SERVICE, entry)
-    except Exception as error:  # noqa: BLE001 - D-Bus, a locked wallet, a vanished daemon
+    except Exception as error:
         raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from error
 
 
@@ -108,7 +108,7 @@ def _set(entry: str, secret: str) -> None:
     backend = _backend()
     try:
         backend.set_password(SERVICE, entry, secret)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from error
 
 
@@ -118,7 +118,7 @@ def _delete(entry: str) -> None:
         backend.delete_password(SERVICE, entry)
     except keyring.errors.PasswordDeleteError:
         pass  # already gone is what we wanted
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from error
 
 

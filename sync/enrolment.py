@@ -104,7 +104,8 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
             raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
         except SyncFailure as failure:
             raise EnrolmentFailed(REFUSED, failure.message("en")) from None
-    site = answer.get("site") if isinstance(answer.get("site"), dict) else {}
+    found = answer.get("site")
+    site: dict[str, Any] = found if isinstance(found, dict) else {}
     site_id = str(site.get("id") or "")
     try:
         credentials.save_device_credential(url, str(answer["credential"]))

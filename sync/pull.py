@@ -67,7 +67,8 @@ def pull_changes(
             done.resynced = True
             continue
         with store.transaction():
-            done.tables |= store.apply_changes(page["changes"])
+            # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
+            done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
             store.set_state(CURSOR, page["cursor"])
             if page["changes"]:
                 store.set_state(REBASE_DUE, "1")

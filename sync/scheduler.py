@@ -177,7 +177,7 @@ class SyncScheduler:
     def _engine(self) -> SyncEngine | None:
         try:
             return self.engine_factory()
-        except Exception:  # noqa: BLE001 - the thread must outlive any bug
+        except Exception:
             log.exception("could not make a sync engine")
             return None
 
@@ -187,7 +187,7 @@ class SyncScheduler:
             return
         try:
             counts = engine.counts()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("could not count pending operations")
             return
         self._publish(**_from_counts(counts))
@@ -200,14 +200,14 @@ class SyncScheduler:
         self._publish(syncing=True, progress=None)
         try:
             report = engine.sync_once(self._cancel, lambda p: self._publish(progress=p))
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("sync failed unexpectedly")
-            failure = SyncFailure(
+            unexpected = SyncFailure(
                 "Der skete en uventet fejl under synkroniseringen. Der prøves igen senere.",
                 "Something unexpected went wrong during the sync. Knop tries again later.",
                 code="unexpected",
             )
-            self._publish(syncing=False, progress=None, **_error(failure))
+            self._publish(syncing=False, progress=None, **_error(unexpected))
             self._schedule_next(online=None)
             return
         finally:
@@ -215,7 +215,7 @@ class SyncScheduler:
         try:
             counts = engine.counts()
             values = _from_counts(counts)
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("could not count pending operations")
             values = {}
         failure = report.first_failure()
@@ -256,7 +256,7 @@ class SyncScheduler:
         if self.on_state is not None:
             try:
                 self.on_state(state)
-            except Exception:  # noqa: BLE001 - a broken listener must not stop syncing
+            except Exception:
                 log.exception("on_state failed")
 
 

@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import requests
 import truststore
@@ -146,7 +146,7 @@ class Transport:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> Transport:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -291,7 +291,8 @@ def _refusal(answer: requests.Response) -> SyncFailure:
     except ValueError:
         pass
     code = str(error.get("code") or "")
-    message = error.get("message") if isinstance(error.get("message"), dict) else {}
+    found = error.get("message")
+    message: dict[str, Any] = found if isinstance(found, dict) else {}
     da, en = str(message.get("da") or ""), str(message.get("en") or "")
     detail = error.get("detail")
     if status == 426:

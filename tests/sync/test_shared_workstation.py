@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.session import logout
 from desktop.ids import uuid7
+from desktop.session import logout
 from sync.failures import LoginNeeded
 from sync.server import accounts as server_accounts
 from tests.conftest import World
@@ -133,7 +133,7 @@ def knop_sync(machine: Machine, folder: Path, *args: str) -> subprocess.Complete
         "PYTHONPATH": str(ROOT),
     }
     command = [sys.executable, "-m", "desktop.app", "sync", *args]
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_knop_sync_sends_every_users_changes_and_says_what_it_did(
@@ -183,7 +183,12 @@ def test_knop_sync_for_one_user_and_for_someone_unknown(
 def test_knop_sync_on_a_machine_that_is_not_enrolled(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     done = subprocess.run(
-        [sys.executable, "-m", "desktop.app", "sync"], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "desktop.app", "sync"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 4
     assert "not enrolled" in done.stderr

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 import truststore
@@ -50,7 +50,7 @@ class Recorder(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # refused handshakes and dropped clients are what some tests are about
 
-    def __enter__(self) -> Recorder:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -271,18 +271,17 @@ def test_every_call_has_a_connect_and_a_read_timeout(monkeypatch: pytest.MonkeyP
 def test_a_server_that_never_answers_times_out() -> None:
     with Recorder([HEALTH], stall_s=3.0) as slow:
         started = time.monotonic()
-        with Transport(quick(slow.url, read_timeout=0.3, attempts=1)) as transport:
-            with pytest.raises(ServerUnreachable) as failure:
-                ServerApi(transport).pull("t", None)
+        connection = quick(slow.url, read_timeout=0.3, attempts=1)
+        with Transport(connection) as transport, pytest.raises(ServerUnreachable) as failure:
+            ServerApi(transport).pull("t", None)
         assert time.monotonic() - started < 2.0
     assert "in time" in failure.value.message("en")
 
 
 def test_a_busy_server_is_asked_again_after_a_back_off() -> None:
     busy: Answer = (503, {"Retry-After": "0"}, {"error": {"code": "unavailable", "message": {}}})
-    with Recorder([busy, busy, PAGE]) as server:
-        with Transport(quick(server.url)) as transport:
-            page = ServerApi(transport).pull("t", "e.0")
+    with Recorder([busy, busy, PAGE]) as server, Transport(quick(server.url)) as transport:
+        page = ServerApi(transport).pull("t", "e.0")
     assert page["cursor"] == "e.1" and len(server.requests) == 3
     assert {r["path"] for r in server.requests} == {"/v1/pull?limit=2000&cursor=e.0"}
 
@@ -290,9 +289,9 @@ def test_a_busy_server_is_asked_again_after_a_back_off() -> None:
 def test_a_push_is_resent_byte_for_byte() -> None:
     busy: Answer = (502, {}, {})
     op = {"id": "op-1", "kind": "comment.add", "payload": {"body": "æøå"}}
-    with Recorder([busy, (200, {}, {"results": [{"id": "op-1", "status": "applied"}]})]) as server:
-        with Transport(quick(server.url)) as transport:
-            (result,) = ServerApi(transport).push("t", [op])
+    applied: Answer = (200, {}, {"results": [{"id": "op-1", "status": "applied"}]})
+    with Recorder([busy, applied]) as server, Transport(quick(server.url)) as transport:
+        (result,) = ServerApi(transport).push("t", [op])
     assert result["status"] == "applied"
     first, second = server.requests
     assert first["body"] == second["body"] and json.loads(first["body"]) == {"operations": [op]}
@@ -300,9 +299,12 @@ def test_a_push_is_resent_byte_for_byte() -> None:
 
 def test_a_login_is_not_repeated_once_it_may_have_arrived() -> None:
     busy: Answer = (503, {}, {"error": {"code": "unavailable", "message": {"da": "x", "en": "busy"}}})
-    with Recorder([busy, HEALTH]) as server:
-        with Transport(quick(server.url)) as transport, pytest.raises(ServerTrouble):
-            ServerApi(transport).login("anna", "pw")
+    with (
+        Recorder([busy, HEALTH]) as server,
+        Transport(quick(server.url)) as transport,
+        pytest.raises(ServerTrouble),
+    ):
+        ServerApi(transport).login("anna", "pw")
     assert len(server.requests) == 1
 
 
@@ -311,18 +313,20 @@ def test_cancel_stops_a_back_off_wait() -> None:
     cancel = threading.Event()
     with Recorder([busy]) as server:
         connection = Connection(server.url, backoff_s=5.0, backoff_max_s=30.0)
-        with Transport(connection) as transport:
-            threading.Timer(0.2, cancel.set).start()
-            started = time.monotonic()
-            with pytest.raises(Cancelled):
-                ServerApi(transport).pull("t", None, cancel=cancel)
+        threading.Timer(0.2, cancel.set).start()
+        started = time.monotonic()
+        with Transport(connection) as transport, pytest.raises(Cancelled):
+            ServerApi(transport).pull("t", None, cancel=cancel)
     assert time.monotonic() - started < 2.0
 
 
 def test_an_answer_of_the_wrong_shape_is_trouble_not_a_crash() -> None:
-    with Recorder([(200, {}, {"changes": "not a list"})]) as server:
-        with Transport(quick(server.url, attempts=1)) as transport, pytest.raises(ServerTrouble):
-            ServerApi(transport).pull("t", None)
+    with (
+        Recorder([(200, {}, {"changes": "not a list"})]) as server,
+        Transport(quick(server.url, attempts=1)) as transport,
+        pytest.raises(ServerTrouble),
+    ):
+        ServerApi(transport).pull("t", None)
 
 
 # --- the real server's answers ----------------------------------------------------------
@@ -339,13 +343,13 @@ def test_a_client_too_old_for_the_server_is_told_to_update(
 
 
 def test_a_bad_token_asks_for_a_login_and_a_bad_device_for_enrolment(knop_server: Deployment) -> None:
-    with Transport(quick(knop_server.url), device_credential="nobody.nothing") as transport:
-        with pytest.raises(ServerRefused) as refused:
-            ServerApi(transport).pull("no-such-token", None)
+    stranger = Transport(quick(knop_server.url), device_credential="nobody.nothing")
+    with stranger, pytest.raises(ServerRefused) as refused:
+        ServerApi(stranger).pull("no-such-token", None)
     assert refused.value.needs_enrolment and not refused.value.needs_login
     api = knop_server.user("anna")
-    with Transport(quick(knop_server.url), device_credential=api.credential) as transport:
-        with pytest.raises(ServerRefused) as refused:
-            ServerApi(transport).pull("no-such-token", None)
+    enrolled = Transport(quick(knop_server.url), device_credential=api.credential)
+    with enrolled, pytest.raises(ServerRefused) as refused:
+        ServerApi(enrolled).pull("no-such-token", None)
     assert refused.value.needs_login and refused.value.status == 401
 

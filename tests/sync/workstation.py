@@ -17,7 +17,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import keyring
 
@@ -26,8 +26,8 @@ from desktop.credentials import MemoryKeyring
 from desktop.entities import SYNCED
 from desktop.session import Session, login
 from desktop.store import Store
-from sync.enrolment import enrol
 from sync.engine import SyncEngine
+from sync.enrolment import enrol
 from sync.report import SyncReport
 from sync.server import accounts as server_accounts
 from tests.faults.proxy import Fault, FaultPlan, FaultyProxy
@@ -105,7 +105,7 @@ class Machine:
 
     # --- being the current machine ---------------------------------------------------
 
-    def __enter__(self) -> Machine:
+    def __enter__(self) -> Self:
         if self._depth == 0:
             self._saved = {v: os.environ.get(v) for v in (*DIR_VARIABLES, "KNOP_SERVER_URL")}
             for variable, folder in self.dirs.items():
