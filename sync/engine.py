@@ -252,7 +252,8 @@ class SyncEngine:
             if token is None:
                 user.pending = store.pending_count()
                 user.attention = len(store.attention())
-                if not user.pending and not is_current:
+                asked_for = is_current or (self.only is not None and person_id in self.only)
+                if not user.pending and not asked_for:
                     return None  # nothing to send and no way to fetch: nothing to say
                 user.failure = LoginNeeded(account.display_name if account else who)
                 return user
