@@ -160,9 +160,11 @@ def check_translations(test: SelfTest) -> str:
         if not QTranslator().load(str(qm)):
             raise CheckFailed(f"{qm} cannot be loaded")
         loaded.append(qm.stem)
-    missing = [language for language in REQUIRED_LANGUAGES if language not in loaded]
+    # Files are named <part>_<language>.qm (knop_core_da.qm, knop_screens_da.qm).
+    languages = {stem.rsplit("_", 1)[-1] for stem in loaded}
+    missing = [language for language in REQUIRED_LANGUAGES if language not in languages]
     if missing:
-        built = ", ".join(m + ".qm" for m in missing)
+        built = ", ".join(f"*_{m}.qm" for m in missing)
         raise CheckFailed(f"no {built} in {folder} (make translations builds it from the .ts)")
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not QTranslator().load("qtbase_da", qt_folder):

@@ -68,9 +68,10 @@ def test_missing_ca_bundle_fails(
 def test_missing_danish_translation_fails(
     resources: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (resources / "translations" / "da.qm").unlink()
+    for qm in (resources / "translations").glob("*da.qm"):
+        qm.unlink()
     assert run_self_test() == 1
-    assert lines(capsys.readouterr().out)["translations"].startswith("fail translations: no da.qm")
+    assert lines(capsys.readouterr().out)["translations"].startswith("fail translations: no *_da.qm")
 
 
 def test_missing_app_icon_fails(resources: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -134,7 +135,8 @@ def test_style_sheets_are_tried_on_the_window(
     styles.mkdir(exist_ok=True)
     (styles / "good.qss").write_text("QPushButton { padding: 4px; }\n", encoding="utf-8")
     assert run_self_test() == 0
-    assert lines(capsys.readouterr().out)["styles"] == "ok   styles: good.qss"
+    line = lines(capsys.readouterr().out)["styles"]
+    assert line.startswith("ok   styles: ") and "good.qss" in line.split(": ", 1)[1].split(", ")
 
 
 def test_broken_style_sheet_fails(
