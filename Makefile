@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test test-fast bench soak package selftest translations system-runtime system-test clean
+.PHONY: run test bench soak package selftest startup translations system-runtime system-test clean
 
 ## make run: install everything, start the server with demo data and the client enrolled to it
 run: system-runtime $(VENV)/.installed translations
@@ -25,9 +25,15 @@ package: $(VENV)/.installed translations
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 	@du -sh dist/knop
 
+## make selftest: build the bundle, then run its --version and --self-test offscreen
 selftest: package
 	QT_QPA_PLATFORM=offscreen dist/knop/knop --version
 	QT_QPA_PLATFORM=offscreen dist/knop/knop --self-test
+	KNOP_BUNDLE_DIR=$(CURDIR)/dist/knop QT_QPA_PLATFORM=offscreen $(PY) -m pytest -p no:cacheprovider tests/deploy -k bundle
+
+## make startup: the frozen app's start time beside a bare PySide6 window
+startup: package
+	$(PY) -m tests.deploy.startup --bundle dist/knop
 
 translations: $(QM)
 

@@ -38,6 +38,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from desktop.logs import setup_logging
+    from desktop.settings import SettingsError
+
+    try:
+        setup_logging()
+    except OSError as error:  # an unwritable log folder must not stop the app
+        print(f"knop: cannot write logs: {error}", file=sys.stderr)
+    try:
+        return _dispatch(args)
+    except SettingsError as error:
+        # IT's configuration is wrong: say which file and line, never a traceback.
+        print(f"knop: {error}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.self_test:
         from desktop.selftest import run_self_test
 
