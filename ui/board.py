@@ -41,7 +41,7 @@ from desktop.store import Store
 from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
-from ui.task_model import SORT_OF_COLUMN, Column, TaskBoardModel
+from ui.task_model import SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 
 log = logging.getLogger(__name__)
 
@@ -351,27 +351,30 @@ class Board(QWidget):
         person = self.context.person
         filters = self.filters()
 
-        def work(store: Store) -> tuple[int, list[str]]:
+        base_ids, base = self.model.ids(), self.model.version
+
+        def work(store: Store) -> tuple[int, IdsPlan]:
             if latest.is_stale(number):
                 raise Interrupted
-            return number, board.search(
-                store, person, filters, cancelled=lambda: latest.is_stale(number)
-            )
+            ids = board.search(store, person, filters, cancelled=lambda: latest.is_stale(number))
+            # Working out what changed is the heavy part; do it here, not on the UI thread.
+            return number, plan_ids(base_ids, ids, base)
 
         self.context.query(work, parent=self).success(self._found).failure(
             self._search_failed
         ).run_in_background()
 
-    def _found(self, answer: tuple[int, list[str]]) -> None:
-        number, ids = answer
+    def _found(self, answer: tuple[int, IdsPlan]) -> None:
+        number, plan = answer
         if self._latest.is_stale(number):
             return
         current = self.current_task_id()
-        self.model.set_ids(ids)
-        if current is not None and self.model.row_of(current) >= 0:
+        reset = plan.reset
+        self.model.apply(plan)
+        if reset and current is not None and self.model.row_of(current) >= 0:
             self.select_task(current)
-        self._show_count(len(ids))
-        self.searched.emit(len(ids))
+        self._show_count(len(plan.ids))
+        self.searched.emit(len(plan.ids))
 
     def _search_failed(self, error: BaseException) -> None:
         if isinstance(error, Interrupted):

@@ -129,6 +129,7 @@ class LoginScreen(_Gate):
         visible_rows = min(len(accounts), 4)
         self.people.setFixedHeight(visible_rows * (self.fontMetrics().height() * 2 + 16) + 6)
         self.people.currentItemChanged.connect(self._picked)
+        self.people.itemClicked.connect(self._picked)
         pick = QLabel(self.tr("Choose your name, or type your username:"), self.card)
         pick.setVisible(bool(accounts))
         self.card_layout.addWidget(pick)
@@ -173,8 +174,9 @@ class LoginScreen(_Gate):
         QWidget.setTabOrder(self.people, self.username)
         QWidget.setTabOrder(self.username, self.password)
         QWidget.setTabOrder(self.password, self.login_button)
+        # Nobody is preselected: after a switch of user the next person is someone else.
         if accounts:
-            self.people.setCurrentRow(0)
+            self.people.setFocus()
         else:
             self.username.setFocus()
 

@@ -93,6 +93,22 @@ def default_sync(session: Any, settings: Settings) -> Any:
     return SyncLink(scheduler, session.person.id)
 
 
+def machine_sync(settings: Settings) -> Any:
+    """While nobody is logged in: send the outboxes of people who logged out before theirs went.
+
+    Each store goes with its own user's token from the keyring (sync.engine);
+    this only keeps the scheduler running while the login screen is up.
+    """
+    if not settings.server_url:
+        return None
+    from sync.engine import SyncEngine
+    from sync.scheduler import SyncScheduler
+
+    return SyncScheduler(
+        lambda: SyncEngine(settings), interval_s=float(settings.sync_interval_seconds)
+    )
+
+
 class Shell(QObject):
     """Moves between the login screen, a person's main window and the lock screen."""
 
@@ -108,6 +124,7 @@ class Shell(QObject):
         login: LoginFn | None = None,
         logout: LogoutFn | None = None,
         sync: SyncFactory = default_sync,
+        idle_sync: Callable[[Settings], Any] = machine_sync,
         known_accounts: Callable[[], list[Any]] | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -117,6 +134,8 @@ class Shell(QObject):
         self._login = login or _session_login
         self._logout = logout or _session_logout
         self._sync = sync
+        self._idle_sync = idle_sync
+        self._machine_scheduler: Any = None
         self._known_accounts = known_accounts or machine_accounts.known_accounts
         self.session: Any = None
         self.context: AppContext | None = None
@@ -158,6 +177,7 @@ class Shell(QObject):
         self.show_login()
 
     def show_login(self, problem: str = "") -> None:
+        self._start_machine_sync()
         try:
             known = self._known_accounts()
         except Exception:  # noqa: BLE001 - a broken accounts file must not block logging in
@@ -193,6 +213,7 @@ class Shell(QObject):
             context = self._open_context(session)
         self.session = session
         self.context = context
+        self._stop_machine_sync()
         link = self._sync(session, self.settings)
         if link is not None:
             context.attach_sync(link)
@@ -270,6 +291,7 @@ class Shell(QObject):
             return
         name = self.session.person.name
         self._tear_down()
+        self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)
         screen.unlock_requested.connect(self._try_unlock)
         screen.switch_requested.connect(self.switch_user)
@@ -317,7 +339,26 @@ class Shell(QObject):
         if app is not None:
             app.quit()
 
+    def _start_machine_sync(self) -> None:
+        if self._machine_scheduler is not None:
+            return
+        try:
+            self._machine_scheduler = self._idle_sync(self.settings)
+        except Exception:  # noqa: BLE001 - logging in matters more than background sending
+            log.exception("cannot start the sync for logged-out users")
+            return
+        if self._machine_scheduler is not None:
+            self._machine_scheduler.start()
+
+    def _stop_machine_sync(self) -> None:
+        """Stop it off the UI thread: a sync in flight may take a moment to cancel."""
+        scheduler, self._machine_scheduler = self._machine_scheduler, None
+        if scheduler is not None:
+            scheduler.cancel()
+            Errand(lambda: scheduler.stop(15.0), None, "machine-sync-stop").run_in_background()
+
     def shut_down(self) -> None:
+        self._stop_machine_sync()
         self.idle.disarm()
         app = QApplication.instance()
         if app is not None:

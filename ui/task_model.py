@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 
 from PySide6.QtCore import (
@@ -99,6 +100,7 @@ class TaskBoardModel(QAbstractTableModel):
         self.language = language
         self._ids: list[str] = []
         self._position: dict[str, int] = {}
+        self._version = 0
         self._cache: OrderedDict[str, BoardRow] = OrderedDict()
         self._asked: set[str] = set()  # ids whose rows are on their way
 
@@ -254,42 +256,77 @@ class TaskBoardModel(QAbstractTableModel):
         for task_id in task_ids:
             self._cache.pop(task_id, None)
 
-    def set_ids(self, ids: Sequence[str]) -> None:
-        """Show this ordered result, changing as little as possible.
+    @property
+    def version(self) -> int:
+        """Bumped on every change of the id list; a plan made against an older one is redone."""
+        return self._version
 
-        When the tasks that stay keep their order, the ids that left are
-        removed and the new ones inserted in place, so selection and scroll
-        position survive a local change or a sync. Anything else is a new
-        order (a new sort or search) and resets the model.
-        """
-        new = list(ids)
-        if new == self._ids:
+    def set_ids(self, ids: Sequence[str]) -> None:
+        """Show this ordered result, changing as little as possible (see `plan_ids`)."""
+        self.apply(plan_ids(self._ids, list(ids), self._version))
+
+    def apply(self, plan: IdsPlan) -> None:
+        """Carry out a plan, normally made on the DB thread so the UI thread only applies it."""
+        if plan.base != self._version:
+            plan = plan_ids(self._ids, plan.ids, self._version)
+        if plan.unchanged:
             return
-        old_set, new_set = set(self._ids), set(new)
-        gone = old_set - new_set
-        came = new_set - old_set
-        stayed_old = [i for i in self._ids if i not in gone] if gone else self._ids
-        stayed_new = [i for i in new if i not in came] if came else new
-        if len(gone) + len(came) > MAX_EDITS or stayed_old != stayed_new:
+        self._version += 1
+        if plan.reset:
             self.beginResetModel()
-            self._ids = new
-            self._position = {task_id: n for n, task_id in enumerate(new)}
+            self._ids = plan.ids
+            self._position = plan.position
             self._asked.clear()
             self.endResetModel()
             return
-        if gone:
-            positions = sorted((self._position[i] for i in gone), reverse=True)
-            for final, first in _runs_down(positions):
-                self.beginRemoveRows(QModelIndex(), first, final)
-                del self._ids[first : final + 1]
-                self.endRemoveRows()
-        if came:
-            # Insert in ascending new position: everything before it is already in place.
-            for position, task_id in [(n, i) for n, i in enumerate(new) if i in came]:
-                self.beginInsertRows(QModelIndex(), position, position)
-                self._ids.insert(position, task_id)
-                self.endInsertRows()
-        self._position = {task_id: n for n, task_id in enumerate(self._ids)}
+        for first, final in plan.removed:
+            self.beginRemoveRows(QModelIndex(), first, final)
+            del self._ids[first : final + 1]
+            self.endRemoveRows()
+        for position, task_id in plan.inserted:
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._ids.insert(position, task_id)
+            self.endInsertRows()
+        self._position = plan.position
+
+
+@dataclass(frozen=True, slots=True)
+class IdsPlan:
+    """How to turn one ordered id list into another: a reset, or a few removals and insertions.
+
+    Working this out takes a few passes over 100,000 ids, so the board does it
+    on the DB thread, next to the search, and the UI thread only applies it.
+    """
+
+    base: int  # the model version the plan starts from
+    ids: list[str]
+    position: dict[str, int]
+    unchanged: bool = False
+    reset: bool = False
+    removed: tuple[tuple[int, int], ...] = ()  # (first, last) blocks, bottom first
+    inserted: tuple[tuple[int, str], ...] = ()  # (position, id), top first
+
+
+def plan_ids(old: Sequence[str], new: list[str], base: int) -> IdsPlan:
+    """When the ids that stay keep their order, remove the ones that left and insert the new
+    ones in place, so selection and scroll position survive a local change or a sync.
+    Anything else is a new order (a new sort or search) and a reset."""
+    if new == old:
+        return IdsPlan(base, new, {}, unchanged=True)
+    position = {task_id: n for n, task_id in enumerate(new)}
+    old_set = set(old)
+    came = {i for i in new if i not in old_set}
+    gone = old_set.difference(position)
+    if len(gone) + len(came) > MAX_EDITS:
+        return IdsPlan(base, new, position, reset=True)
+    stayed_old = [i for i in old if i not in gone] if gone else list(old)
+    stayed_new = [i for i in new if i not in came] if came else new
+    if stayed_old != stayed_new:
+        return IdsPlan(base, new, position, reset=True)
+    old_position = sorted((n for n, i in enumerate(old) if i in gone), reverse=True)
+    removed = tuple((first, final) for final, first in _runs_down(old_position))
+    inserted = tuple((n, i) for n, i in enumerate(new) if i in came)
+    return IdsPlan(base, new, position, removed=removed, inserted=inserted)
 
 
 def _runs(numbers: Sequence[int]) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from desktop.ids import uuid7
 from desktop.store import Store
 from ui.board import Board
 from ui.context import AppContext
-from ui.task_model import TASK_ID_ROLE, Column
+from ui.task_model import TASK_ID_ROLE, Column, TaskBoardModel, plan_ids
 
 
 @pytest.fixture
@@ -270,6 +270,30 @@ def test_a_new_task_appears_without_a_reset(qtbot: Any, make_context: Any, make_
     assert model.row_of(task_id) >= 0
     assert inserted == [model.row_of(task_id)]
     assert resets == []
+
+
+def test_plans_change_only_what_changed() -> None:
+    old = ["a", "b", "c", "d", "e"]
+    assert plan_ids(old, list(old), 3).unchanged
+    plan = plan_ids(old, ["a", "x", "c", "d", "y", "e"], 3)
+    assert not plan.reset
+    assert plan.removed == ((1, 1),)
+    assert plan.inserted == ((1, "x"), (4, "y"))
+    assert plan.position == {"a": 0, "x": 1, "c": 2, "d": 3, "y": 4, "e": 5}
+    assert plan_ids(old, ["e", "d", "c", "b", "a"], 3).reset  # a new order
+    assert plan_ids(old, [], 3).removed == ((0, 4),)
+
+
+def test_a_plan_made_against_an_old_list_is_redone(qtbot: Any, qtmodeltester: Any) -> None:
+    model = TaskBoardModel(lambda ids, deliver: None, "da")
+    qtmodeltester.check(model, force_py=True)
+    model.set_ids(["a", "b", "c"])
+    stale = plan_ids(["a", "b"], ["a", "b", "z"], model.version - 1)
+    model.apply(stale)
+    assert model.ids() == ["a", "b", "z"]
+    model.set_ids(["z", "b"])
+    assert model.ids() == ["z", "b"]
+    assert model.row_of("b") == 1 and model.row_of("a") == -1
 
 
 def test_stale_searches_are_dropped(qtbot: Any, context: AppContext, make_board: Any) -> None:
