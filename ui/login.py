@@ -131,6 +131,7 @@ class LoginScreen(_Gate):
         self.people.currentItemChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
         pick = QLabel(self.tr("Choose your name, or type your username:"), self.card)
+        pick.setWordWrap(True)
         pick.setVisible(bool(accounts))
         self.card_layout.addWidget(pick)
         self.card_layout.addWidget(self.people)

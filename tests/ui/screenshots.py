@@ -91,6 +91,7 @@ def main(argv: list[str]) -> int:
     login = LoginScreen(accounts.known_accounts())
     login.resize(*SIZE)
     login.show()
+    login.people.setCurrentRow(0)
     login.password.setText("hemmeligt")
     settle(app)
     save(login, out / "login_da.png")
