@@ -218,6 +218,9 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         from ui.shell import Shell
 
         app.setWindowIcon(app_icon())
+        # The shell decides when Knop ends: between a closed login screen and a
+        # new main window there is briefly no window, which is not a quit.
+        app.setQuitOnLastWindowClosed(False)
         shell = Shell(settings, language)
         instance.on_raise(shell.bring_to_front)
         app.aboutToQuit.connect(shell.shut_down)

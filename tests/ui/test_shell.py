@@ -291,6 +291,24 @@ def test_input_anywhere_restarts_the_idle_countdown(qtbot: Any, shell: Shell) ->
     assert timer.interval() == 10 * 60_000
 
 
+def test_idle_lock_can_be_turned_off(qtbot: Any, shell: Shell) -> None:
+    shell.settings = Settings(idle_lock_minutes=0)
+    window = log_in(qtbot, shell, "anna")
+    assert not shell.idle.timer.isActive()
+    QApplication.sendEvent(
+        window,
+        QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(1, 1),
+            QPointF(1, 1),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        ),
+    )
+    assert not shell.idle.timer.isActive()
+
+
 def test_unlocking_needs_the_right_password_and_opens_a_fresh_board(
     qtbot: Any, shell: Shell
 ) -> None:
