@@ -17,8 +17,13 @@ API for screens (the other UI engineer's task view, review, form, my page):
   local operation and after every sync that brought changes. It is a frozenset
   of table names ("tasks", "bids", "comments", "outbox", "attention", ...), with
   `.ids_of(table)` giving the changed row ids where known. Redraw only what it names.
+- `context.notify(tables, origin)`: tell the views about a change made outside
+  a UserOp (a `query` that wrote a draft or dismissed an attention item).
 - `context.sync` (`ui.sync_status.SyncLink` or None when there is no server):
-  `request_sync(reason)`, signal `state(SyncState)`.
+  `request_sync(reason)`, signal `state(SyncState)`; a local operation already
+  asks for a (debounced) sync by itself.
+- `context.closed`: True once the person has left; results for a closed
+  context are dropped, so a late answer never draws into the next person's screen.
 
 In tests: `AppContext(person, store_path, device_id, "da")` opens a real store
 on its own DB thread with no server; `close()` stops and joins every thread.
