@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test bench soak package selftest startup translations system-runtime system-test clean
+.PHONY: run test bench soak package selftest startup translations ts-core system-runtime system-test clean
 
 ## make run: install everything, start the server with demo data and the client enrolled to it
 run: system-runtime $(VENV)/.installed translations
@@ -36,6 +36,10 @@ startup: package
 	$(PY) -m tests.deploy.startup --bundle dist/knop
 
 translations: $(QM)
+
+## make ts-core: refresh the shell's .ts sources after changing its strings (then translate them)
+ts-core: $(VENV)/.installed
+	$(VENV)/bin/pyside6-lupdate $(shell cat resources/translations/knop_core.sources) -no-obsolete -locations none -ts resources/translations/knop_core_da.ts resources/translations/knop_core_en.ts
 
 resources/translations/%.qm: resources/translations/%.ts $(VENV)/.installed
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
