@@ -31,6 +31,7 @@ TIMEOUT_S = 10.0
 
 def run(size: str) -> list[Figure]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import shiboken6
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -118,7 +119,9 @@ def run(size: str) -> list[Figure]:
         finally:
             board.close()
             context.close()
-            board.deleteLater()
+            # Gone now, while Qt is whole, not in whatever order the interpreter's exit picks.
+            shiboken6.delete(board)
+            shiboken6.delete(context)
             QCoreApplication.sendPostedEvents()
     median = median_of(from_fire)
     p95 = percentile(from_fire, 0.95)
