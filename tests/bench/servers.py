@@ -114,6 +114,7 @@ def serving(db_url: str, workdir: Path, backend: str = "sqlite", workers: int = 
 
 @contextlib.contextmanager
 def sqlite_server(size: str, folder: Path, workers: int = 1) -> Iterator[Deployment]:
+    folder.mkdir(parents=True, exist_ok=True)
     copy = folder / "server.sqlite3"
     shutil.copyfile(sqlite_db(size), copy)
     with serving(str(copy), folder / "server", "sqlite", workers) as deployment:

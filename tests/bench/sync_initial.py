@@ -1,0 +1,80 @@
+"""Initial sync: an empty workstation pulls the whole municipality from a local server.
+
+Throughput in records per second from the first request of `sync_once` to
+its last commit (enrolment and login are done before the clock starts). Each
+run is a new, empty workstation against the same server. On SQLite (the
+seeded database cached in bench-results/cache), and on PostgreSQL when
+KNOP_TEST_POSTGRES_URL is set or a throwaway cluster can be started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench import servers
+from tests.bench.report import Figure, median_of
+from tests.server.harness import Deployment
+
+RUNS = {"full": 3, "quick": 3}
+TARGET = 30_000  # records/s
+
+
+def run(size: str) -> list[Figure]:
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        with servers.sqlite_server(size, root / "sqlite") as deployment:
+            figures.append(_figure("sqlite", _pulls(deployment, root / "sqlite-clients", size)))
+        postgres = None
+        try:
+            postgres = servers.Postgres.find()
+            if postgres is None:
+                print("   (no PostgreSQL: set KNOP_TEST_POSTGRES_URL or install initdb to measure it)")
+            else:
+                url = postgres.seeded(size)
+                with servers.serving(url, root / "pg", "postgresql") as deployment:
+                    figures.append(_figure("postgresql", _pulls(deployment, root / "pg-clients", size)))
+        finally:
+            if postgres is not None:
+                with contextlib.suppress(Exception):
+                    postgres.close()
+    return figures
+
+
+def _pulls(deployment: Deployment, root: Path, size: str) -> list[tuple[float, int]]:
+    """(seconds, records) for each full pull by a new workstation."""
+    username = servers.reader_username(size)
+    results = []
+    for number in range(RUNS[size]):
+        machine = servers.workstation(deployment, root, size, name=f"pc-{number}")
+        try:
+            session = machine.login(username, servers.demo_seed.DEMO_PASSWORD)
+            start = time.perf_counter()
+            report = machine.sync(session)
+            seconds = time.perf_counter() - start
+            if not report.ok:
+                raise RuntimeError(f"the initial sync failed: {report}")
+            results.append((seconds, sum(u.pulled for u in report.users)))
+        finally:
+            machine.close()
+    return results
+
+
+def _figure(backend: str, pulls: list[tuple[float, int]]) -> Figure:
+    rates = [records / seconds for seconds, records in pulls]
+    rate = median_of(rates)
+    return Figure(
+        f"sync: initial pull ({backend})",
+        rate,
+        "rec/s",
+        f">= {TARGET:,} records/s",
+        rate >= TARGET,
+        {
+            "records": pulls[0][1],
+            "median_s": median_of([s for s, _ in pulls]),
+            "runs": len(pulls),
+        },
+    )
