@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop import accounts as client_accounts
+from desktop.entities import Person, Role
 from sync.server import demo_seed, migrations, storage
 from tests.bench import scale
 from tests.bench.report import RESULTS
@@ -129,12 +130,19 @@ class DirectMachine(Machine):
         return self.deployment.url
 
 
-def workstation(deployment: Deployment, folder: Path, size: str, name: str = "bench-pc") -> DirectMachine:
-    """An enrolled workstation at the benchmark reader's home site."""
-    person = scale.reader(scale.municipality(size))
+def workstation(
+    deployment: Deployment, folder: Path, size: str, name: str = "bench-pc", person: Person | None = None
+) -> DirectMachine:
+    """An enrolled workstation at the home site of `person` (the benchmark reader by default)."""
+    person = person or scale.reader(scale.municipality(size))
     machine = DirectMachine(folder / name, deployment, name)
-    machine.enrol(person.home_site_id or "")
+    machine.enrol(person.home_site_id or scale.municipality(size).sites[0].id)
     return machine
+
+
+def admin(size: str) -> Person:
+    """An administrator: sees the whole municipality, so a full pull is everything."""
+    return next(p for p in scale.municipality(size).people if p.role == Role.ADMIN)
 
 
 def reader_username(size: str) -> str:
