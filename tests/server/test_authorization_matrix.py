@@ -1,0 +1,132 @@
+"""The authorization matrix against the real server: pushing each operation, and pulling its data.
+
+The expected cells come from tests/authorization_matrix.py, written by hand;
+tests/test_authorization.py checks the same table against the shared rules on
+a local store. Here every cell is a push from that actor's own device and
+token, and the pull side checks that each actor's feed holds the task and the
+bid exactly when the table says they may see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from desktop.entities import Role
+from desktop.ids import uuid7
+from sync.server import directory
+from tests import authorization_matrix as matrix
+from tests.conftest import World
+from tests.server.conftest import Servers
+from tests.server.harness import PASSWORD, Api, Deployment
+
+# Matrix actors -> usernames on the server. dina and mads are added for this
+# module: a second staff member at site A and a manager at site B.
+USERNAMES = {
+    "staff_a": "dina",
+    "staff_b": "carl",
+    "manager_a": "mette",
+    "manager_b": "mads",
+    "admin": "admin",
+    "external": "ole",
+    "poster": "bo",
+}
+BIDDER = "anna"
+
+
+@pytest.fixture(scope="module")
+def matrix_server(backend: str, servers: Servers, world: World) -> Iterator[Deployment]:
+    deployment = servers.start(backend)
+    for username, name, site, role in (
+        ("dina", "Dina Staff", world.school.id, Role.STAFF),
+        ("mads", "Mads Manager", world.other_school.id, Role.SITE_MANAGER),
+    ):
+        directory.add_person(
+            deployment.database,
+            directory.NewPerson(username=username, name=name, site=site, role=role),
+            PASSWORD,
+        )
+    yield deployment
+    deployment.stop()
+    assert deployment.server_errors() == []
+
+
+@pytest.fixture(scope="module")
+def clients(matrix_server: Deployment) -> Iterator[dict[str, Api]]:
+    """One logged-in device per person, at the person's own site."""
+    made = {name: matrix_server.user(name) for name in {*USERNAMES.values(), BIDDER}}
+    yield made
+    for api in made.values():
+        api.close()
+
+
+def open_task_with_pending_bid(clients: dict[str, Api], world: World, audience: str) -> tuple[str, str]:
+    task_id, bid_id = uuid7(), uuid7()
+    clients["bo"].apply(
+        "task.create",
+        task_id=task_id,
+        site_id=world.school.id,
+        title="Hjælp til skolefesten",
+        audience=audience,
+        publish=True,
+    )
+    clients[BIDDER].apply("bid.place", bid_id=bid_id, task_id=task_id, message="Jeg kan")
+    return task_id, bid_id
+
+
+def payload_for(operation: str, task_id: str, bid_id: str, site_id: str) -> dict[str, Any]:
+    return {
+        "bid.place": {"bid_id": uuid7(), "task_id": task_id, "message": "Jeg kan også"},
+        "comment.add": {"comment_id": uuid7(), "task_id": task_id, "body": "Hej"},
+        "bid.accept": {"bid_id": bid_id},
+        "bid.decline": {"bid_id": bid_id},
+        "task.edit": {"task_id": task_id, "changes": {"place": "Kantinen"}},
+        "task.cancel": {"task_id": task_id},
+        "task.create": {"task_id": uuid7(), "site_id": site_id, "title": "Ny opgave"},
+    }[operation]
+
+
+@pytest.mark.parametrize("audience", matrix.AUDIENCES)
+def test_pushing_each_operation(clients: dict[str, Api], world: World, audience: str) -> None:
+    """Every actor x operation for one audience; the whole grid is compared at once."""
+    got: dict[tuple[str, str], str] = {}
+    want: dict[tuple[str, str], str] = {}
+    for operation in matrix.OPERATIONS:
+        for actor in matrix.ACTORS:
+            task_id, bid_id = open_task_with_pending_bid(clients, world, audience)
+            api = clients[USERNAMES[actor]]
+            (result,) = api.push(api.op(operation, **payload_for(operation, task_id, bid_id, world.school.id)))
+            got[actor, operation] = (
+                matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
+            )
+            want[actor, operation] = matrix.expected(actor, operation, audience)
+    assert got == want
+
+
+def pulled_ids(api: Api) -> set[tuple[str, str]]:
+    seen: set[tuple[str, str]] = set()
+    cursor = None
+    while True:
+        page = api.pull(cursor)
+        seen.update((c["table"], c["row"]["id"]) for c in page["changes"] if "id" in c["row"] and not c["deleted"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            return seen
+
+
+def test_pulling_tasks_and_bids(clients: dict[str, Api], world: World) -> None:
+    placed = {audience: open_task_with_pending_bid(clients, world, audience) for audience in matrix.AUDIENCES}
+    got: dict[tuple[str, str], tuple[bool, bool]] = {}
+    want: dict[tuple[str, str], tuple[bool, bool]] = {}
+    for actor in matrix.ACTORS:
+        seen = pulled_ids(clients[USERNAMES[actor]])
+        for column, audience in enumerate(matrix.AUDIENCES):
+            task_id, bid_id = placed[audience]
+            got[actor, audience] = (("tasks", task_id) in seen, ("bids", bid_id) in seen)
+            want[actor, audience] = (matrix.SEES_TASK[actor][column], matrix.SEES_OTHERS_BIDS[actor])
+    assert got == want
+    # The bidder always pulls her own bid, whatever the audience.
+    own = pulled_ids(clients[BIDDER])
+    assert all(("bids", bid_id) in own for _, bid_id in placed.values())
