@@ -186,22 +186,23 @@ class Store(SqlRecords):
 
     def put(self, entity: Entity) -> None:
         if self._capturing:
-            self._keep_shadow(type(entity), entity.key_value(), [getattr(entity, k) for k in entity.key])
+            self._keep_shadow(entity)
         super().put(entity)
 
     def remove(self, entity: Entity) -> None:
         if self._capturing:
-            self._keep_shadow(type(entity), entity.key_value(), [getattr(entity, k) for k in entity.key])
+            self._keep_shadow(entity)
         super().remove(entity)
 
-    def _keep_shadow(self, cls: type[Entity], key: str, key_values: Sequence[Any]) -> None:
+    def _keep_shadow(self, entity: Entity) -> None:
         """Remember the server's row before the first local change to it."""
+        cls, key = type(entity), entity.key_value()
         exists = self.connection.execute(
             "SELECT 1 FROM shadows WHERE table_name = ? AND key = ?", (cls.table, key)
         ).fetchone()
         if exists:
             return
-        current = self.get(cls, *key_values)
+        current = self.get(cls, *(getattr(entity, k) for k in cls.key))
         self.connection.execute(
             "INSERT INTO shadows (table_name, key, row) VALUES (?, ?, ?)",
             (cls.table, key, json.dumps(current.to_row(), ensure_ascii=False) if current else None),
