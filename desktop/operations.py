@@ -316,11 +316,11 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             fields=stale,
             at=_clock(task.updated_at),
         )
-    if "audience" in changes and changes["audience"] != task.audience:
-        # Widening or narrowing a published task would leave some devices with
-        # comments and bids they should not hold, or without ones they should.
-        if task.status != TaskStatus.DRAFT:
-            raise Rejection("task.audience_locked")
+    # Widening or narrowing a published task would leave some devices with
+    # comments and bids they should not hold, or without ones they should.
+    moved = "audience" in changes and changes["audience"] != task.audience
+    if moved and task.status != TaskStatus.DRAFT:
+        raise Rejection("task.audience_locked")
     if "seats" in changes and changes["seats"] < task.accepted_count:
         raise Rejection(
             "task.seats_below_accepted", accepted=task.accepted_count, seats=changes["seats"]
@@ -555,7 +555,7 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 
 @operation("bid.decline", **_DECISION_FIELDS)
 def bid_decline(ctx: Context, records: Records, p: dict[str, Any]) -> str:
-    bid, _task_ = _decidable_bid(ctx, records, p["bid_id"])
+    bid, _ = _decidable_bid(ctx, records, p["bid_id"])
     records.put(
         bid.replace(
             status=BidStatus.DECLINED,

@@ -55,7 +55,7 @@ def test_server_does_not_import_the_client_ui() -> None:
     assert offenders == []
 
 
-SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.I | re.S)
+SQL = re.compile(r"\b(SELECT\s+.+\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b", re.IGNORECASE | re.DOTALL)
 
 
 def test_ui_reaches_data_only_through_desktop_services() -> None:

@@ -428,9 +428,8 @@ def test_server_clock_judges_deadlines(world: World, store: Store) -> None:
     task(store, world, bid_deadline="2026-06-10")
     payload = {"bid_id": "b1", "task_id": "task-1"}
     late = operations.Context(world.anna, None, "2026-06-11T09:00:00.000Z")
-    with pytest.raises(Rejection) as caught:
-        with store.transaction():
-            operations.apply("bid.place", payload, late, store)
+    with pytest.raises(Rejection) as caught, store.transaction():
+        operations.apply("bid.place", payload, late, store)
     assert caught.value.reason == "bid.deadline_passed"
     on_time = operations.Context(world.anna, None, "2026-06-10T23:00:00.000Z")
     with store.transaction():
