@@ -101,6 +101,7 @@ def measure(size: str) -> list[Figure]:
             board.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
             from_fire: list[float] = []
             from_key: list[float] = []
+            labels: list[str] = []
 
             def key(text: str) -> None:
                 before = len(searched)
@@ -111,6 +112,7 @@ def measure(size: str) -> list[Figure]:
                 end = searched[-1]
                 from_key.append((end - start) * 1000)
                 from_fire.append((end - (fired[-1] if fired else start)) * 1000)
+                labels.append(repr(board.search_field.text()))
                 settle()
 
             def type_and_clear(word: str) -> None:
@@ -135,6 +137,7 @@ def measure(size: str) -> list[Figure]:
                         end = searched[-1]
                         from_key.append((end - start) * 1000)
                         from_fire.append((end - start) * 1000)
+                        labels.append(f"{name}={index}")
                         settle()
                 type_and_clear(word)
             results = board.model.rowCount()
@@ -155,6 +158,9 @@ def measure(size: str) -> list[Figure]:
         "keystroke_p95_ms": percentile(from_key, 0.95),
         "debounce_ms": DEBOUNCE_MS,
         "last_result_rows": results,
+        "slowest": ", ".join(
+            f"{label} {ms:.0f} ms" for ms, label in sorted(zip(from_fire, labels, strict=True), reverse=True)[:5]
+        ),
     }
     return [
         Figure("search: keystroke to model (median)", median, "ms", "median <= 30 ms", median <= 30, detail),
