@@ -19,8 +19,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from tests.bench import scale
@@ -44,6 +44,7 @@ def run(size: str) -> list[Figure]:
         capture_output=True,
         text=True,
         timeout=900,
+        check=False,
     )
     lines = [line for line in answer.stdout.splitlines() if line.startswith(MARK)]
     if not lines:

@@ -105,9 +105,11 @@ def run(size: str) -> list[Figure]:
             seed_world(db, make_world())
         finally:
             db.close()
-        with tempfile.TemporaryDirectory() as folder:
-            with servers.serving(url, Path(folder) / "server", "postgresql", workers=WORKERS) as deployment:
-                return _load(deployment, size)
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            servers.serving(url, Path(folder) / "server", "postgresql", workers=WORKERS) as deployment,
+        ):
+            return _load(deployment, size)
     finally:
         with contextlib.suppress(Exception):
             postgres.close()
