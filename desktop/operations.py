@@ -219,9 +219,12 @@ def _seat_status(task: Task, accepted: int) -> str:
     return TaskStatus.ASSIGNED if accepted >= task.seats else TaskStatus.OPEN
 
 
-def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -> None:
+def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -> int:
+    """Decline what is still pending; returns how many, for the task's bid count."""
+    closed = 0
     for bid in records.bids_on(task.id):
         if bid.status == BidStatus.PENDING:
+            closed += 1
             records.put(
                 bid.replace(
                     status=BidStatus.DECLINED,
@@ -231,6 +234,7 @@ def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -
                     version=bid.version + 1,
                 )
             )
+    return closed
 
 
 # --- tasks -------------------------------------------------------------------
@@ -349,8 +353,8 @@ def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
-    _close_pending_bids(ctx, records, task, p.get("message") or "")
-    records.put(_touch(task, ctx, status=TaskStatus.CANCELLED))
+    closed = _close_pending_bids(ctx, records, task, p.get("message") or "")
+    records.put(_touch(task, ctx, status=TaskStatus.CANCELLED, bid_count=task.bid_count - closed))
     return task.id
 
 
@@ -360,8 +364,8 @@ def task_complete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
     if task.accepted_count < 1:
         raise Rejection("task.nothing_accepted")
-    _close_pending_bids(ctx, records, task, "")
-    records.put(_touch(task, ctx, status=TaskStatus.DONE))
+    closed = _close_pending_bids(ctx, records, task, "")
+    records.put(_touch(task, ctx, status=TaskStatus.DONE, bid_count=task.bid_count - closed))
     return task.id
 
 
@@ -555,7 +559,9 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 
 @operation("bid.decline", **_DECISION_FIELDS)
 def bid_decline(ctx: Context, records: Records, p: dict[str, Any]) -> str:
-    bid, _ = _decidable_bid(ctx, records, p["bid_id"])
+    bid, task = _decidable_bid(ctx, records, p["bid_id"])
+    # The task's bid count is of bids still in play (pending or accepted).
+    records.put(task.replace(bid_count=max(task.bid_count - 1, 0), version=task.version + 1))
     records.put(
         bid.replace(
             status=BidStatus.DECLINED,

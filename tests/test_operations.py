@@ -226,6 +226,7 @@ def test_cancel_declines_pending_bids(store: Store, world: World) -> None:
     assert store.get(Task, "task-1").status == TaskStatus.CANCELLED  # type: ignore[union-attr]
     bid = store.get(Bid, "b1")
     assert bid is not None and bid.status == BidStatus.DECLINED and bid.decision_message == "Aflyst pga. regn"
+    assert store.get(Task, "task-1").bid_count == 0  # type: ignore[union-attr]
     assert refused(store, world.mette, "task.cancel", task_id="task-1").reason == "task.bad_status"
 
 
@@ -329,6 +330,8 @@ def test_only_managers_decide(store: Store, world: World) -> None:
     do(store, world.admin, "bid.decline", bid_id="b1", message="Vi har fundet en anden")
     bid = store.get(Bid, "b1")
     assert bid is not None and bid.status == BidStatus.DECLINED and bid.decided_by == world.admin.id
+    # The bid count is of bids still in play, as on the board.
+    assert store.get(Task, "task-1").bid_count == 0  # type: ignore[union-attr]
 
 
 def test_withdrawing_an_accepted_bid_reopens_the_seat(store: Store, world: World) -> None:
@@ -394,6 +397,7 @@ def test_endorsing_a_finished_task_is_evidence(store: Store, world: World) -> No
     )
     do(store, world.mette, "task.complete", task_id="task-1")
     assert store.get(Bid, "b2").status == BidStatus.DECLINED  # type: ignore[union-attr]
+    assert store.get(Task, "task-1").bid_count == 1  # type: ignore[union-attr]
     do(store, world.mette, "task.endorse", endorsement_id="e1", **endorse)
     held = store.get(PersonSkill, "anna", SKILL)
     assert held is not None and held.evidence == Evidence.TASK
