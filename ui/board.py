@@ -113,7 +113,9 @@ class Board(QWidget):
         self.search_field.setPlaceholderText(self.tr("Search tasks: title, description or place"))
         self.search_field.setAccessibleName(self.tr("Search tasks"))
         self.search_field.setClearButtonEnabled(True)
-        self.search_field.textChanged.connect(lambda _text: self._debounce.start())
+        # start(ms), not start(): filter changes start the timer at 0 ms, which
+        # would otherwise stick and end the typing pause for good.
+        self.search_field.textChanged.connect(lambda _text: self._debounce.start(DEBOUNCE_MS))
         self.search_field.returnPressed.connect(self.search_now)
         self.search_field.down.connect(self._enter_list)
 

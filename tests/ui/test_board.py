@@ -342,3 +342,17 @@ def test_the_big_store_searches_and_scrolls(
     qtbot.waitUntil(lambda: board.model.is_loaded(board.model.task_id(last) or ""), timeout=10_000)
     ids = search(qtbot, board, "sommerfest")
     assert 0 < len(ids) < expected_open
+
+
+def test_typing_keeps_its_pause_after_a_filter_change(
+    qtbot: Any, context: AppContext, make_board: Any
+) -> None:
+    """A filter change searches at once; typing afterwards still waits for a pause."""
+    from ui.board import DEBOUNCE_MS
+
+    board = make_board(context)
+    with qtbot.waitSignal(board.searched, timeout=10_000):
+        board.mine_box.setChecked(True)
+    qtbot.keyClicks(board.search_field, "s")
+    assert board._debounce.isActive()
+    assert board._debounce.interval() == DEBOUNCE_MS
