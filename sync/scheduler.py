@@ -62,6 +62,9 @@ class SyncState:
     error_code: str | None = None
     needs_login: tuple[str, ...] = ()  # who must log in (online) before their changes can go
     last_report: SyncReport | None = None
+    # Syncs finished so far, counted in the same state as their outcome, so that a
+    # reader on another thread never pairs a new count with an older state.
+    runs: int = 0
 
     def error(self, language: str = "da") -> str | None:
         return self.error_da if language == "da" else self.error_en
@@ -202,16 +205,16 @@ class SyncScheduler:
             report = engine.sync_once(self._cancel, lambda p: self._publish(progress=p))
         except Exception:
             log.exception("sync failed unexpectedly")
+            self.syncs_run += 1
             unexpected = SyncFailure(
                 "Der skete en uventet fejl under synkroniseringen. Der prøves igen senere.",
                 "Something unexpected went wrong during the sync. Knop tries again later.",
                 code="unexpected",
             )
-            self._publish(syncing=False, progress=None, **_error(unexpected))
+            self._publish(syncing=False, progress=None, runs=self.syncs_run, **_error(unexpected))
             self._schedule_next(online=None)
             return
-        finally:
-            self.syncs_run += 1
+        self.syncs_run += 1
         try:
             counts = engine.counts()
             values = _from_counts(counts)
@@ -234,6 +237,7 @@ class SyncScheduler:
             online=online if online is not None else self.state.online,
             needs_login=needs_login,
             last_report=report,
+            runs=self.syncs_run,
             **values,
             **_error(failure),
         )

@@ -43,7 +43,7 @@ def test_first_login_online_then_offline_on_the_same_machine(
                 runs = shell.context.sync.scheduler.syncs_run
                 window.status.sync_button.click()
                 qtbot.waitUntil(
-                    lambda: shell.context.sync.scheduler.syncs_run > runs and settled(window),
+                    lambda: settled(window) and window.status.sync_state.runs > runs,
                     timeout=30_000,
                 )
                 assert window.status.dot.property("mood") == "offline", window.status.sync_state

@@ -25,16 +25,20 @@ from ui.task_view import TaskView
 
 
 def synced(qtbot: Any, shell: Shell, window: MainWindow) -> None:
-    """Ask for a sync and wait until one has run to the end with nothing left to send."""
-    scheduler = shell.context.sync.scheduler
-    runs = scheduler.syncs_run
+    """Ask for a sync and wait until the window shows one that ran to the end with nothing left to send.
+
+    The count comes from the state the window was shown, not the scheduler: the
+    scheduler's thread is ahead of the UI's queue, and pairing its count with an
+    older state once let a sync from before the click pass as this one.
+    """
+    runs = shell.context.sync.scheduler.syncs_run
     window.sync_now()
 
     def done() -> bool:
         state = window.status.sync_state
         return (
-            scheduler.syncs_run > runs
-            and state is not None
+            state is not None
+            and state.runs > runs
             and not state.syncing
             and state.online
             and state.pending == 0
