@@ -5,6 +5,11 @@ follows a plan: pass everything, drop the connection after the request was
 forwarded (the server commits, the client never hears back), drop it halfway
 through the request, stall for a while, or cut the response short. Plans are
 drawn from a seeded random generator, so a failing run can be repeated.
+
+A drawn fault is not always an injected one (a drop mid-response needs a
+response), so each proxy counts what it actually did to each connection in
+`injected`, and `INJECTED` adds up every proxy of the test process; a test
+asserts on these, so it cannot pass because no fault fired.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Self
 
 
 class Fault(enum.Enum):
@@ -49,6 +55,11 @@ class FaultPlan:
             return fault
 
 
+# What every proxy in this process did, for the session summary (tests/faults/summary.py).
+INJECTED: Counter[Fault] = Counter()
+_INJECTED_LOCK = threading.Lock()
+
+
 class FaultyProxy:
     """Listens on 127.0.0.1:<port> and forwards to the target, breaking what the plan says."""
 
@@ -58,6 +69,7 @@ class FaultyProxy:
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
         self.port = self._listener.getsockname()[1]
+        self.injected: Counter[Fault] = Counter()  # Fault.NONE: connections passed clean
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._accept_thread = threading.Thread(target=self._accept_loop, name="faulty-proxy", daemon=True)
@@ -66,7 +78,7 @@ class FaultyProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def __enter__(self) -> FaultyProxy:
+    def __enter__(self) -> Self:
         self._accept_thread.start()
         return self
 
@@ -79,6 +91,11 @@ class FaultyProxy:
         for thread in self._threads:
             thread.join(timeout=5)
         self._listener.close()
+
+    def _did(self, fault: Fault) -> None:
+        with _INJECTED_LOCK:
+            self.injected[fault] += 1
+            INJECTED[fault] += 1
 
     def _accept_loop(self) -> None:
         while not self._stopping.is_set():
@@ -114,15 +131,19 @@ class FaultyProxy:
         saw_response = False
         if fault is Fault.STALL:
             time.sleep(self.plan.stall_seconds)
+            self._did(fault)
         while not self._stopping.is_set():
             readable, _, _ = select.select([client, upstream], [], [], 0.2)
             for source in readable:
                 data = source.recv(65536)
                 if not data:
+                    if fault is Fault.NONE and sent_down:
+                        self._did(Fault.NONE)  # a whole exchange went through untouched
                     return
                 if source is client:
                     if fault is Fault.DROP_MID_REQUEST and sent_up + len(data) > 16:
                         upstream.sendall(data[: max(1, len(data) // 2)])
+                        self._did(fault)
                         return
                     upstream.sendall(data)
                     sent_up += len(data)
@@ -130,10 +151,12 @@ class FaultyProxy:
                     if not saw_response and fault is Fault.DROP_BEFORE_RESPONSE:
                         # Let the server finish its work; the client hears nothing.
                         time.sleep(0.05)
+                        self._did(fault)
                         return
                     saw_response = True
                     if fault in (Fault.DROP_MID_RESPONSE, Fault.TRUNCATE_RESPONSE):
                         client.sendall(data[: max(1, len(data) // 2)])
+                        self._did(fault)
                         return
                     client.sendall(data)
                     sent_down += len(data)

@@ -11,6 +11,7 @@ from desktop.entities import Task
 from desktop.ids import uuid7
 from tests.conftest import World
 from tests.faults.proxy import Fault, FaultPlan, FaultyProxy
+from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary
 from tests.server.harness import Api, Deployment
 
 
@@ -98,6 +99,7 @@ def test_a_repeat_after_a_lost_response_gets_the_first_answer(
         lost.credential, lost.token, lost.person = anna.credential, anna.token, anna.person
         with pytest.raises(httpx.HTTPError):
             lost.push(bid)
+    assert proxy.injected[Fault.DROP_BEFORE_RESPONSE] == 1  # the server answered; the client never heard
     (result,) = anna.push(bid)
     assert result["status"] == "applied"
     assert result["entity_id"] == bid["payload"]["bid_id"]

@@ -31,6 +31,7 @@ from sync.server import feed, migrations
 from sync.transport import Connection
 from tests.conftest import World
 from tests.faults.proxy import Fault
+from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary
 from tests.server.harness import ROOT, Api, Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.keyrings import FILE_VARIABLE
@@ -93,7 +94,7 @@ def test_an_answer_lost_after_the_server_committed_leaves_no_duplicate(
     report = staffroom.sync(anna)
 
     assert report.ok, report.first_failure()
-    assert staffroom.cable.counts[Fault.DROP_BEFORE_RESPONSE] == 1
+    assert staffroom.proxy.injected[Fault.DROP_BEFORE_RESPONSE] == 1  # the answer really was lost
     user = report.user(anna.person.id)
     assert user is not None and (user.applied, user.rejected) == (2, 0)
     applied_once(knop_server, ops)
@@ -117,6 +118,7 @@ def test_a_push_replayed_by_the_next_sync_is_answered_from_the_log(
     staffroom.cable.script = [Fault.DROP_BEFORE_RESPONSE]
     lost = staffroom.sync(anna, connection=single_try)
     assert isinstance(lost.failure, ServerUnreachable)
+    assert staffroom.proxy.injected[Fault.DROP_BEFORE_RESPONSE] == 1
     assert outbox_ids(staffroom, anna) == ops  # kept, same ids
     applied_once(knop_server, ops)  # ... although the server has it
 
@@ -180,8 +182,8 @@ def test_a_page_cut_short_on_the_wire_is_fetched_again(
     staffroom.cable.script = [Fault.TRUNCATE_RESPONSE, Fault.DROP_MID_RESPONSE]
     report = staffroom.sync(anna, page_size=50)
     assert report.ok, report.first_failure()
-    assert staffroom.cable.counts[Fault.TRUNCATE_RESPONSE] == 1
-    assert staffroom.cable.counts[Fault.DROP_MID_RESPONSE] == 1
+    assert staffroom.proxy.injected[Fault.TRUNCATE_RESPONSE] == 1  # both pages really were cut
+    assert staffroom.proxy.injected[Fault.DROP_MID_RESPONSE] == 1
     assert_converged(staffroom, anna)
 
 

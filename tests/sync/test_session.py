@@ -23,6 +23,8 @@ from desktop.session import (
 )
 from sync.failures import LoginNeeded
 from tests.conftest import World
+from tests.faults.proxy import Fault
+from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary
 from tests.server.harness import DEVICE_FAILURES, Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.test_faults import published_task
@@ -100,6 +102,7 @@ def test_offline_login_works_after_an_online_one_and_uses_the_kept_token(
         offline = staffroom.login("anna")
         with pytest.raises(WrongPassword):
             staffroom.login("anna", "wrong")
+    assert staffroom.proxy.injected[Fault.DROP_MID_REQUEST] >= 2  # both tried the server and were cut
     assert not offline.online and offline.person == online.person
     assert offline.token == online.token  # so her offline work can be sent later
     assert offline.offline_until is not None
@@ -136,6 +139,7 @@ def test_offline_login_for_someone_never_seen_here_says_so(
     staffroom.login("anna")
     with staffroom.unplugged(), pytest.raises(NeverLoggedInHere) as never:
         staffroom.login("bo")
+    assert staffroom.proxy.injected[Fault.DROP_MID_REQUEST] >= 1  # the server was tried, and cut off
     assert "første login" in never.value.message("da").lower()
     assert "cannot be reached" in never.value.message("en")
 
