@@ -209,18 +209,54 @@ class _SqlitePool:
 
 
 class _PostgresPool:
-    """psycopg's pool, in autocommit mode so that transactions are the explicit BEGINs above."""
+    """psycopg's pool, in autocommit mode so that transactions are the explicit BEGINs above.
+
+    PostgreSQL restarted or failed over breaks every pooled connection, so each is
+    checked on checkout and replaced if broken: once the database is back, no
+    request fails on a connection that died while it was away. While it is away,
+    a request waits only briefly for a connection and is answered 503, rather
+    than for as long as a busy pool deserves (the client's read timeout would
+    expire first, and it would learn nothing). The pool's own reconnection backs
+    off exponentially, so it gives up after a few seconds and at once starts a
+    fresh attempt (`check()` regrows an empty pool): recovery follows the
+    database within seconds, however long it was gone.
+    """
+
+    BUSY_WAIT_S = 30.0  # for a connection from a healthy pool whose connections are all in use
+    AWAY_WAIT_S = 2.0  # for a connection while the last attempt to connect failed
+    RECONNECT_S = 5.0
+    CONNECT_TIMEOUT_S = 5
 
     def __init__(self, url: str, size: int) -> None:
+        import psycopg
         from psycopg_pool import ConnectionPool
+
+        away = self._away = threading.Event()
+
+        class Connection(psycopg.Connection[Any]):
+            """Tells the pool whether the database answered its last attempt to connect."""
+
+            @classmethod
+            def connect(cls, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    conn = super().connect(*args, **kwargs)
+                except psycopg.OperationalError:
+                    away.set()
+                    raise
+                away.clear()
+                return conn
 
         self._pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max(size, 1),
-            kwargs={"autocommit": True},
+            connection_class=Connection,
+            kwargs={"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S},
             open=False,
-            timeout=30,
+            timeout=self.BUSY_WAIT_S,
+            check=ConnectionPool.check_connection,
+            reconnect_timeout=self.RECONNECT_S,
+            reconnect_failed=ConnectionPool.check,
         )
         self._opened = False
         self._lock = threading.Lock()
@@ -231,8 +267,9 @@ class _PostgresPool:
             if not self._opened:
                 self._pool.open(wait=False)
                 self._opened = True
+        wait = self.AWAY_WAIT_S if self._away.is_set() else self.BUSY_WAIT_S
         try:
-            with self._pool.connection() as conn:
+            with self._pool.connection(timeout=wait) as conn:
                 yield conn
         except _unavailable_errors() as error:
             raise Unavailable(str(error)) from error
