@@ -11,6 +11,7 @@ wrap break runs that have no spaces.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
@@ -32,6 +33,17 @@ def breakable(text: str) -> str:
         return _ZERO_WIDTH_SPACE.join(run[i : i + 20] for i in range(0, len(run), 20))
 
     return _LONG_RUN.sub(split, text)
+
+
+def direction(text: str, default: Qt.LayoutDirection) -> Qt.LayoutDirection:
+    """The direction the text itself reads in, by its first strong character (as dir="auto")."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return Qt.LayoutDirection.RightToLeft
+        if kind == "L":
+            return Qt.LayoutDirection.LeftToRight
+    return default
 
 
 def shortened(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
@@ -87,9 +99,15 @@ class ElidedLabel(QWidget):
         self._shown = shown
         self.update()
 
+    def text_direction(self) -> Qt.LayoutDirection:
+        return direction(self._text, self.layoutDirection())
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
+        # An Arabic or Hebrew heading reads from the right: it starts at the right edge
+        # and its ellipsis lands at its end, on the left (as QLabel and the lists do).
+        painter.setLayoutDirection(self.text_direction())
         painter.drawText(
             self.rect(),
             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading),

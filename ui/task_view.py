@@ -399,6 +399,7 @@ class TaskView(TaskScreen):
             self.bid_message.setPlainText(active.message if active else "")
             self.bid_hours.setValue(active.hours or 0 if active else 0)
             self.bid_availability.setText(active.availability if active else "")
+            self.bid_availability.setCursorPosition(0)  # show how it starts, not how it ends
 
     def _my_bid_sentence(self, detail: TaskDetail, may_bid: bool) -> str:
         mine, task = detail.my_bid, detail.task
