@@ -26,6 +26,7 @@ from desktop.credentials import SERVICE
 from desktop.ids import uuid7
 from desktop.logs import setup_logging
 from desktop.session import logout
+from sync import protocol
 from sync.enrolment import ENROLLED, enrol_command
 from sync.failures import ServerRefused, ServerUnreachable
 from sync.server import accounts as server_accounts
@@ -194,6 +195,9 @@ def test_no_secret_is_written_to_any_file_of_the_machine(
         assert log_path in files
         log_text = log_path.read_text(encoding="utf-8")
         assert " DEBUG " in log_text and " INFO " in log_text
+        # ... including the requests that carried the code, the password and the tokens
+        for path in (protocol.PATH_ENROL, protocol.PATH_LOGIN, protocol.PATH_LOGOUT):
+            assert f'"POST {path} HTTP/1.1" 200' in log_text, path
         assert '"POST /v1/push HTTP/1.1" 401' in log_text  # the refused sync did log
         assert (
             "(no connection)" in log_text
