@@ -71,6 +71,8 @@ TITLES = {
     # Not whitespace to Python's str.strip(), so the rules let it through: it must still draw.
     "invisible only": "\u200b\u2800\u3164\u200d\u2060",
 }
+LONG_TITLE = ("Vikar til svømning\n" + ARABIC + " " + EMOJI + " ") * 80
+LONG_TITLE = LONG_TITLE[:10_000]
 READS_FROM_THE_RIGHT = ("arabic", "hebrew")
 READS_FROM_THE_LEFT = ("decomposed-danish", "emoji")
 DESCRIPTION = (
@@ -98,30 +100,33 @@ def hostile_tasks(demo_store: Path, person: Callable[[str], Person]) -> dict[str
     """Mette's published tasks with the hostile titles, each with Anna's bid and a comment."""
     mette, anna = person("mette"), person("anna")
     store = Store(demo_store)
+
+    def make(title: str) -> Task:
+        task_id = uuid7()
+        perform(
+            store, "task.create", mette, task_id=task_id, site_id=mette.home_site_id,
+            title=title, description=DESCRIPTION, audience="organisation", publish=True,
+            place=at_limit(HEBREW + " 🏫 "),
+        )  # fmt: skip
+        perform(
+            store, "bid.place", anna, bid_id=uuid7(), task_id=task_id,
+            message=DESCRIPTION[:2000], availability=at_limit(EMOJI)[:500],
+        )  # fmt: skip
+        perform(
+            store, "comment.add", anna, comment_id=uuid7(), task_id=task_id,
+            body=DESCRIPTION[:4000],
+        )  # fmt: skip
+        task = store.get(Task, task_id)
+        assert task is not None and task.title == title and len(task.description) == 10_000
+        return task
+
     try:
-        made: dict[str, Task] = {}
-        for case, title in TITLES.items():
-            task_id = uuid7()
-            perform(
-                store, "task.create", mette, task_id=task_id, site_id=mette.home_site_id,
-                title=title, description=DESCRIPTION, audience="organisation", publish=True,
-                place=at_limit(HEBREW + " 🏫 "),
-            )  # fmt: skip
-            perform(
-                store, "bid.place", anna, bid_id=uuid7(), task_id=task_id,
-                message=DESCRIPTION[:2000], availability=at_limit(EMOJI)[:500],
-            )  # fmt: skip
-            perform(
-                store,
-                "comment.add",
-                anna,
-                comment_id=uuid7(),
-                task_id=task_id,
-                body=DESCRIPTION[:4000],
-            )
-            task = store.get(Task, task_id)
-            assert task is not None and task.title == title and len(task.description) == 10_000
-            made[case] = task
+        made = {case: make(title) for case, title in TITLES.items()}
+        # A row as a server with a laxer limit (or a bug) could send it: the screens must cope.
+        lax = make("Fra serveren").replace(title=LONG_TITLE)
+        with store.transaction():
+            store.put(lax)
+        made["10,000 characters from the server"] = lax
         return made
     finally:
         store.close()
