@@ -2,7 +2,8 @@
 
 One workstation lives a whole life against a real server with DEBUG logging
 to its real log file: IT enrols it with a one-time code (`knop enrol`), Anna
-logs in online with a password nobody else uses, syncs, bids, logs out, logs
+mistypes her password once, then logs in online with a password nobody else
+uses, syncs, bids, logs out, logs
 in offline, logs in online again, and then her token is revoked and the
 cable pulled, so the failing syncs write their errors to the log. Every
 secret in play is then looked for in every byte under the machine's folders
@@ -20,12 +21,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from desktop import paths
 from desktop.app import build_parser
 from desktop.credentials import SERVICE
 from desktop.ids import uuid7
 from desktop.logs import setup_logging
-from desktop.session import logout
+from desktop.session import WrongPassword, logout
 from sync import protocol
 from sync.enrolment import ENROLLED, enrol_command
 from sync.failures import ServerRefused, ServerUnreachable
@@ -39,6 +42,7 @@ from tests.sync.workstation import Machine
 
 # Non-ASCII on purpose, so UTF-8, UTF-16 and JSON's \u escapes each give other bytes.
 PASSWORD = "Ærø-Kn0p-hemmelig-ørnebjerg-☂-31"
+MISTYPED = "Ærø-Kn0p-hemmelig-ørnebjerg-☂-32"  # one key off: as secret as the real one
 
 
 def encodings(secret: str) -> dict[str, bytes]:
@@ -124,6 +128,8 @@ def test_no_secret_is_written_to_any_file_of_the_machine(
             )
             assert enrol_command(args) == ENROLLED
 
+            with pytest.raises(WrongPassword):
+                machine.login("anna", MISTYPED)
             online = machine.login("anna", PASSWORD)
             assert online.online and online.token
             tokens.append(online.token)
@@ -179,6 +185,7 @@ def test_no_secret_is_written_to_any_file_of_the_machine(
         assert device_credential and "." in device_credential
         secrets = {
             "the password": PASSWORD,
+            "the mistyped password": MISTYPED,
             "the enrolment code": code,
             "the device credential": device_credential,
             "the device secret": device_credential.partition(".")[2],
