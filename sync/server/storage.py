@@ -20,6 +20,7 @@ import contextlib
 import itertools
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -214,16 +215,18 @@ class _PostgresPool:
     PostgreSQL restarted or failed over breaks every pooled connection, so each is
     checked on checkout and replaced if broken: once the database is back, no
     request fails on a connection that died while it was away. While it is away,
-    a request waits only briefly for a connection and is answered 503, rather
-    than for as long as a busy pool deserves (the client's read timeout would
-    expire first, and it would learn nothing). The pool's own reconnection backs
+    a request waits at most a moment longer and is answered 503, rather than
+    for as long as a busy pool deserves (the client's read timeout would expire
+    first, and it would learn nothing); so the wait is taken in slices, each
+    followed by a look at whether the database has gone away meanwhile. The pool's own reconnection backs
     off exponentially, so it gives up after a few seconds and at once starts a
     fresh attempt (`check()` regrows an empty pool): recovery follows the
     database within seconds, however long it was gone.
     """
 
     BUSY_WAIT_S = 30.0  # for a connection from a healthy pool whose connections are all in use
-    AWAY_WAIT_S = 2.0  # for a connection while the last attempt to connect failed
+    AWAY_WAIT_S = 2.0  # for a connection once attempts to connect have failed for this long
+    SLICE_S = 1.0
     RECONNECT_S = 5.0
     CONNECT_TIMEOUT_S = 5
 
@@ -231,7 +234,8 @@ class _PostgresPool:
         import psycopg
         from psycopg_pool import ConnectionPool
 
-        away = self._away = threading.Event()
+        owner = self
+        self._away_since: float | None = None
 
         class Connection(psycopg.Connection[Any]):
             """Tells the pool whether the database answered its last attempt to connect."""
@@ -241,9 +245,10 @@ class _PostgresPool:
                 try:
                     conn = super().connect(*args, **kwargs)
                 except psycopg.OperationalError:
-                    away.set()
+                    if owner._away_since is None:
+                        owner._away_since = time.monotonic()
                     raise
-                away.clear()
+                owner._away_since = None
                 return conn
 
         self._pool = ConnectionPool(
@@ -267,12 +272,32 @@ class _PostgresPool:
             if not self._opened:
                 self._pool.open(wait=False)
                 self._opened = True
-        wait = self.AWAY_WAIT_S if self._away.is_set() else self.BUSY_WAIT_S
         try:
-            with self._pool.connection(timeout=wait) as conn:
+            conn = self._checkout()
+        except _unavailable_errors() as error:
+            raise Unavailable(str(error)) from error
+        try:
+            with conn:  # as psycopg_pool's own connection(): a pooled connection is not closed
                 yield conn
         except _unavailable_errors() as error:
             raise Unavailable(str(error)) from error
+        finally:
+            self._pool.putconn(conn)
+
+    def _checkout(self) -> Any:
+        from psycopg_pool import PoolTimeout
+
+        deadline = time.monotonic() + self.BUSY_WAIT_S
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                return self._pool.getconn(timeout=max(0.01, min(self.SLICE_S, left)))
+            except PoolTimeout:
+                away_since, now = self._away_since, time.monotonic()
+                if now >= deadline or (
+                    away_since is not None and now - away_since >= self.AWAY_WAIT_S
+                ):
+                    raise
 
     def close(self) -> None:
         with self._lock:
