@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,20 @@ def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
     return clean
 
 
+# Characters that draw nothing yet are not whitespace to str.strip(): a title made
+# only of these would show as an empty row that nobody can click on with confidence.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_BLANK_LOOKALIKES = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+
+
+def is_blank(text: str) -> bool:
+    """True when the text shows nothing: only whitespace, format marks and blank fillers."""
+    return all(
+        ch.isspace() or ch in _BLANK_LOOKALIKES or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
+        for ch in text
+    )
+
+
 def _check_value(name: str, spec: Field, value: Any) -> Any:
     kind = spec.kind
     if kind in ("id", "text", "choice", "date"):
@@ -58,7 +73,7 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
         limit = 64 if kind == "id" else spec.max_length
         if len(value) > limit:
             raise Rejection("field.too_long", field=name, max=limit)
-        if kind == "text" and not spec.allow_empty and not value.strip():
+        if kind == "text" and not spec.allow_empty and is_blank(value):
             raise Rejection("field.required", field=name)
         if kind == "choice" and value not in spec.choices:
             raise Rejection("field.bad_choice", field=name, choices=", ".join(spec.choices))

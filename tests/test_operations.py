@@ -108,6 +108,8 @@ def test_publish_on_create_opens_the_task(store: Store, world: World) -> None:
         ("anna", {"site_id": "s-other"}, "task.wrong_site"),
         ("anna", {"site_id": "s-nowhere"}, "site.unknown"),
         ("anna", {"site_id": "s-school", "title": "  "}, "field.required"),
+        # Draws nothing though str.strip() keeps it: zero-width space, braille blank, Hangul filler.
+        ("anna", {"site_id": "s-school", "title": "\u200b\u2800\u3164\u2060"}, "field.required"),
         ("anna", {"site_id": "s-school", "title": "x" * 201}, "field.too_long"),
         ("anna", {"site_id": "s-school", "seats": 0}, "field.out_of_range"),
         ("anna", {"site_id": "s-school", "seats": "two"}, "field.bad_type"),

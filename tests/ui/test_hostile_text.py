@@ -68,9 +68,10 @@ TITLES = {
     "emoji at the limit": at_limit("👩‍👩‍👧‍👦🇩🇰🧑🏽‍🍳"),
     "combining marks": ZALGO[:TITLE_LIMIT],
     "decomposed danish": "Bo\u0308rnehaven o\u0308nsker hja\u030alp til ha\u030andarbejde",
-    # Not whitespace to Python's str.strip(), so the rules let it through: it must still draw.
-    "invisible only": "\u200b\u2800\u3164\u200d\u2060",
 }
+# Not whitespace to Python's str.strip(); the rules refuse it (desktop.payload.is_blank),
+# but an older server could have stored one, so it must still draw.
+INVISIBLE = "\u200b\u2800\u3164\u200d\u2060"
 LONG_TITLE = ("Vikar til svømning\n" + ARABIC + " " + EMOJI + " ") * 80
 LONG_TITLE = LONG_TITLE[:10_000]
 READS_FROM_THE_RIGHT = ("arabic", "hebrew")
@@ -127,6 +128,10 @@ def hostile_tasks(demo_store: Path, person: Callable[[str], Person]) -> dict[str
         with store.transaction():
             store.put(lax)
         made["10,000 characters from the server"] = lax
+        invisible = make("Fra en ældre server").replace(title=INVISIBLE)
+        with store.transaction():
+            store.put(invisible)
+        made["invisible only from the server"] = invisible
         return made
     finally:
         store.close()
