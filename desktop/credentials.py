@@ -23,6 +23,8 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
+from desktop.logs import remember_secret
+
 log = logging.getLogger(__name__)
 
 SERVICE = "Knop"
@@ -99,12 +101,15 @@ def _backend() -> keyring.backend.KeyringBackend:
 def _get(entry: str) -> str | None:
     backend = _backend()
     try:
-        return backend.get_password(SERVICE, entry)
+        secret = backend.get_password(SERVICE, entry)
     except Exception as error:
         raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from error
+    remember_secret(secret)
+    return secret
 
 
 def _set(entry: str, secret: str) -> None:
+    remember_secret(secret)
     backend = _backend()
     try:
         backend.set_password(SERVICE, entry, secret)

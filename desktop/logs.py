@@ -78,8 +78,25 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], .
 )
 
 
+# Values this process has handled as secrets (tokens, device credentials, a typed
+# password). The patterns above only catch a secret next to a name they know; these
+# are caught wherever they appear, e.g. inside a library's repr of a request.
+# Short values are left out: "1234" would blank out every number in the log.
+_KNOWN_SECRETS: set[str] = set()
+_SHORTEST_KNOWN_SECRET = 8
+
+
+def remember_secret(value: str | None) -> None:
+    """From now on, scrub `value` from every log record, whatever surrounds it."""
+    if value and len(value) >= _SHORTEST_KNOWN_SECRET:
+        _KNOWN_SECRETS.add(value)
+
+
 def redact(text: str) -> str:
     """The text with every secret value it carries replaced by [redacted]."""
+    for secret in tuple(_KNOWN_SECRETS):  # tuple: another thread may add one meanwhile
+        if secret in text:
+            text = text.replace(secret, REDACTED)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

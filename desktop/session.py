@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop import accounts, credentials, paths
+from desktop import accounts, credentials, logs, paths
 from desktop.accounts import Account, known_accounts
 from desktop.credentials import CredentialsUnavailable
 from desktop.entities import Person
@@ -170,6 +170,7 @@ def login(username: str, password: str, *, settings: Settings | None = None) -> 
     """
     settings = settings or load_settings()
     name = accounts.normalise_username(username)
+    logs.remember_secret(password)
     if not name or not password:
         raise WrongPassword()
     why_offline: SyncFailure | CredentialsUnavailable

@@ -26,6 +26,7 @@ from typing import Any
 
 from desktop import credentials
 from desktop.credentials import CredentialsUnavailable
+from desktop.logs import remember_secret
 from desktop.settings import (
     SettingsError,
     load_settings,
@@ -80,6 +81,7 @@ def _check_machine_folder() -> None:
 
 def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
     """Enrol this machine; raises EnrolmentFailed with an exit code and a sentence."""
+    remember_secret(code)
     url = _check_url(server)
     try:
         settings = load_settings()

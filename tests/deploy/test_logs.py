@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import keyring
 import pytest
 
-from desktop import logs, paths
+from desktop import credentials, logs, paths
 from desktop.logs import REDACTED, redact, setup_logging
 
 pytestmark = pytest.mark.usefixtures("knop_logging")
@@ -112,3 +113,20 @@ def test_log_file_rotates_and_keeps_five(monkeypatch: pytest.MonkeyPatch) -> Non
     assert names == ["knop.log", *(f"knop.log.{n}" for n in range(1, 6))]
     assert all(p.stat().st_size <= 2_000 for p in path.parent.iterdir())
     assert "line 0399" in path.read_text(encoding="utf-8")
+
+
+def test_a_secret_from_the_keyring_is_scrubbed_without_a_name_beside_it() -> None:
+    """A library's repr or an exception can carry a token with no "token=" in front of it."""
+    previous = keyring.get_keyring()
+    credentials.use_memory_keyring()
+    try:
+        token = "k7Qm2vXp9sLr4TnW8yZb"
+        credentials.save_user_token("https://knop.egeskov.dk", "anna", token)
+        credentials.forget_user_token("https://knop.egeskov.dk", "anna")  # once seen, always scrubbed
+        logs.remember_secret("Sommer2026!")  # a typed password, as desktop.session.login does
+        logs.remember_secret("1234")  # too short to hunt for: it would blank out ordinary numbers
+
+        text = redact(f"odd answer ('{token}', 200) after Sommer2026! for pc 1234")
+    finally:
+        keyring.set_keyring(previous)
+    assert text == f"odd answer ('{REDACTED}', 200) after {REDACTED} for pc 1234"
