@@ -1,7 +1,7 @@
 """A workstation in a child process, for the reliability tests that restart or kill things.
 
     python -m tests.reliability.workstation_child busy --person anna --task T --stop-file F
-    python -m tests.reliability.workstation_child pull --person anna --page-size 400
+    python -m tests.reliability.workstation_child pull --person anna --page-size 400 --hold-ms 50
 
 `busy` is a person at work: add a comment, sync, again and again until the stop
 file appears, printing "op <id>" once each operation is in the outbox (so the
@@ -11,9 +11,12 @@ real machines would, which one process cannot do (each Machine points the
 process-wide environment and keyring at itself).
 
 `pull` is one sync whose pull marks each page: "apply <n>" just before the
-page's changes are written and "applied <n> <ms>" once they are (the page's
-transaction still open), so the test can kill -9 the process inside the
-apply. The store code runs unchanged; only the two lines are added around it.
+page's changes are written and "applied <n> <ms>" once they are, and then it
+lingers `--hold-ms` with the page's transaction still open, so the test can
+kill -9 the process inside the apply. Writing a page takes a few
+milliseconds here, too short to hit from another process every time; the
+hold is the state a slower disk or a bigger page is in for longer. The store
+code runs unchanged; only the lines and the pause are added around it.
 
 Both find the store folders and keyring the way tests/sync/sync_child.py does.
 """
@@ -53,7 +56,7 @@ def busy(person_id: str, task_id: str, stop_file: Path) -> int:
     return 0
 
 
-def pull(person_id: str, page_size: int) -> int:
+def pull(person_id: str, page_size: int, hold_ms: int) -> int:
     real = Store.apply_changes
     pages = iter(range(1, 1_000_000))
 
@@ -63,6 +66,7 @@ def pull(person_id: str, page_size: int) -> int:
         started = time.perf_counter()
         touched = real(self, changes)
         say("applied", page, round((time.perf_counter() - started) * 1000))
+        time.sleep(hold_ms / 1000)
         return touched
 
     Store.apply_changes = marked  # type: ignore[method-assign]
@@ -79,10 +83,11 @@ def main() -> int:
     parser.add_argument("--task")
     parser.add_argument("--stop-file", type=Path)
     parser.add_argument("--page-size", type=int, default=500)
+    parser.add_argument("--hold-ms", type=int, default=0)
     args = parser.parse_args()
     if args.mode == "busy":
         return busy(args.person, args.task, args.stop_file)
-    return pull(args.person, args.page_size)
+    return pull(args.person, args.page_size, args.hold_ms)
 
 
 if __name__ == "__main__":
