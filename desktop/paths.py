@@ -53,3 +53,17 @@ def resources_dir() -> Path:
     if frozen:
         return Path(frozen) / "resources"
     return Path(__file__).resolve().parent.parent / "resources"
+
+
+RESOURCES_IN_STYLES = "@resources/"
+
+
+def style_sheet_text(path: Path) -> str:
+    """A style sheet with `url(@resources/...)` made absolute.
+
+    Qt resolves a relative url() against the working directory, which is
+    anything at all on a deployed machine; the bundle moves, so the path is
+    filled in when the sheet is read. Forward slashes: Qt wants them on Windows too.
+    """
+    text = path.read_text(encoding="utf-8")
+    return text.replace(RESOURCES_IN_STYLES, resources_dir().as_posix() + "/")

@@ -16,6 +16,7 @@ starts), anything else that fails makes the exit code 1.
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import sys
 import tempfile
@@ -56,7 +57,7 @@ class SelfTest:
             status, detail = "warn", str(warning)
         except CheckFailed as failure:
             status, detail = "fail", str(failure)
-        except Exception as error:  # an unexpected crash is a failure to report, not a traceback
+        except Exception as error:  # noqa: BLE001 - an unexpected crash is a failure to report, not a traceback
             status, detail = "fail", f"{type(error).__name__}: {error}"
         self.lines.append((status, name, detail))
         print(f"{status:<5}{name}: {detail}", flush=True)
@@ -64,9 +65,16 @@ class SelfTest:
     def close(self) -> None:
         """Close the window and give Qt's messages back to whoever had them (pytest-qt)."""
         if self.window is not None:
+            from PySide6.QtCore import QCoreApplication, QEvent
+
             self.window.close()
+            context = getattr(self.window, "context", None)
+            if context is not None and hasattr(context, "close"):
+                context.close()  # its DB thread, else it outlives the check in a test process
             self.window.deleteLater()
-            self.app.processEvents()
+            # processEvents() leaves deferred deletes alone; a window left alive would be
+            # re-polished by the next setStyleSheet in the same process after its store is gone.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             self.window = None
         if "PySide6.QtCore" not in sys.modules:
             return
@@ -200,7 +208,7 @@ def _window_from_ui() -> tuple[Any, str]:
     QtGui window still proves the platform plugin, fonts and painting.
     """
     try:
-        import ui.main_window as main_window
+        from ui import main_window
     except ModuleNotFoundError as error:
         if error.name not in ("ui", "ui.main_window"):
             raise
@@ -245,7 +253,11 @@ def check_styles(test: SelfTest) -> str:
         raise CheckWarning(f"{len(sheets)} not checked: that needs the widgets UI (ui.main_window)")
     for sheet in sheets:
         before = len(test.qt_messages)
-        test.app.setStyleSheet(sheet.read_text(encoding="utf-8"))  # re-polishes the shown window
+        text = paths.style_sheet_text(sheet)
+        missing = [u for u in re.findall(r"url\(([^)]+)\)", text) if not Path(u.strip("'\"")).is_file()]
+        if missing:
+            raise CheckFailed(f"{sheet}: no file for url({missing[0]})")
+        test.app.setStyleSheet(text)  # re-polishes the shown window
         test.app.processEvents()
         complaints = [m for m in test.qt_messages[before:] if "style" in m.lower()]
         if complaints:

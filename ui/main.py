@@ -85,7 +85,7 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
 def style_sheet() -> str:
     path = paths.resources_dir() / "styles" / "knop.qss"
     try:
-        return path.read_text(encoding="utf-8")
+        return paths.style_sheet_text(path)
     except OSError:
         log.warning("no style sheet at %s", path)
         return ""
