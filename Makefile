@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test bench package selftest startup translations ts-core system-runtime system-test clean
+.PHONY: run test bench soak package selftest startup translations ts-core system-runtime system-test clean
 
 ## make run: install everything, start the server with demo data and the client enrolled to it
 run: system-runtime $(VENV)/.installed translations
@@ -17,6 +17,10 @@ test: system-test $(VENV)/.installed translations
 
 bench: $(VENV)/.installed translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench $(BENCH_ARGS)
+
+## make soak: 300 simulated devices on the server with PostgreSQL for 10 minutes; memory and latency must stay flat, every operation applied once (SOAK_ARGS="--minutes 3")
+soak: $(VENV)/.installed
+	$(PY) -m tests.soak $(SOAK_ARGS)
 
 package: $(VENV)/.installed translations
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec

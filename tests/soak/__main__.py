@@ -1,0 +1,208 @@
+"""`make soak`: python -m tests.soak [--minutes 10] [--devices 300] [--window-s 30] [--workers 3]
+
+A knop-server with several workers on PostgreSQL (KNOP_TEST_POSTGRES_URL, or
+a throwaway cluster, as the benchmarks find it) and a few hundred simulated
+devices, each the load benchmark's `Device` (tests/bench/server_load.py) in
+its own thread: push a batch of three operations, pull until caught up,
+again, until the time is up. Every `--window-s` the run samples the server's
+memory and the devices' counters, and prints the window as it closes.
+
+At the end: the table of windows, the JSON in bench-results/soak-<time>.json,
+and the checks; the exit status is 1 if any fails:
+- no errors and every pushed operation applied: no 5xx answer or unhandled
+  exception in the server's log, no refused request, no device failing other
+  than by a reset connection. A reset is reported but passes: it is the race
+  between the server closing an idle keep-alive connection (after 5 s) and a
+  device thread, starved among hundreds on a small machine, reusing it; the
+  desktop client retries it, the load benchmark's Device stops there;
+- exactly once: each task a device created is on the server once, with its
+  one comment and its edit, and each applied operation has one audit event;
+- flat after the warm-up window: the last third's median RSS at most 1.2x
+  the first third's, and the last third's p99 push latency at most 1.5x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sync.server import migrations, storage
+from tests.bench import servers
+from tests.bench.report import RESULTS
+from tests.bench.server_load import USERS, WORKERS, Device, _counts
+from tests.conftest import make_world
+from tests.server.conftest import seed_world
+from tests.server.harness import Deployment, create_database
+from tests.soak.windows import (
+    HEADER,
+    Counters,
+    Marks,
+    Window,
+    as_json,
+    flatness,
+    server_rss_mb,
+    window,
+)
+
+KINDS = ("task.create", "comment.add", "task.edit")  # what a Device pushes
+RESETS = ("ReadError(", "RemoteProtocolError(", "WriteError(")  # httpx, as Device records them
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make soak", description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--devices", type=int, default=300)
+    parser.add_argument("--window-s", type=float, default=30.0)
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    args = parser.parse_args(argv)
+
+    postgres = servers.Postgres.find()
+    if postgres is None:
+        print("soak: no PostgreSQL; set KNOP_TEST_POSTGRES_URL or install initdb", file=sys.stderr)
+        return 2
+    try:
+        url = create_database(postgres.admin_url)
+        postgres.databases.append(url)
+        db = storage.Database(url, pool_size=1)
+        try:
+            migrations.migrate(db)
+            seed_world(db, make_world())
+        finally:
+            db.close()
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            servers.serving(
+                url, Path(folder) / "server", "postgresql", workers=args.workers
+            ) as deployment,
+        ):
+            return soak(deployment, args)
+    finally:
+        with contextlib.suppress(Exception):
+            postgres.close()
+
+
+def soak(deployment: Deployment, args: argparse.Namespace) -> int:
+    print(
+        f"soak: {args.devices} devices, {args.minutes:g} min, {args.workers} workers, PostgreSQL",
+        flush=True,
+    )
+    devices = []
+    for n in range(args.devices):
+        api = deployment.user(USERS[n % len(USERS)])
+        device = Device(api, str(api.person["home_site_id"]))
+        device.catch_up()
+        devices.append(device)
+    print(f"soak: {len(devices)} devices enrolled and logged in; go", flush=True)
+
+    go = threading.Event()
+    deadline = [float("inf")]
+    threads = [
+        threading.Thread(target=d.work, args=(deadline, 10**9, go), daemon=True) for d in devices
+    ]
+    for thread in threads:
+        thread.start()
+    assert deployment.process is not None
+    marks = Marks(devices)
+    started = time.perf_counter()
+    deadline[0] = started + args.minutes * 60
+    go.set()
+    print(HEADER, flush=True)
+    windows: list[Window] = []
+    before, opened = Counters.of(devices), started
+    while opened < deadline[0] - 1:
+        time.sleep(max(0.0, min(opened + args.window_s, deadline[0]) - time.perf_counter()))
+        now = time.perf_counter()
+        after = Counters.of(devices)
+        windows.append(
+            window(
+                marks.take(),
+                before,
+                after,
+                opened - started,
+                now - opened,
+                server_rss_mb(deployment.process.pid),
+            )
+        )
+        print(windows[-1].row(), flush=True)
+        before, opened = after, now
+    for thread in threads:
+        thread.join(timeout=120)
+    elapsed = time.perf_counter() - started
+
+    summary = judge(deployment, devices, windows, elapsed)
+    summary.update(
+        devices=args.devices, minutes=args.minutes, workers=args.workers, window_s=args.window_s
+    )
+    print("\n" + HEADER)
+    for w in windows:
+        print(w.row())
+    for key, value in summary.items():
+        print(f"{key:>24}: {value}")
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"soak-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(
+        json.dumps({"summary": summary, "windows": as_json(windows)}, indent=2), encoding="utf-8"
+    )
+    failed = [
+        name for name in ("no_errors", "exactly_once", "rss_flat", "p99_flat") if not summary[name]
+    ]
+    print(
+        f"\nsoak: {'FAILED: ' + ', '.join(failed) if failed else 'all checks passed'}; written to {path}"
+    )
+    for device in devices:
+        device.api.close()
+    return 1 if failed else 0
+
+
+def judge(
+    deployment: Deployment, devices: list[Device], windows: list[Window], elapsed: float
+) -> dict[str, Any]:
+    errors = [e for d in devices for e in d.errors]
+    resets = [e for e in errors if e.startswith(RESETS)]
+    failures = [e for e in errors if not e.startswith(RESETS)]
+    server_errors = deployment.server_errors()
+    applied = sum(d.applied for d in devices)
+    not_applied = sum(1 for d in devices for s in d.statuses if s != "applied")
+    created = [t for d in devices for t in d.created]
+    tasks, comments = _counts(deployment)
+    with deployment.database.read() as s:
+        audited = int(
+            s.value(
+                f"SELECT COUNT(*) FROM audit_events WHERE operation IN ({', '.join('?' * len(KINDS))})",
+                KINDS,
+            )
+        )
+    summary: dict[str, Any] = {
+        "seconds": round(elapsed, 1),
+        "operations_applied": applied,
+        "pull_requests": sum(d.pulls for d in devices),
+        "ops_per_s": round((applied + sum(d.pulls for d in devices)) / elapsed, 1),
+        "errors": len(failures),
+        "first_error": failures[0] if failures else "",
+        "connection_resets": len(resets),
+        "devices_stopped": sum(1 for d in devices if d.errors),
+        "server_log_errors": len(server_errors),
+        "first_server_log_error": server_errors[0] if server_errors else "",
+        "not_applied": not_applied,
+        "no_errors": not failures and not server_errors and not not_applied,
+        "tasks_created": len(created),
+        "tasks_on_server": tasks,
+        "comments_on_server": comments,
+        "audit_events": audited,
+        "exactly_once": tasks == len(created) == len(set(created)) == comments
+        and applied == 3 * len(created) == audited,
+    }
+    # The first window is the warm-up (connections opening, caches filling); judge the rest.
+    summary.update(flatness(windows[1:] if len(windows) > 2 else windows))
+    return summary
+
+
+if __name__ == "__main__":
+    sys.exit(main())
