@@ -38,7 +38,7 @@ from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count, server_view, view
 
 RECOVERY_S = 10.0  # the database is back: the server must serve again within this
-DOWN_S = 3.0  # how long the crashed database stays away
+DOWN_S = 4.0  # how long the crashed database stays away
 
 
 @dataclass
