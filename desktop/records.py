@@ -83,6 +83,11 @@ def _key_clause(key: tuple[str, ...]) -> str:
     return " AND ".join(f"{k} = ?" for k in key)
 
 
+def upsert_statement(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    """The qmark upsert for these columns, cached: for bulk writers on SQLite."""
+    return _upsert(table, columns, key)
+
+
 @functools.cache
 def _upsert(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
     names = ", ".join(columns)

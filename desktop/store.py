@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -31,8 +33,17 @@ import sqlite_utils
 from desktop import migrations, operations
 from desktop.entities import SYNCED, Entity, Person
 from desktop.ids import utc_now, uuid7
-from desktop.records import SqlRecords
+from desktop.records import SqlRecords, upsert_statement
 from desktop.rejection import Rejection
+
+# Set while a bulk load (an initial pull) runs without the search triggers and the
+# secondary indexes of the entity tables: their SQL, to put back when it ends.
+BULK_LOAD = "bulk_load"
+
+# Stores a bulk load in this process is filling right now, by resolved path; opening
+# such a store elsewhere in the process must not finish the load under its feet.
+_loading: set[Path] = set()
+_loading_lock = threading.Lock()
 
 
 class StoreDamaged(Exception):
@@ -109,6 +120,11 @@ class Store(SqlRecords):
         self._capturing = False
         if owner_id is not None and self.owner_id is None:
             self.set_state("owner_id", owner_id)
+        if self.state(BULK_LOAD) is not None and not _is_loading(self.path):
+            # A bulk load that was killed or cancelled: search and lookups need their
+            # triggers and indexes back before anyone reads or writes this store.
+            with self.transaction():
+                self.finish_bulk_load()
 
     def close(self) -> None:
         self.connection.close()
@@ -309,8 +325,9 @@ class Store(SqlRecords):
                 continue  # a newer server may send tables this client does not know yet
             row = change["row"]
             touched.add(table)
-            key = "|".join(str(row[k]) for k in cls.key)
-            if (table, key) in shadowed:
+            # No shadows (an initial pull) makes the key unnecessary.
+            key = "|".join(str(row[k]) for k in cls.key) if shadowed else ""
+            if shadowed and (table, key) in shadowed:
                 self.connection.execute(
                     "UPDATE shadows SET row = ? WHERE table_name = ? AND key = ?",
                     (None if change.get("deleted") else json.dumps(row, ensure_ascii=False), table, key),
@@ -329,9 +346,72 @@ class Store(SqlRecords):
             by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for row in rows:
                 by_shape.setdefault(tuple(row), []).append(row)
-            for shaped in by_shape.values():
-                self.put_rows(cls, shaped)
+            for columns, shaped in by_shape.items():
+                # Every row of a shape has exactly these keys: itemgetter reads them in C.
+                values = operator.itemgetter(*columns)
+                params = map(values, shaped) if len(columns) > 1 else ((values(r),) for r in shaped)
+                self.connection.executemany(upsert_statement(table, columns, cls.key), params)
         upserts.clear()
+
+    # --- bulk load (an initial pull) -----------------------------------------------
+
+    def begin_bulk_load(self) -> None:
+        """Inside the caller's transaction: drop the search triggers and secondary indexes.
+
+        Keeping a 100,000-row full-text index and a dozen b-trees up to date row by
+        row costs several times more than building them once at the end. Their SQL
+        is kept in the state table in the same transaction, so whatever happens
+        next (a kill, a cancel) `finish_bulk_load` can put back exactly what was there.
+        """
+        if self.state(BULK_LOAD) is not None:
+            return
+        tables = tuple(cls.table for cls in SYNCED.values())
+        marks = ", ".join("?" for _ in tables)
+        dropped = self.connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+            f"(type = 'index' AND tbl_name IN ({marks})) OR (type = 'trigger' AND tbl_name = 'tasks'))",
+            tables,
+        ).fetchall()
+        self.set_state(BULK_LOAD, json.dumps([list(d) for d in dropped], ensure_ascii=False))
+        for kind, name, _sql in dropped:
+            self.connection.execute(f'DROP {"INDEX" if kind == "index" else "TRIGGER"} "{name}"')
+
+    def finish_bulk_load(self) -> None:
+        """Inside the caller's transaction: put indexes and triggers back, rebuild search."""
+        saved = self.state(BULK_LOAD)
+        if saved is None:
+            return
+        for _kind, name, sql in json.loads(saved):
+            exists = self.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+            ).fetchone()
+            if not exists:
+                self.connection.execute(sql)
+        self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+        self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
+
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[None]:
+        """While a bulk load runs: a bigger page cache and fewer WAL checkpoints.
+
+        Neither touches durability: every transaction is still committed to the WAL
+        as before (synchronous=NORMAL). The store is marked as being loaded, so that
+        opening it elsewhere in this process leaves the load alone.
+        """
+        path = self.path.resolve()
+        cache = self.connection.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = self.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.connection.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        self.connection.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        with _loading_lock:
+            _loading.add(path)
+        try:
+            yield
+        finally:
+            with _loading_lock:
+                _loading.discard(path)
+            self.connection.execute(f"PRAGMA cache_size = {int(cache)}")
+            self.connection.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
 
     def rebase(self) -> list[str]:
         """Rebuild the view as server state + pending operations.
@@ -374,7 +454,18 @@ class Store(SqlRecords):
             for cls in SYNCED.values():
                 self.connection.execute(f"DELETE FROM {cls.table}")
             self.connection.execute("DELETE FROM shadows")
+            self.finish_bulk_load()  # cheap on empty tables, and the state row goes next
             self.connection.execute("DELETE FROM sync_state WHERE key NOT IN ('owner_id')")
+
+
+# A negative cache_size is in KiB: 64 MiB holds the hot b-tree pages of a municipality.
+BULK_CACHE_KIB = -65536
+BULK_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL between checkpoints instead of 4
+
+
+def _is_loading(path: Path) -> bool:
+    with _loading_lock:
+        return path.resolve() in _loading
 
 
 def _connect(path: Path) -> sqlite3.Connection:

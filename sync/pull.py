@@ -8,12 +8,21 @@ A 410 "resync" means the server no longer knows our cursor: its history was
 pruned, or it was restored from a backup and began a new life. Then the store
 forgets everything it pulled (never the outbox), and the pull starts from
 nothing; the rebase after it puts the pending operations back on top.
+
+An initial pull (from no cursor: a new workstation, or after a resync) is a bulk
+load: the store drops its search triggers and secondary indexes in the first
+page's transaction and builds them once in the last page's (`Store.begin_bulk_load`,
+`finish_bulk_load`), and pages are as large as the server allows. A load cut off
+in between is finished when the store is next opened, and the next pull goes on
+as a bulk load from its cursor (`INITIAL`). While one page is written, the next
+is already being fetched on a second thread, so the network and SQLite overlap.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from desktop.store import Store
@@ -25,6 +34,11 @@ CURSOR = "cursor"
 # Set with every change to the server state a store holds, cleared by the rebase after a
 # complete pull: a sync killed between the two still rebases next time.
 REBASE_DUE = "rebase_due"
+# Set by the first page of a pull from no cursor, cleared with the last: a pull that
+# finds it set resumes an initial pull, and goes on as a bulk load.
+INITIAL = "initial_pull"
+# Page size of a bulk load when the caller left the page size at its default.
+BULK_PAGE = protocol.MAX_PULL_LIMIT
 
 
 @dataclass(slots=True)
@@ -47,12 +61,41 @@ def pull_changes(
 ) -> Pulled:
     """Pull to the end of the feed; `done` is filled in page by page, as in push_outbox."""
     done = done if done is not None else Pulled()
+    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="knop-pull")
+    try:
+        with store.loading():
+            _pull(store, api, token, fetcher, cancel, progress, page_size, done)
+    finally:
+        # A fetch still under way when we stop (cancel, failure) ends on its own
+        # timeout; nobody waits for it, and its answer is dropped.
+        fetcher.shutdown(wait=False, cancel_futures=True)
+    return done
+
+
+def _pull(
+    store: Store,
+    api: ServerApi,
+    token: str,
+    fetcher: ThreadPoolExecutor,
+    cancel: threading.Event | None,
+    progress: Callable[[int], None] | None,
+    page_size: int,
+    done: Pulled,
+) -> None:
     cursor = store.state(CURSOR)
+    bulk = cursor is None or store.state(INITIAL) is not None
+
+    def size() -> int:
+        return BULK_PAGE if bulk and page_size == protocol.DEFAULT_PULL_LIMIT else page_size
+
+    ahead: Future[protocol.PullPage] | None = None
     while True:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
+        if ahead is None:
+            ahead = fetcher.submit(api.pull, token, cursor, size(), cancel)
         try:
-            page = api.pull(token, cursor, page_size, cancel)
+            page = ahead.result()
         except ResyncNeeded:
             if cursor is None or done.resynced:
                 raise ServerTrouble(
@@ -63,19 +106,29 @@ def pull_changes(
             store.forget_server_state()
             with store.transaction():
                 store.set_state(REBASE_DUE, "1")
-            cursor = None
+            cursor, ahead, bulk = None, None, True
             done.resynced = True
             continue
+        ahead = None
+        if page["more"]:
+            ahead = fetcher.submit(api.pull, token, page["cursor"], size(), cancel)
         with store.transaction():
+            if bulk:
+                store.set_state(INITIAL, "1")
+                store.begin_bulk_load()
             # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
             done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
             store.set_state(CURSOR, page["cursor"])
             if page["changes"]:
                 store.set_state(REBASE_DUE, "1")
+            if not page["more"]:
+                # The end of the feed: search and indexes are whole again, with the cursor.
+                store.finish_bulk_load()
+                store.set_state(INITIAL, None)
         cursor = page["cursor"]
         done.changes += len(page["changes"])
         done.pages += 1
         if progress:
             progress(done.changes)
         if not page["more"]:
-            return done
+            return
