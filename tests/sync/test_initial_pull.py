@@ -1,0 +1,252 @@
+"""The initial pull as a bulk load: search and indexes are whole after it, and after any cut.
+
+A pull from no cursor drops the store's search triggers and secondary indexes
+in its first page's transaction and builds them again in its last. These
+tests drive `pull_changes` against a scripted feed (no server needed) and check
+the promises around that: search finds everything after an initial and an
+incremental pull; a pull cut off between pages leaves a store that, when next
+opened, has its search and indexes back; the next pull resumes from its cursor;
+and a process killed in the middle of a page's transaction loses nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from desktop.entities import Task
+from desktop.store import BULK_LOAD, Store
+from sync import protocol
+from sync.failures import ServerUnreachable
+from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
+from tests.conftest import World, make_world
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def schema(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            (name, " ".join((sql or "").split()))
+            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        )
+    finally:
+        conn.close()
+
+
+def task_changes(world: World, how_many: int, word: str = "sommerfest") -> list[dict[str, Any]]:
+    return [
+        {
+            "table": "tasks",
+            "row": world.task(id=f"t{i:04d}", title=f"{word.capitalize()} nummer {i}").to_row(),
+            "deleted": False,
+        }
+        for i in range(how_many)
+    ]
+
+
+class ScriptedFeed:
+    """A ServerApi stand-in: serves `changes` in pages; cursors are positions in the list."""
+
+    def __init__(self, changes: list[dict[str, Any]], fail_at: int | None = None) -> None:
+        self.changes = changes
+        self.fail_at = fail_at  # the position whose page fails, once
+        self.asked: list[tuple[str | None, int]] = []
+        self.threads: set[str] = set()
+
+    def pull(
+        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+    ) -> protocol.PullPage:
+        start = int(cursor) if cursor else 0
+        self.asked.append((cursor, limit))
+        self.threads.add(threading.current_thread().name)
+        if self.fail_at is not None and start >= self.fail_at:
+            self.fail_at = None
+            raise ServerUnreachable.because("kablet er trukket ud", "the cable is out")
+        end = min(start + limit, len(self.changes))
+        return {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}  # type: ignore[typeddict-item]
+
+
+def hits(store: Store, word: str) -> int:
+    return len(store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", (f'"{word}"*',)))
+
+
+def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None:
+    world = make_world()
+    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 120))
+    try:
+        pulled = pull_changes(store, feed, "token", page_size=25)  # type: ignore[arg-type]
+        assert pulled.changes == 120 and pulled.pages == 5
+        assert hits(store, "sommerfest") == 120
+        assert store.state(BULK_LOAD) is None and store.state(INITIAL) is None
+        assert store.state(CURSOR) == "120" and store.state(REBASE_DUE) == "1"
+        assert [c for c, _ in feed.asked] == [None, "25", "50", "75", "100"]
+        assert feed.threads and threading.current_thread().name not in feed.threads  # fetched ahead
+        # An incremental pull keeps search up to date row by row, as before.
+        edited = world.task(id="t0007", title="Reparation af cykler").to_row()
+        gone = world.task(id="t0008").to_row()
+        feed.changes += [
+            {"table": "tasks", "row": edited, "deleted": False},
+            {"table": "tasks", "row": gone, "deleted": True},
+        ]
+        again = pull_changes(store, feed, "token", page_size=25)  # type: ignore[arg-type]
+        assert again.changes == 2 and feed.asked[-1] == ("120", 25)
+        assert hits(store, "cykler") == 1 and hits(store, "sommerfest") == 118
+        assert store.get(Task, "t0008") is None
+    finally:
+        store.close()
+    assert schema(tmp_path / "k.sqlite3") == fresh
+
+
+def test_the_default_page_size_grows_for_an_initial_pull_only(tmp_path: Path) -> None:
+    world = make_world()
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 3))
+    try:
+        pull_changes(store, feed, "token")  # type: ignore[arg-type]
+        feed.changes += task_changes(world, 5)[3:]
+        pull_changes(store, feed, "token")  # type: ignore[arg-type]
+    finally:
+        store.close()
+    assert [limit for _, limit in feed.asked] == [protocol.MAX_PULL_LIMIT, protocol.DEFAULT_PULL_LIMIT]
+
+
+def test_a_pull_cut_off_between_pages_is_finished_on_open_and_resumed(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    feed = ScriptedFeed(task_changes(world, 100), fail_at=60)
+    store = Store(path)
+    with pytest.raises(ServerUnreachable):
+        pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+    # Cut off: three whole pages and their cursor, no search triggers, no indexes yet.
+    assert store.state(CURSOR) == "60" and store.state(BULK_LOAD) is not None
+    assert schema(path) != fresh
+    # A store opened elsewhere in the process while the pull ran would have left it alone;
+    # after the pull has stopped, opening it puts search and indexes back.
+    store.close()
+    store = Store(path)
+    try:
+        assert schema(path) == fresh
+        assert hits(store, "sommerfest") == 60
+        assert store.state(BULK_LOAD) is None and store.state(INITIAL) == "1"
+        # A local change now is searchable at once: the triggers are back.
+        with store.transaction():
+            store.put(world.task(id="local", title="Cykelværksted"))
+        assert hits(store, "cykelværksted") == 1
+        feed.asked.clear()
+        pulled = pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert feed.asked[0] == ("60", 20)  # resumed, not started over
+        assert pulled.changes == 40
+        assert hits(store, "sommerfest") == 100 and hits(store, "cykelværksted") == 1
+        assert store.state(BULK_LOAD) is None and store.state(INITIAL) is None
+    finally:
+        store.close()
+    assert schema(path) == fresh
+
+
+def test_opening_a_store_that_this_process_is_loading_leaves_the_load_alone(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    store = Store(path)
+    seen: list[str | None] = []
+
+    def open_meanwhile(done: int) -> None:
+        if done == 20:
+            other = Store(path)  # e.g. the status bar counting pending operations
+            try:
+                seen.append(other.state(BULK_LOAD))
+            finally:
+                other.close()
+
+    try:
+        pull_changes(store, ScriptedFeed(task_changes(world, 60)), "t", page_size=20, progress=open_meanwhile)  # type: ignore[arg-type]
+        assert seen and seen[0] is not None  # still loading when the other store opened
+        assert hits(store, "sommerfest") == 60 and store.state(BULK_LOAD) is None
+    finally:
+        store.close()
+
+
+def test_forgetting_the_server_state_mid_load_puts_indexes_back(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    store = Store(path)
+    try:
+        with store.transaction():
+            store.begin_bulk_load()
+            store.apply_changes(task_changes(world, 5))
+        assert schema(path) != fresh
+        store.forget_server_state()
+        assert store.state(BULK_LOAD) is None
+        with store.transaction():
+            store.put(world.task(id="x", title="Sommerfest"))
+        assert hits(store, "sommerfest") == 1
+    finally:
+        store.close()
+    assert schema(path) == fresh
+
+
+KILLED_CHILD = """
+import os, signal, sys
+from desktop.store import Store
+from sync.pull import pull_changes
+from tests.sync.test_initial_pull import ScriptedFeed, task_changes
+from tests.conftest import make_world
+
+store = Store(sys.argv[1])
+real_apply = store.apply_changes
+pages = 0
+
+def apply_then_die(changes):
+    global pages
+    pages += 1
+    touched = real_apply(changes)
+    if pages == int(sys.argv[2]):
+        os.kill(os.getpid(), signal.SIGKILL)  # inside the page's transaction, before its commit
+    return touched
+
+store.apply_changes = apply_then_die
+pull_changes(store, ScriptedFeed(task_changes(make_world(), 100)), "t", page_size=20)
+"""
+
+
+@pytest.mark.parametrize("kill_on_page", [1, 3, 5])
+def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_CHILD, str(path), str(kill_on_page)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr
+    store = Store(path)  # the next start opens the store: it must come back whole
+    try:
+        kept = (kill_on_page - 1) * 20
+        assert store.state(CURSOR) == (str(kept) if kept else None)
+        assert len(store.rows("SELECT id FROM tasks")) == kept  # whole pages only
+        assert hits(store, "sommerfest") == kept
+        assert store.state(BULK_LOAD) is None
+        assert schema(path) == fresh
+        pulled = pull_changes(store, ScriptedFeed(task_changes(world, 100)), "t", page_size=20)  # type: ignore[arg-type]
+        assert pulled.changes == 100 - kept
+        assert hits(store, "sommerfest") == 100 and store.state(INITIAL) is None
+    finally:
+        store.close()
+    assert schema(path) == fresh
