@@ -25,7 +25,6 @@ P99_GROWTH = 1.5  # likewise the median of the windows' p99 push latency
 
 @dataclass
 class Counters:
-    pushes: int
     applied: int
     pulls: int
     errors: int
@@ -33,7 +32,6 @@ class Counters:
     @classmethod
     def of(cls, devices: Sequence[Device]) -> Counters:
         return cls(
-            pushes=sum(len(d.push_ms) for d in devices),
             applied=sum(d.applied for d in devices),
             pulls=sum(d.pulls for d in devices),
             errors=sum(len(d.errors) for d in devices),
