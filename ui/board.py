@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 
 from desktop import board
 from desktop import skills as catalogue
-from desktop.board import BoardChoices, BoardFilter, BoardRow, Interrupted, Sort
+from desktop.board import BoardChoices, BoardFilter, BoardRow, FirstWindow, Interrupted, Sort
 from desktop.entities import Audience, TaskStatus
 from desktop.store import Store
 from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
-from ui.task_model import SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
+from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 
 log = logging.getLogger(__name__)
 
@@ -90,13 +90,15 @@ class SearchField(QLineEdit):
 
 class Board(QWidget):
     task_activated = Signal(str)  # task id: the shell opens the task view
-    searched = Signal(int)  # a result is on screen, with this many tasks
+    searched = Signal(int)  # a result's first page is on screen, with this many rows
+    counted = Signal(int)  # the whole result is in the model, with this many tasks
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("board")
         self.context = context
         self._latest = _Latest()
+        self._reselect: str | None = None  # the task selected before a first page replaced it
         self._choices: BoardChoices | None = None
         self._debounce = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._debounce.timeout.connect(self.search_now)
@@ -344,7 +346,15 @@ class Board(QWidget):
 
     # --- searching ----------------------------------------------------------------
 
-    def search_now(self) -> None:
+    def search_now(self, *, first_page: bool = True) -> None:
+        """Search with the current filters.
+
+        Two jobs go to the DB thread together. The first finds only the first
+        page (rows included) and is what a keystroke waits for: `searched`. The
+        second finds every matching id, which the scroll bar and the count
+        need, and appends them: `counted`. A refresh after a change
+        (`first_page=False`) runs only the second, so nothing on screen jumps.
+        """
         self._debounce.stop()
         if self.context.closed:
             return
@@ -353,30 +363,72 @@ class Board(QWidget):
         person = self.context.person
         filters = self.filters()
 
+        def stale() -> bool:
+            return latest.is_stale(number)
+
         base_ids, base = self.model.ids(), self.model.version
+        shown: list[FirstWindow] = []
 
-        def work(store: Store) -> tuple[int, IdsPlan]:
-            if latest.is_stale(number):
+        def first(store: Store) -> tuple[int, FirstWindow]:
+            if stale():
                 raise Interrupted
-            ids = board.search(store, person, filters, cancelled=lambda: latest.is_stale(number))
+            window = board.first_window(store, person, filters, PAGE, cancelled=stale)
+            shown.append(window)
+            return number, window
+
+        def everything(store: Store) -> tuple[int, IdsPlan]:
+            if stale():
+                raise Interrupted
+            if shown and shown[0].complete:
+                ids = [row.id for row in shown[0].rows]
+            else:
+                ids = board.search(store, person, filters, cancelled=stale)
+            old, version = base_ids, base
+            if shown:
+                page = [row.id for row in shown[0].rows]
+                if page != base_ids[: len(page)] or (not page and base_ids):
+                    old, version = page, base + 1  # what `show_first` leaves
             # Working out what changed is the heavy part; do it here, not on the UI thread.
-            return number, plan_ids(base_ids, ids, base)
+            return number, plan_ids(old, ids, version)
 
-        self.context.query(work, parent=self).success(self._found).failure(
-            self._search_failed
-        ).run_in_background()
+        if first_page:
+            self.context.query(first, parent=self).success(self._first_found).failure(
+                self._search_failed
+            ).run_in_background()
+        self.context.query(everything, parent=self).success(
+            functools.partial(self._found, not first_page)
+        ).failure(self._search_failed).run_in_background()
 
-    def _found(self, answer: tuple[int, IdsPlan]) -> None:
-        number, plan = answer
+    def _first_found(self, answer: tuple[int, FirstWindow]) -> None:
+        number, window = answer
         if self._latest.is_stale(number):
             return
         current = self.current_task_id()
+        self._reselect = current
+        self.model.show_first([row.id for row in window.rows], window.rows)
+        if current is not None and self.current_task_id() != current:
+            self.select_task(current)
+        if window.complete:
+            self._show_count(len(window.rows))
+        else:
+            self._show_count(len(window.rows), more=True)
+        self.searched.emit(self.model.rowCount())
+
+    def _found(self, first_signal: bool, answer: tuple[int, IdsPlan]) -> None:
+        number, plan = answer
+        if self._latest.is_stale(number):
+            return
+        current = self.current_task_id() or self._reselect
+        self._reselect = None
         reset = plan.reset
         self.model.apply(plan)
-        if reset and current is not None and self.model.row_of(current) >= 0:
-            self.select_task(current)
+        if current is not None and self.current_task_id() != current:
+            if (reset or not self.view.currentIndex().isValid()) and self.model.row_of(current) >= 0:
+                self.select_task(current)
         self._show_count(len(plan.ids))
-        self.searched.emit(len(plan.ids))
+        if first_signal:
+            self.searched.emit(len(plan.ids))
+        self.counted.emit(len(plan.ids))
 
     def _search_failed(self, error: BaseException) -> None:
         if isinstance(error, Interrupted):
@@ -384,8 +436,12 @@ class Board(QWidget):
         log.error("board search failed", exc_info=error)
         self.count_label.setText(self.tr("The search failed; see the log."))
 
-    def _show_count(self, count: int) -> None:
-        self.count_label.setText(self.tr("%n task(s)", "", count))
+    def _show_count(self, count: int, *, more: bool = False) -> None:
+        if more:
+            # Only the first page is known yet; the exact count follows (`counted`).
+            self.count_label.setText(self.tr("Over %n task(s)", "", count))
+        else:
+            self.count_label.setText(self.tr("%n task(s)", "", count))
         self.empty_label.setVisible(count == 0)
         self.view.setVisible(count != 0)
 
@@ -438,7 +494,7 @@ class Board(QWidget):
         )
         if not relevant:
             return
-        self.search_now()
+        self.search_now(first_page=False)
         changed = changes.ids_of("tasks")
         if changed is None or "sites" in changes:
             stale = self.model.cached_ids()  # a sync: look again at what is on screen

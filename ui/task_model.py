@@ -265,6 +265,22 @@ class TaskBoardModel(QAbstractTableModel):
         """Show this ordered result, changing as little as possible (see `plan_ids`)."""
         self.apply(plan_ids(self._ids, list(ids), self._version))
 
+    def show_first(self, ids: list[str], rows: Sequence[BoardRow]) -> None:
+        """A new search's first page, rows included, while the rest is still being found.
+
+        When the list already starts with these ids nothing moves (selection and
+        scroll stay); otherwise the list becomes just this page until `apply`
+        brings the whole result (which then only appends, see `plan_ids`).
+        """
+        if ids != self._ids[: len(ids)] or (not ids and self._ids):
+            self._version += 1
+            self.beginResetModel()
+            self._ids = list(ids)
+            self._position = {task_id: n for n, task_id in enumerate(ids)}
+            self._asked.clear()
+            self.endResetModel()
+        self.update_rows(rows)
+
     def apply(self, plan: IdsPlan) -> None:
         """Carry out a plan, normally made on the DB thread so the UI thread only applies it."""
         if plan.base != self._version:
@@ -272,6 +288,13 @@ class TaskBoardModel(QAbstractTableModel):
         if plan.unchanged:
             return
         self._version += 1
+        if plan.appended:
+            first = len(self._ids)
+            self.beginInsertRows(QModelIndex(), first, len(plan.ids) - 1)
+            self._ids = plan.ids
+            self._position = plan.position
+            self.endInsertRows()
+            return
         if plan.reset:
             self.beginResetModel()
             self._ids = plan.ids
@@ -303,6 +326,7 @@ class IdsPlan:
     position: dict[str, int]
     unchanged: bool = False
     reset: bool = False
+    appended: bool = False  # the old list is the new one's start: one insert at the end
     removed: tuple[tuple[int, int], ...] = ()  # (first, last) blocks, bottom first
     inserted: tuple[tuple[int, str], ...] = ()  # (position, id), top first
 
@@ -314,6 +338,9 @@ def plan_ids(old: Sequence[str], new: list[str], base: int) -> IdsPlan:
     if new == old:
         return IdsPlan(base, new, {}, unchanged=True)
     position = {task_id: n for n, task_id in enumerate(new)}
+    if 0 < len(old) < len(new) and new[: len(old)] == list(old):
+        # The rest of a result whose first page is on screen (`show_first`).
+        return IdsPlan(base, new, position, appended=True)
     old_set = set(old)
     came = {i for i in new if i not in old_set}
     gone = old_set.difference(position)

@@ -165,6 +165,10 @@
         <translation>Søgningen mislykkedes; se logfilen.</translation>
     </message>
     <message numerus="yes">
+        <source>Over %n task(s)</source>
+        <translation><numerusform>Over %n opgave</numerusform><numerusform>Over %n opgaver</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n task(s)</source>
         <translation><numerusform>%n opgave</numerusform><numerusform>%n opgaver</numerusform></translation>
     </message>

@@ -165,6 +165,10 @@
         <translation>The search failed; see the log.</translation>
     </message>
     <message numerus="yes">
+        <source>Over %n task(s)</source>
+        <translation><numerusform>Over %n task</numerusform><numerusform>Over %n tasks</numerusform></translation>
+    </message>
+    <message numerus="yes">
         <source>%n task(s)</source>
         <translation><numerusform>%n task</numerusform><numerusform>%n tasks</numerusform></translation>
     </message>

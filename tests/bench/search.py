@@ -6,6 +6,11 @@ waits for `Board.searched`, which the board emits right after the model has
 applied the new result (also when the result did not change, so no sample
 waits forever).
 
+`searched` comes when the new result's first page (rows included) is in the
+model: what the person sees. The whole ordered id list, which the scroll bar
+and the exact count need, follows on the DB thread (`Board.counted`); the time
+to that is kept in the detail as `whole_*`, so neither figure hides the other.
+
 The board deliberately waits `DEBOUNCE_MS` after a keystroke for the next one;
 that pause is not work, so the figure is measured from the moment the debounce
 timer fires to the model updated. The time from the keystroke itself (pause
@@ -67,10 +72,14 @@ def measure(size: str) -> list[Figure]:
     person = scale.reader(data)
     fired: list[float] = []
     searched: list[float] = []
+    counted: list[float] = []
     queries = QUERIES if size == "full" else QUERIES[:4]
 
     with tempfile.TemporaryDirectory() as folder:
         path = scale.copy_of_local_store(Path(folder) / "k.sqlite3", size)
+        from desktop.store import Store
+
+        Store(path).close()  # a cached store from an older schema migrates here, not in a sample
         context = AppContext(person, path, "bench-device", "da")
         board = Board(context)
         try:
@@ -79,6 +88,7 @@ def measure(size: str) -> list[Figure]:
             board._debounce.timeout.connect(lambda: fired.append(time.perf_counter()))
             board._debounce.timeout.connect(board.search_now)
             board.searched.connect(lambda _n: searched.append(time.perf_counter()))
+            board.counted.connect(lambda _n: counted.append(time.perf_counter()))
             board.resize(1200, 800)
             board.show()
 
@@ -101,6 +111,7 @@ def measure(size: str) -> list[Figure]:
             settle()
             board.search_field.setFocus(Qt.FocusReason.OtherFocusReason)
             from_fire: list[float] = []
+            whole: list[float] = []
             from_key: list[float] = []
             labels: list[str] = []
 
@@ -115,6 +126,8 @@ def measure(size: str) -> list[Figure]:
                 from_fire.append((end - (fired[-1] if fired else start)) * 1000)
                 labels.append(repr(board.search_field.text()))
                 settle()
+                if counted and counted[-1] >= end:
+                    whole.append((counted[-1] - (fired[-1] if fired else start)) * 1000)
 
             def type_and_clear(word: str) -> None:
                 for letter in word:
@@ -157,6 +170,8 @@ def measure(size: str) -> list[Figure]:
         "max_ms": max(from_fire),
         "keystroke_median_ms": median_of(from_key),
         "keystroke_p95_ms": percentile(from_key, 0.95),
+        "whole_median_ms": median_of(whole) if whole else -1,
+        "whole_p95_ms": percentile(whole, 0.95) if whole else -1,
         "debounce_ms": DEBOUNCE_MS,
         "last_result_rows": results,
         "slowest": ", ".join(

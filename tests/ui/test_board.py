@@ -22,12 +22,12 @@ from ui.task_model import TASK_ID_ROLE, Column, TaskBoardModel, plan_ids
 
 @pytest.fixture
 def make_board(qtbot: Any) -> Callable[[AppContext], Board]:
-    """A shown board whose first search has been drawn."""
+    """A shown board whose first search is whole in the model (not only its first page)."""
 
     def make(context: AppContext) -> Board:
         board = Board(context)
         qtbot.addWidget(board)
-        with qtbot.waitSignal(board.searched, timeout=10_000):
+        with qtbot.waitSignal(board.counted, timeout=10_000):
             board.resize(1280, 700)
             board.show()
         return board
@@ -37,7 +37,7 @@ def make_board(qtbot: Any) -> Callable[[AppContext], Board]:
 
 def search(qtbot: Any, board: Board, text: str) -> list[str]:
     """Type like a person, wait for the debounced search, return the ids shown."""
-    with qtbot.waitSignal(board.searched, timeout=10_000):
+    with qtbot.waitSignal(board.counted, timeout=10_000):
         board.search_field.clear()
         qtbot.keyClicks(board.search_field, text)
     return board.model.ids()
@@ -166,7 +166,7 @@ def test_filters_narrow_the_list(
     assert set(board.model.ids()) == {
         t.id for t in visible if t.site_id == site_id and t.status == "open" and skill in t.skills
     }
-    with qtbot.waitSignal(board.searched):
+    with qtbot.waitSignal(board.counted):
         board.clear_filters()
     assert set(board.model.ids()) == {t.id for t in visible}
 
@@ -356,3 +356,61 @@ def test_typing_keeps_its_pause_after_a_filter_change(
     qtbot.keyClicks(board.search_field, "s")
     assert board._debounce.isActive()
     assert board._debounce.interval() == DEBOUNCE_MS
+
+
+def test_a_broad_search_shows_its_first_page_then_the_honest_count(
+    qtbot: Any, make_context: Any, big_store: Path, big_data: demo.DemoData, make_board: Any
+) -> None:
+    """One letter matches most tasks: the first page comes first, labelled as a lower
+    bound ("Over 100 tasks"), then the whole list is appended without a reset."""
+    from ui.task_model import PAGE
+
+    admin = next(p for p in big_data.people if p.username == "admin")
+    context = make_context(person=admin, store_path=big_store)
+    board = make_board(context)
+    store = Store(big_store)
+    try:
+        expected = board_queries.search(store, admin, BoardFilter(text="s", status="open"))
+    finally:
+        store.close()
+    assert len(expected) > PAGE
+    resets: list[int] = []
+    board.model.modelReset.connect(lambda: resets.append(board.model.rowCount()))
+    with qtbot.waitSignal(board.searched, timeout=10_000):
+        board.search_field.setText("s")
+        board.search_now()
+    assert board.model.ids() == expected[:PAGE]
+    assert board.model.is_loaded(expected[0])  # the first page brings its rows along
+    assert board.count_label.text().startswith(f"Over {PAGE} task")  # a lower bound, not a count
+    qtbot.waitUntil(lambda: board.model.rowCount() == len(expected), timeout=10_000)
+    assert board.model.ids() == expected
+    assert board.count_label.text().startswith(str(len(expected)))
+    assert resets == [PAGE]  # the rest was appended, not reset
+
+
+def test_the_first_page_agrees_with_the_whole_search(
+    big_store: Path, big_data: demo.DemoData
+) -> None:
+    """Whichever way the first page is found (index walk or filter first), it is the
+    start of the full, ordered answer, for every sort and a spread of filters."""
+    staff = next(p for p in big_data.people if p.role == "staff" and p.home_site_id)
+    store = Store(big_store)
+    try:
+        site = store.rows("SELECT site_id FROM tasks GROUP BY site_id ORDER BY count(*) DESC")[0]
+        for sort in Sort:
+            for descending in (False, True):
+                for extra in (
+                    {},
+                    {"text": "s"},
+                    {"text": "sommerfest"},
+                    {"status": "open", "text": "h"},
+                    {"site_id": site["site_id"], "text": "k"},
+                    {"audience": "organisation", "date_from": "2026-11-01", "date_to": "2026-12-01"},
+                ):
+                    filters = BoardFilter(sort=sort, descending=descending, **extra)
+                    ids = board_queries.search(store, staff, filters)
+                    window = board_queries.first_window(store, staff, filters, 50)
+                    assert [r.id for r in window.rows] == ids[:50], filters
+                    assert window.complete == (len(ids) <= 50)
+    finally:
+        store.close()
