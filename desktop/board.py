@@ -139,14 +139,18 @@ def _order(sort: Sort, descending: bool) -> str:
     return _ORDER[sort].format(dir=direction, rev=reverse) + ", t.id"
 
 
-def _where(store: Store, person: Person, filters: BoardFilter) -> tuple[str, list[Any]] | None:
-    """The WHERE clause for these filters, or None when nothing can match."""
+def _where(
+    store: Store, person: Person, filters: BoardFilter, *, text_per_row: bool = False
+) -> tuple[str, list[Any]] | None:
+    """The WHERE clause for these filters, or None when nothing can match.
+
+    `text_per_row` asks FTS about each row that passed the other filters (a
+    rowid seek), for a walk that stops after a page, instead of first listing
+    every match: for "s" that list is 92,000 rowids, 3-5x slower to build.
+    """
     clause, params = _visibility(person)
     parts = [clause]
     match = fts_query(filters.text)
-    if match is not None:
-        parts.append("t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)")
-        params.append(match)
     for column, value in (
         ("site_id", filters.site_id),
         ("audience", filters.audience),
@@ -175,6 +179,14 @@ def _where(store: Store, person: Person, filters: BoardFilter) -> tuple[str, lis
         marks = ", ".join("?" for _ in mine)
         parts.append(f"EXISTS (SELECT 1 FROM json_each(t.skills) j WHERE j.value IN ({marks}))")
         params.extend(mine)
+    if match is not None:
+        if text_per_row:
+            parts.append(
+                "EXISTS (SELECT 1 FROM tasks_fts WHERE tasks_fts MATCH ? AND rowid = t.rowid)"
+            )
+        else:
+            parts.append("t.rowid IN (SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?)")
+        params.append(match)
     return " AND ".join(parts), params
 
 
@@ -269,13 +281,14 @@ def first_window(
     matches most of 100,000 tasks, and ordering all of them takes a few hundred
     milliseconds that the first screenful does not need.
     """
-    where = _where(store, person, filters)
-    if where is None:
+    if _where(store, person, filters) is None:
         return FirstWindow([], True)
-    clause, params = where
 
     def run() -> FirstWindow:
         hint = _walk_hint(store, filters)
+        where = _where(store, person, filters, text_per_row=bool(hint))
+        assert where is not None
+        clause, params = where
         sql = (
             f"SELECT t.id FROM tasks t {hint} WHERE {clause} "
             f"ORDER BY {_order(filters.sort, filters.descending)} LIMIT {int(size) + 1}"

@@ -104,8 +104,10 @@ class Board(QWidget):
         self._debounce.timeout.connect(self.search_now)
         self._build()
         context.changed.connect(self._changed)
-        self._load_choices()
+        # The first page first: the filter lists read every task's skills
+        # (100,000 JSON lists), which the first screenful does not need.
         self.search_now()
+        self._load_choices()
 
     # --- building ---------------------------------------------------------------
 
