@@ -17,6 +17,7 @@ A store is used from one thread at a time; the UI gives it a worker of its own.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import operator
 import os
@@ -27,8 +28,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from desktop import migrations, operations
 from desktop.entities import SYNCED, Entity, Person
@@ -115,7 +114,6 @@ class Store(SqlRecords):
     def __init__(self, path: Path | str, *, owner_id: str | None = None) -> None:
         self.path = Path(path)
         super().__init__(_connect(self.path))
-        self.db = sqlite_utils.Database(self.connection)
         self._depth = 0
         self._capturing = False
         if owner_id is not None and self.owner_id is None:
@@ -125,6 +123,14 @@ class Store(SqlRecords):
             # triggers and indexes back before anyone reads or writes this store.
             with self.transaction():
                 self.finish_bulk_load()
+
+    @functools.cached_property
+    def db(self) -> Any:
+        """sqlite-utils over the same connection, made on first use: importing it
+        (and its plugin scan) costs ~100 ms of start-up that opening a store does not need."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.connection)
 
     def close(self) -> None:
         self.connection.close()
