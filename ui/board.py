@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -105,9 +105,11 @@ class Board(QWidget):
         self._build()
         context.changed.connect(self._changed)
         # The first page first: the filter lists read every task's skills
-        # (100,000 JSON lists), which the first screenful does not need.
+        # (100,000 JSON lists), which the first screenful does not need; they
+        # are asked for once it is on screen (`_first_found`).
+        self._choices_asked = False
+        self._then: Callable[[], None] | None = None
         self.search_now()
-        self._load_choices()
 
     # --- building ---------------------------------------------------------------
 
@@ -393,13 +395,22 @@ class Board(QWidget):
             # Working out what changed is the heavy part; do it here, not on the UI thread.
             return number, plan_ids(old, ids, version)
 
+        def find_everything() -> None:
+            if self.context.closed or latest.is_stale(number):
+                return
+            self.context.query(everything, parent=self).success(
+                functools.partial(self._found, not first_page)
+            ).failure(self._search_failed).run_in_background()
+
         if first_page:
+            # The rest is asked for once the first page is on screen, so that the UI
+            # thread, drawing it, does not share the interpreter with a 100,000-row fetch.
+            self._then = find_everything
             self.context.query(first, parent=self).success(self._first_found).failure(
                 self._search_failed
             ).run_in_background()
-        self.context.query(everything, parent=self).success(
-            functools.partial(self._found, not first_page)
-        ).failure(self._search_failed).run_in_background()
+        else:
+            find_everything()
 
     def _first_found(self, answer: tuple[int, FirstWindow]) -> None:
         number, window = answer
@@ -415,6 +426,12 @@ class Board(QWidget):
         else:
             self._show_count(len(window.rows), more=True)
         self.searched.emit(self.model.rowCount())
+        then, self._then = self._then, None
+        if then is not None:
+            then()  # in this slot, so the worker never looks idle between the two
+        if self._choices is None and not self._choices_asked:
+            self._choices_asked = True
+            self._load_choices()
 
     def _found(self, first_signal: bool, answer: tuple[int, IdsPlan]) -> None:
         number, plan = answer

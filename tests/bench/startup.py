@@ -48,7 +48,12 @@ def run(size: str) -> list[Any]:
             "KNOP_CONFIG_DIR": str(Path(folder) / "config"),
             "KNOP_DATA_DIR": str(Path(folder) / "data"),
             "KNOP_LOG_DIR": str(Path(folder) / "log"),
+            # An installed Knop starts from compiled bytecode (the bundle ships .pyc), so
+            # the warm-up below writes it, to a folder of its own, and the runs use it;
+            # with PYTHONDONTWRITEBYTECODE inherited, every run compiled all of Knop.
+            "PYTHONPYCACHEPREFIX": str(Path(folder) / "pycache"),
         }
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         knop_command = [sys.executable, "-m", "tests.bench.startup", "knop", str(store), person.id]
         bare_command = [sys.executable, "-m", "tests.bench.startup", "bare"]
         _start(knop_command, env)  # warm the page cache and the bytecode for both
