@@ -286,7 +286,11 @@ def first_window(
 
     def run() -> FirstWindow:
         hint = _walk_hint(store, filters)
-        where = _where(store, person, filters, text_per_row=bool(hint))
+        # Asking FTS per row is a seek only for words the prefix index covers
+        # (up to 3 letters); a longer prefix would be expanded again on every row.
+        words = _WORD.findall(unicodedata.normalize("NFC", filters.text))[:_MAX_WORDS]
+        per_row = bool(hint) and all(len(word) <= 3 for word in words)
+        where = _where(store, person, filters, text_per_row=per_row)
         assert where is not None
         clause, params = where
         sql = (
