@@ -275,23 +275,44 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+_AUTHENTICATE = (
+    "SELECT d.secret_hash, d.revoked_at, t.device_id, t.expires_at, t.revoked_at, p.* "
+    "FROM devices d LEFT JOIN tokens t ON t.token_hash = ? "
+    "LEFT JOIN people p ON p.id = t.person_id WHERE d.id = ?"
+)
+
+
 def authenticate(s: Session, device_header: str | None, token: str | None) -> Caller:
-    device_id = device_from_header(s, device_header)
+    """Both credentials checked in one indexed query (every push and pull starts here).
+
+    The answers are those of `device_from_header` and then the token checks,
+    in that order: a bad device is reported before a bad token.
+    """
+    device_id, _, secret = (device_header or "").strip().partition(".")
+    if not device_id or not secret or len(device_header or "") > 300:
+        raise ApiError("device_invalid")
     if not token or len(token) > 300:
+        device_from_header(s, device_header)
         raise ApiError("token_invalid")
     token_hash = digest(token)
-    found = s.one(
-        "SELECT person_id, device_id, expires_at, revoked_at FROM tokens WHERE token_hash = ?",
-        (token_hash,),
-    )
-    if found is None or found[1] != device_id:
+    cursor = s.execute(_AUTHENTICATE, (token_hash, device_id))
+    found = cursor.fetchone()
+    if found is None or not hmac.compare_digest(found[0], digest(secret)):
+        raise ApiError("device_invalid")
+    if found[1] is not None:
+        raise ApiError("device_revoked")
+    if found[2] is None or found[2] != device_id:
         raise ApiError("token_invalid")
-    if found[3] is not None:
+    if found[4] is not None:
         raise ApiError("token_revoked")
-    if found[2] <= utc_now():
+    if found[3] <= utc_now():
         raise ApiError("token_expired")
-    person = s.get(Person, found[0])
-    if person is None or not person.active:
+    names = [d[0] for d in cursor.description[5:]]
+    row = dict(zip(names, found[5:], strict=True))
+    if row.get("id") is None:
+        raise ApiError("token_revoked")
+    person = Person.from_row(row)
+    if not person.active:
         raise ApiError("token_revoked")
     return Caller(person, device_id, token_hash)
 

@@ -59,9 +59,9 @@ def _caller(
     device: Annotated[str | None, Security(_device_header)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> accounts.Caller:
-    """The user and device behind a push, pull or logout, proven by both credentials."""
+    """The user and device behind a push or logout, proven by both credentials."""
     db: storage.Database = request.app.state.db
-    with db.read() as s:
+    with db.statement() as s:
         return accounts.authenticate(s, device, bearer.credentials if bearer else None)
 
 
@@ -181,7 +181,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         dependencies=versioned,
     )
     def pull(
-        who: Caller,
+        device: Annotated[str | None, Security(_device_header)] = None,
+        bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
         cursor: Annotated[str | None, Query(max_length=200)] = None,
         limit: Annotated[
             int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)
@@ -191,7 +192,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
         410 "resync" when the cursor cannot be continued: start again without one.
         """
-        with db.read() as s:
+        with db.read() as s:  # the credentials are checked in the page's own transaction
+            who = accounts.authenticate(s, device, bearer.credentials if bearer else None)
             try:
                 page = feed.page(s, who.person, cursor, limit)
             except feed.CursorGone:

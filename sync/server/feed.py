@@ -209,15 +209,38 @@ def make_cursor(epoch_id: str, person: Person, seq: int) -> str:
 
 def parse_cursor(session: Session, person: Person, cursor: str | None) -> int:
     """The sequence number to continue after; raises CursorGone when that is impossible."""
+    return _continue_after(_FeedState.read(session), person, cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedState:
+    """The feed's epoch, floor and high water, read in one round trip."""
+
+    epoch: str
+    floor: int
+    high: int
+
+    @classmethod
+    def read(cls, session: Session) -> _FeedState:
+        found = session.one(
+            "SELECT (SELECT value FROM meta WHERE key = 'epoch'), "
+            "(SELECT value FROM meta WHERE key = 'feed_floor'), (SELECT max(seq) FROM changes)"
+        )
+        assert found is not None
+        floor_seq = int(found[1] or 0)
+        return cls(str(found[0]), floor_seq, max(int(found[2] or 0), floor_seq))
+
+
+def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> int:
     if not cursor:
         return 0
     stamp, _, seq_text = cursor.partition(".")
-    if stamp != f"{epoch(session)}-{viewpoint(person)}":
+    if stamp != f"{state.epoch}-{viewpoint(person)}":
         raise CursorGone(cursor)
     if not seq_text.isascii() or not seq_text.isdigit():
         raise CursorGone(cursor)
     seq = int(seq_text)
-    if seq < floor(session) or seq > high_water(session):
+    if seq < state.floor or seq > state.high:
         raise CursorGone(cursor)
     return seq
 
@@ -263,9 +286,9 @@ class Page:
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
     """The next page of changes this person may see, after `cursor`."""
-    after = parse_cursor(session, person, cursor)
-    epoch_id = epoch(session)
-    high = high_water(session)
+    state = _FeedState.read(session)
+    after = _continue_after(state, person, cursor)
+    epoch_id, high = state.epoch, state.high
     condition, params = reader_filter(person)
     rows = session.execute(
         f"SELECT seq, body FROM changes WHERE seq > ? AND seq <= ? AND {condition} "

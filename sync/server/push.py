@@ -46,16 +46,64 @@ def rejected(op_id: str, rejection: Rejection) -> dict[str, Any]:
     return {"id": op_id, "status": "rejected", "rejection": rejection.to_wire()}
 
 
+LOOKUP_CHUNK = 500  # operation ids looked up per query
+
+
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Apply the operations in order; returns one wire result per operation."""
+    """Apply the operations in order; returns one wire result per operation.
+
+    Each round trip to the database is made while every other push waits for
+    the write lock, so what can be asked once per batch is: which of its
+    operations are already stored, and the author as the server holds them.
+    """
     with db.write() as session:
-        return [_apply_one(session, caller, op) for op in batch]
+        batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+        return [_apply_one(batch_state, op) for op in batch]
 
 
-def _apply_one(session: Session, caller: Caller, op: dict[str, Any]) -> dict[str, Any]:
+def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """The stored (content hash, result) of those of `op_ids` the server has seen."""
+    found: dict[str, tuple[str, str]] = {}
+    unique = list(dict.fromkeys(op_ids))
+    for start in range(0, len(unique), LOOKUP_CHUNK):
+        chunk = unique[start : start + LOOKUP_CHUNK]
+        rows = session.execute(
+            "SELECT id, content_hash, result FROM operations "
+            f"WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+        found.update({str(r[0]): (str(r[1]), str(r[2])) for r in rows})
+    return found
+
+
+class _Batch:
+    """One push's transaction: its session, caller, stored answers and the author's row."""
+
+    def __init__(
+        self, session: Session, caller: Caller, stored: dict[str, tuple[str, str]]
+    ) -> None:
+        self.session = session
+        self.caller = caller
+        self.stored = stored
+        self._actor: Person | None = None
+        self._actor_known = False
+
+    def actor(self) -> Person | None:
+        """The author as the database holds them now (read again after a change to them)."""
+        if not self._actor_known:
+            self._actor = self.session.get(Person, self.caller.person.id)
+            self._actor_known = True
+        return self._actor
+
+    def forget_actor(self) -> None:
+        self._actor_known = False
+
+
+def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
+    session, caller = batch.session, batch.caller
     op_id, kind, payload = op["id"], op["kind"], op["payload"]
     fingerprint = content_hash(kind, payload, op["author_id"])
-    stored = session.one("SELECT content_hash, result FROM operations WHERE id = ?", (op_id,))
+    stored = batch.stored.get(op_id)
     if stored is not None:
         if stored[0] == fingerprint:
             return dict(json.loads(stored[1]))
@@ -67,29 +115,38 @@ def _apply_one(session: Session, caller: Caller, op: dict[str, Any]) -> dict[str
     now = utc_now()
     try:
         with session.savepoint():
-            result = _run(session, caller, op, now)
-            _remember(session, caller, op, fingerprint, now, result)
+            result = _run(batch, op, now)
+            text = _remember(session, caller, op, fingerprint, now, result)
     except Rejection as rejection:
         result = rejected(op_id, rejection)
         try:
             with session.savepoint():
-                _remember(session, caller, op, fingerprint, now, result)
+                text = _remember(session, caller, op, fingerprint, now, result)
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
     except Exception:
+        batch.forget_actor()  # rolled back: whatever was read inside may be gone
         log.exception("operation %s (%s) from %s failed", op_id, kind, caller.person.id)
         return rejected(op_id, Rejection("operation.failed"))
+    batch.stored[op_id] = (fingerprint, text)  # a repeat later in this batch gets the same answer
     return result
 
 
-def _run(session: Session, caller: Caller, op: dict[str, Any], now: str) -> dict[str, Any]:
+def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
     """Apply one operation with the server's authority: its clock, its copy of the author."""
-    actor = session.get(Person, caller.person.id)
+    session, caller = batch.session, batch.caller
+    actor = batch.actor()
     if actor is None or not actor.active:
         raise Rejection("person.unknown")
     context = operations.Context(actor, caller.device_id, now)
-    outcome = operations.apply(op["kind"], op["payload"], context, session)
+    try:
+        outcome = operations.apply(op["kind"], op["payload"], context, session)
+    except Rejection:
+        batch.forget_actor()  # rolled back to before the operation, which may have touched them
+        raise
+    if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
+        batch.forget_actor()
     feed.record(session, outcome.changes, now)
     audit.record(
         session,
@@ -121,7 +178,9 @@ def _remember(
     fingerprint: str,
     now: str,
     result: dict[str, Any],
-) -> None:
+) -> str:
+    """Store the answer to `op`; returns it as stored."""
+    text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
     session.execute(
         "INSERT INTO operations "
         "(id, content_hash, kind, author_id, device_id, received_at, result) "
@@ -133,6 +192,7 @@ def _remember(
             caller.person.id,
             caller.device_id,
             now,
-            json.dumps(result, ensure_ascii=False, separators=(",", ":")),
+            text,
         ),
     )
+    return text

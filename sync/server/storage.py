@@ -16,6 +16,7 @@ it. Writes that touch neither (a login's token, a throttle counter) skip it.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import sqlite3
@@ -45,6 +46,7 @@ class Session(SqlRecords):
         self.dialect = dialect
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
+        self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(statement, params).fetchone()
@@ -62,16 +64,32 @@ class Session(SqlRecords):
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an exception inside rolls back to here and propagates."""
+        """A nested transaction: an exception inside rolls back to here and propagates.
+
+        On PostgreSQL a savepoint that ends well is released together with the
+        next one's start (or by COMMIT, which ends them all): one round trip
+        less for each operation of a push, which runs under the write lock.
+        """
         name = f"sp{next(self._savepoints)}"
-        self.connection.execute(f"SAVEPOINT {name}")
+        if self._unreleased is not None:
+            self.connection.execute(f"RELEASE SAVEPOINT {self._unreleased}; SAVEPOINT {name}")
+            self._unreleased = None
+        else:
+            self.connection.execute(f"SAVEPOINT {name}")
         try:
             yield
         except BaseException:
-            self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}")
-            self.connection.execute(f"RELEASE SAVEPOINT {name}")
+            self._unreleased = None  # released below, with any savepoint inside this one
+            if self.dialect == "postgresql":
+                self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
+            else:
+                self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.connection.execute(f"RELEASE SAVEPOINT {name}")
             raise
-        self.connection.execute(f"RELEASE SAVEPOINT {name}")
+        if self.dialect == "postgresql":
+            self._unreleased = name  # releasing it also releases any left open inside it
+        else:
+            self.connection.execute(f"RELEASE SAVEPOINT {name}")
 
 
 class Database:
@@ -99,16 +117,33 @@ class Database:
             yield Session(conn, self.dialect)
 
     @contextlib.contextmanager
+    def statement(self) -> Iterator[Session]:
+        """A connection for one statement, outside an explicit transaction.
+
+        One statement sees one consistent view by itself; this spares the BEGIN
+        and COMMIT round trips (every push's credential check is one query).
+        """
+        with self._pool.connection() as conn:
+            yield Session(conn, self.dialect)
+
+    @contextlib.contextmanager
     def write(self, *, serial: bool = True) -> Iterator[Session]:
         """A write transaction, committed when the block ends and rolled back on an exception.
 
         `serial` takes the server-wide write lock (see the module's docstring);
         every transaction that writes entities or change-feed rows must use it.
         """
+        if serial and isinstance(self._pool, _PostgresPool):
+            with (
+                self._pool.writer_turn(),
+                self._pool.connection() as conn,
+                _transaction(conn, "BEGIN"),
+            ):
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                yield Session(conn, self.dialect)
+            return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
-            if serial and self.dialect == "postgresql":
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
             yield Session(conn, self.dialect)
 
 
@@ -265,6 +300,8 @@ class _PostgresPool:
         )
         self._opened = False
         self._lock = threading.Lock()
+        self._writers: collections.deque[threading.Event] = collections.deque()  # queued turns
+        self._writing = False  # a writer of this process has the turn
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
@@ -283,6 +320,41 @@ class _PostgresPool:
             raise Unavailable(str(error)) from error
         finally:
             self._pool.putconn(conn)
+
+    @contextlib.contextmanager
+    def writer_turn(self) -> Iterator[None]:
+        """This process's turn to wait for the server-wide write lock, first come first served.
+
+        Serial writes run one at a time across all processes anyway; more of
+        one process's writers queued inside PostgreSQL, each holding a pooled
+        connection, would only leave reads (pulls, credential checks) waiting
+        for a connection behind them. So they queue here, holding nothing. Like
+        the lock itself, the queue has no time limit, except that a writer gives
+        up (503) once the database has gone away, as a checkout does.
+        """
+        turn = threading.Event()
+        with self._lock:
+            if self._writing:
+                self._writers.append(turn)
+            else:
+                self._writing = True
+                turn.set()
+        while not turn.wait(self.SLICE_S):
+            away_since = self._away_since
+            if away_since is not None and time.monotonic() - away_since >= self.AWAY_WAIT_S:
+                with self._lock:
+                    if turn in self._writers:
+                        self._writers.remove(turn)
+                        raise Unavailable("the database is away")
+                break  # handed the turn just now: take it
+        try:
+            yield
+        finally:
+            with self._lock:
+                if self._writers:
+                    self._writers.popleft().set()
+                else:
+                    self._writing = False
 
     def _checkout(self) -> Any:
         from psycopg_pool import PoolTimeout

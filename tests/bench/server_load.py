@@ -110,7 +110,7 @@ class Tally:
 
 
 def enrol_devices(
-    deployment: Deployment, count: int, users: Sequence[str] = USERS, threads: int = 8
+    deployment: Deployment, count: int, users: Sequence[str] = USERS, threads: int = 16
 ) -> list[DeviceKey]:
     """`count` devices, each enrolled at its user's home site with that user logged in."""
 
