@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
             ) as deployment,
         ):
             return soak(deployment, args)
+    except RuntimeError as error:  # the server did not start, or (judged above) answered 5xx
+        print(f"soak: {error}", file=sys.stderr)
+        return 1
     finally:
         with contextlib.suppress(Exception):
             postgres.close()
