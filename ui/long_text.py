@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 # cheaper than measuring it on every resize.
 _HEADING_LIMIT = 400
 _TOOLTIP_LIMIT = 1000
+CELL_LIMIT = 300  # characters in a one-line list cell: wider than any screen at any font
 _LONG_RUN = re.compile(r"\S{40,}")
 _ZERO_WIDTH_SPACE = "\u200b"
 

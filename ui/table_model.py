@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ui.long_text import shortened
+from ui.long_text import CELL_LIMIT, shortened
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -64,7 +64,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             # A cell is one line: long text is cut here, the view elides the rest.
-            return " ".join(shortened(self._columns[index.column()].text(row), 300).split())
+            return " ".join(shortened(self._columns[index.column()].text(row), CELL_LIMIT).split())
         if role == Qt.ItemDataRole.ToolTipRole:
             return shortened(self._columns[index.column()].text(row))
         if role == KEY_ROLE:

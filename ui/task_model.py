@@ -40,6 +40,7 @@ from PySide6.QtCore import (
 from desktop import skills as catalogue
 from desktop.board import BoardRow, Sort
 from ui import wording
+from ui.long_text import CELL_LIMIT, shortened
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -160,7 +161,9 @@ class TaskBoardModel(QAbstractTableModel):
     def _text(self, row: BoardRow, column: Column) -> str:
         language = self.language
         if column == Column.TITLE:
-            return " ".join(row.title.split())
+            # A cell shows one line: a title longer than any screen (a server with a laxer
+            # limit could send 10,000 characters) is cut before it is laid out on every paint.
+            return " ".join(shortened(row.title, CELL_LIMIT).split())
         if column == Column.SITE:
             return row.site_name
         if column == Column.SKILLS:
@@ -190,7 +193,7 @@ class TaskBoardModel(QAbstractTableModel):
         if column == Column.DEADLINE and row.starts_on:
             when = wording.period(row.starts_on, row.ends_on, self.language)
             return QCoreApplication.translate("TaskModel", "Takes place: %1").replace("%1", when)
-        return self._text(row, column)
+        return shortened(self._text(row, column))
 
     # --- rows on demand --------------------------------------------------------
 

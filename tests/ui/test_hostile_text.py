@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
 from desktop.entities import Person, Task
@@ -31,6 +31,7 @@ from desktop.store import Store
 from tests.ui.conftest import DEVICE_ID
 from tests.ui.driving import no_message_boxes  # noqa: F401 - an autouse fixture
 from ui.context import AppContext
+from ui.long_text import CELL_LIMIT
 from ui.main import style_sheet
 from ui.main_window import MainWindow
 from ui.my_page import MyPage
@@ -239,6 +240,13 @@ def show_on_board(qtbot: Any, window: MainWindow, shots: Path, how_many: int) ->
     assert (
         view.horizontalHeader().length() <= view.viewport().width()
     )  # no column pushed off the side
+    # Every cell and tooltip is cut to what a screen can show, the 10,000-character title too.
+    model = board.model
+    for row in range(how_many):
+        for role, limit in ((Qt.ItemDataRole.DisplayRole, CELL_LIMIT), (Qt.ItemDataRole.ToolTipRole, 1000)):
+            for column in range(model.columnCount()):
+                shown = model.data(model.index(row, column), role)
+                assert shown is None or len(str(shown)) <= limit, (row, column, role, len(str(shown)))
     assert_layout_holds(window, shots, "board")
 
 
