@@ -33,13 +33,11 @@ import contextlib
 import json
 import multiprocessing
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -47,12 +45,9 @@ import psutil  # type: ignore[import-untyped]
 
 from desktop.ids import utc_now, uuid7
 from sync import protocol
-from sync.server import migrations, storage
 from tests.bench import servers
 from tests.bench.report import Figure, median_of, percentile
-from tests.conftest import make_world
-from tests.server.conftest import seed_world
-from tests.server.harness import Api, Deployment, create_database
+from tests.server.harness import Api, Deployment
 
 WORKERS = 3  # on 2 cores: 3 gave 332 ops/s against 255-265 with 2 (one run each, quiet machine)
 GENERATORS = 1  # processes simulating the devices
@@ -347,20 +342,7 @@ def run(size: str) -> list[Figure]:
         print("   (no PostgreSQL: set KNOP_TEST_POSTGRES_URL or install initdb to run server_load)")
         return []
     try:
-        url = create_database(postgres.admin_url)
-        postgres.databases.append(url)
-        db = storage.Database(url, pool_size=1)
-        try:
-            migrations.migrate(db)
-            seed_world(db, make_world())
-        finally:
-            db.close()
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            servers.serving(
-                url, Path(folder) / "server", "postgresql", workers=WORKERS
-            ) as deployment,
-        ):
+        with servers.small_world_on_postgres(postgres, WORKERS) as deployment:
             return _load(deployment, size)
     finally:
         with contextlib.suppress(Exception):

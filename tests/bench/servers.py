@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +22,10 @@ from desktop.entities import Person, Role
 from sync.server import demo_seed, migrations, storage
 from tests.bench import scale
 from tests.bench.report import RESULTS
-from tests.server.conftest import SERVER_ENV  # also makes the seeded password hashes cheap
+from tests.server.conftest import (  # also makes the seeded password hashes cheap
+    SERVER_ENV,
+    seed_small_world,
+)
 from tests.server.harness import (
     Deployment,
     ThrowawayCluster,
@@ -111,6 +115,19 @@ def serving(db_url: str, workdir: Path, backend: str = "sqlite", workers: int = 
     errors = deployment.server_errors()
     if errors:
         raise RuntimeError(f"the server answered with errors: {errors[:3]}")
+
+
+@contextlib.contextmanager
+def small_world_on_postgres(postgres: Postgres, workers: int) -> Iterator[Deployment]:
+    """A knop-server with `workers` workers on a new database of `postgres` holding the small world."""
+    url = create_database(postgres.admin_url)
+    postgres.databases.append(url)
+    seed_small_world(url)
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        serving(url, Path(folder) / "server", "postgresql", workers=workers) as deployment,
+    ):
+        yield deployment
 
 
 @contextlib.contextmanager

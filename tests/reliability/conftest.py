@@ -15,9 +15,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from sync.server import storage
-from tests.conftest import make_world
-from tests.server.conftest import SERVER_ENV, seed_world
+from tests.server.conftest import SERVER_ENV, seed_small_world
 from tests.server.harness import (
     ROOT,
     Deployment,
@@ -92,11 +90,7 @@ def server_on(cluster: ThrowawayCluster, workdir: Path, workers: int) -> Deploym
         conn.execute(
             f'ALTER DATABASE "{urlsplit(url).path.lstrip("/")}" SET synchronous_commit = on'
         )
-    db = storage.Database(url, pool_size=1)
-    try:
-        seed_world(db, make_world())
-    finally:
-        db.close()
+    seed_small_world(url)
     deployment = Deployment(
         backend="postgresql", db_url=url, workdir=workdir, workers=workers, env=dict(SERVER_ENV)
     )

@@ -63,6 +63,15 @@ def seed_world(db: storage.Database, world: World) -> None:
         )
 
 
+def seed_small_world(url: str) -> None:
+    """The small municipality, migrated and seeded, in the (new) database at `url`."""
+    db = storage.Database(url, pool_size=1)
+    try:
+        seed_world(db, make_world())
+    finally:
+        db.close()
+
+
 class Servers:
     """Owns every server process, database and PostgreSQL cluster of a test session.
 
@@ -115,11 +124,7 @@ class Servers:
     ) -> Deployment:
         url = self.new_database(backend)
         if seeded:
-            db = storage.Database(url, pool_size=1)
-            try:
-                seed_world(db, make_world())
-            finally:
-                db.close()
+            seed_small_world(url)
         deployment = Deployment(
             backend=backend,
             db_url=url,

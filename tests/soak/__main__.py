@@ -27,19 +27,14 @@ import argparse
 import contextlib
 import json
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from sync.server import migrations, storage
 from tests.bench import servers
 from tests.bench.report import RESULTS
 from tests.bench.server_load import USERS, WORKERS, Device, _counts
-from tests.conftest import make_world
-from tests.server.conftest import seed_world
-from tests.server.harness import Deployment, create_database
+from tests.server.harness import Deployment
 from tests.soak.windows import (
     HEADER,
     Counters,
@@ -68,20 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         print("soak: no PostgreSQL; set KNOP_TEST_POSTGRES_URL or install initdb", file=sys.stderr)
         return 2
     try:
-        url = create_database(postgres.admin_url)
-        postgres.databases.append(url)
-        db = storage.Database(url, pool_size=1)
-        try:
-            migrations.migrate(db)
-            seed_world(db, make_world())
-        finally:
-            db.close()
-        with (
-            tempfile.TemporaryDirectory() as folder,
-            servers.serving(
-                url, Path(folder) / "server", "postgresql", workers=args.workers
-            ) as deployment,
-        ):
+        with servers.small_world_on_postgres(postgres, args.workers) as deployment:
             return soak(deployment, args)
     except RuntimeError as error:  # the server did not start, or (judged above) answered 5xx
         print(f"soak: {error}", file=sys.stderr)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -28,19 +27,9 @@ from sync import protocol
 from sync.failures import ServerUnreachable
 from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
 from tests.conftest import World, make_world
+from tests.test_store import fresh_schema
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def schema(path: Path) -> list[tuple[str, str]]:
-    conn = sqlite3.connect(path)
-    try:
-        return sorted(
-            (name, " ".join((sql or "").split()))
-            for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
-        )
-    finally:
-        conn.close()
 
 
 def task_changes(world: World, how_many: int, word: str = "sommerfest") -> list[dict[str, Any]]:
@@ -82,7 +71,7 @@ def hits(store: Store, word: str) -> int:
 
 def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None:
     world = make_world()
-    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
     store = Store(tmp_path / "k.sqlite3")
     feed = ScriptedFeed(task_changes(world, 120))
     try:
@@ -106,7 +95,7 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
         assert store.get(Task, "t0008") is None
     finally:
         store.close()
-    assert schema(tmp_path / "k.sqlite3") == fresh
+    assert fresh_schema(tmp_path / "k.sqlite3") == fresh
 
 
 def test_the_default_page_size_grows_for_an_initial_pull_only(tmp_path: Path) -> None:
@@ -125,20 +114,20 @@ def test_the_default_page_size_grows_for_an_initial_pull_only(tmp_path: Path) ->
 def test_a_pull_cut_off_between_pages_is_finished_on_open_and_resumed(tmp_path: Path) -> None:
     world = make_world()
     path = tmp_path / "k.sqlite3"
-    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
     feed = ScriptedFeed(task_changes(world, 100), fail_at=60)
     store = Store(path)
     with pytest.raises(ServerUnreachable):
         pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
     # Cut off: three whole pages and their cursor, no search triggers, no indexes yet.
     assert store.state(CURSOR) == "60" and store.state(BULK_LOAD) is not None
-    assert schema(path) != fresh
+    assert fresh_schema(path) != fresh
     # A store opened elsewhere in the process while the pull ran would have left it alone;
     # after the pull has stopped, opening it puts search and indexes back.
     store.close()
     store = Store(path)
     try:
-        assert schema(path) == fresh
+        assert fresh_schema(path) == fresh
         assert hits(store, "sommerfest") == 60
         assert store.state(BULK_LOAD) is None and store.state(INITIAL) == "1"
         # A local change now is searchable at once: the triggers are back.
@@ -153,7 +142,7 @@ def test_a_pull_cut_off_between_pages_is_finished_on_open_and_resumed(tmp_path: 
         assert store.state(BULK_LOAD) is None and store.state(INITIAL) is None
     finally:
         store.close()
-    assert schema(path) == fresh
+    assert fresh_schema(path) == fresh
 
 
 def test_opening_a_store_that_this_process_is_loading_leaves_the_load_alone(tmp_path: Path) -> None:
@@ -181,13 +170,13 @@ def test_opening_a_store_that_this_process_is_loading_leaves_the_load_alone(tmp_
 def test_forgetting_the_server_state_mid_load_puts_indexes_back(tmp_path: Path) -> None:
     world = make_world()
     path = tmp_path / "k.sqlite3"
-    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
     store = Store(path)
     try:
         with store.transaction():
             store.begin_bulk_load()
             store.apply_changes(task_changes(world, 5))
-        assert schema(path) != fresh
+        assert fresh_schema(path) != fresh
         store.forget_server_state()
         assert store.state(BULK_LOAD) is None
         with store.transaction():
@@ -195,7 +184,7 @@ def test_forgetting_the_server_state_mid_load_puts_indexes_back(tmp_path: Path) 
         assert hits(store, "sommerfest") == 1
     finally:
         store.close()
-    assert schema(path) == fresh
+    assert fresh_schema(path) == fresh
 
 
 KILLED_CHILD = """
@@ -226,7 +215,7 @@ pull_changes(store, ScriptedFeed(task_changes(make_world(), 100)), "t", page_siz
 def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
     world = make_world()
     path = tmp_path / "k.sqlite3"
-    fresh = schema(Store(tmp_path / "fresh.sqlite3").path)
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
     child = subprocess.run(
         [sys.executable, "-c", KILLED_CHILD, str(path), str(kill_on_page)],
         cwd=ROOT,
@@ -243,10 +232,10 @@ def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path
         assert len(store.rows("SELECT id FROM tasks")) == kept  # whole pages only
         assert hits(store, "sommerfest") == kept
         assert store.state(BULK_LOAD) is None
-        assert schema(path) == fresh
+        assert fresh_schema(path) == fresh
         pulled = pull_changes(store, ScriptedFeed(task_changes(world, 100)), "t", page_size=20)  # type: ignore[arg-type]
         assert pulled.changes == 100 - kept
         assert hits(store, "sommerfest") == 100 and store.state(INITIAL) is None
     finally:
         store.close()
-    assert schema(path) == fresh
+    assert fresh_schema(path) == fresh
