@@ -340,8 +340,7 @@ class _PostgresPool:
                 self._writing = True
                 turn.set()
         while not turn.wait(self.SLICE_S):
-            away_since = self._away_since
-            if away_since is not None and time.monotonic() - away_since >= self.AWAY_WAIT_S:
+            if self._gone_too_long():
                 with self._lock:
                     if turn in self._writers:
                         self._writers.remove(turn)
@@ -365,11 +364,13 @@ class _PostgresPool:
             try:
                 return self._pool.getconn(timeout=max(0.01, min(self.SLICE_S, left)))
             except PoolTimeout:
-                away_since, now = self._away_since, time.monotonic()
-                if now >= deadline or (
-                    away_since is not None and now - away_since >= self.AWAY_WAIT_S
-                ):
+                if time.monotonic() >= deadline or self._gone_too_long():
                     raise
+
+    def _gone_too_long(self) -> bool:
+        """Attempts to connect have failed for AWAY_WAIT_S: waiting longer only delays the 503."""
+        away_since = self._away_since
+        return away_since is not None and time.monotonic() - away_since >= self.AWAY_WAIT_S
 
     def close(self) -> None:
         with self._lock:
