@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import paths
-from desktop.entities import Person
-from desktop.ids import utc_now
+from desktop.core.entities import Person
+from desktop.core.ids import utc_now
 
 FILE = "accounts.sqlite3"
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from desktop.entities import Audience, Person, Role, TaskStatus
+from desktop.core.entities import Audience, Person, Role, TaskStatus
 from desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit

@@ -23,7 +23,7 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail, null
 
-from desktop.logs import remember_secret
+from desktop.core.redaction import remember_secret
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.schema import ENTITY_TABLES
+from desktop.core.schema import ENTITY_TABLES
 
 Step = Callable[[sqlite3.Connection], None]
 

@@ -3,7 +3,7 @@
 A refusal on its own ("All 2 seats are taken") is hard to place a day later;
 naming the task it concerns makes it something a person can act on. The
 sentences themselves were written by the server in both languages when it
-refused (desktop.rejection), so the list needs no rules of its own.
+refused (desktop.core.rejection), so the list needs no rules of its own.
 """
 
 from __future__ import annotations

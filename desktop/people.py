@@ -8,7 +8,7 @@ screens must be able to tell the two apart and name the task and the person
 who confirmed it.
 
 These are read-only queries on the local store; every change still goes
-through `desktop.operations`.
+through `desktop.core.operations`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from desktop.entities import Bid, BidStatus, Evidence, Person, Task, TaskStatus
+from desktop.core.entities import Bid, BidStatus, Evidence, Person, Task, TaskStatus
 from desktop.store import Store
 
 # SQLite allows 999 host parameters in older builds; stay well below.

@@ -29,11 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import migrations, operations
-from desktop.entities import SYNCED, Entity, Person
-from desktop.ids import utc_now, uuid7
-from desktop.records import SqlRecords, upsert_statement
-from desktop.rejection import Rejection
+from desktop import migrations
+from desktop.core import operations
+from desktop.core.entities import SYNCED, Entity, Person
+from desktop.core.ids import utc_now, uuid7
+from desktop.core.records import SqlRecords, upsert_statement
+from desktop.core.rejection import Rejection
 
 # Set while a bulk load (an initial pull) runs without the search triggers and the
 # secondary indexes of the entity tables: their SQL, to put back when it ends.

@@ -2,7 +2,7 @@
 
 Each function answers one screen's question in one call on the DB thread, so
 the screen gets everything it draws in a single result and never runs a query
-of its own. What a viewer may see is decided by `desktop.permissions`, the
+of its own. What a viewer may see is decided by `desktop.core.permissions`, the
 same rules the server uses: a bidder gets only their own bid back, the task's
 managers get all of them, and everyone else gets the count on the task.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop import permissions
-from desktop.entities import Bid, BidStatus, Comment, Person, Task
+from desktop.core import permissions
+from desktop.core.entities import Bid, BidStatus, Comment, Person, Task
 from desktop.people import (
     HeldSkill,
     TrackRecord,

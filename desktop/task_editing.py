@@ -22,12 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import permissions, skills
-from desktop.entities import Person, Site, Task
-from desktop.ids import utc_now
-from desktop.operations import OPERATIONS
-from desktop.payload import check
-from desktop.rejection import Rejection
+from desktop.core import permissions, skills
+from desktop.core.entities import Person, Site, Task
+from desktop.core.ids import utc_now
+from desktop.core.operations import OPERATIONS
+from desktop.core.payload import check
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 
 # The fields a task form shows, in the order it shows them.

@@ -11,7 +11,7 @@ workstation log out and leave before their changes are sent. Each store is
 pushed with its own user's token: the session's token for the logged-in user,
 the keyring's for everyone else (desktop.credentials). A logged-out user whose
 outbox has drained has their token revoked and dropped
-(desktop.session.release_token).
+(sync.session.release_token).
 
 A sync never blocks on anything but the network and SQLite, and it is
 pure Python: run it on a worker thread (sync.scheduler does), never on the UI
@@ -40,8 +40,8 @@ from pathlib import Path
 
 from desktop import accounts, credentials, paths
 from desktop.credentials import CredentialsUnavailable
-from desktop.ids import utc_now
-from desktop.session import Session, release_token
+from desktop.core.ids import utc_now
+from sync.session import Session, release_token
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store, StoreDamaged
 from sync import protocol

@@ -26,7 +26,7 @@ from typing import Any
 
 from desktop import credentials
 from desktop.credentials import CredentialsUnavailable
-from desktop.logs import remember_secret
+from desktop.core.redaction import remember_secret
 from desktop.settings import (
     SettingsError,
     load_settings,

@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.entities import (  # noqa: E402
+from desktop.core.entities import (  # noqa: E402
     Audience,
     Organisation,
     Person,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.entities import Bid, Person, PersonKind, Role, TaskStatus
-from desktop.rejection import Rejection
+from desktop.core.entities import Bid, Person, PersonKind, Role, TaskStatus
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from tests import authorization_matrix as matrix
 from tests.conftest import World

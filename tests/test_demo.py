@@ -8,8 +8,9 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from desktop import demo, skills
-from desktop.entities import (
+from sync.server import demo
+from desktop.core import skills
+from desktop.core.entities import (
     Audience,
     BidStatus,
     Evidence,
@@ -18,7 +19,7 @@ from desktop.entities import (
     SiteKind,
     TaskStatus,
 )
-from desktop.permissions import can_see_task
+from desktop.core.permissions import can_see_task
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 DATE = re.compile(r"^202[67]-\d\d-\d\d$")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from desktop import operations
-from desktop.entities import (
+from desktop.core import operations
+from desktop.core.entities import (
     Audience,
     Bid,
     BidStatus,
@@ -18,7 +18,7 @@ from desktop.entities import (
     Task,
     TaskStatus,
 )
-from desktop.rejection import REASONS, Code, Rejection
+from desktop.core.rejection import REASONS, Code, Rejection
 from desktop.store import Store
 from tests.conftest import World
 

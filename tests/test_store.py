@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from desktop import migrations
-from desktop.entities import Bid, Task, TaskStatus
-from desktop.rejection import Rejection
+from desktop.core.entities import Bid, Task, TaskStatus
+from desktop.core.rejection import Rejection
 from desktop.store import Store, StoreDamaged, recover, requeue
 from tests.conftest import World, make_world
 

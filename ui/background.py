@@ -42,18 +42,16 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.operations import Outcome
-from desktop.rejection import Rejection
+from desktop.core.operations import Outcome
+from desktop.core.rejection import Rejection
+from desktop.core.entities import Person
 from desktop.store import Store
-
-if TYPE_CHECKING:
-    from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -214,10 +212,24 @@ class _Callbacks(Generic[T]):
     failure: Callable[[BaseException], Any] | None = None
 
 
+class JobContext(Protocol):
+    """What a background job needs of the app: `ui.context.AppContext` is the one in use.
+
+    A protocol rather than an import, so this module stays below `ui.context`.
+    """
+
+    worker: DbWorker
+    language: str
+    person: Person
+    device_id: str | None
+
+    def operation_done(self, outcome: Outcome) -> None: ...
+
+
 class _Job(Generic[T]):
     """What Query and UserOp share: chained callbacks, a parent that must still live."""
 
-    def __init__(self, context: AppContext, parent: QObject | None) -> None:
+    def __init__(self, context: JobContext, parent: QObject | None) -> None:
         self.context = context
         self.parent = parent
         self._callbacks: _Callbacks[T] = _Callbacks()
@@ -269,7 +281,7 @@ class Query(_Job[T]):
     """A read on the DB thread: `fn(store)` and its result, or its error."""
 
     def __init__(
-        self, context: AppContext, fn: Callable[[Store], T], parent: QObject | None = None
+        self, context: JobContext, fn: Callable[[Store], T], parent: QObject | None = None
     ) -> None:
         super().__init__(context, parent)
         self.fn = fn
@@ -296,7 +308,7 @@ class UserOp(_Job[Outcome]):
 
     def __init__(
         self,
-        context: AppContext,
+        context: JobContext,
         kind: str,
         payload: dict[str, Any],
         parent: QObject | None = None,

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import board
-from desktop import skills as catalogue
+from desktop.core import skills as catalogue
 from desktop.board import BoardChoices, BoardFilter, BoardRow, FirstWindow, Interrupted, Sort
-from desktop.entities import Audience, TaskStatus
+from desktop.core.entities import Audience, TaskStatus
 from desktop.store import Store
 from ui import wording
 from ui.background import Changes

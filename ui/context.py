@@ -8,7 +8,7 @@ next user rather than mutating this one.
 
 API for screens (the other UI engineer's task view, review, form, my page):
 
-- `context.person` (`desktop.entities.Person`), `context.language` ("da"/"en"),
+- `context.person` (`desktop.core.entities.Person`), `context.language` ("da"/"en"),
   `context.settings` (`desktop.settings.Settings`), `context.device_id`.
 - `context.perform(kind, payload, parent=widget) -> UserOp` and
   `context.query(fn, parent=widget) -> Query`; chain `.success(fn)`,
@@ -40,8 +40,8 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.entities import Person
-from desktop.operations import Outcome
+from desktop.core.entities import Person
+from desktop.core.operations import Outcome
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.background import Changes, DbWorker, Query, UserOp
@@ -98,7 +98,7 @@ class AppContext(QObject):
         self.device_id = device_id
         self.language = language if language in ("da", "en") else "en"
         self.settings = settings or Settings()
-        self.session = session  # desktop.session.Session when logged in for real
+        self.session = session  # sync.session.Session when logged in for real
         self.store_path = Path(store_path)
         # Opened here, on the UI thread, so that a damaged file is reported at
         # login with a way out; from here on only the DB thread touches it.

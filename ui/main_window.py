@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import paths
-from desktop.entities import Person, Role
+from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.entities import BidStatus, Task, TaskStatus
-from desktop.ids import uuid7
+from desktop.core.entities import BidStatus, Task, TaskStatus
+from desktop.core.ids import uuid7
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
-from desktop.rejection import Rejection
+from desktop.core.rejection import Rejection
 from ui.background import Changes
 from ui.long_text import breakable
 

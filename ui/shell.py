@@ -30,8 +30,8 @@ from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-LoginFn = Callable[..., Any]  # desktop.session.login(username, password, settings=...)
-LogoutFn = Callable[..., Any]  # desktop.session.logout(session, settings=...)
+LoginFn = Callable[..., Any]  # sync.session.login(username, password, settings=...)
+LogoutFn = Callable[..., Any]  # sync.session.logout(session, settings=...)
 SyncFactory = Callable[[Any, Settings], Any]  # (session, settings) -> SyncLink or None
 
 # What counts as the person being at the keyboard.
@@ -306,7 +306,7 @@ class Shell(QObject):
             if verifier is not None:
                 if machine_accounts.check_verifier(verifier, password):
                     return session
-                from desktop.session import WrongPassword
+                from sync.session import WrongPassword
 
                 raise WrongPassword()
             return self._login(session.username, password, settings=settings)
@@ -383,12 +383,12 @@ def _sentence(error: BaseException, language: str) -> str:
 
 
 def _session_login(username: str, password: str, *, settings: Settings) -> Any:
-    from desktop.session import login
+    from sync.session import login
 
     return login(username, password, settings=settings)
 
 
 def _session_logout(session: Any, *, settings: Settings) -> Any:
-    from desktop.session import logout
+    from sync.session import logout
 
     return logout(session, settings=settings)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import skills
+from desktop.core import skills
 from desktop.people import HeldSkill
 from ui import wording
 from ui.long_text import shortened

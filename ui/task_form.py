@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.entities import Audience, Task, TaskStatus
-from desktop.ids import uuid7
+from desktop.core.entities import Audience, Task, TaskStatus
+from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
-from desktop.rejection import Rejection
+from desktop.core.rejection import Rejection
 from desktop.task_editing import (
     FORM_FIELDS,
     FormStart,

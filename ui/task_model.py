@@ -37,7 +37,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from desktop import skills as catalogue
+from desktop.core import skills as catalogue
 from desktop.board import BoardRow, Sort
 from ui import wording
 from ui.long_text import CELL_LIMIT, shortened

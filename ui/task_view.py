@@ -4,7 +4,7 @@ Anyone who may see a task reads it here, asks questions in the conversation
 and bids. The owner and the site's managers also see every bid (and can go
 to the review); everyone else sees only how many bids there are, because a
 colleague's bid is between them and the manager. Buttons follow
-`desktop.permissions`, the rules the server applies too, so a button that is
+`desktop.core.permissions`, the rules the server applies too, so a button that is
 enabled is one the server will normally honour.
 """
 
@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import permissions
-from desktop.entities import BidStatus, Task, TaskStatus
-from desktop.ids import utc_now, uuid7
+from desktop.core import permissions
+from desktop.core.entities import BidStatus, Task, TaskStatus
+from desktop.core.ids import utc_now, uuid7
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened

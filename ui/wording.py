@@ -11,7 +11,7 @@ import datetime as dt
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
-from desktop import skills
+from desktop.core import skills
 from desktop.people import HeldSkill
 
 

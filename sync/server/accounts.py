@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from desktop.entities import Person
-from desktop.ids import utc_now, uuid7
+from desktop.core.entities import Person
+from desktop.core.ids import utc_now, uuid7
 from sync.server.errors import ApiError
 from sync.server.storage import Database, Session
 

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.entities import PersonKind, Role, Site, SiteKind
+from desktop.core.entities import PersonKind, Role, Site, SiteKind
 from sync.server import accounts, csv_import, demo_seed, directory, feed, migrations, storage
 from sync.server.storage import DB_ENV
 

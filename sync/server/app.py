@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from desktop.entities import Organisation, Site
+from desktop.core.entities import Organisation, Site
 from sync import protocol
 from sync.server import accounts, feed, messages, migrations, push, storage
 from sync.server.errors import ApiError, code_for_status, error_response

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from desktop.entities import AuditEvent
-from desktop.ids import uuid7
-from desktop.operations import Change
+from desktop.core.entities import AuditEvent
+from desktop.core.ids import uuid7
+from desktop.core.operations import Change
 from sync.server.storage import Session
 
 ADMIN_TOOL = "knop-admin"  # the actor of changes made from the command line

@@ -1,6 +1,6 @@
 """Filling an empty server with the demo municipality, fast enough for 100,000 tasks.
 
-The demo data comes from `desktop.demo.generate`, so the server and the
+The demo data comes from `sync.server.demo.generate`, so the server and the
 benchmarks describe the same believable municipality. Rows go in with bulk
 inserts and their change-feed rows are written straight after, in one
 serialised transaction, so a device that enrols right away pulls everything.
@@ -14,8 +14,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from desktop.entities import Entity, Person, Role, Task
-from desktop.ids import utc_now
+from desktop.core.entities import Entity, Person, Role, Task
+from desktop.core.ids import utc_now
 from sync.server import accounts, audit, feed
 from sync.server.directory import DirectoryError, organisation
 from sync.server.storage import Database
@@ -23,13 +23,13 @@ from sync.server.storage import Database
 log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = (
-    "knop-demo"  # desktop.demo's; every demo person's password unless the data says otherwise
+    "knop-demo"  # sync.server.demo's; every demo person's password unless the data says otherwise
 )
 
 
 def generate(seed: int | None = None, **sizes: int | None) -> Any:
     """The demo municipality; seed and sizes (tasks=, people=, ...) are passed on when given."""
-    from desktop import demo
+    from sync.server import demo
 
     arguments = {k: v for k, v in sizes.items() if v is not None}
     return demo.generate(seed, **arguments) if seed is not None else demo.generate(**arguments)

@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.entities import Entity, Organisation, Person, PersonKind, Role, Site, SiteKind
-from desktop.ids import utc_now, uuid7
-from desktop.operations import Change
+from desktop.core.entities import Entity, Organisation, Person, PersonKind, Role, Site, SiteKind
+from desktop.core.ids import utc_now, uuid7
+from desktop.core.operations import Change
 from sync.server import accounts, audit, feed
 from sync.server.storage import Database, Session
 

@@ -1,6 +1,6 @@
 """Refusals of a whole request: a code a client can act on, and a sentence in both languages.
 
-A refused *operation* is a `desktop.rejection.Rejection` inside a push result;
+A refused *operation* is a `desktop.core.rejection.Rejection` inside a push result;
 this module is for requests the server will not take at all (bad credentials,
 malformed body, stale cursor). Every one of them leaves with
 `protocol.error_body`, so clients parse one shape.

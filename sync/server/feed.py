@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.entities import (
+from desktop.core.entities import (
     Audience,
     Bid,
     Comment,
@@ -41,7 +41,7 @@ from desktop.entities import (
     Task,
     TaskStatus,
 )
-from desktop.operations import Change
+from desktop.core.operations import Change
 from sync.server.storage import Session
 
 # Who may see a change, widest first. Admins see everything.
@@ -69,7 +69,7 @@ TaskLookup = Callable[[str], Task | None]
 
 
 def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
-    """Who may see this entity, by the rules in desktop.permissions."""
+    """Who may see this entity, by the rules in desktop.core.permissions."""
     if isinstance(entity, (Organisation, Site)):
         return Visibility(ALL)
     if isinstance(entity, Person):

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.logs import FORMAT, SecretRedactor
+from desktop.core.redaction import FORMAT, SecretRedactor
 
 LOG_FILE_ENV = "KNOP_SERVER_LOG_FILE"
 LOG_LEVEL_ENV = "KNOP_SERVER_LOG_LEVEL"

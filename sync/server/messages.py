@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from desktop.operations import OPERATIONS
+from desktop.core.operations import OPERATIONS
 from sync import protocol
 
 MAX_PAYLOAD_DEPTH = 8
@@ -86,7 +86,7 @@ class Strict(BaseModel):
 
 class Operation(Strict):
     id: Id = Field(description="Client-made UUIDv7; the key for exactly-once.")
-    kind: Kind = Field(description="One of the operations defined in desktop.operations.")
+    kind: Kind = Field(description="One of the operations defined in desktop.core.operations.")
     payload: Payload = Field(description="The operation's fields; checked by its rules.")
     author_id: Id = Field(description="Must be the logged-in user.")
     device_id: Id | None = None

@@ -12,8 +12,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from desktop.ids import utc_now
-from desktop.schema import ENTITY_TABLES
+from desktop.core.ids import utc_now
+from desktop.core.schema import ENTITY_TABLES
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]

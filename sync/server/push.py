@@ -21,10 +21,10 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from desktop import operations
-from desktop.entities import Person
-from desktop.ids import utc_now
-from desktop.rejection import Rejection
+from desktop.core import operations
+from desktop.core.entities import Person
+from desktop.core.ids import utc_now
+from desktop.core.rejection import Rejection
 from sync.server import audit, feed
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session

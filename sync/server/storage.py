@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop.records import SqlRecords
+from desktop.core.records import SqlRecords
 
 DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
 

@@ -6,9 +6,9 @@ import itertools
 import tempfile
 from pathlib import Path
 
-from desktop import permissions
-from desktop.entities import Task, TaskStatus
-from desktop.ids import utc_now, uuid7
+from desktop.core import permissions
+from desktop.core.entities import Task, TaskStatus
+from desktop.core.ids import utc_now, uuid7
 from desktop.store import Store
 from tests.bench import scale
 from tests.bench.report import Figure, median_of, percentile, timed

@@ -67,7 +67,7 @@ def _browse(store_path: str, person_id: str) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from desktop.entities import Person
+    from desktop.core.entities import Person
     from desktop.settings import Settings
     from desktop.store import Store
     from ui import main

@@ -11,8 +11,8 @@ import functools
 import shutil
 from pathlib import Path
 
-from desktop import demo
-from desktop.entities import Entity, Person, Role
+from sync.server import demo
+from desktop.core.entities import Entity, Person, Role
 from desktop.store import Store
 from tests.bench.report import RESULTS
 

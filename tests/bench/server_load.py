@@ -43,7 +43,7 @@ from urllib.parse import quote, urlsplit
 
 import psutil  # type: ignore[import-untyped]
 
-from desktop.ids import utc_now, uuid7
+from desktop.core.ids import utc_now, uuid7
 from sync import protocol
 from tests.bench import servers
 from tests.bench.report import Figure, median_of, percentile

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop import accounts as client_accounts
-from desktop.entities import Person, Role
+from desktop.core.entities import Person, Role
 from sync.server import demo_seed, migrations, storage
 from tests.bench import scale
 from tests.bench.report import RESULTS

@@ -113,7 +113,7 @@ def _bare() -> None:
 def _knop(store_path: str, person_id: str) -> None:
     from PySide6.QtCore import QTimer
 
-    from desktop.entities import Person
+    from desktop.core.entities import Person
     from desktop.settings import Settings
     from desktop.store import Store
     from ui import main

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.app import __version__
+from desktop import __version__
 
 BUNDLE = os.environ.get("KNOP_BUNDLE_DIR")
 MAX_MEGABYTES = 150
@@ -87,7 +87,7 @@ def bundled_modules(bundle: Path) -> set[str]:
 
 def test_bundle_leaves_the_server_out(bundle: Path) -> None:
     modules = bundled_modules(bundle)
-    assert {"desktop.app", "desktop.selftest", "desktop.settings", "desktop.store"} <= modules
+    assert {"desktop.app", "desktop.app.selftest", "desktop.settings", "desktop.store"} <= modules
     unwanted = ("sync.server", "fastapi", "uvicorn", "starlette", "pydantic", "psycopg", "argon2")
     unwanted += ("pytest", "hypothesis", "tkinter", "PySide6.QtQml", "PySide6.QtQuick")
     found = sorted(m for m in modules if m.split(".")[0] in unwanted or m.startswith(unwanted))

@@ -8,7 +8,8 @@ import keyring
 import pytest
 
 from desktop import credentials, logs, paths
-from desktop.logs import REDACTED, redact, setup_logging
+from desktop.core.redaction import REDACTED, redact, remember_secret
+from desktop.logs import setup_logging
 
 pytestmark = pytest.mark.usefixtures("knop_logging")
 
@@ -123,8 +124,8 @@ def test_a_secret_from_the_keyring_is_scrubbed_without_a_name_beside_it() -> Non
         token = "k7Qm2vXp9sLr4TnW8yZb"
         credentials.save_user_token("https://knop.egeskov.dk", "anna", token)
         credentials.forget_user_token("https://knop.egeskov.dk", "anna")  # once seen, always scrubbed
-        logs.remember_secret("Sommer2026!")  # a typed password, as desktop.session.login does
-        logs.remember_secret("1234")  # too short to hunt for: it would blank out ordinary numbers
+        remember_secret("Sommer2026!")  # a typed password, as sync.session.login does
+        remember_secret("1234")  # too short to hunt for: it would blank out ordinary numbers
 
         text = redact(f"odd answer ('{token}', 200) after Sommer2026! for pc 1234")
     finally:

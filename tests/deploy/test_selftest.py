@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QMainWindow, QPushButton
 
 import ui
-from desktop.selftest import run_self_test
+from desktop.app.selftest import run_self_test
 
 # qapp: a widgets QApplication first, as in the app, so the self-test never leaves
 # a bare QGuiApplication behind for the UI tests that run after it.

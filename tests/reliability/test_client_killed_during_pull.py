@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.entities import Comment
-from desktop.ids import uuid7
+from desktop.core.entities import Comment
+from desktop.core.ids import uuid7
 from sync.pull import CURSOR
 from tests.conftest import World
 from tests.reliability.conftest import child_workstation

@@ -29,10 +29,10 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from desktop.entities import BidStatus
-from desktop.ids import uuid7
-from desktop.rejection import Rejection
-from desktop.session import Session
+from desktop.core.entities import BidStatus
+from desktop.core.ids import uuid7
+from desktop.core.rejection import Rejection
+from sync.session import Session
 from sync.transport import Connection
 from tests.conftest import World
 from tests.server.harness import Deployment

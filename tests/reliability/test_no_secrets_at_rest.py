@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from desktop import paths
-from desktop.app import build_parser
+from desktop.app.main import build_parser
 from desktop.credentials import SERVICE
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from desktop.logs import setup_logging
-from desktop.session import WrongPassword, logout
+from sync.session import WrongPassword, logout
 from sync import protocol
 from sync.enrolment import ENROLLED, enrol_command
 from sync.failures import ServerRefused, ServerUnreachable

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from sync.transport import Connection
 from tests.conftest import World
 from tests.reliability.conftest import RestartablePostgres, child_workstation, server_on

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from sync import api as sync_api
 from sync.transport import Connection
 from tests.conftest import World

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from desktop import paths
-from desktop.entities import Person
-from desktop.ids import uuid7
+from desktop.core.entities import Person
+from desktop.core.ids import uuid7
 from desktop.store import Store
 from sync.engine import SyncEngine
 

@@ -27,9 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from desktop import permissions
-from desktop.entities import SYNCED, Bid, Comment, Endorsement, Entity, Person, PersonSkill, Task
-from desktop.ids import utc_now, uuid7
+from desktop.core import permissions
+from desktop.core.entities import SYNCED, Bid, Comment, Endorsement, Entity, Person, PersonSkill, Task
+from desktop.core.ids import utc_now, uuid7
 from sync import protocol
 from sync.server import accounts, directory, storage
 
@@ -401,7 +401,7 @@ def normalised(cls: type[Entity], row: dict[str, Any]) -> dict[str, Any]:
 
 
 def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """What `person_id` may see, computed from the entity tables and desktop.permissions.
+    """What `person_id` may see, computed from the entity tables and desktop.core.permissions.
 
     This is the oracle the feed is checked against: it shares nothing with the
     feed's scope columns, only the permission rules both must follow.

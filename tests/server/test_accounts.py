@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from sync import protocol
 from sync.server import accounts, directory
 from tests.conftest import World

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from desktop.entities import Role
-from desktop.ids import uuid7
+from desktop.core.entities import Role
+from desktop.core.ids import uuid7
 from sync.server import directory
 from tests import authorization_matrix as matrix
 from tests.conftest import World

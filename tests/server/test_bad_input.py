@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop.entities import Task
-from desktop.ids import uuid7
+from desktop.core.entities import Task
+from desktop.core.ids import uuid7
 from sync import protocol
 from tests.conftest import World
 from tests.server.harness import Api, Deployment

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment, Replica, visible_state

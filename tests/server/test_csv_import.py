@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.entities import Person
+from desktop.core.entities import Person
 from sync.server import accounts, csv_import, storage
 from tests.conftest import make_world
 from tests.server.conftest import Servers, seed_world

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from desktop import skills
-from desktop.ids import uuid7
+from desktop.core import skills
+from desktop.core.ids import uuid7
 from sync.server import feed
 from tests.conftest import World
 from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state

@@ -11,7 +11,7 @@ from tests.server.conftest import Servers
 from tests.server.harness import Replica, visible_state
 
 demo = pytest.importorskip(
-    "desktop.demo", reason="desktop.demo (the demo data generator) is not there yet"
+    "sync.server.demo", reason="sync.server.demo (the demo data generator) is not there yet"
 )
 
 

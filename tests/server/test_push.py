@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from desktop.entities import Task
-from desktop.ids import uuid7
+from desktop.core.entities import Task
+from desktop.core.ids import uuid7
 from tests.conftest import World
 from tests.faults.proxy import Fault, FaultPlan, FaultyProxy
 from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary

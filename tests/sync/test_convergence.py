@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.entities import Bid, BidStatus, Person, Task, TaskStatus
-from desktop.ids import uuid7
-from desktop.session import Session
+from desktop.core.entities import Bid, BidStatus, Person, Task, TaskStatus
+from desktop.core.ids import uuid7
+from sync.session import Session
 from sync.failures import ServerUnreachable
 from sync.server import directory
 from tests.conftest import World

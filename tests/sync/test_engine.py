@@ -11,8 +11,8 @@ import pytest
 
 import desktop.store
 from desktop import paths
-from desktop.entities import Bid
-from desktop.ids import uuid7
+from desktop.core.entities import Bid
+from desktop.core.ids import uuid7
 from desktop.store import PendingOperation, Store
 from sync import protocol
 from sync.engine import SyncEngine

@@ -10,7 +10,7 @@ import pytest
 from keyring.backends import fail
 
 from desktop import paths
-from desktop.app import main
+from desktop.app.main import main
 from desktop.credentials import MemoryKeyring
 from desktop.settings import load_settings, machine_settings_path
 from sync.server import accounts as server_accounts

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from desktop.entities import Bid, Comment, Task
-from desktop.ids import uuid7
-from desktop.session import Session
+from desktop.core.entities import Bid, Comment, Task
+from desktop.core.ids import uuid7
+from sync.session import Session
 from sync import api as sync_api
 from sync.failures import Cancelled, ServerUnreachable
 from sync.pull import CURSOR

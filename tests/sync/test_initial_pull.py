@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from desktop.entities import Task
+from desktop.core.entities import Task
 from desktop.store import BULK_LOAD, Store
 from sync import protocol
 from sync.failures import ServerUnreachable

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from desktop.ids import uuid7
+from desktop.core.ids import uuid7
 from sync.engine import Counts, SyncEngine
 from sync.failures import Cancelled, ServerUnreachable, SyncFailure
 from sync.report import Progress, SyncReport

@@ -12,8 +12,8 @@ from keyring.backends import chainer, fail, null
 
 from desktop import accounts, credentials
 from desktop.credentials import CredentialsUnavailable, MemoryKeyring
-from desktop.ids import uuid7
-from desktop.session import (
+from desktop.core.ids import uuid7
+from sync.session import (
     LoginRefused,
     NeverLoggedInHere,
     OfflineLoginExpired,
@@ -237,7 +237,7 @@ def test_a_keyring_that_raises_anything_is_unavailable_not_a_crash() -> None:
 
 
 def test_a_machine_that_is_not_enrolled_says_so_at_login() -> None:
-    from desktop.session import login
+    from sync.session import login
 
     with pytest.raises(LoginRefused) as refused:
         login("anna", "correct horse battery")

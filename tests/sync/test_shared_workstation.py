@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from desktop.ids import uuid7
-from desktop.session import logout
+from desktop.core.ids import uuid7
+from sync.session import logout
 from sync.failures import LoginNeeded
 from sync.server import accounts as server_accounts
 from tests.conftest import World

@@ -23,8 +23,8 @@ import keyring
 
 from desktop import paths
 from desktop.credentials import MemoryKeyring
-from desktop.entities import SYNCED
-from desktop.session import Session, login
+from desktop.core.entities import SYNCED
+from sync.session import Session, login
 from desktop.store import Store
 from sync.engine import SyncEngine
 from sync.enrolment import enrol

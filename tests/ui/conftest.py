@@ -2,7 +2,7 @@
 
 Reusable by every UI test module:
 
-- `demo_data`: Egeskov Kommune from `desktop.demo.generate` (small, built once).
+- `demo_data`: Egeskov Kommune from `sync.server.demo.generate` (small, built once).
 - `demo_store`: a fresh copy of a store file holding `demo_data` (copying a
   template built once per session is much faster than inserting per test).
 - `person(username)`: a demo person by username ("anna", "mette", "ole", "admin").
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop import demo
-from desktop.entities import Person
+from sync.server import demo
+from desktop.core.entities import Person
 from desktop.store import Store
 from tests.sync.conftest import (  # noqa: F401 - fixtures for the UI tests that use a real server
     cheap_verifier,

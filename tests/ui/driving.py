@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from desktop import demo, permissions
-from desktop.entities import Bid, BidStatus, Person, Task, TaskStatus
+from sync.server import demo
+from desktop.core import permissions
+from desktop.core.entities import Bid, BidStatus, Person, Task, TaskStatus
 from desktop.store import Store
 from ui.context import AppContext
 from ui.screen import Screen

@@ -21,9 +21,10 @@ for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_C
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from desktop import accounts, demo  # noqa: E402
-from desktop.ids import utc_now, uuid7  # noqa: E402
-from desktop.rejection import Rejection  # noqa: E402
+from desktop import accounts  # noqa: E402
+from sync.server import demo
+from desktop.core.ids import utc_now, uuid7  # noqa: E402
+from desktop.core.rejection import Rejection  # noqa: E402
 from desktop.store import Store  # noqa: E402
 from sync.scheduler import SyncState  # noqa: E402
 from tests.ui.conftest import fill_store  # noqa: E402

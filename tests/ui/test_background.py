@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from desktop.ids import uuid7
-from desktop.rejection import Rejection
+from desktop.core.ids import uuid7
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from ui.background import Changes, describe
 from ui.context import AppContext
@@ -16,8 +16,8 @@ from ui.context import AppContext
 
 def open_task_id(store: Store, person_id: str) -> str:
     """A task Anna may bid on: open, visible to her, not her own, no bid of hers yet."""
-    from desktop import permissions
-    from desktop.entities import Person, Task
+    from desktop.core import permissions
+    from desktop.core.entities import Person, Task
 
     anna = store.get(Person, person_id)
     assert anna is not None

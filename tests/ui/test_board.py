@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop import board as board_queries
-from desktop import demo, permissions
+from sync.server import demo
+from desktop.core import permissions
 from desktop.board import BoardFilter, Sort
-from desktop.entities import Person, Task, TaskStatus
-from desktop.ids import uuid7
+from desktop.core.entities import Person, Task, TaskStatus
+from desktop.core.ids import uuid7
 from desktop.store import Store
 from ui.board import Board
 from ui.context import AppContext

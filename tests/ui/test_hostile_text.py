@@ -24,9 +24,9 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget
 
-from desktop.entities import Person, Task
-from desktop.ids import uuid7
-from desktop.rejection import Rejection
+from desktop.core.entities import Person, Task
+from desktop.core.ids import uuid7
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from tests.ui.conftest import DEVICE_ID
 from tests.ui.driving import no_message_boxes  # noqa: F401 - an autouse fixture
@@ -70,7 +70,7 @@ TITLES = {
     "combining marks": ZALGO[:TITLE_LIMIT],
     "decomposed danish": "Bo\u0308rnehaven o\u0308nsker hja\u030alp til ha\u030andarbejde",
 }
-# Not whitespace to Python's str.strip(); the rules refuse it (desktop.payload.is_blank),
+# Not whitespace to Python's str.strip(); the rules refuse it (desktop.core.payload.is_blank),
 # but an older server could have stored one, so it must still draw.
 INVISIBLE = "\u200b\u2800\u3164\u200d\u2060"
 LONG_TITLE = ("Vikar til svømning\n" + ARABIC + " " + EMOJI + " ") * 80

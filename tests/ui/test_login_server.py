@@ -2,7 +2,7 @@
 
 The workstation is a tests/sync `Machine`: its own folders and keyring, enrolled
 to the test server through a cable the test can unplug. The shell runs with
-the real desktop.session login and logout and the real sync scheduler.
+the real sync.session login and logout and the real sync scheduler.
 """
 
 from __future__ import annotations

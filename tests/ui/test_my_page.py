@@ -7,8 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
-from desktop import demo, skills
-from desktop.entities import Evidence, PersonSkill
+from sync.server import demo
+from desktop.core import skills
+from desktop.core.entities import Evidence, PersonSkill
 from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.my_page import MyPage

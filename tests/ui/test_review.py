@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop import demo
-from desktop.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
+from sync.server import demo
+from desktop.core.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     no_message_boxes,

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import accounts
-from desktop.entities import Person
-from desktop.ids import utc_now
-from desktop.session import WrongPassword
+from desktop.core.entities import Person
+from desktop.core.ids import utc_now
+from sync.session import WrongPassword
 from desktop.settings import Settings
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
@@ -39,7 +39,7 @@ PASSWORD = "godt kodeord"
 
 @dataclass
 class FakeSession:
-    """What the shell uses of desktop.session.Session."""
+    """What the shell uses of sync.session.Session."""
 
     person: Person
     username: str
@@ -384,7 +384,7 @@ def test_shortcuts_are_bound_to_the_keys_the_menus_show(qtbot: Any, shell: Shell
 def test_a_local_change_asks_for_a_sync(qtbot: Any, shell: Shell) -> None:
     window = log_in(qtbot, shell, "anna")
     recorder = shell.schedulers[0]  # type: ignore[attr-defined]
-    from desktop.ids import uuid7
+    from desktop.core.ids import uuid7
 
     task_id = window.board.model.task_id(0)
     with qtbot.waitSignal(window.context.changed, timeout=10_000):

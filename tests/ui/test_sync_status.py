@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop.ids import uuid7
-from desktop.rejection import Rejection
+from desktop.core.ids import uuid7
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from sync.report import Progress, SyncReport, UserReport
 from sync.scheduler import SyncState

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 
-from desktop import demo
-from desktop.entities import Audience, Task, TaskStatus
+from sync.server import demo
+from desktop.core.entities import Audience, Task, TaskStatus
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     first,

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from desktop import demo
-from desktop.entities import Bid, BidStatus, Comment, Task, TaskStatus
+from sync.server import demo
+from desktop.core.entities import Bid, BidStatus, Comment, Task, TaskStatus
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     biddable_task,
@@ -137,7 +137,7 @@ def test_a_local_rejection_shows_its_sentence(
 def test_skills_are_labelled_in_the_current_language(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
-    from desktop import skills
+    from desktop.core import skills
 
     task = next(t for t in demo_data.tasks if t.skills and t.status == TaskStatus.OPEN)
     owner = person_by_id(demo_data, task.poster_id).username

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.entities import Bid, BidStatus, Task, TaskStatus
-from desktop.ids import uuid7
+from desktop.core.entities import Bid, BidStatus, Task, TaskStatus
+from desktop.core.ids import uuid7
 from desktop.settings import load_settings
 from tests.conftest import World
 from tests.server.harness import PASSWORD, Deployment

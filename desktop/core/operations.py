@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop import permissions, skills
-from desktop.entities import (
+from desktop.core import permissions, skills
+from desktop.core.entities import (
     Audience,
     Bid,
     BidStatus,
@@ -33,9 +33,9 @@ from desktop.entities import (
     Task,
     TaskStatus,
 )
-from desktop.entities import Comment as CommentEntity
-from desktop.payload import Field, check, parse_date
-from desktop.rejection import Rejection
+from desktop.core.entities import Comment as CommentEntity
+from desktop.core.payload import Field, check, parse_date
+from desktop.core.rejection import Rejection
 
 E = TypeVar("E", bound=Entity)
 

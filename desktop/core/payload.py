@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.rejection import Rejection
+from desktop.core.rejection import Rejection
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@
 `generate()` builds an organisation with schools, care homes, day-care centres
 and a town hall, the people who work there (and a few volunteers, citizens and
 companies), their skills, and tasks in Danish with bids, comments and
-endorsements. Everything follows the rules in `desktop.operations` and
-`desktop.permissions`, so the data looks like what real use would leave behind:
+endorsements. Everything follows the rules in `desktop.core.operations` and
+`desktop.core.permissions`, so the data looks like what real use would leave behind:
 counters match the bids, seats are never over-filled, nobody bids on their own
 task or on a task they may not see.
 
@@ -13,7 +13,7 @@ included. It is also fast: 100,000 tasks and 300,000 bids take a few seconds,
 because all text is built from precomputed templates and every check is a
 dictionary look-up.
 
-    python -m desktop.demo --tasks 200 --seed 7 --json demo.json
+    python -m sync.server.demo --tasks 200 --seed 7 --json demo.json
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from desktop import skills as catalogue
-from desktop.entities import (
+from desktop.core import skills as catalogue
+from desktop.core.entities import (
     Audience,
     Bid,
     BidStatus,
@@ -2360,7 +2360,7 @@ class _Tasks:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m desktop.demo",
+        prog="python -m sync.server.demo",
         description="Write the Egeskov Kommune demo data as JSON rows.",
     )
     parser.add_argument("--seed", type=int, default=7)

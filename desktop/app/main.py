@@ -1,4 +1,4 @@
-"""The `knop` command: the desktop app, and the headless commands IT and tests use.
+"""The `knop` command (the composition root): the desktop app, and the headless commands IT and tests use.
 
 Each subcommand lives in the module that owns its subject; this file only
 dispatches, and imports lazily so `knop sync` never loads Qt and the GUI never
@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-__version__ = "0.1.0"
+from desktop import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.self_test:
-        from desktop.selftest import run_self_test
+        from desktop.app.selftest import run_self_test
 
         return run_self_test()
     if args.command == "enrol":
@@ -63,11 +63,11 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return enrol_command(args)
     if args.command == "sync":
-        from sync.cli import sync_command
+        from desktop.app.cli import sync_command
 
         return sync_command(args)
     if args.command == "demo":
-        from desktop.demo_run import demo_command
+        from desktop.app.demo import demo_command
 
         return demo_command(args)
     from ui.main import run_gui

@@ -34,11 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop import accounts, credentials, logs, paths
+from desktop import accounts, credentials, paths
+from desktop.core.redaction import remember_secret
 from desktop.accounts import Account, known_accounts
 from desktop.credentials import CredentialsUnavailable
-from desktop.entities import Person
-from desktop.ids import utc_now
+from desktop.core.entities import Person
+from desktop.core.ids import utc_now
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store
 from sync.api import ServerApi
@@ -170,7 +171,7 @@ def login(username: str, password: str, *, settings: Settings | None = None) -> 
     """
     settings = settings or load_settings()
     name = accounts.normalise_username(username)
-    logs.remember_secret(password)
+    remember_secret(password)
     if not name or not password:
         raise WrongPassword()
     why_offline: SyncFailure | CredentialsUnavailable

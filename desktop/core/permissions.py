@@ -6,7 +6,7 @@ server asks the same ones with authority.
 
 from __future__ import annotations
 
-from desktop.entities import Audience, Bid, Person, Role, Task, TaskStatus
+from desktop.core.entities import Audience, Bid, Person, Role, Task, TaskStatus
 
 
 def is_site_manager_of(person: Person, site_id: str | None) -> bool:

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from desktop.entities import Bid, Endorsement, Entity
+from desktop.core.entities import Bid, Endorsement, Entity
 
 E = TypeVar("E", bound=Entity)
 

@@ -87,7 +87,7 @@ class SelfTest:
 
 
 def check_version(_: SelfTest) -> str:
-    from desktop.app import __version__
+    from desktop import __version__
 
     how = "frozen bundle" if getattr(sys, "frozen", False) else "from source"
     return f"knop {__version__}, Python {sys.version.split()[0]}, {sys.platform}, {how}"
@@ -269,10 +269,10 @@ def check_styles(test: SelfTest) -> str:
 def check_commands(_: SelfTest) -> str:
     """The headless commands import, so nothing they need was left out of the bundle.
 
-    desktop/app.py imports both literally, which is how PyInstaller finds them.
+    desktop/app/main.py imports both literally, which is how PyInstaller finds them.
     """
     present, absent = [], []
-    for command, module in (("enrol", "sync.enrolment"), ("sync", "sync.cli")):
+    for command, module in (("enrol", "sync.enrolment"), ("sync", "desktop.app.cli")):
         try:
             __import__(module)
         except ModuleNotFoundError as error:
