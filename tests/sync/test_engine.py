@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import desktop.store
+import desktop.store.local
 from desktop import paths
 from desktop.core.entities import Bid
 from desktop.core.ids import uuid7
@@ -88,7 +88,7 @@ def test_a_refusal_settled_just_before_a_cancel_is_rebased_by_the_next_sync(
     task_id = published_task(knop_server.user("mette"), world.school.id, bid_deadline=yesterday)
     anna = staffroom.login("anna")
     assert staffroom.sync(anna).ok
-    monkeypatch.setattr(desktop.store, "utc_now", lambda: f"{yesterday}T08:00:00.000Z")  # a slow clock
+    monkeypatch.setattr(desktop.store.local, "utc_now", lambda: f"{yesterday}T08:00:00.000Z")  # a slow clock
     bid_id = uuid7()
     staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
 
