@@ -1,11 +1,27 @@
-"""Opening a store file, and every way it can turn out broken: `StoreDamaged`."""
+"""Opening a store file, and every way it can turn out broken: `StoreDamaged`.
+
+A file can be broken when it is opened (not a database, a newer schema) or
+later, in a few pages only (a failing disk, a copy cut short): then SQLite
+answers some queries and fails others with "database disk image is
+malformed". Such an error, on any query or write, means the same as failing
+to open: the file cannot be trusted, and the way out is to move it aside,
+rescue the outbox and fetch again (`recovery`). `is_corruption` tells those
+errors from the ordinary ones (a busy lock, a constraint), and
+`integrity_problem` looks for damage before a query runs into it.
+"""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 from desktop import migrations
+
+# SQLITE_CORRUPT (and its extended codes, such as a corrupt FTS index) and SQLITE_NOTADB.
+_CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+_CORRUPTION_WORDS = ("malformed", "not a database", "corrupt")
 
 
 class StoreDamaged(Exception):
@@ -45,3 +61,67 @@ def open_connection(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as error:
         raise StoreDamaged(path, str(error)) from error
     return conn
+
+
+def is_corruption(error: BaseException) -> bool:
+    """Whether an exception is SQLite saying the file itself is damaged.
+
+    True for SQLITE_CORRUPT (any extended code) and SQLITE_NOTADB; False for
+    every other error, such as a lock held too long or a broken constraint.
+    """
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _CORRUPTION_CODES
+    text = str(error).lower()  # raised by the module itself, without a code
+    return any(word in text for word in _CORRUPTION_WORDS)
+
+
+def integrity_problem(connection: sqlite3.Connection) -> str | None:
+    """`PRAGMA quick_check`: None when the file is sound, else the first problem it names.
+
+    It reads every page of the file once (0.5-0.65 s for a store of 100,000
+    tasks, 347 MB, already in the OS cache, on the 2-core development machine;
+    the full integrity_check takes 13 s) but does not compare indexes with
+    their tables.
+    """
+    try:
+        found = [row[0] for row in connection.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.DatabaseError as error:
+        if is_corruption(error):
+            return str(error)
+        raise
+    return None if found == ["ok"] else "; ".join(found)
+
+
+# Files checked in this process, by path and identity: a file that recovery put
+# in place of a damaged one is another file and is checked again.
+_checked: set[tuple[str, int, int]] = set()
+_checked_lock = threading.Lock()
+
+
+def file_identity(path: Path) -> tuple[str, int, int]:
+    """(resolved path, device, inode) of a store file; raises OSError if it is gone."""
+    info = os.stat(path)
+    return (str(path.resolve()), info.st_dev, info.st_ino)
+
+
+def was_checked(path: Path) -> bool:
+    """Whether this process has already found the file at `path` sound."""
+    try:
+        identity = file_identity(path)
+    except OSError:
+        return False
+    with _checked_lock:
+        return identity in _checked
+
+
+def mark_checked(path: Path) -> None:
+    """Remember that this process found the file at `path` sound."""
+    try:
+        identity = file_identity(path)
+    except OSError:
+        return
+    with _checked_lock:
+        _checked.add(identity)

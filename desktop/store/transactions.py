@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.core.records import SqlRecords
+from desktop.store.damage import StoreDamaged, integrity_problem, is_corruption, mark_checked, was_checked
 
 
 class Transactions(SqlRecords):
@@ -22,6 +23,39 @@ class Transactions(SqlRecords):
 
     def close(self) -> None:
         self.connection.close()
+
+    # --- damage ------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def noticing_damage(self) -> Iterator[None]:
+        """Run store work; an SQLite corruption error on the way comes out as StoreDamaged.
+
+        Every other error passes unchanged. Whoever runs work on a store for
+        someone (the UI's DB thread, the sync engine) wraps it in this, so damage
+        leads to the one way out wherever it shows up.
+        """
+        try:
+            yield
+        except sqlite3.DatabaseError as error:
+            if is_corruption(error):
+                raise StoreDamaged(self.path, str(error)) from error
+            raise
+
+    def check_integrity(self) -> None:
+        """A quick check of every page of the file. Raises StoreDamaged naming the first problem.
+
+        Takes as long as reading the whole file (about 0.6 s at 100,000 tasks),
+        so callers run it off the UI thread and not before the first paint.
+        """
+        problem = integrity_problem(self.connection)
+        if problem is not None:
+            raise StoreDamaged(self.path, problem)
+        mark_checked(self.path)
+
+    def check_integrity_once(self) -> None:
+        """`check_integrity`, unless this process already found this very file sound."""
+        if not was_checked(self.path):
+            self.check_integrity()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
