@@ -13,11 +13,12 @@ UI thread. Quitting stops and joins every thread the shell started.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
@@ -143,6 +144,7 @@ class Shell(QObject):
         self.gate: LoginScreen | LockScreen | None = None
         self._geometry: QRect | None = None
         self._recovering = False
+        self._damage_reported: Any = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
         self.idle.idle.connect(self.lock)
         app = QApplication.instance()
@@ -216,13 +218,15 @@ class Shell(QObject):
         self.session = session
         self.context = context
         # Damage can show up in any job later on (a query, a write, the check
-        # below); each leads to the same way out as a file that would not open.
-        context.worker.damaged.connect(self._damaged_mid_session, Qt.ConnectionType.QueuedConnection)
+        # below) or in the sync; each leads to the same way out as a file that
+        # would not open.
+        context.worker.damaged.connect(functools.partial(self._damaged_mid_session, context))
         self._stop_machine_sync()
         link = self._sync(session, self.settings)
         if link is not None:
             context.attach_sync(link)
             link.finished.connect(context.notify)
+            link.state.connect(functools.partial(self._sync_found_damage, context))
         window = MainWindow(context)
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
@@ -260,31 +264,50 @@ class Shell(QObject):
 
         It reads the whole file (about 0.6 s at 100,000 tasks, more than the
         0.4 s the whole start-up takes), too long to hold up the board, whose
-        first page is drawn from a few pages only. A damaged file fails it with StoreDamaged, which the
-        DB thread's `damaged` signal brings to `_damaged_mid_session`.
+        first page is drawn from a few pages only.
         """
+
+        def check(_rows: int = 0) -> None:
+            window.board.searched.disconnect(check)
+            self._check_store(context)
+
+        window.board.searched.connect(check)
+
+    def _check_store(self, context: AppContext) -> None:
+        """Run the quick check on the DB thread; damage goes out as the worker's `damaged`."""
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, StoreDamaged):  # that one went to `damaged`
                 log.error("the store's quick check could not run", exc_info=error)
 
-        def check(_rows: int = 0) -> None:
-            window.board.searched.disconnect(check)
-            context.query(lambda store: store.check_integrity(), parent=window).failure(
-                failed
-            ).run_in_background()
+        context.query(lambda store: store.check_integrity()).failure(failed).run_in_background()
 
-        window.board.searched.connect(check)
-
-    def _damaged_mid_session(self, damaged: StoreDamaged) -> None:
-        """A job found the store damaged: offer the way out, then start the person afresh."""
-        session = self.session
-        if self._recovering or session is None or self.context is None:
+    def _sync_found_damage(self, context: AppContext, state: Any) -> None:
+        """The sync reports this person's store damaged: confirm on the DB thread, then the way out."""
+        report = getattr(state, "last_report", None)
+        if report is None or state.syncing or report is self._damage_reported or context is not self.context:
             return
-        if damaged.path != self.context.store_path:
-            return  # from a context already gone
+        mine = report.user(context.person.id)
+        if mine is not None and mine.failure is not None and mine.failure.code == "store_damaged":
+            self._damage_reported = report
+            self._check_store(context)
+
+    def _damaged_mid_session(self, context: AppContext, damaged: StoreDamaged) -> None:
+        """A job found the store damaged: offer the way out once, after the job's own answer.
+
+        Signals from a context already replaced (another job that met the same
+        damage) are dropped, so one damage asks one question.
+        """
+        if context is not self.context or self._recovering:
+            return
         self._recovering = True
+        QTimer.singleShot(0, functools.partial(self._start_afresh, context, damaged))
+
+    def _start_afresh(self, context: AppContext, damaged: StoreDamaged) -> None:
+        session = self.session
         try:
+            if context is not self.context or session is None:
+                return
             if self._recovery_wanted(damaged):
                 self._tear_down()  # the DB thread and the sync let go of the file first
                 self._recover(damaged)
