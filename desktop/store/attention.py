@@ -26,6 +26,7 @@ class Attention:
     rejected_at: str
 
     def message(self, language: str) -> str:
+        """The server's sentence in "da" or (anything else) English."""
         return self.message_da if language == "da" else self.message_en
 
 
@@ -59,6 +60,7 @@ class AttentionList(Transactions):
         self.connection.execute("DELETE FROM outbox WHERE id = ?", (op_id,))
 
     def attention(self, *, include_dismissed: bool = False) -> list[Attention]:
+        """Refused operations, newest refusal first; dismissed ones only when asked for."""
         where = "" if include_dismissed else "WHERE dismissed = 0"
         return [
             Attention(
@@ -77,5 +79,6 @@ class AttentionList(Transactions):
         ]
 
     def dismiss(self, attention_id: str) -> None:
+        """Hide a refused operation from the list (it stays in the file), in its own transaction."""
         with self.transaction():
             self.connection.execute("UPDATE attention SET dismissed = 1 WHERE id = ?", (attention_id,))

@@ -12,6 +12,8 @@ from desktop.store.transactions import Transactions
 
 @dataclass(frozen=True, slots=True)
 class PendingOperation:
+    """One queued operation as stored: `payload` parsed, `created_at` ISO UTC from the client."""
+
     seq: int
     id: str
     kind: str
@@ -22,6 +24,7 @@ class PendingOperation:
     attempts: int
 
     def to_wire(self) -> dict[str, Any]:
+        """The operation as `sync.protocol` sends it (no seq, no attempts)."""
         return {
             "id": self.id,
             "kind": self.kind,
@@ -36,6 +39,7 @@ class Outbox(Transactions):
     """Reading the queue, and what a push does with it (a refusal is in `attention`)."""
 
     def pending(self, limit: int | None = None) -> list[PendingOperation]:
+        """The queued operations, oldest first; at most `limit` of them when given."""
         sql = "SELECT * FROM outbox ORDER BY seq"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
@@ -54,6 +58,7 @@ class Outbox(Transactions):
         ]
 
     def pending_count(self) -> int:
+        """How many operations wait to be sent."""
         return int(self.connection.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
     def settle(self, op_id: str) -> None:
@@ -61,6 +66,7 @@ class Outbox(Transactions):
         self.connection.execute("DELETE FROM outbox WHERE id = ?", (op_id,))
 
     def note_attempt(self, op_ids: Iterable[str], error: str | None) -> None:
+        """Count one more sending attempt for each of `op_ids`, with the error it met (or None)."""
         self.connection.executemany(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
             [(error, i) for i in op_ids],

@@ -22,6 +22,7 @@ class Transactions(SqlRecords):
         self._depth = 0
 
     def close(self) -> None:
+        """Close the connection; the store cannot be used afterwards."""
         self.connection.close()
 
     # --- damage ------------------------------------------------------------------
@@ -82,10 +83,12 @@ class Transactions(SqlRecords):
     # --- key/value state -------------------------------------------------------
 
     def state(self, key: str, default: str | None = None) -> str | None:
+        """A value of the sync_state table (cursor, owner, flags), or `default`."""
         row = self.connection.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
     def set_state(self, key: str, value: str | None) -> None:
+        """Set a value of the sync_state table, inside the caller's transaction if any."""
         self.connection.execute(
             "INSERT INTO sync_state (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -94,4 +97,5 @@ class Transactions(SqlRecords):
 
     @property
     def owner_id(self) -> str | None:
+        """The id of the person whose store this is, once known."""
         return self.state("owner_id")
