@@ -9,10 +9,11 @@ deployments isolate a run.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import platformdirs
+
+from desktop.core.resources import resources_dir as resources_dir  # the client asks here too
 
 APP = "Knop"
 
@@ -45,14 +46,6 @@ def log_dir() -> Path:
 
 def user_store(person_id: str) -> Path:
     return data_dir() / "users" / person_id / "knop.sqlite3"
-
-
-def resources_dir() -> Path:
-    """Icons, translations and style sheets: inside the bundle when frozen, else the repo."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
 
 
 RESOURCES_IN_STYLES = "@resources/"

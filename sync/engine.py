@@ -146,8 +146,11 @@ class SyncEngine:
                 chosen.append(person_id)  # reported as such, so someone sees it
                 continue
             try:
-                if store.pending_count():
-                    chosen.append(person_id)
+                with store.noticing_damage():
+                    if store.pending_count():
+                        chosen.append(person_id)
+            except StoreDamaged:
+                chosen.append(person_id)
             finally:
                 store.close()
         if self.only is not None:
@@ -166,13 +169,16 @@ class SyncEngine:
             except StoreDamaged:
                 continue
             try:
-                if mine is None or person_id == mine:
-                    pending += store.pending_count()
-                    if person_id == mine:
-                        attention = len(store.attention())
-                        last = store.state(LAST_SYNC)
-                else:
-                    others += store.pending_count()
+                with store.noticing_damage():
+                    if mine is None or person_id == mine:
+                        pending += store.pending_count()
+                        if person_id == mine:
+                            attention = len(store.attention())
+                            last = store.state(LAST_SYNC)
+                    else:
+                        others += store.pending_count()
+            except StoreDamaged:
+                continue  # the sync itself reports it
             finally:
                 store.close()
         return Counts(pending, attention, others, last)
@@ -247,34 +253,56 @@ class SyncEngine:
             user.failure = _damaged(error)
             return user
         try:
-            token = self._token(person_id, server_url)
-            is_current = self.session is not None and self.session.person.id == person_id
-            if token is None:
-                user.pending = store.pending_count()
-                user.attention = len(store.attention())
-                asked_for = is_current or (self.only is not None and person_id in self.only)
-                if not user.pending and not asked_for:
-                    return None  # nothing to send and no way to fetch: nothing to say
-                user.failure = LoginNeeded(account.display_name if account else who)
-                return user
-            try:
-                self._exchange(store, user, api, token, cancel, progress)
-            except SyncFailure as failure:
-                user.failure = failure
-            user.pending = store.pending_count()
-            user.attention = len(store.attention())
-            if (
-                user.ok
-                and not user.pending
-                and not is_current
-                and account is not None
-                and account.signed_out
-            ):
-                release_token(person_id, server_url, settings=self.settings, token=token)
-                user.token_released = True
+            # Damage in a few pages opens fine: the quick check (once per file and
+            # process) finds it before the sync relies on the file, and a corruption
+            # error from any query of the sync means the same.
+            with store.noticing_damage():
+                store.check_integrity_once()
+                return self._sync_store(store, user, account, server_url, api, cancel, progress)
+        except StoreDamaged as error:
+            user.failure = _damaged(error)
             return user
         finally:
             store.close()
+
+    def _sync_store(
+        self,
+        store: Store,
+        user: UserReport,
+        account: accounts.Account | None,
+        server_url: str,
+        api: ServerApi,
+        cancel: threading.Event | None,
+        progress: ProgressCallback | None,
+    ) -> UserReport | None:
+        """Push and pull one person's open store; None when there was nothing to say."""
+        person_id, who = user.person_id, user.who
+        token = self._token(person_id, server_url)
+        is_current = self.session is not None and self.session.person.id == person_id
+        if token is None:
+            user.pending = store.pending_count()
+            user.attention = len(store.attention())
+            asked_for = is_current or (self.only is not None and person_id in self.only)
+            if not user.pending and not asked_for:
+                return None  # nothing to send and no way to fetch: nothing to say
+            user.failure = LoginNeeded(account.display_name if account else who)
+            return user
+        try:
+            self._exchange(store, user, api, token, cancel, progress)
+        except SyncFailure as failure:
+            user.failure = failure
+        user.pending = store.pending_count()
+        user.attention = len(store.attention())
+        if (
+            user.ok
+            and not user.pending
+            and not is_current
+            and account is not None
+            and account.signed_out
+        ):
+            release_token(person_id, server_url, settings=self.settings, token=token)
+            user.token_released = True
+        return user
 
     def _exchange(
         self,

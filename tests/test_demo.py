@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -41,6 +42,47 @@ def test_same_seed_same_data(data: demo.DemoData) -> None:
     again = demo.generate()
     assert again == data
     assert [t.id for t in again.tasks] == [t.id for t in data.tasks]
+
+
+def fingerprint(data: demo.DemoData) -> str:
+    """SHA-256 over every row of every table (in order, ids included) and the passwords."""
+    digest = hashlib.sha256()
+    for table, group in data.groups().items():
+        digest.update(table.encode())
+        for entity in group:
+            digest.update(json.dumps(entity.to_row(), sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps(data.passwords, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+# Taken from the generator while its tables were still Python literals, before
+# they moved to resources/demo/*.json: the data must not have changed by a byte.
+@pytest.mark.parametrize(
+    ("seed", "sizes", "expected"),
+    [
+        (7, {}, "14544dbc057c56318d75d992a8562f4c135cd2356b998a411d307c29142b79b3"),
+        (11, {"tasks": 5000, "people": 800}, "7785c9e8a0b69cd2ea77bc03c0e806ff3dadd9966b78bee731dc080e0d54b3f6"),
+        (
+            2026,
+            {"tasks": 10_000, "bids": 30_000, "people": 1_000, "comments": 2_000},
+            "58f15850e869d91a6ff41bc8a3d80f94e962845aabdaddbcb0ca5b9097c94cd1",
+        ),
+    ],
+)
+def test_the_data_is_exactly_what_it_was(seed: int, sizes: dict[str, int], expected: str) -> None:
+    assert fingerprint(demo.generate(seed, **sizes)) == expected
+
+
+def test_the_tables_are_data_files() -> None:
+    """Every table the generator draws from is read from resources/demo, in UTF-8."""
+    from desktop.core.resources import resources_dir
+
+    folder = resources_dir() / "demo"
+    names = sorted(p.name for p in folder.glob("*.json"))
+    assert names == ["messages.json", "people.json", "sites.json", "tasks.json"]
+    tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
+    assert [t["title"] for t in tasks["templates"]] == [t.title for t in demo.TEMPLATES]
+    assert any("ø" in t.title or "å" in t.title or "æ" in t.title for t in demo.TEMPLATES)
 
 
 def test_other_seed_other_data(data: demo.DemoData) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import random
 import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
-from desktop import migrations
-from desktop.core.entities import Bid, Task, TaskStatus
+from desktop import board, migrations
+from desktop.board import BoardFilter, Sort
+from desktop.core.entities import Bid, Person, Task, TaskStatus
 from desktop.core.rejection import Rejection
 from desktop.store import Store, StoreDamaged, recover, requeue
+from sync.server import demo
 from tests.conftest import World, make_world
 
 
@@ -257,3 +261,157 @@ def test_unknown_tables_from_a_newer_server_are_skipped(store: Store) -> None:
     with store.transaction():
         touched = store.apply_changes([{"table": "badges", "row": {"id": "x"}, "deleted": False}])
     assert touched == set()
+
+
+# --- a store damaged in a few pages ---------------------------------------------------
+
+
+def leaf_pages(path: Path, table: str) -> list[int]:
+    """The numbers of the leaf pages of `table`'s b-tree in the (checkpointed) file at `path`.
+
+    From the `dbstat` table where SQLite was built with it; otherwise by walking
+    the b-tree from its root page as the file format describes it.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        try:
+            return [
+                r[0]
+                for r in conn.execute(
+                    "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno", (table,)
+                )
+            ]
+        except sqlite3.OperationalError:  # no dbstat in this build
+            root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
+    data = path.read_bytes()
+    leaves: list[int] = []
+    stack = [root]
+    while stack:
+        number = stack.pop()
+        start = (number - 1) * page_size
+        header = start + (100 if number == 1 else 0)
+        kind = data[header]
+        if kind == 0x0D:  # a table leaf
+            leaves.append(number)
+        elif kind == 0x05:  # a table interior page: cell pointers, each cell opens with a child
+            cells = int.from_bytes(data[header + 3 : header + 5], "big")
+            stack.append(int.from_bytes(data[header + 8 : header + 12], "big"))
+            for i in range(cells):
+                offset = int.from_bytes(data[header + 12 + 2 * i : header + 14 + 2 * i], "big")
+                stack.append(int.from_bytes(data[start + offset : start + offset + 4], "big"))
+    return sorted(leaves)
+
+
+def scribble_over_leaf_pages(path: Path, table: str = "tasks", count: int = 3) -> list[int]:
+    """Overwrite `count` leaf pages of `table` (all, if it has fewer) with garbage, as a failing disk would.
+
+    The store must be closed; its WAL is checkpointed into the file first, so the
+    pages written are the ones SQLite reads. Returns the page numbers.
+    """
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    leaves = leaf_pages(path, table)
+    count = min(count, len(leaves))
+    step = len(leaves) // count
+    chosen = [leaves[i * step + step // 2] for i in range(count)]
+    noise = random.Random(2026)
+    with path.open("r+b") as file:
+        for number in chosen:
+            file.seek((number - 1) * page_size)
+            file.write(noise.randbytes(page_size))
+    return chosen
+
+
+def filled_store(path: Path) -> Path:
+    """A store holding a small demo municipality (500 tasks), as after a full pull."""
+    data = demo.generate(3, people=120, tasks=500)
+    store = Store(path, owner_id=data.people[0].id)
+    with store.transaction():
+        for group in data.groups().values():
+            if group:
+                store.put_rows(type(group[0]), (entity.to_row() for entity in group))
+    store.close()
+    return path
+
+
+def test_a_store_damaged_in_a_few_pages_is_found_and_its_outbox_rescued(tmp_path: Path) -> None:
+    path = filled_store(tmp_path / "k.sqlite3")
+    store = Store(path)
+    admin = next(p for p in store.fetch(Person, "role = 'admin'"))
+    task = store.fetch(Task, "status = 'open' AND audience != 'site' LIMIT 1")[0]
+    store.check_integrity()  # sound before
+    placed = store.perform("bid.place", {"bid_id": "b1", "task_id": task.id}, admin, "dev")
+    queued = store.pending()
+    store.close()
+    scribble_over_leaf_pages(path, "tasks", 3)
+
+    store = Store(path)  # it still opens: only a few pages are broken
+    try:
+        with pytest.raises(StoreDamaged) as caught:
+            store.check_integrity()
+        assert "fetch everything again" in caught.value.message("en")
+        # The board's whole list reads every task row: it runs into the damage.
+        with pytest.raises(StoreDamaged), store.noticing_damage():
+            board.search(store, admin, BoardFilter(sort=Sort.TITLE, status="open"))
+        with pytest.raises(StoreDamaged), store.noticing_damage():
+            store.rows("SELECT count(*) FROM tasks WHERE description LIKE '%æ%'")
+        # Ordinary errors are not damage, and pass as they are.
+        with pytest.raises(sqlite3.IntegrityError), store.noticing_damage():
+            store.connection.execute("INSERT INTO outbox (id, kind, payload, author_id, created_at) "
+                                     "VALUES (?, 'x', '{}', 'y', 'z')", (placed.operation_id,))
+    finally:
+        store.close()
+
+    aside, rescued = recover(path)
+    assert aside.exists() and not path.exists()
+    assert [op["id"] for op in rescued] == [op.id for op in queued]
+    fresh = Store(path)
+    try:
+        assert requeue(fresh, rescued) == 1
+        fresh.check_integrity()
+        assert [op.id for op in fresh.pending()] == [op.id for op in queued]
+    finally:
+        fresh.close()
+
+
+def test_the_quick_check_runs_once_per_file_and_process(tmp_path: Path) -> None:
+    """The sync checks a store once; a file put in place of it (recovery, a restore) again."""
+    path = filled_store(tmp_path / "k.sqlite3")
+    store = Store(path)
+    store.check_integrity_once()
+    store.close()
+    damaged = tmp_path / "copy.sqlite3"
+    damaged.write_bytes(path.read_bytes())
+    scribble_over_leaf_pages(damaged, "tasks", 2)
+    os.replace(damaged, path)  # another file now, though at the same path
+    store = Store(path)
+    try:
+        with pytest.raises(StoreDamaged):
+            store.check_integrity_once()
+    finally:
+        store.close()
+
+
+def test_only_damage_counts_as_damage(tmp_path: Path) -> None:
+    from desktop.store.damage import is_corruption
+
+    conn = sqlite3.connect(tmp_path / "x.sqlite3")
+    conn.execute("CREATE TABLE t (k PRIMARY KEY)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.IntegrityError) as duplicate:
+        conn.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(sqlite3.OperationalError) as missing:
+        conn.execute("SELECT * FROM nowhere")
+    conn.close()
+    assert not is_corruption(duplicate.value) and not is_corruption(missing.value)
+    assert not is_corruption(ValueError("malformed"))
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database, not at all" * 200)
+    with pytest.raises(sqlite3.DatabaseError) as notadb:
+        sqlite3.connect(garbage).execute("SELECT * FROM sqlite_master").fetchall()
+    assert is_corruption(notadb.value)

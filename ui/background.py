@@ -51,7 +51,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from desktop.core.operations import Outcome
 from desktop.core.rejection import Rejection
 from desktop.core.entities import Person
-from desktop.store import Store
+from desktop.store import Store, StoreDamaged
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,8 @@ class DbThread(QThread):
                     break
                 job_id, job = item
                 try:
-                    result = job(self.store)
+                    with self.store.noticing_damage():  # damage found by any job: StoreDamaged
+                        result = job(self.store)
                 except BaseException as error:  # noqa: BLE001 - handed to the UI thread
                     self.finished_job.emit(job_id, False, error)
                 else:
@@ -173,7 +174,13 @@ class DbThread(QThread):
 
 
 class DbWorker(QObject):
-    """The UI-thread side of the DB thread: starts it, and routes results to callbacks."""
+    """The UI-thread side of the DB thread: starts it, and routes results to callbacks.
+
+    `damaged(StoreDamaged)` is emitted on the UI thread whenever a job found the
+    file damaged, whatever the job was: the shell offers the way out from there.
+    """
+
+    damaged = Signal(object)  # desktop.store.StoreDamaged
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -204,6 +211,8 @@ class DbWorker(QObject):
         job = self._pending.pop(job_id, None)
         if job is not None:
             job.deliver(ok, result)
+        if not ok and isinstance(result, StoreDamaged):
+            self.damaged.emit(result)
 
 
 @dataclass
@@ -266,6 +275,10 @@ class _Job(Generic[T]):
     def failed(self, error: BaseException) -> None:
         if self._callbacks.failure is not None:
             self._callbacks.failure(error)
+            return
+        if isinstance(error, StoreDamaged):
+            # Not a message box of its own: DbWorker.damaged leads to the way out.
+            log.error("the store is damaged", exc_info=error)
             return
         if not isinstance(error, Rejection):
             log.error("background job failed", exc_info=error)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import desktop.store
+import desktop.store.local
 from desktop import paths
 from desktop.core.entities import Bid
 from desktop.core.ids import uuid7
@@ -88,7 +88,7 @@ def test_a_refusal_settled_just_before_a_cancel_is_rebased_by_the_next_sync(
     task_id = published_task(knop_server.user("mette"), world.school.id, bid_deadline=yesterday)
     anna = staffroom.login("anna")
     assert staffroom.sync(anna).ok
-    monkeypatch.setattr(desktop.store, "utc_now", lambda: f"{yesterday}T08:00:00.000Z")  # a slow clock
+    monkeypatch.setattr(desktop.store.local, "utc_now", lambda: f"{yesterday}T08:00:00.000Z")  # a slow clock
     bid_id = uuid7()
     staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
 
@@ -171,3 +171,33 @@ def test_an_unreadable_keyring_is_named_as_such(monkeypatch: pytest.MonkeyPatch)
     report = SyncEngine().sync_once()
     assert isinstance(report.failure, KeyringUnavailable)
     assert "keyring" in report.failure.message("en") and "nøglering" in report.failure.message("da")
+
+
+def test_a_store_damaged_in_a_few_pages_is_reported_not_synced_as_ok(
+    knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    """Leaf pages of `tasks` overwritten: the file opens, but the sync says it is damaged."""
+    from tests.test_store import scribble_over_leaf_pages
+
+    staffroom = machines(knop_server, world.school.id)
+    for n in range(12):
+        published_task(knop_server.user("mette"), world.school.id, description="Beskrivelse " * 60 + str(n))
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    with staffroom:
+        path = paths.user_store(anna.person.id)
+    # A broken copy put in place, as a restore from a bad backup would: not the file
+    # this process has already checked.
+    copy = tmp_path / "broken.sqlite3"
+    store = staffroom.store(anna.person.id)
+    store.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    copy.write_bytes(path.read_bytes())
+    scribble_over_leaf_pages(copy, "tasks", 3)
+    copy.replace(path)
+
+    report = staffroom.sync(anna)
+
+    user = report.user(anna.person.id)
+    assert user is not None and user.failure is not None and user.failure.code == "store_damaged"
+    assert "move it aside" in user.failure.message("en")

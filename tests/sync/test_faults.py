@@ -402,13 +402,13 @@ def test_a_client_store_restored_from_a_backup_sends_nothing_twice(
 def test_client_clock_skew_changes_only_what_is_shown(
     knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import desktop.store
+    import desktop.store.local
 
     staffroom = machines(knop_server, world.school.id)
     anna = staffroom.login("anna")
     task_id = published_task(knop_server.user("mette"), world.school.id)
     assert staffroom.sync(anna).ok
-    monkeypatch.setattr(desktop.store, "utc_now", lambda: "2019-03-01T09:00:00.000Z")
+    monkeypatch.setattr(desktop.store.local, "utc_now", lambda: "2019-03-01T09:00:00.000Z")
     bid_id = uuid7()
     staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
     store = staffroom.store(anna.person.id)

@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.entities import Task
 from desktop.settings import Settings, machine_settings_path
 from tests.ui.test_shell import FakeSession
 from ui import main
@@ -180,6 +181,85 @@ def test_a_damaged_store_can_be_moved_aside_and_fetched_again(
         assert shell.context is not None and not shell.context.closed
     finally:
         shell.shut_down()
+
+
+def test_damage_any_job_runs_into_is_the_store_being_damaged(
+    qtbot: Any, make_context: Any, demo_store: Path
+) -> None:
+    """A query that meets broken pages fails with StoreDamaged, and the worker says so."""
+    from desktop.store import StoreDamaged
+    from tests.test_store import scribble_over_leaf_pages
+
+    scribble_over_leaf_pages(demo_store, "tasks", 3)
+    context = make_context("anna")
+    failures: list[BaseException] = []
+    with qtbot.waitSignal(context.worker.damaged, timeout=10_000) as damaged:
+        context.query(
+            lambda store: store.rows("SELECT count(*) FROM tasks WHERE description LIKE '%æ%'")
+        ).failure(failures.append).run_in_background()
+    assert isinstance(damaged.args[0], StoreDamaged) and damaged.args[0].path == demo_store
+    qtbot.waitUntil(lambda: bool(failures), timeout=10_000)
+    assert isinstance(failures[0], StoreDamaged)
+
+
+def test_a_store_damaged_in_a_few_pages_is_moved_aside_mid_session(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, person: Any, demo_store: Path
+) -> None:
+    """Leaf pages of `tasks` overwritten: the store opens, the board meets the damage (or
+    the quick check after its first page does), and the same way out as at login follows:
+    move it aside, keep the unsent operations, start afresh."""
+    import sqlite3
+
+    from desktop.store import Store
+    from tests.test_store import scribble_over_leaf_pages
+
+    anna = person("anna")
+    store = Store(demo_store)
+    task = store.fetch(Task, "status = 'open' AND audience != 'site' LIMIT 1")[0]
+    store.perform("comment.add", {"comment_id": "c-1", "task_id": task.id, "body": "Jeg kan godt"}, anna, None)
+    store.close()
+    scribble_over_leaf_pages(demo_store, "tasks", 3)
+    asked: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        asked.append(box.text())
+        fix = next(b for b in box.buttons() if "aside" in b.text())
+        fix.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    shell = Shell(
+        Settings(),
+        "en",
+        login=lambda username, password, settings: FakeSession(anna, username, demo_store),
+        logout=lambda session, settings: True,
+        sync=lambda session, settings: None,
+        known_accounts=lambda: [],
+    )
+    entered: list[Any] = []
+    shell.entered.connect(entered.append)
+    try:
+        shell.start()
+        gate = shell.gate
+        assert isinstance(gate, LoginScreen)
+        gate.username.setText("anna")
+        gate.password.setText("x")
+        gate.login_button.click()
+        # Entered once over the damaged file, then again over a fresh one.
+        qtbot.waitUntil(lambda: len(entered) == 2, timeout=20_000)
+        assert len(asked) == 1 and "cannot be read" in asked[0]
+        assert list(demo_store.parent.glob("knop.sqlite3.damaged-*"))
+        assert shell.context is not None and not shell.context.closed
+        assert shell.window is entered[1] and shell.window.isVisible()
+        qtbot.waitUntil(lambda: not shell.context.worker.busy(), timeout=10_000)
+    finally:
+        shell.shut_down()
+    fresh = sqlite3.connect(demo_store)
+    try:
+        assert fresh.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        assert [r[0] for r in fresh.execute("SELECT kind FROM outbox")] == ["comment.add"]
+    finally:
+        fresh.close()
 
 
 def test_the_core_translations_cover_every_string_in_the_code(tmp_path: Path) -> None:

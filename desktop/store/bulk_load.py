@@ -1,0 +1,106 @@
+"""An initial pull: a bulk load without the search triggers and secondary indexes.
+
+Keeping a 100,000-row full-text index and a dozen b-trees up to date row by
+row costs several times more than building them once at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from desktop.core.entities import SYNCED
+from desktop.store.transactions import Transactions
+
+# Set while a bulk load (an initial pull) runs without the search triggers and the
+# secondary indexes of the entity tables: their SQL, to put back when it ends.
+BULK_LOAD = "bulk_load"
+
+# A negative cache_size is in KiB: 64 MiB holds the hot b-tree pages of a municipality.
+BULK_CACHE_KIB = -65536
+BULK_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL between checkpoints instead of 4
+
+# Stores a bulk load in this process is filling right now, by resolved path; opening
+# such a store elsewhere in the process must not finish the load under its feet.
+_loading: set[Path] = set()
+_loading_lock = threading.Lock()
+
+
+def is_loading(path: Path) -> bool:
+    """Whether a bulk load in this process is filling the store at `path` right now."""
+    with _loading_lock:
+        return path.resolve() in _loading
+
+
+class BulkLoad(Transactions):
+    """Dropping and putting back what a bulk load does without, and its faster settings."""
+
+    def begin_bulk_load(self) -> None:
+        """Inside the caller's transaction: drop the search triggers and secondary indexes.
+
+        Their SQL is kept in the state table in the same transaction, so whatever
+        happens next (a kill, a cancel) `finish_bulk_load` can put back exactly
+        what was there.
+        """
+        if self.state(BULK_LOAD) is not None:
+            return
+        tables = tuple(cls.table for cls in SYNCED.values())
+        marks = ", ".join("?" for _ in tables)
+        dropped = self.connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND ("
+            f"(type = 'index' AND tbl_name IN ({marks})) OR (type = 'trigger' AND tbl_name = 'tasks'))",
+            tables,
+        ).fetchall()
+        self.set_state(BULK_LOAD, json.dumps([list(d) for d in dropped], ensure_ascii=False))
+        for kind, name, _sql in dropped:
+            self.connection.execute(f'DROP {"INDEX" if kind == "index" else "TRIGGER"} "{name}"')
+
+    def finish_bulk_load(self) -> None:
+        """Inside the caller's transaction: put indexes and triggers back, rebuild search."""
+        saved = self.state(BULK_LOAD)
+        if saved is None:
+            return
+        for _kind, name, sql in json.loads(saved):
+            exists = self.connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+            ).fetchone()
+            if not exists:
+                self.connection.execute(sql)
+        self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+        self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
+
+    def finish_interrupted_bulk_load(self) -> None:
+        """A bulk load that was killed or cancelled: put back what it dropped.
+
+        Search and lookups need their triggers and indexes back before anyone
+        reads or writes this store; a load running in this process is left alone.
+        """
+        if self.state(BULK_LOAD) is not None and not is_loading(self.path):
+            with self.transaction():
+                self.finish_bulk_load()
+
+    @contextlib.contextmanager
+    def loading(self) -> Iterator[None]:
+        """While a bulk load runs: a bigger page cache and fewer WAL checkpoints.
+
+        Neither touches durability: every transaction is still committed to the WAL
+        as before (synchronous=NORMAL). The store is marked as being loaded, so that
+        opening it elsewhere in this process leaves the load alone.
+        """
+        path = self.path.resolve()
+        cache = self.connection.execute("PRAGMA cache_size").fetchone()[0]
+        checkpoint = self.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        self.connection.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+        self.connection.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        with _loading_lock:
+            _loading.add(path)
+        try:
+            yield
+        finally:
+            with _loading_lock:
+                _loading.discard(path)
+            self.connection.execute(f"PRAGMA cache_size = {int(cache)}")
+            self.connection.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
