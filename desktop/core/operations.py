@@ -440,7 +440,7 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     if records.get(Bid, p["bid_id"]) is not None:
         raise Rejection("bid.exists")
     _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
-    if task.bid_deadline and parse_date("bid_deadline", task.bid_deadline) < ctx.today:
+    if bid_deadline_passed(task, ctx.today):
         raise Rejection("bid.deadline_passed", deadline=task.bid_deadline)
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
@@ -458,6 +458,16 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     records.put(bid)
     records.put(task.replace(bid_count=task.bid_count + 1, version=task.version + 1))
     return bid.id
+
+
+def bid_deadline_passed(task: Task, today: dt.date) -> bool:
+    """True once `today` (a calendar date, UTC) is after the task's bid deadline.
+
+    Bids are taken all through the deadline's day. A task without a deadline
+    never passes it. Raises Rejection("field.bad_date") for a stored deadline
+    that is not a date, which the payload check keeps from being stored.
+    """
+    return bool(task.bid_deadline) and parse_date("bid_deadline", task.bid_deadline) < today
 
 
 def _own_pending_bid(ctx: Context, records: Records, bid_id: str) -> Bid:
