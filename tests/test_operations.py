@@ -549,3 +549,36 @@ def test_null_clears_only_what_may_be_empty(store: Store, world: World) -> None:
     )
     do(store, world.mette, "task.edit", task_id="task-1", changes={"starts_on": None})
     assert store.get(Task, "task-1").starts_on is None  # type: ignore[union-attr]
+
+
+def test_every_value_is_stored_in_one_spelling(store: Store, world: World) -> None:
+    """Issue 18 item 4: other ISO spellings of a date, and text in NFD, come out canonical."""
+    from desktop import board
+
+    do(
+        store, world.mette, "task.create", task_id="compact", site_id=world.school.id,
+        title="Cafe\u0301 i skolen", skills=["#cafe\u0301"], starts_on="20240101", ends_on="2024-W01-3",
+        bid_deadline="20231231", publish=True,
+    )
+    do(
+        store, world.mette, "task.create", task_id="plain", site_id=world.school.id,
+        title="Oprydning", starts_on="2023-12-15", bid_deadline="2023-12-20", publish=True,
+    )
+    stored = store.get(Task, "compact")
+    assert stored is not None
+    assert (stored.starts_on, stored.ends_on, stored.bid_deadline) == ("2024-01-01", "2024-01-03", "2023-12-31")
+    assert stored.title == "Café i skolen" and stored.skills == ["#café"]
+    do(store, world.mette, "task.edit", task_id="plain", changes={"ends_on": "2024W011"})
+    assert store.get(Task, "plain").ends_on == "2024-01-01"  # type: ignore[union-attr]
+    # The board compares dates as text: only the canonical spelling sorts and filters rightly.
+    soonest = board.search(store, world.mette, board.BoardFilter())
+    assert soonest.index("plain") < soonest.index("compact")
+    january = board.BoardFilter(date_from="2024-01-02")
+    assert "compact" in board.search(store, world.mette, january)
+    assert "plain" not in board.search(store, world.mette, january)
+    assert board.search(store, world.mette, board.BoardFilter(text="café")) == ["compact"]
+    for wrong in ("2024-13-01", "01-01-2024", "2024/01/01", "2024-01-01T10:00"):
+        reason = refused(
+            store, world.mette, "task.create", task_id="bad", site_id=world.school.id, title="x", starts_on=wrong
+        ).reason
+        assert reason == "field.bad_date", wrong
