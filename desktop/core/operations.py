@@ -306,6 +306,7 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         site_id=p["site_id"],
         poster_id=ctx.actor.id,
         status=TaskStatus.OPEN if p.get("publish") else TaskStatus.DRAFT,
+        published_at=ctx.now if p.get("publish") else None,
         created_at=ctx.now,
         updated_at=ctx.now,
         updated_by=ctx.actor.id,
@@ -370,7 +371,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT)
-    records.put(_touch(task, ctx, status=TaskStatus.OPEN))
+    records.put(_touch(task, ctx, status=TaskStatus.OPEN, published_at=ctx.now))
     return task.id
 
 
