@@ -87,6 +87,8 @@ _PERSON_FACTS: dict[str, Callable[[Person], bool]] = {
 
 @dataclass(frozen=True, slots=True)
 class PostedByThem:
+    """The person posted the task (in the feed: is named on the change)."""
+
     def holds(self, person: Person, task: Task) -> bool:
         return task.poster_id == person.id
 
@@ -107,6 +109,8 @@ class AtTheirSite:
 
 @dataclass(frozen=True, slots=True)
 class AudienceIs:
+    """The task is meant for this audience (`Audience`)."""
+
     audience: Audience
 
     def holds(self, person: Person, task: Task) -> bool:
@@ -118,6 +122,8 @@ class AudienceIs:
 
 @dataclass(frozen=True, slots=True)
 class Published:
+    """The task has been published at some time: `published_at` is set."""
+
     def holds(self, person: Person, task: Task) -> bool:
         return task.published_at is not None
 
@@ -127,6 +133,8 @@ class Published:
 
 @dataclass(frozen=True, slots=True)
 class Not:
+    """The term does not hold."""
+
     term: Term
 
     def holds(self, person: Person, task: Task) -> bool:
@@ -141,6 +149,8 @@ class Not:
 
 @dataclass(frozen=True, slots=True)
 class AllOf:
+    """Every term holds (an empty AllOf always does)."""
+
     terms: tuple[Term, ...]
 
     def holds(self, person: Person, task: Task) -> bool:
@@ -152,6 +162,8 @@ class AllOf:
 
 @dataclass(frozen=True, slots=True)
 class AnyOf:
+    """At least one term holds (an empty AnyOf never does)."""
+
     terms: tuple[Term, ...]
 
     def holds(self, person: Person, task: Task) -> bool:
@@ -175,10 +187,12 @@ def _join(word: str, parts: Sequence[Sql], *, unit: Sql, zero: Sql) -> Sql:
 
 
 def all_of(*terms: Term) -> AllOf:
+    """`AllOf` written as a call: all_of(a, b, c)."""
     return AllOf(terms)
 
 
 def any_of(*terms: Term) -> AnyOf:
+    """`AnyOf` written as a call: any_of(a, b, c)."""
     return AnyOf(terms)
 
 
@@ -211,7 +225,11 @@ TASK_VISIBLE: Term = all_of(
 
 
 def visibility_sql(person: Person, columns: TaskColumns) -> Sql:
-    """`can_see_task` for `person` as an SQL condition over the table `columns` describes."""
+    """`can_see_task` for `person` as an SQL condition over the table `columns` describes.
+
+    The text uses `?` placeholders and only SQL that SQLite and PostgreSQL
+    share; `params` fill them in order. Raises nothing: every person has an answer.
+    """
     return TASK_VISIBLE.sql(person, columns)
 
 
@@ -231,10 +249,12 @@ def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
 
 
 def can_post_for(person: Person, site_id: str) -> bool:
+    """Active non-externals post for their home site; admins for any."""
     if person.is_external or not person.active:
         return False
     return person.is_admin or person.home_site_id == site_id
 
 
 def may_bid_on(person: Person, task: Task) -> bool:
+    """Anyone active who sees the task and did not post it (status and deadline aside)."""
     return person.active and person.id != task.poster_id and can_see_task(person, task)
