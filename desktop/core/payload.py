@@ -59,6 +59,25 @@ def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
     return clean
 
 
+def canonical(schema: Mapping[str, Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each field of `schema` in its canonical spelling, for data already stored.
+
+    Unlike `check`, nothing is refused: a value that would not pass (or a
+    field the schema does not name) is returned as it was, because refusing
+    what is already stored would lose it. Raises nothing.
+    """
+    fixed = dict(values)
+    for name, spec in schema.items():
+        value = fixed.get(name)
+        if value is None:
+            continue
+        try:
+            fixed[name] = _check_value(name, spec, value)
+        except Rejection:
+            pass
+    return fixed
+
+
 # Characters that draw nothing yet are not whitespace to str.strip(): a title made
 # only of these would show as an empty row that nobody can click on with confidence.
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})

@@ -14,7 +14,9 @@ import secrets
 from collections.abc import Callable
 
 from desktop.core.ids import utc_now
+from desktop.core import operations
 from desktop.core.entities import Task
+from desktop.core.payload import canonical
 from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
 from sync.server.storage import Database, Session
 
@@ -154,22 +156,26 @@ def _v2_published_at(s: Session) -> None:
                    ELSE 'site' END"""
     )
     s.execute("ALTER TABLE changes DROP COLUMN scope")
+    # Tasks are also brought to the one spelling operations now store (dates
+    # as YYYY-MM-DD, text in NFC), which earlier operations kept as sent.
+    spelling = operations.OPERATIONS["task.create"].schema
     names = [f.name for f in dataclasses.fields(Task)]
-    columns = ", ".join(f"t.{name}" for name in names)
-    rows = s.execute(
-        f"SELECT c.seq, {columns} FROM changes c JOIN tasks t ON t.id = c.entity_key "
-        "WHERE c.table_name = 'tasks' AND c.deleted = ?",
-        (False,),
-    ).fetchall()
-    updates = []
+    rows = s.execute(f"SELECT {', '.join(names)} FROM tasks").fetchall()
+    tasks, bodies = [], []
     for row in rows:
-        task = Task.from_row(dict(zip(names, row[1:], strict=True)))
-        seen = feed.visibility(task, lambda _id: None)
-        updates.append((seen.published, str(seen.audience), feed.encode(task, False), row[0]))
-    for start in range(0, len(updates), 5000):
+        task = Task.from_row(dict(zip(names, row, strict=True)))
+        fixed = task.replace(**canonical(spelling, {n: getattr(task, n) for n in Task.EDITABLE}))
+        if fixed != task:
+            tasks.append([fixed.to_row()[n] for n in Task.EDITABLE] + [task.id])
+        seen = feed.visibility(fixed, lambda _id: None)
+        bodies.append((seen.published, str(seen.audience), feed.encode(fixed, False), task.id))
+    assignments = ", ".join(f"{n} = ?" for n in Task.EDITABLE)
+    for start in range(0, max(len(tasks), len(bodies)), 5000):
+        s.many(f"UPDATE tasks SET {assignments} WHERE id = ?", tasks[start : start + 5000])
         s.many(
-            "UPDATE changes SET published = ?, audience = ?, body = ? WHERE seq = ?",
-            updates[start : start + 5000],
+            "UPDATE changes SET published = ?, audience = ?, body = ? "
+            "WHERE table_name = 'tasks' AND entity_key = ? AND deleted = ?",
+            [(*b, False) for b in bodies[start : start + 5000]],
         )
     # Comments follow their task's facts.
     s.execute(

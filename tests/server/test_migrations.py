@@ -87,7 +87,10 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
     url = servers.new_database(backend)
     db = storage.Database(url, pool_size=1)
     tasks = {
-        "open-external": (world.task(id="open-external", audience="external"), "all"),
+        "open-external": (
+            world.task(id="open-external", audience="external", title="Cafe\u0301", starts_on="20240101"),
+            "all",
+        ),
         "cancelled-draft": (world.task(id="cancelled-draft", audience="external", status="cancelled"), "all"),
         "cancelled-bid": (world.task(id="cancelled-bid", audience="organisation", status="cancelled"), "org"),
         "draft": (world.task(id="draft", status="draft"), "managers"),
@@ -133,6 +136,8 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
         }
         # Rows are sent again with the new field, and only to whom the rule lets see them.
         assert [(row["id"], row["published_at"]) for row in seen_by_ole] == [("open-external", created)]
+        # ...and in the one spelling operations store now (issue 18 item 4).
+        assert (seen_by_ole[0]["title"], seen_by_ole[0]["starts_on"]) == ("Café", "2024-01-01")
         assert seen_by_anna == {"open-external", "cancelled-bid"}
     finally:
         db.close()
