@@ -6,8 +6,6 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from desktop import board

@@ -444,7 +444,7 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             version=(existing.version if existing else 0) + 1,
         )
     )
-    return p["endorsement_id"]
+    return endorsement.id
 
 
 # --- bids --------------------------------------------------------------------
@@ -494,7 +494,8 @@ def bid_deadline_passed(task: Task, today: dt.date) -> bool:
     never passes it. Raises Rejection("field.bad_date") for a stored deadline
     that is not a date, which the payload check keeps from being stored.
     """
-    return bool(task.bid_deadline) and parse_date("bid_deadline", task.bid_deadline) < today
+    deadline = task.bid_deadline
+    return deadline is not None and deadline != "" and parse_date("bid_deadline", deadline) < today
 
 
 def _own_pending_bid(ctx: Context, records: Records, bid_id: str) -> Bid:

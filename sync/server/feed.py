@@ -47,6 +47,7 @@ from desktop.core.operations import Change
 from desktop.core.permissions import Sql
 from sync.server.storage import Session
 
+
 class CursorGone(Exception):
     """The cursor belongs to another life of the feed or to history that is gone."""
 

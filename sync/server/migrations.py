@@ -13,9 +13,9 @@ import dataclasses
 import secrets
 from collections.abc import Callable
 
-from desktop.core.ids import utc_now
 from desktop.core import operations
 from desktop.core.entities import Task
+from desktop.core.ids import utc_now
 from desktop.core.payload import canonical
 from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
 from sync.server.storage import Database, Session
