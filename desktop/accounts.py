@@ -26,6 +26,7 @@ from pathlib import Path
 from desktop import paths
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
+from desktop.core.usernames import normalise_username
 
 FILE = "accounts.sqlite3"
 
@@ -65,11 +66,6 @@ class Account:
         if days <= 0 or not self.last_online_login:
             return None
         return _parse(self.last_online_login) + dt.timedelta(days=days)
-
-
-def normalise_username(username: str) -> str:
-    """As the server does: spaces around and case do not matter."""
-    return username.strip().lower()
 
 
 def accounts_path() -> Path:

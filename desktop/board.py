@@ -5,9 +5,8 @@ Why it is split in two: at 100,000 tasks the board cannot load every row, so
 index or FTS pass and a sort over a few columns) and `board_rows` fetches the
 display fields for a batch of those ids when the list scrolls to them.
 
-Visibility is the same rule as `permissions.can_see_task`, written as SQL so
-that it filters 100,000 rows without building 100,000 objects; a test checks
-that the two agree on every task of the demo data.
+Visibility is `permissions.TASK_VISIBLE`, the rule itself turned into SQL, so
+that it filters 100,000 rows without building 100,000 objects.
 
 Free text becomes an FTS5 query built from the words in it, never from its
 syntax: each word is quoted and made a prefix, so "sommerfe" finds
@@ -26,7 +25,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from desktop.core.entities import Audience, Person, Role, TaskStatus
+from desktop.core import permissions
+from desktop.core.entities import Audience, Person
+from desktop.core.permissions import Sql
 from desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit
@@ -102,25 +103,26 @@ def fts_query(text: str) -> str | None:
     return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
+class _TaskTable:
+    """The columns of the local `tasks t` that the visibility rule asks about."""
+
+    def poster_is(self, person_id: str) -> Sql:
+        return Sql("t.poster_id = ?", (person_id,))
+
+    def site_is(self, site_id: str) -> Sql:
+        return Sql("t.site_id = ?", (site_id,))
+
+    def audience_is(self, audience: Audience) -> Sql:
+        return Sql("t.audience = ?", (str(audience),))
+
+    def published(self) -> Sql:
+        return Sql("t.published_at IS NOT NULL")
+
+
 def _visibility(person: Person) -> tuple[str, list[Any]]:
     """`permissions.can_see_task` as a WHERE clause over `tasks t`."""
-    if not person.active:
-        return "0", []
-    if person.is_admin:
-        return "1", []
-    manages = ["t.poster_id = ?"]
-    params: list[Any] = [person.id]
-    if person.role == Role.SITE_MANAGER and person.home_site_id is not None:
-        manages.append("t.site_id = ?")
-        params.append(person.home_site_id)
-    if person.is_external:
-        reach = "t.audience = ?"
-        params_reach: list[Any] = [Audience.EXTERNAL]
-    else:
-        reach = "(t.audience IN (?, ?) OR t.site_id IS ?)"
-        params_reach = [Audience.EXTERNAL, Audience.ORGANISATION, person.home_site_id]
-    clause = f"({' OR '.join(manages)} OR (t.status != ? AND {reach}))"
-    return clause, [*params, TaskStatus.DRAFT, *params_reach]
+    condition = permissions.visibility_sql(person, _TaskTable())
+    return condition.text, list(condition.params)
 
 
 _ORDER: dict[Sort, str] = {

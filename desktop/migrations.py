@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -132,12 +132,35 @@ def _v5_board_at_scale(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_board_effort ON tasks (effort_hours, created_at DESC)")
 
 
+def _v6_published_at(conn: sqlite3.Connection) -> None:
+    for statement in TASK_PUBLISHED_AT:
+        conn.execute(statement)
+    # The server's copies of rows that pending operations changed get the
+    # same fact, so a rebase does not hide a published task.
+    conn.execute(
+        """UPDATE shadows SET row = json_set(row, '$.published_at', json_extract(row, '$.created_at'))
+        WHERE table_name = 'tasks' AND row IS NOT NULL
+          AND json_extract(row, '$.status') IN ('open', 'assigned', 'done')"""
+    )
+    # The board's visibility condition reads published_at: the covering index
+    # must hold it, or every step of the walk would read the task row.
+    conn.execute("DROP INDEX tasks_board_deadline")
+    conn.execute(
+        """CREATE INDEX tasks_board_deadline ON tasks (
+            coalesce(bid_deadline, starts_on) IS NULL, coalesce(bid_deadline, starts_on),
+            created_at DESC, id, status, audience, site_id, poster_id, starts_on, ends_on,
+            bid_deadline, published_at
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
     _v3_rebase,
     _v4_drafts_and_lookups,
     _v5_board_at_scale,
+    _v6_published_at,
 )
 LATEST = len(STEPS)
 

@@ -411,6 +411,105 @@ def test_endorsing_a_finished_task_is_evidence(store: Store, world: World) -> No
     assert refused(store, world.anna, "task.endorse", endorsement_id="e4", **endorse).reason == "task.not_manager"
 
 
+def finished_task(store: Store, world: World, task_id: str, manager: Person, worker: Person) -> None:
+    """A done task at the manager's site with `worker`'s bid accepted."""
+    task(store, world, id=task_id, site_id=manager.home_site_id, poster_id=manager.id)
+    do(store, worker, "bid.place", bid_id=f"bid-{task_id}", task_id=task_id)
+    do(store, manager, "bid.accept", bid_id=f"bid-{task_id}")
+    do(store, manager, "task.complete", task_id=task_id)
+
+
+def test_an_endorsement_id_in_use_is_refused_and_its_evidence_kept(
+    store: Store, world: World
+) -> None:
+    """Issue 18 item 2: site A's manager reuses the id of site B's endorsement for someone else."""
+    mads = Person(
+        id="mads", name="Mads Madsen", username="mads", home_site_id=world.other_school.id,
+        role="site_manager", version=1,
+    )
+    put(store, mads)
+    finished_task(store, world, "task-b", mads, world.carl)
+    do(store, mads, "task.endorse", endorsement_id="e-b", task_id="task-b", person_id="carl", skill="it.support")
+    carls = store.get(Endorsement, "e-b"), store.get(PersonSkill, "carl", "it.support")
+    finished_task(store, world, "task-a", world.mette, world.anna)
+    rejection = refused(
+        store, world.mette, "task.endorse",
+        endorsement_id="e-b", task_id="task-a", person_id="anna", skill=SKILL,
+    )
+    assert (rejection.reason, rejection.code) == ("endorse.exists", Code.CONFLICT)
+    assert (store.get(Endorsement, "e-b"), store.get(PersonSkill, "carl", "it.support")) == carls
+    assert store.get(PersonSkill, "anna", SKILL) is None  # nothing of the refused one stays
+
+
+# Every operation that makes an entity under a client-made id, and the payload
+# that would make it again under an id `existing` already holds.
+_CREATING: dict[str, tuple[str, str]] = {
+    "task.create": ("task_id", "task.exists"),
+    "bid.place": ("bid_id", "bid.exists"),
+    "comment.add": ("comment_id", "operation.id_reused"),
+    "task.endorse": ("endorsement_id", "endorse.exists"),
+}
+
+
+# Operations that change or remove what exists, or key it by something that is not a client-made id.
+_NOT_CREATING = {
+    "task.edit", "task.publish", "task.cancel", "task.complete",
+    "bid.edit", "bid.withdraw", "bid.accept", "bid.decline",
+    "profile.skill_add", "profile.skill_remove",
+}
+
+
+def test_every_operation_is_known_to_create_or_not() -> None:
+    """A new operation must be placed in one list, and a creating one is then tested below."""
+    assert set(operations.OPERATIONS) == set(_CREATING) | _NOT_CREATING
+    assert not set(_CREATING) & _NOT_CREATING
+
+
+@pytest.mark.parametrize("kind", sorted(_CREATING))
+@pytest.mark.parametrize("taken_by", ["task", "bid", "comment", "endorsement"])
+def test_every_creating_operation_refuses_an_id_in_use(
+    store: Store, world: World, kind: str, taken_by: str
+) -> None:
+    """Ids of another kind of entity do not collide; an id of the same kind is refused."""
+    finished_task(store, world, "done", world.mette, world.anna)
+    task(store, world, id="open")
+    do(store, world.bo, "comment.add", comment_id="c-1", task_id="open", body="Hej")
+    do(store, world.mette, "task.endorse", endorsement_id="e-1", task_id="done", person_id="anna", skill=SKILL)
+    taken = {"task": "open", "bid": "bid-done", "comment": "c-1", "endorsement": "e-1"}[taken_by]
+    payload: dict[str, Any] = {
+        "task.create": {"site_id": world.school.id, "title": "Ny"},
+        "bid.place": {"task_id": "open"},
+        "comment.add": {"task_id": "open", "body": "Igen"},
+        "task.endorse": {"task_id": "done", "person_id": "anna", "skill": "it.support"},
+    }[kind]
+    id_field, reason = _CREATING[kind]
+    actor = world.mette if kind in ("task.create", "task.endorse") else world.anna
+    same_kind = {"task.create": "task", "bid.place": "bid", "comment.add": "comment"}.get(kind, "endorsement")
+    if same_kind == taken_by:
+        assert refused(store, actor, kind, **{id_field: taken}, **payload).reason == reason
+    else:
+        do(store, actor, kind, **{id_field: taken}, **payload)
+
+
+def test_a_rule_that_keeps_a_version_is_caught(
+    store: Store, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder refuses a write that leaves the version where it was, and nothing stays."""
+
+    def rewrite_in_place(ctx: operations.Context, records: operations.Records, p: dict[str, Any]) -> str:
+        found = records.get(Task, p["task_id"])
+        assert found is not None
+        records.put(found.replace(title="Omskrevet"))
+        return found.id
+
+    schema = {"task_id": operations.Field("id", required=True)}
+    monkeypatch.setitem(operations.OPERATIONS, "test.rewrite", operations.Operation("test.rewrite", schema, rewrite_in_place))
+    task(store, world)
+    with pytest.raises(operations.VersionDidNotMove):
+        do(store, world.mette, "test.rewrite", task_id="task-1")
+    assert store.get(Task, "task-1").title == world.task().title  # type: ignore[union-attr]
+
+
 def test_unknown_operation_and_bad_payload(store: Store, world: World) -> None:
     with pytest.raises(Rejection) as caught:
         store.perform("task.delete_everything", {}, world.admin, None)
@@ -450,3 +549,36 @@ def test_null_clears_only_what_may_be_empty(store: Store, world: World) -> None:
     )
     do(store, world.mette, "task.edit", task_id="task-1", changes={"starts_on": None})
     assert store.get(Task, "task-1").starts_on is None  # type: ignore[union-attr]
+
+
+def test_every_value_is_stored_in_one_spelling(store: Store, world: World) -> None:
+    """Issue 18 item 4: other ISO spellings of a date, and text in NFD, come out canonical."""
+    from desktop import board
+
+    do(
+        store, world.mette, "task.create", task_id="compact", site_id=world.school.id,
+        title="Cafe\u0301 i skolen", skills=["#cafe\u0301"], starts_on="20240101", ends_on="2024-W01-3",
+        bid_deadline="20231231", publish=True,
+    )
+    do(
+        store, world.mette, "task.create", task_id="plain", site_id=world.school.id,
+        title="Oprydning", starts_on="2023-12-15", bid_deadline="2023-12-20", publish=True,
+    )
+    stored = store.get(Task, "compact")
+    assert stored is not None
+    assert (stored.starts_on, stored.ends_on, stored.bid_deadline) == ("2024-01-01", "2024-01-03", "2023-12-31")
+    assert stored.title == "Café i skolen" and stored.skills == ["#café"]
+    do(store, world.mette, "task.edit", task_id="plain", changes={"ends_on": "2024W011"})
+    assert store.get(Task, "plain").ends_on == "2024-01-01"  # type: ignore[union-attr]
+    # The board compares dates as text: only the canonical spelling sorts and filters rightly.
+    soonest = board.search(store, world.mette, board.BoardFilter())
+    assert soonest.index("plain") < soonest.index("compact")
+    january = board.BoardFilter(date_from="2024-01-02")
+    assert "compact" in board.search(store, world.mette, january)
+    assert "plain" not in board.search(store, world.mette, january)
+    assert board.search(store, world.mette, board.BoardFilter(text="café")) == ["compact"]
+    for wrong in ("2024-13-01", "01-01-2024", "2024/01/01", "2024-01-01T10:00"):
+        reason = refused(
+            store, world.mette, "task.create", task_id="bad", site_id=world.school.id, title="x", starts_on=wrong
+        ).reason
+        assert reason == "field.bad_date", wrong

@@ -45,10 +45,16 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
     migrations.migrate(conn, target=start)
     if start >= 1:
         world = make_world()
-        row = world.task(title="Svømmeundervisning i Ørbæk hallen").to_row()
-        conn.execute(
-            f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
-        )
+        for task in (
+            world.task(title="Svømmeundervisning i Ørbæk hallen"),
+            world.task(id="cancelled-draft", status="cancelled", published_at=None),
+        ):
+            row = task.to_row()
+            if start < 6:  # published_at came with v6
+                del row["published_at"]
+            conn.execute(
+                f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
+            )
         conn.execute(
             "INSERT INTO outbox (id, kind, payload, author_id, created_at) VALUES ('op1', 'bid.place', '{}', 'anna', 'x')"
         )
@@ -57,7 +63,10 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
     store = Store(old)
     assert migrations.version_of(store.connection) == migrations.LATEST
     if start >= 1:
-        assert store.get(Task, "task-1") is not None
+        migrated = store.get(Task, "task-1")
+        assert migrated is not None and migrated.published_at == migrated.created_at
+        # Cancelled with no bid or comment: nothing says it was ever published.
+        assert store.get(Task, "cancelled-draft").published_at is None  # type: ignore[union-attr]
         assert [op.id for op in store.pending()] == ["op1"]
         # Rows written before search existed are searchable after the migration.
         found = store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", ('"ørbæk"',))

@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.core.entities import Person
+from desktop.core.entities import SYNCED, Person
 from desktop.core.operations import Outcome
 from desktop.settings import Settings
 from desktop.store import Store
@@ -50,21 +50,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# What a sync may have touched when it does not say: every synced table.
-SYNC_TABLES = frozenset(
-    {
-        "organisations",
-        "sites",
-        "people",
-        "person_skills",
-        "tasks",
-        "bids",
-        "comments",
-        "endorsements",
-        "outbox",
-        "attention",
-    }
-)
+# What a sync may have touched when it does not say: every table the feed
+# carries, and the two local ones a sync settles (sent operations, refusals).
+SYNC_TABLES = frozenset(SYNCED) | {"outbox", "attention"}
 
 
 _OPEN: weakref.WeakSet[AppContext] = weakref.WeakSet()

@@ -10,6 +10,7 @@ enabled is one the server will normally honour.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import permissions
+from desktop.core import operations, permissions
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
@@ -59,8 +60,8 @@ def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
 
 
 def _too_late(task: Task) -> bool:
-    """Past the bid deadline by the UTC calendar, as the rules judge it."""
-    return bool(task.bid_deadline) and str(task.bid_deadline) < utc_now()[:10]
+    """Past the bid deadline by the UTC calendar: the rules' own test, asked of the core."""
+    return operations.bid_deadline_passed(task, dt.date.fromisoformat(utc_now()[:10]))
 
 
 class TaskView(TaskScreen):

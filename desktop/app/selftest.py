@@ -309,13 +309,12 @@ def check_store(_: SelfTest) -> str:
 
 def check_keyring(_: SelfTest) -> str:
     import keyring
-    from keyring.backends import chainer, fail, null
+
+    from desktop import credentials
 
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if isinstance(backend, (fail.Keyring, null.Keyring)) or (
-        isinstance(backend, chainer.ChainerBackend) and not backend.backends
-    ):
+    if not credentials.keyring_usable():
         raise CheckWarning(
             f"no usable OS keyring ({name}); this machine cannot keep its enrolment "
             "or offline logins (Linux needs a Secret Service such as gnome-keyring)"

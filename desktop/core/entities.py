@@ -211,6 +211,9 @@ class Task(Entity):
     created_at: str = ""
     updated_at: str = ""
     updated_by: str | None = None
+    # When it was first published; None while it never has been, which keeps
+    # it private to its managers whatever its status (a cancelled draft too).
+    published_at: str | None = None
     version: int = 0
 
     # Fields a task.edit may change; the rest belong to other operations.

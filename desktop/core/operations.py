@@ -84,8 +84,21 @@ class Outcome:
         return {c.entity.table for c in self.changes}
 
 
+class VersionDidNotMove(AssertionError):
+    """A rule wrote an entity without raising its version: a bug in the rule, never applied.
+
+    Devices tell a newer row from an older one by its version alone, so a
+    change that keeps the version would stay unseen by every device that
+    already holds the row.
+    """
+
+
 class _Recorder:
-    """Passes writes through to the records and remembers them as changes."""
+    """Passes writes through to the records and remembers them as changes.
+
+    Every write must raise the stored version (VersionDidNotMove otherwise);
+    the rules keep that themselves, and this is where a slip is caught.
+    """
 
     def __init__(self, records: Records) -> None:
         self.records = records
@@ -101,6 +114,12 @@ class _Recorder:
         return self.records.endorsements_on(task_id)
 
     def put(self, entity: Entity) -> None:
+        version = getattr(entity, "version", None)
+        if version is not None:
+            key = tuple(str(getattr(entity, name)) for name in entity.key)
+            stored = self.records.get(type(entity), *key)
+            if stored is not None and version <= getattr(stored, "version", 0):
+                raise VersionDidNotMove(f"{entity.table}/{entity.key_value()} stays at {version}")
         self.records.put(entity)
         self.changes.append(Change(entity))
 
@@ -189,6 +208,18 @@ def _clock(iso: str | None) -> str:
     return iso[11:16] if iso and len(iso) >= 16 else "?"
 
 
+def _create(records: Records, entity: Entity, reason: str) -> None:
+    """Write a new entity under its client-made id, refusing with `reason` if the id is taken.
+
+    Ids come from clients, so one that is already in use may name someone
+    else's row: writing over it would rewrite their data.
+    """
+    key = tuple(str(getattr(entity, name)) for name in entity.key)
+    if records.get(type(entity), *key) is not None:
+        raise Rejection(reason)
+    records.put(entity)
+
+
 def _require_status(task: Task, *allowed: TaskStatus, reason: str = "task.bad_status") -> None:
     if task.status not in allowed:
         raise Rejection(reason, status=task.status)
@@ -267,8 +298,6 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("site.unknown")
     if not permissions.can_post_for(ctx.actor, p["site_id"]):
         raise Rejection("task.wrong_site")
-    if records.get(Task, p["task_id"]) is not None:
-        raise Rejection("task.exists")
     _check_dates(p)
     _check_skills(p.get("skills"))
     values = {k: v for k, v in p.items() if k in Task.EDITABLE and v is not None}
@@ -277,13 +306,14 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         site_id=p["site_id"],
         poster_id=ctx.actor.id,
         status=TaskStatus.OPEN if p.get("publish") else TaskStatus.DRAFT,
+        published_at=ctx.now if p.get("publish") else None,
         created_at=ctx.now,
         updated_at=ctx.now,
         updated_by=ctx.actor.id,
         version=1,
         **values,
     )
-    records.put(task)
+    _create(records, task, "task.exists")
     return task.id
 
 
@@ -341,7 +371,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT)
-    records.put(_touch(task, ctx, status=TaskStatus.OPEN))
+    records.put(_touch(task, ctx, status=TaskStatus.OPEN, published_at=ctx.now))
     return task.id
 
 
@@ -392,17 +422,16 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         e.person_id == p["person_id"] and e.skill == skill for e in records.endorsements_on(task.id)
     ):
         raise Rejection("endorse.twice")
-    records.put(
-        Endorsement(
-            id=p["endorsement_id"],
-            task_id=task.id,
-            person_id=p["person_id"],
-            skill=skill,
-            endorsed_by=ctx.actor.id,
-            created_at=ctx.now,
-            version=1,
-        )
+    endorsement = Endorsement(
+        id=p["endorsement_id"],
+        task_id=task.id,
+        person_id=p["person_id"],
+        skill=skill,
+        endorsed_by=ctx.actor.id,
+        created_at=ctx.now,
+        version=1,
     )
+    _create(records, endorsement, "endorse.exists")
     existing = records.get(PersonSkill, p["person_id"], skill)
     records.put(
         PersonSkill(
@@ -415,7 +444,7 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             version=(existing.version if existing else 0) + 1,
         )
     )
-    return p["endorsement_id"]
+    return endorsement.id
 
 
 # --- bids --------------------------------------------------------------------
@@ -437,10 +466,8 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _visible_task(ctx, records, p["task_id"])
     if task.poster_id == ctx.actor.id:
         raise Rejection("bid.own_task")
-    if records.get(Bid, p["bid_id"]) is not None:
-        raise Rejection("bid.exists")
     _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
-    if task.bid_deadline and parse_date("bid_deadline", task.bid_deadline) < ctx.today:
+    if bid_deadline_passed(task, ctx.today):
         raise Rejection("bid.deadline_passed", deadline=task.bid_deadline)
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
@@ -455,9 +482,20 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         created_at=ctx.now,
         version=1,
     )
-    records.put(bid)
+    _create(records, bid, "bid.exists")
     records.put(task.replace(bid_count=task.bid_count + 1, version=task.version + 1))
     return bid.id
+
+
+def bid_deadline_passed(task: Task, today: dt.date) -> bool:
+    """True once `today` (a calendar date, UTC) is after the task's bid deadline.
+
+    Bids are taken all through the deadline's day. A task without a deadline
+    never passes it. Raises Rejection("field.bad_date") for a stored deadline
+    that is not a date, which the payload check keeps from being stored.
+    """
+    deadline = task.bid_deadline
+    return deadline is not None and deadline != "" and parse_date("bid_deadline", deadline) < today
 
 
 def _own_pending_bid(ctx: Context, records: Records, bid_id: str) -> Bid:
@@ -587,8 +625,6 @@ def comment_add(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _visible_task(ctx, records, p["task_id"])
     if task.status in (TaskStatus.DRAFT, TaskStatus.CANCELLED):
         raise Rejection("comment.closed", status=task.status)
-    if records.get(CommentEntity, p["comment_id"]) is not None:
-        raise Rejection("operation.id_reused")
     comment = CommentEntity(
         id=p["comment_id"],
         task_id=task.id,
@@ -597,7 +633,7 @@ def comment_add(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         created_at=ctx.now,
         version=1,
     )
-    records.put(comment)
+    _create(records, comment, "operation.id_reused")
     return comment.id
 
 
@@ -628,9 +664,9 @@ def profile_skill_add(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         except ValueError:
             raise Rejection("skill.unknown", skill=skill) from None
     _check_skills([skill])
-    if records.get(PersonSkill, person.id, skill) is not None:
-        raise Rejection("skill.has")
-    records.put(PersonSkill(person_id=person.id, skill=skill, added_at=ctx.now, version=1))
+    _create(
+        records, PersonSkill(person_id=person.id, skill=skill, added_at=ctx.now, version=1), "skill.has"
+    )
     return person.id
 
 

@@ -3,6 +3,12 @@
 Operations arrive from other machines, so every field is checked for type,
 length and range, and unknown fields are refused rather than ignored: a typo in
 a client must not silently drop what the user typed.
+
+Every value comes out in the one spelling the stores keep, whatever spelling
+it arrived in: dates as `YYYY-MM-DD` (ISO 8601 also allows `20240101` and
+`2024-W01-1`, which sort and compare wrongly as text), text in Unicode NFC (so
+"é" typed as e + accent finds, sorts and compares as "é"). Ids are kept
+exactly as sent: they are names, never shown or compared by meaning.
 """
 
 from __future__ import annotations
@@ -30,7 +36,11 @@ class Field:
 
 
 def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
-    """Return the payload with every field checked, or raise a Rejection."""
+    """Return the payload with every field checked and in its canonical form.
+
+    Raises Rejection (`field.*`) naming the first field that is missing, of the
+    wrong type, too long, out of range or not a date.
+    """
     if not isinstance(payload, Mapping):
         raise Rejection("field.bad_type", field="payload", expected="object")
     for name in payload:
@@ -47,6 +57,25 @@ def check(schema: Mapping[str, Field], payload: Any) -> dict[str, Any]:
             continue
         clean[name] = _check_value(name, spec, value)
     return clean
+
+
+def canonical(schema: Mapping[str, Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each field of `schema` in its canonical spelling, for data already stored.
+
+    Unlike `check`, nothing is refused: a value that would not pass (or a
+    field the schema does not name) is returned as it was, because refusing
+    what is already stored would lose it. Raises nothing.
+    """
+    fixed = dict(values)
+    for name, spec in schema.items():
+        value = fixed.get(name)
+        if value is None:
+            continue
+        try:
+            fixed[name] = _check_value(name, spec, value)
+        except Rejection:
+            pass
+    return fixed
 
 
 # Characters that draw nothing yet are not whitespace to str.strip(): a title made
@@ -70,6 +99,8 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
             raise Rejection("field.bad_type", field=name, expected="text")
         if "\x00" in value:
             raise Rejection("field.bad_type", field=name, expected="text")
+        if kind == "text":
+            value = unicodedata.normalize("NFC", value)
         limit = 64 if kind == "id" else spec.max_length
         if len(value) > limit:
             raise Rejection("field.too_long", field=name, max=limit)
@@ -78,7 +109,7 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
         if kind == "choice" and value not in spec.choices:
             raise Rejection("field.bad_choice", field=name, choices=", ".join(spec.choices))
         if kind == "date":
-            parse_date(name, value)
+            return parse_date(name, value).isoformat()
         return value
     if kind in ("number", "int"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -99,6 +130,7 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
     if kind == "list":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise Rejection("field.bad_type", field=name, expected="list of text")
+        value = [unicodedata.normalize("NFC", v) for v in value]
         if len(value) > spec.max_length:
             raise Rejection("field.too_long", field=name, max=spec.max_length)
         if any(len(v) > 80 for v in value):
@@ -112,6 +144,7 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
 
 
 def parse_date(name: str, value: str) -> dt.date:
+    """The calendar date in any ISO 8601 spelling; raises Rejection("field.bad_date") otherwise."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

@@ -2,40 +2,245 @@
 
 The client asks these questions only to serve the user (grey out a button); the
 server asks the same ones with authority.
+
+Who may see a task is written once, as a small expression (`TASK_VISIBLE`)
+over facts about the person and facts about the task. The same expression is
+evaluated in Python (`can_see_task`) and turned into an SQL condition
+(`visibility_sql`) for whichever table holds the task's facts: the client's
+`tasks` table (the board) and the server's `changes` table (the feed), in
+SQLite and PostgreSQL alike. Facts about the person are known when the
+question is asked and become constants; facts about the task become columns,
+named by a `TaskColumns` that each table provides.
+
+A task is private to its managers until it has been published (`published_at`
+is set by task.publish, or task.create with publish): a draft, and a draft
+cancelled without ever being published, are seen by the same few people.
 """
 
 from __future__ import annotations
 
-from desktop.core.entities import Audience, Bid, Person, Role, Task, TaskStatus
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop.core.entities import Audience, Bid, Person, Role, Task
+
+# --- the rule as an expression ------------------------------------------------------
 
 
-def is_site_manager_of(person: Person, site_id: str | None) -> bool:
-    return person.role == Role.SITE_MANAGER and person.home_site_id == site_id
+@dataclass(frozen=True, slots=True)
+class Sql:
+    """A condition in SQL with `?` placeholders, and the values for them, in order."""
+
+    text: str
+    params: tuple[Any, ...] = ()
+
+
+TRUE = Sql("1 = 1")
+FALSE = Sql("1 = 0")
+
+
+class TaskColumns(Protocol):
+    """How one table answers the questions the rule asks about a task, as SQL conditions."""
+
+    def poster_is(self, person_id: str) -> Sql:
+        """The person posted the task (or is otherwise named as one who sees it)."""
+        ...
+
+    def site_is(self, site_id: str) -> Sql: ...
+
+    def audience_is(self, audience: Audience) -> Sql: ...
+
+    def published(self) -> Sql:
+        """The task has been published at some time (it may be cancelled or done since)."""
+        ...
+
+
+class Term(Protocol):
+    """One part of a rule: true or false for a person and a task, in Python and in SQL."""
+
+    def holds(self, person: Person, task: Task) -> bool: ...
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PersonIs:
+    """A fact about the person alone: a constant once the person is known."""
+
+    name: str
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return _PERSON_FACTS[self.name](person)
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return TRUE if _PERSON_FACTS[self.name](person) else FALSE
+
+
+_PERSON_FACTS: dict[str, Callable[[Person], bool]] = {
+    "active": lambda p: bool(p.active),
+    "admin": lambda p: p.role == Role.ADMIN,
+    "site_manager": lambda p: p.role == Role.SITE_MANAGER,
+    "external": lambda p: p.role == Role.EXTERNAL,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PostedByThem:
+    """The person posted the task (in the feed: is named on the change)."""
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return task.poster_id == person.id
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return columns.poster_is(person.id)
+
+
+@dataclass(frozen=True, slots=True)
+class AtTheirSite:
+    """The task belongs to the person's home site (people without one have none)."""
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return person.home_site_id is not None and task.site_id == person.home_site_id
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return FALSE if person.home_site_id is None else columns.site_is(person.home_site_id)
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceIs:
+    """The task is meant for this audience (`Audience`)."""
+
+    audience: Audience
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return task.audience == self.audience
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return columns.audience_is(self.audience)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The task has been published at some time: `published_at` is set."""
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return task.published_at is not None
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return columns.published()
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The term does not hold."""
+
+    term: Term
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return not self.term.holds(person, task)
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        inner = self.term.sql(person, columns)
+        if inner in (TRUE, FALSE):
+            return FALSE if inner == TRUE else TRUE
+        return Sql(f"NOT ({inner.text})", inner.params)
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf:
+    """Every term holds (an empty AllOf always does)."""
+
+    terms: tuple[Term, ...]
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return all(t.holds(person, task) for t in self.terms)
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return _join("AND", [t.sql(person, columns) for t in self.terms], unit=TRUE, zero=FALSE)
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """At least one term holds (an empty AnyOf never does)."""
+
+    terms: tuple[Term, ...]
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return any(t.holds(person, task) for t in self.terms)
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return _join("OR", [t.sql(person, columns) for t in self.terms], unit=FALSE, zero=TRUE)
+
+
+def _join(word: str, parts: Sequence[Sql], *, unit: Sql, zero: Sql) -> Sql:
+    """Parts joined by AND/OR, with the constants folded away so the planner sees plain columns."""
+    if zero in parts:
+        return zero
+    kept = [p for p in parts if p != unit]
+    if not kept:
+        return unit
+    if len(kept) == 1:
+        return kept[0]
+    text = f" {word} ".join(f"({p.text})" for p in kept)
+    return Sql(f"({text})", tuple(v for p in kept for v in p.params))
+
+
+def all_of(*terms: Term) -> AllOf:
+    """`AllOf` written as a call: all_of(a, b, c)."""
+    return AllOf(terms)
+
+
+def any_of(*terms: Term) -> AnyOf:
+    """`AnyOf` written as a call: any_of(a, b, c)."""
+    return AnyOf(terms)
+
+
+# --- the rules ------------------------------------------------------------------------
+
+# The task's poster, a manager at its site, or an admin.
+MANAGES_TASK: Term = any_of(
+    PersonIs("admin"), PostedByThem(), all_of(PersonIs("site_manager"), AtTheirSite())
+)
+
+# Its managers always; once published, everyone its audience reaches: external
+# tasks reach everyone, organisation tasks every non-external, site tasks the
+# site's own people.
+TASK_VISIBLE: Term = all_of(
+    PersonIs("active"),
+    any_of(
+        MANAGES_TASK,
+        all_of(
+            Published(),
+            any_of(
+                AudienceIs(Audience.EXTERNAL),
+                all_of(
+                    Not(PersonIs("external")),
+                    any_of(AudienceIs(Audience.ORGANISATION), AtTheirSite()),
+                ),
+            ),
+        ),
+    ),
+)
+
+
+def visibility_sql(person: Person, columns: TaskColumns) -> Sql:
+    """`can_see_task` for `person` as an SQL condition over the table `columns` describes.
+
+    The text uses `?` placeholders and only SQL that SQLite and PostgreSQL
+    share; `params` fill them in order. Raises nothing: every person has an answer.
+    """
+    return TASK_VISIBLE.sql(person, columns)
 
 
 def manages_task(person: Person, task: Task) -> bool:
     """The task's poster, a manager at its site, or an admin."""
-    return (
-        person.is_admin
-        or person.id == task.poster_id
-        or is_site_manager_of(person, task.site_id)
-    )
+    return MANAGES_TASK.holds(person, task)
 
 
 def can_see_task(person: Person, task: Task) -> bool:
-    if not person.active:
-        return False
-    if manages_task(person, task):
-        return True
-    if task.status == TaskStatus.DRAFT:
-        return False
-    if task.audience == Audience.EXTERNAL:
-        return True
-    if person.is_external:
-        return False
-    if task.audience == Audience.ORGANISATION:
-        return True
-    return person.home_site_id == task.site_id
+    """See `TASK_VISIBLE`; the board and the feed ask the same expression in SQL."""
+    return TASK_VISIBLE.holds(person, task)
 
 
 def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
@@ -44,10 +249,12 @@ def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
 
 
 def can_post_for(person: Person, site_id: str) -> bool:
+    """Active non-externals post for their home site; admins for any."""
     if person.is_external or not person.active:
         return False
     return person.is_admin or person.home_site_id == site_id
 
 
 def may_bid_on(person: Person, task: Task) -> bool:
+    """Anyone active who sees the task and did not post it (status and deadline aside)."""
     return person.active and person.id != task.poster_id and can_see_task(person, task)

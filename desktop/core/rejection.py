@@ -176,6 +176,11 @@ REASONS: dict[str, tuple[Code, str, str]] = {
         "Kompetencen er allerede anerkendt for denne opgave.",
         "The skill is already endorsed for this task.",
     ),
+    "endorse.exists": (
+        Code.CONFLICT,
+        "Anerkendelsen findes allerede.",
+        "The endorsement already exists.",
+    ),
     "field.required": (
         Code.INVALID,
         "{field} skal udfyldes.",

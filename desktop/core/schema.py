@@ -106,3 +106,17 @@ ENTITY_TABLES: tuple[str, ...] = (
     "CREATE INDEX endorsements_task ON endorsements (task_id)",
     "CREATE INDEX endorsements_person ON endorsements (person_id)",
 )
+
+# A later step, shared by both stores: tasks remember when they were first
+# published (`Task.published_at`), the fact that keeps a never-published task as
+# private as a draft. Tasks from before it are counted as published if their
+# status says so, or if anyone bid or commented on them (possible only while
+# published); a task cancelled with neither stays private, as a draft would.
+TASK_PUBLISHED_AT: tuple[str, ...] = (
+    "ALTER TABLE tasks ADD COLUMN published_at TEXT",
+    """UPDATE tasks SET published_at = created_at
+    WHERE status IN ('open', 'assigned', 'done')
+       OR (status = 'cancelled' AND (
+           EXISTS (SELECT 1 FROM bids b WHERE b.task_id = tasks.id)
+           OR EXISTS (SELECT 1 FROM comments c WHERE c.task_id = tasks.id)))""",
+)

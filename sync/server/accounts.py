@@ -28,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now, uuid7
+from desktop.core.usernames import normalise_username
 from sync.server.errors import ApiError
 from sync.server.storage import Database, Session
 
@@ -72,10 +73,6 @@ def digest(secret: str) -> str:
 
 def hash_password(password: str) -> str:
     return HASHER.hash(password)
-
-
-def normalise_username(username: str) -> str:
-    return username.strip().lower()
 
 
 def _later(days: float) -> str:

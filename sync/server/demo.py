@@ -841,6 +841,8 @@ class _Tasks:
                 version=1,
             )
             task.updated_at = task.created_at if updated == created else _stamp(updated, rng)
+            # Every demo task past draft was published when posted (the cancelled ones too).
+            task.published_at = None if status == TaskStatus.DRAFT else task.created_at
             self.tasks.append(task)
             self.status.append(status)
             self.window.append(window)

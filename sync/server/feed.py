@@ -1,7 +1,9 @@
 """The change feed: every change a user may see, in commit order, behind an opaque cursor.
 
 Writing: each changed entity gets one row in `changes`, holding the wire change
-already encoded as JSON, and who may see it (`scope`, `site_id`, `viewers`).
+already encoded as JSON, and the facts that decide who may see it: those of
+its task (`published`, `audience`, `site_id`) and the people named on it
+(`viewers`: the task's poster, a bid's bidder, a comment's author).
 Only the latest change per entity is kept: a newer one replaces the older
 row, so a device that starts from nothing fetches each entity once, and a
 device part-way through still gets every entity's latest state, because the
@@ -9,8 +11,9 @@ replacement always lands behind its cursor. Visibility is decided when the
 change is written and only ever grows (a task's audience is fixed once it is
 published), so replacing an older row never hides anything from anyone.
 
-Reading: one indexed query per page, filtered in SQL by the reader's role and
-site, and a response body made by joining the stored JSON strings.
+Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
+turned into SQL over those columns (the same expression the rules and the
+client's board ask), and a response body made by joining the stored JSON strings.
 
 The cursor is "<epoch>-<viewpoint>.<seq>", opaque to clients. The epoch names
 one life of the feed; the viewpoint stamps who the cursor was made for (see
@@ -27,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core import permissions
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -36,19 +40,12 @@ from desktop.core.entities import (
     Organisation,
     Person,
     PersonSkill,
-    Role,
     Site,
     Task,
-    TaskStatus,
 )
 from desktop.core.operations import Change
+from desktop.core.permissions import Sql
 from sync.server.storage import Session
-
-# Who may see a change, widest first. Admins see everything.
-ALL = "all"  # everyone, externals too
-ORG = "org"  # every non-external person
-SITE = "site"  # non-externals whose home site is `site_id`
-MANAGERS = "managers"  # site managers of `site_id` (and admins)
 
 
 class CursorGone(Exception):
@@ -57,9 +54,18 @@ class CursorGone(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Visibility:
-    scope: str
+    """The facts about a change that `permissions.TASK_VISIBLE` asks, as stored with it.
+
+    A task's own facts for a task and what hangs off it; everything else is
+    put in the same terms: sites and organisations as if published to
+    everyone, people and their skills as if published to the organisation,
+    a bid as private as a draft (its task's managers, and the people named).
+    """
+
+    published: bool
+    audience: str
     site_id: str | None = None
-    viewers: tuple[str, ...] = ()  # people who see it whatever the scope says
+    viewers: tuple[str, ...] = ()  # people who see it whatever the rest says
 
     def viewer_text(self) -> str:
         return "|" + "|".join(v for v in self.viewers if v) + "|" if self.viewers else ""
@@ -67,40 +73,35 @@ class Visibility:
 
 TaskLookup = Callable[[str], Task | None]
 
+_EVERYONE = Visibility(True, Audience.EXTERNAL)
+
 
 def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
-    """Who may see this entity, by the rules in desktop.core.permissions."""
+    """Who may see this entity, in the terms of desktop.core.permissions."""
     if isinstance(entity, (Organisation, Site)):
-        return Visibility(ALL)
+        return _EVERYONE
     if isinstance(entity, Person):
-        return Visibility(ORG, viewers=(entity.id,))
+        return Visibility(True, Audience.ORGANISATION, viewers=(entity.id,))
     if isinstance(entity, (PersonSkill, Endorsement)):
-        return Visibility(ORG, viewers=(entity.person_id,))
+        return Visibility(True, Audience.ORGANISATION, viewers=(entity.person_id,))
     if isinstance(entity, Task):
         return _task_visibility(entity)
     if isinstance(entity, Bid):
         task = task_of(entity.task_id)
-        return Visibility(
-            MANAGERS,
-            task.site_id if task else None,
-            (task.poster_id if task else "", entity.bidder_id),
-        )
+        if task is None:
+            return Visibility(False, Audience.SITE, None, (entity.bidder_id,))
+        return Visibility(False, task.audience, task.site_id, (task.poster_id, entity.bidder_id))
     if isinstance(entity, Comment):
         task = task_of(entity.task_id)
         if task is None:
-            return Visibility(MANAGERS, None, (entity.author_id,))
+            return Visibility(False, Audience.SITE, None, (entity.author_id,))
         seen = _task_visibility(task)
-        return Visibility(seen.scope, seen.site_id, (*seen.viewers, entity.author_id))
+        return Visibility(seen.published, seen.audience, seen.site_id, (*seen.viewers, entity.author_id))
     raise TypeError(f"no visibility rule for {type(entity).__name__}")
 
 
 def _task_visibility(task: Task) -> Visibility:
-    if task.status == TaskStatus.DRAFT:
-        return Visibility(MANAGERS, task.site_id, (task.poster_id,))
-    scope = {Audience.EXTERNAL.value: ALL, Audience.ORGANISATION.value: ORG}.get(
-        task.audience, SITE
-    )
-    return Visibility(scope, task.site_id, (task.poster_id,))
+    return Visibility(task.published_at is not None, task.audience, task.site_id, (task.poster_id,))
 
 
 def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> str:
@@ -113,8 +114,9 @@ def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
 
 
 _INSERT = (
-    "INSERT INTO changes (table_name, entity_key, deleted, scope, site_id, viewers, at, body) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO changes "
+    "(table_name, entity_key, deleted, published, audience, site_id, viewers, at, body) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -125,7 +127,8 @@ def _row(
         entity.table,
         entity.key_value(),
         deleted,
-        seen.scope,
+        seen.published,
+        str(seen.audience),
         seen.site_id,
         seen.viewer_text(),
         at,
@@ -245,23 +248,26 @@ def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> in
     return seq
 
 
+class _FeedColumns:
+    """The columns of `changes` that hold a change's visibility facts (see `Visibility`)."""
+
+    def poster_is(self, person_id: str) -> Sql:
+        return Sql("viewers LIKE ? ESCAPE '!'", ("%|" + _like_escape(person_id) + "|%",))
+
+    def site_is(self, site_id: str) -> Sql:
+        return Sql("site_id = ?", (site_id,))
+
+    def audience_is(self, audience: Audience) -> Sql:
+        return Sql("audience = ?", (str(audience),))
+
+    def published(self) -> Sql:
+        return Sql("published = ?", (True,))
+
+
 def reader_filter(person: Person) -> tuple[str, list[Any]]:
     """The SQL condition that keeps the changes this person may see."""
-    if person.is_admin:
-        return "1 = 1", []
-    clauses = [f"scope = '{ALL}'"]
-    params: list[Any] = []
-    if not person.is_external:
-        clauses.append(f"scope = '{ORG}'")
-        if person.home_site_id is not None:
-            if person.role == Role.SITE_MANAGER:
-                clauses.append(f"(scope IN ('{SITE}', '{MANAGERS}') AND site_id = ?)")
-            else:
-                clauses.append(f"(scope = '{SITE}' AND site_id = ?)")
-            params.append(person.home_site_id)
-    clauses.append("viewers LIKE ? ESCAPE '!'")
-    params.append("%|" + _like_escape(person.id) + "|%")
-    return "(" + " OR ".join(clauses) + ")", params
+    condition = permissions.visibility_sql(person, _FeedColumns())
+    return condition.text, list(condition.params)
 
 
 def _like_escape(text: str) -> str:

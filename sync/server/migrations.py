@@ -9,11 +9,15 @@ worker processes starting at once against one PostgreSQL migrate it exactly once
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable
 
+from desktop.core import operations
+from desktop.core.entities import Task
 from desktop.core.ids import utc_now
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.payload import canonical
+from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
@@ -130,7 +134,62 @@ def _v1_entities_people_devices_feed(s: Session) -> None:
     s.execute("CREATE INDEX audit_events_entity ON audit_events (entity_id)")
 
 
-STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed,)
+def _v2_published_at(s: Session) -> None:
+    """Tasks remember being published; feed rows keep the facts the visibility rule asks.
+
+    Feed rows held a `scope` (all, org, site, managers) worked out from the
+    task's status, which let a draft cancelled before publishing reach
+    everyone. They now hold the task's own facts (published, audience), and
+    the reader's condition is made from `permissions.TASK_VISIBLE`. Every task
+    row is written again with its new field, and the feed starts a new life:
+    each device resyncs once, which also drops a cancelled draft it was sent.
+    """
+    from sync.server import feed  # the encoding of today's rows, not a rule of this step
+
+    for statement in TASK_PUBLISHED_AT:
+        s.execute(statement)
+    s.execute("ALTER TABLE changes ADD COLUMN published BOOLEAN NOT NULL DEFAULT FALSE")
+    s.execute("ALTER TABLE changes ADD COLUMN audience TEXT NOT NULL DEFAULT 'site'")
+    s.execute(
+        """UPDATE changes SET published = (scope <> 'managers'),
+        audience = CASE scope WHEN 'all' THEN 'external' WHEN 'org' THEN 'organisation'
+                   ELSE 'site' END"""
+    )
+    s.execute("ALTER TABLE changes DROP COLUMN scope")
+    # Tasks are also brought to the one spelling operations now store (dates
+    # as YYYY-MM-DD, text in NFC), which earlier operations kept as sent.
+    spelling = operations.OPERATIONS["task.create"].schema
+    names = [f.name for f in dataclasses.fields(Task)]
+    rows = s.execute(f"SELECT {', '.join(names)} FROM tasks").fetchall()
+    tasks, bodies = [], []
+    for row in rows:
+        task = Task.from_row(dict(zip(names, row, strict=True)))
+        fixed = task.replace(**canonical(spelling, {n: getattr(task, n) for n in Task.EDITABLE}))
+        if fixed != task:
+            tasks.append([fixed.to_row()[n] for n in Task.EDITABLE] + [task.id])
+        seen = feed.visibility(fixed, lambda _id: None)
+        bodies.append((seen.published, str(seen.audience), feed.encode(fixed, False), task.id))
+    assignments = ", ".join(f"{n} = ?" for n in Task.EDITABLE)
+    for start in range(0, max(len(tasks), len(bodies)), 5000):
+        s.many(f"UPDATE tasks SET {assignments} WHERE id = ?", tasks[start : start + 5000])
+        s.many(
+            "UPDATE changes SET published = ?, audience = ?, body = ? "
+            "WHERE table_name = 'tasks' AND entity_key = ? AND deleted = ?",
+            [(*b, False) for b in bodies[start : start + 5000]],
+        )
+    # Comments follow their task's facts.
+    s.execute(
+        """UPDATE changes SET published = (
+            SELECT t.published_at IS NOT NULL FROM comments m JOIN tasks t ON t.id = m.task_id
+            WHERE m.id = changes.entity_key)
+        WHERE table_name = 'comments' AND deleted = ?
+          AND EXISTS (SELECT 1 FROM comments m WHERE m.id = changes.entity_key)""",
+        (False,),
+    )
+    s.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new_epoch(),))
+
+
+STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed, _v2_published_at)
 LATEST = len(STEPS)
 
 

@@ -102,15 +102,18 @@ class _Batch:
 def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
     session, caller = batch.session, batch.caller
     op_id, kind, payload = op["id"], op["kind"], op["payload"]
+    if op["author_id"] != caller.person.id:
+        # Checked before the operation log is consulted: a stored answer holds
+        # names and facts meant for its author alone. Not stored either: the id
+        # may yet arrive, rightly, from its real author.
+        return rejected(op_id, Rejection("operation.author_mismatch"))
     fingerprint = content_hash(kind, payload, op["author_id"])
     stored = batch.stored.get(op_id)
     if stored is not None:
         if stored[0] == fingerprint:
             return dict(json.loads(stored[1]))
+        # The hash holds the author, so someone else's id lands here, never above.
         return rejected(op_id, Rejection("operation.id_reused"))
-    if op["author_id"] != caller.person.id:
-        # Not stored: the id may yet arrive, rightly, from its real author.
-        return rejected(op_id, Rejection("operation.author_mismatch"))
 
     now = utc_now()
     try:

@@ -130,3 +130,50 @@ def test_pulling_tasks_and_bids(clients: dict[str, Api], world: World) -> None:
     # The bidder always pulls her own bid, whatever the audience.
     own = pulled_ids(clients[BIDDER])
     assert all(("bids", bid_id) in own for _, bid_id in placed.values())
+
+
+def finished_task(clients: dict[str, Api], poster: str, manager: str, worker: str, site_id: str) -> str:
+    """A done task at `site_id`, posted by `poster`, with `worker` accepted by `manager`."""
+    task_id, bid_id = uuid7(), uuid7()
+    clients[poster].apply(
+        "task.create", task_id=task_id, site_id=site_id, title="Oprydning", audience="site", publish=True
+    )
+    clients[worker].apply("bid.place", bid_id=bid_id, task_id=task_id)
+    clients[manager].apply("bid.accept", bid_id=bid_id)
+    clients[manager].apply("task.complete", task_id=task_id)
+    return task_id
+
+
+def test_a_manager_cannot_rewrite_another_sites_endorsement(
+    matrix_server: Deployment, clients: dict[str, Api], world: World
+) -> None:
+    """Issue 18 item 2: site A's manager pushes task.endorse with site B's endorsement id."""
+    theirs = finished_task(clients, "mads", "mads", "carl", world.other_school.id)
+    endorsement_id = uuid7()
+    clients["mads"].apply(
+        "task.endorse", endorsement_id=endorsement_id, task_id=theirs, person_id=clients["carl"].person["id"],
+        skill="it.support",
+    )
+
+    def held() -> tuple[Any, ...]:
+        with matrix_server.database.read() as s:
+            return (
+                s.one("SELECT task_id, person_id, skill, endorsed_by, version FROM endorsements WHERE id = ?",
+                      (endorsement_id,)),
+                s.one("SELECT evidence, task_id, confirmed_by, version FROM person_skills "
+                      "WHERE person_id = ? AND skill = ?", (clients["carl"].person["id"], "it.support")),
+            )
+
+    before = held()
+    ours = finished_task(clients, "bo", "mette", BIDDER, world.school.id)
+    (result,) = clients["mette"].push(
+        clients["mette"].op(
+            "task.endorse", endorsement_id=endorsement_id, task_id=ours,
+            person_id=clients[BIDDER].person["id"], skill="events.planning",
+        )
+    )
+    assert result["status"] == "rejected"
+    assert (result["rejection"]["code"], result["rejection"]["reason"]) == ("conflict", "endorse.exists")
+    assert held() == before
+    # Carl's device, pulling afresh, still holds his endorsement as it was made.
+    assert ("endorsements", endorsement_id) in pulled_ids(clients["carl"])

@@ -71,3 +71,73 @@ def test_a_database_from_a_newer_server_is_left_alone(backend: str, servers: Ser
     )
     assert started.returncode == 1
     assert "newer" in started.stderr
+
+
+def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
+    backend: str, servers: Servers
+) -> None:
+    """A v1 database, whose feed broadcast a cancelled draft, comes out of v2 without the leak."""
+    import json
+
+    from desktop.core.entities import Bid
+    from sync.server import feed
+    from tests.conftest import make_world
+
+    world = make_world()
+    url = servers.new_database(backend)
+    db = storage.Database(url, pool_size=1)
+    tasks = {
+        "open-external": (
+            world.task(id="open-external", audience="external", title="Cafe\u0301", starts_on="20240101"),
+            "all",
+        ),
+        "cancelled-draft": (world.task(id="cancelled-draft", audience="external", status="cancelled"), "all"),
+        "cancelled-bid": (world.task(id="cancelled-bid", audience="organisation", status="cancelled"), "org"),
+        "draft": (world.task(id="draft", status="draft"), "managers"),
+    }
+    bid = Bid(id="b1", task_id="cancelled-bid", bidder_id="anna", status="declined", version=2)
+    try:
+        with db.write() as s:
+            s.execute(
+                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            migrations.STEPS[0](s)
+            s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 'then')")
+            written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
+            for entity, scope in written:
+                row = entity.to_row()
+                row.pop("published_at", None)  # v1 had no such column
+                s.execute(
+                    f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
+                s.execute(
+                    "INSERT INTO changes (table_name, entity_key, deleted, scope, site_id, viewers, at, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entity.table, entity.id, False, scope, world.school.id, "|mette|", "then",
+                     json.dumps({"table": entity.table, "row": row, "deleted": False})),
+                )
+            epoch_before = s.value("SELECT value FROM meta WHERE key = 'epoch'")
+        assert migrations.migrate(db) == migrations.LATEST
+        with db.read() as s:
+            published = {
+                str(r[0]): r[1] for r in s.execute("SELECT id, published_at FROM tasks").fetchall()
+            }
+            assert epoch_before != s.value("SELECT value FROM meta WHERE key = 'epoch'")
+            seen_by_ole = [
+                json.loads(body)["row"] for body in feed.page(s, world.ole, None, 100).bodies
+            ]
+            seen_by_anna = {
+                json.loads(body)["row"]["id"] for body in feed.page(s, world.anna, None, 100).bodies
+            }
+        created = world.task().created_at
+        assert published == {
+            "open-external": created, "cancelled-draft": None, "cancelled-bid": created, "draft": None
+        }
+        # Rows are sent again with the new field, and only to whom the rule lets see them.
+        assert [(row["id"], row["published_at"]) for row in seen_by_ole] == [("open-external", created)]
+        # ...and in the one spelling operations store now (issue 18 item 4).
+        assert (seen_by_ole[0]["title"], seen_by_ole[0]["starts_on"]) == ("Café", "2024-01-01")
+        assert seen_by_anna == {"open-external", "cancelled-bid"}
+    finally:
+        db.close()

@@ -145,6 +145,31 @@ def test_the_author_must_be_the_logged_in_user(server: Deployment, world: World)
     assert bo.push(bos_bid)[0]["status"] == "applied"
 
 
+def test_replaying_someone_elses_operation_id_returns_nothing_of_their_result(
+    server: Deployment, world: World
+) -> None:
+    """Issue 18 item 3: the author is checked before the operation log is read."""
+    mette, anna, bo = server.user("mette"), server.user("anna"), server.user("bo")
+    task_id = published_task(mette, world)
+    annas_bid = anna.op("bid.place", bid_id=uuid7(), task_id=task_id, message="Jeg kan grille")
+    (applied,) = anna.push(annas_bid)
+    assert applied["status"] == "applied"
+    annas_refusal = anna.op("bid.place", bid_id=uuid7(), task_id=task_id)
+    (refused,) = anna.push(annas_refusal)
+    assert refused["rejection"]["reason"] == "bid.twice"
+    for replay in (annas_bid, annas_refusal):
+        # Word for word, as someone who saw the id on the wire would send it.
+        (answer,) = bo.push(replay)
+        assert answer["rejection"]["reason"] == "operation.author_mismatch"
+        assert answer != applied and answer != refused
+        assert "entity_id" not in answer and answer["rejection"]["facts"] == {}
+        # The same id under Bo's own name is a reused id, not Anna's answer.
+        (own,) = bo.push({**replay, "author_id": bo.person["id"]})
+        assert own["rejection"]["reason"] == "operation.id_reused"
+        assert own["rejection"]["facts"] == {}
+    assert anna.push(annas_bid) == [applied]
+
+
 def test_the_server_applies_with_its_own_clock_and_the_tokens_device(
     server: Deployment, world: World
 ) -> None:

@@ -1,0 +1,151 @@
+"""Who may see a task, asked three ways, on SQLite and PostgreSQL servers: all three must agree.
+
+Tasks are brought into every state by pushing the real operations over HTTP
+(so "cancelled" is reached both after publishing and straight from a draft);
+then each person's device pulls its feed. What the feed delivered must be
+exactly what `permissions.can_see_task` says, and exactly what the board's SQL
+finds in a client store file holding every task.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop import board
+from desktop.core import permissions
+from desktop.core.entities import Audience, Person, PersonKind, Role, Task
+from desktop.core.ids import uuid7
+from desktop.store import Store
+from sync.server import directory
+from tests.conftest import World
+from tests.server.conftest import Servers
+from tests.server.harness import PASSWORD, Api, Deployment
+from tests.visibility_cases import STATES, TaskState
+
+# People beyond the small world's (anna, bo, carl at their schools, mette managing
+# the school, admin, ole external): every role and external kind, at the school,
+# at the other school and at none.
+EXTRA = [
+    directory.NewPerson(username="berit", name="Berit Staff", site="s-other", role=Role.STAFF),
+    directory.NewPerson(username="mads", name="Mads Manager", site="s-other", role=Role.SITE_MANAGER),
+    directory.NewPerson(username="ada", name="Ada Admin", site="s-school", role=Role.ADMIN),
+    *(
+        directory.NewPerson(
+            username=f"ext.{kind}.{site or 'none'}", name=f"Ekstern {kind}", site=site,
+            role=Role.EXTERNAL, kind=kind,
+        )
+        for kind, site in itertools.product(
+            (PersonKind.VOLUNTEER, PersonKind.CITIZEN, PersonKind.COMPANY), ("s-school", None)
+        )
+    ),
+    directory.NewPerson(username="gone", name="Gone Staff", site="s-school", role=Role.STAFF),
+]
+POSTERS = ("bo", "mette", "carl")  # staff at the school, its manager, staff at the other school
+BIDDER = {"s-school": "anna", "s-other": "berit"}
+
+
+@pytest.fixture(scope="module")
+def deployment(backend: str, servers: Servers) -> Iterator[Deployment]:
+    made = servers.start(backend)
+    for new in EXTRA:
+        directory.add_person(made.database, new, PASSWORD)
+    yield made
+    made.stop()
+    assert made.server_errors() == []
+
+
+def every_username(server: Deployment) -> list[str]:
+    with server.database.read() as s:
+        return [str(r[0]) for r in s.execute("SELECT username FROM accounts ORDER BY username")]
+
+
+def bring_to(api: dict[str, Api], state: TaskState, poster: str, site_id: str, audience: str) -> str:
+    """A task posted by `poster`, taken to `state` by the operations a person would push."""
+    task_id, bid_id = uuid7(), uuid7()
+    api[poster].apply(
+        "task.create", task_id=task_id, site_id=site_id, title=f"{audience} {state.name}",
+        audience=audience, publish=state.published,
+    )
+    if state.status in ("assigned", "done"):
+        api[BIDDER[site_id]].apply("bid.place", bid_id=bid_id, task_id=task_id)
+        api["admin"].apply("bid.accept", bid_id=bid_id)
+    if state.status == "done":
+        api["admin"].apply("task.complete", task_id=task_id)
+    if state.status == "cancelled":
+        # Unpublished: the issue's input, the poster (a manager, too) cancelling a draft.
+        api[poster].apply("task.cancel", task_id=task_id)
+    return task_id
+
+
+def pulled_tasks(api: Api) -> set[str] | None:
+    """The task ids this device's feed delivers from scratch; None when the pull is refused."""
+    seen: set[str] = set()
+    cursor = None
+    while True:
+        answer = api.pull_raw(cursor)
+        if answer.status_code != 200:
+            return None
+        page = answer.json()
+        seen.update(c["row"]["id"] for c in page["changes"] if c["table"] == "tasks" and not c["deleted"])
+        cursor = page["cursor"]
+        if not page["more"]:
+            return seen
+
+
+def test_the_rule_the_board_and_the_feed_agree(
+    deployment: Deployment, world: World, tmp_path: Path
+) -> None:
+    api = {name: deployment.user(name) for name in every_username(deployment)}
+    made = [
+        bring_to(api, state, poster, site_id, audience)
+        for poster, audience, state in itertools.product(POSTERS, Audience, STATES)
+        for site_id in [api[poster].person["home_site_id"]]
+    ]
+    directory.set_active(deployment.database, "gone", False)
+    with deployment.database.read() as s:
+        tasks = [s.get(Task, task_id) for task_id in made]
+        people = {name: s.get(Person, a.person["id"]) for name, a in api.items()}
+    assert all(t is not None for t in tasks)
+    reached = {(t.status, t.published_at is not None) for t in tasks if t is not None}
+    assert reached == {(state.status, state.published) for state in STATES}
+
+    store = Store(tmp_path / "every-task.sqlite3")
+    with store.transaction():
+        for task in tasks:
+            assert task is not None
+            store.put(task)
+    by_rule, on_board, in_feed = {}, {}, {}
+    for name, person in people.items():
+        assert person is not None
+        by_rule[name] = {t.id for t in tasks if t is not None and permissions.can_see_task(person, t)}
+        on_board[name] = set(board.search(store, person, board.BoardFilter()))
+        delivered = pulled_tasks(api[name])
+        in_feed[name] = set() if delivered is None else delivered & set(made)
+        if not person.active:
+            assert delivered is None  # an inactive person's device is turned away
+    store.close()
+    assert on_board == by_rule
+    assert in_feed == by_rule
+    assert by_rule["gone"] == set() and by_rule["admin"] == set(made)
+
+
+def test_a_cancelled_draft_reaches_nobody_but_its_managers(
+    deployment: Deployment, world: World
+) -> None:
+    """Issue 18 item 1: a manager creates an external-audience draft and cancels it unpublished."""
+    mette = deployment.user("mette")
+    task_id = uuid7()
+    mette.apply(
+        "task.create", task_id=task_id, site_id=world.school.id, title="Hemmelig kladde", audience="external"
+    )
+    mette.apply("task.cancel", task_id=task_id)
+    for name in every_username(deployment):
+        if name == "gone":
+            continue
+        delivered = pulled_tasks(deployment.user(name))
+        assert delivered is not None
+        assert (task_id in delivered) == (name in ("mette", "admin", "ada")), name

@@ -1,0 +1,67 @@
+"""Who may see a task: the rule in Python and the board's SQL on a real store file agree on every case.
+
+tests/server/test_visibility.py adds the third asker, the server's feed, on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop import board
+from desktop.core import permissions
+from desktop.core.entities import Audience, Person, Role, TaskStatus
+from desktop.store import Store
+from tests import visibility_cases as cases
+
+
+@pytest.fixture(scope="module")
+def every_task(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    store = Store(tmp_path_factory.mktemp("visibility") / "knop.sqlite3")
+    with store.transaction():
+        for task in cases.tasks():
+            store.put(task)
+    return store
+
+
+def test_the_cases_cover_every_combination() -> None:
+    people, tasks = cases.people(), cases.tasks()
+    assert {(p.role, p.kind, p.home_site_id, p.active) for p in people} >= {
+        (role, kind, home, active)
+        for role in Role
+        for kind in ("employee", "volunteer", "citizen", "company")
+        for home in cases.HOMES
+        for active in (True, False)
+    }
+    assert {(t.site_id, t.audience, t.status, t.published_at is not None) for t in tasks} == {
+        (site, audience, state.status, state.published)
+        for site in (cases.SITE_A, cases.SITE_B)
+        for audience in Audience
+        for state in cases.STATES
+    }
+
+
+@pytest.mark.parametrize("person", cases.people(), ids=lambda p: p.id)
+def test_the_board_sql_is_the_rule(every_task: Store, person: Person) -> None:
+    by_rule = {t.id for t in cases.tasks() if permissions.can_see_task(person, t)}
+    on_board = set(board.search(every_task, person, board.BoardFilter()))
+    assert on_board == by_rule
+
+
+def test_a_task_never_published_is_seen_only_by_its_managers() -> None:
+    """Issue 18 item 1: cancelling a draft does not publish it."""
+    for task in cases.tasks():
+        if task.published_at is None:
+            assert task.status in (TaskStatus.DRAFT, TaskStatus.CANCELLED)
+            for person in cases.people():
+                assert permissions.can_see_task(person, task) == (
+                    person.active and permissions.manages_task(person, task)
+                ), (person.id, task.id)
+
+
+def test_the_sql_folds_what_the_person_already_settles() -> None:
+    """Facts about the person become constants: an admin's condition is no condition at all."""
+    admin = Person(id="a", name="A", username="a", home_site_id=None, role=Role.ADMIN)
+    assert permissions.visibility_sql(admin, board._TaskTable()) == permissions.TRUE
+    gone = Person(id="g", name="G", username="g", home_site_id=None, active=False)
+    assert permissions.visibility_sql(gone, board._TaskTable()) == permissions.FALSE
