@@ -147,10 +147,6 @@ def save_device_credential(server_url: str, credential: str) -> None:
     _set(_device_entry(server_url), credential)
 
 
-def forget_device_credential(server_url: str) -> None:
-    _delete(_device_entry(server_url))
-
-
 def user_token(server_url: str, person_id: str) -> str | None:
     return _get(_token_entry(server_url, person_id))
 

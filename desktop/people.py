@@ -52,9 +52,6 @@ class Profile:
     skills: list[HeldSkill] = field(default_factory=list)
     record: TrackRecord = TrackRecord()
 
-    def holds(self, skill: str) -> bool:
-        return any(h.skill == skill for h in self.skills)
-
 
 @dataclass(frozen=True, slots=True)
 class MyBid:

@@ -54,7 +54,7 @@ user's role or home site changes (or the feed's history is lost) it gets 410
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({1})
@@ -76,28 +76,11 @@ PATH_PUSH = "/v1/push"
 PATH_PULL = "/v1/pull"
 
 
-class WireOperation(TypedDict):
-    id: str
-    kind: str
-    payload: dict[str, Any]
-    author_id: str
-    device_id: str | None
-    created_at: str
-
-
 class WireRejection(TypedDict):
     code: str
     reason: str
     facts: dict[str, Any]
     message: dict[str, str]
-
-
-class WireResult(TypedDict, total=False):
-    id: str
-    status: Literal["applied", "rejected"]
-    entity_id: str
-    versions: dict[str, int]
-    rejection: WireRejection
 
 
 class WireChange(TypedDict):

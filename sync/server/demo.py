@@ -1657,7 +1657,6 @@ class _People:
         self.internal: list[int] = []
         self.externals: list[int] = []
         self.holders: dict[str, list[int]] = {}
-        self.kind_of_site = {s.id: s.kind for s in sites}
 
     # names
     def _name(self) -> tuple[str, str, list[str], str | None]:
