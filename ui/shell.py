@@ -243,7 +243,7 @@ class Shell(QObject):
         return AppContext(
             session.person,
             session.store_path,
-            None,
+            session.device_id,
             self.language,
             settings=self.settings,
             session=session,

@@ -80,3 +80,32 @@ def test_the_first_login_needs_the_server(
             assert shell.window is None
         finally:
             shell.shut_down()
+
+
+def test_an_operation_made_in_the_window_carries_this_machines_device_id(
+    qtbot: Any, knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    machine = machines(knop_server, world.school.id)
+    with machine:
+        shell = Shell(load_settings(), "en")
+        try:
+            shell.start()
+            window = log_in(qtbot, shell, "anna", PASSWORD, wait_rows=False)
+            qtbot.waitUntil(lambda: settled(window), timeout=30_000)
+            with machine.unplugged():  # so the operation stays in the outbox to be read
+                with qtbot.waitSignal(window.context.changed, timeout=10_000):
+                    window.context.perform(
+                        "profile.skill_add",
+                        {"person_id": world.anna.id, "skill": "#fra-maskinen"},
+                        parent=window,
+                    ).run_in_background()
+                queued = window.context.query(
+                    lambda store: [op.device_id for op in store.pending()], parent=window
+                )
+                seen: list[list[str | None]] = []
+                queued.success(seen.append).run_in_background()
+                qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+            assert machine.device_id
+            assert seen[0] == [machine.device_id]
+        finally:
+            shell.shut_down()

@@ -46,6 +46,7 @@ class FakeSession:
     store_path: Path
     server_url: str | None = None
     online: bool = False
+    device_id: str | None = None
 
 
 class Recorder:
