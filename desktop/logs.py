@@ -28,7 +28,7 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 
 
-class _KnopHandler:
+class _KnopHandler(logging.Handler):
     """Marks the handlers setup_logging installed, so a second call replaces, not doubles, them."""
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -66,7 +67,7 @@ class DateRange:
     """The "when" filter's choices, counted from today."""
 
     ANY, WEEK, MONTH, QUARTER = "", "week", "month", "quarter"
-    DAYS = {WEEK: 7, MONTH: 30, QUARTER: 91}
+    DAYS: ClassVar[dict[str, int]] = {WEEK: 7, MONTH: 30, QUARTER: 91}
 
     @classmethod
     def bounds(cls, choice: str, today: dt.date) -> tuple[str | None, str | None]:
@@ -213,7 +214,7 @@ class Board(QWidget):
             self.clear_button,
             self.view,
         ]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _combo(self, name: str) -> QComboBox:
@@ -441,9 +442,13 @@ class Board(QWidget):
         self._reselect = None
         reset = plan.reset
         self.model.apply(plan)
-        if current is not None and self.current_task_id() != current:
-            if (reset or not self.view.currentIndex().isValid()) and self.model.row_of(current) >= 0:
-                self.select_task(current)
+        if (
+            current is not None
+            and self.current_task_id() != current
+            and (reset or not self.view.currentIndex().isValid())
+            and self.model.row_of(current) >= 0
+        ):
+            self.select_task(current)
         self._show_count(len(plan.ids))
         if first_signal:
             self.searched.emit(len(plan.ids))

@@ -149,7 +149,7 @@ class AppContext(QObject):
         if self.sync is not None:
             try:
                 self.sync.stop()
-            except Exception:  # noqa: BLE001 - the DB thread must still stop
+            except Exception:  # logged; the DB thread must still stop
                 log.exception("stopping the sync failed")
             self.sync = None
         if not self.worker.stop():

@@ -180,7 +180,7 @@ class Shell(QObject):
         self._start_machine_sync()
         try:
             known = self._known_accounts()
-        except Exception:  # noqa: BLE001 - a broken accounts file must not block logging in
+        except Exception:  # logged; a broken accounts file must not block logging in
             log.exception("cannot read the accounts on this machine")
             known = []
         screen = LoginScreen(known)
@@ -344,7 +344,7 @@ class Shell(QObject):
             return
         try:
             self._machine_scheduler = self._idle_sync(self.settings)
-        except Exception:  # noqa: BLE001 - logging in matters more than background sending
+        except Exception:  # logged; logging in matters more than background sending
             log.exception("cannot start the sync for logged-out users")
             return
         if self._machine_scheduler is not None:

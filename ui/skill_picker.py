@@ -60,7 +60,7 @@ class CatalogueModel(QAbstractListModel):
         self._row_of = {s.id: row for row, s in enumerate(self._entries)}
         self._taken: frozenset[str] = frozenset()
 
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -176,7 +176,7 @@ class SkillPicker(QWidget):
             return None
         return index.data(SKILL_ROLE)
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
         # Down from the search field goes into the list, as in a browser's address bar.
         if (
             watched is self.search

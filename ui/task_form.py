@@ -97,11 +97,11 @@ class OptionalDateEdit(QDateEdit):
         if self.is_empty():
             self.setDate(QDate.currentDate())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._wake()
         super().mousePressEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         # Ctrl+Delete, or Delete in the year, empties the date; plain Delete edits a part.
         clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
             self.currentSection() == QDateEdit.Section.YearSection or bool(event.modifiers())

@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 
 class SiteKind(StrEnum):
@@ -107,17 +108,25 @@ class Entity:
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
-@functools.cache
+_Fact = TypeVar("_Fact")
+
+
+def _per_class(fact: Callable[[type], _Fact]) -> Callable[[type], _Fact]:
+    """`functools.cache` for a fact about a class; typed so, because mypy takes a class for unhashable."""
+    return functools.cache(fact)
+
+
+@_per_class
 def _field_order(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-@functools.cache
+@_per_class
 def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls))
 
 
-@functools.cache
+@_per_class
 def _bool_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.type == "bool")
 

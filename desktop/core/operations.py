@@ -415,7 +415,7 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             version=(existing.version if existing else 0) + 1,
         )
     )
-    return p["endorsement_id"]
+    return str(p["endorsement_id"])
 
 
 # --- bids --------------------------------------------------------------------
