@@ -80,17 +80,17 @@ class DateRange:
 class SearchField(QLineEdit):
     """The search box; Down moves into the list, so the keyboard never has to leave."""
 
-    down = Signal()
+    down_pressed = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Down:
-            self.down.emit()
+            self.down_pressed.emit()
             return
         super().keyPressEvent(event)
 
 
 class Board(QWidget):
-    task_activated = Signal(str)  # task id: the shell opens the task view
+    open_task_requested = Signal(str)  # task id: the shell opens the task view
     searched = Signal(int)  # a result's first page is on screen, with this many rows
     counted = Signal(int)  # the whole result is in the model, with this many tasks
 
@@ -124,7 +124,7 @@ class Board(QWidget):
         # would otherwise stick and end the typing pause for good.
         self.search_field.textChanged.connect(lambda _text: self._debounce.start(DEBOUNCE_MS))
         self.search_field.returnPressed.connect(self.search_now)
-        self.search_field.down.connect(self._enter_list)
+        self.search_field.down_pressed.connect(self._enter_list)
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("resultCount")
@@ -560,4 +560,4 @@ class Board(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         task_id = self.model.task_id(index.row())
         if task_id is not None:
-            self.task_activated.emit(task_id)
+            self.open_task_requested.emit(task_id)
