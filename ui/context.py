@@ -20,7 +20,7 @@ API for screens (the other UI engineer's task view, review, form, my page):
 - `context.notify(tables, origin)`: tell the views about a change made outside
   a UserOp (a `query` that wrote a draft or dismissed an attention item).
 - `context.sync` (`ui.sync_status.SyncLink` or None when there is no server):
-  `request_sync(reason)`, signal `state(SyncState)`; a local operation already
+  `request_sync(reason)`, signal `state_changed(SyncState)`; a local operation already
   asks for a (debounced) sync by itself.
 - `context.closed`: True once the person has left; results for a closed
   context are dropped, so a late answer never draws into the next person's screen.
@@ -36,15 +36,19 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from desktop.core.entities import Person
 from desktop.core.operations import Outcome
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.background import Changes, DbWorker, Query, UserOp
+
+if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
+    from sync.scheduler import SyncState
+    from sync.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,31 @@ SYNC_TABLES = frozenset(
         "attention",
     }
 )
+
+
+class SyncHandle(Protocol):
+    """What the context and its screens use of the sync (`ui.sync_status.SyncLink`)."""
+
+    @property
+    def latest(self) -> SyncState | None:
+        """The last state the scheduler reported; None before the first."""
+
+    @property
+    def state_changed(self) -> SignalInstance:
+        """Emitted with each new `SyncState`, on the UI thread."""
+
+    @property
+    def finished(self) -> SignalInstance:
+        """Emitted after each sync with the set of table names it may have changed."""
+
+    def start(self) -> None:
+        """Start the scheduler's thread: a first sync now, then one every interval."""
+
+    def request_sync(self, reason: str = "manual") -> None:
+        """Ask for a sync soon; several requests close together make one sync."""
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Cancel a running sync and join its thread within `timeout` seconds; False if not."""
 
 
 _OPEN: weakref.WeakSet[AppContext] = weakref.WeakSet()
@@ -90,7 +119,7 @@ class AppContext(QObject):
         language: str = "da",
         *,
         settings: Settings | None = None,
-        session: Any = None,
+        session: Session | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -104,7 +133,7 @@ class AppContext(QObject):
         # login with a way out; from here on only the DB thread touches it.
         store = Store(self.store_path, owner_id=person.id)
         self.worker = DbWorker(store, self)
-        self.sync: Any = None  # ui.sync_status.SyncLink, attached by the shell
+        self.sync: SyncHandle | None = None  # attached by the shell
         self._closed = False
         _OPEN.add(self)
 
@@ -136,7 +165,7 @@ class AppContext(QObject):
     def closed(self) -> bool:
         return self._closed
 
-    def attach_sync(self, link: Any) -> None:
+    def attach_sync(self, link: SyncHandle) -> None:
         """Give this context its sync adapter; `close()` stops it."""
         self.sync = link
 

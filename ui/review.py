@@ -34,6 +34,7 @@ from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
+from ui.context import AppContext
 
 CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
 
@@ -246,7 +247,7 @@ class ReviewPage(TaskScreen):
 
     WATCHES = frozenset({"tasks", "bids", "people", "person_skills", "endorsements", "sites"})
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}

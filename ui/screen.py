@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 from desktop.core.rejection import Rejection
 from ui.background import Changes
 from ui.long_text import breakable
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class Screen(QWidget):
 
     loaded = Signal()  # a load has been drawn; tests and the shell wait for it
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self._loading = False
@@ -156,7 +157,7 @@ def task_row_changed(changes: Changes, task_id: str) -> bool:
 class TaskScreen(Screen):
     """A screen about one task: changes to other tasks' rows are not its business."""
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.task_id = task_id
 

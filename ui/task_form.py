@@ -61,6 +61,7 @@ from ui.background import Changes
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
+from ui.context import AppContext
 
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -123,7 +124,7 @@ class TaskForm(Screen):
     draft_saved = Signal()
 
     def __init__(
-        self, context: Any, task_id: str | None = None, parent: QWidget | None = None
+        self, context: AppContext, task_id: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(context, parent)
         self.task_id = task_id

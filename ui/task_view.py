@@ -40,6 +40,7 @@ from ui import wording
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, table_view
+from ui.context import AppContext
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
@@ -71,7 +72,7 @@ class TaskView(TaskScreen):
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
