@@ -19,6 +19,13 @@ from desktop.core.rejection import Rejection
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """What one payload field may hold; `check` enforces it.
+
+    `max_length` counts characters of text (ids are held to 64, list items to 80); `minimum`
+    and `maximum` bound numbers in the field's own unit (hours for
+    `effort_hours` and `hours`); `choices` are the allowed values of a "choice".
+    """
+
     kind: str  # "id", "text", "number", "int", "date", "bool", "choice", "list", "map"
     required: bool = False
     max_length: int = 200
@@ -112,6 +119,7 @@ def _check_value(name: str, spec: Field, value: Any) -> Any:
 
 
 def parse_date(name: str, value: str) -> dt.date:
+    """The ISO date "YYYY-MM-DD" in `value`; raises Rejection "field.bad_date" naming `name`."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:

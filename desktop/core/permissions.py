@@ -10,6 +10,7 @@ from desktop.core.entities import Audience, Bid, Person, Role, Task, TaskStatus
 
 
 def is_site_manager_of(person: Person, site_id: str | None) -> bool:
+    """True for a site manager whose home site is `site_id`."""
     return person.role == Role.SITE_MANAGER and person.home_site_id == site_id
 
 
@@ -23,6 +24,7 @@ def manages_task(person: Person, task: Task) -> bool:
 
 
 def can_see_task(person: Person, task: Task) -> bool:
+    """Inactive people see nothing; managers see their tasks; drafts no one else; then by audience."""
     if not person.active:
         return False
     if manages_task(person, task):
@@ -44,10 +46,12 @@ def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
 
 
 def can_post_for(person: Person, site_id: str) -> bool:
+    """Active staff post for their home site, admins for any; external people never."""
     if person.is_external or not person.active:
         return False
     return person.is_admin or person.home_site_id == site_id
 
 
 def may_bid_on(person: Person, task: Task) -> bool:
+    """Anyone active who sees the task may bid on it, except its poster."""
     return person.active and person.id != task.poster_id and can_see_task(person, task)
