@@ -469,7 +469,7 @@ class Board(QWidget):
         self.empty_label.setVisible(count == 0)
         self.view.setVisible(count != 0)
 
-    def _fetch_rows(self, ids: list[str], deliver: Any) -> None:
+    def _fetch_rows(self, ids: list[str], deliver: Callable[[list[BoardRow]], None]) -> None:
         if self.context.closed:
             return
         self.context.query(lambda store: board.board_rows(store, ids), parent=self).success(

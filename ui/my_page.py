@@ -10,7 +10,6 @@ by replacing the list, so two machines editing one profile merge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.people import MyBid, MyPageData, MyTask, my_page
+from desktop.store import Store
 from ui import wording
 from ui.long_text import breakable, heading
 from ui.screen import ProblemLabel, Screen
@@ -151,7 +151,7 @@ class MyPage(Screen):
 
     # --- loading -----------------------------------------------------------
 
-    def question(self) -> Callable[[Any], MyPageData | None]:
+    def question(self) -> Callable[[Store], MyPageData | None]:
         person_id = self.context.person.id
         return lambda store: my_page(store, person_id)
 

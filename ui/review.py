@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import uuid7
+from desktop.store import Store
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened
@@ -309,7 +309,7 @@ class ReviewPage(TaskScreen):
 
     # --- loading -------------------------------------------------------------
 
-    def question(self) -> Callable[[Any], Review | None]:
+    def question(self) -> Callable[[Store], Review | None]:
         person, task_id = self.context.person, self.task_id
         return lambda store: review(store, person, task_id)
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.core.rejection import Rejection
+from desktop.store import Store
 from ui.background import Changes
 from ui.long_text import breakable
 from ui.context import AppContext
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 
 
-def send_shortcut(area: QWidget, action: Any) -> None:
+def send_shortcut(area: QWidget, action: Callable[[], object]) -> None:
     """Ctrl+Return sends whatever the focused area is for (a comment, a bid)."""
     for keys in SEND_KEYS:
         shortcut = QShortcut(keys, area)
@@ -77,7 +78,7 @@ class Screen(QWidget):
 
     # --- loading ------------------------------------------------------------
 
-    def question(self) -> Callable[[Any], Any]:
+    def question(self) -> Callable[[Store], Any]:
         """What to ask the store for everything the screen draws (a `desktop` service call).
 
         Made here, on the UI thread, from plain values, so that the function the

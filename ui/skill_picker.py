@@ -15,7 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -53,7 +55,7 @@ def _category(skill: skills.Skill, language: str) -> str:
 class CatalogueModel(QAbstractListModel):
     """The skill catalogue, in the screen's language; skills already chosen are greyed out."""
 
-    def __init__(self, language: str, parent: Any = None) -> None:
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._language = language
         self._entries: tuple[skills.Skill, ...] = skills.CATALOGUE
@@ -176,7 +178,7 @@ class SkillPicker(QWidget):
             return None
         return index.data(SKILL_ROLE)
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Down from the search field goes into the list, as in a browser's address bar.
         if (
             watched is self.search
@@ -228,7 +230,7 @@ class SkillListModel(RowsModel[HeldSkill]):
     The task form shows only the first column; my page shows both.
     """
 
-    def __init__(self, language: str, parent: Any = None) -> None:
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
         super().__init__([], key=lambda held: held.skill, parent=parent)
         self._columns = [
             Column(self.tr("Skill"), lambda held: _skill_text(held.skill, language)),

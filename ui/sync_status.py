@@ -152,7 +152,7 @@ class SyncStatusBar(QWidget):
         self.setObjectName("syncStatus")
         self.context = context
         self.counts = OutboxCounts(0, 0)
-        self.sync_state: Any = None
+        self.sync_state: SyncState | None = None
 
         self.dot = QLabel("●", self)
         self.dot.setObjectName("syncDot")
@@ -214,7 +214,7 @@ class SyncStatusBar(QWidget):
         self.counts = counts
         self._draw()
 
-    def show_state(self, state: Any) -> None:
+    def show_state(self, state: SyncState) -> None:
         self.sync_state = state
         self._draw()
 
@@ -281,7 +281,7 @@ class SyncStatusBar(QWidget):
         self.attention_button.setVisible(attention > 0)
         self.attention_button.setText(self.tr("%n change(s) need your attention", "", attention))
 
-    def _progress(self, state: Any) -> str:
+    def _progress(self, state: SyncState) -> str:
         progress = state.progress
         if progress is None:
             return self.tr("Syncing…")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.long_text import CELL_LIMIT, shortened
@@ -32,7 +32,7 @@ class Column(Generic[Row]):
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
     def __init__(
-        self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: Any = None
+        self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._columns = list(columns)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop.core.entities import Audience, Task, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
+from desktop.store import Store
 from desktop.core.rejection import Rejection
 from desktop.task_editing import (
     FORM_FIELDS,
@@ -376,7 +377,7 @@ class TaskForm(Screen):
     def concerns(self, changes: Changes) -> bool:
         return self.task_id is not None and task_row_changed(changes, self.task_id)
 
-    def question(self) -> Callable[[Any], FormStart]:
+    def question(self) -> Callable[[Store], FormStart]:
         person, task_id = self.context.person, self.task_id
         return lambda store: form_start(store, person, task_id)
 

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from desktop.core import permissions
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
+from desktop.core.operations import Outcome
+from desktop.store import Store
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened
@@ -292,7 +294,7 @@ class TaskView(TaskScreen):
 
     # --- loading -----------------------------------------------------------
 
-    def question(self) -> Callable[[Any], TaskDetail | None]:
+    def question(self) -> Callable[[Store], TaskDetail | None]:
         person, task_id = self.context.person, self.task_id
         return lambda store: task_detail(store, person, task_id)
 
@@ -469,5 +471,5 @@ class TaskView(TaskScreen):
         payload = {"comment_id": uuid7(), "task_id": self.task_id, "body": body}
         self.act("comment.add", payload, self.comment_problem, then=self._comment_sent)
 
-    def _comment_sent(self, _outcome: Any) -> None:
+    def _comment_sent(self, _outcome: Outcome) -> None:
         self.comment_box.clear()
