@@ -37,6 +37,8 @@ _MAX_WORDS = 12  # more words than this only slows the query down, never helps
 
 
 class Sort(StrEnum):
+    """The orders the board offers; `BoardFilter.descending` reverses any of them."""
+
     DEADLINE = "deadline"  # soonest bid deadline first (then start date), undated last
     CREATED = "created"  # newest first
     TITLE = "title"
@@ -376,6 +378,7 @@ def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
 
 
 def board_choices(store: Store) -> BoardChoices:
+    """What the filters offer: every site (id, name) by name, and every skill some task asks for."""
     sites = tuple(
         (r["id"], r["name"]) for r in store.rows("SELECT id, name FROM sites ORDER BY name")
     )

@@ -143,6 +143,7 @@ LATEST = len(STEPS)
 
 
 def version_of(conn: sqlite3.Connection) -> int:
+    """The store's schema version (PRAGMA user_version): 0 for a new file, LATEST when current."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
