@@ -15,7 +15,6 @@ without waiting for pages nobody has opened yet (start-up is measured).
 
 from __future__ import annotations
 
-import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -39,8 +38,6 @@ from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
-
-log = logging.getLogger(__name__)
 
 
 class Navigator(Protocol):
