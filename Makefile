@@ -5,15 +5,20 @@ PY := $(VENV)/bin/python
 TS := $(wildcard resources/translations/*.ts)
 QM := $(TS:.ts=.qm)
 
-.PHONY: run test bench soak package selftest startup translations ts-core system-runtime system-test clean
+.PHONY: run test lint bench soak package selftest startup translations ts-core system-runtime system-test clean
 
 ## make run: install everything, start the server with demo data and the client enrolled to it
 run: system-runtime $(VENV)/.installed translations
 	$(VENV)/bin/knop demo
 
-## make test: install what the tests need and run the whole suite headless
-test: system-test $(VENV)/.installed translations
+## make test: install what the tests need, lint, and run the whole suite headless
+test: system-test $(VENV)/.installed translations lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+## make lint: ruff (rules in pyproject.toml) and mypy (strict on desktop/core and sync/protocol)
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check desktop sync ui tests
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed translations
 	QT_QPA_PLATFORM=offscreen $(PY) -m tests.bench $(BENCH_ARGS)

@@ -30,7 +30,8 @@ from desktop.core.usernames import normalise_username
 
 FILE = "accounts.sqlite3"
 
-# scrypt at n=2**15, r=8 costs about 32 MiB and a tenth of a second per guess.
+# scrypt at n=2**15, r=8 costs about 32 MiB and a tenth of a second per guess: the
+# parameters golang.org/x/crypto/scrypt recommends for interactive logins (as of 2017).
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
@@ -52,6 +53,8 @@ CREATE TABLE IF NOT EXISTS accounts (
 
 @dataclass(frozen=True, slots=True)
 class Account:
+    """One person who has logged in on this machine; times are ISO 8601 UTC strings."""
+
     person_id: str
     username: str
     display_name: str
@@ -69,6 +72,7 @@ class Account:
 
 
 def accounts_path() -> Path:
+    """Where the machine's accounts file is (it may not exist yet)."""
     return paths.data_dir() / FILE
 
 
@@ -116,6 +120,7 @@ def known_accounts() -> list[Account]:
 
 
 def by_username(username: str) -> Account | None:
+    """The account with this username (normalised), or None; raises sqlite3.Error on a damaged file."""
     if not accounts_path().exists():
         return None
     with _open() as conn:
@@ -126,6 +131,7 @@ def by_username(username: str) -> Account | None:
 
 
 def by_person(person_id: str) -> Account | None:
+    """The account of this person, or None; raises sqlite3.Error on a damaged file."""
     if not accounts_path().exists():
         return None
     with _open() as conn:
@@ -134,6 +140,7 @@ def by_person(person_id: str) -> Account | None:
 
 
 def verifier_of(username: str) -> str | None:
+    """The stored offline verifier ("scrypt$n$r$p$salt$digest"), or None if there is none."""
     if not accounts_path().exists():
         return None
     with _open() as conn:
@@ -181,6 +188,7 @@ def remember_online_login(
 
 
 def note_offline_login(person_id: str, at: str | None = None) -> None:
+    """Record a login checked against the verifier (`at`: ISO UTC, default now); signs them in."""
     with _open() as conn:
         conn.execute(
             "UPDATE accounts SET last_login = ?, signed_out = 0 WHERE person_id = ?",
@@ -189,6 +197,7 @@ def note_offline_login(person_id: str, at: str | None = None) -> None:
 
 
 def note_signed_out(person_id: str, signed_out: bool = True) -> None:
+    """Mark the person logged out (or, with False, in again) on this machine."""
     with _open() as conn:
         conn.execute(
             "UPDATE accounts SET signed_out = ? WHERE person_id = ?", (int(signed_out), person_id)
@@ -203,6 +212,7 @@ def _b64(data: bytes) -> str:
 
 
 def make_verifier(password: str) -> str:
+    """A new verifier for the password: "scrypt$n$r$p$salt$digest", random 16-byte salt, base64."""
     salt = os.urandom(16)
     digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"

@@ -38,6 +38,8 @@ _MAX_WORDS = 12  # more words than this only slows the query down, never helps
 
 
 class Sort(StrEnum):
+    """The orders the board offers; `BoardFilter.descending` reverses any of them."""
+
     DEADLINE = "deadline"  # soonest bid deadline first (then start date), undated last
     CREATED = "created"  # newest first
     TITLE = "title"
@@ -341,21 +343,6 @@ def search(
     return _with_progress(store, cancelled, run)
 
 
-def matching(store: Store, person: Person, filters: BoardFilter, ids: Sequence[str]) -> set[str]:
-    """Which of `ids` the filters still let through (after a local change to those tasks)."""
-    where = _where(store, person, filters)
-    if where is None or not ids:
-        return set()
-    clause, params = where
-    found: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start : start + _CHUNK])
-        marks = ", ".join("?" for _ in chunk)
-        sql = f"SELECT t.id FROM tasks t WHERE t.id IN ({marks}) AND {clause}"
-        found.update(row[0] for row in store.connection.execute(sql, [*chunk, *params]))
-    return found
-
-
 _ROW_SQL = (
     "SELECT t.id, t.title, t.site_id, coalesce(s.name, '') AS site_name, t.skills, "
     "t.effort_hours, t.bid_deadline, t.starts_on, t.ends_on, t.seats, t.accepted_count, "
@@ -393,6 +380,7 @@ def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
 
 
 def board_choices(store: Store) -> BoardChoices:
+    """What the filters offer: every site (id, name) by name, and every skill some task asks for."""
     sites = tuple(
         (r["id"], r["name"]) for r in store.rows("SELECT id, name FROM sites ORDER BY name")
     )

@@ -38,6 +38,7 @@ class CredentialsUnavailable(Exception):
         super().__init__(self.message("en"))
 
     def message(self, language: str = "da") -> str:
+        """What to tell the person, in "da" or (any other value) "en"."""
         if language == "da":
             return (
                 "Computeren har ingen nøglering, Knop kan bruge, så dit login kan ikke gemmes. "
@@ -59,12 +60,15 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
+        """The secret stored under (service, username), or None."""
         return self.secrets.get((service, username))
 
     def set_password(self, service: str, username: str, password: str) -> None:
+        """Store the secret, replacing any under the same (service, username)."""
         self.secrets[(service, username)] = password
 
     def delete_password(self, service: str, username: str) -> None:
+        """Forget the secret; raises keyring.errors.PasswordDeleteError if there is none."""
         if self.secrets.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
 
@@ -76,6 +80,7 @@ def _unusable(backend: keyring.backend.KeyringBackend) -> bool:
 
 
 def keyring_usable() -> bool:
+    """Whether the system keyring can hold secrets (not the fail, null or an empty chainer backend)."""
     try:
         return not _unusable(keyring.get_keyring())
     except Exception:  # noqa: BLE001 - a backend that fails to load is as good as none
@@ -83,6 +88,7 @@ def keyring_usable() -> bool:
 
 
 def use_memory_keyring() -> MemoryKeyring:
+    """Make a fresh in-process keyring the backend (demo and tests) and return it."""
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     return backend
@@ -140,24 +146,28 @@ def _token_entry(server_url: str, person_id: str) -> str:
 
 
 def device_credential(server_url: str) -> str | None:
+    """This machine's "<device_id>.<secret>" for the server, or None before enrolment.
+
+    Raises CredentialsUnavailable when there is no usable keyring or it fails.
+    """
     return _get(_device_entry(server_url))
 
 
 def save_device_credential(server_url: str, credential: str) -> None:
+    """Keep the enrolment's "<device_id>.<secret>"; raises CredentialsUnavailable as above."""
     _set(_device_entry(server_url), credential)
 
 
-def forget_device_credential(server_url: str) -> None:
-    _delete(_device_entry(server_url))
-
-
 def user_token(server_url: str, person_id: str) -> str | None:
+    """The person's login token for the server, or None; raises CredentialsUnavailable."""
     return _get(_token_entry(server_url, person_id))
 
 
 def save_user_token(server_url: str, person_id: str, token: str) -> None:
+    """Keep the person's login token; raises CredentialsUnavailable."""
     _set(_token_entry(server_url, person_id), token)
 
 
 def forget_user_token(server_url: str, person_id: str) -> None:
+    """Drop the person's token (nothing if it is gone already); raises CredentialsUnavailable."""
     _delete(_token_entry(server_url, person_id))

@@ -1,9 +1,9 @@
-"""Logging: a rotating file IT can ask a user to send, and stderr, both scrubbed of secrets.
+r"""Logging: a rotating file IT can ask a user to send, and stderr, both scrubbed of secrets.
 
 The file lives in `desktop.paths.log_dir()`:
 
 - Linux: ~/.local/state/Knop/log/knop.log (platformdirs' user_log_dir)
-- Windows: %LOCALAPPDATA%\\Knop\\Logs\\knop.log
+- Windows: %LOCALAPPDATA%\Knop\Logs\knop.log
 - macOS: ~/Library/Logs/Knop/knop.log
 
 It rotates at 1 MB and keeps 5 old files, so a shared workstation never fills
@@ -28,7 +28,7 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 
 
-class _KnopHandler:
+class _KnopHandler(logging.Handler):
     """Marks the handlers setup_logging installed, so a second call replaces, not doubles, them."""
 
 
@@ -41,6 +41,7 @@ class _Stderr(_KnopHandler, logging.StreamHandler):  # type: ignore[type-arg]
 
 
 def log_file() -> Path:
+    """Where the current log file is (it may not exist yet)."""
     return paths.log_dir() / LOG_FILE
 
 

@@ -38,11 +38,11 @@ def _v2_task_search(conn: sqlite3.Connection, prefix: str = "2 3") -> None:
     # Danish letters are letters, not decorated vowels: keep æ, ø and å apart
     # from a, o and e (remove_diacritics 0); prefixes make search-as-you-type fast.
     conn.execute(
-        """CREATE VIRTUAL TABLE tasks_fts USING fts5(
+        f"""CREATE VIRTUAL TABLE tasks_fts USING fts5(
             title, description, place,
             content='tasks', content_rowid='rowid',
             tokenize='unicode61 remove_diacritics 0', prefix='{prefix}'
-        )""".format(prefix=prefix)
+        )"""
     )
     conn.execute(
         """CREATE TRIGGER tasks_fts_insert AFTER INSERT ON tasks BEGIN
@@ -166,6 +166,7 @@ LATEST = len(STEPS)
 
 
 def version_of(conn: sqlite3.Connection) -> int:
+    """The store's schema version (PRAGMA user_version): 0 for a new file, LATEST when current."""
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 

@@ -15,12 +15,15 @@ from desktop.store import Attention, Store
 
 @dataclass(frozen=True, slots=True)
 class AttentionItem:
+    """A refused operation, with the task it was about (if any) so a person can find it."""
+
     attention: Attention
     task_id: str | None
     task_title: str  # "" when the operation was not about a task, or the task is gone
 
     @property
     def id(self) -> str:
+        """The refused operation's id (its outbox id, a UUIDv7)."""
         return self.attention.id
 
 
@@ -54,6 +57,8 @@ def attention_items(store: Store) -> list[AttentionItem]:
 
 @dataclass(frozen=True, slots=True)
 class OutboxCounts:
+    """How many operations wait to be sent, and how many the server refused (not dismissed)."""
+
     pending: int
     attention: int
 
@@ -64,4 +69,5 @@ def outbox_counts(store: Store) -> OutboxCounts:
 
 
 def dismiss(store: Store, attention_id: str) -> None:
+    """Take a refusal off the list once the person has read it; run on the DB thread."""
     store.dismiss(attention_id)

@@ -29,7 +29,7 @@ def config_dir() -> Path:
 
 
 def system_config_dir() -> Path:
-    """Machine-wide settings that IT sets once (e.g. /etc/xdg/Knop, C:\\ProgramData\\Knop)."""
+    r"""Machine-wide settings that IT sets once (e.g. /etc/xdg/Knop, C:\ProgramData\Knop)."""
     return _override("KNOP_SYSTEM_CONFIG_DIR") or Path(
         platformdirs.site_config_dir(APP, appauthor=False)
     )
@@ -41,10 +41,12 @@ def data_dir() -> Path:
 
 
 def log_dir() -> Path:
+    """Where the log files go (`KNOP_LOG_DIR`, else the platform's user log folder)."""
     return _override("KNOP_LOG_DIR") or Path(platformdirs.user_log_dir(APP, appauthor=False))
 
 
 def user_store(person_id: str) -> Path:
+    """The person's local store on this machine: one SQLite file per person."""
     return data_dir() / "users" / person_id / "knop.sqlite3"
 
 

@@ -36,24 +36,26 @@ class HeldSkill:
 
     @property
     def confirmed(self) -> bool:
+        """True when a finished task is the evidence, not the person's own word."""
         return self.evidence == Evidence.TASK
 
 
 @dataclass(frozen=True, slots=True)
 class TrackRecord:
+    """Counts: tasks done with the person's bid accepted, and endorsements they received."""
+
     finished_tasks: int = 0
     endorsements: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
+    """A person as a profile shows them: home site's name, skills (confirmed first), record."""
+
     person: Person
     site_name: str
     skills: list[HeldSkill] = field(default_factory=list)
     record: TrackRecord = TrackRecord()
-
-    def holds(self, skill: str) -> bool:
-        return any(h.skill == skill for h in self.skills)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +70,16 @@ class MyBid:
 
 @dataclass(frozen=True, slots=True)
 class MyTask:
+    """A task I posted, with its site's name."""
+
     task: Task
     site_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class MyPageData:
+    """Everything my page draws, read in one go on the DB thread (`my_page`)."""
+
     profile: Profile
     bids: list[MyBid]
     tasks: list[MyTask]
@@ -89,6 +95,7 @@ def _marks(ids: Sequence[str]) -> str:
 
 
 def site_name(store: Store, site_id: str | None) -> str:
+    """The site's name; "" for no site or one this store does not hold."""
     if not site_id:
         return ""
     found = store.rows("SELECT name FROM sites WHERE id = ?", (site_id,))
@@ -151,6 +158,7 @@ def track_records(store: Store, person_ids: Sequence[str]) -> dict[str, TrackRec
 
 
 def people_by_id(store: Store, person_ids: Sequence[str]) -> dict[str, Person]:
+    """The listed people this store holds, by id (missing ids are left out), in chunked queries."""
     found: dict[str, Person] = {}
     unique = list(dict.fromkeys(person_ids))
     for chunk in _chunks(unique):
@@ -160,6 +168,7 @@ def people_by_id(store: Store, person_ids: Sequence[str]) -> dict[str, Person]:
 
 
 def site_names(store: Store, site_ids: Iterable[str | None]) -> dict[str, str]:
+    """The names of the listed sites this store holds, by id; None ids are skipped."""
     unique = [s for s in dict.fromkeys(site_ids) if s]
     names: dict[str, str] = {}
     for chunk in _chunks(unique):
@@ -171,6 +180,7 @@ def site_names(store: Store, site_ids: Iterable[str | None]) -> dict[str, str]:
 
 
 def profile(store: Store, person_id: str) -> Profile | None:
+    """The person's profile, or None when this store does not hold them."""
     person = store.get(Person, person_id)
     if person is None:
         return None

@@ -165,6 +165,7 @@ def _check(key: str, value: object) -> Any:
 
 
 def env_name(key: str) -> str:
+    """The environment variable that overrides a setting: KNOP_ and the key in capitals."""
     return ENV_PREFIX + key.upper()
 
 
@@ -172,10 +173,12 @@ def env_name(key: str) -> str:
 
 
 def machine_settings_path() -> Path:
+    """The machine-wide settings file IT writes (it may not exist)."""
     return paths.system_config_dir() / MACHINE_FILE
 
 
 def user_settings_path() -> Path:
+    """The user's own settings file (it may not exist)."""
     return paths.config_dir() / USER_FILE
 
 
@@ -235,7 +238,7 @@ class _SettingsFile:
 
 
 def _decode_message(path: Path, error: tomllib.TOMLDecodeError) -> str:
-    """tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
+    """Python's tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
     message = str(error)
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match:

@@ -26,6 +26,8 @@ from desktop.store import Store
 
 @dataclass(frozen=True, slots=True)
 class CommentLine:
+    """A comment with its author's name; `mine` when the viewer wrote it."""
+
     comment: Comment
     author_name: str
     mine: bool
@@ -43,6 +45,8 @@ class BidLine:
 
 @dataclass(frozen=True, slots=True)
 class TaskDetail:
+    """Everything the task view draws for one viewer; `manages` as `permissions.manages_task`."""
+
     task: Task
     site_name: str
     owner_name: str
@@ -72,12 +76,15 @@ class BidderCard:
 
 @dataclass(frozen=True, slots=True)
 class Review:
+    """The review page: the task and one card per bid its managers may decide on."""
+
     task: Task
     site_name: str
     cards: list[BidderCard] = field(default_factory=list)
 
     @property
     def seats_left(self) -> int:
+        """Seats not yet filled by an accepted bid; never below 0."""
         return max(self.task.seats - self.task.accepted_count, 0)
 
 

@@ -56,6 +56,13 @@ class FormStart:
 
 @dataclass(frozen=True, slots=True)
 class TaskDraft:
+    """A form's unsaved values, kept in the store across restarts.
+
+    `values` are the form's fields as typed; `base` the task's values when editing
+    began, which `task.edit` sends so the server knows what the person saw;
+    `updated_at` is ISO 8601 UTC.
+    """
+
     key: str
     values: dict[str, Any]
     base: dict[str, Any] = field(default_factory=dict)
@@ -159,6 +166,7 @@ def edit_payload(
 def create_payload(
     task_id: str, site_id: str, values: Mapping[str, Any], *, publish: bool
 ) -> dict[str, Any]:
+    """The `task.create` payload for the form's values (empty dates left out); `publish` opens it."""
     payload = {name: values[name] for name in FORM_FIELDS if name in values}
     # Empty dates are simply left out; a new task has none to clear.
     payload = {k: v for k, v in payload.items() if v is not None}
@@ -178,6 +186,7 @@ def draft_key(person_id: str, task_id: str | None) -> str:
 
 
 def load_draft(store: Store, key: str) -> TaskDraft | None:
+    """The draft under `key`, or None when there is none or it is damaged (then it starts afresh)."""
     found = store.rows("SELECT id, fields, updated_at FROM drafts WHERE id = ?", (key,))
     if not found:
         return None
@@ -198,6 +207,7 @@ def load_draft(store: Store, key: str) -> TaskDraft | None:
 def save_draft(
     store: Store, key: str, values: Mapping[str, Any], base: Mapping[str, Any]
 ) -> TaskDraft:
+    """Keep the form's values (JSON-serialisable) under `key`, replacing any earlier draft."""
     draft = TaskDraft(key=key, values=dict(values), base=dict(base), updated_at=utc_now())
     text = json.dumps({"values": draft.values, "base": draft.base}, ensure_ascii=False)
     with store.transaction():
@@ -211,5 +221,6 @@ def save_draft(
 
 
 def discard_draft(store: Store, key: str) -> None:
+    """Forget the draft under `key` (nothing if there is none)."""
     with store.transaction():
         store.execute("DELETE FROM drafts WHERE id = ?", (key,))

@@ -54,7 +54,7 @@ user's role or home site changes (or the feed's history is lost) it gets 410
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypedDict
+from typing import Any, TypedDict
 
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({1})
@@ -76,47 +76,29 @@ PATH_PUSH = "/v1/push"
 PATH_PULL = "/v1/pull"
 
 
-class WireOperation(TypedDict):
-    id: str
-    kind: str
-    payload: dict[str, Any]
-    author_id: str
-    device_id: str | None
-    created_at: str
-
-
-class WireRejection(TypedDict):
-    code: str
-    reason: str
-    facts: dict[str, Any]
-    message: dict[str, str]
-
-
-class WireResult(TypedDict, total=False):
-    id: str
-    status: Literal["applied", "rejected"]
-    entity_id: str
-    versions: dict[str, int]
-    rejection: WireRejection
-
-
 class WireChange(TypedDict):
+    """One changed row in a pull page: `row` is `Entity.to_row()` of a `SYNCED` table."""
+
     table: str
     row: dict[str, Any]
     deleted: bool
 
 
 class PullPage(TypedDict):
+    """A pull response: up to `limit` changes in feed order, the cursor after them, more or not."""
+
     changes: list[WireChange]
     cursor: str
     more: bool
 
 
 def error_body(code: str, da: str, en: str, detail: Any = None) -> dict[str, Any]:
+    """The error body every non-2xx answer carries (see "error body" above)."""
     return {"error": {"code": code, "message": {"da": da, "en": en}, "detail": detail}}
 
 
 def unsupported_version_body(sent: str | None) -> dict[str, Any]:
+    """The 426 body for a client whose Knop-Protocol header (`sent`) the server does not speak."""
     return error_body(
         "unsupported_protocol",
         "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",

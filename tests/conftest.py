@@ -15,7 +15,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.core.entities import (  # noqa: E402
+from desktop.core.entities import (
     Audience,
     Organisation,
     Person,
@@ -26,7 +26,7 @@ from desktop.core.entities import (  # noqa: E402
     Task,
     TaskStatus,
 )
-from desktop.store import Store  # noqa: E402
+from desktop.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -121,11 +121,11 @@ class DbThread(QThread):
     """The one thread that uses a user's Store.
 
     Jobs run in the order they were submitted. Results go back through the
-    `finished_job` signal, which Qt queues to the UI thread because this
+    `job_finished` signal, which Qt queues to the UI thread because this
     QThread object itself lives there.
     """
 
-    finished_job = Signal(int, bool, object)  # job id, succeeded, result or exception
+    job_finished = Signal(int, bool, object)  # job id, succeeded, result or exception
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -157,9 +157,9 @@ class DbThread(QThread):
                     with self.store.noticing_damage():  # damage found by any job: StoreDamaged
                         result = job(self.store)
                 except BaseException as error:  # noqa: BLE001 - handed to the UI thread
-                    self.finished_job.emit(job_id, False, error)
+                    self.job_finished.emit(job_id, False, error)
                 else:
-                    self.finished_job.emit(job_id, True, result)
+                    self.job_finished.emit(job_id, True, result)
         finally:
             self.store.close()
 
@@ -186,7 +186,7 @@ class DbWorker(QObject):
         super().__init__(parent)
         self.db_thread = DbThread(store)
         self._pending: dict[int, _Job[Any]] = {}
-        self.db_thread.finished_job.connect(self._finished)
+        self.db_thread.job_finished.connect(self._finished)
         self.db_thread.start()
 
     @property

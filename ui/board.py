@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -66,7 +67,7 @@ class DateRange:
     """The "when" filter's choices, counted from today."""
 
     ANY, WEEK, MONTH, QUARTER = "", "week", "month", "quarter"
-    DAYS = {WEEK: 7, MONTH: 30, QUARTER: 91}
+    DAYS: ClassVar[dict[str, int]] = {WEEK: 7, MONTH: 30, QUARTER: 91}
 
     @classmethod
     def bounds(cls, choice: str, today: dt.date) -> tuple[str | None, str | None]:
@@ -79,17 +80,17 @@ class DateRange:
 class SearchField(QLineEdit):
     """The search box; Down moves into the list, so the keyboard never has to leave."""
 
-    down = Signal()
+    down_pressed = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Down:
-            self.down.emit()
+            self.down_pressed.emit()
             return
         super().keyPressEvent(event)
 
 
 class Board(QWidget):
-    task_activated = Signal(str)  # task id: the shell opens the task view
+    open_task_requested = Signal(str)  # task id: the shell opens the task view
     searched = Signal(int)  # a result's first page is on screen, with this many rows
     counted = Signal(int)  # the whole result is in the model, with this many tasks
 
@@ -123,7 +124,7 @@ class Board(QWidget):
         # would otherwise stick and end the typing pause for good.
         self.search_field.textChanged.connect(lambda _text: self._debounce.start(DEBOUNCE_MS))
         self.search_field.returnPressed.connect(self.search_now)
-        self.search_field.down.connect(self._enter_list)
+        self.search_field.down_pressed.connect(self._enter_list)
 
         self.count_label = QLabel(self)
         self.count_label.setObjectName("resultCount")
@@ -213,7 +214,7 @@ class Board(QWidget):
             self.clear_button,
             self.view,
         ]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _combo(self, name: str) -> QComboBox:
@@ -441,9 +442,13 @@ class Board(QWidget):
         self._reselect = None
         reset = plan.reset
         self.model.apply(plan)
-        if current is not None and self.current_task_id() != current:
-            if (reset or not self.view.currentIndex().isValid()) and self.model.row_of(current) >= 0:
-                self.select_task(current)
+        if (
+            current is not None
+            and self.current_task_id() != current
+            and (reset or not self.view.currentIndex().isValid())
+            and self.model.row_of(current) >= 0
+        ):
+            self.select_task(current)
         self._show_count(len(plan.ids))
         if first_signal:
             self.searched.emit(len(plan.ids))
@@ -464,7 +469,7 @@ class Board(QWidget):
         self.empty_label.setVisible(count == 0)
         self.view.setVisible(count != 0)
 
-    def _fetch_rows(self, ids: list[str], deliver: Any) -> None:
+    def _fetch_rows(self, ids: list[str], deliver: Callable[[list[BoardRow]], None]) -> None:
         if self.context.closed:
             return
         self.context.query(lambda store: board.board_rows(store, ids), parent=self).success(
@@ -555,4 +560,4 @@ class Board(QWidget):
     def _activated(self, index: QModelIndex) -> None:
         task_id = self.model.task_id(index.row())
         if task_id is not None:
-            self.task_activated.emit(task_id)
+            self.open_task_requested.emit(task_id)

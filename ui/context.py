@@ -20,7 +20,7 @@ API for screens (the other UI engineer's task view, review, form, my page):
 - `context.notify(tables, origin)`: tell the views about a change made outside
   a UserOp (a `query` that wrote a draft or dismissed an attention item).
 - `context.sync` (`ui.sync_status.SyncLink` or None when there is no server):
-  `request_sync(reason)`, signal `state(SyncState)`; a local operation already
+  `request_sync(reason)`, signal `state_changed(SyncState)`; a local operation already
   asks for a (debounced) sync by itself.
 - `context.closed`: True once the person has left; results for a closed
   context are dropped, so a late answer never draws into the next person's screen.
@@ -36,15 +36,19 @@ import logging
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from desktop.core.entities import SYNCED, Person
 from desktop.core.operations import Outcome
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.background import Changes, DbWorker, Query, UserOp
+
+if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
+    from sync.scheduler import SyncState
+    from sync.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +57,31 @@ T = TypeVar("T")
 # What a sync may have touched when it does not say: every table the feed
 # carries, and the two local ones a sync settles (sent operations, refusals).
 SYNC_TABLES = frozenset(SYNCED) | {"outbox", "attention"}
+
+
+class SyncHandle(Protocol):
+    """What the context and its screens use of the sync (`ui.sync_status.SyncLink`)."""
+
+    @property
+    def latest(self) -> SyncState | None:
+        """The last state the scheduler reported; None before the first."""
+
+    @property
+    def state_changed(self) -> SignalInstance:
+        """Emitted with each new `SyncState`, on the UI thread."""
+
+    @property
+    def finished(self) -> SignalInstance:
+        """Emitted after each sync with the set of table names it may have changed."""
+
+    def start(self) -> None:
+        """Start the scheduler's thread: a first sync now, then one every interval."""
+
+    def request_sync(self, reason: str = "manual") -> None:
+        """Ask for a sync soon; several requests close together make one sync."""
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Cancel a running sync and join its thread within `timeout` seconds; False if not."""
 
 
 _OPEN: weakref.WeakSet[AppContext] = weakref.WeakSet()
@@ -78,7 +107,7 @@ class AppContext(QObject):
         language: str = "da",
         *,
         settings: Settings | None = None,
-        session: Any = None,
+        session: Session | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -92,7 +121,7 @@ class AppContext(QObject):
         # login with a way out; from here on only the DB thread touches it.
         store = Store(self.store_path, owner_id=person.id)
         self.worker = DbWorker(store, self)
-        self.sync: Any = None  # ui.sync_status.SyncLink, attached by the shell
+        self.sync: SyncHandle | None = None  # attached by the shell
         self._closed = False
         _OPEN.add(self)
 
@@ -124,7 +153,7 @@ class AppContext(QObject):
     def closed(self) -> bool:
         return self._closed
 
-    def attach_sync(self, link: Any) -> None:
+    def attach_sync(self, link: SyncHandle) -> None:
         """Give this context its sync adapter; `close()` stops it."""
         self.sync = link
 
@@ -137,7 +166,7 @@ class AppContext(QObject):
         if self.sync is not None:
             try:
                 self.sync.stop()
-            except Exception:  # noqa: BLE001 - the DB thread must still stop
+            except Exception:  # logged; the DB thread must still stop
                 log.exception("stopping the sync failed")
             self.sync = None
         if not self.worker.stop():

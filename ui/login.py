@@ -216,7 +216,7 @@ class LockScreen(_Gate):
     """Only the name of the person who locked, and a password field."""
 
     unlock_requested = Signal(str)  # password
-    switch_requested = Signal()
+    switch_user_requested = Signal()
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,7 +240,7 @@ class LockScreen(_Gate):
         self.switch_button = QPushButton(self.tr("Log in as someone else"), self.card)
         self.switch_button.setObjectName("link")
         self.switch_button.setFlat(True)
-        self.switch_button.clicked.connect(self.switch_requested)
+        self.switch_button.clicked.connect(self.switch_user_requested)
         for widget in (heading, self.name_label, self.password, self.unlock_button):
             self.card_layout.addWidget(widget)
         self.card_layout.addWidget(self.problem)

@@ -65,7 +65,7 @@ class ElidedLabel(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:
+    def setText(self, text: str) -> None:  # noqa: N802
         # Newlines would make a heading two lines tall; a heading is one line.
         self._text = " ".join(text.split())
         self.setToolTip(shortened(self._text))
@@ -73,20 +73,20 @@ class ElidedLabel(QWidget):
         self._elide()
         self.updateGeometry()
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
         wanted = metrics.horizontalAdvance(self._text[:80])
         return QSize(min(wanted, 60 * metrics.averageCharWidth()), metrics.height())
 
-    def minimumSizeHint(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
         return QSize(3 * metrics.averageCharWidth(), metrics.height())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._elide()
 
-    def changeEvent(self, event: object) -> None:
+    def changeEvent(self, event: object) -> None:  # noqa: N802
         super().changeEvent(event)  # type: ignore[arg-type]
         self._elide()
 
@@ -103,7 +103,7 @@ class ElidedLabel(QWidget):
     def text_direction(self) -> Qt.LayoutDirection:
         return direction(self._text, self.layoutDirection())
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setPen(self.palette().windowText().color())
         # An Arabic or Hebrew heading reads from the right: it starts at the right edge

@@ -16,7 +16,8 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -34,6 +35,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from desktop.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:  # the shell loads after the single-instance check
+    from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +133,7 @@ class SingleInstance:
             socket.disconnectFromServer()
         return False
 
-    def on_raise(self, callback: Any) -> None:
+    def on_raise(self, callback: Callable[[], None]) -> None:
         if self.server is None:
             return
 
@@ -148,7 +152,7 @@ class SingleInstance:
         self.lock.unlock()
 
 
-def _read_raise(connection: QLocalSocket, callback: Any) -> None:
+def _read_raise(connection: QLocalSocket, callback: Callable[[], None]) -> None:
     if bytes(connection.readAll().data()).startswith(RAISE_MESSAGE.strip()):
         callback()
 
@@ -238,7 +242,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         instance.release()
 
 
-def _screenshot_and_quit(shell: Any, path: str) -> None:
+def _screenshot_and_quit(shell: Shell, path: str) -> None:
     window = shell.top_window()
     if window is not None:
         window.grab().save(path)

@@ -5,25 +5,25 @@ switching user and logging out close the window and every page in it, so
 nothing of one person's work stays in memory for the next person to see.
 
 Pages other than the board are made when someone goes to them and destroyed
-when they go back, so a task view never lingers behind the board. The task
-exchange screens come from the other screens' modules and are imported
-lazily, so the shell still starts if one of them fails to import.
+when they go back, so a task view never lingers behind the board. Each kind of
+page is one factory in `SCREENS`, which builds the page and connects what it
+asks for (open a task, review its bids, edit it) to the window's `Navigator`
+methods. A page that fails to build is a bug and raises like any other. The
+factories import their page's module when first called: the board comes up
+without waiting for pages nobody has opened yet (start-up is measured).
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -39,17 +39,81 @@ from ui.board import Board
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
 
-log = logging.getLogger(__name__)
+
+class Navigator(Protocol):
+    """Where a page's requests go: the main window implements these."""
+
+    def open_task(self, task_id: str) -> None:
+        """Show the task view of `task_id` on top of the current page."""
+
+    def open_review(self, task_id: str) -> None:
+        """Show the review of the bids on `task_id`."""
+
+    def edit_task(self, task_id: str) -> None:
+        """Show the task form for `task_id`."""
+
+    def form_finished(self, task_id: str) -> None:
+        """A task form was published or saved ("" when nothing was made): it gives way."""
 
 
-def screen_class(module: str, name: str) -> Callable[..., QWidget] | None:
-    """A screen class from `ui.<module>`, or None if it cannot be imported (logged)."""
-    try:
-        found = importlib.import_module(f"ui.{module}")
-    except Exception:  # noqa: BLE001 - one broken screen must not take the shell down
-        log.exception("cannot import ui.%s", module)
-        return None
-    return getattr(found, name, None)
+class ScreenFactory(Protocol):
+    """One kind of page: builds it for a context and connects its requests to the navigator.
+
+    `task_id` is the task the page is about (None: a new task's form, or a page about
+    no task). Raises ValueError when a page that needs a task gets None.
+    """
+
+    def __call__(self, context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget: ...
+
+
+def _needs_task(page: str, task_id: str | None) -> str:
+    if task_id is None:
+        raise ValueError(f"the {page} is about one task; got no task id")
+    return task_id
+
+
+def task_view_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """The task view; its review and edit buttons lead on."""
+    from ui.task_view import TaskView
+
+    page = TaskView(context, _needs_task("task view", task_id))
+    page.review_requested.connect(navigator.open_review)
+    page.edit_requested.connect(navigator.edit_task)
+    return page
+
+
+def review_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """The bids on a task side by side, for its poster to accept or decline."""
+    from ui.review import ReviewPage
+
+    return ReviewPage(context, _needs_task("review", task_id))
+
+
+def task_form_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """The form for a new task (`task_id` None) or a draft or open one."""
+    from ui.task_form import TaskForm
+
+    page = TaskForm(context, task_id)
+    page.finished.connect(navigator.form_finished)
+    return page
+
+
+def my_page_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """My bids, my tasks and my skills; `task_id` is not used."""
+    from ui.my_page import MyPage
+
+    page = MyPage(context)
+    page.open_task_requested.connect(navigator.open_task)
+    return page
+
+
+# Every page the window can go to besides the board and the attention list.
+SCREENS: tuple[ScreenFactory, ...] = (
+    task_view_screen,
+    review_screen,
+    task_form_screen,
+    my_page_screen,
+)
 
 
 def app_icon() -> QIcon:
@@ -76,9 +140,10 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
         self.board = Board(context, self.pages)
-        self.board.task_activated.connect(self.open_task)
+        self.board.open_task_requested.connect(self.open_task)
         self.pages.addWidget(self.board)
         self._history: list[QWidget] = []  # pages above the board, newest last
+        self._built_by: dict[QWidget, ScreenFactory] = {}  # which factory made a page
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(context, self)
@@ -96,7 +161,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot: Any,
+        slot: Callable[[], object],
         shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
         tip: str = "",
     ) -> QAction:
@@ -273,6 +338,7 @@ class MainWindow(QMainWindow):
         self._update_navigation()
 
     def _drop(self, page: QWidget) -> None:
+        self._built_by.pop(page, None)
         self.pages.removeWidget(page)
         page.hide()
         page.deleteLater()
@@ -301,46 +367,39 @@ class MainWindow(QMainWindow):
         current = self.pages.currentWidget()
         self.back_action.setEnabled(bool(self._history))
         self.board_action.setChecked(current is self.board)
-        self.my_page_action.setChecked(type(current).__name__ == "MyPage")
+        self.my_page_action.setChecked(
+            current in self._built_by and self._built_by[current] is my_page_screen
+        )
 
-    def _screen(self, module: str, name: str, *args: Any) -> QWidget:
-        cls = screen_class(module, name)
-        if cls is None:
-            placeholder = QLabel(self.tr("This page cannot be shown. Details are in the log file."))
-            placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            return placeholder
-        page = cls(self.context, *args)
-        for signal, slot in (
-            ("open_task", self.open_task),
-            ("review_requested", self.open_review),
-            ("edit_requested", self.edit_task),
-            ("finished", self._form_finished),
-        ):
-            if hasattr(page, signal):
-                getattr(page, signal).connect(slot)
-        return page
+    def _go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
+        page = screen(self.context, self, task_id)
+        self._built_by[page] = screen
+        self._push(page)
 
     def open_task(self, task_id: str) -> None:
-        self._push(self._screen("task_view", "TaskView", task_id))
+        """Show the task view of `task_id` (Navigator)."""
+        self._go(task_view_screen, task_id)
 
     def open_review(self, task_id: str) -> None:
-        self._push(self._screen("review", "ReviewPage", task_id))
+        """Show the review of the bids on `task_id` (Navigator)."""
+        self._go(review_screen, task_id)
 
     def edit_task(self, task_id: str) -> None:
-        self._push(self._screen("task_form", "TaskForm", task_id))
+        """Show the task form for `task_id` (Navigator)."""
+        self._go(task_form_screen, task_id)
 
     def new_task(self) -> None:
         if self.context.person.is_external:
             return
-        self._push(self._screen("task_form", "TaskForm", None))
+        self._go(task_form_screen, None)
 
     def go_my_page(self) -> None:
         self._clear_history()
-        self._push(self._screen("my_page", "MyPage"))
+        self._go(my_page_screen)
 
-    def _form_finished(self, task_id: str) -> None:
-        """A saved or published form gives way to the task it made."""
-        if self._history and type(self._history[-1]).__name__ == "TaskForm":
+    def form_finished(self, task_id: str) -> None:
+        """A saved or published form gives way to the task it made (Navigator)."""
+        if self._history and self._built_by.get(self._history[-1]) is task_form_screen:
             self._drop(self._history.pop())
         if task_id:
             self.open_task(task_id)
@@ -357,7 +416,7 @@ class MainWindow(QMainWindow):
         if isinstance(self.pages.currentWidget(), AttentionPanel):
             return
         page = AttentionPanel(self.context)
-        page.open_task.connect(self.open_task)
+        page.open_task_requested.connect(self.open_task)
         self._push(page)
 
     def about(self) -> None:

@@ -10,7 +10,6 @@ by replacing the list, so two machines editing one profile merge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.people import MyBid, MyPageData, MyTask, my_page
+from desktop.store import Store
 from ui import wording
 from ui.long_text import breakable, heading
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.context import AppContext
 
 
 class MyPage(Screen):
@@ -38,9 +39,9 @@ class MyPage(Screen):
 
     WATCHES = frozenset({"people", "person_skills", "bids", "tasks", "sites", "endorsements"})
 
-    open_task = Signal(str)  # task id: the shell opens the task view
+    open_task_requested = Signal(str)  # task id: the shell opens the task view
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.data: MyPageData | None = None
         self.setObjectName("my-page")
@@ -150,7 +151,7 @@ class MyPage(Screen):
 
     # --- loading -----------------------------------------------------------
 
-    def question(self) -> Callable[[Any], MyPageData | None]:
+    def question(self) -> Callable[[Store], MyPageData | None]:
         person_id = self.context.person.id
         return lambda store: my_page(store, person_id)
 
@@ -215,4 +216,4 @@ class MyPage(Screen):
         else:
             task_id = key
         if task_id:
-            self.open_task.emit(task_id)
+            self.open_task_requested.emit(task_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -30,10 +29,12 @@ from PySide6.QtWidgets import (
 
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import uuid7
+from desktop.store import Store
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
+from ui.context import AppContext
 
 CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
 
@@ -246,7 +247,7 @@ class ReviewPage(TaskScreen):
 
     WATCHES = frozenset({"tasks", "bids", "people", "person_skills", "endorsements", "sites"})
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}
@@ -308,7 +309,7 @@ class ReviewPage(TaskScreen):
 
     # --- loading -------------------------------------------------------------
 
-    def question(self) -> Callable[[Any], Review | None]:
+    def question(self) -> Callable[[Store], Review | None]:
         person, task_id = self.context.person, self.task_id
         return lambda store: review(store, person, task_id)
 

@@ -19,8 +19,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from desktop.core.rejection import Rejection
+from desktop.store import Store
 from ui.background import Changes
 from ui.long_text import breakable
+from ui.context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ log = logging.getLogger(__name__)
 SEND_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 
 
-def send_shortcut(area: QWidget, action: Any) -> None:
+def send_shortcut(area: QWidget, action: Callable[[], object]) -> None:
     """Ctrl+Return sends whatever the focused area is for (a comment, a bid)."""
     for keys in SEND_KEYS:
         shortcut = QShortcut(keys, area)
@@ -63,7 +65,7 @@ class Screen(QWidget):
 
     loaded = Signal()  # a load has been drawn; tests and the shell wait for it
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self._loading = False
@@ -76,7 +78,7 @@ class Screen(QWidget):
 
     # --- loading ------------------------------------------------------------
 
-    def question(self) -> Callable[[Any], Any]:
+    def question(self) -> Callable[[Store], Any]:
         """What to ask the store for everything the screen draws (a `desktop` service call).
 
         Made here, on the UI thread, from plain values, so that the function the
@@ -156,7 +158,7 @@ def task_row_changed(changes: Changes, task_id: str) -> bool:
 class TaskScreen(Screen):
     """A screen about one task: changes to other tasks' rows are not its business."""
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.task_id = task_id
 

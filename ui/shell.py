@@ -16,24 +16,29 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
+from desktop.accounts import Account
 from desktop.settings import Settings
 from desktop.store import Store, StoreDamaged, recover, requeue
 from ui.background import Errand, describe
-from ui.context import AppContext
+from ui.context import AppContext, SyncHandle
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
 
+if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
+    from sync.scheduler import SyncScheduler
+    from sync.session import Session
+
 log = logging.getLogger(__name__)
 
-LoginFn = Callable[..., Any]  # sync.session.login(username, password, settings=...)
-LogoutFn = Callable[..., Any]  # sync.session.logout(session, settings=...)
-SyncFactory = Callable[[Any, Settings], Any]  # (session, settings) -> SyncLink or None
+LoginFn = Callable[..., "Session"]  # sync.session.login(username, password, settings=...)
+LogoutFn = Callable[..., bool]  # sync.session.logout(session, settings=...)
+SyncFactory = Callable[["Session", Settings], SyncHandle | None]  # a SyncLink, or None offline
 
 # What counts as the person being at the keyboard.
 _ACTIVITY = frozenset(
@@ -51,12 +56,12 @@ _ACTIVITY = frozenset(
 class IdleWatch(QObject):
     """An app-wide event filter: any input restarts the countdown to the lock."""
 
-    idle = Signal()
+    went_idle = Signal()
 
     def __init__(self, minutes: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.timer = QTimer(self, singleShot=True)
-        self.timer.timeout.connect(self.idle)
+        self.timer.timeout.connect(self.went_idle)
         self.set_minutes(minutes)
         self._armed = False
 
@@ -79,7 +84,7 @@ class IdleWatch(QObject):
         return False
 
 
-def default_sync(session: Any, settings: Settings) -> Any:
+def default_sync(session: Session | None, settings: Settings) -> SyncHandle | None:
     """The real sync: a scheduler over the engine, for sessions that know a server."""
     if session is None or not getattr(session, "server_url", None) or not settings.server_url:
         return None
@@ -94,7 +99,7 @@ def default_sync(session: Any, settings: Settings) -> Any:
     return SyncLink(scheduler, session.person.id)
 
 
-def machine_sync(settings: Settings) -> Any:
+def machine_sync(settings: Settings) -> SyncScheduler | None:
     """While nobody is logged in: send the outboxes of people who logged out before theirs went.
 
     Each store goes with its own user's token from the keyring (sync.engine);
@@ -125,8 +130,8 @@ class Shell(QObject):
         login: LoginFn | None = None,
         logout: LogoutFn | None = None,
         sync: SyncFactory = default_sync,
-        idle_sync: Callable[[Settings], Any] = machine_sync,
-        known_accounts: Callable[[], list[Any]] | None = None,
+        idle_sync: Callable[[Settings], SyncScheduler | None] = machine_sync,
+        known_accounts: Callable[[], list[Account]] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -136,9 +141,9 @@ class Shell(QObject):
         self._logout = logout or _session_logout
         self._sync = sync
         self._idle_sync = idle_sync
-        self._machine_scheduler: Any = None
+        self._machine_scheduler: SyncScheduler | None = None
         self._known_accounts = known_accounts or machine_accounts.known_accounts
-        self.session: Any = None
+        self.session: Session | None = None
         self.context: AppContext | None = None
         self.window: MainWindow | None = None
         self.gate: LoginScreen | LockScreen | None = None
@@ -146,7 +151,7 @@ class Shell(QObject):
         self._recovering = False
         self._damage_reported: Any = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
-        self.idle.idle.connect(self.lock)
+        self.idle.went_idle.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
@@ -183,7 +188,7 @@ class Shell(QObject):
         self._start_machine_sync()
         try:
             known = self._known_accounts()
-        except Exception:  # noqa: BLE001 - a broken accounts file must not block logging in
+        except Exception:  # logged; a broken accounts file must not block logging in
             log.exception("cannot read the accounts on this machine")
             known = []
         screen = LoginScreen(known)
@@ -205,7 +210,7 @@ class Shell(QObject):
         if isinstance(self.gate, (LoginScreen, LockScreen)):
             self.gate.failed(_sentence(error, self.language))
 
-    def enter(self, session: Any) -> None:
+    def enter(self, session: Session) -> None:
         """Build this person's context and main window, then drop the login or lock screen."""
         try:
             context = self._open_context(session)
@@ -249,11 +254,11 @@ class Shell(QObject):
         self.idle.arm()
         self.entered.emit(window)
 
-    def _open_context(self, session: Any) -> AppContext:
+    def _open_context(self, session: Session) -> AppContext:
         return AppContext(
             session.person,
             session.store_path,
-            None,
+            session.device_id,
             self.language,
             settings=self.settings,
             session=session,
@@ -363,14 +368,15 @@ class Shell(QObject):
         self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)
         screen.unlock_requested.connect(self._try_unlock)
-        screen.switch_requested.connect(self.switch_user)
+        screen.switch_user_requested.connect(self.switch_user)
         self._show_gate(screen)
         self.locked.emit()
 
     def _try_unlock(self, password: str) -> None:
         session, settings = self.session, self.settings
+        assert session is not None, "only a locked session can be unlocked"
 
-        def check() -> Any:
+        def check() -> Session:
             verifier = machine_accounts.verifier_of(session.username)
             if verifier is not None:
                 if machine_accounts.check_verifier(verifier, password):
@@ -413,7 +419,7 @@ class Shell(QObject):
             return
         try:
             self._machine_scheduler = self._idle_sync(self.settings)
-        except Exception:  # noqa: BLE001 - logging in matters more than background sending
+        except Exception:  # logged; logging in matters more than background sending
             log.exception("cannot start the sync for logged-out users")
             return
         if self._machine_scheduler is not None:
@@ -451,13 +457,13 @@ def _sentence(error: BaseException, language: str) -> str:
     return describe(error, language)
 
 
-def _session_login(username: str, password: str, *, settings: Settings) -> Any:
+def _session_login(username: str, password: str, *, settings: Settings) -> Session:
     from sync.session import login
 
     return login(username, password, settings=settings)
 
 
-def _session_logout(session: Any, *, settings: Settings) -> Any:
+def _session_logout(session: Session, *, settings: Settings) -> bool:
     from sync.session import logout
 
     return logout(session, settings=settings)

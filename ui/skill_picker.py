@@ -15,7 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -53,14 +55,14 @@ def _category(skill: skills.Skill, language: str) -> str:
 class CatalogueModel(QAbstractListModel):
     """The skill catalogue, in the screen's language; skills already chosen are greyed out."""
 
-    def __init__(self, language: str, parent: Any = None) -> None:
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._language = language
         self._entries: tuple[skills.Skill, ...] = skills.CATALOGUE
         self._row_of = {s.id: row for row, s in enumerate(self._entries)}
         self._taken: frozenset[str] = frozenset()
 
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._entries)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -176,7 +178,7 @@ class SkillPicker(QWidget):
             return None
         return index.data(SKILL_ROLE)
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Down from the search field goes into the list, as in a browser's address bar.
         if (
             watched is self.search
@@ -228,7 +230,7 @@ class SkillListModel(RowsModel[HeldSkill]):
     The task form shows only the first column; my page shows both.
     """
 
-    def __init__(self, language: str, parent: Any = None) -> None:
+    def __init__(self, language: str, parent: QObject | None = None) -> None:
         super().__init__([], key=lambda held: held.skill, parent=parent)
         self._columns = [
             Column(self.tr("Skill"), lambda held: _skill_text(held.skill, language)),

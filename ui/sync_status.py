@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -52,6 +52,9 @@ from desktop.needs_attention import (
 from ui.background import Changes
 from ui.context import AppContext
 
+if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
+    from sync.scheduler import SyncState
+
 log = logging.getLogger(__name__)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -74,7 +77,7 @@ class Scheduler(Protocol):
 class SyncLink(QObject):
     """The scheduler seen from the UI thread."""
 
-    state = Signal(object)  # sync.scheduler.SyncState, on the UI thread
+    state_changed = Signal(object)  # sync.scheduler.SyncState, on the UI thread
     finished = Signal(object)  # set of table names a finished sync touched
     _from_worker = Signal(object)
 
@@ -82,7 +85,7 @@ class SyncLink(QObject):
         super().__init__(parent)
         self.scheduler = scheduler
         self.person_id = person_id
-        self.latest: Any = None
+        self.latest: SyncState | None = None
         self._stopped = False
         # Emitted on the scheduler's thread; Qt queues it to this object's (the UI) thread.
         self._from_worker.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
@@ -106,15 +109,15 @@ class SyncLink(QObject):
             log.error("the sync thread did not stop within %s s", timeout)
         return stopped
 
-    def _arrived(self, state: Any) -> None:
+    def _arrived(self, state: SyncState) -> None:
         if self._stopped:
             return
         before = self.latest
         self.latest = state
-        self.state.emit(state)
+        self.state_changed.emit(state)
         if before is not None and before.syncing and not state.syncing:
             tables: set[str] = {"outbox", "attention"}
-            report = getattr(state, "last_report", None)
+            report = state.last_report
             mine = report.user(self.person_id) if report is not None else None
             if mine is not None:
                 tables |= set(mine.tables)
@@ -149,7 +152,7 @@ class SyncStatusBar(QWidget):
         self.setObjectName("syncStatus")
         self.context = context
         self.counts = OutboxCounts(0, 0)
-        self.sync_state: Any = None
+        self.sync_state: SyncState | None = None
 
         self.dot = QLabel("●", self)
         self.dot.setObjectName("syncDot")
@@ -188,7 +191,7 @@ class SyncStatusBar(QWidget):
 
         context.changed.connect(self._changed)
         if context.sync is not None:
-            context.sync.state.connect(self.show_state)
+            context.sync.state_changed.connect(self.show_state)
             if context.sync.latest is not None:
                 self.sync_state = context.sync.latest
         self._draw()
@@ -211,7 +214,7 @@ class SyncStatusBar(QWidget):
         self.counts = counts
         self._draw()
 
-    def show_state(self, state: Any) -> None:
+    def show_state(self, state: SyncState) -> None:
         self.sync_state = state
         self._draw()
 
@@ -278,7 +281,7 @@ class SyncStatusBar(QWidget):
         self.attention_button.setVisible(attention > 0)
         self.attention_button.setText(self.tr("%n change(s) need your attention", "", attention))
 
-    def _progress(self, state: Any) -> str:
+    def _progress(self, state: SyncState) -> str:
         progress = state.progress
         if progress is None:
             return self.tr("Syncing…")
@@ -410,7 +413,7 @@ class AttentionPanel(QWidget):
     with the window when the person locks or leaves.
     """
 
-    open_task = Signal(str)
+    open_task_requested = Signal(str)  # task id: the window opens the task view
     loaded = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -504,7 +507,7 @@ class AttentionPanel(QWidget):
     def _open(self) -> None:
         item = self._selected()
         if item is not None and item.task_id:
-            self.open_task.emit(item.task_id)
+            self.open_task_requested.emit(item.task_id)
 
     def dismiss_selected(self) -> None:
         item = self._selected()

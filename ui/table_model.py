@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ui.long_text import CELL_LIMIT, shortened
@@ -32,20 +32,20 @@ class Column(Generic[Row]):
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
     def __init__(
-        self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: Any = None
+        self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self._columns = list(columns)
         self._key = key
         self._rows: list[Row] = []
 
-    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._columns)
 
-    def headerData(
+    def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if (

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop.core.entities import Audience, Task, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
+from desktop.store import Store
 from desktop.core.rejection import Rejection
 from desktop.task_editing import (
     FORM_FIELDS,
@@ -61,6 +62,7 @@ from ui.background import Changes
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
+from ui.context import AppContext
 
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -97,11 +99,11 @@ class OptionalDateEdit(QDateEdit):
         if self.is_empty():
             self.setDate(QDate.currentDate())
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         self._wake()
         super().mousePressEvent(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         # Ctrl+Delete, or Delete in the year, empties the date; plain Delete edits a part.
         clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
             self.currentSection() == QDateEdit.Section.YearSection or bool(event.modifiers())
@@ -123,7 +125,7 @@ class TaskForm(Screen):
     draft_saved = Signal()
 
     def __init__(
-        self, context: Any, task_id: str | None = None, parent: QWidget | None = None
+        self, context: AppContext, task_id: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(context, parent)
         self.task_id = task_id
@@ -375,7 +377,7 @@ class TaskForm(Screen):
     def concerns(self, changes: Changes) -> bool:
         return self.task_id is not None and task_row_changed(changes, self.task_id)
 
-    def question(self) -> Callable[[Any], FormStart]:
+    def question(self) -> Callable[[Store], FormStart]:
         person, task_id = self.context.person, self.task_id
         return lambda store: form_start(store, person, task_id)
 

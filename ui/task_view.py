@@ -36,11 +36,14 @@ from PySide6.QtWidgets import (
 from desktop.core import operations, permissions
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
+from desktop.core.operations import Outcome
+from desktop.store import Store
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, table_view
+from ui.context import AppContext
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
@@ -72,7 +75,7 @@ class TaskView(TaskScreen):
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
 
-    def __init__(self, context: Any, task_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
@@ -292,7 +295,7 @@ class TaskView(TaskScreen):
 
     # --- loading -----------------------------------------------------------
 
-    def question(self) -> Callable[[Any], TaskDetail | None]:
+    def question(self) -> Callable[[Store], TaskDetail | None]:
         person, task_id = self.context.person, self.task_id
         return lambda store: task_detail(store, person, task_id)
 
@@ -469,5 +472,5 @@ class TaskView(TaskScreen):
         payload = {"comment_id": uuid7(), "task_id": self.task_id, "body": body}
         self.act("comment.add", payload, self.comment_problem, then=self._comment_sent)
 
-    def _comment_sent(self, _outcome: Any) -> None:
+    def _comment_sent(self, _outcome: Outcome) -> None:
         self.comment_box.clear()

@@ -184,7 +184,7 @@ def check_icons(_: SelfTest) -> str:
     from PySide6.QtGui import QImageReader
 
     folder = paths.resources_dir() / "icons"
-    formats = {bytes(f).decode() for f in QImageReader.supportedImageFormats()}
+    formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
     if "svg" not in formats:
         raise CheckFailed("Qt cannot read SVG (the imageformats/qsvg plugin is missing)")
     icons = sorted(p for p in folder.glob("*") if p.suffix in (".svg", ".png"))

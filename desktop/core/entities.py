@@ -11,12 +11,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, TypeVar
 
 
 class SiteKind(StrEnum):
+    """What a site is; the demo and the reports group by it, no rule depends on it."""
+
     SCHOOL = "school"
     CARE_HOME = "care_home"
     DAYCARE = "daycare"
@@ -24,6 +27,8 @@ class SiteKind(StrEnum):
 
 
 class Role(StrEnum):
+    """What a person may do; the rules that read it are in `desktop.core.permissions`."""
+
     STAFF = "staff"
     SITE_MANAGER = "site_manager"
     ADMIN = "admin"
@@ -31,6 +36,8 @@ class Role(StrEnum):
 
 
 class PersonKind(StrEnum):
+    """Who a person is to the municipality; external people are volunteers, citizens, companies."""
+
     EMPLOYEE = "employee"
     VOLUNTEER = "volunteer"
     CITIZEN = "citizen"
@@ -46,6 +53,8 @@ class Audience(StrEnum):
 
 
 class TaskStatus(StrEnum):
+    """A task's life: draft, open (bids welcome), assigned (seats filled), done or cancelled."""
+
     DRAFT = "draft"
     OPEN = "open"
     ASSIGNED = "assigned"
@@ -54,6 +63,8 @@ class TaskStatus(StrEnum):
 
 
 class BidStatus(StrEnum):
+    """A bid's life: pending until the poster accepts or declines it, or the bidder withdraws."""
+
     PENDING = "pending"
     WITHDRAWN = "withdrawn"
     ACCEPTED = "accepted"
@@ -61,6 +72,8 @@ class BidStatus(StrEnum):
 
 
 class Evidence(StrEnum):
+    """Why a person is said to have a skill: they said so, or a finished task showed it."""
+
     SELF_DECLARED = "self"
     TASK = "task"
 
@@ -77,6 +90,7 @@ class Entity:
     key: ClassVar[tuple[str, ...]] = ("id",)
 
     def to_row(self) -> dict[str, Any]:
+        """The entity as a flat row {column: value}, list fields as JSON text (as stored and sent)."""
         # A shallow copy: asdict() deep-copies every list, which costs the
         # server's seeding and every client write for nothing.
         row = {name: getattr(self, name) for name in _field_order(type(self))}
@@ -86,6 +100,12 @@ class Entity:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
+        """The entity from a stored or received row; unknown columns are ignored.
+
+        JSON text in list fields is parsed (None becomes []), 0/1 in bool fields
+        becomes bool. Raises TypeError when a required field is missing and
+        json.JSONDecodeError when a list field holds broken JSON.
+        """
         names = _field_names(cls)
         values = {k: v for k, v in row.items() if k in names}
         for name in cls.json_fields:
@@ -101,29 +121,41 @@ class Entity:
         return cls(**values)
 
     def key_value(self) -> str:
+        """The primary key as one string, parts joined by "|" (e.g. "person-id|care.dementia")."""
         return "|".join(str(getattr(self, k)) for k in self.key)
 
     def replace(self, **changes: Any) -> Self:
+        """A copy with `changes`; raises TypeError for a field the entity does not have."""
         return dataclasses.replace(self, **changes)  # type: ignore[type-var]
 
 
-@functools.cache
+_Fact = TypeVar("_Fact")
+
+
+def _per_class(fact: Callable[[type], _Fact]) -> Callable[[type], _Fact]:
+    """`functools.cache` for a fact about a class; typed so, because mypy takes a class for unhashable."""
+    return functools.cache(fact)
+
+
+@_per_class
 def _field_order(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-@functools.cache
+@_per_class
 def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls))
 
 
-@functools.cache
+@_per_class
 def _bool_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.type == "bool")
 
 
 @dataclass(slots=True)
 class Organisation(Entity):
+    """The municipality (one per server)."""
+
     table: ClassVar[str] = "organisations"
     id: str
     name: str
@@ -131,6 +163,11 @@ class Organisation(Entity):
 
 @dataclass(slots=True)
 class Site(Entity):
+    """A workplace of the organisation: a school, a care home, a daycare, an office.
+
+    `kind` is a `SiteKind`; `version` counts the row's changes (1 when made).
+    """
+
     table: ClassVar[str] = "sites"
     id: str
     organisation_id: str
@@ -142,6 +179,12 @@ class Site(Entity):
 
 @dataclass(slots=True)
 class Person(Entity):
+    """Someone who logs in: staff at a home site, or an external contributor with none.
+
+    `role` is a `Role`, `kind` a `PersonKind`; `languages` are language codes
+    ("da", "en", ...); `availability` is free text the person writes.
+    """
+
     table: ClassVar[str] = "people"
     json_fields: ClassVar[tuple[str, ...]] = ("languages",)
     id: str
@@ -159,10 +202,12 @@ class Person(Entity):
 
     @property
     def is_external(self) -> bool:
+        """True for external contributors, who see only tasks open to outsiders."""
         return self.role == Role.EXTERNAL
 
     @property
     def is_admin(self) -> bool:
+        """True for the organisation's administrators."""
         return self.role == Role.ADMIN
 
 
@@ -185,11 +230,21 @@ class PersonSkill(Entity):
 
     @property
     def id(self) -> str:
+        """"<person_id>|<skill>", so a held skill can be named like any other row."""
         return self.key_value()
 
 
 @dataclass(slots=True)
 class Task(Entity):
+    """Work someone posts for others to bid on.
+
+    Dates (`starts_on`, `ends_on`, `bid_deadline`) are ISO dates "YYYY-MM-DD"
+    (the deadline is the last day bids are taken); `effort_hours` is hours of
+    work per person, `seats` how many people it needs; `created_at` and
+    `updated_at` are ISO 8601 UTC timestamps; `bid_count` and `accepted_count`
+    count active and accepted bids; `version` counts the row's changes.
+    """
+
     table: ClassVar[str] = "tasks"
     json_fields: ClassVar[tuple[str, ...]] = ("skills",)
     id: str
@@ -233,6 +288,8 @@ class Task(Entity):
 
 @dataclass(slots=True)
 class Bid(Entity):
+    """One person's offer to do a task; `hours` is the hours they offer (None: as asked)."""
+
     table: ClassVar[str] = "bids"
     id: str
     task_id: str
@@ -249,11 +306,14 @@ class Bid(Entity):
 
     @property
     def is_active(self) -> bool:
+        """True while the bid counts: pending or accepted."""
         return self.status in (BidStatus.PENDING, BidStatus.ACCEPTED)
 
 
 @dataclass(slots=True)
 class Comment(Entity):
+    """A comment on a task, visible to whoever may see the task."""
+
     table: ClassVar[str] = "comments"
     id: str
     task_id: str
@@ -265,6 +325,8 @@ class Comment(Entity):
 
 @dataclass(slots=True)
 class Endorsement(Entity):
+    """Who manages a finished task confirms that one who worked on it showed a skill (evidence)."""
+
     table: ClassVar[str] = "endorsements"
     id: str
     task_id: str

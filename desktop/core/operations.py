@@ -43,30 +43,40 @@ E = TypeVar("E", bound=Entity)
 class Records(Protocol):
     """What an operation may read and write. The local store and the server both provide it."""
 
-    def get(self, cls: type[E], *key: str) -> E | None: ...
+    def get(self, cls: type[E], *key: str) -> E | None:
+        """The `cls` row whose key (parts in `cls.key` order) is `key`, or None."""
 
-    def bids_on(self, task_id: str) -> list[Bid]: ...
+    def bids_on(self, task_id: str) -> list[Bid]:
+        """Every bid on the task, whatever its status."""
 
-    def endorsements_on(self, task_id: str) -> list[Endorsement]: ...
+    def endorsements_on(self, task_id: str) -> list[Endorsement]:
+        """Every endorsement made on the task."""
 
-    def put(self, entity: Entity) -> None: ...
+    def put(self, entity: Entity) -> None:
+        """Insert the row or replace the one with its key."""
 
-    def remove(self, entity: Entity) -> None: ...
+    def remove(self, entity: Entity) -> None:
+        """Delete the row with the entity's key (nothing if there is none)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
+    """Who applies an operation, from which device, and when by the applying machine's clock."""
+
     actor: Person
     device_id: str | None
     now: str  # ISO 8601 UTC, from the applying machine's clock
 
     @property
     def today(self) -> dt.date:
+        """The UTC date of `now`: deadlines are judged by it."""
         return dt.date.fromisoformat(self.now[:10])
 
 
 @dataclass(slots=True)
 class Change:
+    """One row an operation wrote (or deleted)."""
+
     entity: Entity
     deleted: bool = False
 
@@ -81,6 +91,7 @@ class Outcome:
     operation_id: str = ""  # the outbox id, where the operation was queued
 
     def tables(self) -> set[str]:
+        """The names of the tables the operation wrote to."""
         return {c.entity.table for c in self.changes}
 
 
@@ -133,6 +144,8 @@ Rule = Callable[[Context, Records, dict[str, Any]], str]
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """A registered operation: its wire name, its payload fields, its rule."""
+
     kind: str
     schema: Mapping[str, Field]
     rule: Rule  # checks permissions and state, writes the effect, returns the main entity id
@@ -142,6 +155,8 @@ OPERATIONS: dict[str, Operation] = {}
 
 
 def operation(kind: str, **schema: Field) -> Callable[[Rule], Rule]:
+    """Register the decorated rule under `kind`, its payload checked against `schema` first."""
+
     def register(rule: Rule) -> Rule:
         OPERATIONS[kind] = Operation(kind, schema, rule)
         return rule

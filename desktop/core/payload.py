@@ -25,6 +25,13 @@ from desktop.core.rejection import Rejection
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """What one payload field may hold; `check` enforces it.
+
+    `max_length` counts characters of text (ids are held to 64, list items to 80); `minimum`
+    and `maximum` bound numbers in the field's own unit (hours for
+    `effort_hours` and `hours`); `choices` are the allowed values of a "choice".
+    """
+
     kind: str  # "id", "text", "number", "int", "date", "bool", "choice", "list", "map"
     required: bool = False
     max_length: int = 200

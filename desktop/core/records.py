@@ -32,40 +32,50 @@ class SqlRecords:
     # --- plumbing ----------------------------------------------------------
 
     def sql(self, statement: str) -> str:
+        """`statement` with its `?` placeholders in the connection's paramstyle."""
         return statement.replace("?", "%s") if self.paramstyle == "format" else statement
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Every row of a query as {column: value}; the driver's errors pass through."""
         cursor = self.connection.execute(self.sql(statement), params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; returns the driver's cursor."""
         return self.connection.execute(self.sql(statement), params)
 
     def fetch(self, cls: type[E], where: str, params: Sequence[Any] = ()) -> list[E]:
+        """The `cls` entities matching the SQL condition `where` (which may end in ORDER BY)."""
         return [cls.from_row(r) for r in self.rows(f"SELECT * FROM {cls.table} WHERE {where}", params)]
 
     # --- Records -----------------------------------------------------------
 
     def get(self, cls: type[E], *key: str) -> E | None:
+        """See `Records.get`."""
         found = self.fetch(cls, _key_clause(cls.key), key)
         return found[0] if found else None
 
     def bids_on(self, task_id: str) -> list[Bid]:
+        """See `Records.bids_on`; oldest first."""
         return self.fetch(Bid, "task_id = ? ORDER BY created_at, id", (task_id,))
 
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
+        """See `Records.endorsements_on`; oldest first."""
         return self.fetch(Endorsement, "task_id = ? ORDER BY created_at, id", (task_id,))
 
     def put(self, entity: Entity) -> None:
+        """See `Records.put`: one upsert."""
         self.put_rows(type(entity), [entity.to_row()])
 
     def remove(self, entity: Entity) -> None:
+        """See `Records.remove`."""
         self.remove_key(type(entity), [getattr(entity, k) for k in entity.key])
 
     # --- bulk, for applying pulled pages and seeding -------------------------
 
     def put_rows(self, cls: type[Entity], rows: Iterable[dict[str, Any]]) -> None:
+        """Upsert many rows of `cls` (as `Entity.to_row` makes them; all with the first's columns)."""
         rows = list(rows)
         if not rows:
             return
@@ -75,6 +85,7 @@ class SqlRecords:
         cursor.executemany(statement, [[r.get(c) for c in columns] for r in rows])
 
     def remove_key(self, cls: type[Entity], key: Sequence[Any]) -> None:
+        """Delete the `cls` row with this key (values in `cls.key` order), if there is one."""
         self.execute(f"DELETE FROM {cls.table} WHERE {_key_clause(cls.key)}", key)
 
 

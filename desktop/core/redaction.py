@@ -89,6 +89,7 @@ class SecretRedactor(logging.Filter):
     """Scrubs each record once, before any handler formats it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record's message, exception and stack in place; always lets it through."""
         if getattr(record, "_knop_redacted", False):
             return True  # the file and stderr handlers share records; scrub once
         record.msg = redact(record.getMessage())

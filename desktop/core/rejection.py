@@ -13,6 +13,8 @@ from typing import Any
 
 
 class Code(StrEnum):
+    """The kind of refusal, which decides what a client offers next (protocol: "code")."""
+
     CONFLICT = "conflict"  # someone else got there first; look again
     FORBIDDEN = "forbidden"  # this person may not do this
     INVALID = "invalid"  # the operation itself is malformed or breaks a rule
@@ -294,12 +296,15 @@ class Rejection(Exception):
 
     @property
     def code(self) -> Code:
+        """The reason's kind of refusal."""
         return REASONS[self.reason][0]
 
     def message(self, language: str = "da") -> str:
+        """The sentence for people, in "da" or (any other value) "en"."""
         return describe(self.reason, self.facts, language)
 
     def to_wire(self) -> dict[str, Any]:
+        """{"code", "reason", "facts", "message": {"da", "en"}}, as the push result carries it."""
         return {
             "code": str(self.code),
             "reason": self.reason,

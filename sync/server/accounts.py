@@ -265,13 +265,6 @@ class Caller:
     token_hash: str
 
 
-def bearer_token(authorization: str | None) -> str | None:
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
 _AUTHENTICATE = (
     "SELECT d.secret_hash, d.revoked_at, t.device_id, t.expires_at, t.revoked_at, p.* "
     "FROM devices d LEFT JOIN tokens t ON t.token_hash = ? "

@@ -185,7 +185,7 @@ _EXTRA_PATTERN: dict[SiteKind, tuple[str, str]] = {
     SiteKind(kind): (p["name"], p["street"]) for kind, p in _SITE_DATA["extra_pattern"].items()
 }
 _KIND_CYCLE = (_S, _C, _D, _S, _C, _D, _S, _A)
-_KIND_WEIGHT = {_S: 3.0, _C: 2.6, _D: 1.5, _A: 4.0}
+_KIND_WEIGHT: dict[str, float] = {_S: 3.0, _C: 2.6, _D: 1.5, _A: 4.0}
 
 
 # --- people ------------------------------------------------------------------
@@ -472,7 +472,6 @@ class _People:
         self.internal: list[int] = []
         self.externals: list[int] = []
         self.holders: dict[str, list[int]] = {}
-        self.kind_of_site = {s.id: s.kind for s in sites}
 
     # names
     def _name(self) -> tuple[str, str, list[str], str | None]:
@@ -708,7 +707,7 @@ _STATUS_WEIGHTS = (
     (TaskStatus.DRAFT, 7),
     (TaskStatus.CANCELLED, 8),
 )
-_BID_WEIGHT = {
+_BID_WEIGHT: dict[str, float] = {
     TaskStatus.OPEN: 3.0,
     TaskStatus.ASSIGNED: 1.5,
     TaskStatus.DONE: 1.5,
@@ -742,7 +741,7 @@ _AUDIENCE_TABLE = {
     for t in TEMPLATES
 }
 # Each status's extra-bid mix as a lookup table: one draw, one index.
-_EXTRA_BID_TABLE = {
+_EXTRA_BID_TABLE: dict[str, tuple[str, ...]] = {
     status: tuple(value for value, weight in mix for _ in range(weight // 5))
     for status, mix in _EXTRA_BID_STATUS.items()
 }
@@ -766,7 +765,7 @@ class _Tasks:
         for template in TEMPLATES:
             for letter in template.kinds:
                 by_letter[letter].append(template)
-        self.templates_for = {kind: by_letter[letter] for kind, letter in _KIND_LETTER.items()}
+        self.templates_for: dict[str, list[_Template]] = {kind: by_letter[letter] for kind, letter in _KIND_LETTER.items()}
         self.tasks: list[Task] = []
         self.status: list[str] = []
         self.window: list[tuple[int, int]] = []  # days bids may be placed in
@@ -860,7 +859,7 @@ class _Tasks:
             start = r(40, TODAY - 10 - span)
             start -= _WEEKEND_BACK[start]
             created = max(0, start - r(10, 60))
-            deadline = max(created + 1, start - r(1, 7)) if self.rng.random() < 0.7 else None
+            deadline: int | None = max(created + 1, start - r(1, 7)) if self.rng.random() < 0.7 else None
             updated = min(TODAY - 1, start + span + r(1, 6))
             window = (created, max(created, min(start - 1, deadline or start - 1)))
         elif status == TaskStatus.ASSIGNED:
@@ -876,7 +875,7 @@ class _Tasks:
             created = r(TODAY - 60, TODAY - 1)
             roll = self.rng.random()
             if roll < 0.75:
-                deadline: int | None = r(OPEN_DEADLINE_FROM, start - 1)
+                deadline = r(OPEN_DEADLINE_FROM, start - 1)
             elif roll < 0.95:
                 deadline = None
             else:
@@ -985,7 +984,7 @@ class _Tasks:
             if day == lo
             else DAYS[day] + _TIMES[int(rnd() * len(_TIMES))],
         )
-        if status == _ACCEPTED or status == _DECLINED:
+        if status in (_ACCEPTED, _DECLINED):
             decided = min(day + 1 + int(rnd() * 5), TODAY)
             if status == _DECLINED and self.status[i] in _CLOSED:
                 decided = max(decided, min(self.day_done[i], TODAY))

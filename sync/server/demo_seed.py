@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from desktop.core.entities import Entity, Person, Role, Task
 from desktop.core.ids import utc_now
 from sync.server import accounts, audit, feed
 from sync.server.directory import DirectoryError, organisation
 from sync.server.storage import Database
+
+if TYPE_CHECKING:  # the generator and its tables load only when demo data is made
+    from sync.server.demo import DemoData
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +30,7 @@ DEMO_PASSWORD = (
 )
 
 
-def generate(seed: int | None = None, **sizes: int | None) -> Any:
+def generate(seed: int | None = None, **sizes: int | None) -> DemoData:
     """The demo municipality; seed and sizes (tasks=, people=, ...) are passed on when given."""
     from sync.server import demo
 
@@ -35,12 +38,12 @@ def generate(seed: int | None = None, **sizes: int | None) -> Any:
     return demo.generate(seed, **arguments) if seed is not None else demo.generate(**arguments)
 
 
-def entities_of(data: Any) -> list[Sequence[Entity]]:
+def entities_of(data: DemoData) -> list[Sequence[Entity]]:
     """The demo data's entities, organisation first, in an order a client can apply."""
     return [list(group) for group in data.groups().values() if group]
 
 
-def seed(db: Database, data: Any, password: str | None = None) -> int:
+def seed(db: Database, data: DemoData, password: str | None = None) -> int:
     """Store the demo data in an empty database; returns how many entities went in.
 
     Passwords come from the data (`passwords`: username -> password) unless

@@ -188,12 +188,6 @@ def floor(session: Session) -> int:
     return int(session.value("SELECT value FROM meta WHERE key = 'feed_floor'", default=0))
 
 
-def high_water(session: Session) -> int:
-    """The newest sequence number any reader may have been given."""
-    newest = int(session.value("SELECT max(seq) FROM changes", default=0))
-    return max(newest, floor(session))
-
-
 def viewpoint(person: Person) -> str:
     """A short stamp of everything that decides what this person sees.
 
@@ -208,11 +202,6 @@ def viewpoint(person: Person) -> str:
 
 def make_cursor(epoch_id: str, person: Person, seq: int) -> str:
     return f"{epoch_id}-{viewpoint(person)}.{seq}"
-
-
-def parse_cursor(session: Session, person: Person, cursor: str | None) -> int:
-    """The sequence number to continue after; raises CursorGone when that is impossible."""
-    return _continue_after(_FeedState.read(session), person, cursor)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             for figure in module.run(size):
                 figures.append(figure)
                 print(figure.line(previous.get(figure.name)), flush=True)
-        except Exception:  # one broken benchmark must not hide the others' figures
+        except Exception:  # noqa: BLE001 - one broken benchmark must not hide the others' figures
             traceback.print_exc()
             failed.append(name)
     seconds = time.perf_counter() - started

@@ -234,7 +234,7 @@ def test_save_machine_settings_unwritable_directory(
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("KNOP_SYSTEM_CONFIG_DIR", str(blocker / "Knop"))
-    with pytest.raises(SettingsError, match="cannot be written .*administrator"):
+    with pytest.raises(SettingsError, match=r"cannot be written .*administrator"):
         save_machine_settings(server_url="https://knop.egeskov.dk")
 
 

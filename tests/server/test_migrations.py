@@ -24,7 +24,7 @@ def test_a_new_database_is_migrated_once_however_many_start_it(
         db = storage.Database(url, pool_size=1)
         try:
             versions.append(migrations.migrate(db))
-        except BaseException as error:
+        except BaseException as error:  # noqa: BLE001 - the test thread hands it to the test
             errors.append(error)
         finally:
             db.close()

@@ -165,7 +165,7 @@ class Machine:
         with self:
             store = session.open_store()
         try:
-            return store.perform(kind, payload, session.person, None).operation_id
+            return store.perform(kind, payload, session.person, session.device_id).operation_id
         finally:
             store.close()
 

@@ -22,7 +22,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from desktop import accounts  # noqa: E402
-from sync.server import demo
+from sync.server import demo  # noqa: E402
 from desktop.core.ids import utc_now, uuid7  # noqa: E402
 from desktop.core.rejection import Rejection  # noqa: E402
 from desktop.store import Store  # noqa: E402

@@ -312,7 +312,7 @@ def test_stale_searches_are_dropped(qtbot: Any, context: AppContext, make_board:
 def test_opening_a_task_with_enter(qtbot: Any, context: AppContext, make_board: Any) -> None:
     board = make_board(context)
     opened: list[str] = []
-    board.task_activated.connect(opened.append)
+    board.open_task_requested.connect(opened.append)
     board.search_field.setFocus()
     qtbot.keyClick(board.search_field, Qt.Key.Key_Down)
     assert board.view.hasFocus() or board.view.currentIndex().isValid()

@@ -107,7 +107,7 @@ def test_my_bids_and_my_tasks_are_listed_and_open_the_task(
     }
     page.tabs.setCurrentIndex(1)
     index = page.tasks_model.index(0, 0)
-    with qtbot.waitSignal(page.open_task, timeout=1000) as opened:
+    with qtbot.waitSignal(page.open_task_requested, timeout=1000) as opened:
         page.tasks_table.activated.emit(index)
     assert opened.args == [index.data(KEY_ROLE)]
 

@@ -46,6 +46,7 @@ class FakeSession:
     store_path: Path
     server_url: str | None = None
     online: bool = False
+    device_id: str | None = None
 
 
 class Recorder:
@@ -137,9 +138,7 @@ def visible_texts() -> list[str]:
         for widget in [top, *top.findChildren(QWidget)]:
             if not widget.isVisible():
                 continue
-            if isinstance(widget, (QLabel, QAbstractButton)):
-                texts.append(widget.text())
-            elif isinstance(widget, QLineEdit):
+            if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)):
                 texts.append(widget.text())
             if isinstance(widget, QAbstractItemView) and widget.model() is not None:
                 model = widget.model()

@@ -147,7 +147,7 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
     running = SyncState(
         online=True, syncing=True, progress=Progress(context.person.id, "anna", "push", 3, 10)
     )
-    with qtbot.waitSignal(link.state):
+    with qtbot.waitSignal(link.state_changed):
         worker.publish(running)
     assert bar.connection_label.text() == "Sending changes 3/10"
     assert not bar.sync_button.isEnabled()
@@ -171,7 +171,7 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
         error_en="The server cannot be reached.",
         error_code="unreachable",
     )
-    with qtbot.waitSignal(link.state):
+    with qtbot.waitSignal(link.state_changed):
         worker.publish(offline)
     assert bar.connection_label.text() == "Offline: your changes are kept"
     assert bar.dot.property("mood") == "offline"

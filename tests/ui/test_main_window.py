@@ -1,0 +1,75 @@
+"""The main window's pages: each comes from one factory in SCREENS, wired by name, not by hasattr.
+
+A real window over a real store; each page's requests are emitted as the page
+itself emits them, and the window must answer with the page they ask for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from ui.context import AppContext
+from ui.main_window import SCREENS, MainWindow, review_screen, task_view_screen
+from ui.my_page import MyPage
+from ui.review import ReviewPage
+from ui.task_form import TaskForm
+from ui.task_view import TaskView
+
+
+@pytest.fixture
+def window(qtbot: Any, make_context: Callable[..., AppContext]) -> MainWindow:
+    made = MainWindow(make_context("mette"))
+    qtbot.addWidget(made)
+    qtbot.waitUntil(lambda: made.board.model.rowCount() > 0, timeout=10_000)
+    return made
+
+
+def test_each_page_leads_where_its_requests_say(qtbot: Any, window: MainWindow) -> None:
+    task_id = window.board.model.task_id(0)
+
+    window.board.open_task_requested.emit(task_id)
+    view = window.current_page()
+    assert isinstance(view, TaskView) and view.task_id == task_id
+
+    view.review_requested.emit(task_id)
+    assert isinstance(window.current_page(), ReviewPage)
+    window.back()
+    assert window.current_page() is view
+
+    view.edit_requested.emit(task_id)
+    form = window.current_page()
+    assert isinstance(form, TaskForm)
+    form.finished.emit(task_id)  # the form gives way to the task it saved
+    assert isinstance(window.current_page(), TaskView)
+    assert form not in window._history
+
+    window.go_my_page()
+    page = window.current_page()
+    assert isinstance(page, MyPage) and window.my_page_action.isChecked()
+    page.open_task_requested.emit(task_id)
+    assert isinstance(window.current_page(), TaskView)
+    assert not window.my_page_action.isChecked()
+
+    window.go_board()
+    assert window.current_page() is window.board and not window._history
+
+
+def test_every_registered_screen_builds_over_a_real_context(
+    qtbot: Any, window: MainWindow
+) -> None:
+    task_id = window.board.model.task_id(0)
+    for screen in SCREENS:
+        page = screen(window.context, window, task_id)
+        qtbot.addWidget(page)
+        assert page.parent() is None, screen.__name__  # the window adopts it when it goes there
+
+
+@pytest.mark.parametrize("screen", [task_view_screen, review_screen])
+def test_a_page_about_one_task_refuses_to_be_built_without_one(
+    window: MainWindow, screen: Any
+) -> None:
+    with pytest.raises(ValueError, match="no task id"):
+        screen(window.context, window, None)
