@@ -33,6 +33,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.text import translate
 from desktop.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -172,26 +173,23 @@ def _settings_or_defaults(language_hint: str | None) -> Settings | None:
     try:
         return load_settings()
     except SettingsError as error:
-        danish = (language_hint or choose_language(None, Settings())) == "da"
+        language = language_hint or choose_language(None, Settings())
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Knop")
-        if danish:
-            box.setText("Knop kan ikke læse sine indstillinger.")
-            box.setInformativeText(
-                f"{error}\n\nRet filen (eller bed IT om det), eller fortsæt med standardindstillingerne. "
-                "Uden serveradresse arbejder Knop kun lokalt."
+        box.setText(translate(language, "Knop cannot read its settings."))
+        box.setInformativeText(
+            translate(
+                language,
+                "{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
+                "Without a server address Knop works locally only.",
+                error=error,
             )
-            go_on = box.addButton("Fortsæt med standard", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Afslut", QMessageBox.ButtonRole.RejectRole)
-        else:
-            box.setText("Knop cannot read its settings.")
-            box.setInformativeText(
-                f"{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
-                "Without a server address Knop works locally only."
-            )
-            go_on = box.addButton("Go on with defaults", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        )
+        go_on = box.addButton(
+            translate(language, "Go on with defaults"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(translate(language, "Quit"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return Settings() if box.clickedButton() is go_on else None
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core.ids import uuid7
 from desktop.core.rejection import Rejection
+from desktop.core.text import said
 from desktop.store import Store
 from sync.report import Progress, SyncReport, UserReport
 from sync.scheduler import SyncState
@@ -167,8 +168,7 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
 
     offline = SyncState(
         online=False,
-        error_da="Serveren kan ikke nås.",
-        error_en="The server cannot be reached.",
+        error_words=said("Serveren kan ikke nås.", "The server cannot be reached."),
         error_code="unreachable",
     )
     with qtbot.waitSignal(link.state):
