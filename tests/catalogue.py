@@ -36,6 +36,8 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "sentence": None,
     "plural_sentence": (1, 2),
     "translate": (2,),
+    "tr": None,
+    "ntr": (1, 2),
 }
 
 # The Danish plural rule: one form for 1, another for everything else (0 included).

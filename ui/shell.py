@@ -27,6 +27,7 @@ from ui.background import Errand, describe
 from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
+from ui.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -253,12 +254,12 @@ class Shell(QObject):
         """Move a damaged store aside and start a fresh one with the rescued outbox, if asked."""
         box = QMessageBox(self.top_window())
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("The local database is damaged"))
+        box.setWindowTitle(tr("The local database is damaged"))
         box.setText(damaged.message(self.language))
         fix = box.addButton(
-            self.tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
+            tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
         )
-        box.addButton(self.tr("Log out"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(tr("Log out"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(fix)
         box.exec()
         if box.clickedButton() is not fix:

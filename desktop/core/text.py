@@ -161,8 +161,10 @@ def sentence(msgid: str, **facts: Any) -> Sentence:
     return Sentence(msgid, facts=facts)
 
 
-def plural_sentence(singular: str, plural: str, n: int, **facts: Any) -> Sentence:
+def plural_sentence(singular: str, plural: str, n: int, /, **facts: Any) -> Sentence:
     """A sentence whose words follow the count `n`, given to the sentence as `{n}`.
+
+    A fact named `n` is shown in place of the count (e.g. "2,5" hours, the form chosen by 2).
 
     Babel keyword: `plural_sentence:1,2`; Danish gets its own plural forms from the catalogue.
     """

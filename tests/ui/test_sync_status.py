@@ -92,7 +92,7 @@ def test_pending_changes_show_at_once_after_a_local_change(qtbot: Any, context: 
     assert bar.connection_label.text() == "Not connected to a server"
     place_bid(qtbot, context)
     qtbot.waitUntil(lambda: bar.counts.pending == 1)
-    assert bar.pending_label.text() == "1 change(s) waiting to be sent"
+    assert bar.pending_label.text() == "1 change waiting to be sent"
     assert not bar.attention_button.isVisible()
 
 
