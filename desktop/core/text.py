@@ -78,8 +78,22 @@ def _in(language: str, value: Any) -> Any:
     return value
 
 
+class _InBothLanguages:
+    """What every kind of sentence answers besides `text(language)`."""
+
+    def text(self, language: str) -> str:
+        raise NotImplementedError
+
+    def both(self) -> dict[str, str]:
+        """{"da": ..., "en": ...}: the form the wire carries."""
+        return {language: self.text(language) for language in LANGUAGES}
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 @dataclass(frozen=True)
-class Sentence:
+class Sentence(_InBothLanguages):
     """A sentence for people, not yet in a language: an id, maybe a count, and its facts."""
 
     msgid: str
@@ -104,16 +118,9 @@ class Sentence:
         except (ValueError, IndexError, AttributeError, TypeError):
             return template
 
-    def both(self) -> dict[str, str]:
-        """{"da": ..., "en": ...}: the form the wire carries."""
-        return {language: self.text(language) for language in LANGUAGES}
-
-    def __str__(self) -> str:
-        return self.text("en")
-
 
 @dataclass(frozen=True)
-class Said:
+class Said(_InBothLanguages):
     """A sentence someone else already put in both languages, e.g. the server's on the wire.
 
     `texts` maps "da"/"en" to the text; a missing language reads the other one.
@@ -124,13 +131,6 @@ class Said:
     def text(self, language: str) -> str:
         """The text in `language`, else in the other language, else ""."""
         return self.texts.get(language) or next((t for t in self.texts.values() if t), "")
-
-    def both(self) -> dict[str, str]:
-        """{"da": ..., "en": ...}."""
-        return {language: self.text(language) for language in LANGUAGES}
-
-    def __str__(self) -> str:
-        return self.text("en")
 
 
 @dataclass(frozen=True)
