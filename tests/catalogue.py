@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
@@ -105,8 +105,8 @@ def update() -> dict[str, int]:
     return left
 
 
-def _strings(message: object) -> tuple[str, ...]:
-    string = getattr(message, "string")
+def _strings(message: Message) -> tuple[str, ...]:
+    string = message.string
     return tuple(string) if isinstance(string, (tuple, list)) else (string,)
 
 

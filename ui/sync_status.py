@@ -244,13 +244,19 @@ class SyncStatusBar(QWidget):
 
         pending = self.counts.pending
         if pending:
-            self.pending_label.setText(ntr("{n} change waiting to be sent", "{n} changes waiting to be sent", pending))
+            self.pending_label.setText(
+                ntr("{n} change waiting to be sent", "{n} changes waiting to be sent", pending)
+            )
         else:
             self.pending_label.setText(tr("All changes sent"))
         others = getattr(state, "pending_others", 0) if state is not None else 0
         if others:
             self.pending_label.setToolTip(
-                ntr("Other people on this computer have {n} change waiting", "Other people on this computer have {n} changes waiting", others)
+                ntr(
+                    "Other people on this computer have {n} change waiting",
+                    "Other people on this computer have {n} changes waiting",
+                    others,
+                )
             )
         else:
             self.pending_label.setToolTip("")
@@ -276,7 +282,9 @@ class SyncStatusBar(QWidget):
 
         attention = self.counts.attention
         self.attention_button.setVisible(attention > 0)
-        self.attention_button.setText(ntr("{n} change needs your attention", "{n} changes need your attention", attention))
+        self.attention_button.setText(
+            ntr("{n} change needs your attention", "{n} changes need your attention", attention)
+        )
 
     def _progress(self, state: Any) -> str:
         progress = state.progress
