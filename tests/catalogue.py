@@ -40,6 +40,11 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "ntr": (1, 2),
 }
 
+HEADER = """\
+# Knop's sentences, {language}: the msgids are the English sentences in desktop/, sync/ and ui/.
+# Updated by `make catalogue`; tests/test_catalogue.py checks it is complete.
+#"""
+
 # The Danish plural rule: one form for 1, another for everything else (0 included).
 DANISH_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 
@@ -92,7 +97,11 @@ def update() -> dict[str, int]:
             catalog = read(language)
         else:
             catalog = Catalog(locale=language, domain="knop", project="Knop", fuzzy=False)
-        catalog.update(template, no_fuzzy_matching=language == "en")
+        # The creation date stays as it was, so a re-run without new sentences changes nothing.
+        catalog.update(template, no_fuzzy_matching=language == "en", update_creation_date=False)
+        catalog.header_comment = HEADER.format(language=language)
+        catalog.last_translator = catalog.language_team = "Knop"
+        catalog.msgid_bugs_address = ""
         if language == "en":
             for message in catalog:
                 if message.id and not any(_strings(message)):
