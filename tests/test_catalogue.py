@@ -43,7 +43,8 @@ WORD_FACTS = frozenset({
     "kind", "skill", "skills", "tag", "choices", "expected", "what",  # names of things
     "title", "task", "message",  # a task's title, a person's message
     "min", "max",  # the bounds of a range ("between {min} and {max}")
-    "why", "error", "bundle",  # a phrase or a sentence (a reason, a settings error, a path)
+    "why", "error", "detail",  # a phrase or a sentence (a reason, an error's own words)
+    "bundle", "path",  # a file's path
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
 })
