@@ -73,7 +73,7 @@ class _Missing(dict[str, Any]):
 
 def _in(language: str, value: Any) -> Any:
     """A fact as the sentence shows it: sentences among the facts in the same language."""
-    if isinstance(value, (Sentence, Said, Listing)):
+    if isinstance(value, _InBothLanguages):
         return value.text(language)
     return value
 
@@ -134,7 +134,7 @@ class Said(_InBothLanguages):
 
 
 @dataclass(frozen=True)
-class Listing:
+class Listing(_InBothLanguages):
     """Several sentences (names) shown as one fact, joined by ", " in the sentence's language."""
 
     items: tuple[Any, ...]
