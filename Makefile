@@ -2,10 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-TS := $(wildcard resources/translations/*.ts)
-QM := $(TS:.ts=.qm)
+PO := $(wildcard resources/locale/*/LC_MESSAGES/knop.po)
+MO := $(PO:.po=.mo)
 
-.PHONY: run test lint bench soak package selftest startup translations ts-core system-runtime system-test clean
+.PHONY: run test lint bench soak package selftest startup translations catalogue system-runtime system-test clean
 
 ## make run: install everything, start the server with demo data and the client enrolled to it
 run: system-runtime $(VENV)/.installed translations
@@ -41,14 +41,15 @@ selftest: package
 startup: package
 	$(PY) -m tests.deploy.startup --bundle dist/knop
 
-translations: $(QM)
+## make translations: compile the catalogue of sentences (resources/locale/*/LC_MESSAGES/knop.po) to .mo
+translations: $(MO)
 
-## make ts-core: refresh the shell's .ts sources after changing its strings (then translate them)
-ts-core: $(VENV)/.installed
-	$(VENV)/bin/pyside6-lupdate $(shell cat resources/translations/knop_core.sources) -no-obsolete -locations none -ts resources/translations/knop_core_da.ts resources/translations/knop_core_en.ts
+## make catalogue: re-extract the sentences from the code into both .po files (then translate the Danish)
+catalogue: $(VENV)/.installed
+	$(PY) -m tests.catalogue
 
-resources/translations/%.qm: resources/translations/%.ts $(VENV)/.installed
-	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+resources/locale/%/LC_MESSAGES/knop.mo: resources/locale/%/LC_MESSAGES/knop.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --domain=knop --input-file=$< --output-file=$@
 
 system-runtime:
 	@.ci/system-packages runtime
@@ -63,4 +64,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf build dist .pytest_cache resources/translations/*.qm
+	rm -rf build dist .pytest_cache resources/locale/*/LC_MESSAGES/*.mo

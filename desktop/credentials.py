@@ -24,6 +24,7 @@ import keyring.errors
 from keyring.backends import chainer, fail, null
 
 from desktop.core.redaction import remember_secret
+from desktop.core.text import sentence
 
 log = logging.getLogger(__name__)
 
@@ -37,17 +38,14 @@ class CredentialsUnavailable(Exception):
         self.detail = detail
         super().__init__(self.message("en"))
 
+    words = sentence(
+        "This computer has no keyring Knop can use, so your login cannot be kept. "
+        "Please enter your password again."
+    )
+
     def message(self, language: str = "da") -> str:
-        """What to tell the person, in "da" or (any other value) "en"."""
-        if language == "da":
-            return (
-                "Computeren har ingen nøglering, Knop kan bruge, så dit login kan ikke gemmes. "
-                "Skriv din adgangskode igen."
-            )
-        return (
-            "This computer has no keyring Knop can use, so your login cannot be kept. "
-            "Please enter your password again."
-        )
+        """The sentence in `language` ("da" or "en")."""
+        return self.words.text(language)
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from desktop.core.text import sentence
 from sync import protocol
 from sync.failures import ServerTrouble
 from sync.transport import Retry, Transport
@@ -17,8 +18,7 @@ from sync.transport import Retry, Transport
 
 def _malformed(what: str, detail: Any = None) -> ServerTrouble:
     return ServerTrouble(
-        f"Serverens svar på {what} har en form, Knop ikke kender.",
-        f"The server's answer to {what} has a shape Knop does not know.",
+        sentence("The server's answer to {what} has a shape Knop does not know.", what=what),
         code="bad_answer",
         detail=detail,
     )

@@ -41,6 +41,7 @@ from pathlib import Path
 from desktop import accounts, credentials, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
+from desktop.core.text import said
 from sync.session import Session, release_token
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store, StoreDamaged
@@ -94,11 +95,12 @@ def user_stores() -> dict[str, Path]:
 
 
 def _damaged(error: StoreDamaged) -> SyncFailure:
-    return SyncFailure(error.message("da"), error.message("en"), code="store_damaged", detail=str(error.path))
+    words = said(error.message("da"), error.message("en"))
+    return SyncFailure(words, code="store_damaged", detail=str(error.path))
 
 
 def _settings_failure(error: SettingsError) -> SyncFailure:
-    return SyncFailure(str(error), str(error), code="settings")
+    return SyncFailure(said(str(error), str(error)), code="settings")
 
 
 class SyncEngine:
@@ -196,7 +198,7 @@ class SyncEngine:
                 report.failure = failure
             report.finished_at = utc_now()
             if report.failure is not None and not isinstance(report.failure, Cancelled):
-                log.info("sync stopped: %s", report.failure.en)
+                log.info("sync stopped: %s", report.failure.message("en"))
             return report
 
     def _sync(

@@ -1,8 +1,8 @@
 """Why a sync, an enrolment or a login could not go on, in a sentence for people.
 
-Every failure on the wire becomes one of these, each carrying Danish and
-English text, so the UI and `knop sync` show the same words and never a
-traceback. The class says what the client should do next:
+Every failure on the wire becomes one of these, each carrying a sentence
+from the catalogue (or the server's own words, a `Said`), so the UI and
+`knop sync` show the same words and never a traceback. The class says what the client should do next:
 
 - `ServerUnreachable`: we are offline; keep working, the next sync retries.
 - `UpdateRequired`: the server no longer speaks our protocol (426).
@@ -19,37 +19,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from desktop.core.text import Wording, sentence
+from sync.protocol import PLEASE_UPDATE
+
 TOKEN_CODES = frozenset({"token_invalid", "token_expired", "token_revoked"})
 DEVICE_CODES = frozenset({"device_invalid", "device_revoked"})
 
 
 class SyncFailure(Exception):
-    """Base: a sentence in both languages, a machine-readable code and optional detail."""
+    """Base: a sentence for people (`words`), a machine-readable code and optional detail."""
 
     code = "failure"
 
-    def __init__(self, da: str, en: str, *, code: str | None = None, detail: Any = None) -> None:
-        super().__init__(en)
-        self.da = da
-        self.en = en
+    def __init__(self, words: Wording, *, code: str | None = None, detail: Any = None) -> None:
+        super().__init__(words.text("en"))
+        self.words = words
         if code is not None:
             self.code = code
         self.detail = detail
 
     def message(self, language: str = "da") -> str:
-        return self.da if language == "da" else self.en
+        """The sentence in `language` ("da" or "en")."""
+        return self.words.text(language)
 
 
 class ServerUnreachable(SyncFailure):
     code = "unreachable"
 
     @classmethod
-    def because(cls, why_da: str, why_en: str, detail: Any = None) -> ServerUnreachable:
+    def because(cls, why: Wording, detail: Any = None) -> ServerUnreachable:
+        """Unreachable for the reason `why` (a phrase: "no connection")."""
         return cls(
-            f"Serveren kan ikke nås ({why_da}). Dine ændringer er gemt og sendes, "
-            "når forbindelsen er tilbage.",
-            f"The server cannot be reached ({why_en}). Your changes are kept and will be "
-            "sent when the connection is back.",
+            sentence(
+                "The server cannot be reached ({why}). Your changes are kept and will be "
+                "sent when the connection is back.",
+                why=why,
+            ),
             detail=detail,
         )
 
@@ -57,19 +62,15 @@ class ServerUnreachable(SyncFailure):
 class UpdateRequired(SyncFailure):
     code = "unsupported_protocol"
 
-    def __init__(self, da: str | None = None, en: str | None = None, detail: Any = None) -> None:
-        super().__init__(
-            da or "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
-            en or "This version of Knop is too old for the server. Please update Knop.",
-            detail=detail,
-        )
+    def __init__(self, words: Wording | None = None, detail: Any = None) -> None:
+        super().__init__(words or PLEASE_UPDATE, detail=detail)
 
 
 class ServerRefused(SyncFailure):
     """A 4xx the server explained with an error body (protocol.error_body)."""
 
-    def __init__(self, status: int, code: str, da: str, en: str, detail: Any = None) -> None:
-        super().__init__(da, en, code=code, detail=detail)
+    def __init__(self, status: int, code: str, words: Wording, detail: Any = None) -> None:
+        super().__init__(words, code=code, detail=detail)
         self.status = status
 
     @property
@@ -94,8 +95,9 @@ class NotEnrolled(SyncFailure):
 
     def __init__(self, detail: Any = None) -> None:
         super().__init__(
-            "Computeren er ikke tilmeldt en Knop-server. Bed IT om at køre 'knop enrol'.",
-            "This computer is not enrolled with a Knop server. Ask IT to run 'knop enrol'.",
+            sentence(
+                "This computer is not enrolled with a Knop server. Ask IT to run 'knop enrol'."
+            ),
             detail=detail,
         )
 
@@ -107,10 +109,10 @@ class KeyringUnavailable(SyncFailure):
 
     def __init__(self, detail: Any = None) -> None:
         super().__init__(
-            "Knop kan ikke læse computerens nøglering (fx GNOME-nøgleringen), hvor tilmeldingen "
-            "gemmes. Log ind på computeren igen, eller bed IT om hjælp.",
-            "Knop cannot read this computer's keyring (e.g. the GNOME keyring), where the "
-            "enrolment is kept. Log in to the computer again, or ask IT for help.",
+            sentence(
+                "Knop cannot read this computer's keyring (e.g. the GNOME keyring), where the "
+                "enrolment is kept. Log in to the computer again, or ask IT for help."
+            ),
             detail=detail,
         )
 
@@ -122,8 +124,10 @@ class LoginNeeded(SyncFailure):
 
     def __init__(self, who: str, detail: Any = None) -> None:
         super().__init__(
-            f"{who} har ændringer, der ikke er sendt. Log ind som {who} for at sende dem.",
-            f"{who} has changes that have not been sent. Log in as {who} to send them.",
+            sentence(
+                "{who} has changes that have not been sent. Log in as {who} to send them.",
+                who=who,
+            ),
             detail=detail,
         )
 
@@ -132,7 +136,4 @@ class Cancelled(SyncFailure):
     code = "cancelled"
 
     def __init__(self) -> None:
-        super().__init__(
-            "Synkroniseringen blev afbrudt. Den fortsætter næste gang.",
-            "The sync was stopped. It continues next time.",
-        )
+        super().__init__(sentence("The sync was stopped. It continues next time."))

@@ -56,6 +56,8 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
+from desktop.core.text import Wording, sentence
+
 PROTOCOL_VERSION = 1
 SUPPORTED_VERSIONS = frozenset({1})
 
@@ -92,16 +94,19 @@ class PullPage(TypedDict):
     more: bool
 
 
-def error_body(code: str, da: str, en: str, detail: Any = None) -> dict[str, Any]:
-    """The error body every non-2xx answer carries (see "error body" above)."""
-    return {"error": {"code": code, "message": {"da": da, "en": en}, "detail": detail}}
+# Said by the server (426) and by the client when the server's 426 has no words.
+PLEASE_UPDATE = sentence("This version of Knop is too old for the server. Please update Knop.")
+
+
+def error_body(code: str, message: Wording, detail: Any = None) -> dict[str, Any]:
+    """The error body: {"error": {"code", "message": {"da", "en"}, "detail"}}."""
+    return {"error": {"code": code, "message": message.both(), "detail": detail}}
 
 
 def unsupported_version_body(sent: str | None) -> dict[str, Any]:
-    """The 426 body for a client whose Knop-Protocol header (`sent`) the server does not speak."""
+    """The 426 body for a client that sent protocol version `sent` (None: no header)."""
     return error_body(
         "unsupported_protocol",
-        "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
-        "This version of Knop is too old for the server. Please update Knop.",
+        PLEASE_UPDATE,
         {"sent": sent, "supported": sorted(SUPPORTED_VERSIONS)},
     )

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from desktop.core.text import sentence
 from desktop.store import Store
 from sync import protocol
 from sync.api import ServerApi
@@ -99,8 +100,7 @@ def _pull(
         except ResyncNeeded:
             if cursor is None or done.resynced:
                 raise ServerTrouble(
-                    "Serveren beder om at hente alt forfra igen og igen.",
-                    "The server keeps asking to fetch everything again.",
+                    sentence("The server keeps asking to fetch everything again."),
                     code="resync_loop",
                 ) from None
             store.forget_server_state()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.core.text import plural_sentence, sentence
 from sync.failures import ServerUnreachable, SyncFailure
 
 
@@ -44,23 +45,30 @@ class UserReport:
         return self.failure is None
 
     def summary(self, language: str = "en") -> str:
-        """One line for `knop sync`."""
-        if language == "da":
-            text = (
-                f"{self.who}: sendt {self.pushed} ({self.applied} gennemført, {self.rejected} afvist), "
-                f"hentet {self.pulled} ændringer"
+        """One line for `knop sync`, in `language` ("da" or "en")."""
+        parts = {
+            "who": self.who,
+            "pushed": plural_sentence("pushed {n}", "pushed {n}", self.pushed),
+            "applied": plural_sentence("{n} applied", "{n} applied", self.applied),
+            "rejected": plural_sentence("{n} rejected", "{n} rejected", self.rejected),
+            "pulled": plural_sentence("pulled {n} change", "pulled {n} changes", self.pulled),
+            "pending": plural_sentence("{n} pending", "{n} pending", self.pending),
+            "attention": plural_sentence(
+                "{n} needs attention", "{n} need attention", self.attention
+            ),
+        }
+        if self.resynced:
+            line = sentence(
+                "{who}: {pushed} ({applied}, {rejected}), {pulled} (full resync); "
+                "{pending}, {attention}",
+                **parts,
             )
-            if self.resynced:
-                text += " (alt hentet forfra)"
-            text += f"; {self.pending} venter, {self.attention} kræver opmærksomhed"
         else:
-            text = (
-                f"{self.who}: pushed {self.pushed} ({self.applied} applied, {self.rejected} rejected), "
-                f"pulled {self.pulled} changes"
+            line = sentence(
+                "{who}: {pushed} ({applied}, {rejected}), {pulled}; {pending}, {attention}",
+                **parts,
             )
-            if self.resynced:
-                text += " (full resync)"
-            text += f"; {self.pending} pending, {self.attention} need attention"
+        text = line.text(language)
         if self.failure is not None:
             text += f" - {self.failure.message(language)}"
         return text

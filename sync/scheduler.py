@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop.core.text import Wording, sentence
 from sync.engine import Counts, SyncEngine
 from sync.failures import Cancelled, SyncFailure
 from sync.report import Progress, SyncReport
@@ -57,8 +58,7 @@ class SyncState:
     pending_others: int = 0  # other users of this machine whose changes wait to be sent
     last_success: str | None = None
     progress: Progress | None = None
-    error_da: str | None = None
-    error_en: str | None = None
+    error_words: Wording | None = None
     error_code: str | None = None
     needs_login: tuple[str, ...] = ()  # who must log in (online) before their changes can go
     last_report: SyncReport | None = None
@@ -67,7 +67,8 @@ class SyncState:
     runs: int = 0
 
     def error(self, language: str = "da") -> str | None:
-        return self.error_da if language == "da" else self.error_en
+        """What stopped the last sync, in `language`; None when nothing did."""
+        return None if self.error_words is None else self.error_words.text(language)
 
 
 class SyncScheduler:
@@ -207,8 +208,7 @@ class SyncScheduler:
             log.exception("sync failed unexpectedly")
             self.syncs_run += 1
             unexpected = SyncFailure(
-                "Der skete en uventet fejl under synkroniseringen. Der prøves igen senere.",
-                "Something unexpected went wrong during the sync. Knop tries again later.",
+                sentence("Something unexpected went wrong during the sync. Knop tries again later."),
                 code="unexpected",
             )
             self._publish(syncing=False, progress=None, runs=self.syncs_run, **_error(unexpected))
@@ -277,5 +277,5 @@ def _from_counts(counts: Counts) -> dict[str, object]:
 
 def _error(failure: SyncFailure | None) -> dict[str, object]:
     if failure is None or isinstance(failure, Cancelled):
-        return {"error_da": None, "error_en": None, "error_code": None}
-    return {"error_da": failure.da, "error_en": failure.en, "error_code": failure.code}
+        return {"error_words": None, "error_code": None}
+    return {"error_words": failure.words, "error_code": failure.code}

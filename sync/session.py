@@ -40,6 +40,7 @@ from desktop.accounts import Account, known_accounts
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
+from desktop.core.text import Wording, plural_sentence, sentence
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store
 from sync.api import ServerApi
@@ -75,22 +76,23 @@ class LoginFailed(Exception):
 
     reason = "failed"
 
-    def __init__(self, da: str, en: str, *, reason: str | None = None, detail: Any = None) -> None:
-        super().__init__(en)
-        self.da, self.en = da, en
+    def __init__(self, words: Wording, *, reason: str | None = None, detail: Any = None) -> None:
+        super().__init__(words.text("en"))
+        self.words = words
         if reason is not None:
             self.reason = reason
         self.detail = detail
 
     def message(self, language: str = "da") -> str:
-        return self.da if language == "da" else self.en
+        """The sentence in `language` ("da" or "en")."""
+        return self.words.text(language)
 
 
 class WrongPassword(LoginFailed):
     reason = "wrong_password"
 
     def __init__(self) -> None:
-        super().__init__("Forkert brugernavn eller adgangskode.", "Wrong username or password.")
+        super().__init__(sentence("Wrong username or password."))
 
 
 class OfflineLoginExpired(LoginFailed):
@@ -98,18 +100,18 @@ class OfflineLoginExpired(LoginFailed):
 
     def __init__(self, days: int) -> None:
         if days <= 0:
-            da = "Serveren kan ikke nås, og offline login er slået fra på denne computer."
-            en = "The server cannot be reached, and offline login is turned off on this computer."
+            words = sentence(
+                "The server cannot be reached, and offline login is turned off on this computer."
+            )
         else:
-            da = (
-                f"Serveren kan ikke nås, og det er mere end {days} dage siden, du sidst loggede ind "
-                "med forbindelse på denne computer. Log ind, når der er forbindelse."
+            words = plural_sentence(
+                "The server cannot be reached, and it is more than {n} day since you last "
+                "logged in online on this computer. Log in when the connection is back.",
+                "The server cannot be reached, and it is more than {n} days since you last "
+                "logged in online on this computer. Log in when the connection is back.",
+                days,
             )
-            en = (
-                f"The server cannot be reached, and it is more than {days} days since you last "
-                "logged in online on this computer. Log in when the connection is back."
-            )
-        super().__init__(da, en)
+        super().__init__(words)
         self.days = days
 
 
@@ -118,10 +120,10 @@ class NeverLoggedInHere(LoginFailed):
 
     def __init__(self, why: SyncFailure | None) -> None:
         super().__init__(
-            "Serveren kan ikke nås, og du har ikke logget ind på denne computer før. "
-            "Første login kræver forbindelse til serveren.",
-            "The server cannot be reached, and you have not logged in on this computer before. "
-            "The first login needs a connection to the server.",
+            sentence(
+                "The server cannot be reached, and you have not logged in on this computer "
+                "before. The first login needs a connection to the server."
+            ),
             detail=why,
         )
 
@@ -133,7 +135,7 @@ class LoginRefused(LoginFailed):
 
     @classmethod
     def from_failure(cls, failure: SyncFailure) -> LoginRefused:
-        return cls(failure.message("da"), failure.message("en"), reason=failure.code, detail=failure)
+        return cls(failure.words, reason=failure.code, detail=failure)
 
 
 @dataclass
@@ -238,7 +240,7 @@ def _login_offline(
     if account is None or verifier is None:
         if isinstance(why, CredentialsUnavailable):
             # The server was never asked: without the keyring there is no device credential.
-            raise LoginFailed(why.message("da"), why.message("en"), reason="credentials_unavailable")
+            raise LoginFailed(why.words, reason="credentials_unavailable")
         if isinstance(why, NotEnrolled):
             raise LoginRefused.from_failure(why)
         raise NeverLoggedInHere(why)

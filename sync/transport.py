@@ -37,6 +37,7 @@ import requests
 import truststore
 from requests.adapters import HTTPAdapter
 
+from desktop.core.text import LANGUAGES, Said, Wording, said, sentence
 from sync import protocol
 from sync.failures import (
     Cancelled,
@@ -197,7 +198,7 @@ class Transport:
                 failure = _unreachable(error, self.connection)
                 if attempt == attempts or not _may_retry(error, retry):
                     raise failure from error
-                log.info("%s %s: %s (attempt %d of %d)", method, path, failure.en, attempt, attempts)
+                log.info("%s %s: %s (attempt %d of %d)", method, path, failure.message("en"), attempt, attempts)
             else:
                 if answer.status_code < 300:
                     try:
@@ -247,26 +248,24 @@ def _may_retry(error: requests.RequestException, retry: Retry) -> bool:
 def _unreachable(error: requests.RequestException, connection: Connection) -> SyncFailure:
     """The network failure in words IT can act on (proxy, certificate, timeout, refused)."""
     if isinstance(error, requests.exceptions.SSLError):
-        extra = f" eller {connection.ca_bundle}" if connection.ca_bundle else ""
-        extra_en = f" or {connection.ca_bundle}" if connection.ca_bundle else ""
-        return ServerUnreachable.because(
-            f"serverens certifikat kan ikke godkendes af systemets certifikatlager{extra}",
-            f"the server's certificate is not trusted by the system's certificate store{extra_en}",
-            detail=str(error),
-        )
+        if connection.ca_bundle:
+            why = sentence(
+                "the server's certificate is not trusted by the system's certificate store "
+                "or {bundle}",
+                bundle=connection.ca_bundle,
+            )
+        else:
+            why = sentence(
+                "the server's certificate is not trusted by the system's certificate store"
+            )
+        return ServerUnreachable.because(why, detail=str(error))
     if isinstance(error, requests.exceptions.ProxyError):
-        return ServerUnreachable.because(
-            "proxyen svarer ikke", "the proxy does not answer", detail=str(error)
-        )
+        return ServerUnreachable.because(sentence("the proxy does not answer"), detail=str(error))
     if isinstance(error, requests.Timeout):
-        return ServerUnreachable.because(
-            "den svarede ikke i tide", "it did not answer in time", detail=str(error)
-        )
+        return ServerUnreachable.because(sentence("it did not answer in time"), detail=str(error))
     if isinstance(error, requests.ConnectionError):
-        return ServerUnreachable.because(
-            "ingen forbindelse", "no connection", detail=str(error)
-        )
-    return ServerUnreachable.because("ukendt netværksfejl", "network error", detail=str(error))
+        return ServerUnreachable.because(sentence("no connection"), detail=str(error))
+    return ServerUnreachable.because(sentence("network error"), detail=str(error))
 
 
 def _decoded(answer: requests.Response) -> Any:
@@ -274,8 +273,7 @@ def _decoded(answer: requests.Response) -> Any:
         return answer.json()
     except ValueError:
         raise ServerTrouble(
-            "Serveren sendte et svar, Knop ikke kan læse.",
-            "The server sent an answer Knop cannot read.",
+            sentence("The server sent an answer Knop cannot read."),
             detail={"status": answer.status_code, "start": answer.text[:200]},
         ) from None
 
@@ -293,20 +291,24 @@ def _refusal(answer: requests.Response) -> SyncFailure:
     code = str(error.get("code") or "")
     found = error.get("message")
     message: dict[str, Any] = found if isinstance(found, dict) else {}
-    da, en = str(message.get("da") or ""), str(message.get("en") or "")
+    texts = {language: str(message.get(language) or "") for language in LANGUAGES}
+    words: Wording | None = Said(texts) if any(texts.values()) else None
     detail = error.get("detail")
     if status == 426:
-        return UpdateRequired(da or None, en or None, detail)
+        return UpdateRequired(words, detail)
     if status == 410:
-        return ResyncNeeded(da or "Alt hentes forfra.", en or "Everything is fetched again.", detail=detail)
+        return ResyncNeeded(words or sentence("Everything is fetched again."), detail=detail)
     if status >= 500 or not code:
         return ServerTrouble(
-            da or f"Serveren har problemer (HTTP {status}). Der prøves igen senere.",
-            en or f"The server is having trouble (HTTP {status}). Knop tries again later.",
+            words
+            or sentence(
+                "The server is having trouble (HTTP {status}). Knop tries again later.",
+                status=status,
+            ),
             code=code or f"http_{status}",
             detail=detail,
         )
-    return ServerRefused(status, code, da or en or code, en or da or code, detail)
+    return ServerRefused(status, code, words or said(code, code), detail)
 
 
 def _retry_after(answer: requests.Response) -> float | None:

@@ -45,13 +45,14 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.operations import Outcome
 from desktop.core.rejection import Rejection
 from desktop.core.entities import Person
 from desktop.store import Store, StoreDamaged
+from ui.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +111,7 @@ def describe(error: BaseException, language: str) -> str:
             return str(message(language))
         except TypeError:
             pass
-    return QCoreApplication.translate(
-        "Background",
-        "Something went wrong, and Knop could not finish this. "
+    return tr("Something went wrong, and Knop could not finish this. "
         "Nothing you did has been lost. Details are in the log file.",
     )
 
@@ -285,7 +284,7 @@ class _Job(Generic[T]):
         parent = self.parent if isinstance(self.parent, QWidget) else None
         QMessageBox.warning(
             parent,
-            QCoreApplication.translate("Background", "Knop"),
+            tr("Knop"),
             describe(error, self.context.language),
         )
 

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
+from ui.words import ntr, tr
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +118,8 @@ class Board(QWidget):
     def _build(self) -> None:
         self.search_field = SearchField(self)
         self.search_field.setObjectName("search")
-        self.search_field.setPlaceholderText(self.tr("Search tasks: title, description or place"))
-        self.search_field.setAccessibleName(self.tr("Search tasks"))
+        self.search_field.setPlaceholderText(tr("Search tasks: title, description or place"))
+        self.search_field.setAccessibleName(tr("Search tasks"))
         self.search_field.setClearButtonEnabled(True)
         # start(ms), not start(): filter changes start the timer at 0 ms, which
         # would otherwise stick and end the typing pause for good.
@@ -129,23 +130,23 @@ class Board(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setObjectName("resultCount")
 
-        self.site_box = self._combo(self.tr("Site"))
-        self.skill_box = self._combo(self.tr("Skill"))
-        self.audience_box = self._combo(self.tr("Audience"))
-        self.status_box = self._combo(self.tr("Status"))
-        self.date_box = self._combo(self.tr("When"))
-        self.sort_box = self._combo(self.tr("Sort by"))
-        self.mine_box = QCheckBox(self.tr("Matches my skills"), self)
+        self.site_box = self._combo(tr("Site"))
+        self.skill_box = self._combo(tr("Skill"))
+        self.audience_box = self._combo(tr("Audience"))
+        self.status_box = self._combo(tr("Status"))
+        self.date_box = self._combo(tr("When"))
+        self.sort_box = self._combo(tr("Sort by"))
+        self.mine_box = QCheckBox(tr("Matches my skills"), self)
         self.mine_box.toggled.connect(self._filters_changed)
         self.mine_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.clear_button = QPushButton(self.tr("Clear filters"), self)
+        self.clear_button = QPushButton(tr("Clear filters"), self)
         self.clear_button.clicked.connect(self.clear_filters)
         self._fill_fixed_choices()
 
         self.model = TaskBoardModel(self._fetch_rows, self.context.language, self)
         self.view = QTableView(self)
         self.view.setObjectName("taskTable")
-        self.view.setAccessibleName(self.tr("Tasks"))
+        self.view.setAccessibleName(tr("Tasks"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -170,7 +171,7 @@ class Board(QWidget):
         self.view.activated.connect(self._activated)
 
         self.empty_label = QLabel(
-            self.tr("No tasks match. Try fewer or shorter words, or clear the filters."), self
+            tr("No tasks match. Try fewer or shorter words, or clear the filters."), self
         )
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -230,26 +231,26 @@ class Board(QWidget):
         boxes = (self.audience_box, self.status_box, self.date_box, self.sort_box)
         for box in boxes:
             box.blockSignals(True)
-        self.audience_box.addItem(self.tr("Any audience"), None)
+        self.audience_box.addItem(tr("Any audience"), None)
         for value in Audience:
             self.audience_box.addItem(wording.audience(value), str(value))
-        self.status_box.addItem(self.tr("Any status"), None)
+        self.status_box.addItem(tr("Any status"), None)
         for status in TaskStatus:
             self.status_box.addItem(wording.task_status(status), str(status))
         self.status_box.setCurrentIndex(self.status_box.findData(str(TaskStatus.OPEN)))
-        self.date_box.addItem(self.tr("Any time"), DateRange.ANY)
-        self.date_box.addItem(self.tr("Within a week"), DateRange.WEEK)
-        self.date_box.addItem(self.tr("Within a month"), DateRange.MONTH)
-        self.date_box.addItem(self.tr("Within three months"), DateRange.QUARTER)
+        self.date_box.addItem(tr("Any time"), DateRange.ANY)
+        self.date_box.addItem(tr("Within a week"), DateRange.WEEK)
+        self.date_box.addItem(tr("Within a month"), DateRange.MONTH)
+        self.date_box.addItem(tr("Within three months"), DateRange.QUARTER)
         for sort, text in (
-            (Sort.DEADLINE, self.tr("Sort: deadline")),
-            (Sort.CREATED, self.tr("Sort: newest")),
-            (Sort.TITLE, self.tr("Sort: title")),
-            (Sort.EFFORT, self.tr("Sort: effort")),
+            (Sort.DEADLINE, tr("Sort: deadline")),
+            (Sort.CREATED, tr("Sort: newest")),
+            (Sort.TITLE, tr("Sort: title")),
+            (Sort.EFFORT, tr("Sort: effort")),
         ):
             self.sort_box.addItem(text, str(sort))
-        self.site_box.addItem(self.tr("All sites"), None)
-        self.skill_box.addItem(self.tr("All skills"), None)
+        self.site_box.addItem(tr("All sites"), None)
+        self.skill_box.addItem(tr("All skills"), None)
         for box in boxes:
             box.blockSignals(False)
 
@@ -268,10 +269,8 @@ class Board(QWidget):
             Column.SITE: "Integreret institution R",
             Column.SKILLS: "Førstehjælp, Pædagogik, M",
             Column.EFFORT: "000,5 t",
-            Column.DEADLINE: QCoreApplication.translate("TaskModel", "starts %1").replace(
-                "%1", "30. sep. 2027"
-            ),
-            Column.SEATS: "10/10 · " + QCoreApplication.translate("TaskModel", "%n bid(s)", "", 88),
+            Column.DEADLINE: tr("starts {when}", when="30. sep. 2027"),
+            Column.SEATS: "10/10 · " + ntr("{n} bid", "{n} bids", 88),
             Column.STATUS: max(
                 (wording.task_status(s) for s in TaskStatus), key=metrics.horizontalAdvance
             ),
@@ -458,14 +457,14 @@ class Board(QWidget):
         if isinstance(error, Interrupted):
             return
         log.error("board search failed", exc_info=error)
-        self.count_label.setText(self.tr("The search failed; see the log."))
+        self.count_label.setText(tr("The search failed; see the log."))
 
     def _show_count(self, count: int, *, more: bool = False) -> None:
         if more:
             # Only the first page is known yet; the exact count follows (`counted`).
-            self.count_label.setText(self.tr("Over %n task(s)", "", count))
+            self.count_label.setText(ntr("Over {n} task", "Over {n} tasks", count))
         else:
-            self.count_label.setText(self.tr("%n task(s)", "", count))
+            self.count_label.setText(ntr("{n} task", "{n} tasks", count))
         self.empty_label.setVisible(count == 0)
         self.view.setVisible(count != 0)
 
@@ -490,12 +489,12 @@ class Board(QWidget):
             return
         self._choices = choices
         language = self.context.language
-        self._refill(self.site_box, self.tr("All sites"), list(choices.sites))
+        self._refill(self.site_box, tr("All sites"), list(choices.sites))
         labelled = sorted(
             ((skill, catalogue.label(skill, language)) for skill in choices.skills),
             key=lambda pair: pair[1].casefold(),
         )
-        self._refill(self.skill_box, self.tr("All skills"), labelled)
+        self._refill(self.skill_box, tr("All skills"), labelled)
 
     def _refill(self, box: QComboBox, everything: str, items: Sequence[tuple[str, str]]) -> None:
         chosen = box.currentData()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -31,21 +31,18 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.accounts import Account
 from ui.main_window import app_icon
+from ui.words import tr
 
 
 class _Gate(QWidget):
-    """What both screens share: a calm centred card, a problem line, a busy state.
-
-    Strings here use the fixed context "Gate": PySide's `self.tr()` takes the
-    context from the runtime class, which would be the subclass's name.
-    """
+    """What both screens share: a calm centred card, a problem line, a busy state."""
 
     quit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowIcon(app_icon())
-        self.setWindowTitle(QCoreApplication.translate("Gate", "Knop"))
+        self.setWindowTitle(tr("Knop"))
         self.card = QFrame(self)
         self.card.setObjectName("gateCard")
         self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
@@ -62,7 +59,7 @@ class _Gate(QWidget):
             )
         )
         logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        logo.setAccessibleName(QCoreApplication.translate("Gate", "Knop"))
+        logo.setAccessibleName(tr("Knop"))
         self.card_layout.addWidget(logo)
         self.problem = QLabel(self.card)
         self.problem.setObjectName("problem")
@@ -112,14 +109,14 @@ class LoginScreen(_Gate):
     def __init__(self, accounts: Sequence[Account], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginScreen")
-        heading = QLabel(self.tr("Log in to Knop"), self.card)
+        heading = QLabel(tr("Log in to Knop"), self.card)
         heading.setObjectName("heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.card_layout.addWidget(heading)
 
         self.people = QListWidget(self.card)
         self.people.setObjectName("knownAccounts")
-        self.people.setAccessibleName(self.tr("People who have logged in on this computer"))
+        self.people.setAccessibleName(tr("People who have logged in on this computer"))
         for account in accounts:
             item = QListWidgetItem(f"{account.display_name}\n{account.username}")
             item.setData(Qt.ItemDataRole.UserRole, account.username)
@@ -130,7 +127,7 @@ class LoginScreen(_Gate):
         self.people.setFixedHeight(visible_rows * (self.fontMetrics().height() * 2 + 16) + 6)
         self.people.currentItemChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
-        pick = QLabel(self.tr("Choose your name, or type your username:"), self.card)
+        pick = QLabel(tr("Choose your name, or type your username:"), self.card)
         pick.setWordWrap(True)
         pick.setVisible(bool(accounts))
         self.card_layout.addWidget(pick)
@@ -138,19 +135,19 @@ class LoginScreen(_Gate):
 
         self.username = QLineEdit(self.card)
         self.username.setObjectName("username")
-        self.username.setAccessibleName(self.tr("Username"))
-        self.username.setPlaceholderText(self.tr("e.g. anna"))
+        self.username.setAccessibleName(tr("Username"))
+        self.username.setPlaceholderText(tr("e.g. anna"))
         self.password = QLineEdit(self.card)
         self.password.setObjectName("password")
-        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setAccessibleName(tr("Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        form.addRow(self.tr("&Username"), self.username)
-        form.addRow(self.tr("&Password"), self.password)
+        form.addRow(tr("&Username"), self.username)
+        form.addRow(tr("&Password"), self.password)
         self.card_layout.addLayout(form)
 
-        self.login_button = QPushButton(self.tr("Log in"), self.card)
+        self.login_button = QPushButton(tr("Log in"), self.card)
         self.login_button.setObjectName("primary")
         self.login_button.setDefault(True)
         self.login_button.setAutoDefault(True)
@@ -162,7 +159,7 @@ class LoginScreen(_Gate):
         self.card_layout.addWidget(self.problem)
         self.card_layout.addWidget(self.busy)
         note = QLabel(
-            self.tr(
+            tr(
                 "The first time you log in on this computer, Knop needs a connection "
                 "to the server. After that you can also log in offline for a while."
             ),
@@ -193,16 +190,16 @@ class LoginScreen(_Gate):
     def _submit(self) -> None:
         username = self.username.text().strip()
         if not username:
-            self.show_problem(self.tr("Type your username, or choose your name in the list."))
+            self.show_problem(tr("Type your username, or choose your name in the list."))
             self.username.setFocus()
             return
         if not self.password.text():
-            self.show_problem(self.tr("Type your password."))
+            self.show_problem(tr("Type your password."))
             self.password.setFocus()
             return
         self.show_problem("")
         password = self.password.text()
-        self.set_busy(True, self.tr("Logging in…"))
+        self.set_busy(True, tr("Logging in…"))
         self.login_requested.emit(username, password)
 
     def failed(self, text: str) -> None:
@@ -221,7 +218,7 @@ class LockScreen(_Gate):
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
-        heading = QLabel(self.tr("Knop is locked"), self.card)
+        heading = QLabel(tr("Knop is locked"), self.card)
         heading.setObjectName("heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.name_label = QLabel(name, self.card)
@@ -230,14 +227,14 @@ class LockScreen(_Gate):
         self.password = QLineEdit(self.card)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName(self.tr("Password for %1").replace("%1", name))
-        self.password.setPlaceholderText(self.tr("Password"))
+        self.password.setAccessibleName(tr("Password for {who}", who=name))
+        self.password.setPlaceholderText(tr("Password"))
         self.password.returnPressed.connect(self._submit)
-        self.unlock_button = QPushButton(self.tr("Unlock"), self.card)
+        self.unlock_button = QPushButton(tr("Unlock"), self.card)
         self.unlock_button.setObjectName("primary")
         self.unlock_button.setDefault(True)
         self.unlock_button.clicked.connect(self._submit)
-        self.switch_button = QPushButton(self.tr("Log in as someone else"), self.card)
+        self.switch_button = QPushButton(tr("Log in as someone else"), self.card)
         self.switch_button.setObjectName("link")
         self.switch_button.setFlat(True)
         self.switch_button.clicked.connect(self.switch_user_requested)
@@ -250,11 +247,11 @@ class LockScreen(_Gate):
 
     def _submit(self) -> None:
         if not self.password.text():
-            self.show_problem(self.tr("Type your password."))
+            self.show_problem(tr("Type your password."))
             return
         self.show_problem("")
         password = self.password.text()
-        self.set_busy(True, self.tr("Checking…"))
+        self.set_busy(True, tr("Checking…"))
         self.unlock_requested.emit(password)
 
     def failed(self, text: str) -> None:

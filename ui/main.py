@@ -4,7 +4,7 @@ Start-up does, in order, what can fail before anything is on screen: one
 instance per user session (a second start brings the first window to the
 front and exits), the settings (a broken file is shown with its file and
 line, and the person may go on with the defaults or quit), the language and
-its translators (Knop's own and Qt's, so Qt's dialogs are Danish too), and
+its words (Knop's catalogue, and Qt's own so Qt's dialogs are Danish too), and
 the style sheet. Every failure is a sentence on screen, never a traceback.
 """
 
@@ -34,7 +34,9 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
+from desktop.core.text import has_catalogue, locale_dir, translate
 from desktop.settings import Settings, SettingsError, load_settings
+from ui import words
 
 if TYPE_CHECKING:  # the shell loads after the single-instance check
     from ui.shell import Shell
@@ -55,21 +57,16 @@ def choose_language(requested: str | None, settings: Settings) -> str:
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:
-    """Every `*_<language>.qm` of ours (core and screens) plus Qt's own `qtbase_<language>`.
+    """Knop's sentences in `language` (ui.words) plus Qt's own `qtbase_<language>` for its dialogs.
 
-    The translators are returned so the caller keeps them alive; Qt does not
-    own them. English is the source language, so for "en" only ours are
-    loaded (they may hold wording fixes) and Qt needs nothing.
+    Knop's words come from its one gettext catalogue (desktop.core.text); Qt's
+    translators are returned so the caller keeps them alive (Qt does not own
+    them). English is the source language, so for "en" Qt needs nothing.
     """
+    words.use_language(language)
+    if not has_catalogue(language) and language != "en":
+        log.warning("no %s catalogue found in %s; run make translations", language, locale_dir())
     loaded: list[QTranslator] = []
-    folder = paths.resources_dir() / "translations"
-    for qm in sorted(folder.glob(f"*_{language}.qm")):
-        translator = QTranslator(app)
-        if translator.load(str(qm)):
-            app.installTranslator(translator)
-            loaded.append(translator)
-        else:
-            log.warning("cannot load the translation %s", qm)
     if language != "en":
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         for name in ("qtbase", "qt"):
@@ -78,8 +75,6 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
                 app.installTranslator(translator)
                 loaded.append(translator)
                 break
-    if not any(t.language() for t in loaded) and language != "en":
-        log.warning("no %s translation found in %s; run make translations", language, folder)
     QLocale.setDefault(
         QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
     )
@@ -176,26 +171,23 @@ def _settings_or_defaults(language_hint: str | None) -> Settings | None:
     try:
         return load_settings()
     except SettingsError as error:
-        danish = (language_hint or choose_language(None, Settings())) == "da"
+        language = language_hint or choose_language(None, Settings())
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Knop")
-        if danish:
-            box.setText("Knop kan ikke læse sine indstillinger.")
-            box.setInformativeText(
-                f"{error}\n\nRet filen (eller bed IT om det), eller fortsæt med standardindstillingerne. "
-                "Uden serveradresse arbejder Knop kun lokalt."
+        box.setText(translate(language, "Knop cannot read its settings."))
+        box.setInformativeText(
+            translate(
+                language,
+                "{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
+                "Without a server address Knop works locally only.",
+                error=error,
             )
-            go_on = box.addButton("Fortsæt med standard", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Afslut", QMessageBox.ButtonRole.RejectRole)
-        else:
-            box.setText("Knop cannot read its settings.")
-            box.setInformativeText(
-                f"{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
-                "Without a server address Knop works locally only."
-            )
-            go_on = box.addButton("Go on with defaults", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+        )
+        go_on = box.addButton(
+            translate(language, "Go on with defaults"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(translate(language, "Quit"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return Settings() if box.clickedButton() is go_on else None
 

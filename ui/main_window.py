@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
+from ui.words import tr
 
 
 class Navigator(Protocol):
@@ -132,7 +133,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.context = context
-        self.setWindowTitle(self.tr("Knop"))
+        self.setWindowTitle(tr("Knop"))
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 560)
         self._quitting_from_menu = False
@@ -179,41 +180,41 @@ class MainWindow(QMainWindow):
     def _make_actions(self) -> None:
         may_post = not self.context.person.is_external
         self.new_task_action = self._action(
-            self.tr("&New task…"),
+            tr("&New task…"),
             self.new_task,
             QKeySequence.StandardKey.New,
-            self.tr("Post a new task (Ctrl+N)"),
+            tr("Post a new task (Ctrl+N)"),
         )
         self.new_task_action.setEnabled(may_post)
         self.search_action = self._action(
-            self.tr("&Search tasks"),
+            tr("&Search tasks"),
             self.search,
             QKeySequence.StandardKey.Find,
-            self.tr("Go to the search field on the board (Ctrl+F)"),
+            tr("Go to the search field on the board (Ctrl+F)"),
         )
         self.sync_action = self._action(
-            self.tr("S&ync now"),
+            tr("S&ync now"),
             self.sync_now,
             QKeySequence(Qt.Key.Key_F5),
-            self.tr("Send your changes and fetch new ones now (F5)"),
+            tr("Send your changes and fetch new ones now (F5)"),
         )
         self.attention_action = self._action(
-            self.tr("Needs &attention…"),
+            tr("Needs &attention…"),
             self.show_attention,
             None,
-            self.tr("Changes the server did not accept"),
+            tr("Changes the server did not accept"),
         )
         self.board_action = self._action(
-            self.tr("&Board"), self.go_board, QKeySequence("Ctrl+1"), self.tr("All tasks (Ctrl+1)")
+            tr("&Board"), self.go_board, QKeySequence("Ctrl+1"), tr("All tasks (Ctrl+1)")
         )
         self.my_page_action = self._action(
-            self.tr("&My page"),
+            tr("&My page"),
             self.go_my_page,
             QKeySequence("Ctrl+2"),
-            self.tr("Your bids, tasks and skills (Ctrl+2)"),
+            tr("Your bids, tasks and skills (Ctrl+2)"),
         )
         self.back_action = self._action(
-            self.tr("&Back"), self.back, QKeySequence("Alt+Left"), self.tr("Back (Alt+Left)")
+            tr("&Back"), self.back, QKeySequence("Alt+Left"), tr("Back (Alt+Left)")
         )
         self.back_action.setShortcuts(
             _unique(
@@ -221,39 +222,39 @@ class MainWindow(QMainWindow):
             )
         )
         self.lock_action = self._action(
-            self.tr("&Lock"),
+            tr("&Lock"),
             self.lock_requested.emit,
             QKeySequence("Ctrl+L"),
-            self.tr("Lock the screen; your password opens it again (Ctrl+L)"),
+            tr("Lock the screen; your password opens it again (Ctrl+L)"),
         )
         self.switch_action = self._action(
-            self.tr("S&witch user…"),
+            tr("S&witch user…"),
             self.switch_user_requested.emit,
             QKeySequence("Ctrl+Shift+L"),
-            self.tr("Let someone else log in; your unsent changes are still sent"),
+            tr("Let someone else log in; your unsent changes are still sent"),
         )
         self.logout_action = self._action(
-            self.tr("Log &out"), self.logout_requested.emit, None, self.tr("Log out of Knop")
+            tr("Log &out"), self.logout_requested.emit, None, tr("Log out of Knop")
         )
         self.quit_action = self._action(
-            self.tr("&Quit"),
+            tr("&Quit"),
             self._quit,
             QKeySequence(QKeySequence.StandardKey.Quit),
-            self.tr("Close Knop"),
+            tr("Close Knop"),
         )
         self.quit_action.setShortcuts(
             _unique(
                 [QKeySequence("Ctrl+Q"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)]
             )
         )
-        self.about_action = self._action(self.tr("&About Knop"), self.about)
+        self.about_action = self._action(tr("&About Knop"), self.about)
         self.shortcuts_action = self._action(
-            self.tr("&Keyboard shortcuts"), self.show_shortcuts, QKeySequence(Qt.Key.Key_F1)
+            tr("&Keyboard shortcuts"), self.show_shortcuts, QKeySequence(Qt.Key.Key_F1)
         )
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
-        knop = bar.addMenu(self.tr("&Knop"))
+        knop = bar.addMenu(tr("&Knop"))
         knop.addAction(self.new_task_action)
         knop.addSeparator()
         knop.addAction(self.sync_action)
@@ -264,18 +265,18 @@ class MainWindow(QMainWindow):
         knop.addAction(self.logout_action)
         knop.addSeparator()
         knop.addAction(self.quit_action)
-        go = bar.addMenu(self.tr("&Go"))
+        go = bar.addMenu(tr("&Go"))
         go.addAction(self.board_action)
         go.addAction(self.my_page_action)
         go.addAction(self.search_action)
         go.addSeparator()
         go.addAction(self.back_action)
-        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
     def _make_toolbar(self) -> None:
-        bar = QToolBar(self.tr("Navigation"), self)
+        bar = QToolBar(tr("Navigation"), self)
         bar.setObjectName("navigation")
         bar.setMovable(False)
         bar.setFloatable(False)
@@ -298,7 +299,7 @@ class MainWindow(QMainWindow):
         self.user_button = QToolButton(bar)
         self.user_button.setObjectName("userButton")
         self.user_button.setText(person.name)
-        self.user_button.setAccessibleName(self.tr("Logged in as %1").replace("%1", person.name))
+        self.user_button.setAccessibleName(tr("Logged in as {who}", who=person.name))
         self.user_button.setToolTip(self._role_text(person))
         self.user_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.user_button)
@@ -316,10 +317,10 @@ class MainWindow(QMainWindow):
 
     def _role_text(self, person: Person) -> str:
         roles = {
-            Role.STAFF: self.tr("Staff"),
-            Role.SITE_MANAGER: self.tr("Site manager"),
-            Role.ADMIN: self.tr("Administrator"),
-            Role.EXTERNAL: self.tr("External contributor"),
+            Role.STAFF: tr("Staff"),
+            Role.SITE_MANAGER: tr("Site manager"),
+            Role.ADMIN: tr("Administrator"),
+            Role.EXTERNAL: tr("External contributor"),
         }
         return (
             roles.get(Role(person.role), person.role) if person.role in set(Role) else person.role
@@ -422,8 +423,8 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         QMessageBox.about(
             self,
-            self.tr("About Knop"),
-            self.tr(
+            tr("About Knop"),
+            tr(
                 "Knop: a task exchange for the municipality.\n\n"
                 "Post a task, find colleagues with the right skills, and see "
                 "what people can do from the work they have done."
@@ -432,21 +433,21 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         lines = [
-            (self.new_task_action, self.tr("New task")),
-            (self.search_action, self.tr("Search tasks")),
-            (self.sync_action, self.tr("Sync now")),
-            (self.board_action, self.tr("Board")),
-            (self.my_page_action, self.tr("My page")),
-            (self.back_action, self.tr("Back")),
-            (self.lock_action, self.tr("Lock")),
-            (self.switch_action, self.tr("Switch user")),
-            (self.quit_action, self.tr("Quit")),
+            (self.new_task_action, tr("New task")),
+            (self.search_action, tr("Search tasks")),
+            (self.sync_action, tr("Sync now")),
+            (self.board_action, tr("Board")),
+            (self.my_page_action, tr("My page")),
+            (self.back_action, tr("Back")),
+            (self.lock_action, tr("Lock")),
+            (self.switch_action, tr("Switch user")),
+            (self.quit_action, tr("Quit")),
         ]
         text = "\n".join(
             f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t{label}"
             for action, label in lines
         )
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), text)
+        QMessageBox.information(self, tr("Keyboard shortcuts"), text)
 
     def _quit(self) -> None:
         self._quitting_from_menu = True
@@ -482,7 +483,7 @@ def self_test_window() -> MainWindow:
     folder = Path(tempfile.mkdtemp(prefix="knop-selftest-"))
     person = Person(
         id="self-test",
-        name=QCoreApplication.translate("MainWindow", "Self-test"),
+        name=tr("Self-test"),
         username="self-test",
         home_site_id=None,
     )

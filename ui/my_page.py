@@ -32,6 +32,7 @@ from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
 from ui.context import AppContext
+from ui.words import ntr, tr
 
 
 class MyPage(Screen):
@@ -60,20 +61,20 @@ class MyPage(Screen):
 
         self.skills_model = SkillListModel(lang, self)
         self.skills_table = table_view(
-            self, self.skills_model, self.tr("My skills"), stretch=(0, 1)
+            self, self.skills_model, tr("My skills"), stretch=(0, 1)
         )
-        self.remove_button = QPushButton(self.tr("Re&move skill"), self)
+        self.remove_button = QPushButton(tr("Re&move skill"), self)
         self.remove_button.setEnabled(False)
         self.picker = SkillPicker(lang, self)
         self.skill_problem = ProblemLabel(self)
-        skills_box = QGroupBox(self.tr("My skills"), self)
+        skills_box = QGroupBox(tr("My skills"), self)
         skills_layout = QVBoxLayout(skills_box)
         skills_layout.addWidget(self.skills_table, 2)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
         remove_row.addWidget(self.remove_button)
         skills_layout.addLayout(remove_row)
-        skills_layout.addWidget(QLabel(self.tr("Add a skill:"), skills_box))
+        skills_layout.addWidget(QLabel(tr("Add a skill:"), skills_box))
         skills_layout.addWidget(self.picker, 2)
         skills_layout.addWidget(self.skill_problem)
 
@@ -87,12 +88,12 @@ class MyPage(Screen):
 
         self.bids_model: RowsModel[MyBid] = RowsModel(
             [
-                Column(self.tr("Task"), lambda mine: mine.task_title),
-                Column(self.tr("Site"), lambda mine: mine.site_name),
-                Column(self.tr("My bid"), lambda mine: wording.bid_status(mine.bid.status)),
-                Column(self.tr("Task status"), lambda mine: wording.task_status(mine.task_status)),
+                Column(tr("Task"), lambda mine: mine.task_title),
+                Column(tr("Site"), lambda mine: mine.site_name),
+                Column(tr("My bid"), lambda mine: wording.bid_status(mine.bid.status)),
+                Column(tr("Task status"), lambda mine: wording.task_status(mine.task_status)),
                 Column(
-                    self.tr("Placed"), lambda mine: wording.short_date(mine.bid.created_at, lang)
+                    tr("Placed"), lambda mine: wording.short_date(mine.bid.created_at, lang)
                 ),
             ],
             key=lambda mine: mine.bid.id,
@@ -100,26 +101,26 @@ class MyPage(Screen):
         )
         self.tasks_model: RowsModel[MyTask] = RowsModel(
             [
-                Column(self.tr("Task"), lambda mine: mine.task.title),
-                Column(self.tr("Status"), lambda mine: wording.task_status(mine.task.status)),
-                Column(self.tr("Bids"), lambda mine: str(mine.task.bid_count)),
+                Column(tr("Task"), lambda mine: mine.task.title),
+                Column(tr("Status"), lambda mine: wording.task_status(mine.task.status)),
+                Column(tr("Bids"), lambda mine: str(mine.task.bid_count)),
                 Column(
-                    self.tr("Seats filled"),
+                    tr("Seats filled"),
                     lambda mine: f"{mine.task.accepted_count}/{mine.task.seats}",
                 ),
                 Column(
-                    self.tr("Posted"), lambda mine: wording.short_date(mine.task.created_at, lang)
+                    tr("Posted"), lambda mine: wording.short_date(mine.task.created_at, lang)
                 ),
             ],
             key=lambda mine: mine.task.id,
             parent=self,
         )
-        self.bids_table = table_view(self, self.bids_model, self.tr("My bids"))
+        self.bids_table = table_view(self, self.bids_model, tr("My bids"))
         # Site names run long; they get a fixed share and elide, the title gets the rest.
         sites = self.bids_table.horizontalHeader()
         sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         sites.resizeSection(1, 20 * self.fontMetrics().averageCharWidth())
-        self.tasks_table = table_view(self, self.tasks_model, self.tr("My tasks"))
+        self.tasks_table = table_view(self, self.tasks_model, tr("My tasks"))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
@@ -169,13 +170,13 @@ class MyPage(Screen):
             self.name.setText(person.name)
             about = " · ".join(p for p in (person.title, mine.site_name) if p)
             if person.availability:
-                about += "\n" + self.tr("Available: %1").replace("%1", person.availability)
+                about += "\n" + tr("Available: {when}", when=person.availability)
             self.about.setText(breakable(about))
         if old is None or old.profile.record != mine.record:
             self.record.setText(
-                self.tr("%n finished task(s)", "", mine.record.finished_tasks)
+                ntr("{n} finished task", "{n} finished tasks", mine.record.finished_tasks)
                 + " · "
-                + self.tr("%n endorsement(s)", "", mine.record.endorsements)
+                + ntr("{n} endorsement", "{n} endorsements", mine.record.endorsements)
             )
         if old is None or old.profile.skills != mine.skills:
             ordered = sorted(
@@ -191,8 +192,8 @@ class MyPage(Screen):
         self._count_tabs(len(data.bids), len(data.tasks))
 
     def _count_tabs(self, bids: int, tasks: int) -> None:
-        self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(bids)))
-        self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(tasks)))
+        self.tabs.setTabText(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
+        self.tabs.setTabText(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
 
     # --- actions -------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
 from ui.context import AppContext
+from ui.words import ntr, tr
 
 CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
 
@@ -73,16 +74,16 @@ class BidCard(QFrame):
         self.message = _label(self)
         self.offer = _label(self)
         self.record = _label(self)
-        self.skills_heading = QLabel(self.tr("Skills"), self)
+        self.skills_heading = QLabel(tr("Skills"), self)
         strong(self.skills_heading)
         self.skills = _label(self, rich=True)
 
         self.decision = QWidget(self)
         self.note = QLineEdit(self.decision)
         self.note.setMaxLength(2000)
-        self.note.setPlaceholderText(self.tr("Message to the bidder (optional)"))
-        self.accept_button = QPushButton(self.tr("&Accept"), self.decision)
-        self.decline_button = QPushButton(self.tr("&Decline"), self.decision)
+        self.note.setPlaceholderText(tr("Message to the bidder (optional)"))
+        self.accept_button = QPushButton(tr("&Accept"), self.decision)
+        self.decline_button = QPushButton(tr("&Decline"), self.decision)
         decision_buttons = QHBoxLayout()
         decision_buttons.addWidget(self.accept_button)
         decision_buttons.addWidget(self.decline_button)
@@ -93,12 +94,12 @@ class BidCard(QFrame):
         decision_layout.addLayout(decision_buttons)
 
         self.endorsing = QWidget(self)
-        self.endorse_heading = QLabel(self.tr("Endorse the skills the work showed"), self.endorsing)
+        self.endorse_heading = QLabel(tr("Endorse the skills the work showed"), self.endorsing)
         self.endorse_heading.setWordWrap(True)
         strong(self.endorse_heading)
         self.endorse_boxes: dict[str, QCheckBox] = {}
         self.endorse_list = QVBoxLayout()
-        self.endorse_button = QPushButton(self.tr("&Endorse"), self.endorsing)
+        self.endorse_button = QPushButton(tr("&Endorse"), self.endorsing)
         endorse_layout = QVBoxLayout(self.endorsing)
         endorse_layout.setContentsMargins(0, 0, 0, 0)
         endorse_layout.addWidget(self.endorse_heading)
@@ -138,25 +139,25 @@ class BidCard(QFrame):
             bidder, bid = card.bidder, card.bid
             self.name.setText(bidder.name)
             self.setAccessibleName(
-                self.tr("Bid from %1").replace("%1", shortened(bidder.name, 100))
+                tr("Bid from {who}", who=shortened(bidder.name, 100))
             )
             self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
-            status = self.tr("Status: %1").replace("%1", wording.bid_status(bid.status))
+            status = tr("Status: {status}", status=wording.bid_status(bid.status))
             if bid.decision_message:
-                status += "\n" + self.tr("Your message: “%1”").replace("%1", bid.decision_message)
+                status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))
-            self.message.setText(breakable(bid.message) if bid.message else self.tr("No message."))
+            self.message.setText(breakable(bid.message) if bid.message else tr("No message."))
             offer = []
             if bid.hours is not None:
-                offer.append(self.tr("Offers %1").replace("%1", wording.hours(bid.hours, lang)))
+                offer.append(tr("Offers {what}", what=wording.hours(bid.hours, lang)))
             if bid.availability:
-                offer.append(self.tr("Available: %1").replace("%1", bid.availability))
+                offer.append(tr("Available: {when}", when=bid.availability))
             self.offer.setText(breakable(" · ".join(offer)))
             self.offer.setVisible(bool(offer))
             self.record.setText(
-                self.tr("%n finished task(s)", "", card.record.finished_tasks)
+                ntr("{n} finished task", "{n} finished tasks", card.record.finished_tasks)
                 + " · "
-                + self.tr("%n endorsement(s)", "", card.record.endorsements)
+                + ntr("{n} endorsement", "{n} endorsements", card.record.endorsements)
             )
             self.skills.setText(self._skills_html(card, task))
             self._draw_endorsing(card, task)
@@ -164,7 +165,7 @@ class BidCard(QFrame):
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         self.decision.setVisible(pending and deciding)
         self.accept_button.setEnabled(pending and deciding and seats_left > 0)
-        self.accept_button.setToolTip("" if seats_left > 0 else self.tr("All seats are filled."))
+        self.accept_button.setToolTip("" if seats_left > 0 else tr("All seats are filled."))
         self.decline_button.setEnabled(pending and deciding)
         self.endorsing.setVisible(
             card.bid.status == BidStatus.ACCEPTED and task.status == TaskStatus.DONE
@@ -172,7 +173,7 @@ class BidCard(QFrame):
 
     def _skills_html(self, card: BidderCard, task: Task) -> str:
         if not card.skills:
-            return html.escape(self.tr("No skills on the profile yet."))
+            return html.escape(tr("No skills on the profile yet."))
         lang = self.page.language
         wanted = set(task.skills)
         ordered = sorted(
@@ -258,16 +259,16 @@ class ReviewPage(TaskScreen):
     def _build(self) -> None:
         self.title = heading("", self)
         self.state = _label(self)
-        self.complete_button = QPushButton(self.tr("&Mark task as done"), self)
+        self.complete_button = QPushButton(tr("&Mark task as done"), self)
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.complete_button)
 
         self.rest_note = QLineEdit(self)
         self.rest_note.setMaxLength(2000)
-        self.rest_note.setPlaceholderText(self.tr("Message to those not chosen (optional)"))
-        self.rest_note.setAccessibleName(self.tr("Message to those not chosen"))
-        self.decline_rest_button = QPushButton(self.tr("Decline the &rest"), self)
+        self.rest_note.setPlaceholderText(tr("Message to those not chosen (optional)"))
+        self.rest_note.setAccessibleName(tr("Message to those not chosen"))
+        self.decline_rest_button = QPushButton(tr("Decline the &rest"), self)
         self.rest = QWidget(self)
         rest = QHBoxLayout(self.rest)
         rest.setContentsMargins(0, 0, 0, 0)
@@ -278,7 +279,7 @@ class ReviewPage(TaskScreen):
         self.legend = _label(self)
         self.legend.setObjectName("note")
         self.legend.setText(
-            self.tr(
+            tr(
                 "✔ confirmed by a finished task   ○ self-declared   "
                 "bold: a skill this task asks for"
             )
@@ -292,7 +293,7 @@ class ReviewPage(TaskScreen):
         self.strip = QScrollArea(self)
         self.strip.setWidgetResizable(True)
         self.strip.setWidget(strip)
-        self.strip.setAccessibleName(self.tr("Bids"))
+        self.strip.setAccessibleName(tr("Bids"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -318,7 +319,7 @@ class ReviewPage(TaskScreen):
         if data is None:
             self.title.setText("")
             self.state.setText(
-                self.tr(
+                tr(
                     "This review is not available: the task is gone, "
                     "or you are not one of the people who manage it."
                 )
@@ -331,13 +332,16 @@ class ReviewPage(TaskScreen):
         self.title.setText(task.title)
         self.state.setText(
             f"{wording.task_status(task.status)} · "
-            + self.tr("%1 of %2 seats filled")
-            .replace("%1", str(task.accepted_count))
-            .replace("%2", str(task.seats))
+            + ntr(
+                "{filled} of {n} seat filled",
+                "{filled} of {n} seats filled",
+                task.seats,
+                filled=task.accepted_count,
+            )
         )
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         self.wanted.setText(
-            breakable(self.tr("Skills wanted: %1").replace("%1", ", ".join(wanted)))
+            breakable(tr("Skills wanted: {skills}", skills=", ".join(wanted)))
             if wanted
             else ""
         )
@@ -346,11 +350,11 @@ class ReviewPage(TaskScreen):
         self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(deciding and task.accepted_count > 0)
         self.complete_button.setToolTip(
-            "" if task.accepted_count else self.tr("Accept at least one bid first.")
+            "" if task.accepted_count else tr("Accept at least one bid first.")
         )
         pending = any(c.bid.status == BidStatus.PENDING for c in data.cards)
         self.rest.setVisible(deciding and pending)
-        self.empty.setText(self.tr("No bids on this task yet.") if not data.cards else "")
+        self.empty.setText(tr("No bids on this task yet.") if not data.cards else "")
         self.empty.setVisible(not data.cards)
         self._place_cards(data.cards, task, data.seats_left)
 

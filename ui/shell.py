@@ -29,9 +29,11 @@ from ui.background import Errand, describe
 from ui.context import AppContext, SyncHandle
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
+from ui.words import tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
-    from sync.scheduler import SyncScheduler
+    from sync.report import SyncReport
+    from sync.scheduler import SyncScheduler, SyncState
     from sync.session import Session
 
 log = logging.getLogger(__name__)
@@ -89,7 +91,8 @@ def default_sync(session: Session | None, settings: Settings) -> SyncHandle | No
     if session is None or not getattr(session, "server_url", None) or not settings.server_url:
         return None
     from sync.engine import SyncEngine
-    from sync.scheduler import SyncScheduler
+    from sync.report import SyncReport
+    from sync.scheduler import SyncScheduler, SyncState
     from ui.sync_status import SyncLink
 
     scheduler = SyncScheduler(
@@ -108,7 +111,8 @@ def machine_sync(settings: Settings) -> SyncScheduler | None:
     if not settings.server_url:
         return None
     from sync.engine import SyncEngine
-    from sync.scheduler import SyncScheduler
+    from sync.report import SyncReport
+    from sync.scheduler import SyncScheduler, SyncState
 
     return SyncScheduler(
         lambda: SyncEngine(settings), interval_s=float(settings.sync_interval_seconds)
@@ -149,7 +153,7 @@ class Shell(QObject):
         self.gate: LoginScreen | LockScreen | None = None
         self._geometry: QRect | None = None
         self._recovering = False
-        self._damage_reported: Any = None  # the sync report whose damage was last looked into
+        self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
         self.idle.went_idle.connect(self.lock)
         app = QApplication.instance()
@@ -287,9 +291,9 @@ class Shell(QObject):
 
         context.query(lambda store: store.check_integrity()).failure(failed).run_in_background()
 
-    def _sync_found_damage(self, context: AppContext, state: Any) -> None:
+    def _sync_found_damage(self, context: AppContext, state: SyncState) -> None:
         """The sync reports this person's store damaged: confirm on the DB thread, then the way out."""
-        report = getattr(state, "last_report", None)
+        report = state.last_report
         if report is None or state.syncing or report is self._damage_reported or context is not self.context:
             return
         mine = report.user(context.person.id)
@@ -326,12 +330,12 @@ class Shell(QObject):
         """Ask whether to move the damaged store aside and fetch again (or log out)."""
         box = QMessageBox(self.top_window())
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("The local database is damaged"))
+        box.setWindowTitle(tr("The local database is damaged"))
         box.setText(damaged.message(self.language))
         fix = box.addButton(
-            self.tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
+            tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
         )
-        box.addButton(self.tr("Log out"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(tr("Log out"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(fix)
         box.exec()
         return box.clickedButton() is fix

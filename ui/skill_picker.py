@@ -40,6 +40,7 @@ from desktop.people import HeldSkill
 from ui import wording
 from ui.long_text import shortened
 from ui.table_model import KEY_ROLE, Column, RowsModel
+from ui.words import tr
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; one instance serves as every default
@@ -122,20 +123,20 @@ class SkillPicker(QWidget):
         self.filtered.sort(0)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search the catalogue or write a free tag"))
-        self.search.setAccessibleName(self.tr("Search skills"))
+        self.search.setPlaceholderText(tr("Search the catalogue or write a free tag"))
+        self.search.setAccessibleName(tr("Search skills"))
         self.search.setClearButtonEnabled(True)
         self.search.setMaxLength(skills.FREE_TAG_MAX * 2)
         self.search.installEventFilter(self)
         self.list = QListView(self)
         self.list.setModel(self.filtered)
-        self.list.setAccessibleName(self.tr("Skills in the catalogue"))
+        self.list.setAccessibleName(tr("Skills in the catalogue"))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setUniformItemSizes(True)
         self.list.setMinimumHeight(5 * self.list.fontMetrics().height())
-        self.add_button = QPushButton(self.tr("Add ski&ll"), self)
-        self.tag_button = QPushButton(self.tr("Add as &free tag"), self)
+        self.add_button = QPushButton(tr("Add ski&ll"), self)
+        self.tag_button = QPushButton(tr("Add as &free tag"), self)
         self.tag_hint = QLabel(self)
         self.tag_hint.setWordWrap(True)
 
@@ -205,9 +206,9 @@ class SkillPicker(QWidget):
         self.tag_button.setEnabled(tag is not None and not taken)
         if tag and self.search.text().strip():
             self.tag_hint.setText(
-                self.tr("Free tag: %1").replace("%1", shortened(tag, 80))
+                tr("Free tag: {tag}", tag=shortened(tag, 80))
                 if not taken
-                else self.tr("Already chosen.")
+                else tr("Already chosen.")
             )
         else:
             self.tag_hint.clear()
@@ -233,9 +234,9 @@ class SkillListModel(RowsModel[HeldSkill]):
     def __init__(self, language: str, parent: QObject | None = None) -> None:
         super().__init__([], key=lambda held: held.skill, parent=parent)
         self._columns = [
-            Column(self.tr("Skill"), lambda held: _skill_text(held.skill, language)),
+            Column(tr("Skill"), lambda held: _skill_text(held.skill, language)),
             Column(
-                self.tr("Evidence"),
+                tr("Evidence"),
                 lambda held: wording.evidence(held) if held.evidence else "",
             ),
         ]

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QDateTime,
     QLocale,
     QModelIndex,
@@ -51,6 +50,7 @@ from desktop.needs_attention import (
 )
 from ui.background import Changes
 from ui.context import AppContext
+from ui.words import ntr, tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
     from sync.scheduler import SyncState
@@ -156,7 +156,7 @@ class SyncStatusBar(QWidget):
 
         self.dot = QLabel("●", self)
         self.dot.setObjectName("syncDot")
-        self.dot.setAccessibleName(self.tr("Connection"))
+        self.dot.setAccessibleName(tr("Connection"))
         self.connection_label = QLabel(self)
         self.connection_label.setObjectName("syncConnection")
         self.pending_label = QLabel(self)
@@ -170,9 +170,9 @@ class SyncStatusBar(QWidget):
         self.attention_button.setObjectName("attentionButton")
         self.attention_button.clicked.connect(self.attention_requested)
         self.attention_button.hide()
-        self.sync_button = QPushButton(self.tr("Sync now"), self)
+        self.sync_button = QPushButton(tr("Sync now"), self)
         self.sync_button.setObjectName("syncNow")
-        self.sync_button.setToolTip(self.tr("Send your changes and fetch new ones now (F5)"))
+        self.sync_button.setToolTip(tr("Send your changes and fetch new ones now (F5)"))
         self.sync_button.clicked.connect(self.sync_now)
 
         layout = QHBoxLayout(self)
@@ -230,15 +230,15 @@ class SyncStatusBar(QWidget):
         has_sync = self.context.sync is not None
         self.sync_button.setEnabled(has_sync and not (state is not None and state.syncing))
         if not has_sync:
-            mood, text = "unknown", self.tr("Not connected to a server")
+            mood, text = "unknown", tr("Not connected to a server")
         elif state is None or (state.online is None and not state.syncing):
-            mood, text = "unknown", self.tr("Not synced yet")
+            mood, text = "unknown", tr("Not synced yet")
         elif state.syncing:
             mood, text = "syncing", self._progress(state)
         elif state.online:
-            mood, text = "online", self.tr("Online")
+            mood, text = "online", tr("Online")
         else:
-            mood, text = "offline", self.tr("Offline: your changes are kept")
+            mood, text = "offline", tr("Offline: your changes are kept")
         self.dot.setProperty("mood", mood)
         self.dot.style().unpolish(self.dot)
         self.dot.style().polish(self.dot)
@@ -247,13 +247,19 @@ class SyncStatusBar(QWidget):
 
         pending = self.counts.pending
         if pending:
-            self.pending_label.setText(self.tr("%n change(s) waiting to be sent", "", pending))
+            self.pending_label.setText(
+                ntr("{n} change waiting to be sent", "{n} changes waiting to be sent", pending)
+            )
         else:
-            self.pending_label.setText(self.tr("All changes sent"))
+            self.pending_label.setText(tr("All changes sent"))
         others = getattr(state, "pending_others", 0) if state is not None else 0
         if others:
             self.pending_label.setToolTip(
-                self.tr("Other people on this computer have %n change(s) waiting", "", others)
+                ntr(
+                    "Other people on this computer have {n} change waiting",
+                    "Other people on this computer have {n} changes waiting",
+                    others,
+                )
             )
         else:
             self.pending_label.setToolTip("")
@@ -261,10 +267,10 @@ class SyncStatusBar(QWidget):
         last = getattr(state, "last_success", None) if state is not None else None
         if last:
             self.last_label.setText(
-                self.tr("Last sync %1").replace("%1", _local_time(last, language))
+                tr("Last sync {when}", when=_local_time(last, language))
             )
         else:
-            self.last_label.setText(self.tr("Never synced"))
+            self.last_label.setText(tr("Never synced"))
 
         error = state.error(language) if state is not None and not state.syncing else None
         self.error_label.setVisible(bool(error))
@@ -279,18 +285,20 @@ class SyncStatusBar(QWidget):
 
         attention = self.counts.attention
         self.attention_button.setVisible(attention > 0)
-        self.attention_button.setText(self.tr("%n change(s) need your attention", "", attention))
+        self.attention_button.setText(
+            ntr("{n} change needs your attention", "{n} changes need your attention", attention)
+        )
 
     def _progress(self, state: SyncState) -> str:
         progress = state.progress
         if progress is None:
-            return self.tr("Syncing…")
+            return tr("Syncing…")
         if progress.phase == "push":
-            text = self.tr("Sending changes")
+            text = tr("Sending changes")
         elif progress.phase == "pull":
-            text = self.tr("Fetching changes")
+            text = tr("Fetching changes")
         else:
-            text = self.tr("Updating what you see")
+            text = tr("Updating what you see")
         if progress.total:
             return f"{text} {progress.done}/{progress.total}"
         if progress.done:
@@ -311,20 +319,20 @@ def _separator(parent: QWidget) -> QLabel:
 def operation_label(kind: str) -> str:
     """What the person was doing, in their words, for a refused operation."""
     labels = {
-        "task.create": QCoreApplication.translate("Operation", "Posting a task"),
-        "task.edit": QCoreApplication.translate("Operation", "Editing a task"),
-        "task.publish": QCoreApplication.translate("Operation", "Publishing a task"),
-        "task.cancel": QCoreApplication.translate("Operation", "Cancelling a task"),
-        "task.complete": QCoreApplication.translate("Operation", "Marking a task done"),
-        "task.endorse": QCoreApplication.translate("Operation", "Confirming a skill"),
-        "bid.place": QCoreApplication.translate("Operation", "Placing a bid"),
-        "bid.edit": QCoreApplication.translate("Operation", "Changing a bid"),
-        "bid.withdraw": QCoreApplication.translate("Operation", "Withdrawing a bid"),
-        "bid.accept": QCoreApplication.translate("Operation", "Accepting a bid"),
-        "bid.decline": QCoreApplication.translate("Operation", "Declining a bid"),
-        "comment.add": QCoreApplication.translate("Operation", "Writing a comment"),
-        "profile.skill_add": QCoreApplication.translate("Operation", "Adding a skill"),
-        "profile.skill_remove": QCoreApplication.translate("Operation", "Removing a skill"),
+        "task.create": tr("Posting a task"),
+        "task.edit": tr("Editing a task"),
+        "task.publish": tr("Publishing a task"),
+        "task.cancel": tr("Cancelling a task"),
+        "task.complete": tr("Marking a task done"),
+        "task.endorse": tr("Confirming a skill"),
+        "bid.place": tr("Placing a bid"),
+        "bid.edit": tr("Changing a bid"),
+        "bid.withdraw": tr("Withdrawing a bid"),
+        "bid.accept": tr("Accepting a bid"),
+        "bid.decline": tr("Declining a bid"),
+        "comment.add": tr("Writing a comment"),
+        "profile.skill_add": tr("Adding a skill"),
+        "profile.skill_remove": tr("Removing a skill"),
     }
     return labels.get(kind, kind)
 
@@ -358,10 +366,10 @@ class AttentionModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         headers = {
-            AttentionColumn.WHAT: self.tr("What you did"),
-            AttentionColumn.TASK: self.tr("Task"),
-            AttentionColumn.WHY: self.tr("Why it was not accepted"),
-            AttentionColumn.WHEN: self.tr("When"),
+            AttentionColumn.WHAT: tr("What you did"),
+            AttentionColumn.TASK: tr("Task"),
+            AttentionColumn.WHY: tr("Why it was not accepted"),
+            AttentionColumn.WHEN: tr("When"),
         }
         return (
             headers.get(AttentionColumn(section)) if 0 <= section < len(AttentionColumn) else None
@@ -420,10 +428,10 @@ class AttentionPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("attentionPanel")
         self.context = context
-        heading = QLabel(self.tr("Needs your attention"), self)
+        heading = QLabel(tr("Needs your attention"), self)
         heading.setObjectName("pageHeading")
         intro = QLabel(
-            self.tr(
+            tr(
                 "The server did not accept these changes, so they have been undone here. "
                 "Everything else you did is kept. Read why, and do it again if it still makes sense."
             ),
@@ -433,7 +441,7 @@ class AttentionPanel(QWidget):
         self.model = AttentionModel(context.language, self)
         self.view = QTableView(self)
         self.view.setObjectName("attentionTable")
-        self.view.setAccessibleName(self.tr("Changes that need your attention"))
+        self.view.setAccessibleName(tr("Changes that need your attention"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -447,14 +455,14 @@ class AttentionPanel(QWidget):
         header.setSectionResizeMode(AttentionColumn.WHAT, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AttentionColumn.WHEN, QHeaderView.ResizeMode.ResizeToContents)
         header.resizeSection(AttentionColumn.TASK, 280)
-        self.empty_label = QLabel(self.tr("Nothing needs your attention."), self)
+        self.empty_label = QLabel(tr("Nothing needs your attention."), self)
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
 
-        self.open_button = QPushButton(self.tr("Open task"), self)
-        self.dismiss_button = QPushButton(self.tr("Dismiss"), self)
-        self.dismiss_button.setToolTip(self.tr("Remove it from this list; it is not sent again"))
+        self.open_button = QPushButton(tr("Open task"), self)
+        self.dismiss_button = QPushButton(tr("Dismiss"), self)
+        self.dismiss_button.setToolTip(tr("Remove it from this list; it is not sent again"))
         self.open_button.clicked.connect(self._open)
         self.dismiss_button.clicked.connect(self.dismiss_selected)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._enable())

@@ -63,6 +63,7 @@ from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.context import AppContext
+from ui.words import tr
 
 _NO_DATE = QDate(2000, 1, 1)
 
@@ -142,10 +143,10 @@ class TaskForm(Screen):
     # --- layout --------------------------------------------------------------
 
     def _build(self) -> None:
-        self.heading = heading(self.tr("New task") if self.task_id is None else "", self)
+        self.heading = heading(tr("New task") if self.task_id is None else "", self)
         self.draft_note = QLabel(self)
         self.draft_note.setWordWrap(True)
-        self.discard_button = QPushButton(self.tr("Dis&card draft"), self)
+        self.discard_button = QPushButton(tr("Dis&card draft"), self)
         self.discard_button.clicked.connect(self.discard_draft)
         note_row = QHBoxLayout()
         note_row.addWidget(self.draft_note, 1)
@@ -156,14 +157,14 @@ class TaskForm(Screen):
 
         lang = self.language
         self.site = QComboBox(self)
-        self.site.setAccessibleName(self.tr("Site"))
+        self.site.setAccessibleName(tr("Site"))
         self.title = QLineEdit(self)
         self.title.setMaxLength(20_000)  # the rule says 200; longer text gets a message, not a cut
-        self.title.setPlaceholderText(self.tr("What needs doing, in a few words"))
+        self.title.setPlaceholderText(tr("What needs doing, in a few words"))
         self.description = QPlainTextEdit(self)
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(
-            self.tr("What the task is, who it is for, and what a helper should bring")
+            tr("What the task is, who it is for, and what a helper should bring")
         )
         self.description.setMinimumHeight(5 * self.fontMetrics().height())
         self.picker = SkillPicker(lang, self)
@@ -171,10 +172,10 @@ class TaskForm(Screen):
         self.chosen_list = QListView(self)
         self.chosen_list.setModel(self.chosen)
         self.chosen_list.setModelColumn(0)
-        self.chosen_list.setAccessibleName(self.tr("Skills wanted"))
+        self.chosen_list.setAccessibleName(tr("Skills wanted"))
         self.chosen_list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.chosen_list.setMinimumHeight(4 * self.fontMetrics().height())
-        self.remove_skill_button = QPushButton(self.tr("Re&move skill"), self)
+        self.remove_skill_button = QPushButton(tr("Re&move skill"), self)
         self.audience = QComboBox(self)
         for value in Audience:
             self.audience.addItem(wording.audience(value), value.value)
@@ -185,59 +186,59 @@ class TaskForm(Screen):
         self.effort.setSingleStep(0.5)
         self.effort.setDecimals(2)
         self.effort.setValue(1)
-        self.effort.setSuffix(self.tr(" h"))
+        self.effort.setSuffix(tr(" h"))
         for number in (self.seats, self.effort):
             number.setMinimumWidth(12 * self.fontMetrics().averageCharWidth())
-        self.starts_on = OptionalDateEdit(self.tr("No start date"), self)
-        self.ends_on = OptionalDateEdit(self.tr("No end date"), self)
-        self.bid_deadline = OptionalDateEdit(self.tr("No deadline"), self)
+        self.starts_on = OptionalDateEdit(tr("No start date"), self)
+        self.ends_on = OptionalDateEdit(tr("No end date"), self)
+        self.bid_deadline = OptionalDateEdit(tr("No deadline"), self)
         self.place = QLineEdit(self)
         self.place.setMaxLength(20_000)
-        self.place.setPlaceholderText(self.tr("E.g. the school kitchen, Skolevej 12"))
+        self.place.setPlaceholderText(tr("E.g. the school kitchen, Skolevej 12"))
 
         self.problems: dict[str, ProblemLabel] = {}
         main, side = self._form(), self._form()
-        self._row(main, self.tr("&Title:"), "title", self.title)
-        self._row(main, self.tr("&Description:"), "description", self.description)
+        self._row(main, tr("&Title:"), "title", self.title)
+        self._row(main, tr("&Description:"), "description", self.description)
         skills_box = QWidget(self)
         skills_layout = QHBoxLayout(skills_box)
         skills_layout.setContentsMargins(0, 0, 0, 0)
         chosen_column = QVBoxLayout()
-        chosen_column.addWidget(QLabel(self.tr("Chosen:"), self))
+        chosen_column.addWidget(QLabel(tr("Chosen:"), self))
         chosen_column.addWidget(self.chosen_list, 1)
         chosen_column.addWidget(self.remove_skill_button)
         skills_layout.addWidget(self.picker, 3)
         skills_layout.addLayout(chosen_column, 2)
         skills_box.setFocusProxy(self.picker.search)
-        self._row(main, self.tr("S&kills wanted:"), "skills", skills_box)
-        self.site_label = self._row(side, self.tr("S&ite:"), "site_id", self.site)
-        self._row(side, self.tr("A&udience:"), "audience", self.audience)
-        self._row(side, self.tr("&Seats:"), "seats", self._compact(self.seats))
-        self._row(side, self.tr("&Effort:"), "effort_hours", self._compact(self.effort))
+        self._row(main, tr("S&kills wanted:"), "skills", skills_box)
+        self.site_label = self._row(side, tr("S&ite:"), "site_id", self.site)
+        self._row(side, tr("A&udience:"), "audience", self.audience)
+        self._row(side, tr("&Seats:"), "seats", self._compact(self.seats))
+        self._row(side, tr("&Effort:"), "effort_hours", self._compact(self.effort))
         self._row(
             side,
-            self.tr("St&art date:"),
+            tr("St&art date:"),
             "starts_on",
-            self._dated(self.starts_on, self.tr("Clear the start date")),
+            self._dated(self.starts_on, tr("Clear the start date")),
         )
         self._row(
             side,
-            self.tr("E&nd date:"),
+            tr("E&nd date:"),
             "ends_on",
-            self._dated(self.ends_on, self.tr("Clear the end date")),
+            self._dated(self.ends_on, tr("Clear the end date")),
         )
         self._row(
             side,
-            self.tr("&Bid deadline:"),
+            tr("&Bid deadline:"),
             "bid_deadline",
-            self._dated(self.bid_deadline, self.tr("Clear the bid deadline")),
+            self._dated(self.bid_deadline, tr("Clear the bid deadline")),
         )
-        self._row(side, self.tr("&Place:"), "place", self.place)
-        self.seats.setAccessibleName(self.tr("Seats"))
-        self.effort.setAccessibleName(self.tr("Effort in hours"))
-        self.starts_on.setAccessibleName(self.tr("Start date"))
-        self.ends_on.setAccessibleName(self.tr("End date"))
-        self.bid_deadline.setAccessibleName(self.tr("Bid deadline"))
+        self._row(side, tr("&Place:"), "place", self.place)
+        self.seats.setAccessibleName(tr("Seats"))
+        self.effort.setAccessibleName(tr("Effort in hours"))
+        self.starts_on.setAccessibleName(tr("Start date"))
+        self.ends_on.setAccessibleName(tr("End date"))
+        self.bid_deadline.setAccessibleName(tr("Bid deadline"))
 
         body = QWidget()
         columns = QHBoxLayout(body)
@@ -250,12 +251,12 @@ class TaskForm(Screen):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
 
-        self.draft_button = QPushButton(self.tr("Save as d&raft"), self)
-        self.draft_button.setToolTip(self.tr("Keep the form on this computer (Ctrl+S)"))
-        self.publish_button = QPushButton(self.tr("Publis&h"), self)
+        self.draft_button = QPushButton(tr("Save as d&raft"), self)
+        self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))
+        self.publish_button = QPushButton(tr("Publis&h"), self)
         self.publish_button.setDefault(True)
         self.publish_button.setObjectName("primary")
-        self.publish_button.setToolTip(self.tr("Publish (Ctrl+Return)"))
+        self.publish_button.setToolTip(tr("Publish (Ctrl+Return)"))
         self.saved_note = QLabel(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved_note, 1)
@@ -399,13 +400,13 @@ class TaskForm(Screen):
         self.site.setCurrentIndex(max(self.site.findData(site_id), 0))
         self.site.setEnabled(start.task is None and len(start.sites) > 1)
         if start.task is not None:
-            self.heading.setText(self.tr("Edit: %1").replace("%1", start.task.title))
+            self.heading.setText(tr("Edit: {title}", title=start.task.title))
             self.base = task_values(start.task)
             values: dict[str, Any] = dict(self.base)
         elif self.task_id is not None:
-            self.heading.setText(self.tr("This task cannot be edited"))
+            self.heading.setText(tr("This task cannot be edited"))
             self.problem.show_text(
-                self.tr("The task is gone, or you are not one of the people who manage it.")
+                tr("The task is gone, or you are not one of the people who manage it.")
             )
             return
         else:
@@ -418,8 +419,8 @@ class TaskForm(Screen):
         self.fill(values)
         self._lock_audience()
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
-            self.publish_button.setText(self.tr("Save c&hanges"))
-            self.publish_button.setToolTip(self.tr("Save changes (Ctrl+Return)"))
+            self.publish_button.setText(tr("Save c&hanges"))
+            self.publish_button.setToolTip(tr("Save changes (Ctrl+Return)"))
         self.setEnabled(True)
         self.title.setFocus()
 
@@ -427,13 +428,14 @@ class TaskForm(Screen):
         draft = self.task is None or self.task.status == TaskStatus.DRAFT
         self.audience.setEnabled(draft)
         self.audience.setToolTip(
-            "" if draft else self.tr("The audience can only be changed while the task is a draft.")
+            "" if draft else tr("The audience can only be changed while the task is a draft.")
         )
 
     def _show_draft_note(self, draft: TaskDraft) -> None:
         self.draft_note.setText(
-            self.tr("Your draft from %1 is restored.").replace(
-                "%1", wording.moment(draft.updated_at, self.language)
+            tr(
+                "Your draft from {when} is restored.",
+                when=wording.moment(draft.updated_at, self.language),
             )
         )
         self.draft_note.show()
@@ -578,7 +580,7 @@ class TaskForm(Screen):
 
     def _draft_done(self, draft: TaskDraft) -> None:
         self.saved_note.setText(
-            self.tr("Draft saved on this computer at %1.").replace("%1", draft.updated_at[11:16])
+            tr("Draft saved on this computer at {at}.", at=draft.updated_at[11:16])
         )
         self.draft_saved.emit()
 

@@ -29,7 +29,6 @@ from enum import IntEnum
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QDate,
     QLocale,
     QModelIndex,
@@ -41,6 +40,7 @@ from desktop.core import skills as catalogue
 from desktop.board import BoardRow, Sort
 from ui import wording
 from ui.long_text import CELL_LIMIT, shortened
+from ui.words import ntr, tr
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -71,13 +71,13 @@ SORT_OF_COLUMN: dict[Column, Sort] = {
 
 def _header(column: Column) -> str:
     return {
-        Column.TITLE: QCoreApplication.translate("TaskModel", "Task"),
-        Column.SITE: QCoreApplication.translate("TaskModel", "Site"),
-        Column.SKILLS: QCoreApplication.translate("TaskModel", "Skills"),
-        Column.EFFORT: QCoreApplication.translate("TaskModel", "Effort"),
-        Column.DEADLINE: QCoreApplication.translate("TaskModel", "Bid deadline"),
-        Column.SEATS: QCoreApplication.translate("TaskModel", "Seats / bids"),
-        Column.STATUS: QCoreApplication.translate("TaskModel", "Status"),
+        Column.TITLE: tr("Task"),
+        Column.SITE: tr("Site"),
+        Column.SKILLS: tr("Skills"),
+        Column.EFFORT: tr("Effort"),
+        Column.DEADLINE: tr("Bid deadline"),
+        Column.SEATS: tr("Seats / bids"),
+        Column.STATUS: tr("Status"),
     }[column]
 
 
@@ -89,7 +89,7 @@ def short_date(iso: str | None, language: str) -> str:
     if not date.isValid():
         return iso
     locale = QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
-    return locale.toString(date, QCoreApplication.translate("TaskModel", "d MMM yyyy"))
+    return locale.toString(date, tr("d MMM yyyy"))
 
 
 class TaskBoardModel(QAbstractTableModel):
@@ -174,25 +174,27 @@ class TaskBoardModel(QAbstractTableModel):
             if row.bid_deadline or not row.starts_on:
                 return short_date(row.bid_deadline, language)
             # No bid deadline: the start date is what the order goes by, so say so.
-            return QCoreApplication.translate("TaskModel", "starts %1").replace(
-                "%1", short_date(row.starts_on, language)
-            )
+            return tr("starts {when}", when=short_date(row.starts_on, language))
         if column == Column.SEATS:
-            bids = QCoreApplication.translate("TaskModel", "%n bid(s)", "", row.bid_count)
+            bids = ntr("{n} bid", "{n} bids", row.bid_count)
             return f"{row.accepted_count}/{row.seats} · {bids}"
         return wording.task_status(row.status)
 
     def _tooltip(self, row: BoardRow, column: Column) -> str:
         if column == Column.SEATS:
             return (
-                QCoreApplication.translate("TaskModel", "%1 of %2 seats filled; %3 active bids")
-                .replace("%1", str(row.accepted_count))
-                .replace("%2", str(row.seats))
-                .replace("%3", str(row.bid_count))
+                ntr(
+                    "{filled} of {n} seat filled",
+                    "{filled} of {n} seats filled",
+                    row.seats,
+                    filled=row.accepted_count,
+                )
+                + "; "
+                + ntr("{n} active bid", "{n} active bids", row.bid_count)
             )
         if column == Column.DEADLINE and row.starts_on:
             when = wording.period(row.starts_on, row.ends_on, self.language)
-            return QCoreApplication.translate("TaskModel", "Takes place: %1").replace("%1", when)
+            return tr("Takes place: {when}", when=when)
         return shortened(self._text(row, column))
 
     # --- rows on demand --------------------------------------------------------

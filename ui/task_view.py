@@ -44,6 +44,7 @@ from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, table_view
 from ui.context import AppContext
+from ui.words import ntr, tr
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
@@ -90,7 +91,7 @@ class TaskView(TaskScreen):
         self.state = QLabel(self)
         self.state.setWordWrap(True)
         self.gone = QLabel(
-            self.tr(
+            tr(
                 "This task is not available. It may have been removed, "
                 "or you no longer have access to it."
             ),
@@ -98,8 +99,8 @@ class TaskView(TaskScreen):
         )
         self.gone.setWordWrap(True)
         self.gone.hide()
-        self.edit_button = QPushButton(self.tr("&Edit task"), self)
-        self.review_button = QPushButton(self.tr("&Review bids"), self)
+        self.edit_button = QPushButton(tr("&Edit task"), self)
+        self.review_button = QPushButton(tr("&Review bids"), self)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.task_id))
         self.review_button.clicked.connect(lambda: self.review_requested.emit(self.task_id))
 
@@ -119,14 +120,14 @@ class TaskView(TaskScreen):
         self.site = self._wrapping_label()
         facts = QFormLayout()
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        facts.addRow(self.tr("Skills wanted:"), self.skills)
-        facts.addRow(self.tr("Seats:"), self.seats)
-        facts.addRow(self.tr("Effort:"), self.effort)
-        facts.addRow(self.tr("When:"), self.when)
-        facts.addRow(self.tr("Bid deadline:"), self.deadline)
-        facts.addRow(self.tr("Place:"), self.place)
-        facts.addRow(self.tr("Posted by:"), self.owner)
-        facts.addRow(self.tr("Site:"), self.site)
+        facts.addRow(tr("Skills wanted:"), self.skills)
+        facts.addRow(tr("Seats:"), self.seats)
+        facts.addRow(tr("Effort:"), self.effort)
+        facts.addRow(tr("When:"), self.when)
+        facts.addRow(tr("Bid deadline:"), self.deadline)
+        facts.addRow(tr("Place:"), self.place)
+        facts.addRow(tr("Posted by:"), self.owner)
+        facts.addRow(tr("Site:"), self.site)
 
         self.description.setObjectName("description")
         self.description.setFrameShape(QFrame.Shape.StyledPanel)
@@ -181,21 +182,21 @@ class TaskView(TaskScreen):
         return label
 
     def _build_bids(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Bids"), self)
+        box = QGroupBox(tr("Bids"), self)
         self.bid_count = QLabel(box)
         lang = self.language
         self.bids_model: RowsModel[BidLine] = RowsModel(
             [
-                Column(self.tr("Bidder"), lambda line: line.bidder_name),
-                Column(self.tr("Site"), lambda line: line.site_name),
-                Column(self.tr("Hours"), lambda line: wording.hours(line.bid.hours, lang)),
-                Column(self.tr("Status"), lambda line: wording.bid_status(line.bid.status)),
+                Column(tr("Bidder"), lambda line: line.bidder_name),
+                Column(tr("Site"), lambda line: line.site_name),
+                Column(tr("Hours"), lambda line: wording.hours(line.bid.hours, lang)),
+                Column(tr("Status"), lambda line: wording.bid_status(line.bid.status)),
             ],
             key=lambda line: line.bid.id,
             parent=self,
         )
         self.bids_table = table_view(
-            box, self.bids_model, self.tr("Bids on this task"), stretch=(0, 1)
+            box, self.bids_model, tr("Bids on this task"), stretch=(0, 1)
         )
         self.bids_table.setMinimumHeight(4 * self.fontMetrics().height())
         layout = QVBoxLayout(box)
@@ -204,13 +205,13 @@ class TaskView(TaskScreen):
         return box
 
     def _build_my_bid(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Your bid"), self)
+        box = QGroupBox(tr("Your bid"), self)
         self.my_bid_box = box
         self.my_bid_state = self._wrapping_label()
         self.bid_message = QPlainTextEdit(box)
-        self.bid_message.setAccessibleName(self.tr("Message to the task owner"))
+        self.bid_message.setAccessibleName(tr("Message to the task owner"))
         self.bid_message.setPlaceholderText(
-            self.tr("Why you? What have you done like this before?")
+            tr("Why you? What have you done like this before?")
         )
         self.bid_message.setTabChangesFocus(True)
         self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
@@ -218,21 +219,21 @@ class TaskView(TaskScreen):
         self.bid_hours.setRange(0, 2000)
         self.bid_hours.setDecimals(1)
         self.bid_hours.setSingleStep(0.5)
-        self.bid_hours.setSpecialValueText(self.tr("Not stated"))
-        self.bid_hours.setAccessibleName(self.tr("Hours offered"))
+        self.bid_hours.setSpecialValueText(tr("Not stated"))
+        self.bid_hours.setAccessibleName(tr("Hours offered"))
         self.bid_hours.setMinimumWidth(
             self.fontMetrics().horizontalAdvance(self.bid_hours.specialValueText()) + 40
         )
         self.bid_availability = QLineEdit(box)
         self.bid_availability.setMaxLength(500)
-        self.bid_availability.setAccessibleName(self.tr("Availability"))
-        self.bid_availability.setPlaceholderText(self.tr("E.g. Tuesdays after 14"))
-        self.place_button = QPushButton(self.tr("&Place bid"), box)
-        self.place_button.setToolTip(self.tr("Place bid (Ctrl+Return)"))
-        self.save_bid_button = QPushButton(self.tr("&Save changes to bid"), box)
+        self.bid_availability.setAccessibleName(tr("Availability"))
+        self.bid_availability.setPlaceholderText(tr("E.g. Tuesdays after 14"))
+        self.place_button = QPushButton(tr("&Place bid"), box)
+        self.place_button.setToolTip(tr("Place bid (Ctrl+Return)"))
+        self.save_bid_button = QPushButton(tr("&Save changes to bid"), box)
         self.place_button.setObjectName("primary")
         self.save_bid_button.setObjectName("primary")
-        self.withdraw_button = QPushButton(self.tr("&Withdraw bid"), box)
+        self.withdraw_button = QPushButton(tr("&Withdraw bid"), box)
         self.bid_problem = ProblemLabel(box)
 
         hours_row = QHBoxLayout()
@@ -240,9 +241,9 @@ class TaskView(TaskScreen):
         hours_row.addStretch(1)
         form = QFormLayout()
         for text, field, holder in (
-            (self.tr("&Message:"), self.bid_message, self.bid_message),
-            (self.tr("&Hours offered:"), self.bid_hours, hours_row),
-            (self.tr("&Availability:"), self.bid_availability, self.bid_availability),
+            (tr("&Message:"), self.bid_message, self.bid_message),
+            (tr("&Hours offered:"), self.bid_hours, hours_row),
+            (tr("&Availability:"), self.bid_availability, self.bid_availability),
         ):
             label = QLabel(text, box)
             label.setBuddy(field)
@@ -265,18 +266,18 @@ class TaskView(TaskScreen):
         return box
 
     def _build_conversation(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Conversation"), self)
+        box = QGroupBox(tr("Conversation"), self)
         self.conversation = QTextBrowser(box)
         self.conversation.setOpenLinks(False)
-        self.conversation.setAccessibleName(self.tr("Comments on this task"))
-        self.conversation.setPlaceholderText(self.tr("No comments yet. Ask a question here."))
+        self.conversation.setAccessibleName(tr("Comments on this task"))
+        self.conversation.setPlaceholderText(tr("No comments yet. Ask a question here."))
         self.comment_box = QPlainTextEdit(box)
-        self.comment_box.setAccessibleName(self.tr("New comment"))
-        self.comment_box.setPlaceholderText(self.tr("Write a comment (Ctrl+Return sends)"))
+        self.comment_box.setAccessibleName(tr("New comment"))
+        self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
         self.comment_box.setTabChangesFocus(True)
         self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
-        self.send_button = QPushButton(self.tr("Sen&d comment"), box)
-        self.send_button.setToolTip(self.tr("Send comment (Ctrl+Return)"))
+        self.send_button = QPushButton(tr("Sen&d comment"), box)
+        self.send_button.setToolTip(tr("Send comment (Ctrl+Return)"))
         self.send_button.setObjectName("primary")
         self.comment_problem = ProblemLabel(box)
         row = QHBoxLayout()
@@ -324,20 +325,23 @@ class TaskView(TaskScreen):
         self.state.setText(
             f"{wording.task_status(task.status)} · {wording.audience(task.audience)}"
         )
-        self.description.setText(breakable(task.description) or self.tr("No description."))
+        self.description.setText(breakable(task.description) or tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
         self.skills.setText(
-            breakable(", ".join(labels)) if labels else self.tr("None in particular")
+            breakable(", ".join(labels)) if labels else tr("None in particular")
         )
         self.seats.setText(
-            self.tr("%1 in all, %2 filled")
-            .replace("%1", str(task.seats))
-            .replace("%2", str(task.accepted_count))
+            ntr(
+                "{n} in all, {filled} filled",
+                "{n} in all, {filled} filled",
+                task.seats,
+                filled=task.accepted_count,
+            )
         )
         self.effort.setText(wording.hours(task.effort_hours, lang))
         self.when.setText(wording.period(task.starts_on, task.ends_on, lang))
-        self.deadline.setText(wording.date(task.bid_deadline, lang) or self.tr("None"))
-        self.place.setText(breakable(task.place) or self.tr("Not stated"))
+        self.deadline.setText(wording.date(task.bid_deadline, lang) or tr("None"))
+        self.place.setText(breakable(task.place) or tr("Not stated"))
         owner = detail.owner_name
         if detail.owner_title:
             owner = f"{owner}, {detail.owner_title}"
@@ -353,14 +357,14 @@ class TaskView(TaskScreen):
     def _draw_thread(self, detail: TaskDetail) -> None:
         bar = self.conversation.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        self.conversation.setHtml(thread_html(detail.comments, self.language, self.tr("You")))
+        self.conversation.setHtml(thread_html(detail.comments, self.language, tr("You")))
         if at_end:
             bar.setValue(bar.maximum())
 
     def _draw_bids(self, detail: TaskDetail) -> None:
         count = detail.task.bid_count
         self.bid_count.setText(
-            self.tr("%n bid(s) so far", "", count) if count else self.tr("No bids yet.")
+            ntr("{n} bid so far", "{n} bids so far", count) if count else tr("No bids yet.")
         )
         self.bids_table.setVisible(detail.manages)
         if detail.manages:
@@ -411,17 +415,18 @@ class TaskView(TaskScreen):
             if not may_bid:
                 return ""
             if task.status != TaskStatus.OPEN:
-                return self.tr("This task is not taking bids now.")
+                return tr("This task is not taking bids now.")
             if _too_late(task):
-                return self.tr("The deadline for bids has passed.")
-            return self.tr("You have not bid on this task yet.")
-        sentence = self.tr("Your bid: %1.").replace("%1", wording.bid_status(mine.status))
+                return tr("The deadline for bids has passed.")
+            return tr("You have not bid on this task yet.")
+        sentence = tr("Your bid: {status}.", status=wording.bid_status(mine.status))
         if mine.decision_message:
-            sentence += " " + self.tr("Message from the manager: “%1”").replace(
-                "%1", shortened(mine.decision_message, 500)
+            sentence += " " + tr(
+                "Message from the manager: “{message}”",
+                message=shortened(mine.decision_message, 500),
             )
         if not mine.is_active and task.status == TaskStatus.OPEN and may_bid:
-            sentence += " " + self.tr("You can bid again.")
+            sentence += " " + tr("You can bid again.")
         return breakable(sentence)
 
     # --- actions -------------------------------------------------------------

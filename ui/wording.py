@@ -9,38 +9,39 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale
+from PySide6.QtCore import QDate, QLocale
 
 from desktop.core import skills
 from desktop.people import HeldSkill
+from ui.words import ntr, tr
 
 
 def task_status(status: str) -> str:
     labels = {
-        "draft": QCoreApplication.translate("Wording", "Draft"),
-        "open": QCoreApplication.translate("Wording", "Open for bids"),
-        "assigned": QCoreApplication.translate("Wording", "All seats filled"),
-        "done": QCoreApplication.translate("Wording", "Done"),
-        "cancelled": QCoreApplication.translate("Wording", "Cancelled"),
+        "draft": tr("Draft"),
+        "open": tr("Open for bids"),
+        "assigned": tr("All seats filled"),
+        "done": tr("Done"),
+        "cancelled": tr("Cancelled"),
     }
     return labels.get(status, status)
 
 
 def bid_status(status: str) -> str:
     labels = {
-        "pending": QCoreApplication.translate("Wording", "Awaiting decision"),
-        "accepted": QCoreApplication.translate("Wording", "Accepted"),
-        "declined": QCoreApplication.translate("Wording", "Declined"),
-        "withdrawn": QCoreApplication.translate("Wording", "Withdrawn"),
+        "pending": tr("Awaiting decision"),
+        "accepted": tr("Accepted"),
+        "declined": tr("Declined"),
+        "withdrawn": tr("Withdrawn"),
     }
     return labels.get(status, status)
 
 
 def audience(value: str) -> str:
     labels = {
-        "site": QCoreApplication.translate("Wording", "Own site only"),
-        "organisation": QCoreApplication.translate("Wording", "The whole organisation"),
-        "external": QCoreApplication.translate("Wording", "Also volunteers and externals"),
+        "site": tr("Own site only"),
+        "organisation": tr("The whole organisation"),
+        "external": tr("Also volunteers and externals"),
     }
     return labels.get(value, value)
 
@@ -48,16 +49,16 @@ def audience(value: str) -> str:
 def evidence(held: HeldSkill) -> str:
     """Who vouches for a skill: the person alone, or someone who saw it in a finished task."""
     if not held.confirmed:
-        return QCoreApplication.translate("Wording", "Self-declared")
+        return tr("Self-declared")
     if held.task_title:
         return (
-            QCoreApplication.translate("Wording", "Confirmed by %1 after “%2”")
-            .replace("%1", held.confirmed_by or "?")
-            .replace("%2", held.task_title)
+            tr(
+                "Confirmed by {who} after “{task}”",
+                who=held.confirmed_by or "?",
+                task=held.task_title,
+            )
         )
-    return QCoreApplication.translate("Wording", "Confirmed by %1").replace(
-        "%1", held.confirmed_by or "?"
-    )
+    return tr("Confirmed by {who}", who=held.confirmed_by or "?")
 
 
 def skill(skill_id: str, language: str) -> str:
@@ -72,7 +73,7 @@ def _locale(language: str) -> QLocale:
 def date(iso: str | None, language: str) -> str:
     """A stored date or timestamp as people write it ("3. marts 2027"); "" when unset."""
     # The format is translatable: Danish puts a full stop after the day.
-    return _formatted(iso, language, QCoreApplication.translate("Wording", "d MMMM yyyy"))
+    return _formatted(iso, language, tr("d MMMM yyyy"))
 
 
 def _formatted(iso: str | None, language: str, form: str) -> str:
@@ -87,7 +88,7 @@ def _formatted(iso: str | None, language: str, form: str) -> str:
 
 def short_date(iso: str | None, language: str) -> str:
     """A date for a table cell or a comment header ("3. mar. 2027")."""
-    return _formatted(iso, language, QCoreApplication.translate("Wording", "d MMM yyyy"))
+    return _formatted(iso, language, tr("d MMM yyyy"))
 
 
 def moment(iso: str | None, language: str) -> str:
@@ -102,11 +103,13 @@ def period(start: str | None, end: str | None, language: str) -> str:
         return f"{date(start, language)} – {date(end, language)}"
     if start or end:
         return date(start or end, language)
-    return QCoreApplication.translate("Wording", "No date set")
+    return tr("No date set")
 
 
 def hours(value: float | None, language: str) -> str:
     if value is None:
         return ""
     text = _locale(language).toString(float(value), "f", 2).rstrip("0").rstrip(",.")
-    return QCoreApplication.translate("Wording", "%1 h").replace("%1", text)
+    # An abbreviated unit does not inflect, but it is still a count: the form is
+    # chosen for the whole hours, and the number is shown as the locale writes it.
+    return ntr("{n} h", "{n} h", int(value), n=text)

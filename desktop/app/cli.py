@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterator
 
 from desktop import accounts
+from desktop.core.text import translate
 from desktop.logs import setup_logging
 from desktop.settings import SettingsError, load_settings
 from sync.engine import SyncEngine
@@ -88,5 +89,5 @@ def sync_command(args: argparse.Namespace) -> int:
     if report.failure is not None:
         print(f"knop sync: {report.failure.message(language)}", file=sys.stderr)
     elif not report.users:
-        print("knop sync: nothing to sync" if language != "da" else "knop sync: intet at synkronisere")
+        print("knop sync: " + translate(language, "nothing to sync"))
     return exit_code(report)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import ssl
+import struct
 import sys
 import tempfile
 import time
@@ -160,20 +161,35 @@ def check_qt(test: SelfTest) -> str:
 
 
 def check_translations(test: SelfTest) -> str:
+    """Knop's catalogue (.mo) for every required language loads and translates; Qt's own da."""
+    import gettext
+
     from PySide6.QtCore import QLibraryInfo, QTranslator
 
-    folder = paths.resources_dir() / "translations"
+    from desktop.core import text
+    from sync.protocol import PLEASE_UPDATE
+
+    folder = text.locale_dir()
     loaded: list[str] = []
-    for qm in sorted(folder.glob("*.qm")):
-        if not QTranslator().load(str(qm)):
-            raise CheckFailed(f"{qm} cannot be loaded")
-        loaded.append(qm.stem)
-    # Files are named <part>_<language>.qm (knop_core_da.qm, knop_screens_da.qm).
-    languages = {stem.rsplit("_", 1)[-1] for stem in loaded}
-    missing = [language for language in REQUIRED_LANGUAGES if language not in languages]
-    if missing:
-        built = ", ".join(f"*_{m}.qm" for m in missing)
-        raise CheckFailed(f"no {built} in {folder} (make translations builds it from the .ts)")
+    for language in text.LANGUAGES:
+        found = gettext.find(text.DOMAIN, str(folder), [language])
+        if found is None:
+            if language not in REQUIRED_LANGUAGES:
+                continue  # English reads its own message ids without a catalogue
+            raise CheckFailed(
+                f"no {language}/LC_MESSAGES/{text.DOMAIN}.mo in {folder} "
+                "(make translations builds it from the .po)"
+            )
+        try:
+            with open(found, "rb") as compiled:
+                books = gettext.GNUTranslations(compiled)
+        except (OSError, ValueError, struct.error) as error:
+            raise CheckFailed(f"{found} cannot be loaded ({error})") from None
+        if language in REQUIRED_LANGUAGES and books.gettext(PLEASE_UPDATE.msgid) == (
+            PLEASE_UPDATE.msgid
+        ):
+            raise CheckFailed(f"{found} does not translate Knop's sentences")
+        loaded.append(language)
     qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     if not QTranslator().load("qtbase_da", qt_folder):
         raise CheckWarning(f"{', '.join(loaded)}; Qt's own dialogs stay English (no qtbase_da.qm)")

@@ -2,14 +2,17 @@
 
 A `Rejection` carries a typed code (what the client should do about it), a
 reason key (which sentence to show) and the facts that fill the sentence. The
-sentences live here, not in Qt's translation files, because the server must
-produce them too and the server has no Qt.
+sentences are in the one catalogue (`desktop.core.text`), because the server
+must produce them too and the server has no Qt.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
+
+from desktop.core.text import Listing, Sentence, plural_sentence, sentence
 
 
 class Code(StrEnum):
@@ -21,271 +24,189 @@ class Code(StrEnum):
     GONE = "gone"  # the thing it refers to does not exist (any more)
 
 
-# reason key -> (code, Danish, English). Placeholders are filled from `facts`.
-REASONS: dict[str, tuple[Code, str, str]] = {
-    "task.unknown": (
-        Code.GONE,
-        "Opgaven findes ikke (længere).",
-        "The task does not exist (any more).",
-    ),
-    "bid.unknown": (
-        Code.GONE,
-        "Buddet findes ikke (længere).",
-        "The bid does not exist (any more).",
-    ),
-    "person.unknown": (
-        Code.GONE,
-        "Personen findes ikke.",
-        "The person does not exist.",
-    ),
-    "site.unknown": (
-        Code.GONE,
-        "Arbejdsstedet findes ikke.",
-        "The site does not exist.",
-    ),
-    "task.not_visible": (
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """What a reason key means: its code and its sentence.
+
+    `count` names the fact that is the sentence's `{n}` when the words follow a
+    number (the sentence is then a `plural_sentence`, written with n=0).
+    """
+
+    code: Code
+    words: Sentence
+    count: str | None = None
+
+
+# reason key -> Reason. Placeholders are filled from the rejection's facts.
+REASONS: dict[str, Reason] = {
+    "task.unknown": Reason(Code.GONE, sentence("The task does not exist (any more).")),
+    "bid.unknown": Reason(Code.GONE, sentence("The bid does not exist (any more).")),
+    "person.unknown": Reason(Code.GONE, sentence("The person does not exist.")),
+    "site.unknown": Reason(Code.GONE, sentence("The site does not exist.")),
+    "task.not_visible": Reason(Code.FORBIDDEN, sentence("You do not have access to this task.")),
+    "task.not_manager": Reason(
         Code.FORBIDDEN,
-        "Du har ikke adgang til denne opgave.",
-        "You do not have access to this task.",
+        sentence("Only the task's owner or a manager at {site} can do this."),
     ),
-    "task.not_manager": (
+    "task.external_cannot_post": Reason(
         Code.FORBIDDEN,
-        "Kun opgavens ejer eller en leder på {site} kan gøre dette.",
-        "Only the task's owner or a manager at {site} can do this.",
+        sentence("External contributors cannot post tasks."),
     ),
-    "task.external_cannot_post": (
+    "task.wrong_site": Reason(
         Code.FORBIDDEN,
-        "Eksterne kan ikke oprette opgaver.",
-        "External contributors cannot post tasks.",
+        sentence("You can only post tasks for your own site."),
     ),
-    "task.wrong_site": (
-        Code.FORBIDDEN,
-        "Du kan kun oprette opgaver for dit eget arbejdssted.",
-        "You can only post tasks for your own site.",
-    ),
-    "task.exists": (
+    "task.exists": Reason(Code.CONFLICT, sentence("The task already exists.")),
+    "task.bad_status": Reason(
         Code.CONFLICT,
-        "Opgaven findes allerede.",
-        "The task already exists.",
+        sentence("The task is {status}, so this cannot be done now."),
     ),
-    "task.bad_status": (
+    "task.field_conflict": Reason(
         Code.CONFLICT,
-        "Opgaven er {status}, så det kan ikke lade sig gøre nu.",
-        "The task is {status}, so this cannot be done now.",
+        sentence("{who} changed {fields} at {at} while you were editing. See the new version."),
     ),
-    "task.field_conflict": (
+    "task.audience_locked": Reason(
+        Code.INVALID,
+        sentence("The audience can only be changed while the task is a draft."),
+    ),
+    "task.seats_below_accepted": Reason(
         Code.CONFLICT,
-        "{who} ændrede {fields} kl. {at}, mens du var i gang. Se den nye udgave.",
-        "{who} changed {fields} at {at} while you were editing. See the new version.",
+        plural_sentence(
+            "{n} bid is already accepted, so seats cannot be {seats}.",
+            "{n} bids are already accepted, so seats cannot be {seats}.",
+            0,
+        ),
+        count="accepted",
     ),
-    "task.audience_locked": (
+    "task.nothing_accepted": Reason(
         Code.INVALID,
-        "Målgruppen kan kun ændres, mens opgaven er en kladde.",
-        "The audience can only be changed while the task is a draft.",
+        sentence("The task cannot be completed before at least one bid is accepted."),
     ),
-    "task.seats_below_accepted": (
+    "bid.own_task": Reason(Code.INVALID, sentence("You cannot bid on your own task.")),
+    "bid.twice": Reason(Code.CONFLICT, sentence("You have already bid on this task.")),
+    "bid.exists": Reason(Code.CONFLICT, sentence("The bid already exists.")),
+    "bid.task_not_open": Reason(
         Code.CONFLICT,
-        "Der er allerede accepteret {accepted} bud, så antal pladser kan ikke være {seats}.",
-        "{accepted} bids are already accepted, so seats cannot be {seats}.",
+        sentence("The task is not taking bids because it is {status}."),
     ),
-    "task.nothing_accepted": (
-        Code.INVALID,
-        "Opgaven kan ikke afsluttes, før mindst ét bud er accepteret.",
-        "The task cannot be completed before at least one bid is accepted.",
-    ),
-    "bid.own_task": (
-        Code.INVALID,
-        "Du kan ikke byde på din egen opgave.",
-        "You cannot bid on your own task.",
-    ),
-    "bid.twice": (
+    "bid.deadline_passed": Reason(Code.CONFLICT, sentence("The deadline for bids was {deadline}.")),
+    "bid.not_own": Reason(Code.FORBIDDEN, sentence("You can only change your own bids.")),
+    "bid.bad_status": Reason(
         Code.CONFLICT,
-        "Du har allerede budt på denne opgave.",
-        "You have already bid on this task.",
+        sentence("The bid is {status}, so this cannot be done now."),
     ),
-    "bid.exists": (
+    "bid.already_decided": Reason(
         Code.CONFLICT,
-        "Buddet findes allerede.",
-        "The bid already exists.",
+        sentence("{who} already {status_verb} this bid at {at}."),
     ),
-    "bid.task_not_open": (
+    "bid.seats_full": Reason(
         Code.CONFLICT,
-        "Opgaven tager ikke imod bud, fordi den er {status}.",
-        "The task is not taking bids because it is {status}.",
+        plural_sentence(
+            "The only seat is taken: {who} accepted another bid at {at}.",
+            "All {n} seats are taken: {who} accepted another bid at {at}.",
+            0,
+        ),
+        count="seats",
     ),
-    "bid.deadline_passed": (
+    "comment.empty": Reason(Code.INVALID, sentence("The comment is empty.")),
+    "comment.closed": Reason(
         Code.CONFLICT,
-        "Fristen for bud var {deadline}.",
-        "The deadline for bids was {deadline}.",
+        sentence("You cannot comment on a task that is {status}."),
     ),
-    "bid.not_own": (
-        Code.FORBIDDEN,
-        "Du kan kun ændre dine egne bud.",
-        "You can only change your own bids.",
+    "skill.unknown": Reason(Code.INVALID, sentence("The skill “{skill}” is not in the catalogue.")),
+    "skill.has": Reason(Code.CONFLICT, sentence("The skill is already on the profile.")),
+    "skill.missing": Reason(Code.GONE, sentence("The skill is not on the profile.")),
+    "profile.not_own": Reason(Code.FORBIDDEN, sentence("You can only change your own profile.")),
+    "endorse.exists": Reason(Code.CONFLICT, sentence("The endorsement already exists.")),
+    "endorse.not_worker": Reason(
+        Code.INVALID,
+        sentence("Only people with an accepted bid on the task can be endorsed."),
     ),
-    "bid.bad_status": (
+    "endorse.twice": Reason(
         Code.CONFLICT,
-        "Buddet er {status}, så det kan ikke lade sig gøre nu.",
-        "The bid is {status}, so this cannot be done now.",
+        sentence("The skill is already endorsed for this task."),
     ),
-    "bid.already_decided": (
-        Code.CONFLICT,
-        "{who} har allerede {status_verb} dette bud kl. {at}.",
-        "{who} already {status_verb} this bid at {at}.",
-    ),
-    "bid.seats_full": (
-        Code.CONFLICT,
-        "Alle {seats} pladser er besat: {who} accepterede et andet bud kl. {at}.",
-        "All {seats} seats are taken: {who} accepted another bid at {at}.",
-    ),
-    "comment.empty": (
+    "field.required": Reason(Code.INVALID, sentence("{field} is required.")),
+    "field.too_long": Reason(
         Code.INVALID,
-        "Kommentaren er tom.",
-        "The comment is empty.",
+        plural_sentence(
+            "{field} may be at most {n} character.",
+            "{field} may be at most {n} characters.",
+            0,
+        ),
+        count="max",
     ),
-    "comment.closed": (
-        Code.CONFLICT,
-        "Der kan ikke kommenteres på en opgave, der er {status}.",
-        "You cannot comment on a task that is {status}.",
-    ),
-    "skill.unknown": (
+    "field.bad_type": Reason(
         Code.INVALID,
-        "Kompetencen »{skill}« findes ikke i kataloget.",
-        "The skill “{skill}” is not in the catalogue.",
+        sentence("{field} has the wrong type (expected {expected})."),
     ),
-    "skill.has": (
-        Code.CONFLICT,
-        "Kompetencen står allerede på profilen.",
-        "The skill is already on the profile.",
-    ),
-    "skill.missing": (
-        Code.GONE,
-        "Kompetencen står ikke på profilen.",
-        "The skill is not on the profile.",
-    ),
-    "profile.not_own": (
-        Code.FORBIDDEN,
-        "Du kan kun ændre din egen profil.",
-        "You can only change your own profile.",
-    ),
-    "endorse.not_worker": (
+    "field.out_of_range": Reason(
         Code.INVALID,
-        "Kun personer med et accepteret bud på opgaven kan anerkendes.",
-        "Only people with an accepted bid on the task can be endorsed.",
+        sentence("{field} must be between {min} and {max}."),
     ),
-    "endorse.twice": (
-        Code.CONFLICT,
-        "Kompetencen er allerede anerkendt for denne opgave.",
-        "The skill is already endorsed for this task.",
-    ),
-    "endorse.exists": (
-        Code.CONFLICT,
-        "Anerkendelsen findes allerede.",
-        "The endorsement already exists.",
-    ),
-    "field.required": (
+    "field.bad_date": Reason(Code.INVALID, sentence("{field} must be a date (YYYY-MM-DD).")),
+    "field.bad_choice": Reason(Code.INVALID, sentence("{field} must be one of: {choices}.")),
+    "field.unknown": Reason(Code.INVALID, sentence("Unknown field: {field}.")),
+    "dates.order": Reason(Code.INVALID, sentence("The end date is before the start date.")),
+    "operation.unknown": Reason(Code.INVALID, sentence("Unknown operation: {kind}.")),
+    "operation.id_reused": Reason(
         Code.INVALID,
-        "{field} skal udfyldes.",
-        "{field} is required.",
+        sentence("The operation id was already used for something else."),
     ),
-    "field.too_long": (
+    "operation.author_mismatch": Reason(Code.FORBIDDEN, sentence("The operation is not yours.")),
+    "operation.failed": Reason(
         Code.INVALID,
-        "{field} må højst være {max} tegn.",
-        "{field} may be at most {max} characters.",
-    ),
-    "field.bad_type": (
-        Code.INVALID,
-        "{field} har en forkert type (forventede {expected}).",
-        "{field} has the wrong type (expected {expected}).",
-    ),
-    "field.out_of_range": (
-        Code.INVALID,
-        "{field} skal være mellem {min} og {max}.",
-        "{field} must be between {min} and {max}.",
-    ),
-    "field.bad_date": (
-        Code.INVALID,
-        "{field} skal være en dato (ÅÅÅÅ-MM-DD).",
-        "{field} must be a date (YYYY-MM-DD).",
-    ),
-    "field.bad_choice": (
-        Code.INVALID,
-        "{field} skal være en af: {choices}.",
-        "{field} must be one of: {choices}.",
-    ),
-    "field.unknown": (
-        Code.INVALID,
-        "Ukendt felt: {field}.",
-        "Unknown field: {field}.",
-    ),
-    "dates.order": (
-        Code.INVALID,
-        "Slutdatoen ligger før startdatoen.",
-        "The end date is before the start date.",
-    ),
-    "operation.unknown": (
-        Code.INVALID,
-        "Ukendt handling: {kind}.",
-        "Unknown operation: {kind}.",
-    ),
-    "operation.id_reused": (
-        Code.INVALID,
-        "Handlingens id er allerede brugt til noget andet.",
-        "The operation id was already used for something else.",
-    ),
-    "operation.author_mismatch": (
-        Code.FORBIDDEN,
-        "Handlingen er ikke din.",
-        "The operation is not yours.",
-    ),
-    "operation.failed": (
-        Code.INVALID,
-        "Serveren kunne ikke udføre handlingen.",
-        "The server could not carry out the operation.",
+        sentence("The server could not carry out the operation."),
     ),
 }
 
 # Field names shown inside sentences, so a Danish sentence names a Danish field.
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("Titel", "Title"),
-    "description": ("Beskrivelse", "Description"),
-    "skills": ("Kompetencer", "Skills"),
-    "effort_hours": ("Timer", "Hours"),
-    "starts_on": ("Startdato", "Start date"),
-    "ends_on": ("Slutdato", "End date"),
-    "bid_deadline": ("Budfrist", "Bid deadline"),
-    "place": ("Sted", "Place"),
-    "seats": ("Pladser", "Seats"),
-    "audience": ("Målgruppe", "Audience"),
-    "message": ("Besked", "Message"),
-    "hours": ("Timer", "Hours"),
-    "availability": ("Tilgængelighed", "Availability"),
-    "body": ("Kommentar", "Comment"),
-    "skill": ("Kompetence", "Skill"),
-    "site_id": ("Arbejdssted", "Site"),
+FIELD_LABELS: dict[str, Sentence] = {
+    "title": sentence("Title"),
+    "description": sentence("Description"),
+    "skills": sentence("Skills"),
+    "effort_hours": sentence("Hours"),
+    "starts_on": sentence("Start date"),
+    "ends_on": sentence("End date"),
+    "bid_deadline": sentence("Bid deadline"),
+    "place": sentence("Place"),
+    "seats": sentence("Seats"),
+    "audience": sentence("Audience"),
+    "message": sentence("Message"),
+    "hours": sentence("Hours"),
+    "availability": sentence("Availability"),
+    "body": sentence("Comment"),
+    "skill": sentence("Skill"),
+    "site_id": sentence("Site"),
 }
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "draft": ("en kladde", "a draft"),
-    "open": ("åben", "open"),
-    "assigned": ("besat", "assigned"),
-    "done": ("afsluttet", "done"),
-    "cancelled": ("aflyst", "cancelled"),
-    "pending": ("afventende", "pending"),
-    "withdrawn": ("trukket tilbage", "withdrawn"),
-    "accepted": ("accepteret", "accepted"),
-    "declined": ("afvist", "declined"),
+# A status inside a sentence ("The task is {status}, ...").
+STATUS_LABELS: dict[str, Sentence] = {
+    "draft": sentence("a draft"),
+    "open": sentence("open"),
+    "assigned": sentence("assigned"),
+    "done": sentence("done"),
+    "cancelled": sentence("cancelled"),
+    "pending": sentence("pending"),
+    "withdrawn": sentence("withdrawn"),
+    "accepted": sentence("accepted"),
+    "declined": sentence("declined"),
 }
 
-DECISION_VERBS: dict[str, tuple[str, str]] = {
-    "accepted": ("accepteret", "accepted"),
-    "declined": ("afvist", "declined"),
-    "withdrawn": ("trukket", "withdrew"),
+# A decision as a verb ("{who} already {status_verb} this bid at {at}.").
+DECISION_VERBS: dict[str, Sentence] = {
+    "accepted": sentence("accepted"),
+    "declined": sentence("declined"),
+    "withdrawn": sentence("withdrew"),
 }
 
 
 class Rejection(Exception):
-    """An operation refused by the rules. Raised by rules, carried on the wire."""
+    """An operation refused by the rules. Raised by rules, carried on the wire.
+
+    `reason` must be a key of `REASONS` (else KeyError); `facts` fill its
+    sentence (None values are dropped) and travel on the wire as they are.
+    """
 
     def __init__(self, reason: str, **facts: Any) -> None:
         if reason not in REASONS:
@@ -296,45 +217,45 @@ class Rejection(Exception):
 
     @property
     def code(self) -> Code:
-        """The reason's kind of refusal."""
-        return REASONS[self.reason][0]
+        return REASONS[self.reason].code
+
+    def sentence(self) -> Sentence:
+        """The sentence for people, in no language yet."""
+        return describe(self.reason, self.facts)
 
     def message(self, language: str = "da") -> str:
-        """The sentence for people, in "da" or (any other value) "en"."""
-        return describe(self.reason, self.facts, language)
+        """The sentence in `language` ("da" or "en")."""
+        return self.sentence().text(language)
 
     def to_wire(self) -> dict[str, Any]:
-        """{"code", "reason", "facts", "message": {"da", "en"}}, as the push result carries it."""
+        """{"code", "reason", "facts", "message": {"da", "en"}}: the push result's rejection."""
         return {
             "code": str(self.code),
             "reason": self.reason,
             "facts": self.facts,
-            "message": {"da": self.message("da"), "en": self.message("en")},
+            "message": self.sentence().both(),
         }
 
 
-def describe(reason: str, facts: dict[str, Any], language: str = "da") -> str:
-    """The sentence for a reason, with field and status names in that language."""
-    _, da, en = REASONS.get(reason, REASONS["operation.failed"])
-    index = 0 if language == "da" else 1
-    template = da if index == 0 else en
+def describe(reason: str, facts: dict[str, Any]) -> Sentence:
+    """The sentence for a reason (an unknown one reads as "operation.failed").
+
+    Field, status and decision facts are shown by their names in the sentence's
+    language; the count fact of a plural reason becomes `{n}`.
+    """
+    meaning = REASONS.get(reason, REASONS["operation.failed"])
     filled: dict[str, Any] = {}
     for name, value in facts.items():
         if name in ("field", "fields"):
             names = value if isinstance(value, list) else [value]
-            value = ", ".join(FIELD_LABELS.get(n, (n, n))[index] for n in names)
+            value = Listing(tuple(FIELD_LABELS.get(str(n), n) for n in names))
         elif name == "status":
-            value = STATUS_LABELS.get(value, (value, value))[index]
+            value = STATUS_LABELS.get(str(value), value)
         elif name == "status_verb":
-            value = DECISION_VERBS.get(value, (value, value))[index]
+            value = DECISION_VERBS.get(str(value), value)
         filled[name] = value
-    try:
-        return template.format_map(_Missing(filled))
-    except (ValueError, IndexError):
-        # A hostile fact must never break the sentence; fall back to the bare text.
-        return template
-
-
-class _Missing(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
-        return "?"
+    if meaning.count is None:
+        return replace(meaning.words, facts=filled)
+    count = facts.get(meaning.count)
+    n = count if isinstance(count, int) and not isinstance(count, bool) else 0
+    return replace(meaning.words, n=n, facts=filled)

@@ -1,25 +1,40 @@
 """One catalogue of sentences for the client and the server, in Danish and English.
 
-GNU gettext, because the server must speak the same sentences as the client
-and has no Qt: `resources/locale/<language>/LC_MESSAGES/knop.po` are the
-sources (Babel extracts and compiles them, `make translations`), the standard
-library's `gettext` reads the compiled `.mo` at run time, and counts get the
-language's plural forms through `ngettext`.
+Why GNU gettext (and not Qt's .ts/.qm, which the UI used before): the server
+has no Qt and must speak the same sentences as the client; gettext has plural
+forms and standard tooling; the standard library's `gettext` reads the
+compiled `.mo` files at run time, so neither client nor server gains a
+runtime dependency. Babel (a development tool only) extracts the sentences
+from the code, updates the catalogues and compiles them:
+
+- sources: `resources/locale/<language>/LC_MESSAGES/knop.po` (da, en);
+- `make catalogue` re-extracts the sentences (`babel.cfg`, keywords below)
+  and updates both `.po` files; `make translations` compiles them to `.mo`
+  (build products, not in git). `tests/test_catalogue.py` fails on a sentence
+  missing in either language and on a count without a plural form.
 
 Sentences are written in English in the code and filled with named facts:
 
     sentence("The deadline for bids was {deadline}.", deadline=when)
-    plural_sentence("All {n} seat is taken.", "All {n} seats are taken.", n)
+    plural_sentence("{n} bid", "{n} bids", n)
+
+Babel keywords: `sentence` (msgid), `plural_sentence` (singular, plural) and
+`translate` (language, msgid). A count in a sentence always goes through
+`plural_sentence` as `{n}`, because Danish and English words follow it.
 
 A `Sentence` is kept whole (message id, count, facts) until a language is
 chosen, so one refusal can be shown in Danish on one screen and sent in both
-languages on the wire (`both()`).
+languages on the wire (`both()`). A fact may itself be a sentence (a field's
+name, a reason): it is put in the same language as the sentence around it.
+A sentence another machine already worded (the server's refusal on the wire)
+is a `Said`, which answers `text()` and `both()` the same way.
 """
 
 from __future__ import annotations
 
 import gettext as _gettext
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -44,6 +59,11 @@ def catalogue(language: str) -> _gettext.NullTranslations:
     )
 
 
+def has_catalogue(language: str) -> bool:
+    """Whether the compiled catalogue for `language` is there (the self-test asks)."""
+    return _gettext.find(DOMAIN, localedir=str(locale_dir()), languages=[language]) is not None
+
+
 class _Missing(dict[str, Any]):
     """Leaves a fact the sentence names but nobody gave as `{name}`, never a KeyError."""
 
@@ -51,8 +71,29 @@ class _Missing(dict[str, Any]):
         return "{" + key + "}"
 
 
+def _in(language: str, value: Any) -> Any:
+    """A fact as the sentence shows it: sentences among the facts in the same language."""
+    if isinstance(value, _InBothLanguages):
+        return value.text(language)
+    return value
+
+
+class _InBothLanguages:
+    """What every kind of sentence answers besides `text(language)`."""
+
+    def text(self, language: str) -> str:
+        raise NotImplementedError
+
+    def both(self) -> dict[str, str]:
+        """{"da": ..., "en": ...}: the form the wire carries."""
+        return {language: self.text(language) for language in LANGUAGES}
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 @dataclass(frozen=True)
-class Sentence:
+class Sentence(_InBothLanguages):
     """A sentence for people, not yet in a language: an id, maybe a count, and its facts."""
 
     msgid: str
@@ -61,31 +102,75 @@ class Sentence:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def text(self, language: str) -> str:
-        """The sentence in `language` ("da" or "en"), facts filled in."""
+        """The sentence in `language` ("da" or "en"; anything else reads English), facts filled in.
+
+        Never raises: a sentence that cannot be filled (a hostile fact) comes back unfilled.
+        """
         books = catalogue(language if language in LANGUAGES else "en")
+        facts = {name: _in(language, value) for name, value in self.facts.items()}
         if self.plural is not None and self.n is not None:
             template = books.ngettext(self.msgid, self.plural, self.n)
-            facts = {"n": self.n, **self.facts}
+            facts.setdefault("n", self.n)
         else:
             template = books.gettext(self.msgid)
-            facts = self.facts
-        return template.format_map(_Missing(facts))
+        try:
+            return template.format_map(_Missing(facts))
+        except (ValueError, IndexError, AttributeError, TypeError):
+            return template
 
-    def both(self) -> dict[str, str]:
-        """{"da": ..., "en": ...}: the form the wire carries."""
-        return {language: self.text(language) for language in LANGUAGES}
+
+@dataclass(frozen=True)
+class Said(_InBothLanguages):
+    """A sentence someone else already put in both languages, e.g. the server's on the wire.
+
+    `texts` maps "da"/"en" to the text; a missing language reads the other one.
+    """
+
+    texts: Mapping[str, str]
+
+    def text(self, language: str) -> str:
+        """The text in `language`, else in the other language, else ""."""
+        return self.texts.get(language) or next((t for t in self.texts.values() if t), "")
+
+
+@dataclass(frozen=True)
+class Listing(_InBothLanguages):
+    """Several sentences (names) shown as one fact, joined by ", " in the sentence's language."""
+
+    items: tuple[Any, ...]
+
+    def text(self, language: str) -> str:
+        """The items in `language`, comma-separated."""
+        return ", ".join(str(_in(language, item)) for item in self.items)
+
+
+Wording = Sentence | Said
+"""Anything a person can read in either language: `text(language)`, `both()`."""
+
+
+def said(da: str, en: str) -> Said:
+    """A sentence already worded in both languages (the server's, read off the wire)."""
+    return Said({"da": da, "en": en})
 
 
 def sentence(msgid: str, **facts: Any) -> Sentence:
-    """A sentence without a count (Babel keyword: `sentence`)."""
+    """A sentence without a count (Babel keyword: `sentence`).
+
+    `msgid` is the English text with `{name}` placeholders filled from `facts`.
+    """
     return Sentence(msgid, facts=facts)
 
 
-def plural_sentence(singular: str, plural: str, n: int, **facts: Any) -> Sentence:
-    """A sentence whose words follow the count `n`, given to the sentence as `{n}`."""
+def plural_sentence(singular: str, plural: str, n: int, /, **facts: Any) -> Sentence:
+    """A sentence whose words follow the count `n`, given to the sentence as `{n}`.
+
+    A fact named `n` is shown in place of the count (e.g. "2,5" hours, the form chosen by 2).
+
+    Babel keyword: `plural_sentence:1,2`; Danish gets its own plural forms from the catalogue.
+    """
     return Sentence(singular, plural, n, facts)
 
 
 def translate(language: str, msgid: str, **facts: Any) -> str:
-    """`sentence(msgid, **facts).text(language)` in one call."""
+    """`sentence(msgid, **facts).text(language)` in one call (Babel keyword: `translate:2`)."""
     return sentence(msgid, **facts).text(language)

@@ -1,4 +1,4 @@
-"""Refusals of a whole request: a code a client can act on, and a sentence in both languages.
+"""Refusals of a whole request: a code a client can act on, and a sentence for people.
 
 A refused *operation* is a `desktop.core.rejection.Rejection` inside a push result;
 this module is for requests the server will not take at all (bad credentials,
@@ -10,98 +10,43 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from desktop.core.text import Sentence, sentence
 from sync import protocol
 
 if TYPE_CHECKING:  # the admin tool raises these too, and need not load the web stack
     from fastapi.responses import JSONResponse
 
-# code -> (HTTP status, Danish, English)
-ERRORS: dict[str, tuple[int, str, str]] = {
-    "invalid_request": (
-        422,
-        "Forespørgslen er ikke gyldig.",
-        "The request is not valid.",
-    ),
-    "bad_request": (
-        400,
-        "Forespørgslen kunne ikke læses.",
-        "The request could not be read.",
-    ),
-    "too_large": (
-        413,
-        "Forespørgslen er for stor.",
-        "The request is too large.",
-    ),
-    "unsupported_protocol": (
-        426,
-        "Denne udgave af Knop er for gammel til serveren. Opdater venligst Knop.",
-        "This version of Knop is too old for the server. Please update Knop.",
-    ),
+# code -> (HTTP status, sentence)
+ERRORS: dict[str, tuple[int, Sentence]] = {
+    "invalid_request": (422, sentence("The request is not valid.")),
+    "bad_request": (400, sentence("The request could not be read.")),
+    "too_large": (413, sentence("The request is too large.")),
+    "unsupported_protocol": (426, protocol.PLEASE_UPDATE),
     "device_invalid": (
         401,
-        "Computeren er ikke tilmeldt serveren. Bed IT om at tilmelde den igen.",
-        "This computer is not enrolled with the server. Ask IT to enrol it again.",
+        sentence("This computer is not enrolled with the server. Ask IT to enrol it again."),
     ),
     "device_revoked": (
         401,
-        "Computerens adgang er trukket tilbage. Bed IT om at tilmelde den igen.",
-        "This computer's access has been revoked. Ask IT to enrol it again.",
+        sentence("This computer's access has been revoked. Ask IT to enrol it again."),
     ),
-    "token_invalid": (
-        401,
-        "Du er ikke logget ind. Log ind igen.",
-        "You are not logged in. Please log in again.",
-    ),
-    "token_expired": (
-        401,
-        "Dit login er udløbet. Log ind igen.",
-        "Your login has expired. Please log in again.",
-    ),
-    "token_revoked": (
-        401,
-        "Dit login er blevet afbrudt. Log ind igen.",
-        "Your login has been ended. Please log in again.",
-    ),
-    "login_failed": (
-        401,
-        "Forkert brugernavn eller adgangskode.",
-        "Wrong username or password.",
-    ),
-    "enrolment_failed": (
-        401,
-        "Tilmeldingskoden er ukendt, brugt eller udløbet.",
-        "The enrolment code is unknown, used or expired.",
-    ),
-    "too_many_attempts": (
-        429,
-        "For mange forsøg. Vent lidt, og prøv igen.",
-        "Too many attempts. Wait a while and try again.",
-    ),
+    "token_invalid": (401, sentence("You are not logged in. Please log in again.")),
+    "token_expired": (401, sentence("Your login has expired. Please log in again.")),
+    "token_revoked": (401, sentence("Your login has been ended. Please log in again.")),
+    "login_failed": (401, sentence("Wrong username or password.")),
+    "enrolment_failed": (401, sentence("The enrolment code is unknown, used or expired.")),
+    "too_many_attempts": (429, sentence("Too many attempts. Wait a while and try again.")),
     "resync": (
         410,
-        "Serveren kender ikke længere dette synkroniseringspunkt; alt hentes forfra.",
-        "The server no longer knows this sync point; everything is fetched again.",
+        sentence("The server no longer knows this sync point; everything is fetched again."),
     ),
-    "not_found": (
-        404,
-        "Adressen findes ikke på serveren.",
-        "The address does not exist on the server.",
-    ),
-    "method_not_allowed": (
-        405,
-        "Metoden er ikke tilladt her.",
-        "The method is not allowed here.",
-    ),
+    "not_found": (404, sentence("The address does not exist on the server.")),
+    "method_not_allowed": (405, sentence("The method is not allowed here.")),
     "unavailable": (
         503,
-        "Serveren kan ikke nå sin database lige nu. Prøv igen om lidt.",
-        "The server cannot reach its database right now. Try again shortly.",
+        sentence("The server cannot reach its database right now. Try again shortly."),
     ),
-    "server_error": (
-        500,
-        "Der skete en fejl på serveren.",
-        "Something went wrong on the server.",
-    ),
+    "server_error": (500, sentence("Something went wrong on the server.")),
 }
 
 _BY_STATUS = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
@@ -133,9 +78,9 @@ def error_response(
 ) -> JSONResponse:
     from fastapi.responses import JSONResponse
 
-    status, da, en = ERRORS[code]
+    status, words = ERRORS[code]
     return JSONResponse(
-        protocol.error_body(code, da, en, detail), status_code=status, headers=headers
+        protocol.error_body(code, words, detail), status_code=status, headers=headers
     )
 
 

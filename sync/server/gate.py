@@ -86,8 +86,8 @@ class Gate:
 
 
 async def _send_error(send: Send, code: str, detail: Any) -> None:
-    status, da, en = ERRORS[code]
-    await _send_json(send, status, protocol.error_body(code, da, en, detail))
+    status, words = ERRORS[code]
+    await _send_json(send, status, protocol.error_body(code, words, detail))
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from desktop import paths
+from desktop.core import text
 
 
 @pytest.fixture
@@ -56,28 +57,14 @@ def knop_logging() -> Iterator[None]:
     root.setLevel(level)
 
 
-TS = """<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
-<TS version="2.1" language="{language}">
-<context><name>SelfTest</name>
-<message><source>Task</source><translation>{word}</translation></message>
-</context>
-</TS>
-"""
-
-
 @pytest.fixture
 def resources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of resources/ with da and en translations built, as `make translations` would."""
+    """A copy of resources/ with the da and en catalogues compiled, as `make translations` would."""
     folder = tmp_path / "resources"
-    shutil.copytree(paths.resources_dir(), folder)
-    translations = folder / "translations"
-    translations.mkdir(exist_ok=True)
-    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-    for language, word in (("da", "Opgave"), ("en", "Task")):
-        ts = tmp_path / f"{language}.ts"
-        ts.write_text(TS.format(language=language, word=word), encoding="utf-8")
-        qm = translations / f"{language}.qm"
-        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
+    shutil.copytree(paths.resources_dir(), folder, ignore=shutil.ignore_patterns("*.mo"))
+    for po in (folder / "locale").glob("*/LC_MESSAGES/knop.po"):
+        with open(po, "rb") as source, open(po.with_suffix(".mo"), "wb") as compiled:
+            write_mo(compiled, read_po(source))
+    monkeypatch.setattr(text, "locale_dir", lambda: folder / "locale")
     monkeypatch.setattr(paths, "resources_dir", lambda: folder)
     return folder

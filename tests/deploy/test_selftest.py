@@ -68,10 +68,11 @@ def test_missing_ca_bundle_fails(
 def test_missing_danish_translation_fails(
     resources: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for qm in (resources / "translations").glob("*da.qm"):
-        qm.unlink()
+    (resources / "locale" / "da" / "LC_MESSAGES" / "knop.mo").unlink()
     assert run_self_test() == 1
-    assert lines(capsys.readouterr().out)["translations"].startswith("fail translations: no *_da.qm")
+    assert lines(capsys.readouterr().out)["translations"].startswith(
+        "fail translations: no da/LC_MESSAGES/knop.mo"
+    )
 
 
 def test_missing_app_icon_fails(resources: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,7 @@ def main() -> int:
         print("done", flush=True)
         return 0
     failure = report.first_failure()
-    print("failed", failure.code if failure else "?", failure.en if failure else "", flush=True)
+    print("failed", failure.code if failure else "?", failure.message("en") if failure else "", flush=True)
     return 1
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from desktop.core.entities import Task
+from desktop.core.text import said
 from desktop.store import BULK_LOAD, Store
 from sync import protocol
 from sync.failures import ServerUnreachable
@@ -60,7 +61,7 @@ class ScriptedFeed:
         self.threads.add(threading.current_thread().name)
         if self.fail_at is not None and start >= self.fail_at:
             self.fail_at = None
-            raise ServerUnreachable.because("kablet er trukket ud", "the cable is out")
+            raise ServerUnreachable.because(said("kablet er trukket ud", "the cable is out"))
         end = min(start + limit, len(self.changes))
         return {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}  # type: ignore[typeddict-item]
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop.core.ids import uuid7
+from desktop.core.text import said
 from sync.engine import Counts, SyncEngine
 from sync.failures import Cancelled, ServerUnreachable, SyncFailure
 from sync.report import Progress, SyncReport
@@ -174,7 +175,7 @@ def test_cancel_stops_one_sync_and_the_next_runs_in_full() -> None:
         wait_until(lambda: diary.running == 1)
         runner.cancel()
         wait_until(lambda: diary.cancelled == 1 and diary.running == 0)
-        assert runner.state.error_da is None  # a cancel is no error
+        assert runner.state.error_words is None  # a cancel is no error
         diary.duration_s = 0.0
         runner.request_sync("manual")
         wait_until(lambda: diary.syncs == 2 and not runner.state.syncing)
@@ -185,7 +186,7 @@ def test_cancel_stops_one_sync_and_the_next_runs_in_full() -> None:
 
 def test_offline_it_tries_again_soon_and_calms_down_once_online() -> None:
     diary = Diary()
-    diary.failure = ServerUnreachable.because("ingen forbindelse", "no connection")
+    diary.failure = ServerUnreachable.because(said("ingen forbindelse", "no connection"))
     states: list[Any] = []
     runner = scheduler(diary, states, offline_retry_s=0.1)
     runner.start()
@@ -202,7 +203,7 @@ def test_offline_it_tries_again_soon_and_calms_down_once_online() -> None:
         settled = diary.syncs
         time.sleep(0.5)
         assert diary.syncs == settled  # back to the long interval
-        assert runner.state.error_en is None and runner.state.last_success
+        assert runner.state.error_words is None and runner.state.last_success
     finally:
         assert runner.stop(timeout=2)
 

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from desktop.core.text import said
 from sync import protocol
 from sync.api import ServerApi
 from sync.failures import Cancelled, ServerRefused, ServerTrouble, ServerUnreachable, UpdateRequired
@@ -250,7 +251,7 @@ def test_every_call_has_a_connect_and_a_read_timeout(monkeypatch: pytest.MonkeyP
 
     def answer(method: str, url: str, **kwargs: Any) -> Any:
         seen.append(kwargs.get("timeout"))
-        raise ServerTrouble("x", "x")  # stop here; only the arguments matter
+        raise ServerTrouble(said("x", "x"))  # stop here; only the arguments matter
 
     monkeypatch.setattr(transport.session, "request", answer)
     api = ServerApi(transport)

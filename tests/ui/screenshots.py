@@ -2,7 +2,7 @@
 
 Runs the real widgets (best under Xvfb: `xvfb-run -a -s "-screen 0 1600x1000x24" ...`)
 over a demo store in a throwaway folder, and writes login_da.png, board_da.png
-and sync_status_da.png. Needs the .qm files (`make translations`).
+and sync_status_da.png. Needs the compiled catalogue (`make translations`).
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core.ids import uuid7
 from desktop.core.rejection import Rejection
+from desktop.core.text import said
 from desktop.store import Store
 from sync.report import Progress, SyncReport, UserReport
 from sync.scheduler import SyncState
@@ -91,7 +92,7 @@ def test_pending_changes_show_at_once_after_a_local_change(qtbot: Any, context: 
     assert bar.connection_label.text() == "Not connected to a server"
     place_bid(qtbot, context)
     qtbot.waitUntil(lambda: bar.counts.pending == 1)
-    assert bar.pending_label.text() == "1 change(s) waiting to be sent"
+    assert bar.pending_label.text() == "1 change waiting to be sent"
     assert not bar.attention_button.isVisible()
 
 
@@ -167,8 +168,7 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
 
     offline = SyncState(
         online=False,
-        error_da="Serveren kan ikke nås.",
-        error_en="The server cannot be reached.",
+        error_words=said("Serveren kan ikke nås.", "The server cannot be reached."),
         error_code="unreachable",
     )
     with qtbot.waitSignal(link.state_changed):
