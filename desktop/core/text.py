@@ -33,22 +33,21 @@ is a `Said`, which answers `text()` and `both()` the same way.
 from __future__ import annotations
 
 import gettext as _gettext
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from desktop.core.resources import resources_dir
+
 LANGUAGES = ("da", "en")
 DOMAIN = "knop"
 
 
 def locale_dir() -> Path:
-    """Where the compiled catalogues are: inside the bundle when frozen, else the repository."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    base = Path(frozen) if frozen else Path(__file__).resolve().parents[2]
-    return base / "resources" / "locale"
+    """Where the compiled catalogues are: `resources/locale/<language>/LC_MESSAGES/knop.mo`."""
+    return resources_dir() / "locale"
 
 
 @cache
