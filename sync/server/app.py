@@ -239,7 +239,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = error_response(code_for_status(error.status_code))
+        # Starlette's headers carry meaning (Allow on a 405, WWW-Authenticate on a 401):
+        # the body is ours, the headers stay the exception's.
+        response = error_response(code_for_status(error.status_code), headers=error.headers)
         response.status_code = error.status_code
         return response
 
