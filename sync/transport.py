@@ -26,6 +26,7 @@ import enum
 import json
 import logging
 import random
+import socket
 import ssl
 import threading
 import time
@@ -35,6 +36,7 @@ from typing import Any, Self
 
 import requests
 import truststore
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from sync import protocol
@@ -235,12 +237,41 @@ def _keep_headers(request: requests.PreparedRequest) -> requests.PreparedRequest
 def _may_retry(error: requests.RequestException, retry: Retry) -> bool:
     if retry is Retry.ALWAYS:
         return True
-    # Only failures before a single byte was sent: refused or timed-out connects.
+    return _never_sent(error)
+
+
+# Failures that happen before a connection exists, so not one byte of the request
+# left: the name did not resolve, the connect was refused or timed out.
+# (urllib3's NameResolutionError is a NewConnectionError; both are ConnectTimeoutErrors.)
+_BEFORE_CONNECTING: tuple[type[BaseException], ...] = (
+    urllib3.exceptions.ConnectTimeoutError,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Whether the request surely never reached the server, read from the exception types.
+
+    requests wraps urllib3's exception (`MaxRetryError.reason`) in its own, so
+    the chain of wrapped errors and causes is walked; a reset or a read
+    timeout anywhere in it means the request may have arrived.
+    """
     if isinstance(error, requests.ConnectTimeout):
         return True
-    if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.ReadTimeout):
-        text = repr(error)
-        return "NewConnectionError" in text or "Connection refused" in text
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        found = pending.pop()
+        if id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, _BEFORE_CONNECTING):
+            return True
+        if isinstance(found, urllib3.exceptions.MaxRetryError) and found.reason is not None:
+            pending.append(found.reason)
+        pending.extend(arg for arg in found.args if isinstance(arg, BaseException))
+        pending.extend(link for link in (found.__cause__, found.__context__) if link is not None)
     return False
 
 
