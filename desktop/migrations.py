@@ -132,12 +132,31 @@ def _v5_board_at_scale(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_board_effort ON tasks (effort_hours, created_at DESC)")
 
 
+def _v6_acknowledged(conn: sqlite3.Connection) -> None:
+    # Operations the server confirmed, as they were sent, kept for a while after they
+    # left the outbox: a server restored from a backup may have lost them, and then
+    # they are sent again (desktop.acknowledged).
+    conn.execute(
+        """CREATE TABLE acknowledged (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            device_id TEXT,
+            created_at TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX acknowledged_at ON acknowledged (acknowledged_at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
     _v3_rebase,
     _v4_drafts_and_lookups,
     _v5_board_at_scale,
+    _v6_acknowledged,
 )
 LATEST = len(STEPS)
 

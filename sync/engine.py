@@ -53,11 +53,12 @@ from sync.failures import (
     NotEnrolled,
     ServerRefused,
     ServerTrouble,
+    ResyncNeeded,
     ServerUnreachable,
     SyncFailure,
     UpdateRequired,
 )
-from sync.pull import REBASE_DUE, Pulled, pull_changes
+from sync.pull import CURSOR, REBASE_DUE, Pulled, pull_changes, start_over
 from sync.push import Pushed, push_outbox
 from sync.report import Progress, SyncReport, UserReport
 from sync.transport import Connection, Transport
@@ -290,7 +291,8 @@ class SyncEngine:
                 progress(Progress(user.person_id, user.who, phase, done, total))
 
         pushed, pulled = Pushed(), Pulled()
-        try:
+
+        def push() -> None:
             push_outbox(
                 store,
                 api,
@@ -299,7 +301,10 @@ class SyncEngine:
                 progress=lambda done, total: tell("push", done, total),
                 batch_size=self.batch_size,
                 done=pushed,
+                cursor=store.state(CURSOR),
             )
+
+        def pull() -> None:
             pull_changes(
                 store,
                 api,
@@ -309,6 +314,23 @@ class SyncEngine:
                 page_size=self.page_size,
                 done=pulled,
             )
+
+        try:
+            try:
+                push()
+            except ResyncNeeded:
+                # The server lost history this store holds (restored from a backup, or a
+                # new epoch): start over, so that what it had confirmed goes first.
+                pulled.resent += start_over(store)
+                pulled.resynced = True
+                push()
+            resent = pulled.resent
+            pull()
+            if pulled.resent > resent:
+                # The pull found the loss (nothing was pending, so the push asked nothing):
+                # send what the server had confirmed again, then fetch its effect.
+                push()
+                pull()
         finally:
             user.pushed, user.applied, user.rejected, user.kept = (
                 pushed.sent,
@@ -317,6 +339,7 @@ class SyncEngine:
                 pushed.kept,
             )
             user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
+            user.resent = pulled.resent
             user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()

@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     db = storage.Database(str(args.db), pool_size=2)
     try:
-        migrations.migrate(db)
+        migrations.prepare_to_serve(db)
         if args.demo:
             prepare_demo(db, args.demo_seed, args.demo_code_file)
     except (migrations.NewerSchema, directory.DirectoryError, storage.Unavailable) as error:
