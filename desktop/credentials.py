@@ -118,7 +118,7 @@ def _why_not(backend: keyring.backend.KeyringBackend) -> str:
     if name.startswith("keyrings.alt.file.Plaintext"):
         return f"{name} keeps secrets in a plain text file"
     if name.startswith("keyrings.alt.") and "Encrypted" in name:
-        return f"{name} keeps secrets in a file whose key is stored with it or typed into a terminal"
+        return f"{name} keeps secrets in a file whose key lies beside it or is typed on a terminal"
     if isinstance(backend, chainer.ChainerBackend):
         members = "; ".join(_why_not(m) for m in backend.backends) or "it holds no backend"
         return f"a chain of keyrings without an OS store ({members})"
@@ -127,7 +127,7 @@ def _why_not(backend: keyring.backend.KeyringBackend) -> str:
 
 @dataclass(frozen=True, slots=True)
 class KeyringCheck:
-    """The backend Knop will use, or why there is none: the one answer credentials and the self-test give.
+    """The backend Knop will use, or why there is none: one answer for credentials and self-test.
 
     `backend` is None exactly when `refusal` says why (a sentence for IT, in English).
     """
@@ -142,7 +142,8 @@ def keyring_check() -> KeyringCheck:
     try:
         chosen = keyring.get_keyring()
     except Exception as error:  # noqa: BLE001 - a backend that fails to load is as good as none
-        return KeyringCheck(None, "-", f"the keyring could not be loaded ({type(error).__name__}: {error})")
+        why = f"the keyring could not be loaded ({type(error).__name__}: {error})"
+        return KeyringCheck(None, "-", why)
     if _accepted(chosen):
         return KeyringCheck(chosen, _name(chosen), None)
     if isinstance(chosen, chainer.ChainerBackend):
