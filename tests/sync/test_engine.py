@@ -50,7 +50,7 @@ class FailingServer:
     def __init__(self) -> None:
         self.calls = 0
 
-    def push(self, token: str, operations: list[dict[str, Any]], cancel: Any = None) -> list[dict[str, Any]]:
+    def push(self, token: str, operations: list[dict[str, Any]], cancel: Any = None, cursor: str | None = None) -> list[dict[str, Any]]:
         self.calls += 1
         return [
             {"id": op["id"], "status": "rejected", "rejection": {"code": "invalid", "reason": "operation.failed"}}
