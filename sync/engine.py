@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import accounts, credentials, paths
+from desktop import accounts, clock, credentials, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
 from sync.session import Session, release_token
@@ -343,6 +343,10 @@ class SyncEngine:
             user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
+        seen = api.transport.server_time
+        if seen is not None:
+            with store.transaction():
+                clock.record(store, *seen)
         if store.state(REBASE_DUE):
             tell("rebase", 0)
         with store.transaction():  # one transaction, so a flag set meanwhile is never lost

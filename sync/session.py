@@ -205,6 +205,8 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     connection = _connection(settings, attempts=2, read_timeout=20.0)
     with Transport(connection, device_credential=device) as transport:
         answer = ServerApi(transport).login(name, password)
+    # The offline window starts at the server's time: a fast clock must not stretch it.
+    server_time = transport.server_time[0] if transport.server_time else None
     person = Person.from_row(answer["person"])
     token = str(answer["token"])
     device_id = device.partition(".")[0]
@@ -214,7 +216,8 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     except CredentialsUnavailable as error:
         log.warning("token for %s kept in memory only: %s", name, error.detail)
         kept = False
-    now = utc_now()
+    seen = accounts.seen_now(server_time)
+    now = seen.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     accounts.remember_online_login(person, name, password, server_url, now)
     days = settings.offline_login_days
     return Session(
@@ -225,7 +228,7 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
         started_at=now,
         token=token,
         token_kept=kept,
-        offline_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days > 0 else None,
+        offline_until=seen + dt.timedelta(days=days) if days > 0 else None,
         device_id=device_id,
     )
 
@@ -245,7 +248,7 @@ def _login_offline(
     if not accounts.check_verifier(verifier, password):
         raise WrongPassword()
     until = account.offline_until(settings.offline_login_days)
-    if until is None or dt.datetime.now(dt.UTC) > until:
+    if until is None or accounts.seen_now() > until:  # a clock turned back gains nothing
         raise OfflineLoginExpired(settings.offline_login_days)
     server_url = (settings.server_url or account.server_url or "").rstrip("/") or None
     token: str | None = None

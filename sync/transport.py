@@ -22,6 +22,8 @@ A cancel event is checked before each attempt and during each back-off wait.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import enum
 import json
 import logging
@@ -39,6 +41,7 @@ import truststore
 import urllib3
 from requests.adapters import HTTPAdapter
 
+from desktop import clock
 from sync import protocol
 from sync.failures import (
     Cancelled,
@@ -133,6 +136,8 @@ class Transport:
     def __init__(self, connection: Connection, *, device_credential: str | None = None) -> None:
         self.connection = connection
         self.device_credential = device_credential
+        # (the server's time, this machine's time) at the last answer with a Date header
+        self.server_time: tuple[dt.datetime, dt.datetime] | None = None
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         # The environment may choose proxies, but a ~/.netrc must never replace our
@@ -201,6 +206,7 @@ class Transport:
                     raise failure from error
                 log.info("%s %s: %s (attempt %d of %d)", method, path, failure.en, attempt, attempts)
             else:
+                self._note_clock(answer)
                 if answer.status_code < 300:
                     try:
                         return _decoded(answer)
@@ -218,6 +224,15 @@ class Transport:
                 log.info("%s %s: HTTP %d (attempt %d of %d)", method, path, answer.status_code, attempt, attempts)
             self._back_off(attempt, wait, cancel)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _note_clock(self, answer: requests.Response) -> None:
+        """Remember the server's time from the Date header of its answer (desktop.clock)."""
+        try:
+            sent = email.utils.parsedate_to_datetime(answer.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if sent.tzinfo is not None:
+            self.server_time = (sent, clock.local_now())
 
     def _back_off(self, attempt: int, wait: float | None, cancel: threading.Event | None) -> None:
         delay = self.connection.backoff_s * (2 ** (attempt - 1))

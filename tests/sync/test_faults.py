@@ -7,6 +7,7 @@ exactly what the server says it may see.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from desktop.core.entities import Bid, Comment, Task
+from desktop.core.rejection import Rejection
 from desktop.core.ids import uuid7
 from sync.session import Session
 from sync import api as sync_api
@@ -540,26 +542,63 @@ def test_a_client_store_restored_from_a_backup_sends_nothing_twice(
     assert_converged(staffroom, anna)
 
 
-def test_client_clock_skew_changes_only_what_is_shown(
-    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import desktop.store
+def clock_off_by(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
+    """This workstation's clock runs `days` ahead (negative: behind) of the true time."""
+    from desktop import clock
 
+    real = clock.local_now
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=days))
+
+
+def in_days(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("days", [10, -10])
+def test_a_workstation_clock_days_off_judges_by_the_servers_time(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    clock_off_by(monkeypatch, days)
     staffroom = machines(knop_server, world.school.id)
     anna = staffroom.login("anna")
-    task_id = published_task(knop_server.user("mette"), world.school.id)
-    assert staffroom.sync(anna).ok
-    monkeypatch.setattr(desktop.store, "utc_now", lambda: "2019-03-01T09:00:00.000Z")
+    open_task = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(3))
+    closed_task = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(-3))
+    assert staffroom.sync(anna).ok  # learns the server's time from its answers
+
     bid_id = uuid7()
-    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
-    store = staffroom.store(anna.person.id)
-    assert store.get(Bid, bid_id).created_at.startswith("2019")  # type: ignore[union-attr]
-    store.close()
-    assert staffroom.sync(anna).ok
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=open_task)  # not "the deadline was"
+    with pytest.raises(Rejection) as refused:  # certain either way: refused at once, not queued
+        staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=closed_task)
+    assert refused.value.reason == "bid.deadline_passed"
     store = staffroom.store(anna.person.id)
     try:
         created = store.get(Bid, bid_id).created_at  # type: ignore[union-attr]
-        assert not created.startswith("2019")  # the server's clock
+        assert abs(dt.datetime.fromisoformat(created) - dt.datetime.now(dt.UTC)) < dt.timedelta(hours=1)
     finally:
         store.close()
+    assert staffroom.sync(anna).ok
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+    assert_converged(staffroom, anna)
+
+
+def test_without_the_servers_time_a_rule_about_time_is_left_to_the_server(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(3))
+    assert staffroom.sync(anna).ok
+    store = staffroom.store(anna.person.id)
+    with store.transaction():
+        store.set_state(clock.OFFSET, None)  # as a store synced before Knop kept the server's time
+    store.close()
+    clock_off_by(monkeypatch, 10)
+
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)  # queued, not refused
+    assert outbox_ids(staffroom, anna) != []
+    assert staffroom.sync(anna).ok
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
     assert_converged(staffroom, anna)

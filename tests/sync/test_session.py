@@ -132,6 +132,43 @@ def test_offline_login_expires_after_the_configured_days(
         assert not staffroom.login("anna").online
 
 
+def test_turning_the_clock_back_does_not_reopen_the_offline_window(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    real = clock.local_now
+    staffroom = machines(knop_server, world.school.id)
+    staffroom.login("anna")  # online: a 14-day window from the server's time
+    with staffroom.unplugged():
+        monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=20))
+        with pytest.raises(OfflineLoginExpired):
+            staffroom.login("anna")
+        monkeypatch.setattr(clock, "local_now", lambda: real() - dt.timedelta(days=1))  # turned back
+        with pytest.raises(OfflineLoginExpired):
+            staffroom.login("anna")
+    monkeypatch.setattr(clock, "local_now", real)
+    assert staffroom.login("anna").online  # the server's time resets what the machine has seen
+    with staffroom.unplugged():
+        assert not staffroom.login("anna").online
+
+
+def test_a_fast_clock_at_the_online_login_does_not_stretch_the_offline_window(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    real = clock.local_now
+    staffroom = machines(knop_server, world.school.id)
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=10))
+    online = staffroom.login("anna")
+    assert online.offline_until is not None
+    assert online.offline_until - dt.datetime.now(dt.UTC) < dt.timedelta(days=14, hours=1)
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=15))  # true day 15
+    with staffroom.unplugged(), pytest.raises(OfflineLoginExpired):
+        staffroom.login("anna")
+
+
 def test_offline_login_for_someone_never_seen_here_says_so(
     knop_server: Deployment, world: World, machines: MachineFactory
 ) -> None:
