@@ -41,7 +41,7 @@ from pathlib import Path
 from desktop import accounts, clock, credentials, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
-from sync.session import Session, release_token
+from sync.session import Session, go_online, release_token
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store, StoreDamaged
 from sync import protocol
@@ -231,6 +231,12 @@ class SyncEngine:
         except CredentialsUnavailable:
             return None
 
+    def _go_online(self) -> str | None:
+        """The logged-in user's new token from a background online login, if one is possible."""
+        if self.session is None or not go_online(self.session, settings=self.settings):
+            return None
+        return self.session.token
+
     def _sync_user(
         self,
         person_id: str,
@@ -250,6 +256,8 @@ class SyncEngine:
         try:
             token = self._token(person_id, server_url)
             is_current = self.session is not None and self.session.person.id == person_id
+            if token is None and is_current:
+                token = self._go_online()
             if token is None:
                 user.pending = store.pending_count()
                 user.attention = len(store.attention())
@@ -259,7 +267,13 @@ class SyncEngine:
                 user.failure = LoginNeeded(account.display_name if account else who)
                 return user
             try:
-                self._exchange(store, user, api, token, cancel, progress)
+                try:
+                    self._exchange(store, user, api, token, cancel, progress)
+                except ServerRefused as refused:
+                    renewed = self._go_online() if is_current and refused.needs_login else None
+                    if renewed is None:
+                        raise
+                    self._exchange(store, user, api, renewed, cancel, progress)
             except SyncFailure as failure:
                 user.failure = failure
             user.pending = store.pending_count()

@@ -149,6 +149,10 @@ class Session:
     token_kept: bool = False  # the token is also in the keyring
     offline_until: dt.datetime | None = None
     device_id: str | None = None  # this machine's id at the server, for Store.perform
+    # An offline login's password, in this process's memory only (never on disk), so the
+    # first sync that finds the server again logs in online in the background
+    # (`go_online`) instead of asking for it while the person is logged in.
+    password: str | None = field(default=None, repr=False)
 
     @property
     def person_id(self) -> str:
@@ -270,7 +274,45 @@ def _login_offline(
         token_kept=token is not None,
         offline_until=until,
         device_id=device_id,
+        password=password if server_url else None,
     )
+
+
+def go_online(session: Session, *, settings: Settings | None = None) -> bool:
+    """Log an offline session in online, in the background, with the password it kept.
+
+    For the sync that finds the server again: the session's token is missing
+    (a logout before the offline login revoked it) or was refused. On success
+    the session holds a fresh token and is online, and the password is
+    forgotten; a password the server refuses is forgotten too, so the person
+    is asked once (LoginNeeded). Returns whether the session is now online.
+    Raises what says the server is still away (ServerUnreachable, ServerTrouble,
+    UpdateRequired), as a sync would.
+    """
+    password = session.password
+    if password is None:
+        return False
+    settings = settings or load_settings()
+    try:
+        fresh = _login_online(session.username, password, settings)
+    except ServerRefused as refused:
+        log.info("background login of %s refused: %s", session.username, refused.code)
+        session.password = None  # changed on the server, or the account is gone: ask
+        return False
+    except (ServerUnreachable, ServerTrouble, UpdateRequired):
+        raise
+    except (SyncFailure, CredentialsUnavailable, SettingsError) as failure:
+        log.info("background login of %s not possible yet: %s", session.username, failure)
+        return False
+    if fresh.person.id != session.person.id:
+        session.password = None
+        return False
+    session.token, session.token_kept = fresh.token, fresh.token_kept
+    session.online, session.offline_until = True, fresh.offline_until
+    session.device_id, session.person = fresh.device_id, fresh.person
+    session.password = None
+    log.info("%s is logged in online again, in the background", session.username)
+    return True
 
 
 def logout(session: Session, *, settings: Settings | None = None) -> bool:
@@ -282,6 +324,7 @@ def logout(session: Session, *, settings: Settings | None = None) -> bool:
     finally:
         store.close()
     token, session.token = session.token, None
+    session.password = None
     if pending and session.server_url and token and not session.token_kept:
         try:  # the keyring may work again; the unsent changes need this token
             credentials.save_user_token(session.server_url, session.person.id, token)
