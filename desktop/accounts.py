@@ -7,6 +7,11 @@ they are logged out, and a slow verifier of their password (scrypt with a
 random salt): enough to check a password offline for `offline_login_days`
 after the last online login, and costly to attack if the file is copied. It
 holds no token and no password.
+
+It also keeps the latest time this machine has seen (`seen_now`): the offline
+window is judged by that, so turning the clock back gains nothing. The window
+starts at the server's time of the online login, so a clock that is fast
+then does not stretch it either.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import paths
+from desktop import clock, paths
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
 from desktop.core.usernames import normalise_username
@@ -35,6 +40,13 @@ FILE = "accounts.sqlite3"
 SCRYPT_N = 2**15
 SCRYPT_R = 8
 SCRYPT_P = 1
+
+_CLOCK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS clock (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    latest TEXT NOT NULL
+)
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS accounts (
@@ -84,6 +96,7 @@ def _open() -> Iterator[sqlite3.Connection]:
     try:
         conn.execute("PRAGMA busy_timeout = 10000")
         conn.execute(_SCHEMA)
+        conn.execute(_CLOCK_SCHEMA)
         yield conn
     finally:
         conn.close()
@@ -202,6 +215,32 @@ def note_signed_out(person_id: str, signed_out: bool = True) -> None:
         conn.execute(
             "UPDATE accounts SET signed_out = ? WHERE person_id = ?", (int(signed_out), person_id)
         )
+
+
+def seen_now(server_time: dt.datetime | None = None) -> dt.datetime:
+    """Now, but never earlier than any time this machine has seen before.
+
+    Each call also records the answer, so the clock only moves forward here,
+    whatever someone does to the system clock. `server_time` (from an answer
+    of the server) is taken as the truth instead, also backwards: it undoes
+    what a clock that ran fast left behind. Aware UTC datetime.
+    """
+    now = (server_time or clock.local_now()).astimezone(dt.UTC)
+    with _open() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT latest FROM clock WHERE id = 1").fetchone()
+            latest = max(now, _parse(str(row[0]))) if row and server_time is None else now
+            conn.execute(
+                "INSERT INTO clock (id, latest) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET latest = excluded.latest",
+                (latest.isoformat(),),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return latest
 
 
 # --- the offline verifier ----------------------------------------------------------------

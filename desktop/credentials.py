@@ -7,9 +7,19 @@ the service name `Knop`:
     device <server_url>              the device credential from `knop enrol`
     token <person_id> <server_url>   a user's login token on this device
 
-When the OS has no usable keyring (keyring's `fail` or `null` backend, a
-locked or absent Secret Service), every call raises `CredentialsUnavailable`
-instead of falling back to a file. The app then asks for the password again
+Only an OS store will do: the Secret Service (GNOME Keyring, KeePassXC) or
+KWallet on Linux, the Windows Credential Manager, the macOS Keychain. The
+`keyring` package picks whatever backend it finds with the highest priority,
+and on a Linux machine without a Secret Service that can be
+`keyrings.alt`'s plaintext file, which arrives with other software; its
+"encrypted" files keep the key beside them or ask for it on a terminal. So
+`keyring_check` (used by every call here and by the self-test) accepts an
+OS store, takes the OS store out of a chain that would fall back to another
+kind, and refuses anything else, naming why.
+
+When the OS has no usable keyring (none at all, only a file, a locked or
+absent Secret Service), every call raises `CredentialsUnavailable` instead of
+writing the secret anywhere else. The app then asks for the password again
 and keeps the new token in memory for that session only; enrolment stops and
 says why.
 """
@@ -17,6 +27,7 @@ says why.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import keyring
 import keyring.backend
@@ -71,18 +82,84 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
             raise keyring.errors.PasswordDeleteError(username)
 
 
-def _unusable(backend: keyring.backend.KeyringBackend) -> bool:
+# The OS stores keyring ships, by module and class: the only places a secret may go.
+OS_STORES = frozenset(
+    {
+        "keyring.backends.SecretService.Keyring",
+        "keyring.backends.libsecret.Keyring",
+        "keyring.backends.kwallet.DBusKeyring",
+        "keyring.backends.kwallet.DBusKeyringKWallet4",
+        "keyring.backends.Windows.WinVaultKeyring",
+        "keyring.backends.macOS.Keyring",
+    }
+)
+
+
+def _name(backend: keyring.backend.KeyringBackend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def _accepted(backend: keyring.backend.KeyringBackend) -> bool:
+    """An OS store, or a backend that keeps secrets in this process (demo) or is a test's.
+
+    A test's backend declares itself with `knop_test_backend = True`; it is
+    only ever chosen by name (PYTHON_KEYRING_BACKEND), never found on a machine.
+    """
+    return (
+        _name(backend) in OS_STORES
+        or isinstance(backend, MemoryKeyring)
+        or getattr(type(backend), "knop_test_backend", False) is True
+    )
+
+
+def _why_not(backend: keyring.backend.KeyringBackend) -> str:
+    """Why a backend that is not an OS store must not hold Knop's secrets, for IT."""
+    name = _name(backend)
     if isinstance(backend, (fail.Keyring, null.Keyring)):
-        return True
-    return isinstance(backend, chainer.ChainerBackend) and not backend.backends
+        return f"no OS keyring was found ({name})"
+    if name.startswith("keyrings.alt.file.Plaintext"):
+        return f"{name} keeps secrets in a plain text file"
+    if name.startswith("keyrings.alt.") and "Encrypted" in name:
+        return f"{name} keeps secrets in a file whose key lies beside it or is typed on a terminal"
+    if isinstance(backend, chainer.ChainerBackend):
+        members = "; ".join(_why_not(m) for m in backend.backends) or "it holds no backend"
+        return f"a chain of keyrings without an OS store ({members})"
+    return f"{name} is not an OS keyring"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringCheck:
+    """The backend Knop will use, or why there is none: one answer for credentials and self-test.
+
+    `backend` is None exactly when `refusal` says why (a sentence for IT, in English).
+    """
+
+    backend: keyring.backend.KeyringBackend | None
+    name: str
+    refusal: str | None
+
+
+def keyring_check() -> KeyringCheck:
+    """Which keyring backend may hold Knop's secrets. Never raises."""
+    try:
+        chosen = keyring.get_keyring()
+    except Exception as error:  # noqa: BLE001 - a backend that fails to load is as good as none
+        why = f"the keyring could not be loaded ({type(error).__name__}: {error})"
+        return KeyringCheck(None, "-", why)
+    if _accepted(chosen):
+        return KeyringCheck(chosen, _name(chosen), None)
+    if isinstance(chosen, chainer.ChainerBackend):
+        # A chain tries each member in turn, so a locked OS store would send a secret to
+        # a file; use its OS store alone, if it has one.
+        for member in chosen.backends:
+            if _accepted(member):
+                return KeyringCheck(member, _name(member), None)
+    return KeyringCheck(None, _name(chosen), _why_not(chosen))
 
 
 def keyring_usable() -> bool:
-    """Whether the system keyring can hold secrets (not the fail, null or an empty chainer backend)."""
-    try:
-        return not _unusable(keyring.get_keyring())
-    except Exception:  # noqa: BLE001 - a backend that fails to load is as good as none
-        return False
+    """Whether an OS store (never a file or a fallback) can hold secrets here (`keyring_check`)."""
+    return keyring_check().backend is not None
 
 
 def use_memory_keyring() -> MemoryKeyring:
@@ -93,13 +170,10 @@ def use_memory_keyring() -> MemoryKeyring:
 
 
 def _backend() -> keyring.backend.KeyringBackend:
-    try:
-        backend = keyring.get_keyring()
-    except Exception as error:
-        raise CredentialsUnavailable(str(error)) from error
-    if _unusable(backend):
-        raise CredentialsUnavailable(f"no usable keyring backend ({type(backend).__module__})")
-    return backend
+    check = keyring_check()
+    if check.backend is None:
+        raise CredentialsUnavailable(check.refusal or check.name)
+    return check.backend
 
 
 def _get(entry: str) -> str | None:

@@ -154,6 +154,24 @@ def _v6_published_at(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v7_acknowledged(conn: sqlite3.Connection) -> None:
+    # Operations the server confirmed, as they were sent, kept for a while after they
+    # left the outbox: a server restored from a backup may have lost them, and then
+    # they are sent again (desktop.acknowledged).
+    conn.execute(
+        """CREATE TABLE acknowledged (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            author_id TEXT NOT NULL,
+            device_id TEXT,
+            created_at TEXT NOT NULL,
+            acknowledged_at TEXT NOT NULL
+        )"""
+    )
+    conn.execute("CREATE INDEX acknowledged_at ON acknowledged (acknowledged_at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -161,6 +179,7 @@ STEPS: tuple[Step, ...] = (
     _v4_drafts_and_lookups,
     _v5_board_at_scale,
     _v6_published_at,
+    _v7_acknowledged,
 )
 LATEST = len(STEPS)
 

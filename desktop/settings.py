@@ -25,6 +25,7 @@ alone; the app shows that message, never a traceback.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import os
 import re
@@ -82,7 +83,13 @@ def _text(name: str) -> Callable[[object], str]:
     def check(value: object) -> str:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{name} must be a non-empty text in quotes, got {_shown(value)}")
-        return value.strip()
+        text = value.strip()  # spaces and tabs a tool or a paste left around the value
+        if any(ord(c) < 0x20 or ord(c) == 0x7F or c in _LOOKALIKES for c in text):
+            raise ValueError(
+                f"{name} holds a tab, a line break or an invisible character inside the "
+                f"text, got {_shown(value)}; retype it"
+            )
+        return text
 
     return check
 
@@ -207,15 +214,11 @@ class _SettingsFile:
             return None  # no file is the normal case: the defaults apply
         except OSError as error:
             raise SettingsError(f"{path}: cannot be read ({error.strerror or error})") from None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
-            raise SettingsError(f"{path}, line {line}: the file must be saved as UTF-8") from None
+        text = _decoded(path, raw)
         try:
             values = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise SettingsError(_decode_message(path, error)) from None
+            raise SettingsError(_decode_message(path, error, text)) from None
         return cls(path, text, values)
 
     def error(self, key: str, problem: str) -> SettingsError:
@@ -237,13 +240,117 @@ class _SettingsFile:
         return result
 
 
-def _decode_message(path: Path, error: tomllib.TOMLDecodeError) -> str:
-    """Python's tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
+# --- files as IT's tools write them ---------------------------------------------
+#
+# Notepad, PowerShell, Group Policy scripts, vi and configuration management all
+# write "a text file" differently: UTF-8 with or without a byte order mark,
+# UTF-16 with one (Notepad's "Unicode", PowerShell 5's Out-File and >), the
+# Windows ANSI code page, CRLF or even CR line ends, text pasted from a web page
+# or Word. What can be read for certain is read; the rest fails with a sentence
+# that names the real problem and how to fix it.
+
+_BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_SAVE_AS_UTF8 = "save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"
+
+
+def _decoded(path: Path, raw: bytes) -> str:
+    """The file's text with "\n" line ends, however a tool saved it; SettingsError if unsure."""
+    for mark, codec, name in _BYTE_ORDER_MARKS:
+        if raw.startswith(mark):
+            try:
+                text = raw.decode(codec)
+            except UnicodeDecodeError:
+                raise SettingsError(
+                    f"{path}: the file starts like {name} text but is not valid {name}; "
+                    f"{_SAVE_AS_UTF8}"
+                ) from None
+            break
+    else:
+        if b"\x00" in raw:
+            raise SettingsError(
+                f"{path}: the file holds NUL bytes, as UTF-16 text without a byte order "
+                f"mark does; {_SAVE_AS_UTF8}"
+            )
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            try:
+                # Windows' ANSI code page (Windows-1252, a superset of Latin-1 in what it
+                # prints): what Notepad and PowerShell's Set-Content wrote for years.
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                raise SettingsError(
+                    f"{path}, line {line}: the file is neither UTF-8 nor Windows-1252 text; "
+                    f"{_SAVE_AS_UTF8}"
+                ) from None
+            log.warning(
+                "%s, line %d: not UTF-8; read as Windows-1252 (ANSI). To be sure, %s",
+                path,
+                line,
+                _SAVE_AS_UTF8,
+            )
+    text = text.removeprefix("\ufeff")  # a second mark, as some tools add
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Characters that look like a space or a quote and are not, as copying from a web
+# page, an e-mail or Word leaves them.
+_LOOKALIKES = {
+    "\u00a0": "a non-breaking space",
+    "\u2007": "a non-breaking space",
+    "\u202f": "a non-breaking space",
+    "\u200b": "an invisible zero-width space",
+    "\u2060": "an invisible word joiner",
+    "\u3000": "a wide space",
+    "\u201c": "a curly quote “",
+    "\u201d": "a curly quote ”",
+    "\u201e": "a curly quote „",
+    "\u2018": "a curly quote ‘",
+    "\u2019": "a curly quote ’",
+    "\u00ab": "a quote «",
+    "\u00bb": "a quote »",
+}
+
+
+def _hint(line_text: str) -> str | None:
+    """What a person most likely did wrong on a line TOML cannot read, and the fix."""
+    for char, what in _LOOKALIKES.items():
+        if char in line_text:
+            plain = "a plain space" if "space" in what or "joiner" in what else 'a straight quote "'
+            return (
+                f"it holds {what} (U+{ord(char):04X}), as text copied from a web page or "
+                f"Word does; type {plain} instead"
+            )
+    _key, equals, value = line_text.partition("=")
+    value = value.strip()
+    if equals and value.startswith('"') and "\\" in value:
+        return (
+            "a backslash inside \"...\" starts an escape; write a Windows path in single "
+            "quotes ('C:\\Knop\\ca.pem') or with forward slashes"
+        )
+    if equals and value and value[0] not in "\"'[-+0123456789tf":
+        return "text must be in quotes, e.g. server_url = \"https://knop.example.dk\""
+    return None
+
+
+def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> str:
+    """tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
     message = str(error)
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match:
         problem = message[: match.start()]
-        return f"{path}, line {match[1]}, column {match[2]}: {problem} (not valid TOML)"
+        lines = text.split("\n")
+        number = int(match[1])
+        hint = _hint(lines[number - 1]) if 0 < number <= len(lines) else None
+        found = f"{path}, line {match[1]}, column {match[2]}: {problem} (not valid TOML)"
+        return f"{found}; {hint}" if hint else found
     return f"{path}: {message} (not valid TOML)"
 
 

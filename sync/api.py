@@ -60,13 +60,24 @@ class ServerApi:
         self.transport.request("POST", protocol.PATH_LOGOUT, token=token, retry=Retry.CONNECT)
 
     def push(
-        self, token: str, operations: list[dict[str, Any]], cancel: threading.Event | None = None
+        self,
+        token: str,
+        operations: list[dict[str, Any]],
+        cancel: threading.Event | None = None,
+        cursor: str | None = None,
     ) -> list[dict[str, Any]]:
-        """One result per operation, in order. Safe to resend: the server dedups by op id."""
+        """One result per operation, in order. Safe to resend: the server dedups by op id.
+
+        With `cursor` (the store's pull cursor) the server first checks that it
+        still has the history the cursor names; raises ResyncNeeded if not.
+        """
+        sent: dict[str, Any] = {"operations": operations}
+        if cursor:
+            sent["cursor"] = cursor
         body = self.transport.request(
             "POST",
             protocol.PATH_PUSH,
-            body={"operations": operations},
+            body=sent,
             token=token,
             retry=Retry.ALWAYS,
             cancel=cancel,

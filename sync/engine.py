@@ -38,11 +38,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import accounts, credentials, paths
+from desktop import accounts, clock, credentials, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
 from desktop.core.text import said
-from sync.session import Session, release_token
+from sync.session import Session, go_online, release_token
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store, StoreDamaged
 from sync import protocol
@@ -54,11 +54,12 @@ from sync.failures import (
     NotEnrolled,
     ServerRefused,
     ServerTrouble,
+    ResyncNeeded,
     ServerUnreachable,
     SyncFailure,
     UpdateRequired,
 )
-from sync.pull import REBASE_DUE, Pulled, pull_changes
+from sync.pull import CURSOR, REBASE_DUE, Pulled, pull_changes, start_over
 from sync.push import Pushed, push_outbox
 from sync.report import Progress, SyncReport, UserReport
 from sync.transport import Connection, Transport
@@ -238,6 +239,12 @@ class SyncEngine:
         except CredentialsUnavailable:
             return None
 
+    def _go_online(self) -> str | None:
+        """The logged-in user's new token from a background online login, if one is possible."""
+        if self.session is None or not go_online(self.session, settings=self.settings):
+            return None
+        return self.session.token
+
     def _sync_user(
         self,
         person_id: str,
@@ -281,6 +288,8 @@ class SyncEngine:
         person_id, who = user.person_id, user.who
         token = self._token(person_id, server_url)
         is_current = self.session is not None and self.session.person.id == person_id
+        if token is None and is_current:
+            token = self._go_online()
         if token is None:
             user.pending = store.pending_count()
             user.attention = len(store.attention())
@@ -290,7 +299,16 @@ class SyncEngine:
             user.failure = LoginNeeded(account.display_name if account else who)
             return user
         try:
-            self._exchange(store, user, api, token, cancel, progress)
+            try:
+                self._exchange(store, user, api, token, cancel, progress)
+            except ServerRefused as refused:
+                # A token revoked while this person was offline: log in again in the
+                # background with the password this session holds in memory, once.
+                renewed = self._go_online() if is_current and refused.needs_login else None
+                if renewed is None:
+                    raise
+                token = renewed
+                self._exchange(store, user, api, token, cancel, progress)
         except SyncFailure as failure:
             user.failure = failure
         user.pending = store.pending_count()
@@ -320,7 +338,8 @@ class SyncEngine:
                 progress(Progress(user.person_id, user.who, phase, done, total))
 
         pushed, pulled = Pushed(), Pulled()
-        try:
+
+        def push() -> None:
             push_outbox(
                 store,
                 api,
@@ -329,7 +348,10 @@ class SyncEngine:
                 progress=lambda done, total: tell("push", done, total),
                 batch_size=self.batch_size,
                 done=pushed,
+                cursor=store.state(CURSOR),
             )
+
+        def pull() -> None:
             pull_changes(
                 store,
                 api,
@@ -339,6 +361,23 @@ class SyncEngine:
                 page_size=self.page_size,
                 done=pulled,
             )
+
+        try:
+            try:
+                push()
+            except ResyncNeeded:
+                # The server lost history this store holds (restored from a backup, or a
+                # new epoch): start over, so that what it had confirmed goes first.
+                pulled.resent += start_over(store)
+                pulled.resynced = True
+                push()
+            resent = pulled.resent
+            pull()
+            if pulled.resent > resent:
+                # The pull found the loss (nothing was pending, so the push asked nothing):
+                # send what the server had confirmed again, then fetch its effect.
+                push()
+                pull()
         finally:
             user.pushed, user.applied, user.rejected, user.kept = (
                 pushed.sent,
@@ -347,9 +386,14 @@ class SyncEngine:
                 pushed.kept,
             )
             user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
+            user.resent = pulled.resent
             user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
+        seen = api.transport.server_time
+        if seen is not None:
+            with store.transaction():
+                clock.record(store, *seen)
         if store.state(REBASE_DUE):
             tell("rebase", 0)
         with store.transaction():  # one transaction, so a flag set meanwhile is never lost

@@ -7,7 +7,10 @@ tells the person to update, instead of failing in some stranger way later.
 
 Message shapes (JSON):
 
-push request   {"operations": [Operation, ...]}            at most MAX_PUSH_OPERATIONS
+push request   {"operations": [Operation, ...], "cursor": str | null}   at most MAX_PUSH_OPERATIONS
+               `cursor` (optional): the device's pull cursor. 410 "resync", nothing
+               applied, when it comes from a future the server does not have (the
+               server was restored from a backup): resync, resend, then push.
 Operation      {"id": uuid7, "kind": "bid.place", "payload": {...},
                 "author_id": str, "device_id": str | null, "created_at": iso}
 push response  {"results": [Result, ...]}                  one per operation, same order

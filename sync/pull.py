@@ -5,9 +5,12 @@ off anywhere (cancelled, killed, disconnected) leaves the store at the end of
 some whole page and the next pull continues from exactly there.
 
 A 410 "resync" means the server no longer knows our cursor: its history was
-pruned, or it was restored from a backup and began a new life. Then the store
-forgets everything it pulled (never the outbox), and the pull starts from
-nothing; the rebase after it puts the pending operations back on top.
+pruned, or it was restored from a backup and lost what came after. Then the
+store starts over (`start_over`): it forgets everything it pulled (never the
+outbox), puts every operation the server confirmed within the retention
+period back at the front of the outbox (desktop.acknowledged: a restored
+server may have lost them), and the pull starts from nothing; the rebase after
+it puts the pending operations back on top, and the engine pushes again.
 
 An initial pull (from no cursor: a new workstation, or after a resync) is a bulk
 load: the store drops its search triggers and secondary indexes in the first
@@ -25,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from desktop import acknowledged
 from desktop.core.text import sentence
 from desktop.store import Store
 from sync import protocol
@@ -47,7 +51,21 @@ class Pulled:
     changes: int = 0
     pages: int = 0
     resynced: bool = False
+    resent: int = 0  # confirmed operations put back in the outbox by a resync
     tables: set[str] = field(default_factory=set)
+
+
+def start_over(store: Store) -> int:
+    """Forget the server's state and queue again what it confirmed; returns how many.
+
+    For a server that lost history the store holds: the next pull starts from
+    nothing, and the next push sends the confirmed operations first.
+    """
+    with store.transaction():  # all or nothing: a cursor gone with nothing resent would lose them
+        store.forget_server_state()
+        resent = acknowledged.send_again(store)
+        store.set_state(REBASE_DUE, "1")
+    return resent
 
 
 def pull_changes(
@@ -103,9 +121,7 @@ def _pull(
                     sentence("The server keeps asking to fetch everything again."),
                     code="resync_loop",
                 ) from None
-            store.forget_server_state()
-            with store.transaction():
-                store.set_state(REBASE_DUE, "1")
+            done.resent += start_over(store)
             cursor, ahead, bulk = None, None, True
             done.resynced = True
             continue

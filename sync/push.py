@@ -6,8 +6,11 @@ stored result. So a batch whose answer was lost (dropped connection, killed
 process) is simply sent again, as it was, by this sync or the next.
 
 Results of a batch are written in one transaction: applied operations leave
-the outbox (their effect comes back through the pull), refused ones move to
-the attention list with the server's reason. A server that failed on an
+the outbox for the log of acknowledged operations (their effect comes back
+through the pull; desktop.acknowledged keeps them in case the server is later
+restored from a backup), refused ones move to the attention list with the
+server's reason, and, for an operation the server had confirmed once before,
+a sentence saying so. A server that failed on an
 operation unexpectedly ("operation.failed", stored nowhere) gets it again next
 time; after MAX_FAILED_ATTEMPTS such answers it goes to the attention list
 too, so nothing waits forever in silence.
@@ -20,6 +23,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from desktop import acknowledged
+from desktop.core.text import LANGUAGES, sentence
 from desktop.store import PendingOperation, Store
 from sync import protocol
 from sync.api import ServerApi
@@ -71,11 +76,14 @@ def push_outbox(
     progress: Callable[[int, int], None] | None = None,
     batch_size: int = protocol.MAX_PUSH_OPERATIONS,
     done: Pushed | None = None,
+    cursor: str | None = None,
 ) -> Pushed:
     """Push what was pending when the sync began; what the user adds meanwhile waits for the next.
 
     `done` is filled in as batches settle, so a caller still knows what went
-    through when a later batch fails.
+    through when a later batch fails. `cursor` is the store's pull cursor:
+    the server refuses the push (ResyncNeeded) when it no longer has the
+    history the cursor names, before anything is applied.
     """
     pending = store.pending()
     done = done if done is not None else Pushed()
@@ -85,7 +93,7 @@ def push_outbox(
     for batch in batches(pending, batch_size):
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        results = api.push(token, [op.to_wire() for op in batch], cancel)
+        results = api.push(token, [op.to_wire() for op in batch], cancel, cursor=cursor)
         with store.transaction():
             for op, result in zip(batch, results, strict=True):
                 _settle(store, op, result, done)
@@ -99,6 +107,8 @@ def push_outbox(
 
 def _settle(store: Store, op: PendingOperation, result: dict[str, object], done: Pushed) -> None:
     if result.get("status") == "applied":
+        if acknowledged.confirmed_at(store, op.id) is None:
+            acknowledged.keep(store, [op.id])
         store.settle(op.id)
         done.applied += 1
         return
@@ -108,5 +118,24 @@ def _settle(store: Store, op: PendingOperation, result: dict[str, object], done:
         store.note_attempt([op.id], str(rejection.get("reason")))
         done.kept += 1
         return
+    confirmed = acknowledged.confirmed_at(store, op.id)
+    if confirmed is not None:
+        rejection = _lost_after_confirmation(rejection, confirmed)
     store.refuse(op.id, rejection)
     done.rejected += 1
+
+
+def _lost_after_confirmation(rejection: dict[str, object], confirmed: str) -> dict[str, object]:
+    """The server's refusal of an operation it had confirmed once, told as what happened."""
+    found = rejection.get("message")
+    reason: dict[str, object] = found if isinstance(found, dict) else {}
+    message = {
+        language: sentence(
+            "The server confirmed this on {date}, but it has since been restored from a "
+            "backup and lost it. Knop sent it again, and this time it was refused: {reason}",
+            date=confirmed[:10],
+            reason=str(reason.get(language) or rejection.get("reason") or ""),
+        ).text(language)
+        for language in LANGUAGES
+    }
+    return {**rejection, "message": message}

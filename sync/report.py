@@ -32,6 +32,7 @@ class UserReport:
     pulled: int = 0  # changes
     pages: int = 0
     resynced: bool = False
+    resent: int = 0  # operations the server had confirmed, then lost (a restore), sent again
     rebased: bool = False
     locally_refused: int = 0  # pending ops whose effect the local rules no longer show
     pending: int = 0

@@ -149,6 +149,15 @@ class SyncScheduler:
                 self._thread = None
         return ended
 
+    def seconds_until_next_sync(self) -> float:
+        """Seconds until the scheduler syncs on its own, as things stand (0: due now).
+
+        For a status bar ("next sync in ...") and for tests, which check the
+        decision instead of waiting to see that nothing happens.
+        """
+        with self._lock:
+            return max(0.0, self._next_due() - time.monotonic())
+
     @property
     def running(self) -> bool:
         thread = self._thread

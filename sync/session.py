@@ -151,6 +151,10 @@ class Session:
     token_kept: bool = False  # the token is also in the keyring
     offline_until: dt.datetime | None = None
     device_id: str | None = None  # this machine's id at the server, for Store.perform
+    # An offline login's password, in this process's memory only (never on disk), so the
+    # first sync that finds the server again logs in online in the background
+    # (`go_online`) instead of asking for it while the person is logged in.
+    password: str | None = field(default=None, repr=False)
 
     @property
     def person_id(self) -> str:
@@ -207,6 +211,8 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     connection = _connection(settings, attempts=2, read_timeout=20.0)
     with Transport(connection, device_credential=device) as transport:
         answer = ServerApi(transport).login(name, password)
+    # The offline window starts at the server's time: a fast clock must not stretch it.
+    server_time = transport.server_time[0] if transport.server_time else None
     person = Person.from_row(answer["person"])
     token = str(answer["token"])
     device_id = device.partition(".")[0]
@@ -216,7 +222,8 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     except CredentialsUnavailable as error:
         log.warning("token for %s kept in memory only: %s", name, error.detail)
         kept = False
-    now = utc_now()
+    seen = accounts.seen_now(server_time)
+    now = seen.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     accounts.remember_online_login(person, name, password, server_url, now)
     days = settings.offline_login_days
     return Session(
@@ -227,7 +234,7 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
         started_at=now,
         token=token,
         token_kept=kept,
-        offline_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days > 0 else None,
+        offline_until=seen + dt.timedelta(days=days) if days > 0 else None,
         device_id=device_id,
     )
 
@@ -247,7 +254,7 @@ def _login_offline(
     if not accounts.check_verifier(verifier, password):
         raise WrongPassword()
     until = account.offline_until(settings.offline_login_days)
-    if until is None or dt.datetime.now(dt.UTC) > until:
+    if until is None or accounts.seen_now() > until:  # a clock turned back gains nothing
         raise OfflineLoginExpired(settings.offline_login_days)
     server_url = (settings.server_url or account.server_url or "").rstrip("/") or None
     token: str | None = None
@@ -269,7 +276,45 @@ def _login_offline(
         token_kept=token is not None,
         offline_until=until,
         device_id=device_id,
+        password=password if server_url else None,
     )
+
+
+def go_online(session: Session, *, settings: Settings | None = None) -> bool:
+    """Log an offline session in online, in the background, with the password it kept.
+
+    For the sync that finds the server again: the session's token is missing
+    (a logout before the offline login revoked it) or was refused. On success
+    the session holds a fresh token and is online, and the password is
+    forgotten; a password the server refuses is forgotten too, so the person
+    is asked once (LoginNeeded). Returns whether the session is now online.
+    Raises what says the server is still away (ServerUnreachable, ServerTrouble,
+    UpdateRequired), as a sync would.
+    """
+    password = session.password
+    if password is None:
+        return False
+    settings = settings or load_settings()
+    try:
+        fresh = _login_online(session.username, password, settings)
+    except ServerRefused as refused:
+        log.info("background login of %s refused: %s", session.username, refused.code)
+        session.password = None  # changed on the server, or the account is gone: ask
+        return False
+    except (ServerUnreachable, ServerTrouble, UpdateRequired):
+        raise
+    except (SyncFailure, CredentialsUnavailable, SettingsError) as failure:
+        log.info("background login of %s not possible yet: %s", session.username, failure)
+        return False
+    if fresh.person.id != session.person.id:
+        session.password = None
+        return False
+    session.token, session.token_kept = fresh.token, fresh.token_kept
+    session.online, session.offline_until = True, fresh.offline_until
+    session.device_id, session.person = fresh.device_id, fresh.person
+    session.password = None
+    log.info("%s is logged in online again, in the background", session.username)
+    return True
 
 
 def logout(session: Session, *, settings: Settings | None = None) -> bool:
@@ -281,6 +326,7 @@ def logout(session: Session, *, settings: Settings | None = None) -> bool:
     finally:
         store.close()
     token, session.token = session.token, None
+    session.password = None
     if pending and session.server_url and token and not session.token_kept:
         try:  # the keyring may work again; the unsent changes need this token
             credentials.save_user_token(session.server_url, session.person.id, token)

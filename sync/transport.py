@@ -22,10 +22,13 @@ A cancel event is checked before each attempt and during each back-off wait.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import enum
 import json
 import logging
 import random
+import socket
 import ssl
 import threading
 import time
@@ -35,8 +38,10 @@ from typing import Any, Self
 
 import requests
 import truststore
+import urllib3
 from requests.adapters import HTTPAdapter
 
+from desktop import clock
 from desktop.core.text import LANGUAGES, Said, Wording, said, sentence
 from sync import protocol
 from sync.failures import (
@@ -132,6 +137,8 @@ class Transport:
     def __init__(self, connection: Connection, *, device_credential: str | None = None) -> None:
         self.connection = connection
         self.device_credential = device_credential
+        # (the server's time, this machine's time) at the last answer with a Date header
+        self.server_time: tuple[dt.datetime, dt.datetime] | None = None
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         # The environment may choose proxies, but a ~/.netrc must never replace our
@@ -200,6 +207,7 @@ class Transport:
                     raise failure from error
                 log.info("%s %s: %s (attempt %d of %d)", method, path, failure.message("en"), attempt, attempts)
             else:
+                self._note_clock(answer)
                 if answer.status_code < 300:
                     try:
                         return _decoded(answer)
@@ -217,6 +225,15 @@ class Transport:
                 log.info("%s %s: HTTP %d (attempt %d of %d)", method, path, answer.status_code, attempt, attempts)
             self._back_off(attempt, wait, cancel)
         raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _note_clock(self, answer: requests.Response) -> None:
+        """Remember the server's time from the Date header of its answer (desktop.clock)."""
+        try:
+            sent = email.utils.parsedate_to_datetime(answer.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if sent.tzinfo is not None:
+            self.server_time = (sent, clock.local_now())
 
     def _back_off(self, attempt: int, wait: float | None, cancel: threading.Event | None) -> None:
         delay = self.connection.backoff_s * (2 ** (attempt - 1))
@@ -236,12 +253,41 @@ def _keep_headers(request: requests.PreparedRequest) -> requests.PreparedRequest
 def _may_retry(error: requests.RequestException, retry: Retry) -> bool:
     if retry is Retry.ALWAYS:
         return True
-    # Only failures before a single byte was sent: refused or timed-out connects.
+    return _never_sent(error)
+
+
+# Failures that happen before a connection exists, so not one byte of the request
+# left: the name did not resolve, the connect was refused or timed out.
+# (urllib3's NameResolutionError is a NewConnectionError; both are ConnectTimeoutErrors.)
+_BEFORE_CONNECTING: tuple[type[BaseException], ...] = (
+    urllib3.exceptions.ConnectTimeoutError,
+    ConnectionRefusedError,
+    socket.gaierror,
+)
+
+
+def _never_sent(error: BaseException) -> bool:
+    """Whether the request surely never reached the server, read from the exception types.
+
+    requests wraps urllib3's exception (`MaxRetryError.reason`) in its own, so
+    the chain of wrapped errors and causes is walked; a reset or a read
+    timeout anywhere in it means the request may have arrived.
+    """
     if isinstance(error, requests.ConnectTimeout):
         return True
-    if isinstance(error, requests.ConnectionError) and not isinstance(error, requests.ReadTimeout):
-        text = repr(error)
-        return "NewConnectionError" in text or "Connection refused" in text
+    seen: set[int] = set()
+    pending: list[BaseException] = [error]
+    while pending:
+        found = pending.pop()
+        if id(found) in seen:
+            continue
+        seen.add(id(found))
+        if isinstance(found, _BEFORE_CONNECTING):
+            return True
+        if isinstance(found, urllib3.exceptions.MaxRetryError) and found.reason is not None:
+            pending.append(found.reason)
+        pending.extend(arg for arg in found.args if isinstance(arg, BaseException))
+        pending.extend(link for link in (found.__cause__, found.__context__) if link is not None)
     return False
 
 

@@ -91,8 +91,7 @@ def default_sync(session: Session | None, settings: Settings) -> SyncHandle | No
     if session is None or not getattr(session, "server_url", None) or not settings.server_url:
         return None
     from sync.engine import SyncEngine
-    from sync.report import SyncReport
-    from sync.scheduler import SyncScheduler, SyncState
+    from sync.scheduler import SyncScheduler
     from ui.sync_status import SyncLink
 
     scheduler = SyncScheduler(
@@ -111,8 +110,7 @@ def machine_sync(settings: Settings) -> SyncScheduler | None:
     if not settings.server_url:
         return None
     from sync.engine import SyncEngine
-    from sync.report import SyncReport
-    from sync.scheduler import SyncScheduler, SyncState
+    from sync.scheduler import SyncScheduler
 
     return SyncScheduler(
         lambda: SyncEngine(settings), interval_s=float(settings.sync_interval_seconds)

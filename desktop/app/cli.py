@@ -27,7 +27,7 @@ from desktop.core.text import translate
 from desktop.logs import setup_logging
 from desktop.settings import SettingsError, load_settings
 from sync.engine import SyncEngine
-from sync.failures import KeyringUnavailable, NotEnrolled
+from sync.failures import KeyringUnavailable, NotEnrolled, ServerRefused
 from sync.report import SyncReport
 
 OK, USER_FAILED, UNREACHABLE, NOT_SET_UP = 0, 1, 3, 4
@@ -50,12 +50,17 @@ def _stop_on_signals(cancel: threading.Event) -> Iterator[None]:
 
 
 def exit_code(report: SyncReport) -> int:
+    """The documented exit code for a sync's report (see the module docstring)."""
     if report.ok:
         return OK
     if not report.online:
         return UNREACHABLE
-    if isinstance(report.failure, (NotEnrolled, KeyringUnavailable)) or (
-        report.failure is not None and report.failure.code == "settings"
+    failure = report.failure
+    if (
+        isinstance(failure, (NotEnrolled, KeyringUnavailable))
+        # A device the server no longer knows or has revoked needs IT, like one never enrolled.
+        or (isinstance(failure, ServerRefused) and failure.needs_enrolment)
+        or (failure is not None and failure.code == "settings")
     ):
         return NOT_SET_UP
     return USER_FAILED

@@ -324,18 +324,15 @@ def check_store(_: SelfTest) -> str:
 
 
 def check_keyring(_: SelfTest) -> str:
-    import keyring
+    from desktop.credentials import keyring_check
 
-    from desktop import credentials
-
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__name__}"
-    if not credentials.keyring_usable():
+    check = keyring_check()
+    if check.backend is None:
         raise CheckWarning(
-            f"no usable OS keyring ({name}); this machine cannot keep its enrolment "
+            f"no usable OS keyring: {check.refusal}; this machine cannot keep its enrolment "
             "or offline logins (Linux needs a Secret Service such as gnome-keyring)"
         )
-    return name
+    return check.name
 
 
 def check_tls(_: SelfTest) -> str:

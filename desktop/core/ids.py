@@ -17,20 +17,31 @@ import uuid
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
+_COUNTER_MAX = 0xFFF  # rand_a: 12 bits
+_COUNTER_SEED = 0x3FF  # a fresh millisecond starts low, leaving room to count up
 
 
 def uuid7() -> str:
-    """A UUIDv7 string; ids made in the same millisecond still sort in order."""
+    """A UUIDv7 string; every id sorts after every earlier id made by this process.
+
+    RFC 9562 §6.2 method 1: a 12-bit counter in `rand_a`, seeded at random
+    each new millisecond. When it would overflow, or the clock steps back,
+    the timestamp moves on by one millisecond instead (§6.2: "the timestamp
+    may be incremented"), so the order holds for any rate of calls.
+    """
     global _last_ms, _counter
     with _lock:
         ms = time.time_ns() // 1_000_000
         if ms <= _last_ms:
             ms = _last_ms
             _counter += 1
+            if _counter > _COUNTER_MAX:
+                ms += 1
+                _counter = int.from_bytes(os.urandom(2)) & _COUNTER_SEED
         else:
-            _counter = int.from_bytes(os.urandom(2)) & 0x3FF
+            _counter = int.from_bytes(os.urandom(2)) & _COUNTER_SEED
         _last_ms = ms
-        counter = _counter & 0xFFF
+        counter = _counter
     tail = int.from_bytes(os.urandom(8)) & ((1 << 62) - 1)
     value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | tail
     return str(uuid.UUID(int=value))

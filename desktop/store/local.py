@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desktop import clock
 from desktop.core import operations
 from desktop.core.entities import Person
-from desktop.core.ids import utc_now, uuid7
+from desktop.core.ids import uuid7
+from desktop.core.rejection import Rejection
 from desktop.store.attention import AttentionList
 from desktop.store.damage import open_connection
 from desktop.store.pulled import PulledChanges
@@ -34,12 +36,28 @@ class Store(Shadows, PulledChanges, AttentionList):
         """Apply a user's operation to the view and queue it, in one transaction.
 
         Raises Rejection when the local rules already refuse it; then nothing
-        is queued and the user is told at once.
+        is queued and the user is told at once. Rules are judged by the server's
+        time as last seen (desktop.clock), never by this machine's clock alone; a
+        rule about time that is refused now but not at the earliest the server's
+        time can be is left to the server: the operation is queued.
         """
-        now = utc_now()
+        now, earliest = clock.judging_times(self)
         op_id = uuid7()
         with self.transaction(), self._capture():
-            outcome = operations.apply(kind, payload, operations.Context(actor, device_id, now), self)
+            try:
+                self.connection.execute("SAVEPOINT judged")
+                outcome = operations.apply(
+                    kind, payload, operations.Context(actor, device_id, now), self
+                )
+            except Rejection as refusal:
+                self.connection.execute("ROLLBACK TO judged")
+                if refusal.reason not in clock.TIME_RULES:
+                    raise
+                outcome = operations.apply(
+                    kind, payload, operations.Context(actor, device_id, earliest), self
+                )
+            finally:
+                self.connection.execute("RELEASE judged")
             self.connection.execute(
                 "INSERT INTO outbox (id, kind, payload, author_id, device_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",

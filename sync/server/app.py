@@ -84,7 +84,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrations.migrate(db)
+        migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         yield
         db.close()
@@ -166,11 +166,18 @@ def create_app(database_url: str | None = None) -> FastAPI:
     @app.post(
         protocol.PATH_PUSH,
         response_model=messages.PushResponse,
-        responses=_errors(401),
+        responses=_errors(401, 410),
         dependencies=versioned,
     )
     def push_operations(body: messages.PushRequest, who: Caller) -> JSONResponse:
-        """Apply operations in order, each exactly once; one result per operation."""
+        """Apply operations in order, each exactly once; one result per operation.
+
+        410 "resync" when `cursor` comes from a future this server does not have.
+        """
+        if body.cursor is not None:
+            with db.read() as s:
+                if feed.from_another_future(s, body.cursor):
+                    raise ApiError("resync", {"cursor": body.cursor})
         results = push.push(db, who, [op.model_dump() for op in body.operations])
         return JSONResponse({"results": results})
 
@@ -239,7 +246,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = error_response(code_for_status(error.status_code))
+        # Starlette's headers carry meaning (Allow on a 405, WWW-Authenticate on a 401):
+        # the body is ours, the headers stay the exception's.
+        response = error_response(code_for_status(error.status_code), headers=error.headers)
         response.status_code = error.status_code
         return response
 

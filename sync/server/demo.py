@@ -19,7 +19,6 @@ dictionary look-up.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import gc
 import json

@@ -15,17 +15,27 @@ Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
 turned into SQL over those columns (the same expression the rules and the
 client's board ask), and a response body made by joining the stored JSON strings.
 
-The cursor is "<epoch>-<viewpoint>.<seq>", opaque to clients. The epoch names
-one life of the feed; the viewpoint stamps who the cursor was made for (see
-`viewpoint`). A cursor from another life or viewpoint, from beyond the newest
-change (a server restored from backup) or from below the pruned floor (its
-tombstones are gone) cannot be continued, and the answer is 410 "resync".
+The cursor is "<epoch>-<viewpoint>.<seq>.<generation>", opaque to clients. The
+epoch names one life of the feed; the viewpoint stamps who the cursor was made
+for (see `viewpoint`); the generation names the run of the server that gave it
+out. A cursor from another life or viewpoint, from below the pruned floor (its
+tombstones are gone), or from a future this database does not have cannot be
+continued, and the answer is 410 "resync".
+
+A future this database does not have: a server restored from a backup has lost
+the changes after the backup, and the seq numbers it hands out next repeat the
+lost ones, so an old cursor would soon look valid again and silently skip the
+new changes below it. Every start of the server begins a new generation and
+records where the one before it ended (`begin_generation`): a cursor from a
+generation this database has never seen, or from beyond where its generation
+ended here, comes from the lost future (`from_another_future`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +53,7 @@ from desktop.core.entities import (
     Site,
     Task,
 )
+from desktop.core.ids import utc_now
 from desktop.core.operations import Change
 from desktop.core.permissions import Sql
 from sync.server.storage import Session
@@ -188,6 +199,12 @@ def floor(session: Session) -> int:
     return int(session.value("SELECT value FROM meta WHERE key = 'feed_floor'", default=0))
 
 
+def high_water(session: Session) -> int:
+    """The newest sequence number any reader may have been given."""
+    newest = int(session.value("SELECT max(seq) FROM changes", default=0))
+    return max(newest, floor(session))
+
+
 def viewpoint(person: Person) -> str:
     """A short stamp of everything that decides what this person sees.
 
@@ -200,41 +217,98 @@ def viewpoint(person: Person) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:8]
 
 
-def make_cursor(epoch_id: str, person: Person, seq: int) -> str:
-    return f"{epoch_id}-{viewpoint(person)}.{seq}"
+def make_cursor(state: _FeedState, person: Person, seq: int) -> str:
+    return f"{state.epoch}-{viewpoint(person)}.{seq}.{state.generation}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Cursor:
+    """A cursor's parts; `generation` is empty in cursors made before generations existed."""
+
+    stamp: str
+    seq: int
+    generation: str
+
+    @classmethod
+    def parse(cls, cursor: str) -> _Cursor:
+        stamp, _, rest = cursor.partition(".")
+        seq_text, _, generation = rest.partition(".")
+        if not seq_text.isascii() or not seq_text.isdigit():
+            raise CursorGone(cursor)
+        return cls(stamp, int(seq_text), generation)
+
+    @property
+    def epoch(self) -> str:
+        return self.stamp.partition("-")[0]
 
 
 @dataclass(frozen=True, slots=True)
 class _FeedState:
-    """The feed's epoch, floor and high water, read in one round trip."""
+    """The feed's epoch, floor, high water and generation, read in one round trip.
+
+    `cursor_generation_end` is where the cursor's generation ended in this
+    database: None when it is the current one or one this database never saw.
+    """
 
     epoch: str
     floor: int
     high: int
+    generation: str
+    cursor_generation_end: int | None = None
 
     @classmethod
-    def read(cls, session: Session) -> _FeedState:
+    def read(cls, session: Session, cursor: _Cursor | None = None) -> _FeedState:
         found = session.one(
             "SELECT (SELECT value FROM meta WHERE key = 'epoch'), "
-            "(SELECT value FROM meta WHERE key = 'feed_floor'), (SELECT max(seq) FROM changes)"
+            "(SELECT value FROM meta WHERE key = 'feed_floor'), (SELECT max(seq) FROM changes), "
+            "(SELECT value FROM meta WHERE key = 'generation'), "
+            "(SELECT ended_seq FROM generations WHERE id = ?)",
+            (cursor.generation if cursor else "",),
         )
         assert found is not None
         floor_seq = int(found[1] or 0)
-        return cls(str(found[0]), floor_seq, max(int(found[2] or 0), floor_seq))
+        return cls(
+            str(found[0]),
+            floor_seq,
+            max(int(found[2] or 0), floor_seq),
+            str(found[3]),
+            None if found[4] is None else int(found[4]),
+        )
+
+    def gave_out(self, cursor: _Cursor) -> bool:
+        """Whether this database's history holds the point `cursor` names (any viewpoint)."""
+        if cursor.epoch != self.epoch:
+            return False
+        if not cursor.generation or cursor.generation == self.generation:
+            return cursor.seq <= self.high
+        return self.cursor_generation_end is not None and cursor.seq <= self.cursor_generation_end
 
 
 def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> int:
     if not cursor:
         return 0
-    stamp, _, seq_text = cursor.partition(".")
-    if stamp != f"{state.epoch}-{viewpoint(person)}":
+    parsed = _Cursor.parse(cursor)
+    if parsed.stamp != f"{state.epoch}-{viewpoint(person)}" or not state.gave_out(parsed):
         raise CursorGone(cursor)
-    if not seq_text.isascii() or not seq_text.isdigit():
+    if parsed.seq < state.floor:
         raise CursorGone(cursor)
-    seq = int(seq_text)
-    if seq < state.floor or seq > state.high:
-        raise CursorGone(cursor)
-    return seq
+    return parsed.seq
+
+
+def from_another_future(session: Session, cursor: str) -> bool:
+    """Whether a device's cursor names a point this database's history does not hold.
+
+    True after a restore from a backup (or a new epoch): what the device was
+    told since then is gone here, so it must resync, and send again what the
+    server had confirmed, before it sends anything new (see sync.engine).
+    A cursor made for another viewpoint of the same history is not from
+    another future; the pull sorts that out on its own.
+    """
+    try:
+        parsed = _Cursor.parse(cursor)
+    except CursorGone:
+        return True
+    return not _FeedState.read(session, parsed).gave_out(parsed)
 
 
 class _FeedColumns:
@@ -281,9 +355,9 @@ class Page:
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
     """The next page of changes this person may see, after `cursor`."""
-    state = _FeedState.read(session)
+    state = _FeedState.read(session, _Cursor.parse(cursor) if cursor else None)
     after = _continue_after(state, person, cursor)
-    epoch_id, high = state.epoch, state.high
+    high = state.high
     condition, params = reader_filter(person)
     rows = session.execute(
         f"SELECT seq, body FROM changes WHERE seq > ? AND seq <= ? AND {condition} "
@@ -292,8 +366,8 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     ).fetchall()
     if len(rows) > limit:
         rows = rows[:limit]
-        return Page([r[1] for r in rows], make_cursor(epoch_id, person, int(rows[-1][0])), True)
-    return Page([r[1] for r in rows], make_cursor(epoch_id, person, high), False)
+        return Page([r[1] for r in rows], make_cursor(state, person, int(rows[-1][0])), True)
+    return Page([r[1] for r in rows], make_cursor(state, person, high), False)
 
 
 # --- keeping the feed small ------------------------------------------------------
@@ -317,5 +391,23 @@ def prune_tombstones(session: Session, before: str) -> int:
 
 
 def start_new_epoch(session: Session, epoch_id: str) -> None:
-    """Every device resyncs from scratch, e.g. after the database was restored from a backup."""
+    """Every device resyncs from scratch (after a restore this happens on its own, see above)."""
     session.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (epoch_id,))
+
+
+def begin_generation(session: Session) -> str:
+    """Start a new generation at a server start; returns its id.
+
+    The one before it is recorded with the feed position it reached, which
+    is, after a restore, the backup's: cursors it gave out beyond that point
+    are recognised as from another future. Several workers starting at once
+    each begin one; that costs nothing, since every earlier one stays known.
+    """
+    previous = session.value("SELECT value FROM meta WHERE key = 'generation'")
+    session.execute(
+        "INSERT INTO generations (id, ended_seq, ended_at) VALUES (?, ?, ?)",
+        (str(previous), high_water(session), utc_now()),
+    )
+    generation = secrets.token_hex(6)
+    session.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (generation,))
+    return generation

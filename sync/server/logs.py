@@ -1,11 +1,17 @@
-"""Server logging: stderr, and a rotating file when asked, both scrubbed of secrets.
+"""Server logging: stderr, and a log file when asked, both scrubbed of secrets.
 
 Each worker process configures itself from the environment that `knop-server`
 sets (KNOP_SERVER_LOG_FILE, KNOP_SERVER_LOG_LEVEL), because uvicorn starts
 workers as fresh interpreters. The client's `SecretRedactor` sits on every
 handler: passwords, tokens and device credentials never reach a log, even
-inside a traceback. Rotation is per process; with several workers, point
-each deployment's log shipping at the file rather than relying on rotation.
+inside a traceback.
+
+Several workers write the one file, so no process may rotate it: each would
+rename the file under the others, which then write into the renamed file or
+overwrite each other's backups. Every process only appends (one line per
+write, O_APPEND), and `logrotate` (or any tool that moves the file aside)
+rotates it; `WatchedFileHandler` notices the move and reopens the path before
+its next line. DEPLOYMENT.md has the logrotate stanza.
 """
 
 from __future__ import annotations
@@ -20,8 +26,6 @@ from desktop.core.redaction import FORMAT, SecretRedactor
 
 LOG_FILE_ENV = "KNOP_SERVER_LOG_FILE"
 LOG_LEVEL_ENV = "KNOP_SERVER_LOG_LEVEL"
-MAX_BYTES = 10_000_000
-BACKUPS = 5
 
 
 class _ServerHandler:
@@ -32,11 +36,12 @@ class _Stderr(_ServerHandler, logging.StreamHandler):  # type: ignore[type-arg]
     pass
 
 
-class _RotatingFile(_ServerHandler, logging.handlers.RotatingFileHandler):
+class _SharedFile(_ServerHandler, logging.handlers.WatchedFileHandler):
     pass
 
 
 def setup_server_logging() -> None:
+    """Send this process's records to stderr and, when KNOP_SERVER_LOG_FILE is set, that file."""
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _ServerHandler)]:
         root.removeHandler(old)
@@ -46,9 +51,7 @@ def setup_server_logging() -> None:
     path = os.environ.get(LOG_FILE_ENV)
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(
-            _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
-        )
+        handlers.append(_SharedFile(path, encoding="utf-8"))
     redactor = SecretRedactor()
     formatter = logging.Formatter("%(process)d " + FORMAT)
     for handler in handlers:

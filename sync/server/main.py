@@ -40,7 +40,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--demo-code-file", type=Path, help="also write the demo enrolment code here"
     )
     parser.add_argument("--demo-seed", type=int, help="demo data seed (default: the generator's)")
-    parser.add_argument("--log-file", type=Path, help="also log to this rotating file")
+    parser.add_argument("--log-file", type=Path, help="also log to this file (rotate it with logrotate; see DEPLOYMENT.md)")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
     if not args.db:
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     db = storage.Database(str(args.db), pool_size=2)
     try:
-        migrations.migrate(db)
+        migrations.prepare_to_serve(db)
         if args.demo:
             prepare_demo(db, args.demo_seed, args.demo_code_file)
     except (migrations.NewerSchema, directory.DirectoryError, storage.Unavailable) as error:

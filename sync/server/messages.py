@@ -95,6 +95,15 @@ class Operation(Strict):
 
 class PushRequest(Strict):
     operations: Annotated[list[Operation], Field(max_length=protocol.MAX_PUSH_OPERATIONS)]
+    cursor: Annotated[str | None, Field(max_length=200)] = Field(
+        default=None,
+        description=(
+            "The device's pull cursor, if it has one. A cursor from a future this server "
+            "does not have (it was restored from a backup) is answered 410 resync and "
+            "nothing is applied: the device resyncs, then sends what the server had "
+            "confirmed before anything new."
+        ),
+    )
 
 
 class EnrolRequest(Strict):

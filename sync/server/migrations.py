@@ -35,6 +35,11 @@ def new_epoch() -> str:
     return secrets.token_hex(6)
 
 
+def new_generation() -> str:
+    """Names one run of the server on this database (see feed.begin_generation)."""
+    return secrets.token_hex(6)
+
+
 def _v1_entities_people_devices_feed(s: Session) -> None:
     for statement in ENTITY_TABLES:
         s.execute(statement)
@@ -189,7 +194,26 @@ def _v2_published_at(s: Session) -> None:
     s.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (new_epoch(),))
 
 
-STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed, _v2_published_at)
+def _v3_generations(s: Session) -> None:
+    # Every start of the server begins a new generation (feed.begin_generation); the
+    # ones before it are kept with the last feed position they reached, so a cursor
+    # from a generation this database never reached, or from beyond where one ended
+    # here, is recognised as coming from a future a restored backup does not have.
+    s.execute(
+        f"""CREATE TABLE generations (
+            id TEXT PRIMARY KEY,
+            ended_seq {"BIGINT" if s.dialect == "postgresql" else "INTEGER"} NOT NULL,
+            ended_at TEXT NOT NULL
+        )"""
+    )
+    s.execute("INSERT INTO meta (key, value) VALUES ('generation', ?)", (new_generation(),))
+
+
+STEPS: tuple[Step, ...] = (
+    _v1_entities_people_devices_feed,
+    _v2_published_at,
+    _v3_generations,
+)
 LATEST = len(STEPS)
 
 
@@ -212,6 +236,20 @@ def _version(s: Session) -> int:
     if not exists:
         return 0
     return int(s.value("SELECT max(version) FROM schema_migrations", default=0))
+
+
+def prepare_to_serve(db: Database) -> int:
+    """What every start of the server does first: migrate, then begin a new generation.
+
+    The generation is how a server restored from a backup recognises cursors
+    from the future it lost (sync.server.feed). Returns the schema version.
+    """
+    from sync.server import feed  # feed's rows depend on the schema this module makes
+
+    version = migrate(db)
+    with db.write() as s:
+        feed.begin_generation(s)
+    return version
 
 
 def migrate(db: Database) -> int:

@@ -190,11 +190,86 @@ def test_user_file_may_not_set_machine_keys(user_file: Writer) -> None:
         load_settings()
 
 
-def test_file_not_utf8(machine_file: Writer) -> None:
+# --- files as IT's tools write them ------------------------------------------------
+
+IT_FILE = (
+    "# Egeskov Kommune, Plejehjemmet Solgården\n"
+    'server_url = "https://knop.egeskov.dk"\n'
+    'site_id = "s-solgården"\n'
+    "offline_login_days = 7\n"
+)
+
+
+def machine_bytes(raw: bytes) -> Path:
     path = paths.system_config_dir() / "knop.toml"
-    path.write_bytes(b'site_id = "s"\nlanguage = "d\xe6"\n')
-    with pytest.raises(SettingsError, match=f"^{path}, line 2: the file must be saved as UTF-8"):
+    path.write_bytes(raw)
+    return path
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(IT_FILE.encode("utf-8"), id="utf-8"),
+        pytest.param(b"\xef\xbb\xbf" + IT_FILE.encode("utf-8"), id="utf-8 with BOM (Notepad, PowerShell 7 -Encoding utf8BOM)"),
+        pytest.param(IT_FILE.replace("\n", "\r\n").encode("utf-16"), id="utf-16 LE with BOM, CRLF (Notepad Unicode, PowerShell 5 Out-File)"),
+        pytest.param(b"\xfe\xff" + IT_FILE.encode("utf-16-be"), id="utf-16 BE with BOM"),
+        pytest.param(IT_FILE.replace("\n", "\r\n").encode("utf-8"), id="CRLF line ends"),
+        pytest.param(IT_FILE.replace("\n", "\r").encode("utf-8"), id="CR line ends (old Mac)"),
+        pytest.param(IT_FILE.replace("\n", "\r\n").encode("cp1252"), id="Windows-1252 (ANSI, Set-Content in PowerShell 5)"),
+        pytest.param(IT_FILE.encode("latin-1"), id="Latin-1"),
+        pytest.param(
+            IT_FILE.replace("server_url =", "\tserver_url\t=").replace('"\n', '"  \t\n').encode(),
+            id="tabs and trailing whitespace",
+        ),
+        pytest.param(
+            IT_FILE.replace('egeskov.dk"', 'egeskov.dk  "').encode(), id="spaces inside the quotes"
+        ),
+    ],
+)
+def test_a_file_as_any_common_tool_writes_it_is_read(raw: bytes) -> None:
+    machine_bytes(raw)
+    settings = load_settings()
+    assert settings.server_url == "https://knop.egeskov.dk"
+    assert settings.site_id == "s-solgården"
+    assert settings.offline_login_days == 7
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        (IT_FILE.encode("utf-16-le"), "NUL bytes, as UTF-16 text without a byte order mark"),
+        (b"\xff\xfe" + b"s\x00i\x00\x00\xd8", "starts like UTF-16 text but is not valid UTF-16"),
+        (b'site_id = "s"\nlanguage = "d\x81"\n', "line 2: the file is neither UTF-8 nor Windows-1252"),
+        ("idle_lock_minutes\u00a0= 5\n".encode(), "non-breaking space (U+00A0)"),
+        ('server_url = \u201chttps://knop.egeskov.dk\u201d\n'.encode(), "curly quote"),
+        (b'ca_bundle = "C:\\Users\\it\\ca.pem"\n', "write a Windows path in single quotes"),
+        (b"server_url = https://knop.egeskov.dk\n", "text must be in quotes"),
+        (b'site_id = "s-\tschool"\n', "site_id holds a tab"),
+        ('site_id = "s-\u200bschool"\n'.encode(), "site_id holds a tab, a line break or an invisible"),
+    ],
+)
+def test_a_file_that_cannot_be_read_for_certain_names_the_problem_and_the_fix(
+    raw: bytes, problem: str
+) -> None:
+    path = machine_bytes(raw)
+    with pytest.raises(SettingsError) as caught:
         load_settings()
+    message = str(caught.value)
+    assert message.startswith(str(path)) and problem in message
+    assert "UTF-8" in message or "retype" in message or "instead" in message or "quote" in message
+
+
+def test_a_windows_1252_file_is_read_and_the_log_says_so(caplog: pytest.LogCaptureFixture) -> None:
+    path = machine_bytes(b'site_id = "s"\nlanguage = "d\xe6"\n')  # "dæ" in ANSI
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == f'{path}, line 2: language must be "da" or "en", got "dæ"'
+    assert "read as Windows-1252" in caplog.text and "save it as UTF-8" in caplog.text
+
+
+def test_a_single_quoted_windows_path_is_read(machine_file: Writer) -> None:
+    machine_file("ca_bundle = 'C:\\ProgramData\\Knop\\kommune-ca.pem'\n")
+    assert load_settings().ca_bundle == "C:\\ProgramData\\Knop\\kommune-ca.pem"
 
 
 def test_save_machine_settings_keeps_other_keys_and_round_trips(machine_file: Writer) -> None:

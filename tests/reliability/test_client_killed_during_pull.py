@@ -55,7 +55,7 @@ def pulled_comments_agree_with_cursor(server: Deployment, machine: Machine, task
         }
     finally:
         store.close()
-    seq = int(cursor.rpartition(".")[2])  # "<epoch>-<viewpoint>.<seq>", see sync/server/feed.py
+    seq = int(cursor.split(".")[1])  # "<epoch>-<viewpoint>.<seq>.<generation>", sync/server/feed.py
     with server.database.read() as s:
         handed_out = {
             str(r[0])

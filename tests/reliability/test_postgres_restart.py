@@ -39,6 +39,7 @@ from tests.sync.workstation import count, server_view, view
 
 RECOVERY_S = 10.0  # the database is back: the server must serve again within this
 DOWN_S = 4.0  # how long the crashed database stays away
+WAIT_S = 180.0  # the most a condition may take on a busy machine before the test gives up
 
 
 @dataclass
@@ -107,6 +108,34 @@ class Prober:
         raise AssertionError(f"the server did not recover within {timeout} s")
 
 
+class ChildLines:
+    """A workstation child's output lines as they come, read on a thread of their own."""
+
+    def __init__(self, child: subprocess.Popen[str]) -> None:
+        self.child = child
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.child.stdout is not None
+        for line in self.child.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def count(self, start: str) -> int:
+        return sum(line.startswith(start) for line in list(self.lines))
+
+
+def wait_for(condition: Callable[[], bool], what: str, watched: dict[str, ChildLines]) -> None:
+    """Until `condition` holds; a busy machine only makes it take longer (up to WAIT_S)."""
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        for username, lines in watched.items():
+            assert lines.child.poll() is None, (username, lines.lines[-20:])
+        assert time.monotonic() < deadline, f"waited {WAIT_S} s for {what}"
+        time.sleep(0.1)
+
+
 def test_postgres_restarted_under_load_loses_nothing_and_doubles_nothing(
     restartable_postgres: RestartablePostgres,
     world: World,
@@ -153,27 +182,40 @@ def run_the_restarts(
                 "--stop-file", str(stop_file),
             )
         )  # fmt: skip
+    watched = {u: ChildLines(child) for u, child in zip(people, children, strict=True)}
     prober = Prober(mette_api, task_id)
     probing = threading.Thread(target=prober.run, daemon=True)
     probing.start()
 
-    time.sleep(3)  # the workstations are importing and syncing: load before the first restart
+    # Load before each restart, however slow the machine: every workstation has
+    # synced since the last event, and the prober has been answered.
+    def every_workstation_synced_again() -> None:
+        marks = {u: w.count("sync ok") for u, w in watched.items()}
+        wait_for(lambda: all(w.count("sync ok") > marks[u] for u, w in watched.items()),
+                 "every workstation to sync", watched)  # fmt: skip
+
+    every_workstation_synced_again()
     recovered = []
     back = time.monotonic()
     cluster.restart("fast")
     recovered.append(prober.first_success_after(back, RECOVERY_S + 5))
-    time.sleep(2)
+    every_workstation_synced_again()
     cluster.outage("immediate", DOWN_S)
     back = time.monotonic()
     recovered.append(prober.first_success_after(back, RECOVERY_S + 5))
-    time.sleep(2)
+    every_workstation_synced_again()
+    # Enough work from each to count: at least three operations per person.
+    wait_for(lambda: all(w.count("op ") >= 3 for w in watched.values()), "three operations each",
+             watched)  # fmt: skip
+    wait_for(lambda: len(prober.applied) >= 3, "three probes applied", watched)
 
     stop_file.touch()
     outputs = {}
     for username, child in zip(people, children, strict=True):
-        out, _ = child.communicate(timeout=90)
-        assert child.returncode == 0, out[-2000:]
-        outputs[username] = out.splitlines()
+        child.wait(timeout=90)
+        watched[username].reader.join(timeout=30)
+        assert child.returncode == 0, "\n".join(watched[username].lines[-40:])
+        outputs[username] = list(watched[username].lines)
     prober.stop.set()
     probing.join(timeout=60)
     assert not probing.is_alive()

@@ -193,6 +193,23 @@ def test_unknown_paths_and_methods(mette: Api) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", protocol.PATH_PUSH, {"POST"}),
+        ("PUT", protocol.PATH_LOGIN, {"POST"}),
+        ("POST", protocol.PATH_PULL, {"GET"}),
+    ],
+)
+def test_an_error_answer_keeps_the_headers_that_explain_it(
+    mette: Api, method: str, path: str, allowed: set[str]
+) -> None:
+    # RFC 9110 §15.5.6: a 405 must say which methods the resource allows.
+    answer = mette.http.request(method, path, headers=mette.headers())
+    assert_error(answer, 405, "method_not_allowed")
+    assert {m.strip() for m in answer.headers["allow"].split(",")} >= allowed
+
+
 def test_an_old_or_missing_protocol_version_is_told_to_update(mette: Api) -> None:
     for headers in ({protocol.PROTOCOL_HEADER: "0"}, {protocol.PROTOCOL_HEADER: "banana"}, {}):
         sent = {k: v for k, v in mette.headers().items() if k != protocol.PROTOCOL_HEADER} | headers

@@ -21,6 +21,7 @@ FILE_VARIABLE = "KNOP_TEST_KEYRING_FILE"
 
 class FileKeyring(keyring.backend.KeyringBackend):
     priority = -10  # type: ignore[assignment]  # only ever chosen by name
+    knop_test_backend = True  # desktop.credentials accepts it, as it would no other file
 
     def _path(self) -> Path:
         return Path(os.environ[FILE_VARIABLE])

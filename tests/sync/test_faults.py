@@ -7,6 +7,7 @@ exactly what the server says it may see.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import shutil
@@ -15,12 +16,14 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from desktop.core.entities import Bid, Comment, Task
+from desktop.core.rejection import Rejection
 from desktop.core.ids import uuid7
 from sync.session import Session
 from sync import api as sync_api
@@ -32,7 +35,8 @@ from sync.transport import Connection
 from tests.conftest import World
 from tests.faults.proxy import Fault
 from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary
-from tests.server.harness import ROOT, Api, Deployment
+from tests.server.conftest import Servers
+from tests.server.harness import ROOT, Api, Deployment, with_database
 from tests.sync.conftest import MachineFactory
 from tests.sync.keyrings import FILE_VARIABLE
 from tests.sync.workstation import Machine, count, server_view, view
@@ -326,6 +330,146 @@ def test_a_server_that_lost_its_history_makes_the_client_resync_keeping_its_outb
     assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
 
 
+class ServerBackup:
+    """A backup of a server's database, taken live and restored with the server stopped,
+    the way IT does it: SQLite's online backup API and a file copy; pg_dump, and
+    pg_restore into the database dropped and made again."""
+
+    def __init__(self, deployment: Deployment, folder: Path) -> None:
+        self.deployment = deployment
+        self.folder = folder
+        self.copy = folder / ("backup.sqlite3" if deployment.backend == "sqlite" else "backup.dump")
+
+    def take(self) -> None:
+        if self.deployment.backend == "sqlite":
+            backup(Path(self.deployment.db_url), self.copy)
+        else:
+            subprocess.run(
+                ["pg_dump", "--format=custom", f"--file={self.copy}", self.deployment.db_url],
+                check=True,
+                capture_output=True,
+            )
+
+    def restore(self) -> Deployment:
+        """Stop the server, put the backup in place of its database, start it again."""
+        self.deployment.stop()  # the process, and this test's own connections
+        url = self.deployment.db_url
+        if self.deployment.backend == "sqlite":
+            restore(self.copy, Path(url))
+        else:
+            import psycopg
+
+            name = url.rsplit("/", 1)[1]
+            with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
+            subprocess.run(
+                ["pg_restore", "--no-owner", f"--dbname={url}", str(self.copy)],
+                check=True,
+                capture_output=True,
+            )
+        return Deployment(self.deployment.backend, url, self.folder / "restored").start()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def restorable_server(
+    request: pytest.FixtureRequest, sync_servers: Servers, tmp_path: Path
+) -> Iterator[ServerBackup]:
+    deployment = sync_servers.start(str(request.param))
+    yield ServerBackup(deployment, tmp_path)
+    deployment.stop()
+
+
+def confirmed_bid_then_restore(
+    backup_of: ServerBackup, world: World, machines: MachineFactory
+) -> tuple[Machine, Session, str, str, Deployment]:
+    """Anna syncs, IT takes a backup, Anna bids and the server confirms it, IT restores."""
+    server = backup_of.deployment
+    task_id = published_task(server.user("mette"), world.school.id)
+    staffroom = machines(server, world.school.id)
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    backup_of.take()
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
+    assert staffroom.sync(anna).ok  # the server confirmed it
+    assert count(server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+    restored = backup_of.restore()
+    assert count(restored, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 0  # lost
+    return staffroom, anna, task_id, bid_id, restored
+
+
+def test_a_bid_confirmed_after_the_backup_survives_the_restore_and_no_new_task_is_missed(
+    restorable_server: ServerBackup, world: World, machines: MachineFactory
+) -> None:
+    staffroom, anna, _task, bid_id, restored = confirmed_bid_then_restore(
+        restorable_server, world, machines
+    )
+    try:
+        mette = restored.user("mette")
+        new_tasks = [published_task(mette, world.school.id) for _ in range(6)]
+        staffroom.retarget(restored)
+
+        report = staffroom.sync(anna)
+
+        assert report.ok, report.first_failure()
+        user = report.user(anna.person.id)
+        assert user is not None and user.resynced and user.resent == 1
+        store = staffroom.store(anna.person.id)
+        try:
+            assert [t for t in new_tasks if store.get(Task, t) is None] == []  # all 6
+            assert store.get(Bid, bid_id) is not None and store.attention() == []
+        finally:
+            store.close()
+        assert count(restored, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1  # back
+        assert_converged(staffroom, anna)
+        assert restored.server_errors() == []
+    finally:
+        restored.stop()
+
+
+def test_after_a_restore_and_a_new_epoch_a_confirmed_bid_is_sent_again(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    staffroom, anna, _task, bid_id, restored = confirmed_bid_then_restore(
+        ServerBackup(fresh_knop_server, tmp_path), world, machines
+    )
+    try:
+        with restored.database.write() as s:  # what IT did by hand before: knop-admin new-epoch
+            feed.start_new_epoch(s, migrations.new_epoch())
+        staffroom.retarget(restored)
+        report = staffroom.sync(anna)
+        assert report.ok, report.first_failure()
+        assert count(restored, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+        assert_converged(staffroom, anna)
+    finally:
+        restored.stop()
+
+
+def test_a_confirmed_bid_the_restored_server_now_refuses_needs_attention_with_a_sentence(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    staffroom, anna, task_id, bid_id, restored = confirmed_bid_then_restore(
+        ServerBackup(fresh_knop_server, tmp_path), world, machines
+    )
+    try:
+        restored.user("mette").apply("task.cancel", task_id=task_id)  # the bid cannot come back
+        staffroom.retarget(restored)
+        report = staffroom.sync(anna)
+        assert report.ok, report.first_failure()
+        store = staffroom.store(anna.person.id)
+        try:
+            (refused,) = store.attention()
+        finally:
+            store.close()
+        assert refused.kind == "bid.place" and refused.payload["bid_id"] == bid_id
+        assert "restored from a backup" in refused.message("en")
+        assert count(restored, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 0
+        assert_converged(staffroom, anna)
+    finally:
+        restored.stop()
+
+
 def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_outbox(
     fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
 ) -> None:
@@ -334,8 +478,8 @@ def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_out
     staffroom = machines(fresh_knop_server, world.school.id)
     anna = staffroom.login("anna")
     assert staffroom.sync(anna).ok
-    live = Path(fresh_knop_server.db_url)
-    backup(live, tmp_path / "backup.sqlite3")
+    backup_of = ServerBackup(fresh_knop_server, tmp_path)
+    backup_of.take()
 
     lost_bid = uuid7()
     staffroom.perform(anna, "bid.place", bid_id=lost_bid, task_id=first_task)
@@ -344,20 +488,19 @@ def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_out
     waiting = uuid7()
     staffroom.perform(anna, "comment.add", comment_id=waiting, task_id=first_task, body="Stadig aktuelt?")
 
-    fresh_knop_server.stop()  # the process, and this test's own connections to the file
-    restore(tmp_path / "backup.sqlite3", live)
-    restored = Deployment("sqlite", fresh_knop_server.db_url, tmp_path / "restored").start()
+    restored = backup_of.restore()
     try:
         staffroom.retarget(restored)
         report = staffroom.sync(anna)
         assert report.ok, report.first_failure()
         user = report.user(anna.person.id)
-        assert user is not None and user.resynced and user.applied == 1
+        # The push found the lost history before sending anything: the confirmed bid went again.
+        assert user is not None and user.resynced and user.resent == 1 and user.applied == 2
         assert_converged(staffroom, anna)
         store = staffroom.store(anna.person.id)
         try:
             assert store.get(Comment, waiting) is not None  # the outbox made it
-            assert store.get(Bid, lost_bid) is None  # what the restored server lost is gone here too
+            assert store.get(Bid, lost_bid) is not None  # and so did what the server had confirmed
         finally:
             store.close()
         assert restored.server_errors() == []
@@ -399,26 +542,63 @@ def test_a_client_store_restored_from_a_backup_sends_nothing_twice(
     assert_converged(staffroom, anna)
 
 
-def test_client_clock_skew_changes_only_what_is_shown(
-    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import desktop.store.local
+def clock_off_by(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
+    """This workstation's clock runs `days` ahead (negative: behind) of the true time."""
+    from desktop import clock
 
+    real = clock.local_now
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=days))
+
+
+def in_days(days: int) -> str:
+    return (dt.date.today() + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize("days", [10, -10])
+def test_a_workstation_clock_days_off_judges_by_the_servers_time(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    clock_off_by(monkeypatch, days)
     staffroom = machines(knop_server, world.school.id)
     anna = staffroom.login("anna")
-    task_id = published_task(knop_server.user("mette"), world.school.id)
-    assert staffroom.sync(anna).ok
-    monkeypatch.setattr(desktop.store.local, "utc_now", lambda: "2019-03-01T09:00:00.000Z")
+    open_task = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(3))
+    closed_task = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(-3))
+    assert staffroom.sync(anna).ok  # learns the server's time from its answers
+
     bid_id = uuid7()
-    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
-    store = staffroom.store(anna.person.id)
-    assert store.get(Bid, bid_id).created_at.startswith("2019")  # type: ignore[union-attr]
-    store.close()
-    assert staffroom.sync(anna).ok
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=open_task)  # not "the deadline was"
+    with pytest.raises(Rejection) as refused:  # certain either way: refused at once, not queued
+        staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=closed_task)
+    assert refused.value.reason == "bid.deadline_passed"
     store = staffroom.store(anna.person.id)
     try:
         created = store.get(Bid, bid_id).created_at  # type: ignore[union-attr]
-        assert not created.startswith("2019")  # the server's clock
+        assert abs(dt.datetime.fromisoformat(created) - dt.datetime.now(dt.UTC)) < dt.timedelta(hours=1)
     finally:
         store.close()
+    assert staffroom.sync(anna).ok
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+    assert_converged(staffroom, anna)
+
+
+def test_without_the_servers_time_a_rule_about_time_is_left_to_the_server(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    task_id = published_task(knop_server.user("mette"), world.school.id, bid_deadline=in_days(3))
+    assert staffroom.sync(anna).ok
+    store = staffroom.store(anna.person.id)
+    with store.transaction():
+        store.set_state(clock.OFFSET, None)  # as a store synced before Knop kept the server's time
+    store.close()
+    clock_off_by(monkeypatch, 10)
+
+    bid_id = uuid7()
+    staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)  # queued, not refused
+    assert outbox_ids(staffroom, anna) != []
+    assert staffroom.sync(anna).ok
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
     assert_converged(staffroom, anna)

@@ -132,6 +132,93 @@ def test_offline_login_expires_after_the_configured_days(
         assert not staffroom.login("anna").online
 
 
+def test_turning_the_clock_back_does_not_reopen_the_offline_window(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    real = clock.local_now
+    staffroom = machines(knop_server, world.school.id)
+    staffroom.login("anna")  # online: a 14-day window from the server's time
+    with staffroom.unplugged():
+        monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=20))
+        with pytest.raises(OfflineLoginExpired):
+            staffroom.login("anna")
+        monkeypatch.setattr(clock, "local_now", lambda: real() - dt.timedelta(days=1))  # turned back
+        with pytest.raises(OfflineLoginExpired):
+            staffroom.login("anna")
+    monkeypatch.setattr(clock, "local_now", real)
+    assert staffroom.login("anna").online  # the server's time resets what the machine has seen
+    with staffroom.unplugged():
+        assert not staffroom.login("anna").online
+
+
+def test_a_fast_clock_at_the_online_login_does_not_stretch_the_offline_window(
+    knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop import clock
+
+    real = clock.local_now
+    staffroom = machines(knop_server, world.school.id)
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=10))
+    online = staffroom.login("anna")
+    assert online.offline_until is not None
+    assert online.offline_until - dt.datetime.now(dt.UTC) < dt.timedelta(days=14, hours=1)
+    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=15))  # true day 15
+    with staffroom.unplugged(), pytest.raises(OfflineLoginExpired):
+        staffroom.login("anna")
+
+
+def test_work_done_after_an_offline_login_that_followed_a_logout_is_sent_once_the_server_is_back(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    first = staffroom.login("anna")
+    assert staffroom.sync(first).ok
+    with staffroom:
+        assert logout(first)  # nothing pending: her token is revoked and leaves the keyring
+    assert staffroom.token_of(first.person.id) is None
+
+    with staffroom.unplugged():
+        anna = staffroom.login("anna")  # the server is away: offline, and no token
+        assert not anna.online and anna.token is None
+        bid_id = uuid7()
+        staffroom.perform(anna, "bid.place", bid_id=bid_id, task_id=task_id)
+        offline = staffroom.sync(anna)
+        assert not offline.online
+
+    report = staffroom.sync(anna)  # the server is back: she is not asked to log in again
+
+    assert report.ok, report.first_failure()
+    user = report.user(anna.person.id)
+    assert user is not None and user.applied == 1 and not isinstance(user.failure, LoginNeeded)
+    assert anna.online and anna.token and anna.password is None  # forgotten once used
+    assert "password" not in repr(anna) and "PASSWORD" not in repr(anna)
+    assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 1
+
+
+def test_a_password_changed_on_the_server_meanwhile_is_asked_for_once(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    task_id = published_task(knop_server.user("mette"), world.school.id)
+    first = staffroom.login("bo")
+    assert staffroom.sync(first).ok
+    with staffroom:
+        assert logout(first)
+    with staffroom.unplugged():
+        bo = staffroom.login("bo")
+        staffroom.perform(bo, "bid.place", bid_id=uuid7(), task_id=task_id)
+    bo.password = "an old password"  # as if it was changed on the server while he was offline
+
+    report = staffroom.sync(bo)
+
+    user = report.user(bo.person.id)
+    assert user is not None and isinstance(user.failure, LoginNeeded)
+    assert bo.password is None and user.pending == 1  # kept, and asked for once
+
+
 def test_offline_login_for_someone_never_seen_here_says_so(
     knop_server: Deployment, world: World, machines: MachineFactory
 ) -> None:

@@ -180,6 +180,20 @@ def test_knop_sync_for_one_user_and_for_someone_unknown(
     assert "never logged in on this machine" in unknown.stderr
 
 
+def test_knop_sync_on_a_revoked_device_is_exit_code_4(
+    knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    staffroom = machines(knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    assert staffroom.sync(anna).ok
+    assert server_accounts.revoke_device(knop_server.database, staffroom.device_id)
+
+    done = knop_sync(staffroom, tmp_path)
+
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "revoked" in done.stderr
+
+
 def test_knop_sync_on_a_machine_that_is_not_enrolled(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     done = subprocess.run(

@@ -309,6 +309,51 @@ def test_a_login_is_not_repeated_once_it_may_have_arrived() -> None:
     assert len(server.requests) == 1
 
 
+def _attempts_logged(caplog: pytest.LogCaptureFixture) -> int:
+    return sum("attempt" in r.getMessage() for r in caplog.records if r.name == "sync.transport")
+
+
+@pytest.mark.parametrize("where", ["refused", "unresolvable"])
+def test_a_login_that_never_left_is_tried_again(
+    where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Told apart by the exception's type, not by words in its text: a name that does
+    # not resolve (urllib3's NameResolutionError) never sent a byte either.
+    if where == "refused":
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    else:
+        url = "http://knop-server.invalid"
+    caplog.set_level("INFO", logger="sync.transport")
+    with Transport(quick(url, attempts=3)) as transport, pytest.raises(ServerUnreachable):
+        ServerApi(transport).login("anna", "pw")
+    assert _attempts_logged(caplog) == 2
+
+
+def test_a_login_the_server_hung_up_on_is_not_sent_again(caplog: pytest.LogCaptureFixture) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        accepted: list[bytes] = []
+
+        def hang_up() -> None:
+            while True:
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    return
+                with conn:
+                    accepted.append(conn.recv(65536))
+
+        threading.Thread(target=hang_up, daemon=True).start()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        caplog.set_level("INFO", logger="sync.transport")
+        with Transport(quick(url, attempts=3)) as transport, pytest.raises(ServerUnreachable):
+            ServerApi(transport).login("anna", "pw")
+    assert _attempts_logged(caplog) == 0 and len(accepted) == 1
+
+
 def test_cancel_stops_a_back_off_wait() -> None:
     busy: Answer = (503, {"Retry-After": "30"}, {})
     cancel = threading.Event()

@@ -1,0 +1,113 @@
+"""Knop's secrets go to an OS keyring or nowhere: never to a file `keyrings.alt` offers.
+
+On Linux machines without a Secret Service, `keyring` picks `keyrings.alt`'s
+plaintext file backend whenever that package is installed (other software
+brings it along). These tests run with the real package installed (a dev
+extra) in a child process that has no D-Bus session, as such a machine has.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+from keyrings.alt.file import PlaintextKeyring
+
+from desktop import credentials
+from desktop.app.selftest import CheckWarning, check_keyring
+from tests.server.harness import ROOT
+
+SECRET = "dev-1.s3cr3t-that-must-not-land-in-a-file"
+
+# What a machine does: the self-test's keyring check, then enrolment saving its credential.
+CHILD = f"""
+import json
+from desktop import credentials
+from desktop.app.selftest import CheckWarning, check_keyring
+try:
+    said = "ok " + check_keyring(None)
+except CheckWarning as warning:
+    said = "warn " + str(warning)
+try:
+    credentials.save_device_credential("https://knop.example", {SECRET!r})
+    saved = "saved"
+except credentials.CredentialsUnavailable as error:
+    saved = "refused: " + error.detail
+print(json.dumps({{"self_test": said, "save": saved}}))
+"""
+
+
+def run_child(home: Path, **env: str) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DBUS_", "PYTHON_KEYRING"))}
+    clean |= {
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "PYTHONPATH": str(ROOT),
+        **env,
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def files_holding_the_secret(home: Path) -> list[Path]:
+    return [
+        p for p in home.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()
+    ]
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        None,  # what keyring picks on its own: keyrings.alt's plaintext file
+        "keyrings.alt.file.PlaintextKeyring",
+        "keyring.backends.chainer.ChainerBackend",  # a chain with only files to fall back to
+    ],
+)
+def test_a_file_keyring_is_refused_with_the_reason_and_the_secret_goes_nowhere(
+    backend: str | None, tmp_path: Path
+) -> None:
+    said = run_child(tmp_path, **({"PYTHON_KEYRING_BACKEND": backend} if backend else {}))
+    assert said["self_test"].startswith("warn no usable OS keyring")
+    assert "plain text file" in said["self_test"]
+    assert said["save"].startswith("refused: ") and "plain text file" in said["save"]
+    assert files_holding_the_secret(tmp_path) == []
+
+
+@pytest.mark.parametrize("backend", [PlaintextKeyring, fail.Keyring])
+def test_the_self_test_and_the_credentials_give_one_answer(backend: type, tmp_path: Path) -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend())
+    try:
+        check = credentials.keyring_check()
+        assert check.backend is None and check.refusal is not None
+        assert check.name == f"{backend.__module__}.{backend.__name__}"
+        with pytest.raises(CheckWarning) as warned:
+            check_keyring(None)  # type: ignore[arg-type]
+        assert check.refusal in str(warned.value)
+        with pytest.raises(credentials.CredentialsUnavailable) as refused:
+            credentials.user_token("https://knop.example", "anna")
+        assert refused.value.detail == check.refusal
+        assert not credentials.keyring_usable()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_knops_own_memory_keyring_is_accepted() -> None:
+    previous = keyring.get_keyring()
+    memory = credentials.use_memory_keyring()
+    try:
+        assert credentials.keyring_check().backend is memory
+        credentials.save_user_token("https://knop.example", "anna", "t")
+        assert credentials.user_token("https://knop.example", "anna") == "t"
+    finally:
+        keyring.set_keyring(previous)
