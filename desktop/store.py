@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop import migrations
+from desktop import migrations, paths
 from desktop.core import operations
 from desktop.core.entities import SYNCED, Entity, Person
 from desktop.core.ids import utc_now, uuid7
@@ -501,7 +501,7 @@ def recover(path: Path | str) -> tuple[Path, list[dict[str, Any]]]:
     path = Path(path)
     rescued: list[dict[str, Any]] = []
     with contextlib.suppress(sqlite3.DatabaseError, OSError):
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(paths.sqlite_uri(path), uri=True)
         try:
             cursor = conn.execute(
                 "SELECT id, kind, payload, author_id, device_id, created_at FROM outbox ORDER BY seq"

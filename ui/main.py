@@ -228,6 +228,11 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         screenshot = getattr(args, "screenshot", None) if args is not None else None
         if screenshot:
             QTimer.singleShot(1500, lambda: _screenshot_and_quit(shell, screenshot))
+        script = getattr(args, "script", None) if args is not None else None
+        if script:
+            from ui.script import run_script
+
+            running = run_script(shell, Path(script))  # noqa: F841 - kept alive until exec ends
         code = app.exec()
         app.aboutToQuit.disconnect(shell.shut_down)
         shell.shut_down()

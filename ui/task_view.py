@@ -203,6 +203,7 @@ class TaskView(TaskScreen):
         box = QGroupBox(self.tr("Your bid"), self)
         self.my_bid_box = box
         self.my_bid_state = self._wrapping_label()
+        self.my_bid_state.setObjectName("myBidState")
         self.bid_message = QPlainTextEdit(box)
         self.bid_message.setAccessibleName(self.tr("Message to the task owner"))
         self.bid_message.setPlaceholderText(

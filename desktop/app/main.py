@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"knop {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
     parser.add_argument("--language", choices=("da", "en"), help="override the UI language")
+    # The end-to-end test's driver (ui/script.py); not for people, so not in --help.
+    parser.add_argument("--script", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
 
     enrol = commands.add_parser("enrol", help="enrol this machine with the server (IT)")

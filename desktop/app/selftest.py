@@ -16,7 +16,6 @@ starts), anything else that fails makes the exit code 1.
 from __future__ import annotations
 
 import os
-import re
 import ssl
 import sys
 import tempfile
@@ -254,9 +253,8 @@ def check_styles(test: SelfTest) -> str:
     for sheet in sheets:
         before = len(test.qt_messages)
         text = paths.style_sheet_text(sheet)
-        missing = [u for u in re.findall(r"url\(([^)]+)\)", text) if not Path(u.strip("'\"")).is_file()]
-        if missing:
-            raise CheckFailed(f"{sheet}: no file for url({missing[0]})")
+        for file in paths.style_sheet_files(text):
+            _check_style_file(sheet, file)
         test.app.setStyleSheet(text)  # re-polishes the shown window
         test.app.processEvents()
         complaints = [m for m in test.qt_messages[before:] if "style" in m.lower()]
@@ -264,6 +262,19 @@ def check_styles(test: SelfTest) -> str:
             raise CheckFailed(f"{sheet}: {complaints[0]}")
     test.app.setStyleSheet("")
     return ", ".join(s.name for s in sheets)
+
+
+def _check_style_file(sheet: Path, file: Path) -> None:
+    """Open a url() the way Qt will (QFile, then an image reader), not only ask the OS."""
+    from PySide6.QtCore import QFile, QIODevice
+    from PySide6.QtGui import QImageReader
+
+    handle = QFile(str(file))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise CheckFailed(f"{sheet}: Qt cannot open url({file}): {handle.errorString()}")
+    handle.close()
+    if QImageReader(str(file)).read().isNull():
+        raise CheckFailed(f"{sheet}: url({file}) is not an image Qt can read")
 
 
 def check_commands(_: SelfTest) -> str:
