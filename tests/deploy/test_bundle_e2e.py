@@ -28,10 +28,11 @@ from typing import NamedTuple
 
 import pytest
 
-from desktop import demo, permissions
-from desktop.demo_run import start_server, wait_until_up
-from desktop.entities import TaskStatus
-from desktop.ids import utc_now
+from desktop.app.demo import start_server, wait_until_up
+from desktop.core import permissions
+from desktop.core.entities import TaskStatus
+from desktop.core.ids import utc_now
+from sync.server import demo
 from tests.deploy.display import xvfb
 from tests.deploy.secret_service import PROGRAMS, secret_service
 
