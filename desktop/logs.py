@@ -26,6 +26,9 @@ from desktop.core.redaction import FORMAT, SecretRedactor
 LOG_FILE = "knop.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+# `extra=FILE_ONLY`: a record whose reader already got its own sentence on stderr
+# (a failed start) goes to the file with its traceback, not to the terminal twice.
+FILE_ONLY = {"knop_file_only": True}
 
 
 class _KnopHandler:
@@ -37,7 +40,8 @@ class _RotatingFile(_KnopHandler, logging.handlers.RotatingFileHandler):
 
 
 class _Stderr(_KnopHandler, logging.StreamHandler):  # type: ignore[type-arg]
-    pass
+    def filter(self, record: logging.LogRecord) -> bool:  # type: ignore[override]
+        return not getattr(record, "knop_file_only", False) and bool(super().filter(record))
 
 
 def log_file() -> Path:

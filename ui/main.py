@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from desktop.settings import Settings, SettingsError, load_settings
+from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +155,13 @@ def _read_raise(connection: QLocalSocket, callback: Any) -> None:
 
 
 def make_application(argv: list[str]) -> QApplication:
+    """The QApplication, made once; raises PlatformUnavailable where Qt could only abort."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
+    problem = platform_plugin_problem()
+    if problem:
+        raise PlatformUnavailable(problem)
     # Fractional scale factors (150 %) as they are, not rounded: crisp at any scaling.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough

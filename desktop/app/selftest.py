@@ -129,18 +129,11 @@ def check_platform_plugin(_: SelfTest) -> str:
     """Load the plugin a Linux desktop will use, so a missing system library shows now."""
     if not sys.platform.startswith("linux"):
         return "not needed on this system"
-    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    from desktop.system_libraries import xcb_plugin_problem
 
-    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
-    plugin = folder / "libqxcb.so"
-    if not plugin.exists():
-        raise CheckFailed(f"the xcb platform plugin is missing from {folder}")
-    loader = QPluginLoader(str(plugin))
-    if not loader.load():
-        raise CheckFailed(
-            f"xcb cannot load: {loader.errorString()}; install the system packages "
-            "listed in docs/DEPLOYMENT.md (e.g. libxcb-cursor0)"
-        )
+    problem = xcb_plugin_problem()
+    if problem:
+        raise CheckFailed(problem)
     return "xcb loads"
 
 
