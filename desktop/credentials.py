@@ -82,6 +82,13 @@ def keyring_usable() -> bool:
         return False
 
 
+def where_secrets_are() -> str:
+    """Where a saved secret is kept, in words for a message: the OS keyring or this process."""
+    if isinstance(keyring.get_keyring(), MemoryKeyring):
+        return "in memory only, until Knop quits (there is no usable OS keyring)"
+    return "in the OS keyring"
+
+
 def use_memory_keyring() -> MemoryKeyring:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
