@@ -16,7 +16,8 @@ One step a line; `#` starts a comment; words are split like a shell's:
     wait NAME            until the widget NAME is shown
     wait-text NAME TEXT  until NAME's text contains TEXT
     wait-rows NAME N     until the item view NAME holds at least N rows
-    wait-row NAME TEXT   until the first row of the item view NAME shows TEXT
+    wait-row NAME TEXT   until the first row of the item view NAME is loaded and shows TEXT
+                         ("" for any text: the board is usable)
     wait-synced          until a sync that began after this step has sent everything
     screenshot PATH      the whole screen as the display shows it, as PNG
     quit                 quit as the menu's Quit does (exit code 0)
@@ -169,7 +170,7 @@ class Script(QObject):
             "click": lambda: _click(widget),
             "wait-text": lambda: args[1] in _text_of(widget),
             "wait-rows": lambda: _rows(widget) >= int(args[1]),
-            "wait-row": lambda: args[1] in _first_row(widget),
+            "wait-row": lambda: _first_row(widget) != "" and args[1] in _first_row(widget),
         }[step]
         return action()
 
@@ -224,12 +225,12 @@ def _rows(widget: QWidget) -> int:
 
 
 def _first_row(widget: QWidget) -> str:
-    """The first row's texts, column after column, as one string."""
+    """The first row's texts, column after column, as one string ("" until its data is loaded)."""
     model = widget.model() if isinstance(widget, QAbstractItemView) else None
     if model is None or model.rowCount() == 0:
         return ""
     cells = (model.index(0, column).data() for column in range(model.columnCount()))
-    return "\t".join(str(cell) for cell in cells if cell is not None)
+    return "\t".join(str(cell) for cell in cells if cell)
 
 
 def run_script(shell: Any, path: Path) -> Script:
