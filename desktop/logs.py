@@ -65,9 +65,12 @@ def setup_logging(verbose: bool = False) -> Path:
     redactor = SecretRedactor()
     to_file = _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     to_file.setLevel(logging.DEBUG if verbose else logging.INFO)
-    to_stderr = _Stderr(sys.stderr)
-    to_stderr.setLevel(logging.INFO if verbose else logging.WARNING)
-    for handler in (to_file, to_stderr):
+    handlers: list[logging.Handler] = [to_file]
+    if sys.stderr is not None:  # a windowed Windows executable has no stderr at all
+        to_stderr = _Stderr(sys.stderr)
+        to_stderr.setLevel(logging.INFO if verbose else logging.WARNING)
+        handlers.append(to_stderr)
+    for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(redactor)
         root.addHandler(handler)

@@ -72,6 +72,7 @@ def test_bundle_is_small_and_holds_its_resources(bundle: Path) -> None:
     for wanted in (
         "resources/icons/knop.svg",
         "resources/icons/knop.png",
+        "resources/icons/knop.ico",
         "resources/knop.desktop",
     ):
         assert (inside / wanted).is_file(), wanted
