@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -29,17 +29,22 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
 log = logging.getLogger(__name__)
 
 ORGANISATION = "Knop"
 RAISE_MESSAGE = b"raise\n"
+# What waits until the first window has been painted: listening for a second start
+# (QtNetwork) and loading the main window's modules while the person types.
+SETTLE_MS = 300
 
 
 def choose_language(requested: str | None, settings: Settings) -> str:
@@ -116,12 +121,9 @@ class SingleInstance:
     def acquire(self) -> bool:
         """True when this is the first instance; False after asking the first one to show itself."""
         if self.lock.tryLock(200):
-            QLocalServer.removeServer(self.name)
-            self.server = QLocalServer()
-            self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-            if not self.server.listen(self.name):
-                log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
             return True
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if socket.waitForConnected(1000):
@@ -131,8 +133,14 @@ class SingleInstance:
         return False
 
     def on_raise(self, callback: Any) -> None:
-        if self.server is None:
-            return
+        """As the first instance: listen, and call `callback` when a second start asks."""
+        from PySide6.QtNetwork import QLocalServer
+
+        QLocalServer.removeServer(self.name)
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self.server.listen(self.name):
+            log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
 
         def accept() -> None:
             while self.server is not None and self.server.hasPendingConnections():
@@ -219,7 +227,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         language = choose_language(requested, settings)
         translators = install_translators(app, language)
         app.setStyleSheet(style_sheet())
-        from ui.main_window import app_icon
+        from ui.icon import app_icon
         from ui.shell import Shell
 
         app.setWindowIcon(app_icon())
@@ -227,9 +235,9 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         # new main window there is briefly no window, which is not a quit.
         app.setQuitOnLastWindowClosed(False)
         shell = Shell(settings, language)
-        instance.on_raise(shell.bring_to_front)
         app.aboutToQuit.connect(shell.shut_down)
         shell.start()
+        QTimer.singleShot(SETTLE_MS, lambda: _settle(instance, shell))
         screenshot = getattr(args, "screenshot", None) if args is not None else None
         if screenshot:
             QTimer.singleShot(1500, lambda: _screenshot_and_quit(shell, screenshot))
@@ -246,6 +254,13 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         return int(code)
     finally:
         instance.release()
+
+
+def _settle(instance: SingleInstance, shell: Any) -> None:
+    """What the first window need not wait for: the one-instance socket, the main window's modules."""
+    instance.on_raise(shell.bring_to_front)
+    import ui.context  # noqa: F401 - imported now, so logging in does not wait for it
+    import ui.main_window  # noqa: F401
 
 
 def _screenshot_and_quit(shell: Any, path: str) -> None:

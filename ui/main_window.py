@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.core.entities import Person, Role
 from ui.board import Board
+from ui.icon import app_icon
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
 
@@ -50,10 +51,6 @@ def screen_class(module: str, name: str) -> Callable[..., QWidget] | None:
         log.exception("cannot import ui.%s", module)
         return None
     return getattr(found, name, None)
-
-
-def app_icon() -> QIcon:
-    return QIcon(str(paths.resources_dir() / "icons" / "knop.svg"))
 
 
 class MainWindow(QMainWindow):

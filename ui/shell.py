@@ -15,18 +15,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
 from desktop.settings import Settings
-from desktop.store import Store, StoreDamaged, recover, requeue
 from ui.background import Errand, describe
-from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
-from ui.main_window import MainWindow
+
+# The store, the context and the main window are loaded when someone logs in, not
+# before the login screen: the first window is up sooner, and a person takes
+# longer to type a password than these take to import (ui/main.py warms them).
+if TYPE_CHECKING:
+    from desktop.store import StoreDamaged
+    from ui.context import AppContext
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +209,9 @@ class Shell(QObject):
 
     def enter(self, session: Any) -> None:
         """Build this person's context and main window, then drop the login or lock screen."""
+        from desktop.store import StoreDamaged
+        from ui.main_window import MainWindow
+
         try:
             context = self._open_context(session)
         except StoreDamaged as damaged:
@@ -240,6 +248,8 @@ class Shell(QObject):
         self.entered.emit(window)
 
     def _open_context(self, session: Any) -> AppContext:
+        from ui.context import AppContext
+
         return AppContext(
             session.person,
             session.store_path,
@@ -263,6 +273,8 @@ class Shell(QObject):
         box.exec()
         if box.clickedButton() is not fix:
             return False
+        from desktop.store import Store, recover, requeue
+
         aside, rescued = recover(damaged.path)
         store = Store(damaged.path)
         try:
