@@ -48,6 +48,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QWidget
 
 from desktop.core.ids import utc_now
+from desktop.logs import FILE_ONLY
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,7 @@ class Script(QObject):
     def _fail(self, words: list[str], why: str) -> None:
         self.timer.stop()
         message = f"script: step {self.index + 1} ({shlex.join(words)}) failed: {why}"
-        log.error("%s", message)
+        log.error("%s", message, extra=FILE_ONLY)
         print(message, file=sys.stderr, flush=True)
         self.shell.shut_down()
         QApplication.exit(FAILED)
