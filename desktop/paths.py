@@ -91,5 +91,5 @@ def _unescape(text: str) -> str:
 
 
 def sqlite_uri(path: Path, mode: str = "ro") -> str:
-    """A SQLite `file:` URI for `path`; a ?, # or % in a folder name would cut a hand-made one short."""
+    """A SQLite `file:` URI for `path` (a ?, # or % in a folder would cut a hand-made one short)."""
     return f"{path.resolve().as_uri()}?mode={mode}"

@@ -87,7 +87,7 @@ def chosen_platform() -> str:
 
 
 def platform_plugin_problem() -> str | None:
-    """None when Qt's platform plugin will load here, else a sentence why not (see xcb_plugin_problem).
+    """None when Qt's platform plugin will load here, else a sentence why not.
 
     Qt aborts the process when its platform plugin cannot load, before Python
     can catch anything, so the app asks this first. Only Linux's X11 plugin is
@@ -103,7 +103,7 @@ def platform_plugin_problem() -> str | None:
 
 
 def xcb_plugin_problem() -> str | None:
-    """Load the X11 (xcb) platform plugin as QGuiApplication would; None, or a sentence naming what is missing."""
+    """Load the X11 (xcb) plugin as QGuiApplication would: None, or a sentence naming what is missing."""
     from PySide6.QtCore import QLibraryInfo, QPluginLoader
 
     folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"

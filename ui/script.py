@@ -18,7 +18,7 @@ One step a line; `#` starts a comment; words are split like a shell's:
     wait-rows NAME N     until the item view NAME holds at least N rows
     wait-row NAME TEXT   until the first row of the item view NAME is loaded and shows TEXT
                          ("" for any text: the board is usable)
-    wait-synced          until a sync that began after this step has sent everything
+    wait-synced          until a sync that ended after the last type/press/click has sent everything
     screenshot PATH      the whole screen as the display shows it, as PNG
     quit                 quit as the menu's Quit does (exit code 0)
 
@@ -114,7 +114,7 @@ class Script(QObject):
         self.timeout_s = timeout_s
         self.index = 0
         self.began = 0.0
-        self.began_utc = ""
+        self.acted_utc = ""  # when the last type, press or click was done (the sync's clock)
         self.timer = QTimer(self, interval=POLL_MS)
         self.timer.timeout.connect(self._tick)
 
@@ -124,7 +124,6 @@ class Script(QObject):
 
     def _begin_step(self) -> None:
         self.began = time.monotonic()
-        self.began_utc = utc_now()  # the sync's own clock and format
 
     def _tick(self) -> None:
         if self.index >= len(self.steps):
@@ -164,6 +163,8 @@ class Script(QObject):
         widget = find_widget(args[0])
         if widget is None:
             return False
+        if step in ("type", "press", "click"):
+            self.acted_utc = utc_now()  # a sync that ends after this has seen what it did
         action: Callable[[], bool] = {
             "wait": lambda: True,
             "type": lambda: _type(widget, args[1]),
@@ -181,7 +182,8 @@ class Script(QObject):
         state = getattr(status, "sync_state", None)
         if state is None or state.syncing or not state.online or not state.last_success:
             return False
-        return state.pending == 0 and status.counts.pending == 0 and state.last_success > self.began_utc
+        nothing_left = state.pending == 0 and status.counts.pending == 0
+        return nothing_left and state.last_success > self.acted_utc
 
     def _screenshot(self, path: Path) -> bool:
         screen = QGuiApplication.primaryScreen()

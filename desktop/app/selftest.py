@@ -5,10 +5,10 @@ bundle it builds, so each check aims at what goes wrong in a packaged app on a
 real workstation: a Qt plugin whose system library is missing, a module,
 translation or icon left out of the bundle, a broken settings file, no
 keyring, a store that cannot be created. It imports everything the GUI
-imports and builds the real login screen and main window. It needs no network, no display (the window is built
-offscreen unless QT_QPA_PLATFORM says otherwise) and touches none of the
-user's data: the store is opened in a temporary directory and the keyring is
-only resolved, never written.
+imports and builds the real login screen and main window. It needs no
+network, no display (the windows are built offscreen unless QT_QPA_PLATFORM
+says otherwise) and touches none of the user's data: the store is opened in
+a temporary directory and the keyring is only resolved, never written.
 
 A missing keyring is a warning (Knop still starts); anything else that fails
 makes the exit code 1, and the last line names the checks that failed.
@@ -208,7 +208,8 @@ def check_gui_modules(_: SelfTest) -> str:
         try:
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001 - the import that fails is the finding
-            raise CheckFailed(f"{name} cannot be imported: {type(error).__name__}: {error}") from None
+            why = f"{type(error).__name__}: {error}"
+            raise CheckFailed(f"{name} cannot be imported: {why}") from None
     return f"{len(names)} modules, ui.main and every screen"
 
 

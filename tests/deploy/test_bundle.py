@@ -119,7 +119,7 @@ def _can_hide_files() -> bool:
 def test_bundle_names_the_system_library_that_is_missing(
     bundle: Path, library: str, package: str
 ) -> None:
-    """Hide one library the bundle takes from the machine; the one stderr line names it and its package."""
+    """Hide a library the bundle takes from the machine: one stderr line names it and its package."""
     if not _can_hide_files():
         pytest.skip("needs unshare with user and mount namespaces")
     system_copy = _system_copy(library)

@@ -78,14 +78,15 @@ def server(tmp_path: Path) -> Iterator[DemoServer]:
         url = f"http://127.0.0.1:{port}"
         if not wait_until_up(url, process, timeout=300):
             pytest.fail(f"knop-server did not start: {(base / 'server.err').read_text()[-2000:]}")
-        yield DemoServer(url, code_file.read_text(encoding="utf-8").strip(), base / "server.sqlite3")
+        code = code_file.read_text(encoding="utf-8").strip()
+        yield DemoServer(url, code, base / "server.sqlite3")
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
 def task_to_bid_on() -> tuple[str, str]:
-    """(id, title) of an open task the staff member may bid on, has not, and can find by its title."""
+    """(id, title) of an open task the staff member may bid on, has not, and finds by its title."""
     data = demo.generate()  # what `knop-server --demo` seeds
     person = next(p for p in data.people if p.username == STAFF)
     today = utc_now()[:10]
@@ -129,7 +130,9 @@ quit
 """
 
 
-def knop(installed: Path, *args: str, env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+def knop(
+    installed: Path, *args: str, env: dict[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(installed / "knop"), *args], env=env, capture_output=True, text=True, timeout=timeout
     )
@@ -156,7 +159,7 @@ def test_the_installed_bundle_logs_in_bids_and_syncs(
         assert checked.returncode == 0, checked.stdout + checked.stderr
         # Qt opened every url() of the style sheet under the non-ASCII folder (desktop.selftest).
         assert "\nok   styles: knop.qss" in checked.stdout, checked.stdout
-        assert "main window: ui.main_window.MainWindow shown on xcb" in checked.stdout, checked.stdout
+        assert "main window: ui.main_window.MainWindow shown on xcb" in checked.stdout
         enrolled = knop(installed, "enrol", "--server", server.url, "--code", server.code,
                         "--name", "e2e-workstation", env=env, timeout=120)
         assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr

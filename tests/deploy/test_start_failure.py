@@ -19,7 +19,8 @@ LOADER_TEXTS = [
     ("/lib/x86_64-linux-gnu/libEGL.so.1: file too short", "libEGL.so.1"),
     ("libEGL.so.1: cannot open shared object file: No such file or directory", "libEGL.so.1"),
     (
-        "Cannot load library /opt/Kommune Ærø/knop/_internal/PySide6/Qt/plugins/platforms/libqxcb.so: "
+        "Cannot load library /opt/Kommune Ærø/knop/_internal/PySide6/Qt/plugins/platforms/"
+        "libqxcb.so: "
         "(libxcb-cursor.so.0: cannot open shared object file: No such file or directory)",
         "libxcb-cursor.so.0",
     ),
