@@ -162,6 +162,13 @@ def keyring_usable() -> bool:
     return keyring_check().backend is not None
 
 
+def where_secrets_are() -> str:
+    """Where a saved secret is kept, in words for a message: the OS keyring or this process."""
+    if isinstance(keyring.get_keyring(), MemoryKeyring):
+        return "in memory only, until Knop quits (there is no usable OS keyring)"
+    return "in the OS keyring"
+
+
 def use_memory_keyring() -> MemoryKeyring:
     """Make a fresh in-process keyring the backend (demo and tests) and return it."""
     backend = MemoryKeyring()

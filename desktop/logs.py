@@ -26,6 +26,9 @@ from desktop.core.redaction import FORMAT, SecretRedactor
 LOG_FILE = "knop.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
+# `extra=FILE_ONLY`: a record whose reader already got its own sentence on stderr
+# (a failed start) goes to the file with its traceback, not to the terminal twice.
+FILE_ONLY = {"knop_file_only": True}
 
 
 class _KnopHandler(logging.Handler):
@@ -37,7 +40,8 @@ class _RotatingFile(_KnopHandler, logging.handlers.RotatingFileHandler):
 
 
 class _Stderr(_KnopHandler, logging.StreamHandler):  # type: ignore[type-arg]
-    pass
+    def filter(self, record: logging.LogRecord) -> bool:  # type: ignore[override]
+        return not getattr(record, "knop_file_only", False) and bool(super().filter(record))
 
 
 def log_file() -> Path:
@@ -62,9 +66,12 @@ def setup_logging(verbose: bool = False) -> Path:
     redactor = SecretRedactor()
     to_file = _RotatingFile(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     to_file.setLevel(logging.DEBUG if verbose else logging.INFO)
-    to_stderr = _Stderr(sys.stderr)
-    to_stderr.setLevel(logging.INFO if verbose else logging.WARNING)
-    for handler in (to_file, to_stderr):
+    handlers: list[logging.Handler] = [to_file]
+    if sys.stderr is not None:  # a windowed Windows executable has no stderr at all
+        to_stderr = _Stderr(sys.stderr)
+        to_stderr.setLevel(logging.INFO if verbose else logging.WARNING)
+        handlers.append(to_stderr)
+    for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(redactor)
         root.addHandler(handler)

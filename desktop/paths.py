@@ -9,6 +9,7 @@ deployments isolate a run.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import platformdirs
@@ -50,15 +51,40 @@ def user_store(person_id: str) -> Path:
     return data_dir() / "users" / person_id / "knop.sqlite3"
 
 
-RESOURCES_IN_STYLES = "@resources/"
+_RESOURCE_URL = re.compile(r"url\(\s*@resources/([^)\s]*)\s*\)")
+
+
+def style_url(path: Path) -> str:
+    """A Qt style sheet `url("...")` naming a file, whatever the path holds.
+
+    Quoted, because an unquoted url() ends at a space (an install folder such
+    as "Kommune Ærø" made Qt drop the whole sheet); forward slashes, which
+    Qt wants on Windows too; and a backslash or quote inside escaped, as CSS does.
+    """
+    text = path.as_posix().replace("\\", "\\\\").replace('"', '\\"')
+    return f'url("{text}")'
 
 
 def style_sheet_text(path: Path) -> str:
-    """A style sheet with `url(@resources/...)` made absolute.
+    """A style sheet with each `url(@resources/...)` made an absolute, quoted url().
 
     Qt resolves a relative url() against the working directory, which is
     anything at all on a deployed machine; the bundle moves, so the path is
-    filled in when the sheet is read. Forward slashes: Qt wants them on Windows too.
+    filled in when the sheet is read.
     """
     text = path.read_text(encoding="utf-8")
-    return text.replace(RESOURCES_IN_STYLES, resources_dir().as_posix() + "/")
+    return _RESOURCE_URL.sub(lambda found: style_url(resources_dir() / found[1]), text)
+
+
+def style_sheet_files(text: str) -> list[Path]:
+    """The files a style sheet made by `style_sheet_text` names in its url()s."""
+    return [Path(_unescape(found)) for found in re.findall(r'url\("((?:[^"\\]|\\.)*)"\)', text)]
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def sqlite_uri(path: Path, mode: str = "ro") -> str:
+    """A SQLite `file:` URI for `path` (a ?, # or % in a folder would cut a hand-made one short)."""
+    return f"{path.resolve().as_uri()}?mode={mode}"

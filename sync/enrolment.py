@@ -131,5 +131,8 @@ def enrol_command(args: argparse.Namespace) -> int:
         return failure.exit_code
     site = done.site.get("name") or done.site.get("id") or "?"
     print(f"Enrolled with {done.server_url} at site {site} (device {done.device_id}).")
-    print(f"Settings written to {machine_settings_path()}; the device credential is in the keyring.")
+    print(
+        f"Settings written to {machine_settings_path()}; "
+        f"the device credential is {credentials.where_secrets_are()}."
+    )
     return ENROLLED

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.accounts import Account
-from ui.main_window import app_icon
+from ui.icon import app_icon
 from ui.words import tr
 
 

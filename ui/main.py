@@ -30,21 +30,26 @@ from PySide6.QtCore import (
     QTranslator,
 )
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
 from desktop.settings import Settings, SettingsError, load_settings
+from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 from ui import words
 
-if TYPE_CHECKING:  # the shell loads after the single-instance check
+if TYPE_CHECKING:  # the shell and QtNetwork load after the first window is up
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
     from ui.shell import Shell
 
 log = logging.getLogger(__name__)
 
 ORGANISATION = "Knop"
 RAISE_MESSAGE = b"raise\n"
+# What waits until the first window has been painted: listening for a second start
+# (QtNetwork) and loading the main window's modules while the person types.
+SETTLE_MS = 300
 
 
 def choose_language(requested: str | None, settings: Settings) -> str:
@@ -114,12 +119,9 @@ class SingleInstance:
     def acquire(self) -> bool:
         """True when this is the first instance; False after asking the first one to show itself."""
         if self.lock.tryLock(200):
-            QLocalServer.removeServer(self.name)
-            self.server = QLocalServer()
-            self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-            if not self.server.listen(self.name):
-                log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
             return True
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.name)
         if socket.waitForConnected(1000):
@@ -129,8 +131,14 @@ class SingleInstance:
         return False
 
     def on_raise(self, callback: Callable[[], None]) -> None:
-        if self.server is None:
-            return
+        """As the first instance: listen, and call `callback` when a second start asks."""
+        from PySide6.QtNetwork import QLocalServer
+
+        QLocalServer.removeServer(self.name)
+        self.server = QLocalServer()
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        if not self.server.listen(self.name):
+            log.warning("cannot listen on %s: %s", self.name, self.server.errorString())
 
         def accept() -> None:
             while self.server is not None and self.server.hasPendingConnections():
@@ -153,9 +161,13 @@ def _read_raise(connection: QLocalSocket, callback: Callable[[], None]) -> None:
 
 
 def make_application(argv: list[str]) -> QApplication:
+    """The QApplication, made once; raises PlatformUnavailable where Qt could only abort."""
     app = QApplication.instance()
     if isinstance(app, QApplication):
         return app
+    problem = platform_plugin_problem()
+    if problem:
+        raise PlatformUnavailable(problem)
     # Fractional scale factors (150 %) as they are, not rounded: crisp at any scaling.
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
@@ -210,7 +222,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         language = choose_language(requested, settings)
         translators = install_translators(app, language)
         app.setStyleSheet(style_sheet())
-        from ui.main_window import app_icon
+        from ui.icon import app_icon
         from ui.shell import Shell
 
         app.setWindowIcon(app_icon())
@@ -218,12 +230,17 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         # new main window there is briefly no window, which is not a quit.
         app.setQuitOnLastWindowClosed(False)
         shell = Shell(settings, language)
-        instance.on_raise(shell.bring_to_front)
         app.aboutToQuit.connect(shell.shut_down)
         shell.start()
+        QTimer.singleShot(SETTLE_MS, lambda: _settle(instance, shell))
         screenshot = getattr(args, "screenshot", None) if args is not None else None
         if screenshot:
             QTimer.singleShot(1500, lambda: _screenshot_and_quit(shell, screenshot))
+        script = getattr(args, "script", None) if args is not None else None
+        if script:
+            from ui.script import run_script
+
+            running = run_script(shell, Path(script))  # noqa: F841 - kept alive until exec ends
         code = app.exec()
         app.aboutToQuit.disconnect(shell.shut_down)
         shell.shut_down()
@@ -232,6 +249,13 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         return int(code)
     finally:
         instance.release()
+
+
+def _settle(instance: SingleInstance, shell: Shell) -> None:
+    """What the first window need not wait for: the one-instance socket and the main window."""
+    instance.on_raise(shell.bring_to_front)
+    import ui.context  # noqa: F401 - imported now, so logging in does not wait for it
+    import ui.main_window  # noqa: F401
 
 
 def _screenshot_and_quit(shell: Shell, path: str) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import paths
 from desktop.core.entities import Person, Role
 from ui.board import Board
+from ui.icon import app_icon
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
 from ui.words import tr
@@ -115,10 +116,6 @@ SCREENS: tuple[ScreenFactory, ...] = (
     task_form_screen,
     my_page_screen,
 )
-
-
-def app_icon() -> QIcon:
-    return QIcon(str(paths.resources_dir() / "icons" / "knop.svg"))
 
 
 class MainWindow(QMainWindow):

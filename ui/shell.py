@@ -24,23 +24,26 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
 from desktop.settings import Settings
-from desktop.store import Store, StoreDamaged, recover, requeue
 from ui.background import Errand, describe
-from ui.context import AppContext, SyncHandle
 from ui.login import LockScreen, LoginScreen
-from ui.main_window import MainWindow
 from ui.words import tr
 
-if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
+# The store, the context, the main window and the wire are loaded when someone logs
+# in, not before the login screen: the first window is up sooner, and a person takes
+# longer to type a password than these take to import (ui/main.py warms them).
+if TYPE_CHECKING:
+    from desktop.store import StoreDamaged
     from sync.report import SyncReport
     from sync.scheduler import SyncScheduler, SyncState
     from sync.session import Session
+    from ui.context import AppContext, SyncHandle
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 LoginFn = Callable[..., "Session"]  # sync.session.login(username, password, settings=...)
 LogoutFn = Callable[..., bool]  # sync.session.logout(session, settings=...)
-SyncFactory = Callable[["Session", Settings], SyncHandle | None]  # a SyncLink, or None offline
+SyncFactory = Callable[["Session", Settings], "SyncHandle | None"]  # a SyncLink, or None offline
 
 # What counts as the person being at the keyboard.
 _ACTIVITY = frozenset(
@@ -214,6 +217,9 @@ class Shell(QObject):
 
     def enter(self, session: Session) -> None:
         """Build this person's context and main window, then drop the login or lock screen."""
+        from desktop.store import StoreDamaged
+        from ui.main_window import MainWindow
+
         try:
             context = self._open_context(session)
         except StoreDamaged as damaged:
@@ -257,6 +263,8 @@ class Shell(QObject):
         self.entered.emit(window)
 
     def _open_context(self, session: Session) -> AppContext:
+        from ui.context import AppContext
+
         return AppContext(
             session.person,
             session.store_path,
@@ -282,6 +290,7 @@ class Shell(QObject):
 
     def _check_store(self, context: AppContext) -> None:
         """Run the quick check on the DB thread; damage goes out as the worker's `damaged`."""
+        from desktop.store import StoreDamaged
 
         def failed(error: BaseException) -> None:
             if not isinstance(error, StoreDamaged):  # that one went to `damaged`
@@ -340,6 +349,8 @@ class Shell(QObject):
 
     def _recover(self, damaged: StoreDamaged) -> None:
         """Move the damaged store aside and start a fresh one with the rescued outbox."""
+        from desktop.store import Store, recover, requeue
+
         aside, rescued = recover(damaged.path)
         store = Store(damaged.path)
         try:

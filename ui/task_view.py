@@ -208,6 +208,7 @@ class TaskView(TaskScreen):
         box = QGroupBox(tr("Your bid"), self)
         self.my_bid_box = box
         self.my_bid_state = self._wrapping_label()
+        self.my_bid_state.setObjectName("myBidState")
         self.bid_message = QPlainTextEdit(box)
         self.bid_message.setAccessibleName(tr("Message to the task owner"))
         self.bid_message.setPlaceholderText(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import requests
 
+from desktop.logs import setup_logging
 from sync import protocol
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ def demo_command(args: argparse.Namespace) -> int:
         ("KNOP_LOG_DIR", "client/logs"),
     ):
         os.environ.setdefault(name, str(base / sub))
+    # `knop` set up logging before it knew this was the demo; the log moves with the folders.
+    setup_logging()
     url = f"http://127.0.0.1:{args.port}"
     code_file = base / "enrolment-code.txt"
     code_file.unlink(missing_ok=True)

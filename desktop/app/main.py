@@ -19,6 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"knop {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check the installation and exit")
     parser.add_argument("--language", choices=("da", "en"), help="override the UI language")
+    # The end-to-end test's driver (ui/script.py); not for people, so not in --help.
+    parser.add_argument("--script", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command")
 
     enrol = commands.add_parser("enrol", help="enrol this machine with the server (IT)")
@@ -38,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from desktop.app import start_failure
     from desktop.logs import setup_logging
     from desktop.settings import SettingsError
 
@@ -45,12 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         setup_logging()
     except OSError as error:  # an unwritable log folder must not stop the app
         print(f"knop: cannot write logs: {error}", file=sys.stderr)
+    sys.excepthook = start_failure.log_uncaught
     try:
         return _dispatch(args)
     except SettingsError as error:
         # IT's configuration is wrong: say which file and line, never a traceback.
         print(f"knop: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # noqa: BLE001 - told to the person and logged, never a bare traceback
+        return start_failure.report(error, dialog=not args.script)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -2,21 +2,21 @@
 
 IT runs it after deploying the bundle to a machine, and CI runs it on every
 bundle it builds, so each check aims at what goes wrong in a packaged app on a
-real workstation: a Qt plugin whose system library is missing, a translation
-or icon left out of the bundle, a broken settings file, no keyring, a store
-that cannot be created. It needs no network, no display (the window is built
-offscreen unless QT_QPA_PLATFORM says otherwise) and touches none of the
-user's data: the store is opened in a temporary directory and the keyring is
-only resolved, never written.
+real workstation: a Qt plugin whose system library is missing, a module,
+translation or icon left out of the bundle, a broken settings file, no
+keyring, a store that cannot be created. It imports everything the GUI
+imports and builds the real login screen and main window. It needs no
+network, no display (the windows are built offscreen unless QT_QPA_PLATFORM
+says otherwise) and touches none of the user's data: the store is opened in
+a temporary directory and the keyring is only resolved, never written.
 
-A missing keyring or a UI module not written yet is a warning (Knop still
-starts), anything else that fails makes the exit code 1.
+A missing keyring is a warning (Knop still starts); anything else that fails
+makes the exit code 1, and the last line names the checks that failed.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import ssl
 import struct
 import sys
@@ -131,18 +131,11 @@ def check_platform_plugin(_: SelfTest) -> str:
     """Load the plugin a Linux desktop will use, so a missing system library shows now."""
     if not sys.platform.startswith("linux"):
         return "not needed on this system"
-    from PySide6.QtCore import QLibraryInfo, QPluginLoader
+    from desktop.system_libraries import xcb_plugin_problem
 
-    folder = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
-    plugin = folder / "libqxcb.so"
-    if not plugin.exists():
-        raise CheckFailed(f"the xcb platform plugin is missing from {folder}")
-    loader = QPluginLoader(str(plugin))
-    if not loader.load():
-        raise CheckFailed(
-            f"xcb cannot load: {loader.errorString()}; install the system packages "
-            "listed in docs/DEPLOYMENT.md (e.g. libxcb-cursor0)"
-        )
+    problem = xcb_plugin_problem()
+    if problem:
+        raise CheckFailed(problem)
     return "xcb loads"
 
 
@@ -214,37 +207,55 @@ def check_icons(_: SelfTest) -> str:
     return f"{len(icons)} in {folder}"
 
 
-def _window_from_ui() -> tuple[Any, str]:
-    """The real main window, built by the UI, or a bare Qt window and why.
+def check_gui_modules(_: SelfTest) -> str:
+    """Import what the GUI imports: ui.main, whose imports run before any window, and every screen.
 
-    `desktop/` imports no widgets (tests/test_layering.py), so widgets come
-    only through `ui`: `ui.main_window.self_test_window()` makes the
-    QApplication if there is none and returns the main window, unshown,
-    with whatever stand-in services it needs. Until `ui` has it, a bare
-    QtGui window still proves the platform plugin, fonts and painting.
+    The main window imports its screens by name when someone opens one, so a
+    screen left out of a bundle would show up only then; here it shows now.
     """
-    try:
-        from ui import main_window
-    except ModuleNotFoundError as error:
-        if error.name not in ("ui", "ui.main_window"):
-            raise
-        shortfall = "ui.main_window is not importable yet"
-    else:
-        factory = getattr(main_window, "self_test_window", None)
-        if factory is not None:
-            return factory(), ""
-        shortfall = "ui.main_window has no self_test_window() yet"
-    from PySide6.QtGui import QGuiApplication, QRasterWindow
+    import importlib
+    import pkgutil
 
-    if QGuiApplication.instance() is None:
-        QGuiApplication([sys.argv[0] or "knop"])
-    return QRasterWindow(), f"{shortfall}; showed a bare Qt window instead"
+    import ui
+
+    screens = sorted(f"ui.{m.name}" for m in pkgutil.iter_modules(ui.__path__))
+    names = list(dict.fromkeys(["ui.main", *screens]))
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - the import that fails is the finding
+            why = f"{type(error).__name__}: {error}"
+            raise CheckFailed(f"{name} cannot be imported: {why}") from None
+    return f"{len(names)} modules, ui.main and every screen"
+
+
+def check_login_screen(test: SelfTest) -> str:
+    """The first window a person sees, built and shown as `knop` shows it."""
+    from ui.login import LoginScreen
+    from ui.main import make_application
+
+    app = make_application([sys.argv[0] or "knop"])
+    screen = LoginScreen([])
+    try:
+        screen.resize(1100, 720)
+        screen.show()
+        app.processEvents()
+        if not screen.isVisible():
+            raise CheckFailed("the login screen did not become visible")
+        if screen.grab().isNull():
+            raise CheckFailed("the login screen could not be painted")
+    finally:
+        screen.close_quietly()
+    return f"ui.login.LoginScreen shown on {app.platformName()}"
 
 
 def check_main_window(test: SelfTest) -> str:
+    """The real main window over a throwaway store (ui.main_window.self_test_window), shown."""
     from PySide6.QtGui import QFontDatabase, QGuiApplication
 
-    window, shortfall = _window_from_ui()
+    from ui.main_window import self_test_window
+
+    window = self_test_window()
     test.app, test.window = QGuiApplication.instance(), window
     window.resize(1024, 700)
     window.show()
@@ -255,8 +266,6 @@ def check_main_window(test: SelfTest) -> str:
         raise CheckFailed(f"{type(window).__name__} could not be painted")
     if not QFontDatabase.families():
         raise CheckFailed("Qt finds no fonts (fontconfig, or the fonts folder, is missing)")
-    if shortfall:
-        raise CheckWarning(shortfall)
     return f"{type(window).__module__}.{type(window).__name__} shown on {test.app.platformName()}"
 
 
@@ -270,9 +279,8 @@ def check_styles(test: SelfTest) -> str:
     for sheet in sheets:
         before = len(test.qt_messages)
         text = paths.style_sheet_text(sheet)
-        missing = [u for u in re.findall(r"url\(([^)]+)\)", text) if not Path(u.strip("'\"")).is_file()]
-        if missing:
-            raise CheckFailed(f"{sheet}: no file for url({missing[0]})")
+        for file in paths.style_sheet_files(text):
+            _check_style_file(sheet, file)
         test.app.setStyleSheet(text)  # re-polishes the shown window
         test.app.processEvents()
         complaints = [m for m in test.qt_messages[before:] if "style" in m.lower()]
@@ -280,6 +288,19 @@ def check_styles(test: SelfTest) -> str:
             raise CheckFailed(f"{sheet}: {complaints[0]}")
     test.app.setStyleSheet("")
     return ", ".join(s.name for s in sheets)
+
+
+def _check_style_file(sheet: Path, file: Path) -> None:
+    """Open a url() the way Qt will (QFile, then an image reader), not only ask the OS."""
+    from PySide6.QtCore import QFile, QIODevice
+    from PySide6.QtGui import QImageReader
+
+    handle = QFile(str(file))
+    if not handle.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise CheckFailed(f"{sheet}: Qt cannot open url({file}): {handle.errorString()}")
+    handle.close()
+    if QImageReader(str(file)).read().isNull():
+        raise CheckFailed(f"{sheet}: url({file}) is not an image Qt can read")
 
 
 def check_commands(_: SelfTest) -> str:
@@ -363,6 +384,8 @@ CHECKS: tuple[tuple[str, Callable[[SelfTest], str]], ...] = (
     ("qt", check_qt),
     ("translations", check_translations),
     ("icons", check_icons),
+    ("gui modules", check_gui_modules),
+    ("login screen", check_login_screen),
     ("main window", check_main_window),
     ("styles", check_styles),
     ("commands", check_commands),

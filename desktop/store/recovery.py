@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from desktop import paths
+
 if TYPE_CHECKING:
     from desktop.store.local import Store
 
@@ -23,7 +25,7 @@ def recover(path: Path | str) -> tuple[Path, list[dict[str, Any]]]:
     path = Path(path)
     rescued: list[dict[str, Any]] = []
     with contextlib.suppress(sqlite3.DatabaseError, OSError):
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(paths.sqlite_uri(path), uri=True)
         try:
             cursor = conn.execute(
                 "SELECT id, kind, payload, author_id, device_id, created_at FROM outbox ORDER BY seq"

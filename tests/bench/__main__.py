@@ -15,6 +15,7 @@ BENCHES = (
     "local_action",
     "search",
     "startup",
+    "frozen_startup",
     "memory",
     "sync_initial",
     "sync_idle",

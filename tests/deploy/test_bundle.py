@@ -7,6 +7,7 @@ Skipped unless KNOP_BUNDLE_DIR points at a bundle; CI builds one with
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def test_bundle_is_small_and_holds_its_resources(bundle: Path) -> None:
     for wanted in (
         "resources/icons/knop.svg",
         "resources/icons/knop.png",
+        "resources/icons/knop.ico",
         "resources/knop.desktop",
     ):
         assert (inside / wanted).is_file(), wanted
@@ -92,3 +94,49 @@ def test_bundle_leaves_the_server_out(bundle: Path) -> None:
     unwanted += ("pytest", "hypothesis", "tkinter", "PySide6.QtQml", "PySide6.QtQuick")
     found = sorted(m for m in modules if m.split(".")[0] in unwanted or m.startswith(unwanted))
     assert found == []
+
+
+def _system_copy(library: str) -> Path | None:
+    """Where the machine's own copy of `library` is (ldconfig's cache), if it has one."""
+    listing = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in listing.splitlines():
+        if line.strip().startswith(f"{library} ") and "=>" in line:
+            return Path(line.split("=>")[1].strip())
+    return None
+
+
+def _can_hide_files() -> bool:
+    """A private mount namespace (unshare) lets a test hide a system library from one process."""
+    return shutil.which("unshare") is not None and subprocess.run(
+        ["unshare", "-rm", "true"], capture_output=True
+    ).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("library", "package"),
+    [("libEGL.so.1", "libegl1"), ("libxcb.so.1", "libxcb1")],  # QtGui's import; the xcb plugin
+)
+def test_bundle_names_the_system_library_that_is_missing(
+    bundle: Path, library: str, package: str
+) -> None:
+    """Hide a library the bundle takes from the machine: one stderr line names it and its package."""
+    if not _can_hide_files():
+        pytest.skip("needs unshare with user and mount namespaces")
+    system_copy = _system_copy(library)
+    assert system_copy is not None, f"this machine has no {library} to hide"
+    from desktop.logs import log_file
+    from tests.deploy.display import xvfb
+
+    with xvfb() as screen:
+        env = {**os.environ, "DISPLAY": screen.name, "QT_QPA_PLATFORM": "xcb"}
+        hidden = 'mount --bind /dev/null "$1" && exec "$2"'  # an unusable file, as a broken install
+        result = subprocess.run(
+            ["unshare", "-rm", "sh", "-c", hidden, "sh", str(system_copy), str(bundle / "knop")],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+    lines = [line for line in result.stderr.splitlines() if line.startswith("knop:")]
+    assert result.returncode == 1, result.stderr
+    assert len(lines) == 1, result.stderr
+    assert library in lines[0] and f"sudo apt-get install {package}" in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert "Knop could not start" in log_file().read_text(encoding="utf-8")

@@ -35,10 +35,12 @@ def test_sound_installation_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert found["translations"].startswith("ok   translations: da, en")
     assert found["icons"].startswith("ok   icons: 4 in")
     assert found["store"].startswith("ok   store: SQLite")
-    assert found["main window"][:4] in ("ok  ", "warn")
+    assert found["gui modules"].startswith("ok   gui modules: ")
+    assert found["login screen"] == "ok   login screen: ui.login.LoginScreen shown on offscreen"
+    assert found["main window"].startswith("ok   main window: ui.main_window.MainWindow")
     assert found["keyring"][:4] in ("ok  ", "warn")  # a headless CI box has no keyring
     assert not any(line.startswith("fail") for line in found.values())
-    assert output.splitlines()[-1].startswith("self-test passed: 13 checks")
+    assert output.splitlines()[-1].startswith("self-test passed: 15 checks")
 
 
 def test_broken_settings_file_fails_with_its_line(
@@ -103,6 +105,16 @@ def ui_window(monkeypatch: pytest.MonkeyPatch) -> list[QMainWindow]:
     monkeypatch.setitem(sys.modules, "ui.main_window", module)
     monkeypatch.setattr(ui, "main_window", module, raising=False)
     return made
+
+
+def test_a_gui_module_that_cannot_be_imported_fails_by_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "ui.review", None)  # as if left out of the bundle
+    assert run_self_test() == 1
+    output = capsys.readouterr().out
+    assert lines(output)["gui modules"].startswith("fail gui modules: ui.review cannot be imported: ")
+    assert output.splitlines()[-1].startswith("self-test FAILED: gui modules")
 
 
 def test_builds_the_uis_window_through_its_hook(
