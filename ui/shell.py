@@ -239,7 +239,7 @@ class Shell(QObject):
         if link is not None:
             context.attach_sync(link)
             link.finished.connect(context.notify)
-            link.state.connect(functools.partial(self._sync_found_damage, context))
+            link.state_changed.connect(functools.partial(self._sync_found_damage, context))
         window = MainWindow(context)
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
