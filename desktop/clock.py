@@ -32,9 +32,15 @@ TIME_RULES = frozenset({"bid.deadline_passed"})
 
 
 class StateStore(Protocol):
-    def state(self, key: str, default: str | None = None) -> str | None: ...
+    """Where the server's time is remembered: a store's key-value state (`desktop.store`)."""
 
-    def set_state(self, key: str, value: str | None) -> None: ...
+    def state(self, key: str, default: str | None = None) -> str | None:
+        """The value kept under `key`, or `default`."""
+        ...
+
+    def set_state(self, key: str, value: str | None) -> None:
+        """Keep `value` under `key` (None forgets it)."""
+        ...
 
 
 def local_now() -> dt.datetime:

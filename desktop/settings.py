@@ -260,7 +260,7 @@ _SAVE_AS_UTF8 = "save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"
 
 
 def _decoded(path: Path, raw: bytes) -> str:
-    """The file's text with "\n" line ends, however a tool saved it; SettingsError if unsure."""
+    """The file's text with Unix line ends, however a tool saved it; SettingsError if unsure."""
     for mark, codec, name in _BYTE_ORDER_MARKS:
         if raw.startswith(mark):
             try:
@@ -341,7 +341,7 @@ def _hint(line_text: str) -> str | None:
 
 
 def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> str:
-    """tomllib puts '(at line L, column C)' at the end of its message; lead with it instead."""
+    """The TOML error's message, led by where (tomllib puts '(at line L, column C)' last)."""
     message = str(error)
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match:

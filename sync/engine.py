@@ -96,8 +96,7 @@ def user_stores() -> dict[str, Path]:
 
 
 def _damaged(error: StoreDamaged) -> SyncFailure:
-    words = said(error.message("da"), error.message("en"))
-    return SyncFailure(words, code="store_damaged", detail=str(error.path))
+    return SyncFailure(error.words, code="store_damaged", detail=str(error.path))
 
 
 def _settings_failure(error: SettingsError) -> SyncFailure:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 
 from desktop import acknowledged
@@ -125,7 +126,7 @@ def _settle(store: Store, op: PendingOperation, result: dict[str, object], done:
     done.rejected += 1
 
 
-def _lost_after_confirmation(rejection: dict[str, object], confirmed: str) -> dict[str, object]:
+def _lost_after_confirmation(rejection: Mapping[str, Any], confirmed: str) -> dict[str, object]:
     """The server's refusal of an operation it had confirmed once, told as what happened."""
     found = rejection.get("message")
     reason: dict[str, object] = found if isinstance(found, dict) else {}

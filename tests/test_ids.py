@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 
@@ -15,7 +16,7 @@ def test_ids_made_in_one_frozen_millisecond_stay_in_order(monkeypatch: pytest.Mo
     frozen = (time.time_ns() // 1_000_000 + 10_000) * 1_000_000
     monkeypatch.setattr(ids.time, "time_ns", lambda: frozen)
     made = [ids.uuid7() for _ in range(5_000)]
-    inverted = [(a, b) for a, b in zip(made, made[1:], strict=False) if a >= b]
+    inverted = [(a, b) for a, b in itertools.pairwise(made) if a >= b]
     assert inverted == []
     for text in made:
         value = uuid.UUID(text)

@@ -254,7 +254,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
 def _settle(instance: SingleInstance, shell: Shell) -> None:
     """What the first window need not wait for: the one-instance socket and the main window."""
     instance.on_raise(shell.bring_to_front)
-    import ui.context  # noqa: F401 - imported now, so logging in does not wait for it
+    import ui.context
     import ui.main_window  # noqa: F401
 
 

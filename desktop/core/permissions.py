@@ -187,12 +187,12 @@ def _join(word: str, parts: Sequence[Sql], *, unit: Sql, zero: Sql) -> Sql:
 
 
 def all_of(*terms: Term) -> AllOf:
-    """`AllOf` written as a call: all_of(a, b, c)."""
+    """The terms joined by AND, as a call: `all_of(a, b, c)` is `AllOf((a, b, c))`."""
     return AllOf(terms)
 
 
 def any_of(*terms: Term) -> AnyOf:
-    """`AnyOf` written as a call: any_of(a, b, c)."""
+    """The terms joined by OR, as a call: `any_of(a, b, c)` is `AnyOf((a, b, c))`."""
     return AnyOf(terms)
 
 

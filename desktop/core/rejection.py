@@ -217,6 +217,7 @@ class Rejection(Exception):
 
     @property
     def code(self) -> Code:
+        """The reason's kind of refusal (`Code`), which decides what a client offers next."""
         return REASONS[self.reason].code
 
     def sentence(self) -> Sentence:

@@ -18,6 +18,7 @@ import threading
 from pathlib import Path
 
 from desktop import migrations
+from desktop.core.text import Sentence, sentence
 
 # SQLITE_CORRUPT (and its extended codes, such as a corrupt FTS index) and SQLITE_NOTADB.
 _CORRUPTION_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
@@ -32,18 +33,20 @@ class StoreDamaged(Exception):
         self.detail = detail
         super().__init__(self.message("en"))
 
-    def message(self, language: str = "da") -> str:
-        if language == "da":
-            return (
-                f"Den lokale database {self.path} kan ikke læses ({self.detail}). "
-                "Knop kan flytte den til side og hente alt igen fra serveren; "
-                "dine ikke-sendte ændringer reddes, hvis de kan læses."
-            )
-        return (
-            f"The local database {self.path} cannot be read ({self.detail}). "
-            "Knop can move it aside and fetch everything again from the server; "
-            "your unsent changes are rescued if they can be read."
+    @property
+    def words(self) -> Sentence:
+        """The sentence for people, naming the file and what was wrong with it."""
+        return sentence(
+            "The local database {path} cannot be read ({detail}). Knop can move it aside "
+            "and fetch everything again from the server; your unsent changes are rescued "
+            "if they can be read.",
+            path=str(self.path),
+            detail=self.detail,
         )
+
+    def message(self, language: str = "da") -> str:
+        """The sentence in `language` ("da" or "en")."""
+        return self.words.text(language)
 
 
 def open_connection(path: Path) -> sqlite3.Connection:

@@ -27,11 +27,13 @@ class Shadows(Outbox):
             self._capturing = False
 
     def put(self, entity: Entity) -> None:
+        """Write `entity`, first keeping the server's copy of its row if an operation is capturing."""
         if self._capturing:
             self._keep_shadow(entity)
         super().put(entity)
 
     def remove(self, entity: Entity) -> None:
+        """Delete `entity`, first keeping the server's copy of its row if an operation is capturing."""
         if self._capturing:
             self._keep_shadow(entity)
         super().remove(entity)

@@ -248,7 +248,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         # Starlette's headers carry meaning (Allow on a 405, WWW-Authenticate on a 401):
         # the body is ours, the headers stay the exception's.
-        response = error_response(code_for_status(error.status_code), headers=error.headers)
+        response = error_response(
+            code_for_status(error.status_code), headers=dict(error.headers or {})
+        )
         response.status_code = error.status_code
         return response
 

@@ -197,7 +197,7 @@ _DIVERSE: tuple[tuple[tuple[str, ...], tuple[str, ...], str, str | None], ...] =
     (tuple(g["first"]), tuple(g["last"]), g["language"], g["skill"]) for g in _PEOPLE_DATA["diverse"]
 )
 # kind -> (staff titles, manager titles); staff titles repeat to weight them
-_TITLES: dict[SiteKind, tuple[tuple[str, ...], tuple[str, ...]]] = {
+_TITLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # by SiteKind
     SiteKind(kind): (tuple(t["staff"]), tuple(t["managers"]))
     for kind, t in _PEOPLE_DATA["titles"].items()
 }
@@ -209,7 +209,7 @@ _COMPANIES: tuple[tuple[str, str], ...] = tuple(
     (c["name"], c["domain"]) for c in _PEOPLE_DATA["companies"]
 )
 _MAIL_PROVIDERS: tuple[str, ...] = tuple(_PEOPLE_DATA["mail_providers"])
-_KIND_SKILLS: dict[SiteKind, tuple[str, ...]] = {
+_KIND_SKILLS: dict[str, tuple[str, ...]] = {  # by SiteKind
     SiteKind(kind): tuple(ids) for kind, ids in _PEOPLE_DATA["kind_skills"].items()
 }
 _EXTERNAL_SKILLS: tuple[str, ...] = tuple(_PEOPLE_DATA["external_skills"])
