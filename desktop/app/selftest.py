@@ -266,6 +266,25 @@ def check_styles(test: SelfTest) -> str:
     return ", ".join(s.name for s in sheets)
 
 
+def check_pages(test: SelfTest) -> str:
+    """Every page the main window can go to builds (about a task that is not there).
+
+    A page's module is imported when it is first opened, so only this shows that
+    the bundle has it; a page that fails to build fails the self-test.
+    """
+    screens = getattr(sys.modules.get("ui.main_window"), "SCREENS", None)
+    if screens is None or not hasattr(test.window, "go"):
+        raise CheckWarning("not checked: that needs the widgets UI (ui.main_window)")
+    built = []
+    try:
+        for screen in screens:
+            test.window.go(screen, "self-test")
+            built.append(type(test.window.current_page()).__name__)
+    finally:
+        test.window.go_board()
+    return ", ".join(built)
+
+
 def check_commands(_: SelfTest) -> str:
     """The headless commands import, so nothing they need was left out of the bundle.
 
@@ -353,6 +372,7 @@ CHECKS: tuple[tuple[str, Callable[[SelfTest], str]], ...] = (
     ("icons", check_icons),
     ("main window", check_main_window),
     ("styles", check_styles),
+    ("pages", check_pages),
     ("commands", check_commands),
     ("store", check_store),
     ("keyring", check_keyring),
