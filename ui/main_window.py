@@ -368,31 +368,32 @@ class MainWindow(QMainWindow):
             current in self._built_by and self._built_by[current] is my_page_screen
         )
 
-    def _go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
+    def go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
+        """Show the page `screen` builds on top of the current one; raises what building raises."""
         page = screen(self.context, self, task_id)
         self._built_by[page] = screen
         self._push(page)
 
     def open_task(self, task_id: str) -> None:
         """Show the task view of `task_id` (Navigator)."""
-        self._go(task_view_screen, task_id)
+        self.go(task_view_screen, task_id)
 
     def open_review(self, task_id: str) -> None:
         """Show the review of the bids on `task_id` (Navigator)."""
-        self._go(review_screen, task_id)
+        self.go(review_screen, task_id)
 
     def edit_task(self, task_id: str) -> None:
         """Show the task form for `task_id` (Navigator)."""
-        self._go(task_form_screen, task_id)
+        self.go(task_form_screen, task_id)
 
     def new_task(self) -> None:
         if self.context.person.is_external:
             return
-        self._go(task_form_screen, None)
+        self.go(task_form_screen, None)
 
     def go_my_page(self) -> None:
         self._clear_history()
-        self._go(my_page_screen)
+        self.go(my_page_screen)
 
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""

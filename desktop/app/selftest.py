@@ -301,6 +301,23 @@ def _check_style_file(sheet: Path, file: Path) -> None:
     handle.close()
     if QImageReader(str(file)).read().isNull():
         raise CheckFailed(f"{sheet}: url({file}) is not an image Qt can read")
+def check_pages(test: SelfTest) -> str:
+    """Every page the main window can go to builds (about a task that is not there).
+
+    A page's module is imported when it is first opened, so only this shows that
+    the bundle has it; a page that fails to build fails the self-test.
+    """
+    screens = getattr(sys.modules.get("ui.main_window"), "SCREENS", None)
+    if screens is None or not hasattr(test.window, "go"):
+        raise CheckWarning("not checked: that needs the widgets UI (ui.main_window)")
+    built = []
+    try:
+        for screen in screens:
+            test.window.go(screen, "self-test")
+            built.append(type(test.window.current_page()).__name__)
+    finally:
+        test.window.go_board()
+    return ", ".join(built)
 
 
 def check_commands(_: SelfTest) -> str:
@@ -388,6 +405,7 @@ CHECKS: tuple[tuple[str, Callable[[SelfTest], str]], ...] = (
     ("login screen", check_login_screen),
     ("main window", check_main_window),
     ("styles", check_styles),
+    ("pages", check_pages),
     ("commands", check_commands),
     ("store", check_store),
     ("keyring", check_keyring),

@@ -38,9 +38,10 @@ def test_sound_installation_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert found["gui modules"].startswith("ok   gui modules: ")
     assert found["login screen"] == "ok   login screen: ui.login.LoginScreen shown on offscreen"
     assert found["main window"].startswith("ok   main window: ui.main_window.MainWindow")
+    assert found["pages"] == "ok   pages: TaskView, ReviewPage, TaskForm, MyPage"
     assert found["keyring"][:4] in ("ok  ", "warn")  # a headless CI box has no keyring
     assert not any(line.startswith("fail") for line in found.values())
-    assert output.splitlines()[-1].startswith("self-test passed: 15 checks")
+    assert output.splitlines()[-1].startswith("self-test passed: 16 checks")
 
 
 def test_broken_settings_file_fails_with_its_line(
@@ -174,3 +175,17 @@ def test_unwritable_directory_fails(
     monkeypatch.setenv("KNOP_DATA_DIR", str(locked / "Knop"))
     assert run_self_test() == 1
     assert "cannot be written" in lines(capsys.readouterr().out)["directories"]
+
+
+def test_a_page_that_fails_to_build_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a bundle missing a page's module would: the window comes up, the page cannot."""
+    from ui import main_window
+
+    def left_out(*_args: object) -> QMainWindow:
+        raise ModuleNotFoundError("No module named 'ui.review'", name="ui.review")
+
+    monkeypatch.setattr(main_window, "SCREENS", (*main_window.SCREENS, left_out))
+    assert run_self_test() == 1
+    assert "fail pages: ModuleNotFoundError: No module named 'ui.review'" in capsys.readouterr().out
