@@ -121,13 +121,13 @@ def test_knop_starts_on_the_login_screen_and_quits_cleanly(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr
 
 
-def test_a_damaged_store_can_be_moved_aside_and_fetched_again(
-    qtbot: Any, monkeypatch: pytest.MonkeyPatch, person: Any, tmp_path: Path
-) -> None:
-    anna = person("anna")
-    damaged = tmp_path / "anna" / "knop.sqlite3"
-    damaged.parent.mkdir()
-    damaged.write_bytes(b"this is not a database" * 100)
+def shell_that_moves_damage_aside(
+    monkeypatch: pytest.MonkeyPatch, who: Any, store_path: Path
+) -> tuple[Shell, list[str]]:
+    """A started shell whose login opens `store_path` as `who`, and the questions it asked.
+
+    Every question about a damaged store is answered "Move it aside and fetch again".
+    """
     asked: list[str] = []
 
     def answer(box: QMessageBox) -> int:
@@ -140,19 +140,33 @@ def test_a_damaged_store_can_be_moved_aside_and_fetched_again(
     shell = Shell(
         Settings(),
         "en",
-        login=lambda username, password, settings: FakeSession(anna, username, damaged),
+        login=lambda username, password, settings: FakeSession(who, username, store_path),
         logout=lambda session, settings: True,
         sync=lambda session, settings: None,
         known_accounts=lambda: [],
     )
+    shell.start()
+    return shell, asked
+
+
+def log_in(shell: Shell) -> None:
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    gate.username.setText("anna")
+    gate.password.setText("x")
+    gate.login_button.click()
+
+
+def test_a_damaged_store_can_be_moved_aside_and_fetched_again(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, person: Any, tmp_path: Path
+) -> None:
+    damaged = tmp_path / "anna" / "knop.sqlite3"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"this is not a database" * 100)
+    shell, asked = shell_that_moves_damage_aside(monkeypatch, person("anna"), damaged)
     try:
-        shell.start()
-        gate = shell.gate
-        assert isinstance(gate, LoginScreen)
-        gate.username.setText("anna")
-        gate.password.setText("x")
         with qtbot.waitSignal(shell.entered, timeout=10_000):
-            gate.login_button.click()
+            log_in(shell)
         assert "cannot be read" in asked[0]
         assert list(damaged.parent.glob("knop.sqlite3.damaged-*"))
         assert shell.context is not None and not shell.context.closed
@@ -196,32 +210,11 @@ def test_a_store_damaged_in_a_few_pages_is_moved_aside_mid_session(
     store.perform("comment.add", {"comment_id": "c-1", "task_id": task.id, "body": "Jeg kan godt"}, anna, None)
     store.close()
     scribble_over_leaf_pages(demo_store, "tasks", 3)
-    asked: list[str] = []
-
-    def answer(box: QMessageBox) -> int:
-        asked.append(box.text())
-        fix = next(b for b in box.buttons() if "aside" in b.text())
-        fix.click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    shell = Shell(
-        Settings(),
-        "en",
-        login=lambda username, password, settings: FakeSession(anna, username, demo_store),
-        logout=lambda session, settings: True,
-        sync=lambda session, settings: None,
-        known_accounts=lambda: [],
-    )
+    shell, asked = shell_that_moves_damage_aside(monkeypatch, anna, demo_store)
     entered: list[Any] = []
     shell.entered.connect(entered.append)
     try:
-        shell.start()
-        gate = shell.gate
-        assert isinstance(gate, LoginScreen)
-        gate.username.setText("anna")
-        gate.password.setText("x")
-        gate.login_button.click()
+        log_in(shell)
         # Entered once over the damaged file, then again over a fresh one.
         qtbot.waitUntil(lambda: len(entered) == 2, timeout=20_000)
         assert len(asked) == 1 and "cannot be read" in asked[0]
