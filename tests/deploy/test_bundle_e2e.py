@@ -2,7 +2,8 @@
 
 A real `knop-server` with the demo municipality runs from the venv; the
 bundle, copied into a folder named like a municipality's ("Kommune Ærø",
-a space and non-ASCII letters), is enrolled with its own `knop enrol` and
+a space and non-ASCII letters) and run for a user whose folders have such a
+name too, is enrolled with its own `knop enrol` and
 then started on a private Xvfb display with the xcb platform plugin, so Qt's
 X libraries are part of the test. The app performs a written session
 (`--script`, ui/script.py) through the real login screen: Anna logs in
@@ -40,6 +41,7 @@ BUNDLE = os.environ.get("KNOP_BUNDLE_DIR")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "bench-results" / "bundle-e2e"
 INSTALL_FOLDER = "Kommune Ærø"
+USER_FOLDER = "Søren Æbelø"  # a home folder as a Danish name makes it: stores, logs, settings
 STAFF, PASSWORD = "anna", "knop-demo"
 RUN_TIMEOUT_S = 900  # bounds the whole GUI run; each step waits only for its condition
 
@@ -104,6 +106,12 @@ def task_to_bid_on() -> tuple[str, str]:
     raise AssertionError(f"the demo data has no task {STAFF} may bid on")
 
 
+def user_folders(home: Path) -> dict[str, str]:
+    """Knop's folders (KNOP_*_DIR) under `home`, as platformdirs would put them in a user's home."""
+    names = ("KNOP_CONFIG_DIR", "KNOP_SYSTEM_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR")
+    return {name: str(home / name.lower()) for name in names}
+
+
 def session_script(title: str, message: str) -> str:
     """The steps of ui/script.py: what a staff member does, screen by screen."""
     return f"""
@@ -153,7 +161,7 @@ def test_the_installed_bundle_logs_in_bids_and_syncs(
         runtime = tmp_path / "runtime"  # a desktop session's XDG_RUNTIME_DIR: private, 0700
         runtime.mkdir(mode=0o700)
         env = {**os.environ, **bus, "DISPLAY": screen.name, "QT_QPA_PLATFORM": "xcb",
-               "XDG_RUNTIME_DIR": str(runtime)}
+               "XDG_RUNTIME_DIR": str(runtime), **user_folders(tmp_path / USER_FOLDER)}
         env.pop("WAYLAND_DISPLAY", None)
         checked = knop(installed, "--self-test", env=env, timeout=300)
         assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -166,7 +174,7 @@ def test_the_installed_bundle_logs_in_bids_and_syncs(
         run = knop(installed, "--language", "en", "--script", str(script), env=env,
                    timeout=RUN_TIMEOUT_S)
 
-    log = Path(os.environ["KNOP_LOG_DIR"]) / "knop.log"
+    log = tmp_path / USER_FOLDER / "knop_log_dir" / "knop.log"
     report = f"{run.stdout}\n{run.stderr}\n--- knop.log\n{log.read_text() if log.exists() else ''}"
     assert run.returncode == 0, report
     assert "script: " in run.stdout and " quit " in run.stdout, report
