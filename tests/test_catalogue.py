@@ -39,11 +39,11 @@ WORD_FACTS = frozenset({
     "site",  # a site's name
     "field", "fields",  # field names
     "status", "status_verb",  # a status or decision, in words
-    "at", "deadline", "when",  # times and dates
+    "at", "date", "deadline", "when",  # times and dates
     "kind", "skill", "skills", "tag", "choices", "expected", "what",  # names of things
     "title", "task", "message",  # a task's title, a person's message
     "min", "max",  # the bounds of a range ("between {min} and {max}")
-    "why", "error", "detail",  # a phrase or a sentence (a reason, an error's own words)
+    "why", "error", "detail", "reason",  # a phrase or a sentence (a reason, an error's own words)
     "bundle", "path",  # a file's path
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
