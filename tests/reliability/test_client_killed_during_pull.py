@@ -5,10 +5,10 @@ it reported a page done, which mostly lands while the next page is on the
 wire. Here the kill lands inside the apply itself: the child
 (tests/reliability/workstation_child.py, `pull`) says "apply <n>" just before
 a page's changes are written and lingers HOLD_MS after writing them with the
-page's transaction still open (a page takes only milliseconds to write). The
-test kills it at a random moment of that span and checks from the child's
-last words that it died there: with the page written in part or in full,
-but not committed.
+page's transaction still open (a page takes only milliseconds to write), and
+after page 2 until it is killed. The test kills it at a random moment of that
+span and checks from the child's last words that it died there: with the page
+written in part or in full, but not committed.
 
 After each kill: the store opens and SQLite finds it intact; the cursor and the
 data agree (the store holds exactly the changes the feed handed out up to its
@@ -103,6 +103,8 @@ def test_a_client_killed_while_applying_a_pulled_page_loses_nothing(
             str(PAGE),
             "--hold-ms",
             str(HOLD_MS),
+            "--hold-page",
+            "2",  # page 2's transaction stays open until the kill, however late it comes
         )
         assert child.stdout is not None
         seen: list[str] = []

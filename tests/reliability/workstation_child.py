@@ -1,7 +1,7 @@
 """A workstation in a child process, for the reliability tests that restart or kill things.
 
     python -m tests.reliability.workstation_child busy --person anna --task T --stop-file F
-    python -m tests.reliability.workstation_child pull --person anna --page-size 400 --hold-ms 50
+    python -m tests.reliability.workstation_child pull --person anna --page-size 400 --hold-ms 50 [--hold-page 2]
 
 `busy` is a person at work: add a comment, sync, again and again until the stop
 file appears, printing "op <id>" once each operation is in the outbox (so the
@@ -15,7 +15,9 @@ page's changes are written and "applied <n> <ms>" once they are, and then it
 lingers `--hold-ms` with the page's transaction still open, so the test can
 kill -9 the process inside the apply. Writing a page takes a few
 milliseconds here, too short to hit from another process every time; the
-hold is the state a slower disk or a bigger page is in for longer. The store
+hold is the state a slower disk or a bigger page is in for longer. With
+`--hold-page N` it lingers inside page N's transaction until it is killed, so
+a kill that a busy machine delays still lands there. The store
 code runs unchanged; only the lines and the pause are added around it.
 
 Both find the store folders and keyring the way tests/sync/sync_child.py does.
@@ -34,6 +36,9 @@ from desktop.core.entities import Person
 from desktop.core.ids import uuid7
 from desktop.store import Store
 from sync.engine import SyncEngine
+
+
+HOLD_LIMIT_S = 600.0  # --hold-page: the test kills long before this
 
 
 def say(*words: object) -> None:
@@ -56,7 +61,7 @@ def busy(person_id: str, task_id: str, stop_file: Path) -> int:
     return 0
 
 
-def pull(person_id: str, page_size: int, hold_ms: int) -> int:
+def pull(person_id: str, page_size: int, hold_ms: int, hold_page: int | None = None) -> int:
     real = Store.apply_changes
     pages = iter(range(1, 1_000_000))
 
@@ -66,6 +71,10 @@ def pull(person_id: str, page_size: int, hold_ms: int) -> int:
         started = time.perf_counter()
         touched = real(self, changes)
         say("applied", page, round((time.perf_counter() - started) * 1000))
+        if page == hold_page:
+            # Stay inside this page's transaction until the test kills us: on a busy
+            # machine the kill may come long after a timed hold would have ended.
+            time.sleep(HOLD_LIMIT_S)
         time.sleep(hold_ms / 1000)
         return touched
 
@@ -84,10 +93,11 @@ def main() -> int:
     parser.add_argument("--stop-file", type=Path)
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--hold-ms", type=int, default=0)
+    parser.add_argument("--hold-page", type=int, help="linger inside this page until killed")
     args = parser.parse_args()
     if args.mode == "busy":
         return busy(args.person, args.task, args.stop_file)
-    return pull(args.person, args.page_size, args.hold_ms)
+    return pull(args.person, args.page_size, args.hold_ms, args.hold_page)
 
 
 if __name__ == "__main__":

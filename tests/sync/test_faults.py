@@ -543,11 +543,12 @@ def test_a_client_store_restored_from_a_backup_sends_nothing_twice(
 
 
 def clock_off_by(monkeypatch: pytest.MonkeyPatch, days: float) -> None:
-    """This workstation's clock runs `days` ahead (negative: behind) of the true time."""
+    """From now on this workstation's clock runs `days` ahead (negative: behind) of the true time."""
     from desktop import clock
 
-    real = clock.local_now
-    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=days))
+    monkeypatch.setattr(
+        clock, "local_now", lambda: dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+    )
 
 
 def in_days(days: int) -> str:

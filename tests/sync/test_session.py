@@ -27,7 +27,7 @@ from tests.faults.proxy import Fault
 from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault counts in the summary
 from tests.server.harness import DEVICE_FAILURES, Deployment
 from tests.sync.conftest import MachineFactory
-from tests.sync.test_faults import published_task
+from tests.sync.test_faults import clock_off_by, published_task
 from tests.sync.workstation import Machine, count
 
 
@@ -135,19 +135,16 @@ def test_offline_login_expires_after_the_configured_days(
 def test_turning_the_clock_back_does_not_reopen_the_offline_window(
     knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop import clock
-
-    real = clock.local_now
     staffroom = machines(knop_server, world.school.id)
     staffroom.login("anna")  # online: a 14-day window from the server's time
     with staffroom.unplugged():
-        monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=20))
+        clock_off_by(monkeypatch, 20)
         with pytest.raises(OfflineLoginExpired):
             staffroom.login("anna")
-        monkeypatch.setattr(clock, "local_now", lambda: real() - dt.timedelta(days=1))  # turned back
+        clock_off_by(monkeypatch, -1)  # turned back
         with pytest.raises(OfflineLoginExpired):
             staffroom.login("anna")
-    monkeypatch.setattr(clock, "local_now", real)
+    clock_off_by(monkeypatch, 0)
     assert staffroom.login("anna").online  # the server's time resets what the machine has seen
     with staffroom.unplugged():
         assert not staffroom.login("anna").online
@@ -156,15 +153,12 @@ def test_turning_the_clock_back_does_not_reopen_the_offline_window(
 def test_a_fast_clock_at_the_online_login_does_not_stretch_the_offline_window(
     knop_server: Deployment, world: World, machines: MachineFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from desktop import clock
-
-    real = clock.local_now
     staffroom = machines(knop_server, world.school.id)
-    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=10))
+    clock_off_by(monkeypatch, 10)
     online = staffroom.login("anna")
     assert online.offline_until is not None
     assert online.offline_until - dt.datetime.now(dt.UTC) < dt.timedelta(days=14, hours=1)
-    monkeypatch.setattr(clock, "local_now", lambda: real() + dt.timedelta(days=15))  # true day 15
+    clock_off_by(monkeypatch, 15)  # 15 days after the login, by a clock now right
     with staffroom.unplugged(), pytest.raises(OfflineLoginExpired):
         staffroom.login("anna")
 
