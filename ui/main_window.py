@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import paths
 from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.icon import app_icon
