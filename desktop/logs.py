@@ -58,9 +58,9 @@ def setup_logging(verbose: bool = False) -> Path:
     path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    for ours in [h for h in root.handlers if isinstance(h, _KnopHandler)]:
-        root.removeHandler(ours)
-        ours.close()
+    for old in [h for h in root.handlers if isinstance(h, _KnopHandler)]:
+        root.removeHandler(old)
+        old.close()
 
     formatter = logging.Formatter(FORMAT)
     redactor = SecretRedactor()

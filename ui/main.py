@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import logging
 import os
 import sys
@@ -254,8 +255,8 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
 def _settle(instance: SingleInstance, shell: Shell) -> None:
     """What the first window need not wait for: the one-instance socket and the main window."""
     instance.on_raise(shell.bring_to_front)
-    import ui.context
-    import ui.main_window  # noqa: F401
+    for module in ("ui.context", "ui.main_window"):
+        importlib.import_module(module)  # now, so that logging in does not wait for it
 
 
 def _screenshot_and_quit(shell: Shell, path: str) -> None:

@@ -180,7 +180,9 @@ class Script(QObject):
         window = getattr(self.shell, "window", None)
         status = getattr(window, "status", None)
         state = getattr(status, "sync_state", None)
-        if status is None or state is None or state.syncing or not state.online or not state.last_success:
+        if status is None or state is None or state.syncing or not state.online:
+            return False
+        if not state.last_success:
             return False
         nothing_left = state.pending == 0 and status.counts.pending == 0
         return nothing_left and state.last_success > self.acted_utc

@@ -65,7 +65,7 @@ def _show_dialog(sentence: str) -> bool:
                 return False  # creating the application would abort the process
             app = QApplication([sys.argv[0] if sys.argv else "knop"])
         QMessageBox.critical(None, "Knop", sentence)
-    except Exception:
+    except Exception:  # the stderr line still tells the person
         log.exception("cannot show the start-up failure in a dialog")
         return False
     return True
