@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -132,12 +132,34 @@ def _v5_board_at_scale(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_board_effort ON tasks (effort_hours, created_at DESC)")
 
 
+def _v6_notifications(conn: sqlite3.Connection) -> None:
+    for statement in PERSONAL_TABLES:
+        conn.execute(statement)
+    # Notices derived from pulled changes (desktop.notifications); local only: every
+    # device derives the same ids, and only their read state (notice_reads) syncs.
+    conn.execute(
+        """CREATE TABLE notifications (
+            id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            actor_id TEXT,
+            at TEXT NOT NULL,
+            facts TEXT NOT NULL DEFAULT '{}',
+            announced INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (person_id, id)
+        )"""
+    )
+    conn.execute("CREATE INDEX notifications_at ON notifications (person_id, at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
     _v3_rebase,
     _v4_drafts_and_lookups,
     _v5_board_at_scale,
+    _v6_notifications,
 )
 LATEST = len(STEPS)
 

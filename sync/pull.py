@@ -25,6 +25,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from desktop import notifications
 from desktop.store import Store
 from sync import protocol
 from sync.api import ServerApi
@@ -117,7 +118,11 @@ def _pull(
                 store.set_state(INITIAL, "1")
                 store.begin_bulk_load()
             # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
-            done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            # An initial pull is the past, not news: it notifies nobody.
+            with notifications.watching(store, page["changes"], enabled=not bulk) as noticed:  # type: ignore[arg-type]
+                done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            if noticed.added:
+                done.tables.add(notifications.TABLE)
             store.set_state(CURSOR, page["cursor"])
             if page["changes"]:
                 store.set_state(REBASE_DUE, "1")

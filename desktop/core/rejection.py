@@ -236,6 +236,26 @@ REASONS: dict[str, tuple[Code, str, str]] = {
         "Serveren kunne ikke udføre handlingen.",
         "The server could not carry out the operation.",
     ),
+    "setting.unknown": (
+        Code.INVALID,
+        "Indstillingen {setting} findes ikke.",
+        "There is no setting {setting}.",
+    ),
+    "setting.bad_value": (
+        Code.INVALID,
+        "Indstillingen {setting} kan ikke sættes til {value}.",
+        "The setting {setting} cannot be set to {value}.",
+    ),
+    "search.not_own": (
+        Code.FORBIDDEN,
+        "Den gemte søgning er ikke din.",
+        "The saved search is not yours.",
+    ),
+    "search.unknown": (
+        Code.GONE,
+        "Den gemte søgning findes ikke (længere).",
+        "The saved search does not exist (any more).",
+    ),
 }
 
 # Field names shown inside sentences, so a Danish sentence names a Danish field.

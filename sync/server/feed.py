@@ -33,10 +33,13 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    NoticeRead,
     Organisation,
     Person,
+    PersonSettings,
     PersonSkill,
     Role,
+    SavedSearch,
     Site,
     Task,
     TaskStatus,
@@ -49,6 +52,7 @@ ALL = "all"  # everyone, externals too
 ORG = "org"  # every non-external person
 SITE = "site"  # non-externals whose home site is `site_id`
 MANAGERS = "managers"  # site managers of `site_id` (and admins)
+OWN = "own"  # only the `viewers`: a person's own rows, hidden from admins too
 
 
 class CursorGone(Exception):
@@ -76,6 +80,8 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
         return Visibility(ORG, viewers=(entity.id,))
     if isinstance(entity, (PersonSkill, Endorsement)):
         return Visibility(ORG, viewers=(entity.person_id,))
+    if isinstance(entity, (NoticeRead, PersonSettings, SavedSearch)):
+        return Visibility(OWN, viewers=(entity.person_id,))
     if isinstance(entity, Task):
         return _task_visibility(entity)
     if isinstance(entity, Bid):
@@ -248,7 +254,10 @@ def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> in
 def reader_filter(person: Person) -> tuple[str, list[Any]]:
     """The SQL condition that keeps the changes this person may see."""
     if person.is_admin:
-        return "1 = 1", []
+        return (
+            f"(scope <> '{OWN}' OR viewers LIKE ? ESCAPE '!')",
+            ["%|" + _like_escape(person.id) + "|%"],
+        )
     clauses = [f"scope = '{ALL}'"]
     params: list[Any] = []
     if not person.is_external:

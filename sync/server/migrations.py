@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 
 from desktop.core.ids import utc_now
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
@@ -130,7 +130,36 @@ def _v1_entities_people_devices_feed(s: Session) -> None:
     s.execute("CREATE INDEX audit_events_entity ON audit_events (entity_id)")
 
 
-STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed,)
+def _v2_notifications_and_mail(s: Session) -> None:
+    for statement in PERSONAL_TABLES:
+        s.execute(statement)
+    # The mail outbox: one row per notice per person, so a notice is queued once
+    # however often its change is seen. A sender claims due rows (claimed_until)
+    # in one transaction, sends, and marks them sent in the next; a sender that
+    # dies leaves its claim to expire, and the rows are sent by someone else.
+    s.execute(
+        """CREATE TABLE mail_outbox (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            sent_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )"""
+    )
+    s.execute("CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, due_at)")
+    # Signs unsubscribe links, so one link can switch off only its own kind for its own person.
+    s.execute("INSERT INTO meta (key, value) VALUES ('mail_secret', ?)", (secrets.token_hex(32),))
+
+
+STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed, _v2_notifications_and_mail)
 LATEST = len(STEPS)
 
 
