@@ -93,7 +93,14 @@ class _Before:
                 keys[change["table"]].append(change["row"]["id"])
         if not keys[Bid.table] and not keys[Task.table]:
             return
-        on = assigned_tasks(store, owner.id)
+        # Full old rows only where the owner bid: an accept may arrive in the same page
+        # as an edit made after it, and then the owner is on the task they changed.
+        on = {
+            r[0]
+            for r in store.connection.execute(
+                "SELECT task_id FROM bids WHERE bidder_id = ?", (owner.id,)
+            )
+        }
         for table, ids in keys.items():
             for chunk in _chunks(ids):
                 for row in store.connection.execute(
@@ -178,16 +185,19 @@ class _OwnWorld:
         return (owner.id,) if mine else ()
 
     @cached_property
-    def _conversations(self) -> set[str]:
+    def _joined(self) -> dict[str, str]:
+        """Task id -> when the owner first bid or commented on it."""
         rows = self.store.connection.execute(
-            "SELECT task_id FROM bids WHERE bidder_id = ? "
-            "UNION SELECT task_id FROM comments WHERE author_id = ?",
+            "SELECT task_id, min(at) FROM (SELECT task_id, created_at AS at FROM bids "
+            "WHERE bidder_id = ? UNION ALL SELECT task_id, created_at FROM comments "
+            "WHERE author_id = ?) GROUP BY task_id",
             (self.owner.id, self.owner.id),
         )
-        return {r[0] for r in rows}
+        return {r[0]: r[1] for r in rows}
 
-    def conversation(self, task: Task) -> Iterable[str]:
-        return (self.owner.id,) if task.id in self._conversations else ()
+    def conversation(self, task: Task, before: str) -> Iterable[str]:
+        joined = self._joined.get(task.id)
+        return (self.owner.id,) if joined is not None and joined < before else ()
 
     @cached_property
     def _assigned(self) -> set[str]:

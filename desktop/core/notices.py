@@ -173,8 +173,8 @@ class World(Protocol):
         """The poster and the site managers of the task's site (not every admin)."""
         ...
 
-    def conversation(self, task: Task) -> Iterable[str]:
-        """Everyone who bid on or commented on the task."""
+    def conversation(self, task: Task, before: str) -> Iterable[str]:
+        """Everyone who bid on or commented on the task before the time `before` (ISO 8601)."""
         ...
 
     def assigned(self, task: Task) -> Iterable[str]:
@@ -248,7 +248,9 @@ def _comment(comment: Comment, world: World) -> list[Notice]:
     task = world.task(comment.task_id)
     if task is None:
         return []
-    people = [task.poster_id, *world.conversation(task)]
+    # Only those in the conversation when the comment was written, so that every
+    # device (whenever it last synced) and the server agree on who was told.
+    people = [task.poster_id, *world.conversation(task, comment.created_at)]
     return _told(
         world, task, people, NoticeKind.COMMENT_NEW, f"{NoticeKind.COMMENT_NEW}:{comment.id}",
         comment.author_id, comment.created_at, message=comment.body[:200],

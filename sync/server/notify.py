@@ -101,11 +101,11 @@ class _ServerWorld:
         )
         return [task.poster_id, *site_managers]
 
-    def conversation(self, task: Task) -> Iterable[str]:
+    def conversation(self, task: Task, before: str) -> Iterable[str]:
         return self._ids(
-            "SELECT bidder_id FROM bids WHERE task_id = ? UNION SELECT author_id FROM comments "
-            "WHERE task_id = ?",
-            (task.id, task.id),
+            "SELECT bidder_id FROM bids WHERE task_id = ? AND created_at < ? "
+            "UNION SELECT author_id FROM comments WHERE task_id = ? AND created_at < ?",
+            (task.id, before, task.id, before),
         )
 
     def assigned(self, task: Task) -> Iterable[str]:
