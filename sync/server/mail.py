@@ -192,9 +192,9 @@ def _message(
     # The same rows always make the same Message-ID: a repeat is recognisable as one.
     digest = hashlib.sha256("\n".join(r.id for r in rows).encode()).hexdigest()[:24]
     message["Message-ID"] = make_msgid(idstring=digest, domain="knop")
-    message["Content-Language"] = language
     message.set_content(text)
     message.add_alternative(body, subtype="html")
+    message["Content-Language"] = language  # after the content, which resets Content-* headers
     return message
 
 
