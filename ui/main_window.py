@@ -37,6 +37,7 @@ from desktop import paths
 from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.context import AppContext
+from ui.notifications import Bell
 from ui.sync_status import AttentionPanel, SyncStatusBar
 
 log = logging.getLogger(__name__)
@@ -229,6 +230,9 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
         )
         bar.addWidget(spacer)
+        self.bell = Bell(self.context, bar)  # the notification centre's unread count
+        self.bell.clicked.connect(self.show_notifications)
+        bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)
         self.user_button.setObjectName("userButton")
@@ -333,6 +337,9 @@ class MainWindow(QMainWindow):
         if self.context.person.is_external:
             return
         self._push(self._screen("task_form", "TaskForm", None))
+
+    def show_notifications(self) -> None:
+        self._push(self._screen("notifications", "NotificationCentre"))
 
     def go_my_page(self) -> None:
         self._clear_history()
