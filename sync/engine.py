@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,7 @@ class SyncEngine:
                 batch_size=self.batch_size,
                 done=pushed,
             )
+            pull_started = time.perf_counter()
             pull_changes(
                 store,
                 api,
@@ -317,6 +319,9 @@ class SyncEngine:
                 pushed.kept,
             )
             user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
+            if pulled.pages:
+                user.pull_s = time.perf_counter() - pull_started
+            user.noticing_s = pulled.noticing_s
             user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()

@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from desktop import notifications
 from desktop.store import Store
@@ -48,6 +49,7 @@ class Pulled:
     pages: int = 0
     resynced: bool = False
     tables: set[str] = field(default_factory=set)
+    noticing_s: float = 0.0  # of the time, how much deriving notifications took
 
 
 def pull_changes(
@@ -90,6 +92,7 @@ def _pull(
         return BULK_PAGE if bulk and page_size == protocol.DEFAULT_PULL_LIMIT else page_size
 
     ahead: Future[protocol.PullPage] | None = None
+    known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
     while True:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
@@ -119,8 +122,11 @@ def _pull(
                 store.begin_bulk_load()
             # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
             # An initial pull is the past, not news: it notifies nobody.
-            with notifications.watching(store, page["changes"], enabled=not bulk) as noticed:  # type: ignore[arg-type]
+            with notifications.watching(
+                store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
+            ) as noticed:
                 done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            done.noticing_s += noticed.seconds
             if noticed.added:
                 done.tables.add(notifications.TABLE)
             store.set_state(CURSOR, page["cursor"])

@@ -30,6 +30,8 @@ class UserReport:
     kept: int = 0  # the server failed on them unexpectedly; they are sent again next time
     pulled: int = 0  # changes
     pages: int = 0
+    pull_s: float = 0.0  # the pull's wall-clock time
+    noticing_s: float = 0.0  # of it, deriving notifications (desktop.notifications)
     resynced: bool = False
     rebased: bool = False
     locally_refused: int = 0  # pending ops whose effect the local rules no longer show

@@ -18,6 +18,7 @@ BENCHES = (
     "memory",
     "sync_initial",
     "sync_idle",
+    "notifications",
     "server_load",
 )
 

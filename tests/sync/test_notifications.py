@@ -178,3 +178,26 @@ def test_read_on_one_device_is_read_on_the_others(
     sync(office, at_office)
     assert unread(office, at_office) == 0
     assert unread(office, mette) == 1  # Bo's bid: Mette's own notices are hers alone
+
+
+def test_a_bid_pulled_before_its_task_waits_for_it_and_is_told_once(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    office = machines(knop_server, world.school.id)
+    mette = office.login("mette")
+    sync(office, mette)
+    admin, anna = knop_server.user("admin"), knop_server.user("anna")
+    task_id, bid_id = uuid7(), uuid7()
+    # While Mette is away, the admin posts a task at her school, Anna bids on it and the
+    # admin edits the task: its feed row moves behind the bid, so the bid comes first.
+    admin.apply("task.create", task_id=task_id, site_id=world.school.id, title="Skolebal", publish=True)
+    anna.apply("bid.place", bid_id=bid_id, task_id=task_id)
+    admin.apply("task.edit", task_id=task_id, changes={"place": "Salen"}, base={"place": ""})
+    report = office.sync(mette, page_size=1)
+    assert report.ok and report.user(mette.person.id).pages >= 2  # the bid, then the task
+    assert told(office, mette) == once((NoticeKind.BID_NEW, task_id))
+    store = office.store(mette.person.id)
+    try:
+        assert store.state(notifications.WAITING) is None  # nothing left waiting
+    finally:
+        store.close()
