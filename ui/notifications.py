@@ -21,6 +21,10 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSystemTrayIcon,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -131,7 +136,10 @@ class DesktopNotifier(QObject):
 
 
 class NotificationCentre(Screen):
-    """The person's notifications, newest first, unread in bold; an entry opens its task."""
+    """The person's notifications, newest first, unread in bold; an entry opens its task.
+
+    A second tab holds what they want to be told and how (`NotificationPreferences`).
+    """
 
     WATCHES = WATCHES
     open_task = Signal(str)
@@ -155,10 +163,17 @@ class NotificationCentre(Screen):
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.read_all)
+        inbox = QWidget(self)
+        inbox_layout = QVBoxLayout(inbox)
+        inbox_layout.addWidget(self.empty)
+        inbox_layout.addWidget(self.list, 1)
+        self.preferences = NotificationPreferences(context, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(inbox, sentence("Notifications").text(language))
+        self.tabs.addTab(self.preferences, sentence("Preferences").text(language))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.list, 1)
+        layout.addWidget(self.tabs, 1)
         self.list.activated.connect(self._activated)
         self.list.itemClicked.connect(lambda item: self._activated(self.list.indexFromItem(item)))
         self.reload()
@@ -265,3 +280,126 @@ class SaveSearchButton(QPushButton):
         self.context.perform("search.save", payload, parent=self).success(
             lambda _outcome: self.saved.emit(name)
         ).run_in_background()
+
+
+class NotificationPreferences(Screen):
+    """What the person wants to be told of, in Knop and by e-mail, and their saved searches.
+
+    Each change is one `settings.set` (or `search.delete`) operation: the
+    preferences are the person's own synced row, so they follow them to every
+    workstation and the server reads them to decide on e-mail.
+    """
+
+    WATCHES = frozenset({"person_settings", "saved_searches"})
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("notification-preferences")
+        language = self.language
+        self.values: dict[str, Any] = {}
+        self._drawing = False
+        self.in_app: dict[str, QCheckBox] = {}
+        self.email: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        grid.addWidget(QLabel(sentence("Tell me when").text(language), self), 0, 0)
+        grid.addWidget(QLabel(sentence("In Knop").text(language), self), 0, 1)
+        grid.addWidget(QLabel(sentence("By e-mail").text(language), self), 0, 2)
+        modes = (
+            (notices.EMAIL_OFF, sentence("Never")),
+            (notices.EMAIL_IMMEDIATE, sentence("At once")),
+            (notices.EMAIL_DIGEST, sentence("In a daily digest")),
+        )
+        for row, kind in enumerate(notices.KINDS, start=1):
+            name = notices.kind_name(kind).text(language)
+            grid.addWidget(QLabel(name, self), row, 0)
+            box = QCheckBox(self)
+            box.setAccessibleName(name + ": " + sentence("In Knop").text(language))
+            box.toggled.connect(lambda on, k=kind: self._set(notices.in_app_key(k), on))
+            self.in_app[kind] = box
+            grid.addWidget(box, row, 1)
+            combo = QComboBox(self)
+            combo.setAccessibleName(name + ": " + sentence("By e-mail").text(language))
+            for value, said in modes:
+                combo.addItem(said.text(language), value)
+            combo.currentIndexChanged.connect(
+                lambda _i, k=kind, c=combo: self._set(notices.email_key(k), c.currentData())
+            )
+            self.email[kind] = combo
+            grid.addWidget(combo, row, 2)
+        self.desktop = QCheckBox(
+            sentence("Show notifications on the desktop when Knop is not in front").text(language), self
+        )
+        self.desktop.toggled.connect(lambda on: self._set(notices.DESKTOP_KEY, on))
+        self.mail_language = QComboBox(self)
+        self.mail_language.addItem("Dansk", "da")
+        self.mail_language.addItem("English", "en")
+        self.mail_language.setAccessibleName(sentence("Language of e-mail").text(language))
+        self.mail_language.currentIndexChanged.connect(
+            lambda _i: self._set(notices.LANGUAGE_KEY, self.mail_language.currentData())
+        )
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(sentence("Language of e-mail").text(language), self))
+        language_row.addWidget(self.mail_language)
+        language_row.addStretch(1)
+
+        self.searches = QListWidget(self)
+        self.searches.setAccessibleName(sentence("Saved searches").text(language))
+        self.delete_search = QPushButton(sentence("Delete search").text(language), self)
+        self.delete_search.clicked.connect(self.delete_current_search)
+        searches_box = QGroupBox(sentence("Saved searches").text(language), self)
+        searches_layout = QVBoxLayout(searches_box)
+        searches_layout.addWidget(
+            QLabel(sentence("Save a search on the board to be told of new tasks that match it.")
+                   .text(language), searches_box)
+        )
+        searches_layout.addWidget(self.searches, 1)
+        searches_layout.addWidget(self.delete_search)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.desktop)
+        layout.addLayout(language_row)
+        layout.addWidget(searches_box, 1)
+        self.reload()
+
+    def question(self) -> Callable[[Any], tuple[dict[str, Any], list[Any]]]:
+        person_id = self.context.person.id
+        return lambda store: (
+            notifications.settings_of(store, person_id),
+            notifications.saved_searches(store, person_id),
+        )
+
+    def draw(self, data: tuple[dict[str, Any], list[Any]]) -> None:
+        values, searches = data
+        self.values = values
+        self._drawing = True  # setting the widgets must not send their values back
+        try:
+            for kind in notices.KINDS:
+                self.in_app[kind].setChecked(
+                    bool(notices.preference(values, notices.in_app_key(kind)))
+                )
+                combo = self.email[kind]
+                combo.setCurrentIndex(combo.findData(notices.preference(values, notices.email_key(kind))))
+            self.desktop.setChecked(bool(notices.preference(values, notices.DESKTOP_KEY)))
+            self.mail_language.setCurrentIndex(
+                self.mail_language.findData(notices.preference(values, notices.LANGUAGE_KEY))
+            )
+            self.searches.clear()
+            for search in searches:
+                item = QListWidgetItem(search.name)
+                item.setData(ID_ROLE, search.id)
+                self.searches.addItem(item)
+            self.delete_search.setEnabled(bool(searches))
+        finally:
+            self._drawing = False
+
+    def _set(self, key: str, value: Any) -> None:
+        if self._drawing or notices.preference(self.values, key) == value:
+            return
+        self.values = {**self.values, key: value}
+        self.act("settings.set", {"changes": {key: value}}, lambda _refused: self.reload())
+
+    def delete_current_search(self) -> None:
+        item = self.searches.currentItem() or self.searches.item(0)
+        if item is not None:
+            self.act("search.delete", {"search_id": item.data(ID_ROLE)}, lambda _r: self.reload())

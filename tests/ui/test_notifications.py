@@ -12,7 +12,7 @@ from desktop import notifications
 from desktop.core.entities import SavedSearch, Task
 from desktop.core.notices import Notice, NoticeKind
 from desktop.store import Store
-from tests.ui.driving import ask, no_message_boxes  # noqa: F401 - autouse fixture
+from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.notifications import Bell, DecisionCount, NotificationCentre
@@ -126,3 +126,37 @@ def test_waiting_for_decision_and_saving_a_search(
     saved = ask(qtbot, context, lambda s: s.fetch(SavedSearch, "person_id = ?", (context.person.id,)))
     assert [(s.name, s.filters) for s in saved] == [("Fester", {"text": "sommerfest"})]
     window.tear_down()
+
+
+def test_preferences_are_operations_on_the_persons_own_row(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from desktop.core import notices
+    from desktop.core.entities import PersonSettings
+
+    context = make_context("anna", "en")
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.tabs.setCurrentWidget(centre.preferences)
+    prefs = centre.preferences
+    qtbot.waitUntil(lambda: prefs.in_app[NoticeKind.BID_NEW].isChecked())  # the defaults drawn
+    assert prefs.email[NoticeKind.BID_NEW].currentData() == notices.EMAIL_DIGEST
+    assert prefs.desktop.isChecked()
+
+    box = prefs.in_app[NoticeKind.COMMENT_NEW]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    combo = prefs.email[NoticeKind.BID_ACCEPTED]
+    combo.setCurrentIndex(combo.findData(notices.EMAIL_IMMEDIATE))
+
+    def stored() -> dict[str, Any]:
+        held = ask(qtbot, context, lambda s: s.get(PersonSettings, context.person.id))
+        return held.preferences if held else {}
+
+    qtbot.waitUntil(lambda: len(stored()) == 2)
+    assert stored() == {
+        notices.in_app_key(NoticeKind.COMMENT_NEW): False,
+        notices.email_key(NoticeKind.BID_ACCEPTED): notices.EMAIL_IMMEDIATE,
+    }
+    # A notice of a kind she turned off in Knop is not kept.
+    give(qtbot, context, context.person.id, NoticeKind.COMMENT_NEW)
+    assert ask(qtbot, context, lambda s: notifications.unread_count(s, context.person.id)) == 0
