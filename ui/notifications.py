@@ -38,10 +38,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import notifications
+from desktop import notifications, paths
 from desktop.core import notices
 from desktop.core.ids import uuid7
 from desktop.core.text import plural_sentence, sentence
+from ui import wording
 from ui.background import Changes
 from ui.long_text import heading
 from ui.screen import Screen
@@ -61,6 +62,8 @@ class Bell(QToolButton):
         self.context = context
         self.unread = 0
         self.desktop = DesktopNotifier(context, self)
+        self.setIcon(QIcon(str(paths.resources_dir() / "icons" / "bell.svg")))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._draw()
         context.changed.connect(self._changed)
         self.reload()
@@ -83,7 +86,7 @@ class Bell(QToolButton):
 
     def _draw(self) -> None:
         language = self.context.language
-        self.setText("\N{BELL} " + str(self.unread) if self.unread else "\N{BELL}")
+        self.setText(str(self.unread) if self.unread else "")
         said = plural_sentence(
             "{n} unread notification", "{n} unread notifications", self.unread
         ).text(language)
@@ -155,6 +158,7 @@ class NotificationCentre(Screen):
         self.list.setAccessibleName(sentence("Notifications").text(language))
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(3)
         self.empty = QLabel(sentence("Nothing new. Notifications about your bids, your tasks "
                                      "and new tasks that fit you appear here.").text(language), self)
         self.empty.setWordWrap(True)
@@ -187,7 +191,7 @@ class NotificationCentre(Screen):
         self.list.clear()
         language = self.language
         for row in rows:
-            when = row.at[:16].replace("T", " ")
+            when = wording.moment(row.at, language)
             item = QListWidgetItem(f"{row.text(language)}\n{when}")
             item.setData(ID_ROLE, row.id)
             item.setData(TASK_ROLE, row.task_id)
