@@ -24,6 +24,7 @@ domain (issues 10, 12, 14).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -113,31 +114,24 @@ class Notice:
         return describe(self.kind, self.facts)
 
 
+# The line for each kind; `describe` fills in the facts a notice carries.
+_LINES: dict[str, Sentence] = {
+    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on “{title}”."),
+    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on “{title}”."),
+    NoticeKind.BID_NEW: sentence("{who} bid on “{title}”."),
+    NoticeKind.COMMENT_NEW: sentence("{who} commented on “{title}”."),
+    NoticeKind.TASK_CHANGED: sentence("{who} changed “{title}”, which you are on."),
+    NoticeKind.TASK_CANCELLED: sentence("{who} cancelled “{title}”, which you were on."),
+    NoticeKind.TASK_STARTS_TOMORROW: sentence("“{title}” starts tomorrow."),
+    NoticeKind.TASK_FITS_SEARCH: sentence("New task “{title}” matches your search “{search}”."),
+    NoticeKind.TASK_FITS_SKILLS: sentence("New task “{title}” fits your skills."),
+}
+
+
 def describe(kind: str, facts: Mapping[str, Any]) -> Sentence:
     """The line a person reads for a notice, in no language yet."""
-    title = facts.get("title", "")
-    who = facts.get("who", "")
-    if kind == NoticeKind.BID_ACCEPTED:
-        return sentence("{who} accepted your bid on “{title}”.", who=who, title=title)
-    if kind == NoticeKind.BID_DECLINED:
-        return sentence("{who} declined your bid on “{title}”.", who=who, title=title)
-    if kind == NoticeKind.BID_NEW:
-        return sentence("{who} bid on “{title}”.", who=who, title=title)
-    if kind == NoticeKind.COMMENT_NEW:
-        return sentence("{who} commented on “{title}”.", who=who, title=title)
-    if kind == NoticeKind.TASK_CHANGED:
-        return sentence("{who} changed “{title}”, which you are on.", who=who, title=title)
-    if kind == NoticeKind.TASK_CANCELLED:
-        return sentence("{who} cancelled “{title}”, which you were on.", who=who, title=title)
-    if kind == NoticeKind.TASK_STARTS_TOMORROW:
-        return sentence("“{title}” starts tomorrow.", title=title)
-    if kind == NoticeKind.TASK_FITS_SEARCH:
-        return sentence(
-            "New task “{title}” matches your search “{search}”.",
-            title=title,
-            search=facts.get("search", ""),
-        )
-    return sentence("New task “{title}” fits your skills.", title=title)
+    line = _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
+    return dataclasses.replace(line, facts={"who": "", "title": "", "search": "", **facts})
 
 
 def kind_name(kind: str) -> Sentence:

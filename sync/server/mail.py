@@ -46,6 +46,7 @@ from desktop.core import notices
 from desktop.core.entities import Person, PersonSettings
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.text import sentence
+from sync.server import notify
 from sync.server.storage import Database, Session
 
 log = logging.getLogger("knop.server.mail")
@@ -315,8 +316,14 @@ class MailWorker:
         self._thread.join(timeout=35)
 
     def _run(self) -> None:
+        reminded = ""  # the hour reminders were last queued in, by this process
         while not self._stop.is_set():
             try:
+                hour = utc_now()[:13]
+                if hour != reminded:
+                    with self.db.write() as s:
+                        notify.queue_reminders(s, utc_now())
+                    reminded = hour
                 while deliver_due(self.db, self.settings) and not self._stop.is_set():
                     pass  # more may be due right away
             except Exception:

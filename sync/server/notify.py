@@ -22,7 +22,7 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from desktop.core import notices
+from desktop.core import notices, permissions
 from desktop.core.entities import (
     Bid,
     Comment,
@@ -148,6 +148,24 @@ def enqueue(
         prior = before.get((change.entity.table, change.entity.key_value()))
         for notice in notices.notices(prior, change.entity, change.deleted, now, world):
             queued += _queue(session, world, notice, now)
+    return queued
+
+
+def queue_reminders(session: Session, now: str) -> int:
+    """Queue "starts tomorrow" for everyone on a task that starts the day after `now`'s date.
+
+    Safe to run as often as anyone likes, from any number of processes: a
+    reminder's row id is the same every time, so it is queued once.
+    """
+    tomorrow = (dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1)).isoformat()
+    world = _ServerWorld(session)
+    queued = 0
+    for task in session.fetch(Task, "starts_on = ? AND status IN ('open', 'assigned')", (tomorrow,)):
+        for person_id in world.assigned(task):
+            person = world.person(person_id)
+            if person is None or not permissions.can_see_task(person, task):
+                continue
+            queued += _queue(session, world, notices.starts_tomorrow(task, person_id, now), now)
     return queued
 
 

@@ -8,6 +8,7 @@ server is restarted to show that what was sent is never sent again.
 
 from __future__ import annotations
 
+import datetime as dt
 import mailbox
 import subprocess
 import sys
@@ -23,8 +24,8 @@ import pytest
 
 from desktop.core import notices
 from desktop.core.entities import Person
-from desktop.core.ids import uuid7
-from sync.server import mail
+from desktop.core.ids import utc_now, uuid7
+from sync.server import mail, notify
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment, free_port
@@ -205,3 +206,25 @@ def sync_servers_for_mail(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     owner = Servers(tmp_path_factory)
     yield owner
     owner.close()
+
+
+def test_starts_tomorrow_is_queued_once_for_the_people_on_the_task(
+    sync_servers_for_mail: Servers, world: World
+) -> None:
+    deployment = sync_servers_for_mail.start("sqlite")
+    for person_id in ("anna", "bo"):
+        give_address(deployment, person_id)
+    mette, anna, bo = deployment.user("mette"), deployment.user("anna"), deployment.user("bo")
+    now = utc_now()
+    tomorrow = (dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1)).isoformat()
+    task_id, bid_id = uuid7(), uuid7()
+    mette.apply("task.create", task_id=task_id, site_id=world.school.id, title="Skovtur",
+                starts_on=tomorrow, seats=2, publish=True)
+    anna.apply("bid.place", bid_id=bid_id, task_id=task_id)
+    bo.apply("bid.place", bid_id=uuid7(), task_id=task_id)  # pending: not on the task
+    mette.apply("bid.accept", bid_id=bid_id)
+    for _ in range(2):  # every process, every hour: still once
+        with deployment.database.write() as s:
+            notify.queue_reminders(s, now)
+    rows = outbox(deployment, f"kind = '{notices.NoticeKind.TASK_STARTS_TOMORROW}'")
+    assert [row[0] for row in rows] == [f"task.starts_tomorrow:{task_id}:{tomorrow}|anna"]
