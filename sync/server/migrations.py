@@ -156,6 +156,7 @@ def _v2_notifications_and_mail(s: Session) -> None:
     )
     s.execute("CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, due_at)")
     s.execute("CREATE INDEX tasks_starts ON tasks (starts_on)")  # the hourly "starts tomorrow"
+    s.execute("CREATE INDEX person_skills_skill ON person_skills (skill)")  # who a new task fits
     # Signs unsubscribe links, so one link can switch off only its own kind for its own person.
     s.execute("INSERT INTO meta (key, value) VALUES ('mail_secret', ?)", (secrets.token_hex(32),))
 

@@ -120,6 +120,12 @@ def test_waiting_for_decision_and_saving_a_search(
 
     window = MainWindow(context)
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.board.decisions.waiting == expected)
+    assert window.board.decisions.isVisible()  # on the board, and on my page:
+    window.go_my_page()
+    qtbot.waitUntil(lambda: window.current_page().decisions.waiting == expected)
+    window.go_board()
     qtbot.keyClicks(window.board.search_field, "sommerfest")
     with qtbot.waitSignal(window.board.save_search.saved, timeout=10_000):
         window.board.save_search.save("Fester")
