@@ -417,13 +417,18 @@ def reminders(store: Store, owner: Person, now: str) -> list[Notice]:
     ]
 
 
+_FACTS = json.JSONEncoder(ensure_ascii=False)
+
+
 def keep(store: Store, person_id: str, found: Iterable[Notice]) -> int:
     """Store the notices the person wants in the app; returns how many were new."""
     wanted = settings_of(store, person_id)
+    kinds = {k for k in notices.KINDS if notices.preference(wanted, notices.in_app_key(k))}
+    encode = _FACTS.encode
     rows = [
-        (n.id, n.person_id, n.kind, n.task_id, n.actor_id, n.at, json.dumps(n.facts, ensure_ascii=False))
+        (n.id, n.person_id, n.kind, n.task_id, n.actor_id, n.at, encode(n.facts))
         for n in found
-        if n.person_id == person_id and notices.preference(wanted, notices.in_app_key(n.kind))
+        if n.person_id == person_id and n.kind in kinds
     ]
     if not rows:
         return 0
