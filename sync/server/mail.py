@@ -3,7 +3,7 @@
 Settings come from the environment of the server (so that credentials never sit
 in a file or on a command line):
 
-    KNOP_SMTP_HOST          the mail server; unset: no e-mail is sent (rows wait)
+    KNOP_SMTP_HOST          the mail server; unset: no e-mail is queued or sent
     KNOP_SMTP_PORT          default 25 ("none"), 587 ("starttls") or 465 ("ssl")
     KNOP_SMTP_TLS           none | starttls | ssl (default starttls)
     KNOP_SMTP_USER          and KNOP_SMTP_PASSWORD: log in when set
@@ -54,6 +54,7 @@ log = logging.getLogger("knop.server.mail")
 LEASE_SECONDS = 300  # a claim older than this belonged to a sender that died
 BATCH = 50  # rows claimed per round
 MAX_BACKOFF_SECONDS = 3600
+KEEP_SENT_DAYS = 30
 UNSUBSCRIBE_PATH = "/mail/unsubscribe"
 
 
@@ -323,6 +324,11 @@ class MailWorker:
                 if hour != reminded:
                     with self.db.write() as s:
                         notify.queue_reminders(s, utc_now())
+                        # Sent rows are kept a while for IT's questions, then go.
+                        s.execute(
+                            "DELETE FROM mail_outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+                            (_later(utc_now(), -KEEP_SENT_DAYS * 86400),),
+                        )
                     reminded = hour
                 while deliver_due(self.db, self.settings) and not self._stop.is_set():
                     pass  # more may be due right away

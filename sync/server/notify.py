@@ -39,6 +39,7 @@ from sync.server.storage import Session
 E = TypeVar("E", bound=Entity)
 
 DIGEST_HOUR_ENV = "KNOP_MAIL_DIGEST_HOUR"  # the UTC hour the daily digest goes out (default 6)
+SMTP_HOST_ENV = "KNOP_SMTP_HOST"  # no mail server configured: nothing is queued
 _WATCHED = (Bid, Comment, Task)
 
 
@@ -139,7 +140,13 @@ def next_digest(now: str, hour: int | None = None) -> str:
 def enqueue(
     session: Session, changes: Iterable[Change], before: Mapping[tuple[str, str], Entity | None], now: str
 ) -> int:
-    """Queue e-mail for the notices these changes cause; returns how many rows were queued."""
+    """Queue e-mail for the notices these changes cause; returns how many rows were queued.
+
+    A server without a mail server queues nothing: rows would only pile up, and
+    arrive as a flood of old news the day one is configured.
+    """
+    if not os.environ.get(SMTP_HOST_ENV, "").strip():
+        return 0
     world = _ServerWorld(session)
     queued = 0
     for change in changes:

@@ -167,7 +167,10 @@ def test_mail_is_sent_once_retried_while_smtp_is_down_and_never_twice_after_a_re
 def test_a_digest_collects_a_persons_notices_and_unsubscribe_stops_one_kind(
     sync_servers_for_mail: Servers, smtp: SmtpServer, world: World
 ) -> None:
-    deployment = sync_servers_for_mail.start("sqlite")  # no SMTP: the test sends the rounds
+    # The server's own worker looks only every hour: this test sends the rounds itself.
+    deployment = sync_servers_for_mail.start(
+        "sqlite", env={**mail_env(smtp), "KNOP_MAIL_POLL_SECONDS": "3600"}
+    )
     give_address(deployment, "mette")
     mette, anna, bo = deployment.user("mette"), deployment.user("anna"), deployment.user("bo")
     mette.apply("settings.set", changes={notices.LANGUAGE_KEY: "en"})
@@ -228,3 +231,13 @@ def test_starts_tomorrow_is_queued_once_for_the_people_on_the_task(
             notify.queue_reminders(s, now)
     rows = outbox(deployment, f"kind = '{notices.NoticeKind.TASK_STARTS_TOMORROW}'")
     assert [row[0] for row in rows] == [f"task.starts_tomorrow:{task_id}:{tomorrow}|anna"]
+
+
+def test_a_server_without_a_mail_server_queues_nothing(
+    sync_servers_for_mail: Servers, world: World
+) -> None:
+    deployment = sync_servers_for_mail.start("sqlite")
+    give_address(deployment, "mette")
+    mette, anna = deployment.user("mette"), deployment.user("anna")
+    bid_on_new_task(mette, anna, world, "Sommerfest")
+    assert outbox(deployment) == []
