@@ -18,16 +18,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from desktop.core.entities import Bid, Comment, Task, TaskStatus
+from desktop.core.entities import Bid, Comment, Task
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
-from sync.server import feed
+from sync.server import feed, storage
 from tests.bench import servers
 from tests.bench.report import Figure, median_of
 from tests.conftest import make_world
 from tests.server.conftest import seed_world
 from tests.server.harness import PASSWORD, Deployment
-from sync.server import storage
 
 CHANGES = 10_000
 RUNS = {"full": 3, "quick": 2}
