@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -151,6 +151,7 @@ class NotificationCentre(Screen):
         super().__init__(context, parent)
         self.setObjectName("notification-centre")
         self.rows: list[notifications.Notification] = []
+        self._opening = False
         language = self.language
         self.title = heading(sentence("Notifications").text(language), self)
         self.list = QListWidget(self)
@@ -206,8 +207,11 @@ class NotificationCentre(Screen):
         self.read_all.setEnabled(any(not r.read for r in rows))
 
     def _activated(self, index: QModelIndex) -> None:
-        if not index.isValid():
+        # A click may also activate (single-click platforms): one click opens one task.
+        if not index.isValid() or self._opening:
             return
+        self._opening = True
+        QTimer.singleShot(0, lambda: setattr(self, "_opening", False))
         row = self.rows[index.row()]
         if not row.read:
             self.act("notice.read", {"notice_ids": [row.id]}, lambda _refused: None)
