@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
         self._push(self._screen("task_form", "TaskForm", None))
 
     def show_notifications(self) -> None:
-        self._push(self._screen("notifications", "NotificationCentre"))
+        if type(self.current_page()).__name__ != "NotificationCentre":
+            self._push(self._screen("notifications", "NotificationCentre"))
 
     def go_my_page(self) -> None:
         self._clear_history()

@@ -57,6 +57,8 @@ def test_the_bell_counts_the_list_opens_the_task_and_reading_syncs_as_an_operati
     qtbot.mouseClick(bell, CLICK)
     centre = window.current_page()
     assert isinstance(centre, NotificationCentre)
+    qtbot.mouseClick(bell, CLICK)  # a second click stays on the same centre
+    assert window.current_page() is centre
     qtbot.waitUntil(lambda: centre.list.count() == 2)
     first = centre.list.item(1)  # oldest last: the accepted bid
     assert "accepted your bid" in first.text() and first.font().bold()
