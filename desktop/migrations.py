@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
+from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES, TASK_PUBLISHED_AT
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -172,6 +172,29 @@ def _v7_acknowledged(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX acknowledged_at ON acknowledged (acknowledged_at)")
 
 
+def _v8_notifications(conn: sqlite3.Connection) -> None:
+    for statement in PERSONAL_TABLES:
+        conn.execute(statement)
+    # Notices derived from pulled changes (desktop.notifications); local only: every
+    # device derives the same ids, and only their read state (notice_reads) syncs.
+    conn.execute(
+        """CREATE TABLE notifications (
+            id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            actor_id TEXT,
+            at TEXT NOT NULL,
+            facts TEXT NOT NULL DEFAULT '{}',
+            announced INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (person_id, id)
+        )"""
+    )
+    conn.execute("CREATE INDEX notifications_at ON notifications (person_id, at)")
+    # Which conversations the person is in: their bids have an index, their comments get one.
+    conn.execute("CREATE INDEX comments_author ON comments (author_id)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -180,6 +203,7 @@ STEPS: tuple[Step, ...] = (
     _v5_board_at_scale,
     _v6_published_at,
     _v7_acknowledged,
+    _v8_notifications,
 )
 LATEST = len(STEPS)
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -350,16 +351,23 @@ class SyncEngine:
                 cursor=store.state(CURSOR),
             )
 
+        pull_seconds = 0.0  # the pulls' own time, which the notifications bench compares with
+
         def pull() -> None:
-            pull_changes(
-                store,
-                api,
-                token,
-                cancel=cancel,
-                progress=lambda done: tell("pull", done),
-                page_size=self.page_size,
-                done=pulled,
-            )
+            nonlocal pull_seconds
+            started = time.perf_counter()
+            try:
+                pull_changes(
+                    store,
+                    api,
+                    token,
+                    cancel=cancel,
+                    progress=lambda done: tell("pull", done),
+                    page_size=self.page_size,
+                    done=pulled,
+                )
+            finally:
+                pull_seconds += time.perf_counter() - started
 
         try:
             try:
@@ -386,6 +394,9 @@ class SyncEngine:
             )
             user.pulled, user.pages, user.resynced = pulled.changes, pulled.pages, pulled.resynced
             user.resent = pulled.resent
+            if pulled.pages:
+                user.pull_s = pull_seconds
+            user.noticing_s = pulled.noticing_s
             user.tables = set(pulled.tables)
         if cancel is not None and cancel.is_set():
             raise Cancelled()

@@ -27,8 +27,9 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
-from desktop import acknowledged
+from desktop import acknowledged, notifications
 from desktop.core.text import sentence
 from desktop.store import Store
 from sync import protocol
@@ -53,6 +54,7 @@ class Pulled:
     resynced: bool = False
     resent: int = 0  # confirmed operations put back in the outbox by a resync
     tables: set[str] = field(default_factory=set)
+    noticing_s: float = 0.0  # of the time, how much deriving notifications took
 
 
 def start_over(store: Store) -> int:
@@ -108,6 +110,7 @@ def _pull(
         return BULK_PAGE if bulk and page_size == protocol.DEFAULT_PULL_LIMIT else page_size
 
     ahead: Future[protocol.PullPage] | None = None
+    known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
     while True:
         if cancel is not None and cancel.is_set():
             raise Cancelled()
@@ -133,7 +136,14 @@ def _pull(
                 store.set_state(INITIAL, "1")
                 store.begin_bulk_load()
             # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
-            done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            # An initial pull is the past, not news: it notifies nobody.
+            with notifications.watching(
+                store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
+            ) as noticed:
+                done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            done.noticing_s += noticed.seconds
+            if noticed.added:
+                done.tables.add(notifications.TABLE)
             store.set_state(CURSOR, page["cursor"])
             if page["changes"]:
                 store.set_state(REBASE_DUE, "1")

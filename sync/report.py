@@ -31,6 +31,8 @@ class UserReport:
     kept: int = 0  # the server failed on them unexpectedly; they are sent again next time
     pulled: int = 0  # changes
     pages: int = 0
+    pull_s: float = 0.0  # the pull's wall-clock time
+    noticing_s: float = 0.0  # of it, deriving notifications (desktop.notifications)
     resynced: bool = False
     resent: int = 0  # operations the server had confirmed, then lost (a restore), sent again
     rebased: bool = False

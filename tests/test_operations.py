@@ -63,6 +63,10 @@ def test_every_operation_is_registered() -> None:
         "comment.add",
         "profile.skill_add",
         "profile.skill_remove",
+        "notice.read",
+        "settings.set",
+        "search.save",
+        "search.delete",
     }
 
 

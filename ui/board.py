@@ -42,6 +42,7 @@ from desktop.store import Store
 from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
+from ui.notifications import DecisionCount, SaveSearchButton
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
 
@@ -183,6 +184,8 @@ class Board(QWidget):
         top.addWidget(self.search_field, 1)
         top.addWidget(self.sort_box)
         top.addWidget(self.count_label)
+        self.decisions = DecisionCount(self.context, self)  # for those who decide on bids
+        top.addWidget(self.decisions)
         filters = QHBoxLayout()
         filters.setSpacing(8)
         for widget in (
@@ -196,6 +199,8 @@ class Board(QWidget):
         filters.addWidget(self.mine_box)
         filters.addStretch(0)
         filters.addWidget(self.clear_button)
+        self.save_search = SaveSearchButton(self.context, self.filters, self)
+        filters.addWidget(self.save_search)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 8)
         layout.setSpacing(8)

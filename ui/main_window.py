@@ -37,6 +37,7 @@ from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.icon import app_icon
 from ui.context import AppContext
+from ui.notifications import Bell
 from ui.sync_status import AttentionPanel, SyncStatusBar
 from ui.words import tr
 
@@ -291,6 +292,9 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
         )
         bar.addWidget(spacer)
+        self.bell = Bell(self.context, bar)  # the notification centre's unread count
+        self.bell.clicked.connect(self.show_notifications)
+        bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)
         self.user_button.setObjectName("userButton")
@@ -390,6 +394,10 @@ class MainWindow(QMainWindow):
         if self.context.person.is_external:
             return
         self.go(task_form_screen, None)
+
+    def show_notifications(self) -> None:
+        if type(self.current_page()).__name__ != "NotificationCentre":
+            self._push(self._screen("notifications", "NotificationCentre"))
 
     def go_my_page(self) -> None:
         self._clear_history()

@@ -28,6 +28,7 @@ from desktop.people import MyBid, MyPageData, MyTask, my_page
 from desktop.store import Store
 from ui import wording
 from ui.long_text import breakable, heading
+from ui.notifications import DecisionCount
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
@@ -130,6 +131,8 @@ class MyPage(Screen):
         columns.addWidget(profile, 2)
         columns.addWidget(self.tabs, 3)
         layout = QVBoxLayout(self)
+        self.decisions = DecisionCount(self.context, self)  # bids waiting for this manager
+        layout.addWidget(self.decisions)
         layout.addLayout(columns)
 
         self.picker.picked.connect(self.add_skill)

@@ -351,8 +351,74 @@ class AuditEvent(Entity):
     summary: str = ""
 
 
+@dataclass(slots=True)
+class NoticeRead(Entity):
+    """One notification a person has read, on any of their devices.
+
+    A row per notice rather than a set in one row: devices that mark different
+    notices read at the same time only ever add rows, so nothing conflicts.
+    """
+
+    table: ClassVar[str] = "notice_reads"
+    key: ClassVar[tuple[str, ...]] = ("person_id", "notice_id")
+    person_id: str
+    notice_id: str
+    read_at: str = ""
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.key_value()
+
+
+@dataclass(slots=True)
+class PersonSettings(Entity):
+    """A person's own settings that follow them to every device (`desktop.core.notices.PREFERENCES`)."""
+
+    table: ClassVar[str] = "person_settings"
+    key: ClassVar[tuple[str, ...]] = ("person_id",)
+    json_fields: ClassVar[tuple[str, ...]] = ("preferences",)
+    person_id: str
+    preferences: dict[str, Any] = field(default_factory=dict)  # only what differs from the defaults
+    updated_at: str = ""
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.person_id
+
+
+@dataclass(slots=True)
+class SavedSearch(Entity):
+    """A board search a person saved; new published tasks that match it notify them."""
+
+    table: ClassVar[str] = "saved_searches"
+    json_fields: ClassVar[tuple[str, ...]] = ("filters",)
+    id: str
+    person_id: str
+    name: str
+    filters: dict[str, Any] = field(default_factory=dict)  # BoardFilter's fields, sort left out
+    created_at: str = ""
+    version: int = 0
+
+
 # Everything the change feed carries, by table name.
 SYNCED: dict[str, type[Entity]] = {
     cls.table: cls
-    for cls in (Organisation, Site, Person, PersonSkill, Task, Bid, Comment, Endorsement)
+    for cls in (
+        Organisation,
+        Site,
+        Person,
+        PersonSkill,
+        Task,
+        Bid,
+        Comment,
+        Endorsement,
+        NoticeRead,
+        PersonSettings,
+        SavedSearch,
+    )
 }
+
+# A person's own rows: only that person sees them (not even an admin).
+PERSONAL: tuple[type[Entity], ...] = (NoticeRead, PersonSettings, SavedSearch)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop.core import permissions, skills
+from desktop.core import notices, permissions, skills
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -27,8 +27,11 @@ from desktop.core.entities import (
     Endorsement,
     Entity,
     Evidence,
+    NoticeRead,
     Person,
+    PersonSettings,
     PersonSkill,
+    SavedSearch,
     Site,
     Task,
     TaskStatus,
@@ -693,3 +696,89 @@ def profile_skill_remove(ctx: Context, records: Records, p: dict[str, Any]) -> s
         raise Rejection("skill.missing")
     records.remove(held)
     return person.id
+
+
+# --- notifications, settings and saved searches (a person's own rows) ------------
+
+
+@operation("notice.read", notice_ids=Field("list", required=True, max_length=500))
+def notice_read(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Mark notices read for the actor, on every device of theirs (the rows sync back).
+
+    Marking one already read again changes nothing, so two devices reading the
+    same notice offline both succeed.
+    """
+    for notice_id in p["notice_ids"]:
+        if records.get(NoticeRead, ctx.actor.id, notice_id) is None:
+            records.put(NoticeRead(ctx.actor.id, notice_id, read_at=ctx.now, version=1))
+    return ctx.actor.id
+
+
+@operation("settings.set", changes=Field("map", required=True))
+def settings_set(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Set some of the actor's preferences; the others keep their values (changes merge per key)."""
+    for key, value in p["changes"].items():
+        if key not in notices.PREFERENCES:
+            raise Rejection("setting.unknown", setting=str(key)[:60])
+        if value not in notices.PREFERENCES[key][1] or type(value) is not type(
+            notices.PREFERENCES[key][0]
+        ):
+            raise Rejection("setting.bad_value", setting=key, value=str(value)[:60])
+    held = records.get(PersonSettings, ctx.actor.id)
+    values = {**(held.preferences if held else {}), **p["changes"]}
+    records.put(
+        PersonSettings(
+            ctx.actor.id,
+            preferences=values,
+            updated_at=ctx.now,
+            version=(held.version if held else 0) + 1,
+        )
+    )
+    return ctx.actor.id
+
+
+# The board filters a saved search keeps (`desktop.board.BoardFilter` without its order).
+_SEARCH_FILTERS: dict[str, Field] = {
+    "text": Field("text", max_length=200),
+    "site_id": Field("id", nullable=True),
+    "skill": Field("text", max_length=80, nullable=True),
+    "audience": Field("choice", choices=tuple(Audience), nullable=True),
+    "date_from": Field("date", nullable=True),
+    "date_to": Field("date", nullable=True),
+    "my_skills": Field("bool"),
+}
+
+
+@operation(
+    "search.save",
+    search_id=Field("id", required=True),
+    name=Field("text", required=True, max_length=100, allow_empty=False),
+    filters=Field("map", required=True),
+)
+def search_save(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    filters = {k: v for k, v in check(_SEARCH_FILTERS, p["filters"]).items() if v not in (None, "")}
+    held = records.get(SavedSearch, p["search_id"])
+    if held is not None and held.person_id != ctx.actor.id:
+        raise Rejection("search.not_own")
+    records.put(
+        SavedSearch(
+            p["search_id"],
+            ctx.actor.id,
+            p["name"].strip(),
+            filters=filters,
+            created_at=held.created_at if held else ctx.now,
+            version=(held.version if held else 0) + 1,
+        )
+    )
+    return p["search_id"]
+
+
+@operation("search.delete", search_id=Field("id", required=True))
+def search_delete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    held = records.get(SavedSearch, p["search_id"])
+    if held is None:
+        raise Rejection("search.unknown")
+    if held.person_id != ctx.actor.id:
+        raise Rejection("search.not_own")
+    records.remove(held)
+    return held.id

@@ -158,6 +158,14 @@ REASONS: dict[str, Reason] = {
         Code.INVALID,
         sentence("The server could not carry out the operation."),
     ),
+    "setting.unknown": Reason(Code.INVALID, sentence("There is no setting {setting}.")),
+    "setting.bad_value": Reason(
+        Code.INVALID, sentence("The setting {setting} cannot be set to {value}.")
+    ),
+    "search.not_own": Reason(Code.FORBIDDEN, sentence("The saved search is not yours.")),
+    "search.unknown": Reason(
+        Code.GONE, sentence("The saved search does not exist (any more).")
+    ),
 }
 
 # Field names shown inside sentences, so a Danish sentence names a Danish field.

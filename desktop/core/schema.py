@@ -120,3 +120,30 @@ TASK_PUBLISHED_AT: tuple[str, ...] = (
            EXISTS (SELECT 1 FROM bids b WHERE b.task_id = tasks.id)
            OR EXISTS (SELECT 1 FROM comments c WHERE c.task_id = tasks.id)))""",
 )
+
+# A person's own synced rows (notifications read, settings, saved searches), added in
+# client migration 8 and server migration 4.
+PERSONAL_TABLES: tuple[str, ...] = (
+    """CREATE TABLE notice_reads (
+        person_id TEXT NOT NULL,
+        notice_id TEXT NOT NULL,
+        read_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (person_id, notice_id)
+    )""",
+    """CREATE TABLE person_settings (
+        person_id TEXT PRIMARY KEY,
+        preferences TEXT NOT NULL DEFAULT '{}',
+        updated_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    """CREATE TABLE saved_searches (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        filters TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX saved_searches_person ON saved_searches (person_id)",
+)

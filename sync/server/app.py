@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.core.entities import Organisation, Site
 from sync import protocol
-from sync.server import accounts, feed, messages, migrations, push, storage
+from sync.server import accounts, feed, mail_routes, messages, migrations, push, storage
 from sync.server.errors import ApiError, code_for_status, error_response
 from sync.server.gate import Gate
 from sync.server.logs import setup_server_logging
@@ -99,6 +99,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.db = db
+    app.include_router(mail_routes.router)  # the mail outbox's worker and unsubscribe link
     _install_error_handlers(app)
     app.add_middleware(Gate)  # type: ignore[arg-type]
 

@@ -47,9 +47,12 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    NoticeRead,
     Organisation,
     Person,
+    PersonSettings,
     PersonSkill,
+    SavedSearch,
     Site,
     Task,
 )
@@ -84,6 +87,9 @@ class Visibility:
 
 TaskLookup = Callable[[str], Task | None]
 
+# A person's own rows (notices read, settings, saved searches): theirs alone.
+PERSONAL: tuple[type[Entity], ...] = (NoticeRead, PersonSettings, SavedSearch)
+
 _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
 
@@ -95,6 +101,10 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
         return Visibility(True, Audience.ORGANISATION, viewers=(entity.id,))
     if isinstance(entity, (PersonSkill, Endorsement)):
         return Visibility(True, Audience.ORGANISATION, viewers=(entity.person_id,))
+    if isinstance(entity, PERSONAL):
+        # Only the person, whatever the rule says: `reader_filter` keeps these rows
+        # for the people named, hidden from admins too.
+        return Visibility(False, Audience.SITE, viewers=(entity.person_id,))
     if isinstance(entity, Task):
         return _task_visibility(entity)
     if isinstance(entity, Bid):
@@ -329,8 +339,13 @@ class _FeedColumns:
 
 def reader_filter(person: Person) -> tuple[str, list[Any]]:
     """The SQL condition that keeps the changes this person may see."""
-    condition = permissions.visibility_sql(person, _FeedColumns())
-    return condition.text, list(condition.params)
+    rule = permissions.visibility_sql(person, _FeedColumns())
+    named = _FeedColumns().poster_is(person.id)
+    own = ", ".join(f"'{entity.table}'" for entity in PERSONAL)
+    return (
+        f"((table_name NOT IN ({own}) AND {rule.text}) OR (table_name IN ({own}) AND {named.text}))",
+        [*rule.params, *named.params],
+    )
 
 
 def _like_escape(text: str) -> str:

@@ -17,7 +17,7 @@ from desktop.core import operations
 from desktop.core.entities import Task
 from desktop.core.ids import utc_now
 from desktop.core.payload import canonical
-from desktop.core.schema import ENTITY_TABLES, TASK_PUBLISHED_AT
+from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES, TASK_PUBLISHED_AT
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
@@ -209,10 +209,42 @@ def _v3_generations(s: Session) -> None:
     s.execute("INSERT INTO meta (key, value) VALUES ('generation', ?)", (new_generation(),))
 
 
+def _v4_notifications_and_mail(s: Session) -> None:
+    for statement in PERSONAL_TABLES:
+        s.execute(statement)
+    # The mail outbox: one row per notice per person, so a notice is queued once
+    # however often its change is seen. A sender claims due rows (claimed_until)
+    # in one transaction, sends, and marks them sent in the next; a sender that
+    # dies leaves its claim to expire, and the rows are sent by someone else.
+    s.execute(
+        """CREATE TABLE mail_outbox (
+            id TEXT PRIMARY KEY,
+            person_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            task_id TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            sent_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        )"""
+    )
+    s.execute("CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, due_at)")
+    s.execute("CREATE INDEX tasks_starts ON tasks (starts_on)")  # the hourly "starts tomorrow"
+    s.execute("CREATE INDEX person_skills_skill ON person_skills (skill)")  # who a new task fits
+    # Signs unsubscribe links, so one link can switch off only its own kind for its own person.
+    s.execute("INSERT INTO meta (key, value) VALUES ('mail_secret', ?)", (secrets.token_hex(32),))
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
     _v3_generations,
+    _v4_notifications_and_mail,
 )
 LATEST = len(STEPS)
 

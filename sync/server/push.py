@@ -25,7 +25,7 @@ from desktop.core import operations
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
-from sync.server import audit, feed
+from sync.server import audit, feed, notify
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session
 
@@ -143,14 +143,16 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
     if actor is None or not actor.active:
         raise Rejection("person.unknown")
     context = operations.Context(actor, caller.device_id, now)
+    records = notify.Remembering(session)  # keeps what the rows were, for the notices
     try:
-        outcome = operations.apply(op["kind"], op["payload"], context, session)
+        outcome = operations.apply(op["kind"], op["payload"], context, records)
     except Rejection:
         batch.forget_actor()  # rolled back to before the operation, which may have touched them
         raise
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
     feed.record(session, outcome.changes, now)
+    notify.enqueue(session, outcome.changes, records.before, now)
     audit.record(
         session,
         at=now,

@@ -19,6 +19,7 @@ BENCHES = (
     "memory",
     "sync_initial",
     "sync_idle",
+    "notifications",
     "server_load",
 )
 

@@ -33,7 +33,7 @@ def test_sound_installation_passes(capsys: pytest.CaptureFixture[str]) -> None:
     output = capsys.readouterr().out
     found = lines(output)
     assert found["translations"].startswith("ok   translations: da, en")
-    assert found["icons"].startswith("ok   icons: 4 in")
+    assert found["icons"].startswith("ok   icons: 5 in")
     assert found["store"].startswith("ok   store: SQLite")
     assert found["gui modules"].startswith("ok   gui modules: ")
     assert found["login screen"] == "ok   login screen: ui.login.LoginScreen shown on offscreen"

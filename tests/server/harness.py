@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from desktop.core import permissions
-from desktop.core.entities import SYNCED, Bid, Comment, Endorsement, Entity, Person, PersonSkill, Task
+from desktop.core.entities import PERSONAL, SYNCED, Bid, Comment, Endorsement, Entity, Person, PersonSkill, Task
 from desktop.core.ids import utc_now, uuid7
 from sync import protocol
 from sync.server import accounts, directory, storage
@@ -414,6 +414,8 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
     employee = not person.is_external
 
     def may_see(entity: Entity) -> bool:
+        if isinstance(entity, PERSONAL):
+            return getattr(entity, "person_id", None) == person.id
         if isinstance(entity, Task):
             return permissions.can_see_task(person, entity)
         if isinstance(entity, Bid):

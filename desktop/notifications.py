@@ -1,0 +1,519 @@
+"""A person's notifications on this machine: derived from what sync pulls, kept in their own store.
+
+Each pulled page is looked at twice: before it is written (what the rows were)
+and after (what they are now and what surrounds them), and the shared rule
+(`desktop.core.notices`) says which events concern the store's owner. So
+whatever arrives, also after days offline, is noticed once; a notice's id is
+made from the change, so a change seen again (a repeat page, an edit of the
+same bid) is recognised and not told twice.
+
+Why not from the user's own local operations: the rule never tells anyone
+about what they did themselves, and what others did reaches this machine only
+through a pull. An initial pull (a new workstation, a resync) notices nothing:
+its changes are the past, not news.
+
+A store belongs to one person, and every query here also names the person, so
+the next person on a shared workstation never sees the last one's notices.
+Read state is the `notice_reads` rows that `notice.read` writes; they sync to
+the person's other devices.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import json
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any
+
+from desktop import board
+from desktop.core import notices, permissions
+from desktop.core.entities import (
+    Bid,
+    Comment,
+    Entity,
+    Person,
+    PersonSettings,
+    Role,
+    SavedSearch,
+    Task,
+    TaskStatus,
+)
+from desktop.core.ids import utc_now
+from desktop.core.notices import Notice
+from desktop.store import Store
+
+_CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit
+TABLE = "notifications"  # the table name a pull reports when it added notices
+_RULED = {Bid.table: Bid, Comment.table: Comment, Task.table: Task}
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One line of the notification centre."""
+
+    id: str
+    kind: str
+    task_id: str
+    at: str
+    facts: dict[str, Any]
+    read: bool
+
+    def text(self, language: str) -> str:
+        return notices.describe(self.kind, self.facts).text(language)
+
+
+# --- deriving -----------------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+def _marks(ids: Sequence[str]) -> str:
+    return ", ".join("?" for _ in ids)
+
+
+class _Before:
+    """What the page's bids and tasks were before it was written: only what the rule needs.
+
+    Where a pending local operation covers a row, the view holds the person's
+    own optimistic version; the server's previous row is the shadow.
+    """
+
+    def __init__(self, store: Store, owner: Person, changes: Sequence[Mapping[str, Any]]) -> None:
+        self.status: dict[tuple[str, str], str] = {}
+        self.tasks: dict[str, Task] = {}
+        self.involved: set[str] = set()  # tasks the owner has bid on
+        keys: dict[str, list[str]] = {Bid.table: [], Task.table: []}
+        for change in changes:
+            if change["table"] in keys:
+                keys[change["table"]].append(change["row"]["id"])
+        if not keys[Bid.table] and not keys[Task.table]:
+            return
+        # Full old rows only where the owner bid: an accept may arrive in the same page
+        # as an edit made after it, and then the owner is on the task they changed.
+        on = self.involved = {
+            r[0]
+            for r in store.connection.execute(
+                "SELECT task_id FROM bids WHERE bidder_id = ?", (owner.id,)
+            )
+        }
+        for table, ids in keys.items():
+            for chunk in _chunks(ids):
+                for row in store.connection.execute(
+                    f"SELECT id, status FROM {table} WHERE id IN ({_marks(chunk)})", chunk
+                ):
+                    self.status[(table, row[0])] = row[1]
+        mine = [i for i in keys[Task.table] if i in on]
+        for chunk in _chunks(mine):
+            for task in store.fetch(Task, f"id IN ({_marks(chunk)})", chunk):
+                self.tasks[task.id] = task
+        for table, key, row in store.connection.execute(
+            "SELECT table_name, key, row FROM shadows WHERE table_name IN (?, ?)",
+            (Bid.table, Task.table),
+        ):
+            if row is None:
+                self.status.pop((table, key), None)
+                self.tasks.pop(key, None)
+                continue
+            values = json.loads(row)
+            self.status[(table, key)] = values["status"]
+            if table == Task.table and key in self.tasks:
+                self.tasks[key] = Task.from_row(values)
+
+    def of(self, entity: Entity) -> Entity | None:
+        status = self.status.get((entity.table, getattr(entity, "id", "")))
+        if status is None:
+            return None
+        if isinstance(entity, Task) and entity.id in self.tasks:
+            return self.tasks[entity.id]
+        # The rule reads only the old status of the others; a shallow copy is cheap.
+        was = copy.copy(entity)
+        was.status = status  # type: ignore[attr-defined]
+        return was
+
+
+def assigned_tasks(store: Store, person_id: str) -> set[str]:
+    """Ids of the tasks on which `person_id`'s bid is accepted."""
+    return {
+        r[0]
+        for r in store.connection.execute(
+            "SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted'", (person_id,)
+        )
+    }
+
+
+class _OwnWorld:
+    """`notices.World` as one person's store sees it: it answers only about that person."""
+
+    def __init__(
+        self,
+        store: Store,
+        owner: Person,
+        page: Mapping[str, Mapping[str, Any]],
+        known: dict[str, Task] | None = None,
+    ) -> None:
+        self.store = store
+        self.owner = owner
+        self._page = page  # the page's task rows, made into Tasks only when asked for
+        # Tasks read on earlier pages of the same pull, less those this page changes.
+        self._tasks: dict[str, Task] = known if known is not None else {}
+        for task_id in page:
+            self._tasks.pop(task_id, None)
+        self._names: dict[str, str] = {owner.id: owner.name}
+        self.searches: dict[str, str] = {}  # task id -> the first saved search it matches
+
+    def task(self, task_id: str) -> Task | None:
+        if task_id not in self._tasks:
+            row = self._page.get(task_id)
+            found = Task.from_row(dict(row)) if row is not None else self.store.get(Task, task_id)
+            if found is None:
+                return None
+            self._tasks[task_id] = found
+        return self._tasks[task_id]
+
+    def prefetch(self, task_ids: Iterable[str]) -> None:
+        missing = [i for i in dict.fromkeys(task_ids) if i not in self._tasks and i not in self._page]
+        for chunk in _chunks(missing):
+            for task in self.store.fetch(Task, f"id IN ({_marks(chunk)})", chunk):
+                self._tasks[task.id] = task
+
+    def person(self, person_id: str) -> Person | None:
+        return self.owner if person_id == self.owner.id else None
+
+    def name(self, person_id: str) -> str:
+        if person_id not in self._names:
+            found = self.store.get(Person, person_id)
+            self._names[person_id] = found.name if found else ""
+        return self._names[person_id]
+
+    def managers(self, task: Task) -> Iterable[str]:
+        owner = self.owner
+        mine = task.poster_id == owner.id or (
+            owner.role == Role.SITE_MANAGER and owner.home_site_id == task.site_id
+        )
+        return (owner.id,) if mine else ()
+
+    @cached_property
+    def _joined(self) -> dict[str, str]:
+        """Task id -> when the owner first bid or commented on it."""
+        rows = self.store.connection.execute(
+            "SELECT task_id, min(at) FROM (SELECT task_id, created_at AS at FROM bids "
+            "WHERE bidder_id = ? UNION ALL SELECT task_id, created_at FROM comments "
+            "WHERE author_id = ?) GROUP BY task_id",
+            (self.owner.id, self.owner.id),
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def conversation(self, task: Task, before: str) -> Iterable[str]:
+        joined = self._joined.get(task.id)
+        return (self.owner.id,) if joined is not None and joined < before else ()
+
+    @cached_property
+    def _assigned(self) -> set[str]:
+        return assigned_tasks(self.store, self.owner.id)
+
+    def assigned(self, task: Task) -> Iterable[str]:
+        return (self.owner.id,) if task.id in self._assigned else ()
+
+    @cached_property
+    def skills(self) -> set[str]:
+        rows = self.store.connection.execute(
+            "SELECT skill FROM person_skills WHERE person_id = ?", (self.owner.id,)
+        )
+        return {r[0] for r in rows}
+
+    def fitting(self, task: Task) -> Mapping[str, str | None]:
+        if task.id in self.searches:
+            return {self.owner.id: self.searches[task.id]}
+        if self.skills.intersection(task.skills):
+            return {self.owner.id: None}
+        return {}
+
+
+def search_filter(search: SavedSearch) -> board.BoardFilter:
+    """The board filter a saved search stands for (unknown keys from a newer client are left out)."""
+    known = {f.name for f in fields(board.BoardFilter)}
+    return board.BoardFilter(**{k: v for k, v in search.filters.items() if k in known})
+
+
+def _match_searches(world: _OwnWorld, task_ids: Sequence[str]) -> None:
+    if not task_ids:
+        return
+    for search in world.store.fetch(
+        SavedSearch, "person_id = ? ORDER BY created_at, id", (world.owner.id,)
+    ):
+        for task_id in board.matching(world.store, world.owner, search_filter(search), task_ids):
+            world.searches.setdefault(task_id, search.name)
+
+
+def settings_of(store: Store, person_id: str) -> dict[str, Any]:
+    """The person's stored preferences (only those that differ from the defaults)."""
+    held = store.get(PersonSettings, person_id)
+    return dict(held.preferences) if held else {}
+
+
+@dataclass(slots=True)
+class Watch:
+    """Notices derived from one page (filled when the `watching` block ends)."""
+
+    added: int = 0
+    notices: list[Notice] = field(default_factory=list)
+    seconds: float = 0.0  # spent deriving (before and after the page), for `make bench`
+
+
+@contextlib.contextmanager
+def watching(
+    store: Store,
+    changes: Sequence[Mapping[str, Any]],
+    *,
+    enabled: bool = True,
+    known: dict[str, Task] | None = None,
+) -> Iterator[Watch]:
+    """Around writing one pulled page (inside its transaction): derive the owner's notices.
+
+    Reads what the page's rows were before the block and derives afterwards, so
+    the notices commit with the page and its cursor, or not at all. `known` is
+    a dict the caller keeps for the pages of one pull: tasks already read.
+    """
+    watch = Watch()
+    started = time.perf_counter()
+    owner = _owner(store) if enabled else None
+    before = _Before(store, owner, changes) if owner is not None else None
+    watch.seconds = time.perf_counter() - started
+    yield watch
+    if owner is None or before is None:
+        return
+    started = time.perf_counter()
+    found = derive(store, owner, changes, before, known)
+    found += reminders(store, owner, utc_now())
+    watch.notices = found
+    watch.added = keep(store, owner.id, found)
+    watch.seconds += time.perf_counter() - started
+
+
+def _owner(store: Store) -> Person | None:
+    owner_id = store.owner_id
+    return store.get(Person, owner_id) if owner_id else None
+
+
+def derive(
+    store: Store,
+    owner: Person,
+    changes: Sequence[Mapping[str, Any]],
+    before: _Before,
+    known: dict[str, Task] | None = None,
+) -> list[Notice]:
+    """The owner's notices from a page already written; `before` was read before it was.
+
+    Most of a page is about other people: rows that cannot concern the owner are
+    passed over on their raw values, and only the others become entities and
+    go through the rule (a pull of 10,000 changes must not take 10 % longer).
+    """
+    page_tasks: dict[str, Mapping[str, Any]] = {}
+    candidates: list[tuple[type[Entity], Mapping[str, Any]]] = []
+    for change in changes:
+        if change.get("deleted"):
+            continue  # nothing the rule tells of is a deletion
+        table, row = change["table"], change["row"]
+        if table == Task.table:
+            page_tasks[row["id"]] = row
+            if _may_concern(row, owner, before):
+                candidates.append((Task, row))
+        elif table == Bid.table:
+            if row["bidder_id"] == owner.id:
+                if row["status"] in ("accepted", "declined"):
+                    candidates.append((Bid, row))
+            elif row["status"] == "pending" and (Bid.table, row["id"]) not in before.status:
+                candidates.append((Bid, row))
+        elif table == Comment.table and row["author_id"] != owner.id:
+            candidates.append((Comment, row))
+    candidates += _waiting(store)
+    if not candidates:
+        return []
+    world = _OwnWorld(store, owner, page_tasks, known)
+    world.prefetch(row["task_id"] for cls, row in candidates if cls is not Task)
+    # A bid or comment can come a page before its task (the task changed later and its
+    # feed row moved behind them); it waits, with the cursor, for the task to arrive.
+    waiting = [(cls, row) for cls, row in candidates if cls is not Task and world.task(row["task_id"]) is None]
+    _keep_waiting(store, waiting)
+    published = [
+        row["id"]
+        for cls, row in candidates
+        if cls is Task and row["id"] not in before.involved
+    ]
+    _match_searches(world, published)
+    if published:
+        # A new task that neither fits the owner's skills nor one of their searches
+        # tells them nothing: most of a busy municipality's new tasks, left unbuilt.
+        skills = world.skills
+        candidates = [
+            (cls, row)
+            for cls, row in candidates
+            if cls is not Task
+            or row["id"] in before.involved
+            or row["id"] in world.searches
+            or (skills and not skills.isdisjoint(json.loads(row["skills"])))
+        ]
+    now = utc_now()
+    found: list[Notice] = []
+    for cls, row in candidates:
+        after = world.task(row["id"]) if cls is Task else _plain(cls, row)
+        if after is not None:
+            found += notices.notices(before.of(after), after, False, now, world)
+    return found
+
+
+def _plain(cls: type[Entity], row: Mapping[str, Any]) -> Entity:
+    """A bid or comment from its wire row: no JSON or boolean fields to convert, so built directly."""
+    try:
+        return cls(**row)
+    except TypeError:  # a newer server's extra column: the careful way
+        return cls.from_row(dict(row))
+
+
+WAITING = "notices_waiting"  # sync_state key: [table, row] pairs whose task has not arrived yet
+_WAITING_MAX = 5_000  # a task that never comes must not make the list grow for ever
+
+
+def _waiting(store: Store) -> list[tuple[type[Entity], Mapping[str, Any]]]:
+    saved = store.state(WAITING)
+    return [(_RULED[table], row) for table, row in json.loads(saved)] if saved else []
+
+
+def _keep_waiting(store: Store, waiting: list[tuple[type[Entity], Mapping[str, Any]]]) -> None:
+    kept = [[cls.table, dict(row)] for cls, row in waiting[-_WAITING_MAX:]]
+    if kept or store.state(WAITING) is not None:
+        store.set_state(WAITING, json.dumps(kept, ensure_ascii=False) if kept else None)
+
+
+def _may_concern(row: Mapping[str, Any], owner: Person, before: _Before) -> bool:
+    """Whether a pulled task row may tell the owner anything (decided on raw values)."""
+    if row["id"] in before.involved:
+        return True  # the owner bid on it: changed, cancelled
+    was = before.status.get((Task.table, row["id"]), TaskStatus.DRAFT)
+    return row["status"] == TaskStatus.OPEN and was == TaskStatus.DRAFT and row["poster_id"] != owner.id
+
+
+def reminders(store: Store, owner: Person, now: str) -> list[Notice]:
+    """"Starts tomorrow" for every task the owner is on that starts the day after `now`."""
+    tomorrow = (dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1)).isoformat()
+    rows = store.fetch(
+        Task,
+        "starts_on = ? AND status IN ('open', 'assigned') AND id IN "
+        "(SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted')",
+        (tomorrow, owner.id),
+    )
+    return [
+        notices.starts_tomorrow(task, owner.id, now)
+        for task in rows
+        if permissions.can_see_task(owner, task)
+    ]
+
+
+_FACTS = json.JSONEncoder(ensure_ascii=False)
+
+
+def keep(store: Store, person_id: str, found: Iterable[Notice]) -> int:
+    """Store the notices the person wants in the app; returns how many were new."""
+    wanted = settings_of(store, person_id)
+    kinds = {k for k in notices.KINDS if notices.preference(wanted, notices.in_app_key(k))}
+    encode = _FACTS.encode
+    rows = [
+        (n.id, n.person_id, n.kind, n.task_id, n.actor_id, n.at, encode(n.facts))
+        for n in found
+        if n.person_id == person_id and n.kind in kinds
+    ]
+    if not rows:
+        return 0
+    before = store.connection.total_changes
+    store.connection.executemany(
+        "INSERT OR IGNORE INTO notifications (id, person_id, kind, task_id, actor_id, at, facts) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return store.connection.total_changes - before
+
+
+# --- reading ------------------------------------------------------------------------
+
+_UNREAD = (
+    "NOT EXISTS (SELECT 1 FROM notice_reads r WHERE r.person_id = n.person_id AND r.notice_id = n.id)"
+)
+
+
+def unread_count(store: Store, person_id: str) -> int:
+    return int(
+        store.connection.execute(
+            f"SELECT count(*) FROM notifications n WHERE n.person_id = ? AND {_UNREAD}",
+            (person_id,),
+        ).fetchone()[0]
+    )
+
+
+def recent(store: Store, person_id: str, limit: int = 200) -> list[Notification]:
+    """The person's newest notifications, newest first, with whether each is read."""
+    rows = store.connection.execute(
+        f"SELECT n.id, n.kind, n.task_id, n.at, n.facts, {_UNREAD} FROM notifications n "
+        "WHERE n.person_id = ? ORDER BY n.at DESC, n.id LIMIT ?",
+        (person_id, int(limit)),
+    ).fetchall()
+    return [
+        Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=not r[5]) for r in rows
+    ]
+
+
+def unread_ids(store: Store, person_id: str) -> list[str]:
+    return [
+        r[0]
+        for r in store.connection.execute(
+            f"SELECT n.id FROM notifications n WHERE n.person_id = ? AND {_UNREAD}", (person_id,)
+        )
+    ]
+
+
+def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notification]:
+    """Unread notifications not yet shown as a desktop notification; marks them shown."""
+    with store.transaction():
+        rows = store.connection.execute(
+            f"SELECT n.id, n.kind, n.task_id, n.at, n.facts FROM notifications n "
+            f"WHERE n.person_id = ? AND n.announced = 0 AND {_UNREAD} ORDER BY n.at DESC",
+            (person_id,),
+        ).fetchall()
+        store.connection.execute(
+            "UPDATE notifications SET announced = 1 WHERE person_id = ? AND announced = 0",
+            (person_id,),
+        )
+    return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows[:limit]]
+
+
+def waiting_for_decision(store: Store, person: Person) -> int:
+    """Pending bids on open tasks this person posted or, as site manager, whose site they run."""
+    clause, params = "t.poster_id = ?", [person.id]
+    if person.role == Role.SITE_MANAGER and person.home_site_id:
+        clause, params = "(t.poster_id = ? OR t.site_id = ?)", [person.id, person.home_site_id]
+    return int(
+        store.connection.execute(
+            "SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id "
+            f"WHERE b.status = 'pending' AND t.status IN ('open', 'assigned') AND {clause}",
+            params,
+        ).fetchone()[0]
+    )
+
+
+def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:
+    return store.fetch(SavedSearch, "person_id = ? ORDER BY created_at, id", (person_id,))
+
+
+def search_filters(filters: board.BoardFilter) -> dict[str, Any]:
+    """A board filter as a `search.save` payload's `filters` (order and empty fields left out)."""
+    keep_keys = ("text", "site_id", "skill", "audience", "date_from", "date_to", "my_skills")
+    return {
+        k: getattr(filters, k) for k in keep_keys if getattr(filters, k) not in (None, "", False)
+    }

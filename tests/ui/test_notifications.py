@@ -1,0 +1,171 @@
+"""The notification centre through its real widgets: the bell, the list, reading, the counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from desktop import notifications
+from desktop.core.entities import SavedSearch, Task
+from desktop.core.notices import Notice, NoticeKind
+from desktop.store import Store
+from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.notifications import Bell, DecisionCount, NotificationCentre
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def give(qtbot: Any, context: AppContext, person_id: str, *kinds: str) -> list[Task]:
+    """Notices for `person_id` about the first tasks of the store, as a sync would derive them."""
+
+    def write(store: Store) -> list[Task]:
+        tasks = store.fetch(Task, "status = 'open' ORDER BY id LIMIT ?", (len(kinds),))
+        found = [
+            Notice(f"{kind}:{task.id}", kind, person_id, task.id, None,
+                   f"2026-11-2{n}T10:00:00.000Z", {"title": task.title, "who": "Mette Larsen"})
+            for n, (kind, task) in enumerate(zip(kinds, tasks, strict=True))
+        ]
+        with store.transaction():
+            notifications.keep(store, person_id, found)
+        return tasks
+
+    tasks = ask(qtbot, context, write)
+    context.notify({notifications.TABLE})
+    return tasks
+
+
+def test_the_bell_counts_the_list_opens_the_task_and_reading_syncs_as_an_operation(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    context = make_context("anna", "en")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    bell: Bell = window.bell
+    assert bell.unread == 0
+    accepted, _changed = give(
+        qtbot, context, context.person.id, NoticeKind.BID_ACCEPTED, NoticeKind.TASK_CHANGED
+    )
+    qtbot.waitUntil(lambda: bell.unread == 2)
+    assert "2" in bell.text() and "2 unread notifications" in bell.toolTip()
+
+    qtbot.mouseClick(bell, CLICK)
+    centre = window.current_page()
+    assert isinstance(centre, NotificationCentre)
+    qtbot.mouseClick(bell, CLICK)  # a second click stays on the same centre
+    assert window.current_page() is centre
+    qtbot.waitUntil(lambda: centre.list.count() == 2)
+    first = centre.list.item(1)  # oldest last: the accepted bid
+    assert "accepted your bid" in first.text() and first.font().bold()
+
+    centre.list.setCurrentItem(first)
+    qtbot.mouseClick(
+        centre.list.viewport(), CLICK, pos=centre.list.visualItemRect(first).center()
+    )
+    qtbot.waitUntil(lambda: type(window.current_page()).__name__ == "TaskView")
+    assert window.current_page().task_id == accepted.id
+    window.back()
+    assert window.current_page() is centre  # one click, one task view
+    qtbot.waitUntil(lambda: bell.unread == 1)
+    pending = ask(qtbot, context, lambda s: [op.kind for op in s.pending()])
+    assert pending == ["notice.read"]  # goes to the server, and from there to her other PCs
+    qtbot.waitUntil(lambda: not centre.list.item(1).font().bold())
+
+    qtbot.mouseClick(centre.read_all, CLICK)
+    qtbot.waitUntil(lambda: bell.unread == 0)
+    assert not centre.read_all.isEnabled()
+    window.tear_down()
+
+
+def test_the_next_person_on_the_pc_sees_none_of_it_and_no_tray_breaks_nothing(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    anna = make_context("anna", "en")
+    give(qtbot, anna, anna.person.id, NoticeKind.COMMENT_NEW)
+    anna_bell = Bell(anna)
+    qtbot.addWidget(anna_bell)
+    qtbot.waitUntil(lambda: anna_bell.unread == 1)
+    # No window is active, so the bell would pop it up on the desktop where a tray exists.
+    anna_bell.desktop.announce()
+    unannounced = ask(qtbot, anna, lambda s: notifications.to_announce(s, anna.person.id))
+    assert unannounced == []  # announced once, never again
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        assert anna_bell.desktop.tray is None and anna_bell.desktop.shown == []
+
+    bo = make_context("bo", "en")  # the same store file: the next person on the same PC
+    bo_bell = Bell(bo)
+    qtbot.addWidget(bo_bell)
+    centre = NotificationCentre(bo)
+    qtbot.addWidget(centre)
+    qtbot.waitUntil(lambda: centre.empty.isVisible() or centre.list.count() == 0)
+    qtbot.waitUntil(lambda: not bo.worker.busy())
+    assert bo_bell.unread == 0 and centre.list.count() == 0
+
+
+def test_waiting_for_decision_and_saving_a_search(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    manager = next(
+        name for name in ("mette", "anna")
+        if make_context(name).person.role == "site_manager"
+    )
+    context = make_context(manager, "en")
+    expected = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
+    count = DecisionCount(context)
+    qtbot.addWidget(count)
+    qtbot.waitUntil(lambda: count.waiting == expected)
+    assert expected > 0 and str(expected) in count.text()
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.board.decisions.waiting == expected)
+    assert window.board.decisions.isVisible()  # on the board, and on my page:
+    window.go_my_page()
+    qtbot.waitUntil(lambda: window.current_page().decisions.waiting == expected)
+    window.go_board()
+    qtbot.keyClicks(window.board.search_field, "sommerfest")
+    with qtbot.waitSignal(window.board.save_search.saved, timeout=10_000):
+        window.board.save_search.save("Fester")
+    saved = ask(qtbot, context, lambda s: s.fetch(SavedSearch, "person_id = ?", (context.person.id,)))
+    assert [(s.name, s.filters) for s in saved] == [("Fester", {"text": "sommerfest"})]
+    window.tear_down()
+
+
+def test_preferences_are_operations_on_the_persons_own_row(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from desktop.core import notices
+    from desktop.core.entities import PersonSettings
+
+    context = make_context("anna", "en")
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.tabs.setCurrentWidget(centre.preferences)
+    prefs = centre.preferences
+    qtbot.waitUntil(lambda: prefs.in_app[NoticeKind.BID_NEW].isChecked())  # the defaults drawn
+    assert prefs.email[NoticeKind.BID_NEW].currentData() == notices.EMAIL_DIGEST
+    assert prefs.desktop.isChecked()
+
+    box = prefs.in_app[NoticeKind.COMMENT_NEW]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    combo = prefs.email[NoticeKind.BID_ACCEPTED]
+    combo.setCurrentIndex(combo.findData(notices.EMAIL_IMMEDIATE))
+
+    def stored() -> dict[str, Any]:
+        held = ask(qtbot, context, lambda s: s.get(PersonSettings, context.person.id))
+        return held.preferences if held else {}
+
+    qtbot.waitUntil(lambda: len(stored()) == 2)
+    assert stored() == {
+        notices.in_app_key(NoticeKind.COMMENT_NEW): False,
+        notices.email_key(NoticeKind.BID_ACCEPTED): notices.EMAIL_IMMEDIATE,
+    }
+    # A notice of a kind she turned off in Knop is not kept.
+    give(qtbot, context, context.person.id, NoticeKind.COMMENT_NEW)
+    assert ask(qtbot, context, lambda s: notifications.unread_count(s, context.person.id)) == 0

@@ -1,0 +1,413 @@
+"""The notification centre: the bell with its unread count, the list, desktop notifications, counts.
+
+Everything is read through `desktop.notifications` on the DB thread and redrawn
+when `context.changed` names the notifications (a sync derived new ones) or
+their read state (`notice_reads`, changed here or on another of the person's
+devices). It all hangs off the person's `AppContext`, so logging out, locking or
+switching user drops it with the rest of their session: the next person on a
+shared workstation never sees the last one's bell, list or pop-ups.
+
+Desktop notifications use QSystemTrayIcon while Knop is not the active window;
+where the platform has no tray (`isSystemTrayAvailable()` is false, as on some
+Linux desktops) the bell is all there is, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSystemTrayIcon,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import notifications, paths
+from desktop.core import notices
+from desktop.core.ids import uuid7
+from desktop.core.text import plural_sentence, sentence
+from ui import wording
+from ui.background import Changes
+from ui.long_text import heading
+from ui.screen import Screen
+
+WATCHES = frozenset({notifications.TABLE, "notice_reads"})
+DECISIONS_WATCH = frozenset({"bids", "tasks"})
+ID_ROLE = Qt.ItemDataRole.UserRole
+TASK_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Bell(QToolButton):
+    """The toolbar's bell: how many notifications are unread; a click opens the centre."""
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bell")
+        self.context = context
+        self.unread = 0
+        self.desktop = DesktopNotifier(context, self)
+        self.setIcon(QIcon(str(paths.resources_dir() / "icons" / "bell.svg")))
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self._draw()
+        context.changed.connect(self._changed)
+        self.reload()
+
+    def _changed(self, changes: Changes) -> None:
+        if WATCHES & changes:
+            self.reload()
+            if notifications.TABLE in changes:
+                self.desktop.announce()
+
+    def reload(self) -> None:
+        person_id = self.context.person.id
+        self.context.query(
+            lambda store: notifications.unread_count(store, person_id), parent=self
+        ).success(self._counted).run_in_background()
+
+    def _counted(self, unread: int) -> None:
+        self.unread = unread
+        self._draw()
+
+    def _draw(self) -> None:
+        language = self.context.language
+        self.setText(str(self.unread) if self.unread else "")
+        said = plural_sentence(
+            "{n} unread notification", "{n} unread notifications", self.unread
+        ).text(language)
+        self.setAccessibleName(sentence("Notifications").text(language) + ": " + said)
+        self.setToolTip(said)
+        font = self.font()
+        font.setBold(self.unread > 0)
+        self.setFont(font)
+
+
+class DesktopNotifier(QObject):
+    """Pops new notifications up on the desktop while another program is in front."""
+
+    def __init__(self, context: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.tray: QSystemTrayIcon | None = None
+        self.shown: list[str] = []  # the messages popped up, newest last (what tests look at)
+
+    @staticmethod
+    def available() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def announce(self) -> None:
+        """Mark what is new as announced and, if Knop is not in front, show it."""
+        person_id = self.context.person.id
+
+        def ask(store: Any) -> tuple[bool, list[notifications.Notification]]:
+            wanted = notices.preference(
+                notifications.settings_of(store, person_id), notices.DESKTOP_KEY
+            )
+            return bool(wanted), notifications.to_announce(store, person_id)
+
+        self.context.query(ask, parent=self).success(self._show).run_in_background()
+
+    def _show(self, answer: tuple[bool, list[notifications.Notification]]) -> None:
+        wanted, new = answer
+        if not new or not wanted or QApplication.activeWindow() is not None:
+            return
+        if not self.available():
+            return  # the bell is enough where there is no tray
+        if self.tray is None:
+            icon = QApplication.windowIcon()
+            self.tray = QSystemTrayIcon(icon if not icon.isNull() else QIcon(), self)
+            self.tray.show()
+        for notice in new:
+            text = notice.text(self.context.language)
+            self.shown.append(text)
+            self.tray.showMessage("Knop", text, QSystemTrayIcon.MessageIcon.Information, 8000)
+
+
+class NotificationCentre(Screen):
+    """The person's notifications, newest first, unread in bold; an entry opens its task.
+
+    A second tab holds what they want to be told and how (`NotificationPreferences`).
+    """
+
+    WATCHES = WATCHES
+    open_task = Signal(str)
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("notification-centre")
+        self.rows: list[notifications.Notification] = []
+        self._opening = False
+        language = self.language
+        self.title = heading(sentence("Notifications").text(language), self)
+        self.list = QListWidget(self)
+        self.list.setObjectName("notifications")
+        self.list.setAccessibleName(sentence("Notifications").text(language))
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(True)
+        self.list.setSpacing(3)
+        self.empty = QLabel(sentence("Nothing new. Notifications about your bids, your tasks "
+                                     "and new tasks that fit you appear here.").text(language), self)
+        self.empty.setWordWrap(True)
+        self.read_all = QPushButton(sentence("Mark all as read").text(language), self)
+        self.read_all.clicked.connect(self.mark_all_read)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.read_all)
+        inbox = QWidget(self)
+        inbox_layout = QVBoxLayout(inbox)
+        inbox_layout.addWidget(self.empty)
+        inbox_layout.addWidget(self.list, 1)
+        self.preferences = NotificationPreferences(context, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(inbox, sentence("Notifications").text(language))
+        self.tabs.addTab(self.preferences, sentence("Preferences").text(language))
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        self.list.activated.connect(self._activated)
+        self.list.itemClicked.connect(lambda item: self._activated(self.list.indexFromItem(item)))
+        self.reload()
+
+    def question(self) -> Callable[[Any], list[notifications.Notification]]:
+        person_id = self.context.person.id
+        return lambda store: notifications.recent(store, person_id)
+
+    def draw(self, rows: list[notifications.Notification]) -> None:
+        self.rows = rows
+        self.list.clear()
+        language = self.language
+        for row in rows:
+            when = wording.moment(row.at, language)
+            item = QListWidgetItem(f"{row.text(language)}\n{when}")
+            item.setData(ID_ROLE, row.id)
+            item.setData(TASK_ROLE, row.task_id)
+            font = QFont(self.list.font())
+            font.setBold(not row.read)
+            item.setFont(font)
+            state = sentence("unread").text(language) if not row.read else sentence("read").text(language)
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, state)
+            self.list.addItem(item)
+        self.empty.setVisible(not rows)
+        self.list.setVisible(bool(rows))
+        self.read_all.setEnabled(any(not r.read for r in rows))
+
+    def _activated(self, index: QModelIndex) -> None:
+        # A click may also activate (single-click platforms): one click opens one task.
+        if not index.isValid() or self._opening:
+            return
+        self._opening = True
+        QTimer.singleShot(0, lambda: setattr(self, "_opening", False))
+        row = self.rows[index.row()]
+        if not row.read:
+            self.act("notice.read", {"notice_ids": [row.id]}, lambda _refused: None)
+        self.open_task.emit(row.task_id)
+
+    def mark_all_read(self) -> None:
+        unread = [r.id for r in self.rows if not r.read]
+        for start in range(0, len(unread), 500):  # notice.read takes up to 500 at once
+            self.act("notice.read", {"notice_ids": unread[start : start + 500]}, lambda _r: None)
+
+
+class DecisionCount(QLabel):
+    """ "N bids wait for your decision" for the people who decide on bids; hidden at none."""
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisions")
+        self.context = context
+        self.waiting = 0
+        self.hide()
+        context.changed.connect(lambda changes: self.reload() if DECISIONS_WATCH & changes else None)
+        self.reload()
+
+    def reload(self) -> None:
+        person = self.context.person
+        self.context.query(
+            lambda store: notifications.waiting_for_decision(store, person), parent=self
+        ).success(self._counted).run_in_background()
+
+    def _counted(self, waiting: int) -> None:
+        self.waiting = waiting
+        self.setText(
+            plural_sentence(
+                "{n} bid waits for your decision", "{n} bids wait for your decision", waiting
+            ).text(self.context.language)
+        )
+        self.setVisible(waiting > 0)
+
+
+class SaveSearchButton(QPushButton):
+    """Saves the board's current search and filters; new tasks that match it will notify."""
+
+    saved = Signal(str)  # the search's name, once the operation is queued
+
+    def __init__(
+        self, context: Any, current: Callable[[], Any], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(sentence("Save search").text(context.language), parent)
+        self.setObjectName("saveSearch")
+        self.context = context
+        self.current = current  # the board's filters() -> desktop.board.BoardFilter
+        self.setToolTip(
+            sentence("Be told about new tasks that match this search").text(context.language)
+        )
+        self.clicked.connect(self.ask)
+
+    def ask(self) -> None:
+        filters = self.current()
+        name, ok = QInputDialog.getText(
+            self,
+            sentence("Save search").text(self.context.language),
+            sentence("Name of the search:").text(self.context.language),
+            text=filters.text or "",
+        )
+        if ok and name.strip():
+            self.save(name.strip())
+
+    def save(self, name: str) -> None:
+        payload = {
+            "search_id": uuid7(),
+            "name": name,
+            "filters": notifications.search_filters(self.current()),
+        }
+        self.context.perform("search.save", payload, parent=self).success(
+            lambda _outcome: self.saved.emit(name)
+        ).run_in_background()
+
+
+class NotificationPreferences(Screen):
+    """What the person wants to be told of, in Knop and by e-mail, and their saved searches.
+
+    Each change is one `settings.set` (or `search.delete`) operation: the
+    preferences are the person's own synced row, so they follow them to every
+    workstation and the server reads them to decide on e-mail.
+    """
+
+    WATCHES = frozenset({"person_settings", "saved_searches"})
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("notification-preferences")
+        language = self.language
+        self.values: dict[str, Any] = {}
+        self._drawing = False
+        self.in_app: dict[str, QCheckBox] = {}
+        self.email: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        grid.addWidget(QLabel(sentence("Tell me when").text(language), self), 0, 0)
+        grid.addWidget(QLabel(sentence("In Knop").text(language), self), 0, 1)
+        grid.addWidget(QLabel(sentence("By e-mail").text(language), self), 0, 2)
+        modes = (
+            (notices.EMAIL_OFF, sentence("Never")),
+            (notices.EMAIL_IMMEDIATE, sentence("At once")),
+            (notices.EMAIL_DIGEST, sentence("In a daily digest")),
+        )
+        for row, kind in enumerate(notices.KINDS, start=1):
+            name = notices.kind_name(kind).text(language)
+            grid.addWidget(QLabel(name, self), row, 0)
+            box = QCheckBox(self)
+            box.setAccessibleName(name + ": " + sentence("In Knop").text(language))
+            box.toggled.connect(lambda on, k=kind: self._set(notices.in_app_key(k), on))
+            self.in_app[kind] = box
+            grid.addWidget(box, row, 1)
+            combo = QComboBox(self)
+            combo.setAccessibleName(name + ": " + sentence("By e-mail").text(language))
+            for value, said in modes:
+                combo.addItem(said.text(language), value)
+            combo.currentIndexChanged.connect(
+                lambda _i, k=kind, c=combo: self._set(notices.email_key(k), c.currentData())
+            )
+            self.email[kind] = combo
+            grid.addWidget(combo, row, 2)
+        self.desktop = QCheckBox(
+            sentence("Show notifications on the desktop when Knop is not in front").text(language), self
+        )
+        self.desktop.toggled.connect(lambda on: self._set(notices.DESKTOP_KEY, on))
+        self.mail_language = QComboBox(self)
+        self.mail_language.addItem("Dansk", "da")
+        self.mail_language.addItem("English", "en")
+        self.mail_language.setAccessibleName(sentence("Language of e-mail").text(language))
+        self.mail_language.currentIndexChanged.connect(
+            lambda _i: self._set(notices.LANGUAGE_KEY, self.mail_language.currentData())
+        )
+        language_row = QHBoxLayout()
+        language_row.addWidget(QLabel(sentence("Language of e-mail").text(language), self))
+        language_row.addWidget(self.mail_language)
+        language_row.addStretch(1)
+
+        self.searches = QListWidget(self)
+        self.searches.setAccessibleName(sentence("Saved searches").text(language))
+        self.delete_search = QPushButton(sentence("Delete search").text(language), self)
+        self.delete_search.clicked.connect(self.delete_current_search)
+        searches_box = QGroupBox(sentence("Saved searches").text(language), self)
+        searches_layout = QVBoxLayout(searches_box)
+        searches_layout.addWidget(
+            QLabel(sentence("Save a search on the board to be told of new tasks that match it.")
+                   .text(language), searches_box)
+        )
+        searches_layout.addWidget(self.searches, 1)
+        searches_layout.addWidget(self.delete_search)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.desktop)
+        layout.addLayout(language_row)
+        layout.addWidget(searches_box, 1)
+        self.reload()
+
+    def question(self) -> Callable[[Any], tuple[dict[str, Any], list[Any]]]:
+        person_id = self.context.person.id
+        return lambda store: (
+            notifications.settings_of(store, person_id),
+            notifications.saved_searches(store, person_id),
+        )
+
+    def draw(self, data: tuple[dict[str, Any], list[Any]]) -> None:
+        values, searches = data
+        self.values = values
+        self._drawing = True  # setting the widgets must not send their values back
+        try:
+            for kind in notices.KINDS:
+                self.in_app[kind].setChecked(
+                    bool(notices.preference(values, notices.in_app_key(kind)))
+                )
+                combo = self.email[kind]
+                combo.setCurrentIndex(combo.findData(notices.preference(values, notices.email_key(kind))))
+            self.desktop.setChecked(bool(notices.preference(values, notices.DESKTOP_KEY)))
+            self.mail_language.setCurrentIndex(
+                self.mail_language.findData(notices.preference(values, notices.LANGUAGE_KEY))
+            )
+            self.searches.clear()
+            for search in searches:
+                item = QListWidgetItem(search.name)
+                item.setData(ID_ROLE, search.id)
+                self.searches.addItem(item)
+            self.delete_search.setEnabled(bool(searches))
+        finally:
+            self._drawing = False
+
+    def _set(self, key: str, value: Any) -> None:
+        if self._drawing or notices.preference(self.values, key) == value:
+            return
+        self.values = {**self.values, key: value}
+        self.act("settings.set", {"changes": {key: value}}, lambda _refused: self.reload())
+
+    def delete_current_search(self) -> None:
+        item = self.searches.currentItem() or self.searches.item(0)
+        if item is not None:
+            self.act("search.delete", {"search_id": item.data(ID_ROLE)}, lambda _r: self.reload())
