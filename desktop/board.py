@@ -343,6 +343,24 @@ def search(
     return _with_progress(store, cancelled, run)
 
 
+def matching(store: Store, person: Person, filters: BoardFilter, ids: Sequence[str]) -> set[str]:
+    """Which of `ids` (task ids) the filters let through for `person`; an empty set if none.
+
+    Used to tell whether new tasks fit a saved search (desktop.notifications).
+    """
+    where = _where(store, person, filters)
+    if where is None or not ids:
+        return set()
+    clause, params = where
+    found: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        sql = f"SELECT t.id FROM tasks t WHERE t.id IN ({marks}) AND {clause}"
+        found.update(row[0] for row in store.connection.execute(sql, [*chunk, *params]))
+    return found
+
+
 _ROW_SQL = (
     "SELECT t.id, t.title, t.site_id, coalesce(s.name, '') AS site_name, t.skills, "
     "t.effort_hours, t.bid_deadline, t.starts_on, t.ends_on, t.seats, t.accepted_count, "

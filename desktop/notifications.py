@@ -64,6 +64,7 @@ class Notification:
     read: bool
 
     def text(self, language: str) -> str:
+        """The notice in `language` ("da" or "en")."""
         return notices.describe(self.kind, self.facts).text(language)
 
 
@@ -449,6 +450,7 @@ _UNREAD = (
 
 
 def unread_count(store: Store, person_id: str) -> int:
+    """How many of the person's notices are unread (the bell's number)."""
     return int(
         store.connection.execute(
             f"SELECT count(*) FROM notifications n WHERE n.person_id = ? AND {_UNREAD}",
@@ -470,6 +472,7 @@ def recent(store: Store, person_id: str, limit: int = 200) -> list[Notification]
 
 
 def unread_ids(store: Store, person_id: str) -> list[str]:
+    """The ids of the person's unread notices."""
     return [
         r[0]
         for r in store.connection.execute(
@@ -508,6 +511,7 @@ def waiting_for_decision(store: Store, person: Person) -> int:
 
 
 def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:
+    """The person's saved searches, oldest first."""
     return store.fetch(SavedSearch, "person_id = ? ORDER BY created_at, id", (person_id,))
 
 

@@ -45,6 +45,8 @@ WORD_FACTS = frozenset({
     "min", "max",  # the bounds of a range ("between {min} and {max}")
     "why", "error", "detail", "reason",  # a phrase or a sentence (a reason, an error's own words)
     "bundle", "path",  # a file's path
+    "link",  # a web address (an unsubscribe link)
+    "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
 })

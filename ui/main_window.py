@@ -109,12 +109,24 @@ def my_page_screen(context: AppContext, navigator: Navigator, task_id: str | Non
     return page
 
 
+def notifications_screen(
+    context: AppContext, navigator: Navigator, task_id: str | None
+) -> QWidget:
+    """The person's notifications and what they want to be told; `task_id` is not used."""
+    from ui.notifications import NotificationCentre
+
+    page = NotificationCentre(context)
+    page.open_task_requested.connect(navigator.open_task)
+    return page
+
+
 # Every page the window can go to besides the board and the attention list.
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
     review_screen,
     task_form_screen,
     my_page_screen,
+    notifications_screen,
 )
 
 
@@ -396,8 +408,10 @@ class MainWindow(QMainWindow):
         self.go(task_form_screen, None)
 
     def show_notifications(self) -> None:
-        if type(self.current_page()).__name__ != "NotificationCentre":
-            self._push(self._screen("notifications", "NotificationCentre"))
+        """Show the notification centre, unless it is already in front."""
+        current = self.current_page()
+        if current is None or self._built_by.get(current) is not notifications_screen:
+            self.go(notifications_screen)
 
     def go_my_page(self) -> None:
         self._clear_history()

@@ -44,6 +44,7 @@ from desktop.core.ids import uuid7
 from desktop.core.text import plural_sentence, sentence
 from ui import wording
 from ui.background import Changes
+from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
 
@@ -56,7 +57,7 @@ TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 class Bell(QToolButton):
     """The toolbar's bell: how many notifications are unread; a click opens the centre."""
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bell")
         self.context = context
@@ -100,7 +101,7 @@ class Bell(QToolButton):
 class DesktopNotifier(QObject):
     """Pops new notifications up on the desktop while another program is in front."""
 
-    def __init__(self, context: Any, parent: QObject | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.tray: QSystemTrayIcon | None = None
@@ -145,9 +146,9 @@ class NotificationCentre(Screen):
     """
 
     WATCHES = WATCHES
-    open_task = Signal(str)
+    open_task_requested = Signal(str)
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("notification-centre")
         self.rows: list[notifications.Notification] = []
@@ -215,7 +216,7 @@ class NotificationCentre(Screen):
         row = self.rows[index.row()]
         if not row.read:
             self.act("notice.read", {"notice_ids": [row.id]}, lambda _refused: None)
-        self.open_task.emit(row.task_id)
+        self.open_task_requested.emit(row.task_id)
 
     def mark_all_read(self) -> None:
         unread = [r.id for r in self.rows if not r.read]
@@ -226,7 +227,7 @@ class NotificationCentre(Screen):
 class DecisionCount(QLabel):
     """ "N bids wait for your decision" for the people who decide on bids; hidden at none."""
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("decisions")
         self.context = context
@@ -257,7 +258,7 @@ class SaveSearchButton(QPushButton):
     saved = Signal(str)  # the search's name, once the operation is queued
 
     def __init__(
-        self, context: Any, current: Callable[[], Any], parent: QWidget | None = None
+        self, context: AppContext, current: Callable[[], Any], parent: QWidget | None = None
     ) -> None:
         super().__init__(sentence("Save search").text(context.language), parent)
         self.setObjectName("saveSearch")
@@ -300,7 +301,7 @@ class NotificationPreferences(Screen):
 
     WATCHES = frozenset({"person_settings", "saved_searches"})
 
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
         self.setObjectName("notification-preferences")
         language = self.language

@@ -368,6 +368,7 @@ class NoticeRead(Entity):
 
     @property
     def id(self) -> str:
+        """The row's key as one string (the feed's entity key)."""
         return self.key_value()
 
 
@@ -385,6 +386,7 @@ class PersonSettings(Entity):
 
     @property
     def id(self) -> str:
+        """The person the row belongs to: one row per person."""
         return self.person_id
 
 

@@ -44,6 +44,8 @@ from desktop.core.text import Sentence, sentence
 
 
 class NoticeKind(StrEnum):
+    """What a notice is about: the events of issue 13 (invitations are not events yet)."""
+
     BID_ACCEPTED = "bid.accepted"
     BID_DECLINED = "bid.declined"
     BID_NEW = "bid.new"
@@ -65,10 +67,12 @@ EMAIL_MODES = (EMAIL_OFF, EMAIL_IMMEDIATE, EMAIL_DIGEST)
 
 
 def in_app_key(kind: str) -> str:
+    """The preference key that turns notices of `kind` on or off in the app."""
     return f"in_app.{kind}"
 
 
 def email_key(kind: str) -> str:
+    """The preference key for e-mail of `kind`: one of EMAIL_MODES."""
     return f"email.{kind}"
 
 
@@ -111,6 +115,7 @@ class Notice:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def sentence(self) -> Sentence:
+        """What to tell the person, not yet in a language."""
         return describe(self.kind, self.facts)
 
 
@@ -153,7 +158,9 @@ def kind_name(kind: str) -> Sentence:
 class World(Protocol):
     """What the rule may ask. The client's answers cover only its own person."""
 
-    def task(self, task_id: str) -> Task | None: ...
+    def task(self, task_id: str) -> Task | None:
+        """The task, or None when it is unknown here."""
+        ...
 
     def person(self, person_id: str) -> Person | None:
         """A person who may be told (the client knows only its own)."""

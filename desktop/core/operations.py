@@ -770,7 +770,7 @@ def search_save(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             version=(held.version if held else 0) + 1,
         )
     )
-    return p["search_id"]
+    return str(p["search_id"])
 
 
 @operation("search.delete", search_id=Field("id", required=True))

@@ -88,7 +88,7 @@ class Visibility:
 TaskLookup = Callable[[str], Task | None]
 
 # A person's own rows (notices read, settings, saved searches): theirs alone.
-PERSONAL: tuple[type[Entity], ...] = (NoticeRead, PersonSettings, SavedSearch)
+PERSONAL = (NoticeRead, PersonSettings, SavedSearch)
 
 _EVERYONE = Visibility(True, Audience.EXTERNAL)
 

@@ -32,7 +32,7 @@ log = logging.getLogger("knop.server.mail")
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = mail.MailSettings.from_env()
     worker = mail.MailWorker(app.state.db, settings) if settings else None
-    if worker is not None:
+    if settings is not None and worker is not None:
         log.info("sending e-mail through %s:%d (%s)", settings.host, settings.port, settings.tls)
         worker.start()
     yield
