@@ -132,12 +132,38 @@ def _v5_board_at_scale(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_board_effort ON tasks (effort_hours, created_at DESC)")
 
 
+def _v6_competence_discovery(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE person_skills ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE")
+    conn.execute(
+        """CREATE TABLE invitations (
+            task_id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            invited_by TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (task_id, person_id)
+        )"""
+    )
+    conn.execute("CREATE INDEX invitations_person ON invitations (person_id)")
+    # The last competence map, talent search and site network the server
+    # computed, for reading offline: the server's JSON as it came, and when.
+    conn.execute(
+        """CREATE TABLE insights_cache (
+            name TEXT PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
     _v3_rebase,
     _v4_drafts_and_lookups,
     _v5_board_at_scale,
+    _v6_competence_discovery,
 )
 LATEST = len(STEPS)
 

@@ -63,6 +63,8 @@ def test_every_operation_is_registered() -> None:
         "comment.add",
         "profile.skill_add",
         "profile.skill_remove",
+        "profile.skill_privacy",
+        "task.invite",
     }
 
 

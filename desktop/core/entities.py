@@ -182,6 +182,9 @@ class PersonSkill(Entity):
     confirmed_by: str | None = None
     added_at: str = ""
     version: int = 0
+    # A private skill counts in the organisation's numbers only anonymously:
+    # nobody else sees it on the person's profile, in drill-downs or in talent search.
+    private: bool = False
 
     @property
     def id(self) -> str:
@@ -273,6 +276,24 @@ class Endorsement(Entity):
 
 
 @dataclass(slots=True)
+class Invitation(Entity):
+    """A task's manager asks a person to bid on it; the invitee sees it on the task and My page."""
+
+    table: ClassVar[str] = "invitations"
+    key: ClassVar[tuple[str, ...]] = ("task_id", "person_id")
+    task_id: str
+    person_id: str
+    invited_by: str
+    message: str = ""
+    created_at: str = ""
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.key_value()
+
+
+@dataclass(slots=True)
 class AuditEvent(Entity):
     """Who did what, when and from which device: the public record."""
 
@@ -289,5 +310,7 @@ class AuditEvent(Entity):
 # Everything the change feed carries, by table name.
 SYNCED: dict[str, type[Entity]] = {
     cls.table: cls
-    for cls in (Organisation, Site, Person, PersonSkill, Task, Bid, Comment, Endorsement)
+    for cls in (
+        Organisation, Site, Person, PersonSkill, Task, Bid, Comment, Endorsement, Invitation
+    )
 }

@@ -161,6 +161,16 @@ REASONS: dict[str, tuple[Code, str, str]] = {
         "Kompetencen står ikke på profilen.",
         "The skill is not on the profile.",
     ),
+    "invite.cannot_bid": (
+        Code.FORBIDDEN,
+        "{name} kan ikke se eller byde på opgaven.",
+        "{name} cannot see or bid on the task.",
+    ),
+    "invite.twice": (
+        Code.CONFLICT,
+        "{name} er allerede inviteret til opgaven.",
+        "{name} has already been invited to the task.",
+    ),
     "profile.not_own": (
         Code.FORBIDDEN,
         "Du kan kun ændre din egen profil.",

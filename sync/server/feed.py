@@ -33,6 +33,7 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    Invitation,
     Organisation,
     Person,
     PersonSkill,
@@ -74,8 +75,16 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
         return Visibility(ALL)
     if isinstance(entity, Person):
         return Visibility(ORG, viewers=(entity.id,))
+    if isinstance(entity, PersonSkill) and entity.private:
+        # Nobody's site: only the person and admins (see `permissions.may_see_evidence_of`).
+        return Visibility(MANAGERS, None, (entity.person_id,))
     if isinstance(entity, (PersonSkill, Endorsement)):
         return Visibility(ORG, viewers=(entity.person_id,))
+    if isinstance(entity, Invitation):
+        task = task_of(entity.task_id)
+        return Visibility(
+            MANAGERS, task.site_id if task else None, (entity.person_id, entity.invited_by)
+        )
     if isinstance(entity, Task):
         return _task_visibility(entity)
     if isinstance(entity, Bid):

@@ -130,7 +130,37 @@ def _v1_entities_people_devices_feed(s: Session) -> None:
     s.execute("CREATE INDEX audit_events_entity ON audit_events (entity_id)")
 
 
-STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed,)
+def _v2_competence_discovery(s: Session) -> None:
+    # A profile skill marked private counts only anonymously (sync/server/insights.py).
+    s.execute("ALTER TABLE person_skills ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE")
+    s.execute(
+        """CREATE TABLE invitations (
+            task_id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            invited_by TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (task_id, person_id)
+        )"""
+    )
+    s.execute("CREATE INDEX invitations_person ON invitations (person_id)")
+    # The organisation's aggregates read every bid; these hold just the columns
+    # they group by, so neither engine reads the wide rows (messages) at all.
+    s.execute("CREATE INDEX bids_insights ON bids (status, task_id, bidder_id, created_at, decided_at)")
+    s.execute("CREATE INDEX tasks_insights ON tasks (id, site_id, status, created_at, skills)")
+    # The last aggregates computed, shared by every worker (sync/server/snapshots.py).
+    s.execute(
+        """CREATE TABLE insight_snapshots (
+            name TEXT PRIMARY KEY,
+            high_water BIGINT NOT NULL,
+            computed_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+
+
+STEPS: tuple[Step, ...] = (_v1_entities_people_devices_feed, _v2_competence_discovery)
 LATEST = len(STEPS)
 
 
