@@ -61,6 +61,7 @@ SYNC_TABLES = frozenset(
         "bids",
         "comments",
         "endorsements",
+        "invitations",
         "outbox",
         "attention",
     }

@@ -35,11 +35,19 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.core.entities import Person, Role
+from desktop.core.text import translate
 from ui.board import Board
 from ui.context import AppContext
 from ui.sync_status import AttentionPanel, SyncStatusBar
 
 log = logging.getLogger(__name__)
+
+# (module, class, title msgid, shortcut): imported only when first opened.
+INSIGHT_SCREENS = (
+    ("insights_map", "CompetenceMap", "&Competence map", "Ctrl+3"),
+    ("insights_talent", "TalentSearch", "&Talent search", "Ctrl+4"),
+    ("insights_network", "NetworkScreen", "Network of &sites", "Ctrl+5"),
+)
 
 
 def screen_class(module: str, name: str) -> Callable[..., QWidget] | None:
@@ -204,6 +212,15 @@ class MainWindow(QMainWindow):
         go.addAction(self.my_page_action)
         go.addAction(self.search_action)
         go.addSeparator()
+        for module, name, title, keys in INSIGHT_SCREENS:  # competence discovery (issue 12)
+            go.addAction(
+                self._action(
+                    translate(self.context.language, title),
+                    lambda m=module, n=name: self.go_screen(m, n),
+                    QKeySequence(keys),
+                )
+            )
+        go.addSeparator()
         go.addAction(self.back_action)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
@@ -337,6 +354,11 @@ class MainWindow(QMainWindow):
     def go_my_page(self) -> None:
         self._clear_history()
         self._push(self._screen("my_page", "MyPage"))
+
+    def go_screen(self, module: str, name: str) -> None:
+        """A top-level screen from `ui.<module>`, on top of the board."""
+        self._clear_history()
+        self._push(self._screen(module, name))
 
     def _form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made."""

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.text import translate
+from desktop.insights import MyInvitation, invitations_for
 from desktop.people import MyBid, MyPageData, MyTask, my_page
 from ui import wording
 from ui.long_text import breakable, heading
@@ -36,7 +38,9 @@ from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
 class MyPage(Screen):
     """The logged-in person's own page."""
 
-    WATCHES = frozenset({"people", "person_skills", "bids", "tasks", "sites", "endorsements"})
+    WATCHES = frozenset(
+        {"people", "person_skills", "bids", "tasks", "sites", "endorsements", "invitations"}
+    )
 
     open_task = Signal(str)  # task id: the shell opens the task view
 
@@ -123,6 +127,7 @@ class MyPage(Screen):
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
         self._count_tabs(0, 0)
+        self._add_invitations_tab()
 
         columns = QHBoxLayout()
         columns.addWidget(profile, 2)
@@ -188,10 +193,46 @@ class MyPage(Screen):
         if old is None or old.tasks != data.tasks:
             self.tasks_model.set_rows(data.tasks)
         self._count_tabs(len(data.bids), len(data.tasks))
+        self._load_invitations()
 
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(bids)))
         self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(tasks)))
+
+    # --- invitations to bid (task.invite, from talent search) -------------------
+
+    def _add_invitations_tab(self) -> None:
+        lang = self.language
+        self.invitations_model: RowsModel[MyInvitation] = RowsModel(
+            [
+                Column(translate(lang, "Task"), lambda i: i.task_title),
+                Column(translate(lang, "Invited by"), lambda i: i.invited_by),
+                Column(translate(lang, "Message"), lambda i: i.invitation.message),
+                Column(translate(lang, "Task status"), lambda i: wording.task_status(i.task_status)),
+            ],
+            key=lambda i: i.invitation.task_id,
+            parent=self,
+        )
+        self.invitations_table = table_view(
+            self, self.invitations_model, translate(lang, "Invitations to bid"), stretch=(0, 2)
+        )
+        self.invitations_table.activated.connect(
+            lambda index: self.open_task.emit(index.siblingAtColumn(0).data(KEY_ROLE))
+        )
+        self.tabs.addTab(self.invitations_table, "")
+        self._show_invitations([])
+
+    def _load_invitations(self) -> None:
+        me = self.context.person.id
+        self.context.query(lambda store: invitations_for(store, me), parent=self).success(
+            self._show_invitations
+        ).run_in_background()
+
+    def _show_invitations(self, found: list[MyInvitation]) -> None:
+        self.invitations_model.set_rows(found)
+        self.tabs.setTabText(
+            2, translate(self.language, "&Invitations ({n})", n=len(found))
+        )
 
     # --- actions -------------------------------------------------------------
 
