@@ -53,7 +53,9 @@ competence map GET /v1/insights/competence?site_id=&category=
                     "sites": [{"site_id", "name", "shown", "hidden"}],
                     "candidates": [{"skill": "#tag", "people"}],     admins only
                     "mine": [Evidence row of the caller's own skills]}
-               Counts are of people. A count of 1 or 2 is null for anyone but an admin.
+               Counts are of people. "shown": an accepted bid, a completed task or an
+               endorsement ("offered": a bid only); "hidden": shown, not on the profile
+               before. A count of 1 or 2 is null for anyone but an admin.
 people         GET /v1/insights/people?skill=&person_id=&site_id=&kind=&available=&limit=
                (talent search and the map's drill-down; skill or person_id required)
                200 {"version": 1, "computed_at", "skill", "others": int | null,

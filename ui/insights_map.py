@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -95,7 +96,9 @@ class CompetenceMap(InsightScreen):
             key=lambda r: r["skill"],
             parent=self,
         )
-        self.skills_table = table_view(self, self.skills_model, self.t("Skills"), stretch=(0,))
+        self.skills_table = table_view(self, self.skills_model, self.t("Skills"), stretch=(8,))
+        # The skill's name must be read whole; the trend per quarter takes what is left.
+        self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.t("Site"), lambda r: r["name"] or "—"),
@@ -167,7 +170,9 @@ class CompetenceMap(InsightScreen):
         return self.t("yes") if row["declared"] else self.t("no (hidden competence)")
 
     def _trend(self, row: dict[str, Any]) -> str:
-        return "  ".join(f"{q[2:].replace('-', ' ')}: {count(v['shown'])}" for q, v in row.get("quarters", {}).items())
+        # Newest first: the cell elides at its end, and the recent quarters matter most.
+        quarters = sorted(row.get("quarters", {}).items(), reverse=True)
+        return " · ".join(f"{q[-2:]} {q[:4]}: {count(v['shown'])}" for q, v in quarters)
 
     # --- drawing ------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ KIND_COLOURS = {
     "administration": QColor("#5b8c3a"),
 }
 OTHER_COLOUR = QColor("#7a6aa8")
+DRAWN_LINKS = 40
 INK = QColor("#2b2b2b")
 ARROW = QColor(60, 60, 60, 150)
 
@@ -62,6 +63,7 @@ class NetworkPicture(QWidget):
         self.links: list[insights.Link] = []
         self.quarter: str | None = None
         self.title = ""
+        self.kind_names: dict[str, str] = {}
         self.setMinimumSize(420, 320)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -110,6 +112,7 @@ class NetworkPicture(QWidget):
         for link in sorted(self.links, key=lambda k: k.weight):
             if link.source in places and link.target in places:
                 self._arrow(painter, places[link.source], places[link.target], radii[link.source], radii[link.target], 0.8 + 5.0 * link.weight / heaviest)
+        self._legend(painter, area)
         for node in self.nodes:
             site, where = node["site_id"], places[node["site_id"]]
             colour = KIND_COLOURS.get(node.get("kind", ""), OTHER_COLOUR)
@@ -120,7 +123,7 @@ class NetworkPicture(QWidget):
             outward = where - centre
             length = math.hypot(outward.x(), outward.y()) or 1.0
             label_at = where + outward / length * (radii[site] + 6)
-            box = QRectF(label_at.x() - 75, label_at.y() - 9, 150, 18)
+            box = QRectF(label_at.x() - 120, label_at.y() - 9, 240, 18)
             if outward.x() > radius * 0.3:
                 box.moveLeft(label_at.x())
                 align = Qt.AlignmentFlag.AlignLeft
@@ -131,6 +134,23 @@ class NetworkPicture(QWidget):
                 align = Qt.AlignmentFlag.AlignHCenter
                 box.moveTop(label_at.y() - (18 if outward.y() < 0 else 0))
             painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, _short(node.get("name", "")))
+
+    def _legend(self, painter: QPainter, area: QRectF) -> None:
+        """Which colour is which kind of site, in the lower left corner."""
+        kinds = [k for k in KIND_COLOURS if any(n.get("kind") == k for n in self.nodes)]
+        line = painter.fontMetrics().height() + 4
+        top = area.bottom() - 8 - line * len(kinds)
+        for number, kind in enumerate(kinds):
+            y = top + number * line
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(KIND_COLOURS[kind])
+            painter.drawEllipse(QPointF(area.left() + 16, y + line / 2), 6, 6)
+            painter.setPen(INK)
+            painter.drawText(
+                QRectF(area.left() + 28, y, 220, line),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.kind_names.get(kind, kind),
+            )
 
     def _arrow(self, painter: QPainter, a: QPointF, b: QPointF, ra: float, rb: float, width: float) -> None:
         """A curved arrow from a to b (bent to one side, so b -> a stays apart from it)."""
@@ -229,6 +249,12 @@ class NetworkScreen(InsightScreen):
         self.setObjectName("insights-network")
         self.body: dict[str, Any] = {}
         self.picture = NetworkPicture(self)
+        self.picture.kind_names = {
+            "school": self.t("School"),
+            "daycare": self.t("Day care"),
+            "care_home": self.t("Care home"),
+            "administration": self.t("Administration"),
+        }
         self.chart = NewLinksChart(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
         self.slider.setAccessibleName(self.t("Quarter"))
@@ -311,7 +337,10 @@ class NetworkScreen(InsightScreen):
         self.quarter_label.setText(shown)
         links = insights.links_in(self.body, quarter)
         title = self.t("Tasks solved across sites, {when}: {n} links", when=shown, n=len(links))
-        self.picture.show_quarter(self.body.get("nodes", []), links, quarter, title)
+        if len(links) > DRAWN_LINKS:
+            # A hairball hides the pattern: the picture shows the strongest, the table all.
+            title += " · " + self.t("the {n} strongest are drawn; all are in the table", n=DRAWN_LINKS)
+        self.picture.show_quarter(self.body.get("nodes", []), links[:DRAWN_LINKS], quarter, title)
         names = self.site_names
         self.links_model.set_rows(
             [

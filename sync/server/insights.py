@@ -15,9 +15,10 @@ see (`desktop.core.permissions.may_see_evidence_of`):
 Evidence of a skill, weakest first (`LEVELS`): declared on the profile,
 offered (a bid on a task that asks for the skill, not withdrawn), accepted
 (the bid was accepted), completed (the task is done), endorsed (the task's
-manager confirmed the skill). A skill is *shown* by any evidence above
-declared; a *hidden* competence is one shown by a person whose profile did not
-list it before the work showed it.
+manager confirmed the skill). A skill is *shown* by work: an accepted bid or
+better (an offer alone is counted, as "offered", but shows nothing yet); a
+*hidden* competence is one shown by a person whose profile did not list it
+before the work showed it.
 
 All grouping happens in SQL, so a map of 300,000 bids comes back as a few
 thousand rows. The SQL is one text for both engines except how a task's JSON
@@ -147,7 +148,9 @@ def _shown_sql(session: Session) -> str:
     """Per (person, skill): the strongest evidence shown and the month it was first shown."""
     return f"""
         SELECT b.bidder_id AS person_id, j.value AS skill,
-               max({_LEVEL_OF_BID}) AS level, min({_WHEN_OF_BID}) AS first_at
+               max({_LEVEL_OF_BID}) AS level,
+               coalesce(min(CASE WHEN b.status = 'accepted' THEN b.decided_at END),
+                        min(b.created_at)) AS first_at
         FROM bids b JOIN tasks t ON t.id = b.task_id {_skills_of_task(session)}
         WHERE b.status <> 'withdrawn'
         GROUP BY b.bidder_id, j.value
@@ -232,8 +235,10 @@ def competence_map(
         if not wanted(site, skill):
             continue
         row = per_skill[skill]
-        row["shown"] += n
         row[LEVELS[level]] += n
+        if level < ACCEPTED:
+            continue  # offered only: counted, but nothing shown yet
+        row["shown"] += n
         hidden = 0 if was_declared else n
         row["hidden"] += hidden
         q = quarter(month)

@@ -19,6 +19,7 @@ BENCHES = (
     "sync_initial",
     "sync_idle",
     "server_load",
+    "insights",
 )
 
 
