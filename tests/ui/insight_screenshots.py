@@ -222,7 +222,6 @@ def main(argv: list[str]) -> int:
     settle(app)
     window.grab().save(str(out / "network_da.png"))
     print(f"wrote {out / 'network_da.png'}")
-    page.export_svg(out / "network_da.svg")
 
     window.tear_down()
     context.close()
