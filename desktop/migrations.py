@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.schema import COMPETENCE_DISCOVERY, ENTITY_TABLES
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -133,19 +133,8 @@ def _v5_board_at_scale(conn: sqlite3.Connection) -> None:
 
 
 def _v6_competence_discovery(conn: sqlite3.Connection) -> None:
-    conn.execute("ALTER TABLE person_skills ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE")
-    conn.execute(
-        """CREATE TABLE invitations (
-            task_id TEXT NOT NULL,
-            person_id TEXT NOT NULL,
-            invited_by TEXT NOT NULL,
-            message TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL DEFAULT '',
-            version INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (task_id, person_id)
-        )"""
-    )
-    conn.execute("CREATE INDEX invitations_person ON invitations (person_id)")
+    for statement in COMPETENCE_DISCOVERY:  # private profile skills, invitations to bid
+        conn.execute(statement)
     # The last competence map, talent search and site network the server
     # computed, for reading offline: the server's JSON as it came, and when.
     conn.execute(

@@ -54,7 +54,21 @@ def _short(name: str, limit: int = 22) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
-class NetworkPicture(QWidget):
+class _Painted(QWidget):
+    """A widget whose `paint(painter, area)` also draws it into a PNG or an SVG."""
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        painter = QPainter(self)
+        try:
+            self.paint(painter, QRectF(self.rect()))
+        finally:
+            painter.end()
+
+    def paint(self, painter: QPainter, area: QRectF) -> None:
+        raise NotImplementedError
+
+
+class NetworkPicture(_Painted):
     """The network for one quarter (None: the whole time), painted by `paint()`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -78,13 +92,6 @@ class NetworkPicture(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(720, 520)
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802
-        painter = QPainter(self)
-        try:
-            self.paint(painter, QRectF(self.rect()))
-        finally:
-            painter.end()
 
     def paint(self, painter: QPainter, area: QRectF) -> None:
         """Draw the picture into `area` of any paint device (the screen, a PNG, an SVG)."""
@@ -181,7 +188,7 @@ class NetworkPicture(QWidget):
         painter.drawPolygon(head)
 
 
-class NewLinksChart(QWidget):
+class NewLinksChart(_Painted):
     """A line chart of new links between sites per month."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -199,13 +206,6 @@ class NewLinksChart(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(720, 170)
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802
-        painter = QPainter(self)
-        try:
-            self.paint(painter, QRectF(self.rect()))
-        finally:
-            painter.end()
 
     def paint(self, painter: QPainter, area: QRectF) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -300,6 +300,7 @@ class NetworkScreen(InsightScreen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(drawing, self.t("&Picture"))
         self.tabs.addTab(tables, self.t("T&able"))
+        self.tabs.currentChanged.connect(lambda _i: self._fill_tables())
         slider_row = QHBoxLayout()
         slider_label = QLabel(self.t("&Quarter:"), self)
         slider_label.setBuddy(self.slider)
@@ -341,6 +342,14 @@ class NetworkScreen(InsightScreen):
             # A hairball hides the pattern: the picture shows the strongest, the table all.
             title += " · " + self.t("the {n} strongest are drawn; all are in the table", n=DRAWN_LINKS)
         self.picture.show_quarter(self.body.get("nodes", []), links[:DRAWN_LINKS], quarter, title)
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        """The table tab's numbers; filled when that tab is shown (sizing its columns costs)."""
+        if self.tabs.currentIndex() != 1:
+            return
+        quarter = self.quarter()
+        links = insights.links_in(self.body, quarter)
         names = self.site_names
         self.links_model.set_rows(
             [

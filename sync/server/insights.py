@@ -118,14 +118,21 @@ class Viewer:
         return None
 
 
-def _people(session: Session) -> dict[str, Person]:
-    return {
-        row["id"]: Person.from_row(row)
-        for row in session.rows(
-            "SELECT id, name, username, home_site_id, role, kind, title, availability, active "
-            "FROM people"
+def _people(session: Session, ids: Iterable[str]) -> dict[str, Person]:
+    """The people with these ids (a drill-down names a few hundred at most)."""
+    wanted = sorted(set(ids))
+    found: dict[str, Person] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            (row["id"], Person.from_row(row))
+            for row in session.rows(
+                "SELECT id, name, username, home_site_id, role, kind, title, availability, active "
+                f"FROM people WHERE id IN ({', '.join('?' for _ in chunk)})",
+                chunk,
+            )
         )
-    }
+    return found
 
 
 def _sites(session: Session) -> dict[str, str]:
@@ -162,6 +169,8 @@ def _shown_sql(session: Session) -> str:
 
 def _map_facts(session: Session) -> dict[str, Any]:
     """The map's raw counts, the same for every viewer: the expensive part, kept as a snapshot."""
+    # The declared flag is a primary-key lookup per (person, skill): a join to a
+    # CTE of declared skills is evaluated once per row by SQLite (seconds).
     grouped = session.execute(
         f"""
         WITH shown AS ({_shown_sql(session)}),
@@ -169,16 +178,17 @@ def _map_facts(session: Session) -> dict[str, Any]:
             SELECT person_id, skill, max(level) AS level, min(first_at) AS first_at
             FROM shown GROUP BY person_id, skill
         ),
-        declared AS (
-            SELECT ps.person_id, ps.skill FROM person_skills ps WHERE {_DECLARED}
+        flagged AS (
+            SELECT best.person_id, best.skill, best.level, substr(best.first_at, 1, 7) AS month,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM person_skills ps
+                       WHERE ps.person_id = best.person_id AND ps.skill = best.skill AND ({_DECLARED})
+                   ) THEN 1 ELSE 0 END AS was_declared
+            FROM best
         )
-        SELECT p.home_site_id, best.skill, best.level, substr(best.first_at, 1, 7),
-               CASE WHEN d.person_id IS NULL THEN 0 ELSE 1 END, count(*)
-        FROM best
-        JOIN people p ON p.id = best.person_id
-        LEFT JOIN declared d ON d.person_id = best.person_id AND d.skill = best.skill
-        GROUP BY p.home_site_id, best.skill, best.level, substr(best.first_at, 1, 7),
-                 CASE WHEN d.person_id IS NULL THEN 0 ELSE 1 END
+        SELECT p.home_site_id, f.skill, f.level, f.month, f.was_declared, count(*)
+        FROM flagged f JOIN people p ON p.id = f.person_id
+        GROUP BY p.home_site_id, f.skill, f.level, f.month, f.was_declared
         """
     ).fetchall()
     declared = session.execute(
@@ -190,27 +200,14 @@ def _map_facts(session: Session) -> dict[str, Any]:
     return {"shown": [list(r) for r in grouped], "declared": [list(r) for r in declared]}
 
 
-def competence_map(
-    db: Database,
-    session: Session,
-    viewer: Viewer,
-    *,
-    site_id: str | None = None,
-    category: str | None = None,
-) -> dict[str, Any]:
-    """The organisation's skills, shown against declared, per skill, site and quarter.
-
-    Returns {"version", "computed_at", "small_count", "filters", "totals",
-    "skills": [{skill, label, category, declared, shown, hidden, offered,
-    accepted, completed, endorsed, quarters: {"2026-Q1": {shown, hidden}}}],
-    "sites": [{site_id, name, shown, hidden}], "candidates": [{skill, people}]
-    (admins only), "mine": [...the viewer's own evidence]}. Counts are of
-    people; a None count is too small to show this viewer. `computed_at` is
-    when the counts were computed (see `snapshots`).
-    """
-    computed_at, facts = snapshots.get(db, session, "competence_map", _map_facts)
+def _summary(
+    computed_at: str, facts: dict[str, Any], site_id: str | None, category: str | None
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
+    """(per skill, per site) counts for one filter, the same for every viewer; memoised per snapshot."""
+    key = (computed_at, site_id, category)
+    if key in _SUMMARIES:
+        return _SUMMARIES[key]
     grouped, declared_rows = facts["shown"], facts["declared"]
-    sites = _sites(session)
 
     def wanted(site: str | None, skill: str) -> bool:
         if site_id and site != site_id:
@@ -250,6 +247,36 @@ def competence_map(
     for site, skill, n in declared_rows:
         if wanted(site, skill):
             per_skill[skill]["declared"] += n
+    if len(_SUMMARIES) >= 64:
+        _SUMMARIES.clear()  # older snapshots' summaries; a few filters of the newest come back
+    _SUMMARIES[key] = (per_skill, per_site)
+    return per_skill, per_site
+
+
+_SUMMARIES: dict[tuple[str, str | None, str | None], Any] = {}
+
+
+def competence_map(
+    db: Database,
+    session: Session,
+    viewer: Viewer,
+    *,
+    site_id: str | None = None,
+    category: str | None = None,
+) -> dict[str, Any]:
+    """The organisation's skills, shown against declared, per skill, site and quarter.
+
+    Returns {"version", "computed_at", "small_count", "filters", "totals",
+    "skills": [{skill, label, category, declared, shown, hidden, offered,
+    accepted, completed, endorsed, quarters: {"2026-Q1": {shown, hidden}}}],
+    "sites": [{site_id, name, shown, hidden}], "candidates": [{skill, people}]
+    (admins only), "mine": [...the viewer's own evidence]}. Counts are of
+    people; a None count is too small to show this viewer. `computed_at` is
+    when the counts were computed (see `snapshots`).
+    """
+    computed_at, facts = snapshots.get(db, session, "competence_map", _map_facts)
+    per_skill, per_site = _summary(computed_at, facts, site_id, category)
+    sites = _sites(session)
 
     count = viewer.count
     skill_rows = []
@@ -327,7 +354,8 @@ def evidence(
         raise ValueError("evidence needs a skill or a person")
     where, params = [], []
     if skill:
-        where.append(_contains(session, "t.skills"))
+        # The tasks first (one pass over 100,000), then their bids by index.
+        where.append(f"b.task_id IN (SELECT id FROM tasks WHERE {_contains(session, 'skills')})")
         params.append(json.dumps(skill, ensure_ascii=False))
     if person_id:
         where.append("b.bidder_id = ?")
@@ -377,7 +405,7 @@ def evidence(
         e["declared"] = bool(declared)
         e["private"] = bool(private)
 
-    people = _people(session)
+    people = _people(session, (pid for pid, _ in found))
     sites = _sites(session)
     rows, others = [], set()
     for (pid, sk), e in found.items():

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable
 
 from desktop.core.ids import utc_now
-from desktop.core.schema import ENTITY_TABLES
+from desktop.core.schema import COMPETENCE_DISCOVERY, ENTITY_TABLES
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
@@ -131,20 +131,8 @@ def _v1_entities_people_devices_feed(s: Session) -> None:
 
 
 def _v2_competence_discovery(s: Session) -> None:
-    # A profile skill marked private counts only anonymously (sync/server/insights.py).
-    s.execute("ALTER TABLE person_skills ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE")
-    s.execute(
-        """CREATE TABLE invitations (
-            task_id TEXT NOT NULL,
-            person_id TEXT NOT NULL,
-            invited_by TEXT NOT NULL,
-            message TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL DEFAULT '',
-            version INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (task_id, person_id)
-        )"""
-    )
-    s.execute("CREATE INDEX invitations_person ON invitations (person_id)")
+    for statement in COMPETENCE_DISCOVERY:  # private profile skills, invitations to bid
+        s.execute(statement)
     # The organisation's aggregates read every bid; these hold just the columns
     # they group by, so neither engine reads the wide rows (messages) at all.
     s.execute("CREATE INDEX bids_insights ON bids (status, task_id, bidder_id, created_at, decided_at)")

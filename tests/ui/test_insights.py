@@ -84,6 +84,8 @@ def test_the_network_opens_offline_on_the_last_answer(
     # Not enrolled: the fetch fails, and the screen says so beside the time of the kept answer.
     qtbot.waitUntil(lambda: "could not be fetched" in screen.when.text(), timeout=10_000)
     assert len(screen.picture.nodes) == len(body["nodes"])
+    assert screen.links_model.rowCount() == 0  # filled when the table is shown
+    screen.tabs.setCurrentIndex(1)
     assert screen.links_model.rowCount() == len(body["edges"]) > 0
     assert screen.quarter() is None  # the whole period first
 
