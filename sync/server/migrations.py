@@ -143,7 +143,8 @@ def _v2_competence_discovery(s: Session) -> None:
             name TEXT PRIMARY KEY,
             high_water BIGINT NOT NULL,
             computed_at TEXT NOT NULL,
-            body TEXT NOT NULL
+            body TEXT NOT NULL,
+            refreshing_at TEXT
         )"""
     )
 

@@ -24,6 +24,7 @@ Who may see what is the matrix in README.md ("Who may see what").
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -290,3 +291,27 @@ def test_the_endpoints_are_in_the_openapi_description(insight_server: Deployment
         api.close()
     for path in (protocol.PATH_INSIGHTS_COMPETENCE, protocol.PATH_INSIGHTS_PEOPLE, protocol.PATH_INSIGHTS_NETWORK):
         assert "get" in paths[path]
+
+
+def test_after_a_change_the_old_numbers_come_at_once_and_new_ones_follow(
+    backend: str, servers: Servers
+) -> None:
+    deployment = servers.start(backend)  # the default max age: snapshots live for minutes
+    admin, mette, carl = (deployment.user(name) for name in ("admin", "mette", "carl"))
+    try:
+        before = get(admin, protocol.PATH_INSIGHTS_NETWORK)
+        assert before["edges"] == []
+        task = _task(mette, "s-school", "Hjælp til skolefesten", [SIGN])
+        mette.apply("bid.accept", bid_id=_bid(carl, task))
+        # Served from the old snapshot without waiting; a worker refreshes it meanwhile.
+        assert get(admin, protocol.PATH_INSIGHTS_NETWORK)["computed_at"] == before["computed_at"]
+        deadline = time.monotonic() + 60
+        while (after := get(admin, protocol.PATH_INSIGHTS_NETWORK))["computed_at"] == before["computed_at"]:
+            assert time.monotonic() < deadline, "the snapshot was never refreshed"
+            time.sleep(0.1)
+        assert [(e["source"], e["target"]) for e in after["edges"]] == [("s-school", "s-other")]
+    finally:
+        for api in (admin, mette, carl):
+            api.close()
+        deployment.stop()
+    assert deployment.server_errors() == []
