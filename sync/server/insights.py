@@ -303,9 +303,10 @@ def competence_map(
     if viewer.sees_individual_counts:
         candidates = sorted(
             (
-                {"skill": skill, "people": row["shown"] + row["declared"]}
+                # declared + hidden: everyone who declared or showed it, each once
+                {"skill": skill, "people": row["declared"] + row["hidden"]}
                 for skill, row in per_skill.items()
-                if skills.is_free_tag(skill) and row["shown"] + row["declared"] >= SMALL_COUNT
+                if skills.is_free_tag(skill) and row["declared"] + row["hidden"] >= SMALL_COUNT
             ),
             key=lambda r: (-r["people"], r["skill"]),
         )
