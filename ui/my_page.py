@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.entities import PersonSkill
 from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitations_for
 from desktop.people import MyBid, MyPageData, MyTask, my_page
@@ -74,6 +75,7 @@ class MyPage(Screen):
         skills_layout.addWidget(self.skills_table, 2)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
+        remove_row.addWidget(self._privacy_button())
         remove_row.addWidget(self.remove_button)
         skills_layout.addLayout(remove_row)
         skills_layout.addWidget(QLabel(self.tr("Add a skill:"), skills_box))
@@ -198,6 +200,49 @@ class MyPage(Screen):
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self.tabs.setTabText(0, self.tr("My &bids (%1)").replace("%1", str(bids)))
         self.tabs.setTabText(1, self.tr("My &tasks (%1)").replace("%1", str(tasks)))
+
+    # --- a private skill counts in the organisation's numbers only anonymously --------
+
+    def _privacy_button(self) -> QPushButton:
+        self.privacy_button = QPushButton(translate(self.language, "Make &private"), self)
+        self.privacy_button.setToolTip(
+            translate(
+                self.language,
+                "A private skill still counts in the organisation's numbers, but nobody else sees it by name.",
+            )
+        )
+        self.privacy_button.setEnabled(False)
+        self.privacy_button.clicked.connect(self.toggle_current_privacy)
+        self.skills_table.selectionModel().currentChanged.connect(lambda *_: self._look_up_privacy())
+        self._current_private: bool | None = None
+        return self.privacy_button
+
+    def _current_skill(self) -> str | None:
+        index = self.skills_table.currentIndex()
+        return self.skills_model.index(index.row(), 0).data(SKILL_ROLE) if index.isValid() else None
+
+    def _look_up_privacy(self) -> None:
+        skill, me = self._current_skill(), self.context.person.id
+        self.privacy_button.setEnabled(False)
+        if skill is None:
+            return
+        self.context.query(lambda store: store.get(PersonSkill, me, skill), parent=self).success(
+            self._show_privacy
+        ).run_in_background()
+
+    def _show_privacy(self, held: PersonSkill | None) -> None:
+        self._current_private = held.private if held is not None else None
+        self.privacy_button.setEnabled(held is not None)
+        self.privacy_button.setText(
+            translate(self.language, "Make &public" if self._current_private else "Make &private")
+        )
+
+    def toggle_current_privacy(self) -> None:
+        skill = self._current_skill()
+        if skill is None or self._current_private is None:
+            return
+        payload = {"person_id": self.context.person.id, "skill": skill, "private": not self._current_private}
+        self.act("profile.skill_privacy", payload, self.skill_problem, then=lambda _o: self._look_up_privacy())
 
     # --- invitations to bid (task.invite, from talent search) -------------------
 

@@ -34,7 +34,6 @@ from desktop.core.entities import Role
 from desktop.core.ids import uuid7
 from sync import protocol
 from sync.server import directory, snapshots
-from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment
 

@@ -216,3 +216,25 @@ def test_against_the_server_search_drill_down_and_invite(
         finally:
             shell.shut_down()
     assert count(knop_server, "SELECT count(*) FROM invitations WHERE task_id = ? AND person_id = 'bo'", wanted) == 1
+
+
+def test_a_skill_is_made_private_from_my_page(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    from desktop.core.entities import PersonSkill
+
+    anna = person("anna")
+    context = make_context("anna", "en")
+    page = opened(qtbot, MyPage(context))
+    qtbot.waitUntil(lambda: page.skills_model.rowCount() > 0, timeout=10_000)
+    page.skills_table.setCurrentIndex(page.skills_model.index(0, 0))
+    qtbot.waitUntil(page.privacy_button.isEnabled, timeout=10_000)
+    skill = page._current_skill()
+    page.privacy_button.click()
+    qtbot.waitUntil(lambda: page.privacy_button.text() == "Make &public", timeout=10_000)
+    store = Store(context.store_path)
+    try:
+        held = store.get(PersonSkill, anna.id, skill)
+    finally:
+        store.close()
+    assert held is not None and held.private
