@@ -59,10 +59,11 @@ def get(
     """
     high_water = feed.high_water(session)
     stored = session.one(
-        "SELECT high_water, computed_at FROM insight_snapshots WHERE name = ?", (name,)
+        "SELECT high_water, computed_at, refreshing_at FROM insight_snapshots WHERE name = ?",
+        (name,),
     )
     if stored is not None and (int(stored[0]) == high_water or _age_s(stored[1]) < max_age()):
-        if int(stored[0]) != high_water:
+        if int(stored[0]) != high_water and (stored[2] is None or _age_s(stored[2]) > CLAIM_S):
             _refresh_in_background(db, name, compute, int(stored[0]))
         computed_at = str(stored[1])
         remembered = _PARSED.get(name)
