@@ -16,7 +16,6 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -140,12 +139,7 @@ class CompetenceMap(InsightScreen):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
-        filters = QHBoxLayout()
-        for text, box in ((self.t("&Site:"), self.site_filter), (self.t("&Category:"), self.category_filter)):
-            label = QLabel(text, self)
-            label.setBuddy(box)
-            filters.addWidget(label)
-            filters.addWidget(box)
+        filters = self.labelled_row((self.t("&Site:"), self.site_filter), (self.t("&Category:"), self.category_filter))
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)

@@ -73,6 +73,16 @@ class InsightScreen(Screen):
     def tn(self, singular: str, plural: str, n: int, **facts: Any) -> str:
         return plural_sentence(singular, plural, n, **facts).text(self.language)
 
+    def labelled_row(self, *fields: tuple[str, QWidget]) -> QHBoxLayout:
+        """Fields in a row, each after its label (whose &-key moves the focus to it)."""
+        row = QHBoxLayout()
+        for text, field in fields:
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            row.addWidget(label)
+            row.addWidget(field)
+        return row
+
     def status_row(self, *more: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addWidget(self.when, 1)
