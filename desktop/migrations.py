@@ -10,7 +10,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES, TASK_PUBLISHED_AT
+from desktop.core.schema import (
+    COMPETENCE_DISCOVERY,
+    ENTITY_TABLES,
+    PERSONAL_TABLES,
+    TASK_PUBLISHED_AT,
+)
 
 Step = Callable[[sqlite3.Connection], None]
 
@@ -195,6 +200,20 @@ def _v8_notifications(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX comments_author ON comments (author_id)")
 
 
+def _v9_competence_discovery(conn: sqlite3.Connection) -> None:
+    for statement in COMPETENCE_DISCOVERY:  # private profile skills, invitations to bid
+        conn.execute(statement)
+    # The last competence map, talent search and site network the server
+    # computed, for reading offline: the server's JSON as it came, and when.
+    conn.execute(
+        """CREATE TABLE insights_cache (
+            name TEXT PRIMARY KEY,
+            computed_at TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -204,6 +223,7 @@ STEPS: tuple[Step, ...] = (
     _v6_published_at,
     _v7_acknowledged,
     _v8_notifications,
+    _v9_competence_discovery,
 )
 LATEST = len(STEPS)
 

@@ -110,3 +110,10 @@ class ServerApi:
         ):
             raise _malformed("pull")
         return body  # type: ignore[return-value]
+
+    def insights(self, token: str, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        """One of the /v1/insights/ answers (see sync/protocol.py). Only reads: safe to repeat."""
+        body = self.transport.request("GET", path, params=params or {}, token=token, retry=Retry.ALWAYS)
+        if not isinstance(body, dict) or not isinstance(body.get("computed_at"), str):
+            raise _malformed("insights")
+        return body

@@ -45,6 +45,43 @@ push, pull     need both Knop-Device and Authorization: Bearer <token>. The toke
                the server applies it with its own clock and the token's device.
                An unknown `kind` makes the whole request 422 (a client bug, nothing stored).
 
+Competence discovery (issue 12), additively; both credentials, like pull:
+
+competence map GET /v1/insights/competence?site_id=&category=
+               200 {"version": 1, "computed_at": iso, "small_count": 3, "filters": {...},
+                    "totals": {"shown", "hidden", "skills_with_hidden"},
+                    "skills": [{"skill", "label": {"da", "en"}, "category", "declared",
+                                "shown", "hidden", "offered", "accepted", "completed",
+                                "endorsed", "quarters": {"2026-Q1": {"shown", "hidden"}}}],
+                    "sites": [{"site_id", "name", "shown", "hidden"}],
+                    "candidates": [{"skill": "#tag", "people"}],     admins only
+                    "mine": [Evidence row of the caller's own skills]}
+               Counts are of people. "shown": an accepted bid, a completed task or an
+               endorsement ("offered": a bid only); "hidden": shown, not on the profile
+               before. A count of 1 or 2 is null for anyone but an admin.
+people         GET /v1/insights/people?skill=&person_id=&site_id=&kind=&available=&limit=
+               (talent search and the map's drill-down; skill or person_id required)
+               200 {"version": 1, "computed_at", "skill", "others": int | null,
+                    "people": [{"person_id", "name", "site_id", "site", "kind", "title",
+                                "availability", "skill", "label", "category",
+                                "rank": 0-4, "level": "declared" | "offered" | "accepted"
+                                | "completed" | "endorsed", "declared": bool | null,
+                                "evidence_count", "tasks": [{"task_id", "title",
+                                "site_id", "level"}]}]}
+               Lists only people the caller may see (themselves; a site manager: their
+               site's people and who bid on its tasks; admins: everyone); a private
+               profile skill is never listed for others; `others` counts the rest.
+network        GET /v1/insights/network
+               200 {"version": 1, "computed_at", "small_count", "quarters": [...],
+                    "nodes": [{"site_id", "name", "kind", "posted": {quarter: n},
+                               "solved": {quarter: n}, "posted_total", "solved_total"}],
+                    "edges": [{"source", "target", "weight", "people", "hours",
+                               "quarters": {quarter: n}, "first_month": "YYYY-MM"}],
+                    "new_links": [{"month": "YYYY-MM", "links": n}]}
+               An edge A -> B counts accepted bids on site A's tasks by people of site B;
+               edges fewer than 3 people make are left out for anyone but an admin.
+               The organisation-wide counts are a snapshot: `computed_at` says when.
+
 Status codes: 401 with code "device_invalid" | "device_revoked" (enrol again) or
 "token_invalid" | "token_expired" | "token_revoked" (log in again); 410 "resync";
 413 "too_large" (body over MAX_BODY_BYTES); 422 "invalid_request" (detail lists
@@ -79,6 +116,9 @@ PATH_LOGIN = "/v1/login"
 PATH_LOGOUT = "/v1/logout"
 PATH_PUSH = "/v1/push"
 PATH_PULL = "/v1/pull"
+PATH_INSIGHTS_COMPETENCE = "/v1/insights/competence"
+PATH_INSIGHTS_PEOPLE = "/v1/insights/people"
+PATH_INSIGHTS_NETWORK = "/v1/insights/network"
 
 
 class WireChange(TypedDict):

@@ -67,6 +67,8 @@ def test_every_operation_is_registered() -> None:
         "settings.set",
         "search.save",
         "search.delete",
+        "profile.skill_privacy",
+        "task.invite",
     }
 
 
@@ -588,3 +590,45 @@ def test_every_value_is_stored_in_one_spelling(store: Store, world: World) -> No
             store, world.mette, "task.create", task_id="bad", site_id=world.school.id, title="x", starts_on=wrong
         ).reason
         assert reason == "field.bad_date", wrong
+
+
+# --- competence discovery -----------------------------------------------------
+
+
+def test_a_skill_can_be_made_private_and_public_again(store: Store, world: World) -> None:
+    do(store, world.anna, "profile.skill_add", person_id="anna", skill=SKILL)
+    do(store, world.anna, "profile.skill_privacy", person_id="anna", skill=SKILL, private=True)
+    held = store.get(PersonSkill, "anna", SKILL)
+    assert held is not None and held.private and held.version == 2
+    do(store, world.anna, "profile.skill_privacy", person_id="anna", skill=SKILL, private=False)
+    assert store.get(PersonSkill, "anna", SKILL).private is False  # type: ignore[union-attr]
+    assert refused(
+        store, world.bo, "profile.skill_privacy", person_id="anna", skill=SKILL, private=True
+    ).reason == "profile.not_own"
+    assert refused(
+        store, world.anna, "profile.skill_privacy", person_id="anna", skill="care.dementia", private=True
+    ).reason == "skill.missing"
+
+
+def test_a_manager_invites_someone_to_bid_once(store: Store, world: World) -> None:
+    from desktop.core.entities import Invitation
+
+    task(store, world, audience=Audience.ORGANISATION)
+    do(store, world.mette, "task.invite", task_id="task-1", person_id="carl", message="Kom og byd!")
+    invitation = store.get(Invitation, "task-1", "carl")
+    assert invitation is not None and invitation.invited_by == "mette" and invitation.message == "Kom og byd!"
+    assert refused(store, world.mette, "task.invite", task_id="task-1", person_id="carl").reason == "invite.twice"
+    assert refused(store, world.anna, "task.invite", task_id="task-1", person_id="bo").reason == "task.not_manager"
+    # ole is external and cannot see an organisation task; mette posted it herself.
+    assert refused(store, world.mette, "task.invite", task_id="task-1", person_id="ole").reason == "invite.cannot_bid"
+    assert refused(store, world.mette, "task.invite", task_id="task-1", person_id="mette").reason == "invite.cannot_bid"
+
+
+def test_an_endorsement_keeps_a_skill_private(store: Store, world: World) -> None:
+    done = task(store, world, status=TaskStatus.DONE, accepted_count=1)
+    put(store, Bid(id="bid-1", task_id=done.id, bidder_id="anna", status=BidStatus.ACCEPTED, version=2))
+    do(store, world.anna, "profile.skill_add", person_id="anna", skill=SKILL)
+    do(store, world.anna, "profile.skill_privacy", person_id="anna", skill=SKILL, private=True)
+    do(store, world.mette, "task.endorse", endorsement_id="e-1", task_id=done.id, person_id="anna", skill=SKILL)
+    held = store.get(PersonSkill, "anna", SKILL)
+    assert held is not None and held.private and held.evidence == Evidence.TASK

@@ -15,6 +15,8 @@ without waiting for pages nobody has opened yet (start-up is measured).
 
 from __future__ import annotations
 
+import functools
+
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -41,7 +43,7 @@ from ui.notifications import Bell
 from ui.sync_status import AttentionPanel, SyncStatusBar
 from ui.words import tr
 
-
+# (module, class, title msgid, shortcut): imported only when first opened.
 class Navigator(Protocol):
     """Where a page's requests go: the main window implements these."""
 
@@ -120,6 +122,33 @@ def notifications_screen(
     return page
 
 
+def competence_map_screen(
+    context: AppContext, navigator: Navigator, task_id: str | None
+) -> QWidget:
+    """The competence map (issue 12); `task_id` is not used."""
+    from ui.insights_map import CompetenceMap
+
+    return CompetenceMap(context)
+
+
+def talent_search_screen(
+    context: AppContext, navigator: Navigator, task_id: str | None
+) -> QWidget:
+    """Talent search, with invitations to bid (issue 12); `task_id` is not used."""
+    from ui.insights_talent import TalentSearch
+
+    return TalentSearch(context)
+
+
+def site_network_screen(
+    context: AppContext, navigator: Navigator, task_id: str | None
+) -> QWidget:
+    """The network of sites helping sites (issue 12); `task_id` is not used."""
+    from ui.insights_network import NetworkScreen
+
+    return NetworkScreen(context)
+
+
 # Every page the window can go to besides the board and the attention list.
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
@@ -127,6 +156,9 @@ SCREENS: tuple[ScreenFactory, ...] = (
     task_form_screen,
     my_page_screen,
     notifications_screen,
+    competence_map_screen,
+    talent_search_screen,
+    site_network_screen,
 )
 
 
@@ -279,6 +311,16 @@ class MainWindow(QMainWindow):
         go.addAction(self.my_page_action)
         go.addAction(self.search_action)
         go.addSeparator()
+        insight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (  # issue 12
+            (competence_map_screen, tr("&Competence map"), "Ctrl+3"),
+            (talent_search_screen, tr("&Talent search"), "Ctrl+4"),
+            (site_network_screen, tr("Network of &sites"), "Ctrl+5"),
+        )
+        for screen, title, keys in insight_pages:
+            go.addAction(
+                self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
+            )
+        go.addSeparator()
         go.addAction(self.back_action)
         help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
@@ -414,8 +456,13 @@ class MainWindow(QMainWindow):
             self.go(notifications_screen)
 
     def go_my_page(self) -> None:
+        """Show My page on top of the board."""
+        self.go_top(my_page_screen)
+
+    def go_top(self, screen: ScreenFactory) -> None:
+        """Show the page `screen` builds on top of the board, as a top-level page."""
         self._clear_history()
-        self.go(my_page_screen)
+        self.go(screen)
 
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""

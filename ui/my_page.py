@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.entities import PersonSkill
+from desktop.core.text import translate
+from desktop.insights import MyInvitation, invitations_for
 from desktop.people import MyBid, MyPageData, MyTask, my_page
 from desktop.store import Store
 from ui import wording
@@ -39,7 +42,9 @@ from ui.words import ntr, tr
 class MyPage(Screen):
     """The logged-in person's own page."""
 
-    WATCHES = frozenset({"people", "person_skills", "bids", "tasks", "sites", "endorsements"})
+    WATCHES = frozenset(
+        {"people", "person_skills", "bids", "tasks", "sites", "endorsements", "invitations"}
+    )
 
     open_task_requested = Signal(str)  # task id: the shell opens the task view
 
@@ -73,6 +78,7 @@ class MyPage(Screen):
         skills_layout.addWidget(self.skills_table, 2)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
+        remove_row.addWidget(self._privacy_button())
         remove_row.addWidget(self.remove_button)
         skills_layout.addLayout(remove_row)
         skills_layout.addWidget(QLabel(tr("Add a skill:"), skills_box))
@@ -126,6 +132,7 @@ class MyPage(Screen):
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
         self._count_tabs(0, 0)
+        self._add_invitations_tab()
 
         columns = QHBoxLayout()
         columns.addWidget(profile, 2)
@@ -193,10 +200,89 @@ class MyPage(Screen):
         if old is None or old.tasks != data.tasks:
             self.tasks_model.set_rows(data.tasks)
         self._count_tabs(len(data.bids), len(data.tasks))
+        self._load_invitations()
 
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self.tabs.setTabText(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
         self.tabs.setTabText(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
+
+    # --- a private skill counts in the organisation's numbers only anonymously --------
+
+    def _privacy_button(self) -> QPushButton:
+        self.privacy_button = QPushButton(translate(self.language, "Make &private"), self)
+        self.privacy_button.setToolTip(
+            translate(
+                self.language,
+                "A private skill still counts in the organisation's numbers, but nobody else sees it by name.",
+            )
+        )
+        self.privacy_button.setEnabled(False)
+        self.privacy_button.clicked.connect(self.toggle_current_privacy)
+        self.skills_table.selectionModel().currentChanged.connect(lambda *_: self._look_up_privacy())
+        self._current_private: bool | None = None
+        return self.privacy_button
+
+    def _current_skill(self) -> str | None:
+        index = self.skills_table.currentIndex()
+        return self.skills_model.index(index.row(), 0).data(SKILL_ROLE) if index.isValid() else None
+
+    def _look_up_privacy(self) -> None:
+        skill, me = self._current_skill(), self.context.person.id
+        self.privacy_button.setEnabled(False)
+        if skill is None:
+            return
+        self.context.query(lambda store: store.get(PersonSkill, me, skill), parent=self).success(
+            self._show_privacy
+        ).run_in_background()
+
+    def _show_privacy(self, held: PersonSkill | None) -> None:
+        self._current_private = held.private if held is not None else None
+        self.privacy_button.setEnabled(held is not None)
+        self.privacy_button.setText(
+            translate(self.language, "Make &public" if self._current_private else "Make &private")
+        )
+
+    def toggle_current_privacy(self) -> None:
+        skill = self._current_skill()
+        if skill is None or self._current_private is None:
+            return
+        payload = {"person_id": self.context.person.id, "skill": skill, "private": not self._current_private}
+        self.act("profile.skill_privacy", payload, self.skill_problem, then=lambda _o: self._look_up_privacy())
+
+    # --- invitations to bid (task.invite, from talent search) -------------------
+
+    def _add_invitations_tab(self) -> None:
+        lang = self.language
+        self.invitations_model: RowsModel[MyInvitation] = RowsModel(
+            [
+                Column(translate(lang, "Task"), lambda i: i.task_title),
+                Column(translate(lang, "Invited by"), lambda i: i.invited_by),
+                Column(translate(lang, "Message"), lambda i: i.invitation.message),
+                Column(translate(lang, "Task status"), lambda i: wording.task_status(i.task_status)),
+            ],
+            key=lambda i: i.invitation.task_id,
+            parent=self,
+        )
+        self.invitations_table = table_view(
+            self, self.invitations_model, translate(lang, "Invitations to bid"), stretch=(0, 2)
+        )
+        self.invitations_table.activated.connect(
+            lambda index: self.open_task_requested.emit(index.siblingAtColumn(0).data(KEY_ROLE))
+        )
+        self.tabs.addTab(self.invitations_table, "")
+        self._show_invitations([])
+
+    def _load_invitations(self) -> None:
+        me = self.context.person.id
+        self.context.query(lambda store: invitations_for(store, me), parent=self).success(
+            self._show_invitations
+        ).run_in_background()
+
+    def _show_invitations(self, found: list[MyInvitation]) -> None:
+        self.invitations_model.set_rows(found)
+        self.tabs.setTabText(
+            2, translate(self.language, "&Invitations ({n})", n=len(found))
+        )
 
     # --- actions -------------------------------------------------------------
 

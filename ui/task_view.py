@@ -38,6 +38,8 @@ from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
 from desktop.store import Store
+from desktop.core.text import translate
+from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.long_text import breakable, heading, shortened
@@ -71,7 +73,7 @@ def _too_late(task: Task) -> bool:
 class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
-    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites"})
+    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations"})
 
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
@@ -399,6 +401,7 @@ class TaskView(TaskScreen):
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
         self.my_bid_state.setText(self._my_bid_sentence(detail, may_bid))
+        self._show_invitation()
         shown = (mine.id, mine.version) if mine is not None and mine.is_active else None
         if shown != self._bid_shown:
             # Fill the fields from the stored bid only when the bid itself changed,
@@ -409,6 +412,28 @@ class TaskView(TaskScreen):
             self.bid_hours.setValue(active.hours or 0 if active else 0)
             self.bid_availability.setText(active.availability if active else "")
             self.bid_availability.setCursorPosition(0)  # show how it starts, not how it ends
+
+    def _show_invitation(self) -> None:
+        """An invitation to bid on this task (task.invite, from talent search), above the bid."""
+        if not hasattr(self, "invited"):
+            self.invited = self._wrapping_label()
+            self.invited.setObjectName("invitation")
+            layout = self.my_bid_box.layout()
+            if layout is not None:
+                layout.insertWidget(0, self.invited)  # type: ignore[attr-defined]
+        me, task_id = self.context.person.id, self.task_id
+        self.context.query(lambda store: invitation_on(store, task_id, me), parent=self).success(
+            self._draw_invitation
+        ).run_in_background()
+
+    def _draw_invitation(self, found: MyInvitation | None) -> None:
+        text = ""
+        if found is not None:
+            text = translate(self.language, "{name} invited you to bid on this task.", name=found.invited_by)
+            if found.invitation.message:
+                text += " “" + shortened(found.invitation.message, 500) + "”"
+        self.invited.setText(text)
+        self.invited.setVisible(bool(text))
 
     def _my_bid_sentence(self, detail: TaskDetail, may_bid: bool) -> str:
         mine, task = detail.my_bid, detail.task

@@ -227,6 +227,9 @@ class PersonSkill(Entity):
     confirmed_by: str | None = None
     added_at: str = ""
     version: int = 0
+    # A private skill counts in the organisation's numbers only anonymously:
+    # nobody else sees it on the person's profile, in drill-downs or in talent search.
+    private: bool = False
 
     @property
     def id(self) -> str:
@@ -338,6 +341,25 @@ class Endorsement(Entity):
 
 
 @dataclass(slots=True)
+class Invitation(Entity):
+    """A task's manager asks a person to bid on it; the invitee sees it on the task and My page."""
+
+    table: ClassVar[str] = "invitations"
+    key: ClassVar[tuple[str, ...]] = ("task_id", "person_id")
+    task_id: str
+    person_id: str
+    invited_by: str
+    message: str = ""
+    created_at: str = ""
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        """The row's key as one string: "<task_id>|<person_id>" (the feed's entity key)."""
+        return self.key_value()
+
+
+@dataclass(slots=True)
 class AuditEvent(Entity):
     """Who did what, when and from which device: the public record."""
 
@@ -419,6 +441,7 @@ SYNCED: dict[str, type[Entity]] = {
         NoticeRead,
         PersonSettings,
         SavedSearch,
+        Invitation,
     )
 }
 

@@ -28,6 +28,7 @@ from desktop.core.entities import (
     Entity,
     Evidence,
     NoticeRead,
+    Invitation,
     Person,
     PersonSettings,
     PersonSkill,
@@ -460,6 +461,7 @@ def task_endorse(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             confirmed_by=ctx.actor.id,
             added_at=existing.added_at if existing else ctx.now,
             version=(existing.version if existing else 0) + 1,
+            private=existing.private if existing else False,
         )
     )
     return endorsement.id
@@ -782,3 +784,51 @@ def search_delete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("search.not_own")
     records.remove(held)
     return held.id
+
+
+@operation(
+    "profile.skill_privacy",
+    person_id=Field("id", required=True),
+    skill=Field("text", required=True, max_length=80, allow_empty=False),
+    private=Field("bool", required=True),
+)
+def profile_skill_privacy(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A private skill counts in the organisation's numbers only anonymously."""
+    person = _own_profile(ctx, records, p["person_id"])
+    held = records.get(PersonSkill, person.id, p["skill"])
+    if held is None:
+        raise Rejection("skill.missing")
+    records.put(held.replace(private=bool(p["private"]), version=held.version + 1))
+    return person.id
+
+
+# --- invitations -------------------------------------------------------------
+
+
+@operation(
+    "task.invite",
+    task_id=Field("id", required=True),
+    person_id=Field("id", required=True),
+    message=Field("text", max_length=2000),
+)
+def task_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A task's manager asks someone found in talent search to bid; one invitation per person."""
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
+    person = records.get(Person, p["person_id"])
+    if person is None or not person.active:
+        raise Rejection("person.unknown")
+    if not permissions.may_bid_on(person, task):
+        raise Rejection("invite.cannot_bid", name=person.name)
+    if records.get(Invitation, task.id, person.id) is not None:
+        raise Rejection("invite.twice", name=person.name)
+    invitation = Invitation(
+        task_id=task.id,
+        person_id=person.id,
+        invited_by=ctx.actor.id,
+        message=p.get("message") or "",
+        created_at=ctx.now,
+        version=1,
+    )
+    records.put(invitation)
+    return invitation.id

@@ -258,3 +258,27 @@ def can_post_for(person: Person, site_id: str) -> bool:
 def may_bid_on(person: Person, task: Task) -> bool:
     """Anyone active who sees the task and did not post it (status and deadline aside)."""
     return person.active and person.id != task.poster_id and can_see_task(person, task)
+
+
+def sees_all_evidence(person: Person) -> bool:
+    """Admins (the organisation's HR) see every person's evidence of skill."""
+    return person.active and person.is_admin
+
+
+def may_see_evidence_of(
+    viewer: Person, person: Person, bid_sites: frozenset[str] | set[str] = frozenset()
+) -> bool:
+    """Whether `viewer` may see `person` by name in the competence map and talent search.
+
+    Everyone sees themselves; admins see everyone; a site manager sees the
+    people of their own site and anyone who has bid on a task of their site
+    (`bid_sites`: the sites whose tasks `person` bid on). Everyone else sees
+    others only as anonymous counts.
+    """
+    if not viewer.active:
+        return False
+    if viewer.id == person.id or sees_all_evidence(viewer):
+        return True
+    if viewer.role != Role.SITE_MANAGER or viewer.home_site_id is None:
+        return False
+    return person.home_site_id == viewer.home_site_id or viewer.home_site_id in bid_sites

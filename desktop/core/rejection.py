@@ -140,6 +140,12 @@ REASONS: dict[str, Reason] = {
         Code.INVALID,
         sentence("{field} has the wrong type (expected {expected})."),
     ),
+    "invite.cannot_bid": Reason(
+        Code.FORBIDDEN, sentence("{name} cannot see or bid on the task.")
+    ),
+    "invite.twice": Reason(
+        Code.CONFLICT, sentence("{name} has already been invited to the task.")
+    ),
     "field.out_of_range": Reason(
         Code.INVALID,
         sentence("{field} must be between {min} and {max}."),

@@ -147,3 +147,18 @@ PERSONAL_TABLES: tuple[str, ...] = (
     )""",
     "CREATE INDEX saved_searches_person ON saved_searches (person_id)",
 )
+
+# Added by competence discovery (issue 12); each store's migration step runs these.
+COMPETENCE_DISCOVERY: tuple[str, ...] = (
+    "ALTER TABLE person_skills ADD COLUMN private BOOLEAN NOT NULL DEFAULT FALSE",
+    """CREATE TABLE invitations (
+        task_id TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        invited_by TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (task_id, person_id)
+    )""",
+    "CREATE INDEX invitations_person ON invitations (person_id)",
+)

@@ -25,7 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.core.entities import Organisation, Site
 from sync import protocol
-from sync.server import accounts, feed, mail_routes, messages, migrations, push, storage
+from sync.server import (
+    accounts,
+    feed,
+    insights_api,
+    mail_routes,
+    messages,
+    migrations,
+    push,
+    storage,
+)
 from sync.server.errors import ApiError, code_for_status, error_response
 from sync.server.gate import Gate
 from sync.server.logs import setup_server_logging
@@ -208,6 +217,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 raise ApiError("resync", {"cursor": cursor}) from None
         return Response(page.to_json(), media_type="application/json")
 
+    app.include_router(insights_api.router, dependencies=versioned)
     _require_both_credentials(app)
     return app
 

@@ -48,6 +48,7 @@ from desktop.core.entities import (
     Endorsement,
     Entity,
     NoticeRead,
+    Invitation,
     Organisation,
     Person,
     PersonSettings,
@@ -99,8 +100,21 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
         return _EVERYONE
     if isinstance(entity, Person):
         return Visibility(True, Audience.ORGANISATION, viewers=(entity.id,))
+    if isinstance(entity, PersonSkill) and entity.private:
+        # As private as a draft at no site: the person and admins only
+        # (see `permissions.may_see_evidence_of`).
+        return Visibility(False, Audience.SITE, None, (entity.person_id,))
     if isinstance(entity, (PersonSkill, Endorsement)):
         return Visibility(True, Audience.ORGANISATION, viewers=(entity.person_id,))
+    if isinstance(entity, Invitation):
+        # The invitee, who invited, and the task's managers.
+        task = task_of(entity.task_id)
+        return Visibility(
+            False,
+            task.audience if task else Audience.SITE,
+            task.site_id if task else None,
+            (entity.person_id, entity.invited_by),
+        )
     if isinstance(entity, PERSONAL):
         # Only the person, whatever the rule says: `reader_filter` keeps these rows
         # for the people named, hidden from admins too.

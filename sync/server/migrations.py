@@ -17,7 +17,12 @@ from desktop.core import operations
 from desktop.core.entities import Task
 from desktop.core.ids import utc_now
 from desktop.core.payload import canonical
-from desktop.core.schema import ENTITY_TABLES, PERSONAL_TABLES, TASK_PUBLISHED_AT
+from desktop.core.schema import (
+    COMPETENCE_DISCOVERY,
+    ENTITY_TABLES,
+    PERSONAL_TABLES,
+    TASK_PUBLISHED_AT,
+)
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
@@ -240,11 +245,31 @@ def _v4_notifications_and_mail(s: Session) -> None:
     s.execute("INSERT INTO meta (key, value) VALUES ('mail_secret', ?)", (secrets.token_hex(32),))
 
 
+def _v5_competence_discovery(s: Session) -> None:
+    for statement in COMPETENCE_DISCOVERY:  # private profile skills, invitations to bid
+        s.execute(statement)
+    # The organisation's aggregates read every bid; these hold just the columns
+    # they group by, so neither engine reads the wide rows (messages) at all.
+    s.execute("CREATE INDEX bids_insights ON bids (status, task_id, bidder_id, created_at, decided_at)")
+    s.execute("CREATE INDEX tasks_insights ON tasks (id, site_id, status, created_at, skills)")
+    # The last aggregates computed, shared by every worker (sync/server/snapshots.py).
+    s.execute(
+        """CREATE TABLE insight_snapshots (
+            name TEXT PRIMARY KEY,
+            high_water BIGINT NOT NULL,
+            computed_at TEXT NOT NULL,
+            body TEXT NOT NULL,
+            refreshing_at TEXT
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
     _v3_generations,
     _v4_notifications_and_mail,
+    _v5_competence_discovery,
 )
 LATEST = len(STEPS)
 

@@ -21,6 +21,7 @@ BENCHES = (
     "sync_idle",
     "notifications",
     "server_load",
+    "insights",
 )
 
 

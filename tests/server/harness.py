@@ -28,7 +28,18 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from desktop.core import permissions
-from desktop.core.entities import PERSONAL, SYNCED, Bid, Comment, Endorsement, Entity, Person, PersonSkill, Task
+from desktop.core.entities import (
+    PERSONAL,
+    SYNCED,
+    Bid,
+    Comment,
+    Endorsement,
+    Entity,
+    Invitation,
+    Person,
+    PersonSkill,
+    Task,
+)
 from desktop.core.ids import utc_now, uuid7
 from sync import protocol
 from sync.server import accounts, directory, storage
@@ -424,8 +435,14 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
             return permissions.can_see_task(person, tasks[entity.task_id])
         if isinstance(entity, Person):
             return employee or entity.id == person.id
+        if isinstance(entity, PersonSkill) and entity.private:
+            return entity.person_id == person.id or person.is_admin
         if isinstance(entity, (PersonSkill, Endorsement)):
             return employee or entity.person_id == person.id
+        if isinstance(entity, Invitation):
+            return entity.person_id == person.id or permissions.manages_task(
+                person, tasks[entity.task_id]
+            )
         return True  # organisation, sites
 
     return {

@@ -1,0 +1,162 @@
+"""Competence discovery on the device: the server's last answers, kept for reading offline.
+
+The organisation's numbers are computed on the server (a device holds only
+what its users may see). The client keeps the last answer to each question in
+its own store, with the time the server computed it, so the screens open at
+once and still show something when the network is down. Here too: the CSV
+export of the competence map, the rows of the site network for one quarter,
+and the invitations to bid that a person has received.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core import skills
+from desktop.core.entities import Invitation, Person, Task, TaskStatus
+from desktop.core.permissions import manages_task
+from desktop.store import Store
+
+COMPETENCE = "competence"
+NETWORK = "network"
+LEVELS = ("declared", "offered", "accepted", "completed", "endorsed")  # as sync/protocol.py names them
+
+
+@dataclass(frozen=True, slots=True)
+class Cached:
+    """One answer from the server: its JSON body and when the server computed it (ISO UTC)."""
+
+    name: str
+    computed_at: str
+    body: dict[str, Any]
+
+
+def keep(store: Store, name: str, body: dict[str, Any]) -> Cached:
+    """Store the server's answer under `name`, replacing the previous one; returns it as kept."""
+    computed_at = str(body.get("computed_at") or "")
+    with store.transaction():
+        store.execute(
+            "INSERT INTO insights_cache (name, computed_at, body) VALUES (?, ?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET computed_at = excluded.computed_at, body = excluded.body",
+            (name, computed_at, json.dumps(body, ensure_ascii=False)),
+        )
+    return Cached(name, computed_at, body)
+
+
+def cached(store: Store, name: str) -> Cached | None:
+    """The last answer kept under `name`, or None if there is none (or it cannot be read)."""
+    row = store.execute(
+        "SELECT computed_at, body FROM insights_cache WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        body = json.loads(row[1])
+    except ValueError:
+        return None  # a damaged row is as good as none: the next fetch replaces it
+    return Cached(name, row[0], body) if isinstance(body, dict) else None
+
+
+# --- the competence map as a file ---------------------------------------------------
+
+CSV_COLUMNS = ("skill", "category", "declared", "shown", "hidden", *LEVELS[1:])
+
+
+def competence_csv(body: dict[str, Any], language: str, headers: Iterable[str]) -> bytes:
+    """The map's skill rows as CSV: UTF-8 with a BOM (so Excel reads æøå), `;`-separated.
+
+    `headers` are the column titles in the reader's language, one per
+    CSV_COLUMNS. A count too small to show is written as an empty cell, never as 0.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(list(headers))
+    for row in body.get("skills", []):
+        label = (row.get("label") or {}).get(language) or skills.label(row["skill"], language)
+        writer.writerow(
+            [label, row.get("category", "")]
+            + ["" if row.get(name) is None else row[name] for name in CSV_COLUMNS[2:]]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- the network for one quarter ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One arrow of the network: `weight` tasks of site `source` solved by people of `target`."""
+
+    source: str
+    target: str
+    weight: int
+
+
+def links_in(body: dict[str, Any], quarter: str | None) -> list[Link]:
+    """The links of one quarter (None: the whole time), heaviest first."""
+    found = []
+    for edge in body.get("edges", []):
+        weight = edge["weight"] if quarter is None else edge.get("quarters", {}).get(quarter, 0)
+        if weight:
+            found.append(Link(edge["source"], edge["target"], int(weight)))
+    return sorted(found, key=lambda link: (-link.weight, link.source, link.target))
+
+
+def node_size(node: dict[str, Any], quarter: str | None) -> tuple[int, int]:
+    """(tasks posted, tasks solved) by one site in a quarter (None: the whole time)."""
+    if quarter is None:
+        return int(node.get("posted_total", 0)), int(node.get("solved_total", 0))
+    return int(node.get("posted", {}).get(quarter, 0)), int(node.get("solved", {}).get(quarter, 0))
+
+
+# --- invitations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MyInvitation:
+    """An invitation to bid that the person got, with what My page shows of its task."""
+
+    invitation: Invitation
+    task_title: str
+    task_status: str
+    invited_by: str  # a name
+
+
+def invitations_for(store: Store, person_id: str) -> list[MyInvitation]:
+    """Invitations to bid that `person_id` received, newest first."""
+    return [
+        MyInvitation(
+            invitation=Invitation.from_row(row),
+            task_title=row["task_title"] or "",
+            task_status=row["task_status"] or "",
+            invited_by=row["inviter"] or "?",
+        )
+        for row in store.rows(
+            "SELECT i.*, t.title AS task_title, t.status AS task_status, p.name AS inviter "
+            "FROM invitations i LEFT JOIN tasks t ON t.id = i.task_id "
+            "LEFT JOIN people p ON p.id = i.invited_by "
+            "WHERE i.person_id = ? ORDER BY i.created_at DESC",
+            (person_id,),
+        )
+    ]
+
+
+def invitation_on(store: Store, task_id: str, person_id: str) -> MyInvitation | None:
+    """The invitation `person_id` has to bid on one task, if any (the task view shows it)."""
+    return next((i for i in invitations_for(store, person_id) if i.invitation.task_id == task_id), None)
+
+
+def open_tasks_i_manage(store: Store, person: Person) -> list[Task]:
+    """Open tasks `person` may invite people to bid on, newest first."""
+    # Narrowed in SQL (a store may hold 100,000 tasks), decided by the one rule.
+    rows = store.rows(
+        "SELECT * FROM tasks WHERE status = ? AND (? OR poster_id = ? OR site_id = ?) "
+        "ORDER BY created_at DESC LIMIT 500",
+        (TaskStatus.OPEN.value, person.is_admin, person.id, person.home_site_id or ""),
+    )
+    return [t for t in (Task.from_row(r) for r in rows) if manages_task(person, t)]

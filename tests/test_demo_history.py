@@ -1,0 +1,53 @@
+"""The demo's history: two years of finished work, more and more of it across sites, and hidden competences."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from desktop.core import operations
+from desktop.core.entities import Audience, BidStatus, Evidence, TaskStatus
+from sync.server import demo, demo_history
+
+
+def history() -> demo.DemoData:
+    return demo_history.add_history(demo.generate(7, tasks=400, people=300))
+
+
+def test_the_same_seed_gives_the_same_history() -> None:
+    assert [t.id for t in history().tasks] == [t.id for t in history().tasks]
+
+
+def test_cross_site_work_grows_over_two_years() -> None:
+    data = history()
+    people = {p.id: p for p in data.people}
+    tasks = {t.id: t for t in data.tasks}
+    shares: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for bid in data.bids:
+        task = tasks[bid.task_id]
+        if bid.status == BidStatus.ACCEPTED and task.created_at < "2026-10":
+            year = "first" if task.created_at < "2025-12" else "second"
+            shares[year][0] += people[bid.bidder_id].home_site_id != task.site_id
+            shares[year][1] += 1
+    first, second = (shares[y][0] / shares[y][1] for y in ("first", "second"))
+    assert min(t.created_at for t in data.tasks) < "2025-01"
+    assert first < 0.25 < 0.35 < second
+
+
+def test_a_pedagogue_turns_out_to_interpret_sign_language() -> None:
+    data = history()
+    people = {p.id: p for p in data.people}
+    shown = {(e.person_id, e.skill) for e in data.endorsements}
+    declared = {(s.person_id, s.skill) for s in data.person_skills if s.evidence == Evidence.SELF_DECLARED}
+    signers = [people[p] for p, skill in shown if skill == "language.sign" and (p, skill) not in declared]
+    assert any(person.title == "Pædagog" for person in signers)
+
+
+def test_the_history_follows_the_rules() -> None:
+    data = history()
+    tasks = {t.id: t for t in data.tasks}
+    people = {p.id: p for p in data.people}
+    for bid in data.bids[-50:]:
+        task = tasks[bid.task_id]
+        assert bid.bidder_id != task.poster_id
+        assert task.status == TaskStatus.DONE and task.audience == Audience.ORGANISATION
+        assert operations.permissions.may_bid_on(people[bid.bidder_id], task.replace(status=TaskStatus.OPEN))

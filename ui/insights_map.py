@@ -1,0 +1,265 @@
+"""The competence map: skills people have shown, against what their profiles said.
+
+The headline is the count of skills shown that no profile listed (hidden
+competences). The table lists every skill with its counts of people by
+evidence and a trend per quarter; choosing a skill fetches the people and
+tasks behind it (only those the reader may see by name; the rest are a
+count). Counts too small to show this reader ("<3") stay blank in the CSV.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import insights
+from desktop.core import skills
+from desktop.core.text import translate
+from ui.insights_screen import InsightScreen
+from ui.long_text import heading
+from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+
+SMALL = "<3"
+
+
+def count(value: Any) -> str:
+    """A count of people as the server gave it: None means too few to show."""
+    return SMALL if value is None else str(value)
+
+
+EVIDENCE_WORDS = {
+    "declared": "declared on the profile",
+    "offered": "offered in a bid",
+    "accepted": "bid accepted",
+    "completed": "task completed",
+    "endorsed": "endorsed by a manager",
+}
+
+
+def evidence_word(level: str, language: str) -> str:
+    """What a level of evidence ("endorsed", ...) is called for people."""
+    return translate(language, EVIDENCE_WORDS[level]) if level in EVIDENCE_WORDS else level
+
+
+class CompetenceMap(InsightScreen):
+    """Skills shown and declared, per skill, site and quarter, with a drill-down and CSV export."""
+
+    NAME = insights.COMPETENCE
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
+        super().__init__(context, parent, fetcher)
+        self.setObjectName("insights-map")
+        self.body: dict[str, Any] = {}
+        lang = self.language
+        self.headline = heading("", self)
+        self.candidates = QLabel(self)
+        self.candidates.setWordWrap(True)
+        self.candidates.hide()
+        self.site_filter = QComboBox(self)
+        self.site_filter.setAccessibleName(self.t("Site"))
+        self.category_filter = QComboBox(self)
+        self.category_filter.setAccessibleName(self.t("Skill category"))
+        self.category_filter.addItem(self.t("All categories"), None)
+        for category, (da, en) in skills.CATEGORIES.items():
+            self.category_filter.addItem(da if lang == "da" else en, category)
+        self.category_filter.addItem(self.t("Free tags"), "tag")
+        self.site_filter.addItem(self.t("All sites"), None)
+        self.export_button = QPushButton(self.t("E&xport CSV…"), self)
+        self.export_button.clicked.connect(self._export)
+
+        self.skills_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Skill"), lambda r: r["label"].get(lang, r["skill"])),
+                Column(self.t("Hidden"), lambda r: count(r["hidden"])),
+                Column(self.t("Shown"), lambda r: count(r["shown"])),
+                Column(self.t("Declared"), lambda r: count(r["declared"])),
+                Column(self.t("Endorsed"), lambda r: count(r["endorsed"])),
+                Column(self.t("Completed"), lambda r: count(r["completed"])),
+                Column(self.t("Accepted"), lambda r: count(r["accepted"])),
+                Column(self.t("Offered"), lambda r: count(r["offered"])),
+                Column(self.t("Shown per quarter"), self._trend),
+            ],
+            key=lambda r: r["skill"],
+            parent=self,
+        )
+        self.skills_table = table_view(self, self.skills_model, self.t("Skills"), stretch=(8,))
+        # The skill's name must be read whole; the trend per quarter takes what is left.
+        self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Site"), lambda r: r["name"] or "—"),
+                Column(self.t("Skills shown"), lambda r: count(r["shown"])),
+                Column(self.t("Of these hidden"), lambda r: count(r["hidden"])),
+            ],
+            key=lambda r: str(r["site_id"]),
+            parent=self,
+        )
+        self.sites_table = table_view(self, self.sites_model, self.t("Sites"), stretch=(0,))
+        self.people_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Name"), lambda r: r["name"]),
+                Column(self.t("Site"), lambda r: r["site"]),
+                Column(self.t("Evidence"), lambda r: self.level(r["level"])),
+                Column(self.t("On the profile"), self._declared),
+                Column(self.t("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
+            ],
+            key=lambda r: r["person_id"],
+            parent=self,
+        )
+        self.people_table = table_view(self, self.people_model, self.t("People behind the skill"), stretch=(4,))
+        self.people_title = QLabel(self.t("Choose a skill to see the people and tasks behind it."), self)
+        self.people_title.setWordWrap(True)
+        self.others = QLabel(self)
+
+        drill = QWidget(self)
+        drill_layout = QVBoxLayout(drill)
+        drill_layout.setContentsMargins(0, 0, 0, 0)
+        drill_layout.addWidget(self.people_title)
+        drill_layout.addWidget(self.people_table, 1)
+        drill_layout.addWidget(self.others)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self.skills_table, self.t("S&kills"))
+        self.tabs.addTab(self.sites_table, self.t("Si&tes"))
+        split = QSplitter(self)
+        split.addWidget(self.tabs)
+        split.addWidget(drill)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+
+        filters = self.labelled_row((self.t("&Site:"), self.site_filter), (self.t("&Category:"), self.category_filter))
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addLayout(self.status_row(self.export_button))
+        layout.addLayout(filters)
+        layout.addWidget(self.candidates)
+        layout.addWidget(split, 1)
+
+        self.skills_table.selectionModel().currentRowChanged.connect(self._skill_chosen)
+        self.site_filter.activated.connect(lambda _i: self.refresh())
+        self.category_filter.activated.connect(lambda _i: self.refresh())
+        self.reload()
+
+    # --- words -----------------------------------------------------------------------
+
+    def level(self, level: str) -> str:
+        return evidence_word(level, self.language)
+
+    def _declared(self, row: dict[str, Any]) -> str:
+        if row["declared"] is None:
+            return self.t("private")
+        return self.t("yes") if row["declared"] else self.t("no (hidden competence)")
+
+    def _trend(self, row: dict[str, Any]) -> str:
+        # Newest first: the cell elides at its end, and the recent quarters matter most.
+        quarters = sorted(row.get("quarters", {}).items(), reverse=True)
+        return " · ".join(f"{q[-2:]} {q[:4]}: {count(v['shown'])}" for q, v in quarters)
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def filters(self) -> dict[str, Any]:
+        found = {"site_id": self.site_filter.currentData(), "category": self.category_filter.currentData()}
+        return {k: v for k, v in found.items() if v}
+
+    def refresh(self) -> None:
+        params = self.filters()
+        if not params:
+            super().refresh()
+            return
+        self.ask(self.NAME, params, self.show_answer)  # a filtered view is not kept for offline
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        self.body = body
+        totals = body.get("totals", {})
+        skills_hidden = int(totals.get("skills_with_hidden") or 0)
+        self.headline.setText(
+            self.tn(
+                "{n} skill shown that no profile listed",
+                "{n} skills shown that no profile listed",
+                skills_hidden,
+            )
+        )
+        if not self.filters():
+            self._fill_sites(body.get("sites", []))
+        candidates = body.get("candidates") or []
+        self.candidates.setVisible(bool(candidates))
+        self.candidates.setText(
+            self.t(
+                "Free tags many people use, candidates for the catalogue: {tags}",
+                tags=", ".join(f"{skills.label(c['skill'], self.language)} ({c['people']})" for c in candidates),
+            )
+        )
+        self.skills_model.set_rows(body.get("skills", []))
+        self.sites_model.set_rows(body.get("sites", []))
+
+    def _fill_sites(self, sites: list[dict[str, Any]]) -> None:
+        chosen = self.site_filter.currentData()
+        self.site_filter.clear()
+        self.site_filter.addItem(self.t("All sites"), None)
+        for site in sites:
+            if site.get("site_id"):
+                self.site_filter.addItem(site["name"], site["site_id"])
+        self.site_filter.setCurrentIndex(max(0, self.site_filter.findData(chosen)))
+
+    def _skill_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        skill = self.skills_model.index(current.row(), 0).data(KEY_ROLE)
+        self.people_title.setText(self.t("Looking up the people behind {skill}…", skill=skills.label(skill, self.language)))
+        params = {"skill": skill, **({"site_id": self.filters()["site_id"]} if "site_id" in self.filters() else {})}
+        self.ask("people", params, lambda body: self._show_people(skill, body))
+
+    def _show_people(self, skill: str, body: dict[str, Any]) -> None:
+        self.people_title.setText(self.t("People who have shown {skill}", skill=skills.label(skill, self.language)))
+        self.people_model.set_rows(body.get("people", []))
+        others = body.get("others")
+        if others is None:
+            self.others.setText(self.t("Not shown by name: fewer than 3 more people."))
+        else:
+            self.others.setText(
+                self.tn("Not shown by name: {n} more person.", "Not shown by name: {n} more people.", others)
+                if others
+                else ""
+            )
+        self.loaded.emit()
+
+    # --- export -----------------------------------------------------------------------------
+
+    def csv_bytes(self) -> bytes:
+        headers = [
+            self.t("Skill"),
+            self.t("Category"),
+            self.t("Declared"),
+            self.t("Shown"),
+            self.t("Hidden"),
+            self.t("Offered"),
+            self.t("Accepted"),
+            self.t("Completed"),
+            self.t("Endorsed"),
+        ]
+        return insights.competence_csv(self.body, self.language, headers)
+
+    def export_csv(self, path: Path) -> None:
+        path.write_bytes(self.csv_bytes())
+
+    def _export(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(self, self.t("Export the competence map"), self.t("competence-map") + ".csv", "CSV (*.csv)")
+        if not chosen:
+            return
+        try:
+            self.export_csv(Path(chosen))
+        except OSError as error:
+            self.when.setText(self.t("The file could not be saved: {why}", why=str(error)))

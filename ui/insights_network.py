@@ -1,0 +1,411 @@
+"""The knopskydning picture: sites as circles, tasks solved across sites as arrows, over time.
+
+Drawn with Qt's own QPainter, so the picture costs the bundle nothing: the
+same `paint()` draws the screen, the PNG (QImage) and the SVG (QSvgGenerator,
+in PySide6-Essentials' QtSvg). Sites sit on a circle, grouped by kind and in
+name order, so a site keeps its place while the quarter slider moves and the
+eye can follow the links grow; a force layout (networkx and the like) would
+move every site each quarter and add megabytes for a few dozen nodes.
+
+A circle's area follows the tasks the site posted plus those its people
+solved; an arrow A -> B means people from B solved tasks of A, its width the
+number of tasks. Below it, a line chart of new links between sites per month.
+The "Table" tab holds the same numbers for screen readers; the slider works
+with the arrow keys, and Home/End jump to the whole period / the last quarter.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import insights
+from ui.insights_screen import InsightScreen
+from ui.table_model import Column, RowsModel, table_view
+
+KIND_COLOURS = {
+    "school": QColor("#2f6fb0"),
+    "care_home": QColor("#c0504d"),
+    "daycare": QColor("#e29a1b"),
+    "administration": QColor("#5b8c3a"),
+}
+OTHER_COLOUR = QColor("#7a6aa8")
+DRAWN_LINKS = 40
+INK = QColor("#2b2b2b")
+ARROW = QColor(60, 60, 60, 150)
+
+
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+class _Painted(QWidget):
+    """A widget whose `paint(painter, area)` also draws it into a PNG or an SVG."""
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802
+        painter = QPainter(self)
+        try:
+            self.paint(painter, QRectF(self.rect()))
+        finally:
+            painter.end()
+
+    def paint(self, painter: QPainter, area: QRectF) -> None:
+        raise NotImplementedError
+
+
+class NetworkPicture(_Painted):
+    """The network for one quarter (None: the whole time), painted by `paint()`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.nodes: list[dict[str, Any]] = []
+        self.links: list[insights.Link] = []
+        self.quarter: str | None = None
+        self.title = ""
+        self.kind_names: dict[str, str] = {}
+        self.setMinimumSize(420, 320)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName("network")
+
+    def show_quarter(self, nodes: list[dict[str, Any]], links: list[insights.Link], quarter: str | None, title: str) -> None:
+        order = {"school": 0, "daycare": 1, "care_home": 2, "administration": 3}
+        self.nodes = sorted(nodes, key=lambda n: (order.get(n.get("kind", ""), 9), n.get("name", "")))
+        self.links, self.quarter, self.title = links, quarter, title
+        self.setAccessibleDescription(title)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(720, 520)
+
+    def paint(self, painter: QPainter, area: QRectF) -> None:
+        """Draw the picture into `area` of any paint device (the screen, a PNG, an SVG)."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(area, QColor("white"))
+        font = QFont(painter.font())
+        font.setPointSizeF(max(7.0, min(10.0, area.width() / 90)))
+        painter.setFont(font)
+        painter.setPen(INK)
+        painter.drawText(area.adjusted(8, 6, -8, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self.title)
+        if not self.nodes:
+            return
+        centre = area.center() + QPointF(0, 10)
+        radius = max(40.0, min(area.width(), area.height() - 30) / 2 - 70)
+        places: dict[str, QPointF] = {}
+        count = len(self.nodes)
+        for number, node in enumerate(self.nodes):
+            angle = -math.pi / 2 + 2 * math.pi * number / count
+            places[node["site_id"]] = centre + QPointF(radius * math.cos(angle), radius * math.sin(angle))
+        sizes = {n["site_id"]: sum(insights.node_size(n, self.quarter)) for n in self.nodes}
+        biggest = max(sizes.values(), default=0) or 1
+        largest = max(8.0, min(34.0, radius * math.pi / max(count, 1) * 0.45))
+        radii = {site: 3.0 + largest * math.sqrt(size / biggest) for site, size in sizes.items()}
+        heaviest = max((link.weight for link in self.links), default=1)
+        for link in sorted(self.links, key=lambda k: k.weight):
+            if link.source in places and link.target in places:
+                self._arrow(painter, places[link.source], places[link.target], radii[link.source], radii[link.target], 0.8 + 5.0 * link.weight / heaviest)
+        self._legend(painter, area)
+        for node in self.nodes:
+            site, where = node["site_id"], places[node["site_id"]]
+            colour = KIND_COLOURS.get(node.get("kind", ""), OTHER_COLOUR)
+            painter.setPen(QPen(colour.darker(140), 1.2))
+            painter.setBrush(colour)
+            painter.drawEllipse(where, radii[site], radii[site])
+            painter.setPen(INK)
+            outward = where - centre
+            length = math.hypot(outward.x(), outward.y()) or 1.0
+            label_at = where + outward / length * (radii[site] + 6)
+            box = QRectF(label_at.x() - 120, label_at.y() - 9, 240, 18)
+            if outward.x() > radius * 0.3:
+                box.moveLeft(label_at.x())
+                align = Qt.AlignmentFlag.AlignLeft
+            elif outward.x() < -radius * 0.3:
+                box.moveRight(label_at.x())
+                align = Qt.AlignmentFlag.AlignRight
+            else:
+                align = Qt.AlignmentFlag.AlignHCenter
+                box.moveTop(label_at.y() - (18 if outward.y() < 0 else 0))
+            painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, _short(node.get("name", "")))
+
+    def _legend(self, painter: QPainter, area: QRectF) -> None:
+        """Which colour is which kind of site, in the lower left corner."""
+        kinds = [k for k in KIND_COLOURS if any(n.get("kind") == k for n in self.nodes)]
+        line = painter.fontMetrics().height() + 4
+        top = area.bottom() - 8 - line * len(kinds)
+        for number, kind in enumerate(kinds):
+            y = top + number * line
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(KIND_COLOURS[kind])
+            painter.drawEllipse(QPointF(area.left() + 16, y + line / 2), 6, 6)
+            painter.setPen(INK)
+            painter.drawText(
+                QRectF(area.left() + 28, y, 220, line),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self.kind_names.get(kind, kind),
+            )
+
+    def _arrow(self, painter: QPainter, a: QPointF, b: QPointF, ra: float, rb: float, width: float) -> None:
+        """A curved arrow from a to b (bent to one side, so b -> a stays apart from it)."""
+        dx, dy = b.x() - a.x(), b.y() - a.y()
+        length = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / length, dy / length
+        start = QPointF(a.x() + ux * ra, a.y() + uy * ra)
+        end = QPointF(b.x() - ux * (rb + 2), b.y() - uy * (rb + 2))
+        bend = QPointF((start.x() + end.x()) / 2 - uy * length * 0.12, (start.y() + end.y()) / 2 + ux * length * 0.12)
+        path = QPainterPath(start)
+        path.quadTo(bend, end)
+        painter.setPen(QPen(ARROW, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        hx, hy = end.x() - bend.x(), end.y() - bend.y()
+        hl = math.hypot(hx, hy) or 1.0
+        hx, hy = hx / hl, hy / hl
+        size = 5 + width * 1.2
+        head = QPolygonF(
+            [
+                end,
+                QPointF(end.x() - hx * size - hy * size * 0.5, end.y() - hy * size + hx * size * 0.5),
+                QPointF(end.x() - hx * size + hy * size * 0.5, end.y() - hy * size - hx * size * 0.5),
+            ]
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ARROW)
+        painter.drawPolygon(head)
+
+
+class NewLinksChart(_Painted):
+    """A line chart of new links between sites per month."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.months: list[dict[str, Any]] = []
+        self.title = ""
+        self.setMinimumHeight(150)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def show_months(self, months: list[dict[str, Any]], title: str) -> None:
+        self.months, self.title = months, title
+        self.setAccessibleName(title)
+        self.setAccessibleDescription(", ".join(f"{m['month']}: {m['links']}" for m in months))
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(720, 170)
+
+    def paint(self, painter: QPainter, area: QRectF) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(area, QColor("white"))
+        painter.setPen(INK)
+        painter.drawText(area.adjusted(8, 4, -8, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self.title)
+        if not self.months:
+            return
+        plot = area.adjusted(40, 26, -14, -24)
+        top = max(m["links"] for m in self.months) or 1
+        painter.setPen(QPen(QColor("#999999"), 1))
+        painter.drawLine(plot.bottomLeft(), plot.bottomRight())
+        painter.drawLine(plot.bottomLeft(), plot.topLeft())
+        painter.setPen(INK)
+        painter.drawText(QRectF(area.left(), plot.top() - 8, 34, 16), Qt.AlignmentFlag.AlignRight, str(top))
+        painter.drawText(QRectF(area.left(), plot.bottom() - 8, 34, 16), Qt.AlignmentFlag.AlignRight, "0")
+        step = plot.width() / max(len(self.months) - 1, 1)
+        points = [
+            QPointF(plot.left() + i * step, plot.bottom() - plot.height() * m["links"] / top)
+            for i, m in enumerate(self.months)
+        ]
+        painter.setPen(QPen(KIND_COLOURS["school"], 2))
+        painter.drawPolyline(QPolygonF(points))
+        painter.setBrush(KIND_COLOURS["school"])
+        for point in points:
+            painter.drawEllipse(point, 2.5, 2.5)
+        painter.setPen(INK)
+        every = max(1, len(self.months) // 8)
+        for i, m in enumerate(self.months):
+            if i % every == 0:
+                painter.drawText(QRectF(points[i].x() - 30, plot.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignHCenter, m["month"])
+
+
+class NetworkScreen(InsightScreen):
+    """The network of sites helping sites, per quarter, with its table and exports."""
+
+    NAME = insights.NETWORK
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
+        super().__init__(context, parent, fetcher)
+        self.setObjectName("insights-network")
+        self.body: dict[str, Any] = {}
+        self.picture = NetworkPicture(self)
+        self.picture.kind_names = {
+            "school": self.t("School"),
+            "daycare": self.t("Day care"),
+            "care_home": self.t("Care home"),
+            "administration": self.t("Administration"),
+        }
+        self.chart = NewLinksChart(self)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setAccessibleName(self.t("Quarter"))
+        self.slider.setPageStep(1)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.valueChanged.connect(self._quarter_moved)
+        self.quarter_label = QLabel(self)
+        self.quarter_label.setMinimumWidth(160)
+        self.png_button = QPushButton(self.t("Save as &PNG…"), self)
+        self.svg_button = QPushButton(self.t("Save as &SVG…"), self)
+        self.png_button.clicked.connect(lambda: self._export("png"))
+        self.svg_button.clicked.connect(lambda: self._export("svg"))
+        self.site_names: dict[str, str] = {}
+        self.links_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Tasks of"), lambda r: r["source"]),
+                Column(self.t("Solved by people from"), lambda r: r["target"]),
+                Column(self.t("Tasks"), lambda r: str(r["weight"])),
+            ],
+            key=lambda r: r["key"],
+            parent=self,
+        )
+        self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Site"), lambda r: r["name"]),
+                Column(self.t("Tasks posted"), lambda r: str(r["posted"])),
+                Column(self.t("Tasks solved"), lambda r: str(r["solved"])),
+            ],
+            key=lambda r: r["site_id"],
+            parent=self,
+        )
+        self.links_table = table_view(self, self.links_model, self.t("Links between sites"), stretch=(0, 1))
+        self.sites_table = table_view(self, self.sites_model, self.t("Sites"), stretch=(0,))
+        tables = QWidget(self)
+        tables_layout = QHBoxLayout(tables)
+        tables_layout.addWidget(self.links_table, 3)
+        tables_layout.addWidget(self.sites_table, 2)
+        drawing = QWidget(self)
+        drawing_layout = QVBoxLayout(drawing)
+        drawing_layout.setContentsMargins(0, 0, 0, 0)
+        drawing_layout.addWidget(self.picture, 1)
+        drawing_layout.addWidget(self.chart)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(drawing, self.t("&Picture"))
+        self.tabs.addTab(tables, self.t("T&able"))
+        self.tabs.currentChanged.connect(lambda _i: self._fill_tables())
+        slider_row = self.labelled_row((self.t("&Quarter:"), self.slider))
+        slider_row.setStretchFactor(self.slider, 1)
+        slider_row.addWidget(self.quarter_label)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.status_row(self.png_button, self.svg_button))
+        layout.addLayout(slider_row)
+        layout.addWidget(self.tabs, 1)
+        self.reload()
+
+    # --- drawing ---------------------------------------------------------------------
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        self.body = body
+        self.site_names = {n["site_id"]: n.get("name", "") for n in body.get("nodes", [])}
+        quarters = body.get("quarters", [])
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, len(quarters))
+        self.slider.setValue(min(self.slider.value(), len(quarters)))
+        self.slider.blockSignals(False)
+        self.chart.show_months(body.get("new_links", []), self.t("New links between sites per month"))
+        self._quarter_moved(self.slider.value())
+
+    def quarter(self) -> str | None:
+        """The chosen quarter; None for the whole period (the slider's first stop)."""
+        quarters = self.body.get("quarters", [])
+        value = self.slider.value()
+        return quarters[value - 1] if 0 < value <= len(quarters) else None
+
+    def _quarter_moved(self, _value: int) -> None:
+        quarter = self.quarter()
+        shown = quarter or self.t("the whole period")
+        self.quarter_label.setText(shown)
+        links = insights.links_in(self.body, quarter)
+        title = self.t("Tasks solved across sites, {when}: {n} links", when=shown, n=len(links))
+        if len(links) > DRAWN_LINKS:
+            # A hairball hides the pattern: the picture shows the strongest, the table all.
+            title += " · " + self.t("the {n} strongest are drawn; all are in the table", n=DRAWN_LINKS)
+        self.picture.show_quarter(self.body.get("nodes", []), links[:DRAWN_LINKS], quarter, title)
+        self._fill_tables()
+
+    def _fill_tables(self) -> None:
+        """The table tab's numbers; filled when that tab is shown (sizing its columns costs)."""
+        if self.tabs.currentIndex() != 1:
+            return
+        quarter = self.quarter()
+        links = insights.links_in(self.body, quarter)
+        names = self.site_names
+        self.links_model.set_rows(
+            [
+                {"key": f"{k.source}>{k.target}", "source": names.get(k.source, k.source), "target": names.get(k.target, k.target), "weight": k.weight}
+                for k in links
+            ]
+        )
+        self.sites_model.set_rows(
+            [
+                {"site_id": n["site_id"], "name": n.get("name", ""), "posted": p, "solved": s}
+                for n in self.body.get("nodes", [])
+                for p, s in [insights.node_size(n, quarter)]
+            ]
+        )
+
+    # --- export -------------------------------------------------------------------------
+
+    def export_png(self, path: Path, size: QSize | None = None) -> None:
+        """The picture and the line chart as one PNG (1400 x 1300 pixels unless `size` says)."""
+        size = size or QSize(1400, 1300)
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            self._paint_page(painter, QRectF(0, 0, size.width(), size.height()))
+        finally:
+            painter.end()
+        if not image.save(str(path), b"PNG"):
+            raise OSError(f"cannot write {path}")
+
+    def export_svg(self, path: Path, size: QSize | None = None) -> None:
+        """The picture and the line chart as one SVG (vector: it prints sharp at any size)."""
+        size = size or QSize(1000, 930)
+        from PySide6.QtSvg import QSvgGenerator  # only when someone saves one
+
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle(self.picture.title)
+        painter = QPainter(generator)
+        try:
+            self._paint_page(painter, QRectF(0, 0, size.width(), size.height()))
+        finally:
+            painter.end()
+        if not path.exists():
+            raise OSError(f"cannot write {path}")
+
+    def _paint_page(self, painter: QPainter, area: QRectF) -> None:
+        chart_height = area.height() * 0.2
+        self.picture.paint(painter, QRectF(area.left(), area.top(), area.width(), area.height() - chart_height))
+        self.chart.paint(painter, QRectF(area.left(), area.bottom() - chart_height, area.width(), chart_height))
+
+    def _export(self, kind: str) -> None:
+        name = self.t("knopskydning") + (f"-{self.quarter()}" if self.quarter() else "") + f".{kind}"
+        chosen, _ = QFileDialog.getSaveFileName(self, self.t("Save the picture"), name, f"{kind.upper()} (*.{kind})")
+        if not chosen:
+            return
+        try:
+            (self.export_png if kind == "png" else self.export_svg)(Path(chosen))
+        except OSError as error:
+            self.when.setText(self.t("The picture could not be saved: {why}", why=str(error)))

@@ -1,0 +1,179 @@
+"""What the competence map, talent search and network screens share: cached first, then fresh.
+
+A screen opens on the last answer kept in the local store (read on the DB
+thread), so it paints at once and works offline, and then asks the server for
+a fresh one on a network thread. The answer comes back to the UI thread by
+signal, is kept in the store (DB thread again), and drawn. A line at the top
+says when the numbers were computed, or why they could not be fetched.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from desktop import insights
+from desktop.core.text import plural_sentence, translate
+from sync.failures import SyncFailure
+from ui import wording
+from ui.screen import Screen
+
+log = logging.getLogger(__name__)
+
+Fetcher = Callable[[str, dict[str, Any]], dict[str, Any]]
+
+
+def server_fetcher(context: Any) -> Fetcher:
+    """Fetch as the context's person with the machine's settings (runs on the network thread)."""
+    settings, person_id = context.settings, context.person.id
+    token = getattr(context.session, "token", None)
+
+    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
+        from sync import insights as wire  # the wire (requests) loads when first asked
+
+        return wire.fetch(settings, person_id, name, params, token=token)
+
+    return fetch
+
+
+class _Delivery(QObject):
+    """Carries a network answer to the UI thread; dropped with its screen."""
+
+    arrived = Signal(object, object)  # (body or None, error or None)
+
+
+class InsightScreen(Screen):
+    """Base for the insight screens: `NAME` is the cached answer this screen draws."""
+
+    NAME = ""
+    WATCHES = frozenset({"insights"})
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None) -> None:
+        super().__init__(context, parent)
+        self.fetcher = fetcher or server_fetcher(context)
+        self.current: insights.Cached | None = None
+        self._delivery = _Delivery(self)
+        self._delivery.arrived.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
+        self._pending: dict[int, tuple[str, Callable[[dict[str, Any]], None]]] = {}
+        self._asked = 0
+        self.when = QLabel(self)
+        self.when.setObjectName("insightsComputedAt")
+        self.when.setWordWrap(True)
+        self.refresh_button = QPushButton(self.t("&Refresh"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+
+    def t(self, msgid: str, **facts: Any) -> str:
+        return translate(self.language, msgid, **facts)
+
+    def tn(self, singular: str, plural: str, n: int, **facts: Any) -> str:
+        return plural_sentence(singular, plural, n, **facts).text(self.language)
+
+    def labelled_row(self, *fields: tuple[str, QWidget]) -> QHBoxLayout:
+        """Fields in a row, each after its label (whose &-key moves the focus to it)."""
+        row = QHBoxLayout()
+        for text, field in fields:
+            label = QLabel(text, self)
+            label.setBuddy(field)
+            row.addWidget(label)
+            row.addWidget(field)
+        return row
+
+    def status_row(self, *more: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addWidget(self.when, 1)
+        for widget in more:
+            row.addWidget(widget)
+        row.addWidget(self.refresh_button)
+        return row
+
+    # --- cached first ---------------------------------------------------------------
+
+    def question(self) -> Callable[[Any], Any]:
+        name = self.NAME
+        return lambda store: insights.cached(store, name)
+
+    def draw(self, data: Any) -> None:
+        first = self.current is None and not self._asked
+        if data is not None:
+            self.current = data
+            self.when.setText(self.t("Computed {when}", when=wording.moment(data.computed_at, self.language)))
+            self.show_answer(data.body)
+        elif first:
+            self.when.setText(self.t("Fetching the numbers from the server…"))
+        if first:
+            self.refresh()
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        """Draw one answer from the server (cached or fresh)."""
+        raise NotImplementedError
+
+    # --- then fresh ------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        self.ask(self.NAME, {}, self._keep)
+
+    def ask(self, name: str, params: dict[str, Any], then: Callable[[dict[str, Any]], None]) -> None:
+        """Ask the server on the network thread; `then(body)` runs on the UI thread."""
+        self._asked += 1
+        ticket = self._asked
+        self._pending[ticket] = (name, then)
+        delivery, fetcher = self._delivery, self.fetcher
+
+        def work() -> None:
+            try:
+                body, error = fetcher(name, params), None
+            except BaseException as failure:  # noqa: BLE001 - delivered, never lost on a thread
+                body, error = None, failure
+            try:
+                delivery.arrived.emit((ticket, body), error)
+            except RuntimeError:  # the screen is gone: nobody is waiting
+                pass
+
+        # A thread per request (they are rare, one GET each, bounded by the transport's
+        # timeouts); a daemon, so quitting never waits for a slow server, and its
+        # answer is simply dropped when the screen has gone.
+        threading.Thread(target=work, name="knop-insights", daemon=True).start()
+
+    def _arrived(self, answer: tuple[int, dict[str, Any] | None], error: BaseException | None) -> None:
+        ticket, body = answer
+        _name, then = self._pending.pop(ticket, ("", None))
+        if then is None:
+            return
+        if error is not None or body is None:
+            self.fetch_failed(error)
+            return
+        then(body)
+
+    def fetch_failed(self, error: BaseException | None) -> None:
+        if isinstance(error, SyncFailure):
+            why = error.message(self.language)
+        else:
+            log.error("fetching insights failed", exc_info=error)
+            why = self.t("The server could not answer.")
+        if self.current is not None:
+            self.when.setText(
+                self.t(
+                    "Computed {when}. The newest numbers could not be fetched: {why}",
+                    when=wording.moment(self.current.computed_at, self.language),
+                    why=why,
+                )
+            )
+        else:
+            self.when.setText(self.t("No numbers yet: {why}", why=why))
+
+    def _keep(self, body: dict[str, Any]) -> None:
+        name = self.NAME
+        self.context.query(lambda store: insights.keep(store, name, body), parent=self).success(
+            self._kept
+        ).run_in_background()
+
+    def _kept(self, kept: insights.Cached) -> None:
+        self.current = kept
+        self.when.setText(self.t("Computed {when}", when=wording.moment(kept.computed_at, self.language)))
+        self.show_answer(kept.body)
+        self.loaded.emit()

@@ -1,0 +1,211 @@
+"""Talent search: find people by skill, ranked by evidence, and invite one to bid.
+
+Evidence ranks endorsed > completed > accepted > offered in a bid > declared.
+The server lists only people the reader may see by name (their own site's
+people and anyone who bid on their site's tasks, for a site manager). The
+invitation is the operation `task.invite`, on one of the reader's own open
+tasks; the invitee sees it on the task and on My page. The last search is
+kept for reading offline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import insights
+from desktop.core import skills
+from desktop.core.entities import PersonKind
+from ui.insights_map import count, evidence_word
+from ui.insights_screen import InsightScreen
+from ui.screen import ProblemLabel
+from ui.skill_picker import SkillPicker
+from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+
+TALENT = "talent"
+
+
+class TalentSearch(InsightScreen):
+    """Search by skill, filter by site, kind and availability; invite to bid."""
+
+    NAME = TALENT
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
+        super().__init__(context, parent, fetcher)
+        self.setObjectName("insights-talent")
+        self.skill: str | None = None
+        self.picker = SkillPicker(self.language, self)
+        self.picker.add_button.setText(self.t("&Search for this skill"))
+        self.picker.tag_button.setText(self.t("Search for this &free tag"))
+        self.picker.picked.connect(self.search)
+        self.site_filter = QComboBox(self)
+        self.site_filter.setAccessibleName(self.t("Site"))
+        self.site_filter.addItem(self.t("All sites"), None)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.setAccessibleName(self.t("Kind"))
+        self.kind_filter.addItem(self.t("Everyone"), None)
+        for kind, text in (
+            (PersonKind.EMPLOYEE, self.t("Employees")),
+            (PersonKind.VOLUNTEER, self.t("Volunteers")),
+            (PersonKind.CITIZEN, self.t("Citizens")),
+            (PersonKind.COMPANY, self.t("Companies")),
+        ):
+            self.kind_filter.addItem(text, kind.value)
+        self.available = QCheckBox(self.t("Only people who say when they are &available"), self)
+        for box in (self.site_filter, self.kind_filter):
+            box.activated.connect(lambda _i: self.search(self.skill) if self.skill else None)
+        self.available.toggled.connect(lambda _on: self.search(self.skill) if self.skill else None)
+        self.title = QLabel(self.t("Choose a skill to find the people who have shown it."), self)
+        self.title.setWordWrap(True)
+        self.people_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(self.t("Name"), lambda r: r["name"]),
+                Column(self.t("Site"), lambda r: r["site"]),
+                Column(self.t("Evidence"), lambda r: self._level(r["level"])),
+                Column(self.t("Tasks"), lambda r: str(r["evidence_count"])),
+                Column(self.t("Available"), lambda r: r["availability"]),
+            ],
+            key=lambda r: r["person_id"],
+            parent=self,
+        )
+        self.people_table = table_view(self, self.people_model, self.t("People found"), stretch=(0, 4))
+        self.others = QLabel(self)
+        self.task_choice = QComboBox(self)
+        self.task_choice.setAccessibleName(self.t("My open task"))
+        self.message = QLineEdit(self)
+        self.message.setPlaceholderText(self.t("A word to go with the invitation (optional)"))
+        self.message.setAccessibleName(self.t("Message"))
+        self.invite_button = QPushButton(self.t("&Invite to bid"), self)
+        self.invite_button.setEnabled(False)
+        self.invite_button.clicked.connect(self.invite_current)
+        self.problem = ProblemLabel(self)
+        self.done = QLabel(self)
+
+        filters = self.labelled_row((self.t("S&ite:"), self.site_filter), (self.t("&Kind:"), self.kind_filter))
+        filters.addWidget(self.available)
+        filters.addStretch(1)
+        invite = self.labelled_row((self.t("On my &task:"), self.task_choice))
+        invite.setStretchFactor(self.task_choice, 2)
+        invite.addWidget(self.message, 2)
+        invite.addWidget(self.invite_button)
+        left = QVBoxLayout()
+        left.addWidget(self.picker)
+        right = QVBoxLayout()
+        right.addLayout(filters)
+        right.addWidget(self.title)
+        right.addWidget(self.people_table, 1)
+        right.addWidget(self.others)
+        right.addLayout(invite)
+        right.addWidget(self.problem)
+        right.addWidget(self.done)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 2)
+        columns.addLayout(right, 5)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.status_row())
+        layout.addLayout(columns, 1)
+        self.people_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable_invite())
+        self._load_my_tasks()
+        self.reload()
+
+    def _level(self, level: str) -> str:
+        return evidence_word(level, self.language)
+
+    # --- searching -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.skill:
+            self.search(self.skill)
+
+    def draw(self, data: Any) -> None:
+        # The last search, kept for offline reading; a search is only made when asked.
+        if data is not None:
+            self.current = data
+            self.skill = data.body.get("skill")
+            self.show_answer(data.body)
+        self.when.setText("")
+
+    def params(self, skill: str) -> dict[str, Any]:
+        found = {
+            "skill": skill,
+            "site_id": self.site_filter.currentData(),
+            "kind": self.kind_filter.currentData(),
+            "available": "true" if self.available.isChecked() else None,
+        }
+        return {k: v for k, v in found.items() if v}
+
+    def search(self, skill: str | None) -> None:
+        if not skill:
+            return
+        self.skill = skill
+        self.title.setText(self.t("Searching for {skill}…", skill=skills.label(skill, self.language)))
+        self.ask("people", self.params(skill), self._keep)
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        skill = body.get("skill") or ""
+        people = body.get("people", [])
+        for row in people:
+            if row.get("site_id") and self.site_filter.findData(row["site_id"]) < 0:
+                self.site_filter.addItem(row["site"], row["site_id"])
+        self.title.setText(
+            self.tn(
+                "{n} person has shown {skill}",
+                "{n} people have shown {skill}",
+                len(people),
+                skill=skills.label(skill, self.language) if skill else "",
+            )
+        )
+        self.people_model.set_rows(people)
+        others = body.get("others")
+        self.others.setText(
+            "" if others == 0 else self.t("Not shown by name: {n} more.", n=count(others))
+        )
+        self._enable_invite()
+
+    # --- inviting ----------------------------------------------------------------------------
+
+    def _load_my_tasks(self) -> None:
+        me = self.context.person
+        self.context.query(lambda store: insights.open_tasks_i_manage(store, me), parent=self).success(
+            self._show_my_tasks
+        ).run_in_background()
+
+    def _show_my_tasks(self, tasks: list[Any]) -> None:
+        self.task_choice.clear()
+        for task in tasks:
+            self.task_choice.addItem(task.title, task.id)
+        self._enable_invite()
+
+    def _enable_invite(self) -> None:
+        chosen = self.people_table.currentIndex().isValid()
+        self.invite_button.setEnabled(chosen and self.task_choice.count() > 0)
+        self.invite_button.setToolTip(
+            "" if self.task_choice.count() else self.t("You have no open task to invite people to.")
+        )
+
+    def invite_current(self) -> None:
+        index = self.people_table.currentIndex()
+        task_id = self.task_choice.currentData()
+        if not index.isValid() or not task_id:
+            return
+        person_id = self.people_model.index(index.row(), 0).data(KEY_ROLE)
+        name = self.people_model.index(index.row(), 0).data(Qt.ItemDataRole.DisplayRole)
+        payload = {"task_id": task_id, "person_id": person_id, "message": self.message.text().strip()}
+        self.done.clear()
+        self.act(
+            "task.invite",
+            payload,
+            self.problem,
+            then=lambda _outcome: self.done.setText(self.t("{name} is invited to bid.", name=name)),
+        )
