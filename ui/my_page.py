@@ -239,7 +239,9 @@ class MyPage(Screen):
         self._current_private = held.private if held is not None else None
         self.privacy_button.setEnabled(held is not None)
         self.privacy_button.setText(
-            translate(self.language, "Make &public" if self._current_private else "Make &private")
+            translate(self.language, "Make &public")
+            if self._current_private
+            else translate(self.language, "Make &private")
         )
 
     def toggle_current_privacy(self) -> None:
@@ -280,9 +282,7 @@ class MyPage(Screen):
 
     def _show_invitations(self, found: list[MyInvitation]) -> None:
         self.invitations_model.set_rows(found)
-        self.tabs.setTabText(
-            2, translate(self.language, "&Invitations ({n})", n=len(found))
-        )
+        self.tabs.setTabText(2, ntr("&Invitations ({n})", "&Invitations ({n})", len(found)))
 
     # --- actions -------------------------------------------------------------
 
