@@ -44,13 +44,23 @@ def test_same_seed_same_data(data: demo.DemoData) -> None:
     assert [t.id for t in again.tasks] == [t.id for t in data.tasks]
 
 
+# Fields entities gained after the pins below were taken: tasks' published_at (issue
+# 18, derived from their status) and person skills' private flag (issue 12, False).
+LATER_FIELDS = frozenset({"published_at", "private"})
+
+
 def fingerprint(data: demo.DemoData) -> str:
-    """SHA-256 over every row of every table (in order, ids included) and the passwords."""
+    """SHA-256 over every row of every table (in order, ids included) and the passwords.
+
+    Fields added after the pins (`LATER_FIELDS`) are left out, so the pins still
+    say that everything the generator made then, it makes now.
+    """
     digest = hashlib.sha256()
     for table, group in data.groups().items():
         digest.update(table.encode())
         for entity in group:
-            digest.update(json.dumps(entity.to_row(), sort_keys=True, ensure_ascii=False).encode())
+            row = {k: v for k, v in entity.to_row().items() if k not in LATER_FIELDS}
+            digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(data.passwords, sort_keys=True).encode())
     return digest.hexdigest()
 

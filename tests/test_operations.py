@@ -463,7 +463,12 @@ _CREATING: dict[str, tuple[str, str]] = {
 _NOT_CREATING = {
     "task.edit", "task.publish", "task.cancel", "task.complete",
     "bid.edit", "bid.withdraw", "bid.accept", "bid.decline",
-    "profile.skill_add", "profile.skill_remove",
+    "profile.skill_add", "profile.skill_remove", "profile.skill_privacy",
+    "task.invite",  # keyed by (task, person); a second invitation is refused (invite.twice)
+    "notice.read", "settings.set",  # keyed by the actor: a person's own rows
+    # Saves the actor's own search again under its id; another person's id is
+    # refused (search.not_own), so nobody's search can be rewritten.
+    "search.save", "search.delete",
 }
 
 

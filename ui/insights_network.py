@@ -374,7 +374,8 @@ class NetworkScreen(InsightScreen):
             self._paint_page(painter, QRectF(0, 0, size.width(), size.height()))
         finally:
             painter.end()
-        if not image.save(str(path), b"PNG"):
+        # The stubs say bytes; PySide6 itself takes the format as str.
+        if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
             raise OSError(f"cannot write {path}")
 
     def export_svg(self, path: Path, size: QSize | None = None) -> None:

@@ -102,6 +102,7 @@ def add_history(data: Any, seed: int = 2024) -> Any:
                 created_at=_stamp(day, 9, rng.randrange(0, 60, 5)),
                 updated_at=_stamp(done, 15),
                 updated_by=poster.id,
+                published_at=_stamp(day, 9),
                 version=4,
             )
         )

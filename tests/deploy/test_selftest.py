@@ -38,7 +38,10 @@ def test_sound_installation_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert found["gui modules"].startswith("ok   gui modules: ")
     assert found["login screen"] == "ok   login screen: ui.login.LoginScreen shown on offscreen"
     assert found["main window"].startswith("ok   main window: ui.main_window.MainWindow")
-    assert found["pages"] == "ok   pages: TaskView, ReviewPage, TaskForm, MyPage"
+    assert found["pages"] == (
+        "ok   pages: TaskView, ReviewPage, TaskForm, MyPage, NotificationCentre, "
+        "CompetenceMap, TalentSearch, NetworkScreen"
+    )
     assert found["keyring"][:4] in ("ok  ", "warn")  # a headless CI box has no keyring
     assert not any(line.startswith("fail") for line in found.values())
     assert output.splitlines()[-1].startswith("self-test passed: 16 checks")
