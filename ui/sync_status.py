@@ -26,7 +26,6 @@ from PySide6.QtCore import (
     QLocale,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -50,6 +49,7 @@ from desktop.needs_attention import (
 )
 from ui.background import Changes
 from ui.context import AppContext
+from ui.table_model import AnyIndex, in_table, read_only_flags
 from ui.words import ntr, tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
@@ -57,7 +57,6 @@ if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is
 
 log = logging.getLogger(__name__)
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class Scheduler(Protocol):
@@ -376,18 +375,10 @@ class AttentionModel(QAbstractTableModel):
         )
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
-            return None
-        if not 0 <= index.column() < len(AttentionColumn):
+        if not in_table(index, len(self._items), len(AttentionColumn)):
             return None
         item = self._items[index.row()]
         if role == self.ITEM_ID_ROLE:

@@ -24,6 +24,18 @@ _ROOT = QModelIndex()  # the invisible root; one instance serves as every defaul
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
+    """The flags of a cell in Knop's read-only tables: enabled and selectable, no children."""
+    if not index.isValid():
+        return Qt.ItemFlag.NoItemFlags
+    return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def in_table(index: AnyIndex, rows: int, columns: int) -> bool:
+    """Whether `index` points at a cell of a table of `rows` x `columns`."""
+    return index.isValid() and 0 <= index.row() < rows and 0 <= index.column() < columns
+
+
 @dataclass(frozen=True, slots=True)
 class Column(Generic[Row]):
     header: str
@@ -57,9 +69,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if not 0 <= index.column() < len(self._columns):
+        if not in_table(index, len(self._rows), len(self._columns)):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
@@ -72,13 +82,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def rows(self) -> list[Row]:
         return list(self._rows)

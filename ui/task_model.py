@@ -32,7 +32,6 @@ from PySide6.QtCore import (
     QDate,
     QLocale,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
 )
 
@@ -40,9 +39,9 @@ from desktop.core import skills as catalogue
 from desktop.board import BoardRow, Sort
 from ui import wording
 from ui.long_text import CELL_LIMIT, shortened
+from ui.table_model import AnyIndex, in_table, read_only_flags
 from ui.words import ntr, tr
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 TASK_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PAGE = 100
 CACHE_ROWS = 5_000
@@ -123,18 +122,10 @@ class TaskBoardModel(QAbstractTableModel):
         return None
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return read_only_flags(index)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
-        if not 0 <= index.column() < len(Column):
+        if not in_table(index, len(self._ids), len(Column)):
             return None
         task_id = self._ids[index.row()]
         if role == TASK_ID_ROLE:
