@@ -116,6 +116,16 @@ def test_random_offline_work_converges(
         def everyone_plugged_in(self) -> None:
             for desk in desks.values():
                 desk.machine.cable.unplugged = False
+            # Every kind of operation once, on a plugged-in cable, before the random walk:
+            # whichever steps the walk then draws, no kind goes untried (the walk's own
+            # draws differ from run to run, and once drew no withdrawal at all).
+            task_id = self.mette_posts_task(seats=1)
+            first, second = uuid7(), uuid7()
+            assert self._perform("anna", "bid.place", first, True, bid_id=first, task_id=task_id)
+            assert self._perform("anna", "bid.withdraw", first, True, bid_id=first)
+            assert self._perform("bo", "bid.place", second, True, bid_id=second, task_id=task_id)
+            assert self._perform("mette", "bid.accept", second, True, bid_id=second)
+            self.mette_cancels(self.mette_posts_task(seats=1), then_sync=True)
 
         @rule(target=tasks, seats=st.integers(1, 2))
         def mette_posts_task(self, seats: int) -> str:
