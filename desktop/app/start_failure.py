@@ -51,24 +51,13 @@ def report(error: BaseException, *, dialog: bool = True) -> int:
 def _show_dialog(sentence: str) -> bool:
     """True when a message box was shown; False when Qt cannot show one here."""
     try:
-        from PySide6.QtWidgets import QApplication, QMessageBox
-
-        from desktop.system_libraries import chosen_platform, platform_plugin_problem
+        from desktop.system_libraries import chosen_platform
+        from ui.failure_dialog import show_failure
     except ImportError:
         return False  # Qt itself is what is broken
     if chosen_platform() in _NO_DIALOG_PLATFORMS:
         return False
-    try:
-        app = QApplication.instance()
-        if app is None:
-            if platform_plugin_problem() is not None:
-                return False  # creating the application would abort the process
-            app = QApplication([sys.argv[0] if sys.argv else "knop"])
-        QMessageBox.critical(None, "Knop", sentence)
-    except Exception:  # the stderr line still tells the person
-        log.exception("cannot show the start-up failure in a dialog")
-        return False
-    return True
+    return show_failure(sentence)
 
 
 def log_uncaught(
