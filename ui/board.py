@@ -184,7 +184,10 @@ class Board(QWidget):
         top.addWidget(self.search_field, 1)
         top.addWidget(self.sort_box)
         top.addWidget(self.count_label)
-        self.decisions = DecisionCount(self.context, self)  # for those who decide on bids
+        # For those who decide on bids; counted once the first page is on screen, since
+        # a job ahead of that page on the DB thread would hold up the start.
+        self.decisions = DecisionCount(self.context, self, load_now=False)
+        self.searched.connect(self.decisions.reload, Qt.ConnectionType.SingleShotConnection)
         top.addWidget(self.decisions)
         filters = QHBoxLayout()
         filters.setSpacing(8)

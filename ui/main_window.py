@@ -346,7 +346,9 @@ class MainWindow(QMainWindow):
             spacer.sizePolicy().Policy.Expanding, spacer.sizePolicy().Policy.Preferred
         )
         bar.addWidget(spacer)
-        self.bell = Bell(self.context, bar)  # the notification centre's unread count
+        # The notification centre's unread count, once the board's first page is drawn.
+        self.bell = Bell(self.context, bar, load_now=False)
+        self.board.searched.connect(self.bell.reload, Qt.ConnectionType.SingleShotConnection)
         self.bell.clicked.connect(self.show_notifications)
         bar.addWidget(self.bell)
         person = self.context.person

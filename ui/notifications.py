@@ -55,9 +55,15 @@ TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class Bell(QToolButton):
-    """The toolbar's bell: how many notifications are unread; a click opens the centre."""
+    """The toolbar's bell: how many notifications are unread; a click opens the centre.
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    `load_now=False` leaves the first count to the owner (`reload`), so that the
+    window can let the board's first page go first on the DB thread.
+    """
+
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, load_now: bool = True
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("bell")
         self.context = context
@@ -67,7 +73,8 @@ class Bell(QToolButton):
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._draw()
         context.changed.connect(self._changed)
-        self.reload()
+        if load_now:
+            self.reload()
 
     def _changed(self, changes: Changes) -> None:
         if WATCHES & changes:
@@ -227,14 +234,18 @@ class NotificationCentre(Screen):
 class DecisionCount(QLabel):
     """ "N bids wait for your decision" for the people who decide on bids; hidden at none."""
 
-    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: AppContext, parent: QWidget | None = None, *, load_now: bool = True
+    ) -> None:
+        """`load_now=False`: the owner asks for the first count (`reload`), as the Bell's."""
         super().__init__(parent)
         self.setObjectName("decisions")
         self.context = context
         self.waiting = 0
         self.hide()
         context.changed.connect(lambda changes: self.reload() if DECISIONS_WATCH & changes else None)
-        self.reload()
+        if load_now:
+            self.reload()
 
     def reload(self) -> None:
         person = self.context.person
