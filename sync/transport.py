@@ -42,6 +42,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from desktop import clock
+from desktop import __version__
 from desktop.core.text import LANGUAGES, Said, Wording, said, sentence
 from sync import protocol
 from sync.failures import (
@@ -56,7 +57,7 @@ from sync.failures import (
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "Knop/0.1.0"
+USER_AGENT = f"Knop/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
