@@ -16,12 +16,11 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -59,63 +57,12 @@ from desktop.task_editing import (
 )
 from ui import wording
 from ui.background import Changes
+from ui.date_field import DateField
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.context import AppContext
 from ui.words import tr
-
-_NO_DATE = QDate(2000, 1, 1)
-
-
-class OptionalDateEdit(QDateEdit):
-    """A date that may be left empty: the empty state is the minimum date, shown as text.
-
-    Touching an empty date (a click, an arrow key) starts from today rather than
-    from the sentinel year 2000.
-    """
-
-    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setMinimumDate(_NO_DATE)
-        self.setSpecialValueText(empty_text)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.clear_date()
-
-    def is_empty(self) -> bool:
-        return self.date() == _NO_DATE
-
-    def clear_date(self) -> None:
-        self.setDate(_NO_DATE)
-
-    def iso(self) -> str | None:
-        return None if self.is_empty() else self.date().toString(Qt.DateFormat.ISODate)
-
-    def set_iso(self, value: str | None) -> None:
-        date = QDate.fromString(value or "", Qt.DateFormat.ISODate)
-        self.setDate(date if date.isValid() else _NO_DATE)
-
-    def _wake(self) -> None:
-        if self.is_empty():
-            self.setDate(QDate.currentDate())
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self._wake()
-        super().mousePressEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Ctrl+Delete, or Delete in the year, empties the date; plain Delete edits a part.
-        clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
-            self.currentSection() == QDateEdit.Section.YearSection or bool(event.modifiers())
-        )
-        if clearing and not self.is_empty():
-            self.clear_date()
-            return
-        if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape):
-            self._wake()
-        super().keyPressEvent(event)
-
 
 class TaskForm(Screen):
     """The form for a new task (`task_id=None`) or for editing one the person manages."""
@@ -189,9 +136,9 @@ class TaskForm(Screen):
         self.effort.setSuffix(tr(" h"))
         for number in (self.seats, self.effort):
             number.setMinimumWidth(12 * self.fontMetrics().averageCharWidth())
-        self.starts_on = OptionalDateEdit(tr("No start date"), self)
-        self.ends_on = OptionalDateEdit(tr("No end date"), self)
-        self.bid_deadline = OptionalDateEdit(tr("No deadline"), self)
+        self.starts_on = DateField(tr("No start date"), self)
+        self.ends_on = DateField(tr("No end date"), self)
+        self.bid_deadline = DateField(tr("No deadline"), self)
         self.place = QLineEdit(self)
         self.place.setMaxLength(20_000)
         self.place.setPlaceholderText(tr("E.g. the school kitchen, Skolevej 12"))
@@ -219,19 +166,19 @@ class TaskForm(Screen):
             side,
             tr("St&art date:"),
             "starts_on",
-            self._dated(self.starts_on, tr("Clear the start date")),
+            self._compact(self.starts_on),
         )
         self._row(
             side,
             tr("E&nd date:"),
             "ends_on",
-            self._dated(self.ends_on, tr("Clear the end date")),
+            self._compact(self.ends_on),
         )
         self._row(
             side,
             tr("&Bid deadline:"),
             "bid_deadline",
-            self._dated(self.bid_deadline, tr("Clear the bid deadline")),
+            self._compact(self.bid_deadline),
         )
         self._row(side, tr("&Place:"), "place", self.place)
         self.seats.setAccessibleName(tr("Seats"))
@@ -239,6 +186,9 @@ class TaskForm(Screen):
         self.starts_on.setAccessibleName(tr("Start date"))
         self.ends_on.setAccessibleName(tr("End date"))
         self.bid_deadline.setAccessibleName(tr("Bid deadline"))
+        self.title.setAccessibleName(tr("Title"))
+        self.description.setAccessibleName(tr("Description"))
+        self.place.setAccessibleName(tr("Place"))
 
         body = QWidget()
         columns = QHBoxLayout(body)
@@ -250,6 +200,11 @@ class TaskForm(Screen):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        scroll.setAccessibleName(tr("The task's fields"))
+        # The fields inside take the focus and scroll into view; the area itself
+        # in the Tab chain was a stop that did nothing, after Publish.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.scroll = scroll
 
         self.draft_button = QPushButton(tr("Save as d&raft"), self)
         self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))
@@ -294,9 +249,9 @@ class TaskForm(Screen):
             "audience": self.audience.currentIndexChanged,
             "seats": self.seats.valueChanged,
             "effort_hours": self.effort.valueChanged,
-            "starts_on": self.starts_on.dateChanged,
-            "ends_on": self.ends_on.dateChanged,
-            "bid_deadline": self.bid_deadline.dateChanged,
+            "starts_on": self.starts_on.changed,
+            "ends_on": self.ends_on.changed,
+            "bid_deadline": self.bid_deadline.changed,
             "place": self.place.textChanged,
         }
         for name, signal in changes.items():
@@ -356,22 +311,6 @@ class TaskForm(Screen):
         label.setBuddy(field)
         form.addRow(label, holder)
         return label
-
-    def _dated(self, edit: OptionalDateEdit, clear_name: str) -> QWidget:
-        holder = QWidget(self)
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(edit)
-        clear = QToolButton(holder)
-        clear.setText("×")
-        clear.setAccessibleName(clear_name)
-        clear.setToolTip(clear_name + " (Ctrl+Delete)")
-        clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete in the field does the same
-        clear.clicked.connect(edit.clear_date)
-        row.addWidget(clear)
-        row.addStretch(1)
-        holder.setFocusProxy(edit)
-        return holder
 
     # --- loading -------------------------------------------------------------
 
