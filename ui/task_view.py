@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -73,7 +74,8 @@ def _too_late(task: Task) -> bool:
 class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
-    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations"})
+    # "outbox": a bid waiting to be sent says so until the sync has sent it.
+    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations", "outbox"})
 
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
@@ -81,6 +83,10 @@ class TaskView(TaskScreen):
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
+        # The ids of the bid and the comment being sent: one per submission, so a
+        # second press, or a retry after a refusal, cannot make a second one.
+        self._new_bid_id: str | None = None
+        self._new_comment_id: str | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
         self.setObjectName("task-view")
         self._build()
@@ -103,12 +109,18 @@ class TaskView(TaskScreen):
         self.gone.hide()
         self.edit_button = QPushButton(tr("&Edit task"), self)
         self.review_button = QPushButton(tr("&Review bids"), self)
+        self.cancel_button = QPushButton(tr("Ca&ncel task"), self)
+        self.cancel_button.setToolTip(
+            tr("Cancel the task: it closes, and those who bid are told")
+        )
+        self.cancel_button.clicked.connect(self.cancel_task)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.task_id))
         self.review_button.clicked.connect(lambda: self.review_requested.emit(self.task_id))
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.edit_button)
+        header.addWidget(self.cancel_button)
         header.addWidget(self.review_button)
 
         self.description = self._wrapping_label()
@@ -311,6 +323,7 @@ class TaskView(TaskScreen):
             self.title.setText("")
             self.state.clear()
             self.edit_button.hide()
+            self.cancel_button.hide()
             self.review_button.hide()
             return
         if old is None or old.task != detail.task or old.site_name != detail.site_name:
@@ -348,6 +361,9 @@ class TaskView(TaskScreen):
         owner = detail.owner_name
         if detail.owner_title:
             owner = f"{owner}, {detail.owner_title}"
+        if not owner:
+            # Externals do not get the staff's profiles: the site still says who asks.
+            owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
         self.owner.setText(breakable(owner))
         self.site.setText(breakable(detail.site_name))
         manages = detail.manages
@@ -356,6 +372,11 @@ class TaskView(TaskScreen):
             task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
         )
         self.review_button.setVisible(manages)
+        self.cancel_button.setVisible(manages)
+        self.cancel_button.setEnabled(
+            task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+            and not self.busy("cancel")
+        )
 
     def _draw_thread(self, detail: TaskDetail) -> None:
         bar = self.conversation.verticalScrollBar()
@@ -391,12 +412,13 @@ class TaskView(TaskScreen):
                 and task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
             )
         )
+        idle = not self.busy("bid")
         self.place_button.setVisible(mine is None or not mine.is_active)
-        self.place_button.setEnabled(can_place)
+        self.place_button.setEnabled(can_place and idle)
         self.save_bid_button.setVisible(pending)
-        self.save_bid_button.setEnabled(pending)
+        self.save_bid_button.setEnabled(pending and idle)
         self.withdraw_button.setVisible(mine is not None and mine.is_active)
-        self.withdraw_button.setEnabled(can_withdraw)
+        self.withdraw_button.setEnabled(can_withdraw and idle)
         editable = can_place or pending
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
@@ -446,6 +468,8 @@ class TaskView(TaskScreen):
                 return tr("The deadline for bids has passed.")
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_status(mine.status))
+        if detail.my_bid_unsent:
+            sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:
             sentence += " " + tr(
                 "Message from the manager: “{message}”",
@@ -471,21 +495,58 @@ class TaskView(TaskScreen):
         elif self.place_button.isVisible() and self.place_button.isEnabled():
             self.place_bid()
 
+    def _bid_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.place_button, self.save_bid_button, self.withdraw_button)
+
     def place_bid(self) -> None:
-        payload = {"bid_id": uuid7(), "task_id": self.task_id, **self._bid_fields()}
-        self.act("bid.place", payload, self.bid_problem)
+        if self._new_bid_id is None:
+            self._new_bid_id = uuid7()
+        payload = {"bid_id": self._new_bid_id, "task_id": self.task_id, **self._bid_fields()}
+        self.act(
+            "bid.place", payload, self.bid_problem, then=self._bid_placed,
+            action="bid", buttons=self._bid_buttons(),
+        )
+
+    def _bid_placed(self, _outcome: Outcome) -> None:
+        self._new_bid_id = None
 
     def save_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
         if mine is None:
             return
-        self.act("bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem)
+        self.act(
+            "bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem,
+            action="bid", buttons=self._bid_buttons(),
+        )
 
     def withdraw_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
         if mine is None:
             return
-        self.act("bid.withdraw", {"bid_id": mine.id}, self.bid_problem)
+        self.act(
+            "bid.withdraw", {"bid_id": mine.id}, self.bid_problem,
+            action="bid", buttons=self._bid_buttons(),
+        )
+
+    def cancel_task(self) -> None:
+        """Cancel the task (`task.cancel`), once the manager has said yes to the question."""
+        task = self.detail.task if self.detail else None
+        if task is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            tr("Cancel task"),
+            tr("Cancel “{title}”? Pending bids are declined, and the task cannot be opened again.",
+               title=shortened(task.title, 100)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.act(
+            "task.cancel", {"task_id": task.id}, self.bid_problem,
+            action="cancel", buttons=(self.cancel_button,),
+        )
 
     def _comment_typed(self) -> None:
         task = self.detail.task if self.detail else None
@@ -494,14 +555,24 @@ class TaskView(TaskScreen):
             TaskStatus.CANCELLED,
         )
         self.comment_box.setEnabled(open_for_talk)
-        self.send_button.setEnabled(open_for_talk and bool(self.comment_box.toPlainText().strip()))
+        self.send_button.setEnabled(
+            open_for_talk
+            and bool(self.comment_box.toPlainText().strip())
+            and not self.busy("comment")
+        )
 
     def send_comment(self) -> None:
         body = self.comment_box.toPlainText().strip()
         if not body or not self.send_button.isEnabled():
             return
-        payload = {"comment_id": uuid7(), "task_id": self.task_id, "body": body}
-        self.act("comment.add", payload, self.comment_problem, then=self._comment_sent)
+        if self._new_comment_id is None:
+            self._new_comment_id = uuid7()
+        payload = {"comment_id": self._new_comment_id, "task_id": self.task_id, "body": body}
+        self.act(
+            "comment.add", payload, self.comment_problem, then=self._comment_sent,
+            action="comment", buttons=(self.send_button,),
+        )
 
     def _comment_sent(self, _outcome: Outcome) -> None:
+        self._new_comment_id = None
         self.comment_box.clear()
