@@ -59,8 +59,8 @@ def parse_date(text: str) -> dt.date | None:
 
 def written(day: dt.date) -> str:
     """The date as the form shows it: "03.04.2027" in Danish, "03/04/2027" in English."""
-    # The whole pattern is the sentence to translate: Danish writes "{d}.{m}.{y}".
-    return tr("{d}/{m}/{y}", d=f"{day.day:02d}", m=f"{day.month:02d}", y=f"{day.year:04d}")
+    # The pattern is translatable, as wording.date's is: Danish writes "dd.MM.yyyy".
+    return QDate(day.year, day.month, day.day).toString(tr("dd/MM/yyyy"))
 
 
 class CalendarPopup(QFrame):
@@ -128,8 +128,12 @@ class DateField(QWidget):
         self.edit.setMaxLength(40)
         self.edit.setPlaceholderText(empty_text)
         self.edit.setClearButtonEnabled(True)
-        self.edit.setToolTip(tr("Type a date such as {example}, or pick one on the calendar (Alt+Down)",
-                                example=written(dt.date(2027, 4, 3))))
+        self.edit.setToolTip(
+            tr(
+                "Type a date such as {date}, or pick one on the calendar (Alt+Down)",
+                date=written(dt.date(2027, 4, 3)),
+            )
+        )
         width = self.edit.fontMetrics().horizontalAdvance(max(empty_text, "00/00/0000 ", key=len))
         self.edit.setMinimumWidth(width + 6 * self.edit.fontMetrics().averageCharWidth())
         self.calendar_button = QToolButton(self)

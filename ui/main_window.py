@@ -395,6 +395,9 @@ class MainWindow(QMainWindow):
         self._update_navigation()
 
     def _drop(self, page: QWidget) -> None:
+        keep_drafts = getattr(page, "keep_drafts", None)
+        if callable(keep_drafts):
+            keep_drafts()  # what was typed on it is kept, never dropped with the page
         self._built_by.pop(page, None)
         self.pages.removeWidget(page)
         page.hide()

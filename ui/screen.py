@@ -115,6 +115,13 @@ class Screen(QWidget):
         if self._stale:
             self.reload()
 
+    def keep_drafts(self) -> None:
+        """The page is being left (back, lock, switch user, quit): keep what was typed.
+
+        Screens with forms write their drafts to the store here (on the DB
+        thread, which runs every queued job before it stops); others have none.
+        """
+
     def concerns(self, changes: Changes) -> bool:
         """Whether a change may alter what this screen shows; screens narrow it by row id."""
         return bool(self.WATCHES & changes)

@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,6 +58,7 @@ from desktop.task_editing import (
 from ui import wording
 from ui.background import Changes
 from ui.date_field import DateField
+from ui.form_draft import PAUSE_MS
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
@@ -83,6 +84,13 @@ class TaskForm(Screen):
         self._started = False
         self._touched: set[str] = set()
         self._submitting = False
+        # Typed since the last draft was written: kept a moment after the person
+        # stops typing, and when the page is left, so nothing typed is lost.
+        self._unsaved = False
+        self._keep_timer = QTimer(self)
+        self._keep_timer.setSingleShot(True)
+        self._keep_timer.setInterval(PAUSE_MS)
+        self._keep_timer.timeout.connect(self.keep_drafts)
         self.setObjectName("task-form")
         self._build()
         self.reload()
@@ -404,6 +412,8 @@ class TaskForm(Screen):
         self.bid_deadline.set_iso(values.get("bid_deadline"))
         self.place.setText(str(values.get("place") or ""))
         self._touched.clear()
+        self._unsaved = False  # filled from the task or its draft: nothing new to keep
+        self._keep_timer.stop()
         for label in self.problems.values():
             label.clear_text()
 
@@ -428,6 +438,8 @@ class TaskForm(Screen):
     # --- checking ------------------------------------------------------------
 
     def _typed(self, name: str) -> None:
+        self._unsaved = True
+        self._keep_timer.start()
         self._touched.add(name)
         if name in ("starts_on", "ends_on"):
             self._touched.update(("starts_on", "ends_on"))
@@ -505,9 +517,17 @@ class TaskForm(Screen):
     def _draft_key(self) -> str:
         return draft_key(self.context.person.id, self.task_id)
 
+    def keep_drafts(self) -> None:
+        """Keep what was typed as this form's draft, if anything was typed since the last one."""
+        self._keep_timer.stop()
+        if self._unsaved and not self._submitting and not self.context.closed:
+            self.save_as_draft()
+
     def save_as_draft(self) -> None:
         if not self._started:
             return
+        self._keep_timer.stop()
+        self._unsaved = False
         key, values, base = (
             self._draft_key(),
             {**self.values(), "site_id": self.site_id()},
@@ -539,6 +559,7 @@ class TaskForm(Screen):
     def publish(self) -> None:
         if not self._started or self._submitting:
             return
+        self._keep_timer.stop()  # a draft written after the task is sent would come back
         self.problem.clear_text()
         if not self.check():
             return
@@ -588,6 +609,7 @@ class TaskForm(Screen):
         ).run_in_background()
 
     def _finished(self, task_id: str) -> None:
+        self._unsaved = False  # sent: no draft of it is kept
         self._submitting = False
         self.publish_button.setEnabled(True)
         self.draft_note.hide()

@@ -43,6 +43,7 @@ from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
+from ui.form_draft import FormDraft
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, table_view
@@ -90,6 +91,7 @@ class TaskView(TaskScreen):
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
         self.setObjectName("task-view")
         self._build()
+        self._keep_drafts_as_typed()
         self.reload()
 
     # --- layout ------------------------------------------------------------
@@ -187,6 +189,46 @@ class TaskView(TaskScreen):
         self.setTabOrder(self.save_bid_button, self.withdraw_button)
         self.setTabOrder(self.withdraw_button, self.comment_box)
         self.setTabOrder(self.comment_box, self.send_button)
+
+    def _keep_drafts_as_typed(self) -> None:
+        """A half-written bid or comment is kept as it is typed (`ui.form_draft`)."""
+        self._bid_restored = False
+        self.bid_draft = FormDraft(
+            self.context, "bid", self.task_id, self._bid_typed, self._put_bid, self
+        )
+        self.bid_draft.watch(
+            self.bid_message.textChanged,
+            self.bid_hours.valueChanged,
+            self.bid_availability.textChanged,
+        )
+        self.comment_draft = FormDraft(
+            self.context,
+            "comment",
+            self.task_id,
+            lambda: {"body": self.comment_box.toPlainText()},
+            lambda fields: self.comment_box.setPlainText(str(fields.get("body") or "")),
+            self,
+        )
+        self.comment_draft.filled(lambda: None)  # the empty box is the baseline
+        self.comment_draft.watch(self.comment_box.textChanged)
+        self.comment_draft.restore()
+
+    def _bid_typed(self) -> dict[str, Any]:
+        return {
+            "message": self.bid_message.toPlainText(),
+            "hours": self.bid_hours.value(),
+            "availability": self.bid_availability.text(),
+        }
+
+    def _put_bid(self, fields: dict[str, Any]) -> None:
+        self.bid_message.setPlainText(str(fields.get("message") or ""))
+        hours = fields.get("hours")
+        self.bid_hours.setValue(float(hours) if isinstance(hours, (int, float)) else 0)
+        self.bid_availability.setText(str(fields.get("availability") or ""))
+
+    def keep_drafts(self) -> None:
+        self.bid_draft.keep_now()
+        self.comment_draft.keep_now()
 
     def _wrapping_label(self) -> QLabel:
         label = QLabel(self)
@@ -430,10 +472,18 @@ class TaskView(TaskScreen):
             # so a refresh never throws away what the person is typing.
             self._bid_shown = shown
             active = mine if mine is not None and mine.is_active else None
-            self.bid_message.setPlainText(active.message if active else "")
-            self.bid_hours.setValue(active.hours or 0 if active else 0)
-            self.bid_availability.setText(active.availability if active else "")
-            self.bid_availability.setCursorPosition(0)  # show how it starts, not how it ends
+
+            def fill() -> None:
+                self.bid_message.setPlainText(active.message if active else "")
+                self.bid_hours.setValue(active.hours or 0 if active else 0)
+                self.bid_availability.setText(active.availability if active else "")
+                self.bid_availability.setCursorPosition(0)  # how it starts, not how it ends
+
+            self.bid_draft.filled(fill)
+        if not self._bid_restored and editable:
+            # What the person had typed (a new bid, or changes to a pending one) comes back.
+            self._bid_restored = True
+            self.bid_draft.restore()
 
     def _show_invitation(self) -> None:
         """An invitation to bid on this task (task.invite, from talent search), above the bid."""
@@ -509,6 +559,7 @@ class TaskView(TaskScreen):
 
     def _bid_placed(self, _outcome: Outcome) -> None:
         self._new_bid_id = None
+        self.bid_draft.forget()
 
     def save_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
@@ -516,6 +567,7 @@ class TaskView(TaskScreen):
             return
         self.act(
             "bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem,
+            then=lambda _outcome: self.bid_draft.forget(),
             action="bid", buttons=self._bid_buttons(),
         )
 
@@ -525,6 +577,7 @@ class TaskView(TaskScreen):
             return
         self.act(
             "bid.withdraw", {"bid_id": mine.id}, self.bid_problem,
+            then=lambda _outcome: self.bid_draft.forget(),
             action="bid", buttons=self._bid_buttons(),
         )
 
@@ -575,4 +628,5 @@ class TaskView(TaskScreen):
 
     def _comment_sent(self, _outcome: Outcome) -> None:
         self._new_comment_id = None
+        self.comment_draft.forget()
         self.comment_box.clear()
