@@ -22,7 +22,7 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
 )
 from ui import words
 from ui.context import AppContext
-from ui.skill_picker import SEARCH_ROLE, SkillListModel, SkillPicker
+from ui.skill_picker import SEARCH_ROLE, SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_form import TaskForm
 
 
@@ -41,10 +41,11 @@ def task_in_store(qtbot: Any, context: AppContext, task_id: str) -> Task:
 
 
 def pick_skill(qtbot: Any, picker: SkillPicker, search: str) -> None:
-    """Search the catalogue and press Return on the first match, as a person would."""
+    """Search the catalogue, go to the first match (Down) and press Return, as a person would."""
     picker.search.clear()
     qtbot.keyClicks(picker.search, search)
-    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
 
 
 def open_task_of(data: demo.DemoData, status: str) -> Task:
@@ -240,6 +241,7 @@ def test_typing_a_date_in_danish_works_and_nonsense_is_named(
 ) -> None:
     form = shown(qtbot, TaskForm(make_context("mette")))
     qtbot.waitUntil(form.isEnabled)
+    form.starts_on.edit.setFocus()
     qtbot.keyClicks(form.starts_on.edit, "3.4.2027")
     qtbot.keyClick(form.starts_on.edit, Qt.Key.Key_Tab)
     assert form.starts_on.iso() == "2027-04-03"
@@ -280,6 +282,33 @@ def test_the_calendar_shows_day_numbers_and_escape_changes_nothing(
         qtbot.waitUntil(lambda: not popup.isVisible())
         assert (field.iso(), field.edit.text()) == ("2027-04-03", written)
         form.close()
+
+
+def test_enter_in_the_skill_search_adds_only_what_the_person_highlighted(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Issue 17: the top fuzzy match was pre-selected, so Enter added something else than typed."""
+    form = shown(qtbot, TaskForm(make_context("mette")))
+    qtbot.waitUntil(form.isEnabled)
+    picker = form.picker
+    picker.search.setFocus()
+    qtbot.keyClicks(picker.search, "sv")
+    assert picker.filtered.rowCount() >= 2
+    assert picker.current_skill() is None  # nothing pre-selected
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert form.chosen.skills() == []  # Enter with nothing highlighted adds nothing...
+    assert picker.list.hasFocus()  # ...it goes to the list, on the first match, to choose
+    qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    second = picker.current_skill()
+    assert second is not None and second == picker.filtered.index(1, 0).data(SKILL_ROLE)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert form.chosen.skills() == [second]  # what she highlighted, not the top match
+    assert picker.search.hasFocus() and picker.search.text() == ""
+    # Typing more after highlighting forgets the highlight: Enter never adds a stale choice.
+    qtbot.keyClicks(picker.search, "sv")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClicks(picker.search, "ø")
+    assert picker.current_skill() is None
 
 
 def test_item_models_follow_the_qt_rules(
