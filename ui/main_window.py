@@ -546,11 +546,11 @@ class MainWindow(QMainWindow):
             (self.switch_action, tr("Switch user")),
             (self.quit_action, tr("Quit")),
         ]
-        text = "\n".join(
-            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t{label}"
-            for action, label in lines
-        )
-        QMessageBox.information(self, tr("Keyboard shortcuts"), text)
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(lines, self)
+        self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog.open()
 
     def _quit(self) -> None:
         self._quitting_from_menu = True

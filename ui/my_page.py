@@ -205,6 +205,9 @@ class MyPage(Screen):
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self.tabs.setTabText(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
         self.tabs.setTabText(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
+        # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
+        person = self.context.person
+        self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
 
     # --- a private skill counts in the organisation's numbers only anonymously --------
 

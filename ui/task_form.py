@@ -134,6 +134,12 @@ class TaskForm(Screen):
         self.audience = QComboBox(self)
         for value in Audience:
             self.audience.addItem(wording.audience(value), value.value)
+        # The popup as wide as its longest choice: the side column is narrow at 1024x600.
+        widest = max(
+            self.audience.fontMetrics().horizontalAdvance(self.audience.itemText(i))
+            for i in range(self.audience.count())
+        )
+        self.audience.view().setMinimumWidth(widest + 4 * self.fontMetrics().averageCharWidth())
         self.seats = QSpinBox(self)
         self.seats.setRange(1, 100)
         self.effort = QDoubleSpinBox(self)
@@ -368,6 +374,9 @@ class TaskForm(Screen):
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
             self.publish_button.setText(tr("Save c&hanges"))
             self.publish_button.setToolTip(tr("Save changes (Ctrl+Return)"))
+            # A published task cannot go back to being a draft; what is typed is
+            # still kept on this computer as it is typed (keep_drafts).
+            self.draft_button.hide()
         self.setEnabled(True)
         self.title.setFocus()
 
