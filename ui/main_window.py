@@ -56,22 +56,6 @@ class Navigator(Protocol):
     def edit_task(self, task_id: str) -> None:
         """Show the task form for `task_id`."""
 
-    def place(self) -> list[tuple[ScreenFactory, str | None]]:
-        """The pages above the board, oldest first, as (factory, task id): where the person is.
-
-        The shell keeps this across a lock, so unlocking comes back to the same page.
-        """
-        return [
-            (self._built_by[page], getattr(page, "task_id", None))
-            for page in self._history
-            if page in self._built_by
-        ]
-
-    def resume(self, place: list[tuple[ScreenFactory, str | None]]) -> None:
-        """Open the pages of a `place()` again, so the person is where they were."""
-        for screen, task_id in place:
-            self.go(screen, task_id)
-
     def form_finished(self, task_id: str) -> None:
         """A task form was published or saved ("" when nothing was made): it gives way."""
 

@@ -131,6 +131,7 @@ class MyPage(Screen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
+        self.tabs.setAccessibleName(tr("My bids, tasks and invitations"))
         self._count_tabs(0, 0)
         self._add_invitations_tab()
 

@@ -218,7 +218,7 @@ class TaskForm(Screen):
         # The fields inside take the focus and scroll into view; the area itself
         # in the Tab chain was a stop that did nothing, after Publish.
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.scroll = scroll
+        self.fields_area = scroll
 
         self.draft_button = QPushButton(tr("Save as d&raft"), self)
         self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))

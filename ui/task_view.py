@@ -157,6 +157,7 @@ class TaskView(TaskScreen):
         column.addWidget(self._build_bids())
         column.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(tr("About the task"))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

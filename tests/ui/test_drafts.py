@@ -46,7 +46,7 @@ def drafts_on_disk(path: Path, person_id: str) -> list[str]:
         ]
 
 
-def unlock(qtbot: Any, shell: Shell) -> MainWindow:
+def unlock(qtbot: Any, shell: Shell) -> MainWindow:  # noqa: F811 - the fixture, passed on
     gate = shell.gate
     assert isinstance(gate, LockScreen)
     qtbot.keyClicks(gate.password, PASSWORD)

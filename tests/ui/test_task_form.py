@@ -273,13 +273,13 @@ def test_the_calendar_shows_day_numbers_and_escape_changes_nothing(
         width = table.columnWidth(1)
         assert width >= table.fontMetrics().horizontalAdvance("28") + 4
         qtbot.keyClick(calendar, Qt.Key.Key_Escape)
-        qtbot.waitUntil(lambda: not popup.isVisible())
+        qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
         assert field.iso() is None  # Escape did not set today
         field.open_calendar()
         qtbot.waitUntil(popup.isVisible)
         calendar.setSelectedDate(QDate(2027, 4, 3))
         qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: not popup.isVisible())
+        qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
         assert (field.iso(), field.edit.text()) == ("2027-04-03", written)
         form.close()
 
