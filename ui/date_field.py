@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCalendarWidget,
@@ -75,9 +75,15 @@ class CalendarPopup(QFrame):
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setAccessibleName(tr("Calendar"))
-        # Room for "28" in every cell: a cell narrower than its number shows "…".
-        metrics = self.calendar.fontMetrics()
-        cell = metrics.horizontalAdvance("000") + metrics.averageCharWidth() * 2
+        # Room for "28" and for the day names (bold) in every cell: a cell narrower
+        # than its text shows "…".
+        bold = self.calendar.font()
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        locale = self.calendar.locale()
+        names = [locale.dayName(day, QLocale.FormatType.ShortFormat) for day in range(1, 8)]
+        cell = max(metrics.horizontalAdvance(text) for text in ["000", *names])
+        cell += 2 * metrics.averageCharWidth()
         self.calendar.setMinimumSize(cell * 7 + 24, metrics.height() * 12)
         self.calendar.clicked.connect(self._pick)
         self.calendar.activated.connect(self._pick)
@@ -134,10 +140,12 @@ class DateField(QWidget):
                 date=written(dt.date(2027, 4, 3)),
             )
         )
-        width = self.edit.fontMetrics().horizontalAdvance(max(empty_text, "00/00/0000 ", key=len))
-        self.edit.setMinimumWidth(width + 6 * self.edit.fontMetrics().averageCharWidth())
+        # One width for every date field, empty or not (the clear button comes and goes).
+        metrics = self.edit.fontMetrics()
+        width = max(metrics.horizontalAdvance(empty_text), metrics.horizontalAdvance("00/00/0000"))
+        self.edit.setFixedWidth(width + 8 * metrics.averageCharWidth())
         self.calendar_button = QToolButton(self)
-        self.calendar_button.setText("📅")
+        self.calendar_button.setArrowType(Qt.ArrowType.DownArrow)  # as a drop-down's, in every font
         self.calendar_button.setAutoRaise(True)
         self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Alt+Down opens it from the field
         self.calendar_button.setToolTip(tr("Pick on a calendar (Alt+Down)"))

@@ -153,6 +153,10 @@ class TaskForm(Screen):
         self.starts_on = DateField(tr("No start date"), self)
         self.ends_on = DateField(tr("No end date"), self)
         self.bid_deadline = DateField(tr("No deadline"), self)
+        dates = (self.starts_on, self.ends_on, self.bid_deadline)
+        widest = max(field.edit.minimumWidth() for field in dates)
+        for field in dates:
+            field.edit.setFixedWidth(widest)  # one column of dates, not three ragged ends
         self.place = QLineEdit(self)
         self.place.setMaxLength(20_000)
         self.place.setPlaceholderText(tr("E.g. the school kitchen, Skolevej 12"))

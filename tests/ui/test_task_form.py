@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
 from sync.server import demo
 from desktop.core.entities import Audience, Task, TaskStatus
@@ -22,6 +22,7 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
 )
 from ui import words
 from ui.context import AppContext
+from ui.main import style_sheet
 from ui.skill_picker import SEARCH_ROLE, SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_form import TaskForm
 
@@ -254,8 +255,16 @@ def test_typing_a_date_in_danish_works_and_nonsense_is_named(
 
 
 def test_the_calendar_shows_day_numbers_and_escape_changes_nothing(
-    qtbot: Any, make_context: Callable[..., AppContext], danish_words: None
+    qtbot: Any, make_context: Callable[..., AppContext], danish_words: None, qapp: Any
 ) -> None:
+    qapp.setStyleSheet(style_sheet())  # the app's look, as the person sees it
+    try:
+        check_the_calendar(qtbot, make_context)
+    finally:
+        qapp.setStyleSheet("")
+
+
+def check_the_calendar(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
     for language, written in (("da", "03.04.2027"), ("en", "03/04/2027")):
         words.use_language(language)
         form = shown(qtbot, TaskForm(make_context("mette", language=language)))
@@ -269,9 +278,15 @@ def test_the_calendar_shows_day_numbers_and_escape_changes_nothing(
         calendar = popup.calendar
         table = calendar.findChild(QTableView)
         assert table is not None
-        # Every day cell is wide enough for its number ("28" fits, no "…").
-        width = table.columnWidth(1)
-        assert width >= table.fontMetrics().horizontalAdvance("28") + 4
+        # Every cell, day names and numbers, has room for its text under the app's
+        # style sheet (whose table padding made every day "…"): nothing is elided.
+        model, option = table.model(), QStyleOptionViewItem()
+        option.widget = table  # so the style sheet's rules for the table apply
+        option.font = table.font()
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                wanted = table.itemDelegate().sizeHint(option, model.index(row, column)).width()
+                assert wanted <= table.columnWidth(column), (row, column, model.index(row, column).data())
         qtbot.keyClick(calendar, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
         assert field.iso() is None  # Escape did not set today
