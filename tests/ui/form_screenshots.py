@@ -12,20 +12,20 @@ from pathlib import Path
 
 from tests.ui.screenshots import FOLDER, StillScheduler, save, settle  # sets up the folders first
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from desktop import accounts  # noqa: E402
-from desktop.core.entities import BidStatus, TaskStatus  # noqa: E402
-from desktop.core.ids import utc_now  # noqa: E402
-from sync.scheduler import SyncState  # noqa: E402
-from sync.server import demo  # noqa: E402
-from tests.ui.conftest import fill_store  # noqa: E402
-from ui.context import AppContext  # noqa: E402
-from ui.main import install_translators, make_application, style_sheet  # noqa: E402
-from ui.main_window import MainWindow, review_screen, task_view_screen  # noqa: E402
-from ui.review import ReviewPage  # noqa: E402
-from ui.sync_status import SyncLink  # noqa: E402
-from ui.task_form import TaskForm  # noqa: E402
+from desktop import accounts
+from desktop.core.entities import BidStatus, TaskStatus
+from desktop.core.ids import utc_now
+from sync.scheduler import SyncState
+from sync.server import demo
+from tests.ui.conftest import fill_store
+from ui.context import AppContext
+from ui.main import install_translators, make_application, style_sheet
+from ui.main_window import MainWindow, review_screen, task_view_screen
+from ui.review import ReviewPage
+from ui.sync_status import SyncLink
+from ui.task_form import TaskForm
 
 SIZES = ((1024, 600), (1600, 1000))
 
@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
         window.go(review_screen, task.id)
         page = window.current_page()
         assert isinstance(page, ReviewPage)
-        settle(app, lambda: bool(page.cards))
+        settle(app, lambda page=page: bool(page.cards))
         save(window, out / f"review_{size}_da.png")
         card = next(c for c in page.cards.values() if c.decision.isVisible())
         card.accept()
