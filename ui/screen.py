@@ -139,6 +139,15 @@ class Screen(QWidget):
         """
         return action in self._in_flight
 
+    def action_settled(self, action: str) -> None:
+        """`action`'s operation completed: set its buttons again (by drawing anew).
+
+        A load in flight draws after this (the change the operation made asked
+        for one); only with none does the screen load again.
+        """
+        if not self._loading:
+            self.reload()
+
     def act(
         self,
         kind: str,
@@ -168,12 +177,9 @@ class Screen(QWidget):
             problem.clear_text()
 
         def settled() -> None:
-            # A load in flight draws after this (the change the operation made
-            # asked for one); only with none does the screen load again for its buttons.
             if action is not None:
                 self._in_flight.discard(action)
-                if not self._loading:
-                    self.reload()
+                self.action_settled(action)
 
         def refused(error: BaseException) -> None:
             settled()

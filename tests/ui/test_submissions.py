@@ -181,3 +181,20 @@ def test_posted_by_is_not_empty_for_an_external(
     view = shown(qtbot, TaskView(context, task.id))
     assert view.owner.text().strip() != ""
     assert view.site.text() in view.owner.text()
+
+
+def test_adding_a_skill_twice_while_the_store_is_busy_queues_it_once(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from desktop.core import skills
+    from ui.my_page import MyPage
+
+    context = make_context("anna")
+    page = shown(qtbot, MyPage(context))
+    held = set(page.skills_model.skills())
+    wanted = next(s.id for s in skills.CATALOGUE if s.id not in held)
+    with busy_store(qtbot, context):
+        page.add_skill(wanted)
+        page.add_skill(wanted)  # Enter again before the first has been written
+    qtbot.waitUntil(lambda: not context.worker.busy())
+    assert outbox_kinds(qtbot, context) == ["profile.skill_add"]
