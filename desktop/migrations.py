@@ -214,6 +214,23 @@ def _v9_competence_discovery(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_form_drafts(conn: sqlite3.Connection) -> None:
+    # What a person has half typed in a bid or a comment, kept as they type so
+    # that locking, switching user, leaving the page or a crash loses nothing.
+    # Local only, never synced; keyed by person so that a store file opened by
+    # someone else (a shared account, a recovered file) never shows it.
+    conn.execute(
+        """CREATE TABLE form_drafts (
+            person_id TEXT NOT NULL,
+            form TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (person_id, form, subject)
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -224,6 +241,7 @@ STEPS: tuple[Step, ...] = (
     _v7_acknowledged,
     _v8_notifications,
     _v9_competence_discovery,
+    _v10_form_drafts,
 )
 LATEST = len(STEPS)
 

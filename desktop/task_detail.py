@@ -55,6 +55,9 @@ class TaskDetail:
     bids: list[BidLine]  # only the bids the viewer may see
     my_bid: Bid | None  # the viewer's active bid, else their latest one
     manages: bool
+    # The viewer's bid (or their last change to it) is still in this machine's
+    # outbox: the server has not got it yet.
+    my_bid_unsent: bool = False
 
     @property
     def may_bid(self) -> bool:
@@ -118,6 +121,16 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
         bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
         my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
+        my_bid_unsent=bool(mine) and unsent(store, "bid_id", (active or mine)[-1].id),
+    )
+
+
+def unsent(store: Store, key: str, value: str) -> bool:
+    """Whether an operation whose payload has `key` = `value` still waits in the outbox."""
+    return bool(
+        store.rows(
+            "SELECT 1 FROM outbox WHERE json_extract(payload, '$.' || ?) = ? LIMIT 1", (key, value)
+        )
     )
 
 

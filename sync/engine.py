@@ -62,7 +62,7 @@ from sync.failures import (
 )
 from sync.pull import CURSOR, REBASE_DUE, Pulled, pull_changes, start_over
 from sync.push import Pushed, push_outbox
-from sync.report import Progress, SyncReport, UserReport
+from sync.report import UNREACHABLE, Progress, SyncReport, UserReport
 from sync.transport import Connection, Transport
 
 log = logging.getLogger(__name__)
@@ -219,7 +219,13 @@ class SyncEngine:
         if not device:
             raise NotEnrolled()
         connection = self.connection or Connection.from_settings(settings)
-        with Transport(connection, device_credential=device) as transport:
+
+        def unreachable() -> None:
+            # Said at the first failed attempt, not after the last retry (issue 17).
+            if progress is not None:
+                progress(Progress("", "", UNREACHABLE, 0))
+
+        with Transport(connection, device_credential=device, on_unreachable=unreachable) as transport:
             api = ServerApi(transport)
             for person_id in self.people():
                 if cancel is not None and cancel.is_set():

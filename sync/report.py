@@ -8,13 +8,16 @@ from desktop.core.text import plural_sentence, sentence
 from sync.failures import ServerUnreachable, SyncFailure
 
 
+UNREACHABLE = "unreachable"
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """Where a running sync is: whose store, which phase, how far (total None = unknown)."""
 
     person_id: str
     who: str
-    phase: str  # "push" | "pull" | "rebase"
+    phase: str  # "push" | "pull" | "rebase", or UNREACHABLE: an attempt found no server
     done: int
     total: int | None = None
 

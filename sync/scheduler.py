@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from desktop.core.text import Wording, sentence
 from sync.engine import Counts, SyncEngine
 from sync.failures import Cancelled, SyncFailure
-from sync.report import Progress, SyncReport
+from sync.report import UNREACHABLE, Progress, SyncReport
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ class SyncScheduler:
             return
         self._publish(syncing=True, progress=None)
         try:
-            report = engine.sync_once(self._cancel, lambda p: self._publish(progress=p))
+            report = engine.sync_once(self._cancel, self._progressed)
         except Exception:
             log.exception("sync failed unexpectedly")
             self.syncs_run += 1
@@ -251,6 +251,13 @@ class SyncScheduler:
             **_error(failure),
         )
         self._schedule_next(online=online)
+
+    def _progressed(self, progress: Progress) -> None:
+        """A running sync's progress; an attempt that found no server turns the state offline now."""
+        if progress.phase == UNREACHABLE:
+            self._publish(online=False)
+        else:
+            self._publish(progress=progress)
 
     def _schedule_next(self, online: bool | None) -> None:
         with self._lock:

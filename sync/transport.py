@@ -32,7 +32,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -135,9 +135,19 @@ class TrustStoreAdapter(HTTPAdapter):
 class Transport:
     """JSON over HTTP to one server, as one device; user tokens are given per call."""
 
-    def __init__(self, connection: Connection, *, device_credential: str | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        device_credential: str | None = None,
+        on_unreachable: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_unreachable()` is called (on the calling thread) each time an attempt finds
+        no server, before the retries: the status can say "offline" at once rather than
+        after every retry has failed (issue 17)."""
         self.connection = connection
         self.device_credential = device_credential
+        self.on_unreachable = on_unreachable
         # (the server's time, this machine's time) at the last answer with a Date header
         self.server_time: tuple[dt.datetime, dt.datetime] | None = None
         self.session = requests.Session()
@@ -204,6 +214,8 @@ class Transport:
                 )
             except requests.RequestException as error:
                 failure = _unreachable(error, self.connection)
+                if self.on_unreachable is not None:
+                    self.on_unreachable()
                 if attempt == attempts or not _may_retry(error, retry):
                     raise failure from error
                 log.info("%s %s: %s (attempt %d of %d)", method, path, failure.message("en"), attempt, attempts)

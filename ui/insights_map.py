@@ -133,6 +133,7 @@ class CompetenceMap(InsightScreen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.skills_table, self.t("S&kills"))
         self.tabs.addTab(self.sites_table, self.t("Si&tes"))
+        self.tabs.setAccessibleName(translate(self.language, "Skills or sites"))
         split = QSplitter(self)
         split.addWidget(self.tabs)
         split.addWidget(drill)

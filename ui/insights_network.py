@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import insights
+from desktop.core.text import translate
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 
@@ -300,6 +301,7 @@ class NetworkScreen(InsightScreen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(drawing, self.t("&Picture"))
         self.tabs.addTab(tables, self.t("T&able"))
+        self.tabs.setAccessibleName(translate(self.language, "Picture or table"))
         self.tabs.currentChanged.connect(lambda _i: self._fill_tables())
         slider_row = self.labelled_row((self.t("&Quarter:"), self.slider))
         slider_row.setStretchFactor(self.slider, 1)

@@ -188,11 +188,22 @@ class TalentSearch(InsightScreen):
         self._enable_invite()
 
     def _enable_invite(self) -> None:
-        chosen = self.people_table.currentIndex().isValid()
-        self.invite_button.setEnabled(chosen and self.task_choice.count() > 0)
+        index = self.people_table.currentIndex()
+        chosen = index.isValid()
+        inviting = chosen and self.busy(self._invitation(index.row()))
+        self.invite_button.setEnabled(chosen and self.task_choice.count() > 0 and not inviting)
         self.invite_button.setToolTip(
             "" if self.task_choice.count() else self.t("You have no open task to invite people to.")
         )
+
+    def action_settled(self, action: str) -> None:
+        # The talent answer is not redrawn for an invitation; only the button is set again.
+        self._enable_invite()
+
+    def _invitation(self, row: int) -> str:
+        """The action name of inviting the person on `row` to the chosen task (see `Screen.act`)."""
+        person_id = self.people_model.index(row, 0).data(KEY_ROLE)
+        return f"invite:{self.task_choice.currentData()}:{person_id}"
 
     def invite_current(self) -> None:
         index = self.people_table.currentIndex()
@@ -208,4 +219,6 @@ class TalentSearch(InsightScreen):
             payload,
             self.problem,
             then=lambda _outcome: self.done.setText(self.t("{name} is invited to bid.", name=name)),
+            action=self._invitation(index.row()),
+            buttons=(self.invite_button,),
         )

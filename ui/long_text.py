@@ -75,7 +75,9 @@ class ElidedLabel(QWidget):
 
     def sizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
-        wanted = metrics.horizontalAdvance(self._text[:80])
+        # A pixel or two over the rounded advance: elidedText measures in fractions,
+        # and a label exactly as wide as its rounded text was cut ("Forbun…").
+        wanted = metrics.horizontalAdvance(self._text[:80]) + 2
         return QSize(min(wanted, 60 * metrics.averageCharWidth()), metrics.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
@@ -89,6 +91,9 @@ class ElidedLabel(QWidget):
     def changeEvent(self, event: object) -> None:  # noqa: N802
         super().changeEvent(event)  # type: ignore[arg-type]
         self._elide()
+        # A style sheet's font arrives after the first size hint: the layout must ask again,
+        # or the text is cut to the width the default font needed.
+        self.updateGeometry()
 
     def _elide(self) -> None:
         head = self._text[:_HEADING_LIMIT]

@@ -395,6 +395,9 @@ class MainWindow(QMainWindow):
         self._update_navigation()
 
     def _drop(self, page: QWidget) -> None:
+        keep_drafts = getattr(page, "keep_drafts", None)
+        if callable(keep_drafts):
+            keep_drafts()  # what was typed on it is kept, never dropped with the page
         self._built_by.pop(page, None)
         self.pages.removeWidget(page)
         page.hide()
@@ -466,6 +469,22 @@ class MainWindow(QMainWindow):
         self._clear_history()
         self.go(screen)
 
+    def place(self) -> list[tuple[ScreenFactory, str | None]]:
+        """The pages above the board, oldest first, as (factory, task id): where the person is.
+
+        The shell keeps this across a lock, so unlocking comes back to the same page.
+        """
+        return [
+            (self._built_by[page], getattr(page, "task_id", None))
+            for page in self._history
+            if page in self._built_by
+        ]
+
+    def resume(self, place: list[tuple[ScreenFactory, str | None]]) -> None:
+        """Open the pages of a `place()` again, so the person is where they were."""
+        for screen, task_id in place:
+            self.go(screen, task_id)
+
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""
         if self._history and self._built_by.get(self._history[-1]) is task_form_screen:
@@ -511,11 +530,11 @@ class MainWindow(QMainWindow):
             (self.switch_action, tr("Switch user")),
             (self.quit_action, tr("Quit")),
         ]
-        text = "\n".join(
-            f"{action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}\t{label}"
-            for action, label in lines
-        )
-        QMessageBox.information(self, tr("Keyboard shortcuts"), text)
+        from ui.shortcuts_dialog import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(lines, self)
+        self.shortcuts_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.shortcuts_dialog.open()
 
     def _quit(self) -> None:
         self._quitting_from_menu = True

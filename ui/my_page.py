@@ -131,6 +131,7 @@ class MyPage(Screen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
+        self.tabs.setAccessibleName(tr("My bids, tasks and invitations"))
         self._count_tabs(0, 0)
         self._add_invitations_tab()
 
@@ -205,6 +206,9 @@ class MyPage(Screen):
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self.tabs.setTabText(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
         self.tabs.setTabText(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
+        # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
+        person = self.context.person
+        self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
 
     # --- a private skill counts in the organisation's numbers only anonymously --------
 
@@ -249,7 +253,11 @@ class MyPage(Screen):
         if skill is None or self._current_private is None:
             return
         payload = {"person_id": self.context.person.id, "skill": skill, "private": not self._current_private}
-        self.act("profile.skill_privacy", payload, self.skill_problem, then=lambda _o: self._look_up_privacy())
+        self.act(
+            "profile.skill_privacy", payload, self.skill_problem,
+            then=lambda _o: self._look_up_privacy(),
+            action=f"skill:{skill}", buttons=(self.privacy_button,),
+        )
 
     # --- invitations to bid (task.invite, from talent search) -------------------
 
@@ -288,7 +296,8 @@ class MyPage(Screen):
 
     def add_skill(self, skill: str) -> None:
         payload = {"person_id": self.context.person.id, "skill": skill}
-        self.act("profile.skill_add", payload, self.skill_problem)
+        # One operation per skill at a time: Enter pressed twice while the store is busy adds it once.
+        self.act("profile.skill_add", payload, self.skill_problem, action=f"skill:{skill}")
 
     def remove_current_skill(self) -> None:
         index = self.skills_table.currentIndex()
@@ -296,7 +305,10 @@ class MyPage(Screen):
             return
         skill = self.skills_model.index(index.row(), 0).data(SKILL_ROLE)
         payload = {"person_id": self.context.person.id, "skill": skill}
-        self.act("profile.skill_remove", payload, self.skill_problem)
+        self.act(
+            "profile.skill_remove", payload, self.skill_problem,
+            action=f"skill:{skill}", buttons=(self.remove_button,),
+        )
 
     def _open(self, index: QModelIndex) -> None:
         model = index.model()

@@ -184,6 +184,7 @@ class NotificationCentre(Screen):
         self.tabs = QTabWidget(self)
         self.tabs.addTab(inbox, sentence("Notifications").text(language))
         self.tabs.addTab(self.preferences, sentence("Preferences").text(language))
+        self.tabs.setAccessibleName(sentence("Notifications or preferences").text(language))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)

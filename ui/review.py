@@ -88,10 +88,31 @@ class BidCard(QFrame):
         decision_buttons.addWidget(self.accept_button)
         decision_buttons.addWidget(self.decline_button)
         decision_buttons.addStretch(1)
+        self.choosing = QWidget(self.decision)
+        self.choosing.setLayout(decision_buttons)
+        decision_buttons.setContentsMargins(0, 0, 0, 0)
+        # Accepting or declining tells the bidder and cannot be taken back once
+        # sent, so the choice is confirmed in the card, where the keyboard is.
+        self.confirming = QWidget(self.decision)
+        self.confirm_text = _label(self.confirming)
+        self.confirm_button = QPushButton(self.confirming)
+        self.confirm_button.setObjectName("primary")
+        self.back_button = QPushButton(tr("&Go back"), self.confirming)
+        confirm_buttons = QHBoxLayout()
+        confirm_buttons.addWidget(self.confirm_button)
+        confirm_buttons.addWidget(self.back_button)
+        confirm_buttons.addStretch(1)
+        confirm_layout = QVBoxLayout(self.confirming)
+        confirm_layout.setContentsMargins(0, 0, 0, 0)
+        confirm_layout.addWidget(self.confirm_text)
+        confirm_layout.addLayout(confirm_buttons)
+        self.confirming.hide()
+        self._asked: str | None = None  # the operation waiting for its confirmation
         decision_layout = QVBoxLayout(self.decision)
         decision_layout.setContentsMargins(0, 0, 0, 0)
         decision_layout.addWidget(self.note)
-        decision_layout.addLayout(decision_buttons)
+        decision_layout.addWidget(self.choosing)
+        decision_layout.addWidget(self.confirming)
 
         self.endorsing = QWidget(self)
         self.endorse_heading = QLabel(tr("Endorse the skills the work showed"), self.endorsing)
@@ -128,6 +149,8 @@ class BidCard(QFrame):
 
         self.accept_button.clicked.connect(self.accept)
         self.decline_button.clicked.connect(self.decline)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.back_button.clicked.connect(self.go_back)
         self.endorse_button.clicked.connect(self.endorse)
 
     # --- drawing -----------------------------------------------------------
@@ -138,9 +161,13 @@ class BidCard(QFrame):
             self.card = card
             bidder, bid = card.bidder, card.bid
             self.name.setText(bidder.name)
-            self.setAccessibleName(
-                tr("Bid from {who}", who=shortened(bidder.name, 100))
-            )
+            who = shortened(bidder.name, 100)
+            self.setAccessibleName(tr("Bid from {who}", who=who))
+            self.note.setAccessibleName(tr("Message to {who}", who=who))
+            self.accept_button.setAccessibleName(tr("Accept the bid from {who}", who=who))
+            self.decline_button.setAccessibleName(tr("Decline the bid from {who}", who=who))
+            self.back_button.setAccessibleName(tr("Go back: decide on {who} later", who=who))
+            self.endorse_button.setAccessibleName(tr("Endorse {who}", who=who))
             self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
             status = tr("Status: {status}", status=wording.bid_status(bid.status))
             if bid.decision_message:
@@ -163,10 +190,14 @@ class BidCard(QFrame):
             self._draw_endorsing(card, task)
         pending = card.bid.status == BidStatus.PENDING
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        idle = not self.page.busy(self.action)
         self.decision.setVisible(pending and deciding)
-        self.accept_button.setEnabled(pending and deciding and seats_left > 0)
+        self.accept_button.setEnabled(pending and deciding and seats_left > 0 and idle)
         self.accept_button.setToolTip("" if seats_left > 0 else tr("All seats are filled."))
-        self.decline_button.setEnabled(pending and deciding)
+        self.decline_button.setEnabled(pending and deciding and idle)
+        self.confirm_button.setEnabled(idle)
+        if not (pending and deciding):
+            self._show_choice()
         self.endorsing.setVisible(
             card.bid.status == BidStatus.ACCEPTED and task.status == TaskStatus.DONE
         )
@@ -213,19 +244,73 @@ class BidCard(QFrame):
             if done:
                 box.setChecked(True)
             box.setEnabled(not done)
-        self.endorse_button.setEnabled(any(b.isEnabled() for b in self.endorse_boxes.values()))
+        self.endorse_button.setEnabled(
+            any(b.isEnabled() for b in self.endorse_boxes.values())
+            and not self.page.busy(f"endorse:{self.bid_id}")
+        )
 
     # --- deciding ------------------------------------------------------------
 
+    @property
+    def action(self) -> str:
+        """The name of this card's decision while it is being made (see `Screen.act`)."""
+        return f"decide:{self.bid_id}"
+
     def accept(self) -> None:
-        self._decide("bid.accept")
+        self._ask("bid.accept")
 
     def decline(self) -> None:
-        self._decide("bid.decline")
+        self._ask("bid.decline")
 
-    def _decide(self, kind: str) -> None:
+    def _ask(self, kind: str) -> None:
+        """Show the confirmation in the card, naming the bidder; the keyboard goes to it."""
+        who = shortened(self.card.bidder.name, 100) if self.card else ""
+        accepting = kind == "bid.accept"
+        self._asked = kind
+        self.confirm_text.setText(
+            tr("Accept the bid from {who}? They are told at once.", who=who)
+            if accepting
+            else tr("Decline the bid from {who}? They are told at once.", who=who)
+        )
+        self.confirm_button.setText(tr("Yes, &accept") if accepting else tr("Yes, &decline"))
+        self.confirm_button.setAccessibleName(
+            tr("Yes, accept the bid from {who}", who=who)
+            if accepting
+            else tr("Yes, decline the bid from {who}", who=who)
+        )
+        self.choosing.hide()
+        self.confirming.show()
+        self.confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def go_back(self) -> None:
+        """Not now: the Accept or Decline that was pressed gets the keyboard back."""
+        asked = self._asked
+        self._show_choice()
+        (self.accept_button if asked == "bid.accept" else self.decline_button).setFocus(
+            Qt.FocusReason.OtherFocusReason
+        )
+
+    def _show_choice(self) -> None:
+        self._asked = None
+        self.confirming.hide()
+        self.choosing.show()
+
+    def confirm(self) -> None:
+        if self._asked is None:
+            return
+        kind = self._asked
         note = self.note.text().strip()
-        self.page.act(kind, {"bid_id": self.bid_id, "message": note}, self.problem)
+        started = self.page.act(
+            kind,
+            {"bid_id": self.bid_id, "message": note},
+            self.problem,
+            then=lambda _outcome: self.page.decided(self.bid_id),
+            action=self.action,
+            buttons=(self.accept_button, self.decline_button, self.confirm_button),
+        )
+        if started:
+            self._show_choice()
+            self.page.strip.setFocus(Qt.FocusReason.OtherFocusReason)  # until the cards redraw
 
     def chosen_skills(self) -> list[str]:
         return [s for s, b in self.endorse_boxes.items() if b.isEnabled() and b.isChecked()]
@@ -240,7 +325,10 @@ class BidCard(QFrame):
                 "person_id": self.card.bidder.id,
                 "skill": skill,
             }
-            self.page.act("task.endorse", payload, self.problem)
+            self.page.act(
+                "task.endorse", payload, self.problem,
+                action=f"endorse:{self.bid_id}", buttons=(self.endorse_button,),
+            )
 
 
 class ReviewPage(TaskScreen):
@@ -252,6 +340,7 @@ class ReviewPage(TaskScreen):
         super().__init__(context, task_id, parent)
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}
+        self._decided: str | None = None  # the bid just decided: the keyboard moves on from it
         self.setObjectName("review-page")
         self._build()
         self.reload()
@@ -348,7 +437,9 @@ class ReviewPage(TaskScreen):
         self.wanted.setVisible(bool(wanted))
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         self.complete_button.setVisible(deciding)
-        self.complete_button.setEnabled(deciding and task.accepted_count > 0)
+        self.complete_button.setEnabled(
+            deciding and task.accepted_count > 0 and not self.busy("complete")
+        )
         self.complete_button.setToolTip(
             "" if task.accepted_count else tr("Accept at least one bid first.")
         )
@@ -357,6 +448,34 @@ class ReviewPage(TaskScreen):
         self.empty.setText(tr("No bids on this task yet.") if not data.cards else "")
         self.empty.setVisible(not data.cards)
         self._place_cards(data.cards, task, data.seats_left)
+        self.decline_rest_button.setEnabled(not any(self.busy(c.action) for c in self.cards.values()))
+        self._move_on()
+
+    def decided(self, bid_id: str) -> None:
+        """A decision on `bid_id` was made: once the cards are redrawn, the keyboard moves on."""
+        self._decided = bid_id
+        if not self._loading:
+            self._move_on()
+
+    def _move_on(self) -> None:
+        """Focus the next card still to decide (after the one just decided), else the bids strip.
+
+        The decided card's buttons disappear, and the keyboard must stay in the review.
+        """
+        if self._decided is None:
+            return
+        order = list(self.cards)
+        start = order.index(self._decided) + 1 if self._decided in order else 0
+        self._decided = None
+        for bid_id in order[start:] + order[:start]:
+            card = self.cards[bid_id]
+            if card.decision.isVisible():
+                target = card.accept_button if card.accept_button.isEnabled() else card.decline_button
+                if target.isEnabled():
+                    target.setFocus(Qt.FocusReason.OtherFocusReason)
+                    self.strip.ensureWidgetVisible(target)
+                    return
+        self.strip.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _place_cards(self, cards: list[BidderCard], task: Task | None, seats_left: int) -> None:
         """Keep a card per bid: new bids get a card, gone ones lose it, the rest update in place."""
@@ -378,7 +497,10 @@ class ReviewPage(TaskScreen):
     # --- actions -------------------------------------------------------------
 
     def complete(self) -> None:
-        self.act("task.complete", {"task_id": self.task_id}, self.problem)
+        self.act(
+            "task.complete", {"task_id": self.task_id}, self.problem,
+            action="complete", buttons=(self.complete_button,),
+        )
 
     def decline_rest(self) -> None:
         if self.data is None:
@@ -386,5 +508,8 @@ class ReviewPage(TaskScreen):
         note = self.rest_note.text().strip()
         for card in self.data.cards:
             if card.bid.status == BidStatus.PENDING:
-                self.act("bid.decline", {"bid_id": card.bid.id, "message": note}, self.problem)
+                self.act(
+                    "bid.decline", {"bid_id": card.bid.id, "message": note}, self.problem,
+                    action=f"decide:{card.bid.id}", buttons=(self.decline_rest_button,),
+                )
         self.rest_note.clear()

@@ -11,7 +11,7 @@ refuse it, the screen shows the rule's own sentence next to the action.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -70,6 +70,8 @@ class Screen(QWidget):
         self.context = context
         self._loading = False
         self._stale = False
+        # Submissions whose operation has not come back yet (see `act`), by action name.
+        self._in_flight: set[str] = set()
         context.changed.connect(self._tables_changed)
 
     @property
@@ -113,6 +115,13 @@ class Screen(QWidget):
         if self._stale:
             self.reload()
 
+    def keep_drafts(self) -> None:
+        """The page is being left (back, lock, switch user, quit): keep what was typed.
+
+        Screens with forms write their drafts to the store here (on the DB
+        thread, which runs every queued job before it stops); others have none.
+        """
+
     def concerns(self, changes: Changes) -> bool:
         """Whether a change may alter what this screen shows; screens narrow it by row id."""
         return bool(self.WATCHES & changes)
@@ -123,18 +132,57 @@ class Screen(QWidget):
 
     # --- acting ----------------------------------------------------------------
 
+    def busy(self, action: str) -> bool:
+        """Whether the operation `action` started (see `act`) has not completed yet.
+
+        Draws keep that action's buttons disabled while it is busy.
+        """
+        return action in self._in_flight
+
+    def action_settled(self, action: str) -> None:
+        """`action`'s operation completed: set its buttons again (by drawing anew).
+
+        A load in flight draws after this (the change the operation made asked
+        for one); only with none does the screen load again.
+        """
+        if not self._loading:
+            self.reload()
+
     def act(
         self,
         kind: str,
         payload: dict[str, Any],
         problem: ProblemLabel | Callable[[Rejection], None],
         then: Callable[[Any], None] | None = None,
-    ) -> None:
-        """Run one operation; show a refusal's sentence in `problem` (or hand it over)."""
+        *,
+        action: str | None = None,
+        buttons: Iterable[QWidget] = (),
+    ) -> bool:
+        """Run one operation; show a refusal's sentence in `problem` (or hand it over).
+
+        `action` names one submission of a form ("comment", "bid", "decide:<bid id>"):
+        while its operation is queued or running on the DB thread, another `act`
+        with the same name does nothing (and returns False), and `buttons` stay
+        disabled, so two presses while the store is busy queue one operation.
+        When it completes, either way, the screen reloads and its draw sets the
+        buttons again (an action that succeeded may have hidden them).
+        """
+        if action is not None:
+            if action in self._in_flight:
+                return False
+            self._in_flight.add(action)
+            for button in buttons:
+                button.setEnabled(False)
         if isinstance(problem, ProblemLabel):
             problem.clear_text()
 
+        def settled() -> None:
+            if action is not None:
+                self._in_flight.discard(action)
+                self.action_settled(action)
+
         def refused(error: BaseException) -> None:
+            settled()
             if not isinstance(error, Rejection):
                 log.error("%s failed", kind, exc_info=error)
                 error = Rejection("operation.failed")
@@ -143,10 +191,15 @@ class Screen(QWidget):
             else:
                 problem(error)
 
-        op = self.context.perform(kind, payload, parent=self).failure(refused)
-        if then is not None:
-            op = op.success(then)
-        op.run_in_background()
+        def done(outcome: Any) -> None:
+            settled()
+            if then is not None:
+                then(outcome)
+
+        self.context.perform(kind, payload, parent=self).failure(refused).success(
+            done
+        ).run_in_background()
+        return True
 
 
 def task_row_changed(changes: Changes, task_id: str) -> bool:

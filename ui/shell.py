@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -153,6 +153,9 @@ class Shell(QObject):
         self.window: MainWindow | None = None
         self.gate: LoginScreen | LockScreen | None = None
         self._geometry: QRect | None = None
+        # Where the person was when they locked (person id, MainWindow.place()): unlocking
+        # returns there. Only for a lock: someone else logging in starts on the board.
+        self._place: tuple[str, list[Any]] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -252,6 +255,9 @@ class Shell(QObject):
         self.window = window
         window.show()
         window.board.focus_search()
+        place, self._place = self._place, None
+        if place is not None and place[0] == session.person.id:
+            window.resume(place[1])  # unlocked: back to the page the person was on
         self._check_once_on_screen(context, window)
         if self.gate is not None:
             self.gate.close_quietly()
@@ -377,6 +383,7 @@ class Shell(QObject):
         if self.window is None or self.session is None:
             return
         name = self.session.person.name
+        self._place = (self.session.person.id, self.window.place())
         self._tear_down()
         self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)

@@ -152,7 +152,7 @@ class SkillPicker(QWidget):
         layout.addWidget(self.tag_hint)
 
         self.search.textChanged.connect(self._filter)
-        self.search.returnPressed.connect(self._pick_current)
+        self.search.returnPressed.connect(self._enter_in_search)
         self.list.activated.connect(lambda _index: self._pick_current())
         self.list.selectionModel().currentChanged.connect(lambda *_: self._update_buttons())
         self.add_button.clicked.connect(self._pick_current)
@@ -195,9 +195,19 @@ class SkillPicker(QWidget):
 
     def _filter(self, text: str) -> None:
         self.filtered.setFilterFixedString(text.strip().casefold())
-        if self.filtered.rowCount() and not self.list.currentIndex().isValid():
-            self.list.setCurrentIndex(self.filtered.index(0, 0))
+        # Nothing is highlighted for the person: Enter adds only what they chose
+        # themselves (Down, a click), never the top match of what they typed.
+        self.list.setCurrentIndex(QModelIndex())
+        self.list.clearSelection()
         self._update_buttons()
+
+    def _enter_in_search(self) -> None:
+        """Enter in the search box: add the highlighted skill, or go and highlight one first."""
+        if self.current_skill() is not None:
+            self._pick_current()
+        elif self.filtered.rowCount():
+            self.list.setFocus()
+            self.list.setCurrentIndex(self.filtered.index(0, 0))
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(self.current_skill() is not None)
@@ -217,12 +227,18 @@ class SkillPicker(QWidget):
         skill_id = self.current_skill()
         if skill_id is not None:
             self.picked.emit(skill_id)
+            self._ready_for_the_next()
+
+    def _ready_for_the_next(self) -> None:
+        """After adding, the search box is empty and has the keyboard, for the next skill."""
+        self.search.clear()
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _pick_tag(self) -> None:
         tag = self.free_tag()
         if tag is not None:
             self.picked.emit(tag)
-            self.search.clear()
+            self._ready_for_the_next()
 
 
 class SkillListModel(RowsModel[HeldSkill]):

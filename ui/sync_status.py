@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,7 @@ from desktop.needs_attention import (
 )
 from ui.background import Changes
 from ui.context import AppContext
+from ui.long_text import ElidedLabel
 from ui.table_model import AnyIndex, in_table, read_only_flags
 from ui.words import ntr, tr
 
@@ -156,12 +158,16 @@ class SyncStatusBar(QWidget):
         self.dot = QLabel("●", self)
         self.dot.setObjectName("syncDot")
         self.dot.setAccessibleName(tr("Connection"))
-        self.connection_label = QLabel(self)
+        # At 1024 px the bar is narrower than its sentences: each shrinks to "…"
+        # and keeps its whole sentence in its tooltip, rather than being cut off.
+        self.connection_label = ElidedLabel("", self)
         self.connection_label.setObjectName("syncConnection")
-        self.pending_label = QLabel(self)
+        self.pending_label = ElidedLabel("", self)
         self.pending_label.setObjectName("syncPending")
-        self.last_label = QLabel(self)
+        self.last_label = ElidedLabel("", self)
         self.last_label.setObjectName("syncLast")
+        for label in (self.connection_label, self.pending_label, self.last_label):
+            label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.error_label = QLabel(self)
         self.error_label.setObjectName("syncError")
         self.error_label.setMaximumWidth(420)
@@ -232,12 +238,13 @@ class SyncStatusBar(QWidget):
             mood, text = "unknown", tr("Not connected to a server")
         elif state is None or (state.online is None and not state.syncing):
             mood, text = "unknown", tr("Not synced yet")
+        elif state.online is False:
+            # Said as soon as a request finds no server, even while the sync retries.
+            mood, text = "offline", tr("Offline: your changes are kept")
         elif state.syncing:
             mood, text = "syncing", self._progress(state)
-        elif state.online:
-            mood, text = "online", tr("Online")
         else:
-            mood, text = "offline", tr("Offline: your changes are kept")
+            mood, text = "online", tr("Online")
         self.dot.setProperty("mood", mood)
         self.dot.style().unpolish(self.dot)
         self.dot.style().polish(self.dot)
@@ -254,14 +261,14 @@ class SyncStatusBar(QWidget):
         others = getattr(state, "pending_others", 0) if state is not None else 0
         if others:
             self.pending_label.setToolTip(
-                ntr(
+                self.pending_label.text()
+                + "\n"
+                + ntr(
                     "Other people on this computer have {n} change waiting",
                     "Other people on this computer have {n} changes waiting",
                     others,
                 )
             )
-        else:
-            self.pending_label.setToolTip("")
 
         last = getattr(state, "last_success", None) if state is not None else None
         if last:

@@ -16,12 +16,11 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -59,63 +57,13 @@ from desktop.task_editing import (
 )
 from ui import wording
 from ui.background import Changes
+from ui.date_field import DateField
+from ui.form_draft import PAUSE_MS
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.context import AppContext
 from ui.words import tr
-
-_NO_DATE = QDate(2000, 1, 1)
-
-
-class OptionalDateEdit(QDateEdit):
-    """A date that may be left empty: the empty state is the minimum date, shown as text.
-
-    Touching an empty date (a click, an arrow key) starts from today rather than
-    from the sentinel year 2000.
-    """
-
-    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setMinimumDate(_NO_DATE)
-        self.setSpecialValueText(empty_text)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.clear_date()
-
-    def is_empty(self) -> bool:
-        return self.date() == _NO_DATE
-
-    def clear_date(self) -> None:
-        self.setDate(_NO_DATE)
-
-    def iso(self) -> str | None:
-        return None if self.is_empty() else self.date().toString(Qt.DateFormat.ISODate)
-
-    def set_iso(self, value: str | None) -> None:
-        date = QDate.fromString(value or "", Qt.DateFormat.ISODate)
-        self.setDate(date if date.isValid() else _NO_DATE)
-
-    def _wake(self) -> None:
-        if self.is_empty():
-            self.setDate(QDate.currentDate())
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self._wake()
-        super().mousePressEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Ctrl+Delete, or Delete in the year, empties the date; plain Delete edits a part.
-        clearing = event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
-            self.currentSection() == QDateEdit.Section.YearSection or bool(event.modifiers())
-        )
-        if clearing and not self.is_empty():
-            self.clear_date()
-            return
-        if event.key() not in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape):
-            self._wake()
-        super().keyPressEvent(event)
-
 
 class TaskForm(Screen):
     """The form for a new task (`task_id=None`) or for editing one the person manages."""
@@ -136,6 +84,13 @@ class TaskForm(Screen):
         self._started = False
         self._touched: set[str] = set()
         self._submitting = False
+        # Typed since the last draft was written: kept a moment after the person
+        # stops typing, and when the page is left, so nothing typed is lost.
+        self._unsaved = False
+        self._keep_timer = QTimer(self)
+        self._keep_timer.setSingleShot(True)
+        self._keep_timer.setInterval(PAUSE_MS)
+        self._keep_timer.timeout.connect(self.keep_drafts)
         self.setObjectName("task-form")
         self._build()
         self.reload()
@@ -179,6 +134,12 @@ class TaskForm(Screen):
         self.audience = QComboBox(self)
         for value in Audience:
             self.audience.addItem(wording.audience(value), value.value)
+        # The popup as wide as its longest choice: the side column is narrow at 1024x600.
+        widest = max(
+            self.audience.fontMetrics().horizontalAdvance(self.audience.itemText(i))
+            for i in range(self.audience.count())
+        )
+        self.audience.view().setMinimumWidth(widest + 4 * self.fontMetrics().averageCharWidth())
         self.seats = QSpinBox(self)
         self.seats.setRange(1, 100)
         self.effort = QDoubleSpinBox(self)
@@ -189,9 +150,13 @@ class TaskForm(Screen):
         self.effort.setSuffix(tr(" h"))
         for number in (self.seats, self.effort):
             number.setMinimumWidth(12 * self.fontMetrics().averageCharWidth())
-        self.starts_on = OptionalDateEdit(tr("No start date"), self)
-        self.ends_on = OptionalDateEdit(tr("No end date"), self)
-        self.bid_deadline = OptionalDateEdit(tr("No deadline"), self)
+        self.starts_on = DateField(tr("No start date"), self)
+        self.ends_on = DateField(tr("No end date"), self)
+        self.bid_deadline = DateField(tr("No deadline"), self)
+        dates = (self.starts_on, self.ends_on, self.bid_deadline)
+        widest = max(field.edit.minimumWidth() for field in dates)
+        for field in dates:
+            field.edit.setFixedWidth(widest)  # one column of dates, not three ragged ends
         self.place = QLineEdit(self)
         self.place.setMaxLength(20_000)
         self.place.setPlaceholderText(tr("E.g. the school kitchen, Skolevej 12"))
@@ -219,19 +184,19 @@ class TaskForm(Screen):
             side,
             tr("St&art date:"),
             "starts_on",
-            self._dated(self.starts_on, tr("Clear the start date")),
+            self._compact(self.starts_on),
         )
         self._row(
             side,
             tr("E&nd date:"),
             "ends_on",
-            self._dated(self.ends_on, tr("Clear the end date")),
+            self._compact(self.ends_on),
         )
         self._row(
             side,
             tr("&Bid deadline:"),
             "bid_deadline",
-            self._dated(self.bid_deadline, tr("Clear the bid deadline")),
+            self._compact(self.bid_deadline),
         )
         self._row(side, tr("&Place:"), "place", self.place)
         self.seats.setAccessibleName(tr("Seats"))
@@ -239,6 +204,9 @@ class TaskForm(Screen):
         self.starts_on.setAccessibleName(tr("Start date"))
         self.ends_on.setAccessibleName(tr("End date"))
         self.bid_deadline.setAccessibleName(tr("Bid deadline"))
+        self.title.setAccessibleName(tr("Title"))
+        self.description.setAccessibleName(tr("Description"))
+        self.place.setAccessibleName(tr("Place"))
 
         body = QWidget()
         columns = QHBoxLayout(body)
@@ -250,6 +218,11 @@ class TaskForm(Screen):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        scroll.setAccessibleName(tr("The task's fields"))
+        # The fields inside take the focus and scroll into view; the area itself
+        # in the Tab chain was a stop that did nothing, after Publish.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fields_area = scroll
 
         self.draft_button = QPushButton(tr("Save as d&raft"), self)
         self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))
@@ -294,9 +267,9 @@ class TaskForm(Screen):
             "audience": self.audience.currentIndexChanged,
             "seats": self.seats.valueChanged,
             "effort_hours": self.effort.valueChanged,
-            "starts_on": self.starts_on.dateChanged,
-            "ends_on": self.ends_on.dateChanged,
-            "bid_deadline": self.bid_deadline.dateChanged,
+            "starts_on": self.starts_on.changed,
+            "ends_on": self.ends_on.changed,
+            "bid_deadline": self.bid_deadline.changed,
             "place": self.place.textChanged,
         }
         for name, signal in changes.items():
@@ -357,22 +330,6 @@ class TaskForm(Screen):
         form.addRow(label, holder)
         return label
 
-    def _dated(self, edit: OptionalDateEdit, clear_name: str) -> QWidget:
-        holder = QWidget(self)
-        row = QHBoxLayout(holder)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(edit)
-        clear = QToolButton(holder)
-        clear.setText("×")
-        clear.setAccessibleName(clear_name)
-        clear.setToolTip(clear_name + " (Ctrl+Delete)")
-        clear.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Delete in the field does the same
-        clear.clicked.connect(edit.clear_date)
-        row.addWidget(clear)
-        row.addStretch(1)
-        holder.setFocusProxy(edit)
-        return holder
-
     # --- loading -------------------------------------------------------------
 
     def concerns(self, changes: Changes) -> bool:
@@ -421,6 +378,9 @@ class TaskForm(Screen):
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
             self.publish_button.setText(tr("Save c&hanges"))
             self.publish_button.setToolTip(tr("Save changes (Ctrl+Return)"))
+            # A published task cannot go back to being a draft; what is typed is
+            # still kept on this computer as it is typed (keep_drafts).
+            self.draft_button.hide()
         self.setEnabled(True)
         self.title.setFocus()
 
@@ -465,6 +425,8 @@ class TaskForm(Screen):
         self.bid_deadline.set_iso(values.get("bid_deadline"))
         self.place.setText(str(values.get("place") or ""))
         self._touched.clear()
+        self._unsaved = False  # filled from the task or its draft: nothing new to keep
+        self._keep_timer.stop()
         for label in self.problems.values():
             label.clear_text()
 
@@ -489,6 +451,8 @@ class TaskForm(Screen):
     # --- checking ------------------------------------------------------------
 
     def _typed(self, name: str) -> None:
+        self._unsaved = True
+        self._keep_timer.start()
         self._touched.add(name)
         if name in ("starts_on", "ends_on"):
             self._touched.update(("starts_on", "ends_on"))
@@ -566,9 +530,17 @@ class TaskForm(Screen):
     def _draft_key(self) -> str:
         return draft_key(self.context.person.id, self.task_id)
 
+    def keep_drafts(self) -> None:
+        """Keep what was typed as this form's draft, if anything was typed since the last one."""
+        self._keep_timer.stop()
+        if self._unsaved and not self._submitting and not self.context.closed:
+            self.save_as_draft()
+
     def save_as_draft(self) -> None:
         if not self._started:
             return
+        self._keep_timer.stop()
+        self._unsaved = False
         key, values, base = (
             self._draft_key(),
             {**self.values(), "site_id": self.site_id()},
@@ -600,6 +572,7 @@ class TaskForm(Screen):
     def publish(self) -> None:
         if not self._started or self._submitting:
             return
+        self._keep_timer.stop()  # a draft written after the task is sent would come back
         self.problem.clear_text()
         if not self.check():
             return
@@ -649,6 +622,7 @@ class TaskForm(Screen):
         ).run_in_background()
 
     def _finished(self, task_id: str) -> None:
+        self._unsaved = False  # sent: no draft of it is kept
         self._submitting = False
         self.publish_button.setEnabled(True)
         self.draft_note.hide()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -42,6 +43,7 @@ from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
+from ui.form_draft import FormDraft
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, table_view
@@ -73,7 +75,8 @@ def _too_late(task: Task) -> bool:
 class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
-    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations"})
+    # "outbox": a bid waiting to be sent says so until the sync has sent it.
+    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations", "outbox"})
 
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
@@ -81,9 +84,14 @@ class TaskView(TaskScreen):
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
+        # The ids of the bid and the comment being sent: one per submission, so a
+        # second press, or a retry after a refusal, cannot make a second one.
+        self._new_bid_id: str | None = None
+        self._new_comment_id: str | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
         self.setObjectName("task-view")
         self._build()
+        self._keep_drafts_as_typed()
         self.reload()
 
     # --- layout ------------------------------------------------------------
@@ -103,12 +111,18 @@ class TaskView(TaskScreen):
         self.gone.hide()
         self.edit_button = QPushButton(tr("&Edit task"), self)
         self.review_button = QPushButton(tr("&Review bids"), self)
+        self.cancel_button = QPushButton(tr("Ca&ncel task"), self)
+        self.cancel_button.setToolTip(
+            tr("Cancel the task: it closes, and those who bid are told")
+        )
+        self.cancel_button.clicked.connect(self.cancel_task)
         self.edit_button.clicked.connect(lambda: self.edit_requested.emit(self.task_id))
         self.review_button.clicked.connect(lambda: self.review_requested.emit(self.task_id))
 
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.edit_button)
+        header.addWidget(self.cancel_button)
         header.addWidget(self.review_button)
 
         self.description = self._wrapping_label()
@@ -143,6 +157,7 @@ class TaskView(TaskScreen):
         column.addWidget(self._build_bids())
         column.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(tr("About the task"))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -175,6 +190,46 @@ class TaskView(TaskScreen):
         self.setTabOrder(self.save_bid_button, self.withdraw_button)
         self.setTabOrder(self.withdraw_button, self.comment_box)
         self.setTabOrder(self.comment_box, self.send_button)
+
+    def _keep_drafts_as_typed(self) -> None:
+        """A half-written bid or comment is kept as it is typed (`ui.form_draft`)."""
+        self._bid_restored = False
+        self.bid_draft = FormDraft(
+            self.context, "bid", self.task_id, self._bid_typed, self._put_bid, self
+        )
+        self.bid_draft.watch(
+            self.bid_message.textChanged,
+            self.bid_hours.valueChanged,
+            self.bid_availability.textChanged,
+        )
+        self.comment_draft = FormDraft(
+            self.context,
+            "comment",
+            self.task_id,
+            lambda: {"body": self.comment_box.toPlainText()},
+            lambda fields: self.comment_box.setPlainText(str(fields.get("body") or "")),
+            self,
+        )
+        self.comment_draft.filled(lambda: None)  # the empty box is the baseline
+        self.comment_draft.watch(self.comment_box.textChanged)
+        self.comment_draft.restore()
+
+    def _bid_typed(self) -> dict[str, Any]:
+        return {
+            "message": self.bid_message.toPlainText(),
+            "hours": self.bid_hours.value(),
+            "availability": self.bid_availability.text(),
+        }
+
+    def _put_bid(self, fields: dict[str, Any]) -> None:
+        self.bid_message.setPlainText(str(fields.get("message") or ""))
+        hours = fields.get("hours")
+        self.bid_hours.setValue(float(hours) if isinstance(hours, (int, float)) else 0)
+        self.bid_availability.setText(str(fields.get("availability") or ""))
+
+    def keep_drafts(self) -> None:
+        self.bid_draft.keep_now()
+        self.comment_draft.keep_now()
 
     def _wrapping_label(self) -> QLabel:
         label = QLabel(self)
@@ -311,6 +366,7 @@ class TaskView(TaskScreen):
             self.title.setText("")
             self.state.clear()
             self.edit_button.hide()
+            self.cancel_button.hide()
             self.review_button.hide()
             return
         if old is None or old.task != detail.task or old.site_name != detail.site_name:
@@ -348,6 +404,9 @@ class TaskView(TaskScreen):
         owner = detail.owner_name
         if detail.owner_title:
             owner = f"{owner}, {detail.owner_title}"
+        if not owner:
+            # Externals do not get the staff's profiles: the site still says who asks.
+            owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
         self.owner.setText(breakable(owner))
         self.site.setText(breakable(detail.site_name))
         manages = detail.manages
@@ -356,6 +415,11 @@ class TaskView(TaskScreen):
             task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
         )
         self.review_button.setVisible(manages)
+        self.cancel_button.setVisible(manages)
+        self.cancel_button.setEnabled(
+            task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+            and not self.busy("cancel")
+        )
 
     def _draw_thread(self, detail: TaskDetail) -> None:
         bar = self.conversation.verticalScrollBar()
@@ -391,12 +455,13 @@ class TaskView(TaskScreen):
                 and task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
             )
         )
+        idle = not self.busy("bid")
         self.place_button.setVisible(mine is None or not mine.is_active)
-        self.place_button.setEnabled(can_place)
+        self.place_button.setEnabled(can_place and idle)
         self.save_bid_button.setVisible(pending)
-        self.save_bid_button.setEnabled(pending)
+        self.save_bid_button.setEnabled(pending and idle)
         self.withdraw_button.setVisible(mine is not None and mine.is_active)
-        self.withdraw_button.setEnabled(can_withdraw)
+        self.withdraw_button.setEnabled(can_withdraw and idle)
         editable = can_place or pending
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
@@ -408,10 +473,18 @@ class TaskView(TaskScreen):
             # so a refresh never throws away what the person is typing.
             self._bid_shown = shown
             active = mine if mine is not None and mine.is_active else None
-            self.bid_message.setPlainText(active.message if active else "")
-            self.bid_hours.setValue(active.hours or 0 if active else 0)
-            self.bid_availability.setText(active.availability if active else "")
-            self.bid_availability.setCursorPosition(0)  # show how it starts, not how it ends
+
+            def fill() -> None:
+                self.bid_message.setPlainText(active.message if active else "")
+                self.bid_hours.setValue(active.hours or 0 if active else 0)
+                self.bid_availability.setText(active.availability if active else "")
+                self.bid_availability.setCursorPosition(0)  # how it starts, not how it ends
+
+            self.bid_draft.filled(fill)
+        if not self._bid_restored and editable:
+            # What the person had typed (a new bid, or changes to a pending one) comes back.
+            self._bid_restored = True
+            self.bid_draft.restore()
 
     def _show_invitation(self) -> None:
         """An invitation to bid on this task (task.invite, from talent search), above the bid."""
@@ -446,6 +519,8 @@ class TaskView(TaskScreen):
                 return tr("The deadline for bids has passed.")
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_status(mine.status))
+        if detail.my_bid_unsent:
+            sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:
             sentence += " " + tr(
                 "Message from the manager: “{message}”",
@@ -471,21 +546,61 @@ class TaskView(TaskScreen):
         elif self.place_button.isVisible() and self.place_button.isEnabled():
             self.place_bid()
 
+    def _bid_buttons(self) -> tuple[QPushButton, ...]:
+        return (self.place_button, self.save_bid_button, self.withdraw_button)
+
     def place_bid(self) -> None:
-        payload = {"bid_id": uuid7(), "task_id": self.task_id, **self._bid_fields()}
-        self.act("bid.place", payload, self.bid_problem)
+        if self._new_bid_id is None:
+            self._new_bid_id = uuid7()
+        payload = {"bid_id": self._new_bid_id, "task_id": self.task_id, **self._bid_fields()}
+        self.act(
+            "bid.place", payload, self.bid_problem, then=self._bid_placed,
+            action="bid", buttons=self._bid_buttons(),
+        )
+
+    def _bid_placed(self, _outcome: Outcome) -> None:
+        self._new_bid_id = None
+        self.bid_draft.forget()
 
     def save_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
         if mine is None:
             return
-        self.act("bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem)
+        self.act(
+            "bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem,
+            then=lambda _outcome: self.bid_draft.forget(),
+            action="bid", buttons=self._bid_buttons(),
+        )
 
     def withdraw_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
         if mine is None:
             return
-        self.act("bid.withdraw", {"bid_id": mine.id}, self.bid_problem)
+        self.act(
+            "bid.withdraw", {"bid_id": mine.id}, self.bid_problem,
+            then=lambda _outcome: self.bid_draft.forget(),
+            action="bid", buttons=self._bid_buttons(),
+        )
+
+    def cancel_task(self) -> None:
+        """Cancel the task (`task.cancel`), once the manager has said yes to the question."""
+        task = self.detail.task if self.detail else None
+        if task is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            tr("Cancel task"),
+            tr("Cancel “{title}”? Pending bids are declined, and the task cannot be opened again.",
+               title=shortened(task.title, 100)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.act(
+            "task.cancel", {"task_id": task.id}, self.bid_problem,
+            action="cancel", buttons=(self.cancel_button,),
+        )
 
     def _comment_typed(self) -> None:
         task = self.detail.task if self.detail else None
@@ -494,14 +609,25 @@ class TaskView(TaskScreen):
             TaskStatus.CANCELLED,
         )
         self.comment_box.setEnabled(open_for_talk)
-        self.send_button.setEnabled(open_for_talk and bool(self.comment_box.toPlainText().strip()))
+        self.send_button.setEnabled(
+            open_for_talk
+            and bool(self.comment_box.toPlainText().strip())
+            and not self.busy("comment")
+        )
 
     def send_comment(self) -> None:
         body = self.comment_box.toPlainText().strip()
         if not body or not self.send_button.isEnabled():
             return
-        payload = {"comment_id": uuid7(), "task_id": self.task_id, "body": body}
-        self.act("comment.add", payload, self.comment_problem, then=self._comment_sent)
+        if self._new_comment_id is None:
+            self._new_comment_id = uuid7()
+        payload = {"comment_id": self._new_comment_id, "task_id": self.task_id, "body": body}
+        self.act(
+            "comment.add", payload, self.comment_problem, then=self._comment_sent,
+            action="comment", buttons=(self.send_button,),
+        )
 
     def _comment_sent(self, _outcome: Outcome) -> None:
+        self._new_comment_id = None
+        self.comment_draft.forget()
         self.comment_box.clear()

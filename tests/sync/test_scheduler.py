@@ -270,3 +270,37 @@ def test_the_scheduler_sends_a_local_change_to_the_real_server(
             wait_until(lambda: runner.state.pending == 0 and not runner.state.syncing)
         finally:
             assert runner.stop(timeout=10)
+
+
+def test_a_request_that_finds_no_server_turns_the_state_offline_within_seconds(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """Issue 17: "Online" stayed on screen for 30 s and more after the server was gone.
+
+    The retries of one sync here take about 20 s; the state must say offline at
+    the first failed attempt, long before the sync gives up.
+    """
+    from sync.transport import Connection
+
+    staffroom = machines(fresh_knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    slow_retries = Connection(
+        server_url=fresh_knop_server.url, attempts=5, backoff_s=8.0, backoff_max_s=8.0
+    )
+    with staffroom:
+        runner = SyncScheduler(
+            lambda: SyncEngine(session=anna, connection=slow_retries), interval_s=600, debounce_s=0.05
+        )
+        runner.start()
+        try:
+            wait_until(lambda: runner.state.last_report is not None, timeout=20)
+            assert runner.state.online is True
+            fresh_knop_server.stop_process()
+            runs = runner.state.runs
+            runner.request_sync("manual")
+            asked = time.monotonic()
+            wait_until(lambda: runner.state.online is False, timeout=5)
+            assert time.monotonic() - asked < 5
+            assert runner.state.syncing and runner.state.runs == runs  # still retrying
+        finally:
+            assert runner.stop(timeout=10)

@@ -47,8 +47,10 @@ def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
     first.note.setText("Velkommen!")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(first.accept_button, CLICK)
+        qtbot.mouseClick(first.confirm_button, CLICK)  # asked in the card
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(second.accept_button, CLICK)
+        qtbot.mouseClick(second.confirm_button, CLICK)  # asked in the card
     # Both seats are taken: no card can be accepted any more.
     assert not any(c.accept_button.isEnabled() for c in rest)
     assert all(c.decline_button.isEnabled() for c in rest)
@@ -104,6 +106,7 @@ def test_decline_one_bid_with_a_message(
     card.note.setText("Ikke denne gang, men tak!")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(card.decline_button, CLICK)
+        qtbot.mouseClick(card.confirm_button, CLICK)  # asked in the card
     bid = bids_now(qtbot, manager, task.id)[card.bid_id]
     assert (bid.status, bid.decision_message, bid.decided_by) == (
         BidStatus.DECLINED,

@@ -180,6 +180,34 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
     assert worker.stopped
 
 
+def test_a_failed_attempt_says_offline_while_the_sync_retries_and_nothing_is_cut_off(
+    qtbot: Any, context: AppContext
+) -> None:
+    """Issue 17: "Online" stayed while the sync retried; at 1024 px the bar's words were cut off."""
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    bar = status_bar(qtbot, context)
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=True, last_success="2026-11-26T10:00:02.000Z"))
+    assert bar.connection_label.text() == "Online"
+    # The scheduler's state after the first attempt found no server (sync still running).
+    retrying = SyncState(
+        online=False, syncing=True, progress=Progress(context.person.id, "anna", "push", 0, 3)
+    )
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(retrying)
+    assert bar.connection_label.text() == "Offline: your changes are kept"
+    assert bar.dot.property("mood") == "offline"
+
+    bar.resize(300, bar.sizeHint().height())  # far narrower than its sentences
+    qtbot.waitUntil(lambda: bar.width() <= 300)
+    for label in (bar.connection_label, bar.pending_label, bar.last_label):
+        assert label.toolTip() == label.text() != ""  # the whole sentence, whatever is shown
+    assert bar.connection_label._shown != bar.connection_label.text()  # shown shortened, with "…"
+    context.close()
+
+
 def test_a_local_change_asks_the_link_for_a_sync(qtbot: Any, context: AppContext) -> None:
     worker = Worker()
     context.attach_sync(SyncLink(worker, context.person.id))

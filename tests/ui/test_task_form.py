@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
 from sync.server import demo
 from desktop.core.entities import Audience, Task, TaskStatus
@@ -17,9 +20,19 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
     person_by_id,
     shown,
 )
+from ui import words
 from ui.context import AppContext
-from ui.skill_picker import SEARCH_ROLE, SkillListModel, SkillPicker
+from ui.main import style_sheet
+from ui.skill_picker import SEARCH_ROLE, SKILL_ROLE, SkillListModel, SkillPicker
 from ui.task_form import TaskForm
+
+
+@pytest.fixture
+def danish_words() -> Iterator[None]:
+    """The UI's own words in Danish for one test (the suite's default is English)."""
+    words.use_language("da")
+    yield
+    words.use_language("en")
 
 
 def task_in_store(qtbot: Any, context: AppContext, task_id: str) -> Task:
@@ -29,10 +42,11 @@ def task_in_store(qtbot: Any, context: AppContext, task_id: str) -> Task:
 
 
 def pick_skill(qtbot: Any, picker: SkillPicker, search: str) -> None:
-    """Search the catalogue and press Return on the first match, as a person would."""
+    """Search the catalogue, go to the first match (Down) and press Return, as a person would."""
     picker.search.clear()
     qtbot.keyClicks(picker.search, search)
-    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
 
 
 def open_task_of(data: demo.DemoData, status: str) -> Task:
@@ -66,10 +80,10 @@ def test_post_a_task_messages_next_to_the_field_then_publish(
     assert form.problems["title"].text() == "Titel må højst være 200 tegn."
     form.title.setText("Hjælp til julefrokosten")
 
-    form.starts_on.setDate(QDate(2027, 3, 10))
-    form.ends_on.setDate(QDate(2027, 3, 1))
+    form.starts_on.set_date(dt.date(2027, 3, 10))
+    form.ends_on.set_date(dt.date(2027, 3, 1))
     assert form.problems["ends_on"].text() == "Slutdatoen ligger før startdatoen."
-    form.ends_on.setDate(QDate(2027, 3, 12))
+    form.ends_on.set_date(dt.date(2027, 3, 12))
     assert not form.problems["ends_on"].isVisible()
 
     qtbot.keyClicks(form.description, "Vi skal dække bord til 60 og have styr på maden.")
@@ -164,7 +178,7 @@ def test_a_draft_is_saved_here_and_restored_after_a_restart(
     form = shown(qtbot, TaskForm(context))
     qtbot.keyClicks(form.title, "Juleklip med 3.B")
     pick_skill(qtbot, form.picker, "demens")
-    form.bid_deadline.setDate(QDate(2027, 1, 15))
+    form.bid_deadline.set_date(dt.date(2027, 1, 15))
     form.title.setFocus()
     with qtbot.waitSignal(form.draft_saved, timeout=10_000):
         qtbot.keyClick(form.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -194,12 +208,122 @@ def test_empty_dates_stay_empty_and_can_be_cleared(
 ) -> None:
     form = shown(qtbot, TaskForm(make_context("mette")))
     assert form.starts_on.iso() is None
-    assert form.starts_on.text() == form.starts_on.specialValueText()
-    form.starts_on.setDate(QDate(2027, 5, 1))
+    assert form.starts_on.edit.text() == ""
+    assert form.starts_on.edit.placeholderText() == "No start date"
+    form.starts_on.set_date(dt.date(2027, 5, 1))
     assert form.starts_on.iso() == "2027-05-01"
-    form.starts_on.setFocus()
-    qtbot.keyClick(form.starts_on, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert form.starts_on.edit.text() == "01/05/2027"
+    form.starts_on.edit.clear()
     assert form.starts_on.iso() is None
+
+
+def test_tab_walks_the_dates_without_filling_them_and_reaches_the_buttons(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Issue 17: Tab stuck in "Start date", tabbing into End date filled today, buttons unreachable."""
+    form = shown(qtbot, TaskForm(make_context("mette")))
+    qtbot.waitUntil(form.isEnabled)
+    form.seats.setFocus()
+    visited = []
+    for _ in range(12):
+        qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(form.focusWidget())
+        if form.focusWidget() is form.publish_button:
+            break
+    dates = [form.starts_on.edit, form.ends_on.edit, form.bid_deadline.edit]
+    assert [w for w in visited if w in dates] == dates  # each once: Tab moved on
+    assert form.draft_button in visited and visited[-1] is form.publish_button
+    assert (form.starts_on.iso(), form.ends_on.iso(), form.bid_deadline.iso()) == (None, None, None)
+    assert not form.problems["ends_on"].isVisible()  # no "end before start" from an empty date
+
+
+def test_typing_a_date_in_danish_works_and_nonsense_is_named(
+    qtbot: Any, make_context: Callable[..., AppContext], danish_words: None
+) -> None:
+    form = shown(qtbot, TaskForm(make_context("mette")))
+    qtbot.waitUntil(form.isEnabled)
+    form.starts_on.edit.setFocus()
+    qtbot.keyClicks(form.starts_on.edit, "3.4.2027")
+    qtbot.keyClick(form.starts_on.edit, Qt.Key.Key_Tab)
+    assert form.starts_on.iso() == "2027-04-03"
+    assert form.starts_on.edit.text() == "03.04.2027"  # written the standard way on leaving
+    qtbot.keyClicks(form.ends_on.edit, "05-04-27")
+    assert form.ends_on.iso() == "2027-04-05"
+    form.ends_on.edit.clear()
+    qtbot.keyClicks(form.ends_on.edit, "31.02.2027")
+    assert form.problems["ends_on"].isVisible()  # not a date: said, not silently dropped
+
+
+def test_the_calendar_shows_day_numbers_and_escape_changes_nothing(
+    qtbot: Any, make_context: Callable[..., AppContext], danish_words: None, qapp: Any
+) -> None:
+    qapp.setStyleSheet(style_sheet())  # the app's look, as the person sees it
+    try:
+        check_the_calendar(qtbot, make_context)
+    finally:
+        qapp.setStyleSheet("")
+
+
+def check_the_calendar(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    for language, written in (("da", "03.04.2027"), ("en", "03/04/2027")):
+        words.use_language(language)
+        form = shown(qtbot, TaskForm(make_context("mette", language=language)))
+        qtbot.waitUntil(form.isEnabled)
+        field = form.ends_on
+        field.edit.setFocus()
+        qtbot.keyClick(field.edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+        popup = field.popup
+        assert popup is not None
+        qtbot.waitUntil(popup.isVisible)
+        calendar = popup.calendar
+        table = calendar.findChild(QTableView)
+        assert table is not None
+        # Every cell, day names and numbers, has room for its text under the app's
+        # style sheet (whose table padding made every day "…"): nothing is elided.
+        model, option = table.model(), QStyleOptionViewItem()
+        option.widget = table  # so the style sheet's rules for the table apply
+        option.font = table.font()
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                wanted = table.itemDelegate().sizeHint(option, model.index(row, column)).width()
+                assert wanted <= table.columnWidth(column), (row, column, model.index(row, column).data())
+        qtbot.keyClick(calendar, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
+        assert field.iso() is None  # Escape did not set today
+        field.open_calendar()
+        qtbot.waitUntil(popup.isVisible)
+        calendar.setSelectedDate(QDate(2027, 4, 3))
+        qtbot.keyClick(calendar.focusWidget() or calendar, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
+        assert (field.iso(), field.edit.text()) == ("2027-04-03", written)
+        form.close()
+
+
+def test_enter_in_the_skill_search_adds_only_what_the_person_highlighted(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Issue 17: the top fuzzy match was pre-selected, so Enter added something else than typed."""
+    form = shown(qtbot, TaskForm(make_context("mette")))
+    qtbot.waitUntil(form.isEnabled)
+    picker = form.picker
+    picker.search.setFocus()
+    qtbot.keyClicks(picker.search, "sv")
+    assert picker.filtered.rowCount() >= 2
+    assert picker.current_skill() is None  # nothing pre-selected
+    qtbot.keyClick(picker.search, Qt.Key.Key_Return)
+    assert form.chosen.skills() == []  # Enter with nothing highlighted adds nothing...
+    assert picker.list.hasFocus()  # ...it goes to the list, on the first match, to choose
+    qtbot.keyClick(picker.list, Qt.Key.Key_Down)
+    second = picker.current_skill()
+    assert second is not None and second == picker.filtered.index(1, 0).data(SKILL_ROLE)
+    qtbot.keyClick(picker.list, Qt.Key.Key_Return)
+    assert form.chosen.skills() == [second]  # what she highlighted, not the top match
+    assert picker.search.hasFocus() and picker.search.text() == ""
+    # Typing more after highlighting forgets the highlight: Enter never adds a stale choice.
+    qtbot.keyClicks(picker.search, "sv")
+    qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+    qtbot.keyClicks(picker.search, "ø")
+    assert picker.current_skill() is None
 
 
 def test_item_models_follow_the_qt_rules(

@@ -96,6 +96,7 @@ def test_bid_on_one_pc_accepted_on_another(
             (card,) = review.cards.values()
             qtbot.waitUntil(card.accept_button.isEnabled, timeout=10_000)
             card.accept_button.click()
+            card.confirm_button.click()  # the card asks first
             qtbot.waitUntil(lambda: not card.accept_button.isEnabled(), timeout=10_000)
             synced(qtbot, shell, window)
         finally:

@@ -1,0 +1,160 @@
+"""Issue 17: nothing typed is lost — a half-written bid, comment or task survives lock and
+unlock, switching user and back, leaving the page, and a crash; the next person never sees it.
+
+The shell runs with the real windows over real store files (one per person, as on a
+shared workstation); the crash is a second context opening the file the first one
+wrote while the person typed, with nothing flushed on the way out.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from sync.server import demo
+from desktop.core.entities import Person
+from tests.ui.driving import biddable_task, shown
+from tests.ui.test_shell import PASSWORD, log_in, shell  # noqa: F401 - shell is a fixture
+from ui.context import AppContext
+from ui.login import LockScreen
+from ui.main_window import MainWindow, task_form_screen
+from ui.shell import Shell
+from ui.task_form import TaskForm
+from ui.task_view import TaskView
+
+
+def open_task(qtbot: Any, window: MainWindow, task_id: str) -> TaskView:
+    window.open_task(task_id)
+    view = window.current_page()
+    assert isinstance(view, TaskView)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=10_000)
+    return view
+
+
+def drafts_on_disk(path: Path, person_id: str) -> list[str]:
+    """The forms with a kept draft, read from the file itself (what survives a crash)."""
+    with sqlite3.connect(path) as conn:
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT form FROM form_drafts WHERE person_id = ? ORDER BY form", (person_id,)
+            )
+        ]
+
+
+def unlock(qtbot: Any, shell: Shell) -> MainWindow:  # noqa: F811 - the fixture, passed on
+    gate = shell.gate
+    assert isinstance(gate, LockScreen)
+    qtbot.keyClicks(gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    window = entered.args[0]
+    assert isinstance(window, MainWindow)
+    return window
+
+
+def anna_task(demo_data: demo.DemoData) -> str:
+    anna = next(p for p in demo_data.people if p.username == "anna")
+    return biddable_task(demo_data, anna).id
+
+
+def test_lock_and_unlock_keep_the_bid_and_comment_and_return_to_the_task(
+    qtbot: Any, shell: Shell, demo_data: demo.DemoData  # noqa: F811
+) -> None:
+    task_id = anna_task(demo_data)
+    window = log_in(qtbot, shell, "anna")
+    view = open_task(qtbot, window, task_id)
+    qtbot.keyClicks(view.bid_message, "Jeg har erfaring med svømning")
+    qtbot.keyClicks(view.comment_box, "Hvor mødes vi?")
+    window.lock_action.trigger()  # at once, before the typing pause has passed
+    window = unlock(qtbot, shell)
+    view = window.current_page()
+    assert isinstance(view, TaskView) and view.task_id == task_id  # back where she was
+    qtbot.waitUntil(lambda: view.comment_box.toPlainText() == "Hvor mødes vi?", timeout=10_000)
+    qtbot.waitUntil(
+        lambda: view.bid_message.toPlainText() == "Jeg har erfaring med svømning", timeout=10_000
+    )
+
+
+def test_switching_user_and_back_keeps_the_comment_and_the_next_person_never_sees_it(
+    qtbot: Any, shell: Shell, demo_data: demo.DemoData  # noqa: F811
+) -> None:
+    task_id = anna_task(demo_data)
+    window = log_in(qtbot, shell, "anna")
+    view = open_task(qtbot, window, task_id)
+    qtbot.keyClicks(view.comment_box, "Et halvt spørgsmål")
+    window.switch_action.trigger()
+
+    mette = log_in(qtbot, shell, "mette")
+    other = open_task(qtbot, mette, task_id)
+    assert other.comment_box.toPlainText() == ""
+    assert other.bid_message.toPlainText() == ""
+    assert shell.context is not None
+    assert drafts_on_disk(shell.context.store_path, mette.context.person.id) == []
+    mette.switch_action.trigger()
+
+    window = log_in(qtbot, shell, "anna")
+    view = open_task(qtbot, window, task_id)
+    qtbot.waitUntil(lambda: view.comment_box.toPlainText() == "Et halvt spørgsmål", timeout=10_000)
+
+
+def test_leaving_the_page_keeps_what_was_typed_and_sending_forgets_it(
+    qtbot: Any, shell: Shell, demo_data: demo.DemoData  # noqa: F811
+) -> None:
+    task_id = anna_task(demo_data)
+    window = log_in(qtbot, shell, "anna")
+    view = open_task(qtbot, window, task_id)
+    qtbot.keyClicks(view.comment_box, "Kommer der kaffe?")
+    window.back()  # to the board: the draft is kept, not dropped with the page
+    view = open_task(qtbot, window, task_id)
+    qtbot.waitUntil(lambda: view.comment_box.toPlainText() == "Kommer der kaffe?", timeout=10_000)
+    qtbot.waitUntil(view.send_button.isEnabled)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.comment_box.toPlainText() == "")
+    assert shell.context is not None
+    path, anna = shell.context.store_path, window.context.person.id
+    qtbot.waitUntil(lambda: "comment" not in drafts_on_disk(path, anna), timeout=10_000)
+    window.back()
+    view = open_task(qtbot, window, task_id)
+    assert view.comment_box.toPlainText() == ""  # sent, so not brought back
+
+
+def test_a_half_written_task_survives_leaving_the_form(
+    qtbot: Any, shell: Shell  # noqa: F811
+) -> None:
+    window = log_in(qtbot, shell, "mette")
+    window.new_task()
+    form = window.current_page()
+    assert isinstance(form, TaskForm)
+    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    qtbot.keyClicks(form.title, "Sommerfest på plejehjemmet")
+    qtbot.keyClicks(form.place, "Haven")
+    window.back()
+    window.go(task_form_screen, None)
+    form = window.current_page()
+    assert isinstance(form, TaskForm)
+    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    assert (form.title.text(), form.place.text()) == ("Sommerfest på plejehjemmet", "Haven")
+    assert form.draft_note.isVisible()
+
+
+def test_a_crash_loses_no_more_than_the_last_moment_of_typing(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, demo_store: Path
+) -> None:
+    anna: Person = next(p for p in demo_data.people if p.username == "anna")
+    task_id = biddable_task(demo_data, anna).id
+    before = make_context("anna")
+    view = shown(qtbot, TaskView(before, task_id))
+    qtbot.keyClicks(view.bid_message, "Halvt skrevet bud")
+    qtbot.keyClicks(view.comment_box, "Halvt skrevet kommentar")
+    # On disk while she types, with nothing flushed on the way out (a crash has no way out).
+    qtbot.waitUntil(lambda: drafts_on_disk(demo_store, anna.id) == ["bid", "comment"], timeout=10_000)
+    after = make_context("anna")  # the app started again on the same file
+    again = shown(qtbot, TaskView(after, task_id))
+    qtbot.waitUntil(lambda: again.bid_message.toPlainText() == "Halvt skrevet bud", timeout=10_000)
+    qtbot.waitUntil(lambda: again.comment_box.toPlainText() == "Halvt skrevet kommentar", timeout=10_000)

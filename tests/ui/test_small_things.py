@@ -1,0 +1,69 @@
+"""Issue 17's small things, each with the input that showed it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sync.server import demo
+from desktop.core.entities import TaskStatus
+from tests.ui.driving import first, no_message_boxes, person_by_id, shown  # noqa: F401 - autouse fixture
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.my_page import MyPage
+from ui.shortcuts_dialog import ShortcutsDialog
+from ui.task_form import TaskForm
+
+
+def test_editing_a_published_task_does_not_offer_save_as_draft(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task = first((t for t in demo_data.tasks if t.status == TaskStatus.OPEN), "an open task")
+    context = make_context(person_by_id(demo_data, task.poster_id).username)
+    form = shown(qtbot, TaskForm(context, task.id))
+    assert not form.draft_button.isVisible()
+    assert form.publish_button.isVisible()
+    new = shown(qtbot, TaskForm(context))
+    assert new.draft_button.isVisible()  # a new task may wait as a draft
+
+
+def test_no_my_tasks_tab_for_someone_who_cannot_post(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    ole = shown(qtbot, MyPage(make_context("ole")))  # an external volunteer
+    assert ole.context.person.is_external
+    assert not ole.tabs.isTabVisible(1)
+    assert not any("(0)" in ole.tabs.tabText(i) and ole.tabs.isTabVisible(i) for i in (1,))
+    mette = shown(qtbot, MyPage(make_context("mette")))
+    assert mette.tabs.isTabVisible(1)
+
+
+def test_the_audience_popup_is_as_wide_as_its_longest_choice(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    form = shown(qtbot, TaskForm(make_context("mette")), size=(1024, 600))
+    qtbot.waitUntil(form.isEnabled)
+    combo = form.audience
+    widest = max(
+        combo.view().fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count())
+    )
+    combo.showPopup()
+    qtbot.waitUntil(lambda: combo.view().isVisible())
+    assert combo.view().width() >= widest
+    combo.hidePopup()
+
+
+def test_the_shortcuts_dialog_lines_up_keys_and_descriptions(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    window = MainWindow(make_context("mette"))
+    qtbot.addWidget(window)
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
+    assert isinstance(dialog, ShortcutsDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    lefts = {what.geometry().left() for _keys, what in dialog.rows}
+    assert len(lefts) == 1  # every description starts in the same column
+    assert all(keys.text() for keys, _what in dialog.rows)
+    assert all(keys.geometry().right() < what.geometry().left() for keys, what in dialog.rows)
+    dialog.close()
