@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop.core import notices, permissions, skills
+from desktop.core import erasure, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -55,6 +55,9 @@ class Records(Protocol):
 
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
         """Every endorsement made on the task."""
+
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        """Every `cls` row whose `column` holds `person_id` (erasure finds a person's rows so)."""
 
     def put(self, entity: Entity) -> None:
         """Insert the row or replace the one with its key."""
@@ -127,6 +130,9 @@ class _Recorder:
 
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
         return self.records.endorsements_on(task_id)
+
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        return self.records.naming(cls, column, person_id)
 
     def put(self, entity: Entity) -> None:
         version = getattr(entity, "version", None)
@@ -832,3 +838,53 @@ def task_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     )
     records.put(invitation)
     return invitation.id
+
+
+# --- people who leave --------------------------------------------------------
+
+
+def _managed_person(ctx: Context, records: Records, person_id: str) -> Person:
+    if not permissions.may_manage_people(ctx.actor):
+        raise Rejection("person.not_admin")
+    if person_id == ctx.actor.id:
+        raise Rejection("person.self")
+    person = records.get(Person, person_id)
+    if person is None:
+        raise Rejection("person.unknown")
+    if erasure.is_erased(person):
+        raise Rejection("person.erased")
+    return person
+
+
+@operation("person.deactivate", person_id=Field("id", required=True))
+def person_deactivate(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A person who left can no longer log in; what they did stays as it was.
+
+    Deactivating someone already inactive changes nothing and succeeds, so
+    two admins doing it at once both see it done.
+    """
+    person = _managed_person(ctx, records, p["person_id"])
+    if person.active:
+        records.put(person.replace(active=False, version=person.version + 1))
+    return person.id
+
+
+@operation("person.erase", person_id=Field("id", required=True))
+def person_erase(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Remove a deactivated person's personal data, keeping their id as a pseudonym.
+
+    See `desktop.core.erasure`: their name and contact details go, every text
+    they wrote is emptied and their own rows are deleted; ids stay, so the
+    audit trail and the organisation's counts are unchanged.
+    """
+    person = _managed_person(ctx, records, p["person_id"])
+    if person.active:
+        raise Rejection("person.still_active", name=person.name)
+    for scrub in erasure.SCRUBS:
+        for row in records.naming(scrub.cls, scrub.column, person.id):
+            if scrub.deletes:
+                records.remove(erasure.emptied(row))
+            elif (clean := erasure.scrubbed(row, scrub)) is not None:
+                records.put(clean)
+    records.put(erasure.erased(person))
+    return person.id

@@ -260,6 +260,11 @@ def may_bid_on(person: Person, task: Task) -> bool:
     return person.active and person.id != task.poster_id and can_see_task(person, task)
 
 
+def may_manage_people(person: Person) -> bool:
+    """Deactivating and erasing people is for active admins (the organisation's HR) alone."""
+    return person.active and person.is_admin
+
+
 def sees_all_evidence(person: Person) -> bool:
     """Admins (the organisation's HR) see every person's evidence of skill."""
     return person.active and person.is_admin

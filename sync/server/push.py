@@ -25,7 +25,7 @@ from desktop.core import operations
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
-from sync.server import audit, feed, notify
+from sync.server import audit, feed, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session
 
@@ -152,6 +152,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
     feed.record(session, outcome.changes, now)
+    personal_data.follow(session, outcome.changes, records.before)
     notify.enqueue(session, outcome.changes, records.before, now)
     audit.record(
         session,
