@@ -7,6 +7,8 @@
     knop-admin enrolment-code --site SITE_ID
     knop-admin revoke-device DEVICE_ID
     knop-admin revoke-token --user anna [--device DEVICE_ID]
+    knop-admin erase anna
+    knop-admin retention
     knop-admin seed-demo
 
 Every command takes `--db` (default: $KNOP_SERVER_DB) and migrates the
@@ -25,7 +27,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.entities import PersonKind, Role, Site, SiteKind
-from sync.server import accounts, csv_import, demo_seed, directory, feed, migrations, storage
+from desktop.core import erasure
+from desktop.core.rejection import Rejection
+from sync.server import (
+    accounts,
+    csv_import,
+    demo_seed,
+    directory,
+    feed,
+    migrations,
+    push,
+    retention,
+    storage,
+)
 from sync.server.storage import DB_ENV
 
 Command = Callable[[storage.Database, argparse.Namespace], int]
@@ -125,6 +139,27 @@ def cmd_activate(db: storage.Database, args: argparse.Namespace) -> int:
     if not person.active:
         accounts.revoke_tokens(db, person_id=person.id)
     _say(f"{person.username} is {'active' if person.active else 'deactivated'}")
+    return 0
+
+
+def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
+    person = directory.person_by_username(db, args.username)
+    if person is None:
+        raise directory.DirectoryError(f"no person with username {args.username!r}")
+    try:
+        if person.active:
+            push.apply_as_admin_tool(db, "person.deactivate", {"person_id": person.id})
+        push.apply_as_admin_tool(db, "person.erase", {"person_id": person.id})
+    except Rejection as refused:
+        raise directory.DirectoryError(refused.sentence().text("en")) from None
+    _say(f"{args.username} is erased; their rows now read {erasure.pseudonym(person.id)!r}")
+    return 0
+
+
+def cmd_retention(db: storage.Database, args: argparse.Namespace) -> int:
+    policy = retention.Retention.from_env()
+    done = retention.run(db, policy)
+    _say(", ".join(f"{kind} {count}" for kind, count in done.items()))
     return 0
 
 
@@ -297,6 +332,15 @@ def build_parser() -> argparse.ArgumentParser:
         ("deactivate", "stop a person logging in"),
     ):
         add(sub, name, cmd_activate, text).add_argument("username")
+    add(
+        sub, "erase", cmd_erase,
+        "erase a person who left: deactivate, then remove their personal data everywhere",
+    ).add_argument("username")
+
+    add(
+        sub, "retention", cmd_retention,
+        "remove what is past its retention period (KNOP_RETAIN_*_DAYS); safe to run from cron",
+    )
 
     p = add(
         sub,
