@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import accounts, clock, credentials, paths
+from desktop import accounts, clock, credentials, forgetting, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
 from desktop.core.text import said
@@ -86,14 +86,7 @@ class Counts:
 
 def user_stores() -> dict[str, Path]:
     """Every user store on this machine, by person id."""
-    root = paths.data_dir() / "users"
-    if not root.is_dir():
-        return {}
-    return {
-        folder.name: folder / STORE_FILE
-        for folder in sorted(root.iterdir())
-        if (folder / STORE_FILE).is_file()
-    }
+    return {person_id: path for person_id, path in forgetting.stores().items() if path.is_file()}
 
 
 def _damaged(error: StoreDamaged) -> SyncFailure:
@@ -230,6 +223,9 @@ class SyncEngine:
                     if _stops_everything(user.failure):
                         assert user.failure is not None
                         raise user.failure
+        # After the pulls: they are how this machine learns who has left.
+        logged_in = self.session.person.id if self.session is not None else None
+        forgetting.forget_due(settings.forget_after_days, accounts.seen_now(), logged_in)
 
     def _token(self, person_id: str, server_url: str) -> str | None:
         if self.session is not None and self.session.person.id == person_id and self.session.token:
