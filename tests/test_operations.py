@@ -69,6 +69,8 @@ def test_every_operation_is_registered() -> None:
         "search.delete",
         "profile.skill_privacy",
         "task.invite",
+        "person.deactivate",
+        "person.erase",
     }
 
 
@@ -469,6 +471,7 @@ _NOT_CREATING = {
     # Saves the actor's own search again under its id; another person's id is
     # refused (search.not_own), so nobody's search can be rewritten.
     "search.save", "search.delete",
+    "person.deactivate", "person.erase",  # change an existing person (admins only)
 }
 
 

@@ -41,7 +41,7 @@ def readable(export: dict[str, Any], name: str, language: str) -> str:
         "Made by the Knop server on {at}. The JSON file beside it holds the same rows.",
         at=export["generated_at"],
     ).text(language)
-    none = sentence("Nothing.").text(language)
+    none = sentence("No rows of this kind.").text(language)
     parts = [
         "<!doctype html>",
         f'<html lang="{html.escape(language)}"><head><meta charset="utf-8">',
