@@ -71,6 +71,8 @@ def test_every_operation_is_registered() -> None:
         "task.invite",
         "person.deactivate",
         "person.erase",
+        "guidelines.publish",
+        "guidelines.accept",
     }
 
 
@@ -472,6 +474,7 @@ _NOT_CREATING = {
     # refused (search.not_own), so nobody's search can be rewritten.
     "search.save", "search.delete",
     "person.deactivate", "person.erase",  # change an existing person (admins only)
+    "guidelines.publish", "guidelines.accept",  # keyed by audience / (actor, audience)
 }
 
 

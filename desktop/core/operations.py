@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop.core import erasure, notices, permissions, skills
+from desktop.core import erasure, guidelines, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -27,6 +27,8 @@ from desktop.core.entities import (
     Endorsement,
     Entity,
     Evidence,
+    Guideline,
+    GuidelineAcceptance,
     NoticeRead,
     Invitation,
     Person,
@@ -245,6 +247,12 @@ def _create(records: Records, entity: Entity, reason: str) -> None:
     records.put(entity)
 
 
+def _require_guidelines(ctx: Context, records: Records, kind: str, task_audience: str | None) -> None:
+    """Refuse until the actor has accepted the current guidelines `kind` needs (desktop.core.guidelines)."""
+    if guidelines.missing(records, ctx.actor, guidelines.required(ctx.actor, kind, task_audience)):
+        raise Rejection("guidelines.not_accepted")
+
+
 def _require_status(task: Task, *allowed: TaskStatus, reason: str = "task.bad_status") -> None:
     if task.status not in allowed:
         raise Rejection(reason, status=task.status)
@@ -323,6 +331,8 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("site.unknown")
     if not permissions.can_post_for(ctx.actor, p["site_id"]):
         raise Rejection("task.wrong_site")
+    if p.get("publish"):
+        _require_guidelines(ctx, records, "task.create", p.get("audience") or Audience.SITE)
     _check_dates(p)
     _check_skills(p.get("skills"))
     values = {k: v for k, v in p.items() if k in Task.EDITABLE and v is not None}
@@ -396,6 +406,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT)
+    _require_guidelines(ctx, records, "task.publish", task.audience)
     records.put(_touch(task, ctx, status=TaskStatus.OPEN, published_at=ctx.now))
     return task.id
 
@@ -498,6 +509,7 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
         raise Rejection("bid.twice")
+    _require_guidelines(ctx, records, "bid.place", task.audience)
     bid = Bid(
         id=p["bid_id"],
         task_id=task.id,
@@ -888,3 +900,51 @@ def person_erase(ctx: Context, records: Records, p: dict[str, Any]) -> str:
                 records.put(clean)
     records.put(erasure.erased(person))
     return person.id
+
+
+# --- the rules of the road ---------------------------------------------------
+
+
+@operation(
+    "guidelines.publish",
+    audience=Field("choice", required=True, choices=tuple(guidelines.GuidelineAudience)),
+    text_da=Field("text", required=True, max_length=20_000, allow_empty=False),
+    text_en=Field("text", required=True, max_length=20_000, allow_empty=False),
+)
+def guidelines_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """An admin publishes a new version of an audience's guidelines; everyone concerned accepts it anew."""
+    if not permissions.may_manage_people(ctx.actor):
+        raise Rejection("guidelines.not_admin")
+    current = records.get(Guideline, p["audience"])
+    records.put(
+        Guideline(
+            audience=p["audience"],
+            version=(current.version if current else 0) + 1,
+            text_da=p["text_da"].strip(),
+            text_en=p["text_en"].strip(),
+            published_at=ctx.now,
+        )
+    )
+    return str(p["audience"])
+
+
+@operation(
+    "guidelines.accept",
+    audience=Field("choice", required=True, choices=tuple(guidelines.GuidelineAudience)),
+    version=Field("int", required=True, minimum=1, maximum=1_000_000),
+)
+def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The actor accepts the version of an audience's guidelines they were shown.
+
+    A version that is no longer current is refused, so nobody is recorded as
+    accepting a text they did not see. Accepting again changes nothing.
+    """
+    current = records.get(Guideline, p["audience"])
+    if current is None:
+        raise Rejection("guidelines.unknown")
+    if current.version != p["version"]:
+        raise Rejection("guidelines.changed")
+    held = records.get(GuidelineAcceptance, ctx.actor.id, current.audience)
+    if held is None or held.version < current.version:
+        records.put(GuidelineAcceptance(ctx.actor.id, current.audience, current.version, accepted_at=ctx.now))
+    return f"{ctx.actor.id}|{current.audience}"

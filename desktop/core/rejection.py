@@ -127,6 +127,18 @@ REASONS: dict[str, Reason] = {
         Code.CONFLICT, sentence("Deactivate {name} before erasing them.")
     ),
     "person.erased": Reason(Code.GONE, sentence("The person has been erased.")),
+    "guidelines.not_accepted": Reason(
+        Code.FORBIDDEN,
+        sentence("Read and accept the organisation's current guidelines first."),
+    ),
+    "guidelines.not_admin": Reason(
+        Code.FORBIDDEN, sentence("Only an administrator can publish guidelines.")
+    ),
+    "guidelines.unknown": Reason(Code.GONE, sentence("There are no such guidelines.")),
+    "guidelines.changed": Reason(
+        Code.CONFLICT,
+        sentence("The guidelines have changed since you read them. Read the new version."),
+    ),
     "endorse.exists": Reason(Code.CONFLICT, sentence("The endorsement already exists.")),
     "endorse.not_worker": Reason(
         Code.INVALID,

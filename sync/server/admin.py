@@ -9,6 +9,8 @@
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
     knop-admin retention
+    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt
+    knop-admin guidelines acceptances
     knop-admin seed-demo
 
 Every command takes `--db` (default: $KNOP_SERVER_DB) and migrates the
@@ -153,6 +155,41 @@ def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
     except Rejection as refused:
         raise directory.DirectoryError(refused.sentence().text("en")) from None
     _say(f"{args.username} is erased; their rows now read {erasure.pseudonym(person.id)!r}")
+    return 0
+
+
+def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> int:
+    texts = {}
+    for language, path in (("da", args.da), ("en", args.en)):
+        if not path.is_file():
+            raise directory.DirectoryError(f"no such file: {path}")
+        texts[f"text_{language}"] = path.read_text(encoding="utf-8")
+    try:
+        push.apply_as_admin_tool(db, "guidelines.publish", {"audience": args.audience, **texts})
+    except Rejection as refused:
+        raise directory.DirectoryError(refused.sentence().text("en")) from None
+    with db.read() as s:
+        version = s.value("SELECT version FROM guidelines WHERE audience = ?", (args.audience,))
+    _say(f"guidelines for {args.audience}: version {version}; everyone concerned accepts it anew")
+    return 0
+
+
+def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -> int:
+    with db.read() as s:
+        rows = s.rows(
+            "SELECT a.username, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
+            "FROM guidelines g CROSS JOIN accounts a "
+            "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
+            "ORDER BY g.audience, a.username"
+        )
+    for r in rows:
+        state = (
+            f"accepted version {r['accepted']} at {r['accepted_at']}"
+            if r["accepted"] is not None
+            else "not accepted"
+        )
+        stale = " (not the current one)" if r["accepted"] is not None and r["accepted"] < r["current"] else ""
+        _say(f"{r['username']}\t{r['audience']}\t{state}{stale}")
     return 0
 
 
@@ -336,6 +373,15 @@ def build_parser() -> argparse.ArgumentParser:
         sub, "erase", cmd_erase,
         "erase a person who left: deactivate, then remove their personal data everywhere",
     ).add_argument("username")
+
+    guidelines_sub = add(
+        sub, "guidelines", None, "the rules of the road: publish, see who accepted"
+    ).add_subparsers(dest="guidelines_command", required=True)
+    p = add(guidelines_sub, "publish", cmd_guidelines_publish, "publish a new version for an audience")
+    p.add_argument("--audience", required=True, choices=["posting", "bidding", "outsiders"])
+    p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
+    p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
+    add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when")
 
     add(
         sub, "retention", cmd_retention,

@@ -96,6 +96,10 @@ HOLDINGS: tuple[Holding, ...] = (
         secret=("content_hash",),
     ),
     Holding(
+        "guideline_acceptances", ("person_id",), ERASE_KEEP,
+        "Which version of the organisation's guidelines was accepted, and when.",
+    ),
+    Holding(
         "audit_events", ("actor_id", "entity_id"), ERASE_KEEP,
         "The audit trail: what the person did, and what was done to their profile.",
     ),
@@ -105,6 +109,7 @@ HOLDINGS: tuple[Holding, ...] = (
 NOT_PERSONAL: dict[str, str] = {
     "organisations": "the organisation's name",
     "sites": "the organisation's workplaces",
+    "guidelines": "the organisation's published guidelines; who published them is in the audit trail",
     "devices": "machines enrolled to a site by IT; no person's id",
     "enrolment_codes": "one-time codes for enrolling machines",
     "login_throttle": "failed-login counters for minutes; cleared for an erased login (`forget`)",

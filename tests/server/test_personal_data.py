@@ -20,7 +20,7 @@ import pytest
 from desktop.core import erasure, notices
 from desktop.core.ids import uuid7
 from sync import protocol
-from sync.server import directory, migrations, personal_data, storage
+from sync.server import directory, migrations, personal_data, push, storage
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
@@ -93,7 +93,12 @@ def lived_in(backend: str, servers: Servers, smtp: SmtpServer, world: World) -> 
             ),
         )
         s.execute("UPDATE people SET email = 'mette@egeskov.example' WHERE id = 'mette'")
+    push.apply_as_admin_tool(
+        deployment.database, "guidelines.publish",
+        {"audience": "bidding", "text_da": "Vær venlig", "text_en": "Be kind"},
+    )
     anna, mette = deployment.user("anna"), deployment.user("mette")
+    anna.apply("guidelines.accept", audience="bidding", version=1)
     party, fair = uuid7(), uuid7()
     mette.apply("task.create", task_id=party, site_id=world.school.id, title="Skolefest", publish=True)
     mette.apply("task.create", task_id=fair, site_id=world.school.id, title="Loppemarked", publish=True)
