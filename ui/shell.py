@@ -252,6 +252,17 @@ class Shell(QObject):
         self.window = window
         window.show()
         window.board.focus_search()
+        # The rules of the road: shown now if not accepted, and again when they change.
+        from ui.guidelines import GuidelinesWatch
+
+        # Asked once the board's first page is on screen, so no job stands ahead of it.
+        self.guidelines = GuidelinesWatch(context, window)
+
+        def look(_rows: int = 0) -> None:
+            window.board.searched.disconnect(look)
+            self.guidelines.start()
+
+        window.board.searched.connect(look)
         self._check_once_on_screen(context, window)
         if self.gate is not None:
             self.gate.close_quietly()
