@@ -52,7 +52,7 @@ def test_the_job_removes_old_texts_and_names_and_a_second_run_changes_nothing(
     assert "Stadig i gang" in text and "87654321" in text  # the open task is still needed
     with fresh_server.database.read() as s:
         assert s.value("SELECT count(*) FROM audit_events WHERE actor_id = 'anna'") == 0
-        assert s.value("SELECT count(*) FROM audit_events WHERE actor_id LIKE 'pseudonym:%'") > 0
+        assert s.value("SELECT count(*) FROM audit_events WHERE actor_id LIKE ?", ("pseudonym:%",)) > 0
         events = s.value("SELECT count(*) FROM audit_events")
         assert s.value("SELECT name FROM people WHERE id = 'bo'") == erasure.pseudonym("bo")
 
