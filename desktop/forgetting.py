@@ -9,7 +9,8 @@ machine, says inactive), or when they have not logged in here for
 entry on the login screen with its offline-login verifier, and their token.
 
 Nothing the person did is lost to it: someone with changes still waiting to
-be sent is kept until they are sent.
+be sent is kept until they are sent; only an erased person's are dropped, as
+the server refuses everything from them anyway.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop import accounts, credentials, paths
+from desktop.core import erasure
 from desktop.credentials import CredentialsUnavailable
 
 log = logging.getLogger(__name__)
@@ -48,15 +50,18 @@ def _query(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[
         conn.close()
 
 
-def departed(person_ids: set[str]) -> set[str]:
-    """Those of `person_ids` that any store on this machine knows to be deactivated or erased."""
+def departed(person_ids: set[str]) -> dict[str, bool]:
+    """Those of `person_ids` that any store here knows to be deactivated: id -> erased too."""
     if not person_ids:
-        return set()
+        return {}
     marks = ", ".join("?" for _ in person_ids)
-    found: set[str] = set()
+    found: dict[str, bool] = {}
     for path in stores().values():
-        rows = _query(path, f"SELECT id FROM people WHERE active = 0 AND id IN ({marks})", tuple(person_ids))
-        found.update(str(r[0]) for r in rows or ())
+        rows = _query(
+            path, f"SELECT id, name FROM people WHERE active = 0 AND id IN ({marks})", tuple(person_ids)
+        )
+        for person_id, name in rows or ():
+            found[str(person_id)] = found.get(str(person_id), False) or name == erasure.pseudonym(str(person_id))
     return found
 
 
@@ -88,7 +93,11 @@ def forget_due(forget_after_days: int, now: dt.datetime, logged_in: str | None =
             and last is not None
             and dt.datetime.fromisoformat(last.replace("Z", "+00:00")) < now - dt.timedelta(days=forget_after_days)
         )
-        if not (stale or person_id in gone) or _waiting(person_id):
+        if not (stale or person_id in gone):
+            continue
+        # Changes still waiting are kept until sent, but an erased person's never will
+        # be: the server refuses everything from them.
+        if _waiting(person_id) and not gone.get(person_id, False):
             continue
         forget(person_id, account.server_url if account else None)
         forgotten.append(person_id)

@@ -54,6 +54,8 @@ def test_an_erasure_reaches_a_machine_that_was_offline_and_it_forgets_her(
     bo = staffroom.login("bo")
     assert staffroom.sync(bo).ok
     assert "Lise Lærke Leaver" in held_text(staffroom, "bo") and WORDS in held_text(staffroom, "bo")
+    with staffroom.unplugged():  # a change of hers that will never be sent
+        staffroom.perform(lise, "comment.add", comment_id=uuid7(), task_id=task_id, body="Sidste ord")
 
     with staffroom.unplugged():
         admin = knop_server.user("admin")
@@ -63,7 +65,9 @@ def test_an_erasure_reaches_a_machine_that_was_offline_and_it_forgets_her(
         with staffroom:
             assert accounts.by_person(leaver.id) is not None
 
-    assert staffroom.sync(bo).ok
+    report = staffroom.sync(bo)  # her last change is refused: she may no longer send anything
+    assert {u.person_id: u.failure is None for u in report.users} == {"bo": True, leaver.id: False}
+    assert staffroom.sync(bo).ok  # and then she is gone from this machine
     text = held_text(staffroom, "bo")
     assert "Lise Lærke Leaver" not in text and WORDS not in text
     assert erasure.pseudonym(leaver.id) in text
