@@ -144,16 +144,21 @@ def cmd_activate(db: storage.Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _operation(db: storage.Database, kind: str, payload: dict[str, object]) -> None:
+    """Apply a shared operation as knop-admin; a refusal is reported like any admin mistake."""
+    try:
+        push.apply_as_admin_tool(db, kind, payload)
+    except Rejection as refused:
+        raise directory.DirectoryError(refused.sentence().text("en")) from None
+
+
 def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
     person = directory.person_by_username(db, args.username)
     if person is None:
         raise directory.DirectoryError(f"no person with username {args.username!r}")
-    try:
-        if person.active:
-            push.apply_as_admin_tool(db, "person.deactivate", {"person_id": person.id})
-        push.apply_as_admin_tool(db, "person.erase", {"person_id": person.id})
-    except Rejection as refused:
-        raise directory.DirectoryError(refused.sentence().text("en")) from None
+    if person.active:
+        _operation(db, "person.deactivate", {"person_id": person.id})
+    _operation(db, "person.erase", {"person_id": person.id})
     _say(f"{args.username} is erased; their rows now read {erasure.pseudonym(person.id)!r}")
     return 0
 
@@ -164,10 +169,7 @@ def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> in
         if not path.is_file():
             raise directory.DirectoryError(f"no such file: {path}")
         texts[f"text_{language}"] = path.read_text(encoding="utf-8")
-    try:
-        push.apply_as_admin_tool(db, "guidelines.publish", {"audience": args.audience, **texts})
-    except Rejection as refused:
-        raise directory.DirectoryError(refused.sentence().text("en")) from None
+    _operation(db, "guidelines.publish", {"audience": args.audience, **texts})
     with db.read() as s:
         version = s.value("SELECT version FROM guidelines WHERE audience = ?", (args.audience,))
     _say(f"guidelines for {args.audience}: version {version}; everyone concerned accepts it anew")

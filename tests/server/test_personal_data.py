@@ -24,7 +24,7 @@ from sync.server import directory, migrations, personal_data, push, storage
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
-from tests.server.test_mail import SmtpServer, mail_env, wait_for
+from tests.server.test_mail import SmtpServer, mail_env, smtp, wait_for  # noqa: F401 - smtp: the fixture
 
 ANNAS_WORDS = ("Jeg kan spille guitar til festen", "Husk stole til bedsteforældrene", "Min søgning")
 
@@ -73,15 +73,7 @@ def test_the_column_rule_recognises_the_ways_a_person_is_named() -> None:
 
 
 @pytest.fixture
-def smtp(tmp_path: Path) -> Iterator[SmtpServer]:
-    server = SmtpServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def lived_in(backend: str, servers: Servers, smtp: SmtpServer, world: World) -> Iterator[Deployment]:
+def lived_in(backend: str, servers: Servers, smtp: SmtpServer, world: World) -> Iterator[Deployment]:  # noqa: F811
     """A server where Anna has left a row in every holding, mail included."""
     deployment = servers.start(backend, env=mail_env(smtp))
     with deployment.database.write() as s:
