@@ -209,6 +209,14 @@ def note_offline_login(person_id: str, at: str | None = None) -> None:
         )
 
 
+def forget(person_id: str) -> None:
+    """Remove the person from this machine's list: no offline login, no name on the login screen."""
+    if not accounts_path().exists():
+        return
+    with _open() as conn:
+        conn.execute("DELETE FROM accounts WHERE person_id = ?", (person_id,))
+
+
 def note_signed_out(person_id: str, signed_out: bool = True) -> None:
     """Mark the person logged out (or, with False, in again) on this machine."""
     with _open() as conn:

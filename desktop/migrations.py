@@ -13,6 +13,7 @@ from collections.abc import Callable
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
+    GUIDELINES,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
 )
@@ -231,6 +232,11 @@ def _v10_form_drafts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v11_guidelines(conn: sqlite3.Connection) -> None:
+    for statement in GUIDELINES:  # the rules of the road and who accepted which version
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -242,6 +248,7 @@ STEPS: tuple[Step, ...] = (
     _v8_notifications,
     _v9_competence_discovery,
     _v10_form_drafts,
+    _v11_guidelines,
 )
 LATEST = len(STEPS)
 

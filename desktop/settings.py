@@ -60,6 +60,9 @@ class Settings:
     idle_lock_minutes: int = 10  # 0 = never lock
     language: str | None = None  # "da", "en", or None to follow the system
     offline_login_days: int = 14  # 0 = no offline login
+    # A person who has not logged in on this machine for this long is wiped from it
+    # (desktop.forgetting); 0 = never. Long enough for a summer holiday and part-timers.
+    forget_after_days: int = 90
     sync_interval_seconds: int = 60
     locked: frozenset[str] = field(default_factory=frozenset)
 
@@ -142,6 +145,7 @@ KEYS: Mapping[str, _Key] = {
     ),
     "language": _Key(_language, user=True),
     "offline_login_days": _Key(_whole("offline_login_days", "days", 0, 365), number=True),
+    "forget_after_days": _Key(_whole("forget_after_days", "days", 0, 3650), number=True),
     "sync_interval_seconds": _Key(
         _whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True
     ),

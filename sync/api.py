@@ -111,6 +111,17 @@ class ServerApi:
             raise _malformed("pull")
         return body  # type: ignore[return-value]
 
+    def own_data(self, token: str, language: str) -> dict[str, Any]:
+        """GET /v1/me/export: {"version", "generated_at", "export", "html"}. Only reads: safe to repeat."""
+        body = self.transport.request(
+            "GET", protocol.PATH_OWN_DATA, params={"language": language}, token=token, retry=Retry.ALWAYS
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("export"), dict) or not isinstance(
+            body.get("html"), str
+        ):
+            raise _malformed("own data")
+        return body
+
     def insights(self, token: str, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """One of the /v1/insights/ answers (see sync/protocol.py). Only reads: safe to repeat."""
         body = self.transport.request("GET", path, params=params or {}, token=token, retry=Retry.ALWAYS)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop import accounts, clock, credentials, paths
+from desktop import accounts, clock, credentials, forgetting, paths
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.ids import utc_now
 from desktop.core.text import said
@@ -69,6 +69,8 @@ log = logging.getLogger(__name__)
 
 LAST_SYNC = "last_sync_at"
 STORE_FILE = "knop.sqlite3"
+FORGET_EVERY_S = 3600.0  # how often a machine looks for people to forget when nobody changed
+_forgot_at: dict[str, float] = {}  # data folder -> time.monotonic() of its last forgetting pass
 
 # Only one sync at a time in this process, whichever engine or thread runs it.
 _one_at_a_time = threading.Lock()
@@ -86,14 +88,7 @@ class Counts:
 
 def user_stores() -> dict[str, Path]:
     """Every user store on this machine, by person id."""
-    root = paths.data_dir() / "users"
-    if not root.is_dir():
-        return {}
-    return {
-        folder.name: folder / STORE_FILE
-        for folder in sorted(root.iterdir())
-        if (folder / STORE_FILE).is_file()
-    }
+    return {person_id: path for person_id, path in forgetting.stores().items() if path.is_file()}
 
 
 def _damaged(error: StoreDamaged) -> SyncFailure:
@@ -236,6 +231,15 @@ class SyncEngine:
                     if _stops_everything(user.failure):
                         assert user.failure is not None
                         raise user.failure
+        # After the pulls: they are how this machine learns who has left. Looked at
+        # when people changed, and otherwise hourly, so a sync with nothing to do stays cheap.
+        people_changed = any("people" in user.tables for user in report.users)
+        machine = str(paths.data_dir())
+        last = _forgot_at.get(machine)
+        if people_changed or last is None or time.monotonic() - last > FORGET_EVERY_S:
+            _forgot_at[machine] = time.monotonic()
+            logged_in = self.session.person.id if self.session is not None else None
+            forgetting.forget_due(settings.forget_after_days, accounts.seen_now(), logged_in)
 
     def _token(self, person_id: str, server_url: str) -> str | None:
         if self.session is not None and self.session.person.id == person_id and self.session.token:

@@ -8,13 +8,14 @@ why nothing came (offline, not enrolled, logged in offline without a token).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from desktop import credentials
 from desktop.credentials import CredentialsUnavailable
 from sync import protocol
 from sync.api import ServerApi
-from desktop.core.text import sentence
+from desktop.core.text import Sentence, sentence
 from sync.failures import KeyringUnavailable, NotEnrolled, SyncFailure
 from sync.transport import Connection, Transport
 
@@ -35,6 +36,28 @@ def fetch(
     token: logged in offline) or any SyncFailure of the transport; KeyError for an unknown name.
     """
     path = PATHS[name]
+    return ask(
+        settings, person_id, token, lambda api, known: api.insights(known, path, params),
+        sentence("You logged in offline; log in again while connected to get the newest numbers."),
+    )
+
+
+T = TypeVar("T")
+
+
+def ask(
+    settings: Any,
+    person_id: str,
+    token: str | None,
+    call: Callable[[ServerApi, str], T],
+    offline: Sentence,
+) -> T:
+    """`call(api, token)` with this machine's device credential and `person_id`'s token.
+
+    `offline` says why nothing came when the person logged in offline (no token).
+    Raises NotEnrolled, KeyringUnavailable, SyncFailure "offline_login" or any
+    SyncFailure of the transport.
+    """
     if not settings.server_url:
         raise NotEnrolled()
     server_url = settings.server_url.rstrip("/")
@@ -46,9 +69,6 @@ def fetch(
     if not device:
         raise NotEnrolled()
     if not token:
-        raise SyncFailure(
-            sentence("You logged in offline; log in again while connected to get the newest numbers."),
-            code="offline_login",
-        )
+        raise SyncFailure(offline, code="offline_login")
     with Transport(Connection.from_settings(settings), device_credential=device) as transport:
-        return ServerApi(transport).insights(token, path, params)
+        return call(ServerApi(transport), token)

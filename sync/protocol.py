@@ -119,6 +119,9 @@ PATH_PULL = "/v1/pull"
 PATH_INSIGHTS_COMPETENCE = "/v1/insights/competence"
 PATH_INSIGHTS_PEOPLE = "/v1/insights/people"
 PATH_INSIGHTS_NETWORK = "/v1/insights/network"
+# A person's own data, as the server holds it: {"version", "generated_at", "export", "html"}
+# (sync.server.personal_data.export and its readable rendering, sync.server.own_data).
+PATH_OWN_DATA = "/v1/me/export"
 
 
 class WireChange(TypedDict):

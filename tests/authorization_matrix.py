@@ -61,3 +61,16 @@ def expected(actor: str, operation: str, audience: str) -> str:
 
 
 OPERATIONS = ("bid.place", "comment.add", "bid.accept", "bid.decline", "task.edit", "task.cancel", "task.create")
+
+
+# Deactivating and erasing a person (staff at site A; already deactivated when erased):
+# the organisation's admins only, whoever the person is to the actor.
+PERSON_OPERATIONS = ("person.deactivate", "person.erase")
+MANAGES_PEOPLE: dict[str, bool] = {actor: actor == "admin" for actor in ACTORS}
+
+
+def expected_for_person(actor: str, operation: str) -> str:
+    """The cell for one actor and one of PERSON_OPERATIONS."""
+    if operation not in PERSON_OPERATIONS:
+        raise KeyError(operation)
+    return OK if MANAGES_PEOPLE[actor] else FORBIDDEN

@@ -67,3 +67,22 @@ def test_matrix(tmp_path: Path, world: World, actor: str, operation: str, audien
     finally:
         store.close()
     assert got == matrix.expected(actor, operation, audience)
+
+
+@pytest.mark.parametrize("operation", matrix.PERSON_OPERATIONS)
+@pytest.mark.parametrize("actor", matrix.ACTORS)
+def test_person_matrix(tmp_path: Path, world: World, actor: str, operation: str) -> None:
+    people = cast(world)
+    leaver = people["bidder"].replace(active=operation != "person.erase")
+    store = Store(tmp_path / "k.sqlite3")
+    with store.transaction():
+        for entity in [world.org, world.school, world.other_school, *people.values(), leaver]:
+            store.put(entity)  # type: ignore[arg-type]
+    try:
+        store.perform(operation, {"person_id": leaver.id}, people[actor], "device")
+        got = matrix.OK
+    except Rejection as rejection:
+        got = str(rejection.code)
+    finally:
+        store.close()
+    assert got == matrix.expected_for_person(actor, operation)

@@ -69,6 +69,10 @@ def test_every_operation_is_registered() -> None:
         "search.delete",
         "profile.skill_privacy",
         "task.invite",
+        "person.deactivate",
+        "person.erase",
+        "guidelines.publish",
+        "guidelines.accept",
     }
 
 
@@ -469,6 +473,8 @@ _NOT_CREATING = {
     # Saves the actor's own search again under its id; another person's id is
     # refused (search.not_own), so nobody's search can be rewritten.
     "search.save", "search.delete",
+    "person.deactivate", "person.erase",  # change an existing person (admins only)
+    "guidelines.publish", "guidelines.accept",  # keyed by audience / (actor, audience)
 }
 
 
@@ -637,3 +643,19 @@ def test_an_endorsement_keeps_a_skill_private(store: Store, world: World) -> Non
     do(store, world.mette, "task.endorse", endorsement_id="e-1", task_id=done.id, person_id="anna", skill=SKILL)
     held = store.get(PersonSkill, "anna", SKILL)
     assert held is not None and held.private and held.evidence == Evidence.TASK
+
+
+def test_the_first_bid_waits_for_the_bidding_guidelines_on_the_local_store_too(store: Store, world: World) -> None:
+    from desktop.core.entities import Guideline
+
+    task(store, world, id="t-g")
+    with store.transaction():
+        store.put(Guideline("bidding", 2, "Vær venlig", "Be kind"))
+    with pytest.raises(Rejection) as refused:
+        store.perform("bid.place", {"bid_id": "b-g", "task_id": "t-g"}, world.anna, "device")
+    assert refused.value.reason == "guidelines.not_accepted"
+    with pytest.raises(Rejection) as stale:
+        store.perform("guidelines.accept", {"audience": "bidding", "version": 1}, world.anna, "device")
+    assert stale.value.reason == "guidelines.changed"
+    store.perform("guidelines.accept", {"audience": "bidding", "version": 2}, world.anna, "device")
+    store.perform("bid.place", {"bid_id": "b-g", "task_id": "t-g"}, world.anna, "device")

@@ -32,6 +32,7 @@ from desktop.store import Store
 from ui import wording
 from ui.long_text import breakable, heading
 from ui.notifications import DecisionCount
+from ui.own_data import OwnDataBox
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
@@ -92,6 +93,8 @@ class MyPage(Screen):
         profile_layout.addWidget(self.about)
         profile_layout.addWidget(self.record)
         profile_layout.addWidget(skills_box, 1)
+        self.own_data = OwnDataBox(self.context, profile)
+        profile_layout.addWidget(self.own_data)
 
         self.bids_model: RowsModel[MyBid] = RowsModel(
             [

@@ -258,6 +258,17 @@ class Shell(QObject):
         place, self._place = self._place, None
         if place is not None and place[0] == session.person.id:
             window.resume(place[1])  # unlocked: back to the page the person was on
+        # The rules of the road: shown now if not accepted, and again when they change.
+        from ui.guidelines import GuidelinesWatch
+
+        # Asked once the board's first page is on screen, so no job stands ahead of it.
+        self.guidelines = GuidelinesWatch(context, window)
+
+        def look(_rows: int = 0) -> None:
+            window.board.searched.disconnect(look)
+            self.guidelines.start()
+
+        window.board.searched.connect(look)
         self._check_once_on_screen(context, window)
         if self.gate is not None:
             self.gate.close_quietly()

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.entities import Audience, Task, TaskStatus
+from desktop.core.entities import Audience, GuidelineAudience, Task, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
 from desktop.store import Store
@@ -59,6 +59,7 @@ from ui import wording
 from ui.background import Changes
 from ui.date_field import DateField
 from ui.form_draft import PAUSE_MS
+from ui.guidelines import GuidelinesWatch
 from ui.long_text import heading
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
@@ -256,6 +257,9 @@ class TaskForm(Screen):
         delete.activated.connect(self.remove_current_skill)
         self.draft_button.clicked.connect(self.save_as_draft)
         self.publish_button.clicked.connect(self.publish)
+        # Whoever posts to outsiders reads what outsiders are promised (desktop.core.guidelines).
+        self.outsiders_guidelines = GuidelinesWatch(self.context, self, follow_changes=False)
+        self.audience.currentIndexChanged.connect(self._show_outsiders_guidelines)
         save = QShortcut(QKeySequence.StandardKey.Save, self)
         save.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         save.activated.connect(self.save_as_draft)
@@ -383,6 +387,10 @@ class TaskForm(Screen):
             self.draft_button.hide()
         self.setEnabled(True)
         self.title.setFocus()
+
+    def _show_outsiders_guidelines(self) -> None:
+        if self.audience.currentData() == Audience.EXTERNAL.value:
+            self.outsiders_guidelines.ask([GuidelineAudience.OUTSIDERS], again=True)
 
     def _lock_audience(self) -> None:
         draft = self.task is None or self.task.status == TaskStatus.DRAFT

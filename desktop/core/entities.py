@@ -426,6 +426,57 @@ class SavedSearch(Entity):
     version: int = 0
 
 
+class GuidelineAudience(StrEnum):
+    """Whom a set of guidelines speaks to."""
+
+    POSTING = "posting"  # staff who post tasks
+    BIDDING = "bidding"  # staff who bid on tasks
+    OUTSIDERS = "outsiders"  # volunteers, citizens and companies, and whoever posts to them
+
+
+@dataclass(slots=True)
+class Guideline(Entity):
+    """The current guidelines for one audience, in Danish and English; `version` rises with each change.
+
+    Its `version` is also the row's version on the feed: a new text is a new
+    version, which every person of the audience must accept again.
+    """
+
+    table: ClassVar[str] = "guidelines"
+    key: ClassVar[tuple[str, ...]] = ("audience",)
+    audience: str
+    version: int
+    text_da: str
+    text_en: str
+    published_at: str = ""  # who published it is in the audit trail
+
+    @property
+    def id(self) -> str:
+        """The audience: one current text per audience."""
+        return self.audience
+
+    def text(self, language: str) -> str:
+        """The text in `language` ("da" or "en"; anything else reads Danish)."""
+        return self.text_en if language == "en" else self.text_da
+
+
+@dataclass(slots=True)
+class GuidelineAcceptance(Entity):
+    """Which version of an audience's guidelines a person accepted, and when (ISO UTC)."""
+
+    table: ClassVar[str] = "guideline_acceptances"
+    key: ClassVar[tuple[str, ...]] = ("person_id", "audience")
+    person_id: str
+    audience: str
+    version: int
+    accepted_at: str = ""
+
+    @property
+    def id(self) -> str:
+        """The row's key as one string (the feed's entity key)."""
+        return self.key_value()
+
+
 # Everything the change feed carries, by table name.
 SYNCED: dict[str, type[Entity]] = {
     cls.table: cls
@@ -442,6 +493,8 @@ SYNCED: dict[str, type[Entity]] = {
         PersonSettings,
         SavedSearch,
         Invitation,
+        Guideline,
+        GuidelineAcceptance,
     )
 }
 

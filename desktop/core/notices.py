@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
-from desktop.core import permissions
+from desktop.core import consent, permissions
 from desktop.core.entities import (
     Bid,
     BidStatus,
@@ -86,6 +86,9 @@ PREFERENCES: dict[str, tuple[Any, tuple[Any, ...]]] = {
     **{email_key(k): (EMAIL_DIGEST, EMAIL_MODES) for k in KINDS},
     DESKTOP_KEY: (True, (True, False)),
     LANGUAGE_KEY: ("da", ("da", "en")),
+    # Whether talent search finds the person beyond their own site (desktop.core.consent,
+    # which says why the default depends on who the person is).
+    consent.TALENT_SEARCH_KEY: (consent.DEFAULT, consent.CHOICES),
 }
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop.core import notices, permissions, skills
+from desktop.core import erasure, guidelines, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -27,6 +27,8 @@ from desktop.core.entities import (
     Endorsement,
     Entity,
     Evidence,
+    Guideline,
+    GuidelineAcceptance,
     NoticeRead,
     Invitation,
     Person,
@@ -55,6 +57,9 @@ class Records(Protocol):
 
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
         """Every endorsement made on the task."""
+
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        """Every `cls` row whose `column` holds `person_id` (erasure finds a person's rows so)."""
 
     def put(self, entity: Entity) -> None:
         """Insert the row or replace the one with its key."""
@@ -127,6 +132,9 @@ class _Recorder:
 
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
         return self.records.endorsements_on(task_id)
+
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        return self.records.naming(cls, column, person_id)
 
     def put(self, entity: Entity) -> None:
         version = getattr(entity, "version", None)
@@ -239,6 +247,12 @@ def _create(records: Records, entity: Entity, reason: str) -> None:
     records.put(entity)
 
 
+def _require_guidelines(ctx: Context, records: Records, kind: str, task_audience: str | None) -> None:
+    """Refuse until the actor has accepted the current guidelines `kind` needs (desktop.core.guidelines)."""
+    if guidelines.missing(records, ctx.actor, guidelines.required(ctx.actor, kind, task_audience)):
+        raise Rejection("guidelines.not_accepted")
+
+
 def _require_status(task: Task, *allowed: TaskStatus, reason: str = "task.bad_status") -> None:
     if task.status not in allowed:
         raise Rejection(reason, status=task.status)
@@ -317,6 +331,8 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("site.unknown")
     if not permissions.can_post_for(ctx.actor, p["site_id"]):
         raise Rejection("task.wrong_site")
+    if p.get("publish"):
+        _require_guidelines(ctx, records, "task.create", p.get("audience") or Audience.SITE)
     _check_dates(p)
     _check_skills(p.get("skills"))
     values = {k: v for k, v in p.items() if k in Task.EDITABLE and v is not None}
@@ -390,6 +406,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT)
+    _require_guidelines(ctx, records, "task.publish", task.audience)
     records.put(_touch(task, ctx, status=TaskStatus.OPEN, published_at=ctx.now))
     return task.id
 
@@ -492,6 +509,7 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
         raise Rejection("bid.twice")
+    _require_guidelines(ctx, records, "bid.place", task.audience)
     bid = Bid(
         id=p["bid_id"],
         task_id=task.id,
@@ -832,3 +850,101 @@ def task_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     )
     records.put(invitation)
     return invitation.id
+
+
+# --- people who leave --------------------------------------------------------
+
+
+def _managed_person(ctx: Context, records: Records, person_id: str) -> Person:
+    if not permissions.may_manage_people(ctx.actor):
+        raise Rejection("person.not_admin")
+    if person_id == ctx.actor.id:
+        raise Rejection("person.self")
+    person = records.get(Person, person_id)
+    if person is None:
+        raise Rejection("person.unknown")
+    if erasure.is_erased(person):
+        raise Rejection("person.erased")
+    return person
+
+
+@operation("person.deactivate", person_id=Field("id", required=True))
+def person_deactivate(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A person who left can no longer log in; what they did stays as it was.
+
+    Deactivating someone already inactive changes nothing and succeeds, so
+    two admins doing it at once both see it done.
+    """
+    person = _managed_person(ctx, records, p["person_id"])
+    if person.active:
+        records.put(person.replace(active=False, version=person.version + 1))
+    return person.id
+
+
+@operation("person.erase", person_id=Field("id", required=True))
+def person_erase(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Remove a deactivated person's personal data, keeping their id as a pseudonym.
+
+    See `desktop.core.erasure`: their name and contact details go, every text
+    they wrote is emptied and their own rows are deleted; ids stay, so the
+    audit trail and the organisation's counts are unchanged.
+    """
+    person = _managed_person(ctx, records, p["person_id"])
+    if person.active:
+        raise Rejection("person.still_active", name=person.name)
+    for scrub in erasure.SCRUBS:
+        for row in records.naming(scrub.cls, scrub.column, person.id):
+            if scrub.deletes:
+                records.remove(erasure.emptied(row))
+            elif (clean := erasure.scrubbed(row, scrub)) is not None:
+                records.put(clean)
+    records.put(erasure.erased(person))
+    return person.id
+
+
+# --- the rules of the road ---------------------------------------------------
+
+
+@operation(
+    "guidelines.publish",
+    audience=Field("choice", required=True, choices=tuple(guidelines.GuidelineAudience)),
+    text_da=Field("text", required=True, max_length=20_000, allow_empty=False),
+    text_en=Field("text", required=True, max_length=20_000, allow_empty=False),
+)
+def guidelines_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """An admin publishes a new version of an audience's guidelines; everyone concerned accepts it anew."""
+    if not permissions.may_manage_people(ctx.actor):
+        raise Rejection("guidelines.not_admin")
+    current = records.get(Guideline, p["audience"])
+    records.put(
+        Guideline(
+            audience=p["audience"],
+            version=(current.version if current else 0) + 1,
+            text_da=p["text_da"].strip(),
+            text_en=p["text_en"].strip(),
+            published_at=ctx.now,
+        )
+    )
+    return str(p["audience"])
+
+
+@operation(
+    "guidelines.accept",
+    audience=Field("choice", required=True, choices=tuple(guidelines.GuidelineAudience)),
+    version=Field("int", required=True, minimum=1, maximum=1_000_000),
+)
+def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The actor accepts the version of an audience's guidelines they were shown.
+
+    A version that is no longer current is refused, so nobody is recorded as
+    accepting a text they did not see. Accepting again changes nothing.
+    """
+    current = records.get(Guideline, p["audience"])
+    if current is None:
+        raise Rejection("guidelines.unknown")
+    if current.version != p["version"]:
+        raise Rejection("guidelines.changed")
+    held = records.get(GuidelineAcceptance, ctx.actor.id, current.audience)
+    if held is None or held.version < current.version:
+        records.put(GuidelineAcceptance(ctx.actor.id, current.audience, current.version, accepted_at=ctx.now))
+    return f"{ctx.actor.id}|{current.audience}"

@@ -260,20 +260,29 @@ def may_bid_on(person: Person, task: Task) -> bool:
     return person.active and person.id != task.poster_id and can_see_task(person, task)
 
 
+def may_manage_people(person: Person) -> bool:
+    """Deactivating and erasing people is for active admins (the organisation's HR) alone."""
+    return person.active and person.is_admin
+
+
 def sees_all_evidence(person: Person) -> bool:
     """Admins (the organisation's HR) see every person's evidence of skill."""
     return person.active and person.is_admin
 
 
 def may_see_evidence_of(
-    viewer: Person, person: Person, bid_sites: frozenset[str] | set[str] = frozenset()
+    viewer: Person,
+    person: Person,
+    bid_sites: frozenset[str] | set[str] = frozenset(),
+    findable: bool = True,
 ) -> bool:
     """Whether `viewer` may see `person` by name in the competence map and talent search.
 
     Everyone sees themselves; admins see everyone; a site manager sees the
-    people of their own site and anyone who has bid on a task of their site
-    (`bid_sites`: the sites whose tasks `person` bid on). Everyone else sees
-    others only as anonymous counts.
+    people of their own site, and anyone who has bid on a task of their site
+    (`bid_sites`: the sites whose tasks `person` bid on) if that person is
+    `findable` beyond their own site (desktop.core.consent). Everyone else
+    sees others only as anonymous counts.
     """
     if not viewer.active:
         return False
@@ -281,4 +290,6 @@ def may_see_evidence_of(
         return True
     if viewer.role != Role.SITE_MANAGER or viewer.home_site_id is None:
         return False
-    return person.home_site_id == viewer.home_site_id or viewer.home_site_id in bid_sites
+    if person.home_site_id == viewer.home_site_id:
+        return True
+    return findable and viewer.home_site_id in bid_sites

@@ -64,6 +64,10 @@ class SqlRecords:
         """See `Records.endorsements_on`; oldest first."""
         return self.fetch(Endorsement, "task_id = ? ORDER BY created_at, id", (task_id,))
 
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        """See `Records.naming`."""
+        return self.fetch(cls, f"{column} = ?", (person_id,))
+
     def put(self, entity: Entity) -> None:
         """See `Records.put`: one upsert."""
         self.put_rows(type(entity), [entity.to_row()])

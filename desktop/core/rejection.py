@@ -117,6 +117,28 @@ REASONS: dict[str, Reason] = {
     "skill.has": Reason(Code.CONFLICT, sentence("The skill is already on the profile.")),
     "skill.missing": Reason(Code.GONE, sentence("The skill is not on the profile.")),
     "profile.not_own": Reason(Code.FORBIDDEN, sentence("You can only change your own profile.")),
+    "person.not_admin": Reason(
+        Code.FORBIDDEN, sentence("Only an administrator can deactivate or erase people.")
+    ),
+    "person.self": Reason(
+        Code.INVALID, sentence("You cannot deactivate or erase yourself.")
+    ),
+    "person.still_active": Reason(
+        Code.CONFLICT, sentence("Deactivate {name} before erasing them.")
+    ),
+    "person.erased": Reason(Code.GONE, sentence("The person has been erased.")),
+    "guidelines.not_accepted": Reason(
+        Code.FORBIDDEN,
+        sentence("Read and accept the organisation's current guidelines first."),
+    ),
+    "guidelines.not_admin": Reason(
+        Code.FORBIDDEN, sentence("Only an administrator can publish guidelines.")
+    ),
+    "guidelines.unknown": Reason(Code.GONE, sentence("There are no such guidelines.")),
+    "guidelines.changed": Reason(
+        Code.CONFLICT,
+        sentence("The guidelines have changed since you read them. Read the new version."),
+    ),
     "endorse.exists": Reason(Code.CONFLICT, sentence("The endorsement already exists.")),
     "endorse.not_worker": Reason(
         Code.INVALID,

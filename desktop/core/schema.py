@@ -162,3 +162,22 @@ COMPETENCE_DISCOVERY: tuple[str, ...] = (
     )""",
     "CREATE INDEX invitations_person ON invitations (person_id)",
 )
+
+# The organisation's rules of the road (issue 20): the current guidelines per
+# audience, and which version each person accepted. Each store's migration runs these.
+GUIDELINES: tuple[str, ...] = (
+    """CREATE TABLE guidelines (
+        audience TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        text_da TEXT NOT NULL,
+        text_en TEXT NOT NULL,
+        published_at TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE guideline_acceptances (
+        person_id TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        accepted_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (person_id, audience)
+    )""",
+)

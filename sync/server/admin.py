@@ -7,6 +7,10 @@
     knop-admin enrolment-code --site SITE_ID
     knop-admin revoke-device DEVICE_ID
     knop-admin revoke-token --user anna [--device DEVICE_ID]
+    knop-admin erase anna
+    knop-admin retention
+    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt
+    knop-admin guidelines acceptances
     knop-admin seed-demo
 
 Every command takes `--db` (default: $KNOP_SERVER_DB) and migrates the
@@ -25,7 +29,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.entities import PersonKind, Role, Site, SiteKind
-from sync.server import accounts, csv_import, demo_seed, directory, feed, migrations, storage
+from desktop.core import erasure
+from desktop.core.rejection import Rejection
+from sync.server import (
+    accounts,
+    csv_import,
+    demo_seed,
+    directory,
+    feed,
+    migrations,
+    push,
+    retention,
+    storage,
+)
 from sync.server.storage import DB_ENV
 
 Command = Callable[[storage.Database, argparse.Namespace], int]
@@ -125,6 +141,64 @@ def cmd_activate(db: storage.Database, args: argparse.Namespace) -> int:
     if not person.active:
         accounts.revoke_tokens(db, person_id=person.id)
     _say(f"{person.username} is {'active' if person.active else 'deactivated'}")
+    return 0
+
+
+def _operation(db: storage.Database, kind: str, payload: dict[str, object]) -> None:
+    """Apply a shared operation as knop-admin; a refusal is reported like any admin mistake."""
+    try:
+        push.apply_as_admin_tool(db, kind, payload)
+    except Rejection as refused:
+        raise directory.DirectoryError(refused.sentence().text("en")) from None
+
+
+def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
+    person = directory.person_by_username(db, args.username)
+    if person is None:
+        raise directory.DirectoryError(f"no person with username {args.username!r}")
+    if person.active:
+        _operation(db, "person.deactivate", {"person_id": person.id})
+    _operation(db, "person.erase", {"person_id": person.id})
+    _say(f"{args.username} is erased; their rows now read {erasure.pseudonym(person.id)!r}")
+    return 0
+
+
+def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> int:
+    texts = {}
+    for language, path in (("da", args.da), ("en", args.en)):
+        if not path.is_file():
+            raise directory.DirectoryError(f"no such file: {path}")
+        texts[f"text_{language}"] = path.read_text(encoding="utf-8")
+    _operation(db, "guidelines.publish", {"audience": args.audience, **texts})
+    with db.read() as s:
+        version = s.value("SELECT version FROM guidelines WHERE audience = ?", (args.audience,))
+    _say(f"guidelines for {args.audience}: version {version}; everyone concerned accepts it anew")
+    return 0
+
+
+def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -> int:
+    with db.read() as s:
+        rows = s.rows(
+            "SELECT a.username, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
+            "FROM guidelines g CROSS JOIN accounts a "
+            "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
+            "ORDER BY g.audience, a.username"
+        )
+    for r in rows:
+        state = (
+            f"accepted version {r['accepted']} at {r['accepted_at']}"
+            if r["accepted"] is not None
+            else "not accepted"
+        )
+        stale = " (not the current one)" if r["accepted"] is not None and r["accepted"] < r["current"] else ""
+        _say(f"{r['username']}\t{r['audience']}\t{state}{stale}")
+    return 0
+
+
+def cmd_retention(db: storage.Database, args: argparse.Namespace) -> int:
+    policy = retention.Retention.from_env()
+    done = retention.run(db, policy)
+    _say(", ".join(f"{kind} {count}" for kind, count in done.items()))
     return 0
 
 
@@ -297,6 +371,24 @@ def build_parser() -> argparse.ArgumentParser:
         ("deactivate", "stop a person logging in"),
     ):
         add(sub, name, cmd_activate, text).add_argument("username")
+    add(
+        sub, "erase", cmd_erase,
+        "erase a person who left: deactivate, then remove their personal data everywhere",
+    ).add_argument("username")
+
+    guidelines_sub = add(
+        sub, "guidelines", None, "the rules of the road: publish, see who accepted"
+    ).add_subparsers(dest="guidelines_command", required=True)
+    p = add(guidelines_sub, "publish", cmd_guidelines_publish, "publish a new version for an audience")
+    p.add_argument("--audience", required=True, choices=["posting", "bidding", "outsiders"])
+    p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
+    p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
+    add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when")
+
+    add(
+        sub, "retention", cmd_retention,
+        "remove what is past its retention period (KNOP_RETAIN_*_DAYS); safe to run from cron",
+    )
 
     p = add(
         sub,

@@ -47,6 +47,8 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    Guideline,
+    GuidelineAcceptance,
     NoticeRead,
     Invitation,
     Organisation,
@@ -96,8 +98,11 @@ _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
 def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
     """Who may see this entity, in the terms of desktop.core.permissions."""
-    if isinstance(entity, (Organisation, Site)):
+    if isinstance(entity, (Organisation, Site, Guideline)):
         return _EVERYONE
+    if isinstance(entity, GuidelineAcceptance):
+        # Who accepted what: the person and the admins who must be able to show it.
+        return Visibility(False, Audience.SITE, None, (entity.person_id,))
     if isinstance(entity, Person):
         return Visibility(True, Audience.ORGANISATION, viewers=(entity.id,))
     if isinstance(entity, PersonSkill) and entity.private:

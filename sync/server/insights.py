@@ -33,8 +33,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from desktop.core import permissions, skills
-from desktop.core.entities import Person, Role
+from desktop.core import consent, permissions, skills
+from desktop.core.entities import Person, PersonSettings, Role
 from desktop.core.ids import utc_now
 from sync.server import snapshots
 from sync.server.storage import Database, Session
@@ -107,9 +107,12 @@ class Viewer:
     def sees_individual_counts(self) -> bool:
         return permissions.sees_all_evidence(self.person)
 
-    def may_see(self, person: Person) -> bool:
+    def may_see(self, person: Person, preferences: dict[str, Any] | None = None) -> bool:
+        """`permissions.may_see_evidence_of`, with the person's talent-search choice (`preferences`)."""
         sites = {self.person.home_site_id} if person.id in self.bidders_on_my_site else set()
-        return permissions.may_see_evidence_of(self.person, person, {s for s in sites if s})
+        return permissions.may_see_evidence_of(
+            self.person, person, {s for s in sites if s}, consent.findable(person, preferences)
+        )
 
     def count(self, n: int) -> int | None:
         """A count of people as this viewer may see it: None when it is too small to be anonymous."""
@@ -132,6 +135,17 @@ def _people(session: Session, ids: Iterable[str]) -> dict[str, Person]:
                 chunk,
             )
         )
+    return found
+
+
+def _preferences(session: Session, people: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored preferences of these people (for their talent-search choice), by person id."""
+    wanted = sorted(set(people))
+    found: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for held in session.fetch(PersonSettings, f"person_id IN ({', '.join('?' for _ in chunk)})", chunk):
+            found[held.person_id] = held.preferences
     return found
 
 
@@ -407,6 +421,7 @@ def evidence(
         e["private"] = bool(private)
 
     people = _people(session, (pid for pid, _ in found))
+    choices = _preferences(session, people)
     sites = _sites(session)
     rows, others = [], set()
     for (pid, sk), e in found.items():
@@ -417,7 +432,7 @@ def evidence(
         if e["private"] and not own and e["rank"] == DECLARED:
             others.add(pid)  # a private skill shown by nothing but the profile: anonymous only
             continue
-        if not own and not viewer.may_see(person):
+        if not own and not viewer.may_see(person, choices.get(pid)):
             others.add(pid)
             continue
         if site_id and person.home_site_id != site_id:

@@ -20,6 +20,7 @@ from desktop.core.payload import canonical
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
+    GUIDELINES,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
 )
@@ -264,12 +265,18 @@ def _v5_competence_discovery(s: Session) -> None:
     )
 
 
+def _v6_guidelines(s: Session) -> None:
+    for statement in GUIDELINES:  # the rules of the road and who accepted which version
+        s.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
     _v3_generations,
     _v4_notifications_and_mail,
     _v5_competence_discovery,
+    _v6_guidelines,
 )
 LATEST = len(STEPS)
 

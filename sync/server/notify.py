@@ -59,9 +59,13 @@ class Remembering:
     def endorsements_on(self, task_id: str) -> list[Endorsement]:
         return self.session.endorsements_on(task_id)
 
+    def naming(self, cls: type[E], column: str, person_id: str) -> list[E]:
+        return self.session.naming(cls, column, person_id)
+
     def _remember(self, entity: Entity) -> None:
         marker = (entity.table, entity.key_value())
-        if isinstance(entity, _WATCHED) and marker not in self.before:
+        # People too: erasing one needs the name they had (sync.server.personal_data.follow).
+        if isinstance(entity, (*_WATCHED, Person)) and marker not in self.before:
             self.before[marker] = self.session.get(type(entity), entity.key_value())
 
     def put(self, entity: Entity) -> None:

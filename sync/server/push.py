@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from desktop.core import operations
-from desktop.core.entities import Person
+from desktop.core.entities import Person, Role
 from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
-from sync.server import audit, feed, notify
+from sync.server import audit, feed, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session
 
@@ -151,18 +151,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         raise
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
-    feed.record(session, outcome.changes, now)
-    notify.enqueue(session, outcome.changes, records.before, now)
-    audit.record(
-        session,
-        at=now,
-        actor_id=actor.id,
-        device_id=caller.device_id,
-        operation=op["kind"],
-        entity_id=outcome.entity_id,
-        summary=audit.summarise(outcome.changes),
-        event_id=op["id"],
-    )
+    keep(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"])
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
         for c in outcome.changes
@@ -174,6 +163,49 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         "entity_id": outcome.entity_id,
         "versions": versions,
     }
+
+
+def keep(
+    session: Session,
+    outcome: operations.Outcome,
+    records: notify.Remembering,
+    now: str,
+    actor_id: str,
+    device_id: str | None,
+    event_id: str | None = None,
+) -> None:
+    """What follows every applied operation, in its transaction: feed rows, erasure, mail, audit."""
+    feed.record(session, outcome.changes, now)
+    personal_data.follow(session, outcome.changes, records.before)
+    notify.enqueue(session, outcome.changes, records.before, now)
+    audit.record(
+        session,
+        at=now,
+        actor_id=actor_id,
+        device_id=device_id,
+        operation=outcome.kind,
+        entity_id=outcome.entity_id,
+        summary=audit.summarise(outcome.changes),
+        event_id=event_id,
+    )
+
+
+def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str:
+    """Apply one operation from `knop-admin`, with an administrator's rights; returns its entity id.
+
+    The audit event's actor is `audit.ADMIN_TOOL`. Raises Rejection when the
+    rules refuse it; nothing is then kept.
+    """
+    actor = Person(
+        id=audit.ADMIN_TOOL, name=audit.ADMIN_TOOL, username=audit.ADMIN_TOOL,
+        home_site_id=None, role=Role.ADMIN,
+    )
+    now = utc_now()
+    with db.write() as session:
+        records = notify.Remembering(session)
+        outcome = operations.apply(kind, payload, operations.Context(actor, None, now), records)
+        keep(session, outcome, records, now, actor.id, None)
+    return outcome.entity_id
 
 
 def _remember(

@@ -35,6 +35,7 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    GuidelineAcceptance,
     Invitation,
     Person,
     PersonSkill,
@@ -436,6 +437,8 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
         if isinstance(entity, Person):
             return employee or entity.id == person.id
         if isinstance(entity, PersonSkill) and entity.private:
+            return entity.person_id == person.id or person.is_admin
+        if isinstance(entity, GuidelineAcceptance):
             return entity.person_id == person.id or person.is_admin
         if isinstance(entity, (PersonSkill, Endorsement)):
             return employee or entity.person_id == person.id

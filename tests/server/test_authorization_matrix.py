@@ -177,3 +177,22 @@ def test_a_manager_cannot_rewrite_another_sites_endorsement(
     assert held() == before
     # Carl's device, pulling afresh, still holds his endorsement as it was made.
     assert ("endorsements", endorsement_id) in pulled_ids(clients["carl"])
+
+
+def test_pushing_each_person_operation(clients: dict[str, Api], matrix_server: Deployment, world: World) -> None:
+    """Deactivating and erasing, by every actor, each on a person of their own."""
+    got: dict[tuple[str, str], str] = {}
+    want: dict[tuple[str, str], str] = {}
+    for operation in matrix.PERSON_OPERATIONS:
+        for actor in matrix.ACTORS:
+            leaver = directory.add_person(
+                matrix_server.database,
+                directory.NewPerson(username=f"leaver-{uuid7()[-12:]}", name="Lise Leaver", site=world.school.id),
+            )
+            if operation == "person.erase":
+                directory.set_active(matrix_server.database, leaver.username, False)
+            api = clients[USERNAMES[actor]]
+            (result,) = api.push(api.op(operation, person_id=leaver.id))
+            got[actor, operation] = matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
+            want[actor, operation] = matrix.expected_for_person(actor, operation)
+    assert got == want

@@ -314,3 +314,24 @@ def test_after_a_change_the_old_numbers_come_at_once_and_new_ones_follow(
             api.close()
         deployment.stop()
     assert deployment.server_errors() == []
+
+
+def test_talent_search_beyond_the_own_site_follows_the_persons_choice(
+    users: dict[str, Api], work: dict[str, str]
+) -> None:
+    """Employees are findable by default and may opt out; their own site's manager and admins still see them."""
+
+    def named(viewer: str) -> set[str]:
+        return set(names(get(users[viewer], protocol.PATH_INSIGHTS_PEOPLE, skill=SIGN)))
+
+    assert "Carl Holm" in named("gina")  # carl (another school) bid on gina's care-home task
+    users["carl"].apply("settings.set", changes={"talent_search": "hidden"})
+    try:
+        assert "Carl Holm" not in named("gina")
+        assert "Carl Holm" in named("admin")
+        assert "Carl Holm" in named("carl")
+    finally:
+        users["carl"].apply("settings.set", changes={"talent_search": "default"})
+    assert "Carl Holm" in named("gina")
+    refused = users["carl"].push(users["carl"].op("settings.set", changes={"talent_search": "everyone"}))[0]
+    assert refused["rejection"]["reason"] == "setting.bad_value"

@@ -1,0 +1,52 @@
+"""The rules of the road on screen, against a real server: shown after login, accepted, recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.server import push
+from tests.conftest import World
+from tests.server.harness import Deployment
+from tests.sync.conftest import MachineFactory
+from tests.sync.workstation import count
+from tests.ui.test_two_clients import session_on, synced
+from ui.task_form import TaskForm
+
+
+def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_server(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    for audience, words in (("bidding", "Be kind to colleagues"), ("outsiders", "Volunteers need a child-protection certificate")):
+        push.apply_as_admin_tool(
+            fresh_knop_server.database, "guidelines.publish",
+            {"audience": audience, "text_da": words, "text_en": words},
+        )
+    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    with pc:
+        shell, window = session_on(qtbot, pc, "mette")
+        try:
+            watch = shell.guidelines
+            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
+            assert watch.dialog is not None
+            assert "Be kind to colleagues" in watch.dialog.text.toPlainText()
+            assert "child-protection" not in watch.dialog.text.toPlainText()  # not hers at login
+            watch.dialog.accept_button.click()
+            qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
+            synced(qtbot, shell, window)
+
+            # Posting to outsiders shows the outsiders' guidelines to the poster.
+            form = TaskForm(shell.context)
+            qtbot.addWidget(form)
+            form.audience.setCurrentIndex(form.audience.findData("external"))
+            shown = form.outsiders_guidelines
+            qtbot.waitUntil(lambda: shown.dialog is not None, timeout=10_000)
+            assert shown.dialog is not None
+            assert "child-protection" in shown.dialog.text.toPlainText()
+            shown.dialog.accept_button.click()
+            qtbot.waitUntil(lambda: shown.dialog is None, timeout=5_000)
+            synced(qtbot, shell, window)
+        finally:
+            shell.shut_down()
+    accepted = "SELECT count(*) FROM guideline_acceptances WHERE person_id = 'mette' AND audience = ? AND version = 1"
+    assert count(fresh_knop_server, accepted, "bidding") == 1
+    assert count(fresh_knop_server, accepted, "outsiders") == 1
