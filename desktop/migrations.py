@@ -13,6 +13,7 @@ from collections.abc import Callable
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
+    OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
 )
@@ -214,6 +215,12 @@ def _v9_competence_discovery(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_oversight(conn: sqlite3.Connection) -> None:
+    # Lending and hours on bids, the organisation's lending policy (issue 15).
+    for statement in OVERSIGHT:
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -224,6 +231,7 @@ STEPS: tuple[Step, ...] = (
     _v7_acknowledged,
     _v8_notifications,
     _v9_competence_discovery,
+    _v10_oversight,
 )
 LATEST = len(STEPS)
 

@@ -11,7 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.core.entities import Entity, Organisation, Person, PersonKind, Role, Site, SiteKind
+from desktop.core.entities import (
+    Entity,
+    LendingPolicy,
+    Organisation,
+    Person,
+    PersonKind,
+    Role,
+    Site,
+    SiteKind,
+)
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from sync.server import accounts, audit, feed
@@ -249,6 +258,77 @@ def set_active(db: Database, username: str, active: bool) -> Person:
             actor_id=audit.ADMIN_TOOL,
         )
     return person
+
+
+def _held_person(session: Session, username: str) -> Person:
+    person_id = session.value(
+        "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+    )
+    person = session.get(Person, person_id) if person_id else None
+    if person is None:
+        raise DirectoryError(f"no person with username {username!r}")
+    return person
+
+
+def set_role(db: Database, username: str, role: str, *, site: str | None = None) -> Person:
+    """Give a person another role (and home site, when `site` names one).
+
+    The same checks as adding a person apply (staff and site managers need a
+    home site; externals are not employees). What the person may see changes
+    with it: their devices resync on their next pull (`feed.viewpoint`).
+    Raises DirectoryError naming what is wrong.
+    """
+    with db.write() as s:
+        person = _held_person(s, username)
+        new_site = site if site is not None else person.home_site_id
+        if role == Role.EXTERNAL and person.kind == PersonKind.EMPLOYEE:
+            raise DirectoryError("an employee cannot be made external; add them as an external")
+        if role != Role.EXTERNAL and person.kind != PersonKind.EMPLOYEE:
+            raise DirectoryError("volunteers, citizens and companies can only be externals")
+        checked = check_person(
+            s,
+            NewPerson(
+                username=person.username, name=person.name, site=new_site, role=role,
+                kind=person.kind, person_id=person.id,
+            ),
+        )
+        changed = person.replace(
+            role=checked.role, home_site_id=checked.home_site_id, version=person.version + 1
+        )
+        save(s, [changed], operation="admin.person_set_role", actor_id=audit.ADMIN_TOOL)
+    return changed
+
+
+def set_site(db: Database, username: str, site: str | None) -> Person:
+    """Move a person to another home site (id or name; None: no site, for admins and externals)."""
+    with db.write() as s:
+        person = _held_person(s, username)
+        checked = check_person(
+            s,
+            NewPerson(
+                username=person.username, name=person.name, site=site, role=person.role,
+                kind=person.kind, person_id=person.id,
+            ),
+        )
+        changed = person.replace(home_site_id=checked.home_site_id, version=person.version + 1)
+        save(s, [changed], operation="admin.person_set_site", actor_id=audit.ADMIN_TOOL)
+    return changed
+
+
+def set_lending(db: Database, policy: str) -> Organisation:
+    """Set the organisation's lending policy (`LendingPolicy`: off, notify or approve).
+
+    It applies to bids accepted from now on; bids accepted before keep their state.
+    """
+    if policy not in tuple(LendingPolicy):
+        raise DirectoryError(f"lending must be one of {', '.join(LendingPolicy)}")
+    with db.write() as s:
+        org = organisation(s)
+        if org is None:
+            raise DirectoryError("create the organisation first (knop-admin init)")
+        changed = org.replace(lending=policy)
+        save(s, [changed], operation="admin.organisation_lending", actor_id=audit.ADMIN_TOOL)
+    return changed
 
 
 def person_by_username(db: Database, username: str) -> Person | None:

@@ -125,6 +125,7 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         try:
             with session.savepoint():
                 text = _remember(session, caller, op, fingerprint, now, result)
+                _record_refusal(session, caller, op, rejection, now)
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
@@ -162,6 +163,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         entity_id=outcome.entity_id,
         summary=audit.summarise(outcome.changes),
         event_id=op["id"],
+        **_concerning(session, op["payload"], outcome.changes),
     )
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
@@ -174,6 +176,41 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         "entity_id": outcome.entity_id,
         "versions": versions,
     }
+
+
+def _concerning(session: Session, payload: Any, changes: Any = ()) -> dict[str, str | None]:
+    task_id, site_id = audit.concerning(session, payload, changes)
+    return {"task_id": task_id, "site_id": site_id}
+
+
+def _record_refusal(
+    session: Session, caller: Caller, op: dict[str, Any], rejection: Rejection, now: str
+) -> None:
+    """Who tried what and why it was refused, in the trail beside what was applied."""
+    payload = op["payload"]
+    facts = ", ".join(f"{k}={v}" for k, v in sorted(rejection.facts.items()))
+    audit.record(
+        session,
+        at=now,
+        actor_id=caller.person.id,
+        device_id=caller.device_id,
+        operation=str(op["kind"])[:100],
+        entity_id=_named_id(payload),
+        summary=f"{rejection.message('en')}{f' ({facts})' if facts else ''}"[:2000],
+        event_id=op["id"],
+        outcome=audit.REFUSED,
+        reason=rejection.reason,
+        **_concerning(session, payload),
+    )
+
+
+def _named_id(payload: Any) -> str:
+    """The id the refused operation named first (its own entity), or ""."""
+    if isinstance(payload, dict):
+        for key in ("bid_id", "task_id", "comment_id", "endorsement_id", "person_id", "search_id"):
+            if isinstance(payload.get(key), str):
+                return str(payload[key])[:100]
+    return ""
 
 
 def _remember(
