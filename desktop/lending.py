@@ -92,7 +92,9 @@ def site_months(store: Store, viewer: Person) -> list[SiteMonth]:
 MONTHS_CSV_HEADER = ("month", "site", "hours lent", "hours borrowed")
 
 
-def months_csv(months: Iterable[SiteMonth], site_names: dict[str, str], header: Iterable[str]) -> bytes:
+def months_csv(
+    months: Iterable[SiteMonth], site_names: dict[str, str], header: Iterable[str]
+) -> bytes:
     """The months as CSV (UTF-8 with BOM, `;`); `header` in the reader's language."""
     return spreadsheet.csv_bytes(
         list(header),

@@ -14,8 +14,17 @@ from desktop.core.entities import AuditEvent
 
 # The CSV's columns, in English: a file for a records request is read by
 # lawyers and archivists whatever the workstation's language.
-CSV_HEADER = ("time (UTC)", "person", "device", "operation", "outcome", "reason", "task", "site",
-              "what changed")
+CSV_HEADER = (
+    "time (UTC)",
+    "person",
+    "device",
+    "operation",
+    "outcome",
+    "reason",
+    "task",
+    "site",
+    "what changed",
+)
 
 
 def row(event: AuditEvent, named: Mapping[str, str]) -> list[str]:

@@ -60,5 +60,7 @@ def hours_by_site_month(bids: Iterable[Bid], tasks: Mapping[str, Task]) -> list[
         lent[home, month] = lent.get((home, month), 0.0) + hours
         borrowed[task.site_id, month] = borrowed.get((task.site_id, month), 0.0) + hours
     keys = sorted({*lent, *borrowed}, key=lambda k: (k[1], k[0]))
-    return [SiteMonth(site, month, lent.get((site, month), 0.0), borrowed.get((site, month), 0.0))
-            for site, month in keys]
+    return [
+        SiteMonth(site, month, lent.get((site, month), 0.0), borrowed.get((site, month), 0.0))
+        for site, month in keys
+    ]

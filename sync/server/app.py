@@ -32,6 +32,7 @@ from sync.server import (
     mail_routes,
     messages,
     migrations,
+    oversight_api,
     push,
     storage,
 )
@@ -218,6 +219,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return Response(page.to_json(), media_type="application/json")
 
     app.include_router(insights_api.router, dependencies=versioned)
+    app.include_router(oversight_api.router, dependencies=versioned)
     _require_both_credentials(app)
     return app
 

@@ -55,7 +55,9 @@ def concerning(
         return None, None
     task_id = payload.get("task_id")
     if not isinstance(task_id, str):
-        bid = session.get(Bid, payload["bid_id"]) if isinstance(payload.get("bid_id"), str) else None
+        bid = (
+            session.get(Bid, payload["bid_id"]) if isinstance(payload.get("bid_id"), str) else None
+        )
         task_id = bid.task_id if bid else None
     task = session.get(Task, task_id) if isinstance(task_id, str) else None
     if task is not None:
