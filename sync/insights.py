@@ -22,6 +22,8 @@ PATHS = {
     "competence": protocol.PATH_INSIGHTS_COMPETENCE,
     "people": protocol.PATH_INSIGHTS_PEOPLE,
     "network": protocol.PATH_INSIGHTS_NETWORK,
+    "audit": protocol.PATH_AUDIT,  # oversight (issue 15)
+    "reports": protocol.PATH_REPORTS,
 }
 
 

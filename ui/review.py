@@ -142,7 +142,7 @@ class BidCard(QFrame):
                 tr("Bid from {who}", who=shortened(bidder.name, 100))
             )
             self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
-            status = tr("Status: {status}", status=wording.bid_status(bid.status))
+            status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))

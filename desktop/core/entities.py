@@ -404,6 +404,7 @@ class AuditEvent(Entity):
     """Who did what, when and from which device: the public record."""
 
     table: ClassVar[str] = "audit_events"
+    json_fields: ClassVar[tuple[str, ...]] = ("facts",)
     id: str
     at: str
     actor_id: str
@@ -415,6 +416,7 @@ class AuditEvent(Entity):
     reason: str = ""  # a refusal's reason key (`desktop.core.rejection.REASONS`)
     task_id: str | None = None  # the task it concerned, for the audit filters
     site_id: str | None = None  # that task's site, or the site an admin change concerned
+    facts: dict[str, Any] = field(default_factory=dict)  # a refusal's facts, for its sentence
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.entities import AuditEvent, Bid, Person, Site, Task
+from desktop.core.entities import AuditEvent, Bid, Site, Task
 from desktop.core.ids import uuid7
 from desktop.core.operations import Change
 from sync.server.storage import Session
@@ -80,6 +80,7 @@ def record(
     reason: str = "",
     task_id: str | None = None,
     site_id: str | None = None,
+    facts: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one event inside the caller's transaction; returns it."""
     event = AuditEvent(
@@ -94,6 +95,7 @@ def record(
         reason=reason,
         task_id=task_id,
         site_id=site_id,
+        facts=facts or {},
     )
     row = event.to_row()
     columns = ", ".join(row)
@@ -160,11 +162,11 @@ def names(session: Session, found: Iterable[AuditEvent]) -> dict[str, str]:
     sites = {e.site_id for e in found if e.site_id}
     tasks = {e.task_id for e in found if e.task_id}
     named: dict[str, str] = {ADMIN_TOOL: ADMIN_TOOL}
-    for cls, ids, attr in ((Person, people, "name"), (Site, sites, "name"), (Task, tasks, "title")):
+    for table, ids, attr in (("people", people, "name"), ("sites", sites, "name"), ("tasks", tasks, "title")):
         for chunk in _chunks(sorted(ids)):
             marks = ", ".join("?" for _ in chunk)
-            for entity in session.fetch(cls, f"id IN ({marks})", chunk):
-                named[entity.id] = str(getattr(entity, attr))
+            for found in session.rows(f"SELECT id, {attr} FROM {table} WHERE id IN ({marks})", chunk):
+                named[str(found["id"])] = str(found[attr])
     return named
 
 

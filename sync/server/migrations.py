@@ -288,6 +288,7 @@ def _v6_oversight(s: Session) -> None:
     s.execute("ALTER TABLE audit_events ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
     s.execute("ALTER TABLE audit_events ADD COLUMN task_id TEXT")
     s.execute("ALTER TABLE audit_events ADD COLUMN site_id TEXT")
+    s.execute("ALTER TABLE audit_events ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
     s.execute("CREATE INDEX audit_events_actor ON audit_events (actor_id, at)")
     s.execute("CREATE INDEX audit_events_task ON audit_events (task_id, at)")
     s.execute("CREATE INDEX audit_events_site ON audit_events (site_id, at)")

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from desktop.core.entities import Person, Role
+from desktop.core.ids import utc_now
 from sync import protocol
 from sync.server import audit, reports
 from sync.server.errors import ApiError
@@ -71,7 +72,11 @@ def audit_trail(
             limit=limit,
         )
         found = audit.events(s, wanted)
-        return {"events": [e.to_row() for e in found], "names": audit.names(s, found)}
+        return {
+            "computed_at": utc_now(),
+            "events": [e.to_row() for e in found],
+            "names": audit.names(s, found),
+        }
 
     return _Read(request, device, bearer)(compute)
 

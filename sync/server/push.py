@@ -200,6 +200,7 @@ def _record_refusal(
         event_id=op["id"],
         outcome=audit.REFUSED,
         reason=rejection.reason,
+        facts=rejection.facts,
         **_concerning(session, payload),
     )
 
