@@ -165,8 +165,8 @@ def names(session: Session, found: Iterable[AuditEvent]) -> dict[str, str]:
     for table, ids, attr in (("people", people, "name"), ("sites", sites, "name"), ("tasks", tasks, "title")):
         for chunk in _chunks(sorted(ids)):
             marks = ", ".join("?" for _ in chunk)
-            for found in session.rows(f"SELECT id, {attr} FROM {table} WHERE id IN ({marks})", chunk):
-                named[str(found["id"])] = str(found[attr])
+            for hit in session.rows(f"SELECT id, {attr} FROM {table} WHERE id IN ({marks})", chunk):
+                named[str(hit["id"])] = str(hit[attr])
     return named
 
 

@@ -35,6 +35,7 @@ from desktop.core.entities import Person
 from desktop.store import Store
 from tests.sync.conftest import (  # noqa: F401 - fixtures for the UI tests that use a real server
     cheap_verifier,
+    fresh_knop_server,
     knop_server,
     machines,
     memory_keyring,
