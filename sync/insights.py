@@ -36,7 +36,24 @@ def fetch(
     Raises NotEnrolled, KeyringUnavailable, SyncFailure "offline_login" (no
     token: logged in offline) or any SyncFailure of the transport; KeyError for an unknown name.
     """
-    path = PATHS[name]
+    return call(settings, person_id, "GET", PATHS[name], params=params, token=token)
+
+
+def call(
+    settings: Any,
+    person_id: str,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """One request to the server as `person_id`, with both credentials (see `fetch`).
+
+    A GET is retried as the transport sees fit; anything else only when it
+    surely never arrived. Raises what `fetch` raises.
+    """
     if not settings.server_url:
         raise NotEnrolled()
     server_url = settings.server_url.rstrip("/")
@@ -53,4 +70,6 @@ def fetch(
             code="offline_login",
         )
     with Transport(Connection.from_settings(settings), device_credential=device) as transport:
-        return ServerApi(transport).insights(token, path, params)
+        if method == "GET" and path in PATHS.values():
+            return ServerApi(transport).insights(token, path, params)
+        return ServerApi(transport).administer(token, method, path, params=params, body=body)

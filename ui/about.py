@@ -45,8 +45,16 @@ def show_about(parent: QWidget, context: Any) -> None:
         return site.name if site else site_id
 
     def show(name: str | None) -> None:
-        text = about_text(context.settings.server_url, socket.gethostname(), context.device_id, name)
-        box = QMessageBox(QMessageBox.Icon.Information, tr("About Knop"), text, QMessageBox.StandardButton.Ok, parent)
+        text = about_text(
+            context.settings.server_url, socket.gethostname(), context.device_id, name
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("About Knop"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
         box.setObjectName("about")
         box.open()  # not exec(): the window stays alive to the event loop (and to tests)
 

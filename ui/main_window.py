@@ -170,6 +170,13 @@ def audit_screen(context: AppContext, navigator: Navigator, task_id: str | None)
     return AuditScreen(context)
 
 
+def admin_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """People, sites, enrolment codes, devices, lending policy, for admins (issue 15); no task."""
+    from ui.admin_screen import AdminScreen
+
+    return AdminScreen(context)
+
+
 # Every page the window can go to besides the board and the attention list.
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
@@ -183,6 +190,7 @@ SCREENS: tuple[ScreenFactory, ...] = (
     lending_screen,
     reports_screen,
     audit_screen,
+    admin_screen,
 )
 
 
@@ -351,6 +359,8 @@ class MainWindow(QMainWindow):
                 (reports_screen, tr("&Reports"), "Ctrl+7"),
                 (audit_screen, tr("A&udit trail"), "Ctrl+8"),
             )
+            if self.context.person.role == Role.ADMIN:
+                oversight_pages += ((admin_screen, tr("Ad&ministration"), "Ctrl+9"),)
             for screen, title, keys in oversight_pages:
                 go.addAction(
                     self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))

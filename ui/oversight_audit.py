@@ -83,12 +83,17 @@ class AuditScreen(InsightScreen):
         layout.addWidget(QLabel(f"<h2>{tr('Audit trail')}</h2>", self))
         layout.addLayout(
             self.labelled_row(
-                (tr("&Person"), self.person), (tr("T&ask"), self.task), (tr("&Operation"), self.operation)
+                (tr("&Person"), self.person),
+                (tr("T&ask"), self.task),
+                (tr("&Operation"), self.operation),
             )
         )
         row = QHBoxLayout()
-        row.addLayout(self.labelled_row((tr("O&utcome"), self.outcome), (tr("&From"), self.since),
-                                        (tr("&To"), self.until)))
+        row.addLayout(
+            self.labelled_row(
+                (tr("O&utcome"), self.outcome), (tr("&From"), self.since), (tr("&To"), self.until)
+            )
+        )
         row.addStretch(1)
         layout.addLayout(row)
         layout.addLayout(self.status_row(self.export_button))
@@ -130,7 +135,9 @@ class AuditScreen(InsightScreen):
         return reports.audit_csv(self.body)
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, tr("Export the audit trail"), tr("audit") + ".csv", "CSV (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, tr("Export the audit trail"), tr("audit") + ".csv", "CSV (*.csv)"
+        )
         if not chosen:
             return
         try:

@@ -96,14 +96,18 @@ class LendingScreen(Screen):
             key=lambda m: f"{m.month}|{m.site_id}",
             parent=self,
         )
-        self.months_view = table_view(self, self.months_model, tr("Hours lent and borrowed per month"), (1,))
+        self.months_view = table_view(
+            self, self.months_model, tr("Hours lent and borrowed per month"), (1,)
+        )
         self.export_button = QPushButton(tr("&Export hours as CSV…"), self)
         self.export_button.clicked.connect(self._export)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.policy)
-        layout.addWidget(QLabel(tr("Your staff's bids and assignments on other sites' tasks"), self))
+        layout.addWidget(
+            QLabel(tr("Your staff's bids and assignments on other sites' tasks"), self)
+        )
         layout.addWidget(self.work_view, 2)
         decide = QHBoxLayout()
         decide.addWidget(self.note, 1)
@@ -111,7 +115,9 @@ class LendingScreen(Screen):
         decide.addWidget(self.refuse_button)
         layout.addLayout(decide)
         layout.addWidget(self.problem)
-        layout.addWidget(QLabel(tr("Hours lent and borrowed per month (as confirmed on completion)"), self))
+        layout.addWidget(
+            QLabel(tr("Hours lent and borrowed per month (as confirmed on completion)"), self)
+        )
         layout.addWidget(self.months_view, 1)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -142,14 +148,18 @@ class LendingScreen(Screen):
         waiting = sum(1 for w in picture.work if w.awaiting)
         words: dict[str, str] = {
             LendingPolicy.OFF: tr("Your staff may work on other sites' tasks without asking you."),
-            LendingPolicy.NOTIFY: tr("You are told when one of your staff is accepted on another site's task."),
+            LendingPolicy.NOTIFY: tr(
+                "You are told when one of your staff is accepted on another site's task."
+            ),
             LendingPolicy.APPROVE: tr(
                 "Work on another site's task needs your approval before it counts."
             ),
         }
         text = words.get(picture.policy, words[LendingPolicy.OFF])
         if picture.policy == LendingPolicy.APPROVE:
-            text += " " + ntr("{n} waits for your approval.", "{n} wait for your approval.", waiting)
+            text += " " + ntr(
+                "{n} waits for your approval.", "{n} wait for your approval.", waiting
+            )
         self.policy.setText(text)
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))

@@ -48,7 +48,9 @@ class ReportsScreen(InsightScreen):
                 Column(tr("Posted"), lambda r: _number(r.get("posted"))),
                 Column(tr("Filled"), lambda r: _number(r.get("filled"))),
                 Column(tr("Fill rate"), lambda r: self._rate(r.get("fill_rate"))),
-                Column(tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"))),
+                Column(
+                    tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"))
+                ),
                 Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"))),
                 Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"))),
                 Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"))),
@@ -75,7 +77,8 @@ class ReportsScreen(InsightScreen):
 
     def _skills(self, row: dict[str, Any]) -> str:
         return ", ".join(
-            f"{skills.label(s['skill'], self.language)} ({s['tasks']})" for s in row.get("skills") or []
+            f"{skills.label(s['skill'], self.language)} ({s['tasks']})"
+            for s in row.get("skills") or []
         )
 
     def params(self) -> dict[str, Any]:
@@ -90,19 +93,30 @@ class ReportsScreen(InsightScreen):
 
     def show_answer(self, body: dict[str, Any]) -> None:
         self.body = body
-        self.period.setText(tr("From {since} to {until}", since=body.get("since", ""), until=body.get("until", "")))
+        self.period.setText(
+            tr("From {since} to {until}", since=body.get("since", ""), until=body.get("until", ""))
+        )
         self.model.set_rows(reports.report_rows(body))
 
     def csv_bytes(self) -> bytes:
         header = [
-            tr("Site"), tr("Posted"), tr("Filled"), tr("Fill rate (%)"), tr("Hours to fill (median)"),
-            tr("Hours lent"), tr("Hours borrowed"), tr("From other sites"), tr("Externals"),
+            tr("Site"),
+            tr("Posted"),
+            tr("Filled"),
+            tr("Fill rate (%)"),
+            tr("Hours to fill (median)"),
+            tr("Hours lent"),
+            tr("Hours borrowed"),
+            tr("From other sites"),
+            tr("Externals"),
             tr("Skills most asked for"),
         ]
         return reports.report_csv(self.body, header, lambda s: skills.label(s, self.language))
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, tr("Export the report"), tr("report") + ".csv", "CSV (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, tr("Export the report"), tr("report") + ".csv", "CSV (*.csv)"
+        )
         if not chosen:
             return
         try:
