@@ -51,6 +51,7 @@ WORD_FACTS = frozenset({
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
     # oversight (issue 15): a person's name, About's facts, a report's period
     "worker", "version", "server", "device", "device_id", "since", "until",
+    "code",  # an enrolment code
 })
 
 QT_PLACEHOLDER = re.compile(r"%(?:n|\d)")

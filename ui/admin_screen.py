@@ -37,7 +37,7 @@ from sync.failures import SyncFailure
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.screen import ProblemLabel
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
-from ui.words import tr
+from ui.words import ntr, tr
 
 ADMIN = "/v1/admin"
 
@@ -434,11 +434,15 @@ class AdminScreen(InsightScreen):
 
     def code_sheet_text(self, answer: dict[str, Any]) -> str:
         """What the printed sheet says: the code, the site, how long it is valid, and the command."""
-        return tr(
-            "One-time code for one computer at {site}, valid for {days} days. "
+        days = float(answer.get("days", 0))
+        return ntr(
+            "One-time code for one computer at {site}, valid for {n} day. "
             "Enrol the computer with: knop enrol --server {server} --code {code}",
+            "One-time code for one computer at {site}, valid for {n} days. "
+            "Enrol the computer with: knop enrol --server {server} --code {code}",
+            max(1, round(days)),
+            n=f"{days:g}",
             site=str(answer.get("site_name", "")),
-            days=f"{float(answer.get('days', 0)):g}",
             server=self.context.settings.server_url or "",
             code=str(answer.get("code", "")),
         )
