@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.core import lending, spreadsheet
-from desktop.core.entities import Bid, Lending, Person, Role, Task
+from desktop.core.entities import Bid, BidStatus, Lending, Person, Role, Task
 from desktop.core.lending import SiteMonth
 from desktop.store import Store
 
@@ -30,7 +30,7 @@ class LentWork:
     @property
     def awaiting(self) -> bool:
         """True while it waits for the home manager's yes (`Lending.AWAITING`)."""
-        return self.bid.lending == Lending.AWAITING
+        return self.bid.status == BidStatus.ACCEPTED and self.bid.lending == Lending.AWAITING
 
 
 def _home_of(viewer: Person) -> str | None:

@@ -74,3 +74,13 @@ def named(body: dict[str, Any], ids: Iterable[str | None]) -> list[str]:
     """The names the answer gives for `ids` (the id itself where it gives none, "" for None)."""
     names = body.get("names") if isinstance(body.get("names"), dict) else {}
     return [(names or {}).get(i, i) if i else "" for i in ids]
+
+
+def changed_tables(summary: str) -> list[str]:
+    """The tables an applied event's summary names ("tasks/<id>, bids/<id>" -> ["tasks", "bids"]), once each."""
+    found: dict[str, None] = {}
+    for part in summary.split(", "):
+        table, slash, _ = part.partition("/")
+        if slash and table:
+            found[table] = None
+    return list(found)

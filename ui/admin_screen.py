@@ -113,7 +113,7 @@ class AdminScreen(InsightScreen):
             title, widget = make(self)
             self.tabs.addTab(widget, title)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{tr('Administration')}</h2>", self))
+        layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
         layout.addLayout(self.status_row())
         layout.addWidget(self.problem)
         layout.addWidget(self.done)

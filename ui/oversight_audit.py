@@ -69,7 +69,7 @@ class AuditScreen(InsightScreen):
                 Column(tr("Outcome"), self._outcome),
                 Column(tr("Task"), lambda e: self._name(e.task_id)),
                 Column(tr("Site"), lambda e: self._name(e.site_id)),
-                Column(tr("What changed"), lambda e: e.summary),
+                Column(tr("What changed"), self._what),
                 Column(tr("Device"), lambda e: e.device_id or ""),
             ],
             key=lambda e: e.id,
@@ -80,7 +80,7 @@ class AuditScreen(InsightScreen):
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{tr('Audit trail')}</h2>", self))
+        layout.addWidget(QLabel("<h2>" + tr("Audit trail") + "</h2>", self))
         layout.addLayout(
             self.labelled_row(
                 (tr("&Person"), self.person),
@@ -106,9 +106,18 @@ class AuditScreen(InsightScreen):
         return name
 
     def _outcome(self, event: AuditEvent) -> str:
-        if event.outcome != "refused":
-            return tr("Applied")
-        return tr("Refused: {why}", why=describe(event.reason, event.facts).text(self.language))
+        return tr("Refused") if event.outcome == "refused" else tr("Applied")
+
+    def _what(self, event: AuditEvent) -> str:
+        """Why it was refused, in the reader's language; or what kinds of things it changed."""
+        if event.outcome == "refused":
+            return describe(event.reason, event.facts).text(self.language)
+        words = {
+            "tasks": tr("task"), "bids": tr("bid"), "comments": tr("comment"),
+            "endorsements": tr("endorsement"), "person_skills": tr("skill"), "people": tr("person"),
+            "sites": tr("site"), "organisations": tr("organisation"), "invitations": tr("invitation"),
+        }
+        return ", ".join(words.get(t, t) for t in reports.changed_tables(event.summary))
 
     def params(self) -> dict[str, Any]:
         """The filters as the server takes them (empty ones left out)."""

@@ -61,7 +61,7 @@ class LendingScreen(Screen):
         super().__init__(context, parent)
         self.setObjectName("lending")
         self.picture: LendingPicture | None = None
-        self.heading = QLabel(f"<h2>{tr('Lending between sites')}</h2>", self)
+        self.heading = QLabel("<h2>" + tr("Lending between sites") + "</h2>", self)
         self.policy = QLabel(self)
         self.policy.setObjectName("lendingPolicy")
         self.policy.setWordWrap(True)
@@ -70,14 +70,15 @@ class LendingScreen(Screen):
                 Column(tr("Person"), lambda w: w.bidder),
                 Column(tr("Task"), lambda w: w.task_title),
                 Column(tr("Site"), lambda w: w.task_site),
-                Column(tr("Status"), lambda w: wording.bid_state(w.bid.status, w.bid.lending)),
+                Column(tr("Status"), lambda w: wording.bid_status(w.bid.status)),
+                Column(tr("Lending"), lambda w: wording.lending(w.bid.lending)),
                 Column(tr("Hours offered"), lambda w: _hours(w.bid.hours)),
                 Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours)),
             ],
             key=lambda w: w.bid.id,
             parent=self,
         )
-        self.work_view = table_view(self, self.work_model, tr("Staff working on other sites"), (1,))
+        self.work_view = table_view(self, self.work_model, tr("Staff working on other sites"), (1, 4))
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))

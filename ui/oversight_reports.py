@@ -60,12 +60,12 @@ class ReportsScreen(InsightScreen):
             key=lambda r: str(r.get("site_id", "")),
             parent=self,
         )
-        self.table = table_view(self, self.model, tr("Reports per site"), (0, 9))
+        self.table = table_view(self, self.model, tr("Reports per site"), (9,))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h2>{tr('Reports')}</h2>", self))
+        layout.addWidget(QLabel("<h2>" + tr("Reports") + "</h2>", self))
         layout.addLayout(self.labelled_row((tr("&From"), self.since), (tr("&To"), self.until)))
         layout.addLayout(self.status_row(self.export_button))
         layout.addWidget(self.period)

@@ -606,7 +606,9 @@ def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _task(records, bid.task_id)
     if bid.status == BidStatus.ACCEPTED:
         _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
-    records.put(bid.replace(status=BidStatus.WITHDRAWN, version=bid.version + 1))
+    # A withdrawn bid no longer waits for the home manager's yes (bid.lend refuses it).
+    lending = Lending.NONE if bid.lending == Lending.AWAITING else bid.lending
+    records.put(bid.replace(status=BidStatus.WITHDRAWN, lending=lending, version=bid.version + 1))
     accepted = task.accepted_count - (1 if bid.status == BidStatus.ACCEPTED else 0)
     records.put(
         task.replace(
