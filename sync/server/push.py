@@ -154,6 +154,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         batch.forget_actor()
     feed.record(session, outcome.changes, now)
     notify.enqueue(session, outcome.changes, records.before, now)
+    task_id, site_id = audit.concerning(session, op["payload"], outcome.changes)
     audit.record(
         session,
         at=now,
@@ -163,7 +164,8 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         entity_id=outcome.entity_id,
         summary=audit.summarise(outcome.changes),
         event_id=op["id"],
-        **_concerning(session, op["payload"], outcome.changes),
+        task_id=task_id,
+        site_id=site_id,
     )
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
@@ -178,16 +180,12 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
     }
 
 
-def _concerning(session: Session, payload: Any, changes: Any = ()) -> dict[str, str | None]:
-    task_id, site_id = audit.concerning(session, payload, changes)
-    return {"task_id": task_id, "site_id": site_id}
-
-
 def _record_refusal(
     session: Session, caller: Caller, op: dict[str, Any], rejection: Rejection, now: str
 ) -> None:
     """Who tried what and why it was refused, in the trail beside what was applied."""
     payload = op["payload"]
+    task_id, site_id = audit.concerning(session, payload)
     facts = ", ".join(f"{k}={v}" for k, v in sorted(rejection.facts.items()))
     audit.record(
         session,
@@ -201,7 +199,8 @@ def _record_refusal(
         outcome=audit.REFUSED,
         reason=rejection.reason,
         facts=rejection.facts,
-        **_concerning(session, payload),
+        task_id=task_id,
+        site_id=site_id,
     )
 
 
