@@ -21,7 +21,6 @@ from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from sync.failures import SyncFailure
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.screen import ProblemLabel
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.file_export import save_export
 from ui.words import ntr, tr
 
 ADMIN = "/v1/admin"
@@ -461,11 +461,14 @@ class AdminScreen(InsightScreen):
         self.code_document().print_(writer)
 
     def print_code(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, tr("Save the code to print"), tr("enrolment-code") + ".pdf", "PDF (*.pdf)"
+        save_export(
+            self,
+            tr("Save the code to print"),
+            tr("enrolment-code") + ".pdf",
+            "PDF (*.pdf)",
+            lambda path: self.save_code_pdf(str(path)),
+            self.problem.show_text,
         )
-        if chosen:
-            self.save_code_pdf(chosen)
 
     # --- devices --------------------------------------------------------------------
 

@@ -10,14 +10,12 @@ answer is kept, so the view opens offline on it.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +29,7 @@ from desktop.core.entities import AuditEvent
 from desktop.core.rejection import describe
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
+from ui.file_export import save_export
 from ui.words import ntr, tr
 
 
@@ -113,9 +112,15 @@ class AuditScreen(InsightScreen):
         if event.outcome == "refused":
             return describe(event.reason, event.facts).text(self.language)
         words = {
-            "tasks": tr("task"), "bids": tr("bid"), "comments": tr("comment"),
-            "endorsements": tr("endorsement"), "person_skills": tr("skill"), "people": tr("person"),
-            "sites": tr("site"), "organisations": tr("organisation"), "invitations": tr("invitation"),
+            "tasks": tr("task"),
+            "bids": tr("bid"),
+            "comments": tr("comment"),
+            "endorsements": tr("endorsement"),
+            "person_skills": tr("skill"),
+            "people": tr("person"),
+            "sites": tr("site"),
+            "organisations": tr("organisation"),
+            "invitations": tr("invitation"),
         }
         return ", ".join(words.get(t, t) for t in reports.changed_tables(event.summary))
 
@@ -144,12 +149,11 @@ class AuditScreen(InsightScreen):
         return reports.audit_csv(self.body)
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, tr("Export the audit trail"), tr("audit") + ".csv", "CSV (*.csv)"
+        save_export(
+            self,
+            tr("Export the audit trail"),
+            tr("audit") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.when.setText,
         )
-        if not chosen:
-            return
-        try:
-            Path(chosen).write_bytes(self.csv_bytes())
-        except OSError as error:
-            self.when.setText(tr("The file could not be saved: {why}", why=str(error)))

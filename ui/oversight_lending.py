@@ -11,11 +11,9 @@ export to CSV (UTF-8 with BOM).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +31,7 @@ from ui import wording
 from ui.context import AppContext
 from ui.screen import ProblemLabel, Screen
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.file_export import save_export
 from ui.words import ntr, tr
 
 
@@ -78,7 +77,9 @@ class LendingScreen(Screen):
             key=lambda w: w.bid.id,
             parent=self,
         )
-        self.work_view = table_view(self, self.work_model, tr("Staff working on other sites"), (1, 4))
+        self.work_view = table_view(
+            self, self.work_model, tr("Staff working on other sites"), (1, 4)
+        )
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
@@ -209,12 +210,11 @@ class LendingScreen(Screen):
         return lending.months_csv(months, names, header)
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, tr("Export the hours"), tr("lending") + ".csv", "CSV (*.csv)"
+        save_export(
+            self,
+            tr("Export the hours"),
+            tr("lending") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.problem.show_text,
         )
-        if not chosen:
-            return
-        try:
-            Path(chosen).write_bytes(self.csv_bytes())
-        except OSError as error:
-            self.problem.show_text(tr("The file could not be saved: {why}", why=str(error)))

@@ -8,16 +8,16 @@ table exports to CSV (UTF-8 with BOM).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QDateEdit, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from desktop import reports
 from desktop.core import skills
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
+from ui.file_export import save_export
 from ui.words import tr
 
 
@@ -114,12 +114,11 @@ class ReportsScreen(InsightScreen):
         return reports.report_csv(self.body, header, lambda s: skills.label(s, self.language))
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
-            self, tr("Export the report"), tr("report") + ".csv", "CSV (*.csv)"
+        save_export(
+            self,
+            tr("Export the report"),
+            tr("report") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.when.setText,
         )
-        if not chosen:
-            return
-        try:
-            Path(chosen).write_bytes(self.csv_bytes())
-        except OSError as error:
-            self.when.setText(tr("The file could not be saved: {why}", why=str(error)))

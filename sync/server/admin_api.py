@@ -11,6 +11,8 @@ admin who did it. Each change is its own short transaction.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -38,6 +40,15 @@ def _admin(request: Request, device: str | None, bearer: Any) -> tuple[storage.D
 
 def _refused(error: Exception) -> ApiError:
     return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}])
+
+
+@contextlib.contextmanager
+def _as_refusal() -> Iterator[None]:
+    """What the directory refuses (DirectoryError) becomes a 422 with its words, as knop-admin says them."""
+    try:
+        yield
+    except directory.DirectoryError as error:
+        raise _refused(error) from None
 
 
 def _person_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +99,7 @@ def add_person(
 ) -> JSONResponse:
     """Add a person (no password: they get one from IT, as with `knop-admin person add`)."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         person = directory.add_person(
             db,
             directory.NewPerson(
@@ -102,8 +113,6 @@ def add_person(
             ),
             actor_id=admin.id,
         )
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     return JSONResponse({"person": person.to_row()})
 
 
@@ -118,10 +127,8 @@ def set_role(
 ) -> JSONResponse:
     """Change role (and home site); the person's devices resync on their next pull."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         person = directory.set_role(db, username, body.role, site=body.site, actor_id=admin.id)
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     return JSONResponse({"person": person.to_row()})
 
 
@@ -135,10 +142,8 @@ def set_site(
 ) -> JSONResponse:
     """Move a person to another home site (id or name; null for none)."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         person = directory.set_site(db, username, body.site, actor_id=admin.id)
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     return JSONResponse({"person": person.to_row()})
 
 
@@ -152,10 +157,8 @@ def set_active(
 ) -> JSONResponse:
     """Deactivate (their logins end) or activate a person."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         person = directory.set_active(db, username, body.active, actor_id=admin.id)
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     if not person.active:
         accounts.revoke_tokens(db, person_id=person.id)
     return JSONResponse({"person": person.to_row()})
@@ -182,10 +185,8 @@ def add_site(
 ) -> JSONResponse:
     """Add a site."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         site = directory.add_site(db, body.name, body.kind, address=body.address, actor_id=admin.id)
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     return JSONResponse({"site": site.to_row()})
 
 
@@ -243,8 +244,6 @@ def lending(
 ) -> JSONResponse:
     """Set the lending policy: off, notify or approve."""
     db, admin = _admin(request, device, bearer)
-    try:
+    with _as_refusal():
         org = directory.set_lending(db, body.policy, actor_id=admin.id)
-    except directory.DirectoryError as error:
-        raise _refused(error) from None
     return JSONResponse({"lending": org.lending})

@@ -289,46 +289,42 @@ def set_role(
     """Give a person another role (and home site, when `site` names one).
 
     The same checks as adding a person apply (staff and site managers need a
-    home site; externals are not employees). What the person may see changes
-    with it: their devices resync on their next pull (`feed.viewpoint`).
-    Raises DirectoryError naming what is wrong.
+    home site; externals are volunteers, citizens or companies, everyone else
+    an employee). What the person may see changes with it: their devices
+    resync on their next pull (`feed.viewpoint`). Raises DirectoryError
+    naming what is wrong.
     """
-    with db.write() as s:
-        person = _held_person(s, username)
-        new_site = site if site is not None else person.home_site_id
-        if role == Role.EXTERNAL and person.kind == PersonKind.EMPLOYEE:
-            raise DirectoryError("an employee cannot be made external; add them as an external")
-        if role != Role.EXTERNAL and person.kind != PersonKind.EMPLOYEE:
-            raise DirectoryError("volunteers, citizens and companies can only be externals")
-        checked = check_person(
-            s,
-            NewPerson(
-                username=person.username, name=person.name, site=new_site, role=role,
-                kind=person.kind, person_id=person.id,
-            ),
-        )
-        changed = person.replace(
-            role=checked.role, home_site_id=checked.home_site_id, version=person.version + 1
-        )
-        save(s, [changed], operation="admin.person_set_role", actor_id=actor_id)
-    return changed
+    return _place(db, username, role, site, "admin.person_set_role", actor_id)
 
 
 def set_site(
     db: Database, username: str, site: str | None, actor_id: str = audit.ADMIN_TOOL
 ) -> Person:
     """Move a person to another home site (id or name; None: no site, for admins and externals)."""
+    return _place(db, username, None, site or "", "admin.person_set_site", actor_id)
+
+
+def _place(
+    db: Database, username: str, role: str | None, site: str | None, operation: str, actor_id: str
+) -> Person:
+    """Store the person with `role` (None: theirs) at `site` (None: theirs; "": none), checked."""
     with db.write() as s:
         person = _held_person(s, username)
         checked = check_person(
             s,
             NewPerson(
-                username=person.username, name=person.name, site=site, role=person.role,
-                kind=person.kind, person_id=person.id,
+                username=person.username,
+                name=person.name,
+                site=person.home_site_id if site is None else (site or None),
+                role=role or person.role,
+                kind=person.kind,
+                person_id=person.id,
             ),
         )
-        changed = person.replace(home_site_id=checked.home_site_id, version=person.version + 1)
-        save(s, [changed], operation="admin.person_set_site", actor_id=actor_id)
+        changed = person.replace(
+            role=checked.role, home_site_id=checked.home_site_id, version=person.version + 1
+        )
+        save(s, [changed], operation=operation, actor_id=actor_id)
     return changed
 
 
