@@ -138,3 +138,43 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             shell.shut_down()
     for api in (mads, anna, carl, mette_api):
         api.close()
+
+
+def test_the_task_manager_and_the_bidder_see_the_lending_state_plainly(
+    qtbot: Any, make_context: Any, demo_store: Any
+) -> None:
+    """An accepted bid on another site's task that waits for the home manager says so on both sides."""
+    from desktop.core.entities import Audience, Bid, Task, TaskStatus
+    from desktop.store import Store
+    from ui.task_view import TaskView
+
+    bidder = make_context("anna", "en")
+    anna = bidder.person
+    store = Store(demo_store)
+    try:
+        task = store.fetch(
+            Task, "status = ? AND audience = ? AND site_id <> ? AND poster_id <> ? LIMIT 1",
+            (TaskStatus.OPEN, Audience.ORGANISATION, anna.home_site_id, anna.id),
+        )[0]
+        with store.transaction():
+            store.put(Bid(id="lent-bid", task_id=task.id, bidder_id=anna.id, status="accepted", hours=2,
+                          home_site_id=anna.home_site_id, lending="awaiting", version=2))
+            store.execute("DELETE FROM bids WHERE task_id = ? AND bidder_id = ? AND id <> 'lent-bid'",
+                          (task.id, anna.id))
+        poster = store.fetch(type(anna), "id = ?", (task.poster_id,))[0]
+    finally:
+        store.close()
+    as_bidder = TaskView(bidder, task.id)
+    qtbot.addWidget(as_bidder)
+    as_bidder.show()
+    qtbot.waitUntil(lambda: "home manager" in as_bidder.my_bid_state.text(), timeout=10_000)
+    assert "Accepted — Waiting for the home manager's approval" in as_bidder.my_bid_state.text()
+
+    manager = make_context(poster.username, "en")
+    as_manager = TaskView(manager, task.id)
+    qtbot.addWidget(as_manager)
+    as_manager.show()
+    qtbot.waitUntil(lambda: as_manager.bids_model.row_of("lent-bid") >= 0, timeout=10_000)
+    row = as_manager.bids_model.row_of("lent-bid")
+    states = [as_manager.bids_model.index(row, c).data() for c in range(as_manager.bids_model.columnCount())]
+    assert "Accepted — Waiting for the home manager's approval" in states
