@@ -27,7 +27,7 @@ from typing import Any
 
 from desktop.core import permissions
 from desktop.core.entities import Audience, Person
-from desktop.core.permissions import Sql
+from desktop.core.permissions import FALSE, Sql
 from desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit
@@ -119,6 +119,9 @@ class _TaskTable:
 
     def published(self) -> Sql:
         return Sql("t.published_at IS NOT NULL")
+
+    def worker_site_is(self, site_id: str) -> Sql:
+        return FALSE  # a task is nobody's work (see permissions.WorkFromTheirSite)
 
 
 def _visibility(person: Person) -> tuple[str, list[Any]]:

@@ -14,6 +14,7 @@ from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
     GUIDELINES,
+    OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
 )
@@ -237,6 +238,12 @@ def _v11_guidelines(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v12_oversight(conn: sqlite3.Connection) -> None:
+    # Lending and hours on bids, the organisation's lending policy (issue 15).
+    for statement in OVERSIGHT:
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -249,6 +256,7 @@ STEPS: tuple[Step, ...] = (
     _v9_competence_discovery,
     _v10_form_drafts,
     _v11_guidelines,
+    _v12_oversight,
 )
 LATEST = len(STEPS)
 

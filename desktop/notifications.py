@@ -194,6 +194,11 @@ class _OwnWorld:
             self._names[person_id] = found.name if found else ""
         return self._names[person_id]
 
+    def home_managers(self, site_id: str) -> Iterable[str]:
+        owner = self.owner
+        mine = owner.active and owner.role == Role.SITE_MANAGER and owner.home_site_id == site_id
+        return (owner.id,) if mine else ()
+
     def managers(self, task: Task) -> Iterable[str]:
         owner = self.owner
         mine = task.poster_id == owner.id or (
@@ -304,6 +309,18 @@ def _owner(store: Store) -> Person | None:
     return store.get(Person, owner_id) if owner_id else None
 
 
+_TOLD_LENDING = ("notified", "awaiting")  # the `Lending` states a home manager is told of
+
+
+def _oversees(owner: Person, row: Mapping[str, Any]) -> bool:
+    """The owner is the home manager of the bid's bidder (`permissions.oversees_work`, on the raw row)."""
+    return (
+        owner.role == Role.SITE_MANAGER
+        and owner.home_site_id is not None
+        and row.get("home_site_id") == owner.home_site_id
+    )
+
+
 def derive(
     store: Store,
     owner: Person,
@@ -333,6 +350,8 @@ def derive(
                     candidates.append((Bid, row))
             elif row["status"] == "pending" and (Bid.table, row["id"]) not in before.status:
                 candidates.append((Bid, row))
+            elif row.get("lending") in _TOLD_LENDING and _oversees(owner, row):
+                candidates.append((Bid, row))  # one's staff accepted on another site's task
         elif table == Comment.table and row["author_id"] != owner.id:
             candidates.append((Comment, row))
     candidates += _waiting(store)

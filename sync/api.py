@@ -121,6 +121,27 @@ class ServerApi:
         ):
             raise _malformed("own data")
         return body
+    def administer(
+        self,
+        token: str,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+    ) -> dict[str, Any]:
+        """One /v1/admin/ request (sync/server/admin_api.py); a change is resent only if it never arrived."""
+        answer = self.transport.request(
+            method,
+            path,
+            params=params or {},
+            body=body,
+            token=token,
+            retry=Retry.ALWAYS if method == "GET" else Retry.CONNECT,
+        )
+        if not isinstance(answer, dict):
+            raise _malformed("admin")
+        return answer
 
     def insights(self, token: str, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
         """One of the /v1/insights/ answers (see sync/protocol.py). Only reads: safe to repeat."""

@@ -23,7 +23,11 @@ PATHS = {
     "competence": protocol.PATH_INSIGHTS_COMPETENCE,
     "people": protocol.PATH_INSIGHTS_PEOPLE,
     "network": protocol.PATH_INSIGHTS_NETWORK,
+    "audit": protocol.PATH_AUDIT,  # oversight (issue 15)
+    "reports": protocol.PATH_REPORTS,
 }
+
+_OFFLINE = sentence("You logged in offline; log in again while connected to get the newest numbers.")
 
 
 def fetch(
@@ -35,11 +39,31 @@ def fetch(
     Raises NotEnrolled, KeyringUnavailable, SyncFailure "offline_login" (no
     token: logged in offline) or any SyncFailure of the transport; KeyError for an unknown name.
     """
-    path = PATHS[name]
-    return ask(
-        settings, person_id, token, lambda api, known: api.insights(known, path, params),
-        sentence("You logged in offline; log in again while connected to get the newest numbers."),
-    )
+    return call(settings, person_id, "GET", PATHS[name], params=params, token=token)
+
+
+def call(
+    settings: Any,
+    person_id: str,
+    method: str,
+    path: str,
+    *,
+    params: dict[str, Any] | None = None,
+    body: Any = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """One request to the server as `person_id`, with both credentials (see `ask`).
+
+    A GET of an insight is an insight; anything else goes to /v1/admin/ (sync/server/admin_api.py),
+    resent only when it surely never arrived. Raises what `ask` raises.
+    """
+
+    def one(api: ServerApi, known: str) -> dict[str, Any]:
+        if method == "GET" and path in PATHS.values():
+            return api.insights(known, path, params)
+        return api.administer(known, method, path, params=params, body=body)
+
+    return ask(settings, person_id, token, one, _OFFLINE)
 
 
 T = TypeVar("T")

@@ -74,3 +74,34 @@ def expected_for_person(actor: str, operation: str) -> str:
     if operation not in PERSON_OPERATIONS:
         raise KeyError(operation)
     return OK if MANAGES_PEOPLE[actor] else FORBIDDEN
+
+
+# --- lending (issue 15) ------------------------------------------------------------
+# Here the bid is staff_b's (home site B) on site A's organisation-wide task,
+# accepted while the organisation asks home managers to approve lending; the
+# task is open for bid.lend and done for task.confirm_hours.
+
+LENDING_OPERATIONS = ("bid.lend", "task.confirm_hours")
+
+# Saying yes or no to lending staff_b: their home manager, or an admin.
+DECIDES_LENDING: dict[str, bool] = {
+    "staff_a": False,
+    "staff_b": False,
+    "manager_a": False,
+    "manager_b": True,
+    "admin": True,
+    "external": False,
+    "poster": False,
+}
+
+# Reading staff_b's bid on A's task: staff_b, A's task managers, and B's manager.
+SEES_LENT_BID: dict[str, bool] = {**MANAGES_TASK, "staff_b": True, "manager_b": True}
+
+
+def expected_lending(actor: str, operation: str) -> str:
+    """The cell for one actor and one lending operation."""
+    if operation == "bid.lend":
+        return OK if DECIDES_LENDING[actor] else FORBIDDEN
+    if operation == "task.confirm_hours":
+        return OK if MANAGES_TASK[actor] else FORBIDDEN
+    raise KeyError(operation)

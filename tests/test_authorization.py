@@ -86,3 +86,30 @@ def test_person_matrix(tmp_path: Path, world: World, actor: str, operation: str)
     finally:
         store.close()
     assert got == matrix.expected_for_person(actor, operation)
+
+
+@pytest.mark.parametrize("operation", matrix.LENDING_OPERATIONS)
+@pytest.mark.parametrize("actor", matrix.ACTORS)
+def test_lending_matrix(tmp_path: Path, world: World, actor: str, operation: str) -> None:
+    people = cast(world)
+    store = Store(tmp_path / "k.sqlite3")
+    status = TaskStatus.DONE if operation == "task.confirm_hours" else TaskStatus.OPEN
+    with store.transaction():
+        for entity in [world.org.replace(lending="approve"), world.school, world.other_school, *people.values()]:
+            store.put(entity)  # type: ignore[arg-type]
+        store.put(world.task(poster_id="poster", audience="organisation", status=status, bid_count=1,
+                             accepted_count=1))
+        store.put(Bid(id="lent-bid", task_id="task-1", bidder_id="staff_b", status="accepted",
+                      home_site_id=world.other_school.id, lending="awaiting", version=2))
+    payload = {
+        "bid.lend": {"bid_id": "lent-bid", "approve": True},
+        "task.confirm_hours": {"task_id": "task-1", "hours": {"lent-bid": 2.5}},
+    }[operation]
+    try:
+        store.perform(operation, payload, people[actor], "device")
+        got = matrix.OK
+    except Rejection as rejection:
+        got = str(rejection.code)
+    finally:
+        store.close()
+    assert got == matrix.expected_lending(actor, operation)

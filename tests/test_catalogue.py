@@ -49,6 +49,9 @@ WORD_FACTS = frozenset({
     "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
+    # oversight (issue 15): a person's name, About's facts, a report's period
+    "worker", "version", "server", "device", "device_id", "since", "until",
+    "code",  # an enrolment code
 })
 
 QT_PLACEHOLDER = re.compile(r"%(?:n|\d)")

@@ -46,7 +46,13 @@ def test_same_seed_same_data(data: demo.DemoData) -> None:
 
 # Fields entities gained after the pins below were taken: tasks' published_at (issue
 # 18, derived from their status) and person skills' private flag (issue 12, False).
-LATER_FIELDS = frozenset({"published_at", "private"})
+LATER_FIELDS = frozenset({
+    "published_at", "private",
+    # oversight (issue 15): drawn from nothing random, so the pins stay as they were
+    "lending", "lending_decided_by", "lending_decided_at",
+    "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
+})
+LATER_COLUMNS = frozenset({("bids", "home_site_id")})  # a name other tables had before
 
 
 def fingerprint(data: demo.DemoData) -> str:
@@ -59,7 +65,11 @@ def fingerprint(data: demo.DemoData) -> str:
     for table, group in data.groups().items():
         digest.update(table.encode())
         for entity in group:
-            row = {k: v for k, v in entity.to_row().items() if k not in LATER_FIELDS}
+            row = {
+                k: v
+                for k, v in entity.to_row().items()
+                if k not in LATER_FIELDS and (table, k) not in LATER_COLUMNS
+            }
             digest.update(json.dumps(row, sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(data.passwords, sort_keys=True).encode())
     return digest.hexdigest()

@@ -73,6 +73,8 @@ def test_every_operation_is_registered() -> None:
         "person.erase",
         "guidelines.publish",
         "guidelines.accept",
+        "bid.lend",
+        "task.confirm_hours",
     }
 
 
@@ -469,6 +471,7 @@ _NOT_CREATING = {
     "bid.edit", "bid.withdraw", "bid.accept", "bid.decline",
     "profile.skill_add", "profile.skill_remove", "profile.skill_privacy",
     "task.invite",  # keyed by (task, person); a second invitation is refused (invite.twice)
+    "bid.lend", "task.confirm_hours",  # decide on / write hours of bids that exist
     "notice.read", "settings.set",  # keyed by the actor: a person's own rows
     # Saves the actor's own search again under its id; another person's id is
     # refused (search.not_own), so nobody's search can be rewritten.

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -149,6 +148,34 @@ def site_network_screen(
     return NetworkScreen(context)
 
 
+def lending_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """Staff working on other sites, approvals and hours lent/borrowed (issue 15); no task."""
+    from ui.oversight_lending import LendingScreen
+
+    return LendingScreen(context)
+
+
+def reports_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """Reports per site and period, from the server (issue 15); `task_id` is not used."""
+    from ui.oversight_reports import ReportsScreen
+
+    return ReportsScreen(context)
+
+
+def audit_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """The audit trail, refusals included (issue 15); `task_id` is not used."""
+    from ui.oversight_audit import AuditScreen
+
+    return AuditScreen(context)
+
+
+def admin_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """People, sites, enrolment codes, devices, lending policy, for admins (issue 15); no task."""
+    from ui.admin_screen import AdminScreen
+
+    return AdminScreen(context)
+
+
 # Every page the window can go to besides the board and the attention list.
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
@@ -159,6 +186,10 @@ SCREENS: tuple[ScreenFactory, ...] = (
     competence_map_screen,
     talent_search_screen,
     site_network_screen,
+    lending_screen,
+    reports_screen,
+    audit_screen,
+    admin_screen,
 )
 
 
@@ -320,6 +351,19 @@ class MainWindow(QMainWindow):
             go.addAction(
                 self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
             )
+        if self.context.person.role in (Role.SITE_MANAGER, Role.ADMIN):  # oversight, issue 15
+            go.addSeparator()
+            oversight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (
+                (lending_screen, tr("&Lending between sites"), "Ctrl+6"),
+                (reports_screen, tr("&Reports"), "Ctrl+7"),
+                (audit_screen, tr("A&udit trail"), "Ctrl+8"),
+            )
+            if self.context.person.role == Role.ADMIN:
+                oversight_pages += ((admin_screen, tr("Ad&ministration"), "Ctrl+9"),)
+            for screen, title, keys in oversight_pages:
+                go.addAction(
+                    self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
+                )
         go.addSeparator()
         go.addAction(self.back_action)
         help_menu = bar.addMenu(tr("&Help"))
@@ -508,15 +552,9 @@ class MainWindow(QMainWindow):
         self._push(page)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            tr("About Knop"),
-            tr(
-                "Knop: a task exchange for the municipality.\n\n"
-                "Post a task, find colleagues with the right skills, and see "
-                "what people can do from the work they have done."
-            ),
-        )
+        from ui.about import show_about  # version, server, device and site (issue 15)
+
+        show_about(self, self.context)
 
     def show_shortcuts(self) -> None:
         lines = [

@@ -169,7 +169,7 @@ class BidCard(QFrame):
             self.back_button.setAccessibleName(tr("Go back: decide on {who} later", who=who))
             self.endorse_button.setAccessibleName(tr("Endorse {who}", who=who))
             self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
-            status = tr("Status: {status}", status=wording.bid_status(bid.status))
+            status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))

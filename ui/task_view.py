@@ -247,7 +247,7 @@ class TaskView(TaskScreen):
                 Column(tr("Bidder"), lambda line: line.bidder_name),
                 Column(tr("Site"), lambda line: line.site_name),
                 Column(tr("Hours"), lambda line: wording.hours(line.bid.hours, lang)),
-                Column(tr("Status"), lambda line: wording.bid_status(line.bid.status)),
+                Column(tr("Status"), lambda line: wording.bid_state(line.bid.status, line.bid.lending)),
             ],
             key=lambda line: line.bid.id,
             parent=self,
@@ -518,7 +518,7 @@ class TaskView(TaskScreen):
             if _too_late(task):
                 return tr("The deadline for bids has passed.")
             return tr("You have not bid on this task yet.")
-        sentence = tr("Your bid: {status}.", status=wording.bid_status(mine.status))
+        sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
         if detail.my_bid_unsent:
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:

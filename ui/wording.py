@@ -37,6 +37,24 @@ def bid_status(status: str) -> str:
     return labels.get(status, status)
 
 
+def lending(state: str) -> str:
+    """Where lending a bidder to another site stands (`Lending`); "" when it is not lending."""
+    labels = {
+        "lent": tr("Lent from another site"),
+        "notified": tr("Lent from another site; the home manager was told"),
+        "awaiting": tr("Waiting for the home manager's approval"),
+        "approved": tr("Lending approved by the home manager"),
+        "refused": tr("The home manager did not approve the lending"),
+    }
+    return labels.get(state, "")
+
+
+def bid_state(status: str, lending_state: str) -> str:
+    """A bid's status, and its lending's state where it has one ("Accepted — Waiting for …")."""
+    extra = lending(lending_state)
+    return f"{bid_status(status)} — {extra}" if extra else bid_status(status)
+
+
 def audience(value: str) -> str:
     labels = {
         "site": tr("Own site only"),

@@ -71,6 +71,33 @@ class BidStatus(StrEnum):
     DECLINED = "declined"
 
 
+class LendingPolicy(StrEnum):
+    """The organisation's setting for work on another site's task (issue 15).
+
+    off: nobody is asked; notify: the worker's home manager is told; approve: the
+    accepted bid waits for the home manager's yes before it counts.
+    """
+
+    OFF = "off"
+    NOTIFY = "notify"
+    APPROVE = "approve"
+
+
+class Lending(StrEnum):
+    """Where an accepted bid on another site's task stands with the worker's home manager.
+
+    "" for work at one's own site (or by someone without a home site), and for
+    bids not yet accepted.
+    """
+
+    NONE = ""
+    LENT = "lent"  # the policy was off: nobody was asked
+    NOTIFIED = "notified"  # the home manager was told
+    AWAITING = "awaiting"  # waits for the home manager's yes; counts no hours meanwhile
+    APPROVED = "approved"
+    REFUSED = "refused"  # the home manager said no; the bid was declined by it
+
+
 class Evidence(StrEnum):
     """Why a person is said to have a skill: they said so, or a finished task showed it."""
 
@@ -159,6 +186,7 @@ class Organisation(Entity):
     table: ClassVar[str] = "organisations"
     id: str
     name: str
+    lending: str = LendingPolicy.OFF  # a `LendingPolicy`
 
 
 @dataclass(slots=True)
@@ -291,7 +319,12 @@ class Task(Entity):
 
 @dataclass(slots=True)
 class Bid(Entity):
-    """One person's offer to do a task; `hours` is the hours they offer (None: as asked)."""
+    """One person's offer to do a task; `hours` is the hours they offer (None: as asked).
+
+    `home_site_id` is the bidder's home site when they bid: work on another
+    site's task is lent from it. `lending` is a `Lending`. `worked_hours` are
+    the hours the task's manager confirmed on completion (None before).
+    """
 
     table: ClassVar[str] = "bids"
     id: str
@@ -306,6 +339,13 @@ class Bid(Entity):
     decided_at: str | None = None
     created_at: str = ""
     version: int = 0
+    home_site_id: str | None = None
+    lending: str = Lending.NONE
+    lending_decided_by: str | None = None
+    lending_decided_at: str | None = None
+    worked_hours: float | None = None
+    hours_confirmed_by: str | None = None
+    hours_confirmed_at: str | None = None
 
     @property
     def is_active(self) -> bool:
@@ -364,6 +404,7 @@ class AuditEvent(Entity):
     """Who did what, when and from which device: the public record."""
 
     table: ClassVar[str] = "audit_events"
+    json_fields: ClassVar[tuple[str, ...]] = ("facts",)
     id: str
     at: str
     actor_id: str
@@ -371,6 +412,11 @@ class AuditEvent(Entity):
     operation: str
     entity_id: str
     summary: str = ""
+    outcome: str = "applied"  # or "refused"
+    reason: str = ""  # a refusal's reason key (`desktop.core.rejection.REASONS`)
+    task_id: str | None = None  # the task it concerned, for the audit filters
+    site_id: str | None = None  # that task's site, or the site an admin change concerned
+    facts: dict[str, Any] = field(default_factory=dict)  # a refusal's facts, for its sentence
 
 
 @dataclass(slots=True)

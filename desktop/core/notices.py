@@ -36,6 +36,7 @@ from desktop.core.entities import (
     BidStatus,
     Comment,
     Entity,
+    Lending,
     Person,
     Task,
     TaskStatus,
@@ -55,6 +56,8 @@ class NoticeKind(StrEnum):
     TASK_STARTS_TOMORROW = "task.starts_tomorrow"
     TASK_FITS_SKILLS = "task.fits_skills"
     TASK_FITS_SEARCH = "task.fits_search"
+    STAFF_LENT = "lending.lent"  # one's staff accepted on another site's task (policy: notify)
+    LENDING_AWAITS = "lending.awaits"  # ... and it waits for one's approval (policy: approve)
 
 
 KINDS: tuple[str, ...] = tuple(NoticeKind)
@@ -133,6 +136,10 @@ _LINES: dict[str, Sentence] = {
     NoticeKind.TASK_STARTS_TOMORROW: sentence("“{title}” starts tomorrow."),
     NoticeKind.TASK_FITS_SEARCH: sentence("New task “{title}” matches your search “{search}”."),
     NoticeKind.TASK_FITS_SKILLS: sentence("New task “{title}” fits your skills."),
+    NoticeKind.STAFF_LENT: sentence("{worker} was accepted on “{title}” at another site."),
+    NoticeKind.LENDING_AWAITS: sentence(
+        "{worker} was accepted on “{title}” at another site and waits for your approval."
+    ),
 }
 
 
@@ -154,6 +161,8 @@ def kind_name(kind: str) -> Sentence:
         NoticeKind.TASK_STARTS_TOMORROW: sentence("A task I am on starts tomorrow"),
         NoticeKind.TASK_FITS_SKILLS: sentence("A new task fits my skills"),
         NoticeKind.TASK_FITS_SEARCH: sentence("A new task matches a saved search"),
+        NoticeKind.STAFF_LENT: sentence("One of my staff was accepted on another site's task"),
+        NoticeKind.LENDING_AWAITS: sentence("Lending one of my staff waits for my approval"),
     }
     return names.get(kind) or sentence("Other notifications")
 
@@ -179,6 +188,10 @@ class World(Protocol):
 
     def conversation(self, task: Task, before: str) -> Iterable[str]:
         """Everyone who bid on or commented on the task before the time `before` (ISO 8601)."""
+        ...
+
+    def home_managers(self, site_id: str) -> Iterable[str]:
+        """The active site managers of `site_id`: who oversees the work of its staff."""
         ...
 
     def assigned(self, task: Task) -> Iterable[str]:
@@ -236,16 +249,34 @@ def _bid(before: Bid | None, bid: Bid, at: str, world: World) -> list[Notice]:
         if task.status == TaskStatus.DONE and not bid.decision_message:
             return []  # the leftovers a completed task closes: nothing was decided about them
         kind = NoticeKind.BID_ACCEPTED if bid.status == BidStatus.ACCEPTED else NoticeKind.BID_DECLINED
-        return _told(
+        told = _told(
             world, task, [bid.bidder_id], kind, f"{kind}:{bid.id}", bid.decided_by,
             bid.decided_at or at, message=bid.decision_message,
         )
+        return told + _lent(bid, task, at, world)
     if bid.status == BidStatus.PENDING and before is None:
         return _told(
             world, task, world.managers(task), NoticeKind.BID_NEW,
             f"{NoticeKind.BID_NEW}:{bid.id}", bid.bidder_id, bid.created_at or at,
         )
     return []
+
+
+def _lent(bid: Bid, task: Task, at: str, world: World) -> list[Notice]:
+    """The bidder's home managers, told that their staff member was accepted elsewhere."""
+    if bid.status != BidStatus.ACCEPTED or not bid.home_site_id:
+        return []
+    kinds: dict[str, NoticeKind] = {
+        Lending.NOTIFIED: NoticeKind.STAFF_LENT,
+        Lending.AWAITING: NoticeKind.LENDING_AWAITS,
+    }
+    kind = kinds.get(bid.lending)
+    if kind is None:
+        return []
+    return _told(
+        world, task, world.home_managers(bid.home_site_id), kind, f"{kind}:{bid.id}", bid.decided_by,
+        bid.decided_at or at, worker=world.name(bid.bidder_id),
+    )
 
 
 def _comment(comment: Comment, world: World) -> list[Notice]:

@@ -31,6 +31,9 @@ from desktop.core.entities import (
     GuidelineAcceptance,
     NoticeRead,
     Invitation,
+    Lending,
+    LendingPolicy,
+    Organisation,
     Person,
     PersonSettings,
     PersonSkill,
@@ -424,15 +427,73 @@ def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     return task.id
 
 
-@operation("task.complete", task_id=Field("id", required=True))
+# Hours worked, per accepted bid: {bid_id: hours}. Bids left out keep their default.
+_HOURS = Field("map", max_length=100)
+_WORKED = {"hours": Field("number", minimum=0, maximum=2000, required=True)}
+
+
+@operation("task.complete", task_id=Field("id", required=True), hours=_HOURS)
 def task_complete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The task is done; its manager confirms the hours each worker actually worked.
+
+    A worker's hours default to what their bid offered, else the task's effort.
+    A bid whose lending still waits for the home manager's yes keeps the task
+    open: that work does not count yet.
+    """
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
     if task.accepted_count < 1:
         raise Rejection("task.nothing_accepted")
+    for bid in records.bids_on(task.id):
+        if bid.status == BidStatus.ACCEPTED and bid.lending == Lending.AWAITING:
+            raise Rejection("task.lending_awaiting", name=_name(records, bid.bidder_id))
+    _confirm_hours(ctx, records, task, p.get("hours") or {}, defaults=True)
     closed = _close_pending_bids(ctx, records, task, "")
     records.put(_touch(task, ctx, status=TaskStatus.DONE, bid_count=task.bid_count - closed))
     return task.id
+
+
+@operation("task.confirm_hours", task_id=Field("id", required=True), hours=_HOURS)
+def task_confirm_hours(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Correct the hours confirmed on completion: {bid_id: hours} for the bids named."""
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DONE)
+    _confirm_hours(ctx, records, task, p.get("hours") or {}, defaults=False)
+    return task.id
+
+
+def _confirm_hours(
+    ctx: Context, records: Records, task: Task, hours: Mapping[str, Any], *, defaults: bool
+) -> None:
+    """Write `worked_hours` on the task's accepted bids named in `hours` ({bid_id: hours}).
+
+    With `defaults`, every other accepted bid without confirmed hours gets its
+    offered hours, else the task's effort.
+
+    Raises Rejection("hours.not_worker") for a bid id that is not an accepted bid
+    on the task, and a field rejection for hours that are not a number from 0 to 2000.
+    """
+    accepted = {b.id: b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED}
+    wanted: dict[str, float] = {}
+    for bid_id, value in hours.items():
+        if bid_id not in accepted:
+            raise Rejection("hours.not_worker")
+        wanted[bid_id] = check(_WORKED, {"hours": value})["hours"]
+    for bid in accepted.values():
+        if bid.id in wanted:
+            worked: float | None = wanted[bid.id]
+        elif defaults and bid.worked_hours is None:
+            worked = bid.hours if bid.hours is not None else task.effort_hours
+        else:
+            continue
+        records.put(
+            bid.replace(
+                worked_hours=worked,
+                hours_confirmed_by=ctx.actor.id,
+                hours_confirmed_at=ctx.now,
+                version=bid.version + 1,
+            )
+        )
 
 
 @operation(
@@ -519,6 +580,7 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         availability=p.get("availability") or "",
         created_at=ctx.now,
         version=1,
+        home_site_id=ctx.actor.home_site_id,
     )
     _create(records, bid, "bid.exists")
     records.put(task.replace(bid_count=task.bid_count + 1, version=task.version + 1))
@@ -562,7 +624,9 @@ def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _task(records, bid.task_id)
     if bid.status == BidStatus.ACCEPTED:
         _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
-    records.put(bid.replace(status=BidStatus.WITHDRAWN, version=bid.version + 1))
+    # A withdrawn bid no longer waits for the home manager's yes (bid.lend refuses it).
+    lending = Lending.NONE if bid.lending == Lending.AWAITING else bid.lending
+    records.put(bid.replace(status=BidStatus.WITHDRAWN, lending=lending, version=bid.version + 1))
     accepted = task.accepted_count - (1 if bid.status == BidStatus.ACCEPTED else 0)
     records.put(
         task.replace(
@@ -620,12 +684,68 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
             decided_by=ctx.actor.id,
             decided_at=ctx.now,
             version=bid.version + 1,
+            lending=_lending_on_accept(records, bid, task),
         )
     )
     accepted = task.accepted_count + 1
     records.put(
         task.replace(
             accepted_count=accepted,
+            status=_seat_status(task, accepted),
+            version=task.version + 1,
+        )
+    )
+    return bid.id
+
+
+def _lending_on_accept(records: Records, bid: Bid, task: Task) -> str:
+    """Where an accepted bid stands with the bidder's home manager, by the organisation's policy."""
+    if not permissions.is_lent(bid, task):
+        return Lending.NONE
+    site = records.get(Site, task.site_id)
+    org = records.get(Organisation, site.organisation_id) if site else None
+    policy = org.lending if org else LendingPolicy.OFF
+    if policy == LendingPolicy.APPROVE:
+        return Lending.AWAITING
+    return Lending.NOTIFIED if policy == LendingPolicy.NOTIFY else Lending.LENT
+
+
+@operation(
+    "bid.lend",
+    bid_id=Field("id", required=True),
+    approve=Field("bool", required=True),
+    message=Field("text", max_length=2000),
+)
+def bid_lend(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The bidder's home manager (or an admin) says yes or no to an accepted bid on another site.
+
+    Yes: the work counts. No: the bid is declined, with the home manager's
+    message, and its seat is free again.
+    """
+    bid = _bid(records, p["bid_id"])
+    if not permissions.may_decide_lending(ctx.actor, bid):
+        raise Rejection("lending.not_home_manager", name=_name(records, bid.bidder_id))
+    if bid.status != BidStatus.ACCEPTED or bid.lending != Lending.AWAITING:
+        raise Rejection("lending.not_awaiting", name=_name(records, bid.bidder_id))
+    decided = bid.replace(
+        lending_decided_by=ctx.actor.id, lending_decided_at=ctx.now, version=bid.version + 1
+    )
+    if p["approve"]:
+        records.put(decided.replace(lending=Lending.APPROVED))
+        return bid.id
+    task = _task(records, bid.task_id)
+    records.put(
+        decided.replace(
+            lending=Lending.REFUSED,
+            status=BidStatus.DECLINED,
+            decision_message=p.get("message") or "",
+        )
+    )
+    accepted = max(task.accepted_count - 1, 0)
+    records.put(
+        task.replace(
+            accepted_count=accepted,
+            bid_count=max(task.bid_count - 1, 0),
             status=_seat_status(task, accepted),
             version=task.version + 1,
         )

@@ -55,6 +55,13 @@ class TaskColumns(Protocol):
         """The task has been published at some time (it may be cancelled or done since)."""
         ...
 
+    def worker_site_is(self, site_id: str) -> Sql:
+        """The row is the work of someone whose home site is `site_id` (a bid: its bidder's).
+
+        A task itself is nobody's work: tables of tasks answer FALSE.
+        """
+        ...
+
 
 class Term(Protocol):
     """One part of a rule: true or false for a person and a task, in Python and in SQL."""
@@ -132,6 +139,22 @@ class Published:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkFromTheirSite:
+    """The row is work by someone from the person's home site (lending, issue 15).
+
+    A task is nobody's work, so this never holds for a task; it holds for a
+    bid whose bidder had the person's home site when bidding (`Bid.home_site_id`),
+    which the feed stores with the bid's change (`TaskColumns.worker_site_is`).
+    """
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return False
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return FALSE if person.home_site_id is None else columns.worker_site_is(person.home_site_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     """The term does not hold."""
 
@@ -203,13 +226,18 @@ MANAGES_TASK: Term = any_of(
     PersonIs("admin"), PostedByThem(), all_of(PersonIs("site_manager"), AtTheirSite())
 )
 
-# Its managers always; once published, everyone its audience reaches: external
+# A home manager follows their staff's work wherever it is: the bids and
+# assignments of people from their site, on any site's task.
+OVERSEES_WORK: Term = all_of(PersonIs("site_manager"), WorkFromTheirSite())
+
+# Its managers always; its workers' home manager; once published, everyone its audience reaches: external
 # tasks reach everyone, organisation tasks every non-external, site tasks the
 # site's own people.
 TASK_VISIBLE: Term = all_of(
     PersonIs("active"),
     any_of(
         MANAGES_TASK,
+        OVERSEES_WORK,
         all_of(
             Published(),
             any_of(
@@ -244,8 +272,28 @@ def can_see_task(person: Person, task: Task) -> bool:
 
 
 def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
-    """Bidders see their own bids; the task's managers see them all."""
-    return person.id == bid.bidder_id or manages_task(person, task)
+    """Bidders see their own bids; the task's managers see them all; home managers their staff's."""
+    return person.id == bid.bidder_id or manages_task(person, task) or oversees_work(person, bid)
+
+
+def oversees_work(person: Person, bid: Bid) -> bool:
+    """`OVERSEES_WORK` for a bid: an active site manager of the bidder's home site (when bidding)."""
+    return (
+        person.active
+        and person.role == Role.SITE_MANAGER
+        and person.home_site_id is not None
+        and bid.home_site_id == person.home_site_id
+    )
+
+
+def is_lent(bid: Bid, task: Task) -> bool:
+    """The bid is work on another site's task than the bidder's home site (people without one lend nothing)."""
+    return bid.home_site_id is not None and bid.home_site_id != task.site_id
+
+
+def may_decide_lending(person: Person, bid: Bid) -> bool:
+    """The home manager of the bidder (`oversees_work`), or an admin, says yes or no to lending."""
+    return oversees_work(person, bid) or (person.active and person.is_admin)
 
 
 def can_post_for(person: Person, site_id: str) -> bool:

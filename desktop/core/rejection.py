@@ -108,6 +108,22 @@ REASONS: dict[str, Reason] = {
         ),
         count="seats",
     ),
+    "lending.not_home_manager": Reason(
+        Code.FORBIDDEN,
+        sentence("Only the manager of {name}'s home site can decide on lending them."),
+    ),
+    "lending.not_awaiting": Reason(
+        Code.CONFLICT,
+        sentence("The lending of {name} does not wait for a decision."),
+    ),
+    "task.lending_awaiting": Reason(
+        Code.CONFLICT,
+        sentence("{name}'s home manager has not yet approved the lending, so the task cannot be completed."),
+    ),
+    "hours.not_worker": Reason(
+        Code.INVALID,
+        sentence("Hours can only be confirmed for accepted bids on this task."),
+    ),
     "comment.empty": Reason(Code.INVALID, sentence("The comment is empty.")),
     "comment.closed": Reason(
         Code.CONFLICT,

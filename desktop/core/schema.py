@@ -181,3 +181,22 @@ GUIDELINES: tuple[str, ...] = (
         PRIMARY KEY (person_id, audience)
     )""",
 )
+
+# Added by oversight (issue 15): lending between sites and the hours worked.
+# Bids remember the bidder's home site when they bid (work on another site's
+# task is lent from it), where the lending stands with the home manager, and
+# the hours the task's manager confirmed; the organisation holds its lending
+# policy. Bids from before it get their bidder's home site of today.
+OVERSIGHT: tuple[str, ...] = (
+    "ALTER TABLE organisations ADD COLUMN lending TEXT NOT NULL DEFAULT 'off'",
+    "ALTER TABLE bids ADD COLUMN home_site_id TEXT",
+    "ALTER TABLE bids ADD COLUMN lending TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE bids ADD COLUMN lending_decided_by TEXT",
+    "ALTER TABLE bids ADD COLUMN lending_decided_at TEXT",
+    "ALTER TABLE bids ADD COLUMN worked_hours DOUBLE PRECISION",
+    "ALTER TABLE bids ADD COLUMN hours_confirmed_by TEXT",
+    "ALTER TABLE bids ADD COLUMN hours_confirmed_at TEXT",
+    """UPDATE bids SET home_site_id = (
+        SELECT p.home_site_id FROM people p WHERE p.id = bids.bidder_id)""",
+    "CREATE INDEX bids_home_site ON bids (home_site_id)",
+)

@@ -5,6 +5,10 @@
     knop-admin person add --username anna --name "Anna Jensen" --site "Egeskov Skole"
     knop-admin import-people staff.csv
     knop-admin enrolment-code --site SITE_ID
+    knop-admin person set-role anna site_manager [--site "Egeskov Skole"]
+    knop-admin person set-site anna "Egeskov Skole"
+    knop-admin lending approve            # off | notify | approve
+    knop-admin audit --person anna --operation bid --since 2026-11-01 --csv
     knop-admin revoke-device DEVICE_ID
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
@@ -28,11 +32,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.entities import PersonKind, Role, Site, SiteKind
-from desktop.core import erasure
+from desktop.core.entities import LendingPolicy, PersonKind, Role, Site, SiteKind
+from desktop.core import audit_trail, erasure
 from desktop.core.rejection import Rejection
 from sync.server import (
     accounts,
+    audit,
     csv_import,
     demo_seed,
     directory,
@@ -297,14 +302,58 @@ def cmd_migrate(db: storage.Database, args: argparse.Namespace) -> int:
 
 def cmd_audit(db: storage.Database, args: argparse.Namespace) -> int:
     with db.read() as s:
-        rows = s.rows(
-            f"SELECT at, actor_id, device_id, operation, entity_id, summary FROM audit_events "
-            f"ORDER BY at DESC LIMIT {int(args.limit)}"
+        site = directory.find_site(s, args.site) if args.site else None
+        if args.site and site is None:
+            raise directory.DirectoryError(f"unknown site {args.site!r}")
+        wanted = audit.Filter(
+            person=args.person,
+            task_id=args.task,
+            site_id=site.id if site else None,
+            operation=args.operation,
+            outcome=args.outcome,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
         )
-    for r in reversed(rows):
+        found = audit.events(s, wanted)
+        named = audit.names(s, found)
+    if args.csv:
+        sys.stdout.buffer.write(audit_trail.csv_bytes(found, named))
+        sys.stdout.flush()
+        return 0
+    for e in found:
         _say(
-            f"{r['at']}\t{r['actor_id']}\t{r['device_id'] or '-'}\t{r['operation']}\t{r['summary']}"
+            "\t".join(
+                (
+                    e.at,
+                    named.get(e.actor_id, e.actor_id),
+                    e.device_id or "-",
+                    e.operation,
+                    e.outcome if e.outcome == audit.APPLIED else f"{e.outcome}:{e.reason}",
+                    named.get(e.task_id or "", "-"),
+                    named.get(e.site_id or "", "-"),
+                    e.summary,
+                )
+            )
         )
+    return 0
+
+
+def cmd_person_set_role(db: storage.Database, args: argparse.Namespace) -> int:
+    person = directory.set_role(db, args.username, args.role, site=args.site)
+    _say(f"{person.username} is {person.role} at {person.home_site_id or '-'}")
+    return 0
+
+
+def cmd_person_set_site(db: storage.Database, args: argparse.Namespace) -> int:
+    person = directory.set_site(db, args.username, args.site or None)
+    _say(f"{person.username} has home site {person.home_site_id or '-'}")
+    return 0
+
+
+def cmd_lending(db: storage.Database, args: argparse.Namespace) -> int:
+    org = directory.set_lending(db, args.policy)
+    _say(f"lending between sites: {org.lending}")
     return 0
 
 
@@ -360,6 +409,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add(person_sub, "list", cmd_person_list, "list people")
+    p = add(person_sub, "set-role", cmd_person_set_role, "change a person's role (next sync resyncs them)")
+    p.add_argument("username")
+    p.add_argument("role", choices=list(Role))
+    p.add_argument("--site", help="also move them to this home site (id or name)")
+    p = add(person_sub, "set-site", cmd_person_set_site, "move a person to another home site")
+    p.add_argument("username")
+    p.add_argument("site", help="site id or name; empty for none (admins, externals)")
+
+    p = add(sub, "lending", cmd_lending, "whether work on another site's task needs the home manager")
+    p.add_argument("policy", choices=list(LendingPolicy))
 
     p = add(sub, "set-password", cmd_set_password, "set a person's password")
     p.add_argument("username")
@@ -428,8 +487,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "new-epoch", cmd_new_epoch, "make every device resync (e.g. after restoring a backup)")
     add(sub, "migrate", cmd_migrate, "bring the database schema up to date")
-    p = add(sub, "audit", cmd_audit, "show the latest audit events")
+    p = add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included")
     p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--person", help="who acted: person id or username")
+    p.add_argument("--task", help="task id")
+    p.add_argument("--site", help="site id or name")
+    p.add_argument("--operation", help="e.g. bid.accept, or bid for every bid operation")
+    p.add_argument("--outcome", choices=(audit.APPLIED, audit.REFUSED))
+    p.add_argument("--since", help="from this date or time (UTC), e.g. 2026-11-01")
+    p.add_argument("--until", help="through this date (UTC), e.g. 2026-11-30")
+    p.add_argument("--csv", action="store_true", help="CSV (UTF-8 with BOM) for a records request")
     return parser
 
 

@@ -27,12 +27,14 @@ from desktop.core.entities import Organisation, Site
 from sync import protocol
 from sync.server import (
     accounts,
+    admin_api,
     feed,
     insights_api,
     mail_routes,
     messages,
     migrations,
     own_data,
+    oversight_api,
     push,
     storage,
 )
@@ -220,6 +222,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)
+    app.include_router(oversight_api.router, dependencies=versioned)
+    app.include_router(admin_api.router, dependencies=versioned)
     _require_both_credentials(app)
     return app
 

@@ -979,6 +979,7 @@ class _Tasks:
             availability=person.availability if rnd() < 0.7 else "",
             status=status,
             version=1,
+            home_site_id=person.home_site_id,  # lending (issue 15); draws nothing random
             created_at=_after_noon(day, self.rng)
             if day == lo
             else DAYS[day] + _TIMES[int(rnd() * len(_TIMES))],
@@ -992,6 +993,12 @@ class _Tasks:
             bid.decided_by = task.poster_id
             bid.decided_at = DAYS[decided] + _TIMES[int(rnd() * len(_TIMES))]
             bid.version = 2
+            if status == _ACCEPTED and self.status[i] == TaskStatus.DONE:
+                # The manager confirmed the offered hours when the task was done.
+                bid.worked_hours = hours
+                bid.hours_confirmed_by = task.poster_id
+                bid.hours_confirmed_at = max(DAYS[min(self.day_done[i], TODAY)] + "T16:00:00.000Z",
+                                             bid.decided_at)
         elif status == _WITHDRAWN:
             bid.version = 2
         return bid

@@ -11,7 +11,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.core.entities import Entity, Organisation, Person, PersonKind, Role, Site, SiteKind
+from desktop.core.entities import (
+    Entity,
+    LendingPolicy,
+    Organisation,
+    Person,
+    PersonKind,
+    Role,
+    Site,
+    SiteKind,
+)
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from sync.server import accounts, audit, feed
@@ -67,6 +76,7 @@ def add_site(
     *,
     address: str = "",
     site_id: str | None = None,
+    actor_id: str = audit.ADMIN_TOOL,
 ) -> Site:
     name = name.strip()
     if not name:
@@ -87,7 +97,7 @@ def add_site(
         )
         if s.get(Site, site.id) is not None:
             raise DirectoryError(f"a site with id {site.id} already exists")
-        save(s, [site], operation="admin.site_create", actor_id=audit.ADMIN_TOOL)
+        save(s, [site], operation="admin.site_create", actor_id=actor_id)
     return site
 
 
@@ -167,7 +177,10 @@ def check_person(session: Session, new: NewPerson) -> Person:
 
 
 def put_person(
-    session: Session, new: NewPerson, password_hash: str | None = None
+    session: Session,
+    new: NewPerson,
+    password_hash: str | None = None,
+    actor_id: str = audit.ADMIN_TOOL,
 ) -> tuple[Person, bool]:
     """Create the person, or update the one with that username. Returns (person, created)."""
     person = check_person(session, new)
@@ -202,19 +215,21 @@ def put_person(
         session,
         [person],
         operation="admin.person_create" if created else "admin.person_update",
-        actor_id=audit.ADMIN_TOOL,
+        actor_id=actor_id,
     )
     return person, created
 
 
-def add_person(db: Database, new: NewPerson, password: str | None = None) -> Person:
+def add_person(
+    db: Database, new: NewPerson, password: str | None = None, actor_id: str = audit.ADMIN_TOOL
+) -> Person:
     """Add one person; refuses a username that is taken (use the import to update)."""
     password_hash = accounts.hash_password(password) if password else None
     with db.write() as s:
         username = accounts.normalise_username(new.username)
         if s.value("SELECT count(*) FROM accounts WHERE username = ?", (username,)):
             raise DirectoryError(f"username {username!r} is taken")
-        person, _ = put_person(s, new, password_hash)
+        person, _ = put_person(s, new, password_hash, actor_id)
     return person
 
 
@@ -231,7 +246,9 @@ def set_password(db: Database, username: str, password: str) -> None:
         raise DirectoryError(f"no person with username {username!r}")
 
 
-def set_active(db: Database, username: str, active: bool) -> Person:
+def set_active(
+    db: Database, username: str, active: bool, actor_id: str = audit.ADMIN_TOOL
+) -> Person:
     """Deactivate someone who left (their tokens stop working) or bring them back."""
     with db.write() as s:
         person_id = s.value(
@@ -246,9 +263,85 @@ def set_active(db: Database, username: str, active: bool) -> Person:
             s,
             [person],
             operation="admin.person_activate" if active else "admin.person_deactivate",
-            actor_id=audit.ADMIN_TOOL,
+            actor_id=actor_id,
         )
     return person
+
+
+def _held_person(session: Session, username: str) -> Person:
+    person_id = session.value(
+        "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
+    )
+    person = session.get(Person, person_id) if person_id else None
+    if person is None:
+        raise DirectoryError(f"no person with username {username!r}")
+    return person
+
+
+def set_role(
+    db: Database,
+    username: str,
+    role: str,
+    *,
+    site: str | None = None,
+    actor_id: str = audit.ADMIN_TOOL,
+) -> Person:
+    """Give a person another role (and home site, when `site` names one).
+
+    The same checks as adding a person apply (staff and site managers need a
+    home site; externals are volunteers, citizens or companies, everyone else
+    an employee). What the person may see changes with it: their devices
+    resync on their next pull (`feed.viewpoint`). Raises DirectoryError
+    naming what is wrong.
+    """
+    return _place(db, username, role, site, "admin.person_set_role", actor_id)
+
+
+def set_site(
+    db: Database, username: str, site: str | None, actor_id: str = audit.ADMIN_TOOL
+) -> Person:
+    """Move a person to another home site (id or name; None: no site, for admins and externals)."""
+    return _place(db, username, None, site or "", "admin.person_set_site", actor_id)
+
+
+def _place(
+    db: Database, username: str, role: str | None, site: str | None, operation: str, actor_id: str
+) -> Person:
+    """Store the person with `role` (None: theirs) at `site` (None: theirs; "": none), checked."""
+    with db.write() as s:
+        person = _held_person(s, username)
+        checked = check_person(
+            s,
+            NewPerson(
+                username=person.username,
+                name=person.name,
+                site=person.home_site_id if site is None else (site or None),
+                role=role or person.role,
+                kind=person.kind,
+                person_id=person.id,
+            ),
+        )
+        changed = person.replace(
+            role=checked.role, home_site_id=checked.home_site_id, version=person.version + 1
+        )
+        save(s, [changed], operation=operation, actor_id=actor_id)
+    return changed
+
+
+def set_lending(db: Database, policy: str, actor_id: str = audit.ADMIN_TOOL) -> Organisation:
+    """Set the organisation's lending policy (`LendingPolicy`: off, notify or approve).
+
+    It applies to bids accepted from now on; bids accepted before keep their state.
+    """
+    if policy not in tuple(LendingPolicy):
+        raise DirectoryError(f"lending must be one of {', '.join(LendingPolicy)}")
+    with db.write() as s:
+        org = organisation(s)
+        if org is None:
+            raise DirectoryError("create the organisation first (knop-admin init)")
+        changed = org.replace(lending=policy)
+        save(s, [changed], operation="admin.organisation_lending", actor_id=actor_id)
+    return changed
 
 
 def person_by_username(db: Database, username: str) -> Person | None:

@@ -41,6 +41,7 @@ ERRORS: dict[str, tuple[int, Sentence]] = {
         sentence("The server no longer knows this sync point; everything is fetched again."),
     ),
     "not_found": (404, sentence("The address does not exist on the server.")),
+    "forbidden": (403, sentence("You may not see this.")),
     "method_not_allowed": (405, sentence("The method is not allowed here.")),
     "unavailable": (
         503,

@@ -83,6 +83,7 @@ class Visibility:
     audience: str
     site_id: str | None = None
     viewers: tuple[str, ...] = ()  # people who see it whatever the rest says
+    worker_site_id: str | None = None  # a bid's bidder's home site: their home manager sees it
 
     def viewer_text(self) -> str:
         return "|" + "|".join(v for v in self.viewers if v) + "|" if self.viewers else ""
@@ -129,8 +130,10 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
     if isinstance(entity, Bid):
         task = task_of(entity.task_id)
         if task is None:
-            return Visibility(False, Audience.SITE, None, (entity.bidder_id,))
-        return Visibility(False, task.audience, task.site_id, (task.poster_id, entity.bidder_id))
+            return Visibility(False, Audience.SITE, None, (entity.bidder_id,), entity.home_site_id)
+        return Visibility(
+            False, task.audience, task.site_id, (task.poster_id, entity.bidder_id), entity.home_site_id
+        )
     if isinstance(entity, Comment):
         task = task_of(entity.task_id)
         if task is None:
@@ -155,8 +158,8 @@ def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
 
 _INSERT = (
     "INSERT INTO changes "
-    "(table_name, entity_key, deleted, published, audience, site_id, viewers, at, body) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "(table_name, entity_key, deleted, published, audience, site_id, viewers, at, body, "
+    "worker_site_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -173,6 +176,7 @@ def _row(
         seen.viewer_text(),
         at,
         encode(entity, deleted, row),
+        seen.worker_site_id,
     )
 
 
@@ -354,6 +358,9 @@ class _FeedColumns:
 
     def published(self) -> Sql:
         return Sql("published = ?", (True,))
+
+    def worker_site_is(self, site_id: str) -> Sql:
+        return Sql("worker_site_id = ?", (site_id,))
 
 
 def reader_filter(person: Person) -> tuple[str, list[Any]]:

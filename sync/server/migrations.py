@@ -21,6 +21,7 @@ from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
     GUIDELINES,
+    OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
 )
@@ -270,6 +271,35 @@ def _v6_guidelines(s: Session) -> None:
         s.execute(statement)
 
 
+def _v7_oversight(s: Session) -> None:
+    """Lending and hours on bids (schema.OVERSIGHT); refused operations in the audit trail.
+
+    A bid's change carries its bidder's home site, so the bidder's home manager
+    pulls it (`permissions.OVERSEES_WORK`); the bids' feed rows get it here.
+    Their stored bodies lack the new fields, which a device reads as their
+    defaults (no home site: nothing lent), and a bid's next change sends them.
+    Audit events say whether the operation was applied or refused (and why),
+    and name the task and site it concerned, which the filters ask for.
+    """
+    for statement in OVERSIGHT:
+        s.execute(statement)
+    s.execute("ALTER TABLE changes ADD COLUMN worker_site_id TEXT")
+    s.execute(
+        """UPDATE changes SET worker_site_id = (
+            SELECT b.home_site_id FROM bids b WHERE b.id = changes.entity_key)
+        WHERE table_name = 'bids'"""
+    )
+    s.execute("CREATE INDEX changes_worker_site ON changes (worker_site_id, seq)")
+    s.execute("ALTER TABLE audit_events ADD COLUMN outcome TEXT NOT NULL DEFAULT 'applied'")
+    s.execute("ALTER TABLE audit_events ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+    s.execute("ALTER TABLE audit_events ADD COLUMN task_id TEXT")
+    s.execute("ALTER TABLE audit_events ADD COLUMN site_id TEXT")
+    s.execute("ALTER TABLE audit_events ADD COLUMN facts TEXT NOT NULL DEFAULT '{}'")
+    s.execute("CREATE INDEX audit_events_actor ON audit_events (actor_id, at)")
+    s.execute("CREATE INDEX audit_events_task ON audit_events (task_id, at)")
+    s.execute("CREATE INDEX audit_events_site ON audit_events (site_id, at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -277,6 +307,7 @@ STEPS: tuple[Step, ...] = (
     _v4_notifications_and_mail,
     _v5_competence_discovery,
     _v6_guidelines,
+    _v7_oversight,
 )
 LATEST = len(STEPS)
 

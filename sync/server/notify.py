@@ -99,6 +99,12 @@ class _ServerWorld:
     def _ids(self, sql: str, params: Iterable[Any]) -> list[str]:
         return [str(r[0]) for r in self.session.execute(sql, list(params)).fetchall()]
 
+    def home_managers(self, site_id: str) -> Iterable[str]:
+        return self._ids(
+            "SELECT id FROM people WHERE role = ? AND home_site_id = ? AND active = ? ORDER BY id",
+            (Role.SITE_MANAGER, site_id, True),
+        )
+
     def managers(self, task: Task) -> Iterable[str]:
         site_managers = self._ids(
             "SELECT id FROM people WHERE role = ? AND home_site_id = ? ORDER BY id",

@@ -125,6 +125,7 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         try:
             with session.savepoint():
                 text = _remember(session, caller, op, fingerprint, now, result)
+                _record_refusal(session, caller, op, rejection, now)
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
@@ -151,7 +152,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         raise
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
-    keep(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"])
+    keep(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"], payload=op["payload"])
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
         for c in outcome.changes
@@ -173,11 +174,13 @@ def keep(
     actor_id: str,
     device_id: str | None,
     event_id: str | None = None,
+    payload: Any = None,
 ) -> None:
     """What follows every applied operation, in its transaction: feed rows, erasure, mail, audit."""
     feed.record(session, outcome.changes, now)
     personal_data.follow(session, outcome.changes, records.before)
     notify.enqueue(session, outcome.changes, records.before, now)
+    task_id, site_id = audit.concerning(session, payload, outcome.changes)
     audit.record(
         session,
         at=now,
@@ -187,6 +190,8 @@ def keep(
         entity_id=outcome.entity_id,
         summary=audit.summarise(outcome.changes),
         event_id=event_id,
+        task_id=task_id,
+        site_id=site_id,
     )
 
 
@@ -204,8 +209,41 @@ def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str
     with db.write() as session:
         records = notify.Remembering(session)
         outcome = operations.apply(kind, payload, operations.Context(actor, None, now), records)
-        keep(session, outcome, records, now, actor.id, None)
+        keep(session, outcome, records, now, actor.id, None, payload=payload)
     return outcome.entity_id
+
+
+def _record_refusal(
+    session: Session, caller: Caller, op: dict[str, Any], rejection: Rejection, now: str
+) -> None:
+    """Who tried what and why it was refused, in the trail beside what was applied."""
+    payload = op["payload"]
+    task_id, site_id = audit.concerning(session, payload)
+    facts = ", ".join(f"{k}={v}" for k, v in sorted(rejection.facts.items()))
+    audit.record(
+        session,
+        at=now,
+        actor_id=caller.person.id,
+        device_id=caller.device_id,
+        operation=str(op["kind"])[:100],
+        entity_id=_named_id(payload),
+        summary=f"{rejection.message('en')}{f' ({facts})' if facts else ''}"[:2000],
+        event_id=op["id"],
+        outcome=audit.REFUSED,
+        reason=rejection.reason,
+        facts=rejection.facts,
+        task_id=task_id,
+        site_id=site_id,
+    )
+
+
+def _named_id(payload: Any) -> str:
+    """The id the refused operation named first (its own entity), or ""."""
+    if isinstance(payload, dict):
+        for key in ("bid_id", "task_id", "comment_id", "endorsement_id", "person_id", "search_id"):
+            if isinstance(payload.get(key), str):
+                return str(payload[key])[:100]
+    return ""
 
 
 def _remember(

@@ -196,3 +196,46 @@ def test_pushing_each_person_operation(clients: dict[str, Api], matrix_server: D
             got[actor, operation] = matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
             want[actor, operation] = matrix.expected_for_person(actor, operation)
     assert got == want
+
+
+def lent_and_accepted(clients: dict[str, Api], world: World) -> tuple[str, str]:
+    """carl's (site B) bid on bo's organisation-wide task at A, accepted by mette: it awaits B."""
+    task_id, bid_id = uuid7(), uuid7()
+    clients["bo"].apply(
+        "task.create", task_id=task_id, site_id=world.school.id, title="Hjælp til lejrskolen",
+        audience="organisation", publish=True, seats=3,
+    )
+    clients["carl"].apply("bid.place", bid_id=bid_id, task_id=task_id, hours=4)
+    clients["mette"].apply("bid.accept", bid_id=bid_id)
+    return task_id, bid_id
+
+
+def test_lending_operations_and_who_pulls_a_lent_bid(
+    matrix_server: Deployment, clients: dict[str, Api], world: World
+) -> None:
+    """Issue 15: who decides lending, who confirms hours, and whose feed carries the lent bid."""
+    directory.set_lending(matrix_server.database, "approve")
+    try:
+        got: dict[tuple[str, str], str] = {}
+        want: dict[tuple[str, str], str] = {}
+        for actor in matrix.ACTORS:
+            task_id, bid_id = lent_and_accepted(clients, world)
+            api = clients[USERNAMES[actor]]
+            (result,) = api.push(api.op("bid.lend", bid_id=bid_id, approve=True))
+            got[actor, "bid.lend"] = matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
+            want[actor, "bid.lend"] = matrix.expected_lending(actor, "bid.lend")
+            if result["status"] != "applied":
+                clients["admin"].apply("bid.lend", bid_id=bid_id, approve=True)
+            clients["bo"].apply("task.complete", task_id=task_id)
+            (result,) = api.push(api.op("task.confirm_hours", task_id=task_id, hours={bid_id: 3.5}))
+            got[actor, "task.confirm_hours"] = (
+                matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
+            )
+            want[actor, "task.confirm_hours"] = matrix.expected_lending(actor, "task.confirm_hours")
+        assert got == want
+
+        _, bid_id = lent_and_accepted(clients, world)
+        pulled = {actor: ("bids", bid_id) in pulled_ids(clients[USERNAMES[actor]]) for actor in matrix.ACTORS}
+        assert pulled == matrix.SEES_LENT_BID
+    finally:
+        directory.set_lending(matrix_server.database, "off")

@@ -1,0 +1,106 @@
+"""GET /v1/audit and GET /v1/reports: the audit trail and the reports, for those entitled.
+
+A router of its own, included by `app.create_app`, with the same credential
+checks as the insights (`insights_api._Read`: device and login, inside the
+read transaction). The audit trail is the organisation's: admins read all of
+it, a site manager the events concerning their own site, nobody else any
+(403). Reports: see `sync.server.reports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from desktop.core.entities import Person, Role
+from desktop.core.ids import utc_now
+from sync import protocol
+from sync.server import audit, reports
+from sync.server.errors import ApiError
+from sync.server.insights_api import Bearer, Device, Id, _Read, _responses
+from sync.server.storage import Session
+
+router = APIRouter(tags=["oversight"])
+
+Day = Annotated[str | None, Query(max_length=32, pattern=r"^\d{4}-\d{2}-\d{2}")]
+_forbidden = {**_responses, 403: _responses[401]}
+
+
+def audit_site(viewer: Person, site_id: str | None) -> str | None:
+    """The site filter a viewer's audit query gets: theirs for a site manager, as asked for an admin.
+
+    Raises ApiError("forbidden") for everyone else, and for a site manager
+    asking about another site.
+    """
+    if viewer.active and viewer.role == Role.ADMIN:
+        return site_id
+    if viewer.active and viewer.role == Role.SITE_MANAGER and viewer.home_site_id is not None:
+        if site_id not in (None, viewer.home_site_id):
+            raise ApiError("forbidden")
+        return viewer.home_site_id
+    raise ApiError("forbidden")
+
+
+@router.get(protocol.PATH_AUDIT, responses=_forbidden)
+def audit_trail(
+    request: Request,
+    device: Device = None,
+    bearer: Bearer = None,
+    person: Annotated[str | None, Query(max_length=100)] = None,
+    task_id: Id = None,
+    site_id: Id = None,
+    operation: Annotated[str | None, Query(max_length=100)] = None,
+    outcome: Annotated[str | None, Query(pattern="^(applied|refused)$")] = None,
+    since: Day = None,
+    until: Day = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> JSONResponse:
+    """Audit events (newest `limit`, oldest first), refused operations included, with names for ids."""
+
+    def compute(s: Session, viewer: Any) -> dict[str, Any]:
+        wanted = audit.Filter(
+            person=person,
+            task_id=task_id,
+            site_id=audit_site(viewer.person, site_id),
+            operation=operation,
+            outcome=outcome,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+        found = audit.events(s, wanted)
+        return {
+            "computed_at": utc_now(),
+            "events": [e.to_row() for e in found],
+            "names": audit.names(s, found),
+        }
+
+    return _Read(request, device, bearer)(compute)
+
+
+@router.get(protocol.PATH_REPORTS, responses=_forbidden)
+def site_reports(
+    request: Request,
+    device: Device = None,
+    bearer: Bearer = None,
+    site_id: Id = None,
+    since: Day = None,
+    until: Day = None,
+) -> JSONResponse:
+    """Per site, for the days since..until (default: the last 365 days): see `sync.server.reports`."""
+    today = dt.datetime.now(dt.UTC).date()
+    first = since or (today - dt.timedelta(days=365)).isoformat()
+    last = until or today.isoformat()
+
+    def compute(s: Session, viewer: Any) -> dict[str, Any]:
+        try:
+            return reports.report(s, viewer.person, site_id=site_id, since=first, until=last)
+        except reports.Forbidden:
+            raise ApiError("forbidden") from None
+        except LookupError:
+            raise ApiError("not_found") from None
+
+    return _Read(request, device, bearer)(compute)

@@ -1,0 +1,61 @@
+"""About Knop: the version, the server this machine talks to, the device and its site.
+
+What IT and the helpdesk ask for first when someone calls. The site's name is
+read from the local store on the DB thread; the dialog opens when it arrives.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+import desktop
+from desktop.core.entities import Site
+from desktop.store import Store
+from ui.words import tr
+
+
+def about_text(server: str | None, device: str, device_id: str | None, site: str | None) -> str:
+    """The dialog's text: what Knop is, then one line per fact (a fact not known says so)."""
+    unknown = tr("not enrolled")
+    return "\n".join(
+        (
+            tr(
+                "Knop: a task exchange for the municipality.\n\n"
+                "Post a task, find colleagues with the right skills, and see "
+                "what people can do from the work they have done."
+            ),
+            "",
+            tr("Version: {version}", version=desktop.__version__),
+            tr("Server: {server}", server=server or unknown),
+            tr("Device: {device} ({device_id})", device=device, device_id=device_id or unknown),
+            tr("Site: {site}", site=site or unknown),
+        )
+    )
+
+
+def show_about(parent: QWidget, context: Any) -> None:
+    """Look the site up on the DB thread, then show the dialog (non-blocking for the UI thread)."""
+    site_id = context.settings.site_id
+
+    def site_name(store: Store) -> str | None:
+        site = store.get(Site, site_id) if site_id else None
+        return site.name if site else site_id
+
+    def show(name: str | None) -> None:
+        text = about_text(
+            context.settings.server_url, socket.gethostname(), context.device_id, name
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("About Knop"),
+            text,
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setObjectName("about")
+        box.open()  # not exec(): the window stays alive to the event loop (and to tests)
+
+    context.query(site_name, parent=parent).success(show).run_in_background()

@@ -1,0 +1,548 @@
+"""Administration for admins: people, sites, enrolment codes, devices and the lending policy.
+
+Everything `knop-admin` does for the organisation, as tabs, through the
+server's /v1/admin/ API (sync/server/admin_api.py), which runs the same
+checks and writes the same audit events as the command line (naming the
+admin). Requests run on a network thread (`InsightScreen.ask`); the screen
+needs the server and says so when it cannot reach it. The command line stays
+the scriptable way.
+
+Pending invitations (issue 14) get their own tab: `INVITATION_TABS` is where
+that work adds its factory; nothing is shown until it does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.entities import LendingPolicy, Role, SiteKind
+from sync.failures import SyncFailure
+from ui.insights_screen import Fetcher, InsightScreen
+from ui.screen import ProblemLabel
+from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.file_export import save_export
+from ui.words import ntr, tr
+
+ADMIN = "/v1/admin"
+
+# Tabs other work adds to the administration (issue 14: pending invitations).
+# Each is called with the screen and returns (tab title, widget).
+INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = []
+
+
+def admin_fetcher(context: Any) -> Fetcher:
+    """Requests as the context's admin: `name` is "METHOD /path", `params` {"params", "body"}."""
+    settings, person_id = context.settings, context.person.id
+    token = getattr(context.session, "token", None)
+
+    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
+        from sync import insights as wire  # the wire (requests) loads when first asked
+
+        method, _, path = name.partition(" ")
+        return wire.call(
+            settings,
+            person_id,
+            method,
+            path,
+            params=params.get("params"),
+            body=params.get("body"),
+            token=token,
+        )
+
+    return fetch
+
+
+def _role(value: str) -> str:
+    names: dict[str, str] = {
+        Role.STAFF: tr("Staff"),
+        Role.SITE_MANAGER: tr("Site manager"),
+        Role.ADMIN: tr("Administrator"),
+        Role.EXTERNAL: tr("External"),
+    }
+    return names.get(value, value)
+
+
+def _site_kind(value: str) -> str:
+    names: dict[str, str] = {
+        SiteKind.SCHOOL: tr("School"),
+        SiteKind.CARE_HOME: tr("Care home"),
+        SiteKind.DAYCARE: tr("Day care"),
+        SiteKind.ADMINISTRATION: tr("Administration"),
+    }
+    return names.get(value, value)
+
+
+class AdminScreen(InsightScreen):
+    """Tabs: people, sites, enrolment codes, devices, lending policy (and issue 14's invitations)."""
+
+    NAME = "admin"
+    WATCHES = frozenset()
+
+    def __init__(
+        self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None
+    ) -> None:
+        super().__init__(context, parent, fetcher or admin_fetcher(context))
+        self.setObjectName("administration")
+        self.sites: list[dict[str, Any]] = []
+        self.problem = ProblemLabel(self)
+        self.done = QLabel(self)
+        self.done.setObjectName("adminDone")
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._people_tab(), tr("&People"))
+        self.tabs.addTab(self._sites_tab(), tr("&Sites"))
+        self.tabs.addTab(self._codes_tab(), tr("&Enrolment codes"))
+        self.tabs.addTab(self._devices_tab(), tr("&Devices"))
+        self.tabs.addTab(self._lending_tab(), tr("&Lending"))
+        for make in INVITATION_TABS:
+            title, widget = make(self)
+            self.tabs.addTab(widget, title)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
+        layout.addLayout(self.status_row())
+        layout.addWidget(self.problem)
+        layout.addWidget(self.done)
+        layout.addWidget(self.tabs, 1)
+        self.refresh()
+
+    # --- no cache: the administration is read fresh from the server ---------------
+
+    def question(self) -> Callable[[Any], Any]:
+        return lambda store: None
+
+    def draw(self, data: Any) -> None:
+        return
+
+    def refresh(self) -> None:
+        self.when.setText(tr("Fetching from the server…"))
+        self.call("GET", "/sites", then=self._got_sites)
+        self.call(
+            "GET",
+            "/people",
+            params={"search": self.search.text().strip() or None},
+            then=self._got_people,
+        )
+        self.call("GET", "/devices", then=self._got_devices)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        then: Callable[[dict[str, Any]], None],
+    ) -> None:
+        """One request on the network thread; `then(answer)` on the UI thread, a refusal shown."""
+        self.problem.clear_text()
+        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        self.ask(f"{method} {ADMIN}{path}", {"params": clean, "body": body}, then)
+
+    def fetch_failed(self, error: BaseException | None) -> None:
+        if isinstance(error, SyncFailure):
+            detail = error.detail
+            if (
+                isinstance(detail, list)
+                and detail
+                and isinstance(detail[0], dict)
+                and detail[0].get("msg")
+            ):
+                self.problem.show_text(
+                    str(detail[0]["msg"])
+                )  # what the directory refused, as knop-admin says it
+            else:
+                self.problem.show_text(error.message(self.language))
+        else:
+            self.problem.show_text(tr("The server could not answer."))
+        self.when.setText("")
+
+    # --- people -------------------------------------------------------------------
+
+    def _people_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.search = QLineEdit(tab)
+        self.search.setPlaceholderText(tr("Name, username or e-mail"))
+        self.search.returnPressed.connect(self.find_people)
+        find = QPushButton(tr("&Find"), tab)
+        find.clicked.connect(self.find_people)
+        self.people_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(tr("Name"), lambda r: str(r["name"])),
+                Column(tr("Username"), lambda r: str(r["username"])),
+                Column(tr("Role"), lambda r: _role(str(r["role"]))),
+                Column(tr("Site"), lambda r: self.site_name(r["home_site_id"])),
+                Column(tr("Active"), lambda r: tr("Yes") if r["active"] else tr("No")),
+            ],
+            key=lambda r: str(r["username"]),
+            parent=self,
+        )
+        self.people_view = table_view(tab, self.people_model, tr("People"), (0,))
+        self.role_choice = QComboBox(tab)
+        for role in Role:
+            self.role_choice.addItem(_role(role), role.value)
+        self.site_choice = QComboBox(tab)
+        change_role = QPushButton(tr("Set &role"), tab)
+        change_role.clicked.connect(self.set_role)
+        change_site = QPushButton(tr("Set home &site"), tab)
+        change_site.clicked.connect(self.set_site)
+        self.active_button = QPushButton(tr("&Deactivate"), tab)
+        self.active_button.clicked.connect(self.toggle_active)
+        self.new_username, self.new_name = QLineEdit(tab), QLineEdit(tab)
+        self.new_email = QLineEdit(tab)
+        add = QPushButton(tr("&Add person"), tab)
+        add.clicked.connect(self.add_person)
+
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(find)
+        layout.addLayout(row)
+        layout.addWidget(self.people_view, 1)
+        change = QHBoxLayout()
+        change.addWidget(QLabel(tr("Role"), tab))
+        change.addWidget(self.role_choice)
+        change.addWidget(QLabel(tr("Site"), tab))
+        change.addWidget(self.site_choice, 1)
+        change.addWidget(change_role)
+        change.addWidget(change_site)
+        change.addWidget(self.active_button)
+        layout.addLayout(change)
+        form = QFormLayout()
+        form.addRow(tr("Username"), self.new_username)
+        form.addRow(tr("Name"), self.new_name)
+        form.addRow(tr("E-mail"), self.new_email)
+        layout.addWidget(
+            QLabel(tr("Add a person (role and site as chosen above; IT sets the password)"), tab)
+        )
+        layout.addLayout(form)
+        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignRight)
+        return tab
+
+    def find_people(self) -> None:
+        self.call(
+            "GET",
+            "/people",
+            params={"search": self.search.text().strip() or None},
+            then=self._got_people,
+        )
+
+    def _got_people(self, answer: dict[str, Any]) -> None:
+        self.people_model.set_rows(answer.get("people") or [])
+        self.when.setText("")
+        self.loaded.emit()
+
+    def chosen_person(self) -> dict[str, Any] | None:
+        rows = self.people_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        key = rows[0].data(KEY_ROLE)
+        return next((r for r in self.people_model.rows() if r["username"] == key), None)
+
+    def choose_person(self, username: str) -> None:
+        """Select a person's row (for the keyboard and tests)."""
+        row = self.people_model.row_of(username)
+        if row >= 0:
+            self.people_view.selectRow(row)
+
+    def _person_changed(self, answer: dict[str, Any], what: str) -> None:
+        person = answer.get("person") or {}
+        self.done.setText(tr("{who}: {what}", who=str(person.get("name", "")), what=what))
+        self.find_people()
+
+    def set_role(self) -> None:
+        person = self.chosen_person()
+        if person is None:
+            self.problem.show_text(tr("Choose a person first."))
+            return
+        body = {"role": self.role_choice.currentData(), "site": self.site_choice.currentData()}
+        self.call(
+            "POST",
+            f"/people/{person['username']}/role",
+            body=body,
+            then=lambda a: self._person_changed(a, tr("role changed")),
+        )
+
+    def set_site(self) -> None:
+        person = self.chosen_person()
+        if person is None:
+            self.problem.show_text(tr("Choose a person first."))
+            return
+        self.call(
+            "POST",
+            f"/people/{person['username']}/site",
+            body={"site": self.site_choice.currentData()},
+            then=lambda a: self._person_changed(a, tr("home site changed")),
+        )
+
+    def toggle_active(self) -> None:
+        person = self.chosen_person()
+        if person is None:
+            self.problem.show_text(tr("Choose a person first."))
+            return
+        active = not person["active"]
+        what = tr("activated") if active else tr("deactivated")
+        self.call(
+            "POST",
+            f"/people/{person['username']}/active",
+            body={"active": active},
+            then=lambda a: self._person_changed(a, what),
+        )
+
+    def add_person(self) -> None:
+        body = {
+            "username": self.new_username.text().strip(),
+            "name": self.new_name.text().strip(),
+            "email": self.new_email.text().strip(),
+            "role": self.role_choice.currentData(),
+            "site": self.site_choice.currentData(),
+        }
+
+        def added(answer: dict[str, Any]) -> None:
+            for field in (self.new_username, self.new_name, self.new_email):
+                field.clear()
+            self._person_changed(answer, tr("added"))
+
+        self.call("POST", "/people", body=body, then=added)
+
+    # --- sites ----------------------------------------------------------------------
+
+    def _sites_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(tr("Name"), lambda r: str(r["name"])),
+                Column(tr("Kind"), lambda r: _site_kind(str(r["kind"]))),
+                Column(tr("Address"), lambda r: str(r.get("address") or "")),
+            ],
+            key=lambda r: str(r["id"]),
+            parent=self,
+        )
+        view = table_view(tab, self.sites_model, tr("Sites"), (0,))
+        self.site_name_field, self.site_address = QLineEdit(tab), QLineEdit(tab)
+        self.site_kind = QComboBox(tab)
+        for kind in SiteKind:
+            self.site_kind.addItem(_site_kind(kind), kind.value)
+        add = QPushButton(tr("Add &site"), tab)
+        add.clicked.connect(self.add_site)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(view, 1)
+        form = QFormLayout()
+        form.addRow(tr("Name"), self.site_name_field)
+        form.addRow(tr("Kind"), self.site_kind)
+        form.addRow(tr("Address"), self.site_address)
+        layout.addLayout(form)
+        layout.addWidget(add, 0, Qt.AlignmentFlag.AlignRight)
+        return tab
+
+    def site_name(self, site_id: str | None) -> str:
+        if not site_id:
+            return ""
+        return next((str(s["name"]) for s in self.sites if s["id"] == site_id), site_id)
+
+    def _got_sites(self, answer: dict[str, Any]) -> None:
+        self.sites = list(answer.get("sites") or [])
+        self.sites_model.set_rows(self.sites)
+        for box in (self.site_choice, self.code_site):
+            chosen = box.currentData()
+            box.clear()
+            if box is self.site_choice:
+                box.addItem(tr("No site"), None)
+            for site in self.sites:
+                box.addItem(str(site["name"]), site["id"])
+            if chosen is not None and box.findData(chosen) >= 0:
+                box.setCurrentIndex(box.findData(chosen))
+        self.people_model.set_rows(
+            self.people_model.rows()
+        )  # site names may have arrived after people
+
+    def add_site(self) -> None:
+        body = {
+            "name": self.site_name_field.text().strip(),
+            "kind": self.site_kind.currentData(),
+            "address": self.site_address.text().strip(),
+        }
+
+        def added(answer: dict[str, Any]) -> None:
+            self.site_name_field.clear()
+            self.site_address.clear()
+            self.done.setText(
+                tr("Site added: {site}", site=str((answer.get("site") or {}).get("name", "")))
+            )
+            self.call("GET", "/sites", then=self._got_sites)
+
+        self.call("POST", "/sites", body=body, then=added)
+
+    # --- enrolment codes ---------------------------------------------------------
+
+    def _codes_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.code_site = QComboBox(tab)
+        self.code_days = QDoubleSpinBox(tab)
+        self.code_days.setRange(0.5, 365)
+        self.code_days.setValue(7)
+        make = QPushButton(tr("&Make a code"), tab)
+        make.clicked.connect(self.make_code)
+        self.code = QLabel(tab)
+        self.code.setObjectName("enrolmentCode")
+        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = QFont(self.code.font())
+        font.setPointSize(font.pointSize() * 2)
+        font.setFamily("monospace")
+        self.code.setFont(font)
+        self.code_note = QLabel(tab)
+        self.code_note.setWordWrap(True)
+        self.print_button = QPushButton(tr("&Print (as PDF)…"), tab)
+        self.print_button.setEnabled(False)
+        self.print_button.clicked.connect(self.print_code)
+        layout = QVBoxLayout(tab)
+        form = QFormLayout()
+        form.addRow(tr("Site"), self.code_site)
+        form.addRow(tr("Valid for (days)"), self.code_days)
+        layout.addLayout(form)
+        layout.addWidget(make, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.code)
+        layout.addWidget(self.code_note)
+        layout.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return tab
+
+    def make_code(self) -> None:
+        body = {"site": self.code_site.currentData(), "days": self.code_days.value()}
+        self.call("POST", "/enrolment-codes", body=body, then=self._got_code)
+
+    def _got_code(self, answer: dict[str, Any]) -> None:
+        self.last_code = answer
+        self.code.setText(str(answer.get("code", "")))
+        self.code_note.setText(self.code_sheet_text(answer))
+        self.print_button.setEnabled(True)
+        self.devices_refresh()
+
+    def code_sheet_text(self, answer: dict[str, Any]) -> str:
+        """What the printed sheet says: the code, the site, how long it is valid, and the command."""
+        days = float(answer.get("days", 0))
+        return ntr(
+            "One-time code for one computer at {site}, valid for {n} day. "
+            "Enrol the computer with: knop enrol --server {server} --code {code}",
+            "One-time code for one computer at {site}, valid for {n} days. "
+            "Enrol the computer with: knop enrol --server {server} --code {code}",
+            max(1, round(days)),
+            n=f"{days:g}",
+            site=str(answer.get("site_name", "")),
+            server=self.context.settings.server_url or "",
+            code=str(answer.get("code", "")),
+        )
+
+    def code_document(self) -> QTextDocument:
+        """The sheet to print, as a document (printed by `print_code`, also to PDF)."""
+        answer = getattr(self, "last_code", {})
+        document = QTextDocument(self)
+        document.setPlainText(f"{answer.get('code', '')}\n\n{self.code_sheet_text(answer)}")
+        return document
+
+    def save_code_pdf(self, path: str) -> None:
+        """Write the sheet as a PDF to print (the bundle leaves Qt's printer plugins out)."""
+        writer = QPdfWriter(path)
+        writer.setTitle(tr("Enrolment code"))
+        self.code_document().print_(writer)
+
+    def print_code(self) -> None:
+        save_export(
+            self,
+            tr("Save the code to print"),
+            tr("enrolment-code") + ".pdf",
+            "PDF (*.pdf)",
+            lambda path: self.save_code_pdf(str(path)),
+            self.problem.show_text,
+        )
+
+    # --- devices --------------------------------------------------------------------
+
+    def _devices_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.devices_model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(tr("Name"), lambda r: str(r["name"])),
+                Column(tr("Site"), lambda r: str(r["site_name"])),
+                Column(tr("Enrolled"), lambda r: str(r["enrolled_at"])[:16].replace("T", " ")),
+                Column(tr("Revoked"), lambda r: str(r["revoked_at"] or "")[:16].replace("T", " ")),
+                Column(tr("Device id"), lambda r: str(r["id"])),
+            ],
+            key=lambda r: str(r["id"]),
+            parent=self,
+        )
+        self.devices_view = table_view(tab, self.devices_model, tr("Devices"), (0,))
+        revoke = QPushButton(tr("&Revoke device"), tab)
+        revoke.clicked.connect(self.revoke_device)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(self.devices_view, 1)
+        layout.addWidget(revoke, 0, Qt.AlignmentFlag.AlignRight)
+        return tab
+
+    def devices_refresh(self) -> None:
+        self.call("GET", "/devices", then=self._got_devices)
+
+    def _got_devices(self, answer: dict[str, Any]) -> None:
+        self.devices_model.set_rows(answer.get("devices") or [])
+
+    def choose_device(self, device_id: str) -> None:
+        row = self.devices_model.row_of(device_id)
+        if row >= 0:
+            self.devices_view.selectRow(row)
+
+    def revoke_device(self) -> None:
+        rows = self.devices_view.selectionModel().selectedRows()
+        if not rows:
+            self.problem.show_text(tr("Choose a device first."))
+            return
+        device_id = rows[0].data(KEY_ROLE)
+
+        def revoked(_answer: dict[str, Any]) -> None:
+            self.done.setText(tr("Device revoked; its logins have ended."))
+            self.devices_refresh()
+
+        self.call("POST", f"/devices/{device_id}/revoke", then=revoked)
+
+    # --- lending policy ------------------------------------------------------------
+
+    def _lending_tab(self) -> QWidget:
+        tab = QWidget(self)
+        self.lending_choice = QComboBox(tab)
+        for policy, text in (
+            (LendingPolicy.OFF, tr("Off: staff may work on other sites' tasks without asking")),
+            (LendingPolicy.NOTIFY, tr("Notify: the home manager is told")),
+            (LendingPolicy.APPROVE, tr("Approve: the home manager must approve before it counts")),
+        ):
+            self.lending_choice.addItem(text, policy.value)
+        save = QPushButton(tr("&Save lending policy"), tab)
+        save.clicked.connect(self.save_lending)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(tr("Work on another site's task"), tab))
+        layout.addWidget(self.lending_choice)
+        layout.addWidget(save, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        return tab
+
+    def save_lending(self) -> None:
+        self.call(
+            "POST",
+            "/lending",
+            body={"policy": self.lending_choice.currentData()},
+            then=lambda a: self.done.setText(
+                tr("Lending policy saved: {value}", value=str(a.get("lending")))
+            ),
+        )

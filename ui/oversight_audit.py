@@ -1,0 +1,159 @@
+"""The audit trail: who did what, when, from which device, and what was refused.
+
+Admins read all of it, a site manager what concerns their own site (the
+server decides, `GET /v1/audit`). Filters: person (name or username as the
+server knows it, or id), task id, operation ("bid" for every bid operation),
+applied or refused, and a period. Each event shows names, not ids, and what
+changed; the list exports to CSV for an access-to-records request. The last
+answer is kept, so the view opens offline on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import reports
+from desktop.core.entities import AuditEvent
+from desktop.core.rejection import describe
+from ui.insights_screen import InsightScreen
+from ui.table_model import Column, RowsModel, table_view
+from ui.file_export import save_export
+from ui.words import ntr, tr
+
+
+class AuditScreen(InsightScreen):
+    """Filters above, events below (oldest first), CSV export."""
+
+    NAME = reports.AUDIT
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
+        super().__init__(context, parent, fetcher)
+        self.setObjectName("audit")
+        self.body: dict[str, Any] = {}
+        self.person = QLineEdit(self)
+        self.person.setPlaceholderText(tr("username"))
+        self.task = QLineEdit(self)
+        self.task.setPlaceholderText(tr("task id"))
+        self.operation = QLineEdit(self)
+        self.operation.setPlaceholderText(tr("e.g. bid.accept, or bid"))
+        self.outcome = QComboBox(self)
+        self.outcome.addItem(tr("Applied and refused"), None)
+        self.outcome.addItem(tr("Applied"), "applied")
+        self.outcome.addItem(tr("Refused"), "refused")
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addMonths(-1), self)
+        self.until = QDateEdit(today, self)
+        for field in (self.since, self.until):
+            field.setCalendarPopup(True)
+            field.setDisplayFormat("yyyy-MM-dd")
+        for line in (self.person, self.task, self.operation):
+            line.returnPressed.connect(self.refresh)
+        self.model: RowsModel[AuditEvent] = RowsModel(
+            [
+                Column(tr("Time (UTC)"), lambda e: e.at[:19].replace("T", " ")),
+                Column(tr("Person"), lambda e: self._name(e.actor_id)),
+                Column(tr("Operation"), lambda e: e.operation),
+                Column(tr("Outcome"), self._outcome),
+                Column(tr("Task"), lambda e: self._name(e.task_id)),
+                Column(tr("Site"), lambda e: self._name(e.site_id)),
+                Column(tr("What changed"), self._what),
+                Column(tr("Device"), lambda e: e.device_id or ""),
+            ],
+            key=lambda e: e.id,
+            parent=self,
+        )
+        self.table = table_view(self, self.model, tr("Audit events"), (6,))
+        self.count = QLabel(self)
+        self.export_button = QPushButton(tr("&Export as CSV…"), self)
+        self.export_button.clicked.connect(self._export)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + tr("Audit trail") + "</h2>", self))
+        layout.addLayout(
+            self.labelled_row(
+                (tr("&Person"), self.person),
+                (tr("T&ask"), self.task),
+                (tr("&Operation"), self.operation),
+            )
+        )
+        row = QHBoxLayout()
+        row.addLayout(
+            self.labelled_row(
+                (tr("O&utcome"), self.outcome), (tr("&From"), self.since), (tr("&To"), self.until)
+            )
+        )
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addLayout(self.status_row(self.export_button))
+        layout.addWidget(self.count)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def _name(self, some_id: str | None) -> str:
+        (name,) = reports.named(self.body, [some_id])
+        return name
+
+    def _outcome(self, event: AuditEvent) -> str:
+        return tr("Refused") if event.outcome == "refused" else tr("Applied")
+
+    def _what(self, event: AuditEvent) -> str:
+        """Why it was refused, in the reader's language; or what kinds of things it changed."""
+        if event.outcome == "refused":
+            return describe(event.reason, event.facts).text(self.language)
+        words = {
+            "tasks": tr("task"),
+            "bids": tr("bid"),
+            "comments": tr("comment"),
+            "endorsements": tr("endorsement"),
+            "person_skills": tr("skill"),
+            "people": tr("person"),
+            "sites": tr("site"),
+            "organisations": tr("organisation"),
+            "invitations": tr("invitation"),
+        }
+        return ", ".join(words.get(t, t) for t in reports.changed_tables(event.summary))
+
+    def params(self) -> dict[str, Any]:
+        """The filters as the server takes them (empty ones left out)."""
+        wanted = {
+            "person": self.person.text().strip() or None,
+            "task_id": self.task.text().strip() or None,
+            "operation": self.operation.text().strip() or None,
+            "outcome": self.outcome.currentData(),
+            "since": self.since.date().toString("yyyy-MM-dd"),
+            "until": self.until.date().toString("yyyy-MM-dd"),
+        }
+        return {k: v for k, v in wanted.items() if v}
+
+    def refresh(self) -> None:
+        self.ask(self.NAME, self.params(), self._keep)
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        self.body = body
+        events = reports.audit_events(body)
+        self.count.setText(ntr("{n} event", "{n} events", len(events)))
+        self.model.set_rows(events)
+
+    def csv_bytes(self) -> bytes:
+        return reports.audit_csv(self.body)
+
+    def _export(self) -> None:
+        save_export(
+            self,
+            tr("Export the audit trail"),
+            tr("audit") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.when.setText,
+        )

@@ -1,0 +1,220 @@
+"""Lending: a home manager's view of their staff's work on other sites, and the hours.
+
+Everything here is read from the local store (`desktop.lending`), so it opens
+at once and works offline. What the organisation's policy asks is said at
+the top in plain words; with approval, the bids waiting for the manager's yes
+come first, and Approve / Do not approve run the operation `bid.lend` (queued
+offline like every other change). The hours lent and borrowed per month
+export to CSV (UTF-8 with BOM).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop import lending
+from desktop.core.entities import LendingPolicy, Organisation, Site
+from desktop.core.lending import SiteMonth
+from desktop.lending import LentWork
+from desktop.store import Store
+from ui import wording
+from ui.context import AppContext
+from ui.screen import ProblemLabel, Screen
+from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.file_export import save_export
+from ui.words import ntr, tr
+
+
+@dataclass(frozen=True, slots=True)
+class LendingPicture:
+    """What the screen draws: the policy, the staff's work, the months, the sites' names."""
+
+    policy: str
+    work: list[LentWork]
+    months: list[SiteMonth]
+    site_names: dict[str, str]
+
+
+def _hours(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+class LendingScreen(Screen):
+    """The staff's bids and assignments on other sites' tasks, and hours per site and month."""
+
+    WATCHES = frozenset({"bids", "tasks", "organisations"})
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("lending")
+        self.picture: LendingPicture | None = None
+        self.heading = QLabel("<h2>" + tr("Lending between sites") + "</h2>", self)
+        self.policy = QLabel(self)
+        self.policy.setObjectName("lendingPolicy")
+        self.policy.setWordWrap(True)
+        self.work_model: RowsModel[LentWork] = RowsModel(
+            [
+                Column(tr("Person"), lambda w: w.bidder),
+                Column(tr("Task"), lambda w: w.task_title),
+                Column(tr("Site"), lambda w: w.task_site),
+                Column(tr("Status"), lambda w: wording.bid_status(w.bid.status)),
+                Column(tr("Lending"), lambda w: wording.lending(w.bid.lending)),
+                Column(tr("Hours offered"), lambda w: _hours(w.bid.hours)),
+                Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours)),
+            ],
+            key=lambda w: w.bid.id,
+            parent=self,
+        )
+        self.work_view = table_view(
+            self, self.work_model, tr("Staff working on other sites"), (1, 4)
+        )
+        self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
+        self.approve_button = QPushButton(tr("&Approve lending"), self)
+        self.refuse_button = QPushButton(tr("Do &not approve"), self)
+        self.approve_button.clicked.connect(lambda: self.decide(True))
+        self.refuse_button.clicked.connect(lambda: self.decide(False))
+        self.problem = ProblemLabel(self)
+        self.months_model: RowsModel[SiteMonth] = RowsModel(
+            [
+                Column(tr("Month"), lambda m: m.month),
+                Column(tr("Site"), lambda m: self._site_name(m.site_id)),
+                Column(tr("Hours lent"), lambda m: _hours(m.lent)),
+                Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed)),
+            ],
+            key=lambda m: f"{m.month}|{m.site_id}",
+            parent=self,
+        )
+        self.months_view = table_view(
+            self, self.months_model, tr("Hours lent and borrowed per month"), (1,)
+        )
+        self.export_button = QPushButton(tr("&Export hours as CSV…"), self)
+        self.export_button.clicked.connect(self._export)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.policy)
+        layout.addWidget(
+            QLabel(tr("Your staff's bids and assignments on other sites' tasks"), self)
+        )
+        layout.addWidget(self.work_view, 2)
+        decide = QHBoxLayout()
+        decide.addWidget(self.note, 1)
+        decide.addWidget(self.approve_button)
+        decide.addWidget(self.refuse_button)
+        layout.addLayout(decide)
+        layout.addWidget(self.problem)
+        layout.addWidget(
+            QLabel(tr("Hours lent and borrowed per month (as confirmed on completion)"), self)
+        )
+        layout.addWidget(self.months_view, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        self._chosen()
+        self.reload()
+
+    # --- loading -----------------------------------------------------------------------
+
+    def question(self) -> Any:
+        viewer = self.context.person
+
+        def ask(store: Store) -> LendingPicture:
+            orgs = store.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
+            return LendingPicture(
+                policy=orgs[0].lending if orgs else LendingPolicy.OFF,
+                work=lending.staff_work(store, viewer),
+                months=lending.site_months(store, viewer),
+                site_names={s.id: s.name for s in store.fetch(Site, "1 = 1")},
+            )
+
+        return ask
+
+    def draw(self, data: Any) -> None:
+        picture: LendingPicture = data
+        self.picture = picture
+        waiting = sum(1 for w in picture.work if w.awaiting)
+        words: dict[str, str] = {
+            LendingPolicy.OFF: tr("Your staff may work on other sites' tasks without asking you."),
+            LendingPolicy.NOTIFY: tr(
+                "You are told when one of your staff is accepted on another site's task."
+            ),
+            LendingPolicy.APPROVE: tr(
+                "Work on another site's task needs your approval before it counts."
+            ),
+        }
+        text = words.get(picture.policy, words[LendingPolicy.OFF])
+        if picture.policy == LendingPolicy.APPROVE:
+            text += " " + ntr(
+                "{n} waits for your approval.", "{n} wait for your approval.", waiting
+            )
+        self.policy.setText(text)
+        # What waits for the manager comes first.
+        self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
+        self.months_model.set_rows(picture.months)
+        self._chosen()
+
+    def _site_name(self, site_id: str) -> str:
+        return self.picture.site_names.get(site_id, site_id) if self.picture else site_id
+
+    # --- deciding ----------------------------------------------------------------------
+
+    def chosen(self) -> LentWork | None:
+        rows = self.work_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        key = rows[0].data(KEY_ROLE)
+        return next((w for w in self.work_model.rows() if w.bid.id == key), None)
+
+    def choose(self, bid_id: str) -> None:
+        """Select the row of `bid_id` (for the keyboard, tests and the screenshot)."""
+        row = self.work_model.row_of(bid_id)
+        if row >= 0:
+            self.work_view.selectRow(row)
+
+    def _chosen(self) -> None:
+        work = self.chosen()
+        can = work is not None and work.awaiting
+        self.approve_button.setEnabled(can)
+        self.refuse_button.setEnabled(can)
+
+    def decide(self, approve: bool) -> None:
+        work = self.chosen()
+        if work is None or not work.awaiting:
+            return
+        payload: dict[str, Any] = {"bid_id": work.bid.id, "approve": approve}
+        if self.note.text().strip():
+            payload["message"] = self.note.text().strip()
+        self.act("bid.lend", payload, self.problem, then=lambda _outcome: self.note.clear())
+
+    # --- export ------------------------------------------------------------------------
+
+    def csv_bytes(self) -> bytes:
+        months = self.picture.months if self.picture else []
+        names = self.picture.site_names if self.picture else {}
+        header = (tr("Month"), tr("Site"), tr("Hours lent"), tr("Hours borrowed"))
+        return lending.months_csv(months, names, header)
+
+    def _export(self) -> None:
+        save_export(
+            self,
+            tr("Export the hours"),
+            tr("lending") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.problem.show_text,
+        )

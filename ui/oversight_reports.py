@@ -1,0 +1,124 @@
+"""Reports per site and period: computed on the server, shown offline from the last answer.
+
+Admins see every site (or one), a site manager their own. Columns: tasks
+posted and filled, fill rate, median hours to fill, hours lent and borrowed,
+people from other sites and externals involved, skills most asked for. The
+table exports to CSV (UTF-8 with BOM).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QDateEdit, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop import reports
+from desktop.core import skills
+from ui.insights_screen import InsightScreen
+from ui.table_model import Column, RowsModel, table_view
+from ui.file_export import save_export
+from ui.words import tr
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class ReportsScreen(InsightScreen):
+    """One row per site for the chosen period."""
+
+    NAME = reports.REPORTS
+
+    def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
+        super().__init__(context, parent, fetcher)
+        self.setObjectName("reports")
+        self.body: dict[str, Any] = {}
+        today = QDate.currentDate()
+        self.since = QDateEdit(today.addYears(-1), self)
+        self.until = QDateEdit(today, self)
+        for field in (self.since, self.until):
+            field.setCalendarPopup(True)
+            field.setDisplayFormat("yyyy-MM-dd")
+        self.model: RowsModel[dict[str, Any]] = RowsModel(
+            [
+                Column(tr("Site"), lambda r: str(r.get("site_name", ""))),
+                Column(tr("Posted"), lambda r: _number(r.get("posted"))),
+                Column(tr("Filled"), lambda r: _number(r.get("filled"))),
+                Column(tr("Fill rate"), lambda r: self._rate(r.get("fill_rate"))),
+                Column(
+                    tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"))
+                ),
+                Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"))),
+                Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"))),
+                Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"))),
+                Column(tr("Externals"), lambda r: _number(r.get("externals"))),
+                Column(tr("Skills most asked for"), self._skills),
+            ],
+            key=lambda r: str(r.get("site_id", "")),
+            parent=self,
+        )
+        self.table = table_view(self, self.model, tr("Reports per site"), (9,))
+        self.period = QLabel(self)
+        self.export_button = QPushButton(tr("&Export as CSV…"), self)
+        self.export_button.clicked.connect(self._export)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("<h2>" + tr("Reports") + "</h2>", self))
+        layout.addLayout(self.labelled_row((tr("&From"), self.since), (tr("&To"), self.until)))
+        layout.addLayout(self.status_row(self.export_button))
+        layout.addWidget(self.period)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    def _rate(self, rate: Any) -> str:
+        return "–" if rate is None else f"{round(100 * float(rate))} %"
+
+    def _skills(self, row: dict[str, Any]) -> str:
+        return ", ".join(
+            f"{skills.label(s['skill'], self.language)} ({s['tasks']})"
+            for s in row.get("skills") or []
+        )
+
+    def params(self) -> dict[str, Any]:
+        """The period as the server takes it."""
+        return {
+            "since": self.since.date().toString("yyyy-MM-dd"),
+            "until": self.until.date().toString("yyyy-MM-dd"),
+        }
+
+    def refresh(self) -> None:
+        self.ask(self.NAME, self.params(), self._keep)
+
+    def show_answer(self, body: dict[str, Any]) -> None:
+        self.body = body
+        self.period.setText(
+            tr("From {since} to {until}", since=body.get("since", ""), until=body.get("until", ""))
+        )
+        self.model.set_rows(reports.report_rows(body))
+
+    def csv_bytes(self) -> bytes:
+        header = [
+            tr("Site"),
+            tr("Posted"),
+            tr("Filled"),
+            tr("Fill rate (%)"),
+            tr("Hours to fill (median)"),
+            tr("Hours lent"),
+            tr("Hours borrowed"),
+            tr("From other sites"),
+            tr("Externals"),
+            tr("Skills most asked for"),
+        ]
+        return reports.report_csv(self.body, header, lambda s: skills.label(s, self.language))
+
+    def _export(self) -> None:
+        save_export(
+            self,
+            tr("Export the report"),
+            tr("report") + ".csv",
+            "CSV (*.csv)",
+            lambda path: path.write_bytes(self.csv_bytes()),
+            self.when.setText,
+        )
