@@ -72,7 +72,10 @@ HOLDINGS: tuple[Holding, ...] = (
         "Skills confirmed by a task's manager, given and received.",
     ),
     Holding("tasks", ("poster_id", "updated_by"), ERASE_KEEP, "Tasks posted or last changed."),
-    Holding("bids", ("bidder_id", "decided_by"), ERASE_BY_OPERATION, "Bids made, and decisions on bids."),
+    Holding(
+        "bids", ("bidder_id", "decided_by", "lending_decided_by", "hours_confirmed_by"), ERASE_BY_OPERATION,
+        "Bids made, decisions on bids, approvals of lending and confirmed hours.",
+    ),
     Holding("comments", ("author_id",), ERASE_BY_OPERATION, "Comments written on tasks."),
     Holding(
         "invitations", ("person_id", "invited_by"), ERASE_BY_OPERATION,
@@ -213,6 +216,12 @@ def _unquote(session: Session, name: str, pseudonym: str) -> None:
         "UPDATE operations SET result = replace(result, ?, ?) WHERE result LIKE ?",
         (quoted, pseudonym, f"%{quoted}%"),
     )
+    # A refusal recorded in the audit trail quotes its sentence and facts the same way.
+    for column in ("summary", "facts"):
+        session.execute(
+            f"UPDATE audit_events SET {column} = replace({column}, ?, ?) WHERE {column} LIKE ?",
+            (quoted, pseudonym, f"%{quoted}%"),
+        )
     rows = session.execute(
         "SELECT id, facts FROM mail_outbox WHERE facts LIKE ?", (f"%{quoted}%",)
     ).fetchall()
