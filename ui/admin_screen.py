@@ -104,6 +104,7 @@ class AdminScreen(InsightScreen):
         self.done = QLabel(self)
         self.done.setObjectName("adminDone")
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(tr("Administration"))
         self.tabs.addTab(self._people_tab(), tr("&People"))
         self.tabs.addTab(self._sites_tab(), tr("&Sites"))
         self.tabs.addTab(self._codes_tab(), tr("&Enrolment codes"))
@@ -177,6 +178,7 @@ class AdminScreen(InsightScreen):
         tab = QWidget(self)
         self.search = QLineEdit(tab)
         self.search.setPlaceholderText(tr("Name, username or e-mail"))
+        self.search.setAccessibleName(tr("Find people"))
         self.search.returnPressed.connect(self.find_people)
         find = QPushButton(tr("&Find"), tab)
         find.clicked.connect(self.find_people)
@@ -193,9 +195,11 @@ class AdminScreen(InsightScreen):
         )
         self.people_view = table_view(tab, self.people_model, tr("People"), (0,))
         self.role_choice = QComboBox(tab)
+        self.role_choice.setAccessibleName(tr("Role"))
         for role in Role:
             self.role_choice.addItem(_role(role), role.value)
         self.site_choice = QComboBox(tab)
+        self.site_choice.setAccessibleName(tr("Site"))
         change_role = QPushButton(tr("Set &role"), tab)
         change_role.clicked.connect(self.set_role)
         change_site = QPushButton(tr("Set home &site"), tab)
@@ -392,6 +396,7 @@ class AdminScreen(InsightScreen):
     def _codes_tab(self) -> QWidget:
         tab = QWidget(self)
         self.code_site = QComboBox(tab)
+        self.code_site.setAccessibleName(tr("Site"))
         self.code_days = QDoubleSpinBox(tab)
         self.code_days.setRange(0.5, 365)
         self.code_days.setValue(7)
@@ -522,6 +527,7 @@ class AdminScreen(InsightScreen):
     def _lending_tab(self) -> QWidget:
         tab = QWidget(self)
         self.lending_choice = QComboBox(tab)
+        self.lending_choice.setAccessibleName(tr("Lending between sites"))
         for policy, text in (
             (LendingPolicy.OFF, tr("Off: staff may work on other sites' tasks without asking")),
             (LendingPolicy.NOTIFY, tr("Notify: the home manager is told")),
