@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
+    REACH,
     ENTITY_TABLES,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
@@ -214,6 +215,11 @@ def _v9_competence_discovery(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_reach(conn: sqlite3.Connection) -> None:
+    for statement in REACH:  # invitations, credentials, task requirements (issue 14)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -224,6 +230,7 @@ STEPS: tuple[Step, ...] = (
     _v7_acknowledged,
     _v8_notifications,
     _v9_competence_discovery,
+    _v10_reach,
 )
 LATEST = len(STEPS)
 

@@ -21,6 +21,7 @@ from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
     PERSONAL_TABLES,
+    REACH,
     TASK_PUBLISHED_AT,
 )
 from sync.server.storage import Database, Session
@@ -264,12 +265,26 @@ def _v5_competence_discovery(s: Session) -> None:
     )
 
 
+def _v6_reach(s: Session) -> None:
+    for statement in REACH:  # invitations, credentials, task requirements (issue 14)
+        s.execute(statement)
+    # A personal device serves only the one person it was enrolled for (an
+    # outsider enrolling their own computer with their invitation); IT's
+    # devices have none and serve whoever logs in at their site.
+    s.execute("ALTER TABLE devices ADD COLUMN person_id TEXT")
+    # Invitation mails wait here until sent. The code travels in `facts` only
+    # until the mail is sent (then it is blanked); an invitation awaiting a
+    # coordinator is held (due far ahead) until approved.
+    s.execute("ALTER TABLE mail_outbox ADD COLUMN address TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
     _v3_generations,
     _v4_notifications_and_mail,
     _v5_competence_discovery,
+    _v6_reach,
 )
 LATEST = len(STEPS)
 
