@@ -47,6 +47,8 @@ WORD_FACTS = frozenset({
     "bundle", "path",  # a file's path
     "link",  # a web address (an unsubscribe link)
     "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
+    "credential", "credentials", "kinds", "severity",  # credentials' and outsider kinds' names (issue 14)
+    "email", "username", "code",  # an address, a login name, an invitation code
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
 })
