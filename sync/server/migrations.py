@@ -272,10 +272,6 @@ def _v6_reach(s: Session) -> None:
     # outsider enrolling their own computer with their invitation); IT's
     # devices have none and serve whoever logs in at their site.
     s.execute("ALTER TABLE devices ADD COLUMN person_id TEXT")
-    # Invitation mails wait here until sent. The code travels in `facts` only
-    # until the mail is sent (then it is blanked); an invitation awaiting a
-    # coordinator is held (due far ahead) until approved.
-    s.execute("ALTER TABLE mail_outbox ADD COLUMN address TEXT")
 
 
 STEPS: tuple[Step, ...] = (

@@ -25,7 +25,7 @@ from desktop.core import operations
 from desktop.core.entities import Person
 from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
-from sync.server import audit, feed, notify
+from sync.server import audit, feed, invitations, notify
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session
 
@@ -153,6 +153,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         batch.forget_actor()
     feed.record(session, outcome.changes, now)
     notify.enqueue(session, outcome.changes, records.before, now)
+    invitations.after_push(session, op["kind"], op["payload"], outcome.entity_id, now)
     audit.record(
         session,
         at=now,
