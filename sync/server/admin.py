@@ -25,7 +25,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.entities import PersonKind, Role, Site, SiteKind
-from sync.server import accounts, csv_import, demo_seed, directory, feed, migrations, storage
+from sync.server import (
+    accounts,
+    csv_import,
+    demo_seed,
+    directory,
+    feed,
+    invitations,
+    migrations,
+    storage,
+)
 from sync.server.storage import DB_ENV
 
 Command = Callable[[storage.Database, argparse.Namespace], int]
@@ -155,11 +164,38 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
     with db.read() as s:
         rows = s.rows(
-            "SELECT id, site_id, name, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at"
+            "SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices ORDER BY enrolled_at"
         )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
-        _say(f"{r['id']}\t{r['site_id']}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
+        # A personal device (an outsider's own computer) names the one person it serves.
+        where = f"personal:{r['person_id']}" if r["person_id"] else r["site_id"]
+        _say(f"{r['id']}\t{where}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
+    return 0
+
+
+def cmd_invitations_list(db: storage.Database, args: argparse.Namespace) -> int:
+    for item in invitations.listing(db, everything=args.all):
+        i = item.invitation
+        state = "expired" if item.expired and i.status in ("pending", "awaiting_approval") else i.status
+        _say(
+            f"{i.id}\t{i.email}\t{i.kind}\t{item.site}\tinvited by {item.inviter}\t"
+            f"{i.created_at[:10]}\texpires {i.expires_at[:10]}\t{state}"
+        )
+    return 0
+
+
+def cmd_invitations_revoke(db: storage.Database, args: argparse.Namespace) -> int:
+    if not invitations.revoke(db, args.invitation_id):
+        raise LookupError(f"no pending invitation {args.invitation_id!r}")
+    print(f"invitation {args.invitation_id} withdrawn; its code no longer works", file=sys.stderr)
+    return 0
+
+
+def cmd_invitations_approval(db: storage.Database, args: argparse.Namespace) -> int:
+    org = invitations.set_approval(db, args.setting == "on")
+    need = "need" if org.externals_need_approval else "do not need"
+    print(f"invitations of outsiders {need} a coordinator's approval", file=sys.stderr)
     return 0
 
 
@@ -314,6 +350,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--site", required=True, help="site id or name")
     p.add_argument("--days", type=float, default=7.0, help="how long the code is valid")
+
+    invitation_sub = add(
+        sub, "invitations", None, "member invitations: list, withdraw, approval setting"
+    ).add_subparsers(dest="invitations_command", required=True)
+    p = add(invitation_sub, "list", cmd_invitations_list, "list pending invitations")
+    p.add_argument("--all", action="store_true", help="also those taken up or withdrawn")
+    p = add(invitation_sub, "revoke", cmd_invitations_revoke, "withdraw a pending invitation")
+    p.add_argument("invitation_id")
+    p = add(
+        invitation_sub,
+        "approval",
+        cmd_invitations_approval,
+        "whether invitations of outsiders wait for a coordinator (a site manager or admin)",
+    )
+    p.add_argument("setting", choices=("on", "off"))
 
     add(sub, "devices", cmd_devices, "list enrolled devices")
     p = add(sub, "revoke-device", cmd_revoke_device, "revoke a device and every login on it")

@@ -192,3 +192,24 @@ def test_a_weak_password_is_refused_and_nothing_kept(server: Deployment, world: 
                         headers={protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)})
     assert answer.status_code == 422
     assert accept(server, code, "kort").status_code == 200  # the code was not spent
+
+
+def test_knop_admin_lists_and_withdraws_invitations_and_sets_approval(server: Deployment, world: World) -> None:
+    """The command line IT uses; the same functions serve the admin GUI (issue 15)."""
+    from tests.server.test_admin_cli import admin
+
+    assert admin(server.db_url, "invitations", "approval", "on").code == 0
+    anna = server.user("anna")
+    invitation_id, code = uuid7(), fresh_code()
+    anna.apply("member.invite", invitation_id=invitation_id, email="hjaelper@example.org",
+               person_kind="volunteer", site_id=world.school.id, code=code)
+    listed = admin(server.db_url, "invitations", "list")
+    line = next(line for line in listed.out.splitlines() if line.startswith(invitation_id))
+    assert "hjaelper@example.org" in line and world.anna.name in line and line.endswith("awaiting_approval")
+    refused = accept(server, code, f"h-{invitation_id[-6:]}")
+    assert refused.json()["error"]["detail"]["reason"] == "invitation.awaiting_approval"
+    assert admin(server.db_url, "invitations", "revoke", invitation_id).code == 0
+    assert admin(server.db_url, "invitations", "revoke", invitation_id).code == 1
+    assert invitation_id not in admin(server.db_url, "invitations", "list").out
+    assert invitation_id in admin(server.db_url, "invitations", "list", "--all").out
+    assert admin(server.db_url, "invitations", "approval", "off").code == 0
