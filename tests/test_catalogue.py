@@ -49,6 +49,7 @@ WORD_FACTS = frozenset({
     "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
     "credential", "credentials", "kinds", "severity",  # credentials' and outsider kinds' names (issue 14)
     "email", "username", "code",  # an address, a login name, an invitation code
+    "inviter", "organisation",  # a person's and the organisation's names
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
 })

@@ -90,7 +90,7 @@ def accept(
     name: str,
     phone: str = "",
     device_name: str | None = None,
-    policy: accounts.Policy = accounts.Policy(),
+    policy: accounts.Policy | None = None,
 ) -> Accepted:
     """Make the invitee's account from the invitation; with `device_name`, enrol their own computer.
 
@@ -148,7 +148,7 @@ def accept(
             "VALUES (?, ?, ?, ?, ?, ?)",
             (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person_id),
         )
-        token, expires_at = accounts.issue_token(s, person_id, device.device_id, policy)
+        token, expires_at = accounts.issue_token(s, person_id, device.device_id, policy or accounts.Policy())
     return Accepted(person, device, token, expires_at)
 
 
@@ -205,7 +205,7 @@ def message(facts: dict[str, Any], sender: str, public_url: str, row_id: str) ->
         ),
         "code": sentence("Your invitation code: {code}", code=facts["code"]),
         "how": sentence(
-            "Install Knop and choose “I have an invitation”, or run: knop accept --server {link} --code {code}",
+            "Install Knop, then take up the invitation with: knop accept-invitation --server {link} --code {code}",
             link=public_url, code=facts["code"],
         ),
         "expires": sentence("The code can be used once, until {date}.", date=facts.get("expires") or "?"),
