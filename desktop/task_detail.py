@@ -9,10 +9,19 @@ managers get all of them, and everyone else gets the count on the task.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.core import permissions
-from desktop.core.entities import Bid, BidStatus, Comment, Person, Task
+from desktop.core import eligibility, permissions
+from desktop.core.entities import (
+    Bid,
+    BidStatus,
+    Comment,
+    HeldCredential,
+    Person,
+    Task,
+    TaskRequirements,
+)
 from desktop.people import (
     HeldSkill,
     TrackRecord,
@@ -55,6 +64,10 @@ class TaskDetail:
     bids: list[BidLine]  # only the bids the viewer may see
     my_bid: Bid | None  # the viewer's active bid, else their latest one
     manages: bool
+    # What the task asks of bidders (issue 14), and what the viewer lacks for it
+    # today, judged by the same rule the bid will be (None: nothing required).
+    requirements: TaskRequirements | None = None
+    verdict: eligibility.Verdict | None = None
 
     @property
     def may_bid(self) -> bool:
@@ -81,6 +94,7 @@ class Review:
     task: Task
     site_name: str
     cards: list[BidderCard] = field(default_factory=list)
+    requirements: TaskRequirements | None = None  # the card says "meets them" or what was missing
 
     @property
     def seats_left(self) -> int:
@@ -118,6 +132,20 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
         bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
         my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
+        requirements=(wanted := store.get(TaskRequirements, task.id)),
+        verdict=_verdict(store, viewer, wanted) if wanted else None,
+    )
+
+
+def _verdict(store: Store, viewer: Person, wanted: TaskRequirements) -> eligibility.Verdict:
+    """What `viewer` lacks for the task today (their own credentials are on this device)."""
+    held = {
+        credential: store.get(HeldCredential, viewer.id, credential)
+        for credential in (*wanted.requirements, eligibility.BENEFIT)
+    }
+    return eligibility.judge(
+        viewer, wanted.requirements, held, dt.datetime.now(dt.UTC).date(),
+        paid_staff_work=wanted.paid_staff_work,
     )
 
 
@@ -150,7 +178,12 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
         for b in bids
         if b.bidder_id in people
     ]
-    return Review(task=task, site_name=sites.get(task.site_id, ""), cards=cards)
+    return Review(
+        task=task,
+        site_name=sites.get(task.site_id, ""),
+        cards=cards,
+        requirements=store.get(TaskRequirements, task.id),
+    )
 
 
 def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine:

@@ -25,7 +25,7 @@ from tests.server.test_mail import (  # noqa: F401 - fixtures
 
 
 def test_an_invitation_is_mailed_with_its_code_held_for_approval_and_dropped_when_withdrawn(
-    sync_servers_for_mail: Servers, smtp: SmtpServer, world: World
+    sync_servers_for_mail: Servers, smtp: SmtpServer, world: World  # noqa: F811 - the fixtures above
 ) -> None:
     deployment = sync_servers_for_mail.start("sqlite", env=mail_env(smtp))
     anna, mette = deployment.user("anna"), deployment.user("mette")

@@ -1,0 +1,122 @@
+"""Reach on screen (issue 14): the review card's warnings, a refused outsider, inviting, verifying."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.core import operations
+from desktop.core.entities import (
+    Audience,
+    Bid,
+    MemberInvitation,
+    Person,
+    Task,
+    TaskRequirements,
+    TaskStatus,
+)
+from desktop.core.ids import utc_now, uuid7
+from desktop.store import Store
+from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - no_message_boxes is autouse
+from ui.context import AppContext
+from ui.reach import CredentialsTab, InvitationsTab
+from ui.review import ReviewPage
+from ui.task_view import TaskView
+
+CLICK = Qt.MouseButton.LeftButton
+
+
+def external_task(qtbot: Any, context: AppContext, requirements: dict[str, str], *bids: Bid) -> str:
+    """An open task for outsiders at the manager's site, with requirements and bids, put in the store."""
+    manager = context.person
+    task = Task(
+        id=uuid7(), site_id=manager.home_site_id or "", poster_id=manager.id, title="Lektiecafé",
+        audience=Audience.EXTERNAL, status=TaskStatus.OPEN, published_at=utc_now(), created_at=utc_now(),
+        bid_count=len(bids), version=1,
+    )
+
+    def put(store: Store) -> None:
+        with store.transaction():
+            store.put(task)
+            store.put(TaskRequirements(task.id, requirements=requirements, version=1))
+            for bid in bids:
+                store.put(bid.replace(task_id=task.id))
+
+    ask(qtbot, context, put)
+    return task.id
+
+
+def test_the_review_card_says_which_requirements_a_bidder_missed_and_never_the_credentials(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    manager = make_context("mette")
+    ole, anna = person("ole"), person("anna")
+    warned = Bid(id=uuid7(), task_id="", bidder_id=ole.id, version=1, warnings=["first_aid", "benefit"])
+    clean = Bid(id=uuid7(), task_id="", bidder_id=anna.id, version=1)
+    task_id = external_task(qtbot, manager, {"first_aid": "warn"}, warned, clean)
+    page = shown(qtbot, ReviewPage(manager, task_id))
+    # The UI's sentences are in the test run's language (English); credentials in the page's (Danish).
+    assert "Førstehjælpsbevis (wanted)" in page.wanted.text()
+    warning = page.cards[warned.id].eligibility
+    assert warning.isVisible() and "Missing: Førstehjælpsbevis" in warning.text()
+    assert "unemployment benefit" in warning.text()
+    fine = page.cards[clean.id].eligibility
+    assert fine.isVisible() and "Meets the requirements" in fine.text()
+
+
+def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verify_it(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    manager = make_context("mette")
+    task_id = external_task(qtbot, manager, {"child_protection": "block"})
+    manager.close()
+    ole = make_context("ole")
+    view = shown(qtbot, TaskView(ole, task_id))
+    assert not view.place_button.isEnabled()
+    assert "Børneattest" in view.my_bid_state.text()
+    assert "En leder eller HR" in view.my_bid_state.text()
+    assert "Børneattest (must have)" in view.skills.text()
+
+
+def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    anna = make_context("anna")
+    tab = shown(qtbot, InvitationsTab(anna))
+    dialog = tab.open_invite()
+    qtbot.addWidget(dialog)
+    dialog.email.setText("vera@example.org")
+    dialog.name.setText("Vera")
+    dialog.message.setPlainText("Vi mangler en til lektiecaféen")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.result.isVisible(), timeout=10_000)
+    assert dialog.code and dialog.code in dialog.result.text()
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    (held,) = ask(qtbot, anna, lambda s: s.fetch(MemberInvitation, "1 = 1"))
+    assert (held.email, held.kind, held.status) == ("vera@example.org", "volunteer", "pending")
+    assert held.code_hash == operations.code_hash(dialog.code)
+    # The inviter may withdraw her own invitation.
+    tab.table.selectRow(0)
+    assert tab.withdraw_button.isEnabled()
+    qtbot.mouseClick(tab.withdraw_button, CLICK)
+    qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 3).data(), timeout=10_000)
+
+
+def test_a_manager_verifies_a_credential_and_staff_get_no_form(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    mette = make_context("mette")
+    tab = shown(qtbot, CredentialsTab(mette))
+    assert tab.form.isVisible()
+    ole = person("ole")
+    tab.person.setCurrentIndex(tab.person.findData(ole.id))
+    tab.credential.setCurrentIndex(tab.credential.findData("child_protection"))
+    qtbot.mouseClick(tab.verify_button, CLICK)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    assert tab.model.index(0, 0).data() == ole.name
+    assert tab.model.index(0, 1).data() == "Børneattest"
+    anna = make_context("anna")
+    staff = shown(qtbot, CredentialsTab(anna))
+    assert not staff.form.isVisible()
