@@ -98,11 +98,11 @@ class InviteDialog(QDialog):
         form.addRow(tr("On behalf of"), self.site)
         form.addRow(tr("&Message"), self.message)
         self.problem = ProblemLabel(self)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setObjectName("invitation-code")
-        self.result.hide()
+        self.handover = QLabel(self)
+        self.handover.setWordWrap(True)
+        self.handover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.handover.setObjectName("invitation-code")
+        self.handover.hide()
         self.buttons = QDialogButtonBox(self)
         self.send_button = self.buttons.addButton(tr("&Invite"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.copy_button = self.buttons.addButton(tr("&Copy the code"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -112,7 +112,7 @@ class InviteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
-        layout.addWidget(self.result)
+        layout.addWidget(self.handover)
         layout.addWidget(self.buttons)
         self.send_button.clicked.connect(self.send)
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.code))
@@ -156,7 +156,7 @@ class InviteDialog(QDialog):
         ).failure(refused).run_in_background()
 
     def _sent(self) -> None:
-        self.result.setText(
+        self.handover.setText(
             tr(
                 "Invitation made. Give {email} this code; it can be used once, within 14 days: {code}\n"
                 "It is also e-mailed when the server sends e-mail. They install Knop and take up the "
@@ -165,7 +165,7 @@ class InviteDialog(QDialog):
                 code=self.code,
             )
         )
-        self.result.show()
+        self.handover.show()
         self.copy_button.show()
         for field in (self.email, self.name, self.kind, self.message):
             field.setEnabled(False)
