@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.certificates import Certificate, Verifying, certificates, sites, verifying
 from desktop.core import eligibility, permissions
-from desktop.core.entities import InvitationStatus, Person, PersonKind
+from desktop.core.entities import InvitationStatus, Person, PersonKind, TaskRequirements
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.rejection import Rejection
 from desktop.invitations import Sent, invitations_for, is_open, new_code
@@ -349,3 +349,75 @@ class CredentialsTab(Screen):
             "expires_on": None if self.no_expiry.isChecked() else self.expires.date().toString("yyyy-MM-dd"),
         }
         self.act("credential.verify", payload, self.problem)
+
+
+# --- requirements on the task form ----------------------------------------------------------
+
+
+class RequirementsBox(QWidget):
+    """What a task asks of bidders: a severity per credential, paid staff's work, outsider kinds."""
+
+    def __init__(self, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requirements")
+        self.severity: dict[str, QComboBox] = {}
+        grid = QFormLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for credential_id in eligibility.REQUIRABLE:
+            choice = QComboBox(self)
+            choice.addItem(tr("Not required"), "")
+            choice.addItem(tr("Wanted (I am warned)"), str(eligibility.Severity.WARN))
+            choice.addItem(tr("Must have (the bid is refused)"), str(eligibility.Severity.BLOCK))
+            choice.setAccessibleName(wording.credential(credential_id, language))
+            self.severity[credential_id] = choice
+            grid.addRow(wording.credential(credential_id, language), choice)
+        self.paid_staff_work = QCheckBox(tr("Work normally done by paid staff"), self)
+        self.paid_staff_work.setToolTip(
+            tr("Volunteers on unemployment benefit may bid, and you are warned on the review card.")
+        )
+        grid.addRow("", self.paid_staff_work)
+        self.outsiders: dict[str, QCheckBox] = {}
+        kinds = QHBoxLayout()
+        for kind in ("volunteer", "citizen", "company"):
+            box = QCheckBox(wording.outsider_kind(kind), self)
+            box.setChecked(True)
+            self.outsiders[kind] = box
+            kinds.addWidget(box)
+        kinds.addStretch(1)
+        grid.addRow(tr("Outside the municipality, open to:"), kinds)
+        self.loaded: TaskRequirements | None = None
+
+    def fill(self, held: TaskRequirements | None) -> None:
+        """Show what the task asks now (None: nothing yet)."""
+        self.loaded = held
+        wanted = held.requirements if held else {}
+        for credential_id, choice in self.severity.items():
+            choice.setCurrentIndex(max(choice.findData(wanted.get(credential_id, "")), 0))
+        self.paid_staff_work.setChecked(bool(held and held.paid_staff_work))
+        open_to = set(held.outsiders) if held and held.outsiders else set(self.outsiders)
+        for kind, box in self.outsiders.items():
+            box.setChecked(kind in open_to)
+
+    def allow_outsiders(self, external: bool) -> None:
+        """Outsider kinds matter only for a task open outside the municipality."""
+        for box in self.outsiders.values():
+            box.setEnabled(external)
+
+    def payload(self, task_id: str) -> dict[str, Any] | None:
+        """The task.set_requirements to send, or None when nothing differs from what was loaded."""
+        requirements = {c: str(box.currentData()) for c, box in self.severity.items() if box.currentData()}
+        chosen = sorted(k for k, box in self.outsiders.items() if box.isChecked())
+        outsiders = [] if len(chosen) == len(self.outsiders) else chosen  # all kinds: no limit
+        held = self.loaded
+        if (
+            requirements == (held.requirements if held else {})
+            and self.paid_staff_work.isChecked() == bool(held and held.paid_staff_work)
+            and outsiders == (sorted(held.outsiders) if held else [])
+        ):
+            return None
+        return {
+            "task_id": task_id,
+            "requirements": requirements,
+            "paid_staff_work": self.paid_staff_work.isChecked(),
+            "outsiders": outsiders,
+        }

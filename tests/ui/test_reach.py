@@ -120,3 +120,39 @@ def test_a_manager_verifies_a_credential_and_staff_get_no_form(
     anna = make_context("anna")
     staff = shown(qtbot, CredentialsTab(anna))
     assert not staff.form.isVisible()
+
+
+def test_the_task_form_sets_requirements_and_widens_a_published_task(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from ui.task_form import TaskForm
+
+    mette = make_context("mette")
+    form = shown(qtbot, TaskForm(mette))
+    form.title.setText("Lektiecafé for 4. klasse")
+    form.audience.setCurrentIndex(form.audience.findData("organisation"))
+    choice = form.requirements.severity["child_protection"]
+    choice.setCurrentIndex(choice.findData("block"))
+    form.requirements.paid_staff_work.setChecked(True)
+    assert not form.requirements.outsiders["company"].isEnabled()  # only for tasks open outside
+    with qtbot.waitSignal(form.finished, timeout=10_000) as published:
+        qtbot.mouseClick(form.publish_button, CLICK)
+    task_id = published.args[0]
+    held = ask(qtbot, mette, lambda s: s.get(TaskRequirements, task_id))
+    assert held is not None and held.requirements == {"child_protection": "block"} and held.paid_staff_work
+
+    # Published: the audience may only widen, and widening is its own operation.
+    edit = shown(qtbot, TaskForm(mette, task_id))
+    qtbot.waitUntil(lambda: edit.requirements.loaded is not None, timeout=10_000)
+    model = edit.audience.model()
+    assert not model.item(edit.audience.findData("site")).isEnabled()  # type: ignore[attr-defined]
+    edit.audience.setCurrentIndex(edit.audience.findData("external"))
+    edit.requirements.outsiders["company"].setChecked(False)
+    with qtbot.waitSignal(edit.finished, timeout=10_000):
+        qtbot.mouseClick(edit.publish_button, CLICK)
+    task = ask(qtbot, mette, lambda s: s.get(Task, task_id))
+    assert task is not None and task.audience == "external"
+    held = ask(qtbot, mette, lambda s: s.get(TaskRequirements, task_id))
+    assert held is not None and held.outsiders == ["citizen", "volunteer"]
+    kinds = ask(qtbot, mette, lambda s: [r["kind"] for r in s.rows("SELECT kind FROM outbox ORDER BY seq")])
+    assert "task.widen_audience" in kinds and "task.edit" not in kinds
