@@ -12,7 +12,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QLocale
 
 from desktop.core import eligibility, skills
-from desktop.core.entities import TaskRequirements
+from desktop.core.entities import Audience, Person, TaskRequirements
 from desktop.people import HeldSkill
 from ui.words import ntr, tr
 
@@ -45,6 +45,15 @@ def audience(value: str) -> str:
         "external": tr("Also volunteers, citizens and companies"),
     }
     return labels.get(value, value)
+
+
+def audiences_seen_by(person: Person) -> tuple[Audience, ...]:
+    """The audiences a person's board can hold: an outsider sees only tasks open to outsiders.
+
+    So an outsider's filter offers no choices about sites and the organisation,
+    words that mean nothing to them and would always find nothing.
+    """
+    return (Audience.EXTERNAL,) if person.is_external else tuple(Audience)
 
 
 def outsider_kind(kind: str) -> str:

@@ -156,3 +156,18 @@ def test_the_task_form_sets_requirements_and_widens_a_published_task(
     assert held is not None and held.outsiders == ["citizen", "volunteer"]
     kinds = ask(qtbot, mette, lambda s: [r["kind"] for r in s.rows("SELECT kind FROM outbox ORDER BY seq")])
     assert "task.widen_audience" in kinds and "task.edit" not in kinds
+
+
+def test_an_outsiders_board_offers_only_the_audience_that_reaches_them(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from ui.board import Board
+
+    ole, anna = make_context("ole"), make_context("anna")
+    outsider = Board(ole)
+    qtbot.addWidget(outsider)
+    choices = [outsider.audience_box.itemText(i) for i in range(outsider.audience_box.count())]
+    assert choices == ["Any audience", "Also volunteers, citizens and companies"]
+    staff = Board(anna)
+    qtbot.addWidget(staff)
+    assert staff.audience_box.count() == 4
