@@ -100,9 +100,14 @@ class InviteDialog(QDialog):
         self.problem = ProblemLabel(self)
         self.handover = QLabel(self)
         self.handover.setWordWrap(True)
-        self.handover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.handover.setObjectName("invitation-code")
         self.handover.hide()
+        self.code_label = QLabel(self)  # the code alone, large, to read out or copy
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code_label.setObjectName("invitation-code")
+        self.code_label.setStyleSheet("font-family: monospace; font-size: 16pt; font-weight: 600;")
+        self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code_label.hide()
+        self.setMinimumWidth(64 * self.fontMetrics().averageCharWidth())
         self.buttons = QDialogButtonBox(self)
         self.send_button = self.buttons.addButton(tr("&Invite"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.copy_button = self.buttons.addButton(tr("&Copy the code"), QDialogButtonBox.ButtonRole.ActionRole)
@@ -113,6 +118,7 @@ class InviteDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.handover)
+        layout.addWidget(self.code_label)
         layout.addWidget(self.buttons)
         self.send_button.clicked.connect(self.send)
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.code))
@@ -158,17 +164,19 @@ class InviteDialog(QDialog):
     def _sent(self) -> None:
         self.handover.setText(
             tr(
-                "Invitation made. Give {email} this code; it can be used once, within 14 days: {code}\n"
+                "Invitation made. Give {email} this code; it can be used once, within 14 days. "
                 "It is also e-mailed when the server sends e-mail. They install Knop and take up the "
                 "invitation with the code; an outsider's own computer then becomes their Knop device.",
                 email=self.email.text().strip(),
-                code=self.code,
             )
         )
+        self.code_label.setText(self.code)
         self.handover.show()
+        self.code_label.show()
         self.copy_button.show()
         for field in (self.email, self.name, self.kind, self.message):
             field.setEnabled(False)
+        self.adjustSize()
 
 
 # --- invitations on My page -------------------------------------------------------------

@@ -181,6 +181,10 @@ class BidCard(QFrame):
         if warned:
             self.eligibility.setText("⚠ " + wording.missing(warned, self.page.language))
             self.eligibility.setStyleSheet("color: #8a4b00;")
+        elif wanted is not None and wanted.requirements and card.bid.created_at < wanted.updated_at:
+            # Judged when the bid was placed: one placed before the requirements was never judged.
+            self.eligibility.setText(tr("Placed before the requirements were set"))
+            self.eligibility.setStyleSheet("color: #555;")
         elif wanted is not None and wanted.requirements:
             self.eligibility.setText("✔ " + tr("Meets the requirements"))
             self.eligibility.setStyleSheet("")

@@ -26,6 +26,8 @@ from ui.review import ReviewPage
 from ui.task_view import TaskView
 
 CLICK = Qt.MouseButton.LeftButton
+SET_AT = "2026-06-01T08:00:00.000Z"  # when the test tasks' requirements were set
+LATER = "2026-06-02T08:00:00.000Z"
 
 
 def external_task(qtbot: Any, context: AppContext, requirements: dict[str, str], *bids: Bid) -> str:
@@ -40,7 +42,7 @@ def external_task(qtbot: Any, context: AppContext, requirements: dict[str, str],
     def put(store: Store) -> None:
         with store.transaction():
             store.put(task)
-            store.put(TaskRequirements(task.id, requirements=requirements, version=1))
+            store.put(TaskRequirements(task.id, requirements=requirements, updated_at=SET_AT, version=1))
             for bid in bids:
                 store.put(bid.replace(task_id=task.id))
 
@@ -53,9 +55,11 @@ def test_the_review_card_says_which_requirements_a_bidder_missed_and_never_the_c
 ) -> None:
     manager = make_context("mette")
     ole, anna = person("ole"), person("anna")
-    warned = Bid(id=uuid7(), task_id="", bidder_id=ole.id, version=1, warnings=["first_aid", "benefit"])
-    clean = Bid(id=uuid7(), task_id="", bidder_id=anna.id, version=1)
-    task_id = external_task(qtbot, manager, {"first_aid": "warn"}, warned, clean)
+    warned = Bid(id=uuid7(), task_id="", bidder_id=ole.id, version=1, warnings=["first_aid", "benefit"],
+                 created_at=LATER)
+    clean = Bid(id=uuid7(), task_id="", bidder_id=anna.id, version=1, created_at=LATER)
+    early = Bid(id=uuid7(), task_id="", bidder_id=person("joern").id, version=1, created_at="2026-05-01T08:00:00.000Z")
+    task_id = external_task(qtbot, manager, {"first_aid": "warn"}, warned, clean, early)
     page = shown(qtbot, ReviewPage(manager, task_id))
     # The UI's sentences are in the test run's language (English); credentials in the page's (Danish).
     assert "Førstehjælpsbevis (wanted)" in page.wanted.text()
@@ -64,6 +68,7 @@ def test_the_review_card_says_which_requirements_a_bidder_missed_and_never_the_c
     assert "unemployment benefit" in warning.text()
     fine = page.cards[clean.id].eligibility
     assert fine.isVisible() and "Meets the requirements" in fine.text()
+    assert "before the requirements were set" in page.cards[early.id].eligibility.text()
 
 
 def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verify_it(
@@ -91,8 +96,8 @@ def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
     dialog.name.setText("Vera")
     dialog.message.setPlainText("Vi mangler en til lektiecaféen")
     qtbot.mouseClick(dialog.send_button, CLICK)
-    qtbot.waitUntil(lambda: dialog.handover.isVisible(), timeout=10_000)
-    assert dialog.code and dialog.code in dialog.handover.text()
+    qtbot.waitUntil(lambda: dialog.code_label.isVisible(), timeout=10_000)
+    assert dialog.code and dialog.code_label.text() == dialog.code
     qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
     (held,) = ask(qtbot, anna, lambda s: s.fetch(MemberInvitation, "1 = 1"))
     assert (held.email, held.kind, held.status) == ("vera@example.org", "volunteer", "pending")
