@@ -44,7 +44,7 @@ from desktop.core.operations import Change
 from desktop.core.rejection import Rejection
 from desktop.core.text import sentence
 from desktop.core.usernames import normalise_username
-from sync.server import accounts, audit, feed
+from sync.server import accounts, audit, directory, feed
 from sync.server.errors import ApiError
 from sync.server.storage import Database, Session
 
@@ -101,6 +101,8 @@ def accept(
     if len(password) < MIN_PASSWORD:
         raise ApiError("invalid_request", {"password": f"at least {MIN_PASSWORD} characters"})
     login_name = normalise_username(username)
+    if not directory.USERNAME.match(login_name):
+        raise ApiError("invalid_request", {"username": "1-64 characters: letters a-z, digits, . _ @ -"})
     password_hash = accounts.hash_password(password)  # slow on purpose: outside the write
     now = utc_now()
     person_id = uuid7()

@@ -191,6 +191,8 @@ def test_a_weak_password_is_refused_and_nothing_kept(server: Deployment, world: 
     answer = httpx.post(server.url + protocol.PATH_ACCEPT_INVITATION, json=body,
                         headers={protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)})
     assert answer.status_code == 422
+    spaced = accept(server, code, "to ord")
+    assert spaced.status_code == 422 and "username" in spaced.json()["error"]["detail"]
     assert accept(server, code, "kort").status_code == 200  # the code was not spent
 
 
