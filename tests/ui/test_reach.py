@@ -176,3 +176,39 @@ def test_an_outsiders_board_offers_only_the_audience_that_reaches_them(
     staff = Board(anna)
     qtbot.addWidget(staff)
     assert staff.audience_box.count() == 4
+
+
+def test_an_invitee_takes_up_the_invitation_from_the_login_screen(
+    qtbot: Any, knop_server: Any, memory_keyring: Any
+) -> None:
+    """The first login of an outsider, against a real server: a wrong code is explained, the right one works."""
+    from desktop.invitations import new_code
+    from desktop.settings import load_settings
+    from tests.conftest import make_world
+    from ui.login import LoginScreen
+
+    world = make_world()
+    code, username = new_code(), f"vera{uuid7()[-6:]}"
+    knop_server.user("anna").apply(
+        "member.invite", invitation_id=uuid7(), email="vera@example.org", person_kind="volunteer",
+        site_id=world.school.id, code=code,
+    )
+    screen = LoginScreen([])
+    qtbot.addWidget(screen)
+    screen.server_url = knop_server.url
+    taken: list[str] = []
+    screen.invitation_taken_up.connect(taken.append)
+    dialog = screen.open_invitation()
+    assert dialog.server.text() == knop_server.url  # type: ignore[attr-defined]
+    for field, text in (("code", new_code()), ("username", username), ("name", "Vera Frivillig"),
+                        ("password", "min egen kode"), ("again", "min egen kode")):
+        getattr(dialog, field).setText(text)
+    qtbot.mouseClick(dialog.ok_button, CLICK)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=20_000)  # type: ignore[attr-defined]
+    assert "not known" in dialog.problem.text()  # type: ignore[attr-defined]
+    dialog.code.setText(code.lower())  # type: ignore[attr-defined]
+    qtbot.mouseClick(dialog.ok_button, CLICK)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: taken == [username], timeout=20_000)
+    assert screen.username.text() == username
+    assert load_settings().server_url == knop_server.url
+    assert any(entry.startswith("device ") for (_service, entry) in memory_keyring.secrets)
