@@ -92,6 +92,7 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
         title=args.title,
         languages=tuple(x for x in (args.languages or "").split(",") if x),
         person_id=args.id,
+        phone=args.phone,
     )
     password = _read_password(args, required=False)
     if password is not None and len(password) < 8:
@@ -317,6 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", default=Role.STAFF.value, choices=list(Role))
     p.add_argument("--kind", choices=list(PersonKind))
     p.add_argument("--email", default="")
+    p.add_argument("--phone", default="", help="optional")
     p.add_argument("--title", default="")
     p.add_argument("--languages", help="comma-separated, e.g. da,en")
     p.add_argument("--id")

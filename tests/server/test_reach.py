@@ -215,3 +215,15 @@ def test_knop_admin_lists_and_withdraws_invitations_and_sets_approval(server: De
     assert invitation_id not in admin(server.db_url, "invitations", "list").out
     assert invitation_id in admin(server.db_url, "invitations", "list", "--all").out
     assert admin(server.db_url, "invitations", "approval", "off").code == 0
+
+
+def test_knop_admin_adds_a_person_with_a_phone_number(server: Deployment, world: World) -> None:
+    from sync.server import directory
+    from tests.server.test_admin_cli import admin
+
+    username = f"tlf{uuid7()[-6:]}"
+    added = admin(server.db_url, "person", "add", "--username", username, "--name", "Tove Telefon",
+                  "--site", world.school.id, "--phone", "+45 20 30 40 50")
+    assert added.code == 0, added.err
+    person = directory.person_by_username(server.database, username)
+    assert person is not None and person.phone == "+45 20 30 40 50"
