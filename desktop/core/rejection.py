@@ -173,7 +173,7 @@ REASONS: dict[str, Reason] = {
         Code.FORBIDDEN,
         sentence(
             "The task requires {credentials}, which you do not hold (or which have expired). "
-            "A site manager or HR can verify them on your profile."
+            "A site manager or HR can verify them for you."
         ),
     ),
     "bid.outsider_kind": Reason(
