@@ -28,7 +28,8 @@ MARGIN = dt.timedelta(minutes=5)
 # it would refuse even on a clock this far ahead.
 UNKNOWN_SKEW = dt.timedelta(days=31)
 # Rejection reasons that depend on the time of judging.
-TIME_RULES = frozenset({"bid.deadline_passed"})
+# A credential that has expired by this clock may not have by the server's.
+TIME_RULES = frozenset({"bid.deadline_passed", "bid.lacks_credentials"})
 
 
 class StateStore(Protocol):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
+    REACH,
     ENTITY_TABLES,
     GUIDELINES,
     OVERSIGHT,
@@ -244,6 +245,11 @@ def _v12_oversight(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v13_reach(conn: sqlite3.Connection) -> None:
+    for statement in REACH:  # invitations, credentials, task requirements (issue 14)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -257,6 +263,7 @@ STEPS: tuple[Step, ...] = (
     _v10_form_drafts,
     _v11_guidelines,
     _v12_oversight,
+    _v13_reach,
 )
 LATEST = len(STEPS)
 

@@ -9,10 +9,19 @@ managers get all of them, and everyone else gets the count on the task.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.core import permissions
-from desktop.core.entities import Bid, BidStatus, Comment, Person, Task
+from desktop.core import eligibility, permissions
+from desktop.core.entities import (
+    Bid,
+    BidStatus,
+    Comment,
+    HeldCredential,
+    Person,
+    Task,
+    TaskRequirements,
+)
 from desktop.people import (
     HeldSkill,
     TrackRecord,
@@ -58,6 +67,10 @@ class TaskDetail:
     # The viewer's bid (or their last change to it) is still in this machine's
     # outbox: the server has not got it yet.
     my_bid_unsent: bool = False
+    # What the task asks of bidders (issue 14), and what the viewer lacks for it
+    # today, judged by the same rule the bid will be (None: nothing required).
+    requirements: TaskRequirements | None = None
+    verdict: eligibility.Verdict | None = None
 
     @property
     def may_bid(self) -> bool:
@@ -84,6 +97,7 @@ class Review:
     task: Task
     site_name: str
     cards: list[BidderCard] = field(default_factory=list)
+    requirements: TaskRequirements | None = None  # the card says "meets them" or what was missing
 
     @property
     def seats_left(self) -> int:
@@ -122,6 +136,8 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
         my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
         my_bid_unsent=bool(mine) and unsent(store, "bid_id", (active or mine)[-1].id),
+        requirements=(wanted := store.get(TaskRequirements, task.id)),
+        verdict=_verdict(store, viewer, wanted) if wanted else None,
     )
 
 
@@ -131,6 +147,18 @@ def unsent(store: Store, key: str, value: str) -> bool:
         store.rows(
             "SELECT 1 FROM outbox WHERE json_extract(payload, '$.' || ?) = ? LIMIT 1", (key, value)
         )
+    )
+
+
+def _verdict(store: Store, viewer: Person, wanted: TaskRequirements) -> eligibility.Verdict:
+    """What `viewer` lacks for the task today (their own credentials are on this device)."""
+    held = {
+        credential: store.get(HeldCredential, viewer.id, credential)
+        for credential in (*wanted.requirements, eligibility.BENEFIT)
+    }
+    return eligibility.judge(
+        viewer, wanted.requirements, held, dt.datetime.now(dt.UTC).date(),
+        paid_staff_work=wanted.paid_staff_work,
     )
 
 
@@ -163,7 +191,12 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
         for b in bids
         if b.bidder_id in people
     ]
-    return Review(task=task, site_name=sites.get(task.site_id, ""), cards=cards)
+    return Review(
+        task=task,
+        site_name=sites.get(task.site_id, ""),
+        cards=cards,
+        requirements=store.get(TaskRequirements, task.id),
+    )
 
 
 def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine:

@@ -43,6 +43,28 @@ class ServerApi:
             raise _malformed("enrol")
         return body
 
+    def accept_invitation(
+        self, code: str, username: str, password: str, name: str, phone: str, device_name: str | None
+    ) -> dict[str, Any]:
+        """Take up a member invitation; with `device_name` this computer becomes a personal device.
+
+        The answer: {"person", "organisation", "device_id", "credential", "token",
+        "expires_at"} (the last four None without a device). Resent only if it
+        surely never reached the server: the code is one-time.
+        """
+        body = self.transport.request(
+            "POST",
+            protocol.PATH_ACCEPT_INVITATION,
+            body={
+                "code": code, "username": username, "password": password, "name": name,
+                "phone": phone, "device_name": device_name,
+            },
+            retry=Retry.CONNECT,
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("person"), dict):
+            raise _malformed("accept_invitation")
+        return body
+
     def login(self, username: str, password: str) -> dict[str, Any]:
         body = self.transport.request(
             "POST",

@@ -17,6 +17,7 @@ Exit codes, for deployment scripts:
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import socket
 import sys
@@ -79,8 +80,8 @@ def _check_machine_folder() -> None:
         ) from None
 
 
-def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
-    """Enrol this machine; raises EnrolmentFailed with an exit code and a sentence."""
+def _prepare(server: str, code: str) -> tuple[str, Connection]:
+    """What must hold before a one-time code is spent: a URL, settings, a keyring, a writable folder."""
     remember_secret(code)
     url = _check_url(server)
     try:
@@ -94,23 +95,16 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
             "(on Linux, start a Secret Service such as gnome-keyring)",
         )
     _check_machine_folder()
-    device_name = (name or socket.gethostname() or "workstation").strip()[:100]
     try:
-        connection = Connection.from_settings(settings, url)
+        return url, Connection.from_settings(settings, url)
     except ValueError as error:
         raise EnrolmentFailed(USAGE, str(error)) from None
-    with Transport(connection) as transport:
-        try:
-            answer = ServerApi(transport).enrol(code, device_name)
-        except ServerUnreachable as failure:
-            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
-        except SyncFailure as failure:
-            raise EnrolmentFailed(REFUSED, failure.message("en")) from None
-    found = answer.get("site")
-    site: dict[str, Any] = found if isinstance(found, dict) else {}
-    site_id = str(site.get("id") or "")
+
+
+def _keep(url: str, credential: str, site_id: str | None) -> None:
+    """The device credential to the keyring, the server (and site) to the machine-wide file."""
     try:
-        credentials.save_device_credential(url, str(answer["credential"]))
+        credentials.save_device_credential(url, credential)
     except CredentialsUnavailable as error:
         raise EnrolmentFailed(
             CANNOT_SAVE, f"{error.message('en')} ({error.detail}); the code is spent, ask for a new one"
@@ -119,8 +113,78 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
         save_machine_settings(server_url=url, site_id=site_id or None)
     except SettingsError as error:
         raise EnrolmentFailed(CANNOT_SAVE, f"{error}; the code is spent, ask for a new one") from None
+
+
+def _device_name(name: str | None) -> str:
+    return (name or socket.gethostname() or "workstation").strip()[:100]
+
+
+def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
+    """Enrol this machine; raises EnrolmentFailed with an exit code and a sentence."""
+    url, connection = _prepare(server, code)
+    with Transport(connection) as transport:
+        try:
+            answer = ServerApi(transport).enrol(code, _device_name(name))
+        except ServerUnreachable as failure:
+            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+        except SyncFailure as failure:
+            raise EnrolmentFailed(REFUSED, failure.message("en")) from None
+    found = answer.get("site")
+    site: dict[str, Any] = found if isinstance(found, dict) else {}
+    site_id = str(site.get("id") or "")
+    _keep(url, str(answer["credential"]), site_id)
     log.info("enrolled as device %s at site %s on %s", answer.get("device_id"), site_id, url)
     return Enrolment(url, str(answer.get("device_id") or ""), site)
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """An invitation taken up on this computer, now the person's own device."""
+
+    server_url: str
+    device_id: str
+    person: dict[str, Any]
+
+
+def accept_invitation(
+    server: str,
+    code: str,
+    *,
+    username: str,
+    password: str,
+    name: str,
+    phone: str = "",
+    device_name: str | None = None,
+) -> Welcome:
+    """An outsider takes up their invitation and enrols this computer as their personal device.
+
+    The device serves only them (the server refuses anyone else's login on
+    it). Afterwards they log in as anyone does, online first. Raises
+    EnrolmentFailed: REFUSED with the server's reason (unknown, used,
+    withdrawn, expired or waiting code; username taken), UNREACHABLE, CANNOT_SAVE.
+    """
+    remember_secret(password)
+    url, connection = _prepare(server, code)
+    with Transport(connection) as transport:
+        try:
+            answer = ServerApi(transport).accept_invitation(
+                code, username, password, name, phone, _device_name(device_name)
+            )
+        except ServerUnreachable as failure:
+            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+        except SyncFailure as failure:
+            raise EnrolmentFailed(REFUSED, _refusal(failure)) from None
+    _keep(url, str(answer["credential"]), None)
+    log.info("personal device %s enrolled with an invitation on %s", answer.get("device_id"), url)
+    return Welcome(url, str(answer.get("device_id") or ""), dict(answer["person"]))
+
+
+def _refusal(failure: SyncFailure) -> str:
+    """The rule's own reason when the server gave one (invitation_refused), else the failure's words."""
+    detail = getattr(failure, "detail", None)
+    if isinstance(detail, dict) and isinstance(detail.get("message"), dict):
+        return str(detail["message"].get("en") or failure.message("en"))
+    return failure.message("en")
 
 
 def enrol_command(args: argparse.Namespace) -> int:
@@ -134,5 +198,29 @@ def enrol_command(args: argparse.Namespace) -> int:
     print(
         f"Settings written to {machine_settings_path()}; "
         f"the device credential is {credentials.where_secrets_are()}."
+    )
+    return ENROLLED
+
+
+def accept_invitation_command(args: argparse.Namespace) -> int:
+    """`knop accept-invitation`: the password from stdin (--password-stdin) or asked twice on a terminal."""
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Choose a password (at least 8 characters): ")
+        if getpass.getpass("The password again: ") != password:
+            print("knop accept-invitation: the passwords differ", file=sys.stderr)
+            return USAGE
+    try:
+        done = accept_invitation(
+            args.server, args.code, username=args.username, password=password, name=args.name,
+            phone=args.phone, device_name=args.device_name,
+        )
+    except EnrolmentFailed as failure:
+        print(f"knop accept-invitation: {failure}", file=sys.stderr)
+        return failure.exit_code
+    print(
+        f"Welcome, {done.person.get('name')}. This computer is now your own Knop device "
+        f"on {done.server_url}; start Knop and log in as {done.person.get('username')}."
     )
     return ENROLLED

@@ -113,6 +113,7 @@ DEFAULT_PULL_LIMIT = 2_000
 PATH_HEALTH = "/v1/health"
 PATH_ENROL = "/v1/devices/enrol"
 PATH_LOGIN = "/v1/login"
+PATH_ACCEPT_INVITATION = "/v1/invitations/accept"
 PATH_LOGOUT = "/v1/logout"
 PATH_PUSH = "/v1/push"
 PATH_PULL = "/v1/pull"

@@ -43,6 +43,13 @@ MANAGES_TASK: dict[str, bool] = {
 SEES_OTHERS_BIDS: dict[str, bool] = dict(MANAGES_TASK)
 
 
+# Verifying someone's credential (issue 14): managers of any site, and HR (admins).
+VERIFIES_CREDENTIALS = ("manager_a", "manager_b", "admin")
+
+# Approving or withdrawing site A's invitations: its manager and admins.
+COORDINATES_SITE_A = ("manager_a", "admin")
+
+
 def expected(actor: str, operation: str, audience: str) -> str:
     """The cell for one actor, operation and audience."""
     column = AUDIENCES.index(audience)
@@ -54,13 +61,37 @@ def expected(actor: str, operation: str, audience: str) -> str:
         return OK if SEES_TASK[actor][column] else FORBIDDEN
     if operation in ("bid.accept", "bid.decline", "task.edit", "task.cancel"):
         return OK if MANAGES_TASK[actor] else FORBIDDEN
+    if operation == "task.set_requirements":
+        return OK if MANAGES_TASK[actor] else FORBIDDEN
+    if operation == "task.widen_audience":
+        # Widening to "external"; a task that is external already is refused as such.
+        if not MANAGES_TASK[actor]:
+            return FORBIDDEN
+        return "invalid" if audience == "external" else OK
+    if operation == "credential.verify":
+        # Of the bidder's credential: site managers (any site) and HR (admins) verify.
+        return OK if actor in VERIFIES_CREDENTIALS else FORBIDDEN
+    if operation == "member.invite":
+        # On behalf of site A: its own members and admins; never outsiders.
+        return OK if actor in ("staff_a", "manager_a", "admin", "poster") else FORBIDDEN
+    if operation == "member.approve_invitation":
+        # The bidder's invitation of a volunteer from site A, awaiting a coordinator.
+        return OK if actor in COORDINATES_SITE_A else FORBIDDEN
+    if operation == "member.revoke_invitation":
+        # The same invitation: who sent it (the bidder, not an actor here) or a coordinator.
+        return OK if actor in COORDINATES_SITE_A else FORBIDDEN
     if operation == "task.create":
         # Posting for site A: its own people and admins; never externals.
         return OK if actor in ("staff_a", "manager_a", "admin", "poster") else FORBIDDEN
     raise KeyError(operation)
 
 
-OPERATIONS = ("bid.place", "comment.add", "bid.accept", "bid.decline", "task.edit", "task.cancel", "task.create")
+OPERATIONS = (
+    "bid.place", "comment.add", "bid.accept", "bid.decline", "task.edit", "task.cancel", "task.create",
+    # issue 14
+    "task.set_requirements", "task.widen_audience", "credential.verify", "member.invite",
+    "member.approve_invitation", "member.revoke_invitation",
+)
 
 
 # Deactivating and erasing a person (staff at site A; already deactivated when erased):

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.entities import Bid, Person, PersonKind, Role, TaskStatus
+from desktop.core.entities import (
+    Bid,
+    InvitationStatus,
+    MemberInvitation,
+    Person,
+    PersonKind,
+    Role,
+    TaskStatus,
+)
 from desktop.core.rejection import Rejection
 from desktop.store import Store
 from tests import authorization_matrix as matrix
@@ -45,6 +53,15 @@ def payload_for(operation: str) -> dict[str, object]:
         "task.edit": {"task_id": "task-1", "changes": {"place": "Kantinen"}},
         "task.cancel": {"task_id": "task-1"},
         "task.create": {"task_id": "new-task", "site_id": "s-school", "title": "Ny opgave"},
+        "task.set_requirements": {"task_id": "task-1", "requirements": {"child_protection": "block"}},
+        "task.widen_audience": {"task_id": "task-1", "audience": "external"},
+        "credential.verify": {"person_id": "bidder", "credential": "first_aid"},
+        "member.invite": {
+            "invitation_id": "new-invitation", "email": "ny@example.org", "person_kind": "volunteer",
+            "site_id": "s-school", "code": "ABCD-EFGH-JKMN-PQRS",
+        },
+        "member.approve_invitation": {"invitation_id": "awaiting"},
+        "member.revoke_invitation": {"invitation_id": "awaiting"},
     }[operation]
 
 
@@ -59,6 +76,13 @@ def test_matrix(tmp_path: Path, world: World, actor: str, operation: str, audien
             store.put(entity)  # type: ignore[arg-type]
         store.put(world.task(poster_id="poster", audience=audience, status=TaskStatus.OPEN, bid_count=1))
         store.put(Bid(id="pending-bid", task_id="task-1", bidder_id="bidder", version=1))
+        store.put(
+            MemberInvitation(
+                id="awaiting", email="v@example.org", name="", kind=PersonKind.VOLUNTEER,
+                site_id=world.school.id, invited_by="bidder", code_hash="x", expires_at="2099-01-01",
+                status=InvitationStatus.AWAITING_APPROVAL, version=1,
+            )
+        )
     try:
         store.perform(operation, payload_for(operation), people[actor], "device")
         got = matrix.OK

@@ -47,11 +47,13 @@ WORD_FACTS = frozenset({
     "bundle", "path",  # a file's path
     "link",  # a web address (an unsubscribe link)
     "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
+    "credential", "credentials", "kinds", "severity",  # credentials' and outsider kinds' names (issue 14)
+    "email", "username", "code",  # an address, a login name, an invitation code
+    "inviter", "organisation",  # a person's and the organisation's names
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
     # oversight (issue 15): a person's name, About's facts, a report's period
-    "worker", "version", "server", "device", "device_id", "since", "until",
-    "code",  # an enrolment code
+    "worker", "version", "server", "device", "device_id", "since", "until",  # an enrolment code
 })
 
 QT_PLACEHOLDER = re.compile(r"%(?:n|\d)")

@@ -51,6 +51,8 @@ LATER_FIELDS = frozenset({
     # oversight (issue 15): drawn from nothing random, so the pins stay as they were
     "lending", "lending_decided_by", "lending_decided_at",
     "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
+    # reach (issue 14)
+    "phone", "warnings", "externals_need_approval",
 })
 LATER_COLUMNS = frozenset({("bids", "home_site_id")})  # a name other tables had before
 

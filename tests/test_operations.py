@@ -75,6 +75,13 @@ def test_every_operation_is_registered() -> None:
         "guidelines.accept",
         "bid.lend",
         "task.confirm_hours",
+        "credential.verify",
+        "task.set_requirements",
+        "task.widen_audience",
+        "member.invite",
+        "member.approve_invitation",
+        "member.revoke_invitation",
+        "member.accept",
     }
 
 
@@ -462,6 +469,7 @@ _CREATING: dict[str, tuple[str, str]] = {
     "bid.place": ("bid_id", "bid.exists"),
     "comment.add": ("comment_id", "operation.id_reused"),
     "task.endorse": ("endorsement_id", "endorse.exists"),
+    "member.invite": ("invitation_id", "invitation.exists"),
 }
 
 
@@ -478,6 +486,11 @@ _NOT_CREATING = {
     "search.save", "search.delete",
     "person.deactivate", "person.erase",  # change an existing person (admins only)
     "guidelines.publish", "guidelines.accept",  # keyed by audience / (actor, audience)
+    "credential.verify",  # keyed by (person, credential): verifying again renews it
+    "task.set_requirements", "task.widen_audience",  # one row per task / the task itself
+    "member.approve_invitation", "member.revoke_invitation",
+    # The person's id is chosen by the server, never by a client (sync.server.invitations).
+    "member.accept",
 }
 
 
@@ -488,7 +501,7 @@ def test_every_operation_is_known_to_create_or_not() -> None:
 
 
 @pytest.mark.parametrize("kind", sorted(_CREATING))
-@pytest.mark.parametrize("taken_by", ["task", "bid", "comment", "endorsement"])
+@pytest.mark.parametrize("taken_by", ["task", "bid", "comment", "endorsement", "invitation"])
 def test_every_creating_operation_refuses_an_id_in_use(
     store: Store, world: World, kind: str, taken_by: str
 ) -> None:
@@ -497,16 +510,21 @@ def test_every_creating_operation_refuses_an_id_in_use(
     task(store, world, id="open")
     do(store, world.bo, "comment.add", comment_id="c-1", task_id="open", body="Hej")
     do(store, world.mette, "task.endorse", endorsement_id="e-1", task_id="done", person_id="anna", skill=SKILL)
-    taken = {"task": "open", "bid": "bid-done", "comment": "c-1", "endorsement": "e-1"}[taken_by]
+    invite = {"email": "a@b.dk", "person_kind": "volunteer", "site_id": world.school.id, "code": "ABCD-EFGH-JKMN-PQRS"}
+    do(store, world.mette, "member.invite", invitation_id="i-1", **invite)
+    taken = {"task": "open", "bid": "bid-done", "comment": "c-1", "endorsement": "e-1", "invitation": "i-1"}[taken_by]
     payload: dict[str, Any] = {
         "task.create": {"site_id": world.school.id, "title": "Ny"},
         "bid.place": {"task_id": "open"},
         "comment.add": {"task_id": "open", "body": "Igen"},
         "task.endorse": {"task_id": "done", "person_id": "anna", "skill": "it.support"},
+        "member.invite": invite,
     }[kind]
     id_field, reason = _CREATING[kind]
-    actor = world.mette if kind in ("task.create", "task.endorse") else world.anna
-    same_kind = {"task.create": "task", "bid.place": "bid", "comment.add": "comment"}.get(kind, "endorsement")
+    actor = world.mette if kind in ("task.create", "task.endorse", "member.invite") else world.anna
+    same_kind = {
+        "task.create": "task", "bid.place": "bid", "comment.add": "comment", "member.invite": "invitation"
+    }.get(kind, "endorsement")
     if same_kind == taken_by:
         assert refused(store, actor, kind, **{id_field: taken}, **payload).reason == reason
     else:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from desktop import board
 from desktop.core import skills as catalogue
 from desktop.board import BoardChoices, BoardFilter, BoardRow, FirstWindow, Interrupted, Sort
-from desktop.core.entities import Audience, TaskStatus
+from desktop.core.entities import TaskStatus
 from desktop.store import Store
 from ui import wording
 from ui.background import Changes
@@ -240,7 +240,7 @@ class Board(QWidget):
         for box in boxes:
             box.blockSignals(True)
         self.audience_box.addItem(tr("Any audience"), None)
-        for value in Audience:
+        for value in wording.audiences_seen_by(self.context.person):
             self.audience_box.addItem(wording.audience(value), str(value))
         self.status_box.addItem(tr("Any status"), None)
         for status in TaskStatus:

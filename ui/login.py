@@ -105,6 +105,7 @@ class _Gate(QWidget):
 
 class LoginScreen(_Gate):
     login_requested = Signal(str, str)  # username, password
+    invitation_taken_up = Signal(str)  # username: the machine's settings changed (issue 14)
 
     def __init__(self, accounts: Sequence[Account], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -168,6 +169,10 @@ class LoginScreen(_Gate):
         note.setObjectName("note")
         note.setWordWrap(True)
         self.card_layout.addWidget(note)
+        self.invitation_button = QPushButton(tr("I have an &invitation…"), self.card)
+        self.invitation_button.clicked.connect(self.open_invitation)
+        self.card_layout.addWidget(self.invitation_button)
+        self.server_url: str | None = None  # for the invitation dialog; the shell sets it
 
         QWidget.setTabOrder(self.people, self.username)
         QWidget.setTabOrder(self.username, self.password)
@@ -207,6 +212,22 @@ class LoginScreen(_Gate):
         self.password.clear()
         self.show_problem(text)
         self.password.setFocus()
+
+    def open_invitation(self) -> QWidget:
+        """The invitee's first login: make their account, then log in as usual."""
+        from ui.invitation import AcceptInvitationDialog  # only when asked for: start-up is measured
+
+        dialog = AcceptInvitationDialog(self.server_url, self)
+        dialog.taken_up.connect(self._taken_up)
+        dialog.open()
+        return dialog
+
+    def _taken_up(self, username: str) -> None:
+        self.username.setText(username)
+        self.password.clear()
+        self.password.setFocus()
+        self.show_problem(tr("Welcome! Log in with the password you chose."))
+        self.invitation_taken_up.emit(username)
 
 
 class LockScreen(_Gate):

@@ -33,6 +33,7 @@ from ui import wording
 from ui.long_text import breakable, heading
 from ui.notifications import DecisionCount
 from ui.own_data import OwnDataBox
+from ui.reach import CredentialsTab, InvitationsTab
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
@@ -137,6 +138,11 @@ class MyPage(Screen):
         self.tabs.setAccessibleName(tr("My bids, tasks and invitations"))
         self._count_tabs(0, 0)
         self._add_invitations_tab()
+        # Issue 14: invitations to join Knop, and credentials (verified by managers and HR).
+        self.member_invitations = InvitationsTab(self.context, self)
+        self.credentials = CredentialsTab(self.context, self)
+        self.tabs.addTab(self.member_invitations, tr("In&vitations to Knop"))
+        self.tabs.addTab(self.credentials, tr("C&redentials"))
 
         columns = QHBoxLayout()
         columns.addWidget(profile, 2)

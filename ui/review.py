@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.entities import BidStatus, Task, TaskStatus
+from desktop.core.entities import BidStatus, Task, TaskRequirements, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.store import Store
 from desktop.task_detail import BidderCard, Review, review
@@ -74,6 +74,7 @@ class BidCard(QFrame):
         self.message = _label(self)
         self.offer = _label(self)
         self.record = _label(self)
+        self.eligibility = _label(self)  # "meets the requirements", or what was missing at bid time
         self.skills_heading = QLabel(tr("Skills"), self)
         strong(self.skills_heading)
         self.skills = _label(self, rich=True)
@@ -138,6 +139,7 @@ class BidCard(QFrame):
             self.decision,
             self.endorsing,
             self.problem,
+            self.eligibility,
             self.message,
             self.offer,
             self.record,
@@ -188,6 +190,7 @@ class BidCard(QFrame):
             )
             self.skills.setText(self._skills_html(card, task))
             self._draw_endorsing(card, task)
+        self._draw_eligibility(card)
         pending = card.bid.status == BidStatus.PENDING
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         idle = not self.page.busy(self.action)
@@ -201,6 +204,22 @@ class BidCard(QFrame):
         self.endorsing.setVisible(
             card.bid.status == BidStatus.ACCEPTED and task.status == TaskStatus.DONE
         )
+
+    def _draw_eligibility(self, card: BidderCard) -> None:
+        """The privacy rule: the manager learns yes, or which are missing, never the credentials."""
+        wanted = self.page.requirements
+        warned = card.bid.warnings
+        if warned:
+            self.eligibility.setText("⚠ " + wording.missing(warned, self.page.language))
+            self.eligibility.setStyleSheet("color: #8a4b00;")
+        elif wanted is not None and wanted.requirements and card.bid.created_at < wanted.updated_at:
+            # Judged when the bid was placed: one placed before the requirements was never judged.
+            self.eligibility.setText(tr("Placed before the requirements were set"))
+            self.eligibility.setStyleSheet("color: #555;")
+        elif wanted is not None and wanted.requirements:
+            self.eligibility.setText("✔ " + tr("Meets the requirements"))
+            self.eligibility.setStyleSheet("")
+        self.eligibility.setVisible(bool(warned) or (wanted is not None and bool(wanted.requirements)))
 
     def _skills_html(self, card: BidderCard, task: Task) -> str:
         if not card.skills:
@@ -334,7 +353,9 @@ class BidCard(QFrame):
 class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
-    WATCHES = frozenset({"tasks", "bids", "people", "person_skills", "endorsements", "sites"})
+    WATCHES = frozenset(
+        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements"}
+    )
 
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
@@ -397,6 +418,11 @@ class ReviewPage(TaskScreen):
         self.complete_button.clicked.connect(self.complete)
         self.decline_rest_button.clicked.connect(self.decline_rest)
 
+    @property
+    def requirements(self) -> TaskRequirements | None:
+        """What the task asks of bidders, as last loaded (None: nothing)."""
+        return self.data.requirements if self.data else None
+
     # --- loading -------------------------------------------------------------
 
     def question(self) -> Callable[[Store], Review | None]:
@@ -429,12 +455,13 @@ class ReviewPage(TaskScreen):
             )
         )
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
-        self.wanted.setText(
-            breakable(tr("Skills wanted: {skills}", skills=", ".join(wanted)))
-            if wanted
-            else ""
-        )
-        self.wanted.setVisible(bool(wanted))
+        lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []
+        if data.requirements is not None and data.requirements.requirements:
+            lines.append(
+                tr("Requires: {what}", what=wording.requirements(data.requirements, self.language))
+            )
+        self.wanted.setText(breakable("\n".join(lines)))
+        self.wanted.setVisible(bool(lines))
         deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
         self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(

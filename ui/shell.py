@@ -200,10 +200,21 @@ class Shell(QObject):
             log.exception("cannot read the accounts on this machine")
             known = []
         screen = LoginScreen(known)
+        screen.server_url = self.settings.server_url
         screen.login_requested.connect(self._try_login)
+        screen.invitation_taken_up.connect(lambda _username: self._reload_settings())
         self._show_gate(screen)
         if problem:
             screen.show_problem(problem)
+
+    def _reload_settings(self) -> None:
+        """After an invitation was taken up here: the machine now has a server (and a device)."""
+        from desktop.settings import SettingsError, load_settings
+
+        try:
+            self.settings = load_settings()
+        except SettingsError:
+            log.exception("cannot read the settings written by the invitation")
 
     # --- logging in ----------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.entities import Audience, GuidelineAudience, Task, TaskStatus
+from desktop.core.entities import Audience, GuidelineAudience, Task, TaskRequirements, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
 from desktop.store import Store
@@ -61,6 +61,7 @@ from ui.date_field import DateField
 from ui.form_draft import PAUSE_MS
 from ui.guidelines import GuidelinesWatch
 from ui.long_text import heading
+from ui.reach import RequirementsBox
 from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.context import AppContext
@@ -177,6 +178,13 @@ class TaskForm(Screen):
         skills_layout.addLayout(chosen_column, 2)
         skills_box.setFocusProxy(self.picker.search)
         self._row(main, tr("S&kills wanted:"), "skills", skills_box)
+        # Issue 14: credentials bidders must (or should) hold, and which outsiders it is for.
+        self.requirements = RequirementsBox(lang, self)
+        self._row(main, tr("Re&quirements:"), "requirements", self.requirements)
+        self.audience.currentIndexChanged.connect(
+            lambda *_: self.requirements.allow_outsiders(self.audience.currentData() == Audience.EXTERNAL)
+        )
+        self._follow_ups: list[tuple[str, dict[str, Any]]] = []
         self.site_label = self._row(side, tr("S&ite:"), "site_id", self.site)
         self._row(side, tr("A&udience:"), "audience", self.audience)
         self._row(side, tr("&Seats:"), "seats", self._compact(self.seats))
@@ -379,6 +387,12 @@ class TaskForm(Screen):
             self._show_draft_note(start.draft)
         self.fill(values)
         self._lock_audience()
+        self.requirements.allow_outsiders(self.audience.currentData() == Audience.EXTERNAL)
+        if start.task is not None:
+            task_id = start.task.id
+            self.context.query(lambda store: store.get(TaskRequirements, task_id), parent=self).success(
+                self.requirements.fill
+            ).run_in_background()
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
             self.publish_button.setText(tr("Save c&hanges"))
             self.publish_button.setToolTip(tr("Save changes (Ctrl+Return)"))
@@ -393,10 +407,16 @@ class TaskForm(Screen):
             self.outsiders_guidelines.ask([GuidelineAudience.OUTSIDERS], again=True)
 
     def _lock_audience(self) -> None:
+        """A draft's audience changes freely; a published task's may only widen (task.widen_audience)."""
         draft = self.task is None or self.task.status == TaskStatus.DRAFT
-        self.audience.setEnabled(draft)
+        current = list(Audience).index(Audience(self.task.audience)) if self.task else 0
+        model = self.audience.model()
+        for row in range(len(Audience)):
+            item = model.item(row) if isinstance(model, QStandardItemModel) else None
+            if item is not None:
+                item.setEnabled(draft or row >= current)
         self.audience.setToolTip(
-            "" if draft else tr("The audience can only be changed while the task is a draft.")
+            "" if draft else tr("A published task's audience can only be widened.")
         )
 
     def _show_draft_note(self, draft: TaskDraft) -> None:
@@ -501,6 +521,10 @@ class TaskForm(Screen):
         if name in widgets:
             widgets[name].setFocus()
 
+    def _follow_up_refused(self, rejection: Rejection) -> None:
+        self._follow_ups.clear()
+        self.show_rejection(rejection)
+
     def show_rejection(self, rejection: Rejection) -> None:
         """Put a refusal's sentence next to the fields it names, or above the form."""
         self._submitting = False
@@ -584,6 +608,7 @@ class TaskForm(Screen):
         self.problem.clear_text()
         if not self.check():
             return
+        self._follow_ups = []
         values = self.values()
         if self.task is None:
             task_id = uuid7()
@@ -593,11 +618,17 @@ class TaskForm(Screen):
                     Rejection("field.required", field="site_id").message(self.language)
                 )
                 return
+            self._queue_requirements(task_id)
             self._submit(
                 "task.create", create_payload(task_id, site_id, values, publish=True), task_id
             )
             return
         task_id = self.task.id
+        if self.task.status != TaskStatus.DRAFT and values.get("audience") != self.base.get("audience"):
+            # Widening is its own operation: the server re-sends comments and bids to the newly entitled.
+            self._follow_ups.append(("task.widen_audience", {"task_id": task_id, "audience": values["audience"]}))
+            values["audience"] = self.base.get("audience")
+        self._queue_requirements(task_id)
         edit = edit_payload(task_id, values, self.base)
         if self.task.status == TaskStatus.DRAFT:
             if edit is None:
@@ -623,7 +654,17 @@ class TaskForm(Screen):
 
         self.act(kind, payload, self.show_rejection, then=applied)
 
+    def _queue_requirements(self, task_id: str) -> None:
+        self._follow_ups = [op for op in self._follow_ups if op[0] != "task.set_requirements"]
+        wanted = self.requirements.payload(task_id)
+        if wanted is not None:
+            self._follow_ups.append(("task.set_requirements", wanted))
+
     def _done(self, task_id: str) -> None:
+        if self._follow_ups:
+            kind, payload = self._follow_ups.pop(0)
+            self.act(kind, payload, self._follow_up_refused, then=lambda _o: self._done(task_id))
+            return
         key = self._draft_key()
         self.context.query(lambda store: discard_draft(store, key), parent=self).success(
             lambda _none: self._finished(task_id)

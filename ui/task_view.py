@@ -38,6 +38,7 @@ from desktop.core import operations, permissions
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitation_on
@@ -76,7 +77,10 @@ class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
     # "outbox": a bid waiting to be sent says so until the sync has sent it.
-    WATCHES = frozenset({"tasks", "bids", "comments", "people", "sites", "invitations", "outbox"})
+    WATCHES = frozenset(
+        {"tasks", "bids", "comments", "people", "sites", "invitations", "outbox", "task_requirements",
+         "person_credentials"}
+    )
 
     review_requested = Signal(str)  # task id: the shell opens the review page
     edit_requested = Signal(str)  # task id: the shell opens the task form
@@ -386,9 +390,12 @@ class TaskView(TaskScreen):
         )
         self.description.setText(breakable(task.description) or tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
-        self.skills.setText(
-            breakable(", ".join(labels)) if labels else tr("None in particular")
-        )
+        skills_text = breakable(", ".join(labels)) if labels else tr("None in particular")
+        if detail.requirements is not None and detail.requirements.requirements:
+            skills_text += "\n" + tr(
+                "Requires: {what}", what=wording.requirements(detail.requirements, lang)
+            )
+        self.skills.setText(skills_text)
         self.seats.setText(
             ntr(
                 "{n} in all, {filled} filled",
@@ -445,8 +452,13 @@ class TaskView(TaskScreen):
         may_bid = permissions.may_bid_on(person, task)
         self.my_bid_box.setVisible(may_bid or mine is not None)
         pending = mine is not None and mine.status == BidStatus.PENDING
+        blocked = detail.verdict is not None and bool(detail.verdict.blocking)
         can_place = (
-            may_bid and task.status == TaskStatus.OPEN and detail.may_bid and not _too_late(task)
+            may_bid
+            and task.status == TaskStatus.OPEN
+            and detail.may_bid
+            and not _too_late(task)
+            and not blocked
         )
         can_withdraw = mine is not None and (
             pending
@@ -517,6 +529,10 @@ class TaskView(TaskScreen):
                 return tr("This task is not taking bids now.")
             if _too_late(task):
                 return tr("The deadline for bids has passed.")
+            if detail.verdict is not None and detail.verdict.blocking:
+                # The words the rule refuses a bid with: what is missing, who can verify it.
+                lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
+                return breakable(lacking.message(self.language))
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
         if detail.my_bid_unsent:

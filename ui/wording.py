@@ -11,7 +11,8 @@ import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
 
-from desktop.core import skills
+from desktop.core import eligibility, skills
+from desktop.core.entities import Audience, Person, TaskRequirements
 from desktop.people import HeldSkill
 from ui.words import ntr, tr
 
@@ -59,9 +60,54 @@ def audience(value: str) -> str:
     labels = {
         "site": tr("Own site only"),
         "organisation": tr("The whole organisation"),
-        "external": tr("Also volunteers and externals"),
+        "external": tr("Also volunteers, citizens and companies"),
     }
     return labels.get(value, value)
+
+
+def audiences_seen_by(person: Person) -> tuple[Audience, ...]:
+    """The audiences a person's board can hold: an outsider sees only tasks open to outsiders.
+
+    So an outsider's filter offers no choices about sites and the organisation,
+    words that mean nothing to them and would always find nothing.
+    """
+    return (Audience.EXTERNAL,) if person.is_external else tuple(Audience)
+
+
+def outsider_kind(kind: str) -> str:
+    """Who outside the municipality a task is open to, in plain words."""
+    labels = {"volunteer": tr("Volunteers"), "citizen": tr("Citizens"), "company": tr("Companies")}
+    return labels.get(kind, kind)
+
+
+def credential(credential_id: str, language: str) -> str:
+    """A credential's name in the screen's language (`desktop.core.eligibility.CREDENTIALS`)."""
+    found = eligibility.BY_ID.get(credential_id)
+    if found is None:
+        return credential_id
+    return found.da if language == "da" else found.en
+
+
+def requirements(wanted: TaskRequirements, language: str) -> str:
+    """ "Børneattest (must have), Førstehjælpsbevis (wanted)": what a task asks of bidders."""
+    parts = [
+        tr("{credential} (must have)", credential=credential(c, language))
+        if severity == eligibility.Severity.BLOCK
+        else tr("{credential} (wanted)", credential=credential(c, language))
+        for c, severity in wanted.requirements.items()
+    ]
+    return ", ".join(parts)
+
+
+def missing(credential_ids: list[str] | tuple[str, ...], language: str) -> str:
+    """What a bidder lacks, as the task's manager may read it (never the credentials themselves)."""
+    names = [credential(c, language) for c in credential_ids if c != eligibility.BENEFIT_WARNING]
+    lines = [tr("Missing: {credentials}", credentials=", ".join(names))] if names else []
+    if eligibility.BENEFIT_WARNING in credential_ids:
+        lines.append(
+            tr("Receives unemployment benefit: may volunteer, but not in work normally done by paid staff.")
+        )
+    return "\n".join(lines)
 
 
 def evidence(held: HeldSkill) -> str:

@@ -28,6 +28,18 @@ def build_parser() -> argparse.ArgumentParser:
     enrol.add_argument("--code", required=True, help="the one-time enrolment code from knop-admin")
     enrol.add_argument("--name", help="this machine's name (default: the host name)")
 
+    accept = commands.add_parser(
+        "accept-invitation",
+        help="take up an invitation and make this computer your own Knop device (outsiders)",
+    )
+    accept.add_argument("--server", required=True, help="the server's URL, from the invitation")
+    accept.add_argument("--code", required=True, help="the invitation code")
+    accept.add_argument("--username", required=True, help="the username you choose")
+    accept.add_argument("--name", required=True, help="your name as others will see it")
+    accept.add_argument("--phone", default="", help="a phone number (optional)")
+    accept.add_argument("--device-name", help="this computer's name (default: the host name)")
+    accept.add_argument("--password-stdin", action="store_true", help="read the new password from stdin")
+
     sync = commands.add_parser("sync", help="sync once for every user with pending changes, then exit")
     sync.add_argument("--user", help="only this username")
 
@@ -68,6 +80,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from sync.enrolment import enrol_command
 
         return enrol_command(args)
+    if args.command == "accept-invitation":
+        from sync.enrolment import accept_invitation_command
+
+        return accept_invitation_command(args)
     if args.command == "sync":
         from desktop.app.cli import sync_command
 

@@ -181,12 +181,17 @@ def _bool_fields(cls: type) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class Organisation(Entity):
-    """The municipality (one per server)."""
+    """The municipality (one per server).
+
+    `externals_need_approval`: an invitation of an outsider waits for a
+    coordinator (a site manager or an admin) before its code can be used.
+    """
 
     table: ClassVar[str] = "organisations"
     id: str
     name: str
     lending: str = LendingPolicy.OFF  # a `LendingPolicy`
+    externals_need_approval: bool = False
 
 
 @dataclass(slots=True)
@@ -227,6 +232,7 @@ class Person(Entity):
     availability: str = ""
     active: bool = True
     version: int = 0
+    phone: str = ""  # optional; for invitations and a task's manager to reach an outsider
 
     @property
     def is_external(self) -> bool:
@@ -346,6 +352,13 @@ class Bid(Entity):
     worked_hours: float | None = None
     hours_confirmed_by: str | None = None
     hours_confirmed_at: str | None = None
+    # What the task's manager is told on the review card: the credentials with
+    # a "warn" requirement the bidder lacked when bidding, and "benefit" for the
+    # rule on volunteers on unemployment benefit (desktop.core.eligibility).
+    # Never the credentials themselves: those stay with the person, manager, HR.
+    warnings: list[str] = field(default_factory=list)
+
+    json_fields: ClassVar[tuple[str, ...]] = ("warnings",)
 
     @property
     def is_active(self) -> bool:
@@ -523,6 +536,110 @@ class GuidelineAcceptance(Entity):
         return self.key_value()
 
 
+class OutsiderKind(StrEnum):
+    """Who outside the organisation a task is also open to (`TaskRequirements.outsiders`)."""
+
+    VOLUNTEER = "volunteer"
+    CITIZEN = "citizen"
+    COMPANY = "company"
+
+
+class InvitationStatus(StrEnum):
+    """A member invitation's life: awaiting a coordinator, pending, accepted or revoked."""
+
+    AWAITING_APPROVAL = "awaiting_approval"
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REVOKED = "revoked"
+
+
+@dataclass(slots=True)
+class MemberInvitation(Entity):
+    """A member invites a person (a colleague or an outsider) to join Knop, by e-mail.
+
+    The code itself is a one-time secret the inviting client makes and prints
+    (and the server mails); only its SHA-256 (`code_hash`) is kept. `kind` is
+    the `PersonKind` the invitee will have; `site_id` is the inviting site (a
+    colleague's home site to be). `expires_at` is ISO 8601 UTC.
+    """
+
+    table: ClassVar[str] = "member_invitations"
+    id: str
+    email: str
+    name: str
+    kind: str
+    site_id: str
+    invited_by: str
+    code_hash: str
+    expires_at: str
+    message: str = ""
+    status: str = InvitationStatus.PENDING
+    approved_by: str | None = None
+    person_id: str | None = None  # who accepted it
+    created_at: str = ""
+    decided_at: str | None = None  # approved, accepted or revoked
+    version: int = 0
+
+    @property
+    def for_outsider(self) -> bool:
+        """True when the invitee will be external (a volunteer, citizen or company)."""
+        return self.kind != PersonKind.EMPLOYEE
+
+
+@dataclass(slots=True)
+class HeldCredential(Entity):
+    """A credential a person holds, verified by a manager or HR (never self-declared).
+
+    `credential` is an id of `desktop.core.eligibility.CREDENTIALS`; dates are
+    ISO "YYYY-MM-DD" (`expires_on` None: does not expire); `site_id` is the
+    person's home site when verified, which is whose manager may see it.
+    """
+
+    table: ClassVar[str] = "person_credentials"
+    key: ClassVar[tuple[str, ...]] = ("person_id", "credential")
+    person_id: str
+    credential: str
+    verified_by: str
+    issued_on: str | None = None
+    expires_on: str | None = None
+    verified_at: str = ""
+    site_id: str | None = None
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        """"<person_id>|<credential>" (the feed's entity key)."""
+        return self.key_value()
+
+
+@dataclass(slots=True)
+class TaskRequirements(Entity):
+    """What a task asks of those who bid, and which outsiders it is open to.
+
+    `requirements` maps a credential id to "block" or "warn"
+    (`desktop.core.eligibility.Severity`); `paid_staff_work` marks work
+    normally done by paid staff (the rule on volunteers on benefit);
+    `outsiders` lists the `OutsiderKind`s an external task is open to
+    (empty: all of them).
+    """
+
+    table: ClassVar[str] = "task_requirements"
+    key: ClassVar[tuple[str, ...]] = ("task_id",)
+    json_fields: ClassVar[tuple[str, ...]] = ("requirements", "outsiders")
+    task_id: str
+    requirements: dict[str, str] = field(default_factory=dict)
+    paid_staff_work: bool = False
+    outsiders: list[str] = field(default_factory=list)
+    updated_by: str | None = None
+    updated_at: str = ""
+    version: int = 0
+
+    @property
+    def id(self) -> str:
+        """The task's id: one row per task."""
+        return self.task_id
+
+
 # Everything the change feed carries, by table name.
 SYNCED: dict[str, type[Entity]] = {
     cls.table: cls
@@ -541,6 +658,9 @@ SYNCED: dict[str, type[Entity]] = {
         Invitation,
         Guideline,
         GuidelineAcceptance,
+        MemberInvitation,
+        HeldCredential,
+        TaskRequirements,
     )
 }
 

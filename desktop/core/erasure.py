@@ -22,7 +22,9 @@ from desktop.core.entities import (
     Bid,
     Comment,
     Entity,
+    HeldCredential,
     Invitation,
+    MemberInvitation,
     NoticeRead,
     Person,
     PersonSettings,
@@ -61,6 +63,7 @@ def erased(person: Person) -> Person:
         name=pseudonym(person.id),
         username=username_pseudonym(person.id),
         email="",
+        phone="",
         title="",
         languages=[],
         availability="",
@@ -96,6 +99,10 @@ SCRUBS: tuple[Scrub, ...] = (
     Scrub(Comment, "author_id", ("body",)),
     Scrub(Invitation, "invited_by", ("message",)),
     Scrub(Invitation, "person_id", ("message",)),
+    # Joining Knop (issue 14): the invitation that brought them named them and their address.
+    Scrub(MemberInvitation, "person_id", ("email", "name", "message")),
+    Scrub(MemberInvitation, "invited_by", ("message",)),
+    Scrub(HeldCredential, "person_id"),  # their credentials served them alone
     Scrub(NoticeRead, "person_id"),
     Scrub(PersonSettings, "person_id"),
     Scrub(SavedSearch, "person_id"),

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-from desktop.core import erasure, guidelines, notices, permissions, skills
+from desktop.core import eligibility, erasure, guidelines, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -29,11 +30,18 @@ from desktop.core.entities import (
     Evidence,
     Guideline,
     GuidelineAcceptance,
+    HeldCredential,
+    InvitationStatus,
+    MemberInvitation,
     NoticeRead,
     Invitation,
     Lending,
     LendingPolicy,
     Organisation,
+    OutsiderKind,
+    PersonKind,
+    Role,
+    TaskRequirements,
     Person,
     PersonSettings,
     PersonSkill,
@@ -571,6 +579,9 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
         raise Rejection("bid.twice")
     _require_guidelines(ctx, records, "bid.place", task.audience)
+    verdict = eligibility_of(ctx, records, ctx.actor, task)
+    if verdict.blocking:
+        raise Rejection("bid.lacks_credentials", credentials=list(verdict.blocking))
     bid = Bid(
         id=p["bid_id"],
         task_id=task.id,
@@ -581,6 +592,7 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         created_at=ctx.now,
         version=1,
         home_site_id=ctx.actor.home_site_id,
+        warnings=list(verdict.warnings),
     )
     _create(records, bid, "bid.exists")
     records.put(task.replace(bid_count=task.bid_count + 1, version=task.version + 1))
@@ -1068,3 +1080,307 @@ def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     if held is None or held.version < current.version:
         records.put(GuidelineAcceptance(ctx.actor.id, current.audience, current.version, accepted_at=ctx.now))
     return f"{ctx.actor.id}|{current.audience}"
+# --- reach: eligibility, audiences, member invitations (issue 14) ---------------
+
+
+def eligibility_of(ctx: Context, records: Records, person: Person, task: Task) -> eligibility.Verdict:
+    """What `person` lacks for `task` today; refuses an outsider of a kind the task is not open to.
+
+    Raises Rejection("bid.outsider_kind"). Reads only the person's own
+    credentials, which their own device holds too, so the client's answer is
+    the server's.
+    """
+    wanted = records.get(TaskRequirements, task.id)
+    if wanted is None:
+        return eligibility.Verdict()
+    if person.is_external and wanted.outsiders and person.kind not in wanted.outsiders:
+        raise Rejection("bid.outsider_kind", kinds=list(wanted.outsiders))
+    held = {
+        credential: records.get(HeldCredential, person.id, credential)
+        for credential in (*wanted.requirements, eligibility.BENEFIT)
+    }
+    return eligibility.judge(
+        person, wanted.requirements, held, ctx.today, paid_staff_work=wanted.paid_staff_work
+    )
+
+
+@operation(
+    "credential.verify",
+    person_id=Field("id", required=True),
+    credential=Field("text", required=True, max_length=60, allow_empty=False),
+    issued_on=Field("date", nullable=True),
+    expires_on=Field("date", nullable=True),
+)
+def credential_verify(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A site manager or HR records that a person holds a credential (again: a renewal)."""
+    if not permissions.may_verify_credentials(ctx.actor):
+        raise Rejection("credential.not_verifier")
+    if p["person_id"] == ctx.actor.id:
+        raise Rejection("credential.own")
+    person = records.get(Person, p["person_id"])
+    if person is None or not person.active:
+        raise Rejection("person.unknown")
+    if not eligibility.is_known(p["credential"]):
+        raise Rejection("credential.unknown", credential=p["credential"])
+    _check_dates({"starts_on": p.get("issued_on"), "ends_on": p.get("expires_on")})
+    held = records.get(HeldCredential, person.id, p["credential"])
+    records.put(
+        HeldCredential(
+            person_id=person.id,
+            credential=p["credential"],
+            verified_by=ctx.actor.id,
+            issued_on=p.get("issued_on"),
+            expires_on=p.get("expires_on"),
+            verified_at=ctx.now,
+            site_id=person.home_site_id,
+            version=(held.version if held else 0) + 1,
+        )
+    )
+    return person.id
+
+
+def _bidders_outside(records: Records, task: Task, audience: str, outsiders: list[str]) -> bool:
+    """Whether someone with an active bid would no longer be reached by `audience`/`outsiders`."""
+    narrower = task.replace(audience=audience)
+    for bid in records.bids_on(task.id):
+        bidder = records.get(Person, bid.bidder_id) if bid.is_active else None
+        if bidder is None or permissions.manages_task(bidder, task):
+            continue
+        if not permissions.can_see_task(bidder, narrower):
+            return True
+        if bidder.is_external and outsiders and bidder.kind not in outsiders:
+            return True
+    return False
+
+
+_AUDIENCE_ORDER = tuple(Audience)  # narrowest first
+
+
+@operation(
+    "task.widen_audience",
+    task_id=Field("id", required=True),
+    audience=Field("choice", required=True, choices=tuple(Audience)),
+)
+def task_widen_audience(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Open a published task to more people (site, then organisation, then outsiders).
+
+    The server's feed then delivers the task, its comments and what of its
+    bids they may see to the newly entitled devices (sync.server.feed). Once
+    published a task never narrows: the devices it reached already hold it,
+    and an outsider who bid would lose the task they bid on.
+    """
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    audience = p["audience"]
+    if audience == task.audience:
+        raise Rejection("task.audience_same")
+    narrowing = _AUDIENCE_ORDER.index(Audience(audience)) < _AUDIENCE_ORDER.index(Audience(task.audience))
+    if narrowing and task.published_at is not None:
+        wanted = records.get(TaskRequirements, task.id)
+        if _bidders_outside(records, task, audience, wanted.outsiders if wanted else []):
+            raise Rejection("task.audience_outsiders_bid")
+        raise Rejection("task.audience_narrowing")
+    records.put(_touch(task, ctx, audience=audience))
+    return task.id
+
+
+@operation(
+    "task.set_requirements",
+    task_id=Field("id", required=True),
+    requirements=Field("map", required=True),
+    paid_staff_work=Field("bool"),
+    outsiders=Field("list", max_length=len(OutsiderKind)),
+)
+def task_set_requirements(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Set the credentials a task requires ({id: "block"|"warn"}) and the outsiders it is open to.
+
+    Bids already placed keep their standing; the requirements apply to the
+    next bids. Closing the task to a kind of outsider is refused once one of
+    that kind has bid.
+    """
+    task = _managed_task(ctx, records, p["task_id"])
+    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    for credential, severity in p["requirements"].items():
+        if credential not in eligibility.REQUIRABLE:
+            raise Rejection("credential.unknown", credential=str(credential)[:60])
+        if severity not in tuple(eligibility.Severity):
+            raise Rejection("credential.bad_severity", severity=str(severity)[:20])
+    outsiders = sorted(set(p.get("outsiders") or []))
+    for kind in outsiders:
+        if kind not in tuple(OutsiderKind):
+            raise Rejection("field.bad_choice", field="outsiders", choices=", ".join(OutsiderKind))
+    held = records.get(TaskRequirements, task.id)
+    before = held.outsiders if held else []
+    closing = outsiders and (not before or not set(outsiders) >= set(before))
+    if closing and task.published_at is not None and _bidders_outside(records, task, task.audience, outsiders):
+        raise Rejection("task.audience_outsiders_bid")
+    records.put(
+        TaskRequirements(
+            task_id=task.id,
+            requirements=dict(p["requirements"]),
+            paid_staff_work=bool(p.get("paid_staff_work")),
+            outsiders=outsiders,
+            updated_by=ctx.actor.id,
+            updated_at=ctx.now,
+            version=(held.version if held else 0) + 1,
+        )
+    )
+    return task.id
+
+
+INVITATION_DAYS = 14  # how long an invitation code can be used
+CODE_MIN_LENGTH = 12
+
+
+def code_hash(code: str) -> str:
+    """The SHA-256 of an invitation code as typed (dashes, spaces and case do not matter).
+
+    Codes are long random strings, so a plain hash is enough (as for device secrets).
+    """
+    plain = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()
+
+
+def _looks_like_email(text: str) -> bool:
+    local, at, domain = text.partition("@")
+    return bool(at and local and "." in domain and " " not in text and not domain.startswith("."))
+
+
+@operation(
+    "member.invite",
+    invitation_id=Field("id", required=True),
+    email=Field("text", required=True, max_length=254, allow_empty=False),
+    name=Field("text", max_length=200),
+    person_kind=Field("choice", required=True, choices=tuple(PersonKind)),
+    site_id=Field("id", required=True),
+    message=Field("text", max_length=2000),
+    code=Field("text", required=True, max_length=100, allow_empty=False),
+)
+def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Any member invites a colleague or an outsider on behalf of their site, with a one-time code.
+
+    The inviting client makes the code (so it can print it offline); only its
+    hash is stored. Where the organisation says so, an outsider's invitation
+    waits for a coordinator of the site (unless a coordinator sent it).
+    """
+    if not permissions.may_invite(ctx.actor):
+        raise Rejection("member.external_cannot_invite")
+    site = records.get(Site, p["site_id"])
+    if site is None:
+        raise Rejection("site.unknown")
+    if not permissions.can_post_for(ctx.actor, site.id):
+        raise Rejection("member.wrong_site")
+    email = p["email"].strip()
+    if not _looks_like_email(email):
+        raise Rejection("member.bad_email", email=email[:80])
+    if sum(ch.isalnum() for ch in p["code"]) < CODE_MIN_LENGTH:
+        raise Rejection("member.weak_code")
+    organisation = records.get(Organisation, site.organisation_id)
+    outsider = p["person_kind"] != PersonKind.EMPLOYEE
+    waits = (
+        outsider
+        and organisation is not None
+        and organisation.externals_need_approval
+        and not permissions.coordinates_site(ctx.actor, site.id)
+    )
+    expires = dt.datetime.fromisoformat(ctx.now.replace("Z", "+00:00")) + dt.timedelta(days=INVITATION_DAYS)
+    invitation = MemberInvitation(
+        id=p["invitation_id"],
+        email=email,
+        name=(p.get("name") or "").strip(),
+        kind=p["person_kind"],
+        site_id=site.id,
+        invited_by=ctx.actor.id,
+        code_hash=code_hash(p["code"]),
+        expires_at=expires.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        message=p.get("message") or "",
+        status=InvitationStatus.AWAITING_APPROVAL if waits else InvitationStatus.PENDING,
+        created_at=ctx.now,
+        version=1,
+    )
+    _create(records, invitation, "invitation.exists")
+    return invitation.id
+
+
+def _invitation(records: Records, invitation_id: str) -> MemberInvitation:
+    found = records.get(MemberInvitation, invitation_id)
+    if found is None:
+        raise Rejection("invitation.unknown")
+    return found
+
+
+def _decide(invitation: MemberInvitation, ctx: Context, **changes: Any) -> MemberInvitation:
+    return invitation.replace(**changes, decided_at=ctx.now, version=invitation.version + 1)
+
+
+@operation("member.approve_invitation", invitation_id=Field("id", required=True))
+def member_approve_invitation(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """A coordinator lets an outsider's invitation be used."""
+    invitation = _invitation(records, p["invitation_id"])
+    if not permissions.coordinates_site(ctx.actor, invitation.site_id):
+        raise Rejection("invitation.not_coordinator")
+    if invitation.status != InvitationStatus.AWAITING_APPROVAL:
+        raise Rejection("invitation.not_awaiting")
+    records.put(_decide(invitation, ctx, status=InvitationStatus.PENDING, approved_by=ctx.actor.id))
+    return invitation.id
+
+
+@operation("member.revoke_invitation", invitation_id=Field("id", required=True))
+def member_revoke_invitation(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """Who sent it, a coordinator of its site or an admin withdraws an invitation not yet used."""
+    invitation = _invitation(records, p["invitation_id"])
+    if ctx.actor.id != invitation.invited_by and not permissions.coordinates_site(
+        ctx.actor, invitation.site_id
+    ):
+        raise Rejection("invitation.not_theirs")
+    _usable(invitation, ctx, approved=False)
+    records.put(_decide(invitation, ctx, status=InvitationStatus.REVOKED))
+    return invitation.id
+
+
+def _usable(invitation: MemberInvitation, ctx: Context, *, approved: bool) -> None:
+    """Refuses an invitation that was used, withdrawn or has expired (and, if `approved`, waits)."""
+    if invitation.status == InvitationStatus.ACCEPTED:
+        raise Rejection("invitation.used")
+    if invitation.status == InvitationStatus.REVOKED:
+        raise Rejection("invitation.revoked")
+    if invitation.expires_at <= ctx.now:
+        raise Rejection("invitation.expired", date=invitation.expires_at[:10])
+    if approved and invitation.status == InvitationStatus.AWAITING_APPROVAL:
+        raise Rejection("invitation.awaiting_approval")
+
+
+@operation(
+    "member.accept",
+    invitation_id=Field("id", required=True),
+    code=Field("text", required=True, max_length=100, allow_empty=False),
+    username=Field("text", required=True, max_length=100, allow_empty=False),
+    name=Field("text", required=True, max_length=200, allow_empty=False),
+    phone=Field("text", max_length=40),
+)
+def member_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
+    """The invitee takes up the invitation: their person row is made from it and their profile.
+
+    `ctx.actor` is the person to be (their id chosen by the server, which
+    also keeps the password and checks the username is free). Outsiders
+    become externals without a home site; colleagues staff at the inviting site.
+    """
+    invitation = _invitation(records, p["invitation_id"])
+    if code_hash(p["code"]) != invitation.code_hash:
+        raise Rejection("invitation.unknown")
+    _usable(invitation, ctx, approved=True)
+    outsider = invitation.for_outsider
+    person = Person(
+        id=ctx.actor.id,
+        name=p["name"].strip(),
+        username=p["username"],
+        home_site_id=None if outsider else invitation.site_id,
+        role=Role.EXTERNAL if outsider else Role.STAFF,
+        kind=invitation.kind,
+        email=invitation.email,
+        phone=(p.get("phone") or "").strip(),
+        version=1,
+    )
+    _create(records, person, "member.username_taken")
+    records.put(_decide(invitation, ctx, status=InvitationStatus.ACCEPTED, person_id=person.id))
+    return person.id

@@ -341,3 +341,25 @@ def may_see_evidence_of(
     if person.home_site_id == viewer.home_site_id:
         return True
     return findable and viewer.home_site_id in bid_sites
+
+
+# --- reach: invitations and credentials (issue 14) ------------------------------------
+
+
+def coordinates_site(person: Person, site_id: str | None) -> bool:
+    """Admins everywhere; a site manager for their own site (approves invitations from it)."""
+    if not person.active:
+        return False
+    return person.is_admin or (
+        person.role == Role.SITE_MANAGER and site_id is not None and person.home_site_id == site_id
+    )
+
+
+def may_invite(person: Person) -> bool:
+    """Every active member of the organisation; outsiders do not invite."""
+    return person.active and not person.is_external
+
+
+def may_verify_credentials(person: Person) -> bool:
+    """Site managers and HR (the admins) verify credentials; nobody declares their own."""
+    return person.active and person.role in (Role.SITE_MANAGER, Role.ADMIN)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
+from desktop.core import eligibility
 from desktop.core.text import Listing, Sentence, plural_sentence, sentence
 
 
@@ -206,6 +207,72 @@ REASONS: dict[str, Reason] = {
     "setting.bad_value": Reason(
         Code.INVALID, sentence("The setting {setting} cannot be set to {value}.")
     ),
+    "bid.lacks_credentials": Reason(
+        Code.FORBIDDEN,
+        sentence(
+            "The task requires {credentials}, which you do not hold (or which have expired). "
+            "A site manager or HR can verify them for you."
+        ),
+    ),
+    "bid.outsider_kind": Reason(
+        Code.FORBIDDEN, sentence("The task is open to {kinds} only, outside the municipality.")
+    ),
+    "credential.unknown": Reason(
+        Code.INVALID, sentence("The credential “{credential}” is not in the catalogue.")
+    ),
+    "credential.bad_severity": Reason(
+        Code.INVALID, sentence("A requirement must be “block” or “warn”, not “{severity}”.")
+    ),
+    "credential.not_verifier": Reason(
+        Code.FORBIDDEN, sentence("Only a site manager or HR can verify credentials.")
+    ),
+    "credential.own": Reason(Code.FORBIDDEN, sentence("You cannot verify your own credentials.")),
+    "task.audience_narrowing": Reason(
+        Code.INVALID,
+        sentence(
+            "A published task's audience can only be widened: the people it reached already have it."
+        ),
+    ),
+    "task.audience_outsiders_bid": Reason(
+        Code.CONFLICT,
+        sentence("People outside the narrower audience have already bid, so it cannot be narrowed."),
+    ),
+    "task.audience_same": Reason(Code.INVALID, sentence("The task already has this audience.")),
+    "member.external_cannot_invite": Reason(
+        Code.FORBIDDEN, sentence("External contributors cannot invite people.")
+    ),
+    "member.wrong_site": Reason(
+        Code.FORBIDDEN, sentence("You can only invite people on behalf of your own site.")
+    ),
+    "member.bad_email": Reason(Code.INVALID, sentence("“{email}” is not an e-mail address.")),
+    "member.weak_code": Reason(Code.INVALID, sentence("The invitation code is too short.")),
+    "member.username_taken": Reason(
+        Code.CONFLICT, sentence("The username {username} is taken. Choose another.")
+    ),
+    "invitation.exists": Reason(Code.CONFLICT, sentence("The invitation already exists.")),
+    "invitation.unknown": Reason(
+        Code.GONE, sentence("The invitation code is not known. Check it, or ask for a new one.")
+    ),
+    "invitation.expired": Reason(
+        Code.GONE, sentence("The invitation expired on {date}. Ask for a new one.")
+    ),
+    "invitation.used": Reason(Code.CONFLICT, sentence("The invitation has already been used.")),
+    "invitation.revoked": Reason(Code.GONE, sentence("The invitation was withdrawn.")),
+    "invitation.awaiting_approval": Reason(
+        Code.CONFLICT,
+        sentence("The invitation is waiting for a coordinator's approval. Try again later."),
+    ),
+    "invitation.not_awaiting": Reason(
+        Code.CONFLICT, sentence("The invitation is not waiting for approval.")
+    ),
+    "invitation.not_coordinator": Reason(
+        Code.FORBIDDEN,
+        sentence("Only a manager at the inviting site or an admin can approve invitations."),
+    ),
+    "invitation.not_theirs": Reason(
+        Code.FORBIDDEN,
+        sentence("Only who sent the invitation, a manager at its site or an admin can withdraw it."),
+    ),
     "search.not_own": Reason(Code.FORBIDDEN, sentence("The saved search is not yours.")),
     "search.unknown": Reason(
         Code.GONE, sentence("The saved search does not exist (any more).")
@@ -243,6 +310,13 @@ STATUS_LABELS: dict[str, Sentence] = {
     "withdrawn": sentence("withdrawn"),
     "accepted": sentence("accepted"),
     "declined": sentence("declined"),
+}
+
+# Outsider kinds in a sentence ("The task is open to {kinds} only ...").
+OUTSIDER_LABELS: dict[str, Sentence] = {
+    "volunteer": sentence("volunteers"),
+    "citizen": sentence("citizens"),
+    "company": sentence("companies"),
 }
 
 # A decision as a verb ("{who} already {status_verb} this bid at {at}.").
@@ -306,6 +380,10 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = STATUS_LABELS.get(str(value), value)
         elif name == "status_verb":
             value = DECISION_VERBS.get(str(value), value)
+        elif name == "credentials":
+            value = eligibility.names(value if isinstance(value, list) else [value])
+        elif name == "kinds":
+            value = Listing(tuple(OUTSIDER_LABELS.get(str(k), k) for k in value))
         filled[name] = value
     if meaning.count is None:
         return replace(meaning.words, facts=filled)

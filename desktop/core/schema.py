@@ -200,3 +200,48 @@ OVERSIGHT: tuple[str, ...] = (
         SELECT p.home_site_id FROM people p WHERE p.id = bids.bidder_id)""",
     "CREATE INDEX bids_home_site ON bids (home_site_id)",
 )
+# Added by reach (issue 14): member invitations, credentials, task requirements,
+# a person's phone, the organisation's approval setting, a bid's warnings.
+REACH: tuple[str, ...] = (
+    "ALTER TABLE people ADD COLUMN phone TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE organisations ADD COLUMN externals_need_approval BOOLEAN NOT NULL DEFAULT FALSE",
+    "ALTER TABLE bids ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'",
+    """CREATE TABLE member_invitations (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        kind TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        invited_by TEXT NOT NULL,
+        code_hash TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        message TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        approved_by TEXT,
+        person_id TEXT,
+        created_at TEXT NOT NULL DEFAULT '',
+        decided_at TEXT,
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX member_invitations_code ON member_invitations (code_hash)",
+    """CREATE TABLE person_credentials (
+        person_id TEXT NOT NULL,
+        credential TEXT NOT NULL,
+        verified_by TEXT NOT NULL,
+        issued_on TEXT,
+        expires_on TEXT,
+        verified_at TEXT NOT NULL DEFAULT '',
+        site_id TEXT,
+        version INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (person_id, credential)
+    )""",
+    """CREATE TABLE task_requirements (
+        task_id TEXT PRIMARY KEY,
+        requirements TEXT NOT NULL DEFAULT '{}',
+        paid_staff_work BOOLEAN NOT NULL DEFAULT FALSE,
+        outsiders TEXT NOT NULL DEFAULT '[]',
+        updated_by TEXT,
+        updated_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+)

@@ -102,6 +102,11 @@ def new_enrolment_code(db: Database, site_id: str, policy: Policy = Policy()) ->
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
 
+def new_secret() -> str:
+    """A device's secret: long and random, so its SHA-256 is all that needs keeping."""
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True, slots=True)
 class Enrolled:
     device_id: str
@@ -123,7 +128,7 @@ def enrol(db: Database, code: str, name: str) -> Enrolled:
         )
         if found is None or found[2] is not None or found[1] <= now:
             raise ApiError("enrolment_failed")
-        device = Enrolled(device_id=uuid7(), secret=secrets.token_urlsafe(32), site_id=found[0])
+        device = Enrolled(device_id=uuid7(), secret=new_secret(), site_id=found[0])
         s.execute(
             "UPDATE enrolment_codes SET used_at = ?, device_id = ? WHERE code_hash = ?",
             (now, device.device_id, digest(normalise_code(code))),
@@ -202,18 +207,29 @@ def login(
             for key in (f"user:{subject}", f"device:{device_id}"):
                 _count_failure(s, key, policy.window_seconds)
         raise ApiError("login_failed")
-    token = secrets.token_urlsafe(32)
-    expires_at = _later(policy.token_days)
     with db.write(serial=False) as s:
+        owner = s.value("SELECT person_id FROM devices WHERE id = ?", (device_id,))
+        if owner is not None and owner != person_id:
+            # A personal device serves only its owner; said as a wrong password,
+            # so nobody learns whose computer it is.
+            raise ApiError("login_failed")
         s.execute("DELETE FROM login_throttle WHERE subject = ?", (f"user:{subject}",))
-        s.execute(
-            "INSERT INTO tokens (token_hash, person_id, device_id, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (digest(token), person_id, device_id, utc_now(), expires_at),
-        )
+        token, expires_at = issue_token(s, person_id, device_id, policy)
         person = s.get(Person, person_id)
     assert person is not None
     return Login(token, person, expires_at)
+
+
+def issue_token(s: Session, person_id: str, device_id: str, policy: Policy) -> tuple[str, str]:
+    """A new login token for the person on the device: (token, expires_at ISO 8601 UTC)."""
+    token = secrets.token_urlsafe(32)
+    expires_at = _later(policy.token_days)
+    s.execute(
+        "INSERT INTO tokens (token_hash, person_id, device_id, created_at, expires_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (digest(token), person_id, device_id, utc_now(), expires_at),
+    )
+    return token, expires_at
 
 
 @functools.cache

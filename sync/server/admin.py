@@ -42,6 +42,7 @@ from sync.server import (
     demo_seed,
     directory,
     feed,
+    invitations,
     migrations,
     push,
     retention,
@@ -104,6 +105,7 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
         title=args.title,
         languages=tuple(x for x in (args.languages or "").split(",") if x),
         person_id=args.id,
+        phone=args.phone,
     )
     password = _read_password(args, required=False)
     if password is not None and len(password) < 8:
@@ -234,11 +236,38 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
     with db.read() as s:
         rows = s.rows(
-            "SELECT id, site_id, name, enrolled_at, revoked_at FROM devices ORDER BY enrolled_at"
+            "SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices ORDER BY enrolled_at"
         )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
-        _say(f"{r['id']}\t{r['site_id']}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
+        # A personal device (an outsider's own computer) names the one person it serves.
+        where = f"personal:{r['person_id']}" if r["person_id"] else r["site_id"]
+        _say(f"{r['id']}\t{where}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
+    return 0
+
+
+def cmd_invitations_list(db: storage.Database, args: argparse.Namespace) -> int:
+    for item in invitations.listing(db, everything=args.all):
+        i = item.invitation
+        state = "expired" if item.expired and i.status in ("pending", "awaiting_approval") else i.status
+        _say(
+            f"{i.id}\t{i.email}\t{i.kind}\t{item.site}\tinvited by {item.inviter}\t"
+            f"{i.created_at[:10]}\texpires {i.expires_at[:10]}\t{state}"
+        )
+    return 0
+
+
+def cmd_invitations_revoke(db: storage.Database, args: argparse.Namespace) -> int:
+    if not invitations.revoke(db, args.invitation_id):
+        raise LookupError(f"no pending invitation {args.invitation_id!r}")
+    print(f"invitation {args.invitation_id} withdrawn; its code no longer works", file=sys.stderr)
+    return 0
+
+
+def cmd_invitations_approval(db: storage.Database, args: argparse.Namespace) -> int:
+    org = invitations.set_approval(db, args.setting == "on")
+    need = "need" if org.externals_need_approval else "do not need"
+    print(f"invitations of outsiders {need} a coordinator's approval", file=sys.stderr)
     return 0
 
 
@@ -404,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", default=Role.STAFF.value, choices=list(Role))
     p.add_argument("--kind", choices=list(PersonKind))
     p.add_argument("--email", default="")
+    p.add_argument("--phone", default="", help="optional")
     p.add_argument("--title", default="")
     p.add_argument("--languages", help="comma-separated, e.g. da,en")
     p.add_argument("--id")
@@ -465,6 +495,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--site", required=True, help="site id or name")
     p.add_argument("--days", type=float, default=7.0, help="how long the code is valid")
+
+    invitation_sub = add(
+        sub, "invitations", None, "member invitations: list, withdraw, approval setting"
+    ).add_subparsers(dest="invitations_command", required=True)
+    p = add(invitation_sub, "list", cmd_invitations_list, "list pending invitations")
+    p.add_argument("--all", action="store_true", help="also those taken up or withdrawn")
+    p = add(invitation_sub, "revoke", cmd_invitations_revoke, "withdraw a pending invitation")
+    p.add_argument("invitation_id")
+    p = add(
+        invitation_sub,
+        "approval",
+        cmd_invitations_approval,
+        "whether invitations of outsiders wait for a coordinator (a site manager or admin)",
+    )
+    p.add_argument("setting", choices=("on", "off"))
 
     add(sub, "devices", cmd_devices, "list enrolled devices")
     p = add(sub, "revoke-device", cmd_revoke_device, "revoke a device and every login on it")

@@ -28,8 +28,10 @@ from sync import protocol
 from sync.server import (
     accounts,
     admin_api,
+    directory,
     feed,
     insights_api,
+    invitations,
     mail_routes,
     messages,
     migrations,
@@ -148,6 +150,39 @@ def create_app(database_url: str | None = None) -> FastAPI:
             "credential": device.credential,
             "site": site.to_row() if site else {"id": device.site_id},
             "organisation": org.to_row() if org else None,
+        }
+
+    @app.post(
+        protocol.PATH_ACCEPT_INVITATION,
+        response_model=messages.InvitationAccepted,
+        responses=_errors(409, 422),
+        dependencies=versioned,
+    )
+    def accept_invitation(body: messages.AcceptInvitationRequest) -> dict[str, Any]:
+        """Take up a member invitation: choose a username and password, give a name (and phone).
+
+        With `device_name`, an outsider's own computer is enrolled as a personal
+        device that serves only them, and they are logged in on it. The code is
+        one-time and expires; a refusal (409 invitation_refused) carries the
+        rule's reason in `detail`.
+        """
+        try:
+            done = invitations.accept(
+                db, code=body.code, username=body.username, password=body.password,
+                name=body.name, phone=body.phone, device_name=body.device_name, policy=policy,
+            )
+        except invitations.Refused as refused:
+            raise ApiError("invitation_refused", refused.rejection.to_wire()) from None
+        with db.read() as s:
+            org = directory.organisation(s)
+        log.info("invitation accepted: %s (personal device: %s)", done.person.username, bool(done.device))
+        return {
+            "person": done.person.to_row(),
+            "organisation": org.to_row() if org else None,
+            "device_id": done.device.device_id if done.device else None,
+            "credential": done.device.credential if done.device else None,
+            "token": done.token,
+            "expires_at": done.expires_at,
         }
 
     @app.post(

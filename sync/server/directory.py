@@ -124,6 +124,7 @@ class NewPerson:
     title: str = ""
     languages: tuple[str, ...] = ()
     person_id: str | None = None
+    phone: str = ""  # optional (issue 14)
 
 
 def check_person(session: Session, new: NewPerson) -> Person:
@@ -158,6 +159,7 @@ def check_person(session: Session, new: NewPerson) -> Person:
     for text, label in (
         (new.title, "title"),
         (new.email, "email"),
+        (new.phone, "phone"),
         *((lang, "language") for lang in new.languages),
     ):
         if "\x00" in text or len(text) > 200:
@@ -170,6 +172,7 @@ def check_person(session: Session, new: NewPerson) -> Person:
         role=new.role,
         kind=kind,
         email=new.email.strip(),
+        phone=new.phone.strip(),
         title=new.title.strip(),
         languages=list(dict.fromkeys(lang.strip() for lang in new.languages if lang.strip())),
         version=1,

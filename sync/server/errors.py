@@ -35,6 +35,8 @@ ERRORS: dict[str, tuple[int, Sentence]] = {
     "token_revoked": (401, sentence("Your login has been ended. Please log in again.")),
     "login_failed": (401, sentence("Wrong username or password.")),
     "enrolment_failed": (401, sentence("The enrolment code is unknown, used or expired.")),
+    # The detail is the rule's rejection (code, reason, facts, message) saying why.
+    "invitation_refused": (409, sentence("The invitation cannot be used.")),
     "too_many_attempts": (429, sentence("Too many attempts. Wait a while and try again.")),
     "resync": (
         410,

@@ -8,8 +8,11 @@ Only the latest change per entity is kept: a newer one replaces the older
 row, so a device that starts from nothing fetches each entity once, and a
 device part-way through still gets every entity's latest state, because the
 replacement always lands behind its cursor. Visibility is decided when the
-change is written and only ever grows (a task's audience is fixed once it is
-published), so replacing an older row never hides anything from anyone.
+change is written and only ever grows (a published task's audience may widen,
+never narrow: task.widen_audience), so replacing an older row never hides
+anything from anyone; when a task widens, the rows hanging off it are
+written again with its new audience (`_emit_again`), so that the newly
+entitled devices receive them too.
 
 Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
 turned into SQL over those columns (the same expression the rules and the
@@ -49,6 +52,8 @@ from desktop.core.entities import (
     Entity,
     Guideline,
     GuidelineAcceptance,
+    HeldCredential,
+    MemberInvitation,
     NoticeRead,
     Invitation,
     Organisation,
@@ -58,6 +63,7 @@ from desktop.core.entities import (
     SavedSearch,
     Site,
     Task,
+    TaskRequirements,
 )
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
@@ -121,6 +127,16 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
             task.site_id if task else None,
             (entity.person_id, entity.invited_by),
         )
+    if isinstance(entity, MemberInvitation):
+        # Who sent it, who took it up, and the inviting site's coordinators (admins too).
+        return Visibility(False, Audience.SITE, entity.site_id, (entity.invited_by, entity.person_id or ""))
+    if isinstance(entity, HeldCredential):
+        # The person, their home site's managers, HR (admins) and who verified it:
+        # the privacy rule of desktop.core.eligibility.
+        return Visibility(False, Audience.SITE, entity.site_id, (entity.person_id, entity.verified_by))
+    if isinstance(entity, TaskRequirements):
+        task = task_of(entity.task_id)
+        return _task_visibility(task) if task else Visibility(False, Audience.SITE)
     if isinstance(entity, PERSONAL):
         # Only the person, whatever the rule says: `reader_filter` keeps these rows
         # for the people named, hidden from admins too.
@@ -197,12 +213,46 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
     def task_of(task_id: str) -> Task | None:
         return session.get(Task, task_id)
 
+    widened: list[Task] = []
     for (table, entity_key), change in latest.items():
+        if isinstance(change.entity, Task) and not change.deleted:
+            before = session.one(
+                "SELECT audience FROM changes WHERE table_name = ? AND entity_key = ?",
+                (table, entity_key),
+            )
+            if before is not None and before[0] != str(change.entity.audience):
+                widened.append(change.entity)
         session.execute(
             "DELETE FROM changes WHERE table_name = ? AND entity_key = ?", (table, entity_key)
         )
         seen = visibility(change.entity, task_of)
         session.execute(_INSERT, _row(change.entity, change.deleted, seen, at))
+    for task in widened:
+        _emit_again(session, task, at, skip=set(latest))
+
+
+# What hangs off a task and carries its audience in the feed: written again when it widens.
+_HANGING_OFF_TASK: tuple[type[Entity], ...] = (Comment, Bid, Invitation, TaskRequirements)
+
+
+def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]]) -> None:
+    """Write the rows hanging off `task` again, at the head of the feed, with its new audience.
+
+    The feed decides who sees a row when it is written. When a published
+    task's audience widens (the only way it may change once published), the
+    devices newly entitled to it have cursors past its comments (and the
+    rest): rows written again land behind every cursor, so those devices get
+    them, and devices that had them get the same row once more (same version,
+    applied as a no-op). Rows this transaction already wrote are left alone.
+    """
+    for cls in _HANGING_OFF_TASK:
+        for entity in session.fetch(cls, "task_id = ?", (task.id,)):
+            key = (entity.table, entity.key_value())
+            if key in skip:
+                continue
+            session.execute("DELETE FROM changes WHERE table_name = ? AND entity_key = ?", key)
+            seen = visibility(entity, lambda _id: task)
+            session.execute(_INSERT, _row(entity, False, seen, at))
 
 
 def record_new(

@@ -46,7 +46,7 @@ from desktop.core import notices
 from desktop.core.entities import Person, PersonSettings
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.text import sentence
-from sync.server import notify
+from sync.server import invitations, notify
 from sync.server.storage import Database, Session
 
 log = logging.getLogger("knop.server.mail")
@@ -259,9 +259,15 @@ def deliver_due(db: Database, settings: MailSettings, *, now: str | None = None)
     sent = 0
     for (person_id, _), group in groups.items():
         ids = [r.id for r in group]
-        with db.read() as s:
-            person = s.get(Person, person_id)
-            message = _message(s, settings, person, group) if person and person.email else None
+        if group[0].kind == invitations.MAIL_KIND:
+            # To someone who is no person here yet: the address is in the row.
+            message: EmailMessage | None = invitations.message(
+                group[0].facts, settings.sender, settings.public_url, group[0].id
+            )
+        else:
+            with db.read() as s:
+                person = s.get(Person, person_id)
+                message = _message(s, settings, person, group) if person and person.email else None
         if message is None:
             _finish(db, worker, ids, sent_at=utc_now(), error="no address")
             continue
@@ -283,6 +289,11 @@ def _finish(db: Database, worker: str, ids: list[str], *, sent_at: str, error: s
             f"UPDATE mail_outbox SET sent_at = ?, last_error = ?, claimed_until = NULL "
             f"WHERE id IN ({marks}) AND claimed_by = ?",
             [sent_at, error, *ids, worker],
+        )
+        # An invitation's code stays in the outbox no longer than it takes to send it.
+        s.execute(
+            f"UPDATE mail_outbox SET facts = '{{}}' WHERE kind = ? AND id IN ({marks}) AND sent_at IS NOT NULL",
+            [invitations.MAIL_KIND, *ids],
         )
 
 

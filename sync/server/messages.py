@@ -116,6 +116,21 @@ class LoginRequest(Strict):
     password: Password
 
 
+class AcceptInvitationRequest(Strict):
+    code: Code
+    username: Username
+    password: Password
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    phone: Annotated[str, StringConstraints(max_length=40)] = ""
+    device_name: Annotated[str | None, Field(max_length=100)] = Field(
+        default=None,
+        description=(
+            "Set to enrol this computer as the invitee's personal device (outsiders only): "
+            "the answer then holds its credential and a login token on it."
+        ),
+    )
+
+
 # --- responses (for the OpenAPI description) ---------------------------------------
 
 
@@ -183,6 +198,15 @@ class LoggedIn(BaseModel):
     token: str
     person: dict[str, Any]
     expires_at: str
+
+
+class InvitationAccepted(BaseModel):
+    person: dict[str, Any]
+    organisation: dict[str, Any] | None
+    device_id: str | None = None
+    credential: str | None = None
+    token: str | None = None
+    expires_at: str | None = None
 
 
 class LoggedOut(BaseModel):

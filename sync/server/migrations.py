@@ -23,6 +23,7 @@ from desktop.core.schema import (
     GUIDELINES,
     OVERSIGHT,
     PERSONAL_TABLES,
+    REACH,
     TASK_PUBLISHED_AT,
 )
 from sync.server.storage import Database, Session
@@ -300,6 +301,15 @@ def _v7_oversight(s: Session) -> None:
     s.execute("CREATE INDEX audit_events_site ON audit_events (site_id, at)")
 
 
+def _v8_reach(s: Session) -> None:
+    for statement in REACH:  # invitations, credentials, task requirements (issue 14)
+        s.execute(statement)
+    # A personal device serves only the one person it was enrolled for (an
+    # outsider enrolling their own computer with their invitation); IT's
+    # devices have none and serve whoever logs in at their site.
+    s.execute("ALTER TABLE devices ADD COLUMN person_id TEXT")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -308,6 +318,7 @@ STEPS: tuple[Step, ...] = (
     _v5_competence_discovery,
     _v6_guidelines,
     _v7_oversight,
+    _v8_reach,
 )
 LATEST = len(STEPS)
 

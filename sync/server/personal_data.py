@@ -78,6 +78,23 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding("comments", ("author_id",), ERASE_BY_OPERATION, "Comments written on tasks."),
     Holding(
+        "member_invitations", ("person_id", "invited_by", "approved_by"), ERASE_BY_OPERATION,
+        "Invitations to join Knop: the invitee's name and e-mail, who invited and who approved.",
+        secret=("code_hash",),
+    ),
+    Holding(
+        "person_credentials", ("person_id", "verified_by"), ERASE_BY_OPERATION,
+        "Credentials held (child-protection certificate, ...), their dates and who verified them.",
+    ),
+    Holding(
+        "devices", ("person_id",), ERASE_DELETE,
+        "An outsider's own computer, enrolled with their invitation (IT's devices name nobody).",
+        secret=("secret_hash",),
+    ),
+    Holding(
+        "task_requirements", ("updated_by",), ERASE_KEEP, "Who last set a task's requirements.",
+    ),
+    Holding(
         "invitations", ("person_id", "invited_by"), ERASE_BY_OPERATION,
         "Invitations to bid, received and sent.",
     ),
@@ -113,7 +130,6 @@ NOT_PERSONAL: dict[str, str] = {
     "organisations": "the organisation's name",
     "sites": "the organisation's workplaces",
     "guidelines": "the organisation's published guidelines; who published them is in the audit trail",
-    "devices": "machines enrolled to a site by IT; no person's id",
     "enrolment_codes": "one-time codes for enrolling machines",
     "login_throttle": "failed-login counters for minutes; cleared for an erased login (`forget`)",
     "changes": "the change feed: copies of the rows above, replaced by every change to them",

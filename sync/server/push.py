@@ -25,7 +25,7 @@ from desktop.core import operations
 from desktop.core.entities import Person, Role
 from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
-from sync.server import audit, feed, notify, personal_data
+from sync.server import audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session
 
@@ -153,6 +153,7 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
     keep(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"], payload=op["payload"])
+    invitations.after_push(session, op["kind"], op["payload"], outcome.entity_id, now)
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
         for c in outcome.changes

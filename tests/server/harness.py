@@ -36,10 +36,14 @@ from desktop.core.entities import (
     Endorsement,
     Entity,
     GuidelineAcceptance,
+    HeldCredential,
     Invitation,
+    MemberInvitation,
     Person,
     PersonSkill,
+    Role,
     Task,
+    TaskRequirements,
 )
 from desktop.core.ids import utc_now, uuid7
 from sync import protocol
@@ -446,7 +450,21 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
             return entity.person_id == person.id or permissions.manages_task(
                 person, tasks[entity.task_id]
             )
+        if isinstance(entity, TaskRequirements):
+            return permissions.can_see_task(person, tasks[entity.task_id])
+        if isinstance(entity, HeldCredential):
+            # desktop.core.eligibility's privacy rule: the person, their home site's
+            # managers, HR (admins), and who verified it.
+            return person.id in (entity.person_id, entity.verified_by) or coordinates(entity.site_id)
+        if isinstance(entity, MemberInvitation):
+            return person.id in (entity.invited_by, entity.person_id) or coordinates(entity.site_id)
         return True  # organisation, sites
+
+    def coordinates(site_id: str | None) -> bool:
+        return person.active and (
+            person.is_admin
+            or (person.role == Role.SITE_MANAGER and site_id is not None and person.home_site_id == site_id)
+        )
 
     return {
         (table, entity.key_value()): normalised(type(entity), entity.to_row())

@@ -16,7 +16,7 @@ import pytest
 
 from desktop.core.entities import Role
 from desktop.core.ids import uuid7
-from sync.server import directory
+from sync.server import directory, invitations
 from tests import authorization_matrix as matrix
 from tests.conftest import World
 from tests.server.conftest import Servers
@@ -48,6 +48,8 @@ def matrix_server(backend: str, servers: Servers, world: World) -> Iterator[Depl
             directory.NewPerson(username=username, name=name, site=site, role=role),
             PASSWORD,
         )
+    # Outsiders' invitations wait for a coordinator, so there is one to approve.
+    invitations.set_approval(deployment.database, True)
     yield deployment
     deployment.stop()
     assert deployment.server_errors() == []
@@ -76,7 +78,19 @@ def open_task_with_pending_bid(clients: dict[str, Api], world: World, audience: 
     return task_id, bid_id
 
 
-def payload_for(operation: str, task_id: str, bid_id: str, site_id: str) -> dict[str, Any]:
+def awaiting_invitation(clients: dict[str, Api], site_id: str) -> str:
+    """The bidder's invitation of a volunteer from site A, awaiting a coordinator's approval."""
+    invitation_id = uuid7()
+    clients[BIDDER].apply(
+        "member.invite", invitation_id=invitation_id, email="v@example.org", person_kind="volunteer",
+        site_id=site_id, code=uuid7().replace("-", ""),
+    )
+    return invitation_id
+
+
+def payload_for(
+    operation: str, task_id: str, bid_id: str, site_id: str, invitation_id: str = ""
+) -> dict[str, Any]:
     return {
         "bid.place": {"bid_id": uuid7(), "task_id": task_id, "message": "Jeg kan også"},
         "comment.add": {"comment_id": uuid7(), "task_id": task_id, "body": "Hej"},
@@ -85,7 +99,19 @@ def payload_for(operation: str, task_id: str, bid_id: str, site_id: str) -> dict
         "task.edit": {"task_id": task_id, "changes": {"place": "Kantinen"}},
         "task.cancel": {"task_id": task_id},
         "task.create": {"task_id": uuid7(), "site_id": site_id, "title": "Ny opgave"},
+        "task.set_requirements": {"task_id": task_id, "requirements": {"child_protection": "block"}},
+        "task.widen_audience": {"task_id": task_id, "audience": "external"},
+        "credential.verify": {"person_id": BIDDER_ID[0], "credential": "first_aid"},
+        "member.invite": {
+            "invitation_id": uuid7(), "email": "ny@example.org", "person_kind": "volunteer",
+            "site_id": site_id, "code": uuid7().replace("-", ""),
+        },
+        "member.approve_invitation": {"invitation_id": invitation_id},
+        "member.revoke_invitation": {"invitation_id": invitation_id},
     }[operation]
+
+
+BIDDER_ID: list[str] = []  # the bidder's person id, once the clients are logged in
 
 
 @pytest.mark.parametrize("audience", matrix.AUDIENCES)
@@ -96,8 +122,11 @@ def test_pushing_each_operation(clients: dict[str, Api], world: World, audience:
     for operation in matrix.OPERATIONS:
         for actor in matrix.ACTORS:
             task_id, bid_id = open_task_with_pending_bid(clients, world, audience)
+            invitation_id = awaiting_invitation(clients, world.school.id) if "invitation" in operation else ""
             api = clients[USERNAMES[actor]]
-            (result,) = api.push(api.op(operation, **payload_for(operation, task_id, bid_id, world.school.id)))
+            BIDDER_ID[:] = [clients[BIDDER].person["id"]]
+            payload = payload_for(operation, task_id, bid_id, world.school.id, invitation_id)
+            (result,) = api.push(api.op(operation, **payload))
             got[actor, operation] = (
                 matrix.OK if result["status"] == "applied" else result["rejection"]["code"]
             )

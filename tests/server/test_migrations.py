@@ -106,10 +106,9 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
                 row = entity.to_row()
-                row.pop("published_at", None)  # v1 had no such column
-                for later in ("home_site_id", "lending", "lending_decided_by", "lending_decided_at",
-                              "worked_hours", "hours_confirmed_by", "hours_confirmed_at"):
-                    row.pop(later, None)  # nor these (oversight, server v6)
+                for later in ("published_at", "warnings", "home_site_id", "lending", "lending_decided_by",
+                              "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at"):
+                    row.pop(later, None)  # columns v1 did not have (published_at: v2; oversight; reach)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),

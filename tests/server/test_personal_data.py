@@ -24,9 +24,13 @@ from sync.server import directory, migrations, personal_data, push, storage
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
+from tests.server.test_reach import accept, fresh_code
 from tests.server.test_mail import SmtpServer, mail_env, smtp, wait_for  # noqa: F401 - smtp: the fixture
 
-ANNAS_WORDS = ("Jeg kan spille guitar til festen", "Husk stole til bedsteforældrene", "Min søgning")
+ANNAS_WORDS = (
+    "Jeg kan spille guitar til festen", "Husk stole til bedsteforældrene", "Min søgning",
+    "Kom og vær med til sommerfesten",
+)
 
 
 def schema(tmp_path: Path) -> dict[str, list[str]]:
@@ -101,7 +105,12 @@ def lived_in(backend: str, servers: Servers, smtp: SmtpServer, world: World) -> 
     anna.apply("notice.read", notice_ids=["bid.accepted:x"])
     anna.apply("settings.set", changes={notices.DESKTOP_KEY: False})
     anna.apply("search.save", search_id=uuid7(), name=ANNAS_WORDS[2], filters={"text": "fest"})
-    anna.apply("task.create", task_id=uuid7(), site_id=world.school.id, title="Annas opgave", publish=True)
+    annas_task = uuid7()
+    anna.apply("task.create", task_id=annas_task, site_id=world.school.id, title="Annas opgave", publish=True)
+    anna.apply("task.set_requirements", task_id=annas_task, requirements={"first_aid": "warn"})
+    anna.apply("member.invite", invitation_id=uuid7(), email="nabo@example.org", person_kind="citizen",
+               site_id=world.school.id, code=fresh_code(), message=ANNAS_WORDS[3])
+    mette.apply("credential.verify", person_id="anna", credential="first_aid")
     mette.apply("bid.accept", bid_id=bid_id, message="Tak Anna Jensen")
     mette.apply("task.complete", task_id=party)
     mette.apply("task.endorse", endorsement_id=uuid7(), task_id=party, person_id="anna", skill="events.planning")
@@ -124,14 +133,15 @@ def own_data(api: Api, language: str = "da") -> dict[str, Any]:
 
 
 def test_a_persons_export_holds_a_row_from_every_holding_and_nobody_elses_secrets(
-    lived_in: Deployment,
+    lived_in: Deployment, world: World
 ) -> None:
     anna = lived_in.user("anna")
     body = own_data(anna)
     tables = body["export"]["tables"]
     assert set(tables) == {h.table for h in personal_data.HOLDINGS}
     empty = {t for t, found in tables.items() if not found["rows"]}
-    assert empty == set(), "the world must give Anna a row in every holding (extend `lived_in`)"
+    # An employee has no personal device (only outsiders enrol their own computer): Vera's below.
+    assert empty == {"devices"}, "the world must give Anna a row in every holding (extend `lived_in`)"
     for item in personal_data.HOLDINGS:
         for row in tables[item.table]["rows"]:
             assert "anna" in {str(row[c]) for c in item.columns}, (item.table, row)
@@ -146,6 +156,17 @@ def test_a_persons_export_holds_a_row_from_every_holding_and_nobody_elses_secret
     # Someone else's export holds none of Anna's words.
     bo = own_data(lived_in.user("bo"))
     assert not any(word in str(bo["export"]) for word in ANNAS_WORDS)
+    # An outsider's own computer is hers, and in her export.
+    code = fresh_code()
+    anna.apply("member.invite", invitation_id=uuid7(), email="vera@example.org", person_kind="volunteer",
+               site_id=world.school.id, code=code)
+    answer = accept(lived_in, code, "vera", device_name="Veras bærbare")
+    assert answer.status_code == 200, answer.text
+    vera = Api(lived_in.url)
+    vera.credential, vera.token, vera.person = (answer.json()[k] for k in ("credential", "token", "person"))
+    (device,) = own_data(vera)["export"]["tables"]["devices"]["rows"]
+    assert device["person_id"] == vera.person["id"] and device["name"] == "Veras bærbare"
+    assert "secret_hash" not in device
 
 
 def everything(deployment: Deployment) -> str:

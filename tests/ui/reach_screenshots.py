@@ -1,0 +1,105 @@
+"""Screenshots of reach (issue 14), in Danish: `python -m tests.ui.reach_screenshots [DIR]`.
+
+Writes reach_review_da.png (a manager's review of a task that requires a
+børneattest and wants a first-aid certificate: each card says whether the
+bidder meets the requirements, or which are missing, never the credentials)
+and reach_invite_da.png (My page with the invite dialog and the code to hand
+over). Demo data in a throwaway folder; best under Xvfb. Run
+`make translations` first, so the Danish catalogue is compiled.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+FOLDER = Path(tempfile.mkdtemp(prefix="knop-reach-shots-"))
+for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
+    (FOLDER / _name.lower()).mkdir()
+    os.environ[_name] = str(FOLDER / _name.lower())
+
+
+def main(argv: list[str]) -> int:
+    from desktop.core.entities import BidStatus, TaskRequirements, TaskStatus
+    from desktop.store import Store
+    from sync.server import demo
+    from tests.ui.conftest import fill_store
+    from tests.ui.screenshots import SIZE, save, settle
+    from ui.context import AppContext
+    from ui.main import install_translators, make_application, style_sheet
+    from ui.main_window import MainWindow
+    from ui.reach import InvitationsTab
+
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_application(["knop"])
+    translators = install_translators(app, "da")
+    app.setStyleSheet(style_sheet())
+
+    data = demo.generate(7, tasks=2000, people=300)
+    store_path = fill_store(FOLDER / "knop.sqlite3", data)
+    people = {p.username: p for p in data.people}
+    mette = people["mette"]
+    pending = {b.task_id: [] for b in data.bids}
+    for bid in data.bids:
+        if bid.status == BidStatus.PENDING:
+            pending[bid.task_id].append(bid)
+    task = next(
+        t for t in data.tasks
+        if t.site_id == mette.home_site_id and t.status == TaskStatus.OPEN and t.accepted_count == 0
+        and len(pending.get(t.id, [])) >= 3
+    )
+    store = Store(store_path)
+    with store.transaction():
+        store.put(task.replace(audience="external", version=task.version + 1))
+        store.put(TaskRequirements(task.id, {"child_protection": "block", "first_aid": "warn"},
+                                   paid_staff_work=True, version=1))
+        first, second, *_ = pending[task.id]
+        store.put(first.replace(warnings=["first_aid"], version=first.version + 1))
+        store.put(second.replace(warnings=["benefit"], version=second.version + 1))
+    store.close()
+
+    context = AppContext(mette, store_path, None, "da")
+    window = MainWindow(context)
+    window.resize(SIZE[0] + 200, SIZE[1] + 80)
+    window.show()
+    window.open_review(task.id)
+    page = window.current_page()
+    settle(app, lambda: len(getattr(page, "cards", {})) >= 3)
+    settle(app)
+    save(window, out / "reach_review_da.png")
+
+    window.go_my_page()
+    my_page = window.current_page()
+    tabs = my_page.tabs  # type: ignore[attr-defined]
+    invitations = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), InvitationsTab))
+    tabs.setCurrentWidget(invitations)
+    dialog = invitations.open_invite()
+    dialog.email.setText("vera.frivillig@example.org")
+    dialog.name.setText("Vera Frivillig")
+    dialog.message.setPlainText("Vi mangler en til lektiecaféen om tirsdagen. Har du lyst?")
+    settle(app)
+    dialog.send()
+    settle(app, lambda: dialog.handover.isVisible())
+    dialog.move(window.geometry().center() - dialog.rect().center())
+    settle(app)
+    combined = window.grab()
+    from PySide6.QtGui import QPainter
+
+    painter = QPainter(combined)
+    painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
+    painter.end()
+    combined.save(str(out / "reach_invite_da.png"))
+    print(f"wrote {out / 'reach_invite_da.png'}")
+
+    dialog.close()
+    window.tear_down()
+    context.close()
+    del translators
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,214 @@
+"""Reach on screen (issue 14): the review card's warnings, a refused outsider, inviting, verifying."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop.core import operations
+from desktop.core.entities import (
+    Audience,
+    Bid,
+    MemberInvitation,
+    Person,
+    Task,
+    TaskRequirements,
+    TaskStatus,
+)
+from desktop.core.ids import utc_now, uuid7
+from desktop.store import Store
+from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - no_message_boxes is autouse
+from ui.context import AppContext
+from ui.reach import CredentialsTab, InvitationsTab
+from ui.review import ReviewPage
+from ui.task_view import TaskView
+
+CLICK = Qt.MouseButton.LeftButton
+SET_AT = "2026-06-01T08:00:00.000Z"  # when the test tasks' requirements were set
+LATER = "2026-06-02T08:00:00.000Z"
+
+
+def external_task(qtbot: Any, context: AppContext, requirements: dict[str, str], *bids: Bid) -> str:
+    """An open task for outsiders at the manager's site, with requirements and bids, put in the store."""
+    manager = context.person
+    task = Task(
+        id=uuid7(), site_id=manager.home_site_id or "", poster_id=manager.id, title="Lektiecafé",
+        audience=Audience.EXTERNAL, status=TaskStatus.OPEN, published_at=utc_now(), created_at=utc_now(),
+        bid_count=len(bids), version=1,
+    )
+
+    def put(store: Store) -> None:
+        with store.transaction():
+            store.put(task)
+            store.put(TaskRequirements(task.id, requirements=requirements, updated_at=SET_AT, version=1))
+            for bid in bids:
+                store.put(bid.replace(task_id=task.id))
+
+    ask(qtbot, context, put)
+    return task.id
+
+
+def test_the_review_card_says_which_requirements_a_bidder_missed_and_never_the_credentials(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    manager = make_context("mette")
+    ole, anna = person("ole"), person("anna")
+    warned = Bid(id=uuid7(), task_id="", bidder_id=ole.id, version=1, warnings=["first_aid", "benefit"],
+                 created_at=LATER)
+    clean = Bid(id=uuid7(), task_id="", bidder_id=anna.id, version=1, created_at=LATER)
+    early = Bid(id=uuid7(), task_id="", bidder_id=person("joern").id, version=1, created_at="2026-05-01T08:00:00.000Z")
+    task_id = external_task(qtbot, manager, {"first_aid": "warn"}, warned, clean, early)
+    page = shown(qtbot, ReviewPage(manager, task_id))
+    # The UI's sentences are in the test run's language (English); credentials in the page's (Danish).
+    assert "Førstehjælpsbevis (wanted)" in page.wanted.text()
+    warning = page.cards[warned.id].eligibility
+    assert warning.isVisible() and "Missing: Førstehjælpsbevis" in warning.text()
+    assert "unemployment benefit" in warning.text()
+    fine = page.cards[clean.id].eligibility
+    assert fine.isVisible() and "Meets the requirements" in fine.text()
+    assert "before the requirements were set" in page.cards[early.id].eligibility.text()
+
+
+def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verify_it(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    manager = make_context("mette")
+    task_id = external_task(qtbot, manager, {"child_protection": "block"})
+    manager.close()
+    ole = make_context("ole")
+    view = shown(qtbot, TaskView(ole, task_id))
+    assert not view.place_button.isEnabled()
+    assert "Børneattest" in view.my_bid_state.text()
+    assert "En leder eller HR" in view.my_bid_state.text()
+    assert "Børneattest (must have)" in view.skills.text()
+
+
+def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    anna = make_context("anna")
+    tab = shown(qtbot, InvitationsTab(anna))
+    dialog = tab.open_invite()
+    qtbot.addWidget(dialog)
+    dialog.email.setText("vera@example.org")
+    dialog.name.setText("Vera")
+    dialog.message.setPlainText("Vi mangler en til lektiecaféen")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.code_label.isVisible(), timeout=10_000)
+    assert dialog.code and dialog.code_label.text() == dialog.code
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    (held,) = ask(qtbot, anna, lambda s: s.fetch(MemberInvitation, "1 = 1"))
+    assert (held.email, held.kind, held.status) == ("vera@example.org", "volunteer", "pending")
+    assert held.code_hash == operations.code_hash(dialog.code)
+    # The inviter may withdraw her own invitation.
+    tab.table.selectRow(0)
+    assert tab.withdraw_button.isEnabled()
+    qtbot.mouseClick(tab.withdraw_button, CLICK)
+    qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 3).data(), timeout=10_000)
+
+
+def test_a_manager_verifies_a_credential_and_staff_get_no_form(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    mette = make_context("mette")
+    tab = shown(qtbot, CredentialsTab(mette))
+    assert tab.form.isVisible()
+    ole = person("ole")
+    tab.person.setCurrentIndex(tab.person.findData(ole.id))
+    tab.credential.setCurrentIndex(tab.credential.findData("child_protection"))
+    qtbot.mouseClick(tab.verify_button, CLICK)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=10_000)
+    assert tab.model.index(0, 0).data() == ole.name
+    assert tab.model.index(0, 1).data() == "Børneattest"
+    anna = make_context("anna")
+    staff = shown(qtbot, CredentialsTab(anna))
+    assert not staff.form.isVisible()
+
+
+def test_the_task_form_sets_requirements_and_widens_a_published_task(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from ui.task_form import TaskForm
+
+    mette = make_context("mette")
+    form = shown(qtbot, TaskForm(mette))
+    form.title.setText("Lektiecafé for 4. klasse")
+    form.audience.setCurrentIndex(form.audience.findData("organisation"))
+    choice = form.requirements.severity["child_protection"]
+    choice.setCurrentIndex(choice.findData("block"))
+    form.requirements.paid_staff_work.setChecked(True)
+    assert not form.requirements.outsiders["company"].isEnabled()  # only for tasks open outside
+    with qtbot.waitSignal(form.finished, timeout=10_000) as published:
+        qtbot.mouseClick(form.publish_button, CLICK)
+    task_id = published.args[0]
+    held = ask(qtbot, mette, lambda s: s.get(TaskRequirements, task_id))
+    assert held is not None and held.requirements == {"child_protection": "block"} and held.paid_staff_work
+
+    # Published: the audience may only widen, and widening is its own operation.
+    edit = shown(qtbot, TaskForm(mette, task_id))
+    qtbot.waitUntil(lambda: edit.requirements.loaded is not None, timeout=10_000)
+    model = edit.audience.model()
+    assert not model.item(edit.audience.findData("site")).isEnabled()  # type: ignore[attr-defined]
+    edit.audience.setCurrentIndex(edit.audience.findData("external"))
+    edit.requirements.outsiders["company"].setChecked(False)
+    with qtbot.waitSignal(edit.finished, timeout=10_000):
+        qtbot.mouseClick(edit.publish_button, CLICK)
+    task = ask(qtbot, mette, lambda s: s.get(Task, task_id))
+    assert task is not None and task.audience == "external"
+    held = ask(qtbot, mette, lambda s: s.get(TaskRequirements, task_id))
+    assert held is not None and held.outsiders == ["citizen", "volunteer"]
+    kinds = ask(qtbot, mette, lambda s: [r["kind"] for r in s.rows("SELECT kind FROM outbox ORDER BY seq")])
+    assert "task.widen_audience" in kinds and "task.edit" not in kinds
+
+
+def test_an_outsiders_board_offers_only_the_audience_that_reaches_them(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    from ui.board import Board
+
+    ole, anna = make_context("ole"), make_context("anna")
+    outsider = Board(ole)
+    qtbot.addWidget(outsider)
+    choices = [outsider.audience_box.itemText(i) for i in range(outsider.audience_box.count())]
+    assert choices == ["Any audience", "Also volunteers, citizens and companies"]
+    staff = Board(anna)
+    qtbot.addWidget(staff)
+    assert staff.audience_box.count() == 4
+
+
+def test_an_invitee_takes_up_the_invitation_from_the_login_screen(
+    qtbot: Any, knop_server: Any, memory_keyring: Any
+) -> None:
+    """The first login of an outsider, against a real server: a wrong code is explained, the right one works."""
+    from desktop.invitations import new_code
+    from desktop.settings import load_settings
+    from tests.conftest import make_world
+    from ui.login import LoginScreen
+
+    world = make_world()
+    code, username = new_code(), f"vera{uuid7()[-6:]}"
+    knop_server.user("anna").apply(
+        "member.invite", invitation_id=uuid7(), email="vera@example.org", person_kind="volunteer",
+        site_id=world.school.id, code=code,
+    )
+    screen = LoginScreen([])
+    qtbot.addWidget(screen)
+    screen.server_url = knop_server.url
+    taken: list[str] = []
+    screen.invitation_taken_up.connect(taken.append)
+    dialog = screen.open_invitation()
+    assert dialog.server.text() == knop_server.url  # type: ignore[attr-defined]
+    for field, text in (("code", new_code()), ("username", username), ("name", "Vera Frivillig"),
+                        ("password", "min egen kode"), ("again", "min egen kode")):
+        getattr(dialog, field).setText(text)
+    qtbot.mouseClick(dialog.ok_button, CLICK)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=20_000)  # type: ignore[attr-defined]
+    assert "not known" in dialog.problem.text()  # type: ignore[attr-defined]
+    dialog.code.setText(code.lower())  # type: ignore[attr-defined]
+    qtbot.mouseClick(dialog.ok_button, CLICK)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: taken == [username], timeout=20_000)
+    assert screen.username.text() == username
+    assert load_settings().server_url == knop_server.url
+    assert any(entry.startswith("device ") for (_service, entry) in memory_keyring.secrets)
