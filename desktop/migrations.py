@@ -8,8 +8,10 @@ from each earlier version in turn to prove it.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
+from desktop import task_text
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
@@ -214,6 +216,30 @@ def _v9_competence_discovery(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_search_inside_words(conn: sqlite3.Connection) -> None:
+    # Text that arrived decomposed (NFD, as some Mac and web tools send it) was
+    # stored as sent and never matched what people type: store it composed.
+    conn.create_function("nfc", 1, _nfc, deterministic=True)
+    for table, columns in (
+        ("tasks", ("title", "description", "place")),
+        ("sites", ("name", "address")),
+        ("people", ("name", "title")),
+        ("comments", ("body",)),
+        ("bids", ("message",)),
+    ):
+        assignments = ", ".join(f"{c} = nfc({c})" for c in columns)
+        differs = " OR ".join(f"{c} IS NOT nfc({c})" for c in columns)
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE {differs}")
+    # Inside words and by skill name in both languages (desktop.task_text).
+    for statement in task_text.SCHEMA:
+        conn.execute(statement)
+    task_text.refill(conn)
+
+
+def _nfc(text: object) -> object:
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -224,6 +250,7 @@ STEPS: tuple[Step, ...] = (
     _v7_acknowledged,
     _v8_notifications,
     _v9_competence_discovery,
+    _v10_search_inside_words,
 )
 LATEST = len(STEPS)
 
