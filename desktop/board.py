@@ -18,6 +18,7 @@ Words are found inside words ("fest" finds "Sommerfest", "svømning"
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from desktop.core import permissions
-from desktop.core.entities import Audience, Person
+from desktop import clock
+from desktop.core import operations, permissions
+from desktop.core.entities import Audience, Person, TaskStatus
 from desktop.core.permissions import Sql
 from desktop.store import Store
 
@@ -80,7 +82,7 @@ class BoardRow:
     seats: int
     accepted_count: int
     bid_count: int
-    status: str
+    status: str  # as shown: an open task past its bid deadline is "closed" (operations.shown_status)
     audience: str
     version: int
 
@@ -213,6 +215,19 @@ def _order(sort: Sort, descending: bool) -> str:
     return _ORDER[sort].format(dir=direction, rev=reverse) + ", t.id"
 
 
+def _status_is(status: str, today: dt.date) -> tuple[str, list[Any]]:
+    """`operations.shown_status(...) == status` as SQL over `tasks t`: open past its deadline is closed."""
+    if status == TaskStatus.OPEN:
+        return "t.status = 'open' AND (t.bid_deadline IS NULL OR t.bid_deadline >= ?)", [
+            today.isoformat()
+        ]
+    if status == TaskStatus.CLOSED:
+        return "(t.status = 'closed' OR (t.status = 'open' AND t.bid_deadline < ?))", [
+            today.isoformat()
+        ]
+    return "t.status = ?", [status]
+
+
 def _where(
     store: Store, person: Person, filters: BoardFilter, *, text_per_row: bool = False
 ) -> tuple[str, list[Any]] | None:
@@ -225,14 +240,14 @@ def _where(
     clause, params = _visibility(person)
     parts = [clause]
     match = TextMatch.of(filters.text)
-    for column, value in (
-        ("site_id", filters.site_id),
-        ("audience", filters.audience),
-        ("status", filters.status),
-    ):
+    for column, value in (("site_id", filters.site_id), ("audience", filters.audience)):
         if value:
             parts.append(f"t.{column} = ?")
             params.append(value)
+    if filters.status:
+        condition, values = _status_is(filters.status, clock.server_today(store))
+        parts.append(condition)
+        params.extend(values)
     if filters.skill:
         # Skills are a JSON list of strings: look for the element's exact JSON spelling.
         parts.append("instr(t.skills, ?) > 0")
@@ -441,6 +456,7 @@ _ROW_SQL = (
 def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
     """The rows for `ids`, in the order given; ids that no longer exist are left out."""
     by_id: dict[str, BoardRow] = {}
+    today = clock.server_today(store)
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         sql = _ROW_SQL.format(marks=", ".join("?" for _ in chunk))
@@ -459,7 +475,7 @@ def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
                 seats=int(row["seats"]),
                 accepted_count=int(row["accepted_count"]),
                 bid_count=int(row["bid_count"]),
-                status=row["status"],
+                status=operations.shown_status(row["status"], row["bid_deadline"], today),
                 audience=row["audience"],
                 version=int(row["version"]),
             )

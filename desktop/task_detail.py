@@ -9,9 +9,11 @@ managers get all of them, and everyone else gets the count on the task.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.core import permissions
+from desktop import clock
+from desktop.core import operations, permissions
 from desktop.core.entities import Bid, BidStatus, Comment, Person, Task
 from desktop.people import (
     HeldSkill,
@@ -55,6 +57,17 @@ class TaskDetail:
     bids: list[BidLine]  # only the bids the viewer may see
     my_bid: Bid | None  # the viewer's active bid, else their latest one
     manages: bool
+    today: dt.date  # the server's date as this machine knows it (desktop.clock)
+
+    @property
+    def status(self) -> str:
+        """The status to show: an open task past its bid deadline is closed for bids."""
+        return operations.shown_status(self.task.status, self.task.bid_deadline, self.today)
+
+    @property
+    def too_late(self) -> bool:
+        """Past the bid deadline by the server's calendar: the rules' own test."""
+        return operations.bid_deadline_passed(self.task, self.today)
 
     @property
     def may_bid(self) -> bool:
@@ -118,6 +131,7 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
         bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
         my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
+        today=clock.server_today(store),
     )
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import operations
 from desktop.core.entities import BidStatus, Task, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.store import Store
@@ -162,7 +163,7 @@ class BidCard(QFrame):
             self.skills.setText(self._skills_html(card, task))
             self._draw_endorsing(card, task)
         pending = card.bid.status == BidStatus.PENDING
-        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        deciding = task.status in operations.DECIDING
         self.decision.setVisible(pending and deciding)
         self.accept_button.setEnabled(pending and deciding and seats_left > 0)
         self.accept_button.setToolTip("" if seats_left > 0 else tr("All seats are filled."))
@@ -346,7 +347,7 @@ class ReviewPage(TaskScreen):
             else ""
         )
         self.wanted.setVisible(bool(wanted))
-        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        deciding = task.status in operations.DECIDING
         self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(deciding and task.accepted_count > 0)
         self.complete_button.setToolTip(

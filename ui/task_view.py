@@ -10,7 +10,6 @@ enabled is one the server will normally honour.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable
 from typing import Any
@@ -34,8 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import operations, permissions
-from desktop.core.entities import BidStatus, Task, TaskStatus
-from desktop.core.ids import utc_now, uuid7
+from desktop.core.entities import BidStatus, TaskStatus
+from desktop.core.ids import uuid7
 from desktop.core.operations import Outcome
 from desktop.store import Store
 from desktop.core.text import translate
@@ -63,11 +62,6 @@ def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
             f'<span style="color:#666">{when}</span><br>{body}</p>'
         )
     return "".join(parts)
-
-
-def _too_late(task: Task) -> bool:
-    """Past the bid deadline by the UTC calendar: the rules' own test, asked of the core."""
-    return operations.bid_deadline_passed(task, dt.date.fromisoformat(utc_now()[:10]))
 
 
 class TaskView(TaskScreen):
@@ -326,7 +320,7 @@ class TaskView(TaskScreen):
         task, lang = detail.task, self.language
         self.title.setText(task.title)
         self.state.setText(
-            f"{wording.task_status(task.status)} · {wording.audience(task.audience)}"
+            f"{wording.task_status(detail.status)} · {wording.audience(task.audience)}"
         )
         self.description.setText(breakable(task.description) or tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
@@ -353,7 +347,7 @@ class TaskView(TaskScreen):
         manages = detail.manages
         self.edit_button.setVisible(manages)
         self.edit_button.setEnabled(
-            task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+            task.status in (TaskStatus.DRAFT, *operations.DECIDING)
         )
         self.review_button.setVisible(manages)
 
@@ -382,13 +376,13 @@ class TaskView(TaskScreen):
         self.my_bid_box.setVisible(may_bid or mine is not None)
         pending = mine is not None and mine.status == BidStatus.PENDING
         can_place = (
-            may_bid and task.status == TaskStatus.OPEN and detail.may_bid and not _too_late(task)
+            may_bid and detail.status == TaskStatus.OPEN and detail.may_bid
         )
         can_withdraw = mine is not None and (
             pending
             or (
                 mine.status == BidStatus.ACCEPTED
-                and task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+                and task.status in operations.DECIDING
             )
         )
         self.place_button.setVisible(mine is None or not mine.is_active)
@@ -440,10 +434,10 @@ class TaskView(TaskScreen):
         if mine is None:
             if not may_bid:
                 return ""
+            if detail.too_late:
+                return tr("The deadline for bids has passed.")
             if task.status != TaskStatus.OPEN:
                 return tr("This task is not taking bids now.")
-            if _too_late(task):
-                return tr("The deadline for bids has passed.")
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_status(mine.status))
         if mine.decision_message:
@@ -451,7 +445,7 @@ class TaskView(TaskScreen):
                 "Message from the manager: “{message}”",
                 message=shortened(mine.decision_message, 500),
             )
-        if not mine.is_active and task.status == TaskStatus.OPEN and may_bid:
+        if not mine.is_active and detail.status == TaskStatus.OPEN and may_bid:
             sentence += " " + tr("You can bid again.")
         return breakable(sentence)
 

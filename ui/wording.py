@@ -20,6 +20,7 @@ def task_status(status: str) -> str:
     labels = {
         "draft": tr("Draft"),
         "open": tr("Open for bids"),
+        "closed": tr("Closed for bids"),
         "assigned": tr("All seats filled"),
         "done": tr("Done"),
         "cancelled": tr("Cancelled"),

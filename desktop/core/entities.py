@@ -53,10 +53,15 @@ class Audience(StrEnum):
 
 
 class TaskStatus(StrEnum):
-    """A task's life: draft, open (bids welcome), assigned (seats filled), done or cancelled."""
+    """A task's life: draft, open, closed, assigned (seats filled), done or cancelled.
+
+    Open takes bids; closed means the bid deadline passed with seats still free
+    (the owner may still decide on the bids).
+    """
 
     DRAFT = "draft"
     OPEN = "open"
+    CLOSED = "closed"
     ASSIGNED = "assigned"
     DONE = "done"
     CANCELLED = "cancelled"

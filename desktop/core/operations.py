@@ -262,11 +262,35 @@ def _touch(task: Task, ctx: Context, **changes: Any) -> Task:
     )
 
 
-def _seat_status(task: Task, accepted: int) -> str:
-    """Open while seats are free, assigned once they are filled."""
-    if task.status not in (TaskStatus.OPEN, TaskStatus.ASSIGNED):
+# Published and not finished: the owner may still decide on bids, edit and cancel.
+DECIDING = (TaskStatus.OPEN, TaskStatus.CLOSED, TaskStatus.ASSIGNED)
+
+
+def _seat_status(task: Task, accepted: int, today: dt.date) -> str:
+    """Assigned once the seats are filled; with seats free, open until the bid deadline, then closed."""
+    if task.status not in DECIDING:
         return task.status
-    return TaskStatus.ASSIGNED if accepted >= task.seats else TaskStatus.OPEN
+    if accepted >= task.seats:
+        return TaskStatus.ASSIGNED
+    return TaskStatus.CLOSED if bid_deadline_passed(task, today) else TaskStatus.OPEN
+
+
+def shown_status(status: str, bid_deadline: str | None, today: dt.date) -> str:
+    """The status to show and filter by: an open task past its bid deadline is closed.
+
+    The server closes such tasks by itself (`sync.server.deadlines`), but a
+    device that has not heard of that yet, or is offline, must not offer a
+    task for bids that the server would refuse. `today` is the server's UTC
+    date as this machine knows it (`desktop.clock`). A stored deadline that is
+    not a date leaves the status as it is.
+    """
+    if status != TaskStatus.OPEN or not bid_deadline:
+        return status
+    try:
+        passed = parse_date("bid_deadline", bid_deadline) < today
+    except Rejection:
+        return status
+    return TaskStatus.CLOSED if passed else status
 
 
 def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -> int:
@@ -354,7 +378,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     someone else, and the author must look again before overwriting it.
     """
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, TaskStatus.DRAFT, *DECIDING)
     changes = check(_TASK_EDIT_FIELDS, p["changes"])
     base = p.get("base") or {}
     stale = [
@@ -381,7 +405,8 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     _check_dates({"starts_on": task.starts_on, "ends_on": task.ends_on, **changes})
     _check_skills(changes.get("skills"))
     edited = _touch(task, ctx, **changes)
-    edited = edited.replace(status=_seat_status(edited, edited.accepted_count))
+    # A deadline moved into the future opens a closed task for bids again.
+    edited = edited.replace(status=_seat_status(edited, edited.accepted_count, ctx.today))
     records.put(edited)
     return task.id
 
@@ -401,7 +426,7 @@ def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 )
 def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, TaskStatus.DRAFT, *DECIDING)
     closed = _close_pending_bids(ctx, records, task, p.get("message") or "")
     records.put(_touch(task, ctx, status=TaskStatus.CANCELLED, bid_count=task.bid_count - closed))
     return task.id
@@ -410,7 +435,7 @@ def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 @operation("task.complete", task_id=Field("id", required=True))
 def task_complete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, *DECIDING)
     if task.accepted_count < 1:
         raise Rejection("task.nothing_accepted")
     closed = _close_pending_bids(ctx, records, task, "")
@@ -486,9 +511,10 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _visible_task(ctx, records, p["task_id"])
     if task.poster_id == ctx.actor.id:
         raise Rejection("bid.own_task")
-    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
-    if bid_deadline_passed(task, ctx.today):
+    # Closed by the deadline (or about to be): say so, rather than "not open".
+    if task.status in (TaskStatus.OPEN, TaskStatus.CLOSED) and bid_deadline_passed(task, ctx.today):
         raise Rejection("bid.deadline_passed", deadline=task.bid_deadline)
+    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
         raise Rejection("bid.twice")
@@ -543,14 +569,14 @@ def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("bid.bad_status", status=bid.status)
     task = _task(records, bid.task_id)
     if bid.status == BidStatus.ACCEPTED:
-        _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        _require_status(task, *DECIDING)
     records.put(bid.replace(status=BidStatus.WITHDRAWN, version=bid.version + 1))
     accepted = task.accepted_count - (1 if bid.status == BidStatus.ACCEPTED else 0)
     records.put(
         task.replace(
             bid_count=max(task.bid_count - 1, 0),
             accepted_count=accepted,
-            status=_seat_status(task, accepted),
+            status=_seat_status(task, accepted, ctx.today),
             version=task.version + 1,
         )
     )
@@ -582,7 +608,7 @@ _DECISION_FIELDS: dict[str, Field] = {
 def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """First come, first served: the server processes accepts in order, and seats run out."""
     bid, task = _decidable_bid(ctx, records, p["bid_id"])
-    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, *DECIDING)
     if task.accepted_count >= task.seats:
         last = max(
             (b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED),
@@ -608,7 +634,7 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     records.put(
         task.replace(
             accepted_count=accepted,
-            status=_seat_status(task, accepted),
+            status=_seat_status(task, accepted, ctx.today),
             version=task.version + 1,
         )
     )

@@ -27,6 +27,7 @@ from desktop.core.entities import Organisation, Site
 from sync import protocol
 from sync.server import (
     accounts,
+    deadlines,
     feed,
     insights_api,
     mail_routes,
@@ -109,6 +110,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.db = db
     app.include_router(mail_routes.router)  # the mail outbox's worker and unsubscribe link
+    app.include_router(deadlines.router)  # tasks close for bids by themselves
     _install_error_handlers(app)
     app.add_middleware(Gate)  # type: ignore[arg-type]
 
