@@ -580,7 +580,7 @@ class TaskForm(Screen):
 
     def _draft_done(self, draft: TaskDraft) -> None:
         self.saved_note.setText(
-            tr("Draft saved on this computer at {at}.", at=draft.updated_at[11:16])
+            tr("Draft saved on this computer at {at}.", at=local_clock(draft.updated_at))
         )
         self.draft_saved.emit()
 

@@ -12,6 +12,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, QLocale
 
 from desktop.core import skills
+from desktop.core.text import local_moment
 from desktop.people import HeldSkill
 from ui.words import ntr, tr
 
@@ -93,10 +94,13 @@ def short_date(iso: str | None, language: str) -> str:
 
 
 def moment(iso: str | None, language: str) -> str:
-    """A stored UTC timestamp as a short date and a time of day."""
+    """A stored UTC timestamp as a short date and a time of day, both where this machine is."""
     if not iso:
         return ""
-    return f"{short_date(iso, language)} {iso[11:16]}".strip()
+    local = local_moment(iso) if len(iso) > 10 else None
+    if local is None:
+        return f"{short_date(iso, language)} {iso[11:16]}".strip()
+    return f"{short_date(local.date().isoformat(), language)} {local:%H:%M}"
 
 
 def period(start: str | None, end: str | None, language: str) -> str:

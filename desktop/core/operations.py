@@ -223,8 +223,12 @@ def _name(records: Records, person_id: str | None) -> str:
 
 
 def _clock(iso: str | None) -> str:
-    """The time of day a person recognises ("14:02"), from a stored timestamp."""
-    return iso[11:16] if iso and len(iso) >= 16 else "?"
+    """A moment as a refusal's `at` fact: the stored UTC timestamp, "?" when unknown.
+
+    Each machine shows it as the time of day in its own zone (`text.ClockTime`);
+    a time of day worded here would be the applying machine's (the server's UTC).
+    """
+    return iso if iso else "?"
 
 
 def _create(records: Records, entity: Entity, reason: str) -> None:
@@ -610,11 +614,7 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     bid, task = _decidable_bid(ctx, records, p["bid_id"])
     _require_status(task, *DECIDING)
     if task.accepted_count >= task.seats:
-        last = max(
-            (b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED),
-            key=lambda b: b.decided_at or "",
-            default=None,
-        )
+        last = _who_took_the_seats(ctx, records, task)
         raise Rejection(
             "bid.seats_full",
             seats=task.seats,
@@ -639,6 +639,19 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         )
     )
     return bid.id
+
+
+def _who_took_the_seats(ctx: Context, records: Records, task: Task) -> Bid | None:
+    """The accepted bid to name when seats are full: the latest someone else accepted.
+
+    Naming the latest acceptance of all would name the refused manager
+    herself when she took an earlier seat, or when her own offline accept
+    is replayed with her machine's clock: the person to name is whoever
+    else got there. Only when she took every seat herself is she named.
+    """
+    accepted = [b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED]
+    others = [b for b in accepted if b.decided_by != ctx.actor.id]
+    return max(others or accepted, key=lambda b: b.decided_at or "", default=None)
 
 
 @operation("bid.decline", **_DECISION_FIELDS)

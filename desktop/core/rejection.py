@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from desktop.core.text import Listing, Sentence, plural_sentence, sentence
+from desktop.core.text import ClockTime, Listing, Sentence, plural_sentence, sentence
 
 
 class Code(StrEnum):
@@ -198,6 +198,7 @@ FIELD_LABELS: dict[str, Sentence] = {
 STATUS_LABELS: dict[str, Sentence] = {
     "draft": sentence("a draft"),
     "open": sentence("open"),
+    "closed": sentence("closed for bids"),
     "assigned": sentence("assigned"),
     "done": sentence("done"),
     "cancelled": sentence("cancelled"),
@@ -268,6 +269,8 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = STATUS_LABELS.get(str(value), value)
         elif name == "status_verb":
             value = DECISION_VERBS.get(str(value), value)
+        elif name == "at" and isinstance(value, str):
+            value = ClockTime(value)
         filled[name] = value
     if meaning.count is None:
         return replace(meaning.words, facts=filled)

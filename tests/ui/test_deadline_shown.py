@@ -1,4 +1,4 @@
-"""A task's shown state follows its bid deadline, by the server's clock (issue 17).
+"""A task's shown state follows its bid deadline, by the server's clock; times are local (issue 17).
 
 Before: tasks whose bid deadline had passed were listed as "Open for bids" at
 the top of the default view, and their page said "Open for bids" and then
@@ -9,11 +9,12 @@ server's (as issue 16's workstations are): what counts is the server's date.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any
 
 from desktop import clock
-from desktop.core.entities import TaskStatus
+from desktop.core.entities import Comment, TaskStatus
 from sync.server import demo
 from tests.ui.driving import ask, biddable_task, no_message_boxes, shown  # noqa: F401
 from ui import wording
@@ -75,3 +76,29 @@ def test_the_task_page_does_not_say_open_for_bids_past_the_deadline(
     assert view.state.text().startswith(wording.task_status(TaskStatus.CLOSED))
     assert not view.place_button.isEnabled()
     assert view.my_bid_state.text() == view.tr("The deadline for bids has passed.")
+
+
+def test_comments_show_the_time_where_the_reader_is(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    monkeypatch: Any,
+) -> None:
+    """Comments showed UTC: 19:24 for what was 20:24 in Denmark (issue 17)."""
+    monkeypatch.setenv("TZ", "Europe/Copenhagen")
+    time.tzset()
+    try:
+        context = make_context("anna")
+        task = biddable_task(demo_data, context.person)
+        comment = Comment(
+            id="c-late", task_id=task.id, author_id=context.person.id,
+            body="Jeg kan komme kl. 20", created_at="2026-11-29T19:24:00.000Z", version=1,
+        )
+        ask(qtbot, context, lambda s: s.put(comment))
+        view = shown(qtbot, TaskView(context, task.id))
+        text = view.conversation.toPlainText()
+        assert "Jeg kan komme kl. 20" in text
+        assert "20:24" in text and "19:24" not in text
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
