@@ -43,6 +43,7 @@ from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
 from desktop.store import Store
 from desktop.core.rejection import Rejection
+from desktop.core.text import local_clock
 from desktop.task_editing import (
     FORM_FIELDS,
     FormStart,
