@@ -44,6 +44,7 @@ from desktop.people import HeldSkill
 from desktop.store import Store
 from desktop.core.rejection import Rejection
 from desktop.core.text import local_clock
+from ui.collation import by_name
 from desktop.task_editing import (
     FORM_FIELDS,
     FormStart,
@@ -395,7 +396,7 @@ class TaskForm(Screen):
         self.task = start.task
         self.sites = start.sites
         self.site.clear()
-        for site in start.sites:
+        for site in by_name(start.sites, lambda s: s.name):  # Danish order: Æ, Ø, Å last
             self.site.addItem(site.name, site.id)
         site_id = start.task.site_id if start.task else start.default_site_id
         self.site.setCurrentIndex(max(self.site.findData(site_id), 0))
