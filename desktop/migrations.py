@@ -236,7 +236,7 @@ def _v10_search_inside_words(conn: sqlite3.Connection) -> None:
     task_text.refill(conn)
 
 
-def _nfc(text: object) -> object:
+def _nfc(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
 
 

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import json
 import operator
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from desktop.core.entities import SYNCED
+from desktop.core.payload import composed
 from desktop.core.records import upsert_statement
 from desktop.store.bulk_load import BulkLoad
-
-
-def composed(row: dict[str, Any]) -> dict[str, Any]:
-    """`row` with its text in Unicode NFC, as the store keeps all text (a new dict if any changed).
-
-    The server composes what operations bring, but rows it got some other way
-    (an older server, an import) may be decomposed, and "å" as a + ring is
-    never found by an "å" typed on a keyboard.
-    """
-    if all(not isinstance(v, str) or unicodedata.is_normalized("NFC", v) for v in row.values()):
-        return row
-    return {
-        k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v for k, v in row.items()
-    }
 
 
 class PulledChanges(BulkLoad):
@@ -46,7 +32,7 @@ class PulledChanges(BulkLoad):
             cls = SYNCED.get(table)
             if cls is None:
                 continue  # a newer server may send tables this client does not know yet
-            row = composed(change["row"])
+            row = composed(change["row"])  # text in NFC, however it reached the server
             touched.add(table)
             # No shadows (an initial pull) makes the key unnecessary.
             key = "|".join(str(row[k]) for k in cls.key) if shadowed else ""
