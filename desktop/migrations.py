@@ -17,6 +17,7 @@ from desktop.core.schema import (
     ENTITY_TABLES,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
+    TASK_TIMES,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -236,6 +237,11 @@ def _v10_search_inside_words(conn: sqlite3.Connection) -> None:
     task_text.refill(conn)
 
 
+def _v11_task_times(conn: sqlite3.Connection) -> None:
+    for statement in TASK_TIMES:  # clock times and a weekly repeat
+        conn.execute(statement)
+
+
 def _nfc(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
 
@@ -251,6 +257,7 @@ STEPS: tuple[Step, ...] = (
     _v8_notifications,
     _v9_competence_discovery,
     _v10_search_inside_words,
+    _v11_task_times,
 )
 LATEST = len(STEPS)
 

@@ -278,6 +278,12 @@ class Task(Entity):
     # it private to its managers whatever its status (a cancelled draft too).
     published_at: str | None = None
     version: int = 0
+    # Clock times "HH:MM" on its days, where it takes place (an end before the
+    # start runs past midnight); `repeats` "weekly": on the start date's weekday
+    # every week until `ends_on`.
+    start_time: str | None = None
+    end_time: str | None = None
+    repeats: str = ""
 
     # Fields a task.edit may change; the rest belong to other operations.
     EDITABLE: ClassVar[tuple[str, ...]] = (
@@ -291,7 +297,17 @@ class Task(Entity):
         "place",
         "seats",
         "audience",
+        "start_time",
+        "end_time",
+        "repeats",
     )
+
+
+class Repeats(StrEnum):
+    """How a task recurs: not at all, or every week on its start date's weekday."""
+
+    NEVER = ""
+    WEEKLY = "weekly"
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ from desktop.core.entities import (
     Person,
     PersonSettings,
     PersonSkill,
+    Repeats,
     SavedSearch,
     Site,
     Task,
@@ -252,6 +253,10 @@ def _check_dates(values: Mapping[str, Any]) -> None:
     start, end = values.get("starts_on"), values.get("ends_on")
     if start and end and parse_date("ends_on", end) < parse_date("starts_on", start):
         raise Rejection("dates.order")
+    if (values.get("start_time") or values.get("end_time")) and not start:
+        raise Rejection("task.time_needs_date")
+    if values.get("repeats") == Repeats.WEEKLY and not (start and end):
+        raise Rejection("task.repeat_needs_dates")
 
 
 def _check_skills(values: list[str] | None) -> None:
@@ -328,6 +333,9 @@ _TASK_FIELDS: dict[str, Field] = {
     "place": Field("text", max_length=200),
     "seats": Field("int", minimum=1, maximum=100),
     "audience": Field("choice", choices=tuple(Audience)),
+    "start_time": Field("time", nullable=True),
+    "end_time": Field("time", nullable=True),
+    "repeats": Field("choice", choices=tuple(Repeats)),
 }
 
 
@@ -363,6 +371,9 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     _create(records, task, "task.exists")
     return task.id
 
+
+# The fields `_check_dates` judges together.
+_DATED = ("starts_on", "ends_on", "start_time", "end_time", "repeats")
 
 # An edit names only the fields it changes, so none is required.
 _TASK_EDIT_FIELDS = {k: dataclasses.replace(f, required=False) for k, f in _TASK_FIELDS.items()}
@@ -406,7 +417,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection(
             "task.seats_below_accepted", accepted=task.accepted_count, seats=changes["seats"]
         )
-    _check_dates({"starts_on": task.starts_on, "ends_on": task.ends_on, **changes})
+    _check_dates({name: getattr(task, name) for name in _DATED} | changes)
     _check_skills(changes.get("skills"))
     edited = _touch(task, ctx, **changes)
     # A deadline moved into the future opens a closed task for bids again.

@@ -162,3 +162,12 @@ COMPETENCE_DISCOVERY: tuple[str, ...] = (
     )""",
     "CREATE INDEX invitations_person ON invitations (person_id)",
 )
+
+# Clock times and a weekly repeat on tasks (issue 17): "Tuesday 14:00-20:00", the weekly
+# homework café. Times are "HH:MM" wall-clock times where the task takes place; `repeats`
+# is "" or "weekly". Each store's migration step runs these.
+TASK_TIMES: tuple[str, ...] = (
+    "ALTER TABLE tasks ADD COLUMN start_time TEXT",
+    "ALTER TABLE tasks ADD COLUMN end_time TEXT",
+    "ALTER TABLE tasks ADD COLUMN repeats TEXT NOT NULL DEFAULT ''",
+)

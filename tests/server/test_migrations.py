@@ -106,7 +106,8 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
                 row = entity.to_row()
-                row.pop("published_at", None)  # v1 had no such column
+                for later in ("published_at", "start_time", "end_time", "repeats"):
+                    row.pop(later, None)  # v1 had no such columns
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),
