@@ -45,6 +45,7 @@ from desktop.store import Store
 from desktop.core.rejection import Rejection
 from desktop.core.text import local_clock
 from ui.collation import by_name
+from ui.task_times import TaskTimes
 from desktop.task_editing import (
     FORM_FIELDS,
     FormStart,
@@ -235,6 +236,11 @@ class TaskForm(Screen):
             "bid_deadline",
             self._dated(self.bid_deadline, tr("Clear the bid deadline")),
         )
+        # Clock times and a weekly repeat: a block of their own (ui/task_times.py).
+        self.times = TaskTimes(self, self._typed)
+        self._row(side, tr("Fr&om (time):"), "start_time", self._compact(self.times.start))
+        self._row(side, tr("To (ti&me):"), "end_time", self._compact(self.times.end))
+        self._row(side, tr("Repeats:"), "repeats", self.times.weekly)
         self._row(side, tr("&Place:"), "place", self.place)
         self.seats.setAccessibleName(tr("Seats"))
         self.effort.setAccessibleName(tr("Effort in hours"))
@@ -320,6 +326,7 @@ class TaskForm(Screen):
             self.starts_on,
             self.ends_on,
             self.bid_deadline,
+            *self.times.widgets().values(),
             self.place,
             self.draft_button,
             self.publish_button,
@@ -466,6 +473,7 @@ class TaskForm(Screen):
         self.ends_on.set_iso(values.get("ends_on"))
         self.bid_deadline.set_iso(values.get("bid_deadline"))
         self.place.setText(str(values.get("place") or ""))
+        self.times.fill(values)
         self._touched.clear()
         for label in self.problems.values():
             label.clear_text()
@@ -483,6 +491,7 @@ class TaskForm(Screen):
             "place": self.place.text().strip(),
             "seats": self.seats.value(),
             "audience": self.audience.currentData(),
+            **self.times.values(),
         }
 
     def site_id(self) -> str | None:
@@ -527,6 +536,7 @@ class TaskForm(Screen):
             "bid_deadline": self.bid_deadline,
             "place": self.place,
             "site_id": self.site,
+            **self.times.widgets(),
         }
         if name in widgets:
             widgets[name].setFocus()

@@ -11,12 +11,14 @@ enabled is one the server will normally honour.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QFileDialog,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -34,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core import operations, permissions
 from desktop.core.entities import BidStatus, TaskStatus
-from desktop.core.ids import uuid7
+from desktop.calendar_file import file_name, task_calendar
+from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
 from desktop.store import Store
 from desktop.core.text import translate
@@ -231,6 +234,10 @@ class TaskView(TaskScreen):
         self.place_button.setObjectName("primary")
         self.save_bid_button.setObjectName("primary")
         self.withdraw_button = QPushButton(tr("&Withdraw bid"), box)
+        # For the accepted: the task as a calendar file (desktop.calendar_file).
+        self.calendar_button = QPushButton(tr("Add to &calendar…"), box)
+        self.calendar_button.setToolTip(tr("Save the task as a calendar file (.ics)"))
+        self.calendar_button.hide()
         self.bid_problem = ProblemLabel(box)
 
         hours_row = QHBoxLayout()
@@ -249,6 +256,7 @@ class TaskView(TaskScreen):
         buttons.addWidget(self.place_button)
         buttons.addWidget(self.save_bid_button)
         buttons.addWidget(self.withdraw_button)
+        buttons.addWidget(self.calendar_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addWidget(self.my_bid_state)
@@ -259,6 +267,7 @@ class TaskView(TaskScreen):
         self.place_button.clicked.connect(self.place_bid)
         self.save_bid_button.clicked.connect(self.save_bid)
         self.withdraw_button.clicked.connect(self.withdraw_bid)
+        self.calendar_button.clicked.connect(self._ask_where_to_save_calendar)
         send_shortcut(box, self._send_bid)
         return box
 
@@ -336,7 +345,7 @@ class TaskView(TaskScreen):
             )
         )
         self.effort.setText(wording.hours(task.effort_hours, lang))
-        self.when.setText(wording.period(task.starts_on, task.ends_on, lang))
+        self.when.setText(wording.task_when(task, lang))
         self.deadline.setText(wording.date(task.bid_deadline, lang) or tr("None"))
         self.place.setText(breakable(task.place) or tr("Not stated"))
         owner = detail.owner_name
@@ -391,6 +400,9 @@ class TaskView(TaskScreen):
         self.save_bid_button.setEnabled(pending)
         self.withdraw_button.setVisible(mine is not None and mine.is_active)
         self.withdraw_button.setEnabled(can_withdraw)
+        self.calendar_button.setVisible(
+            mine is not None and mine.status == BidStatus.ACCEPTED and bool(task.starts_on)
+        )
         editable = can_place or pending
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
@@ -406,6 +418,27 @@ class TaskView(TaskScreen):
             self.bid_hours.setValue(active.hours or 0 if active else 0)
             self.bid_availability.setText(active.availability if active else "")
             self.bid_availability.setCursorPosition(0)  # show how it starts, not how it ends
+
+    def save_calendar(self, path: Path) -> None:
+        """Write the task as an iCalendar file at `path`; raises OSError when it cannot be written."""
+        detail = self.detail
+        if detail is None:
+            return
+        text = task_calendar(detail.task, site_name=detail.site_name, stamp=utc_now())
+        path.write_bytes(text.encode("utf-8"))
+
+    def _ask_where_to_save_calendar(self) -> None:
+        if self.detail is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, tr("Add to calendar"), file_name(self.detail.task), tr("Calendar (*.ics)")
+        )
+        if not chosen:
+            return
+        try:
+            self.save_calendar(Path(chosen))
+        except OSError as error:
+            self.bid_problem.show_text(tr("The file could not be saved: {why}", why=str(error)))
 
     def _show_invitation(self) -> None:
         """An invitation to bid on this task (task.invite, from talent search), above the bid."""
