@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from desktop.core.entities import Bid, BidStatus, Person, Role
-from desktop.core.rejection import Rejection
+from desktop.core.rejection import Rejection, reworded
 from desktop.store import Store
 from tests.conftest import World
 from tests.test_operations import do, put, refused, task
@@ -107,7 +107,7 @@ def test_a_refusal_shows_the_time_where_the_reader_is(
     wire = refusal.to_wire()
     wire["message"] = {"da": "… kl. 19:24.", "en": "… at 19:24."}  # a server in UTC
     with store.transaction():
-        store.refuse(op_id, wire)
+        store.refuse(op_id, reworded(wire))  # as the push does with every refusal (sync.push)
     [attention] = store.attention()
     assert "20:24" in attention.message("da") and "20:24" in attention.message("en")
 

@@ -262,6 +262,20 @@ class Rejection(Exception):
         }
 
 
+def reworded(wire: dict[str, Any]) -> dict[str, Any]:
+    """A refusal off the wire with its sentence worded on this machine, when it knows the reason.
+
+    The server words times in its own zone (UTC on most servers: "19:24" for
+    20:24 in Denmark); worded here from the reason and its facts, they read
+    in this machine's zone. A reason this release does not know keeps the
+    server's words. `wire` is `Rejection.to_wire()`'s shape; it is not changed.
+    """
+    reason, facts = wire.get("reason"), wire.get("facts")
+    if not isinstance(reason, str) or reason not in REASONS or not isinstance(facts, dict):
+        return wire
+    return {**wire, "message": describe(reason, facts).both()}
+
+
 def describe(reason: str, facts: dict[str, Any]) -> Sentence:
     """The sentence for a reason (an unknown one reads as "operation.failed").
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core.ids import utc_now
-from desktop.core.rejection import REASONS, describe
 from desktop.store.transactions import Transactions
 
 
@@ -27,14 +26,7 @@ class Attention:
     rejected_at: str
 
     def message(self, language: str) -> str:
-        """The refusal in "da" or (anything else) English, worded on this machine.
-
-        Worded here from the reason and its facts, so times read in this
-        machine's zone (the server words them in its own); a reason this
-        release does not know reads as the server worded it.
-        """
-        if self.reason in REASONS:
-            return describe(self.reason, self.facts).text(language)
+        """The refusal's sentence in "da" or (anything else) English, as kept (`rejection.reworded`)."""
         return self.message_da if language == "da" else self.message_en
 
 
