@@ -46,7 +46,7 @@ def test_same_seed_same_data(data: demo.DemoData) -> None:
 
 # Fields entities gained after the pins below were taken: tasks' published_at (issue
 # 18, derived from their status) and person skills' private flag (issue 12, False).
-LATER_FIELDS = frozenset({"published_at", "private"})
+LATER_FIELDS = frozenset({"published_at", "private", "start_time", "end_time", "repeats"})
 
 
 def fingerprint(data: demo.DemoData) -> str:
@@ -196,7 +196,9 @@ def test_templates(data: demo.DemoData) -> None:
 
 def test_status_and_audience_mix(data: demo.DemoData) -> None:
     statuses = Counter(t.status for t in data.tasks)
-    assert set(statuses) == set(TaskStatus)
+    # Tasks past their bid deadline are generated open, as a server holds them until
+    # its next deadline round closes them (sync.server.deadlines), which it runs at start.
+    assert set(statuses) == set(TaskStatus) - {TaskStatus.CLOSED}
     assert statuses[TaskStatus.OPEN] > len(data.tasks) / 2
     assert {t.audience for t in data.tasks} == set(Audience)
     seats = Counter(t.seats for t in data.tasks)
