@@ -1,6 +1,6 @@
 """Tasks close for bids by themselves once their bid deadline has passed, by the server's clock.
 
-Nobody has to press anything: a thread in each server process (`DeadlineWorker`,
+Nobody has to press anything: a thread in each server process (`Rounds`,
 started by `router`'s lifespan) runs `close_past_deadlines` every
 `KNOP_DEADLINE_POLL_SECONDS` (default 60). Each closed task gets a new version
 and a feed row, so every device that may see it pulls the new status; the
@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI
@@ -25,6 +24,7 @@ from desktop.core.entities import Task, TaskStatus
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
 from sync.server import audit, feed
+from sync.server.rounds import Rounds
 from sync.server.storage import Database
 
 log = logging.getLogger("knop.server.deadlines")
@@ -71,32 +71,6 @@ def close_past_deadlines(db: Database, now: str | None = None) -> list[str]:
     return closed
 
 
-class DeadlineWorker:
-    """A thread that closes past-deadline tasks every `poll_seconds` until stopped."""
-
-    def __init__(self, db: Database, poll_seconds: float) -> None:
-        self.db = db
-        self.poll_seconds = poll_seconds
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="knop-deadlines", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=35)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                close_past_deadlines(self.db)
-            except Exception:
-                # The next round tries again; a worker that died would leave tasks open forever.
-                log.exception("closing past-deadline tasks failed")
-            self._stop.wait(self.poll_seconds)
-
-
 def poll_seconds(environ: dict[str, str] | None = None) -> float:
     """The pause between rounds, from KNOP_DEADLINE_POLL_SECONDS; raises ValueError if not a positive number."""
     text = (environ if environ is not None else os.environ).get(POLL_ENV, "")
@@ -110,7 +84,8 @@ def poll_seconds(environ: dict[str, str] | None = None) -> float:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    worker = DeadlineWorker(app.state.db, poll_seconds())
+    db = app.state.db
+    worker = Rounds("knop-deadlines", poll_seconds(), lambda: close_past_deadlines(db))
     worker.start()
     yield
     worker.stop()
