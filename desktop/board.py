@@ -373,11 +373,12 @@ def first_window(
 
     def run() -> FirstWindow:
         hint = _walk_hint(store, filters)
-        # Asking FTS per row is a seek only for terms an index holds whole: word
-        # prefixes up to 3 letters and single trigrams; a longer one would be
-        # expanded or intersected again on every row.
-        words = search_words(filters.text)
-        per_row = bool(hint) and all(len(search_stem(word)) <= 3 for word in words)
+        # Walking the order's index, ask FTS about each row (a rowid seek) rather than
+        # first listing every match: the word index is asked only for words of one or
+        # two letters, which its prefix index holds whole, and the trigram index
+        # holds exact terms, so no term is expanded again on every row. Listing the
+        # 32,000 matches of "have" first took 190 ms.
+        per_row = bool(hint)
         where = _where(store, person, filters, text_per_row=per_row)
         assert where is not None
         clause, params = where
