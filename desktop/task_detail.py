@@ -94,6 +94,12 @@ class Review:
     task: Task
     site_name: str
     cards: list[BidderCard] = field(default_factory=list)
+    today: dt.date = dt.date.min  # the server's date as this machine knows it (desktop.clock)
+
+    @property
+    def status(self) -> str:
+        """The status to show: an open task past its bid deadline is closed for bids."""
+        return operations.shown_status(self.task.status, self.task.bid_deadline, self.today)
 
     @property
     def seats_left(self) -> int:
@@ -164,7 +170,9 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
         for b in bids
         if b.bidder_id in people
     ]
-    return Review(task=task, site_name=sites.get(task.site_id, ""), cards=cards)
+    return Review(
+        task=task, site_name=sites.get(task.site_id, ""), cards=cards, today=clock.server_today(store)
+    )
 
 
 def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine:

@@ -332,7 +332,7 @@ class ReviewPage(TaskScreen):
         task = data.task
         self.title.setText(task.title)
         self.state.setText(
-            f"{wording.task_status(task.status)} · "
+            f"{wording.task_status(data.status)} · "
             + ntr(
                 "{filled} of {n} seat filled",
                 "{filled} of {n} seats filled",

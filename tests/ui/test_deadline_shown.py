@@ -14,11 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from desktop import clock
-from desktop.core.entities import Comment, TaskStatus
+from desktop.core.entities import Bid, Comment, Task, TaskStatus
 from sync.server import demo
 from tests.ui.driving import ask, biddable_task, no_message_boxes, shown  # noqa: F401
 from ui import wording
 from ui.board import Board
+from ui.my_page import MyPage
+from ui.review import ReviewPage
 from ui.context import AppContext
 from ui.task_model import Column
 from ui.task_view import TaskView
@@ -27,10 +29,17 @@ SERVER_AHEAD = dt.timedelta(days=3)  # the server's clock is three days ahead of
 
 
 def _deadline_passed_on_the_server_only(
-    qtbot: Any, context: AppContext, demo_data: demo.DemoData
+    qtbot: Any, context: AppContext, demo_data: demo.DemoData, task_id: str | None = None
 ) -> str:
-    """A task whose bid deadline is tomorrow by this machine and two days ago by the server."""
-    task = biddable_task(demo_data, context.person)
+    """A task whose bid deadline is tomorrow by this machine and two days ago by the server.
+
+    The task is one `context`'s person may bid on, unless `task_id` names one.
+    """
+    task = (
+        next(t for t in demo_data.tasks if t.id == task_id)
+        if task_id
+        else biddable_task(demo_data, context.person)
+    )
     tomorrow = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)).isoformat()
 
     def prepare(store: Any) -> None:
@@ -102,3 +111,22 @@ def test_comments_show_the_time_where_the_reader_is(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_the_review_and_my_page_say_closed_too(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    anna = make_context("anna")
+    task_id = _deadline_passed_on_the_server_only(qtbot, anna, demo_data)
+    bid = Bid(id="late-bid", task_id=task_id, bidder_id=anna.person.id, version=1)
+    ask(qtbot, anna, lambda s: s.put(bid))
+    page = shown(qtbot, MyPage(anna))
+    [mine] = [b for b in page.bids_model.rows() if b.bid.id == "late-bid"]
+    assert mine.task_status == TaskStatus.CLOSED
+
+    task = ask(qtbot, anna, lambda s: s.get(Task, task_id))
+    owner = next(p for p in demo_data.people if p.id == task.poster_id)
+    manager = make_context(owner.username)
+    _deadline_passed_on_the_server_only(qtbot, manager, demo_data, task_id)
+    review = shown(qtbot, ReviewPage(manager, task_id))
+    assert review.state.text().startswith(wording.task_status(TaskStatus.CLOSED))
