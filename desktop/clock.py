@@ -76,3 +76,8 @@ def judging_times(store: StateStore, at: dt.datetime | None = None) -> tuple[str
         return _iso(local), _iso(local - UNKNOWN_SKEW)
     server = local + known
     return _iso(server), _iso(server - MARGIN)
+
+
+def server_today(store: StateStore, at: dt.datetime | None = None) -> dt.date:
+    """The server's UTC calendar date now, as well as this machine knows it: what deadlines go by."""
+    return dt.date.fromisoformat(judging_times(store, at)[0][:10])

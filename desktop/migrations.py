@@ -8,8 +8,10 @@ from each earlier version in turn to prove it.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 
+from desktop import task_text
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     REACH,
@@ -18,6 +20,7 @@ from desktop.core.schema import (
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
+    TASK_TIMES,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -250,6 +253,35 @@ def _v13_reach(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v14_search_inside_words(conn: sqlite3.Connection) -> None:
+    # Text that arrived decomposed (NFD, as some Mac and web tools send it) was
+    # stored as sent and never matched what people type: store it composed.
+    conn.create_function("nfc", 1, _nfc, deterministic=True)
+    for table, columns in (
+        ("tasks", ("title", "description", "place")),
+        ("sites", ("name", "address")),
+        ("people", ("name", "title")),
+        ("comments", ("body",)),
+        ("bids", ("message",)),
+    ):
+        assignments = ", ".join(f"{c} = nfc({c})" for c in columns)
+        differs = " OR ".join(f"{c} IS NOT nfc({c})" for c in columns)
+        conn.execute(f"UPDATE {table} SET {assignments} WHERE {differs}")
+    # Inside words and by skill name in both languages (desktop.task_text).
+    for statement in task_text.SCHEMA:
+        conn.execute(statement)
+    task_text.refill(conn)
+
+
+def _v15_task_times(conn: sqlite3.Connection) -> None:
+    for statement in TASK_TIMES:  # clock times and a weekly repeat
+        conn.execute(statement)
+
+
+def _nfc(text: str | None) -> str | None:
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -264,6 +296,8 @@ STEPS: tuple[Step, ...] = (
     _v11_guidelines,
     _v12_oversight,
     _v13_reach,
+    _v14_search_inside_words,
+    _v15_task_times,
 )
 LATEST = len(STEPS)
 

@@ -426,7 +426,7 @@ def reminders(store: Store, owner: Person, now: str) -> list[Notice]:
     tomorrow = (dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1)).isoformat()
     rows = store.fetch(
         Task,
-        "starts_on = ? AND status IN ('open', 'assigned') AND id IN "
+        "starts_on = ? AND status IN ('open', 'closed', 'assigned') AND id IN "
         "(SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted')",
         (tomorrow, owner.id),
     )
@@ -523,7 +523,7 @@ def waiting_for_decision(store: Store, person: Person) -> int:
     return int(
         store.connection.execute(
             "SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id "
-            f"WHERE b.status = 'pending' AND t.status IN ('open', 'assigned') AND {clause}",
+            f"WHERE b.status = 'pending' AND t.status IN ('open', 'closed', 'assigned') AND {clause}",
             params,
         ).fetchone()[0]
     )

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from desktop import clock
+from desktop.core import operations
 from desktop.core.entities import Bid, BidStatus, Evidence, Person, Task, TaskStatus
 from desktop.store import Store
 
@@ -64,7 +66,7 @@ class MyBid:
 
     bid: Bid
     task_title: str
-    task_status: str
+    task_status: str  # as shown: open past its bid deadline is closed (operations.shown_status)
     site_name: str
 
 
@@ -74,6 +76,7 @@ class MyTask:
 
     task: Task
     site_name: str
+    status: str  # as shown: open past its bid deadline is closed (operations.shown_status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +201,10 @@ def my_page(store: Store, person_id: str) -> MyPageData | None:
     if mine is None:
         return None
     bids: list[MyBid] = []
+    today = clock.server_today(store)
     for row in store.rows(
-        "SELECT b.*, t.title AS task_title, t.status AS task_status, s.name AS site_name "
+        "SELECT b.*, t.title AS task_title, t.status AS task_status, "
+        "t.bid_deadline AS task_deadline, s.name AS site_name "
         "FROM bids b JOIN tasks t ON t.id = b.task_id LEFT JOIN sites s ON s.id = t.site_id "
         "WHERE b.bidder_id = ? ORDER BY b.created_at DESC, b.id DESC",
         (person_id,),
@@ -208,12 +213,16 @@ def my_page(store: Store, person_id: str) -> MyPageData | None:
             MyBid(
                 bid=Bid.from_row(row),
                 task_title=row["task_title"],
-                task_status=row["task_status"],
+                task_status=operations.shown_status(row["task_status"], row["task_deadline"], today),
                 site_name=row["site_name"] or "",
             )
         )
     tasks = [
-        MyTask(task=Task.from_row(row), site_name=row["site_name"] or "")
+        MyTask(
+            task=Task.from_row(row),
+            site_name=row["site_name"] or "",
+            status=operations.shown_status(row["status"], row["bid_deadline"], today),
+        )
         for row in store.rows(
             "SELECT t.*, s.name AS site_name FROM tasks t LEFT JOIN sites s ON s.id = t.site_id "
             "WHERE t.poster_id = ? ORDER BY t.created_at DESC, t.id DESC",

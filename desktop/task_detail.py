@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from desktop.core import eligibility, permissions
+from desktop import clock
+from desktop.core import eligibility, operations, permissions
 from desktop.core.entities import (
     Bid,
     BidStatus,
@@ -64,6 +65,17 @@ class TaskDetail:
     bids: list[BidLine]  # only the bids the viewer may see
     my_bid: Bid | None  # the viewer's active bid, else their latest one
     manages: bool
+    today: dt.date  # the server's date as this machine knows it (desktop.clock)
+
+    @property
+    def status(self) -> str:
+        """The status to show: an open task past its bid deadline is closed for bids."""
+        return operations.shown_status(self.task.status, self.task.bid_deadline, self.today)
+
+    @property
+    def too_late(self) -> bool:
+        """Past the bid deadline by the server's calendar: the rules' own test."""
+        return operations.bid_deadline_passed(self.task, self.today)
     # The viewer's bid (or their last change to it) is still in this machine's
     # outbox: the server has not got it yet.
     my_bid_unsent: bool = False
@@ -97,6 +109,12 @@ class Review:
     task: Task
     site_name: str
     cards: list[BidderCard] = field(default_factory=list)
+    today: dt.date = dt.date.min  # the server's date as this machine knows it (desktop.clock)
+
+    @property
+    def status(self) -> str:
+        """The status to show: an open task past its bid deadline is closed for bids."""
+        return operations.shown_status(self.task.status, self.task.bid_deadline, self.today)
     requirements: TaskRequirements | None = None  # the card says "meets them" or what was missing
 
     @property
@@ -119,6 +137,7 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
     owner = people.get(task.poster_id)
     mine = [b for b in bids if b.bidder_id == viewer.id]
     active = [b for b in mine if b.is_active]
+    today = clock.server_today(store)
     return TaskDetail(
         task=task,
         site_name=sites.get(task.site_id, ""),
@@ -137,7 +156,8 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
         manages=permissions.manages_task(viewer, task),
         my_bid_unsent=bool(mine) and unsent(store, "bid_id", (active or mine)[-1].id),
         requirements=(wanted := store.get(TaskRequirements, task.id)),
-        verdict=_verdict(store, viewer, wanted) if wanted else None,
+        verdict=_verdict(store, viewer, wanted, today) if wanted else None,
+        today=today,
     )
 
 
@@ -150,14 +170,14 @@ def unsent(store: Store, key: str, value: str) -> bool:
     )
 
 
-def _verdict(store: Store, viewer: Person, wanted: TaskRequirements) -> eligibility.Verdict:
-    """What `viewer` lacks for the task today (their own credentials are on this device)."""
+def _verdict(store: Store, viewer: Person, wanted: TaskRequirements, today: dt.date) -> eligibility.Verdict:
+    """What `viewer` lacks for the task on `today` (their own credentials are on this device)."""
     held = {
         credential: store.get(HeldCredential, viewer.id, credential)
         for credential in (*wanted.requirements, eligibility.BENEFIT)
     }
     return eligibility.judge(
-        viewer, wanted.requirements, held, dt.datetime.now(dt.UTC).date(),
+        viewer, wanted.requirements, held, today,
         paid_staff_work=wanted.paid_staff_work,
     )
 
@@ -196,6 +216,7 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
         site_name=sites.get(task.site_id, ""),
         cards=cards,
         requirements=store.get(TaskRequirements, task.id),
+        today=clock.server_today(store),
     )
 
 

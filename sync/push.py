@@ -25,6 +25,7 @@ from typing import Any
 from dataclasses import dataclass
 
 from desktop import acknowledged
+from desktop.core.rejection import reworded
 from desktop.core.text import LANGUAGES, sentence
 from desktop.store import PendingOperation, Store
 from sync import protocol
@@ -115,6 +116,7 @@ def _settle(store: Store, op: PendingOperation, result: dict[str, object], done:
         return
     rejection = result.get("rejection")
     rejection = rejection if isinstance(rejection, dict) else {"reason": "operation.failed"}
+    rejection = reworded(rejection)  # times in this machine's zone
     if rejection.get("reason") in TRANSIENT_REASONS and op.attempts + 1 < MAX_FAILED_ATTEMPTS:
         store.note_attempt([op.id], str(rejection.get("reason")))
         done.kept += 1

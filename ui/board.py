@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -41,6 +41,7 @@ from desktop.core.entities import TaskStatus
 from desktop.store import Store
 from ui import wording
 from ui.background import Changes
+from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.notifications import DecisionCount, SaveSearchButton
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
@@ -89,6 +90,18 @@ class SearchField(QLineEdit):
             self.down_pressed.emit()
             return
         super().keyPressEvent(event)
+
+
+# What a title column must show before other columns get their full width.
+TITLE_SAMPLE = "Lektiehjælp i 4. klasse, tirsdage"
+# The columns that give way to it, first to last, each down to its header or this
+# sample, whichever is wider (a cell's tooltip still holds its whole text).
+GIVING_WAY = (Column.SKILLS, Column.SITE, Column.DEADLINE, Column.STATUS)
+SQUEEZED_SAMPLES = {
+    Column.SKILLS: "Førstehjælp, P",
+    Column.SITE: "Fjordvejens S",
+    Column.DEADLINE: "30. sep. 2027",  # the rare "starts 30. sep. 2027" is cut, not a date
+}
 
 
 class Board(QWidget):
@@ -169,6 +182,9 @@ class Board(QWidget):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self._sized = False
+        self._ideal: dict[Column, int] = {}  # widths from sample text (_size_columns)
+        self._title_room = 0
+        self._squeezed: dict[Column, int] = {}  # the narrowest each GIVING_WAY column gets
         self.view.activated.connect(self._activated)
 
         self.empty_label = QLabel(
@@ -268,6 +284,11 @@ class Board(QWidget):
             self._sized = True
             self._size_columns()
         super().showEvent(event)
+        self._fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def _size_columns(self) -> None:
         """Widths from sample text in the view's font, not by measuring 100,000 rows."""
@@ -286,9 +307,38 @@ class Board(QWidget):
         for column, sample in samples.items():
             header_text = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             shown = max(sample, header_text, key=metrics.horizontalAdvance)
-            header.resizeSection(column, metrics.horizontalAdvance(shown) + 28)
+            self._ideal[column] = metrics.horizontalAdvance(shown) + 28
+            header.resizeSection(column, self._ideal[column])
         header.setMinimumSectionSize(metrics.horizontalAdvance("0000") + 16)
         self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 14)
+        # A title people can tell apart from the next one: "Lektiehjælp i 4. klasse, ti".
+        self._title_room = metrics.horizontalAdvance(TITLE_SAMPLE) + 28
+        for column in GIVING_WAY:
+            header_text = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            sample = SQUEEZED_SAMPLES.get(column, wording.task_status(TaskStatus.OPEN))
+            shown = max(sample, header_text, key=metrics.horizontalAdvance)
+            self._squeezed[column] = min(self._ideal[column], metrics.horizontalAdvance(shown) + 28)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The title gets the space first; on a narrow screen `GIVING_WAY` columns shrink for it.
+
+        The title column stretches into whatever is left. When that would be
+        less than `TITLE_SAMPLE` (at 1024x600 it was "Lekt…" while Site and
+        Skills kept their width), Skills, then Site, the deadline and the
+        status shrink in turn towards their squeezed width; cells keep their
+        whole text in the tooltip.
+        """
+        if not self._ideal:
+            return
+        header = self.view.horizontalHeader()
+        room = self.view.viewport().width()
+        short = max(0, sum(self._ideal.values()) + self._title_room - room)
+        for column in GIVING_WAY:
+            give = min(short, self._ideal[column] - self._squeezed[column])
+            if header.sectionSize(column) != self._ideal[column] - give:
+                header.resizeSection(column, self._ideal[column] - give)
+            short -= give
 
     # --- filters ------------------------------------------------------------------
 
@@ -497,10 +547,11 @@ class Board(QWidget):
             return
         self._choices = choices
         language = self.context.language
-        self._refill(self.site_box, tr("All sites"), list(choices.sites))
+        self._refill(self.site_box, tr("All sites"), by_name(choices.sites, lambda site: site[1]))
+        words = label_key(language)
         labelled = sorted(
             ((skill, catalogue.label(skill, language)) for skill in choices.skills),
-            key=lambda pair: pair[1].casefold(),
+            key=lambda pair: words(pair[1]),
         )
         self._refill(self.skill_box, tr("All skills"), labelled)
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from desktop import insights
 from desktop.core.text import translate
+from ui.collation import name_key
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 
@@ -86,7 +87,7 @@ class NetworkPicture(_Painted):
 
     def show_quarter(self, nodes: list[dict[str, Any]], links: list[insights.Link], quarter: str | None, title: str) -> None:
         order = {"school": 0, "daycare": 1, "care_home": 2, "administration": 3}
-        self.nodes = sorted(nodes, key=lambda n: (order.get(n.get("kind", ""), 9), n.get("name", "")))
+        self.nodes = sorted(nodes, key=lambda n: (order.get(n.get("kind", ""), 9), name_key(n.get("name", ""))))
         self.links, self.quarter, self.title = links, quarter, title
         self.setAccessibleDescription(title)
         self.update()

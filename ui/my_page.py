@@ -113,7 +113,7 @@ class MyPage(Screen):
         self.tasks_model: RowsModel[MyTask] = RowsModel(
             [
                 Column(tr("Task"), lambda mine: mine.task.title),
-                Column(tr("Status"), lambda mine: wording.task_status(mine.task.status)),
+                Column(tr("Status"), lambda mine: wording.task_status(mine.status)),
                 Column(tr("Bids"), lambda mine: str(mine.task.bid_count)),
                 Column(
                     tr("Seats filled"),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import operations
 from desktop.core.entities import BidStatus, Task, TaskRequirements, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.store import Store
@@ -192,7 +193,7 @@ class BidCard(QFrame):
             self._draw_endorsing(card, task)
         self._draw_eligibility(card)
         pending = card.bid.status == BidStatus.PENDING
-        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        deciding = task.status in operations.DECIDING
         idle = not self.page.busy(self.action)
         self.decision.setVisible(pending and deciding)
         self.accept_button.setEnabled(pending and deciding and seats_left > 0 and idle)
@@ -446,7 +447,7 @@ class ReviewPage(TaskScreen):
         task = data.task
         self.title.setText(task.title)
         self.state.setText(
-            f"{wording.task_status(task.status)} · "
+            f"{wording.task_status(data.status)} · "
             + ntr(
                 "{filled} of {n} seat filled",
                 "{filled} of {n} seats filled",
@@ -462,7 +463,7 @@ class ReviewPage(TaskScreen):
             )
         self.wanted.setText(breakable("\n".join(lines)))
         self.wanted.setVisible(bool(lines))
-        deciding = task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        deciding = task.status in operations.DECIDING
         self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(
             deciding and task.accepted_count > 0 and not self.busy("complete")

@@ -41,6 +41,9 @@ from desktop.core.ids import uuid7
 from desktop.people import HeldSkill
 from desktop.store import Store
 from desktop.core.rejection import Rejection
+from desktop.core.text import local_clock
+from ui.collation import by_name
+from ui.task_times import TaskTimes
 from desktop.task_editing import (
     FORM_FIELDS,
     FormStart,
@@ -207,6 +210,11 @@ class TaskForm(Screen):
             "bid_deadline",
             self._compact(self.bid_deadline),
         )
+        # Clock times and a weekly repeat: a block of their own (ui/task_times.py).
+        self.times = TaskTimes(self, self._typed)
+        self._row(side, tr("Fr&om (time):"), "start_time", self._compact(self.times.start))
+        self._row(side, tr("To (ti&me):"), "end_time", self._compact(self.times.end))
+        self._row(side, tr("Repeats:"), "repeats", self.times.weekly)
         self._row(side, tr("&Place:"), "place", self.place)
         self.seats.setAccessibleName(tr("Seats"))
         self.effort.setAccessibleName(tr("Effort in hours"))
@@ -303,6 +311,7 @@ class TaskForm(Screen):
             self.starts_on,
             self.ends_on,
             self.bid_deadline,
+            *self.times.widgets().values(),
             self.place,
             self.draft_button,
             self.publish_button,
@@ -363,7 +372,7 @@ class TaskForm(Screen):
         self.task = start.task
         self.sites = start.sites
         self.site.clear()
-        for site in start.sites:
+        for site in by_name(start.sites, lambda s: s.name):  # Danish order: Æ, Ø, Å last
             self.site.addItem(site.name, site.id)
         site_id = start.task.site_id if start.task else start.default_site_id
         self.site.setCurrentIndex(max(self.site.findData(site_id), 0))
@@ -452,6 +461,7 @@ class TaskForm(Screen):
         self.ends_on.set_iso(values.get("ends_on"))
         self.bid_deadline.set_iso(values.get("bid_deadline"))
         self.place.setText(str(values.get("place") or ""))
+        self.times.fill(values)
         self._touched.clear()
         self._unsaved = False  # filled from the task or its draft: nothing new to keep
         self._keep_timer.stop()
@@ -471,6 +481,7 @@ class TaskForm(Screen):
             "place": self.place.text().strip(),
             "seats": self.seats.value(),
             "audience": self.audience.currentData(),
+            **self.times.values(),
         }
 
     def site_id(self) -> str | None:
@@ -517,6 +528,7 @@ class TaskForm(Screen):
             "bid_deadline": self.bid_deadline,
             "place": self.place,
             "site_id": self.site,
+            **self.times.widgets(),
         }
         if name in widgets:
             widgets[name].setFocus()
@@ -584,7 +596,7 @@ class TaskForm(Screen):
 
     def _draft_done(self, draft: TaskDraft) -> None:
         self.saved_note.setText(
-            tr("Draft saved on this computer at {at}.", at=draft.updated_at[11:16])
+            tr("Draft saved on this computer at {at}.", at=local_clock(draft.updated_at))
         )
         self.draft_saved.emit()
 

@@ -10,14 +10,15 @@ enabled is one the server will normally honour.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QFileDialog,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
@@ -35,7 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import operations, permissions
-from desktop.core.entities import BidStatus, Task, TaskStatus
+from desktop.core.entities import BidStatus, TaskStatus
+from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
 from desktop.core.rejection import Rejection
@@ -66,11 +68,6 @@ def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
             f'<span style="color:#666">{when}</span><br>{body}</p>'
         )
     return "".join(parts)
-
-
-def _too_late(task: Task) -> bool:
-    """Past the bid deadline by the UTC calendar: the rules' own test, asked of the core."""
-    return operations.bid_deadline_passed(task, dt.date.fromisoformat(utc_now()[:10]))
 
 
 class TaskView(TaskScreen):
@@ -296,6 +293,10 @@ class TaskView(TaskScreen):
         self.place_button.setObjectName("primary")
         self.save_bid_button.setObjectName("primary")
         self.withdraw_button = QPushButton(tr("&Withdraw bid"), box)
+        # For the accepted: the task as a calendar file (desktop.calendar_file).
+        self.calendar_button = QPushButton(tr("Add to &calendar…"), box)
+        self.calendar_button.setToolTip(tr("Save the task as a calendar file (.ics)"))
+        self.calendar_button.hide()
         self.bid_problem = ProblemLabel(box)
 
         hours_row = QHBoxLayout()
@@ -314,6 +315,7 @@ class TaskView(TaskScreen):
         buttons.addWidget(self.place_button)
         buttons.addWidget(self.save_bid_button)
         buttons.addWidget(self.withdraw_button)
+        buttons.addWidget(self.calendar_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addWidget(self.my_bid_state)
@@ -324,6 +326,7 @@ class TaskView(TaskScreen):
         self.place_button.clicked.connect(self.place_bid)
         self.save_bid_button.clicked.connect(self.save_bid)
         self.withdraw_button.clicked.connect(self.withdraw_bid)
+        self.calendar_button.clicked.connect(self._ask_where_to_save_calendar)
         send_shortcut(box, self._send_bid)
         return box
 
@@ -386,7 +389,7 @@ class TaskView(TaskScreen):
         task, lang = detail.task, self.language
         self.title.setText(task.title)
         self.state.setText(
-            f"{wording.task_status(task.status)} · {wording.audience(task.audience)}"
+            f"{wording.task_status(detail.status)} · {wording.audience(task.audience)}"
         )
         self.description.setText(breakable(task.description) or tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
@@ -405,7 +408,7 @@ class TaskView(TaskScreen):
             )
         )
         self.effort.setText(wording.hours(task.effort_hours, lang))
-        self.when.setText(wording.period(task.starts_on, task.ends_on, lang))
+        self.when.setText(wording.task_when(task, lang))
         self.deadline.setText(wording.date(task.bid_deadline, lang) or tr("None"))
         self.place.setText(breakable(task.place) or tr("Not stated"))
         owner = detail.owner_name
@@ -419,7 +422,7 @@ class TaskView(TaskScreen):
         manages = detail.manages
         self.edit_button.setVisible(manages)
         self.edit_button.setEnabled(
-            task.status in (TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+            task.status in (TaskStatus.DRAFT, *operations.DECIDING)
         )
         self.review_button.setVisible(manages)
         self.cancel_button.setVisible(manages)
@@ -455,16 +458,15 @@ class TaskView(TaskScreen):
         blocked = detail.verdict is not None and bool(detail.verdict.blocking)
         can_place = (
             may_bid
-            and task.status == TaskStatus.OPEN
+            and detail.status == TaskStatus.OPEN
             and detail.may_bid
-            and not _too_late(task)
             and not blocked
         )
         can_withdraw = mine is not None and (
             pending
             or (
                 mine.status == BidStatus.ACCEPTED
-                and task.status in (TaskStatus.OPEN, TaskStatus.ASSIGNED)
+                and task.status in operations.DECIDING
             )
         )
         idle = not self.busy("bid")
@@ -474,6 +476,9 @@ class TaskView(TaskScreen):
         self.save_bid_button.setEnabled(pending and idle)
         self.withdraw_button.setVisible(mine is not None and mine.is_active)
         self.withdraw_button.setEnabled(can_withdraw and idle)
+        self.calendar_button.setVisible(
+            mine is not None and mine.status == BidStatus.ACCEPTED and bool(task.starts_on)
+        )
         editable = can_place or pending
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
@@ -497,6 +502,27 @@ class TaskView(TaskScreen):
             # What the person had typed (a new bid, or changes to a pending one) comes back.
             self._bid_restored = True
             self.bid_draft.restore()
+
+    def save_calendar(self, path: Path) -> None:
+        """Write the task as an iCalendar file at `path`; raises OSError when it cannot be written."""
+        detail = self.detail
+        if detail is None:
+            return
+        text = task_calendar(detail.task, site_name=detail.site_name, stamp=utc_now())
+        path.write_bytes(text.encode("utf-8"))
+
+    def _ask_where_to_save_calendar(self) -> None:
+        if self.detail is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, tr("Add to calendar"), file_name(self.detail.task), tr("Calendar (*.ics)")
+        )
+        if not chosen:
+            return
+        try:
+            self.save_calendar(Path(chosen))
+        except OSError as error:
+            self.bid_problem.show_text(tr("The file could not be saved: {why}", why=str(error)))
 
     def _show_invitation(self) -> None:
         """An invitation to bid on this task (task.invite, from talent search), above the bid."""
@@ -525,10 +551,10 @@ class TaskView(TaskScreen):
         if mine is None:
             if not may_bid:
                 return ""
+            if detail.too_late:
+                return tr("The deadline for bids has passed.")
             if task.status != TaskStatus.OPEN:
                 return tr("This task is not taking bids now.")
-            if _too_late(task):
-                return tr("The deadline for bids has passed.")
             if detail.verdict is not None and detail.verdict.blocking:
                 # The words the rule refuses a bid with: what is missing, who can verify it.
                 lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
@@ -542,7 +568,7 @@ class TaskView(TaskScreen):
                 "Message from the manager: “{message}”",
                 message=shortened(mine.decision_message, 500),
             )
-        if not mine.is_active and task.status == TaskStatus.OPEN and may_bid:
+        if not mine.is_active and detail.status == TaskStatus.OPEN and may_bid:
             sentence += " " + tr("You can bid again.")
         return breakable(sentence)
 

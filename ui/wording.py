@@ -12,7 +12,8 @@ import datetime as dt
 from PySide6.QtCore import QDate, QLocale
 
 from desktop.core import eligibility, skills
-from desktop.core.entities import Audience, Person, TaskRequirements
+from desktop.core.entities import Audience, Person, Repeats, Task, TaskRequirements
+from desktop.core.text import local_moment
 from desktop.people import HeldSkill
 from ui.words import ntr, tr
 
@@ -21,6 +22,7 @@ def task_status(status: str) -> str:
     labels = {
         "draft": tr("Draft"),
         "open": tr("Open for bids"),
+        "closed": tr("Closed for bids"),
         "assigned": tr("All seats filled"),
         "done": tr("Done"),
         "cancelled": tr("Cancelled"),
@@ -156,10 +158,13 @@ def short_date(iso: str | None, language: str) -> str:
 
 
 def moment(iso: str | None, language: str) -> str:
-    """A stored UTC timestamp as a short date and a time of day."""
+    """A stored UTC timestamp as a short date and a time of day, both where this machine is."""
     if not iso:
         return ""
-    return f"{short_date(iso, language)} {iso[11:16]}".strip()
+    local = local_moment(iso) if len(iso) > 10 else None
+    if local is None:
+        return f"{short_date(iso, language)} {iso[11:16]}".strip()
+    return f"{short_date(local.date().isoformat(), language)} {local:%H:%M}"
 
 
 def period(start: str | None, end: str | None, language: str) -> str:
@@ -168,6 +173,22 @@ def period(start: str | None, end: str | None, language: str) -> str:
     if start or end:
         return date(start or end, language)
     return tr("No date set")
+
+
+def task_when(task: Task, language: str) -> str:
+    """When a task takes place: its dates, its clock times, and "every week" if it repeats.
+
+    E.g. "12 January 2027, 14:00-20:00" or "12 January 2027 - 30 March 2027,
+    15:00-16:30, every Tuesday" (with en dashes).
+    """
+    text = period(task.starts_on, task.ends_on, language)
+    times = "–".join(t for t in (task.start_time, task.end_time) if t)
+    if task.repeats == Repeats.WEEKLY and task.starts_on:
+        weekday = _locale(language).dayName(dt.date.fromisoformat(task.starts_on).isoweekday())
+        if times:
+            return tr("{dates}, {times}, every {weekday}", dates=text, times=times, weekday=weekday)
+        return tr("{dates}, every {weekday}", dates=text, weekday=weekday)
+    return f"{text}, {times}" if times else text
 
 
 def hours(value: float | None, language: str) -> str:

@@ -53,10 +53,15 @@ class Audience(StrEnum):
 
 
 class TaskStatus(StrEnum):
-    """A task's life: draft, open (bids welcome), assigned (seats filled), done or cancelled."""
+    """A task's life: draft, open, closed, assigned (seats filled), done or cancelled.
+
+    Open takes bids; closed means the bid deadline passed with seats still free
+    (the owner may still decide on the bids).
+    """
 
     DRAFT = "draft"
     OPEN = "open"
+    CLOSED = "closed"
     ASSIGNED = "assigned"
     DONE = "done"
     CANCELLED = "cancelled"
@@ -307,6 +312,12 @@ class Task(Entity):
     # it private to its managers whatever its status (a cancelled draft too).
     published_at: str | None = None
     version: int = 0
+    # Clock times "HH:MM" on its days, where it takes place (an end before the
+    # start runs past midnight); `repeats` "weekly": on the start date's weekday
+    # every week until `ends_on`.
+    start_time: str | None = None
+    end_time: str | None = None
+    repeats: str = ""
 
     # Fields a task.edit may change; the rest belong to other operations.
     EDITABLE: ClassVar[tuple[str, ...]] = (
@@ -320,7 +331,17 @@ class Task(Entity):
         "place",
         "seats",
         "audience",
+        "start_time",
+        "end_time",
+        "repeats",
     )
+
+
+class Repeats(StrEnum):
+    """How a task recurs: not at all, or every week on its start date's weekday."""
+
+    NEVER = ""
+    WEEKLY = "weekly"
 
 
 @dataclass(slots=True)

@@ -314,7 +314,7 @@ def _task(before: Task | None, task: Task, at: str, world: World) -> list[Notice
         return told
     if before is None or before.status == TaskStatus.DRAFT:
         return []
-    if task.status not in (TaskStatus.OPEN, TaskStatus.ASSIGNED):
+    if task.status not in (TaskStatus.OPEN, TaskStatus.CLOSED, TaskStatus.ASSIGNED):
         return []
     on = list(world.assigned(task))  # asked first: the client compares fields only for its own
     changed = edited_fields(before, task) if on else []

@@ -45,6 +45,7 @@ from desktop.core.entities import (
     Person,
     PersonSettings,
     PersonSkill,
+    Repeats,
     SavedSearch,
     Site,
     Task,
@@ -242,8 +243,12 @@ def _name(records: Records, person_id: str | None) -> str:
 
 
 def _clock(iso: str | None) -> str:
-    """The time of day a person recognises ("14:02"), from a stored timestamp."""
-    return iso[11:16] if iso and len(iso) >= 16 else "?"
+    """A moment as a refusal's `at` fact: the stored UTC timestamp, "?" when unknown.
+
+    Each machine shows it as the time of day in its own zone (`text.ClockTime`);
+    a time of day worded here would be the applying machine's (the server's UTC).
+    """
+    return iso if iso else "?"
 
 
 def _create(records: Records, entity: Entity, reason: str) -> None:
@@ -273,6 +278,10 @@ def _check_dates(values: Mapping[str, Any]) -> None:
     start, end = values.get("starts_on"), values.get("ends_on")
     if start and end and parse_date("ends_on", end) < parse_date("starts_on", start):
         raise Rejection("dates.order")
+    if (values.get("start_time") or values.get("end_time")) and not start:
+        raise Rejection("task.time_needs_date")
+    if values.get("repeats") == Repeats.WEEKLY and not (start and end):
+        raise Rejection("task.repeat_needs_dates")
 
 
 def _check_skills(values: list[str] | None) -> None:
@@ -287,11 +296,35 @@ def _touch(task: Task, ctx: Context, **changes: Any) -> Task:
     )
 
 
-def _seat_status(task: Task, accepted: int) -> str:
-    """Open while seats are free, assigned once they are filled."""
-    if task.status not in (TaskStatus.OPEN, TaskStatus.ASSIGNED):
+# Published and not finished: the owner may still decide on bids, edit and cancel.
+DECIDING = (TaskStatus.OPEN, TaskStatus.CLOSED, TaskStatus.ASSIGNED)
+
+
+def _seat_status(task: Task, accepted: int, today: dt.date) -> str:
+    """Assigned once the seats are filled; with seats free, open until the bid deadline, then closed."""
+    if task.status not in DECIDING:
         return task.status
-    return TaskStatus.ASSIGNED if accepted >= task.seats else TaskStatus.OPEN
+    if accepted >= task.seats:
+        return TaskStatus.ASSIGNED
+    return TaskStatus.CLOSED if bid_deadline_passed(task, today) else TaskStatus.OPEN
+
+
+def shown_status(status: str, bid_deadline: str | None, today: dt.date) -> str:
+    """The status to show and filter by: an open task past its bid deadline is closed.
+
+    The server closes such tasks by itself (`sync.server.deadlines`), but a
+    device that has not heard of that yet, or is offline, must not offer a
+    task for bids that the server would refuse. `today` is the server's UTC
+    date as this machine knows it (`desktop.clock`). A stored deadline that is
+    not a date leaves the status as it is.
+    """
+    if status != TaskStatus.OPEN or not bid_deadline:
+        return status
+    try:
+        passed = parse_date("bid_deadline", bid_deadline) < today
+    except Rejection:
+        return status
+    return TaskStatus.CLOSED if passed else status
 
 
 def _close_pending_bids(ctx: Context, records: Records, task: Task, note: str) -> int:
@@ -325,6 +358,9 @@ _TASK_FIELDS: dict[str, Field] = {
     "place": Field("text", max_length=200),
     "seats": Field("int", minimum=1, maximum=100),
     "audience": Field("choice", choices=tuple(Audience)),
+    "start_time": Field("time", nullable=True),
+    "end_time": Field("time", nullable=True),
+    "repeats": Field("choice", choices=tuple(Repeats)),
 }
 
 
@@ -363,6 +399,9 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     return task.id
 
 
+# The fields `_check_dates` judges together.
+_DATED = ("starts_on", "ends_on", "start_time", "end_time", "repeats")
+
 # An edit names only the fields it changes, so none is required.
 _TASK_EDIT_FIELDS = {k: dataclasses.replace(f, required=False) for k, f in _TASK_FIELDS.items()}
 
@@ -381,7 +420,7 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     someone else, and the author must look again before overwriting it.
     """
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, TaskStatus.DRAFT, *DECIDING)
     changes = check(_TASK_EDIT_FIELDS, p["changes"])
     base = p.get("base") or {}
     stale = [
@@ -405,10 +444,11 @@ def task_edit(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection(
             "task.seats_below_accepted", accepted=task.accepted_count, seats=changes["seats"]
         )
-    _check_dates({"starts_on": task.starts_on, "ends_on": task.ends_on, **changes})
+    _check_dates({name: getattr(task, name) for name in _DATED} | changes)
     _check_skills(changes.get("skills"))
     edited = _touch(task, ctx, **changes)
-    edited = edited.replace(status=_seat_status(edited, edited.accepted_count))
+    # A deadline moved into the future opens a closed task for bids again.
+    edited = edited.replace(status=_seat_status(edited, edited.accepted_count, ctx.today))
     records.put(edited)
     return task.id
 
@@ -429,7 +469,7 @@ def task_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 )
 def task_cancel(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, TaskStatus.DRAFT, *DECIDING)
     closed = _close_pending_bids(ctx, records, task, p.get("message") or "")
     records.put(_touch(task, ctx, status=TaskStatus.CANCELLED, bid_count=task.bid_count - closed))
     return task.id
@@ -449,7 +489,7 @@ def task_complete(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     open: that work does not count yet.
     """
     task = _managed_task(ctx, records, p["task_id"])
-    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, *DECIDING)
     if task.accepted_count < 1:
         raise Rejection("task.nothing_accepted")
     for bid in records.bids_on(task.id):
@@ -572,9 +612,10 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     task = _visible_task(ctx, records, p["task_id"])
     if task.poster_id == ctx.actor.id:
         raise Rejection("bid.own_task")
-    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
-    if bid_deadline_passed(task, ctx.today):
+    # Closed by the deadline (or about to be): say so, rather than "not open".
+    if task.status in (TaskStatus.OPEN, TaskStatus.CLOSED) and bid_deadline_passed(task, ctx.today):
         raise Rejection("bid.deadline_passed", deadline=task.bid_deadline)
+    _require_status(task, TaskStatus.OPEN, reason="bid.task_not_open")
     bids = records.bids_on(task.id)
     if any(b.bidder_id == ctx.actor.id and b.is_active for b in bids):
         raise Rejection("bid.twice")
@@ -635,7 +676,7 @@ def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("bid.bad_status", status=bid.status)
     task = _task(records, bid.task_id)
     if bid.status == BidStatus.ACCEPTED:
-        _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+        _require_status(task, *DECIDING)
     # A withdrawn bid no longer waits for the home manager's yes (bid.lend refuses it).
     lending = Lending.NONE if bid.lending == Lending.AWAITING else bid.lending
     records.put(bid.replace(status=BidStatus.WITHDRAWN, lending=lending, version=bid.version + 1))
@@ -644,7 +685,7 @@ def bid_withdraw(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         task.replace(
             bid_count=max(task.bid_count - 1, 0),
             accepted_count=accepted,
-            status=_seat_status(task, accepted),
+            status=_seat_status(task, accepted, ctx.today),
             version=task.version + 1,
         )
     )
@@ -676,13 +717,9 @@ _DECISION_FIELDS: dict[str, Field] = {
 def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """First come, first served: the server processes accepts in order, and seats run out."""
     bid, task = _decidable_bid(ctx, records, p["bid_id"])
-    _require_status(task, TaskStatus.OPEN, TaskStatus.ASSIGNED)
+    _require_status(task, *DECIDING)
     if task.accepted_count >= task.seats:
-        last = max(
-            (b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED),
-            key=lambda b: b.decided_at or "",
-            default=None,
-        )
+        last = _who_took_the_seats(ctx, records, task)
         raise Rejection(
             "bid.seats_full",
             seats=task.seats,
@@ -703,7 +740,7 @@ def bid_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     records.put(
         task.replace(
             accepted_count=accepted,
-            status=_seat_status(task, accepted),
+            status=_seat_status(task, accepted, ctx.today),
             version=task.version + 1,
         )
     )
@@ -758,11 +795,22 @@ def bid_lend(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         task.replace(
             accepted_count=accepted,
             bid_count=max(task.bid_count - 1, 0),
-            status=_seat_status(task, accepted),
+            status=_seat_status(task, accepted, ctx.today),
             version=task.version + 1,
         )
     )
     return bid.id
+def _who_took_the_seats(ctx: Context, records: Records, task: Task) -> Bid | None:
+    """The accepted bid to name when seats are full: the latest someone else accepted.
+
+    Naming the latest acceptance of all would name the refused manager
+    herself when she took an earlier seat, or when her own offline accept
+    is replayed with her machine's clock: the person to name is whoever
+    else got there. Only when she took every seat herself is she named.
+    """
+    accepted = [b for b in records.bids_on(task.id) if b.status == BidStatus.ACCEPTED]
+    others = [b for b in accepted if b.decided_by != ctx.actor.id]
+    return max(others or accepted, key=lambda b: b.decided_at or "", default=None)
 
 
 @operation("bid.decline", **_DECISION_FIELDS)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.core import eligibility
-from desktop.core.text import Listing, Sentence, plural_sentence, sentence
+from desktop.core.text import ClockTime, Listing, Sentence, plural_sentence, sentence
 
 
 class Code(StrEnum):
@@ -190,6 +190,12 @@ REASONS: dict[str, Reason] = {
         sentence("{field} must be between {min} and {max}."),
     ),
     "field.bad_date": Reason(Code.INVALID, sentence("{field} must be a date (YYYY-MM-DD).")),
+    "field.bad_time": Reason(Code.INVALID, sentence("{field} must be a time of day, such as 14:00.")),
+    "task.repeat_needs_dates": Reason(
+        Code.INVALID,
+        sentence("A task that repeats every week needs a start date and an end date."),
+    ),
+    "task.time_needs_date": Reason(Code.INVALID, sentence("A time needs a start date.")),
     "field.bad_choice": Reason(Code.INVALID, sentence("{field} must be one of: {choices}.")),
     "field.unknown": Reason(Code.INVALID, sentence("Unknown field: {field}.")),
     "dates.order": Reason(Code.INVALID, sentence("The end date is before the start date.")),
@@ -288,6 +294,9 @@ FIELD_LABELS: dict[str, Sentence] = {
     "starts_on": sentence("Start date"),
     "ends_on": sentence("End date"),
     "bid_deadline": sentence("Bid deadline"),
+    "start_time": sentence("From (time)"),
+    "end_time": sentence("To (time)"),
+    "repeats": sentence("Repeats"),
     "place": sentence("Place"),
     "seats": sentence("Seats"),
     "audience": sentence("Audience"),
@@ -303,6 +312,7 @@ FIELD_LABELS: dict[str, Sentence] = {
 STATUS_LABELS: dict[str, Sentence] = {
     "draft": sentence("a draft"),
     "open": sentence("open"),
+    "closed": sentence("closed for bids"),
     "assigned": sentence("assigned"),
     "done": sentence("done"),
     "cancelled": sentence("cancelled"),
@@ -364,6 +374,20 @@ class Rejection(Exception):
         }
 
 
+def reworded(wire: dict[str, Any]) -> dict[str, Any]:
+    """A refusal off the wire with its sentence worded on this machine, when it knows the reason.
+
+    The server words times in its own zone (UTC on most servers: "19:24" for
+    20:24 in Denmark); worded here from the reason and its facts, they read
+    in this machine's zone. A reason this release does not know keeps the
+    server's words. `wire` is `Rejection.to_wire()`'s shape; it is not changed.
+    """
+    reason, facts = wire.get("reason"), wire.get("facts")
+    if not isinstance(reason, str) or reason not in REASONS or not isinstance(facts, dict):
+        return wire
+    return {**wire, "message": describe(reason, facts).both()}
+
+
 def describe(reason: str, facts: dict[str, Any]) -> Sentence:
     """The sentence for a reason (an unknown one reads as "operation.failed").
 
@@ -384,6 +408,8 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = eligibility.names(value if isinstance(value, list) else [value])
         elif name == "kinds":
             value = Listing(tuple(OUTSIDER_LABELS.get(str(k), k) for k in value))
+        elif name == "at" and isinstance(value, str):
+            value = ClockTime(value)
         filled[name] = value
     if meaning.count is None:
         return replace(meaning.words, facts=filled)

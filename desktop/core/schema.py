@@ -245,3 +245,12 @@ REACH: tuple[str, ...] = (
         version INTEGER NOT NULL DEFAULT 0
     )""",
 )
+
+# Clock times and a weekly repeat on tasks (issue 17): "Tuesday 14:00-20:00", the weekly
+# homework café. Times are "HH:MM" wall-clock times where the task takes place; `repeats`
+# is "" or "weekly". Each store's migration step runs these.
+TASK_TIMES: tuple[str, ...] = (
+    "ALTER TABLE tasks ADD COLUMN start_time TEXT",
+    "ALTER TABLE tasks ADD COLUMN end_time TEXT",
+    "ALTER TABLE tasks ADD COLUMN repeats TEXT NOT NULL DEFAULT ''",
+)

@@ -32,6 +32,7 @@ is a `Said`, which answers `text()` and `both()` the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext as _gettext
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -141,6 +142,44 @@ class Listing(_InBothLanguages):
     def text(self, language: str) -> str:
         """The items in `language`, comma-separated."""
         return ", ".join(str(_in(language, item)) for item in self.items)
+
+
+@dataclass(frozen=True)
+class ClockTime(_InBothLanguages):
+    """A moment in a sentence ("at {at}"), shown as the time of day where the reader is.
+
+    `moment` is a stored ISO 8601 timestamp (UTC, "2026-11-29T19:24:00.000Z"); it
+    reads "20:24" on a machine in Denmark in winter. The wire carries the
+    timestamp, never a time of day, so each machine can say it in its own zone
+    (`local_clock`). Text that is not a timestamp (an older server's "19:24")
+    is shown as it came.
+    """
+
+    moment: str
+
+    def text(self, language: str) -> str:
+        """"HH:MM" in this machine's time zone, or the text as it came."""
+        return local_clock(self.moment)
+
+
+def local_moment(moment: str) -> dt.datetime | None:
+    """A stored ISO 8601 timestamp in this machine's time zone; None if it is not one.
+
+    A timestamp without a zone is taken as UTC, as every stored time is.
+    """
+    try:
+        parsed = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone()
+
+
+def local_clock(moment: str) -> str:
+    """The time of day ("20:24") of a stored timestamp where this machine is; other text as it came."""
+    local = local_moment(moment) if len(moment) > 10 else None
+    return moment if local is None else local.strftime("%H:%M")
 
 
 Wording = Sentence | Said

@@ -26,7 +26,7 @@ class Attention:
     rejected_at: str
 
     def message(self, language: str) -> str:
-        """The server's sentence in "da" or (anything else) English."""
+        """The refusal's sentence in "da" or (anything else) English, as kept (`rejection.reworded`)."""
         return self.message_da if language == "da" else self.message_en
 
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from desktop import task_text
 from desktop.core.entities import SYNCED
 from desktop.store.transactions import Transactions
 
@@ -70,6 +71,7 @@ class BulkLoad(Transactions):
             if not exists:
                 self.connection.execute(sql)
         self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+        task_text.refill(self.connection)
         self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
 
     def finish_interrupted_bulk_load(self) -> None:

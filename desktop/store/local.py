@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop import clock
+from desktop import clock, task_text
 from desktop.core import operations
 from desktop.core.entities import Person
 from desktop.core.ids import uuid7
 from desktop.core.rejection import Rejection
 from desktop.store.attention import AttentionList
+from desktop.store.bulk_load import BULK_LOAD
 from desktop.store.damage import open_connection
 from desktop.store.pulled import PulledChanges
 from desktop.store.rebase import Shadows
@@ -29,6 +30,10 @@ class Store(Shadows, PulledChanges, AttentionList):
         if owner_id is not None and self.owner_id is None:
             self.set_state("owner_id", owner_id)
         self.finish_interrupted_bulk_load()
+        if not task_text.is_current(self.connection) and self.state(BULK_LOAD) is None:
+            # A release that reworded a skill's name: search finds the new words.
+            with self.transaction():
+                task_text.refill(self.connection)
 
     def perform(
         self, kind: str, payload: dict[str, Any], actor: Person, device_id: str | None

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from desktop.core.entities import SYNCED
+from desktop.core.payload import composed
 from desktop.core.records import upsert_statement
 from desktop.store.bulk_load import BulkLoad
 
@@ -31,7 +32,7 @@ class PulledChanges(BulkLoad):
             cls = SYNCED.get(table)
             if cls is None:
                 continue  # a newer server may send tables this client does not know yet
-            row = change["row"]
+            row = composed(change["row"])  # text in NFC, however it reached the server
             touched.add(table)
             # No shadows (an initial pull) makes the key unnecessary.
             key = "|".join(str(row[k]) for k in cls.key) if shadowed else ""

@@ -28,6 +28,7 @@ from sync import protocol
 from sync.server import (
     accounts,
     admin_api,
+    deadlines,
     directory,
     feed,
     insights_api,
@@ -114,6 +115,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.db = db
     app.include_router(mail_routes.router)  # the mail outbox's worker and unsubscribe link
+    app.include_router(deadlines.router)  # tasks close for bids by themselves
     _install_error_handlers(app)
     app.add_middleware(Gate)  # type: ignore[arg-type]
 

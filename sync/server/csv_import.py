@@ -21,6 +21,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.core.payload import composed
 from sync.server import accounts
 from sync.server.directory import DirectoryError, NewPerson, put_person
 from sync.server.storage import Database
@@ -152,7 +153,9 @@ def _read_rows(text: str, report: ImportReport) -> list[_Row]:
         if any(len(v) > MAX_FIELD or "\x00" in v for v in values):
             report.errors.append(RowError(start, "a field is too long or holds control characters"))
             continue
-        cell = dict(zip(header, (v.strip() for v in values), strict=True))
+        # Composed (NFC): names typed on a Mac come decomposed, and would neither match
+        # a site's name here nor be found by a search later.
+        cell = composed(dict(zip(header, (v.strip() for v in values), strict=True)))
         language_separators = ";|" if delimiter != ";" else ",|"
         languages = cell.get("languages", "")
         for separator in language_separators[1:]:

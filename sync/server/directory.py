@@ -23,6 +23,7 @@ from desktop.core.entities import (
 )
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
+from desktop.core.payload import composed
 from sync.server import accounts, audit, feed
 from sync.server.storage import Database, Session
 
@@ -36,6 +37,8 @@ class DirectoryError(ValueError):
 def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
     """Write entities with their feed rows and one audit event, inside the caller's transaction."""
     now = utc_now()
+    # Imports and admin tools bypass the operations' payload check, which composes text.
+    entities = [type(entity).from_row(composed(entity.to_row())) for entity in entities]
     changes = [Change(entity) for entity in entities]
     for entity in entities:
         session.put(entity)

@@ -35,7 +35,6 @@ import logging
 import os
 import smtplib
 import ssl
-import threading
 import urllib.parse
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -47,6 +46,7 @@ from desktop.core.entities import Person, PersonSettings
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.text import sentence
 from sync.server import invitations, notify
+from sync.server.rounds import Rounds
 from sync.server.storage import Database, Session
 
 log = logging.getLogger("knop.server.mail")
@@ -311,39 +311,25 @@ def _retry(db: Database, worker: str, ids: list[str], error: str, base: float) -
         )
 
 
-class MailWorker:
+class MailWorker(Rounds):
     """A thread in each server process that runs a round every `poll_seconds` until stopped."""
 
     def __init__(self, db: Database, settings: MailSettings) -> None:
+        super().__init__("knop-mail", settings.poll_seconds, self._one_round)
         self.db = db
         self.settings = settings
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="knop-mail", daemon=True)
+        self._reminded = ""  # the hour reminders were last queued in, by this process
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=35)
-
-    def _run(self) -> None:
-        reminded = ""  # the hour reminders were last queued in, by this process
-        while not self._stop.is_set():
-            try:
-                hour = utc_now()[:13]
-                if hour != reminded:
-                    with self.db.write() as s:
-                        notify.queue_reminders(s, utc_now())
-                        # Sent rows are kept a while for IT's questions, then go.
-                        s.execute(
-                            "DELETE FROM mail_outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
-                            (_later(utc_now(), -KEEP_SENT_DAYS * 86400),),
-                        )
-                    reminded = hour
-                while deliver_due(self.db, self.settings) and not self._stop.is_set():
-                    pass  # more may be due right away
-            except Exception:
-                # The next round tries again; a worker that dies would leave mail waiting forever.
-                log.exception("mail round failed")
-            self._stop.wait(self.settings.poll_seconds)
+    def _one_round(self) -> None:
+        hour = utc_now()[:13]
+        if hour != self._reminded:
+            with self.db.write() as s:
+                notify.queue_reminders(s, utc_now())
+                # Sent rows are kept a while for IT's questions, then go.
+                s.execute(
+                    "DELETE FROM mail_outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
+                    (_later(utc_now(), -KEEP_SENT_DAYS * 86400),),
+                )
+            self._reminded = hour
+        while deliver_due(self.db, self.settings) and not self.stopping():
+            pass  # more may be due right away

@@ -25,6 +25,7 @@ from desktop.core.schema import (
     PERSONAL_TABLES,
     REACH,
     TASK_PUBLISHED_AT,
+    TASK_TIMES,
 )
 from sync.server.storage import Database, Session
 
@@ -172,17 +173,20 @@ def _v2_published_at(s: Session) -> None:
     # Tasks are also brought to the one spelling operations now store (dates
     # as YYYY-MM-DD, text in NFC), which earlier operations kept as sent.
     spelling = operations.OPERATIONS["task.create"].schema
-    names = [f.name for f in dataclasses.fields(Task)]
+    # Only the columns the table has at this step: later steps add fields to Task.
+    present = {d[0] for d in s.execute("SELECT * FROM tasks WHERE 1 = 0").description}
+    names = [f.name for f in dataclasses.fields(Task) if f.name in present]
     rows = s.execute(f"SELECT {', '.join(names)} FROM tasks").fetchall()
+    editable = [n for n in Task.EDITABLE if n in present]
     tasks, bodies = [], []
     for row in rows:
         task = Task.from_row(dict(zip(names, row, strict=True)))
-        fixed = task.replace(**canonical(spelling, {n: getattr(task, n) for n in Task.EDITABLE}))
+        fixed = task.replace(**canonical(spelling, {n: getattr(task, n) for n in editable}))
         if fixed != task:
-            tasks.append([fixed.to_row()[n] for n in Task.EDITABLE] + [task.id])
+            tasks.append([fixed.to_row()[n] for n in editable] + [task.id])
         seen = feed.visibility(fixed, lambda _id: None)
         bodies.append((seen.published, str(seen.audience), feed.encode(fixed, False), task.id))
-    assignments = ", ".join(f"{n} = ?" for n in Task.EDITABLE)
+    assignments = ", ".join(f"{n} = ?" for n in editable)
     for start in range(0, max(len(tasks), len(bodies)), 5000):
         s.many(f"UPDATE tasks SET {assignments} WHERE id = ?", tasks[start : start + 5000])
         s.many(
@@ -310,6 +314,11 @@ def _v8_reach(s: Session) -> None:
     s.execute("ALTER TABLE devices ADD COLUMN person_id TEXT")
 
 
+def _v9_task_times(s: Session) -> None:
+    for statement in TASK_TIMES:  # clock times and a weekly repeat (issue 17)
+        s.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -319,6 +328,7 @@ STEPS: tuple[Step, ...] = (
     _v6_guidelines,
     _v7_oversight,
     _v8_reach,
+    _v9_task_times,
 )
 LATEST = len(STEPS)
 

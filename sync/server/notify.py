@@ -177,7 +177,7 @@ def queue_reminders(session: Session, now: str) -> int:
     tomorrow = (dt.date.fromisoformat(now[:10]) + dt.timedelta(days=1)).isoformat()
     world = _ServerWorld(session)
     queued = 0
-    for task in session.fetch(Task, "starts_on = ? AND status IN ('open', 'assigned')", (tomorrow,)):
+    for task in session.fetch(Task, "starts_on = ? AND status IN ('open', 'closed', 'assigned')", (tomorrow,)):
         for person_id in world.assigned(task):
             person = world.person(person_id)
             if person is None or not permissions.can_see_task(person, task):

@@ -127,3 +127,19 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(db: storage.Database, tmp_pa
     path.write_bytes("username,name\nsøren,Søren\n".encode("latin-1"))
     report = csv_import.import_people(db, path)
     assert not report.ok and "UTF-8" in report.errors[0].message
+
+
+def test_names_typed_decomposed_are_stored_composed(db: storage.Database, tmp_path: Path) -> None:
+    """A staff list from a Mac holds "Søren Ågård" and "Bøgely Skole" decomposed (NFD) (issue 17)."""
+    import unicodedata
+
+    text = "username,name,site,title\nsoren,Søren Ågård,Bøgely Skole,Pædagog\n"
+    source = tmp_path / "staff.csv"
+    source.write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    report = csv_import.import_people(db, source)
+    assert report.ok, report.errors
+    stored = person(db, "soren")
+    assert stored is not None
+    assert (stored.name, stored.title) == ("Søren Ågård", "Pædagog")  # composed, as typed on a PC
+    with db.read() as s:
+        assert s.value("SELECT name FROM people WHERE id = ?", (stored.id,)) == "Søren Ågård"

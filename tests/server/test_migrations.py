@@ -107,8 +107,9 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
             for entity, scope in written:
                 row = entity.to_row()
                 for later in ("published_at", "warnings", "home_site_id", "lending", "lending_decided_by",
-                              "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at"):
-                    row.pop(later, None)  # columns v1 did not have (published_at: v2; oversight; reach)
+                              "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
+                              "start_time", "end_time", "repeats"):
+                    row.pop(later, None)  # columns v1 did not have (published_at: v2; the rest later)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),

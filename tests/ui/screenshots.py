@@ -2,7 +2,7 @@
 
 Runs the real widgets (best under Xvfb: `xvfb-run -a -s "-screen 0 1600x1000x24" ...`)
 over a demo store in a throwaway folder, and writes login_da.png, board_da.png
-and sync_status_da.png. Needs the compiled catalogue (`make translations`).
+(also at 1024x600 and 1600x1000) and sync_status_da.png. Needs the compiled catalogue (`make translations`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from ui.main_window import MainWindow  # noqa: E402
 from ui.sync_status import AttentionPanel, SyncLink  # noqa: E402
 
 SIZE = (1280, 760)
+BOARD_SIZES = ((1024, 600), (1600, 1000))
 
 
 class StillScheduler:
@@ -117,8 +118,15 @@ def main(argv: list[str]) -> int:
     settle(app, lambda: window.board.filters().text == "børn" and not context.worker.busy())
     settle(app)
     save(window, out / "board_da.png")
-
     window.board.search_field.clear()
+    settle(app, lambda: window.board.filters().text == "" and not context.worker.busy())
+    for width, height in BOARD_SIZES:  # a small laptop and a big screen (issue 17)
+        window.resize(width, height)
+        settle(app, lambda: not context.worker.busy())
+        save(window, out / f"board_da_{width}x{height}.png")
+    window.resize(*SIZE)
+    settle(app)
+
     store = Store(store_path)
     try:
         task_id = next(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from PySide6.QtCore import Qt
 
 from desktop import board as board_queries
 from sync.server import demo
-from desktop.core import permissions
+from desktop.core import permissions, skills
 from desktop.board import BoardFilter, Sort
 from desktop.core.entities import Person, Task, TaskStatus
 from desktop.core.ids import uuid7
@@ -60,6 +61,12 @@ def titles(board: Board, count: int) -> list[str]:
     return [board.model.data(board.model.index(r, Column.TITLE)) for r in range(count)]
 
 
+def biddable(task: Task) -> bool:
+    """Open, and its bid deadline not passed by today (no server time known: this machine's)."""
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    return task.status == TaskStatus.OPEN and (task.bid_deadline is None or task.bid_deadline >= today)
+
+
 def visible_tasks(data: demo.DemoData, person: Person) -> list[Task]:
     return [t for t in data.tasks if permissions.can_see_task(person, t)]
 
@@ -68,9 +75,7 @@ def test_the_board_shows_open_tasks_the_person_may_see(
     qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
 ) -> None:
     board = make_board(context)
-    expected = {
-        t.id for t in visible_tasks(demo_data, context.person) if t.status == TaskStatus.OPEN
-    }
+    expected = {t.id for t in visible_tasks(demo_data, context.person) if biddable(t)}
     assert set(board.model.ids()) == expected
     assert board.count_label.text().startswith(str(len(expected)))
 
@@ -102,14 +107,15 @@ def test_typing_a_danish_word_finds_the_task(
     )
     prefix = word[:-1]  # as typed so far
     ids = search(qtbot, board, prefix.upper())
-    wanted = {t.id for t in visible if any(x.lower().startswith(prefix.lower()) for x in _words(t))}
+    stem = board_queries.search_stem(prefix)
+    wanted = {t.id for t in visible if stem in _text(t)}
     assert ids and set(ids) == wanted
 
 
-def _words(task: Task) -> list[str]:
-    import re
-
-    return re.findall(r"[^\W_]+", f"{task.title} {task.description} {task.place}")
+def _text(task: Task) -> str:
+    """What search looks inside: the task's text and its skills' names in both languages."""
+    names = [f"{skills.label(s, 'da')} {skills.label(s, 'en')}" for s in task.skills]
+    return " ".join([task.title, task.description, task.place, *names]).lower()
 
 
 @pytest.mark.parametrize(
@@ -157,7 +163,7 @@ def test_filters_narrow_the_list(
     with qtbot.waitSignal(board.searched):
         board.site_box.setCurrentIndex(board.site_box.findData(site_id))
     assert set(board.model.ids()) == {
-        t.id for t in visible if t.site_id == site_id and t.status == TaskStatus.OPEN
+        t.id for t in visible if t.site_id == site_id and biddable(t)
     }
     skill = next(
         s for t in visible if t.site_id == site_id and t.status == "open" for s in t.skills
@@ -335,7 +341,7 @@ def test_the_big_store_searches_and_scrolls(
     admin = next(p for p in big_data.people if p.username == "admin")
     context = make_context(person=admin, store_path=big_store)  # read-only use of the shared file
     board = make_board(context)
-    expected_open = sum(1 for t in big_data.tasks if t.status == TaskStatus.OPEN)
+    expected_open = sum(1 for t in big_data.tasks if biddable(t))
     assert board.model.rowCount() == expected_open
     board.view.scrollToBottom()
     last = board.model.rowCount() - 1

@@ -1,0 +1,91 @@
+"""Clock times and a weekly repeat through the task form, the task page and its calendar file.
+
+Issue 17: "an extra shift is Tuesday 14:00-20:00", a "weekly homework café", and
+"a calendar file (ICS) for an accepted task". Real widgets over a real store;
+the saved file is read back with the `icalendar` package (a test tool only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import icalendar
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from desktop.core.entities import Bid, BidStatus, Task
+from sync.server import demo
+from tests.ui.driving import ask, biddable_task, no_message_boxes, shown  # noqa: F401
+from ui import words
+from ui.context import AppContext
+from ui.task_form import TaskForm
+from ui.task_view import TaskView
+
+
+@pytest.fixture(autouse=True)
+def danish() -> Iterator[None]:
+    """The screens in Danish, as the people in the issue use them."""
+    words.use_language("da")
+    yield
+    words.use_language("en")  # as the other tests expect the UI
+
+
+def test_a_weekly_homework_cafe_with_clock_times_is_posted_from_the_form(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    context = make_context("mette")
+    form = shown(qtbot, TaskForm(context))
+    form.title.setText("Lektiecafé hver tirsdag")
+    form.starts_on.setDate(QDate(2027, 1, 12))  # a Tuesday
+    form.ends_on.setDate(QDate(2027, 3, 30))
+    qtbot.keyClicks(form.times.start, "25:00")
+    assert form.problems["start_time"].text() == "Fra (klokken) skal være et klokkeslæt, f.eks. 14:00."
+    form.times.start.clear()
+    qtbot.keyClicks(form.times.start, "15.00")
+    qtbot.keyClicks(form.times.end, "16:30")
+    assert not form.problems["start_time"].isVisible()
+    form.times.weekly.setChecked(True)
+    with qtbot.waitSignal(form.finished, timeout=10_000) as published:
+        qtbot.mouseClick(form.publish_button, Qt.MouseButton.LeftButton)
+    task = ask(qtbot, context, lambda s: s.get(Task, published.args[0]))
+    assert task is not None
+    assert (task.start_time, task.end_time, task.repeats) == ("15:00", "16:30", "weekly")
+
+    view = shown(qtbot, TaskView(context, task.id))
+    assert view.when.text() == "12. januar 2027 – 30. marts 2027, 15:00–16:30, hver tirsdag"
+
+
+def test_the_accepted_bidder_saves_the_shift_to_her_calendar(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, tmp_path: Path
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person).replace(
+        starts_on="2027-01-12", ends_on="2027-01-12", start_time="14:00", end_time="20:00",
+        title="Ekstra vagt tirsdag",
+    )
+    mine = Bid(id="anna-bid", task_id=task.id, bidder_id=context.person.id, status=BidStatus.PENDING, version=1)
+
+    def prepare(store: Any) -> None:
+        with store.transaction():
+            store.put(task)
+            store.put(mine)
+
+    ask(qtbot, context, prepare)
+    view = shown(qtbot, TaskView(context, task.id))
+    assert view.when.text() == "12. januar 2027, 14:00–20:00"
+    assert not view.calendar_button.isVisible()  # not before the bid is accepted
+
+    accepted = mine.replace(status=BidStatus.ACCEPTED, version=2)
+    with qtbot.waitSignal(view.loaded, timeout=10_000):
+        ask(qtbot, context, lambda s: s.put(accepted))
+        view.reload()
+    qtbot.waitUntil(view.calendar_button.isVisible, timeout=10_000)
+    path = tmp_path / "vagt.ics"
+    view.save_calendar(path)
+    [shift] = [c for c in icalendar.Calendar.from_ical(path.read_bytes()).walk() if c.name == "VEVENT"]
+    assert str(shift["summary"]) == "Ekstra vagt tirsdag"
+    assert shift.decoded("dtstart") == dt.datetime(2027, 1, 12, 14, 0)
+    assert shift.decoded("dtend") == dt.datetime(2027, 1, 12, 20, 0)
