@@ -55,7 +55,7 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
             row = task.to_row()
             if start < 6:  # published_at came with v6
                 del row["published_at"]
-            if start < 11:  # clock times and repeats came with v11
+            if start < 15:  # clock times and repeats came with v15
                 for name in ("start_time", "end_time", "repeats"):
                     del row[name]
             conn.execute(
@@ -77,9 +77,9 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
         # Rows written before search existed are searchable after the migration.
         found = store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", ('"ørbæk"',))
         assert len(found) == 1
-        # Inside words and composed (v10): "bæk" is inside "Ørbæk", the NFD title is NFC now.
+        # Inside words and composed (v14): "bæk" is inside "Ørbæk", the NFD title is NFC now.
         assert len(store.rows("SELECT rowid FROM tasks_text WHERE tasks_text MATCH ?", ('"bæk"',))) == 1
-        if start < 10:
+        if start < 14:
             assert store.get(Task, "nfd").title == "Lektiecafé på Åskolen"  # type: ignore[union-attr]
             assert store.rows("SELECT rowid FROM tasks_text WHERE tasks_text MATCH ?", ('"åskolen"',))
     store.close()

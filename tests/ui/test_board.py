@@ -166,12 +166,12 @@ def test_filters_narrow_the_list(
         t.id for t in visible if t.site_id == site_id and biddable(t)
     }
     skill = next(
-        s for t in visible if t.site_id == site_id and t.status == "open" for s in t.skills
+        s for t in visible if t.site_id == site_id and biddable(t) for s in t.skills
     )
     with qtbot.waitSignal(board.searched):
         board.skill_box.setCurrentIndex(board.skill_box.findData(skill))
     assert set(board.model.ids()) == {
-        t.id for t in visible if t.site_id == site_id and t.status == "open" and skill in t.skills
+        t.id for t in visible if t.site_id == site_id and biddable(t) and skill in t.skills
     }
     with qtbot.waitSignal(board.counted):
         board.clear_filters()

@@ -14,7 +14,7 @@ from typing import Any
 
 import icalendar
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 
 from desktop.core.entities import Bid, BidStatus, Task
 from sync.server import demo
@@ -39,8 +39,8 @@ def test_a_weekly_homework_cafe_with_clock_times_is_posted_from_the_form(
     context = make_context("mette")
     form = shown(qtbot, TaskForm(context))
     form.title.setText("Lektiecafé hver tirsdag")
-    form.starts_on.setDate(QDate(2027, 1, 12))  # a Tuesday
-    form.ends_on.setDate(QDate(2027, 3, 30))
+    form.starts_on.set_date(dt.date(2027, 1, 12))  # a Tuesday
+    form.ends_on.set_date(dt.date(2027, 3, 30))
     qtbot.keyClicks(form.times.start, "25:00")
     assert form.problems["start_time"].text() == "Fra (klokken) skal være et klokkeslæt, f.eks. 14:00."
     form.times.start.clear()
