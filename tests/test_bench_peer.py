@@ -22,7 +22,7 @@ def test_without_the_peers_script_the_peer_is_skipped(
 ) -> None:
     monkeypatch.setenv(peer.PEERS_ENV, str(tmp_path))
     monkeypatch.setattr(peer, "HERE", tmp_path / "a" / "b" / "c" / "peer")  # no shared/ beside it
-    with pytest.raises(peer.Skipped, match="no pouchdb_peer.js"):
+    with pytest.raises(peer.Skipped, match=r"no pouchdb_peer\.js"):
         peer.script()
 
 

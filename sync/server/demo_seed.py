@@ -46,14 +46,10 @@ def entities_of(data: DemoData) -> list[Sequence[Entity]]:
     as a live server's feed holds them, not in the order the generator drew them.
     """
     return [
-        sorted(group, key=_made) if hasattr(group[0], "id") else list(group)
+        sorted(group, key=lambda entity: entity.key_value()) if hasattr(group[0], "id") else list(group)
         for group in data.groups().values()
         if group
     ]
-
-
-def _made(entity: Entity) -> str:
-    return str(getattr(entity, "id"))
 
 
 def seed(db: Database, data: DemoData, password: str | None = None) -> int:
