@@ -38,6 +38,20 @@ def test_new_store_is_wal_and_latest(tmp_path: Path) -> None:
     store.close()
 
 
+def test_bids_by_task_have_one_index(tmp_path: Path) -> None:
+    """bids_status (task_id, status) serves lookups by task; a second index only cost writes."""
+    store = Store(tmp_path / "k.sqlite3")
+    try:
+        names = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'bids'")}
+        assert "bids_task" not in names and "bids_status" in names
+        plan = " ".join(
+            str(row[-1]) for row in store.connection.execute("EXPLAIN QUERY PLAN SELECT id FROM bids WHERE task_id = ?", ("t",))
+        )
+        assert "USING INDEX bids_status" in plan
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("start", range(migrations.LATEST))
 def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None:
     """A file left at any earlier version keeps its data and ends with today's schema."""

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import threading
 import time
-import uuid
 
 _lock = threading.Lock()
 _last_ms = 0
@@ -42,9 +41,33 @@ def uuid7() -> str:
             _counter = int.from_bytes(os.urandom(2)) & _COUNTER_SEED
         _last_ms = ms
         counter = _counter
-    tail = int.from_bytes(os.urandom(8)) & ((1 << 62) - 1)
-    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | counter << 64 | 0b10 << 62 | tail
-    return str(uuid.UUID(int=value))
+    return uuid7_at(ms, counter << 62 | int.from_bytes(os.urandom(8)) & _RAND_B)
+
+
+_RAND_B = (1 << 62) - 1
+_RAND_BITS = (1 << 74) - 1  # rand_a (12 bits) above rand_b (62 bits)
+
+
+def uuid7_at(ms: int, random_bits: int) -> str:
+    """The UUIDv7 string for `ms` (Unix milliseconds) and the low 74 bits of `random_bits`.
+
+    The layout of RFC 9562 §5.7 in one place: 48 bits of time, version 7,
+    `rand_a` (12 bits), the variant, `rand_b` (62 bits). `uuid7()` puts its
+    counter in `rand_a`; a generator of past data (the demo) passes its own
+    time and bits, so its ids sort by when the things they name were made.
+    """
+    bits = random_bits & _RAND_BITS
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | (bits >> 62) << 64 | 0b10 << 62
+    h = "%032x" % (value | (bits & _RAND_B))
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def unix_ms(stamp: str) -> int:
+    """Unix milliseconds of an ISO 8601 UTC timestamp as `utc_now()` writes it.
+
+    Raises ValueError when `stamp` is not such a timestamp.
+    """
+    return int(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def utc_now() -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import json
 import random
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.core import skills as catalogue
+from desktop.core.ids import unix_ms, uuid7_at
 from desktop.core.resources import resources_dir
 from desktop.core.entities import (
     Audience,
@@ -309,14 +311,20 @@ def ascii_slug(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
 
 
-_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+# The organisation, its sites and its people were set up before any task: their ids
+# are made a millisecond apart from this moment on, in the order they were created.
+_FOUNDED_MS = unix_ms("2024-11-01T08:00:00.000Z")
+_stamp_ms = functools.cache(unix_ms)
 
 
-def _uid(rng: random.Random) -> str:
-    """Exactly str(uuid.UUID(int=rng.getrandbits(128), version=4)), without the object."""
-    h = "%032x" % ((rng.getrandbits(128) & _V4_CLEAR) | _V4_SET)
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+def _uid(rng: random.Random, made: str | int) -> str:
+    """A UUIDv7 for something made at `made` (an ISO UTC timestamp, or Unix ms).
+
+    Time-ordered like the ids real clients make (`desktop.core.ids.uuid7`), so
+    stores and the feed see the key order real data has; the random bits come
+    from the seed, one 128-bit draw as before, so the same seed gives the same ids.
+    """
+    return uuid7_at(made if isinstance(made, int) else _stamp_ms(made), rng.getrandbits(128))
 
 
 _PROPER = ("Excel", "Word", "PowerPoint", "Aula")
@@ -398,7 +406,7 @@ def _generate(
     rng: random.Random, sites: int, people: int, tasks: int, bids: int, comments: int
 ) -> DemoData:
 
-    org = Organisation(id=_uid(rng), name=ORGANISATION_NAME)
+    org = Organisation(id=_uid(rng, _FOUNDED_MS), name=ORGANISATION_NAME)
     site_rows = _make_sites(rng, org.id, sites)
     gen = _People(rng, site_rows)
     gen.build(people)
@@ -441,7 +449,7 @@ def _make_sites(rng: random.Random, org_id: str, count: int) -> list[Site]:
         names.add(name)
         rows.append(
             Site(
-                id=_uid(rng),
+                id=_uid(rng, _FOUNDED_MS + 1 + len(rows)),
                 organisation_id=org_id,
                 name=name,
                 kind=kind,
@@ -519,7 +527,7 @@ class _People:
         else:
             availability = rng.choice(_AVAILABILITY)
         person = Person(
-            id=_uid(rng),
+            id=_uid(rng, _FOUNDED_MS + 3_600_000 + len(self.people)),  # an hour after the sites
             name=name,
             username=username,
             home_site_id=site.id if site else None,
@@ -816,8 +824,9 @@ class _Tasks:
                 "klasse": rng.randint(2, 9),
                 "timer": max(1, int(effort)),
             }
+            drawn = rng.getrandbits(128)  # the id's bits, drawn where they always were
             task = Task(
-                id=_uid(rng),
+                id="",
                 site_id=site.id,
                 poster_id=p.people[poster].id,
                 title=t.title.format_map(slots),
@@ -838,6 +847,7 @@ class _Tasks:
                 updated_by=p.people[poster].id,
                 version=1,
             )
+            task.id = uuid7_at(_stamp_ms(task.created_at), drawn)
             task.updated_at = task.created_at if updated == created else _stamp(updated, rng)
             # Every demo task past draft was published when posted (the cancelled ones too).
             task.published_at = None if status == TaskStatus.DRAFT else task.created_at
@@ -970,8 +980,9 @@ class _Tasks:
         else:
             hours = max(0.5, effort + _HOUR_NUDGE[int(rnd() * 4)])
         person = p.people[who]
+        drawn = self.rng.getrandbits(128)
         bid = Bid(
-            id=_uid(self.rng),
+            id="",
             task_id=task.id,
             bidder_id=person.id,
             message=f"{opener} {line} {closer}" if closer else f"{opener} {line}",
@@ -984,6 +995,7 @@ class _Tasks:
             if day == lo
             else DAYS[day] + _TIMES[int(rnd() * len(_TIMES))],
         )
+        bid.id = uuid7_at(_stamp_ms(bid.created_at), drawn)
         if status in (_ACCEPTED, _DECLINED):
             decided = min(day + 1 + int(rnd() * 5), TODAY)
             if status == _DECLINED and self.status[i] in _CLOSED:
@@ -1121,16 +1133,17 @@ class _Tasks:
                 body = _QUESTIONS[int(rng.random() * len(_QUESTIONS))]
             if day < 0:
                 day = rng.randint(lo, hi)
-            rows.append(
-                Comment(
-                    id=_uid(rng),
-                    task_id=task.id,
-                    author_id=p.people[author].id,
-                    body=body.format(site=self.sites_by_id[task.site_id], n=rng.randint(5, 40)),
-                    created_at=_after_noon(day, rng) if day == lo else _stamp(day, rng),
-                    version=1,
-                )
+            drawn = rng.getrandbits(128)
+            comment = Comment(
+                id="",
+                task_id=task.id,
+                author_id=p.people[author].id,
+                body=body.format(site=self.sites_by_id[task.site_id], n=rng.randint(5, 40)),
+                created_at=_after_noon(day, rng) if day == lo else _stamp(day, rng),
+                version=1,
             )
+            comment.id = uuid7_at(_stamp_ms(comment.created_at), drawn)
+            rows.append(comment)
         return rows
 
     # evidence
@@ -1151,7 +1164,7 @@ class _Tasks:
                 for skill in chosen:
                     rows.append(
                         Endorsement(
-                            id=_uid(rng),
+                            id=_uid(rng, task.updated_at),
                             task_id=task.id,
                             person_id=p.people[who].id,
                             skill=skill,

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from typing import Any
 
+from desktop.core.ids import unix_ms, uuid7_at
 from desktop.core.entities import (
     Audience,
     Bid,
@@ -39,8 +39,9 @@ MONTHS = 22  # up to September 2026, where the generated tasks take over
 CROSS_FIRST, CROSS_LAST = 0.08, 0.5  # share of tasks solved by another site's people
 
 
-def _uid(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+def _uid(rng: random.Random, made: str) -> str:
+    """A UUIDv7 for something made at `made` (ISO UTC), as `sync.server.demo` makes them."""
+    return uuid7_at(unix_ms(made), rng.getrandbits(128))
 
 
 def _stamp(day: dt.date, hour: int, minute: int = 0) -> str:
@@ -78,37 +79,38 @@ def add_history(data: Any, seed: int = 2024) -> Any:
         poster = rng.choice(posters[site_id])
         if poster.id == helper.id:
             return
-        task_id, bid_id = _uid(rng), _uid(rng)
+        task_bits, bid_bits = rng.getrandbits(128), rng.getrandbits(128)  # drawn first, as always
         done = day + dt.timedelta(days=rng.randint(7, 30))
         model = rng.choice(models)
-        data.tasks.append(
-            Task(
-                id=task_id,
-                site_id=site_id,
-                poster_id=poster.id,
-                title=title,
-                description=model.description,
-                skills=skills,
-                effort_hours=model.effort_hours,
-                starts_on=(day + dt.timedelta(days=5)).isoformat(),
-                ends_on=done.isoformat(),
-                bid_deadline=(day + dt.timedelta(days=4)).isoformat(),
-                place=model.place,
-                seats=1,
-                audience=Audience.ORGANISATION,
-                status=TaskStatus.DONE,
-                bid_count=1,
-                accepted_count=1,
-                created_at=_stamp(day, 9, rng.randrange(0, 60, 5)),
-                updated_at=_stamp(done, 15),
-                updated_by=poster.id,
-                published_at=_stamp(day, 9),
-                version=4,
-            )
+        task = Task(
+            id="",
+            site_id=site_id,
+            poster_id=poster.id,
+            title=title,
+            description=model.description,
+            skills=skills,
+            effort_hours=model.effort_hours,
+            starts_on=(day + dt.timedelta(days=5)).isoformat(),
+            ends_on=done.isoformat(),
+            bid_deadline=(day + dt.timedelta(days=4)).isoformat(),
+            place=model.place,
+            seats=1,
+            audience=Audience.ORGANISATION,
+            status=TaskStatus.DONE,
+            bid_count=1,
+            accepted_count=1,
+            created_at=_stamp(day, 9, rng.randrange(0, 60, 5)),
+            updated_at=_stamp(done, 15),
+            updated_by=poster.id,
+            published_at=_stamp(day, 9),
+            version=4,
         )
+        task.id = task_id = uuid7_at(unix_ms(task.created_at), task_bits)
+        data.tasks.append(task)
+        bid_made = _stamp(day + dt.timedelta(days=1), 13)
         data.bids.append(
             Bid(
-                id=bid_id,
+                id=uuid7_at(unix_ms(bid_made), bid_bits),
                 task_id=task_id,
                 bidder_id=helper.id,
                 message="Det vil jeg gerne hjælpe med.",
@@ -116,13 +118,13 @@ def add_history(data: Any, seed: int = 2024) -> Any:
                 status=BidStatus.ACCEPTED,
                 decided_by=poster.id,
                 decided_at=_stamp(day + dt.timedelta(days=2), 10),
-                created_at=_stamp(day + dt.timedelta(days=1), 13),
+                created_at=bid_made,
                 version=2,
             )
         )
         if endorse:
             data.endorsements.append(
-                Endorsement(_uid(rng), task_id, helper.id, endorse, poster.id, _stamp(done, 16), 1)
+                Endorsement(_uid(rng, _stamp(done, 16)), task_id, helper.id, endorse, poster.id, _stamp(done, 16), 1)
             )
             if (helper.id, endorse) not in held:
                 held.add((helper.id, endorse))

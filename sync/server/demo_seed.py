@@ -40,8 +40,16 @@ def generate(seed: int | None = None, **sizes: int | None) -> DemoData:
 
 
 def entities_of(data: DemoData) -> list[Sequence[Entity]]:
-    """The demo data's entities, organisation first, in an order a client can apply."""
-    return [list(group) for group in data.groups().values() if group]
+    """The demo data's entities, organisation first, in an order a client can apply.
+
+    Within a table, in the order they were made (their UUIDv7 ids sort by time),
+    as a live server's feed holds them, not in the order the generator drew them.
+    """
+    return [
+        sorted(group, key=lambda entity: entity.key_value()) if hasattr(group[0], "id") else list(group)
+        for group in data.groups().values()
+        if group
+    ]
 
 
 def seed(db: Database, data: DemoData, password: str | None = None) -> int:

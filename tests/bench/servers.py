@@ -46,7 +46,7 @@ def seed(db: storage.Database, size: str) -> int:
 
 def sqlite_db(size: str) -> Path:
     """The seeded server database for `size`, built once."""
-    cached = RESULTS / "cache" / f"server-{size}-{scale.SEED}.sqlite3"
+    cached = RESULTS / "cache" / f"server-{size}-{scale.SEED}-{scale.DATA}.sqlite3"
     if not cached.exists():
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial")

@@ -8,6 +8,10 @@ run is a new, empty workstation against the same server, logged in as an
 administrator, who may see the whole municipality. On SQLite (the
 seeded database cached in bench-results/cache), and on PostgreSQL when
 KNOP_TEST_POSTGRES_URL is set or a throwaway cluster can be started.
+
+Then the PouchDB replication peer (tests/bench/peer) replicates the same number
+of documents into an empty database, and Knop's median time on SQLite is given
+as a fraction of the peer's; without node the peer is skipped, and it says so.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.bench import servers
+from tests.bench import peer, servers
 from tests.bench.report import Figure, median_of
 from tests.server.harness import Deployment
 
 RUNS = {"full": 3, "quick": 3}
-TARGET = 30_000  # records/s
+TARGET = 40_000  # records/s
+PEER_TARGET = 0.15  # Knop's time as a fraction of the PouchDB peer's
 
 
 def run(size: str) -> list[Figure]:
@@ -30,7 +35,9 @@ def run(size: str) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         with servers.sqlite_server(size, root / "sqlite") as deployment:
-            figures.append(_figure("sqlite", _pulls(deployment, root / "sqlite-clients", size)))
+            pulls = _pulls(deployment, root / "sqlite-clients", size)
+        figures.append(_figure("sqlite", pulls))
+        figures.extend(_against_peer(pulls))
         postgres = None
         try:
             postgres = servers.Postgres.find()
@@ -64,6 +71,34 @@ def _pulls(deployment: Deployment, root: Path, size: str) -> list[tuple[float, i
         finally:
             machine.close()
     return results
+
+
+def _against_peer(pulls: list[tuple[float, int, float]]) -> list[Figure]:
+    """Knop's median pull time as a fraction of the PouchDB peer's, for as many documents."""
+    records = pulls[0][1]
+    try:
+        replicated = peer.run(records)
+    except peer.Skipped as why:
+        print(f"   (the PouchDB peer was skipped: {why})")
+        return []
+    knop_s = median_of([s for s, _, _ in pulls])
+    ratio = knop_s / replicated.seconds
+    return [
+        Figure(
+            "sync: initial pull / PouchDB peer",
+            ratio,
+            "x",
+            f"<= {PEER_TARGET} x the peer's time",
+            ratio <= PEER_TARGET and replicated.docs == records,
+            {
+                "records": records,
+                "knop_s": knop_s,
+                "peer_s": replicated.seconds,
+                "peer_docs": replicated.docs,
+                "peer_docs_per_s": round(replicated.docs / replicated.seconds),
+            },
+        )
+    ]
 
 
 def _figure(backend: str, pulls: list[tuple[float, int, float]]) -> Figure:

@@ -24,6 +24,7 @@ import pytest
 from desktop.core.entities import Task
 from desktop.core.text import said
 from desktop.store import BULK_LOAD, Store
+from desktop.store.bulk_load import DEFAULT_HASH_BYTES
 from sync import protocol
 from sync.failures import ServerUnreachable
 from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
@@ -83,6 +84,11 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
         assert store.state(CURSOR) == "120" and store.state(REBASE_DUE) == "1"
         assert [c for c, _ in feed.asked] == [None, "25", "50", "75", "100"]
         assert feed.threads and threading.current_thread().name not in feed.threads  # fetched ahead
+        # The rebuild's big build buffer is not left to the small transactions after it.
+        hash_bytes = store.connection.execute(
+            "SELECT v FROM tasks_fts_config WHERE k = 'hashsize'"
+        ).fetchone()
+        assert hash_bytes is not None and int(hash_bytes[0]) == DEFAULT_HASH_BYTES
         # An incremental pull keeps search up to date row by row, as before.
         edited = world.task(id="t0007", title="Reparation af cykler").to_row()
         gone = world.task(id="t0008").to_row()
