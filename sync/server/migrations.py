@@ -3,8 +3,9 @@
 The same steps run on SQLite and PostgreSQL; where the engines differ (an
 auto-numbered sequence, a floating-point column) the step asks the session's
 dialect. `schema_migrations` records which steps ran. Steps are only ever
-appended, and each runs in its own serialised write transaction, so several
-worker processes starting at once against one PostgreSQL migrate it exactly once.
+appended, and each runs in its own write transaction that first takes an
+advisory lock (PostgreSQL), so several worker processes starting at once
+against one PostgreSQL migrate it exactly once.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from desktop.core.schema import (
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
+
+# Any fixed number will do; every Knop process must use the same one.
+MIGRATION_LOCK_KEY = 0x4B6E6F70  # "Knop"
 
 
 def _serial_key(session: Session) -> str:
@@ -264,12 +268,31 @@ def _v5_competence_discovery(s: Session) -> None:
     )
 
 
+def _v6_parallel_writes(s: Session) -> None:
+    # The feed is ordered by (xid, seq), xid being the writing transaction's id
+    # (see sync.server.feed): rows written before it existed count as xid 0,
+    # below every transaction id, in their old seq order, so old cursors go on.
+    if s.dialect == "postgresql":
+        s.execute("ALTER TABLE changes ADD COLUMN xid BIGINT NOT NULL DEFAULT 0")
+        s.execute("ALTER TABLE changes ALTER COLUMN xid SET DEFAULT pg_current_xact_id()::text::bigint")
+    else:
+        s.execute("ALTER TABLE changes ADD COLUMN xid INTEGER NOT NULL DEFAULT 0")
+    s.execute("CREATE INDEX changes_position ON changes (xid, seq)")
+    s.execute(
+        f"ALTER TABLE generations ADD COLUMN ended_xid "
+        f"{'BIGINT' if s.dialect == 'postgresql' else 'INTEGER'} NOT NULL DEFAULT 0"
+    )
+    # The operation log is pruned by age (sync.server.push.prune_operations).
+    s.execute("CREATE INDEX operations_received_at ON operations (received_at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
     _v3_generations,
     _v4_notifications_and_mail,
     _v5_competence_discovery,
+    _v6_parallel_writes,
 )
 LATEST = len(STEPS)
 
@@ -313,6 +336,8 @@ def migrate(db: Database) -> int:
     """Apply every missing step, each in its own transaction. Returns the new version."""
     while True:
         with db.write() as s:
+            if s.dialect == "postgresql":
+                s.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
             current = _version(s)
             if current > LATEST:
                 raise NewerSchema(f"database schema {current} is newer than this server ({LATEST})")

@@ -1,10 +1,18 @@
 """Applying a pushed batch: each operation exactly once, each with its own result.
 
-The batch runs in one serialised write transaction and every operation in a
-savepoint of its own, so a refused or failing operation is rolled back alone
-and never blocks the ones behind it. An applied operation's effect, its feed
-rows, its audit event and its entry in the operation log commit together, so
-a repeat after a lost response finds the stored result and applies nothing.
+The batch runs in one write transaction and every operation in a savepoint of
+its own, so a refused or failing operation is rolled back alone and never
+blocks the ones behind it. An applied operation's effect, its feed rows, its
+audit event and its entry in the operation log commit together, so a repeat
+after a lost response finds the stored result and applies nothing. The feed
+is written once per batch, one row per entity the batch changed.
+
+Pushes run side by side (PostgreSQL); the rows an operation decides on are
+locked (see sync.server.storage). Two pushes that wait on each other in a
+circle are a deadlock: PostgreSQL ends one's statement, and that operation is
+tried again from its savepoint. The same operation pushed twice at once (a
+retry while the first is still running) meets the first's entry in the log:
+it waits for that to commit and answers with the stored result.
 
 What counts as "the same operation" is its content hash (kind, payload and
 author); a repeated id with other content is refused, never applied twice.
@@ -49,16 +57,22 @@ def rejected(op_id: str, rejection: Rejection) -> dict[str, Any]:
 LOOKUP_CHUNK = 500  # operation ids looked up per query
 
 
+ATTEMPTS = 3  # tries of one operation that lost a deadlock, before it is answered "failed"
+_TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply the operations in order; returns one wire result per operation.
 
-    Each round trip to the database is made while every other push waits for
-    the write lock, so what can be asked once per batch is: which of its
-    operations are already stored, and the author as the server holds them.
+    Round trips are what a push costs, so what can be asked once per batch is
+    asked once: which of its operations are already stored, the author as the
+    server holds them, and the feed rows, written together at the end.
     """
     with db.write() as session:
         batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
-        return [_apply_one(batch_state, op) for op in batch]
+        results = [_apply_one(batch_state, op) for op in batch]
+        feed.record(session, batch_state.changes, utc_now())
+        return results
 
 
 def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -87,6 +101,7 @@ class _Batch:
         self.stored = stored
         self._actor: Person | None = None
         self._actor_known = False
+        self.changes: list[operations.Change] = []  # of the applied operations, for the feed
 
     def actor(self) -> Person | None:
         """The author as the database holds them now (read again after a change to them)."""
@@ -115,11 +130,32 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         # The hash holds the author, so someone else's id lands here, never above.
         return rejected(op_id, Rejection("operation.id_reused"))
 
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _apply_new(batch, op, fingerprint)
+        except Exception as error:
+            batch.forget_actor()  # rolled back: whatever was read inside may be gone
+            if getattr(error, "sqlstate", None) in _TRY_AGAIN and attempt < ATTEMPTS:
+                continue
+            again = _stored(session, [op_id]).get(op_id)
+            if again is not None:  # the same operation, pushed again at the same time, won
+                batch.stored[op_id] = again
+                return _apply_one(batch, op)
+            log.exception("operation %s (%s) from %s failed", op_id, kind, caller.person.id)
+            return rejected(op_id, Rejection("operation.failed"))
+    raise AssertionError("unreachable")  # the last attempt returns
+
+
+def _apply_new(batch: _Batch, op: dict[str, Any], fingerprint: str) -> dict[str, Any]:
+    """Apply an operation the log does not hold yet, and store its answer; see `_apply_one`."""
+    session, caller = batch.session, batch.caller
+    op_id, kind = op["id"], op["kind"]
     now = utc_now()
     try:
         with session.savepoint():
-            result = _run(batch, op, now)
+            result, changes = _run(batch, op, now)
             text = _remember(session, caller, op, fingerprint, now, result)
+        batch.changes += changes
     except Rejection as rejection:
         result = rejected(op_id, rejection)
         try:
@@ -128,16 +164,17 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
-    except Exception:
-        batch.forget_actor()  # rolled back: whatever was read inside may be gone
-        log.exception("operation %s (%s) from %s failed", op_id, kind, caller.person.id)
-        return rejected(op_id, Rejection("operation.failed"))
     batch.stored[op_id] = (fingerprint, text)  # a repeat later in this batch gets the same answer
     return result
 
 
-def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
-    """Apply one operation with the server's authority: its clock, its copy of the author."""
+def _run(
+    batch: _Batch, op: dict[str, Any], now: str
+) -> tuple[dict[str, Any], list[operations.Change]]:
+    """Apply one operation with the server's authority: its clock, its copy of the author.
+
+    Returns its wire result and its changes, which the feed gets at the batch's end.
+    """
     session, caller = batch.session, batch.caller
     actor = batch.actor()
     if actor is None or not actor.active:
@@ -151,7 +188,6 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         raise
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
-    feed.record(session, outcome.changes, now)
     notify.enqueue(session, outcome.changes, records.before, now)
     audit.record(
         session,
@@ -168,12 +204,13 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         for c in outcome.changes
         if not c.deleted
     }
-    return {
+    result = {
         "id": op["id"],
         "status": "applied",
         "entity_id": outcome.entity_id,
         "versions": versions,
     }
+    return result, list(outcome.changes)
 
 
 def _remember(
