@@ -10,9 +10,11 @@ is written once per batch, one row per entity the batch changed.
 Pushes run side by side (PostgreSQL); the rows an operation decides on are
 locked (see sync.server.storage). Two pushes that wait on each other in a
 circle are a deadlock: PostgreSQL ends one's statement, and that operation is
-tried again from its savepoint. The same operation pushed twice at once (a
-retry while the first is still running) meets the first's entry in the log:
-it waits for that to commit and answers with the stored result.
+tried again from its savepoint (or the whole push, if it happens at the end).
+The log entries and audit events are written together at the end of the
+batch; the same operation pushed twice at once (a retry while the first is
+still running) meets the first's entry there, so the whole push is tried
+again, and then finds the stored answer.
 
 What counts as "the same operation" is its content hash (kind, payload and
 author); a repeated id with other content is refused, never applied twice.
@@ -35,7 +37,7 @@ from desktop.core.ids import utc_now
 from desktop.core.rejection import Rejection
 from sync.server import audit, feed, notify
 from sync.server.accounts import Caller
-from sync.server.storage import Database, Session
+from sync.server.storage import Database, Session, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,9 @@ LOOKUP_CHUNK = 500  # operation ids looked up per query
 
 ATTEMPTS = 3  # tries of one operation that lost a deadlock, before it is answered "failed"
 _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+# ... and a unique violation at the end: the same operation, pushed twice at once, was
+# stored by the other push first; the next try finds its answer in the log.
+_AGAIN_FROM_THE_START = _TRY_AGAIN | {"23505"}
 
 
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -68,11 +73,22 @@ def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[
     asked once: which of its operations are already stored, the author as the
     server holds them, and the feed rows, written together at the end.
     """
-    with db.write() as session:
-        batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
-        results = [_apply_one(batch_state, op) for op in batch]
-        feed.record(session, batch_state.changes, utc_now())
-        return results
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with db.write() as session:
+                session.keep_what_it_reads()
+                session.defer_inserts()
+                batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+                results = [_apply_one(batch_state, op) for op in batch]
+                feed.record(session, batch_state.changes, utc_now())
+                session.flush()  # the log and the audit events; a twin push's entries collide here
+                return results
+        except Exception as error:
+            cause = error.__cause__ if isinstance(error, Unavailable) else error
+            if getattr(cause, "sqlstate", None) not in _AGAIN_FROM_THE_START or attempt == ATTEMPTS:
+                raise
+            log.info("push of %d operations tried again: %s", len(batch), cause)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -223,7 +239,7 @@ def _remember(
 ) -> str:
     """Store the answer to `op`; returns it as stored."""
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
-    session.execute(
+    session.insert_later(
         "INSERT INTO operations "
         "(id, content_hash, kind, author_id, device_id, received_at, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -51,9 +51,38 @@ class Session(SqlRecords):
         super().__init__(connection)
         self.dialect = dialect
         self.lock_reads = lock_reads  # read LOCKED_ON_READ rows FOR UPDATE (see the module docstring)
+        self._known: dict[tuple[str, tuple[Any, ...]], Entity | None] | None = None
+        self._later: dict[str, list[Sequence[Any]]] | None = None
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
         self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
+
+    def keep_what_it_reads(self) -> None:
+        """From now on, `get` reads each entity once and answers again from memory.
+
+        For a transaction whose entity writes all go through `put` and `remove`
+        (a push runs only operation rules): they keep the memory current, and a
+        savepoint rolled back forgets it (row locks taken inside it go too).
+        Several rules of one batch ask for the same task; each ask is a round trip.
+        """
+        self._known = {}
+
+    def defer_inserts(self) -> None:
+        """From now on, `insert_later` holds its rows until `flush`, which writes them together."""
+        self._later = {}
+
+    def insert_later(self, statement: str, params: Sequence[Any]) -> None:
+        """An INSERT nothing in this transaction reads back: run now, or at `flush` if deferring."""
+        if self._later is None:
+            self.execute(statement, params)
+        else:
+            self._later.setdefault(statement, []).append(params)
+
+    def flush(self) -> None:
+        """Write what `insert_later` held, one `executemany` per statement (pipelined by psycopg)."""
+        held, self._later = self._later or {}, ({} if self._later is not None else None)
+        for statement, rows in held.items():
+            self.many(statement, rows)
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(statement, params).fetchone()
@@ -65,11 +94,31 @@ class Session(SqlRecords):
 
     def get(self, cls: type[E], *key: str) -> E | None:
         """See `Records.get`; in a locking write session, also locks a task's or bid's row."""
-        if not (self.lock_reads and cls.table in LOCKED_ON_READ):
-            return super().get(cls, *key)
-        where = " AND ".join(f"{k} = ?" for k in cls.key)
-        found = self.fetch(cls, f"{where} FOR UPDATE", key)
-        return found[0] if found else None
+        marker = (cls.table, tuple(key))
+        if self._known is not None and marker in self._known:
+            known = self._known[marker]
+            return known if isinstance(known, cls) else None
+        if self.lock_reads and cls.table in LOCKED_ON_READ:
+            where = " AND ".join(f"{k} = ?" for k in cls.key)
+            rows = self.fetch(cls, f"{where} FOR UPDATE", key)
+            found = rows[0] if rows else None
+        else:
+            found = super().get(cls, *key)
+        if self._known is not None:
+            self._known[marker] = found
+        return found
+
+    def put(self, entity: Entity) -> None:
+        """See `Records.put`."""
+        super().put(entity)
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = entity
+
+    def remove(self, entity: Entity) -> None:
+        """See `Records.remove`."""
+        super().remove(entity)
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = None
 
     def unlocked(self, cls: type[E], *key: str) -> E | None:
         """`get` without a row lock, for reads that decide nothing (the feed's visibility facts)."""
@@ -99,6 +148,8 @@ class Session(SqlRecords):
             yield
         except BaseException:
             self._unreleased = None  # released below, with any savepoint inside this one
+            if self._known is not None:
+                self._known.clear()  # what it read or wrote inside is undone
             if self.dialect == "postgresql":
                 self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
             else:
