@@ -33,6 +33,7 @@ from desktop.core.records import SqlRecords
 E = TypeVar("E", bound=Entity)
 
 DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
+REPLICA_ENV = "KNOP_SERVER_REPLICA_DB"  # a PostgreSQL hot standby of it that serves pulls (optional)
 
 # Tables whose rows a write session locks when an operation reads them (PostgreSQL):
 # every decision about a task or a bid (accept, edit, cancel, withdraw...) reads
@@ -122,6 +123,9 @@ class Session(SqlRecords):
 
     def unlocked(self, cls: type[E], *key: str) -> E | None:
         """`get` without a row lock, for reads that decide nothing (the feed's visibility facts)."""
+        known = self._known.get((cls.table, tuple(key)), False) if self._known is not None else False
+        if known is not False:
+            return known if isinstance(known, cls) else None
         return super().get(cls, *key)
 
     def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
