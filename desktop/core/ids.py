@@ -47,6 +47,15 @@ def uuid7() -> str:
     return str(uuid.UUID(int=value))
 
 
+def uuid7_ms(value: str) -> int | None:
+    """The Unix time in milliseconds a UUIDv7 was made at; None for any other string."""
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return None
+    return parsed.int >> 80 if parsed.version == 7 else None
+
+
 def utc_now() -> str:
     """Now as ISO 8601 UTC with milliseconds, the one timestamp format Knop stores."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

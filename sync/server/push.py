@@ -21,20 +21,34 @@ author); a repeated id with other content is refused, never applied twice.
 Refusals by the rules are stored like applications (they are answers the
 client must see the same way every time); an unexpected failure is not stored,
 because nothing of it was kept and a later try may well succeed.
+
+The log does not grow forever: entries older than `operation_log_days()` are
+pruned (`prune_operations`, in the background about hourly, and `knop-admin
+prune-operations`). That is longer than any client may work offline
+(`protocol.OFFLINE_LOGIN_DAYS_MAX`, plus a margin). An operation whose id
+(a UUIDv7, which carries when the client made it) is older than the log
+reaches, less a day for clocks that run ahead, may have had its entry pruned,
+so it is refused ("operation.too_old", which puts it in the user's "needs
+attention") rather than risk applying it twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from desktop.core import operations
 from desktop.core.entities import Person
-from desktop.core.ids import utc_now
+from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
+from sync import protocol
 from sync.server import audit, feed, notify
 from sync.server.accounts import Caller
 from sync.server.storage import Database, Session, Unavailable
@@ -58,6 +72,76 @@ def rejected(op_id: str, rejection: Rejection) -> dict[str, Any]:
 
 LOOKUP_CHUNK = 500  # operation ids looked up per query
 
+OPERATION_LOG_DAYS_ENV = "KNOP_OPERATION_LOG_DAYS"
+OPERATION_LOG_MARGIN_DAYS = 30  # beyond the longest offline period a client may have
+CLOCK_AHEAD_DAYS = 1  # how far ahead of the server's a client's clock is taken to run, at most
+PRUNE_EVERY_S = 3600.0
+PRUNE_CHUNK = 5000  # entries deleted per transaction: short ones keep the feed's watermark moving
+
+
+def operation_log_days() -> int:
+    """How many days the exactly-once log keeps an entry (env KNOP_OPERATION_LOG_DAYS).
+
+    Default: `protocol.OFFLINE_LOGIN_DAYS_MAX` plus `OPERATION_LOG_MARGIN_DAYS`.
+    Raises ValueError for a value that is not a whole number above CLOCK_AHEAD_DAYS.
+    """
+    text = os.environ.get(OPERATION_LOG_DAYS_ENV, "")
+    if not text:
+        return protocol.OFFLINE_LOGIN_DAYS_MAX + OPERATION_LOG_MARGIN_DAYS
+    days = int(text)
+    if days <= CLOCK_AHEAD_DAYS:
+        raise ValueError(f"{OPERATION_LOG_DAYS_ENV} must be more than {CLOCK_AHEAD_DAYS} day(s)")
+    return days
+
+
+def _too_old(op_id: str, now_ms: int, days: int) -> bool:
+    """Whether the log may no longer hold this operation's entry (see the module docstring)."""
+    made_ms = uuid7_ms(op_id)
+    return made_ms is not None and made_ms < now_ms - (days - CLOCK_AHEAD_DAYS) * 86_400_000
+
+
+def prune_operations(db: Database, days: int | None = None) -> int:
+    """Delete log entries received more than `days` (default `operation_log_days()`) ago.
+
+    In short transactions of PRUNE_CHUNK entries. Returns how many were deleted.
+    """
+    keep = operation_log_days() if days is None else days
+    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=keep)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    total = 0
+    while True:
+        with db.write(serial=False) as s:
+            deleted = s.execute(
+                "DELETE FROM operations WHERE id IN "
+                f"(SELECT id FROM operations WHERE received_at < ? LIMIT {PRUNE_CHUNK})",
+                (cutoff,),
+            ).rowcount
+        total += max(deleted, 0)
+        if deleted < PRUNE_CHUNK:
+            return total
+
+
+_pruned_at: dict[str, float] = {}  # database URL -> when this process last pruned its log
+_prune_lock = threading.Lock()
+
+
+def _prune_now_and_then(db: Database) -> None:
+    """Prune the log in the background once every PRUNE_EVERY_S per process (the first push starts it)."""
+    with _prune_lock:
+        last = _pruned_at.get(db.url)
+        if last is not None and time.monotonic() - last < PRUNE_EVERY_S:
+            return
+        _pruned_at[db.url] = time.monotonic()
+
+    def prune() -> None:
+        try:
+            count = prune_operations(db)
+            if count:
+                log.info("pruned %d entries older than %d days from the operation log", count, operation_log_days())
+        except Exception:  # the next hour tries again; nothing is lost meanwhile
+            log.exception("pruning the operation log failed")
+
+    threading.Thread(target=prune, name="prune-operations", daemon=True).start()
+
 
 ATTEMPTS = 3  # tries of one operation that lost a deadlock, before it is answered "failed"
 _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
@@ -73,6 +157,7 @@ def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[
     asked once: which of its operations are already stored, the author as the
     server holds them, and the feed rows, written together at the end.
     """
+    _prune_now_and_then(db)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with db.write() as session:
@@ -118,6 +203,7 @@ class _Batch:
         self._actor: Person | None = None
         self._actor_known = False
         self.changes: list[operations.Change] = []  # of the applied operations, for the feed
+        self.log_days = operation_log_days()
 
     def actor(self) -> Person | None:
         """The author as the database holds them now (read again after a change to them)."""
@@ -192,6 +278,8 @@ def _run(
     Returns its wire result and its changes, which the feed gets at the batch's end.
     """
     session, caller = batch.session, batch.caller
+    if _too_old(op["id"], int(time.time() * 1000), batch.log_days):
+        raise Rejection("operation.too_old")
     actor = batch.actor()
     if actor is None or not actor.active:
         raise Rejection("person.unknown")

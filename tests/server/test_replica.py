@@ -90,7 +90,13 @@ def pair(tmp_path_factory: pytest.TempPathFactory, world: World) -> Iterator[Pai
         seed_small_world(url)
         name = urlsplit(url).path.lstrip("/")
         workdir = tmp_path_factory.mktemp("server-replica")
-        deployment = Deployment("postgresql", url, workdir, workers=2, env={**SERVER_ENV, "KNOP_SERVER_LOG_LEVEL": "DEBUG"})
+        deployment = Deployment(
+            "postgresql",
+            url,
+            workdir,
+            workers=2,
+            env={**SERVER_ENV, "KNOP_SERVER_LOG_LEVEL": "DEBUG"},
+        )
         found = Pair(url, with_database(standby.url, name), standby.url, deployment)
         found.caught_up()
         server = found.server.start(["--replica-db", found.standby_url, "--log-level", "DEBUG"])
@@ -187,4 +193,3 @@ def test_a_puller_on_the_standby_misses_nothing_while_many_write(pair: Pair, wor
     pair.caught_up()
     replica.sync(reader, limit=7)
     assert replica.rows == visible_state(pair.server.database, world.admin.id)
-
