@@ -220,7 +220,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         token = bearer.credentials if bearer else None
         page = _page_from_replica(replica, device, token, cursor, limit)
         if page is None:
-            with db.read() as s:  # the credentials are checked in the page's own transaction
+            # Each statement its own transaction: no BEGIN and COMMIT round trips, and the
+            # page's snapshot always later than its bound's, which feed.page needs.
+            with db.statement() as s:
                 who = accounts.authenticate(s, device, token)
                 try:
                     page = feed.page(s, who.person, cursor, limit)
@@ -255,7 +257,7 @@ def _page_from_replica(
     if replica is None:
         return None
     try:
-        with replica.read() as s:
+        with replica.statement() as s:  # as the primary's, below
             who = accounts.authenticate(s, device, token)
             return feed.page(s, who.person, cursor, limit)
     except (ApiError, feed.CursorGone, storage.Unavailable) as error:

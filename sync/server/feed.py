@@ -461,7 +461,12 @@ class Page:
 
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
-    """The next page of changes this person may see, after `cursor`."""
+    """The next page of changes this person may see, after `cursor`.
+
+    The page's query must see a snapshot taken after the bound's (the first
+    statement, see `_POSTGRES_BOUND`): run it outside an explicit transaction
+    (`Database.statement()`) or in one at READ COMMITTED, never REPEATABLE READ.
+    """
     state = _FeedState.read(session, _Cursor.parse(cursor) if cursor else None)
     after = _continue_after(state, person, cursor)
     high = state.high

@@ -318,6 +318,12 @@ def _version(s: Session) -> int:
     return int(s.value("SELECT max(version) FROM schema_migrations", default=0))
 
 
+def _one_at_a_time(s: Session) -> None:
+    """Wait for any other process's start-up step (PostgreSQL; SQLite's writes queue anyway)."""
+    if s.dialect == "postgresql":
+        s.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
+
+
 def prepare_to_serve(db: Database) -> int:
     """What every start of the server does first: migrate, then begin a new generation.
 
@@ -328,6 +334,7 @@ def prepare_to_serve(db: Database) -> int:
 
     version = migrate(db)
     with db.write() as s:
+        _one_at_a_time(s)  # workers starting together would each read and record the same generation
         feed.begin_generation(s)
     return version
 
@@ -336,8 +343,7 @@ def migrate(db: Database) -> int:
     """Apply every missing step, each in its own transaction. Returns the new version."""
     while True:
         with db.write() as s:
-            if s.dialect == "postgresql":
-                s.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
+            _one_at_a_time(s)
             current = _version(s)
             if current > LATEST:
                 raise NewerSchema(f"database schema {current} is newer than this server ({LATEST})")
