@@ -53,11 +53,11 @@ def write(api: Api, site_id: str, outcomes: list[str], failures: list[BaseExcept
         failures.append(error)
 
 
-def test_a_puller_misses_nothing_while_many_write(busy_server: Deployment, world: World) -> None:
-    server = busy_server
-    writers = [server.user(name) for name in WRITERS]
-    reader = server.user("admin")
-    replica = Replica()
+def pull_while_they_write(writers: list[Api], reader: Api, replica: Replica) -> int:
+    """`reader` pulls pages of 7 into `replica` while `writers` push; returns how many pulls.
+
+    Insists that every writer's every operation was applied.
+    """
     outcomes: list[str] = []
     failures: list[BaseException] = []
     threads = [
@@ -66,14 +66,23 @@ def test_a_puller_misses_nothing_while_many_write(busy_server: Deployment, world
     ]
     for thread in threads:
         thread.start()
-    pulls_during_writes = 0
+    pulls = 0
     while any(t.is_alive() for t in threads):
         replica.apply(reader.pull(replica.cursor, limit=7))
-        pulls_during_writes += 1
+        pulls += 1
     for thread in threads:
         thread.join()
     assert failures == []
-    assert outcomes.count("applied") == len(WRITERS) * BATCHES * 3
+    assert outcomes.count("applied") == len(writers) * BATCHES * 3
+    return pulls
+
+
+def test_a_puller_misses_nothing_while_many_write(busy_server: Deployment, world: World) -> None:
+    server = busy_server
+    writers = [server.user(name) for name in WRITERS]
+    reader = server.user("admin")
+    replica = Replica()
+    pulls_during_writes = pull_while_they_write(writers, reader, replica)
     assert pulls_during_writes > 10  # the reader really did read while they wrote
     replica.sync(reader, limit=7)
     expected = visible_state(server.database, world.admin.id)

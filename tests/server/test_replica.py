@@ -10,7 +10,6 @@ change or gets one twice once the standby catches up.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from tests.server.harness import (
     visible_state,
     with_database,
 )
-from tests.server.test_concurrency import write
+from tests.server.test_concurrency import WRITERS, pull_while_they_write
 
 pytestmark = pytest.mark.skipif(
     postgres_bindir() is None, reason="needs the PostgreSQL server binaries (initdb, pg_basebackup)"
@@ -170,26 +169,11 @@ def test_a_lagging_standby_serves_older_pages_and_the_primary_what_it_cannot(
 
 def test_a_puller_on_the_standby_misses_nothing_while_many_write(pair: Pair, world: World) -> None:
     """test_concurrency's never-skips check, with every pull the standby can serve served by it."""
-    writers = [pair.server.user(name) for name in ("anna", "bo", "carl", "mette")]
+    writers = [pair.server.user(name) for name in WRITERS]
     reader = pair.server.user("admin")
     pair.caught_up()  # the reader's login is on the standby, so its pulls are the standby's
     replica = Replica()
-    outcomes: list[str] = []
-    failures: list[BaseException] = []
-    threads = [
-        threading.Thread(target=write, args=(api, api.person["home_site_id"], outcomes, failures))
-        for api in writers
-    ]
-    for thread in threads:
-        thread.start()
-    pulls = 0
-    while any(t.is_alive() for t in threads):
-        replica.apply(reader.pull(replica.cursor, limit=7))
-        pulls += 1
-    for thread in threads:
-        thread.join()
-    assert failures == []
-    assert pulls > 10
+    assert pull_while_they_write(writers, reader, replica) > 10
     pair.caught_up()
     replica.sync(reader, limit=7)
     assert replica.rows == visible_state(pair.server.database, world.admin.id)
