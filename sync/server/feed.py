@@ -382,8 +382,13 @@ class _FeedState:
             return False
         if not cursor.generation or cursor.generation == self.generation:
             return cursor.position <= self.high
+        # An earlier generation: both the transaction id and the seq within what it
+        # reached here. Transaction ids go on after a backup is restored into the same
+        # cluster, but seqs start again from the backup's, so a cursor from the lost
+        # future names a seq this database never reached (ended_seq is the feed's
+        # newest seq when the generation ended, never less than any cursor's).
         end = self.cursor_generation_end
-        return end is not None and cursor.position <= end
+        return end is not None and cursor.position[0] <= end[0] and cursor.position[1] <= end[1]
 
 
 def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> Position:
@@ -471,16 +476,26 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     after = _continue_after(state, person, cursor)
     high = state.high
     condition, params = reader_filter(person)
-    rows = session.execute(
-        f"SELECT xid, seq, body FROM changes WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) "
-        f"AND {condition} ORDER BY xid, seq LIMIT {int(limit) + 1}",
+    # The newest seq comes along (part 1) for the caught-up position, see below.
+    found = session.execute(
+        "WITH page AS (SELECT xid, seq, body FROM changes "
+        f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
+        f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
+        "SELECT 0 AS part, xid, seq, body FROM page "
+        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes ORDER BY 1, 2, 3",
         [*after, *high, *params],
     ).fetchall()
+    rows, newest_seq = found[:-1], int(found[-1][2] or 0)
     if len(rows) > limit:
         rows = rows[:limit]
-        last = (int(rows[-1][0]), int(rows[-1][1]))
-        return Page([r[2] for r in rows], make_cursor(state, person, last), True)
-    return Page([r[2] for r in rows], make_cursor(state, person, max(high, after)), False)
+        last = (int(rows[-1][1]), int(rows[-1][2]))
+        return Page([r[3] for r in rows], make_cursor(state, person, last), True)
+    # Caught up to (bound, 0). Said as (bound - 1, newest seq), which reads the same:
+    # every row below the bound has ended, and this statement sees them all, each
+    # with a seq of at most the newest. That position also carries the feed's newest
+    # seq, which a restored backup has not reached (see `_FeedState.gave_out`).
+    caught_up = (high[0] - 1, max(newest_seq, state.floor[1])) if high[0] else high
+    return Page([r[3] for r in rows], make_cursor(state, person, max(caught_up, after)), False)
 
 
 # --- keeping the feed small ------------------------------------------------------
@@ -522,7 +537,8 @@ def begin_generation(session: Session) -> str:
     each begin one; that costs nothing, since every earlier one stays known.
     """
     previous = session.value("SELECT value FROM meta WHERE key = 'generation'")
-    ended = _FeedState.read(session).high
+    bound = _FeedState.read(session).high
+    ended = (bound[0], max(bound[1], high_water(session)))  # see _FeedState.gave_out
     session.execute(
         "INSERT INTO generations (id, ended_xid, ended_seq, ended_at) VALUES (?, ?, ?, ?)",
         (str(previous), *ended, utc_now()),

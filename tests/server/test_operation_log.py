@@ -21,6 +21,7 @@ from sync.server import push
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Deployment
+from tests.server.test_admin_cli import admin
 from tests.server.test_push import published_task, task_row
 
 DAYS = 30
@@ -73,16 +74,7 @@ def test_entries_beyond_the_retention_are_pruned_and_recent_ones_kept(
     old = mette.op("task.edit", task_id=task_id, changes={"title": "Gammel"})
     new = mette.op("task.edit", task_id=task_id, changes={"title": "Ny"})
     assert [r["status"] for r in mette.push(old, new)] == ["applied", "applied"]
-    with short_memory.database.write(serial=False) as s:  # as if `old` had arrived 31 days ago
-        s.execute(
-            "UPDATE operations SET received_at = ? WHERE id = ?",
-            (
-                time.strftime(
-                    "%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - (DAYS + 1) * 86_400)
-                ),
-                old["id"],
-            ),
-        )
+    _received_long_ago(short_memory, old["id"])
     assert push.prune_operations(short_memory.database, DAYS) >= 1
     with short_memory.database.read() as s:
         kept = {
@@ -94,6 +86,29 @@ def test_entries_beyond_the_retention_are_pruned_and_recent_ones_kept(
     assert kept == {new["id"]}
     (repeat,) = mette.push(new)  # still exactly once for what the log holds
     assert repeat["status"] == "applied" and task_row(short_memory, task_id).title == "Ny"
+
+
+def test_it_can_be_pruned_from_the_command_line(short_memory: Deployment, world: World) -> None:
+    mette = short_memory.user("mette")
+    task_id = published_task(mette, world)
+    old = mette.op("task.edit", task_id=task_id, changes={"title": "Fra kommandolinjen"})
+    (result,) = mette.push(old)
+    assert result["status"] == "applied"
+    _received_long_ago(short_memory, old["id"])
+    ran = admin(short_memory.db_url, "prune-operations", "--older-than-days", str(DAYS))
+    assert ran.code == 0, ran.err
+    assert "older than 30 days pruned" in ran.out
+    with short_memory.database.read() as s:
+        assert s.value("SELECT count(*) FROM operations WHERE id = ?", (old["id"],)) == 0
+    too_short = admin(short_memory.db_url, "prune-operations", "--older-than-days", "1")
+    assert too_short.code == 2 and "more than" in too_short.err
+
+
+def _received_long_ago(server: Deployment, op_id: str) -> None:
+    """As if the operation had arrived DAYS + 1 days ago."""
+    then = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - (DAYS + 1) * 86_400))
+    with server.database.write(serial=False) as s:
+        s.execute("UPDATE operations SET received_at = ? WHERE id = ?", (then, op_id))
 
 
 def test_the_refusal_has_a_sentence_in_both_languages() -> None:
