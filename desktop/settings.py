@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import paths
+from sync import protocol
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,9 @@ KEYS: Mapping[str, _Key] = {
         _whole("idle_lock_minutes", "minutes", 0, 24 * 60), user=True, number=True
     ),
     "language": _Key(_language, user=True),
-    "offline_login_days": _Key(_whole("offline_login_days", "days", 0, 365), number=True),
+    "offline_login_days": _Key(
+        _whole("offline_login_days", "days", 0, protocol.OFFLINE_LOGIN_DAYS_MAX), number=True
+    ),
     "forget_after_days": _Key(_whole("forget_after_days", "days", 0, 3650), number=True),
     "sync_interval_seconds": _Key(
         _whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True

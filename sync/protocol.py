@@ -106,6 +106,11 @@ DEVICE_HEADER = "Knop-Device"  # "<device_id>.<device_secret>"
 AUTHORIZATION_HEADER = "Authorization"  # "Bearer <user token>"
 
 MAX_PUSH_OPERATIONS = 500
+# The longest a workstation may let a user log in offline (the `offline_login_days`
+# setting's upper bound): what a user may do without the server for that long can
+# still arrive, so the server keeps its exactly-once log at least that long, plus
+# a margin (sync.server.push.OPERATION_LOG_DAYS).
+OFFLINE_LOGIN_DAYS_MAX = 365
 MAX_BODY_BYTES = 2 * 1024 * 1024  # 2 MiB; larger requests get 413
 MAX_PULL_LIMIT = 10_000
 DEFAULT_PULL_LIMIT = 2_000

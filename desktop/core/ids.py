@@ -12,6 +12,7 @@ import datetime as dt
 import os
 import threading
 import time
+import uuid
 
 _lock = threading.Lock()
 _last_ms = 0
@@ -68,6 +69,15 @@ def unix_ms(stamp: str) -> int:
     Raises ValueError when `stamp` is not such a timestamp.
     """
     return int(dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def uuid7_ms(value: str) -> int | None:
+    """The Unix time in milliseconds a UUIDv7 was made at; None for any other string."""
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return None
+    return parsed.int >> 80 if parsed.version == 7 else None
 
 
 def utc_now() -> str:

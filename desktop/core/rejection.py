@@ -205,6 +205,13 @@ REASONS: dict[str, Reason] = {
         sentence("The operation id was already used for something else."),
     ),
     "operation.author_mismatch": Reason(Code.FORBIDDEN, sentence("The operation is not yours.")),
+    "operation.too_old": Reason(
+        Code.GONE,
+        sentence(
+            "The change was made too long ago for the server to tell whether it was "
+            "already carried out, so it was not carried out again. Check and make it again if needed."
+        ),
+    ),
     "operation.failed": Reason(
         Code.INVALID,
         sentence("The server could not carry out the operation."),

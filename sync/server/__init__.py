@@ -13,7 +13,7 @@ for several workers) and set it up with `knop-admin`. The wire contract is
     directory.py   organisation, sites and people, as an admin sets them up
     csv_import.py  staff lists from CSV, bad rows reported by line
     audit.py       who did what, when, from which device
-    storage.py     SQLite or PostgreSQL, one serialised writer
+    storage.py     SQLite (one writer) or PostgreSQL (parallel writers, row locks)
     migrations.py  versioned schema steps for both engines
     demo_seed.py   the demo municipality, in bulk
     main.py        knop-server;  admin.py  knop-admin;  logs.py  scrubbed logging

@@ -317,6 +317,23 @@ def cmd_prune_feed(db: storage.Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune_operations(db: storage.Database, args: argparse.Namespace) -> int:
+    try:
+        days = args.older_than_days or push.operation_log_days()
+    except ValueError as error:
+        print(f"knop-admin: {error}", file=sys.stderr)
+        return 2
+    if days <= push.CLOCK_AHEAD_DAYS:
+        print(f"knop-admin: --older-than-days must be more than {push.CLOCK_AHEAD_DAYS}", file=sys.stderr)
+        return 2
+    count = push.prune_operations(db, days)
+    _say(
+        f"{count} operation log entr{'y' if count == 1 else 'ies'} older than {days} days pruned; "
+        "operations older than that are refused from now on"
+    )
+    return 0
+
+
 def cmd_new_epoch(db: storage.Database, args: argparse.Namespace) -> int:
     with db.write() as s:
         feed.start_new_epoch(s, migrations.new_epoch())
@@ -529,6 +546,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "prune-feed", cmd_prune_feed, "drop old tombstones from the change feed")
     p.add_argument("--older-than-days", type=float, default=90.0)
+
+    p = add(
+        sub,
+        "prune-operations",
+        cmd_prune_operations,
+        "drop exactly-once log entries older than the retention (the server also does it hourly)",
+    )
+    p.add_argument(
+        "--older-than-days",
+        type=int,
+        help=f"default: ${push.OPERATION_LOG_DAYS_ENV}, else the longest offline login plus "
+        f"{push.OPERATION_LOG_MARGIN_DAYS} days",
+    )
 
     add(sub, "new-epoch", cmd_new_epoch, "make every device resync (e.g. after restoring a backup)")
     add(sub, "migrate", cmd_migrate, "bring the database schema up to date")

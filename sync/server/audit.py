@@ -100,7 +100,7 @@ def record(
     row = event.to_row()
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    session.execute(f"INSERT INTO audit_events ({columns}) VALUES ({marks})", list(row.values()))
+    session.insert_later(f"INSERT INTO audit_events ({columns}) VALUES ({marks})", list(row.values()))
     return event
 
 

@@ -18,7 +18,25 @@ Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
 turned into SQL over those columns (the same expression the rules and the
 client's board ask), and a response body made by joining the stored JSON strings.
 
-The cursor is "<epoch>-<viewpoint>.<seq>.<generation>", opaque to clients. The
+Ordering without a global lock (PostgreSQL): each row carries the id of the
+transaction that wrote it (`xid`, from `pg_current_xact_id()`, the column's
+default) beside its `seq`, and the feed is read in (xid, seq) order up to a
+*bound*: the oldest transaction of this database still running when the
+reader's snapshot was taken (`pg_snapshot_xip(pg_current_snapshot())` matched
+to `pg_stat_activity.backend_xid`), or the snapshot's `xmax` when none is.
+Transaction ids are handed out in increasing order and every id below the
+bound belongs to a transaction that has ended, so no row can ever appear
+below a position a reader was given, however the writers' commits interleave.
+This is the "transaction id watermark" (snapshot xmin) technique of logical
+outboxes; the rows of a long transaction wait for it to end, those written
+after it do not overtake it. On a hot standby, which cannot see the primary's
+sessions, the bound is the snapshot's `xmin` (every transaction in the cluster),
+later but never wrong. SQLite has one writer at a time: every row's `xid` is
+0 and the order is `seq`'s.
+
+The cursor is "<epoch>-<viewpoint>.<position>.<generation>", opaque to clients.
+A position is "<seq>" while `xid` is 0 (SQLite, and rows written before
+transaction ids were recorded) and "<xid>x<seq>" otherwise. The
 epoch names one life of the feed; the viewpoint stamps who the cursor was made
 for (see `viewpoint`); the generation names the run of the server that gave it
 out. A cursor from another life or viewpoint, from below the pruned floor (its
@@ -199,8 +217,10 @@ def _row(
 def record(session: Session, changes: Iterable[Change], at: str) -> None:
     """Add the changes of one transaction to the feed, replacing older rows of the same entities.
 
-    Must run inside a serialised write (`Database.write()`), which is what
-    keeps sequence order equal to commit order.
+    Writes each entity's row once, in one statement for the lot (an upsert on
+    PostgreSQL, in key order so that two writers never wait on each other in
+    a circle); the row's `xid` is the writing transaction's, which is what
+    orders the feed (see the module's docstring).
     """
     latest: dict[tuple[str, str], Change] = {}
     for change in changes:
@@ -210,25 +230,61 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
     if not latest:
         return
 
-    def task_of(task_id: str) -> Task | None:
-        return session.get(Task, task_id)
+    tasks: dict[str, Task | None] = {}
 
-    widened: list[Task] = []
-    for (table, entity_key), change in latest.items():
-        if isinstance(change.entity, Task) and not change.deleted:
-            before = session.one(
-                "SELECT audience FROM changes WHERE table_name = ? AND entity_key = ?",
-                (table, entity_key),
-            )
-            if before is not None and before[0] != str(change.entity.audience):
-                widened.append(change.entity)
-        session.execute(
-            "DELETE FROM changes WHERE table_name = ? AND entity_key = ?", (table, entity_key)
-        )
-        seen = visibility(change.entity, task_of)
-        session.execute(_INSERT, _row(change.entity, change.deleted, seen, at))
+    def task_of(task_id: str) -> Task | None:
+        if task_id not in tasks:
+            tasks[task_id] = session.unlocked(Task, task_id)
+        return tasks[task_id]
+
+    widened = [
+        change.entity
+        for key, change in latest.items()
+        if isinstance(change.entity, Task) and not change.deleted and _audience_changed(session, key, change.entity)
+    ]
+    _write(
+        session,
+        [
+            _row(change.entity, change.deleted, visibility(change.entity, task_of), at)
+            for _, change in latest.items()
+        ],
+    )
     for task in widened:
         _emit_again(session, task, at, skip=set(latest))
+
+
+def _write(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """Replace the feed rows of these entities with `rows` (as `_row` makes them), in one statement.
+
+    On PostgreSQL an upsert in key order, so that two writers never wait on
+    each other in a circle; the row's `xid` is the writing transaction's,
+    which is what orders the feed (see the module's docstring).
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=lambda row: (row[0], row[1]))
+    if session.dialect == "postgresql":
+        one = "(" + ", ".join("?" for _ in rows[0]) + ")"
+        session.execute(
+            f"{_INSERT.partition(' VALUES ')[0]} VALUES {', '.join([one] * len(rows))} "
+            "ON CONFLICT (table_name, entity_key) DO UPDATE SET "
+            "seq = nextval(pg_get_serial_sequence('changes', 'seq')), "
+            "xid = pg_current_xact_id()::text::bigint, deleted = excluded.deleted, "
+            "published = excluded.published, audience = excluded.audience, "
+            "site_id = excluded.site_id, viewers = excluded.viewers, at = excluded.at, "
+            "body = excluded.body, worker_site_id = excluded.worker_site_id",
+            [value for row in rows for value in row],
+        )
+        return
+    # SQLite writes one transaction at a time: a new row (a new seq) per change is enough.
+    session.many("DELETE FROM changes WHERE table_name = ? AND entity_key = ?", [r[:2] for r in rows])
+    session.many(_INSERT, rows)
+
+
+def _audience_changed(session: Session, key: tuple[str, str], task: Task) -> bool:
+    """Whether the feed's row of this task says another audience than `task` now has."""
+    before = session.one("SELECT audience FROM changes WHERE table_name = ? AND entity_key = ?", key)
+    return before is not None and before[0] != str(task.audience)
 
 
 # What hangs off a task and carries its audience in the feed: written again when it widens.
@@ -245,14 +301,13 @@ def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]
     them, and devices that had them get the same row once more (same version,
     applied as a no-op). Rows this transaction already wrote are left alone.
     """
-    for cls in _HANGING_OFF_TASK:
-        for entity in session.fetch(cls, "task_id = ?", (task.id,)):
-            key = (entity.table, entity.key_value())
-            if key in skip:
-                continue
-            session.execute("DELETE FROM changes WHERE table_name = ? AND entity_key = ?", key)
-            seen = visibility(entity, lambda _id: task)
-            session.execute(_INSERT, _row(entity, False, seen, at))
+    rows = [
+        _row(entity, False, visibility(entity, lambda _id: task), at)
+        for cls in _HANGING_OFF_TASK
+        for entity in session.fetch(cls, "task_id = ?", (task.id,))
+        if (entity.table, entity.key_value()) not in skip
+    ]
+    _write(session, rows)
 
 
 def record_new(
@@ -278,14 +333,48 @@ def epoch(session: Session) -> str:
     return str(session.value("SELECT value FROM meta WHERE key = 'epoch'"))
 
 
-def floor(session: Session) -> int:
-    return int(session.value("SELECT value FROM meta WHERE key = 'feed_floor'", default=0))
+def floor(session: Session) -> Position:
+    """The position of the last pruned tombstone: cursors below it must resync."""
+    return parse_position(str(session.value("SELECT value FROM meta WHERE key = 'feed_floor'", default=0)))
 
 
 def high_water(session: Session) -> int:
-    """The newest sequence number any reader may have been given."""
+    """A number that grows with every change to the feed (for telling whether anything changed)."""
     newest = int(session.value("SELECT max(seq) FROM changes", default=0))
-    return max(newest, floor(session))
+    return max(newest, floor(session)[1])
+
+
+Position = tuple[int, int]  # (xid, seq): where a reader is in the feed, see the module docstring
+
+
+def position_text(position: Position) -> str:
+    xid, seq = position
+    return f"{xid}x{seq}" if xid else str(seq)
+
+
+def parse_position(text: str) -> Position:
+    """A position as `position_text` writes it; raises CursorGone for anything else."""
+    xid_text, mark, seq_text = text.partition("x")
+    if not mark:
+        xid_text, seq_text = "0", text
+    if not all(t.isascii() and t.isdigit() for t in (xid_text, seq_text)):
+        raise CursorGone(text)
+    return int(xid_text), int(seq_text)
+
+
+# The newest position a reader may be given now (PostgreSQL): below the oldest
+# transaction of this database still running, matched by its 32-bit xid (see
+# the module's docstring). It must be a transaction's first statement, so that
+# pg_stat_activity (read once per transaction) is read after its snapshot was taken.
+_POSTGRES_BOUND = """CASE WHEN pg_is_in_recovery()
+    THEN pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+    ELSE coalesce(
+        (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+         WHERE mod(x::text::bigint, 4294967296) IN (
+             SELECT backend_xid::text::bigint FROM pg_stat_activity
+             WHERE datname = current_database() AND backend_xid IS NOT NULL)),
+        pg_snapshot_xmax(pg_current_snapshot())::text::bigint)
+    END"""
 
 
 def viewpoint(person: Person) -> str:
@@ -300,8 +389,8 @@ def viewpoint(person: Person) -> str:
     return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:8]
 
 
-def make_cursor(state: _FeedState, person: Person, seq: int) -> str:
-    return f"{state.epoch}-{viewpoint(person)}.{seq}.{state.generation}"
+def make_cursor(state: _FeedState, person: Person, position: Position) -> str:
+    return f"{state.epoch}-{viewpoint(person)}.{position_text(position)}.{state.generation}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,16 +398,14 @@ class _Cursor:
     """A cursor's parts; `generation` is empty in cursors made before generations existed."""
 
     stamp: str
-    seq: int
+    position: Position
     generation: str
 
     @classmethod
     def parse(cls, cursor: str) -> _Cursor:
         stamp, _, rest = cursor.partition(".")
-        seq_text, _, generation = rest.partition(".")
-        if not seq_text.isascii() or not seq_text.isdigit():
-            raise CursorGone(cursor)
-        return cls(stamp, int(seq_text), generation)
+        position_part, _, generation = rest.partition(".")
+        return cls(stamp, parse_position(position_part), generation)
 
     @property
     def epoch(self) -> str:
@@ -329,33 +416,40 @@ class _Cursor:
 class _FeedState:
     """The feed's epoch, floor, high water and generation, read in one round trip.
 
-    `cursor_generation_end` is where the cursor's generation ended in this
-    database: None when it is the current one or one this database never saw.
+    `high` is the newest position a reader may be given now. `cursor_generation_end`
+    is where the cursor's generation ended in this database: None when it is the
+    current one or one this database never saw.
     """
 
     epoch: str
-    floor: int
-    high: int
+    floor: Position
+    high: Position
     generation: str
-    cursor_generation_end: int | None = None
+    cursor_generation_end: Position | None = None
 
     @classmethod
     def read(cls, session: Session, cursor: _Cursor | None = None) -> _FeedState:
+        """Must be the first statement of its transaction on PostgreSQL (see _POSTGRES_BOUND)."""
+        if session.dialect == "postgresql":
+            high_sql = f"{_POSTGRES_BOUND}, 0"
+        else:
+            high_sql = "0, (SELECT max(seq) FROM changes)"
         found = session.one(
             "SELECT (SELECT value FROM meta WHERE key = 'epoch'), "
-            "(SELECT value FROM meta WHERE key = 'feed_floor'), (SELECT max(seq) FROM changes), "
+            f"(SELECT value FROM meta WHERE key = 'feed_floor'), {high_sql}, "
             "(SELECT value FROM meta WHERE key = 'generation'), "
+            "(SELECT ended_xid FROM generations WHERE id = ?), "
             "(SELECT ended_seq FROM generations WHERE id = ?)",
-            (cursor.generation if cursor else "",),
+            (cursor.generation if cursor else "",) * 2,
         )
         assert found is not None
-        floor_seq = int(found[1] or 0)
+        floor_position = parse_position(str(found[1] or 0))
         return cls(
             str(found[0]),
-            floor_seq,
-            max(int(found[2] or 0), floor_seq),
-            str(found[3]),
-            None if found[4] is None else int(found[4]),
+            floor_position,
+            max((int(found[2] or 0), int(found[3] or 0)), floor_position),
+            str(found[4]),
+            None if found[6] is None else (int(found[5] or 0), int(found[6])),
         )
 
     def gave_out(self, cursor: _Cursor) -> bool:
@@ -363,19 +457,25 @@ class _FeedState:
         if cursor.epoch != self.epoch:
             return False
         if not cursor.generation or cursor.generation == self.generation:
-            return cursor.seq <= self.high
-        return self.cursor_generation_end is not None and cursor.seq <= self.cursor_generation_end
+            return cursor.position <= self.high
+        # An earlier generation: both the transaction id and the seq within what it
+        # reached here. Transaction ids go on after a backup is restored into the same
+        # cluster, but seqs start again from the backup's, so a cursor from the lost
+        # future names a seq this database never reached (ended_seq is the feed's
+        # newest seq when the generation ended, never less than any cursor's).
+        end = self.cursor_generation_end
+        return end is not None and cursor.position[0] <= end[0] and cursor.position[1] <= end[1]
 
 
-def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> int:
+def _continue_after(state: _FeedState, person: Person, cursor: str | None) -> Position:
     if not cursor:
-        return 0
+        return (0, 0)
     parsed = _Cursor.parse(cursor)
     if parsed.stamp != f"{state.epoch}-{viewpoint(person)}" or not state.gave_out(parsed):
         raise CursorGone(cursor)
-    if parsed.seq < state.floor:
+    if parsed.position < state.floor:
         raise CursorGone(cursor)
-    return parsed.seq
+    return parsed.position
 
 
 def from_another_future(session: Session, cursor: str) -> bool:
@@ -445,20 +545,36 @@ class Page:
 
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
-    """The next page of changes this person may see, after `cursor`."""
+    """The next page of changes this person may see, after `cursor`.
+
+    The page's query must see a snapshot taken after the bound's (the first
+    statement, see `_POSTGRES_BOUND`): run it outside an explicit transaction
+    (`Database.statement()`) or in one at READ COMMITTED, never REPEATABLE READ.
+    """
     state = _FeedState.read(session, _Cursor.parse(cursor) if cursor else None)
     after = _continue_after(state, person, cursor)
     high = state.high
     condition, params = reader_filter(person)
-    rows = session.execute(
-        f"SELECT seq, body FROM changes WHERE seq > ? AND seq <= ? AND {condition} "
-        f"ORDER BY seq LIMIT {int(limit) + 1}",
-        [after, high, *params],
+    # The newest seq comes along (part 1) for the caught-up position, see below.
+    found = session.execute(
+        "WITH page AS (SELECT xid, seq, body FROM changes "
+        f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
+        f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
+        "SELECT 0 AS part, xid, seq, body FROM page "
+        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes ORDER BY 1, 2, 3",
+        [*after, *high, *params],
     ).fetchall()
+    rows, newest_seq = found[:-1], int(found[-1][2] or 0)
     if len(rows) > limit:
         rows = rows[:limit]
-        return Page([r[1] for r in rows], make_cursor(state, person, int(rows[-1][0])), True)
-    return Page([r[1] for r in rows], make_cursor(state, person, high), False)
+        last = (int(rows[-1][1]), int(rows[-1][2]))
+        return Page([r[3] for r in rows], make_cursor(state, person, last), True)
+    # Caught up to (bound, 0). Said as (bound - 1, newest seq), which reads the same:
+    # every row below the bound has ended, and this statement sees them all, each
+    # with a seq of at most the newest. That position also carries the feed's newest
+    # seq, which a restored backup has not reached (see `_FeedState.gave_out`).
+    caught_up = (high[0] - 1, max(newest_seq, state.floor[1])) if high[0] else high
+    return Page([r[3] for r in rows], make_cursor(state, person, max(caught_up, after)), False)
 
 
 # --- keeping the feed small ------------------------------------------------------
@@ -466,17 +582,22 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
 
 def prune_tombstones(session: Session, before: str) -> int:
     """Drop tombstones written before `before`; cursors older than the last one must resync."""
-    last = session.value(
-        "SELECT max(seq) FROM changes WHERE deleted = ? AND at < ?", (True, before), default=0
+    found = session.one(
+        "SELECT xid, seq FROM changes WHERE deleted = ? AND at < ? ORDER BY xid DESC, seq DESC LIMIT 1",
+        (True, before),
     )
-    if not last:
+    if found is None:
         return 0
+    last = (int(found[0]), int(found[1]))
     count = int(
-        session.value("SELECT count(*) FROM changes WHERE deleted = ? AND seq <= ?", (True, last))
+        session.value(
+            "SELECT count(*) FROM changes WHERE deleted = ? AND (xid, seq) <= (?, ?)", (True, *last)
+        )
     )
-    session.execute("DELETE FROM changes WHERE deleted = ? AND seq <= ?", (True, last))
+    session.execute("DELETE FROM changes WHERE deleted = ? AND (xid, seq) <= (?, ?)", (True, *last))
     session.execute(
-        "UPDATE meta SET value = ? WHERE key = 'feed_floor'", (str(max(int(last), floor(session))),)
+        "UPDATE meta SET value = ? WHERE key = 'feed_floor'",
+        (position_text(max(last, floor(session))),),
     )
     return count
 
@@ -495,9 +616,11 @@ def begin_generation(session: Session) -> str:
     each begin one; that costs nothing, since every earlier one stays known.
     """
     previous = session.value("SELECT value FROM meta WHERE key = 'generation'")
+    bound = _FeedState.read(session).high
+    ended = (bound[0], max(bound[1], high_water(session)))  # see _FeedState.gave_out
     session.execute(
-        "INSERT INTO generations (id, ended_seq, ended_at) VALUES (?, ?, ?)",
-        (str(previous), high_water(session), utc_now()),
+        "INSERT INTO generations (id, ended_xid, ended_seq, ended_at) VALUES (?, ?, ?, ?)",
+        (str(previous), *ended, utc_now()),
     )
     generation = secrets.token_hex(6)
     session.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (generation,))

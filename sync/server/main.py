@@ -30,6 +30,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default=os.environ.get(DB_ENV),
         help=f"SQLite file path, or postgresql://... (default: ${DB_ENV})",
     )
+    parser.add_argument(
+        "--replica-db",
+        default=os.environ.get(storage.REPLICA_ENV),
+        help="postgresql://... of a streaming hot standby of --db to serve pulls from; pushes "
+        f"always go to --db (default: ${storage.REPLICA_ENV}; none: --db serves everything)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument(
@@ -45,6 +51,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if not args.db:
         parser.error(f"--db is required (or set {DB_ENV})")
+    if args.replica_db and not storage.is_postgres_url(str(args.replica_db)):
+        parser.error("--replica-db must be a postgresql:// URL (a hot standby of --db)")
     if args.workers < 1:
         parser.error("--workers must be at least 1")
     return args
@@ -53,6 +61,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     os.environ[DB_ENV] = str(args.db)
+    if args.replica_db:
+        os.environ[storage.REPLICA_ENV] = str(args.replica_db)
     os.environ[LOG_LEVEL_ENV] = args.log_level
     if args.log_file:
         os.environ[LOG_FILE_ENV] = str(args.log_file.resolve())

@@ -3,8 +3,9 @@
 The same steps run on SQLite and PostgreSQL; where the engines differ (an
 auto-numbered sequence, a floating-point column) the step asks the session's
 dialect. `schema_migrations` records which steps ran. Steps are only ever
-appended, and each runs in its own serialised write transaction, so several
-worker processes starting at once against one PostgreSQL migrate it exactly once.
+appended, and each runs in its own write transaction that first takes an
+advisory lock (PostgreSQL), so several worker processes starting at once
+against one PostgreSQL migrate it exactly once.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from desktop.core.schema import (
 from sync.server.storage import Database, Session
 
 Step = Callable[[Session], None]
+
+# Any fixed number will do; every Knop process must use the same one.
+MIGRATION_LOCK_KEY = 0x4B6E6F70  # "Knop"
 
 
 def _serial_key(session: Session) -> str:
@@ -319,6 +323,24 @@ def _v9_task_times(s: Session) -> None:
         s.execute(statement)
 
 
+def _v10_parallel_writes(s: Session) -> None:
+    # The feed is ordered by (xid, seq), xid being the writing transaction's id
+    # (see sync.server.feed): rows written before it existed count as xid 0,
+    # below every transaction id, in their old seq order, so old cursors go on.
+    if s.dialect == "postgresql":
+        s.execute("ALTER TABLE changes ADD COLUMN xid BIGINT NOT NULL DEFAULT 0")
+        s.execute("ALTER TABLE changes ALTER COLUMN xid SET DEFAULT pg_current_xact_id()::text::bigint")
+    else:
+        s.execute("ALTER TABLE changes ADD COLUMN xid INTEGER NOT NULL DEFAULT 0")
+    s.execute("CREATE INDEX changes_position ON changes (xid, seq)")
+    s.execute(
+        f"ALTER TABLE generations ADD COLUMN ended_xid "
+        f"{'BIGINT' if s.dialect == 'postgresql' else 'INTEGER'} NOT NULL DEFAULT 0"
+    )
+    # The operation log is pruned by age (sync.server.push.prune_operations).
+    s.execute("CREATE INDEX operations_received_at ON operations (received_at)")
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -329,6 +351,7 @@ STEPS: tuple[Step, ...] = (
     _v7_oversight,
     _v8_reach,
     _v9_task_times,
+    _v10_parallel_writes,
 )
 LATEST = len(STEPS)
 
@@ -354,6 +377,12 @@ def _version(s: Session) -> int:
     return int(s.value("SELECT max(version) FROM schema_migrations", default=0))
 
 
+def _one_at_a_time(s: Session) -> None:
+    """Wait for any other process's start-up step (PostgreSQL; SQLite's writes queue anyway)."""
+    if s.dialect == "postgresql":
+        s.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK_KEY,))
+
+
 def prepare_to_serve(db: Database) -> int:
     """What every start of the server does first: migrate, then begin a new generation.
 
@@ -364,6 +393,7 @@ def prepare_to_serve(db: Database) -> int:
 
     version = migrate(db)
     with db.write() as s:
+        _one_at_a_time(s)  # workers starting together would each read and record the same generation
         feed.begin_generation(s)
     return version
 
@@ -372,6 +402,7 @@ def migrate(db: Database) -> int:
     """Apply every missing step, each in its own transaction. Returns the new version."""
     while True:
         with db.write() as s:
+            _one_at_a_time(s)
             current = _version(s)
             if current > LATEST:
                 raise NewerSchema(f"database schema {current} is newer than this server ({LATEST})")

@@ -1,33 +1,57 @@
 """Applying a pushed batch: each operation exactly once, each with its own result.
 
-The batch runs in one serialised write transaction and every operation in a
-savepoint of its own, so a refused or failing operation is rolled back alone
-and never blocks the ones behind it. An applied operation's effect, its feed
-rows, its audit event and its entry in the operation log commit together, so
-a repeat after a lost response finds the stored result and applies nothing.
+The batch runs in one write transaction and every operation in a savepoint of
+its own, so a refused or failing operation is rolled back alone and never
+blocks the ones behind it. An applied operation's effect, its feed rows, its
+audit event and its entry in the operation log commit together, so a repeat
+after a lost response finds the stored result and applies nothing. The feed
+is written once per batch, one row per entity the batch changed.
+
+Pushes run side by side (PostgreSQL); the rows an operation decides on are
+locked (see sync.server.storage). Two pushes that wait on each other in a
+circle are a deadlock: PostgreSQL ends one's statement, and that operation is
+tried again from its savepoint (or the whole push, if it happens at the end).
+The log entries and audit events are written together at the end of the
+batch; the same operation pushed twice at once (a retry while the first is
+still running) meets the first's entry there, so the whole push is tried
+again, and then finds the stored answer.
 
 What counts as "the same operation" is its content hash (kind, payload and
 author); a repeated id with other content is refused, never applied twice.
 Refusals by the rules are stored like applications (they are answers the
 client must see the same way every time); an unexpected failure is not stored,
 because nothing of it was kept and a later try may well succeed.
+
+The log does not grow forever: entries older than `operation_log_days()` are
+pruned (`prune_operations`, in the background about hourly, and `knop-admin
+prune-operations`). That is longer than any client may work offline
+(`protocol.OFFLINE_LOGIN_DAYS_MAX`, plus a margin). An operation whose id
+(a UUIDv7, which carries when the client made it) is older than the log
+reaches, less a day for clocks that run ahead, may have had its entry pruned,
+so it is refused ("operation.too_old", which puts it in the user's "needs
+attention") rather than risk applying it twice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
+import os
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
 from desktop.core import operations
 from desktop.core.entities import Person, Role
-from desktop.core.ids import utc_now
+from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
+from sync import protocol
 from sync.server import audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
-from sync.server.storage import Database, Session
+from sync.server.storage import Database, Session, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +72,108 @@ def rejected(op_id: str, rejection: Rejection) -> dict[str, Any]:
 
 LOOKUP_CHUNK = 500  # operation ids looked up per query
 
+OPERATION_LOG_DAYS_ENV = "KNOP_OPERATION_LOG_DAYS"
+OPERATION_LOG_MARGIN_DAYS = 30  # beyond the longest offline period a client may have
+CLOCK_AHEAD_DAYS = 1  # how far ahead of the server's a client's clock is taken to run, at most
+PRUNE_EVERY_S = 3600.0
+PRUNE_CHUNK = 5000  # entries deleted per transaction: short ones keep the feed's watermark moving
+
+
+def operation_log_days() -> int:
+    """How many days the exactly-once log keeps an entry (env KNOP_OPERATION_LOG_DAYS).
+
+    Default: `protocol.OFFLINE_LOGIN_DAYS_MAX` plus `OPERATION_LOG_MARGIN_DAYS`.
+    Raises ValueError for a value that is not a whole number above CLOCK_AHEAD_DAYS.
+    """
+    text = os.environ.get(OPERATION_LOG_DAYS_ENV, "")
+    if not text:
+        return protocol.OFFLINE_LOGIN_DAYS_MAX + OPERATION_LOG_MARGIN_DAYS
+    days = int(text)
+    if days <= CLOCK_AHEAD_DAYS:
+        raise ValueError(f"{OPERATION_LOG_DAYS_ENV} must be more than {CLOCK_AHEAD_DAYS} day(s)")
+    return days
+
+
+def _too_old(op_id: str, now_ms: int, days: int) -> bool:
+    """Whether the log may no longer hold this operation's entry (see the module docstring)."""
+    made_ms = uuid7_ms(op_id)
+    return made_ms is not None and made_ms < now_ms - (days - CLOCK_AHEAD_DAYS) * 86_400_000
+
+
+def prune_operations(db: Database, days: int | None = None) -> int:
+    """Delete log entries received more than `days` (default `operation_log_days()`) ago.
+
+    In short transactions of PRUNE_CHUNK entries. Returns how many were deleted.
+    """
+    keep = operation_log_days() if days is None else days
+    cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=keep)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    total = 0
+    while True:
+        with db.write(serial=False) as s:
+            deleted = s.execute(
+                "DELETE FROM operations WHERE id IN "
+                f"(SELECT id FROM operations WHERE received_at < ? LIMIT {PRUNE_CHUNK})",
+                (cutoff,),
+            ).rowcount
+        total += max(deleted, 0)
+        if deleted < PRUNE_CHUNK:
+            return total
+
+
+_pruned_at: dict[str, float] = {}  # database URL -> when this process last pruned its log
+_prune_lock = threading.Lock()
+
+
+def _prune_now_and_then(db: Database) -> None:
+    """Prune the log in the background once every PRUNE_EVERY_S per process (the first push starts it)."""
+    with _prune_lock:
+        last = _pruned_at.get(db.url)
+        if last is not None and time.monotonic() - last < PRUNE_EVERY_S:
+            return
+        _pruned_at[db.url] = time.monotonic()
+
+    def prune() -> None:
+        try:
+            count = prune_operations(db)
+            if count:
+                log.info("pruned %d entries older than %d days from the operation log", count, operation_log_days())
+        except Exception:  # the next hour tries again; nothing is lost meanwhile
+            log.exception("pruning the operation log failed")
+
+    threading.Thread(target=prune, name="prune-operations", daemon=True).start()
+
+
+ATTEMPTS = 3  # tries of one operation that lost a deadlock, before it is answered "failed"
+_TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+# ... and a unique violation at the end: the same operation, pushed twice at once, was
+# stored by the other push first; the next try finds its answer in the log.
+_AGAIN_FROM_THE_START = _TRY_AGAIN | {"23505"}
+
 
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply the operations in order; returns one wire result per operation.
 
-    Each round trip to the database is made while every other push waits for
-    the write lock, so what can be asked once per batch is: which of its
-    operations are already stored, and the author as the server holds them.
+    Round trips are what a push costs, so what can be asked once per batch is
+    asked once: which of its operations are already stored, the author as the
+    server holds them, and the feed rows, written together at the end.
     """
-    with db.write() as session:
-        batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
-        return [_apply_one(batch_state, op) for op in batch]
+    _prune_now_and_then(db)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with db.write() as session:
+                session.keep_what_it_reads()
+                session.defer_inserts()
+                batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+                results = [_apply_one(batch_state, op) for op in batch]
+                feed.record(session, batch_state.changes, utc_now())
+                session.flush()  # the log and the audit events; a twin push's entries collide here
+                return results
+        except Exception as error:
+            cause = error.__cause__ if isinstance(error, Unavailable) else error
+            if getattr(cause, "sqlstate", None) not in _AGAIN_FROM_THE_START or attempt == ATTEMPTS:
+                raise
+            log.info("push of %d operations tried again: %s", len(batch), cause)
+    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -87,6 +202,8 @@ class _Batch:
         self.stored = stored
         self._actor: Person | None = None
         self._actor_known = False
+        self.changes: list[operations.Change] = []  # of the applied operations, for the feed
+        self.log_days = operation_log_days()
 
     def actor(self) -> Person | None:
         """The author as the database holds them now (read again after a change to them)."""
@@ -115,11 +232,32 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         # The hash holds the author, so someone else's id lands here, never above.
         return rejected(op_id, Rejection("operation.id_reused"))
 
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _apply_new(batch, op, fingerprint)
+        except Exception as error:
+            batch.forget_actor()  # rolled back: whatever was read inside may be gone
+            if getattr(error, "sqlstate", None) in _TRY_AGAIN and attempt < ATTEMPTS:
+                continue
+            again = _stored(session, [op_id]).get(op_id)
+            if again is not None:  # the same operation, pushed again at the same time, won
+                batch.stored[op_id] = again
+                return _apply_one(batch, op)
+            log.exception("operation %s (%s) from %s failed", op_id, kind, caller.person.id)
+            return rejected(op_id, Rejection("operation.failed"))
+    raise AssertionError("unreachable")  # the last attempt returns
+
+
+def _apply_new(batch: _Batch, op: dict[str, Any], fingerprint: str) -> dict[str, Any]:
+    """Apply an operation the log does not hold yet, and store its answer; see `_apply_one`."""
+    session, caller = batch.session, batch.caller
+    op_id, kind = op["id"], op["kind"]
     now = utc_now()
     try:
         with session.savepoint():
-            result = _run(batch, op, now)
+            result, changes = _run(batch, op, now)
             text = _remember(session, caller, op, fingerprint, now, result)
+        batch.changes += changes
     except Rejection as rejection:
         result = rejected(op_id, rejection)
         try:
@@ -129,17 +267,20 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
-    except Exception:
-        batch.forget_actor()  # rolled back: whatever was read inside may be gone
-        log.exception("operation %s (%s) from %s failed", op_id, kind, caller.person.id)
-        return rejected(op_id, Rejection("operation.failed"))
     batch.stored[op_id] = (fingerprint, text)  # a repeat later in this batch gets the same answer
     return result
 
 
-def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
-    """Apply one operation with the server's authority: its clock, its copy of the author."""
+def _run(
+    batch: _Batch, op: dict[str, Any], now: str
+) -> tuple[dict[str, Any], list[operations.Change]]:
+    """Apply one operation with the server's authority: its clock, its copy of the author.
+
+    Returns its wire result and its changes, which the feed gets at the batch's end.
+    """
     session, caller = batch.session, batch.caller
+    if _too_old(op["id"], int(time.time() * 1000), batch.log_days):
+        raise Rejection("operation.too_old")
     actor = batch.actor()
     if actor is None or not actor.active:
         raise Rejection("person.unknown")
@@ -152,22 +293,23 @@ def _run(batch: _Batch, op: dict[str, Any], now: str) -> dict[str, Any]:
         raise
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
-    keep(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"], payload=op["payload"])
+    follow(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"], payload=op["payload"])
     invitations.after_push(session, op["kind"], op["payload"], outcome.entity_id, now)
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
         for c in outcome.changes
         if not c.deleted
     }
-    return {
+    result = {
         "id": op["id"],
         "status": "applied",
         "entity_id": outcome.entity_id,
         "versions": versions,
     }
+    return result, list(outcome.changes)
 
 
-def keep(
+def follow(
     session: Session,
     outcome: operations.Outcome,
     records: notify.Remembering,
@@ -177,8 +319,11 @@ def keep(
     event_id: str | None = None,
     payload: Any = None,
 ) -> None:
-    """What follows every applied operation, in its transaction: feed rows, erasure, mail, audit."""
-    feed.record(session, outcome.changes, now)
+    """What follows every applied operation, in its transaction: erasure, mail, audit.
+
+    Its feed rows are the caller's to write (`feed.record`): a push writes those
+    of all its operations at once, at the end of the batch.
+    """
     personal_data.follow(session, outcome.changes, records.before)
     notify.enqueue(session, outcome.changes, records.before, now)
     task_id, site_id = audit.concerning(session, payload, outcome.changes)
@@ -210,7 +355,8 @@ def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str
     with db.write() as session:
         records = notify.Remembering(session)
         outcome = operations.apply(kind, payload, operations.Context(actor, None, now), records)
-        keep(session, outcome, records, now, actor.id, None, payload=payload)
+        feed.record(session, outcome.changes, now)
+        follow(session, outcome, records, now, actor.id, None, payload=payload)
     return outcome.entity_id
 
 
@@ -257,7 +403,7 @@ def _remember(
 ) -> str:
     """Store the answer to `op`; returns it as stored."""
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
-    session.execute(
+    session.insert_later(
         "INSERT INTO operations "
         "(id, content_hash, kind, author_id, device_id, received_at, result) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -4,19 +4,20 @@ Everything above this module speaks one SQL dialect (`?` placeholders, ON
 CONFLICT upserts, SAVEPOINTs) through `Session`, which is the same `SqlRecords`
 the client's store uses, so the operation rules run unchanged on both engines.
 
-Writes are serialised. On SQLite that is what `BEGIN IMMEDIATE` does anyway.
-On PostgreSQL every write transaction that touches entities or the change feed
-first takes one transaction-scoped advisory lock. That buys two things the
-design needs: the first operation the server processes really is the first
-(two managers accepting the last seat cannot both win under READ COMMITTED),
-and change-feed sequence numbers are handed out in commit order, so a reader
-that has seen sequence N can never later find a smaller one committed behind
-it. Writes that touch neither (a login's token, a throttle counter) skip it.
+Writes run side by side. On SQLite one at a time anyway (`BEGIN IMMEDIATE`).
+On PostgreSQL there is no server-wide lock: pushes about different tasks
+proceed in parallel, and what the business needs serialised is serialised by
+row locks: a write session reads the rows in `LOCKED_ON_READ` (tasks and bids)
+`FOR UPDATE`, so two managers accepting the last seat of one task take turns,
+and the first accept is the one that wins. The change feed keeps its promise
+never to skip a change without a lock too, by ordering rows by the writing
+transaction's id (see sync.server.feed). Two writers that still wait on each
+other in a circle are told so by PostgreSQL (a deadlock), and the operation
+that lost is tried again (sync.server.push).
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
 import sqlite3
@@ -24,14 +25,20 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from desktop.core.entities import Entity
 from desktop.core.records import SqlRecords
 
-DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
+E = TypeVar("E", bound=Entity)
 
-# Any fixed number will do; every Knop process must use the same one.
-WRITE_LOCK_KEY = 0x4B6E6F70  # "Knop"
+DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
+REPLICA_ENV = "KNOP_SERVER_REPLICA_DB"  # a PostgreSQL hot standby of it that serves pulls (optional)
+
+# Tables whose rows a write session locks when an operation reads them (PostgreSQL):
+# every decision about a task or a bid (accept, edit, cancel, withdraw...) reads
+# them first, so two decisions about one task are taken one after the other.
+LOCKED_ON_READ = frozenset({"tasks", "bids"})
 
 
 class Unavailable(Exception):
@@ -41,12 +48,42 @@ class Unavailable(Exception):
 class Session(SqlRecords):
     """One connection inside one transaction. Implements `operations.Records`."""
 
-    def __init__(self, connection: Any, dialect: str) -> None:
+    def __init__(self, connection: Any, dialect: str, *, lock_reads: bool = False) -> None:
         super().__init__(connection)
         self.dialect = dialect
+        self.lock_reads = lock_reads  # read LOCKED_ON_READ rows FOR UPDATE (see the module docstring)
+        self._known: dict[tuple[str, tuple[Any, ...]], Entity | None] | None = None
+        self._later: dict[str, list[Sequence[Any]]] | None = None
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
         self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
+
+    def keep_what_it_reads(self) -> None:
+        """From now on, `get` reads each entity once and answers again from memory.
+
+        For a transaction whose entity writes all go through `put` and `remove`
+        (a push runs only operation rules): they keep the memory current, and a
+        savepoint rolled back forgets it (row locks taken inside it go too).
+        Several rules of one batch ask for the same task; each ask is a round trip.
+        """
+        self._known = {}
+
+    def defer_inserts(self) -> None:
+        """From now on, `insert_later` holds its rows until `flush`, which writes them together."""
+        self._later = {}
+
+    def insert_later(self, statement: str, params: Sequence[Any]) -> None:
+        """An INSERT nothing in this transaction reads back: run now, or at `flush` if deferring."""
+        if self._later is None:
+            self.execute(statement, params)
+        else:
+            self._later.setdefault(statement, []).append(params)
+
+    def flush(self) -> None:
+        """Write what `insert_later` held, one `executemany` per statement (pipelined by psycopg)."""
+        held, self._later = self._later or {}, ({} if self._later is not None else None)
+        for statement, rows in held.items():
+            self.many(statement, rows)
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(statement, params).fetchone()
@@ -55,6 +92,41 @@ class Session(SqlRecords):
     def value(self, statement: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         row = self.one(statement, params)
         return default if row is None or row[0] is None else row[0]
+
+    def get(self, cls: type[E], *key: str) -> E | None:
+        """See `Records.get`; in a locking write session, also locks a task's or bid's row."""
+        marker = (cls.table, tuple(key))
+        if self._known is not None and marker in self._known:
+            known = self._known[marker]
+            return known if isinstance(known, cls) else None
+        if self.lock_reads and cls.table in LOCKED_ON_READ:
+            where = " AND ".join(f"{k} = ?" for k in cls.key)
+            rows = self.fetch(cls, f"{where} FOR UPDATE", key)
+            found = rows[0] if rows else None
+        else:
+            found = super().get(cls, *key)
+        if self._known is not None:
+            self._known[marker] = found
+        return found
+
+    def put(self, entity: Entity) -> None:
+        """See `Records.put`."""
+        super().put(entity)
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = entity
+
+    def remove(self, entity: Entity) -> None:
+        """See `Records.remove`."""
+        super().remove(entity)
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = None
+
+    def unlocked(self, cls: type[E], *key: str) -> E | None:
+        """`get` without a row lock, for reads that decide nothing (the feed's visibility facts)."""
+        known = self._known.get((cls.table, tuple(key)), False) if self._known is not None else False
+        if known is not False:
+            return known if isinstance(known, cls) else None
+        return super().get(cls, *key)
 
     def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -80,6 +152,8 @@ class Session(SqlRecords):
             yield
         except BaseException:
             self._unreleased = None  # released below, with any savepoint inside this one
+            if self._known is not None:
+                self._known.clear()  # what it read or wrote inside is undone
             if self.dialect == "postgresql":
                 self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
             else:
@@ -130,21 +204,13 @@ class Database:
     def write(self, *, serial: bool = True) -> Iterator[Session]:
         """A write transaction, committed when the block ends and rolled back on an exception.
 
-        `serial` takes the server-wide write lock (see the module's docstring);
-        every transaction that writes entities or change-feed rows must use it.
+        `serial` is for transactions that run operation rules: on PostgreSQL
+        their reads of tasks and bids lock those rows (see the module's
+        docstring). Writes of a login's token or a throttle counter pass False.
         """
-        if serial and isinstance(self._pool, _PostgresPool):
-            with (
-                self._pool.writer_turn(),
-                self._pool.connection() as conn,
-                _transaction(conn, "BEGIN"),
-            ):
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
-                yield Session(conn, self.dialect)
-            return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
-            yield Session(conn, self.dialect)
+            yield Session(conn, self.dialect, lock_reads=serial and self.dialect == "postgresql")
 
 
 @contextlib.contextmanager
@@ -300,8 +366,6 @@ class _PostgresPool:
         )
         self._opened = False
         self._lock = threading.Lock()
-        self._writers: collections.deque[threading.Event] = collections.deque()  # queued turns
-        self._writing = False  # a writer of this process has the turn
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[Any]:
@@ -320,40 +384,6 @@ class _PostgresPool:
             raise Unavailable(str(error)) from error
         finally:
             self._pool.putconn(conn)
-
-    @contextlib.contextmanager
-    def writer_turn(self) -> Iterator[None]:
-        """This process's turn to wait for the server-wide write lock, first come first served.
-
-        Serial writes run one at a time across all processes anyway; more of
-        one process's writers queued inside PostgreSQL, each holding a pooled
-        connection, would only leave reads (pulls, credential checks) waiting
-        for a connection behind them. So they queue here, holding nothing. Like
-        the lock itself, the queue has no time limit, except that a writer gives
-        up (503) once the database has gone away, as a checkout does.
-        """
-        turn = threading.Event()
-        with self._lock:
-            if self._writing:
-                self._writers.append(turn)
-            else:
-                self._writing = True
-                turn.set()
-        while not turn.wait(self.SLICE_S):
-            if self._gone_too_long():
-                with self._lock:
-                    if turn in self._writers:
-                        self._writers.remove(turn)
-                        raise Unavailable("the database is away")
-                break  # handed the turn just now: take it
-        try:
-            yield
-        finally:
-            with self._lock:
-                if self._writers:
-                    self._writers.popleft().set()
-                else:
-                    self._writing = False
 
     def _checkout(self) -> Any:
         from psycopg_pool import PoolTimeout

@@ -29,6 +29,7 @@ import pytest
 from desktop.core.entities import Comment
 from desktop.core.ids import uuid7
 from sync.pull import CURSOR
+from sync.server import feed
 from tests.conftest import World
 from tests.reliability.conftest import child_workstation
 from tests.server.conftest import Servers
@@ -55,15 +56,16 @@ def pulled_comments_agree_with_cursor(server: Deployment, machine: Machine, task
         }
     finally:
         store.close()
-    seq = int(cursor.split(".")[1])  # "<epoch>-<viewpoint>.<seq>.<generation>", sync/server/feed.py
+    # "<epoch>-<viewpoint>.<position>.<generation>", sync/server/feed.py
+    position = feed.parse_position(cursor.split(".")[1])
     with server.database.read() as s:
         handed_out = {
             str(r[0])
             for r in s.execute(
                 "SELECT f.entity_key FROM changes f JOIN comments c ON c.id = f.entity_key "
                 "WHERE f.table_name = 'comments' AND c.task_id = ? AND c.author_id = 'mette' "
-                "AND f.seq <= ?",
-                (task_id, seq),
+                "AND (f.xid, f.seq) <= (?, ?)",
+                (task_id, *position),
             )
         }
     assert held == handed_out, (len(held), len(handed_out))

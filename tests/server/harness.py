@@ -132,6 +132,37 @@ class ThrowawayCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
+class StandbyCluster(ThrowawayCluster):
+    """A streaming hot standby of `primary` (a base backup with `primary_conninfo`, on its own port).
+
+    Debian's PostgreSQL has all it takes: the primary's defaults already allow
+    replication connections from loopback (initdb's pg_hba) at wal_level replica.
+    """
+
+    def __init__(self, primary: ThrowawayCluster) -> None:
+        # initdb may be a link on PATH to Debian's directory, which has pg_basebackup beside it.
+        self.bindir = (primary.bindir / "initdb").resolve().parent
+        self.root = Path(tempfile.mkdtemp(prefix="knop-pg-standby-", dir="/tmp"))
+        self.data = self.root / "data"
+        self.port = free_port()
+        self.as_root = primary.as_root
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run(
+            "pg_basebackup",
+            "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+            "-D", str(self.data), "-R", "-X", "stream", "--no-sync",
+        )  # fmt: skip
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c hot_standby=on "
+            "-c hot_standby_feedback=on -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start"
+        )
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
