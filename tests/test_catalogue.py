@@ -52,6 +52,7 @@ WORD_FACTS = frozenset({
     # oversight (issue 15): a person's name, About's facts, a report's period
     "worker", "version", "server", "device", "device_id", "since", "until",
     "code",  # an enrolment code
+    "tags",  # free tags' names, joined (the competence map's candidates)
 })
 
 QT_PLACEHOLDER = re.compile(r"%(?:n|\d)")
@@ -175,3 +176,32 @@ def test_danish_has_one_form_for_one_and_another_for_the_rest(
     assert catalogue("da").ngettext(*pulled, 1) == "hentet {n} ændring"
     assert catalogue("da").ngettext(*pulled, 0) == "hentet {n} ændringer"
     assert catalogue("da").ngettext(*pulled, 2) == "hentet {n} ændringer"
+
+
+SENTENCE_PARAMETERS = frozenset({"msgid", "singular", "plural"})
+
+
+def test_every_function_taking_a_sentence_is_an_extraction_keyword() -> None:
+    """A helper that takes a sentence (a parameter msgid/singular/plural) is a Babel keyword.
+
+    Otherwise its callers' literal sentences never reach the catalogue and show in
+    English in Danish (the insight screens' first helper, `self.t(...)`, did).
+    The keyword's argument positions must match the helper's (self not counted).
+    """
+    import ast
+
+    from tests.catalogue import KEYWORDS, ROOT, SOURCES
+
+    wrong = []
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                names = [a.arg for a in node.args.posonlyargs + node.args.args]
+                if names[:1] in (["self"], ["cls"]):
+                    names = names[1:]
+                positions = tuple(i + 1 for i, name in enumerate(names) if name in SENTENCE_PARAMETERS)
+                if positions and (node.name not in KEYWORDS or (KEYWORDS[node.name] or (1,)) != positions):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}{positions}")
+    assert not wrong, f"sentence helpers that `make catalogue` does not extract: {wrong}"
