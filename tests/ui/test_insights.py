@@ -294,6 +294,6 @@ def _look_for_english(
     for screen_type, ready in drawn.items():
         screen = opened(qtbot, screen_type(context))
         # Drawn from the kept answer; then the fetch fails offline, and says so in Danish.
-        qtbot.waitUntil(lambda: ready(screen), timeout=10_000)
+        qtbot.waitUntil(lambda ready=ready, screen=screen: ready(screen), timeout=10_000)
         english = sorted(_visible_texts(screen) & english_only)
         assert not english, f"{screen_type.__name__} shows English in Danish: {english}"
