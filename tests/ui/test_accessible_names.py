@@ -130,3 +130,61 @@ def test_login_lock_and_dialogs_name_every_control(qtbot: Any, window: MainWindo
         qtbot.waitUntil(top.isVisible)
         assert focus_chain(top), type(top).__name__
         assert nameless(top) == [], type(top).__name__
+
+
+def _mnemonic(text: str) -> str | None:
+    """The Alt+letter of a text with an &-mark ("&Hent" -> "h"), or None."""
+    import re
+
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_each_alt_letter_does_one_thing_on_every_screen(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, language: str
+) -> None:
+    """No control takes a menu's Alt+letter, and no two controls on a screen share one.
+
+    Alt+H on My page in Danish opened the Help menu ("&Hjælp"), not "&Hent mine data…".
+    """
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
+
+    from ui import words
+
+    before = words.language()
+    words.use_language(language)
+    try:
+        window = MainWindow(make_context("mette", language))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+        menus = {_mnemonic(a.text()) for a in window.menuBar().actions()} - {None}
+        assert menus  # the walk reads the menus' letters
+        task = task_with_pending_bids(demo_data, 2)
+        clashes = []
+        for screen in SCREENS:
+            window.go(screen, task.id if screen in (review_screen, task_view_screen) else None)
+            page = window.current_page()
+            assert page is not None
+            texts = []
+            for widget in page.findChildren(QWidget):
+                if not widget.isVisibleTo(page):
+                    continue
+                if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+                    texts.append(widget.text())
+                elif isinstance(widget, QGroupBox):
+                    texts.append(widget.title())
+                elif isinstance(widget, QTabWidget):
+                    texts.extend(widget.tabText(i) for i in range(widget.count()))
+            letters = [_mnemonic(t) for t in texts]
+            # A menu's letter opens the menu; a letter twice on a page only moves the focus between them.
+            clashes += [
+                f"{screen.__name__}: {t!r}"
+                for t, letter in zip(texts, letters, strict=True)
+                if letter is not None and (letter in menus or letters.count(letter) > 1)
+            ]
+        assert clashes == [], f"Alt+letters taken twice (menus: {sorted(menus)}): {clashes}"
+    finally:
+        words.use_language(before)
