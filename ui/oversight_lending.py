@@ -83,6 +83,7 @@ class LendingScreen(Screen):
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
+        self.note.setAccessibleName(self.note.placeholderText())  # no label beside it
         self.approve_button = QPushButton(tr("&Approve lending"), self)
         self.refuse_button = QPushButton(tr("Do &not approve"), self)
         self.approve_button.clicked.connect(lambda: self.decide(True))

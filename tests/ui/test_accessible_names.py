@@ -103,7 +103,7 @@ def test_every_screen_names_every_control_tab_reaches(
         names = [spoken_name(w) for w in reached]
         assert any(n.startswith("Message to ") for n in names), names
         assert any(n.startswith("Accept the bid from ") for n in names), names
-    assert nameless(page) == [], screen.__name__
+    assert nameless(page) == [], (screen.__name__, nameless(page))
 
 
 def test_the_task_form_for_a_new_task_names_its_fields_and_scroll_area(
