@@ -297,3 +297,23 @@ def _look_for_english(
         qtbot.waitUntil(lambda ready=ready, screen=screen: ready(screen), timeout=10_000)
         english = sorted(_visible_texts(screen) & english_only)
         assert not english, f"{screen_type.__name__} shows English in Danish: {english}"
+
+
+@pytest.mark.parametrize(("language", "written"), [("da", "1,5"), ("en", "1.5")])
+def test_the_report_writes_hours_as_the_language_does(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str, written: str
+) -> None:
+    """Lent hours showed "1.5" on a Danish report (and lending screen), beside the board's "3,5 t."."""
+    from desktop import reports
+    from ui.oversight_reports import ReportsScreen
+    from ui.wording import number
+
+    context = make_context("admin", language)
+    row = {"site_id": "s", "site_name": "Egeskov Skole", "posted": 4, "filled": 3, "hours_lent": 1.5,
+           "hours_borrowed": 12.0, "median_hours_to_fill": None}
+    keep(context, reports.REPORTS, {"since": "2026-01-01", "until": "2026-11-30", "sites": [row]})
+    screen = opened(qtbot, ReportsScreen(context))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    shown = [screen.model.index(0, column).data() for column in range(screen.model.columnCount())]
+    assert shown[1:3] == ["4", "3"] and shown[5:7] == [written, "12"] and shown[4] == "–"
+    assert number(1500.25, language) == ("1.500,25" if language == "da" else "1,500.25")
