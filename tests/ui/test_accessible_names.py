@@ -199,3 +199,27 @@ def test_each_alt_letter_does_one_thing_on_every_screen(
         assert clashes == [], f"Alt+letters taken twice (menus: {sorted(menus)}): {clashes}"
     finally:
         words.use_language(before)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_each_menu_item_has_its_own_alt_letter(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str
+) -> None:
+    """The admin's Go menu had R twice in Danish (Rapporter, Revisionsspor) and M twice in both."""
+    from ui import words
+
+    before = words.language()
+    words.use_language(language)
+    try:
+        window = MainWindow(make_context("admin", language))
+        qtbot.addWidget(window)
+        twice = []
+        for menu_action in window.menuBar().actions():
+            menu = menu_action.menu()
+            texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+            letters = [_mnemonic(t) for t in texts]
+            twice += [t for t, letter in zip(texts, letters, strict=True) if letter and letters.count(letter) > 1]
+            assert all(letters), f"menu items without an Alt+letter: {texts}"
+        assert twice == [], twice
+    finally:
+        words.use_language(before)
