@@ -332,9 +332,9 @@ class TaskForm(Screen):
         label = QLabel(label_text, self)
         # A label's Alt+letter focuses its buddy only if the buddy itself takes focus; it does
         # not follow focus proxies (a compact row's holder, a date field), so name the field inside.
-        target = field
-        while target.focusProxy() is not None:
-            target = target.focusProxy()
+        target, proxy = field, field.focusProxy()
+        while proxy is not None:
+            target, proxy = proxy, proxy.focusProxy()
         label.setBuddy(target)
         form.addRow(label, holder)
         return label
