@@ -205,3 +205,18 @@ def test_every_function_taking_a_sentence_is_an_extraction_keyword() -> None:
                 if positions and (node.name not in KEYWORDS or (KEYWORDS[node.name] or (1,)) != positions):
                     wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}{positions}")
     assert not wrong, f"sentence helpers that `make catalogue` does not extract: {wrong}"
+
+
+def test_a_site_is_an_arbejdssted_in_danish() -> None:
+    """One Danish word for a site: My page said "arbejdspladser" beside "Arbejdssted" everywhere else."""
+    import re
+
+    mixed = []
+    for message in read("da"):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"\bsites?\b", i or "", re.IGNORECASE) for i in ids) and any(
+            "arbejdsplads" in (s or "").lower() for s in strings
+        ):
+            mixed.append(message.id)
+    assert mixed == []
