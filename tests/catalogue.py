@@ -38,6 +38,9 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     "translate": (2,),
     "tr": None,
     "ntr": (1, 2),
+    # The insight and oversight screens' (ui/insights_screen.py), in the screen's language.
+    "say": None,
+    "say_n": (1, 2),
 }
 
 HEADER = """\

@@ -54,7 +54,8 @@ WORD_FACTS = frozenset({
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
     # oversight (issue 15): a person's name, About's facts, a report's period
-    "worker", "version", "server", "device", "device_id", "since", "until",  # an enrolment code
+    "worker", "version", "server", "device", "device_id", "since", "until",
+    "tags",  # free tags' names, joined (the competence map's candidates)
 })
 
 QT_PLACEHOLDER = re.compile(r"%(?:n|\d)")
@@ -178,3 +179,47 @@ def test_danish_has_one_form_for_one_and_another_for_the_rest(
     assert catalogue("da").ngettext(*pulled, 1) == "hentet {n} ændring"
     assert catalogue("da").ngettext(*pulled, 0) == "hentet {n} ændringer"
     assert catalogue("da").ngettext(*pulled, 2) == "hentet {n} ændringer"
+
+
+SENTENCE_PARAMETERS = frozenset({"msgid", "singular", "plural"})
+
+
+def test_every_function_taking_a_sentence_is_an_extraction_keyword() -> None:
+    """A helper that takes a sentence (a parameter msgid/singular/plural) is a Babel keyword.
+
+    Otherwise its callers' literal sentences never reach the catalogue and show in
+    English in Danish (the insight screens' first helper, `self.t(...)`, did).
+    The keyword's argument positions must match the helper's (self not counted).
+    """
+    import ast
+
+    from tests.catalogue import KEYWORDS, ROOT, SOURCES
+
+    wrong = []
+    for folder in SOURCES:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                names = [a.arg for a in node.args.posonlyargs + node.args.args]
+                if names[:1] in (["self"], ["cls"]):
+                    names = names[1:]
+                positions = tuple(i + 1 for i, name in enumerate(names) if name in SENTENCE_PARAMETERS)
+                if positions and (node.name not in KEYWORDS or (KEYWORDS[node.name] or (1,)) != positions):
+                    wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}{positions}")
+    assert not wrong, f"sentence helpers that `make catalogue` does not extract: {wrong}"
+
+
+def test_a_site_is_an_arbejdssted_in_danish() -> None:
+    """One Danish word for a site: My page said "arbejdspladser" beside "Arbejdssted" everywhere else."""
+    import re
+
+    mixed = []
+    for message in read("da"):
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if any(re.search(r"\bsites?\b", i or "", re.IGNORECASE) for i in ids) and any(
+            "arbejdsplads" in (s or "").lower() for s in strings
+        ):
+            mixed.append(message.id)
+    assert mixed == []

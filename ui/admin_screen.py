@@ -104,7 +104,7 @@ class AdminScreen(InsightScreen):
         self.done = QLabel(self)
         self.done.setObjectName("adminDone")
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName(tr("Administration"))
+        self.tabs.setAccessibleName(tr("Administration"))  # a screen reader's name for the tab row
         self.tabs.addTab(self._people_tab(), tr("&People"))
         self.tabs.addTab(self._sites_tab(), tr("&Sites"))
         self.tabs.addTab(self._codes_tab(), tr("&Enrolment codes"))
@@ -178,7 +178,7 @@ class AdminScreen(InsightScreen):
         tab = QWidget(self)
         self.search = QLineEdit(tab)
         self.search.setPlaceholderText(tr("Name, username or e-mail"))
-        self.search.setAccessibleName(tr("Find people"))
+        self.search.setAccessibleName(self.search.placeholderText())  # no label beside it
         self.search.returnPressed.connect(self.find_people)
         find = QPushButton(tr("&Find"), tab)
         find.clicked.connect(self.find_people)
@@ -198,6 +198,7 @@ class AdminScreen(InsightScreen):
         self.role_choice.setAccessibleName(tr("Role"))
         for role in Role:
             self.role_choice.addItem(_role(role), role.value)
+        self.role_choice.setAccessibleName(tr("Role"))
         self.site_choice = QComboBox(tab)
         self.site_choice.setAccessibleName(tr("Site"))
         change_role = QPushButton(tr("Set &role"), tab)

@@ -60,11 +60,17 @@ class GuidelinesDialog(QDialog):
         self.text.setMarkdown("\n".join(parts))
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(self)
-        self.accept_button = buttons.addButton(tr("I &accept"), QDialogButtonBox.ButtonRole.AcceptRole)
+        # The dialog can open in the middle of typing (guidelines arrive with a sync), so
+        # Enter must not accept unread texts: no default button (a button box makes its
+        # first AcceptRole button the default when shown, hence ActionRole); Alt+A, a click, Esc.
+        self.accept_button = buttons.addButton(tr("I &accept"), QDialogButtonBox.ButtonRole.ActionRole)
         self.later_button = buttons.addButton(tr("&Not now"), QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
+        for button in (self.accept_button, self.later_button):
+            button.setAutoDefault(False)
+        self.accept_button.clicked.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.text.setFocus()
         self.resize(640, 480)
 
 

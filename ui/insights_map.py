@@ -69,58 +69,58 @@ class CompetenceMap(InsightScreen):
         self.candidates.setWordWrap(True)
         self.candidates.hide()
         self.site_filter = QComboBox(self)
-        self.site_filter.setAccessibleName(self.t("Site"))
+        self.site_filter.setAccessibleName(self.say("Site"))
         self.category_filter = QComboBox(self)
-        self.category_filter.setAccessibleName(self.t("Skill category"))
-        self.category_filter.addItem(self.t("All categories"), None)
+        self.category_filter.setAccessibleName(self.say("Skill category"))
+        self.category_filter.addItem(self.say("All categories"), None)
         for category, (da, en) in skills.CATEGORIES.items():
             self.category_filter.addItem(da if lang == "da" else en, category)
-        self.category_filter.addItem(self.t("Free tags"), "tag")
-        self.site_filter.addItem(self.t("All sites"), None)
-        self.export_button = QPushButton(self.t("E&xport CSV…"), self)
+        self.category_filter.addItem(self.say("Free tags"), "tag")
+        self.site_filter.addItem(self.say("All sites"), None)
+        self.export_button = QPushButton(self.say("E&xport CSV…"), self)
         self.export_button.clicked.connect(self._export)
 
         self.skills_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Skill"), lambda r: r["label"].get(lang, r["skill"])),
-                Column(self.t("Hidden"), lambda r: count(r["hidden"])),
-                Column(self.t("Shown"), lambda r: count(r["shown"])),
-                Column(self.t("Declared"), lambda r: count(r["declared"])),
-                Column(self.t("Endorsed"), lambda r: count(r["endorsed"])),
-                Column(self.t("Completed"), lambda r: count(r["completed"])),
-                Column(self.t("Accepted"), lambda r: count(r["accepted"])),
-                Column(self.t("Offered"), lambda r: count(r["offered"])),
-                Column(self.t("Shown per quarter"), self._trend),
+                Column(self.say("Skill"), lambda r: r["label"].get(lang, r["skill"])),
+                Column(self.say("Hidden"), lambda r: count(r["hidden"])),
+                Column(self.say("Shown"), lambda r: count(r["shown"])),
+                Column(self.say("Declared"), lambda r: count(r["declared"])),
+                Column(self.say("Endorsed"), lambda r: count(r["endorsed"])),
+                Column(self.say("Completed"), lambda r: count(r["completed"])),
+                Column(self.say("Accepted"), lambda r: count(r["accepted"])),
+                Column(self.say("Offered"), lambda r: count(r["offered"])),
+                Column(self.say("Shown per quarter"), self._trend),
             ],
             key=lambda r: r["skill"],
             parent=self,
         )
-        self.skills_table = table_view(self, self.skills_model, self.t("Skills"), stretch=(8,))
+        self.skills_table = table_view(self, self.skills_model, self.say("Skills"), stretch=(8,))
         # The skill's name must be read whole; the trend per quarter takes what is left.
         self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Site"), lambda r: r["name"] or "—"),
-                Column(self.t("Skills shown"), lambda r: count(r["shown"])),
-                Column(self.t("Of these hidden"), lambda r: count(r["hidden"])),
+                Column(self.say("Site"), lambda r: r["name"] or "—"),
+                Column(self.say("Skills shown"), lambda r: count(r["shown"])),
+                Column(self.say("Of these hidden"), lambda r: count(r["hidden"])),
             ],
             key=lambda r: str(r["site_id"]),
             parent=self,
         )
-        self.sites_table = table_view(self, self.sites_model, self.t("Sites"), stretch=(0,))
+        self.sites_table = table_view(self, self.sites_model, self.say("Sites"), stretch=(0,))
         self.people_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Name"), lambda r: r["name"]),
-                Column(self.t("Site"), lambda r: r["site"]),
-                Column(self.t("Evidence"), lambda r: self.level(r["level"])),
-                Column(self.t("On the profile"), self._declared),
-                Column(self.t("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
+                Column(self.say("Name"), lambda r: r["name"]),
+                Column(self.say("Site"), lambda r: r["site"]),
+                Column(self.say("Evidence"), lambda r: self.level(r["level"])),
+                Column(self.say("On the profile"), self._declared),
+                Column(self.say("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
             ],
             key=lambda r: r["person_id"],
             parent=self,
         )
-        self.people_table = table_view(self, self.people_model, self.t("People behind the skill"), stretch=(4,))
-        self.people_title = QLabel(self.t("Choose a skill to see the people and tasks behind it."), self)
+        self.people_table = table_view(self, self.people_model, self.say("People behind the skill"), stretch=(4,))
+        self.people_title = QLabel(self.say("Choose a skill to see the people and tasks behind it."), self)
         self.people_title.setWordWrap(True)
         self.others = QLabel(self)
 
@@ -131,8 +131,8 @@ class CompetenceMap(InsightScreen):
         drill_layout.addWidget(self.people_table, 1)
         drill_layout.addWidget(self.others)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.skills_table, self.t("S&kills"))
-        self.tabs.addTab(self.sites_table, self.t("Si&tes"))
+        self.tabs.addTab(self.skills_table, self.say("S&kills"))
+        self.tabs.addTab(self.sites_table, self.say("Si&tes"))
         self.tabs.setAccessibleName(translate(self.language, "Skills or sites"))
         split = QSplitter(self)
         split.addWidget(self.tabs)
@@ -140,7 +140,7 @@ class CompetenceMap(InsightScreen):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
 
-        filters = self.labelled_row((self.t("&Site:"), self.site_filter), (self.t("&Category:"), self.category_filter))
+        filters = self.labelled_row((self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter))
         filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
@@ -161,8 +161,8 @@ class CompetenceMap(InsightScreen):
 
     def _declared(self, row: dict[str, Any]) -> str:
         if row["declared"] is None:
-            return self.t("private")
-        return self.t("yes") if row["declared"] else self.t("no (hidden competence)")
+            return self.say("private")
+        return self.say("yes") if row["declared"] else self.say("no (hidden competence)")
 
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.
@@ -187,7 +187,7 @@ class CompetenceMap(InsightScreen):
         totals = body.get("totals", {})
         skills_hidden = int(totals.get("skills_with_hidden") or 0)
         self.headline.setText(
-            self.tn(
+            self.say_n(
                 "{n} skill shown that no profile listed",
                 "{n} skills shown that no profile listed",
                 skills_hidden,
@@ -198,7 +198,7 @@ class CompetenceMap(InsightScreen):
         candidates = body.get("candidates") or []
         self.candidates.setVisible(bool(candidates))
         self.candidates.setText(
-            self.t(
+            self.say(
                 "Free tags many people use, candidates for the catalogue: {tags}",
                 tags=", ".join(f"{skills.label(c['skill'], self.language)} ({c['people']})" for c in candidates),
             )
@@ -209,7 +209,7 @@ class CompetenceMap(InsightScreen):
     def _fill_sites(self, sites: list[dict[str, Any]]) -> None:
         chosen = self.site_filter.currentData()
         self.site_filter.clear()
-        self.site_filter.addItem(self.t("All sites"), None)
+        self.site_filter.addItem(self.say("All sites"), None)
         for site in sites:
             if site.get("site_id"):
                 self.site_filter.addItem(site["name"], site["site_id"])
@@ -219,37 +219,29 @@ class CompetenceMap(InsightScreen):
         if not current.isValid():
             return
         skill = self.skills_model.index(current.row(), 0).data(KEY_ROLE)
-        self.people_title.setText(self.t("Looking up the people behind {skill}…", skill=skills.label(skill, self.language)))
+        self.people_title.setText(self.say("Looking up the people behind {skill}…", skill=skills.label(skill, self.language)))
         params = {"skill": skill, **({"site_id": self.filters()["site_id"]} if "site_id" in self.filters() else {})}
         self.ask("people", params, lambda body: self._show_people(skill, body))
 
     def _show_people(self, skill: str, body: dict[str, Any]) -> None:
-        self.people_title.setText(self.t("People who have shown {skill}", skill=skills.label(skill, self.language)))
+        self.people_title.setText(self.say("People who have shown {skill}", skill=skills.label(skill, self.language)))
         self.people_model.set_rows(body.get("people", []))
-        others = body.get("others")
-        if others is None:
-            self.others.setText(self.t("Not shown by name: fewer than 3 more people."))
-        else:
-            self.others.setText(
-                self.tn("Not shown by name: {n} more person.", "Not shown by name: {n} more people.", others)
-                if others
-                else ""
-            )
+        self.others.setText(self.not_shown(body.get("others")))
         self.loaded.emit()
 
     # --- export -----------------------------------------------------------------------------
 
     def csv_bytes(self) -> bytes:
         headers = [
-            self.t("Skill"),
-            self.t("Category"),
-            self.t("Declared"),
-            self.t("Shown"),
-            self.t("Hidden"),
-            self.t("Offered"),
-            self.t("Accepted"),
-            self.t("Completed"),
-            self.t("Endorsed"),
+            self.say("Skill"),
+            self.say("Category"),
+            self.say("Declared"),
+            self.say("Shown"),
+            self.say("Hidden"),
+            self.say("Offered"),
+            self.say("Accepted"),
+            self.say("Completed"),
+            self.say("Endorsed"),
         ]
         return insights.competence_csv(self.body, self.language, headers)
 
@@ -257,10 +249,10 @@ class CompetenceMap(InsightScreen):
         path.write_bytes(self.csv_bytes())
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, self.t("Export the competence map"), self.t("competence-map") + ".csv", "CSV (*.csv)")
+        chosen, _ = QFileDialog.getSaveFileName(self, self.say("Export the competence map"), self.say("competence-map") + ".csv", "CSV (*.csv)")
         if not chosen:
             return
         try:
             self.export_csv(Path(chosen))
         except OSError as error:
-            self.when.setText(self.t("The file could not be saved: {why}", why=str(error)))
+            self.when.setText(self.say("The file could not be saved: {why}", why=str(error)))

@@ -252,44 +252,44 @@ class NetworkScreen(InsightScreen):
         self.body: dict[str, Any] = {}
         self.picture = NetworkPicture(self)
         self.picture.kind_names = {
-            "school": self.t("School"),
-            "daycare": self.t("Day care"),
-            "care_home": self.t("Care home"),
-            "administration": self.t("Administration"),
+            "school": self.say("School"),
+            "daycare": self.say("Day care"),
+            "care_home": self.say("Care home"),
+            "administration": self.say("Administration"),
         }
         self.chart = NewLinksChart(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
-        self.slider.setAccessibleName(self.t("Quarter"))
+        self.slider.setAccessibleName(self.say("Quarter"))
         self.slider.setPageStep(1)
         self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.slider.valueChanged.connect(self._quarter_moved)
         self.quarter_label = QLabel(self)
         self.quarter_label.setMinimumWidth(160)
-        self.png_button = QPushButton(self.t("Save as &PNG…"), self)
-        self.svg_button = QPushButton(self.t("Save as &SVG…"), self)
+        self.png_button = QPushButton(self.say("Save as &PNG…"), self)
+        self.svg_button = QPushButton(self.say("Save as &SVG…"), self)
         self.png_button.clicked.connect(lambda: self._export("png"))
         self.svg_button.clicked.connect(lambda: self._export("svg"))
         self.site_names: dict[str, str] = {}
         self.links_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Tasks of"), lambda r: r["source"]),
-                Column(self.t("Solved by people from"), lambda r: r["target"]),
-                Column(self.t("Tasks"), lambda r: str(r["weight"])),
+                Column(self.say("Tasks of"), lambda r: r["source"]),
+                Column(self.say("Solved by people from"), lambda r: r["target"]),
+                Column(self.say("Tasks"), lambda r: str(r["weight"])),
             ],
             key=lambda r: r["key"],
             parent=self,
         )
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Site"), lambda r: r["name"]),
-                Column(self.t("Tasks posted"), lambda r: str(r["posted"])),
-                Column(self.t("Tasks solved"), lambda r: str(r["solved"])),
+                Column(self.say("Site"), lambda r: r["name"]),
+                Column(self.say("Tasks posted"), lambda r: str(r["posted"])),
+                Column(self.say("Tasks solved"), lambda r: str(r["solved"])),
             ],
             key=lambda r: r["site_id"],
             parent=self,
         )
-        self.links_table = table_view(self, self.links_model, self.t("Links between sites"), stretch=(0, 1))
-        self.sites_table = table_view(self, self.sites_model, self.t("Sites"), stretch=(0,))
+        self.links_table = table_view(self, self.links_model, self.say("Links between sites"), stretch=(0, 1))
+        self.sites_table = table_view(self, self.sites_model, self.say("Sites"), stretch=(0,))
         tables = QWidget(self)
         tables_layout = QHBoxLayout(tables)
         tables_layout.addWidget(self.links_table, 3)
@@ -300,11 +300,11 @@ class NetworkScreen(InsightScreen):
         drawing_layout.addWidget(self.picture, 1)
         drawing_layout.addWidget(self.chart)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(drawing, self.t("&Picture"))
-        self.tabs.addTab(tables, self.t("T&able"))
+        self.tabs.addTab(drawing, self.say("&Picture"))
+        self.tabs.addTab(tables, self.say("T&able"))
         self.tabs.setAccessibleName(translate(self.language, "Picture or table"))
         self.tabs.currentChanged.connect(lambda _i: self._fill_tables())
-        slider_row = self.labelled_row((self.t("&Quarter:"), self.slider))
+        slider_row = self.labelled_row((self.say("&Quarter:"), self.slider))
         slider_row.setStretchFactor(self.slider, 1)
         slider_row.addWidget(self.quarter_label)
         layout = QVBoxLayout(self)
@@ -323,7 +323,7 @@ class NetworkScreen(InsightScreen):
         self.slider.setRange(0, len(quarters))
         self.slider.setValue(min(self.slider.value(), len(quarters)))
         self.slider.blockSignals(False)
-        self.chart.show_months(body.get("new_links", []), self.t("New links between sites per month"))
+        self.chart.show_months(body.get("new_links", []), self.say("New links between sites per month"))
         self._quarter_moved(self.slider.value())
 
     def quarter(self) -> str | None:
@@ -334,13 +334,19 @@ class NetworkScreen(InsightScreen):
 
     def _quarter_moved(self, _value: int) -> None:
         quarter = self.quarter()
-        shown = quarter or self.t("the whole period")
+        shown = quarter or self.say("the whole period")
         self.quarter_label.setText(shown)
         links = insights.links_in(self.body, quarter)
-        title = self.t("Tasks solved across sites, {when}: {n} links", when=shown, n=len(links))
+        title = self.say_n(
+            "Tasks solved across sites, {when}: {n} link", "Tasks solved across sites, {when}: {n} links", len(links), when=shown
+        )
         if len(links) > DRAWN_LINKS:
             # A hairball hides the pattern: the picture shows the strongest, the table all.
-            title += " · " + self.t("the {n} strongest are drawn; all are in the table", n=DRAWN_LINKS)
+            title += " · " + self.say_n(
+                "only the strongest {n} is drawn; all are in the table",
+                "the {n} strongest are drawn; all are in the table",
+                DRAWN_LINKS,
+            )
         self.picture.show_quarter(self.body.get("nodes", []), links[:DRAWN_LINKS], quarter, title)
         self._fill_tables()
 
@@ -405,11 +411,11 @@ class NetworkScreen(InsightScreen):
         self.chart.paint(painter, QRectF(area.left(), area.bottom() - chart_height, area.width(), chart_height))
 
     def _export(self, kind: str) -> None:
-        name = self.t("knopskydning") + (f"-{self.quarter()}" if self.quarter() else "") + f".{kind}"
-        chosen, _ = QFileDialog.getSaveFileName(self, self.t("Save the picture"), name, f"{kind.upper()} (*.{kind})")
+        name = self.say("knopskydning") + (f"-{self.quarter()}" if self.quarter() else "") + f".{kind}"
+        chosen, _ = QFileDialog.getSaveFileName(self, self.say("Save the picture"), name, f"{kind.upper()} (*.{kind})")
         if not chosen:
             return
         try:
             (self.export_png if kind == "png" else self.export_svg)(Path(chosen))
         except OSError as error:
-            self.when.setText(self.t("The picture could not be saved: {why}", why=str(error)))
+            self.when.setText(self.say("The picture could not be saved: {why}", why=str(error)))

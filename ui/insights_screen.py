@@ -64,14 +64,28 @@ class InsightScreen(Screen):
         self.when = QLabel(self)
         self.when.setObjectName("insightsComputedAt")
         self.when.setWordWrap(True)
-        self.refresh_button = QPushButton(self.t("&Refresh"), self)
+        self.refresh_button = QPushButton(self.say("&Refresh"), self)
         self.refresh_button.clicked.connect(self.refresh)
 
-    def t(self, msgid: str, **facts: Any) -> str:
+    def say(self, msgid: str, **facts: Any) -> str:
+        """`msgid` (English, `{fact}` placeholders) in this screen's language.
+
+        A Babel keyword of `make catalogue` (tests/catalogue.py KEYWORDS), like `tr`;
+        a helper under another name would leave its sentences out of the catalogue.
+        """
         return translate(self.language, msgid, **facts)
 
-    def tn(self, singular: str, plural: str, n: int, **facts: Any) -> str:
+    def say_n(self, singular: str, plural: str, n: int, **facts: Any) -> str:
+        """The plural form for `n` of singular/plural in this screen's language (Babel keyword, args 1 and 2)."""
         return plural_sentence(singular, plural, n, **facts).text(self.language)
+
+    def not_shown(self, others: int | None) -> str:
+        """The line under a list of people: how many more the server left out (None: fewer than 3)."""
+        if others is None:
+            return self.say("Not shown by name: fewer than 3 more people.")
+        if not others:
+            return ""
+        return self.say_n("Not shown by name: {n} more person.", "Not shown by name: {n} more people.", others)
 
     def labelled_row(self, *fields: tuple[str, QWidget]) -> QHBoxLayout:
         """Fields in a row, each after its label (whose &-key moves the focus to it)."""
@@ -101,10 +115,10 @@ class InsightScreen(Screen):
         first = self.current is None and not self._asked
         if data is not None:
             self.current = data
-            self.when.setText(self.t("Computed {when}", when=wording.moment(data.computed_at, self.language)))
+            self.when.setText(self.say("Computed {when}", when=wording.moment(data.computed_at, self.language)))
             self.show_answer(data.body)
         elif first:
-            self.when.setText(self.t("Fetching the numbers from the server…"))
+            self.when.setText(self.say("Fetching the numbers from the server…"))
         if first:
             self.refresh()
 
@@ -154,17 +168,17 @@ class InsightScreen(Screen):
             why = error.message(self.language)
         else:
             log.error("fetching insights failed", exc_info=error)
-            why = self.t("The server could not answer.")
+            why = self.say("The server could not answer.")
         if self.current is not None:
             self.when.setText(
-                self.t(
+                self.say(
                     "Computed {when}. The newest numbers could not be fetched: {why}",
                     when=wording.moment(self.current.computed_at, self.language),
                     why=why,
                 )
             )
         else:
-            self.when.setText(self.t("No numbers yet: {why}", why=why))
+            self.when.setText(self.say("No numbers yet: {why}", why=why))
 
     def _keep(self, body: dict[str, Any]) -> None:
         name = self.NAME
@@ -174,6 +188,6 @@ class InsightScreen(Screen):
 
     def _kept(self, kept: insights.Cached) -> None:
         self.current = kept
-        self.when.setText(self.t("Computed {when}", when=wording.moment(kept.computed_at, self.language)))
+        self.when.setText(self.say("Computed {when}", when=wording.moment(kept.computed_at, self.language)))
         self.show_answer(kept.body)
         self.loaded.emit()

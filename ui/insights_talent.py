@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import insights
 from desktop.core import skills
 from desktop.core.entities import PersonKind
-from ui.insights_map import count, evidence_word
+from ui.insights_map import evidence_word
 from ui.insights_screen import InsightScreen
 from ui.screen import ProblemLabel
 from ui.skill_picker import SkillPicker
@@ -46,56 +46,56 @@ class TalentSearch(InsightScreen):
         self.setObjectName("insights-talent")
         self.skill: str | None = None
         self.picker = SkillPicker(self.language, self)
-        self.picker.add_button.setText(self.t("&Search for this skill"))
-        self.picker.tag_button.setText(self.t("Search for this &free tag"))
+        self.picker.add_button.setText(self.say("&Search for this skill"))
+        self.picker.tag_button.setText(self.say("Search for this &free tag"))
         self.picker.picked.connect(self.search)
         self.site_filter = QComboBox(self)
-        self.site_filter.setAccessibleName(self.t("Site"))
-        self.site_filter.addItem(self.t("All sites"), None)
+        self.site_filter.setAccessibleName(self.say("Site"))
+        self.site_filter.addItem(self.say("All sites"), None)
         self.kind_filter = QComboBox(self)
-        self.kind_filter.setAccessibleName(self.t("Kind"))
-        self.kind_filter.addItem(self.t("Everyone"), None)
+        self.kind_filter.setAccessibleName(self.say("Kind"))
+        self.kind_filter.addItem(self.say("Everyone"), None)
         for kind, text in (
-            (PersonKind.EMPLOYEE, self.t("Employees")),
-            (PersonKind.VOLUNTEER, self.t("Volunteers")),
-            (PersonKind.CITIZEN, self.t("Citizens")),
-            (PersonKind.COMPANY, self.t("Companies")),
+            (PersonKind.EMPLOYEE, self.say("Employees")),
+            (PersonKind.VOLUNTEER, self.say("Volunteers")),
+            (PersonKind.CITIZEN, self.say("Citizens")),
+            (PersonKind.COMPANY, self.say("Companies")),
         ):
             self.kind_filter.addItem(text, kind.value)
-        self.available = QCheckBox(self.t("Only people who say when they are &available"), self)
+        self.available = QCheckBox(self.say("Only people who say when they are &available"), self)
         for box in (self.site_filter, self.kind_filter):
             box.activated.connect(lambda _i: self.search(self.skill) if self.skill else None)
         self.available.toggled.connect(lambda _on: self.search(self.skill) if self.skill else None)
-        self.title = QLabel(self.t("Choose a skill to find the people who have shown it."), self)
+        self.title = QLabel(self.say("Choose a skill to find the people who have shown it."), self)
         self.title.setWordWrap(True)
         self.people_model: RowsModel[dict[str, Any]] = RowsModel(
             [
-                Column(self.t("Name"), lambda r: r["name"]),
-                Column(self.t("Site"), lambda r: r["site"]),
-                Column(self.t("Evidence"), lambda r: self._level(r["level"])),
-                Column(self.t("Tasks"), lambda r: str(r["evidence_count"])),
-                Column(self.t("Available"), lambda r: r["availability"]),
+                Column(self.say("Name"), lambda r: r["name"]),
+                Column(self.say("Site"), lambda r: r["site"]),
+                Column(self.say("Evidence"), lambda r: self._level(r["level"])),
+                Column(self.say("Tasks"), lambda r: str(r["evidence_count"])),
+                Column(self.say("Available"), lambda r: r["availability"]),
             ],
             key=lambda r: r["person_id"],
             parent=self,
         )
-        self.people_table = table_view(self, self.people_model, self.t("People found"), stretch=(0, 4))
+        self.people_table = table_view(self, self.people_model, self.say("People found"), stretch=(0, 4))
         self.others = QLabel(self)
         self.task_choice = QComboBox(self)
-        self.task_choice.setAccessibleName(self.t("My open task"))
+        self.task_choice.setAccessibleName(self.say("My open task"))
         self.message = QLineEdit(self)
-        self.message.setPlaceholderText(self.t("A word to go with the invitation (optional)"))
-        self.message.setAccessibleName(self.t("Message"))
-        self.invite_button = QPushButton(self.t("&Invite to bid"), self)
+        self.message.setPlaceholderText(self.say("A word to go with the invitation (optional)"))
+        self.message.setAccessibleName(self.say("Message"))
+        self.invite_button = QPushButton(self.say("&Invite to bid"), self)
         self.invite_button.setEnabled(False)
         self.invite_button.clicked.connect(self.invite_current)
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
 
-        filters = self.labelled_row((self.t("S&ite:"), self.site_filter), (self.t("&Kind:"), self.kind_filter))
+        filters = self.labelled_row((self.say("S&ite:"), self.site_filter), (self.say("&Kind:"), self.kind_filter))
         filters.addWidget(self.available)
         filters.addStretch(1)
-        invite = self.labelled_row((self.t("On my &task:"), self.task_choice))
+        invite = self.labelled_row((self.say("On my &task:"), self.task_choice))
         invite.setStretchFactor(self.task_choice, 2)
         invite.addWidget(self.message, 2)
         invite.addWidget(self.invite_button)
@@ -149,7 +149,7 @@ class TalentSearch(InsightScreen):
         if not skill:
             return
         self.skill = skill
-        self.title.setText(self.t("Searching for {skill}…", skill=skills.label(skill, self.language)))
+        self.title.setText(self.say("Searching for {skill}…", skill=skills.label(skill, self.language)))
         self.ask("people", self.params(skill), self._keep)
 
     def show_answer(self, body: dict[str, Any]) -> None:
@@ -159,7 +159,7 @@ class TalentSearch(InsightScreen):
             if row.get("site_id") and self.site_filter.findData(row["site_id"]) < 0:
                 self.site_filter.addItem(row["site"], row["site_id"])
         self.title.setText(
-            self.tn(
+            self.say_n(
                 "{n} person has shown {skill}",
                 "{n} people have shown {skill}",
                 len(people),
@@ -167,10 +167,7 @@ class TalentSearch(InsightScreen):
             )
         )
         self.people_model.set_rows(people)
-        others = body.get("others")
-        self.others.setText(
-            "" if others == 0 else self.t("Not shown by name: {n} more.", n=count(others))
-        )
+        self.others.setText(self.not_shown(body.get("others")))
         self._enable_invite()
 
     # --- inviting ----------------------------------------------------------------------------
@@ -193,7 +190,7 @@ class TalentSearch(InsightScreen):
         inviting = chosen and self.busy(self._invitation(index.row()))
         self.invite_button.setEnabled(chosen and self.task_choice.count() > 0 and not inviting)
         self.invite_button.setToolTip(
-            "" if self.task_choice.count() else self.t("You have no open task to invite people to.")
+            "" if self.task_choice.count() else self.say("You have no open task to invite people to.")
         )
 
     def action_settled(self, action: str) -> None:
@@ -218,7 +215,7 @@ class TalentSearch(InsightScreen):
             "task.invite",
             payload,
             self.problem,
-            then=lambda _outcome: self.done.setText(self.t("{name} is invited to bid.", name=name)),
+            then=lambda _outcome: self.done.setText(self.say("{name} is invited to bid.", name=name)),
             action=self._invitation(index.row()),
             buttons=(self.invite_button,),
         )

@@ -14,11 +14,13 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -144,8 +146,16 @@ class MyPage(Screen):
         self.tabs.addTab(self.member_invitations, tr("In&vitations to Knop"))
         self.tabs.addTab(self.credentials, tr("C&redentials"))
 
+        # On a small screen (1024x600) the profile column scrolls rather than squeezing the
+        # skill picker's field and buttons on top of each other.
+        self.profile_scroll = QScrollArea(self)
+        self.profile_scroll.setWidget(profile)
+        self.profile_scroll.setWidgetResizable(True)
+        self.profile_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.profile_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.profile_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
         columns = QHBoxLayout()
-        columns.addWidget(profile, 2)
+        columns.addWidget(self.profile_scroll, 2)
         columns.addWidget(self.tabs, 3)
         layout = QVBoxLayout(self)
         self.decisions = DecisionCount(self.context, self)  # bids waiting for this manager

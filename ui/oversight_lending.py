@@ -45,10 +45,8 @@ class LendingPicture:
     site_names: dict[str, str]
 
 
-def _hours(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}"
+def _hours(value: float | None, language: str) -> str:
+    return "" if value is None else wording.number(value, language)
 
 
 class LendingScreen(Screen):
@@ -71,8 +69,8 @@ class LendingScreen(Screen):
                 Column(tr("Site"), lambda w: w.task_site),
                 Column(tr("Status"), lambda w: wording.bid_status(w.bid.status)),
                 Column(tr("Lending"), lambda w: wording.lending(w.bid.lending)),
-                Column(tr("Hours offered"), lambda w: _hours(w.bid.hours)),
-                Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours)),
+                Column(tr("Offered hours"), lambda w: _hours(w.bid.hours, self.language)),
+                Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours, self.language)),
             ],
             key=lambda w: w.bid.id,
             parent=self,
@@ -83,7 +81,7 @@ class LendingScreen(Screen):
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
-        self.note.setAccessibleName(tr("Message to the task's manager (optional)"))
+        self.note.setAccessibleName(self.note.placeholderText())  # no label beside it
         self.approve_button = QPushButton(tr("&Approve lending"), self)
         self.refuse_button = QPushButton(tr("Do &not approve"), self)
         self.approve_button.clicked.connect(lambda: self.decide(True))
@@ -93,8 +91,8 @@ class LendingScreen(Screen):
             [
                 Column(tr("Month"), lambda m: m.month),
                 Column(tr("Site"), lambda m: self._site_name(m.site_id)),
-                Column(tr("Hours lent"), lambda m: _hours(m.lent)),
-                Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed)),
+                Column(tr("Hours lent"), lambda m: _hours(m.lent, self.language)),
+                Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed, self.language)),
             ],
             key=lambda m: f"{m.month}|{m.site_id}",
             parent=self,

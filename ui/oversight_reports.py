@@ -15,16 +15,17 @@ from PySide6.QtWidgets import QDateEdit, QLabel, QPushButton, QVBoxLayout, QWidg
 
 from desktop import reports
 from desktop.core import skills
+from ui import wording
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import tr
 
 
-def _number(value: Any) -> str:
+def _number(value: Any, language: str) -> str:
     if value is None:
         return "–"
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return wording.number(value, language) if isinstance(value, float) else str(value)
 
 
 class ReportsScreen(InsightScreen):
@@ -45,16 +46,16 @@ class ReportsScreen(InsightScreen):
         self.model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(tr("Site"), lambda r: str(r.get("site_name", ""))),
-                Column(tr("Posted"), lambda r: _number(r.get("posted"))),
-                Column(tr("Filled"), lambda r: _number(r.get("filled"))),
+                Column(tr("Posted"), lambda r: _number(r.get("posted"), self.language)),
+                Column(tr("Filled"), lambda r: _number(r.get("filled"), self.language)),
                 Column(tr("Fill rate"), lambda r: self._rate(r.get("fill_rate"))),
                 Column(
-                    tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"))
+                    tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"), self.language)
                 ),
-                Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"))),
-                Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"))),
-                Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"))),
-                Column(tr("Externals"), lambda r: _number(r.get("externals"))),
+                Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"), self.language)),
+                Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"), self.language)),
+                Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"), self.language)),
+                Column(tr("Externals"), lambda r: _number(r.get("externals"), self.language)),
                 Column(tr("Skills most asked for"), self._skills),
             ],
             key=lambda r: str(r.get("site_id", "")),

@@ -347,7 +347,12 @@ class TaskForm(Screen):
         column.addWidget(problem)
         self.problems[name] = problem
         label = QLabel(label_text, self)
-        label.setBuddy(field)
+        # A label's Alt+letter focuses its buddy only if the buddy itself takes focus; it does
+        # not follow focus proxies (a compact row's holder, a date field), so name the field inside.
+        target, proxy = field, field.focusProxy()
+        while proxy is not None:
+            target, proxy = proxy, proxy.focusProxy()
+        label.setBuddy(target)
         form.addRow(label, holder)
         return label
 

@@ -191,10 +191,17 @@ def task_when(task: Task, language: str) -> str:
     return f"{text}, {times}" if times else text
 
 
+def number(value: float, language: str) -> str:
+    """`value` as the language writes it, at most two decimals ("1,5" in Danish, "1.5" in English)."""
+    text = _locale(language).toString(float(value), "f", 2)
+    point = _locale(language).decimalPoint()
+    return text.rstrip("0").rstrip(point) if point in text else text
+
+
 def hours(value: float | None, language: str) -> str:
     if value is None:
         return ""
-    text = _locale(language).toString(float(value), "f", 2).rstrip("0").rstrip(",.")
+    text = number(value, language)
     # An abbreviated unit does not inflect, but it is still a count: the form is
     # chosen for the whole hours, and the number is shown as the locale writes it.
     return ntr("{n} h", "{n} h", int(value), n=text)

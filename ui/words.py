@@ -9,7 +9,8 @@ own catalogue (qtbase_da.qm), which install_translators loads beside.
     tr("Bid from {who}", who=name)
     ntr("{n} task", "{n} tasks", count)
 
-Babel keywords (tests/catalogue.py): `tr` and `ntr:1,2`.
+Babel keywords (tests/catalogue.py): `tr` and `ntr:1,2` (and the insight
+screens' `say` and `say_n:1,2`).
 """
 
 from __future__ import annotations

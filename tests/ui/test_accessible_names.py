@@ -103,7 +103,7 @@ def test_every_screen_names_every_control_tab_reaches(
         names = [spoken_name(w) for w in reached]
         assert any(n.startswith("Message to ") for n in names), names
         assert any(n.startswith("Accept the bid from ") for n in names), names
-    assert nameless(page) == [], screen.__name__
+    assert nameless(page) == [], (screen.__name__, nameless(page))
 
 
 def test_the_task_form_for_a_new_task_names_its_fields_and_scroll_area(
@@ -130,3 +130,96 @@ def test_login_lock_and_dialogs_name_every_control(qtbot: Any, window: MainWindo
         qtbot.waitUntil(top.isVisible)
         assert focus_chain(top), type(top).__name__
         assert nameless(top) == [], type(top).__name__
+
+
+def _mnemonic(text: str) -> str | None:
+    """The Alt+letter of a text with an &-mark ("&Hent" -> "h"), or None."""
+    import re
+
+    found = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return found.group(1).lower() if found else None
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_each_alt_letter_does_one_thing_on_every_screen(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, language: str
+) -> None:
+    """No control takes a menu's Alt+letter, and no two controls on a screen share one.
+
+    Alt+H on My page in Danish opened the Help menu ("&Hjælp"), not "&Hent mine data…".
+    """
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
+
+    from ui import words
+
+    before = words.language()
+    words.use_language(language)
+    try:
+        window = MainWindow(make_context("mette", language))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+        menus = {_mnemonic(a.text()) for a in window.menuBar().actions()} - {None}
+        assert menus  # the walk reads the menus' letters
+        task = task_with_pending_bids(demo_data, 2)
+        mette = window.context.person
+        clashes = []
+        for screen in SCREENS:
+            # The review as the task's manager, so its cards (and their hidden "Yes, accept" rows) are built.
+            window.context.person = person_by_id(demo_data, task.poster_id) if screen is review_screen else mette
+            window.go(screen, task.id if screen in (review_screen, task_view_screen) else None)
+            page = window.current_page()
+            assert page is not None
+            loaded = getattr(page, "loaded", None)
+            if loaded is not None:
+                qtbot.waitSignal(loaded, timeout=10_000, raising=False).wait()
+            shown_texts, all_texts = [], []
+            for widget in page.findChildren(QWidget):
+                texts = []
+                if isinstance(widget, QAbstractButton) or (isinstance(widget, QLabel) and widget.buddy() is not None):
+                    texts.append(widget.text())
+                elif isinstance(widget, QGroupBox):
+                    texts.append(widget.title())
+                elif isinstance(widget, QTabWidget):
+                    texts.extend(widget.tabText(i) for i in range(widget.count()))
+                all_texts += texts
+                if widget.isVisibleTo(page):
+                    shown_texts += texts
+            # A menu's letter opens the menu, even for a control shown later (a card's confirmation);
+            # a letter twice among the controls shown together only moves the focus between them
+            # (the review's cards each have their own Accept and Decline, on purpose).
+            letters = [_mnemonic(t) for t in shown_texts]
+            clashes += [f"{screen.__name__}: {t!r}" for t in set(all_texts) if _mnemonic(t) in menus]
+            clashes += [
+                f"{screen.__name__}: {t!r} twice"
+                for t, letter in zip(shown_texts, letters, strict=True)
+                if letter is not None and letters.count(letter) > 1 and screen is not review_screen
+            ]
+        assert clashes == [], f"Alt+letters taken twice (menus: {sorted(menus)}): {clashes}"
+    finally:
+        words.use_language(before)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_each_menu_item_has_its_own_alt_letter(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str
+) -> None:
+    """The admin's Go menu had R twice in Danish (Rapporter, Revisionsspor) and M twice in both."""
+    from ui import words
+
+    before = words.language()
+    words.use_language(language)
+    try:
+        window = MainWindow(make_context("admin", language))
+        qtbot.addWidget(window)
+        twice = []
+        for menu_action in window.menuBar().actions():
+            menu = menu_action.menu()
+            texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+            letters = [_mnemonic(t) for t in texts]
+            twice += [t for t, letter in zip(texts, letters, strict=True) if letter and letters.count(letter) > 1]
+            assert all(letters), f"menu items without an Alt+letter: {texts}"
+        assert twice == [], twice
+    finally:
+        words.use_language(before)

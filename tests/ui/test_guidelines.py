@@ -50,3 +50,24 @@ def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_
     accepted = "SELECT count(*) FROM guideline_acceptances WHERE person_id = 'mette' AND audience = ? AND version = 1"
     assert count(fresh_knop_server, accepted, "bidding") == 1
     assert count(fresh_knop_server, accepted, "outsiders") == 1
+
+
+def test_a_stray_enter_does_not_accept_the_guidelines(qtbot: Any) -> None:
+    """The dialog opens when a sync brings new guidelines, maybe while someone types: Enter accepts nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog
+
+    from desktop.core.entities import Guideline
+    from ui.guidelines import GuidelinesDialog
+
+    shown = [Guideline(audience="bidding", version=2, text_da="Vær venlig", text_en="Be kind")]
+    dialog = GuidelinesDialog(shown, "en")
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        qtbot.keyClick(dialog.focusWidget() or dialog, key)
+        qtbot.keyClick(dialog, key)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    dialog.accept_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted

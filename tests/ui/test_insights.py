@@ -239,3 +239,81 @@ def test_a_skill_is_made_private_from_my_page(
     finally:
         store.close()
     assert held is not None and held.private
+
+
+def _visible_texts(screen: Any) -> set[str]:
+    """Every word a person sees or hears on `screen`: labels, buttons, tabs, choices, headers, names."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLabel, QTabWidget, QWidget
+
+    texts: set[str] = set()
+    for widget in [screen, *screen.findChildren(QWidget)]:
+        texts.add(widget.accessibleName())
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.add(widget.text())
+        if isinstance(widget, QTabWidget):
+            texts.update(widget.tabText(i) for i in range(widget.count()))
+        if isinstance(widget, QComboBox):
+            texts.update(widget.itemText(i) for i in range(widget.count()))
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            texts.update(
+                str(model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+                for i in range(model.columnCount())
+            )
+    return texts - {""}
+
+
+def test_the_insight_screens_speak_danish(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """No English sentence the catalogue translates differently shows on a Danish insight screen."""
+    from tests.catalogue import read
+    from ui import words
+
+    english_only = {m.id for m in read("da") if isinstance(m.id, str) and m.string and m.string != m.id}
+    # As at start in Danish (ui.main): the widgets the screens share (the skill picker) use `tr`.
+    before = words.language()
+    words.use_language("da")
+    try:
+        _look_for_english(qtbot, make_context, answers, english_only)
+    finally:
+        words.use_language(before)
+
+
+def _look_for_english(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], english_only: set[str]
+) -> None:
+    context = make_context("admin", "da")
+    keep(context, insights.COMPETENCE, answers["map-admin"])
+    keep(context, insights.NETWORK, answers["network-admin"])
+    drawn: dict[type, Callable[[Any], bool]] = {
+        CompetenceMap: lambda s: s.skills_model.rowCount() > 0 and "kunne ikke hentes" in s.when.text(),
+        NetworkScreen: lambda s: bool(s.picture.nodes) and "kunne ikke hentes" in s.when.text(),
+        TalentSearch: lambda s: s.kind_filter.count() > 0,  # a search is only made when asked
+    }
+    for screen_type, ready in drawn.items():
+        screen = opened(qtbot, screen_type(context))
+        # Drawn from the kept answer; then the fetch fails offline, and says so in Danish.
+        qtbot.waitUntil(lambda ready=ready, screen=screen: ready(screen), timeout=10_000)
+        english = sorted(_visible_texts(screen) & english_only)
+        assert not english, f"{screen_type.__name__} shows English in Danish: {english}"
+
+
+@pytest.mark.parametrize(("language", "written"), [("da", "1,5"), ("en", "1.5")])
+def test_the_report_writes_hours_as_the_language_does(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str, written: str
+) -> None:
+    """Lent hours showed "1.5" on a Danish report (and lending screen), beside the board's "3,5 t."."""
+    from desktop import reports
+    from ui.oversight_reports import ReportsScreen
+    from ui.wording import number
+
+    context = make_context("admin", language)
+    row = {"site_id": "s", "site_name": "Egeskov Skole", "posted": 4, "filled": 3, "hours_lent": 1.5,
+           "hours_borrowed": 12.0, "median_hours_to_fill": None}
+    keep(context, reports.REPORTS, {"since": "2026-01-01", "until": "2026-11-30", "sites": [row]})
+    screen = opened(qtbot, ReportsScreen(context))
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1, timeout=10_000)
+    shown = [screen.model.index(0, column).data() for column in range(screen.model.columnCount())]
+    assert shown[1:3] == ["4", "3"] and shown[5:7] == [written, "12"] and shown[4] == "–"
+    assert number(1500.25, language) == ("1.500,25" if language == "da" else "1,500.25")

@@ -132,3 +132,32 @@ def test_item_models_follow_the_qt_rules(
         assert model.rowCount() > 0
         qtmodeltester.check(model, force_py=True)
     assert page.skills_model.index(0, 0).data(SKILL_ROLE)
+
+
+def test_on_a_small_screen_the_profile_scrolls_instead_of_overlapping(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """At 1024x600 the skill picker's field and buttons were squeezed on top of its list."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QWidget
+
+    page = shown(qtbot, MyPage(make_context("anna")), size=(1024, 500))
+    page.own_data.outcome.setText("Saved in /tmp: knop.json, knop.html")  # the line a download adds
+    qtbot.waitUntil(lambda: page.own_data.outcome.height() > 0)
+
+    def squeezed() -> list[str]:
+        controls = [
+            w for w in page.findChildren(QWidget)
+            if isinstance(w, (QAbstractButton, QLineEdit, QAbstractItemView)) and w.isVisibleTo(page)
+            and not isinstance(w.parentWidget(), QAbstractItemView)  # a view's own scroll parts
+        ]
+        assert controls
+        return [
+            f"{type(w).__name__} {w.objectName()!r}: {w.height()} of {w.minimumSizeHint().height()} px"
+            for w in controls
+            if w.height() < w.minimumSizeHint().height()
+        ]
+
+    qtbot.waitUntil(lambda: squeezed() == [], timeout=3_000)
+    # The page fits a 600 px screen under the menu, navigation and status bars (it needed 509 px,
+    # so the window was taller than the screen, or squeezed its controls when made to fit).
+    assert page.minimumSizeHint().height() <= 400

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView, QWidget
 
 from sync.server import demo
 from desktop.core.entities import Audience, Task, TaskStatus
@@ -342,3 +342,27 @@ def test_item_models_follow_the_qt_rules(
     pick_skill(qtbot, form.picker, "demens")
     qtmodeltester.check(form.chosen, force_py=True)
     assert isinstance(form.chosen, SkillListModel)
+
+
+def test_the_labels_alt_letters_move_to_their_fields(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Alt+A (St&art date) left the focus in the title, so a typed date landed in the title."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    form = shown(qtbot, TaskForm(make_context("mette")))
+    qtbot.waitUntil(form.isEnabled)
+    form.title.setFocus()
+    qtbot.waitUntil(form.title.hasFocus)
+    labels = {w.text(): w for w in form.findChildren(QLabel)}
+    for text, field in (
+        ("St&art date:", form.starts_on.edit),
+        ("E&nd date:", form.ends_on.edit),
+        ("&Bid deadline:", form.bid_deadline.edit),
+        ("&Seats:", form.seats),
+        ("&Effort:", form.effort),
+    ):
+        assert text in labels, sorted(labels)
+        letter = text[text.index("&") + 1].lower()
+        qtbot.keyClick(form.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
+        qtbot.waitUntil(lambda field=field: QApplication.focusWidget() in (field, *field.findChildren(QWidget)), timeout=2_000)
