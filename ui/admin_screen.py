@@ -283,8 +283,10 @@ class AdminScreen(InsightScreen):
         self._enable_erase()  # the list itself is the server's; `erase` asks for it again
 
     def _enable_erase(self) -> None:
-        """Erase is for a chosen person who is deactivated and not erased yet."""
+        """Erase is for a chosen person who is deactivated and not erased yet (Deactivate: activate)."""
         person = self.chosen_person()
+        inactive = person is not None and not person["active"]
+        self.active_button.setText(tr("Ac&tivate") if inactive else tr("&Deactivate"))
         self.erase_button.setEnabled(
             person is not None
             and not person["active"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -83,6 +84,8 @@ class RulesOfTheRoadTab(Screen):
         self.text_en = QPlainTextEdit(self)
         self.text_en.setAccessibleName(tr("English text"))
         self.text_en.setTabChangesFocus(True)
+        for editor in (self.text_da, self.text_en):  # the list of who accepted gets the room
+            editor.setMaximumHeight(7 * self.fontMetrics().height())
         self.publish_button = QPushButton(tr("&Publish as a new version"), self)
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
@@ -108,7 +111,7 @@ class RulesOfTheRoadTab(Screen):
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(self.done)
-        layout.addWidget(self.publish_button)
+        layout.addWidget(self.publish_button, 0, Qt.AlignmentFlag.AlignRight)
         self.audience.currentIndexChanged.connect(lambda _i: self._fill_texts())
         self.publish_button.clicked.connect(self.publish)
         self.reload()
