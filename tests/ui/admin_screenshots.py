@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
     from desktop.store import Store
     from sync.server import demo
     from tests.ui.conftest import fill_store
-    from tests.ui.screenshots import save, settle
+    from tests.ui.screenshots import save, save_with_dialog, settle
     from ui.admin_screen import AdminScreen
     from ui.context import AppContext
     from ui.main import install_translators, make_application, style_sheet
@@ -118,16 +118,7 @@ def main(argv: list[str]) -> int:
     box = screen.ask_erase()
     settle(app, lambda: box is not None and box.isVisible())
     assert box is not None
-    box.move(screen.geometry().center() - box.rect().center())
-    settle(app)
-    combined = screen.grab()
-    from PySide6.QtGui import QPainter
-
-    painter = QPainter(combined)
-    painter.drawPixmap(box.geometry().topLeft() - screen.geometry().topLeft(), box.grab())
-    painter.end()
-    combined.save(str(out / "admin_erase_da.png"))
-    print(f"wrote {out / 'admin_erase_da.png'}")
+    save_with_dialog(app, screen, box, out / "admin_erase_da.png")
     box.close()
 
     screen.tabs.setCurrentWidget(screen.rules)

@@ -34,6 +34,14 @@ def person(server: Deployment, username: str) -> Person:
     return found[0]
 
 
+def administration(window: main_window.MainWindow) -> AdminScreen:
+    """Open the administration (Ctrl+9) in the admin's window."""
+    window.go_top(main_window.admin_screen)
+    screen = window.current_page()
+    assert isinstance(screen, AdminScreen)
+    return screen
+
+
 def test_an_admin_manages_people_sites_codes_devices_and_lending(
     qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World, tmp_path: Path
 ) -> None:
@@ -42,9 +50,7 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
     with pc:
         shell, window = session_on(qtbot, pc, "admin")
         try:
-            window.go_top(main_window.admin_screen)
-            screen = window.current_page()
-            assert isinstance(screen, AdminScreen)
+            screen = administration(window)
             qtbot.waitUntil(lambda: screen.people_model.row_of("anna") >= 0, timeout=15_000)
             qtbot.waitUntil(lambda: screen.site_choice.findData(world.other_school.id) >= 0, timeout=10_000)
             qtbot.waitUntil(lambda: screen.devices_model.row_of(pc.device_id) >= 0, timeout=10_000)
@@ -160,9 +166,7 @@ def test_an_admin_approves_and_revokes_invitations_erases_a_leaver_and_publishes
     with pc:
         shell, window = session_on(qtbot, pc, "admin")
         try:
-            window.go_top(main_window.admin_screen)
-            screen = window.current_page()
-            assert isinstance(screen, AdminScreen)
+            screen = administration(window)
             qtbot.waitUntil(lambda: screen.people_model.row_of("bo") >= 0, timeout=15_000)
 
             # Invitations: both wait for approval; one is approved, the other revoked.
