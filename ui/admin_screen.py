@@ -7,8 +7,14 @@ admin). Requests run on a network thread (`InsightScreen.ask`); the screen
 needs the server and says so when it cannot reach it. The command line stays
 the scriptable way.
 
-Pending invitations (issue 14) get their own tab: `INVITATION_TABS` is where
-that work adds its factory; nothing is shown until it does.
+Three tabs work on this admin's local store instead, through operations
+synced like any other (issues 14 and 20): the member invitations this device
+holds, to approve or revoke (`ui.reach.InvitationsTab`, added through
+`INVITATION_TABS`); erasing a deactivated person (`person.erase`, on the
+People tab); and the rules of the road (`ui.rules_of_the_road`). Deactivating
+stays on the /v1/admin/ API: it takes effect on the server at once, ends the
+person's logins and can be undone, which the `person.deactivate` operation
+cannot; the change reaches this device's store at the next sync.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
+    QMessageBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -31,9 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import erasure
 from desktop.core.entities import LendingPolicy, Role, SiteKind
 from sync.failures import SyncFailure
 from ui.insights_screen import Fetcher, InsightScreen
+from ui.reach import InvitationsTab
+from ui.rules_of_the_road import RulesOfTheRoadTab
 from ui.screen import ProblemLabel
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
 from ui.file_export import save_export
@@ -41,19 +51,29 @@ from ui.words import ntr, tr
 
 ADMIN = "/v1/admin"
 
+
+
+def invitations_tab(screen: AdminScreen) -> tuple[str, QWidget]:
+    """The member invitations this admin's device holds (all of them), to approve or revoke."""
+    tab = InvitationsTab(screen.context, screen)
+    tab.withdraw_button.setText(tr("Re&voke"))
+    return tr("&Invitations"), tab
+
+
 # Tabs other work adds to the administration (issue 14: pending invitations).
 # Each is called with the screen and returns (tab title, widget).
-INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = []
+INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitations_tab]
 
 
 def admin_fetcher(context: Any) -> Fetcher:
     """Requests as the context's admin: `name` is "METHOD /path", `params` {"params", "body"}."""
     settings, person_id = context.settings, context.person.id
     token = getattr(context.session, "token", None)
+    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
+    # first by several network threads at once, PySide6's import hook deadlocked them.
+    from sync import insights as wire
 
     def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-        from sync import insights as wire  # the wire (requests) loads when first asked
-
         method, _, path = name.partition(" ")
         return wire.call(
             settings,
@@ -89,7 +109,7 @@ def _site_kind(value: str) -> str:
 
 
 class AdminScreen(InsightScreen):
-    """Tabs: people, sites, enrolment codes, devices, lending policy (and issue 14's invitations)."""
+    """Tabs: people, sites, enrolment codes, devices, lending policy, invitations, rules of the road."""
 
     NAME = "admin"
     WATCHES = frozenset()
@@ -113,6 +133,8 @@ class AdminScreen(InsightScreen):
         for make in INVITATION_TABS:
             title, widget = make(self)
             self.tabs.addTab(widget, title)
+        self.rules = RulesOfTheRoadTab(context, self)
+        self.tabs.addTab(self.rules, tr("R&ules of the road"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
         layout.addLayout(self.status_row())
@@ -207,6 +229,12 @@ class AdminScreen(InsightScreen):
         change_site.clicked.connect(self.set_site)
         self.active_button = QPushButton(tr("&Deactivate"), tab)
         self.active_button.clicked.connect(self.toggle_active)
+        self.erase_button = QPushButton(tr("Erase…"), tab)
+        self.erase_button.setToolTip(tr("Only a deactivated person can be erased."))
+        self.erase_button.setEnabled(False)
+        self.erase_button.clicked.connect(self.ask_erase)
+        self.erase_question: QMessageBox | None = None
+        self.people_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_erase())
         self.new_username, self.new_name = QLineEdit(tab), QLineEdit(tab)
         self.new_email = QLineEdit(tab)
         add = QPushButton(tr("&Add person"), tab)
@@ -226,6 +254,7 @@ class AdminScreen(InsightScreen):
         change.addWidget(change_role)
         change.addWidget(change_site)
         change.addWidget(self.active_button)
+        change.addWidget(self.erase_button)
         layout.addLayout(change)
         form = QFormLayout()
         form.addRow(tr("Username"), self.new_username)
@@ -249,7 +278,23 @@ class AdminScreen(InsightScreen):
     def _got_people(self, answer: dict[str, Any]) -> None:
         self.people_model.set_rows(answer.get("people") or [])
         self.when.setText("")
+        self._enable_erase()
         self.loaded.emit()
+
+    def action_settled(self, action: str) -> None:
+        self._enable_erase()  # the list itself is the server's; `erase` asks for it again
+
+    def _enable_erase(self) -> None:
+        """Erase is for a chosen person who is deactivated and not erased yet (Deactivate: activate)."""
+        person = self.chosen_person()
+        inactive = person is not None and not person["active"]
+        self.active_button.setText(tr("Ac&tivate") if inactive else tr("&Deactivate"))
+        self.erase_button.setEnabled(
+            person is not None
+            and not person["active"]
+            and str(person["name"]) != erasure.pseudonym(str(person["id"]))
+            and not self.busy("erase")
+        )
 
     def chosen_person(self) -> dict[str, Any] | None:
         rows = self.people_view.selectionModel().selectedRows()
@@ -301,11 +346,68 @@ class AdminScreen(InsightScreen):
             return
         active = not person["active"]
         what = tr("activated") if active else tr("deactivated")
+
+        def changed(answer: dict[str, Any]) -> None:
+            self._person_changed(answer, what)
+            if self.context.sync is not None:  # bring the change to this store, for Erase
+                self.context.sync.request_sync("person deactivated")
+
         self.call(
             "POST",
             f"/people/{person['username']}/active",
             body={"active": active},
-            then=lambda a: self._person_changed(a, what),
+            then=changed,
+        )
+
+    def ask_erase(self) -> QMessageBox | None:
+        """Ask, naming the person and what erasure does; "Erase" queues `person.erase`."""
+        person = self.chosen_person()
+        if person is None:
+            self.problem.show_text(tr("Choose a person first."))
+            return None
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            tr("Erase {name}?", name=str(person["name"])),
+            tr(
+                "Erase {name} ({username})? Their name and contact details are removed, every text "
+                "they wrote is emptied and their own rows are deleted, here, on the server and on "
+                "every device at its next sync. What they did stays counted under a pseudonym, "
+                "{pseudonym}. This cannot be undone.",
+                name=str(person["name"]),
+                username=str(person["username"]),
+                pseudonym=erasure.pseudonym(str(person["id"])),
+            ),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("eraseQuestion")
+        erase = box.addButton(tr("Erase"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        erase.clicked.connect(lambda: self.erase(person))
+        box.finished.connect(lambda _r: setattr(self, "erase_question", None))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.erase_question = box
+        box.open()
+        return box
+
+    def erase(self, person: dict[str, Any]) -> None:
+        """Queue `person.erase` (applied here on the DB thread, then synced to the server)."""
+        name = str(person["name"])
+
+        def erased(_outcome: object) -> None:
+            self.done.setText(
+                tr("{who}: erased here; the server and other devices follow at the next sync", who=name)
+            )
+            self.find_people()
+
+        self.act(
+            "person.erase",
+            {"person_id": str(person["id"])},
+            self.problem,
+            erased,
+            action="erase",
+            buttons=(self.erase_button,),
         )
 
     def add_person(self) -> None:

@@ -31,7 +31,8 @@ from ui.context import AppContext
 from ui.words import tr
 
 
-def _title(audience: str) -> str:
+def audience_title(audience: str) -> str:
+    """An audience's guidelines, named for a heading."""
     titles: dict[str, str] = {
         GuidelineAudience.POSTING.value: tr("Guidelines for posting tasks"),
         GuidelineAudience.BIDDING.value: tr("Guidelines for bidding on tasks"),
@@ -55,7 +56,7 @@ class GuidelinesDialog(QDialog):
         self.text = QTextBrowser(self)
         parts = []
         for item in shown:
-            heading = tr("{title} (version {what})", title=_title(item.audience), what=str(item.version))
+            heading = tr("{title} (version {what})", title=audience_title(item.audience), what=str(item.version))
             parts.append(f"## {heading}\n\n{item.text(language)}\n")
         self.text.setMarkdown("\n".join(parts))
         layout.addWidget(self.text, 1)

@@ -32,9 +32,11 @@ def server_fetcher(context: Any) -> Fetcher:
     """Fetch as the context's person with the machine's settings (runs on the network thread)."""
     settings, person_id = context.settings, context.person.id
     token = getattr(context.session, "token", None)
+    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
+    # first by several network threads at once, PySide6's import hook deadlocked them.
+    from sync import insights as wire
 
     def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-        from sync import insights as wire  # the wire (requests) loads when first asked
 
         return wire.fetch(settings, person_id, name, params, token=token)
 

@@ -41,9 +41,11 @@ def server_downloader(context: Any) -> Downloader:
     """Download as the context's person, in the context's language (runs on the network thread)."""
     settings, person_id, language = context.settings, context.person.id, context.language
     token = getattr(context.session, "token", None)
+    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
+    # first by several network threads at once, PySide6's import hook deadlocked them.
+    from sync import own_data
 
     def download(folder: Path) -> tuple[Path, Path]:
-        from sync import own_data  # the wire (requests) loads when first asked
 
         return own_data.download(settings, person_id, folder, language, token=token)
 

@@ -193,6 +193,7 @@ class InvitationsTab(Screen):
         self.model: RowsModel[Sent] = RowsModel(
             [
                 Column(tr("E-mail"), lambda s: s.invitation.email),
+                Column(tr("Name"), lambda s: s.invitation.name),
                 Column(tr("Who"), lambda s: person_kind(s.invitation.kind)),
                 Column(tr("Invited by"), lambda s: s.inviter),
                 Column(tr("Status"), lambda s: invitation_status(s.invitation.status)),

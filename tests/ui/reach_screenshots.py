@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     from desktop.store import Store
     from sync.server import demo
     from tests.ui.conftest import fill_store
-    from tests.ui.screenshots import SIZE, save, settle
+    from tests.ui.screenshots import SIZE, save, save_with_dialog, settle
     from ui.context import AppContext
     from ui.main import install_translators, make_application, style_sheet
     from ui.main_window import MainWindow
@@ -83,16 +83,7 @@ def main(argv: list[str]) -> int:
     settle(app)
     dialog.send()
     settle(app, lambda: dialog.handover.isVisible())
-    dialog.move(window.geometry().center() - dialog.rect().center())
-    settle(app)
-    combined = window.grab()
-    from PySide6.QtGui import QPainter
-
-    painter = QPainter(combined)
-    painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
-    painter.end()
-    combined.save(str(out / "reach_invite_da.png"))
-    print(f"wrote {out / 'reach_invite_da.png'}")
+    save_with_dialog(app, window, dialog, out / "reach_invite_da.png")
 
     dialog.close()
     window.tear_down()

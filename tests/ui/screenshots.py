@@ -74,6 +74,20 @@ def save(widget: QWidget, path: Path) -> None:
     print(f"wrote {path}")
 
 
+def save_with_dialog(app: QApplication, window: QWidget, dialog: QWidget, path: Path) -> None:
+    """`window` with `dialog` centred over it, as one picture (a grab shows no other top-level)."""
+    from PySide6.QtGui import QPainter
+
+    dialog.move(window.geometry().center() - dialog.rect().center())
+    settle(app)
+    combined = window.grab()
+    painter = QPainter(combined)
+    painter.drawPixmap(dialog.geometry().topLeft() - window.geometry().topLeft(), dialog.grab())
+    painter.end()
+    combined.save(str(path))
+    print(f"wrote {path}")
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)

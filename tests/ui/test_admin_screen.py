@@ -11,15 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from desktop.core import erasure
 from desktop.core.entities import Person
-from sync.server import accounts
+from desktop.core.ids import uuid7
+from desktop.invitations import new_code
+from sync.server import accounts, push
 from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count
-from tests.ui.test_two_clients import session_on
+from tests.ui.test_accessible_names import nameless
+from tests.ui.test_two_clients import session_on, synced
 from ui import main_window
 from ui.admin_screen import AdminScreen
+from ui.reach import InvitationsTab
 
 
 def person(server: Deployment, username: str) -> Person:
@@ -27,6 +32,14 @@ def person(server: Deployment, username: str) -> Person:
         found = s.fetch(Person, "username = ?", (username,))
     assert found, username
     return found[0]
+
+
+def administration(window: main_window.MainWindow) -> AdminScreen:
+    """Open the administration (Ctrl+9) in the admin's window."""
+    window.go_top(main_window.admin_screen)
+    screen = window.current_page()
+    assert isinstance(screen, AdminScreen)
+    return screen
 
 
 def test_an_admin_manages_people_sites_codes_devices_and_lending(
@@ -37,9 +50,7 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
     with pc:
         shell, window = session_on(qtbot, pc, "admin")
         try:
-            window.go_top(main_window.admin_screen)
-            screen = window.current_page()
-            assert isinstance(screen, AdminScreen)
+            screen = administration(window)
             qtbot.waitUntil(lambda: screen.people_model.row_of("anna") >= 0, timeout=15_000)
             qtbot.waitUntil(lambda: screen.site_choice.findData(world.other_school.id) >= 0, timeout=10_000)
             # The devices come in their own answer, maybe after the people and sites.
@@ -133,3 +144,108 @@ def test_only_admins_get_the_administration(
             assert screen.people_model.rowCount() == 0
         finally:
             shell.shut_down()
+
+
+def test_an_admin_approves_and_revokes_invitations_erases_a_leaver_and_publishes_guidelines(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """Issues 14 and 20 in the administration: each change is an operation the server applies."""
+    server = fresh_knop_server
+    with server.database.write() as s:  # outsiders' invitations wait for a coordinator
+        s.execute("UPDATE organisations SET externals_need_approval = ?", (True,))
+    anna = server.user("anna")
+    invited = [uuid7(), uuid7()]
+    for invitation_id, email in zip(invited, ("vera@example.org", "olga@example.org"), strict=True):
+        anna.apply("member.invite", invitation_id=invitation_id, email=email, name=email[:4].title(),
+                   person_kind="volunteer", site_id=world.school.id, code=new_code())
+    for audience in ("posting", "bidding"):
+        push.apply_as_admin_tool(server.database, "guidelines.publish",
+                                 {"audience": audience, "text_da": "Vær venlig", "text_en": "Be kind"})
+    anna.apply("guidelines.accept", audience="bidding", version=1)
+    status = "SELECT status FROM member_invitations WHERE id = ?"
+    pc = machines(server, world.school.id, "hr-pc")
+    with pc:
+        shell, window = session_on(qtbot, pc, "admin")
+        try:
+            screen = administration(window)
+            qtbot.waitUntil(lambda: screen.people_model.row_of("bo") >= 0, timeout=15_000)
+
+            # Invitations: both wait for approval; one is approved, the other revoked.
+            tab = next(screen.tabs.widget(i) for i in range(screen.tabs.count())
+                       if isinstance(screen.tabs.widget(i), InvitationsTab))
+            screen.tabs.setCurrentWidget(tab)
+            assert nameless(tab) == []
+            qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
+            assert {tab.model.index(r, 4).data() for r in range(2)} == {"Waiting for approval"}
+            assert {tab.model.index(r, 3).data() for r in range(2)} == {"Anna Jensen"}  # invited by
+            tab.table.selectRow(tab.model.row_of(invited[0]))
+            assert tab.approve_button.isEnabled()
+            tab.approve_button.click()
+            qtbot.waitUntil(lambda: tab.model.index(tab.model.row_of(invited[0]), 4).data() == "Sent",
+                            timeout=10_000)
+            tab.table.selectRow(tab.model.row_of(invited[1]))
+            assert tab.withdraw_button.text() == "Re&voke" and tab.withdraw_button.isEnabled()
+            tab.withdraw_button.click()
+            qtbot.waitUntil(lambda: tab.model.index(tab.model.row_of(invited[1]), 4).data() == "Withdrawn",
+                            timeout=10_000)
+            synced(qtbot, shell, window)
+            assert text(server, status, invited[0]) == "pending"
+            assert text(server, status, invited[1]) == "revoked"
+
+            # Erase: only for a deactivated person, after a confirmation that names them.
+            screen.tabs.setCurrentIndex(0)
+            screen.choose_person("bo")
+            assert not screen.erase_button.isEnabled()
+            screen.toggle_active()
+            qtbot.waitUntil(lambda: "deactivated" in screen.done.text(), timeout=10_000)
+            synced(qtbot, shell, window)  # the deactivation reaches this store
+            qtbot.waitUntil(lambda: screen.people_model.row_of("bo") >= 0, timeout=10_000)
+            screen.choose_person("bo")
+            assert screen.erase_button.isEnabled()
+            box = screen.ask_erase()
+            assert box is not None and "Bo Nielsen" in box.text() and "cannot be undone" in box.text()
+            assert box.defaultButton().text() == "Cancel"
+            erase = next(b for b in box.buttons() if b.text() == "Erase")
+            erase.click()
+            qtbot.waitUntil(lambda: erased(server, world.bo.id) or bool(screen.problem.text()), timeout=15_000)
+            assert screen.problem.text() == "" and erased(server, world.bo.id)
+            qtbot.waitUntil(lambda: "erased" in screen.done.text(), timeout=10_000)
+            assert count(server, "SELECT count(*) FROM audit_events WHERE actor_id = ? AND operation = "
+                         "'person.erase'", person(server, "admin").id) == 1
+
+            # The rules of the road: versions, who accepted which, and a new version.
+            rules = screen.rules
+            screen.tabs.setCurrentWidget(rules)
+            assert nameless(rules) == []
+            anna_bidding = f"{world.anna.id}|bidding"
+            qtbot.waitUntil(lambda: rules.standings.row_of(anna_bidding) >= 0, timeout=10_000)
+            assert rules.standings.index(rules.standings.row_of(anna_bidding), 3).data() == "Current version"
+            assert rules.standings.index(rules.standings.row_of(f"{world.anna.id}|posting"), 3).data() == (
+                "Not accepted")
+            rules.audience.setCurrentIndex(rules.audience.findData("bidding"))
+            assert rules.text_en.toPlainText() == "Be kind"  # starts from the current text
+            rules.text_da.setPlainText("Vær venlig, og svar på beskeder")
+            rules.text_en.setPlainText("")
+            rules.publish()
+            assert "both Danish and English" in rules.problem.text()
+            rules.text_en.setPlainText("Be kind, and answer messages")
+            rules.publish()
+            qtbot.waitUntil(lambda: "Published" in rules.done.text(), timeout=10_000)
+            qtbot.waitUntil(lambda: rules.standings.index(rules.standings.row_of(anna_bidding), 3).data()
+                            == "An older version", timeout=10_000)
+            synced(qtbot, shell, window)
+            assert text(server, "SELECT text_en FROM guidelines WHERE audience = ? AND version = 2",
+                        "bidding") == "Be kind, and answer messages"
+        finally:
+            shell.shut_down()
+
+
+def erased(server: Deployment, person_id: str) -> bool:
+    with server.database.read() as s:
+        found = s.get(Person, person_id)
+    return found is not None and erasure.is_erased(found)
+
+
+def text(server: Deployment, statement: str, *params: Any) -> str:
+    with server.database.read() as s:
+        return str(s.value(statement, params))

@@ -106,7 +106,7 @@ def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
     tab.table.selectRow(0)
     assert tab.withdraw_button.isEnabled()
     qtbot.mouseClick(tab.withdraw_button, CLICK)
-    qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 3).data(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 4).data(), timeout=10_000)
 
 
 def test_a_manager_verifies_a_credential_and_staff_get_no_form(

@@ -1,0 +1,160 @@
+"""The rules of the road in the administration (issue 20): versions, who accepted, publishing.
+
+The tab reads what an admin's device holds (`desktop.guideline_acceptances`):
+each audience's current version, and per person which version they accepted.
+Publishing a new version is the `guidelines.publish` operation, applied here
+on the DB thread and synced like any other, so it works offline too; everyone
+concerned is then asked to accept it at their next login or sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.entities import Guideline, GuidelineAudience
+from desktop.guideline_acceptances import RulesOfTheRoad, Standing, rules_of_the_road
+from desktop.store import Store
+from ui import wording
+from ui.context import AppContext
+from ui.guidelines import audience_title
+from ui.screen import ProblemLabel, Screen
+from ui.table_model import Column, RowsModel, table_view
+from ui.words import tr
+
+
+def _standing(row: Standing) -> str:
+    if row.accepted is None:
+        return tr("Not accepted")
+    if row.up_to_date:
+        return tr("Current version")
+    return tr("An older version")
+
+
+class RulesOfTheRoadTab(Screen):
+    """Each audience's current guidelines, who accepted which version, and a form to publish anew."""
+
+    WATCHES = frozenset({"guidelines", "guideline_acceptances", "people"})
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("rules-of-the-road")
+        self.current: dict[str, Guideline] = {}
+        language = self.language
+        self.versions: RowsModel[Guideline] = RowsModel(
+            [
+                Column(tr("Guidelines"), lambda g: audience_title(g.audience)),
+                Column(tr("Version"), lambda g: str(g.version)),
+                Column(tr("Published"), lambda g: wording.short_date(g.published_at, language)),
+            ],
+            key=lambda g: g.audience,
+            parent=self,
+        )
+        self.versions_view = table_view(self, self.versions, tr("Current guidelines"), stretch=(0,))
+        self.versions_view.setMaximumHeight(6 * self.fontMetrics().height() + 16)
+        self.standings: RowsModel[Standing] = RowsModel(
+            [
+                Column(tr("Person"), lambda s: s.person_name),
+                Column(tr("Guidelines"), lambda s: audience_title(s.audience)),
+                Column(tr("Accepted version"), lambda s: "" if s.accepted is None else str(s.accepted)),
+                Column(tr("Standing"), _standing),
+                Column(tr("Accepted"), lambda s: wording.short_date(s.accepted_at or None, language)),
+            ],
+            key=lambda s: f"{s.person_id}|{s.audience}",
+            parent=self,
+        )
+        self.standings_view = table_view(self, self.standings, tr("Who accepted which version"), stretch=(0, 1))
+        self.audience = QComboBox(self)
+        self.audience.setAccessibleName(tr("Guidelines to publish"))
+        for audience in GuidelineAudience:
+            self.audience.addItem(audience_title(audience), str(audience))
+        self.text_da = QPlainTextEdit(self)
+        self.text_da.setAccessibleName(tr("Danish text"))
+        self.text_da.setTabChangesFocus(True)
+        self.text_en = QPlainTextEdit(self)
+        self.text_en.setAccessibleName(tr("English text"))
+        self.text_en.setTabChangesFocus(True)
+        for editor in (self.text_da, self.text_en):  # the list of who accepted gets the room
+            editor.setMaximumHeight(7 * self.fontMetrics().height())
+        self.publish_button = QPushButton(tr("&Publish as a new version"), self)
+        self.problem = ProblemLabel(self)
+        self.done = QLabel(self)
+        self.done.setObjectName("guidelinesPublished")
+        note = QLabel(
+            tr(
+                "Publishing makes a new version: everyone it concerns is asked to accept it, "
+                "and until they have, they cannot post or bid."
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Guidelines to publish"), self.audience)
+        form.addRow(tr("Danish text"), self.text_da)
+        form.addRow(tr("English text"), self.text_en)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Current guidelines"), self))
+        layout.addWidget(self.versions_view)
+        layout.addWidget(QLabel(tr("Who accepted which version"), self))
+        layout.addWidget(self.standings_view, 1)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.done)
+        layout.addWidget(self.publish_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.audience.currentIndexChanged.connect(lambda _i: self._fill_texts())
+        self.publish_button.clicked.connect(self.publish)
+        self.reload()
+
+    def question(self) -> Callable[[Store], RulesOfTheRoad]:
+        return rules_of_the_road
+
+    def draw(self, data: RulesOfTheRoad) -> None:
+        first = not self.current
+        self.current = {g.audience: g for g in data.current}
+        self.versions.set_rows(data.current)
+        self.standings.set_rows(data.standings)
+        self.publish_button.setEnabled(not self.busy("publish"))
+        if first:
+            self._fill_texts()
+
+    def _fill_texts(self) -> None:
+        """Start from the chosen audience's current texts (empty when none is published)."""
+        held = self.current.get(str(self.audience.currentData()))
+        self.text_da.setPlainText(held.text_da if held else "")
+        self.text_en.setPlainText(held.text_en if held else "")
+
+    def publish(self) -> None:
+        """Publish the two texts as the chosen audience's next version (`guidelines.publish`)."""
+        self.done.clear()
+        audience = str(self.audience.currentData())
+        payload = {
+            "audience": audience,
+            "text_da": self.text_da.toPlainText(),
+            "text_en": self.text_en.toPlainText(),
+        }
+        if not payload["text_da"].strip() or not payload["text_en"].strip():
+            self.problem.show_text(tr("Write the guidelines in both Danish and English."))
+            return
+
+        def published(_outcome: object) -> None:
+            self.done.setText(tr("Published: {title}", title=audience_title(audience)))
+
+        self.act(
+            "guidelines.publish",
+            payload,
+            self.problem,
+            published,
+            action="publish",
+            buttons=(self.publish_button,),
+        )
