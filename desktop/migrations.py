@@ -20,6 +20,7 @@ from desktop.core.schema import (
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
+    TASK_OUTSIDERS,
     TASK_TIMES,
 )
 
@@ -289,6 +290,11 @@ def _v16_one_bids_index(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS bids_task")
 
 
+def _v17_task_outsiders(conn: sqlite3.Connection) -> None:
+    for statement in TASK_OUTSIDERS:  # which outsiders a task is open to, on the task (issue 14)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -306,6 +312,7 @@ STEPS: tuple[Step, ...] = (
     _v14_search_inside_words,
     _v15_task_times,
     _v16_one_bids_index,
+    _v17_task_outsiders,
 )
 LATEST = len(STEPS)
 

@@ -22,6 +22,7 @@ from desktop.core.entities import (
     Person,
     PersonKind,
     Role,
+    Task,
     TaskRequirements,
 )
 from desktop.core.rejection import Rejection
@@ -138,11 +139,14 @@ def test_a_volunteer_on_benefit_in_paid_staffs_work_is_a_warning_only(store: Sto
 
 
 def test_a_task_open_to_some_kinds_of_outsiders_refuses_the_others(store: Store, world: World) -> None:
-    task(store, world, audience=Audience.EXTERNAL)
+    task(store, world, status="draft", audience=Audience.EXTERNAL)
     do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"])
-    refusal = refused(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1")
-    assert refusal.reason == "bid.outsider_kind"
-    assert "borgere" in refusal.message("da")
+    assert store.get(Task, "task-1").outsiders == ["citizen"]  # type: ignore[union-attr]
+    do(store, world.mette, "task.publish", task_id="task-1")
+    # A volunteer may not see it, so not bid on it either; a citizen may.
+    assert refused(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1").reason == "task.not_visible"
+    put(store, world.ole.replace(kind=PersonKind.CITIZEN))
+    do(store, world.ole.replace(kind=PersonKind.CITIZEN), "bid.place", bid_id="b-1", task_id="task-1")
     do(store, world.anna, "bid.place", bid_id="b-2", task_id="task-1")  # staff are not outsiders
     assert refused(
         store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["volunteers"]
@@ -175,6 +179,22 @@ def test_a_draft_may_change_its_audience_either_way(store: Store, world: World) 
     do(store, world.mette, "task.widen_audience", task_id="task-1", audience="site")
 
 
+def test_the_kinds_of_outsiders_only_widen_once_published_to_outsiders(store: Store, world: World) -> None:
+    # While a published task is not open outside, its kinds reach nobody: they change freely.
+    task(store, world, audience=Audience.ORGANISATION)
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"])
+    do(store, world.mette, "task.widen_audience", task_id="task-1", audience="external")
+    # Open outside: wider is fine, narrower is refused, plainly.
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={},
+       outsiders=["citizen", "company"])
+    refusal = refused(
+        store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["company"]
+    )
+    assert refusal.reason == "task.audience_narrowing"
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=[])  # every kind
+    assert store.get(Task, "task-1").outsiders == []  # type: ignore[union-attr]
+
+
 def test_closing_a_task_to_a_kind_of_outsider_is_refused_once_one_has_bid(store: Store, world: World) -> None:
     task(store, world, audience=Audience.EXTERNAL)
     do(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1")
@@ -182,8 +202,7 @@ def test_closing_a_task_to_a_kind_of_outsider_is_refused_once_one_has_bid(store:
         store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"]
     )
     assert refusal.reason == "task.audience_outsiders_bid"
-    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={},
-       outsiders=["citizen", "volunteer"])
+    assert "allerede budt" in refusal.message("da")
 
 
 # --- member invitations -----------------------------------------------------------------

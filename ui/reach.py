@@ -394,15 +394,17 @@ class RequirementsBox(QWidget):
         kinds.addStretch(1)
         grid.addRow(tr("Outside the municipality, open to:"), kinds)
         self.loaded: TaskRequirements | None = None
+        self.loaded_outsiders: list[str] = []
 
-    def fill(self, held: TaskRequirements | None) -> None:
-        """Show what the task asks now (None: nothing yet)."""
+    def fill(self, held: TaskRequirements | None, outsiders: list[str]) -> None:
+        """Show what the task asks now (None: nothing yet) and the outsiders it is open to (`Task.outsiders`)."""
         self.loaded = held
+        self.loaded_outsiders = sorted(outsiders)
         wanted = held.requirements if held else {}
         for credential_id, choice in self.severity.items():
             choice.setCurrentIndex(max(choice.findData(wanted.get(credential_id, "")), 0))
         self.paid_staff_work.setChecked(bool(held and held.paid_staff_work))
-        open_to = set(held.outsiders) if held and held.outsiders else set(self.outsiders)
+        open_to = set(outsiders) if outsiders else set(self.outsiders)
         for kind, box in self.outsiders.items():
             box.setChecked(kind in open_to)
 
@@ -420,7 +422,7 @@ class RequirementsBox(QWidget):
         if (
             requirements == (held.requirements if held else {})
             and self.paid_staff_work.isChecked() == bool(held and held.paid_staff_work)
-            and outsiders == (sorted(held.outsiders) if held else [])
+            and outsiders == self.loaded_outsiders
         ):
             return None
         return {

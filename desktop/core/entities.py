@@ -288,7 +288,7 @@ class Task(Entity):
     """
 
     table: ClassVar[str] = "tasks"
-    json_fields: ClassVar[tuple[str, ...]] = ("skills",)
+    json_fields: ClassVar[tuple[str, ...]] = ("skills", "outsiders")
     id: str
     site_id: str
     poster_id: str
@@ -318,6 +318,10 @@ class Task(Entity):
     start_time: str | None = None
     end_time: str | None = None
     repeats: str = ""
+    # The `OutsiderKind`s an external task is open to, sorted (empty: all of
+    # them): part of its audience, so the visibility rule reads it
+    # (task.set_requirements sets it; once published it only widens).
+    outsiders: list[str] = field(default_factory=list)
 
     # Fields a task.edit may change; the rest belong to other operations.
     EDITABLE: ClassVar[tuple[str, ...]] = (
@@ -558,7 +562,7 @@ class GuidelineAcceptance(Entity):
 
 
 class OutsiderKind(StrEnum):
-    """Who outside the organisation a task is also open to (`TaskRequirements.outsiders`)."""
+    """Who outside the organisation a task is also open to (`Task.outsiders`)."""
 
     VOLUNTEER = "volunteer"
     CITIZEN = "citizen"
@@ -635,22 +639,22 @@ class HeldCredential(Entity):
 
 @dataclass(slots=True)
 class TaskRequirements(Entity):
-    """What a task asks of those who bid, and which outsiders it is open to.
+    """What a task asks of those who bid.
 
     `requirements` maps a credential id to "block" or "warn"
     (`desktop.core.eligibility.Severity`); `paid_staff_work` marks work
-    normally done by paid staff (the rule on volunteers on benefit);
-    `outsiders` lists the `OutsiderKind`s an external task is open to
-    (empty: all of them).
+    normally done by paid staff (the rule on volunteers on benefit). Which
+    outsiders the task is open to is part of its audience (`Task.outsiders`),
+    which the visibility rule reads; rows written before that move may still
+    carry an `outsiders` field, which is ignored.
     """
 
     table: ClassVar[str] = "task_requirements"
     key: ClassVar[tuple[str, ...]] = ("task_id",)
-    json_fields: ClassVar[tuple[str, ...]] = ("requirements", "outsiders")
+    json_fields: ClassVar[tuple[str, ...]] = ("requirements",)
     task_id: str
     requirements: dict[str, str] = field(default_factory=dict)
     paid_staff_work: bool = False
-    outsiders: list[str] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: str = ""
     version: int = 0

@@ -1132,17 +1132,16 @@ def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 
 
 def eligibility_of(ctx: Context, records: Records, person: Person, task: Task) -> eligibility.Verdict:
-    """What `person` lacks for `task` today; refuses an outsider of a kind the task is not open to.
+    """What `person` lacks for `task` today.
 
-    Raises Rejection("bid.outsider_kind"). Reads only the person's own
-    credentials, which their own device holds too, so the client's answer is
-    the server's.
+    Reads only the person's own credentials, which their own device holds
+    too, so the client's answer is the server's. An outsider of a kind the
+    task is not open to never gets here: they may not see it
+    (`permissions.OpenToTheirKind`).
     """
     wanted = records.get(TaskRequirements, task.id)
     if wanted is None:
         return eligibility.Verdict()
-    if person.is_external and wanted.outsiders and person.kind not in wanted.outsiders:
-        raise Rejection("bid.outsider_kind", kinds=list(wanted.outsiders))
     held = {
         credential: records.get(HeldCredential, person.id, credential)
         for credential in (*wanted.requirements, eligibility.BENEFIT)
@@ -1187,16 +1186,13 @@ def credential_verify(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     return person.id
 
 
-def _bidders_outside(records: Records, task: Task, audience: str, outsiders: list[str]) -> bool:
-    """Whether someone with an active bid would no longer be reached by `audience`/`outsiders`."""
-    narrower = task.replace(audience=audience)
+def _bidders_outside(records: Records, task: Task, narrower: Task) -> bool:
+    """Whether someone with an active bid on `task` would no longer see it as `narrower`."""
     for bid in records.bids_on(task.id):
         bidder = records.get(Person, bid.bidder_id) if bid.is_active else None
         if bidder is None or permissions.manages_task(bidder, task):
             continue
         if not permissions.can_see_task(bidder, narrower):
-            return True
-        if bidder.is_external and outsiders and bidder.kind not in outsiders:
             return True
     return False
 
@@ -1224,8 +1220,7 @@ def task_widen_audience(ctx: Context, records: Records, p: dict[str, Any]) -> st
         raise Rejection("task.audience_same")
     narrowing = _AUDIENCE_ORDER.index(Audience(audience)) < _AUDIENCE_ORDER.index(Audience(task.audience))
     if narrowing and task.published_at is not None:
-        wanted = records.get(TaskRequirements, task.id)
-        if _bidders_outside(records, task, audience, wanted.outsiders if wanted else []):
+        if _bidders_outside(records, task, task.replace(audience=audience)):
             raise Rejection("task.audience_outsiders_bid")
         raise Rejection("task.audience_narrowing")
     records.put(_touch(task, ctx, audience=audience))
@@ -1243,8 +1238,10 @@ def task_set_requirements(ctx: Context, records: Records, p: dict[str, Any]) -> 
     """Set the credentials a task requires ({id: "block"|"warn"}) and the outsiders it is open to.
 
     Bids already placed keep their standing; the requirements apply to the
-    next bids. Closing the task to a kind of outsider is refused once one of
-    that kind has bid.
+    next bids. The outsiders (`Task.outsiders`, empty: every kind) are part of
+    the task's audience: once it is published to outsiders they may only
+    widen, as the audience (the feed then delivers the task to the newly
+    entitled devices); closing it to a kind of outsider who has bid says so.
     """
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
@@ -1258,16 +1255,19 @@ def task_set_requirements(ctx: Context, records: Records, p: dict[str, Any]) -> 
         if kind not in tuple(OutsiderKind):
             raise Rejection("field.bad_choice", field="outsiders", choices=", ".join(OutsiderKind))
     held = records.get(TaskRequirements, task.id)
-    before = held.outsiders if held else []
-    closing = outsiders and (not before or not set(outsiders) >= set(before))
-    if closing and task.published_at is not None and _bidders_outside(records, task, task.audience, outsiders):
-        raise Rejection("task.audience_outsiders_bid")
+    before = task.outsiders
+    closing = bool(outsiders) and (not before or not set(outsiders) >= set(before))
+    if closing and task.published_at is not None and task.audience == Audience.EXTERNAL:
+        if _bidders_outside(records, task, task.replace(outsiders=outsiders)):
+            raise Rejection("task.audience_outsiders_bid")
+        raise Rejection("task.audience_narrowing")
+    if outsiders != sorted(before):
+        records.put(_touch(task, ctx, outsiders=outsiders))
     records.put(
         TaskRequirements(
             task_id=task.id,
             requirements=dict(p["requirements"]),
             paid_staff_work=bool(p.get("paid_staff_work")),
-            outsiders=outsiders,
             updated_by=ctx.actor.id,
             updated_at=ctx.now,
             version=(held.version if held else 0) + 1,

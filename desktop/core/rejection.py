@@ -227,9 +227,6 @@ REASONS: dict[str, Reason] = {
             "A site manager or HR can verify them for you."
         ),
     ),
-    "bid.outsider_kind": Reason(
-        Code.FORBIDDEN, sentence("The task is open to {kinds} only, outside the municipality.")
-    ),
     "credential.unknown": Reason(
         Code.INVALID, sentence("The credential “{credential}” is not in the catalogue.")
     ),
@@ -329,13 +326,6 @@ STATUS_LABELS: dict[str, Sentence] = {
     "declined": sentence("declined"),
 }
 
-# Outsider kinds in a sentence ("The task is open to {kinds} only ...").
-OUTSIDER_LABELS: dict[str, Sentence] = {
-    "volunteer": sentence("volunteers"),
-    "citizen": sentence("citizens"),
-    "company": sentence("companies"),
-}
-
 # A decision as a verb ("{who} already {status_verb} this bid at {at}.").
 DECISION_VERBS: dict[str, Sentence] = {
     "accepted": sentence("accepted"),
@@ -413,8 +403,6 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = DECISION_VERBS.get(str(value), value)
         elif name == "credentials":
             value = eligibility.names(value if isinstance(value, list) else [value])
-        elif name == "kinds":
-            value = Listing(tuple(OUTSIDER_LABELS.get(str(k), k) for k in value))
         elif name == "at" and isinstance(value, str):
             value = ClockTime(value)
         filled[name] = value

@@ -254,3 +254,12 @@ TASK_TIMES: tuple[str, ...] = (
     "ALTER TABLE tasks ADD COLUMN end_time TEXT",
     "ALTER TABLE tasks ADD COLUMN repeats TEXT NOT NULL DEFAULT ''",
 )
+
+# Which outsiders an external task is open to moved from its requirements to
+# the task itself, where the visibility rule reads it (issue 14).
+TASK_OUTSIDERS: tuple[str, ...] = (
+    "ALTER TABLE tasks ADD COLUMN outsiders TEXT NOT NULL DEFAULT '[]'",
+    """UPDATE tasks SET outsiders = (
+        SELECT r.outsiders FROM task_requirements r WHERE r.task_id = tasks.id)
+    WHERE EXISTS (SELECT 1 FROM task_requirements r WHERE r.task_id = tasks.id AND r.outsiders <> '[]')""",
+)
