@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from desktop import task_text
 from desktop.core.schema import (
+    COMPANIES,
     COMPETENCE_DISCOVERY,
     REACH,
     ENTITY_TABLES,
@@ -295,6 +296,11 @@ def _v17_task_outsiders(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v18_companies(conn: sqlite3.Connection) -> None:
+    for statement in COMPANIES:  # companies and their contact persons (issue 14)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -313,6 +319,7 @@ STEPS: tuple[Step, ...] = (
     _v15_task_times,
     _v16_one_bids_index,
     _v17_task_outsiders,
+    _v18_companies,
 )
 LATEST = len(STEPS)
 

@@ -15,6 +15,7 @@ from desktop.core.eligibility import BENEFIT, BENEFIT_WARNING
 from desktop.core.entities import (
     Audience,
     Bid,
+    Company,
     HeldCredential,
     InvitationStatus,
     MemberInvitation,
@@ -24,6 +25,7 @@ from desktop.core.entities import (
     Role,
     Task,
     TaskRequirements,
+    company_id_for,
 )
 from desktop.core.rejection import Rejection
 from desktop.store import Store
@@ -302,6 +304,34 @@ def test_accepting_makes_the_person_from_the_invitation(store: Store, world: Wor
     with pytest.raises(Rejection) as again:
         accept(store, invitation.created_at, pid="someone-else")
     assert again.value.reason == "invitation.used"
+
+
+def test_a_company_contact_is_invited_for_a_company_which_the_first_contact_registers(
+    store: Store, world: World
+) -> None:
+    site = world.school.id
+    for missing in ({}, {"company_name": "Havefolk ApS"}, {"company_name": "Havefolk ApS", "company_cvr": "1234"},
+                    {"company_name": " ", "company_cvr": "12345678"}):
+        refusal = refused(store, world.anna, "member.invite", invitation_id="x", email="kontakt@havefolk.dk",
+                          person_kind="company", site_id=site, code=CODE, **missing)
+        assert refusal.reason == "member.company_required"
+        assert "CVR" in refusal.message("da")
+    invitation = invite(store, world.anna, site, "company", company_name="Havefolk ApS", company_cvr="12 34 56 78")
+    assert (invitation.company_name, invitation.company_cvr) == ("Havefolk ApS", "12345678")
+    # Other kinds are not invited for a company, whatever is typed.
+    assert invite(store, world.anna, site, "citizen", invitation_id="inv-2", company_cvr="12345678").company_cvr == ""
+    accept(store, invitation.created_at)
+    company = store.get(Company, company_id_for("12345678"))
+    assert company is not None and (company.name, company.cvr) == ("Havefolk ApS", "12345678")
+    first = store.get(Person, "new-person")
+    assert first is not None and (first.kind, first.company_id) == ("company", company.id)
+    # A second contact person joins the same company; its name stays as registered.
+    second = invite(store, world.bo, site, "company", invitation_id="inv-3", company_name="Havefolk",
+                    company_cvr="12345678", code="QRST-VWXY-Z234-5678")
+    apply_at(store, newcomer("second"), second.created_at, "member.accept", invitation_id="inv-3",
+             code="QRST-VWXY-Z234-5678", username="kontakt2", name="Kim Kontakt")
+    assert store.get(Person, "second").company_id == company.id  # type: ignore[union-attr]
+    assert [c.name for c in store.fetch(Company, "1 = 1")] == ["Havefolk ApS"]
 
 
 def test_a_colleague_becomes_staff_at_the_inviting_site(store: Store, world: World) -> None:

@@ -238,6 +238,7 @@ class Person(Entity):
     active: bool = True
     version: int = 0
     phone: str = ""  # optional; for invitations and a task's manager to reach an outsider
+    company_id: str | None = None  # a company's contact person: the `Company` they speak for
 
     @property
     def is_external(self) -> bool:
@@ -604,11 +605,38 @@ class MemberInvitation(Entity):
     created_at: str = ""
     decided_at: str | None = None  # approved, accepted or revoked
     version: int = 0
+    # A company's contact person is invited for a company, named by its CVR
+    # number (8 digits, the Danish company register's); empty for other kinds.
+    company_name: str = ""
+    company_cvr: str = ""
 
     @property
     def for_outsider(self) -> bool:
         """True when the invitee will be external (a volunteer, citizen or company)."""
         return self.kind != PersonKind.EMPLOYEE
+
+
+@dataclass(slots=True)
+class Company(Entity):
+    """A company outside the municipality, an organisation of its own; people of kind company are its contacts.
+
+    Known by its CVR number (8 digits, the Danish company register's number,
+    public like the name), which makes its id (`company_id_for`): the first
+    contact person to take up an invitation registers it, later ones join it.
+    `created_at` is ISO 8601 UTC.
+    """
+
+    table: ClassVar[str] = "companies"
+    id: str
+    name: str
+    cvr: str
+    created_at: str = ""
+    version: int = 0
+
+
+def company_id_for(cvr: str) -> str:
+    """The id of the company with this CVR number: "cvr-12345678"."""
+    return f"cvr-{cvr}"
 
 
 @dataclass(slots=True)
@@ -686,6 +714,7 @@ SYNCED: dict[str, type[Entity]] = {
         MemberInvitation,
         HeldCredential,
         TaskRequirements,
+        Company,
     )
 }
 

@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from desktop.core import eligibility, erasure, guidelines, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
+    Company,
     Bid,
     BidStatus,
     Endorsement,
@@ -50,6 +51,7 @@ from desktop.core.entities import (
     Site,
     Task,
     TaskStatus,
+    company_id_for,
 )
 from desktop.core.entities import Comment as CommentEntity
 from desktop.core.payload import Field, check, parse_date
@@ -1303,13 +1305,17 @@ def _looks_like_email(text: str) -> bool:
     site_id=Field("id", required=True),
     message=Field("text", max_length=2000),
     code=Field("text", required=True, max_length=100, allow_empty=False),
+    company_name=Field("text", max_length=200),
+    company_cvr=Field("text", max_length=20),
 )
 def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """Any member invites a colleague or an outsider on behalf of their site, with a one-time code.
 
     The inviting client makes the code (so it can print it offline); only its
     hash is stored. Where the organisation says so, an outsider's invitation
-    waits for a coordinator of the site (unless a coordinator sent it).
+    waits for a coordinator of the site (unless a coordinator sent it). A
+    company's contact person is invited for their company: its name and CVR
+    number (8 digits), which other kinds do not have.
     """
     if not permissions.may_invite(ctx.actor):
         raise Rejection("member.external_cannot_invite")
@@ -1323,6 +1329,7 @@ def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("member.bad_email", email=email[:80])
     if sum(ch.isalnum() for ch in p["code"]) < CODE_MIN_LENGTH:
         raise Rejection("member.weak_code")
+    company_name, company_cvr = _company_named(p)
     organisation = records.get(Organisation, site.organisation_id)
     outsider = p["person_kind"] != PersonKind.EMPLOYEE
     waits = (
@@ -1345,9 +1352,26 @@ def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         status=InvitationStatus.AWAITING_APPROVAL if waits else InvitationStatus.PENDING,
         created_at=ctx.now,
         version=1,
+        company_name=company_name,
+        company_cvr=company_cvr,
     )
     _create(records, invitation, "invitation.exists")
     return invitation.id
+
+
+def _company_named(p: dict[str, Any]) -> tuple[str, str]:
+    """(name, CVR number) of the company a contact person is invited for; ("", "") for other kinds.
+
+    Raises Rejection("member.company_required") when a company's is missing
+    or its CVR number is not 8 digits (spaces are allowed: "12 34 56 78").
+    """
+    if p["person_kind"] != PersonKind.COMPANY:
+        return "", ""
+    name = (p.get("company_name") or "").strip()
+    cvr = "".join((p.get("company_cvr") or "").split())
+    if not name or len(cvr) != 8 or not (cvr.isascii() and cvr.isdigit()):
+        raise Rejection("member.company_required")
+    return name, cvr
 
 
 def _invitation(records: Records, invitation_id: str) -> MemberInvitation:
@@ -1429,6 +1453,19 @@ def member_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         phone=(p.get("phone") or "").strip(),
         version=1,
     )
+    if invitation.kind == PersonKind.COMPANY and invitation.company_cvr:
+        # The company is registered by its first contact person; later ones join it.
+        company = records.get(Company, company_id_for(invitation.company_cvr))
+        if company is None:
+            company = Company(
+                id=company_id_for(invitation.company_cvr),
+                name=invitation.company_name,
+                cvr=invitation.company_cvr,
+                created_at=ctx.now,
+                version=1,
+            )
+            records.put(company)
+        person = person.replace(company_id=company.id)
     _create(records, person, "member.username_taken")
     records.put(_decide(invitation, ctx, status=InvitationStatus.ACCEPTED, person_id=person.id))
     return person.id

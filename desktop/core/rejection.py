@@ -256,6 +256,10 @@ REASONS: dict[str, Reason] = {
     ),
     "member.bad_email": Reason(Code.INVALID, sentence("“{email}” is not an e-mail address.")),
     "member.weak_code": Reason(Code.INVALID, sentence("The invitation code is too short.")),
+    "member.company_required": Reason(
+        Code.INVALID,
+        sentence("A company's contact person is invited for the company: give its name and CVR number (8 digits)."),
+    ),
     "member.username_taken": Reason(
         Code.CONFLICT, sentence("The username {username} is taken. Choose another.")
     ),

@@ -255,6 +255,20 @@ TASK_TIMES: tuple[str, ...] = (
     "ALTER TABLE tasks ADD COLUMN repeats TEXT NOT NULL DEFAULT ''",
 )
 
+# Companies as organisations of their own, with contact persons (issue 14).
+COMPANIES: tuple[str, ...] = (
+    """CREATE TABLE companies (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        cvr TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "ALTER TABLE people ADD COLUMN company_id TEXT",
+    "ALTER TABLE member_invitations ADD COLUMN company_name TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE member_invitations ADD COLUMN company_cvr TEXT NOT NULL DEFAULT ''",
+)
+
 # Which outsiders an external task is open to moved from its requirements to
 # the task itself, where the visibility rule reads it (issue 14).
 TASK_OUTSIDERS: tuple[str, ...] = (

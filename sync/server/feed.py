@@ -67,6 +67,7 @@ from desktop.core.entities import (
     Audience,
     Bid,
     Comment,
+    Company,
     Endorsement,
     Entity,
     Guideline,
@@ -135,7 +136,9 @@ _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
 def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
     """Who may see this entity, in the terms of desktop.core.permissions."""
-    if isinstance(entity, (Organisation, Site, Guideline)):
+    if isinstance(entity, (Organisation, Site, Guideline, Company)):
+        # A company's name and CVR number are public (the company register);
+        # its contact persons are people, seen as people are.
         return _EVERYONE
     if isinstance(entity, GuidelineAcceptance):
         # Who accepted what: the person and the admins who must be able to show it.

@@ -26,6 +26,7 @@ from desktop.core.schema import (
     PERSONAL_TABLES,
     REACH,
     TASK_PUBLISHED_AT,
+    COMPANIES,
     TASK_OUTSIDERS,
     TASK_TIMES,
 )
@@ -362,6 +363,11 @@ def _v11_task_outsiders(s: Session) -> None:
         feed.write_task_again(s, task, at)
 
 
+def _v12_companies(s: Session) -> None:
+    for statement in COMPANIES:  # companies and their contact persons (issue 14)
+        s.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -374,6 +380,7 @@ STEPS: tuple[Step, ...] = (
     _v9_task_times,
     _v10_parallel_writes,
     _v11_task_outsiders,
+    _v12_companies,
 )
 LATEST = len(STEPS)
 

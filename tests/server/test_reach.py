@@ -109,8 +109,9 @@ def accept(server: Deployment, code: str, username: str, device_name: str | None
 def outsider_with_own_device(server: Deployment, inviter: Api, site_id: str, kind: str) -> Api:
     """An outsider of `kind`, invited by `inviter`, logged in on a personal device enrolled with the invitation."""
     code, invitation_id = fresh_code(), uuid7()
+    company = {"company_name": "Havefolk ApS", "company_cvr": "12345678"} if kind == "company" else {}
     inviter.apply("member.invite", invitation_id=invitation_id, email=f"{kind}@example.org", person_kind=kind,
-                  site_id=site_id, code=code)
+                  site_id=site_id, code=code, **company)
     answer = accept(server, code, f"{kind}-{invitation_id[-6:]}")
     assert answer.status_code == 200, answer.text
     body = answer.json()
@@ -163,6 +164,9 @@ def test_a_task_for_volunteers_never_reaches_a_citizen_until_its_kinds_widen(
     mette.apply("task.set_requirements", task_id=task_id, requirements={}, outsiders=[])
     check_everyone(server, devices)
     assert ("tasks", task_id) in devices["company"][1].rows
+    # The company is an organisation of its own, public as sites are; its contact person names it.
+    assert all(("companies", "cvr-12345678") in r.rows for _, r in devices.values())
+    assert company.person["company_id"] == "cvr-12345678"
     replica = Replica()
     assert replica.sync(citizen)
     assert_same(replica, visible_state(server.database, citizen.person["id"]))
