@@ -11,11 +11,13 @@ from desktop.core import operations
 from desktop.core.entities import (
     Audience,
     Bid,
+    Company,
     MemberInvitation,
     Person,
     Task,
     TaskRequirements,
     TaskStatus,
+    company_id_for,
 )
 from desktop.core.ids import utc_now, uuid7
 from desktop.store import Store
@@ -107,6 +109,44 @@ def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
     assert tab.withdraw_button.isEnabled()
     qtbot.mouseClick(tab.withdraw_button, CLICK)
     qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 3).data(), timeout=10_000)
+
+
+def test_a_company_contact_is_invited_for_a_company_and_the_review_card_names_it(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    anna = make_context("anna")
+    tab = shown(qtbot, InvitationsTab(anna))
+    dialog = tab.open_invite()
+    qtbot.addWidget(dialog)
+    assert not dialog.company_name.isEnabled()  # a volunteer has no company
+    dialog.kind.setCurrentIndex(dialog.kind.findData("company"))
+    assert dialog.company_name.isEnabled() and dialog.company_cvr.isEnabled()
+    dialog.email.setText("kontakt@havefolk.dk")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: "CVR" in dialog.problem.text(), timeout=10_000)
+    dialog.company_name.setText("Havefolk ApS")
+    dialog.company_cvr.setText("12 34 56 78")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.code_label.isVisible(), timeout=10_000)
+    (held,) = ask(qtbot, anna, lambda s: s.fetch(MemberInvitation, "1 = 1"))
+    assert (held.kind, held.company_name, held.company_cvr) == ("company", "Havefolk ApS", "12345678")
+    anna.close()
+
+    # A contact person of that company bids; the manager's card says whom they speak for.
+    manager = make_context("mette")
+    contact = person("ole").replace(id=uuid7(), username="kim", name="Kim Kontakt", kind="company",
+                                    company_id=company_id_for("12345678"))
+
+    def register(store: Store) -> None:
+        with store.transaction():
+            store.put(Company(company_id_for("12345678"), "Havefolk ApS", "12345678", version=1))
+            store.put(contact)
+
+    ask(qtbot, manager, register)
+    bid = Bid(id=uuid7(), task_id="", bidder_id=contact.id, version=1, created_at=LATER)
+    page = shown(qtbot, ReviewPage(manager, external_task(qtbot, manager, {}, bid)))
+    qtbot.waitUntil(lambda: bid.id in page.cards, timeout=10_000)
+    assert "Contact person for Havefolk ApS" in page.cards[bid.id].who.text()
 
 
 def test_a_manager_verifies_a_credential_and_staff_get_no_form(
