@@ -84,7 +84,7 @@ def outsider_kind(kind: str) -> str:
 
 def contact_for(company_name: str) -> str:
     """A company's contact person, in plain words ("" for no company)."""
-    return tr("Contact person for {company}", company=company_name) if company_name else ""
+    return tr("Contact person for {organisation}", organisation=company_name) if company_name else ""
 
 
 def credential(credential_id: str, language: str) -> str:

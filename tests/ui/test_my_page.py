@@ -9,7 +9,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from sync.server import demo
 from desktop.core import skills
-from desktop.core.entities import Evidence, PersonSkill
+from desktop.core.entities import Company, Evidence, PersonSkill, company_id_for
+from desktop.store import Store
 from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.my_page import MyPage
@@ -132,3 +133,19 @@ def test_item_models_follow_the_qt_rules(
         assert model.rowCount() > 0
         qtmodeltester.check(model, force_py=True)
     assert page.skills_model.index(0, 0).data(SKILL_ROLE)
+
+
+def test_a_company_contact_sees_on_my_page_whom_they_speak_for(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    context = make_context("ole")
+    company = Company(company_id_for("12345678"), "Havefolk ApS", "12345678", version=1)
+
+    def register(store: Store) -> None:
+        with store.transaction():
+            store.put(company)
+            store.put(context.person.replace(kind="company", company_id=company.id))
+
+    ask(qtbot, context, register)
+    page = shown(qtbot, MyPage(context))
+    qtbot.waitUntil(lambda: "Contact person for Havefolk ApS" in page.about.text(), timeout=10_000)
