@@ -195,6 +195,9 @@ class _TaskTable:
     def worker_site_is(self, site_id: str) -> Sql:
         return FALSE  # a task is nobody's work (see permissions.WorkFromTheirSite)
 
+    def open_to_kind(self, kind: str) -> Sql:
+        return Sql("(t.outsiders = '[]' OR EXISTS (SELECT 1 FROM json_each(t.outsiders) WHERE value = ?))", (kind,))
+
 
 def _visibility(person: Person) -> tuple[str, list[Any]]:
     """`permissions.can_see_task` as a WHERE clause over `tasks t`."""

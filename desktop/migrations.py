@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from desktop import task_text
 from desktop.core.schema import (
+    COMPANIES,
     COMPETENCE_DISCOVERY,
     REACH,
     ENTITY_TABLES,
@@ -20,6 +21,7 @@ from desktop.core.schema import (
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
+    TASK_OUTSIDERS,
     TASK_TIMES,
 )
 
@@ -289,6 +291,16 @@ def _v16_one_bids_index(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX IF EXISTS bids_task")
 
 
+def _v17_task_outsiders(conn: sqlite3.Connection) -> None:
+    for statement in TASK_OUTSIDERS:  # which outsiders a task is open to, on the task (issue 14)
+        conn.execute(statement)
+
+
+def _v18_companies(conn: sqlite3.Connection) -> None:
+    for statement in COMPANIES:  # companies and their contact persons (issue 14)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -306,6 +318,8 @@ STEPS: tuple[Step, ...] = (
     _v14_search_inside_words,
     _v15_task_times,
     _v16_one_bids_index,
+    _v17_task_outsiders,
+    _v18_companies,
 )
 LATEST = len(STEPS)
 

@@ -58,6 +58,7 @@ class Profile:
     site_name: str
     skills: list[HeldSkill] = field(default_factory=list)
     record: TrackRecord = TrackRecord()
+    company_name: str = ""  # the company a contact person speaks for ("" for everyone else)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,16 @@ def people_by_id(store: Store, person_ids: Sequence[str]) -> dict[str, Person]:
     return found
 
 
+def company_names(store: Store, company_ids: Iterable[str | None]) -> dict[str, str]:
+    """The names of the listed companies this store holds, by id; None ids are skipped."""
+    unique = [c for c in dict.fromkeys(company_ids) if c]
+    names: dict[str, str] = {}
+    for chunk in _chunks(unique):
+        for row in store.rows(f"SELECT id, name FROM companies WHERE id IN ({_marks(chunk)})", tuple(chunk)):
+            names[row["id"]] = row["name"]
+    return names
+
+
 def site_names(store: Store, site_ids: Iterable[str | None]) -> dict[str, str]:
     """The names of the listed sites this store holds, by id; None ids are skipped."""
     unique = [s for s in dict.fromkeys(site_ids) if s]
@@ -192,6 +203,7 @@ def profile(store: Store, person_id: str) -> Profile | None:
         site_name=site_name(store, person.home_site_id),
         skills=held_skills(store, [person.id])[person.id],
         record=track_records(store, [person.id])[person.id],
+        company_name=company_names(store, [person.company_id]).get(person.company_id or "", ""),
     )
 
 

@@ -26,6 +26,7 @@ from desktop.core.entities import (
 from desktop.people import (
     HeldSkill,
     TrackRecord,
+    company_names,
     held_skills,
     people_by_id,
     site_names,
@@ -100,6 +101,7 @@ class BidderCard:
     skills: list[HeldSkill]
     record: TrackRecord
     endorsed_here: frozenset[str] = frozenset()  # skills already endorsed on this task
+    company_name: str = ""  # the company a contact person bids for ("" for everyone else)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +198,7 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
     skills = held_skills(store, bidder_ids)
     records = track_records(store, bidder_ids)
     sites = site_names(store, [task.site_id, *(p.home_site_id for p in people.values())])
+    companies = company_names(store, [p.company_id for p in people.values()])
     endorsed: dict[str, set[str]] = {}
     for endorsement in store.endorsements_on(task.id):
         endorsed.setdefault(endorsement.person_id, set()).add(endorsement.skill)
@@ -207,6 +210,7 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
             skills=skills.get(b.bidder_id, []),
             record=records.get(b.bidder_id, TrackRecord()),
             endorsed_here=frozenset(endorsed.get(b.bidder_id, ())),
+            company_name=companies.get(people[b.bidder_id].company_id or "", ""),
         )
         for b in bids
         if b.bidder_id in people

@@ -56,7 +56,8 @@ LATER_FIELDS = frozenset({
     # clock times (issue 17)
     "start_time", "end_time", "repeats",
 })
-LATER_COLUMNS = frozenset({("bids", "home_site_id")})  # a name other tables had before
+# Names other tables had before: a bid's home site; a task's outsiders and a person's company (issue 14).
+LATER_COLUMNS = frozenset({("bids", "home_site_id"), ("tasks", "outsiders"), ("people", "company_id")})
 # Ids became UUIDv7 (issue 16): the time part is new, the last 64 bits (variant and
 # rand_b) are those of the same draw that made the UUIDv4 before, so the pins cover those.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{4}-[0-9a-f]{12})")

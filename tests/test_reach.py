@@ -15,6 +15,7 @@ from desktop.core.eligibility import BENEFIT, BENEFIT_WARNING
 from desktop.core.entities import (
     Audience,
     Bid,
+    Company,
     HeldCredential,
     InvitationStatus,
     MemberInvitation,
@@ -22,7 +23,9 @@ from desktop.core.entities import (
     Person,
     PersonKind,
     Role,
+    Task,
     TaskRequirements,
+    company_id_for,
 )
 from desktop.core.rejection import Rejection
 from desktop.store import Store
@@ -138,11 +141,14 @@ def test_a_volunteer_on_benefit_in_paid_staffs_work_is_a_warning_only(store: Sto
 
 
 def test_a_task_open_to_some_kinds_of_outsiders_refuses_the_others(store: Store, world: World) -> None:
-    task(store, world, audience=Audience.EXTERNAL)
+    task(store, world, status="draft", audience=Audience.EXTERNAL)
     do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"])
-    refusal = refused(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1")
-    assert refusal.reason == "bid.outsider_kind"
-    assert "borgere" in refusal.message("da")
+    assert store.get(Task, "task-1").outsiders == ["citizen"]  # type: ignore[union-attr]
+    do(store, world.mette, "task.publish", task_id="task-1")
+    # A volunteer may not see it, so not bid on it either; a citizen may.
+    assert refused(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1").reason == "task.not_visible"
+    put(store, world.ole.replace(kind=PersonKind.CITIZEN))
+    do(store, world.ole.replace(kind=PersonKind.CITIZEN), "bid.place", bid_id="b-1", task_id="task-1")
     do(store, world.anna, "bid.place", bid_id="b-2", task_id="task-1")  # staff are not outsiders
     assert refused(
         store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["volunteers"]
@@ -175,6 +181,22 @@ def test_a_draft_may_change_its_audience_either_way(store: Store, world: World) 
     do(store, world.mette, "task.widen_audience", task_id="task-1", audience="site")
 
 
+def test_the_kinds_of_outsiders_only_widen_once_published_to_outsiders(store: Store, world: World) -> None:
+    # While a published task is not open outside, its kinds reach nobody: they change freely.
+    task(store, world, audience=Audience.ORGANISATION)
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"])
+    do(store, world.mette, "task.widen_audience", task_id="task-1", audience="external")
+    # Open outside: wider is fine, narrower is refused, plainly.
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={},
+       outsiders=["citizen", "company"])
+    refusal = refused(
+        store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["company"]
+    )
+    assert refusal.reason == "task.audience_narrowing"
+    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=[])  # every kind
+    assert store.get(Task, "task-1").outsiders == []  # type: ignore[union-attr]
+
+
 def test_closing_a_task_to_a_kind_of_outsider_is_refused_once_one_has_bid(store: Store, world: World) -> None:
     task(store, world, audience=Audience.EXTERNAL)
     do(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1")
@@ -182,8 +204,7 @@ def test_closing_a_task_to_a_kind_of_outsider_is_refused_once_one_has_bid(store:
         store, world.mette, "task.set_requirements", task_id="task-1", requirements={}, outsiders=["citizen"]
     )
     assert refusal.reason == "task.audience_outsiders_bid"
-    do(store, world.mette, "task.set_requirements", task_id="task-1", requirements={},
-       outsiders=["citizen", "volunteer"])
+    assert "allerede budt" in refusal.message("da")
 
 
 # --- member invitations -----------------------------------------------------------------
@@ -283,6 +304,34 @@ def test_accepting_makes_the_person_from_the_invitation(store: Store, world: Wor
     with pytest.raises(Rejection) as again:
         accept(store, invitation.created_at, pid="someone-else")
     assert again.value.reason == "invitation.used"
+
+
+def test_a_company_contact_is_invited_for_a_company_which_the_first_contact_registers(
+    store: Store, world: World
+) -> None:
+    site = world.school.id
+    for missing in ({}, {"company_name": "Havefolk ApS"}, {"company_name": "Havefolk ApS", "company_cvr": "1234"},
+                    {"company_name": " ", "company_cvr": "12345678"}):
+        refusal = refused(store, world.anna, "member.invite", invitation_id="x", email="kontakt@havefolk.dk",
+                          person_kind="company", site_id=site, code=CODE, **missing)
+        assert refusal.reason == "member.company_required"
+        assert "CVR" in refusal.message("da")
+    invitation = invite(store, world.anna, site, "company", company_name="Havefolk ApS", company_cvr="12 34 56 78")
+    assert (invitation.company_name, invitation.company_cvr) == ("Havefolk ApS", "12345678")
+    # Other kinds are not invited for a company, whatever is typed.
+    assert invite(store, world.anna, site, "citizen", invitation_id="inv-2", company_cvr="12345678").company_cvr == ""
+    accept(store, invitation.created_at)
+    company = store.get(Company, company_id_for("12345678"))
+    assert company is not None and (company.name, company.cvr) == ("Havefolk ApS", "12345678")
+    first = store.get(Person, "new-person")
+    assert first is not None and (first.kind, first.company_id) == ("company", company.id)
+    # A second contact person joins the same company; its name stays as registered.
+    second = invite(store, world.bo, site, "company", invitation_id="inv-3", company_name="Havefolk",
+                    company_cvr="12345678", code="QRST-VWXY-Z234-5678")
+    apply_at(store, newcomer("second"), second.created_at, "member.accept", invitation_id="inv-3",
+             code="QRST-VWXY-Z234-5678", username="kontakt2", name="Kim Kontakt")
+    assert store.get(Person, "second").company_id == company.id  # type: ignore[union-attr]
+    assert [c.name for c in store.fetch(Company, "1 = 1")] == ["Havefolk ApS"]
 
 
 def test_a_colleague_becomes_staff_at_the_inviting_site(store: Store, world: World) -> None:

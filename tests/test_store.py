@@ -72,9 +72,13 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
             if start < 15:  # clock times and repeats came with v15
                 for name in ("start_time", "end_time", "repeats"):
                     del row[name]
+            if start < 17:  # the outsiders a task is open to came onto the task with v17
+                del row["outsiders"]
             conn.execute(
                 f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
             )
+        if 13 <= start < 17:  # before v17 they were one of its requirements (v13)
+            conn.execute("INSERT INTO task_requirements (task_id, outsiders) VALUES ('task-1', '[\"citizen\"]')")
         conn.execute(
             "INSERT INTO outbox (id, kind, payload, author_id, created_at) VALUES ('op1', 'bid.place', '{}', 'anna', 'x')"
         )
@@ -85,6 +89,7 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
     if start >= 1:
         migrated = store.get(Task, "task-1")
         assert migrated is not None and migrated.published_at == migrated.created_at
+        assert migrated.outsiders == (["citizen"] if 13 <= start < 17 else [])
         # Cancelled with no bid or comment: nothing says it was ever published.
         assert store.get(Task, "cancelled-draft").published_at is None  # type: ignore[union-attr]
         assert [op.id for op in store.pending()] == ["op1"]

@@ -33,12 +33,25 @@ def test_the_cases_cover_every_combination() -> None:
         for home in cases.HOMES
         for active in (True, False)
     }
-    assert {(t.site_id, t.audience, t.status, t.published_at is not None) for t in tasks} == {
-        (site, audience, state.status, state.published)
+    assert {(t.site_id, t.audience, t.status, t.published_at is not None, tuple(t.outsiders)) for t in tasks} == {
+        (site, audience, state.status, state.published, outsiders)
         for site in (cases.SITE_A, cases.SITE_B)
         for audience in Audience
         for state in cases.STATES
+        for outsiders in cases.OUTSIDERS
     }
+
+
+def test_an_outsider_sees_a_published_external_task_only_when_it_is_open_to_their_kind() -> None:
+    """Issue 14: a task for volunteers is no citizen's or company's business; staff see it whatever its kinds."""
+    for task in cases.tasks():
+        if task.published_at is None or task.audience != Audience.EXTERNAL:
+            continue
+        for person in cases.people():
+            if not person.active or permissions.manages_task(person, task):
+                continue
+            expected = not person.is_external or not task.outsiders or person.kind in task.outsiders
+            assert permissions.can_see_task(person, task) == expected, (person.id, task.id)
 
 
 @pytest.mark.parametrize("person", cases.people(), ids=lambda p: p.id)

@@ -3,8 +3,9 @@
 The rule (`permissions.TASK_VISIBLE`) is asked three ways: in Python, as SQL
 over the client's `tasks` table, and as SQL over the server's feed. These
 cases are what the three must agree on: every role x kind x home site (own
-site, another site, none) x active, and every site x audience x status, with
-"cancelled" both after publishing and without ever having been published.
+site, another site, none) x active, and every site x audience x status x
+kinds of outsiders it is open to, with "cancelled" both after publishing and
+without ever having been published.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from desktop.core.entities import Audience, Person, PersonKind, Role, Task, Task
 SITE_A, SITE_B = "s-school", "s-other"
 HOMES: tuple[str | None, ...] = (SITE_A, SITE_B, None)
 CREATED = "2026-06-01T08:00:00.000Z"
+# Which outsiders a task is open to (`Task.outsiders`): every kind, one, the other two.
+OUTSIDERS: tuple[tuple[str, ...], ...] = ((), ("volunteer",), ("citizen", "company"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +72,21 @@ POSTERS = tuple(
 
 
 def tasks() -> list[Task]:
-    """Every site x audience x state, posted by that site's poster."""
+    """Every site x audience x state x outsiders, posted by that site's poster."""
     made = []
-    for poster, audience, state in itertools.product(POSTERS, Audience, STATES):
+    for poster, audience, state, outsiders in itertools.product(POSTERS, Audience, STATES, OUTSIDERS):
         site = poster.home_site_id
         assert site is not None
         made.append(
             Task(
-                id=f"{site}-{audience}-{state.name}",
+                id=f"{site}-{audience}-{state.name}-{'-'.join(outsiders) or 'all'}",
                 site_id=site,
                 poster_id=poster.id,
                 title=f"{audience} {state.name}",
                 audience=audience,
                 status=state.status,
                 published_at=CREATED if state.published else None,
+                outsiders=list(outsiders),
                 created_at=CREATED,
                 updated_at=CREATED,
                 version=1,

@@ -47,7 +47,7 @@ class MyPage(Screen):
     """The logged-in person's own page."""
 
     WATCHES = frozenset(
-        {"people", "person_skills", "bids", "tasks", "sites", "endorsements", "invitations"}
+        {"people", "person_skills", "bids", "tasks", "sites", "endorsements", "invitations", "companies"}
     )
 
     open_task_requested = Signal(str)  # task id: the shell opens the task view
@@ -195,10 +195,13 @@ class MyPage(Screen):
             old is None
             or old.profile.person != mine.person
             or old.profile.site_name != mine.site_name
+            or old.profile.company_name != mine.company_name
         ):
             person = mine.person
             self.name.setText(person.name)
-            about = " · ".join(p for p in (person.title, mine.site_name) if p)
+            about = " · ".join(
+                p for p in (person.title, mine.site_name, wording.contact_for(mine.company_name)) if p
+            )
             if person.availability:
                 about += "\n" + tr("Available: {when}", when=person.availability)
             self.about.setText(breakable(about))

@@ -87,6 +87,12 @@ class InviteDialog(QDialog):
         self.kind = QComboBox(self)
         for kind in (PersonKind.VOLUNTEER, PersonKind.CITIZEN, PersonKind.COMPANY, PersonKind.EMPLOYEE):
             self.kind.addItem(person_kind(kind), str(kind))
+        # A company's contact person is invited for the company: its name and CVR number.
+        self.company_name = QLineEdit(self)
+        self.company_name.setMaxLength(200)
+        self.company_cvr = QLineEdit(self)
+        self.company_cvr.setMaxLength(20)
+        self.company_cvr.setPlaceholderText(tr("8 digits"))
         self.site = QComboBox(self)  # only admins, who have no home site, choose one
         self.message = QPlainTextEdit(self)
         self.message.setPlaceholderText(tr("A few words about why (optional)"))
@@ -95,6 +101,8 @@ class InviteDialog(QDialog):
         form.addRow(tr("&E-mail"), self.email)
         form.addRow(tr("&Name"), self.name)
         form.addRow(tr("&Who are they?"), self.kind)
+        form.addRow(tr("Com&pany"), self.company_name)
+        form.addRow(tr("CVR number"), self.company_cvr)
         form.addRow(tr("On behalf of"), self.site)
         form.addRow(tr("&Message"), self.message)
         self.problem = ProblemLabel(self)
@@ -130,6 +138,13 @@ class InviteDialog(QDialog):
         else:
             context.query(sites, parent=self).success(self._fill_sites).run_in_background()
         self.send_button.setEnabled(permissions.may_invite(person))
+        self.kind.currentIndexChanged.connect(lambda _index: self._show_company())
+        self._show_company()
+
+    def _show_company(self) -> None:
+        """The company fields count only for a company's contact person."""
+        for field in (self.company_name, self.company_cvr):
+            field.setEnabled(self.kind.currentData() == PersonKind.COMPANY)
 
     def _fill_sites(self, found: list[tuple[str, str]]) -> None:
         for site_id, name in found:
@@ -146,6 +161,8 @@ class InviteDialog(QDialog):
             "site_id": self.site.currentData() or "",
             "message": self.message.toPlainText().strip(),
             "code": self.code,
+            "company_name": self.company_name.text().strip() if self.company_name.isEnabled() else "",
+            "company_cvr": self.company_cvr.text().strip() if self.company_cvr.isEnabled() else "",
         }
 
     def send(self) -> None:
@@ -174,7 +191,7 @@ class InviteDialog(QDialog):
         self.handover.show()
         self.code_label.show()
         self.copy_button.show()
-        for field in (self.email, self.name, self.kind, self.message):
+        for field in (self.email, self.name, self.kind, self.company_name, self.company_cvr, self.message):
             field.setEnabled(False)
         self.adjustSize()
 
@@ -395,15 +412,17 @@ class RequirementsBox(QWidget):
         kinds.addStretch(1)
         grid.addRow(tr("Outside the municipality, open to:"), kinds)
         self.loaded: TaskRequirements | None = None
+        self.loaded_outsiders: list[str] = []
 
-    def fill(self, held: TaskRequirements | None) -> None:
-        """Show what the task asks now (None: nothing yet)."""
+    def fill(self, held: TaskRequirements | None, outsiders: list[str]) -> None:
+        """Show what the task asks now (None: nothing yet) and the outsiders it is open to (`Task.outsiders`)."""
         self.loaded = held
+        self.loaded_outsiders = sorted(outsiders)
         wanted = held.requirements if held else {}
         for credential_id, choice in self.severity.items():
             choice.setCurrentIndex(max(choice.findData(wanted.get(credential_id, "")), 0))
         self.paid_staff_work.setChecked(bool(held and held.paid_staff_work))
-        open_to = set(held.outsiders) if held and held.outsiders else set(self.outsiders)
+        open_to = set(outsiders) if outsiders else set(self.outsiders)
         for kind, box in self.outsiders.items():
             box.setChecked(kind in open_to)
 
@@ -421,7 +440,7 @@ class RequirementsBox(QWidget):
         if (
             requirements == (held.requirements if held else {})
             and self.paid_staff_work.isChecked() == bool(held and held.paid_staff_work)
-            and outsiders == (sorted(held.outsiders) if held else [])
+            and outsiders == self.loaded_outsiders
         ):
             return None
         return {

@@ -171,7 +171,8 @@ class BidCard(QFrame):
             self.decline_button.setAccessibleName(tr("Decline the bid from {who}", who=who))
             self.back_button.setAccessibleName(tr("Go back: decide on {who} later", who=who))
             self.endorse_button.setAccessibleName(tr("Endorse {who}", who=who))
-            self.who.setText(breakable(" · ".join(p for p in (bidder.title, card.site_name) if p)))
+            about = (bidder.title, card.site_name, wording.contact_for(card.company_name))
+            self.who.setText(breakable(" · ".join(p for p in about if p)))
             status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
@@ -355,7 +356,7 @@ class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
     WATCHES = frozenset(
-        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements"}
+        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements", "companies"}
     )
 
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:

@@ -403,9 +403,9 @@ class TaskForm(Screen):
         self._lock_audience()
         self.requirements.allow_outsiders(self.audience.currentData() == Audience.EXTERNAL)
         if start.task is not None:
-            task_id = start.task.id
+            task_id, outsiders = start.task.id, start.task.outsiders
             self.context.query(lambda store: store.get(TaskRequirements, task_id), parent=self).success(
-                self.requirements.fill
+                lambda held: self.requirements.fill(held, outsiders)
             ).run_in_background()
         if start.task is not None and start.task.status != TaskStatus.DRAFT:
             self.publish_button.setText(tr("Save c&hanges"))
@@ -641,11 +641,12 @@ class TaskForm(Screen):
             )
             return
         task_id = self.task.id
+        # The outsiders first: a published task's kinds may only widen once it is open outside.
+        self._queue_requirements(task_id)
         if self.task.status != TaskStatus.DRAFT and values.get("audience") != self.base.get("audience"):
             # Widening is its own operation: the server re-sends comments and bids to the newly entitled.
             self._follow_ups.append(("task.widen_audience", {"task_id": task_id, "audience": values["audience"]}))
             values["audience"] = self.base.get("audience")
-        self._queue_requirements(task_id)
         edit = edit_payload(task_id, values, self.base)
         if self.task.status == TaskStatus.DRAFT:
             if edit is None:

@@ -82,6 +82,11 @@ def outsider_kind(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+def contact_for(company_name: str) -> str:
+    """A company's contact person, in plain words ("" for no company)."""
+    return tr("Contact person for {organisation}", organisation=company_name) if company_name else ""
+
+
 def credential(credential_id: str, language: str) -> str:
     """A credential's name in the screen's language (`desktop.core.eligibility.CREDENTIALS`)."""
     found = eligibility.BY_ID.get(credential_id)

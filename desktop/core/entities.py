@@ -238,6 +238,7 @@ class Person(Entity):
     active: bool = True
     version: int = 0
     phone: str = ""  # optional; for invitations and a task's manager to reach an outsider
+    company_id: str | None = None  # a company's contact person: the `Company` they speak for
 
     @property
     def is_external(self) -> bool:
@@ -288,7 +289,7 @@ class Task(Entity):
     """
 
     table: ClassVar[str] = "tasks"
-    json_fields: ClassVar[tuple[str, ...]] = ("skills",)
+    json_fields: ClassVar[tuple[str, ...]] = ("skills", "outsiders")
     id: str
     site_id: str
     poster_id: str
@@ -318,6 +319,10 @@ class Task(Entity):
     start_time: str | None = None
     end_time: str | None = None
     repeats: str = ""
+    # The `OutsiderKind`s an external task is open to, sorted (empty: all of
+    # them): part of its audience, so the visibility rule reads it
+    # (task.set_requirements sets it; once published it only widens).
+    outsiders: list[str] = field(default_factory=list)
 
     # Fields a task.edit may change; the rest belong to other operations.
     EDITABLE: ClassVar[tuple[str, ...]] = (
@@ -558,7 +563,7 @@ class GuidelineAcceptance(Entity):
 
 
 class OutsiderKind(StrEnum):
-    """Who outside the organisation a task is also open to (`TaskRequirements.outsiders`)."""
+    """Who outside the organisation a task is also open to (`Task.outsiders`)."""
 
     VOLUNTEER = "volunteer"
     CITIZEN = "citizen"
@@ -600,11 +605,38 @@ class MemberInvitation(Entity):
     created_at: str = ""
     decided_at: str | None = None  # approved, accepted or revoked
     version: int = 0
+    # A company's contact person is invited for a company, named by its CVR
+    # number (8 digits, the Danish company register's); empty for other kinds.
+    company_name: str = ""
+    company_cvr: str = ""
 
     @property
     def for_outsider(self) -> bool:
         """True when the invitee will be external (a volunteer, citizen or company)."""
         return self.kind != PersonKind.EMPLOYEE
+
+
+@dataclass(slots=True)
+class Company(Entity):
+    """A company outside the municipality, an organisation of its own; people of kind company are its contacts.
+
+    Known by its CVR number (8 digits, the Danish company register's number,
+    public like the name), which makes its id (`company_id_for`): the first
+    contact person to take up an invitation registers it, later ones join it.
+    `created_at` is ISO 8601 UTC.
+    """
+
+    table: ClassVar[str] = "companies"
+    id: str
+    name: str
+    cvr: str
+    created_at: str = ""
+    version: int = 0
+
+
+def company_id_for(cvr: str) -> str:
+    """The id of the company with this CVR number: "cvr-12345678"."""
+    return f"cvr-{cvr}"
 
 
 @dataclass(slots=True)
@@ -635,22 +667,22 @@ class HeldCredential(Entity):
 
 @dataclass(slots=True)
 class TaskRequirements(Entity):
-    """What a task asks of those who bid, and which outsiders it is open to.
+    """What a task asks of those who bid.
 
     `requirements` maps a credential id to "block" or "warn"
     (`desktop.core.eligibility.Severity`); `paid_staff_work` marks work
-    normally done by paid staff (the rule on volunteers on benefit);
-    `outsiders` lists the `OutsiderKind`s an external task is open to
-    (empty: all of them).
+    normally done by paid staff (the rule on volunteers on benefit). Which
+    outsiders the task is open to is part of its audience (`Task.outsiders`),
+    which the visibility rule reads; rows written before that move may still
+    carry an `outsiders` field, which is ignored.
     """
 
     table: ClassVar[str] = "task_requirements"
     key: ClassVar[tuple[str, ...]] = ("task_id",)
-    json_fields: ClassVar[tuple[str, ...]] = ("requirements", "outsiders")
+    json_fields: ClassVar[tuple[str, ...]] = ("requirements",)
     task_id: str
     requirements: dict[str, str] = field(default_factory=dict)
     paid_staff_work: bool = False
-    outsiders: list[str] = field(default_factory=list)
     updated_by: str | None = None
     updated_at: str = ""
     version: int = 0
@@ -682,6 +714,7 @@ SYNCED: dict[str, type[Entity]] = {
         MemberInvitation,
         HeldCredential,
         TaskRequirements,
+        Company,
     )
 }
 

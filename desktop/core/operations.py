@@ -23,6 +23,7 @@ from typing import Any, Protocol, TypeVar
 from desktop.core import eligibility, erasure, guidelines, notices, permissions, skills
 from desktop.core.entities import (
     Audience,
+    Company,
     Bid,
     BidStatus,
     Endorsement,
@@ -50,6 +51,7 @@ from desktop.core.entities import (
     Site,
     Task,
     TaskStatus,
+    company_id_for,
 )
 from desktop.core.entities import Comment as CommentEntity
 from desktop.core.payload import Field, check, parse_date
@@ -1132,17 +1134,16 @@ def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
 
 
 def eligibility_of(ctx: Context, records: Records, person: Person, task: Task) -> eligibility.Verdict:
-    """What `person` lacks for `task` today; refuses an outsider of a kind the task is not open to.
+    """What `person` lacks for `task` today.
 
-    Raises Rejection("bid.outsider_kind"). Reads only the person's own
-    credentials, which their own device holds too, so the client's answer is
-    the server's.
+    Reads only the person's own credentials, which their own device holds
+    too, so the client's answer is the server's. An outsider of a kind the
+    task is not open to never gets here: they may not see it
+    (`permissions.OpenToTheirKind`).
     """
     wanted = records.get(TaskRequirements, task.id)
     if wanted is None:
         return eligibility.Verdict()
-    if person.is_external and wanted.outsiders and person.kind not in wanted.outsiders:
-        raise Rejection("bid.outsider_kind", kinds=list(wanted.outsiders))
     held = {
         credential: records.get(HeldCredential, person.id, credential)
         for credential in (*wanted.requirements, eligibility.BENEFIT)
@@ -1187,16 +1188,13 @@ def credential_verify(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     return person.id
 
 
-def _bidders_outside(records: Records, task: Task, audience: str, outsiders: list[str]) -> bool:
-    """Whether someone with an active bid would no longer be reached by `audience`/`outsiders`."""
-    narrower = task.replace(audience=audience)
+def _bidders_outside(records: Records, task: Task, narrower: Task) -> bool:
+    """Whether someone with an active bid on `task` would no longer see it as `narrower`."""
     for bid in records.bids_on(task.id):
         bidder = records.get(Person, bid.bidder_id) if bid.is_active else None
         if bidder is None or permissions.manages_task(bidder, task):
             continue
         if not permissions.can_see_task(bidder, narrower):
-            return True
-        if bidder.is_external and outsiders and bidder.kind not in outsiders:
             return True
     return False
 
@@ -1224,8 +1222,7 @@ def task_widen_audience(ctx: Context, records: Records, p: dict[str, Any]) -> st
         raise Rejection("task.audience_same")
     narrowing = _AUDIENCE_ORDER.index(Audience(audience)) < _AUDIENCE_ORDER.index(Audience(task.audience))
     if narrowing and task.published_at is not None:
-        wanted = records.get(TaskRequirements, task.id)
-        if _bidders_outside(records, task, audience, wanted.outsiders if wanted else []):
+        if _bidders_outside(records, task, task.replace(audience=audience)):
             raise Rejection("task.audience_outsiders_bid")
         raise Rejection("task.audience_narrowing")
     records.put(_touch(task, ctx, audience=audience))
@@ -1243,8 +1240,10 @@ def task_set_requirements(ctx: Context, records: Records, p: dict[str, Any]) -> 
     """Set the credentials a task requires ({id: "block"|"warn"}) and the outsiders it is open to.
 
     Bids already placed keep their standing; the requirements apply to the
-    next bids. Closing the task to a kind of outsider is refused once one of
-    that kind has bid.
+    next bids. The outsiders (`Task.outsiders`, empty: every kind) are part of
+    the task's audience: once it is published to outsiders they may only
+    widen, as the audience (the feed then delivers the task to the newly
+    entitled devices); closing it to a kind of outsider who has bid says so.
     """
     task = _managed_task(ctx, records, p["task_id"])
     _require_status(task, TaskStatus.DRAFT, TaskStatus.OPEN, TaskStatus.ASSIGNED)
@@ -1258,16 +1257,19 @@ def task_set_requirements(ctx: Context, records: Records, p: dict[str, Any]) -> 
         if kind not in tuple(OutsiderKind):
             raise Rejection("field.bad_choice", field="outsiders", choices=", ".join(OutsiderKind))
     held = records.get(TaskRequirements, task.id)
-    before = held.outsiders if held else []
-    closing = outsiders and (not before or not set(outsiders) >= set(before))
-    if closing and task.published_at is not None and _bidders_outside(records, task, task.audience, outsiders):
-        raise Rejection("task.audience_outsiders_bid")
+    before = task.outsiders
+    closing = bool(outsiders) and (not before or not set(outsiders) >= set(before))
+    if closing and task.published_at is not None and task.audience == Audience.EXTERNAL:
+        if _bidders_outside(records, task, task.replace(outsiders=outsiders)):
+            raise Rejection("task.audience_outsiders_bid")
+        raise Rejection("task.audience_narrowing")
+    if outsiders != sorted(before):
+        records.put(_touch(task, ctx, outsiders=outsiders))
     records.put(
         TaskRequirements(
             task_id=task.id,
             requirements=dict(p["requirements"]),
             paid_staff_work=bool(p.get("paid_staff_work")),
-            outsiders=outsiders,
             updated_by=ctx.actor.id,
             updated_at=ctx.now,
             version=(held.version if held else 0) + 1,
@@ -1303,13 +1305,17 @@ def _looks_like_email(text: str) -> bool:
     site_id=Field("id", required=True),
     message=Field("text", max_length=2000),
     code=Field("text", required=True, max_length=100, allow_empty=False),
+    company_name=Field("text", max_length=200),
+    company_cvr=Field("text", max_length=20),
 )
 def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """Any member invites a colleague or an outsider on behalf of their site, with a one-time code.
 
     The inviting client makes the code (so it can print it offline); only its
     hash is stored. Where the organisation says so, an outsider's invitation
-    waits for a coordinator of the site (unless a coordinator sent it).
+    waits for a coordinator of the site (unless a coordinator sent it). A
+    company's contact person is invited for their company: its name and CVR
+    number (8 digits), which other kinds do not have.
     """
     if not permissions.may_invite(ctx.actor):
         raise Rejection("member.external_cannot_invite")
@@ -1323,6 +1329,7 @@ def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         raise Rejection("member.bad_email", email=email[:80])
     if sum(ch.isalnum() for ch in p["code"]) < CODE_MIN_LENGTH:
         raise Rejection("member.weak_code")
+    company_name, company_cvr = _company_named(p)
     organisation = records.get(Organisation, site.organisation_id)
     outsider = p["person_kind"] != PersonKind.EMPLOYEE
     waits = (
@@ -1345,9 +1352,26 @@ def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         status=InvitationStatus.AWAITING_APPROVAL if waits else InvitationStatus.PENDING,
         created_at=ctx.now,
         version=1,
+        company_name=company_name,
+        company_cvr=company_cvr,
     )
     _create(records, invitation, "invitation.exists")
     return invitation.id
+
+
+def _company_named(p: dict[str, Any]) -> tuple[str, str]:
+    """(name, CVR number) of the company a contact person is invited for; ("", "") for other kinds.
+
+    Raises Rejection("member.company_required") when a company's is missing
+    or its CVR number is not 8 digits (spaces are allowed: "12 34 56 78").
+    """
+    if p["person_kind"] != PersonKind.COMPANY:
+        return "", ""
+    name = (p.get("company_name") or "").strip()
+    cvr = "".join((p.get("company_cvr") or "").split())
+    if not name or len(cvr) != 8 or not (cvr.isascii() and cvr.isdigit()):
+        raise Rejection("member.company_required")
+    return name, cvr
 
 
 def _invitation(records: Records, invitation_id: str) -> MemberInvitation:
@@ -1429,6 +1453,19 @@ def member_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         phone=(p.get("phone") or "").strip(),
         version=1,
     )
+    if invitation.kind == PersonKind.COMPANY and invitation.company_cvr:
+        # The company is registered by its first contact person; later ones join it.
+        company = records.get(Company, company_id_for(invitation.company_cvr))
+        if company is None:
+            company = Company(
+                id=company_id_for(invitation.company_cvr),
+                name=invitation.company_name,
+                cvr=invitation.company_cvr,
+                created_at=ctx.now,
+                version=1,
+            )
+            records.put(company)
+        person = person.replace(company_id=company.id)
     _create(records, person, "member.username_taken")
     records.put(_decide(invitation, ctx, status=InvitationStatus.ACCEPTED, person_id=person.id))
     return person.id

@@ -62,6 +62,10 @@ class TaskColumns(Protocol):
         """
         ...
 
+    def open_to_kind(self, kind: str) -> Sql:
+        """The task is open to outsiders of this `PersonKind` (`Task.outsiders` empty: to all)."""
+        ...
+
 
 class Term(Protocol):
     """One part of a rule: true or false for a person and a task, in Python and in SQL."""
@@ -155,6 +159,17 @@ class WorkFromTheirSite:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenToTheirKind:
+    """The task is open to the person's kind of outsider (`Task.outsiders`; empty: every kind)."""
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return not task.outsiders or person.kind in task.outsiders
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return columns.open_to_kind(str(person.kind))
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     """The term does not hold."""
 
@@ -231,8 +246,8 @@ MANAGES_TASK: Term = any_of(
 OVERSEES_WORK: Term = all_of(PersonIs("site_manager"), WorkFromTheirSite())
 
 # Its managers always; its workers' home manager; once published, everyone its audience reaches: external
-# tasks reach everyone, organisation tasks every non-external, site tasks the
-# site's own people.
+# tasks reach everyone inside and the outsiders of the kinds they are open to,
+# organisation tasks every non-external, site tasks the site's own people.
 TASK_VISIBLE: Term = all_of(
     PersonIs("active"),
     any_of(
@@ -241,7 +256,7 @@ TASK_VISIBLE: Term = all_of(
         all_of(
             Published(),
             any_of(
-                AudienceIs(Audience.EXTERNAL),
+                all_of(AudienceIs(Audience.EXTERNAL), any_of(Not(PersonIs("external")), OpenToTheirKind())),
                 all_of(
                     Not(PersonIs("external")),
                     any_of(AudienceIs(Audience.ORGANISATION), AtTheirSite()),

@@ -227,9 +227,6 @@ REASONS: dict[str, Reason] = {
             "A site manager or HR can verify them for you."
         ),
     ),
-    "bid.outsider_kind": Reason(
-        Code.FORBIDDEN, sentence("The task is open to {kinds} only, outside the municipality.")
-    ),
     "credential.unknown": Reason(
         Code.INVALID, sentence("The credential “{credential}” is not in the catalogue.")
     ),
@@ -259,6 +256,10 @@ REASONS: dict[str, Reason] = {
     ),
     "member.bad_email": Reason(Code.INVALID, sentence("“{email}” is not an e-mail address.")),
     "member.weak_code": Reason(Code.INVALID, sentence("The invitation code is too short.")),
+    "member.company_required": Reason(
+        Code.INVALID,
+        sentence("A company's contact person is invited for the company: give its name and CVR number (8 digits)."),
+    ),
     "member.username_taken": Reason(
         Code.CONFLICT, sentence("The username {username} is taken. Choose another.")
     ),
@@ -327,13 +328,6 @@ STATUS_LABELS: dict[str, Sentence] = {
     "withdrawn": sentence("withdrawn"),
     "accepted": sentence("accepted"),
     "declined": sentence("declined"),
-}
-
-# Outsider kinds in a sentence ("The task is open to {kinds} only ...").
-OUTSIDER_LABELS: dict[str, Sentence] = {
-    "volunteer": sentence("volunteers"),
-    "citizen": sentence("citizens"),
-    "company": sentence("companies"),
 }
 
 # A decision as a verb ("{who} already {status_verb} this bid at {at}.").
@@ -413,8 +407,6 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = DECISION_VERBS.get(str(value), value)
         elif name == "credentials":
             value = eligibility.names(value if isinstance(value, list) else [value])
-        elif name == "kinds":
-            value = Listing(tuple(OUTSIDER_LABELS.get(str(k), k) for k in value))
         elif name == "at" and isinstance(value, str):
             value = ClockTime(value)
         filled[name] = value

@@ -254,3 +254,26 @@ TASK_TIMES: tuple[str, ...] = (
     "ALTER TABLE tasks ADD COLUMN end_time TEXT",
     "ALTER TABLE tasks ADD COLUMN repeats TEXT NOT NULL DEFAULT ''",
 )
+
+# Companies as organisations of their own, with contact persons (issue 14).
+COMPANIES: tuple[str, ...] = (
+    """CREATE TABLE companies (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        cvr TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL DEFAULT '',
+        version INTEGER NOT NULL DEFAULT 0
+    )""",
+    "ALTER TABLE people ADD COLUMN company_id TEXT",
+    "ALTER TABLE member_invitations ADD COLUMN company_name TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE member_invitations ADD COLUMN company_cvr TEXT NOT NULL DEFAULT ''",
+)
+
+# Which outsiders an external task is open to moved from its requirements to
+# the task itself, where the visibility rule reads it (issue 14).
+TASK_OUTSIDERS: tuple[str, ...] = (
+    "ALTER TABLE tasks ADD COLUMN outsiders TEXT NOT NULL DEFAULT '[]'",
+    """UPDATE tasks SET outsiders = (
+        SELECT r.outsiders FROM task_requirements r WHERE r.task_id = tasks.id)
+    WHERE EXISTS (SELECT 1 FROM task_requirements r WHERE r.task_id = tasks.id AND r.outsiders <> '[]')""",
+)

@@ -2,15 +2,16 @@
 
 Writing: each changed entity gets one row in `changes`, holding the wire change
 already encoded as JSON, and the facts that decide who may see it: those of
-its task (`published`, `audience`, `site_id`) and the people named on it
+its task (`published`, `audience`, `site_id`, `outsider_kinds`) and the people named on it
 (`viewers`: the task's poster, a bid's bidder, a comment's author).
 Only the latest change per entity is kept: a newer one replaces the older
 row, so a device that starts from nothing fetches each entity once, and a
 device part-way through still gets every entity's latest state, because the
 replacement always lands behind its cursor. Visibility is decided when the
-change is written and only ever grows (a published task's audience may widen,
-never narrow: task.widen_audience), so replacing an older row never hides
-anything from anyone; when a task widens, the rows hanging off it are
+change is written and only ever grows (a published task's audience, and the
+kinds of outsiders it is open to, may widen, never narrow:
+task.widen_audience, task.set_requirements), so replacing an older row never
+hides anything from anyone; when a task widens, the rows hanging off it are
 written again with its new audience (`_emit_again`), so that the newly
 entitled devices receive them too.
 
@@ -66,6 +67,7 @@ from desktop.core.entities import (
     Audience,
     Bid,
     Comment,
+    Company,
     Endorsement,
     Entity,
     Guideline,
@@ -108,9 +110,20 @@ class Visibility:
     site_id: str | None = None
     viewers: tuple[str, ...] = ()  # people who see it whatever the rest says
     worker_site_id: str | None = None  # a bid's bidder's home site: their home manager sees it
+    outsiders: tuple[str, ...] = ()  # the kinds of outsider an external task is open to (empty: all)
 
     def viewer_text(self) -> str:
-        return "|" + "|".join(v for v in self.viewers if v) + "|" if self.viewers else ""
+        return _bars(v for v in self.viewers if v)
+
+    def outsider_text(self) -> str:
+        """"|citizen|volunteer|", or "" for every kind (the column `outsider_kinds`)."""
+        return _bars(sorted(self.outsiders))
+
+
+def _bars(words: Iterable[str]) -> str:
+    """Words as "|a|b|", which `LIKE '%|a|%'` finds; "" for none."""
+    text = "|".join(words)
+    return f"|{text}|" if text else ""
 
 
 TaskLookup = Callable[[str], Task | None]
@@ -123,7 +136,9 @@ _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
 def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
     """Who may see this entity, in the terms of desktop.core.permissions."""
-    if isinstance(entity, (Organisation, Site, Guideline)):
+    if isinstance(entity, (Organisation, Site, Guideline, Company)):
+        # A company's name and CVR number are public (the company register);
+        # its contact persons are people, seen as people are.
         return _EVERYONE
     if isinstance(entity, GuidelineAcceptance):
         # Who accepted what: the person and the admins who must be able to show it.
@@ -166,19 +181,28 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
         if task is None:
             return Visibility(False, Audience.SITE, None, (entity.bidder_id,), entity.home_site_id)
         return Visibility(
-            False, task.audience, task.site_id, (task.poster_id, entity.bidder_id), entity.home_site_id
+            False,
+            task.audience,
+            task.site_id,
+            (task.poster_id, entity.bidder_id),
+            entity.home_site_id,
+            tuple(task.outsiders),
         )
     if isinstance(entity, Comment):
         task = task_of(entity.task_id)
         if task is None:
             return Visibility(False, Audience.SITE, None, (entity.author_id,))
         seen = _task_visibility(task)
-        return Visibility(seen.published, seen.audience, seen.site_id, (*seen.viewers, entity.author_id))
+        return Visibility(
+            seen.published, seen.audience, seen.site_id, (*seen.viewers, entity.author_id), outsiders=seen.outsiders
+        )
     raise TypeError(f"no visibility rule for {type(entity).__name__}")
 
 
 def _task_visibility(task: Task) -> Visibility:
-    return Visibility(task.published_at is not None, task.audience, task.site_id, (task.poster_id,))
+    return Visibility(
+        task.published_at is not None, task.audience, task.site_id, (task.poster_id,), outsiders=tuple(task.outsiders)
+    )
 
 
 def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> str:
@@ -193,7 +217,7 @@ def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
 _INSERT = (
     "INSERT INTO changes "
     "(table_name, entity_key, deleted, published, audience, site_id, viewers, at, body, "
-    "worker_site_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "worker_site_id, outsider_kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -211,6 +235,7 @@ def _row(
         at,
         encode(entity, deleted, row),
         seen.worker_site_id,
+        seen.outsider_text(),
     )
 
 
@@ -240,7 +265,7 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
     widened = [
         change.entity
         for key, change in latest.items()
-        if isinstance(change.entity, Task) and not change.deleted and _audience_changed(session, key, change.entity)
+        if isinstance(change.entity, Task) and not change.deleted and _reach_changed(session, key, change.entity)
     ]
     _write(
         session,
@@ -272,7 +297,8 @@ def _write(session: Session, rows: list[tuple[Any, ...]]) -> None:
             "xid = pg_current_xact_id()::text::bigint, deleted = excluded.deleted, "
             "published = excluded.published, audience = excluded.audience, "
             "site_id = excluded.site_id, viewers = excluded.viewers, at = excluded.at, "
-            "body = excluded.body, worker_site_id = excluded.worker_site_id",
+            "body = excluded.body, worker_site_id = excluded.worker_site_id, "
+            "outsider_kinds = excluded.outsider_kinds",
             [value for row in rows for value in row],
         )
         return
@@ -281,10 +307,22 @@ def _write(session: Session, rows: list[tuple[Any, ...]]) -> None:
     session.many(_INSERT, rows)
 
 
-def _audience_changed(session: Session, key: tuple[str, str], task: Task) -> bool:
-    """Whether the feed's row of this task says another audience than `task` now has."""
-    before = session.one("SELECT audience FROM changes WHERE table_name = ? AND entity_key = ?", key)
-    return before is not None and before[0] != str(task.audience)
+def _reach_changed(session: Session, key: tuple[str, str], task: Task) -> bool:
+    """Whether the feed's row of this task reached fewer than `task` now does.
+
+    Published since (what was written while it was a draft, such as its
+    requirements, reached only its managers), another audience, or other
+    kinds of outsiders.
+    """
+    before = session.one(
+        "SELECT published, audience, outsider_kinds FROM changes WHERE table_name = ? AND entity_key = ?", key
+    )
+    now = _task_visibility(task)
+    return before is not None and (bool(before[0]), before[1], before[2] or "") != (
+        now.published,
+        str(now.audience),
+        now.outsider_text(),
+    )
 
 
 # What hangs off a task and carries its audience in the feed: written again when it widens.
@@ -295,7 +333,8 @@ def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]
     """Write the rows hanging off `task` again, at the head of the feed, with its new audience.
 
     The feed decides who sees a row when it is written. When a published
-    task's audience widens (the only way it may change once published), the
+    task's audience widens, or the kinds of outsiders it is open to (the only
+    ways they may change once published), the
     devices newly entitled to it have cursors past its comments (and the
     rest): rows written again land behind every cursor, so those devices get
     them, and devices that had them get the same row once more (same version,
@@ -308,6 +347,15 @@ def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]
         if (entity.table, entity.key_value()) not in skip
     ]
     _write(session, rows)
+
+
+def write_task_again(session: Session, task: Task, at: str) -> None:
+    """Write `task`'s feed row and those hanging off it again, as the rule now reads them.
+
+    For a server migration that adds a visibility fact (sync.server.migrations).
+    """
+    _write(session, [_row(task, False, _task_visibility(task), at)])
+    _emit_again(session, task, at, skip={(task.table, task.key_value())})
 
 
 def record_new(
@@ -511,6 +559,9 @@ class _FeedColumns:
 
     def worker_site_is(self, site_id: str) -> Sql:
         return Sql("worker_site_id = ?", (site_id,))
+
+    def open_to_kind(self, kind: str) -> Sql:
+        return Sql("(outsider_kinds = '' OR outsider_kinds LIKE ? ESCAPE '!')", ("%|" + _like_escape(kind) + "|%",))
 
 
 def reader_filter(person: Person) -> tuple[str, list[Any]]:

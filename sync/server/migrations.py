@@ -26,6 +26,8 @@ from desktop.core.schema import (
     PERSONAL_TABLES,
     REACH,
     TASK_PUBLISHED_AT,
+    COMPANIES,
+    TASK_OUTSIDERS,
     TASK_TIMES,
 )
 from sync.server.storage import Database, Session
@@ -341,6 +343,31 @@ def _v10_parallel_writes(s: Session) -> None:
     s.execute("CREATE INDEX operations_received_at ON operations (received_at)")
 
 
+def _v11_task_outsiders(s: Session) -> None:
+    """Which outsiders a task is open to moves onto the task, and into the feed's facts.
+
+    The visibility rule reads `Task.outsiders` (permissions.OpenToTheirKind);
+    each change row keeps it as `outsider_kinds` ("|citizen|volunteer|", ""
+    for every kind). The tasks limited to some kinds get their rows written
+    again, so their bodies carry the field and the rows the fact. A device
+    that pulled such a task before this step (it saw every kind) keeps it
+    until it resyncs.
+    """
+    from sync.server import feed  # feed's rows depend on the schema this module makes
+
+    for statement in TASK_OUTSIDERS:
+        s.execute(statement)
+    s.execute("ALTER TABLE changes ADD COLUMN outsider_kinds TEXT NOT NULL DEFAULT ''")
+    at = utc_now()
+    for task in s.fetch(Task, "outsiders <> ?", ("[]",)):
+        feed.write_task_again(s, task, at)
+
+
+def _v12_companies(s: Session) -> None:
+    for statement in COMPANIES:  # companies and their contact persons (issue 14)
+        s.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -352,6 +379,8 @@ STEPS: tuple[Step, ...] = (
     _v8_reach,
     _v9_task_times,
     _v10_parallel_writes,
+    _v11_task_outsiders,
+    _v12_companies,
 )
 LATEST = len(STEPS)
 

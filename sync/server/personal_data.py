@@ -129,6 +129,7 @@ HOLDINGS: tuple[Holding, ...] = (
 NOT_PERSONAL: dict[str, str] = {
     "organisations": "the organisation's name",
     "sites": "the organisation's workplaces",
+    "companies": "companies' names and CVR numbers, public in the company register; their contacts are people",
     "guidelines": "the organisation's published guidelines; who published them is in the audit trail",
     "enrolment_codes": "one-time codes for enrolling machines",
     "login_throttle": "failed-login counters for minutes; cleared for an erased login (`forget`)",

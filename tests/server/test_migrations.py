@@ -108,7 +108,7 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
                 row = entity.to_row()
                 for later in ("published_at", "warnings", "home_site_id", "lending", "lending_decided_by",
                               "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
-                              "start_time", "end_time", "repeats"):
+                              "start_time", "end_time", "repeats", "outsiders"):
                     row.pop(later, None)  # columns v1 did not have (published_at: v2; the rest later)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -142,5 +142,53 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
         # ...and in the one spelling operations store now (issue 18 item 4).
         assert (seen_by_ole[0]["title"], seen_by_ole[0]["starts_on"]) == ("Café", "2024-01-01")
         assert seen_by_anna == {"open-external", "cancelled-bid"}
+    finally:
+        db.close()
+
+
+def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
+    backend: str, servers: Servers
+) -> None:
+    """A v10 database whose task was open to volunteers only (a requirement then) no longer feeds it to citizens."""
+    import json
+
+    from desktop.core.entities import Comment, PersonKind, Task
+    from sync.server import feed
+    from tests.conftest import make_world
+
+    world = make_world()
+    citizen = world.ole.replace(id="cecilie", username="cecilie", kind=PersonKind.CITIZEN)
+    url = servers.new_database(backend)
+    db = storage.Database(url, pool_size=1)
+    task = world.task(id="cafe", audience="external")
+    comment = Comment(id="c1", task_id="cafe", author_id="anna", body="Hvem kommer?", created_at="then")
+    try:
+        with db.write() as s:
+            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            for version, step in enumerate(migrations.STEPS[:10], start=1):
+                step(s)
+                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            for entity in (task, comment):
+                row = entity.to_row()
+                row.pop("outsiders", None)  # v10 had no such column on tasks
+                s.execute(
+                    f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
+                s.execute(
+                    "INSERT INTO changes (table_name, entity_key, deleted, published, audience, site_id, viewers, "
+                    "at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entity.table, entity.id, False, True, "external", task.site_id, "|mette|", "then",
+                     json.dumps({"table": entity.table, "row": row, "deleted": False})),
+                )
+            s.execute("INSERT INTO task_requirements (task_id, outsiders) VALUES ('cafe', ?)", ('["volunteer"]',))
+        assert migrations.migrate(db) == migrations.LATEST
+        with db.read() as s:
+            assert s.get(Task, "cafe").outsiders == ["volunteer"]  # type: ignore[union-attr]
+            seen_by_ole = [json.loads(body)["row"] for body in feed.page(s, world.ole, None, 100).bodies]
+            seen_by_citizen = [json.loads(body)["row"] for body in feed.page(s, citizen, None, 100).bodies]
+        by_ole = {row["id"]: row for row in seen_by_ole if row.get("id") in ("cafe", "c1")}
+        assert set(by_ole) == {"cafe", "c1"} and by_ole["cafe"]["outsiders"] == '["volunteer"]'
+        assert not {row.get("id") for row in seen_by_citizen} & {"cafe", "c1"}
     finally:
         db.close()

@@ -106,6 +106,72 @@ def accept(server: Deployment, code: str, username: str, device_name: str | None
     )
 
 
+def outsider_with_own_device(server: Deployment, inviter: Api, site_id: str, kind: str) -> Api:
+    """An outsider of `kind`, invited by `inviter`, logged in on a personal device enrolled with the invitation."""
+    code, invitation_id = fresh_code(), uuid7()
+    company = {"company_name": "Havefolk ApS", "company_cvr": "12345678"} if kind == "company" else {}
+    inviter.apply("member.invite", invitation_id=invitation_id, email=f"{kind}@example.org", person_kind=kind,
+                  site_id=site_id, code=code, **company)
+    answer = accept(server, code, f"{kind}-{invitation_id[-6:]}")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    api = Api(server.url)
+    api.credential, api.token, api.person = body["credential"], body["token"], body["person"]
+    return api
+
+
+def test_a_task_for_volunteers_never_reaches_a_citizen_until_its_kinds_widen(
+    server: Deployment, world: World
+) -> None:
+    devices = synced(server)
+    mette, anna, ole = (devices[u][0] for u in ("mette", "anna", "ole"))  # ole is a volunteer
+    citizen = outsider_with_own_device(server, anna, world.school.id, "citizen")
+    devices["citizen"] = (citizen, Replica())
+    company = outsider_with_own_device(server, anna, world.school.id, "company")
+    devices["company"] = (company, Replica())
+    task_id, comment_id, ole_comment_id, bid_id = uuid7(), uuid7(), uuid7(), uuid7()
+    mette.apply("task.create", task_id=task_id, site_id=world.school.id, title="Lektiecafé", audience="external")
+    mette.apply("task.set_requirements", task_id=task_id, requirements={}, outsiders=["volunteer"])
+    mette.apply("task.publish", task_id=task_id)
+    anna.apply("comment.add", comment_id=comment_id, task_id=task_id, body="Hvem kommer?")
+    ole.apply("comment.add", comment_id=ole_comment_id, task_id=task_id, body="Det gør jeg")
+    ole.apply("bid.place", bid_id=bid_id, task_id=task_id)
+    check_everyone(server, devices)
+    of_task = {("tasks", task_id), ("comments", comment_id), ("comments", ole_comment_id), ("bids", bid_id),
+               ("task_requirements", task_id)}
+    for username in ("citizen", "company"):
+        assert not of_task & set(devices[username][1].rows), username
+    assert of_task <= set(devices["ole"][1].rows)
+    # Nor can the citizen bid on it.
+    (refused,) = citizen.push(citizen.op("bid.place", bid_id=uuid7(), task_id=task_id))
+    assert refused["rejection"]["reason"] == "task.not_visible"
+
+    # Widened to citizens: their devices get the task, its comments and requirements; companies still nothing.
+    mette.apply("task.set_requirements", task_id=task_id, requirements={}, outsiders=["citizen", "volunteer"])
+    check_everyone(server, devices)
+    held = devices["citizen"][1].rows
+    assert of_task - {("bids", bid_id)} <= set(held) and ("bids", bid_id) not in held
+    assert held[("tasks", task_id)]["outsiders"] == '["citizen", "volunteer"]'
+    assert not of_task & set(devices["company"][1].rows)
+    citizen.apply("bid.place", bid_id=uuid7(), task_id=task_id)
+
+    # Narrowing is refused now that outsiders have bid, and nothing moves.
+    (result,) = mette.push(mette.op("task.set_requirements", task_id=task_id, requirements={},
+                                    outsiders=["volunteer"]))
+    assert result["rejection"]["reason"] == "task.audience_outsiders_bid"
+    check_everyone(server, devices)
+    # Every kind: the company's device gets it too; a device starting from nothing gets the same.
+    mette.apply("task.set_requirements", task_id=task_id, requirements={}, outsiders=[])
+    check_everyone(server, devices)
+    assert ("tasks", task_id) in devices["company"][1].rows
+    # The company is an organisation of its own, public as sites are; its contact person names it.
+    assert all(("companies", "cvr-12345678") in r.rows for _, r in devices.values())
+    assert company.person["company_id"] == "cvr-12345678"
+    replica = Replica()
+    assert replica.sync(citizen)
+    assert_same(replica, visible_state(server.database, citizen.person["id"]))
+
+
 def test_a_personal_device_of_an_external_sees_nothing_internal(server: Deployment, world: World) -> None:
     devices = synced(server)
     anna, mette = devices["anna"][0], devices["mette"][0]

@@ -9,7 +9,8 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 
 from sync.server import demo
 from desktop.core import skills
-from desktop.core.entities import Evidence, PersonSkill
+from desktop.core.entities import Company, Evidence, PersonSkill, company_id_for
+from desktop.store import Store
 from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.my_page import MyPage
@@ -161,3 +162,19 @@ def test_on_a_small_screen_the_profile_scrolls_instead_of_overlapping(
     # The page fits a 600 px screen under the menu, navigation and status bars (it needed 509 px,
     # so the window was taller than the screen, or squeezed its controls when made to fit).
     assert page.minimumSizeHint().height() <= 400
+
+
+def test_a_company_contact_sees_on_my_page_whom_they_speak_for(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    context = make_context("ole")
+    company = Company(company_id_for("12345678"), "Havefolk ApS", "12345678", version=1)
+
+    def register(store: Store) -> None:
+        with store.transaction():
+            store.put(company)
+            store.put(context.person.replace(kind="company", company_id=company.id))
+
+    ask(qtbot, context, register)
+    page = shown(qtbot, MyPage(context))
+    qtbot.waitUntil(lambda: "Contact person for Havefolk ApS" in page.about.text(), timeout=10_000)

@@ -11,11 +11,13 @@ from desktop.core import operations
 from desktop.core.entities import (
     Audience,
     Bid,
+    Company,
     MemberInvitation,
     Person,
     Task,
     TaskRequirements,
     TaskStatus,
+    company_id_for,
 )
 from desktop.core.ids import utc_now, uuid7
 from desktop.store import Store
@@ -109,6 +111,44 @@ def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
     qtbot.waitUntil(lambda: "Withdrawn" in tab.model.index(0, 4).data(), timeout=10_000)
 
 
+def test_a_company_contact_is_invited_for_a_company_and_the_review_card_names_it(
+    qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
+) -> None:
+    anna = make_context("anna")
+    tab = shown(qtbot, InvitationsTab(anna))
+    dialog = tab.open_invite()
+    qtbot.addWidget(dialog)
+    assert not dialog.company_name.isEnabled()  # a volunteer has no company
+    dialog.kind.setCurrentIndex(dialog.kind.findData("company"))
+    assert dialog.company_name.isEnabled() and dialog.company_cvr.isEnabled()
+    dialog.email.setText("kontakt@havefolk.dk")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: "CVR" in dialog.problem.text(), timeout=10_000)
+    dialog.company_name.setText("Havefolk ApS")
+    dialog.company_cvr.setText("12 34 56 78")
+    qtbot.mouseClick(dialog.send_button, CLICK)
+    qtbot.waitUntil(lambda: dialog.code_label.isVisible(), timeout=10_000)
+    (held,) = ask(qtbot, anna, lambda s: s.fetch(MemberInvitation, "1 = 1"))
+    assert (held.kind, held.company_name, held.company_cvr) == ("company", "Havefolk ApS", "12345678")
+    anna.close()
+
+    # A contact person of that company bids; the manager's card says whom they speak for.
+    manager = make_context("mette")
+    contact = person("ole").replace(id=uuid7(), username="kim", name="Kim Kontakt", kind="company",
+                                    company_id=company_id_for("12345678"))
+
+    def register(store: Store) -> None:
+        with store.transaction():
+            store.put(Company(company_id_for("12345678"), "Havefolk ApS", "12345678", version=1))
+            store.put(contact)
+
+    ask(qtbot, manager, register)
+    bid = Bid(id=uuid7(), task_id="", bidder_id=contact.id, version=1, created_at=LATER)
+    page = shown(qtbot, ReviewPage(manager, external_task(qtbot, manager, {}, bid)))
+    qtbot.waitUntil(lambda: bid.id in page.cards, timeout=10_000)
+    assert "Contact person for Havefolk ApS" in page.cards[bid.id].who.text()
+
+
 def test_a_manager_verifies_a_credential_and_staff_get_no_form(
     qtbot: Any, make_context: Callable[..., AppContext], person: Callable[[str], Person]
 ) -> None:
@@ -157,8 +197,7 @@ def test_the_task_form_sets_requirements_and_widens_a_published_task(
         qtbot.mouseClick(edit.publish_button, CLICK)
     task = ask(qtbot, mette, lambda s: s.get(Task, task_id))
     assert task is not None and task.audience == "external"
-    held = ask(qtbot, mette, lambda s: s.get(TaskRequirements, task_id))
-    assert held is not None and held.outsiders == ["citizen", "volunteer"]
+    assert task.outsiders == ["citizen", "volunteer"]  # kinds are part of the task's audience
     kinds = ask(qtbot, mette, lambda s: [r["kind"] for r in s.rows("SELECT kind FROM outbox ORDER BY seq")])
     assert "task.widen_audience" in kinds and "task.edit" not in kinds
 
