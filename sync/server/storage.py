@@ -264,6 +264,26 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _into_wal(conn: sqlite3.Connection, patience_s: float = 30.0) -> None:
+    """Put the database file in WAL mode (it stays so; a file already in it is left alone).
+
+    Switching needs the file to itself and SQLite answers "database is locked" at
+    once, without its busy timeout, while another connection is opening the same
+    new file (several workers, or tests, starting together): try again until it
+    is free or `patience_s` seconds have passed, then raise sqlite3.OperationalError.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class _SqlitePool:
     """A few reusable connections to one file, handed out one per thread at a time."""
 
@@ -276,7 +296,7 @@ class _SqlitePool:
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
+        _into_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA busy_timeout = 30000")
         return conn
