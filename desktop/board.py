@@ -198,6 +198,9 @@ class _TaskTable:
     def open_to_kind(self, kind: str) -> Sql:
         return Sql("(t.outsiders = '[]' OR EXISTS (SELECT 1 FROM json_each(t.outsiders) WHERE value = ?))", (kind,))
 
+    def organisation_is(self, organisation_id: str) -> Sql:
+        return Sql("t.organisation_id = ?", (organisation_id,))
+
 
 def _visibility(person: Person) -> tuple[str, list[Any]]:
     """`permissions.can_see_task` as a WHERE clause over `tasks t`."""

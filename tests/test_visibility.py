@@ -73,8 +73,13 @@ def test_a_task_never_published_is_seen_only_by_its_managers() -> None:
 
 
 def test_the_sql_folds_what_the_person_already_settles() -> None:
-    """Facts about the person become constants: an admin's condition is no condition at all."""
-    admin = Person(id="a", name="A", username="a", home_site_id=None, role=Role.ADMIN)
-    assert permissions.visibility_sql(admin, board._TaskTable()) == permissions.TRUE
+    """Facts about the person become constants: an admin's condition asks no site and no outsider kind.
+
+    (Since issue 16 it is no longer TRUE: an admin manages their own organisation's tasks.)
+    """
+    admin = Person(id="a", name="A", username="a", home_site_id=None, role=Role.ADMIN, organisation_id="org")
+    condition = permissions.visibility_sql(admin, board._TaskTable())
+    assert "site_id" not in condition.text and "outsiders" not in condition.text
+    assert condition.text.startswith("((((t.organisation_id = ?) OR (t.poster_id = ?)))") and condition.params[:2] == ("org", "a")
     gone = Person(id="g", name="G", username="g", home_site_id=None, active=False)
     assert permissions.visibility_sql(gone, board._TaskTable()) == permissions.FALSE

@@ -62,6 +62,7 @@ def audience(value: str) -> str:
     labels = {
         "site": tr("Own site only"),
         "organisation": tr("The whole organisation"),
+        "organisations": tr("Other municipalities"),
         "external": tr("Also volunteers, citizens and companies"),
     }
     return labels.get(value, value)

@@ -80,8 +80,8 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
             tasks.update((t.id, t) for t in group if isinstance(t, Task))
             feed.record_new(s, zip(group, rows, strict=True), now, tasks)
         s.many(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?)",
             list(_accounts(people, {u: hashes[w] for u, w in wanted.items()}, now)),
         )
         count = sum(len(g) for g in groups)
@@ -104,7 +104,7 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
 
 def _accounts(
     people: Iterable[Person], hashes: dict[str, str], now: str
-) -> Iterable[tuple[str, str, str, str]]:
+) -> Iterable[tuple[str, str, str, str, str]]:
     taken: set[str] = set()
     for person in people:
         username = accounts.normalise_username(person.username)
@@ -112,7 +112,7 @@ def _accounts(
             log.warning("demo data has username %r twice; the second cannot log in", username)
             continue
         taken.add(username)
-        yield (person.id, username, hashes[person.username], now)
+        yield (person.id, username, hashes[person.username], now, person.organisation_id)
 
 
 def enrolment_site(db: Database) -> str:

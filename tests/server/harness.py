@@ -306,14 +306,17 @@ class Deployment:
         """A client on a fresh device at the person's site (or `site_id`), logged in."""
         person = directory.person_by_username(self.database, username)
         assert person is not None, username
-        site = site_id or person.home_site_id or first_site(self.database)
+        site = site_id or person.home_site_id or first_site(self.database, person.organisation_id)
         api = self.enrolled(site)
         api.login(username, password)
         return api
 
 
-def first_site(db: storage.Database) -> str:
+def first_site(db: storage.Database, organisation_id: str | None = None) -> str:
+    """The first site (of the organisation, when one is given)."""
     with db.read() as s:
+        if organisation_id:
+            return str(s.value("SELECT id FROM sites WHERE organisation_id = ? ORDER BY id LIMIT 1", (organisation_id,)))
         return str(s.value("SELECT id FROM sites ORDER BY id LIMIT 1"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,15 @@ def test_a_database_from_a_newer_server_is_left_alone(backend: str, servers: Ser
     assert "newer" in started.stderr
 
 
+def _one_organisation(s: storage.Session, world: Any) -> None:
+    """The organisation and the school, as an early database held them (rows of later steps get theirs)."""
+    s.execute("INSERT INTO organisations (id, name) VALUES (?, ?)", (world.org.id, world.org.name))
+    s.execute(
+        "INSERT INTO sites (id, organisation_id, name, kind) VALUES (?, ?, ?, ?)",
+        (world.school.id, world.org.id, world.school.name, world.school.kind),
+    )
+
+
 def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
     backend: str, servers: Servers
 ) -> None:
@@ -103,12 +113,13 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
             )
             migrations.STEPS[0](s)
             s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 'then')")
+            _one_organisation(s, world)
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
                 row = entity.to_row()
                 for later in ("published_at", "warnings", "home_site_id", "lending", "lending_decided_by",
                               "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
-                              "start_time", "end_time", "repeats", "outsiders"):
+                              "start_time", "end_time", "repeats", "outsiders", "organisation_id"):
                     row.pop(later, None)  # columns v1 did not have (published_at: v2; the rest later)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -168,9 +179,11 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
             for version, step in enumerate(migrations.STEPS[:10], start=1):
                 step(s)
                 s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _one_organisation(s, world)
             for entity in (task, comment):
                 row = entity.to_row()
                 row.pop("outsiders", None)  # v10 had no such column on tasks
+                row.pop("organisation_id", None)  # nor this (v13)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),
