@@ -68,6 +68,17 @@ def audience(value: str) -> str:
     return labels.get(value, value)
 
 
+def site_of(site_name: str, organisation_name: str) -> str:
+    """A task's site, after its municipality when it is another than the reader's (issue 16).
+
+    The municipality comes first: a narrow column cuts the end off, and which
+    municipality asks is what the reader must not miss.
+    """
+    if not organisation_name:
+        return site_name
+    return tr("{organisation}: {site}", site=site_name, organisation=organisation_name)
+
+
 def audiences_seen_by(person: Person) -> tuple[Audience, ...]:
     """The audiences a person's board can hold: an outsider sees only tasks open to outsiders.
 
