@@ -66,3 +66,12 @@ def test_the_board_and_the_task_name_another_municipality(
 
     view = shown(qtbot, TaskView(context, made[1].id))
     qtbot.waitUntil(lambda: NEIGHBOUR.name in view.site.text(), timeout=10_000)
+
+
+def test_a_person_remembered_before_organisations_gets_theirs_from_the_store(
+    make_context: Callable[..., AppContext], person: Callable[[str], Any]
+) -> None:
+    """An offline login remembers the person as they were; the board's rule needs their organisation."""
+    anna = person("anna")
+    context = make_context(person=anna.replace(organisation_id=""))
+    assert context.person.organisation_id == anna.organisation_id != ""
