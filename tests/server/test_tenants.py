@@ -18,9 +18,9 @@ from desktop.core.ids import uuid7
 from sync.server import directory, migrations, storage, tenancy
 from tests.conftest import World
 from tests.server.conftest import Servers
-from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
+from tests.server.harness import PASSWORD, Deployment
 from tests.server.tenants import add_organisation, assert_every_row_has_its_organisation
-from tests.server.test_feed import assert_same
+from tests.server.test_reach import check_everyone, synced
 
 # username -> (name, site, role, organisation): the neighbours' people.
 NEIGHBOURS = {
@@ -52,25 +52,8 @@ def three(backend: str, servers: Servers) -> Iterator[Deployment]:
     assert deployment.server_errors() == []
 
 
-def synced(server: Deployment) -> dict[str, tuple[Api, Replica]]:
-    devices = {}
-    for username in PEOPLE:
-        api = server.user(username)
-        replica = Replica()
-        assert replica.sync(api, limit=50)
-        devices[username] = (api, replica)
-    return devices
-
-
-def check_everyone(server: Deployment, devices: dict[str, tuple[Api, Replica]]) -> None:
-    """Each device goes on from its own cursor; it then holds exactly what it may see."""
-    for username, (api, replica) in devices.items():
-        assert replica.sync(api, limit=7), username
-        assert_same(replica, visible_state(server.database, api.person["id"]))
-
-
 def test_three_organisations_each_device_pulls_exactly_what_the_rules_allow(three: Deployment, world: World) -> None:
-    devices = synced(three)
+    devices = synced(three, PEOPLE)
     api = {username: device[0] for username, device in devices.items()}
     rows = {username: device[1].rows for username, device in devices.items()}
     bea_id = api["bea"].person["id"]
