@@ -147,26 +147,24 @@ TaskLookup = Callable[[str], Task | None]
 class Owners:
     """Which organisation rows belong to, and whom a person is shown to: what `visibility` asks.
 
-    Over a write session (answers from what it already read where it can),
-    or over what a seeding holds in memory (`session` None: `tasks`,
-    `people`' organisations and `sites`' organisations given). `reach` is
-    the organisations a person is shown to: their own, then those of tasks
-    they bid or commented on across the border, as their feed row says.
+    Over a write session, answering from what it already read where it can
+    (`tasks` it holds in memory may be given); with no session (a migration
+    of the time before organisations) only tasks are known, by `task_of`.
+    `reach` is the organisations a person is shown to: their own, then those
+    of tasks they bid or commented on across the border, as their feed row says.
     """
 
     def __init__(
         self,
         session: Session | None,
         tasks: dict[str, Task] | None = None,
-        people: dict[str, str] | None = None,
-        sites: dict[str, str] | None = None,
         task_of: TaskLookup | None = None,
     ) -> None:
         self.session = session
         self._task_of = task_of
         self._tasks: dict[str, Task | None] = dict(tasks or {})
-        self._people = dict(people or {})
-        self._sites = dict(sites or {})
+        self._people: dict[str, str] = {}
+        self._sites: dict[str, str] = {}
         self._reach: dict[str, tuple[str, ...]] = {}
 
     def task(self, task_id: str) -> Task | None:
@@ -175,6 +173,10 @@ class Owners:
         if task_id not in self._tasks and self.session is not None:
             self._tasks[task_id] = self.session.unlocked(Task, task_id)
         return self._tasks.get(task_id)
+
+    def know(self, person: Person) -> None:
+        """Take the person's organisation from the row being written (it may be new)."""
+        self._people.setdefault(person.id, person.organisation_id)
 
     def person_organisation(self, person_id: str) -> str:
         if person_id not in self._people and self.session is not None:
@@ -241,7 +243,7 @@ def visibility(entity: Entity, task_of: TaskLookup | Owners) -> Visibility:
         owner, shown = "", ()
     elif isinstance(entity, Person):
         owner = entity.organisation_id
-        owners._people.setdefault(entity.id, owner)
+        owners.know(entity)
         shown = owners.reach(entity.id)
     elif isinstance(entity, (PersonSkill, Endorsement)) and not (isinstance(entity, PersonSkill) and entity.private):
         owner = owners.person_organisation(entity.person_id)
@@ -402,7 +404,7 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
         for key, change in latest.items()
         if isinstance(change.entity, Task) and not change.deleted and _reach_changed(session, key, change.entity)
     ]
-    shown_wider = _across_the_border(owners, [c.entity for c in latest.values() if not c.deleted])
+    shown_wider = across_the_border(owners, [c.entity for c in latest.values() if not c.deleted])
     _write(
         session,
         [
@@ -416,11 +418,13 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
         _show_person_again(session, owners, person_id, at, skip=set(latest))
 
 
-def _across_the_border(owners: Owners, written: list[Entity]) -> list[str]:
+def across_the_border(owners: Owners, written: Iterable[Entity]) -> list[str]:
     """The people who bid or commented on another organisation's task for the first time.
 
     That organisation's managers must see them (name, public skills,
-    endorsements) to review the bid: they are shown to it from now on.
+    endorsements) to review the bid: they are shown to it from now on
+    (`owners` remembers it; their rows must be written again, or, when
+    seeding, be written after this was asked).
     """
     wider = []
     for entity in written:
@@ -536,7 +540,9 @@ def record_new(
 ) -> None:
     """Bulk-add (entity, row) pairs that have no feed rows yet (seeding), in the order given.
 
-    `owners` knows the people's and sites' organisations (default: asks the session).
+    Pass the same `owners` to every call of one seeding, after asking it
+    `across_the_border` about all the seeding's bids and comments, so that
+    people are written shown to every organisation they worked for.
     """
     owners = owners or Owners(session, tasks=tasks)
     batch: list[tuple[Any, ...]] = []
