@@ -85,6 +85,8 @@ class BoardRow:
     status: str  # as shown: an open task past its bid deadline is "closed" (operations.shown_status)
     audience: str
     version: int
+    # The task's organisation by name when it is another than the viewer's (issue 16), else "".
+    organisation_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,9 @@ class _TaskTable:
 
     def open_to_kind(self, kind: str) -> Sql:
         return Sql("(t.outsiders = '[]' OR EXISTS (SELECT 1 FROM json_each(t.outsiders) WHERE value = ?))", (kind,))
+
+    def organisation_is(self, organisation_id: str) -> Sql:
+        return Sql("t.organisation_id = ?", (organisation_id,))
 
 
 def _visibility(person: Person) -> tuple[str, list[Any]]:
@@ -393,7 +398,7 @@ def first_window(
             f"ORDER BY {_order(filters.sort, filters.descending)} LIMIT {int(size) + 1}"
         )
         ids = [row[0] for row in store.connection.execute(sql, params)]
-        return FirstWindow(board_rows(store, ids[:size]), len(ids) <= size)
+        return FirstWindow(board_rows(store, ids[:size], person.organisation_id), len(ids) <= size)
 
     return _with_progress(store, cancelled, run)
 
@@ -455,13 +460,19 @@ def matching(store: Store, person: Person, filters: BoardFilter, ids: Sequence[s
 _ROW_SQL = (
     "SELECT t.id, t.title, t.site_id, coalesce(s.name, '') AS site_name, t.skills, "
     "t.effort_hours, t.bid_deadline, t.starts_on, t.ends_on, t.seats, t.accepted_count, "
-    "t.bid_count, t.status, t.audience, t.version "
-    "FROM tasks t LEFT JOIN sites s ON s.id = t.site_id WHERE t.id IN ({marks})"
+    "t.bid_count, t.status, t.audience, t.version, t.organisation_id, "
+    "coalesce(o.name, '') AS organisation_name "
+    "FROM tasks t LEFT JOIN sites s ON s.id = t.site_id "
+    "LEFT JOIN organisations o ON o.id = t.organisation_id WHERE t.id IN ({marks})"
 )
 
 
-def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
-    """The rows for `ids`, in the order given; ids that no longer exist are left out."""
+def board_rows(store: Store, ids: Sequence[str], viewer_organisation: str) -> list[BoardRow]:
+    """The rows for `ids`, in the order given; ids that no longer exist are left out.
+
+    A task of another organisation than `viewer_organisation` carries that
+    organisation's name (`BoardRow.organisation_name`), which the board shows.
+    """
     by_id: dict[str, BoardRow] = {}
     today = clock.server_today(store)
     for start in range(0, len(ids), _CHUNK):
@@ -485,6 +496,7 @@ def board_rows(store: Store, ids: Sequence[str]) -> list[BoardRow]:
                 status=operations.shown_status(row["status"], row["bid_deadline"], today),
                 audience=row["audience"],
                 version=int(row["version"]),
+                organisation_name=row["organisation_name"] if row["organisation_id"] != viewer_organisation else "",
             )
     return [by_id[i] for i in ids if i in by_id]
 

@@ -23,6 +23,7 @@ from desktop.core.schema import (
     TASK_PUBLISHED_AT,
     TASK_OUTSIDERS,
     TASK_TIMES,
+    TENANTS,
 )
 
 Step = Callable[[sqlite3.Connection], None]
@@ -301,6 +302,11 @@ def _v18_companies(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v19_tenants(conn: sqlite3.Connection) -> None:
+    for statement in TENANTS:  # organisations as tenants (issue 16)
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -320,6 +326,7 @@ STEPS: tuple[Step, ...] = (
     _v16_one_bids_index,
     _v17_task_outsiders,
     _v18_companies,
+    _v19_tenants,
 )
 LATEST = len(STEPS)
 

@@ -19,6 +19,7 @@ from desktop.core.entities import (
     BidStatus,
     Comment,
     HeldCredential,
+    Organisation,
     Person,
     Task,
     TaskRequirements,
@@ -67,6 +68,7 @@ class TaskDetail:
     my_bid: Bid | None  # the viewer's active bid, else their latest one
     manages: bool
     today: dt.date  # the server's date as this machine knows it (desktop.clock)
+    organisation_name: str = ""  # the task's organisation when it is another than the viewer's (issue 16)
 
     @property
     def status(self) -> str:
@@ -140,8 +142,12 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
     mine = [b for b in bids if b.bidder_id == viewer.id]
     active = [b for b in mine if b.is_active]
     today = clock.server_today(store)
+    organisation = (
+        store.get(Organisation, task.organisation_id) if task.organisation_id != viewer.organisation_id else None
+    )
     return TaskDetail(
         task=task,
+        organisation_name=organisation.name if organisation else "",
         site_name=sites.get(task.site_id, ""),
         owner_name=owner.name if owner else "",
         owner_title=owner.title if owner else "",

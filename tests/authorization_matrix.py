@@ -4,28 +4,33 @@ The table is the specification; the rules in desktop/ and the server are
 checked against it, never the other way round. Rows are actors, columns are
 (operation, audience) pairs; the task belongs to site A, was posted by a staff
 member at A, is open, and has a pending bid from another staff member at A.
+Sites A and B belong to one organisation; "admin_other" and "staff_other"
+belong to another organisation on the same server (issue 16).
 
 Cells: "ok" (allowed), or the rejection code the actor must get.
 """
 
 from __future__ import annotations
 
-ACTORS = ("staff_a", "staff_b", "manager_a", "manager_b", "admin", "external", "poster")
-AUDIENCES = ("site", "organisation", "external")
+ACTORS = ("staff_a", "staff_b", "manager_a", "manager_b", "admin", "external", "poster", "admin_other", "staff_other")
+AUDIENCES = ("site", "organisation", "organisations", "external")
 
 OK = "ok"
 FORBIDDEN = "forbidden"
 
 # Seeing a task is what bidding and commenting need.
-SEES_TASK: dict[str, tuple[bool, bool, bool]] = {
-    #              site   organisation external
-    "staff_a": (True, True, True),
-    "staff_b": (False, True, True),
-    "manager_a": (True, True, True),
-    "manager_b": (False, True, True),
-    "admin": (True, True, True),
-    "external": (False, False, True),
-    "poster": (True, True, True),
+SEES_TASK: dict[str, tuple[bool, bool, bool, bool]] = {
+    #              site   organisation organisations external
+    "staff_a": (True, True, True, True),
+    "staff_b": (False, True, True, True),
+    "manager_a": (True, True, True, True),
+    "manager_b": (False, True, True, True),
+    "admin": (True, True, True, True),
+    "external": (False, False, False, True),
+    "poster": (True, True, True, True),
+    # Another organisation's people: from "other municipalities" on; its admin manages nothing here.
+    "admin_other": (False, False, True, True),
+    "staff_other": (False, False, True, True),
 }
 
 # Deciding on bids and changing the task belong to its managers, whatever the audience.
@@ -37,13 +42,16 @@ MANAGES_TASK: dict[str, bool] = {
     "admin": True,
     "external": False,
     "poster": True,
+    "admin_other": False,
+    "staff_other": False,
 }
 
 # Reading the pending bid of someone else: the task's managers only.
 SEES_OTHERS_BIDS: dict[str, bool] = dict(MANAGES_TASK)
 
 
-# Verifying someone's credential (issue 14): managers of any site, and HR (admins).
+# Verifying someone's credential (issue 14): managers of any site, and HR (admins), of
+# the person's own organisation.
 VERIFIES_CREDENTIALS = ("manager_a", "manager_b", "admin")
 
 # Approving or withdrawing site A's invitations: its manager and admins.
@@ -123,6 +131,8 @@ DECIDES_LENDING: dict[str, bool] = {
     "admin": True,
     "external": False,
     "poster": False,
+    "admin_other": False,
+    "staff_other": False,
 }
 
 # Reading staff_b's bid on A's task: staff_b, A's task managers, and B's manager.

@@ -83,6 +83,7 @@ class World:
             "id": "task-1",
             "site_id": self.school.id,
             "poster_id": self.mette.id,
+            "organisation_id": self.org.id,
             "title": "Sommerfest på plejehjemmet",
             "description": "Vi mangler hjælp til at pynte op og grille.",
             "skills": ["events.planning"],
@@ -115,6 +116,7 @@ def make_world() -> World:
             role=role,
             kind=kind,
             version=1,
+            organisation_id=org.id,
         )
 
     return World(

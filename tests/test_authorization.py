@@ -14,9 +14,12 @@ from desktop.core.entities import (
     Bid,
     InvitationStatus,
     MemberInvitation,
+    Organisation,
     Person,
     PersonKind,
     Role,
+    Site,
+    SiteKind,
     TaskStatus,
 )
 from desktop.core.rejection import Rejection
@@ -28,8 +31,13 @@ from tests.conftest import World
 def cast(world: World) -> dict[str, Person]:
     """Every actor in the matrix; the task's site is the world's school (site A)."""
 
-    def person(pid: str, site: str | None, role: Role, kind: PersonKind = PersonKind.EMPLOYEE) -> Person:
-        return Person(id=pid, name=pid.title(), username=pid, home_site_id=site, role=role, kind=kind, version=1)
+    def person(
+        pid: str, site: str | None, role: Role, kind: PersonKind = PersonKind.EMPLOYEE, org: str = world.org.id
+    ) -> Person:
+        return Person(
+            id=pid, name=pid.title(), username=pid, home_site_id=site, role=role, kind=kind, version=1,
+            organisation_id=org,
+        )
 
     a, b = world.school.id, world.other_school.id
     return {
@@ -41,7 +49,14 @@ def cast(world: World) -> dict[str, Person]:
         "external": person("external", None, Role.EXTERNAL, PersonKind.CITIZEN),
         "poster": person("poster", a, Role.STAFF),
         "bidder": person("bidder", a, Role.STAFF),
+        "admin_other": person("admin_other", None, Role.ADMIN, org=NEIGHBOUR.id),
+        "staff_other": person("staff_other", FAR_SITE.id, Role.STAFF, org=NEIGHBOUR.id),
     }
+
+
+# Another organisation on the same server, with a site (issue 16).
+NEIGHBOUR = Organisation(id="org-2", name="Nabo Kommune")
+FAR_SITE = Site(id="s-far", organisation_id=NEIGHBOUR.id, name="Naboskolen", kind=SiteKind.SCHOOL)
 
 
 def payload_for(operation: str) -> dict[str, object]:
@@ -72,7 +87,7 @@ def test_matrix(tmp_path: Path, world: World, actor: str, operation: str, audien
     people = cast(world)
     store = Store(tmp_path / "k.sqlite3")
     with store.transaction():
-        for entity in [world.org, world.school, world.other_school, *people.values()]:
+        for entity in [world.org, world.school, world.other_school, NEIGHBOUR, FAR_SITE, *people.values()]:
             store.put(entity)  # type: ignore[arg-type]
         store.put(world.task(poster_id="poster", audience=audience, status=TaskStatus.OPEN, bid_count=1))
         store.put(Bid(id="pending-bid", task_id="task-1", bidder_id="bidder", version=1))
@@ -100,7 +115,7 @@ def test_person_matrix(tmp_path: Path, world: World, actor: str, operation: str)
     leaver = people["bidder"].replace(active=operation != "person.erase")
     store = Store(tmp_path / "k.sqlite3")
     with store.transaction():
-        for entity in [world.org, world.school, world.other_school, *people.values(), leaver]:
+        for entity in [world.org, world.school, world.other_school, NEIGHBOUR, FAR_SITE, *people.values(), leaver]:
             store.put(entity)  # type: ignore[arg-type]
     try:
         store.perform(operation, {"person_id": leaver.id}, people[actor], "device")
@@ -119,7 +134,8 @@ def test_lending_matrix(tmp_path: Path, world: World, actor: str, operation: str
     store = Store(tmp_path / "k.sqlite3")
     status = TaskStatus.DONE if operation == "task.confirm_hours" else TaskStatus.OPEN
     with store.transaction():
-        for entity in [world.org.replace(lending="approve"), world.school, world.other_school, *people.values()]:
+        for entity in [world.org.replace(lending="approve"), world.school, world.other_school, NEIGHBOUR, FAR_SITE,
+                       *people.values()]:
             store.put(entity)  # type: ignore[arg-type]
         store.put(world.task(poster_id="poster", audience="organisation", status=status, bid_count=1,
                              accepted_count=1))

@@ -57,7 +57,10 @@ LATER_FIELDS = frozenset({
     "start_time", "end_time", "repeats",
 })
 # Names other tables had before: a bid's home site; a task's outsiders and a person's company (issue 14).
-LATER_COLUMNS = frozenset({("bids", "home_site_id"), ("tasks", "outsiders"), ("people", "company_id")})
+LATER_COLUMNS = frozenset({
+    ("bids", "home_site_id"), ("tasks", "outsiders"), ("people", "company_id"),
+    ("tasks", "organisation_id"), ("people", "organisation_id"),  # issue 16
+})
 # Ids became UUIDv7 (issue 16): the time part is new, the last 64 bits (variant and
 # rand_b) are those of the same draw that made the UUIDv4 before, so the pins cover those.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{4}-[0-9a-f]{12})")
@@ -221,7 +224,8 @@ def test_status_and_audience_mix(data: demo.DemoData) -> None:
     # its next deadline round closes them (sync.server.deadlines), which it runs at start.
     assert set(statuses) == set(TaskStatus) - {TaskStatus.CLOSED}
     assert statuses[TaskStatus.OPEN] > len(data.tasks) / 2
-    assert {t.audience for t in data.tasks} == set(Audience)
+    # "Other municipalities" needs a second municipality, which the one-organisation demo lacks.
+    assert {t.audience for t in data.tasks} == set(Audience) - {Audience.ORGANISATIONS}
     seats = Counter(t.seats for t in data.tasks)
     assert seats[1] > len(data.tasks) / 2 and max(seats) > 1
 

@@ -41,9 +41,11 @@ class Town:
     def __init__(self, store: Store, world: World, policy: str = LendingPolicy.OFF) -> None:
         self.store, self.world = store, world
         self.mads = Person(id="mads", name="Mads Mikkelsen", username="mads",
-                           home_site_id=world.other_school.id, role=Role.SITE_MANAGER, version=1)
+                           home_site_id=world.other_school.id, role=Role.SITE_MANAGER, version=1,
+                           organisation_id=world.org.id)
         self.hanne = Person(id="hanne", name="Hanne Hald", username="hanne",
-                            home_site_id=world.care_home.id, role=Role.SITE_MANAGER, version=1)
+                            home_site_id=world.care_home.id, role=Role.SITE_MANAGER, version=1,
+                            organisation_id=world.org.id)
         with store.transaction():
             for entity in [*world.entities(), self.mads, self.hanne]:
                 store.put(entity)  # type: ignore[arg-type]

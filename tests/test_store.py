@@ -74,9 +74,20 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
                     del row[name]
             if start < 17:  # the outsiders a task is open to came onto the task with v17
                 del row["outsiders"]
+            if start < 19:  # tasks and people carry their organisation since v19 (issue 16)
+                del row["organisation_id"]
             conn.execute(
                 f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})", list(row.values())
             )
+        conn.execute("INSERT INTO organisations (id, name) VALUES ('org', 'Egeskov Kommune')")
+        conn.execute(
+            "INSERT INTO sites (id, organisation_id, name, kind) VALUES ('s-school', 'org', 'Egeskov Skole', 'school')"
+        )
+        conn.execute(
+            "INSERT INTO people (id, name, username, home_site_id, role, kind) "
+            "VALUES ('anna', 'Anna', 'anna', 's-school', 'staff', 'employee'), "
+            "('ole', 'Ole', 'ole', NULL, 'external', 'volunteer')"
+        )
         if 13 <= start < 17:  # before v17 they were one of its requirements (v13)
             conn.execute("INSERT INTO task_requirements (task_id, outsiders) VALUES ('task-1', '[\"citizen\"]')")
         conn.execute(
@@ -90,6 +101,9 @@ def test_migrates_from_every_earlier_version(tmp_path: Path, start: int) -> None
         migrated = store.get(Task, "task-1")
         assert migrated is not None and migrated.published_at == migrated.created_at
         assert migrated.outsiders == (["citizen"] if 13 <= start < 17 else [])
+        # Issue 16: the one organisation there was, through the site (an outsider: the only one).
+        assert migrated.organisation_id == "org"
+        assert {p.id: p.organisation_id for p in store.fetch(Person, "1 = 1")} == {"anna": "org", "ole": "org"}
         # Cancelled with no bid or comment: nothing says it was ever published.
         assert store.get(Task, "cancelled-draft").published_at is None  # type: ignore[union-attr]
         assert [op.id for op in store.pending()] == ["op1"]

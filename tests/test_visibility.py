@@ -26,16 +26,17 @@ def every_task(tmp_path_factory: pytest.TempPathFactory) -> Store:
 
 def test_the_cases_cover_every_combination() -> None:
     people, tasks = cases.people(), cases.tasks()
-    assert {(p.role, p.kind, p.home_site_id, p.active) for p in people} >= {
-        (role, kind, home, active)
+    assert {(p.role, p.kind, p.home_site_id, p.organisation_id, p.active) for p in people} >= {
+        (role, kind, home, organisation, active)
         for role in Role
         for kind in ("employee", "volunteer", "citizen", "company")
-        for home in cases.HOMES
+        for home, organisation in cases.HOMES_AND_ORGANISATIONS
         for active in (True, False)
     }
+    assert {p.home_site_id for p in people} == set(cases.HOMES)
     assert {(t.site_id, t.audience, t.status, t.published_at is not None, tuple(t.outsiders)) for t in tasks} == {
         (site, audience, state.status, state.published, outsiders)
-        for site in (cases.SITE_A, cases.SITE_B)
+        for site in (cases.SITE_A, cases.SITE_B, cases.SITE_C)
         for audience in Audience
         for state in cases.STATES
         for outsiders in cases.OUTSIDERS
@@ -73,8 +74,40 @@ def test_a_task_never_published_is_seen_only_by_its_managers() -> None:
 
 
 def test_the_sql_folds_what_the_person_already_settles() -> None:
-    """Facts about the person become constants: an admin's condition is no condition at all."""
-    admin = Person(id="a", name="A", username="a", home_site_id=None, role=Role.ADMIN)
-    assert permissions.visibility_sql(admin, board._TaskTable()) == permissions.TRUE
+    """Facts about the person become constants: an admin's condition asks no site and no outsider kind.
+
+    (Since issue 16 it is no longer TRUE: an admin manages their own organisation's tasks.)
+    """
+    admin = Person(id="a", name="A", username="a", home_site_id=None, role=Role.ADMIN, organisation_id="org")
+    condition = permissions.visibility_sql(admin, board._TaskTable())
+    assert "site_id" not in condition.text and "outsiders" not in condition.text
+    assert condition.text.startswith("((((t.organisation_id = ?) OR (t.poster_id = ?)))") and condition.params[:2] == ("org", "a")
     gone = Person(id="g", name="G", username="g", home_site_id=None, active=False)
     assert permissions.visibility_sql(gone, board._TaskTable()) == permissions.FALSE
+
+
+def test_each_audience_reaches_the_organisations_the_issue_says() -> None:
+    """Issue 16, spelled out: site < organisation < other municipalities < external.
+
+    Site: the site's own people; organisation: the task's organisation's
+    non-externals; other municipalities: every organisation's non-externals;
+    external: those and the outsiders (of any organisation) of its kinds.
+    An admin manages only their own organisation's tasks.
+    """
+    for task in cases.tasks():
+        for person in cases.people():
+            if not person.active or person.id == task.poster_id:
+                continue
+            manages = (person.is_admin and person.organisation_id == task.organisation_id) or (
+                person.role == Role.SITE_MANAGER and person.home_site_id == task.site_id
+            )
+            assert permissions.manages_task(person, task) == manages, (person.id, task.id)
+            if manages or person.role == Role.SITE_MANAGER or task.published_at is None:
+                continue  # a site manager also follows their staff's work (OVERSEES_WORK): not a task's
+            reaches = {
+                Audience.SITE: not person.is_external and person.home_site_id == task.site_id,
+                Audience.ORGANISATION: not person.is_external and person.organisation_id == task.organisation_id,
+                Audience.ORGANISATIONS: not person.is_external,
+                Audience.EXTERNAL: not person.is_external or not task.outsiders or person.kind in task.outsiders,
+            }[Audience(task.audience)]
+            assert permissions.can_see_task(person, task) == reaches, (person.id, task.id)

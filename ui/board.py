@@ -529,7 +529,8 @@ class Board(QWidget):
     def _fetch_rows(self, ids: list[str], deliver: Callable[[list[BoardRow]], None]) -> None:
         if self.context.closed:
             return
-        self.context.query(lambda store: board.board_rows(store, ids), parent=self).success(
+        organisation = self.context.person.organisation_id
+        self.context.query(lambda store: board.board_rows(store, ids, organisation), parent=self).success(
             deliver
         ).failure(
             lambda error: log.error("loading board rows failed", exc_info=error)

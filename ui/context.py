@@ -120,6 +120,12 @@ class AppContext(QObject):
         # Opened here, on the UI thread, so that a damaged file is reported at
         # login with a way out; from here on only the DB thread touches it.
         store = Store(self.store_path, owner_id=person.id)
+        if not person.organisation_id:
+            # Remembered for offline login before organisations (issue 16): the store's
+            # copy has it (client migration 19), and the visibility rule asks for it.
+            stored = store.get(Person, person.id)
+            if stored is not None and stored.organisation_id:
+                self.person = person.replace(organisation_id=stored.organisation_id)
         self.worker = DbWorker(store, self)
         self.sync: SyncHandle | None = None  # attached by the shell
         self._closed = False

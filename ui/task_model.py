@@ -156,7 +156,7 @@ class TaskBoardModel(QAbstractTableModel):
             # limit could send 10,000 characters) is cut before it is laid out on every paint.
             return " ".join(shortened(row.title, CELL_LIMIT).split())
         if column == Column.SITE:
-            return row.site_name
+            return wording.site_of(row.site_name, row.organisation_name)
         if column == Column.SKILLS:
             return ", ".join(catalogue.label(s, language) for s in row.skills)
         if column == Column.EFFORT:

@@ -376,7 +376,9 @@ class TaskView(TaskScreen):
             self.cancel_button.hide()
             self.review_button.hide()
             return
-        if old is None or old.task != detail.task or old.site_name != detail.site_name:
+        if old is None or (old.task, old.site_name, old.organisation_name) != (
+            detail.task, detail.site_name, detail.organisation_name
+        ):
             self._draw_task(detail)
         if old is None or old.comments != detail.comments:
             self._draw_thread(detail)
@@ -418,7 +420,7 @@ class TaskView(TaskScreen):
             # Externals do not get the staff's profiles: the site still says who asks.
             owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
         self.owner.setText(breakable(owner))
-        self.site.setText(breakable(detail.site_name))
+        self.site.setText(breakable(wording.site_of(detail.site_name, detail.organisation_name)))
         manages = detail.manages
         self.edit_button.setVisible(manages)
         self.edit_button.setEnabled(

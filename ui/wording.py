@@ -62,9 +62,21 @@ def audience(value: str) -> str:
     labels = {
         "site": tr("Own site only"),
         "organisation": tr("The whole organisation"),
+        "organisations": tr("Other municipalities"),
         "external": tr("Also volunteers, citizens and companies"),
     }
     return labels.get(value, value)
+
+
+def site_of(site_name: str, organisation_name: str) -> str:
+    """A task's site, after its municipality when it is another than the reader's (issue 16).
+
+    The municipality comes first: a narrow column cuts the end off, and which
+    municipality asks is what the reader must not miss.
+    """
+    if not organisation_name:
+        return site_name
+    return tr("{organisation}: {site}", site=site_name, organisation=organisation_name)
 
 
 def audiences_seen_by(person: Person) -> tuple[Audience, ...]:

@@ -49,6 +49,7 @@ class Audience(StrEnum):
 
     SITE = "site"
     ORGANISATION = "organisation"
+    ORGANISATIONS = "organisations"  # every organisation on the server ("other municipalities", issue 16)
     EXTERNAL = "external"
 
 
@@ -186,7 +187,7 @@ def _bool_fields(cls: type) -> tuple[str, ...]:
 
 @dataclass(slots=True)
 class Organisation(Entity):
-    """The municipality (one per server).
+    """A municipality: one tenant of the server (several share one since issue 16).
 
     `externals_need_approval`: an invitation of an outsider waits for a
     coordinator (a site manager or an admin) before its code can be used.
@@ -239,6 +240,9 @@ class Person(Entity):
     version: int = 0
     phone: str = ""  # optional; for invitations and a task's manager to reach an outsider
     company_id: str | None = None  # a company's contact person: the `Company` they speak for
+    # The tenant the person belongs to (issue 16): their home site's organisation;
+    # an outsider's is the organisation that invited them. The server sets it.
+    organisation_id: str = ""
 
     @property
     def is_external(self) -> bool:
@@ -323,6 +327,9 @@ class Task(Entity):
     # them): part of its audience, so the visibility rule reads it
     # (task.set_requirements sets it; once published it only widens).
     outsiders: list[str] = field(default_factory=list)
+    # The tenant the task belongs to: its site's organisation (issue 16), set by
+    # task.create from the site, never taken from the client's say-so.
+    organisation_id: str = ""
 
     # Fields a task.edit may change; the rest belong to other operations.
     EDITABLE: ClassVar[tuple[str, ...]] = (

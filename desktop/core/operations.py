@@ -224,8 +224,17 @@ def _visible_task(ctx: Context, records: Records, task_id: str) -> Task:
     return task
 
 
+def _own_organisation(ctx: Context, records: Records, organisation_id: str) -> None:
+    """Refuses acting on another organisation's people, sites, tasks or invitations (issue 16)."""
+    if not permissions.in_organisation(ctx.actor, organisation_id):
+        found = records.get(Organisation, organisation_id)
+        raise Rejection("organisation.other", organisation=found.name if found else organisation_id)
+
+
 def _managed_task(ctx: Context, records: Records, task_id: str) -> Task:
     task = _task(records, task_id)
+    if ctx.actor.is_admin and task.poster_id != ctx.actor.id:
+        _own_organisation(ctx, records, task.organisation_id)
     if not permissions.manages_task(ctx.actor, task):
         site = records.get(Site, task.site_id)
         raise Rejection("task.not_manager", site=site.name if site else task.site_id)
@@ -376,8 +385,10 @@ _TASK_FIELDS: dict[str, Field] = {
 def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     if ctx.actor.is_external:
         raise Rejection("task.external_cannot_post")
-    if records.get(Site, p["site_id"]) is None:
+    site = records.get(Site, p["site_id"])
+    if site is None:
         raise Rejection("site.unknown")
+    _own_organisation(ctx, records, site.organisation_id)
     if not permissions.can_post_for(ctx.actor, p["site_id"]):
         raise Rejection("task.wrong_site")
     if p.get("publish"):
@@ -395,6 +406,7 @@ def task_create(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         updated_at=ctx.now,
         updated_by=ctx.actor.id,
         version=1,
+        organisation_id=site.organisation_id,  # the site's, whatever the client thinks (issue 16)
         **values,
     )
     _create(records, task, "task.exists")
@@ -776,6 +788,9 @@ def bid_lend(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     bid = _bid(records, p["bid_id"])
     if not permissions.may_decide_lending(ctx.actor, bid):
         raise Rejection("lending.not_home_manager", name=_name(records, bid.bidder_id))
+    if not permissions.oversees_work(ctx.actor, bid):  # an admin: of the bidder's organisation
+        bidder = records.get(Person, bid.bidder_id)
+        _own_organisation(ctx, records, bidder.organisation_id if bidder else "")
     if bid.status != BidStatus.ACCEPTED or bid.lending != Lending.AWAITING:
         raise Rejection("lending.not_awaiting", name=_name(records, bid.bidder_id))
     decided = bid.replace(
@@ -1045,6 +1060,7 @@ def _managed_person(ctx: Context, records: Records, person_id: str) -> Person:
     person = records.get(Person, person_id)
     if person is None:
         raise Rejection("person.unknown")
+    _own_organisation(ctx, records, person.organisation_id)
     if erasure.is_erased(person):
         raise Rejection("person.erased")
     return person
@@ -1169,6 +1185,7 @@ def credential_verify(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     person = records.get(Person, p["person_id"])
     if person is None or not person.active:
         raise Rejection("person.unknown")
+    _own_organisation(ctx, records, person.organisation_id)
     if not eligibility.is_known(p["credential"]):
         raise Rejection("credential.unknown", credential=p["credential"])
     _check_dates({"starts_on": p.get("issued_on"), "ends_on": p.get("expires_on")})
@@ -1322,6 +1339,7 @@ def member_invite(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     site = records.get(Site, p["site_id"])
     if site is None:
         raise Rejection("site.unknown")
+    _own_organisation(ctx, records, site.organisation_id)
     if not permissions.can_post_for(ctx.actor, site.id):
         raise Rejection("member.wrong_site")
     email = p["email"].strip()
@@ -1381,6 +1399,11 @@ def _invitation(records: Records, invitation_id: str) -> MemberInvitation:
     return found
 
 
+def _site_organisation(records: Records, site_id: str) -> str:
+    site = records.get(Site, site_id)
+    return site.organisation_id if site else ""
+
+
 def _decide(invitation: MemberInvitation, ctx: Context, **changes: Any) -> MemberInvitation:
     return invitation.replace(**changes, decided_at=ctx.now, version=invitation.version + 1)
 
@@ -1389,6 +1412,7 @@ def _decide(invitation: MemberInvitation, ctx: Context, **changes: Any) -> Membe
 def member_approve_invitation(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """A coordinator lets an outsider's invitation be used."""
     invitation = _invitation(records, p["invitation_id"])
+    _own_organisation(ctx, records, _site_organisation(records, invitation.site_id))
     if not permissions.coordinates_site(ctx.actor, invitation.site_id):
         raise Rejection("invitation.not_coordinator")
     if invitation.status != InvitationStatus.AWAITING_APPROVAL:
@@ -1401,6 +1425,8 @@ def member_approve_invitation(ctx: Context, records: Records, p: dict[str, Any])
 def member_revoke_invitation(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     """Who sent it, a coordinator of its site or an admin withdraws an invitation not yet used."""
     invitation = _invitation(records, p["invitation_id"])
+    if ctx.actor.id != invitation.invited_by:
+        _own_organisation(ctx, records, _site_organisation(records, invitation.site_id))
     if ctx.actor.id != invitation.invited_by and not permissions.coordinates_site(
         ctx.actor, invitation.site_id
     ):
@@ -1452,6 +1478,7 @@ def member_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
         email=invitation.email,
         phone=(p.get("phone") or "").strip(),
         version=1,
+        organisation_id=_site_organisation(records, invitation.site_id),  # the inviting one's
     )
     if invitation.kind == PersonKind.COMPANY and invitation.company_cvr:
         # The company is registered by its first contact person; later ones join it.

@@ -66,6 +66,14 @@ class TaskColumns(Protocol):
         """The task is open to outsiders of this `PersonKind` (`Task.outsiders` empty: to all)."""
         ...
 
+    def organisation_is(self, organisation_id: str) -> Sql:
+        """The row belongs to (or is shown to) the organisation `organisation_id` (issue 16).
+
+        A task's table: its `organisation_id`. The feed: the organisations a
+        row is shown to (a person who bid across the border is shown to both).
+        """
+        ...
+
 
 class Term(Protocol):
     """One part of a rule: true or false for a person and a task, in Python and in SQL."""
@@ -170,6 +178,17 @@ class OpenToTheirKind:
 
 
 @dataclass(frozen=True, slots=True)
+class InTheirOrganisation:
+    """The task belongs to the person's organisation (tenant, issue 16)."""
+
+    def holds(self, person: Person, task: Task) -> bool:
+        return task.organisation_id == person.organisation_id
+
+    def sql(self, person: Person, columns: TaskColumns) -> Sql:
+        return columns.organisation_is(person.organisation_id)
+
+
+@dataclass(frozen=True, slots=True)
 class Not:
     """The term does not hold."""
 
@@ -236,18 +255,24 @@ def any_of(*terms: Term) -> AnyOf:
 
 # --- the rules ------------------------------------------------------------------------
 
-# The task's poster, a manager at its site, or an admin.
+# The task's poster, a manager at its site, or an admin of its organisation.
 MANAGES_TASK: Term = any_of(
-    PersonIs("admin"), PostedByThem(), all_of(PersonIs("site_manager"), AtTheirSite())
+    all_of(PersonIs("admin"), InTheirOrganisation()),
+    PostedByThem(),
+    all_of(PersonIs("site_manager"), AtTheirSite()),
 )
 
 # A home manager follows their staff's work wherever it is: the bids and
 # assignments of people from their site, on any site's task.
 OVERSEES_WORK: Term = all_of(PersonIs("site_manager"), WorkFromTheirSite())
 
-# Its managers always; its workers' home manager; once published, everyone its audience reaches: external
-# tasks reach everyone inside and the outsiders of the kinds they are open to,
-# organisation tasks every non-external, site tasks the site's own people.
+# Its managers always; its workers' home manager (in any organisation); once
+# published, everyone its audience reaches: external tasks reach every
+# non-external of every organisation and the outsiders (of any organisation)
+# of the kinds they are open to, "other municipalities" tasks every
+# non-external of every organisation, organisation tasks the non-externals of
+# the task's organisation, site tasks the site's own people (of its
+# organisation by construction).
 TASK_VISIBLE: Term = all_of(
     PersonIs("active"),
     any_of(
@@ -257,8 +282,10 @@ TASK_VISIBLE: Term = all_of(
             Published(),
             any_of(
                 all_of(AudienceIs(Audience.EXTERNAL), any_of(Not(PersonIs("external")), OpenToTheirKind())),
+                all_of(Not(PersonIs("external")), AudienceIs(Audience.ORGANISATIONS)),
                 all_of(
                     Not(PersonIs("external")),
+                    InTheirOrganisation(),
                     any_of(AudienceIs(Audience.ORGANISATION), AtTheirSite()),
                 ),
             ),
@@ -277,7 +304,7 @@ def visibility_sql(person: Person, columns: TaskColumns) -> Sql:
 
 
 def manages_task(person: Person, task: Task) -> bool:
-    """The task's poster, a manager at its site, or an admin."""
+    """The task's poster, a manager at its site, or an admin of its organisation."""
     return MANAGES_TASK.holds(person, task)
 
 
@@ -304,6 +331,14 @@ def oversees_work(person: Person, bid: Bid) -> bool:
 def is_lent(bid: Bid, task: Task) -> bool:
     """The bid is work on another site's task than the bidder's home site (people without one lend nothing)."""
     return bid.home_site_id is not None and bid.home_site_id != task.site_id
+
+
+def in_organisation(person: Person, organisation_id: str) -> bool:
+    """The person belongs to the organisation (tenant, issue 16).
+
+    An admin acts only on their own organisation's people, sites, tasks and invitations.
+    """
+    return person.organisation_id == organisation_id
 
 
 def may_decide_lending(person: Person, bid: Bid) -> bool:

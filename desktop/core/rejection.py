@@ -58,6 +58,10 @@ REASONS: dict[str, Reason] = {
         sentence("You can only post tasks for your own site."),
     ),
     "task.exists": Reason(Code.CONFLICT, sentence("The task already exists.")),
+    "organisation.other": Reason(
+        Code.FORBIDDEN,
+        sentence("That belongs to another organisation ({organisation}); only its own people can do this."),
+    ),
     "task.bad_status": Reason(
         Code.CONFLICT,
         sentence("The task is {status}, so this cannot be done now."),

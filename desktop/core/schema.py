@@ -277,3 +277,18 @@ TASK_OUTSIDERS: tuple[str, ...] = (
         SELECT r.outsiders FROM task_requirements r WHERE r.task_id = tasks.id)
     WHERE EXISTS (SELECT 1 FROM task_requirements r WHERE r.task_id = tasks.id AND r.outsiders <> '[]')""",
 )
+
+# Organisations as tenants (issue 16): tasks and people carry their organisation,
+# the key a distributed server shards by. Rows from before it belong to the one
+# organisation there was: a task to its site's, a person to their home site's
+# (an outsider, who has none, to the only organisation). Each store's migration runs these.
+TENANTS: tuple[str, ...] = (
+    "ALTER TABLE people ADD COLUMN organisation_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE tasks ADD COLUMN organisation_id TEXT NOT NULL DEFAULT ''",
+    """UPDATE tasks SET organisation_id = coalesce(
+        (SELECT s.organisation_id FROM sites s WHERE s.id = tasks.site_id), '')""",
+    """UPDATE people SET organisation_id = coalesce(
+        (SELECT s.organisation_id FROM sites s WHERE s.id = people.home_site_id),
+        (SELECT min(o.id) FROM organisations o), '')""",
+    "CREATE INDEX tasks_organisation ON tasks (organisation_id, status)",
+)

@@ -95,9 +95,9 @@ def new_enrolment_code(db: Database, site_id: str, policy: Policy = Policy()) ->
         if s.value("SELECT count(*) FROM sites WHERE id = ?", (site_id,)) == 0:
             raise LookupError(f"no site with id {site_id!r}")
         s.execute(
-            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?)",
-            (digest(raw), site_id, utc_now(), _later(policy.code_days)),
+            "INSERT INTO enrolment_codes (code_hash, site_id, created_at, expires_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (digest(raw), site_id, utc_now(), _later(policy.code_days), s.organisation_of("sites", site_id)),
         )
     return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 
@@ -134,9 +134,10 @@ def enrol(db: Database, code: str, name: str) -> Enrolled:
             (now, device.device_id, digest(normalise_code(code))),
         )
         s.execute(
-            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (device.device_id, device.site_id, name, digest(device.secret), now),
+            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (device.device_id, device.site_id, name, digest(device.secret), now,
+             s.organisation_of("sites", device.site_id)),
         )
     return device
 
@@ -208,11 +209,17 @@ def login(
                 _count_failure(s, key, policy.window_seconds)
         raise ApiError("login_failed")
     with db.write(serial=False) as s:
-        owner = s.value("SELECT person_id FROM devices WHERE id = ?", (device_id,))
+        owner, device_organisation = s.one(
+            "SELECT person_id, organisation_id FROM devices WHERE id = ?", (device_id,)
+        ) or (None, None)
         if owner is not None and owner != person_id:
             # A personal device serves only its owner; said as a wrong password,
             # so nobody learns whose computer it is.
             raise ApiError("login_failed")
+        if owner is None and device_organisation != s.organisation_of("people", person_id):
+            # A shared workstation serves its site's organisation (issue 16); the
+            # password was right, so saying why tells nothing to a guesser.
+            raise ApiError("other_organisation")
         s.execute("DELETE FROM login_throttle WHERE subject = ?", (f"user:{subject}",))
         token, expires_at = issue_token(s, person_id, device_id, policy)
         person = s.get(Person, person_id)
@@ -225,9 +232,9 @@ def issue_token(s: Session, person_id: str, device_id: str, policy: Policy) -> t
     token = secrets.token_urlsafe(32)
     expires_at = _later(policy.token_days)
     s.execute(
-        "INSERT INTO tokens (token_hash, person_id, device_id, created_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (digest(token), person_id, device_id, utc_now(), expires_at),
+        "INSERT INTO tokens (token_hash, person_id, device_id, created_at, expires_at, organisation_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (digest(token), person_id, device_id, utc_now(), expires_at, s.organisation_of("people", person_id)),
     )
     return token, expires_at
 

@@ -81,8 +81,13 @@ def record(
     task_id: str | None = None,
     site_id: str | None = None,
     facts: dict[str, Any] | None = None,
+    organisation_id: str | None = None,
 ) -> AuditEvent:
-    """Write one event inside the caller's transaction; returns it."""
+    """Write one event inside the caller's transaction; returns it.
+
+    `organisation_id` is for an actor who is no person (the knop-admin tool):
+    the organisation it acted in (default: the first).
+    """
     event = AuditEvent(
         id=event_id or uuid7(),
         at=at,
@@ -97,7 +102,12 @@ def record(
         site_id=site_id,
         facts=facts or {},
     )
-    row = event.to_row()
+    # The actor's organisation (the knop-admin tool's: the one it acted in).
+    row = {**event.to_row(), "organisation_id": (
+        session.organisation_of("people", actor_id)
+        or organisation_id
+        or str(session.value("SELECT min(id) FROM organisations", default=""))
+    )}
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     session.insert_later(f"INSERT INTO audit_events ({columns}) VALUES ({marks})", list(row.values()))

@@ -416,6 +416,10 @@ def _generate(
     comment_rows = task_gen.add_comments(comments)
     endorsements = task_gen.endorse()
     person_skills = [ps for held in gen.skills for ps in held.values()]
+    for person in gen.people:  # one organisation: everyone, outsiders too, is its (issue 16)
+        person.organisation_id = org.id
+    for task in task_rows:
+        task.organisation_id = org.id
     return DemoData(
         organisation=org,
         sites=site_rows,

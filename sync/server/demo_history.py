@@ -104,6 +104,7 @@ def add_history(data: Any, seed: int = 2024) -> Any:
             updated_by=poster.id,
             published_at=_stamp(day, 9),
             version=4,
+            organisation_id=poster.organisation_id,
         )
         task.id = task_id = uuid7_at(unix_ms(task.created_at), task_bits)
         data.tasks.append(task)

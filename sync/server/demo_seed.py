@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from desktop.core.entities import Entity, Person, Role, Task
+from desktop.core.entities import Bid, Comment, Entity, Person, Role, Task
 from desktop.core.ids import utc_now
 from sync.server import accounts, audit, demo_history, feed
 from sync.server.directory import DirectoryError, organisation
@@ -67,21 +67,25 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
     }
     hashes = {secret: accounts.hash_password(secret) for secret in set(wanted.values())}
     now = utc_now()
-    tasks: dict[str, Task] = {}
+    tasks: dict[str, Task] = {t.id: t for g in groups for t in g if isinstance(t, Task)}
     with db.write() as s:
         if organisation(s) is not None:
             raise DirectoryError(
                 "the database already holds an organisation; demo data goes only into an empty one"
             )
+        owners = feed.Owners(s, tasks=tasks)
+        for person in people:
+            owners.know(person)
+        # Who worked for another organisation is shown to it: known before their rows are written.
+        feed.across_the_border(owners, (e for g in groups for e in g if isinstance(e, (Bid, Comment))))
         for group in groups:
             # Converting entities to rows is most of the work; do it once for table and feed.
             rows = [e.to_row() for e in group]
             s.put_rows(type(group[0]), rows)
-            tasks.update((t.id, t) for t in group if isinstance(t, Task))
-            feed.record_new(s, zip(group, rows, strict=True), now, tasks)
+            feed.record_new(s, zip(group, rows, strict=True), now, tasks, owners)
         s.many(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?)",
             list(_accounts(people, {u: hashes[w] for u, w in wanted.items()}, now)),
         )
         count = sum(len(g) for g in groups)
@@ -104,7 +108,7 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
 
 def _accounts(
     people: Iterable[Person], hashes: dict[str, str], now: str
-) -> Iterable[tuple[str, str, str, str]]:
+) -> Iterable[tuple[str, str, str, str, str]]:
     taken: set[str] = set()
     for person in people:
         username = accounts.normalise_username(person.username)
@@ -112,7 +116,7 @@ def _accounts(
             log.warning("demo data has username %r twice; the second cannot log in", username)
             continue
         taken.add(username)
-        yield (person.id, username, hashes[person.username], now)
+        yield (person.id, username, hashes[person.username], now, person.organisation_id)
 
 
 def enrolment_site(db: Database) -> str:

@@ -128,6 +128,9 @@ class NewPerson:
     languages: tuple[str, ...] = ()
     person_id: str | None = None
     phone: str = ""  # optional (issue 14)
+    # The organisation of someone without a home site (an admin, an outsider);
+    # None: the first one. Staff belong to their site's.
+    organisation_id: str | None = None
 
 
 def check_person(session: Session, new: NewPerson) -> Person:
@@ -150,11 +153,14 @@ def check_person(session: Session, new: NewPerson) -> Person:
             "externals are volunteers, citizens or companies; everyone else is an employee"
         )
     site_id = None
+    organisation_id = new.organisation_id or str(session.value("SELECT min(id) FROM organisations", default=""))
+    if session.value("SELECT count(*) FROM organisations WHERE id = ?", (organisation_id,)) == 0:
+        raise DirectoryError(f"unknown organisation {organisation_id!r}")
     if new.site:
         site = find_site(session, new.site)
         if site is None:
             raise DirectoryError(f"unknown site {new.site!r}")
-        site_id = site.id
+        site_id, organisation_id = site.id, site.organisation_id
     elif new.role in (Role.STAFF, Role.SITE_MANAGER):
         raise DirectoryError("staff and site managers need a home site")
     if new.email and ("@" not in new.email or len(new.email) > 200):
@@ -179,6 +185,7 @@ def check_person(session: Session, new: NewPerson) -> Person:
         title=new.title.strip(),
         languages=list(dict.fromkeys(lang.strip() for lang in new.languages if lang.strip())),
         version=1,
+        organisation_id=organisation_id,
     )
 
 
@@ -208,9 +215,9 @@ def put_person(
     now = utc_now()
     if created:
         session.execute(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) "
-            "VALUES (?, ?, ?, ?)",
-            (person.id, person.username, password_hash, now),
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (person.id, person.username, password_hash, now, person.organisation_id),
         )
     elif password_hash is not None:
         session.execute(

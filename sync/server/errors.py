@@ -34,6 +34,13 @@ ERRORS: dict[str, tuple[int, Sentence]] = {
     "token_expired": (401, sentence("Your login has expired. Please log in again.")),
     "token_revoked": (401, sentence("Your login has been ended. Please log in again.")),
     "login_failed": (401, sentence("Wrong username or password.")),
+    "other_organisation": (
+        403,
+        sentence(
+            "This computer belongs to a site of another organisation. "
+            "Log in on a computer of your own organisation."
+        ),
+    ),
     "enrolment_failed": (401, sentence("The enrolment code is unknown, used or expired.")),
     # The detail is the rule's rejection (code, reason, facts, message) saying why.
     "invitation_refused": (409, sentence("The invitation cannot be used.")),

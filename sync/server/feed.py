@@ -55,6 +55,7 @@ ended here, comes from the lost future (`from_another_future`).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import secrets
@@ -111,6 +112,12 @@ class Visibility:
     viewers: tuple[str, ...] = ()  # people who see it whatever the rest says
     worker_site_id: str | None = None  # a bid's bidder's home site: their home manager sees it
     outsiders: tuple[str, ...] = ()  # the kinds of outsider an external task is open to (empty: all)
+    # Whose feed the row is in (the tenant, issue 16; "" for rows every
+    # organisation shares: guidelines, companies), and the organisations whose
+    # people `permissions.InTheirOrganisation` lets see it: the owner's, and
+    # for a person who bid or commented across the border, that task's too.
+    organisation_id: str = ""
+    organisations: tuple[str, ...] = ()
 
     def viewer_text(self) -> str:
         return _bars(v for v in self.viewers if v)
@@ -118,6 +125,14 @@ class Visibility:
     def outsider_text(self) -> str:
         """"|citizen|volunteer|", or "" for every kind (the column `outsider_kinds`)."""
         return _bars(sorted(self.outsiders))
+
+    def organisations_text(self) -> str:
+        """"|org-a|org-b|" (the column `organisations`), the owner's first."""
+        return _bars(dict.fromkeys(o for o in self.organisations if o))
+
+
+def _from_bars(text: str | None) -> tuple[str, ...]:
+    return tuple(w for w in (text or "").split("|") if w)
 
 
 def _bars(words: Iterable[str]) -> str:
@@ -128,14 +143,125 @@ def _bars(words: Iterable[str]) -> str:
 
 TaskLookup = Callable[[str], Task | None]
 
+
+class Owners:
+    """Which organisation rows belong to, and whom a person is shown to: what `visibility` asks.
+
+    Over a write session, answering from what it already read where it can
+    (`tasks` it holds in memory may be given); with no session (a migration
+    of the time before organisations) only tasks are known, by `task_of`.
+    `reach` is the organisations a person is shown to: their own, then those
+    of tasks they bid or commented on across the border, as their feed row says.
+    """
+
+    def __init__(
+        self,
+        session: Session | None,
+        tasks: dict[str, Task] | None = None,
+        task_of: TaskLookup | None = None,
+    ) -> None:
+        self.session = session
+        self._task_of = task_of
+        self._tasks: dict[str, Task | None] = dict(tasks or {})
+        self._people: dict[str, str] = {}
+        self._sites: dict[str, str] = {}
+        self._reach: dict[str, tuple[str, ...]] = {}
+
+    def task(self, task_id: str) -> Task | None:
+        if self._task_of is not None:
+            return self._task_of(task_id)
+        if task_id not in self._tasks and self.session is not None:
+            self._tasks[task_id] = self.session.unlocked(Task, task_id)
+        return self._tasks.get(task_id)
+
+    def know(self, person: Person) -> None:
+        """Take the person's organisation from the row being written (it may be new)."""
+        self._people.setdefault(person.id, person.organisation_id)
+
+    def person_organisation(self, person_id: str) -> str:
+        if person_id not in self._people and self.session is not None:
+            self._people[person_id] = self.session.organisation_of("people", person_id) or ""
+        return self._people.get(person_id, "")
+
+    def site_organisation(self, site_id: str | None) -> str:
+        if site_id is None:
+            return ""
+        if site_id not in self._sites and self.session is not None:
+            self._sites[site_id] = self.session.organisation_of("sites", site_id) or ""
+        return self._sites.get(site_id, "")
+
+    def reach(self, person_id: str) -> tuple[str, ...]:
+        if person_id not in self._reach:
+            wider: tuple[str, ...] = ()
+            if self.session is not None:
+                wider = _from_bars(
+                    self.session.value(
+                        "SELECT organisations FROM changes WHERE table_name = 'people' AND entity_key = ?",
+                        (person_id,),
+                    )
+                )
+            self._reach[person_id] = tuple(dict.fromkeys((self.person_organisation(person_id), *wider)))
+        return self._reach[person_id]
+
+    def widen(self, person_id: str, organisation_id: str) -> bool:
+        """Show the person to `organisation_id` too; True when that is new (their rows must be written again)."""
+        if not organisation_id or organisation_id == self.person_organisation(person_id):
+            return False  # the common case costs no query
+        reach = self.reach(person_id)
+        if organisation_id in reach:
+            return False
+        self._reach[person_id] = (*reach, organisation_id)
+        return True
+
+
+def _lookups(task_of: TaskLookup | Owners) -> Owners:
+    if isinstance(task_of, Owners):
+        return task_of
+    return Owners(None, task_of=task_of)
+
 # A person's own rows (notices read, settings, saved searches): theirs alone.
 PERSONAL = (NoticeRead, PersonSettings, SavedSearch)
 
 _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
 
-def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
-    """Who may see this entity, in the terms of desktop.core.permissions."""
+def visibility(entity: Entity, task_of: TaskLookup | Owners) -> Visibility:
+    """Who may see this entity, in the terms of desktop.core.permissions, and whose feed it is in.
+
+    `task_of` is an `Owners` (or only a task lookup, for a migration of the
+    time before organisations: then rows belong to none).
+    """
+    owners = _lookups(task_of)
+    seen = _visibility(entity, owners.task)
+    owner: str
+    shown: tuple[str, ...]
+    if isinstance(entity, Organisation):
+        owner, shown = entity.id, ()
+    elif isinstance(entity, Site):
+        owner, shown = entity.organisation_id, ()
+    elif isinstance(entity, (Guideline, Company)):
+        owner, shown = "", ()
+    elif isinstance(entity, Person):
+        owner = entity.organisation_id
+        owners.know(entity)
+        shown = owners.reach(entity.id)
+    elif isinstance(entity, (PersonSkill, Endorsement)) and not (isinstance(entity, PersonSkill) and entity.private):
+        owner = owners.person_organisation(entity.person_id)
+        shown = owners.reach(entity.person_id)
+    elif isinstance(entity, (PersonSkill, GuidelineAcceptance, HeldCredential, *PERSONAL)):
+        owner = owners.person_organisation(entity.person_id)  # type: ignore[attr-defined]
+        shown = (owner,)
+    elif isinstance(entity, MemberInvitation):
+        owner = owners.site_organisation(entity.site_id)
+        shown = (owner,)
+    else:  # a task, and what hangs off it: the task's
+        task = entity if isinstance(entity, Task) else owners.task(entity.task_id)  # type: ignore[attr-defined]
+        owner = task.organisation_id if task is not None else ""
+        shown = (owner,)
+    return dataclasses.replace(seen, organisation_id=owner, organisations=shown)
+
+
+def _visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
     if isinstance(entity, (Organisation, Site, Guideline, Company)):
         # A company's name and CVR number are public (the company register);
         # its contact persons are people, seen as people are.
@@ -201,7 +327,13 @@ def visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
 
 def _task_visibility(task: Task) -> Visibility:
     return Visibility(
-        task.published_at is not None, task.audience, task.site_id, (task.poster_id,), outsiders=tuple(task.outsiders)
+        task.published_at is not None,
+        task.audience,
+        task.site_id,
+        (task.poster_id,),
+        outsiders=tuple(task.outsiders),
+        organisation_id=task.organisation_id,
+        organisations=(task.organisation_id,),
     )
 
 
@@ -214,11 +346,20 @@ def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
     )
 
 
-_INSERT = (
-    "INSERT INTO changes "
-    "(table_name, entity_key, deleted, published, audience, site_id, viewers, at, body, "
-    "worker_site_id, outsider_kinds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# The columns of a feed row as `_row` makes it, in order.
+_COLUMNS = (
+    "table_name", "entity_key", "deleted", "published", "audience", "site_id", "viewers", "at", "body",
+    "worker_site_id", "outsider_kinds", "organisation_id", "organisations",
 )
+# Those a database had before organisations (server migration 13): for earlier steps that write the feed.
+_BEFORE_TENANTS = _COLUMNS[:-2]
+
+
+def _insert(columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO changes ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+_INSERT = _insert(_COLUMNS)
 
 
 def _row(
@@ -236,6 +377,8 @@ def _row(
         encode(entity, deleted, row),
         seen.worker_site_id,
         seen.outsider_text(),
+        seen.organisation_id,
+        seen.organisations_text(),
     )
 
 
@@ -255,56 +398,81 @@ def record(session: Session, changes: Iterable[Change], at: str) -> None:
     if not latest:
         return
 
-    tasks: dict[str, Task | None] = {}
-
-    def task_of(task_id: str) -> Task | None:
-        if task_id not in tasks:
-            tasks[task_id] = session.unlocked(Task, task_id)
-        return tasks[task_id]
-
+    owners = Owners(session)
     widened = [
         change.entity
         for key, change in latest.items()
         if isinstance(change.entity, Task) and not change.deleted and _reach_changed(session, key, change.entity)
     ]
+    shown_wider = across_the_border(owners, [c.entity for c in latest.values() if not c.deleted])
     _write(
         session,
         [
-            _row(change.entity, change.deleted, visibility(change.entity, task_of), at)
+            _row(change.entity, change.deleted, visibility(change.entity, owners), at)
             for _, change in latest.items()
         ],
     )
     for task in widened:
         _emit_again(session, task, at, skip=set(latest))
+    for person_id in shown_wider:
+        _show_person_again(session, owners, person_id, at, skip=set(latest))
 
 
-def _write(session: Session, rows: list[tuple[Any, ...]]) -> None:
+def across_the_border(owners: Owners, written: Iterable[Entity]) -> list[str]:
+    """The people who bid or commented on another organisation's task for the first time.
+
+    That organisation's managers must see them (name, public skills,
+    endorsements) to review the bid: they are shown to it from now on
+    (`owners` remembers it; their rows must be written again, or, when
+    seeding, be written after this was asked).
+    """
+    wider = []
+    for entity in written:
+        if isinstance(entity, (Bid, Comment)):
+            person_id = entity.bidder_id if isinstance(entity, Bid) else entity.author_id
+            task = owners.task(entity.task_id)
+            if task is not None and owners.widen(person_id, task.organisation_id):
+                wider.append(person_id)
+    return wider
+
+
+def _show_person_again(session: Session, owners: Owners, person_id: str, at: str, skip: set[tuple[str, str]]) -> None:
+    """Write a person's row, public skills and endorsements again, shown to their wider reach."""
+    person = session.unlocked(Person, person_id)
+    rows: list[Entity] = [person] if person is not None else []
+    rows += session.fetch(PersonSkill, "person_id = ? AND private = ?", (person_id, False))
+    rows += session.fetch(Endorsement, "person_id = ?", (person_id,))
+    _write(
+        session,
+        [_row(e, False, visibility(e, owners), at) for e in rows if (e.table, e.key_value()) not in skip],
+    )
+
+
+def _write(session: Session, rows: list[tuple[Any, ...]], columns: tuple[str, ...] = _COLUMNS) -> None:
     """Replace the feed rows of these entities with `rows` (as `_row` makes them), in one statement.
 
     On PostgreSQL an upsert in key order, so that two writers never wait on
     each other in a circle; the row's `xid` is the writing transaction's,
-    which is what orders the feed (see the module's docstring).
+    which is what orders the feed (see the module's docstring). `columns`:
+    the first of `_COLUMNS` the table has (a migration step before the last).
     """
     if not rows:
         return
-    rows = sorted(rows, key=lambda row: (row[0], row[1]))
+    rows = sorted((row[: len(columns)] for row in rows), key=lambda row: (row[0], row[1]))
     if session.dialect == "postgresql":
-        one = "(" + ", ".join("?" for _ in rows[0]) + ")"
+        one = "(" + ", ".join("?" for _ in columns) + ")"
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
         session.execute(
-            f"{_INSERT.partition(' VALUES ')[0]} VALUES {', '.join([one] * len(rows))} "
+            f"{_insert(columns).partition(' VALUES ')[0]} VALUES {', '.join([one] * len(rows))} "
             "ON CONFLICT (table_name, entity_key) DO UPDATE SET "
             "seq = nextval(pg_get_serial_sequence('changes', 'seq')), "
-            "xid = pg_current_xact_id()::text::bigint, deleted = excluded.deleted, "
-            "published = excluded.published, audience = excluded.audience, "
-            "site_id = excluded.site_id, viewers = excluded.viewers, at = excluded.at, "
-            "body = excluded.body, worker_site_id = excluded.worker_site_id, "
-            "outsider_kinds = excluded.outsider_kinds",
+            f"xid = pg_current_xact_id()::text::bigint, {updates}",
             [value for row in rows for value in row],
         )
         return
     # SQLite writes one transaction at a time: a new row (a new seq) per change is enough.
     session.many("DELETE FROM changes WHERE table_name = ? AND entity_key = ?", [r[:2] for r in rows])
-    session.many(_INSERT, rows)
+    session.many(_insert(columns), rows)
 
 
 def _reach_changed(session: Session, key: tuple[str, str], task: Task) -> bool:
@@ -329,7 +497,9 @@ def _reach_changed(session: Session, key: tuple[str, str], task: Task) -> bool:
 _HANGING_OFF_TASK: tuple[type[Entity], ...] = (Comment, Bid, Invitation, TaskRequirements)
 
 
-def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]]) -> None:
+def _emit_again(
+    session: Session, task: Task, at: str, skip: set[tuple[str, str]], columns: tuple[str, ...] = _COLUMNS
+) -> None:
     """Write the rows hanging off `task` again, at the head of the feed, with its new audience.
 
     The feed decides who sees a row when it is written. When a published
@@ -340,22 +510,25 @@ def _emit_again(session: Session, task: Task, at: str, skip: set[tuple[str, str]
     them, and devices that had them get the same row once more (same version,
     applied as a no-op). Rows this transaction already wrote are left alone.
     """
+    owners = Owners(session, tasks={task.id: task})
     rows = [
-        _row(entity, False, visibility(entity, lambda _id: task), at)
+        _row(entity, False, visibility(entity, owners), at)
         for cls in _HANGING_OFF_TASK
         for entity in session.fetch(cls, "task_id = ?", (task.id,))
         if (entity.table, entity.key_value()) not in skip
     ]
-    _write(session, rows)
+    _write(session, rows, columns)
 
 
-def write_task_again(session: Session, task: Task, at: str) -> None:
+def write_task_again(session: Session, task: Task, at: str, *, before_tenants: bool = False) -> None:
     """Write `task`'s feed row and those hanging off it again, as the rule now reads them.
 
-    For a server migration that adds a visibility fact (sync.server.migrations).
+    For a server migration that adds a visibility fact (sync.server.migrations);
+    `before_tenants` for a step before the feed knew organisations (13).
     """
-    _write(session, [_row(task, False, _task_visibility(task), at)])
-    _emit_again(session, task, at, skip={(task.table, task.key_value())})
+    columns = _BEFORE_TENANTS if before_tenants else _COLUMNS
+    _write(session, [_row(task, False, _task_visibility(task), at)], columns)
+    _emit_again(session, task, at, skip={(task.table, task.key_value())}, columns=columns)
 
 
 def record_new(
@@ -363,11 +536,18 @@ def record_new(
     entities: Iterable[tuple[Entity, dict[str, Any]]],
     at: str,
     tasks: dict[str, Task],
+    owners: Owners | None = None,
 ) -> None:
-    """Bulk-add (entity, row) pairs that have no feed rows yet (seeding), in the order given."""
+    """Bulk-add (entity, row) pairs that have no feed rows yet (seeding), in the order given.
+
+    Pass the same `owners` to every call of one seeding, after asking it
+    `across_the_border` about all the seeding's bids and comments, so that
+    people are written shown to every organisation they worked for.
+    """
+    owners = owners or Owners(session, tasks=tasks)
     batch: list[tuple[Any, ...]] = []
     for entity, row in entities:
-        batch.append(_row(entity, False, visibility(entity, tasks.get), at, row))
+        batch.append(_row(entity, False, visibility(entity, owners), at, row))
         if len(batch) >= 5000:
             session.many(_INSERT, batch)
             batch.clear()
@@ -562,6 +742,9 @@ class _FeedColumns:
 
     def open_to_kind(self, kind: str) -> Sql:
         return Sql("(outsider_kinds = '' OR outsider_kinds LIKE ? ESCAPE '!')", ("%|" + _like_escape(kind) + "|%",))
+
+    def organisation_is(self, organisation_id: str) -> Sql:
+        return Sql("organisations LIKE ? ESCAPE '!'", ("%|" + _like_escape(organisation_id) + "|%",))
 
 
 def reader_filter(person: Person) -> tuple[str, list[Any]]:

@@ -131,8 +131,9 @@ def accept(
         except Rejection as rejection:
             raise Refused(rejection) from None
         s.execute(
-            "INSERT INTO accounts (person_id, username, password_hash, updated_at) VALUES (?, ?, ?, ?)",
-            (person_id, login_name, password_hash, now),
+            "INSERT INTO accounts (person_id, username, password_hash, updated_at, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (person_id, login_name, password_hash, now, s.organisation_of("people", person_id)),
         )
         feed.record(s, outcome.changes, now)
         audit.record(
@@ -146,9 +147,10 @@ def accept(
             return Accepted(person)
         device = accounts.Enrolled(uuid7(), accounts.new_secret(), "")
         s.execute(
-            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person_id),
+            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person_id,
+             person.organisation_id),  # a personal device is its person's organisation's
         )
         token, expires_at = accounts.issue_token(s, person_id, device.device_id, policy or accounts.Policy())
     return Accepted(person, device, token, expires_at)
@@ -181,10 +183,11 @@ def after_push(session: Session, kind: str, payload: dict[str, Any], entity_id: 
         }
         waits = invitation.status == InvitationStatus.AWAITING_APPROVAL
         session.execute(
-            "INSERT INTO mail_outbox (id, person_id, kind, mode, task_id, facts, created_at, due_at) "
-            "VALUES (?, ?, ?, 'immediate', '', ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO mail_outbox (id, person_id, kind, mode, task_id, facts, created_at, due_at, "
+            "organisation_id) VALUES (?, ?, ?, 'immediate', '', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (f"invitation|{invitation.id}", invitation.id, MAIL_KIND,
-             json.dumps(facts, ensure_ascii=False), now, HELD if waits else now),
+             json.dumps(facts, ensure_ascii=False), now, HELD if waits else now,
+             session.organisation_of("sites", invitation.site_id)),  # the inviting site's
         )
     elif kind == "member.approve_invitation":
         session.execute(

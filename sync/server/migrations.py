@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Callable
 
 from desktop.core import operations
-from desktop.core.entities import Task
+from desktop.core.entities import Person, Task
 from desktop.core.ids import utc_now
 from desktop.core.payload import canonical
 from desktop.core.schema import (
@@ -29,6 +29,7 @@ from desktop.core.schema import (
     COMPANIES,
     TASK_OUTSIDERS,
     TASK_TIMES,
+    TENANTS,
 )
 from sync.server.storage import Database, Session
 
@@ -360,12 +361,74 @@ def _v11_task_outsiders(s: Session) -> None:
     s.execute("ALTER TABLE changes ADD COLUMN outsider_kinds TEXT NOT NULL DEFAULT ''")
     at = utc_now()
     for task in s.fetch(Task, "outsiders <> ?", ("[]",)):
-        feed.write_task_again(s, task, at)
+        feed.write_task_again(s, task, at, before_tenants=True)
 
 
 def _v12_companies(s: Session) -> None:
     for statement in COMPANIES:  # companies and their contact persons (issue 14)
         s.execute(statement)
+
+
+def _v13_tenants(s: Session) -> None:
+    """Organisations as tenants (issue 16): every growing table carries `organisation_id`.
+
+    Tasks and people get it as an entity field (schema.TENANTS), every other
+    growing table as a column the server fills on every write
+    (sync.server.tenancy), from the row it hangs off; rows whose parent is
+    gone belong to the one organisation there was. The feed's rows get their
+    owner (`organisation_id`, the distribution column) and the organisations
+    they are shown to (`organisations`); the rows of tasks and people are
+    written again in place (same position: no device pulls anything twice) so
+    that their bodies carry the new field to devices that pull them later.
+    """
+    from sync.server import feed, tenancy  # the encoding of today's rows, not a rule of this step
+
+    for statement in TENANTS:
+        s.execute(statement)
+    the_one = "(SELECT min(o.id) FROM organisations o)"
+    for table, (parent, column) in tenancy.ORGANISATION_FROM.items():
+        s.execute(f"ALTER TABLE {table} ADD COLUMN organisation_id TEXT")
+        s.execute(
+            f"UPDATE {table} SET organisation_id = coalesce("
+            f"(SELECT p.organisation_id FROM {parent} p WHERE p.id = {table}.{column}), {the_one})"
+        )
+    s.execute("ALTER TABLE changes ADD COLUMN organisation_id TEXT")
+    s.execute("ALTER TABLE changes ADD COLUMN organisations TEXT NOT NULL DEFAULT ''")
+    owner_by_table = {
+        "organisations": "changes.entity_key",
+        "sites": "(SELECT x.organisation_id FROM sites x WHERE x.id = changes.entity_key)",
+        "tasks": "(SELECT x.organisation_id FROM tasks x WHERE x.id = changes.entity_key)",
+        "people": "(SELECT x.organisation_id FROM people x WHERE x.id = changes.entity_key)",
+        "bids": "(SELECT x.organisation_id FROM bids x WHERE x.id = changes.entity_key)",
+        "comments": "(SELECT x.organisation_id FROM comments x WHERE x.id = changes.entity_key)",
+        "task_requirements": "(SELECT x.organisation_id FROM tasks x WHERE x.id = changes.entity_key)",
+        "member_invitations": "(SELECT x.organisation_id FROM member_invitations x WHERE x.id = changes.entity_key)",
+        "guidelines": "''",
+        "companies": "''",
+    }
+    for table, owner in owner_by_table.items():
+        s.execute(
+            f"UPDATE changes SET organisation_id = coalesce({owner}, {the_one}) WHERE table_name = ?", (table,)
+        )
+    s.execute(f"UPDATE changes SET organisation_id = {the_one} WHERE organisation_id IS NULL")
+    s.execute(
+        "UPDATE changes SET organisations = '|' || organisation_id || '|' "
+        "WHERE organisation_id <> '' AND table_name NOT IN ('organisations', 'sites')"
+    )
+    # The bodies of tasks and people gain the field (their feed position stays).
+    for cls in (Task, Person):
+        present = [d[0] for d in s.execute(f"SELECT * FROM {cls.table} WHERE 1 = 0").description]
+        bodies = [
+            (feed.encode(entity, False), entity.key_value())
+            for entity in (cls.from_row(dict(zip(present, row, strict=True)))
+                           for row in s.execute(f"SELECT * FROM {cls.table}").fetchall())
+        ]
+        for start in range(0, len(bodies), 5000):
+            s.many(
+                "UPDATE changes SET body = ? WHERE table_name = ? AND entity_key = ? AND deleted = ?",
+                [(body, cls.table, key, False) for body, key in bodies[start : start + 5000]],
+            )
+    s.execute("CREATE INDEX changes_organisation ON changes (organisation_id)")
 
 
 STEPS: tuple[Step, ...] = (
@@ -381,6 +444,7 @@ STEPS: tuple[Step, ...] = (
     _v10_parallel_writes,
     _v11_task_outsiders,
     _v12_companies,
+    _v13_tenants,
 )
 LATEST = len(STEPS)
 

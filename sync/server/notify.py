@@ -196,8 +196,8 @@ def _queue(session: Session, world: _ServerWorld, notice: notices.Notice, now: s
         return 0
     due = now if mode == notices.EMAIL_IMMEDIATE else next_digest(now)
     cursor = session.execute(
-        "INSERT INTO mail_outbox (id, person_id, kind, mode, task_id, facts, created_at, due_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO mail_outbox (id, person_id, kind, mode, task_id, facts, created_at, due_at, "
+        "organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         (
             f"{notice.id}|{person.id}",
             person.id,
@@ -207,6 +207,7 @@ def _queue(session: Session, world: _ServerWorld, notice: notices.Notice, now: s
             json.dumps(notice.facts, ensure_ascii=False),
             now,
             due,
+            person.organisation_id,
         ),
     )
     return max(int(cursor.rowcount or 0), 0)

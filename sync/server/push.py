@@ -341,18 +341,30 @@ def follow(
     )
 
 
+def _organisation_concerned(session: Session, payload: dict[str, Any]) -> str:
+    """The organisation of the task or person a payload names; else the first one."""
+    for parent, field in (("tasks", "task_id"), ("people", "person_id")):
+        if isinstance(payload.get(field), str):
+            found = session.organisation_of(parent, payload[field])
+            if found:
+                return found
+    return str(session.value("SELECT min(id) FROM organisations", default=""))
+
+
 def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str:
     """Apply one operation from `knop-admin`, with an administrator's rights; returns its entity id.
 
     The audit event's actor is `audit.ADMIN_TOOL`. Raises Rejection when the
     rules refuse it; nothing is then kept.
     """
-    actor = Person(
-        id=audit.ADMIN_TOOL, name=audit.ADMIN_TOOL, username=audit.ADMIN_TOOL,
-        home_site_id=None, role=Role.ADMIN,
-    )
     now = utc_now()
     with db.write() as session:
+        actor = Person(
+            id=audit.ADMIN_TOOL, name=audit.ADMIN_TOOL, username=audit.ADMIN_TOOL,
+            home_site_id=None, role=Role.ADMIN,
+            # The operator acts in the organisation of what the operation concerns.
+            organisation_id=_organisation_concerned(session, payload),
+        )
         records = notify.Remembering(session)
         outcome = operations.apply(kind, payload, operations.Context(actor, None, now), records)
         feed.record(session, outcome.changes, now)
@@ -405,8 +417,8 @@ def _remember(
     text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
     session.insert_later(
         "INSERT INTO operations "
-        "(id, content_hash, kind, author_id, device_id, received_at, result) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "(id, content_hash, kind, author_id, device_id, received_at, result, organisation_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
             op["id"],
             fingerprint,
@@ -415,6 +427,7 @@ def _remember(
             caller.device_id,
             now,
             text,
+            caller.person.organisation_id,  # the author's: the exactly-once check stays on one shard
         ),
     )
     return text

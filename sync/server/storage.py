@@ -23,12 +23,13 @@ import itertools
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop.core.entities import Entity
 from desktop.core.records import SqlRecords
+from sync.server import tenancy
 
 E = TypeVar("E", bound=Entity)
 
@@ -57,6 +58,8 @@ class Session(SqlRecords):
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
         self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
+        # (parent table, id) -> its organisation, for filling `organisation_id` (sync.server.tenancy)
+        self.organisations_known: dict[tuple[str, str], str | None] = {}
 
     def keep_what_it_reads(self) -> None:
         """From now on, `get` reads each entity once and answers again from memory.
@@ -120,6 +123,14 @@ class Session(SqlRecords):
         super().remove(entity)
         if self._known is not None:
             self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = None
+
+    def put_rows(self, cls: type[Entity], rows: Iterable[dict[str, Any]]) -> None:
+        """See `SqlRecords.put_rows`; every row also gets its organisation (sync.server.tenancy)."""
+        super().put_rows(cls, tenancy.fill(self, cls.table, rows))
+
+    def organisation_of(self, parent: str, key: str | None) -> str | None:
+        """See `tenancy.organisation_of`: the organisation of a task, person or site row."""
+        return tenancy.organisation_of(self, parent, key)
 
     def unlocked(self, cls: type[E], *key: str) -> E | None:
         """`get` without a row lock, for reads that decide nothing (the feed's visibility facts)."""

@@ -41,6 +41,7 @@ from desktop.core.entities import (
     MemberInvitation,
     Person,
     PersonSkill,
+    Site,
     Role,
     Task,
     TaskRequirements,
@@ -306,14 +307,17 @@ class Deployment:
         """A client on a fresh device at the person's site (or `site_id`), logged in."""
         person = directory.person_by_username(self.database, username)
         assert person is not None, username
-        site = site_id or person.home_site_id or first_site(self.database)
+        site = site_id or person.home_site_id or first_site(self.database, person.organisation_id)
         api = self.enrolled(site)
         api.login(username, password)
         return api
 
 
-def first_site(db: storage.Database) -> str:
+def first_site(db: storage.Database, organisation_id: str | None = None) -> str:
+    """The first site (of the organisation, when one is given)."""
     with db.read() as s:
+        if organisation_id:
+            return str(s.value("SELECT id FROM sites WHERE organisation_id = ? ORDER BY id LIMIT 1", (organisation_id,)))
         return str(s.value("SELECT id FROM sites ORDER BY id LIMIT 1"))
 
 
@@ -459,6 +463,25 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
     assert person is not None
     tasks = {t.id: t for t in everything["tasks"] if isinstance(t, Task)}
     employee = not person.is_external
+    sites = {site.id: site.organisation_id for site in everything["sites"] if isinstance(site, Site)}
+    # Organisations as tenants (issue 16): people are seen by their own organisation's
+    # non-externals, and by those of every organisation on whose tasks they bid or commented.
+    shown_to: dict[str, set[str]] = {
+        p.id: {p.organisation_id} for p in everything["people"] if isinstance(p, Person)
+    }
+    for work in (*everything["bids"], *everything["comments"]):
+        author = work.bidder_id if isinstance(work, Bid) else work.author_id  # type: ignore[attr-defined]
+        shown_to.setdefault(author, set()).add(tasks[work.task_id].organisation_id)  # type: ignore[attr-defined]
+
+    def seen_as_person(person_id: str) -> bool:
+        return person_id == person.id or (employee and person.organisation_id in shown_to.get(person_id, set()))
+
+    def admin_of(organisation_id: str | None) -> bool:
+        return person.is_admin and person.organisation_id == organisation_id
+
+    def organisation_of(person_id: str) -> str | None:
+        found = next((p for p in everything["people"] if p.key_value() == person_id), None)
+        return found.organisation_id if isinstance(found, Person) else None
 
     def may_see(entity: Entity) -> bool:
         if isinstance(entity, PERSONAL):
@@ -470,13 +493,13 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
         if isinstance(entity, Comment):
             return permissions.can_see_task(person, tasks[entity.task_id])
         if isinstance(entity, Person):
-            return employee or entity.id == person.id
-        if isinstance(entity, PersonSkill) and entity.private:
-            return entity.person_id == person.id or person.is_admin
-        if isinstance(entity, GuidelineAcceptance):
-            return entity.person_id == person.id or person.is_admin
+            return seen_as_person(entity.id)
+        if isinstance(entity, (PersonSkill, GuidelineAcceptance)) and (
+            not isinstance(entity, PersonSkill) or entity.private
+        ):
+            return entity.person_id == person.id or admin_of(organisation_of(entity.person_id))
         if isinstance(entity, (PersonSkill, Endorsement)):
-            return employee or entity.person_id == person.id
+            return seen_as_person(entity.person_id)
         if isinstance(entity, Invitation):
             return entity.person_id == person.id or permissions.manages_task(
                 person, tasks[entity.task_id]
@@ -486,14 +509,18 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
         if isinstance(entity, HeldCredential):
             # desktop.core.eligibility's privacy rule: the person, their home site's
             # managers, HR (admins), and who verified it.
-            return person.id in (entity.person_id, entity.verified_by) or coordinates(entity.site_id)
+            return person.id in (entity.person_id, entity.verified_by) or coordinates(
+                entity.site_id, organisation_of(entity.person_id)
+            )
         if isinstance(entity, MemberInvitation):
-            return person.id in (entity.invited_by, entity.person_id) or coordinates(entity.site_id)
-        return True  # organisation, sites
+            return person.id in (entity.invited_by, entity.person_id) or coordinates(
+                entity.site_id, sites.get(entity.site_id)
+            )
+        return True  # organisations, sites, guidelines, companies
 
-    def coordinates(site_id: str | None) -> bool:
+    def coordinates(site_id: str | None, organisation_id: str | None) -> bool:
         return person.active and (
-            person.is_admin
+            admin_of(organisation_id)
             or (person.role == Role.SITE_MANAGER and site_id is not None and person.home_site_id == site_id)
         )
 

@@ -21,6 +21,7 @@ from tests import authorization_matrix as matrix
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment
+from tests.server.tenants import add_organisation
 
 # Matrix actors -> usernames on the server. dina and mads are added for this
 # module: a second staff member at site A and a manager at site B.
@@ -32,6 +33,8 @@ USERNAMES = {
     "admin": "admin",
     "external": "ole",
     "poster": "bo",
+    "admin_other": "nina",  # the admin of a neighbouring municipality on the same server (issue 16)
+    "staff_other": "niels",  # staff at its school
 }
 BIDDER = "anna"
 
@@ -46,6 +49,13 @@ def matrix_server(backend: str, servers: Servers, world: World) -> Iterator[Depl
         directory.add_person(
             deployment.database,
             directory.NewPerson(username=username, name=name, site=site, role=role),
+            PASSWORD,
+        )
+    add_organisation(deployment.database, "org-2", "Nabo Kommune", {"s-far": "Naboskolen"})
+    for username, name, site, role in (("nina", "Nina Admin", None, Role.ADMIN), ("niels", "Niels Staff", "s-far", Role.STAFF)):
+        directory.add_person(
+            deployment.database,
+            directory.NewPerson(username=username, name=name, site=site, role=role, organisation_id="org-2"),
             PASSWORD,
         )
     # Outsiders' invitations wait for a coordinator, so there is one to approve.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from typing import Any
 
 import pytest
 
@@ -73,6 +74,15 @@ def test_a_database_from_a_newer_server_is_left_alone(backend: str, servers: Ser
     assert "newer" in started.stderr
 
 
+def _one_organisation(s: storage.Session, world: Any) -> None:
+    """The organisation and the school, as an early database held them (rows of later steps get theirs)."""
+    s.execute("INSERT INTO organisations (id, name) VALUES (?, ?)", (world.org.id, world.org.name))
+    s.execute(
+        "INSERT INTO sites (id, organisation_id, name, kind) VALUES (?, ?, ?, ?)",
+        (world.school.id, world.org.id, world.school.name, world.school.kind),
+    )
+
+
 def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
     backend: str, servers: Servers
 ) -> None:
@@ -103,12 +113,13 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
             )
             migrations.STEPS[0](s)
             s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 'then')")
+            _one_organisation(s, world)
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
                 row = entity.to_row()
                 for later in ("published_at", "warnings", "home_site_id", "lending", "lending_decided_by",
                               "lending_decided_at", "worked_hours", "hours_confirmed_by", "hours_confirmed_at",
-                              "start_time", "end_time", "repeats", "outsiders"):
+                              "start_time", "end_time", "repeats", "outsiders", "organisation_id"):
                     row.pop(later, None)  # columns v1 did not have (published_at: v2; the rest later)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
@@ -168,9 +179,11 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
             for version, step in enumerate(migrations.STEPS[:10], start=1):
                 step(s)
                 s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _one_organisation(s, world)
             for entity in (task, comment):
                 row = entity.to_row()
                 row.pop("outsiders", None)  # v10 had no such column on tasks
+                row.pop("organisation_id", None)  # nor this (v13)
                 s.execute(
                     f"INSERT INTO {entity.table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     list(row.values()),
@@ -190,5 +203,66 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
         by_ole = {row["id"]: row for row in seen_by_ole if row.get("id") in ("cafe", "c1")}
         assert set(by_ole) == {"cafe", "c1"} and by_ole["cafe"]["outsiders"] == '["volunteer"]'
         assert not {row.get("id") for row in seen_by_citizen} & {"cafe", "c1"}
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("start", range(1, migrations.LATEST))
+def test_every_earlier_version_gets_the_organisation_on_every_growing_row(
+    backend: str, servers: Servers, start: int
+) -> None:
+    """Issue 16: rows written at any earlier version belong to the one organisation after migrating.
+
+    The small world's rows are written with the columns that version had (a
+    task, a bid, a comment, people, a device, a token, an operation, an audit
+    event and their feed rows), then the server migrates to today's schema.
+    """
+    from sync.server import tenancy
+    from tests.conftest import make_world
+
+    world = make_world()
+    db = storage.Database(servers.new_database(backend), pool_size=1)
+    try:
+        with db.write() as s:
+            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+            for version, step in enumerate(migrations.STEPS[:start], start=1):
+                step(s)
+                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+
+            def insert(table: str, row: dict[str, Any]) -> None:
+                present = {d[0] for d in s.execute(f"SELECT * FROM {table} WHERE 1 = 0").description}
+                kept = {k: v for k, v in row.items() if k in present and (k != "organisation_id" or table == "sites")}
+                s.execute(
+                    f"INSERT INTO {table} ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})",
+                    list(kept.values()),
+                )
+
+            insert("organisations", {"id": world.org.id, "name": world.org.name})
+            insert("sites", world.school.to_row())
+            for person in (world.anna, world.mette, world.ole):
+                insert("people", person.to_row())
+                insert("accounts", {"person_id": person.id, "username": person.username, "updated_at": "then"})
+            task = world.task(audience="organisation")
+            insert("tasks", task.to_row())
+            insert("bids", {"id": "b1", "task_id": task.id, "bidder_id": "anna", "status": "pending"})
+            insert("comments", {"id": "c1", "task_id": task.id, "author_id": "anna", "body": "Hej"})
+            insert("person_skills", {"person_id": "anna", "skill": "it.support", "evidence": "self"})
+            insert("devices", {"id": "d1", "site_id": world.school.id, "secret_hash": "x", "enrolled_at": "then"})
+            insert("tokens", {"token_hash": "t1", "person_id": "anna", "device_id": "d1", "created_at": "then",
+                              "expires_at": "later"})
+            insert("operations", {"id": "o1", "content_hash": "h", "kind": "bid.place", "author_id": "anna",
+                                  "received_at": "then", "result": "{}"})
+            insert("audit_events", {"id": "e1", "at": "then", "actor_id": "anna", "operation": "bid.place",
+                                    "entity_id": "b1"})
+            insert("changes", {"table_name": "tasks", "entity_key": task.id, "deleted": False, "scope": "org",
+                               "site_id": world.school.id, "viewers": "|mette|", "at": "then", "body": "{}",
+                               "published": True, "audience": "organisation"})
+        assert migrations.migrate(db) == migrations.LATEST
+        with db.read() as s:
+            for table in (*tenancy.OWN, *tenancy.ORGANISATION_FROM):
+                found = {r[0] for r in s.execute(f"SELECT organisation_id FROM {table}").fetchall()}
+                assert found <= {world.org.id}, (table, found)
+            assert s.value("SELECT organisations FROM changes WHERE table_name = 'tasks'") == f"|{world.org.id}|"
+            assert s.value("SELECT count(*) FROM people WHERE organisation_id = ?", (world.org.id,)) == 3
     finally:
         db.close()

@@ -28,10 +28,10 @@ def fresh_code() -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
-def synced(server: Deployment) -> dict[str, tuple[Api, Replica]]:
-    """Every person of the small world on their own device, pulled up to now."""
+def synced(server: Deployment, people: tuple[str, ...] = PEOPLE) -> dict[str, tuple[Api, Replica]]:
+    """Every person of the small world (or `people`) on their own device, pulled up to now."""
     devices = {}
-    for username in PEOPLE:
+    for username in people:
         api = server.user(username)
         replica = Replica()
         assert replica.sync(api, limit=50)

@@ -24,6 +24,7 @@ from sync.server import directory
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment
+from tests.server.tenants import add_organisation
 from tests.visibility_cases import STATES, TaskState
 
 # People beyond the small world's (anna, bo, carl at their schools, mette managing
@@ -43,14 +44,25 @@ EXTRA = [
         )
     ),
     directory.NewPerson(username="gone", name="Gone Staff", site="s-school", role=Role.STAFF),
+    # A neighbouring municipality on the same server (issue 16): staff, a manager, its admin, an outsider.
+    directory.NewPerson(username="nabo", name="Nabo Staff", site="s-far", role=Role.STAFF, organisation_id="org-b"),
+    directory.NewPerson(username="nabo2", name="Nabo To", site="s-far", role=Role.STAFF, organisation_id="org-b"),
+    directory.NewPerson(username="naboadmin", name="Nabo Admin", role=Role.ADMIN, organisation_id="org-b"),
+    directory.NewPerson(
+        username="naboext", name="Nabo Frivillig", role=Role.EXTERNAL, kind=PersonKind.VOLUNTEER,
+        organisation_id="org-b",
+    ),
 ]
-POSTERS = ("bo", "mette", "carl")  # staff at the school, its manager, staff at the other school
-BIDDER = {"s-school": "anna", "s-other": "berit"}
+# Staff at the school, its manager, staff at the other school, staff of the neighbour.
+POSTERS = ("bo", "mette", "carl", "nabo")
+BIDDER = {"s-school": "anna", "s-other": "berit", "s-far": "nabo2"}
+ADMIN = {"s-school": "admin", "s-other": "admin", "s-far": "naboadmin"}  # an admin of the task's organisation
 
 
 @pytest.fixture(scope="module")
 def deployment(backend: str, servers: Servers) -> Iterator[Deployment]:
     made = servers.start(backend)
+    add_organisation(made.database, "org-b", "Nabo Kommune", {"s-far": "Naboskolen"})
     for new in EXTRA:
         directory.add_person(made.database, new, PASSWORD)
     yield made
@@ -72,9 +84,9 @@ def bring_to(api: dict[str, Api], state: TaskState, poster: str, site_id: str, a
     )
     if state.status in ("assigned", "done"):
         api[BIDDER[site_id]].apply("bid.place", bid_id=bid_id, task_id=task_id)
-        api["admin"].apply("bid.accept", bid_id=bid_id)
+        api[ADMIN[site_id]].apply("bid.accept", bid_id=bid_id)
     if state.status == "done":
-        api["admin"].apply("task.complete", task_id=task_id)
+        api[ADMIN[site_id]].apply("task.complete", task_id=task_id)
     if state.status == "cancelled":
         # Unpublished: the issue's input, the poster (a manager, too) cancelling a draft.
         api[poster].apply("task.cancel", task_id=task_id)
@@ -130,7 +142,14 @@ def test_the_rule_the_board_and_the_feed_agree(
     store.close()
     assert on_board == by_rule
     assert in_feed == by_rule
-    assert by_rule["gone"] == set() and by_rule["admin"] == set(made)
+    assert by_rule["gone"] == set()
+    # An admin manages every task of their own organisation, and sees another's once open to all of them.
+    opened = {
+        t.id for t in tasks
+        if t is not None and t.published_at and t.audience in (Audience.ORGANISATIONS, Audience.EXTERNAL)
+    }
+    for admin, organisation in (("admin", world.org.id), ("naboadmin", "org-b")):
+        assert by_rule[admin] == {t.id for t in tasks if t is not None and t.organisation_id == organisation} | opened
 
 
 def test_a_cancelled_draft_reaches_nobody_but_its_managers(

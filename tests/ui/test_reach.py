@@ -214,7 +214,7 @@ def test_an_outsiders_board_offers_only_the_audience_that_reaches_them(
     assert choices == ["Any audience", "Also volunteers, citizens and companies"]
     staff = Board(anna)
     qtbot.addWidget(staff)
-    assert staff.audience_box.count() == 4
+    assert staff.audience_box.count() == 5  # any, and the four audiences ("other municipalities": issue 16)
 
 
 def test_an_invitee_takes_up_the_invitation_from_the_login_screen(

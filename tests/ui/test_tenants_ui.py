@@ -1,0 +1,77 @@
+"""Organisations as tenants in the client (issue 16): the audience choice, and another municipality's tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from desktop.core.entities import Audience
+from sync.server import demo
+from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - no_message_boxes is an autouse fixture
+from tests.ui.neighbours import NEIGHBOUR, SITES, add_neighbour
+from ui import words
+from ui.board import Board
+from ui.context import AppContext
+from ui.task_form import TaskForm
+from ui.task_model import Column
+from ui.task_view import TaskView
+
+
+def test_the_form_offers_other_municipalities_between_the_organisation_and_outsiders(
+    qtbot: Any, context: AppContext
+) -> None:
+    words.use_language("da")
+    try:
+        form = shown(qtbot, TaskForm(context))
+        assert [form.audience.itemData(i) for i in range(form.audience.count())] == [a.value for a in Audience]
+        index = form.audience.findData(Audience.ORGANISATIONS.value)
+        assert form.audience.itemText(index) == "Andre kommuner"
+        assert index == form.audience.findData(Audience.ORGANISATION.value) + 1
+    finally:
+        words.use_language("en")
+
+
+def test_the_board_and_the_task_name_another_municipality(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, demo_data: demo.DemoData
+) -> None:
+    made = add_neighbour(demo_store, demo_data.tasks)
+    context = make_context("anna")
+    board = Board(context)
+    qtbot.addWidget(board)
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.resize(1280, 700)
+        board.show()
+    assert {t.id for t in made} <= set(board.model.ids())
+    # The audience filter offers "other municipalities"; its first window of rows names the neighbour too.
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATIONS.value))
+    listed = board.model.ids()
+    assert set(listed) == {t.id for t in made if t.audience == Audience.ORGANISATIONS}
+    site_names = {site.id: site.name for site in SITES}
+
+    def site_cell(task_id: str) -> str:
+        return str(board.model.data(board.model.index(listed.index(task_id), Column.SITE)))
+
+    for task in (t for t in made if t.id in listed):
+        board.model.data(board.model.index(listed.index(task.id), Column.SITE))  # asks for the row
+        expected = f"{NEIGHBOUR.name}: {site_names[task.site_id]}"
+        qtbot.waitUntil(lambda task=task, expected=expected: site_cell(task.id) == expected, timeout=10_000)
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATION.value))
+    listed = board.model.ids()
+    own = listed[0]
+    qtbot.waitUntil(lambda: site_cell(own) != "", timeout=10_000)
+    assert ":" not in site_cell(own)  # her own municipality's sites stand alone, unnamed
+
+    view = shown(qtbot, TaskView(context, made[1].id))
+    qtbot.waitUntil(lambda: NEIGHBOUR.name in view.site.text(), timeout=10_000)
+
+
+def test_a_person_remembered_before_organisations_gets_theirs_from_the_store(
+    make_context: Callable[..., AppContext], person: Callable[[str], Any]
+) -> None:
+    """An offline login remembers the person as they were; the board's rule needs their organisation."""
+    anna = person("anna")
+    context = make_context(person=anna.replace(organisation_id=""))
+    assert context.person.organisation_id == anna.organisation_id != ""
