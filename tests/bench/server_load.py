@@ -278,7 +278,10 @@ async def _round(
     The time is None when the push was refused as a whole (counted in `tally.errors`).
     """
     batch = _batch(key, n)
-    body = json.dumps({"operations": batch}, ensure_ascii=False).encode("utf-8")
+    # With the device's pull cursor, as the desktop client sends it (sync.push), which the
+    # server checks against its history before it applies anything.
+    sent = {"operations": batch} if cursor is None else {"operations": batch, "cursor": cursor}
+    body = json.dumps(sent, ensure_ascii=False).encode("utf-8")
     status, answer = await conn.request("POST", protocol.PATH_PUSH, body)
     answered = time.perf_counter()
     if status != 200:
