@@ -121,6 +121,8 @@ class Tally:
     late_starts: int = 0  # open loop: rounds that started over 1 s after their scheduled time
     applied: int = 0
     pulls: int = 0
+    pulled_bytes: int = 0
+    pulled_changes: int = 0  # changes the pulls delivered: the feed's fan-out
     not_applied: int = 0
     errors: list[str] = field(default_factory=list)
     created: list[str] = field(default_factory=list)
@@ -137,6 +139,8 @@ class Tally:
         self.late_starts += other.late_starts
         self.applied += other.applied
         self.pulls += other.pulls
+        self.pulled_bytes += other.pulled_bytes
+        self.pulled_changes += other.pulled_changes
         self.not_applied += other.not_applied
         self.errors += other.errors
         self.created += other.created
@@ -231,6 +235,9 @@ class _Connection:
         raise AssertionError("unreachable")
 
 
+_CHANGE = b'{"table":'  # how each change in a pull page starts (feed.Page's stored bodies)
+
+
 def _page_tail(body: bytes) -> tuple[str, bool]:
     """A pull page's cursor and `more`, without decoding its changes (feed.Page.to_json's shape)."""
     at = body.rfind(b'],"cursor":')
@@ -303,10 +310,12 @@ async def _catch_up(conn: _Connection, cursor: str | None, tally: Tally | None) 
     while more:
         target = protocol.PATH_PULL + (f"?cursor={quote(cursor)}" if cursor else "")
         status, answer = await conn.request("GET", target)
-        if tally is not None:
-            tally.pulls += 1
         if status != 200:
             raise RuntimeError(f"pull {status}: {answer[:200]!r}")
+        if tally is not None:
+            tally.pulls += 1
+            tally.pulled_bytes += len(answer)
+            tally.pulled_changes += answer.count(_CHANGE)
         cursor, more = _page_tail(answer)
     return cursor
 
@@ -593,6 +602,8 @@ def measure(
         "operations_applied": tally.applied,
         "pull_requests": tally.pulls,
         "pushes": len(pushes),
+        "pulled_changes_per_s": round(tally.pulled_changes / elapsed),
+        "pulled_mb_per_s": round(tally.pulled_bytes / elapsed / 1e6, 2),
         "push_median_ms": round(median_of(pushes), 1) if pushes else 0.0,
         "push_p90_ms": round(percentile(pushes, 0.90), 1) if pushes else 0.0,
         "push_p99_ms": round(percentile(pushes, 0.99), 1) if pushes else 0.0,
