@@ -621,6 +621,8 @@ def measure(
         # Shares of the whole machine (all cores) during the run.
         "generator_cpu_share": round(tally.cpu_s / (elapsed * cores), 3),
         "server_cpu_share": round(server_cpu / (elapsed * cores), 3),
+        # The server's CPU per round (push and pull): less hostage to the machine's other work.
+        "server_cpu_ms_per_round": round(1000 * server_cpu / max(len(pushes), 1), 2),
         "machine_cpu_share": round(machine_busy / (elapsed * cores), 3),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
