@@ -412,8 +412,6 @@ def _check_unless_quiet(conn: Any) -> None:
     replaces the connection). An idle connection with nothing to read is handed
     out as it is. Raises what `ConnectionPool.check_connection` raises.
     """
-    import select
-
     from psycopg import pq
     from psycopg_pool import ConnectionPool
 
@@ -421,18 +419,30 @@ def _check_unless_quiet(conn: Any) -> None:
     quiet = (
         pgconn.status == pq.ConnStatus.OK
         and pgconn.transaction_status == pq.TransactionStatus.IDLE
-        and not select.select([pgconn.socket], [], [], 0)[0]
+        and not _readable(pgconn.socket)
     )
     if not quiet:
         ConnectionPool.check_connection(conn)
+
+
+def _readable(fd: int) -> bool:
+    """Whether the socket has something to read (or has ended), without waiting.
+
+    poll, not select: a busy server's descriptors run past select's 1024.
+    """
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 class _PostgresPool:
     """psycopg's pool, in autocommit mode so that transactions are the explicit BEGINs above.
 
     PostgreSQL restarted or failed over breaks every pooled connection, so each is
-    checked on checkout (`_check_unless_quiet`) and replaced if broken: once the database is back, no
-    request fails on a connection that died while it was away. While it is away,
+    checked on checkout (`_check_unless_quiet`) and replaced if broken: once the
+    database is back, no request fails on a connection that died while it was away. While it is away,
     a request waits at most a moment longer and is answered 503, rather than
     for as long as a busy pool deserves (the client's read timeout would expire
     first, and it would learn nothing); so the wait is taken in slices, each
