@@ -320,6 +320,22 @@ async def _catch_up(conn: _Connection, cursor: str | None, tally: Tally | None) 
     return cursor
 
 
+@contextlib.contextmanager
+def _device_life(
+    index: int, conn: _Connection, kept: list[list[dict[str, Any]]] | None, tally: Tally
+) -> Iterator[None]:
+    """Around a device's rounds: an error ends them, counted and reported, never hidden;
+    its kept batches and reconnections go into the tally, and its connection is closed."""
+    try:
+        yield
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        tally.errors.append(repr(error))
+    finally:
+        tally.kept += [(index, batch) for batch in kept or []]
+        tally.reconnects += conn.reconnects
+        conn.close()
+
+
 async def _closed_device(
     index: int, key: DeviceKey, url: str, deadline: float, batches: int, keep: bool, tally: Tally
 ) -> None:
@@ -328,7 +344,7 @@ async def _closed_device(
     conn = _Connection(parts.hostname or "127.0.0.1", parts.port or 80, key)
     cursor: str | None = None
     kept: list[list[dict[str, Any]]] | None = [] if keep else None
-    try:
+    with _device_life(index, conn, kept, tally):
         for n in range(batches):
             if cursor is not None and time.perf_counter() > deadline:
                 break
@@ -337,12 +353,6 @@ async def _closed_device(
             if answered is not None and cursor is not None:  # the first round warms up
                 tally.push_ms.append((answered - start) * 1000)
             cursor = reached if reached is not None else cursor
-    except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
-        tally.errors.append(repr(error))
-    finally:
-        tally.kept += [(index, batch) for batch in kept or []]
-        tally.reconnects += conn.reconnects
-        conn.close()
 
 
 async def _open_device(
@@ -364,7 +374,7 @@ async def _open_device(
     kept: list[list[dict[str, Any]]] | None = [] if keep else None
     due = start + schedule.expovariate(rounds_per_s)
     n = 0
-    try:
+    with _device_life(index, conn, kept, tally):
         while due < deadline:
             wait = due - time.perf_counter()
             if wait > 0:
@@ -382,12 +392,6 @@ async def _open_device(
             cursor = reached if reached is not None else cursor
             n += 1
             due += schedule.expovariate(rounds_per_s)
-    except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
-        tally.errors.append(repr(error))
-    finally:
-        tally.kept += [(index, batch) for batch in kept or []]
-        tally.reconnects += conn.reconnects
-        conn.close()
 
 
 async def _drive(
