@@ -41,7 +41,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop.core import operations
@@ -49,8 +49,9 @@ from desktop.core.entities import Person, Role
 from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
 from sync import protocol
-from sync.server import audit, feed, invitations, notify, personal_data
+from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
+from sync.server.errors import ApiError
 from sync.server.storage import Database, Session, Unavailable
 
 log = logging.getLogger(__name__)
@@ -157,13 +158,51 @@ def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[
     asked once: which of its operations are already stored, the author as the
     server holds them, and the feed rows, written together at the end.
     """
+    return _push(db, batch, lambda _session: (caller, False))
+
+
+def push_request(
+    db: Database,
+    device_header: str | None,
+    token: str | None,
+    batch: Sequence[dict[str, Any]],
+    cursor: str | None = None,
+) -> list[dict[str, Any]]:
+    """A push as it comes over the wire: check both credentials, then `cursor`, then `push`.
+
+    All in the push's own transaction, so they cost no connection, transaction
+    or round trip of their own, and the author checked is the author the
+    operations are applied as (no second read of them). Raises ApiError as
+    `accounts.authenticate` does (401s), then "resync" (410) for a `cursor`
+    from a future this server does not have (`feed.from_another_future`),
+    with nothing applied.
+    """
+
+    def identify(session: Session) -> tuple[Caller, bool]:
+        caller = accounts.authenticate(session, device_header, token)
+        if cursor is not None and feed.from_another_future(session, cursor):
+            raise ApiError("resync", {"cursor": cursor})
+        return caller, True
+
+    return _push(db, batch, identify)
+
+
+def _push(
+    db: Database,
+    batch: Sequence[dict[str, Any]],
+    identify: Callable[[Session], tuple[Caller, bool]],
+) -> list[dict[str, Any]]:
+    """`push`, with the caller found by `identify` in the transaction: (caller, read just now)."""
     _prune_now_and_then(db)
     for attempt in range(1, ATTEMPTS + 1):
         try:
-            with db.write() as session:
+            with db.write(pipelined=True) as session:
                 session.keep_what_it_reads()
                 session.defer_inserts()
+                caller, current = identify(session)
                 batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+                if current:  # read in this transaction: as current as a second read would be
+                    batch_state.knows_actor(caller.person)
                 results = [_apply_one(batch_state, op) for op in batch]
                 feed.record(session, batch_state.changes, utc_now())
                 session.flush()  # the log and the audit events; a twin push's entries collide here
@@ -214,6 +253,10 @@ class _Batch:
 
     def forget_actor(self) -> None:
         self._actor_known = False
+
+    def knows_actor(self, person: Person) -> None:
+        """The author's row, as read in this transaction (by the credential check)."""
+        self._actor, self._actor_known = person, True
 
 
 def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:

@@ -60,6 +60,7 @@ class Session(SqlRecords):
         self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
         # (parent table, id) -> its organisation, for filling `organisation_id` (sync.server.tenancy)
         self.organisations_known: dict[tuple[str, str], str | None] = {}
+        self.pipeline: Any = None  # psycopg's Pipeline when the session is pipelined (Database.write)
 
     def keep_what_it_reads(self) -> None:
         """From now on, `get` reads each entity once and answers again from memory.
@@ -87,6 +88,13 @@ class Session(SqlRecords):
         held, self._later = self._later or {}, ({} if self._later is not None else None)
         for statement, rows in held.items():
             self.many(statement, rows)
+
+    def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """See `SqlRecords.rows`; the rows are fetched first, which a pipelined query needs."""
+        cursor = self.execute(statement, params)
+        found = cursor.fetchall()
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in found]
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         row = self.execute(statement, params).fetchone()
@@ -151,30 +159,53 @@ class Session(SqlRecords):
 
         On PostgreSQL a savepoint that ends well is released together with the
         next one's start (or by COMMIT, which ends them all): one round trip
-        less for each operation of a push, which runs under the write lock.
+        less for each operation of a push. In a pipelined session the savepoint
+        is sent with the first query inside it, and its end waits for the
+        statements queued inside (`sync`), so that their errors are raised here,
+        where they are rolled back, and not in the next operation.
         """
         name = f"sp{next(self._savepoints)}"
-        if self._unreleased is not None:
-            self.connection.execute(f"RELEASE SAVEPOINT {self._unreleased}; SAVEPOINT {name}")
-            self._unreleased = None
-        else:
-            self.connection.execute(f"SAVEPOINT {name}")
+        self._send(
+            *([f"RELEASE SAVEPOINT {self._unreleased}"] if self._unreleased is not None else []),
+            f"SAVEPOINT {name}",
+        )
+        self._unreleased = None
         try:
             yield
+            if self.pipeline is not None:
+                self.pipeline.sync()
         except BaseException:
             self._unreleased = None  # released below, with any savepoint inside this one
             if self._known is not None:
                 self._known.clear()  # what it read or wrote inside is undone
-            if self.dialect == "postgresql":
-                self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}")
-            else:
-                self.connection.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self.connection.execute(f"RELEASE SAVEPOINT {name}")
+            if self.pipeline is not None:
+                _settle(self.pipeline)  # a failed statement left the pipeline aborted until a sync
+            self._send(f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}")
+            if self.pipeline is not None:
+                self.pipeline.sync()
             raise
         if self.dialect == "postgresql":
             self._unreleased = name  # releasing it also releases any left open inside it
         else:
             self.connection.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _send(self, *statements: str) -> None:
+        """Statements without parameters or results: one round trip (none when pipelined).
+
+        SQLite takes them one by one, PostgreSQL as one string; a pipeline takes
+        no string of several statements, so it gets each on its own, queued.
+        """
+        if self.pipeline is not None or self.dialect != "postgresql":
+            for statement in statements:
+                self.connection.execute(statement)
+        else:
+            self.connection.execute("; ".join(statements))
+
+
+def _settle(pipeline: Any) -> None:
+    """Wait for what a pipeline has queued, ignoring errors (already raised once, or to be)."""
+    with contextlib.suppress(Exception):
+        pipeline.sync()
 
 
 class Database:
@@ -212,16 +243,31 @@ class Database:
             yield Session(conn, self.dialect)
 
     @contextlib.contextmanager
-    def write(self, *, serial: bool = True) -> Iterator[Session]:
+    def write(self, *, serial: bool = True, pipelined: bool = False) -> Iterator[Session]:
         """A write transaction, committed when the block ends and rolled back on an exception.
 
         `serial` is for transactions that run operation rules: on PostgreSQL
         their reads of tasks and bids lock those rows (see the module's
         docstring). Writes of a login's token or a throttle counter pass False.
+
+        `pipelined` (PostgreSQL; SQLite ignores it): psycopg's pipeline mode.
+        A statement whose result nobody fetches (BEGIN, a savepoint, an upsert,
+        COMMIT) is queued and sent with the next one that is waited for, so a
+        push costs a round trip per read rather than per statement. Its errors
+        are raised at the next wait: at the end of the savepoint it ran in
+        (`Session.savepoint`), or at COMMIT. A cursor's `rowcount` is not known
+        until something waits.
         """
+        lock_reads = serial and self.dialect == "postgresql"
+        if pipelined and self.dialect == "postgresql":
+            with self._pool.connection() as conn, _pipelined_transaction(conn) as pipeline:
+                session = Session(conn, self.dialect, lock_reads=lock_reads)
+                session.pipeline = pipeline
+                yield session
+            return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
-            yield Session(conn, self.dialect, lock_reads=serial and self.dialect == "postgresql")
+            yield Session(conn, self.dialect, lock_reads=lock_reads)
 
 
 @contextlib.contextmanager
@@ -240,6 +286,31 @@ def _transaction(conn: Any, begin: str) -> Iterator[None]:
         conn.execute("COMMIT")
     except _unavailable_errors() as error:
         raise Unavailable(str(error)) from error
+
+
+@contextlib.contextmanager
+def _pipelined_transaction(conn: Any) -> Iterator[Any]:
+    """`_transaction` in psycopg's pipeline mode (see `Database.write`); yields the pipeline.
+
+    A failed statement makes PostgreSQL skip the rest of what was queued up
+    to the next sync, COMMIT included, and leaves the transaction open and
+    failed: so every way out that is not a clean COMMIT settles the pipeline
+    and then rolls back.
+    """
+    with conn.pipeline() as pipeline:
+        conn.execute("BEGIN")  # queued: it travels with the first query
+        try:
+            yield pipeline
+            conn.execute("COMMIT")
+            pipeline.sync()
+        except BaseException as error:
+            _settle(pipeline)
+            with contextlib.suppress(Exception):
+                conn.execute("ROLLBACK")
+                pipeline.sync()
+            if isinstance(error, _unavailable_errors()):
+                raise Unavailable(str(error)) from error
+            raise
 
 
 def is_postgres_url(url: str) -> bool:
@@ -341,12 +412,48 @@ class _SqlitePool:
             conn.close()
 
 
+def _check_unless_quiet(conn: Any) -> None:
+    """The pool's check on checkout: a round trip only for a connection that may be broken.
+
+    psycopg_pool's `check_connection` sends an empty query on every checkout: a
+    round trip per request. A connection whose server went away (restarted,
+    failed over, the backend ended) has something to read, the server's last
+    words or the end of the stream, and one that is mid-transaction was left in
+    a state nobody wants: those get the full check (which raises, and the pool
+    replaces the connection). An idle connection with nothing to read is handed
+    out as it is. Raises what `ConnectionPool.check_connection` raises.
+    """
+    from psycopg import pq
+    from psycopg_pool import ConnectionPool
+
+    pgconn = conn.pgconn
+    quiet = (
+        pgconn.status == pq.ConnStatus.OK
+        and pgconn.transaction_status == pq.TransactionStatus.IDLE
+        and not _readable(pgconn.socket)
+    )
+    if not quiet:
+        ConnectionPool.check_connection(conn)
+
+
+def _readable(fd: int) -> bool:
+    """Whether the socket has something to read (or has ended), without waiting.
+
+    poll, not select: a busy server's descriptors run past select's 1024.
+    """
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
+
+
 class _PostgresPool:
     """psycopg's pool, in autocommit mode so that transactions are the explicit BEGINs above.
 
     PostgreSQL restarted or failed over breaks every pooled connection, so each is
-    checked on checkout and replaced if broken: once the database is back, no
-    request fails on a connection that died while it was away. While it is away,
+    checked on checkout (`_check_unless_quiet`) and replaced if broken: once the
+    database is back, no request fails on a connection that died while it was away. While it is away,
     a request waits at most a moment longer and is answered 503, rather than
     for as long as a busy pool deserves (the client's read timeout would expire
     first, and it would learn nothing); so the wait is taken in slices, each
@@ -391,7 +498,7 @@ class _PostgresPool:
             kwargs={"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S},
             open=False,
             timeout=self.BUSY_WAIT_S,
-            check=ConnectionPool.check_connection,
+            check=_check_unless_quiet,
             reconnect_timeout=self.RECONNECT_S,
             reconnect_failed=ConnectionPool.check,
         )
