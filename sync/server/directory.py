@@ -280,6 +280,8 @@ def put_person(
     if not created:
         old = session.get(Person, existing_id)
         assert old is not None
+        if new.organisation_id is not None and old.organisation_id != new.organisation_id:
+            raise OutsideOrganisation(f"username {person.username!r} is a person of another organisation")
         person = person.replace(
             id=old.id,
             version=old.version + 1,
