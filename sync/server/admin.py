@@ -351,7 +351,10 @@ def cmd_revoke_token(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(db: storage.Database, args: argparse.Namespace) -> int:
-    data = demo_seed.generate(args.seed, tasks=args.tasks, people=args.people, bids=args.bids)
+    data = demo_seed.generate(
+        args.seed, tasks=args.tasks, people=args.people, bids=args.bids,
+        organisations=args.organisations, neighbour_share=args.neighbour_share,
+    )
     count = demo_seed.seed(db, data, args.password)
     _say(
         f"seeded {count} demo entities; demo users log in with "
@@ -616,6 +619,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int)
     p.add_argument("--bids", type=int)
     p.add_argument("--password", help=f"everyone's password (default: {demo_seed.DEMO_PASSWORD!r})")
+    p.add_argument("--organisations", type=int, default=1, help="municipalities (neighbours' usernames end .<town>)")
+    p.add_argument("--neighbour-share", type=float, default=1.0, help="each neighbour's size as a share (0..1]")
 
     p = add(sub, "prune-feed", cmd_prune_feed, "drop old tombstones from the change feed")
     p.add_argument("--older-than-days", type=float, default=90.0)
