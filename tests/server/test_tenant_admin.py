@@ -21,10 +21,10 @@ from desktop.core.entities import Role
 from desktop.core.ids import utc_now, uuid7
 from sync import protocol
 from sync.server import admin as knop_admin
-from sync.server import directory, storage
+from sync.server import accounts, demo_seed, directory, storage
 from tests.conftest import World
 from tests.server.conftest import Servers
-from tests.server.harness import PASSWORD, Api, Deployment
+from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
 from tests.server.tenants import add_organisation
 from tests.server.test_admin_cli import admin
 
@@ -273,3 +273,43 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
     assert ran.code == 1 and "say which with --org" in ran.err
     ran = admin(db, "invitations", "list", "--org", "org-a")
     assert ran.code == 0, ran.err
+
+
+def test_the_demo_has_a_neighbour_whose_tasks_opened_across_reach_the_first(
+    backend: str, servers: Servers, tmp_path: Path
+) -> None:
+    code_file = tmp_path / "code.txt"
+    server = servers.start(backend, seeded=False, args=("--demo", "--demo-code-file", str(code_file)))
+    try:
+        with server.database.read() as s:
+            organisations = dict(s.execute("SELECT name, id FROM organisations").fetchall())
+            tasks = s.rows("SELECT id, audience, status, organisation_id FROM tasks")
+        assert set(organisations) == {"Egeskov Kommune", "Bøgeby Kommune"}
+        bogeby = organisations["Bøgeby Kommune"]
+        workstation = server.api()
+        workstation.enrol(code_file.read_text().strip())
+        workstation.login("anna", demo_seed.DEMO_PASSWORD)
+        replica = Replica()
+        assert replica.sync(workstation, limit=1000)
+        held = {key for table, key in replica.rows if table == "tasks"}
+        theirs = {t["id"]: t for t in tasks if t["organisation_id"] == bogeby}
+        across = {i for i, t in theirs.items() if t["audience"] == "organisations"}
+        assert across and across <= held
+        assert not {i for i, t in theirs.items() if t["audience"] in ("site", "organisation")} & held
+        assert replica.rows == visible_state(server.database, workstation.person["id"])
+        # Anna bids on Bøgeby's open task; Bøgeby's people cannot log in on her workstation.
+        open_across = sorted(i for i in across if theirs[i]["status"] == "open")
+        workstation.apply("bid.place", bid_id=uuid7(), task_id=open_across[0], message="Jeg kan hjælpe")
+        assert workstation.try_login("anna.bogeby", demo_seed.DEMO_PASSWORD).status_code == 403
+        # Egeskov's admin sees Egeskov's people only.
+        ada = server.api()
+        ada.enrol(accounts.new_enrolment_code(server.database, demo_seed.enrolment_site(server.database)))
+        ada.login("admin", demo_seed.DEMO_PASSWORD)
+        listed = {p["username"] for p in get(ada, "/v1/admin/people", limit=5000)[1]["people"]}
+        assert "anna" in listed and not any(u.endswith(".bogeby") for u in listed)
+        with server.database.read() as s:
+            assert s.value("SELECT count(*) FROM person_credentials") > 0
+            assert s.value("SELECT count(*) FROM task_requirements") > 0
+    finally:
+        server.stop()
+    assert server.server_errors() == []
