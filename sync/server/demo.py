@@ -414,14 +414,14 @@ def generate(
     """
     if organisations < 1 or not 0 < neighbour_share <= 1:
         raise ValueError("organisations must be 1 or more, neighbour_share in (0, 1]")
-    sizes = (sites, people, tasks, bids, comments)
+    sizes = _Sizes(sites, people, tasks, bids, comments)
     # Half a million small objects: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = _sized(_FastRandom(seed), *sizes)
+        data = _sized(_FastRandom(seed), sizes)
         data.neighbours = [
-            _neighbour(_FastRandom(seed + 7919 * k), k, neighbour_share, *sizes) for k in range(1, organisations)
+            _neighbour(_FastRandom(seed + 7919 * k), k, sizes.share(neighbour_share)) for k in range(1, organisations)
         ]
         if data.neighbours:
             _open_across(data)
@@ -431,38 +431,43 @@ def generate(
             gc.enable()
 
 
-def _sized(
-    rng: random.Random,
-    sites: int,
-    people: int,
-    tasks: int,
-    bids: int | None,
-    comments: int | None,
-    **named: Any,
-) -> DemoData:
+@dataclass(frozen=True, slots=True)
+class _Sizes:
+    """How much one municipality's world holds; None: bids and comments follow the tasks."""
+
+    sites: int
+    people: int
+    tasks: int
+    bids: int | None
+    comments: int | None
+
+    def share(self, part: float) -> _Sizes:
+        """These sizes times `part` (0..1], rounded."""
+
+        def times(n: int | None) -> int | None:
+            return None if n is None else round(n * part)
+
+        return _Sizes(
+            round(self.sites * part), round(self.people * part), round(self.tasks * part),
+            times(self.bids), times(self.comments),
+        )
+
+
+def _sized(rng: random.Random, sizes: _Sizes, **named: Any) -> DemoData:
     """One municipality's world with the sizes asked for (bounded below as `generate` says)."""
-    tasks = max(tasks, 0)
+    tasks = max(sizes.tasks, 0)
     return _generate(
         rng,
-        max(sites, 4),
-        max(people, 8),
+        max(sizes.sites, 4),
+        max(sizes.people, 8),
         tasks,
-        3 * tasks if bids is None else max(bids, 0),
-        tasks if comments is None else max(comments, 0),
+        3 * tasks if sizes.bids is None else max(sizes.bids, 0),
+        tasks if sizes.comments is None else max(sizes.comments, 0),
         **named,
     )
 
 
-def _neighbour(
-    rng: random.Random,
-    k: int,
-    share: float,
-    sites: int,
-    people: int,
-    tasks: int,
-    bids: int | None,
-    comments: int | None,
-) -> DemoData:
+def _neighbour(rng: random.Random, k: int, sizes: _Sizes) -> DemoData:
     """The k-th neighbouring municipality (k >= 1), from resources/demo/sites.json `neighbours`."""
     table = _NEIGHBOURS[(k - 1) % len(_NEIGHBOURS)]
     round_ = (k - 1) // len(_NEIGHBOURS)
@@ -470,13 +475,7 @@ def _neighbour(
     slug = table["slug"] if not round_ else f"{table['slug']}{round_ + 1}"
     named = tuple((x["name"], SiteKind(x["kind"]), x["address"]) for x in table["sites"])
 
-    def part(n: int | None) -> int | None:
-        return None if n is None else round(n * share)
-
-    world = _sized(
-        rng, round(sites * share), round(people * share), round(tasks * share), part(bids), part(comments),
-        org_name=name, named_sites=named,
-    )
+    world = _sized(rng, sizes, org_name=name, named_sites=named)
     for person in world.people:
         username = f"{person.username}.{slug}"
         domain = person.email.rpartition("@")[2]
