@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 import pytest
 
@@ -15,6 +16,7 @@ from desktop.core.entities import (
     Audience,
     BidStatus,
     Evidence,
+    Person,
     PersonKind,
     Role,
     SiteKind,
@@ -328,8 +330,12 @@ def test_a_neighbouring_municipality_opens_tasks_to_the_first(data: demo.DemoDat
     assert bogeby.organisation.name == "Bøgeby Kommune" and bogeby.organisation.id != both.organisation.id
     assert (len(bogeby.sites), len(bogeby.people), len(bogeby.tasks)) == (4, 60, 40)
     assert [s.name for s in bogeby.sites][:2] == ["Bøgeby Rådhus", "Bøgeby Friskole"]
-    check_invariants(bogeby)
-    check_invariants(both)
+    check_invariants(bogeby, both.people)
+    check_invariants(both, bogeby.people)
+    # Links between municipalities: pending bids across the border, both ways.
+    across = [b for w in (both, bogeby) for b in w.bids if b.bidder_id in {p.id for p in (bogeby if w is both else both).people}]
+    assert {b.status for b in across} == {BidStatus.PENDING, BidStatus.ACCEPTED}
+    assert {b.task_id in {t.id for t in both.tasks} for b in across} == {True, False}
     assert all(p.username.endswith(".bogeby") and p.organisation_id == bogeby.organisation.id for p in bogeby.people)
     assert all(t.organisation_id == bogeby.organisation.id for t in bogeby.tasks)
     usernames = [p.username for p in both.groups()["people"]]
@@ -358,11 +364,13 @@ def test_the_benchmark_gets_as_many_organisations_as_it_asks_for() -> None:
         demo.generate(organisations=0)
 
 
-def check_invariants(data: demo.DemoData) -> None:
+def check_invariants(data: demo.DemoData, neighbours: Iterable[Person] = ()) -> None:
+    """The rules hold for `data`; `neighbours`: other municipalities' people, who may bid across."""
     sites = {s.id: s for s in data.sites}
     people = {p.id: p for p in data.people}
     tasks = {t.id: t for t in data.tasks}
     assert len(sites) == len(data.sites) and len(people) == len(data.people)
+    people.update((p.id, p) for p in neighbours)
     assert len(tasks) == len(data.tasks)
     all_ids = [data.organisation.id, *sites, *people, *tasks]
     all_ids += [b.id for b in data.bids] + [c.id for c in data.comments]
@@ -380,7 +388,7 @@ def check_invariants(data: demo.DemoData) -> None:
 
     held = Counter(ps.person_id for ps in data.person_skills)
     assert len({(ps.person_id, ps.skill) for ps in data.person_skills}) == len(data.person_skills)
-    assert all(held[p] >= 2 for p in people)
+    assert all(held[p.id] >= 2 for p in data.people)
     for ps in data.person_skills:
         assert ps.person_id in people and skills.is_known(ps.skill), ps.skill
         assert STAMP.match(ps.added_at)

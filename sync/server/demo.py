@@ -425,6 +425,7 @@ def generate(
         ]
         if data.neighbours:
             _open_across(data)
+            _bid_across(random.Random(seed), data)
         return data
     finally:
         if collecting:
@@ -495,6 +496,59 @@ def _open_across(data: DemoData, share: int = 3) -> None:
         candidates = [t for t in world.tasks if t.status == TaskStatus.OPEN and t.audience == Audience.ORGANISATION]
         for task in candidates[::share]:
             task.audience = Audience.ORGANISATIONS
+
+
+_ACROSS_LINES: tuple[str, ...] = tuple(_MESSAGES["across_lines"])
+
+
+def _bid_across(rng: random.Random, data: DemoData) -> None:
+    """A bid from a neighbour's staff on every second open task opened across the border.
+
+    The links between municipalities the insights show: every second one is
+    accepted (the task is assigned when that fills its last seat). Tasks
+    that ask for a credential are left alone (the bidder may lack it); the
+    task's counts go up as `bid.place` and `bid.accept` do it.
+    """
+    worlds = [data, *data.neighbours]
+    for w, world in enumerate(worlds):
+        required = {r.task_id for r in world.requirements}
+        open_across = [
+            t for t in world.tasks
+            if t.status == TaskStatus.OPEN and t.audience == Audience.ORGANISATIONS and t.id not in required
+        ]
+        for n, task in enumerate(open_across[::2]):
+            other = worlds[(w + 1 + n % (len(worlds) - 1)) % len(worlds)]
+            staff = [p for p in other.people if p.role == Role.STAFF and p.active]
+            bidder = staff[rng.randrange(len(staff))]
+            site = next(x for x in other.sites if x.id == bidder.home_site_id)
+            posted = (dt.date.fromisoformat(task.created_at[:10]) - _EPOCH).days
+            day = min(posted + 1 + rng.randrange(4), TODAY)
+            created = DAYS[day] + "T10:00:00.000Z" if day > posted else task.created_at
+            line = _ACROSS_LINES[rng.randrange(len(_ACROSS_LINES))]
+            bid = Bid(
+                id=uuid7_at(unix_ms(created), rng.getrandbits(128)),
+                task_id=task.id,
+                bidder_id=bidder.id,
+                message=f"{_OPENERS[rng.randrange(len(_OPENERS))]} "
+                + line.format(home=f"på {site.name}", site=site.name, organisation=other.organisation.name),
+                hours=task.effort_hours,
+                availability=bidder.availability,
+                status=BidStatus.PENDING,
+                version=1,
+                home_site_id=bidder.home_site_id,
+                created_at=created,
+            )
+            if n % 2 == 0:
+                bid.status, bid.version = BidStatus.ACCEPTED, 2
+                bid.decided_by = task.poster_id
+                bid.decided_at = created[:11] + "15:00:00.000Z" if day == TODAY else DAYS[day + 1] + "T09:00:00.000Z"
+                bid.decision_message = _ACCEPT_NOTES[rng.randrange(len(_ACCEPT_NOTES))]
+                task.accepted_count += 1
+                task.updated_at = max(task.updated_at, bid.decided_at)
+                if task.accepted_count == task.seats:
+                    task.status = TaskStatus.ASSIGNED  # its last seat, as bid.accept does
+            world.bids.append(bid)
+            task.bid_count += 1
 
 
 def _generate(

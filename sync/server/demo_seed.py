@@ -14,7 +14,8 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.entities import Entity, Person, Role, Task
+from desktop.core.entities import Bid, Entity, Person, Role, Task
+from desktop.core.operations import Change
 from desktop.core.ids import utc_now
 from sync.server import accounts, audit, demo_history, feed
 from sync.server.directory import DirectoryError, organisation
@@ -88,6 +89,15 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
             s.put_rows(type(group[0]), rows)
             tasks.update((t.id, t) for t in group if isinstance(t, Task))
             feed.record_new(s, zip(group, rows, strict=True), now, tasks)
+        # A bid across the border shows its bidder (row, public skills, endorsements)
+        # to the task's organisation: the feed's ordinary write does that (issue 16).
+        homes = {p.id: p.organisation_id for p in people}
+        across = [
+            Change(bid) for g in groups for bid in g
+            if isinstance(bid, Bid) and homes.get(bid.bidder_id) != tasks[bid.task_id].organisation_id
+        ]
+        if across:
+            feed.record(s, across, now)
         s.many(
             "INSERT INTO accounts (person_id, username, password_hash, updated_at, organisation_id) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -301,12 +301,15 @@ def test_the_demo_has_a_neighbour_whose_tasks_opened_across_reach_the_first(
         open_across = sorted(i for i in across if theirs[i]["status"] == "open")
         workstation.apply("bid.place", bid_id=uuid7(), task_id=open_across[0], message="Jeg kan hjælpe")
         assert workstation.try_login("anna.bogeby", demo_seed.DEMO_PASSWORD).status_code == 403
-        # Egeskov's admin sees Egeskov's people only.
+        # Egeskov's admin sees Egeskov's people only, and the links to Bøgeby in the network.
         ada = server.api()
         ada.enrol(accounts.new_enrolment_code(server.database, demo_seed.enrolment_site(server.database)))
         ada.login("admin", demo_seed.DEMO_PASSWORD)
         listed = {p["username"] for p in get(ada, "/v1/admin/people", limit=5000)[1]["people"]}
         assert "anna" in listed and not any(u.endswith(".bogeby") for u in listed)
+        network = get(ada, protocol.PATH_INSIGHTS_NETWORK)[1]
+        assert any(e["across"] for e in network["edges"])
+        assert {n["organisation"] for n in network["nodes"]} == set(organisations)
         with server.database.read() as s:
             assert s.value("SELECT count(*) FROM person_credentials") > 0
             assert s.value("SELECT count(*) FROM task_requirements") > 0
