@@ -316,3 +316,18 @@ def test_the_demo_has_a_neighbour_whose_tasks_opened_across_reach_the_first(
     finally:
         server.stop()
     assert server.server_errors() == []
+
+
+def test_seed_demo_makes_the_organisations_asked_for(
+    backend: str, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = servers.new_database(backend)
+    assert knop_admin.main(["--db", db, "seed-demo", "--tasks", "30", "--people", "40",
+                            "--organisations", "3", "--neighbour-share", "0.5"]) == 0
+    capsys.readouterr()
+    assert knop_admin.main(["--db", db, "organisation", "list"]) == 0
+    listed = sorted(line.split("\t")[1] for line in capsys.readouterr().out.splitlines())
+    assert listed == ["Bøgeby Kommune", "Cedersø Kommune", "Egeskov Kommune"]
+    assert knop_admin.main(["--db", db, "person", "list", "--org", "Cedersø Kommune"]) == 0
+    usernames = [line.split("\t")[1] for line in capsys.readouterr().out.splitlines()]
+    assert len(usernames) == 20 and all(u.endswith(".cederso") for u in usernames)
