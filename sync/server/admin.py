@@ -95,6 +95,11 @@ def _listed_organisation(db: storage.Database, args: argparse.Namespace) -> str 
     return _organisation(db, args).id
 
 
+def _within(organisation_id: str | None, column: str) -> tuple[str, tuple[str, ...]]:
+    """("WHERE <column> = ? ", (id,)) to cut a listing to one organisation; nothing for None."""
+    return (f"WHERE {column} = ? ", (organisation_id,)) if organisation_id else ("", ())
+
+
 def cmd_init(db: storage.Database, args: argparse.Namespace) -> int:
     org = directory.init_organisation(db, args.org, args.org_id)
     _say(f"organisation {org.name} ({org.id})")
@@ -131,7 +136,8 @@ def cmd_site_add(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_site_list(db: storage.Database, args: argparse.Namespace) -> int:
     org = _listed_organisation(db, args)
     with db.read() as s:
-        for site in s.fetch(Site, "organisation_id = ? ORDER BY name" if org else "1 = 1 ORDER BY name", (org,) if org else ()):
+        found = s.fetch(Site, "organisation_id = ? ORDER BY name", (org,)) if org else s.fetch(Site, "1 = 1 ORDER BY name")
+        for site in found:
             _say(f"{site.id}\t{site.kind}\t{site.name}")
     return 0
 
@@ -159,14 +165,13 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
-    org = _listed_organisation(db, args)
+    where, params = _within(_listed_organisation(db, args), "p.organisation_id")
     with db.read() as s:
         rows = s.rows(
             "SELECT p.id, a.username, p.role, p.home_site_id, p.active, p.name, "
             "a.password_hash IS NOT NULL AS has_password "
-            "FROM people p LEFT JOIN accounts a ON a.person_id = p.id "
-            f"{'WHERE p.organisation_id = ? ' if org else ''}ORDER BY a.username",
-            (org,) if org else (),
+            f"FROM people p LEFT JOIN accounts a ON a.person_id = p.id {where}ORDER BY a.username",
+            params,
         )
     for r in rows:
         flags = ("" if r["active"] else " inactive") + ("" if r["has_password"] else " no-password")
@@ -230,14 +235,14 @@ def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> in
 
 
 def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -> int:
-    org = _listed_organisation(db, args)
+    where, params = _within(_listed_organisation(db, args), "a.organisation_id")
     with db.read() as s:
         rows = s.rows(
             "SELECT a.username, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
             "FROM guidelines g CROSS JOIN accounts a "
             "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
-            f"{'WHERE a.organisation_id = ? ' if org else ''}ORDER BY g.audience, a.username",
-            (org,) if org else (),
+            f"{where}ORDER BY g.audience, a.username",
+            params,
         )
     for r in rows:
         state = (
@@ -288,12 +293,11 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
-    org = _listed_organisation(db, args)
+    where, params = _within(_listed_organisation(db, args), "organisation_id")
     with db.read() as s:
         rows = s.rows(
-            "SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices "
-            f"{'WHERE organisation_id = ? ' if org else ''}ORDER BY enrolled_at",
-            (org,) if org else (),
+            f"SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices {where}ORDER BY enrolled_at",
+            params,
         )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
