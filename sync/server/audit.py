@@ -143,11 +143,12 @@ class Filter:
     site_and_its_staff: str | None = None
 
 
-# A site's staff's work elsewhere: events on their bids, and hours confirmed on
-# a task where one of them has an accepted bid (the task is the event's entity).
+# A site's staff's work elsewhere: events on their bids, and hours confirmed
+# (on completion or after) on a task where one of them has an accepted bid
+# (the task is those events' entity).
 _STAFF_WORK = (
     "(site_id = ? OR entity_id IN (SELECT id FROM bids WHERE home_site_id = ?) "
-    "OR (operation = 'task.confirm_hours' AND task_id IN "
+    "OR (operation IN ('task.complete', 'task.confirm_hours') AND task_id IN "
     "(SELECT task_id FROM bids WHERE home_site_id = ? AND status = 'accepted')))"
 )
 
