@@ -1,6 +1,9 @@
 """`knop-admin`: set up and look after a Knop server from the command line.
 
     knop-admin [--db URL-or-path] init --org "Egeskov Kommune"
+    knop-admin organisation add "Bøgeby Kommune"      # a further municipality (issue 16)
+    knop-admin organisation list
+    knop-admin site add --org "Bøgeby Kommune" --name "Bøgeby Skole" --kind school
     knop-admin site add --name "Egeskov Skole" --kind school
     knop-admin person add --username anna --name "Anna Jensen" --site "Egeskov Skole"
     knop-admin import-people staff.csv
@@ -19,6 +22,9 @@
 
 Every command takes `--db` (default: $KNOP_SERVER_DB) and migrates the
 database first, so a fresh file or PostgreSQL database is ready to use.
+Commands that create or list something of one organisation take `--org`
+(name or id); on a server with one organisation it may be left out, with
+several it must be given (the error names them).
 Passwords are read from a prompt or stdin, never from the command line, where
 they would end up in the shell's history and the process list.
 """
@@ -32,7 +38,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.entities import LendingPolicy, PersonKind, Role, Site, SiteKind
+from desktop.core.entities import LendingPolicy, Organisation, PersonKind, Role, Site, SiteKind
 from desktop.core import audit_trail, erasure
 from desktop.core.rejection import Rejection
 from sync.server import (
@@ -75,21 +81,63 @@ def _read_password(args: argparse.Namespace, required: bool) -> str | None:
         print("The two did not match; try again.", file=sys.stderr)
 
 
+def _organisation(db: storage.Database, args: argparse.Namespace) -> Organisation:
+    """The organisation the command acts in: `--org`, else the only one (DirectoryError otherwise)."""
+    with db.read() as s:
+        return directory.acting_organisation(s, getattr(args, "org", None))
+
+
+def _listed_organisation(db: storage.Database, args: argparse.Namespace) -> str | None:
+    """The organisation id a listing is cut to; None on a server with no organisation yet (lists nothing)."""
+    with db.read() as s:
+        if getattr(args, "org", None) is None and not directory.organisations(s):
+            return None
+    return _organisation(db, args).id
+
+
+def _within(organisation_id: str | None, column: str) -> tuple[str, tuple[str, ...]]:
+    """("WHERE <column> = ? ", (id,)) to cut a listing to one organisation; nothing for None."""
+    return (f"WHERE {column} = ? ", (organisation_id,)) if organisation_id else ("", ())
+
+
 def cmd_init(db: storage.Database, args: argparse.Namespace) -> int:
     org = directory.init_organisation(db, args.org, args.org_id)
     _say(f"organisation {org.name} ({org.id})")
     return 0
 
 
+def cmd_organisation_add(db: storage.Database, args: argparse.Namespace) -> int:
+    org = directory.add_organisation(db, args.name, args.id)
+    _say(f"organisation {org.name} ({org.id})")
+    return 0
+
+
+def cmd_organisation_list(db: storage.Database, args: argparse.Namespace) -> int:
+    with db.read() as s:
+        rows = s.rows(
+            "SELECT o.id, o.name, (SELECT count(*) FROM sites WHERE organisation_id = o.id) AS sites, "
+            "(SELECT count(*) FROM people WHERE organisation_id = o.id) AS people "
+            "FROM organisations o ORDER BY o.name, o.id"
+        )
+    for r in rows:
+        _say(f"{r['id']}\t{r['name']}\t{r['sites']} site(s)\t{r['people']} people")
+    return 0
+
+
 def cmd_site_add(db: storage.Database, args: argparse.Namespace) -> int:
-    site = directory.add_site(db, args.name, args.kind, address=args.address, site_id=args.id)
+    org = _organisation(db, args)
+    site = directory.add_site(
+        db, args.name, args.kind, address=args.address, site_id=args.id, organisation_id=org.id
+    )
     _say(f"site {site.name} ({site.id})")
     return 0
 
 
 def cmd_site_list(db: storage.Database, args: argparse.Namespace) -> int:
+    org = _listed_organisation(db, args)
     with db.read() as s:
-        for site in s.fetch(Site, "1 = 1 ORDER BY name"):
+        found = s.fetch(Site, "organisation_id = ? ORDER BY name", (org,)) if org else s.fetch(Site, "1 = 1 ORDER BY name")
+        for site in found:
             _say(f"{site.id}\t{site.kind}\t{site.name}")
     return 0
 
@@ -106,6 +154,7 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
         languages=tuple(x for x in (args.languages or "").split(",") if x),
         person_id=args.id,
         phone=args.phone,
+        organisation_id=_organisation(db, args).id,
     )
     password = _read_password(args, required=False)
     if password is not None and len(password) < 8:
@@ -116,11 +165,13 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
+    where, params = _within(_listed_organisation(db, args), "p.organisation_id")
     with db.read() as s:
         rows = s.rows(
             "SELECT p.id, a.username, p.role, p.home_site_id, p.active, p.name, "
             "a.password_hash IS NOT NULL AS has_password "
-            "FROM people p LEFT JOIN accounts a ON a.person_id = p.id ORDER BY a.username"
+            f"FROM people p LEFT JOIN accounts a ON a.person_id = p.id {where}ORDER BY a.username",
+            params,
         )
     for r in rows:
         flags = ("" if r["active"] else " inactive") + ("" if r["has_password"] else " no-password")
@@ -184,12 +235,14 @@ def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> in
 
 
 def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -> int:
+    where, params = _within(_listed_organisation(db, args), "a.organisation_id")
     with db.read() as s:
         rows = s.rows(
             "SELECT a.username, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
             "FROM guidelines g CROSS JOIN accounts a "
             "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
-            "ORDER BY g.audience, a.username"
+            f"{where}ORDER BY g.audience, a.username",
+            params,
         )
     for r in rows:
         state = (
@@ -212,7 +265,7 @@ def cmd_retention(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_import_people(db: storage.Database, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise directory.DirectoryError(f"no such file: {args.file}")
-    report = csv_import.import_people(db, args.file)
+    report = csv_import.import_people(db, args.file, _organisation(db, args).id)
     _say(
         f"created {len(report.created)}, updated {len(report.updated)}, "
         f"refused {len(report.errors)}"
@@ -222,11 +275,17 @@ def cmd_import_people(db: storage.Database, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
+def _site_in(db: storage.Database, args: argparse.Namespace, org: Organisation) -> Site:
+    """The site `args.site` (id or name) of `org`; DirectoryError naming the organisation otherwise."""
     with db.read() as s:
-        site = directory.find_site(s, args.site)
+        site = directory.find_site(s, args.site, org.id)
     if site is None:
-        raise directory.DirectoryError(f"unknown site {args.site!r}")
+        raise directory.DirectoryError(f"unknown site {args.site!r} in {org.name}")
+    return site
+
+
+def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
+    site = _site_in(db, args, _organisation(db, args))
     code = accounts.new_enrolment_code(db, site.id, accounts.Policy(code_days=args.days))
     _say(code)
     print(f"one-time code for a device at {site.name}, valid {args.days:g} days", file=sys.stderr)
@@ -234,9 +293,11 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
+    where, params = _within(_listed_organisation(db, args), "organisation_id")
     with db.read() as s:
         rows = s.rows(
-            "SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices ORDER BY enrolled_at"
+            f"SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices {where}ORDER BY enrolled_at",
+            params,
         )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
@@ -247,7 +308,7 @@ def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_invitations_list(db: storage.Database, args: argparse.Namespace) -> int:
-    for item in invitations.listing(db, everything=args.all):
+    for item in invitations.listing(db, everything=args.all, organisation_id=_listed_organisation(db, args)):
         i = item.invitation
         state = "expired" if item.expired and i.status in ("pending", "awaiting_approval") else i.status
         _say(
@@ -265,7 +326,7 @@ def cmd_invitations_revoke(db: storage.Database, args: argparse.Namespace) -> in
 
 
 def cmd_invitations_approval(db: storage.Database, args: argparse.Namespace) -> int:
-    org = invitations.set_approval(db, args.setting == "on")
+    org = invitations.set_approval(db, args.setting == "on", _organisation(db, args).id)
     need = "need" if org.externals_need_approval else "do not need"
     print(f"invitations of outsiders {need} a coordinator's approval", file=sys.stderr)
     return 0
@@ -294,7 +355,10 @@ def cmd_revoke_token(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(db: storage.Database, args: argparse.Namespace) -> int:
-    data = demo_seed.generate(args.seed, tasks=args.tasks, people=args.people, bids=args.bids)
+    data = demo_seed.generate(
+        args.seed, tasks=args.tasks, people=args.people, bids=args.bids,
+        organisations=args.organisations, neighbour_share=args.neighbour_share,
+    )
     count = demo_seed.seed(db, data, args.password)
     _say(
         f"seeded {count} demo entities; demo users log in with "
@@ -347,11 +411,13 @@ def cmd_migrate(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_audit(db: storage.Database, args: argparse.Namespace) -> int:
+    org = _listed_organisation(db, args)
     with db.read() as s:
-        site = directory.find_site(s, args.site) if args.site else None
+        site = directory.find_site(s, args.site, org) if args.site else None
         if args.site and site is None:
             raise directory.DirectoryError(f"unknown site {args.site!r}")
         wanted = audit.Filter(
+            organisation_id=org,
             person=args.person,
             task_id=args.task,
             site_id=site.id if site else None,
@@ -398,7 +464,7 @@ def cmd_person_set_site(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_lending(db: storage.Database, args: argparse.Namespace) -> int:
-    org = directory.set_lending(db, args.policy)
+    org = directory.set_lending(db, args.policy, organisation_id=_organisation(db, args).id)
     _say(f"lending between sites: {org.lending}")
     return 0
 
@@ -426,24 +492,38 @@ def build_parser() -> argparse.ArgumentParser:
             p.set_defaults(handler=handler)
         return p
 
+    def org_option(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument(
+            "--org", help="the organisation (name or id); needed when the server has several"
+        )
+        return p
+
     p = add(sub, "init", cmd_init, "create the organisation")
     p.add_argument("--org", required=True, help="the organisation's name")
     p.add_argument("--org-id")
 
+    org_sub = add(
+        sub, "organisation", None, "organisations (municipalities) on this server: add or list"
+    ).add_subparsers(dest="organisation_command", required=True)
+    p = add(org_sub, "add", cmd_organisation_add, "add a further organisation")
+    p.add_argument("name")
+    p.add_argument("--id")
+    add(org_sub, "list", cmd_organisation_list, "list the organisations with their sites and people")
+
     site_sub = add(sub, "site", None, "sites: add or list").add_subparsers(
         dest="site_command", required=True
     )
-    p = add(site_sub, "add", cmd_site_add, "add a site")
+    p = org_option(add(site_sub, "add", cmd_site_add, "add a site"))
     p.add_argument("--name", required=True)
     p.add_argument("--kind", required=True, choices=list(SiteKind))
     p.add_argument("--address", default="")
     p.add_argument("--id")
-    add(site_sub, "list", cmd_site_list, "list sites")
+    org_option(add(site_sub, "list", cmd_site_list, "list sites"))
 
     person_sub = add(sub, "person", None, "people: add or list").add_subparsers(
         dest="person_command", required=True
     )
-    p = add(person_sub, "add", cmd_person_add, "add a person (asks for a password on a terminal)")
+    p = org_option(add(person_sub, "add", cmd_person_add, "add a person (asks for a password on a terminal)"))
     p.add_argument("--username", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--site", help="home site id or name")
@@ -455,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--languages", help="comma-separated, e.g. da,en")
     p.add_argument("--id")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    add(person_sub, "list", cmd_person_list, "list people")
+    org_option(add(person_sub, "list", cmd_person_list, "list people"))
     p = add(person_sub, "set-role", cmd_person_set_role, "change a person's role (next sync resyncs them)")
     p.add_argument("username")
     p.add_argument("role", choices=list(Role))
@@ -464,7 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("site", help="site id or name; empty for none (admins, externals)")
 
-    p = add(sub, "lending", cmd_lending, "whether work on another site's task needs the home manager")
+    p = org_option(add(sub, "lending", cmd_lending, "whether work on another site's task needs the home manager"))
     p.add_argument("policy", choices=list(LendingPolicy))
 
     p = add(sub, "set-password", cmd_set_password, "set a person's password")
@@ -489,46 +569,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--audience", required=True, choices=["posting", "bidding", "outsiders"])
     p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
     p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
-    add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when")
+    org_option(add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"))
 
     add(
         sub, "retention", cmd_retention,
         "remove what is past its retention period (KNOP_RETAIN_*_DAYS); safe to run from cron",
     )
 
-    p = add(
+    p = org_option(add(
         sub,
         "import-people",
         cmd_import_people,
         "import a staff list (CSV); bad rows are reported by line",
-    )
+    ))
     p.add_argument("file", type=Path)
 
-    p = add(
+    p = org_option(add(
         sub,
         "enrolment-code",
         cmd_enrolment_code,
         "make a one-time code that enrols one device to a site",
-    )
+    ))
     p.add_argument("--site", required=True, help="site id or name")
     p.add_argument("--days", type=float, default=7.0, help="how long the code is valid")
 
     invitation_sub = add(
         sub, "invitations", None, "member invitations: list, withdraw, approval setting"
     ).add_subparsers(dest="invitations_command", required=True)
-    p = add(invitation_sub, "list", cmd_invitations_list, "list pending invitations")
+    p = org_option(add(invitation_sub, "list", cmd_invitations_list, "list pending invitations"))
     p.add_argument("--all", action="store_true", help="also those taken up or withdrawn")
     p = add(invitation_sub, "revoke", cmd_invitations_revoke, "withdraw a pending invitation")
     p.add_argument("invitation_id")
-    p = add(
+    p = org_option(add(
         invitation_sub,
         "approval",
         cmd_invitations_approval,
         "whether invitations of outsiders wait for a coordinator (a site manager or admin)",
-    )
+    ))
     p.add_argument("setting", choices=("on", "off"))
 
-    add(sub, "devices", cmd_devices, "list enrolled devices")
+    org_option(add(sub, "devices", cmd_devices, "list enrolled devices"))
     p = add(sub, "revoke-device", cmd_revoke_device, "revoke a device and every login on it")
     p.add_argument("device_id")
 
@@ -543,6 +623,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--people", type=int)
     p.add_argument("--bids", type=int)
     p.add_argument("--password", help=f"everyone's password (default: {demo_seed.DEMO_PASSWORD!r})")
+    p.add_argument("--organisations", type=int, default=1, help="municipalities (neighbours' usernames end .<town>)")
+    p.add_argument("--neighbour-share", type=float, default=1.0, help="each neighbour's size as a share (0..1]")
 
     p = add(sub, "prune-feed", cmd_prune_feed, "drop old tombstones from the change feed")
     p.add_argument("--older-than-days", type=float, default=90.0)
@@ -562,7 +644,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "new-epoch", cmd_new_epoch, "make every device resync (e.g. after restoring a backup)")
     add(sub, "migrate", cmd_migrate, "bring the database schema up to date")
-    p = add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included")
+    p = org_option(add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included"))
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--person", help="who acted: person id or username")
     p.add_argument("--task", help="task id")

@@ -7,6 +7,11 @@ credentials and that the caller is an active admin (403 otherwise), then
 calls the same `directory` and `accounts` functions as the command line, so
 the checks, feed rows and audit events are the same; the audit names the
 admin who did it. Each change is its own short transaction.
+
+An admin manages their own organisation only (issue 16): every list is cut
+to it, and naming a person, site or device of another organisation answers
+404 `outside_organisation` (as if there were none: one municipality learns
+nothing of another's staff).
 """
 
 from __future__ import annotations
@@ -39,16 +44,31 @@ def _admin(request: Request, device: str | None, bearer: Any) -> tuple[storage.D
 
 
 def _refused(error: Exception) -> ApiError:
+    if isinstance(error, directory.OutsideOrganisation):
+        return ApiError("outside_organisation", [{"loc": ["path"], "msg": str(error)}])
     return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}])
 
 
 @contextlib.contextmanager
 def _as_refusal() -> Iterator[None]:
-    """What the directory refuses (DirectoryError) becomes a 422 with its words, as knop-admin says them."""
+    """What the directory refuses (DirectoryError) becomes a 422 with its words, as knop-admin says them.
+
+    Something of another organisation (OutsideOrganisation) becomes a 404.
+    """
     try:
         yield
     except directory.DirectoryError as error:
         raise _refused(error) from None
+
+
+def _own_site(s: storage.Session, admin: Person, id_or_name: str) -> Site:
+    """The admin's organisation's site by id or name; ApiError 422 (unknown) or 404 (another's)."""
+    site = directory.find_site(s, id_or_name, admin.organisation_id)
+    if site is None:
+        if directory.find_site(s, id_or_name) is not None:
+            raise _refused(directory.OutsideOrganisation(f"site {id_or_name!r} belongs to another organisation"))
+        raise _refused(directory.DirectoryError(f"unknown site {id_or_name!r}"))
+    return site
 
 
 def _person_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -66,13 +86,13 @@ def people(
     search: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
-    """People by username, name or e-mail containing `search` (case-insensitive), by name."""
-    db, _ = _admin(request, device, bearer)
-    where, params = "1 = 1", []
+    """The admin's organisation's people by username, name or e-mail containing `search` (case-insensitive)."""
+    db, admin = _admin(request, device, bearer)
+    where, params = "p.organisation_id = ?", [admin.organisation_id]
     if search:
         like = f"%{search.casefold()}%"
-        where = "(lower(p.name) LIKE ? OR lower(a.username) LIKE ? OR lower(p.email) LIKE ?)"
-        params = [like, like, like]
+        where += " AND (lower(p.name) LIKE ? OR lower(a.username) LIKE ? OR lower(p.email) LIKE ?)"
+        params += [like, like, like]
     with db.read() as s:
         rows = s.rows(
             "SELECT p.id, a.username, p.name, p.role, p.kind, p.home_site_id, p.email, p.active "
@@ -110,6 +130,7 @@ def add_person(
                 kind=body.kind,
                 email=body.email,
                 title=body.title,
+                organisation_id=admin.organisation_id,
             ),
             actor_id=admin.id,
         )
@@ -128,7 +149,9 @@ def set_role(
     """Change role (and home site); the person's devices resync on their next pull."""
     db, admin = _admin(request, device, bearer)
     with _as_refusal():
-        person = directory.set_role(db, username, body.role, site=body.site, actor_id=admin.id)
+        person = directory.set_role(
+            db, username, body.role, site=body.site, actor_id=admin.id, organisation_id=admin.organisation_id
+        )
     return JSONResponse({"person": person.to_row()})
 
 
@@ -143,7 +166,9 @@ def set_site(
     """Move a person to another home site (id or name; null for none)."""
     db, admin = _admin(request, device, bearer)
     with _as_refusal():
-        person = directory.set_site(db, username, body.site, actor_id=admin.id)
+        person = directory.set_site(
+            db, username, body.site, actor_id=admin.id, organisation_id=admin.organisation_id
+        )
     return JSONResponse({"person": person.to_row()})
 
 
@@ -158,7 +183,9 @@ def set_active(
     """Deactivate (their logins end) or activate a person."""
     db, admin = _admin(request, device, bearer)
     with _as_refusal():
-        person = directory.set_active(db, username, body.active, actor_id=admin.id)
+        person = directory.set_active(
+            db, username, body.active, actor_id=admin.id, organisation_id=admin.organisation_id
+        )
     if not person.active:
         accounts.revoke_tokens(db, person_id=person.id)
     return JSONResponse({"person": person.to_row()})
@@ -166,10 +193,10 @@ def set_active(
 
 @router.get("/sites", responses=_answers)
 def sites(request: Request, device: Device = None, bearer: Bearer = None) -> JSONResponse:
-    """Every site, by name."""
-    db, _ = _admin(request, device, bearer)
+    """The admin's organisation's sites, by name."""
+    db, admin = _admin(request, device, bearer)
     with db.read() as s:
-        found = s.fetch(Site, "1 = 1 ORDER BY name")
+        found = s.fetch(Site, "organisation_id = ? ORDER BY name", (admin.organisation_id,))
     return JSONResponse({"sites": [site.to_row() for site in found]})
 
 
@@ -186,7 +213,10 @@ def add_site(
     """Add a site."""
     db, admin = _admin(request, device, bearer)
     with _as_refusal():
-        site = directory.add_site(db, body.name, body.kind, address=body.address, actor_id=admin.id)
+        site = directory.add_site(
+            db, body.name, body.kind, address=body.address, actor_id=admin.id,
+            organisation_id=admin.organisation_id,
+        )
     return JSONResponse({"site": site.to_row()})
 
 
@@ -200,11 +230,9 @@ def enrolment_code(
     request: Request, body: CodeBody, device: Device = None, bearer: Bearer = None
 ) -> JSONResponse:
     """A one-time code that enrols one device to the site (shown once; only its hash is kept)."""
-    db, _ = _admin(request, device, bearer)
+    db, admin = _admin(request, device, bearer)
     with db.read() as s:
-        site = directory.find_site(s, body.site)
-    if site is None:
-        raise _refused(directory.DirectoryError(f"unknown site {body.site!r}"))
+        site = _own_site(s, admin, body.site)
     code = accounts.new_enrolment_code(db, site.id, accounts.Policy(code_days=body.days))
     return JSONResponse(
         {"code": code, "site_id": site.id, "site_name": site.name, "days": body.days}
@@ -213,12 +241,14 @@ def enrolment_code(
 
 @router.get("/devices", responses=_answers)
 def devices(request: Request, device: Device = None, bearer: Bearer = None) -> JSONResponse:
-    """Enrolled devices, oldest first, with their site's name."""
-    db, _ = _admin(request, device, bearer)
+    """The admin's organisation's enrolled devices, oldest first, with their site's name."""
+    db, admin = _admin(request, device, bearer)
     with db.read() as s:
         rows = s.rows(
             "SELECT d.id, d.site_id, coalesce(s.name, d.site_id) AS site_name, d.name, d.enrolled_at, "
-            "d.revoked_at FROM devices d LEFT JOIN sites s ON s.id = d.site_id ORDER BY d.enrolled_at"
+            "d.revoked_at FROM devices d LEFT JOIN sites s ON s.id = d.site_id "
+            "WHERE d.organisation_id = ? ORDER BY d.enrolled_at",
+            (admin.organisation_id,),
         )
     return JSONResponse({"devices": rows})
 
@@ -227,8 +257,12 @@ def devices(request: Request, device: Device = None, bearer: Bearer = None) -> J
 def revoke_device(
     request: Request, device_id: str, device: Device = None, bearer: Bearer = None
 ) -> JSONResponse:
-    """Revoke a device and every login on it; 404 when there is no such active device."""
-    db, _ = _admin(request, device, bearer)
+    """Revoke a device and every login on it; 404 when there is no such active device in the organisation."""
+    db, admin = _admin(request, device, bearer)
+    with db.read() as s:
+        owner = s.value("SELECT organisation_id FROM devices WHERE id = ?", (device_id,))
+    if owner is not None and owner != admin.organisation_id:
+        raise _refused(directory.OutsideOrganisation(f"no device {device_id!r} in this organisation"))
     if not accounts.revoke_device(db, device_id):
         raise ApiError("not_found")
     return JSONResponse({"revoked": device_id})
@@ -242,8 +276,8 @@ class LendingBody(BaseModel):
 def lending(
     request: Request, body: LendingBody, device: Device = None, bearer: Bearer = None
 ) -> JSONResponse:
-    """Set the lending policy: off, notify or approve."""
+    """Set the admin's organisation's lending policy: off, notify or approve."""
     db, admin = _admin(request, device, bearer)
     with _as_refusal():
-        org = directory.set_lending(db, body.policy, actor_id=admin.id)
+        org = directory.set_lending(db, body.policy, actor_id=admin.id, organisation_id=admin.organisation_id)
     return JSONResponse({"lending": org.lending})

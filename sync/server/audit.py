@@ -121,6 +121,14 @@ class Filter:
     `person` is a person id or username (the actor); `since`/`until` are ISO
     dates or timestamps (UTC), `until` a date meaning through that whole day;
     `limit` caps the newest events returned.
+
+    `organisation_id` keeps one organisation's trail (issue 16): what its
+    people (and knop-admin acting in it) did anywhere, and what anyone did
+    on its sites' tasks — work across the border shows on both sides.
+    `site_and_its_staff` is a site manager's view: events on the site's
+    tasks, and the events of its staff's work on other sites' tasks (their
+    bids, the lending decisions and hours confirmed on them), which the home
+    manager oversees.
     """
 
     person: str | None = None
@@ -131,6 +139,18 @@ class Filter:
     since: str | None = None
     until: str | None = None
     limit: int = 500
+    organisation_id: str | None = None
+    site_and_its_staff: str | None = None
+
+
+# A site's staff's work elsewhere: events on their bids, and hours confirmed
+# (on completion or after) on a task where one of them has an accepted bid
+# (the task is those events' entity).
+_STAFF_WORK = (
+    "(site_id = ? OR entity_id IN (SELECT id FROM bids WHERE home_site_id = ?) "
+    "OR (operation IN ('task.complete', 'task.confirm_hours') AND task_id IN "
+    "(SELECT task_id FROM bids WHERE home_site_id = ? AND status = 'accepted')))"
+)
 
 
 def events(session: Session, wanted: Filter) -> list[AuditEvent]:
@@ -147,6 +167,12 @@ def events(session: Session, wanted: Filter) -> list[AuditEvent]:
         if value:
             where.append(f"{column} = ?")
             params.append(value)
+    if wanted.organisation_id:
+        where.append("(organisation_id = ? OR site_id IN (SELECT id FROM sites WHERE organisation_id = ?))")
+        params += [wanted.organisation_id, wanted.organisation_id]
+    if wanted.site_and_its_staff:
+        where.append(_STAFF_WORK)
+        params += [wanted.site_and_its_staff] * 3
     if wanted.operation:
         # "bid" matches every bid operation, "bid.accept" that one.
         where.append("(operation = ? OR operation LIKE ?)")

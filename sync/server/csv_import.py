@@ -17,6 +17,7 @@ again after it changed.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,8 +70,12 @@ class _Row:
     password: str
 
 
-def import_people(db: Database, source: Path | str) -> ImportReport:
-    """Import a staff list from a file path or from the CSV text itself."""
+def import_people(db: Database, source: Path | str, organisation_id: str | None = None) -> ImportReport:
+    """Import a staff list from a file path or from the CSV text itself.
+
+    `organisation_id`: the organisation the people join (issue 16; None: the
+    first). A row naming another organisation's site is refused.
+    """
     if isinstance(source, Path):
         try:
             text = source.read_bytes().decode("utf-8-sig")
@@ -94,7 +99,8 @@ def import_people(db: Database, source: Path | str) -> ImportReport:
                 continue
             try:
                 with session.savepoint():
-                    person, created = put_person(session, row.person, hashes.get(row.line))
+                    new = dataclasses.replace(row.person, organisation_id=organisation_id)
+                    person, created = put_person(session, new, hashes.get(row.line))
             except DirectoryError as error:
                 report.errors.append(RowError(row.line, str(error)))
                 continue

@@ -8,6 +8,13 @@ endorsements. Everything follows the rules in `desktop.core.operations` and
 counters match the bids, seats are never over-filled, nobody bids on their own
 task or on a task they may not see.
 
+With `organisations=N` it adds N-1 neighbouring municipalities (issue 16),
+each its own small world (its share of the sizes), with some open tasks opened
+to other municipalities (`Audience.ORGANISATIONS`), so staff of one see and
+may bid on another's. Every world's people hold some verified credentials,
+and some tasks ask for them (a "block" only where nobody without it has bid;
+otherwise a "warn", which the bids of those lacking it carry).
+
 The output is deterministic: the same seed and sizes give the same rows, ids
 included. It is also fast: 100,000 tasks and 300,000 bids take a few seconds,
 because all text is built from precomputed templates and every check is a
@@ -26,7 +33,7 @@ import json
 import random
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import skills as catalogue
@@ -39,6 +46,7 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Evidence,
+    HeldCredential,
     Organisation,
     Person,
     PersonKind,
@@ -47,6 +55,7 @@ from desktop.core.entities import (
     Site,
     SiteKind,
     Task,
+    TaskRequirements,
     TaskStatus,
 )
 
@@ -68,18 +77,25 @@ class DemoData:
     comments: list[Comment]
     endorsements: list[Endorsement]
     passwords: dict[str, str]
+    credentials: list[HeldCredential] = field(default_factory=list)
+    requirements: list[TaskRequirements] = field(default_factory=list)
+    # Further municipalities on the same server (issue 16), each a world of its own.
+    neighbours: list[DemoData] = field(default_factory=list)
 
     def groups(self) -> dict[str, list[Any]]:
-        """Every entity by table name, in an order a store can apply."""
+        """Every entity by table name (neighbours' too), in an order a store can apply."""
+        worlds = [self, *self.neighbours]
         return {
-            Organisation.table: [self.organisation],
-            Site.table: self.sites,
-            Person.table: self.people,
-            PersonSkill.table: self.person_skills,
-            Task.table: self.tasks,
-            Bid.table: self.bids,
-            Comment.table: self.comments,
-            Endorsement.table: self.endorsements,
+            Organisation.table: [w.organisation for w in worlds],
+            Site.table: [x for w in worlds for x in w.sites],
+            Person.table: [x for w in worlds for x in w.people],
+            PersonSkill.table: [x for w in worlds for x in w.person_skills],
+            HeldCredential.table: [x for w in worlds for x in w.credentials],
+            Task.table: [x for w in worlds for x in w.tasks],
+            TaskRequirements.table: [x for w in worlds for x in w.requirements],
+            Bid.table: [x for w in worlds for x in w.bids],
+            Comment.table: [x for w in worlds for x in w.comments],
+            Endorsement.table: [x for w in worlds for x in w.endorsements],
         }
 
 
@@ -186,6 +202,8 @@ _EXTRA_PATTERN: dict[SiteKind, tuple[str, str]] = {
     SiteKind(kind): (p["name"], p["street"]) for kind, p in _SITE_DATA["extra_pattern"].items()
 }
 _KIND_CYCLE = (_S, _C, _D, _S, _C, _D, _S, _A)
+# The neighbouring municipalities: name, slug (of usernames), mail domain, named sites.
+_NEIGHBOURS: tuple[dict[str, Any], ...] = tuple(_SITE_DATA["neighbours"])
 _KIND_WEIGHT: dict[str, float] = {_S: 3.0, _C: 2.6, _D: 1.5, _A: 4.0}
 
 
@@ -384,30 +402,168 @@ def generate(
     tasks: int = 200,
     bids: int | None = None,
     comments: int | None = None,
+    organisations: int = 1,
+    neighbour_share: float = 1.0,
 ) -> DemoData:
-    """Egeskov Kommune with the given sizes; the same arguments give the same data."""
-    sites = max(sites, 4)
-    people = max(people, 8)
-    tasks = max(tasks, 0)
-    bids = 3 * tasks if bids is None else max(bids, 0)
-    comments = tasks if comments is None else max(comments, 0)
-    rng = _FastRandom(seed)
+    """Egeskov Kommune with the given sizes; the same arguments give the same data.
+
+    `organisations` > 1 adds neighbouring municipalities (`DemoData.neighbours`),
+    each with `neighbour_share` (0..1] of every size; their people's usernames
+    end in ".<municipality>" (anna.bogeby), so every username stays unique.
+    Raises ValueError for fewer than 1 organisation or a share outside (0, 1].
+    """
+    if organisations < 1 or not 0 < neighbour_share <= 1:
+        raise ValueError("organisations must be 1 or more, neighbour_share in (0, 1]")
+    sizes = _Sizes(sites, people, tasks, bids, comments)
     # Half a million small objects: the cyclic collector would only rescan them.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _generate(rng, sites, people, tasks, bids, comments)
+        data = _sized(_FastRandom(seed), sizes)
+        data.neighbours = [
+            _neighbour(_FastRandom(seed + 7919 * k), k, sizes.share(neighbour_share)) for k in range(1, organisations)
+        ]
+        if data.neighbours:
+            _open_across(data)
+            _bid_across(random.Random(seed), data)
+        return data
     finally:
         if collecting:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class _Sizes:
+    """How much one municipality's world holds; None: bids and comments follow the tasks."""
+
+    sites: int
+    people: int
+    tasks: int
+    bids: int | None
+    comments: int | None
+
+    def share(self, part: float) -> _Sizes:
+        """These sizes times `part` (0..1], rounded."""
+
+        def times(n: int | None) -> int | None:
+            return None if n is None else round(n * part)
+
+        return _Sizes(
+            round(self.sites * part), round(self.people * part), round(self.tasks * part),
+            times(self.bids), times(self.comments),
+        )
+
+
+def _sized(rng: random.Random, sizes: _Sizes, **named: Any) -> DemoData:
+    """One municipality's world with the sizes asked for (bounded below as `generate` says)."""
+    tasks = max(sizes.tasks, 0)
+    return _generate(
+        rng,
+        max(sizes.sites, 4),
+        max(sizes.people, 8),
+        tasks,
+        3 * tasks if sizes.bids is None else max(sizes.bids, 0),
+        tasks if sizes.comments is None else max(sizes.comments, 0),
+        **named,
+    )
+
+
+def _neighbour(rng: random.Random, k: int, sizes: _Sizes) -> DemoData:
+    """The k-th neighbouring municipality (k >= 1), from resources/demo/sites.json `neighbours`."""
+    table = _NEIGHBOURS[(k - 1) % len(_NEIGHBOURS)]
+    round_ = (k - 1) // len(_NEIGHBOURS)
+    name = table["name"] if not round_ else f"{table['name']} {round_ + 1}"
+    slug = table["slug"] if not round_ else f"{table['slug']}{round_ + 1}"
+    named = tuple((x["name"], SiteKind(x["kind"]), x["address"]) for x in table["sites"])
+
+    world = _sized(rng, sizes, org_name=name, named_sites=named)
+    for person in world.people:
+        username = f"{person.username}.{slug}"
+        domain = person.email.rpartition("@")[2]
+        person.email = f"{username}@{table['domain'] if domain == DOMAIN else domain}"
+        person.username = username
+    world.passwords = {p.username: DEMO_PASSWORD for p in world.people}
+    return world
+
+
+def _open_across(data: DemoData, share: int = 3) -> None:
+    """Open every `share`-th open organisation-wide task of each world to other municipalities.
+
+    Widening keeps every bid valid (whoever could see it still can); the
+    tasks go to every organisation's staff, who may bid on them.
+    """
+    for world in (data, *data.neighbours):
+        candidates = [t for t in world.tasks if t.status == TaskStatus.OPEN and t.audience == Audience.ORGANISATION]
+        for task in candidates[::share]:
+            task.audience = Audience.ORGANISATIONS
+
+
+_ACROSS_LINES: tuple[str, ...] = tuple(_MESSAGES["across_lines"])
+
+
+def _bid_across(rng: random.Random, data: DemoData) -> None:
+    """A bid from a neighbour's staff on every second open task opened across the border.
+
+    The links between municipalities the insights show: every second one is
+    accepted (the task is assigned when that fills its last seat). Tasks
+    that ask for a credential are left alone (the bidder may lack it); the
+    task's counts go up as `bid.place` and `bid.accept` do it.
+    """
+    worlds = [data, *data.neighbours]
+    for w, world in enumerate(worlds):
+        required = {r.task_id for r in world.requirements}
+        open_across = [
+            t for t in world.tasks
+            if t.status == TaskStatus.OPEN and t.audience == Audience.ORGANISATIONS and t.id not in required
+        ]
+        for n, task in enumerate(open_across[::2]):
+            other = worlds[(w + 1 + n % (len(worlds) - 1)) % len(worlds)]
+            staff = [p for p in other.people if p.role == Role.STAFF and p.active]
+            bidder = staff[rng.randrange(len(staff))]
+            site = next(x for x in other.sites if x.id == bidder.home_site_id)
+            posted = (dt.date.fromisoformat(task.created_at[:10]) - _EPOCH).days
+            day = min(posted + 1 + rng.randrange(4), TODAY)
+            created = DAYS[day] + "T10:00:00.000Z" if day > posted else task.created_at
+            line = _ACROSS_LINES[rng.randrange(len(_ACROSS_LINES))]
+            bid = Bid(
+                id=uuid7_at(unix_ms(created), rng.getrandbits(128)),
+                task_id=task.id,
+                bidder_id=bidder.id,
+                message=f"{_OPENERS[rng.randrange(len(_OPENERS))]} "
+                + line.format(home=f"på {site.name}", site=site.name, organisation=other.organisation.name),
+                hours=task.effort_hours,
+                availability=bidder.availability,
+                status=BidStatus.PENDING,
+                version=1,
+                home_site_id=bidder.home_site_id,
+                created_at=created,
+            )
+            if n % 2 == 0:
+                bid.status, bid.version = BidStatus.ACCEPTED, 2
+                bid.decided_by = task.poster_id
+                bid.decided_at = created[:11] + "15:00:00.000Z" if day == TODAY else DAYS[day + 1] + "T09:00:00.000Z"
+                bid.decision_message = _ACCEPT_NOTES[rng.randrange(len(_ACCEPT_NOTES))]
+                task.accepted_count += 1
+                task.updated_at = max(task.updated_at, bid.decided_at)
+                if task.accepted_count == task.seats:
+                    task.status = TaskStatus.ASSIGNED  # its last seat, as bid.accept does
+            world.bids.append(bid)
+            task.bid_count += 1
+
+
 def _generate(
-    rng: random.Random, sites: int, people: int, tasks: int, bids: int, comments: int
+    rng: random.Random,
+    sites: int,
+    people: int,
+    tasks: int,
+    bids: int,
+    comments: int,
+    org_name: str = ORGANISATION_NAME,
+    named_sites: tuple[tuple[str, SiteKind, str], ...] | None = None,
 ) -> DemoData:
 
-    org = Organisation(id=_uid(rng, _FOUNDED_MS), name=ORGANISATION_NAME)
-    site_rows = _make_sites(rng, org.id, sites)
+    org = Organisation(id=_uid(rng, _FOUNDED_MS), name=org_name)
+    site_rows = _make_sites(rng, org.id, sites, SITES if named_sites is None else named_sites)
     gen = _People(rng, site_rows)
     gen.build(people)
     task_gen = _Tasks(rng, site_rows, gen)
@@ -420,6 +576,9 @@ def _generate(
         person.organisation_id = org.id
     for task in task_rows:
         task.organisation_id = org.id
+    # Drawn after everything else from a generator of their own, so that the
+    # rest is what it was before credentials came to the demo.
+    credentials, requirements = _credentials(random.Random(rng.getrandbits(64)), gen, task_rows, bid_rows)
     return DemoData(
         organisation=org,
         sites=site_rows,
@@ -430,21 +589,25 @@ def _generate(
         comments=comment_rows,
         endorsements=endorsements,
         passwords={p.username: DEMO_PASSWORD for p in gen.people},
+        credentials=credentials,
+        requirements=requirements,
     )
 
 
-def _make_sites(rng: random.Random, org_id: str, count: int) -> list[Site]:
+def _make_sites(
+    rng: random.Random, org_id: str, count: int, named: tuple[tuple[str, SiteKind, str], ...]
+) -> list[Site]:
     rows: list[Site] = []
     names: set[str] = set()
     for i in range(count):
-        if i < len(SITES):
-            name, kind, address = SITES[i]
+        if i < len(named):
+            name, kind, address = named[i]
         else:
-            kind = _KIND_CYCLE[(i - len(SITES)) % len(_KIND_CYCLE)]
-            town, postcode = _EXTRA_TOWNS[(i - len(SITES)) % len(_EXTRA_TOWNS)]
+            kind = _KIND_CYCLE[(i - len(named)) % len(_KIND_CYCLE)]
+            town, postcode = _EXTRA_TOWNS[(i - len(named)) % len(_EXTRA_TOWNS)]
             pattern, street = _EXTRA_PATTERN[kind]
             name = pattern.format(town=town)
-            round_ = (i - len(SITES)) // len(_EXTRA_TOWNS)
+            round_ = (i - len(named)) // len(_EXTRA_TOWNS)
             if round_ or name in names:
                 name = f"{name} {('Nord', 'Syd', 'Øst', 'Vest')[round_ % 4]}" + (
                     f" {round_ // 4 + 1}" if round_ >= 4 else ""
@@ -709,6 +872,81 @@ class _People:
             language_skill=skill,
             email_domain=domain,
         )
+
+
+# --- credentials and what tasks require (issue 14's, in the demo since issue 16) ------
+
+# What the people of a kind of site hold, and what that kind's tasks ask for.
+_CREDENTIALS_HELD: dict[str, tuple[str, ...]] = {
+    _S: ("child_protection", "first_aid", "driving_licence"),
+    _D: ("child_protection", "first_aid", "food_hygiene"),
+    _C: ("first_aid", "medicine_handling", "food_hygiene", "driving_licence"),
+    _A: ("confidentiality", "driving_licence"),
+}
+_EXTERNAL_CREDENTIALS = ("child_protection", "first_aid", "driving_licence", "criminal_record")
+_REQUIRED_BY_KIND: dict[str, str] = {
+    _S: "child_protection", _D: "child_protection", _C: "medicine_handling", _A: "driving_licence"
+}
+_FIRST_AID_YEARS = 2  # a first aid certificate is renewed every two years
+_DEMO_TODAY = _EPOCH + dt.timedelta(days=TODAY)
+
+
+def _credentials(
+    rng: random.Random, gen: _People, tasks: list[Task], bids: list[Bid]
+) -> tuple[list[HeldCredential], list[TaskRequirements]]:
+    """Verified credentials for about half the people, and requirements on a quarter of the open tasks.
+
+    A credential is verified by a manager of the holder's site (an admin for
+    outsiders and managers without a colleague). A task's requirement blocks
+    only where no bid was placed yet; otherwise it warns, and the bids of
+    those who lack it carry the warning, as `bid.place` would have written.
+    """
+    admins = [p.id for p, role in zip(gen.people, gen.role, strict=True) if role == Role.ADMIN]
+    kind_of = {site.id: site.kind for site in gen.sites}
+    held: dict[tuple[str, str], HeldCredential] = {}
+    for index, person in enumerate(gen.people):
+        kind = kind_of.get(person.home_site_id or "")
+        pool = _CREDENTIALS_HELD[kind] if kind else _EXTERNAL_CREDENTIALS
+        if gen.role[index] == Role.ADMIN or rng.random() >= 0.5:
+            continue
+        verifiers = [gen.people[m].id for m in gen.managers.get(person.home_site_id or "", []) if m != index]
+        for credential in rng.sample(pool, rng.randint(1, 2)):
+            issued = _DEMO_TODAY - dt.timedelta(days=rng.randrange(30, 1500))
+            expires = issued + dt.timedelta(days=365 * _FIRST_AID_YEARS) if credential == "first_aid" else None
+            verified = max(issued, _EPOCH) + dt.timedelta(days=rng.randrange(0, 20))
+            held[(person.id, credential)] = HeldCredential(
+                person_id=person.id,
+                credential=credential,
+                verified_by=rng.choice(verifiers or admins),
+                issued_on=issued.isoformat(),
+                expires_on=expires.isoformat() if expires else None,
+                verified_at=_stamp((min(verified, _DEMO_TODAY) - _EPOCH).days, rng),
+                site_id=person.home_site_id,
+                version=1,
+            )
+    bids_on: dict[str, list[Bid]] = {}
+    for bid in bids:
+        if bid.status != BidStatus.WITHDRAWN:
+            bids_on.setdefault(bid.task_id, []).append(bid)
+    requirements = []
+    for task in tasks:
+        if task.status != TaskStatus.OPEN or rng.random() >= 0.25:
+            continue
+        credential = _REQUIRED_BY_KIND[kind_of[task.site_id]]
+        placed = bids_on.get(task.id, [])
+        for bid in placed:
+            if (bid.bidder_id, credential) not in held:
+                bid.warnings = [*bid.warnings, credential]
+        requirements.append(
+            TaskRequirements(
+                task_id=task.id,
+                requirements={credential: "warn" if placed else "block"},
+                updated_by=task.poster_id,
+                updated_at=task.created_at,
+                version=1,
+            )
+        )
+    return list(held.values()), requirements
 
 
 _STATUS_WEIGHTS = (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.entities import Bid, Comment, Entity, Person, Role, Task
 from desktop.core.ids import utc_now
@@ -30,12 +30,21 @@ DEMO_PASSWORD = (
 )
 
 
-def generate(seed: int | None = None, **sizes: int | None) -> DemoData:
-    """The demo municipality; seed and sizes (tasks=, people=, ...) are passed on when given."""
+def generate(
+    seed: int | None = None, *, organisations: int = 1, neighbour_share: float = 1.0, **sizes: int | None
+) -> DemoData:
+    """The demo municipality; seed and sizes (tasks=, people=, ...) are passed on when given.
+
+    `organisations` and `neighbour_share`: see `sync.server.demo.generate`
+    (the neighbouring municipalities of issue 16); each gets its own history.
+    """
     from sync.server import demo
 
-    arguments = {k: v for k, v in sizes.items() if v is not None}
+    arguments: dict[str, Any] = {k: v for k, v in sizes.items() if v is not None}
+    arguments.update(organisations=organisations, neighbour_share=neighbour_share)
     data = demo.generate(seed, **arguments) if seed is not None else demo.generate(**arguments)
+    for k, neighbour in enumerate(data.neighbours, start=1):
+        demo_history.add_history(neighbour, seed=2024 + k)
     return demo_history.add_history(data)  # two years of finished work before it (issue 12)
 
 

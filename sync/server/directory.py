@@ -34,6 +34,14 @@ class DirectoryError(ValueError):
     """An admin asked for something that cannot be: an unknown site, a taken username."""
 
 
+class OutsideOrganisation(DirectoryError):
+    """The person, site or device named belongs to another organisation than the one acted in (issue 16).
+
+    Said in the words an admin knows; the admin API answers it with 404, so
+    that an admin of one organisation learns nothing of another's people.
+    """
+
+
 def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
     """Write entities with their feed rows and one audit event, inside the caller's transaction."""
     now = utc_now()
@@ -51,12 +59,53 @@ def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_
         operation=operation,
         entity_id=entities[0].key_value(),
         summary=audit.summarise(changes),
+        # knop-admin acts in the organisation of what it writes (issue 16).
+        organisation_id=getattr(entities[0], "organisation_id", None)
+        or (entities[0].id if isinstance(entities[0], Organisation) else None),
     )
 
 
-def organisation(session: Session) -> Organisation | None:
+def organisation(session: Session, organisation_id: str | None = None) -> Organisation | None:
+    """The organisation with that id; without one, the first (the only one on most servers)."""
+    if organisation_id is not None:
+        return session.get(Organisation, organisation_id)
     found = session.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
     return found[0] if found else None
+
+
+def organisations(session: Session) -> list[Organisation]:
+    """Every organisation this server serves (issue 16), by name."""
+    return session.fetch(Organisation, "1 = 1 ORDER BY name, id")
+
+
+def find_organisation(session: Session, id_or_name: str) -> Organisation | None:
+    """An organisation by its id, or by its name (case-insensitive); None when none or several match."""
+    found = session.get(Organisation, id_or_name)
+    if found is not None:
+        return found
+    wanted = id_or_name.strip().casefold()
+    matches = [org for org in organisations(session) if org.name.casefold() == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def acting_organisation(session: Session, asked: str | None) -> Organisation:
+    """The organisation a command acts in: the one `asked` for (id or name), else the only one.
+
+    Raises DirectoryError naming the organisations there are when `asked`
+    matches none, or is None while the server has several (or none).
+    """
+    known = organisations(session)
+    listed = ", ".join(f"{org.name} ({org.id})" for org in known) or "none yet (knop-admin init)"
+    if asked is not None:
+        found = find_organisation(session, asked)
+        if found is None:
+            raise DirectoryError(f"unknown organisation {asked!r}; this server has: {listed}")
+        return found
+    if len(known) == 1:
+        return known[0]
+    if not known:
+        raise DirectoryError("create the organisation first (knop-admin init)")
+    raise DirectoryError(f"this server has {len(known)} organisations; say which with --org: {listed}")
 
 
 def init_organisation(db: Database, name: str, org_id: str | None = None) -> Organisation:
@@ -72,6 +121,24 @@ def init_organisation(db: Database, name: str, org_id: str | None = None) -> Org
     return org
 
 
+def add_organisation(db: Database, name: str, org_id: str | None = None) -> Organisation:
+    """A further organisation (tenant, issue 16) on this server; names and ids are unique.
+
+    Raises DirectoryError for an empty or taken name or id.
+    """
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise DirectoryError("the organisation needs a name of 1-200 characters")
+    with db.write() as s:
+        if any(org.name.casefold() == name.casefold() for org in organisations(s)):
+            raise DirectoryError(f"an organisation named {name!r} already exists")
+        org = Organisation(id=org_id or uuid7(), name=name)
+        if s.get(Organisation, org.id) is not None:
+            raise DirectoryError(f"an organisation with id {org.id} already exists")
+        save(s, [org], operation="admin.organisation_create", actor_id=audit.ADMIN_TOOL)
+    return org
+
+
 def add_site(
     db: Database,
     name: str,
@@ -80,14 +147,16 @@ def add_site(
     address: str = "",
     site_id: str | None = None,
     actor_id: str = audit.ADMIN_TOOL,
+    organisation_id: str | None = None,
 ) -> Site:
+    """Add a site to the organisation `organisation_id` (None: the first). Raises DirectoryError."""
     name = name.strip()
     if not name:
         raise DirectoryError("the site needs a name")
     if kind not in tuple(SiteKind):
         raise DirectoryError(f"site kind must be one of {', '.join(SiteKind)}")
     with db.write() as s:
-        org = organisation(s)
+        org = organisation(s, organisation_id)
         if org is None:
             raise DirectoryError("create the organisation first (knop-admin init)")
         site = Site(
@@ -104,13 +173,18 @@ def add_site(
     return site
 
 
-def find_site(session: Session, id_or_name: str) -> Site | None:
-    """A site by its id, or by its name (case-insensitive), as people write it in a staff list."""
+def find_site(session: Session, id_or_name: str, organisation_id: str | None = None) -> Site | None:
+    """A site by its id, or by its name (case-insensitive), as people write it in a staff list.
+
+    With `organisation_id`, only that organisation's sites are found (two
+    municipalities may both have a "Rådhuset").
+    """
     found = session.get(Site, id_or_name)
     if found is not None:
-        return found
+        return found if organisation_id in (None, found.organisation_id) else None
     wanted = id_or_name.strip().casefold()
-    matches = [site for site in session.fetch(Site, "1 = 1") if site.name.casefold() == wanted]
+    where, params = ("organisation_id = ?", (organisation_id,)) if organisation_id else ("1 = 1", ())
+    matches = [site for site in session.fetch(Site, where, params) if site.name.casefold() == wanted]
     return matches[0] if len(matches) == 1 else None
 
 
@@ -157,8 +231,10 @@ def check_person(session: Session, new: NewPerson) -> Person:
     if session.value("SELECT count(*) FROM organisations WHERE id = ?", (organisation_id,)) == 0:
         raise DirectoryError(f"unknown organisation {organisation_id!r}")
     if new.site:
-        site = find_site(session, new.site)
+        site = find_site(session, new.site, new.organisation_id)
         if site is None:
+            if new.organisation_id and find_site(session, new.site) is not None:
+                raise OutsideOrganisation(f"site {new.site!r} belongs to another organisation")
             raise DirectoryError(f"unknown site {new.site!r}")
         site_id, organisation_id = site.id, site.organisation_id
     elif new.role in (Role.STAFF, Role.SITE_MANAGER):
@@ -204,6 +280,8 @@ def put_person(
     if not created:
         old = session.get(Person, existing_id)
         assert old is not None
+        if new.organisation_id is not None and old.organisation_id != new.organisation_id:
+            raise OutsideOrganisation(f"username {person.username!r} is a person of another organisation")
         person = person.replace(
             id=old.id,
             version=old.version + 1,
@@ -260,17 +338,18 @@ def set_password(db: Database, username: str, password: str) -> None:
 
 
 def set_active(
-    db: Database, username: str, active: bool, actor_id: str = audit.ADMIN_TOOL
+    db: Database,
+    username: str,
+    active: bool,
+    actor_id: str = audit.ADMIN_TOOL,
+    organisation_id: str | None = None,
 ) -> Person:
-    """Deactivate someone who left (their tokens stop working) or bring them back."""
+    """Deactivate someone who left (their tokens stop working) or bring them back.
+
+    With `organisation_id`, only a person of that organisation (else OutsideOrganisation).
+    """
     with db.write() as s:
-        person_id = s.value(
-            "SELECT person_id FROM accounts WHERE username = ?",
-            (accounts.normalise_username(username),),
-        )
-        person = s.get(Person, person_id) if person_id else None
-        if person is None:
-            raise DirectoryError(f"no person with username {username!r}")
+        person = _held_person(s, username, organisation_id)
         person = person.replace(active=active, version=person.version + 1)
         save(
             s,
@@ -281,13 +360,16 @@ def set_active(
     return person
 
 
-def _held_person(session: Session, username: str) -> Person:
+def _held_person(session: Session, username: str, organisation_id: str | None = None) -> Person:
+    """The person with that username (of `organisation_id`, when given), or DirectoryError."""
     person_id = session.value(
         "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
     )
     person = session.get(Person, person_id) if person_id else None
     if person is None:
         raise DirectoryError(f"no person with username {username!r}")
+    if organisation_id is not None and person.organisation_id != organisation_id:
+        raise OutsideOrganisation(f"no person with username {username!r} in this organisation")
     return person
 
 
@@ -298,6 +380,7 @@ def set_role(
     *,
     site: str | None = None,
     actor_id: str = audit.ADMIN_TOOL,
+    organisation_id: str | None = None,
 ) -> Person:
     """Give a person another role (and home site, when `site` names one).
 
@@ -305,24 +388,35 @@ def set_role(
     home site; externals are volunteers, citizens or companies, everyone else
     an employee). What the person may see changes with it: their devices
     resync on their next pull (`feed.viewpoint`). Raises DirectoryError
-    naming what is wrong.
+    naming what is wrong; with `organisation_id`, OutsideOrganisation for a
+    person of another one. Nobody moves to another organisation's site.
     """
-    return _place(db, username, role, site, "admin.person_set_role", actor_id)
+    return _place(db, username, role, site, "admin.person_set_role", actor_id, organisation_id)
 
 
 def set_site(
-    db: Database, username: str, site: str | None, actor_id: str = audit.ADMIN_TOOL
+    db: Database,
+    username: str,
+    site: str | None,
+    actor_id: str = audit.ADMIN_TOOL,
+    organisation_id: str | None = None,
 ) -> Person:
     """Move a person to another home site (id or name; None: no site, for admins and externals)."""
-    return _place(db, username, None, site or "", "admin.person_set_site", actor_id)
+    return _place(db, username, None, site or "", "admin.person_set_site", actor_id, organisation_id)
 
 
 def _place(
-    db: Database, username: str, role: str | None, site: str | None, operation: str, actor_id: str
+    db: Database,
+    username: str,
+    role: str | None,
+    site: str | None,
+    operation: str,
+    actor_id: str,
+    organisation_id: str | None,
 ) -> Person:
     """Store the person with `role` (None: theirs) at `site` (None: theirs; "": none), checked."""
     with db.write() as s:
-        person = _held_person(s, username)
+        person = _held_person(s, username, organisation_id)
         checked = check_person(
             s,
             NewPerson(
@@ -332,6 +426,7 @@ def _place(
                 role=role or person.role,
                 kind=person.kind,
                 person_id=person.id,
+                organisation_id=person.organisation_id,  # a person stays in their organisation
             ),
         )
         changed = person.replace(
@@ -341,15 +436,18 @@ def _place(
     return changed
 
 
-def set_lending(db: Database, policy: str, actor_id: str = audit.ADMIN_TOOL) -> Organisation:
+def set_lending(
+    db: Database, policy: str, actor_id: str = audit.ADMIN_TOOL, organisation_id: str | None = None
+) -> Organisation:
     """Set the organisation's lending policy (`LendingPolicy`: off, notify or approve).
 
-    It applies to bids accepted from now on; bids accepted before keep their state.
+    `organisation_id`: whose (None: the first). It applies to bids accepted
+    from now on; bids accepted before keep their state.
     """
     if policy not in tuple(LendingPolicy):
         raise DirectoryError(f"lending must be one of {', '.join(LendingPolicy)}")
     with db.write() as s:
-        org = organisation(s)
+        org = organisation(s, organisation_id)
         if org is None:
             raise DirectoryError("create the organisation first (knop-admin init)")
         changed = org.replace(lending=policy)

@@ -51,6 +51,9 @@ ERRORS: dict[str, tuple[int, Sentence]] = {
     ),
     "not_found": (404, sentence("The address does not exist on the server.")),
     "forbidden": (403, sentence("You may not see this.")),
+    # An admin asked about a person, site or device of another organisation
+    # (issue 16): 404, so that nothing is learnt about another's people.
+    "outside_organisation": (404, sentence("There is no such person, site or device in your organisation.")),
     "method_not_allowed": (405, sentence("The method is not allowed here.")),
     "unavailable": (
         503,

@@ -20,6 +20,14 @@ better (an offer alone is counted, as "offered", but shows nothing yet); a
 *hidden* competence is one shown by a person whose profile did not list it
 before the work showed it.
 
+Each organisation (issue 16) sees its own: the map counts its people, talent
+search finds its people and those of other organisations who worked for it
+(bid on its tasks), and the network shows its sites plus the links across
+the border, to the sites of other organisations whose people solved its
+tasks or whose tasks its people solved. Another organisation's task is named
+only when its audience reaches every organisation (`_SEEN_ACROSS`); work on
+its internal tasks still counts, without a title.
+
 All grouping happens in SQL, so a map of 300,000 bids comes back as a few
 thousand rows. The SQL is one text for both engines except how a task's JSON
 list of skills is unnested (`_skills_of_task`).
@@ -34,7 +42,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from desktop.core import consent, permissions, skills
-from desktop.core.entities import Person, PersonSettings, Role
+from desktop.core.entities import Audience, Person, PersonSettings, Role
 from desktop.core.ids import utc_now
 from sync.server import snapshots
 from sync.server.storage import Database, Session
@@ -73,6 +81,10 @@ _LEVEL_OF_BID = (
 )
 _WHEN_OF_BID = "coalesce(b.decided_at, b.created_at)"
 
+# Audiences that show a task to the non-externals of every organisation: such a
+# task of another organisation may be named in a viewer's insights.
+_SEEN_ACROSS = frozenset({Audience.ORGANISATIONS, Audience.EXTERNAL})
+
 # Declared: on the profile, and not put there by the endorsement that showed it
 # (an endorsement adds the skill with the endorsement's own time when the
 # profile did not list it; see operations.task_endorse).
@@ -103,16 +115,44 @@ class Viewer:
             ).fetchall()
         )
 
+    @functools.cached_property
+    def bidders_for_my_organisation(self) -> frozenset[str]:
+        """People of other organisations who bid on the viewer's organisation's tasks (issue 16)."""
+        return frozenset(
+            r[0]
+            for r in self._session.execute(
+                "SELECT DISTINCT b.bidder_id FROM bids b JOIN tasks t ON t.id = b.task_id "
+                "JOIN people p ON p.id = b.bidder_id WHERE t.organisation_id = ? AND p.organisation_id <> ?",
+                (self.person.organisation_id, self.person.organisation_id),
+            ).fetchall()
+        )
+
+    @property
+    def organisation_id(self) -> str:
+        return self.person.organisation_id
+
     @property
     def sees_individual_counts(self) -> bool:
         return permissions.sees_all_evidence(self.person)
 
     def may_see(self, person: Person, preferences: dict[str, Any] | None = None) -> bool:
-        """`permissions.may_see_evidence_of`, with the person's talent-search choice (`preferences`)."""
+        """`permissions.may_see_evidence_of`, with the person's talent-search choice (`preferences`).
+
+        Across the border (issue 16) an admin sees only those of another
+        organisation who bid on their organisation's tasks, and only if they
+        are findable beyond their own site; a site manager those who bid on
+        their site's tasks, as within the organisation.
+        """
+        findable = consent.findable(person, preferences)
+        across = person.organisation_id != self.organisation_id and person.id != self.person.id
+        if across and self.person.role == Role.ADMIN:
+            return self.person.active and findable and person.id in self.bidders_for_my_organisation
         sites = {self.person.home_site_id} if person.id in self.bidders_on_my_site else set()
-        return permissions.may_see_evidence_of(
-            self.person, person, {s for s in sites if s}, consent.findable(person, preferences)
-        )
+        return permissions.may_see_evidence_of(self.person, person, {s for s in sites if s}, findable)
+
+    def names_task(self, organisation_id: str | None, audience: str) -> bool:
+        """Whether a task of `organisation_id` with `audience` may be named (title) to this viewer."""
+        return organisation_id == self.organisation_id or audience in _SEEN_ACROSS
 
     def count(self, n: int) -> int | None:
         """A count of people as this viewer may see it: None when it is too small to be anonymous."""
@@ -130,7 +170,7 @@ def _people(session: Session, ids: Iterable[str]) -> dict[str, Person]:
         found.update(
             (row["id"], Person.from_row(row))
             for row in session.rows(
-                "SELECT id, name, username, home_site_id, role, kind, title, availability, active "
+                "SELECT id, name, username, home_site_id, role, kind, title, availability, active, organisation_id "
                 f"FROM people WHERE id IN ({', '.join('?' for _ in chunk)})",
                 chunk,
             )
@@ -149,8 +189,14 @@ def _preferences(session: Session, people: Iterable[str]) -> dict[str, dict[str,
     return found
 
 
-def _sites(session: Session) -> dict[str, str]:
-    return {str(r[0]): str(r[1]) for r in session.execute("SELECT id, name FROM sites").fetchall()}
+def _sites(session: Session, organisation_id: str | None = None) -> dict[str, str]:
+    """Site id -> name (of one organisation, when given)."""
+    if organisation_id is None:
+        return {str(r[0]): str(r[1]) for r in session.execute("SELECT id, name FROM sites").fetchall()}
+    return {
+        str(r[0]): str(r[1])
+        for r in session.execute("SELECT id, name FROM sites WHERE organisation_id = ?", (organisation_id,)).fetchall()
+    }
 
 
 def _skill_row(skill: str) -> dict[str, Any]:
@@ -200,30 +246,32 @@ def _map_facts(session: Session) -> dict[str, Any]:
                    ) THEN 1 ELSE 0 END AS was_declared
             FROM best
         )
-        SELECT p.home_site_id, f.skill, f.level, f.month, f.was_declared, count(*)
+        SELECT p.organisation_id, p.home_site_id, f.skill, f.level, f.month, f.was_declared, count(*)
         FROM flagged f JOIN people p ON p.id = f.person_id
-        GROUP BY p.home_site_id, f.skill, f.level, f.month, f.was_declared
+        GROUP BY p.organisation_id, p.home_site_id, f.skill, f.level, f.month, f.was_declared
         """
     ).fetchall()
     declared = session.execute(
-        f"""SELECT p.home_site_id, ps.skill, count(*)
+        f"""SELECT p.organisation_id, p.home_site_id, ps.skill, count(*)
             FROM person_skills ps JOIN people p ON p.id = ps.person_id
             WHERE {_DECLARED}
-            GROUP BY p.home_site_id, ps.skill"""
+            GROUP BY p.organisation_id, p.home_site_id, ps.skill"""
     ).fetchall()
     return {"shown": [list(r) for r in grouped], "declared": [list(r) for r in declared]}
 
 
 def _summary(
-    computed_at: str, facts: dict[str, Any], site_id: str | None, category: str | None
+    computed_at: str, facts: dict[str, Any], organisation_id: str, site_id: str | None, category: str | None
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, int]]]:
-    """(per skill, per site) counts for one filter, the same for every viewer; memoised per snapshot."""
-    key = (computed_at, site_id, category)
+    """(per skill, per site) counts of one organisation's people for one filter; memoised per snapshot."""
+    key = (computed_at, organisation_id, site_id, category)
     if key in _SUMMARIES:
         return _SUMMARIES[key]
     grouped, declared_rows = facts["shown"], facts["declared"]
 
-    def wanted(site: str | None, skill: str) -> bool:
+    def wanted(organisation: str, site: str | None, skill: str) -> bool:
+        if organisation != organisation_id:
+            return False
         if site_id and site != site_id:
             return False
         if category:
@@ -242,8 +290,8 @@ def _summary(
         }
     )
     per_site: dict[str, dict[str, int]] = defaultdict(lambda: {"shown": 0, "hidden": 0})
-    for site, skill, level, month, was_declared, n in grouped:
-        if not wanted(site, skill):
+    for organisation, site, skill, level, month, was_declared, n in grouped:
+        if not wanted(organisation, site, skill):
             continue
         row = per_skill[skill]
         row[LEVELS[level]] += n
@@ -258,8 +306,8 @@ def _summary(
             row["quarters"][q]["hidden"] += hidden
         per_site[site or ""]["shown"] += n
         per_site[site or ""]["hidden"] += hidden
-    for site, skill, n in declared_rows:
-        if wanted(site, skill):
+    for organisation, site, skill, n in declared_rows:
+        if wanted(organisation, site, skill):
             per_skill[skill]["declared"] += n
     if len(_SUMMARIES) >= 64:
         _SUMMARIES.clear()  # older snapshots' summaries; a few filters of the newest come back
@@ -267,7 +315,7 @@ def _summary(
     return per_skill, per_site
 
 
-_SUMMARIES: dict[tuple[str, str | None, str | None], Any] = {}
+_SUMMARIES: dict[tuple[str, str, str | None, str | None], Any] = {}
 
 
 def competence_map(
@@ -278,7 +326,7 @@ def competence_map(
     site_id: str | None = None,
     category: str | None = None,
 ) -> dict[str, Any]:
-    """The organisation's skills, shown against declared, per skill, site and quarter.
+    """The viewer's organisation's skills, shown against declared, per skill, site and quarter.
 
     Returns {"version", "computed_at", "small_count", "filters", "totals",
     "skills": [{skill, label, category, declared, shown, hidden, offered,
@@ -288,9 +336,10 @@ def competence_map(
     people; a None count is too small to show this viewer. `computed_at` is
     when the counts were computed (see `snapshots`).
     """
-    computed_at, facts = snapshots.get(db, session, "competence_map", _map_facts)
-    per_skill, per_site = _summary(computed_at, facts, site_id, category)
-    sites = _sites(session)
+    # Named anew with the organisation in its rows (issue 16): an older snapshot has none.
+    computed_at, facts = snapshots.get(db, session, "competence_map.organisations", _map_facts)
+    per_skill, per_site = _summary(computed_at, facts, viewer.organisation_id, site_id, category)
+    sites = _sites(session, viewer.organisation_id)
 
     count = viewer.count
     skill_rows = []
@@ -376,14 +425,15 @@ def evidence(
         where.append("b.bidder_id = ?")
         params.append(person_id)
     work = session.execute(
-        f"""SELECT b.bidder_id, t.id, t.title, t.site_id, t.skills, {_LEVEL_OF_BID}, {_WHEN_OF_BID}
+        f"""SELECT b.bidder_id, t.id, t.title, t.site_id, t.skills, {_LEVEL_OF_BID}, {_WHEN_OF_BID},
+                   t.organisation_id, t.audience
             FROM bids b JOIN tasks t ON t.id = b.task_id
             WHERE b.status <> 'withdrawn' AND {' AND '.join(where)}""",
         params,
     ).fetchall()
     e_where = "e.skill = ?" if skill else "e.person_id = ?"
     endorsed = session.execute(
-        f"""SELECT e.person_id, e.skill, t.id, t.title, t.site_id, e.created_at
+        f"""SELECT e.person_id, e.skill, t.id, t.title, t.site_id, e.created_at, t.organisation_id, t.audience
             FROM endorsements e JOIN tasks t ON t.id = e.task_id
             WHERE {e_where}{' AND e.person_id = ?' if skill and person_id else ''}""",
         [skill or person_id] + ([person_id] if skill and person_id else []),
@@ -404,17 +454,17 @@ def evidence(
             found[key] = {"rank": DECLARED, "declared": False, "private": False, "tasks": {}}
         return found[key]
 
-    for pid, task_id, title, task_site, task_skills, level, _when in work:
+    for pid, task_id, title, task_site, task_skills, level, _when, task_org, audience in work:
         for sk in json.loads(task_skills) if not skill else [skill]:
             e = entry(pid, sk)
             e["rank"] = max(e["rank"], level)
             known = e["tasks"].get(task_id)
             if known is None or known["rank"] < level:
-                e["tasks"][task_id] = {"task_id": task_id, "title": title, "site_id": task_site, "rank": level}
-    for pid, sk, task_id, title, task_site, _when in endorsed:
+                e["tasks"][task_id] = _task(viewer, task_id, title, task_site, task_org, audience, level)
+    for pid, sk, task_id, title, task_site, _when, task_org, audience in endorsed:
         e = entry(pid, sk)
         e["rank"] = ENDORSED
-        e["tasks"][task_id] = {"task_id": task_id, "title": title, "site_id": task_site, "rank": ENDORSED}
+        e["tasks"][task_id] = _task(viewer, task_id, title, task_site, task_org, audience, ENDORSED)
     for pid, sk, private, declared in profile:
         e = entry(pid, sk)
         e["declared"] = bool(declared)
@@ -433,7 +483,8 @@ def evidence(
             others.add(pid)  # a private skill shown by nothing but the profile: anonymous only
             continue
         if not own and not viewer.may_see(person, choices.get(pid)):
-            others.add(pid)
+            if person.organisation_id == viewer.organisation_id:
+                others.add(pid)  # another organisation's people are not even counted (issue 16)
             continue
         if site_id and person.home_site_id != site_id:
             continue
@@ -457,7 +508,13 @@ def evidence(
                 "declared": None if e["private"] and not own else e["declared"],
                 "evidence_count": len(tasks),
                 "tasks": [
-                    {"task_id": t["task_id"], "title": t["title"], "site_id": t["site_id"], "level": LEVELS[t["rank"]]}
+                    {
+                        "task_id": t["task_id"],
+                        "title": t["title"],
+                        "site_id": t["site_id"],
+                        "organisation_id": t["organisation_id"],
+                        "level": LEVELS[t["rank"]],
+                    }
                     for t in tasks[:20]
                 ],
             }
@@ -470,6 +527,16 @@ def evidence(
         "people": rows[:limit],
         "others": viewer.count(len(others)),
     }
+
+
+def _task(
+    viewer: Viewer, task_id: str, title: str, site_id: str, organisation_id: str, audience: str, rank: int
+) -> dict[str, Any]:
+    """A task behind some evidence, as the viewer may know it: another organisation's internal
+    task keeps its organisation and level but not its id, title or site."""
+    if viewer.names_task(organisation_id, audience):
+        return {"task_id": task_id, "title": title, "site_id": site_id, "organisation_id": organisation_id, "rank": rank}
+    return {"task_id": None, "title": "", "site_id": None, "organisation_id": organisation_id, "rank": rank}
 
 
 # --- the network of sites ----------------------------------------------------------
@@ -514,32 +581,53 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
     links}]}. An edge source -> target counts accepted bids on tasks of site
     `source` by people whose home is site `target` (another site). Edges that
     fewer than SMALL_COUNT people make are left out for anyone but admins.
+
+    The viewer's organisation's sites are the nodes (issue 16), each with its
+    `organisation_id` and `organisation` name; a site of another organisation
+    is a node only at the end of a link across the border (`across`: true),
+    and then counts only the work it did for, or had done by, the viewer's
+    organisation (its own posted tasks stay its own).
     """
     computed_at, facts = snapshots.get(db, session, "network", _network_facts)
     posted, links = facts["posted"], facts["links"]
     people_per_link = {(a, b): n for a, b, n in facts["people"]}
-    site_rows = session.rows("SELECT id, name, kind FROM sites")
+    site_rows = session.rows(
+        "SELECT s.id, s.name, s.kind, s.organisation_id, o.name AS organisation "
+        "FROM sites s LEFT JOIN organisations o ON o.id = s.organisation_id"
+    )
+    organisation_of = {r["id"]: r["organisation_id"] for r in site_rows}
+    own = viewer.organisation_id
+    border = {
+        site
+        for source, target, *_ in links
+        if source != target and own in (organisation_of.get(source), organisation_of.get(target))
+        for site in (source, target)
+        if organisation_of.get(site) != own
+    }
     quarters: set[str] = set()
     nodes = {
         r["id"]: {
             "site_id": r["id"],
             "name": r["name"],
             "kind": r["kind"],
+            "organisation_id": r["organisation_id"],
+            "organisation": r["organisation"] or "",
             "posted": defaultdict(int),
             "solved": defaultdict(int),
         }
         for r in site_rows
+        if r["organisation_id"] == own or r["id"] in border
     }
     for site, month, n in posted:
         q = quarter(month)
-        if q and site in nodes:
+        if q and organisation_of.get(site) == own:
             nodes[site]["posted"][q] += n
             quarters.add(q)
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for source, target, month, n, hours in links:
         q = quarter(month)
-        if q is None:
-            continue
+        if q is None or own not in (organisation_of.get(source), organisation_of.get(target)):
+            continue  # work between other organisations' sites is theirs
         quarters.add(q)
         if target in nodes:
             nodes[target]["solved"][q] += n
@@ -557,6 +645,7 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
                 "hours": 0.0,
                 "quarters": defaultdict(int),
                 "first_month": month,
+                "across": organisation_of.get(source) != organisation_of.get(target),
             },
         )
         edge["weight"] += n

@@ -248,12 +248,18 @@ class Listed:
     expired: bool
 
 
-def listing(db: Database, *, everything: bool = False) -> list[Listed]:
-    """Invitations not yet taken up nor withdrawn (with `everything`: all), newest first."""
+def listing(db: Database, *, everything: bool = False, organisation_id: str | None = None) -> list[Listed]:
+    """Invitations not yet taken up nor withdrawn (with `everything`: all), newest first.
+
+    With `organisation_id`, that organisation's only (issue 16).
+    """
     now = utc_now()
     where = "1 = 1" if everything else "status IN ('pending', 'awaiting_approval')"
+    params: tuple[str, ...] = ()
+    if organisation_id is not None:
+        where, params = f"{where} AND organisation_id = ?", (organisation_id,)
     with db.read() as s:
-        found = s.fetch(MemberInvitation, f"{where} ORDER BY created_at DESC, id")
+        found = s.fetch(MemberInvitation, f"{where} ORDER BY created_at DESC, id", params)
         people = {p.id: p.name for p in s.fetch(Person, "id IN (SELECT invited_by FROM member_invitations)")}
         sites = {site.id: site.name for site in s.fetch(Site, "1 = 1")}
     return [
@@ -280,10 +286,14 @@ def revoke(db: Database, invitation_id: str) -> bool:
     return True
 
 
-def set_approval(db: Database, required: bool) -> Organisation:
-    """Whether invitations of outsiders wait for a coordinator (the organisation's setting)."""
+def set_approval(db: Database, required: bool, organisation_id: str | None = None) -> Organisation:
+    """Whether invitations of outsiders wait for a coordinator (the setting of the organisation
+    `organisation_id`; None: the first)."""
     with db.write() as s:
-        found = s.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
+        if organisation_id is not None:
+            found = s.fetch(Organisation, "id = ?", (organisation_id,))
+        else:
+            found = s.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
         if not found:
             raise LookupError("no organisation yet: run knop-admin init first")
         changed = found[0].replace(externals_need_approval=required)
@@ -292,6 +302,6 @@ def set_approval(db: Database, required: bool) -> Organisation:
         feed.record(s, [Change(changed)], now)
         audit.record(
             s, at=now, actor_id=audit.ADMIN_TOOL, device_id=None, operation="admin.invitation_approval",
-            entity_id=changed.id, summary=f"externals need approval: {required}",
+            entity_id=changed.id, summary=f"externals need approval: {required}", organisation_id=changed.id,
         )
     return changed

@@ -22,6 +22,10 @@ from sync.server.storage import DB_ENV
 
 log = logging.getLogger("knop.server")
 
+# `knop demo`'s world: Egeskov Kommune and a small neighbour, a fifth its size (issue 16).
+DEMO_ORGANISATIONS = 2
+NEIGHBOUR_SHARE = 0.2
+
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="knop-server", description="The central Knop server.")
@@ -102,7 +106,9 @@ def prepare_demo(db: storage.Database, seed: int | None, code_file: Path | None)
         empty = directory.organisation(s) is None
     if empty:
         log.info("seeding demo data")
-        demo_seed.seed(db, demo_seed.generate(seed))
+        # Egeskov and its small neighbour Bøgeby (issue 16), whose staff see each
+        # other's tasks opened to other municipalities.
+        demo_seed.seed(db, demo_seed.generate(seed, organisations=DEMO_ORGANISATIONS, neighbour_share=NEIGHBOUR_SHARE))
     code = accounts.new_enrolment_code(db, demo_seed.enrolment_site(db))
     print(f"Enrolment code for the demo workstation: {code}", flush=True)
     if code_file is not None:

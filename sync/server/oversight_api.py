@@ -3,8 +3,10 @@
 A router of its own, included by `app.create_app`, with the same credential
 checks as the insights (`insights_api._Read`: device and login, inside the
 read transaction). The audit trail is the organisation's: admins read all of
-it, a site manager the events concerning their own site, nobody else any
-(403). Reports: see `sync.server.reports`.
+their organisation's (issue 16: its people's doings anywhere, and anyone's on
+its sites), a site manager the events concerning their own site and their
+staff's work on other sites, nobody else any (403; a site of another
+organisation: 404). Reports: see `sync.server.reports`.
 """
 
 from __future__ import annotations
@@ -29,18 +31,26 @@ Day = Annotated[str | None, Query(max_length=32, pattern=r"^\d{4}-\d{2}-\d{2}")]
 _forbidden = {**_responses, 403: _responses[401]}
 
 
-def audit_site(viewer: Person, site_id: str | None) -> str | None:
-    """The site filter a viewer's audit query gets: theirs for a site manager, as asked for an admin.
+def audit_scope(s: Session, viewer: Person, site_id: str | None) -> dict[str, str | None]:
+    """The `audit.Filter` fields that cut the trail to what `viewer` may read.
 
-    Raises ApiError("forbidden") for everyone else, and for a site manager
-    asking about another site.
+    An admin: their organisation's trail, narrowed to `site_id` when asked
+    (a site of another organisation: ApiError "outside_organisation", 404).
+    A site manager: their site and their staff's work elsewhere. Raises
+    ApiError("forbidden") for everyone else, and for a site manager asking
+    about another site.
     """
     if viewer.active and viewer.role == Role.ADMIN:
-        return site_id
+        if site_id is not None and s.value("SELECT organisation_id FROM sites WHERE id = ?", (site_id,)) not in (
+            None,
+            viewer.organisation_id,
+        ):
+            raise ApiError("outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}])
+        return {"site_id": site_id, "organisation_id": viewer.organisation_id}
     if viewer.active and viewer.role == Role.SITE_MANAGER and viewer.home_site_id is not None:
         if site_id not in (None, viewer.home_site_id):
             raise ApiError("forbidden")
-        return viewer.home_site_id
+        return {"site_and_its_staff": viewer.home_site_id}
     raise ApiError("forbidden")
 
 
@@ -64,12 +74,12 @@ def audit_trail(
         wanted = audit.Filter(
             person=person,
             task_id=task_id,
-            site_id=audit_site(viewer.person, site_id),
             operation=operation,
             outcome=outcome,
             since=since,
             until=until,
             limit=limit,
+            **audit_scope(s, viewer.person, site_id),
         )
         found = audit.events(s, wanted)
         return {
@@ -98,6 +108,10 @@ def site_reports(
     def compute(s: Session, viewer: Any) -> dict[str, Any]:
         try:
             return reports.report(s, viewer.person, site_id=site_id, since=first, until=last)
+        except reports.OutsideOrganisation:
+            raise ApiError(
+                "outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}]
+            ) from None
         except reports.Forbidden:
             raise ApiError("forbidden") from None
         except LookupError:

@@ -7,8 +7,12 @@ the client's lending view runs too, counted in the month the hours were
 confirmed), the skills most asked for, and the outsiders involved (people from
 other sites and externals with an accepted bid on the site's tasks).
 
-Who may read: admins every site; a site manager their own; nobody else
-(`Forbidden`). A site's report is a handful of indexed queries over its own
+Who may read: admins every site of their organisation; a site manager their
+own; nobody else (`Forbidden`; another organisation's site:
+`OutsideOrganisation`). Work across the border (issue 16) shows as a link:
+`from_other_organisations` counts the people of other organisations with an
+accepted bid on the site's tasks, and the hours lent count the site's staff's
+confirmed hours on any organisation's task, without naming those tasks. A site's report is a handful of indexed queries over its own
 tasks, so it is computed on each request rather than kept as a snapshot.
 """
 
@@ -32,11 +36,16 @@ class Forbidden(Exception):
     """The person may not read reports for this site (or at all)."""
 
 
+class OutsideOrganisation(LookupError):
+    """The site asked for belongs to another organisation than the viewer's (issue 16)."""
+
+
 def sites_for(session: Session, viewer: Person, site_id: str | None) -> list[Site]:
-    """The sites `viewer` asks for and may read: one site, or all an admin may see.
+    """The sites `viewer` asks for and may read: one site, or all of an admin's organisation.
 
     Raises Forbidden for staff and externals, and for a site manager asking
-    for another site than their own; LookupError for an unknown site.
+    for another site than their own; LookupError for an unknown site,
+    OutsideOrganisation for another organisation's.
     """
     if not viewer.active or viewer.role not in (Role.ADMIN, Role.SITE_MANAGER):
         raise Forbidden(viewer.id)
@@ -48,8 +57,10 @@ def sites_for(session: Session, viewer: Person, site_id: str | None) -> list[Sit
         site = session.get(Site, site_id)
         if site is None:
             raise LookupError(site_id)
+        if site.organisation_id != viewer.organisation_id:
+            raise OutsideOrganisation(site_id)
         return [site]
-    return session.fetch(Site, "1 = 1 ORDER BY name")
+    return session.fetch(Site, "organisation_id = ? ORDER BY name", (viewer.organisation_id,))
 
 
 def report(
@@ -72,7 +83,8 @@ def site_report(session: Session, site: Site, since: str, until: str) -> dict[st
     Keys: site_id, site_name, posted, filled, fill_rate (0..1 or None),
     median_hours_to_fill (or None), hours_lent, hours_borrowed, months
     ([{month, lent, borrowed}]), skills ([{skill, tasks}], most asked first),
-    from_other_sites and externals (distinct people).
+    from_other_sites (of the site's organisation), from_other_organisations
+    and externals (distinct people).
     """
     tasks = session.fetch(
         Task,
@@ -112,7 +124,12 @@ def site_report(session: Session, site: Site, since: str, until: str) -> dict[st
             {"skill": s, "tasks": n} for s, n in sorted(skills.items(), key=lambda i: (-i[1], i[0]))
         ][:TOP_SKILLS],
         "from_other_sites": sum(
-            1 for p in people if p.role != Role.EXTERNAL and p.home_site_id != site.id
+            1
+            for p in people
+            if p.role != Role.EXTERNAL and p.home_site_id != site.id and p.organisation_id == site.organisation_id
+        ),
+        "from_other_organisations": sum(
+            1 for p in people if p.role != Role.EXTERNAL and p.organisation_id != site.organisation_id
         ),
         "externals": sum(1 for p in people if p.role == Role.EXTERNAL),
     }

@@ -201,7 +201,8 @@ def test_evidence_is_ranked_and_names_the_tasks(users: dict[str, Api], work: dic
     anna, carl, finn = body["people"]
     assert (anna["level"], carl["level"], finn["level"]) == ("endorsed", "completed", "completed")
     assert anna["tasks"] == [
-        {"task_id": work["t1"], "title": "Tolk til beboermøde", "site_id": "s-care", "level": "endorsed"}
+        {"task_id": work["t1"], "title": "Tolk til beboermøde", "site_id": "s-care", "organisation_id": "org",
+         "level": "endorsed"}
     ]
     assert (anna["declared"], carl["declared"], finn["declared"]) == (False, True, None)  # finn's is private
 

@@ -187,7 +187,12 @@ def test_the_audit_api_gives_admins_everything_and_a_manager_their_site(story: S
     assert body["names"][story.api["mads"].person["id"]] == "Mads Mikkelsen"
     status, body = get(story.api["mette"], protocol.PATH_AUDIT)
     assert status == 200
-    assert {e["site_id"] for e in body["events"]} == {story.world.school.id}
+    # Her site's events, and her staff's lending on the other site: Anna's bid there,
+    # its acceptance by B's manager and her own refusal to lend Anna (issue 16's gap).
+    assert {e["site_id"] for e in body["events"]} == {story.world.school.id, story.world.other_school.id}
+    elsewhere = [e for e in body["events"] if e["site_id"] == story.world.other_school.id]
+    assert {e["entity_id"] for e in elsewhere} == {story.ids["anna_bid"]}
+    assert [e["operation"] for e in elsewhere] == ["bid.place", "bid.accept", "bid.lend"]
     assert {e["outcome"] for e in body["events"]} == {"applied", "refused"}
     assert get(story.api["mette"], protocol.PATH_AUDIT, site_id=story.world.other_school.id)[0] == 403
     assert get(story.api["anna"], protocol.PATH_AUDIT)[0] == 403

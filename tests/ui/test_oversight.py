@@ -98,18 +98,23 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             window.go_top(main_window.audit_screen)
             trail = window.current_page()
             assert isinstance(trail, AuditScreen)
-            qtbot.waitUntil(lambda: trail.model.rowCount() >= 2, timeout=15_000)
+            qtbot.waitUntil(lambda: trail.model.rowCount() >= 6, timeout=15_000)
             shown = [
                 [trail.model.index(r, c).data() for c in range(4)] for r in range(trail.model.rowCount())
             ]
-            assert [s[1:3] for s in shown] == [["Mette Larsen", "task.create"], ["Carl Holm", "task.cancel"]]
-            assert shown[1][3] == "Refused"
-            why = trail.model.index(1, 6).data()
+            # Her site's events, and her staff's lending on Bøgely Skole (Anna's bid, its
+            # acceptance, her approval, the hours confirmed on completion).
+            assert [s[1:3] for s in shown] == [
+                ["Anna Jensen", "bid.place"], ["Mads Mikkelsen", "bid.accept"], ["Mette Larsen", "task.create"],
+                ["Carl Holm", "task.cancel"], ["Mette Larsen", "bid.lend"], ["Mads Mikkelsen", "task.complete"],
+            ]
+            assert shown[3][3] == "Refused"
+            why = trail.model.index(3, 6).data()
             assert why.startswith("Only the task's owner or a manager at Egeskov Skole")
-            assert trail.model.index(0, 6).data() == "task"  # what the applied one changed, in words
+            assert trail.model.index(2, 6).data() == "task"  # what the applied one changed, in words
             lines = trail.csv_bytes().decode("utf-8-sig").splitlines()
             assert lines[0].startswith("time (UTC);person;device;operation;outcome;reason;task;site")
-            assert ";Carl Holm;" in lines[2] and ";refused;task.not_manager;Æbleplukning;Egeskov Skole;" in lines[2]
+            assert ";Carl Holm;" in lines[4] and ";refused;task.not_manager;Æbleplukning;Egeskov Skole;" in lines[4]
             trail.outcome.setCurrentIndex(trail.outcome.findData("refused"))
             trail.refresh()
             qtbot.waitUntil(lambda: trail.model.rowCount() == 1, timeout=15_000)
