@@ -188,7 +188,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         except invitations.Refused as refused:
             raise ApiError("invitation_refused", refused.rejection.to_wire()) from None
         with db.read() as s:
-            org = directory.organisation(s)
+            org = directory.organisation(s, done.person.organisation_id or None)
         log.info("invitation accepted: %s (personal device: %s)", done.person.username, bool(done.device))
         return {
             "person": done.person.to_row(),

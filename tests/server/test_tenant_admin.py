@@ -331,3 +331,21 @@ def test_seed_demo_makes_the_organisations_asked_for(
     assert knop_admin.main(["--db", db, "person", "list", "--org", "Cedersø Kommune"]) == 0
     usernames = [line.split("\t")[1] for line in capsys.readouterr().out.splitlines()]
     assert len(usernames) == 20 and all(u.endswith(".cederso") for u in usernames)
+
+
+def test_an_outsider_who_takes_up_a_neighbours_invitation_is_told_the_neighbours_name(
+    two: Deployment,
+) -> None:
+    from desktop.invitations import new_code
+
+    bent, code = two.user("bent"), new_code()
+    bent.apply("member.invite", invitation_id=uuid7(), email="vera@example.org", name="Vera",
+               person_kind="volunteer", site_id="s-b", code=code, message="")
+    newcomer = two.api()
+    answer = newcomer.http.post("/v1/invitations/accept", headers=newcomer.headers(), json={
+        "code": code, "username": "vera", "password": "Veras eget kodeord", "name": "Vera Frivillig",
+    })
+    assert answer.status_code == 200, answer.text
+    welcome = answer.json()
+    assert welcome["person"]["organisation_id"] == "org-b"
+    assert welcome["organisation"]["name"] == "Bøgeby Kommune"
