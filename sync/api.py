@@ -7,13 +7,17 @@ than as a KeyError deep inside the store.
 
 from __future__ import annotations
 
+import json
 import threading
+from dataclasses import dataclass
 from typing import Any
+
+import requests
 
 from desktop.core.text import sentence
 from sync import protocol
 from sync.failures import ServerTrouble
-from sync.transport import Retry, Transport
+from sync.transport import Retry, Transport, unreadable
 
 
 def _malformed(what: str, detail: Any = None) -> ServerTrouble:
@@ -22,6 +26,56 @@ def _malformed(what: str, detail: Any = None) -> ServerTrouble:
         code="bad_answer",
         detail=detail,
     )
+
+
+def _pull_page(body: Any) -> protocol.PullPage:
+    """A decoded pull answer, checked; raises ServerTrouble ("bad_answer") for any other shape."""
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("changes"), list)
+        or not isinstance(body.get("cursor"), str)
+        or not isinstance(body.get("more"), bool)
+    ):
+        raise _malformed("pull")
+    return body  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class PullAnswer:
+    """A pull answer's body (UTF-8 JSON bytes) and the cursor and `more` its headers name.
+
+    `cursor` and `more` are None when the server sent no such headers (an older
+    server): then only the decoded body says where the feed goes on.
+    """
+
+    body: bytes
+    cursor: str | None
+    more: bool | None
+
+    @classmethod
+    def of(cls, answer: requests.Response) -> PullAnswer:
+        cursor = answer.headers.get(protocol.PULL_CURSOR_HEADER)
+        more = {"true": True, "false": False}.get(answer.headers.get(protocol.PULL_MORE_HEADER, ""))
+        if cursor is None or more is None:
+            cursor, more = None, None
+        return cls(answer.content, cursor, more)
+
+    def page(self) -> protocol.PullPage:
+        """The decoded page; raises ServerTrouble when the body is no pull page, or says
+
+        another cursor or `more` than the headers (which a client may have gone on from).
+        """
+        try:
+            body = json.loads(self.body)
+        except ValueError:
+            raise unreadable({"start": self.body[:200].decode("utf-8", "replace")}) from None
+        return self.matching(_pull_page(body))
+
+    def matching(self, page: protocol.PullPage) -> protocol.PullPage:
+        """`page`, if it says the cursor and `more` the headers said; raises ServerTrouble if not."""
+        if self.cursor is not None and (page["cursor"], page["more"]) != (self.cursor, self.more):
+            raise _malformed("pull", {"headers": [self.cursor, self.more], "body": [page["cursor"], page["more"]]})
+        return page
 
 
 class ServerApi:
@@ -124,14 +178,33 @@ class ServerApi:
         body = self.transport.request(
             "GET", protocol.PATH_PULL, params=params, token=token, retry=Retry.ALWAYS, cancel=cancel
         )
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("changes"), list)
-            or not isinstance(body.get("cursor"), str)
-            or not isinstance(body.get("more"), bool)
-        ):
-            raise _malformed("pull")
-        return body  # type: ignore[return-value]
+        return _pull_page(body)
+
+    def pull_answer(
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = protocol.DEFAULT_PULL_LIMIT,
+        cancel: threading.Event | None = None,
+    ) -> PullAnswer:
+        """A pull page as it arrived, not yet decoded, with the cursor and `more` its headers name.
+
+        For fetching the next page while this one is decoded (sync.fetch_ahead);
+        `PullAnswer.page()` decodes it. Retried like `pull`.
+        """
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        answer: PullAnswer = self.transport.request(
+            "GET",
+            protocol.PATH_PULL,
+            params=params,
+            token=token,
+            retry=Retry.ALWAYS,
+            cancel=cancel,
+            read=PullAnswer.of,
+        )
+        return answer
 
     def own_data(self, token: str, language: str) -> dict[str, Any]:
         """GET /v1/me/export: {"version", "generated_at", "export", "html"}. Only reads: safe to repeat."""

@@ -88,6 +88,7 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
 from desktop.core.permissions import Sql
+from sync import protocol
 from sync.server.storage import Session
 
 
@@ -593,6 +594,18 @@ class Page:
             + ",".join(self.bodies)
             + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'
         ).encode("utf-8")
+
+    def headers(self) -> dict[str, str]:
+        """The cursor and `more` as headers too (protocol.PULL_CURSOR_HEADER), when a header can hold the cursor.
+
+        Cursors are ASCII; one that is not (never made here) is left to the body.
+        """
+        if not (self.cursor.isascii() and self.cursor.isprintable()):
+            return {}
+        return {
+            protocol.PULL_CURSOR_HEADER: self.cursor,
+            protocol.PULL_MORE_HEADER: "true" if self.more else "false",
+        }
 
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:

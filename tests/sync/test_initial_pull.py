@@ -11,6 +11,7 @@ and a process killed in the middle of a page's transaction loses nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from desktop.core.text import said
 from desktop.store import BULK_LOAD, Store
 from desktop.store.bulk_load import DEFAULT_HASH_BYTES
 from sync import protocol
+from sync.api import PullAnswer
 from sync.failures import ServerUnreachable
 from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
 from tests.conftest import World, make_world
@@ -66,6 +68,13 @@ class ScriptedFeed:
         end = min(start + limit, len(self.changes))
         return {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}  # type: ignore[typeddict-item]
 
+    def pull_answer(
+        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+    ) -> PullAnswer:
+        """The same page as an answer not yet decoded, with its cursor in headers, as the server sends it."""
+        page = self.pull(token, cursor, limit, cancel)
+        return PullAnswer(json.dumps(page).encode("utf-8"), page["cursor"], page["more"])
+
 
 def hits(store: Store, word: str) -> int:
     return len(store.rows("SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH ?", (f'"{word}"*',)))
@@ -85,10 +94,11 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
         assert [c for c, _ in feed.asked] == [None, "25", "50", "75", "100"]
         assert feed.threads and threading.current_thread().name not in feed.threads  # fetched ahead
         # The rebuild's big build buffer is not left to the small transactions after it.
-        hash_bytes = store.connection.execute(
-            "SELECT v FROM tasks_fts_config WHERE k = 'hashsize'"
-        ).fetchone()
-        assert hash_bytes is not None and int(hash_bytes[0]) == DEFAULT_HASH_BYTES
+        for index in ("tasks_fts", "tasks_text"):
+            hash_bytes = store.connection.execute(
+                f"SELECT v FROM {index}_config WHERE k = 'hashsize'"
+            ).fetchone()
+            assert hash_bytes is not None and int(hash_bytes[0]) == DEFAULT_HASH_BYTES
         # An incremental pull keeps search up to date row by row, as before.
         edited = world.task(id="t0007", title="Reparation af cykler").to_row()
         gone = world.task(id="t0008").to_row()
