@@ -40,24 +40,35 @@ def _pull_page(body: Any) -> protocol.PullPage:
     return body  # type: ignore[return-value]
 
 
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise unreadable({"start": body[:200].decode("utf-8", "replace")}) from None
+
+
 @dataclass(frozen=True, slots=True)
 class PullAnswer:
     """A pull answer's body (UTF-8 JSON bytes) and the cursor and `more` its headers name.
 
-    `cursor` and `more` are None when the server sent no such headers (an older
-    server): then only the decoded body says where the feed goes on.
+    An answer without those headers (an older server), or without a length to
+    tell a cut-off body by, is decoded as it arrives instead (`decoded`), so that
+    a damaged one is fetched again like any other answer Knop cannot read.
     """
 
     body: bytes
-    cursor: str | None
-    more: bool | None
+    cursor: str
+    more: bool
+    decoded: protocol.PullPage | None = None
 
     @classmethod
     def of(cls, answer: requests.Response) -> PullAnswer:
+        """For Transport.request's `read`; raises ServerTrouble when an answer decoded at once is bad."""
         cursor = answer.headers.get(protocol.PULL_CURSOR_HEADER)
         more = {"true": True, "false": False}.get(answer.headers.get(protocol.PULL_MORE_HEADER, ""))
-        if cursor is None or more is None:
-            cursor, more = None, None
+        if cursor is None or more is None or answer.headers.get("Content-Length") is None:
+            page = _pull_page(_json(answer.content))
+            return cls(b"", page["cursor"], page["more"], page)
         return cls(answer.content, cursor, more)
 
     def page(self) -> protocol.PullPage:
@@ -65,15 +76,13 @@ class PullAnswer:
 
         another cursor or `more` than the headers (which a client may have gone on from).
         """
-        try:
-            body = json.loads(self.body)
-        except ValueError:
-            raise unreadable({"start": self.body[:200].decode("utf-8", "replace")}) from None
-        return self.matching(_pull_page(body))
+        if self.decoded is not None:
+            return self.decoded
+        return self.matching(_pull_page(_json(self.body)))
 
     def matching(self, page: protocol.PullPage) -> protocol.PullPage:
         """`page`, if it says the cursor and `more` the headers said; raises ServerTrouble if not."""
-        if self.cursor is not None and (page["cursor"], page["more"]) != (self.cursor, self.more):
+        if (page["cursor"], page["more"]) != (self.cursor, self.more):
             raise _malformed("pull", {"headers": [self.cursor, self.more], "body": [page["cursor"], page["more"]]})
         return page
 

@@ -18,8 +18,8 @@ all three make progress at once.
 
 Only `depth` pages are fetched ahead of the caller, so memory stays bounded
 (a decoded 10,000-change page is some tens of MB). Against a server without
-those headers, the fetching thread waits for each page's decoded body to learn
-where to go on: fetching and decoding take turns, writing still overlaps.
+those headers the fetching thread decodes each page itself to learn where to go
+on (sync.api.PullAnswer): fetching and decoding take turns, writing still overlaps.
 
 Nothing here writes to the store, so where a pull stops (cancelled, failed,
 killed) is decided by the caller's transactions alone: the pages fetched ahead
@@ -97,17 +97,9 @@ class PagesAhead:
             except RuntimeError:  # closed meanwhile
                 return
             self._ready.put(decoded)
-            if answer.cursor is not None:
-                cursor, more = answer.cursor, answer.more
-            else:
-                # An older server: only the body says where the feed goes on.
-                try:
-                    page = decoded.result()
-                except BaseException:  # noqa: BLE001 - the caller gets it from the same future
-                    return
-                cursor, more = page["cursor"], page["more"]
-            if not more:
+            if not answer.more:
                 return
+            cursor = answer.cursor
 
     def _wait_for_room(self) -> bool:
         while not self._room.acquire(timeout=_WAIT_S):
@@ -126,7 +118,7 @@ class PagesAhead:
         try:
             return answer.page()
         except ServerTrouble:
-            if answer.cursor is None:
+            if answer.decoded is not None:
                 raise
         # A body garbled on the way while its headers arrived whole: fetch that page
         # again (retried as any pull), and it must still end where the headers said,

@@ -162,13 +162,13 @@ def test_a_pull_cut_off_halfway_resumes_where_it_stopped(
         store.close()
 
     asked: list[str | None] = []
-    real_pull = sync_api.ServerApi.pull
+    real_pull = sync_api.ServerApi.pull_answer
 
     def recording_pull(self: sync_api.ServerApi, token: str, cursor: str | None, *args: Any) -> Any:
         asked.append(cursor)
         return real_pull(self, token, cursor, *args)
 
-    monkeypatch.setattr(sync_api.ServerApi, "pull", recording_pull)
+    monkeypatch.setattr(sync_api.ServerApi, "pull_answer", recording_pull)
     second = staffroom.sync(anna, page_size=25)
     assert second.ok
     assert asked[0] == cursor  # resumed, not started over
