@@ -28,7 +28,7 @@ from desktop.store import BULK_LOAD, Store
 from desktop.store.bulk_load import DEFAULT_HASH_BYTES
 from sync import protocol
 from sync.api import PullAnswer
-from sync.failures import ServerUnreachable
+from sync.failures import ServerTrouble, ServerUnreachable
 from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
 from tests.conftest import World, make_world
 from tests.test_store import fresh_schema
@@ -50,9 +50,17 @@ def task_changes(world: World, how_many: int, word: str = "sommerfest") -> list[
 class ScriptedFeed:
     """A ServerApi stand-in: serves `changes` in pages; cursors are positions in the list."""
 
-    def __init__(self, changes: list[dict[str, Any]], fail_at: int | None = None) -> None:
+    def __init__(
+        self,
+        changes: list[dict[str, Any]],
+        fail_at: int | None = None,
+        headers: bool = True,
+        lie_at: int | None = None,
+    ) -> None:
         self.changes = changes
         self.fail_at = fail_at  # the position whose page fails, once
+        self.headers = headers  # False: an older server, whose answers name their cursor in the body only
+        self.lie_at = lie_at  # the position whose page's headers name another cursor than its body
         self.asked: list[tuple[str | None, int]] = []
         self.threads: set[str] = set()
 
@@ -73,7 +81,10 @@ class ScriptedFeed:
     ) -> PullAnswer:
         """The same page as an answer not yet decoded, with its cursor in headers, as the server sends it."""
         page = self.pull(token, cursor, limit, cancel)
-        return PullAnswer(json.dumps(page).encode("utf-8"), page["cursor"], page["more"])
+        if not self.headers:  # decoded on arrival, as PullAnswer.of does it without the headers
+            return PullAnswer(b"", page["cursor"], page["more"], page)
+        named = "999999" if self.lie_at is not None and int(cursor or 0) == self.lie_at else page["cursor"]
+        return PullAnswer(json.dumps(page).encode("utf-8"), named, page["more"])
 
 
 def hits(store: Store, word: str) -> int:
@@ -113,6 +124,33 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
     finally:
         store.close()
     assert fresh_schema(tmp_path / "k.sqlite3") == fresh
+
+
+def test_a_server_without_the_cursor_headers_is_pulled_all_the_same(tmp_path: Path) -> None:
+    world = make_world()
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 70), headers=False)
+    try:
+        pulled = pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert pulled.changes == 70 and pulled.pages == 4
+        assert [c for c, _ in feed.asked] == [None, "20", "40", "60"]
+        assert hits(store, "sommerfest") == 70 and store.state(CURSOR) == "70"
+    finally:
+        store.close()
+
+
+def test_a_page_whose_headers_and_body_disagree_is_refused_and_not_written(tmp_path: Path) -> None:
+    """The fetcher went on from the headers' cursor: a body saying another one stops the pull there."""
+    world = make_world()
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 70), lie_at=20)
+    try:
+        with pytest.raises(ServerTrouble) as refused:
+            pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert refused.value.code == "bad_answer"
+        assert store.state(CURSOR) == "20" and len(store.rows("SELECT id FROM tasks")) == 20
+    finally:
+        store.close()
 
 
 def test_the_default_page_size_grows_for_an_initial_pull_only(tmp_path: Path) -> None:
