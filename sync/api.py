@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,13 +182,7 @@ class ServerApi:
         limit: int = protocol.DEFAULT_PULL_LIMIT,
         cancel: threading.Event | None = None,
     ) -> protocol.PullPage:
-        params: dict[str, Any] = {"limit": limit}
-        if cursor:
-            params["cursor"] = cursor
-        body = self.transport.request(
-            "GET", protocol.PATH_PULL, params=params, token=token, retry=Retry.ALWAYS, cancel=cancel
-        )
-        return _pull_page(body)
+        return _pull_page(self._pull(token, cursor, limit, cancel, None))
 
     def pull_answer(
         self,
@@ -201,19 +196,29 @@ class ServerApi:
         For fetching the next page while this one is decoded (sync.fetch_ahead);
         `PullAnswer.page()` decodes it. Retried like `pull`.
         """
+        answer: PullAnswer = self._pull(token, cursor, limit, cancel, PullAnswer.of)
+        return answer
+
+    def _pull(
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int,
+        cancel: threading.Event | None,
+        read: Callable[[requests.Response], Any] | None,
+    ) -> Any:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
-        answer: PullAnswer = self.transport.request(
+        return self.transport.request(
             "GET",
             protocol.PATH_PULL,
             params=params,
             token=token,
             retry=Retry.ALWAYS,
             cancel=cancel,
-            read=PullAnswer.of,
+            read=read,
         )
-        return answer
 
     def own_data(self, token: str, language: str) -> dict[str, Any]:
         """GET /v1/me/export: {"version", "generated_at", "export", "html"}. Only reads: safe to repeat."""
