@@ -7,13 +7,18 @@ than as a KeyError deep inside the store.
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+import requests
 
 from desktop.core.text import sentence
 from sync import protocol
 from sync.failures import ServerTrouble
-from sync.transport import Retry, Transport
+from sync.transport import Retry, Transport, unreadable
 
 
 def _malformed(what: str, detail: Any = None) -> ServerTrouble:
@@ -22,6 +27,65 @@ def _malformed(what: str, detail: Any = None) -> ServerTrouble:
         code="bad_answer",
         detail=detail,
     )
+
+
+def _pull_page(body: Any) -> protocol.PullPage:
+    """A decoded pull answer, checked; raises ServerTrouble ("bad_answer") for any other shape."""
+    if (
+        not isinstance(body, dict)
+        or not isinstance(body.get("changes"), list)
+        or not isinstance(body.get("cursor"), str)
+        or not isinstance(body.get("more"), bool)
+    ):
+        raise _malformed("pull")
+    return body  # type: ignore[return-value]
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise unreadable({"start": body[:200].decode("utf-8", "replace")}) from None
+
+
+@dataclass(frozen=True, slots=True)
+class PullAnswer:
+    """A pull answer's body (UTF-8 JSON bytes) and the cursor and `more` its headers name.
+
+    An answer without those headers (an older server), or without a length to
+    tell a cut-off body by, is decoded as it arrives instead (`decoded`), so that
+    a damaged one is fetched again like any other answer Knop cannot read.
+    """
+
+    body: bytes
+    cursor: str
+    more: bool
+    decoded: protocol.PullPage | None = None
+
+    @classmethod
+    def of(cls, answer: requests.Response) -> PullAnswer:
+        """For Transport.request's `read`; raises ServerTrouble when an answer decoded at once is bad."""
+        cursor = answer.headers.get(protocol.PULL_CURSOR_HEADER)
+        more = {"true": True, "false": False}.get(answer.headers.get(protocol.PULL_MORE_HEADER, ""))
+        if cursor is None or more is None or answer.headers.get("Content-Length") is None:
+            page = _pull_page(_json(answer.content))
+            return cls(b"", page["cursor"], page["more"], page)
+        return cls(answer.content, cursor, more)
+
+    def page(self) -> protocol.PullPage:
+        """The decoded page; raises ServerTrouble when the body is no pull page, or says
+
+        another cursor or `more` than the headers (which a client may have gone on from).
+        """
+        if self.decoded is not None:
+            return self.decoded
+        return self.matching(_pull_page(_json(self.body)))
+
+    def matching(self, page: protocol.PullPage) -> protocol.PullPage:
+        """`page`, if it says the cursor and `more` the headers said; raises ServerTrouble if not."""
+        if (page["cursor"], page["more"]) != (self.cursor, self.more):
+            raise _malformed("pull", {"headers": [self.cursor, self.more], "body": [page["cursor"], page["more"]]})
+        return page
 
 
 class ServerApi:
@@ -118,20 +182,43 @@ class ServerApi:
         limit: int = protocol.DEFAULT_PULL_LIMIT,
         cancel: threading.Event | None = None,
     ) -> protocol.PullPage:
+        return _pull_page(self._pull(token, cursor, limit, cancel, None))
+
+    def pull_answer(
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = protocol.DEFAULT_PULL_LIMIT,
+        cancel: threading.Event | None = None,
+    ) -> PullAnswer:
+        """A pull page as it arrived, not yet decoded, with the cursor and `more` its headers name.
+
+        For fetching the next page while this one is decoded (sync.fetch_ahead);
+        `PullAnswer.page()` decodes it. Retried like `pull`.
+        """
+        answer: PullAnswer = self._pull(token, cursor, limit, cancel, PullAnswer.of)
+        return answer
+
+    def _pull(
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int,
+        cancel: threading.Event | None,
+        read: Callable[[requests.Response], Any] | None,
+    ) -> Any:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
-        body = self.transport.request(
-            "GET", protocol.PATH_PULL, params=params, token=token, retry=Retry.ALWAYS, cancel=cancel
+        return self.transport.request(
+            "GET",
+            protocol.PATH_PULL,
+            params=params,
+            token=token,
+            retry=Retry.ALWAYS,
+            cancel=cancel,
+            read=read,
         )
-        if (
-            not isinstance(body, dict)
-            or not isinstance(body.get("changes"), list)
-            or not isinstance(body.get("cursor"), str)
-            or not isinstance(body.get("more"), bool)
-        ):
-            raise _malformed("pull")
-        return body  # type: ignore[return-value]
 
     def own_data(self, token: str, language: str) -> dict[str, Any]:
         """GET /v1/me/export: {"version", "generated_at", "export", "html"}. Only reads: safe to repeat."""

@@ -104,6 +104,11 @@ SUPPORTED_VERSIONS = frozenset({1})
 PROTOCOL_HEADER = "Knop-Protocol"
 DEVICE_HEADER = "Knop-Device"  # "<device_id>.<device_secret>"
 AUTHORIZATION_HEADER = "Authorization"  # "Bearer <user token>"
+# A pull answer's cursor and "more" again as headers, beside the same in its body: a
+# client reads them before the body is decoded and asks for the next page at once
+# (sync.fetch_ahead). A server without them is still understood: the body says it.
+PULL_CURSOR_HEADER = "Knop-Cursor"
+PULL_MORE_HEADER = "Knop-More"  # "true" or "false"
 
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`

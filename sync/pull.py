@@ -18,14 +18,14 @@ page's transaction and builds them once in the last page's (`Store.begin_bulk_lo
 `finish_bulk_load`), and pages are as large as the server allows. A load cut off
 in between is finished when the store is next opened, and the next pull goes on
 as a bulk load from its cursor (`INITIAL`). While one page is written, the next
-is already being fetched on a second thread, so the network and SQLite overlap.
+ones are already being fetched and decoded on two other threads
+(sync.fetch_ahead), so the server, JSON and SQLite overlap.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,7 @@ from desktop.store import Store
 from sync import protocol
 from sync.api import ServerApi
 from sync.failures import Cancelled, ResyncNeeded, ServerTrouble
+from sync.fetch_ahead import PagesAhead
 
 CURSOR = "cursor"
 # Set with every change to the server state a store holds, cleared by the rebase after a
@@ -82,14 +83,8 @@ def pull_changes(
 ) -> Pulled:
     """Pull to the end of the feed; `done` is filled in page by page, as in push_outbox."""
     done = done if done is not None else Pulled()
-    fetcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="knop-pull")
-    try:
-        with store.loading():
-            _pull(store, api, token, fetcher, cancel, progress, page_size, done)
-    finally:
-        # A fetch still under way when we stop (cancel, failure) ends on its own
-        # timeout; nobody waits for it, and its answer is dropped.
-        fetcher.shutdown(wait=False, cancel_futures=True)
+    with store.loading():
+        _pull(store, api, token, cancel, progress, page_size, done)
     return done
 
 
@@ -97,7 +92,6 @@ def _pull(
     store: Store,
     api: ServerApi,
     token: str,
-    fetcher: ThreadPoolExecutor,
     cancel: threading.Event | None,
     progress: Callable[[int], None] | None,
     page_size: int,
@@ -106,55 +100,62 @@ def _pull(
     cursor = store.state(CURSOR)
     bulk = cursor is None or store.state(INITIAL) is not None
 
-    def size() -> int:
+    def size() -> int:  # asked by the fetching thread; `bulk` changes only before a new PagesAhead
         return BULK_PAGE if bulk and page_size == protocol.DEFAULT_PULL_LIMIT else page_size
 
-    ahead: Future[protocol.PullPage] | None = None
     known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
-    while True:
-        if cancel is not None and cancel.is_set():
-            raise Cancelled()
-        if ahead is None:
-            ahead = fetcher.submit(api.pull, token, cursor, size(), cancel)
-        try:
-            page = ahead.result()
-        except ResyncNeeded:
-            if cursor is None or done.resynced:
-                raise ServerTrouble(
-                    sentence("The server keeps asking to fetch everything again."),
-                    code="resync_loop",
-                ) from None
-            done.resent += start_over(store)
-            cursor, ahead, bulk = None, None, True
-            done.resynced = True
-            continue
-        ahead = None
-        if page["more"]:
-            ahead = fetcher.submit(api.pull, token, page["cursor"], size(), cancel)
-        with store.transaction():
-            if bulk:
-                store.set_state(INITIAL, "1")
-                store.begin_bulk_load()
-            # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
-            # An initial pull is the past, not news: it notifies nobody.
-            with notifications.watching(
-                store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
-            ) as noticed:
-                done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
-            done.noticing_s += noticed.seconds
-            if noticed.added:
-                done.tables.add(notifications.TABLE)
-            store.set_state(CURSOR, page["cursor"])
-            if page["changes"]:
-                store.set_state(REBASE_DUE, "1")
+    pages = PagesAhead(api, token, cursor, size, cancel)
+    try:
+        while True:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            try:
+                page = pages.next()
+            except ResyncNeeded:
+                if cursor is None or done.resynced:
+                    raise ServerTrouble(
+                        sentence("The server keeps asking to fetch everything again."),
+                        code="resync_loop",
+                    ) from None
+                pages.close()
+                done.resent += start_over(store)
+                cursor, bulk = None, True
+                done.resynced = True
+                pages = PagesAhead(api, token, cursor, size, cancel)
+                continue
+            _write(store, page, bulk, known_tasks, done)
+            cursor = page["cursor"]
+            done.changes += len(page["changes"])
+            done.pages += 1
+            if progress:
+                progress(done.changes)
             if not page["more"]:
-                # The end of the feed: search and indexes are whole again, with the cursor.
-                store.finish_bulk_load()
-                store.set_state(INITIAL, None)
-        cursor = page["cursor"]
-        done.changes += len(page["changes"])
-        done.pages += 1
-        if progress:
-            progress(done.changes)
+                return
+    finally:
+        pages.close()
+
+
+def _write(
+    store: Store, page: protocol.PullPage, bulk: bool, known_tasks: dict[str, Any], done: Pulled
+) -> None:
+    """One page and the cursor after it, in one transaction."""
+    with store.transaction():
+        if bulk:
+            store.set_state(INITIAL, "1")
+            store.begin_bulk_load()
+        # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
+        # An initial pull is the past, not news: it notifies nobody.
+        with notifications.watching(
+            store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
+        ) as noticed:
+            done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+        done.noticing_s += noticed.seconds
+        if noticed.added:
+            done.tables.add(notifications.TABLE)
+        store.set_state(CURSOR, page["cursor"])
+        if page["changes"]:
+            store.set_state(REBASE_DUE, "1")
         if not page["more"]:
-            return
+            # The end of the feed: search and indexes are whole again, with the cursor.
+            store.finish_bulk_load()
+            store.set_state(INITIAL, None)

@@ -189,8 +189,14 @@ class Transport:
         token: str | None = None,
         retry: Retry = Retry.ALWAYS,
         cancel: threading.Event | None = None,
+        read: Callable[[requests.Response], Any] | None = None,
     ) -> Any:
-        """The decoded JSON answer; raises a SyncFailure saying what went wrong."""
+        """The decoded JSON answer; raises a SyncFailure saying what went wrong.
+
+        `read` takes a successful answer apart instead of decoding its JSON (a
+        pull reads its headers first, sync.api.ServerApi.pull_answer); a
+        ServerTrouble it raises counts as an answer cut short, as a bad JSON does.
+        """
         data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
         headers = self.headers(token)
         if data is not None:
@@ -223,7 +229,7 @@ class Transport:
                 self._note_clock(answer)
                 if answer.status_code < 300:
                     try:
-                        return _decoded(answer)
+                        return (read or _decoded)(answer)
                     except ServerTrouble:
                         # An answer cut short on the wire: as good as none.
                         if retry is not Retry.ALWAYS or attempt == attempts:
@@ -331,10 +337,12 @@ def _decoded(answer: requests.Response) -> Any:
     try:
         return answer.json()
     except ValueError:
-        raise ServerTrouble(
-            sentence("The server sent an answer Knop cannot read."),
-            detail={"status": answer.status_code, "start": answer.text[:200]},
-        ) from None
+        raise unreadable({"status": answer.status_code, "start": answer.text[:200]}) from None
+
+
+def unreadable(detail: Any) -> ServerTrouble:
+    """The failure for an answer that is no JSON (cut short, or not from Knop's server)."""
+    return ServerTrouble(sentence("The server sent an answer Knop cannot read."), detail=detail)
 
 
 def _refusal(answer: requests.Response) -> SyncFailure:

@@ -281,7 +281,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
                     page = feed.page(s, who.person, cursor, limit)
                 except feed.CursorGone:
                     raise ApiError("resync", {"cursor": cursor}) from None
-        return Response(page.to_json(), media_type="application/json")
+        return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)

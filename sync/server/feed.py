@@ -89,6 +89,7 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
 from desktop.core.permissions import Sql
+from sync import protocol
 from sync.server.storage import Session
 
 
@@ -764,7 +765,7 @@ def _like_escape(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    bodies: list[str]
+    bodies: list[bytes]  # each change's stored JSON, as UTF-8 bytes straight from the database
     cursor: str
     more: bool
 
@@ -772,10 +773,22 @@ class Page:
         """The pull response, without decoding and re-encoding the stored changes."""
         more = "true" if self.more else "false"
         return (
-            '{"changes":['
-            + ",".join(self.bodies)
-            + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'
-        ).encode("utf-8")
+            b'{"changes":['
+            + b",".join(self.bodies)
+            + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'.encode()
+        )
+
+    def headers(self) -> dict[str, str]:
+        """The cursor and `more` as headers too (protocol.PULL_CURSOR_HEADER), when a header can hold the cursor.
+
+        Cursors are ASCII; one that is not (never made here) is left to the body.
+        """
+        if not (self.cursor.isascii() and self.cursor.isprintable()):
+            return {}
+        return {
+            protocol.PULL_CURSOR_HEADER: self.cursor,
+            protocol.PULL_MORE_HEADER: "true" if self.more else "false",
+        }
 
 
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
@@ -789,9 +802,12 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     after = _continue_after(state, person, cursor)
     high = state.high
     condition, params = reader_filter(person)
+    # The bodies come as bytes, never decoded into str and encoded again (a full
+    # page is about 7 MB): 40 % of the server's time for a page on SQLite.
+    body = "convert_to(body, 'UTF8')" if session.dialect == "postgresql" else "CAST(body AS BLOB)"
     # The newest seq comes along (part 1) for the caught-up position, see below.
     found = session.execute(
-        "WITH page AS (SELECT xid, seq, body FROM changes "
+        f"WITH page AS (SELECT xid, seq, {body} AS body FROM changes "
         f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
         f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
         "SELECT 0 AS part, xid, seq, body FROM page "
@@ -802,13 +818,13 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     if len(rows) > limit:
         rows = rows[:limit]
         last = (int(rows[-1][1]), int(rows[-1][2]))
-        return Page([r[3] for r in rows], make_cursor(state, person, last), True)
+        return Page([bytes(r[3]) for r in rows], make_cursor(state, person, last), True)
     # Caught up to (bound, 0). Said as (bound - 1, newest seq), which reads the same:
     # every row below the bound has ended, and this statement sees them all, each
     # with a seq of at most the newest. That position also carries the feed's newest
     # seq, which a restored backup has not reached (see `_FeedState.gave_out`).
     caught_up = (high[0] - 1, max(newest_seq, state.floor[1])) if high[0] else high
-    return Page([r[3] for r in rows], make_cursor(state, person, max(caught_up, after)), False)
+    return Page([bytes(r[3]) for r in rows], make_cursor(state, person, max(caught_up, after)), False)
 
 
 # --- keeping the feed small ------------------------------------------------------

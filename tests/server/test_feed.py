@@ -8,6 +8,7 @@ import pytest
 
 from desktop.core import skills
 from desktop.core.ids import uuid7
+from sync import protocol
 from sync.server import feed
 from tests.conftest import World
 from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
@@ -206,6 +207,25 @@ def test_the_initial_sync_resumes_where_it_stopped(server: Deployment, world: Wo
     whole = Replica()
     whole.sync(later, limit=10_000)
     assert whole.pages == 1 and whole.rows == replica.rows
+
+
+def test_a_pull_answer_names_its_cursor_and_more_in_headers_as_in_its_body(
+    server: Deployment, world: World
+) -> None:
+    """The client asks for the next page from the headers before the body is decoded (sync.fetch_ahead)."""
+    anna = server.user("anna")
+    cursor, pages = None, 0
+    while True:
+        answer = anna.pull_raw(cursor, limit=3)
+        assert answer.status_code == 200
+        body = answer.json()
+        assert answer.headers[protocol.PULL_CURSOR_HEADER] == body["cursor"]
+        assert answer.headers[protocol.PULL_MORE_HEADER] == ("true" if body["more"] else "false")
+        assert int(answer.headers["Content-Length"]) == len(answer.content)
+        cursor, pages = body["cursor"], pages + 1
+        if not body["more"]:
+            break
+    assert pages > 1
 
 
 def test_an_entity_changed_often_travels_once(server: Deployment, world: World) -> None:

@@ -11,6 +11,7 @@ and a process killed in the middle of a page's transaction loses nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -26,7 +27,8 @@ from desktop.core.text import said
 from desktop.store import BULK_LOAD, Store
 from desktop.store.bulk_load import DEFAULT_HASH_BYTES
 from sync import protocol
-from sync.failures import ServerUnreachable
+from sync.api import PullAnswer
+from sync.failures import ServerTrouble, ServerUnreachable
 from sync.pull import CURSOR, INITIAL, REBASE_DUE, pull_changes
 from tests.conftest import World, make_world
 from tests.test_store import fresh_schema
@@ -48,9 +50,17 @@ def task_changes(world: World, how_many: int, word: str = "sommerfest") -> list[
 class ScriptedFeed:
     """A ServerApi stand-in: serves `changes` in pages; cursors are positions in the list."""
 
-    def __init__(self, changes: list[dict[str, Any]], fail_at: int | None = None) -> None:
+    def __init__(
+        self,
+        changes: list[dict[str, Any]],
+        fail_at: int | None = None,
+        headers: bool = True,
+        lie_at: int | None = None,
+    ) -> None:
         self.changes = changes
         self.fail_at = fail_at  # the position whose page fails, once
+        self.headers = headers  # False: an older server, whose answers name their cursor in the body only
+        self.lie_at = lie_at  # the position whose page's headers name another cursor than its body
         self.asked: list[tuple[str | None, int]] = []
         self.threads: set[str] = set()
 
@@ -65,6 +75,16 @@ class ScriptedFeed:
             raise ServerUnreachable.because(said("kablet er trukket ud", "the cable is out"))
         end = min(start + limit, len(self.changes))
         return {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}  # type: ignore[typeddict-item]
+
+    def pull_answer(
+        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+    ) -> PullAnswer:
+        """The same page as an answer not yet decoded, with its cursor in headers, as the server sends it."""
+        page = self.pull(token, cursor, limit, cancel)
+        if not self.headers:  # decoded on arrival, as PullAnswer.of does it without the headers
+            return PullAnswer(b"", page["cursor"], page["more"], page)
+        named = "999999" if self.lie_at is not None and int(cursor or 0) == self.lie_at else page["cursor"]
+        return PullAnswer(json.dumps(page).encode("utf-8"), named, page["more"])
 
 
 def hits(store: Store, word: str) -> int:
@@ -85,10 +105,11 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
         assert [c for c, _ in feed.asked] == [None, "25", "50", "75", "100"]
         assert feed.threads and threading.current_thread().name not in feed.threads  # fetched ahead
         # The rebuild's big build buffer is not left to the small transactions after it.
-        hash_bytes = store.connection.execute(
-            "SELECT v FROM tasks_fts_config WHERE k = 'hashsize'"
-        ).fetchone()
-        assert hash_bytes is not None and int(hash_bytes[0]) == DEFAULT_HASH_BYTES
+        for index in ("tasks_fts", "tasks_text"):
+            hash_bytes = store.connection.execute(
+                f"SELECT v FROM {index}_config WHERE k = 'hashsize'"
+            ).fetchone()
+            assert hash_bytes is not None and int(hash_bytes[0]) == DEFAULT_HASH_BYTES
         # An incremental pull keeps search up to date row by row, as before.
         edited = world.task(id="t0007", title="Reparation af cykler").to_row()
         gone = world.task(id="t0008").to_row()
@@ -103,6 +124,33 @@ def test_an_initial_pull_leaves_search_and_indexes_whole(tmp_path: Path) -> None
     finally:
         store.close()
     assert fresh_schema(tmp_path / "k.sqlite3") == fresh
+
+
+def test_a_server_without_the_cursor_headers_is_pulled_all_the_same(tmp_path: Path) -> None:
+    world = make_world()
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 70), headers=False)
+    try:
+        pulled = pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert pulled.changes == 70 and pulled.pages == 4
+        assert [c for c, _ in feed.asked] == [None, "20", "40", "60"]
+        assert hits(store, "sommerfest") == 70 and store.state(CURSOR) == "70"
+    finally:
+        store.close()
+
+
+def test_a_page_whose_headers_and_body_disagree_is_refused_and_not_written(tmp_path: Path) -> None:
+    """The fetcher went on from the headers' cursor: a body saying another one stops the pull there."""
+    world = make_world()
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(world, 70), lie_at=20)
+    try:
+        with pytest.raises(ServerTrouble) as refused:
+            pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert refused.value.code == "bad_answer"
+        assert store.state(CURSOR) == "20" and len(store.rows("SELECT id FROM tasks")) == 20
+    finally:
+        store.close()
 
 
 def test_the_default_page_size_grows_for_an_initial_pull_only(tmp_path: Path) -> None:
