@@ -696,46 +696,38 @@ def _fairness(tally: Tally, detail: dict[str, float | int | str]) -> Figure:
 
 
 def build_organisations(db: Any, count: int, people: int = 4) -> dict[str, list[str]]:
-    """`count` organisations, each with two sites and `people` staff; returns org id -> usernames.
+    """`count` organisations (tenants), each with two sites and `people` staff; returns org id -> usernames.
 
-    The one place that knows how organisations are made, so that it is easy to
-    adapt when organisations become tenants: the first through
-    `directory.init_organisation`, the others (which it refuses today, one
-    organisation per server) saved as entities; sites saved with their
-    organisation's id (`directory.add_site` puts them in the first), people
-    added with `directory.add_person` at those sites, which makes them the
-    organisation's. Password: the test world's.
+    Made as IT makes them: `knop-admin init` for the first, `organisation add`
+    for the others, their sites and staff with the directory's functions, so
+    each person belongs to their site's organisation. Password: the test world's.
     """
-    from desktop.core.entities import Organisation, Site, SiteKind
-    from sync.server import audit, directory, migrations
+    from desktop.core.entities import SiteKind
+    from sync.server import directory, migrations
     from tests.server.conftest import PASSWORD
 
     migrations.migrate(db)
     users: dict[str, list[str]] = {}
     for o in range(count):
-        org_id = f"org{o + 1}"
-        if o == 0:
-            directory.init_organisation(db, f"Kommune {o + 1}", org_id)
+        org_id, name = f"org{o + 1}", f"Kommune {o + 1}"
+        make = directory.init_organisation if o == 0 else directory.add_organisation
+        make(db, name, org_id)
         sites = [
-            Site(
-                id=f"{org_id}-s{n}",
-                organisation_id=org_id,
-                name=f"Skole {n} i kommune {o + 1}",
-                kind=SiteKind.SCHOOL,
-                version=1,
+            directory.add_site(
+                db, f"Skole {n} i kommune {o + 1}", SiteKind.SCHOOL, site_id=f"{org_id}-s{n}", organisation_id=org_id
             )
             for n in (1, 2)
         ]
-        with db.write() as s:
-            made = [] if o == 0 else [Organisation(id=org_id, name=f"Kommune {o + 1}")]
-            directory.save(s, [*made, *sites], operation="admin.site_create", actor_id=audit.ADMIN_TOOL)
         users[org_id] = []
         for p in range(people):
             username = f"{org_id}-p{p + 1}"
             directory.add_person(
                 db,
                 directory.NewPerson(
-                    username=username, name=f"Person {p + 1} i kommune {o + 1}", site=sites[p % 2].id
+                    username=username,
+                    name=f"Person {p + 1} i kommune {o + 1}",
+                    site=sites[p % 2].id,
+                    organisation_id=org_id,
                 ),
                 PASSWORD,
             )
