@@ -15,12 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop import insights
 from desktop.core.text import plural_sentence, translate
 from sync.failures import SyncFailure
 from ui import wording
+from ui.flow_layout import FlowLayout, wants_to_grow
 from ui.screen import Screen
 
 log = logging.getLogger(__name__)
@@ -89,15 +90,46 @@ class InsightScreen(Screen):
             return ""
         return self.say_n("Not shown by name: {n} more person.", "Not shown by name: {n} more people.", others)
 
-    def labelled_row(self, *fields: tuple[str, QWidget]) -> QHBoxLayout:
-        """Fields in a row, each after its label (whose &-key moves the focus to it)."""
+    def labelled_row(self, *fields: tuple[str, QWidget], packed: bool = True) -> QHBoxLayout:
+        """Fields in a row, each right after its label (whose &-key moves the focus to it).
+
+        A label keeps its text's width, so it never drifts away from its field;
+        with `packed` the row ends in a stretch, so fields that do not want to
+        grow (dates, short lists) sit together on the left instead of being
+        spread across the screen. A caller that adds widgets sharing the space
+        itself passes packed=False.
+        """
         row = QHBoxLayout()
-        for text, field in fields:
+        gap = 2 * self.fontMetrics().averageCharWidth()
+        for number, (text, field) in enumerate(fields):
             label = QLabel(text, self)
+            label.setBuddy(field)
+            label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+            if number:
+                row.addSpacing(gap)
+            row.addWidget(label)
+            row.addWidget(field)
+        if packed and not any(wants_to_grow(field) for _text, field in fields):
+            row.addStretch(1)
+        return row
+
+    def labelled_flow(self, *fields: tuple[str, QWidget]) -> FlowLayout:
+        """Fields each right after its label, in a line that wraps where the width runs out.
+
+        Each label stays with its field (they wrap together); for filter rows
+        that fit on one line on a big screen and would be cut on a small one.
+        """
+        flow = FlowLayout(spacing=2 * self.fontMetrics().averageCharWidth())
+        for text, field in fields:
+            pair = QWidget(self)
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(field)
             row.addWidget(label)
             row.addWidget(field)
-        return row
+            flow.addWidget(pair)
+        return flow
 
     def status_row(self, *more: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()

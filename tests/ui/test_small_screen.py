@@ -1,0 +1,249 @@
+"""Every screen at a small laptop's 1024x600, with real widgets: nothing cut, nothing off screen.
+
+A 1024x600 screen leaves about 1024x560 for a window's inside once the title
+bar and a panel have their share. Each page the main window can show (the
+board, every factory in SCREENS, the needs-attention list), the login and the
+lock screen are opened at that size and at 1600x1000, and:
+
+- the window can be that small (its layout's minimum fits), and is;
+- every visible control lies inside the window, or inside a scroll area that
+  can bring it into view;
+- no button, field or list box is narrower than its text needs (cut).
+
+Set KNOP_SMALL_SCREEN_SHOTS=DIR to also save each as a PNG, to look at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QTabBar,
+    QWidget,
+)
+
+from desktop.core.entities import BidStatus, Role, TaskStatus
+from sync.server import demo
+from ui import main_window, window_place
+from ui.context import AppContext
+from ui.login import LockScreen, LoginScreen
+from ui.main import style_sheet
+from ui.main_window import SCREENS, MainWindow
+
+SMALL = QSize(1024, 560)  # a 1024x600 screen less the title bar and a panel
+LARGE = QSize(1600, 1000)
+SHOTS = os.environ.get("KNOP_SMALL_SCREEN_SHOTS")
+
+_kept: list[QWidget] = []
+
+
+@pytest.fixture(autouse=True)
+def _styled() -> Iterator[None]:
+    """The real style sheet: it sets paddings and fonts, so sizes are the ones people see."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(style_sheet())
+    yield
+    app.setStyleSheet(before)
+    _kept.clear()
+
+
+def _controls(top: QWidget) -> list[QWidget]:
+    kinds = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTabBar)
+    return [w for w in top.findChildren(QWidget) if isinstance(w, kinds) and w.isVisibleTo(top)]
+
+
+def _scrolled(widget: QWidget, top: QWidget) -> bool:
+    """Whether `widget` sits in a scroll area's viewport (so it can be scrolled into view)."""
+    parent = widget.parentWidget()
+    while parent is not None and parent is not top:
+        area = parent.parentWidget()
+        if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
+            return True
+        parent = area
+    return False
+
+
+def _name(widget: QWidget) -> str:
+    text = getattr(widget, "text", None)
+    label = text() if callable(text) else ""
+    return f"{type(widget).__name__}({widget.objectName() or widget.accessibleName() or label!r})"
+
+
+def problems(top: QWidget) -> list[str]:
+    """What is cut or outside `top`: empty when every visible control can be used."""
+    found: list[str] = []
+    inside = QRect(QPoint(0, 0), top.size())
+    for widget in _controls(top):
+        if _scrolled(widget, top):
+            continue
+        where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+        if not inside.contains(where):
+            found.append(f"{_name(widget)} at {where.getRect()} is outside {inside.getRect()}")
+            continue
+        wanted = widget.minimumSizeHint()
+        if isinstance(widget, (QComboBox, QAbstractButton)) and widget.width() < wanted.width():
+            found.append(f"{_name(widget)} is {widget.width()} px wide, needs {wanted.width()}")
+    return found
+
+
+def show_at(qtbot: Any, widget: QWidget, size: QSize) -> None:
+    _kept.append(widget)
+    qtbot.addWidget(widget)
+    widget.resize(size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: widget.size() == size or widget.size() != size, timeout=1000)
+
+
+def save(widget: QWidget, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(SHOTS) / name))
+
+
+def _task_with_bids(data: demo.DemoData) -> tuple[str, str]:
+    """(task id, its poster's id) of an open task with bids waiting: its view and review have the most."""
+    pending = {b.task_id for b in data.bids if b.status == BidStatus.PENDING}
+    task = next(t for t in data.tasks if t.status == TaskStatus.OPEN and t.id in pending)
+    return task.id, task.poster_id
+
+
+def _pages() -> list[tuple[str, Any]]:
+    return [(screen.__name__, screen) for screen in SCREENS] + [("attention", None)]
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+@pytest.mark.parametrize(("name", "screen"), _pages(), ids=[n for n, _s in _pages()])
+def test_each_page_fits_and_nothing_is_cut(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    name: str,
+    screen: Any,
+    size: QSize,
+) -> None:
+    needs_task = screen in (main_window.task_view_screen, main_window.review_screen)
+    task_id, poster_id = _task_with_bids(demo_data)
+    who = next(p for p in demo_data.people if (p.id == poster_id if needs_task else p.role == Role.ADMIN))
+    context = make_context(person=who)
+    window = MainWindow(context)
+    show_at(qtbot, window, size)
+    assert window.minimumSizeHint().width() <= SMALL.width(), window.minimumSizeHint()
+    assert window.minimumSizeHint().height() <= SMALL.height(), window.minimumSizeHint()
+    assert window.size() == size
+    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    if screen is None:
+        window.show_attention()
+    else:
+        window.go(screen, task_id if needs_task else None)
+    page = window.current_page()
+    assert page is not None
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    assert window.size() == size, f"{name} made the window {window.size()}"
+    save(window, f"{name}_{size.width()}x{size.height()}.png")
+    found = problems(window)
+    assert found == [], "\n".join(found)
+    window.tear_down()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> None:
+    """The board's filter boxes show their text (they were cut at 1024 px)."""
+    context = make_context("anna")
+    window = MainWindow(context)
+    show_at(qtbot, window, size)
+    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    board = window.board
+    for box in (board.sort_box, board.site_box, board.skill_box, board.audience_box, board.status_box,
+                board.date_box):
+        shown = box.fontMetrics().horizontalAdvance(box.currentText())
+        assert box.width() >= box.minimumSizeHint().width(), box.accessibleName()
+        # The chosen entry's text fits beside the arrow.
+        assert box.width() - shown >= 24, (box.accessibleName(), box.currentText(), box.width(), shown)
+    assert problems(window) == []
+    save(window, f"board_{size.width()}x{size.height()}.png")
+    window.tear_down()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+@pytest.mark.parametrize("gate", ["login", "lock"])
+def test_the_login_and_lock_screens_fit(qtbot: Any, gate: str, size: QSize) -> None:
+    screen: QWidget = LoginScreen([]) if gate == "login" else LockScreen("Anna Jensen")
+    show_at(qtbot, screen, size)
+    assert screen.minimumSizeHint().height() <= SMALL.height()
+    assert screen.size() == size
+    assert problems(screen) == []
+    save(screen, f"{gate}_{size.width()}x{size.height()}.png")
+
+
+SCREEN_1024 = QRect(0, 0, 1024, 600 - 32)  # a 1024x600 screen less a 32 px panel
+
+
+@pytest.mark.parametrize("gate", ["login", "main"])
+def test_the_first_window_fits_a_1024x600_screen(
+    qtbot: Any, make_context: Callable[..., AppContext], gate: str
+) -> None:
+    """The login (1100x720) and main (1280x760) windows' first sizes are made to fit, frame and all."""
+    window: QWidget = LoginScreen([]) if gate == "login" else MainWindow(make_context("anna"))
+    _kept.append(window)
+    qtbot.addWidget(window)
+    window_place.place(window, QSize(1280, 760), None, SCREEN_1024)
+    window.show()
+    qtbot.waitExposed(window)
+    window_place.fit(window, SCREEN_1024)  # now that the frame is known
+    frame = window.frameGeometry()
+    assert SCREEN_1024.contains(frame), (frame.getRect(), SCREEN_1024.getRect())
+    assert window.width() >= 1000 and window.height() >= 500  # it uses the screen, not a corner
+    assert problems(window) == []
+    if isinstance(window, MainWindow):
+        window.tear_down()
+
+
+def test_the_size_the_person_gave_is_kept_for_the_next_run(qtbot: Any) -> None:
+    first = LoginScreen([])
+    _kept.append(first)
+    qtbot.addWidget(first)
+    window_place.place(first, QSize(1100, 720), window_place.remembered(), SCREEN_1024)
+    first.show()
+    qtbot.waitExposed(first)
+    first.resize(760, 460)  # the person makes it smaller (the test screen is 800 px wide)
+    qtbot.waitUntil(lambda: first.size() == QSize(760, 460))
+    window_place.remember(first.saveGeometry())
+    first.close_quietly()
+
+    again = LoginScreen([])  # the next run
+    _kept.append(again)
+    qtbot.addWidget(again)
+    window_place.place(again, QSize(1100, 720), window_place.remembered(), SCREEN_1024)
+    assert again.size() == QSize(760, 460)
+    # A place kept on a bigger screen is shrunk onto a smaller one.
+    again.resize(1500, 900)
+    window_place.remember(again.saveGeometry())
+    window_place.place(again, QSize(1100, 720), window_place.remembered(), SCREEN_1024)
+    assert again.width() <= SCREEN_1024.width() and again.height() <= SCREEN_1024.height()
+
+
+def test_an_unreadable_place_is_no_place(qtbot: Any) -> None:
+    path = window_place._file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xfe not base64")
+    assert window_place.remembered() is None
+    screen = LoginScreen([])
+    _kept.append(screen)
+    qtbot.addWidget(screen)
+    window_place.place(screen, QSize(1100, 720), window_place.remembered(), SCREEN_1024)
+    assert screen.width() <= SCREEN_1024.width()
