@@ -247,3 +247,31 @@ def test_an_unreadable_place_is_no_place(qtbot: Any) -> None:
     qtbot.addWidget(screen)
     window_place.place(screen, QSize(1100, 720), window_place.remembered(), SCREEN_1024)
     assert screen.width() <= SCREEN_1024.width()
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+def test_the_reports_date_labels_sit_by_their_fields(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: QSize
+) -> None:
+    """"Fra" and "Til" were at the far left of a wide gap before their date fields (Ctrl+7)."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.oversight_reports import ReportsScreen
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    answer = {"computed_at": "2026-11-30T01:00:00.000Z", "since": "2025-11-30", "until": "2026-11-30", "sites": []}
+    screen = ReportsScreen(make_context(person=admin), fetcher=lambda _name, _params: answer)
+    show_at(qtbot, screen, size)
+    labels = {label.buddy(): label for label in screen.findChildren(QLabel) if label.buddy() is not None}
+    for field in (screen.since, screen.until):
+        label = labels[field]
+        # Where the label's words end (a label stretched wide keeps its words at its left).
+        words_end = label.mapTo(screen, QPoint(0, 0)).x() + label.fontMetrics().horizontalAdvance(
+            label.text().replace("&", "")
+        )
+        gap = field.mapTo(screen, QPoint(0, 0)).x() - words_end
+        assert 0 <= gap <= 24, (label.text(), gap)
+    # And "Til" follows "Fra"'s field closely, not half a screen away.
+    between = screen.until.mapTo(screen, QPoint(0, 0)).x() - screen.since.mapTo(screen, QPoint(screen.since.width(), 0)).x()
+    assert between <= labels[screen.until].width() + 48, between
+    save(screen, f"reports_dates_{size.width()}x{size.height()}.png")
