@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from desktop.core import erasure
 from desktop.core.entities import LendingPolicy, Role, SiteKind
 from sync.failures import SyncFailure
+from ui import wording
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
@@ -503,6 +504,7 @@ class AdminScreen(InsightScreen):
         self.code_days = QDoubleSpinBox(tab)
         self.code_days.setRange(0.5, 365)
         self.code_days.setValue(7)
+        wording.numbers_in(self.code_days, self.language)
         make = QPushButton(tr("&Make a code"), tab)
         make.clicked.connect(self.make_code)
         self.code = QLabel(tab)
@@ -549,7 +551,7 @@ class AdminScreen(InsightScreen):
             "One-time code for one computer at {site}, valid for {n} days. "
             "Enrol the computer with: knop enrol --server {server} --code {code}",
             max(1, round(days)),
-            n=f"{days:g}",
+            n=wording.number(days, self.language),
             site=str(answer.get("site_name", "")),
             server=self.context.settings.server_url or "",
             code=str(answer.get("code", "")),
