@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from desktop.core import erasure
 from desktop.core.entities import LendingPolicy, Role, SiteKind
 from sync.failures import SyncFailure
-from ui import wording
+from ui import wire, wording
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
@@ -64,29 +64,6 @@ def invitations_tab(screen: AdminScreen) -> tuple[str, QWidget]:
 # Tabs other work adds to the administration (issue 14: pending invitations).
 # Each is called with the screen and returns (tab title, widget).
 INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitations_tab]
-
-
-def admin_fetcher(context: Any) -> Fetcher:
-    """Requests as the context's admin: `name` is "METHOD /path", `params` {"params", "body"}."""
-    settings, person_id = context.settings, context.person.id
-    token = getattr(context.session, "token", None)
-    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
-    # first by several network threads at once, PySide6's import hook deadlocked them.
-    from sync import insights as wire
-
-    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-        method, _, path = name.partition(" ")
-        return wire.call(
-            settings,
-            person_id,
-            method,
-            path,
-            params=params.get("params"),
-            body=params.get("body"),
-            token=token,
-        )
-
-    return fetch
 
 
 def _role(value: str) -> str:
@@ -118,7 +95,7 @@ class AdminScreen(InsightScreen):
     def __init__(
         self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None
     ) -> None:
-        super().__init__(context, parent, fetcher or admin_fetcher(context))
+        super().__init__(context, parent, fetcher or wire.admin_fetcher(context))
         self.setObjectName("administration")
         self.sites: list[dict[str, Any]] = []
         self.problem = ProblemLabel(self)

@@ -20,29 +20,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWi
 from desktop import insights
 from desktop.core.text import plural_sentence, translate
 from sync.failures import SyncFailure
-from ui import wording
+from ui import wire, wording
 from ui.flow_layout import FlowLayout, wants_to_grow
 from ui.screen import Screen
+from ui.wire import Fetcher
 
 log = logging.getLogger(__name__)
-
-Fetcher = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-def server_fetcher(context: Any) -> Fetcher:
-    """Fetch as the context's person with the machine's settings (runs on the network thread)."""
-    settings, person_id = context.settings, context.person.id
-    token = getattr(context.session, "token", None)
-    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
-    # first by several network threads at once, PySide6's import hook deadlocked them.
-    from sync import insights as wire
-
-    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-
-        return wire.fetch(settings, person_id, name, params, token=token)
-
-    return fetch
-
 
 class _Delivery(QObject):
     """Carries a network answer to the UI thread; dropped with its screen."""
@@ -58,7 +41,7 @@ class InsightScreen(Screen):
 
     def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None) -> None:
         super().__init__(context, parent)
-        self.fetcher = fetcher or server_fetcher(context)
+        self.fetcher = fetcher or wire.insights_fetcher(context)
         self.current: insights.Cached | None = None
         self._delivery = _Delivery(self)
         self._delivery.arrived.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
