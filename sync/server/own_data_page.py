@@ -208,6 +208,11 @@ def cell(column: str, value: Any, language: str, known: Mapping[tuple[str, str],
     """(what the cell shows, its tooltip: the stored value where the shown one is a name for it)."""
     if value is None or value == "":
         return "", ""
+    if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
+        try:  # a list kept as JSON text (skills, languages): shown as the list it is
+            value = json.loads(value)
+        except ValueError:
+            pass
     target = _names_column(column)
     if target is not None and isinstance(value, str):
         named = known.get((target[0], value))
@@ -227,6 +232,8 @@ def cell(column: str, value: Any, language: str, known: Mapping[tuple[str, str],
         return (text.replace(".", ",") if language == "da" else text), ""
     if isinstance(value, str):
         return value, ""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value), ""
     return json.dumps(value, ensure_ascii=False), ""
 
 

@@ -200,6 +200,7 @@ def test_the_readable_page_speaks_the_readers_language_with_names_and_readable_d
     assert not re.search(r"<td[^>]*>\d{4}-\d\d-\d\dT", page)
     assert re.search(r"<td[^>]*>\d\d\.\d\d\.\d{4} kl\. \d\d:\d\d</td>", page)
     assert f'<td title="events.planning">{skills.label("events.planning", "da")}</td>' in page  # skills by name
+    assert '["' not in page  # lists (a task's skills, a person's languages) as words, not JSON
     english = own_data(anna, "en")["html"]
     assert "<h2>Your profile</h2>" in english and "<th>Endorsed by</th>" in english
     assert re.search(r"<td[^>]*>\d{4}-\d\d-\d\d at \d\d:\d\d</td>", english)
