@@ -278,16 +278,20 @@ class Board(QWidget):
         self.skill_box.addItem(tr("All skills"), None)
         for box in boxes:
             box.blockSignals(False)
-        self._size_boxes()
 
     def _size_boxes(self) -> None:
         """Wide enough for what they say: short fixed lists show their longest choice whole;
-        sites and skills (long names, a list that grows) show their "All ..." whole and grow
-        with the room the line has, the full names being in the drop-down."""
-        for box in (self.audience_box, self.status_box, self.date_box, self.sort_box):
+        sites, skills and audiences (long names, lists that grow) show their "All ..." whole,
+        and sites and skills grow with the room their line has; the full names are in the
+        drop-down."""
+        for box in (self.status_box, self.date_box, self.sort_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for box in (self.site_box, self.skill_box, self.audience_box):
+            metrics = box.fontMetrics()
+            # Qt counts a minimum contents length in widths of "X"; rounded up.
+            wanted = -(-metrics.horizontalAdvance(box.itemText(0)) // max(metrics.horizontalAdvance("X"), 1))
+            box.setMinimumContentsLength(wanted)
         for box in (self.site_box, self.skill_box):
-            box.setMinimumContentsLength(len(box.itemText(0)) + 2)
             box.setSizePolicy(QSizePolicy.Policy.Expanding, box.sizePolicy().verticalPolicy())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -295,6 +299,7 @@ class Board(QWidget):
             # Only now has the style sheet given the view its real font.
             self._sized = True
             self._size_columns()
+            self._size_boxes()
         super().showEvent(event)
         self._fit_columns()
 

@@ -66,8 +66,10 @@ def main(argv: list[str]) -> int:
                 status=status, created_at=utc_now(), version=1,
             ))
         texts = {
-            "posting": ("Beskriv opgaven ærligt, og svar på bud inden for en uge.",
-                        "Describe the task honestly, and answer bids within a week."),
+            "posting": ("## Når du opretter en opgave\n\n- Beskriv opgaven **ærligt**.\n"
+                        "- Svar på bud inden for en uge.\n",
+                        "## When you post a task\n\n- Describe the task **honestly**.\n"
+                        "- Answer bids within a week.\n"),
             "bidding": ("Byd kun på det, du kan nå ved siden af dit eget arbejde.",
                         "Bid only on what you can do alongside your own work."),
         }
@@ -114,6 +116,8 @@ def main(argv: list[str]) -> int:
 
     screen.tabs.setCurrentWidget(screen.rules)
     settle(app, lambda: screen.rules.standings.rowCount() > 0)
+    screen.rules.texts.setCurrentWidget(screen.rules.preview)  # the Markdown as people will see it
+    settle(app)
     save(screen, out / "admin_rules_da.png")
 
     context.close()
