@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractScrollArea,
@@ -38,7 +38,7 @@ from sync.server import demo
 from ui import main_window, window_place
 from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
-from ui.main import style_sheet
+from ui.main import install_translators, style_sheet
 from ui.main_window import SCREENS, MainWindow
 
 SMALL = QSize(1024, 560)  # a 1024x600 screen less the title bar and a panel
@@ -55,7 +55,13 @@ def _styled() -> Iterator[None]:
     assert isinstance(app, QApplication)
     before = app.styleSheet()
     app.setStyleSheet(style_sheet())
+    # Pictures to look at are in Danish, as a new user here sees it first (and Danish words are longer).
+    translators = install_translators(app, "da") if SHOTS else []
     yield
+    if SHOTS:
+        for translator in translators:
+            app.removeTranslator(translator)
+        install_translators(app, "en")
     app.setStyleSheet(before)
     _kept.clear()
 
@@ -65,15 +71,24 @@ def _controls(top: QWidget) -> list[QWidget]:
     return [w for w in top.findChildren(QWidget) if isinstance(w, kinds) and w.isVisibleTo(top)]
 
 
-def _scrolled(widget: QWidget, top: QWidget) -> bool:
-    """Whether `widget` sits in a scroll area's viewport (so it can be scrolled into view)."""
+def _scroll_area(widget: QWidget, top: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area whose viewport `widget` sits in (so it can be scrolled into view), or None."""
     parent = widget.parentWidget()
     while parent is not None and parent is not top:
         area = parent.parentWidget()
         if isinstance(area, QAbstractScrollArea) and area.viewport() is parent:
-            return True
+            return area
         parent = area
-    return False
+    return None
+
+
+def _cut_sideways(widget: QWidget, area: QAbstractScrollArea) -> bool:
+    """In an area that never scrolls sideways, whether `widget` reaches past its right edge."""
+    if area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+        return False
+    viewport = area.viewport()
+    right = widget.mapTo(viewport, QPoint(widget.width(), 0)).x()
+    return right > viewport.width() + 1
 
 
 def _name(widget: QWidget) -> str:
@@ -87,7 +102,10 @@ def problems(top: QWidget) -> list[str]:
     found: list[str] = []
     inside = QRect(QPoint(0, 0), top.size())
     for widget in _controls(top):
-        if _scrolled(widget, top):
+        area = _scroll_area(widget, top)
+        if area is not None:
+            if _cut_sideways(widget, area):
+                found.append(f"{_name(widget)} reaches past the right of a scroll area that does not scroll sideways")
             continue
         where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
         if not inside.contains(where):
