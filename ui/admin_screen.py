@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -64,6 +66,15 @@ def invitations_tab(screen: AdminScreen) -> tuple[str, QWidget]:
 # Tabs other work adds to the administration (issue 14: pending invitations).
 # Each is called with the screen and returns (tab title, widget).
 INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitations_tab]
+
+
+def _scrolling(tab: QWidget) -> QScrollArea:
+    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short."""
+    area = QScrollArea()
+    area.setWidget(tab)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
 
 
 def _role(value: str) -> str:
@@ -103,11 +114,12 @@ class AdminScreen(InsightScreen):
         self.done.setObjectName("adminDone")
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(tr("Administration"))  # a screen reader's name for the tab row
-        self.tabs.addTab(self._people_tab(), tr("&People"))
-        self.tabs.addTab(self._sites_tab(), tr("&Sites"))
-        self.tabs.addTab(self._codes_tab(), tr("&Enrolment codes"))
-        self.tabs.addTab(self._devices_tab(), tr("&Devices"))
-        self.tabs.addTab(self._lending_tab(), tr("&Lending"))
+        # Each form scrolls where the screen is short (1024x600) rather than squeezing its fields.
+        self.tabs.addTab(_scrolling(self._people_tab()), tr("&People"))
+        self.tabs.addTab(_scrolling(self._sites_tab()), tr("&Sites"))
+        self.tabs.addTab(_scrolling(self._codes_tab()), tr("&Enrolment codes"))
+        self.tabs.addTab(_scrolling(self._devices_tab()), tr("&Devices"))
+        self.tabs.addTab(_scrolling(self._lending_tab()), tr("&Lending"))
         for make in INVITATION_TABS:
             title, widget = make(self)
             self.tabs.addTab(widget, title)
