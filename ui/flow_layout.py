@@ -95,7 +95,7 @@ class FlowLayout(QLayout):
         for line in self._lines(area.width()):
             height = max(item.sizeHint().height() for item in line)
             room = area.width() - sum(i.sizeHint().width() for i in line) - self._gap * (len(line) - 1)
-            growing = [i for i in line if i.widget() is not None and wants_to_grow(i.widget())]
+            growing = [i for i in line if (widget := i.widget()) is not None and wants_to_grow(widget)]
             extra = max(room, 0) // len(growing) if growing else 0
             x = area.x()
             for item in line:
