@@ -27,6 +27,9 @@ from ui.wire import Fetcher
 
 log = logging.getLogger(__name__)
 
+_CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
 class _Delivery(QObject):
     """Carries a network answer to the UI thread; dropped with its screen."""
 
@@ -47,6 +50,7 @@ class InsightScreen(Screen):
         self._delivery.arrived.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
         self._pending: dict[int, tuple[str, Callable[[dict[str, Any]], None]]] = {}
         self._asked = 0
+        self._shown: dict[str, int] = {}  # per request name, the newest ticket whose answer was handled
         self.when = QLabel(self)
         self.when.setObjectName("insightsComputedAt")
         self.when.setWordWrap(True)
@@ -172,9 +176,16 @@ class InsightScreen(Screen):
 
     def _arrived(self, answer: tuple[int, dict[str, Any] | None], error: BaseException | None) -> None:
         ticket, body = answer
-        _name, then = self._pending.pop(ticket, ("", None))
+        name, then = self._pending.pop(ticket, ("", None))
         if then is None:
             return
+        # Requests run side by side and may answer out of order: an answer older than one
+        # already shown for the same question (a list fetched again, then searched) is stale.
+        # Every answer to a change (POST, ...) is handled: each says how its change went.
+        if name.partition(" ")[0] not in _CHANGES:
+            if ticket < self._shown.get(name, 0):
+                return
+            self._shown[name] = ticket
         if error is not None or body is None:
             self.fetch_failed(error)
             return

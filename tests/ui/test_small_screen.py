@@ -303,3 +303,41 @@ def test_the_reports_date_labels_sit_by_their_fields(
     between = screen.until.mapTo(screen, QPoint(0, 0)).x() - screen.since.mapTo(screen, QPoint(screen.since.width(), 0)).x()
     assert between <= labels[screen.until].width() + 48, between
     save(screen, f"reports_dates_{size.width()}x{size.height()}.png")
+
+
+def test_an_answer_older_than_the_one_shown_is_dropped(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Requests run side by side: a slow first answer arriving after a newer one does not overwrite it.
+
+    (The admin's people list, fetched again after adding someone and then searched,
+    showed the older list when the answers crossed on a busy machine.)
+    """
+    import threading
+
+    from ui.oversight_reports import ReportsScreen
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    release = threading.Event()
+    calls: list[str] = []
+
+    def answer(site: str) -> dict[str, Any]:
+        return {"computed_at": "2026-11-30T01:00:00.000Z", "since": "2025-11-30", "until": "2026-11-30",
+                "sites": [{"site_id": site, "site_name": site}]}
+
+    def fetch(_name: str, _params: dict[str, Any]) -> dict[str, Any]:
+        calls.append("asked")
+        if len(calls) == 1:  # the older question answers last
+            release.wait(timeout=30)
+            return answer("older")
+        return answer("newer")
+
+    screen = ReportsScreen(make_context(person=admin), fetcher=fetch)
+    _kept.append(screen)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: len(calls) == 1, timeout=10_000)
+    screen.refresh()
+    qtbot.waitUntil(lambda: screen.model.rowCount() == 1 and screen.model.index(0, 0).data() == "newer", timeout=10_000)
+    release.set()
+    qtbot.waitUntil(lambda: not screen._pending, timeout=10_000)
+    assert screen.model.index(0, 0).data() == "newer"
