@@ -74,6 +74,7 @@ def _scrolling(tab: QWidget) -> QScrollArea:
     area.setWidget(tab)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
     return area
 
 
