@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.accounts import Account
 from desktop.core.entities import BidStatus, Role, TaskStatus
 from sync.server import demo
 from ui import main_window, window_place
@@ -106,11 +107,12 @@ def problems(top: QWidget) -> list[str]:
         if area is not None:
             if _cut_sideways(widget, area):
                 found.append(f"{_name(widget)} reaches past the right of a scroll area that does not scroll sideways")
-            continue
-        where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
-        if not inside.contains(where):
-            found.append(f"{_name(widget)} at {where.getRect()} is outside {inside.getRect()}")
-            continue
+        else:
+            where = QRect(widget.mapTo(top, QPoint(0, 0)), widget.size())
+            if not inside.contains(where):
+                found.append(f"{_name(widget)} at {where.getRect()} is outside {inside.getRect()}")
+                continue
+        # Squeezed below the size its text needs is cut, in a scroll area or not.
         wanted = widget.minimumSizeHint()
         if isinstance(widget, (QComboBox, QAbstractButton)) and widget.width() < wanted.width():
             found.append(f"{_name(widget)} is {widget.width()} px wide, needs {wanted.width()}")
@@ -131,8 +133,8 @@ def assert_usable(qtbot: Any, top: QWidget) -> None:
     """Nothing cut or outside `top`, once its layouts have settled (they do so on posted events)."""
     try:
         qtbot.waitUntil(lambda: problems(top) == [], timeout=3000)
-    except AssertionError:
-        pass
+    except qtbot.TimeoutError:
+        pass  # said below, with what is wrong
     found = problems(top)
     assert found == [], "\n".join(found)
 
@@ -207,12 +209,36 @@ def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppConte
     window.tear_down()
 
 
+def _accounts(data: demo.DemoData, n: int) -> list[Account]:
+    """`n` people who have logged in on this machine, as the login screen lists them."""
+    return [
+        Account(p.id, p.username, p.name, p, None, None, None, False)
+        for p in data.people[:n]
+    ]
+
+
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
-@pytest.mark.parametrize("gate", ["login", "lock"])
-def test_the_login_and_lock_screens_fit(qtbot: Any, gate: str, size: QSize) -> None:
-    screen: QWidget = LoginScreen([]) if gate == "login" else LockScreen("Anna Jensen")
+@pytest.mark.parametrize(
+    "gate",
+    [
+        "login",
+        pytest.param(
+            "login-4-people",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known, not fixed yet: with four people listed the login card needs about 650 px; "
+                "at 1024x600 its fields are squeezed (the list should give way or the page scroll)",
+            ),
+        ),
+        "lock",
+    ],
+)
+def test_the_login_and_lock_screens_fit(qtbot: Any, demo_data: demo.DemoData, gate: str, size: QSize) -> None:
+    screen: QWidget = (
+        LockScreen("Anna Jensen") if gate == "lock" else LoginScreen(_accounts(demo_data, 4 if "4" in gate else 0))
+    )
     show_at(qtbot, screen, size)
-    assert screen.minimumSizeHint().height() <= SMALL.height()
+    assert screen.minimumSizeHint().height() <= SMALL.height()  # taller cards scroll
     assert screen.size() == size
     assert_usable(qtbot, screen)
     save(screen, f"{gate}_{size.width()}x{size.height()}.png")
