@@ -228,22 +228,17 @@ def _accounts(data: demo.DemoData, n: int) -> list[Account]:
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
-@pytest.mark.parametrize(
-    "gate",
-    [
-        "login",
-        pytest.param(
-            "login-4-people",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known, not fixed yet: with four people listed the login card needs about 650 px; "
-                "at 1024x600 its fields are squeezed (the list should give way or the page scroll)",
-            ),
-        ),
-        "lock",
-    ],
-)
-def test_the_login_and_lock_screens_fit(qtbot: Any, demo_data: demo.DemoData, gate: str, size: QSize) -> None:
+@pytest.mark.parametrize("gate", ["login", "login-4-people", "lock"])
+def test_the_login_and_lock_screens_fit(
+    qtbot: Any, request: pytest.FixtureRequest, demo_data: demo.DemoData, gate: str, size: QSize
+) -> None:
+    if gate == "login-4-people" and size == SMALL:
+        request.applymarker(pytest.mark.xfail(
+            strict=True,
+            reason="known, not wholly fixed: with four people listed the login card needed ~650 px; the "
+            "list now gives way to one row, yet at 1024x560 the card's layout still gets ~8 px too "
+            "little and the two fields are 26 px high instead of 30",
+        ))
     screen: QWidget = (
         LockScreen("Anna Jensen") if gate == "lock" else LoginScreen(_accounts(demo_data, 4 if "4" in gate else 0))
     )
