@@ -321,6 +321,8 @@ def test_the_reports_date_labels_sit_by_their_fields(
     answer = {"computed_at": "2026-11-30T01:00:00.000Z", "since": "2025-11-30", "until": "2026-11-30", "sites": []}
     screen = ReportsScreen(make_context(person=admin), fetcher=lambda _name, _params: answer)
     show_at(qtbot, screen, size)
+    # The answer is kept in the store (DB thread) before the test ends and its context closes.
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=10_000)
     labels = {label.buddy(): label for label in screen.findChildren(QLabel) if label.buddy() is not None}
     for field in (screen.since, screen.until):
         label = labels[field]
@@ -372,3 +374,5 @@ def test_an_answer_older_than_the_one_shown_is_dropped(
     release.set()
     qtbot.waitUntil(lambda: not screen._pending, timeout=10_000)
     assert screen.model.index(0, 0).data() == "newer"
+    qtbot.waitUntil(lambda: screen.current is not None and screen.current.body["sites"][0]["site_id"] == "newer",
+                    timeout=10_000)  # kept in the store before the context closes
