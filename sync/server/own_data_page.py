@@ -167,16 +167,15 @@ def names(session: Session, export: Mapping[str, Any]) -> dict[tuple[str, str], 
     Read in the export's own transaction; an id nothing is named by (a task
     deleted since, say) is simply not in the answer and stays an id.
     """
-    wanted: dict[str, set[str]] = {}
+    wanted: dict[tuple[str, str], set[str]] = {}
     for found in export["tables"].values():
         for row in found["rows"]:
             for column, value in row.items():
                 target = _names_column(column)
                 if target is not None and isinstance(value, str) and value:
-                    wanted.setdefault(target[0], set()).add(value)
+                    wanted.setdefault(target, set()).add(value)
     known: dict[tuple[str, str], str] = {}
-    for table, ids in wanted.items():
-        name_column = "title" if table == "tasks" else "name"
+    for (table, name_column), ids in wanted.items():
         chosen = sorted(ids)
         for start in range(0, len(chosen), 500):
             batch = chosen[start:start + 500]
