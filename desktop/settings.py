@@ -56,6 +56,8 @@ class Settings:
 
     server_url: str | None = None
     site_id: str | None = None
+    # The name this machine was enrolled under, as the admin's device list shows it.
+    device_name: str | None = None
     ca_bundle: str | None = None  # a PEM file to trust besides the OS store
     proxy: str | None = None  # e.g. http://proxy.kommune.dk:8080
     idle_lock_minutes: int = 10  # 0 = never lock
@@ -139,6 +141,7 @@ class _Key:
 KEYS: Mapping[str, _Key] = {
     "server_url": _Key(_url("server_url", ("https", "http"))),
     "site_id": _Key(_text("site_id")),
+    "device_name": _Key(_text("device_name")),
     "ca_bundle": _Key(_text("ca_bundle")),
     "proxy": _Key(_url("proxy", ("http", "https"))),  # requests speaks SOCKS only with PySocks
     "idle_lock_minutes": _Key(

@@ -101,8 +101,12 @@ def _prepare(server: str, code: str) -> tuple[str, Connection]:
         raise EnrolmentFailed(USAGE, str(error)) from None
 
 
-def _keep(url: str, credential: str, site_id: str | None) -> None:
-    """The device credential to the keyring, the server (and site) to the machine-wide file."""
+def _keep(url: str, credential: str, site_id: str | None, device_name: str) -> None:
+    """The device credential to the keyring; the server, site and device name to the machine-wide file.
+
+    The name is the one the server knows the device by (the admin's device
+    list), so About says the same.
+    """
     try:
         credentials.save_device_credential(url, credential)
     except CredentialsUnavailable as error:
@@ -110,7 +114,7 @@ def _keep(url: str, credential: str, site_id: str | None) -> None:
             CANNOT_SAVE, f"{error.message('en')} ({error.detail}); the code is spent, ask for a new one"
         ) from None
     try:
-        save_machine_settings(server_url=url, site_id=site_id or None)
+        save_machine_settings(server_url=url, site_id=site_id or None, device_name=device_name)
     except SettingsError as error:
         raise EnrolmentFailed(CANNOT_SAVE, f"{error}; the code is spent, ask for a new one") from None
 
@@ -122,9 +126,10 @@ def _device_name(name: str | None) -> str:
 def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
     """Enrol this machine; raises EnrolmentFailed with an exit code and a sentence."""
     url, connection = _prepare(server, code)
+    device_name = _device_name(name)
     with Transport(connection) as transport:
         try:
-            answer = ServerApi(transport).enrol(code, _device_name(name))
+            answer = ServerApi(transport).enrol(code, device_name)
         except ServerUnreachable as failure:
             raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
         except SyncFailure as failure:
@@ -132,7 +137,7 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
     found = answer.get("site")
     site: dict[str, Any] = found if isinstance(found, dict) else {}
     site_id = str(site.get("id") or "")
-    _keep(url, str(answer["credential"]), site_id)
+    _keep(url, str(answer["credential"]), site_id, device_name)
     log.info("enrolled as device %s at site %s on %s", answer.get("device_id"), site_id, url)
     return Enrolment(url, str(answer.get("device_id") or ""), site)
 
@@ -165,16 +170,17 @@ def accept_invitation(
     """
     remember_secret(password)
     url, connection = _prepare(server, code)
+    device_name = _device_name(device_name)
     with Transport(connection) as transport:
         try:
             answer = ServerApi(transport).accept_invitation(
-                code, username, password, name, phone, _device_name(device_name)
+                code, username, password, name, phone, device_name
             )
         except ServerUnreachable as failure:
             raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
         except SyncFailure as failure:
             raise EnrolmentFailed(REFUSED, _refusal(failure)) from None
-    _keep(url, str(answer["credential"]), None)
+    _keep(url, str(answer["credential"]), None, device_name)
     log.info("personal device %s enrolled with an invitation on %s", answer.get("device_id"), url)
     return Welcome(url, str(answer.get("device_id") or ""), dict(answer["person"]))
 

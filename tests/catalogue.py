@@ -41,6 +41,9 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
     # The insight and oversight screens' (ui/insights_screen.py), in the screen's language.
     "say": None,
     "say_n": (1, 2),
+    # What each server table holding person data is (sync/server/personal_data.py HOLDINGS), shown
+    # translated on a person's own-data page.
+    "Holding": (4,),
 }
 
 HEADER = """\

@@ -36,6 +36,15 @@ def about_text(server: str | None, device: str, device_id: str | None, site: str
     )
 
 
+def device_name(settings: Any) -> str:
+    """The name this machine was enrolled under, as the admin's device list shows it.
+
+    Machines enrolled before the name was kept (settings.device_name None) were
+    enrolled under their host name unless IT gave `--name`, so that is the best left.
+    """
+    return str(getattr(settings, "device_name", None) or socket.gethostname())
+
+
 def show_about(parent: QWidget, context: Any) -> None:
     """Look the site up on the DB thread, then show the dialog (non-blocking for the UI thread)."""
     site_id = context.settings.site_id
@@ -45,9 +54,7 @@ def show_about(parent: QWidget, context: Any) -> None:
         return site.name if site else site_id
 
     def show(name: str | None) -> None:
-        text = about_text(
-            context.settings.server_url, socket.gethostname(), context.device_id, name
-        )
+        text = about_text(context.settings.server_url, device_name(context.settings), context.device_id, name)
         box = QMessageBox(
             QMessageBox.Icon.Information,
             tr("About Knop"),

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop.core import erasure
 from desktop.core.entities import LendingPolicy, Role, SiteKind
 from sync.failures import SyncFailure
+from ui import wire, wording
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
@@ -65,27 +68,14 @@ def invitations_tab(screen: AdminScreen) -> tuple[str, QWidget]:
 INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitations_tab]
 
 
-def admin_fetcher(context: Any) -> Fetcher:
-    """Requests as the context's admin: `name` is "METHOD /path", `params` {"params", "body"}."""
-    settings, person_id = context.settings, context.person.id
-    token = getattr(context.session, "token", None)
-    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
-    # first by several network threads at once, PySide6's import hook deadlocked them.
-    from sync import insights as wire
-
-    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-        method, _, path = name.partition(" ")
-        return wire.call(
-            settings,
-            person_id,
-            method,
-            path,
-            params=params.get("params"),
-            body=params.get("body"),
-            token=token,
-        )
-
-    return fetch
+def _scrolling(tab: QWidget) -> QScrollArea:
+    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short."""
+    area = QScrollArea()
+    area.setWidget(tab)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
+    return area
 
 
 def _role(value: str) -> str:
@@ -117,7 +107,7 @@ class AdminScreen(InsightScreen):
     def __init__(
         self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None
     ) -> None:
-        super().__init__(context, parent, fetcher or admin_fetcher(context))
+        super().__init__(context, parent, fetcher or wire.admin_fetcher(context))
         self.setObjectName("administration")
         self.sites: list[dict[str, Any]] = []
         self.problem = ProblemLabel(self)
@@ -125,11 +115,12 @@ class AdminScreen(InsightScreen):
         self.done.setObjectName("adminDone")
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(tr("Administration"))  # a screen reader's name for the tab row
-        self.tabs.addTab(self._people_tab(), tr("&People"))
-        self.tabs.addTab(self._sites_tab(), tr("&Sites"))
-        self.tabs.addTab(self._codes_tab(), tr("&Enrolment codes"))
-        self.tabs.addTab(self._devices_tab(), tr("&Devices"))
-        self.tabs.addTab(self._lending_tab(), tr("&Lending"))
+        # Each form scrolls where the screen is short (1024x600) rather than squeezing its fields.
+        self.tabs.addTab(_scrolling(self._people_tab()), tr("&People"))
+        self.tabs.addTab(_scrolling(self._sites_tab()), tr("&Sites"))
+        self.tabs.addTab(_scrolling(self._codes_tab()), tr("&Enrolment codes"))
+        self.tabs.addTab(_scrolling(self._devices_tab()), tr("&Devices"))
+        self.tabs.addTab(_scrolling(self._lending_tab()), tr("&Lending"))
         for make in INVITATION_TABS:
             title, widget = make(self)
             self.tabs.addTab(widget, title)
@@ -503,6 +494,7 @@ class AdminScreen(InsightScreen):
         self.code_days = QDoubleSpinBox(tab)
         self.code_days.setRange(0.5, 365)
         self.code_days.setValue(7)
+        wording.numbers_in(self.code_days, self.language)
         make = QPushButton(tr("&Make a code"), tab)
         make.clicked.connect(self.make_code)
         self.code = QLabel(tab)
@@ -549,7 +541,7 @@ class AdminScreen(InsightScreen):
             "One-time code for one computer at {site}, valid for {n} days. "
             "Enrol the computer with: knop enrol --server {server} --code {code}",
             max(1, round(days)),
-            n=f"{days:g}",
+            n=wording.number(days, self.language),
             site=str(answer.get("site_name", "")),
             server=self.context.settings.server_url or "",
             code=str(answer.get("code", "")),

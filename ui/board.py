@@ -43,6 +43,7 @@ from ui import wording
 from ui.background import Changes
 from ui.collation import by_name, label_key
 from ui.context import AppContext
+from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
@@ -205,8 +206,9 @@ class Board(QWidget):
         self.decisions = DecisionCount(self.context, self, load_now=False)
         self.searched.connect(self.decisions.reload, Qt.ConnectionType.SingleShotConnection)
         top.addWidget(self.decisions)
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
+        # One line on a wide screen; on a 1024 px one what does not fit wraps to a second
+        # line, so no box is squeezed until its text is cut.
+        filters = FlowLayout(spacing=8)
         for widget in (
             self.site_box,
             self.skill_box,
@@ -214,9 +216,8 @@ class Board(QWidget):
             self.status_box,
             self.date_box,
         ):
-            filters.addWidget(widget, 1)
+            filters.addWidget(widget)
         filters.addWidget(self.mine_box)
-        filters.addStretch(0)
         filters.addWidget(self.clear_button)
         self.save_search = SaveSearchButton(self.context, self.filters, self)
         filters.addWidget(self.save_search)
@@ -278,11 +279,27 @@ class Board(QWidget):
         for box in boxes:
             box.blockSignals(False)
 
+    def _size_boxes(self) -> None:
+        """Wide enough for what they say: short fixed lists show their longest choice whole;
+        sites, skills and audiences (long names, lists that grow) show their "All ..." whole,
+        and sites and skills grow with the room their line has; the full names are in the
+        drop-down."""
+        for box in (self.status_box, self.date_box, self.sort_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for box in (self.site_box, self.skill_box, self.audience_box):
+            metrics = box.fontMetrics()
+            # Qt counts a minimum contents length in widths of "X"; rounded up.
+            wanted = -(-metrics.horizontalAdvance(box.itemText(0)) // max(metrics.horizontalAdvance("X"), 1))
+            box.setMinimumContentsLength(wanted)
+        for box in (self.site_box, self.skill_box):
+            box.setSizePolicy(QSizePolicy.Policy.Expanding, box.sizePolicy().verticalPolicy())
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         if not self._sized:
             # Only now has the style sheet given the view its real font.
             self._sized = True
             self._size_columns()
+            self._size_boxes()
         super().showEvent(event)
         self._fit_columns()
 

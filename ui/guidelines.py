@@ -41,6 +41,16 @@ def audience_title(audience: str) -> str:
     return titles.get(audience, audience)
 
 
+def guidelines_markdown(parts: Iterable[tuple[str, str]]) -> str:
+    """One Markdown document of (heading, text) parts: each text under its heading (level 2).
+
+    The texts are Markdown themselves (admins write headings, lists and
+    emphasis), so they are shown rendered (`QTextBrowser.setMarkdown`), never
+    as their source.
+    """
+    return "\n".join(f"## {heading}\n\n{text}\n" for heading, text in parts)
+
+
 class GuidelinesDialog(QDialog):
     """The texts to accept, each under its heading; "I accept" accepts exactly these versions."""
 
@@ -54,11 +64,15 @@ class GuidelinesDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.text = QTextBrowser(self)
-        parts = []
-        for item in shown:
-            heading = tr("{title} (version {what})", title=audience_title(item.audience), what=str(item.version))
-            parts.append(f"## {heading}\n\n{item.text(language)}\n")
-        self.text.setMarkdown("\n".join(parts))
+        self.text.setMarkdown(
+            guidelines_markdown(
+                (
+                    tr("{title} (version {what})", title=audience_title(item.audience), what=str(item.version)),
+                    item.text(language),
+                )
+                for item in shown
+            )
+        )
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox(self)
         # The dialog can open in the middle of typing (guidelines arrive with a sync), so

@@ -141,7 +141,6 @@ class CompetenceMap(InsightScreen):
         split.setStretchFactor(1, 2)
 
         filters = self.labelled_row((self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter))
-        filters.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addLayout(self.status_row(self.export_button))

@@ -15,32 +15,19 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop import insights
 from desktop.core.text import plural_sentence, translate
 from sync.failures import SyncFailure
-from ui import wording
+from ui import wire, wording
+from ui.flow_layout import FlowLayout, wants_to_grow
 from ui.screen import Screen
+from ui.wire import Fetcher
 
 log = logging.getLogger(__name__)
 
-Fetcher = Callable[[str, dict[str, Any]], dict[str, Any]]
-
-
-def server_fetcher(context: Any) -> Fetcher:
-    """Fetch as the context's person with the machine's settings (runs on the network thread)."""
-    settings, person_id = context.settings, context.person.id
-    token = getattr(context.session, "token", None)
-    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
-    # first by several network threads at once, PySide6's import hook deadlocked them.
-    from sync import insights as wire
-
-    def fetch(name: str, params: dict[str, Any]) -> dict[str, Any]:
-
-        return wire.fetch(settings, person_id, name, params, token=token)
-
-    return fetch
+_CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 class _Delivery(QObject):
@@ -57,12 +44,13 @@ class InsightScreen(Screen):
 
     def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Fetcher | None = None) -> None:
         super().__init__(context, parent)
-        self.fetcher = fetcher or server_fetcher(context)
+        self.fetcher = fetcher or wire.insights_fetcher(context)
         self.current: insights.Cached | None = None
         self._delivery = _Delivery(self)
         self._delivery.arrived.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
         self._pending: dict[int, tuple[str, Callable[[dict[str, Any]], None]]] = {}
         self._asked = 0
+        self._shown: dict[str, int] = {}  # per request name, the newest ticket whose answer was handled
         self.when = QLabel(self)
         self.when.setObjectName("insightsComputedAt")
         self.when.setWordWrap(True)
@@ -89,15 +77,46 @@ class InsightScreen(Screen):
             return ""
         return self.say_n("Not shown by name: {n} more person.", "Not shown by name: {n} more people.", others)
 
-    def labelled_row(self, *fields: tuple[str, QWidget]) -> QHBoxLayout:
-        """Fields in a row, each after its label (whose &-key moves the focus to it)."""
+    def labelled_row(self, *fields: tuple[str, QWidget], packed: bool = True) -> QHBoxLayout:
+        """Fields in a row, each right after its label (whose &-key moves the focus to it).
+
+        A label keeps its text's width, so it never drifts away from its field;
+        with `packed` the row ends in a stretch, so fields that do not want to
+        grow (dates, short lists) sit together on the left instead of being
+        spread across the screen. A caller that adds widgets sharing the space
+        itself passes packed=False.
+        """
         row = QHBoxLayout()
-        for text, field in fields:
+        gap = 2 * self.fontMetrics().averageCharWidth()
+        for number, (text, field) in enumerate(fields):
             label = QLabel(text, self)
+            label.setBuddy(field)
+            label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+            if number:
+                row.addSpacing(gap)
+            row.addWidget(label)
+            row.addWidget(field)
+        if packed and not any(wants_to_grow(field) for _text, field in fields):
+            row.addStretch(1)
+        return row
+
+    def labelled_flow(self, *fields: tuple[str, QWidget]) -> FlowLayout:
+        """Fields each right after its label, in a line that wraps where the width runs out.
+
+        Each label stays with its field (they wrap together); for filter rows
+        that fit on one line on a big screen and would be cut on a small one.
+        """
+        flow = FlowLayout(spacing=2 * self.fontMetrics().averageCharWidth())
+        for text, field in fields:
+            pair = QWidget(self)
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(field)
             row.addWidget(label)
             row.addWidget(field)
-        return row
+            flow.addWidget(pair)
+        return flow
 
     def status_row(self, *more: QWidget) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -157,9 +176,16 @@ class InsightScreen(Screen):
 
     def _arrived(self, answer: tuple[int, dict[str, Any] | None], error: BaseException | None) -> None:
         ticket, body = answer
-        _name, then = self._pending.pop(ticket, ("", None))
+        name, then = self._pending.pop(ticket, ("", None))
         if then is None:
             return
+        # Requests run side by side and may answer out of order: an answer older than one
+        # already shown for the same question (a list fetched again, then searched) is stale.
+        # Every answer to a change (POST, ...) is handled: each says how its change went.
+        if name.partition(" ")[0] not in _CHANGES:
+            if ticket < self._shown.get(name, 0):
+                return
+            self._shown[name] = ticket
         if error is not None or body is None:
             self.fetch_failed(error)
             return

@@ -92,10 +92,10 @@ class TalentSearch(InsightScreen):
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
 
-        filters = self.labelled_row((self.say("S&ite:"), self.site_filter), (self.say("&Kind:"), self.kind_filter))
+        # Wraps on a 1024 px screen, where the three side by side would be cut.
+        filters = self.labelled_flow((self.say("S&ite:"), self.site_filter), (self.say("&Kind:"), self.kind_filter))
         filters.addWidget(self.available)
-        filters.addStretch(1)
-        invite = self.labelled_row((self.say("On my &task:"), self.task_choice))
+        invite = self.labelled_row((self.say("On my &task:"), self.task_choice), packed=False)
         invite.setStretchFactor(self.task_choice, 2)
         invite.addWidget(self.message, 2)
         invite.addWidget(self.invite_button)

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import (
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -124,8 +123,11 @@ class LoginScreen(_Gate):
             item.setSizeHint(QSize(0, self.fontMetrics().height() * 2 + 16))
             self.people.addItem(item)
         self.people.setVisible(bool(accounts))
-        visible_rows = min(len(accounts), 4)
-        self.people.setFixedHeight(visible_rows * (self.fontMetrics().height() * 2 + 16) + 6)
+        # Up to four people in sight; on a short screen (1024x600) the list gives way first,
+        # down to one row, and scrolls, so the fields and buttons below keep their size.
+        row_height = self.fontMetrics().height() * 2 + 16
+        self.people.setMaximumHeight(min(len(accounts), 4) * row_height + 6)
+        self.people.setMinimumHeight(min(len(accounts), 1) * row_height + 6)
         self.people.currentItemChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
         pick = QLabel(tr("Choose your name, or type your username:"), self.card)
@@ -142,10 +144,15 @@ class LoginScreen(_Gate):
         self.password.setObjectName("password")
         self.password.setAccessibleName(tr("Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        form.addRow(tr("&Username"), self.username)
-        form.addRow(tr("&Password"), self.password)
+        # Each label above its field (a QFormLayout wrapping its rows told the card too small
+        # a minimum height, and a short screen squeezed the fields).
+        form = QVBoxLayout()
+        form.setSpacing(6)
+        for text, field in ((tr("&Username"), self.username), (tr("&Password"), self.password)):
+            label = QLabel(text, self.card)
+            label.setBuddy(field)
+            form.addWidget(label)
+            form.addWidget(field)
         self.card_layout.addLayout(form)
 
         self.login_button = QPushButton(tr("Log in"), self.card)
@@ -169,6 +176,11 @@ class LoginScreen(_Gate):
         note.setObjectName("note")
         note.setWordWrap(True)
         self.card_layout.addWidget(note)
+        # Wrapped text tells the card's layout too little of the height it needs; said here,
+        # so a short screen never squeezes the fields above it.
+        inside = self.card.width() - 64  # the card's fixed width less its margins
+        for wrapped in (pick, note):
+            wrapped.setMinimumHeight(wrapped.heightForWidth(inside))
         self.invitation_button = QPushButton(tr("I have an &invitation…"), self.card)
         self.invitation_button.clicked.connect(self.open_invitation)
         self.card_layout.addWidget(self.invitation_button)

@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         self.context = context
         self.setWindowTitle(tr("Knop"))
         self.setWindowIcon(app_icon())
-        self.setMinimumSize(960, 560)
+        self.setMinimumSize(720, 440)  # a 1024x600 screen holds it with its frame and a panel
         self._quitting_from_menu = False
 
         self.pages = QStackedWidget(self)

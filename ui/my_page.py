@@ -143,8 +143,12 @@ class MyPage(Screen):
         # Issue 14: invitations to join Knop, and credentials (verified by managers and HR).
         self.member_invitations = InvitationsTab(self.context, self)
         self.credentials = CredentialsTab(self.context, self)
-        self.tabs.addTab(self.member_invitations, tr("In&vitations to Knop"))
-        self.tabs.addTab(self.credentials, tr("C&redentials"))
+        for tab, text in ((self.member_invitations, tr("In&vitations to Knop")), (self.credentials, tr("C&redentials"))):
+            self._tab_text(self.tabs.addTab(tab, ""), text)
+        # Every tab in sight: scroll arrows hid the last ones at 1024 px (in Danish). Where the
+        # room is short the tabs' words are shortened with "…" instead (the whole in a tooltip).
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
 
         # On a small screen (1024x600) the profile column scrolls rather than squeezing the
         # skill picker's field and buttons on top of each other.
@@ -154,6 +158,10 @@ class MyPage(Screen):
         self.profile_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.profile_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.profile_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
+        # It scrolls up and down only: never narrower than its fields and buttons need.
+        self.profile_scroll.setMinimumWidth(
+            profile.minimumSizeHint().width() + self.profile_scroll.verticalScrollBar().sizeHint().width()
+        )
         columns = QHBoxLayout()
         columns.addWidget(self.profile_scroll, 2)
         columns.addWidget(self.tabs, 3)
@@ -225,9 +233,14 @@ class MyPage(Screen):
         self._count_tabs(len(data.bids), len(data.tasks))
         self._load_invitations()
 
+    def _tab_text(self, index: int, text: str) -> None:
+        """A tab's words, and the same whole in its tooltip (the tab may show them shortened)."""
+        self.tabs.setTabText(index, text)
+        self.tabs.setTabToolTip(index, text.replace("&", ""))
+
     def _count_tabs(self, bids: int, tasks: int) -> None:
-        self.tabs.setTabText(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
-        self.tabs.setTabText(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
+        self._tab_text(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
+        self._tab_text(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
         # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
         person = self.context.person
         self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
@@ -312,7 +325,7 @@ class MyPage(Screen):
 
     def _show_invitations(self, found: list[MyInvitation]) -> None:
         self.invitations_model.set_rows(found)
-        self.tabs.setTabText(2, ntr("&Invitations ({n})", "&Invitations ({n})", len(found)))
+        self._tab_text(2, ntr("&Invitations ({n})", "&Invitations ({n})", len(found)))
 
     # --- actions -------------------------------------------------------------
 

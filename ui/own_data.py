@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,27 +29,11 @@ from desktop.core import consent
 from desktop.core.entities import PersonSettings
 
 from sync.failures import SyncFailure
+from ui import wire
+from ui.wire import Downloader
 from ui.words import tr
 
 log = logging.getLogger(__name__)
-
-Downloader = Callable[[Path], tuple[Path, Path]]
-
-
-def server_downloader(context: Any) -> Downloader:
-    """Download as the context's person, in the context's language (runs on the network thread)."""
-    settings, person_id, language = context.settings, context.person.id, context.language
-    token = getattr(context.session, "token", None)
-    # The wire (requests) loads when a screen first needs it, here on the UI thread: imported
-    # first by several network threads at once, PySide6's import hook deadlocked them.
-    from sync import own_data
-
-    def download(folder: Path) -> tuple[Path, Path]:
-
-        return own_data.download(settings, person_id, folder, language, token=token)
-
-    return download
-
 
 class _Delivery(QObject):
     done = Signal(object, object)  # (paths or None, error or None)
@@ -62,7 +45,7 @@ class OwnDataBox(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None, downloader: Downloader | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.downloader = downloader or server_downloader(context)
+        self.downloader = downloader or wire.own_data_downloader(context)
         self.button = QPushButton(tr("&Download my data…"), self)
         self.button.setToolTip(tr("Everything Knop holds about you, from the server, as JSON and as a web page"))
         self.outcome = QLabel(self)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -27,7 +29,7 @@ from desktop.guideline_acceptances import RulesOfTheRoad, Standing, rules_of_the
 from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
-from ui.guidelines import audience_title
+from ui.guidelines import audience_title, guidelines_markdown
 from ui.screen import ProblemLabel, Screen
 from ui.table_model import Column, RowsModel, table_view
 from ui.words import tr
@@ -84,8 +86,18 @@ class RulesOfTheRoadTab(Screen):
         self.text_en = QPlainTextEdit(self)
         self.text_en.setAccessibleName(tr("English text"))
         self.text_en.setTabChangesFocus(True)
-        for editor in (self.text_da, self.text_en):  # the list of who accepted gets the room
-            editor.setMaximumHeight(7 * self.fontMetrics().height())
+        # The texts are Markdown (headings, lists, emphasis), as people will see them
+        # rendered in the guidelines dialog: the last tab shows them so, as typed.
+        self.preview = QTextBrowser(self)
+        self.preview.setObjectName("guidelinesPreview")
+        self.preview.setAccessibleName(tr("The guidelines as people will see them"))
+        self.texts = QTabWidget(self)
+        self.texts.addTab(self.text_da, tr("D&anish text"))
+        self.texts.addTab(self.text_en, tr("E&nglish text"))
+        self.texts.addTab(self.preview, tr("Pre&view"))
+        self.texts.setMaximumHeight(9 * self.fontMetrics().height())  # the list of who accepted gets the room
+        for editor in (self.text_da, self.text_en):
+            editor.textChanged.connect(self._preview)
         self.publish_button = QPushButton(tr("&Publish as a new version"), self)
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
@@ -100,8 +112,7 @@ class RulesOfTheRoadTab(Screen):
         note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(tr("Guidelines to publish"), self.audience)
-        form.addRow(tr("Danish text"), self.text_da)
-        form.addRow(tr("English text"), self.text_en)
+        form.addRow(tr("Texts (Markdown)"), self.texts)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("Current guidelines"), self))
         layout.addWidget(self.versions_view)
@@ -133,6 +144,14 @@ class RulesOfTheRoadTab(Screen):
         held = self.current.get(str(self.audience.currentData()))
         self.text_da.setPlainText(held.text_da if held else "")
         self.text_en.setPlainText(held.text_en if held else "")
+
+    def _preview(self) -> None:
+        """Render both texts as the guidelines dialog does (Markdown), each under its language."""
+        self.preview.setMarkdown(
+            guidelines_markdown(
+                [(tr("Danish text"), self.text_da.toPlainText()), (tr("English text"), self.text_en.toPlainText())]
+            )
+        )
 
     def publish(self) -> None:
         """Publish the two texts as the chosen audience's next version (`guidelines.publish`)."""

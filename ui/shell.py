@@ -18,12 +18,13 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
 from desktop.settings import Settings
+from ui import window_place
 from ui.background import Errand, describe
 from ui.login import LockScreen, LoginScreen
 from ui.words import tr
@@ -152,7 +153,9 @@ class Shell(QObject):
         self.context: AppContext | None = None
         self.window: MainWindow | None = None
         self.gate: LoginScreen | LockScreen | None = None
-        self._geometry: QRect | None = None
+        # The window's place (QWidget.saveGeometry), shared by the login, lock and main
+        # windows and kept across runs (ui.window_place).
+        self._geometry: QByteArray | None = window_place.remembered()
         # Where the person was when they locked (person id, MainWindow.place()): unlocking
         # returns there. Only for a lock: someone else logging in starts on the board.
         self._place: tuple[str, list[Any]] | None = None
@@ -181,10 +184,7 @@ class Shell(QObject):
         old = self.gate
         self.gate = gate
         gate.quit_requested.connect(self.quit)
-        if self._geometry is not None:
-            gate.setGeometry(self._geometry)
-        else:
-            gate.resize(1100, 720)
+        window_place.place(gate, QSize(1100, 720), self._geometry)
         gate.show()
         if old is not None:
             old.close_quietly()
@@ -259,10 +259,7 @@ class Shell(QObject):
         window.switch_user_requested.connect(self.switch_user)
         window.logout_requested.connect(self.logout)
         window.quit_requested.connect(self.quit)
-        if self._geometry is not None:
-            window.setGeometry(self._geometry)
-        else:
-            window.resize(1280, 760)
+        window_place.place(window, QSize(1280, 760), self._geometry)
         self.window = window
         window.show()
         window.board.focus_search()
@@ -393,7 +390,8 @@ class Shell(QObject):
         """Close the person's window and stop their threads; the session object may live on."""
         self.idle.disarm()
         if self.window is not None:
-            self._geometry = self.window.geometry()
+            self._geometry = self.window.saveGeometry()
+            window_place.remember(self._geometry)  # the size the person gave it, for the next run
             self.window.tear_down()
             self.window = None
         if self.context is not None:

@@ -155,6 +155,7 @@ class TaskForm(Screen):
         self.effort.setSuffix(tr(" h"))
         for number in (self.seats, self.effort):
             number.setMinimumWidth(12 * self.fontMetrics().averageCharWidth())
+            wording.numbers_in(number, self.context.language)
         self.starts_on = DateField(tr("No start date"), self)
         self.ends_on = DateField(tr("No end date"), self)
         self.bid_deadline = DateField(tr("No deadline"), self)

@@ -277,6 +277,7 @@ class TaskView(TaskScreen):
         self.bid_hours = QDoubleSpinBox(box)
         self.bid_hours.setRange(0, 2000)
         self.bid_hours.setDecimals(1)
+        wording.numbers_in(self.bid_hours, self.context.language)
         self.bid_hours.setSingleStep(0.5)
         self.bid_hours.setSpecialValueText(tr("Not stated"))
         self.bid_hours.setAccessibleName(tr("Hours offered"))

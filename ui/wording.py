@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
+from PySide6.QtWidgets import QAbstractSpinBox
 
 from desktop.core import eligibility, skills
 from desktop.core.entities import Audience, Person, Repeats, Task, TaskRequirements
@@ -213,6 +214,15 @@ def number(value: float, language: str) -> str:
     text = _locale(language).toString(float(value), "f", 2)
     point = _locale(language).decimalPoint()
     return text.rstrip("0").rstrip(point) if point in text else text
+
+
+def numbers_in(box: QAbstractSpinBox, language: str) -> None:
+    """Make a number field show and read numbers as `language` writes them ("2,5" in Danish).
+
+    A field otherwise follows the process's default locale, which need not be
+    the screen's language; text uses `number`, fields this, so they agree.
+    """
+    box.setLocale(_locale(language))
 
 
 def hours(value: float | None, language: str) -> str:

@@ -4,7 +4,10 @@ This is what `make run` starts. Everything the demo writes stays in one folder
 (`.knop-demo/` by default): the server's database and log, and the client's
 settings, stores and logs, so trying Knop never touches a real installation.
 The server runs as a child process, exactly as `knop-server` would in
-production, and is stopped when the client window closes.
+production, and is stopped when the client window closes. It also ends when
+`knop demo` ends any other way (SIGTERM, SIGKILL, a closed terminal): it
+watches the pipe on its standard input, whose other end only this process
+holds (`knop-server --stop-when-stdin-closes`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -38,6 +42,14 @@ def demo_command(args: argparse.Namespace) -> int:
     # `knop` set up logging before it knew this was the demo; the log moves with the folders.
     setup_logging()
     url = f"http://127.0.0.1:{args.port}"
+    if not port_free(args.port):
+        print(
+            f"knop demo: port {args.port} on 127.0.0.1 is already in use, perhaps by another "
+            f"knop demo that is still running. Close that one, or start this one with "
+            f"--port and a free port (for example --port {args.port + 1}).",
+            file=sys.stderr,
+        )
+        return 2
     code_file = base / "enrolment-code.txt"
     code_file.unlink(missing_ok=True)
     server = start_server(base, args.port, code_file)
@@ -60,6 +72,8 @@ def demo_command(args: argparse.Namespace) -> int:
 
         return run_gui(args)
     finally:
+        if server.stdin is not None:
+            server.stdin.close()
         server.terminate()
         try:
             server.wait(timeout=15)
@@ -83,8 +97,30 @@ def start_server(base: Path, port: int, code_file: Path) -> subprocess.Popen[byt
         str(code_file),
         "--log-file",
         str(base / "server.log"),
+        "--stop-when-stdin-closes",
     ]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(base / "server.err", "wb"))
+    # stdin is a pipe nobody writes to: when this process ends, however it ends, the
+    # system closes it and the server stops (see sync.server.main.stop_when_stdin_closes).
+    with open(base / "server.err", "wb") as errors:
+        return subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        )
+
+
+def port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True if nothing listens on `host`:`port`, so the demo's server can take it.
+
+    Tried by binding it (then letting go), as the server will; SO_REUSEADDR as
+    uvicorn sets it, so a port that a server just let go of counts as free.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if os.name != "nt":  # on Windows SO_REUSEADDR would let two servers share the port
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def wait_until_up(url: str, server: subprocess.Popen[bytes], *, timeout: float) -> bool:

@@ -1,7 +1,7 @@
 """`knop-server`: migrate the database, optionally fill it with demo data, and serve.
 
     knop-server --db PATH_OR_URL [--host 127.0.0.1] [--port 8765] [--workers N]
-                [--demo [--demo-code-file FILE]] [--log-file FILE]
+                [--demo [--demo-code-file FILE]] [--log-file FILE] [--stop-when-stdin-closes]
 
 The database is migrated once here, before any worker starts. Workers are
 separate processes (uvicorn's), each building the app from the environment set
@@ -13,7 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from sync.server import accounts, demo_seed, directory, migrations, storage
@@ -52,6 +54,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--demo-seed", type=int, help="demo data seed (default: the generator's)")
     parser.add_argument("--log-file", type=Path, help="also log to this file (rotate it with logrotate; see DEPLOYMENT.md)")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument(
+        "--stop-when-stdin-closes",
+        action="store_true",
+        help="stop when standard input reaches its end: a parent that starts the server on a pipe "
+        "takes it down with itself, however the parent ends (knop demo does)",
+    )
     args = parser.parse_args(argv)
     if not args.db:
         parser.error(f"--db is required (or set {DB_ENV})")
@@ -71,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.log_file:
         os.environ[LOG_FILE_ENV] = str(args.log_file.resolve())
     setup_server_logging()
+    if args.stop_when_stdin_closes:
+        stop_when_stdin_closes()
     if args.workers > 1 and not storage.is_postgres_url(str(args.db)):
         log.warning("several workers on SQLite share one file; writes queue behind each other")
 
@@ -98,6 +108,31 @@ def main(argv: list[str] | None = None) -> int:
         server_header=False,
     )
     return 0
+
+
+def stop_when_stdin_closes() -> None:
+    """Watch standard input on a daemon thread; at its end, stop this server as SIGTERM does.
+
+    The parent holds the pipe's other end and never writes to it. However the
+    parent ends (it returns, it is sent SIGTERM, SIGKILL or SIGHUP, its terminal
+    is closed), the system closes its end and the read here returns nothing.
+    Chosen over Linux's PR_SET_PDEATHSIG because a pipe's end works on every
+    system Knop runs on (Windows and macOS have no PDEATHSIG) and fires on the
+    death of the parent process, where PDEATHSIG fires when the *thread* that
+    started the child ends. SIGTERM lets uvicorn finish its requests and close
+    its workers; on Windows `os.kill` with SIGTERM ends the process at once.
+    """
+
+    def watch() -> None:
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass  # nobody is meant to write here; whatever comes is dropped
+        except (OSError, ValueError):
+            pass  # a closed or broken stdin ends the same way
+        log.info("standard input closed: the process that started this server has ended; stopping")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="stdin-watch", daemon=True).start()
 
 
 def prepare_demo(db: storage.Database, seed: int | None, code_file: Path | None) -> str:

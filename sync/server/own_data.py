@@ -2,14 +2,13 @@
 
 The data comes from `personal_data.export` (every table that holds person
 data, by the same list erasure follows), read in one transaction after the
-caller's credentials are checked in it. The readable page is made here, on
-the server, from the very same rows, so the two files never disagree.
+caller's credentials are checked in it. The readable page is made on the
+server too (`own_data_page`), from the very same rows, so the two files never
+disagree.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Security
@@ -17,9 +16,8 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from desktop.core.ids import utc_now
-from desktop.core.text import sentence
 from sync import protocol
-from sync.server import accounts, messages, personal_data, storage
+from sync.server import accounts, messages, own_data_page, personal_data, storage
 
 router = APIRouter(tags=["own data"])
 
@@ -31,47 +29,6 @@ _responses: dict[int | str, dict[str, Any]] = {
 EXPORT_VERSION = 1
 
 
-def readable(export: dict[str, Any], name: str, language: str) -> str:
-    """The export as one self-contained HTML page: a heading and a table per kind of row.
-
-    `language` is "da" or "en" for the page's own words; the rows are shown as stored.
-    """
-    title = sentence("Everything Knop holds about {name}", name=name).text(language)
-    intro = sentence(
-        "Made by the Knop server on {at}. The JSON file beside it holds the same rows.",
-        at=export["generated_at"],
-    ).text(language)
-    none = sentence("No rows of this kind.").text(language)
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{html.escape(language)}"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #999;padding:4px 8px;text-align:left;vertical-align:top}</style>",
-        f"</head><body><h1>{html.escape(title)}</h1><p>{html.escape(intro)}</p>",
-    ]
-    for table, found in export["tables"].items():
-        rows = found["rows"]
-        parts.append(f"<h2>{html.escape(table)}</h2><p>{html.escape(found['about'])}</p>")
-        if not rows:
-            parts.append(f"<p><em>{html.escape(none)}</em></p>")
-            continue
-        columns = list(rows[0])
-        parts.append("<table><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in columns) + "</tr>")
-        for row in rows:
-            cells = "".join(f"<td>{html.escape(_shown(row.get(c)))}</td>" for c in columns)
-            parts.append(f"<tr>{cells}</tr>")
-        parts.append("</table>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _shown(value: Any) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
 def own_data(session: storage.Session, person_id: str, name: str, language: str) -> dict[str, Any]:
     """{"version", "generated_at", "export", "html"} for `person_id` (see the module's docstring)."""
     export = {"generated_at": utc_now(), **personal_data.export(session, person_id)}
@@ -79,7 +36,7 @@ def own_data(session: storage.Session, person_id: str, name: str, language: str)
         "version": EXPORT_VERSION,
         "generated_at": export["generated_at"],
         "export": export,
-        "html": readable(export, name, language),
+        "html": own_data_page.page(export, name, language, own_data_page.names(session, export)),
     }
 
 

@@ -11,16 +11,18 @@ person on erasure, on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from desktop.core import erasure, notices
+from desktop.core import erasure, notices, skills
 from desktop.core.ids import uuid7
 from sync import protocol
-from sync.server import directory, migrations, personal_data, push, storage
+from sync.server import directory, migrations, own_data_page, personal_data, push, storage
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
@@ -167,6 +169,41 @@ def test_a_persons_export_holds_a_row_from_every_holding_and_nobody_elses_secret
     (device,) = own_data(vera)["export"]["tables"]["devices"]["rows"]
     assert device["person_id"] == vera.person["id"] and device["name"] == "Veras bærbare"
     assert "secret_hash" not in device
+
+
+def test_the_readable_page_speaks_the_readers_language_with_names_and_readable_dates(
+    lived_in: Deployment, world: World
+) -> None:
+    """The HTML is for a person: Danish headings and column names, names for ids, dates as people write them.
+
+    The JSON beside it stays as stored (ids, ISO times), for machines.
+    """
+    anna = lived_in.user("anna")
+    body = own_data(anna, "da")
+    page = body["html"]
+    tables = body["export"]["tables"]
+    # Every holding has a heading and every exported column a name: a new one cannot slip in unnamed.
+    assert set(own_data_page.TABLES) >= {h.table for h in personal_data.HOLDINGS}
+    exported = {column for found in tables.values() for row in found["rows"] for column in row}
+    assert own_data_page.unnamed_columns(exported) == []
+    assert "<h2>Din profil</h2>" in page and "<h2>Kommentarer</h2>" in page
+    assert "Kommentarer skrevet til opgaver." in page  # what each table is, in Danish too
+    assert "<th>Anerkendt af</th>" in page and "<th>Person</th>" in page
+    for column in exported:  # no column shows under its stored name
+        assert f"<th>{column}</th>" not in page or column in ("id",), column
+    # Ids become names: Mette endorsed Anna; the task is named by its title; the id stays as the tooltip.
+    assert tables["endorsements"]["rows"][0]["endorsed_by"] == "mette"  # the JSON: as stored
+    assert f'<td title="mette">{world.mette.name}</td>' in page
+    assert re.search(r'<td title="[0-9a-f-]{36}">Skolefest</td>', page)  # a task id: its title
+    assert f"<td>{world.mette.id}</td>" not in page
+    # Times read as people write them, never as stored ISO stamps.
+    assert not re.search(r"<td[^>]*>\d{4}-\d\d-\d\dT", page)
+    assert re.search(r"<td[^>]*>\d\d\.\d\d\.\d{4} kl\. \d\d:\d\d</td>", page)
+    assert f'<td title="events.planning">{skills.label("events.planning", "da")}</td>' in page  # skills by name
+    assert '["' not in page  # lists (a task's skills, a person's languages) as words, not JSON
+    english = own_data(anna, "en")["html"]
+    assert "<h2>Your profile</h2>" in english and "<th>Endorsed by</th>" in english
+    assert re.search(r"<td[^>]*>\d{4}-\d\d-\d\d at \d\d:\d\d</td>", english)
 
 
 def everything(deployment: Deployment) -> str:

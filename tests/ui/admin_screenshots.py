@@ -10,16 +10,12 @@ demo data, so no server is needed. Best under Xvfb; `make translations` first.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any
 
-FOLDER = Path(tempfile.mkdtemp(prefix="knop-admin-shots-"))
-for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
-    (FOLDER / _name.lower()).mkdir()
-    os.environ[_name] = str(FOLDER / _name.lower())
+from tests.ui.screenshot_setup import danish_application, throwaway_folders
+
+FOLDER = throwaway_folders("knop-admin-shots-")
 
 SIZE = (1600, 1000)
 
@@ -43,14 +39,9 @@ def main(argv: list[str]) -> int:
     from tests.ui.screenshots import save, save_with_dialog, settle
     from ui.admin_screen import AdminScreen
     from ui.context import AppContext
-    from ui.main import install_translators, make_application, style_sheet
     from ui.reach import InvitationsTab
 
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = make_application(["knop"])
-    translators = install_translators(app, "da")
-    app.setStyleSheet(style_sheet())
+    app, translators, out = danish_application(argv)
 
     data = demo.generate(7, tasks=200, people=60)
     store_path = fill_store(FOLDER / "knop.sqlite3", data)
@@ -75,8 +66,10 @@ def main(argv: list[str]) -> int:
                 status=status, created_at=utc_now(), version=1,
             ))
         texts = {
-            "posting": ("Beskriv opgaven ærligt, og svar på bud inden for en uge.",
-                        "Describe the task honestly, and answer bids within a week."),
+            "posting": ("## Når du opretter en opgave\n\n- Beskriv opgaven **ærligt**.\n"
+                        "- Svar på bud inden for en uge.\n",
+                        "## When you post a task\n\n- Describe the task **honestly**.\n"
+                        "- Answer bids within a week.\n"),
             "bidding": ("Byd kun på det, du kan nå ved siden af dit eget arbejde.",
                         "Bid only on what you can do alongside your own work."),
         }
@@ -123,6 +116,8 @@ def main(argv: list[str]) -> int:
 
     screen.tabs.setCurrentWidget(screen.rules)
     settle(app, lambda: screen.rules.standings.rowCount() > 0)
+    screen.rules.texts.setCurrentWidget(screen.rules.preview)  # the Markdown as people will see it
+    settle(app)
     save(screen, out / "admin_rules_da.png")
 
     context.close()

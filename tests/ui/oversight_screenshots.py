@@ -14,15 +14,11 @@ Run `make translations` first, so the Danish catalogue is compiled.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="knop-oversight-shots-"))
-for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
-    (FOLDER / _name.lower()).mkdir()
-    os.environ[_name] = str(FOLDER / _name.lower())
+from tests.ui.screenshot_setup import danish_application, throwaway_folders
+
+FOLDER = throwaway_folders("knop-oversight-shots-")
 
 
 def main(argv: list[str]) -> int:
@@ -36,16 +32,11 @@ def main(argv: list[str]) -> int:
     from tests.ui.screenshots import SIZE, settle
     from ui import main_window
     from ui.context import AppContext
-    from ui.main import install_translators, make_application, style_sheet
     from ui.main_window import MainWindow
     from ui.oversight_audit import AuditScreen
     from ui.oversight_reports import ReportsScreen
 
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = make_application(["knop"])
-    translators = install_translators(app, "da")
-    app.setStyleSheet(style_sheet())
+    app, translators, out = danish_application(argv)
 
     data = demo_seed.generate(7, tasks=2000, people=300)
     db = storage.Database(FOLDER / "server.sqlite3", pool_size=1)

@@ -10,15 +10,11 @@ over). Demo data in a throwaway folder; best under Xvfb. Run
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="knop-reach-shots-"))
-for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
-    (FOLDER / _name.lower()).mkdir()
-    os.environ[_name] = str(FOLDER / _name.lower())
+from tests.ui.screenshot_setup import danish_application, throwaway_folders
+
+FOLDER = throwaway_folders("knop-reach-shots-")
 
 
 def main(argv: list[str]) -> int:
@@ -28,15 +24,10 @@ def main(argv: list[str]) -> int:
     from tests.ui.conftest import fill_store
     from tests.ui.screenshots import SIZE, save, save_with_dialog, settle
     from ui.context import AppContext
-    from ui.main import install_translators, make_application, style_sheet
     from ui.main_window import MainWindow
     from ui.reach import InvitationsTab
 
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = make_application(["knop"])
-    translators = install_translators(app, "da")
-    app.setStyleSheet(style_sheet())
+    app, translators, out = danish_application(argv)
 
     data = demo.generate(7, tasks=2000, people=300)
     store_path = fill_store(FOLDER / "knop.sqlite3", data)

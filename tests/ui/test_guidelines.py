@@ -71,3 +71,41 @@ def test_a_stray_enter_does_not_accept_the_guidelines(qtbot: Any) -> None:
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     dialog.accept_button.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+MARKDOWN = "# Sådan byder du\n\n- Svar **inden for en uge**\n- Vær *venlig*\n"
+
+
+def _rendered(browser: Any) -> None:
+    """`browser` shows MARKDOWN rendered: a heading, a list, bold; none of its source marks."""
+    from PySide6.QtGui import QTextCursor
+
+    shown = browser.toPlainText()
+    assert "Sådan byder du" in shown and "inden for en uge" in shown
+    assert "#" not in shown and "**" not in shown and "- Svar" not in shown
+    document = browser.document()
+    headings = [document.findBlockByNumber(n).blockFormat().headingLevel() for n in range(document.blockCount())]
+    assert 1 in headings
+    assert any(document.findBlockByNumber(n).textList() is not None for n in range(document.blockCount()))
+    cursor = QTextCursor(document.find("inden for en uge"))
+    assert cursor.charFormat().fontWeight() >= 600  # bold
+
+
+def test_the_guidelines_are_shown_rendered_not_as_markdown_source(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    from desktop.core.entities import Guideline, Role
+    from ui.guidelines import GuidelinesDialog
+    from ui.rules_of_the_road import RulesOfTheRoadTab
+
+    dialog = GuidelinesDialog([Guideline(audience="bidding", version=3, text_da=MARKDOWN, text_en="x")], "da")
+    qtbot.addWidget(dialog)
+    _rendered(dialog.text)
+
+    # The admin writes Markdown, and sees it as people will before publishing.
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    tab = RulesOfTheRoadTab(make_context(person=admin))
+    qtbot.addWidget(tab)
+    tab.text_da.setPlainText(MARKDOWN)
+    tab.texts.setCurrentWidget(tab.preview)
+    _rendered(tab.preview)

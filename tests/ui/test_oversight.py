@@ -138,6 +138,8 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             assert f"Version: {desktop.__version__}" in text
             assert f"Server: {pc.server_url}" in text
             assert "Site: Egeskov Skole" in text and pc.device_id in text
+            # The name it was enrolled under, as the admin's device list shows it, not the host's.
+            assert f"Device: mette-office ({pc.device_id})" in text
             about.close()
         finally:
             shell.shut_down()
