@@ -8,15 +8,11 @@ Xvfb. Run `make translations` first, so the Danish catalogue is compiled.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-from pathlib import Path
 
-FOLDER = Path(tempfile.mkdtemp(prefix="knop-tenants-shots-"))
-for _name in ("KNOP_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR", "KNOP_SYSTEM_CONFIG_DIR"):
-    (FOLDER / _name.lower()).mkdir()
-    os.environ[_name] = str(FOLDER / _name.lower())
+from tests.ui.screenshot_setup import danish_application, throwaway_folders
+
+FOLDER = throwaway_folders("knop-tenants-shots-")  # before Knop reads its folders
 
 
 def main(argv: list[str]) -> int:
@@ -27,14 +23,9 @@ def main(argv: list[str]) -> int:
     from tests.ui.neighbours import add_neighbour
     from tests.ui.screenshots import SIZE, save, settle
     from ui.context import AppContext
-    from ui.main import install_translators, make_application, style_sheet
     from ui.main_window import MainWindow
 
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = make_application(["knop"])
-    translators = install_translators(app, "da")
-    app.setStyleSheet(style_sheet())
+    app, translators, out = danish_application(argv)
 
     data = demo.generate(7, tasks=2000, people=300)
     store_path = fill_store(FOLDER / "knop.sqlite3", data)
