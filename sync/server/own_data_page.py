@@ -60,6 +60,7 @@ COLUMNS: dict[str, Sentence] = {
     "version": sentence("Version"),
     "phone": sentence("Phone"),
     "company_id": sentence("Company"),
+    "organisation_id": sentence("Municipality"),
     "person_id": sentence("Person"),
     "updated_at": sentence("Changed"),
     "skill": sentence("Skill"),
@@ -149,6 +150,7 @@ NAMED_BY: dict[str, tuple[str, str]] = {
     "home_site_id": ("sites", "name"),
     "task_id": ("tasks", "title"),
     "company_id": ("companies", "name"),
+    "organisation_id": ("organisations", "name"),
     "device_id": ("devices", "name"),
 }
 # Columns that hold a person's id without saying so in their name.
