@@ -20,3 +20,12 @@ def test_the_own_sites_manager_and_admins_see_whatever_the_choice(world: World) 
     assert permissions.may_see_evidence_of(other_manager, world.anna, {world.other_school.id}, True)
     assert permissions.may_see_evidence_of(world.mette, world.anna, findable=False)
     assert permissions.may_see_evidence_of(world.admin, world.anna, findable=False)
+
+
+def test_an_admin_sees_another_organisations_people_only_if_they_bid_there_and_are_findable(world: World) -> None:
+    neighbours_admin = world.admin.replace(id="admin-b", organisation_id="org-b")
+    see = permissions.may_see_evidence_of
+    assert not see(neighbours_admin, world.anna)
+    assert not see(neighbours_admin, world.anna, findable=False, bid_for_their_organisation=True)
+    assert see(neighbours_admin, world.anna, findable=True, bid_for_their_organisation=True)
+    assert see(neighbours_admin, neighbours_admin)

@@ -373,19 +373,25 @@ def may_see_evidence_of(
     person: Person,
     bid_sites: frozenset[str] | set[str] = frozenset(),
     findable: bool = True,
+    bid_for_their_organisation: bool = False,
 ) -> bool:
     """Whether `viewer` may see `person` by name in the competence map and talent search.
 
-    Everyone sees themselves; admins see everyone; a site manager sees the
-    people of their own site, and anyone who has bid on a task of their site
-    (`bid_sites`: the sites whose tasks `person` bid on) if that person is
-    `findable` beyond their own site (desktop.core.consent). Everyone else
-    sees others only as anonymous counts.
+    Everyone sees themselves; admins see everyone of their own organisation; a
+    site manager sees the people of their own site, and anyone who has bid on
+    a task of their site (`bid_sites`: the sites whose tasks `person` bid on)
+    if that person is `findable` beyond their own site (desktop.core.consent).
+    Across the border (issue 16) an admin sees someone of another organisation
+    only if they bid on a task of the admin's organisation
+    (`bid_for_their_organisation`) and are findable. Everyone else sees others
+    only as anonymous counts.
     """
     if not viewer.active:
         return False
-    if viewer.id == person.id or sees_all_evidence(viewer):
+    if viewer.id == person.id:
         return True
+    if sees_all_evidence(viewer):
+        return person.organisation_id == viewer.organisation_id or (findable and bid_for_their_organisation)
     if viewer.role != Role.SITE_MANAGER or viewer.home_site_id is None:
         return False
     if person.home_site_id == viewer.home_site_id:

@@ -143,12 +143,14 @@ class Viewer:
         are findable beyond their own site; a site manager those who bid on
         their site's tasks, as within the organisation.
         """
-        findable = consent.findable(person, preferences)
-        across = person.organisation_id != self.organisation_id and person.id != self.person.id
-        if across and self.person.role == Role.ADMIN:
-            return self.person.active and findable and person.id in self.bidders_for_my_organisation
         sites = {self.person.home_site_id} if person.id in self.bidders_on_my_site else set()
-        return permissions.may_see_evidence_of(self.person, person, {s for s in sites if s}, findable)
+        return permissions.may_see_evidence_of(
+            self.person,
+            person,
+            {s for s in sites if s},
+            consent.findable(person, preferences),
+            bid_for_their_organisation=person.id in self.bidders_for_my_organisation,
+        )
 
     def names_task(self, organisation_id: str | None, audience: str) -> bool:
         """Whether a task of `organisation_id` with `audience` may be named (title) to this viewer."""
