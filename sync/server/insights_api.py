@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from desktop.core.entities import PersonKind
 from sync import protocol
-from sync.server import accounts, insights, messages, storage
+from sync.server import accounts, insights, messages, storage, tenancy
 from sync.server.errors import ApiError
 
 router = APIRouter(tags=["insights"])
@@ -86,9 +86,11 @@ class _Read:
         self.device = device
         self.token = bearer.credentials if bearer else None
 
-    def __call__(self, compute: Any) -> JSONResponse:
+    def __call__(self, compute: Any, site_id: str | None = None) -> JSONResponse:
+        """`compute(session, viewer)`'s answer as JSON; a `site_id` of another organisation is 404."""
         with self.db.read() as s:
             who = accounts.authenticate(s, self.device, self.token)
+            tenancy.refuse_another_organisations_site(s, who.person, site_id)
             body = compute(s, insights.Viewer(s, who.person))
         return JSONResponse(body)
 
@@ -113,7 +115,8 @@ def competence_map(
     return _Read(request, device, bearer)(
         lambda s, viewer: insights.competence_map(
             request.app.state.db, s, viewer, site_id=site_id, category=category
-        )
+        ),
+        site_id,
     )
 
 
@@ -146,7 +149,8 @@ def people(
             kind=kind.value if kind else None,
             available=available,
             limit=limit,
-        )
+        ),
+        site_id,
     )
 
 

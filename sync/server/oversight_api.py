@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from desktop.core.entities import Person, Role
 from desktop.core.ids import utc_now
 from sync import protocol
-from sync.server import audit, reports
+from sync.server import audit, reports, tenancy
 from sync.server.errors import ApiError
 from sync.server.insights_api import Bearer, Device, Id, _Read, _responses
 from sync.server.storage import Session
@@ -41,11 +41,7 @@ def audit_scope(s: Session, viewer: Person, site_id: str | None) -> dict[str, st
     about another site.
     """
     if viewer.active and viewer.role == Role.ADMIN:
-        if site_id is not None and s.value("SELECT organisation_id FROM sites WHERE id = ?", (site_id,)) not in (
-            None,
-            viewer.organisation_id,
-        ):
-            raise ApiError("outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}])
+        tenancy.refuse_another_organisations_site(s, viewer, site_id)
         return {"site_id": site_id, "organisation_id": viewer.organisation_id}
     if viewer.active and viewer.role == Role.SITE_MANAGER and viewer.home_site_id is not None:
         if site_id not in (None, viewer.home_site_id):

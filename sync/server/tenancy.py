@@ -132,3 +132,19 @@ def _look_up(session: Session, parent: str, keys: set[str]) -> None:
             f"SELECT id, organisation_id FROM {parent} WHERE id IN ({marks})", chunk
         ).fetchall():
             session.organisations_known[(parent, key)] = organisation
+
+
+def refuse_another_organisations_site(session: Any, viewer: Person, site_id: str | None) -> None:
+    """Raise ApiError "outside_organisation" (404) when `site_id` is a site of another organisation than `viewer`'s.
+
+    An unknown site, or none asked, passes: the question then simply finds
+    nothing. One municipality learns nothing of another's sites this way
+    (the answer is the one for a site that does not exist).
+    """
+    from sync.server.errors import ApiError
+
+    if site_id is None:
+        return
+    owner = session.value("SELECT organisation_id FROM sites WHERE id = ?", (site_id,))
+    if owner not in (None, viewer.organisation_id):
+        raise ApiError("outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}])

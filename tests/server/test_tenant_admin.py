@@ -155,6 +155,9 @@ def test_audit_reports_and_insights_cover_the_organisation_and_the_links_across_
     school = next(r for r in body["sites"] if r["site_id"] == world.school.id)
     assert (school["from_other_organisations"], school["from_other_sites"]) == (1, 0)
     assert refused_as_outside(get(ada, protocol.PATH_REPORTS, site_id="s-b"))
+    assert refused_as_outside(get(ada, protocol.PATH_INSIGHTS_COMPETENCE, site_id="s-b"))
+    assert refused_as_outside(get(ada, protocol.PATH_INSIGHTS_PEOPLE, skill="events.planning", site_id="s-b"))
+    assert get(ada, protocol.PATH_INSIGHTS_COMPETENCE, site_id=world.school.id)[0] == 200
     assert [r["site_id"] for r in get(berit, protocol.PATH_REPORTS, since=today, until=today)[1]["sites"]] == ["s-b"]
 
     # The network: A's sites, and B's school only at the end of a link across the border.
