@@ -38,7 +38,7 @@ from desktop.store import Store
 
 @dataclass(frozen=True, slots=True)
 class CommentLine:
-    """A comment with its author's name; `mine` when the viewer wrote it."""
+    """A comment with its author's name ("" when the reader is not shown them); `mine` when the viewer wrote it."""
 
     comment: Comment
     author_name: str
@@ -242,8 +242,9 @@ def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine
 
 
 def _name(people: dict[str, Person], person_id: str) -> str:
+    """The person's name; "" when this store is not shown them (someone of another organisation)."""
     person = people.get(person_id)
-    return person.name if person else "?"
+    return person.name if person else ""
 
 
 __all__ = [

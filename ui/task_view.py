@@ -54,13 +54,17 @@ from ui.context import AppContext
 from ui.words import ntr, tr
 
 
-def thread_html(lines: list[CommentLine], language: str, you: str) -> str:
-    """The conversation as escaped HTML: who, when, what, oldest first."""
+def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str) -> str:
+    """The conversation as escaped HTML: who, when, what, oldest first.
+
+    `unknown` stands for an author the reader is not shown (issue 16: people
+    of another organisation reach a reader only once they work for its tasks).
+    """
     if not lines:
         return ""
     parts = []
     for line in lines:
-        who = html.escape(you if line.mine else line.author_name)
+        who = html.escape(you if line.mine else line.author_name or unknown)
         when = html.escape(wording.moment(line.comment.created_at, language))
         body = html.escape(breakable(line.comment.body)).replace("\n", "<br>")
         parts.append(
@@ -437,7 +441,10 @@ class TaskView(TaskScreen):
     def _draw_thread(self, detail: TaskDetail) -> None:
         bar = self.conversation.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        self.conversation.setHtml(thread_html(detail.comments, self.language, tr("You")))
+        # Whoever a reader is not shown belongs to another organisation (people reach
+        # their own organisation, and others' only once they work for its tasks).
+        unknown = tr("Someone from another municipality")
+        self.conversation.setHtml(thread_html(detail.comments, self.language, tr("You"), unknown))
         if at_end:
             bar.setValue(bar.maximum())
 

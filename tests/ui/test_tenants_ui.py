@@ -75,3 +75,22 @@ def test_a_person_remembered_before_organisations_gets_theirs_from_the_store(
     anna = person("anna")
     context = make_context(person=anna.replace(organisation_id=""))
     assert context.person.organisation_id == anna.organisation_id != ""
+
+
+def test_a_comment_by_someone_the_reader_is_not_shown_names_them_as_from_another_municipality(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, demo_data: demo.DemoData
+) -> None:
+    from desktop.core.entities import Comment
+    from desktop.store import Store
+
+    made = add_neighbour(demo_store, demo_data.tasks)
+    store = Store(demo_store)
+    with store.transaction():
+        store.put(Comment(id="c-across", task_id=made[1].id, author_id="p-cederso-1", body="Vi kan hjælpe",
+                          created_at="2026-11-30T08:00:00Z", version=1))
+    store.close()
+    context = make_context("anna")
+    view = shown(qtbot, TaskView(context, made[1].id))
+    qtbot.waitUntil(lambda: "Vi kan hjælpe" in view.conversation.toPlainText(), timeout=10_000)
+    text = view.conversation.toPlainText()
+    assert words.tr("Someone from another municipality") in text and "?" not in text.split("Vi kan hjælpe")[0]
