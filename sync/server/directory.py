@@ -115,7 +115,9 @@ def init_organisation(db: Database, name: str, org_id: str | None = None) -> Org
         raise DirectoryError("the organisation needs a name")
     with db.write() as s:
         if organisation(s) is not None:
-            raise DirectoryError("the organisation already exists")
+            raise DirectoryError(
+                "this server already has an organisation; add another with `knop-admin organisation add NAME`"
+            )
         org = Organisation(id=org_id or uuid7(), name=name)
         save(s, [org], operation="admin.organisation_create", actor_id=audit.ADMIN_TOOL)
     return org

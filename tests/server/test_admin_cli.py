@@ -40,7 +40,9 @@ def test_setting_up_an_organisation_from_the_command_line(
     db = servers.new_database(backend)
     assert admin(db, "init", "--org", "Testby Kommune").code == 0
     again = admin(db, "init", "--org", "Testby Kommune")
-    assert again.code == 1 and "already exists" in again.err
+    assert again.code == 1 and "already has an organisation" in again.err and "organisation add" in again.err
+    wrong = admin(db, "site", "add", "--name", "Rådhus", "--kind", "townhall")
+    assert wrong.code == 2 and "'school'" in wrong.err and "SiteKind" not in wrong.err  # plain choices
     assert (
         admin(db, "site", "add", "--name", "Testby Skole", "--kind", "school", "--id", "ts").code
         == 0
