@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from desktop.core.entities import Entity, Person, Site, Task
+from sync.server.errors import ApiError
 
 
 class Session(Protocol):
@@ -116,7 +117,8 @@ def fill(session: Session, table: str, rows: Iterable[dict[str, Any]]) -> list[d
     if source is None:
         return rows
     parent, column = source
-    missing = {row[column] for row in rows} - {k for (t, k) in session.organisations_known if t == parent}
+    known = session.organisations_known
+    missing = {row[column] for row in rows if (parent, row[column]) not in known}
     if len(missing) > 1:
         _look_up(session, parent, missing)
     return [{**row, "organisation_id": organisation_of(session, parent, row[column])} for row in rows]
@@ -141,8 +143,6 @@ def refuse_another_organisations_site(session: Any, viewer: Person, site_id: str
     nothing. One municipality learns nothing of another's sites this way
     (the answer is the one for a site that does not exist).
     """
-    from sync.server.errors import ApiError
-
     if site_id is None:
         return
     owner = session.value("SELECT organisation_id FROM sites WHERE id = ?", (site_id,))
