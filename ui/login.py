@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QPixmap
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -47,8 +48,8 @@ class _Gate(QWidget):
         self.card.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Maximum)
         self.card.setFixedWidth(self.fontMetrics().horizontalAdvance("M") * 34)
         self.card_layout = QVBoxLayout(self.card)
-        self.card_layout.setContentsMargins(32, 28, 32, 28)
-        self.card_layout.setSpacing(12)
+        self.card_layout.setContentsMargins(32, 24, 32, 24)
+        self.card_layout.setSpacing(10)
         logo = QLabel(self.card)
         logo.setPixmap(
             QPixmap(str(paths.resources_dir() / "icons" / "knop.png")).scaled(
@@ -67,20 +68,65 @@ class _Gate(QWidget):
         self.busy = QLabel(self.card)
         self.busy.setObjectName("busy")
         self.busy.hide()
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
+        # Labels that wrap: their height is said to the layout (`_fit_wrapped`), or it
+        # squeezes the fields to make room for an error message.
+        self.wrapped: list[QLabel] = [self.problem]
+        # The card centred on a page that scrolls only when the window is shorter than the
+        # card (four people listed and a two-line error at 1024x560): never squeezed.
+        page = QWidget(self)
+        page.setObjectName("gatePage")
+        centred = QVBoxLayout(page)
+        centred.setContentsMargins(8, 8, 8, 8)
+        centred.addStretch(1)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(self.card)
         row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(2)
+        centred.addLayout(row)
+        centred.addStretch(2)
+        self.scroll = QScrollArea(self)
+        self.scroll.setObjectName("gateScroll")
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self._closing_by_shell = False
 
     def show_problem(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setAccessibleDescription(text)
         self.problem.setVisible(bool(text))
+        self._fit_wrapped()
+
+    def _fit_wrapped(self) -> None:
+        """Tell the card's layout how high each wrapped label is at the card's real width.
+
+        A layout asks a wrapped label only for its one-line minimum, so a short
+        window gave the fields' height to a two-line message. Measured again
+        whenever the text, the font or the style sheet (paddings, the note's
+        smaller font) changes, since all of them change the lines.
+        """
+        margins = self.card_layout.contentsMargins()
+        inside = self.card.contentsRect().width() - margins.left() - margins.right()
+        for label in self.wrapped:
+            # The card's width is fixed, so the height is too: said as a minimum, with
+            # height-for-width off, or the scroll area would give the card its tallest
+            # layout (all four people in sight) instead of letting the list give way.
+            policy = label.sizePolicy()
+            policy.setHeightForWidth(False)
+            label.setSizePolicy(policy)
+            label.setMinimumHeight(label.heightForWidth(inside) if label.text() else 0)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self._fit_wrapped()  # the style sheet has given the labels their fonts by now
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit_wrapped()
+        super().changeEvent(event)
 
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy.setText(text)
@@ -176,11 +222,8 @@ class LoginScreen(_Gate):
         note.setObjectName("note")
         note.setWordWrap(True)
         self.card_layout.addWidget(note)
-        # Wrapped text tells the card's layout too little of the height it needs; said here,
-        # so a short screen never squeezes the fields above it.
-        inside = self.card.width() - 64  # the card's fixed width less its margins
-        for wrapped in (pick, note):
-            wrapped.setMinimumHeight(wrapped.heightForWidth(inside))
+        self.wrapped += [pick, note]
+        self._fit_wrapped()
         self.invitation_button = QPushButton(tr("I have an &invitation…"), self.card)
         self.invitation_button.clicked.connect(self.open_invitation)
         self.card_layout.addWidget(self.invitation_button)
