@@ -262,7 +262,7 @@ def test_a_refused_login_keeps_the_fields_their_height(
     # Whatever is below the card's fold can be scrolled to.
     screen.scroll.ensureWidgetVisible(screen.invitation_button)
     top = screen.invitation_button.mapTo(screen.scroll.viewport(), QPoint(0, 0)).y()
-    assert 0 <= top and top + screen.invitation_button.height() <= screen.scroll.viewport().height()
+    assert top >= 0 and top + screen.invitation_button.height() <= screen.scroll.viewport().height()
     save(screen, f"login-refused-{people}_{size.width()}x{size.height()}.png")
 
 
