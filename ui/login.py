@@ -84,14 +84,14 @@ class _Gate(QWidget):
         row.addStretch(1)
         centred.addLayout(row)
         centred.addStretch(2)
-        self.scroll = QScrollArea(self)
-        self.scroll.setObjectName("gateScroll")
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(page)
+        self.card_area = QScrollArea(self)
+        self.card_area.setObjectName("gateScroll")
+        self.card_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_area.setWidgetResizable(True)
+        self.card_area.setWidget(page)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.card_area)
         self._closing_by_shell = False
 
     def show_problem(self, text: str) -> None:

@@ -260,9 +260,9 @@ def test_a_refused_login_keeps_the_fields_their_height(
     if people:
         assert screen.people.height() >= screen.people.minimumHeight()
     # Whatever is below the card's fold can be scrolled to.
-    screen.scroll.ensureWidgetVisible(screen.invitation_button)
-    top = screen.invitation_button.mapTo(screen.scroll.viewport(), QPoint(0, 0)).y()
-    assert top >= 0 and top + screen.invitation_button.height() <= screen.scroll.viewport().height()
+    screen.card_area.ensureWidgetVisible(screen.invitation_button)
+    top = screen.invitation_button.mapTo(screen.card_area.viewport(), QPoint(0, 0)).y()
+    assert top >= 0 and top + screen.invitation_button.height() <= screen.card_area.viewport().height()
     save(screen, f"login-refused-{people}_{size.width()}x{size.height()}.png")
 
 
