@@ -95,6 +95,9 @@ class BoardChoices:
 
     sites: tuple[tuple[str, str], ...]  # (id, name), by name
     skills: tuple[str, ...]
+    # (id, name) of every organisation the store holds tasks of, by name; the name is
+    # "" for one the store has no row for.
+    organisations: tuple[tuple[str, str], ...] = ()
 
 
 def search_words(text: str) -> list[str]:
@@ -502,7 +505,8 @@ def board_rows(store: Store, ids: Sequence[str], viewer_organisation: str) -> li
 
 
 def board_choices(store: Store) -> BoardChoices:
-    """What the filters offer: every site (id, name) by name, and every skill some task asks for."""
+    """What the filters offer: every site (id, name) by name, every skill some task asks for,
+    and the organisations whose tasks the store holds."""
     sites = tuple(
         (r["id"], r["name"]) for r in store.rows("SELECT id, name FROM sites ORDER BY name")
     )
@@ -512,4 +516,12 @@ def board_choices(store: Store) -> BoardChoices:
             "SELECT DISTINCT j.value AS value FROM tasks t, json_each(t.skills) j ORDER BY 1"
         )
     )
-    return BoardChoices(sites=sites, skills=skills)
+    organisations = tuple(
+        (r["id"], r["name"])
+        for r in store.rows(
+            "SELECT t.organisation_id AS id, coalesce(o.name, '') AS name "
+            "FROM (SELECT DISTINCT organisation_id FROM tasks) t "
+            "LEFT JOIN organisations o ON o.id = t.organisation_id ORDER BY 2, 1"
+        )
+    )
+    return BoardChoices(sites=sites, skills=skills, organisations=organisations)

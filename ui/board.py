@@ -327,15 +327,32 @@ class Board(QWidget):
             self._ideal[column] = metrics.horizontalAdvance(shown) + 28
             header.resizeSection(column, self._ideal[column])
         header.setMinimumSectionSize(metrics.horizontalAdvance("0000") + 16)
-        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 14)
+        self._size_rows()
         # A title people can tell apart from the next one: "Lektiehjælp i 4. klasse, ti".
         self._title_room = metrics.horizontalAdvance(TITLE_SAMPLE) + 28
+        # Another municipality's name, the site cell's second line, is never cut: the site
+        # column does not give way below it, and is at least that wide on a big screen.
+        municipalities = [name for _id, name in self._choices.organisations] if self._choices else []
+        widest = max((metrics.horizontalAdvance(name) + 28 for name in municipalities), default=0)
+        self._ideal[Column.SITE] = max(self._ideal[Column.SITE], widest)
         for column in GIVING_WAY:
             header_text = str(self.model.headerData(column, Qt.Orientation.Horizontal))
             sample = SQUEEZED_SAMPLES.get(column, wording.task_status(TaskStatus.OPEN))
             shown = max(sample, header_text, key=metrics.horizontalAdvance)
             self._squeezed[column] = min(self._ideal[column], metrics.horizontalAdvance(shown) + 28)
+        self._squeezed[Column.SITE] = max(self._squeezed[Column.SITE], widest)
         self._fit_columns()
+
+    def _size_rows(self) -> None:
+        """One line a row; two while the store holds more than one municipality's tasks.
+
+        Another municipality's site shows its municipality on a second line
+        (`TaskBoardModel`), which must be readable on a 1024 px screen, where
+        a site column is too narrow for "Bøgeby Kommune: Plejecenter Bøgely".
+        """
+        height = self.view.fontMetrics().height()
+        several = self._choices is not None and len(self._choices.organisations) > 1
+        self.view.verticalHeader().setDefaultSectionSize(2 * height + 10 if several else height + 14)
 
     def _fit_columns(self) -> None:
         """The title gets the space first; on a narrow screen `GIVING_WAY` columns shrink for it.
@@ -564,6 +581,8 @@ class Board(QWidget):
         if choices == self._choices:
             return
         self._choices = choices
+        if self._sized:
+            self._size_columns()  # the municipalities' names may ask for a wider site column
         language = self.context.language
         self._refill(self.site_box, tr("All sites"), by_name(choices.sites, lambda site: site[1]))
         words = label_key(language)

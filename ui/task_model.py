@@ -156,7 +156,10 @@ class TaskBoardModel(QAbstractTableModel):
             # limit could send 10,000 characters) is cut before it is laid out on every paint.
             return " ".join(shortened(row.title, CELL_LIMIT).split())
         if column == Column.SITE:
-            return wording.site_of(row.site_name, row.organisation_name)
+            # Another municipality's site on two lines, the municipality under the site: each
+            # line is cut on its own, so at 1024 px both still show (the board makes its rows
+            # two lines high when the store holds more than one municipality's tasks).
+            return f"{row.site_name}\n{row.organisation_name}" if row.organisation_name else row.site_name
         if column == Column.SKILLS:
             return ", ".join(catalogue.label(s, language) for s in row.skills)
         if column == Column.EFFORT:
@@ -183,6 +186,8 @@ class TaskBoardModel(QAbstractTableModel):
                 + "; "
                 + ntr("{n} active bid", "{n} active bids", row.bid_count)
             )
+        if column == Column.SITE:
+            return shortened(wording.site_of(row.site_name, row.organisation_name))
         if column == Column.DEADLINE and row.starts_on:
             when = wording.period(row.starts_on, row.ends_on, self.language)
             return tr("Takes place: {when}", when=when)

@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
     anna = next(p for p in data.people if p.username == "anna")
     context = AppContext(anna, store_path, None, "da")
     window = MainWindow(context)
-    window.resize(SIZE[0] + 320, SIZE[1])  # wide enough for a site's name with its municipality's
+    window.resize(*SIZE)  # the municipality is on a line of its own under the site: no need to widen
     window.show()
     board = window.board
     settle(app, lambda: board.model.rowCount() > 0 and board.model.is_loaded(board.model.task_id(0) or ""))

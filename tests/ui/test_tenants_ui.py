@@ -6,6 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMainWindow
+
 from desktop.core.entities import Audience
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - no_message_boxes is an autouse fixture
@@ -55,14 +59,14 @@ def test_the_board_and_the_task_name_another_municipality(
 
     for task in (t for t in made if t.id in listed):
         board.model.data(board.model.index(listed.index(task.id), Column.SITE))  # asks for the row
-        expected = f"{NEIGHBOUR.name}: {site_names[task.site_id]}"
+        expected = f"{site_names[task.site_id]}\n{NEIGHBOUR.name}"  # the municipality on a line of its own
         qtbot.waitUntil(lambda task=task, expected=expected: site_cell(task.id) == expected, timeout=10_000)
     with qtbot.waitSignal(board.counted, timeout=10_000):
         board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATION.value))
     listed = board.model.ids()
     own = listed[0]
     qtbot.waitUntil(lambda: site_cell(own) != "", timeout=10_000)
-    assert ":" not in site_cell(own)  # her own municipality's sites stand alone, unnamed
+    assert "\n" not in site_cell(own)  # her own municipality's sites stand alone, unnamed
 
     view = shown(qtbot, TaskView(context, made[1].id))
     qtbot.waitUntil(lambda: NEIGHBOUR.name in view.site.text(), timeout=10_000)
@@ -94,3 +98,46 @@ def test_a_comment_by_someone_the_reader_is_not_shown_names_them_as_from_another
     qtbot.waitUntil(lambda: "Vi kan hjælpe" in view.conversation.toPlainText(), timeout=10_000)
     text = view.conversation.toPlainText()
     assert words.tr("Someone from another municipality") in text and "?" not in text.split("Vi kan hjælpe")[0]
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1600, 1000)], ids=["1024x600", "1600x1000"])
+def test_another_municipalitys_site_can_be_read_whole_at_both_widths(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, demo_data: demo.DemoData,
+    size: tuple[int, int],
+) -> None:
+    """Site and municipality on two lines, each whole, in a window of a small laptop and of a big screen."""
+    made = add_neighbour(demo_store, demo_data.tasks)
+    words.use_language("da")
+    try:
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        board = Board(make_context("anna"))
+        window.setCentralWidget(board)
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            window.resize(*size)
+            window.show()
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATIONS.value))
+        metrics = board.view.fontMetrics()
+        header = board.view.horizontalHeader()
+        # The rows grow to two lines once the board knows the store holds two municipalities' tasks.
+        qtbot.waitUntil(lambda: board.view.rowHeight(0) >= 2 * metrics.height(), timeout=10_000)
+        qtbot.waitUntil(lambda: header.sectionSize(Column.SITE) >= metrics.horizontalAdvance(NEIGHBOUR.name) + 16)
+        listed = board.model.ids()
+        site_names = {site.id: site.name for site in SITES}
+        for task in (t for t in made if t.id in listed):
+            index = board.model.index(listed.index(task.id), Column.SITE)
+            qtbot.waitUntil(lambda index=index: "\n" in str(board.model.data(index)), timeout=10_000)
+            lines = str(board.model.data(index)).split("\n")
+            assert lines == [site_names[task.site_id], NEIGHBOUR.name]
+            room = board.view.visualRect(index)
+            for line in lines:  # a cell's text has about 8 px of margin a side
+                assert metrics.horizontalAdvance(line) + 16 <= room.width(), (line, room.width())
+            assert 2 * metrics.height() <= room.height()
+            tooltip = str(board.model.data(index, Qt.ItemDataRole.ToolTipRole))
+            assert tooltip == f"{NEIGHBOUR.name}: {site_names[task.site_id]}"
+        # Still everything fits beside the title; no column pushed out of sight.
+        assert header.length() <= board.view.viewport().width() + 1
+        window.close()
+    finally:
+        words.use_language("en")
