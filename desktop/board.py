@@ -505,8 +505,7 @@ def board_rows(store: Store, ids: Sequence[str], viewer_organisation: str) -> li
 
 
 def board_choices(store: Store) -> BoardChoices:
-    """What the filters offer: every site (id, name) by name, every skill some task asks for,
-    and the organisations whose tasks the store holds."""
+    """What the filters offer: sites, skills asked for, organisations whose tasks the store holds."""
     sites = tuple(
         (r["id"], r["name"]) for r in store.rows("SELECT id, name FROM sites ORDER BY name")
     )
