@@ -459,9 +459,7 @@ class ReviewPage(TaskScreen):
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []
         if data.requirements is not None and data.requirements.requirements:
-            lines.append(
-                tr("Requires: {what}", what=wording.requirements(data.requirements, self.language))
-            )
+            lines.append(wording.requirements(data.requirements, self.language))
         self.wanted.setText(breakable("\n".join(lines)))
         self.wanted.setVisible(bool(lines))
         deciding = task.status in operations.DECIDING

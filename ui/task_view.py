@@ -402,9 +402,7 @@ class TaskView(TaskScreen):
         labels = sorted(wording.skill(s, lang) for s in task.skills)
         skills_text = breakable(", ".join(labels)) if labels else tr("None in particular")
         if detail.requirements is not None and detail.requirements.requirements:
-            skills_text += "\n" + tr(
-                "Requires: {what}", what=wording.requirements(detail.requirements, lang)
-            )
+            skills_text += "\n" + wording.requirements(detail.requirements, lang)
         self.skills.setText(skills_text)
         self.seats.setText(
             ntr(

@@ -109,14 +109,18 @@ def credential(credential_id: str, language: str) -> str:
 
 
 def requirements(wanted: TaskRequirements, language: str) -> str:
-    """ "Børneattest (must have), Førstehjælpsbevis (wanted)": what a task asks of bidders."""
-    parts = [
-        tr("{credential} (must have)", credential=credential(c, language))
-        if severity == eligibility.Severity.BLOCK
-        else tr("{credential} (wanted)", credential=credential(c, language))
-        for c, severity in wanted.requirements.items()
-    ]
-    return ", ".join(parts)
+    """What a task asks of bidders, the required and the wished-for apart.
+
+    "Kræver: Børneattest · Ønskes: Kørekort (B)"; either part is left out when
+    it has none. (One list with "(ønskes)" after a credential read "Kræver:
+    Kørekort (B) (ønskes)", a requirement that is only wished for.) "" for none.
+    """
+    required = [credential(c, language) for c, s in wanted.requirements.items() if s == eligibility.Severity.BLOCK]
+    wished = [credential(c, language) for c, s in wanted.requirements.items() if s != eligibility.Severity.BLOCK]
+    parts = [tr("Requires: {credentials}", credentials=", ".join(required))] if required else []
+    if wished:
+        parts.append(tr("Wanted: {credentials}", credentials=", ".join(wished)))
+    return " · ".join(parts)
 
 
 def missing(credential_ids: list[str] | tuple[str, ...], language: str) -> str:

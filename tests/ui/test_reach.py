@@ -22,6 +22,7 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now, uuid7
 from desktop.store import Store
 from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - no_message_boxes is autouse
+from ui import words
 from ui.context import AppContext
 from ui.reach import CredentialsTab, InvitationsTab
 from ui.review import ReviewPage
@@ -64,7 +65,8 @@ def test_the_review_card_says_which_requirements_a_bidder_missed_and_never_the_c
     task_id = external_task(qtbot, manager, {"first_aid": "warn"}, warned, clean, early)
     page = shown(qtbot, ReviewPage(manager, task_id))
     # The UI's sentences are in the test run's language (English); credentials in the page's (Danish).
-    assert "Førstehjælpsbevis (wanted)" in page.wanted.text()
+    assert "Wanted: Førstehjælpsbevis" in page.wanted.text()
+    assert "Requires" not in page.wanted.text()  # nothing is required, only wished for
     warning = page.cards[warned.id].eligibility
     assert warning.isVisible() and "Missing: Førstehjælpsbevis" in warning.text()
     assert "unemployment benefit" in warning.text()
@@ -84,7 +86,30 @@ def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verif
     assert not view.place_button.isEnabled()
     assert "Børneattest" in view.my_bid_state.text()
     assert "En leder eller HR" in view.my_bid_state.text()
-    assert "Børneattest (must have)" in view.skills.text()
+    assert "Requires: Børneattest" in view.skills.text()
+
+
+def test_required_and_wished_for_credentials_are_worded_apart_in_both_languages(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Not "Kræver: Førstehjælpsbevis (ønskes)", a requirement that is only wished for."""
+    manager = make_context("mette")
+    task_id = external_task(qtbot, manager, {"child_protection": "block", "first_aid": "warn"})
+    for language, expected in (
+        ("da", "Kræver: Børneattest · Ønskes: Førstehjælpsbevis"),
+        ("en", "Requires: Børneattest · Wanted: Førstehjælpsbevis"),
+    ):
+        words.use_language(language)
+        try:
+            view = shown(qtbot, TaskView(manager, task_id))
+            qtbot.waitUntil(lambda view=view: "Børneattest" in view.skills.text(), timeout=10_000)
+            assert expected in view.skills.text()
+            assert "ønskes)" not in view.skills.text() and "(wanted)" not in view.skills.text()
+            page = shown(qtbot, ReviewPage(manager, task_id))
+            qtbot.waitUntil(lambda page=page: "Børneattest" in page.wanted.text(), timeout=10_000)
+            assert expected in page.wanted.text()
+        finally:
+            words.use_language("en")
 
 
 def test_inviting_someone_shows_the_code_to_hand_over_and_lists_the_invitation(
