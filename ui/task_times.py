@@ -11,15 +11,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression
+from PySide6.QtCore import QRegularExpression, QSize
 from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QSizePolicy, QStyle, QStyleOptionFrame, QWidget
 
 from desktop.core.entities import Repeats
 from ui.words import tr
 
 # What a time field lets through while someone types; the rules judge the rest.
 _TYPING = QRegularExpression(r"^\d{0,2}([:.]\d{0,2})?$")
+
+
+class TimeField(QLineEdit):
+    """A clock time's field, as wide as its hint ("F.eks. 14:00") in the font it is shown in.
+
+    Measured when asked, not when made: only once the style sheet has set the
+    font and the paddings is the width right (a width from the font at
+    construction cut the hint to "F.eks.…").
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        metrics = self.fontMetrics()
+        text = max(self.placeholderText(), "00:00", key=metrics.horizontalAdvance)
+        margins = self.textMargins()
+        # QLineEdit keeps 2 px a side for the cursor inside its contents (its horizontalMargin).
+        inside = QSize(metrics.horizontalAdvance(text) + 4 + margins.left() + margins.right() + 2, 0)
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        wanted = self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, inside, self)
+        return QSize(wanted.width(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(self.sizeHint().width(), super().minimumSizeHint().height())
 
 
 class TaskTimes:
@@ -36,12 +59,12 @@ class TaskTimes:
 
     @staticmethod
     def _time_field(parent: QWidget, name: str) -> QLineEdit:
-        field = QLineEdit(parent)
+        field = TimeField(parent)
         field.setAccessibleName(name)
         field.setPlaceholderText(tr("E.g. 14:00"))
         field.setMaxLength(5)
         field.setValidator(QRegularExpressionValidator(_TYPING, field))
-        field.setMaximumWidth(10 * field.fontMetrics().averageCharWidth() + 16)
+        field.setSizePolicy(QSizePolicy.Policy.Fixed, field.sizePolicy().verticalPolicy())
         return field
 
     def widgets(self) -> dict[str, QWidget]:

@@ -366,3 +366,37 @@ def test_the_labels_alt_letters_move_to_their_fields(
         letter = text[text.index("&") + 1].lower()
         qtbot.keyClick(form.focusWidget(), letter, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda field=field: QApplication.focusWidget() in (field, *field.findChildren(QWidget)), timeout=2_000)
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_every_audience_is_whole_in_the_open_list_at_1024x600(
+    qtbot: Any, make_context: Callable[..., AppContext], qapp: Any, language: str
+) -> None:
+    """All four audiences, "Andre kommuner" and the outsiders' included, show whole in the open list."""
+    qapp.setStyleSheet(style_sheet())
+    words.use_language(language)
+    try:
+        form = shown(qtbot, TaskForm(make_context("mette", language=language)))
+        form.resize(1024, 600 - 40)
+        qtbot.waitUntil(form.isEnabled)
+        form.audience.setCurrentIndex(form.audience.count() - 1)  # the list opens around the chosen one
+        form.audience.showPopup()
+        view = form.audience.view()
+        qtbot.waitUntil(view.isVisible)
+        popup = view.window().geometry()
+        screen = form.audience.screen().availableGeometry()
+        assert screen.contains(popup), (popup, screen)
+        shown_area = view.viewport().rect()
+        metrics = view.fontMetrics()
+        assert form.audience.count() == 4
+        for row in range(form.audience.count()):
+            index = form.audience.model().index(row, 0)
+            assert shown_area.contains(view.visualRect(index)) or (
+                view.visualRect(index).top() >= 0 and view.visualRect(index).bottom() <= shown_area.bottom()
+            ), (row, view.visualRect(index), shown_area)
+            text = form.audience.itemText(row)
+            assert metrics.horizontalAdvance(text) + 8 <= shown_area.width(), (text, shown_area.width())
+        form.audience.hidePopup()
+    finally:
+        words.use_language("en")
+        qapp.setStyleSheet("")

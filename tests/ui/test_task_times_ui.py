@@ -15,12 +15,14 @@ from typing import Any
 import icalendar
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QStyle, QStyleOptionFrame
 
 from desktop.core.entities import Bid, BidStatus, Task
 from sync.server import demo
 from tests.ui.driving import ask, biddable_task, no_message_boxes, shown  # noqa: F401
 from ui import words
 from ui.context import AppContext
+from ui.main import style_sheet
 from ui.task_form import TaskForm
 from ui.task_view import TaskView
 
@@ -56,6 +58,39 @@ def test_a_weekly_homework_cafe_with_clock_times_is_posted_from_the_form(
 
     view = shown(qtbot, TaskView(context, task.id))
     assert view.when.text() == "12. januar 2027 – 30. marts 2027, 15:00–16:30, hver tirsdag"
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1600, 1000)], ids=["1024x600", "1600x1000"])
+def test_the_clock_time_fields_show_their_whole_hint(
+    qtbot: Any, make_context: Callable[..., AppContext], size: tuple[int, int]
+) -> None:
+    """"F.eks. 14:00" whole, in the real style sheet's font and paddings, not "F.eks.…"."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(style_sheet())
+    try:
+        form = shown(qtbot, TaskForm(make_context("mette")))
+        form.resize(*size)
+
+        def room(field: QLineEdit) -> int:
+            """The width text gets inside the field, less QLineEdit's own 2 px a side."""
+            option = QStyleOptionFrame()
+            field.initStyleOption(option)
+            contents = field.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, field)
+            margins = field.textMargins()
+            return contents.width() - margins.left() - margins.right() - 4
+
+        for field in (form.times.start, form.times.end):
+            assert field.placeholderText() == "F.eks. 14:00"
+            hint = field.fontMetrics().horizontalAdvance(field.placeholderText())
+            try:  # the layout settles on posted events
+                qtbot.waitUntil(lambda field=field, hint=hint: hint <= room(field), timeout=3000)
+            except qtbot.TimeoutError:
+                pass
+            assert hint <= room(field), (hint, room(field), field.width())
+    finally:
+        app.setStyleSheet(before)
 
 
 def test_the_accepted_bidder_saves_the_shift_to_her_calendar(
