@@ -105,6 +105,10 @@ SQUEEZED_SAMPLES = {
 }
 
 
+# What a fresh board lists, and what "Clear filters" returns to: the tasks open for bids.
+FRESH_STATUS = TaskStatus.OPEN
+
+
 class Board(QWidget):
     open_task_requested = Signal(str)  # task id: the shell opens the task view
     searched = Signal(int)  # a result's first page is on screen, with this many rows
@@ -262,7 +266,7 @@ class Board(QWidget):
         self.status_box.addItem(tr("Any status"), None)
         for status in TaskStatus:
             self.status_box.addItem(wording.task_status(status), str(status))
-        self.status_box.setCurrentIndex(self.status_box.findData(str(TaskStatus.OPEN)))
+        self.status_box.setCurrentIndex(self.status_box.findData(str(FRESH_STATUS)))
         self.date_box.addItem(tr("Any time"), DateRange.ANY)
         self.date_box.addItem(tr("Within a week"), DateRange.WEEK)
         self.date_box.addItem(tr("Within a month"), DateRange.MONTH)
@@ -393,12 +397,17 @@ class Board(QWidget):
         )
 
     def clear_filters(self) -> None:
+        """Back to what a fresh board shows: every filter empty, tasks open for bids (`FRESH_STATUS`).
+
+        Not every status: someone who clears their filters wants the board they
+        started from, not closed and cancelled tasks they never asked for.
+        """
         widgets = (self.site_box, self.skill_box, self.audience_box, self.date_box, self.mine_box)
         for widget in (*widgets, self.status_box, self.search_field):
             widget.blockSignals(True)
         for box in (self.site_box, self.skill_box, self.audience_box, self.date_box):
             box.setCurrentIndex(0)
-        self.status_box.setCurrentIndex(0)
+        self.status_box.setCurrentIndex(self.status_box.findData(str(FRESH_STATUS)))
         self.mine_box.setChecked(False)
         self.search_field.clear()
         for widget in (*widgets, self.status_box, self.search_field):

@@ -115,8 +115,10 @@ def _browse(store_path: str, person_id: str) -> None:
     pump(lambda: searched)  # the board's own first search (open tasks)
     idle()
     at_first_search_mb = peak_mb()
-    # Everything, so there is the most to scroll through.
-    board.clear_filters()
+    # Every task, whatever its status (the board opens on open ones), so there is the most
+    # to scroll through. ("Clear filters" goes back to open tasks.)
+    board.status_box.setCurrentIndex(0)
+    board.search_now()
     pump(lambda: searched)
     idle()
     started_mb = peak_mb()

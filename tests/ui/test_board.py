@@ -173,9 +173,30 @@ def test_filters_narrow_the_list(
     assert set(board.model.ids()) == {
         t.id for t in visible if t.site_id == site_id and biddable(t) and skill in t.skills
     }
+    # Clearing goes back to what a fresh board shows: every open task, of every site and skill.
     with qtbot.waitSignal(board.counted):
         board.clear_filters()
-    assert set(board.model.ids()) == {t.id for t in visible}
+    assert set(board.model.ids()) == {t.id for t in visible if biddable(t)}
+    assert board.status_box.currentData() == TaskStatus.OPEN and board.site_box.currentIndex() == 0
+
+
+def test_clearing_the_filters_returns_to_the_fresh_board(
+    qtbot: Any, context: AppContext, make_board: Any, demo_data: demo.DemoData
+) -> None:
+    """Status, site, audience, dates, my skills and the words all go back to how the board opened."""
+    board = make_board(context)
+    fresh = (board.filters(), list(board.model.ids()), board.status_box.currentText())
+    with qtbot.waitSignal(board.counted):
+        board.status_box.setCurrentIndex(board.status_box.findData(str(TaskStatus.CLOSED)))
+    with qtbot.waitSignal(board.counted):
+        board.date_box.setCurrentIndex(2)
+    board.mine_box.setChecked(True)
+    board.search_field.setText("a")
+    qtbot.waitUntil(lambda: board.filters().text == "a" and board.filters().my_skills)
+    with qtbot.waitSignal(board.counted):
+        board.clear_button.click()
+    assert (board.filters(), list(board.model.ids()), board.status_box.currentText()) == fresh
+    assert fresh[0].status == TaskStatus.OPEN
 
 
 def test_matches_my_skills(
