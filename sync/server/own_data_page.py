@@ -15,7 +15,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from desktop.core import skills
+from desktop.core import eligibility, skills
+from desktop.core.entities import Audience, BidStatus, InvitationStatus, PersonKind, Role, TaskStatus
 from desktop.core.text import Sentence, local_moment, sentence, translate
 from sync.server import personal_data
 from sync.server.storage import Session
@@ -142,6 +143,53 @@ COLUMNS: dict[str, Sentence] = {
     "reason": sentence("Reason"),
 }
 
+_TASK_STATUSES: dict[str, Sentence] = {
+    TaskStatus.DRAFT: sentence("Draft"),
+    TaskStatus.OPEN: sentence("Open for bids"),
+    TaskStatus.CLOSED: sentence("Closed for bids"),
+    TaskStatus.ASSIGNED: sentence("All seats filled"),
+    TaskStatus.DONE: sentence("Done"),
+    TaskStatus.CANCELLED: sentence("Cancelled"),
+}
+_KINDS: dict[str, Sentence] = {
+    PersonKind.EMPLOYEE: sentence("Employee"),
+    PersonKind.VOLUNTEER: sentence("Volunteer"),
+    PersonKind.CITIZEN: sentence("Citizen"),
+    PersonKind.COMPANY: sentence("Company"),
+}
+# Stored words shown in the reader's language, per (table, column): "staff" is "Medarbejder",
+# a task's "open" is "Åben for bud". The words are the screens' own (ui/wording.py, ui/reach.py),
+# so the page and the app say the same. A value not listed shows as stored.
+VALUES: dict[tuple[str, str], dict[str, Sentence]] = {
+    ("people", "role"): {
+        Role.STAFF: sentence("Staff"),
+        Role.SITE_MANAGER: sentence("Site manager"),
+        Role.ADMIN: sentence("Administrator"),
+        Role.EXTERNAL: sentence("External contributor"),
+    },
+    ("people", "kind"): _KINDS,
+    ("member_invitations", "kind"): _KINDS,
+    ("tasks", "status"): _TASK_STATUSES,
+    ("tasks", "audience"): {
+        Audience.SITE: sentence("Own site only"),
+        Audience.ORGANISATION: sentence("The whole organisation"),
+        Audience.ORGANISATIONS: sentence("Other municipalities"),
+        Audience.EXTERNAL: sentence("Also volunteers, citizens and companies"),
+    },
+    ("bids", "status"): {
+        BidStatus.PENDING: sentence("Awaiting decision"),
+        BidStatus.ACCEPTED: sentence("Accepted"),
+        BidStatus.DECLINED: sentence("Declined"),
+        BidStatus.WITHDRAWN: sentence("Withdrawn"),
+    },
+    ("member_invitations", "status"): {
+        InvitationStatus.AWAITING_APPROVAL: sentence("Waiting for approval"),
+        InvitationStatus.PENDING: sentence("Sent"),
+        InvitationStatus.ACCEPTED: sentence("Accepted"),
+        InvitationStatus.REVOKED: sentence("Withdrawn"),
+    },
+}
+
 FLAGS = frozenset({"active", "private", "paid_staff_work"})
 DATES = frozenset({"starts_on", "ends_on", "issued_on", "expires_on", "bid_deadline"})
 # Which table names what an id column points at: (table, its name column).
@@ -205,10 +253,21 @@ def _date(value: str, language: str) -> str:
     return pattern.replace("yyyy", parts[0]).replace("MM", parts[1]).replace("dd", parts[2])
 
 
-def cell(column: str, value: Any, language: str, known: Mapping[tuple[str, str], str]) -> tuple[str, str]:
-    """(what the cell shows, its tooltip: the stored value where the shown one is a name for it)."""
+def cell(
+    column: str, value: Any, language: str, known: Mapping[tuple[str, str], str], table: str = ""
+) -> tuple[str, str]:
+    """(what the cell shows, its tooltip: the stored value where the shown one is a name for it).
+
+    `table` names the row's table, for the columns whose stored words mean
+    something per table (`VALUES`: a task's and a bid's "status").
+    """
     if value is None or value == "":
         return "", ""
+    words = VALUES.get((table, column), {})
+    if isinstance(value, str) and value in words:
+        return words[value].text(language), value
+    if column == "credential" and isinstance(value, str) and value in eligibility.BY_ID:
+        return eligibility.BY_ID[value].name().text(language), value
     if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
         try:  # a list kept as JSON text (skills, languages): shown as the list it is
             value = json.loads(value)
@@ -271,7 +330,7 @@ def page(
         columns = list(rows[0])
         parts.append("<table><tr>" + "".join(f"<th>{html.escape(_column(c, language))}</th>" for c in columns) + "</tr>")
         for row in rows:
-            parts.append("<tr>" + "".join(_td(*cell(c, row.get(c), language, known)) for c in columns) + "</tr>")
+            parts.append("<tr>" + "".join(_td(*cell(c, row.get(c), language, known, table)) for c in columns) + "</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
     return "\n".join(parts)

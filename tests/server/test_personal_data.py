@@ -206,6 +206,27 @@ def test_the_readable_page_speaks_the_readers_language_with_names_and_readable_d
     assert re.search(r"<td[^>]*>\d{4}-\d\d-\d\d at \d\d:\d\d</td>", english)
 
 
+def test_the_readable_page_says_roles_statuses_and_kinds_in_the_readers_words(
+    lived_in: Deployment, world: World
+) -> None:
+    """Not "staff", "open", "accepted" as stored: the words the app's screens use, the stored one as tooltip."""
+    anna = lived_in.user("anna")
+    for language, expected in (
+        ("da", {"staff": "Medarbejder", "employee": "Ansat", "open": "Åben for bud", "accepted": "Accepteret",
+                "site": "Kun eget arbejdssted", "pending": "Sendt", "citizen": "Borger",
+                "first_aid": "Førstehjælpsbevis"}),
+        ("en", {"staff": "Staff", "employee": "Employee", "open": "Open for bids", "accepted": "Accepted",
+                "site": "Own site only", "pending": "Sent", "citizen": "Citizen", "first_aid": "First aid certificate"}),
+    ):
+        body = own_data(anna, language)
+        page, tables = body["html"], body["export"]["tables"]
+        assert tables["people"]["rows"][0]["role"] == "staff"  # the JSON keeps the stored word
+        for stored, shown in expected.items():
+            assert f'<td title="{stored}">{shown}</td>' in page, (language, stored, shown)
+        for raw in ("staff", "employee", "open", "accepted", "pending", "citizen", "site"):
+            assert f"<td>{raw}</td>" not in page, (language, raw)
+
+
 def everything(deployment: Deployment) -> str:
     """Every cell of every table, as one text to search."""
     with deployment.database.read() as s:
