@@ -48,7 +48,7 @@ from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
 from ui.screen import ProblemLabel
-from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
 
@@ -207,6 +207,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         self.people_view = table_view(tab, self.people_model, tr("People"), (0,))
+        self.people_empty = EmptyNote(self.people_view, tr("No people found"))
         self.role_choice = QComboBox(tab)
         self.role_choice.setAccessibleName(tr("Role"))
         for role in Role:
@@ -431,6 +432,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         view = table_view(tab, self.sites_model, tr("Sites"), (0,))
+        self.sites_empty = EmptyNote(view, tr("No sites yet"))
         self.site_name_field, self.site_address = QLineEdit(tab), QLineEdit(tab)
         self.site_kind = QComboBox(tab)
         for kind in SiteKind:
@@ -464,9 +466,8 @@ class AdminScreen(InsightScreen):
                 box.addItem(str(site["name"]), site["id"])
             if chosen is not None and box.findData(chosen) >= 0:
                 box.setCurrentIndex(box.findData(chosen))
-        self.people_model.set_rows(
-            self.people_model.rows()
-        )  # site names may have arrived after people
+        if self.people_model.has_answer:  # before it, no list to say "no people found" of
+            self.people_model.set_rows(self.people_model.rows())  # site names may have arrived after people
 
     def add_site(self) -> None:
         body = {
@@ -586,6 +587,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         self.devices_view = table_view(tab, self.devices_model, tr("Devices"), (0,))
+        self.devices_empty = EmptyNote(self.devices_view, tr("No devices enrolled"))
         revoke = QPushButton(tr("&Revoke device"), tab)
         revoke.clicked.connect(self.revoke_device)
         layout = QVBoxLayout(tab)

@@ -89,6 +89,7 @@ class _Gate(QWidget):
         self.card_area.setFrameShape(QFrame.Shape.NoFrame)
         self.card_area.setWidgetResizable(True)
         self.card_area.setWidget(page)
+        self.card_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which it scrolls to
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.card_area)

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from ui.long_text import CELL_LIMIT, shortened
 
@@ -43,6 +43,8 @@ class Column(Generic[Row]):
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
+    answered = Signal()  # `set_rows` has been given an answer (which may be no rows at all)
+
     def __init__(
         self, columns: Sequence[Column[Row]], key: Callable[[Row], str], parent: QObject | None = None
     ) -> None:
@@ -50,6 +52,7 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self._columns = list(columns)
         self._key = key
         self._rows: list[Row] = []
+        self.has_answer = False  # until the first answer an empty list means "not loaded yet"
 
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
@@ -95,16 +98,18 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
     def set_rows(self, rows: Sequence[Row]) -> None:
         rows = list(rows)
+        self.has_answer = True
         if [self._key(r) for r in rows] != self.keys():
             self.beginResetModel()
             self._rows = rows
             self.endResetModel()
-            return
-        last = len(self._columns) - 1
-        for number, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
-            if old != new:
-                self._rows[number] = new
-                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+        else:
+            last = len(self._columns) - 1
+            for number, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+                if old != new:
+                    self._rows[number] = new
+                    self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+        self.answered.emit()
 
     def append(self, row: Row) -> None:
         if self._key(row) in self.keys():
@@ -144,3 +149,40 @@ def table_view(
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
     return view
+
+
+class EmptyNote(QLabel):
+    """What a list with no rows says, over its blank area ("No people found"), once it is answered.
+
+    A blank table after a search reads as "still loading" or "broken"; the
+    note says that the answer is none. Before the first answer
+    (`RowsModel.has_answer`) nothing is said: an empty list is then one not
+    yet loaded. It follows the model's rows, so it goes as soon as a row comes.
+    """
+
+    def __init__(self, view: QAbstractItemView, text: str) -> None:
+        super().__init__(text, view.viewport())
+        self.setObjectName("emptyNote")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self._view = view
+        model = view.model()
+        signals = [model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged]
+        if isinstance(model, RowsModel):
+            signals.append(model.answered)
+        for signal in signals:
+            signal.connect(self.follow)
+        view.viewport().installEventFilter(self)
+        self.follow()
+
+    def follow(self, *_args: Any) -> None:
+        """Shown while the model, answered, holds no rows; as big as the list's blank area."""
+        model = self._view.model()
+        answered = getattr(model, "has_answer", True)
+        self.setGeometry(self._view.viewport().rect())
+        self.setVisible(bool(answered) and model.rowCount() == 0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self._view.viewport().rect())
+        return False

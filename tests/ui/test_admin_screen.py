@@ -56,9 +56,19 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
             # The devices come in their own answer, maybe after the people and sites.
             qtbot.waitUntil(lambda: screen.devices_model.row_of(pc.device_id) >= 0, timeout=10_000)
 
+            assert not screen.people_empty.isVisible()  # people are listed
+            # A search that finds nobody says so, rather than showing a blank list.
+            screen.search.setText("zzqxw")
+            screen.find_people()
+            qtbot.waitUntil(lambda: screen.people_model.rowCount() == 0, timeout=10_000)
+            qtbot.waitUntil(screen.people_empty.isVisible)
+            assert screen.people_empty.text() == "No people found"
+            assert screen.people_empty.geometry() == screen.people_view.viewport().rect()
+
             screen.search.setText("holm")  # Carl Holm
             screen.find_people()
             qtbot.waitUntil(lambda: screen.people_model.keys() == ["carl"], timeout=10_000)
+            assert not screen.people_empty.isVisible()
 
             # Add a person at the other school.
             screen.role_choice.setCurrentIndex(screen.role_choice.findData("staff"))

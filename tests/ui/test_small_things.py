@@ -67,3 +67,29 @@ def test_the_shortcuts_dialog_lines_up_keys_and_descriptions(
     assert all(keys.text() for keys, _what in dialog.rows)
     assert all(keys.geometry().right() < what.geometry().left() for keys, what in dialog.rows)
     dialog.close()
+
+
+def test_an_empty_list_says_so_only_once_it_is_answered(qtbot: Any) -> None:
+    """Blank while loading; "No people found" once the answer is no rows; gone when a row comes."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.table_model import Column, EmptyNote, RowsModel, table_view
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    model: RowsModel[str] = RowsModel([Column("Name", str)], key=str, parent=holder)
+    view = table_view(holder, model, "People")
+    note = EmptyNote(view, "No people found")
+    holder.resize(400, 300)
+    view.resize(400, 300)
+    holder.show()
+    qtbot.waitExposed(holder)
+    assert not note.isVisible()  # not answered yet: loading, not empty
+    model.set_rows([])
+    assert note.isVisible() and note.geometry() == view.viewport().rect()
+    model.set_rows(["anna"])
+    assert not note.isVisible()
+    model.remove("anna")
+    assert note.isVisible()
+    view.resize(600, 200)
+    qtbot.waitUntil(lambda: note.geometry() == view.viewport().rect())
