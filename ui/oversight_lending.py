@@ -30,7 +30,7 @@ from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
 from ui.screen import ProblemLabel, Screen
-from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
 
@@ -79,6 +79,7 @@ class LendingScreen(Screen):
             self, self.work_model, tr("Staff working on other sites"), (1, 4)
         )
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
+        self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period"))
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
         self.note.setAccessibleName(self.note.placeholderText())  # no label beside it
@@ -100,6 +101,7 @@ class LendingScreen(Screen):
         self.months_view = table_view(
             self, self.months_model, tr("Hours lent and borrowed per month"), (1,)
         )
+        self.months_empty = EmptyNote(self.months_view, tr("No hours lent or borrowed in this period"))
         self.export_button = QPushButton(tr("&Export hours as CSV…"), self)
         self.export_button.clicked.connect(self._export)
 

@@ -17,7 +17,7 @@ from desktop import reports
 from desktop.core import skills
 from ui import wording
 from ui.insights_screen import InsightScreen
-from ui.table_model import Column, RowsModel, table_view
+from ui.table_model import Column, EmptyNote, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import tr
 
@@ -62,6 +62,7 @@ class ReportsScreen(InsightScreen):
             parent=self,
         )
         self.table = table_view(self, self.model, tr("Reports per site"), (9,))
+        self.empty = EmptyNote(self.table, tr("No site to report on in this period"))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)
