@@ -10,14 +10,12 @@ and the invitations to bid that a person has received.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core import skills
+from desktop.core import skills, spreadsheet
 from desktop.core.entities import Invitation, Person, Task, TaskStatus
 from desktop.core.permissions import manages_task
 from desktop.store import Store
@@ -68,21 +66,17 @@ CSV_COLUMNS = ("skill", "category", "declared", "shown", "hidden", *LEVELS[1:])
 
 
 def competence_csv(body: dict[str, Any], language: str, headers: Iterable[str]) -> bytes:
-    """The map's skill rows as CSV: UTF-8 with a BOM (so Excel reads æøå), `;`-separated.
+    """The map's skill rows as Danish CSV (`desktop.core.spreadsheet`: UTF-8 with a BOM, `;`).
 
     `headers` are the column titles in the reader's language, one per
     CSV_COLUMNS. A count too small to show is written as an empty cell, never as 0.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(headers))
-    for row in body.get("skills", []):
+
+    def cells(row: dict[str, Any]) -> list[Any]:
         label = (row.get("label") or {}).get(language) or skills.label(row["skill"], language)
-        writer.writerow(
-            [label, row.get("category", "")]
-            + ["" if row.get(name) is None else row[name] for name in CSV_COLUMNS[2:]]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return [label, row.get("category", ""), *(row.get(name) for name in CSV_COLUMNS[2:])]
+
+    return spreadsheet.csv_bytes(list(headers), (cells(row) for row in body.get("skills", [])))
 
 
 # --- the network for one quarter ----------------------------------------------------

@@ -150,6 +150,11 @@ def test_hour_totals_against_a_small_world_worked_out_by_hand(town: Town, world:
     # Hours can be corrected after completion, by the task's managers only.
     town.do(town.hanne, "task.confirm_hours", NOVEMBER, task_id="t2", hours={"b3": 2.5})
     assert town.get_bid("b3").worked_hours == 2.5
+    # Danish CSV: a decimal comma, so a Danish Excel reads hours, not a date ("2.5" is 2 May there).
+    data = lending_view.months_csv(
+        lending_view.site_months(town.store, world.mette), {a: "Egeskov Skole"}, ("måned", "sted", "udlånt", "lånt")
+    )
+    assert data.decode("utf-8-sig").splitlines()[2] == "2026-11;Egeskov Skole;7,5;6"
     assert town.refused(world.mette, "task.confirm_hours", task_id="t2", hours={"b3": 1}) == "task.not_manager"
     assert town.refused(town.hanne, "task.confirm_hours", task_id="t2", hours={"b1": 1}) == "hours.not_worker"
     assert town.refused(town.hanne, "task.confirm_hours", task_id="t2", hours={"b3": -1}) == "field.out_of_range"

@@ -77,12 +77,12 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             synced(qtbot, shell, window)
             assert count(server, "SELECT count(*) FROM bids WHERE id = ? AND lending = 'approved'", bid_id) == 1
 
-            mads.apply("task.complete", task_id=task_id, hours={bid_id: 4})
+            mads.apply("task.complete", task_id=task_id, hours={bid_id: 4.5})
             synced(qtbot, shell, window)
             month = utc_now()[:7]
             qtbot.waitUntil(lambda: lending.months_model.rowCount() == 1, timeout=10_000)
             assert lending.csv_bytes().decode("utf-8-sig").splitlines() == [
-                "Month;Site;Hours lent;Hours borrowed", f"{month};Egeskov Skole;4;0"
+                "Month;Site;Hours lent;Hours borrowed", f"{month};Egeskov Skole;4,5;0"  # a decimal comma: Danish Excel reads hours
             ]
 
             window.go_top(main_window.reports_screen)
@@ -90,10 +90,11 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             assert isinstance(report, ReportsScreen)
             qtbot.waitUntil(lambda: report.model.rowCount() == 1, timeout=15_000)
             (row,) = report.model.rows()
-            assert (row["site_name"], row["posted"], row["hours_lent"]) == ("Egeskov Skole", 1, 4)
+            assert (row["site_name"], row["posted"], row["hours_lent"]) == ("Egeskov Skole", 1, 4.5)
             data = report.csv_bytes()
             assert data.startswith(b"\xef\xbb\xbf")
             assert data.decode("utf-8-sig").splitlines()[1].startswith("Egeskov Skole;1;0;0;")
+            assert ";4,5;" in data.decode("utf-8-sig").splitlines()[1] and "4.5" not in data.decode("utf-8-sig")
 
             window.go_top(main_window.audit_screen)
             trail = window.current_page()
