@@ -62,6 +62,7 @@ class BoardFilter:
     date_from: str | None = None  # ISO dates: the task's dates overlap [from, to]
     date_to: str | None = None
     my_skills: bool = False
+    organisation_id: str | None = None  # the municipality whose tasks (issue 16's neighbours)
     sort: Sort = Sort.DEADLINE
     descending: bool = False
 
@@ -254,7 +255,11 @@ def _where(
     clause, params = _visibility(person)
     parts = [clause]
     match = TextMatch.of(filters.text)
-    for column, value in (("site_id", filters.site_id), ("audience", filters.audience)):
+    for column, value in (
+        ("site_id", filters.site_id),
+        ("audience", filters.audience),
+        ("organisation_id", filters.organisation_id),
+    ):
         if value:
             parts.append(f"t.{column} = ?")
             params.append(value)
@@ -330,7 +335,9 @@ def _walk_hint(store: Store, filters: BoardFilter) -> str:
     index = _WALK.get((filters.sort, filters.descending))
     if index is None:
         return ""
-    narrow = filters.site_id or filters.audience or filters.date_from or filters.date_to
+    narrow = (
+        filters.site_id or filters.audience or filters.organisation_id or filters.date_from or filters.date_to
+    )
     if index != _COVERING and (narrow or filters.skill or filters.my_skills):
         # The other order indexes read the task row for every step of the walk:
         # with filters this narrow it could read all 100,000 before the page fills.
@@ -343,11 +350,12 @@ def _walk_hint(store: Store, filters: BoardFilter) -> str:
         if query is not None
     ):
         return ""
-    if filters.site_id and (
-        _bounded_count(store, "SELECT 1 FROM tasks WHERE site_id = ?", [filters.site_id], _DRIVE_MAX)
-        <= _DRIVE_MAX
-    ):
-        return ""
+    for column, value in (("site_id", filters.site_id), ("organisation_id", filters.organisation_id)):
+        # A site's or a neighbouring municipality's few tasks: look them up and sort them.
+        if value and (
+            _bounded_count(store, f"SELECT 1 FROM tasks WHERE {column} = ?", [value], _DRIVE_MAX) <= _DRIVE_MAX
+        ):
+            return ""
     return f"INDEXED BY {index}"
 
 

@@ -152,6 +152,12 @@ class Board(QWidget):
         self.site_box = self._combo(tr("Site"))
         self.skill_box = self._combo(tr("Skill"))
         self.audience_box = self._combo(tr("Audience"))
+        # Only while the store holds more than one municipality's tasks (`_show_choices`).
+        self.organisation_box = self._combo(tr("Municipality"))
+        self.organisation_box.blockSignals(True)  # no search while the board is still being built
+        self.organisation_box.addItem(tr("All municipalities"), None)
+        self.organisation_box.blockSignals(False)
+        self.organisation_box.hide()
         self.status_box = self._combo(tr("Status"))
         self.date_box = self._combo(tr("When"))
         self.sort_box = self._combo(tr("Sort by"))
@@ -217,6 +223,7 @@ class Board(QWidget):
             self.site_box,
             self.skill_box,
             self.audience_box,
+            self.organisation_box,
             self.status_box,
             self.date_box,
         ):
@@ -238,6 +245,7 @@ class Board(QWidget):
             self.site_box,
             self.skill_box,
             self.audience_box,
+            self.organisation_box,
             self.status_box,
             self.date_box,
             self.mine_box,
@@ -290,7 +298,7 @@ class Board(QWidget):
         drop-down."""
         for box in (self.status_box, self.date_box, self.sort_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for box in (self.site_box, self.skill_box, self.audience_box):
+        for box in (self.site_box, self.skill_box, self.audience_box, self.organisation_box):
             metrics = box.fontMetrics()
             # Qt counts a minimum contents length in widths of "X"; rounded up.
             wanted = -(-metrics.horizontalAdvance(box.itemText(0)) // max(metrics.horizontalAdvance("X"), 1))
@@ -387,6 +395,7 @@ class Board(QWidget):
             site_id=self.site_box.currentData(),
             skill=self.skill_box.currentData(),
             audience=self.audience_box.currentData(),
+            organisation_id=self.organisation_box.currentData(),
             status=self.status_box.currentData(),
             date_from=date_from,
             date_to=date_to,
@@ -402,10 +411,11 @@ class Board(QWidget):
         Not every status: someone who clears their filters wants the board they
         started from, not closed and cancelled tasks they never asked for.
         """
-        widgets = (self.site_box, self.skill_box, self.audience_box, self.date_box, self.mine_box)
+        boxes = (self.site_box, self.skill_box, self.audience_box, self.organisation_box, self.date_box)
+        widgets = (*boxes, self.mine_box)
         for widget in (*widgets, self.status_box, self.search_field):
             widget.blockSignals(True)
-        for box in (self.site_box, self.skill_box, self.audience_box, self.date_box):
+        for box in boxes:
             box.setCurrentIndex(0)
         self.status_box.setCurrentIndex(self.status_box.findData(str(FRESH_STATUS)))
         self.mine_box.setChecked(False)
@@ -600,6 +610,13 @@ class Board(QWidget):
             key=lambda pair: words(pair[1]),
         )
         self._refill(self.skill_box, tr("All skills"), labelled)
+        # A municipality filter only where there is more than one municipality to tell apart.
+        municipalities = by_name(
+            [(organisation, name or organisation) for organisation, name in choices.organisations],
+            lambda pair: pair[1],
+        )
+        self._refill(self.organisation_box, tr("All municipalities"), municipalities)
+        self.organisation_box.setVisible(len(municipalities) > 1)
 
     def _refill(self, box: QComboBox, everything: str, items: Sequence[tuple[str, str]]) -> None:
         chosen = box.currentData()

@@ -141,3 +141,49 @@ def test_another_municipalitys_site_can_be_read_whole_at_both_widths(
         window.close()
     finally:
         words.use_language("en")
+
+
+def test_the_board_filters_by_municipality_once_the_store_holds_two(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, demo_data: demo.DemoData
+) -> None:
+    """No municipality filter with one municipality; with a neighbour's tasks, one that lists only theirs."""
+    words.use_language("da")
+    try:
+        alone = Board(make_context("anna"))
+        qtbot.addWidget(alone)
+        with qtbot.waitSignal(alone.counted, timeout=10_000):
+            alone.show()
+        qtbot.waitUntil(lambda: alone._choices is not None, timeout=10_000)
+        assert not alone.organisation_box.isVisible()  # nothing to tell apart
+        alone.close()
+
+        made = add_neighbour(demo_store, demo_data.tasks)
+        context = make_context("anna")
+        board = Board(context)
+        qtbot.addWidget(board)
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            board.resize(1024, 600)
+            board.show()
+        qtbot.waitUntil(board.organisation_box.isVisible, timeout=10_000)
+        box = board.organisation_box
+        assert box.itemText(0) == "Alle kommuner"
+        assert {box.itemText(i) for i in range(1, box.count())} == {NEIGHBOUR.name, demo_data.organisation.name}
+        everything = set(board.model.ids())
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            box.setCurrentIndex(box.findData(NEIGHBOUR.id))
+        assert set(board.model.ids()) == {t.id for t in made}
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            box.setCurrentIndex(box.findData(context.person.organisation_id))
+        own = set(board.model.ids())
+        assert own and own == everything - {t.id for t in made}
+        # With "Andre kommuner": the neighbour's tasks opened to other municipalities, not the own ones.
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            box.setCurrentIndex(box.findData(NEIGHBOUR.id))
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATIONS.value))
+        assert set(board.model.ids()) == {t.id for t in made if t.audience == Audience.ORGANISATIONS}
+        with qtbot.waitSignal(board.counted, timeout=10_000):
+            board.clear_button.click()
+        assert box.currentIndex() == 0 and set(board.model.ids()) == everything
+    finally:
+        words.use_language("en")
