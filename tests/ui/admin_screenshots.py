@@ -2,10 +2,11 @@
 
 Writes admin_invitations_da.png (member invitations to approve or revoke),
 admin_erase_da.png (People, a deactivated person chosen, the erase question
-open) and admin_rules_da.png (the rules of the road: versions, who accepted,
-publishing), at 1600x1000. Demo data in a throwaway folder; the People list,
-which the screen otherwise fetches from /v1/admin/, is answered from the same
-demo data, so no server is needed. Best under Xvfb; `make translations` first.
+open), admin_no_people_da.png (a people search that finds nobody) and
+admin_rules_da.png (the rules of the road: versions, who accepted, publishing),
+at 1600x1000. Demo data in a throwaway folder; the People list, which the
+screen otherwise fetches from /v1/admin/, is answered from the same demo data
+(searched by name, username and e-mail), so no server is needed. Best under Xvfb; `make translations` first.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def main(argv: list[str]) -> int:
     def directory(name: str, params: dict[str, Any]) -> dict[str, Any]:
         if name.endswith("/people"):
             fields = ("id", "username", "name", "role", "kind", "home_site_id", "email", "active")
-            return {"people": [{k: getattr(p, k) for k in fields} for p in people[:40]]}
+            wanted = str((params.get("params") or {}).get("search") or "").lower()  # as the server, roughly
+            found = [p for p in people if wanted in f"{p.name} {p.username} {p.email}".lower()]
+            return {"people": [{k: getattr(p, k) for k in fields} for p in found[:40]]}
         if name.endswith("/sites"):
             return {"sites": [{"id": s.id, "name": s.name, "kind": s.kind, "address": ""} for s in data.sites]}
         return {"devices": []}
@@ -113,6 +116,11 @@ def main(argv: list[str]) -> int:
     assert box is not None
     save_with_dialog(app, screen, box, out / "admin_erase_da.png")
     box.close()
+
+    screen.search.setText("Xerxes")  # nobody: the list says so
+    screen.find_people()
+    settle(app, lambda: screen.people_model.rowCount() == 0 and screen.people_empty.isVisible())
+    save(screen, out / "admin_no_people_da.png")
 
     screen.tabs.setCurrentWidget(screen.rules)
     settle(app, lambda: screen.rules.standings.rowCount() > 0)
