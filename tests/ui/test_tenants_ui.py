@@ -22,6 +22,16 @@ from ui.task_model import Column
 from ui.task_view import TaskView
 
 
+def board_shown(qtbot: Any, context: AppContext, width: int, height: int) -> Board:
+    """A board of `width` x `height` on screen, its whole first search counted."""
+    board = Board(context)
+    qtbot.addWidget(board)
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.resize(width, height)
+        board.show()
+    return board
+
+
 def test_the_form_offers_other_municipalities_between_the_organisation_and_outsiders(
     qtbot: Any, context: AppContext
 ) -> None:
@@ -41,11 +51,7 @@ def test_the_board_and_the_task_name_another_municipality(
 ) -> None:
     made = add_neighbour(demo_store, demo_data.tasks)
     context = make_context("anna")
-    board = Board(context)
-    qtbot.addWidget(board)
-    with qtbot.waitSignal(board.counted, timeout=10_000):
-        board.resize(1280, 700)
-        board.show()
+    board = board_shown(qtbot, context, 1280, 700)
     assert {t.id for t in made} <= set(board.model.ids())
     # The audience filter offers "other municipalities"; its first window of rows names the neighbour too.
     with qtbot.waitSignal(board.counted, timeout=10_000):
@@ -149,21 +155,14 @@ def test_the_board_filters_by_municipality_once_the_store_holds_two(
     """No municipality filter with one municipality; with a neighbour's tasks, one that lists only theirs."""
     words.use_language("da")
     try:
-        alone = Board(make_context("anna"))
-        qtbot.addWidget(alone)
-        with qtbot.waitSignal(alone.counted, timeout=10_000):
-            alone.show()
+        alone = board_shown(qtbot, make_context("anna"), 1024, 600)
         qtbot.waitUntil(lambda: alone._choices is not None, timeout=10_000)
         assert not alone.organisation_box.isVisible()  # nothing to tell apart
         alone.close()
 
         made = add_neighbour(demo_store, demo_data.tasks)
         context = make_context("anna")
-        board = Board(context)
-        qtbot.addWidget(board)
-        with qtbot.waitSignal(board.counted, timeout=10_000):
-            board.resize(1024, 600)
-            board.show()
+        board = board_shown(qtbot, context, 1024, 600)
         qtbot.waitUntil(board.organisation_box.isVisible, timeout=10_000)
         box = board.organisation_box
         assert box.itemText(0) == "Alle kommuner"
