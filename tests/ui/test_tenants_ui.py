@@ -15,7 +15,7 @@ from sync.server import demo
 from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - no_message_boxes is an autouse fixture
 from tests.ui.neighbours import NEIGHBOUR, SITES, add_neighbour
 from ui import words
-from ui.board import Board
+from ui.board import TITLE_SAMPLE, Board
 from ui.context import AppContext
 from ui.task_form import TaskForm
 from ui.task_model import Column
@@ -131,7 +131,9 @@ def test_another_municipalitys_site_can_be_read_whole_at_both_widths(
         qtbot.waitUntil(lambda: header.sectionSize(Column.SITE) >= metrics.horizontalAdvance(NEIGHBOUR.name) + 16)
         listed = board.model.ids()
         site_names = {site.id: site.name for site in SITES}
-        for task in (t for t in made if t.id in listed):
+        neighbours = [t for t in made if t.id in listed]
+        assert len(neighbours) == sum(t.audience == Audience.ORGANISATIONS for t in made) > 0
+        for task in neighbours:
             index = board.model.index(listed.index(task.id), Column.SITE)
             qtbot.waitUntil(lambda index=index: "\n" in str(board.model.data(index)), timeout=10_000)
             lines = str(board.model.data(index)).split("\n")
@@ -142,7 +144,8 @@ def test_another_municipalitys_site_can_be_read_whole_at_both_widths(
             assert 2 * metrics.height() <= room.height()
             tooltip = str(board.model.data(index, Qt.ItemDataRole.ToolTipRole))
             assert tooltip == f"{NEIGHBOUR.name}: {site_names[task.site_id]}"
-        # Still everything fits beside the title; no column pushed out of sight.
+        # The title keeps its room first, and no column is pushed out of sight.
+        assert header.sectionSize(Column.TITLE) >= metrics.horizontalAdvance(TITLE_SAMPLE)
         assert header.length() <= board.view.viewport().width() + 1
         window.close()
     finally:
