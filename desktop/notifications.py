@@ -536,7 +536,7 @@ def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:
 
 def search_filters(filters: board.BoardFilter) -> dict[str, Any]:
     """A board filter as a `search.save` payload's `filters` (order and empty fields left out)."""
-    keep_keys = ("text", "site_id", "skill", "audience", "date_from", "date_to", "my_skills")
+    keep_keys = ("text", "site_id", "skill", "audience", "date_from", "date_to", "my_skills", "organisation_id")
     return {
         k: getattr(filters, k) for k in keep_keys if getattr(filters, k) not in (None, "", False)
     }

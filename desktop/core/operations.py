@@ -963,6 +963,7 @@ _SEARCH_FILTERS: dict[str, Field] = {
     "date_from": Field("date", nullable=True),
     "date_to": Field("date", nullable=True),
     "my_skills": Field("bool"),
+    "organisation_id": Field("id", nullable=True),  # the board's municipality filter (issue 16)
 }
 
 

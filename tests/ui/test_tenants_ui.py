@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 
-from desktop.core.entities import Audience
+from desktop.core.entities import Audience, SavedSearch
 from sync.server import demo
-from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - no_message_boxes is an autouse fixture
+from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - no_message_boxes is an autouse fixture
 from tests.ui.neighbours import NEIGHBOUR, SITES, add_neighbour
 from ui import words
 from ui.board import TITLE_SAMPLE, Board
@@ -184,6 +184,13 @@ def test_the_board_filters_by_municipality_once_the_store_holds_two(
         with qtbot.waitSignal(board.counted, timeout=10_000):
             board.audience_box.setCurrentIndex(board.audience_box.findData(Audience.ORGANISATIONS.value))
         assert set(board.model.ids()) == {t.id for t in made if t.audience == Audience.ORGANISATIONS}
+        # A saved search keeps the municipality, so its notices are about the neighbour's tasks only.
+        with qtbot.waitSignal(board.save_search.saved, timeout=10_000):
+            board.save_search.save("Bøgeby")
+        saved = ask(qtbot, context, lambda s: s.fetch(SavedSearch, "person_id = ?", (context.person.id,)))
+        assert [s.filters for s in saved] == [
+            {"audience": Audience.ORGANISATIONS.value, "organisation_id": NEIGHBOUR.id}
+        ]
         with qtbot.waitSignal(board.counted, timeout=10_000):
             board.clear_button.click()
         assert box.currentIndex() == 0 and set(board.model.ids()) == everything
