@@ -344,7 +344,9 @@ class Board(QWidget):
         self._title_room = metrics.horizontalAdvance(TITLE_SAMPLE) + 28
         # Another municipality's name, the site cell's second line, is never cut: the site
         # column does not give way below it, and is at least that wide on a big screen.
-        municipalities = [name for _id, name in self._choices.organisations] if self._choices else []
+        own = self.context.person.organisation_id  # its sites are shown without it
+        others = self._choices.organisations if self._choices else ()
+        municipalities = [name for organisation, name in others if organisation != own]
         widest = max((metrics.horizontalAdvance(name) + 28 for name in municipalities), default=0)
         self._ideal[Column.SITE] = max(self._ideal[Column.SITE], widest)
         for column in GIVING_WAY:
