@@ -53,7 +53,7 @@ def serve_lean(app: FastAPI, method: str, path: str, arguments: Arguments) -> No
     Raises LookupError when the app has no such route (a renamed path).
     """
     for route in app.router.routes:
-        if isinstance(route, APIRoute) and route.path == path and method in route.methods:
+        if isinstance(route, APIRoute) and route.path == path and method in (route.methods or ()):
             break
     else:
         raise LookupError(f"no route {method} {path}")
