@@ -6,7 +6,8 @@ app with its own connection pool; nothing that matters lives in process memory
 so any number of workers can answer side by side.
 
 Routes are plain `def`s: they block on the database, and Starlette runs them
-in its thread pool.
+in its thread pool. Push and pull, every device's every round, are answered
+by `hot_routes` (the same endpoints, without FastAPI's dependency solving).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sync.server import (
     deadlines,
     directory,
     feed,
+    hot_routes,
     insights_api,
     invitations,
     mail_routes,
@@ -259,18 +261,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
         dependencies=versioned,
     )
     def pull(
+        asked: Annotated[messages.PullQuery, Query()],
         device: Annotated[str | None, Security(_device_header)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
-        cursor: Annotated[str | None, Query(max_length=200)] = None,
-        limit: Annotated[
-            int, Query(ge=1, le=protocol.MAX_PULL_LIMIT)
-        ] = protocol.DEFAULT_PULL_LIMIT,
     ) -> Response:
         """The next page of changes this user may see, after `cursor` (none: from the start).
 
         410 "resync" when the cursor cannot be continued: start again without one.
         """
         token = bearer.credentials if bearer else None
+        cursor, limit = asked.cursor, asked.limit
         page = _page_from_replica(replica, device, token, cursor, limit)
         if page is None:
             # Each statement its own transaction: no BEGIN and COMMIT round trips, and the
@@ -282,6 +282,23 @@ def create_app(database_url: str | None = None) -> FastAPI:
                 except feed.CursorGone:
                     raise ApiError("resync", {"cursor": cursor}) from None
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
+
+    async def push_arguments(request: Request, body: bytes) -> dict[str, Any]:
+        return {
+            "body": hot_routes.json_body(messages.PushRequest, request, body),
+            "device": await _device_header(request),
+            "bearer": await _bearer(request),
+        }
+
+    async def pull_arguments(request: Request, body: bytes) -> dict[str, Any]:
+        return {
+            "asked": hot_routes.query(messages.PullQuery, request),
+            "device": await _device_header(request),
+            "bearer": await _bearer(request),
+        }
+
+    hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments)
+    hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments)
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)

@@ -105,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         log_config=None,  # our handlers, with the secret redactor, take uvicorn's records too
+        # "auto": httptools and uvloop (the server extra) where installed, else h11 and
+        # asyncio's loop; the compiled pair costs a push-and-pull round ~2-3 ms less CPU.
+        loop="auto",
+        http="auto",
         server_header=False,
     )
     return 0

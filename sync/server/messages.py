@@ -106,6 +106,13 @@ class PushRequest(Strict):
     )
 
 
+class PullQuery(BaseModel):
+    """A pull's query parameters (unknown ones are ignored, as query strings go)."""
+
+    cursor: Annotated[str | None, Field(max_length=200)] = None
+    limit: Annotated[int, Field(ge=1, le=protocol.MAX_PULL_LIMIT)] = protocol.DEFAULT_PULL_LIMIT
+
+
 class EnrolRequest(Strict):
     code: Code
     name: Name = ""

@@ -239,3 +239,36 @@ def test_the_openapi_description_is_served(server: Deployment) -> None:
     operation = schema["components"]["schemas"]["Operation"]
     assert operation["additionalProperties"] is False
     assert "task.create" in json.dumps(operation)
+
+
+def test_push_and_pull_refusals_say_where_in_the_request(mette: Api) -> None:
+    # Push and pull are answered by sync.server.hot_routes, not FastAPI's dependency
+    # solving: the refusals must stay those FastAPI gave, locations included.
+    for body in (b"{", b'{"operations": NaN}', b"[]"):
+        detail = assert_error(post(mette, body), 422, "invalid_request")["detail"]
+        assert detail and detail[0]["loc"][0] == "body"
+    detail = assert_error(post(mette, b""), 422, "invalid_request")["detail"]
+    assert detail[0]["loc"] == ["body"] and detail[0]["type"] == "missing"
+    detail = assert_error(mette.push_raw([{"id": "x"}]), 422, "invalid_request")["detail"]
+    assert {tuple(d["loc"]) for d in detail} >= {("body", "operations", 0, "kind")}
+    for params, where in (({"limit": "many"}, "limit"), ({"cursor": "c" * 201}, "cursor")):
+        answer = mette.http.get(protocol.PATH_PULL, params=params, headers=mette.headers())
+        assert assert_error(answer, 422, "invalid_request")["detail"][0]["loc"] == ["query", where]
+
+
+def test_push_and_pull_take_what_fastapi_took(mette: Api) -> None:
+    # A charset or a +json subtype is still JSON; an unknown query parameter is ignored and
+    # the last of a repeated one counts, as FastAPI reads query strings.
+    for content_type in ("application/json; charset=utf-8", "application/vnd.knop+json"):
+        answer = post(mette, b'{"operations": []}', **{"content-type": content_type})
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {"results": []}
+    answer = mette.http.get(
+        protocol.PATH_PULL + "?limit=0&limit=2&colour=red", headers=mette.headers()
+    )
+    assert answer.status_code == 200, answer.text
+    assert len(answer.json()["changes"]) <= 2
+    bare = {k: v for k, v in mette.headers().items() if k.lower() != "authorization"}
+    assert_error(mette.http.get(protocol.PATH_PULL, headers=bare), 401, "token_invalid")
+    basic = bare | {"Authorization": f"Basic {mette.token}"}
+    assert_error(mette.http.get(protocol.PATH_PULL, headers=basic), 401, "token_invalid")
