@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from desktop.core import operations
-from desktop.core.entities import Person, Role
+from desktop.core.entities import Bid, Comment, Entity, Guideline, Person, Role, Site, Task
 from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
 from sync import protocol
@@ -151,14 +151,17 @@ _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization f
 _AGAIN_FROM_THE_START = _TRY_AGAIN | {"23505"}
 
 
+Identify = Callable[[Session], Callable[[], tuple[Caller, bool]]]
+
+
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply the operations in order; returns one wire result per operation.
 
     Round trips are what a push costs, so what can be asked once per batch is
-    asked once: which of its operations are already stored, the author as the
-    server holds them, and the feed rows, written together at the end.
+    asked once: which of its operations are already stored, the rows they
+    name, and the feed rows, written together at the end.
     """
-    return _push(db, batch, lambda _session: (caller, False))
+    return _push(db, batch, lambda _session: lambda: (caller, False))
 
 
 def push_request(
@@ -178,33 +181,45 @@ def push_request(
     with nothing applied.
     """
 
-    def identify(session: Session) -> tuple[Caller, bool]:
-        caller = accounts.authenticate(session, device_header, token)
-        if cursor is not None and feed.from_another_future(session, cursor):
-            raise ApiError("resync", {"cursor": cursor})
-        return caller, True
+    def identify(session: Session) -> Callable[[], tuple[Caller, bool]]:
+        # Asked first, answered after the credentials: it travels with them.
+        future = feed.future_ahead(session, cursor) if cursor is not None else None
+
+        def answer() -> tuple[Caller, bool]:
+            caller = accounts.authenticate(session, device_header, token)
+            if future is not None and future():
+                raise ApiError("resync", {"cursor": cursor})
+            return caller, True
+
+        return answer
 
     return _push(db, batch, identify)
 
 
-def _push(
-    db: Database,
-    batch: Sequence[dict[str, Any]],
-    identify: Callable[[Session], tuple[Caller, bool]],
-) -> list[dict[str, Any]]:
-    """`push`, with the caller found by `identify` in the transaction: (caller, read just now)."""
+def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> list[dict[str, Any]]:
+    """`push`, with the caller found by `identify` in the transaction: (caller, read just now).
+
+    `identify` may send queries at once and must wait for answers only in the
+    function it returns: what the push reads ahead (`_read_ahead`) is sent
+    between the two, so on PostgreSQL the cursor check, the log lookup, the
+    rows the batch names and the credential check make one round trip.
+    """
     _prune_now_and_then(db)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with db.write(pipelined=True) as session:
                 session.keep_what_it_reads()
                 session.defer_inserts()
-                caller, current = identify(session)
-                batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+                identified = identify(session)
+                stored = _stored_ahead(session, [op["id"] for op in batch])
+                ahead = _read_ahead(session, batch)
+                caller, current = identified()
+                batch_state = _Batch(session, caller, stored())
                 if current:  # read in this transaction: as current as a second read would be
                     batch_state.knows_actor(caller.person)
+                reach = ahead()
                 results = [_apply_one(batch_state, op) for op in batch]
-                feed.record(session, batch_state.changes, utc_now())
+                feed.record(session, batch_state.changes, utc_now(), reach)
                 session.flush()  # the log and the audit events; a twin push's entries collide here
                 return results
         except Exception as error:
@@ -213,6 +228,66 @@ def _push(
                 raise
             log.info("push of %d operations tried again: %s", len(batch), cause)
     raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+# The payload fields that name a row the operation's rules read (and the entity it is):
+# read for the whole batch at once (`Session.read_ahead`), before the rules ask.
+NAMED_ROWS: dict[str, type[Entity]] = {
+    "task_id": Task,
+    "bid_id": Bid,
+    "comment_id": Comment,
+    "site_id": Site,
+    "person_id": Person,
+    "audience": Guideline,
+}
+
+
+def _read_ahead(session: Session, batch: Sequence[dict[str, Any]]) -> Callable[[], dict[str, feed.Reach | None]]:
+    """Send the reads of the rows `batch`'s payloads name; the returned function remembers them.
+
+    It answers how far the feed rows of the named tasks reach (`feed.reach_ahead`),
+    read after the tasks' rows are locked. A name that is not a row (a new
+    task's id, an audience no guideline has) is remembered as absent, which is
+    what its rule asks first. Only a cache: a rule that asks for anything else
+    reads it as before.
+    """
+    named: dict[type[Entity], set[str]] = {}
+    for op in batch:
+        payload = op.get("payload")
+        if isinstance(payload, dict):
+            for field, cls in NAMED_ROWS.items():
+                value = payload.get(field)
+                if isinstance(value, str) and len(value) <= 100:
+                    named.setdefault(cls, set()).add(value)
+    # Tasks (locked) first, in key order: bids are locked after their tasks, as the rules do.
+    remembered = [session.read_ahead(cls, named[cls]) for cls in NAMED_ROWS.values() if cls in named]
+    reach = feed.reach_ahead(session, named.get(Task, ()))
+
+    def remember() -> dict[str, feed.Reach | None]:
+        for done in remembered:
+            done()
+        return reach()
+
+    return remember
+
+
+def _stored_ahead(session: Session, op_ids: Sequence[str]) -> Callable[[], dict[str, tuple[str, str]]]:
+    """`_stored`, sent now and answered by the returned function (batches of up to LOOKUP_CHUNK)."""
+    unique = list(dict.fromkeys(op_ids))
+    if len(unique) > LOOKUP_CHUNK:
+        found = _stored(session, unique)
+        return lambda: found
+    cursor = session.execute(
+        f"SELECT id, content_hash, result FROM operations WHERE id IN ({', '.join('?' * len(unique))})",
+        unique,
+    ) if unique else None
+    rows = cursor.fetchall() if cursor is not None and session.pipeline is None else None
+
+    def answer() -> dict[str, tuple[str, str]]:
+        fetched = rows if rows is not None or cursor is None else cursor.fetchall()
+        return {str(r[0]): (str(r[1]), str(r[2])) for r in fetched or ()}
+
+    return answer
 
 
 def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -257,6 +332,7 @@ class _Batch:
     def knows_actor(self, person: Person) -> None:
         """The author's row, as read in this transaction (by the credential check)."""
         self._actor, self._actor_known = person, True
+        self.session.remember(person)  # the rules and the tenancy ask for it too
 
 
 def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import itertools
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -84,10 +84,65 @@ class Session(SqlRecords):
             self._later.setdefault(statement, []).append(params)
 
     def flush(self) -> None:
-        """Write what `insert_later` held, one `executemany` per statement (pipelined by psycopg)."""
+        """Write what `insert_later` held: one statement per table on PostgreSQL, one `executemany` on SQLite.
+
+        On PostgreSQL the rows go as one multi-row `INSERT ... VALUES (...), (...)`:
+        a push's three log entries are one statement for the server to parse,
+        plan and execute, not three (`insert_later`'s statements end in their
+        one VALUES group, so it is simply repeated).
+        """
         held, self._later = self._later or {}, ({} if self._later is not None else None)
         for statement, rows in held.items():
-            self.many(statement, rows)
+            if self.dialect == "postgresql" and len(rows) > 1:
+                head, _, group = statement.rpartition(" VALUES ")
+                self.execute(f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row])
+            else:
+                self.many(statement, rows)
+
+    def read_ahead(self, cls: type[Entity], keys: Iterable[str]) -> Callable[[], None]:
+        """Ask now for the `cls` rows with these keys; the returned function remembers them.
+
+        For a session that keeps what it reads (`keep_what_it_reads`) and an
+        entity with a one-column key. In a pipelined session the query is only
+        queued: every query sent before the next one somebody waits for travels
+        in that one round trip, so a push asks for all the rows its operations
+        name (tasks, sites, comments...) together with its credential check,
+        instead of one round trip per rule that asks. Rows of `LOCKED_ON_READ`
+        are locked as `get` would, in key order (so two pushes never wait on
+        each other in a circle over them). Keys not found are remembered as
+        absent. Until the function is called, `get` does not know them.
+        """
+        wanted = sorted({k for k in keys if isinstance(k, str)})
+        if self._known is None or not wanted or len(cls.key) != 1:
+            return lambda: None
+        column = cls.key[0]
+        locking = self.lock_reads and cls.table in LOCKED_ON_READ
+        cursor = self.execute(
+            f"SELECT * FROM {cls.table} WHERE {column} IN ({', '.join('?' for _ in wanted)})"
+            + (f" ORDER BY {column} FOR UPDATE" if locking else ""),
+            wanted,
+        )
+        fetched: list[Any] | None = cursor.fetchall() if self.pipeline is None else None
+
+        def remember() -> None:
+            rows = cursor.fetchall() if fetched is None else fetched
+            names = [d[0] for d in cursor.description]
+            found = {str(row[names.index(column)]): row for row in rows}
+            known = self._known
+            if known is None:
+                return
+            for key in wanted:
+                row = found.get(key)
+                known.setdefault(
+                    (cls.table, (key,)), None if row is None else cls.from_row(dict(zip(names, row, strict=True)))
+                )
+
+        return remember
+
+    def remember(self, entity: Entity) -> None:
+        """Know `entity` as read in this transaction (by a query of someone else's), if keeping what it reads."""
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = entity
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """See `SqlRecords.rows`; the rows are fetched first, which a pipelined query needs."""
