@@ -44,15 +44,26 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from desktop.core import operations
-from desktop.core.entities import Bid, Comment, Entity, Guideline, Person, Role, Site, Task
+from desktop.core import guidelines, operations
+from desktop.core.entities import (
+    Bid,
+    Comment,
+    Entity,
+    Guideline,
+    GuidelineAcceptance,
+    GuidelineAudience,
+    Person,
+    Role,
+    Site,
+    Task,
+)
 from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
 from sync import protocol
 from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session, Unavailable
+from sync.server.storage import Database, Session, Unattributed, Unavailable
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +216,12 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
     rows the batch names and the credential check make one round trip.
     """
     _prune_now_and_then(db)
-    for attempt in range(1, ATTEMPTS + 1):
+    waiting = False  # at first the savepoints do not wait for their writes: see Session.savepoint
+    attempt = 1
+    while True:
         try:
             with db.write(pipelined=True) as session:
+                session.waits_at_savepoints = waiting
                 session.keep_what_it_reads()
                 session.defer_inserts()
                 identified = identify(session)
@@ -223,11 +237,17 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
                 session.flush()  # the log and the audit events; a twin push's entries collide here
                 return results
         except Exception as error:
-            cause = error.__cause__ if isinstance(error, Unavailable) else error
+            cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+            if not waiting and getattr(cause, "sqlstate", None) is not None:
+                # A statement failed and it is not known whose: the whole push again, each
+                # operation's savepoint waiting, so that the failure is its operation's alone.
+                waiting = True
+                log.info("push of %d operations tried again, waiting at each operation: %s", len(batch), cause)
+                continue
             if getattr(cause, "sqlstate", None) not in _AGAIN_FROM_THE_START or attempt == ATTEMPTS:
                 raise
+            attempt += 1
             log.info("push of %d operations tried again: %s", len(batch), cause)
-    raise AssertionError("unreachable")  # the last attempt returns or raises
 
 
 # The payload fields that name a row the operation's rules read (and the entity it is):
@@ -238,30 +258,36 @@ NAMED_ROWS: dict[str, type[Entity]] = {
     "comment_id": Comment,
     "site_id": Site,
     "person_id": Person,
-    "audience": Guideline,
 }
 
 
 def _read_ahead(session: Session, batch: Sequence[dict[str, Any]]) -> Callable[[], dict[str, feed.Reach | None]]:
     """Send the reads of the rows `batch`'s payloads name; the returned function remembers them.
 
-    It answers how far the feed rows of the named tasks reach (`feed.reach_ahead`),
-    read after the tasks' rows are locked. A name that is not a row (a new
-    task's id, an audience no guideline has) is remembered as absent, which is
-    what its rule asks first. Only a cache: a rule that asks for anything else
-    reads it as before.
+    Also the guidelines (and the author's acceptances of them) an operation
+    needs accepted (`guidelines.required`), and it answers how far the feed
+    rows of the named tasks reach (`feed.reach_ahead`), read after the tasks'
+    rows are locked. A name that is not a row (a new task's id, say) is
+    remembered as absent, which is what its rule asks first. Only a cache: a
+    rule that asks for anything else reads it as before.
     """
-    named: dict[type[Entity], set[str]] = {}
+    named: dict[type[Entity], set[tuple[str, ...]]] = {}
     for op in batch:
         payload = op.get("payload")
-        if isinstance(payload, dict):
-            for field, cls in NAMED_ROWS.items():
-                value = payload.get(field)
-                if isinstance(value, str) and len(value) <= 100:
-                    named.setdefault(cls, set()).add(value)
-    # Tasks (locked) first, in key order: bids are locked after their tasks, as the rules do.
-    remembered = [session.read_ahead(cls, named[cls]) for cls in NAMED_ROWS.values() if cls in named]
-    reach = feed.reach_ahead(session, named.get(Task, ()))
+        if not isinstance(payload, dict):
+            continue
+        for field, cls in NAMED_ROWS.items():
+            value = payload.get(field)
+            if isinstance(value, str) and len(value) <= 100:
+                named.setdefault(cls, set()).add((value,))
+        if op.get("kind") in guidelines.NEEDING_ACCEPTANCE and isinstance(op.get("author_id"), str):
+            for audience in GuidelineAudience:
+                named.setdefault(Guideline, set()).add((str(audience),))
+                named.setdefault(GuidelineAcceptance, set()).add((op["author_id"], str(audience)))
+    # Tasks (locked) first, in key order, then bids: as the rules lock them.
+    order = [*NAMED_ROWS.values(), Guideline, GuidelineAcceptance]
+    remembered = [session.read_ahead(cls, named[cls]) for cls in order if cls in named]
+    reach = feed.reach_ahead(session, (key[0] for key in named.get(Task, ())))
 
     def remember() -> dict[str, feed.Reach | None]:
         for done in remembered:
@@ -354,6 +380,8 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return _apply_new(batch, op, fingerprint)
+        except Unattributed:
+            raise  # not this operation's to answer: the push runs again (`_push`)
         except Exception as error:
             batch.forget_actor()  # rolled back: whatever was read inside may be gone
             if getattr(error, "sqlstate", None) in _TRY_AGAIN and attempt < ATTEMPTS:
@@ -383,6 +411,8 @@ def _apply_new(batch: _Batch, op: dict[str, Any], fingerprint: str) -> dict[str,
             with session.savepoint():
                 text = _remember(session, caller, op, fingerprint, now, result)
                 _record_refusal(session, caller, op, rejection, now)
+        except Unattributed:
+            raise
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))
