@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             database = urlsplit(deployment.db_url).path.lstrip("/")
             _reset(admin)
             pg_before = cluster_cpu_s(postmaster)
-            tally, detail, faults = server_load.measure(deployment, keys, "cli", args.offered)
+            _tally, detail, faults = server_load.measure(deployment, keys, "cli", args.offered)
             pg_cpu = cluster_cpu_s(postmaster) - pg_before
             statements = _statements(admin, database, args.top)
     finally:
