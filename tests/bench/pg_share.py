@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+from typing import Any
 from urllib.parse import urlsplit
 
 import psutil  # type: ignore[import-untyped]
@@ -83,10 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     admin = postgres.admin_url
     postmaster = _postmaster(admin)
     try:
-        if args.organisations > 1:
-            world = server_load.organisations_on_postgres(postgres, server_load.WORKERS, args.organisations)
-        else:
-            world = servers.small_world_on_postgres(postgres, server_load.WORKERS)
+        world: contextlib.AbstractContextManager[Any] = (
+            server_load.organisations_on_postgres(postgres, server_load.WORKERS, args.organisations)
+            if args.organisations > 1
+            else servers.small_world_on_postgres(postgres, server_load.WORKERS)
+        )
         with world as entered:
             deployment, users = entered if isinstance(entered, tuple) else (entered, None)
             keys = (
