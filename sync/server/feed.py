@@ -858,14 +858,20 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     # page is about 7 MB): 40 % of the server's time for a page on SQLite.
     body = "convert_to(body, 'UTF8')" if session.dialect == "postgresql" else "CAST(body AS BLOB)"
     # The newest seq comes along (part 1) for the caught-up position, see below.
-    found = session.execute(
+    query = (
         f"WITH page AS (SELECT xid, seq, {body} AS body FROM changes "
         f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
         f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
         "SELECT 0 AS part, xid, seq, body FROM page "
-        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes ORDER BY 1, 2, 3",
-        [*after, *high, *params],
-    ).fetchall()
+        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes ORDER BY 1, 2, 3"
+    )
+    if session.dialect == "postgresql":
+        # In binary format: a bytea travels as its bytes, not as hex text that
+        # PostgreSQL writes and psycopg reads back (a page of 700 changes: the
+        # query's time in PostgreSQL 2.6 -> 1.3 ms, the reading 1.5 -> 0.5 ms).
+        found = session.connection.execute(session.sql(query), [*after, *high, *params], binary=True).fetchall()
+    else:
+        found = session.execute(query, [*after, *high, *params]).fetchall()
     rows, newest_seq = found[:-1], int(found[-1][2] or 0)
     if len(rows) > limit:
         rows = rows[:limit]
