@@ -262,7 +262,12 @@ class Session(SqlRecords):
             elif self.pipeline is not None:
                 _settle(self.pipeline)  # a failed statement left the pipeline aborted until a sync
             self._send(f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}")
-            if self.pipeline is not None and self.waits_at_savepoints:
+            if self.pipeline is not None:
+                # Waited for even when savepoints do not wait: psycopg forgets its prepared
+                # statements when it reads a ROLLBACK's answer and deallocates them all
+                # with its next statement; read later, in a pipeline, that answer would
+                # have it forget statements prepared after the DEALLOCATE (which then
+                # "do not exist").
                 self.pipeline.sync()
             raise
         if self.dialect == "postgresql":
