@@ -99,12 +99,16 @@ def main(argv: list[str] | None = None) -> int:
             database = urlsplit(deployment.db_url).path.lstrip("/")
             _reset(admin)
             pg_before = cluster_cpu_s(postmaster)
-            _tally, detail, faults = server_load.measure(deployment, keys, "cli", args.offered)
+            tally, detail, faults = server_load.measure(deployment, keys, "cli", args.offered)
             pg_cpu = cluster_cpu_s(postmaster) - pg_before
             statements = _statements(admin, database, args.top)
     finally:
         with contextlib.suppress(Exception):
             postgres.close()
+    if args.organisations > 1:
+        fair = server_load._fairness(tally, detail)
+        detail["p99_max_over_min"] = round(fair.value, 2)
+        detail.update({k: v for k, v in fair.detail.items() if k.startswith("p99_ms_")})
     rounds = max(int(detail["pushes"]), 1)
     cores = os.cpu_count() or 1
     detail["postgres_cpu_ms_per_round"] = round(1000 * pg_cpu / rounds, 2)
