@@ -58,6 +58,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import operator
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -843,6 +844,9 @@ class Page:
         }
 
 
+_page_order = operator.itemgetter(0, 1, 2)  # a page query's rows: (part, xid, seq), the newest seq last
+
+
 def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
     """The next page of changes this person may see, after `cursor`.
 
@@ -863,7 +867,7 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
         f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
         f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
         "SELECT 0 AS part, xid, seq, body FROM page "
-        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes ORDER BY 1, 2, 3"
+        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes"
     )
     if session.dialect == "postgresql":
         # In binary format: a bytea travels as its bytes, not as hex text that
@@ -872,6 +876,10 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
         found = session.connection.execute(session.sql(query), [*after, *high, *params], binary=True).fetchall()
     else:
         found = session.execute(query, [*after, *high, *params]).fetchall()
+    # Put in order here, not by the query: a second sort of the page's rows, bodies
+    # and all, cost PostgreSQL an eighth of the query's time; already (nearly) in
+    # order, they cost Python one pass.
+    found.sort(key=_page_order)
     rows, newest_seq = found[:-1], int(found[-1][2] or 0)
     if len(rows) > limit:
         rows = rows[:limit]
