@@ -41,6 +41,13 @@ def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
     database.close()
 
 
+def _anna_on_a_device(db: storage.Database) -> tuple[Person, str, str]:
+    """Anna, an enrolled device at her site and a token for her: (person, device header, token)."""
+    with db.read() as s:
+        anna = s.fetch(Person, "username = ?", ("anna",))[0]
+    return (anna, *_device(db, anna))
+
+
 def _device(db: storage.Database, person: Person) -> tuple[str, str]:
     """An enrolled device at the person's site and a token for them: (device header, token)."""
     policy = accounts.Policy()
@@ -108,9 +115,7 @@ class _Counted:
 def test_a_push_reads_ahead_in_one_round_trip(
     backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with db.read() as s:
-        anna = s.fetch(Person, "username = ?", ("anna",))[0]
-    header, token = _device(db, anna)
+    anna, header, token = _anna_on_a_device(db)
     with db.statement() as s:
         cursor = feed.page(s, anna, None, 1000).cursor
     for n in range(6):  # past psycopg's threshold for preparing a statement
@@ -135,9 +140,7 @@ def test_a_push_reads_ahead_in_one_round_trip(
 def test_a_repeated_push_answers_from_the_log_in_the_first_round_trip(
     backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with db.read() as s:
-        anna = s.fetch(Person, "username = ?", ("anna",))[0]
-    header, token = _device(db, anna)
+    anna, header, token = _anna_on_a_device(db)
     batch = _batch(anna, header, 1)
     first = push.push_request(db, header, token, batch)
     counted = _Counted(monkeypatch)
