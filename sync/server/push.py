@@ -63,7 +63,7 @@ from sync import protocol
 from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session, Unattributed, Unavailable
+from sync.server.storage import Database, Session, Unattributed, Unavailable, statement_failed
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
                 return results
         except Exception as error:
             cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
-            if not waiting and getattr(cause, "sqlstate", None) is not None:
+            if not waiting and statement_failed(error):
                 # A statement failed and it is not known whose: the whole push again, each
                 # operation's savepoint waiting, so that the failure is its operation's alone.
                 waiting = True

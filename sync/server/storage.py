@@ -288,6 +288,16 @@ class Session(SqlRecords):
             self.connection.execute("; ".join(statements))
 
 
+def statement_failed(error: BaseException) -> bool:
+    """Whether `error` (or what it wraps: Unavailable, Unattributed) is a statement the database refused.
+
+    That is, an error with a SQLSTATE, or psycopg's PipelineAborted, which
+    stands for a statement skipped after another one failed.
+    """
+    cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+    return getattr(cause, "sqlstate", None) is not None or type(cause).__name__ == "PipelineAborted"
+
+
 def _attribute(pipeline: Any, error: BaseException) -> None:
     """In a session that does not wait at savepoints' ends: may `error` be undone with its savepoint?
 
