@@ -13,6 +13,15 @@ one):
   calls per round (a pipelined statement counts as one call).
 
 `python -m tests.bench.pg_share --offered 400 --seconds 20 [--organisations 5] [--top 25]`
+
+A cluster for it (as root; Debian's PostgreSQL 15), then point
+KNOP_TEST_POSTGRES_URL at postgresql://postgres@127.0.0.1:5477/postgres:
+
+    mkdir /tmp/pg && chown postgres /tmp/pg
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D /tmp/pg/data -A trust
+    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pg/data -l /tmp/pg/log \
+        -o "-p 5477 -k /tmp/pg -c max_connections=200 -c shared_preload_libraries=pg_stat_statements" start
+    psql -h 127.0.0.1 -p 5477 -U postgres -c "CREATE EXTENSION pg_stat_statements"
 """
 
 from __future__ import annotations
