@@ -33,9 +33,15 @@ def at_login(person: Person) -> tuple[GuidelineAudience, ...]:
     return (GuidelineAudience.POSTING, GuidelineAudience.BIDDING)
 
 
+# The operations that may need guidelines accepted (`required` names none for any other).
+NEEDING_ACCEPTANCE = frozenset({"task.create", "task.publish", "bid.place"})
+
+
 def required(actor: Person, kind: str, task_audience: str | None = None) -> tuple[GuidelineAudience, ...]:
     """The audiences whose guidelines operation `kind` needs accepted (on a task for `task_audience`)."""
     found: list[GuidelineAudience] = []
+    if kind not in NEEDING_ACCEPTANCE:
+        return ()
     if kind in ("task.create", "task.publish"):
         found.append(GuidelineAudience.POSTING)
         if task_audience == Audience.EXTERNAL:

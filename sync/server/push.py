@@ -44,15 +44,26 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from desktop.core import operations
-from desktop.core.entities import Person, Role
+from desktop.core import guidelines, operations
+from desktop.core.entities import (
+    Bid,
+    Comment,
+    Entity,
+    Guideline,
+    GuidelineAcceptance,
+    GuidelineAudience,
+    Person,
+    Role,
+    Site,
+    Task,
+)
 from desktop.core.ids import utc_now, uuid7_ms
 from desktop.core.rejection import Rejection
 from sync import protocol
 from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session, Unavailable
+from sync.server.storage import Database, Session, Unattributed, Unavailable, statement_failed
 
 log = logging.getLogger(__name__)
 
@@ -151,14 +162,17 @@ _TRY_AGAIN = frozenset({"40P01", "40001"})  # deadlock detected, serialization f
 _AGAIN_FROM_THE_START = _TRY_AGAIN | {"23505"}
 
 
+Identify = Callable[[Session], Callable[[], tuple[Caller, bool]]]
+
+
 def push(db: Database, caller: Caller, batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Apply the operations in order; returns one wire result per operation.
 
     Round trips are what a push costs, so what can be asked once per batch is
-    asked once: which of its operations are already stored, the author as the
-    server holds them, and the feed rows, written together at the end.
+    asked once: which of its operations are already stored, the rows they
+    name, and the feed rows, written together at the end.
     """
-    return _push(db, batch, lambda _session: (caller, False))
+    return _push(db, batch, lambda _session: lambda: (caller, False))
 
 
 def push_request(
@@ -178,41 +192,128 @@ def push_request(
     with nothing applied.
     """
 
-    def identify(session: Session) -> tuple[Caller, bool]:
-        caller = accounts.authenticate(session, device_header, token)
-        if cursor is not None and feed.from_another_future(session, cursor):
-            raise ApiError("resync", {"cursor": cursor})
-        return caller, True
+    def identify(session: Session) -> Callable[[], tuple[Caller, bool]]:
+        # Asked first, answered after the credentials: it travels with them.
+        future = feed.future_ahead(session, cursor) if cursor is not None else None
+
+        def answer() -> tuple[Caller, bool]:
+            caller = accounts.authenticate(session, device_header, token)
+            if future is not None and future():
+                raise ApiError("resync", {"cursor": cursor})
+            return caller, True
+
+        return answer
 
     return _push(db, batch, identify)
 
 
-def _push(
-    db: Database,
-    batch: Sequence[dict[str, Any]],
-    identify: Callable[[Session], tuple[Caller, bool]],
-) -> list[dict[str, Any]]:
-    """`push`, with the caller found by `identify` in the transaction: (caller, read just now)."""
+def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> list[dict[str, Any]]:
+    """`push`, with the caller found by `identify` in the transaction: (caller, read just now).
+
+    `identify` may send queries at once and must wait for answers only in the
+    function it returns: what the push reads ahead (`_read_ahead`) is sent
+    between the two, so on PostgreSQL the cursor check, the log lookup, the
+    rows the batch names and the credential check make one round trip.
+    """
     _prune_now_and_then(db)
-    for attempt in range(1, ATTEMPTS + 1):
+    waiting = False  # at first the savepoints do not wait for their writes: see Session.savepoint
+    attempt = 1
+    while True:
         try:
             with db.write(pipelined=True) as session:
+                session.waits_at_savepoints = waiting
                 session.keep_what_it_reads()
                 session.defer_inserts()
-                caller, current = identify(session)
-                batch_state = _Batch(session, caller, _stored(session, [op["id"] for op in batch]))
+                identified = identify(session)
+                stored = _stored_ahead(session, [op["id"] for op in batch])
+                ahead = _read_ahead(session, batch)
+                caller, current = identified()
+                batch_state = _Batch(session, caller, stored())
                 if current:  # read in this transaction: as current as a second read would be
                     batch_state.knows_actor(caller.person)
+                reach = ahead()
                 results = [_apply_one(batch_state, op) for op in batch]
-                feed.record(session, batch_state.changes, utc_now())
+                feed.record(session, batch_state.changes, utc_now(), reach)
                 session.flush()  # the log and the audit events; a twin push's entries collide here
                 return results
         except Exception as error:
-            cause = error.__cause__ if isinstance(error, Unavailable) else error
+            cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+            if not waiting and statement_failed(error):
+                # A statement failed and it is not known whose: the whole push again, each
+                # operation's savepoint waiting, so that the failure is its operation's alone.
+                waiting = True
+                log.info("push of %d operations tried again, waiting at each operation: %s", len(batch), cause)
+                continue
             if getattr(cause, "sqlstate", None) not in _AGAIN_FROM_THE_START or attempt == ATTEMPTS:
                 raise
+            attempt += 1
             log.info("push of %d operations tried again: %s", len(batch), cause)
-    raise AssertionError("unreachable")  # the last attempt returns or raises
+
+
+# The payload fields that name a row the operation's rules read (and the entity it is):
+# read for the whole batch at once (`Session.read_ahead`), before the rules ask.
+NAMED_ROWS: dict[str, type[Entity]] = {
+    "task_id": Task,
+    "bid_id": Bid,
+    "comment_id": Comment,
+    "site_id": Site,
+    "person_id": Person,
+}
+
+
+def _read_ahead(session: Session, batch: Sequence[dict[str, Any]]) -> Callable[[], dict[str, feed.Reach | None]]:
+    """Send the reads of the rows `batch`'s payloads name; the returned function remembers them.
+
+    Also the guidelines (and the author's acceptances of them) an operation
+    needs accepted (`guidelines.required`), and it answers how far the feed
+    rows of the named tasks reach (`feed.reach_ahead`), read after the tasks'
+    rows are locked. A name that is not a row (a new task's id, say) is
+    remembered as absent, which is what its rule asks first. Only a cache: a
+    rule that asks for anything else reads it as before.
+    """
+    named: dict[type[Entity], set[tuple[str, ...]]] = {}
+    for op in batch:
+        payload = op.get("payload")
+        if not isinstance(payload, dict):
+            continue
+        for field, cls in NAMED_ROWS.items():
+            value = payload.get(field)
+            if isinstance(value, str) and len(value) <= 100:
+                named.setdefault(cls, set()).add((value,))
+        if op.get("kind") in guidelines.NEEDING_ACCEPTANCE and isinstance(op.get("author_id"), str):
+            for audience in GuidelineAudience:
+                named.setdefault(Guideline, set()).add((str(audience),))
+                named.setdefault(GuidelineAcceptance, set()).add((op["author_id"], str(audience)))
+    # Tasks (locked) first, in key order, then bids: as the rules lock them.
+    order = [*NAMED_ROWS.values(), Guideline, GuidelineAcceptance]
+    remembered = [session.read_ahead(cls, named[cls]) for cls in order if cls in named]
+    reach = feed.reach_ahead(session, (key[0] for key in named.get(Task, ())))
+
+    def remember() -> dict[str, feed.Reach | None]:
+        for done in remembered:
+            done()
+        return reach()
+
+    return remember
+
+
+def _stored_ahead(session: Session, op_ids: Sequence[str]) -> Callable[[], dict[str, tuple[str, str]]]:
+    """`_stored`, sent now and answered by the returned function (batches of up to LOOKUP_CHUNK)."""
+    unique = list(dict.fromkeys(op_ids))
+    if len(unique) > LOOKUP_CHUNK:
+        found = _stored(session, unique)
+        return lambda: found
+    cursor = session.execute(
+        f"SELECT id, content_hash, result FROM operations WHERE id IN ({', '.join('?' * len(unique))})",
+        unique,
+    ) if unique else None
+    rows = cursor.fetchall() if cursor is not None and session.pipeline is None else None
+
+    def answer() -> dict[str, tuple[str, str]]:
+        fetched = rows if rows is not None or cursor is None else cursor.fetchall()
+        return {str(r[0]): (str(r[1]), str(r[2])) for r in fetched or ()}
+
+    return answer
 
 
 def _stored(session: Session, op_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
@@ -257,6 +358,7 @@ class _Batch:
     def knows_actor(self, person: Person) -> None:
         """The author's row, as read in this transaction (by the credential check)."""
         self._actor, self._actor_known = person, True
+        self.session.remember(person)  # the rules and the tenancy ask for it too
 
 
 def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
@@ -278,6 +380,8 @@ def _apply_one(batch: _Batch, op: dict[str, Any]) -> dict[str, Any]:
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return _apply_new(batch, op, fingerprint)
+        except Unattributed:
+            raise  # not this operation's to answer: the push runs again (`_push`)
         except Exception as error:
             batch.forget_actor()  # rolled back: whatever was read inside may be gone
             if getattr(error, "sqlstate", None) in _TRY_AGAIN and attempt < ATTEMPTS:
@@ -307,6 +411,8 @@ def _apply_new(batch: _Batch, op: dict[str, Any], fingerprint: str) -> dict[str,
             with session.savepoint():
                 text = _remember(session, caller, op, fingerprint, now, result)
                 _record_refusal(session, caller, op, rejection, now)
+        except Unattributed:
+            raise
         except Exception:
             log.exception("could not store the rejection of operation %s (%s)", op_id, kind)
             return rejected(op_id, Rejection("operation.failed"))

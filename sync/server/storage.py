@@ -23,7 +23,7 @@ import itertools
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -46,6 +46,15 @@ class Unavailable(Exception):
     """The database cannot be reached or stayed locked too long; try again later."""
 
 
+class Unattributed(Exception):
+    """A statement failed in a pipelined session that does not wait at its savepoints' ends.
+
+    Which savepoint it belonged to is not known, so the transaction cannot go
+    on: roll it back and run it again with `Session.waits_at_savepoints` (the
+    cause is the database's error).
+    """
+
+
 class Session(SqlRecords):
     """One connection inside one transaction. Implements `operations.Records`."""
 
@@ -61,6 +70,8 @@ class Session(SqlRecords):
         # (parent table, id) -> its organisation, for filling `organisation_id` (sync.server.tenancy)
         self.organisations_known: dict[tuple[str, str], str | None] = {}
         self.pipeline: Any = None  # psycopg's Pipeline when the session is pipelined (Database.write)
+        # Pipelined: whether a savepoint's end waits for what was queued inside it (see `savepoint`).
+        self.waits_at_savepoints = True
 
     def keep_what_it_reads(self) -> None:
         """From now on, `get` reads each entity once and answers again from memory.
@@ -84,10 +95,70 @@ class Session(SqlRecords):
             self._later.setdefault(statement, []).append(params)
 
     def flush(self) -> None:
-        """Write what `insert_later` held, one `executemany` per statement (pipelined by psycopg)."""
+        """Write what `insert_later` held: one statement per table on PostgreSQL, one `executemany` on SQLite.
+
+        On PostgreSQL the rows go as one multi-row `INSERT ... VALUES (...), (...)`:
+        a push's three log entries are one statement for the server to parse,
+        plan and execute, not three (`insert_later`'s statements end in their
+        one VALUES group, so it is simply repeated).
+        """
         held, self._later = self._later or {}, ({} if self._later is not None else None)
         for statement, rows in held.items():
-            self.many(statement, rows)
+            if self.dialect == "postgresql" and len(rows) > 1:
+                head, _, group = statement.rpartition(" VALUES ")
+                self.execute(f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row])
+            else:
+                self.many(statement, rows)
+
+    def read_ahead(self, cls: type[Entity], keys: Iterable[tuple[str, ...]]) -> Callable[[], None]:
+        """Ask now for the `cls` rows with these keys (tuples in `cls.key` order); the returned function remembers them.
+
+        For a session that keeps what it reads (`keep_what_it_reads`). In a
+        pipelined session the query is only queued: every query sent before
+        the next one somebody waits for travels in that one round trip, so a
+        push asks for all the rows its operations name (tasks, sites,
+        comments...) together with its credential check, instead of one round
+        trip per rule that asks. Rows of `LOCKED_ON_READ` are locked as `get`
+        would, in key order (so two pushes never wait on each other in a
+        circle over them). Keys not found are remembered as absent. Until the
+        function is called, `get` does not know them.
+        """
+        width = len(cls.key)
+        wanted = sorted({k for k in keys if len(k) == width and all(isinstance(v, str) for v in k)})
+        if self._known is None or not wanted:
+            return lambda: None
+        columns = ", ".join(cls.key)
+        one = "(" + ", ".join("?" for _ in cls.key) + ")"
+        locking = self.lock_reads and cls.table in LOCKED_ON_READ
+        cursor = self.execute(
+            f"SELECT * FROM {cls.table} WHERE ({columns}) IN ({', '.join([one] * len(wanted))})"
+            + (f" ORDER BY {columns} FOR UPDATE" if locking else ""),
+            [v for key in wanted for v in key],
+        )
+        fetched: list[Any] | None = cursor.fetchall() if self.pipeline is None else None
+
+        def remember() -> None:
+            rows = cursor.fetchall() if fetched is None else fetched
+            names = [d[0] for d in cursor.description]
+            at = [names.index(k) for k in cls.key]
+            found = {tuple(str(row[i]) for i in at): row for row in rows}
+            known = self._known
+            if known is None:
+                return
+            for key in wanted:
+                row = found.get(key)
+                try:
+                    entity = None if row is None else cls.from_row(dict(zip(names, row, strict=True)))
+                except Exception:  # noqa: BLE001 - a damaged row: its rule reads it again and fails alone
+                    continue
+                known.setdefault((cls.table, key), entity)
+
+        return remember
+
+    def remember(self, entity: Entity) -> None:
+        """Know `entity` as read in this transaction (by a query of someone else's), if keeping what it reads."""
+        if self._known is not None:
+            self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = entity
 
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """See `SqlRecords.rows`; the rows are fetched first, which a pipelined query needs."""
@@ -163,6 +234,14 @@ class Session(SqlRecords):
         is sent with the first query inside it, and its end waits for the
         statements queued inside (`sync`), so that their errors are raised here,
         where they are rolled back, and not in the next operation.
+
+        That wait is a round trip per savepoint. A session with
+        `waits_at_savepoints` False skips it: its queued writes travel with
+        the next read or the COMMIT, and an exception inside a savepoint is
+        undone with it only when it is not the database's and everything
+        queued so far went well; otherwise Unattributed is raised, and the
+        caller runs the transaction again, waiting (a push does so: failures
+        are rare, round trips are not).
         """
         name = f"sp{next(self._savepoints)}"
         self._send(
@@ -172,16 +251,23 @@ class Session(SqlRecords):
         self._unreleased = None
         try:
             yield
-            if self.pipeline is not None:
+            if self.pipeline is not None and self.waits_at_savepoints:
                 self.pipeline.sync()
-        except BaseException:
+        except BaseException as error:
             self._unreleased = None  # released below, with any savepoint inside this one
             if self._known is not None:
                 self._known.clear()  # what it read or wrote inside is undone
-            if self.pipeline is not None:
+            if self.pipeline is not None and not self.waits_at_savepoints:
+                _attribute(self.pipeline, error)  # raises Unattributed unless all queued so far went well
+            elif self.pipeline is not None:
                 _settle(self.pipeline)  # a failed statement left the pipeline aborted until a sync
             self._send(f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}")
             if self.pipeline is not None:
+                # Waited for even when savepoints do not wait: psycopg forgets its prepared
+                # statements when it reads a ROLLBACK's answer and deallocates them all
+                # with its next statement; read later, in a pipeline, that answer would
+                # have it forget statements prepared after the DEALLOCATE (which then
+                # "do not exist").
                 self.pipeline.sync()
             raise
         if self.dialect == "postgresql":
@@ -200,6 +286,33 @@ class Session(SqlRecords):
                 self.connection.execute(statement)
         else:
             self.connection.execute("; ".join(statements))
+
+
+def statement_failed(error: BaseException) -> bool:
+    """Whether `error` (or what it wraps: Unavailable, Unattributed) is a statement the database refused.
+
+    That is, an error with a SQLSTATE, or psycopg's PipelineAborted, which
+    stands for a statement skipped after another one failed.
+    """
+    cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+    return getattr(cause, "sqlstate", None) is not None or type(cause).__name__ == "PipelineAborted"
+
+
+def _attribute(pipeline: Any, error: BaseException) -> None:
+    """In a session that does not wait at savepoints' ends: may `error` be undone with its savepoint?
+
+    Only when it is not the database's (a rule's refusal, say) and everything
+    queued so far went well; otherwise the failed statement may belong to an
+    earlier savepoint, and Unattributed is raised (from the database's error).
+    """
+    import psycopg
+
+    if isinstance(error, psycopg.Error):
+        raise Unattributed(str(error)) from error
+    try:
+        pipeline.sync()
+    except Exception as late:
+        raise Unattributed(str(late)) from late
 
 
 def _settle(pipeline: Any) -> None:
@@ -292,25 +405,24 @@ def _transaction(conn: Any, begin: str) -> Iterator[None]:
 def _pipelined_transaction(conn: Any) -> Iterator[Any]:
     """`_transaction` in psycopg's pipeline mode (see `Database.write`); yields the pipeline.
 
-    A failed statement makes PostgreSQL skip the rest of what was queued up
-    to the next sync, COMMIT included, and leaves the transaction open and
-    failed: so every way out that is not a clean COMMIT settles the pipeline
-    and then rolls back.
+    The COMMIT is queued and its answer comes with the Sync that leaving
+    pipeline mode sends anyway: one round trip for both, not two. A failed
+    statement makes PostgreSQL skip the rest of what was queued up to the
+    next sync, COMMIT included, and leaves the transaction open and failed:
+    so every way out that is not a clean COMMIT rolls back once out of
+    pipeline mode (which settles whatever was still queued).
     """
-    with conn.pipeline() as pipeline:
-        conn.execute("BEGIN")  # queued: it travels with the first query
-        try:
+    try:
+        with conn.pipeline() as pipeline:
+            conn.execute("BEGIN")  # queued: it travels with the first query
             yield pipeline
             conn.execute("COMMIT")
-            pipeline.sync()
-        except BaseException as error:
-            _settle(pipeline)
-            with contextlib.suppress(Exception):
-                conn.execute("ROLLBACK")
-                pipeline.sync()
-            if isinstance(error, _unavailable_errors()):
-                raise Unavailable(str(error)) from error
-            raise
+    except BaseException as error:
+        with contextlib.suppress(Exception):
+            conn.execute("ROLLBACK")  # a warning only, when the transaction has already ended
+        if isinstance(error, _unavailable_errors()):
+            raise Unavailable(str(error)) from error
+        raise
 
 
 def is_postgres_url(url: str) -> bool:

@@ -1,0 +1,151 @@
+"""What a push costs PostgreSQL: its round trips and statements, counted on a real database.
+
+The benchmark's batch (create a task, comment on it, edit it) pushed as the
+wire does (`push.push_request`, both credentials and the device's cursor).
+What the batch reads before its rules run (the cursor check, the log lookup,
+the rows the payloads name, the feed rows' reach) travels with the credential
+check in one round trip (`push._read_ahead`); each operation's savepoint
+waits once for its writes; the log entries and audit events are one
+statement each. Counted are the times the session waited for PostgreSQL
+(psycopg's `Connection.wait`, which every blocking exchange goes through) and
+the statements sent (`Connection.execute` and `Cursor.execute`/`executemany`
+rows). SQLite has no round trips; the same pushes are checked there for
+their effect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from desktop.core.entities import Comment, Person, Task
+from desktop.core.ids import utc_now, uuid7
+from sync.server import accounts, feed, push, storage
+from tests.server.conftest import Servers, seed_small_world
+from tests.server.harness import PASSWORD
+
+# At 569c2ce, before the batch read ahead and the savepoints stopped waiting: 14 round trips, 26 statements.
+ROUND_TRIPS = 2
+STATEMENTS = 22
+
+
+@pytest.fixture
+def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
+    url = servers.new_database(backend)
+    seed_small_world(url)
+    database = storage.Database(url, pool_size=1)
+    yield database
+    database.close()
+
+
+def _anna_on_a_device(db: storage.Database) -> tuple[Person, str, str]:
+    """Anna, an enrolled device at her site and a token for her: (person, device header, token)."""
+    with db.read() as s:
+        anna = s.fetch(Person, "username = ?", ("anna",))[0]
+    return (anna, *_device(db, anna))
+
+
+def _device(db: storage.Database, person: Person) -> tuple[str, str]:
+    """An enrolled device at the person's site and a token for them: (device header, token)."""
+    policy = accounts.Policy()
+    device = accounts.enrol(db, accounts.new_enrolment_code(db, str(person.home_site_id), policy), "test")
+    header = f"{device.device_id}.{device.secret}"
+    return header, accounts.login(db, header, person.username, PASSWORD, policy).token
+
+
+def _batch(person: Person, device_header: str, n: int) -> list[dict[str, Any]]:
+    task_id = uuid7()
+
+    def op(kind: str, **payload: Any) -> dict[str, Any]:
+        return {
+            "id": uuid7(), "kind": kind, "payload": payload, "author_id": person.id,
+            "device_id": device_header.partition(".")[0], "created_at": utc_now(),
+        }
+
+    return [
+        op("task.create", task_id=task_id, site_id=person.home_site_id, title=f"Opgave {n}",
+           audience="organisation", publish=True),
+        op("comment.add", comment_id=uuid7(), task_id=task_id, body="Første kommentar"),
+        op("task.edit", task_id=task_id, changes={"title": f"Opgave {n} (rettet)"}),
+    ]
+
+
+class _Counted:
+    """Counts the round trips to PostgreSQL and the statements sent, while active.
+
+    A round trip is a wait for the server's answer: in pipeline mode a fetch,
+    a Sync or leaving the mode (queueing a statement is no wait), outside it
+    every exchange. Checked against `strace`'s count of the connection's
+    non-empty `recvfrom` calls (docs/scale-out.md).
+    """
+
+    ANSWERS = ("_fetch_gen", "_sync_gen", "_exit_gen")
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.round_trips = 0
+        self.statements = 0
+        counter = self
+        wait, execute = psycopg.Connection.wait, psycopg.Cursor.execute
+        executemany = psycopg.Cursor.executemany
+
+        def counted_wait(conn: Any, gen: Any, *args: Any, **kwargs: Any) -> Any:
+            name = getattr(gen, "__qualname__", "")
+            idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
+            if name.endswith(counter.ANSWERS) or not (conn._pipeline or (name.endswith("_commit_gen") and idle)):
+                counter.round_trips += 1
+            return wait(conn, gen, *args, **kwargs)
+
+        def counted_execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+            counter.statements += 1
+            return execute(cursor, query, *args, **kwargs)
+
+        def counted_many(cursor: Any, query: Any, rows: Any, *args: Any, **kwargs: Any) -> Any:
+            rows = list(rows)
+            counter.statements += len(rows)
+            return executemany(cursor, query, rows, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Connection, "wait", counted_wait)
+        monkeypatch.setattr(psycopg.Cursor, "execute", counted_execute)
+        monkeypatch.setattr(psycopg.Cursor, "executemany", counted_many)
+
+
+def test_a_push_reads_ahead_in_one_round_trip(
+    backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, header, token = _anna_on_a_device(db)
+    with db.statement() as s:
+        cursor = feed.page(s, anna, None, 1000).cursor
+    for n in range(6):  # past psycopg's threshold for preparing a statement
+        push.push_request(db, header, token, _batch(anna, header, n), cursor)
+    batch = _batch(anna, header, 99)
+    counted = _Counted(monkeypatch)
+    results = push.push_request(db, header, token, batch, cursor)
+    monkeypatch.undo()
+
+    assert [r["status"] for r in results] == ["applied"] * 3
+    with db.read() as s:
+        task = s.get(Task, batch[0]["payload"]["task_id"])
+        comment = s.get(Comment, batch[1]["payload"]["comment_id"])
+        logged = s.value("SELECT count(*) FROM operations WHERE id IN (?, ?, ?)", [op["id"] for op in batch])
+        audited = s.value("SELECT count(*) FROM audit_events WHERE id IN (?, ?, ?)", [op["id"] for op in batch])
+    assert task is not None and task.title == "Opgave 99 (rettet)" and comment is not None
+    assert (logged, audited) == (3, 3)
+    if backend == "postgresql":
+        assert (counted.round_trips, counted.statements) == (ROUND_TRIPS, STATEMENTS)
+
+
+def test_a_repeated_push_answers_from_the_log_in_the_first_round_trip(
+    backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna, header, token = _anna_on_a_device(db)
+    batch = _batch(anna, header, 1)
+    first = push.push_request(db, header, token, batch)
+    counted = _Counted(monkeypatch)
+    again = push.push_request(db, header, token, batch)
+    monkeypatch.undo()
+    assert again == first
+    if backend == "postgresql":
+        assert counted.round_trips == 2  # what is read ahead, with the credentials; COMMIT
