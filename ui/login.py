@@ -132,7 +132,11 @@ class _Gate(QWidget):
     def set_busy(self, busy: bool, text: str = "") -> None:
         self.busy.setText(text)
         self.busy.setVisible(busy)
-        for widget in self.card.findChildren(QLineEdit) + self.card.findChildren(QPushButton):
+        for widget in (
+            self.card.findChildren(QLineEdit)
+            + self.card.findChildren(QPushButton)
+            + self.card.findChildren(QListWidget)
+        ):
             widget.setEnabled(not busy)
 
     def close_quietly(self) -> None:
@@ -175,7 +179,10 @@ class LoginScreen(_Gate):
         row_height = self.fontMetrics().height() * 2 + 16
         self.people.setMaximumHeight(min(len(accounts), 4) * row_height + 6)
         self.people.setMinimumHeight(min(len(accounts), 1) * row_height + 6)
-        self.people.currentItemChanged.connect(self._picked)
+        # A choice is a selection (a click, the arrow keys), not the current item: a list
+        # that gets focus without one makes its first person current by itself, and that
+        # must not overwrite the username someone typed (a refused login moves the focus).
+        self.people.itemSelectionChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
         pick = QLabel(tr("Choose your name, or type your username:"), self.card)
         pick.setWordWrap(True)
@@ -209,7 +216,7 @@ class LoginScreen(_Gate):
         self.login_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
-        self.people.itemActivated.connect(lambda _item: self.password.setFocus())
+        self.people.itemActivated.connect(self._picked)  # Enter on the current person chooses them
         self.card_layout.addWidget(self.login_button)
         self.card_layout.addWidget(self.problem)
         self.card_layout.addWidget(self.busy)
@@ -239,9 +246,8 @@ class LoginScreen(_Gate):
         else:
             self.username.setFocus()
 
-    def _picked(
-        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None
-    ) -> None:
+    def _picked(self, item: QListWidgetItem | None = None) -> None:
+        item = item or next(iter(self.people.selectedItems()), None)
         if item is None:
             return
         self.username.setText(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QPointF, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPointF, Qt
 from PySide6.QtGui import QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -208,6 +208,29 @@ def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell
     gate.people.setCurrentRow(0)
     assert gate.username.text() == "anna"
     assert gate.focusWidget() is gate.password
+
+
+def test_a_refused_login_keeps_the_username_that_was_typed(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: while the fields were disabled for the login, focus fell
+    to the list of people, which made its first person current, and that filled the
+    username field: the next attempt would have gone to someone else's account."""
+    window = log_in(qtbot, shell, "anna")
+    window.logout_action.trigger()
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen) and gate.people.count() == 1
+    gate.activateWindow()
+    qtbot.keyClicks(gate.username, "mette")
+    gate.password.setFocus()
+    qtbot.keyClicks(gate.password, "forkert")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gate.problem.isVisible() and gate.password.isEnabled(), timeout=10_000)
+    assert gate.username.text() == "mette"
+    assert gate.people.selectedItems() == []
+    # Choosing from the list by keyboard still fills the field: Enter on the current person.
+    gate.people.setFocus()
+    gate.people.setCurrentRow(0, QItemSelectionModel.SelectionFlag.NoUpdate)
+    qtbot.keyClick(gate.people, Qt.Key.Key_Return)
+    assert gate.username.text() == "anna" and gate.focusWidget() is gate.password
 
 
 def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(
