@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QAbstractScrollArea,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -48,7 +50,7 @@ from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
 from ui.screen import ProblemLabel
-from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, keep_rows, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
 
@@ -68,8 +70,21 @@ def invitations_tab(screen: AdminScreen) -> tuple[str, QWidget]:
 INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitations_tab]
 
 
+# How many rows a list (or lines an editor) in a tab keeps when the screen is short:
+# below that an empty list's "No people found" and a list's rows are cut (a new-user
+# try-out at 1024x600 saw one row of people and a cut note); the tab scrolls instead.
+LIST_ROWS = 5
+
+
 def _scrolling(tab: QWidget) -> QScrollArea:
-    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short."""
+    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short.
+
+    Its lists and text editors are given at least `LIST_ROWS` rows (`keep_rows`).
+    """
+    for view in tab.findChildren(QAbstractScrollArea):
+        # Not a table's header (an item view itself), nor a combo box's pop-up list (a window).
+        if not isinstance(view, QHeaderView) and view.window() is tab.window():
+            keep_rows(view, LIST_ROWS)
     area = QScrollArea()
     area.setWidget(tab)
     area.setWidgetResizable(True)
@@ -123,9 +138,9 @@ class AdminScreen(InsightScreen):
         self.tabs.addTab(_scrolling(self._lending_tab()), tr("&Lending"))
         for make in INVITATION_TABS:
             title, widget = make(self)
-            self.tabs.addTab(widget, title)
+            self.tabs.addTab(_scrolling(widget), title)
         self.rules = RulesOfTheRoadTab(context, self)
-        self.tabs.addTab(self.rules, tr("R&ules of the road"))
+        self.tabs.addTab(_scrolling(self.rules), tr("R&ules of the road"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
         layout.addLayout(self.status_row())
@@ -184,6 +199,20 @@ class AdminScreen(InsightScreen):
         else:
             self.problem.show_text(tr("The server could not answer."))
         self.when.setText("")
+
+    def show_tab(self, kind: type[QWidget]) -> QWidget:
+        """Make the tab holding a `kind` (e.g. InvitationsTab) current; returns that widget.
+
+        Raises LookupError when no tab holds one. Each tab sits in a scroll area
+        (`_scrolling`), so the widget is looked for inside it.
+        """
+        for index in range(self.tabs.count()):
+            area = self.tabs.widget(index)
+            inner = area.widget() if isinstance(area, QScrollArea) else area
+            if isinstance(inner, kind):
+                self.tabs.setCurrentIndex(index)
+                return inner
+        raise LookupError(kind.__name__)
 
     # --- people -------------------------------------------------------------------
 

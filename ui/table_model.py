@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QLabel, QTableView, QWidget
 
 from ui.long_text import CELL_LIMIT, shortened
 
@@ -149,6 +149,47 @@ def table_view(
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
     return view
+
+
+def keep_rows(view: QAbstractScrollArea, rows: int) -> None:
+    """Never let layouts squeeze `view` below `rows` rows of its items (or lines of its text).
+
+    A table's header, a horizontal scroll bar and the frame are counted in. The
+    height (px) is measured again whenever the view is polished or its style or
+    font changes, since the style sheet decides the rows' padding and the header's
+    size. Sets the minimum height only, so the view still grows.
+    """
+    keeper = _RowKeeper(view, rows)
+    view.installEventFilter(keeper)
+    keeper.measure()
+
+
+class _RowKeeper(QObject):
+    """Sets its view's minimum height to `rows` rows; see `keep_rows`."""
+
+    _AGAIN = (QEvent.Type.Polish, QEvent.Type.Show, QEvent.Type.StyleChange, QEvent.Type.FontChange)
+
+    def __init__(self, view: QAbstractScrollArea, rows: int) -> None:
+        super().__init__(view)
+        self._view = view
+        self._rows = rows
+
+    def measure(self) -> None:
+        view = self._view
+        line = view.fontMetrics().lineSpacing() + 8  # an item's padding in the style sheet
+        extra = 2 * view.frameWidth()
+        if isinstance(view, QTableView):
+            line = max(line, view.verticalHeader().defaultSectionSize())
+            if not view.horizontalHeader().isHidden():
+                extra += view.horizontalHeader().sizeHint().height()
+        if view.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+            extra += view.horizontalScrollBar().sizeHint().height()
+        view.setMinimumHeight(extra + self._rows * line)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self._AGAIN:
+            self.measure()
+        return False
 
 
 class EmptyNote(QLabel):

@@ -41,6 +41,7 @@ def main(argv: list[str]) -> int:
     from ui.admin_screen import AdminScreen
     from ui.context import AppContext
     from ui.reach import InvitationsTab
+    from ui.rules_of_the_road import RulesOfTheRoadTab
 
     app, translators, out = danish_application(argv)
 
@@ -98,11 +99,7 @@ def main(argv: list[str]) -> int:
     screen = AdminScreen(context, fetcher=directory)
     screen.resize(*SIZE)
     screen.show()
-    invitations = next(
-        screen.tabs.widget(i) for i in range(screen.tabs.count())
-        if isinstance(screen.tabs.widget(i), InvitationsTab)
-    )
-    screen.tabs.setCurrentWidget(invitations)
+    invitations = screen.show_tab(InvitationsTab)
     settle(app, lambda: invitations.model.rowCount() == 4)
     invitations.table.selectRow(0)
     settle(app)
@@ -122,7 +119,7 @@ def main(argv: list[str]) -> int:
     settle(app, lambda: screen.people_model.rowCount() == 0 and screen.people_empty.isVisible())
     save(screen, out / "admin_no_people_da.png")
 
-    screen.tabs.setCurrentWidget(screen.rules)
+    screen.show_tab(RulesOfTheRoadTab)
     settle(app, lambda: screen.rules.standings.rowCount() > 0)
     screen.rules.texts.setCurrentWidget(screen.rules.preview)  # the Markdown as people will see it
     settle(app)

@@ -25,6 +25,7 @@ from tests.ui.test_two_clients import session_on, synced
 from ui import main_window
 from ui.admin_screen import AdminScreen
 from ui.reach import InvitationsTab
+from ui.rules_of_the_road import RulesOfTheRoadTab
 
 
 def person(server: Deployment, username: str) -> Person:
@@ -181,9 +182,7 @@ def test_an_admin_approves_and_revokes_invitations_erases_a_leaver_and_publishes
             qtbot.waitUntil(lambda: screen.people_model.row_of("bo") >= 0, timeout=15_000)
 
             # Invitations: both wait for approval; one is approved, the other revoked.
-            tab = next(screen.tabs.widget(i) for i in range(screen.tabs.count())
-                       if isinstance(screen.tabs.widget(i), InvitationsTab))
-            screen.tabs.setCurrentWidget(tab)
+            tab = screen.show_tab(InvitationsTab)
             assert nameless(tab) == []
             qtbot.waitUntil(lambda: tab.model.rowCount() == 2, timeout=10_000)
             assert {tab.model.index(r, 4).data() for r in range(2)} == {"Waiting for approval"}
@@ -224,8 +223,8 @@ def test_an_admin_approves_and_revokes_invitations_erases_a_leaver_and_publishes
                          "'person.erase'", person(server, "admin").id) == 1
 
             # The rules of the road: versions, who accepted which, and a new version.
-            rules = screen.rules
-            screen.tabs.setCurrentWidget(rules)
+            rules = screen.show_tab(RulesOfTheRoadTab)
+            assert rules is screen.rules
             assert nameless(rules) == []
             anna_bidding = f"{world.anna.id}|bidding"
             qtbot.waitUntil(lambda: rules.standings.row_of(anna_bidding) >= 0, timeout=10_000)

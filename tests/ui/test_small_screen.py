@@ -24,12 +24,16 @@ import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QHeaderView,
     QLineEdit,
+    QPlainTextEdit,
     QTabBar,
+    QTextEdit,
     QWidget,
 )
 
@@ -118,6 +122,18 @@ def problems(top: QWidget) -> list[str]:
             found.append(f"{_name(widget)} is {widget.width()} px wide, needs {wanted.width()}")
         if widget.height() < wanted.height() and not isinstance(widget, QTabBar):
             found.append(f"{_name(widget)} is {widget.height()} px high, needs {wanted.height()}")
+    # A list or text box squeezed to a row or two reads as broken (a try-out saw one row of
+    # people, and "No people found" cut in half): at least three lines of its font.
+    for view in top.findChildren(QAbstractScrollArea):
+        if not isinstance(view, (QAbstractItemView, QPlainTextEdit, QTextEdit)) or isinstance(view, QHeaderView):
+            continue
+        if not view.isVisibleTo(top):
+            continue
+        if view.window() is not top.window():
+            continue
+        lines = view.viewport().height() / view.fontMetrics().lineSpacing()
+        if lines < 3:
+            found.append(f"{_name(view)} shows {lines:.1f} lines")
     return found
 
 
@@ -186,6 +202,22 @@ def test_each_page_fits_and_nothing_is_cut(
     assert window.size() == size, f"{name} made the window {window.size()}"
     save(window, f"{name}_{size.width()}x{size.height()}.png")
     assert_usable(qtbot, window)
+    window.tear_down()
+
+
+def test_every_administration_tab_fits_at_1024x600(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Each tab, not only the first: a try-out found the rules of the road squeezed to nothing."""
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    window = MainWindow(make_context(person=admin))
+    show_at(qtbot, window, SMALL)
+    window.go(main_window.admin_screen)
+    page = window.current_page()
+    tabs = page.tabs
+    for index in range(tabs.count()):
+        tabs.setCurrentIndex(index)
+        assert_usable(qtbot, window)
     window.tear_down()
 
 
