@@ -176,14 +176,18 @@ class _RowKeeper(QObject):
 
     def measure(self) -> None:
         view = self._view
-        line = view.fontMetrics().lineSpacing() + 8  # an item's padding in the style sheet
+        line = view.fontMetrics().lineSpacing()
         extra = 2 * view.frameWidth()
-        if isinstance(view, QTableView):
-            line = max(line, view.verticalHeader().defaultSectionSize())
-            if not view.horizontalHeader().isHidden():
-                extra += view.horizontalHeader().sizeHint().height()
-        if view.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
-            extra += view.horizontalScrollBar().sizeHint().height()
+        if isinstance(view, QAbstractItemView):
+            line += 8  # an item's padding in the style sheet
+            if isinstance(view, QTableView):
+                line = max(line, view.verticalHeader().defaultSectionSize())
+                if not view.horizontalHeader().isHidden():
+                    extra += view.horizontalHeader().sizeHint().height()
+            if view.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+                extra += view.horizontalScrollBar().sizeHint().height()
+        else:
+            extra += 8  # a text editor's document margin, above and below (4 px each)
         view.setMinimumHeight(extra + self._rows * line)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -49,7 +49,7 @@ from ui import wording
 from ui.form_draft import FormDraft
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
-from ui.table_model import Column, RowsModel, table_view
+from ui.table_model import Column, RowsModel, keep_rows, table_view
 from ui.context import AppContext
 from ui.words import ntr, tr
 
@@ -178,8 +178,17 @@ class TaskView(TaskScreen):
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(self._build_my_bid())
         right.addWidget(self._build_conversation(), 1)
+        # On a short screen (1024x600) a requirement's or an invitation's sentence above the
+        # bid's fields would squeeze them to nothing: the column scrolls instead.
+        acting_area = QScrollArea(self)
+        acting_area.setAccessibleName(tr("Your bid and the conversation"))
+        acting_area.setWidgetResizable(True)
+        acting_area.setFrameShape(QFrame.Shape.NoFrame)
+        acting_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        acting_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which it scrolls to
+        acting_area.setWidget(acting)
         halves.addWidget(scroll, 1)
-        halves.addWidget(acting, 1)
+        halves.addWidget(acting_area, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -278,6 +287,7 @@ class TaskView(TaskScreen):
         )
         self.bid_message.setTabChangesFocus(True)
         self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
+        keep_rows(self.bid_message, 3)
         self.bid_hours = QDoubleSpinBox(box)
         self.bid_hours.setRange(0, 2000)
         self.bid_hours.setDecimals(1)
@@ -340,12 +350,14 @@ class TaskView(TaskScreen):
         self.conversation = QTextBrowser(box)
         self.conversation.setOpenLinks(False)
         self.conversation.setAccessibleName(tr("Comments on this task"))
+        keep_rows(self.conversation, 4)
         self.conversation.setPlaceholderText(tr("No comments yet. Ask a question here."))
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
         self.comment_box.setTabChangesFocus(True)
         self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
+        keep_rows(self.comment_box, 3)
         self.send_button = QPushButton(tr("Sen&d comment"), box)
         self.send_button.setToolTip(tr("Send comment (Ctrl+Return)"))
         self.send_button.setObjectName("primary")

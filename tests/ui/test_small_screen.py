@@ -168,6 +168,45 @@ def _task_with_bids(data: demo.DemoData) -> tuple[str, str]:
     return task.id, task.poster_id
 
 
+def _task_one_may_not_bid_on(data: demo.DemoData) -> tuple[str, str]:
+    """(task id, a colleague's id): an open task that requires a credential its site's colleague lacks.
+
+    The bid form then starts with why (a wrapped sentence), above its fields.
+    """
+    by_id = {t.id: t for t in data.tasks}
+    for needs in data.requirements:
+        task = by_id.get(needs.task_id)
+        if task is None or task.status != TaskStatus.OPEN or "block" not in needs.requirements.values():
+            continue
+        bidders = {b.person_id for b in data.bids if b.task_id == task.id}
+        for person in data.people:
+            held = {c.credential for c in data.credentials if c.person_id == person.id}
+            if (
+                person.role == Role.STAFF
+                and person.home_site_id == task.site_id
+                and person.id not in bidders | {task.poster_id}
+                and not held & set(needs.requirements)
+            ):
+                return task.id, person.id
+    raise LookupError("no such task in the demo")
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+def test_the_bid_form_keeps_its_fields_below_a_requirement(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: QSize
+) -> None:
+    """A try-out found Message, Hours and Availability squeezed to 8 px under the requirement's text."""
+    task_id, person_id = _task_one_may_not_bid_on(demo_data)
+    window = MainWindow(make_context(person=next(p for p in demo_data.people if p.id == person_id)))
+    show_at(qtbot, window, size)
+    window.go(main_window.task_view_screen, task_id)
+    page = window.current_page()
+    qtbot.waitUntil(lambda: bool(page.my_bid_state.text()), timeout=10_000)
+    assert_usable(qtbot, window)
+    save(window, f"bid_form_requirement_{size.width()}x{size.height()}.png")
+    window.tear_down()
+
+
 def _pages() -> list[tuple[str, Any]]:
     return [(screen.__name__, screen) for screen in SCREENS] + [("attention", None)]
 
