@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from desktop.core import eligibility, skills
-from desktop.core.entities import Audience, BidStatus, InvitationStatus, PersonKind, Role, TaskStatus
+from desktop.core.entities import Audience, BidStatus, Evidence, InvitationStatus, PersonKind, Role, TaskStatus
 from desktop.core.text import Sentence, local_moment, sentence, translate
 from sync.server import personal_data
 from sync.server.storage import Session
@@ -181,6 +181,10 @@ VALUES: dict[tuple[str, str], dict[str, Sentence]] = {
         BidStatus.ACCEPTED: sentence("Accepted"),
         BidStatus.DECLINED: sentence("Declined"),
         BidStatus.WITHDRAWN: sentence("Withdrawn"),
+    },
+    ("person_skills", "evidence"): {
+        Evidence.SELF_DECLARED: sentence("Self-declared"),
+        Evidence.TASK: sentence("Shown in a finished task"),
     },
     ("member_invitations", "status"): {
         InvitationStatus.AWAITING_APPROVAL: sentence("Waiting for approval"),

@@ -227,6 +227,13 @@ def test_the_readable_page_says_roles_statuses_and_kinds_in_the_readers_words(
             assert f"<td>{raw}</td>" not in page, (language, raw)
 
 
+def test_a_skills_evidence_is_said_in_the_readers_words() -> None:
+    """A new-user try-out found "self" in the Danish page's skills."""
+    for language, said in (("da", "Selvangivet"), ("en", "Self-declared")):
+        assert own_data_page.cell("evidence", "self", language, {}, "person_skills") == (said, "self")
+    assert own_data_page.cell("evidence", "task", "da", {}, "person_skills") == ("Vist i en afsluttet opgave", "task")
+
+
 def everything(deployment: Deployment) -> str:
     """Every cell of every table, as one text to search."""
     with deployment.database.read() as s:
