@@ -170,12 +170,15 @@ class _RowKeeper(QObject):
     _AGAIN = (QEvent.Type.Polish, QEvent.Type.Show, QEvent.Type.StyleChange, QEvent.Type.FontChange)
 
     def __init__(self, view: QAbstractScrollArea, rows: int) -> None:
+        # The view is only its Qt parent: a Python reference back to it would make a
+        # cycle of Qt wrappers for the garbage collector to break, at any moment.
         super().__init__(view)
-        self._view = view
         self._rows = rows
 
     def measure(self) -> None:
-        view = self._view
+        view = self.parent()
+        if not isinstance(view, QAbstractScrollArea):
+            return
         line = view.fontMetrics().lineSpacing()
         extra = 2 * view.frameWidth()
         if isinstance(view, QAbstractItemView):
@@ -210,7 +213,6 @@ class EmptyNote(QLabel):
         self.setObjectName("emptyNote")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
-        self._view = view
         model = view.model()
         signals = [model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged]
         if isinstance(model, RowsModel):
@@ -220,14 +222,23 @@ class EmptyNote(QLabel):
         view.viewport().installEventFilter(self)
         self.follow()
 
+    def _view(self) -> QAbstractItemView | None:
+        """The list, found through the Qt parents (its viewport's parent), not kept: see `_RowKeeper`."""
+        viewport = self.parentWidget()
+        view = viewport.parentWidget() if viewport is not None else None
+        return view if isinstance(view, QAbstractItemView) else None
+
     def follow(self, *_args: Any) -> None:
         """Shown while the model, answered, holds no rows; as big as the list's blank area."""
-        model = self._view.model()
+        view = self._view()
+        if view is None:
+            return
+        model = view.model()
         answered = getattr(model, "has_answer", True)
-        self.setGeometry(self._view.viewport().rect())
+        self.setGeometry(view.viewport().rect())
         self.setVisible(bool(answered) and model.rowCount() == 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
-            self.setGeometry(self._view.viewport().rect())
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            self.setGeometry(watched.rect())
         return False
