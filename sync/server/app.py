@@ -283,19 +283,15 @@ def create_app(database_url: str | None = None) -> FastAPI:
                     raise ApiError("resync", {"cursor": cursor}) from None
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
+    async def credentials(request: Request) -> dict[str, Any]:
+        """Both routes' `device` and `bearer`, read by the Security objects their signatures name."""
+        return {"device": await _device_header(request), "bearer": await _bearer(request)}
+
     async def push_arguments(request: Request, body: bytes) -> dict[str, Any]:
-        return {
-            "body": hot_routes.json_body(messages.PushRequest, request, body),
-            "device": await _device_header(request),
-            "bearer": await _bearer(request),
-        }
+        return {"body": hot_routes.json_body(messages.PushRequest, request, body), **await credentials(request)}
 
     async def pull_arguments(request: Request, body: bytes) -> dict[str, Any]:
-        return {
-            "asked": hot_routes.query(messages.PullQuery, request),
-            "device": await _device_header(request),
-            "bearer": await _bearer(request),
-        }
+        return {"asked": hot_routes.query(messages.PullQuery, request), **await credentials(request)}
 
     hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments)
     hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments)

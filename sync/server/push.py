@@ -63,7 +63,7 @@ from sync import protocol
 from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session, Unattributed, Unavailable, statement_failed
+from sync.server.storage import Database, Session, Unattributed, database_cause, statement_failed
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +237,7 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
                 session.flush()  # the log and the audit events; a twin push's entries collide here
                 return results
         except Exception as error:
-            cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+            cause = database_cause(error)
             if not waiting and statement_failed(error):
                 # A statement failed and it is not known whose: the whole push again, each
                 # operation's savepoint waiting, so that the failure is its operation's alone.

@@ -288,13 +288,18 @@ class Session(SqlRecords):
             self.connection.execute("; ".join(statements))
 
 
+def database_cause(error: BaseException) -> BaseException | None:
+    """The database's own error behind `error`: what Unavailable and Unattributed wrap, else `error` itself."""
+    return error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+
+
 def statement_failed(error: BaseException) -> bool:
     """Whether `error` (or what it wraps: Unavailable, Unattributed) is a statement the database refused.
 
     That is, an error with a SQLSTATE, or psycopg's PipelineAborted, which
     stands for a statement skipped after another one failed.
     """
-    cause = error.__cause__ if isinstance(error, (Unavailable, Unattributed)) else error
+    cause = database_cause(error)
     return getattr(cause, "sqlstate", None) is not None or type(cause).__name__ == "PipelineAborted"
 
 
