@@ -147,3 +147,62 @@ def store(tmp_path: Path, world: World) -> Iterator[Store]:
             s.put(entity)  # type: ignore[arg-type]
     yield s
     s.close()
+
+
+# A modal dialog nobody answers blocks the test inside Qt's nested event loop,
+# where pytest-timeout's alarm cannot unwind it: a CI run once sat there until
+# the job's limit. Give a dialog this long (a test that answers a dialog does so
+# within a second or two, even on a busy machine), then close it and fail the
+# test with what it said.
+STUCK_DIALOG_SECONDS = 60.0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "dialog_patience(seconds): how long no_dialog_left_waiting lets a modal dialog wait"
+    )
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_waiting(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close a modal dialog that stays open STUCK_DIALOG_SECONDS, and fail the test with its text.
+
+    Only for tests that use Qt (those asking for `qtbot`); the others never see a QApplication.
+    """
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+    marker = request.node.get_closest_marker("dialog_patience")
+    patience = float(marker.args[0]) if marker else STUCK_DIALOG_SECONDS
+    stuck: list[str] = []
+    seen: dict[int, float] = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            seen.clear()
+            return
+        first = seen.setdefault(id(dialog), time.monotonic())
+        if time.monotonic() - first < patience:
+            return
+        said = dialog.text() if isinstance(dialog, QMessageBox) else ""
+        stuck.append(f"{type(dialog).__name__} {dialog.windowTitle()!r}: {said!r}")
+        seen.pop(id(dialog), None)
+        if isinstance(dialog, QDialog):
+            dialog.reject()
+        else:
+            dialog.close()
+
+    timer = QTimer()
+    timer.setInterval(500)
+    timer.timeout.connect(look)
+    timer.start()
+    yield
+    timer.stop()
+    assert not stuck, f"a modal dialog waited {patience:g} s for an answer: {stuck}"

@@ -5,7 +5,9 @@
 It runs the real SyncEngine on the store folders and keyring its environment
 names (see tests/sync/keyrings.py), and prints one line per step ("push 100
 600", "pull 250", "rebase 0", then "done" or "failed ..."), flushed, so the
-test can kill it at a chosen moment.
+test can kill it at a chosen moment. With --in-step it waits after each line
+for a line on stdin before going on, so a busy machine's slow reader cannot let
+the sync run pages past the moment the test chose.
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ def main() -> int:
     parser.add_argument("--page-size", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--include", action="append", default=[], help="a person id to sync anyway")
+    parser.add_argument("--in-step", action="store_true", help="wait for a line on stdin after each line")
     args = parser.parse_args()
 
     def tell(progress: Progress) -> None:
         print(progress.phase, progress.done, progress.total or "", flush=True)
+        if args.in_step:
+            sys.stdin.readline()
 
     report = SyncEngine(
         include=args.include, page_size=args.page_size, batch_size=args.batch_size

@@ -205,7 +205,11 @@ class ChildSync:
         self.include = include
 
     def run(self, kill_at: tuple[str, int] | None = None, delay_s: float = 0.0) -> list[str]:
-        """Run to the end, or kill -9 at the n-th progress line of a phase (plus a little delay)."""
+        """Run to the end, or kill -9 at the n-th progress line of a phase (plus a little delay).
+
+        The child goes on after each line only when told (`--in-step`): on a busy machine this
+        reader can fall behind, and the child must not have run past the chosen line by then.
+        """
         env = {
             **os.environ,
             **self.machine.env(),
@@ -214,19 +218,27 @@ class ChildSync:
             "PYTHONPATH": str(ROOT),
         }
         command = [
-            sys.executable, "-m", "tests.sync.sync_child",
+            sys.executable, "-m", "tests.sync.sync_child", "--in-step",
             "--page-size", "25", "--batch-size", "50", "--include", self.include,
         ]  # fmt: skip
-        child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         seen: list[str] = []
-        assert child.stdout is not None
+        assert child.stdin is not None and child.stdout is not None
         for line in child.stdout:
             seen.append(line.strip())
+            if seen[-1] == "done" or seen[-1].startswith("failed"):
+                break
+            child.stdin.write("go\n")
+            child.stdin.flush()
             if kill_at is not None and sum(s.startswith(kill_at[0]) for s in seen) == kill_at[1]:
-                threading.Event().wait(delay_s)
+                threading.Event().wait(delay_s)  # it goes on for a moment, then dies wherever it is
                 child.send_signal(signal.SIGKILL)
                 break
         child.wait(timeout=60)
+        child.stdin.close()
+        child.stdout.close()
         if kill_at is not None:
             assert child.returncode == -signal.SIGKILL, seen
         return seen
