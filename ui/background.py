@@ -124,7 +124,7 @@ class DbThread(QThread):
     QThread object itself lives there.
     """
 
-    job_finished = Signal(int, bool, object)  # job id, succeeded, result or exception
+    job_finished = Signal(int)  # job id; its outcome waits in `take_outcome`
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -133,10 +133,17 @@ class DbThread(QThread):
         self._jobs: queue.SimpleQueue[tuple[int, StoreJob] | None] = queue.SimpleQueue()
         self._ids = itertools.count(1)
         self._stopping = threading.Event()
+        # Job id -> (succeeded, result or exception), until the UI thread takes it. A dict's
+        # single insert and pop are atomic under the GIL, so no lock is needed.
+        self._outcomes: dict[int, tuple[bool, object]] = {}
 
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
+
+    def take_outcome(self, job_id: int) -> tuple[bool, object] | None:
+        """(succeeded, result or exception) of a finished job, once; None after a stop dropped it."""
+        return self._outcomes.pop(job_id, None)
 
     def submit(self, job: StoreJob) -> int:
         if self._stopping.is_set():
@@ -152,24 +159,33 @@ class DbThread(QThread):
                 if item is None:
                     break
                 job_id, job = item
-                try:
-                    with self.store.noticing_damage():  # damage found by any job: StoreDamaged
-                        result = job(self.store)
-                except BaseException as error:  # noqa: BLE001 - handed to the UI thread
-                    self.job_finished.emit(job_id, False, error)
-                else:
-                    self.job_finished.emit(job_id, True, result)
+                del item
+                self._outcomes[job_id] = self._do(job)
+                # This thread lets go of the job and its outcome before the UI thread hears of
+                # them: they hold callbacks into widgets (an error's traceback holds the frames
+                # too), and Python frees an object where its last reference goes; a widget's
+                # wrapper freed here, off its own thread, can crash Qt.
+                del job
+                self.job_finished.emit(job_id)
         finally:
             self.store.close()
+
+    def _do(self, job: StoreJob) -> tuple[bool, object]:
+        try:
+            with self.store.noticing_damage():  # damage found by any job: StoreDamaged
+                return True, job(self.store)
+        except BaseException as error:  # noqa: BLE001 - handed to the UI thread
+            return False, error
 
     def stop(self, timeout_ms: int = 30_000) -> bool:
         """Finish the queued jobs, close the store, join. True when the thread has ended."""
         if not self._stopping.is_set():
             self._stopping.set()
             self._jobs.put(None)
-        if not self.isRunning():
-            return True
-        return self.wait(timeout_ms)
+        ended = not self.isRunning() or self.wait(timeout_ms)
+        if ended:
+            self._outcomes.clear()  # nobody will take them now; freed here, on the UI thread
+        return ended
 
 
 class DbWorker(QObject):
@@ -206,8 +222,12 @@ class DbWorker(QObject):
         self._pending.clear()
         return stopped
 
-    def _finished(self, job_id: int, ok: bool, result: object) -> None:
+    def _finished(self, job_id: int) -> None:
+        outcome = self.db_thread.take_outcome(job_id)
         job = self._pending.pop(job_id, None)
+        if outcome is None:  # finished before a stop: delivered to nobody, as stop() says
+            return
+        ok, result = outcome
         if job is not None:
             job.deliver(ok, result)
         if not ok and isinstance(result, StoreDamaged):

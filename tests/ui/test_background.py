@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
+import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.ids import uuid7
@@ -132,3 +134,47 @@ def test_close_runs_queued_operations_then_joins(qtbot: Any, context: AppContext
     finally:
         store.close()
     context.close()  # twice is harmless
+
+
+class _Freed:
+    """Says on which thread Python freed it."""
+
+    def __init__(self, threads: list[str]) -> None:
+        self.threads = threads
+
+    def __del__(self) -> None:
+        self.threads.append(threading.current_thread().name)
+
+
+@pytest.mark.parametrize("ends", ["succeeds", "fails"])
+def test_a_jobs_callbacks_and_outcome_are_freed_on_the_ui_thread(
+    qtbot: Any, context: AppContext, ends: str
+) -> None:
+    """Callbacks hold widgets; freed on the DB thread, a widget's wrapper can crash Qt.
+
+    The DB thread once kept its last job in a local until the next job came, and so
+    freed it (and its outcome, an error's traceback with its frames) there.
+    """
+    freed: list[str] = []
+    delivered: list[object] = []
+
+    def work(_store: Store) -> _Freed:
+        outcome = _Freed(freed)
+        if ends == "fails":
+            raise RuntimeError("a refusal whose frames hold the outcome", outcome)
+        return outcome
+
+    def start(held: _Freed) -> None:  # `held` lives on only in the callbacks
+        context.query(work).success(lambda r: delivered.append((held, r))).failure(
+            lambda e: delivered.append((held, e))
+        ).run_in_background()
+
+    start(_Freed(freed))
+    qtbot.waitUntil(lambda: bool(delivered))
+    delivered.clear()
+    ran_after: list[bool] = []
+    context.query(lambda _s: True).success(ran_after.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(ran_after))  # the DB thread has moved on to the next job
+    gc.collect()
+    qtbot.waitUntil(lambda: len(freed) == 2)
+    assert freed == [threading.main_thread().name] * 2

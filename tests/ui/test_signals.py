@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 
 class _Emitter(QObject):
-    finished = Signal(int, bool, object)  # the shape of ui.background's job_finished
+    finished = Signal(int, bool, object)  # a bool among other values, as Knop's signals carry
 
 
 def test_emitting_does_not_drain_true_or_false(qapp: Any) -> None:
