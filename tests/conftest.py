@@ -206,3 +206,19 @@ def no_dialog_left_waiting(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     timer.stop()
     assert not stuck, f"a modal dialog waited {patience:g} s for an answer: {stuck}"
+
+
+@pytest.fixture(autouse=True)
+def cycles_collected_on_the_ui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Qt tests run with the collector the app runs with (ui/garbage.py), not CPython's own."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from ui.garbage import MainThreadCollector
+
+    collector = MainThreadCollector()
+    collector.start()
+    yield
+    collector.stop()
+    collector.deleteLater()

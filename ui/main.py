@@ -38,6 +38,7 @@ from desktop.core.text import has_catalogue, locale_dir, translate
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 from ui import words
+from ui.garbage import MainThreadCollector
 
 if TYPE_CHECKING:  # the shell and QtNetwork load after the first window is up
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -212,6 +213,8 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     # within a millisecond instead of five, so a big search never makes typing stutter.
     sys.setswitchinterval(0.001)
     app = make_application(sys.argv[:1])
+    collector = MainThreadCollector(app)  # cycles freed on this thread only: ui/garbage.py
+    collector.start()
     instance = SingleInstance()
     if not instance.acquire():
         print("Knop is already running; its window has been brought to the front.", file=sys.stderr)
@@ -250,6 +253,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         return int(code)
     finally:
         instance.release()
+        collector.stop()
 
 
 def _settle(instance: SingleInstance, shell: Shell) -> None:
