@@ -539,3 +539,35 @@ def test_an_answer_older_than_the_one_shown_is_dropped(
     assert screen.model.index(0, 0).data() == "newer"
     qtbot.waitUntil(lambda: screen.current is not None and screen.current.body["sites"][0]["site_id"] == "newer",
                     timeout=10_000)  # kept in the store before the context closes
+
+
+def _rows_shown(box: QComboBox) -> float:
+    """How many of an open combo box's entries its popup shows at once (rows of its list)."""
+    view = box.view()
+    row = max(1, view.sizeHintForRow(0))
+    return view.viewport().height() / row
+
+
+def test_a_combo_box_shows_ten_entries_at_once(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str
+) -> None:
+    """A try-out under Xvfb (no window manager) saw the board's filter lists show 2.5 to 4.5 entries."""
+    context = make_context("anna")
+    window = MainWindow(context)
+    show_at(qtbot, window, SMALL)
+    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    board = window.board
+    screen = window.screen().availableGeometry()
+    for box in (board.sort_box, board.site_box, board.skill_box, board.status_box, board.date_box):
+        qtbot.waitUntil(lambda: box.count() > 1, timeout=10_000)  # noqa: B023 - used at once
+        box.showPopup()
+        popup = box.view().window()
+        qtbot.waitUntil(popup.isVisible, timeout=3000)
+        wanted = min(10, box.count())
+        shown = _rows_shown(box)
+        assert wanted - 0.5 <= shown <= 10.5, (box.accessibleName(), box.count(), shown)
+        assert screen.contains(popup.geometry()), (popup.geometry().getRect(), screen.getRect())
+        box.hidePopup()
+        qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)  # noqa: B023
+    window.tear_down()
