@@ -27,7 +27,7 @@ from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QMessageBox,
-    QDoubleSpinBox,
+    QSpinBox,
     QFormLayout,
     QFrame,
     QHeaderView,
@@ -521,8 +521,9 @@ class AdminScreen(InsightScreen):
         tab = QWidget(self)
         self.code_site = QComboBox(tab)
         self.code_site.setAccessibleName(tr("Site"))
-        self.code_days = QDoubleSpinBox(tab)
-        self.code_days.setRange(0.5, 365)
+        # A day count is a whole number: "7", not "7,00" (the server takes whole days as well).
+        self.code_days = QSpinBox(tab)
+        self.code_days.setRange(1, 365)
         self.code_days.setValue(7)
         wording.numbers_in(self.code_days, self.language)
         make = QPushButton(tr("&Make a code"), tab)
@@ -608,8 +609,8 @@ class AdminScreen(InsightScreen):
             [
                 Column(tr("Name"), lambda r: str(r["name"])),
                 Column(tr("Site"), lambda r: str(r["site_name"])),
-                Column(tr("Enrolled"), lambda r: str(r["enrolled_at"])[:16].replace("T", " ")),
-                Column(tr("Revoked"), lambda r: str(r["revoked_at"] or "")[:16].replace("T", " ")),
+                Column(tr("Enrolled"), lambda r: wording.moment(r["enrolled_at"], self.language)),
+                Column(tr("Revoked"), lambda r: wording.moment(r["revoked_at"], self.language)),
                 Column(tr("Device id"), lambda r: str(r["id"])),
             ],
             key=lambda r: str(r["id"]),

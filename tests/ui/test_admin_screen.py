@@ -8,6 +8,7 @@ in the server's database and audit trail, with the admin named as who did it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
             qtbot.waitUntil(lambda: screen.site_choice.findData(world.other_school.id) >= 0, timeout=10_000)
             # The devices come in their own answer, maybe after the people and sites.
             qtbot.waitUntil(lambda: screen.devices_model.row_of(pc.device_id) >= 0, timeout=10_000)
+            # When it was enrolled, as Knop writes times elsewhere ("30. nov. 2026 09:15"), not ISO.
+            enrolled_at = screen.devices_model.index(screen.devices_model.row_of(pc.device_id), 2).data()
+            assert enrolled_at and not re.search(r"\d{4}-\d{2}-\d{2}|T\d", enrolled_at), enrolled_at
 
             assert not screen.people_empty.isVisible()  # people are listed
             # A search that finds nobody says so, rather than showing a blank list.
