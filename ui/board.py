@@ -418,16 +418,18 @@ class Board(QWidget):
         started from, not closed and cancelled tasks they never asked for.
         """
         boxes = (self.site_box, self.skill_box, self.audience_box, self.organisation_box, self.date_box)
-        widgets = (*boxes, self.mine_box)
-        for widget in (*widgets, self.status_box, self.search_field):
+        widgets = (*boxes, self.mine_box, self.status_box)
+        for widget in widgets:
             widget.blockSignals(True)
         for box in boxes:
             box.setCurrentIndex(0)
         self.status_box.setCurrentIndex(self.status_box.findData(str(FRESH_STATUS)))
         self.mine_box.setChecked(False)
-        self.search_field.clear()
-        for widget in (*widgets, self.status_box, self.search_field):
+        for widget in widgets:
             widget.blockSignals(False)
+        # The search field's signals stay on: its clear button follows its text by them (blocked,
+        # the button stayed on an empty field). The typing pause this starts, search_now stops.
+        self.search_field.clear()
         self.search_now()
 
     def focus_search(self) -> None:
