@@ -571,3 +571,21 @@ def test_a_combo_box_shows_ten_entries_at_once(
         box.hidePopup()
         qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)  # noqa: B023
     window.tear_down()
+
+
+def test_the_calendar_opens_on_the_screen_beside_its_right_edge(qtbot: Any) -> None:
+    """A try-out at 1024 px wide saw the task form's calendar open past the screen's right edge."""
+    from ui.date_field import DateField
+
+    holder = QWidget()
+    field = DateField(words.tr("No date"), holder)
+    show_at(qtbot, holder, field.sizeHint())
+    screen = holder.screen().availableGeometry()
+    holder.move(screen.right() - holder.frameGeometry().width(), screen.top() + 100)
+    qtbot.waitUntil(lambda: holder.frameGeometry().right() >= screen.right() - 1, timeout=3000)
+    field.open_calendar()
+    popup = field.popup
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    assert screen.contains(popup.frameGeometry()), (popup.frameGeometry().getRect(), screen.getRect())
+    popup.close()
