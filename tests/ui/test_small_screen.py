@@ -322,6 +322,7 @@ def test_every_administration_tab_fits_at_1024x600(
     for index in range(tabs.count()):
         tabs.setCurrentIndex(index)
         assert_usable(qtbot, window)
+        save(window, f"admin_tab{index}_1024x560.png")
     window.tear_down()
 
 
