@@ -27,15 +27,15 @@ from PySide6.QtWidgets import (
 from desktop import reports
 from desktop.core.entities import AuditEvent
 from desktop.core.rejection import describe
-
-# The server's closing of bids at a task's deadline (sync.server.deadlines.OPERATION).
-CLOSE_BIDDING = "task.close_bidding"
-TASK_COLUMN = 4
 from ui import wording
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
+
+# The server's closing of bids at a task's deadline (sync.server.deadlines.OPERATION).
+CLOSE_BIDDING = "task.close_bidding"
+TASK_COLUMN = 4  # the events' Task column, drawn again when a task's title is found
 
 
 class AuditScreen(InsightScreen):

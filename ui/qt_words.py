@@ -24,7 +24,7 @@ class Mnemonics(QTranslator):
         super().__init__(catalogue)  # lives as long as the catalogue: its Qt child
         self._catalogue = catalogue
 
-    def translate(  # noqa: D102 - Qt's own method
+    def translate(
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
         # None, not "": Qt takes an empty string as the translation, a null one as "ask the next".

@@ -190,8 +190,8 @@ def test_no_bids_no_tasks_and_no_invitations_are_said_in_words(
     assert not any(b.bidder_id == admin.id for b in demo_data.bids)
     page = shown(qtbot, MyPage(make_context(person=admin)))
     notes = (page.bids_empty, page.tasks_empty, page.invitations_empty)
-    for index in range(3):
+    for index, note in enumerate(notes):
         page.tabs.setCurrentIndex(index)
-        qtbot.waitUntil(lambda: notes[index].isVisible(), timeout=10_000)
+        qtbot.waitUntil(note.isVisible, timeout=10_000)
     assert page.bids_empty.text() == "You have not bid on any task yet."
     assert page.bids_model.rowCount() == 0
