@@ -98,7 +98,7 @@ class LendingScreen(Screen):
         self.problem = ProblemLabel(self)
         self.months_model: RowsModel[SiteMonth] = RowsModel(
             [
-                Column(tr("Month"), lambda m: m.month),
+                Column(tr("Month"), lambda m: wording.month(m.month, self.language)),  # the CSV keeps "2026-03"
                 Column(tr("Site"), lambda m: self._site_name(m.site_id)),
                 Column(tr("Hours lent"), lambda m: _hours(m.lent, self.language)),
                 Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed, self.language)),

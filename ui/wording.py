@@ -179,6 +179,11 @@ def short_date(iso: str | None, language: str) -> str:
     return _formatted(iso, language, _short_form())
 
 
+def month(iso_month: str, language: str) -> str:
+    """A month ("2026-03") as people write it ("mar. 2026"); the text as it is when it is no month."""
+    return _formatted(f"{iso_month}-01", language, tr("MMM yyyy")) if len(iso_month) == 7 else iso_month
+
+
 def _short_form() -> str:
     return tr("d MMM yyyy")
 

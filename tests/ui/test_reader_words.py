@@ -65,3 +65,10 @@ def test_the_reports_period_is_written_as_dates_are(
     assert not ISO.search(screen.period.text()), screen.period.text()
     assert not ISO.search(screen.since.text()) and not ISO.search(screen.until.text())
     qtbot.waitUntil(lambda: screen.current is not None, timeout=10_000)
+
+
+def test_a_month_is_written_as_people_write_it() -> None:
+    """The lending screen's months read "mar. 2026", not "2026-03" (its CSV keeps "2026-03")."""
+    assert wording.month("2026-03", "da") == wording.short_date("2026-03-01", "da").split(" ", 1)[1]
+    assert wording.month("2026-03", "en") == "Mar 2026"
+    assert wording.month("?", "da") == "?"

@@ -326,14 +326,20 @@ def test_every_administration_tab_fits_at_1024x600(
     window.tear_down()
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
-def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> None:
-    """The board's filter boxes show their text (they were cut at 1024 px)."""
+def annas_board(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> MainWindow:
+    """Anna's main window at `size`, its board filled and its filters' choices loaded."""
     context = make_context("anna")
     window = MainWindow(context)
     show_at(qtbot, window, size)
     qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
     qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    return window
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> None:
+    """The board's filter boxes show their text (they were cut at 1024 px)."""
+    window = annas_board(qtbot, make_context, size)
     board = window.board
 
     def cut_boxes() -> list[str]:
@@ -553,11 +559,7 @@ def test_a_combo_box_shows_ten_entries_at_once(
     qtbot: Any, make_context: Callable[..., AppContext], language: str
 ) -> None:
     """A try-out under Xvfb (no window manager) saw the board's filter lists show 2.5 to 4.5 entries."""
-    context = make_context("anna")
-    window = MainWindow(context)
-    show_at(qtbot, window, SMALL)
-    qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
-    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    window = annas_board(qtbot, make_context, SMALL)
     board = window.board
     screen = window.screen().availableGeometry()
     for box in (board.sort_box, board.site_box, board.skill_box, board.status_box, board.date_box):
