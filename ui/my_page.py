@@ -244,7 +244,7 @@ class MyPage(Screen):
 
     def _count_tabs(self, bids: int, tasks: int) -> None:
         self._tab_text(0, ntr("&Bids ({n})", "&Bids ({n})", bids))
-        self._tab_text(1, ntr("&Tasks ({n})", "&Tasks ({n})", tasks))
+        self._tab_text(1, ntr("T&asks ({n})", "T&asks ({n})", tasks))
         # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
         person = self.context.person
         self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
