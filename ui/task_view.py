@@ -143,8 +143,9 @@ class TaskView(TaskScreen):
         facts = QFormLayout()
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         facts.addRow(tr("Skills wanted:"), self.skills)
-        # Credentials are what a bidder must (or should) hold, not skills: a row of their own.
-        facts.addRow(tr("Credentials:"), self.credentials)
+        # Credentials are what a bidder must (or should) hold, not skills: a row of their own,
+        # named as the task form names it.
+        facts.addRow(tr("Requirements:"), self.credentials)
         self.facts = facts
         facts.addRow(tr("Seats:"), self.seats)
         facts.addRow(tr("Effort:"), self.effort)
