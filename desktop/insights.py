@@ -11,7 +11,7 @@ and the invitations to bid that a person has received.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,16 +65,21 @@ def cached(store: Store, name: str) -> Cached | None:
 CSV_COLUMNS = ("skill", "category", "declared", "shown", "hidden", *LEVELS[1:])
 
 
-def competence_csv(body: dict[str, Any], language: str, headers: Iterable[str]) -> bytes:
+def competence_csv(
+    body: dict[str, Any], language: str, headers: Iterable[str], category_name: Callable[[str], str]
+) -> bytes:
     """The map's skill rows as Danish CSV (`desktop.core.spreadsheet`: UTF-8 with a BOM, `;`).
 
     `headers` are the column titles in the reader's language, one per
-    CSV_COLUMNS. A count too small to show is written as an empty cell, never as 0.
+    CSV_COLUMNS; `category_name(category_id)` names a skill's category in it
+    ("care" -> "Omsorg og sundhed"), as the screen does. A count too small to show
+    is written as an empty cell, never as 0.
     """
 
     def cells(row: dict[str, Any]) -> list[Any]:
         label = (row.get("label") or {}).get(language) or skills.label(row["skill"], language)
-        return [label, row.get("category", ""), *(row.get(name) for name in CSV_COLUMNS[2:])]
+        category = str(row.get("category") or "")
+        return [label, category_name(category) if category else "", *(row.get(name) for name in CSV_COLUMNS[2:])]
 
     return spreadsheet.csv_bytes(list(headers), (cells(row) for row in body.get("skills", [])))
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from desktop.core import audit_trail, spreadsheet
-from desktop.core.entities import AuditEvent
+from desktop.core.entities import AuditEvent, Task
+from desktop.store import Store
 
 REPORTS = "reports"
 AUDIT = "audit"
@@ -54,20 +55,50 @@ def report_csv(body: dict[str, Any], header: Sequence[str], skills_label: Any) -
 
 
 def audit_events(body: dict[str, Any]) -> list[AuditEvent]:
-    """The events of an audit answer, oldest first; rows that cannot be read are left out."""
+    """The events of an audit answer, oldest first; rows that cannot be read are left out.
+
+    An operation on a task whose event names no task (the server's closing of bids
+    at the deadline, `task.close_bidding`, records the task only as what it changed)
+    concerns that task: it is given as the event's task, so the task can be named.
+    """
     found: list[AuditEvent] = []
     for row in body.get("events") or []:
         try:
-            found.append(AuditEvent.from_row(row))
+            event = AuditEvent.from_row(row)
         except (TypeError, ValueError):
             continue
+        if event.task_id is None and event.operation.startswith("task.") and event.entity_id:
+            event = event.replace(task_id=event.entity_id)
+        found.append(event)
     return found
 
 
-def audit_csv(body: dict[str, Any]) -> bytes:
-    """The audit answer as the records-request CSV (`desktop.core.audit_trail`)."""
+def audit_csv(body: dict[str, Any], more_names: dict[str, str] | None = None) -> bytes:
+    """The audit answer as the records-request CSV (`desktop.core.audit_trail`).
+
+    `more_names` (id -> name) names what the answer's own names leave out, such as
+    task titles this device holds (`task_titles`).
+    """
     names = body.get("names") if isinstance(body.get("names"), dict) else {}
-    return audit_trail.csv_bytes(audit_events(body), names or {})
+    return audit_trail.csv_bytes(audit_events(body), {**(more_names or {}), **(names or {})})
+
+
+def unnamed_tasks(body: dict[str, Any]) -> list[str]:
+    """The ids of the tasks the answer's events concern but its names leave out, once each."""
+    names = body.get("names") if isinstance(body.get("names"), dict) else {}
+    wanted = {e.task_id for e in audit_events(body) if e.task_id and e.task_id not in (names or {})}
+    return sorted(wanted)
+
+
+def task_titles(store: Store, task_ids: Sequence[str]) -> dict[str, str]:
+    """Task id -> title for those of `task_ids` this device holds (DB thread)."""
+    titles: dict[str, str] = {}
+    for start in range(0, len(task_ids), 500):
+        chunk = list(task_ids[start : start + 500])
+        marks = ", ".join("?" for _ in chunk)
+        for task in store.fetch(Task, f"id IN ({marks})", chunk):
+            titles[task.id] = task.title
+    return titles
 
 
 def named(body: dict[str, Any], ids: Iterable[str | None]) -> list[str]:

@@ -27,7 +27,7 @@ from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QMessageBox,
-    QDoubleSpinBox,
+    QSpinBox,
     QFormLayout,
     QFrame,
     QHeaderView,
@@ -244,9 +244,9 @@ class AdminScreen(InsightScreen):
         self.role_choice.setAccessibleName(tr("Role"))
         self.site_choice = QComboBox(tab)
         self.site_choice.setAccessibleName(tr("Site"))
-        change_role = QPushButton(tr("Set &role"), tab)
+        self.role_button = change_role = QPushButton(tr("Set &role"), tab)
         change_role.clicked.connect(self.set_role)
-        change_site = QPushButton(tr("Set home &site"), tab)
+        self.site_button = change_site = QPushButton(tr("Set home &site"), tab)
         change_site.clicked.connect(self.set_site)
         self.active_button = QPushButton(tr("&Deactivate"), tab)
         self.active_button.clicked.connect(self.toggle_active)
@@ -256,6 +256,7 @@ class AdminScreen(InsightScreen):
         self.erase_button.clicked.connect(self.ask_erase)
         self.erase_question: QMessageBox | None = None
         self.people_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_erase())
+        self._enable_erase()  # nobody is chosen yet: nothing to change
         self.new_username, self.new_name = QLineEdit(tab), QLineEdit(tab)
         self.new_email = QLineEdit(tab)
         add = QPushButton(tr("&Add person"), tab)
@@ -306,10 +307,16 @@ class AdminScreen(InsightScreen):
         self._enable_erase()  # the list itself is the server's; `erase` asks for it again
 
     def _enable_erase(self) -> None:
-        """Erase is for a chosen person who is deactivated and not erased yet (Deactivate: activate)."""
+        """Erase is for a chosen person who is deactivated and not erased yet (Deactivate: activate).
+
+        Set role, Set home site and Deactivate need a chosen person: without one they
+        are disabled, not buttons that answer "Choose a person first".
+        """
         person = self.chosen_person()
         inactive = person is not None and not person["active"]
         self.active_button.setText(tr("Ac&tivate") if inactive else tr("&Deactivate"))
+        for button in (self.role_button, self.site_button, self.active_button):
+            button.setEnabled(person is not None)
         self.erase_button.setEnabled(
             person is not None
             and not person["active"]
@@ -521,8 +528,9 @@ class AdminScreen(InsightScreen):
         tab = QWidget(self)
         self.code_site = QComboBox(tab)
         self.code_site.setAccessibleName(tr("Site"))
-        self.code_days = QDoubleSpinBox(tab)
-        self.code_days.setRange(0.5, 365)
+        # A day count is a whole number: "7", not "7,00" (the server takes whole days as well).
+        self.code_days = QSpinBox(tab)
+        self.code_days.setRange(1, 365)
         self.code_days.setValue(7)
         wording.numbers_in(self.code_days, self.language)
         make = QPushButton(tr("&Make a code"), tab)
@@ -608,8 +616,8 @@ class AdminScreen(InsightScreen):
             [
                 Column(tr("Name"), lambda r: str(r["name"])),
                 Column(tr("Site"), lambda r: str(r["site_name"])),
-                Column(tr("Enrolled"), lambda r: str(r["enrolled_at"])[:16].replace("T", " ")),
-                Column(tr("Revoked"), lambda r: str(r["revoked_at"] or "")[:16].replace("T", " ")),
+                Column(tr("Enrolled"), lambda r: wording.moment(r["enrolled_at"], self.language)),
+                Column(tr("Revoked"), lambda r: wording.moment(r["revoked_at"], self.language)),
                 Column(tr("Device id"), lambda r: str(r["id"])),
             ],
             key=lambda r: str(r["id"]),
@@ -617,8 +625,10 @@ class AdminScreen(InsightScreen):
         )
         self.devices_view = table_view(tab, self.devices_model, tr("Devices"), (0,))
         self.devices_empty = EmptyNote(self.devices_view, tr("No devices enrolled"))
-        revoke = QPushButton(tr("&Revoke device"), tab)
+        self.revoke_button = revoke = QPushButton(tr("&Revoke device"), tab)
         revoke.clicked.connect(self.revoke_device)
+        self.devices_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_revoke())
+        self._enable_revoke()
         layout = QVBoxLayout(tab)
         layout.addWidget(self.devices_view, 1)
         layout.addWidget(revoke, 0, Qt.AlignmentFlag.AlignRight)
@@ -629,6 +639,14 @@ class AdminScreen(InsightScreen):
 
     def _got_devices(self, answer: dict[str, Any]) -> None:
         self.devices_model.set_rows(answer.get("devices") or [])
+        self._enable_revoke()
+
+    def _enable_revoke(self) -> None:
+        """Revoke is for a chosen device that is not revoked yet."""
+        rows = self.devices_view.selectionModel().selectedRows()
+        key = rows[0].data(KEY_ROLE) if rows else None
+        device = next((r for r in self.devices_model.rows() if str(r["id"]) == key), None)
+        self.revoke_button.setEnabled(device is not None and not device.get("revoked_at"))
 
     def choose_device(self, device_id: str) -> None:
         row = self.devices_model.row_of(device_id)

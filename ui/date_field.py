@@ -95,16 +95,30 @@ class CalendarPopup(QFrame):
         """Show under `anchor`, on `shown` (or today), with the keyboard in the calendar."""
         day = shown or dt.date.today()
         self.calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        self.ensurePolished()  # the style sheet's sizes, before measuring
         self.adjustSize()
+        self.move(self._place(anchor))
+        self.show()
+        self.move(self._place(anchor))  # as big as it came out once shown
+        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _place(self, anchor: QWidget) -> QPoint:
+        """Under `anchor`'s left edge, or above it; moved left and up as far as it takes to stay on screen.
+
+        (QRect.right() is one short of left + width: it placed the popup a pixel past
+        the edge, and before the style sheet had sized it, far past it at 1024 px.)
+        """
+        size = self.frameGeometry().size().expandedTo(self.size())
         place = anchor.mapToGlobal(QPoint(0, anchor.height()))
         screen = anchor.screen().availableGeometry() if anchor.screen() else None
-        if screen is not None:
-            place.setX(max(screen.left(), min(place.x(), screen.right() - self.width())))
-            if place.y() + self.height() > screen.bottom():
-                place.setY(anchor.mapToGlobal(QPoint(0, 0)).y() - self.height())
-        self.move(place)
-        self.show()
-        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+        if screen is None:
+            return place
+        end_x, end_y = screen.x() + screen.width(), screen.y() + screen.height()
+        place.setX(max(screen.x(), min(place.x(), end_x - size.width())))
+        if place.y() + size.height() > end_y:
+            place.setY(anchor.mapToGlobal(QPoint(0, 0)).y() - size.height())
+        place.setY(max(screen.y(), min(place.y(), end_y - size.height())))
+        return place
 
     def _pick(self, date: QDate) -> None:
         self.close()

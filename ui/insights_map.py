@@ -73,9 +73,8 @@ class CompetenceMap(InsightScreen):
         self.category_filter = QComboBox(self)
         self.category_filter.setAccessibleName(self.say("Skill category"))
         self.category_filter.addItem(self.say("All categories"), None)
-        for category, (da, en) in skills.CATEGORIES.items():
-            self.category_filter.addItem(da if lang == "da" else en, category)
-        self.category_filter.addItem(self.say("Free tags"), "tag")
+        for category in [*skills.CATEGORIES, "tag"]:
+            self.category_filter.addItem(self.category_name(category), category)
         self.site_filter.addItem(self.say("All sites"), None)
         self.export_button = QPushButton(self.say("E&xport CSV…"), self)
         self.export_button.clicked.connect(self._export)
@@ -242,7 +241,16 @@ class CompetenceMap(InsightScreen):
             self.say("Completed"),
             self.say("Endorsed"),
         ]
-        return insights.competence_csv(self.body, self.language, headers)
+        return insights.competence_csv(self.body, self.language, headers, self.category_name)
+
+    def category_name(self, category: str) -> str:
+        """A skill category in the reader's words ("care" -> "Omsorg og sundhed"; "tag": free tags)."""
+        if category == "tag":
+            return self.say("Free tags")
+        names = skills.CATEGORIES.get(category)
+        if names is None:
+            return category  # one a newer server knows: shown as it is rather than hidden
+        return names[0] if self.language == "da" else names[1]
 
     def export_csv(self, path: Path) -> None:
         path.write_bytes(self.csv_bytes())

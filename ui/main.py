@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
+from ui.qt_words import Mnemonics
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 from ui import words
@@ -81,6 +82,10 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
             if translator.load(f"{name}_{language}", qt_folder):
                 app.installTranslator(translator)
                 loaded.append(translator)
+                # Asked before it: the labels it has only without their keyboard letter.
+                mnemonics = Mnemonics(translator)
+                app.installTranslator(mnemonics)
+                loaded.append(mnemonics)
                 break
     QLocale.setDefault(
         QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)

@@ -38,7 +38,7 @@ from ui.own_data import OwnDataBox
 from ui.reach import CredentialsTab, InvitationsTab
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
-from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
 from ui.context import AppContext
 from ui.words import ntr, tr
 
@@ -134,6 +134,8 @@ class MyPage(Screen):
         sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         sites.resizeSection(1, 20 * self.fontMetrics().averageCharWidth())
         self.tasks_table = table_view(self, self.tasks_model, tr("My tasks"))
+        self.bids_empty = EmptyNote(self.bids_table, tr("You have not bid on any task yet."))
+        self.tasks_empty = EmptyNote(self.tasks_table, tr("You have not posted any task yet."))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
@@ -143,10 +145,12 @@ class MyPage(Screen):
         # Issue 14: invitations to join Knop, and credentials (verified by managers and HR).
         self.member_invitations = InvitationsTab(self.context, self)
         self.credentials = CredentialsTab(self.context, self)
-        for tab, text in ((self.member_invitations, tr("In&vitations to Knop")), (self.credentials, tr("C&redentials"))):
+        # The page is the person's own: "My" before each tab's words only took room ("Mine b…"
+        # at 1024 px in Danish), as did "to Knop".
+        for tab, text in ((self.member_invitations, tr("People in&vited")), (self.credentials, tr("C&redentials"))):
             self._tab_text(self.tabs.addTab(tab, ""), text)
-        # Every tab in sight: scroll arrows hid the last ones at 1024 px (in Danish). Where the
-        # room is short the tabs' words are shortened with "…" instead (the whole in a tooltip).
+        # Every tab in sight: scroll arrows hid the last ones at 1024 px (in Danish). Should the
+        # room still be short (a narrower window) the words are shortened with "…", the whole in a tooltip.
         self.tabs.setUsesScrollButtons(False)
         self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
 
@@ -239,8 +243,8 @@ class MyPage(Screen):
         self.tabs.setTabToolTip(index, text.replace("&", ""))
 
     def _count_tabs(self, bids: int, tasks: int) -> None:
-        self._tab_text(0, ntr("My &bids ({n})", "My &bids ({n})", bids))
-        self._tab_text(1, ntr("My &tasks ({n})", "My &tasks ({n})", tasks))
+        self._tab_text(0, ntr("&Bids ({n})", "&Bids ({n})", bids))
+        self._tab_text(1, ntr("T&asks ({n})", "T&asks ({n})", tasks))
         # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
         person = self.context.person
         self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
@@ -314,6 +318,7 @@ class MyPage(Screen):
         self.invitations_table.activated.connect(
             lambda index: self.open_task_requested.emit(index.siblingAtColumn(0).data(KEY_ROLE))
         )
+        self.invitations_empty = EmptyNote(self.invitations_table, tr("Nobody has invited you to bid yet."))
         self.tabs.addTab(self.invitations_table, "")
         self._show_invitations([])
 

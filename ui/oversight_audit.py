@@ -27,10 +27,15 @@ from PySide6.QtWidgets import (
 from desktop import reports
 from desktop.core.entities import AuditEvent
 from desktop.core.rejection import describe
+from ui import wording
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
+
+# The server's closing of bids at a task's deadline (sync.server.deadlines.OPERATION).
+CLOSE_BIDDING = "task.close_bidding"
+TASK_COLUMN = 4  # the events' Task column, drawn again when a task's title is found
 
 
 class AuditScreen(InsightScreen):
@@ -42,6 +47,7 @@ class AuditScreen(InsightScreen):
         super().__init__(context, parent, fetcher)
         self.setObjectName("audit")
         self.body: dict[str, Any] = {}
+        self.local_titles: dict[str, str] = {}  # titles of tasks the answer leaves unnamed, from the store
         self.person = QLineEdit(self)
         self.person.setPlaceholderText(tr("username"))
         self.task = QLineEdit(self)
@@ -57,12 +63,13 @@ class AuditScreen(InsightScreen):
         self.until = QDateEdit(today, self)
         for field in (self.since, self.until):
             field.setCalendarPopup(True)
-            field.setDisplayFormat("yyyy-MM-dd")
+            wording.dates_in(field, self.language)
         for line in (self.person, self.task, self.operation):
             line.returnPressed.connect(self.refresh)
         self.model: RowsModel[AuditEvent] = RowsModel(
             [
-                Column(tr("Time (UTC)"), lambda e: e.at[:19].replace("T", " ")),
+                # Where this machine is, as the rest of Knop says it; the CSV keeps the ISO time.
+                Column(tr("Time"), lambda e: wording.moment(e.at, self.language)),
                 Column(tr("Person"), lambda e: self._name(e.actor_id)),
                 Column(tr("Operation"), lambda e: e.operation),
                 Column(tr("Outcome"), self._outcome),
@@ -102,7 +109,7 @@ class AuditScreen(InsightScreen):
 
     def _name(self, some_id: str | None) -> str:
         (name,) = reports.named(self.body, [some_id])
-        return name
+        return self.local_titles.get(name, name)
 
     def _outcome(self, event: AuditEvent) -> str:
         return tr("Refused") if event.outcome == "refused" else tr("Applied")
@@ -111,6 +118,8 @@ class AuditScreen(InsightScreen):
         """Why it was refused, in the reader's language; or what kinds of things it changed."""
         if event.outcome == "refused":
             return describe(event.reason, event.facts).text(self.language)
+        if event.operation == CLOSE_BIDDING:
+            return tr("Closed for bids: the bid deadline had passed")
         words = {
             "tasks": tr("task"),
             "bids": tr("bid"),
@@ -144,9 +153,20 @@ class AuditScreen(InsightScreen):
         events = reports.audit_events(body)
         self.count.setText(ntr("{n} event", "{n} events", len(events)))
         self.model.set_rows(events)
+        unnamed = [t for t in reports.unnamed_tasks(body) if t not in self.local_titles]
+        if unnamed:  # e.g. tasks closed at their bid deadline: named by the titles this device holds
+            self.context.query(lambda store: reports.task_titles(store, unnamed), parent=self).success(
+                self._titles_found
+            ).run_in_background()
+
+    def _titles_found(self, titles: dict[str, str]) -> None:
+        self.local_titles.update(titles)
+        rows = self.model.rowCount()
+        if rows:  # the same events, newly named: the task column is drawn again
+            self.model.dataChanged.emit(self.model.index(0, TASK_COLUMN), self.model.index(rows - 1, TASK_COLUMN))
 
     def csv_bytes(self) -> bytes:
-        return reports.audit_csv(self.body)
+        return reports.audit_csv(self.body, self.local_titles)
 
     def _export(self) -> None:
         save_export(

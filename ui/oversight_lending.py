@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -78,6 +79,13 @@ class LendingScreen(Screen):
         self.work_view = table_view(
             self, self.work_model, tr("Staff working on other sites"), (1, 4)
         )
+        # Names and sites run long; they get a fixed share and elide (the whole in a tooltip), so the
+        # task, what the row is about, keeps room at 1024 px rather than "GDPR…".
+        columns = self.work_view.horizontalHeader()
+        for column in (0, 2):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            share = 20 * self.fontMetrics().averageCharWidth()
+            columns.resizeSection(column, max(share, columns.sectionSizeFromContents(column).width()))
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period"))
         self.note = QLineEdit(self)
@@ -90,7 +98,7 @@ class LendingScreen(Screen):
         self.problem = ProblemLabel(self)
         self.months_model: RowsModel[SiteMonth] = RowsModel(
             [
-                Column(tr("Month"), lambda m: m.month),
+                Column(tr("Month"), lambda m: wording.month(m.month, self.language)),  # the CSV keeps "2026-03"
                 Column(tr("Site"), lambda m: self._site_name(m.site_id)),
                 Column(tr("Hours lent"), lambda m: _hours(m.lent, self.language)),
                 Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed, self.language)),

@@ -42,7 +42,7 @@ class ReportsScreen(InsightScreen):
         self.until = QDateEdit(today, self)
         for field in (self.since, self.until):
             field.setCalendarPopup(True)
-            field.setDisplayFormat("yyyy-MM-dd")
+            wording.dates_in(field, self.language)
         self.model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(tr("Site"), lambda r: str(r.get("site_name", ""))),
@@ -96,7 +96,11 @@ class ReportsScreen(InsightScreen):
     def show_answer(self, body: dict[str, Any]) -> None:
         self.body = body
         self.period.setText(
-            tr("From {since} to {until}", since=body.get("since", ""), until=body.get("until", ""))
+            tr(
+                "From {since} to {until}",
+                since=wording.date(body.get("since"), self.language),
+                until=wording.date(body.get("until"), self.language),
+            )
         )
         self.model.set_rows(reports.report_rows(body))
 

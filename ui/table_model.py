@@ -145,10 +145,74 @@ def table_view(
     # contents, which is cheap here: these lists are short (one person's or one task's bids).
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    for column in stretch:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
+    _Stretcher(view, stretch)
     return view
+
+
+class _Stretcher(QObject):
+    """Shares a table's spare width among its `columns`, never below what their headers' words need.
+
+    Qt's own Stretch squeezes a column to the header's minimum section size when
+    the others take the room, cutting its header to a riddle ("endi" for Lending,
+    at 1024 px). These columns are sized here instead: each gets an equal share of
+    what the other columns leave, or its header's width if that is more, and the
+    table then scrolls sideways. Measured again when the view or another column
+    changes size. Held by the view as its Qt child (no Python reference back).
+    """
+
+    def __init__(self, view: QTableView, columns: tuple[int, ...]) -> None:
+        super().__init__(view)
+        self._columns = columns
+        self._busy = False
+        header = view.horizontalHeader()
+        for column in columns:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+        header.sectionResized.connect(self._resized)
+        model = view.model()
+        for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged, model.columnsInserted):
+            signal.connect(self.share)
+        view.viewport().installEventFilter(self)
+
+    def _view(self) -> QTableView | None:
+        view = self.parent()
+        return view if isinstance(view, QTableView) else None
+
+    def _resized(self, column: int, _old: int, _new: int) -> None:
+        if column not in self._columns:
+            self.share()
+
+    def share(self, *_args: Any) -> None:
+        """Give each stretched column its share of the room left, at least its header's width."""
+        view = self._view()
+        if view is None or self._busy:
+            return
+        header = view.horizontalHeader()
+        # A column a screen has since given a mode of its own (Interactive, a fixed share) is its.
+        mine = [
+            c for c in self._columns
+            if c < header.count() and header.sectionResizeMode(c) == QHeaderView.ResizeMode.Fixed
+        ]
+        if not mine:
+            return
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c not in mine and not header.isSectionHidden(c)
+        )
+        shown = [c for c in mine if not header.isSectionHidden(c)]
+        share = (view.viewport().width() - others) // max(1, len(shown))
+        self._busy = True
+        try:
+            for column in shown:
+                wanted = max(share, header.sectionSizeFromContents(column).width(), header.minimumSectionSize())
+                if header.sectionSize(column) != wanted:
+                    header.resizeSection(column, wanted)
+        finally:
+            self._busy = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.share()
+        return False
 
 
 def keep_rows(view: QAbstractScrollArea, rows: int) -> None:

@@ -132,6 +132,7 @@ class TaskView(TaskScreen):
 
         self.description = self._wrapping_label()
         self.skills = self._wrapping_label()
+        self.credentials = self._wrapping_label()
         self.seats = self._wrapping_label()
         self.effort = self._wrapping_label()
         self.when = self._wrapping_label()
@@ -142,6 +143,10 @@ class TaskView(TaskScreen):
         facts = QFormLayout()
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         facts.addRow(tr("Skills wanted:"), self.skills)
+        # Credentials are what a bidder must (or should) hold, not skills: a row of their own,
+        # named as the task form names it.
+        facts.addRow(tr("Requirements:"), self.credentials)
+        self.facts = facts
         facts.addRow(tr("Seats:"), self.seats)
         facts.addRow(tr("Effort:"), self.effort)
         facts.addRow(tr("When:"), self.when)
@@ -412,10 +417,11 @@ class TaskView(TaskScreen):
         )
         self.description.setText(breakable(task.description) or tr("No description."))
         labels = sorted(wording.skill(s, lang) for s in task.skills)
-        skills_text = breakable(", ".join(labels)) if labels else tr("None in particular")
-        if detail.requirements is not None and detail.requirements.requirements:
-            skills_text += "\n" + wording.requirements(detail.requirements, lang)
-        self.skills.setText(skills_text)
+        self.skills.setText(breakable(", ".join(labels)) if labels else tr("None in particular"))
+        wanted = detail.requirements
+        needs = wording.requirements(wanted, lang) if wanted is not None and wanted.requirements else ""
+        self.credentials.setText(needs)
+        self.facts.setRowVisible(self.credentials, bool(needs))
         self.seats.setText(
             ntr(
                 "{n} in all, {filled} filled",

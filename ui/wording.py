@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QAbstractSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit
 
 from desktop.core import eligibility, skills
 from desktop.core.entities import Audience, Person, Repeats, Task, TaskRequirements
@@ -176,7 +176,26 @@ def _formatted(iso: str | None, language: str, form: str) -> str:
 
 def short_date(iso: str | None, language: str) -> str:
     """A date for a table cell or a comment header ("3. mar. 2027")."""
-    return _formatted(iso, language, tr("d MMM yyyy"))
+    return _formatted(iso, language, _short_form())
+
+
+def month(iso_month: str, language: str) -> str:
+    """A month ("2026-03") as people write it ("mar. 2026"); the text as it is when it is no month."""
+    return _formatted(f"{iso_month}-01", language, tr("MMM yyyy")) if len(iso_month) == 7 else iso_month
+
+
+def _short_form() -> str:
+    return tr("d MMM yyyy")
+
+
+def dates_in(field: QDateEdit, language: str) -> None:
+    """Make a date field show its date as `short_date` writes it ("3. mar. 2027"), not "2027-03-03".
+
+    Only the display: what the field hands on (`field.date()`) is a QDate, and the
+    server and CSV files keep ISO dates.
+    """
+    field.setLocale(_locale(language))
+    field.setDisplayFormat(_short_form())
 
 
 def moment(iso: str | None, language: str) -> str:

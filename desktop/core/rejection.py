@@ -30,7 +30,8 @@ class Reason:
     """What a reason key means: its code and its sentence.
 
     `count` names the fact that is the sentence's `{n}` when the words follow a
-    number (the sentence is then a `plural_sentence`, written with n=0).
+    number (the sentence is then a `plural_sentence`, written with n=0); a fact
+    that is a list counts its items.
     """
 
     code: Code
@@ -226,10 +227,14 @@ REASONS: dict[str, Reason] = {
     ),
     "bid.lacks_credentials": Reason(
         Code.FORBIDDEN,
-        sentence(
-            "The task requires {credentials}, which you do not hold (or which have expired). "
-            "A site manager or HR can verify them for you."
+        plural_sentence(
+            "The task requires {credentials}: you do not hold it, or it has expired. "
+            "A site manager or HR can verify it for you.",
+            "The task requires {n} credentials: {credentials}. You do not hold them, or they have expired. "
+            "A site manager or HR can verify them for you.",
+            0,
         ),
+        count="credentials",  # one credential or several: the words follow how many
     ),
     "credential.unknown": Reason(
         Code.INVALID, sentence("The credential “{credential}” is not in the catalogue.")
@@ -417,5 +422,7 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
     if meaning.count is None:
         return replace(meaning.words, facts=filled)
     count = facts.get(meaning.count)
+    if isinstance(count, list):  # a list of things (credentials): its length is the count
+        count = len(count)
     n = count if isinstance(count, int) and not isinstance(count, bool) else 0
     return replace(meaning.words, n=n, facts=filled)

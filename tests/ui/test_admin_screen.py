@@ -8,6 +8,7 @@ in the server's database and audit trail, with the admin named as who did it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
             qtbot.waitUntil(lambda: screen.site_choice.findData(world.other_school.id) >= 0, timeout=10_000)
             # The devices come in their own answer, maybe after the people and sites.
             qtbot.waitUntil(lambda: screen.devices_model.row_of(pc.device_id) >= 0, timeout=10_000)
+            # When it was enrolled, as Knop writes times elsewhere ("30. nov. 2026 09:15"), not ISO.
+            enrolled_at = screen.devices_model.index(screen.devices_model.row_of(pc.device_id), 2).data()
+            assert enrolled_at and not re.search(r"\d{4}-\d{2}-\d{2}|T\d", enrolled_at), enrolled_at
 
             assert not screen.people_empty.isVisible()  # people are listed
             # A search that finds nobody says so, rather than showing a blank list.
@@ -258,3 +262,36 @@ def erased(server: Deployment, person_id: str) -> bool:
 def text(server: Deployment, statement: str, *params: Any) -> str:
     with server.database.read() as s:
         return str(s.value(statement, params))
+
+
+def test_actions_on_a_person_or_a_device_wait_until_one_is_chosen(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """A try-out found "Deactivate" enabled with nobody chosen (it then said "Choose a person first")."""
+    from desktop.core.entities import Role
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    screen = AdminScreen(make_context(person=admin), fetcher=lambda _name, _params: {})
+    qtbot.addWidget(screen)
+    people = (screen.role_button, screen.site_button, screen.active_button, screen.erase_button)
+    assert not any(button.isEnabled() for button in (*people, screen.revoke_button))
+    anna = {"id": "p1", "username": "anna", "name": "Anna", "role": "staff", "home_site_id": "s1", "active": True}
+    screen._got_people({"people": [anna]})
+    assert not any(button.isEnabled() for button in people)  # listed, not chosen
+    screen.choose_person("anna")
+    assert screen.role_button.isEnabled() and screen.site_button.isEnabled() and screen.active_button.isEnabled()
+    assert not screen.erase_button.isEnabled()  # only a deactivated person can be erased
+    screen.people_view.clearSelection()
+    assert not screen.active_button.isEnabled()
+
+    devices = [
+        {"id": "d1", "name": "pc", "site_name": "Skolen", "enrolled_at": "2026-11-30T08:00:00Z", "revoked_at": None},
+        {"id": "d2", "name": "old", "site_name": "Skolen", "enrolled_at": "2026-01-30T08:00:00Z",
+         "revoked_at": "2026-02-01T08:00:00Z"},
+    ]
+    screen._got_devices({"devices": devices})
+    assert not screen.revoke_button.isEnabled()
+    screen.choose_device("d1")
+    assert screen.revoke_button.isEnabled()
+    screen.choose_device("d2")
+    assert not screen.revoke_button.isEnabled()  # already revoked

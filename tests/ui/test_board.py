@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
 
 from desktop import board as board_queries
 from sync.server import demo
@@ -193,10 +194,13 @@ def test_clearing_the_filters_returns_to_the_fresh_board(
     board.mine_box.setChecked(True)
     board.search_field.setText("a")
     qtbot.waitUntil(lambda: board.filters().text == "a" and board.filters().my_skills)
+    (clear_text,) = [b for b in board.search_field.findChildren(QToolButton) if b.isVisibleTo(board)]
     with qtbot.waitSignal(board.counted):
         board.clear_button.click()
     assert (board.filters(), list(board.model.ids()), board.status_box.currentText()) == fresh
     assert fresh[0].status == TaskStatus.OPEN
+    # The field's own clear button goes with its words (a try-out saw it stay on an empty field).
+    qtbot.waitUntil(lambda: not clear_text.isVisibleTo(board), timeout=3000)
 
 
 def test_matches_my_skills(

@@ -49,8 +49,11 @@ def test_number_fields_follow_the_screens_language_not_the_process(
         admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
         screen = AdminScreen(make_context(person=admin), fetcher=lambda _name, _params: {})
         qtbot.addWidget(screen)
-        screen.code_days.setValue(0.5)
-        assert screen.code_days.text() == "0,50"
+        # A day count is whole: a try-out read "Gyldig i (dage): 7,00".
+        assert screen.code_days.text() == "7"
+        screen.code_days.selectAll()
+        qtbot.keyClicks(screen.code_days, "2,5")
+        assert screen.code_days.value() == 25 and "," not in screen.code_days.text()
         sheet = screen.code_sheet_text({"days": 2.5, "site_name": "Kirkeby Skole", "code": "K7QP-3MZD"})
         assert "2,5" in sheet and "2.5" not in sheet
     finally:

@@ -21,6 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from desktop import insights
+from desktop.core import skills
 from desktop.core.entities import Invitation, Person
 from desktop.core.ids import uuid7
 from desktop.store import Store
@@ -137,6 +138,10 @@ def test_the_competence_map_shows_hidden_competences_and_exports_csv(
     assert len(rows) == len(body["skills"]) + 1
     by_label = {r[0]: r for r in rows[1:]}
     assert by_label[small["label"]["en"]][3] == ""  # too few to show: blank, never 0
+    # Categories in the reader's words, as the screen's filter names them, not ids ("care").
+    known = next(r for r in body["skills"] if r["category"] in skills.CATEGORIES)
+    assert by_label[known["label"]["en"]][1] == skills.CATEGORIES[known["category"]][1]
+    assert {r[1] for r in rows[1:]} <= {*(en for _da, en in skills.CATEGORIES.values()), "Free tags", ""}
 
 
 def test_the_map_is_keyboard_usable(

@@ -178,3 +178,20 @@ def test_a_company_contact_sees_on_my_page_whom_they_speak_for(
     ask(qtbot, context, register)
     page = shown(qtbot, MyPage(context))
     qtbot.waitUntil(lambda: "Contact person for Havefolk ApS" in page.about.text(), timeout=10_000)
+
+
+def test_no_bids_no_tasks_and_no_invitations_are_said_in_words(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A new-user try-out saw a blank "my bids" list, which reads as still loading or broken."""
+    from desktop.core.entities import Role
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    assert not any(b.bidder_id == admin.id for b in demo_data.bids)
+    page = shown(qtbot, MyPage(make_context(person=admin)))
+    notes = (page.bids_empty, page.tasks_empty, page.invitations_empty)
+    for index, note in enumerate(notes):
+        page.tabs.setCurrentIndex(index)
+        qtbot.waitUntil(note.isVisible, timeout=10_000)
+    assert page.bids_empty.text() == "You have not bid on any task yet."
+    assert page.bids_model.rowCount() == 0

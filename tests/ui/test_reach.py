@@ -86,7 +86,10 @@ def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verif
     assert not view.place_button.isEnabled()
     assert "Børneattest" in view.my_bid_state.text()
     assert "En leder eller HR" in view.my_bid_state.text()
-    assert "Requires: Børneattest" in view.skills.text()
+    assert "bekræfte det for dig" in view.my_bid_state.text()  # one credential: "det", not "dem"
+    assert "Requires: Børneattest" in view.credentials.text()
+    # A credential is a requirement, not a skill: never on the skills' line (a try-out found it there).
+    assert "Børneattest" not in view.skills.text() and view.credentials.isVisible()
 
 
 def test_required_and_wished_for_credentials_are_worded_apart_in_both_languages(
@@ -102,9 +105,10 @@ def test_required_and_wished_for_credentials_are_worded_apart_in_both_languages(
         words.use_language(language)
         try:
             view = shown(qtbot, TaskView(manager, task_id))
-            qtbot.waitUntil(lambda view=view: "Børneattest" in view.skills.text(), timeout=10_000)
-            assert expected in view.skills.text()
-            assert "ønskes)" not in view.skills.text() and "(wanted)" not in view.skills.text()
+            qtbot.waitUntil(lambda view=view: "Børneattest" in view.credentials.text(), timeout=10_000)
+            assert expected in view.credentials.text()
+            assert "ønskes)" not in view.credentials.text() and "(wanted)" not in view.credentials.text()
+            assert "Børneattest" not in view.skills.text()
             page = shown(qtbot, ReviewPage(manager, task_id))
             qtbot.waitUntil(lambda page=page: "Børneattest" in page.wanted.text(), timeout=10_000)
             assert expected in page.wanted.text()
@@ -281,3 +285,15 @@ def test_an_invitee_takes_up_the_invitation_from_the_login_screen(
     assert screen.username.text() == username
     assert load_settings().server_url == knop_server.url
     assert any(entry.startswith("device ") for (_service, entry) in memory_keyring.secrets)
+
+
+def test_the_missing_credentials_sentence_reads_well_for_one_and_for_several() -> None:
+    """Not "requires Børneattest, which you do not hold (or which have expired)" for one credential."""
+    from desktop.core.rejection import describe
+
+    one = describe("bid.lacks_credentials", {"credentials": ["child_protection"]})
+    two = describe("bid.lacks_credentials", {"credentials": ["child_protection", "first_aid"]})
+    assert one.text("en").endswith(": you do not hold it, or it has expired. A site manager or HR can verify it for you.")
+    assert two.text("en").startswith("The task requires 2 credentials: ")
+    assert two.text("en").endswith("You do not hold them, or they have expired. A site manager or HR can verify them for you.")
+    assert one.text("da").endswith("kan bekræfte det for dig.") and two.text("da").endswith("bekræfte dem for dig.")

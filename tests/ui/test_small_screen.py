@@ -8,7 +8,9 @@ lock screen are opened at that size and at 1600x1000, and:
 - the window can be that small (its layout's minimum fits), and is;
 - every visible control lies inside the window, or inside a scroll area that
   can bring it into view;
-- no button, field or list box is narrower than its text needs (cut).
+- no button, field or list box is narrower than its text needs (cut);
+- no tab and no column header shows its words cut ("Mine b…", "endi") where a
+  tooltip is the only way to read them.
 
 Set KNOP_SMALL_SCREEN_SHOTS=DIR to also save each as a PNG, to look at.
 """
@@ -22,6 +24,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -40,7 +44,7 @@ from PySide6.QtWidgets import (
 from desktop.accounts import Account
 from desktop.core.entities import BidStatus, Role, TaskStatus
 from sync.server import demo
-from ui import main_window, window_place
+from ui import main_window, window_place, words
 from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
 from ui.main import install_translators, style_sheet
@@ -53,22 +57,32 @@ SHOTS = os.environ.get("KNOP_SMALL_SCREEN_SHOTS")
 _kept: list[QWidget] = []
 
 
+@pytest.fixture(params=["da", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    """Each page in Danish (a new user here sees it first, and its words are longer) and in English."""
+    return str(request.param)
+
+
 @pytest.fixture(autouse=True)
-def _styled() -> Iterator[None]:
-    """The real style sheet: it sets paddings and fonts, so sizes are the ones people see."""
+def _styled(language: str) -> Iterator[None]:
+    """The real style sheet and the language's words: sizes and words are the ones people see."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.styleSheet()
     app.setStyleSheet(style_sheet())
-    # Pictures to look at are in Danish, as a new user here sees it first (and Danish words are longer).
-    translators = install_translators(app, "da") if SHOTS else []
+    translators = install_translators(app, language)
     yield
-    if SHOTS:
-        for translator in translators:
-            app.removeTranslator(translator)
-        install_translators(app, "en")
+    for translator in translators:
+        app.removeTranslator(translator)
+    install_translators(app, "en")
     app.setStyleSheet(before)
     _kept.clear()
+
+
+@pytest.fixture
+def make_context(make_context: Callable[..., AppContext], language: str) -> Callable[..., AppContext]:
+    """The conftest's `make_context`, in the language the page is shown in."""
+    return lambda *args, **kwargs: make_context(*args, **{"language": language, **kwargs})
 
 
 def _controls(top: QWidget) -> list[QWidget]:
@@ -134,6 +148,55 @@ def problems(top: QWidget) -> list[str]:
         lines = view.viewport().height() / view.fontMetrics().lineSpacing()
         if lines < 3:
             found.append(f"{_name(view)} shows {lines:.1f} lines")
+    return found + cut_words(top)
+
+
+# A column header's padding in the style sheet (QHeaderView::section: 8 px each side), and
+# the least room a tab's frame takes around its words (Fusion's tab margins).
+HEADER_PADDING = 16
+TAB_PADDING = 12
+
+
+def _words(text: str) -> str:
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def cut_words(top: QWidget) -> list[str]:
+    """Tabs and column headers in `top` whose words do not fit their room (Qt then cuts or elides them).
+
+    A cell may elide (its tooltip holds the whole); a header or a tab names what is
+    under it, and reads as a riddle cut ("endi", "Mine b…").
+    """
+    found: list[str] = []
+    for bar in top.findChildren(QTabBar):
+        if not bar.isVisibleTo(top):
+            continue
+        metrics = bar.fontMetrics()
+        for index in range(bar.count()):
+            if not bar.isTabVisible(index):
+                continue
+            text = _words(bar.tabText(index))
+            need = metrics.horizontalAdvance(text) + TAB_PADDING
+            if bar.tabRect(index).width() < need:
+                found.append(f"tab {text!r} is {bar.tabRect(index).width()} px wide, needs {need}")
+    for header in top.findChildren(QHeaderView):
+        if header.orientation() != Qt.Orientation.Horizontal or not header.isVisibleTo(top):
+            continue
+        model = header.model()
+        if model is None:
+            continue
+        font = header.font()
+        font.setWeight(QFont.Weight.DemiBold)  # QHeaderView::section's font-weight: 600
+        metrics = QFontMetrics(font)
+        for section in range(header.count()):
+            if header.isSectionHidden(section):
+                continue
+            text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            need = metrics.horizontalAdvance(text) + HEADER_PADDING if text else 0
+            if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
+                need += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+            if header.sectionSize(section) < need:
+                found.append(f"column header {text!r} is {header.sectionSize(section)} px wide, needs {need}")
     return found
 
 
@@ -156,9 +219,11 @@ def assert_usable(qtbot: Any, top: QWidget) -> None:
 
 
 def save(widget: QWidget, name: str) -> None:
+    """Under KNOP_SMALL_SCREEN_SHOTS, `widget` as DIR/<language>/name."""
     if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(SHOTS) / name))
+        folder = Path(SHOTS) / words.language()
+        folder.mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(folder / name))
 
 
 def _task_with_bids(data: demo.DemoData) -> tuple[str, str]:
@@ -257,17 +322,24 @@ def test_every_administration_tab_fits_at_1024x600(
     for index in range(tabs.count()):
         tabs.setCurrentIndex(index)
         assert_usable(qtbot, window)
+        save(window, f"admin_tab{index}_1024x560.png")
     window.tear_down()
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
-def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> None:
-    """The board's filter boxes show their text (they were cut at 1024 px)."""
+def annas_board(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> MainWindow:
+    """Anna's main window at `size`, its board filled and its filters' choices loaded."""
     context = make_context("anna")
     window = MainWindow(context)
     show_at(qtbot, window, size)
     qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
     qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    return window
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["1024x600", "1600x1000"])
+def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppContext], size: QSize) -> None:
+    """The board's filter boxes show their text (they were cut at 1024 px)."""
+    window = annas_board(qtbot, make_context, size)
     board = window.board
 
     def cut_boxes() -> list[str]:
@@ -287,6 +359,16 @@ def test_the_board_at_each_size(qtbot: Any, make_context: Callable[..., AppConte
     assert cut_boxes() == []
     assert_usable(qtbot, window)
     save(window, f"board_{size.width()}x{size.height()}.png")
+    # A date is read whole: "start 8. jan. …" left its year a hover away.
+    from ui.task_model import Column as BoardColumn
+
+    metrics = board.view.fontMetrics()
+    room = board.view.horizontalHeader().sectionSize(BoardColumn.DEADLINE)
+    model = board.view.model()
+    dates = {str(model.index(row, BoardColumn.DEADLINE).data() or "") for row in range(model.rowCount())}
+    assert any(" " in d and not d[0].isdigit() for d in dates), dates  # some task says when it starts
+    cut = [d for d in dates if metrics.horizontalAdvance(d) + 16 > room]  # QTableView::item pads 8 px a side
+    assert cut == [], (room, cut)
     window.tear_down()
 
 
@@ -464,3 +546,49 @@ def test_an_answer_older_than_the_one_shown_is_dropped(
     assert screen.model.index(0, 0).data() == "newer"
     qtbot.waitUntil(lambda: screen.current is not None and screen.current.body["sites"][0]["site_id"] == "newer",
                     timeout=10_000)  # kept in the store before the context closes
+
+
+def _rows_shown(box: QComboBox) -> float:
+    """How many of an open combo box's entries its popup shows at once (rows of its list)."""
+    view = box.view()
+    row = max(1, view.sizeHintForRow(0))
+    return view.viewport().height() / row
+
+
+def test_a_combo_box_shows_ten_entries_at_once(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str
+) -> None:
+    """A try-out under Xvfb (no window manager) saw the board's filter lists show 2.5 to 4.5 entries."""
+    window = annas_board(qtbot, make_context, SMALL)
+    board = window.board
+    screen = window.screen().availableGeometry()
+    for box in (board.sort_box, board.site_box, board.skill_box, board.status_box, board.date_box):
+        qtbot.waitUntil(lambda: box.count() > 1, timeout=10_000)  # noqa: B023 - used at once
+        box.showPopup()
+        popup = box.view().window()
+        qtbot.waitUntil(popup.isVisible, timeout=3000)
+        wanted = min(10, box.count())
+        shown = _rows_shown(box)
+        assert wanted - 0.5 <= shown <= 10.5, (box.accessibleName(), box.count(), shown)
+        assert screen.contains(popup.geometry()), (popup.geometry().getRect(), screen.getRect())
+        box.hidePopup()
+        qtbot.waitUntil(lambda: not popup.isVisible(), timeout=3000)  # noqa: B023
+    window.tear_down()
+
+
+def test_the_calendar_opens_on_the_screen_beside_its_right_edge(qtbot: Any) -> None:
+    """A try-out at 1024 px wide saw the task form's calendar open past the screen's right edge."""
+    from ui.date_field import DateField
+
+    holder = QWidget()
+    field = DateField(words.tr("No date"), holder)
+    show_at(qtbot, holder, field.sizeHint())
+    screen = holder.screen().availableGeometry()
+    holder.move(screen.right() - holder.frameGeometry().width(), screen.top() + 100)
+    qtbot.waitUntil(lambda: holder.frameGeometry().right() >= screen.right() - 1, timeout=3000)
+    field.open_calendar()
+    popup = field.popup
+    assert popup is not None
+    qtbot.waitUntil(popup.isVisible, timeout=3000)
+    assert screen.contains(popup.frameGeometry()), (popup.frameGeometry().getRect(), screen.getRect())
+    popup.close()
