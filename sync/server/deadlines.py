@@ -63,6 +63,11 @@ def close_past_deadlines(db: Database, now: str | None = None) -> list[str]:
                 operation=OPERATION,
                 entity_id=task.id,
                 summary=f"bid deadline {task.bid_deadline} passed",
+                # Named, so the task's site and municipality find it in their audit trail
+                # (the system is nobody's colleague: without it, the first organisation's).
+                task_id=task.id,
+                site_id=task.site_id,
+                organisation_id=task.organisation_id,
             )
             closed.append(task.id)
         feed.record(session, changes, at)

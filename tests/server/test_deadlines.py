@@ -61,11 +61,18 @@ def test_a_task_past_its_deadline_closes_by_itself_and_the_feed_says_so(
     row = replica.rows[("tasks", past)]
     assert row["status"] == "closed" and row["version"] == 2
     with closing_server.database.read() as s:
-        actor = s.value(
-            "SELECT actor_id FROM audit_events WHERE entity_id = ? AND operation = ?",
+        (event,) = s.rows(
+            "SELECT actor_id, task_id, site_id, organisation_id FROM audit_events"
+            " WHERE entity_id = ? AND operation = ?",
             (past, deadlines.OPERATION),
         )
-    assert actor == deadlines.SYSTEM
+    # The event is the task's: the audit trail of its site and municipality lists it.
+    assert dict(event) == {
+        "actor_id": deadlines.SYSTEM,
+        "task_id": past,
+        "site_id": world.school.id,
+        "organisation_id": world.org.id,
+    }
     # A second round (another process, say) finds nothing left to close.
     assert deadlines.close_past_deadlines(closing_server.database) == []
 
