@@ -32,6 +32,7 @@ from sync.server import (
     deadlines,
     directory,
     feed,
+    feed_tail,
     hot_routes,
     insights_api,
     invitations,
@@ -128,6 +129,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.db = db
+    # The feed's newest rows, read once by this process for every device's pull.
+    tail = feed_tail.Tail.from_env(db.dialect)
+    app.state.feed_tail = tail
     app.include_router(mail_routes.router)  # the mail outbox's worker and unsubscribe link
     app.include_router(deadlines.router)  # tasks close for bids by themselves
     _install_error_handlers(app)
@@ -278,7 +282,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
             with db.statement() as s:
                 who = accounts.authenticate(s, device, token)
                 try:
-                    page = feed.page(s, who.person, cursor, limit)
+                    page = feed_tail.page(s, tail, who.person, cursor, limit)
                 except feed.CursorGone:
                     raise ApiError("resync", {"cursor": cursor}) from None
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
