@@ -201,14 +201,26 @@ class Tail:
     returns None where the database must answer.
     """
 
-    def __init__(self, dialect: str, *, max_rows: int = DEFAULT_ROWS, max_bytes: int = DEFAULT_BYTES) -> None:
+    def __init__(
+        self,
+        dialect: str,
+        *,
+        max_rows: int = DEFAULT_ROWS,
+        max_bytes: int = DEFAULT_BYTES,
+        start: feed.Position | None = None,
+    ) -> None:
+        """`start`: where the tail begins; None (a server's) at the first pull's bound.
+
+        A tail that starts at (0, 0) reads the whole feed at its first pull (for tests).
+        """
         self.dialect = dialect
         self.max_rows = max_rows
         self.max_bytes = max_bytes
         self._fold = dialect == "sqlite"
         self._lock = threading.Lock()
         self._off = False
-        self._start(("", ""), None)
+        self._begin = start
+        self._start(("", ""), start)
 
     def _start(self, life: tuple[str, str], at: feed.Position | None) -> None:
         """Hold nothing, from `at` on (None: from the next read), for the feed's `life` (epoch, generation)."""
@@ -253,7 +265,8 @@ class Tail:
         life = (state.epoch, state.generation)
         with self._lock:
             if life != self._life:
-                self._start(life, None)  # another life of the feed: a new epoch, a restart after a restore
+                # Another life of the feed (a new epoch, a restart after a restore), or the first pull.
+                self._start(life, self._begin if self._life == ("", "") else None)
             top, covered = self.top, self.covered
         if covered < state.high:
             self._read_new(session, state, top)
