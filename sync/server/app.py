@@ -18,6 +18,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -51,6 +52,8 @@ from sync.server.logs import setup_server_logging
 log = logging.getLogger("knop.server")
 
 DB_ENV = storage.DB_ENV
+# How many requests run their blocking part at once (default: KNOP_SERVER_POOL, the connections).
+THREADS_ENV = "KNOP_SERVER_THREADS"
 
 _device_header = APIKeyHeader(
     name=protocol.DEVICE_HEADER,
@@ -102,16 +105,22 @@ def create_app(database_url: str | None = None) -> FastAPI:
         raise SystemExit(f"knop-server: no database; pass --db or set {DB_ENV}")
     setup_server_logging()
     policy = accounts.Policy.from_env()
-    db = storage.Database(url, pool_size=int(os.environ.get("KNOP_SERVER_POOL", "8")))
+    pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
+    threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
+    db = storage.Database(url, pool_size=pool_size)
     replica_url = os.environ.get(storage.REPLICA_ENV)
     replica = (
-        storage.Database(replica_url, pool_size=int(os.environ.get("KNOP_SERVER_POOL", "8")))
+        storage.Database(replica_url, pool_size=pool_size)
         if replica_url
         else None
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # As many threads for the blocking routes as there are connections (anyio's
+        # default is 40): a thread beyond the pool's size would only wait for a
+        # connection, and every waiting thread is woken and handed the GIL in vain.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         yield
