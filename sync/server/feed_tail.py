@@ -61,8 +61,8 @@ log = logging.getLogger("knop.server")
 
 # How many rows a process holds at most (0: no tail, every pull asks the database).
 ROWS_ENV = "KNOP_SERVER_TAIL_ROWS"
-DEFAULT_ROWS = 50_000
-DEFAULT_BYTES = 64 * 1024 * 1024
+DEFAULT_ROWS = 20_000  # about 40 s of the benchmark's 1,000 ops/s; some 25 MB of memory
+DEFAULT_BYTES = 16 * 1024 * 1024
 # A read of more new rows than this at once starts the tail afresh above them.
 _MOST_AT_ONCE = 5_000
 
@@ -231,12 +231,13 @@ class Tail:
         self._first = 0  # the index of the first row held; indices go on across drops
         self._positions: list[feed.Position] = []
         self._rows: list[Row] = []
+        self._bodies: list[bytes] = []  # the rows' bodies again, for `_serve`
         self._bytes = 0
         self._seen: dict[tuple[Any, ...], _Seen] = {}
 
     @classmethod
     def from_env(cls, dialect: str) -> Tail | None:
-        """A tail of `KNOP_SERVER_TAIL_ROWS` rows (default 50,000), or None for 0."""
+        """A tail of `KNOP_SERVER_TAIL_ROWS` rows (default 20,000), or None for 0."""
         rows = int(os.environ.get(ROWS_ENV, DEFAULT_ROWS))
         return cls(dialect, max_rows=rows) if rows > 0 else None
 
@@ -318,6 +319,7 @@ class Tail:
                 if position > self.top:
                     self._positions.append(position)
                     self._rows.append(row)
+                    self._bodies.append(row[_BODY])
                     self._bytes += len(row[_BODY])
             self.top = max(self.top, reached)
             self.covered = high
@@ -346,7 +348,7 @@ class Tail:
         if drop == 0:
             return
         self.base = self._positions[drop - 1]
-        del self._positions[:drop], self._rows[:drop]
+        del self._positions[:drop], self._rows[:drop], self._bodies[:drop]
         self._bytes -= dropped_bytes
         self._first += drop
         for seen in self._seen.values():
@@ -370,10 +372,10 @@ class Tail:
                 limit + 1,
             )
         )
-        rows = [self._rows[i - self._first] for i in picked[:limit]]
-        bodies = [row[_BODY] for row in rows]
+        first, held = self._first, self._bodies
+        bodies = [held[i - first] for i in picked[:limit]]
         if len(picked) > limit:
-            return Served(bodies, (rows[-1][_XID], rows[-1][_SEQ]), True)
+            return Served(bodies, self._positions[picked[limit - 1] - first], True)
         return Served(bodies, max(self.top, after), False)
 
     def _sorted(self, reader: _Reader) -> _Seen:
