@@ -286,14 +286,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         cursor, limit = asked.cursor, asked.limit
         page = _page_from_replica(replica, device, token, cursor, limit)
         if page is None:
-            # Each statement its own transaction: no BEGIN and COMMIT round trips, and the
-            # page's snapshot always later than its bound's, which feed.page needs.
-            with db.statement() as s:
-                who = accounts.authenticate(s, device, token)
-                try:
-                    page = feed_tail.page(s, tail, who.person, cursor, limit)
-                except feed.CursorGone:
-                    raise ApiError("resync", {"cursor": cursor}) from None
+            page = feed_tail.pull_request(db, tail, device, token, cursor, limit)
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
     async def credentials(request: Request) -> dict[str, Any]:

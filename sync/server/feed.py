@@ -864,8 +864,27 @@ def where_to_continue(session: Session, person: Person, cursor: str | None) -> t
     Must be the first statement of its transaction (see `_POSTGRES_BOUND`).
     Raises CursorGone for a cursor that cannot be continued.
     """
-    state = _FeedState.read(session, _Cursor.parse(cursor) if cursor else None)
-    return state, _continue_after(state, person, cursor)
+    return continue_ahead(session, cursor)(person)
+
+
+def continue_ahead(session: Session, cursor: str | None) -> Callable[[Person], tuple[_FeedState, Position]]:
+    """`where_to_continue`, its query sent now, answered for a person by the returned function.
+
+    In a pipelined session the query is only queued: a pull sends it first,
+    then the credential check, in one round trip (the same implicit
+    transaction, of which the bound is the first statement as it must be).
+    A cursor that cannot even be parsed sends nothing; the function raises CursorGone.
+    """
+    try:
+        parsed = _Cursor.parse(cursor) if cursor else None
+    except CursorGone:
+
+        def gone(person: Person) -> tuple[_FeedState, Position]:
+            raise CursorGone(cursor)
+
+        return gone
+    state = _FeedState.ask(session, parsed)
+    return lambda person: (answered := state(), _continue_after(answered, person, cursor))
 
 
 def page_after(session: Session, state: _FeedState, person: Person, after: Position, limit: int) -> Page:

@@ -54,8 +54,9 @@ from typing import Any
 
 from desktop.core import permissions
 from desktop.core.entities import Person
-from sync.server import feed
-from sync.server.storage import Session
+from sync.server import accounts, feed
+from sync.server.errors import ApiError
+from sync.server.storage import Database, Session
 
 log = logging.getLogger("knop.server")
 
@@ -404,8 +405,42 @@ def page(
 
     Raises feed.CursorGone for a cursor that cannot be continued.
     """
-    state, after = feed.where_to_continue(session, person, cursor)
+    return page_from(session, tail, person, feed.where_to_continue(session, person, cursor), limit)
+
+
+def page_from(
+    session: Session,
+    tail: Tail | None,
+    person: Person,
+    where: tuple[feed._FeedState, feed.Position],
+    limit: int,
+) -> feed.Page:
+    """`page`, with the feed's state and the position to go on from already read (`feed.continue_ahead`)."""
+    state, after = where
     served = tail.page(session, state, person, after, limit) if tail is not None else None
     if served is None:
         return feed.page_after(session, state, person, after, limit)
     return feed.Page(served.bodies, feed.make_cursor(state, person, served.position), served.more)
+
+
+def pull_request(
+    db: Database, tail: Tail | None, device_header: str | None, token: str | None, cursor: str | None, limit: int
+) -> feed.Page:
+    """A pull as it comes over the wire: both credentials checked, then the page after `cursor`.
+
+    Outside an explicit transaction: no BEGIN and COMMIT round trips, and the
+    page's snapshot always later than its bound's, which the feed needs. The
+    feed's bound is asked first and the credentials with it, in one round trip
+    on PostgreSQL; a tail that already holds what the bound lets through
+    answers without another. Raises ApiError as `accounts.authenticate` does
+    (401s), then "resync" (410) for a cursor that cannot be continued.
+    """
+    with db.statement() as s:
+        with s.pipelined():
+            where = feed.continue_ahead(s, cursor)
+            identified = accounts.authenticate_ahead(s, device_header, token)
+        who = identified()
+        try:
+            return page_from(s, tail, who.person, where(who.person), limit)
+        except feed.CursorGone:
+            raise ApiError("resync", {"cursor": cursor}) from None
