@@ -18,6 +18,9 @@ entitled devices receive them too.
 Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
 turned into SQL over those columns (the same expression the rules and the
 client's board ask), and a response body made by joining the stored JSON strings.
+A server process answers most pulls from the feed's newest rows, which it
+holds in memory and filters by the same rule in Python (`sync.server.feed_tail`);
+`page_after` answers the rest.
 
 Ordering without a global lock (PostgreSQL): each row carries the id of the
 transaction that wrote it (`xid`, from `pg_current_xact_id()`, the column's
@@ -777,7 +780,11 @@ def future_ahead(session: Session, cursor: str) -> Callable[[], bool]:
 
 
 class _FeedColumns:
-    """The columns of `changes` that hold a change's visibility facts (see `Visibility`)."""
+    """The columns of `changes` that hold a change's visibility facts (see `Visibility`).
+
+    `feed_tail._row_test` asks the same questions of a row held in memory:
+    change one, change the other (tests/server/test_visibility.py compares them).
+    """
 
     def poster_is(self, person_id: str) -> Sql:
         return Sql("viewers LIKE ? ESCAPE '!'", ("%|" + _like_escape(person_id) + "|%",))
