@@ -62,8 +62,10 @@ log = logging.getLogger("knop.server")
 
 # How many rows a process holds at most (0: no tail, every pull asks the database).
 ROWS_ENV = "KNOP_SERVER_TAIL_ROWS"
-DEFAULT_ROWS = 20_000  # about 40 s of the benchmark's 1,000 ops/s; some 25 MB of memory
-DEFAULT_BYTES = 16 * 1024 * 1024
+# About 20 s of the benchmark at 1,000 ops/s (its devices pull every 2 s), some 10 MB
+# per worker: small beside a worker's memory, so that `make soak`'s memory stays flat.
+DEFAULT_ROWS = 10_000
+DEFAULT_BYTES = 8 * 1024 * 1024
 # A read of more new rows than this at once starts the tail afresh above them.
 _MOST_AT_ONCE = 5_000
 
@@ -238,7 +240,7 @@ class Tail:
 
     @classmethod
     def from_env(cls, dialect: str) -> Tail | None:
-        """A tail of `KNOP_SERVER_TAIL_ROWS` rows (default 20,000), or None for 0."""
+        """A tail of `KNOP_SERVER_TAIL_ROWS` rows (default 10,000), or None for 0."""
         rows = int(os.environ.get(ROWS_ENV, DEFAULT_ROWS))
         return cls(dialect, max_rows=rows) if rows > 0 else None
 
