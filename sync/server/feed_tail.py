@@ -314,6 +314,8 @@ class Tail:
                 self.covered = high
                 return
             if self.top is None:
+                if top is not None:
+                    return  # started afresh while these were read: they may be of what was dropped
                 self.base = self.top = since
             if since > self.top or high <= self.covered:
                 return  # the tail moved on without these (started afresh, or read further by another pull)
