@@ -22,18 +22,14 @@ from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from sync.server import directory, feed, feed_tail, migrations, storage
 from tests.conftest import World
-from tests.server.conftest import Servers, seed_small_world
+from tests.server.conftest import Servers, small_world_database
 from tests.server.harness import PASSWORD, Deployment
 from tests.server.tenants import add_organisation
 
 
 @pytest.fixture
 def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
-    url = servers.new_database(backend)
-    seed_small_world(url)
-    database = storage.Database(url, pool_size=3)
-    yield database
-    database.close()
+    yield from small_world_database(servers, backend, pool_size=3)
 
 
 def person(db: storage.Database, username: str) -> Person:

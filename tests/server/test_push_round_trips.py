@@ -26,7 +26,7 @@ from desktop.core.entities import Comment, Person, Task
 from desktop.core.ids import utc_now, uuid7
 from sync.server import accounts, feed, feed_tail, push, storage
 from sync.server.errors import ApiError
-from tests.server.conftest import Servers, seed_small_world
+from tests.server.conftest import Servers, small_world_database
 from tests.server.harness import PASSWORD
 
 # At 569c2ce, before the batch read ahead and the savepoints stopped waiting: 14 round trips, 26 statements.
@@ -36,11 +36,7 @@ STATEMENTS = 22
 
 @pytest.fixture
 def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
-    url = servers.new_database(backend)
-    seed_small_world(url)
-    database = storage.Database(url, pool_size=1)
-    yield database
-    database.close()
+    yield from small_world_database(servers, backend, pool_size=1)
 
 
 def _anna_on_a_device(db: storage.Database) -> tuple[Person, str, str]:
