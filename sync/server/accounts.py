@@ -21,7 +21,9 @@ import hmac
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -301,14 +303,40 @@ def authenticate(s: Session, device_header: str | None, token: str | None) -> Ca
     The answers are those of `device_from_header` and then the token checks,
     in that order: a bad device is reported before a bad token.
     """
+    return authenticate_ahead(s, device_header, token)()
+
+
+def authenticate_ahead(s: Session, device_header: str | None, token: str | None) -> Callable[[], Caller]:
+    """`authenticate`, its query sent now and answered (or refused) by the returned function.
+
+    In psycopg's pipeline mode the query is only queued, so that it travels
+    with others (a pull's feed bound). Credentials malformed on their face
+    send nothing now; the returned function raises their ApiError.
+    """
     device_id, _, secret = (device_header or "").strip().partition(".")
     if not device_id or not secret or len(device_header or "") > 300:
-        raise ApiError("device_invalid")
+        return _refuse("device_invalid")
     if not token or len(token) > 300:
-        device_from_header(s, device_header)
-        raise ApiError("token_invalid")
+
+        def bad_token() -> Caller:
+            device_from_header(s, device_header)
+            raise ApiError("token_invalid")
+
+        return bad_token
     token_hash = digest(token)
     cursor = s.execute(_AUTHENTICATE, (token_hash, device_id))
+    return lambda: _caller(cursor, device_id, secret, token_hash)
+
+
+def _refuse(code: str) -> Callable[[], Caller]:
+    def refuse() -> Caller:
+        raise ApiError(code)
+
+    return refuse
+
+
+def _caller(cursor: Any, device_id: str, secret: str, token_hash: str) -> Caller:
+    """The answer to `_AUTHENTICATE` checked as `authenticate` says."""
     found = cursor.fetchone()
     if found is None or not hmac.compare_digest(found[0], digest(secret)):
         raise ApiError("device_invalid")

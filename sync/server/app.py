@@ -18,6 +18,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -32,6 +33,7 @@ from sync.server import (
     deadlines,
     directory,
     feed,
+    feed_tail,
     hot_routes,
     insights_api,
     invitations,
@@ -50,6 +52,8 @@ from sync.server.logs import setup_server_logging
 log = logging.getLogger("knop.server")
 
 DB_ENV = storage.DB_ENV
+# How many requests run their blocking part at once (default: KNOP_SERVER_POOL, the connections).
+THREADS_ENV = "KNOP_SERVER_THREADS"
 
 _device_header = APIKeyHeader(
     name=protocol.DEVICE_HEADER,
@@ -101,16 +105,22 @@ def create_app(database_url: str | None = None) -> FastAPI:
         raise SystemExit(f"knop-server: no database; pass --db or set {DB_ENV}")
     setup_server_logging()
     policy = accounts.Policy.from_env()
-    db = storage.Database(url, pool_size=int(os.environ.get("KNOP_SERVER_POOL", "8")))
+    pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
+    threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
+    db = storage.Database(url, pool_size=pool_size)
     replica_url = os.environ.get(storage.REPLICA_ENV)
     replica = (
-        storage.Database(replica_url, pool_size=int(os.environ.get("KNOP_SERVER_POOL", "8")))
+        storage.Database(replica_url, pool_size=pool_size)
         if replica_url
         else None
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # As many threads for the blocking routes as there are connections (anyio's
+        # default is 40): a thread beyond the pool's size would only wait for a
+        # connection, and every waiting thread is woken and handed the GIL in vain.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         yield
@@ -128,6 +138,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.db = db
+    # The feed's newest rows, read once by this process for every device's pull.
+    tail = feed_tail.Tail.from_env(db.dialect)
+    app.state.feed_tail = tail
     app.include_router(mail_routes.router)  # the mail outbox's worker and unsubscribe link
     app.include_router(deadlines.router)  # tasks close for bids by themselves
     _install_error_handlers(app)
@@ -273,14 +286,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         cursor, limit = asked.cursor, asked.limit
         page = _page_from_replica(replica, device, token, cursor, limit)
         if page is None:
-            # Each statement its own transaction: no BEGIN and COMMIT round trips, and the
-            # page's snapshot always later than its bound's, which feed.page needs.
-            with db.statement() as s:
-                who = accounts.authenticate(s, device, token)
-                try:
-                    page = feed.page(s, who.person, cursor, limit)
-                except feed.CursorGone:
-                    raise ApiError("resync", {"cursor": cursor}) from None
+            page = feed_tail.pull_request(db, tail, device, token, cursor, limit)
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
     async def credentials(request: Request) -> dict[str, Any]:

@@ -18,6 +18,9 @@ entitled devices receive them too.
 Reading: one indexed query per page, filtered by `permissions.TASK_VISIBLE`
 turned into SQL over those columns (the same expression the rules and the
 client's board ask), and a response body made by joining the stored JSON strings.
+A server process answers most pulls from the feed's newest rows, which it
+holds in memory and filters by the same rule in Python (`sync.server.feed_tail`);
+`page_after` answers the rest.
 
 Ordering without a global lock (PostgreSQL): each row carries the id of the
 transaction that wrote it (`xid`, from `pg_current_xact_id()`, the column's
@@ -777,7 +780,11 @@ def future_ahead(session: Session, cursor: str) -> Callable[[], bool]:
 
 
 class _FeedColumns:
-    """The columns of `changes` that hold a change's visibility facts (see `Visibility`)."""
+    """The columns of `changes` that hold a change's visibility facts (see `Visibility`).
+
+    `feed_tail._row_test` asks the same questions of a row held in memory:
+    change one, change the other (tests/server/test_visibility.py compares them).
+    """
 
     def poster_is(self, person_id: str) -> Sql:
         return Sql("viewers LIKE ? ESCAPE '!'", ("%|" + _like_escape(person_id) + "|%",))
@@ -854,8 +861,41 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
     statement, see `_POSTGRES_BOUND`): run it outside an explicit transaction
     (`Database.statement()`) or in one at READ COMMITTED, never REPEATABLE READ.
     """
-    state = _FeedState.read(session, _Cursor.parse(cursor) if cursor else None)
-    after = _continue_after(state, person, cursor)
+    state, after = where_to_continue(session, person, cursor)
+    return page_after(session, state, person, after, limit)
+
+
+def where_to_continue(session: Session, person: Person, cursor: str | None) -> tuple[_FeedState, Position]:
+    """The feed's state now, and the position after which this person's next page starts.
+
+    Must be the first statement of its transaction (see `_POSTGRES_BOUND`).
+    Raises CursorGone for a cursor that cannot be continued.
+    """
+    return continue_ahead(session, cursor)(person)
+
+
+def continue_ahead(session: Session, cursor: str | None) -> Callable[[Person], tuple[_FeedState, Position]]:
+    """`where_to_continue`, its query sent now, answered for a person by the returned function.
+
+    In a pipelined session the query is only queued: a pull sends it first,
+    then the credential check, in one round trip (the same implicit
+    transaction, of which the bound is the first statement as it must be).
+    A cursor that cannot even be parsed sends nothing; the function raises CursorGone.
+    """
+    try:
+        parsed = _Cursor.parse(cursor) if cursor else None
+    except CursorGone:
+
+        def gone(person: Person) -> tuple[_FeedState, Position]:
+            raise CursorGone(cursor)
+
+        return gone
+    state = _FeedState.ask(session, parsed)
+    return lambda person: (answered := state(), _continue_after(answered, person, cursor))
+
+
+def page_after(session: Session, state: _FeedState, person: Person, after: Position, limit: int) -> Page:
+    """`page` from `after`, read from the database (`state` from `where_to_continue`)."""
     high = state.high
     condition, params = reader_filter(person)
     # The bodies come as bytes, never decoded into str and encoded again (a full
@@ -885,12 +925,21 @@ def page(session: Session, person: Person, cursor: str | None, limit: int) -> Pa
         rows = rows[:limit]
         last = (int(rows[-1][1]), int(rows[-1][2]))
         return Page([bytes(r[3]) for r in rows], make_cursor(state, person, last), True)
-    # Caught up to (bound, 0). Said as (bound - 1, newest seq), which reads the same:
-    # every row below the bound has ended, and this statement sees them all, each
-    # with a seq of at most the newest. That position also carries the feed's newest
-    # seq, which a restored backup has not reached (see `_FeedState.gave_out`).
-    caught_up = (high[0] - 1, max(newest_seq, state.floor[1])) if high[0] else high
+    caught_up = caught_up_position(state, newest_seq)
     return Page([bytes(r[3]) for r in rows], make_cursor(state, person, max(caught_up, after)), False)
+
+
+def caught_up_position(state: _FeedState, newest_seq: int) -> Position:
+    """Where a reader stands who has every row below `state.high`, seen by a later statement.
+
+    Caught up to (bound, 0). Said as (bound - 1, newest seq), which reads the same:
+    every row below the bound has ended, and a statement after the bound's sees them
+    all, each with a seq of at most the newest (`newest_seq`, read by that statement).
+    That position also carries the feed's newest seq, which a restored backup has
+    not reached (see `_FeedState.gave_out`). On SQLite the bound itself.
+    """
+    high = state.high
+    return (high[0] - 1, max(newest_seq, state.floor[1])) if high[0] else high
 
 
 # --- keeping the feed small ------------------------------------------------------

@@ -73,6 +73,27 @@ class Session(SqlRecords):
         # Pipelined: whether a savepoint's end waits for what was queued inside it (see `savepoint`).
         self.waits_at_savepoints = True
 
+    @contextlib.contextmanager
+    def pipelined(self) -> Iterator[None]:
+        """Queue the statements sent inside (PostgreSQL's pipeline mode; SQLite runs them at once).
+
+        For a session outside an explicit transaction (`Database.statement`):
+        what is sent inside is one implicit transaction, ended by the Sync that
+        leaving the block sends, which also brings every answer back in one
+        round trip; read the answers after the block.
+        """
+        if self.dialect != "postgresql" or self.pipeline is not None:
+            yield
+            return
+        try:
+            with self.connection.pipeline() as pipeline:
+                self.pipeline = pipeline
+                yield
+        except _unavailable_errors() as error:
+            raise Unavailable(str(error)) from error
+        finally:
+            self.pipeline = None
+
     def keep_what_it_reads(self) -> None:
         """From now on, `get` reads each entity once and answers again from memory.
 

@@ -72,6 +72,15 @@ def seed_small_world(url: str) -> None:
         db.close()
 
 
+def small_world_database(servers: Servers, backend: str, pool_size: int) -> Iterator[storage.Database]:
+    """A new database of `backend` holding the small world, opened in process (for a fixture to yield from)."""
+    url = servers.new_database(backend)
+    seed_small_world(url)
+    database = storage.Database(url, pool_size=pool_size)
+    yield database
+    database.close()
+
+
 class Servers:
     """Owns every server process, database and PostgreSQL cluster of a test session.
 

@@ -27,7 +27,7 @@ BATCHES = 25
 
 @pytest.fixture(scope="module")
 def busy_server(backend: str, servers: Servers) -> Iterator[Deployment]:
-    deployment = servers.start(backend, workers=2)
+    deployment = servers.start(backend, workers=3)
     yield deployment
     assert deployment.server_errors() == []
 

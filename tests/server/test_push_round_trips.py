@@ -15,6 +15,7 @@ their effect.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,8 +24,9 @@ import pytest
 
 from desktop.core.entities import Comment, Person, Task
 from desktop.core.ids import utc_now, uuid7
-from sync.server import accounts, feed, push, storage
-from tests.server.conftest import Servers, seed_small_world
+from sync.server import accounts, feed, feed_tail, push, storage
+from sync.server.errors import ApiError
+from tests.server.conftest import Servers, small_world_database
 from tests.server.harness import PASSWORD
 
 # At 569c2ce, before the batch read ahead and the savepoints stopped waiting: 14 round trips, 26 statements.
@@ -34,11 +36,7 @@ STATEMENTS = 22
 
 @pytest.fixture
 def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
-    url = servers.new_database(backend)
-    seed_small_world(url)
-    database = storage.Database(url, pool_size=1)
-    yield database
-    database.close()
+    yield from small_world_database(servers, backend, pool_size=1)
 
 
 def _anna_on_a_device(db: storage.Database) -> tuple[Person, str, str]:
@@ -149,3 +147,36 @@ def test_a_repeated_push_answers_from_the_log_in_the_first_round_trip(
     assert again == first
     if backend == "postgresql":
         assert counted.round_trips == 2  # what is read ahead, with the credentials; COMMIT
+
+
+def test_a_pull_is_one_round_trip_when_the_tail_holds_what_is_new(
+    backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed's bound and the credentials travel together; the tail answers without another.
+
+    Without a tail, or when there is something new for the tail to read,
+    one more: the page (or what is new) is read in a later statement.
+    """
+    anna, header, token = _anna_on_a_device(db)
+    tail = feed_tail.Tail(db.dialect)
+    cursor = None
+    for _ in range(6):  # caught up, and past psycopg's threshold for preparing a statement
+        cursor = feed_tail.pull_request(db, tail, header, token, cursor, 1000).cursor
+    trips = {}
+    for name, with_tail in (("tail", tail), ("database", None)):
+        counted = _Counted(monkeypatch)
+        page = feed_tail.pull_request(db, with_tail, header, token, cursor, 1000)
+        monkeypatch.undo()
+        assert (page.bodies, page.more) == ([], False)
+        trips[name] = counted.round_trips
+    push.push_request(db, header, token, _batch(anna, header, 1), cursor)
+    counted = _Counted(monkeypatch)
+    page = feed_tail.pull_request(db, tail, header, token, cursor, 1000)
+    monkeypatch.undo()
+    trips["tail, something new"] = counted.round_trips
+    assert sorted(json.loads(b)["table"] for b in page.bodies) == ["comments", "tasks"]
+    with pytest.raises(ApiError) as refused:
+        feed_tail.pull_request(db, tail, header, "not-the-token", page.cursor, 1000)
+    assert refused.value.code == "token_invalid"
+    if backend == "postgresql":
+        assert trips == {"tail": 1, "database": 2, "tail, something new": 2}

@@ -20,7 +20,7 @@ from desktop.core import permissions
 from desktop.core.entities import Audience, Person, PersonKind, Role, Task
 from desktop.core.ids import uuid7
 from desktop.store import Store
-from sync.server import directory
+from sync.server import directory, feed, feed_tail
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment
@@ -108,16 +108,32 @@ def pulled_tasks(api: Api) -> set[str] | None:
             return seen
 
 
-def test_the_rule_the_board_and_the_feed_agree(
-    deployment: Deployment, world: World, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def every_task(deployment: Deployment) -> tuple[dict[str, Api], list[str]]:
+    """Each poster's task of every audience in every state, one open to volunteers only, a saved search of anna's
+    (a personal row, seen by her alone); "gone" made inactive. Returns (devices by username, task ids)."""
     api = {name: deployment.user(name) for name in every_username(deployment)}
     made = [
         bring_to(api, state, poster, site_id, audience)
         for poster, audience, state in itertools.product(POSTERS, Audience, STATES)
         for site_id in [api[poster].person["home_site_id"]]
     ]
+    # An external task open to volunteers only (`Task.outsiders`).
+    volunteers_only = uuid7()
+    school = api["mette"].person["home_site_id"]
+    api["mette"].apply("task.create", task_id=volunteers_only, site_id=school, title="Kun frivillige", audience="external")
+    api["mette"].apply("task.set_requirements", task_id=volunteers_only, requirements={}, outsiders=["volunteer"])
+    api["mette"].apply("task.publish", task_id=volunteers_only)
+    made.append(volunteers_only)
+    api["anna"].apply("search.save", search_id=uuid7(), name="Mine", filters={"text": "have"})
     directory.set_active(deployment.database, "gone", False)
+    return api, made
+
+
+def test_the_rule_the_board_and_the_feed_agree(
+    deployment: Deployment, world: World, tmp_path: Path, every_task: tuple[dict[str, Api], list[str]]
+) -> None:
+    api, made = every_task
     with deployment.database.read() as s:
         tasks = [s.get(Task, task_id) for task_id in made]
         people = {name: s.get(Person, a.person["id"]) for name, a in api.items()}
@@ -168,3 +184,40 @@ def test_a_cancelled_draft_reaches_nobody_but_its_managers(
         delivered = pulled_tasks(deployment.user(name))
         assert delivered is not None
         assert (task_id in delivered) == (name in ("mette", "admin", "ada")), name
+
+
+def test_the_feeds_tail_keeps_exactly_what_the_database_keeps(
+    deployment: Deployment, every_task: tuple[dict[str, Api], list[str]]
+) -> None:
+    """The server's in-memory tail of the feed (sync.server.feed_tail) picks every person's pages in Python.
+
+    Every person of the world above (every role and kind, two organisations,
+    an inactive one, drafts, bids, a personal row), pages of 7 and of 1,000:
+    each page from the tail is byte for byte the database's (`feed.page_after`,
+    the SQL `reader_filter`), with the same cursor.
+    """
+    db = deployment.database
+    tail = feed_tail.Tail(db.dialect, start=(0, 0))
+    with db.read() as s:
+        people = [p for p in (s.get(Person, a.person["id"]) for a in every_task[0].values()) if p is not None]
+    assert len(people) == len(every_task[0])
+    served = 0
+    for person, limit in itertools.product(people, (7, 1000)):
+        cursor = None
+        while True:
+            with db.statement() as s:
+                state, after = feed.where_to_continue(s, person, cursor)
+                from_database = feed.page_after(s, state, person, after, limit)
+            with db.statement() as s:
+                state, after = feed.where_to_continue(s, person, cursor)
+                from_tail = tail.page(s, state, person, after, limit)
+            assert from_tail is not None, person.username
+            assert from_tail.bodies == from_database.bodies, person.username
+            assert (feed.make_cursor(state, person, from_tail.position), from_tail.more) == (
+                from_database.cursor, from_database.more
+            ), person.username
+            served += len(from_tail.bodies)
+            cursor = from_database.cursor
+            if not from_database.more:
+                break
+    assert served > 1000
