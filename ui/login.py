@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QPixmap, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -184,6 +184,7 @@ class LoginScreen(_Gate):
         # must not overwrite the username someone typed (a refused login moves the focus).
         self.people.itemSelectionChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
+        self.people.installEventFilter(self)
         pick = QLabel(tr("Choose your name, or type your username:"), self.card)
         pick.setWordWrap(True)
         pick.setVisible(bool(accounts))
@@ -245,6 +246,29 @@ class LoginScreen(_Gate):
             self.people.setFocus()
         else:
             self.username.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Letters typed while the list has the focus are a username: they go to its field.
+
+        The list has the focus first ("Choose your name, or type your username"). Left
+        to Qt, its type-ahead chose the first person whose name began with the first
+        letter, which moved the focus to the password field, so the rest of a typed
+        username went into the password; and a name nobody in the list has was
+        swallowed, so the password that followed was typed into the username field,
+        in plain sight. Arrow keys and Enter still choose from the list.
+        """
+        if watched is self.people and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            typed = event.text()
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if plain and typed.isprintable() and typed.strip():
+                self.people.clearSelection()
+                self.password.clear()
+                self.username.selectAll()  # a name typed afresh replaces the one there
+                self.username.setFocus()
+                self.username.insert(typed)
+                return True
+        return super().eventFilter(watched, event)
 
     def _picked(self, item: QListWidgetItem | None = None) -> None:
         item = item or next(iter(self.people.selectedItems()), None)

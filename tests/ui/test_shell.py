@@ -233,6 +233,42 @@ def test_a_refused_login_keeps_the_username_that_was_typed(qtbot: Any, shell: Sh
     assert gate.username.text() == "anna" and gate.focusWidget() is gate.password
 
 
+def type_where_the_focus_is(qtbot: Any, window: QWidget, text: str) -> None:
+    """Each key to whichever widget has the focus by then, as a keyboard types."""
+    for letter in text:
+        focused = window.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, letter)
+
+
+def test_a_username_typed_while_the_list_has_the_focus_goes_to_the_username_field(
+    qtbot: Any, shell: Shell
+) -> None:
+    """Found by a new-user try-out (Xvfb, xdotool): the list of people has the focus first,
+    and typing "anna" chose Anna on the "a" and put "nna" in the password field, while
+    "mette" (not in the list) vanished and the password then typed showed in plain sight
+    in the username field."""
+    window = log_in(qtbot, shell, "anna")
+    window.logout_action.trigger()
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen) and gate.people.count() == 1
+    gate.activateWindow()
+    gate.people.setFocus()
+    type_where_the_focus_is(qtbot, gate, "anna")
+    assert (gate.username.text(), gate.password.text()) == ("anna", "")
+    assert gate.focusWidget() is gate.username
+    gate.people.setFocus()
+    type_where_the_focus_is(qtbot, gate, "mette")
+    assert (gate.username.text(), gate.password.text()) == ("mette", "")
+    # Tab, the password, Enter: a whole login by keyboard from the list.
+    qtbot.keyClick(gate.username, Qt.Key.Key_Tab)
+    assert gate.focusWidget() is gate.password
+    qtbot.keyClicks(gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    assert entered.args[0].context.person.username == "mette"
+
+
 def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(
     qtbot: Any, shell: Shell
 ) -> None:
