@@ -34,7 +34,10 @@ class AcceptInvitationDialog(QDialog):
 
     taken_up = Signal(str)
 
-    def __init__(self, server_url: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, server_url: str | None, parent: QWidget | None = None, *, site_workstation: bool = False
+    ) -> None:
+        """`site_workstation`: this computer is a site's, enrolled by IT, and stays so (sync.enrolment)."""
         super().__init__(parent)
         self.setWindowTitle(tr("I have an invitation"))
         self.setObjectName("accept-invitation")
@@ -70,6 +73,11 @@ class AcceptInvitationDialog(QDialog):
         cancel.setText(tr("Cancel"))
         note = QLabel(
             tr(
+                "This is a workplace's shared computer, and it stays one: once you have joined, "
+                "you log in here as anyone does."
+            )
+            if site_workstation
+            else tr(
                 "If you are not employed by the municipality, this computer becomes your own "
                 "Knop device: only you can log in on it, and it can be switched off for Knop at any time."
             ),

@@ -237,6 +237,7 @@ class LoginScreen(_Gate):
         self.invitation_button.clicked.connect(self.open_invitation)
         self.card_layout.addWidget(self.invitation_button)
         self.server_url: str | None = None  # for the invitation dialog; the shell sets it
+        self.site_workstation = False  # a site's shared computer (the shell knows), not someone's own
 
         QWidget.setTabOrder(self.people, self.username)
         QWidget.setTabOrder(self.username, self.password)
@@ -303,7 +304,7 @@ class LoginScreen(_Gate):
         """The invitee's first login: make their account, then log in as usual."""
         from ui.invitation import AcceptInvitationDialog  # only when asked for: start-up is measured
 
-        dialog = AcceptInvitationDialog(self.server_url, self)
+        dialog = AcceptInvitationDialog(self.server_url, self, site_workstation=self.site_workstation)
         dialog.taken_up.connect(self._taken_up)
         dialog.open()
         return dialog
