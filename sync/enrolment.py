@@ -44,9 +44,31 @@ ENROLLED, REFUSED, USAGE, UNREACHABLE, CANNOT_SAVE = 0, 1, 2, 3, 4
 
 
 class EnrolmentFailed(Exception):
-    def __init__(self, exit_code: int, message: str) -> None:
+    """Why enrolling (or taking up an invitation) failed: an exit code, and the reason in English.
+
+    `said` holds the reason in each language ("da", "en") where the server or
+    the transport gave it in words for people; `in_language` reads it.
+    """
+
+    def __init__(self, exit_code: int, message: str, said: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.said = said or {}
+
+    @classmethod
+    def from_failure(cls, exit_code: int, failure: SyncFailure) -> EnrolmentFailed:
+        """From a failed request: the rule's own reason when the server gave one, else the failure's words."""
+        detail = getattr(failure, "detail", None)
+        given = detail.get("message") if isinstance(detail, dict) else None
+        said: dict[str, str] = {}
+        for language in ("da", "en"):
+            own = given.get(language) if isinstance(given, dict) else None
+            said[language] = str(own or failure.message(language))
+        return cls(exit_code, said["en"], said)
+
+    def in_language(self, language: str) -> str:
+        """The reason in `language` ("da" or "en"); English where only that was said."""
+        return self.said.get(language) or str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +157,9 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
         try:
             answer = ServerApi(transport).enrol(code, device_name)
         except ServerUnreachable as failure:
-            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
         except SyncFailure as failure:
-            raise EnrolmentFailed(REFUSED, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(REFUSED, failure) from None
     found = answer.get("site")
     site: dict[str, Any] = found if isinstance(found, dict) else {}
     site_id = str(site.get("id") or "")
@@ -185,9 +207,9 @@ def accept_invitation(
                 code, username, password, name, phone, device_name
             )
         except ServerUnreachable as failure:
-            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
         except SyncFailure as failure:
-            raise EnrolmentFailed(REFUSED, _refusal(failure)) from None
+            raise EnrolmentFailed.from_failure(REFUSED, failure) from None
     if device_name is None:
         log.info("invitation taken up on this site's workstation (%s); it stays the site's", url)
         return Welcome(url, "", dict(answer["person"]))
@@ -209,14 +231,6 @@ def enrolled_for_a_site() -> bool:
         return bool(load_settings().site_id)
     except SettingsError:
         return False
-
-
-def _refusal(failure: SyncFailure) -> str:
-    """The rule's own reason when the server gave one (invitation_refused), else the failure's words."""
-    detail = getattr(failure, "detail", None)
-    if isinstance(detail, dict) and isinstance(detail.get("message"), dict):
-        return str(detail["message"].get("en") or failure.message("en"))
-    return failure.message("en")
 
 
 def enrol_command(args: argparse.Namespace) -> int:
