@@ -96,6 +96,17 @@ class _Gate(QWidget):
         self._closing_by_shell = False
 
     def show_problem(self, text: str) -> None:
+        self._say(text, "problem")
+
+    def show_welcome(self, text: str) -> None:
+        """Good news (an invitation taken up) where problems show, without their alarm colours."""
+        self._say(text, "welcome")
+
+    def _say(self, text: str, tone: str) -> None:
+        if self.problem.property("tone") != tone:
+            self.problem.setProperty("tone", tone)  # the style sheet's #problem[tone="welcome"]
+            self.problem.style().unpolish(self.problem)
+            self.problem.style().polish(self.problem)
         self.problem.setText(text)
         self.problem.setAccessibleDescription(text)
         self.problem.setVisible(bool(text))
@@ -313,7 +324,7 @@ class LoginScreen(_Gate):
         self.username.setText(username)
         self.password.clear()
         self.password.setFocus()
-        self.show_problem(tr("Welcome! Log in with the password you chose."))
+        self.show_welcome(tr("Welcome! Log in with the password you chose."))
         self.invitation_taken_up.emit(username)
 
 

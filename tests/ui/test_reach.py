@@ -328,6 +328,30 @@ def test_the_invitation_dialog_of_a_danish_site_workstation_speaks_danish_and_sh
         words.use_language("en")
 
 
+def test_the_welcome_after_an_invitation_is_not_dressed_as_an_error(qtbot: Any) -> None:
+    """Found by a new-user try-out: "Velkommen! Log ind med den adgangskode, du valgte." stood
+    in the red box of a refused login. A refusal afterwards is red again."""
+    from PySide6.QtGui import QPalette
+
+    from ui.login import LoginScreen
+    from ui.main import style_sheet
+
+    screen = LoginScreen([])
+    qtbot.addWidget(screen)
+    screen.setStyleSheet(style_sheet())
+    screen.show()
+    qtbot.waitExposed(screen)
+    dialog = screen.open_invitation()
+    screen.show_problem("x")
+    alarm = screen.problem.palette().color(QPalette.ColorRole.WindowText)
+    dialog.taken_up.emit("vera")  # type: ignore[attr-defined]
+    assert screen.problem.isVisible() and "Welcome" in screen.problem.text()
+    assert screen.problem.palette().color(QPalette.ColorRole.WindowText) != alarm
+    assert screen.username.text() == "vera" and screen.focusWidget() is screen.password
+    screen.failed("Wrong username or password.")
+    assert screen.problem.palette().color(QPalette.ColorRole.WindowText) == alarm
+
+
 def test_the_missing_credentials_sentence_reads_well_for_one_and_for_several() -> None:
     """Not "requires Børneattest, which you do not hold (or which have expired)" for one credential."""
     from desktop.core.rejection import describe
