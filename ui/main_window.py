@@ -347,10 +347,13 @@ class MainWindow(QMainWindow):
             (talent_search_screen, tr("&Talent search"), "Ctrl+4"),
             (site_network_screen, tr("Network of &sites"), "Ctrl+5"),
         )
+        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
+        self.page_actions: list[QAction] = []
         for screen, title, keys in insight_pages:
-            go.addAction(
+            self.page_actions.append(
                 self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
             )
+            go.addAction(self.page_actions[-1])
         if self.context.person.role in (Role.SITE_MANAGER, Role.ADMIN):  # oversight, issue 15
             go.addSeparator()
             oversight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (
@@ -361,9 +364,10 @@ class MainWindow(QMainWindow):
             if self.context.person.role == Role.ADMIN:
                 oversight_pages += ((admin_screen, tr("Ad&ministration"), "Ctrl+9"),)
             for screen, title, keys in oversight_pages:
-                go.addAction(
+                self.page_actions.append(
                     self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
                 )
+                go.addAction(self.page_actions[-1])
         go.addSeparator()
         go.addAction(self.back_action)
         help_menu = bar.addMenu(tr("&Help"))
@@ -563,6 +567,7 @@ class MainWindow(QMainWindow):
             (self.sync_action, tr("Sync now")),
             (self.board_action, tr("Board")),
             (self.my_page_action, tr("My page")),
+            *((action, action.text().replace("&", "")) for action in self.page_actions),
             (self.back_action, tr("Back")),
             (self.lock_action, tr("Lock")),
             (self.switch_action, tr("Switch user")),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMenu,
     QWidget,
 )
 
@@ -462,3 +463,23 @@ def test_quitting_stops_every_thread(qtbot: Any, shell: Shell) -> None:
     after = {t.name for t in threading.enumerate() if t.is_alive()}
     assert not [n for n in after - before if n.startswith("knop-")]
     assert not [n for n in after if n.startswith("knop-")]
+
+
+def test_the_shortcuts_dialog_lists_every_key_the_menus_bind(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: F1 listed nine keys, not Ctrl+3 to Ctrl+8 of the Go menu
+    that a site manager has (the competence map, talent search, the network, lending,
+    reports, the audit trail)."""
+    window = log_in(qtbot, shell, "mette")
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
+    listed = {keys.text(): what.text() for keys, what in dialog.rows}
+    bound = {
+        action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        for menu in window.menuBar().findChildren(QMenu)
+        for action in menu.actions()
+        if not action.shortcut().isEmpty() and action is not window.shortcuts_action
+    }
+    assert bound <= set(listed), bound - set(listed)
+    assert {"Ctrl+3", "Ctrl+6", "Ctrl+8"} <= set(listed)
+    assert all(what and "&" not in what for what in listed.values())
+    dialog.close()
