@@ -483,3 +483,22 @@ def test_the_shortcuts_dialog_lists_every_key_the_menus_bind(qtbot: Any, shell: 
     assert {"Ctrl+3", "Ctrl+6", "Ctrl+8"} <= set(listed)
     assert all(what and "&" not in what for what in listed.values())
     dialog.close()
+
+
+def test_a_person_chooses_the_language_in_the_knop_menu(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: a workstation whose system language is not Danish (C.UTF-8)
+    showed English, and nothing in the app changed it, though docs/DEPLOYMENT.md says the app
+    writes the person's choice to their own settings file."""
+    from desktop.settings import load_settings, user_settings_path
+
+    window = log_in(qtbot, shell, "anna")
+    menu = window.language_menu
+    assert menu.isEnabled()
+    choices = {action.text(): action for action in menu.actions()}
+    assert set(choices) == {"Dansk", "English"} and choices["Dansk"].isChecked()
+    choices["English"].trigger()
+    qtbot.waitUntil(lambda: getattr(window, "language_note", None) is not None, timeout=10_000)
+    assert "English" in window.language_note.text()
+    assert load_settings().language == "en"
+    assert user_settings_path().is_file()
+    window.language_note.close()
