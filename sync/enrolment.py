@@ -44,9 +44,31 @@ ENROLLED, REFUSED, USAGE, UNREACHABLE, CANNOT_SAVE = 0, 1, 2, 3, 4
 
 
 class EnrolmentFailed(Exception):
-    def __init__(self, exit_code: int, message: str) -> None:
+    """Why enrolling (or taking up an invitation) failed: an exit code, and the reason in English.
+
+    `said` holds the reason in each language ("da", "en") where the server or
+    the transport gave it in words for people; `in_language` reads it.
+    """
+
+    def __init__(self, exit_code: int, message: str, said: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+        self.said = said or {}
+
+    @classmethod
+    def from_failure(cls, exit_code: int, failure: SyncFailure) -> EnrolmentFailed:
+        """From a failed request: the rule's own reason when the server gave one, else the failure's words."""
+        detail = getattr(failure, "detail", None)
+        given = detail.get("message") if isinstance(detail, dict) else None
+        said: dict[str, str] = {}
+        for language in ("da", "en"):
+            own = given.get(language) if isinstance(given, dict) else None
+            said[language] = str(own or failure.message(language))
+        return cls(exit_code, said["en"], said)
+
+    def in_language(self, language: str) -> str:
+        """The reason in `language` ("da" or "en"); English where only that was said."""
+        return self.said.get(language) or str(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,21 +102,25 @@ def _check_machine_folder() -> None:
         ) from None
 
 
-def _prepare(server: str, code: str) -> tuple[str, Connection]:
-    """What must hold before a one-time code is spent: a URL, settings, a keyring, a writable folder."""
+def _prepare(server: str, code: str, *, keeps_a_device: bool = True) -> tuple[str, Connection]:
+    """What must hold before a one-time code is spent: a URL, settings, a keyring, a writable folder.
+
+    The last two only when a device credential is to be kept (`keeps_a_device`).
+    """
     remember_secret(code)
     url = _check_url(server)
     try:
         settings = load_settings()
     except SettingsError as error:
         raise EnrolmentFailed(CANNOT_SAVE, str(error)) from None
-    if not credentials.keyring_usable():
-        raise EnrolmentFailed(
-            CANNOT_SAVE,
-            "no usable OS keyring, so the device credential cannot be kept "
-            "(on Linux, start a Secret Service such as gnome-keyring)",
-        )
-    _check_machine_folder()
+    if keeps_a_device:
+        if not credentials.keyring_usable():
+            raise EnrolmentFailed(
+                CANNOT_SAVE,
+                "no usable OS keyring, so the device credential cannot be kept "
+                "(on Linux, start a Secret Service such as gnome-keyring)",
+            )
+        _check_machine_folder()
     try:
         return url, Connection.from_settings(settings, url)
     except ValueError as error:
@@ -131,9 +157,9 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
         try:
             answer = ServerApi(transport).enrol(code, device_name)
         except ServerUnreachable as failure:
-            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
         except SyncFailure as failure:
-            raise EnrolmentFailed(REFUSED, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(REFUSED, failure) from None
     found = answer.get("site")
     site: dict[str, Any] = found if isinstance(found, dict) else {}
     site_id = str(site.get("id") or "")
@@ -144,7 +170,7 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
 
 @dataclass(frozen=True, slots=True)
 class Welcome:
-    """An invitation taken up on this computer, now the person's own device."""
+    """An invitation taken up on this computer: `device_id` of its new personal device, "" on a site's."""
 
     server_url: str
     device_id: str
@@ -161,36 +187,50 @@ def accept_invitation(
     phone: str = "",
     device_name: str | None = None,
 ) -> Welcome:
-    """An outsider takes up their invitation and enrols this computer as their personal device.
+    """The invitee takes up their invitation; an outsider's own computer becomes their personal device.
 
     The device serves only them (the server refuses anyone else's login on
-    it). Afterwards they log in as anyone does, online first. Raises
-    EnrolmentFailed: REFUSED with the server's reason (unknown, used,
-    withdrawn, expired or waiting code; username taken), UNREACHABLE, CANNOT_SAVE.
+    it). A computer IT enrolled for a site (a shared workstation: the
+    machine-wide settings name a site) stays the site's: there the invitation
+    makes only the account, and `Welcome.device_id` is "". Afterwards they log
+    in as anyone does, online first. Raises EnrolmentFailed: REFUSED with the
+    server's reason (unknown, used, withdrawn, expired or waiting code;
+    username taken), UNREACHABLE, CANNOT_SAVE.
     """
     remember_secret(password)
-    url, connection = _prepare(server, code)
-    device_name = _device_name(device_name)
+    personal = not enrolled_for_a_site()
+    url, connection = _prepare(server, code, keeps_a_device=personal)
+    device_name = _device_name(device_name) if personal else None
     with Transport(connection) as transport:
         try:
             answer = ServerApi(transport).accept_invitation(
                 code, username, password, name, phone, device_name
             )
         except ServerUnreachable as failure:
-            raise EnrolmentFailed(UNREACHABLE, failure.message("en")) from None
+            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
         except SyncFailure as failure:
-            raise EnrolmentFailed(REFUSED, _refusal(failure)) from None
+            raise EnrolmentFailed.from_failure(REFUSED, failure) from None
+    if device_name is None:
+        log.info("invitation taken up on this site's workstation (%s); it stays the site's", url)
+        return Welcome(url, "", dict(answer["person"]))
     _keep(url, str(answer["credential"]), None, device_name)
     log.info("personal device %s enrolled with an invitation on %s", answer.get("device_id"), url)
     return Welcome(url, str(answer.get("device_id") or ""), dict(answer["person"]))
 
 
-def _refusal(failure: SyncFailure) -> str:
-    """The rule's own reason when the server gave one (invitation_refused), else the failure's words."""
-    detail = getattr(failure, "detail", None)
-    if isinstance(detail, dict) and isinstance(detail.get("message"), dict):
-        return str(detail["message"].get("en") or failure.message("en"))
-    return failure.message("en")
+def enrolled_for_a_site() -> bool:
+    """True on a workstation IT enrolled for a site: its machine-wide settings name the site.
+
+    Such a computer is shared by the site's staff, so an invitation taken up on
+    its login screen must not make it one outsider's own device, which would
+    lock everyone else out of it (and its machine-wide file is not the
+    invitee's to write). Unreadable settings count as not enrolled; `_prepare`
+    refuses them.
+    """
+    try:
+        return bool(load_settings().site_id)
+    except SettingsError:
+        return False
 
 
 def enrol_command(args: argparse.Namespace) -> int:
@@ -225,8 +265,10 @@ def accept_invitation_command(args: argparse.Namespace) -> int:
     except EnrolmentFailed as failure:
         print(f"knop accept-invitation: {failure}", file=sys.stderr)
         return failure.exit_code
-    print(
-        f"Welcome, {done.person.get('name')}. This computer is now your own Knop device "
-        f"on {done.server_url}; start Knop and log in as {done.person.get('username')}."
+    where = (
+        f"This computer is now your own Knop device on {done.server_url}"
+        if done.device_id
+        else f"This computer stays the site's ({done.server_url})"
     )
+    print(f"Welcome, {done.person.get('name')}. {where}; start Knop and log in as {done.person.get('username')}.")
     return ENROLLED

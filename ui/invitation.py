@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from sync.enrolment import EnrolmentFailed, Welcome, accept_invitation
 from ui.background import Errand
+from ui import words
 from ui.words import tr
 
 MIN_PASSWORD = 8  # as the server asks (sync.server.invitations.MIN_PASSWORD)
@@ -34,7 +35,10 @@ class AcceptInvitationDialog(QDialog):
 
     taken_up = Signal(str)
 
-    def __init__(self, server_url: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, server_url: str | None, parent: QWidget | None = None, *, site_workstation: bool = False
+    ) -> None:
+        """`site_workstation`: this computer is a site's, enrolled by IT, and stays so (sync.enrolment)."""
         super().__init__(parent)
         self.setWindowTitle(tr("I have an invitation"))
         self.setObjectName("accept-invitation")
@@ -43,6 +47,10 @@ class AcceptInvitationDialog(QDialog):
         self.server.setPlaceholderText("https://knop.kommune.dk")
         self.code = QLineEdit(self)
         self.code.setPlaceholderText("ABCD-EFGH-JKMN-PQRS")
+        # The address and the code read whole, to check them against the paper: a
+        # form row is otherwise as narrow as the labels leave it (155 px at 1024x600).
+        for field, longest in ((self.server, "https://knop.kommune.dk:8765"), (self.code, "ABCD-EFGH-JKMN-PQRS")):
+            field.setMinimumWidth(field.fontMetrics().horizontalAdvance(longest + "MM"))
         self.username = QLineEdit(self)
         self.name = QLineEdit(self)
         self.name.setMaxLength(200)
@@ -70,6 +78,11 @@ class AcceptInvitationDialog(QDialog):
         cancel.setText(tr("Cancel"))
         note = QLabel(
             tr(
+                "This is a workplace's shared computer, and it stays one: once you have joined, "
+                "you log in here as anyone does."
+            )
+            if site_workstation
+            else tr(
                 "If you are not employed by the municipality, this computer becomes your own "
                 "Knop device: only you can log in on it, and it can be switched off for Knop at any time."
             ),
@@ -84,10 +97,13 @@ class AcceptInvitationDialog(QDialog):
         layout.addWidget(self.buttons)
         self.ok_button.clicked.connect(self.join)
         cancel.clicked.connect(self.reject)
+        # The server's address is usually filled in already: the code is the first thing to type.
+        (self.code if self.server.text() else self.server).setFocus()
 
     def _say(self, text: str) -> None:
         self.problem.setText(text)
         self.problem.setVisible(bool(text))
+        self.adjustSize()  # grow for the sentence rather than squeeze the fields
 
     def join(self) -> None:
         """Check what can be checked here, then take the invitation up off the UI thread."""
@@ -117,4 +133,7 @@ class AcceptInvitationDialog(QDialog):
 
     def _refused(self, error: BaseException) -> None:
         self.ok_button.setEnabled(True)
-        self._say(str(error) if isinstance(error, EnrolmentFailed) else tr("Something went wrong. Try again."))
+        if isinstance(error, EnrolmentFailed):
+            self._say(error.in_language(words.language()))
+        else:
+            self._say(tr("Something went wrong. Try again."))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QPixmap, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -96,6 +96,17 @@ class _Gate(QWidget):
         self._closing_by_shell = False
 
     def show_problem(self, text: str) -> None:
+        self._say(text, "problem")
+
+    def show_welcome(self, text: str) -> None:
+        """Good news (an invitation taken up) where problems show, without their alarm colours."""
+        self._say(text, "welcome")
+
+    def _say(self, text: str, tone: str) -> None:
+        if self.problem.property("tone") != tone:
+            self.problem.setProperty("tone", tone)  # the style sheet's #problem[tone="welcome"]
+            self.problem.style().unpolish(self.problem)
+            self.problem.style().polish(self.problem)
         self.problem.setText(text)
         self.problem.setAccessibleDescription(text)
         self.problem.setVisible(bool(text))
@@ -184,6 +195,7 @@ class LoginScreen(_Gate):
         # must not overwrite the username someone typed (a refused login moves the focus).
         self.people.itemSelectionChanged.connect(self._picked)
         self.people.itemClicked.connect(self._picked)
+        self.people.installEventFilter(self)
         pick = QLabel(tr("Choose your name, or type your username:"), self.card)
         pick.setWordWrap(True)
         pick.setVisible(bool(accounts))
@@ -236,6 +248,7 @@ class LoginScreen(_Gate):
         self.invitation_button.clicked.connect(self.open_invitation)
         self.card_layout.addWidget(self.invitation_button)
         self.server_url: str | None = None  # for the invitation dialog; the shell sets it
+        self.site_workstation = False  # a site's shared computer (the shell knows), not someone's own
 
         QWidget.setTabOrder(self.people, self.username)
         QWidget.setTabOrder(self.username, self.password)
@@ -245,6 +258,29 @@ class LoginScreen(_Gate):
             self.people.setFocus()
         else:
             self.username.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Letters typed while the list has the focus are a username: they go to its field.
+
+        The list has the focus first ("Choose your name, or type your username"). Left
+        to Qt, its type-ahead chose the first person whose name began with the first
+        letter, which moved the focus to the password field, so the rest of a typed
+        username went into the password; and a name nobody in the list has was
+        swallowed, so the password that followed was typed into the username field,
+        in plain sight. Arrow keys and Enter still choose from the list.
+        """
+        if watched is self.people and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            typed = event.text()
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if plain and typed.isprintable() and typed.strip():
+                self.people.clearSelection()
+                self.password.clear()
+                self.username.selectAll()  # a name typed afresh replaces the one there
+                self.username.setFocus()
+                self.username.insert(typed)
+                return True
+        return super().eventFilter(watched, event)
 
     def _picked(self, item: QListWidgetItem | None = None) -> None:
         item = item or next(iter(self.people.selectedItems()), None)
@@ -279,7 +315,7 @@ class LoginScreen(_Gate):
         """The invitee's first login: make their account, then log in as usual."""
         from ui.invitation import AcceptInvitationDialog  # only when asked for: start-up is measured
 
-        dialog = AcceptInvitationDialog(self.server_url, self)
+        dialog = AcceptInvitationDialog(self.server_url, self, site_workstation=self.site_workstation)
         dialog.taken_up.connect(self._taken_up)
         dialog.open()
         return dialog
@@ -288,7 +324,7 @@ class LoginScreen(_Gate):
         self.username.setText(username)
         self.password.clear()
         self.password.setFocus()
-        self.show_problem(tr("Welcome! Log in with the password you chose."))
+        self.show_welcome(tr("Welcome! Log in with the password you chose."))
         self.invitation_taken_up.emit(username)
 
 

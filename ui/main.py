@@ -40,6 +40,7 @@ from desktop.settings import Settings, SettingsError, load_settings
 from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 from ui import words
 from ui.garbage import MainThreadCollector
+from ui.wheel import guard_the_wheel
 
 if TYPE_CHECKING:  # the shell and QtNetwork load after the first window is up
     from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -218,6 +219,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
     # within a millisecond instead of five, so a big search never makes typing stutter.
     sys.setswitchinterval(0.001)
     app = make_application(sys.argv[:1])
+    guard_the_wheel(app)  # the wheel scrolls pages, not the fields it passes over: ui/wheel.py
     collector = MainThreadCollector(app)  # cycles freed on this thread only: ui/garbage.py
     collector.start()
     instance = SingleInstance()

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -177,6 +178,9 @@ def admin_screen(context: AppContext, navigator: Navigator, task_id: str | None)
 
 
 # Every page the window can go to besides the board and the attention list.
+# The languages a person may choose in the Knop menu, each named in its own words.
+LANGUAGES: tuple[tuple[str, str], ...] = (("da", "Dansk"), ("en", "English"))
+
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
     review_screen,
@@ -336,6 +340,8 @@ class MainWindow(QMainWindow):
         knop.addAction(self.switch_action)
         knop.addAction(self.logout_action)
         knop.addSeparator()
+        self._make_language_menu(knop)
+        knop.addSeparator()
         knop.addAction(self.quit_action)
         go = bar.addMenu(tr("&Go"))
         go.addAction(self.board_action)
@@ -347,10 +353,13 @@ class MainWindow(QMainWindow):
             (talent_search_screen, tr("&Talent search"), "Ctrl+4"),
             (site_network_screen, tr("Network of &sites"), "Ctrl+5"),
         )
+        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
+        self.page_actions: list[QAction] = []
         for screen, title, keys in insight_pages:
-            go.addAction(
+            self.page_actions.append(
                 self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
             )
+            go.addAction(self.page_actions[-1])
         if self.context.person.role in (Role.SITE_MANAGER, Role.ADMIN):  # oversight, issue 15
             go.addSeparator()
             oversight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (
@@ -361,9 +370,10 @@ class MainWindow(QMainWindow):
             if self.context.person.role == Role.ADMIN:
                 oversight_pages += ((admin_screen, tr("Ad&ministration"), "Ctrl+9"),)
             for screen, title, keys in oversight_pages:
-                go.addAction(
+                self.page_actions.append(
                     self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
                 )
+                go.addAction(self.page_actions[-1])
         go.addSeparator()
         go.addAction(self.back_action)
         help_menu = bar.addMenu(tr("&Help"))
@@ -556,6 +566,46 @@ class MainWindow(QMainWindow):
 
         show_about(self, self.context)
 
+    def _make_language_menu(self, knop: QMenu) -> None:
+        """Dansk or English, each named in its own words; greyed out where IT locked the language."""
+        self.language_menu = knop.addMenu(tr("Lan&guage"))
+        group = QActionGroup(self.language_menu)
+        for code, name in LANGUAGES:
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == self.context.language)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(functools.partial(self.choose_language, code))
+        self.language_menu.setEnabled(not self.context.settings.is_locked("language"))
+
+    def choose_language(self, code: str) -> None:
+        """Keep `code` ("da" or "en") as the person's language (their own settings file).
+
+        Knop speaks it from its next start: every page is built in one language.
+        The file is written off the UI thread; the answer comes as a note.
+        """
+        from desktop.settings import SettingsError, save_user_setting
+        from ui.background import Errand
+
+        name = dict(LANGUAGES)[code]
+
+        def saved(_path: object) -> None:
+            self._language_note(tr("Knop will be in {name} from the next time it starts.", name=name))
+
+        def failed(error: BaseException) -> None:
+            why = str(error) if isinstance(error, SettingsError) else tr("Something went wrong. Try again.")
+            self._language_note(tr("The language could not be changed: {why}", why=why))
+
+        Errand(lambda: save_user_setting("language", code), self, "settings").success(saved).failure(
+            failed
+        ).run_in_background()
+
+    def _language_note(self, text: str) -> None:
+        self.language_note = QMessageBox(QMessageBox.Icon.Information, tr("Language"), text, parent=self)
+        self.language_note.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.language_note.open()
+
     def show_shortcuts(self) -> None:
         lines = [
             (self.new_task_action, tr("New task")),
@@ -563,6 +613,7 @@ class MainWindow(QMainWindow):
             (self.sync_action, tr("Sync now")),
             (self.board_action, tr("Board")),
             (self.my_page_action, tr("My page")),
+            *((action, action.text().replace("&", "")) for action in self.page_actions),
             (self.back_action, tr("Back")),
             (self.lock_action, tr("Lock")),
             (self.switch_action, tr("Switch user")),

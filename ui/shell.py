@@ -201,6 +201,7 @@ class Shell(QObject):
             known = []
         screen = LoginScreen(known)
         screen.server_url = self.settings.server_url
+        screen.site_workstation = bool(self.settings.site_id)  # enrolled by IT: stays the site's
         screen.login_requested.connect(self._try_login)
         screen.invitation_taken_up.connect(lambda _username: self._reload_settings())
         self._show_gate(screen)

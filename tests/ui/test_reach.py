@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from desktop.core import operations
 from desktop.core.entities import (
@@ -285,6 +286,70 @@ def test_an_invitee_takes_up_the_invitation_from_the_login_screen(
     assert screen.username.text() == username
     assert load_settings().server_url == knop_server.url
     assert any(entry.startswith("device ") for (_service, entry) in memory_keyring.secrets)
+
+
+def test_the_invitation_dialog_of_a_danish_site_workstation_speaks_danish_and_shows_the_code_whole(
+    qtbot: Any, knop_server: Any, memory_keyring: Any
+) -> None:
+    """Found by a new-user try-out at 1024x600 in Danish: the fields were 155 px wide, so the
+    server's address and the code showed cut ("tp://127.0.0.1:8765"); the focus sat in the
+    address already filled in; the note promised a shared workstation would become the
+    invitee's own device; a wrong code was refused in English, and its sentence squeezed
+    the fields below their height instead of growing the dialog."""
+    from desktop.core.rejection import Rejection
+    from desktop.invitations import new_code
+    from ui.login import LoginScreen
+
+    words.use_language("da")
+    try:
+        screen = LoginScreen([])
+        qtbot.addWidget(screen)
+        screen.server_url = knop_server.url
+        screen.site_workstation = True
+        dialog = screen.open_invitation()
+        qtbot.waitExposed(dialog)
+        code = new_code()
+        for field, text in ((dialog.server, knop_server.url), (dialog.code, code)):  # type: ignore[attr-defined]
+            room = field.contentsRect().width() - 8  # the frame's and the text's margins
+            assert field.fontMetrics().horizontalAdvance(text) <= room, text
+        assert dialog.focusWidget() is dialog.code  # type: ignore[attr-defined]
+        shown_texts = [label.text() for label in dialog.findChildren(QLabel) if label.isVisible()]
+        assert words.tr("This is a workplace's shared computer, and it stays one: once you have joined, "
+                        "you log in here as anyone does.") in shown_texts
+        assert not any("din egen Knop-enhed" in text for text in shown_texts)
+        for field, text in (("code", code), ("username", "pia"), ("name", "Pia P"),
+                            ("password", "min egen kode"), ("again", "min egen kode")):
+            getattr(dialog, field).setText(text)
+        qtbot.mouseClick(dialog.ok_button, CLICK)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: dialog.problem.isVisible(), timeout=20_000)  # type: ignore[attr-defined]
+        assert dialog.problem.text() == Rejection("invitation.unknown").message("da")  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: dialog.username.height() >= dialog.username.sizeHint().height())  # type: ignore[attr-defined]
+    finally:
+        words.use_language("en")
+
+
+def test_the_welcome_after_an_invitation_is_not_dressed_as_an_error(qtbot: Any) -> None:
+    """Found by a new-user try-out: "Velkommen! Log ind med den adgangskode, du valgte." stood
+    in the red box of a refused login. A refusal afterwards is red again."""
+    from PySide6.QtGui import QPalette
+
+    from ui.login import LoginScreen
+    from ui.main import style_sheet
+
+    screen = LoginScreen([])
+    qtbot.addWidget(screen)
+    screen.setStyleSheet(style_sheet())
+    screen.show()
+    qtbot.waitExposed(screen)
+    dialog = screen.open_invitation()
+    screen.show_problem("x")
+    alarm = screen.problem.palette().color(QPalette.ColorRole.WindowText)
+    dialog.taken_up.emit("vera")  # type: ignore[attr-defined]
+    assert screen.problem.isVisible() and "Welcome" in screen.problem.text()
+    assert screen.problem.palette().color(QPalette.ColorRole.WindowText) != alarm
+    assert screen.username.text() == "vera" and screen.focusWidget() is screen.password
+    screen.failed("Wrong username or password.")
+    assert screen.problem.palette().color(QPalette.ColorRole.WindowText) == alarm
 
 
 def test_the_missing_credentials_sentence_reads_well_for_one_and_for_several() -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QLineEdit,
+    QMenu,
     QWidget,
 )
 
@@ -233,6 +234,42 @@ def test_a_refused_login_keeps_the_username_that_was_typed(qtbot: Any, shell: Sh
     assert gate.username.text() == "anna" and gate.focusWidget() is gate.password
 
 
+def type_where_the_focus_is(qtbot: Any, window: QWidget, text: str) -> None:
+    """Each key to whichever widget has the focus by then, as a keyboard types."""
+    for letter in text:
+        focused = window.focusWidget()
+        assert focused is not None
+        qtbot.keyClick(focused, letter)
+
+
+def test_a_username_typed_while_the_list_has_the_focus_goes_to_the_username_field(
+    qtbot: Any, shell: Shell
+) -> None:
+    """Found by a new-user try-out (Xvfb, xdotool): the list of people has the focus first,
+    and typing "anna" chose Anna on the "a" and put "nna" in the password field, while
+    "mette" (not in the list) vanished and the password then typed showed in plain sight
+    in the username field."""
+    window = log_in(qtbot, shell, "anna")
+    window.logout_action.trigger()
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen) and gate.people.count() == 1
+    gate.activateWindow()
+    gate.people.setFocus()
+    type_where_the_focus_is(qtbot, gate, "anna")
+    assert (gate.username.text(), gate.password.text()) == ("anna", "")
+    assert gate.focusWidget() is gate.username
+    gate.people.setFocus()
+    type_where_the_focus_is(qtbot, gate, "mette")
+    assert (gate.username.text(), gate.password.text()) == ("mette", "")
+    # Tab, the password, Enter: a whole login by keyboard from the list.
+    qtbot.keyClick(gate.username, Qt.Key.Key_Tab)
+    assert gate.focusWidget() is gate.password
+    qtbot.keyClicks(gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    assert entered.args[0].context.person.username == "mette"
+
+
 def test_switching_user_leaves_nothing_of_the_previous_user_on_screen(
     qtbot: Any, shell: Shell
 ) -> None:
@@ -426,3 +463,42 @@ def test_quitting_stops_every_thread(qtbot: Any, shell: Shell) -> None:
     after = {t.name for t in threading.enumerate() if t.is_alive()}
     assert not [n for n in after - before if n.startswith("knop-")]
     assert not [n for n in after if n.startswith("knop-")]
+
+
+def test_the_shortcuts_dialog_lists_every_key_the_menus_bind(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: F1 listed nine keys, not Ctrl+3 to Ctrl+8 of the Go menu
+    that a site manager has (the competence map, talent search, the network, lending,
+    reports, the audit trail)."""
+    window = log_in(qtbot, shell, "mette")
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
+    listed = {keys.text(): what.text() for keys, what in dialog.rows}
+    bound = {
+        action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        for menu in window.menuBar().findChildren(QMenu)
+        for action in menu.actions()
+        if not action.shortcut().isEmpty() and action is not window.shortcuts_action
+    }
+    assert bound <= set(listed), bound - set(listed)
+    assert {"Ctrl+3", "Ctrl+6", "Ctrl+8"} <= set(listed)
+    assert all(what and "&" not in what for what in listed.values())
+    dialog.close()
+
+
+def test_a_person_chooses_the_language_in_the_knop_menu(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: a workstation whose system language is not Danish (C.UTF-8)
+    showed English, and nothing in the app changed it, though docs/DEPLOYMENT.md says the app
+    writes the person's choice to their own settings file."""
+    from desktop.settings import load_settings, user_settings_path
+
+    window = log_in(qtbot, shell, "anna")
+    menu = window.language_menu
+    assert menu.isEnabled()
+    choices = {action.text(): action for action in menu.actions()}
+    assert set(choices) == {"Dansk", "English"} and choices["Dansk"].isChecked()
+    choices["English"].trigger()
+    qtbot.waitUntil(lambda: getattr(window, "language_note", None) is not None, timeout=10_000)
+    assert "English" in window.language_note.text()
+    assert load_settings().language == "en"
+    assert user_settings_path().is_file()
+    window.language_note.close()

@@ -1,0 +1,56 @@
+"""An invitation taken up on the login screen of a site's shared workstation leaves it the site's.
+
+Found by a new-user try-out of `make run`: the volunteer Mette invited took up
+her invitation on the demo's workstation ("Jeg har en invitation ..."), which
+made it her personal device; Anna and Mette were then refused there with
+"Forkert brugernavn eller adgangskode", and the machine-wide file had lost its
+site. A colleague's invitation could not be taken up there at all (the server
+gives colleagues no personal device). Real server process, real client code.
+"""
+
+from __future__ import annotations
+
+from desktop.core.ids import uuid7
+from desktop.invitations import new_code
+from desktop.settings import load_settings
+from sync.enrolment import accept_invitation
+from tests.conftest import World
+from tests.server.harness import Deployment
+from tests.sync.conftest import MachineFactory
+from tests.sync.workstation import Machine
+
+NEW_PASSWORD = "min egen kode"
+
+
+def invite(machine: Machine, site_id: str, kind: str, email: str) -> str:
+    """Anna invites someone of `kind` from the machine; the code to hand over."""
+    anna = machine.login("anna")
+    assert machine.sync(anna).ok
+    code = new_code()
+    machine.perform(anna, "member.invite", invitation_id=uuid7(), email=email, name="Ny",
+                    person_kind=kind, site_id=site_id, code=code)
+    assert machine.sync(anna).ok
+    return code
+
+
+def test_the_workstation_stays_the_sites_and_everyone_still_logs_in(
+    fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    staffroom = machines(fresh_knop_server, world.school.id, "staff-room-pc")
+    device_before = staffroom.device_id
+    volunteer_code = invite(staffroom, world.school.id, "volunteer", "vera@example.org")
+    colleague_code = invite(staffroom, world.school.id, "employee", "kim@example.org")
+
+    with staffroom:
+        welcome = accept_invitation(staffroom.server_url, volunteer_code, username="vera",
+                                    password=NEW_PASSWORD, name="Vera Frivillig")
+        colleague = accept_invitation(staffroom.server_url, colleague_code, username="kim",
+                                      password=NEW_PASSWORD, name="Kim Kollega")
+        assert load_settings().site_id == world.school.id
+    assert welcome.device_id == "" and colleague.device_id == ""
+    assert staffroom.device_id == device_before
+
+    # Everyone logs in on it as before, the newcomers too, and syncs.
+    for username, password in (("anna", None), ("mette", None), ("vera", NEW_PASSWORD), ("kim", NEW_PASSWORD)):
+        session = staffroom.login(username, password) if password else staffroom.login(username)
+        assert staffroom.sync(session).ok, username
