@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 
 from sync.engine import SyncEngine
 from sync.report import Progress
@@ -22,10 +23,20 @@ def main() -> int:
     parser.add_argument("--page-size", type=int, default=50)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--include", action="append", default=[], help="a person id to sync anyway")
+    parser.add_argument(
+        "--hold-at",
+        nargs=2,
+        metavar=("PHASE", "N"),
+        help="after the N-th progress line of PHASE, the thread telling it waits to be killed",
+    )
     args = parser.parse_args()
+    told: dict[str, int] = {}
 
     def tell(progress: Progress) -> None:
         print(progress.phase, progress.done, progress.total or "", flush=True)
+        told[progress.phase] = told.get(progress.phase, 0) + 1
+        if args.hold_at and [progress.phase, str(told[progress.phase])] == args.hold_at:
+            threading.Event().wait()  # the sync's other threads go on (fetching ahead) until the kill
 
     report = SyncEngine(
         include=args.include, page_size=args.page_size, batch_size=args.batch_size
