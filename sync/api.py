@@ -18,7 +18,7 @@ import requests
 from desktop.core.text import sentence
 from sync import protocol
 from sync.failures import ServerTrouble
-from sync.transport import Retry, Transport, unreadable
+from sync.transport import Retry, Transport, read_body, unreadable
 
 
 def _malformed(what: str, detail: Any = None) -> ServerTrouble:
@@ -76,9 +76,9 @@ class PullAnswer:
         cursor = answer.headers.get(protocol.PULL_CURSOR_HEADER)
         more = {"true": True, "false": False}.get(answer.headers.get(protocol.PULL_MORE_HEADER, ""))
         if cursor is None or more is None or answer.headers.get("Content-Length") is None:
-            page = _pull_page(_json(answer.content))
+            page = _pull_page(_json(read_body(answer)))
             return cls(b"", page["cursor"], page["more"], page)
-        return cls(answer.content, cursor, more)
+        return cls(read_body(answer), cursor, more)
 
     def page(self) -> protocol.PullPage:
         """The decoded page; raises ServerTrouble when the body is no pull page, or says
