@@ -268,13 +268,10 @@ pull_changes(store, ScriptedFeed(task_changes(make_world(), 100)), "t", page_siz
 """
 
 
-@pytest.mark.parametrize("kill_on_page", [1, 3, 5])
-def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
-    world = make_world()
-    path = tmp_path / "k.sqlite3"
-    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+def run_to_its_kill(script: str, *args: str) -> None:
+    """Run `script` in a child Python process, which must end killed by its own SIGKILL."""
     child = subprocess.run(
-        [sys.executable, "-c", KILLED_CHILD, str(path), str(kill_on_page)],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -282,6 +279,14 @@ def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path
         timeout=60,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+@pytest.mark.parametrize("kill_on_page", [1, 3, 5])
+def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+    run_to_its_kill(KILLED_CHILD, str(path), str(kill_on_page))
     store = Store(path)  # the next start opens the store: it must come back whole
     try:
         kept = (kill_on_page - 1) * 20
@@ -306,7 +311,7 @@ SEARCHED = ("sommer", "ommerfes", "nummer 1", "grill", "plejehjem", "undervisnin
 
 def varied_tasks(world: World, how_many: int) -> list[dict[str, Any]]:
     """Tasks with different titles, descriptions, places and catalogue skills (found by their names)."""
-    skills = (["events.planning"], ["culture.photography"], ["sport.swimming", "events.planning"], [])
+    skills: tuple[list[str], ...] = (["events.planning"], ["culture.photography"], ["sport.swimming", "events.planning"], [])
     return [
         {
             "table": "tasks",
@@ -401,15 +406,7 @@ def test_a_client_killed_while_the_load_is_finished_keeps_every_page_and_finishe
     world = make_world()
     path = tmp_path / "k.sqlite3"
     fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
-    child = subprocess.run(
-        [sys.executable, "-c", KILLED_WHILE_FINISHING, str(path)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr
+    run_to_its_kill(KILLED_WHILE_FINISHING, str(path))
     assert side_path(path).exists()  # what the kill left behind
     store = Store(path)  # the next start: indexes and search back, the side file gone
     try:
