@@ -1,7 +1,10 @@
 """An initial pull: a bulk load without the search triggers and secondary indexes.
 
 Keeping a 100,000-row full-text index and a dozen b-trees up to date row by
-row costs several times more than building them once at the end.
+row costs several times more than building them once at the end. The pull
+finishes the load in a transaction of its own (`finishing_bulk_load`), with the
+trigram index built on a second connection beside the rest
+(desktop.store.trigram_beside).
 """
 
 from __future__ import annotations
