@@ -64,18 +64,36 @@ def refill(conn: sqlite3.Connection) -> None:
     without triggers), and when the catalogue's wording changed. About a
     second per 10,000 tasks.
     """
+    fill_skill_words(conn)
+    conn.execute("DELETE FROM tasks_text")
+    conn.execute(fill_sql("tasks"))
+    mark_current(conn)
+
+
+def fill_skill_words(conn: sqlite3.Connection) -> None:
+    """Inside the caller's transaction: `skill_words` anew from this release's catalogue."""
     conn.execute("DELETE FROM skill_words")
     conn.executemany(
         "INSERT INTO skill_words (skill, words) VALUES (?, ?)",
         [(s.id, f"{s.da} {s.en}") for s in skills.CATALOGUE],
     )
-    conn.execute("DELETE FROM tasks_text")
-    conn.execute(
+
+
+def fill_sql(tasks: str) -> str:
+    """SQL that adds every row of the table `tasks` (e.g. "tasks", "store.tasks") to `tasks_text`.
+
+    The skills' names come from the `skill_words` table the connection finds first.
+    """
+    return (
         "INSERT INTO tasks_text(rowid, title, description, place, skills) "
         "SELECT t.rowid, t.title, t.description, t.place, "
         + _SKILL_TEXT.format(skills="t.skills")
-        + " FROM tasks t"
+        + f" FROM {tasks} t"
     )
+
+
+def mark_current(conn: sqlite3.Connection) -> None:
+    """Inside the caller's transaction: record that the index holds this catalogue's names."""
     conn.execute(
         "INSERT INTO sync_state (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -14,10 +14,11 @@ it puts the pending operations back on top, and the engine pushes again.
 
 An initial pull (from no cursor: a new workstation, or after a resync) is a bulk
 load: the store drops its search triggers and secondary indexes in the first
-page's transaction and builds them once in the last page's (`Store.begin_bulk_load`,
-`finish_bulk_load`), and pages are as large as the server allows. A load cut off
-in between is finished when the store is next opened, and the next pull goes on
-as a bulk load from its cursor (`INITIAL`). While one page is written, the next
+page's transaction and builds them once in a transaction of their own right
+after the last page's (`Store.begin_bulk_load`, `finishing_bulk_load`), and pages
+are as large as the server allows. A load cut off anywhere in between (even
+after its last page) is finished when the store is next opened, and the next
+pull goes on as a bulk load from its cursor (`INITIAL`). While one page is written, the next
 ones are already being fetched and decoded on two other threads
 (sync.fetch_ahead), so the server, JSON and SQLite overlap.
 """
@@ -56,6 +57,7 @@ class Pulled:
     resent: int = 0  # confirmed operations put back in the outbox by a resync
     tables: set[str] = field(default_factory=set)
     noticing_s: float = 0.0  # of the time, how much deriving notifications took
+    search_beside: bool = False  # an initial pull's trigram index was built beside (trigram_beside)
 
 
 def start_over(store: Store) -> int:
@@ -130,6 +132,12 @@ def _pull(
             if progress:
                 progress(done.changes)
             if not page["more"]:
+                if bulk:
+                    # The end of the feed: search and indexes whole again, and the pull no
+                    # longer initial, in one transaction after the last page's.
+                    with store.finishing_bulk_load() as beside:
+                        store.set_state(INITIAL, None)
+                    done.search_beside = beside
                 return
     finally:
         pages.close()
@@ -142,7 +150,8 @@ def _write(
     with store.transaction():
         if bulk:
             store.set_state(INITIAL, "1")
-            store.begin_bulk_load()
+            if page["changes"]:  # an empty last page after a load cut off at its end: nothing to drop
+                store.begin_bulk_load()
         # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
         # An initial pull is the past, not news: it notifies nobody.
         with notifications.watching(
@@ -155,7 +164,3 @@ def _write(
         store.set_state(CURSOR, page["cursor"])
         if page["changes"]:
             store.set_state(REBASE_DUE, "1")
-        if not page["more"]:
-            # The end of the feed: search and indexes are whole again, with the cursor.
-            store.finish_bulk_load()
-            store.set_state(INITIAL, None)

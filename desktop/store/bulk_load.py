@@ -1,13 +1,17 @@
 """An initial pull: a bulk load without the search triggers and secondary indexes.
 
 Keeping a 100,000-row full-text index and a dozen b-trees up to date row by
-row costs several times more than building them once at the end.
+row costs several times more than building them once at the end. The pull
+finishes the load in a transaction of its own (`finishing_bulk_load`), with the
+trigram index built on a second connection beside the rest
+(desktop.store.trigram_beside).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +19,8 @@ from pathlib import Path
 from desktop import task_text
 from desktop.core.entities import SYNCED
 from desktop.store.transactions import Transactions
+from desktop.store.trigram_beside import INDEX as TRIGRAM_INDEX
+from desktop.store.trigram_beside import TrigramBeside, remove_side_file
 
 # Set while a bulk load (an initial pull) runs without the search triggers and the
 # secondary indexes of the entity tables: their SQL, to put back when it ends.
@@ -74,20 +80,88 @@ class BulkLoad(Transactions):
         saved = self.state(BULK_LOAD)
         if saved is None:
             return
+        self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
+        self._put_back(saved)
+        self._set_search_hash(REBUILD_HASH_BYTES, SEARCH_INDEXES)
+        self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+        task_text.refill(self.connection)
+        self._set_search_hash(DEFAULT_HASH_BYTES, SEARCH_INDEXES)
+
+    @contextlib.contextmanager
+    def finishing_bulk_load(self) -> Iterator[bool]:
+        """`finish_bulk_load` in a transaction of its own, the trigram index built beside it.
+
+        Outside any transaction. What the caller does inside the `with` joins that
+        transaction (e.g. clearing its own mark of the load). The trigram index is
+        built on a second connection into a side file while this one puts the
+        indexes back and rebuilds the word index, then copied in
+        (desktop.store.trigram_beside); if the side file cannot be made or built,
+        this connection builds the index itself. Nothing changes if no load is
+        being finished. Yields whether the trigram index was built beside.
+        """
+        saved = self.state(BULK_LOAD)
+        definition = self.connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (TRIGRAM_INDEX,)
+        ).fetchone()
+        if saved is None or definition is None:
+            with self.transaction():
+                yield False
+            return
+        beside = self._side_file(definition[0])
+        try:
+            # Deferred: the write lock on the store is taken by its first write, and the
+            # side file, which the thread is writing, is only read once the thread is done.
+            with self.transaction(immediate=False):
+                # The first statement writes, so the store is locked before the thread reads.
+                self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
+                if beside is not None:
+                    beside.start()
+                self._put_back(saved)
+                self._set_search_hash(REBUILD_HASH_BYTES, ("tasks_fts",))
+                self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
+                self._set_search_hash(DEFAULT_HASH_BYTES, ("tasks_fts",))
+                built = beside is not None and beside.finish()
+                if built:
+                    assert beside is not None
+                    beside.copy_into(self.connection, "beside")
+                    task_text.fill_skill_words(self.connection)
+                    task_text.mark_current(self.connection)
+                else:
+                    self._set_search_hash(REBUILD_HASH_BYTES, (TRIGRAM_INDEX,))
+                    task_text.refill(self.connection)
+                    self._set_search_hash(DEFAULT_HASH_BYTES, (TRIGRAM_INDEX,))
+                yield built
+        finally:
+            if beside is not None:
+                beside.finish()  # the thread is done before its file goes
+                self.connection.execute("DETACH DATABASE beside")
+                beside.remove()
+
+    def _side_file(self, definition: str) -> TrigramBeside | None:
+        """A new side file for the trigram index, attached as `beside`; None if there can be none."""
+        try:
+            beside = TrigramBeside(self.path, definition)
+        except OSError:
+            return None
+        try:
+            # Before the transaction: SQLite attaches no file inside one.
+            self.connection.execute("ATTACH DATABASE ? AS beside", (str(beside.path),))
+        except sqlite3.Error:
+            beside.remove()
+            return None
+        return beside
+
+    def _put_back(self, saved: str) -> None:
+        """The indexes and triggers a bulk load dropped (`saved`: their SQL as stored), those not there."""
         for _kind, name, sql in json.loads(saved):
             exists = self.connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE name = ?", (name,)
+                "SELECT 1 FROM main.sqlite_master WHERE name = ?", (name,)
             ).fetchone()
             if not exists:
                 self.connection.execute(sql)
-        self._set_search_hash(REBUILD_HASH_BYTES)
-        self.connection.execute("INSERT INTO tasks_fts(tasks_fts) VALUES ('rebuild')")
-        task_text.refill(self.connection)
-        self._set_search_hash(DEFAULT_HASH_BYTES)
-        self.connection.execute("DELETE FROM sync_state WHERE key = ?", (BULK_LOAD,))
 
-    def _set_search_hash(self, size: int) -> None:
-        for index in SEARCH_INDEXES:
+    def _set_search_hash(self, size: int, indexes: tuple[str, ...]) -> None:
+        for index in indexes:
             self.connection.execute(
                 f"INSERT INTO {index}({index}, rank) VALUES ('hashsize', ?)", (size,)
             )
@@ -101,6 +175,7 @@ class BulkLoad(Transactions):
         if self.state(BULK_LOAD) is not None and not is_loading(self.path):
             with self.transaction():
                 self.finish_bulk_load()
+            remove_side_file(self.path)  # a load killed while it built the trigram index beside
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:

@@ -59,8 +59,13 @@ class Transactions(SqlRecords):
             self.check_integrity()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One write transaction; nested uses join the outer one."""
+    def transaction(self, *, immediate: bool = True) -> Iterator[None]:
+        """One write transaction; nested uses join the outer one.
+
+        `immediate=False` takes each file's write lock at its first write instead of
+        all at once: for a transaction that reads an attached file another
+        connection writes meanwhile (bulk_load's trigram index built beside).
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -68,7 +73,7 @@ class Transactions(SqlRecords):
             finally:
                 self._depth -= 1
             return
-        self.connection.execute("BEGIN IMMEDIATE")
+        self.connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         self._depth = 1
         try:
             yield

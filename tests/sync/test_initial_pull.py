@@ -22,10 +22,12 @@ from typing import Any
 
 import pytest
 
+from desktop import task_text
 from desktop.core.entities import Task
 from desktop.core.text import said
 from desktop.store import BULK_LOAD, Store
 from desktop.store.bulk_load import DEFAULT_HASH_BYTES
+from desktop.store.trigram_beside import side_path
 from sync import protocol
 from sync.api import PullAnswer
 from sync.failures import ServerTrouble, ServerUnreachable
@@ -266,13 +268,10 @@ pull_changes(store, ScriptedFeed(task_changes(make_world(), 100)), "t", page_siz
 """
 
 
-@pytest.mark.parametrize("kill_on_page", [1, 3, 5])
-def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
-    world = make_world()
-    path = tmp_path / "k.sqlite3"
-    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+def run_to_its_kill(script: str, *args: str) -> None:
+    """Run `script` in a child Python process, which must end killed by its own SIGKILL."""
     child = subprocess.run(
-        [sys.executable, "-c", KILLED_CHILD, str(path), str(kill_on_page)],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -280,6 +279,14 @@ def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path
         timeout=60,
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
+
+
+@pytest.mark.parametrize("kill_on_page", [1, 3, 5])
+def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path: Path, kill_on_page: int) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+    run_to_its_kill(KILLED_CHILD, str(path), str(kill_on_page))
     store = Store(path)  # the next start opens the store: it must come back whole
     try:
         kept = (kill_on_page - 1) * 20
@@ -291,6 +298,127 @@ def test_a_client_killed_inside_a_page_of_an_initial_pull_loses_nothing(tmp_path
         pulled = pull_changes(store, ScriptedFeed(task_changes(world, 100)), "t", page_size=20)  # type: ignore[arg-type]
         assert pulled.changes == 100 - kept
         assert hits(store, "sommerfest") == 100 and store.state(INITIAL) is None
+    finally:
+        store.close()
+    assert fresh_schema(path) == fresh
+
+
+# --- the trigram index built beside (desktop.store.trigram_beside) -----------------------
+
+# Inside words, the skills' names in Danish and English included (not their ids: "instruction").
+SEARCHED = ("sommer", "ommerfes", "nummer 1", "grill", "plejehjem", "undervisning", "instruction", "Fotografering", "zzz")
+
+
+def varied_tasks(world: World, how_many: int) -> list[dict[str, Any]]:
+    """Tasks with different titles, descriptions, places and catalogue skills (found by their names)."""
+    skills: tuple[list[str], ...] = (["events.planning"], ["culture.photography"], ["sport.swimming", "events.planning"], [])
+    return [
+        {
+            "table": "tasks",
+            "row": world.task(
+                id=f"v{i:04d}",
+                title=f"{('Sommerfest', 'Fotografering', 'Svømmehal', 'Oprydning')[i % 4]} nummer {i}",
+                description=f"Beskrivelse {i}: grill, pynt og {'plejehjem' if i % 3 else 'skole'}",
+                place=f"Sted {i % 7}",
+                skills=skills[i % len(skills)],
+            ).to_row(),
+            "deleted": False,
+        }
+        for i in range(how_many)
+    ]
+
+
+def trigram_answers(store: Store) -> dict[str, list[int]]:
+    """The rowids each of SEARCHED finds inside words (the board's `tasks_text` query)."""
+    return {
+        word: [r["rowid"] for r in store.rows(
+            "SELECT rowid FROM tasks_text WHERE tasks_text MATCH ? ORDER BY rowid", (f'"{word}"',)
+        )]
+        for word in SEARCHED
+    }
+
+
+def search_is_sound(store: Store) -> None:
+    for index in ("tasks_fts", "tasks_text"):  # FTS5 checks its index against its content
+        store.connection.execute(f"INSERT INTO {index}({index}, rank) VALUES ('integrity-check', 1)")
+
+
+def test_an_initial_pull_builds_the_trigram_index_beside_and_it_answers_as_a_rebuild(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+    store = Store(path)
+    try:
+        pulled = pull_changes(store, ScriptedFeed(varied_tasks(world, 150)), "token", page_size=40)  # type: ignore[arg-type]
+        assert pulled.changes == 150 and pulled.search_beside
+        assert not side_path(path).exists()
+        search_is_sound(store)
+        beside = trigram_answers(store)
+        assert beside["sommer"] and beside["instruction"] and beside["undervisning"] and not beside["zzz"]
+        with store.transaction():  # the index rebuilt from the tasks, as without the side file
+            task_text.refill(store.connection)
+        assert trigram_answers(store) == beside
+        assert store.state(BULK_LOAD) is None and store.state(INITIAL) is None
+        # After the copy the index is kept up to date row by row, as before.
+        with store.transaction():
+            store.put(world.task(id="v0001", title="Cykelværksted"))
+        assert [r["rowid"] for r in store.rows("SELECT rowid FROM tasks_text WHERE tasks_text MATCH '\"kelværk\"'")]
+        search_is_sound(store)
+    finally:
+        store.close()
+    assert fresh_schema(path) == fresh
+
+
+def test_without_a_side_file_the_store_builds_the_trigram_index_itself(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    side_path(path).mkdir()  # something in the way: no side file can be made there
+    store = Store(path)
+    try:
+        pulled = pull_changes(store, ScriptedFeed(varied_tasks(world, 60)), "token", page_size=25)  # type: ignore[arg-type]
+        assert pulled.changes == 60 and not pulled.search_beside
+        search_is_sound(store)
+        answers = trigram_answers(store)
+        assert answers["sommer"] and answers["instruction"]
+        assert store.state(BULK_LOAD) is None and store.state(INITIAL) is None
+    finally:
+        store.close()
+    assert side_path(path).is_dir()  # left as it was
+
+
+KILLED_WHILE_FINISHING = """
+import os, signal, sys
+from desktop.store.trigram_beside import TrigramBeside
+from desktop.store import Store
+from sync.pull import pull_changes
+from tests.sync.test_initial_pull import ScriptedFeed, varied_tasks
+from tests.conftest import make_world
+
+def copy_then_die(self, connection, schema):
+    os.kill(os.getpid(), signal.SIGKILL)  # the side file built, the store's transaction not committed
+
+TrigramBeside.copy_into = copy_then_die
+pull_changes(Store(sys.argv[1]), ScriptedFeed(varied_tasks(make_world(), 100)), "t", page_size=30)
+"""
+
+
+def test_a_client_killed_while_the_load_is_finished_keeps_every_page_and_finishes_it_on_open(tmp_path: Path) -> None:
+    world = make_world()
+    path = tmp_path / "k.sqlite3"
+    fresh = fresh_schema(Store(tmp_path / "fresh.sqlite3").path)
+    run_to_its_kill(KILLED_WHILE_FINISHING, str(path))
+    assert side_path(path).exists()  # what the kill left behind
+    store = Store(path)  # the next start: indexes and search back, the side file gone
+    try:
+        assert store.state(CURSOR) == "100" and store.state(INITIAL) == "1"
+        assert store.state(BULK_LOAD) is None and fresh_schema(path) == fresh
+        assert not side_path(path).exists()
+        search_is_sound(store)
+        assert len(trigram_answers(store)["sommer"]) == 25
+        pulled = pull_changes(store, ScriptedFeed(varied_tasks(world, 100)), "t", page_size=30)  # type: ignore[arg-type]
+        assert pulled.changes == 0 and store.state(INITIAL) is None  # nothing applied twice
+        assert len(store.rows("SELECT id FROM tasks")) == 100 and hits(store, "sommerfest") == 25
+        search_is_sound(store)
     finally:
         store.close()
     assert fresh_schema(path) == fresh
