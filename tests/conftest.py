@@ -163,16 +163,23 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def no_dialog_left_waiting(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Close a modal dialog that stays open STUCK_DIALOG_SECONDS, and fail the test with its text.
+def _uses_qt(request: pytest.FixtureRequest) -> bool:
+    """Whether the test uses Qt (asks for `qtbot`); then its QApplication exists once this returns.
 
-    Only for tests that use Qt (those asking for `qtbot`); the others never see a QApplication.
+    The others never see a QApplication, and the Qt guards below leave them alone.
     """
     if "qtbot" not in request.fixturenames:
+        return False
+    request.getfixturevalue("qapp")
+    return True
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_waiting(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Close a modal dialog that stays open STUCK_DIALOG_SECONDS, and fail the test with its text."""
+    if not _uses_qt(request):
         yield
         return
-    request.getfixturevalue("qapp")
     import time
 
     from PySide6.QtCore import QTimer
@@ -211,10 +218,9 @@ def no_dialog_left_waiting(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def cycles_collected_on_the_ui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     """Qt tests run with the collector the app runs with (ui/garbage.py), not CPython's own."""
-    if "qtbot" not in request.fixturenames:
+    if not _uses_qt(request):
         yield
         return
-    request.getfixturevalue("qapp")
     from ui.garbage import MainThreadCollector
 
     collector = MainThreadCollector()
