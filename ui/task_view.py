@@ -94,6 +94,9 @@ class TaskView(TaskScreen):
         self._new_bid_id: str | None = None
         self._new_comment_id: str | None = None
         self._bid_shown: tuple[str, int] | None = None  # which bid version the fields hold
+        # What the person's last bid action did ("Your bid is placed."), said first in the
+        # bid's state until they leave the page: the sentence is where the focus goes after it.
+        self._bid_news = ""
         self.setObjectName("task-view")
         self._build()
         self._keep_drafts_as_typed()
@@ -192,6 +195,7 @@ class TaskView(TaskScreen):
         acting_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         acting_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which it scrolls to
         acting_area.setWidget(acting)
+        self.acting_area = acting_area
         halves.addWidget(scroll, 1)
         halves.addWidget(acting_area, 1)
 
@@ -285,6 +289,12 @@ class TaskView(TaskScreen):
         self.my_bid_box = box
         self.my_bid_state = self._wrapping_label()
         self.my_bid_state.setObjectName("myBidState")
+        # After a bid goes in the focus comes here (see `_say_bid_went_in`): readable by the
+        # keyboard and a screen reader, and Tab goes on to the bid's fields.
+        self.my_bid_state.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.my_bid_state.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.bid_message = QPlainTextEdit(box)
         self.bid_message.setAccessibleName(tr("Message to the task owner"))
         self.bid_message.setPlaceholderText(
@@ -587,6 +597,8 @@ class TaskView(TaskScreen):
                 return breakable(lacking.message(self.language))
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
+        if self._bid_news and mine.is_active:
+            sentence = self._bid_news + " " + sentence
         if detail.my_bid_unsent:
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:
@@ -629,6 +641,18 @@ class TaskView(TaskScreen):
     def _bid_placed(self, _outcome: Outcome) -> None:
         self._new_bid_id = None
         self.bid_draft.forget()
+        self._say_bid_went_in(tr("Your bid is placed."))
+
+    def _say_bid_went_in(self, news: str) -> None:
+        """Show that a bid went in where the person looks, and put the focus on that sentence.
+
+        The button pressed is disabled while the store works (and a placed bid's is then
+        hidden), so Qt had moved the focus on to the comment box and scrolled down to it:
+        the bid's new state went off screen, and an empty box invited typing.
+        """
+        self._bid_news = news  # the load this operation asked for draws it
+        self.my_bid_state.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.acting_area.ensureWidgetVisible(self.my_bid_box, 0, 0)
 
     def save_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
@@ -636,9 +660,13 @@ class TaskView(TaskScreen):
             return
         self.act(
             "bid.edit", {"bid_id": mine.id, **self._bid_fields()}, self.bid_problem,
-            then=lambda _outcome: self.bid_draft.forget(),
+            then=self._bid_saved,
             action="bid", buttons=self._bid_buttons(),
         )
+
+    def _bid_saved(self, _outcome: Outcome) -> None:
+        self.bid_draft.forget()
+        self._say_bid_went_in(tr("Your changes to the bid are saved."))
 
     def withdraw_bid(self) -> None:
         mine = self.detail.my_bid if self.detail else None
