@@ -515,18 +515,46 @@ def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notificati
     return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows[:limit]]
 
 
-def waiting_for_decision(store: Store, person: Person) -> int:
-    """Pending bids on open tasks this person posted or, as site manager, whose site they run."""
+def _deciding(person: Person) -> tuple[str, list[str]]:
+    """The SQL condition (on tasks `t`, bids `b`) for the pending bids `person` decides on, and its parameters."""
     clause, params = "t.poster_id = ?", [person.id]
     if person.role == Role.SITE_MANAGER and person.home_site_id:
         clause, params = "(t.poster_id = ? OR t.site_id = ?)", [person.id, person.home_site_id]
+    return f"b.status = 'pending' AND t.status IN ('open', 'closed', 'assigned') AND {clause}", params
+
+
+def waiting_for_decision(store: Store, person: Person) -> int:
+    """Pending bids on open tasks this person posted or, as site manager, whose site they run."""
+    condition, params = _deciding(person)
     return int(
         store.connection.execute(
-            "SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id "
-            f"WHERE b.status = 'pending' AND t.status IN ('open', 'closed', 'assigned') AND {clause}",
-            params,
+            f"SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id WHERE {condition}", params
         ).fetchone()[0]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskToDecide:
+    """A task with bids waiting for its decider: one line of "Bids to decide"."""
+
+    task_id: str
+    title: str
+    site_name: str
+    waiting: int  # pending bids on it
+    bid_deadline: str | None  # ISO date, or None
+
+
+def tasks_to_decide(store: Store, person: Person) -> list[TaskToDecide]:
+    """The tasks whose pending bids `waiting_for_decision` counts, soonest bid deadline first."""
+    condition, params = _deciding(person)
+    rows = store.connection.execute(
+        "SELECT t.id, t.title, coalesce(s.name, ''), count(*), t.bid_deadline "
+        "FROM bids b JOIN tasks t ON t.id = b.task_id LEFT JOIN sites s ON s.id = t.site_id "
+        f"WHERE {condition} GROUP BY t.id, t.title, s.name, t.bid_deadline "
+        "ORDER BY t.bid_deadline IS NULL, t.bid_deadline, t.title, t.id",
+        params,
+    ).fetchall()
+    return [TaskToDecide(str(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4]) for r in rows]
 
 
 def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:

@@ -59,6 +59,9 @@ class Navigator(Protocol):
     def form_finished(self, task_id: str) -> None:
         """A task form was published or saved ("" when nothing was made): it gives way."""
 
+    def show_bids_to_decide(self) -> None:
+        """Show the tasks whose bids wait for the person's decision."""
+
 
 class ScreenFactory(Protocol):
     """One kind of page: builds it for a context and connects its requests to the navigator.
@@ -108,6 +111,16 @@ def my_page_screen(context: AppContext, navigator: Navigator, task_id: str | Non
 
     page = MyPage(context)
     page.open_task_requested.connect(navigator.open_task)
+    page.decisions.clicked.connect(navigator.show_bids_to_decide)
+    return page
+
+
+def bids_to_decide_screen(context: AppContext, navigator: Navigator, task_id: str | None) -> QWidget:
+    """The tasks with bids waiting for the person's decision, each leading to its review; no task."""
+    from ui.bids_to_decide import BidsToDecide
+
+    page = BidsToDecide(context)
+    page.review_requested.connect(navigator.open_review)
     return page
 
 
@@ -194,6 +207,7 @@ SCREENS: tuple[ScreenFactory, ...] = (
     reports_screen,
     audit_screen,
     admin_screen,
+    bids_to_decide_screen,
 )
 
 
@@ -218,6 +232,7 @@ class MainWindow(QMainWindow):
         self.pages.setObjectName("pages")
         self.board = Board(context, self.pages)
         self.board.open_task_requested.connect(self.open_task)
+        self.board.decisions.clicked.connect(self.show_bids_to_decide)
         self.pages.addWidget(self.board)
         self._history: list[QWidget] = []  # pages above the board, newest last
         self._built_by: dict[QWidget, ScreenFactory] = {}  # which factory made a page
@@ -513,6 +528,12 @@ class MainWindow(QMainWindow):
         current = self.current_page()
         if current is None or self._built_by.get(current) is not notifications_screen:
             self.go(notifications_screen)
+
+    def show_bids_to_decide(self) -> None:
+        """Show the tasks whose bids wait for the person (Navigator), unless already in front."""
+        current = self.current_page()
+        if current is None or self._built_by.get(current) is not bids_to_decide_screen:
+            self.go(bids_to_decide_screen)
 
     def go_my_page(self) -> None:
         """Show My page on top of the board."""

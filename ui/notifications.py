@@ -232,8 +232,13 @@ class NotificationCentre(Screen):
             self.act("notice.read", {"notice_ids": unread[start : start + 500]}, lambda _r: None)
 
 
-class DecisionCount(QLabel):
-    """ "N bids wait for your decision" for the people who decide on bids; hidden at none."""
+class DecisionCount(QPushButton):
+    """ "N bids wait for your decision" for the people who decide on bids; hidden at none.
+
+    It leads to where they are decided: pressed (click, or Space/Enter with the focus
+    on it), the page it sits on passes `clicked` on to the window, which opens "Bids
+    to decide" (`ui.bids_to_decide`). A try-out found a plain sentence that led nowhere.
+    """
 
     def __init__(
         self, context: AppContext, parent: QWidget | None = None, *, load_now: bool = True
@@ -241,6 +246,10 @@ class DecisionCount(QLabel):
         """`load_now=False`: the owner asks for the first count (`reload`), as the Bell's."""
         super().__init__(parent)
         self.setObjectName("decisions")
+        self.setFlat(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setAutoDefault(True)  # Enter presses it too, not only Space
+        self.setToolTip(sentence("Show the tasks whose bids wait for you").text(context.language))
         self.context = context
         self.waiting = 0
         self.hide()

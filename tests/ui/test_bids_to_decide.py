@@ -1,0 +1,70 @@
+""""N bids wait for your decision" leads to where they are decided, by mouse and by keyboard.
+
+A try-out found the site manager's "28 bud venter på din beslutning" a sentence
+that led nowhere. It now opens "Bids to decide" (the tasks with bids waiting,
+with how many), and a task there opens its review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from desktop import notifications
+from tests.ui.driving import ask, no_message_boxes  # noqa: F401 - autouse fixture
+from ui.bids_to_decide import BidsToDecide
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.review import ReviewPage
+
+
+def _manager(make_context: Callable[..., AppContext]) -> AppContext:
+    name = next(n for n in ("mette", "anna") if make_context(n).person.role == "site_manager")
+    return make_context(name, "da")
+
+
+def test_the_waiting_bids_open_the_tasks_to_decide_and_a_task_its_review(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    context = _manager(make_context)
+    waiting = ask(qtbot, context, lambda s: notifications.tasks_to_decide(s, context.person))
+    count = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
+    assert waiting and sum(t.waiting for t in waiting) == count  # the list holds what the notice counts
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    decisions = window.board.decisions
+    qtbot.waitUntil(lambda: decisions.isVisible() and decisions.waiting == count)
+
+    # By mouse.
+    qtbot.mouseClick(decisions, Qt.MouseButton.LeftButton)
+    page = window.current_page()
+    assert isinstance(page, BidsToDecide)
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(waiting))
+    assert page.model.index(0, 0).data() == waiting[0].title
+    window.go_board()
+
+    # By keyboard: the notice takes the focus like a button, Enter opens the list, Enter a task.
+    decisions.setFocus()
+    qtbot.keyClick(decisions, Qt.Key.Key_Return)
+    page = window.current_page()
+    assert isinstance(page, BidsToDecide)
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(waiting))
+    qtbot.waitUntil(lambda: page.table.currentIndex().isValid())
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    review = window.current_page()
+    assert isinstance(review, ReviewPage) and review.task_id == waiting[0].task_id
+
+    # The same notice on My page leads to the same list.
+    window.go_my_page()
+    mine = window.current_page()
+    qtbot.waitUntil(lambda: mine.decisions.isVisible())
+    qtbot.mouseClick(mine.decisions, Qt.MouseButton.LeftButton)
+    assert isinstance(window.current_page(), BidsToDecide)
+    window.tear_down()

@@ -1,0 +1,73 @@
+"""Bids to decide: the tasks whose bids wait for this person, each leading to its review.
+
+"N bids wait for your decision" on the board and My page leads here (a try-out
+found it led nowhere). Bids are decided one task at a time, side by side in the
+review (`ui.review`), so this page lists the tasks, soonest bid deadline first,
+with how many bids wait on each; Enter or a double click opens a task's review.
+It counts what the notice counts (`desktop.notifications.tasks_to_decide`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from desktop.notifications import TaskToDecide, tasks_to_decide
+from desktop.store import Store
+from ui import wording
+from ui.context import AppContext
+from ui.long_text import heading
+from ui.screen import Screen
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
+from ui.words import tr
+
+
+class BidsToDecide(Screen):
+    """The tasks with bids waiting for the person's decision; a row opens its review."""
+
+    WATCHES = frozenset({"bids", "tasks", "sites"})
+
+    review_requested = Signal(str)  # task id: the window opens its review
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(context, parent)
+        self.setObjectName("bids-to-decide")
+        lang = self.language
+        self.title = heading(tr("Bids to decide"), self)
+        self.hint = QLabel(tr("Open a task to weigh its bids side by side and decide."), self)
+        self.hint.setWordWrap(True)
+        self.model: RowsModel[TaskToDecide] = RowsModel(
+            [
+                Column(tr("Task"), lambda t: t.title),
+                Column(tr("Site"), lambda t: t.site_name),
+                Column(tr("Bids waiting"), lambda t: str(t.waiting)),
+                Column(tr("Bid deadline"), lambda t: wording.date(t.bid_deadline, lang) or tr("None")),
+            ],
+            key=lambda t: t.task_id,
+            parent=self,
+        )
+        self.table = table_view(self, self.model, tr("Tasks with bids waiting"), stretch=(0, 1))
+        self.table.activated.connect(self._open)
+        self.empty = EmptyNote(self.table, tr("No bids wait for your decision."))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+        self.reload()
+
+    def question(self) -> Callable[[Store], list[TaskToDecide]]:
+        person = self.context.person
+        return lambda store: tasks_to_decide(store, person)
+
+    def draw(self, data: list[TaskToDecide]) -> None:
+        self.model.set_rows(data)
+        if data and not self.table.currentIndex().isValid():
+            self.table.setCurrentIndex(self.model.index(0, 0))  # Enter opens the first at once
+
+    def _open(self, index: QModelIndex) -> None:
+        task_id = index.siblingAtColumn(0).data(KEY_ROLE)
+        if task_id:
+            self.review_requested.emit(str(task_id))
