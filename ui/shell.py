@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
 from desktop.settings import Settings
+from ui.window_focus import DialogsGiveKeysBack
 from ui import window_place
 from ui.background import Errand, describe
 from ui.login import LockScreen, LoginScreen
@@ -162,10 +163,12 @@ class Shell(QObject):
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
+        self.dialogs_give_keys_back = DialogsGiveKeysBack(self)
         self.idle.went_idle.connect(self.lock)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.idle)
+            app.installEventFilter(self.dialogs_give_keys_back)
 
     # --- screens ---------------------------------------------------------------------
 
@@ -188,6 +191,7 @@ class Shell(QObject):
         gate.show()
         if old is not None:
             old.close_quietly()
+        self.bring_to_front()  # with no window manager nothing else would make it active
 
     def start(self) -> None:
         self.show_login()
@@ -282,6 +286,9 @@ class Shell(QObject):
         if self.gate is not None:
             self.gate.close_quietly()
             self.gate = None
+        # With no window manager (a kiosk, a bare X server) the new window is not made
+        # active by anyone else, and its shortcuts would wait for a click.
+        self.bring_to_front()
         if link is not None:
             link.start()
         self.idle.set_minutes(self.settings.idle_lock_minutes)
@@ -479,6 +486,7 @@ class Shell(QObject):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.idle)
+            app.removeEventFilter(self.dialogs_give_keys_back)
         if self.window is not None or self.session is not None:
             self._end_session()
         if self.gate is not None:
