@@ -21,6 +21,7 @@ from desktop import insights
 from desktop.core.text import plural_sentence, translate
 from sync.failures import SyncFailure
 from ui import wire, wording
+from ui.field_label import FieldLabel
 from ui.flow_layout import FlowLayout, wants_to_grow
 from ui.screen import Screen
 from ui.wire import Fetcher
@@ -89,8 +90,7 @@ class InsightScreen(Screen):
         row = QHBoxLayout()
         gap = 2 * self.fontMetrics().averageCharWidth()
         for number, (text, field) in enumerate(fields):
-            label = QLabel(text, self)
-            label.setBuddy(field)
+            label = FieldLabel(text, field, self)
             label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
             if number:
                 row.addSpacing(gap)
@@ -111,9 +111,7 @@ class InsightScreen(Screen):
             pair = QWidget(self)
             row = QHBoxLayout(pair)
             row.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(text, pair)
-            label.setBuddy(field)
-            row.addWidget(label)
+            row.addWidget(FieldLabel(text, field, pair))
             row.addWidget(field)
             flow.addWidget(pair)
         return flow
