@@ -42,7 +42,7 @@ from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
 from ui.screen import ProblemLabel, Screen
-from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, keep_rows, table_view
 from ui.words import tr
 
 
@@ -96,7 +96,10 @@ class InviteDialog(QDialog):
         self.site = QComboBox(self)  # only admins, who have no home site, choose one
         self.message = QPlainTextEdit(self)
         self.message.setPlaceholderText(tr("A few words about why (optional)"))
-        self.message.setMaximumHeight(5 * self.fontMetrics().height())
+        self.message.setMaximumHeight(6 * self.fontMetrics().height())
+        # Never squeezed: once the code and the sentence about it appear below, the layout
+        # took their room from the message (a try-out saw it shrink to two lines).
+        keep_rows(self.message, 3)
         form = QFormLayout()
         form.addRow(tr("&E-mail"), self.email)
         form.addRow(tr("&Name"), self.name)
@@ -193,7 +196,13 @@ class InviteDialog(QDialog):
         self.copy_button.show()
         for field in (self.email, self.name, self.kind, self.company_name, self.company_cvr, self.message):
             field.setEnabled(False)
-        self.adjustSize()
+        # Grow to hold the sentence and the code at the width the dialog has: adjustSize()
+        # measured the wrapped sentence at another width and squeezed the message instead.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            wanted = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
+            self.resize(self.width(), max(self.height(), wanted, layout.totalSizeHint().height()))
 
 
 # --- invitations on My page -------------------------------------------------------------

@@ -3,6 +3,7 @@
 - "To" read "Tc" beside the Reports' and the Audit trail's dates (Xvfb, 1920x1080): a label
   whose letter carries its &-key underline is drawn in pieces, without the kerning its
   width was measured with ("To" kerns tight), so its last letter lost a few pixels.
+- The invitation dialog's message box shrank once the code appeared below it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -21,19 +23,34 @@ from ui.context import AppContext
 from ui.main import install_translators, style_sheet
 from ui.oversight_audit import AuditScreen
 from ui.oversight_reports import ReportsScreen
+from ui.reach import InvitationsTab
 
 AT = "2026-11-30T10:15:00Z"
 
 
 @pytest.fixture(autouse=True)
 def _styled() -> Iterator[None]:
-    """The real style sheet, in English (where "To" is cut)."""
+    """The real style sheet; Knop's words in English unless a test asks for Danish (`_danish`)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.styleSheet()
     app.setStyleSheet(style_sheet())
     yield
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    install_translators(app, "en")
     app.setStyleSheet(before)
+
+
+_installed: list[Any] = []
+
+
+def _danish() -> None:
+    """Knop's words in Danish for this test (the fixture puts English back)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    _installed.extend(install_translators(app, "da"))
 
 
 def _unkerned_width(label: QLabel) -> int:
@@ -64,3 +81,29 @@ def test_the_date_labels_have_room_for_their_words(
     cut = [(label.text(), label.width(), _unkerned_width(label)) for label in labels
            if label.contentsRect().width() < _unkerned_width(label)]
     assert cut == []
+
+
+def test_the_invitations_message_keeps_its_room_when_the_code_appears(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """The try-out saw the message box shrink once the code was shown (opened from My page's tab)."""
+    _danish()  # the sentence about the code is longer in Danish
+    context = make_context("anna", "da")
+    tab = InvitationsTab(context)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 600)
+    tab.show()
+    dialog = tab.open_invite()
+    qtbot.waitExposed(dialog)
+    dialog.email.setText("ny.frivillig@example.org")
+    dialog.name.setText("Ny Frivillig")
+    dialog.message.setPlainText("Vi mangler en hånd til sommerfesten.\nDu kender jo stedet.")
+    before = dialog.message.height()
+    lines = dialog.message.fontMetrics().lineSpacing()
+    assert before >= 3 * lines
+    qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.code_label.isVisible(), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.handover.height() >= dialog.handover.heightForWidth(dialog.handover.width()))
+    assert dialog.message.height() >= before
+    # Nothing else in the dialog is squeezed either: the handover sentence and the code read whole.
+    assert dialog.code_label.height() >= dialog.code_label.sizeHint().height()
