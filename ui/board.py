@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,6 +46,7 @@ from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
+from ui.table_model import TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
 
@@ -93,15 +95,18 @@ class SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
-# What a title column must show before other columns get their full width.
-TITLE_SAMPLE = "Lektiehjælp i 4. klasse, tirsdage"
 # The columns that give way to it, first to last, each down to its header or this
 # sample, whichever is wider (a cell's tooltip still holds its whole text).
-GIVING_WAY = (Column.SKILLS, Column.SITE, Column.DEADLINE, Column.STATUS)
+# Every other column gives way: a try-out at 1024 px (a manager's board, with a second
+# municipality's sites) read titles cut to 20 characters while these kept their room.
+GIVING_WAY = (Column.SKILLS, Column.SITE, Column.SEATS, Column.EFFORT, Column.DEADLINE, Column.STATUS)
 SQUEEZED_SAMPLES = {
-    Column.SKILLS: "Førstehjælp, P",
+    Column.SKILLS: "",  # down to its header: the skills are in the tooltip and the task
     Column.SITE: "Fjordvejens S",
+    Column.EFFORT: "3,5 t.",
 }
+CELL_PADDING = 26  # a cell's 8 px of padding a side (QTableView::item), and the style's text margins
+HEADER_PADDING = 16  # QHeaderView::section: 8 px a side
 # A date column may shrink no further than "starts 30. sep. 2027": a task without a bid
 # deadline shows when it starts, and "start 8. jan. …" left the year a hover away (a
 # new-user try-out at 1024x600). Translated, so measured when the board is built.
@@ -236,8 +241,10 @@ class Board(QWidget):
         self.save_search = SaveSearchButton(self.context, self.filters, self)
         filters.addWidget(self.save_search)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 8)
-        layout.setSpacing(8)
+        # Tight above the list: the tasks are what the board is for (a try-out at 1024x600 saw
+        # six rows of a manager's board below the search and the filters).
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(6)
         layout.addLayout(top)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
@@ -352,12 +359,25 @@ class Board(QWidget):
         municipalities = [name for organisation, name in others if organisation != own]
         widest = max((metrics.horizontalAdvance(name) + 28 for name in municipalities), default=0)
         self._ideal[Column.SITE] = max(self._ideal[Column.SITE], widest)
+        # A header's words are never cut (they say what is below); they are drawn in demi-bold,
+        # with room for the sort mark, which any sortable column may get.
+        bold = header.font()
+        bold.setWeight(QFont.Weight.DemiBold)
+        header_metrics = QFontMetrics(bold)
+        mark = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
+        squeezed = {
+            **SQUEEZED_SAMPLES,
+            Column.DEADLINE: tr("starts {when}", when=STARTS_SAMPLE),
+            Column.SEATS: "0/1 · " + ntr("{n} bid", "{n} bids", 8),
+        }
         for column in GIVING_WAY:
             header_text = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            squeezed = {**SQUEEZED_SAMPLES, Column.DEADLINE: tr("starts {when}", when=STARTS_SAMPLE)}
+            need = header_metrics.horizontalAdvance(header_text) + HEADER_PADDING
+            if column in SORT_OF_COLUMN:
+                need += mark
             sample = squeezed.get(column, wording.task_status(TaskStatus.OPEN))
-            shown = max(sample, header_text, key=metrics.horizontalAdvance)
-            self._squeezed[column] = min(self._ideal[column], metrics.horizontalAdvance(shown) + 28)
+            least = max(need, metrics.horizontalAdvance(sample) + CELL_PADDING)
+            self._squeezed[column] = min(self._ideal[column], least)
         self._squeezed[Column.SITE] = max(self._squeezed[Column.SITE], widest)
         self._fit_columns()
 
@@ -370,7 +390,9 @@ class Board(QWidget):
         """
         height = self.view.fontMetrics().height()
         several = self._choices is not None and len(self._choices.organisations) > 1
-        self.view.verticalHeader().setDefaultSectionSize(2 * height + 10 if several else height + 14)
+        # Two lines need less slack than one does twice (the item pads 2 px above and below):
+        # at 1024x600 every pixel is a row less of tasks.
+        self.view.verticalHeader().setDefaultSectionSize(2 * height + 8 if several else height + 14)
 
     def _fit_columns(self) -> None:
         """The title gets the space first; on a narrow screen `GIVING_WAY` columns shrink for it.

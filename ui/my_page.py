@@ -38,7 +38,7 @@ from ui.own_data import OwnDataBox
 from ui.reach import CredentialsTab, InvitationsTab
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
-from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
+from ui.table_model import TITLE_SAMPLE, KEY_ROLE, Column, EmptyNote, RowsModel, table_view, title_first
 from ui.context import AppContext
 from ui.words import ntr, tr
 
@@ -132,8 +132,12 @@ class MyPage(Screen):
         # Site names run long; they get a fixed share and elide, the title gets the rest.
         sites = self.bids_table.horizontalHeader()
         sites.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        sites.resizeSection(1, 20 * self.fontMetrics().averageCharWidth())
+        sites.resizeSection(1, max(14 * self.fontMetrics().averageCharWidth(), sites.sectionSizeFromContents(1).width()))
         self.tasks_table = table_view(self, self.tasks_model, tr("My tasks"))
+        # The titles are what people read here: on a narrow screen the dates give way to them,
+        # then a bid's site (a task opens with both).
+        title_first(self.bids_table, 0, TITLE_SAMPLE, (4, 1))
+        title_first(self.tasks_table, 0, TITLE_SAMPLE, (4,))
         self.bids_empty = EmptyNote(self.bids_table, tr("You have not bid on any task yet."))
         self.tasks_empty = EmptyNote(self.tasks_table, tr("You have not posted any task yet."))
         self.tabs = QTabWidget(self)

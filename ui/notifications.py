@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QSystemTrayIcon,
     QTabWidget,
     QToolButton,
@@ -249,6 +250,7 @@ class DecisionCount(QPushButton):
         self.setFlat(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setAutoDefault(True)  # Enter presses it too, not only Space
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)  # as wide as its words
         self.setToolTip(sentence("Show the tasks whose bids wait for you").text(context.language))
         self.context = context
         self.waiting = 0

@@ -22,6 +22,9 @@ Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()  # the invisible root; one instance serves as every default
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+# What a task title's column must show before other columns get their full width (the
+# board, My page): a title people can tell apart from the next one.
+TITLE_SAMPLE = "Lektiehjælp i 4. klasse, tirsdage"
 
 
 def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
@@ -305,4 +308,74 @@ class EmptyNote(QLabel):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
             self.setGeometry(watched.rect())
+        return False
+
+
+def title_first(view: QTableView, title: int, sample: str, spare: Sequence[int]) -> None:
+    """Keep `title` at least as wide as `sample` by hiding the `spare` columns, first to last.
+
+    For lists whose title is what people read: a try-out at 1024 px read the titles
+    on My page cut to 12-15 characters, with a date and a site beside them. When the
+    title's column would be narrower than `sample` (in the view's font, with a cell's
+    padding), the spare columns are hidden in turn, and shown again, last hidden
+    first, once the view is wide enough for them and the title both. A task opens
+    with everything the hidden cells said. `title` is a stretched column (see
+    `table_view`); sizes are in pixels and measured again on every resize.
+    """
+    _TitleFirst(view, title, sample, tuple(spare))
+
+
+class _TitleFirst(QObject):
+    """Hides and shows spare columns so the title keeps its room; see `title_first`."""
+
+    def __init__(self, view: QTableView, title: int, sample: str, spare: tuple[int, ...]) -> None:
+        super().__init__(view)  # the view is only its Qt parent, as for _Stretcher
+        self._title = title
+        self._sample = sample
+        self._spare = spare
+        self._busy = False
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+            signal.connect(self.fit)
+
+    def _view(self) -> QTableView | None:
+        view = self.parent()
+        return view if isinstance(view, QTableView) else None
+
+    def fit(self, *_args: Any) -> None:
+        view = self._view()
+        if view is None or self._busy:
+            return
+        header = view.horizontalHeader()
+        least = view.fontMetrics().horizontalAdvance(self._sample) + 16
+
+        def left_for_title() -> int:
+            others = sum(
+                header.sectionSize(c)
+                for c in range(header.count())
+                if c != self._title and not header.isSectionHidden(c)
+            )
+            return view.viewport().width() - others
+
+        self._busy = True
+        try:
+            for column in self._spare:  # hide, first to last, while the title is short of room
+                if left_for_title() >= least:
+                    break
+                if not header.isSectionHidden(column):
+                    header.hideSection(column)
+            for column in reversed(self._spare):  # and show, last hidden first, where both fit
+                if not header.isSectionHidden(column):
+                    continue
+                wanted = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+                if left_for_title() - wanted < least:
+                    break
+                header.showSection(column)
+        finally:
+            self._busy = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
         return False

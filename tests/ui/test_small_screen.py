@@ -592,3 +592,72 @@ def test_the_calendar_opens_on_the_screen_beside_its_right_edge(qtbot: Any) -> N
     qtbot.waitUntil(popup.isVisible, timeout=3000)
     assert screen.contains(popup.frameGeometry()), (popup.frameGeometry().getRect(), screen.getRect())
     popup.close()
+
+
+def test_a_managers_board_gives_the_title_the_room_and_shows_rows(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, demo_data: demo.DemoData
+) -> None:
+    """Mette's board at 1024x600 (two municipalities' tasks: two-line rows, one more filter).
+
+    A try-out under Xvfb read titles cut to 12-20 characters ("Undervisning i forfly…") while
+    the other columns kept their width, and saw six rows below the filters.
+    """
+    from tests.ui.neighbours import add_neighbour
+    from ui.board import TITLE_SAMPLE
+    from ui.task_model import Column as BoardColumn
+
+    add_neighbour(demo_store, demo_data.tasks)  # as the demo's server hands Mette a neighbour's tasks
+    context = make_context("mette")
+    window = MainWindow(context)
+    show_at(qtbot, window, SMALL)
+    board = window.board
+    qtbot.waitUntil(lambda: board.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    qtbot.waitUntil(lambda: board.organisation_box.isVisible(), timeout=10_000)  # two municipalities
+    header = board.view.horizontalHeader()
+
+    def title_room() -> int:
+        return header.sectionSize(BoardColumn.TITLE)
+
+    wanted = board.view.fontMetrics().horizontalAdvance(TITLE_SAMPLE)
+    try:
+        qtbot.waitUntil(lambda: title_room() >= wanted, timeout=3000)
+    except qtbot.TimeoutError:
+        pass
+    assert title_room() >= wanted, (title_room(), wanted)
+    assert header.length() <= board.view.viewport().width() + 1  # nothing pushed out of sight
+    rows = board.view.viewport().height() / board.view.verticalHeader().defaultSectionSize()
+    assert rows >= 7, rows
+    save(window, "board_mette_1024x560.png")
+    assert_usable(qtbot, window)
+    window.tear_down()
+
+
+def test_my_page_gives_the_task_titles_the_room(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """My page at 1024x600: a try-out read the titles of one's bids cut to 12-15 characters."""
+    from ui.board import TITLE_SAMPLE
+
+    context = make_context("anna")
+    window = MainWindow(context)
+    show_at(qtbot, window, SMALL)
+    window.go_my_page()
+    page = window.current_page()
+    qtbot.waitUntil(lambda: page.bids_model.rowCount() > 0 and page.tasks_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+    wanted = page.bids_table.fontMetrics().horizontalAdvance(TITLE_SAMPLE)
+    for index, table in ((0, page.bids_table), (1, page.tasks_table)):
+        page.tabs.setCurrentIndex(index)
+
+        def room(table: Any = table) -> int:
+            return int(table.horizontalHeader().sectionSize(0))
+
+        try:
+            qtbot.waitUntil(lambda room=room: room() >= wanted, timeout=3000)
+        except qtbot.TimeoutError:
+            pass
+        assert room() >= wanted, (table.accessibleName(), room(), wanted)
+        assert cut_words(window) == []  # the columns that stay keep their headers whole
+        assert table.horizontalHeader().length() <= table.viewport().width() + 1
+        save(window, f"my_page_tab{index}_1024x560.png")
+    assert_usable(qtbot, window)
+    window.tear_down()
