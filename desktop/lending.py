@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.core import lending, spreadsheet
-from desktop.core.entities import Bid, BidStatus, Lending, Person, Role, Task
+from desktop.core.entities import Bid, BidStatus, Lending, Person, Role, Task, TaskStatus
 from desktop.core.lending import SiteMonth
 from desktop.store import Store
 
@@ -26,6 +26,7 @@ class LentWork:
     task_title: str
     task_site: str  # the task's site's name
     bidder: str  # the bidder's name
+    task_status: str = ""  # the task's TaskStatus: assigned, done, ...
 
     @property
     def awaiting(self) -> bool:
@@ -39,8 +40,11 @@ def _home_of(viewer: Person) -> str | None:
 
 
 def staff_work(store: Store, viewer: Person) -> list[LentWork]:
-    """Bids of the viewer's staff on other sites' tasks, newest first (admins: everyone's).
+    """Work the viewer's staff are lent out for: their accepted bids on other sites' tasks.
 
+    Newest first (admins: everyone's). Accepted bids only, on tasks not cancelled:
+    what is lent is work someone was taken on for, under way or done; a bid still
+    pending, withdrawn or declined lends nobody (a try-out found withdrawn bids listed).
     Staff and externals oversee nobody: an empty list.
     """
     if viewer.role not in (Role.SITE_MANAGER, Role.ADMIN):
@@ -48,13 +52,16 @@ def staff_work(store: Store, viewer: Person) -> list[LentWork]:
     home = _home_of(viewer)
     if viewer.role == Role.SITE_MANAGER and home is None:
         return []
-    where = "b.home_site_id IS NOT NULL AND b.home_site_id <> t.site_id"
+    where = (
+        "b.home_site_id IS NOT NULL AND b.home_site_id <> t.site_id "
+        f"AND b.status = '{BidStatus.ACCEPTED.value}' AND t.status <> '{TaskStatus.CANCELLED.value}'"
+    )
     params: list[str] = []
     if home is not None:
         where += " AND b.home_site_id = ?"
         params.append(home)
     rows = store.rows(
-        "SELECT b.*, t.title AS task_title, coalesce(s.name, t.site_id) AS task_site, "
+        "SELECT b.*, t.title AS task_title, t.status AS task_status, coalesce(s.name, t.site_id) AS task_site, "
         "coalesce(p.name, b.bidder_id) AS bidder_name "
         "FROM bids b JOIN tasks t ON t.id = b.task_id "
         "LEFT JOIN sites s ON s.id = t.site_id LEFT JOIN people p ON p.id = b.bidder_id "
@@ -62,7 +69,8 @@ def staff_work(store: Store, viewer: Person) -> list[LentWork]:
         params,
     )
     return [
-        LentWork(Bid.from_row(r), r["task_title"], r["task_site"], r["bidder_name"]) for r in rows
+        LentWork(Bid.from_row(r), r["task_title"], r["task_site"], r["bidder_name"], r["task_status"])
+        for r in rows
     ]
 
 

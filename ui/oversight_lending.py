@@ -51,7 +51,7 @@ def _hours(value: float | None, language: str) -> str:
 
 
 class LendingScreen(Screen):
-    """The staff's bids and assignments on other sites' tasks, and hours per site and month."""
+    """The staff's work on other sites' tasks (accepted bids), and hours per site and month."""
 
     WATCHES = frozenset({"bids", "tasks", "organisations"})
 
@@ -68,7 +68,8 @@ class LendingScreen(Screen):
                 Column(tr("Person"), lambda w: w.bidder),
                 Column(tr("Task"), lambda w: w.task_title),
                 Column(tr("Site"), lambda w: w.task_site),
-                Column(tr("Status"), lambda w: wording.bid_status(w.bid.status)),
+                # Every row is an accepted bid (`lending.staff_work`): how the task stands says more.
+                Column(tr("Task status"), lambda w: wording.task_status(w.task_status)),
                 Column(tr("Lending"), lambda w: wording.lending(w.bid.lending)),
                 Column(tr("Offered hours"), lambda w: _hours(w.bid.hours, self.language)),
                 Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours, self.language)),
@@ -77,7 +78,7 @@ class LendingScreen(Screen):
             parent=self,
         )
         self.work_view = table_view(
-            self, self.work_model, tr("Staff working on other sites"), (1, 4)
+            self, self.work_model, tr("Staff working on other sites"), (1,)
         )
         # Names and sites run long; they get a fixed share and elide (the whole in a tooltip), so the
         # task, what the row is about, keeps room at 1024 px rather than "GDPR…".
@@ -117,7 +118,7 @@ class LendingScreen(Screen):
         layout.addWidget(self.heading)
         layout.addWidget(self.policy)
         layout.addWidget(
-            QLabel(tr("Your staff's bids and assignments on other sites' tasks"), self)
+            QLabel(tr("Your staff's work on other sites' tasks (accepted bids)"), self)
         )
         layout.addWidget(self.work_view, 2)
         decide = QHBoxLayout()

@@ -1,0 +1,51 @@
+"""Lending lists the work lent out, with real widgets on the demo's store.
+
+A try-out found Lending listing withdrawn bids, and a wide empty column. It
+now lists accepted bids on other sites' tasks that were not cancelled (under
+way or done), with how each task stands; only the task's column stretches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from desktop.core.entities import BidStatus, Role, TaskStatus
+from sync.server import demo
+from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - autouse fixture
+from ui.context import AppContext
+from ui.oversight_lending import LendingScreen
+
+
+def test_lending_lists_only_accepted_work_and_no_empty_stretch(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    tasks = {t.id: t for t in demo_data.tasks}
+    people = {p.id: p for p in demo_data.people}
+    for manager in (p for p in demo_data.people if p.role == Role.SITE_MANAGER):
+        away = [
+            b for b in demo_data.bids
+            if people[b.bidder_id].home_site_id == manager.home_site_id
+            and tasks[b.task_id].site_id != manager.home_site_id
+        ]
+        lent = {b.id for b in away if b.status == BidStatus.ACCEPTED and tasks[b.task_id].status != TaskStatus.CANCELLED}
+        if lent and any(b.status in (BidStatus.WITHDRAWN, BidStatus.DECLINED, BidStatus.PENDING) for b in away):
+            break
+    else:
+        raise AssertionError("the demo has no manager whose staff both work and bid elsewhere")
+    screen = shown(qtbot, LendingScreen(make_context(person=manager)), size=(1280, 720))
+    qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
+    assert {w.bid.id for w in screen.work_model.rows()} == lent
+    assert {w.bid.status for w in screen.work_model.rows()} == {BidStatus.ACCEPTED}
+    # Each column but the task's is as wide as what it shows: no wide empty one.
+    view = screen.work_view
+    header = view.horizontalHeader()
+    for column in range(screen.work_model.columnCount()):
+        if column == 1:
+            continue
+        wanted = max(view.sizeHintForColumn(column), header.sectionSizeFromContents(column).width())
+        shares = {0: 20, 2: 20}  # names and sites: a fixed share of 20 characters, eliding
+        if column in shares:
+            wanted = max(wanted, shares[column] * screen.fontMetrics().averageCharWidth())
+        assert header.sectionSize(column) <= wanted + 2, (column, header.sectionSize(column), wanted)
+    assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(header.count()) if c != 1)
