@@ -46,6 +46,10 @@ class LendingPicture:
     site_names: dict[str, str]
 
 
+SHARE_CHARS = 20  # the width, in average characters, of the names', sites' and lending's columns
+LENDING_COLUMN = 4
+
+
 def _hours(value: float | None, language: str) -> str:
     return "" if value is None else wording.number(value, language)
 
@@ -82,10 +86,14 @@ class LendingScreen(Screen):
         )
         # Names and sites run long; they get a fixed share and elide (the whole in a tooltip), so the
         # task, what the row is about, keeps room at 1024 px rather than "GDPR…".
+        # So does the lending's state: a long sentence ("Waiting for approval from the home
+        # site's manager") on a few rows and none on most made a wide, mostly empty column.
+        # It is as wide as what it says, up to the same share (`_fit_lending`).
         columns = self.work_view.horizontalHeader()
+        columns.setSectionResizeMode(LENDING_COLUMN, QHeaderView.ResizeMode.Interactive)
         for column in (0, 2):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            share = 20 * self.fontMetrics().averageCharWidth()
+            share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
             columns.resizeSection(column, max(share, columns.sectionSizeFromContents(column).width()))
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period"))
@@ -175,8 +183,15 @@ class LendingScreen(Screen):
         self.policy.setText(text)
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
+        self._fit_lending()
         self.months_model.set_rows(picture.months)
         self._chosen()
+
+    def _fit_lending(self) -> None:
+        """The lending column: its words' width, its header's at least, the names' share at most."""
+        view, header = self.work_view, self.work_view.horizontalHeader()
+        words = min(view.sizeHintForColumn(LENDING_COLUMN), SHARE_CHARS * self.fontMetrics().averageCharWidth())
+        header.resizeSection(LENDING_COLUMN, max(words, header.sectionSizeFromContents(LENDING_COLUMN).width()))
 
     def _site_name(self, site_id: str) -> str:
         return self.picture.site_names.get(site_id, site_id) if self.picture else site_id

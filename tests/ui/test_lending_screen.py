@@ -14,7 +14,7 @@ from desktop.core.entities import BidStatus, Role, TaskStatus
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
-from ui.oversight_lending import LendingScreen
+from ui.oversight_lending import SHARE_CHARS, LendingScreen
 
 
 def test_lending_lists_only_accepted_work_and_no_empty_stretch(
@@ -22,7 +22,7 @@ def test_lending_lists_only_accepted_work_and_no_empty_stretch(
 ) -> None:
     tasks = {t.id: t for t in demo_data.tasks}
     people = {p.id: p for p in demo_data.people}
-    for manager in (p for p in demo_data.people if p.role == Role.SITE_MANAGER):
+    for manager in (p for p in demo_data.people if p.username == "mette" or p.role == Role.SITE_MANAGER):
         away = [
             b for b in demo_data.bids
             if people[b.bidder_id].home_site_id == manager.home_site_id
@@ -44,8 +44,8 @@ def test_lending_lists_only_accepted_work_and_no_empty_stretch(
         if column == 1:
             continue
         wanted = max(view.sizeHintForColumn(column), header.sectionSizeFromContents(column).width())
-        shares = {0: 20, 2: 20}  # names and sites: a fixed share of 20 characters, eliding
-        if column in shares:
-            wanted = max(wanted, shares[column] * screen.fontMetrics().averageCharWidth())
+        if column in (0, 2, 4):  # names, sites and the lending's state: a fixed share, eliding
+            wanted = min(wanted, SHARE_CHARS * screen.fontMetrics().averageCharWidth())
+            wanted = max(wanted, header.sectionSizeFromContents(column).width())
         assert header.sectionSize(column) <= wanted + 2, (column, header.sectionSize(column), wanted)
     assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(header.count()) if c != 1)
