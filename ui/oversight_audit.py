@@ -2,8 +2,8 @@
 
 Admins read all of it, a site manager what concerns their own site (the
 server decides, `GET /v1/audit`). Filters: person (name or username as the
-server knows it, or id), task id, operation ("bid" for every bid operation),
-applied or refused, and a period. Each event shows names, not ids, and what
+server knows it, or id), task id, operation (chosen by its name in words, or
+a group: "Everything about bids"), applied or refused, and a period. Each event shows names, not ids, and what
 changed; the list exports to CSV for an access-to-records request. The last
 answer is kept, so the view opens offline on it.
 """
@@ -29,6 +29,7 @@ from desktop.core.entities import AuditEvent
 from desktop.core.rejection import describe
 from ui import wording
 from ui.insights_screen import InsightScreen
+from ui.operation_words import operation_choices, operation_label
 from ui.table_model import Column, RowsModel, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
@@ -52,8 +53,14 @@ class AuditScreen(InsightScreen):
         self.person.setPlaceholderText(tr("username"))
         self.task = QLineEdit(self)
         self.task.setPlaceholderText(tr("task id"))
-        self.operation = QLineEdit(self)
-        self.operation.setPlaceholderText(tr("e.g. bid.accept, or bid"))
+        # Operations by their names in words; the server is asked by the internal name (a group's
+        # prefix, such as "bid", stands for all of its operations).
+        self.operation = QComboBox(self)
+        self.operation.addItem(tr("Any operation"), None)
+        for label, kind in operation_choices():
+            self.operation.addItem(label, kind)
+        self.operation.setMaxVisibleItems(20)
+        self.operation.activated.connect(lambda _index: self.refresh())
         self.outcome = QComboBox(self)
         self.outcome.addItem(tr("Applied and refused"), None)
         self.outcome.addItem(tr("Applied"), "applied")
@@ -64,14 +71,14 @@ class AuditScreen(InsightScreen):
         for field in (self.since, self.until):
             field.setCalendarPopup(True)
             wording.dates_in(field, self.language)
-        for line in (self.person, self.task, self.operation):
+        for line in (self.person, self.task):
             line.returnPressed.connect(self.refresh)
         self.model: RowsModel[AuditEvent] = RowsModel(
             [
                 # Where this machine is, as the rest of Knop says it; the CSV keeps the ISO time.
                 Column(tr("Time"), lambda e: wording.moment(e.at, self.language)),
                 Column(tr("Person"), lambda e: self._name(e.actor_id)),
-                Column(tr("Operation"), lambda e: e.operation),
+                Column(tr("Operation"), lambda e: operation_label(e.operation)),
                 Column(tr("Outcome"), self._outcome),
                 Column(tr("Task"), lambda e: self._name(e.task_id)),
                 Column(tr("Site"), lambda e: self._name(e.site_id)),
@@ -138,7 +145,7 @@ class AuditScreen(InsightScreen):
         wanted = {
             "person": self.person.text().strip() or None,
             "task_id": self.task.text().strip() or None,
-            "operation": self.operation.text().strip() or None,
+            "operation": self.operation.currentData(),
             "outcome": self.outcome.currentData(),
             "since": self.since.date().toString("yyyy-MM-dd"),
             "until": self.until.date().toString("yyyy-MM-dd"),

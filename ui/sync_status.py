@@ -52,6 +52,7 @@ from ui.background import Changes
 from ui.context import AppContext
 from ui.long_text import ElidedLabel
 from ui.table_model import AnyIndex, in_table, read_only_flags
+from ui.operation_words import operation_label
 from ui.words import ntr, tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
@@ -320,27 +321,6 @@ def _separator(parent: QWidget) -> QLabel:
 
 
 # --- needs attention -------------------------------------------------------------------------
-
-
-def operation_label(kind: str) -> str:
-    """What the person was doing, in their words, for a refused operation."""
-    labels = {
-        "task.create": tr("Posting a task"),
-        "task.edit": tr("Editing a task"),
-        "task.publish": tr("Publishing a task"),
-        "task.cancel": tr("Cancelling a task"),
-        "task.complete": tr("Marking a task done"),
-        "task.endorse": tr("Confirming a skill"),
-        "bid.place": tr("Placing a bid"),
-        "bid.edit": tr("Changing a bid"),
-        "bid.withdraw": tr("Withdrawing a bid"),
-        "bid.accept": tr("Accepting a bid"),
-        "bid.decline": tr("Declining a bid"),
-        "comment.add": tr("Writing a comment"),
-        "profile.skill_add": tr("Adding a skill"),
-        "profile.skill_remove": tr("Removing a skill"),
-    }
-    return labels.get(kind, kind)
 
 
 class AttentionColumn(IntEnum):
