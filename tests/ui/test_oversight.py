@@ -105,9 +105,10 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             ]
             # Her site's events, and her staff's lending on Bøgely Skole (Anna's bid, its
             # acceptance, her approval, the hours confirmed on completion).
-            assert [s[1:3] for s in shown] == [
-                ["Anna Jensen", "bid.place"], ["Mads Mikkelsen", "bid.accept"], ["Mette Larsen", "task.create"],
-                ["Carl Holm", "task.cancel"], ["Mette Larsen", "bid.lend"], ["Mads Mikkelsen", "task.complete"],
+            assert [s[1:3] for s in shown] == [  # each operation in words
+                ["Anna Jensen", "Placing a bid"], ["Mads Mikkelsen", "Accepting a bid"],
+                ["Mette Larsen", "Posting a task"], ["Carl Holm", "Cancelling a task"],
+                ["Mette Larsen", "Deciding on lending"], ["Mads Mikkelsen", "Marking a task done"],
             ]
             assert shown[3][3] == "Refused"
             why = trail.model.index(3, 6).data()
