@@ -62,7 +62,11 @@ def cached(store: Store, name: str) -> Cached | None:
 
 # --- the competence map as a file ---------------------------------------------------
 
-CSV_COLUMNS = ("skill", "category", "declared", "shown", "hidden", *LEVELS[1:])
+# The competence map's counts in the order its screen shows them, which its CSV follows (a
+# try-out found the two in different orders): what no profile listed first, then the evidence
+# from the strongest down.
+MAP_COUNTS = ("hidden", "shown", "declared", "endorsed", "completed", "accepted", "offered")
+CSV_COLUMNS = ("skill", *MAP_COUNTS, "category")
 
 
 def competence_csv(
@@ -79,7 +83,7 @@ def competence_csv(
     def cells(row: dict[str, Any]) -> list[Any]:
         label = (row.get("label") or {}).get(language) or skills.label(row["skill"], language)
         category = str(row.get("category") or "")
-        return [label, category_name(category) if category else "", *(row.get(name) for name in CSV_COLUMNS[2:])]
+        return [label, *(row.get(name) for name in MAP_COUNTS), category_name(category) if category else ""]
 
     return spreadsheet.csv_bytes(list(headers), (cells(row) for row in body.get("skills", [])))
 

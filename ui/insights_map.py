@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import insights
 from desktop.core import skills
 from desktop.core.text import translate
+from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
 from ui.long_text import heading
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
@@ -82,13 +82,10 @@ class CompetenceMap(InsightScreen):
         self.skills_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Skill"), lambda r: r["label"].get(lang, r["skill"])),
-                Column(self.say("Hidden"), lambda r: count(r["hidden"])),
-                Column(self.say("Shown"), lambda r: count(r["shown"])),
-                Column(self.say("Declared"), lambda r: count(r["declared"])),
-                Column(self.say("Endorsed"), lambda r: count(r["endorsed"])),
-                Column(self.say("Completed"), lambda r: count(r["completed"])),
-                Column(self.say("Accepted"), lambda r: count(r["accepted"])),
-                Column(self.say("Offered"), lambda r: count(r["offered"])),
+                *(
+                    Column(self.count_name(name), lambda r, name=name: count(r[name]))
+                    for name in insights.MAP_COUNTS
+                ),
                 Column(self.say("Shown per quarter"), self._trend),
             ],
             key=lambda r: r["skill"],
@@ -230,18 +227,22 @@ class CompetenceMap(InsightScreen):
     # --- export -----------------------------------------------------------------------------
 
     def csv_bytes(self) -> bytes:
-        headers = [
-            self.say("Skill"),
-            self.say("Category"),
-            self.say("Declared"),
-            self.say("Shown"),
-            self.say("Hidden"),
-            self.say("Offered"),
-            self.say("Accepted"),
-            self.say("Completed"),
-            self.say("Endorsed"),
-        ]
+        """The skills as on screen, in its columns' order (`insights.CSV_COLUMNS`), their category last."""
+        headers = [self.say("Skill"), *map(self.count_name, insights.MAP_COUNTS), self.say("Category")]
         return insights.competence_csv(self.body, self.language, headers, self.category_name)
+
+    def count_name(self, name: str) -> str:
+        """A count's column title (`insights.MAP_COUNTS`: "hidden" -> "Skjult"), the same on screen and in the CSV."""
+        names = {
+            "hidden": self.say("Hidden"),
+            "shown": self.say("Shown"),
+            "declared": self.say("Declared"),
+            "endorsed": self.say("Endorsed"),
+            "completed": self.say("Completed"),
+            "accepted": self.say("Accepted"),
+            "offered": self.say("Offered"),
+        }
+        return names.get(name, name)
 
     def category_name(self, category: str) -> str:
         """A skill category in the reader's words ("care" -> "Omsorg og sundhed"; "tag": free tags)."""
@@ -256,10 +257,11 @@ class CompetenceMap(InsightScreen):
         path.write_bytes(self.csv_bytes())
 
     def _export(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(self, self.say("Export the competence map"), self.say("competence-map") + ".csv", "CSV (*.csv)")
-        if not chosen:
-            return
-        try:
-            self.export_csv(Path(chosen))
-        except OSError as error:
-            self.when.setText(self.say("The file could not be saved: {why}", why=str(error)))
+        save_export(
+            self,
+            self.say("Export the competence map"),
+            self.say("competence-map") + ".csv",
+            "CSV (*.csv)",
+            self.export_csv,
+            self.when.setText,
+        )

@@ -23,7 +23,6 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop import insights
 from desktop.core.text import translate
 from ui.collation import name_key
+from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
 from ui.table_model import Column, RowsModel, table_view
 
@@ -412,10 +412,11 @@ class NetworkScreen(InsightScreen):
 
     def _export(self, kind: str) -> None:
         name = self.say("knopskydning") + (f"-{self.quarter()}" if self.quarter() else "") + f".{kind}"
-        chosen, _ = QFileDialog.getSaveFileName(self, self.say("Save the picture"), name, f"{kind.upper()} (*.{kind})")
-        if not chosen:
-            return
-        try:
-            (self.export_png if kind == "png" else self.export_svg)(Path(chosen))
-        except OSError as error:
-            self.when.setText(self.say("The picture could not be saved: {why}", why=str(error)))
+        save_export(
+            self,
+            self.say("Save the picture"),
+            name,
+            f"{kind.upper()} (*.{kind})",
+            self.export_png if kind == "png" else self.export_svg,
+            self.when.setText,
+        )

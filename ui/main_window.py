@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from desktop.core.entities import Person, Role
 from ui.board import Board
 from ui.icon import app_icon
+from ui.long_text import ElidedLabel
 from ui.context import AppContext
 from ui.notifications import Bell
 from ui.sync_status import AttentionPanel, SyncStatusBar
@@ -242,6 +243,15 @@ class MainWindow(QMainWindow):
         self.status.attention_requested.connect(self.show_attention)
         self.statusBar().addPermanentWidget(self.status, 1)
         self.statusBar().setSizeGripEnabled(True)
+        # What just happened ("Saved audit.csv in /home/anna/Documents"), left of the sync
+        # status (which would hide QStatusBar's own message), for a while (`tell`).
+        self.told = ElidedLabel("", self)  # a long folder ends in "…"; the whole is its tooltip
+        self.told.setObjectName("told")
+        self.told.hide()
+        self.statusBar().addWidget(self.told)
+        self._told_timer = QTimer(self)
+        self._told_timer.setSingleShot(True)
+        self._told_timer.timeout.connect(self.told.hide)
 
         self._make_actions()
         self._make_menus()
@@ -569,6 +579,12 @@ class MainWindow(QMainWindow):
         else:
             self.pages.setCurrentWidget(self._history[-1] if self._history else self.board)
             self._update_navigation()
+
+    def tell(self, text: str) -> None:
+        """Say `text` in the status bar for half a minute (a file saved, and where)."""
+        self.told.setText(text)
+        self.told.show()
+        self._told_timer.start(30_000)
 
     # --- the rest of the menu -------------------------------------------------------------
 

@@ -1,0 +1,72 @@
+"""Exports start in Documents (then the last folder used) and say where the file went.
+
+A try-out exported the audit trail as CSV: the save dialog opened in the folder
+Knop happened to be started from, and afterwards nothing said the file was
+saved. The dialog is Qt's own and modal, so it is answered here (as the
+message boxes are); the rest is the real window, screen and file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QFileDialog
+
+from desktop.core.entities import Role
+from sync.server import demo
+from tests.ui.driving import no_message_boxes  # noqa: F401 - autouse fixture
+from ui import main_window
+from ui.context import AppContext
+from ui.main_window import MainWindow
+from ui.oversight_audit import AuditScreen
+
+AT = "2026-11-30T10:15:00Z"
+
+
+def test_an_export_starts_in_documents_then_the_last_folder_and_says_where_it_went(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    home = tmp_path / "home"
+    documents = home / "Documents"
+    documents.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    elsewhere = tmp_path / "records"
+    elsewhere.mkdir()
+    started: list[str] = []
+    answers = [elsewhere / "revisionsspor.csv", elsewhere / "again.csv"]
+
+    def answer(_parent: Any, _title: str, where: str, _kind: str) -> tuple[str, str]:
+        started.append(where)
+        return str(answers[len(started) - 1]), "CSV (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    window = MainWindow(make_context(person=admin, language="da"))
+    qtbot.addWidget(window)
+    window.resize(1024, 560)
+    window.show()
+    window.go_top(main_window.audit_screen)
+    screen = window.current_page()
+    assert isinstance(screen, AuditScreen)
+    screen.body = {"computed_at": AT, "events": [], "names": {}}
+
+    screen.export_button.click()
+    assert Path(started[0]).parent == documents  # not the folder Knop was started from
+    assert answers[0].read_bytes().startswith(b"\xef\xbb\xbf")
+    told = window.told
+    assert told.isVisible()
+    assert answers[0].name in told.text() and str(elsewhere) in told.text()
+    qtbot.waitUntil(lambda: told.width() >= told.sizeHint().width())  # in sight, not squeezed by the sync status
+
+    screen.export_button.click()
+    assert Path(started[1]).parent == elsewhere  # the last folder used
+    assert answers[1].exists() and answers[1].name in told.text()
+    window.tear_down()
