@@ -236,7 +236,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         self.people_view = table_view(tab, self.people_model, tr("People"), (0,))
-        self.people_empty = EmptyNote(self.people_view, tr("No people found"))
+        self.people_empty = EmptyNote(self.people_view, tr("No people found."))
         self.role_choice = QComboBox(tab)
         self.role_choice.setAccessibleName(tr("Role"))
         for role in Role:
@@ -468,7 +468,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         view = table_view(tab, self.sites_model, tr("Sites"), (0,))
-        self.sites_empty = EmptyNote(view, tr("No sites yet"))
+        self.sites_empty = EmptyNote(view, tr("No sites yet."))
         self.site_name_field, self.site_address = QLineEdit(tab), QLineEdit(tab)
         self.site_kind = QComboBox(tab)
         for kind in SiteKind:
@@ -624,7 +624,7 @@ class AdminScreen(InsightScreen):
             parent=self,
         )
         self.devices_view = table_view(tab, self.devices_model, tr("Devices"), (0,))
-        self.devices_empty = EmptyNote(self.devices_view, tr("No devices enrolled"))
+        self.devices_empty = EmptyNote(self.devices_view, tr("No devices enrolled."))
         self.revoke_button = revoke = QPushButton(tr("&Revoke device"), tab)
         revoke.clicked.connect(self.revoke_device)
         self.devices_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_revoke())

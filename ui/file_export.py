@@ -62,5 +62,5 @@ def save_export(
     window.setProperty(_FOLDER, str(path.parent))
     tell = getattr(window, "tell", None)
     if callable(tell):
-        tell(tr("Saved {file} in {folder}", file=path.name, folder=str(path.parent)))
+        tell(tr("Saved {name} in {path}", name=path.name, path=str(path.parent)))
     return path

@@ -96,7 +96,7 @@ class LendingScreen(Screen):
             share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
             columns.resizeSection(column, max(share, columns.sectionSizeFromContents(column).width()))
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
-        self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period"))
+        self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period."))
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(tr("Message to the task's manager (optional)"))
         self.note.setAccessibleName(self.note.placeholderText())  # no label beside it
@@ -118,7 +118,7 @@ class LendingScreen(Screen):
         self.months_view = table_view(
             self, self.months_model, tr("Hours lent and borrowed per month"), (1,)
         )
-        self.months_empty = EmptyNote(self.months_view, tr("No hours lent or borrowed in this period"))
+        self.months_empty = EmptyNote(self.months_view, tr("No hours lent or borrowed in this period."))
         self.export_button = QPushButton(tr("&Export hours as CSV…"), self)
         self.export_button.clicked.connect(self._export)
 

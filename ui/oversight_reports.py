@@ -62,7 +62,7 @@ class ReportsScreen(InsightScreen):
             parent=self,
         )
         self.table = table_view(self, self.model, tr("Reports per site"), (9,))
-        self.empty = EmptyNote(self.table, tr("No site to report on in this period"))
+        self.empty = EmptyNote(self.table, tr("No site to report on in this period."))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)

@@ -229,7 +229,7 @@ class InvitationsTab(Screen):
             parent=self,
         )
         self.table = table_view(self, self.model, tr("Invitations to Knop"), stretch=(0,))
-        self.empty = EmptyNote(self.table, tr("No invitations yet"))
+        self.empty = EmptyNote(self.table, tr("No invitations yet."))
         self.invite_button = QPushButton(tr("&Invite someone…"), self)
         self.approve_button = QPushButton(tr("A&pprove"), self)
         self.withdraw_button = QPushButton(tr("&Withdraw"), self)
@@ -312,7 +312,7 @@ class CredentialsTab(Screen):
             parent=self,
         )
         self.table = table_view(self, self.model, tr("Credentials"), stretch=(0, 1))
-        self.empty = EmptyNote(self.table, tr("No credentials registered yet"))
+        self.empty = EmptyNote(self.table, tr("No credentials registered yet."))
         self.note = QLabel(
             tr(
                 "Credentials are verified by a site manager or HR, never declared by oneself. "

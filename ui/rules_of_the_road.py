@@ -63,7 +63,7 @@ class RulesOfTheRoadTab(Screen):
             parent=self,
         )
         self.versions_view = table_view(self, self.versions, tr("Current guidelines"), stretch=(0,))
-        self.versions_empty = EmptyNote(self.versions_view, tr("No guidelines published yet"))
+        self.versions_empty = EmptyNote(self.versions_view, tr("No guidelines published yet."))
         self.versions_view.setMaximumHeight(6 * self.fontMetrics().height() + 16)
         self.standings: RowsModel[Standing] = RowsModel(
             [
@@ -77,7 +77,7 @@ class RulesOfTheRoadTab(Screen):
             parent=self,
         )
         self.standings_view = table_view(self, self.standings, tr("Who accepted which version"), stretch=(0, 1))
-        self.standings_empty = EmptyNote(self.standings_view, tr("Nobody has accepted the guidelines yet"))
+        self.standings_empty = EmptyNote(self.standings_view, tr("Nobody has accepted the guidelines yet."))
         self.audience = QComboBox(self)
         self.audience.setAccessibleName(tr("Guidelines to publish"))
         for audience in GuidelineAudience:

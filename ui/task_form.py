@@ -21,7 +21,6 @@ from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -147,10 +146,9 @@ class TaskForm(Screen):
         self.audience.view().setMinimumWidth(widest + 4 * self.fontMetrics().averageCharWidth())
         self.seats = QSpinBox(self)
         self.seats.setRange(1, 100)
-        self.effort = QDoubleSpinBox(self)
+        self.effort = wording.HoursField(self.context.language, 2, self)
         self.effort.setRange(0.25, 2000)
         self.effort.setSingleStep(0.5)
-        self.effort.setDecimals(2)
         self.effort.setValue(1)
         self.effort.setSuffix(tr(" h"))
         for number in (self.seats, self.effort):

@@ -49,8 +49,9 @@ class TaskTimes:
     """The widgets and values of the block; `changed(name)` fires as a field is edited."""
 
     def __init__(self, parent: QWidget, changed: Callable[[str], None]) -> None:
-        self.start = self._time_field(parent, tr("Start time"))
-        self.end = self._time_field(parent, tr("End time"))
+        # Each its own example: the same "E.g. 14:00" under "To" read as a start (a try-out).
+        self.start = self._time_field(parent, tr("Start time"), tr("E.g. 14:00"))
+        self.end = self._time_field(parent, tr("End time"), tr("E.g. 16:00"))
         self.weekly = QCheckBox(tr("Every &week, until the end date"), parent)
         self.weekly.setAccessibleName(tr("Repeats every week"))
         self.start.textChanged.connect(lambda *_: changed("start_time"))
@@ -58,10 +59,10 @@ class TaskTimes:
         self.weekly.toggled.connect(lambda *_: changed("repeats"))
 
     @staticmethod
-    def _time_field(parent: QWidget, name: str) -> QLineEdit:
+    def _time_field(parent: QWidget, name: str, example: str) -> QLineEdit:
         field = TimeField(parent)
         field.setAccessibleName(name)
-        field.setPlaceholderText(tr("E.g. 14:00"))
+        field.setPlaceholderText(example)
         field.setMaxLength(5)
         field.setValidator(QRegularExpressionValidator(_TYPING, field))
         field.setSizePolicy(QSizePolicy.Policy.Fixed, field.sizePolicy().verticalPolicy())

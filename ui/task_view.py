@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
-    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -303,10 +302,8 @@ class TaskView(TaskScreen):
         self.bid_message.setTabChangesFocus(True)
         self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
         keep_rows(self.bid_message, 3)
-        self.bid_hours = QDoubleSpinBox(box)
+        self.bid_hours = wording.HoursField(self.context.language, 1, box)
         self.bid_hours.setRange(0, 2000)
-        self.bid_hours.setDecimals(1)
-        wording.numbers_in(self.bid_hours, self.context.language)
         self.bid_hours.setSingleStep(0.5)
         self.bid_hours.setSpecialValueText(tr("Not stated"))
         self.bid_hours.setAccessibleName(tr("Hours offered"))

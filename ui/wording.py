@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, QLocale
-from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDoubleSpinBox, QWidget
 
 from desktop.core import eligibility, skills
 from desktop.core.entities import Audience, Person, Repeats, Task, TaskRequirements
@@ -246,6 +246,23 @@ def numbers_in(box: QAbstractSpinBox, language: str) -> None:
     the screen's language; text uses `number`, fields this, so they agree.
     """
     box.setLocale(_locale(language))
+
+
+class HoursField(QDoubleSpinBox):
+    """A number of hours typed and shown as `number` writes it: "1", "1,5", never "1,00".
+
+    A try-out read "1.00 h" in the task form's effort, where every list says "1 h".
+    The field still reads what the language writes ("2,5" in Danish, `numbers_in`).
+    """
+
+    def __init__(self, language: str, decimals: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._language = language
+        self.setDecimals(decimals)
+        numbers_in(self, language)
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802
+        return number(value, self._language)
 
 
 def hours(value: float | None, language: str) -> str:

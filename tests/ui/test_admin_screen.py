@@ -67,7 +67,7 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
             screen.find_people()
             qtbot.waitUntil(lambda: screen.people_model.rowCount() == 0, timeout=10_000)
             qtbot.waitUntil(screen.people_empty.isVisible)
-            assert screen.people_empty.text() == "No people found"
+            assert screen.people_empty.text() == "No people found."
             assert screen.people_empty.geometry() == screen.people_view.viewport().rect()
 
             screen.search.setText("holm")  # Carl Holm

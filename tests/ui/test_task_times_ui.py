@@ -81,8 +81,8 @@ def test_the_clock_time_fields_show_their_whole_hint(
             margins = field.textMargins()
             return contents.width() - margins.left() - margins.right() - 4
 
-        for field in (form.times.start, form.times.end):
-            assert field.placeholderText() == "F.eks. 14:00"
+        for field, example in ((form.times.start, "F.eks. 14:00"), (form.times.end, "F.eks. 16:00")):
+            assert field.placeholderText() == example
             hint = field.fontMetrics().horizontalAdvance(field.placeholderText())
             try:  # the layout settles on posted events
                 qtbot.waitUntil(lambda field=field, hint=hint: hint <= room(field), timeout=3000)
