@@ -10,6 +10,7 @@ count). Counts too small to show this reader ("<3") stay blank in the CSV.
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex
@@ -54,6 +55,11 @@ def evidence_word(level: str, language: str) -> str:
     return translate(language, EVIDENCE_WORDS[level]) if level in EVIDENCE_WORDS else level
 
 
+def _counted(name: str) -> Callable[[dict[str, Any]], str]:
+    """A map row's count `name` as a cell shows it (`count`: "<3" when too small to show)."""
+    return lambda row: count(row[name])
+
+
 class CompetenceMap(InsightScreen):
     """Skills shown and declared, per skill, site and quarter, with a drill-down and CSV export."""
 
@@ -82,10 +88,7 @@ class CompetenceMap(InsightScreen):
         self.skills_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Skill"), lambda r: r["label"].get(lang, r["skill"])),
-                *(
-                    Column(self.count_name(name), lambda r, name=name: count(r[name]))
-                    for name in insights.MAP_COUNTS
-                ),
+                *(Column(self.count_name(name), _counted(name)) for name in insights.MAP_COUNTS),
                 Column(self.say("Shown per quarter"), self._trend),
             ],
             key=lambda r: r["skill"],
