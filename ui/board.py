@@ -250,7 +250,9 @@ class Board(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label, 1)
         QWidget.setTabOrder(self.search_field, self.sort_box)
-        QWidget.setTabOrder(self.sort_box, self.site_box)
+        # The bids waiting for a decision lead on (Bids to decide): in reach by Tab, where they sit.
+        QWidget.setTabOrder(self.sort_box, self.decisions)
+        QWidget.setTabOrder(self.decisions, self.site_box)
         chain = [
             self.site_box,
             self.skill_box,

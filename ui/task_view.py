@@ -594,7 +594,7 @@ class TaskView(TaskScreen):
                 return breakable(lacking.message(self.language))
             return tr("You have not bid on this task yet.")
         sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
-        if self._bid_news and mine.is_active:
+        if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
             sentence = self._bid_news + " " + sentence
         if detail.my_bid_unsent:
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")

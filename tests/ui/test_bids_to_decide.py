@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop import notifications
 from tests.ui.driving import ask, no_message_boxes  # noqa: F401 - autouse fixture
@@ -49,8 +50,10 @@ def test_the_waiting_bids_open_the_tasks_to_decide_and_a_task_its_review(
     assert page.model.index(0, 0).data() == waiting[0].title
     window.go_board()
 
-    # By keyboard: the notice takes the focus like a button, Enter opens the list, Enter a task.
-    decisions.setFocus()
+    # By keyboard: Tab from the sort order reaches the notice, Enter opens the list, Enter a task.
+    window.board.sort_box.setFocus()
+    qtbot.keyClick(window.board.sort_box, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is decisions
     qtbot.keyClick(decisions, Qt.Key.Key_Return)
     page = window.current_page()
     assert isinstance(page, BidsToDecide)
