@@ -78,7 +78,9 @@ class ElidedLabel(QWidget):
         # A pixel or two over the rounded advance: elidedText measures in fractions,
         # and a label exactly as wide as its rounded text was cut ("Forbun…").
         wanted = metrics.horizontalAdvance(self._text[:80]) + 2
-        return QSize(min(wanted, 60 * metrics.averageCharWidth()), metrics.height())
+        margins = self.contentsMargins()
+        sides = margins.left() + margins.right()
+        return QSize(min(wanted, 60 * metrics.averageCharWidth()) + sides, metrics.height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         metrics = self.fontMetrics()
@@ -98,7 +100,7 @@ class ElidedLabel(QWidget):
     def _elide(self) -> None:
         head = self._text[:_HEADING_LIMIT]
         shown = self.fontMetrics().elidedText(
-            head, Qt.TextElideMode.ElideRight, max(self.width(), 1)
+            head, Qt.TextElideMode.ElideRight, max(self.contentsRect().width(), 1)
         )
         if shown == head and len(self._text) > len(head):
             shown = head[:-1] + "…"
@@ -115,7 +117,7 @@ class ElidedLabel(QWidget):
         # and its ellipsis lands at its end, on the left (as QLabel and the lists do).
         painter.setLayoutDirection(self.text_direction())
         painter.drawText(
-            self.rect(),
+            self.contentsRect(),
             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading),
             self._shown,
         )

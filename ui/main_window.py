@@ -247,6 +247,7 @@ class MainWindow(QMainWindow):
         # status (which would hide QStatusBar's own message), for a while (`tell`).
         self.told = ElidedLabel("", self)  # a long folder ends in "…"; the whole is its tooltip
         self.told.setObjectName("told")
+        self.told.setContentsMargins(8, 0, 8, 0)  # apart from the window's edge and the sync status
         self.told.hide()
         self.statusBar().addWidget(self.told)
         self._told_timer = QTimer(self)
