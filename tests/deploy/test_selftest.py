@@ -40,7 +40,8 @@ def test_sound_installation_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert found["main window"].startswith("ok   main window: ui.main_window.MainWindow")
     assert found["pages"] == (
         "ok   pages: TaskView, ReviewPage, TaskForm, MyPage, NotificationCentre, "
-        "CompetenceMap, TalentSearch, NetworkScreen, LendingScreen, ReportsScreen, AuditScreen, AdminScreen"
+        "CompetenceMap, TalentSearch, NetworkScreen, LendingScreen, ReportsScreen, AuditScreen, AdminScreen, "
+        "BidsToDecide"
     )
     assert found["keyring"][:4] in ("ok  ", "warn")  # a headless CI box has no keyring
     assert not any(line.startswith("fail") for line in found.values())
