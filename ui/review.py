@@ -99,6 +99,8 @@ class BidCard(QFrame):
         self.confirm_text = _label(self.confirming)
         self.confirm_button = QPushButton(self.confirming)
         self.confirm_button.setObjectName("primary")
+        # It has the keyboard once asked; outside a dialog only this makes Enter press it.
+        self.confirm_button.setAutoDefault(True)
         self.back_button = QPushButton(tr("&Go back"), self.confirming)
         confirm_buttons = QHBoxLayout()
         confirm_buttons.addWidget(self.confirm_button)
@@ -288,11 +290,18 @@ class BidCard(QFrame):
         who = shortened(self.card.bidder.name, 100) if self.card else ""
         accepting = kind == "bid.accept"
         self._asked = kind
-        self.confirm_text.setText(
-            tr("Accept the bid from {who}? They are told at once.", who=who)
-            if accepting
-            else tr("Decline the bid from {who}? They are told at once.", who=who)
-        )
+        if self.page.offline():  # queued, not sent: promising "at once" would mislead
+            self.confirm_text.setText(
+                tr("Accept the bid from {who}? They are told when Knop is online again.", who=who)
+                if accepting
+                else tr("Decline the bid from {who}? They are told when Knop is online again.", who=who)
+            )
+        else:
+            self.confirm_text.setText(
+                tr("Accept the bid from {who}? They are told at once.", who=who)
+                if accepting
+                else tr("Decline the bid from {who}? They are told at once.", who=who)
+            )
         self.confirm_button.setText(tr("Yes, &accept") if accepting else tr("Yes, &decline"))
         self.confirm_button.setAccessibleName(
             tr("Yes, accept the bid from {who}", who=who)
@@ -477,6 +486,12 @@ class ReviewPage(TaskScreen):
         self._place_cards(data.cards, task, data.seats_left)
         self.decline_rest_button.setEnabled(not any(self.busy(c.action) for c in self.cards.values()))
         self._move_on()
+
+    def offline(self) -> bool:
+        """True while the last sync found no server: a decision now waits in the outbox."""
+        sync = self.context.sync
+        latest = sync.latest if sync is not None else None
+        return latest is not None and latest.online is False
 
     def decided(self, bid_id: str) -> None:
         """A decision on `bid_id` was made: once the cards are redrawn, the keyboard moves on."""

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from sync.server import demo
 from desktop.core.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
+from sync.scheduler import SyncState
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     no_message_boxes,
@@ -17,7 +18,9 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
     task_with_pending_bids,
 )
 from ui.context import AppContext
+from tests.ui.test_sync_status import Worker
 from ui.review import ReviewPage
+from ui.sync_status import SyncLink
 
 CLICK = Qt.MouseButton.LeftButton
 
@@ -148,3 +151,44 @@ def test_others_get_no_review(
     page = shown(qtbot, ReviewPage(make_context(outsider.username), task.id))
     assert page.cards == {}
     assert not page.complete_button.isEnabled()
+
+
+def test_enter_on_the_asked_confirmation_makes_the_decision(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: the keyboard went to "Yes, accept", drawn as the main button, but Enter did nothing."""
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    qtbot.mouseClick(card.decline_button, CLICK)
+    qtbot.waitUntil(card.confirm_button.hasFocus)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.keyClick(card.confirm_button, Qt.Key.Key_Return)
+    assert bids_now(qtbot, manager, task.id)[card.bid_id].status == BidStatus.DECLINED
+
+
+def test_offline_the_confirmation_does_not_promise_the_bidder_is_told_at_once(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: with the server stopped the card still said "They are told at once"."""
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    worker = Worker()
+    link = SyncLink(worker, manager.person.id)
+    manager.attach_sync(link)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    qtbot.mouseClick(card.accept_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told at once.")  # online, or not yet known
+    qtbot.mouseClick(card.back_button, CLICK)
+
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=False, error_code="unreachable"))
+    qtbot.mouseClick(card.accept_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told when Knop is online again.")
+    qtbot.mouseClick(card.back_button, CLICK)
+    qtbot.mouseClick(card.decline_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told when Knop is online again.")
+    manager.close()
+    assert worker.stopped
