@@ -114,3 +114,21 @@ def test_about_names_the_log_file(qtbot: Any, make_context: Callable[..., AppCon
     assert about is not None
     assert f"Log file: {logs.log_file()}" in about.text().splitlines()
     about.close()
+
+
+def test_choosing_english_in_danish_names_it_in_danish(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """Try-out 2: Knop -> Sprog -> English said "Knop er på English, næste gang det starter."."""
+    from ui import words
+
+    before = words.language()
+    words.use_language("da")
+    try:
+        window = MainWindow(make_context("anna", "da"))
+        qtbot.addWidget(window)
+        choices = {action.text(): action for action in window.language_menu.actions()}
+        choices["English"].trigger()
+        qtbot.waitUntil(lambda: getattr(window, "language_note", None) is not None, timeout=10_000)
+        assert window.language_note.text() == "Knop er på engelsk, næste gang det starter."
+        window.language_note.close()
+    finally:
+        words.use_language(before)
