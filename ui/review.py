@@ -176,6 +176,8 @@ class BidCard(QFrame):
             about = (bidder.title, card.site_name, wording.contact_for(card.company_name))
             self.who.setText(breakable(" · ".join(p for p in about if p)))
             status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
+            if card.decision_unsent:  # decided offline: the server may still refuse it
+                status += " " + tr("Waiting to be sent: the server has not got it yet.")
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))
@@ -365,7 +367,8 @@ class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
     WATCHES = frozenset(
-        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements", "companies"}
+        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements", "companies",
+         "outbox"}  # a decision sent (or refused) changes what its card says
     )
 
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:

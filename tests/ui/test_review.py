@@ -192,3 +192,34 @@ def test_offline_the_confirmation_does_not_promise_the_bidder_is_told_at_once(
     assert card.confirm_text.text().endswith("They are told when Knop is online again.")
     manager.close()
     assert worker.stopped
+
+
+def test_a_decision_not_yet_sent_says_so_on_its_card_until_the_server_has_it(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: offline, two accepted bids read "Status: Accepted" like settled ones; one of them
+    the server then refused (the seats were taken meanwhile)."""
+    from desktop.store import Store
+
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    others = [c for c in page.cards.values() if c is not card]
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(card.accept_button, CLICK)
+        qtbot.mouseClick(card.confirm_button, CLICK)
+    waiting = "Waiting to be sent: the server has not got it yet."
+    qtbot.waitUntil(lambda: waiting in card.status.text(), timeout=10_000)
+    assert card.status.text().startswith("Status: Accepted")
+    assert not any(waiting in c.status.text() for c in others)
+
+    def sent(store: Store) -> None:  # what the sync does once the server applied it
+        with store.transaction():
+            for op in store.pending():
+                store.settle(op.id)
+
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        manager.query(sent).success(lambda _none: manager.notify({"outbox"})).run_in_background()
+    qtbot.waitUntil(lambda: waiting not in card.status.text(), timeout=10_000)
+    assert card.status.text().startswith("Status: Accepted")
