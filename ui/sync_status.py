@@ -320,8 +320,16 @@ def _separator(parent: QWidget) -> QLabel:
 # --- needs attention -------------------------------------------------------------------------
 
 
-def operation_label(kind: str) -> str:
-    """What the person was doing, in their words, for a refused operation."""
+def operation_label(kind: str, bidder: str = "") -> str:
+    """What the person was doing, in their words, for a refused operation.
+
+    A decision names the bidder (`bidder`, when known): with two refused,
+    "Accepting a bid" twice would not say which was which.
+    """
+    if bidder and kind == "bid.accept":
+        return tr("Accepting the bid from {who}", who=bidder)
+    if bidder and kind == "bid.decline":
+        return tr("Declining the bid from {who}", who=bidder)
     labels = {
         "task.create": tr("Posting a task"),
         "task.edit": tr("Editing a task"),
@@ -392,7 +400,7 @@ class AttentionModel(QAbstractTableModel):
             return None
         column = AttentionColumn(index.column())
         if column == AttentionColumn.WHAT:
-            return operation_label(item.attention.kind)
+            return operation_label(item.attention.kind, item.bidder_name)
         if column == AttentionColumn.TASK:
             return item.task_title
         if column == AttentionColumn.WHY:

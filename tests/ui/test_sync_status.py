@@ -259,3 +259,32 @@ def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reaso
         qtbot.waitUntil(lambda label=label: label._shown == label.text(), timeout=5_000)
     assert bar.error_label.toolTip() == unreachable.message("da")  # shortened on screen, whole here
     context.close()
+
+
+def test_a_refused_decision_names_whose_bid_it_was(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """Try-out 2: two offline accepts of which the server refused one read "Accepting a bid";
+    the manager could not tell whose."""
+    from tests.ui.driving import person_by_id, task_with_pending_bids
+
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username, language="en")
+    bids: list[Any] = []
+    manager.query(lambda s: s.bids_on(task.id)).success(bids.extend).run_in_background()
+    qtbot.waitUntil(lambda: bool(bids))
+    bid = next(b for b in bids if b.status == "pending")
+    outcomes: list[Any] = []
+    manager.perform("bid.accept", {"bid_id": bid.id, "message": ""}).success(
+        outcomes.append
+    ).run_in_background()
+    qtbot.waitUntil(lambda: bool(outcomes))
+    refuse(qtbot, manager, str(outcomes[0].operation_id), Rejection("bid.seats_full", seats=1, who="Mette", at="14:02"))
+    panel = AttentionPanel(manager)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded):
+        panel.show()
+    assert panel.model.rowCount() == 1
+    bidder = person_by_id(demo_data, bid.bidder_id).name
+    assert panel.model.data(panel.model.index(0, 0)) == f"Accepting the bid from {bidder}"
+    assert panel.model.data(panel.model.index(0, 1)) == task.title
