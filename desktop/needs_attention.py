@@ -20,6 +20,7 @@ class AttentionItem:
     attention: Attention
     task_id: str | None
     task_title: str  # "" when the operation was not about a task, or the task is gone
+    bidder_name: str = ""  # whose bid a refused decision was about ("" for other operations)
 
     @property
     def id(self) -> str:
@@ -39,8 +40,22 @@ def _task_of(store: Store, item: Attention) -> str | None:
     return None
 
 
+def _bidder_of(store: Store, item: Attention) -> str:
+    """The name of whoever made the bid a refused accept or decline was about, else ""."""
+    bid_id = item.payload.get("bid_id") if isinstance(item.payload, dict) else None
+    if item.kind not in ("bid.accept", "bid.decline") or not isinstance(bid_id, str):
+        return ""
+    found = store.rows(
+        "SELECT p.name FROM bids b JOIN people p ON p.id = b.bidder_id WHERE b.id = ?", (bid_id,)
+    )
+    return str(found[0]["name"]) if found else ""
+
+
 def attention_items(store: Store) -> list[AttentionItem]:
-    """Refused operations not yet dismissed, newest refusal first, with their task's title."""
+    """Refused operations not yet dismissed, newest refusal first, with their task's title.
+
+    A refused decision on a bid also carries the bidder's name.
+    """
     items: list[AttentionItem] = []
     for item in store.attention():
         task_id = _task_of(store, item)
@@ -51,7 +66,7 @@ def attention_items(store: Store) -> list[AttentionItem]:
                 title = found[0]["title"]
             elif isinstance(item.payload.get("title"), str):
                 title = item.payload["title"]  # a task.create the server refused
-        items.append(AttentionItem(item, task_id, title))
+        items.append(AttentionItem(item, task_id, title, _bidder_of(store, item)))
     return items
 
 

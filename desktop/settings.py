@@ -26,6 +26,7 @@ alone; the app shows that message, never a traceback.
 from __future__ import annotations
 
 import codecs
+import difflib
 import logging
 import os
 import re
@@ -171,7 +172,7 @@ def _locked(value: object) -> frozenset[str]:
     for name in value:
         if name not in KEYS:
             raise ValueError(
-                f"locked names an unknown setting {_shown(name)}; known: {', '.join(KEYS)}"
+                f"locked names an unknown setting {_shown(name)}{_meant(name)}; known: {', '.join(KEYS)}"
             )
     return frozenset(value)
 
@@ -364,8 +365,14 @@ def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") 
     return f"{path}: {message} (not valid TOML)"
 
 
+def _meant(name: str) -> str:
+    """" (did you mean 'language'?)" for a name one typo away from a setting's, else ""."""
+    close = difflib.get_close_matches(name, [*KEYS, "locked"], n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _unknown(key: str) -> str:
-    return f"unknown setting {key!r}; known settings: {', '.join(KEYS)}, locked"
+    return f"unknown setting {key!r}{_meant(key)}; known settings: {', '.join(KEYS)}, locked"
 
 
 def _machine_values() -> dict[str, Any]:

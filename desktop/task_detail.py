@@ -104,6 +104,7 @@ class BidderCard:
     record: TrackRecord
     endorsed_here: frozenset[str] = frozenset()  # skills already endorsed on this task
     company_name: str = ""  # the company a contact person bids for ("" for everyone else)
+    decision_unsent: bool = False  # accepted or declined here, not yet sent: it may still be refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +170,21 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
     )
 
 
+def decisions_unsent(store: Store, bid_ids: list[str]) -> set[str]:
+    """Those of `bid_ids` whose acceptance or refusal still waits in this device's outbox."""
+    if not bid_ids:
+        return set()
+    marks = ",".join("?" * len(bid_ids))
+    return {
+        row["bid_id"]
+        for row in store.rows(
+            "SELECT json_extract(payload, '$.bid_id') AS bid_id FROM outbox "
+            f"WHERE kind IN ('bid.accept', 'bid.decline') AND json_extract(payload, '$.bid_id') IN ({marks})",
+            tuple(bid_ids),
+        )
+    }
+
+
 def unsent(store: Store, key: str, value: str) -> bool:
     """Whether an operation whose payload has `key` = `value` still waits in the outbox."""
     return bool(
@@ -205,6 +221,7 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
     records = track_records(store, bidder_ids)
     sites = site_names(store, [task.site_id, *(p.home_site_id for p in people.values())])
     companies = company_names(store, [p.company_id for p in people.values()])
+    undecided = decisions_unsent(store, [b.id for b in bids])
     endorsed: dict[str, set[str]] = {}
     for endorsement in store.endorsements_on(task.id):
         endorsed.setdefault(endorsement.person_id, set()).add(endorsement.skill)
@@ -217,6 +234,7 @@ def review(store: Store, viewer: Person, task_id: str) -> Review | None:
             record=records.get(b.bidder_id, TrackRecord()),
             endorsed_here=frozenset(endorsed.get(b.bidder_id, ())),
             company_name=companies.get(people[b.bidder_id].company_id or "", ""),
+            decision_unsent=b.id in undecided,
         )
         for b in bids
         if b.bidder_id in people

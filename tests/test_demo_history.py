@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from desktop.core import operations
 from desktop.core.entities import Audience, BidStatus, Evidence, TaskStatus
+from desktop.core.ids import unix_ms
 from sync.server import demo, demo_history
 
 
@@ -51,3 +52,24 @@ def test_the_history_follows_the_rules() -> None:
         assert bid.bidder_id != task.poster_id
         assert task.status == TaskStatus.DONE and task.audience == Audience.ORGANISATION
         assert operations.permissions.may_bid_on(people[bid.bidder_id], task.replace(status=TaskStatus.OPEN))
+
+
+def test_the_history_is_seen_by_home_managers_and_counted_in_the_reports() -> None:
+    """Try-out 2: the history's bids had no home site and no confirmed hours, so a home manager
+    saw fewer finished tasks of her own staff than HR did (Ida Ravn: 2 against 3), the lending
+    view and the reports' hours lent missed two years of work, and every site's median time to
+    fill was exactly 49 hours."""
+    before = demo.generate(7, tasks=400, people=300)
+    first_new = len(before.bids)
+    data = demo_history.add_history(before)
+    people = {p.id: p for p in data.people}
+    added = data.bids[first_new:]
+    assert added
+    for bid in added:
+        assert bid.home_site_id == people[bid.bidder_id].home_site_id is not None
+        assert bid.worked_hours == bid.hours and bid.hours_confirmed_by and bid.hours_confirmed_at
+        assert bid.created_at < (bid.decided_at or "") <= bid.hours_confirmed_at
+    tasks = {t.id: t for t in data.tasks}
+    waits = {(tasks[b.task_id].published_at, b.decided_at) for b in added}
+    hours = {unix_ms(decided or "") - unix_ms(published or "") for published, decided in waits}
+    assert len(hours) > 20  # not one and the same wait for every task

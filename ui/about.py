@@ -1,4 +1,4 @@
-"""About Knop: the version, the server this machine talks to, the device and its site.
+"""About Knop: the version, the server this machine talks to, the device, its site and the log file.
 
 What IT and the helpdesk ask for first when someone calls. The site's name is
 read from the local store on the DB thread; the dialog opens when it arrives.
@@ -12,13 +12,19 @@ from typing import Any
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import desktop
+from desktop import logs
 from desktop.core.entities import Site
 from desktop.store import Store
 from ui.words import tr
 
 
-def about_text(server: str | None, device: str, device_id: str | None, site: str | None) -> str:
-    """The dialog's text: what Knop is, then one line per fact (a fact not known says so)."""
+def about_text(
+    server: str | None, device: str, device_id: str | None, site: str | None, log: str
+) -> str:
+    """The dialog's text: what Knop is, then one line per fact (a fact not known says so).
+
+    `log` is the log file's path: what the helpdesk asks for after the version.
+    """
     unknown = tr("not enrolled")
     return "\n".join(
         (
@@ -32,6 +38,7 @@ def about_text(server: str | None, device: str, device_id: str | None, site: str
             tr("Server: {server}", server=server or unknown),
             tr("Device: {device} ({device_id})", device=device, device_id=device_id or unknown),
             tr("Site: {site}", site=site or unknown),
+            tr("Log file: {path}", path=log),
         )
     )
 
@@ -54,7 +61,13 @@ def show_about(parent: QWidget, context: Any) -> None:
         return site.name if site else site_id
 
     def show(name: str | None) -> None:
-        text = about_text(context.settings.server_url, device_name(context.settings), context.device_id, name)
+        text = about_text(
+            context.settings.server_url,
+            device_name(context.settings),
+            context.device_id,
+            name,
+            str(logs.log_file()),
+        )
         box = QMessageBox(
             QMessageBox.Icon.Information,
             tr("About Knop"),

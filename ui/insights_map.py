@@ -1,7 +1,7 @@
 """The competence map: skills people have shown, against what their profiles said.
 
-The headline is the count of skills shown that no profile listed (hidden
-competences). The table lists every skill with its counts of people by
+The headline is the count of skills shown by people whose own profile did
+not list them (hidden competences). The table lists every skill with its counts of people by
 evidence and a trend per quarter; choosing a skill fetches the people and
 tasks behind it (only those the reader may see by name; the rest are a
 count). Counts too small to show this reader ("<3") stay blank in the CSV.
@@ -186,8 +186,9 @@ class CompetenceMap(InsightScreen):
         skills_hidden = int(totals.get("skills_with_hidden") or 0)
         self.headline.setText(
             self.say_n(
-                "{n} skill shown that no profile listed",
-                "{n} skills shown that no profile listed",
+                # Not "that no profile listed": the table beside says how many profiles did.
+                "{n} skill shown by people whose profile did not list it",
+                "{n} skills shown by people whose profile did not list them",
                 skills_hidden,
             )
         )

@@ -33,6 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+import desktop
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
 from ui.qt_words import Mnemonics
@@ -231,6 +232,13 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         if settings is None:
             return 1
         language = choose_language(requested, settings)
+        log.info(
+            "Knop %s started in %s; server %s, site %s",
+            desktop.__version__,
+            language,
+            settings.server_url or "none (not enrolled)",
+            settings.site_id or "none",
+        )
         translators = install_translators(app, language)
         app.setStyleSheet(style_sheet())
         from ui.icon import app_icon

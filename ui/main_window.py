@@ -626,10 +626,13 @@ class MainWindow(QMainWindow):
         from desktop.settings import SettingsError, save_user_setting
         from ui.background import Errand
 
-        name = dict(LANGUAGES)[code]
-
         def saved(_path: object) -> None:
-            self._language_note(tr("Knop will be in {name} from the next time it starts.", name=name))
+            # In the words of the language spoken now: "på engelsk", not "på English".
+            self._language_note(
+                tr("Knop will be in Danish from the next time it starts.")
+                if code == "da"
+                else tr("Knop will be in English from the next time it starts.")
+            )
 
         def failed(error: BaseException) -> None:
             why = str(error) if isinstance(error, SettingsError) else tr("Something went wrong. Try again.")

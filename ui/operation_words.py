@@ -11,8 +11,16 @@ from __future__ import annotations
 from ui.words import tr
 
 
-def operation_label(kind: str) -> str:
-    """What someone was doing by `kind`, in the current language; an unknown kind as it is."""
+def operation_label(kind: str, bidder: str = "") -> str:
+    """What someone was doing by `kind`, in the current language; an unknown kind as it is.
+
+    A decision names the bidder (`bidder`, when known): with two refused,
+    "Accepting a bid" twice would not say which was which.
+    """
+    if bidder and kind == "bid.accept":
+        return tr("Accepting the bid from {who}", who=bidder)
+    if bidder and kind == "bid.decline":
+        return tr("Declining the bid from {who}", who=bidder)
     return _labels().get(kind, kind)
 
 

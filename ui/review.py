@@ -99,6 +99,8 @@ class BidCard(QFrame):
         self.confirm_text = _label(self.confirming)
         self.confirm_button = QPushButton(self.confirming)
         self.confirm_button.setObjectName("primary")
+        # It has the keyboard once asked; outside a dialog only this makes Enter press it.
+        self.confirm_button.setAutoDefault(True)
         self.back_button = QPushButton(tr("&Go back"), self.confirming)
         confirm_buttons = QHBoxLayout()
         confirm_buttons.addWidget(self.confirm_button)
@@ -174,6 +176,8 @@ class BidCard(QFrame):
             about = (bidder.title, card.site_name, wording.contact_for(card.company_name))
             self.who.setText(breakable(" · ".join(p for p in about if p)))
             status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
+            if card.decision_unsent:  # decided offline: the server may still refuse it
+                status += " " + tr("Waiting to be sent: the server has not got it yet.")
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))
@@ -288,11 +292,18 @@ class BidCard(QFrame):
         who = shortened(self.card.bidder.name, 100) if self.card else ""
         accepting = kind == "bid.accept"
         self._asked = kind
-        self.confirm_text.setText(
-            tr("Accept the bid from {who}? They are told at once.", who=who)
-            if accepting
-            else tr("Decline the bid from {who}? They are told at once.", who=who)
-        )
+        if self.page.offline():  # queued, not sent: promising "at once" would mislead
+            self.confirm_text.setText(
+                tr("Accept the bid from {who}? They are told when Knop is online again.", who=who)
+                if accepting
+                else tr("Decline the bid from {who}? They are told when Knop is online again.", who=who)
+            )
+        else:
+            self.confirm_text.setText(
+                tr("Accept the bid from {who}? They are told at once.", who=who)
+                if accepting
+                else tr("Decline the bid from {who}? They are told at once.", who=who)
+            )
         self.confirm_button.setText(tr("Yes, &accept") if accepting else tr("Yes, &decline"))
         self.confirm_button.setAccessibleName(
             tr("Yes, accept the bid from {who}", who=who)
@@ -356,7 +367,8 @@ class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
     WATCHES = frozenset(
-        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements", "companies"}
+        {"tasks", "bids", "people", "person_skills", "endorsements", "sites", "task_requirements", "companies",
+         "outbox"}  # a decision sent (or refused) changes what its card says
     )
 
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
@@ -477,6 +489,12 @@ class ReviewPage(TaskScreen):
         self._place_cards(data.cards, task, data.seats_left)
         self.decline_rest_button.setEnabled(not any(self.busy(c.action) for c in self.cards.values()))
         self._move_on()
+
+    def offline(self) -> bool:
+        """True while the last sync found no server: a decision now waits in the outbox."""
+        sync = self.context.sync
+        latest = sync.latest if sync is not None else None
+        return latest is not None and latest.online is False
 
     def decided(self, bid_id: str) -> None:
         """A decision on `bid_id` was made: once the cards are redrawn, the keyboard moves on."""

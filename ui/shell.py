@@ -228,9 +228,11 @@ class Shell(QObject):
         settings = self.settings
         Errand(lambda: self._login(username, password, settings=settings), gate, "login").success(
             self.enter
-        ).failure(self._login_failed).run_in_background()
+        ).failure(functools.partial(self._login_failed, username=username)).run_in_background()
 
-    def _login_failed(self, error: BaseException) -> None:
+    def _login_failed(self, error: BaseException, *, username: str) -> None:
+        # The helpdesk's first question is "what did it say?": the log keeps it, in English.
+        log.info("login refused for %s: %s", username, _sentence(error, "en"))
         if isinstance(self.gate, (LoginScreen, LockScreen)):
             self.gate.failed(_sentence(error, self.language))
 
@@ -249,6 +251,11 @@ class Shell(QObject):
             context = self._open_context(session)
         self.session = session
         self.context = context
+        log.info(
+            "%s logged in (%s)",
+            session.username,
+            "password checked by the server" if session.online else "offline, password checked on this machine",
+        )
         # Damage can show up in any job later on (a query, a write, the check
         # below) or in the sync; each leads to the same way out as a file that
         # would not open.
@@ -411,6 +418,7 @@ class Shell(QObject):
         if self.window is None or self.session is None:
             return
         name = self.session.person.name
+        log.info("%s locked the screen", self.session.username)
         self._place = (self.session.person.id, self.window.place())
         self._tear_down()
         self._start_machine_sync()  # the locked person's changes still go out
@@ -435,7 +443,7 @@ class Shell(QObject):
             return self._login(session.username, password, settings=settings)
 
         Errand(check, self.gate, "unlock").success(self.enter).failure(
-            self._login_failed
+            functools.partial(self._login_failed, username=session.username)
         ).run_in_background()
 
     def _end_session(self) -> None:
@@ -443,6 +451,7 @@ class Shell(QObject):
         self.session = None
         self._tear_down()
         if session is not None:
+            log.info("%s logged out", session.username)
             Errand(lambda: self._logout(session, settings=settings), None, "logout").failure(
                 lambda error: log.warning("logout did not finish: %s", error)
             ).run_in_background()

@@ -169,9 +169,13 @@ class SyncStatusBar(QWidget):
         self.last_label.setObjectName("syncLast")
         for label in (self.connection_label, self.pending_label, self.last_label):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.error_label = QLabel(self)
+        # Why the last sync stopped. It yields first when the bar is short of room
+        # (Ignored: it gets what the state, the count and the time leave over), as
+        # "Offline" already says the most of it; the whole sentence is its tooltip.
+        self.error_label = ElidedLabel("", self)
         self.error_label.setObjectName("syncError")
         self.error_label.setMaximumWidth(420)
+        self.error_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.attention_button = QPushButton(self)
         self.attention_button.setObjectName("attentionButton")
         self.attention_button.clicked.connect(self.attention_requested)
@@ -282,13 +286,7 @@ class SyncStatusBar(QWidget):
         error = state.error(language) if state is not None and not state.syncing else None
         self.error_label.setVisible(bool(error))
         if error:
-            metrics = self.error_label.fontMetrics()
-            self.error_label.setText(
-                metrics.elidedText(
-                    error, Qt.TextElideMode.ElideRight, self.error_label.maximumWidth()
-                )
-            )
-            self.error_label.setToolTip(error)
+            self.error_label.setText(error)
 
         attention = self.counts.attention
         self.attention_button.setVisible(attention > 0)
@@ -374,7 +372,7 @@ class AttentionModel(QAbstractTableModel):
             return None
         column = AttentionColumn(index.column())
         if column == AttentionColumn.WHAT:
-            return operation_label(item.attention.kind)
+            return operation_label(item.attention.kind, item.bidder_name)
         if column == AttentionColumn.TASK:
             return item.task_title
         if column == AttentionColumn.WHY:

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import operations, permissions
+from desktop.core import eligibility, operations, permissions
 from desktop.core.entities import BidStatus, TaskStatus
 from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
@@ -592,7 +592,7 @@ class TaskView(TaskScreen):
                 # The words the rule refuses a bid with: what is missing, who can verify it.
                 lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
                 return breakable(lacking.message(self.language))
-            return tr("You have not bid on this task yet.")
+            return breakable(" ".join((tr("You have not bid on this task yet."), *self._wished_lacking(detail))))
         sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
         if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
             sentence = self._bid_news + " " + sentence
@@ -606,6 +606,29 @@ class TaskView(TaskScreen):
         if not mine.is_active and detail.status == TaskStatus.OPEN and may_bid:
             sentence += " " + tr("You can bid again.")
         return breakable(sentence)
+
+    def _wished_lacking(self, detail: TaskDetail) -> tuple[str, ...]:
+        """The credentials the task wishes for that the reader lacks, said before they bid.
+
+        The manager's card says "Missing: ..." once the bid is in; the bidder reads it first.
+        """
+        wished = [
+            wording.credential(c, self.language)
+            for c in (detail.verdict.warnings if detail.verdict is not None else ())
+            if c != eligibility.BENEFIT_WARNING
+        ]
+        if not wished:
+            return ()
+        return (
+            ntr(
+                "The task wishes for {credentials}, which you do not hold or which has expired. "
+                "You can still bid; the manager will see that it is missing.",
+                "The task wishes for {n} credentials, {credentials}, which you do not hold or which "
+                "have expired. You can still bid; the manager will see that they are missing.",
+                len(wished),
+                credentials=", ".join(wished),
+            ),
+        )
 
     # --- actions -------------------------------------------------------------
 

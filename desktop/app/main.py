@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run the server with demo data and the client enrolled to it")
     demo.add_argument("--dir", default=".knop-demo", help="where the demo keeps its files")
-    demo.add_argument("--port", type=int, default=8765)
+    demo.add_argument("--port", type=int, default=8765, help="the demo server's port (default 8765); another if it is taken")
     demo.add_argument("--screenshot", help="write a PNG of the first window to this path and quit")
     return parser
 

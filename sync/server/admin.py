@@ -500,73 +500,86 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add(sub, "init", cmd_init, "create the organisation")
     p.add_argument("--org", required=True, help="the organisation's name")
-    p.add_argument("--org-id")
+    p.add_argument("--org-id", help="the organisation's id (default: a new one)")
 
     org_sub = add(
         sub, "organisation", None, "organisations (municipalities) on this server: add or list"
     ).add_subparsers(dest="organisation_command", required=True)
     p = add(org_sub, "add", cmd_organisation_add, "add a further organisation")
-    p.add_argument("name")
-    p.add_argument("--id")
+    p.add_argument("name", help="the organisation's name, e.g. \"Bøgeby Kommune\"")
+    p.add_argument("--id", help="its id (default: a new one)")
     add(org_sub, "list", cmd_organisation_list, "list the organisations with their sites and people")
 
     site_sub = add(sub, "site", None, "sites: add or list").add_subparsers(
         dest="site_command", required=True
     )
     p = org_option(add(site_sub, "add", cmd_site_add, "add a site"))
-    p.add_argument("--name", required=True)
-    p.add_argument("--kind", required=True, choices=[c.value for c in SiteKind])
-    p.add_argument("--address", default="")
-    p.add_argument("--id")
+    p.add_argument("--name", required=True, help="the site's name as people know it")
+    p.add_argument("--kind", required=True, choices=[c.value for c in SiteKind], help="what kind of place it is")
+    p.add_argument("--address", default="", help="its street address (optional)")
+    p.add_argument("--id", help="its id (default: a new one)")
     org_option(add(site_sub, "list", cmd_site_list, "list sites"))
 
     person_sub = add(sub, "person", None, "people: add or list").add_subparsers(
         dest="person_command", required=True
     )
     p = org_option(add(person_sub, "add", cmd_person_add, "add a person (asks for a password on a terminal)"))
-    p.add_argument("--username", required=True)
-    p.add_argument("--name", required=True)
+    p.add_argument("--username", required=True, help="what they log in with")
+    p.add_argument("--name", required=True, help="their name as others see it")
     p.add_argument("--site", help="home site id or name")
-    p.add_argument("--role", default=Role.STAFF.value, choices=[c.value for c in Role])
-    p.add_argument("--kind", choices=[c.value for c in PersonKind])
-    p.add_argument("--email", default="")
+    p.add_argument(
+        "--role", default=Role.STAFF.value, choices=[c.value for c in Role], help="what they may do (default: staff)"
+    )
+    p.add_argument(
+        "--kind", choices=[c.value for c in PersonKind], help="employee, or which kind of outsider (default: volunteer for externals, else employee)"
+    )
+    p.add_argument("--email", default="", help="their e-mail address (optional)")
     p.add_argument("--phone", default="", help="optional")
-    p.add_argument("--title", default="")
+    p.add_argument("--title", default="", help="their job title (optional)")
     p.add_argument("--languages", help="comma-separated, e.g. da,en")
-    p.add_argument("--id")
+    p.add_argument("--id", help="their id (default: a new one)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     org_option(add(person_sub, "list", cmd_person_list, "list people"))
     p = add(person_sub, "set-role", cmd_person_set_role, "change a person's role (next sync resyncs them)")
-    p.add_argument("username")
-    p.add_argument("role", choices=[c.value for c in Role])
+    p.add_argument("username", help="whose role")
+    p.add_argument("role", choices=[c.value for c in Role], help="the new role")
     p.add_argument("--site", help="also move them to this home site (id or name)")
     p = add(person_sub, "set-site", cmd_person_set_site, "move a person to another home site")
-    p.add_argument("username")
+    p.add_argument("username", help="who moves")
     p.add_argument("site", help="site id or name; empty for none (admins, externals)")
 
     p = org_option(add(sub, "lending", cmd_lending, "whether work on another site's task needs the home manager"))
-    p.add_argument("policy", choices=[c.value for c in LendingPolicy])
+    p.add_argument(
+        "policy",
+        choices=[c.value for c in LendingPolicy],
+        help="off: nothing; notify: the home manager is told; approve: it waits for the home manager's yes",
+    )
 
     p = add(sub, "set-password", cmd_set_password, "set a person's password")
-    p.add_argument("username")
-    p.add_argument("--password-stdin", action="store_true")
+    p.add_argument("username", help="whose password")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p.add_argument("--revoke-tokens", action="store_true", help="also end the person's logins")
 
     for name, text in (
         ("activate", "let a person log in again"),
         ("deactivate", "stop a person logging in"),
     ):
-        add(sub, name, cmd_activate, text).add_argument("username")
+        add(sub, name, cmd_activate, text).add_argument("username", help="who")
     add(
         sub, "erase", cmd_erase,
         "erase a person who left: deactivate, then remove their personal data everywhere",
-    ).add_argument("username")
+    ).add_argument("username", help="who left")
 
     guidelines_sub = add(
         sub, "guidelines", None, "the rules of the road: publish, see who accepted"
     ).add_subparsers(dest="guidelines_command", required=True)
     p = add(guidelines_sub, "publish", cmd_guidelines_publish, "publish a new version for an audience")
-    p.add_argument("--audience", required=True, choices=["posting", "bidding", "outsiders"])
+    p.add_argument(
+        "--audience",
+        required=True,
+        choices=["posting", "bidding", "outsiders"],
+        help="who must accept them: those who post tasks, those who bid, or outsiders",
+    )
     p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
     p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
     org_option(add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"))
@@ -582,7 +595,15 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_import_people,
         "import a staff list (CSV); bad rows are reported by line",
     ))
-    p.add_argument("file", type=Path)
+    p.add_argument(
+        "file",
+        type=Path,
+        help="a CSV file whose header row names the columns: "
+        + ", ".join(csv_import.REQUIRED)
+        + " (required), "
+        + ", ".join(c for c in csv_import.COLUMNS if c not in csv_import.REQUIRED)
+        + " (optional); comma, semicolon or tab between them",
+    )
 
     p = org_option(add(
         sub,
@@ -599,18 +620,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = org_option(add(invitation_sub, "list", cmd_invitations_list, "list pending invitations"))
     p.add_argument("--all", action="store_true", help="also those taken up or withdrawn")
     p = add(invitation_sub, "revoke", cmd_invitations_revoke, "withdraw a pending invitation")
-    p.add_argument("invitation_id")
+    p.add_argument("invitation_id", help="its id, as `invitations list` shows it")
     p = org_option(add(
         invitation_sub,
         "approval",
         cmd_invitations_approval,
         "whether invitations of outsiders wait for a coordinator (a site manager or admin)",
     ))
-    p.add_argument("setting", choices=("on", "off"))
+    p.add_argument("setting", choices=("on", "off"), help="on: a coordinator approves each outsider's invitation")
 
     org_option(add(sub, "devices", cmd_devices, "list enrolled devices"))
     p = add(sub, "revoke-device", cmd_revoke_device, "revoke a device and every login on it")
-    p.add_argument("device_id")
+    p.add_argument("device_id", help="its id, as `devices` shows it")
 
     p = add(sub, "revoke-token", cmd_revoke_token, "end logins: a user's, a device's, or one token")
     p.add_argument("--user", help="username")
@@ -618,16 +639,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--token-stdin", action="store_true", help="read one token from stdin")
 
     p = add(sub, "seed-demo", cmd_seed_demo, "fill an empty database with the demo municipality")
-    p.add_argument("--seed", type=int)
-    p.add_argument("--tasks", type=int)
-    p.add_argument("--people", type=int)
-    p.add_argument("--bids", type=int)
+    p.add_argument("--seed", type=int, help="the same seed makes the same data (default: the generator's)")
+    p.add_argument("--tasks", type=int, help="how many tasks (default: the generator's)")
+    p.add_argument("--people", type=int, help="how many people (default: the generator's)")
+    p.add_argument("--bids", type=int, help="how many bids (default: the generator's)")
     p.add_argument("--password", help=f"everyone's password (default: {demo_seed.DEMO_PASSWORD!r})")
     p.add_argument("--organisations", type=int, default=1, help="municipalities (neighbours' usernames end .<town>)")
     p.add_argument("--neighbour-share", type=float, default=1.0, help="each neighbour's size as a share (0..1]")
 
     p = add(sub, "prune-feed", cmd_prune_feed, "drop old tombstones from the change feed")
-    p.add_argument("--older-than-days", type=float, default=90.0)
+    p.add_argument("--older-than-days", type=float, default=90.0, help="days a tombstone is kept (default 90)")
 
     p = add(
         sub,
@@ -645,12 +666,12 @@ def build_parser() -> argparse.ArgumentParser:
     add(sub, "new-epoch", cmd_new_epoch, "make every device resync (e.g. after restoring a backup)")
     add(sub, "migrate", cmd_migrate, "bring the database schema up to date")
     p = org_option(add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included"))
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--limit", type=int, default=50, help="at most this many events, newest first (default 50)")
     p.add_argument("--person", help="who acted: person id or username")
     p.add_argument("--task", help="task id")
     p.add_argument("--site", help="site id or name")
     p.add_argument("--operation", help="e.g. bid.accept, or bid for every bid operation")
-    p.add_argument("--outcome", choices=(audit.APPLIED, audit.REFUSED))
+    p.add_argument("--outcome", choices=(audit.APPLIED, audit.REFUSED), help="only those applied, or only those refused")
     p.add_argument("--since", help="from this date or time (UTC), e.g. 2026-11-01")
     p.add_argument("--until", help="through this date (UTC), e.g. 2026-11-30")
     p.add_argument("--csv", action="store_true", help="CSV (UTF-8 with BOM) for a records request")

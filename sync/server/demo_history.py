@@ -109,6 +109,10 @@ def add_history(data: Any, seed: int = 2024) -> Any:
         task.id = task_id = uuid7_at(unix_ms(task.created_at), task_bits)
         data.tasks.append(task)
         bid_made = _stamp(day + dt.timedelta(days=1), 13)
+        # Decided one to three days after the bid, at some hour of the working day: read
+        # from bits already drawn, so the rest of the history stays as it was. (Always the
+        # next day at 10 made every site's median time to fill exactly 49 hours.)
+        decided = _stamp(day + dt.timedelta(days=2 + bid_bits % 3), 8 + (bid_bits >> 2) % 9, 5 * ((bid_bits >> 6) % 12))
         data.bids.append(
             Bid(
                 id=uuid7_at(unix_ms(bid_made), bid_bits),
@@ -118,9 +122,16 @@ def add_history(data: Any, seed: int = 2024) -> Any:
                 hours=model.effort_hours,
                 status=BidStatus.ACCEPTED,
                 decided_by=poster.id,
-                decided_at=_stamp(day + dt.timedelta(days=2), 10),
+                decided_at=decided,
                 created_at=bid_made,
                 version=2,
+                # As every bid: its bidder's home site, so their home manager sees the work
+                # (lending, the track record on the review), and the hours confirmed when it
+                # was done, which the reports count as lent and borrowed.
+                home_site_id=helper.home_site_id,
+                worked_hours=model.effort_hours,
+                hours_confirmed_by=poster.id,
+                hours_confirmed_at=max(_stamp(done, 16), decided),
             )
         )
         if endorse:

@@ -184,6 +184,19 @@ def test_unknown_key_and_table(machine_file: Writer) -> None:
         load_settings()
 
 
+def test_a_misspelt_setting_is_named_with_the_one_meant(machine_file: Writer) -> None:
+    """Try-out 2: IT's typo "langauge" got the whole list of settings to search by eye."""
+    path = machine_file('site_id = "s"\nlangauge = "da"\n')
+    with pytest.raises(
+        SettingsError,
+        match=f"^{path}, line 2: unknown setting 'langauge' \\(did you mean 'language'\\?\\); known settings: ",
+    ):
+        load_settings()
+    machine_file('locked = ["server-url"]\n')
+    with pytest.raises(SettingsError, match=r"unknown setting \"server-url\" \(did you mean 'server_url'\?\)"):
+        load_settings()
+
+
 def test_user_file_may_not_set_machine_keys(user_file: Writer) -> None:
     path = user_file('language = "en"\nserver_url = "https://evil.example"\n')
     with pytest.raises(SettingsError, match=f"^{path}, line 2: server_url can only be set by IT"):

@@ -362,3 +362,21 @@ def test_the_missing_credentials_sentence_reads_well_for_one_and_for_several() -
     assert two.text("en").startswith("The task requires 2 credentials: ")
     assert two.text("en").endswith("You do not hold them, or they have expired. A site manager or HR can verify them for you.")
     assert one.text("da").endswith("kan bekræfte det for dig.") and two.text("da").endswith("bekræfte dem for dig.")
+
+
+def test_a_bidder_lacking_a_wished_for_credential_is_told_before_bidding(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 2: a volunteer bid on "Ønskes: Børneattest" without a word that she lacked it;
+    only the manager's card said "Missing" afterwards."""
+    manager = make_context("mette")
+    task_id = external_task(qtbot, manager, {"child_protection": "warn"})
+    manager.close()
+    ole = make_context("ole")
+    view = shown(qtbot, TaskView(ole, task_id))
+    assert view.place_button.isEnabled()  # wished for, not required: the bid goes in
+    said = " ".join(view.my_bid_state.text().split())
+    assert said == (
+        "You have not bid on this task yet. The task wishes for Børneattest, which you do not hold "
+        "or which has expired. You can still bid; the manager will see that it is missing."
+    )

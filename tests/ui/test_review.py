@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from sync.server import demo
 from desktop.core.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
+from sync.scheduler import SyncState
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     no_message_boxes,
@@ -17,13 +18,30 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
     task_with_pending_bids,
 )
 from ui.context import AppContext
-from ui.review import ReviewPage
+from tests.ui.test_sync_status import Worker
+from ui.review import BidCard, ReviewPage
+from ui.sync_status import SyncLink
 
 CLICK = Qt.MouseButton.LeftButton
 
 
 def bids_now(qtbot: Any, context: AppContext, task_id: str) -> dict[str, Bid]:
     return {b.id: b for b in ask(qtbot, context, lambda s: s.bids_on(task_id))}
+
+
+def review_of_two_bids(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    prepare: Callable[[AppContext], object] = lambda _manager: None,
+) -> tuple[Task, AppContext, ReviewPage, BidCard]:
+    """A task with two pending bids, its manager's review (after `prepare(manager)`), a card still to decide."""
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    prepare(manager)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    return task, manager, page, card
 
 
 def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
@@ -99,10 +117,7 @@ def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
 def test_decline_one_bid_with_a_message(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
-    task = task_with_pending_bids(demo_data, 2)
-    manager = make_context(person_by_id(demo_data, task.poster_id).username)
-    page = shown(qtbot, ReviewPage(manager, task.id))
-    card = next(c for c in page.cards.values() if c.decision.isVisible())
+    task, manager, page, card = review_of_two_bids(qtbot, make_context, demo_data)
     card.note.setText("Ikke denne gang, men tak!")
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(card.decline_button, CLICK)
@@ -148,3 +163,71 @@ def test_others_get_no_review(
     page = shown(qtbot, ReviewPage(make_context(outsider.username), task.id))
     assert page.cards == {}
     assert not page.complete_button.isEnabled()
+
+
+def test_enter_on_the_asked_confirmation_makes_the_decision(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: the keyboard went to "Yes, accept", drawn as the main button, but Enter did nothing."""
+    task, manager, page, card = review_of_two_bids(qtbot, make_context, demo_data)
+    qtbot.mouseClick(card.decline_button, CLICK)
+    qtbot.waitUntil(card.confirm_button.hasFocus)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.keyClick(card.confirm_button, Qt.Key.Key_Return)
+    assert bids_now(qtbot, manager, task.id)[card.bid_id].status == BidStatus.DECLINED
+
+
+def test_offline_the_confirmation_does_not_promise_the_bidder_is_told_at_once(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: with the server stopped the card still said "They are told at once"."""
+    worker = Worker()
+    links: list[SyncLink] = []
+
+    def attach(manager: AppContext) -> None:
+        links.append(SyncLink(worker, manager.person.id))
+        manager.attach_sync(links[0])
+
+    _task, manager, _page, card = review_of_two_bids(qtbot, make_context, demo_data, attach)
+    link = links[0]
+    qtbot.mouseClick(card.accept_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told at once.")  # online, or not yet known
+    qtbot.mouseClick(card.back_button, CLICK)
+
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=False, error_code="unreachable"))
+    qtbot.mouseClick(card.accept_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told when Knop is online again.")
+    qtbot.mouseClick(card.back_button, CLICK)
+    qtbot.mouseClick(card.decline_button, CLICK)
+    assert card.confirm_text.text().endswith("They are told when Knop is online again.")
+    manager.close()
+    assert worker.stopped
+
+
+def test_a_decision_not_yet_sent_says_so_on_its_card_until_the_server_has_it(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 2: offline, two accepted bids read "Status: Accepted" like settled ones; one of them
+    the server then refused (the seats were taken meanwhile)."""
+    from desktop.store import Store
+
+    _task, manager, page, card = review_of_two_bids(qtbot, make_context, demo_data)
+    others = [c for c in page.cards.values() if c is not card]
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(card.accept_button, CLICK)
+        qtbot.mouseClick(card.confirm_button, CLICK)
+    waiting = "Waiting to be sent: the server has not got it yet."
+    qtbot.waitUntil(lambda: waiting in card.status.text(), timeout=10_000)
+    assert card.status.text().startswith("Status: Accepted")
+    assert not any(waiting in c.status.text() for c in others)
+
+    def sent(store: Store) -> None:  # what the sync does once the server applied it
+        with store.transaction():
+            for op in store.pending():
+                store.settle(op.id)
+
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        manager.query(sent).success(lambda _none: manager.notify({"outbox"})).run_in_background()
+    qtbot.waitUntil(lambda: waiting not in card.status.text(), timeout=10_000)
+    assert card.status.text().startswith("Status: Accepted")

@@ -7,6 +7,7 @@ is in test_login_server.py).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -502,3 +503,26 @@ def test_a_person_chooses_the_language_in_the_knop_menu(qtbot: Any, shell: Shell
     assert load_settings().language == "en"
     assert user_settings_path().is_file()
     window.language_note.close()
+
+
+def test_the_log_says_who_logged_in_was_refused_and_left(
+    qtbot: Any, shell: Shell, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Try-out 2: a day of logins, a wrong password and a switch of user left nothing in knop.log
+    for the helpdesk to read; only the sync's retries were there."""
+    caplog.set_level(logging.INFO, logger="ui.shell")
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen)
+    gate.username.setText("anna")
+    qtbot.keyClicks(gate.password, "forkert")
+    qtbot.keyClick(gate.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gate.problem.isVisible(), timeout=10_000)
+    window = log_in(qtbot, shell, "anna", wait_rows=False)
+    window.switch_user_requested.emit()
+    qtbot.waitUntil(lambda: isinstance(shell.gate, LoginScreen) and shell.window is None, timeout=10_000)
+    said = [r.getMessage() for r in caplog.records if r.name == "ui.shell"]
+    assert said == [
+        "login refused for anna: Wrong username or password.",
+        "anna logged in (offline, password checked on this machine)",
+        "anna logged out",
+    ]

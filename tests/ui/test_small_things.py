@@ -93,3 +93,42 @@ def test_an_empty_list_says_so_only_once_it_is_answered(qtbot: Any) -> None:
     assert note.isVisible()
     view.resize(600, 200)
     qtbot.waitUntil(lambda: note.geometry() == view.viewport().rect())
+
+
+def test_about_names_the_log_file(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """Try-out 2: the helpdesk's next question after the version, "where is the log?", had no answer in Knop."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop import logs
+
+    window = MainWindow(make_context("mette"))
+    qtbot.addWidget(window)
+    window.about()
+
+    def box() -> QMessageBox | None:
+        found = [w for w in QApplication.topLevelWidgets() if w.objectName() == "about" and w.isVisible()]
+        return found[0] if found and isinstance(found[0], QMessageBox) else None
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=10_000)
+    about = box()
+    assert about is not None
+    assert f"Log file: {logs.log_file()}" in about.text().splitlines()
+    about.close()
+
+
+def test_choosing_english_in_danish_names_it_in_danish(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """Try-out 2: Knop -> Sprog -> English said "Knop er på English, næste gang det starter."."""
+    from ui import words
+
+    before = words.language()
+    words.use_language("da")
+    try:
+        window = MainWindow(make_context("anna", "da"))
+        qtbot.addWidget(window)
+        choices = {action.text(): action for action in window.language_menu.actions()}
+        choices["English"].trigger()
+        qtbot.waitUntil(lambda: getattr(window, "language_note", None) is not None, timeout=10_000)
+        assert window.language_note.text() == "Knop er på engelsk, næste gang det starter."
+        window.language_note.close()
+    finally:
+        words.use_language(before)

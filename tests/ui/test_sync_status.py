@@ -213,3 +213,78 @@ def test_a_local_change_asks_the_link_for_a_sync(qtbot: Any, context: AppContext
     context.attach_sync(SyncLink(worker, context.person.id))
     place_bid(qtbot, context)
     assert worker.requests == ["change"]
+
+
+def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reason_yields(
+    qtbot: Any, make_context: Any
+) -> None:
+    """Try-out 2: offline with one refusal, the bar read "Offline - dine … · Alle … · Sidst s…",
+    while the longer reason beside it ("Serveren kan ikke nås …") kept all its 420 px."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from desktop.core.text import sentence
+    from sync.failures import ServerUnreachable
+    from ui.main import style_sheet
+
+    context = make_context("anna", language="da")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    window = QWidget()  # the bar inside a window as wide as the main window, in the app's style
+    qtbot.addWidget(window)
+    window.setStyleSheet(style_sheet())
+    bar = SyncStatusBar(context, window)
+    QVBoxLayout(window).addWidget(bar)
+    window.resize(1264, bar.sizeHint().height())  # 1280 px less the status bar's size grip
+    window.show()
+    qtbot.waitUntil(lambda: bar.pending_label.text() != "")
+    op_id = place_bid(qtbot, context)
+    refuse(qtbot, context, op_id, Rejection("bid.seats_full", seats=2, who="Mette", at="14:02"))
+    qtbot.waitUntil(lambda: bar.attention_button.isVisible())
+    unreachable = ServerUnreachable.because(sentence("no connection"))
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(
+            SyncState(
+                online=False,
+                last_success="2026-11-26T10:00:02.000Z",
+                error_words=unreachable.words,
+                error_code=unreachable.code,
+            )
+        )
+    qtbot.waitUntil(lambda: bar.error_label.isVisible())
+    assert window.width() == 1264
+    window.layout().activate()  # lay out the reason that just appeared, as the next event would
+    bar.layout().activate()
+    for label in (bar.connection_label, bar.pending_label, bar.last_label):
+        qtbot.waitUntil(lambda label=label: label._shown == label.text(), timeout=5_000)
+    assert bar.error_label.toolTip() == unreachable.message("da")  # shortened on screen, whole here
+    context.close()
+
+
+def test_a_refused_decision_names_whose_bid_it_was(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """Try-out 2: two offline accepts of which the server refused one read "Accepting a bid";
+    the manager could not tell whose."""
+    from tests.ui.driving import person_by_id, task_with_pending_bids
+
+    task = task_with_pending_bids(demo_data, 2)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username, language="en")
+    bids: list[Any] = []
+    manager.query(lambda s: s.bids_on(task.id)).success(bids.extend).run_in_background()
+    qtbot.waitUntil(lambda: bool(bids))
+    bid = next(b for b in bids if b.status == "pending")
+    outcomes: list[Any] = []
+    manager.perform("bid.accept", {"bid_id": bid.id, "message": ""}).success(
+        outcomes.append
+    ).run_in_background()
+    qtbot.waitUntil(lambda: bool(outcomes))
+    refuse(qtbot, manager, str(outcomes[0].operation_id), Rejection("bid.seats_full", seats=1, who="Mette", at="14:02"))
+    panel = AttentionPanel(manager)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded):
+        panel.show()
+    assert panel.model.rowCount() == 1
+    bidder = person_by_id(demo_data, bid.bidder_id).name
+    assert panel.model.data(panel.model.index(0, 0)) == f"Accepting the bid from {bidder}"
+    assert panel.model.data(panel.model.index(0, 1)) == task.title
