@@ -472,15 +472,19 @@ class TaskView(TaskScreen):
             bar.setValue(bar.maximum())
 
     def _draw_bids(self, detail: TaskDetail) -> None:
-        count = detail.task.bid_count
-        self.bid_count.setText(
-            ntr("{n} bid so far", "{n} bids so far", count) if count else tr("No bids yet.")
-        )
+        count = detail.task.bid_count  # the active bids: declined and withdrawn ones are not counted
+        said = ntr("{n} bid so far", "{n} bids so far", count) if count else tr("No bids yet.")
         self.bids_table.setVisible(detail.manages)
         if detail.manages:
-            self.bids_model.set_rows(
-                [b for b in detail.bids if b.bid.status != BidStatus.WITHDRAWN]
-            )
+            shown = [b for b in detail.bids if b.bid.status != BidStatus.WITHDRAWN]
+            self.bids_model.set_rows(shown)
+            # The table keeps declined bids beside the active ones; a count of the active
+            # alone above more rows read as a mistake (a try-out: "1 bid so far" over two).
+            declined = sum(1 for b in shown if b.bid.status == BidStatus.DECLINED)
+            if declined:
+                active = ntr("{n} active bid", "{n} active bids", count) if count else tr("No active bids")
+                said = active + " · " + ntr("{n} declined", "{n} declined", declined)
+        self.bid_count.setText(said)
 
     def _draw_my_bid(self, detail: TaskDetail) -> None:
         task, mine = detail.task, detail.my_bid

@@ -190,3 +190,30 @@ def test_the_bids_model_follows_the_qt_rules(
     view = shown(qtbot, TaskView(owner, task.id))
     assert view.bids_model.rowCount() >= 1
     qtmodeltester.check(view.bids_model, force_py=True)
+
+
+def test_a_manager_is_told_which_of_the_listed_bids_are_declined(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """The count above the bids table says how many of its rows are declined (a try-out
+    read "1 bud indtil videre" above two rows, one of them declined)."""
+    from tests.ui.driving import first
+
+    task = first(
+        (
+            t
+            for t in demo_data.tasks
+            if any(b.status == BidStatus.DECLINED for b in bids_of(demo_data, t.id))
+        ),
+        "task with a declined bid",
+    )
+    owner = make_context(person_by_id(demo_data, task.poster_id).username)
+    view = shown(qtbot, TaskView(owner, task.id))
+    listed = [b for b in bids_of(demo_data, task.id) if b.status != BidStatus.WITHDRAWN]
+    declined = sum(1 for b in listed if b.status == BidStatus.DECLINED)
+    qtbot.waitUntil(lambda: view.bids_model.rowCount() == len(listed))
+    text = view.bid_count.text()
+    assert f"{declined} declined" in text, text
+    assert view.bids_model.rowCount() == len(listed)
+    if task.bid_count:
+        assert f"{task.bid_count} active" in text, text
