@@ -237,18 +237,47 @@ class _SettingsFile:
         where = f"{self.path}, line {line}" if line else str(self.path)
         return SettingsError(f"{where}: {problem}")
 
-    def checked(self, allowed: Iterable[str], refusal: Callable[[str], str]) -> dict[str, Any]:
-        """Every value checked against its rule; any other key is refused with `refusal(key)`."""
+    def checked(
+        self,
+        allowed: Iterable[str],
+        refusal: Callable[[str], str],
+        spare: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """Every value checked against its rule; any other key is refused with `refusal(key)`.
+
+        Raises SettingsError at the first refused key; with a `spare` list, the
+        key is left out instead and its sentence appended there.
+        """
         allowed = set(allowed)
         result: dict[str, Any] = {}
         for key, value in self.values.items():
-            if key not in allowed:
-                raise self.error(key, refusal(key))
             try:
-                result[key] = _check(key, value)
-            except ValueError as problem:
-                raise self.error(key, str(problem)) from None
+                if key not in allowed:
+                    raise self.error(key, refusal(key))
+                try:
+                    result[key] = _check(key, value)
+                except ValueError as problem:
+                    raise self.error(key, str(problem)) from None
+            except SettingsError as error:
+                _refuse(error, spare)
         return result
+
+
+def _refuse(error: SettingsError, spare: list[str] | None) -> None:
+    """Raise `error`, or when sparing (`spare` is a list) note its sentence there and go on."""
+    if spare is None:
+        raise error
+    log.warning("settings: left out: %s", error)
+    spare.append(str(error))
+
+
+def _read_sparing(path: Path, spare: list[str] | None) -> _SettingsFile | None:
+    """The file at `path` (None when there is none); a file that cannot be read is refused whole."""
+    try:
+        return _SettingsFile.read(path)
+    except SettingsError as error:
+        _refuse(error, spare)
+        return None
 
 
 # --- files as IT's tools write them ---------------------------------------------
@@ -375,9 +404,9 @@ def _unknown(key: str) -> str:
     return f"unknown setting {key!r}{_meant(key)}; known settings: {', '.join(KEYS)}, locked"
 
 
-def _machine_values() -> dict[str, Any]:
-    source = _SettingsFile.read(machine_settings_path())
-    return source.checked(MACHINE_KEYS, _unknown) if source else {}
+def _machine_values(spare: list[str] | None = None) -> dict[str, Any]:
+    source = _read_sparing(machine_settings_path(), spare)
+    return source.checked(MACHINE_KEYS, _unknown, spare) if source else {}
 
 
 def _not_for_users(key: str) -> str:
@@ -386,12 +415,12 @@ def _not_for_users(key: str) -> str:
     return _unknown(key)
 
 
-def _user_values() -> dict[str, Any]:
-    source = _SettingsFile.read(user_settings_path())
-    return source.checked(USER_KEYS, _not_for_users) if source else {}
+def _user_values(spare: list[str] | None = None) -> dict[str, Any]:
+    source = _read_sparing(user_settings_path(), spare)
+    return source.checked(USER_KEYS, _not_for_users, spare) if source else {}
 
 
-def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
+def _env_values(environ: Mapping[str, str], spare: list[str] | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, rule in KEYS.items():
         variable = env_name(key)
@@ -404,7 +433,7 @@ def _env_values(environ: Mapping[str, str]) -> dict[str, Any]:
         try:
             result[key] = rule.check(value)
         except ValueError as problem:
-            raise SettingsError(f"environment variable {variable}: {problem}") from None
+            _refuse(SettingsError(f"environment variable {variable}: {problem}"), spare)
     return result
 
 
@@ -431,16 +460,35 @@ def _user_refusal(key: str, value: object, machine: Settings) -> str | None:
     return None
 
 
-def _machine_settings() -> Settings:
-    values = _machine_values()
+def _machine_settings(spare: list[str] | None = None) -> Settings:
+    values = _machine_values(spare)
     return replace(Settings(), **values)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """The settings in force now: defaults < machine file < user file < environment."""
-    machine = _machine_settings()
+    """The settings in force now: defaults < machine file < user file < environment.
+
+    Raises SettingsError, with the file and line, at the first thing it cannot use.
+    """
+    return _load(environ, None)
+
+
+def load_settings_sparing(environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
+    """(settings, sentences): all that can be used, and what was left out and why.
+
+    For going on after a broken settings file: a misspelt key or a bad value
+    leaves out that key alone, so one typo in IT's file does not also drop the
+    server and the site (a try-out: with the defaults nobody could log in); a
+    file that cannot be read or parsed at all is left out whole.
+    """
+    spare: list[str] = []
+    return _load(environ, spare), spare
+
+
+def _load(environ: Mapping[str, str] | None, spare: list[str] | None) -> Settings:
+    machine = _machine_settings(spare)
     merged: dict[str, Any] = {}
-    for key, value in _user_values().items():
+    for key, value in _user_values(spare).items():
         refusal = _user_refusal(key, value, machine)
         if refusal:
             log.warning(
@@ -448,7 +496,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             )
         else:
             merged[key] = value
-    merged.update(_env_values(os.environ if environ is None else environ))
+    merged.update(_env_values(os.environ if environ is None else environ, spare))
     return replace(machine, **merged)
 
 

@@ -37,7 +37,7 @@ import desktop
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
 from ui.qt_words import Mnemonics
-from desktop.settings import Settings, SettingsError, load_settings
+from desktop.settings import Settings, SettingsError, load_settings, load_settings_sparing
 from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
 from ui import words
 from ui.garbage import MainThreadCollector
@@ -188,11 +188,12 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def _settings_or_defaults(language_hint: str | None) -> Settings | None:
-    """The settings, or after a broken file the person's choice: defaults, or quit (None)."""
+    """The settings, or after a broken file the person's choice: what can be used, or quit (None)."""
     try:
         return load_settings()
-    except SettingsError as error:
-        language = language_hint or choose_language(None, Settings())
+    except SettingsError:
+        spared, left_out = load_settings_sparing()
+        language = language_hint or choose_language(None, spared)
         box = QMessageBox()
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle("Knop")
@@ -200,17 +201,17 @@ def _settings_or_defaults(language_hint: str | None) -> Settings | None:
         box.setInformativeText(
             translate(
                 language,
-                "{error}\n\nFix the file (or ask IT to), or go on with the default settings. "
-                "Without a server address Knop works locally only.",
-                error=error,
+                "{error}\n\nFix the file (or ask IT to), or go on without the lines Knop cannot "
+                "use; the rest of the settings still apply.",
+                error="\n".join(left_out),
             )
         )
         go_on = box.addButton(
-            translate(language, "Go on with defaults"), QMessageBox.ButtonRole.AcceptRole
+            translate(language, "Go on without them"), QMessageBox.ButtonRole.AcceptRole
         )
         box.addButton(translate(language, "Quit"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        return Settings() if box.clickedButton() is go_on else None
+        return spared if box.clickedButton() is go_on else None
 
 
 def run_gui(args: argparse.Namespace | None = None) -> int:

@@ -77,24 +77,40 @@ def test_a_second_start_brings_the_first_to_the_front(qapp: QApplication, qtbot:
     third.release()
 
 
-def test_a_broken_settings_file_is_explained_and_defaults_are_offered(
+def test_a_broken_settings_file_is_explained_and_the_rest_of_it_kept(
     qapp: QApplication, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Going on after a broken file leaves out only the lines Knop cannot use: one typo in
+    IT's file used to drop the server and the site as well, so nobody could log in."""
     path = machine_settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('server_url = "ftp://nope"\n', encoding="utf-8")
+    path.write_text(
+        'server_url = "https://knop.example.dk"\n'
+        'site_id = "site-1"\n'
+        'langauge = "da"\n'
+        'sync_interval_seconds = "often"\n',
+        encoding="utf-8",
+    )
     shown: list[str] = []
 
     def answer(box: QMessageBox) -> int:
         shown.append(box.text() + "\n" + box.informativeText())
-        box.buttons()[0].click()  # the first button is "go on with defaults"
+        box.buttons()[0].click()  # the first button is "go on without them"
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
     settings = main._settings_or_defaults("en")
-    assert settings == Settings()
-    assert f"{path}, line 1" in shown[0]
+    assert settings is not None
+    assert settings.server_url == "https://knop.example.dk"
+    assert settings.site_id == "site-1"
+    assert settings.sync_interval_seconds == Settings().sync_interval_seconds
+    assert f"{path}, line 3" in shown[0] and "did you mean 'language'" in shown[0]
+    assert f"{path}, line 4" in shown[0]  # every line left out is named, not only the first
     assert "Traceback" not in shown[0]
+
+    path.write_text('server_url = "ftp://nope"\n', encoding="utf-8")
+    assert main._settings_or_defaults("en") == Settings()
+    assert f"{path}, line 1" in shown[1]
 
 
 def test_knop_starts_on_the_login_screen_and_quits_cleanly(tmp_path: Path) -> None:
