@@ -120,10 +120,13 @@ class ReportsScreen(InsightScreen):
         return reports.report_csv(self.body, header, lambda s: skills.label(s, self.language))
 
     def _export(self) -> None:
+        # The period is in the name: the file itself is one table (a try-out could not
+        # tell afterwards which period a saved report covered).
+        period = [str(self.body.get(end) or "") for end in ("since", "until")]
         save_export(
             self,
             tr("Export the report"),
-            tr("report") + ".csv",
+            "_".join([tr("report"), *filter(None, period)]) + ".csv",
             "CSV (*.csv)",
             lambda path: path.write_bytes(self.csv_bytes()),
             self.when.setText,

@@ -70,3 +70,34 @@ def test_an_export_starts_in_documents_then_the_last_folder_and_says_where_it_we
     assert Path(started[1]).parent == elsewhere  # the last folder used
     assert answers[1].exists() and answers[1].name in told.text()
     window.tear_down()
+
+
+def test_a_saved_report_is_named_by_its_period(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report's CSV is one table; its file name says which period it covers."""
+    from ui.oversight_reports import ReportsScreen
+
+    suggested: list[str] = []
+
+    def answer(_parent: Any, _title: str, where: str, _kind: str) -> tuple[str, str]:
+        suggested.append(Path(where).name)
+        return str(tmp_path / Path(where).name), "CSV (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    window = MainWindow(make_context(person=admin, language="da"))
+    qtbot.addWidget(window)
+    window.show()
+    window.go_top(main_window.reports_screen)
+    screen = window.current_page()
+    assert isinstance(screen, ReportsScreen)
+    screen.body = {"computed_at": AT, "since": "2026-01-01", "until": "2026-11-30", "sites": []}
+    screen.export_button.click()
+    assert len(suggested) == 1 and suggested[0].endswith("_2026-01-01_2026-11-30.csv"), suggested
+    assert (tmp_path / suggested[0]).read_bytes().startswith(b"\xef\xbb\xbf")
+    window.tear_down()
