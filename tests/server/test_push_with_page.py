@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from desktop.core.operations import Change
 from sync import protocol
 from sync.server import directory, feed
 from tests.conftest import World
+from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
 from tests.server.test_feed import assert_same
 
@@ -165,3 +167,49 @@ def test_a_change_committed_out_of_order_around_a_push_is_never_skipped(
     text = json.dumps(list(device.rows.values()))
     assert "committed last" in text and operations[0]["payload"]["task_id"] in text
     assert_same(device, visible_state(fresh_server.database, world.anna.id))
+
+
+@pytest.fixture(scope="module")
+def busy_server(backend: str, servers: Servers) -> Iterator[Deployment]:
+    deployment = servers.start(backend, workers=3)
+    yield deployment
+    assert deployment.server_errors() == []
+
+
+def test_writers_that_take_their_pages_from_their_pushes_miss_nothing(busy_server: Deployment, world: World) -> None:
+    """Four devices push side by side through three workers, each keeping its copy only from
+    its pushes' pages (and pulls when a page says more); each ends with exactly what it may see."""
+    writers = [busy_server.user(name) for name in ("anna", "bo", "carl", "mette")]
+    copies = {api.person["id"]: caught_up(api) for api in writers}
+    failures: list[BaseException] = []
+
+    def write(api: Api, copy: Replica) -> None:
+        try:
+            for n in range(15):
+                task_id = uuid7()
+                operations = [
+                    api.op("task.create", task_id=task_id, site_id=api.person["home_site_id"],
+                           title=f"Opgave {n}", audience="organisation", publish=True),
+                    api.op("comment.add", comment_id=uuid7(), task_id=task_id, body="Første kommentar"),
+                    api.op("task.edit", task_id=task_id, changes={"title": f"Opgave {n} (rettet)"}),
+                ]  # fmt: skip
+                answer = push_asking(api, operations, copy.cursor, limit=7)
+                assert answer.status_code == 200, answer.text
+                body = answer.json()
+                assert [r["status"] for r in body["results"]] == ["applied"] * 3
+                copy.apply(body[protocol.PUSH_PAGE_KEY])
+                if body[protocol.PUSH_PAGE_KEY]["more"]:
+                    copy.sync(api, limit=7)
+        except BaseException as error:  # noqa: BLE001 - the test thread hands it to the test
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(api, copies[api.person["id"]])) for api in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for api in writers:
+        copy = copies[api.person["id"]]
+        assert copy.sync(api)
+        assert_same(copy, visible_state(busy_server.database, api.person["id"]))
