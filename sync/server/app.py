@@ -17,6 +17,7 @@ import json
 import logging
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import anyio.to_thread
@@ -116,6 +117,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         else None
     )
 
+    # Push and pull in a pool of their own (hot_routes), as many threads as the other routes'.
+    hot = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="knop-sync")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # As many threads for the blocking routes as there are connections (anyio's
@@ -125,6 +129,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         yield
+        hot.shutdown(wait=True)
         db.close()
         if replica is not None:
             replica.close()
@@ -322,8 +327,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     async def pull_arguments(request: Request, body: bytes) -> dict[str, Any]:
         return {"asked": hot_routes.query(messages.PullQuery, request), **await credentials(request)}
 
-    hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments)
-    hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments)
+    hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments, hot)
+    hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments, hot)
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)
