@@ -103,8 +103,12 @@ def push_outbox(
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         asked = pull_limit if number == len(found) else None  # only the last: earlier pages would be stale
-        answer = api.push_answer(token, [op.to_wire() for op in batch], cancel, cursor=cursor, pull_limit=asked)
-        results, done.page = answer.results, answer.page
+        wire = [op.to_wire() for op in batch]
+        if asked is None:
+            results = api.push(token, wire, cancel, cursor=cursor)
+        else:
+            answer = api.push_answer(token, wire, cancel, cursor=cursor, pull_limit=asked)
+            results, done.page = answer.results, answer.page
         with store.transaction():
             for op, result in zip(batch, results, strict=True):
                 _settle(store, op, result, done)
