@@ -124,7 +124,7 @@ def header(model: type[BaseModel], request: Request, name: str) -> Any:
     if sent is None:
         return None
     try:
-        return model.model_validate({"value": sent}).value
+        return model.model_validate({"value": sent}).model_dump()["value"]
     except ValidationError as error:
         raise RequestValidationError(
             [{**item, "loc": ("header", name)} for item in error.errors(include_url=False, include_context=False)]
