@@ -17,11 +17,12 @@ import pytest
 from desktop.core.ids import uuid7
 from sync import protocol
 from sync.pull import CURSOR, Pulled, write_pushed_page
+from sync.session import Session
 from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.test_faults import ChildSync, applied_once, assert_converged, many_comments, outbox_ids, published_task
-from tests.sync.workstation import count
+from tests.sync.workstation import Machine, count
 
 
 def pull_requests(deployment: Deployment) -> int:
@@ -30,17 +31,24 @@ def pull_requests(deployment: Deployment) -> int:
     return log.count(f'"GET {protocol.PATH_PULL}')
 
 
-def test_a_sync_that_pushes_needs_no_pull_request_of_its_own(
-    knop_server: Deployment, world: World, machines: MachineFactory
-) -> None:
-    mette = knop_server.user("mette")
+def a_bid_to_push_and_a_comment_to_pull(
+    deployment: Deployment, world: World, machines: MachineFactory
+) -> tuple[Machine, Session, list[str]]:
+    """A synced staffroom where anna has a bid waiting and mette has commented since: (machine, anna, outbox)."""
+    mette = deployment.user("mette")
     task_id = published_task(mette, world.school.id)
-    staffroom = machines(knop_server, world.school.id)
+    staffroom = machines(deployment, world.school.id)
     anna = staffroom.login("anna")
     assert staffroom.sync(anna).ok
     mette.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Nyt fra Mette")
     staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
-    ops = outbox_ids(staffroom, anna)
+    return staffroom, anna, outbox_ids(staffroom, anna)
+
+
+def test_a_sync_that_pushes_needs_no_pull_request_of_its_own(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    staffroom, anna, ops = a_bid_to_push_and_a_comment_to_pull(knop_server, world, machines)
     before = pull_requests(knop_server)
 
     report = staffroom.sync(anna)
@@ -77,19 +85,14 @@ def test_a_server_that_does_not_send_the_page_is_pulled_from_as_before(
 ) -> None:
     """The header named as an older server sees it: one it does not know, and so ignores."""
     monkeypatch.setattr(protocol, "PUSH_PULL_HEADER", "Knop-Something-Else")
-    mette = knop_server.user("mette")
-    task_id = published_task(mette, world.school.id)
-    staffroom = machines(knop_server, world.school.id)
-    anna = staffroom.login("anna")
-    assert staffroom.sync(anna).ok
-    mette.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Nyt fra Mette")
-    staffroom.perform(anna, "bid.place", bid_id=uuid7(), task_id=task_id)
+    staffroom, anna, ops = a_bid_to_push_and_a_comment_to_pull(knop_server, world, machines)
     before = pull_requests(knop_server)
 
     report = staffroom.sync(anna)
 
     assert report.ok, report.first_failure()
     assert pull_requests(knop_server) == before + 1
+    applied_once(knop_server, ops)
     assert_converged(staffroom, anna)
 
 
