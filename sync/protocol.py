@@ -20,8 +20,9 @@ push response  {"results": [Result, ...]}                  one per operation, sa
                Knop-Cursor/Knop-More headers, as a pull's answer does:
                {"results": [...], "pull": {"changes": [...], "cursor": str, "more": bool}}
                One request a round instead of two. No "pull" (the server could not answer
-               it with the push: the cursor must be resynced, the page fails, or an older
-               server ignored the header): the device pulls as before, which says why.
+               it with the push: the cursor must be resynced, a credential went meanwhile,
+               the database went away after the push, or an older server ignored the
+               header): the device pulls as before, which says why.
 Result         {"id": str, "status": "applied", "entity_id": str,
                 "versions": {"tasks/<id>": 3, ...}}
              | {"id": str, "status": "rejected", "rejection": Rejection.to_wire()}

@@ -382,13 +382,18 @@ def _page_after_push(
     its pull right after the push would get, never more, never less. Where that
     pull would be refused (the cursor must be resynced, a credential revoked
     meanwhile), the push answers without a page and the device's own pull
-    meets the refusal, as before; the push's results are never lost to it.
+    meets the refusal, as before; so too when the database went away after
+    the push's commit (its pull then gets the 503). The push's results are
+    never lost to the page. Anything else is a bug and fails the request (a
+    push is safe to send again: its results come from the log).
     """
     try:
         return feed_tail.pull_request(db, tail, device, token, cursor, limit)
     except ApiError as refused:
         log.debug("a push answered without its page: %s", refused.code)
-        return None
+    except storage.Unavailable as error:
+        log.warning("a push answered without its page, the database is unavailable: %s", error)
+    return None
 
 
 def _compact_json(value: Any) -> bytes:
