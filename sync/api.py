@@ -96,6 +96,14 @@ class PullAnswer:
         return page
 
 
+@dataclass(frozen=True, slots=True)
+class PushAnswer:
+    """A push's answer: one result per operation, and the pull's next page if the server sent it."""
+
+    results: list[dict[str, Any]]
+    page: protocol.PullPage | None = None
+
+
 class ServerApi:
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
@@ -165,9 +173,27 @@ class ServerApi:
         With `cursor` (the store's pull cursor) the server first checks that it
         still has the history the cursor names; raises ResyncNeeded if not.
         """
+        return self.push_answer(token, operations, cancel, cursor).results
+
+    def push_answer(
+        self,
+        token: str,
+        operations: list[dict[str, Any]],
+        cancel: threading.Event | None = None,
+        cursor: str | None = None,
+        pull_limit: int | None = None,
+    ) -> PushAnswer:
+        """`push`, and with `pull_limit` and `cursor` the pull's next page after `cursor` too.
+
+        The page is the one a pull right after the push would get
+        (protocol.PUSH_PULL_HEADER); None when the server sent none (an older
+        server, or one that leaves the refusal to the pull). Raises as `push`,
+        and ServerTrouble ("bad_answer") for a page of the wrong shape.
+        """
         sent: dict[str, Any] = {"operations": operations}
         if cursor:
             sent["cursor"] = cursor
+        asked = {protocol.PUSH_PULL_HEADER: str(pull_limit)} if cursor and pull_limit else None
         body = self.transport.request(
             "POST",
             protocol.PATH_PUSH,
@@ -175,13 +201,15 @@ class ServerApi:
             token=token,
             retry=Retry.ALWAYS,
             cancel=cancel,
+            headers=asked,
         )
         results = body.get("results") if isinstance(body, dict) else None
         if not isinstance(results, list) or [
             r.get("id") if isinstance(r, dict) else None for r in results
         ] != [op["id"] for op in operations]:
             raise _malformed("push", {"sent": len(operations)})
-        return results
+        page = body.get(protocol.PUSH_PAGE_KEY) if asked else None
+        return PushAnswer(results, None if page is None else _pull_page(page))
 
     def pull(
         self,

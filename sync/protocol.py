@@ -14,6 +14,15 @@ push request   {"operations": [Operation, ...], "cursor": str | null}   at most 
 Operation      {"id": uuid7, "kind": "bid.place", "payload": {...},
                 "author_id": str, "device_id": str | null, "created_at": iso}
 push response  {"results": [Result, ...]}                  one per operation, same order
+               With the request header `Knop-Pull: <limit>` (PUSH_PULL_HEADER, 1..MAX_PULL_LIMIT)
+               and a `cursor`, the answer also carries the page a pull with that cursor and
+               limit would answer right after the push, and its cursor and `more` as the
+               Knop-Cursor/Knop-More headers, as a pull's answer does:
+               {"results": [...], "pull": {"changes": [...], "cursor": str, "more": bool}}
+               One request a round instead of two. No "pull" (the server could not answer
+               it with the push: the cursor must be resynced, a credential went meanwhile,
+               the database went away after the push, or an older server ignored the
+               header): the device pulls as before, which says why.
 Result         {"id": str, "status": "applied", "entity_id": str,
                 "versions": {"tasks/<id>": 3, ...}}
              | {"id": str, "status": "rejected", "rejection": Rejection.to_wire()}
@@ -109,6 +118,10 @@ AUTHORIZATION_HEADER = "Authorization"  # "Bearer <user token>"
 # (sync.fetch_ahead). A server without them is still understood: the body says it.
 PULL_CURSOR_HEADER = "Knop-Cursor"
 PULL_MORE_HEADER = "Knop-More"  # "true" or "false"
+# On a push: "<limit>", answer with the pull's next page too (see "push response" above).
+# A header, not a body field: a server that does not know it ignores it (its push body
+# refuses unknown fields), so a client sends it to every server and needs no negotiation.
+PUSH_PULL_HEADER = "Knop-Pull"
 
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`
@@ -157,6 +170,9 @@ class PullPage(TypedDict):
     changes: list[WireChange]
     cursor: str
     more: bool
+
+
+PUSH_PAGE_KEY = "pull"  # where a push's answer carries the page asked with PUSH_PULL_HEADER
 
 
 # Said by the server (426) and by the client when the server's 426 has no words.

@@ -143,6 +143,25 @@ def _pull(
         pages.close()
 
 
+def write_pushed_page(store: Store, page: protocol.PullPage, after: str, done: Pulled) -> bool:
+    """Write the page a push was answered with (sync.push's `Pushed.page`); True when caught up.
+
+    `after` is the cursor the push sent, which the page continues. The page is
+    written exactly as a pulled page (`_write`: changes, cursor and the rebase
+    flag in one transaction, notifications derived), but only if the store
+    still stands at `after` and is not in an initial pull: otherwise it is
+    dropped unwritten and the caller pulls as before, so nothing is skipped or
+    applied twice. False (pull on) also when the page says there is `more`.
+    """
+    with store.transaction():
+        if store.state(CURSOR) != after or store.state(INITIAL) is not None:
+            return False
+        _write(store, page, False, {}, done)
+    done.changes += len(page["changes"])
+    done.pages += 1
+    return not page["more"]
+
+
 def _write(
     store: Store, page: protocol.PullPage, bulk: bool, known_tasks: dict[str, Any], done: Pulled
 ) -> None:

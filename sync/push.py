@@ -44,6 +44,9 @@ class Pushed:
     applied: int = 0
     rejected: int = 0
     kept: int = 0
+    # The pull's next page after the push's cursor, when the last batch asked for it
+    # (`pull_limit`) and the server sent it: for sync.pull.write_pushed_page.
+    page: protocol.PullPage | None = None
 
     @property
     def settled(self) -> int:
@@ -79,23 +82,33 @@ def push_outbox(
     batch_size: int = protocol.MAX_PUSH_OPERATIONS,
     done: Pushed | None = None,
     cursor: str | None = None,
+    pull_limit: int | None = None,
 ) -> Pushed:
     """Push what was pending when the sync began; what the user adds meanwhile waits for the next.
 
     `done` is filled in as batches settle, so a caller still knows what went
     through when a later batch fails. `cursor` is the store's pull cursor:
     the server refuses the push (ResyncNeeded) when it no longer has the
-    history the cursor names, before anything is applied.
+    history the cursor names, before anything is applied. With `pull_limit`
+    (and a cursor) the last batch asks for the pull's next page after
+    `cursor` too; a server that sends it leaves it in `done.page`, unwritten.
     """
     pending = store.pending()
     done = done if done is not None else Pushed()
     total = len(pending)
     if progress and total:
         progress(0, total)
-    for batch in batches(pending, batch_size):
+    found = batches(pending, batch_size)
+    for number, batch in enumerate(found, 1):
         if cancel is not None and cancel.is_set():
             raise Cancelled()
-        results = api.push(token, [op.to_wire() for op in batch], cancel, cursor=cursor)
+        asked = pull_limit if number == len(found) else None  # only the last: earlier pages would be stale
+        wire = [op.to_wire() for op in batch]
+        if asked is None:
+            results = api.push(token, wire, cancel, cursor=cursor)
+        else:
+            answer = api.push_answer(token, wire, cancel, cursor=cursor, pull_limit=asked)
+            results, done.page = answer.results, answer.page
         with store.transaction():
             for op, result in zip(batch, results, strict=True):
                 _settle(store, op, result, done)

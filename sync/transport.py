@@ -190,8 +190,11 @@ class Transport:
         retry: Retry = Retry.ALWAYS,
         cancel: threading.Event | None = None,
         read: Callable[[requests.Response], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """The decoded JSON answer; raises a SyncFailure saying what went wrong.
+
+        `headers`: sent besides the protocol's and the credentials (a push's Knop-Pull).
 
         `read` takes a successful answer apart instead of decoding its JSON (a
         pull reads its headers first, sync.api.ServerApi.pull_answer); a
@@ -199,9 +202,9 @@ class Transport:
         Its body is not read yet: `read` reads it, with `read_body(answer)`.
         """
         data = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
-        headers = self.headers(token)
+        sent_headers = {**self.headers(token), **(headers or {})}
         if data is not None:
-            headers["Content-Type"] = "application/json"
+            sent_headers["Content-Type"] = "application/json"
         url = self.connection.server_url + path
         attempts = max(1, self.connection.attempts)
         for attempt in range(1, attempts + 1):
@@ -214,7 +217,7 @@ class Transport:
                     url,
                     data=data,
                     params=params,
-                    headers=headers,
+                    headers=sent_headers,
                     timeout=self.connection.timeout,
                     proxies=self.proxies,
                     allow_redirects=False,

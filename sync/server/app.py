@@ -13,9 +13,11 @@ by `hot_routes` (the same endpoints, without FastAPI's dependency solving).
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 import anyio.to_thread
@@ -115,6 +117,9 @@ def create_app(database_url: str | None = None) -> FastAPI:
         else None
     )
 
+    # Push and pull in a pool of their own (hot_routes), as many threads as the other routes'.
+    hot = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="knop-sync")
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # As many threads for the blocking routes as there are connections (anyio's
@@ -124,6 +129,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         yield
+        hot.shutdown(wait=True)
         db.close()
         if replica is not None:
             replica.close()
@@ -250,22 +256,40 @@ def create_app(database_url: str | None = None) -> FastAPI:
         body: messages.PushRequest,
         device: Annotated[str | None, Security(_device_header)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
-    ) -> JSONResponse:
+        pull_limit: Annotated[
+            int | None,
+            Header(alias=protocol.PUSH_PULL_HEADER, ge=1, le=protocol.MAX_PULL_LIMIT,
+                   description="Answer with the pull's next page after `cursor` too, up to this many changes."),
+        ] = None,
+    ) -> Response:
         """Apply operations in order, each exactly once; one result per operation.
 
         410 "resync" when `cursor` comes from a future this server does not have.
+        With the Knop-Pull header and a `cursor`, the answer's "pull" is the
+        page a pull would answer right after the push (sync.protocol).
         """
         # The credentials and the cursor are checked in the push's own transaction
         # (push.push_request), not by a `Caller` dependency: one connection and
         # transaction per push, and no hand-over to another thread for the check.
+        token = bearer.credentials if bearer else None
         results = push.push_request(
             db,
             device,
-            bearer.credentials if bearer else None,
+            token,
             [op.model_dump() for op in body.operations],
             body.cursor,
         )
-        return JSONResponse({"results": results})
+        page = None
+        if pull_limit is not None and body.cursor is not None:
+            page = _page_after_push(db, tail, device, token, body.cursor, pull_limit)
+        if page is None:
+            return JSONResponse({"results": results})
+        return Response(
+            b'{"results":' + _compact_json(results) + b',"' + protocol.PUSH_PAGE_KEY.encode() + b'":'
+            + page.to_json() + b"}",
+            media_type="application/json",
+            headers=page.headers(),
+        )
 
     @app.get(
         protocol.PATH_PULL,
@@ -294,13 +318,17 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return {"device": await _device_header(request), "bearer": await _bearer(request)}
 
     async def push_arguments(request: Request, body: bytes) -> dict[str, Any]:
-        return {"body": hot_routes.json_body(messages.PushRequest, request, body), **await credentials(request)}
+        return {
+            "body": hot_routes.json_body(messages.PushRequest, request, body),
+            "pull_limit": hot_routes.header(messages.PushPull, request, protocol.PUSH_PULL_HEADER),
+            **await credentials(request),
+        }
 
     async def pull_arguments(request: Request, body: bytes) -> dict[str, Any]:
         return {"asked": hot_routes.query(messages.PullQuery, request), **await credentials(request)}
 
-    hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments)
-    hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments)
+    hot_routes.serve_lean(app, "POST", protocol.PATH_PUSH, push_arguments, hot)
+    hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments, hot)
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)
@@ -341,6 +369,36 @@ def _page_from_replica(
     except Exception as error:  # noqa: BLE001 - a standby not yet at this schema, say: the primary answers
         log.warning("the replica could not serve a pull, the primary does: %s", error)
         return None
+
+
+def _page_after_push(
+    db: storage.Database, tail: feed_tail.Tail | None, device: str | None, token: str | None, cursor: str, limit: int
+) -> feed.Page | None:
+    """The page a pull with `cursor` would answer right after the push, or None where that pull is refused.
+
+    The pull's own code path (`feed_tail.pull_request`: credentials, the feed's
+    bound, then the page from the tail or the database), on the primary, after
+    the push's transaction has committed: what a device is sent here is what
+    its pull right after the push would get, never more, never less. Where that
+    pull would be refused (the cursor must be resynced, a credential revoked
+    meanwhile), the push answers without a page and the device's own pull
+    meets the refusal, as before; so too when the database went away after
+    the push's commit (its pull then gets the 503). The push's results are
+    never lost to the page. Anything else is a bug and fails the request (a
+    push is safe to send again: its results come from the log).
+    """
+    try:
+        return feed_tail.pull_request(db, tail, device, token, cursor, limit)
+    except ApiError as refused:
+        log.debug("a push answered without its page: %s", refused.code)
+    except storage.Unavailable as error:
+        log.warning("a push answered without its page, the database is unavailable: %s", error)
+    return None
+
+
+def _compact_json(value: Any) -> bytes:
+    """`value` as JSONResponse renders it (UTF-8, no spaces)."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 def _require_both_credentials(app: FastAPI) -> None:

@@ -15,7 +15,10 @@ what the signature says, directly:
   JSON bytes (`model_validate_json`, one pass in pydantic-core); the query by
   the route's query model;
 - the credentials are read by the very `Security` objects the signature names;
-- the endpoint runs in the thread pool, as FastAPI runs a plain `def`.
+- the endpoint runs in a thread pool, as FastAPI runs a plain `def`: the app's
+  own `concurrent.futures` pool, whose hand-over is a C `SimpleQueue.put`,
+  not anyio's (a `queue.Queue` and a `Condition.notify` in Python, 7 % of the
+  server's samples under load, docs/scale-out.md "Fourth pass").
 
 A body or query that does not validate raises `RequestValidationError` with
 the locations FastAPI gives (`["body", ...]`, `["query", ...]`), so the app's
@@ -26,7 +29,10 @@ before any route runs.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Executor
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -46,11 +52,14 @@ Send = Callable[[Message], Awaitable[None]]
 Arguments = Callable[[Request, bytes], Awaitable[dict[str, Any]]]
 
 
-def serve_lean(app: FastAPI, method: str, path: str, arguments: Arguments) -> None:
+def serve_lean(
+    app: FastAPI, method: str, path: str, arguments: Arguments, executor: Executor | None = None
+) -> None:
     """Answer `method path` with `arguments(request, body)` passed to the route's own endpoint.
 
-    The endpoint is called in the thread pool and must return a `Response`.
-    Raises LookupError when the app has no such route (a renamed path).
+    The endpoint is called in `executor` (default: Starlette's thread pool)
+    and must return a `Response`. Raises LookupError when the app has no such
+    route (a renamed path).
     """
     for route in app.router.routes:
         if isinstance(route, APIRoute) and route.path == path and method in (route.methods or ()):
@@ -63,9 +72,12 @@ def serve_lean(app: FastAPI, method: str, path: str, arguments: Arguments) -> No
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         body = await request.body() if reads_body else b""
-        response: Response = await run_in_threadpool(
-            endpoint, **await arguments(request, body)
-        )
+        given = await arguments(request, body)
+        response: Response
+        if executor is None:
+            response = await run_in_threadpool(endpoint, **given)
+        else:
+            response = await asyncio.get_running_loop().run_in_executor(executor, functools.partial(endpoint, **given))
         await response(scope, receive, send)
 
     route.app = handle
@@ -101,6 +113,22 @@ def query(model: type[BaseModel], request: Request) -> Any:
         return model.model_validate(dict(pairs))
     except ValidationError as error:
         raise RequestValidationError(_located("query", error)) from None
+
+
+def header(model: type[BaseModel], request: Request, name: str) -> Any:
+    """The header `name` validated by `model`'s one field, `value` (None when absent).
+
+    RequestValidationError (422) located as FastAPI locates a header: ["header", name].
+    """
+    sent = request.headers.get(name)
+    if sent is None:
+        return None
+    try:
+        return model.model_validate({"value": sent}).model_dump()["value"]
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("header", name)} for item in error.errors(include_url=False, include_context=False)]
+        ) from None
 
 
 def _located(where: str, error: ValidationError) -> list[dict[str, Any]]:

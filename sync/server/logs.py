@@ -40,6 +40,22 @@ class _SharedFile(_ServerHandler, logging.handlers.WatchedFileHandler):
     pass
 
 
+class _FormattedOnce(logging.Formatter):
+    """Formats a record once for all the handlers that share this formatter (stderr and the file).
+
+    Every push and pull writes an access line through both; the second handler
+    gets the first one's line. The redactor has run before (each handler's
+    filter comes before its formatter), so the line is the scrubbed one.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = getattr(record, "_knop_line", None)
+        if line is None:
+            line = super().format(record)
+            record._knop_line = line  # type: ignore[attr-defined]
+        return line
+
+
 def setup_server_logging() -> None:
     """Send this process's records to stderr and, when KNOP_SERVER_LOG_FILE is set, that file."""
     root = logging.getLogger()
@@ -53,7 +69,7 @@ def setup_server_logging() -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(_SharedFile(path, encoding="utf-8"))
     redactor = SecretRedactor()
-    formatter = logging.Formatter("%(process)d " + FORMAT)
+    formatter = _FormattedOnce("%(process)d " + FORMAT)
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(redactor)

@@ -177,10 +177,6 @@ class Result(BaseModel):
     rejection: WireRejection | None = None
 
 
-class PushResponse(BaseModel):
-    results: list[Result]
-
-
 class WireChange(BaseModel):
     table: str
     row: dict[str, Any]
@@ -191,6 +187,20 @@ class PullPage(BaseModel):
     changes: list[WireChange]
     cursor: str
     more: bool
+
+
+class PushPull(BaseModel):
+    """A push's Knop-Pull header (protocol.PUSH_PULL_HEADER): the page's limit, if asked."""
+
+    value: Annotated[int | None, Field(ge=1, le=protocol.MAX_PULL_LIMIT)] = None
+
+
+class PushResponse(BaseModel):
+    results: list[Result]
+    pull: PullPage | None = Field(
+        default=None,
+        description="With the Knop-Pull header and a cursor: the page a pull would answer right after the push.",
+    )
 
 
 class Enrolled(BaseModel):

@@ -3,9 +3,13 @@
 A knop-server process with `WORKERS` workers on a fresh PostgreSQL database
 holding the small test world (tests/conftest.py). `DEVICES` devices are
 enrolled (a one-time code each, from IT) and logged in (a real password
-check) by real users, over HTTP, before the clock starts. A device's round is:
-push one batch (create a task, comment on it, edit it, as in
-tests/server/test_concurrency.py), then pull until it has caught up.
+check) by real users, over HTTP, before the clock starts. A device's round is
+what the desktop client's sync does (sync.engine): push one batch (create a
+task, comment on it, edit it, as in tests/server/test_concurrency.py) with
+its pull cursor, asking for the pull's next page with it (protocol.PUSH_PULL_HEADER),
+then pull until it has caught up, only if that page says there is more (or
+did not come: the first round has no cursor yet). A pull counted in ops/s is
+a page delivered, with the push or on its own.
 
 Two load models, reported side by side, and they answer different questions:
 
@@ -79,7 +83,7 @@ from tests.bench import servers
 from tests.bench.report import Figure, median_of, percentile
 from tests.server.harness import Api, Deployment
 
-WORKERS = 3  # on 2 cores: 3 gave 332 ops/s against 255-265 with 2 (one run each, quiet machine)
+WORKERS = int(os.environ.get("KNOP_BENCH_WORKERS", "3"))  # on 2 cores: 3 gave 332 ops/s against 255-265 with 2
 GENERATORS = 1  # processes simulating the devices
 OFFERED_OPS = 1000.0  # the open loop's offered rate: the target's 1,000 ops/s
 OPS_PER_ROUND = 4  # what the offered rate counts per round: the push's 3 operations and one pull
@@ -120,7 +124,8 @@ class Tally:
     by_organisation: dict[str, list[float]] = field(default_factory=dict)  # push_ms per org
     late_starts: int = 0  # open loop: rounds that started over 1 s after their scheduled time
     applied: int = 0
-    pulls: int = 0
+    pulls: int = 0  # pages delivered, with a push's answer or by a pull request
+    pull_requests: int = 0  # pull requests of their own (GET /v1/pull)
     pulled_bytes: int = 0
     pulled_changes: int = 0  # changes the pulls delivered: the feed's fan-out
     not_applied: int = 0
@@ -139,6 +144,7 @@ class Tally:
         self.late_starts += other.late_starts
         self.applied += other.applied
         self.pulls += other.pulls
+        self.pull_requests += other.pull_requests
         self.pulled_bytes += other.pulled_bytes
         self.pulled_changes += other.pulled_changes
         self.not_applied += other.not_applied
@@ -197,8 +203,12 @@ class _Connection:
             self.writer.close()
         self.reader = self.writer = None
 
-    async def request(self, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:
+    async def request(
+        self, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         head = f"{method} {target} HTTP/1.1\r\n".encode("ascii") + self.fixed
+        for name, value in (headers or {}).items():
+            head += f"{name}: {value}\r\n".encode("ascii")
         if body:
             head += b"Content-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
         message = head + b"\r\n" + body
@@ -245,6 +255,30 @@ def _page_tail(body: bytes) -> tuple[str, bool]:
     return str(tail["cursor"]), bool(tail["more"])
 
 
+_PUSHED_PAGE = b',"%s":' % protocol.PUSH_PAGE_KEY.encode()
+
+
+def _push_answer(body: bytes) -> tuple[list[dict[str, Any]], bytes | None]:
+    """A push answer's results, and the pull page it carries (undecoded), if any.
+
+    The page follows the results (app.push_operations writes it so); a string
+    inside a result cannot hold the raw `,"pull":`, JSON escapes its quotes.
+    """
+    at = body.find(_PUSHED_PAGE)
+    if at < 0:
+        return json.loads(body)["results"], None
+    return json.loads(body[:at] + b"}")["results"], body[at + len(_PUSHED_PAGE) : -1]
+
+
+def _count_page(tally: Tally | None, page: bytes) -> tuple[str, bool]:
+    """A page delivered (counted in `tally`): its cursor and `more`."""
+    if tally is not None:
+        tally.pulls += 1
+        tally.pulled_bytes += len(page)
+        tally.pulled_changes += page.count(_CHANGE)
+    return _page_tail(page)
+
+
 def _batch(key: DeviceKey, n: int) -> list[dict[str, Any]]:
     task_id = uuid7()
 
@@ -289,18 +323,24 @@ async def _round(
     # server checks against its history before it applies anything.
     sent = {"operations": batch} if cursor is None else {"operations": batch, "cursor": cursor}
     body = json.dumps(sent, ensure_ascii=False).encode("utf-8")
-    status, answer = await conn.request("POST", protocol.PATH_PUSH, body)
+    # And the pull's next page with the answer, as sync.engine asks for it (its default page size).
+    asked = {protocol.PUSH_PULL_HEADER: str(protocol.DEFAULT_PULL_LIMIT)} if cursor is not None else None
+    status, answer = await conn.request("POST", protocol.PATH_PUSH, body, asked)
     answered = time.perf_counter()
     if status != 200:
         tally.errors.append(f"push {status}: {answer[:200]!r}")
         return None, cursor
-    results = json.loads(answer)["results"]
+    results, page = _push_answer(answer)
     applied = sum(1 for r in results if r["status"] == "applied")
     tally.applied += applied
     tally.not_applied += len(results) - applied
     tally.created.append(str(batch[0]["payload"]["task_id"]))
     if kept is not None and len(kept) < KEEP_BATCHES:
         kept.append(batch)
+    if page is not None:
+        cursor, more = _count_page(tally, page)
+        if not more:
+            return answered, cursor
     return answered, await _catch_up(conn, cursor, tally)
 
 
@@ -313,10 +353,8 @@ async def _catch_up(conn: _Connection, cursor: str | None, tally: Tally | None) 
         if status != 200:
             raise RuntimeError(f"pull {status}: {answer[:200]!r}")
         if tally is not None:
-            tally.pulls += 1
-            tally.pulled_bytes += len(answer)
-            tally.pulled_changes += answer.count(_CHANGE)
-        cursor, more = _page_tail(answer)
+            tally.pull_requests += 1
+        cursor, more = _count_page(tally, answer)
     return cursor
 
 
@@ -604,7 +642,8 @@ def measure(
         "generator_processes": GENERATORS,
         "seconds": round(elapsed, 2),
         "operations_applied": tally.applied,
-        "pull_requests": tally.pulls,
+        "pulled_pages": tally.pulls,
+        "pull_requests": tally.pull_requests,
         "pushes": len(pushes),
         "pulled_changes_per_s": round(tally.pulled_changes / elapsed),
         "pulled_mb_per_s": round(tally.pulled_bytes / elapsed / 1e6, 2),
@@ -812,7 +851,7 @@ class Device:
         self.cursor: str | None = None
         self.push_ms: list[float] = []
         self.applied = 0
-        self.pulls = 0
+        self.pulls = 0  # pages delivered, with a push's answer or by a pull
         self.batches: list[list[dict[str, object]]] = []
         self.statuses: list[str] = []
         self.errors: list[str] = []
@@ -850,17 +889,31 @@ class Device:
                         "task.edit", task_id=task_id, changes={"title": f"Belastning {n} (rettet)"}
                     ),
                 ]
+                # With the cursor, asking for the pull's next page with the answer, as
+                # the desktop client does (sync.engine); pulls on only if it says more.
+                sent: dict[str, Any] = {"operations": batch}
+                asked: dict[str, str] = {}
+                if self.cursor is not None:
+                    sent["cursor"] = self.cursor
+                    asked[protocol.PUSH_PULL_HEADER] = str(protocol.DEFAULT_PULL_LIMIT)
                 start = time.perf_counter()
-                answer = api.push_raw(batch)
+                answer = api.http.post(protocol.PATH_PUSH, json=sent, headers=api.headers(**asked))
                 self.push_ms.append((time.perf_counter() - start) * 1000)
                 if answer.status_code != 200:
                     self.errors.append(f"push {answer.status_code}: {answer.text[:200]}")
                     continue
-                statuses = [r["status"] for r in answer.json()["results"]]
+                body = answer.json()
+                statuses = [r["status"] for r in body["results"]]
                 self.statuses += statuses
                 self.applied += statuses.count("applied")
                 self.batches.append(batch)
                 self.created.append(task_id)
+                page = body.get(protocol.PUSH_PAGE_KEY)
+                if page is not None:
+                    self.pulls += 1
+                    self.cursor = page["cursor"]
+                    if not page["more"]:
+                        continue
                 self.catch_up()
         except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
             self.errors.append(repr(error))

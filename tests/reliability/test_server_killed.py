@@ -68,7 +68,7 @@ def test_a_server_killed_during_a_push_loses_nothing_and_doubles_nothing(
     assert len(outbox) == COMMENTS + 1
 
     killer: list[threading.Thread] = []
-    real_push = sync_api.ServerApi.push
+    real_push = sync_api.ServerApi.push_answer  # what `push` and a push asking for its page both call
 
     def push_and_get_killed(self: sync_api.ServerApi, *args: Any, **kwargs: Any) -> Any:
         if not killer:  # the first push only: the server dies while it is in flight
@@ -77,7 +77,7 @@ def test_a_server_killed_during_a_push_loses_nothing_and_doubles_nothing(
             timer.start()
         return real_push(self, *args, **kwargs)
 
-    monkeypatch.setattr(sync_api.ServerApi, "push", push_and_get_killed)
+    monkeypatch.setattr(sync_api.ServerApi, "push_answer", push_and_get_killed)
     one_try = Connection(staffroom.server_url, attempts=1)
     result: list[Any] = []
     syncing = threading.Thread(
@@ -88,7 +88,7 @@ def test_a_server_killed_during_a_push_loses_nothing_and_doubles_nothing(
     assert not syncing.is_alive()
     killer[0].join(timeout=30)
     assert server.process is not None and server.process.returncode == -signal.SIGKILL
-    monkeypatch.setattr(sync_api.ServerApi, "push", real_push)
+    monkeypatch.setattr(sync_api.ServerApi, "push_answer", real_push)
 
     # Whatever the client was told, nothing is applied twice and nothing is half-applied.
     assert server.db is not None

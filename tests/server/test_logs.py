@@ -59,3 +59,28 @@ def test_every_worker_writes_to_the_file_after_logrotate_moved_it(tmp_path: Path
         assert f"worker {n} says before" in old and f"worker {n} says after" not in old
         assert f"worker {n} says after" in new and f"worker {n} says before" not in new
     assert [p.name for p in sorted(tmp_path.iterdir())] == ["server.log", "server.log.1"]
+
+
+def test_stderr_and_the_file_get_the_same_scrubbed_line_formatted_once(tmp_path: Path) -> None:
+    """Both handlers share one formatted line (sync.server.logs._FormattedOnce), secrets scrubbed in both."""
+    path = tmp_path / "server.log"
+    script = (
+        "import logging\n"
+        "from sync.server.logs import setup_server_logging\n"
+        "setup_server_logging()\n"
+        "logging.getLogger('uvicorn.access').info('%s - \"%s %s HTTP/%s\" %d', '127.0.0.1:1', 'GET',"
+        " '/v1/pull?token=abcdefgh12345678', '1.1', 200)\n"
+        "try:\n"
+        "    raise ValueError('Bearer abcdefgh12345678')\n"
+        "except ValueError:\n"
+        "    logging.getLogger('knop.server').exception('password=hunter2hunter2')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env={**os.environ, LOG_FILE_ENV: str(path)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    written = path.read_text(encoding="utf-8")
+    assert written == done.stderr
+    assert "abcdefgh12345678" not in written and "hunter2" not in written
+    assert '"GET /v1/pull?token=[redacted] HTTP/1.1" 200' in written and "ValueError: Bearer [redacted]" in written
