@@ -225,8 +225,11 @@ def _forget_tombstones(session: Session, person_id: str) -> None:
 def _unquote(session: Session, name: str, pseudonym: str) -> None:
     """Where the server quoted the person to others: refusals ("Anna accepted ...") and mail.
 
-    A mail caused by the person names them as "who" and quotes what they wrote
-    as "message"; the name becomes the pseudonym and the quote goes.
+    A mail caused by the person names them as its author ("who"; "inviter" in
+    an invitation) and quotes what they wrote as "message"; the name becomes
+    the pseudonym and the quote goes. (An invitation still queued when its
+    inviter was erased kept the inviter's message: the test of erasure saw it
+    whenever the mail had not gone out yet.)
     """
     quoted = json.dumps(name, ensure_ascii=False)[1:-1]  # as it appears inside stored JSON
     session.execute(
@@ -244,8 +247,9 @@ def _unquote(session: Session, name: str, pseudonym: str) -> None:
     ).fetchall()
     for mail_id, text in rows:
         facts = json.loads(text)
-        if facts.get("who") == name:
-            facts["who"], facts["message"] = pseudonym, ""
+        for author in ("who", "inviter"):
+            if facts.get(author) == name:
+                facts[author], facts["message"] = pseudonym, ""
         clean = json.loads(json.dumps(facts, ensure_ascii=False).replace(quoted, pseudonym))
         session.execute(
             "UPDATE mail_outbox SET facts = ? WHERE id = ?",

@@ -87,9 +87,14 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 
 
 def mail_env(smtp: SmtpServer) -> dict[str, str]:
+    return mail_env_at(smtp.port)
+
+
+def mail_env_at(port: int) -> dict[str, str]:
+    """The server's mail settings for an SMTP server on loopback at `port` (one may not listen there)."""
     return {
         "KNOP_SMTP_HOST": "127.0.0.1",
-        "KNOP_SMTP_PORT": str(smtp.port),
+        "KNOP_SMTP_PORT": str(port),
         "KNOP_SMTP_TLS": "none",
         "KNOP_MAIL_FROM": "knop@egeskov.example",
         "KNOP_MAIL_POLL_SECONDS": "0.1",

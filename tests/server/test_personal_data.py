@@ -27,7 +27,8 @@ from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
 from tests.server.test_reach import accept, fresh_code
-from tests.server.test_mail import SmtpServer, mail_env, smtp, wait_for  # noqa: F401 - smtp: the fixture
+from tests.server.harness import free_port
+from tests.server.test_mail import SmtpServer, mail_env, mail_env_at, smtp, wait_for  # noqa: F401 - smtp: the fixture
 
 ANNAS_WORDS = (
     "Jeg kan spille guitar til festen", "Husk stole til bedsteforældrene", "Min søgning",
@@ -291,6 +292,33 @@ def test_erasing_someone_who_left_removes_them_everywhere_and_changes_no_number(
 
     (again,) = admin.push(admin.op("person.erase", person_id="anna"))
     assert again["rejection"]["reason"] == "person.erased"
+
+
+def test_an_invitation_still_queued_keeps_nothing_of_its_inviter_once_she_is_erased(
+    backend: str, servers: Servers, world: World
+) -> None:
+    """The invitation's mail names its inviter and quotes her message; while the mail
+    waits (here: no mail server answers) an erasure must take both out of it."""
+    nobody_listens = free_port()
+    deployment = servers.start(backend, env=mail_env_at(nobody_listens))
+    try:
+        with deployment.database.write() as s:
+            directory.put_person(
+                s, directory.NewPerson(username="anna", name="Anna Jensen", site=world.school.id)
+            )
+        anna, admin = deployment.user("anna"), deployment.user("admin")
+        anna.apply("member.invite", invitation_id=uuid7(), email="nabo@example.org", person_kind="citizen",
+                   site_id=world.school.id, code=fresh_code(), message=ANNAS_WORDS[3])
+        queued = "SELECT count(*) FROM mail_outbox WHERE kind = 'invitation' AND sent_at IS NULL"
+        wait_for(lambda: _count(deployment, queued) == 1)
+        admin.apply("person.deactivate", person_id="anna")
+        admin.apply("person.erase", person_id="anna")
+        with deployment.database.read() as s:
+            (facts,) = [r[0] for r in s.execute("SELECT facts FROM mail_outbox WHERE kind = 'invitation'")]
+        assert "Anna Jensen" not in facts and ANNAS_WORDS[3] not in facts, facts
+        assert "nabo@example.org" in facts  # the invitation itself still goes out
+    finally:
+        deployment.stop()
 
 
 def test_the_data_protection_page_names_every_table_of_the_server(tmp_path: Path) -> None:
