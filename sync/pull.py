@@ -157,7 +157,7 @@ def _write(
         with notifications.watching(
             store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
         ) as noticed:
-            done.tables |= store.apply_changes(page["changes"])  # type: ignore[arg-type]
+            done.tables |= store.apply_changes(page["changes"], in_nfc=page.get("nfc") is True)  # type: ignore[arg-type]
         done.noticing_s += noticed.seconds
         if noticed.added:
             done.tables.add(notifications.TABLE)
