@@ -15,9 +15,10 @@ it puts the pending operations back on top, and the engine pushes again.
 An initial pull (from no cursor: a new workstation, or after a resync) is a bulk
 load: the store drops its search triggers and secondary indexes in the first
 page's transaction and builds them once in a transaction of their own right
-after the last page's (`Store.begin_bulk_load`, `finishing_bulk_load`), and pages
-are as large as the server allows. A load cut off anywhere in between (even
-after its last page) is finished when the store is next opened, and the next
+after the last page's (`Store.begin_bulk_load`, `finishing_bulk_load`), pages
+are as large as the server allows, the WAL is checkpointed by a thread of its
+own (`Store.checkpointing_beside`) and Python's cycle collector is paused. A
+load cut off anywhere in between (even after its last page) is finished when the store is next opened, and the next
 pull goes on as a bulk load from its cursor (`INITIAL`). While one page is written, the next
 ones are already being fetched and decoded on two other threads
 (sync.fetch_ahead), so the server, JSON and SQLite overlap.
@@ -140,10 +141,11 @@ def _pull(
 
     known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
     pages = PagesAhead(api, token, cursor, size, cancel)
-    collector = contextlib.ExitStack()
-    if bulk:
-        collector.enter_context(_cycles_collected_after())
+    for_bulk = contextlib.ExitStack()  # what only a bulk load does, until the pull ends
     try:
+        if bulk:
+            for_bulk.enter_context(_cycles_collected_after())
+            for_bulk.enter_context(store.checkpointing_beside())
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
@@ -158,7 +160,8 @@ def _pull(
                 pages.close()
                 done.resent += start_over(store)
                 if not bulk:
-                    collector.enter_context(_cycles_collected_after())
+                    for_bulk.enter_context(_cycles_collected_after())
+                    for_bulk.enter_context(store.checkpointing_beside())
                 cursor, bulk = None, True
                 done.resynced = True
                 pages = PagesAhead(api, token, cursor, size, cancel)
@@ -179,7 +182,7 @@ def _pull(
                 return
     finally:
         pages.close()
-        collector.close()
+        for_bulk.close()
 
 
 def _write(

@@ -57,6 +57,13 @@ class Transactions(SqlRecords):
         finally:
             checkpoints.finish()
 
+    def set_autocheckpoint(self, pages: int) -> None:
+        """This connection's `wal_autocheckpoint`; while a thread makes the checkpoints, from when it is done."""
+        if self._checkpoints is not None:
+            self._own_autocheckpoint = pages
+        else:
+            self.connection.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
     def _take_checkpoints_back(self, *, wait: bool) -> None:
         """This connection checkpoints again once the thread is done (at once if `wait`: stops it)."""
         if self._checkpoints is None:

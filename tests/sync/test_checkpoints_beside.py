@@ -37,9 +37,11 @@ def test_while_loading_a_thread_checkpoints_and_the_store_takes_over_after_it(tm
         beside = any(t.name == "knop-checkpoints" and t.is_alive() for t in threading.enumerate())
         seen.append((autocheckpoint(store), beside))
 
+    world = make_world()
+    feed = ScriptedFeed(task_changes(world, 120))
     try:
-        pull_changes(store, ScriptedFeed(task_changes(make_world(), 120)), "t", page_size=25, progress=progress)  # type: ignore[arg-type]
-        assert seen and all(setting == 0 and beside for setting, beside in seen)
+        pull_changes(store, feed, "t", page_size=25, progress=progress)  # type: ignore[arg-type]
+        assert len(seen) == 5 and all(setting == 0 and beside for setting, beside in seen)
         store_checkpoints.wait_for_all()
         assert autocheckpoint(store) == 0  # taken back at the next transaction, not from another thread
         with store.transaction():
@@ -48,6 +50,11 @@ def test_while_loading_a_thread_checkpoints_and_the_store_takes_over_after_it(tm
         # Everything committed is in the store file itself: nothing was left in the WAL.
         busy, frames, copied = store.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         assert busy == 0 and frames == copied
+        # An incremental pull checkpoints on the store's own connection, as before.
+        feed.changes += task_changes(world, 130)[120:]
+        pull_changes(store, feed, "t", page_size=25, progress=progress)  # type: ignore[arg-type]
+        assert len(seen) == 6 and seen[-1][0] > 0 and not seen[-1][1]
+        assert autocheckpoint(store) == own
     finally:
         store.close()
 
