@@ -16,7 +16,7 @@ finishing transaction alone); checkpointing them cost the pulling thread about
 1.5 s of waiting, 0.8 s of it after the last commit, when the data was already
 safe in the WAL and the user could have started working.
 
-So while a store is loading, its own connection does not checkpoint
+So during a bulk load (an initial pull) its own connection does not checkpoint
 (`wal_autocheckpoint = 0`) and this thread does, with a connection of its own,
 PASSIVE checkpoints (they never block a reader or the writer, and copy only
 committed pages). Durability is SQLite's: a commit is whole in the WAL before
