@@ -103,7 +103,7 @@ user's role or home site changes (or the feed's history is lost) it gets 410
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from desktop.core.text import Wording, sentence
 
@@ -165,11 +165,17 @@ class WireChange(TypedDict):
 
 
 class PullPage(TypedDict):
-    """A pull response: up to `limit` changes in feed order, the cursor after them, more or not."""
+    """A pull response: up to `limit` changes in feed order, the cursor after them, more or not.
+
+    `nfc` true is the server's promise that every text value of every row is in
+    Unicode NFC already, so the client need not check each one; a server that
+    does not say so (older than feed text in NFC) is checked as before.
+    """
 
     changes: list[WireChange]
     cursor: str
     more: bool
+    nfc: NotRequired[bool]
 
 
 PUSH_PAGE_KEY = "pull"  # where a push's answer carries the page asked with PUSH_PULL_HEADER

@@ -28,7 +28,7 @@ BULK_LOAD = "bulk_load"
 
 # A negative cache_size is in KiB: 64 MiB holds the hot b-tree pages of a municipality.
 BULK_CACHE_KIB = -65536
-BULK_CHECKPOINT_PAGES = 16384  # 64 MiB of WAL between checkpoints instead of 4
+BULK_CHECKPOINT_PAGES = 16384  # an incremental pull: 64 MiB of WAL between checkpoints instead of 4
 # FTS5 builds its index in memory up to `hashsize` bytes, then writes a segment and
 # merges. Building 100,000 tasks' search in 64 MiB instead of the default 1 MiB
 # writes far fewer segments to merge: the word index took 0.9 s of CPU instead of
@@ -179,17 +179,19 @@ class BulkLoad(Transactions):
 
     @contextlib.contextmanager
     def loading(self) -> Iterator[None]:
-        """While a bulk load runs: a bigger page cache and fewer WAL checkpoints.
+        """While a pull runs: a bigger page cache and fewer WAL checkpoints.
 
         Neither touches durability: every transaction is still committed to the WAL
-        as before (synchronous=NORMAL). The store is marked as being loaded, so that
-        opening it elsewhere in this process leaves the load alone.
+        as before (synchronous=NORMAL). A bulk load also has its checkpoints made
+        by a thread (`checkpointing_beside`, entered by the pull). The store is
+        marked as being loaded, so that opening it elsewhere in this process
+        leaves the load alone.
         """
         path = self.path.resolve()
         cache = self.connection.execute("PRAGMA cache_size").fetchone()[0]
         checkpoint = self.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         self.connection.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-        self.connection.execute(f"PRAGMA wal_autocheckpoint = {BULK_CHECKPOINT_PAGES}")
+        self.set_autocheckpoint(BULK_CHECKPOINT_PAGES)
         with _loading_lock:
             _loading.add(path)
         try:
@@ -198,4 +200,4 @@ class BulkLoad(Transactions):
             with _loading_lock:
                 _loading.discard(path)
             self.connection.execute(f"PRAGMA cache_size = {int(cache)}")
-            self.connection.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint)}")
+            self.set_autocheckpoint(int(checkpoint))

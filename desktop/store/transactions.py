@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from desktop.core.records import SqlRecords
+from desktop.store.checkpoints import Checkpoints
 from desktop.store.damage import StoreDamaged, integrity_problem, is_corruption, mark_checked, was_checked
 
 
@@ -20,10 +21,59 @@ class Transactions(SqlRecords):
         self.path = path
         super().__init__(connection)
         self._depth = 0
+        self._checkpoints: Checkpoints | None = None  # a thread making this store's checkpoints
+        self._own_autocheckpoint = 0  # this connection's wal_autocheckpoint while it has one
 
     def close(self) -> None:
-        """Close the connection; the store cannot be used afterwards."""
+        """Close the connection; the store cannot be used afterwards.
+
+        Checkpoints still being made beside a load are left to finish on their own
+        thread (desktop.store.checkpoints): their connection, closed last, leaves
+        the file whole and the WAL empty.
+        """
+        if self._checkpoints is not None:
+            self._checkpoints.finish()
+            self._checkpoints = None
         self.connection.close()
+
+    # --- checkpoints -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def checkpointing_beside(self) -> Iterator[None]:
+        """While inside, and until they are done: the WAL's checkpoints made by a thread.
+
+        For a bulk load, whose commits would otherwise wait for checkpoints of
+        hundreds of MB (desktop.store.checkpoints). The last is made after the
+        `with`, while the caller goes on; this connection makes its own again from
+        the first transaction after that one is done.
+        """
+        self._take_checkpoints_back(wait=True)
+        own = int(self.connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        checkpoints = Checkpoints(self.path)
+        self._checkpoints, self._own_autocheckpoint = checkpoints, own
+        self.connection.execute("PRAGMA wal_autocheckpoint = 0")
+        try:
+            yield
+        finally:
+            checkpoints.finish()
+
+    def set_autocheckpoint(self, pages: int) -> None:
+        """This connection's `wal_autocheckpoint`; while a thread makes the checkpoints, from when it is done."""
+        if self._checkpoints is not None:
+            self._own_autocheckpoint = pages
+        else:
+            self.connection.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+    def _take_checkpoints_back(self, *, wait: bool) -> None:
+        """This connection checkpoints again once the thread is done (at once if `wait`: stops it)."""
+        if self._checkpoints is None:
+            return
+        if wait:
+            self._checkpoints.stop()
+        elif not self._checkpoints.done():
+            return
+        self._checkpoints = None
+        self.connection.execute(f"PRAGMA wal_autocheckpoint = {self._own_autocheckpoint}")
 
     # --- damage ------------------------------------------------------------------
 
@@ -73,6 +123,7 @@ class Transactions(SqlRecords):
             finally:
                 self._depth -= 1
             return
+        self._take_checkpoints_back(wait=False)
         self.connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
         self._depth = 1
         try:

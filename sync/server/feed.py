@@ -92,6 +92,7 @@ from desktop.core.entities import (
 )
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
+from desktop.core.payload import composed
 from desktop.core.permissions import Sql
 from sync import protocol
 from sync.server.storage import Session
@@ -343,9 +344,12 @@ def _task_visibility(task: Task) -> Visibility:
 
 
 def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> str:
-    """The wire change as JSON text; pass `row` when the caller already converted the entity."""
+    """The wire change as JSON text; pass `row` when the caller already converted the entity.
+
+    Its text values in NFC, whatever wrote them: the pages promise it (`Page.to_json`).
+    """
     return json.dumps(
-        {"table": entity.table, "row": entity.to_row() if row is None else row, "deleted": deleted},
+        {"table": entity.table, "row": composed(entity.to_row() if row is None else row), "deleted": deleted},
         ensure_ascii=False,
         separators=(",", ":"),
     )
@@ -830,12 +834,16 @@ class Page:
     more: bool
 
     def to_json(self) -> bytes:
-        """The pull response, without decoding and re-encoding the stored changes."""
+        """The pull response, without decoding and re-encoding the stored changes.
+
+        It promises the rows' text in NFC (protocol.PullPage `nfc`): `encode` writes
+        every body so, and server migration 14 rewrote those written before.
+        """
         more = "true" if self.more else "false"
         return (
             b'{"changes":['
             + b",".join(self.bodies)
-            + f'],"cursor":{json.dumps(self.cursor)},"more":{more}}}'.encode()
+            + f'],"cursor":{json.dumps(self.cursor)},"more":{more},"nfc":true}}'.encode()
         )
 
     def headers(self) -> dict[str, str]:

@@ -65,11 +65,11 @@ def pull(person_id: str, page_size: int, hold_ms: int, hold_page: int | None = N
     real = Store.apply_changes
     pages = iter(range(1, 1_000_000))
 
-    def marked(self: Store, changes: Any) -> set[str]:
+    def marked(self: Store, changes: Any, **how: Any) -> set[str]:
         page = next(pages)
         say("apply", page)
         started = time.perf_counter()
-        touched = real(self, changes)
+        touched = real(self, changes, **how)
         say("applied", page, round((time.perf_counter() - started) * 1000))
         if page == hold_page:
             # Stay inside this page's transaction until the test kills us: on a busy

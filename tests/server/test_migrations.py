@@ -207,7 +207,8 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
         db.close()
 
 
-@pytest.mark.parametrize("start", range(1, migrations.LATEST))
+# Every version before the tenants step (a later step's database has the organisation already).
+@pytest.mark.parametrize("start", range(1, migrations.STEPS.index(migrations._v13_tenants) + 1))
 def test_every_earlier_version_gets_the_organisation_on_every_growing_row(
     backend: str, servers: Servers, start: int
 ) -> None:
