@@ -39,6 +39,34 @@ CLOSE_BIDDING = "task.close_bidding"
 TASK_COLUMN = 4  # the events' Task column, drawn again when a task's title is found
 
 
+def changed_words() -> dict[str, str]:
+    """What each synced table's rows are called in the audit trail's "What changed" (per call: the language may change).
+
+    Every table of `entities.SYNCED` has a word: a try-out read the raw table names
+    ("member_invitations") and English ("organisation") in the Danish trail.
+    """
+    return {
+        "organisations": tr("municipality"),
+        "sites": tr("site"),
+        "people": tr("person"),
+        "person_skills": tr("skill"),
+        "tasks": tr("task"),
+        "bids": tr("bid"),
+        "comments": tr("comment"),
+        "endorsements": tr("endorsement"),
+        "notice_reads": tr("notification read"),
+        "person_settings": tr("settings"),
+        "saved_searches": tr("saved search"),
+        "invitations": tr("invitation to bid"),
+        "guidelines": tr("guidelines"),
+        "guideline_acceptances": tr("guidelines accepted"),
+        "member_invitations": tr("invitation to Knop"),
+        "person_credentials": tr("credential"),
+        "task_requirements": tr("task requirements"),
+        "companies": tr("company"),
+    }
+
+
 class AuditScreen(InsightScreen):
     """Filters above, events below (oldest first), CSV export."""
 
@@ -127,18 +155,7 @@ class AuditScreen(InsightScreen):
             return describe(event.reason, event.facts).text(self.language)
         if event.operation == CLOSE_BIDDING:
             return tr("Closed for bids: the bid deadline had passed")
-        words = {
-            "tasks": tr("task"),
-            "bids": tr("bid"),
-            "comments": tr("comment"),
-            "endorsements": tr("endorsement"),
-            "person_skills": tr("skill"),
-            "people": tr("person"),
-            "sites": tr("site"),
-            "organisations": tr("organisation"),
-            "invitations": tr("invitation"),
-        }
-        return ", ".join(words.get(t, t) for t in reports.changed_tables(event.summary))
+        return ", ".join(changed_words().get(t, t) for t in reports.changed_tables(event.summary))
 
     def params(self) -> dict[str, Any]:
         """The filters as the server takes them (empty ones left out)."""

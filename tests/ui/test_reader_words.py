@@ -72,3 +72,23 @@ def test_a_month_is_written_as_people_write_it() -> None:
     assert wording.month("2026-03", "da") == wording.short_date("2026-03-01", "da").split(" ", 1)[1]
     assert wording.month("2026-03", "en") == "Mar 2026"
     assert wording.month("?", "da") == "?"
+
+
+def test_every_kind_of_row_an_event_changed_is_named_in_words() -> None:
+    """The audit trail's "What changed" names each synced table in words, never its raw name."""
+    from desktop.core.entities import SYNCED
+    from ui.oversight_audit import changed_words
+
+    from ui import words as ui_words
+
+    english = changed_words()
+    assert set(SYNCED) <= set(english), set(SYNCED) - set(english)
+    was = ui_words.language()
+    ui_words.use_language("da")
+    try:
+        danish = changed_words()
+    finally:
+        ui_words.use_language(was)
+    for table in SYNCED:
+        assert "_" not in english[table] and "_" not in danish[table], table
+        assert danish[table] != english[table] or table == "people", (table, danish[table])  # "person" in both
