@@ -103,7 +103,7 @@ class MyPage(Screen):
             [
                 Column(tr("Task"), lambda mine: mine.task_title),
                 Column(tr("Site"), lambda mine: mine.site_name),
-                Column(tr("My bid"), lambda mine: wording.bid_state(mine.bid.status, mine.bid.lending)),
+                Column(tr("My bid"), lambda mine: wording.bid_state(mine.bid.status, mine.bid.lending, bidder=True)),
                 Column(tr("Task status"), lambda mine: wording.task_status(mine.task_status)),
                 Column(
                     tr("Placed"), lambda mine: wording.short_date(mine.bid.created_at, lang)

@@ -597,7 +597,7 @@ class TaskView(TaskScreen):
                 lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
                 return breakable(lacking.message(self.language))
             return breakable(" ".join((tr("You have not bid on this task yet."), *self._wished_lacking(detail))))
-        sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending))
+        sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending, bidder=True))
         if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
             sentence = self._bid_news + " " + sentence
         if detail.my_bid_unsent:

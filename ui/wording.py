@@ -41,21 +41,38 @@ def bid_status(status: str) -> str:
     return labels.get(status, status)
 
 
-def lending(state: str) -> str:
-    """Where lending a bidder to another site stands (`Lending`); "" when it is not lending."""
-    labels = {
-        "lent": tr("Lent from another site"),
-        "notified": tr("Lent from another site; the home manager was told"),
-        "awaiting": tr("Waiting for the home manager's approval"),
-        "approved": tr("Lending approved by the home manager"),
-        "refused": tr("The home manager did not approve the lending"),
-    }
+def lending(state: str, bidder: bool = False) -> str:
+    """Where lending a bidder to another site stands (`Lending`); "" when it is not lending.
+
+    Said to the task's side by default; with `bidder`, to the person lent, whose
+    home manager is their own (a try-out: "Lent from another site" read wrong on
+    the bidder's own page).
+    """
+    if bidder:
+        labels = {
+            "lent": tr("Lent to another site"),
+            "notified": tr("Lent to another site; your manager was told"),
+            "awaiting": tr("Waiting for your manager's approval"),
+            "approved": tr("Lending approved by your manager"),
+            "refused": tr("Your manager did not approve the lending"),
+        }
+    else:
+        labels = {
+            "lent": tr("Lent from another site"),
+            "notified": tr("Lent from another site; the home manager was told"),
+            "awaiting": tr("Waiting for the home manager's approval"),
+            "approved": tr("Lending approved by the home manager"),
+            "refused": tr("The home manager did not approve the lending"),
+        }
     return labels.get(state, "")
 
 
-def bid_state(status: str, lending_state: str) -> str:
-    """A bid's status, and its lending's state where it has one ("Accepted — Waiting for …")."""
-    extra = lending(lending_state)
+def bid_state(status: str, lending_state: str, bidder: bool = False) -> str:
+    """A bid's status, and its lending's state where it has one ("Accepted — Waiting for …").
+
+    `bidder`: said to the person who bid (see `lending`).
+    """
+    extra = lending(lending_state, bidder)
     return f"{bid_status(status)} — {extra}" if extra else bid_status(status)
 
 

@@ -152,7 +152,7 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
 def test_the_task_manager_and_the_bidder_see_the_lending_state_plainly(
     qtbot: Any, make_context: Any, demo_store: Any
 ) -> None:
-    """An accepted bid on another site's task that waits for the home manager says so on both sides."""
+    """An accepted bid on another site's task that waits for the home manager says so on both sides, each in its words."""
     from desktop.core.entities import Audience, Bid, Task, TaskStatus
     from desktop.store import Store
     from ui.task_view import TaskView
@@ -176,8 +176,10 @@ def test_the_task_manager_and_the_bidder_see_the_lending_state_plainly(
     as_bidder = TaskView(bidder, task.id)
     qtbot.addWidget(as_bidder)
     as_bidder.show()
-    qtbot.waitUntil(lambda: "home manager" in as_bidder.my_bid_state.text(), timeout=10_000)
-    assert "Accepted — Waiting for the home manager's approval" in as_bidder.my_bid_state.text()
+    # Said to the bidder, whose home manager is her own manager (a try-out read the
+    # manager's "Lent from another site" on the bidder's own page).
+    qtbot.waitUntil(lambda: "manager" in as_bidder.my_bid_state.text(), timeout=10_000)
+    assert "Accepted — Waiting for your manager's approval" in as_bidder.my_bid_state.text()
 
     manager = make_context(poster.username, "en")
     as_manager = TaskView(manager, task.id)
