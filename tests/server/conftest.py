@@ -14,13 +14,18 @@ Tests that need a database to themselves take `fresh_server`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
 
-from sync.server import accounts, directory, migrations, storage
+from desktop.core.entities import Site
+from desktop.core.ids import utc_now
+from desktop.core.operations import Change
+from sync.server import accounts, directory, feed, migrations, storage
 from tests.conftest import World, make_world
 from tests.server.harness import (
     DEVICE_FAILURES,
@@ -79,6 +84,36 @@ def small_world_database(servers: Servers, backend: str, pool_size: int) -> Iter
     database = storage.Database(url, pool_size=pool_size)
     yield database
     database.close()
+
+
+@contextlib.contextmanager
+def renamed_in_a_transaction_held_open(db: storage.Database, site_id: str, name: str) -> Iterator[None]:
+    """Inside: a site renamed by a write transaction on another thread, written but not committed.
+
+    The transaction has drawn its id and written its feed row before the body
+    runs, and commits only when the body is left: "A" of the never-skips tests,
+    which draws its id first and commits last, while the body commits "B".
+    """
+    wrote, may_commit = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with db.write() as s:
+            site = s.get(Site, site_id)
+            assert site is not None
+            renamed = site.replace(name=name)
+            s.put(renamed)
+            feed.record(s, [Change(renamed)], utc_now())
+            wrote.set()
+            assert may_commit.wait(30)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        assert wrote.wait(30)
+        yield
+    finally:
+        may_commit.set()
+        thread.join()
 
 
 class Servers:

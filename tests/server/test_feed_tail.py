@@ -12,7 +12,6 @@ organisation its own, and a puller misses nothing while many write
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -22,7 +21,7 @@ from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from sync.server import directory, feed, feed_tail, migrations, storage
 from tests.conftest import World
-from tests.server.conftest import Servers, small_world_database
+from tests.server.conftest import Servers, renamed_in_a_transaction_held_open, small_world_database
 from tests.server.harness import PASSWORD, Deployment
 from tests.server.tenants import add_organisation
 
@@ -78,29 +77,13 @@ def test_a_change_committed_out_of_order_is_never_skipped(backend: str, db: stor
     cursor = caught_up(db, tail, admin, None)
     assert served_by_tail(db, tail, admin, cursor)
     rename(db, world.care_home.id, "W, committed before A began")  # so that the next pull reads something
-    a_wrote, a_may_commit = threading.Event(), threading.Event()
-
-    def slow_writer() -> None:
-        with db.write() as s:
-            site = s.get(Site, world.school.id)
-            assert site is not None
-            feed.record(s, [Change(site.replace(name="A, committed last"))], utc_now())
-            a_wrote.set()
-            assert a_may_commit.wait(30)
-
-    a = threading.Thread(target=slow_writer)
-    a.start()
-    try:
-        assert a_wrote.wait(30)
+    with renamed_in_a_transaction_held_open(db, world.school.id, "A, committed last"):
         rename(db, world.other_school.id, "B, committed first")
         seen: list[str] = []
         page = pull(db, tail, admin, cursor)
         seen += site_names(page)
         assert seen == ["W, committed before A began"]  # B's row lies above A's running transaction: not yet
         cursor = page.cursor
-    finally:
-        a_may_commit.set()
-        a.join()
     page = pull(db, tail, admin, cursor)
     assert site_names(page) == ["A, committed last", "B, committed first"]
     assert served_by_tail(db, tail, admin, cursor)

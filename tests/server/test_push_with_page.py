@@ -19,13 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from desktop.core.entities import Site
-from desktop.core.ids import utc_now, uuid7
-from desktop.core.operations import Change
+from desktop.core.ids import uuid7
 from sync import protocol
-from sync.server import directory, feed
+from sync.server import directory
 from tests.conftest import World
-from tests.server.conftest import Servers
+from tests.server.conftest import Servers, renamed_in_a_transaction_held_open
 from tests.server.harness import PASSWORD, Api, Deployment, Replica, visible_state
 from tests.server.test_feed import assert_same
 
@@ -136,22 +134,7 @@ def test_a_change_committed_out_of_order_around_a_push_is_never_skipped(
         pytest.skip("SQLite has one writer at a time: its transactions cannot commit out of order")
     anna = fresh_server.user("anna")
     device = caught_up(anna)
-    a_wrote, a_may_commit = threading.Event(), threading.Event()
-
-    def slow_writer() -> None:
-        with fresh_server.database.write() as s:
-            site = s.get(Site, world.care_home.id)
-            assert site is not None
-            renamed = site.replace(name="A, committed last")
-            s.put(renamed)
-            feed.record(s, [Change(renamed)], utc_now())
-            a_wrote.set()
-            assert a_may_commit.wait(30)
-
-    a = threading.Thread(target=slow_writer)
-    a.start()
-    try:
-        assert a_wrote.wait(30)
+    with renamed_in_a_transaction_held_open(fresh_server.database, world.care_home.id, "A, committed last"):
         operations = new_task(anna, world, "Skubbet imens")
         answer = push_asking(anna, operations, device.cursor)
         assert answer.status_code == 200, answer.text
@@ -160,9 +143,6 @@ def test_a_change_committed_out_of_order_around_a_push_is_never_skipped(
         assert operations[0]["payload"]["task_id"] not in json.dumps(page)
         assert "committed last" not in json.dumps(page)
         device.apply(page)
-    finally:
-        a_may_commit.set()
-        a.join()
     assert device.sync(anna)
     text = json.dumps(list(device.rows.values()))
     assert "committed last" in text and operations[0]["payload"]["task_id"] in text
