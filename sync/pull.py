@@ -142,10 +142,14 @@ def _pull(
     known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
     pages = PagesAhead(api, token, cursor, size, cancel)
     for_bulk = contextlib.ExitStack()  # what only a bulk load does, until the pull ends
+
+    def as_bulk_load() -> None:
+        for_bulk.enter_context(_cycles_collected_after())
+        for_bulk.enter_context(store.checkpointing_beside())
+
     try:
         if bulk:
-            for_bulk.enter_context(_cycles_collected_after())
-            for_bulk.enter_context(store.checkpointing_beside())
+            as_bulk_load()
         while True:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
@@ -160,8 +164,7 @@ def _pull(
                 pages.close()
                 done.resent += start_over(store)
                 if not bulk:
-                    for_bulk.enter_context(_cycles_collected_after())
-                    for_bulk.enter_context(store.checkpointing_beside())
+                    as_bulk_load()
                 cursor, bulk = None, True
                 done.resynced = True
                 pages = PagesAhead(api, token, cursor, size, cancel)
