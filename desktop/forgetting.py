@@ -24,6 +24,7 @@ from pathlib import Path
 from desktop import accounts, credentials, paths
 from desktop.core import erasure
 from desktop.credentials import CredentialsUnavailable
+from desktop.store import checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,9 @@ def forget_due(forget_after_days: int, now: dt.datetime, logged_in: str | None =
 
 def forget(person_id: str, server_url: str | None) -> None:
     """Remove everything of `person_id` from this machine: store folder, account, token."""
-    shutil.rmtree(paths.user_store(person_id).parent, ignore_errors=True)
+    folder = paths.user_store(person_id).parent
+    checkpoints.release(folder)  # a last checkpoint after their pull would hold the store open
+    shutil.rmtree(folder, ignore_errors=True)
     accounts.forget(person_id)
     if server_url:
         try:

@@ -31,6 +31,9 @@ workstation's 280 MB) then goes on while the user works. Its own connection is
 then the last one open, and closing it leaves the WAL empty, as closing the
 store's would have. Before the interpreter exits it waits for the threads still
 running (`wait_for_all`); a process killed meanwhile has lost nothing, as above.
+Whoever moves or deletes a store's files first calls `release` on them: on
+Windows a file another connection holds open can be neither moved nor
+deleted, and forgetting a person must leave nothing of them behind.
 """
 
 from __future__ import annotations
@@ -65,11 +68,26 @@ def wait_for_all(timeout: float = EXIT_WAIT_S) -> None:
 atexit.register(wait_for_all)
 
 
+def release(where: Path) -> None:
+    """Stop every checkpoint thread on the store file `where`, or on any store inside the folder `where`.
+
+    Returns once their connections are closed, so the files can be moved or
+    deleted (`forgetting.forget`, `recovery.move_aside`). What a stopped
+    thread had not copied yet stays in the WAL, which goes with the file.
+    """
+    where = Path(where).resolve()
+    with _running_lock:
+        running = [c for c in _running if c.path == where or where in c.path.parents]
+    for checkpoints in running:
+        checkpoints.stop()
+
+
 class Checkpoints:
     """The thread that checkpoints the WAL of the store at `path`; see the module docstring."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self.path = Path(path).resolve()  # what `release` compares
         self._finishing = threading.Event()
         self._done = threading.Event()
         self._lock = threading.Lock()  # guards _connection between the thread and stop()

@@ -13,7 +13,10 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from desktop.store import Store
+import pytest
+
+from desktop import forgetting, paths
+from desktop.store import Store, recovery
 from desktop.store import checkpoints as store_checkpoints
 from sync.pull import CURSOR, pull_changes
 from tests.conftest import make_world
@@ -104,3 +107,38 @@ def test_a_client_killed_while_the_last_checkpoint_runs_loses_nothing(tmp_path: 
         assert store.state(CURSOR) == "2000" and hits(store, "sommerfest") == 2000
     finally:
         store.close()
+
+
+def checkpointing(path: Path) -> bool:
+    return any(c.path == path.resolve() for c in list(store_checkpoints._running))
+
+
+def test_forgetting_a_person_stops_the_checkpoints_on_their_store_before_removing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On Windows a connection still open on the file would keep it from being deleted, and
+    # rmtree ignores that error: the previous user's store would stay on the shared PC.
+    monkeypatch.setenv("KNOP_DATA_DIR", str(tmp_path))
+    path = paths.user_store("mette")
+    path.parent.mkdir(parents=True)
+    Store(path).close()
+    beside = store_checkpoints.Checkpoints(path)  # as after her initial pull, before `finish`
+    elsewhere = tmp_path / "elsewhere.sqlite3"
+    Store(elsewhere).close()
+    other = store_checkpoints.Checkpoints(elsewhere)
+    try:
+        assert checkpointing(path)
+        forgetting.forget("mette", None)
+        assert beside.done() and not checkpointing(path)
+        assert not path.parent.exists()
+        assert not other.done()  # another store's thread is none of this
+    finally:
+        other.stop()
+
+
+def test_a_damaged_store_is_moved_aside_after_its_checkpoints_stop(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    Store(path).close()
+    beside = store_checkpoints.Checkpoints(path)
+    aside, rescued = recovery.recover(path)
+    assert beside.done() and aside.exists() and not path.exists() and rescued == []
