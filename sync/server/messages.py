@@ -184,9 +184,16 @@ class WireChange(BaseModel):
 
 
 class PullPage(BaseModel):
+    """A page of the feed: the changes after the cursor sent, the cursor to send next, whether more wait."""
+
     changes: list[WireChange]
     cursor: str
     more: bool
+    nfc: bool = Field(
+        default=False,
+        description="True: every text in `changes` is already in Unicode NFC (server migration 14), "
+        "so the client need not normalise it. Absent (older servers): check it.",
+    )
 
 
 class PushPull(BaseModel):
