@@ -26,6 +26,7 @@ REPORT_FIELDS = (
     "hours_lent",
     "hours_borrowed",
     "from_other_sites",
+    "from_other_organisations",
     "externals",
 )
 

@@ -55,13 +55,17 @@ class ReportsScreen(InsightScreen):
                 Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"), self.language)),
                 Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"), self.language)),
                 Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"), self.language)),
+                Column(
+                    tr("From other municipalities"),
+                    lambda r: _number(r.get("from_other_organisations"), self.language),
+                ),
                 Column(tr("Externals"), lambda r: _number(r.get("externals"), self.language)),
                 Column(tr("Skills most asked for"), self._skills),
             ],
             key=lambda r: str(r.get("site_id", "")),
             parent=self,
         )
-        self.table = table_view(self, self.model, tr("Reports per site"), (9,))
+        self.table = table_view(self, self.model, tr("Reports per site"), (10,))
         self.empty = EmptyNote(self.table, tr("No site to report on in this period."))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
@@ -114,6 +118,7 @@ class ReportsScreen(InsightScreen):
             tr("Hours lent"),
             tr("Hours borrowed"),
             tr("From other sites"),
+            tr("From other municipalities"),
             tr("Externals"),
             tr("Skills most asked for"),
         ]

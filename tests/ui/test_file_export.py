@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
 from desktop.core.entities import Role
@@ -101,3 +102,35 @@ def test_a_saved_report_is_named_by_its_period(
     assert len(suggested) == 1 and suggested[0].endswith("_2026-01-01_2026-11-30.csv"), suggested
     assert (tmp_path / suggested[0]).read_bytes().startswith(b"\xef\xbb\xbf")
     window.tear_down()
+
+
+def test_people_from_other_municipalities_show_in_the_report_and_its_csv(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Work across the municipal border (issue 16) is counted per site, on screen and in the file."""
+    from ui.oversight_reports import ReportsScreen
+
+    from ui import words
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    before = words.language()
+    words.use_language("da")
+    try:
+        window = MainWindow(make_context(person=admin, language="da"))
+        qtbot.addWidget(window)
+        window.show()
+        window.go_top(main_window.reports_screen)
+        screen = window.current_page()
+        assert isinstance(screen, ReportsScreen)
+        row = {"site_id": "s1", "site_name": "Egeskov Skole", "posted": 3, "filled": 2, "fill_rate": 0.667,
+               "from_other_sites": 1, "from_other_organisations": 2, "externals": 0, "skills": []}
+        screen.show_answer({"computed_at": AT, "since": "2026-01-01", "until": "2026-11-30", "sites": [row]})
+        model = screen.model
+        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        column = headers.index("Fra andre kommuner")
+        assert model.index(0, column).data() == "2"
+        header, line = screen.csv_bytes().decode("utf-8-sig").splitlines()
+        assert header.split(";")[column] == "Fra andre kommuner" and line.split(";")[column] == "2"
+        window.tear_down()
+    finally:
+        words.use_language(before)
