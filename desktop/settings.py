@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import json
 import logging
 import os
 import re
+import sqlite3
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -62,7 +64,9 @@ class Settings:
     ca_bundle: str | None = None  # a PEM file to trust besides the OS store
     proxy: str | None = None  # e.g. http://proxy.kommune.dk:8080
     idle_lock_minutes: int = 10  # 0 = never lock
-    language: str | None = None  # "da", "en", or None to follow the system
+    # "da", "en", or None to follow the system: the machine's language, which the login
+    # screen speaks and so does anyone who never chose their own (`person_language`).
+    language: str | None = None
     offline_login_days: int = 14  # 0 = no offline login
     # A person who has not logged in on this machine for this long is wiped from it
     # (desktop.forgetting); 0 = never. Long enough for a summer holiday and part-timers.
@@ -603,3 +607,38 @@ def save_user_setting(key: str, value: Any) -> Path:
         "Knop: your own settings, written by the app.",
         "check the folder's permissions",
     )
+
+
+# --- the person's own language ---------------------------------------------------------------
+#
+# On a shared PC one OS account is many people, so the language a person picks is
+# theirs, not the account's: it is kept with their synced settings (PersonSettings,
+# key desktop.core.notices.LANGUAGE_KEY, the one e-mail is also written in) and
+# follows them to every PC. `Settings.language` (IT's machine file, the environment,
+# or an old user file from before, still read) is the machine's language: the login
+# screen's, and that of everyone who never chose.
+
+
+def person_language(store_path: Path, person_id: str) -> str | None:
+    """The language ("da" or "en") `person_id` chose, read from their store; None if they never did.
+
+    Reads the file read-only (off the UI thread: it is a file read); a store that
+    is missing, new or damaged answers None, so the machine's language applies.
+    """
+    from desktop.core.notices import LANGUAGE_KEY  # loaded at login, not before the first window
+
+    try:
+        conn = sqlite3.connect(paths.sqlite_uri(store_path, "ro"), uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute(
+            "SELECT preferences FROM person_settings WHERE person_id = ?", (person_id,)
+        ).fetchone()
+        chosen = json.loads(row[0]).get(LANGUAGE_KEY) if row else None
+    except (sqlite3.Error, ValueError, AttributeError) as error:
+        log.warning("cannot read %s's language from %s: %s", person_id, store_path, error)
+        return None
+    finally:
+        conn.close()
+    return chosen if chosen in ("da", "en") else None
