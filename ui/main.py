@@ -226,7 +226,7 @@ def _settings_or_defaults(language_hint: str | None) -> Settings | None:
                 language,
                 "{error}\n\nFix the file (or ask IT to), or go on without the lines Knop cannot "
                 "use; the rest of the settings still apply.",
-                error="\n".join(left_out),
+                error="\n".join(error.message(language) for error in left_out),
             )
         )
         go_on = box.addButton(
