@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 
 from desktop import insights
 from desktop.core.entities import Role
@@ -43,6 +43,7 @@ def demo_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             return {
                 insights.COMPETENCE: server_insights.competence_map(db, s, viewer),
                 insights.NETWORK: server_insights.network(db, s, viewer),
+                "people": server_insights.evidence(s, viewer, skill="language.sign"),
             }
     finally:
         db.close()
@@ -57,8 +58,8 @@ def danish_window(
     context = make_context("admin", "da")
     store = Store(context.store_path)
     try:
-        for name, body in demo_answers.items():
-            insights.keep(store, name, body)
+        for name in (insights.COMPETENCE, insights.NETWORK):
+            insights.keep(store, name, demo_answers[name])
     finally:
         store.close()
     window = MainWindow(context)
@@ -105,3 +106,34 @@ def test_no_site_name_covers_another_a_site_or_the_legend(qtbot: Any, danish_win
     # The picture keeps its own room: the chart below does not paint over it.
     assert not picture.geometry().intersects(page.chart.geometry())
     assert picture.height() >= picture.minimumHeight()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_evidence_behind_a_skill_is_read_whole(
+    qtbot: Any, danish_window: MainWindow, demo_answers: dict[str, Any], size: tuple[int, int]
+) -> None:
+    """Found by a new-user try-out: the competence map's "Belæg" column was cut at 1280 px
+    (and said "endorsed by a manager" in Danish). The name and the evidence are whole now."""
+    from ui.insights_map import CompetenceMap
+
+    window = danish_window
+    window.resize(*size)
+    window.go_top(main_window.competence_map_screen)
+    page = window.current_page()
+    assert isinstance(page, CompetenceMap)
+    qtbot.waitUntil(lambda: page.skills_model.rowCount() > 0, timeout=10_000)
+    page.skills_table.selectRow(max(page.skills_model.row_of("language.sign"), 0))
+    page._show_people("language.sign", demo_answers["people"])  # what the drill-down's fetch brings
+    table, model = page.people_table, page.people_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0)
+    window.grab()
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    evidence = header.index("Belæg")
+    shown = {model.index(row, evidence).data() for row in range(model.rowCount())}
+    assert shown <= {"selvangivet på profilen", "tilbudt i et bud", "bud accepteret", "opgave udført", "anerkendt af en leder"}
+    width = table.viewport().width()
+    for column in (header.index("Navn"), evidence):
+        left = table.columnViewportPosition(column)
+        assert left >= 0 and left + table.columnWidth(column) <= width, (header[column], size)
+        assert table.columnWidth(column) >= table.sizeHintForColumn(column), header[column]  # not elided
+    assert table.horizontalHeader().sectionSizeFromContents(evidence).width() <= table.columnWidth(evidence)
