@@ -43,6 +43,7 @@ from desktop.core.text import translate
 from ui.collation import name_key
 from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
+from ui.long_text import heading
 from ui.table_model import Column, RowsModel, table_view
 
 KIND_COLOURS = {
@@ -333,6 +334,8 @@ class NetworkScreen(InsightScreen):
 
     def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
         super().__init__(context, parent, fetcher)
+        # Named at the top, as every other screen is (a try-out found it had no heading).
+        self.heading = heading(self.say("Network of sites"), self)
         self.setObjectName("insights-network")
         self.body: dict[str, Any] = {}
         self.picture = NetworkPicture(self)
@@ -393,6 +396,7 @@ class NetworkScreen(InsightScreen):
         slider_row.setStretchFactor(self.slider, 1)
         slider_row.addWidget(self.quarter_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(self.status_row(self.png_button, self.svg_button))
         layout.addLayout(slider_row)
         layout.addWidget(self.tabs, 1)

@@ -137,3 +137,23 @@ def test_the_evidence_behind_a_skill_is_read_whole(
         assert left >= 0 and left + table.columnWidth(column) <= width, (header[column], size)
         assert table.columnWidth(column) >= table.sizeHintForColumn(column), header[column]  # not elided
     assert table.horizontalHeader().sectionSizeFromContents(evidence).width() <= table.columnWidth(evidence)
+
+
+def test_every_insight_screen_is_named_by_a_heading(qtbot: Any, danish_window: MainWindow) -> None:
+    """Found by a new-user try-out: talent search and the network had no heading, unlike the
+    other screens; each now has one at its top, as the competence map has (ui.long_text.heading)."""
+    window = danish_window
+    window.resize(1024, 600)
+    expected = {
+        main_window.competence_map_screen: None,  # the map's heading is its headline, a count
+        main_window.talent_search_screen: "Find talenter",
+        main_window.site_network_screen: "Netværk af arbejdssteder",
+    }
+    for screen, text in expected.items():
+        window.go_top(screen)
+        page = window.current_page()
+        qtbot.waitUntil(page.isVisible)
+        first = page.layout().itemAt(0).widget()
+        assert first is not None and first.objectName() == "heading" and first.isVisible(), screen.__name__
+        if text is not None:
+            assert first.text() == text  # styled by knop.qss's #heading rule, as the others
