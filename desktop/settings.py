@@ -318,12 +318,12 @@ class _SettingsFile:
         self,
         allowed: Iterable[str],
         refusal: Callable[[str], Sentence],
-        spare: list[str] | None = None,
+        spare: list[SettingsError] | None = None,
     ) -> dict[str, Any]:
         """Every value checked against its rule; any other key is refused with `refusal(key)`.
 
         Raises SettingsError at the first refused key; with a `spare` list, the
-        key is left out instead and its sentence appended there.
+        key is left out instead and its error appended there.
         """
         allowed = set(allowed)
         result: dict[str, Any] = {}
