@@ -519,6 +519,15 @@ def test_the_language_is_the_persons_not_the_pc_accounts(qtbot: Any, shell: Shel
     assert not user_settings_path().exists() and load_settings().language is None
     assert person_language(shell.session.store_path, anna) == "da"  # type: ignore[union-attr]
 
+    # Locked and unlocked: still hers, the lock screen too.
+    shell.lock()
+    assert isinstance(shell.gate, LockScreen) and words.language() == "da"
+    qtbot.keyClicks(shell.gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as unlocked:
+        qtbot.keyClick(shell.gate.password, Qt.Key.Key_Return)
+    danish = unlocked.args[0]
+    assert danish.context.language == "da" and danish.language_menu.title() == "&Sprog"
+
     danish.switch_action.trigger()  # log out: the login screen is the machine's again
     gate = shell.gate
     assert isinstance(gate, LoginScreen) and words.language() == "en"
