@@ -140,6 +140,13 @@ class NetworkPicture(_Painted):
         line = metrics.height() + 2
         top = area.top() + 6 + line + 4  # below the title
         bottom = area.bottom() - 6
+        # Smaller names where more sites than fit stand in a column (a big organisation).
+        per_column = (len(self.nodes) + 1) // 2
+        while per_column * (metrics.height() + 2) > bottom - top and font.pointSizeF() > 6.0:
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+            painter.setFont(font)
+            metrics = QFontMetricsF(font)
+        line = metrics.height() + 2
         names = {n["site_id"]: str(n.get("name", "")) for n in self.nodes}
         column = min(max(metrics.horizontalAdvance(name) for name in names.values()) + 4, area.width() * LABEL_SHARE)
         count = len(self.nodes)

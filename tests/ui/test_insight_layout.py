@@ -157,3 +157,22 @@ def test_every_insight_screen_is_named_by_a_heading(qtbot: Any, danish_window: M
         assert first is not None and first.objectName() == "heading" and first.isVisible(), screen.__name__
         if text is not None:
             assert first.text() == text  # styled by knop.qss's #heading rule, as the others
+
+
+def test_a_big_organisations_sites_are_named_apart_too(qtbot: Any) -> None:
+    """Forty sites in a 1024 x 600 window's picture: smaller names, still none on another."""
+    from ui.insights_network import NetworkPicture
+
+    picture = NetworkPicture()
+    qtbot.addWidget(picture)
+    picture.resize(980, 300)
+    kinds = ("school", "daycare", "care_home", "administration")
+    nodes = [
+        {"site_id": f"s{i}", "name": f"Arbejdssted nummer {i}", "kind": kinds[i % 4], "posted": i, "solved": i}
+        for i in range(40)
+    ]
+    picture.show_quarter(nodes, [], None, "Opgaver løst på tværs af arbejdssteder")
+    picture.grab()
+    labels = picture.labels
+    assert len(labels) == 40 and not _apart(labels, labels)
+    assert not _apart(labels, {f"circle {k}": v for k, v in picture.circles.items()})
