@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import json
 import logging
 import os
 import re
+import sqlite3
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -38,6 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import paths
+from desktop.core.text import Sentence, sentence
 from sync import protocol
 
 log = logging.getLogger(__name__)
@@ -48,7 +51,32 @@ ENV_PREFIX = "KNOP_"
 
 
 class SettingsError(Exception):
-    """A settings file or variable Knop cannot use; the message says where and why."""
+    """A settings file or variable Knop cannot use; the message says where and why.
+
+    `str(error)` is the English sentence (for the log and the command line);
+    `message(language)` the same in the UI's language, for the dialog.
+    """
+
+    def __init__(self, said: Sentence) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
+
+    def message(self, language: str) -> str:
+        """The sentence in `language` ("da" or "en")."""
+        return self.said.text(language)
+
+
+class _Wrong(ValueError):
+    """A value a setting cannot take; `said` says why (the file and line are added around it)."""
+
+    def __init__(self, said: Sentence) -> None:
+        super().__init__(said.text("en"))
+        self.said = said
+
+
+def _at(where: str, problem: Sentence) -> Sentence:
+    """"<file or variable>: <problem>", the shape every settings error has."""
+    return sentence("{path}: {why}", path=where, why=problem)
 
 
 @dataclass(frozen=True)
@@ -62,7 +90,9 @@ class Settings:
     ca_bundle: str | None = None  # a PEM file to trust besides the OS store
     proxy: str | None = None  # e.g. http://proxy.kommune.dk:8080
     idle_lock_minutes: int = 10  # 0 = never lock
-    language: str | None = None  # "da", "en", or None to follow the system
+    # "da", "en", or None to follow the system: the machine's language, which the login
+    # screen speaks and so does anyone who never chose their own (`person_language`).
+    language: str | None = None
     offline_login_days: int = 14  # 0 = no offline login
     # A person who has not logged in on this machine for this long is wiped from it
     # (desktop.forgetting); 0 = never. Long enough for a summer holiday and part-timers.
@@ -89,12 +119,18 @@ def _shown(value: object) -> str:
 def _text(name: str) -> Callable[[object], str]:
     def check(value: object) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{name} must be a non-empty text in quotes, got {_shown(value)}")
+            raise _Wrong(
+                sentence("{name} must be a non-empty text in quotes, got {value}", name=name, value=_shown(value))
+            )
         text = value.strip()  # spaces and tabs a tool or a paste left around the value
         if any(ord(c) < 0x20 or ord(c) == 0x7F or c in _LOOKALIKES for c in text):
-            raise ValueError(
-                f"{name} holds a tab, a line break or an invisible character inside the "
-                f"text, got {_shown(value)}; retype it"
+            raise _Wrong(
+                sentence(
+                    "{name} holds a tab, a line break or an invisible character inside the "
+                    "text, got {value}; retype it",
+                    name=name,
+                    value=_shown(value),
+                )
             )
         return text
 
@@ -106,19 +142,50 @@ def _url(name: str, schemes: tuple[str, ...]) -> Callable[[object], str]:
         text = _text(name)(value)
         parts = urlsplit(text)
         if parts.scheme not in schemes or not parts.hostname:
-            wanted = " or ".join(f"{s}://" for s in schemes)
-            raise ValueError(f"{name} must be a URL starting with {wanted}, got {_shown(value)}")
+            scheme, other_scheme = (f"{s}://" for s in schemes)
+            raise _Wrong(
+                sentence(
+                    "{name} must be a URL starting with {scheme} or {other_scheme}, got {value}",
+                    name=name,
+                    scheme=scheme,
+                    other_scheme=other_scheme,
+                    value=_shown(value),
+                )
+            )
         return text.rstrip("/") if name == "server_url" else text
 
     return check
 
 
+_UNITS = {  # what a whole-number setting counts, in words
+    "minutes": sentence("minutes"),
+    "days": sentence("days"),
+    "seconds": sentence("seconds"),
+}
+
+
 def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]:
     def check(value: object) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{name} must be a whole number of {unit}, got {_shown(value)}")
+            raise _Wrong(
+                sentence(
+                    "{name} must be a whole number of {unit}, got {value}",
+                    name=name,
+                    unit=_UNITS[unit],
+                    value=_shown(value),
+                )
+            )
         if not low <= value <= high:
-            raise ValueError(f"{name} must be between {low} and {high} {unit}, got {value}")
+            raise _Wrong(
+                sentence(
+                    "{name} must be between {min} and {max} {unit}, got {value}",
+                    name=name,
+                    min=low,
+                    max=high,
+                    unit=_UNITS[unit],
+                    value=value,
+                )
+            )
         return value
 
     return check
@@ -126,7 +193,7 @@ def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]
 
 def _language(value: object) -> str:
     if value not in ("da", "en"):
-        raise ValueError(f'language must be "da" or "en", got {_shown(value)}')
+        raise _Wrong(sentence('language must be "da" or "en", got {value}', value=_shown(value)))
     return str(value)
 
 
@@ -166,19 +233,24 @@ def _locked(value: object) -> frozenset[str]:
     if isinstance(value, (tuple, set, frozenset)):
         value = list(value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(
-            f'locked must be a list of setting names such as ["proxy"], got {_shown(value)}'
+        raise _Wrong(
+            sentence('locked must be a list of setting names such as ["proxy"], got {value}', value=_shown(value))
         )
     for name in value:
         if name not in KEYS:
-            raise ValueError(
-                f"locked names an unknown setting {_shown(name)}{_meant(name)}; known: {', '.join(KEYS)}"
+            raise _Wrong(
+                sentence(
+                    "locked names an unknown setting {name}{hint}; known: {choices}",
+                    name=_shown(name),
+                    hint=_meant(name),
+                    choices=", ".join(KEYS),
+                )
             )
     return frozenset(value)
 
 
 def _check(key: str, value: object) -> Any:
-    """The value as Knop uses it, or ValueError saying what is wrong with it."""
+    """The value as Knop uses it, or _Wrong (a ValueError) saying what is wrong with it."""
     return _locked(value) if key == "locked" else KEYS[key].check(value)
 
 
@@ -224,7 +296,9 @@ class _SettingsFile:
         except (FileNotFoundError, NotADirectoryError):
             return None  # no file is the normal case: the defaults apply
         except OSError as error:
-            raise SettingsError(f"{path}: cannot be read ({error.strerror or error})") from None
+            raise SettingsError(
+                _at(str(path), sentence("cannot be read ({error})", error=error.strerror or str(error)))
+            ) from None
         text = _decoded(path, raw)
         try:
             values = tomllib.loads(text)
@@ -232,21 +306,24 @@ class _SettingsFile:
             raise SettingsError(_decode_message(path, error, text)) from None
         return cls(path, text, values)
 
-    def error(self, key: str, problem: str) -> SettingsError:
+    def error(self, key: str, problem: Sentence) -> SettingsError:
         line = _key_line(self.text, key)
-        where = f"{self.path}, line {line}" if line else str(self.path)
-        return SettingsError(f"{where}: {problem}")
+        if line:
+            return SettingsError(
+                sentence("{path}, line {line}: {why}", path=str(self.path), line=line, why=problem)
+            )
+        return SettingsError(_at(str(self.path), problem))
 
     def checked(
         self,
         allowed: Iterable[str],
-        refusal: Callable[[str], str],
-        spare: list[str] | None = None,
+        refusal: Callable[[str], Sentence],
+        spare: list[SettingsError] | None = None,
     ) -> dict[str, Any]:
         """Every value checked against its rule; any other key is refused with `refusal(key)`.
 
         Raises SettingsError at the first refused key; with a `spare` list, the
-        key is left out instead and its sentence appended there.
+        key is left out instead and its error appended there.
         """
         allowed = set(allowed)
         result: dict[str, Any] = {}
@@ -256,22 +333,22 @@ class _SettingsFile:
                     raise self.error(key, refusal(key))
                 try:
                     result[key] = _check(key, value)
-                except ValueError as problem:
-                    raise self.error(key, str(problem)) from None
+                except _Wrong as problem:
+                    raise self.error(key, problem.said) from None
             except SettingsError as error:
                 _refuse(error, spare)
         return result
 
 
-def _refuse(error: SettingsError, spare: list[str] | None) -> None:
-    """Raise `error`, or when sparing (`spare` is a list) note its sentence there and go on."""
+def _refuse(error: SettingsError, spare: list[SettingsError] | None) -> None:
+    """Raise `error`, or when sparing (`spare` is a list) note it there and go on."""
     if spare is None:
         raise error
     log.warning("settings: left out: %s", error)
-    spare.append(str(error))
+    spare.append(error)
 
 
-def _read_sparing(path: Path, spare: list[str] | None) -> _SettingsFile | None:
+def _read_sparing(path: Path, spare: list[SettingsError] | None) -> _SettingsFile | None:
     """The file at `path` (None when there is none); a file that cannot be read is refused whole."""
     try:
         return _SettingsFile.read(path)
@@ -296,7 +373,7 @@ _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_SAVE_AS_UTF8 = "save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"
+_SAVE_AS_UTF8 = sentence("save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)")
 
 
 def _decoded(path: Path, raw: bytes) -> str:
@@ -307,15 +384,26 @@ def _decoded(path: Path, raw: bytes) -> str:
                 text = raw.decode(codec)
             except UnicodeDecodeError:
                 raise SettingsError(
-                    f"{path}: the file starts like {name} text but is not valid {name}; "
-                    f"{_SAVE_AS_UTF8}"
+                    _at(
+                        str(path),
+                        sentence(
+                            "the file starts like {name} text but is not valid {name}; {fix}",
+                            name=name,
+                            fix=_SAVE_AS_UTF8,
+                        ),
+                    )
                 ) from None
             break
     else:
         if b"\x00" in raw:
             raise SettingsError(
-                f"{path}: the file holds NUL bytes, as UTF-16 text without a byte order "
-                f"mark does; {_SAVE_AS_UTF8}"
+                _at(
+                    str(path),
+                    sentence(
+                        "the file holds NUL bytes, as UTF-16 text without a byte order mark does; {fix}",
+                        fix=_SAVE_AS_UTF8,
+                    ),
+                )
             )
         try:
             text = raw.decode("utf-8")
@@ -327,14 +415,20 @@ def _decoded(path: Path, raw: bytes) -> str:
                 text = raw.decode("cp1252")
             except UnicodeDecodeError:
                 raise SettingsError(
-                    f"{path}, line {line}: the file is neither UTF-8 nor Windows-1252 text; "
-                    f"{_SAVE_AS_UTF8}"
+                    sentence(
+                        "{path}, line {line}: {why}",
+                        path=str(path),
+                        line=line,
+                        why=sentence(
+                            "the file is neither UTF-8 nor Windows-1252 text; {fix}", fix=_SAVE_AS_UTF8
+                        ),
+                    )
                 ) from None
             log.warning(
                 "%s, line %d: not UTF-8; read as Windows-1252 (ANSI). To be sure, %s",
                 path,
                 line,
-                _SAVE_AS_UTF8,
+                _SAVE_AS_UTF8.text("en"),
             )
     text = text.removeprefix("\ufeff")  # a second mark, as some tools add
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -342,46 +436,59 @@ def _decoded(path: Path, raw: bytes) -> str:
 
 # Characters that look like a space or a quote and are not, as copying from a web
 # page, an e-mail or Word leaves them.
-_LOOKALIKES = {
-    "\u00a0": "a non-breaking space",
-    "\u2007": "a non-breaking space",
-    "\u202f": "a non-breaking space",
-    "\u200b": "an invisible zero-width space",
-    "\u2060": "an invisible word joiner",
-    "\u3000": "a wide space",
-    "\u201c": "a curly quote “",
-    "\u201d": "a curly quote ”",
-    "\u201e": "a curly quote „",
-    "\u2018": "a curly quote ‘",
-    "\u2019": "a curly quote ’",
-    "\u00ab": "a quote «",
-    "\u00bb": "a quote »",
+_LOOKALIKES: dict[str, Sentence] = {
+    "\u00a0": sentence("a non-breaking space"),
+    "\u2007": sentence("a non-breaking space"),
+    "\u202f": sentence("a non-breaking space"),
+    "\u200b": sentence("an invisible zero-width space"),
+    "\u2060": sentence("an invisible word joiner"),
+    "\u3000": sentence("a wide space"),
+    "\u201c": sentence("a curly quote {mark}", mark="“"),
+    "\u201d": sentence("a curly quote {mark}", mark="”"),
+    "\u201e": sentence("a curly quote {mark}", mark="„"),
+    "\u2018": sentence("a curly quote {mark}", mark="‘"),
+    "\u2019": sentence("a curly quote {mark}", mark="’"),
+    "\u00ab": sentence("a quote {mark}", mark="«"),
+    "\u00bb": sentence("a quote {mark}", mark="»"),
 }
 
 
-def _hint(line_text: str) -> str | None:
+def _hint(line_text: str) -> Sentence | None:
     """What a person most likely did wrong on a line TOML cannot read, and the fix."""
     for char, what in _LOOKALIKES.items():
         if char in line_text:
-            plain = "a plain space" if "space" in what or "joiner" in what else 'a straight quote "'
-            return (
-                f"it holds {what} (U+{ord(char):04X}), as text copied from a web page or "
-                f"Word does; type {plain} instead"
+            english = what.text("en")
+            plain = (
+                sentence("a plain space")
+                if "space" in english or "joiner" in english
+                else sentence('a straight quote "')
+            )
+            code = f"{ord(char):04X}"
+            return sentence(
+                "it holds {what} (U+{code}), as text copied from a web page or Word does; "
+                "type {plain} instead",
+                what=what,
+                code=code,
+                plain=plain,
             )
     _key, equals, value = line_text.partition("=")
     value = value.strip()
     if equals and value.startswith('"') and "\\" in value:
-        return (
+        return sentence(
             "a backslash inside \"...\" starts an escape; write a Windows path in single "
             "quotes ('C:\\Knop\\ca.pem') or with forward slashes"
         )
     if equals and value and value[0] not in "\"'[-+0123456789tf":
-        return "text must be in quotes, e.g. server_url = \"https://knop.example.dk\""
+        return sentence("text must be in quotes, e.g. server_url = \"https://knop.example.dk\"")
     return None
 
 
-def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> str:
-    """The TOML error's message, led by where (tomllib puts '(at line L, column C)' last)."""
+def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> Sentence:
+    """The TOML error's message, led by where (tomllib puts '(at line L, column C)' last).
+
+    tomllib's own words (e.g. "Invalid value") stay English: it has no catalogue;
+    the frame around them and the hint are in the reader's language.
+    """
     message = str(error)
     match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
     if match:
@@ -389,38 +496,49 @@ def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") 
         lines = text.split("\n")
         number = int(match[1])
         hint = _hint(lines[number - 1]) if 0 < number <= len(lines) else None
-        found = f"{path}, line {match[1]}, column {match[2]}: {problem} (not valid TOML)"
-        return f"{found}; {hint}" if hint else found
-    return f"{path}: {message} (not valid TOML)"
+        found = sentence(
+            "{path}, line {line}, column {column}: {why} (not valid TOML)",
+            path=str(path),
+            line=match[1],
+            column=match[2],
+            why=problem,
+        )
+        return sentence("{found}; {hint}", found=found, hint=hint) if hint else found
+    return _at(str(path), sentence("{why} (not valid TOML)", why=message))
 
 
-def _meant(name: str) -> str:
+def _meant(name: str) -> Sentence | str:
     """" (did you mean 'language'?)" for a name one typo away from a setting's, else ""."""
     close = difflib.get_close_matches(name, [*KEYS, "locked"], n=1, cutoff=0.75)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return sentence(" (did you mean {name}?)", name=repr(close[0])) if close else ""
 
 
-def _unknown(key: str) -> str:
-    return f"unknown setting {key!r}{_meant(key)}; known settings: {', '.join(KEYS)}, locked"
+def _unknown(key: str) -> Sentence:
+    return sentence(
+        "unknown setting {name}{hint}; known settings: {choices}, locked",
+        name=repr(key),
+        hint=_meant(key),
+        choices=", ".join(KEYS),
+    )
 
 
-def _machine_values(spare: list[str] | None = None) -> dict[str, Any]:
+def _machine_values(spare: list[SettingsError] | None = None) -> dict[str, Any]:
     source = _read_sparing(machine_settings_path(), spare)
     return source.checked(MACHINE_KEYS, _unknown, spare) if source else {}
 
 
-def _not_for_users(key: str) -> str:
+def _not_for_users(key: str) -> Sentence:
     if key in MACHINE_KEYS:
-        return f"{key} can only be set by IT, in {machine_settings_path()}"
+        return sentence("{setting} can only be set by IT, in {path}", setting=key, path=str(machine_settings_path()))
     return _unknown(key)
 
 
-def _user_values(spare: list[str] | None = None) -> dict[str, Any]:
+def _user_values(spare: list[SettingsError] | None = None) -> dict[str, Any]:
     source = _read_sparing(user_settings_path(), spare)
     return source.checked(USER_KEYS, _not_for_users, spare) if source else {}
 
 
-def _env_values(environ: Mapping[str, str], spare: list[str] | None = None) -> dict[str, Any]:
+def _env_values(environ: Mapping[str, str], spare: list[SettingsError] | None = None) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, rule in KEYS.items():
         variable = env_name(key)
@@ -432,8 +550,13 @@ def _env_values(environ: Mapping[str, str], spare: list[str] | None = None) -> d
             value = int(text)
         try:
             result[key] = rule.check(value)
-        except ValueError as problem:
-            _refuse(SettingsError(f"environment variable {variable}: {problem}"), spare)
+        except _Wrong as problem:
+            _refuse(
+                SettingsError(
+                    sentence("environment variable {variable}: {why}", variable=variable, why=problem.said)
+                ),
+                spare,
+            )
     return result
 
 
@@ -444,7 +567,7 @@ def _stricter_idle_lock(user: int, locked: int) -> bool:
     return 0 < user <= locked
 
 
-def _user_refusal(key: str, value: object, machine: Settings) -> str | None:
+def _user_refusal(key: str, value: object, machine: Settings) -> Sentence | None:
     """Why the user may not set this, or None if they may."""
     if key not in USER_KEYS:
         return _not_for_users(key)
@@ -452,15 +575,15 @@ def _user_refusal(key: str, value: object, machine: Settings) -> str | None:
         if key == "idle_lock_minutes" and isinstance(value, int):
             if _stricter_idle_lock(value, machine.idle_lock_minutes):
                 return None
-            return (
-                f"idle_lock_minutes is locked by IT at {machine.idle_lock_minutes}; "
-                "it can only be made shorter"
+            return sentence(
+                "idle_lock_minutes is locked by IT at {value}; it can only be made shorter",
+                value=machine.idle_lock_minutes,
             )
-        return f"{key} is locked by IT in {machine_settings_path()}"
+        return sentence("{setting} is locked by IT in {path}", setting=key, path=str(machine_settings_path()))
     return None
 
 
-def _machine_settings(spare: list[str] | None = None) -> Settings:
+def _machine_settings(spare: list[SettingsError] | None = None) -> Settings:
     values = _machine_values(spare)
     return replace(Settings(), **values)
 
@@ -473,26 +596,32 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return _load(environ, None)
 
 
-def load_settings_sparing(environ: Mapping[str, str] | None = None) -> tuple[Settings, list[str]]:
-    """(settings, sentences): all that can be used, and what was left out and why.
+def load_settings_sparing(
+    environ: Mapping[str, str] | None = None,
+) -> tuple[Settings, list[SettingsError]]:
+    """(settings, errors): all that can be used, and what was left out and why.
 
     For going on after a broken settings file: a misspelt key or a bad value
     leaves out that key alone, so one typo in IT's file does not also drop the
     server and the site (a try-out: with the defaults nobody could log in); a
     file that cannot be read or parsed at all is left out whole.
     """
-    spare: list[str] = []
+    spare: list[SettingsError] = []
     return _load(environ, spare), spare
 
 
-def _load(environ: Mapping[str, str] | None, spare: list[str] | None) -> Settings:
+def _load(environ: Mapping[str, str] | None, spare: list[SettingsError] | None) -> Settings:
     machine = _machine_settings(spare)
     merged: dict[str, Any] = {}
     for key, value in _user_values(spare).items():
         refusal = _user_refusal(key, value, machine)
         if refusal:
             log.warning(
-                "ignoring %s = %s from %s: %s", key, _shown(value), user_settings_path(), refusal
+                "ignoring %s = %s from %s: %s",
+                key,
+                _shown(value),
+                user_settings_path(),
+                refusal.text("en"),
             )
         else:
             merged[key] = value
@@ -538,7 +667,7 @@ def _toml_value(value: object) -> str:
     raise TypeError(f"cannot write {value!r} as a setting")  # floats, tables and dates never are
 
 
-def _write(path: Path, values: Mapping[str, Any], header: str, remedy: str) -> Path:
+def _write(path: Path, values: Mapping[str, Any], header: str, remedy: Sentence) -> Path:
     """Write flat key = value lines atomically, so a crash never leaves half a file."""
     lines = [f"# {header}"]
     lines += [f"{key} = {_toml_value(values[key])}" for key in MACHINE_KEYS if key in values]
@@ -549,7 +678,14 @@ def _write(path: Path, values: Mapping[str, Any], header: str, remedy: str) -> P
         os.replace(temporary, path)
     except OSError as error:
         raise SettingsError(
-            f"{path}: cannot be written ({error.strerror or error}); {remedy}"
+            _at(
+                str(path),
+                sentence(
+                    "cannot be written ({error}); {fix}",
+                    error=error.strerror or str(error),
+                    fix=remedy,
+                ),
+            )
         ) from None
     return path
 
@@ -565,19 +701,19 @@ def save_machine_settings(**values: Any) -> Path:
     current = source.checked(MACHINE_KEYS, _unknown) if source else {}
     for key, value in values.items():
         if key not in MACHINE_KEYS:
-            raise SettingsError(f"{path}: {_unknown(key)}")
+            raise SettingsError(_at(str(path), _unknown(key)))
         if value is None:
             current.pop(key, None)
             continue
         try:
             current[key] = _check(key, value)
-        except ValueError as problem:
-            raise SettingsError(f"{path}: {problem}") from None
+        except _Wrong as problem:
+            raise SettingsError(_at(str(path), problem.said)) from None
     return _write(
         path,
         current,
         "Knop machine-wide settings (see docs/DEPLOYMENT.md). Written by knop enrol or IT.",
-        "run it as an administrator (root), or set KNOP_SYSTEM_CONFIG_DIR to a writable directory",
+        sentence("run it as an administrator (root), or set KNOP_SYSTEM_CONFIG_DIR to a writable directory"),
     )
 
 
@@ -595,11 +731,46 @@ def save_user_setting(key: str, value: Any) -> Path:
     else:
         try:
             current[key] = KEYS[key].check(value)
-        except ValueError as problem:
-            raise SettingsError(str(problem)) from None
+        except _Wrong as problem:
+            raise SettingsError(problem.said) from None
     return _write(
         path,
         current,
         "Knop: your own settings, written by the app.",
-        "check the folder's permissions",
+        sentence("check the folder's permissions"),
     )
+
+
+# --- the person's own language ---------------------------------------------------------------
+#
+# On a shared PC one OS account is many people, so the language a person picks is
+# theirs, not the account's: it is kept with their synced settings (PersonSettings,
+# key desktop.core.notices.LANGUAGE_KEY, the one e-mail is also written in) and
+# follows them to every PC. `Settings.language` (IT's machine file, the environment,
+# or an old user file from before, still read) is the machine's language: the login
+# screen's, and that of everyone who never chose.
+
+
+def person_language(store_path: Path, person_id: str) -> str | None:
+    """The language ("da" or "en") `person_id` chose, read from their store; None if they never did.
+
+    Reads the file read-only (off the UI thread: it is a file read); a store that
+    is missing, new or damaged answers None, so the machine's language applies.
+    """
+    from desktop.core.notices import LANGUAGE_KEY  # loaded at login, not before the first window
+
+    try:
+        conn = sqlite3.connect(paths.sqlite_uri(store_path, "ro"), uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        row = conn.execute(
+            "SELECT preferences FROM person_settings WHERE person_id = ?", (person_id,)
+        ).fetchone()
+        chosen = json.loads(row[0]).get(LANGUAGE_KEY) if row else None
+    except (sqlite3.Error, ValueError, AttributeError) as error:
+        log.warning("cannot read %s's language from %s: %s", person_id, store_path, error)
+        return None
+    finally:
+        conn.close()
+    return chosen if chosen in ("da", "en") else None

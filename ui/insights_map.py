@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop import insights
 from desktop.core import skills
-from desktop.core.text import translate
+from desktop.core.text import Sentence, sentence, translate
 from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
 from ui.long_text import heading
@@ -41,18 +41,20 @@ def count(value: Any) -> str:
     return SMALL if value is None else str(value)
 
 
-EVIDENCE_WORDS = {
-    "declared": "declared on the profile",
-    "offered": "offered in a bid",
-    "accepted": "bid accepted",
-    "completed": "task completed",
-    "endorsed": "endorsed by a manager",
+# Sentences, so the catalogue has them: plain texts were never extracted, and the
+# Danish map said "endorsed by a manager".
+EVIDENCE_WORDS: dict[str, Sentence] = {
+    "declared": sentence("declared on the profile"),
+    "offered": sentence("offered in a bid"),
+    "accepted": sentence("bid accepted"),
+    "completed": sentence("task completed"),
+    "endorsed": sentence("endorsed by a manager"),
 }
 
 
 def evidence_word(level: str, language: str) -> str:
     """What a level of evidence ("endorsed", ...) is called for people."""
-    return translate(language, EVIDENCE_WORDS[level]) if level in EVIDENCE_WORDS else level
+    return EVIDENCE_WORDS[level].text(language) if level in EVIDENCE_WORDS else level
 
 
 def _counted(name: str) -> Callable[[dict[str, Any]], str]:
@@ -107,18 +109,23 @@ class CompetenceMap(InsightScreen):
             parent=self,
         )
         self.sites_table = table_view(self, self.sites_model, self.say("Sites"), stretch=(0,))
+        # What the reader came for, the name and the evidence, first and whole; the site
+        # and the tasks share what is left and elide, the whole text in each cell's
+        # tooltip (a try-out found "Belæg" cut off at 1280 px, after the site).
         self.people_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Name"), lambda r: r["name"]),
-                Column(self.say("Site"), lambda r: r["site"]),
                 Column(self.say("Evidence"), lambda r: self.level(r["level"])),
                 Column(self.say("On the profile"), self._declared),
+                Column(self.say("Site"), lambda r: r["site"]),
                 Column(self.say("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
             ],
             key=lambda r: r["person_id"],
             parent=self,
         )
-        self.people_table = table_view(self, self.people_model, self.say("People behind the skill"), stretch=(4,))
+        self.people_table = table_view(
+            self, self.people_model, self.say("People behind the skill"), stretch=(3, 4)
+        )
         self.people_title = QLabel(self.say("Choose a skill to see the people and tasks behind it."), self)
         self.people_title.setWordWrap(True)
         self.others = QLabel(self)

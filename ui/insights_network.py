@@ -7,6 +7,11 @@ name order, so a site keeps its place while the quarter slider moves and the
 eye can follow the links grow; a force layout (networkx and the like) would
 move every site each quarter and add megabytes for a few dozen nodes.
 
+A site's name stands in a column beside the circle, on the side its site is
+on, joined to it by a thin line: spread along the column so no name covers
+another, a site or the legend, at any size the window gives it (the names
+sitting beside their circles ran into each other where sites crowd).
+
 A circle's area follows the tasks the site posted plus those its people
 solved; an arrow A -> B means people from B solved tasks of A, its width the
 number of tasks. Below it, a line chart of new links between sites per month.
@@ -21,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -38,6 +43,7 @@ from desktop.core.text import translate
 from ui.collation import name_key
 from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
+from ui.long_text import heading
 from ui.table_model import Column, RowsModel, table_view
 
 KIND_COLOURS = {
@@ -50,10 +56,28 @@ OTHER_COLOUR = QColor("#7a6aa8")
 DRAWN_LINKS = 40
 INK = QColor("#2b2b2b")
 ARROW = QColor(60, 60, 60, 150)
+LEADER = QColor(120, 120, 120, 140)
+GAP = 10.0  # between the circle's widest site and a column of names, in pixels
+LABEL_SHARE = 0.26  # the most of the picture's width one column of names may take
 
 
-def _short(name: str, limit: int = 22) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+def spread(wanted: list[float], height: float, top: float, bottom: float) -> list[float]:
+    """Tops for boxes `height` tall, each as near its `wanted` top as the others let it.
+
+    `wanted` is sorted; the boxes keep that order, never overlap, and stay within
+    [top, bottom] as far as they fit (when they cannot all fit, they are packed
+    from `top`). Pushes down from the first, then back up from the last.
+    """
+    placed: list[float] = []
+    for y in wanted:
+        placed.append(max(y, top, placed[-1] + height if placed else top))
+    limit = bottom
+    for i in range(len(placed) - 1, -1, -1):
+        placed[i] = min(placed[i], limit - height)
+        limit = placed[i]
+    if placed and placed[0] < top:  # more names than room: from the top, evenly
+        placed = [top + i * height for i in range(len(placed))]
+    return placed
 
 
 class _Painted(QWidget):
@@ -80,7 +104,11 @@ class NetworkPicture(_Painted):
         self.quarter: str | None = None
         self.title = ""
         self.kind_names: dict[str, str] = {}
-        self.setMinimumSize(420, 320)
+        # Where the last paint put each site's circle and name (site id -> box), and the legend.
+        self.circles: dict[str, QRectF] = {}
+        self.labels: dict[str, QRectF] = {}
+        self.legend = QRectF()
+        self.setMinimumSize(360, 230)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("network")
@@ -104,51 +132,114 @@ class NetworkPicture(_Painted):
         painter.setFont(font)
         painter.setPen(INK)
         painter.drawText(area.adjusted(8, 6, -8, 0), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, self.title)
+        self.circles, self.labels = {}, {}
+        self.legend = self._legend(painter, area)
         if not self.nodes:
             return
-        centre = area.center() + QPointF(0, 10)
-        radius = max(40.0, min(area.width(), area.height() - 30) / 2 - 70)
-        places: dict[str, QPointF] = {}
+        metrics = QFontMetricsF(painter.font())
+        line = metrics.height() + 2
+        top = area.top() + 6 + line + 4  # below the title
+        bottom = area.bottom() - 6
+        # Smaller names where more sites than fit stand in a column (a big organisation).
+        per_column = (len(self.nodes) + 1) // 2
+        while per_column * (metrics.height() + 2) > bottom - top and font.pointSizeF() > 6.0:
+            font.setPointSizeF(font.pointSizeF() - 0.5)
+            painter.setFont(font)
+            metrics = QFontMetricsF(font)
+        line = metrics.height() + 2
+        names = {n["site_id"]: str(n.get("name", "")) for n in self.nodes}
+        column = min(max(metrics.horizontalAdvance(name) for name in names.values()) + 4, area.width() * LABEL_SHARE)
         count = len(self.nodes)
+        # The circle of sites takes what the columns of names leave, within the height.
+        reach = max(30.0, min(area.width() / 2 - column - GAP - 8, (bottom - top) / 2))
+        largest = max(6.0, min(34.0, reach * math.pi / max(count, 1) * 0.45, reach * 0.3))
+        radius = reach - largest
+        centre = QPointF(area.center().x(), (top + bottom) / 2)
+        places: dict[str, QPointF] = {}
         for number, node in enumerate(self.nodes):
             angle = -math.pi / 2 + 2 * math.pi * number / count
             places[node["site_id"]] = centre + QPointF(radius * math.cos(angle), radius * math.sin(angle))
         sizes = {n["site_id"]: sum(insights.node_size(n, self.quarter)) for n in self.nodes}
         biggest = max(sizes.values(), default=0) or 1
-        largest = max(8.0, min(34.0, radius * math.pi / max(count, 1) * 0.45))
-        radii = {site: 3.0 + largest * math.sqrt(size / biggest) for site, size in sizes.items()}
+        radii = {site: 3.0 + (largest - 3.0) * math.sqrt(size / biggest) for site, size in sizes.items()}
+        self.circles = {
+            site: QRectF(where.x() - radii[site], where.y() - radii[site], 2 * radii[site], 2 * radii[site])
+            for site, where in places.items()
+        }
         heaviest = max((link.weight for link in self.links), default=1)
         for link in sorted(self.links, key=lambda k: k.weight):
             if link.source in places and link.target in places:
                 self._arrow(painter, places[link.source], places[link.target], radii[link.source], radii[link.target], 0.8 + 5.0 * link.weight / heaviest)
-        self._legend(painter, area)
+        self._name_columns(painter, area, names, places, radii, centre, reach, column, line, top, bottom)
         for node in self.nodes:
             site, where = node["site_id"], places[node["site_id"]]
             colour = KIND_COLOURS.get(node.get("kind", ""), OTHER_COLOUR)
             painter.setPen(QPen(colour.darker(140), 1.2))
             painter.setBrush(colour)
             painter.drawEllipse(where, radii[site], radii[site])
-            painter.setPen(INK)
-            outward = where - centre
-            length = math.hypot(outward.x(), outward.y()) or 1.0
-            label_at = where + outward / length * (radii[site] + 6)
-            box = QRectF(label_at.x() - 120, label_at.y() - 9, 240, 18)
-            if outward.x() > radius * 0.3:
-                box.moveLeft(label_at.x())
-                align = Qt.AlignmentFlag.AlignLeft
-            elif outward.x() < -radius * 0.3:
-                box.moveRight(label_at.x())
-                align = Qt.AlignmentFlag.AlignRight
-            else:
-                align = Qt.AlignmentFlag.AlignHCenter
-                box.moveTop(label_at.y() - (18 if outward.y() < 0 else 0))
-            painter.drawText(box, align | Qt.AlignmentFlag.AlignVCenter, _short(node.get("name", "")))
 
-    def _legend(self, painter: QPainter, area: QRectF) -> None:
-        """Which colour is which kind of site, in the lower left corner."""
+    def _name_columns(
+        self,
+        painter: QPainter,
+        area: QRectF,
+        names: dict[str, str],
+        places: dict[str, QPointF],
+        radii: dict[str, float],
+        centre: QPointF,
+        reach: float,
+        column: float,
+        line: float,
+        top: float,
+        bottom: float,
+    ) -> None:
+        """Each site's name in the column on its side, spread so none covers another, joined by a line.
+
+        A column stands clear of the circle (`reach` from the centre, plus GAP), so a
+        name never covers a site; the left column ends above the legend where they meet.
+        """
+        metrics = QFontMetricsF(painter.font())
+        right_edge = centre.x() + reach + GAP  # the right column's left edge
+        left_edge = centre.x() - reach - GAP  # the left column's right edge
+        sides: dict[bool, list[str]] = {True: [], False: []}
+        for number, node in enumerate(self.nodes):
+            site = node["site_id"]
+            # The top site goes right and the bottom one left, so the columns share them out.
+            on_right = places[site].x() > centre.x() + 0.5 or (
+                abs(places[site].x() - centre.x()) <= 0.5 and number == 0
+            )
+            sides[on_right].append(site)
+        for on_right, sites in sides.items():
+            sites.sort(key=lambda site: places[site].y())
+            floor = bottom
+            if not on_right and self.legend.isValid() and left_edge - column < self.legend.right():
+                floor = min(floor, self.legend.top() - 4)
+            tops = spread([places[site].y() - line / 2 for site in sites], line, top, floor)
+            for site, y in zip(sites, tops, strict=True):
+                width = min(column, (area.right() - 4 - right_edge) if on_right else (left_edge - area.left() - 4))
+                text = metrics.elidedText(names[site], Qt.TextElideMode.ElideRight, max(width, 10.0))
+                used = metrics.horizontalAdvance(text) + 2
+                box = QRectF(right_edge if on_right else left_edge - used, y, used, line)
+                self.labels[site] = box
+                node_at = places[site]
+                edge = node_at + QPointF(radii[site] if on_right else -radii[site], 0)
+                painter.setPen(QPen(LEADER, 0.8))
+                painter.drawLine(edge, QPointF(box.left() - 2 if on_right else box.right() + 2, box.center().y()))
+                painter.setPen(INK)
+                painter.drawText(
+                    box,
+                    (Qt.AlignmentFlag.AlignLeft if on_right else Qt.AlignmentFlag.AlignRight) | Qt.AlignmentFlag.AlignVCenter,
+                    text,
+                )
+
+    def _legend(self, painter: QPainter, area: QRectF) -> QRectF:
+        """Which colour is which kind of site, in the lower left corner; returns where it is."""
         kinds = [k for k in KIND_COLOURS if any(n.get("kind") == k for n in self.nodes)]
-        line = painter.fontMetrics().height() + 4
+        if not kinds:
+            return QRectF()
+        metrics = painter.fontMetrics()
+        line = metrics.height() + 4
         top = area.bottom() - 8 - line * len(kinds)
+        widest = max(metrics.horizontalAdvance(self.kind_names.get(k, k)) for k in kinds)
         for number, kind in enumerate(kinds):
             y = top + number * line
             painter.setPen(Qt.PenStyle.NoPen)
@@ -156,10 +247,11 @@ class NetworkPicture(_Painted):
             painter.drawEllipse(QPointF(area.left() + 16, y + line / 2), 6, 6)
             painter.setPen(INK)
             painter.drawText(
-                QRectF(area.left() + 28, y, 220, line),
+                QRectF(area.left() + 28, y, widest + 4, line),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 self.kind_names.get(kind, kind),
             )
+        return QRectF(area.left() + 8, top, 20 + widest + 4, line * len(kinds))
 
     def _arrow(self, painter: QPainter, a: QPointF, b: QPointF, ra: float, rb: float, width: float) -> None:
         """A curved arrow from a to b (bent to one side, so b -> a stays apart from it)."""
@@ -197,8 +289,9 @@ class NewLinksChart(_Painted):
         super().__init__(parent)
         self.months: list[dict[str, Any]] = []
         self.title = ""
-        self.setMinimumHeight(150)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumHeight(110)  # with the picture's 230, the tab fits a 1024 x 600 window
+        # Up to its size hint, and less on a low screen, where the picture needs the room more.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     def show_months(self, months: list[dict[str, Any]], title: str) -> None:
         self.months, self.title = months, title
@@ -248,6 +341,8 @@ class NetworkScreen(InsightScreen):
 
     def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
         super().__init__(context, parent, fetcher)
+        # Named at the top, as every other screen is (a try-out found it had no heading).
+        self.heading = heading(self.say("Network of sites"), self)
         self.setObjectName("insights-network")
         self.body: dict[str, Any] = {}
         self.picture = NetworkPicture(self)
@@ -308,6 +403,7 @@ class NetworkScreen(InsightScreen):
         slider_row.setStretchFactor(self.slider, 1)
         slider_row.addWidget(self.quarter_label)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(self.status_row(self.png_button, self.svg_button))
         layout.addLayout(slider_row)
         layout.addWidget(self.tabs, 1)

@@ -29,6 +29,7 @@ from desktop.core import skills
 from desktop.core.entities import PersonKind
 from ui.insights_map import evidence_word
 from ui.insights_screen import InsightScreen
+from ui.long_text import heading
 from ui.screen import ProblemLabel
 from ui.skill_picker import SkillPicker
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
@@ -43,6 +44,8 @@ class TalentSearch(InsightScreen):
 
     def __init__(self, context: Any, parent: QWidget | None = None, fetcher: Any = None) -> None:
         super().__init__(context, parent, fetcher)
+        # Named at the top, as every other screen is (a try-out found it had no heading).
+        self.heading = heading(self.say("Talent search"), self)
         self.setObjectName("insights-talent")
         self.skill: str | None = None
         self.picker = SkillPicker(self.language, self)
@@ -113,6 +116,7 @@ class TalentSearch(InsightScreen):
         columns.addLayout(left, 2)
         columns.addLayout(right, 5)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addLayout(self.status_row())
         layout.addLayout(columns, 1)
         self.people_table.selectionModel().currentRowChanged.connect(lambda *_: self._enable_invite())

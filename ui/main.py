@@ -58,7 +58,11 @@ SETTLE_MS = 300
 
 
 def choose_language(requested: str | None, settings: Settings) -> str:
-    """The command line, then the user's setting, then the system's language; Danish or English."""
+    """The machine's language: the command line, then the settings, then the system's; "da" or "en".
+
+    The login screen speaks it, and so does anyone who never chose their own
+    (a person's choice is theirs, not the PC account's: ui.shell, desktop.settings).
+    """
     for choice in (requested, settings.language):
         if choice in ("da", "en"):
             return str(choice)
@@ -93,6 +97,25 @@ def install_translators(app: QCoreApplication, language: str) -> list[QTranslato
         QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
     )
     return loaded
+
+
+class Voice:
+    """The language the app speaks now, which the shell changes as people log in and out."""
+
+    def __init__(self, app: QCoreApplication, language: str) -> None:
+        self.app = app
+        self.translators = install_translators(app, language)
+
+    def speak(self, language: str) -> None:
+        """Knop's words and Qt's own in `language`, for every window built from now on."""
+        self.silence()
+        self.translators = install_translators(self.app, language)
+
+    def silence(self) -> None:
+        """Remove Qt's translators (at the end: Qt does not own them)."""
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators = []
 
 
 def style_sheet() -> str:
@@ -203,7 +226,7 @@ def _settings_or_defaults(language_hint: str | None) -> Settings | None:
                 language,
                 "{error}\n\nFix the file (or ask IT to), or go on without the lines Knop cannot "
                 "use; the rest of the settings still apply.",
-                error="\n".join(left_out),
+                error="\n".join(error.message(language) for error in left_out),
             )
         )
         go_on = box.addButton(
@@ -240,7 +263,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
             settings.server_url or "none (not enrolled)",
             settings.site_id or "none",
         )
-        translators = install_translators(app, language)
+        voice = Voice(app, language)
         app.setStyleSheet(style_sheet())
         from ui.icon import app_icon
         from ui.shell import Shell
@@ -249,7 +272,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         # The shell decides when Knop ends: between a closed login screen and a
         # new main window there is briefly no window, which is not a quit.
         app.setQuitOnLastWindowClosed(False)
-        shell = Shell(settings, language)
+        shell = Shell(settings, language, speak=voice.speak, fixed_language=requested in ("da", "en"))
         app.aboutToQuit.connect(shell.shut_down)
         shell.start()
         QTimer.singleShot(SETTLE_MS, lambda: _settle(instance, shell))
@@ -264,8 +287,7 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         code = app.exec()
         app.aboutToQuit.disconnect(shell.shut_down)
         shell.shut_down()
-        for translator in translators:
-            app.removeTranslator(translator)
+        voice.silence()
         return int(code)
     finally:
         instance.release()

@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     logout_requested = Signal()
     quit_requested = Signal()
+    language_chosen = Signal(str)  # "da"/"en", kept in the person's settings: the shell rebuilds
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -618,29 +619,23 @@ class MainWindow(QMainWindow):
         self.language_menu.setEnabled(not self.context.settings.is_locked("language"))
 
     def choose_language(self, code: str) -> None:
-        """Keep `code` ("da" or "en") as the person's language (their own settings file).
+        """Keep `code` ("da" or "en") as this person's language, then speak it.
 
-        Knop speaks it from its next start: every page is built in one language.
-        The file is written off the UI thread; the answer comes as a note.
+        It is the person's, not the PC account's (a shared PC is many people): kept in
+        their synced settings (`settings.set`, the key e-mail is written in too), so
+        it follows them to other PCs. Once kept, `language_chosen` has the shell
+        build this window again in it, on the same page (every page is built in one).
         """
-        from desktop.settings import SettingsError, save_user_setting
-        from ui.background import Errand
-
-        def saved(_path: object) -> None:
-            # In the words of the language spoken now: "på engelsk", not "på English".
-            self._language_note(
-                tr("Knop will be in Danish from the next time it starts.")
-                if code == "da"
-                else tr("Knop will be in English from the next time it starts.")
-            )
+        from desktop.core.notices import LANGUAGE_KEY
+        from ui.background import describe
 
         def failed(error: BaseException) -> None:
-            why = str(error) if isinstance(error, SettingsError) else tr("Something went wrong. Try again.")
+            why = describe(error, self.context.language)
             self._language_note(tr("The language could not be changed: {why}", why=why))
 
-        Errand(lambda: save_user_setting("language", code), self, "settings").success(saved).failure(
-            failed
-        ).run_in_background()
+        self.context.perform("settings.set", {"changes": {LANGUAGE_KEY: code}}, parent=self).success(
+            lambda _outcome: self.language_chosen.emit(code)
+        ).failure(failed).run_in_background()
 
     def _language_note(self, text: str) -> None:
         self.language_note = QMessageBox(QMessageBox.Icon.Information, tr("Language"), text, parent=self)

@@ -9,6 +9,10 @@ appears, so nothing of one person is left for the next one to see.
 
 Logging in and out may wait on the network, so they run as `Errand`s off the
 UI thread. Quitting stops and joins every thread the shell started.
+
+The language is a person's (desktop.settings.person_language): the login
+screen speaks the machine's, logging in switches to the one the person chose
+(if they did, and IT did not lock it), and logging out returns to the machine's.
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
-from desktop.settings import Settings
+from desktop.settings import Settings, person_language
 from ui.window_focus import DialogsGiveKeysBack
 from ui import window_place
 from ui.background import Errand, describe
 from ui.login import LockScreen, LoginScreen
+from ui import words
 from ui.words import tr
 
 # The store, the context, the main window and the wire are loaded when someone logs
@@ -46,6 +51,7 @@ log = logging.getLogger(__name__)
 LoginFn = Callable[..., "Session"]  # sync.session.login(username, password, settings=...)
 LogoutFn = Callable[..., bool]  # sync.session.logout(session, settings=...)
 SyncFactory = Callable[["Session", Settings], "SyncHandle | None"]  # a SyncLink, or None offline
+SpeakFn = Callable[[str], None]  # make the UI speak "da" or "en" (ui.main swaps Qt's translators too)
 
 # What counts as the person being at the keyboard.
 _ACTIVITY = frozenset(
@@ -139,11 +145,17 @@ class Shell(QObject):
         sync: SyncFactory = default_sync,
         idle_sync: Callable[[Settings], SyncScheduler | None] = machine_sync,
         known_accounts: Callable[[], list[Account]] | None = None,
+        speak: SpeakFn = words.use_language,
+        fixed_language: bool = False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
+        # The machine's language: the login screen's, and everyone's who never chose one.
         self.language = language
+        self._speak = speak
+        # `knop --language` (or IT's lock) speaks for everyone; a person's choice does not apply.
+        self.fixed_language = fixed_language
         self._login = login or _session_login
         self._logout = logout or _session_logout
         self._sync = sync
@@ -196,7 +208,19 @@ class Shell(QObject):
     def start(self) -> None:
         self.show_login()
 
+    def speak(self, language: str) -> None:
+        """Make the UI speak `language` from the next window built (each is built in one)."""
+        if words.language() != language:
+            log.info("speaking %s", language)
+            self._speak(language)
+
+    def _language_of(self, chosen: str | None) -> str:
+        """The language a person's window speaks: their choice, unless the machine's is fixed."""
+        fixed = self.fixed_language or self.settings.is_locked("language")
+        return chosen if chosen in ("da", "en") and not fixed else self.language
+
     def show_login(self, problem: str = "") -> None:
+        self.speak(self.language)  # the login screen is the machine's, whoever was here before
         self._start_machine_sync()
         try:
             known = self._known_accounts()
@@ -226,21 +250,32 @@ class Shell(QObject):
     def _try_login(self, username: str, password: str) -> None:
         gate = self.gate
         settings = self.settings
-        Errand(lambda: self._login(username, password, settings=settings), gate, "login").success(
-            self.enter
-        ).failure(functools.partial(self._login_failed, username=username)).run_in_background()
+
+        def login() -> tuple[Session, str | None]:
+            session = self._login(username, password, settings=settings)
+            return session, person_language(session.store_path, session.person.id)
+
+        Errand(login, gate, "login").success(lambda found: self.enter(*found)).failure(
+            functools.partial(self._login_failed, username=username)
+        ).run_in_background()
 
     def _login_failed(self, error: BaseException, *, username: str) -> None:
         # The helpdesk's first question is "what did it say?": the log keeps it, in English.
         log.info("login refused for %s: %s", username, _sentence(error, "en"))
         if isinstance(self.gate, (LoginScreen, LockScreen)):
-            self.gate.failed(_sentence(error, self.language))
+            self.gate.failed(_sentence(error, words.language()))
 
-    def enter(self, session: Session) -> None:
-        """Build this person's context and main window, then drop the login or lock screen."""
+    def enter(self, session: Session, chosen: str | None = None) -> None:
+        """Build this person's context and main window, then drop the login or lock screen.
+
+        `chosen` is the language the person chose (desktop.settings.person_language);
+        None keeps the one spoken now: the machine's after the login screen, the
+        person's own after their lock screen or a store fetched afresh.
+        """
         from desktop.store import StoreDamaged
         from ui.main_window import MainWindow
 
+        self.speak(self._language_of(chosen) if chosen is not None else words.language())
         try:
             context = self._open_context(session)
         except StoreDamaged as damaged:
@@ -271,6 +306,9 @@ class Shell(QObject):
         window.switch_user_requested.connect(self.switch_user)
         window.logout_requested.connect(self.logout)
         window.quit_requested.connect(self.quit)
+        window.language_chosen.connect(self._speak_again)
+        if self.fixed_language:  # `knop --language` speaks for everyone on this run
+            window.language_menu.setEnabled(False)
         window_place.place(window, QSize(1280, 760), self._geometry)
         self.window = window
         window.show()
@@ -309,7 +347,7 @@ class Shell(QObject):
             session.person,
             session.store_path,
             session.device_id,
-            self.language,
+            words.language(),
             settings=self.settings,
             session=session,
         )
@@ -378,7 +416,7 @@ class Shell(QObject):
         box = QMessageBox(self.top_window())
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(tr("The local database is damaged"))
-        box.setText(damaged.message(self.language))
+        box.setText(damaged.message(words.language()))
         fix = box.addButton(
             tr("Move it aside and fetch again"), QMessageBox.ButtonRole.AcceptRole
         )
@@ -414,6 +452,28 @@ class Shell(QObject):
             self.context.deleteLater()
             self.context = None
 
+    def _speak_again(self, language: str) -> None:
+        """The person chose another language: their window again in it, on the same page.
+
+        Later, from the event loop: the choice arrives in a callback of the window
+        that is about to go.
+        """
+
+        def again() -> None:
+            session, window = self.session, self.window
+            if session is None or window is None:
+                return
+            language = self._language_of(language_chosen)
+            if language == words.language():
+                return
+            place = window.place()
+            self._tear_down()
+            self._place = (session.person.id, place)
+            self.enter(session, language)
+
+        language_chosen = language
+        QTimer.singleShot(0, again)
+
     def lock(self) -> None:
         if self.window is None or self.session is None:
             return
@@ -442,7 +502,11 @@ class Shell(QObject):
                 raise WrongPassword()
             return self._login(session.username, password, settings=settings)
 
-        Errand(check, self.gate, "unlock").success(self.enter).failure(
+        def unlock() -> tuple[Session, str | None]:
+            unlocked = check()
+            return unlocked, person_language(unlocked.store_path, unlocked.person.id)
+
+        Errand(unlock, self.gate, "unlock").success(lambda found: self.enter(*found)).failure(
             functools.partial(self._login_failed, username=session.username)
         ).run_in_background()
 

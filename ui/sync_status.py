@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+import shiboken6
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDateTime,
@@ -31,6 +33,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -184,6 +187,16 @@ class SyncStatusBar(QWidget):
         self.sync_button.setObjectName("syncNow")
         self.sync_button.setToolTip(tr("Send your changes and fetch new ones now (F5)"))
         self.sync_button.clicked.connect(self.sync_now)
+        # A click leaves the focus where the person was typing; Tab still reaches it.
+        self.sync_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        # Where the keyboard focus was before it came to the button, and whether the sync
+        # took it from the button: greyed out while a sync runs, the button would hand it
+        # to the next widget in the chain (the bell, a try-out found).
+        self._came_from: QWidget | None = None
+        self._focus_lent_to: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
@@ -232,13 +245,38 @@ class SyncStatusBar(QWidget):
         if self.context.sync is not None:
             self.context.sync.request_sync("manual")
 
+    def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is self.sync_button and old is not None and old.window() is self.window():
+            self._came_from = old
+
+    def _enable_sync_button(self, enabled: bool) -> None:
+        """Grey the button out or back, keeping the keyboard focus in a place the person knows.
+
+        Greyed out while it holds the focus: the focus goes back where it came from
+        (not on to the next widget, as Qt would); enabled again while the focus is
+        still there: back to the button, where the person left it.
+        """
+        button = self.sync_button
+        if enabled == button.isEnabled():
+            return
+        if not enabled and button.hasFocus():
+            back = self._came_from
+            if back is not None and shiboken6.isValid(back) and back.isVisible() and back.isEnabled():
+                back.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._focus_lent_to = back
+        button.setEnabled(enabled)
+        if enabled:
+            lent, self._focus_lent_to = self._focus_lent_to, None
+            if lent is not None and shiboken6.isValid(lent) and lent.hasFocus():
+                button.setFocus(Qt.FocusReason.OtherFocusReason)
+
     # --- drawing ------------------------------------------------------------------------
 
     def _draw(self) -> None:
         language = self.context.language
         state = self.sync_state
         has_sync = self.context.sync is not None
-        self.sync_button.setEnabled(has_sync and not (state is not None and state.syncing))
+        self._enable_sync_button(has_sync and not (state is not None and state.syncing))
         if not has_sync:
             mood, text = "unknown", tr("Not connected to a server")
         elif state is None or (state.online is None and not state.syncing):

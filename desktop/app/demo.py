@@ -8,6 +8,10 @@ production, and is stopped when the client window closes. It also ends when
 `knop demo` ends any other way (SIGTERM, SIGKILL, a closed terminal): it
 watches the pipe on its standard input, whose other end only this process
 holds (`knop-server --stop-when-stdin-closes`).
+
+For IT and testers: `--data-dir` keeps the demo in a folder of their choosing
+(reused on the next start), `--fresh` starts it over, `--seed` makes the same
+data again, and `--language` sets the demo workstation's machine language.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -29,18 +34,31 @@ from sync import protocol
 log = logging.getLogger(__name__)
 
 
+# What the demo writes in its folder, and all `--fresh` deletes: never the folder
+# itself, which may be one the person keeps other things in.
+SERVER_FILES = ("server.sqlite3", "server.sqlite3-wal", "server.sqlite3-shm", "server.log", "server.err")
+CODE_FILE = "enrolment-code.txt"
+CLIENT_FOLDER = "client"
+
+
+def forget_the_demo(base: Path) -> list[Path]:
+    """Delete what an earlier demo wrote in `base` (SERVER_FILES, CODE_FILE, CLIENT_FOLDER); returns what went."""
+    gone: list[Path] = []
+    for name in (*SERVER_FILES, CODE_FILE):
+        path = base / name
+        if path.is_file():
+            path.unlink()
+            gone.append(path)
+    client = base / CLIENT_FOLDER
+    if client.is_dir():
+        shutil.rmtree(client)
+        gone.append(client)
+    return gone
+
+
 def demo_command(args: argparse.Namespace) -> int:
     base = Path(args.dir).resolve()
     base.mkdir(parents=True, exist_ok=True)
-    for name, sub in (
-        ("KNOP_CONFIG_DIR", "client/config"),
-        ("KNOP_SYSTEM_CONFIG_DIR", "client/machine-config"),
-        ("KNOP_DATA_DIR", "client/data"),
-        ("KNOP_LOG_DIR", "client/logs"),
-    ):
-        os.environ.setdefault(name, str(base / sub))
-    # `knop` set up logging before it knew this was the demo; the log moves with the folders.
-    setup_logging()
     url = f"http://127.0.0.1:{args.port}"
     if not port_free(args.port):
         print(
@@ -50,9 +68,21 @@ def demo_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    code_file = base / "enrolment-code.txt"
+    if getattr(args, "fresh", False):
+        gone = forget_the_demo(base)  # before the folders below are made again
+        print(f"Knop demo: started over in {base} ({len(gone)} earlier file(s) or folder(s) deleted).")
+    for name, sub in (
+        ("KNOP_CONFIG_DIR", "client/config"),
+        ("KNOP_SYSTEM_CONFIG_DIR", "client/machine-config"),
+        ("KNOP_DATA_DIR", "client/data"),
+        ("KNOP_LOG_DIR", "client/logs"),
+    ):
+        os.environ.setdefault(name, str(base / sub))
+    # `knop` set up logging before it knew this was the demo; the log moves with the folders.
+    setup_logging()
+    code_file = base / CODE_FILE
     code_file.unlink(missing_ok=True)
-    server = start_server(base, args.port, code_file)
+    server = start_server(base, args.port, code_file, seed=getattr(args, "seed", None))
     try:
         if not wait_until_up(url, server, timeout=120):
             print(f"knop demo: the server did not start; see {base / 'server.log'}", file=sys.stderr)
@@ -64,6 +94,11 @@ def demo_command(args: argparse.Namespace) -> int:
         enrolled = enrol_command(argparse.Namespace(server=url, code=code, name="demo-workstation"))
         if enrolled != 0:
             return enrolled
+        language = getattr(args, "demo_language", None)
+        if language is not None:
+            from desktop.settings import save_machine_settings
+
+            save_machine_settings(language=language)  # kept, as IT's file would keep it
         print(
             "Knop demo: log in as anna, mette, ole or admin with the password 'knop-demo'.",
             flush=True,
@@ -81,7 +116,8 @@ def demo_command(args: argparse.Namespace) -> int:
             server.kill()
 
 
-def start_server(base: Path, port: int, code_file: Path) -> subprocess.Popen[bytes]:
+def start_server(base: Path, port: int, code_file: Path, seed: int | None = None) -> subprocess.Popen[bytes]:
+    """The demo's server as a child process, its database in `base`; `seed` for the data it makes."""
     command = [
         sys.executable,
         "-m",
@@ -98,6 +134,7 @@ def start_server(base: Path, port: int, code_file: Path) -> subprocess.Popen[byt
         "--log-file",
         str(base / "server.log"),
         "--stop-when-stdin-closes",
+        *(["--demo-seed", str(seed)] if seed is not None else []),
     ]
     # stdin is a pipe nobody writes to: when this process ends, however it ends, the
     # system closes it and the server stops (see sync.server.main.stop_when_stdin_closes).

@@ -43,8 +43,38 @@ def build_parser() -> argparse.ArgumentParser:
     sync = commands.add_parser("sync", help="sync once for every user with pending changes, then exit")
     sync.add_argument("--user", help="only this username")
 
-    demo = commands.add_parser("demo", help="run the server with demo data and the client enrolled to it")
-    demo.add_argument("--dir", default=".knop-demo", help="where the demo keeps its files")
+    demo = commands.add_parser(
+        "demo",
+        help="run the server with demo data and the client enrolled to it",
+        description="Run a Knop server with demo data and this client enrolled to it, all in one "
+        "folder that is kept: the next start reuses it, with what you did in it.",
+    )
+    demo.add_argument(
+        "--data-dir",
+        "--dir",
+        dest="dir",
+        default=".knop-demo",
+        help="the folder the demo keeps everything in: the server's database and log, the client's "
+        "settings, stores and logs (default .knop-demo); reused on the next start",
+    )
+    demo.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over: delete the demo's data in that folder first (only the files the demo writes)",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        help="the demo data's seed: the same seed makes the same people and tasks; "
+        "used when the data is made (a new folder, or --fresh)",
+    )
+    demo.add_argument(
+        "--language",
+        choices=("da", "en"),
+        dest="demo_language",
+        help="the demo workstation's language, kept as its machine setting: the login screen's, "
+        "and everyone's who has not chosen their own (knop --language fixes it for everyone instead)",
+    )
     demo.add_argument("--port", type=int, default=8765, help="the demo server's port (default 8765); another if it is taken")
     demo.add_argument("--screenshot", help="write a PNG of the first window to this path and quit")
     return parser

@@ -134,6 +134,17 @@ def cmd_site_add(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_site_list(db: storage.Database, args: argparse.Namespace) -> int:
+    """Sites as `id, kind, name` lines; without --org on a server with several
+    organisations, every organisation's, each line ending in its organisation's name."""
+    with db.read() as s:
+        known = directory.organisations(s)
+        if getattr(args, "org", None) is None and len(known) > 1:
+            names = {org.id: org.name for org in known}
+            found = s.fetch(Site, "1 = 1 ORDER BY name")
+            found.sort(key=lambda site: (names.get(site.organisation_id or "", ""), site.name))
+            for site in found:
+                _say(f"{site.id}\t{site.kind}\t{site.name}\t{names.get(site.organisation_id or '', '-')}")
+            return 0
     org = _listed_organisation(db, args)
     with db.read() as s:
         found = s.fetch(Site, "organisation_id = ? ORDER BY name", (org,)) if org else s.fetch(Site, "1 = 1 ORDER BY name")
@@ -165,20 +176,21 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
+    """People as `id, username, role, home site, name [flags]` lines: the site by its
+    name for people to read, or by its id with --ids, for scripts."""
     where, params = _within(_listed_organisation(db, args), "p.organisation_id")
     with db.read() as s:
         rows = s.rows(
             "SELECT p.id, a.username, p.role, p.home_site_id, p.active, p.name, "
-            "a.password_hash IS NOT NULL AS has_password "
-            f"FROM people p LEFT JOIN accounts a ON a.person_id = p.id {where}ORDER BY a.username",
+            "s.name AS site_name, a.password_hash IS NOT NULL AS has_password "
+            "FROM people p LEFT JOIN accounts a ON a.person_id = p.id "
+            f"LEFT JOIN sites s ON s.id = p.home_site_id {where}ORDER BY a.username",
             params,
         )
     for r in rows:
         flags = ("" if r["active"] else " inactive") + ("" if r["has_password"] else " no-password")
-        _say(
-            f"{r['id']}\t{r['username']}\t{r['role']}\t{r['home_site_id'] or '-'}\t"
-            f"{r['name']}{flags}"
-        )
+        site = r["home_site_id"] if args.ids else r["site_name"] or r["home_site_id"]
+        _say(f"{r['id']}\t{r['username']}\t{r['role']}\t{site or '-'}\t{r['name']}{flags}")
     return 0
 
 
@@ -518,7 +530,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True, choices=[c.value for c in SiteKind], help="what kind of place it is")
     p.add_argument("--address", default="", help="its street address (optional)")
     p.add_argument("--id", help="its id (default: a new one)")
-    org_option(add(site_sub, "list", cmd_site_list, "list sites"))
+    org_option(
+        add(
+            site_sub,
+            "list",
+            cmd_site_list,
+            "list sites (id, kind, name); on a server with several organisations and no --org, "
+            "every organisation's, its name last",
+        )
+    )
 
     person_sub = add(sub, "person", None, "people: add or list").add_subparsers(
         dest="person_command", required=True
@@ -539,7 +559,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--languages", help="comma-separated, e.g. da,en")
     p.add_argument("--id", help="their id (default: a new one)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    org_option(add(person_sub, "list", cmd_person_list, "list people"))
+    p = org_option(
+        add(person_sub, "list", cmd_person_list, "list people (id, username, role, home site, name)")
+    )
+    p.add_argument(
+        "--ids", action="store_true", help="the home site by its id, not its name (for scripts)"
+    )
     p = add(person_sub, "set-role", cmd_person_set_role, "change a person's role (next sync resyncs them)")
     p.add_argument("username", help="whose role")
     p.add_argument("role", choices=[c.value for c in Role], help="the new role")

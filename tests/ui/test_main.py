@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -15,7 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.core.entities import Task
-from desktop.settings import Settings, machine_settings_path
+from desktop.settings import Settings, machine_settings_path, user_settings_path
 from tests.ui.test_shell import FakeSession
 from ui import main, words
 from ui.login import LoginScreen
@@ -246,3 +248,43 @@ def test_a_store_damaged_in_a_few_pages_is_moved_aside_mid_session(
         assert [r[0] for r in fresh.execute("SELECT kind FROM outbox")] == ["comment.add"]
     finally:
         fresh.close()
+
+
+def test_a_broken_settings_file_is_explained_in_the_ui_language(
+    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Found by a new-user try-out: the Danish dialog showed its detail in English. The
+    detail is Danish now (file names, keys and values as written); the log keeps English."""
+    machine = machine_settings_path()
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text(
+        'server_url = "https://knop.example.dk"\nlangauge = "da"\nsync_interval_seconds = "often"\n',
+        encoding="utf-8",
+    )
+    user = user_settings_path()
+    user.parent.mkdir(parents=True, exist_ok=True)
+    user.write_text("idle_lock_minutes = \u201c5\u201d\n", encoding="utf-8")  # curly quotes, from Word
+    shown: list[str] = []
+
+    def answer(box: QMessageBox) -> int:
+        shown.append(box.text() + "\n" + box.informativeText())
+        box.buttons()[0].click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    with caplog.at_level(logging.WARNING, logger="desktop.settings"):
+        settings = main._settings_or_defaults("da")
+    assert settings is not None and settings.server_url == "https://knop.example.dk"
+    detail = shown[0]
+    assert "Knop kan ikke læse sine indstillinger." in detail
+    assert f"{machine}, linje 2: ukendt indstilling 'langauge' (mente du 'language'?)" in detail
+    assert (
+        f'{machine}, linje 3: sync_interval_seconds skal være et helt antal sekunder, fik "often"'
+        in detail
+    )
+    assert f"{user}, linje 1, kolonne 21" in detail and "krøllet anførselstegn" in detail
+    words_only = detail.replace(str(machine), "").replace(str(user), "")
+    for english in ("line", "unknown setting", "must be", "did you mean", "curly quote", "seconds"):
+        assert not re.search(rf"\b{english}\b", words_only), english  # keys (offline_login_days) aside
+    logged = caplog.text
+    assert "unknown setting 'langauge'" in logged and "must be a whole number of seconds" in logged

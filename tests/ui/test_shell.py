@@ -35,6 +35,8 @@ from desktop.settings import Settings
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
 from ui.shell import Shell
+from ui import words
+from tests.ui.driving import ask
 
 PASSWORD = "godt kodeord"
 
@@ -103,7 +105,7 @@ def shell(
 
     made = Shell(
         Settings(idle_lock_minutes=10),
-        "da",
+        "en",  # the machine's language, which the login screen speaks (as the other tests read it)
         login=login,
         logout=lambda session, settings: True,
         sync=sync,
@@ -112,6 +114,7 @@ def shell(
     made.start()
     yield made
     made.shut_down()
+    words.use_language("en")  # a person's own language is not left for the next test
 
 
 def log_in(
@@ -185,7 +188,7 @@ def test_a_wrong_password_says_so_and_stays_on_the_login_screen(qtbot: Any, shel
     qtbot.keyClicks(gate.password, "forkert")
     qtbot.keyClick(gate.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: gate.problem.isVisible(), timeout=10_000)
-    assert gate.problem.text() == "Forkert brugernavn eller adgangskode."
+    assert gate.problem.text() == "Wrong username or password."  # the login screen's language
     assert gate.password.text() == ""
     assert shell.window is None
 
@@ -486,23 +489,62 @@ def test_the_shortcuts_dialog_lists_every_key_the_menus_bind(qtbot: Any, shell: 
     dialog.close()
 
 
-def test_a_person_chooses_the_language_in_the_knop_menu(qtbot: Any, shell: Shell) -> None:
-    """Found by a new-user try-out: a workstation whose system language is not Danish (C.UTF-8)
-    showed English, and nothing in the app changed it, though docs/DEPLOYMENT.md says the app
-    writes the person's choice to their own settings file."""
-    from desktop.settings import load_settings, user_settings_path
+def test_the_language_is_the_persons_not_the_pc_accounts(qtbot: Any, shell: Shell) -> None:
+    """Found by a new-user try-out: on a shared PC (one Windows account) Mette switching to
+    English switched Knop for everyone after her, because the choice went to the account's
+    settings file. Now it is hers (her synced settings): her window is built again in it at
+    once, on the same page; logging out returns the login screen to the machine's language;
+    the next person speaks the machine's; Mette's choice is there again when she comes back."""
+    from desktop.core.entities import PersonSettings
+    from desktop.settings import load_settings, person_language, user_settings_path
 
+    assert shell.language == "en" and words.language() == "en"  # the machine's (IT's) language
     window = log_in(qtbot, shell, "anna")
-    menu = window.language_menu
-    assert menu.isEnabled()
-    choices = {action.text(): action for action in menu.actions()}
-    assert set(choices) == {"Dansk", "English"} and choices["Dansk"].isChecked()
-    choices["English"].trigger()
-    qtbot.waitUntil(lambda: getattr(window, "language_note", None) is not None, timeout=10_000)
-    assert "English" in window.language_note.text()
-    assert load_settings().language == "en"
-    assert user_settings_path().is_file()
-    window.language_note.close()
+    assert window.language_menu.isEnabled()
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    assert set(choices) == {"Dansk", "English"} and choices["English"].isChecked()
+    window.my_page_action.trigger()
+    page_before = window.place()
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices["Dansk"].trigger()
+    danish = entered.args[0]
+    assert danish is not window and danish.context.language == "da"
+    assert danish.language_menu.title() == "&Sprog"  # the window speaks Danish now
+    assert danish.place() == page_before  # on the page she was on
+    assert {a.text(): a.isChecked() for a in danish.language_menu.actions()}["Dansk"]
+    # Kept with her synced settings, not in the PC account's file.
+    anna = danish.context.person.id
+    held = ask(qtbot, danish.context, lambda store: store.get(PersonSettings, anna))
+    assert held is not None and held.preferences["language"] == "da"
+    assert not user_settings_path().exists() and load_settings().language is None
+    assert person_language(shell.session.store_path, anna) == "da"  # type: ignore[union-attr]
+
+    # Locked and unlocked: still hers, the lock screen too.
+    shell.lock()
+    assert isinstance(shell.gate, LockScreen) and words.language() == "da"
+    qtbot.keyClicks(shell.gate.password, PASSWORD)
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as unlocked:
+        qtbot.keyClick(shell.gate.password, Qt.Key.Key_Return)
+    danish = unlocked.args[0]
+    assert danish.context.language == "da" and danish.language_menu.title() == "&Sprog"
+
+    danish.switch_action.trigger()  # log out: the login screen is the machine's again
+    gate = shell.gate
+    assert isinstance(gate, LoginScreen) and words.language() == "en"
+    assert any("Log in" in text for text in visible_texts())
+    mette = log_in(qtbot, shell, "mette")
+    assert mette.context.language == "en" and mette.language_menu.title() == "Lan&guage"
+    mette.switch_action.trigger()
+    anna_again = log_in(qtbot, shell, "anna")
+    assert anna_again.context.language == "da" and anna_again.language_menu.title() == "&Sprog"
+
+    # IT locks the machine's language: it is everyone's, whatever they chose.
+    import dataclasses
+
+    anna_again.switch_action.trigger()
+    shell.settings = dataclasses.replace(shell.settings, locked=frozenset({"language"}))
+    locked = log_in(qtbot, shell, "anna")
+    assert locked.context.language == "en" and not locked.language_menu.isEnabled()
 
 
 def test_the_log_says_who_logged_in_was_refused_and_left(
