@@ -9,8 +9,11 @@ same bid) is recognised and not told twice.
 
 Why not from the user's own local operations: the rule never tells anyone
 about what they did themselves, and what others did reaches this machine only
-through a pull. An initial pull (a new workstation, a resync) notices nothing:
-its changes are the past, not news.
+through a pull. An initial pull (a new workstation, a resync) derives nothing
+page by page (its changes are the state, not the events); when it ends,
+`catch_up` derives from that state what happened in the last `NEWS_DAYS` that
+concerns the owner, so a person on a PC new to them is told what they have
+not read, as their usual PC told them.
 
 A store belongs to one person, and every query here also names the person, so
 the next person on a shared workstation never sees the last one's notices.
@@ -459,6 +462,136 @@ def keep(store: Store, person_id: str, found: Iterable[Notice]) -> int:
         rows,
     )
     return store.connection.total_changes - before
+
+
+# --- catching up after an initial pull ---------------------------------------------
+
+# How far back an initial pull looks for news: what happened in the last two weeks
+# and concerns the person. Two weeks covers a holiday or a rota that keeps someone
+# away from their usual PC; anything older, their usual PC told them long ago (and
+# they have dealt with it there), and a person new to Knop in a municipality with
+# years of history is not flooded with it. No notice newer than this is left out.
+NEWS_DAYS = 14
+# At most this many notices, the newest: a manager back from a long leave is told the
+# latest, not a page of old ones (the "bids to decide" list holds every waiting bid).
+NEWS_MAX = 50
+
+
+def news_since(now: str, days: int = NEWS_DAYS) -> str:
+    """The earliest moment (ISO 8601 UTC, as `utc_now`) that is still news at `now`."""
+    moment = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) - dt.timedelta(days=days)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class CaughtUp:
+    """What `catch_up` found: notices derived, how many of them were new here, and the time it took."""
+
+    found: int = 0
+    added: int = 0
+    seconds: float = 0.0
+
+
+def catch_up(store: Store, now: str | None = None) -> CaughtUp:
+    """After an initial pull (inside its last transaction): the notices that are still news.
+
+    An initial pull writes the state, not the events that led to it, so the
+    rule (`desktop.core.notices`) is run here over that state as if each row
+    had just arrived new (`before` None) for the events of the last
+    `NEWS_DAYS` that concern the store's owner: a decision on their bid (with
+    the manager's message), a new bid still pending on a task they decide on,
+    one of their staff accepted elsewhere, a comment in a conversation they
+    are in, a task they were on cancelled, a new task still open that fits
+    their skills or a saved search, and tomorrow's tasks. Each notice gets the
+    id and time every other device gives the same event, so what the person
+    read elsewhere (`notice_reads`) is read here too, and a store that already
+    held notices (a resync) keeps them and gains none twice.
+
+    Left out because `before` would lie: a "new bid" on a bid already decided,
+    and "a task you are on changed" (which edit was new to the person cannot be
+    known from the state). Indexed queries only, so it costs milliseconds after
+    a pull of hundreds of thousands of rows.
+    """
+    caught = CaughtUp()
+    started = time.perf_counter()
+    owner = _owner(store)
+    if owner is None:
+        return caught
+    now = now or utc_now()
+    since = news_since(now)
+    candidates: list[Entity] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
+    candidates += _cancelled(store, owner, since)
+    world = _OwnWorld(store, owner, {})
+    world.prefetch(getattr(c, "task_id") for c in candidates)
+    candidates += _published(store, owner, since, world)
+    found: list[Notice] = []
+    for after in candidates:
+        found += notices.notices(None, after, False, now, world)
+    found += reminders(store, owner, now)
+    # One notice per event (a manager's own site's bid can also be their staff's lending).
+    newest = sorted({n.id: n for n in found}.values(), key=lambda n: (n.at, n.id), reverse=True)
+    caught.found = len(newest[:NEWS_MAX])
+    caught.added = keep(store, owner.id, newest[:NEWS_MAX])
+    caught.seconds = time.perf_counter() - started
+    return caught
+
+
+def _decided_bids(store: Store, owner: Person, since: str) -> list[Bid]:
+    """The owner's bids decided since `since`, pending bids they decide on, their staff lent."""
+    found = store.fetch(
+        Bid,
+        "bidder_id = ? AND status IN ('accepted', 'declined') AND decided_at >= ?",
+        (owner.id, since),
+    )
+    condition, params = _deciding(owner)
+    found += store.fetch(
+        Bid,
+        "id IN (SELECT b.id FROM bids b JOIN tasks t ON t.id = b.task_id "
+        f"WHERE {condition} AND b.created_at >= ? AND b.bidder_id != ?)",
+        (*params, since, owner.id),
+    )
+    if owner.role == Role.SITE_MANAGER and owner.home_site_id:
+        found += store.fetch(
+            Bid,
+            f"home_site_id = ? AND status = 'accepted' AND lending IN ({_marks(_TOLD_LENDING)}) "
+            "AND decided_at >= ? AND bidder_id != ?",
+            (owner.home_site_id, *_TOLD_LENDING, since, owner.id),
+        )
+    return found
+
+
+def _comments(store: Store, owner: Person, since: str) -> list[Comment]:
+    """Others' comments since `since` on tasks the owner posted, bid on or commented on."""
+    return store.fetch(
+        Comment,
+        "created_at >= ? AND author_id != ? AND task_id IN ("
+        "SELECT id FROM tasks WHERE poster_id = ? "
+        "UNION SELECT task_id FROM bids WHERE bidder_id = ? "
+        "UNION SELECT task_id FROM comments WHERE author_id = ?)",
+        (since, owner.id, owner.id, owner.id, owner.id),
+    )
+
+
+def _cancelled(store: Store, owner: Person, since: str) -> list[Task]:
+    """Tasks cancelled since `since` on which the owner's bid was accepted."""
+    return store.fetch(
+        Task,
+        "status = 'cancelled' AND updated_at >= ? AND id IN "
+        "(SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted')",
+        (since, owner.id),
+    )
+
+
+def _published(store: Store, owner: Person, since: str, world: _OwnWorld) -> list[Task]:
+    """Others' tasks published since `since`, still open, that fit the owner's skills or a search."""
+    tasks = store.fetch(
+        Task,
+        "status = 'open' AND published_at >= ? AND poster_id != ?",
+        (since, owner.id),
+    )
+    _match_searches(world, [t.id for t in tasks])
+    skills = world.skills
+    return [t for t in tasks if t.id in world.searches or not skills.isdisjoint(t.skills)]
 
 
 # --- reading ------------------------------------------------------------------------

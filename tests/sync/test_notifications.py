@@ -195,7 +195,9 @@ def test_a_bid_pulled_before_its_task_waits_for_it_and_is_told_once(
     admin.apply("task.edit", task_id=task_id, changes={"place": "Salen"}, base={"place": ""})
     report = office.sync(mette, page_size=1)
     assert report.ok and report.user(mette.person.id).pages >= 2  # the bid, then the task
-    assert told(office, mette) == once((NoticeKind.BID_NEW, task_id))
+    # (Her first pull may have caught up on earlier tests' bids on this shared server.)
+    about_it = Counter({k: n for k, n in told(office, mette).items() if k[1] == task_id})
+    assert about_it == once((NoticeKind.BID_NEW, task_id))
     store = office.store(mette.person.id)
     try:
         assert store.state(notifications.WAITING) is None  # nothing left waiting
