@@ -48,6 +48,7 @@ from desktop.core.entities import (
 )
 from desktop.core.ids import utc_now
 from desktop.core.notices import Notice
+from desktop.core.text import Sentence, plural_sentence
 from desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit
@@ -519,10 +520,10 @@ def catch_up(store: Store, now: str | None = None) -> CaughtUp:
         return caught
     now = now or utc_now()
     since = news_since(now)
-    candidates: list[Entity] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
-    candidates += _cancelled(store, owner, since)
+    about_tasks: list[Bid | Comment] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
     world = _OwnWorld(store, owner, {})
-    world.prefetch(getattr(c, "task_id") for c in candidates)
+    world.prefetch(c.task_id for c in about_tasks)
+    candidates: list[Entity] = [*about_tasks, *_cancelled(store, owner, since)]
     candidates += _published(store, owner, since, world)
     found: list[Notice] = []
     for after in candidates:
@@ -634,7 +635,37 @@ def unread_ids(store: Store, person_id: str) -> list[str]:
 
 
 def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notification]:
-    """Unread notifications not yet shown as a desktop notification; marks them shown."""
+    """Unread notifications not yet shown as a desktop notification, newest first; marks them shown."""
+    return _announced(store, person_id)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """What is said once about notifications new since the last announcement.
+
+    `count` unread notices (at least one); `newest` is the latest of them.
+    """
+
+    count: int
+    newest: Notification
+
+    def sentence(self) -> Sentence:
+        """One notice is said as itself; several calmly as one line, not one pop-up each."""
+        if self.count == 1:
+            return notices.describe(self.newest.kind, self.newest.facts)
+        return plural_sentence(
+            "{n} new thing since you were last here", "{n} new things since you were last here",
+            self.count,
+        )
+
+
+def announcement(store: Store, person_id: str) -> Announcement | None:
+    """The announcement of what is unread and not yet announced (marked announced now); None if nothing."""
+    new = _announced(store, person_id)
+    return Announcement(len(new), new[0]) if new else None
+
+
+def _announced(store: Store, person_id: str) -> list[Notification]:
     with store.transaction():
         rows = store.connection.execute(
             f"SELECT n.id, n.kind, n.task_id, n.at, n.facts FROM notifications n "
@@ -645,7 +676,7 @@ def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notificati
             "UPDATE notifications SET announced = 1 WHERE person_id = ? AND announced = 0",
             (person_id,),
         )
-    return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows[:limit]]
+    return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows]
 
 
 def _deciding(person: Person) -> tuple[str, list[str]]:
