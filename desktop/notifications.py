@@ -493,13 +493,14 @@ class CaughtUp:
     seconds: float = 0.0
 
 
-def catch_up(store: Store, now: str | None = None) -> CaughtUp:
+def catch_up(store: Store, now: str | None = None, *, days: int = NEWS_DAYS) -> CaughtUp:
     """After an initial pull (inside its last transaction): the notices that are still news.
 
     An initial pull writes the state, not the events that led to it, so the
     rule (`desktop.core.notices`) is run here over that state as if each row
     had just arrived new (`before` None) for the events of the last
-    `NEWS_DAYS` that concern the store's owner: a decision on their bid (with
+    `days` (`NEWS_DAYS`) before `now` (ISO 8601 UTC; None: the clock) that
+    concern the store's owner: a decision on their bid (with
     the manager's message), a new bid still pending on a task they decide on,
     one of their staff accepted elsewhere, a comment in a conversation they
     are in, a task they were on cancelled, a new task still open that fits
@@ -519,7 +520,7 @@ def catch_up(store: Store, now: str | None = None) -> CaughtUp:
     if owner is None:
         return caught
     now = now or utc_now()
-    since = news_since(now)
+    since = news_since(now, days)
     about_tasks: list[Bid | Comment] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
     world = _OwnWorld(store, owner, {})
     world.prefetch(c.task_id for c in about_tasks)
