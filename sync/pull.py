@@ -21,7 +21,9 @@ own (`Store.checkpointing_beside`) and Python's cycle collector is paused. A
 load cut off anywhere in between (even after its last page) is finished when the store is next opened, and the next
 pull goes on as a bulk load from its cursor (`INITIAL`). While one page is written, the next
 ones are already being fetched and decoded on two other threads
-(sync.fetch_ahead), so the server, JSON and SQLite overlap.
+(sync.fetch_ahead), so the server, JSON and SQLite overlap. Its pages derive no
+notifications; the transaction that ends it derives, from the state it left,
+the owner's notices that are still news (`_tell_what_is_news`).
 """
 
 from __future__ import annotations
