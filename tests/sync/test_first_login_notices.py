@@ -23,13 +23,8 @@ from sync.session import Session
 from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
+from tests.sync.test_notifications import sync, unread
 from tests.sync.workstation import Machine
-
-
-def sync(machine: Machine, *sessions: Session) -> None:
-    for session in sessions:
-        report = machine.sync(session)
-        assert report.ok, report.first_failure()
 
 
 def centre(machine: Machine, session: Session) -> list[notifications.Notification]:
@@ -37,14 +32,6 @@ def centre(machine: Machine, session: Session) -> list[notifications.Notificatio
     store = machine.store(session.person.id)
     try:
         return notifications.recent(store, session.person.id)
-    finally:
-        store.close()
-
-
-def unread(machine: Machine, session: Session) -> int:
-    store = machine.store(session.person.id)
-    try:
-        return notifications.unread_count(store, session.person.id)
     finally:
         store.close()
 
