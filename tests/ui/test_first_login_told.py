@@ -90,7 +90,7 @@ def test_on_a_pc_new_to_her_the_bell_counts_what_she_has_not_read_and_says_it_on
             if shot := os.environ.get("SCREENSHOT_DIR"):
                 window.resize(1100, 640)
                 qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
-                window.grab().save(str(Path(shot) / "first_login_da.png"))
+                window.grab().save(str(Path(shot) / "first_login_board_da.png"))
 
             window.show_notifications()
             centre = window.current_page()
@@ -99,7 +99,7 @@ def test_on_a_pc_new_to_her_the_bell_counts_what_she_has_not_read_and_says_it_on
             assert [row.read for row in centre.rows] == [False, False, True]  # newest first
             assert "Tak, vi er nok" in centre.list.item(1).text()
             if shot:
-                window.grab().save(str(Path(shot) / "first_login_centre_da.png"))
+                window.grab().save(str(Path(shot) / "first_login_da.png"))
 
             synced(qtbot, shell, window)  # a later sync says nothing again
             assert window.bell.desktop.last_said == "2 nye ting siden sidst"
