@@ -171,3 +171,36 @@ def test_a_person_new_to_knop_is_not_flooded_with_two_years_of_history(tmp_path:
             assert everything.found > len(told)  # what a window of two years would have told
         finally:
             store.close()
+
+
+def test_on_a_new_pc_a_manager_hears_of_the_bids_waiting_and_staff_of_tasks_that_fit(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    ward = machines(fresh_knop_server, world.school.id, "ward")
+    anna, bo = ward.login("anna"), ward.login("bo")
+    sync(ward, anna, bo)
+    ward.perform(anna, "profile.skill_add", person_id=anna.person.id, skill="events.planning")
+    ward.perform(bo, "search.save", search_id=uuid7(), name="Fest", filters={"text": "sommerfest"})
+    sync(ward, anna, bo)
+    mette = fresh_knop_server.user("mette")
+    party, trip = uuid7(), uuid7()
+    mette.apply("task.create", task_id=party, site_id=world.school.id, title="Sommerfest i gården",
+                skills=["events.planning"], seats=2, publish=True)
+    mette.apply("task.create", task_id=trip, site_id=world.school.id, title="Tur til stranden", seats=2, publish=True)
+    sync(ward, anna, bo)
+    for session, task_id in ((anna, party), (bo, party), (anna, trip)):
+        ward.perform(session, "bid.place", bid_id=uuid7(), task_id=task_id)
+    sync(ward, anna, bo)
+
+    office = machines(fresh_knop_server, world.school.id, "office")  # new to all of them
+    for username, expected in (
+        ("mette", [(NoticeKind.BID_NEW, trip), (NoticeKind.BID_NEW, party), (NoticeKind.BID_NEW, party)]),
+        ("anna", [(NoticeKind.TASK_FITS_SKILLS, party)]),
+        ("bo", [(NoticeKind.TASK_FITS_SEARCH, party)]),
+    ):
+        session = office.login(username)
+        sync(office, session)
+        assert sorted((n.kind, n.task_id) for n in centre(office, session)) == sorted(expected), username
+        assert unread(office, session) == len(expected)
+    mettes = announced(office, office.login("mette"))
+    assert mettes is not None and mettes.sentence().text("da") == "3 nye ting siden sidst"
