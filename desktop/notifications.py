@@ -9,8 +9,11 @@ same bid) is recognised and not told twice.
 
 Why not from the user's own local operations: the rule never tells anyone
 about what they did themselves, and what others did reaches this machine only
-through a pull. An initial pull (a new workstation, a resync) notices nothing:
-its changes are the past, not news.
+through a pull. An initial pull (a new workstation, a resync) derives nothing
+page by page (its changes are the state, not the events); when it ends,
+`catch_up` derives from that state what happened in the last `NEWS_DAYS` that
+concerns the owner, so a person on a PC new to them is told what they have
+not read, as their usual PC told them.
 
 A store belongs to one person, and every query here also names the person, so
 the next person on a shared workstation never sees the last one's notices.
@@ -45,6 +48,7 @@ from desktop.core.entities import (
 )
 from desktop.core.ids import utc_now
 from desktop.core.notices import Notice
+from desktop.core.text import Sentence, plural_sentence
 from desktop.store import Store
 
 _CHUNK = 500  # ids per IN (...) list, well inside SQLite's parameter limit
@@ -461,6 +465,165 @@ def keep(store: Store, person_id: str, found: Iterable[Notice]) -> int:
     return store.connection.total_changes - before
 
 
+# --- catching up after an initial pull ---------------------------------------------
+
+# How far back an initial pull looks for news: what happened in the last two weeks
+# and concerns the person. Two weeks covers a holiday or a rota that keeps someone
+# away from their usual PC; anything older, their usual PC told them long ago (and
+# they have dealt with it there), and a person new to Knop in a municipality with
+# years of history is not flooded with it. No notice newer than this is left out.
+NEWS_DAYS = 14
+# At most this many notices, the newest: a manager back from a long leave is told the
+# latest, not a page of old ones (the "bids to decide" list holds every waiting bid).
+NEWS_MAX = 50
+
+
+def news_since(now: str, days: int = NEWS_DAYS) -> str:
+    """The earliest moment (ISO 8601 UTC, as `utc_now`) that is still news at `now`."""
+    moment = dt.datetime.fromisoformat(now.replace("Z", "+00:00")) - dt.timedelta(days=days)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(slots=True)
+class CaughtUp:
+    """What `catch_up` found: notices derived, how many of them were new here, and the time it took."""
+
+    found: int = 0
+    added: int = 0
+    seconds: float = 0.0
+
+
+def catch_up(store: Store, now: str | None = None, *, days: int = NEWS_DAYS) -> CaughtUp:
+    """After an initial pull (inside its last transaction): the notices that are still news.
+
+    An initial pull writes the state, not the events that led to it, so the
+    rule (`desktop.core.notices`) is run here over that state as if each row
+    had just arrived new (`before` None) for the events of the last
+    `days` (`NEWS_DAYS`) before `now` (ISO 8601 UTC; None: the clock) that
+    concern the store's owner: a decision on their bid (with
+    the manager's message), a new bid still pending on a task they decide on,
+    one of their staff accepted elsewhere, a comment in a conversation they
+    are in, a task they were on cancelled, a new task still open that fits
+    their skills or a saved search, and tomorrow's tasks. Each notice gets the
+    id and time every other device gives the same event, so what the person
+    read elsewhere (`notice_reads`) is read here too, and a store that already
+    held notices (a resync) keeps them and gains none twice.
+
+    Left out because `before` would lie: a "new bid" on a bid already decided,
+    and "a task you are on changed" (which edit was new to the person cannot be
+    known from the state). Indexed queries only, so it costs milliseconds after
+    a pull of hundreds of thousands of rows.
+    """
+    caught = CaughtUp()
+    started = time.perf_counter()
+    owner = _owner(store)
+    if owner is None:
+        return caught
+    now = now or utc_now()
+    since = news_since(now, days)
+    about_tasks: list[Bid | Comment] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
+    world = _OwnWorld(store, owner, {})
+    world.prefetch(c.task_id for c in about_tasks)
+    candidates: list[Entity] = [*about_tasks, *_cancelled(store, owner, since)]
+    candidates += _published(store, owner, since, world)
+    found: list[Notice] = []
+    for after in candidates:
+        found += notices.notices(None, after, False, now, world)
+    found += reminders(store, owner, now)
+    # One notice per event (a manager's own site's bid can also be their staff's lending).
+    newest = sorted({n.id: n for n in found}.values(), key=lambda n: (n.at, n.id), reverse=True)
+    caught.found = len(newest[:NEWS_MAX])
+    caught.added = keep(store, owner.id, newest[:NEWS_MAX])
+    caught.seconds = time.perf_counter() - started
+    return caught
+
+
+# Each kind's query reads only its newest rows: a busy site's manager has thousands of
+# bids from the last two weeks, of which the newest NEWS_MAX are all that can be kept.
+# Twice as many, as the rule passes some over (a conversation joined after a comment).
+_NEWEST = f"LIMIT {2 * NEWS_MAX}"
+
+
+def _decided_bids(store: Store, owner: Person, since: str) -> list[Bid]:
+    """The owner's bids decided since `since`, pending bids they decide on, their staff lent."""
+    found = store.fetch(
+        Bid,
+        "bidder_id = ? AND status IN ('accepted', 'declined') AND decided_at >= ? "
+        f"ORDER BY decided_at DESC {_NEWEST}",
+        (owner.id, since),
+    )
+    condition, params = _deciding(owner)
+    found += store.fetch(
+        Bid,
+        "id IN (SELECT b.id FROM bids b JOIN tasks t ON t.id = b.task_id "
+        f"WHERE {condition} AND b.created_at >= ? AND b.bidder_id != ? "
+        f"ORDER BY b.created_at DESC {_NEWEST})",
+        (*params, since, owner.id),
+    )
+    if owner.role == Role.SITE_MANAGER and owner.home_site_id:
+        found += store.fetch(
+            Bid,
+            f"home_site_id = ? AND status = 'accepted' AND lending IN ({_marks(_TOLD_LENDING)}) "
+            f"AND decided_at >= ? AND bidder_id != ? ORDER BY decided_at DESC {_NEWEST}",
+            (owner.home_site_id, *_TOLD_LENDING, since, owner.id),
+        )
+    return found
+
+
+def _comments(store: Store, owner: Person, since: str) -> list[Comment]:
+    """Others' comments since `since` on tasks the owner posted, bid on or commented on."""
+    return store.fetch(
+        Comment,
+        "created_at >= ? AND author_id != ? AND task_id IN ("
+        "SELECT id FROM tasks WHERE poster_id = ? "
+        "UNION SELECT task_id FROM bids WHERE bidder_id = ? "
+        f"UNION SELECT task_id FROM comments WHERE author_id = ?) ORDER BY created_at DESC {_NEWEST}",
+        (since, owner.id, owner.id, owner.id, owner.id),
+    )
+
+
+def _cancelled(store: Store, owner: Person, since: str) -> list[Task]:
+    """Tasks cancelled since `since` on which the owner's bid was accepted."""
+    return store.fetch(
+        Task,
+        "status = 'cancelled' AND updated_at >= ? AND id IN "
+        f"(SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted') "
+        f"ORDER BY updated_at DESC {_NEWEST}",
+        (since, owner.id),
+    )
+
+
+_PUBLISHED = "status = 'open' AND published_at >= ? AND poster_id != ?"
+
+
+def _published(store: Store, owner: Person, since: str, world: _OwnWorld) -> list[Task]:
+    """Others' tasks published since `since`, still open, that fit the owner's skills or a search.
+
+    The skills are matched in SQL: a municipality publishes thousands of tasks
+    in two weeks, and only the newest that fit are kept.
+    """
+    ids: list[str] = []
+    if store.connection.execute(
+        "SELECT 1 FROM saved_searches WHERE person_id = ? LIMIT 1", (owner.id,)
+    ).fetchone():
+        ids = [r[0] for r in store.connection.execute(f"SELECT id FROM tasks WHERE {_PUBLISHED}", (since, owner.id))]
+        _match_searches(world, ids)
+    skills = sorted(world.skills)
+    fits = (
+        f"EXISTS (SELECT 1 FROM json_each(tasks.skills) WHERE value IN ({_marks(skills)}))"
+        if skills
+        else "0"
+    )
+    # Task ids are UUIDv7, so the greatest are the newest: far more than are kept.
+    searched = sorted(world.searches, reverse=True)[:_CHUNK]
+    found = f"id IN ({_marks(searched)})" if searched else "0"
+    return store.fetch(
+        Task,
+        f"{_PUBLISHED} AND ({fits} OR {found}) ORDER BY published_at DESC {_NEWEST}",
+        (since, owner.id, *skills, *searched),
+    )
+
+
 # --- reading ------------------------------------------------------------------------
 
 _UNREAD = (
@@ -501,7 +664,37 @@ def unread_ids(store: Store, person_id: str) -> list[str]:
 
 
 def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notification]:
-    """Unread notifications not yet shown as a desktop notification; marks them shown."""
+    """Unread notifications not yet shown as a desktop notification, newest first; marks them shown."""
+    return _announced(store, person_id)[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """What is said once about notifications new since the last announcement.
+
+    `count` unread notices (at least one); `newest` is the latest of them.
+    """
+
+    count: int
+    newest: Notification
+
+    def sentence(self) -> Sentence:
+        """One notice is said as itself; several calmly as one line, not one pop-up each."""
+        if self.count == 1:
+            return notices.describe(self.newest.kind, self.newest.facts)
+        return plural_sentence(
+            "{n} new thing since you were last here", "{n} new things since you were last here",
+            self.count,
+        )
+
+
+def announcement(store: Store, person_id: str) -> Announcement | None:
+    """The announcement of what is unread and not yet announced (marked announced now); None if nothing."""
+    new = _announced(store, person_id)
+    return Announcement(len(new), new[0]) if new else None
+
+
+def _announced(store: Store, person_id: str) -> list[Notification]:
     with store.transaction():
         rows = store.connection.execute(
             f"SELECT n.id, n.kind, n.task_id, n.at, n.facts FROM notifications n "
@@ -512,7 +705,7 @@ def to_announce(store: Store, person_id: str, limit: int = 5) -> list[Notificati
             "UPDATE notifications SET announced = 1 WHERE person_id = ? AND announced = 0",
             (person_id,),
         )
-    return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows[:limit]]
+    return [Notification(r[0], r[1], r[2], r[3], json.loads(r[4]), read=False) for r in rows]
 
 
 def _deciding(person: Person) -> tuple[str, list[str]]:

@@ -21,7 +21,9 @@ own (`Store.checkpointing_beside`) and Python's cycle collector is paused. A
 load cut off anywhere in between (even after its last page) is finished when the store is next opened, and the next
 pull goes on as a bulk load from its cursor (`INITIAL`). While one page is written, the next
 ones are already being fetched and decoded on two other threads
-(sync.fetch_ahead), so the server, JSON and SQLite overlap.
+(sync.fetch_ahead), so the server, JSON and SQLite overlap. Its pages derive no
+notifications; the transaction that ends it derives, from the state it left,
+the owner's notices that are still news (`_tell_what_is_news`).
 """
 
 from __future__ import annotations
@@ -181,11 +183,25 @@ def _pull(
                     # longer initial, in one transaction after the last page's.
                     with store.finishing_bulk_load() as beside:
                         store.set_state(INITIAL, None)
+                        _tell_what_is_news(store, done)
                     done.search_beside = beside
                 return
     finally:
         pages.close()
         for_bulk.close()
+
+
+def _tell_what_is_news(store: Store, done: Pulled) -> None:
+    """The end of an initial pull (in its last transaction): the owner's notices still news.
+
+    Pages of a bulk load derive nothing; `notifications.catch_up` derives from
+    the state they left, once the indexes are back. In the transaction that
+    ends the load, so a load cut off before it catches up at its next end.
+    """
+    caught = notifications.catch_up(store)
+    done.noticing_s += caught.seconds
+    if caught.added:
+        done.tables.add(notifications.TABLE)
 
 
 def write_pushed_page(store: Store, page: protocol.PullPage, after: str, done: Pulled) -> bool:
@@ -217,7 +233,7 @@ def _write(
             if page["changes"]:  # an empty last page after a load cut off at its end: nothing to drop
                 store.begin_bulk_load()
         # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
-        # An initial pull is the past, not news: it notifies nobody.
+        # An initial pull's pages are the state, not news: `_tell_what_is_news` at its end.
         with notifications.watching(
             store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
         ) as noticed:

@@ -431,6 +431,7 @@ class MainWindow(QMainWindow):
         self.bell = Bell(self.context, bar, load_now=False)
         self.board.searched.connect(self.bell.reload, Qt.ConnectionType.SingleShotConnection)
         self.bell.clicked.connect(self.show_notifications)
+        self.bell.announced.connect(self.tell)  # "3 new things since you were last here"
         bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)

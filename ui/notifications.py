@@ -59,8 +59,12 @@ class Bell(QToolButton):
     """The toolbar's bell: how many notifications are unread; a click opens the centre.
 
     `load_now=False` leaves the first count to the owner (`reload`), so that the
-    window can let the board's first page go first on the DB thread.
+    window can let the board's first page go first on the DB thread. `announced`
+    carries the one line said about what is new (`DesktopNotifier`), for the
+    window's status bar: also when Knop is in front, as on a first login.
     """
+
+    announced = Signal(str)
 
     def __init__(
         self, context: AppContext, parent: QWidget | None = None, *, load_now: bool = True
@@ -70,6 +74,8 @@ class Bell(QToolButton):
         self.context = context
         self.unread = 0
         self.desktop = DesktopNotifier(context, self)
+        self.desktop.said.connect(self.announced)
+        self._first_count = True
         self.setIcon(QIcon(str(paths.resources_dir() / "icons" / "bell.svg")))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self._draw()
@@ -92,6 +98,11 @@ class Bell(QToolButton):
     def _counted(self, unread: int) -> None:
         self.unread = unread
         self._draw()
+        if self._first_count and unread:
+            # What was found while nobody here was logged in (the last session ended
+            # before it was said): said once, at login.
+            self.desktop.announce()
+        self._first_count = False
 
     def _draw(self) -> None:
         language = self.context.language
@@ -107,13 +118,21 @@ class Bell(QToolButton):
 
 
 class DesktopNotifier(QObject):
-    """Pops new notifications up on the desktop while another program is in front."""
+    """Says what is new once: one line (`said`), popped up on the desktop while another program is in front.
+
+    One new notice is said as itself; several (a first login on a PC new to the
+    person, a day offline) as "3 new things since you were last here", never
+    one pop-up each.
+    """
+
+    said = Signal(str)
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.tray: QSystemTrayIcon | None = None
         self.shown: list[str] = []  # the messages popped up, newest last (what tests look at)
+        self.last_said = ""  # the last line said (what tests look at)
 
     @staticmethod
     def available() -> bool:
@@ -123,17 +142,22 @@ class DesktopNotifier(QObject):
         """Mark what is new as announced and, if Knop is not in front, show it."""
         person_id = self.context.person.id
 
-        def ask(store: Any) -> tuple[bool, list[notifications.Notification]]:
+        def ask(store: Any) -> tuple[bool, notifications.Announcement | None]:
             wanted = notices.preference(
                 notifications.settings_of(store, person_id), notices.DESKTOP_KEY
             )
-            return bool(wanted), notifications.to_announce(store, person_id)
+            return bool(wanted), notifications.announcement(store, person_id)
 
         self.context.query(ask, parent=self).success(self._show).run_in_background()
 
-    def _show(self, answer: tuple[bool, list[notifications.Notification]]) -> None:
+    def _show(self, answer: tuple[bool, notifications.Announcement | None]) -> None:
         wanted, new = answer
-        if not new or not wanted or QApplication.activeWindow() is not None:
+        if new is None:
+            return
+        text = new.sentence().text(self.context.language)
+        self.last_said = text
+        self.said.emit(text)
+        if not wanted or QApplication.activeWindow() is not None:
             return
         if not self.available():
             return  # the bell is enough where there is no tray
@@ -141,10 +165,8 @@ class DesktopNotifier(QObject):
             icon = QApplication.windowIcon()
             self.tray = QSystemTrayIcon(icon if not icon.isNull() else QIcon(), self)
             self.tray.show()
-        for notice in new:
-            text = notice.text(self.context.language)
-            self.shown.append(text)
-            self.tray.showMessage("Knop", text, QSystemTrayIcon.MessageIcon.Information, 8000)
+        self.shown.append(text)
+        self.tray.showMessage("Knop", text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
 
 class NotificationCentre(Screen):

@@ -143,8 +143,23 @@ _LINES: dict[str, Sentence] = {
 }
 
 
+# The decision's own words, where the manager wrote some: the bidder reads them with it.
+_WITH_MESSAGE: dict[str, Sentence] = {
+    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on “{title}”: “{message}”"),
+    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on “{title}”: “{message}”"),
+}
+
+
 def describe(kind: str, facts: Mapping[str, Any]) -> Sentence:
-    """The line a person reads for a notice, in no language yet."""
+    """The line a person reads for a notice, in no language yet.
+
+    A decision on a bid carries the manager's message (`facts["message"]`) when
+    they wrote one; it is part of the line, not left for the task view.
+    """
+    message = str(facts.get("message") or "").strip()
+    line = _WITH_MESSAGE.get(kind) if message else None
+    if line is not None:
+        return dataclasses.replace(line, facts={"who": "", "title": "", **facts, "message": message})
     line = _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
     return dataclasses.replace(line, facts={"who": "", "title": "", "search": "", **facts})
 

@@ -142,8 +142,8 @@ def test_mail_is_sent_once_retried_while_smtp_is_down_and_never_twice_after_a_re
     message = smtp.received()[0]
     assert message["To"] == "anna@egeskov.example"
     assert message["Content-Language"] == "da"  # Anna's language: the default
-    expected = notices.describe(
-        notices.NoticeKind.BID_ACCEPTED, {"who": "Mette Larsen", "title": "Sommerfest i gården"}
+    expected = notices.describe(  # the manager's words too, as in the app
+        notices.NoticeKind.BID_ACCEPTED, {"who": "Mette Larsen", "title": "Sommerfest i gården", "message": "Velkommen"}
     )
     assert message["Subject"] == expected.text("da")
     assert "Sommerfest i gården" in body(message, "plain")

@@ -177,7 +177,14 @@ def test_read_on_one_device_is_read_on_the_others(
     sync(staffroom, in_staffroom)
     sync(office, at_office)
     assert unread(office, at_office) == 0
-    assert unread(office, mette) == 1  # Bo's bid: Mette's own notices are hers alone
+    # Bo's bid: Mette's own notices are hers alone (her first pull on this PC may also
+    # have caught up on earlier tests' bids on this shared server: only this task counts).
+    store = office.store(mette.person.id)
+    try:
+        hers = [n for n in notifications.recent(store, mette.person.id) if n.task_id == task_id and not n.read]
+    finally:
+        store.close()
+    assert [n.kind for n in hers] == [NoticeKind.BID_NEW]
 
 
 def test_a_bid_pulled_before_its_task_waits_for_it_and_is_told_once(
@@ -195,7 +202,9 @@ def test_a_bid_pulled_before_its_task_waits_for_it_and_is_told_once(
     admin.apply("task.edit", task_id=task_id, changes={"place": "Salen"}, base={"place": ""})
     report = office.sync(mette, page_size=1)
     assert report.ok and report.user(mette.person.id).pages >= 2  # the bid, then the task
-    assert told(office, mette) == once((NoticeKind.BID_NEW, task_id))
+    # (Her first pull may have caught up on earlier tests' bids on this shared server.)
+    about_it = Counter({k: n for k, n in told(office, mette).items() if k[1] == task_id})
+    assert about_it == once((NoticeKind.BID_NEW, task_id))
     store = office.store(mette.person.id)
     try:
         assert store.state(notifications.WAITING) is None  # nothing left waiting
