@@ -148,7 +148,9 @@ def _message(
     language = _language(session, person.id)
     lines = [notices.describe(r.kind, r.facts).text(language) for r in rows]
     if len(rows) == 1:
-        subject = lines[0]
+        # The line without the manager's words: a subject is one short line, and a
+        # message over several lines cannot be a header at all (EmailMessage refuses it).
+        subject = notices.describe(rows[0].kind, {**rows[0].facts, "message": ""}).text(language)
     else:
         subject = sentence("Knop: what happened since yesterday").text(language)
     greeting = sentence("Dear {name},", name=person.name).text(language)
