@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop import paths
-from desktop.store import checkpoints
+from desktop.store.checkpoints import release as release_checkpoints
 
 if TYPE_CHECKING:
     from desktop.store.local import Store
@@ -24,7 +24,7 @@ def recover(path: Path | str) -> tuple[Path, list[dict[str, Any]]]:
     operations, which the caller queues again in a fresh store.
     """
     path = Path(path)
-    checkpoints.release(path)  # its connection would keep the file from being moved (Windows)
+    release_checkpoints(path)  # its connection would keep the file from being moved (Windows)
     rescued: list[dict[str, Any]] = []
     with contextlib.suppress(sqlite3.DatabaseError, OSError):
         conn = sqlite3.connect(paths.sqlite_uri(path), uri=True)
