@@ -1,19 +1,23 @@
-"""Push and pull are answered at the app's entry (sync.server.hot_routes.Dispatch), before
+"""The request around a round, made cheaper (docs/scale-out.md, "Fifth pass"), doing what it did.
+
+Push and pull are answered at the app's entry (sync.server.hot_routes.Dispatch), before
 Starlette's and FastAPI's layers: what those layers did for the two routes still happens
-(the Gate's refusals, the app's error answers, the 5xx logged). Figures: docs/scale-out.md,
-"Fifth pass"."""
+(the Gate's refusals, the app's error answers, the 5xx logged). A page and the push's
+answer around it are written in one copy; the feed's tail remembers each reader."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from pathlib import Path
 
 import pytest
 
+from desktop.core.entities import Person, PersonKind, Role
 from desktop.core.ids import uuid7
 from sync import protocol
-from sync.server import feed, hot_routes
+from sync.server import feed, feed_tail, hot_routes
 from sync.server.app import create_app
 from tests.conftest import World
 from tests.server.conftest import Servers
@@ -111,3 +115,22 @@ def test_a_page_and_what_is_around_it_are_written_in_one_piece() -> None:
             assert page.to_json(around=(b'{"results":[],"pull":', b"}")) == b'{"results":[],"pull":' + alone + b"}"
             assert json.loads(page.to_json())["changes"] == [json.loads(b) for b in bodies]
             assert page.bodies == bodies  # left as it was
+
+
+def test_the_tails_reader_is_remembered_only_for_the_person_as_they_are() -> None:
+    """feed_tail.Tail remembers what a person sees by everything they are: a change is a new reader."""
+    tail = feed_tail.Tail("postgresql")
+    mette = Person(id="p-mette", name="Mette", username="mette", home_site_id="site-1", organisation_id="org-1")
+    first = tail._reader(mette)
+    assert tail._reader(dataclasses.replace(mette, languages=list(mette.languages))) is first
+    for changed in (
+        dataclasses.replace(mette, role=Role.ADMIN),
+        dataclasses.replace(mette, role=Role.EXTERNAL, kind=PersonKind.VOLUNTEER, home_site_id=None),
+        dataclasses.replace(mette, active=False),
+        dataclasses.replace(mette, home_site_id="site-2"),
+        dataclasses.replace(mette, organisation_id="org-2"),
+    ):
+        reader = tail._reader(changed)
+        assert reader is not first
+        assert reader.key == feed_tail._Reader.of(changed, fold=False).key
+        assert reader.key != first.key
