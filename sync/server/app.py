@@ -41,6 +41,7 @@ from sync.server import (
     insights_api,
     invitations,
     mail_routes,
+    memory,
     messages,
     migrations,
     own_data,
@@ -122,6 +123,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     if not url:
         raise SystemExit(f"knop-server: no database; pass --db or set {DB_ENV}")
     setup_server_logging()
+    memory.keep_big_blocks()  # each worker process: a round's big blocks not faulted in afresh
     policy = accounts.Policy.from_env()
     pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
     threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
