@@ -37,42 +37,9 @@ class Gate:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        path = scope.get("path", "")
-        if path.startswith("/v1/"):
-            sent = headers.get(_HEADER)
-            version = sent.decode("latin-1").strip() if sent is not None else None
-            optional = path == protocol.PATH_HEALTH and version is None
-            if not optional and version not in _SUPPORTED:
-                await _send_json(send, 426, protocol.unsupported_version_body(version))
-                return
-
-        declared = headers.get(b"content-length")
-        if declared is not None:
-            text = declared.decode("latin-1").strip()
-            if not text.isdigit():
-                await _send_error(send, "bad_request", {"content-length": "not a number"})
-                return
-            if int(text) > self.max_body:
-                await _send_error(send, "too_large", {"max_bytes": self.max_body})
-                return
-
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_body:
-                await _send_error(send, "too_large", {"max_bytes": self.max_body})
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-
-        body = b"".join(chunks)
+        body = await self.admit(scope, receive, send)
+        if body is None:
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -83,6 +50,47 @@ class Gate:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def admit(self, scope: Scope, receive: Receive, send: Send) -> bytes | None:
+        """The whole body of an HTTP request that passes; None when it was answered here (426, 400, 413) or left.
+
+        `hot_routes.Dispatch` calls this for push and pull, which skip the stack this Gate sits in.
+        """
+        headers = dict(scope.get("headers") or [])
+        path = scope.get("path", "")
+        if path.startswith("/v1/"):
+            sent = headers.get(_HEADER)
+            version = sent.decode("latin-1").strip() if sent is not None else None
+            optional = path == protocol.PATH_HEALTH and version is None
+            if not optional and version not in _SUPPORTED:
+                await _send_json(send, 426, protocol.unsupported_version_body(version))
+                return None
+
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            text = declared.decode("latin-1").strip()
+            if not text.isdigit():
+                await _send_error(send, "bad_request", {"content-length": "not a number"})
+                return None
+            if int(text) > self.max_body:
+                await _send_error(send, "too_large", {"max_bytes": self.max_body})
+                return None
+
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                await _send_error(send, "too_large", {"max_bytes": self.max_body})
+                return None
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 async def _send_error(send: Send, code: str, detail: Any) -> None:
