@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop.core.entities import Entity
-from desktop.core.records import SqlRecords
+from desktop.core.records import SqlRecords, upsert_statement
 from sync.server import tenancy
 
 E = TypeVar("E", bound=Entity)
@@ -63,11 +63,12 @@ class Session(SqlRecords):
         self.dialect = dialect
         self.lock_reads = lock_reads  # read LOCKED_ON_READ rows FOR UPDATE (see the module docstring)
         self._known: dict[tuple[str, tuple[Any, ...]], Entity | None] | None = None
-        self._later: dict[str, list[Sequence[Any]]] | None = None
+        self._later: list[tuple[str, Sequence[Any]]] | None = None  # `insert_later`'s, in order
         # Entity writes held back (`hold_writes`): (table, key) -> (class, row, or None to delete).
         self._held: dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]] | None = None
         self._held_here: dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]] = {}
         self._due: str | None = None  # the savepoint whose SAVEPOINT is not sent yet (see `hold_writes`)
+        self._queued: list[tuple[str, list[Any]]] = []  # `write_later`'s statements, held
         self._depth = 0  # savepoints open
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
@@ -110,8 +111,11 @@ class Session(SqlRecords):
         self._known = {}
 
     def defer_inserts(self) -> None:
-        """From now on, `insert_later` holds its rows until `flush`, which writes them together."""
-        self._later = {}
+        """From now on, `insert_later` holds its rows until `flush`, which writes them together.
+
+        Rows held inside a savepoint that is rolled back are forgotten with it.
+        """
+        self._later = []
 
     def hold_writes(self) -> None:
         """From now on, entity writes (`put`, `remove`) wait until a statement must go, and savepoints until a write must.
@@ -146,38 +150,52 @@ class Session(SqlRecords):
 
     def _send_held(self) -> None:
         """Before any statement: the held writes (and a savepoint not sent yet) go first, in order."""
-        if self._held is None or not (self._held or self._due is not None or self._held_here):
+        if self._held is None or not (self._held or self._queued or self._due is not None or self._held_here):
             return
         earlier, self._held = self._held, {}
-        self._write(earlier)
+        queued, self._queued = self._queued, []
+        self._send_as_one([*_writes(earlier), *queued])
         if self._due is not None:
             name, self._due = self._due, None
             self._open(name)
             here, self._held_here = self._held_here, {}
-            self._write(here)
+            self._send_as_one(_writes(here))
 
-    def _write(self, held: dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]]) -> None:
-        """Send held writes: consecutive upserts of one table with the same columns as one `put_rows`."""
-        run: list[dict[str, Any]] = []
-        run_cls: type[Entity] | None = None
-        for (_, key), (cls, row) in held.items():
-            if run and (row is None or cls is not run_cls or list(row) != list(run[0])):
-                SqlRecords.put_rows(self, run_cls, run)  # type: ignore[arg-type]
-                run = []
-            if row is None:
-                SqlRecords.remove_key(self, cls, key)
-            else:
-                run_cls = cls
-                run.append(row)
-        if run:
-            SqlRecords.put_rows(self, run_cls, run)  # type: ignore[arg-type]
+    def _send_as_one(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """Send writes nobody reads an answer of; on PostgreSQL as one statement.
+
+        Joined as the data-modifying sub-statements of one `WITH ... INSERT`:
+        PostgreSQL runs every one of them, and the statement fails as a whole
+        if any of them fails. One statement to parse, plan (prepared, once
+        the same shape has come five times) and answer instead of one each.
+        """
+        if not statements:
+            return
+        if self.dialect == "postgresql" and len(statements) > 1 and sum(len(p) for _, p in statements) <= MAX_PARAMETERS:
+            *subs, (last, _) = statements
+            joined = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(subs))
+            SqlRecords.execute(self, f"WITH {joined} {last}", [v for _, params in statements for v in params])
+            return
+        for statement, params in statements:
+            SqlRecords.execute(self, statement, params)
 
     def insert_later(self, statement: str, params: Sequence[Any]) -> None:
         """An INSERT nothing in this transaction reads back: run now, or at `flush` if deferring."""
         if self._later is None:
             self.execute(statement, params)
         else:
-            self._later.setdefault(statement, []).append(params)
+            self._later.append((statement, params))
+
+    def write_later(self, statement: str, params: Sequence[Any]) -> None:
+        """A write whose answer nobody reads: sent now, or, when holding writes, with the next statement.
+
+        Held only outside a savepoint (`hold_writes`); sent with the held
+        entity writes, as one statement with them on PostgreSQL.
+        """
+        if self._held is None or self._depth > 0:
+            self.execute(statement, params)
+        else:
+            self._queued.append((statement, list(params)))
 
     def flush(self) -> None:
         """Write what `insert_later` held: one statement per table on PostgreSQL, one `executemany` on SQLite.
@@ -185,14 +203,22 @@ class Session(SqlRecords):
         On PostgreSQL the rows go as one multi-row `INSERT ... VALUES (...), (...)`:
         a push's three log entries are one statement for the server to parse,
         plan and execute, not three (`insert_later`'s statements end in their
-        one VALUES group, so it is simply repeated).
+        one VALUES group, so it is simply repeated). A session that holds its
+        writes (`hold_writes`) sends them and these as one statement.
         """
+        held: dict[str, list[Sequence[Any]]] = {}
+        for statement, params in self._later or ():
+            held.setdefault(statement, []).append(params)
+        if self._later is not None:
+            self._later = []
+        if self._held is not None and self._depth == 0:
+            self._queued += [_many_rows(statement, rows) for statement, rows in held.items()]
+            self._send_held()
+            return
         self._send_held()
-        held, self._later = self._later or {}, ({} if self._later is not None else None)
         for statement, rows in held.items():
             if self.dialect == "postgresql" and len(rows) > 1:
-                head, _, group = statement.rpartition(" VALUES ")
-                self.execute(f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row])
+                self.execute(*_many_rows(statement, rows))
             else:
                 self.many(statement, rows)
 
@@ -354,6 +380,7 @@ class Session(SqlRecords):
         are rare, round trips are not).
         """
         name = f"sp{next(self._savepoints)}"
+        later = len(self._later) if self._later is not None else 0  # rows held before it, kept if it is undone
         lazy = self._held is not None and self._depth == 0  # sent when something inside must go (hold_writes)
         if lazy:
             self._due, self._held_here = name, {}
@@ -367,6 +394,8 @@ class Session(SqlRecords):
                 self.pipeline.sync()
         except BaseException as error:
             self._depth -= 1
+            if self._later is not None:
+                del self._later[later:]  # what it would have logged is undone with it
             if lazy and self._due == name:
                 # Never sent, and nothing inside it was: its writes are simply forgotten.
                 self._due, self._held_here = None, {}
@@ -423,6 +452,48 @@ class Session(SqlRecords):
                 self.connection.execute(statement)
         else:
             self.connection.execute("; ".join(statements))
+
+
+MAX_PARAMETERS = 30_000  # in one statement joined of held writes (PostgreSQL takes at most 65,535)
+
+_Held = dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], "dict[str, Any] | None"]]
+
+
+def _writes(held: _Held) -> list[tuple[str, list[Any]]]:
+    """Held entity writes as statements: consecutive upserts of one table with the same columns as one."""
+    statements: list[tuple[str, list[Any]]] = []
+    run: list[dict[str, Any]] = []
+    run_cls: type[Entity] = Entity
+    for (table, key), (cls, row) in held.items():
+        if run and (row is None or cls is not run_cls or list(row) != list(run[0])):
+            statements.append(_upsert_rows(run_cls, run))
+            run = []
+        if row is None:
+            statements.append((f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in cls.key)}", list(key)))
+        else:
+            run_cls = cls
+            run.append(row)
+    if run:
+        statements.append(_upsert_rows(run_cls, run))
+    return statements
+
+
+def _upsert_rows(cls: type[Entity], rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """One multi-row upsert of `rows` (all with the first's columns; no key twice)."""
+    columns = tuple(rows[0])
+    one = upsert_statement(cls.table, columns, cls.key)
+    head, _, rest = one.partition(" VALUES ")
+    group, _, tail = rest.partition(") ON CONFLICT ")
+    return (
+        f"{head} VALUES {', '.join([group + ')'] * len(rows))} ON CONFLICT {tail}",
+        [row.get(c) for row in rows for c in columns],
+    )
+
+
+def _many_rows(statement: str, rows: list[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """An INSERT ending in its one VALUES group, for all of `rows` at once."""
+    head, _, group = statement.rpartition(" VALUES ")
+    return f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row]
 
 
 def database_cause(error: BaseException) -> BaseException | None:
@@ -525,11 +596,13 @@ class Database:
                 session = Session(conn, self.dialect, lock_reads=lock_reads)
                 session.pipeline = pipeline
                 yield session
-                session.flush()  # anything still held (`Session.hold_writes`) goes before COMMIT
+                session.flush()  # anything still held (`Session.hold_writes`, `insert_later`) goes before COMMIT
             return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
-            yield Session(conn, self.dialect, lock_reads=lock_reads)
+            session = Session(conn, self.dialect, lock_reads=lock_reads)
+            yield session
+            session.flush()
 
 
 @contextlib.contextmanager
