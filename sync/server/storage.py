@@ -19,6 +19,7 @@ that lost is tried again (sync.server.push).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import sqlite3
 import threading
@@ -174,7 +175,10 @@ class Session(SqlRecords):
         if self.dialect == "postgresql" and len(statements) > 1 and sum(len(p) for _, p in statements) <= MAX_PARAMETERS:
             *subs, (last, _) = statements
             joined = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(subs))
-            SqlRecords.execute(self, f"WITH {joined} {last}", [v for _, params in statements for v in params])
+            # Numbered here and sent as it is: psycopg converts the placeholders of a statement
+            # this long (or with more than 50 parameters) afresh every time, with a regular expression.
+            raw = _raw_cursor(self.connection)
+            raw.execute(_numbered(f"WITH {joined} {last}"), [v for _, params in statements for v in params])
             return
         for statement, params in statements:
             SqlRecords.execute(self, statement, params)
@@ -457,6 +461,20 @@ class Session(SqlRecords):
 MAX_PARAMETERS = 30_000  # in one statement joined of held writes (PostgreSQL takes at most 65,535)
 
 _Held = dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], "dict[str, Any] | None"]]
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(statement: str) -> str:
+    """`statement` with its `?` placeholders as PostgreSQL's own `$1`, `$2`... (for psycopg's RawCursor)."""
+    parts = statement.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+def _raw_cursor(connection: Any) -> Any:
+    """A cursor that sends its statement's text as it is, `$n` placeholders and all."""
+    import psycopg
+
+    return psycopg.RawCursor(connection)
 
 
 def _writes(held: _Held) -> list[tuple[str, list[Any]]]:
