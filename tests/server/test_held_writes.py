@@ -25,7 +25,7 @@ from desktop.core.entities import Comment, Entity
 from desktop.core.ids import uuid7
 from desktop.core.rejection import Rejection
 from sync.server import storage
-from tests.server.conftest import Servers
+from tests.server.conftest import Servers, scratch_database
 from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.server.test_push import published_task
@@ -42,11 +42,7 @@ class Note(Entity):
 
 @pytest.fixture
 def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
-    database = storage.Database(servers.new_database(backend), pool_size=1)
-    with database.write(serial=False) as s:
-        s.execute("CREATE TABLE scratch (id TEXT PRIMARY KEY, note TEXT NOT NULL)")
-    yield database
-    database.close()
+    yield from scratch_database(servers, backend)
 
 
 def _notes(db: storage.Database) -> dict[str, str]:
