@@ -505,7 +505,7 @@ def _write(session: Session, rows: list[tuple[Any, ...]], columns: tuple[str, ..
     if session.dialect == "postgresql":
         one = "(" + ", ".join("?" for _ in columns) + ")"
         updates = ", ".join(f"{c} = excluded.{c}" for c in columns[2:])
-        session.execute(
+        session.write_later(  # a push sends it with its other writes (`Session.hold_writes`)
             f"{_insert(columns).partition(' VALUES ')[0]} VALUES {', '.join([one] * len(rows))} "
             "ON CONFLICT (table_name, entity_key) DO UPDATE SET "
             "seq = nextval(pg_get_serial_sequence('changes', 'seq')), "

@@ -224,6 +224,7 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
                 session.waits_at_savepoints = waiting
                 session.keep_what_it_reads()
                 session.defer_inserts()
+                session.hold_writes()  # first try only: entity writes and savepoints wait until needed
                 identified = identify(session)
                 stored = _stored_ahead(session, [op["id"] for op in batch])
                 ahead = _read_ahead(session, batch)

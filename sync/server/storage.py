@@ -19,6 +19,7 @@ that lost is tried again (sync.server.push).
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import sqlite3
 import threading
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop.core.entities import Entity
-from desktop.core.records import SqlRecords
+from desktop.core.records import SqlRecords, upsert_statement
 from sync.server import tenancy
 
 E = TypeVar("E", bound=Entity)
@@ -63,7 +64,13 @@ class Session(SqlRecords):
         self.dialect = dialect
         self.lock_reads = lock_reads  # read LOCKED_ON_READ rows FOR UPDATE (see the module docstring)
         self._known: dict[tuple[str, tuple[Any, ...]], Entity | None] | None = None
-        self._later: dict[str, list[Sequence[Any]]] | None = None
+        self._later: list[tuple[str, Sequence[Any]]] | None = None  # `insert_later`'s, in order
+        # Entity writes held back (`hold_writes`): (table, key) -> (class, row, or None to delete).
+        self._held: dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]] | None = None
+        self._held_here: dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]] = {}
+        self._due: str | None = None  # the savepoint whose SAVEPOINT is not sent yet (see `hold_writes`)
+        self._queued: list[tuple[str, list[Any]]] = []  # `write_later`'s statements, held
+        self._depth = 0  # savepoints open
         self.paramstyle = "format" if dialect == "postgresql" else "qmark"
         self._savepoints = itertools.count(1)
         self._unreleased: str | None = None  # a finished savepoint not yet released (PostgreSQL)
@@ -105,15 +112,94 @@ class Session(SqlRecords):
         self._known = {}
 
     def defer_inserts(self) -> None:
-        """From now on, `insert_later` holds its rows until `flush`, which writes them together."""
-        self._later = {}
+        """From now on, `insert_later` holds its rows until `flush`, which writes them together.
+
+        Rows held inside a savepoint that is rolled back are forgotten with it.
+        """
+        self._later = []
+
+    def hold_writes(self) -> None:
+        """From now on, entity writes (`put`, `remove`) wait until a statement must go, and savepoints until a write must.
+
+        For a pipelined session that does not wait at its savepoints (a push's
+        first try; elsewhere nothing changes). Each entity's writes become
+        one: the row as last written (a task created and edited in one push is
+        one upsert), sent where its first write would have been, before the
+        next statement of any kind (so every query reads what was written
+        before it) or at `flush`. An operation's savepoint (`savepoint`) is
+        only sent when something inside it has to go to the database; one
+        whose rules wrote only entities sends nothing, and a refusal then
+        simply forgets its writes. So a push of three operations that only
+        write sends no SAVEPOINT, no RELEASE, and one upsert per entity.
+
+        A database error is then known only after the writes of several
+        operations went together: it arrives at a later statement or at
+        COMMIT, where nobody can say whose it was (Unattributed, or a failed
+        COMMIT), and the caller runs the transaction again without holding
+        anything, as for any other late error (`sync.server.push`).
+        """
+        if self.pipeline is not None and not self.waits_at_savepoints:
+            self._held = {}
+
+    def _holding(self) -> dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], dict[str, Any] | None]] | None:
+        """Where a write is held now: the operation's own (savepoint not sent), the session's, or None (send it)."""
+        if self._held is None:
+            return None
+        if self._due is not None:
+            return self._held_here
+        return self._held if self._depth == 0 else None
+
+    def _send_held(self) -> None:
+        """Before any statement: the held writes (and a savepoint not sent yet) go first, in order."""
+        if self._held is None or not (self._held or self._queued or self._due is not None or self._held_here):
+            return
+        earlier, self._held = self._held, {}
+        queued, self._queued = self._queued, []
+        self._send_as_one([*_writes(earlier), *queued])
+        if self._due is not None:
+            name, self._due = self._due, None
+            self._open(name)
+            here, self._held_here = self._held_here, {}
+            self._send_as_one(_writes(here))
+
+    def _send_as_one(self, statements: list[tuple[str, list[Any]]]) -> None:
+        """Send writes nobody reads an answer of; on PostgreSQL as one statement.
+
+        Joined as the data-modifying sub-statements of one `WITH ... INSERT`:
+        PostgreSQL runs every one of them, and the statement fails as a whole
+        if any of them fails. One statement to parse, plan (prepared, once
+        the same shape has come five times) and answer instead of one each.
+        """
+        if not statements:
+            return
+        if self.dialect == "postgresql" and len(statements) > 1 and sum(len(p) for _, p in statements) <= MAX_PARAMETERS:
+            *subs, (last, _) = statements
+            joined = ", ".join(f"w{i} AS ({statement})" for i, (statement, _) in enumerate(subs))
+            # Numbered here and sent as it is: psycopg converts the placeholders of a statement
+            # this long (or with more than 50 parameters) afresh every time, with a regular expression.
+            raw = _raw_cursor(self.connection)
+            raw.execute(_numbered(f"WITH {joined} {last}"), [v for _, params in statements for v in params])
+            return
+        for statement, params in statements:
+            SqlRecords.execute(self, statement, params)
 
     def insert_later(self, statement: str, params: Sequence[Any]) -> None:
         """An INSERT nothing in this transaction reads back: run now, or at `flush` if deferring."""
         if self._later is None:
             self.execute(statement, params)
         else:
-            self._later.setdefault(statement, []).append(params)
+            self._later.append((statement, params))
+
+    def write_later(self, statement: str, params: Sequence[Any]) -> None:
+        """A write whose answer nobody reads: sent now, or, when holding writes, with the next statement.
+
+        Held only outside a savepoint (`hold_writes`); sent with the held
+        entity writes, as one statement with them on PostgreSQL.
+        """
+        if self._held is None or self._depth > 0:
+            self.execute(statement, params)
+        else:
+            self._queued.append((statement, list(params)))
 
     def flush(self) -> None:
         """Write what `insert_later` held: one statement per table on PostgreSQL, one `executemany` on SQLite.
@@ -121,13 +207,22 @@ class Session(SqlRecords):
         On PostgreSQL the rows go as one multi-row `INSERT ... VALUES (...), (...)`:
         a push's three log entries are one statement for the server to parse,
         plan and execute, not three (`insert_later`'s statements end in their
-        one VALUES group, so it is simply repeated).
+        one VALUES group, so it is simply repeated). A session that holds its
+        writes (`hold_writes`) sends them and these as one statement.
         """
-        held, self._later = self._later or {}, ({} if self._later is not None else None)
+        held: dict[str, list[Sequence[Any]]] = {}
+        for statement, params in self._later or ():
+            held.setdefault(statement, []).append(params)
+        if self._later is not None:
+            self._later = []
+        if self._held is not None and self._depth == 0:
+            self._queued += [_many_rows(statement, rows) for statement, rows in held.items()]
+            self._send_held()
+            return
+        self._send_held()
         for statement, rows in held.items():
             if self.dialect == "postgresql" and len(rows) > 1:
-                head, _, group = statement.rpartition(" VALUES ")
-                self.execute(f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row])
+                self.execute(*_many_rows(statement, rows))
             else:
                 self.many(statement, rows)
 
@@ -225,8 +320,31 @@ class Session(SqlRecords):
             self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = None
 
     def put_rows(self, cls: type[Entity], rows: Iterable[dict[str, Any]]) -> None:
-        """See `SqlRecords.put_rows`; every row also gets its organisation (sync.server.tenancy)."""
-        super().put_rows(cls, tenancy.fill(self, cls.table, rows))
+        """See `SqlRecords.put_rows`; every row also gets its organisation (sync.server.tenancy).
+
+        Held back when the session holds its writes (`hold_writes`).
+        """
+        filled = tenancy.fill(self, cls.table, rows)
+        holding = self._holding()
+        if holding is None:
+            self._send_held()
+            super().put_rows(cls, filled)
+            return
+        for row in filled:
+            holding[(cls.table, tuple(row[k] for k in cls.key))] = (cls, row)
+
+    def remove_key(self, cls: type[Entity], key: Sequence[Any]) -> None:
+        """See `SqlRecords.remove_key`; held back when the session holds its writes (`hold_writes`)."""
+        holding = self._holding()
+        if holding is None:
+            super().remove_key(cls, key)
+        else:
+            holding[(cls.table, tuple(key))] = (cls, None)
+
+    def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
+        """See `SqlRecords.execute`; what the session holds back goes first (`hold_writes`)."""
+        self._send_held()
+        return super().execute(statement, params)
 
     def organisation_of(self, parent: str, key: str | None) -> str | None:
         """See `tenancy.organisation_of`: the organisation of a task, person or site row."""
@@ -242,6 +360,7 @@ class Session(SqlRecords):
     def many(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
+        self._send_held()
         cursor = self.connection.cursor() if self.dialect == "postgresql" else self.connection
         cursor.executemany(self.sql(statement), rows)
 
@@ -265,16 +384,30 @@ class Session(SqlRecords):
         are rare, round trips are not).
         """
         name = f"sp{next(self._savepoints)}"
-        self._send(
-            *([f"RELEASE SAVEPOINT {self._unreleased}"] if self._unreleased is not None else []),
-            f"SAVEPOINT {name}",
-        )
-        self._unreleased = None
+        later = len(self._later) if self._later is not None else 0  # rows held before it, kept if it is undone
+        lazy = self._held is not None and self._depth == 0  # sent when something inside must go (hold_writes)
+        if lazy:
+            self._due, self._held_here = name, {}
+        else:
+            self._send_held()  # a savepoint inside one not sent yet: that one goes first
+            self._open(name)
+        self._depth += 1
         try:
             yield
             if self.pipeline is not None and self.waits_at_savepoints:
                 self.pipeline.sync()
         except BaseException as error:
+            self._depth -= 1
+            if self._later is not None:
+                del self._later[later:]  # what it would have logged is undone with it
+            if lazy and self._due == name:
+                # Never sent, and nothing inside it was: its writes are simply forgotten.
+                self._due, self._held_here = None, {}
+                if self._known is not None:
+                    self._known.clear()
+                if _is_psycopg_error(error):  # an earlier statement's: whose is not known
+                    raise Unattributed(str(error)) from error
+                raise
             self._unreleased = None  # released below, with any savepoint inside this one
             if self._known is not None:
                 self._known.clear()  # what it read or wrote inside is undone
@@ -291,10 +424,26 @@ class Session(SqlRecords):
                 # "do not exist").
                 self.pipeline.sync()
             raise
+        self._depth -= 1
+        if lazy and self._due == name:
+            # Never sent: its writes join the session's, each entity's in the place of its first.
+            self._due = None
+            assert self._held is not None
+            self._held.update(self._held_here)
+            self._held_here = {}
+            return
         if self.dialect == "postgresql":
             self._unreleased = name  # releasing it also releases any left open inside it
         else:
             self.connection.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _open(self, name: str) -> None:
+        """Send SAVEPOINT `name`, with the RELEASE of the one before it that ended well."""
+        self._send(
+            *([f"RELEASE SAVEPOINT {self._unreleased}"] if self._unreleased is not None else []),
+            f"SAVEPOINT {name}",
+        )
+        self._unreleased = None
 
     def _send(self, *statements: str) -> None:
         """Statements without parameters or results: one round trip (none when pipelined).
@@ -307,6 +456,62 @@ class Session(SqlRecords):
                 self.connection.execute(statement)
         else:
             self.connection.execute("; ".join(statements))
+
+
+MAX_PARAMETERS = 30_000  # in one statement joined of held writes (PostgreSQL takes at most 65,535)
+
+_Held = dict[tuple[str, tuple[Any, ...]], tuple[type[Entity], "dict[str, Any] | None"]]
+
+
+@functools.lru_cache(maxsize=256)
+def _numbered(statement: str) -> str:
+    """`statement` with its `?` placeholders as PostgreSQL's own `$1`, `$2`... (for psycopg's RawCursor)."""
+    parts = statement.split("?")
+    return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
+
+
+def _raw_cursor(connection: Any) -> Any:
+    """A cursor that sends its statement's text as it is, `$n` placeholders and all."""
+    import psycopg
+
+    return psycopg.RawCursor(connection)
+
+
+def _writes(held: _Held) -> list[tuple[str, list[Any]]]:
+    """Held entity writes as statements: consecutive upserts of one table with the same columns as one."""
+    statements: list[tuple[str, list[Any]]] = []
+    run: list[dict[str, Any]] = []
+    run_cls: type[Entity] = Entity
+    for (table, key), (cls, row) in held.items():
+        if run and (row is None or cls is not run_cls or list(row) != list(run[0])):
+            statements.append(_upsert_rows(run_cls, run))
+            run = []
+        if row is None:
+            statements.append((f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in cls.key)}", list(key)))
+        else:
+            run_cls = cls
+            run.append(row)
+    if run:
+        statements.append(_upsert_rows(run_cls, run))
+    return statements
+
+
+def _upsert_rows(cls: type[Entity], rows: list[dict[str, Any]]) -> tuple[str, list[Any]]:
+    """One multi-row upsert of `rows` (all with the first's columns; no key twice)."""
+    columns = tuple(rows[0])
+    one = upsert_statement(cls.table, columns, cls.key)
+    head, _, rest = one.partition(" VALUES ")
+    group, _, tail = rest.partition(") ON CONFLICT ")
+    return (
+        f"{head} VALUES {', '.join([group + ')'] * len(rows))} ON CONFLICT {tail}",
+        [row.get(c) for row in rows for c in columns],
+    )
+
+
+def _many_rows(statement: str, rows: list[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """An INSERT ending in its one VALUES group, for all of `rows` at once."""
+    head, _, group = statement.rpartition(" VALUES ")
+    return f"{head} VALUES {', '.join([group] * len(rows))}", [v for row in rows for v in row]
 
 
 def database_cause(error: BaseException) -> BaseException | None:
@@ -322,6 +527,12 @@ def statement_failed(error: BaseException) -> bool:
     """
     cause = database_cause(error)
     return getattr(cause, "sqlstate", None) is not None or type(cause).__name__ == "PipelineAborted"
+
+
+def _is_psycopg_error(error: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(error, psycopg.Error)
 
 
 def _attribute(pipeline: Any, error: BaseException) -> None:
@@ -403,10 +614,13 @@ class Database:
                 session = Session(conn, self.dialect, lock_reads=lock_reads)
                 session.pipeline = pipeline
                 yield session
+                session.flush()  # anything still held (`Session.hold_writes`, `insert_later`) goes before COMMIT
             return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
-            yield Session(conn, self.dialect, lock_reads=lock_reads)
+            session = Session(conn, self.dialect, lock_reads=lock_reads)
+            yield session
+            session.flush()
 
 
 @contextlib.contextmanager

@@ -86,6 +86,15 @@ def small_world_database(servers: Servers, backend: str, pool_size: int) -> Iter
     database.close()
 
 
+def scratch_database(servers: Servers, backend: str) -> Iterator[storage.Database]:
+    """A new database of `backend` with one table, `scratch (id TEXT PRIMARY KEY, note TEXT NOT NULL)` (for a fixture to yield from)."""
+    database = storage.Database(servers.new_database(backend), pool_size=1)
+    with database.write(serial=False) as s:
+        s.execute("CREATE TABLE scratch (id TEXT PRIMARY KEY, note TEXT NOT NULL)")
+    yield database
+    database.close()
+
+
 @contextlib.contextmanager
 def renamed_in_a_transaction_held_open(db: storage.Database, site_id: str, name: str) -> Iterator[None]:
     """Inside: a site renamed by a write transaction on another thread, written but not committed.

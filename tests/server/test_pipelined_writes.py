@@ -15,16 +15,12 @@ from collections.abc import Iterator
 import pytest
 
 from sync.server import storage
-from tests.server.conftest import Servers
+from tests.server.conftest import Servers, scratch_database
 
 
 @pytest.fixture
 def db(backend: str, servers: Servers) -> Iterator[storage.Database]:
-    database = storage.Database(servers.new_database(backend), pool_size=1)
-    with database.write(serial=False) as s:
-        s.execute("CREATE TABLE scratch (id TEXT PRIMARY KEY, note TEXT NOT NULL)")
-    yield database
-    database.close()
+    yield from scratch_database(servers, backend)
 
 
 def _ids(db: storage.Database) -> list[str]:
