@@ -73,6 +73,22 @@ def test_an_export_starts_in_documents_then_the_last_folder_and_says_where_it_we
     window.tear_down()
 
 
+def reports_of_the_admin(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> tuple[MainWindow, Any]:
+    """The demo administrator's window, on the reports screen (the screen second)."""
+    from ui.oversight_reports import ReportsScreen
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    window = MainWindow(make_context(person=admin, language="da"))
+    qtbot.addWidget(window)
+    window.show()
+    window.go_top(main_window.reports_screen)
+    screen = window.current_page()
+    assert isinstance(screen, ReportsScreen)
+    return window, screen
+
+
 def test_a_saved_report_is_named_by_its_period(
     qtbot: Any,
     make_context: Callable[..., AppContext],
@@ -81,8 +97,6 @@ def test_a_saved_report_is_named_by_its_period(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The report's CSV is one table; its file name says which period it covers."""
-    from ui.oversight_reports import ReportsScreen
-
     suggested: list[str] = []
 
     def answer(_parent: Any, _title: str, where: str, _kind: str) -> tuple[str, str]:
@@ -90,13 +104,7 @@ def test_a_saved_report_is_named_by_its_period(
         return str(tmp_path / Path(where).name), "CSV (*.csv)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
-    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
-    window = MainWindow(make_context(person=admin, language="da"))
-    qtbot.addWidget(window)
-    window.show()
-    window.go_top(main_window.reports_screen)
-    screen = window.current_page()
-    assert isinstance(screen, ReportsScreen)
+    window, screen = reports_of_the_admin(qtbot, make_context, demo_data)
     screen.body = {"computed_at": AT, "since": "2026-01-01", "until": "2026-11-30", "sites": []}
     screen.export_button.click()
     assert len(suggested) == 1 and suggested[0].endswith("_2026-01-01_2026-11-30.csv"), suggested
@@ -108,20 +116,12 @@ def test_people_from_other_municipalities_show_in_the_report_and_its_csv(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
     """Work across the municipal border (issue 16) is counted per site, on screen and in the file."""
-    from ui.oversight_reports import ReportsScreen
-
     from ui import words
 
-    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
     before = words.language()
     words.use_language("da")
     try:
-        window = MainWindow(make_context(person=admin, language="da"))
-        qtbot.addWidget(window)
-        window.show()
-        window.go_top(main_window.reports_screen)
-        screen = window.current_page()
-        assert isinstance(screen, ReportsScreen)
+        window, screen = reports_of_the_admin(qtbot, make_context, demo_data)
         row = {"site_id": "s1", "site_name": "Egeskov Skole", "posted": 3, "filled": 2, "fill_rate": 0.667,
                "from_other_sites": 1, "from_other_organisations": 2, "externals": 0, "skills": []}
         screen.show_answer({"computed_at": AT, "since": "2026-01-01", "until": "2026-11-30", "sites": [row]})
