@@ -49,13 +49,7 @@ def test_an_export_starts_in_documents_then_the_last_folder_and_says_where_it_we
         return str(answers[len(started) - 1]), "CSV (*.csv)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer)
-    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
-    window = MainWindow(make_context(person=admin, language="da"))
-    qtbot.addWidget(window)
-    window.resize(1024, 560)
-    window.show()
-    window.go_top(main_window.audit_screen)
-    screen = window.current_page()
+    window, screen = admin_window_on(qtbot, make_context, demo_data, main_window.audit_screen, (1024, 560))
     assert isinstance(screen, AuditScreen)
     screen.body = {"computed_at": AT, "events": [], "names": {}}
 
@@ -73,18 +67,31 @@ def test_an_export_starts_in_documents_then_the_last_folder_and_says_where_it_we
     window.tear_down()
 
 
+def admin_window_on(
+    qtbot: Any,
+    make_context: Callable[..., AppContext],
+    demo_data: demo.DemoData,
+    top: Any,
+    size: tuple[int, int] | None = None,
+) -> tuple[MainWindow, Any]:
+    """The demo administrator's window (Danish data), shown on the top-level screen `top`; the window and that screen."""
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    window = MainWindow(make_context(person=admin, language="da"))
+    qtbot.addWidget(window)
+    if size is not None:
+        window.resize(*size)
+    window.show()
+    window.go_top(top)
+    return window, window.current_page()
+
+
 def reports_of_the_admin(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> tuple[MainWindow, Any]:
     """The demo administrator's window, on the reports screen (the screen second)."""
     from ui.oversight_reports import ReportsScreen
 
-    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
-    window = MainWindow(make_context(person=admin, language="da"))
-    qtbot.addWidget(window)
-    window.show()
-    window.go_top(main_window.reports_screen)
-    screen = window.current_page()
+    window, screen = admin_window_on(qtbot, make_context, demo_data, main_window.reports_screen)
     assert isinstance(screen, ReportsScreen)
     return window, screen
 
