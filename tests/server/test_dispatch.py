@@ -7,18 +7,24 @@ answer around it are written in one copy; the feed's tail remembers each reader.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import time
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from desktop.core.entities import Person, PersonKind, Role
 from desktop.core.ids import uuid7
 from sync import protocol
-from sync.server import feed, feed_tail, hot_routes
+from sync.server import feed, feed_tail, hot_routes, storage
 from sync.server.app import create_app
+from sync.server.errors import ApiError
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import Api, Deployment
@@ -134,3 +140,56 @@ def test_the_tails_reader_is_remembered_only_for_the_person_as_they_are() -> Non
         assert reader is not first
         assert reader.key == feed_tail._Reader.of(changed, fold=False).key
         assert reader.key != first.key
+
+
+class _Subclassed(ApiError):
+    """An error class the app registers no handler for, under one it does: found by its class order."""
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ApiError("token_expired"),
+        _Subclassed("resync"),
+        storage.Unavailable("down"),
+        RequestValidationError([{"type": "missing", "loc": ("body", "x"), "msg": "Field required"}]),
+        StarletteHTTPException(404),
+        StarletteHTTPException(418, "a teapot"),
+        RuntimeError("a bug"),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_an_error_is_answered_at_the_entry_as_starlettes_own_layers_answer_it(
+    tmp_path: Path, error: Exception
+) -> None:
+    """`Dispatch` looks the app's handlers up its own way (hot_routes.Dispatch._handlers).
+
+    The reference is Starlette's own stack, not a copy of its rule: the same error
+    raised by a route behind the stack's layers and by a lean route at the entry
+    gets the same status, body and headers. A Starlette whose lookup drifts from
+    Dispatch's fails here.
+    """
+    app = create_app(str(tmp_path / "server.sqlite3"))
+
+    async def routed() -> None:
+        raise error
+
+    async def lean(scope: Any, body: bytes) -> Any:
+        raise error
+
+    app.add_api_route("/_raise", routed, methods=["GET"])
+    entry = app.build_middleware_stack()
+    assert isinstance(entry, hot_routes.Dispatch)
+    probe = hot_routes.Dispatch(entry.app, entry.stack, entry.admit, {("GET", "/_lean"): lean})
+
+    async def ask(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=probe, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://knop.test") as client:
+            return await client.get(path, headers={protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)})
+
+    through_stack, at_entry = asyncio.run(ask("/_raise")), asyncio.run(ask("/_lean"))
+    assert at_entry.status_code == through_stack.status_code
+    assert at_entry.json() == through_stack.json()
+    assert at_entry.json()["error"]["code"]  # protocol.error_body's shape, from the app's own handler
+    headers = {k: v for k, v in at_entry.headers.items() if k != "content-length"}
+    assert headers == {k: v for k, v in through_stack.headers.items() if k != "content-length"}
