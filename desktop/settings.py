@@ -514,7 +514,7 @@ _TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\
 
 
 def _toml_problem(problem: str) -> Wording:
-    """tomllib's `problem` (its message without the place) as Knop's own sentence.
+    """The problem tomllib found (its message without the place) as Knop's own sentence.
 
     A message this table does not know keeps tomllib's English words in English,
     and says in Danish only that the text is not valid (better than English in a
@@ -530,8 +530,10 @@ def _toml_problem(problem: str) -> Wording:
 
 
 def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> Sentence:
-    """Where the TOML is broken (file, line, column, from tomllib's '(at line L, column C)')
-    and what is wrong, in the reader's language, with a hint for the usual slip.
+    """Where the TOML is broken and what is wrong, in the reader's language.
+
+    The file, line and column come from tomllib's '(at line L, column C)', with
+    a hint for the usual slip.
 
     tomllib's message is parsed, not trusted: a place it words otherwise (or a
     Python that changed it) falls back to its raw text after the file's name.
