@@ -99,7 +99,7 @@ class CompetenceMap(InsightScreen):
             parent=self,
         )
         self.skills_table = table_view(
-            self, self.skills_model, self.say("Skills"), stretch=(STRETCHED,), two_line_titles=True
+            self, self.skills_model, self.say("Skills"), stretch=(STRETCHED,), wrapped_titles=True
         )
         # The skill's name must be read whole; the trend per quarter takes what is left.
         self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)

@@ -133,16 +133,16 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
 
 def table_view(
-    parent: QWidget, model: Any, name: str, stretch: tuple[int, ...] = (0,), *, two_line_titles: bool = False
+    parent: QWidget, model: Any, name: str, stretch: tuple[int, ...] = (0,), *, wrapped_titles: bool = False
 ) -> QTableView:
     """A read-only list of rows: whole rows are chosen, cells stay one line and elide.
 
-    `two_line_titles`: column titles may break onto a second line (`TwoLineHeader`),
+    `wrapped_titles`: column titles may break onto more lines (`WrappingHeader`),
     for tables of many narrow columns under long titles (reports, the competence map).
     """
     view = QTableView(parent)
-    if two_line_titles:
-        view.setHorizontalHeader(TwoLineHeader(view))
+    if wrapped_titles:
+        view.setHorizontalHeader(WrappingHeader(view))
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -160,14 +160,14 @@ def table_view(
     return view
 
 
-class TwoLineHeader(QHeaderView):
-    """A table's column titles on up to two lines, so a column is as narrow as its numbers.
+class WrappingHeader(QHeaderView):
+    """A table's column titles on up to `LINES` lines, so a column is as narrow as its numbers.
 
     "Fra andre kommuner" over a column of "0"s took 185 px on one line; broken
-    where its two lines are most even ("Fra andre / kommuner") it takes about
-    100, and a table of many such columns fits 1280 px without scrolling
-    sideways. A title of one word stays on one line. The header is two lines
-    high whenever any title is broken.
+    where its lines are narrowest ("Fra andre / kommuner") it takes about 115,
+    and a table of many such columns fits 1280 px without scrolling sideways.
+    Words stay whole, so a title of one word stays on one line. The header is
+    as high as its title of most lines.
     """
 
     LINES = 3
