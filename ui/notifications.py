@@ -48,7 +48,6 @@ from ui.background import Changes
 from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
-from ui.words import LANGUAGE_NAMES
 
 WATCHES = frozenset({notifications.TABLE, "notice_reads"})
 DECISIONS_WATCH = frozenset({"bids", "tasks"})
@@ -446,7 +445,9 @@ class NotificationPreferences(Screen):
     def _mail_language_said(self, values: dict[str, Any]) -> str:
         """Which language the person's e-mail is in, and where that is chosen."""
         code = notices.preference(values, notices.LANGUAGE_KEY)
-        name = dict(LANGUAGE_NAMES).get(code, code)
+        # Named in the reader's words, lower case in a Danish sentence ("på engelsk").
+        names = {"da": sentence("Danish"), "en": sentence("English")}
+        name = names[code].text(self.language) if code in names else str(code)
         return sentence(
             "E-mail from Knop is written in {language}: the language you choose under "
             "Knop → Language is Knop's and your e-mail's.",

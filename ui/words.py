@@ -19,9 +19,6 @@ from typing import Any
 
 from desktop.core.text import LANGUAGES, plural_sentence, sentence
 
-# The languages a person may choose (Knop → Language), each named in its own words.
-LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (("da", "Dansk"), ("en", "English"))
-
 _chosen = ["en"]  # English, the source language, until the app chooses
 
 
