@@ -181,8 +181,12 @@ class WrappingHeader(QHeaderView):
         text = model.headerData(logical, self.orientation()) if model is not None else None
         return str(text or "")
 
+    def title_lines(self, logical: int) -> list[str]:
+        """Column `logical`'s title as this header breaks it: at most `LINES` lines, words whole."""
+        return self._lines(self._title(logical))
+
     def _lines(self, title: str) -> list[str]:
-        """The title as the (at most `LINES`) lines that make it narrowest, words kept whole."""
+        """`title` as the (at most `LINES`) lines that make it narrowest, words kept whole."""
         words = title.split()
         metrics = self.fontMetrics()
         best = [title]
@@ -198,12 +202,12 @@ class WrappingHeader(QHeaderView):
     def sectionSizeFromContents(self, logical: int) -> QSize:  # noqa: N802
         one_line = super().sectionSizeFromContents(logical)
         title = self._title(logical)
-        lines = self._lines(title)
+        lines = self.title_lines(logical)
         metrics = self.fontMetrics()
         # Qt's size is the title on one line plus the padding and the sort mark: keep those.
         room = one_line.width() - metrics.horizontalAdvance(title)
         width = room + max(metrics.horizontalAdvance(line) for line in lines) + 2  # rounding in the style
-        lines_needed = max((len(self._lines(self._title(c))) for c in range(self.count())), default=1)
+        lines_needed = max((len(self.title_lines(c)) for c in range(self.count())), default=1)
         height = one_line.height() + (lines_needed - 1) * metrics.lineSpacing()
         return QSize(width, height)
 
