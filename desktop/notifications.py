@@ -12,8 +12,8 @@ about what they did themselves, and what others did reaches this machine only
 through a pull. An initial pull (a new workstation, a resync) derives nothing
 page by page (its changes are the state, not the events); when it ends,
 `catch_up` derives from that state what happened in the last `NEWS_DAYS` that
-concerns the owner, so a person on a PC new to them is told what they have
-not read, as their usual PC told them.
+concerns the owner, and what is older and still unread, so a person on a PC new
+to them is told what they have not read, as their usual PC told them.
 
 A store belongs to one person, and every query here also names the person, so
 the next person on a shared workstation never sees the last one's notices.
@@ -468,14 +468,18 @@ def keep(store: Store, person_id: str, found: Iterable[Notice]) -> int:
 # --- catching up after an initial pull ---------------------------------------------
 
 # How far back an initial pull looks for news: what happened in the last two weeks
-# and concerns the person. Two weeks covers a holiday or a rota that keeps someone
-# away from their usual PC; anything older, their usual PC told them long ago (and
-# they have dealt with it there), and a person new to Knop in a municipality with
-# years of history is not flooded with it. No notice newer than this is left out.
+# and concerns the person, read or not. Two weeks covers a holiday or a rota that
+# keeps someone away from their usual PC. Older events come too while they are
+# unread (`notice_reads` says what was read on any PC), as far back as the person
+# could have been told of them anywhere (`_first_told`): what their usual PC still
+# shows unread, this one shows too, and a person new to Knop in a municipality with
+# years of history is not flooded with it.
 NEWS_DAYS = 14
-# At most this many notices, the newest: a manager back from a long leave is told the
-# latest, not a page of old ones (the "bids to decide" list holds every waiting bid).
+# At most this many notices, the unread first, then the newest: a manager back from
+# a long leave is told the latest, not pages of old ones (the "bids to decide" list
+# holds every waiting bid).
 NEWS_MAX = 50
+_NO_END = "9999"  # later than every ISO 8601 time: a window open to the future
 
 
 def news_since(now: str, days: int = NEWS_DAYS) -> str:
@@ -498,16 +502,21 @@ def catch_up(store: Store, now: str | None = None, *, days: int = NEWS_DAYS) -> 
 
     An initial pull writes the state, not the events that led to it, so the
     rule (`desktop.core.notices`) is run here over that state as if each row
-    had just arrived new (`before` None) for the events of the last
-    `days` (`NEWS_DAYS`) before `now` (ISO 8601 UTC; None: the clock) that
-    concern the store's owner: a decision on their bid (with
-    the manager's message), a new bid still pending on a task they decide on,
-    one of their staff accepted elsewhere, a comment in a conversation they
-    are in, a task they were on cancelled, a new task still open that fits
-    their skills or a saved search, and tomorrow's tasks. Each notice gets the
-    id and time every other device gives the same event, so what the person
-    read elsewhere (`notice_reads`) is read here too, and a store that already
-    held notices (a resync) keeps them and gains none twice.
+    had just arrived new (`before` None), for the events that concern the
+    store's owner: a decision on their bid (with the manager's message), a new
+    bid still pending on a task they decide on, one of their staff accepted
+    elsewhere, a comment in a conversation they are in, a task they were on
+    cancelled, a new task still open that fits their skills or a saved search,
+    and tomorrow's tasks. Each notice gets the id and time every other device
+    gives the same event, so what the person read elsewhere (`notice_reads`) is
+    read here too, and a store that already held notices (a resync) keeps them
+    and gains none twice.
+
+    Which events: those of the last `days` (`NEWS_DAYS`) before `now` (ISO 8601
+    UTC; None: the clock), read or not, and older ones still unread back to
+    `days` before the person's first doing in Knop (`_first_told`: before it no
+    PC could have told them anything). At most `NEWS_MAX`: the unread first,
+    newest first, then the newest read ones.
 
     Left out because `before` would lie: a "new bid" on a bid already decided,
     and "a task you are on changed" (which edit was new to the person cannot be
@@ -521,21 +530,66 @@ def catch_up(store: Store, now: str | None = None, *, days: int = NEWS_DAYS) -> 
         return caught
     now = now or utc_now()
     since = news_since(now, days)
-    about_tasks: list[Bid | Comment] = [*_decided_bids(store, owner, since), *_comments(store, owner, since)]
     world = _OwnWorld(store, owner, {})
+    found = _told_between(store, owner, since, _NO_END, now, world)
+    found += reminders(store, owner, now)
+    read = _read_ids(store, owner.id)
+    first = _first_told(store, owner.id)
+    if first is not None and news_since(first, days) < since:
+        # A world of its own: the saved searches' matches of the window above would crowd these out.
+        older = _told_between(store, owner, news_since(first, days), since, now, _OwnWorld(store, owner, {}))
+        found += [n for n in older if n.id not in read]
+    # One notice per event (a manager's own site's bid can also be their staff's lending).
+    unique = {n.id: n for n in found}.values()
+    kept = sorted(unique, key=lambda n: (n.id not in read, n.at, n.id), reverse=True)[:NEWS_MAX]
+    caught.found = len(kept)
+    caught.added = keep(store, owner.id, kept)
+    caught.seconds = time.perf_counter() - started
+    return caught
+
+
+def _told_between(
+    store: Store, owner: Person, since: str, until: str, now: str, world: _OwnWorld
+) -> list[Notice]:
+    """The notices the rule derives for `owner` from events in [since, until) (ISO 8601 UTC)."""
+    about_tasks: list[Bid | Comment] = [
+        *_decided_bids(store, owner, since, until),
+        *_comments(store, owner, since, until),
+    ]
     world.prefetch(c.task_id for c in about_tasks)
-    candidates: list[Entity] = [*about_tasks, *_cancelled(store, owner, since)]
-    candidates += _published(store, owner, since, world)
+    candidates: list[Entity] = [*about_tasks, *_cancelled(store, owner, since, until)]
+    candidates += _published(store, owner, since, until, world)
     found: list[Notice] = []
     for after in candidates:
         found += notices.notices(None, after, False, now, world)
-    found += reminders(store, owner, now)
-    # One notice per event (a manager's own site's bid can also be their staff's lending).
-    newest = sorted({n.id: n for n in found}.values(), key=lambda n: (n.at, n.id), reverse=True)
-    caught.found = len(newest[:NEWS_MAX])
-    caught.added = keep(store, owner.id, newest[:NEWS_MAX])
-    caught.seconds = time.perf_counter() - started
-    return caught
+    return found
+
+
+def _read_ids(store: Store, person_id: str) -> set[str]:
+    """The ids of the notices the person read on any of their devices."""
+    return {
+        r[0] for r in store.connection.execute("SELECT notice_id FROM notice_reads WHERE person_id = ?", (person_id,))
+    }
+
+
+def _first_told(store: Store, person_id: str) -> str | None:
+    """When the person first did something in Knop (a bid, a task, a comment, a notice read).
+
+    Their first PC told them of the `NEWS_DAYS` before their first login, and
+    every PC since of what came later, so an event older than that no PC ever
+    showed them: it is history, not unread news. None for someone who never did
+    anything (a newcomer: only the last `NEWS_DAYS` are news to them). Each
+    query is an index lookup on the person.
+    """
+    row = store.connection.execute(
+        "SELECT min(first) FROM ("
+        "SELECT min(created_at) AS first FROM bids WHERE bidder_id = ? "
+        "UNION ALL SELECT min(created_at) FROM tasks WHERE poster_id = ? "
+        "UNION ALL SELECT min(created_at) FROM comments WHERE author_id = ? "
+        "UNION ALL SELECT min(read_at) FROM notice_reads WHERE person_id = ? AND read_at != '')",
+        (person_id, person_id, person_id, person_id),
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None
 
 
 # Each kind's query reads only its newest rows: a busy site's manager has thousands of
@@ -544,60 +598,60 @@ def catch_up(store: Store, now: str | None = None, *, days: int = NEWS_DAYS) -> 
 _NEWEST = f"LIMIT {2 * NEWS_MAX}"
 
 
-def _decided_bids(store: Store, owner: Person, since: str) -> list[Bid]:
-    """The owner's bids decided since `since`, pending bids they decide on, their staff lent."""
+def _decided_bids(store: Store, owner: Person, since: str, until: str) -> list[Bid]:
+    """The owner's bids decided in [since, until), pending bids they decide on, their staff lent."""
     found = store.fetch(
         Bid,
-        "bidder_id = ? AND status IN ('accepted', 'declined') AND decided_at >= ? "
+        "bidder_id = ? AND status IN ('accepted', 'declined') AND decided_at >= ? AND decided_at < ? "
         f"ORDER BY decided_at DESC {_NEWEST}",
-        (owner.id, since),
+        (owner.id, since, until),
     )
     condition, params = _deciding(owner)
     found += store.fetch(
         Bid,
         "id IN (SELECT b.id FROM bids b JOIN tasks t ON t.id = b.task_id "
-        f"WHERE {condition} AND b.created_at >= ? AND b.bidder_id != ? "
+        f"WHERE {condition} AND b.created_at >= ? AND b.created_at < ? AND b.bidder_id != ? "
         f"ORDER BY b.created_at DESC {_NEWEST})",
-        (*params, since, owner.id),
+        (*params, since, until, owner.id),
     )
     if owner.role == Role.SITE_MANAGER and owner.home_site_id:
         found += store.fetch(
             Bid,
             f"home_site_id = ? AND status = 'accepted' AND lending IN ({_marks(_TOLD_LENDING)}) "
-            f"AND decided_at >= ? AND bidder_id != ? ORDER BY decided_at DESC {_NEWEST}",
-            (owner.home_site_id, *_TOLD_LENDING, since, owner.id),
+            f"AND decided_at >= ? AND decided_at < ? AND bidder_id != ? ORDER BY decided_at DESC {_NEWEST}",
+            (owner.home_site_id, *_TOLD_LENDING, since, until, owner.id),
         )
     return found
 
 
-def _comments(store: Store, owner: Person, since: str) -> list[Comment]:
-    """Others' comments since `since` on tasks the owner posted, bid on or commented on."""
+def _comments(store: Store, owner: Person, since: str, until: str) -> list[Comment]:
+    """Others' comments in [since, until) on tasks the owner posted, bid on or commented on."""
     return store.fetch(
         Comment,
-        "created_at >= ? AND author_id != ? AND task_id IN ("
+        "created_at >= ? AND created_at < ? AND author_id != ? AND task_id IN ("
         "SELECT id FROM tasks WHERE poster_id = ? "
         "UNION SELECT task_id FROM bids WHERE bidder_id = ? "
         f"UNION SELECT task_id FROM comments WHERE author_id = ?) ORDER BY created_at DESC {_NEWEST}",
-        (since, owner.id, owner.id, owner.id, owner.id),
+        (since, until, owner.id, owner.id, owner.id, owner.id),
     )
 
 
-def _cancelled(store: Store, owner: Person, since: str) -> list[Task]:
-    """Tasks cancelled since `since` on which the owner's bid was accepted."""
+def _cancelled(store: Store, owner: Person, since: str, until: str) -> list[Task]:
+    """Tasks cancelled in [since, until) on which the owner's bid was accepted."""
     return store.fetch(
         Task,
-        "status = 'cancelled' AND updated_at >= ? AND id IN "
+        "status = 'cancelled' AND updated_at >= ? AND updated_at < ? AND id IN "
         f"(SELECT task_id FROM bids WHERE bidder_id = ? AND status = 'accepted') "
         f"ORDER BY updated_at DESC {_NEWEST}",
-        (since, owner.id),
+        (since, until, owner.id),
     )
 
 
-_PUBLISHED = "status = 'open' AND published_at >= ? AND poster_id != ?"
+_PUBLISHED = "status = 'open' AND published_at >= ? AND published_at < ? AND poster_id != ?"
 
 
-def _published(store: Store, owner: Person, since: str, world: _OwnWorld) -> list[Task]:
-    """Others' tasks published since `since`, still open, that fit the owner's skills or a search.
+def _published(store: Store, owner: Person, since: str, until: str, world: _OwnWorld) -> list[Task]:
+    """Others' tasks published in [since, until), still open, that fit the owner's skills or a search.
 
     The skills are matched in SQL: a municipality publishes thousands of tasks
     in two weeks, and only the newest that fit are kept.
@@ -606,7 +660,10 @@ def _published(store: Store, owner: Person, since: str, world: _OwnWorld) -> lis
     if store.connection.execute(
         "SELECT 1 FROM saved_searches WHERE person_id = ? LIMIT 1", (owner.id,)
     ).fetchone():
-        ids = [r[0] for r in store.connection.execute(f"SELECT id FROM tasks WHERE {_PUBLISHED}", (since, owner.id))]
+        ids = [
+            r[0]
+            for r in store.connection.execute(f"SELECT id FROM tasks WHERE {_PUBLISHED}", (since, until, owner.id))
+        ]
         _match_searches(world, ids)
     skills = sorted(world.skills)
     fits = (
@@ -620,7 +677,7 @@ def _published(store: Store, owner: Person, since: str, world: _OwnWorld) -> lis
     return store.fetch(
         Task,
         f"{_PUBLISHED} AND ({fits} OR {found}) ORDER BY published_at DESC {_NEWEST}",
-        (since, owner.id, *skills, *searched),
+        (since, until, owner.id, *skills, *searched),
     )
 
 

@@ -40,7 +40,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import paths
-from desktop.core.text import Sentence, sentence
+from desktop.core.text import Sentence, Wording, said, sentence
 from sync import protocol
 
 log = logging.getLogger(__name__)
@@ -483,28 +483,79 @@ def _hint(line_text: str) -> Sentence | None:
     return None
 
 
-def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> Sentence:
-    """The TOML error's message, led by where (tomllib puts '(at line L, column C)' last).
+# tomllib's messages (Python 3.11-3.13), in the reader's language. tomllib has no
+# catalogue, so without these its English stayed inside a Danish sentence. Exact
+# messages first, then those that name what they found (matched by their start).
+_TOML_SAID: dict[str, Sentence] = {
+    "Invalid value": sentence("a value is missing or not one TOML knows"),
+    "Invalid statement": sentence("the line is neither name = value nor a [section]"),
+    "Expected '=' after a key in a key/value pair": sentence("an = is missing after the name"),
+    "Invalid initial character for a key part": sentence("a name cannot start with this character"),
+    "Unterminated string": sentence("a text's closing quote is missing"),
+    "Unclosed array": sentence("a list's closing ] is missing"),
+    "Unclosed inline table": sentence("a table written on one line is not closed"),
+    "Expected ']' at the end of a table declaration": sentence("a section's closing ] is missing"),
+    "Cannot overwrite a value": sentence("the same setting is given twice"),
+    "Expected newline or end of document after a statement": sentence(
+        "something more follows the value on the same line"
+    ),
+    "Invalid date or datetime": sentence("not a valid date or time"),
+    "Invalid hex value": sentence("not a valid number"),
+    "Unescaped '\\' in a string": sentence("this backslash is not allowed here"),
+}
+_TOML_SAID_STARTS: tuple[tuple[str, Sentence], ...] = (
+    ("Illegal character", sentence("a character that is not allowed here")),
+    ("Found invalid character", sentence("a character that is not allowed here")),
+    ("Cannot declare", sentence("the same section or setting is given twice")),
+    ("Duplicate inline table key", sentence("the same setting is given twice")),
+    ("Expected", sentence("something is missing here")),
+)
+_TOML_WHERE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
-    tomllib's own words (e.g. "Invalid value") stay English: it has no catalogue;
-    the frame around them and the hint are in the reader's language.
+
+def _toml_problem(problem: str) -> Wording:
+    """The problem tomllib found (its message without the place) as Knop's own sentence.
+
+    A message this table does not know keeps tomllib's English words in English,
+    and says in Danish only that the text is not valid (better than English in a
+    Danish sentence).
+    """
+    problem = problem.strip()
+    known = _TOML_SAID.get(problem) or next(
+        (said_ for start, said_ in _TOML_SAID_STARTS if problem.startswith(start)), None
+    )
+    if known is not None:
+        return known
+    return said(da=sentence("the text here cannot be read").text("da"), en=problem)
+
+
+def _decode_message(path: Path, error: tomllib.TOMLDecodeError, text: str = "") -> Sentence:
+    """Where the TOML is broken and what is wrong, in the reader's language.
+
+    The file, line and column come from tomllib's '(at line L, column C)', with
+    a hint for the usual slip.
+
+    tomllib's message is parsed, not trusted: a place it words otherwise (or a
+    Python that changed it) falls back to its raw text after the file's name.
     """
     message = str(error)
-    match = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if match:
-        problem = message[: match.start()]
-        lines = text.split("\n")
-        number = int(match[1])
-        hint = _hint(lines[number - 1]) if 0 < number <= len(lines) else None
-        found = sentence(
-            "{path}, line {line}, column {column}: {why} (not valid TOML)",
-            path=str(path),
-            line=match[1],
-            column=match[2],
-            why=problem,
-        )
-        return sentence("{found}; {hint}", found=found, hint=hint) if hint else found
-    return _at(str(path), sentence("{why} (not valid TOML)", why=message))
+    match = _TOML_WHERE.search(message)
+    if match is None:
+        return _at(str(path), sentence("{why} (not valid TOML)", why=message))
+    why = _toml_problem(message[: match.start()])
+    if match[1] is None:  # "(at end of document)"
+        return sentence("{path}, at the end of the file: {why} (not valid TOML)", path=str(path), why=why)
+    lines = text.split("\n")
+    number = int(match[1])
+    hint = _hint(lines[number - 1]) if 0 < number <= len(lines) else None
+    found = sentence(
+        "{path}, line {line}, column {column}: {why} (not valid TOML)",
+        path=str(path),
+        line=match[1],
+        column=match[2],
+        why=why,
+    )
+    return sentence("{found}; {hint}", found=found, hint=hint) if hint else found
 
 
 def _meant(name: str) -> Sentence | str:
@@ -757,8 +808,6 @@ def person_language(store_path: Path, person_id: str) -> str | None:
     Reads the file read-only (off the UI thread: it is a file read); a store that
     is missing, new or damaged answers None, so the machine's language applies.
     """
-    from desktop.core.notices import LANGUAGE_KEY  # loaded at login, not before the first window
-
     try:
         conn = sqlite3.connect(paths.sqlite_uri(store_path, "ro"), uri=True, timeout=10)
     except sqlite3.Error:
@@ -767,10 +816,18 @@ def person_language(store_path: Path, person_id: str) -> str | None:
         row = conn.execute(
             "SELECT preferences FROM person_settings WHERE person_id = ?", (person_id,)
         ).fetchone()
-        chosen = json.loads(row[0]).get(LANGUAGE_KEY) if row else None
-    except (sqlite3.Error, ValueError, AttributeError) as error:
+        preferences = json.loads(row[0]) if row else None
+    except (sqlite3.Error, ValueError) as error:
         log.warning("cannot read %s's language from %s: %s", person_id, store_path, error)
         return None
     finally:
         conn.close()
+    return chosen_language(preferences)
+
+
+def chosen_language(preferences: object) -> str | None:
+    """The language ("da" or "en") kept in a person's synced preferences; None if none is."""
+    from desktop.core.notices import LANGUAGE_KEY  # loaded at login, not before the first window
+
+    chosen = preferences.get(LANGUAGE_KEY) if isinstance(preferences, dict) else None
     return chosen if chosen in ("da", "en") else None

@@ -154,6 +154,11 @@ PATH_OWN_DATA = "/v1/me/export"
 #   "sites": [report row, see sync.server.reports.site_report]}.
 PATH_AUDIT = "/v1/audit"
 PATH_REPORTS = "/v1/reports"
+# Who posted a task, for a reader the feed does not show that person to (one of another
+# organisation reading a task opened to other municipalities):
+# GET PATH_TASK_POSTER?task_id= -> {"task_id", "name", "title", "organisation_name"};
+# 404 "not_found" unless the caller may see the task and is staff (outsiders are told the site).
+PATH_TASK_POSTER = "/v1/tasks/poster"
 
 
 class WireChange(TypedDict):

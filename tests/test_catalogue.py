@@ -52,6 +52,7 @@ WORD_FACTS = frozenset({
     "email", "username", "code",  # an address, a login name, an invitation code
     "inviter", "organisation",  # a person's and the organisation's names
     "pseudonym",  # an erased person's pseudonym ("Person 3F2A9C", issue 20)
+    "language",  # a language named in its own words ("Dansk", "English")
     # knop sync's summary line: each of these is a whole plural phrase ("pushed 1", "2 applied")
     "pushed", "applied", "rejected", "pulled", "pending", "attention",
     # oversight (issue 15): a person's name, About's facts, a report's period

@@ -456,6 +456,16 @@ class Board(QWidget):
         self.search_field.clear()
         self.search_now()
 
+    def search_again(self, text: str) -> None:
+        """Put `text` back in the search field (the window was built again) and search it.
+
+        The cursor goes to its end, nothing selected: the person may be typing on.
+        """
+        self.search_field.setText(text)
+        self.search_field.deselect()
+        self.search_field.end(False)
+        self.search_now()
+
     def focus_search(self) -> None:
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()

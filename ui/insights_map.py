@@ -13,7 +13,8 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
@@ -34,6 +35,7 @@ from ui.long_text import heading
 from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
 
 SMALL = "<3"
+STRETCHED = 8  # the skills table's last column, the trend per quarter: it takes what is left
 
 
 def count(value: Any) -> str:
@@ -96,7 +98,9 @@ class CompetenceMap(InsightScreen):
             key=lambda r: r["skill"],
             parent=self,
         )
-        self.skills_table = table_view(self, self.skills_model, self.say("Skills"), stretch=(8,))
+        self.skills_table = table_view(
+            self, self.skills_model, self.say("Skills"), stretch=(STRETCHED,), wrapped_titles=True
+        )
         # The skill's name must be read whole; the trend per quarter takes what is left.
         self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
@@ -140,11 +144,15 @@ class CompetenceMap(InsightScreen):
         self.tabs.addTab(self.skills_table, self.say("S&kills"))
         self.tabs.addTab(self.sites_table, self.say("Si&tes"))
         self.tabs.setAccessibleName(translate(self.language, "Skills or sites"))
-        split = QSplitter(self)
+        # The people behind a skill beside the tables where the skills table fits in its
+        # share of the width, else under them: its nine columns need about 1,000 px, and
+        # beside the people they scrolled sideways at 1280 (try-out 5).
+        self.split = split = QSplitter(self)
         split.addWidget(self.tabs)
         split.addWidget(drill)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
 
         filters = self.labelled_row((self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter))
         layout = QVBoxLayout(self)
@@ -211,6 +219,30 @@ class CompetenceMap(InsightScreen):
         )
         self.skills_model.set_rows(body.get("skills", []))
         self.sites_model.set_rows(body.get("sites", []))
+        self._place_people()  # the names just drawn may need more room than the last ones
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_people()
+
+    def _skills_width(self) -> int:
+        """The width (px) the skills table needs to show every column without scrolling sideways."""
+        view = self.skills_table
+        header = view.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), view.sizeHintForColumn(c) if c != STRETCHED else 0)
+            for c in range(header.count())
+        )
+        return columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth() + 8
+
+    def _place_people(self) -> None:
+        """Beside the skills table where it fits in its share (3/5) of the width, else under it."""
+        beside = self.split.width() * 3 >= self._skills_width() * 5
+        wanted = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self.split.orientation() != wanted:
+            self.split.setOrientation(wanted)
+            extent = self.split.width() if beside else self.split.height()
+            self.split.setSizes([extent * 3 // 5, extent * 2 // 5])
 
     def _fill_sites(self, sites: list[dict[str, Any]]) -> None:
         chosen = self.site_filter.currentData()

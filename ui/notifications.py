@@ -384,17 +384,14 @@ class NotificationPreferences(Screen):
             sentence("Show notifications on the desktop when Knop is not in front").text(language), self
         )
         self.desktop.toggled.connect(lambda on: self._set(notices.DESKTOP_KEY, on))
-        self.mail_language = QComboBox(self)
-        self.mail_language.addItem("Dansk", "da")
-        self.mail_language.addItem("English", "en")
-        self.mail_language.setAccessibleName(sentence("Language of e-mail").text(language))
-        self.mail_language.currentIndexChanged.connect(
-            lambda _i: self._set(notices.LANGUAGE_KEY, self.mail_language.currentData())
-        )
+        # One language per person, Knop's and their e-mail's (notices.LANGUAGE_KEY): chosen
+        # in one place, the Knop menu, which speaks it at once. A second box here set the
+        # same value under an e-mail label, so it changed the app's language unsaid.
+        self.mail_language = QLabel(self)
+        self.mail_language.setObjectName("mailLanguage")
+        self.mail_language.setWordWrap(True)
         language_row = QHBoxLayout()
-        language_row.addWidget(QLabel(sentence("Language of e-mail").text(language), self))
-        language_row.addWidget(self.mail_language)
-        language_row.addStretch(1)
+        language_row.addWidget(self.mail_language, 1)
 
         self.searches = QListWidget(self)
         self.searches.setAccessibleName(sentence("Saved searches").text(language))
@@ -435,9 +432,7 @@ class NotificationPreferences(Screen):
                 combo = self.email[kind]
                 combo.setCurrentIndex(combo.findData(notices.preference(values, notices.email_key(kind))))
             self.desktop.setChecked(bool(notices.preference(values, notices.DESKTOP_KEY)))
-            self.mail_language.setCurrentIndex(
-                self.mail_language.findData(notices.preference(values, notices.LANGUAGE_KEY))
-            )
+            self.mail_language.setText(self._mail_language_said(values))
             self.searches.clear()
             for search in searches:
                 item = QListWidgetItem(search.name)
@@ -446,6 +441,18 @@ class NotificationPreferences(Screen):
             self.delete_search.setEnabled(bool(searches))
         finally:
             self._drawing = False
+
+    def _mail_language_said(self, values: dict[str, Any]) -> str:
+        """Which language the person's e-mail is in, and where that is chosen."""
+        code = notices.preference(values, notices.LANGUAGE_KEY)
+        # Named in the reader's words, lower case in a Danish sentence ("på engelsk").
+        names = {"da": sentence("Danish"), "en": sentence("English")}
+        name = names[code].text(self.language) if code in names else str(code)
+        return sentence(
+            "E-mail from Knop is written in {language}: the language you choose under "
+            "Knop → Language is Knop's and your e-mail's.",
+            language=name,
+        ).text(self.language)
 
     def _set(self, key: str, value: Any) -> None:
         if self._drawing or notices.preference(self.values, key) == value:

@@ -65,7 +65,7 @@ class ReportsScreen(InsightScreen):
             key=lambda r: str(r.get("site_id", "")),
             parent=self,
         )
-        self.table = table_view(self, self.model, tr("Reports per site"), (10,))
+        self.table = table_view(self, self.model, tr("Reports per site"), (10,), wrapped_titles=True)
         self.empty = EmptyNote(self.table, tr("No site to report on in this period."))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)

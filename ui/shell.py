@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
-from desktop.settings import Settings, person_language
+from desktop.settings import Settings, chosen_language, person_language
 from ui.window_focus import DialogsGiveKeysBack
 from ui import window_place
 from ui.background import Errand, describe
@@ -300,6 +300,7 @@ class Shell(QObject):
         if link is not None:
             context.attach_sync(link)
             link.finished.connect(context.notify)
+            link.finished.connect(functools.partial(self._settings_arrived, context))
             link.state_changed.connect(functools.partial(self._sync_found_damage, context))
         window = MainWindow(context)
         window.lock_requested.connect(self.lock)
@@ -452,11 +453,36 @@ class Shell(QObject):
             self.context.deleteLater()
             self.context = None
 
+    def _settings_arrived(self, context: AppContext, tables: set[str]) -> None:
+        """A sync brought the person's settings: speak the language kept there, if it differs.
+
+        On a PC new to them the first sync brings the language they chose elsewhere;
+        it applies now, not from their next login (unless `knop --language` or IT's
+        lock fixes the machine's language, which `_speak_again` checks).
+        """
+        if "person_settings" not in tables or context is not self.context or context.closed:
+            return
+        from desktop.core.entities import PersonSettings
+
+        person_id = context.person.id
+
+        def kept(store: Any) -> str | None:
+            held = store.get(PersonSettings, person_id)
+            return chosen_language(held.preferences if held is not None else None)
+
+        def arrived(chosen: str | None) -> None:
+            if chosen is not None and context is self.context:
+                self._speak_again(chosen)
+
+        context.query(kept).success(arrived).run_in_background()
+
     def _speak_again(self, language: str) -> None:
         """The person chose another language: their window again in it, on the same page.
 
         Later, from the event loop: the choice arrives in a callback of the window
-        that is about to go.
+        that is about to go. What was typed stays: the pages' drafts are kept by
+        `_tear_down` and read again by the pages reopened, the board's search text
+        is carried over here.
         """
 
         def again() -> None:
@@ -467,9 +493,12 @@ class Shell(QObject):
             if language == words.language():
                 return
             place = window.place()
+            typed = window.board.search_field.text()
             self._tear_down()
             self._place = (session.person.id, place)
             self.enter(session, language)
+            if typed and self.window is not None:
+                self.window.board.search_again(typed)
 
         language_chosen = language
         QTimer.singleShot(0, again)

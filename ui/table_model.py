@@ -9,11 +9,12 @@ the rows that differ, so selection and scroll position survive.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QLabel, QTableView, QWidget
 
 from ui.long_text import CELL_LIMIT, shortened
@@ -132,10 +133,16 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
 
 
 def table_view(
-    parent: QWidget, model: Any, name: str, stretch: tuple[int, ...] = (0,)
+    parent: QWidget, model: Any, name: str, stretch: tuple[int, ...] = (0,), *, wrapped_titles: bool = False
 ) -> QTableView:
-    """A read-only list of rows: whole rows are chosen, cells stay one line and elide."""
+    """A read-only list of rows: whole rows are chosen, cells stay one line and elide.
+
+    `wrapped_titles`: column titles may break onto more lines (`WrappingHeader`),
+    for tables of many narrow columns under long titles (reports, the competence map).
+    """
     view = QTableView(parent)
+    if wrapped_titles:
+        view.setHorizontalHeader(WrappingHeader(view))
     view.setModel(model)
     view.setAccessibleName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -151,6 +158,58 @@ def table_view(
     header.setMinimumSectionSize(6 * view.fontMetrics().averageCharWidth())
     _Stretcher(view, stretch)
     return view
+
+
+class WrappingHeader(QHeaderView):
+    """A table's column titles on up to `LINES` lines, so a column is as narrow as its numbers.
+
+    "Fra andre kommuner" over a column of "0"s took 185 px on one line; broken
+    where its lines are narrowest ("Fra andre / kommuner") it takes about 115,
+    and a table of many such columns fits 1280 px without scrolling sideways.
+    Words stay whole, so a title of one word stays on one line. The header is
+    as high as its title of most lines.
+    """
+
+    LINES = 3
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap)))
+
+    def _title(self, logical: int) -> str:
+        model = self.model()
+        text = model.headerData(logical, self.orientation()) if model is not None else None
+        return str(text or "")
+
+    def title_lines(self, logical: int) -> list[str]:
+        """Column `logical`'s title as this header breaks it: at most `LINES` lines, words whole."""
+        return self._lines(self._title(logical))
+
+    def _lines(self, title: str) -> list[str]:
+        """`title` as the (at most `LINES`) lines that make it narrowest, words kept whole."""
+        words = title.split()
+        metrics = self.fontMetrics()
+        best = [title]
+        for breaks in itertools.chain.from_iterable(
+            itertools.combinations(range(1, len(words)), n) for n in range(1, min(self.LINES, len(words)))
+        ):
+            edges = (0, *breaks, len(words))
+            lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(edges)]
+            if max(map(metrics.horizontalAdvance, lines)) < max(map(metrics.horizontalAdvance, best)):
+                best = lines
+        return best
+
+    def sectionSizeFromContents(self, logical: int) -> QSize:  # noqa: N802
+        one_line = super().sectionSizeFromContents(logical)
+        title = self._title(logical)
+        lines = self.title_lines(logical)
+        metrics = self.fontMetrics()
+        # Qt's size is the title on one line plus the padding and the sort mark: keep those.
+        room = one_line.width() - metrics.horizontalAdvance(title)
+        width = room + max(metrics.horizontalAdvance(line) for line in lines) + 2  # rounding in the style
+        lines_needed = max((len(self.title_lines(c)) for c in range(self.count())), default=1)
+        height = one_line.height() + (lines_needed - 1) * metrics.lineSpacing()
+        return QSize(width, height)
 
 
 class _Stretcher(QObject):

@@ -11,6 +11,7 @@ enabled is one the server will normally honour.
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -51,6 +52,8 @@ from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, keep_rows, table_view
 from ui.context import AppContext
 from ui.words import ntr, tr
+
+log = logging.getLogger(__name__)
 
 
 def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str) -> str:
@@ -96,6 +99,9 @@ class TaskView(TaskScreen):
         # What the person's last bid action did ("Your bid is placed."), said first in the
         # bid's state until they leave the page: the sentence is where the focus goes after it.
         self._bid_news = ""
+        # Who posted another organisation's task, as the server told it (`_ask_poster`).
+        self._poster: tuple[str, str] | None = None
+        self._poster_asked = False
         self.setObjectName("task-view")
         self._build()
         self._keep_drafts_as_typed()
@@ -248,6 +254,32 @@ class TaskView(TaskScreen):
         hours = fields.get("hours")
         self.bid_hours.setValue(float(hours) if isinstance(hours, (int, float)) else 0)
         self.bid_availability.setText(str(fields.get("availability") or ""))
+
+    def _ask_poster(self, detail: TaskDetail) -> None:
+        """Ask the server who posted another organisation's task (`sync.server.poster_api`), once.
+
+        The feed shows people only to their own organisation, so this store has no row
+        for the poster of a task opened to other municipalities. The answer lives as
+        long as the page (never kept, so an erased poster's name does not stay behind);
+        offline, or where the server says no, the site still says who asks.
+        """
+        if self._poster_asked or not detail.organisation_name or self.context.person.is_external:
+            return
+        self._poster_asked = True
+        from ui.background import Errand
+        from ui.wire import poster_fetcher
+
+        fetch, task_id = poster_fetcher(self.context), detail.task.id
+
+        def told(body: dict[str, Any]) -> None:
+            name = str(body.get("name") or "")
+            if name and self.detail is not None and self.detail.task.id == task_id:
+                self._poster = (name, str(body.get("title") or ""))
+                self._draw_task(self.detail)
+
+        Errand(lambda: fetch(task_id), self, "task-poster").success(told).failure(
+            lambda error: log.info("who posted %s was not told: %s", task_id, error)
+        ).run_in_background()
 
     def keep_drafts(self) -> None:
         self.bid_draft.keep_now()
@@ -441,12 +473,14 @@ class TaskView(TaskScreen):
         self.when.setText(wording.task_when(task, lang))
         self.deadline.setText(wording.date(task.bid_deadline, lang) or tr("None"))
         self.place.setText(breakable(task.place) or tr("Not stated"))
-        owner = detail.owner_name
-        if detail.owner_title:
-            owner = f"{owner}, {detail.owner_title}"
+        name, title = detail.owner_name, detail.owner_title
+        if not name and self._poster is not None:
+            name, title = self._poster
+        owner = f"{name}, {title}" if name and title else name
         if not owner:
             # Externals do not get the staff's profiles: the site still says who asks.
             owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
+            self._ask_poster(detail)
         self.owner.setText(breakable(owner))
         self.site.setText(breakable(wording.site_of(detail.site_name, detail.organisation_name)))
         manages = detail.manages

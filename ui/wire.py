@@ -71,6 +71,25 @@ def admin_fetcher(context: Any) -> Fetcher:
     return fetch
 
 
+def poster_fetcher(context: Any) -> Callable[[str], dict[str, Any]]:
+    """Who posted a task (`sync.server.poster_api`): task id -> {"name", "title", "organisation_name", ...}.
+
+    Raises what `sync.insights.call` raises (SyncFailure: offline, 404 for a task the
+    person may not see).
+    """
+    from sync import insights
+    from sync.protocol import PATH_TASK_POSTER
+
+    who = caller(context)
+
+    def fetch(task_id: str) -> dict[str, Any]:
+        return insights.call(
+            who.settings, who.person_id, "GET", PATH_TASK_POSTER, params={"task_id": task_id}, token=who.token
+        )
+
+    return fetch
+
+
 def own_data_downloader(context: Any) -> Downloader:
     """The person's own data, in their language, into a folder (`sync.own_data.download`)."""
     from sync import own_data

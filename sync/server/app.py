@@ -46,6 +46,7 @@ from sync.server import (
     migrations,
     own_data,
     oversight_api,
+    poster_api,
     push,
     storage,
 )
@@ -359,6 +360,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.include_router(own_data.router, dependencies=versioned)
     app.include_router(oversight_api.router, dependencies=versioned)
     app.include_router(admin_api.router, dependencies=versioned)
+    app.include_router(poster_api.router, dependencies=versioned)
     _require_both_credentials(app)
     return app
 

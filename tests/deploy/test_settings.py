@@ -141,6 +141,44 @@ def test_syntax_error_names_file_line_and_column(machine_file: Writer) -> None:
     assert "not valid TOML" in message
 
 
+@pytest.mark.parametrize(
+    ("text", "english_words", "danish"),
+    [
+        ('site_id = "s"\nidle_lock_minutes = ten\n', "Invalid value", ", linje 2, kolonne 21: "),
+        ('language = "da"\nlanguage = "en"\n', "Cannot overwrite", ", linje 2, kolonne 16: "),
+        ('[server\n', "Expected ']'", ", linje 1, kolonne 8: "),
+        ('language = "da', "Unterminated string", ", til sidst i filen: "),
+    ],
+)
+def test_syntax_error_reads_danish_throughout(
+    machine_file: Writer, text: str, english_words: str, danish: str
+) -> None:
+    """Try-out 5: the frame was Danish, tomllib's own words ("Invalid value") stayed English."""
+    path = machine_file(text)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    said = caught.value.message("da")
+    assert said.startswith(f"{path}{danish}"), said
+    assert said.endswith("(ikke gyldig TOML)") or "(ikke gyldig TOML); " in said, said
+    assert english_words not in said and english_words not in str(caught.value)
+
+
+def test_a_toml_message_knop_does_not_know_keeps_its_words_in_english(machine_file: Writer) -> None:
+    """A message without a Danish wording: Danish says the text cannot be read, English keeps
+    tomllib's words (for IT); a place tomllib words otherwise falls back to its raw text."""
+    path = machine_file('a = {x = 1}\na.y = 2\n')  # "Cannot mutate immutable namespace ('a',)"
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(f"{path}, line 2, column 8: Cannot mutate immutable namespace")
+    assert caught.value.message("da") == (
+        f"{path}, linje 2, kolonne 8: teksten her kan ikke læses (ikke gyldig TOML)"
+    )
+    from desktop.settings import _decode_message
+
+    odd = _decode_message(path, tomllib.TOMLDecodeError("Invalid value (line 2)"))
+    assert odd.text("da") == f"{path}: Invalid value (line 2) (ikke gyldig TOML)"
+
+
 def test_wrong_type_names_file_line_and_value(machine_file: Writer) -> None:
     path = machine_file('# IT, 2026\nsite_id = "s-school"\nidle_lock_minutes = "ten"\n')
     with pytest.raises(SettingsError) as caught:

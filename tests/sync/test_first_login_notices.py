@@ -10,6 +10,7 @@ read on A. A resync of B keeps what B had and tells nothing twice.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from desktop import notifications
@@ -152,6 +153,10 @@ def test_a_person_new_to_knop_is_not_flooded_with_two_years_of_history(tmp_path:
     newcomer = max(
         (p for p in data.people if p.role == Role.STAFF and p.id not in bidders), key=lambda p: fitting(p.id)
     )
+    # New to Knop: she never did anything there (her one comment in the demo taken out), so
+    # no PC ever told her anything and only the window is news (`notifications._first_told`).
+    data = dataclasses.replace(data, comments=[c for c in data.comments if c.author_id != newcomer.id])
+    assert not any(t.poster_id == newcomer.id for t in data.tasks)
     manager = next(p for p in data.people if p.role == Role.SITE_MANAGER)
     since = notifications.news_since(DEMO_NOW)
     for person in (newcomer, manager):
@@ -161,16 +166,68 @@ def test_a_person_new_to_knop_is_not_flooded_with_two_years_of_history(tmp_path:
                 caught = notifications.catch_up(store, DEMO_NOW)
             told = notifications.recent(store, person.id)
             assert caught.added == len(told) <= notifications.NEWS_MAX
-            assert all(n.at >= since for n in told)  # nothing older than the window
+            if person is newcomer:
+                assert all(n.at >= since for n in told)  # nothing older than the window
+            else:  # older ones only while unread (nothing is read in the demo), and only still news
+                assert all(not n.read for n in told if n.at < since)
             for notice in told:
                 if notice.kind == NoticeKind.BID_NEW:  # only bids still waiting for them
                     bid_id = notice.id.removeprefix(f"{NoticeKind.BID_NEW}:")
                     assert store.get(Bid, bid_id).status == BidStatus.PENDING  # type: ignore[union-attr]
             with store.transaction():
                 everything = notifications.catch_up(store, DEMO_NOW, days=2 * 365)
-            assert everything.found > len(told)  # what a window of two years would have told
+            if person is newcomer:
+                assert everything.found > len(told)  # what a window of two years would have told
         finally:
             store.close()
+
+
+def test_older_notices_come_while_unread_up_to_the_cap(tmp_path: Path) -> None:
+    """Try-out 5: notices older than two weeks left unread on her usual PC were not brought to a new
+    one. Now they are, as far back as she used Knop (not before: no PC told her then), what she
+    read anywhere left behind, the unread first and at most NEWS_MAX in all."""
+    from desktop.core.entities import NoticeRead
+
+    data = demo_history.add_history(demo.generate(7))
+    since = notifications.news_since(DEMO_NOW)
+    # The staff member with most decided bids older than the window: she has a past to be told of.
+    old_decisions: dict[str, int] = {}
+    for bid in data.bids:
+        if bid.status in (BidStatus.ACCEPTED, BidStatus.DECLINED) and (bid.decided_at or "") < since:
+            old_decisions[bid.bidder_id] = old_decisions.get(bid.bidder_id, 0) + 1
+    person = max(
+        (p for p in data.people if p.role == Role.STAFF and p.id in old_decisions), key=lambda p: old_decisions[p.id]
+    )
+    everything_store = demo_store(tmp_path / "everything.sqlite3", data, person.id)
+    try:
+        with everything_store.transaction():
+            notifications.catch_up(everything_store, DEMO_NOW, days=3 * 365)
+        everything = notifications.recent(everything_store, person.id, limit=10_000)
+    finally:
+        everything_store.close()
+    older = [n for n in everything if n.at < since]
+    assert len(older) >= 4, "the demo gives her a past"
+    read_elsewhere = {n.id for n in older[::2]}  # she read every second one on her usual PC
+
+    store = demo_store(tmp_path / "new-pc.sqlite3", data, person.id)
+    try:
+        with store.transaction():
+            for notice_id in read_elsewhere:  # as the initial pull brings her notice_reads
+                store.put(NoticeRead(person.id, notice_id, "2026-11-01T08:00:00.000Z"))
+            caught = notifications.catch_up(store, DEMO_NOW)
+        told = notifications.recent(store, person.id, limit=10_000)
+    finally:
+        store.close()
+    told_older = [n for n in told if n.at < since]
+    assert told_older, "older unread notices are brought over"
+    assert not {n.id for n in told_older} & read_elsewhere  # what she read there stays behind
+    assert all(not n.read for n in told_older)
+    assert {n.id for n in told_older} <= {n.id for n in older}  # the same notices her usual PC has
+    assert caught.added == len(told) <= notifications.NEWS_MAX
+    unread_here = [n for n in told if not n.read]
+    if len(told) == notifications.NEWS_MAX:  # at the cap: no read one kept in place of an unread one
+        unread_everywhere = [n for n in everything if n.id not in read_elsewhere]
+        assert len(unread_here) == min(len(unread_everywhere), notifications.NEWS_MAX)
 
 
 def test_on_a_new_pc_a_manager_hears_of_the_bids_waiting_and_staff_of_tasks_that_fit(

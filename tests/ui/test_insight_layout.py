@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QRectF, Qt
 
-from desktop import insights
+from desktop import insights, reports
 from desktop.core.entities import Role
 from desktop.store import Store
 from sync.server import demo_seed, migrations, storage
+from sync.server import reports as server_reports
 from sync.server import insights as server_insights
 from sync.server.main import DEMO_ORGANISATIONS, NEIGHBOUR_SHARE
 from tests.ui.conftest import DEMO_SEED
@@ -44,6 +45,7 @@ def demo_answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 insights.COMPETENCE: server_insights.competence_map(db, s, viewer),
                 insights.NETWORK: server_insights.network(db, s, viewer),
                 "people": server_insights.evidence(s, viewer, skill="language.sign"),
+                reports.REPORTS: server_reports.report(s, admin, site_id=None, since="2025-12-01", until="2026-12-01"),
             }
     finally:
         db.close()
@@ -58,7 +60,7 @@ def danish_window(
     context = make_context("admin", "da")
     store = Store(context.store_path)
     try:
-        for name in (insights.COMPETENCE, insights.NETWORK):
+        for name in (insights.COMPETENCE, insights.NETWORK, reports.REPORTS):
             insights.keep(store, name, demo_answers[name])
     finally:
         store.close()
@@ -137,6 +139,46 @@ def test_the_evidence_behind_a_skill_is_read_whole(
         assert left >= 0 and left + table.columnWidth(column) <= width, (header[column], size)
         assert table.columnWidth(column) >= table.sizeHintForColumn(column), header[column]  # not elided
     assert table.horizontalHeader().sectionSizeFromContents(evidence).width() <= table.columnWidth(evidence)
+
+
+@pytest.mark.parametrize(
+    ("screen", "size"),
+    [("competence map", (1280, 800)), ("competence map", (1024, 600)), ("reports", (1280, 800))],
+)
+def test_every_column_reads_without_scrolling_sideways(
+    qtbot: Any, danish_window: MainWindow, screen: str, size: tuple[int, int]
+) -> None:
+    """Try-out 5: the competence map's skills table scrolled sideways at 1280 px (beside the people
+    behind a skill), and so did the reports (since "Fra andre kommuner" came). Now every column is
+    in view with its title whole (titles of several words on two or three lines) and the names
+    whole: the map puts the people under its tables where they do not fit beside them."""
+    from ui.insights_map import CompetenceMap
+    from ui.oversight_reports import ReportsScreen
+
+    window = danish_window
+    window.resize(*size)
+    if screen == "reports":
+        window.go_top(main_window.reports_screen)
+        page = window.current_page()
+        assert isinstance(page, ReportsScreen)
+        table, model = page.table, page.model
+    else:
+        window.go_top(main_window.competence_map_screen)
+        page = window.current_page()
+        assert isinstance(page, CompetenceMap)
+        table, model = page.skills_table, page.skills_model
+    qtbot.waitUntil(lambda: model.rowCount() > 1, timeout=10_000)
+    window.grab()  # laid out as on screen
+    header = table.horizontalHeader()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert table.horizontalScrollBar().maximum() == 0, (screen, size)
+    width = table.viewport().width()
+    for column, title in enumerate(titles):
+        assert table.columnViewportPosition(column) + table.columnWidth(column) <= width, (title, size)
+        assert table.columnWidth(column) >= header.sectionSizeFromContents(column).width(), title  # title whole
+    assert table.columnWidth(0) >= table.sizeHintForColumn(0), titles[0]  # the names whole
+    if screen == "competence map":  # the people behind a skill still have room to be read
+        assert min(page.split.sizes()) >= 100, page.split.sizes()
 
 
 def test_every_insight_screen_is_named_by_a_heading(qtbot: Any, danish_window: MainWindow) -> None:

@@ -169,3 +169,26 @@ def test_preferences_are_operations_on_the_persons_own_row(
     # A notice of a kind she turned off in Knop is not kept.
     give(qtbot, context, context.person.id, NoticeKind.COMMENT_NEW)
     assert ask(qtbot, context, lambda s: notifications.unread_count(s, context.person.id)) == 0
+
+
+def test_one_language_for_knop_and_e_mail_chosen_in_one_place(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 5: the box labelled "Language of e-mail" set the app's language too, unsaid.
+    Now the language is one setting, chosen in the Knop menu; this screen says which
+    language e-mail comes in and where it is chosen, and offers no second box for it."""
+    from PySide6.QtWidgets import QComboBox
+
+    from desktop.core import notices
+
+    context = make_context("anna", "en")
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.tabs.setCurrentWidget(centre.preferences)
+    prefs = centre.preferences
+    qtbot.waitUntil(lambda: "in Danish" in prefs.mail_language.text())  # the default
+    assert "Knop → Language" in prefs.mail_language.text()
+    boxes = prefs.findChildren(QComboBox)
+    assert boxes and not any(box.findText("English") >= 0 for box in boxes)
+
+    context.perform("settings.set", {"changes": {notices.LANGUAGE_KEY: "en"}}).run_in_background()
+    qtbot.waitUntil(lambda: "in English" in prefs.mail_language.text())

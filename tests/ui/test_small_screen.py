@@ -49,6 +49,7 @@ from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
 from ui.main import install_translators, style_sheet
 from ui.main_window import SCREENS, MainWindow
+from ui.table_model import WrappingHeader
 
 SMALL = QSize(1024, 560)  # a 1024x600 screen less the title bar and a panel
 LARGE = QSize(1600, 1000)
@@ -192,7 +193,11 @@ def cut_words(top: QWidget) -> list[str]:
             if header.isSectionHidden(section):
                 continue
             text = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
-            need = metrics.horizontalAdvance(text) + HEADER_PADDING if text else 0
+            # A title the header breaks onto lines (WrappingHeader) needs its widest line's room.
+            lines = header.title_lines(section) if isinstance(header, WrappingHeader) else [text]
+            need = max(map(metrics.horizontalAdvance, lines)) + HEADER_PADDING if text else 0
+            if len(lines) * metrics.lineSpacing() > header.height():
+                found.append(f"column header {text!r} has {len(lines)} lines in {header.height()} px")
             if header.isSortIndicatorShown() and header.sortIndicatorSection() == section:
                 need += header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
             if header.sectionSize(section) < need:
