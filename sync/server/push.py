@@ -194,6 +194,13 @@ def push_request(
     lock nothing: on PostgreSQL what travels with their check runs behind it
     (`Session.gated`), elsewhere it is answered first.
     """
+    if db.dialect != "postgresql":
+        # SQLite's write transaction takes the database's one write lock as it begins, so
+        # the credentials are checked before it too, by a read (which that lock does not
+        # block): a refused device never waits for the lock nor holds it. Checked again
+        # inside, where the operations are applied as the author read there.
+        with db.read() as s:
+            accounts.authenticate(s, device_header, token)
 
     def identify(session: Session) -> Callable[[], tuple[Caller, bool]]:
         credentials = _answered_first(session, accounts.authenticate_ahead(session, device_header, token))

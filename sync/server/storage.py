@@ -56,6 +56,13 @@ class Unattributed(Exception):
     """
 
 
+def behind(condition: str, query: str) -> str:
+    """`query` made to run only if `condition` holds (see `Session.gated`); ValueError for a statement that is no query."""
+    if not query.lstrip().upper().startswith("SELECT"):
+        raise ValueError(f"only queries may be sent behind a gate: {query[:60]!r}")
+    return f"SELECT * FROM ({query}) AS gated WHERE {condition}"
+
+
 class Session(SqlRecords):
     """One connection inside one transaction. Implements `operations.Records`."""
 
@@ -373,9 +380,7 @@ class Session(SqlRecords):
         """
         self._send_held()
         if self._gate is not None:
-            if not statement.lstrip().upper().startswith("SELECT"):
-                raise ValueError(f"only queries may be sent behind a gate: {statement[:60]!r}")
-            statement = f"SELECT * FROM ({statement}) AS gated WHERE {self._gate}"
+            statement = behind(self._gate, statement)
         return super().execute(statement, params)
 
     def organisation_of(self, parent: str, key: str | None) -> str | None:
