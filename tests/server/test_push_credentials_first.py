@@ -56,13 +56,13 @@ class Holder:
                     assert locked.fetchone() is not None
                     yield
         else:
-            conn = sqlite3.connect(storage.sqlite_path(self.server.db_url), isolation_level=None)
+            other = sqlite3.connect(storage.sqlite_path(self.server.db_url), isolation_level=None)
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                other.execute("BEGIN IMMEDIATE")
                 yield
-                conn.execute("ROLLBACK")
+                other.execute("ROLLBACK")
             finally:
-                conn.close()
+                other.close()
 
     def someone_waits(self) -> bool:
         """Whether a backend of the server waits for the holder (PostgreSQL; never known on SQLite)."""
