@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import requests
@@ -118,6 +119,16 @@ def reset_of_a_reused_connection(error: BaseException) -> bool:
         error, (requests.Timeout, requests.exceptions.ProxyError, requests.exceptions.SSLError)
     ):
         return False
+    # http.client's RemoteDisconnected (the stream ended before an answer) is a ConnectionResetError.
+    return any(isinstance(found, (ConnectionResetError, BrokenPipeError)) for found in causes(error))
+
+
+def causes(error: BaseException) -> Iterator[BaseException]:
+    """`error` and every exception behind it, each once: those it wraps, its cause and its context.
+
+    requests wraps urllib3's exceptions in its own (in `args`), and urllib3's
+    MaxRetryError holds its cause in `reason`.
+    """
     seen: set[int] = set()
     pending: list[BaseException] = [error]
     while pending:
@@ -125,12 +136,9 @@ def reset_of_a_reused_connection(error: BaseException) -> bool:
         if id(found) in seen:
             continue
         seen.add(id(found))
-        # http.client's RemoteDisconnected (the stream ended before an answer) is a ConnectionResetError.
-        if isinstance(found, (ConnectionResetError, BrokenPipeError)):
-            return True
-        reason = getattr(found, "reason", None)  # urllib3's MaxRetryError wraps its cause there
+        yield found
+        reason = getattr(found, "reason", None)
         if isinstance(reason, BaseException):
             pending.append(reason)
         pending.extend(arg for arg in found.args if isinstance(arg, BaseException))
         pending.extend(link for link in (found.__cause__, found.__context__) if link is not None)
-    return False

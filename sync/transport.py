@@ -320,20 +320,7 @@ def _never_sent(error: BaseException) -> bool:
     """
     if isinstance(error, requests.ConnectTimeout):
         return True
-    seen: set[int] = set()
-    pending: list[BaseException] = [error]
-    while pending:
-        found = pending.pop()
-        if id(found) in seen:
-            continue
-        seen.add(id(found))
-        if isinstance(found, _BEFORE_CONNECTING):
-            return True
-        if isinstance(found, urllib3.exceptions.MaxRetryError) and found.reason is not None:
-            pending.append(found.reason)
-        pending.extend(arg for arg in found.args if isinstance(arg, BaseException))
-        pending.extend(link for link in (found.__cause__, found.__context__) if link is not None)
-    return False
+    return any(isinstance(found, _BEFORE_CONNECTING) for found in keep_alive.causes(error))
 
 
 def _unreachable(error: requests.RequestException, connection: Connection) -> SyncFailure:
