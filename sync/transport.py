@@ -164,7 +164,9 @@ class Transport:
         adapter = TrustStoreAdapter(tls_context(connection.ca_bundle), connection.idle_s)
         self.session.mount("https://", adapter)
         self.session.mount("http://", keep_alive.FreshConnections(connection.idle_s, max_retries=0))
-        # Resets of reused connections met and sent again (sync.keep_alive); the soak counts them.
+        # Attempts that failed on the network (no answer), and of them the resets of reused
+        # connections sent again at once (sync.keep_alive); the soak counts both.
+        self.network_failures = 0
         self.resets_retried = 0
         # An explicit setting wins over the environment: requests lets environment
         # proxies override session.proxies, but not proxies given per request.
@@ -235,6 +237,7 @@ class Transport:
                     stream=read is not None,
                 )
             except requests.RequestException as error:
+                self.network_failures += 1
                 if retry is Retry.ALWAYS and not reset_retried and keep_alive.reset_of_a_reused_connection(error):
                     # The server closed a kept-alive connection as this request left (sync.keep_alive):
                     # once, at once, on a new connection, as the same attempt.

@@ -40,11 +40,16 @@ class ClientWire:
 
     Pushes and pulls are idempotent (`Retry.ALWAYS`), as sync.api sends them.
     A refusal or an unreachable server raises the transport's SyncFailure.
-    `resets_retried`: resets of reused connections the transport met and sent again.
+    `network_failures`: attempts that got no answer (whatever the transport did next);
+    `resets_retried`: those that were resets of reused connections, sent again at once.
     """
 
     def __init__(self, server_url: str) -> None:
         self.transport = Transport(Connection(server_url))
+
+    @property
+    def network_failures(self) -> int:
+        return self.transport.network_failures
 
     @property
     def resets_retried(self) -> int:

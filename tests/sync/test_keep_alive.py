@@ -71,7 +71,7 @@ def test_a_reused_connection_the_server_closed_is_sent_again_at_once(
         assert answer["status"] == "ok"
         # Nothing was wrong with the network: no "offline" was said, no back-off waited.
         assert unreachable == []
-        assert transport.resets_retried == 1
+        assert (transport.resets_retried, transport.network_failures) == (1, 1)
         assert _opened(transport) == 2
 
 
@@ -86,4 +86,4 @@ def test_a_connection_idle_past_idle_s_is_not_reused(knop_server: Deployment) ->
             time.sleep(0.01)
         transport.request("GET", protocol.PATH_HEALTH)
         assert _opened(transport) == 2
-        assert transport.resets_retried == 0
+        assert transport.network_failures == 0
