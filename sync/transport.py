@@ -16,6 +16,11 @@ pages of a sync.
   request never reached the server: right for a one-time enrolment code or a
   login attempt that the server counts.
 - Every request carries `Knop-Protocol`; a 426 becomes `UpdateRequired`.
+- A kept-alive connection is not reused after `Connection.idle_s` seconds idle,
+  before the server closes it (sync.keep_alive); a reused connection reset
+  before any answer is retried once at once when the request is idempotent
+  (`Retry.ALWAYS`): nothing of it reached the server, and nothing is wrong with
+  the network, so no "offline" is said and no back-off waited.
 
 A cancel event is checked before each attempt and during each back-off wait.
 """
@@ -39,12 +44,11 @@ from typing import Any, Self
 import requests
 import truststore
 import urllib3
-from requests.adapters import HTTPAdapter
 
 from desktop import clock
 from desktop import __version__
 from desktop.core.text import LANGUAGES, Said, Wording, said, sentence
-from sync import protocol
+from sync import keep_alive, protocol
 from sync.failures import (
     Cancelled,
     ResyncNeeded,
@@ -78,6 +82,7 @@ class Connection:
     attempts: int = 4
     backoff_s: float = 0.5
     backoff_max_s: float = 8.0
+    idle_s: float = keep_alive.IDLE_S  # a pooled connection idle longer is not reused
 
     @classmethod
     def from_settings(cls, settings: Any, server_url: str | None = None, **overrides: Any) -> Connection:
@@ -104,16 +109,17 @@ def tls_context(ca_bundle: str | None = None) -> ssl.SSLContext:
     return context
 
 
-class TrustStoreAdapter(HTTPAdapter):
+class TrustStoreAdapter(keep_alive.FreshConnections):
     """An HTTPAdapter whose TLS connections, direct or through a proxy, use our context.
 
     `requests` would otherwise point every verified connection at certifi's
     bundle (cert_verify sets `ca_certs`), quietly trusting a list IT never chose.
+    Its connections idle longer than `idle_s` are not reused (sync.keep_alive).
     """
 
-    def __init__(self, context: ssl.SSLContext) -> None:
+    def __init__(self, context: ssl.SSLContext, idle_s: float = keep_alive.IDLE_S) -> None:
         self.ssl_context = context
-        super().__init__(max_retries=0)
+        super().__init__(idle_s, max_retries=0)
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         kwargs["ssl_context"] = self.ssl_context
@@ -155,9 +161,13 @@ class Transport:
         # The environment may choose proxies, but a ~/.netrc must never replace our
         # Authorization header: any auth callable, even this no-op, keeps requests off netrc.
         self.session.auth = _keep_headers
-        adapter = TrustStoreAdapter(tls_context(connection.ca_bundle))
+        adapter = TrustStoreAdapter(tls_context(connection.ca_bundle), connection.idle_s)
         self.session.mount("https://", adapter)
-        self.session.mount("http://", HTTPAdapter(max_retries=0))
+        self.session.mount("http://", keep_alive.FreshConnections(connection.idle_s, max_retries=0))
+        # Attempts that failed on the network (no answer), and of them the resets of reused
+        # connections sent again at once (sync.keep_alive); the soak counts both.
+        self.network_failures = 0
+        self.resets_retried = 0
         # An explicit setting wins over the environment: requests lets environment
         # proxies override session.proxies, but not proxies given per request.
         self.proxies = {"http": connection.proxy, "https": connection.proxy} if connection.proxy else None
@@ -207,10 +217,13 @@ class Transport:
             sent_headers["Content-Type"] = "application/json"
         url = self.connection.server_url + path
         attempts = max(1, self.connection.attempts)
-        for attempt in range(1, attempts + 1):
+        reset_retried = False
+        attempt = 1
+        while attempt <= attempts:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             wait: float | None = None
+            keep_alive.sending()
             try:
                 answer = self.session.request(
                     method,
@@ -224,6 +237,14 @@ class Transport:
                     stream=read is not None,
                 )
             except requests.RequestException as error:
+                self.network_failures += 1
+                if retry is Retry.ALWAYS and not reset_retried and keep_alive.reset_of_a_reused_connection(error):
+                    # The server closed a kept-alive connection as this request left (sync.keep_alive):
+                    # once, at once, on a new connection, as the same attempt.
+                    reset_retried = True
+                    self.resets_retried += 1
+                    log.info("%s %s: a reused connection was reset; sent again", method, path)
+                    continue
                 failure = _unreachable(error, self.connection)
                 if self.on_unreachable is not None:
                     self.on_unreachable()
@@ -250,6 +271,7 @@ class Transport:
                     wait = _retry_after(answer)
                 log.info("%s %s: HTTP %d (attempt %d of %d)", method, path, answer.status_code, attempt, attempts)
             self._back_off(attempt, wait, cancel)
+            attempt += 1
         raise AssertionError("unreachable")  # the loop always returns or raises
 
     def _note_clock(self, answer: requests.Response) -> None:
@@ -301,20 +323,7 @@ def _never_sent(error: BaseException) -> bool:
     """
     if isinstance(error, requests.ConnectTimeout):
         return True
-    seen: set[int] = set()
-    pending: list[BaseException] = [error]
-    while pending:
-        found = pending.pop()
-        if id(found) in seen:
-            continue
-        seen.add(id(found))
-        if isinstance(found, _BEFORE_CONNECTING):
-            return True
-        if isinstance(found, urllib3.exceptions.MaxRetryError) and found.reason is not None:
-            pending.append(found.reason)
-        pending.extend(arg for arg in found.args if isinstance(arg, BaseException))
-        pending.extend(link for link in (found.__cause__, found.__context__) if link is not None)
-    return False
+    return any(isinstance(found, _BEFORE_CONNECTING) for found in keep_alive.causes(error))
 
 
 def _unreachable(error: requests.RequestException, connection: Connection) -> SyncFailure:

@@ -290,11 +290,36 @@ class Caller:
     token_hash: str
 
 
-_AUTHENTICATE = (
-    "SELECT d.secret_hash, d.revoked_at, t.device_id, t.expires_at, t.revoked_at, p.* "
-    "FROM devices d LEFT JOIN tokens t ON t.token_hash = ? "
-    "LEFT JOIN people p ON p.id = t.person_id WHERE d.id = ?"
+# Why the two credentials are refused, or NULL when they pass: the rule `authenticate`
+# answers by, in SQL, so that PostgreSQL knows the answer too (`CREDENTIALS_PASSED`).
+# Parameters: the device secret's digest, the time now. A bad device is reported before
+# a bad token. The digests are compared by the database, not in constant time: what
+# the time could betray is how much of a SHA-256 digest matched, which brings no one
+# nearer a secret of 256 random bits.
+_REFUSAL = (
+    "CASE WHEN d.secret_hash <> ? THEN 'device_invalid' "
+    "WHEN d.revoked_at IS NOT NULL THEN 'device_revoked' "
+    "WHEN t.device_id IS NULL OR t.device_id <> d.id THEN 'token_invalid' "
+    "WHEN t.revoked_at IS NOT NULL THEN 'token_revoked' "
+    "WHEN t.expires_at <= ? THEN 'token_expired' "
+    "WHEN p.id IS NULL OR NOT p.active THEN 'token_revoked' END"
 )
+_CREDENTIALS = (
+    f"SELECT {{gate}} AS gate, checked.* FROM (SELECT {_REFUSAL} AS refusal, p.* "
+    "FROM devices d LEFT JOIN tokens t ON t.token_hash = ? "
+    "LEFT JOIN people p ON p.id = t.person_id WHERE d.id = ?) AS checked"
+)
+# On PostgreSQL the check also notes its verdict in the transaction (a setting that
+# lasts until it ends), so that statements queued behind it in the same round trip
+# can be made to run only if the credentials passed (`Session.gated`; a push's reads
+# ahead). Without a device row nothing is noted, and the gate stays shut.
+_AUTHENTICATE = {
+    "postgresql": _CREDENTIALS.format(
+        gate="set_config('knop.credentials', COALESCE(checked.refusal, 'passed'), true)"
+    ),
+    "sqlite": _CREDENTIALS.format(gate="NULL"),
+}
+CREDENTIALS_PASSED = "current_setting('knop.credentials', true) = 'passed'"
 
 
 def authenticate(s: Session, device_header: str | None, token: str | None) -> Caller:
@@ -324,8 +349,8 @@ def authenticate_ahead(s: Session, device_header: str | None, token: str | None)
 
         return bad_token
     token_hash = digest(token)
-    cursor = s.execute(_AUTHENTICATE, (token_hash, device_id))
-    return lambda: _caller(cursor, device_id, secret, token_hash)
+    cursor = s.execute(_AUTHENTICATE[s.dialect], (digest(secret), utc_now(), token_hash, device_id))
+    return lambda: _caller(cursor, device_id, token_hash)
 
 
 def _refuse(code: str) -> Callable[[], Caller]:
@@ -335,27 +360,15 @@ def _refuse(code: str) -> Callable[[], Caller]:
     return refuse
 
 
-def _caller(cursor: Any, device_id: str, secret: str, token_hash: str) -> Caller:
-    """The answer to `_AUTHENTICATE` checked as `authenticate` says."""
+def _caller(cursor: Any, device_id: str, token_hash: str) -> Caller:
+    """The answer to `_AUTHENTICATE`: the caller, or the refusal `_REFUSAL` found as an ApiError."""
     found = cursor.fetchone()
-    if found is None or not hmac.compare_digest(found[0], digest(secret)):
+    if found is None:
         raise ApiError("device_invalid")
     if found[1] is not None:
-        raise ApiError("device_revoked")
-    if found[2] is None or found[2] != device_id:
-        raise ApiError("token_invalid")
-    if found[4] is not None:
-        raise ApiError("token_revoked")
-    if found[3] <= utc_now():
-        raise ApiError("token_expired")
-    names = [d[0] for d in cursor.description[5:]]
-    row = dict(zip(names, found[5:], strict=True))
-    if row.get("id") is None:
-        raise ApiError("token_revoked")
-    person = Person.from_row(row)
-    if not person.active:
-        raise ApiError("token_revoked")
-    return Caller(person, device_id, token_hash)
+        raise ApiError(str(found[1]))
+    names = [d[0] for d in cursor.description[2:]]
+    return Caller(Person.from_row(dict(zip(names, found[2:], strict=True))), device_id, token_hash)
 
 
 def logout(db: Database, caller: Caller) -> None:

@@ -34,6 +34,7 @@ attention") rather than risk applying it twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -189,31 +190,53 @@ def push_request(
     operations are applied as (no second read of them). Raises ApiError as
     `accounts.authenticate` does (401s), then "resync" (410) for a `cursor`
     from a future this server does not have (`feed.from_another_future`),
-    with nothing applied.
+    with nothing applied. Credentials that do not pass read nothing more and
+    lock nothing: on PostgreSQL what travels with their check runs behind it
+    (`Session.gated`), elsewhere it is answered first.
     """
+    if db.dialect != "postgresql":
+        # SQLite's write transaction takes the database's one write lock as it begins, so
+        # the credentials are checked before it too, by a read (which that lock does not
+        # block): a refused device never waits for the lock nor holds it. Checked again
+        # inside, where the operations are applied as the author read there.
+        with db.read() as s:
+            accounts.authenticate(s, device_header, token)
 
     def identify(session: Session) -> Callable[[], tuple[Caller, bool]]:
-        # Asked first, answered after the credentials: it travels with them.
-        future = feed.future_ahead(session, cursor) if cursor is not None else None
+        credentials = _answered_first(session, accounts.authenticate_ahead(session, device_header, token))
+        with session.gated(accounts.CREDENTIALS_PASSED):
+            future = feed.future_ahead(session, cursor) if cursor is not None else None
 
         def answer() -> tuple[Caller, bool]:
-            caller = accounts.authenticate(session, device_header, token)
+            caller = credentials()
             if future is not None and future():
                 raise ApiError("resync", {"cursor": cursor})
             return caller, True
 
         return answer
 
-    return _push(db, batch, identify)
+    return _push(db, batch, identify, accounts.CREDENTIALS_PASSED)
 
 
-def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> list[dict[str, Any]]:
+def _answered_first(session: Session, ask: Callable[[], Caller]) -> Callable[[], Caller]:
+    """`ask`, answered now when nothing travels with it (no pipeline: SQLite), so a refusal comes before any other read."""
+    if session.pipeline is not None:
+        return ask
+    caller = ask()
+    return lambda: caller
+
+
+def _push(
+    db: Database, batch: Sequence[dict[str, Any]], identify: Identify, gate: str | None = None
+) -> list[dict[str, Any]]:
     """`push`, with the caller found by `identify` in the transaction: (caller, read just now).
 
     `identify` may send queries at once and must wait for answers only in the
     function it returns: what the push reads ahead (`_read_ahead`) is sent
     between the two, so on PostgreSQL the cursor check, the log lookup, the
-    rows the batch names and the credential check make one round trip.
+    rows the batch names and the credential check make one round trip. With
+    a `gate` (`Session.gated`) what is read ahead runs only if it opens: the
+    credential check's verdict, so that a refused caller locks no row.
     """
     _prune_now_and_then(db)
     waiting = False  # at first the savepoints do not wait for their writes: see Session.savepoint
@@ -226,8 +249,9 @@ def _push(db: Database, batch: Sequence[dict[str, Any]], identify: Identify) -> 
                 session.defer_inserts()
                 session.hold_writes()  # first try only: entity writes and savepoints wait until needed
                 identified = identify(session)
-                stored = _stored_ahead(session, [op["id"] for op in batch])
-                ahead = _read_ahead(session, batch)
+                with session.gated(gate) if gate is not None else contextlib.nullcontext():
+                    stored = _stored_ahead(session, [op["id"] for op in batch])
+                    ahead = _read_ahead(session, batch)
                 caller, current = identified()
                 batch_state = _Batch(session, caller, stored())
                 if current:  # read in this transaction: as current as a second read would be

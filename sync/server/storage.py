@@ -56,6 +56,13 @@ class Unattributed(Exception):
     """
 
 
+def behind(condition: str, query: str) -> str:
+    """`query` made to run only if `condition` holds (see `Session.gated`); ValueError for a statement that is no query."""
+    if not query.lstrip().upper().startswith("SELECT"):
+        raise ValueError(f"only queries may be sent behind a gate: {query[:60]!r}")
+    return f"SELECT * FROM ({query}) AS gated WHERE {condition}"
+
+
 class Session(SqlRecords):
     """One connection inside one transaction. Implements `operations.Records`."""
 
@@ -79,6 +86,7 @@ class Session(SqlRecords):
         self.pipeline: Any = None  # psycopg's Pipeline when the session is pipelined (Database.write)
         # Pipelined: whether a savepoint's end waits for what was queued inside it (see `savepoint`).
         self.waits_at_savepoints = True
+        self._gate: str | None = None  # the condition statements sent now run behind (`gated`)
 
     @contextlib.contextmanager
     def pipelined(self) -> Iterator[None]:
@@ -100,6 +108,30 @@ class Session(SqlRecords):
             raise Unavailable(str(error)) from error
         finally:
             self.pipeline = None
+
+    @contextlib.contextmanager
+    def gated(self, condition: str) -> Iterator[None]:
+        """Queries sent inside run only if `condition` holds when they run (PostgreSQL).
+
+        For reads queued in a pipeline behind a check whose answer is not read
+        yet: a push's reads ahead (some of which lock rows) behind its credential
+        check, which notes its verdict where `condition` (SQL naming no column
+        and taking no parameter, e.g. `accounts.CREDENTIALS_PASSED`) can see it.
+        Each query is sent as `SELECT * FROM (query) AS gated WHERE condition`;
+        PostgreSQL tests a condition that names no column once, before the
+        query's plan runs (a one-time filter), so when it fails not a row is
+        read, let alone locked, and the answer is empty. Only SELECTs may be
+        sent inside (ValueError). SQLite, whose statements run as they are
+        sent, is left as it is: there the check is answered before the reads.
+        """
+        if self.dialect != "postgresql":
+            yield
+            return
+        outer, self._gate = self._gate, condition
+        try:
+            yield
+        finally:
+            self._gate = outer
 
     def keep_what_it_reads(self) -> None:
         """From now on, `get` reads each entity once and answers again from memory.
@@ -342,8 +374,13 @@ class Session(SqlRecords):
             holding[(cls.table, tuple(key))] = (cls, None)
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> Any:
-        """See `SqlRecords.execute`; what the session holds back goes first (`hold_writes`)."""
+        """See `SqlRecords.execute`; what the session holds back goes first (`hold_writes`).
+
+        Inside `gated`, a query runs behind the gate's condition.
+        """
         self._send_held()
+        if self._gate is not None:
+            statement = behind(self._gate, statement)
         return super().execute(statement, params)
 
     def organisation_of(self, parent: str, key: str | None) -> str | None:
