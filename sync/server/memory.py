@@ -20,27 +20,34 @@ library is glibc (`mallopt`); elsewhere nothing changes.
 
 **The cycle collector** (`tune_collector`, `freeze_what_lives`). CPython's
 collector holds the GIL while it runs: every request in flight in that
-worker waits. With its default thresholds (700, 10, 10) a worker at 1,000
-ops/s made 4-7 full (generation 2) collections per 30 s, each walking the
-87,000 containers that live from start-up on (functions, classes, modules,
-pydantic's and psycopg's tables; the feed tail's rows are not containers
-the collector tracks) and taking 40-400 ms of wall time (docs/scale-out.md
-"Sixth pass"). Two things, both measured there:
+worker waits. With Python's thresholds (700, 10, 10) a worker at 1,000 ops/s
+made 4-7 full (generation 2) collections per 30 s, each walking the
+70,000-87,000 containers that live from start-up on (functions, classes,
+modules, pydantic's and psycopg's tables) for 50-70 ms of CPU, 150-740 ms of
+wall time on a busy machine, and some 800 young collections (docs/scale-out.md
+"Sixth pass": none of it was the feed tail's rows, which the collector
+untracks). Two things, measured there:
 
 - Whatever lives when the worker starts serving is moved out of the
   collector's sight (`gc.freeze`, after a collection: "move them to a
   permanent generation and ignore them in all the future collections"):
-  never freed, as it never would have been, and never walked again.
-  A full collection then walks only what was made since.
+  still freed when its reference count drops to zero, but never walked
+  again, nor freed as part of a cycle (it lives as long as the worker). A
+  collection walks only what was made since: some 600-800 containers after
+  a collection, however many rounds were served.
 - The youngest generation is collected every `GEN0` net allocations of
-  containers, not every 700: a round makes some thousands of short-lived
-  containers (the push's parsed body, pydantic's models, psycopg's rows), and
-  at 700 the ones in flight in a worker's threads were promoted generation by
-  generation until they counted towards a full collection. At `GEN0` nearly
-  every one is freed by its reference count before it is ever collected.
-  (In 3.11 a full collection also waits until the objects promoted to the
-  oldest generation since the last exceed a quarter of those that survived
-  it, gcmodule.c's `long_lived_pending`: fewer promotions, fewer of them.)
+  containers, not every 700. The count is allocations less deallocations, so
+  a round's own containers (the push's parsed body, pydantic's models,
+  psycopg's rows), freed by their reference counts, hardly move it; at 700 a
+  young collection still came every 40 ms or so and promoted whatever was in
+  flight in the worker's threads at that moment, generation by generation,
+  until it counted towards a full collection (in 3.11 a full one waits until
+  the objects promoted to the oldest generation since the last exceed a
+  quarter of those that survived it: CPython's "long_lived_pending /
+  long_lived_total" rule). At 10,000 what makes the count grow is what stays,
+  mostly the tail's new rows (two tuples each, untracked by the collection
+  that first sees them): a young collection every few seconds, of a few ms,
+  walking at most `GEN0` containers; no full collection in a 30 s run.
 
 KNOP_SERVER_COLLECTOR=0 leaves Python's own collector as it is.
 """
@@ -64,8 +71,8 @@ ENV = "KNOP_SERVER_KEEP_BIG_BLOCKS"
 # "0" leaves the cycle collector's thresholds and generations as Python sets them.
 COLLECTOR_ENV = "KNOP_SERVER_COLLECTOR"
 # Net container allocations between collections of the youngest generation (Python's: 700);
-# the middle and oldest as Python's. See the module's docstring for why.
-GEN0, GEN1, GEN2 = 50_000, 10, 10
+# the middle and oldest as Python's. Why, and the figures: the module's docstring.
+GEN0, GEN1, GEN2 = 10_000, 10, 10
 
 _M_TRIM_THRESHOLD = -1  # glibc's malloc.h
 _M_MMAP_THRESHOLD = -3
