@@ -124,7 +124,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
         raise SystemExit(f"knop-server: no database; pass --db or set {DB_ENV}")
     setup_server_logging()
     memory.keep_big_blocks()  # each worker process: a round's big blocks not faulted in afresh
-    memory.tune_collector()  # and short-lived containers freed before the collector promotes them
     policy = accounts.Policy.from_env()
     pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
     threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
@@ -148,7 +147,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
         # What lives now (the modules, the app, its routes' validators) lives as long as the
-        # worker: a full collection need not walk it again (sync.server.memory).
+        # worker: a full collection need not walk it again, and the young generation is
+        # collected seldom enough that a round's containers are freed before it is
+        # (sync.server.memory). Here, not in create_app: only a process that serves.
+        memory.tune_collector()
         memory.freeze_what_lives()
         yield
         hot.shutdown(wait=True)
