@@ -1,9 +1,9 @@
 """The cycle collector in a server worker (sync.server.memory): what lives from start-up is never walked again.
 
 A full collection holds the GIL for as long as it walks every container the
-collector tracks; with Python's defaults a worker walked the 87,000 of its
-start-up a few times a minute under load, 40-400 ms each (docs/scale-out.md
-"Sixth pass"). Checked here on a real server process, on both engines: its
+collector tracks; with Python's defaults a worker at 1,000 ops/s walked the
+70,000-87,000 of its start-up 4-7 times per 30 s, 50-70 ms of CPU each
+(docs/scale-out.md "Sixth pass"). Checked here on a real server process, on both engines: its
 serving process has the thresholds and has frozen its start-up, and what the
 collector still tracks after many rounds does not grow with their number. And
 in process: the feed tail's held rows, positions and bodies, and the keys of
