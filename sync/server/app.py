@@ -147,6 +147,12 @@ def create_app(database_url: str | None = None) -> FastAPI:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         migrations.prepare_to_serve(db)
         log.info("serving %s (%s)", storage.describe(url), db.dialect)
+        # What lives now (the modules, the app, its routes' validators) lives as long as the
+        # worker: a full collection need not walk it again, and the young generation is
+        # collected seldom enough that a round's containers are freed before it is
+        # (sync.server.memory). Here, not in create_app: only a process that serves.
+        memory.tune_collector()
+        memory.freeze_what_lives()
         yield
         hot.shutdown(wait=True)
         db.close()

@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import multiprocessing
 import os
@@ -441,6 +442,12 @@ async def _drive(
     rounds_per_s: float | None,
 ) -> Tally:
     tally = Tally()
+    # The generator's own full collections would stall every device it drives (and so the
+    # latency it measures): its start-up and, in the open loop, the connections opened below
+    # are frozen before the clock starts, as the server's workers freeze theirs
+    # (sync.server.memory; docs/scale-out.md "Sixth pass").
+    gc.collect()
+    gc.freeze()
     if rounds_per_s is None:
         start = time.perf_counter()
         cpu = time.process_time()
@@ -452,6 +459,8 @@ async def _drive(
         parts = urlsplit(url)
         conns = [_Connection(parts.hostname or "127.0.0.1", parts.port or 80, k) for _i, k in keys]
         cursors = await asyncio.gather(*(_catch_up(c, None, None) for c in conns))
+        gc.collect()
+        gc.freeze()
         start = time.perf_counter()
         cpu = time.process_time()
         await asyncio.gather(
