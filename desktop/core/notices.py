@@ -157,11 +157,24 @@ def describe(kind: str, facts: Mapping[str, Any]) -> Sentence:
     they wrote one; it is part of the line, not left for the task view.
     """
     message = str(facts.get("message") or "").strip()
+    # A store knows only the people it may see: an outsider's PC has no row for the
+    # staff member who acted, so the sentence names their part instead of no one
+    # (try-out: " har afvist dit bud ..." with nobody before it).
+    who = facts.get("who") or _UNNAMED.get(kind, _SOMEONE)
     line = _WITH_MESSAGE.get(kind) if message else None
     if line is not None:
-        return dataclasses.replace(line, facts={"who": "", "title": "", **facts, "message": message})
+        return dataclasses.replace(line, facts={"title": "", **facts, "who": who, "message": message})
     line = _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
-    return dataclasses.replace(line, facts={"who": "", "title": "", "search": "", **facts})
+    return dataclasses.replace(line, facts={"title": "", "search": "", **facts, "who": who})
+
+
+# Who acted, when the store has no name for them. Only a task's managers (or an
+# administrator) decide on its bids.
+_SOMEONE = sentence("Someone")
+_UNNAMED: dict[str, Sentence] = {
+    NoticeKind.BID_ACCEPTED: sentence("A manager"),
+    NoticeKind.BID_DECLINED: sentence("A manager"),
+}
 
 
 def kind_name(kind: str) -> Sentence:
