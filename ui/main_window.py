@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.entities import Person, Role
+from desktop.core.text import Sentence
 from ui.board import Board
 from ui.icon import app_icon
 from ui.long_text import ElidedLabel
@@ -588,6 +589,13 @@ class MainWindow(QMainWindow):
         self.told.setText(text)
         self.told.show()
         self._told_timer.start(30_000)
+
+    def news_being_told(self) -> Sentence | None:
+        """What is new (`Bell.announced`), while the status bar still says it; else None."""
+        news = self.bell.desktop.last_news
+        if news is None or not self.told.isVisible() or self.told.text() != self.bell.desktop.last_said:
+            return None
+        return news
 
     # --- the rest of the menu -------------------------------------------------------------
 

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from desktop import notifications, paths
 from desktop.core import notices
 from desktop.core.ids import uuid7
-from desktop.core.text import plural_sentence, sentence
+from desktop.core.text import Sentence, plural_sentence, sentence
 from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
@@ -133,6 +133,7 @@ class DesktopNotifier(QObject):
         self.tray: QSystemTrayIcon | None = None
         self.shown: list[str] = []  # the messages popped up, newest last (what tests look at)
         self.last_said = ""  # the last line said (what tests look at)
+        self.last_news: Sentence | None = None  # the same, in no language yet (`say_again`)
 
     @staticmethod
     def available() -> bool:
@@ -150,13 +151,26 @@ class DesktopNotifier(QObject):
 
         self.context.query(ask, parent=self).success(self._show).run_in_background()
 
+    def say_again(self, news: Sentence) -> None:
+        """Say `news` once more, in this window's language: a line, never a pop-up.
+
+        The news was marked announced when first said, so a window rebuilt in
+        another language (the person's own arriving with their first sync) would
+        otherwise say nothing of it.
+        """
+        self._say(news)
+
+    def _say(self, news: Sentence) -> str:
+        text = news.text(self.context.language)
+        self.last_news, self.last_said = news, text
+        self.said.emit(text)
+        return text
+
     def _show(self, answer: tuple[bool, notifications.Announcement | None]) -> None:
         wanted, new = answer
         if new is None:
             return
-        text = new.sentence().text(self.context.language)
-        self.last_said = text
-        self.said.emit(text)
+        text = self._say(new.sentence())
         if not wanted or QApplication.activeWindow() is not None:
             return
         if not self.available():

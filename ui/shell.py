@@ -482,7 +482,8 @@ class Shell(QObject):
         Later, from the event loop: the choice arrives in a callback of the window
         that is about to go. What was typed stays: the pages' drafts are kept by
         `_tear_down` and read again by the pages reopened, the board's search text
-        is carried over here.
+        is carried over here, and so is the status bar's news ("3 nye ting siden
+        sidst"), said again in the new language.
         """
 
         def again() -> None:
@@ -494,11 +495,14 @@ class Shell(QObject):
                 return
             place = window.place()
             typed = window.board.search_field.text()
+            news = window.news_being_told()  # on a first login, said just before the language came
             self._tear_down()
             self._place = (session.person.id, place)
             self.enter(session, language)
             if typed and self.window is not None:
                 self.window.board.search_again(typed)
+            if news is not None and self.window is not None:
+                self.window.bell.desktop.say_again(news)
 
         language_chosen = language
         QTimer.singleShot(0, again)

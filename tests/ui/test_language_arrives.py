@@ -133,3 +133,40 @@ def test_a_fixed_language_is_not_overruled_by_the_persons(
             assert speaks(shell, "en") and shell.window is not None and shell.context is context
         finally:
             shell.shut_down()
+
+
+def test_the_news_said_at_first_login_is_said_again_in_the_language_that_arrives(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World, no_language_left: None
+) -> None:
+    """Try-out: "2 nye ting siden sidst" went with the window the arriving language replaced.
+
+    Anna chose Danish on another PC and has two unread notices. On an English PC
+    new to her, her first sync brings both: the news is said, then her language
+    rebuilds the window, which says it again in Danish (a line, not a pop-up).
+    """
+    server = fresh_knop_server
+    mette, anna = server.user("mette"), server.user("anna")
+    tasks, bids = [uuid7(), uuid7()], [uuid7(), uuid7()]
+    for task_id, bid_id, title in zip(tasks, bids, ("Grill", "Pynt"), strict=True):
+        mette.apply("task.create", task_id=task_id, site_id=world.school.id, title=title, seats=2, publish=True)
+        anna.apply("bid.place", bid_id=bid_id, task_id=task_id)
+    mette.apply("bid.accept", bid_id=bids[0], message="Velkommen")
+    mette.apply("bid.decline", bid_id=bids[1], message="Tak, vi er nok")
+    anna.apply("settings.set", changes={"language": "da"})
+    machine = machines(server, world.school.id)
+    with machine:
+        shell = Shell(load_settings(), "en")
+        try:
+            shell.start()
+            log_in(qtbot, shell, "anna", PASSWORD, wait_rows=False)
+            qtbot.waitUntil(lambda: speaks(shell, "da"), timeout=30_000)
+            qtbot.waitUntil(
+                lambda: shell.window is not None and shell.window.told.isVisible(), timeout=30_000
+            )
+            window = shell.window
+            assert window is not None
+            assert window.told.text() == "2 nye ting siden sidst"
+            assert window.bell.desktop.shown == []  # Knop is in front: said, not popped up
+            qtbot.waitUntil(lambda: window.bell.unread == 2, timeout=10_000)
+        finally:
+            shell.shut_down()
