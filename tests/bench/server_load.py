@@ -861,15 +861,18 @@ class Device:
         self.push_ms: list[float] = []
         self.applied = 0
         self.pulls = 0  # pages delivered, with a push's answer or by a pull
-        self.batches: list[list[dict[str, object]]] = []
+        self.pulled_changes = 0  # changes in those pages
+        self.pulled_bytes = 0  # bytes of the answers that carried them (a push's results included)
         self.statuses: list[str] = []
         self.errors: list[str] = []
         self.created: list[str] = []
 
     def catch_up(self) -> None:
         while True:
-            page = self.api.pull(self.cursor)
-            self.pulls += 1
+            answer = self.api.pull_raw(self.cursor)
+            assert answer.status_code == 200, answer.text
+            page = answer.json()
+            self._count(page, len(answer.content))
             self.cursor = page["cursor"]
             if not page["more"]:
                 return
@@ -915,17 +918,21 @@ class Device:
                 statuses = [r["status"] for r in body["results"]]
                 self.statuses += statuses
                 self.applied += statuses.count("applied")
-                self.batches.append(batch)
                 self.created.append(task_id)
                 page = body.get(protocol.PUSH_PAGE_KEY)
                 if page is not None:
-                    self.pulls += 1
+                    self._count(page, len(answer.content))
                     self.cursor = page["cursor"]
                     if not page["more"]:
                         continue
                 self.catch_up()
         except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
             self.errors.append(repr(error))
+
+    def _count(self, page: dict[str, Any], size: int) -> None:
+        self.pulls += 1
+        self.pulled_changes += len(page["changes"])
+        self.pulled_bytes += size
 
 
 def main(argv: list[str] | None = None) -> int:

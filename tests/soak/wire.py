@@ -28,6 +28,10 @@ class Answer:
     body: bytes
 
     @property
+    def content(self) -> bytes:
+        return self.body
+
+    @property
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
