@@ -851,7 +851,11 @@ class Device:
     """A device in a thread of its own, with the test harness's client (tests/soak uses it).
 
     Costs the machine far more CPU per request than the generator above; use
-    `drive` for throughput figures.
+    `drive` for throughput figures. Like that generator it reads of a page only
+    its cursor and `more` and counts its changes (`_count_page`): a workstation
+    decodes its page with its own CPU, while here every device shares one
+    process, and 300 devices decoding theirs made this process, not the
+    server, set the pace (docs/scale-out.md "The soak's falling throughput").
     """
 
     def __init__(self, api: Api, site_id: str) -> None:
@@ -860,9 +864,7 @@ class Device:
         self.cursor: str | None = None
         self.push_ms: list[float] = []
         self.applied = 0
-        self.pulls = 0  # pages delivered, with a push's answer or by a pull
-        self.pulled_changes = 0  # changes in those pages
-        self.pulled_bytes = 0  # bytes of the answers that carried them (a push's results included)
+        self.pages = Tally()  # its pulls, pulled_changes and pulled_bytes: the pages delivered
         self.statuses: list[str] = []
         self.errors: list[str] = []
         self.created: list[str] = []
@@ -871,11 +873,14 @@ class Device:
         while True:
             answer = self.api.pull_raw(self.cursor)
             assert answer.status_code == 200, answer.text
-            page = answer.json()
-            self._count(page, len(answer.content))
-            self.cursor = page["cursor"]
-            if not page["more"]:
+            self.cursor, more = _count_page(self.pages, answer.content)
+            if not more:
                 return
+
+    @property
+    def pulls(self) -> int:
+        """Pages delivered, with a push's answer or by a pull."""
+        return self.pages.pulls
 
     def work(self, deadline: list[float], batches: int, go: threading.Event) -> None:
         go.wait()
@@ -914,25 +919,18 @@ class Device:
                 if answer.status_code != 200:
                     self.errors.append(f"push {answer.status_code}: {answer.text[:200]}")
                     continue
-                body = answer.json()
-                statuses = [r["status"] for r in body["results"]]
+                results, page = _push_answer(answer.content)
+                statuses = [r["status"] for r in results]
                 self.statuses += statuses
                 self.applied += statuses.count("applied")
                 self.created.append(task_id)
-                page = body.get(protocol.PUSH_PAGE_KEY)
                 if page is not None:
-                    self._count(page, len(answer.content))
-                    self.cursor = page["cursor"]
-                    if not page["more"]:
+                    self.cursor, more = _count_page(self.pages, page)
+                    if not more:
                         continue
                 self.catch_up()
         except Exception as error:  # noqa: BLE001 - counted and reported, never hidden
             self.errors.append(repr(error))
-
-    def _count(self, page: dict[str, Any], size: int) -> None:
-        self.pulls += 1
-        self.pulled_changes += len(page["changes"])
-        self.pulled_bytes += size
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,8 +51,8 @@ class Counters:
         return cls(
             applied=sum(d.applied for d in devices),
             pulls=sum(d.pulls for d in devices),
-            changes=sum(d.pulled_changes for d in devices),
-            pulled_bytes=sum(d.pulled_bytes for d in devices),
+            changes=sum(d.pages.pulled_changes for d in devices),
+            pulled_bytes=sum(d.pages.pulled_bytes for d in devices),
             errors=sum(len(d.errors) for d in devices),
             server_cpu_s=meters.server(),
             postgres_cpu_s=meters.postgres(),
