@@ -1,10 +1,12 @@
 """The soak's flatness checks (tests/soak/windows.py `flatness`) on windows as real runs gave them.
 
 A 3-minute soak of 10 s windows judges 15 windows after the warm-up, five a
-third. The p99 of one 10 s window moved by up to 1.6x between neighbours in
-steady runs (docs/scale-out.md "The soak's falling throughput"): one such
-window must not fail the run, a third slower as a whole must, and so must a
-server whose CPU a round grows.
+third. In steady runs the p99 of one 10 s window was up to 1.3x its
+neighbour's (3,121 ms after 2,407; docs/scale-out.md "The soak's falling
+throughput"), and with one window a third (the 30 s windows a 3-minute run
+used to judge) one such window decided the check: now one slow window must
+not fail the run, a third slower as a whole must, and so must a server whose
+CPU a round grows.
 """
 
 from __future__ import annotations
