@@ -48,11 +48,13 @@ from ui.background import Changes
 from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
+from ui.table_model import scrolling
 
 WATCHES = frozenset({notifications.TABLE, "notice_reads"})
 DECISIONS_WATCH = frozenset({"bids", "tasks"})
 ID_ROLE = Qt.ItemDataRole.UserRole
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROWS = 3  # the saved searches' list keeps this many rows when the window is short
 
 
 class Bell(QToolButton):
@@ -220,7 +222,10 @@ class NotificationCentre(Screen):
         self.preferences = NotificationPreferences(context, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(inbox, sentence("Notifications").text(language))
-        self.tabs.addTab(self.preferences, sentence("Preferences").text(language))
+        # Scrolled where the window is short (1024x768 holds less than eleven rows and the
+        # searches): squeezed, its combo boxes cut their letters' descenders.
+        self.preferences_area = scrolling(self.preferences, SEARCH_ROWS)
+        self.tabs.addTab(self.preferences_area, sentence("Preferences").text(language))
         self.tabs.setAccessibleName(sentence("Notifications or preferences").text(language))
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
 
 from ui.long_text import CELL_LIMIT, shortened
 
@@ -275,6 +284,26 @@ class _Stretcher(QObject):
         if event.type() == QEvent.Type.Resize:
             self.share()
         return False
+
+
+def scrolling(tab: QWidget, rows: int) -> QScrollArea:
+    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short.
+
+    Without one a layout given less than its minimum (a window at 1024x768 holds less
+    than a long settings page) squeezes every field below its own height: a try-out
+    saw the notification settings' combo boxes cut the descenders of "g" and "j".
+    Its lists and text editors are given at least `rows` rows (`keep_rows`).
+    """
+    for view in tab.findChildren(QAbstractScrollArea):
+        # Not a table's header (an item view itself), nor a combo box's pop-up list (a window).
+        if not isinstance(view, QHeaderView) and view.window() is tab.window():
+            keep_rows(view, rows)
+    area = QScrollArea()
+    area.setWidget(tab)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
+    return area
 
 
 def keep_rows(view: QAbstractScrollArea, rows: int) -> None:
