@@ -43,6 +43,7 @@ from ui.long_text import ElidedLabel
 from ui.context import AppContext
 from ui.notifications import Bell
 from ui.sync_status import AttentionPanel, SyncStatusBar
+from ui.window_focus import focus_start
 from ui.words import tr
 
 # (module, class, title msgid, shortcut): imported only when first opened.
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.board)
         self._history: list[QWidget] = []  # pages above the board, newest last
         self._built_by: dict[QWidget, ScreenFactory] = {}  # which factory made a page
+        self._focus_below: dict[QWidget, QWidget | None] = {}  # a page's focus when one went on top
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(context, self)
@@ -471,10 +473,13 @@ class MainWindow(QMainWindow):
         return self.pages.currentWidget()
 
     def _push(self, page: QWidget) -> None:
+        below = self.pages.currentWidget()
+        if below is not None:  # where the keys were on the page below, for `back`
+            self._focus_below[below] = self.focusWidget()
         self._history.append(page)
         self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
-        page.setFocus(Qt.FocusReason.OtherFocusReason)
+        focus_start(page)
         self._update_navigation()
 
     def _drop(self, page: QWidget) -> None:
@@ -482,6 +487,7 @@ class MainWindow(QMainWindow):
         if callable(keep_drafts):
             keep_drafts()  # what was typed on it is kept, never dropped with the page
         self._built_by.pop(page, None)
+        self._focus_below.pop(page, None)
         self.pages.removeWidget(page)
         page.hide()
         page.deleteLater()
@@ -494,12 +500,22 @@ class MainWindow(QMainWindow):
         if not self._history:
             return
         self._drop(self._history.pop())
-        self.pages.setCurrentWidget(self._history[-1] if self._history else self.board)
+        self._show_again(self._history[-1] if self._history else self.board)
+
+    def _show_again(self, page: QWidget) -> None:
+        """`page`, under the one just dropped, in front again with the keys where they were on it."""
+        self.pages.setCurrentWidget(page)
+        focused = self._focus_below.pop(page, None)
+        if focused is not None and _alive(focused) and page.isAncestorOf(focused) and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            focus_start(page)
         self._update_navigation()
 
     def go_board(self) -> None:
         self._clear_history()
         self.pages.setCurrentWidget(self.board)
+        focus_start(self.board)  # Ctrl+1: the search, not whatever Qt passed the focus on to
         self._update_navigation()
 
     def search(self) -> None:
@@ -581,8 +597,7 @@ class MainWindow(QMainWindow):
         if task_id:
             self.open_task(task_id)
         else:
-            self.pages.setCurrentWidget(self._history[-1] if self._history else self.board)
-            self._update_navigation()
+            self._show_again(self._history[-1] if self._history else self.board)
 
     def tell(self, text: str) -> None:
         """Say `text` in the status bar for half a minute (a file saved, and where)."""
@@ -686,6 +701,13 @@ class MainWindow(QMainWindow):
         self._clear_history()
         self.hide()
         self.deleteLater()
+
+
+def _alive(widget: QWidget) -> bool:
+    """Whether the C++ side of `widget` still exists (a page's child may be gone with a redraw)."""
+    from shiboken6 import isValid
+
+    return bool(isValid(widget))
 
 
 def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:
