@@ -42,6 +42,7 @@ from ui.icon import app_icon
 from ui.long_text import ElidedLabel
 from ui.context import AppContext
 from ui.notifications import Bell
+from ui.page_view import PageView, show_view, view_of
 from ui.sync_status import AttentionPanel, SyncStatusBar
 from ui.window_focus import focus_start
 from ui.words import tr
@@ -589,6 +590,20 @@ class MainWindow(QMainWindow):
         """Open the pages of a `place()` again, so the person is where they were."""
         for screen, task_id in place:
             self.go(screen, task_id)
+
+    def views(self) -> list[PageView]:
+        """Where the person is on the board and on each page of `place()`, in that order (`ui.page_view`).
+
+        A window rebuilt in another language shows them again (`show_views`): the
+        same tab, scrolled as far, nothing typed lost.
+        """
+        return [view_of(self.board), *(view_of(page) for page in self._history if page in self._built_by)]
+
+    def show_views(self, views: list[PageView]) -> None:
+        """Put the board and the pages (reopened by `resume`) where `views()` of the old window had them."""
+        pages = [page for page in self._history if page in self._built_by]
+        for number, (page, view) in enumerate(zip([self.board, *pages], views, strict=False)):
+            show_view(page, view, typed=number > 0)  # the board's search is searched again by the shell
 
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""

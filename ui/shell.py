@@ -169,9 +169,9 @@ class Shell(QObject):
         # The window's place (QWidget.saveGeometry), shared by the login, lock and main
         # windows and kept across runs (ui.window_place).
         self._geometry: QByteArray | None = window_place.remembered()
-        # Where the person was when they locked (person id, MainWindow.place()): unlocking
+        # Where the person was when they locked (person id, MainWindow.place(), .views()): unlocking
         # returns there. Only for a lock: someone else logging in starts on the board.
-        self._place: tuple[str, list[Any]] | None = None
+        self._place: tuple[str, list[Any], list[Any]] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -317,6 +317,7 @@ class Shell(QObject):
         place, self._place = self._place, None
         if place is not None and place[0] == session.person.id:
             window.resume(place[1])  # unlocked: back to the page the person was on
+            window.show_views(place[2])  # on its tab, scrolled as far, with what was typed
         # The rules of the road: shown now if not accepted, and again when they change.
         from ui.guidelines import GuidelinesWatch
 
@@ -493,11 +494,11 @@ class Shell(QObject):
             language = self._language_of(language_chosen)
             if language == words.language():
                 return
-            place = window.place()
+            place, views = window.place(), window.views()  # the pages, and their tabs, scrolling, typing
             typed = window.board.search_field.text()
             news = window.news_being_told()  # on a first login, said just before the language came
             self._tear_down()
-            self._place = (session.person.id, place)
+            self._place = (session.person.id, place, views)
             self.enter(session, language)
             if typed and self.window is not None:
                 self.window.board.search_again(typed)
@@ -512,7 +513,7 @@ class Shell(QObject):
             return
         name = self.session.person.name
         log.info("%s locked the screen", self.session.username)
-        self._place = (self.session.person.id, self.window.place())
+        self._place = (self.session.person.id, self.window.place(), self.window.views())
         self._tear_down()
         self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)
