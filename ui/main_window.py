@@ -627,6 +627,14 @@ class MainWindow(QMainWindow):
             return None
         return news
 
+    def news_coming(self) -> bool:
+        """Whether an announcement of what is new was asked for and its answer is still on its way.
+
+        The store marks the news announced when asked: a window rebuilt meanwhile
+        waits for the answer (`Bell.desktop.answered`), or the news would be lost.
+        """
+        return self.bell.desktop.asking > 0
+
     # --- the rest of the menu -------------------------------------------------------------
 
     def sync_now(self) -> None:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
@@ -484,7 +484,8 @@ class Shell(QObject):
         that is about to go. What was typed stays: the pages' drafts are kept by
         `_tear_down` and read again by the pages reopened, the board's search text
         is carried over here, and so is the status bar's news ("3 nye ting siden
-        sidst"), said again in the new language.
+        sidst"), said again in the new language. News asked for and not yet said
+        (the store marked it announced when asked) is waited for first.
         """
 
         def again() -> None:
@@ -493,6 +494,11 @@ class Shell(QObject):
                 return
             language = self._language_of(language_chosen)
             if language == words.language():
+                return
+            if window.news_coming():  # its answer says it; then it is carried over, not lost
+                window.bell.desktop.answered.connect(
+                    lambda: QTimer.singleShot(0, again), Qt.ConnectionType.SingleShotConnection
+                )
                 return
             place, views = window.place(), window.views()  # the pages, and their tabs, scrolling, typing
             typed = window.board.search_field.text()

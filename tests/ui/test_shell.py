@@ -584,6 +584,55 @@ def test_a_language_chosen_on_the_notification_settings_stays_on_them(qtbot: Any
     assert isinstance(talent, TalentSearch) and talent.picker.search.text() == "guitar"
 
 
+def test_news_still_on_its_way_when_the_language_arrives_is_said_in_it(qtbot: Any, shell: Shell) -> None:
+    """The news is marked announced when asked for; a window rebuilt in the person's language
+    before the answer came back lost it ("2 nye ting siden sidst" said by nobody). The rebuild
+    now waits for that answer and carries the news over. The DB thread is held so the answer
+    is still on its way when the rebuild starts, the order the carry-over missed."""
+    import threading
+
+    from desktop import notifications
+    from desktop.core.entities import Task
+    from desktop.core.notices import Notice, NoticeKind
+
+    window = log_in(qtbot, shell, "anna")
+    context = window.context
+    anna = context.person.id
+    qtbot.waitUntil(lambda: not window.bell._first_count, timeout=10_000)  # counted: nothing new yet
+
+    def two_new(store: Any) -> None:
+        tasks = store.fetch(Task, "status = 'open' ORDER BY id LIMIT 2")
+        at = utc_now()
+        notifications.keep(store, anna, [
+            Notice(f"{kind}:{task.id}", kind, anna, task.id, None, at, {"title": task.title, "who": "Mette"})
+            for kind, task in zip((NoticeKind.BID_ACCEPTED, NoticeKind.COMMENT_NEW), tasks, strict=True)
+        ])
+
+    ask(qtbot, context, two_new)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(_store: Any) -> None:
+        started.set()
+        release.wait(10)
+
+    context.query(hold).run_in_background()
+    qtbot.waitUntil(started.is_set)
+    try:
+        window.bell.desktop.announce()  # asked; its answer waits behind the held job
+        window.language_chosen.emit("da")  # Dansk chosen (or arrived with a sync) meanwhile
+        qtbot.waitUntil(
+            lambda: shell.window is not window or window.bell.desktop.receivers("2answered()") > 0
+        )
+        assert shell.window is window  # the rebuild waits for the answer
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: shell.window is not window and shell.window is not None, timeout=10_000)
+    danish = shell.window
+    assert danish is not None and danish.context.language == "da"
+    qtbot.waitUntil(lambda: danish.told.isVisible(), timeout=10_000)
+    assert danish.told.text() == "2 nye ting siden sidst"
+
+
 def test_the_log_says_who_logged_in_was_refused_and_left(
     qtbot: Any, shell: Shell, caplog: pytest.LogCaptureFixture
 ) -> None:
