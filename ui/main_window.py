@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
         self.told.setContentsMargins(8, 0, 8, 0)  # apart from the window's edge and the sync status
         self.told.hide()
         self.statusBar().addWidget(self.told)
+        # The notice takes what the sync state leaves: a long one elided (whole in its tooltip)
+        # pushed the sync state's words to "Ikke forbundet ti…" at 1024 px (try-out).
+        self.statusBar().installEventFilter(self)
         self._told_timer = QTimer(self)
         self._told_timer.setSingleShot(True)
         self._told_timer.timeout.connect(self.told.hide)
@@ -614,9 +617,24 @@ class MainWindow(QMainWindow):
         else:
             self._show_again(self._history[-1] if self._history else self.board)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.statusBar() and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._fit_told()
+        return super().eventFilter(watched, event)
+
+    def _fit_told(self) -> None:
+        """Give the notice at most the width the sync status leaves it at its own size (px)."""
+        if not self.told.isVisible():
+            return
+        gap = self.status.x() - self.told.geometry().right()  # the status bar's spacing between them
+        shared = self.status.geometry().right() - self.told.x()  # what the two have together
+        room = shared - gap - self.status.sizeHint().width()
+        self.told.setMaximumWidth(max(self.told.minimumSizeHint().width(), room))
+
     def tell(self, text: str) -> None:
         """Say `text` in the status bar for half a minute (a file saved, and where)."""
         self.told.setText(text)
+        self.told.setMaximumWidth(QWIDGETSIZE_MAX)  # measured again (`_fit_told`) once laid out
         self.told.show()
         self._told_timer.start(30_000)
 
@@ -724,6 +742,9 @@ class MainWindow(QMainWindow):
         self._clear_history()
         self.hide()
         self.deleteLater()
+
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" width
 
 
 def _alive(widget: QWidget) -> bool:
