@@ -488,7 +488,7 @@ class _TitleFirst(QObject):
         names = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in hidden]
         row = view.currentIndex().row()
         if row < 0:
-            detail.setText(tr("Choose a row to see: {columns}", columns=", ".join(names)))
+            detail.setText(tr("Choose a row to see: {fields}", fields=", ".join(names)))
             return
         said = [
             f"{name}: {model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or '–'}"
