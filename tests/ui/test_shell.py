@@ -589,11 +589,10 @@ def test_news_still_on_its_way_when_the_language_arrives_is_said_in_it(qtbot: An
     before the answer came back lost it ("2 nye ting siden sidst" said by nobody). The rebuild
     now waits for that answer and carries the news over. The DB thread is held so the answer
     is still on its way when the rebuild starts, the order the carry-over missed."""
-    import threading
-
     from desktop import notifications
     from desktop.core.entities import Task
     from desktop.core.notices import Notice, NoticeKind
+    from tests.ui.test_submissions import busy_store
 
     window = log_in(qtbot, shell, "anna")
     context = window.context
@@ -609,23 +608,13 @@ def test_news_still_on_its_way_when_the_language_arrives_is_said_in_it(qtbot: An
         ])
 
     ask(qtbot, context, two_new)
-    started, release = threading.Event(), threading.Event()
-
-    def hold(_store: Any) -> None:
-        started.set()
-        release.wait(10)
-
-    context.query(hold).run_in_background()
-    qtbot.waitUntil(started.is_set)
-    try:
-        window.bell.desktop.announce()  # asked; its answer waits behind the held job
+    with busy_store(qtbot, context):  # the DB thread held: the answer waits behind it
+        window.bell.desktop.announce()
         window.language_chosen.emit("da")  # Dansk chosen (or arrived with a sync) meanwhile
         qtbot.waitUntil(
             lambda: shell.window is not window or window.bell.desktop.receivers("2answered()") > 0
         )
         assert shell.window is window  # the rebuild waits for the answer
-    finally:
-        release.set()
     qtbot.waitUntil(lambda: shell.window is not window and shell.window is not None, timeout=10_000)
     danish = shell.window
     assert danish is not None and danish.context.language == "da"
