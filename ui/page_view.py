@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -97,18 +98,35 @@ def _scroll_to(bar: QScrollBar, value: int) -> None:
     if bar.maximum() >= value:
         bar.setValue(value)
         return
+    _ScrollWhenGrown(bar, value)
 
-    def grown(_low: int, high: int) -> None:
-        if high >= value:
-            bar.setValue(value)
-            stop()
 
-    def stop(_action: object = None) -> None:
-        bar.rangeChanged.disconnect(grown)
-        bar.actionTriggered.disconnect(stop)
+class _ScrollWhenGrown(QObject):
+    """Sets its scroll bar to `value` once the range reaches it, or gives up when the person scrolls.
 
-    bar.rangeChanged.connect(grown)
-    bar.actionTriggered.connect(stop)  # the person scrolled: their place now, not the old one
+    A Qt child of the bar, connected by its own methods: closures naming the bar
+    would make a cycle of Qt wrappers for the garbage collector to break at any
+    moment (ui.garbage).
+    """
+
+    def __init__(self, bar: QScrollBar, value: int) -> None:
+        super().__init__(bar)
+        self._value = value
+        bar.rangeChanged.connect(self._grown)
+        bar.actionTriggered.connect(self._done)  # the person scrolled: their place now, not the old one
+
+    def _grown(self, _low: int, high: int) -> None:
+        bar = self.parent()
+        if isinstance(bar, QScrollBar) and high >= self._value:
+            bar.setValue(self._value)
+            self._done()
+
+    def _done(self, _action: object = None) -> None:
+        bar = self.parent()
+        if isinstance(bar, QScrollBar):
+            bar.rangeChanged.disconnect(self._grown)
+            bar.actionTriggered.disconnect(self._done)
+        self.deleteLater()
 
 
 def _paths(page: QWidget) -> dict[Path, QWidget]:
