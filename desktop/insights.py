@@ -23,6 +23,18 @@ from desktop.store import Store
 COMPETENCE = "competence"
 NETWORK = "network"
 LEVELS = ("declared", "offered", "accepted", "completed", "endorsed")  # as sync/protocol.py names them
+# The work that shows a skill (sync/server/insights.py): an accepted bid or better. An offer
+# is evidence too, but shows nothing yet, so it is never a hidden competence.
+SHOWN = frozenset(LEVELS[2:])
+
+
+def hidden_competence(person: dict[str, Any]) -> bool:
+    """Whether a drill-down row ({level, declared, ...}) is a hidden competence, as the map counts them.
+
+    Shown by work while the profile did not list the skill before (`declared` False;
+    None is a private skill, never called hidden to another reader).
+    """
+    return person.get("level") in SHOWN and person.get("declared") is False
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,10 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSpinBox,
     QFormLayout,
-    QFrame,
-    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QAbstractScrollArea,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -50,7 +47,7 @@ from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
 from ui.screen import ProblemLabel
-from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, keep_rows, table_view
+from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, scrolling, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
 
@@ -77,20 +74,8 @@ LIST_ROWS = 5
 
 
 def _scrolling(tab: QWidget) -> QScrollArea:
-    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short.
-
-    Its lists and text editors are given at least `LIST_ROWS` rows (`keep_rows`).
-    """
-    for view in tab.findChildren(QAbstractScrollArea):
-        # Not a table's header (an item view itself), nor a combo box's pop-up list (a window).
-        if not isinstance(view, QHeaderView) and view.window() is tab.window():
-            keep_rows(view, LIST_ROWS)
-    area = QScrollArea()
-    area.setWidget(tab)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
-    return area
+    """`tab` scrolled when the room is short, its lists and editors at least `LIST_ROWS` rows."""
+    return scrolling(tab, LIST_ROWS)
 
 
 def _role(value: str) -> str:

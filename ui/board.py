@@ -470,6 +470,10 @@ class Board(QWidget):
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
 
+    def focus_start(self) -> None:
+        """Where a keyboard user starts on the board (`ui.window_focus.focus_start`): the search."""
+        self.focus_search()
+
     def _filters_changed(self, *_args: Any) -> None:
         if self.sender() is self.sort_box:
             sort = Sort(self.sort_box.currentData())

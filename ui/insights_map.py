@@ -120,7 +120,9 @@ class CompetenceMap(InsightScreen):
             [
                 Column(self.say("Name"), lambda r: r["name"]),
                 Column(self.say("Evidence"), lambda r: self.level(r["level"])),
-                Column(self.say("On the profile"), self._declared),
+                # "Before": an endorsement puts the skill on the profile, and a try-out found
+                # "no" here beside people whose profile, looked at, named it.
+                Column(self.say("On the profile before"), self._declared),
                 Column(self.say("Site"), lambda r: r["site"]),
                 Column(self.say("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
             ],
@@ -173,9 +175,17 @@ class CompetenceMap(InsightScreen):
         return evidence_word(level, self.language)
 
     def _declared(self, row: dict[str, Any]) -> str:
+        """Whether the profile listed the skill before the work showed it (the map's rule of hidden).
+
+        Only work that shows a skill makes it hidden: a try-out read "no (hidden
+        competence)" beside people who had only offered it in a bid, under a headline
+        counting hidden competences those rows were not part of.
+        """
         if row["declared"] is None:
             return self.say("private")
-        return self.say("yes") if row["declared"] else self.say("no (hidden competence)")
+        if row["declared"]:
+            return self.say("yes")
+        return self.say("no (hidden competence)") if insights.hidden_competence(row) else self.say("no")
 
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.
@@ -262,7 +272,11 @@ class CompetenceMap(InsightScreen):
         self.ask("people", params, lambda body: self._show_people(skill, body))
 
     def _show_people(self, skill: str, body: dict[str, Any]) -> None:
-        self.people_title.setText(self.say("People who have shown {skill}", skill=skills.label(skill, self.language)))
+        # Everyone with evidence of it, as the Evidence column says: an offer and a profile
+        # alone show nothing, so "who have shown" was not true of every row (try-out).
+        self.people_title.setText(
+            self.say("People who offered, showed or declared {skill}", skill=skills.label(skill, self.language))
+        )
         self.people_model.set_rows(body.get("people", []))
         self.others.setText(self.not_shown(body.get("others")))
         self.loaded.emit()

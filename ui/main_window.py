@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -42,7 +42,9 @@ from ui.icon import app_icon
 from ui.long_text import ElidedLabel
 from ui.context import AppContext
 from ui.notifications import Bell
+from ui.page_view import PageView, show_view, view_of
 from ui.sync_status import AttentionPanel, SyncStatusBar
+from ui.window_focus import focus_start
 from ui.words import tr
 
 # (module, class, title msgid, shortcut): imported only when first opened.
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.board)
         self._history: list[QWidget] = []  # pages above the board, newest last
         self._built_by: dict[QWidget, ScreenFactory] = {}  # which factory made a page
+        self._focus_below: dict[QWidget, QWidget | None] = {}  # a page's focus when one went on top
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(context, self)
@@ -252,6 +255,9 @@ class MainWindow(QMainWindow):
         self.told.setContentsMargins(8, 0, 8, 0)  # apart from the window's edge and the sync status
         self.told.hide()
         self.statusBar().addWidget(self.told)
+        # The notice takes what the sync state leaves: a long one elided (whole in its tooltip)
+        # pushed the sync state's words to "Ikke forbundet ti…" at 1024 px (try-out).
+        self.statusBar().installEventFilter(self)
         self._told_timer = QTimer(self)
         self._told_timer.setSingleShot(True)
         self._told_timer.timeout.connect(self.told.hide)
@@ -471,10 +477,13 @@ class MainWindow(QMainWindow):
         return self.pages.currentWidget()
 
     def _push(self, page: QWidget) -> None:
+        below = self.pages.currentWidget()
+        if below is not None:  # where the keys were on the page below, for `back`
+            self._focus_below[below] = self.focusWidget()
         self._history.append(page)
         self.pages.addWidget(page)
         self.pages.setCurrentWidget(page)
-        page.setFocus(Qt.FocusReason.OtherFocusReason)
+        focus_start(page)
         self._update_navigation()
 
     def _drop(self, page: QWidget) -> None:
@@ -482,6 +491,7 @@ class MainWindow(QMainWindow):
         if callable(keep_drafts):
             keep_drafts()  # what was typed on it is kept, never dropped with the page
         self._built_by.pop(page, None)
+        self._focus_below.pop(page, None)
         self.pages.removeWidget(page)
         page.hide()
         page.deleteLater()
@@ -494,12 +504,22 @@ class MainWindow(QMainWindow):
         if not self._history:
             return
         self._drop(self._history.pop())
-        self.pages.setCurrentWidget(self._history[-1] if self._history else self.board)
+        self._show_again(self._history[-1] if self._history else self.board)
+
+    def _show_again(self, page: QWidget) -> None:
+        """`page`, under the one just dropped, in front again with the keys where they were on it."""
+        self.pages.setCurrentWidget(page)
+        focused = self._focus_below.pop(page, None)
+        if focused is not None and _alive(focused) and page.isAncestorOf(focused) and focused.isVisible():
+            focused.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            focus_start(page)
         self._update_navigation()
 
     def go_board(self) -> None:
         self._clear_history()
         self.pages.setCurrentWidget(self.board)
+        focus_start(self.board)  # Ctrl+1: the search, not whatever Qt passed the focus on to
         self._update_navigation()
 
     def search(self) -> None:
@@ -574,6 +594,20 @@ class MainWindow(QMainWindow):
         for screen, task_id in place:
             self.go(screen, task_id)
 
+    def views(self) -> list[PageView]:
+        """Where the person is on the board and on each page of `place()`, in that order (`ui.page_view`).
+
+        A window rebuilt in another language shows them again (`show_views`): the
+        same tab, scrolled as far, nothing typed lost.
+        """
+        return [view_of(self.board), *(view_of(page) for page in self._history if page in self._built_by)]
+
+    def show_views(self, views: list[PageView]) -> None:
+        """Put the board and the pages (reopened by `resume`) where `views()` of the old window had them."""
+        pages = [page for page in self._history if page in self._built_by]
+        for number, (page, view) in enumerate(zip([self.board, *pages], views, strict=False)):
+            show_view(page, view, typed=number > 0)  # the board's search is searched again by the shell
+
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""
         if self._history and self._built_by.get(self._history[-1]) is task_form_screen:
@@ -581,12 +615,26 @@ class MainWindow(QMainWindow):
         if task_id:
             self.open_task(task_id)
         else:
-            self.pages.setCurrentWidget(self._history[-1] if self._history else self.board)
-            self._update_navigation()
+            self._show_again(self._history[-1] if self._history else self.board)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.statusBar() and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self._fit_told()
+        return super().eventFilter(watched, event)
+
+    def _fit_told(self) -> None:
+        """Give the notice at most the width the sync status leaves it at its own size (px)."""
+        if not self.told.isVisible():
+            return
+        gap = self.status.x() - self.told.geometry().right()  # the status bar's spacing between them
+        shared = self.status.geometry().right() - self.told.x()  # what the two have together
+        room = shared - gap - self.status.sizeHint().width()
+        self.told.setMaximumWidth(max(self.told.minimumSizeHint().width(), room))
 
     def tell(self, text: str) -> None:
         """Say `text` in the status bar for half a minute (a file saved, and where)."""
         self.told.setText(text)
+        self.told.setMaximumWidth(QWIDGETSIZE_MAX)  # measured again (`_fit_told`) once laid out
         self.told.show()
         self._told_timer.start(30_000)
 
@@ -596,6 +644,14 @@ class MainWindow(QMainWindow):
         if news is None or not self.told.isVisible() or self.told.text() != self.bell.desktop.last_said:
             return None
         return news
+
+    def news_coming(self) -> bool:
+        """Whether an announcement of what is new was asked for and its answer is still on its way.
+
+        The store marks the news announced when asked: a window rebuilt meanwhile
+        waits for the answer (`Bell.desktop.answered`), or the news would be lost.
+        """
+        return self.bell.desktop.asking > 0
 
     # --- the rest of the menu -------------------------------------------------------------
 
@@ -686,6 +742,16 @@ class MainWindow(QMainWindow):
         self._clear_history()
         self.hide()
         self.deleteLater()
+
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" width
+
+
+def _alive(widget: QWidget) -> bool:
+    """Whether the C++ side of `widget` still exists (a page's child may be gone with a redraw)."""
+    from shiboken6 import isValid
+
+    return bool(isValid(widget))
 
 
 def _unique(sequences: list[QKeySequence]) -> list[QKeySequence]:

@@ -48,11 +48,13 @@ from ui.background import Changes
 from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
+from ui.table_model import scrolling
 
 WATCHES = frozenset({notifications.TABLE, "notice_reads"})
 DECISIONS_WATCH = frozenset({"bids", "tasks"})
 ID_ROLE = Qt.ItemDataRole.UserRole
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROWS = 3  # the saved searches' list keeps this many rows when the window is short
 
 
 class Bell(QToolButton):
@@ -126,10 +128,14 @@ class DesktopNotifier(QObject):
     """
 
     said = Signal(str)
+    answered = Signal()  # an `announce` has its answer (said or nothing new); `asking` counts down
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        # Announcements asked for whose answer has not come back: the store marks what
+        # is new announced when asked, so a window that goes meanwhile would lose it.
+        self.asking = 0
         self.tray: QSystemTrayIcon | None = None
         self.shown: list[str] = []  # the messages popped up, newest last (what tests look at)
         self.last_said = ""  # the last line said (what tests look at)
@@ -149,7 +155,14 @@ class DesktopNotifier(QObject):
             )
             return bool(wanted), notifications.announcement(store, person_id)
 
-        self.context.query(ask, parent=self).success(self._show).run_in_background()
+        self.asking += 1
+        self.context.query(ask, parent=self).success(self._show).failure(
+            lambda _error: self._answered()
+        ).run_in_background()
+
+    def _answered(self) -> None:
+        self.asking -= 1
+        self.answered.emit()
 
     def say_again(self, news: Sentence) -> None:
         """Say `news` once more, in this window's language: a line, never a pop-up.
@@ -168,9 +181,13 @@ class DesktopNotifier(QObject):
 
     def _show(self, answer: tuple[bool, notifications.Announcement | None]) -> None:
         wanted, new = answer
-        if new is None:
-            return
-        text = self._say(new.sentence())
+        try:
+            if new is not None:
+                self._pop_up(wanted, self._say(new.sentence()))
+        finally:
+            self._answered()  # after saying it: a window waiting for the answer carries it over
+
+    def _pop_up(self, wanted: bool, text: str) -> None:
         if not wanted or QApplication.activeWindow() is not None:
             return
         if not self.available():
@@ -220,7 +237,10 @@ class NotificationCentre(Screen):
         self.preferences = NotificationPreferences(context, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(inbox, sentence("Notifications").text(language))
-        self.tabs.addTab(self.preferences, sentence("Preferences").text(language))
+        # Scrolled where the window is short (1024x768 holds less than eleven rows and the
+        # searches): squeezed, its combo boxes cut their letters' descenders.
+        self.preferences_area = scrolling(self.preferences, SEARCH_ROWS)
+        self.tabs.addTab(self.preferences_area, sentence("Preferences").text(language))
         self.tabs.setAccessibleName(sentence("Notifications or preferences").text(language))
         layout = QVBoxLayout(self)
         layout.addLayout(top)

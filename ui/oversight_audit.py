@@ -30,13 +30,14 @@ from desktop.core.rejection import describe
 from ui import wording
 from ui.insights_screen import InsightScreen
 from ui.operation_words import operation_choices, operation_label
-from ui.table_model import Column, RowsModel, table_view
+from ui.table_model import TITLE_SAMPLE, Column, RowsModel, table_view, title_first
 from ui.file_export import save_export
 from ui.words import ntr, tr
 
 # The server's closing of bids at a task's deadline (sync.server.deadlines.OPERATION).
 CLOSE_BIDDING = "task.close_bidding"
 TASK_COLUMN = 4  # the events' Task column, drawn again when a task's title is found
+PERSON_COLUMN, OPERATION_COLUMN, SITE_COLUMN, WHAT_COLUMN, DEVICE_COLUMN = 1, 2, 5, 6, 7
 
 
 def changed_words() -> dict[str, str]:
@@ -116,7 +117,16 @@ class AuditScreen(InsightScreen):
             key=lambda e: e.id,
             parent=self,
         )
-        self.table = table_view(self, self.model, tr("Audit events"), (6,))
+        # The person, the operation, the task and what changed share what the time and the
+        # outcome leave, eliding (whole in each cell's tooltip); where the task's title would be
+        # cut short (at 1024 px it scrolled sideways, a try-out) the device and then the site
+        # give way to a line under the table for the chosen event.
+        self.table = table_view(
+            self, self.model, tr("Audit events"), (PERSON_COLUMN, OPERATION_COLUMN, TASK_COLUMN, WHAT_COLUMN)
+        )
+        self.detail = QLabel(self)
+        self.detail.setObjectName("auditDetail")
+        title_first(self.table, TASK_COLUMN, TITLE_SAMPLE, (DEVICE_COLUMN, SITE_COLUMN), self.detail)
         self.count = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)
@@ -140,6 +150,7 @@ class AuditScreen(InsightScreen):
         layout.addLayout(self.status_row(self.export_button))
         layout.addWidget(self.count)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         self.reload()
 
     def _name(self, some_id: str | None) -> str:

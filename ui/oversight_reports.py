@@ -17,9 +17,13 @@ from desktop import reports
 from desktop.core import skills
 from ui import wording
 from ui.insights_screen import InsightScreen
-from ui.table_model import Column, EmptyNote, RowsModel, table_view
+from ui.table_model import Column, EmptyNote, RowsModel, table_view, title_first
 from ui.file_export import save_export
 from ui.words import tr
+
+
+SITE, SKILLS = 0, 10  # the report's columns that share the room left (see `ReportsScreen`)
+SITE_SAMPLE = "Børnehuset Mælkebøtten"  # a site's name as long as most, read whole before the skills
 
 
 def _number(value: Any, language: str) -> str:
@@ -65,7 +69,13 @@ class ReportsScreen(InsightScreen):
             key=lambda r: str(r.get("site_id", "")),
             parent=self,
         )
-        self.table = table_view(self, self.model, tr("Reports per site"), (10,), wrapped_titles=True)
+        # The site's name and the skills share what the numbers leave, eliding (whole in each
+        # cell's tooltip); where a name would be cut short (1024 px: the table scrolled
+        # sideways, a try-out) the skills give way to a line under the table for the chosen site.
+        self.table = table_view(self, self.model, tr("Reports per site"), (SITE, SKILLS), wrapped_titles=True)
+        self.detail = QLabel(self)
+        self.detail.setObjectName("reportDetail")
+        title_first(self.table, SITE, SITE_SAMPLE, (SKILLS,), self.detail)
         self.empty = EmptyNote(self.table, tr("No site to report on in this period."))
         self.period = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
@@ -76,6 +86,7 @@ class ReportsScreen(InsightScreen):
         layout.addLayout(self.status_row(self.export_button))
         layout.addWidget(self.period)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
         self.reload()
 
     def _rate(self, rate: Any) -> str:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
@@ -169,9 +169,9 @@ class Shell(QObject):
         # The window's place (QWidget.saveGeometry), shared by the login, lock and main
         # windows and kept across runs (ui.window_place).
         self._geometry: QByteArray | None = window_place.remembered()
-        # Where the person was when they locked (person id, MainWindow.place()): unlocking
+        # Where the person was when they locked (person id, MainWindow.place(), .views()): unlocking
         # returns there. Only for a lock: someone else logging in starts on the board.
-        self._place: tuple[str, list[Any]] | None = None
+        self._place: tuple[str, list[Any], list[Any]] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -317,6 +317,7 @@ class Shell(QObject):
         place, self._place = self._place, None
         if place is not None and place[0] == session.person.id:
             window.resume(place[1])  # unlocked: back to the page the person was on
+            window.show_views(place[2])  # on its tab, scrolled as far, with what was typed
         # The rules of the road: shown now if not accepted, and again when they change.
         from ui.guidelines import GuidelinesWatch
 
@@ -483,7 +484,8 @@ class Shell(QObject):
         that is about to go. What was typed stays: the pages' drafts are kept by
         `_tear_down` and read again by the pages reopened, the board's search text
         is carried over here, and so is the status bar's news ("3 nye ting siden
-        sidst"), said again in the new language.
+        sidst"), said again in the new language. News asked for and not yet said
+        (the store marked it announced when asked) is waited for first.
         """
 
         def again() -> None:
@@ -493,11 +495,16 @@ class Shell(QObject):
             language = self._language_of(language_chosen)
             if language == words.language():
                 return
-            place = window.place()
+            if window.news_coming():  # its answer says it; then it is carried over, not lost
+                window.bell.desktop.answered.connect(
+                    lambda: QTimer.singleShot(0, again), Qt.ConnectionType.SingleShotConnection
+                )
+                return
+            place, views = window.place(), window.views()  # the pages, and their tabs, scrolling, typing
             typed = window.board.search_field.text()
             news = window.news_being_told()  # on a first login, said just before the language came
             self._tear_down()
-            self._place = (session.person.id, place)
+            self._place = (session.person.id, place, views)
             self.enter(session, language)
             if typed and self.window is not None:
                 self.window.board.search_again(typed)
@@ -512,7 +519,7 @@ class Shell(QObject):
             return
         name = self.session.person.name
         log.info("%s locked the screen", self.session.username)
-        self._place = (self.session.person.id, self.window.place())
+        self._place = (self.session.person.id, self.window.place(), self.window.views())
         self._tear_down()
         self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)

@@ -15,9 +15,19 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
 
 from ui.long_text import CELL_LIMIT, shortened
+from ui.words import tr
 
 Row = TypeVar("Row")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -261,11 +271,25 @@ class _Stretcher(QObject):
             header.sectionSize(c) for c in range(header.count()) if c not in mine and not header.isSectionHidden(c)
         )
         shown = [c for c in mine if not header.isSectionHidden(c)]
-        share = (view.viewport().width() - others) // max(1, len(shown))
+        needs = {c: max(header.sectionSizeFromContents(c).width(), header.minimumSectionSize()) for c in shown}
+        room = view.viewport().width() - others
+        # A column whose title needs more than an equal share keeps its title's width and
+        # the others share the rest: equal shares plus that surplus scrolled sideways.
+        kept = _shares(room, shown, lambda c, share: needs[c] if needs[c] > share else None)
+        if len(shown) > 1:
+            # Of several, one whose words all fit in less than its share takes only that,
+            # and the others the rest (a name beside a long title or reason).
+            fits = {c: max(needs[c], view.sizeHintForColumn(c)) for c in shown}
+            kept.update(_shares(room, shown, lambda c, share: fits[c] if fits[c] < share else None, kept))
+        sharing = [c for c in shown if c not in kept]
+        share = (room - sum(kept.values())) // max(1, len(sharing))
+        if not sharing and shown and room > sum(kept.values()):  # every one fits: the rest spread
+            extra = (room - sum(kept.values())) // len(shown)
+            kept = {c: width + extra for c, width in kept.items()}
         self._busy = True
         try:
             for column in shown:
-                wanted = max(share, header.sectionSizeFromContents(column).width(), header.minimumSectionSize())
+                wanted = kept.get(column, max(share, needs[column]))
                 if header.sectionSize(column) != wanted:
                     header.resizeSection(column, wanted)
         finally:
@@ -275,6 +299,44 @@ class _Stretcher(QObject):
         if event.type() == QEvent.Type.Resize:
             self.share()
         return False
+
+
+def _shares(
+    room: int, columns: list[int], fixed: Callable[[int, int], int | None], kept: dict[int, int] | None = None
+) -> dict[int, int]:
+    """The columns given a width of their own by `fixed(column, equal share)` (None: they share), in turn.
+
+    Each round shares `room` (px) equally among the columns not yet given one, less
+    what those given one take; it ends when a round gives none (at most one a column).
+    """
+    given = dict(kept or {})
+    while True:
+        sharing = [c for c in columns if c not in given]
+        share = (room - sum(given.values())) // max(1, len(sharing))
+        found = {c: width for c in sharing if (width := fixed(c, share)) is not None}
+        if not found:
+            return given
+        given.update(found)
+
+
+def scrolling(tab: QWidget, rows: int) -> QScrollArea:
+    """`tab` in a frameless scroll area: all of it as tall as it needs, scrolled when the room is short.
+
+    Without one a layout given less than its minimum (a window at 1024x768 holds less
+    than a long settings page) squeezes every field below its own height: a try-out
+    saw the notification settings' combo boxes cut the descenders of "g" and "j".
+    Its lists and text editors are given at least `rows` rows (`keep_rows`).
+    """
+    for view in tab.findChildren(QAbstractScrollArea):
+        # Not a table's header (an item view itself), nor a combo box's pop-up list (a window).
+        if not isinstance(view, QHeaderView) and view.window() is tab.window():
+            keep_rows(view, rows)
+    area = QScrollArea()
+    area.setWidget(tab)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to its fields, which it scrolls to
+    return area
 
 
 def keep_rows(view: QAbstractScrollArea, rows: int) -> None:
@@ -370,7 +432,9 @@ class EmptyNote(QLabel):
         return False
 
 
-def title_first(view: QTableView, title: int, sample: str, spare: Sequence[int]) -> None:
+def title_first(
+    view: QTableView, title: int, sample: str, spare: Sequence[int], detail: QLabel | None = None
+) -> None:
     """Keep `title` at least as wide as `sample` by hiding the `spare` columns, first to last.
 
     For lists whose title is what people read: a try-out at 1024 px read the titles
@@ -380,23 +444,57 @@ def title_first(view: QTableView, title: int, sample: str, spare: Sequence[int])
     first, once the view is wide enough for them and the title both. A task opens
     with everything the hidden cells said. `title` is a stretched column (see
     `table_view`); sizes are in pixels and measured again on every resize.
+
+    With `detail` (a label under the table, shown only then), what the hidden cells
+    say for the current row is read there instead: "Kirkeby Skole · Skills most
+    asked for: ...", for lists whose rows open nothing (a report, the audit trail).
     """
-    _TitleFirst(view, title, sample, tuple(spare))
+    _TitleFirst(view, title, sample, tuple(spare), detail)
 
 
 class _TitleFirst(QObject):
     """Hides and shows spare columns so the title keeps its room; see `title_first`."""
 
-    def __init__(self, view: QTableView, title: int, sample: str, spare: tuple[int, ...]) -> None:
+    def __init__(
+        self, view: QTableView, title: int, sample: str, spare: tuple[int, ...], detail: QLabel | None
+    ) -> None:
         super().__init__(view)  # the view is only its Qt parent, as for _Stretcher
         self._title = title
         self._sample = sample
         self._spare = spare
         self._busy = False
+        self._detail = detail  # a sibling of the view, not the view: no cycle back to it
         view.viewport().installEventFilter(self)
         model = view.model()
         for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
             signal.connect(self.fit)
+        if detail is not None:
+            detail.setTextFormat(Qt.TextFormat.PlainText)
+            detail.setWordWrap(True)
+            detail.hide()
+            view.selectionModel().currentRowChanged.connect(self.tell)
+            model.dataChanged.connect(self.tell)
+
+    def tell(self, *_args: Any) -> None:
+        """Say in the detail label what the hidden spare columns hold for the current row."""
+        view, detail = self._view(), self._detail
+        if view is None or detail is None:
+            return
+        header, model = view.horizontalHeader(), view.model()
+        hidden = [c for c in self._spare if header.isSectionHidden(c)]
+        detail.setVisible(bool(hidden))
+        if not hidden:
+            return
+        names = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in hidden]
+        row = view.currentIndex().row()
+        if row < 0:
+            detail.setText(tr("Choose a row to see: {fields}", fields=", ".join(names)))
+            return
+        said = [
+            f"{name}: {model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or '–'}"
+            for name, column in zip(names, hidden, strict=True)
+        ]
+        detail.setText(" · ".join([str(model.index(row, self._title).data() or ""), *said]))
 
     def _view(self) -> QTableView | None:
         view = self.parent()
@@ -433,6 +531,7 @@ class _TitleFirst(QObject):
                 header.showSection(column)
         finally:
             self._busy = False
+        self.tell()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize:

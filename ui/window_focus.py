@@ -11,8 +11,19 @@ it does nothing. The window's own focus widget gets the focus back with it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 
 class DialogsGiveKeysBack(QObject):
@@ -36,3 +47,37 @@ class DialogsGiveKeysBack(QObject):
         if home.isVisible() and not home.isMinimized():
             home.raise_()
             home.activateWindow()
+
+
+# What a keyboard user starts with on a page: where they type or choose, before its buttons.
+_FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractSlider, QAbstractItemView, QPlainTextEdit, QTextEdit)
+
+
+def focus_start(page: QWidget) -> None:
+    """Put the keyboard focus where a keyboard user starts on `page` (shown just now).
+
+    A page that names its start has a `focus_start()` method (the board: its
+    search field); any other gets the first field of its own Tab chain (a
+    search, a filter, a list), visible and enabled, else the first widget there
+    that takes the focus by Tab (a button). A try-out found the focus on the
+    status bar's "Sync now" after Ctrl+1: the page that had it was dropped, and
+    Qt passed it on to the next in the chain. With nothing focusable on it, the
+    page itself holds the focus.
+    """
+    own = getattr(page, "focus_start", None)
+    if callable(own):
+        own()
+        return
+    chain: list[QWidget] = []
+    widget = page.nextInFocusChain()
+    while widget is not page and widget is not None and len(chain) < 10_000:
+        if (
+            page.isAncestorOf(widget)
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isVisible()
+            and widget.isEnabled()
+        ):
+            chain.append(widget)
+        widget = widget.nextInFocusChain()
+    start = next((w for w in chain if isinstance(w, _FIELDS)), chain[0] if chain else page)
+    start.setFocus(Qt.FocusReason.ShortcutFocusReason if start is not page else Qt.FocusReason.OtherFocusReason)

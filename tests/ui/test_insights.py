@@ -55,6 +55,7 @@ def answers(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) 
                 viewer = server_insights.Viewer(s, who)
                 found[f"map-{username}"] = server_insights.competence_map(db, s, viewer)
                 found[f"network-{username}"] = server_insights.network(db, s, viewer)
+                found[f"people-{username}"] = server_insights.evidence(s, viewer, skill="language.sign")
         return found
     finally:
         db.close()
@@ -113,6 +114,35 @@ def test_staff_see_fewer_links_than_admins(answers: dict[str, Any]) -> None:
     admin, staff = answers["network-admin"], answers["network-anna"]
     assert len(staff["edges"]) < len(admin["edges"])
     assert all(edge["people"] >= 3 for edge in staff["edges"])
+
+
+def test_the_people_behind_a_skill_agree_with_the_maps_count_of_hidden_ones(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """Try-out: under "N skills shown by people whose profile did not list them" the people behind
+    Danish sign language were all "no (hidden competence)" but one, 184 of them, where the map
+    counted 54 hidden: those who had only offered it in a bid were called hidden too (an offer
+    shows nothing yet), and those a manager endorsed read "no" under "On the profile" though
+    the endorsement had put it there. The rows marked hidden are now the map's hidden ones, the
+    column says "before", and the list's title says who is in it."""
+    context = make_context("admin", "en")
+    keep(context, insights.COMPETENCE, answers["map-admin"])
+    screen = opened(qtbot, CompetenceMap(context))
+    qtbot.waitUntil(lambda: screen.skills_model.rowCount() > 0, timeout=10_000)
+    sign = next(r for r in answers["map-admin"]["skills"] if r["skill"] == "language.sign")
+    body = answers["people-admin"]
+    assert body["others"] in (0, None) and len(body["people"]) < 200  # an admin sees every one of them
+    screen._show_people("language.sign", body)  # what the drill-down's fetch brings
+    label = skills.label("language.sign", "en")
+    assert screen.people_title.text() == f"People who offered, showed or declared {label}"
+    model = screen.people_model
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    column = titles.index("On the profile before")
+    said = [model.index(row, column).data() for row in range(model.rowCount())]
+    levels = [model.index(row, titles.index("Evidence")).data() for row in range(model.rowCount())]
+    assert said.count("no (hidden competence)") == sign["hidden"] > 0
+    offered = [s for s, level in zip(said, levels, strict=True) if level == "offered in a bid"]
+    assert offered and set(offered) <= {"no", "yes", "private"}
 
 
 def test_the_competence_map_shows_hidden_competences_and_exports_csv(

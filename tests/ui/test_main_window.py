@@ -73,3 +73,44 @@ def test_a_page_about_one_task_refuses_to_be_built_without_one(
 ) -> None:
     with pytest.raises(ValueError, match="no task id"):
         screen(window.context, window, None)
+
+
+def test_each_screen_key_puts_the_focus_where_a_keyboard_user_starts(qtbot: Any, window: MainWindow) -> None:
+    """A try-out found the focus on the status bar's "Sync now" after Ctrl+1, not in the board's
+    search: the page that had it was dropped and Qt passed it on. Each key of the Go menu now
+    leaves the keys on its page's first field (the board: the search), and Back returns them
+    to where they were on the page below."""
+    from PySide6.QtWidgets import QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit
+
+    window.resize(1024, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    window.status.sync_button.setFocus()
+
+    def focus() -> Any:
+        return window.focusWidget()
+
+    window.my_page_action.trigger()  # Ctrl+2
+    page = window.current_page()
+    assert isinstance(page, MyPage) and page.isAncestorOf(focus())
+    page.tabs.setFocus()
+    window.board_action.trigger()  # Ctrl+1
+    assert focus() is window.board.search_field
+    fields = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractSlider, QAbstractItemView)
+    for action in window.page_actions:  # Ctrl+3 to Ctrl+8 for a site manager
+        action.trigger()
+        page = window.current_page()
+        assert page is not None and page.isAncestorOf(focus()) and isinstance(focus(), fields), (
+            action.text(), focus())
+        window.status.sync_button.setFocus()  # wherever the keys went meanwhile
+        window.board_action.trigger()
+        assert focus() is window.board.search_field, action.text()
+
+    # Back: the keys where they were on the board, on the list's row that was opened.
+    window.board.view.setFocus()
+    task_id = window.board.model.task_id(0)
+    assert task_id is not None
+    window.open_task(task_id)
+    assert window.current_page() is not window.board
+    window.back()
+    assert focus() is window.board.view

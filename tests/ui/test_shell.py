@@ -547,6 +547,81 @@ def test_the_language_is_the_persons_not_the_pc_accounts(qtbot: Any, shell: Shel
     assert locked.context.language == "en" and not locked.language_menu.isEnabled()
 
 
+def test_a_language_chosen_on_the_notification_settings_stays_on_them(qtbot: Any, shell: Shell) -> None:
+    """A try-out chose Dansk in the Knop menu while on the notification settings, scrolled down to
+    the saved searches: the window rebuilt in Danish showed the notifications' first tab, from the
+    top. Now it is the same tab, scrolled as far, and what was typed on the page below (the talent
+    search's skill) is still there."""
+    from ui.insights_talent import TalentSearch
+    from ui.notifications import NotificationCentre
+
+    window = log_in(qtbot, shell, "anna")
+    window.resize(1024, 768)
+    window.page_actions[1].trigger()  # Ctrl+4, talent search
+    talent = window.current_page()
+    assert isinstance(talent, TalentSearch)
+    qtbot.keyClicks(talent.picker.search, "guitar")
+    window.show_notifications()
+    centre = window.current_page()
+    assert isinstance(centre, NotificationCentre)
+    centre.tabs.setCurrentIndex(1)  # the settings
+    bar = centre.preferences_area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=10_000)  # they scroll at 1024x768
+    bar.setValue(bar.maximum())
+    down = bar.value()
+    place = window.place()
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices["Dansk"].trigger()
+    danish = entered.args[0]
+    assert danish is not window and danish.context.language == "da" and danish.place() == place
+    centre = danish.current_page()
+    assert isinstance(centre, NotificationCentre)
+    assert centre.tabs.currentIndex() == 1 and centre.tabs.tabText(1) == "Indstillinger"
+    qtbot.waitUntil(lambda: centre.preferences_area.verticalScrollBar().value() == down, timeout=10_000)
+    danish.back()
+    talent = danish.current_page()
+    assert isinstance(talent, TalentSearch) and talent.picker.search.text() == "guitar"
+
+
+def test_news_still_on_its_way_when_the_language_arrives_is_said_in_it(qtbot: Any, shell: Shell) -> None:
+    """The news is marked announced when asked for; a window rebuilt in the person's language
+    before the answer came back lost it ("2 nye ting siden sidst" said by nobody). The rebuild
+    now waits for that answer and carries the news over. The DB thread is held so the answer
+    is still on its way when the rebuild starts, the order the carry-over missed."""
+    from desktop import notifications
+    from desktop.core.entities import Task
+    from desktop.core.notices import Notice, NoticeKind
+    from tests.ui.test_submissions import busy_store
+
+    window = log_in(qtbot, shell, "anna")
+    context = window.context
+    anna = context.person.id
+    qtbot.waitUntil(lambda: not window.bell._first_count, timeout=10_000)  # counted: nothing new yet
+
+    def two_new(store: Any) -> None:
+        tasks = store.fetch(Task, "status = 'open' ORDER BY id LIMIT 2")
+        at = utc_now()
+        notifications.keep(store, anna, [
+            Notice(f"{kind}:{task.id}", kind, anna, task.id, None, at, {"title": task.title, "who": "Mette"})
+            for kind, task in zip((NoticeKind.BID_ACCEPTED, NoticeKind.COMMENT_NEW), tasks, strict=True)
+        ])
+
+    ask(qtbot, context, two_new)
+    with busy_store(qtbot, context):  # the DB thread held: the answer waits behind it
+        window.bell.desktop.announce()
+        window.language_chosen.emit("da")  # Dansk chosen (or arrived with a sync) meanwhile
+        qtbot.waitUntil(
+            lambda: shell.window is not window or window.bell.desktop.receivers("2answered()") > 0
+        )
+        assert shell.window is window  # the rebuild waits for the answer
+    qtbot.waitUntil(lambda: shell.window is not window and shell.window is not None, timeout=10_000)
+    danish = shell.window
+    assert danish is not None and danish.context.language == "da"
+    qtbot.waitUntil(lambda: danish.told.isVisible(), timeout=10_000)
+    assert danish.told.text() == "2 nye ting siden sidst"
+
+
 def test_the_log_says_who_logged_in_was_refused_and_left(
     qtbot: Any, shell: Shell, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
 from desktop.core.entities import Role
 from sync.server import demo
@@ -107,3 +107,33 @@ def test_the_invitations_message_keeps_its_room_when_the_code_appears(
     assert dialog.message.height() >= before
     # Nothing else in the dialog is squeezed either: the handover sentence and the code read whole.
     assert dialog.code_label.height() >= dialog.code_label.sizeHint().height()
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 800)])
+def test_the_e_mail_choices_keep_their_height_on_a_short_window(
+    qtbot: Any, make_context: Callable[..., AppContext], size: tuple[int, int]
+) -> None:
+    """A try-out saw "Samlet én gang om dagen" lose the bottoms of its g's at 1280x800 in Danish:
+    eleven rows of settings and the saved searches need more height than the window has, and
+    the layout squeezed every combo box below its own height. The settings scroll instead."""
+    from ui.main_window import MainWindow
+    from ui.notifications import NotificationCentre
+
+    _danish()
+    context = make_context("anna", "da")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    qtbot.waitExposed(window)
+    window.show_notifications()
+    centre = window.current_page()
+    assert isinstance(centre, NotificationCentre)
+    centre.tabs.setCurrentIndex(1)  # the settings
+    qtbot.waitUntil(lambda: all(box.currentIndex() >= 0 for box in centre.preferences.email.values()), timeout=10_000)
+    boxes = [box for box in centre.preferences.findChildren(QComboBox) if box.isVisibleTo(window)]
+    assert len(boxes) == len(centre.preferences.email)
+    squeezed = [(box.currentText(), box.height(), box.minimumSizeHint().height()) for box in boxes
+                if box.height() < box.minimumSizeHint().height()]
+    assert squeezed == []
+    window.tear_down()
