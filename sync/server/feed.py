@@ -646,12 +646,6 @@ _POSTGRES_BOUND = """CASE WHEN pg_is_in_recovery()
     END"""
 
 
-# Where a statement that reads the bound can leave it for the statements queued after it in
-# the same (implicit) transaction, which PostgreSQL runs before anyone has read its answer:
-# `feed_tail.Tail.read_ahead`. Local to the transaction (`set_config(..., true)`).
-BOUND_SETTING = "knop.feed_bound"
-
-
 def viewpoint(person: Person) -> str:
     """A short stamp of everything that decides what this person sees.
 
@@ -708,15 +702,10 @@ class _FeedState:
         return cls.ask(session, cursor)()
 
     @classmethod
-    def ask(cls, session: Session, cursor: _Cursor | None = None, *, noted: bool = False) -> Callable[[], _FeedState]:
-        """`read`, sent now and answered by the returned function (only queued in a pipelined session).
-
-        `noted` (PostgreSQL): the bound is also left in BOUND_SETTING for the
-        rest of the transaction.
-        """
+    def ask(cls, session: Session, cursor: _Cursor | None = None) -> Callable[[], _FeedState]:
+        """`read`, sent now and answered by the returned function (only queued in a pipelined session)."""
         if session.dialect == "postgresql":
-            bound = f"set_config('{BOUND_SETTING}', ({_POSTGRES_BOUND})::text, true)::bigint" if noted else _POSTGRES_BOUND
-            high_sql = f"{bound}, 0"
+            high_sql = f"{_POSTGRES_BOUND}, 0"
         else:
             high_sql = "0, (SELECT max(seq) FROM changes)"
         sent = session.execute(
@@ -909,16 +898,13 @@ def where_to_continue(session: Session, person: Person, cursor: str | None) -> t
     return continue_ahead(session, cursor)(person)
 
 
-def continue_ahead(
-    session: Session, cursor: str | None, *, noted: bool = False
-) -> Callable[[Person], tuple[_FeedState, Position]]:
+def continue_ahead(session: Session, cursor: str | None) -> Callable[[Person], tuple[_FeedState, Position]]:
     """`where_to_continue`, its query sent now, answered for a person by the returned function.
 
     In a pipelined session the query is only queued: a pull sends it first,
     then the credential check, in one round trip (the same implicit
     transaction, of which the bound is the first statement as it must be).
     A cursor that cannot even be parsed sends nothing; the function raises CursorGone.
-    `noted`: see `_FeedState.ask`.
     """
     try:
         parsed = _Cursor.parse(cursor) if cursor else None
@@ -928,7 +914,7 @@ def continue_ahead(
             raise CursorGone(cursor)
 
         return gone
-    state = _FeedState.ask(session, parsed, noted=noted)
+    state = _FeedState.ask(session, parsed)
     return lambda person: (answered := state(), _continue_after(answered, person, cursor))
 
 

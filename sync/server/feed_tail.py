@@ -47,7 +47,6 @@ import dataclasses
 import heapq
 import itertools
 import logging
-import operator
 import os
 import threading
 from collections.abc import Callable
@@ -82,7 +81,6 @@ _PERSONAL_TABLES = frozenset(entity.table for entity in feed.PERSONAL)
 RowTest = Callable[[Row], bool]
 
 _PERSON_FIELDS = tuple(f.name for f in dataclasses.fields(Person))
-_read_order = operator.itemgetter(0, 1, 2)  # a read's rows: (part, xid, seq), the newest seq last
 _READERS_HELD = 10_000  # people whose reader is remembered (`Tail._reader`)
 
 
@@ -306,74 +304,23 @@ class Tail:
             reader = self._readers[key] = _Reader.of(person, self._fold)
         return reader
 
-    def read_ahead(self, session: Session) -> Callable[[feed._FeedState], None] | None:
-        """Queue the read of the rows above `top` up to the bound noted just before; the returned function adds them.
-
-        For a pull's pipeline on PostgreSQL, after `feed.continue_ahead(...,
-        noted=True)`: the bound's statement leaves the bound in
-        `feed.BOUND_SETTING`, and this read, a later statement of the same
-        implicit transaction (so with a later snapshot at READ COMMITTED, as
-        `_read_new`'s own statement would have), reads up to it. What
-        `_read_new` would read a round trip later, read in the bound's round
-        trip: at 250 rounds a second nearly every page finds rows committed
-        since the process's last read. The returned function takes the state
-        the bound's statement answered, after the pipeline's Sync; it adds the
-        rows only when they reach exactly that state's `high` (the floor can
-        lift `high` above the bound), by the same rules as `_read_new`, and
-        otherwise does nothing (`page` then reads as before). None (nothing
-        sent): SQLite, no pipeline, a tail that holds nothing yet or is off.
-        """
-        if self._off or self.dialect != "postgresql" or session.pipeline is None:
-            return None
-        with self._lock:
-            top = self.top
-        if top is None:
-            return None
-        # Only at READ COMMITTED, where this statement's snapshot is later than the bound's:
-        # under a stricter default isolation it would share the bound's snapshot, and a
-        # transaction the bound saw end after that snapshot would be missed. Elsewhere: NULL.
-        bound = (
-            "CASE WHEN current_setting('transaction_isolation') = 'read committed' "
-            f"THEN nullif(current_setting('{feed.BOUND_SETTING}', true), '')::bigint END"
-        )
-        sent = session.connection.execute(session.sql(self._query(f"({bound}, 0)", bound)), list(top), binary=True)
-
-        def add(state: feed._FeedState) -> None:
-            found = sent.fetchall()
-            found.sort(key=_read_order)
-            noted = found[-1][1]
-            if noted is None or (int(noted), 0) != state.high or state.high <= top:
-                return
-            self._add(found, state, top, top)
-
-        return add
-
-    def _query(self, upper: str, bound: str = "0") -> str:
-        """The read of every row in ((?, ?), `upper`]; its last row holds `bound` and the feed's newest seq."""
-        body = "convert_to(body, 'UTF8')" if self.dialect == "postgresql" else "CAST(body AS BLOB)"
-        return (
-            f"WITH new AS (SELECT {_READ}, {body} AS body FROM changes "
-            f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= {upper} "
-            f"ORDER BY xid, seq LIMIT {_MOST_AT_ONCE + 1}) "
-            f"SELECT 0 AS part, {_READ}, body FROM new "
-            f"UNION ALL SELECT 1, {bound}, max(seq), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM changes"
-        )
-
     def _read_new(self, session: Session, state: feed._FeedState, top: feed.Position | None) -> None:
         """Read every row in (top, state.high] and add them (see the module's docstring)."""
         high = state.high
         since = top if top is not None else ((high[0] - 1, 0) if high[0] else high)
-        query = self._query("(?, ?)")
+        body = "convert_to(body, 'UTF8')" if self.dialect == "postgresql" else "CAST(body AS BLOB)"
+        query = (
+            f"WITH new AS (SELECT {_READ}, {body} AS body FROM changes "
+            "WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) "
+            f"ORDER BY xid, seq LIMIT {_MOST_AT_ONCE + 1}) "
+            f"SELECT 0 AS part, {_READ}, body FROM new "
+            "UNION ALL SELECT 1, 0, max(seq), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM changes"
+        )
         if self.dialect == "postgresql":
             found = session.connection.execute(session.sql(query), [*since, *high], binary=True).fetchall()
         else:
             found = session.execute(query, [*since, *high]).fetchall()
-        found.sort(key=_read_order)  # see feed.page_after: cheaper here than in the query
-        self._add(found, state, top, since)
-
-    def _add(self, found: list[Row], state: feed._FeedState, top: feed.Position | None, since: feed.Position) -> None:
-        """Add what a read of (since, state.high] found (its last row: the newest seq), begun when `top` was held."""
-        high = state.high
+        found.sort(key=lambda r: (r[0], r[1], r[2]))  # see feed.page_after: cheaper here than in the query
         newest_seq = int(found[-1][2] or 0)
         rows = [self._held(r[1:]) for r in found[:-1]]
         reached = feed.caught_up_position(state, newest_seq)
@@ -518,22 +465,16 @@ def pull_request(
     Outside an explicit transaction: no BEGIN and COMMIT round trips, and the
     page's snapshot always later than its bound's, which the feed needs. The
     feed's bound is asked first and the credentials with it, in one round trip
-    on PostgreSQL, and the tail's read of the rows committed since its last
-    (`Tail.read_ahead`) too; a tail that then holds what the bound lets
-    through answers without another. Raises ApiError as `accounts.authenticate` does
+    on PostgreSQL; a tail that already holds what the bound lets through
+    answers without another. Raises ApiError as `accounts.authenticate` does
     (401s), then "resync" (410) for a cursor that cannot be continued.
     """
     with db.statement() as s:
         with s.pipelined():
-            where = feed.continue_ahead(s, cursor, noted=tail is not None)
+            where = feed.continue_ahead(s, cursor)
             identified = accounts.authenticate_ahead(s, device_header, token)
-            # The tail's new rows up to that bound, in the same round trip (`Tail.read_ahead`).
-            fresh = tail.read_ahead(s) if tail is not None else None
         who = identified()
         try:
-            found = where(who.person)
-            if fresh is not None:
-                fresh(found[0])
-            return page_from(s, tail, who.person, found, limit)
+            return page_from(s, tail, who.person, where(who.person), limit)
         except feed.CursorGone:
             raise ApiError("resync", {"cursor": cursor}) from None
