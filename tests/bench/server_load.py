@@ -84,7 +84,9 @@ from tests.bench import servers
 from tests.bench.report import Figure, median_of, percentile
 from tests.server.harness import Api, Deployment
 
-WORKERS = int(os.environ.get("KNOP_BENCH_WORKERS", "3"))  # on 2 cores: 3 gave 332 ops/s against 255-265 with 2
+# On 2 cores: 3 gave 332 ops/s against 255-265 with 2 (early passes); measured again in the
+# seventh pass (docs/scale-out.md): 2 and 3 cost the same CPU a round, 4 about 15 % more.
+WORKERS = int(os.environ.get("KNOP_BENCH_WORKERS", "3"))
 GENERATORS = 1  # processes simulating the devices
 OFFERED_OPS = 1000.0  # the open loop's offered rate: the target's 1,000 ops/s
 OPS_PER_ROUND = 4  # what the offered rate counts per round: the push's 3 operations and one pull
