@@ -84,7 +84,9 @@ from tests.bench import servers
 from tests.bench.report import Figure, median_of, percentile
 from tests.server.harness import Api, Deployment
 
-WORKERS = int(os.environ.get("KNOP_BENCH_WORKERS", "3"))  # on 2 cores: 3 gave 332 ops/s against 255-265 with 2
+# On 2 cores: 3 gave 332 ops/s against 255-265 with 2 (early passes); measured again in the
+# seventh pass (docs/scale-out.md): 2 and 3 cost the same CPU a round, 4 about 15 % more.
+WORKERS = int(os.environ.get("KNOP_BENCH_WORKERS", "3"))
 GENERATORS = 1  # processes simulating the devices
 OFFERED_OPS = 1000.0  # the open loop's offered rate: the target's 1,000 ops/s
 OPS_PER_ROUND = 4  # what the offered rate counts per round: the push's 3 operations and one pull
@@ -578,6 +580,24 @@ def _cpu_seconds(pid: int) -> float:
     return total
 
 
+def _backends_cpu(db_url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the database of `db_url`, by pid.
+
+    Backends are found by their process title (`postgres: USER DBNAME HOST(PORT) ...`),
+    so this works on a shared cluster too; a backend that ends mid-run takes its CPU
+    with it (the server's pools keep theirs for the whole run).
+    """
+    name = urlsplit(db_url).path.lstrip("/")
+    found: dict[int, float] = {}
+    for process in psutil.process_iter(["name", "cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            title = " ".join(process.info["cmdline"] or ())
+            if title.startswith("postgres:") and f" {name} " in f"{title} ":
+                times = process.cpu_times()
+                found[process.pid] = times.user + times.system
+    return found
+
+
 def measure(
     deployment: Deployment, keys: Sequence[DeviceKey], size: str, offered_ops: float | None
 ) -> tuple[Tally, dict[str, float | int | str], list[str]]:
@@ -591,10 +611,13 @@ def measure(
     tasks_before, comments_before = _counts(deployment)
     assert deployment.process is not None
     server_cpu = _cpu_seconds(deployment.process.pid)
+    backends = _backends_cpu(deployment.db_url)
     machine = psutil.cpu_times()
     load_before = os.getloadavg()[0]
     tally = drive(deployment.url, keys, seconds, batches, offered_ops=offered_ops)
     server_cpu = _cpu_seconds(deployment.process.pid) - server_cpu
+    backends_after = _backends_cpu(deployment.db_url)
+    postgres_cpu = sum(t - backends.get(pid, 0.0) for pid, t in backends_after.items())
     after = psutil.cpu_times()
     machine_busy = (
         sum(after)
@@ -604,6 +627,11 @@ def measure(
             getattr(after, name, 0.0) - getattr(machine, name, 0.0)
             for name in ("iowait", "guest", "guest_nice")  # guest time is in user time already
         )
+    )
+    # The kernel's part of it (system calls, and the interrupts that carry loopback's packets).
+    kernel = sum(
+        getattr(after, name, 0.0) - getattr(machine, name, 0.0)
+        for name in ("system", "irq", "softirq")
     )
     elapsed = tally.seconds
     cores = os.cpu_count() or 1
@@ -675,7 +703,13 @@ def measure(
         "server_cpu_share": round(server_cpu / (elapsed * cores), 3),
         # The server's CPU per round (push and pull): less hostage to the machine's other work.
         "server_cpu_ms_per_round": round(1000 * server_cpu / max(len(pushes), 1), 2),
+        "postgres_cpu_ms_per_round": round(1000 * postgres_cpu / max(len(pushes), 1), 2),
+        "generator_cpu_ms_per_round": round(1000 * tally.cpu_s / max(len(pushes), 1), 2),
         "machine_cpu_share": round(machine_busy / (elapsed * cores), 3),
+        # The whole machine's CPU per round (server, PostgreSQL, generator, kernel, and anyone
+        # else's work): what 250 rounds a second on two cores must keep under 8 ms.
+        "machine_cpu_ms_per_round": round(1000 * machine_busy / max(len(pushes), 1), 2),
+        "kernel_cpu_ms_per_round": round(1000 * kernel / max(len(pushes), 1), 2),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
     }
