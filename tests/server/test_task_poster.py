@@ -23,13 +23,19 @@ def poster(api: Api, task_id: str) -> httpx.Response:
     return api.http.get(protocol.PATH_TASK_POSTER, params={"task_id": task_id}, headers=api.headers())
 
 
-def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deployment, world: World) -> None:  # noqa: F811
-    mette, anna, bea, ole = (three.user(u) for u in ("mette", "anna", "bea", "ole"))
+def two_tasks(mette: Api, world: World) -> tuple[str, str]:
+    """Mette's task opened to other municipalities, and her organisation-wide one: their ids."""
     shared, inside = uuid7(), uuid7()
     mette.apply("task.create", task_id=shared, site_id=world.school.id, title="Fælles kursus",
                 audience="organisations", publish=True)
     mette.apply("task.create", task_id=inside, site_id=world.school.id, title="Skolefest",
                 audience="organisation", publish=True)
+    return shared, inside
+
+
+def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deployment, world: World) -> None:  # noqa: F811
+    mette, anna, bea, ole = (three.user(u) for u in ("mette", "anna", "bea", "ole"))
+    shared, inside = two_tasks(mette, world)
 
     # Bea of Bøgeby sees A's task opened to other municipalities: she is told who posted it.
     answer = poster(bea, shared)
@@ -71,11 +77,7 @@ def test_a_comments_author_is_named_where_the_task_goes_and_nowhere_else(three: 
     """Try-out 7: a colleague's comment on a task opened to other municipalities was signed
     "Someone from another municipality" there; the author is named by the poster's rule."""
     mette, anna, bea, carl = (three.user(u) for u in ("mette", "anna", "bea", "carl"))
-    shared, inside = uuid7(), uuid7()
-    mette.apply("task.create", task_id=shared, site_id=world.school.id, title="Fælles kursus",
-                audience="organisations", publish=True)
-    mette.apply("task.create", task_id=inside, site_id=world.school.id, title="Skolefest",
-                audience="organisation", publish=True)
+    shared, inside = two_tasks(mette, world)
     for task_id in (shared, inside):
         anna.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Jeg kan tage mig af kaffen")
         anna.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Og kagen")  # named once

@@ -52,6 +52,16 @@ def two(backend: str, servers: Servers) -> Iterator[Deployment]:
     assert deployment.server_errors() == []
 
 
+def pairs(db: str, *queries: str) -> list[dict[Any, Any]]:
+    """Each query's two-column rows as a dict, read from the database `db` (a path or URL)."""
+    checked = storage.Database(db, pool_size=1)
+    try:
+        with checked.read() as s:
+            return [dict(s.execute(query).fetchall()) for query in queries]
+    finally:
+        checked.close()
+
+
 def get(api: Api, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
     answer = api.http.get(path, params={k: v for k, v in params.items() if v is not None}, headers=api.headers())
     return answer.status_code, answer.json()
@@ -247,13 +257,7 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
     out = capsys.readouterr()
     assert "created 1, updated 0, refused 1" in out.out and "another organisation" in out.err
 
-    checked = storage.Database(db, pool_size=1)
-    try:
-        with checked.read() as s:
-            placed = dict(s.execute("SELECT username, organisation_id FROM people").fetchall())
-            homes = dict(s.execute("SELECT username, home_site_id FROM people").fetchall())
-    finally:
-        checked.close()
+    placed, homes = pairs(db, "SELECT username, organisation_id FROM people", "SELECT username, home_site_id FROM people")
     assert placed == {"anna": "org-a", "bea": "org-b", "berit": "org-b", "birgit": "org-b"}
     assert (homes["anna"], homes["bea"], homes["birgit"]) == ("a-hall", "b-hall", "b-hall")
 
@@ -319,13 +323,9 @@ def test_knop_admin_tells_the_organisation_from_the_site_and_names_the_choices_w
     assert run("enrolment-code", "--site", "Ingen Skole") == 1
     assert "unknown site 'Ingen Skole'" in capsys.readouterr().err
 
-    checked = storage.Database(db, pool_size=1)
-    try:
-        with checked.read() as s:
-            codes = dict(s.execute("SELECT site_id, count(*) FROM enrolment_codes GROUP BY site_id").fetchall())
-            homes = dict(s.execute("SELECT username, organisation_id FROM people").fetchall())
-    finally:
-        checked.close()
+    codes, homes = pairs(
+        db, "SELECT site_id, count(*) FROM enrolment_codes GROUP BY site_id", "SELECT username, organisation_id FROM people"
+    )
     assert codes == {"b-school": 1, "a-hall": 1, "b-hall": 2}
     assert homes == {"bea": "org-b", "anna": "org-a"}
 
