@@ -313,6 +313,23 @@ def _v20_news_after_initial_pull(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_published ON tasks (published_at) WHERE status = 'open'")
 
 
+def _v21_told_names(conn: sqlite3.Connection) -> None:
+    # Who posted or commented on another organisation's task, as the server last told
+    # the reader (desktop.told_names): read offline. Local only, never synced; keyed by
+    # the reader, as the drafts are, so a store opened by someone else never shows it.
+    conn.execute(
+        """CREATE TABLE told_names (
+            reader_id TEXT NOT NULL,
+            person_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            organisation_name TEXT NOT NULL DEFAULT '',
+            told_at TEXT NOT NULL,
+            PRIMARY KEY (reader_id, person_id)
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -334,6 +351,7 @@ STEPS: tuple[Step, ...] = (
     _v18_companies,
     _v19_tenants,
     _v20_news_after_initial_pull,
+    _v21_told_names,
 )
 LATEST = len(STEPS)
 

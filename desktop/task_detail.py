@@ -34,6 +34,7 @@ from desktop.people import (
     track_records,
 )
 from desktop.store import Store
+from desktop.told_names import ToldName, told_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,9 @@ class CommentLine:
     comment: Comment
     author_name: str
     mine: bool
+    # The author's organisation when it is another than the reader's, or when the
+    # server named them (desktop.told_names); "" otherwise.
+    author_organisation: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +73,9 @@ class TaskDetail:
     manages: bool
     today: dt.date  # the server's date as this machine knows it (desktop.clock)
     organisation_name: str = ""  # the task's organisation when it is another than the viewer's (issue 16)
+    # The poster or a comment's author has no row in this store (they belong to another
+    # organisation): the task view asks the server to name them (desktop.told_names).
+    names_unknown: bool = False
 
     @property
     def status(self) -> str:
@@ -140,6 +147,10 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
     )
     sites = site_names(store, [task.site_id, *(p.home_site_id for p in people.values())])
     owner = people.get(task.poster_id)
+    # Those this store has no row for, as the server last named them to the viewer.
+    unknown = {task.poster_id, *(c.author_id for c in comments)} - set(people)
+    told = told_names(store, viewer.id, unknown)
+    told_owner = told.get(task.poster_id)
     mine = [b for b in bids if b.bidder_id == viewer.id]
     active = [b for b in mine if b.is_active]
     today = clock.server_today(store)
@@ -149,17 +160,11 @@ def task_detail(store: Store, viewer: Person, task_id: str) -> TaskDetail | None
     return TaskDetail(
         task=task,
         organisation_name=organisation.name if organisation else "",
+        names_unknown=bool(unknown),
         site_name=sites.get(task.site_id, ""),
-        owner_name=owner.name if owner else "",
-        owner_title=owner.title if owner else "",
-        comments=[
-            CommentLine(
-                comment=c,
-                author_name=_name(people, c.author_id),
-                mine=c.author_id == viewer.id,
-            )
-            for c in comments
-        ],
+        owner_name=owner.name if owner else told_owner.name if told_owner else "",
+        owner_title=(owner.title if owner else told_owner.title if told_owner else "") or "",
+        comments=[_comment_line(store, viewer, c, people, told) for c in comments],
         bids=[_bid_line(b, people.get(b.bidder_id), sites) for b in bids],
         my_bid=(active or mine)[-1] if mine else None,
         manages=permissions.manages_task(viewer, task),
@@ -259,10 +264,23 @@ def _bid_line(bid: Bid, bidder: Person | None, sites: dict[str, str]) -> BidLine
     )
 
 
-def _name(people: dict[str, Person], person_id: str) -> str:
-    """The person's name; "" when this store is not shown them (someone of another organisation)."""
-    person = people.get(person_id)
-    return person.name if person else ""
+def _comment_line(
+    store: Store, viewer: Person, comment: Comment, people: dict[str, Person], told: dict[str, ToldName]
+) -> CommentLine:
+    """A comment with its author as the viewer may know them: their row here, else what the server told."""
+    author, said = people.get(comment.author_id), told.get(comment.author_id)
+    organisation = ""
+    if author is not None and author.organisation_id and author.organisation_id != viewer.organisation_id:
+        found = store.get(Organisation, author.organisation_id)
+        organisation = found.name if found else ""
+    elif author is None and said is not None:
+        organisation = said.organisation_name
+    return CommentLine(
+        comment=comment,
+        author_name=author.name if author else said.name if said else "",
+        mine=comment.author_id == viewer.id,
+        author_organisation=organisation,
+    )
 
 
 __all__ = [

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
@@ -25,8 +30,9 @@ from desktop.core.entities import (
 from desktop.core.permissions import can_see_task
 
 UUID7 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-DATE = re.compile(r"^202[67]-\d\d-\d\d$")
-STAMP = re.compile(r"^2026-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+ROOT = Path(__file__).resolve().parent.parent
 SENTENCE_END = re.compile(r"(?<!\d)[.?!]\s+(?=[A-ZÆØÅ0-9])")
 
 
@@ -97,21 +103,33 @@ def fingerprint(data: demo.DemoData) -> str:
 
 # Taken from the generator while its tables were still Python literals, before
 # they moved to resources/demo/*.json: the data must not have changed by a byte
-# (ids: see `_UUID`; these pins were taken again from the UUIDv4 generator then).
+# (ids: see `_UUID`; these pins were taken again from the UUIDv4 generator then,
+# and again when a task's text came to name its own municipality's places).
+# The demo's calendar follows the clock, so the pins are taken on a pinned day,
+# in a process of their own (the calendar is made when the generator loads).
 @pytest.mark.parametrize(
     ("seed", "sizes", "expected"),
     [
-        (7, {}, "a49df541498f5b30aa920a221e8827e6a72736312a52db1c944d48c75bb724a9"),
-        (11, {"tasks": 5000, "people": 800}, "12ed199dddeb908d7843d8e649cc12a1f3b4d2da724925de655179e59c68b9e6"),
+        (7, {}, "b91300e978257b542751862a324276273cd94dc212ff8d08f0d8630aaa0397ec"),
+        (11, {"tasks": 5000, "people": 800}, "ac89b94e530d0c2fb1f8a7a6fc411eab9e668c9f13ade880adb04d98bc75cc6a"),
         (
             2026,
             {"tasks": 10_000, "bids": 30_000, "people": 1_000, "comments": 2_000},
-            "512891e2f75efe6e443d0c08d957c9034926f6c608b63c3e58e4cbf5c7e6251b",
+            "e5851072b617bd2fbd4824c80e2eade2ea33f3aeb178a1d93eab5b74780de6ff",
         ),
     ],
 )
 def test_the_data_is_exactly_what_it_was(seed: int, sizes: dict[str, int], expected: str) -> None:
-    assert fingerprint(demo.generate(seed, **sizes)) == expected
+    program = (
+        "from sync.server import demo; from tests.test_demo import fingerprint; "
+        f"print(fingerprint(demo.generate({seed}, **{sizes!r})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=300,
+        env={**os.environ, demo.LAST_DAY_ENV: "2026-12-01"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected
 
 
 def test_the_tables_are_data_files() -> None:
@@ -220,6 +238,8 @@ def test_templates(data: demo.DemoData) -> None:
             "n": 7,
             "klasse": 4,
             "timer": 3,
+            "by": "Egeskov",
+            "kommune": "Egeskov Kommune",
         }
         text = t.description.format_map(slots)
         assert 1 <= len([s for s in SENTENCE_END.split(text) if s]) <= 3, text
@@ -239,7 +259,8 @@ def test_status_and_audience_mix(data: demo.DemoData) -> None:
 
 def test_open_tasks_still_take_bids(data: demo.DemoData) -> None:
     open_tasks = [t for t in data.tasks if t.status == TaskStatus.OPEN]
-    later = [t for t in open_tasks if t.bid_deadline is None or t.bid_deadline > "2026-12-15"]
+    fortnight = (demo.LAST_DAY + dt.timedelta(days=15)).isoformat()
+    later = [t for t in open_tasks if t.bid_deadline is None or t.bid_deadline >= fortnight]
     assert len(later) >= 0.8 * len(open_tasks)
 
 
@@ -302,7 +323,7 @@ def test_people_hold_verified_credentials_and_tasks_ask_for_them(data: demo.Demo
     for c in data.credentials:
         holder, verifier = people[c.person_id], people[c.verified_by]
         assert eligibility.is_known(c.credential) and c.site_id == holder.home_site_id
-        assert c.issued_on is not None and c.issued_on < "2026-12-01" and STAMP.match(c.verified_at)
+        assert c.issued_on is not None and c.issued_on <= demo.LAST_DAY.isoformat() and STAMP.match(c.verified_at)
         assert verifier.role == Role.ADMIN or (
             verifier.role == Role.SITE_MANAGER and holder.home_site_id is not None
             and verifier.home_site_id == holder.home_site_id and verifier.id != holder.id
@@ -480,3 +501,50 @@ def test_the_benchmark_municipality_has_the_scale_asked_for() -> None:
     assert len(big.tasks) == 100_000 and len(big.bids) == 300_000 and len(big.comments) == 20_000
     assert len(big.people) >= 5_000
     assert len({b.id for b in big.bids}) == 300_000
+
+
+@pytest.fixture(scope="module")
+def municipalities() -> demo.DemoData:
+    """The demo as a server is seeded with it: three municipalities, each with its history."""
+    from sync.server import demo_seed
+
+    return demo_seed.generate(organisations=3, neighbour_share=0.5)
+
+
+# What happened, as opposed to what is planned (a task's start, a deadline, a certificate's expiry).
+_EVENT_FIELDS = ("created_at", "updated_at", "published_at", "decided_at", "hours_confirmed_at",
+                 "added_at", "verified_at", "issued_on")
+
+
+def test_nothing_in_the_demo_happened_in_the_future(municipalities: demo.DemoData) -> None:
+    """A try-out on 30 November read a declined bid dated tomorrow: the calendar was fixed at
+    1 December 2026. Whatever day and hour the demo is made, everything in it has happened."""
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    seen: Counter[str] = Counter()
+    for table, rows in municipalities.groups().items():
+        for row in (entity.to_row() for entity in rows):
+            for name in _EVENT_FIELDS:
+                value = row.get(name)
+                if value:
+                    seen[name] += 1
+                    assert str(value) <= now, (table, name, value, row.get("id"))
+    assert {"created_at", "decided_at", "hours_confirmed_at", "verified_at", "issued_on"} <= set(seen)
+
+
+def test_a_task_names_only_its_own_municipalitys_places(municipalities: demo.DemoData) -> None:
+    """A try-out read "Egeskov Rådhus" as the place of a Bøgeby task."""
+    worlds = [municipalities, *municipalities.neighbours]
+    assert len(worlds) == 3
+
+    def places(world: demo.DemoData) -> set[str]:
+        town = world.organisation.name.removesuffix(" Kommune")
+        return {town, world.organisation.name, *(s.name for s in world.sites)}
+
+    for world in worlds:
+        foreign = set().union(*(places(w) for w in worlds if w is not world)) - places(world)
+        own_town = world.organisation.name.removesuffix(" Kommune")
+        texts = [(t.title, t.description, t.place) for t in world.tasks]
+        texts += [(p.title,) for p in world.people]
+        named = {name for text in texts for name in foreign if name in " ".join(text)}
+        assert named == set(), (world.organisation.name, named)
+        assert any(own_town in " ".join(text) for text in texts)  # the templates do name places

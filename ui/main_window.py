@@ -45,7 +45,7 @@ from ui.notifications import Bell
 from ui.page_view import PageView, show_view, view_of
 from ui.sync_status import AttentionPanel, SyncStatusBar
 from ui.window_focus import focus_start
-from ui.words import tr
+from ui.words import LANGUAGE_NAMES, tr
 
 # (module, class, title msgid, shortcut): imported only when first opened.
 class Navigator(Protocol):
@@ -195,9 +195,6 @@ def admin_screen(context: AppContext, navigator: Navigator, task_id: str | None)
 
 
 # Every page the window can go to besides the board and the attention list.
-# The languages a person may choose in the Knop menu, each named in its own words.
-LANGUAGES: tuple[tuple[str, str], ...] = (("da", "Dansk"), ("en", "English"))
-
 SCREENS: tuple[ScreenFactory, ...] = (
     task_view_screen,
     review_screen,
@@ -674,7 +671,7 @@ class MainWindow(QMainWindow):
         """Dansk or English, each named in its own words; greyed out where IT locked the language."""
         self.language_menu = knop.addMenu(tr("Lan&guage"))
         group = QActionGroup(self.language_menu)
-        for code, name in LANGUAGES:
+        for code, name in LANGUAGE_NAMES:
             action = self.language_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(code == self.context.language)

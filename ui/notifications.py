@@ -49,6 +49,7 @@ from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
 from ui.table_model import scrolling
+from ui.words import LANGUAGE_NAMES
 
 WATCHES = frozenset({notifications.TABLE, "notice_reads"})
 DECISIONS_WATCH = frozenset({"bids", "tasks"})
@@ -425,6 +426,22 @@ class NotificationPreferences(Screen):
         self.mail_language.setObjectName("mailLanguage")
         self.mail_language.setWordWrap(True)
         language_row = QHBoxLayout()
+        # Where IT fixed the PC's language the Knop menu's choice is greyed out, yet e-mail
+        # goes to the person wherever they are: the same one setting is chosen here instead.
+        self.mail_language_box: QComboBox | None = None
+        if context.settings.is_locked("language"):
+            self.mail_language_box = QComboBox(self)
+            self.mail_language_box.setObjectName("mailLanguageChoice")
+            for code, name in LANGUAGE_NAMES:
+                self.mail_language_box.addItem(name, code)
+            self.mail_language_box.currentIndexChanged.connect(
+                lambda _i, box=self.mail_language_box: self._set(notices.LANGUAGE_KEY, box.currentData())
+            )
+            chooser = QLabel(sentence("Language of your e-mail:").text(language), self)
+            chooser.setBuddy(self.mail_language_box)
+            self.mail_language_box.setAccessibleName(sentence("Language of your e-mail").text(language))
+            language_row.addWidget(chooser)
+            language_row.addWidget(self.mail_language_box)
         language_row.addWidget(self.mail_language, 1)
 
         self.searches = QListWidget(self)
@@ -467,6 +484,9 @@ class NotificationPreferences(Screen):
                 combo.setCurrentIndex(combo.findData(notices.preference(values, notices.email_key(kind))))
             self.desktop.setChecked(bool(notices.preference(values, notices.DESKTOP_KEY)))
             self.mail_language.setText(self._mail_language_said(values))
+            if self.mail_language_box is not None:
+                box = self.mail_language_box
+                box.setCurrentIndex(box.findData(notices.preference(values, notices.LANGUAGE_KEY)))
             self.searches.clear()
             for search in searches:
                 item = QListWidgetItem(search.name)
@@ -478,6 +498,11 @@ class NotificationPreferences(Screen):
 
     def _mail_language_said(self, values: dict[str, Any]) -> str:
         """Which language the person's e-mail is in, and where that is chosen."""
+        if self.mail_language_box is not None:
+            return sentence(
+                "Knop's language on this PC is set by IT. The language you choose for your e-mail "
+                "is also Knop's for you on PCs where you choose it yourself."
+            ).text(self.language)
         code = notices.preference(values, notices.LANGUAGE_KEY)
         # Named in the reader's words, lower case in a Danish sentence ("på engelsk").
         names = {"da": sentence("Danish"), "en": sentence("English")}

@@ -66,7 +66,11 @@ def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str)
         return ""
     parts = []
     for line in lines:
-        who = html.escape(you if line.mine else line.author_name or unknown)
+        named = line.author_name
+        if named and line.author_organisation:
+            # Of another municipality: named with it, as the task's poster is (name and organisation).
+            named = tr("{name} ({organisation})", name=named, organisation=line.author_organisation)
+        who = html.escape(you if line.mine else named or unknown)
         when = html.escape(wording.moment(line.comment.created_at, language))
         body = html.escape(breakable(line.comment.body)).replace("\n", "<br>")
         parts.append(
@@ -99,9 +103,8 @@ class TaskView(TaskScreen):
         # What the person's last bid action did ("Your bid is placed."), said first in the
         # bid's state until they leave the page: the sentence is where the focus goes after it.
         self._bid_news = ""
-        # Who posted another organisation's task, as the server told it (`_ask_poster`).
-        self._poster: tuple[str, str] | None = None
-        self._poster_asked = False
+        # Whether the server was asked who posted and who commented (`_ask_names`), once a page.
+        self._names_asked = False
         self.setObjectName("task-view")
         self._build()
         self._keep_drafts_as_typed()
@@ -255,30 +258,35 @@ class TaskView(TaskScreen):
         self.bid_hours.setValue(float(hours) if isinstance(hours, (int, float)) else 0)
         self.bid_availability.setText(str(fields.get("availability") or ""))
 
-    def _ask_poster(self, detail: TaskDetail) -> None:
-        """Ask the server who posted another organisation's task (`sync.server.poster_api`), once.
+    def _ask_names(self, detail: TaskDetail) -> None:
+        """Ask the server who posted and who commented, when this store cannot name them; once a page.
 
-        The feed shows people only to their own organisation, so this store has no row
-        for the poster of a task opened to other municipalities. The answer lives as
-        long as the page (never kept, so an erased poster's name does not stay behind);
-        offline, or where the server says no, the site still says who asks.
+        The feed shows people only to their own organisation, so this store may have
+        no row for the poster of a task opened to other municipalities, nor for a
+        commenter from another one. The server answers by the task's own visibility
+        rule (`sync.server.poster_api`); the answer is kept in the person's own store
+        (`desktop.told_names`) and read from there, offline too. Asked again on each
+        visit, so a name changed or erased on the server is replaced.
         """
-        if self._poster_asked or not detail.organisation_name or self.context.person.is_external:
+        if self._names_asked or not detail.names_unknown or self.context.person.is_external:
             return
-        self._poster_asked = True
+        self._names_asked = True
+        from desktop import told_names
         from ui.background import Errand
         from ui.wire import poster_fetcher
 
-        fetch, task_id = poster_fetcher(self.context), detail.task.id
+        fetch, task_id, reader_id = poster_fetcher(self.context), detail.task.id, self.context.person.id
 
         def told(body: dict[str, Any]) -> None:
-            name = str(body.get("name") or "")
-            if name and self.detail is not None and self.detail.task.id == task_id:
-                self._poster = (name, str(body.get("title") or ""))
-                self._draw_task(self.detail)
+            if self.context.closed:
+                return
+            self.context.query(lambda store: told_names.keep(store, reader_id, body), parent=self).success(
+                lambda _kept: self.reload()
+            ).failure(lambda error: log.warning("what the server told of %s was not kept: %s", task_id, error)
+            ).run_in_background()
 
         Errand(lambda: fetch(task_id), self, "task-poster").success(told).failure(
-            lambda error: log.info("who posted %s was not told: %s", task_id, error)
+            lambda error: log.info("who posted or commented on %s was not told: %s", task_id, error)
         ).run_in_background()
 
     def keep_drafts(self) -> None:
@@ -437,8 +445,8 @@ class TaskView(TaskScreen):
             self.cancel_button.hide()
             self.review_button.hide()
             return
-        if old is None or (old.task, old.site_name, old.organisation_name) != (
-            detail.task, detail.site_name, detail.organisation_name
+        if old is None or (old.task, old.site_name, old.organisation_name, old.owner_name, old.owner_title) != (
+            detail.task, detail.site_name, detail.organisation_name, detail.owner_name, detail.owner_title
         ):
             self._draw_task(detail)
         if old is None or old.comments != detail.comments:
@@ -447,6 +455,7 @@ class TaskView(TaskScreen):
             self._draw_bids(detail)
         self._draw_my_bid(detail)
         self._comment_typed()
+        self._ask_names(detail)
 
     def _draw_task(self, detail: TaskDetail) -> None:
         task, lang = detail.task, self.language
@@ -474,13 +483,10 @@ class TaskView(TaskScreen):
         self.deadline.setText(wording.date(task.bid_deadline, lang) or tr("None"))
         self.place.setText(breakable(task.place) or tr("Not stated"))
         name, title = detail.owner_name, detail.owner_title
-        if not name and self._poster is not None:
-            name, title = self._poster
         owner = f"{name}, {title}" if name and title else name
         if not owner:
             # Externals do not get the staff's profiles: the site still says who asks.
             owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
-            self._ask_poster(detail)
         self.owner.setText(breakable(owner))
         self.site.setText(breakable(wording.site_of(detail.site_name, detail.organisation_name)))
         manages = detail.manages

@@ -22,6 +22,11 @@ from desktop.core.text import LANGUAGES, plural_sentence, sentence
 _chosen = ["en"]  # English, the source language, until the app chooses
 
 
+# The languages a person may choose (the Knop menu; e-mail where IT fixed the PC's),
+# each named in its own words.
+LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (("da", "Dansk"), ("en", "English"))
+
+
 def use_language(language: str) -> None:
     """Every later `tr()`/`ntr()` answers in `language` ("da" or "en"; anything else: English)."""
     _chosen[0] = language if language in LANGUAGES else "en"

@@ -7,7 +7,7 @@
     knop-admin site add --name "Egeskov Skole" --kind school
     knop-admin person add --username anna --name "Anna Jensen" --site "Egeskov Skole"
     knop-admin import-people staff.csv
-    knop-admin enrolment-code --site SITE_ID
+    knop-admin enrolment-code --site "Bøgeby Skole"   # the site says which organisation
     knop-admin person set-role anna site_manager [--site "Egeskov Skole"]
     knop-admin person set-site anna "Egeskov Skole"
     knop-admin lending approve            # off | notify | approve
@@ -22,9 +22,12 @@
 
 Every command takes `--db` (default: $KNOP_SERVER_DB) and migrates the
 database first, so a fresh file or PostgreSQL database is ready to use.
-Commands that create or list something of one organisation take `--org`
-(name or id); on a server with one organisation it may be left out, with
-several it must be given (the error names them).
+Commands that create something in one organisation take `--org` (name or
+id); it may be left out on a server with one organisation, or where the
+command's `--site` says which (its id, or a name only one organisation has).
+Where it is truly ambiguous, the error names the choices. Listings without
+`--org` on a server with several list every organisation's, each line ending
+in its organisation's name.
 Passwords are read from a prompt or stdin, never from the command line, where
 they would end up in the shell's history and the process list.
 """
@@ -82,17 +85,47 @@ def _read_password(args: argparse.Namespace, required: bool) -> str | None:
 
 
 def _organisation(db: storage.Database, args: argparse.Namespace) -> Organisation:
-    """The organisation the command acts in: `--org`, else the only one (DirectoryError otherwise)."""
+    """The organisation the command acts in: `--org`, else the one its `--site` belongs to, else the only one.
+
+    IT need not name what the server can tell: a site's id, or a name only one
+    organisation has, says which. Raises DirectoryError naming the choices
+    otherwise (a site name in two organisations, several organisations and no site).
+    """
+    asked, site = getattr(args, "org", None), getattr(args, "site", None)
     with db.read() as s:
-        return directory.acting_organisation(s, getattr(args, "org", None))
+        if asked is None and site:
+            found = directory.organisation_of_site(s, site)
+            if found is not None:
+                return found
+            if len(directory.organisations(s)) > 1:
+                raise directory.DirectoryError(
+                    f"unknown site {site!r} in every organisation; `knop-admin site list` shows them"
+                )
+        return directory.acting_organisation(s, asked)
 
 
 def _listed_organisation(db: storage.Database, args: argparse.Namespace) -> str | None:
-    """The organisation id a listing is cut to; None on a server with no organisation yet (lists nothing)."""
+    """The organisation id a listing is cut to: `--org`'s, or (as `_organisation`) the one its
+    `--site` names; None for every organisation's (no --org on a server with several, or none yet)."""
     with db.read() as s:
-        if getattr(args, "org", None) is None and not directory.organisations(s):
-            return None
+        if getattr(args, "org", None) is None and len(directory.organisations(s)) != 1:
+            site = getattr(args, "site", None)
+            found = directory.organisation_of_site(s, site) if site else None
+            return found.id if found is not None else None
     return _organisation(db, args).id
+
+
+def _organisation_names(db: storage.Database, organisation_id: str | None) -> dict[str, str] | None:
+    """Organisation id -> name for a listing of several organisations' rows, each line ending in
+    its organisation's name (as `site list` does); None when the listing is of one."""
+    with db.read() as s:
+        known = directory.organisations(s)
+    return {org.id: org.name for org in known} if organisation_id is None and len(known) > 1 else None
+
+
+def _say_row(fields: list[str], organisation_id: str | None, names: dict[str, str] | None) -> None:
+    """One tab-separated line of a listing; with `names`, its organisation's name last."""
+    _say("\t".join([*fields, names.get(organisation_id or "", "-")] if names is not None else fields))
 
 
 def _within(organisation_id: str | None, column: str) -> tuple[str, tuple[str, ...]]:
@@ -136,20 +169,14 @@ def cmd_site_add(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_site_list(db: storage.Database, args: argparse.Namespace) -> int:
     """Sites as `id, kind, name` lines; without --org on a server with several
     organisations, every organisation's, each line ending in its organisation's name."""
-    with db.read() as s:
-        known = directory.organisations(s)
-        if getattr(args, "org", None) is None and len(known) > 1:
-            names = {org.id: org.name for org in known}
-            found = s.fetch(Site, "1 = 1 ORDER BY name")
-            found.sort(key=lambda site: (names.get(site.organisation_id or "", ""), site.name))
-            for site in found:
-                _say(f"{site.id}\t{site.kind}\t{site.name}\t{names.get(site.organisation_id or '', '-')}")
-            return 0
     org = _listed_organisation(db, args)
+    names = _organisation_names(db, org)
     with db.read() as s:
         found = s.fetch(Site, "organisation_id = ? ORDER BY name", (org,)) if org else s.fetch(Site, "1 = 1 ORDER BY name")
-        for site in found:
-            _say(f"{site.id}\t{site.kind}\t{site.name}")
+    if names is not None:
+        found.sort(key=lambda site: (names.get(site.organisation_id or "", ""), site.name))
+    for site in found:
+        _say_row([site.id, site.kind, site.name], site.organisation_id, names)
     return 0
 
 
@@ -178,10 +205,12 @@ def cmd_person_add(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
     """People as `id, username, role, home site, name [flags]` lines: the site by its
     name for people to read, or by its id with --ids, for scripts."""
-    where, params = _within(_listed_organisation(db, args), "p.organisation_id")
+    org = _listed_organisation(db, args)
+    names = _organisation_names(db, org)
+    where, params = _within(org, "p.organisation_id")
     with db.read() as s:
         rows = s.rows(
-            "SELECT p.id, a.username, p.role, p.home_site_id, p.active, p.name, "
+            "SELECT p.id, a.username, p.role, p.home_site_id, p.active, p.name, p.organisation_id, "
             "s.name AS site_name, a.password_hash IS NOT NULL AS has_password "
             "FROM people p LEFT JOIN accounts a ON a.person_id = p.id "
             f"LEFT JOIN sites s ON s.id = p.home_site_id {where}ORDER BY a.username",
@@ -190,7 +219,9 @@ def cmd_person_list(db: storage.Database, args: argparse.Namespace) -> int:
     for r in rows:
         flags = ("" if r["active"] else " inactive") + ("" if r["has_password"] else " no-password")
         site = r["home_site_id"] if args.ids else r["site_name"] or r["home_site_id"]
-        _say(f"{r['id']}\t{r['username']}\t{r['role']}\t{site or '-'}\t{r['name']}{flags}")
+        _say_row(
+            [r["id"], r["username"], r["role"], site or "-", f"{r['name']}{flags}"], r["organisation_id"], names
+        )
     return 0
 
 
@@ -247,10 +278,12 @@ def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> in
 
 
 def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -> int:
-    where, params = _within(_listed_organisation(db, args), "a.organisation_id")
+    org = _listed_organisation(db, args)
+    names = _organisation_names(db, org)
+    where, params = _within(org, "a.organisation_id")
     with db.read() as s:
         rows = s.rows(
-            "SELECT a.username, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
+            "SELECT a.username, a.organisation_id, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
             "FROM guidelines g CROSS JOIN accounts a "
             "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
             f"{where}ORDER BY g.audience, a.username",
@@ -263,7 +296,7 @@ def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -
             else "not accepted"
         )
         stale = " (not the current one)" if r["accepted"] is not None and r["accepted"] < r["current"] else ""
-        _say(f"{r['username']}\t{r['audience']}\t{state}{stale}")
+        _say_row([r["username"], r["audience"], f"{state}{stale}"], r["organisation_id"], names)
     return 0
 
 
@@ -305,28 +338,33 @@ def cmd_enrolment_code(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_devices(db: storage.Database, args: argparse.Namespace) -> int:
-    where, params = _within(_listed_organisation(db, args), "organisation_id")
+    org = _listed_organisation(db, args)
+    names = _organisation_names(db, org)
+    where, params = _within(org, "organisation_id")
     with db.read() as s:
         rows = s.rows(
-            f"SELECT id, site_id, name, enrolled_at, revoked_at, person_id FROM devices {where}ORDER BY enrolled_at",
+            "SELECT id, site_id, name, enrolled_at, revoked_at, person_id, organisation_id "
+            f"FROM devices {where}ORDER BY enrolled_at",
             params,
         )
     for r in rows:
         state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
         # A personal device (an outsider's own computer) names the one person it serves.
         where = f"personal:{r['person_id']}" if r["person_id"] else r["site_id"]
-        _say(f"{r['id']}\t{where}\t{r['name']}\tenrolled {r['enrolled_at']}\t{state}")
+        _say_row([r["id"], where, r["name"], f"enrolled {r['enrolled_at']}", state], r["organisation_id"], names)
     return 0
 
 
 def cmd_invitations_list(db: storage.Database, args: argparse.Namespace) -> int:
-    for item in invitations.listing(db, everything=args.all, organisation_id=_listed_organisation(db, args)):
+    org = _listed_organisation(db, args)
+    names = _organisation_names(db, org)
+    with db.read() as s:
+        site_organisation = {site.id: site.organisation_id for site in s.fetch(Site, "1 = 1")}
+    for item in invitations.listing(db, everything=args.all, organisation_id=org):
         i = item.invitation
         state = "expired" if item.expired and i.status in ("pending", "awaiting_approval") else i.status
-        _say(
-            f"{i.id}\t{i.email}\t{i.kind}\t{item.site}\tinvited by {item.inviter}\t"
-            f"{i.created_at[:10]}\texpires {i.expires_at[:10]}\t{state}"
-        )
+        fields = [i.id, i.email, i.kind, item.site, f"invited by {item.inviter}", i.created_at[:10]]
+        _say_row([*fields, f"expires {i.expires_at[:10]}", state], site_organisation.get(i.site_id), names)
     return 0
 
 
@@ -504,11 +542,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.set_defaults(handler=handler)
         return p
 
-    def org_option(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument(
-            "--org", help="the organisation (name or id); needed when the server has several"
-        )
+    def org_option(p: argparse.ArgumentParser, said: str = "needed when the server has several") -> argparse.ArgumentParser:
+        p.add_argument("--org", help=f"the organisation (name or id); {said}")
         return p
+
+    by_site = "needed only when the server has several and --site does not say which"
+    listing = "without it, on a server with several, every organisation's, its name last"
 
     p = add(sub, "init", cmd_init, "create the organisation")
     p.add_argument("--org", required=True, help="the organisation's name")
@@ -530,20 +569,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", required=True, choices=[c.value for c in SiteKind], help="what kind of place it is")
     p.add_argument("--address", default="", help="its street address (optional)")
     p.add_argument("--id", help="its id (default: a new one)")
-    org_option(
-        add(
-            site_sub,
-            "list",
-            cmd_site_list,
-            "list sites (id, kind, name); on a server with several organisations and no --org, "
-            "every organisation's, its name last",
-        )
-    )
+    org_option(add(site_sub, "list", cmd_site_list, "list sites (id, kind, name)"), listing)
 
     person_sub = add(sub, "person", None, "people: add or list").add_subparsers(
         dest="person_command", required=True
     )
-    p = org_option(add(person_sub, "add", cmd_person_add, "add a person (asks for a password on a terminal)"))
+    p = org_option(add(person_sub, "add", cmd_person_add, "add a person (asks for a password on a terminal)"), by_site)
     p.add_argument("--username", required=True, help="what they log in with")
     p.add_argument("--name", required=True, help="their name as others see it")
     p.add_argument("--site", help="home site id or name")
@@ -560,7 +591,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", help="their id (default: a new one)")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     p = org_option(
-        add(person_sub, "list", cmd_person_list, "list people (id, username, role, home site, name)")
+        add(person_sub, "list", cmd_person_list, "list people (id, username, role, home site, name)"), listing
     )
     p.add_argument(
         "--ids", action="store_true", help="the home site by its id, not its name (for scripts)"
@@ -607,7 +638,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
     p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
-    org_option(add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"))
+    org_option(
+        add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"), listing
+    )
 
     add(
         sub, "retention", cmd_retention,
@@ -635,14 +668,14 @@ def build_parser() -> argparse.ArgumentParser:
         "enrolment-code",
         cmd_enrolment_code,
         "make a one-time code that enrols one device to a site",
-    ))
+    ), by_site)
     p.add_argument("--site", required=True, help="site id or name")
     p.add_argument("--days", type=float, default=7.0, help="how long the code is valid")
 
     invitation_sub = add(
         sub, "invitations", None, "member invitations: list, withdraw, approval setting"
     ).add_subparsers(dest="invitations_command", required=True)
-    p = org_option(add(invitation_sub, "list", cmd_invitations_list, "list pending invitations"))
+    p = org_option(add(invitation_sub, "list", cmd_invitations_list, "list pending invitations"), listing)
     p.add_argument("--all", action="store_true", help="also those taken up or withdrawn")
     p = add(invitation_sub, "revoke", cmd_invitations_revoke, "withdraw a pending invitation")
     p.add_argument("invitation_id", help="its id, as `invitations list` shows it")
@@ -654,7 +687,7 @@ def build_parser() -> argparse.ArgumentParser:
     ))
     p.add_argument("setting", choices=("on", "off"), help="on: a coordinator approves each outsider's invitation")
 
-    org_option(add(sub, "devices", cmd_devices, "list enrolled devices"))
+    org_option(add(sub, "devices", cmd_devices, "list enrolled devices"), listing)
     p = add(sub, "revoke-device", cmd_revoke_device, "revoke a device and every login on it")
     p.add_argument("device_id", help="its id, as `devices` shows it")
 
@@ -690,7 +723,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add(sub, "new-epoch", cmd_new_epoch, "make every device resync (e.g. after restoring a backup)")
     add(sub, "migrate", cmd_migrate, "bring the database schema up to date")
-    p = org_option(add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included"))
+    p = org_option(
+        add(sub, "audit", cmd_audit, "show audit events (newest --limit), refused operations included"),
+        "without it (and no --site saying which), on a server with several, every organisation's",
+    )
     p.add_argument("--limit", type=int, default=50, help="at most this many events, newest first (default 50)")
     p.add_argument("--person", help="who acted: person id or username")
     p.add_argument("--task", help="task id")

@@ -30,6 +30,7 @@ import datetime as dt
 import functools
 import gc
 import json
+import os
 import random
 import sys
 import unicodedata
@@ -117,8 +118,30 @@ def _table(name: str) -> dict[str, Any]:
 
 # --- the calendar ------------------------------------------------------------
 
-_EPOCH = dt.date(2026, 1, 1)
-_DAY_COUNT = 800  # 2026-01-01 .. early 2028, enough for every period
+# The demo's "now" follows the clock: its history ends with yesterday (UTC), so
+# nothing in it is dated in the future whatever the hour it is shown at (a
+# try-out on 30 November read a bid declined "tomorrow": the calendar was fixed
+# at 1 December 2026, and decisions on that day were stamped up to 20:55), and
+# the open tasks' deadlines lie ahead on any day. The same seed and sizes give
+# the same data on the same day; KNOP_DEMO_LAST_DAY (an ISO date) pins the day
+# for pictures and pinned fingerprints.
+LAST_DAY_ENV = "KNOP_DEMO_LAST_DAY"
+
+
+def _last_day() -> dt.date:
+    """Yesterday (UTC), or the day KNOP_DEMO_LAST_DAY names. Raises ValueError for a malformed one."""
+    pinned = os.environ.get(LAST_DAY_ENV, "").strip()
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise ValueError(f"{LAST_DAY_ENV} must be a date such as 2026-12-01, got {pinned!r}") from None
+    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+
+LAST_DAY = _last_day()
+_EPOCH = LAST_DAY - dt.timedelta(days=334)  # the first of January when the demo was written
+_DAY_COUNT = 800  # the epoch .. over two years on, enough for every period
 DAYS: list[str] = [(_EPOCH + dt.timedelta(days=i)).isoformat() for i in range(_DAY_COUNT)]
 _WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 _MONTHS = (
@@ -144,9 +167,9 @@ for _i in range(_DAY_COUNT):
     _WEEKDAY_OF.append(_WEEKDAYS[_d.weekday()])
     _DATES_DA.append(f"{_WEEKDAYS[_d.weekday()]} den {_d.day}. {_MONTHS[_d.month - 1]}")
 
-TODAY = (dt.date(2026, 12, 1) - _EPOCH).days  # the demo's "now"
-OPEN_DEADLINE_FROM = (dt.date(2026, 12, 16) - _EPOCH).days
-_LAST_START = (dt.date(2027, 12, 20) - _EPOCH).days
+TODAY = (LAST_DAY - _EPOCH).days  # the demo's "now", the last day anything happened: LAST_DAY
+OPEN_DEADLINE_FROM = TODAY + 15  # the open tasks' deadlines: a fortnight ahead and later
+_LAST_START = TODAY + 384
 
 
 _TIMES = tuple(f"T{h:02d}:{m:02d}:00.000Z" for h in range(7, 21) for m in range(0, 60, 5))
@@ -331,7 +354,7 @@ def ascii_slug(text: str) -> str:
 
 # The organisation, its sites and its people were set up before any task: their ids
 # are made a millisecond apart from this moment on, in the order they were created.
-_FOUNDED_MS = unix_ms("2024-11-01T08:00:00.000Z")
+_FOUNDED_MS = unix_ms(f"{(_EPOCH - dt.timedelta(days=426)).isoformat()}T08:00:00.000Z")  # 14 months before
 _stamp_ms = functools.cache(unix_ms)
 
 
@@ -551,6 +574,11 @@ def _bid_across(rng: random.Random, data: DemoData) -> None:
             task.bid_count += 1
 
 
+def _town(org_name: str) -> str:
+    """The town a municipality is named after ("Bøgeby Kommune" -> "Bøgeby"): its texts' {by}."""
+    return org_name.replace(" Kommune", "").strip() or org_name
+
+
 def _generate(
     rng: random.Random,
     sites: int,
@@ -564,9 +592,10 @@ def _generate(
 
     org = Organisation(id=_uid(rng, _FOUNDED_MS), name=org_name)
     site_rows = _make_sites(rng, org.id, sites, SITES if named_sites is None else named_sites)
-    gen = _People(rng, site_rows)
+    town = _town(org_name)
+    gen = _People(rng, site_rows, town)
     gen.build(people)
-    task_gen = _Tasks(rng, site_rows, gen)
+    task_gen = _Tasks(rng, site_rows, gen, town, org_name)
     task_rows = task_gen.build(tasks)
     bid_rows = task_gen.place_bids(bids)
     comment_rows = task_gen.add_comments(comments)
@@ -630,9 +659,10 @@ def _make_sites(
 class _People:
     """People, their pools for bidding, and their skills."""
 
-    def __init__(self, rng: random.Random, sites: list[Site]) -> None:
+    def __init__(self, rng: random.Random, sites: list[Site], town: str = "Egeskov") -> None:
         self.rng = rng
         self.sites = sites
+        self.town = town  # a citizen's title names their own town
         self.people: list[Person] = []
         self.home: list[str | None] = []
         self.role: list[str] = []
@@ -857,9 +887,10 @@ class _People:
         if r < 0.6:
             kind, title, domain = PersonKind.VOLUNTEER, rng.choice(_VOLUNTEER_TITLES), None
         elif r < 0.85:
-            kind, title, domain = PersonKind.CITIZEN, rng.choice(_CITIZEN_TITLES), None
+            kind, title, domain = PersonKind.CITIZEN, rng.choice(_CITIZEN_TITLES).format(by=self.town), None
         else:
             company, domain = _COMPANIES[rng.randrange(len(_COMPANIES))]
+            company, domain = company.format(by=self.town), domain.format(by=ascii_slug(self.town))
             kind, title = PersonKind.COMPANY, f"Indehaver, {company}"
         return self._add(
             first=first,
@@ -1006,10 +1037,16 @@ def _cum(pairs: tuple[tuple[Any, int], ...]) -> tuple[list[Any], list[float]]:
 
 
 class _Tasks:
-    def __init__(self, rng: random.Random, sites: list[Site], people: _People) -> None:
+    def __init__(
+        self, rng: random.Random, sites: list[Site], people: _People,
+        town: str = "Egeskov", org_name: str = ORGANISATION_NAME,
+    ) -> None:
         self.rng = rng
         self.sites = sites
         self.p = people
+        # A task's text names its own municipality's places (a try-out read "Egeskov Rådhus" on a
+        # Bøgeby task): the templates' {by} and {kommune}.
+        self.town, self.org_name = town, org_name
         by_letter: dict[str, list[_Template]] = {letter: [] for letter in "SCDA"}
         for template in TEMPLATES:
             for letter in template.kinds:
@@ -1065,6 +1102,8 @@ class _Tasks:
                 "n": rng.randint(3, 24),
                 "klasse": rng.randint(2, 9),
                 "timer": max(1, int(effort)),
+                "by": self.town,
+                "kommune": self.org_name,
             }
             drawn = rng.getrandbits(128)  # the id's bits, drawn where they always were
             task = Task(

@@ -34,8 +34,7 @@ from desktop.core.entities import (
     TaskStatus,
 )
 
-FIRST_MONTH = dt.date(2024, 12, 1)  # two years before the demo's "now" (2026-12-01)
-MONTHS = 22  # up to September 2026, where the generated tasks take over
+MONTHS = 22  # up to two months before the demo's "now", where the generated tasks take over
 CROSS_FIRST, CROSS_LAST = 0.08, 0.5  # share of tasks solved by another site's people
 
 
@@ -62,6 +61,10 @@ def add_history(data: Any, seed: int = 2024) -> Any:
     Returns `data`. Needs sites with staff and some generated tasks to copy;
     with fewer, it adds nothing.
     """
+    from sync.server.demo import LAST_DAY  # the demo's "now" (it follows the clock)
+
+    # The first of the month two years before the demo's "now".
+    first_month = dt.date(LAST_DAY.year - 2, LAST_DAY.month, 1)
     rng = random.Random(seed)
     staff = [p for p in data.people if p.home_site_id and p.role in (Role.STAFF, Role.SITE_MANAGER) and p.active]
     models = [t for t in data.tasks if t.skills and t.audience != Audience.SITE]
@@ -145,7 +148,7 @@ def add_history(data: Any, seed: int = 2024) -> Any:
                 )
 
     for month in range(MONTHS):
-        first = dt.date(FIRST_MONTH.year + (FIRST_MONTH.month - 1 + month) // 12, (FIRST_MONTH.month - 1 + month) % 12 + 1, 1)
+        first = dt.date(first_month.year + (first_month.month - 1 + month) // 12, (first_month.month - 1 + month) % 12 + 1, 1)
         share = CROSS_FIRST + (CROSS_LAST - CROSS_FIRST) * month / (MONTHS - 1)
         for _ in range((3 + month // 3) * scale):
             model = rng.choice(models)
@@ -165,6 +168,6 @@ def add_history(data: Any, seed: int = 2024) -> Any:
         helper = helpers[number % len(helpers)]
         for time in range(3):  # asked for again once it is known: the story of the exchange
             host = rng.choice([s for s in hosts if s.id != helper.home_site_id] or hosts)
-            day = FIRST_MONTH + dt.timedelta(days=200 + 150 * time + 20 * number)
+            day = first_month + dt.timedelta(days=200 + 150 * time + 20 * number)
             finished(host.id, title, [skill], helper, day, skill if time == 0 else None)
     return data

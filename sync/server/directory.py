@@ -108,6 +108,31 @@ def acting_organisation(session: Session, asked: str | None) -> Organisation:
     raise DirectoryError(f"this server has {len(known)} organisations; say which with --org: {listed}")
 
 
+def organisation_of_site(session: Session, site: str) -> Organisation | None:
+    """The organisation a site named by id or name belongs to, when the site says which.
+
+    None when no site has that id or name (the caller's own errors say so).
+    Raises DirectoryError naming the choices, "Rådhuset" of Egeskov Kommune
+    (org-a) and of Bøgeby Kommune (org-b), when several organisations have a
+    site of that name.
+    """
+    found = session.get(Site, site)
+    if found is None:
+        wanted = site.strip().casefold()
+        named = [s for s in session.fetch(Site, "1 = 1 ORDER BY id") if s.name.casefold() == wanted]
+        owners = {s.organisation_id for s in named}
+        if len(owners) > 1:
+            choices = ", ".join(
+                f"{org.name} ({org.id})" for org in organisations(session) if org.id in owners
+            )
+            raise DirectoryError(
+                f"{len(owners)} organisations have a site named {site!r}; say which with --org "
+                f"(or give the site's id): {choices}"
+            )
+        found = named[0] if named else None
+    return session.get(Organisation, found.organisation_id) if found is not None else None
+
+
 def init_organisation(db: Database, name: str, org_id: str | None = None) -> Organisation:
     """Create the one organisation this server serves; only once."""
     name = name.strip()

@@ -1,4 +1,4 @@
-"""GET /v1/tasks/poster: who posted a task, for a reader of another organisation.
+"""GET /v1/tasks/poster: who posted a task and who commented on it, for a reader of another organisation.
 
 The feed shows a person's row only to their own organisation (and to those
 whose tasks they bid or commented on), so a task opened to other
@@ -7,10 +7,13 @@ rule asked for (docs/scale-out.md listed it as not built). The task view asks
 here when it has no row for the poster: the answer is the poster's name, job
 title and organisation, the same the own organisation's readers see, and only
 to someone the shared visibility rule (`permissions.can_see_task`) lets see
-the task, so the name goes exactly where the task goes. Outsiders are not told
-(they see the staff's site, as on their own organisation's tasks), and the
-answer is not kept on the workstation, so an erased poster's name is gone from
-the next answer.
+the task, so the name goes exactly where the task goes. The comments' authors
+are named the same way, by the same rule (a try-out read "Someone from another
+municipality" over a colleague's comment from the task's own municipality).
+Outsiders are not told (they see the staff's site, as on their own
+organisation's tasks). The workstation keeps the last answer in the reader's
+own store for reading offline (desktop.told_names); an erased person's name is
+the pseudonym in the next answer, which replaces it.
 """
 
 from __future__ import annotations
@@ -37,33 +40,72 @@ _responses: dict[int | str, dict[str, Any]] = {
 }
 
 
-class Poster(BaseModel):
-    """Who posted `task_id`: their name and job title ("" if none), and their organisation's name."""
+class Author(BaseModel):
+    """Someone who commented on the task: their id, name, job title ("" if none) and organisation's name."""
 
-    task_id: str
+    person_id: str
     name: str
     title: str
     organisation_name: str
 
 
-def poster_of(session: storage.Session, reader: Person, task_id: str) -> dict[str, str] | None:
-    """The poster of `task_id` as `reader` may read it (`Poster`'s fields), or None.
+class Poster(BaseModel):
+    """Who posted `task_id` (`poster_id`): their name and job title ("" if none), and their
+    organisation's name ("" each when the poster's row is gone); and who commented on it."""
 
-    None when the task is unknown, `reader` may not see it (the feed's own rule),
-    `reader` is an outsider, or the poster's row is gone.
+    task_id: str
+    poster_id: str
+    name: str
+    title: str
+    organisation_name: str
+    comment_authors: list[Author]
+
+
+# A thread with more authors than this names the first this many (in the order they spoke).
+MOST_AUTHORS = 200
+
+
+def poster_of(session: storage.Session, reader: Person, task_id: str) -> dict[str, Any] | None:
+    """The people of `task_id` as `reader` may read them (`Poster`'s fields), or None.
+
+    One rule for the poster and the comments' authors alike: the people who
+    wrote a task's texts are named exactly where those texts go. None when
+    the task is unknown, `reader` may not see it (the feed's own rule), or
+    `reader` is an outsider.
     """
     task = session.get(Task, task_id)
     if task is None or reader.is_external or not permissions.can_see_task(reader, task):
         return None
-    poster = session.get(Person, task.poster_id)
-    if poster is None:
-        return None
-    organisation = session.get(Organisation, poster.organisation_id) if poster.organisation_id else None
+    author_ids = [
+        str(r["author_id"])
+        for r in session.rows(
+            "SELECT author_id, min(created_at) AS first FROM comments WHERE task_id = ? "
+            "GROUP BY author_id ORDER BY first, author_id LIMIT ?",
+            (task.id, MOST_AUTHORS),
+        )
+    ]
+    people = {p.id: p for p in session.fetch(
+        Person, f"id IN ({', '.join('?' for _ in (task.poster_id, *author_ids))})", (task.poster_id, *author_ids)
+    )}
+    organisations = {o.id: o.name for o in session.fetch(Organisation, "1 = 1")}
+
+    def named(person_id: str) -> dict[str, str]:
+        person = people.get(person_id)
+        if person is None:
+            return {"name": "", "title": "", "organisation_name": ""}
+        return {
+            "name": person.name,
+            "title": person.title or "",
+            "organisation_name": organisations.get(person.organisation_id or "", ""),
+        }
+
     return {
         "task_id": task.id,
-        "name": poster.name,
-        "title": poster.title or "",
-        "organisation_name": organisation.name if organisation else "",
+        "poster_id": task.poster_id,
+        **named(task.poster_id),
+        "comment_authors": [
+            {"person_id": a, **named(a)} for a in author_ids if a in people
+        ],
     }
 
 
@@ -74,7 +116,7 @@ def task_poster(
     device: Annotated[str | None, Security(_device)] = None,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
 ) -> JSONResponse:
-    """Who posted the task: 404 unless the caller may see it and is staff."""
+    """Who posted the task and who commented on it: 404 unless the caller may see it and is staff."""
     db: storage.Database = request.app.state.db
     with db.read() as s:
         who = accounts.authenticate(s, device, bearer.credentials if bearer else None)

@@ -23,13 +23,19 @@ def poster(api: Api, task_id: str) -> httpx.Response:
     return api.http.get(protocol.PATH_TASK_POSTER, params={"task_id": task_id}, headers=api.headers())
 
 
-def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deployment, world: World) -> None:  # noqa: F811
-    mette, anna, bea, ole = (three.user(u) for u in ("mette", "anna", "bea", "ole"))
+def two_tasks(mette: Api, world: World) -> tuple[str, str]:
+    """Mette's task opened to other municipalities, and her organisation-wide one: their ids."""
     shared, inside = uuid7(), uuid7()
     mette.apply("task.create", task_id=shared, site_id=world.school.id, title="Fælles kursus",
                 audience="organisations", publish=True)
     mette.apply("task.create", task_id=inside, site_id=world.school.id, title="Skolefest",
                 audience="organisation", publish=True)
+    return shared, inside
+
+
+def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deployment, world: World) -> None:  # noqa: F811
+    mette, anna, bea, ole = (three.user(u) for u in ("mette", "anna", "bea", "ole"))
+    shared, inside = two_tasks(mette, world)
 
     # Bea of Bøgeby sees A's task opened to other municipalities: she is told who posted it.
     answer = poster(bea, shared)
@@ -37,9 +43,11 @@ def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deploym
     body: dict[str, Any] = answer.json()
     assert body == {
         "task_id": shared,
+        "poster_id": world.mette.id,
         "name": world.mette.name,
         "title": world.mette.title or "",
         "organisation_name": world.org.name,
+        "comment_authors": [],
     }
     # A's organisation-wide task does not reach her, and neither does its poster; an unknown id is the same.
     for task_id in (inside, "no-such-task"):
@@ -63,3 +71,28 @@ def test_the_poster_is_named_where_the_task_goes_and_nowhere_else(three: Deploym
         headers={protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)},
     )
     assert anonymous.status_code == 401 and world.mette.name not in anonymous.text
+
+
+def test_a_comments_author_is_named_where_the_task_goes_and_nowhere_else(three: Deployment, world: World) -> None:  # noqa: F811
+    """Try-out 7: a colleague's comment on a task opened to other municipalities was signed
+    "Someone from another municipality" there; the author is named by the poster's rule."""
+    mette, anna, bea, carl = (three.user(u) for u in ("mette", "anna", "bea", "carl"))
+    shared, inside = two_tasks(mette, world)
+    for task_id in (shared, inside):
+        anna.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Jeg kan tage mig af kaffen")
+        anna.apply("comment.add", comment_id=uuid7(), task_id=task_id, body="Og kagen")  # named once
+    bea.apply("comment.add", comment_id=uuid7(), task_id=shared, body="Vi kommer gerne to fra Bøgeby")
+
+    # Bea of Bøgeby may see the shared task: Anna is named with her municipality, in the order they spoke.
+    body = poster(bea, shared).json()
+    assert body["comment_authors"] == [
+        {"person_id": world.anna.id, "name": world.anna.name, "title": world.anna.title or "",
+         "organisation_name": world.org.name},
+        {"person_id": bea.person["id"], "name": bea.person["name"], "title": bea.person.get("title") or "",
+         "organisation_name": "Bøgeby Kommune"},
+    ]
+    # Carl of Egeskov, on his own organisation's task: the same.
+    assert [a["name"] for a in poster(carl, inside).json()["comment_authors"]] == [world.anna.name]
+    # The organisation-wide task does not reach Bea, nor do its comments' authors.
+    refused = poster(bea, inside)
+    assert refused.status_code == 404 and world.anna.name not in refused.text

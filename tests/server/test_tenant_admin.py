@@ -52,6 +52,16 @@ def two(backend: str, servers: Servers) -> Iterator[Deployment]:
     assert deployment.server_errors() == []
 
 
+def pairs(db: str, *queries: str) -> list[dict[Any, Any]]:
+    """Each query's two-column rows as a dict, read from the database `db` (a path or URL)."""
+    checked = storage.Database(db, pool_size=1)
+    try:
+        with checked.read() as s:
+            return [dict(s.execute(query).fetchall()) for query in queries]
+    finally:
+        checked.close()
+
+
 def get(api: Api, path: str, **params: Any) -> tuple[int, dict[str, Any]]:
     answer = api.http.get(path, params={k: v for k, v in params.items() if v is not None}, headers=api.headers())
     return answer.status_code, answer.json()
@@ -225,8 +235,9 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
     assert knop_admin.main(["--db", db, "site", "add", "--name", "Rådhuset", "--kind", "administration"]) == 1
     err = capsys.readouterr().err
     assert "2 organisations" in err and "Egeskov Kommune (org-a)" in err and "Bøgeby Kommune (org-b)" in err
-    assert knop_admin.main(["--db", db, "person", "list"]) == 1
-    assert "--org" in capsys.readouterr().err
+    assert knop_admin.main(["--db", db, "person", "list"]) == 0  # every organisation's, its name last
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.split("\t")[1:] == ["anna", "staff", "Rådhuset", "Anna no-password", "Egeskov Kommune"]
     assert knop_admin.main(["--db", db, "devices", "--org", "Ingen Kommune"]) == 1
     assert "unknown organisation 'Ingen Kommune'" in capsys.readouterr().err
 
@@ -246,13 +257,7 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
     out = capsys.readouterr()
     assert "created 1, updated 0, refused 1" in out.out and "another organisation" in out.err
 
-    checked = storage.Database(db, pool_size=1)
-    try:
-        with checked.read() as s:
-            placed = dict(s.execute("SELECT username, organisation_id FROM people").fetchall())
-            homes = dict(s.execute("SELECT username, home_site_id FROM people").fetchall())
-    finally:
-        checked.close()
+    placed, homes = pairs(db, "SELECT username, organisation_id FROM people", "SELECT username, home_site_id FROM people")
     assert placed == {"anna": "org-a", "bea": "org-b", "berit": "org-b", "birgit": "org-b"}
     assert (homes["anna"], homes["bea"], homes["birgit"]) == ("a-hall", "b-hall", "b-hall")
 
@@ -273,9 +278,64 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
 
     # A real process, as IT runs it.
     ran = admin(db, "devices")
-    assert ran.code == 1 and "say which with --org" in ran.err
+    assert (ran.code, ran.out) == (0, ""), ran.err  # every organisation's: none enrolled yet
     ran = admin(db, "invitations", "list", "--org", "org-a")
     assert ran.code == 0, ran.err
+
+
+def test_knop_admin_tells_the_organisation_from_the_site_and_names_the_choices_where_it_cannot(
+    backend: str, servers: Servers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A try-out: `enrolment-code --site "Bøgeby Skole"` on the demo's server asked for --org,
+    which the site's name already said."""
+    db = servers.new_database(backend)
+
+    def run(*args: str) -> int:
+        return knop_admin.main(["--db", db, *args])
+
+    assert run("init", "--org", "Egeskov Kommune", "--org-id", "org-a") == 0
+    assert run("site", "add", "--name", "Egeskov Skole", "--kind", "school", "--id", "a-school") == 0
+    assert run("site", "add", "--name", "Rådhuset", "--kind", "administration", "--id", "a-hall") == 0
+    assert run("organisation", "add", "Bøgeby Kommune", "--id", "org-b") == 0
+    assert run("site", "add", "--org", "org-b", "--name", "Bøgeby Skole", "--kind", "school", "--id", "b-school") == 0
+    assert run("site", "add", "--org", "org-b", "--name", "Rådhuset", "--kind", "administration", "--id", "b-hall") == 0
+    capsys.readouterr()
+
+    # The site's name (any case) or id says which organisation: no --org.
+    assert run("enrolment-code", "--site", "bøgeby skole") == 0
+    assert run("enrolment-code", "--site", "a-hall") == 0
+    said = capsys.readouterr()
+    assert "at Bøgeby Skole" in said.err and "at Rådhuset" in said.err and len(said.out.split()) == 2
+    assert run("person", "add", "--username", "bea", "--name", "Bea", "--site", "Bøgeby Skole") == 0
+    assert run("person", "add", "--username", "anna", "--name", "Anna", "--site", "Egeskov Skole") == 0
+    capsys.readouterr()
+    assert run("audit", "--site", "Bøgeby Skole") == 0  # its tasks' events (none yet), no --org asked
+    assert capsys.readouterr().err == ""
+
+    # A name both have: the error names both, and --org or the id settles it.
+    assert run("enrolment-code", "--site", "Rådhuset") == 1
+    err = capsys.readouterr().err
+    assert "2 organisations have a site named 'Rådhuset'" in err
+    assert "Egeskov Kommune (org-a)" in err and "Bøgeby Kommune (org-b)" in err and "--org" in err
+    assert run("enrolment-code", "--site", "Rådhuset", "--org", "Bøgeby Kommune") == 0
+    assert run("enrolment-code", "--site", "b-hall") == 0
+    # No such site anywhere: said as before, not as a want of --org.
+    assert run("enrolment-code", "--site", "Ingen Skole") == 1
+    assert "unknown site 'Ingen Skole'" in capsys.readouterr().err
+
+    codes, homes = pairs(
+        db, "SELECT site_id, count(*) FROM enrolment_codes GROUP BY site_id", "SELECT username, organisation_id FROM people"
+    )
+    assert codes == {"b-school": 1, "a-hall": 1, "b-hall": 2}
+    assert homes == {"bea": "org-b", "anna": "org-a"}
+
+    # What the site cannot say still needs --org, with the choices named.
+    assert run("person", "add", "--username", "berit", "--name", "Berit", "--role", "admin") == 1
+    assert "say which with --org" in capsys.readouterr().err
+    # Listings without --org: every organisation's, each line ending in its name.
+    assert run("person", "list") == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]  # by username
+    assert [(x[1], x[-1]) for x in lines] == [("anna", "Egeskov Kommune"), ("bea", "Bøgeby Kommune")]
 
 
 def test_the_demo_has_a_neighbour_whose_tasks_opened_across_reach_the_first(

@@ -125,7 +125,7 @@ def test_a_resync_keeps_the_notices_and_tells_nothing_twice(
     assert announced(staffroom, anna) is None  # and nothing said again
 
 
-DEMO_NOW = "2026-12-01T12:00:00.000Z"  # sync.server.demo.TODAY, at noon
+DEMO_NOW = f"{demo.LAST_DAY.isoformat()}T12:00:00.000Z"  # the demo's "now" (sync.server.demo.TODAY), at noon
 
 
 def demo_store(path: Path, data: demo.DemoData, person_id: str) -> Store:

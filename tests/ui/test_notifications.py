@@ -192,3 +192,50 @@ def test_one_language_for_knop_and_e_mail_chosen_in_one_place(
 
     context.perform("settings.set", {"changes": {notices.LANGUAGE_KEY: "en"}}).run_in_background()
     qtbot.waitUntil(lambda: "in English" in prefs.mail_language.text())
+
+
+def test_where_it_fixed_the_language_the_person_still_chooses_their_e_mails(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 7: on a PC where IT locked the language (its machine-wide file) the Knop menu's
+    choice is greyed out, so nobody there could choose the language of their e-mail. The
+    lock is the PC's; e-mail goes to the person: here they choose it, told that IT set Knop's."""
+    from PySide6.QtWidgets import QComboBox
+
+    from desktop.core import notices
+    from desktop.core.entities import PersonSettings
+    from desktop.settings import load_settings, machine_settings_path
+
+    machine = machine_settings_path()
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text('language = "da"\nlocked = ["language"]\n', encoding="utf-8")
+    settings = load_settings()
+    assert settings.is_locked("language")
+    context = make_context("anna", "da")
+    context.settings = settings
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.tabs.setCurrentWidget(centre.preferences)
+    prefs = centre.preferences
+    box = prefs.findChild(QComboBox, "mailLanguageChoice")
+    assert isinstance(box, QComboBox) and box.isVisible()
+    assert [box.itemText(i) for i in range(box.count())] == ["Dansk", "English"]
+    qtbot.waitUntil(lambda: box.currentData() == "da")  # the default, drawn
+    said = prefs.mail_language.text()
+    assert said.startswith("Knops sprog på denne pc er sat af IT.")  # and this choice is theirs everywhere
+    # One box for it, nothing else offering a language.
+    assert [b for b in prefs.findChildren(QComboBox) if b.findText("English") >= 0] == [box]
+
+    box.setFocus()
+    box.setCurrentIndex(box.findData("en"))
+
+    def stored() -> dict[str, Any]:
+        held = ask(qtbot, context, lambda s: s.get(PersonSettings, context.person.id))
+        return held.preferences if held else {}
+
+    qtbot.waitUntil(lambda: stored().get(notices.LANGUAGE_KEY) == "en")
+    assert context.language == "da"  # Knop on this PC still speaks IT's language
+
+    # Where the language is not locked, the screen stays as it was: the menu chooses, no second box.
+    unlocked = make_context("mette", "da")
+    other = shown(qtbot, NotificationCentre(unlocked))
+    assert other.preferences.findChild(QComboBox, "mailLanguageChoice") is None

@@ -248,7 +248,7 @@ def _task_one_may_not_bid_on(data: demo.DemoData) -> tuple[str, str]:
         task = by_id.get(needs.task_id)
         if task is None or task.status != TaskStatus.OPEN or "block" not in needs.requirements.values():
             continue
-        bidders = {b.person_id for b in data.bids if b.task_id == task.id}
+        bidders = {b.bidder_id for b in data.bids if b.task_id == task.id}
         for person in data.people:
             held = {c.credential for c in data.credentials if c.person_id == person.id}
             if (
