@@ -145,7 +145,7 @@ def test_preferences_are_operations_on_the_persons_own_row(
 
     context = make_context("anna", "en")
     centre = shown(qtbot, NotificationCentre(context))
-    centre.tabs.setCurrentWidget(centre.preferences)
+    centre.tabs.setCurrentWidget(centre.preferences_area)
     prefs = centre.preferences
     qtbot.waitUntil(lambda: prefs.in_app[NoticeKind.BID_NEW].isChecked())  # the defaults drawn
     assert prefs.email[NoticeKind.BID_NEW].currentData() == notices.EMAIL_DIGEST
@@ -183,7 +183,7 @@ def test_one_language_for_knop_and_e_mail_chosen_in_one_place(
 
     context = make_context("anna", "en")
     centre = shown(qtbot, NotificationCentre(context))
-    centre.tabs.setCurrentWidget(centre.preferences)
+    centre.tabs.setCurrentWidget(centre.preferences_area)
     prefs = centre.preferences
     qtbot.waitUntil(lambda: "in Danish" in prefs.mail_language.text())  # the default
     assert "Knop → Language" in prefs.mail_language.text()
@@ -214,7 +214,7 @@ def test_where_it_fixed_the_language_the_person_still_chooses_their_e_mails(
     context = make_context("anna", "da")
     context.settings = settings
     centre = shown(qtbot, NotificationCentre(context))
-    centre.tabs.setCurrentWidget(centre.preferences)
+    centre.tabs.setCurrentWidget(centre.preferences_area)
     prefs = centre.preferences
     box = prefs.findChild(QComboBox, "mailLanguageChoice")
     assert isinstance(box, QComboBox) and box.isVisible()
