@@ -62,12 +62,15 @@ def choose_language(requested: str | None, settings: Settings) -> str:
 
     The login screen speaks it, and so does anyone who never chose their own
     (a person's choice is theirs, not the PC account's: ui.shell, desktop.settings).
+    A system in Danish, or in no language at all (the C/POSIX locale of a bare
+    machine or a service account), gets Danish, the exchange's own; any other
+    language gets English, the one its speakers are likelier to read.
     """
     for choice in (requested, settings.language):
         if choice in ("da", "en"):
             return str(choice)
-    system = QLocale.system()
-    return "da" if system.language() == QLocale.Language.Danish else "en"
+    system = QLocale.system().language()
+    return "da" if system in (QLocale.Language.Danish, QLocale.Language.C) else "en"
 
 
 def install_translators(app: QCoreApplication, language: str) -> list[QTranslator]:

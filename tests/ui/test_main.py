@@ -59,6 +59,20 @@ def test_language_follows_the_command_line_then_the_setting() -> None:
     assert main.choose_language(None, Settings()) in ("da", "en")
 
 
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("da_DK.UTF-8", "da"), ("C.UTF-8", "da"), ("POSIX", "da"), ("en_GB.UTF-8", "en"), ("de_DE.UTF-8", "en")],
+)
+def test_without_a_setting_the_system_locale_decides(locale: str, language: str) -> None:
+    """A try-out on a machine in the C locale got the login in English; Danish is the exchange's
+    own. Qt reads the locale once per process, so each case is a process of its own."""
+    env = {**os.environ, "LANG": locale, "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "",
+           "QT_QPA_PLATFORM": "offscreen"}
+    code = "from desktop.settings import Settings; from ui import main; print(main.choose_language(None, Settings()))"
+    chosen = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert chosen.stdout.strip() == language
+
+
 def test_a_second_start_brings_the_first_to_the_front(qapp: QApplication, qtbot: Any) -> None:
     first = main.SingleInstance()
     assert first.acquire()
