@@ -151,6 +151,28 @@ def test_cards_show_evidence_and_track_record(
     assert card.record.text()
 
 
+def test_a_confirmer_this_pc_does_not_know_is_named_by_their_part_not_a_question_mark(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A try-out read "Bekræftet af ?": the manager who confirmed a bidder's skill was not
+    among the people this PC's store holds. The card says "en leder" instead."""
+    confirmed = {ps.person_id: ps for ps in demo_data.person_skills if ps.evidence == Evidence.TASK}
+    bid = next(
+        b for b in demo_data.bids
+        if b.bidder_id in confirmed and b.status != BidStatus.WITHDRAWN
+        and confirmed[b.bidder_id].confirmed_by != next(t for t in demo_data.tasks if t.id == b.task_id).poster_id
+    )
+    task = next(t for t in demo_data.tasks if t.id == bid.task_id)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    confirmer_id = confirmed[bid.bidder_id].confirmed_by or ""
+    ask(qtbot, manager, lambda s: s.execute("DELETE FROM people WHERE id = ?", (confirmer_id,)))
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    text = page.cards[bid.id].skills.text().replace("\u200b", "")
+    assert "Confirmed by a manager after" in text  # "Bekræftet af en leder efter" in Danish
+    assert "?" not in text
+    assert person_by_id(demo_data, confirmer_id).name not in text
+
+
 def test_others_get_no_review(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
