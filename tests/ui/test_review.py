@@ -173,6 +173,43 @@ def test_a_confirmer_this_pc_does_not_know_is_named_by_their_part_not_a_question
     assert person_by_id(demo_data, confirmer_id).name not in text
 
 
+def test_after_accepting_the_reviewer_stays_at_the_accepted_card(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A try-out accepted the last seat on a card far right: the cards scrolled back to the
+    left and the keys landed on another bidder's "Afvis". The accepted card stays in view
+    and the keys stay on it (nothing more can be accepted), not on someone else's Decline."""
+    task = task_with_pending_bids(demo_data, 3)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    done: list[object] = []
+    manager.perform(
+        "task.edit", {"task_id": task.id, "changes": {"seats": 1}, "base": {"seats": task.seats}}
+    ).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(done))
+    page = shown(qtbot, ReviewPage(manager, task.id), size=(500, 600))  # the cards do not all fit
+    pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
+    assert len(pending) >= 3
+    last = pending[-1]
+    bar = page.strip.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: not last.visibleRegion().isEmpty())
+    scrolled = bar.value()
+    assert scrolled > 0
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(last.accept_button, CLICK)
+        qtbot.mouseClick(last.confirm_button, CLICK)
+    qtbot.waitUntil(lambda: not last.decision.isVisible(), timeout=10_000)
+    # The cards stay where the reviewer had them: the accepted card wholly in view.
+    viewport = page.strip.viewport()
+    left = last.mapTo(viewport, last.rect().topLeft()).x()
+    assert left >= 0 and left + last.width() <= viewport.width(), (left, bar.value(), scrolled)
+    focus = page.window().focusWidget()
+    assert focus is not None
+    assert not any(focus is c.decline_button for c in page.cards.values())
+    assert focus is page.strip or last.isAncestorOf(focus), focus
+
+
 def test_others_get_no_review(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
