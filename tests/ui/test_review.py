@@ -44,16 +44,24 @@ def review_of_two_bids(
     return task, manager, page, card
 
 
-def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
-    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
-) -> None:
+def three_bids_on_seats(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, seats: int
+) -> tuple[Task, AppContext]:
+    """A task with three or more pending bids, cut down to `seats` seats by its manager, and that manager."""
     task = task_with_pending_bids(demo_data, 3)
     manager = make_context(person_by_id(demo_data, task.poster_id).username)
     done: list[object] = []
     manager.perform(
-        "task.edit", {"task_id": task.id, "changes": {"seats": 2}, "base": {"seats": task.seats}}
+        "task.edit", {"task_id": task.id, "changes": {"seats": seats}, "base": {"seats": task.seats}}
     ).success(done.append).run_in_background()
     qtbot.waitUntil(lambda: bool(done))
+    return task, manager
+
+
+def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 2)
 
     page = shown(qtbot, ReviewPage(manager, task.id))
     pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
@@ -179,13 +187,7 @@ def test_after_accepting_the_reviewer_stays_at_the_accepted_card(
     """A try-out accepted the last seat on a card far right: the cards scrolled back to the
     left and the keys landed on another bidder's "Afvis". The accepted card stays in view
     and the keys stay on it (nothing more can be accepted), not on someone else's Decline."""
-    task = task_with_pending_bids(demo_data, 3)
-    manager = make_context(person_by_id(demo_data, task.poster_id).username)
-    done: list[object] = []
-    manager.perform(
-        "task.edit", {"task_id": task.id, "changes": {"seats": 1}, "base": {"seats": task.seats}}
-    ).success(done.append).run_in_background()
-    qtbot.waitUntil(lambda: bool(done))
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 1)
     page = shown(qtbot, ReviewPage(manager, task.id), size=(500, 600))  # the cards do not all fit
     pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
     assert len(pending) >= 3
