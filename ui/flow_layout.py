@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
-from shiboken6 import isValid
 
 
 def wants_to_grow(widget: QWidget) -> bool:
@@ -74,9 +73,6 @@ class FlowLayout(QLayout):
     # --- the arranging ----------------------------------------------------------------
 
     def _shown(self) -> list[QLayoutItem]:
-        # While its page is destroyed, Qt deletes the items before the layout, and a
-        # focus leaving the page may still ask for a size in between: gone items are skipped.
-        self._items = [item for item in self._items if isValid(item)]
         return [item for item in self._items if not item.isEmpty()]
 
     def _lines(self, width: int) -> list[list[QLayoutItem]]:

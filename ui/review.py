@@ -336,13 +336,16 @@ class BidCard(QFrame):
             kind,
             {"bid_id": self.bid_id, "message": note},
             self.problem,
-            then=lambda _outcome: self.page.decided(self.bid_id),
+            then=lambda _outcome: self.page.decided(self.bid_id, accepted=kind == "bid.accept"),
             action=self.action,
             buttons=(self.accept_button, self.decline_button, self.confirm_button),
         )
         if started:
-            self._show_choice()
+            # The keys leave the card before its confirm button hides: a hidden focused
+            # button passes them on by Tab, and the strip scrolls to wherever that lands
+            # (a try-out's cards jumped back to the left).
             self.page.strip.setFocus(Qt.FocusReason.OtherFocusReason)  # until the cards redraw
+            self._show_choice()
 
     def chosen_skills(self) -> list[str]:
         return [s for s, b in self.endorse_boxes.items() if b.isEnabled() and b.isChecked()]
@@ -376,6 +379,7 @@ class ReviewPage(TaskScreen):
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}
         self._decided: str | None = None  # the bid just decided: the keyboard moves on from it
+        self._decided_accepted = False  # whether that decision was to accept it
         self.setObjectName("review-page")
         self._build()
         self.reload()
@@ -496,31 +500,40 @@ class ReviewPage(TaskScreen):
         latest = sync.latest if sync is not None else None
         return latest is not None and latest.online is False
 
-    def decided(self, bid_id: str) -> None:
-        """A decision on `bid_id` was made: once the cards are redrawn, the keyboard moves on."""
-        self._decided = bid_id
+    def decided(self, bid_id: str, *, accepted: bool = False) -> None:
+        """A decision on `bid_id` was made (`accepted` or declined): once the cards are
+        redrawn, the keyboard moves on."""
+        self._decided, self._decided_accepted = bid_id, accepted
         if not self._loading:
             self._move_on()
 
     def _move_on(self) -> None:
-        """Focus the next card still to decide (after the one just decided), else the bids strip.
+        """After a decision, the keys go where the reviewer goes on from where they were.
 
-        The decided card's buttons disappear, and the keyboard must stay in the review.
+        To the next card (after the one just decided) that can still be accepted; after a
+        decline with none, to the next card still to decide (declining on through them);
+        after an accept with none (the seats are filled), they stay at the accepted card,
+        in view: a try-out found them on another bidder's Decline, the cards scrolled away.
         """
         if self._decided is None:
             return
         order = list(self.cards)
+        decided = self.cards.get(self._decided)
         start = order.index(self._decided) + 1 if self._decided in order else 0
         self._decided = None
-        for bid_id in order[start:] + order[:start]:
-            card = self.cards[bid_id]
-            if card.decision.isVisible():
-                target = card.accept_button if card.accept_button.isEnabled() else card.decline_button
-                if target.isEnabled():
-                    target.setFocus(Qt.FocusReason.OtherFocusReason)
-                    self.strip.ensureWidgetVisible(target)
-                    return
-        self.strip.setFocus(Qt.FocusReason.OtherFocusReason)
+        undecided = [
+            self.cards[bid_id] for bid_id in order[start:] + order[:start] if self.cards[bid_id].decision.isVisible()
+        ]
+        target = next((c.accept_button for c in undecided if c.accept_button.isEnabled()), None)
+        if target is None and not self._decided_accepted:
+            target = next((c.decline_button for c in undecided if c.decline_button.isEnabled()), None)
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.strip.ensureWidgetVisible(target)
+            return
+        self.strip.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows scroll the cards from here
+        if decided is not None:
+            self.strip.ensureWidgetVisible(decided)
 
     def _place_cards(self, cards: list[BidderCard], task: Task | None, seats_left: int) -> None:
         """Keep a card per bid: new bids get a card, gone ones lose it, the rest update in place."""

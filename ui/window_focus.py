@@ -59,8 +59,10 @@ def focus_start(page: QWidget) -> None:
     A page that names its start has a `focus_start()` method (the board: its
     search field); any other gets the first field of its own Tab chain (a
     search, a filter, a list), visible and enabled, else the first widget there
-    that takes the focus by Tab (a button). A try-out found the focus on the
-    status bar's "Sync now" after Ctrl+1: the page that had it was dropped, and
+    that takes the focus by Tab (a button). "Its Tab chain" is the order its
+    widgets were made in: Qt's chain unless the page reorders it with
+    setTabOrder (a page that must start elsewhere names its start). A try-out
+    found the focus on the status bar's "Sync now" after Ctrl+1: the page that had it was dropped, and
     Qt passed it on to the next in the chain. With nothing focusable on it, the
     page itself holds the focus.
     """
@@ -68,16 +70,14 @@ def focus_start(page: QWidget) -> None:
     if callable(own):
         own()
         return
-    chain: list[QWidget] = []
-    widget = page.nextInFocusChain()
-    while widget is not page and widget is not None and len(chain) < 10_000:
-        if (
-            page.isAncestorOf(widget)
-            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and widget.isVisible()
-            and widget.isEnabled()
-        ):
-            chain.append(widget)
-        widget = widget.nextInFocusChain()
+    # The page's own widgets in the order they were made. Not by walking nextInFocusChain():
+    # PySide makes each widget that returns a child of the one asked, so a walk round
+    # the window made the board a child of this page, and when the page was destroyed
+    # the board's layout items went with it (a try-out lost the board's filter row).
+    chain = [
+        widget
+        for widget in page.findChildren(QWidget)
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled()
+    ]
     start = next((w for w in chain if isinstance(w, _FIELDS)), chain[0] if chain else page)
     start.setFocus(Qt.FocusReason.ShortcutFocusReason if start is not page else Qt.FocusReason.OtherFocusReason)

@@ -152,18 +152,21 @@ def missing(credential_ids: list[str] | tuple[str, ...], language: str) -> str:
 
 
 def evidence(held: HeldSkill) -> str:
-    """Who vouches for a skill: the person alone, or someone who saw it in a finished task."""
+    """Who vouches for a skill: the person alone, or someone who saw it in a finished task.
+
+    A store knows only the people it may see: when the confirming manager is not one of
+    them (`held.confirmed_by` ""), they are named by their part, as a notice does
+    (`desktop.core.notices.describe`); a try-out read "Confirmed by ?".
+    """
     if not held.confirmed:
         return tr("Self-declared")
+    if held.confirmed_by:
+        if held.task_title:
+            return tr("Confirmed by {who} after “{task}”", who=held.confirmed_by, task=held.task_title)
+        return tr("Confirmed by {who}", who=held.confirmed_by)
     if held.task_title:
-        return (
-            tr(
-                "Confirmed by {who} after “{task}”",
-                who=held.confirmed_by or "?",
-                task=held.task_title,
-            )
-        )
-    return tr("Confirmed by {who}", who=held.confirmed_by or "?")
+        return tr("Confirmed by a manager after “{task}”", task=held.task_title)
+    return tr("Confirmed by a manager")
 
 
 def skill(skill_id: str, language: str) -> str:

@@ -114,3 +114,45 @@ def test_each_screen_key_puts_the_focus_where_a_keyboard_user_starts(qtbot: Any,
     assert window.current_page() is not window.board
     window.back()
     assert focus() is window.board.view
+
+
+def test_the_boards_filters_stay_laid_out_above_the_list_after_a_resize_on_another_page(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """A try-out lost the board's whole filter row for the rest of the session ("Save search"
+    floating over the first row) once the window was resized while another page showed:
+    go to My page, resize, Ctrl+1. Every filter is shown again, in the row between the
+    search and the list, after a second resize too."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    board = window.board
+    filters = [board.site_box, board.skill_box, board.audience_box, board.organisation_box,
+               board.status_box, board.date_box, board.mine_box, board.clear_button, board.save_search]
+    filters = [w for w in filters if not w.isHidden()]  # the organisations' box is for a few roles only
+    assert len(filters) >= 8
+
+    def laid_out_above_the_list() -> bool:
+        list_top = board.view.geometry().top()
+        search_bottom = board.search_field.geometry().bottom()
+        return all(
+            w.isVisible() and w.width() > 0 and search_bottom < w.geometry().top()
+            and w.geometry().bottom() < list_top
+            for w in filters
+        )
+
+    qtbot.waitUntil(laid_out_above_the_list)
+    for size in ((1024, 700), (1400, 900)):
+        window.my_page_action.trigger()  # Ctrl+2: the board is hidden under My page
+        window.resize(*size)
+        qtbot.waitUntil(lambda size=size: window.width() == size[0])
+        window.board_action.trigger()  # Ctrl+1
+        # My page goes with deleteLater(): the app's event loop deletes it at once, the
+        # test's waits (processEvents) never would, so here it is deleted as the app would.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qtbot.waitUntil(laid_out_above_the_list)
+    window.resize(1100, 750)  # and a resize on the board itself does not bring it back either
+    qtbot.waitUntil(lambda: window.width() == 1100)
+    qtbot.waitUntil(laid_out_above_the_list)

@@ -44,16 +44,24 @@ def review_of_two_bids(
     return task, manager, page, card
 
 
-def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
-    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
-) -> None:
+def three_bids_on_seats(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, seats: int
+) -> tuple[Task, AppContext]:
+    """A task with three or more pending bids, cut down to `seats` seats by its manager, and that manager."""
     task = task_with_pending_bids(demo_data, 3)
     manager = make_context(person_by_id(demo_data, task.poster_id).username)
     done: list[object] = []
     manager.perform(
-        "task.edit", {"task_id": task.id, "changes": {"seats": 2}, "base": {"seats": task.seats}}
+        "task.edit", {"task_id": task.id, "changes": {"seats": seats}, "base": {"seats": task.seats}}
     ).success(done.append).run_in_background()
     qtbot.waitUntil(lambda: bool(done))
+    return task, manager
+
+
+def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 2)
 
     page = shown(qtbot, ReviewPage(manager, task.id))
     pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
@@ -149,6 +157,59 @@ def test_cards_show_evidence_and_track_record(
     assert confirmer in text
     assert "✔" in text
     assert card.record.text()
+
+
+def test_a_confirmer_this_pc_does_not_know_is_named_by_their_part_not_a_question_mark(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A try-out read "Bekræftet af ?": the manager who confirmed a bidder's skill was not
+    among the people this PC's store holds. The card says "en leder" instead."""
+    confirmed = {ps.person_id: ps for ps in demo_data.person_skills if ps.evidence == Evidence.TASK}
+    bid = next(
+        b for b in demo_data.bids
+        if b.bidder_id in confirmed and b.status != BidStatus.WITHDRAWN
+        and confirmed[b.bidder_id].confirmed_by != next(t for t in demo_data.tasks if t.id == b.task_id).poster_id
+    )
+    task = next(t for t in demo_data.tasks if t.id == bid.task_id)
+    manager = make_context(person_by_id(demo_data, task.poster_id).username)
+    confirmer_id = confirmed[bid.bidder_id].confirmed_by or ""
+    ask(qtbot, manager, lambda s: s.execute("DELETE FROM people WHERE id = ?", (confirmer_id,)))
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    text = page.cards[bid.id].skills.text().replace("\u200b", "")
+    assert "Confirmed by a manager after" in text  # "Bekræftet af en leder efter" in Danish
+    assert "?" not in text
+    assert person_by_id(demo_data, confirmer_id).name not in text
+
+
+def test_after_accepting_the_reviewer_stays_at_the_accepted_card(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """A try-out accepted the last seat on a card far right: the cards scrolled back to the
+    left and the keys landed on another bidder's "Afvis". The accepted card stays in view
+    and the keys stay on it (nothing more can be accepted), not on someone else's Decline."""
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 1)
+    page = shown(qtbot, ReviewPage(manager, task.id), size=(500, 600))  # the cards do not all fit
+    pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
+    assert len(pending) >= 3
+    last = pending[-1]
+    bar = page.strip.horizontalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    qtbot.waitUntil(lambda: not last.visibleRegion().isEmpty())
+    scrolled = bar.value()
+    assert scrolled > 0
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(last.accept_button, CLICK)
+        qtbot.mouseClick(last.confirm_button, CLICK)
+    qtbot.waitUntil(lambda: not last.decision.isVisible(), timeout=10_000)
+    # The cards stay where the reviewer had them: the accepted card wholly in view.
+    viewport = page.strip.viewport()
+    left = last.mapTo(viewport, last.rect().topLeft()).x()
+    assert left >= 0 and left + last.width() <= viewport.width(), (left, bar.value(), scrolled)
+    focus = page.window().focusWidget()
+    assert focus is not None
+    assert not any(focus is c.decline_button for c in page.cards.values())
+    assert focus is page.strip or last.isAncestorOf(focus), focus
 
 
 def test_others_get_no_review(
