@@ -11,7 +11,11 @@ Widgets are known by their path from the page: at each step the class, the
 object name and the number among the siblings of that class and name. A page
 builds its fields in the same order every time, and what it adds later (a
 drawn list's cards) comes after them among its siblings, so the paths of the
-fields are the same on the new page. A scroll bar whose content is not loaded
+fields are the same on the new page. Fields a form's draft keeps (`ui.form_draft`,
+the task form's drafts) are left to it: marked with `kept_by_draft`, they are
+neither noted nor put back here, because a line put back counts as typing and
+the draft read back after it would be refused, and the form kept without it.
+A scroll bar whose content is not loaded
 yet is set once its range reaches the value, unless the person scrolls first.
 """
 
@@ -33,6 +37,24 @@ from PySide6.QtWidgets import (
 )
 
 Path = tuple[tuple[str, str, int], ...]
+
+# The Qt property that marks a widget (and what is in it) as kept by a draft.
+_DRAFTED = "keptByDraft"
+
+
+def kept_by_draft(*widgets: QWidget) -> None:
+    """Mark `widgets` and the fields in them as a draft's: the view leaves their text to it."""
+    for widget in widgets:
+        widget.setProperty(_DRAFTED, True)
+
+
+def _drafted(widget: QWidget) -> bool:
+    here: QWidget | None = widget
+    while here is not None:
+        if here.property(_DRAFTED):
+            return True
+        here = here.parentWidget()
+    return False
 
 
 @dataclass(frozen=True)
@@ -82,12 +104,13 @@ def show_view(page: QWidget, view: PageView, *, typed: bool = True) -> None:
 
 
 def _typed_line(widget: QWidget) -> TypeGuard[QLineEdit]:
-    """A line the person types in: not a password, not read-only, not a combo box's or a date's own."""
+    """A line the person types in: not a password, not read-only, not a combo box's or a date's own, not a draft's."""
     return (
         isinstance(widget, QLineEdit)
         and widget.echoMode() == QLineEdit.EchoMode.Normal
         and not widget.isReadOnly()
         and not isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox))
+        and not _drafted(widget)
     )
 
 

@@ -61,6 +61,7 @@ from ui import wording
 from ui.background import Changes
 from ui.date_field import DateField
 from ui.form_draft import PAUSE_MS
+from ui.page_view import kept_by_draft
 from ui.guidelines import GuidelinesWatch
 from ui.long_text import heading
 from ui.reach import RequirementsBox
@@ -96,6 +97,7 @@ class TaskForm(Screen):
         self._keep_timer.setInterval(PAUSE_MS)
         self._keep_timer.timeout.connect(self.keep_drafts)
         self.setObjectName("task-form")
+        kept_by_draft(self)  # its draft brings back what was typed, not the page's view (ui.page_view)
         self._build()
         self.reload()
 
