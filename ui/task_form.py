@@ -107,7 +107,7 @@ class TaskForm(Screen):
         self.heading = heading(tr("New task") if self.task_id is None else "", self)
         self.draft_note = QLabel(self)
         self.draft_note.setWordWrap(True)
-        self.discard_button = QPushButton(tr("Dis&card draft"), self)
+        self.discard_button = QPushButton(tr("Discard d&raft"), self)
         self.discard_button.clicked.connect(self.discard_draft)
         note_row = QHBoxLayout()
         note_row.addWidget(self.draft_note, 1)
@@ -242,7 +242,7 @@ class TaskForm(Screen):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fields_area = scroll
 
-        self.draft_button = QPushButton(tr("Save as d&raft"), self)
+        self.draft_button = QPushButton(tr("Sa&ve as draft"), self)
         self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))
         self.publish_button = QPushButton(tr("Publis&h"), self)
         self.publish_button.setDefault(True)

@@ -640,9 +640,13 @@ class TaskView(TaskScreen):
                 lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
                 return breakable(lacking.message(self.language))
             return breakable(" ".join((tr("You have not bid on this task yet."), *self._wished_lacking(detail))))
-        sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending, bidder=True))
+        state = wording.bid_state(mine.status, mine.lending, bidder=True)
         if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
-            sentence = self._bid_news + " " + sentence
+            # The news names the bid already: "Your bid is placed. Awaiting decision.", not
+            # "... Your bid: Awaiting decision." (a try-out read "Your bid" twice).
+            sentence = self._bid_news + " " + tr("{status}.", status=state)
+        else:
+            sentence = tr("Your bid: {status}.", status=state)
         if detail.my_bid_unsent:
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:
