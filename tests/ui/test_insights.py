@@ -216,6 +216,17 @@ def test_an_invitation_shows_on_my_page_and_on_the_task(
     assert mette.name in view.invited.text() and "Du kan det her!" in view.invited.text()
 
 
+def people_behind_sign_language(qtbot: Any, window: Any) -> CompetenceMap:
+    """The window's competence map with Danish sign language chosen and Bo among the people behind it."""
+    window.go_top(main_window.competence_map_screen)
+    screen = window.current_page()
+    assert isinstance(screen, CompetenceMap)
+    qtbot.waitUntil(lambda: screen.skills_model.row_of("language.sign") >= 0, timeout=15_000)
+    screen.skills_table.setCurrentIndex(screen.skills_model.index(screen.skills_model.row_of("language.sign"), 0))
+    qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in screen.people_model.rows()], timeout=15_000)
+    return screen
+
+
 def test_against_the_server_search_drill_down_and_invite(
     qtbot: Any, knop_server: Deployment, machines: MachineFactory, world: World
 ) -> None:
@@ -231,13 +242,8 @@ def test_against_the_server_search_drill_down_and_invite(
     with pc:
         shell, window = session_on(qtbot, pc, "mette")
         try:
-            window.go_top(main_window.competence_map_screen)
-            screen = window.current_page()
-            assert isinstance(screen, CompetenceMap)
-            qtbot.waitUntil(lambda: screen.skills_model.row_of("language.sign") >= 0, timeout=15_000)
+            screen = people_behind_sign_language(qtbot, window)
             assert screen.when.text().startswith("Computed")
-            screen.skills_table.setCurrentIndex(screen.skills_model.index(screen.skills_model.row_of("language.sign"), 0))
-            qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in screen.people_model.rows()], timeout=15_000)
 
             window.go_top(main_window.talent_search_screen)
             talent = window.current_page()
@@ -278,12 +284,7 @@ def test_the_maps_chosen_skill_and_its_people_stay_over_a_language_switch(
     with pc:
         shell, window = session_on(qtbot, pc, "mette")
         try:
-            window.go_top(main_window.competence_map_screen)
-            screen = window.current_page()
-            assert isinstance(screen, CompetenceMap)
-            qtbot.waitUntil(lambda: screen.skills_model.row_of("language.sign") >= 0, timeout=15_000)
-            screen.skills_table.setCurrentIndex(screen.skills_model.index(screen.skills_model.row_of("language.sign"), 0))
-            qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in screen.people_model.rows()], timeout=15_000)
+            screen = people_behind_sign_language(qtbot, window)
             choices = {action.text(): action for action in window.language_menu.actions()}
             with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
                 choices["Dansk"].trigger()

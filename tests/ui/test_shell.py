@@ -645,6 +645,17 @@ def test_the_log_says_who_logged_in_was_refused_and_left(
     ]
 
 
+def new_task_form(qtbot: Any, window: MainWindow) -> Any:
+    """The form for a new task, opened from the window and loaded (it is disabled until then)."""
+    from ui.task_form import TaskForm
+
+    window.new_task()
+    form = window.current_page()
+    assert isinstance(form, TaskForm)
+    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    return form
+
+
 def test_a_half_typed_bid_comment_and_new_task_survive_a_language_switch(
     qtbot: Any, shell: Shell, demo_data: Any, person: Callable[[str], Person]
 ) -> None:
@@ -658,10 +669,7 @@ def test_a_half_typed_bid_comment_and_new_task_survive_a_language_switch(
 
     task = biddable_task(demo_data, person("anna"))
     window = log_in(qtbot, shell, "anna")
-    window.new_task()
-    form = window.current_page()
-    assert isinstance(form, TaskForm)
-    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    form = new_task_form(qtbot, window)
     qtbot.keyClicks(form.title, "Grill til sommerfesten")
     qtbot.keyClicks(form.description, "Kul og tang")
     window.open_task(task.id)
