@@ -458,7 +458,7 @@ class AdminScreen(InsightScreen):
         self.site_kind = QComboBox(tab)
         for kind in SiteKind:
             self.site_kind.addItem(_site_kind(kind), kind.value)
-        add = QPushButton(tr("Add &site"), tab)
+        add = QPushButton(tr("A&dd site"), tab)
         add.clicked.connect(self.add_site)
         layout = QVBoxLayout(tab)
         layout.addWidget(view, 1)
@@ -529,7 +529,7 @@ class AdminScreen(InsightScreen):
         self.code.setFont(font)
         self.code_note = QLabel(tab)
         self.code_note.setWordWrap(True)
-        self.print_button = QPushButton(tr("&Print (as PDF)…"), tab)
+        self.print_button = QPushButton(tr("Print (as PD&F)…"), tab)
         self.print_button.setEnabled(False)
         self.print_button.clicked.connect(self.print_code)
         layout = QVBoxLayout(tab)
@@ -610,7 +610,7 @@ class AdminScreen(InsightScreen):
         )
         self.devices_view = table_view(tab, self.devices_model, tr("Devices"), (0,))
         self.devices_empty = EmptyNote(self.devices_view, tr("No devices enrolled."))
-        self.revoke_button = revoke = QPushButton(tr("&Revoke device"), tab)
+        self.revoke_button = revoke = QPushButton(tr("Re&voke device"), tab)
         revoke.clicked.connect(self.revoke_device)
         self.devices_view.selectionModel().selectionChanged.connect(lambda *_: self._enable_revoke())
         self._enable_revoke()
@@ -663,7 +663,7 @@ class AdminScreen(InsightScreen):
             (LendingPolicy.APPROVE, tr("Approve: the home manager must approve before it counts")),
         ):
             self.lending_choice.addItem(text, policy.value)
-        save = QPushButton(tr("&Save lending policy"), tab)
+        save = QPushButton(tr("Save lending polic&y"), tab)
         save.clicked.connect(self.save_lending)
         layout = QVBoxLayout(tab)
         layout.addWidget(QLabel(tr("Work on another site's task"), tab))

@@ -4,14 +4,18 @@ A window rebuilt in another language (the Knop menu, or the person's language
 arriving with a sync) opens the same pages again (`MainWindow.place`); a
 try-out found it on the notifications' first tab after choosing the language
 on their settings tab. `view_of` notes each tab widget's tab, each scroll
-area's scroll bars and each typed line's text; `show_view` puts them back on
+area's scroll bars, each table's chosen row and each typed line's text; `show_view` puts them back on
 the page built anew.
 
 Widgets are known by their path from the page: at each step the class, the
 object name and the number among the siblings of that class and name. A page
 builds its fields in the same order every time, and what it adds later (a
 drawn list's cards) comes after them among its siblings, so the paths of the
-fields are the same on the new page. A scroll bar whose content is not loaded
+fields are the same on the new page. Fields a form's draft keeps (`ui.form_draft`,
+the task form's drafts) are left to it: marked with `kept_by_draft`, they are
+neither noted nor put back here, because a line put back counts as typing and
+the draft read back after it would be refused, and the form kept without it.
+A scroll bar whose content is not loaded
 yet is set once its range reaches the value, unless the person scrolls first.
 """
 
@@ -20,8 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypeGuard
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QModelIndex, QObject
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSlider,
     QAbstractSpinBox,
@@ -32,16 +37,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.table_model import KEY_ROLE
+
 Path = tuple[tuple[str, str, int], ...]
+
+# The Qt property that marks a widget (and what is in it) as kept by a draft.
+_DRAFTED = "keptByDraft"
+
+
+def kept_by_draft(*widgets: QWidget) -> None:
+    """Mark `widgets` and the fields in them as a draft's: the view leaves their text to it."""
+    for widget in widgets:
+        widget.setProperty(_DRAFTED, True)
+
+
+def _drafted(widget: QWidget) -> bool:
+    here: QWidget | None = widget
+    while here is not None:
+        if here.property(_DRAFTED):
+            return True
+        here = here.parentWidget()
+    return False
 
 
 @dataclass(frozen=True)
 class PageView:
-    """A page's tabs (index), scroll bars ((horizontal, vertical) px) and typed lines, by widget path."""
+    """A page's tabs (index), scroll bars ((horizontal, vertical) px), typed lines and chosen rows, by widget path."""
 
     tabs: dict[Path, int] = field(default_factory=dict)
     scrolls: dict[Path, tuple[int, int]] = field(default_factory=dict)
     typed: dict[Path, str] = field(default_factory=dict)
+    chosen: dict[Path, str] = field(default_factory=dict)  # a table's current row, by its key (KEY_ROLE)
 
 
 def view_of(page: QWidget) -> PageView:
@@ -56,11 +82,19 @@ def view_of(page: QWidget) -> PageView:
             and (w.horizontalScrollBar().value() or w.verticalScrollBar().value())
         },
         typed={path: w.text() for path, w in paths.items() if _typed_line(w) and w.text()},
+        chosen={
+            path: key
+            for path, w in paths.items()
+            if isinstance(w, QAbstractItemView) and (key := _current_key(w)) is not None
+        },
     )
 
 
 def show_view(page: QWidget, view: PageView, *, typed: bool = True) -> None:
-    """Put `page` (built anew) where `view` was: its tabs first, then scroll bars and typed lines.
+    """Put `page` (built anew) where `view` was: its tabs first, then scroll bars, chosen rows and typed lines.
+
+    A chosen row (the competence map's skill, whose people it then fetches) is
+    chosen again once the new table has it, unless the person chooses one first.
 
     A line is filled only where the new page left it empty (a draft read back wins).
     `typed=False` leaves the lines alone (the board's search is searched again by its owner).
@@ -74,6 +108,10 @@ def show_view(page: QWidget, view: PageView, *, typed: bool = True) -> None:
         if isinstance(area, QAbstractScrollArea):
             _scroll_to(area.horizontalScrollBar(), across)
             _scroll_to(area.verticalScrollBar(), down)
+    for path, key in view.chosen.items():
+        table = _find(page, path)
+        if isinstance(table, QAbstractItemView) and table.model() is not None:
+            _ChooseWhenThere(table, key)
     if typed:
         for path, text in view.typed.items():
             line = _find(page, path)
@@ -82,12 +120,13 @@ def show_view(page: QWidget, view: PageView, *, typed: bool = True) -> None:
 
 
 def _typed_line(widget: QWidget) -> TypeGuard[QLineEdit]:
-    """A line the person types in: not a password, not read-only, not a combo box's or a date's own."""
+    """A line the person types in: not a password, not read-only, not a combo box's or a date's own, not a draft's."""
     return (
         isinstance(widget, QLineEdit)
         and widget.echoMode() == QLineEdit.EchoMode.Normal
         and not widget.isReadOnly()
         and not isinstance(widget.parentWidget(), (QComboBox, QAbstractSpinBox))
+        and not _drafted(widget)
     )
 
 
@@ -126,6 +165,68 @@ class _ScrollWhenGrown(QObject):
         if isinstance(bar, QScrollBar):
             bar.rangeChanged.disconnect(self._grown)
             bar.actionTriggered.disconnect(self._done)
+        self.deleteLater()
+
+
+def _current_key(table: QAbstractItemView) -> str | None:
+    """The key of the table's current row, if it has one and its model names rows by key."""
+    current = table.currentIndex()
+    if not current.isValid():
+        return None
+    key = current.siblingAtColumn(0).data(KEY_ROLE)
+    return key if isinstance(key, str) else None
+
+
+class _ChooseWhenThere(QObject):
+    """Makes the row keyed `key` its table's current one, now or once the rows arrive.
+
+    Gives up when another row becomes current first (the person chose). A Qt
+    child of the table, for the same reason as `_ScrollWhenGrown`.
+    """
+
+    def __init__(self, table: QAbstractItemView, key: str) -> None:
+        super().__init__(table)
+        self._key = key
+        self._model = table.model()
+        self._choosing = False
+        if self._choose():
+            self.deleteLater()
+            return
+        self._model.modelReset.connect(self._arrived)
+        self._model.rowsInserted.connect(self._arrived)
+        self._model.layoutChanged.connect(self._arrived)
+        table.selectionModel().currentChanged.connect(self._chosen_elsewhere)
+
+    def _choose(self) -> bool:
+        table = self.parent()
+        if not isinstance(table, QAbstractItemView) or table.model() is not self._model:
+            return False
+        rows = self._model.rowCount()
+        row = next((r for r in range(rows) if self._model.index(r, 0).data(KEY_ROLE) == self._key), -1)
+        if row < 0:
+            return False
+        self._choosing = True
+        try:
+            table.setCurrentIndex(self._model.index(row, 0))
+        finally:
+            self._choosing = False
+        return True
+
+    def _arrived(self, *_args: object) -> None:
+        if self._choose():
+            self._done()
+
+    def _chosen_elsewhere(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._choosing and current.isValid():
+            self._done()
+
+    def _done(self) -> None:
+        table = self.parent()
+        self._model.modelReset.disconnect(self._arrived)
+        self._model.rowsInserted.disconnect(self._arrived)
+        self._model.layoutChanged.disconnect(self._arrived)
+        if isinstance(table, QAbstractItemView):
+            table.selectionModel().currentChanged.disconnect(self._chosen_elsewhere)
         self.deleteLater()
 
 

@@ -95,12 +95,12 @@ class RulesOfTheRoadTab(Screen):
         self.preview.setAccessibleName(tr("The guidelines as people will see them"))
         self.texts = QTabWidget(self)
         self.texts.addTab(self.text_da, tr("D&anish text"))
-        self.texts.addTab(self.text_en, tr("E&nglish text"))
+        self.texts.addTab(self.text_en, tr("English te&xt"))
         self.texts.addTab(self.preview, tr("Pre&view"))
         self.texts.setMaximumHeight(9 * self.fontMetrics().height())  # the list of who accepted gets the room
         for editor in (self.text_da, self.text_en):
             editor.textChanged.connect(self._preview)
-        self.publish_button = QPushButton(tr("&Publish as a new version"), self)
+        self.publish_button = QPushButton(tr("Publish as a ne&w version"), self)
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
         self.done.setObjectName("guidelinesPublished")

@@ -61,6 +61,7 @@ from ui import wording
 from ui.background import Changes
 from ui.date_field import DateField
 from ui.form_draft import PAUSE_MS
+from ui.page_view import kept_by_draft
 from ui.guidelines import GuidelinesWatch
 from ui.long_text import heading
 from ui.reach import RequirementsBox
@@ -96,6 +97,7 @@ class TaskForm(Screen):
         self._keep_timer.setInterval(PAUSE_MS)
         self._keep_timer.timeout.connect(self.keep_drafts)
         self.setObjectName("task-form")
+        kept_by_draft(self)  # its draft brings back what was typed, not the page's view (ui.page_view)
         self._build()
         self.reload()
 
@@ -105,7 +107,7 @@ class TaskForm(Screen):
         self.heading = heading(tr("New task") if self.task_id is None else "", self)
         self.draft_note = QLabel(self)
         self.draft_note.setWordWrap(True)
-        self.discard_button = QPushButton(tr("Dis&card draft"), self)
+        self.discard_button = QPushButton(tr("Discard d&raft"), self)
         self.discard_button.clicked.connect(self.discard_draft)
         note_row = QHBoxLayout()
         note_row.addWidget(self.draft_note, 1)
@@ -240,7 +242,7 @@ class TaskForm(Screen):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.fields_area = scroll
 
-        self.draft_button = QPushButton(tr("Save as d&raft"), self)
+        self.draft_button = QPushButton(tr("Sa&ve as draft"), self)
         self.draft_button.setToolTip(tr("Keep the form on this computer (Ctrl+S)"))
         self.publish_button = QPushButton(tr("Publis&h"), self)
         self.publish_button.setDefault(True)

@@ -47,6 +47,7 @@ from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.form_draft import FormDraft
+from ui.page_view import kept_by_draft
 from ui.long_text import breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, keep_rows, table_view
@@ -242,6 +243,8 @@ class TaskView(TaskScreen):
             self,
         )
         self.comment_draft.filled(lambda: None)  # the empty box is the baseline
+        # A window rebuilt in another language leaves these to the drafts (`ui.page_view`).
+        kept_by_draft(self.bid_message, self.bid_hours, self.bid_availability, self.comment_box)
         self.comment_draft.watch(self.comment_box.textChanged)
         self.comment_draft.restore()
 
@@ -637,9 +640,13 @@ class TaskView(TaskScreen):
                 lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
                 return breakable(lacking.message(self.language))
             return breakable(" ".join((tr("You have not bid on this task yet."), *self._wished_lacking(detail))))
-        sentence = tr("Your bid: {status}.", status=wording.bid_state(mine.status, mine.lending, bidder=True))
+        state = wording.bid_state(mine.status, mine.lending, bidder=True)
         if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
-            sentence = self._bid_news + " " + sentence
+            # The news names the bid already: "Your bid is placed. Awaiting decision.", not
+            # "... Your bid: Awaiting decision." (a try-out read "Your bid" twice).
+            sentence = self._bid_news + " " + tr("{status}.", status=state)
+        else:
+            sentence = tr("Your bid: {status}.", status=state)
         if detail.my_bid_unsent:
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:

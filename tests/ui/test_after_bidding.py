@@ -46,3 +46,6 @@ def test_after_placing_a_bid_its_state_is_in_view_and_the_focus_is_on_it(
     assert focused is view.my_bid_state
     # It says that the bid went in, in words, not only its status.
     assert "placed" in view.my_bid_state.text().lower() or "afgivet" in view.my_bid_state.text().lower()
+    # Once: "Your bid is placed. Awaiting decision.", not "... Your bid: Awaiting decision." (try-out).
+    said = view.my_bid_state.text().lower()
+    assert said.count("your bid") + said.count("dit bud") == 1, said

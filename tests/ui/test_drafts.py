@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from sync.server import demo
 from desktop.core.entities import Person
 from tests.ui.driving import biddable_task, shown
-from tests.ui.test_shell import PASSWORD, log_in, shell  # noqa: F401 - shell is a fixture
+from tests.ui.test_shell import PASSWORD, log_in, new_task_form, shell  # noqa: F401 - shell is a fixture
 from ui.context import AppContext
 from ui.login import LockScreen
 from ui.main_window import MainWindow, task_form_screen
@@ -128,10 +128,7 @@ def test_a_half_written_task_survives_leaving_the_form(
     qtbot: Any, shell: Shell  # noqa: F811
 ) -> None:
     window = log_in(qtbot, shell, "mette")
-    window.new_task()
-    form = window.current_page()
-    assert isinstance(form, TaskForm)
-    qtbot.waitUntil(form.isEnabled, timeout=10_000)
+    form = new_task_form(qtbot, window)
     qtbot.keyClicks(form.title, "Sommerfest på plejehjemmet")
     qtbot.keyClicks(form.place, "Haven")
     window.back()

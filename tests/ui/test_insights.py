@@ -216,6 +216,17 @@ def test_an_invitation_shows_on_my_page_and_on_the_task(
     assert mette.name in view.invited.text() and "Du kan det her!" in view.invited.text()
 
 
+def people_behind_sign_language(qtbot: Any, window: Any) -> CompetenceMap:
+    """The window's competence map with Danish sign language chosen and Bo among the people behind it."""
+    window.go_top(main_window.competence_map_screen)
+    screen = window.current_page()
+    assert isinstance(screen, CompetenceMap)
+    qtbot.waitUntil(lambda: screen.skills_model.row_of("language.sign") >= 0, timeout=15_000)
+    screen.skills_table.setCurrentIndex(screen.skills_model.index(screen.skills_model.row_of("language.sign"), 0))
+    qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in screen.people_model.rows()], timeout=15_000)
+    return screen
+
+
 def test_against_the_server_search_drill_down_and_invite(
     qtbot: Any, knop_server: Deployment, machines: MachineFactory, world: World
 ) -> None:
@@ -231,13 +242,8 @@ def test_against_the_server_search_drill_down_and_invite(
     with pc:
         shell, window = session_on(qtbot, pc, "mette")
         try:
-            window.go_top(main_window.competence_map_screen)
-            screen = window.current_page()
-            assert isinstance(screen, CompetenceMap)
-            qtbot.waitUntil(lambda: screen.skills_model.row_of("language.sign") >= 0, timeout=15_000)
+            screen = people_behind_sign_language(qtbot, window)
             assert screen.when.text().startswith("Computed")
-            screen.skills_table.setCurrentIndex(screen.skills_model.index(screen.skills_model.row_of("language.sign"), 0))
-            qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in screen.people_model.rows()], timeout=15_000)
 
             window.go_top(main_window.talent_search_screen)
             talent = window.current_page()
@@ -258,6 +264,45 @@ def test_against_the_server_search_drill_down_and_invite(
         finally:
             shell.shut_down()
     assert count(knop_server, "SELECT count(*) FROM invitations WHERE task_id = ? AND person_id = 'bo'", wanted) == 1
+
+
+def test_the_maps_chosen_skill_and_its_people_stay_over_a_language_switch(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """A try-out chose a skill on the competence map, read the people behind it, and switched the
+    language in the Knop menu: the map came back with no skill chosen and no people. Now the same
+    skill is chosen again once the new map has it, and its people fetched in the new language."""
+    from ui import words
+
+    knop_server = fresh_knop_server  # Mette's choice of Danish is synced: no other test may meet it
+    mette = knop_server.user("mette")
+    task_id = uuid7()
+    mette.apply("task.create", task_id=task_id, site_id=world.school.id, title="Tegnsprog til forældremøde",
+                skills=["language.sign"], audience="organisation", publish=True)
+    knop_server.user("bo").apply("bid.place", bid_id=uuid7(), task_id=task_id)
+    pc = machines(knop_server, world.school.id, "mette-pc")
+    with pc:
+        shell, window = session_on(qtbot, pc, "mette")
+        try:
+            screen = people_behind_sign_language(qtbot, window)
+            choices = {action.text(): action for action in window.language_menu.actions()}
+            with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+                choices["Dansk"].trigger()
+            danish = entered.args[0]
+            again = danish.current_page()
+            assert isinstance(again, CompetenceMap) and again is not screen
+
+            def chosen() -> str | None:
+                current = again.skills_table.currentIndex()
+                return again.skills_model.keys()[current.row()] if current.isValid() else None
+
+            qtbot.waitUntil(lambda: chosen() == "language.sign", timeout=15_000)
+            qtbot.waitUntil(lambda: "Bo Nielsen" in [r["name"] for r in again.people_model.rows()], timeout=15_000)
+            label = skills.label("language.sign", "da")
+            assert again.people_title.text() == f"Personer, der har tilbudt, vist eller selvangivet {label}"
+        finally:
+            shell.shut_down()
+            words.use_language("en")
 
 
 def test_a_skill_is_made_private_from_my_page(
