@@ -177,7 +177,7 @@ class BidCard(QFrame):
             self.who.setText(breakable(" · ".join(p for p in about if p)))
             status = tr("Status: {status}", status=wording.bid_state(bid.status, bid.lending))
             if card.decision_unsent:  # decided offline: the server may still refuse it
-                status += " " + tr("Waiting to be sent: the server has not got it yet.")
+                status += "\n" + tr("Waiting to be sent: the server has not got it yet.")  # a sentence of its own: "Afvist" ran into it
             if bid.decision_message:
                 status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
             self.status.setText(breakable(status))

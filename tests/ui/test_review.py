@@ -281,6 +281,8 @@ def test_a_decision_not_yet_sent_says_so_on_its_card_until_the_server_has_it(
     waiting = "Waiting to be sent: the server has not got it yet."
     qtbot.waitUntil(lambda: waiting in card.status.text(), timeout=10_000)
     assert card.status.text().startswith("Status: Accepted")
+    # a line of its own: a try-out read "Status: Afvist Venter på at blive sendt: ..." as one
+    assert card.status.text().splitlines()[1].startswith("Waiting to be sent")
     assert not any(waiting in c.status.text() for c in others)
 
     def sent(store: Store) -> None:  # what the sync does once the server applied it
