@@ -200,7 +200,7 @@ class _OwnWorld:
 
     def home_managers(self, site_id: str) -> Iterable[str]:
         owner = self.owner
-        mine = owner.active and owner.role == Role.SITE_MANAGER and owner.home_site_id == site_id
+        mine = permissions.oversees_staff(owner) and owner.home_site_id == site_id
         return (owner.id,) if mine else ()
 
     def managers(self, task: Task) -> Iterable[str]:

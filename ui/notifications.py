@@ -398,14 +398,19 @@ class NotificationPreferences(Screen):
             (notices.EMAIL_IMMEDIATE, sentence("At once")),
             (notices.EMAIL_DIGEST, sentence("In a daily digest")),
         )
-        for row, kind in enumerate(notices.KINDS, start=1):
+        # Only the kinds that can ever be for this person: staff were asked about lending
+        # "one of my staff", which only their site manager is told of (`notices.concerns`).
+        self.kinds = [kind for kind in notices.KINDS if notices.concerns(kind, context.person)]
+        for row, kind in enumerate(self.kinds, start=1):
             name = notices.kind_name(kind).text(language)
             grid.addWidget(QLabel(name, self), row, 0)
             box = QCheckBox(self)
             box.setAccessibleName(name + ": " + sentence("In Knop").text(language))
             box.toggled.connect(lambda on, k=kind: self._set(notices.in_app_key(k), on))
             self.in_app[kind] = box
-            grid.addWidget(box, row, 1)
+            # As wide as its box, not the column: its focus line (the style sheet's underline)
+            # ran from the box across the empty column, a stray line under nothing.
+            grid.addWidget(box, row, 1, Qt.AlignmentFlag.AlignLeft)
             combo = QComboBox(self)
             combo.setAccessibleName(name + ": " + sentence("By e-mail").text(language))
             for value, said in modes:
@@ -476,7 +481,7 @@ class NotificationPreferences(Screen):
         self.values = values
         self._drawing = True  # setting the widgets must not send their values back
         try:
-            for kind in notices.KINDS:
+            for kind in self.kinds:
                 self.in_app[kind].setChecked(
                     bool(notices.preference(values, notices.in_app_key(kind)))
                 )

@@ -195,6 +195,22 @@ def kind_name(kind: str) -> Sentence:
     return names.get(kind) or sentence("Other notifications")
 
 
+def concerns(kind: str, person: Person) -> bool:
+    """Whether notices of `kind` can ever be for `person`: their preferences show only those.
+
+    A new bid goes to a task's managers, who posted it or run its site, and only
+    those who may post tasks do either (`permissions.may_post_tasks`); lending
+    news goes to the bidder's home managers (`permissions.oversees_staff`, the
+    `World.home_managers`). Every other kind can reach anyone. A try-out found
+    staff asked about approving the lending of "their staff".
+    """
+    if kind == NoticeKind.BID_NEW:
+        return permissions.may_post_tasks(person)
+    if kind in (NoticeKind.STAFF_LENT, NoticeKind.LENDING_AWAITS):
+        return permissions.oversees_staff(person)
+    return True
+
+
 class World(Protocol):
     """What the rule may ask. The client's answers cover only its own person."""
 

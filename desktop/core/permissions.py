@@ -320,12 +320,16 @@ def can_see_bid(person: Person, bid: Bid, task: Task) -> bool:
 
 def oversees_work(person: Person, bid: Bid) -> bool:
     """`OVERSEES_WORK` for a bid: an active site manager of the bidder's home site (when bidding)."""
-    return (
-        person.active
-        and person.role == Role.SITE_MANAGER
-        and person.home_site_id is not None
-        and bid.home_site_id == person.home_site_id
-    )
+    return oversees_staff(person) and bid.home_site_id == person.home_site_id
+
+
+def oversees_staff(person: Person) -> bool:
+    """An active site manager with a home site: who follows its staff's work elsewhere (`OVERSEES_WORK`).
+
+    They alone are told that one of their staff was lent to another site's task
+    (desktop.core.notices, the home managers).
+    """
+    return person.active and person.role == Role.SITE_MANAGER and person.home_site_id is not None
 
 
 def is_lent(bid: Bid, task: Task) -> bool:
@@ -346,9 +350,14 @@ def may_decide_lending(person: Person, bid: Bid) -> bool:
     return oversees_work(person, bid) or (person.active and person.is_admin)
 
 
+def may_post_tasks(person: Person) -> bool:
+    """Active non-externals post tasks (where: `can_post_for`), so they may get bids to decide."""
+    return person.active and not person.is_external
+
+
 def can_post_for(person: Person, site_id: str) -> bool:
     """Active non-externals post for their home site; admins for any."""
-    if person.is_external or not person.active:
+    if not may_post_tasks(person):
         return False
     return person.is_admin or person.home_site_id == site_id
 

@@ -239,3 +239,58 @@ def test_where_it_fixed_the_language_the_person_still_chooses_their_e_mails(
     unlocked = make_context("mette", "da")
     other = shown(qtbot, NotificationCentre(unlocked))
     assert other.preferences.findChild(QComboBox, "mailLanguageChoice") is None
+
+
+def _rows(prefs: Any) -> list[str]:
+    """The kinds the preferences' grid shows a row for, top to bottom."""
+    from PySide6.QtWidgets import QCheckBox
+
+    boxes = [b for b in prefs.findChildren(QCheckBox) if b in prefs.in_app.values() and b.isVisibleTo(prefs)]
+    by_box = {id(box): kind for kind, box in prefs.in_app.items()}
+    return [by_box[id(b)] for b in sorted(boxes, key=lambda b: b.y())]
+
+
+def test_each_person_is_asked_only_about_what_can_concern_them(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """A try-out: staff were asked whether to be told when lending "one of my staff"
+    waits for "my approval", news only a site manager ever gets (notices.concerns)."""
+    from PySide6.QtWidgets import QLabel
+
+    lending = {NoticeKind.STAFF_LENT, NoticeKind.LENDING_AWAITS}
+    seen: dict[str, list[str]] = {}
+    for username in ("anna", "mette", "ole", "admin"):
+        context = make_context(username, "en")
+        centre = shown(qtbot, NotificationCentre(context))
+        centre.tabs.setCurrentWidget(centre.preferences_area)
+        prefs = centre.preferences
+        qtbot.waitUntil(lambda p=prefs: p.desktop.isChecked())  # drawn
+        seen[username] = _rows(prefs)
+        labels = {label.text() for label in prefs.findChildren(QLabel) if label.isVisibleTo(prefs)}
+        if username != "mette":
+            assert "Lending one of my staff waits for my approval" not in labels, username
+    assert lending <= set(seen["mette"])  # the site manager: told of her staff's lending
+    assert NoticeKind.BID_NEW in seen["mette"]
+    assert not lending & set(seen["anna"]) and NoticeKind.BID_NEW in seen["anna"]  # staff post tasks
+    assert not lending & set(seen["ole"]) and NoticeKind.BID_NEW not in seen["ole"]  # outsiders post none
+    assert not lending & set(seen["admin"]) and NoticeKind.BID_NEW in seen["admin"]
+    assert all(NoticeKind.COMMENT_NEW in rows for rows in seen.values())
+
+
+def test_a_box_in_knop_has_its_focus_line_under_itself(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """A try-out saw a focus line across the empty "In Knop" column: the box without words
+    was as wide as the column, and the style sheet underlines a focused box's whole width."""
+    context = make_context("anna", "en")
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.resize(1280, 700)
+    centre.tabs.setCurrentWidget(centre.preferences_area)
+    prefs = centre.preferences
+    box = prefs.in_app[NoticeKind.BID_ACCEPTED]
+    qtbot.waitUntil(box.isChecked)
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus)
+    combo = prefs.email[NoticeKind.BID_ACCEPTED]
+    column = combo.x() - box.x()  # the room the column gives it
+    assert box.width() <= box.sizeHint().width() < column / 2, (box.width(), column)
