@@ -50,6 +50,7 @@ from ui.screen import ProblemLabel
 from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, scrolling, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
+from ui.window_focus import mark_destructive
 
 ADMIN = "/v1/admin"
 
@@ -236,6 +237,7 @@ class AdminScreen(InsightScreen):
         self.active_button = QPushButton(tr("&Deactivate"), tab)
         self.active_button.clicked.connect(self.toggle_active)
         self.erase_button = QPushButton(tr("Erase…"), tab)
+        mark_destructive(self.active_button, self.erase_button)  # never where the focus is put for the person
         self.erase_button.setToolTip(tr("Only a deactivated person can be erased."))
         self.erase_button.setEnabled(False)
         self.erase_button.clicked.connect(self.ask_erase)

@@ -50,6 +50,7 @@ from ui.long_text import heading
 from ui.screen import Screen
 from ui.table_model import scrolling
 from ui.words import LANGUAGE_NAMES
+from ui.window_focus import mark_destructive
 
 WATCHES = frozenset({notifications.TABLE, "notice_reads"})
 DECISIONS_WATCH = frozenset({"bids", "tasks"})
@@ -452,6 +453,7 @@ class NotificationPreferences(Screen):
         self.searches = QListWidget(self)
         self.searches.setAccessibleName(sentence("Saved searches").text(language))
         self.delete_search = QPushButton(sentence("Delete search").text(language), self)
+        mark_destructive(self.delete_search)  # never where the focus is put for the person
         self.delete_search.clicked.connect(self.delete_current_search)
         searches_box = QGroupBox(sentence("Saved searches").text(language), self)
         searches_layout = QVBoxLayout(searches_box)

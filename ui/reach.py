@@ -44,6 +44,7 @@ from ui.context import AppContext
 from ui.screen import ProblemLabel, Screen
 from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, keep_rows, table_view
 from ui.words import tr
+from ui.window_focus import mark_destructive
 
 
 def person_kind(kind: str) -> str:
@@ -233,6 +234,7 @@ class InvitationsTab(Screen):
         self.invite_button = QPushButton(tr("Invite someo&ne…"), self)
         self.approve_button = QPushButton(tr("Appr&ove"), self)
         self.withdraw_button = QPushButton(tr("&Withdraw"), self)
+        mark_destructive(self.withdraw_button)  # never where the focus is put for the person
         self.problem = ProblemLabel(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.invite_button)

@@ -37,6 +37,7 @@ from ui.long_text import ElidedLabel, breakable, heading, shortened
 from ui.screen import ProblemLabel, TaskScreen
 from ui.context import AppContext
 from ui.words import ntr, tr
+from ui.window_focus import mark_destructive
 
 CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
 
@@ -86,6 +87,7 @@ class BidCard(QFrame):
         self.note.setPlaceholderText(tr("Message to the bidder (optional)"))
         self.accept_button = QPushButton(tr("&Accept"), self.decision)
         self.decline_button = QPushButton(tr("&Decline"), self.decision)
+        mark_destructive(self.decline_button)  # never where the focus is put for the person
         decision_buttons = QHBoxLayout()
         decision_buttons.addWidget(self.accept_button)
         decision_buttons.addWidget(self.decline_button)
@@ -397,6 +399,7 @@ class ReviewPage(TaskScreen):
         self.rest_note.setPlaceholderText(tr("Message to those not chosen (optional)"))
         self.rest_note.setAccessibleName(tr("Message to those not chosen"))
         self.decline_rest_button = QPushButton(tr("Decline the &rest"), self)
+        mark_destructive(self.decline_rest_button)  # never where the focus is put for the person
         self.rest = QWidget(self)
         rest = QHBoxLayout(self.rest)
         rest.setContentsMargins(0, 0, 0, 0)

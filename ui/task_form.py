@@ -69,6 +69,7 @@ from ui.screen import ProblemLabel, Screen, send_shortcut, task_row_changed
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.context import AppContext
 from ui.words import tr
+from ui.window_focus import mark_destructive
 
 class TaskForm(Screen):
     """The form for a new task (`task_id=None`) or for editing one the person manages."""
@@ -108,6 +109,7 @@ class TaskForm(Screen):
         self.draft_note = QLabel(self)
         self.draft_note.setWordWrap(True)
         self.discard_button = QPushButton(tr("Discard d&raft"), self)
+        mark_destructive(self.discard_button)  # never where the focus is put for the person
         self.discard_button.clicked.connect(self.discard_draft)
         note_row = QHBoxLayout()
         note_row.addWidget(self.draft_note, 1)

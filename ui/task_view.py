@@ -53,6 +53,7 @@ from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, keep_rows, table_view
 from ui.context import AppContext
 from ui.words import ntr, tr
+from ui.window_focus import mark_destructive
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ class TaskView(TaskScreen):
         self.edit_button = QPushButton(tr("&Edit task"), self)
         self.review_button = QPushButton(tr("&Review bids"), self)
         self.cancel_button = QPushButton(tr("Ca&ncel task"), self)
+        mark_destructive(self.cancel_button)  # never where the focus is put for the person
         self.cancel_button.setToolTip(
             tr("Cancel the task: it closes, and those who bid are told")
         )
@@ -363,6 +365,7 @@ class TaskView(TaskScreen):
         self.place_button.setObjectName("primary")
         self.save_bid_button.setObjectName("primary")
         self.withdraw_button = QPushButton(tr("&Withdraw bid"), box)
+        mark_destructive(self.withdraw_button)  # never where the focus is put for the person
         # For the accepted: the task as a calendar file (desktop.calendar_file).
         self.calendar_button = QPushButton(tr("Add to &calendar…"), box)
         self.calendar_button.setToolTip(tr("Save the task as a calendar file (.ics)"))

@@ -13,14 +13,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
     QApplication,
     QComboBox,
     QDialog,
+    QGridLayout,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QStackedWidget,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -52,17 +57,82 @@ class DialogsGiveKeysBack(QObject):
 # What a keyboard user starts with on a page: where they type or choose, before its buttons.
 _FIELDS = (QLineEdit, QComboBox, QAbstractSpinBox, QAbstractSlider, QAbstractItemView, QPlainTextEdit, QTextEdit)
 
+# The Qt property that marks a button whose press undoes or ends something (withdraw a bid,
+# delete a search): a keyboard user's Enter or Space must never land on it unasked.
+_DESTRUCTIVE = "destructive"
+
+
+def mark_destructive(*buttons: QAbstractButton) -> None:
+    """Mark `buttons` as ones the focus is never put on for the person (`focus_start`, a rebuild)."""
+    for button in buttons:
+        button.setProperty(_DESTRUCTIVE, True)
+
+
+def is_destructive(widget: QWidget) -> bool:
+    """Whether `widget` is marked by `mark_destructive`."""
+    return bool(widget.property(_DESTRUCTIVE))
+
+
+def tab_order(page: QWidget) -> list[QWidget]:
+    """The widgets of `page` that take the focus by Tab, in the order the person sees them.
+
+    Read from the page's layouts, top to bottom and left to right (a grid by its
+    rows and columns, a tab widget's tab bar before its page), then the children
+    no layout places (a scroll area's content), in the order they were made.
+    Hidden and disabled widgets are included: callers ask what they need.
+
+    Not by walking nextInFocusChain(): PySide makes each widget that call returns
+    a child of the one asked, so a walk round the window made the board a child
+    of a page, and when the page was destroyed the board's layout items went with
+    it (a try-out lost the board's filter row). Nor by findChildren's order alone:
+    that is the order the widgets were made in, not where they stand (a page that
+    builds its list before its search field put the focus in the list).
+    """
+    found: list[QWidget] = []
+    seen: set[int] = set()
+
+    def widget(here: QWidget) -> None:
+        if id(here) in seen:
+            return
+        seen.add(id(here))
+        if here is not page and here.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            found.append(here)
+        if isinstance(here, QTabWidget):
+            widget(here.tabBar())
+        if isinstance(here, QStackedWidget):
+            current = here.currentWidget()
+            if current is not None:
+                widget(current)
+        if here.layout() is not None:
+            layout(here.layout())
+        for child in here.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            if not child.isWindow():
+                widget(child)
+
+    def layout(here: QLayout) -> None:
+        items = [here.itemAt(i) for i in range(here.count())]
+        if isinstance(here, QGridLayout):
+            places = [here.getItemPosition(i)[:2] for i in range(here.count())]
+            items = [item for _place, item in sorted(zip(places, items, strict=True), key=lambda p: p[0])]
+        for item in items:
+            if item.widget() is not None:
+                widget(item.widget())
+            elif item.layout() is not None:
+                layout(item.layout())
+
+    widget(page)
+    return found
+
 
 def focus_start(page: QWidget) -> None:
     """Put the keyboard focus where a keyboard user starts on `page` (shown just now).
 
     A page that names its start has a `focus_start()` method (the board: its
-    search field); any other gets the first field of its own Tab chain (a
-    search, a filter, a list), visible and enabled, else the first widget there
-    that takes the focus by Tab (a button). "Its Tab chain" is the order its
-    widgets were made in: Qt's chain unless the page reorders it with
-    setTabOrder (a page that must start elsewhere names its start). A try-out
-    found the focus on the status bar's "Sync now" after Ctrl+1: the page that had it was dropped, and
+    search field); any other gets the first field in its Tab order as the person
+    sees it (`tab_order`: a search, a filter, a list), visible and enabled, else
+    the first widget there that takes the focus by Tab (a button), never one
+    marked destructive (`mark_destructive`). A try-out found the focus on the
+    status bar's "Sync now" after Ctrl+1: the page that had it was dropped, and
     Qt passed it on to the next in the chain. With nothing focusable on it, the
     page itself holds the focus.
     """
@@ -70,14 +140,6 @@ def focus_start(page: QWidget) -> None:
     if callable(own):
         own()
         return
-    # The page's own widgets in the order they were made. Not by walking nextInFocusChain():
-    # PySide makes each widget that returns a child of the one asked, so a walk round
-    # the window made the board a child of this page, and when the page was destroyed
-    # the board's layout items went with it (a try-out lost the board's filter row).
-    chain = [
-        widget
-        for widget in page.findChildren(QWidget)
-        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled()
-    ]
+    chain = [w for w in tab_order(page) if w.isVisible() and w.isEnabled() and not is_destructive(w)]
     start = next((w for w in chain if isinstance(w, _FIELDS)), chain[0] if chain else page)
     start.setFocus(Qt.FocusReason.ShortcutFocusReason if start is not page else Qt.FocusReason.OtherFocusReason)

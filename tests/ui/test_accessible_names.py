@@ -24,25 +24,22 @@ from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
 from ui.main_window import SCREENS, MainWindow, ScreenFactory, review_screen, task_view_screen
 from ui.shortcuts_dialog import ShortcutsDialog
+from ui.window_focus import tab_order
 
 
 def focus_chain(top: QWidget) -> list[QWidget]:
-    """The widgets Tab reaches inside `top`, in Tab order."""
-    found: list[QWidget] = []
-    widget = top.nextInFocusChain()
-    seen: set[int] = set()
-    while widget is not None and widget is not top and id(widget) not in seen:
-        seen.add(id(widget))
-        reachable = (
-            top.isAncestorOf(widget)
-            and widget.isVisibleTo(top)
-            and widget.isEnabled()
-            and bool(widget.focusPolicy() & widget.focusPolicy().TabFocus)
-        )
-        if reachable:
-            found.append(widget)
-        widget = widget.nextInFocusChain()
-    return found
+    """The widgets Tab reaches inside `top`, in the order the person sees them (`tab_order`).
+
+    Read from `top`'s own widgets, never by walking nextInFocusChain(): PySide makes
+    each widget that call returns a child of the widget asked, so a walk round the
+    window made the board a child of the page walked, and dropping the page took
+    the board's filter row with it (ui/window_focus.py, a try-out).
+    """
+    return [
+        widget
+        for widget in tab_order(top)
+        if widget.isVisibleTo(top) and widget.isEnabled()
+    ]
 
 
 def spoken_name(widget: QWidget) -> str:
@@ -258,3 +255,27 @@ def test_each_menu_item_has_its_own_alt_letter(
         assert twice == [], twice
     finally:
         words.use_language(before)
+
+
+def test_the_walk_leaves_the_window_as_it_was(qtbot: Any, window: MainWindow) -> None:
+    """Walking a page's controls must not change whose child anything is.
+
+    The walk used nextInFocusChain(), which in PySide makes each widget it returns a
+    child of the widget asked: a page walked and then dropped took the board's filter
+    row with it, and a test could both cause that and hide it.
+    """
+    from PySide6.QtWidgets import QComboBox as Filter
+
+    from ui.main_window import notifications_screen
+
+    filters = [f for f in window.board.findChildren(Filter) if f.isVisibleTo(window.board)]
+    assert filters  # the board's filter row
+    window.go(notifications_screen)
+    page = window.current_page()
+    assert page is not None
+    assert focus_chain(page)
+    assert not page.isAncestorOf(window.board)
+    window.go_board()
+    qtbot.waitUntil(lambda: page not in window.findChildren(QWidget))  # dropped: deleteLater ran
+    assert [f for f in window.board.findChildren(Filter) if f.isVisibleTo(window.board)] == filters
+    assert all(f.isVisible() for f in filters)
