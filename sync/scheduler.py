@@ -65,6 +65,9 @@ class SyncState:
     # Syncs finished so far, counted in the same state as their outcome, so that a
     # reader on another thread never pairs a new count with an older state.
     runs: int = 0
+    # Requests that found no server so far (each attempt of each sync): a status bar
+    # tells by it that a retry it asked for has failed, long before the sync gives up.
+    unreachable: int = 0
 
     def error(self, language: str = "da") -> str | None:
         """What stopped the last sync, in `language`; None when nothing did."""
@@ -117,11 +120,20 @@ class SyncScheduler:
             self._thread.start()
 
     def request_sync(self, reason: str = "manual") -> None:
+        """Sync for `reason`: at once for IMMEDIATE_REASONS, else debounced (see the module).
+
+        Asked while a sync waits between attempts to reach a server it found gone,
+        the waiting sync stops and a new one tries at once: a person who just got
+        their network back and presses "Sync now" must not wait out the backoff
+        (up to `Connection.backoff_max_s` per attempt, a whole sync's retries more).
+        """
         now = time.monotonic()
         with self._lock:
             if reason in IMMEDIATE_REASONS:
                 self._due = now
                 self._first_change = None
+                if self._state.syncing and self._state.online is False:
+                    self._cancel.set()  # it resumes in the sync that follows at once
             else:
                 self._first_change = self._first_change or now
                 latest = self._first_change + self.max_delay_s
@@ -255,7 +267,7 @@ class SyncScheduler:
     def _progressed(self, progress: Progress) -> None:
         """A running sync's progress; an attempt that found no server turns the state offline now."""
         if progress.phase == UNREACHABLE:
-            self._publish(online=False)
+            self._publish(online=False, unreachable=self.state.unreachable + 1)
         else:
             self._publish(progress=progress)
 

@@ -51,6 +51,7 @@ from desktop.needs_attention import (
     dismiss,
     outbox_counts,
 )
+from desktop.core.ids import utc_now
 from ui.background import Changes
 from ui.context import AppContext
 from ui.long_text import ElidedLabel
@@ -194,6 +195,11 @@ class SyncStatusBar(QWidget):
         # to the next widget in the chain (the bell, a try-out found).
         self._came_from: QWidget | None = None
         self._focus_lent_to: QWidget | None = None
+        # "Sync now" pressed while offline: the state's counts of failed requests and
+        # finished syncs then, until an answer comes (`_retry_answered`); and when that
+        # retry found no server either (local time, for the bar's sentence).
+        self._retry_from: tuple[int, int] | None = None
+        self._still_offline_at: str | None = None
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -239,11 +245,35 @@ class SyncStatusBar(QWidget):
 
     def show_state(self, state: SyncState) -> None:
         self.sync_state = state
+        if state.online is not False:
+            self._retry_from, self._still_offline_at = None, None
+        elif self._retry_answered(state):
+            self._retry_from = None
+            self._still_offline_at = _local_time(utc_now(), self.context.language)
         self._draw()
 
+    def _retry_answered(self, state: SyncState) -> bool:
+        """Whether the retry pressed for has found no server: a failed attempt, or a sync ended, since."""
+        if self._retry_from is None:
+            return False
+        unreachable, runs = self._retry_from
+        return state.unreachable > unreachable or (state.runs > runs and not state.syncing)
+
     def sync_now(self) -> None:
-        if self.context.sync is not None:
-            self.context.sync.request_sync("manual")
+        """Ask for a sync now, on the scheduler's thread; offline, also while one waits to retry.
+
+        Offline the bar says it is trying, and then whether the server still cannot be
+        reached: a try-out found the button greyed out while offline, so someone whose
+        network had just come back could not ask for a retry.
+        """
+        if self.context.sync is None:
+            return
+        state = self.sync_state
+        if state is not None and state.online is False:
+            self._retry_from = (state.unreachable, state.runs)
+            self._still_offline_at = None
+            self._draw()
+        self.context.sync.request_sync("manual")
 
     def _focus_moved(self, old: QWidget | None, new: QWidget | None) -> None:
         if new is self.sync_button and old is not None and old.window() is self.window():
@@ -276,11 +306,20 @@ class SyncStatusBar(QWidget):
         language = self.context.language
         state = self.sync_state
         has_sync = self.context.sync is not None
-        self._enable_sync_button(has_sync and not (state is not None and state.syncing))
+        # Greyed out while a sync runs, but not while it only waits to find the server again:
+        # then pressing it tries at once (`sync_now`).
+        offline = state is not None and state.online is False
+        self._enable_sync_button(has_sync and not (state is not None and state.syncing and not offline))
         if not has_sync:
             mood, text = "unknown", tr("Not connected to a server")
         elif state is None or (state.online is None and not state.syncing):
             mood, text = "unknown", tr("Not synced yet")
+        elif state.online is False and self._retry_from is not None:
+            mood, text = "syncing", tr("Trying to reach the server…")
+        elif state.online is False and self._still_offline_at is not None:
+            mood, text = "offline", tr(
+                "Still no connection to the server (tried at {when})", when=self._still_offline_at
+            )
         elif state.online is False:
             # Said as soon as a request finds no server, even while the sync retries.
             mood, text = "offline", tr("Offline: your changes are kept")

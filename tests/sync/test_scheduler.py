@@ -304,3 +304,37 @@ def test_a_request_that_finds_no_server_turns_the_state_offline_within_seconds(
             assert runner.state.syncing and runner.state.runs == runs  # still retrying
         finally:
             assert runner.stop(timeout=10)
+
+
+def test_sync_now_while_the_server_is_gone_tries_again_at_once(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """A try-out: "Sync now" was greyed out while offline. Pressed while a sync waits
+    out its backoff between attempts, the scheduler must try again now, not after it."""
+    from sync.transport import Connection
+
+    staffroom = machines(fresh_knop_server, world.school.id)
+    anna = staffroom.login("anna")
+    # Each wait between attempts is 15-30 s: longer than this test waits for a new attempt.
+    slow_retries = Connection(
+        server_url=fresh_knop_server.url, attempts=5, backoff_s=30.0, backoff_max_s=30.0
+    )
+    with staffroom:
+        runner = SyncScheduler(
+            lambda: SyncEngine(session=anna, connection=slow_retries), interval_s=600, debounce_s=0.05
+        )
+        runner.start()
+        try:
+            wait_until(lambda: runner.state.last_report is not None, timeout=20)
+            fresh_knop_server.stop_process()
+            runner.request_sync("manual")
+            wait_until(lambda: runner.state.online is False, timeout=5)
+            tried = runner.state.unreachable
+            assert tried >= 1 and runner.state.syncing  # waiting out the backoff
+            runner.request_sync("manual")  # the person presses "Sync now" again
+            asked = time.monotonic()
+            wait_until(lambda: runner.state.unreachable > tried, timeout=10)
+            assert time.monotonic() - asked < 10  # the backoff would have taken at least 15 s
+            assert runner.state.online is False
+        finally:
+            assert runner.stop(timeout=10)

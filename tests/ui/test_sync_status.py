@@ -288,3 +288,37 @@ def test_a_refused_decision_names_whose_bid_it_was(
     bidder = person_by_id(demo_data, bid.bidder_id).name
     assert panel.model.data(panel.model.index(0, 0)) == f"Accepting the bid from {bidder}"
     assert panel.model.data(panel.model.index(0, 1)) == task.title
+
+
+def test_sync_now_stays_usable_offline_and_says_when_the_server_still_cannot_be_reached(
+    qtbot: Any, make_context: Any
+) -> None:
+    """A try-out: "Synkronisér nu" was greyed out while offline (the sync kept retrying), so
+    someone whose network had just come back could not ask for a retry."""
+    context = make_context("anna", language="en")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    bar = status_bar(qtbot, context)
+    # A sync found no server and waits between its attempts.
+    retrying = SyncState(online=False, syncing=True, unreachable=1, runs=3)
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(retrying)
+    assert bar.connection_label.text() == "Offline: your changes are kept"
+    assert bar.sync_button.isEnabled()
+    bar.sync_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(bar.sync_button, Qt.Key.Key_Space)
+    assert worker.requests == ["manual"]  # to the scheduler's thread: nothing waits here
+    assert bar.connection_label.text() == "Trying to reach the server…"
+    assert bar.sync_button.isEnabled()
+    # The new attempt found no server either.
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=False, syncing=True, unreachable=2, runs=3))
+    said = bar.connection_label.text()  # the whole sentence (ElidedLabel draws what fits)
+    assert said.startswith("Still no connection to the server (tried at "), said
+    assert bar.dot.property("mood") == "offline"
+    # The connection back: said as before.
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=True, last_success="2026-11-30T10:00:00.000Z", runs=4))
+    assert bar.connection_label.text() == "Online"
+    assert not bar.connection_label.text().startswith("Still")
