@@ -193,8 +193,10 @@ class LoginScreen(_Gate):
         # A choice is a selection (a click, the arrow keys), not the current item: a list
         # that gets focus without one makes its first person current by itself, and that
         # must not overwrite the username someone typed (a refused login moves the focus).
+        # The arrow keys fill in the username and leave the keys in the list, to go on to
+        # the next name; a click or Enter also goes on to the password (`_chosen`).
         self.people.itemSelectionChanged.connect(self._picked)
-        self.people.itemClicked.connect(self._picked)
+        self.people.itemClicked.connect(self._chosen)
         self.people.installEventFilter(self)
         pick = QLabel(tr("Choose your name, or type your username:"), self.card)
         pick.setWordWrap(True)
@@ -228,7 +230,7 @@ class LoginScreen(_Gate):
         self.login_button.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
         self.username.returnPressed.connect(self.password.setFocus)
-        self.people.itemActivated.connect(self._picked)  # Enter on the current person chooses them
+        self.people.itemActivated.connect(self._chosen)  # Enter on the current person chooses them
         self.card_layout.addWidget(self.login_button)
         self.card_layout.addWidget(self.problem)
         self.card_layout.addWidget(self.busy)
@@ -271,6 +273,8 @@ class LoginScreen(_Gate):
         """
         if watched is self.people and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
+            if self._first_step(event):
+                return True
             typed = event.text()
             plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
             if plain and typed.isprintable() and typed.strip():
@@ -282,10 +286,36 @@ class LoginScreen(_Gate):
                 return True
         return super().eventFilter(watched, event)
 
-    def _picked(self, item: QListWidgetItem | None = None) -> None:
-        item = item or next(iter(self.people.selectedItems()), None)
+    def _first_step(self, event: QKeyEvent) -> bool:
+        """Down, Up or Home with nobody chosen chooses the top name; End the last. True when done here.
+
+        The list made its top name current (not chosen) when it got the focus, so Qt's
+        Down went from there to the second name (a try-out: the first Down seemed to
+        choose the top one, and then the keys had gone to the password). Once someone
+        is chosen they are also the current row, and Qt's own keys move on from them.
+        """
+        people = self.people
+        if people.selectedItems() or not people.count() or event.modifiers():
+            return False
+        first = (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Home, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+        if event.key() in first:
+            people.setCurrentRow(0)
+        elif event.key() == Qt.Key.Key_End:
+            people.setCurrentRow(people.count() - 1)
+        else:
+            return False
+        return True
+
+    def _picked(self) -> None:
+        """The name chosen in the list (the arrow keys) fills in the username; the keys stay in the list."""
+        item = next(iter(self.people.selectedItems()), None)
         if item is None:
             return
+        self.username.setText(str(item.data(Qt.ItemDataRole.UserRole)))
+        self.password.clear()
+
+    def _chosen(self, item: QListWidgetItem) -> None:
+        """A click or Enter on a name: it is the username, and the password is next."""
         self.username.setText(str(item.data(Qt.ItemDataRole.UserRole)))
         self.password.clear()
         self.password.setFocus()

@@ -210,8 +210,11 @@ def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell
     assert gate.people.count() == 1
     assert name in gate.people.item(0).text()
     assert gate.username.text() == ""  # the next person is likely someone else
-    gate.people.setCurrentRow(0)
+    gate.people.setFocus()
+    gate.people.setCurrentRow(0)  # as the arrow keys choose: the keys stay in the list
     assert gate.username.text() == "anna"
+    assert gate.focusWidget() is gate.people
+    qtbot.keyClick(gate.people, Qt.Key.Key_Return)  # Enter: on to the password
     assert gate.focusWidget() is gate.password
 
 
