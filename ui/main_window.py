@@ -42,9 +42,9 @@ from ui.icon import app_icon
 from ui.long_text import ElidedLabel
 from ui.context import AppContext
 from ui.notifications import Bell
-from ui.page_view import PageView, show_view, view_of
+from ui.page_view import PageView, focused_on, show_view, view_of
 from ui.sync_status import AttentionPanel, SyncStatusBar
-from ui.window_focus import focus_start
+from ui.window_focus import focus_start, is_destructive
 from ui.words import LANGUAGE_NAMES, tr
 
 # (module, class, title msgid, shortcut): imported only when first opened.
@@ -597,13 +597,27 @@ class MainWindow(QMainWindow):
         A window rebuilt in another language shows them again (`show_views`): the
         same tab, scrolled as far, nothing typed lost.
         """
-        return [view_of(self.board), *(view_of(page) for page in self._history if page in self._built_by)]
+        top = self.pages.currentWidget()
+        return [
+            view_of(page, self.focusWidget() if page is top else self._focus_below.get(page))
+            for page in [self.board, *self._history]
+            if page is self.board or page in self._built_by
+        ]
 
     def show_views(self, views: list[PageView]) -> None:
         """Put the board and the pages (reopened by `resume`) where `views()` of the old window had them."""
         pages = [page for page in self._history if page in self._built_by]
+        top = self.pages.currentWidget()
         for number, (page, view) in enumerate(zip([self.board, *pages], views, strict=False)):
             show_view(page, view, typed=number > 0)  # the board's search is searched again by the shell
+            # The keys where they were: on the page in front now, on those below for Back. A
+            # try-out found them on "Withdraw the bid" after a switch, and Back went to the search.
+            focused = focused_on(page, view)
+            if page is top:
+                if focused is not None:
+                    _KeysBack(page, focused)
+            elif focused is not None and not is_destructive(focused):
+                self._focus_below[page] = focused
 
     def form_finished(self, task_id: str) -> None:
         """A saved or published form gives way to the task it made (Navigator)."""
@@ -742,6 +756,36 @@ class MainWindow(QMainWindow):
 
 
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" width
+
+
+class _KeysBack(QObject):
+    """Gives the keys back to `widget` on `page` (rebuilt in another language): now, or once it has loaded.
+
+    A page's fields may be greyed out until its first load is drawn (the task view's
+    comment box); until then the keys stay where `focus_start` put them, and they
+    move on at the page's first `loaded`, which comes within moments of the rebuild.
+    Never to a button marked destructive. A Qt child of the page, as `ui.page_view`'s helpers.
+    """
+
+    def __init__(self, page: QWidget, widget: QWidget) -> None:
+        super().__init__(page)
+        self._widget = widget
+        loaded = getattr(page, "loaded", None)
+        if self._give() or is_destructive(widget) or loaded is None:
+            self.deleteLater()
+            return
+        loaded.connect(self._loaded, Qt.ConnectionType.SingleShotConnection)
+
+    def _give(self) -> bool:
+        widget = self._widget
+        if not (_alive(widget) and widget.isVisible() and widget.isEnabled() and not is_destructive(widget)):
+            return False
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _loaded(self) -> None:
+        self._give()
+        self.deleteLater()
 
 
 def _alive(widget: QWidget) -> bool:

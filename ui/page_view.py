@@ -68,12 +68,14 @@ class PageView:
     scrolls: dict[Path, tuple[int, int]] = field(default_factory=dict)
     typed: dict[Path, str] = field(default_factory=dict)
     chosen: dict[Path, str] = field(default_factory=dict)  # a table's current row, by its key (KEY_ROLE)
+    focus: Path | None = None  # the widget that had the keys on the page (`focused_on`)
 
 
-def view_of(page: QWidget) -> PageView:
-    """Where the person is on `page` now."""
+def view_of(page: QWidget, focused: QWidget | None = None) -> PageView:
+    """Where the person is on `page` now; `focused`: the widget on it that has (or last had) the keys."""
     paths = _paths(page)
     return PageView(
+        focus=_path_of(page, focused) if focused is not None and page.isAncestorOf(focused) else None,
         tabs={path: w.currentIndex() for path, w in paths.items() if isinstance(w, QTabWidget)},
         scrolls={
             path: (w.horizontalScrollBar().value(), w.verticalScrollBar().value())
@@ -249,19 +251,43 @@ def _paths(page: QWidget) -> dict[Path, QWidget]:
     return found
 
 
+def focused_on(page: QWidget, view: PageView) -> QWidget | None:
+    """The widget of `page` (built anew) that stands where the keys were in `view`, if there is one."""
+    return _find(page, view.focus) if view.focus is not None else None
+
+
+def _siblings(parent: QWidget, class_name: str, name: str) -> list[QWidget]:
+    """`parent`'s child widgets of that class and object name, as `_paths` counts them."""
+    return [
+        child
+        for child in parent.children()
+        if isinstance(child, QWidget)
+        and not child.isWindow()
+        and not isinstance(child, QAbstractSlider)
+        and type(child).__name__ == class_name
+        and child.objectName() == name
+    ]
+
+
+def _path_of(page: QWidget, widget: QWidget) -> Path | None:
+    """`widget`'s path from `page` (as `_paths` names it), or None where `_paths` does not reach it."""
+    steps: list[tuple[str, str, int]] = []
+    here = widget
+    while here is not page:
+        parent = here.parentWidget()
+        if parent is None or here.isWindow() or isinstance(here, QAbstractSlider):
+            return None
+        class_name, name = type(here).__name__, here.objectName()
+        steps.append((class_name, name, _siblings(parent, class_name, name).index(here)))
+        here = parent
+    return tuple(reversed(steps))
+
+
 def _find(page: QWidget, path: Path) -> QWidget | None:
     widget: QWidget | None = page
     for class_name, name, number in path:
         if widget is None:
             return None
-        matches = [
-            child
-            for child in widget.children()
-            if isinstance(child, QWidget)
-            and not child.isWindow()
-            and not isinstance(child, QAbstractSlider)
-            and type(child).__name__ == class_name
-            and child.objectName() == name
-        ]
+        matches = _siblings(widget, class_name, name)
         widget = matches[number] if number < len(matches) else None
     return widget

@@ -714,3 +714,62 @@ def test_a_half_typed_bid_comment_and_new_task_survive_a_language_switch(
     reopened = danish.current_page()
     assert isinstance(reopened, TaskView) and reopened is not again
     qtbot.waitUntil(lambda: typed_on(reopened) == wanted, timeout=10_000)
+
+
+def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_where_it_went(
+    qtbot: Any, shell: Shell, demo_data: Any, person: Callable[[str], Person]
+) -> None:
+    """A try-out chose English on a task she had bid on: the rebuilt window put the focus on
+    "Træk buddet tilbage" (withdraw the bid), and Back then went to the board's search, not
+    to the row she had opened the task from."""
+    from desktop.core import permissions
+    from desktop.core.entities import TaskStatus
+    from tests.ui.driving import bids_of
+    from ui.task_view import TaskView
+    from ui.window_focus import is_destructive
+
+    anna = person("anna")
+    window = log_in(qtbot, shell, "anna")
+    window.activateWindow()
+    biddable = {
+        t.id: t
+        for t in demo_data.tasks
+        if t.status == TaskStatus.OPEN and permissions.may_bid_on(anna, t)
+        and not any(b.bidder_id == anna.id for b in bids_of(demo_data, t.id))
+    }
+    # One near the board's top: a rebuilt board loads its first page of rows, not as many as were scrolled.
+    task = next(biddable[i] for r in range(20) if (i := window.board.model.task_id(r)) in biddable)
+    window.open_task(task.id)
+    view = window.current_page()
+    assert isinstance(view, TaskView)
+    qtbot.waitUntil(lambda: view.place_button.isVisible() and view.place_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(view.place_button, Qt.MouseButton.LeftButton)  # her bid: Withdraw is shown now
+    qtbot.waitUntil(lambda: view.withdraw_button.isVisible() and view.withdraw_button.isEnabled(), timeout=10_000)
+    window.back()
+    board = window.board
+    # She goes down the board's table to the task and opens it with Enter, as a keyboard user does.
+    table = board.view
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    row = next(r for r in range(board.model.rowCount()) if board.model.task_id(r) == task.id)
+    table.setCurrentIndex(board.model.index(row, 0))
+    qtbot.waitUntil(lambda: window.focusWidget() is table)
+    window.open_task(task.id)
+    view = window.current_page()
+    assert isinstance(view, TaskView)
+    qtbot.waitUntil(lambda: view.withdraw_button.isVisible() and view.comment_box.isEnabled(), timeout=10_000)
+    view.comment_box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: window.focusWidget() is view.comment_box)
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices["Dansk"].trigger()
+    danish = entered.args[0]
+    again = danish.current_page()
+    assert isinstance(again, TaskView) and again.task_id == task.id
+    qtbot.waitUntil(lambda: again.withdraw_button.isVisible() and again.comment_box.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: danish.focusWidget() is again.comment_box, timeout=10_000)
+    focused = danish.focusWidget()
+    assert focused is not None and not is_destructive(focused)
+    danish.back()
+    qtbot.waitUntil(lambda: danish.current_page() is danish.board)
+    assert danish.focusWidget() is danish.board.view  # where she opened the task from
+    assert danish.board.model.task_id(danish.board.view.currentIndex().row()) == task.id
