@@ -11,6 +11,8 @@ it does nothing. The window's own focus widget gets the focus back with it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -103,22 +105,32 @@ def tab_order(page: QWidget) -> list[QWidget]:
             current = here.currentWidget()
             if current is not None:
                 widget(current)
-        if here.layout() is not None:
-            layout(here.layout())
+        own = here.layout()
+        if own is not None:
+            layout(own)
         for child in here.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             if not child.isWindow():
                 widget(child)
 
     def layout(here: QLayout) -> None:
-        items = [here.itemAt(i) for i in range(here.count())]
+        order = list(range(here.count()))
         if isinstance(here, QGridLayout):
-            places = [here.getItemPosition(i)[:2] for i in range(here.count())]
-            items = [item for _place, item in sorted(zip(places, items, strict=True), key=lambda p: p[0])]
-        for item in items:
-            if item.widget() is not None:
-                widget(item.widget())
-            elif item.layout() is not None:
-                layout(item.layout())
+            grid = here
+
+            def place(index: int) -> tuple[int, int]:
+                position: Any = grid.getItemPosition(index)  # (row, column, row span, column span)
+                return (int(position[0]), int(position[1]))
+
+            order.sort(key=place)
+        for index in order:
+            item = here.itemAt(index)
+            if item is None:
+                continue
+            inner_widget, inner_layout = item.widget(), item.layout()
+            if inner_widget is not None:
+                widget(inner_widget)
+            elif inner_layout is not None:
+                layout(inner_layout)
 
     widget(page)
     return found
