@@ -7,9 +7,10 @@ the real server.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from desktop.core.ids import uuid7
@@ -272,6 +273,29 @@ def test_the_scheduler_sends_a_local_change_to_the_real_server(
             assert runner.stop(timeout=10)
 
 
+@contextlib.contextmanager
+def slowly_retrying(
+    server: Deployment, world: World, machines: MachineFactory, backoff_s: float
+) -> Iterator[SyncScheduler]:
+    """Anna's real scheduler over the real server, waiting `backoff_s` (at most, half at least)
+    between the five attempts of a request; started, its first sync done, stopped at the end."""
+    from sync.transport import Connection
+
+    staffroom = machines(server, world.school.id)
+    anna = staffroom.login("anna")
+    slow_retries = Connection(server_url=server.url, attempts=5, backoff_s=backoff_s, backoff_max_s=backoff_s)
+    with staffroom:
+        runner = SyncScheduler(
+            lambda: SyncEngine(session=anna, connection=slow_retries), interval_s=600, debounce_s=0.05
+        )
+        runner.start()
+        try:
+            wait_until(lambda: runner.state.last_report is not None, timeout=20)
+            yield runner
+        finally:
+            assert runner.stop(timeout=10)
+
+
 def test_a_request_that_finds_no_server_turns_the_state_offline_within_seconds(
     fresh_knop_server: Deployment, world: World, machines: MachineFactory
 ) -> None:
@@ -280,30 +304,15 @@ def test_a_request_that_finds_no_server_turns_the_state_offline_within_seconds(
     The retries of one sync here take about 20 s; the state must say offline at
     the first failed attempt, long before the sync gives up.
     """
-    from sync.transport import Connection
-
-    staffroom = machines(fresh_knop_server, world.school.id)
-    anna = staffroom.login("anna")
-    slow_retries = Connection(
-        server_url=fresh_knop_server.url, attempts=5, backoff_s=8.0, backoff_max_s=8.0
-    )
-    with staffroom:
-        runner = SyncScheduler(
-            lambda: SyncEngine(session=anna, connection=slow_retries), interval_s=600, debounce_s=0.05
-        )
-        runner.start()
-        try:
-            wait_until(lambda: runner.state.last_report is not None, timeout=20)
-            assert runner.state.online is True
-            fresh_knop_server.stop_process()
-            runs = runner.state.runs
-            runner.request_sync("manual")
-            asked = time.monotonic()
-            wait_until(lambda: runner.state.online is False, timeout=5)
-            assert time.monotonic() - asked < 5
-            assert runner.state.syncing and runner.state.runs == runs  # still retrying
-        finally:
-            assert runner.stop(timeout=10)
+    with slowly_retrying(fresh_knop_server, world, machines, backoff_s=8.0) as runner:
+        assert runner.state.online is True
+        fresh_knop_server.stop_process()
+        runs = runner.state.runs
+        runner.request_sync("manual")
+        asked = time.monotonic()
+        wait_until(lambda: runner.state.online is False, timeout=5)
+        assert time.monotonic() - asked < 5
+        assert runner.state.syncing and runner.state.runs == runs  # still retrying
 
 
 def test_sync_now_while_the_server_is_gone_tries_again_at_once(
@@ -311,30 +320,15 @@ def test_sync_now_while_the_server_is_gone_tries_again_at_once(
 ) -> None:
     """A try-out: "Sync now" was greyed out while offline. Pressed while a sync waits
     out its backoff between attempts, the scheduler must try again now, not after it."""
-    from sync.transport import Connection
-
-    staffroom = machines(fresh_knop_server, world.school.id)
-    anna = staffroom.login("anna")
     # Each wait between attempts is 15-30 s: longer than this test waits for a new attempt.
-    slow_retries = Connection(
-        server_url=fresh_knop_server.url, attempts=5, backoff_s=30.0, backoff_max_s=30.0
-    )
-    with staffroom:
-        runner = SyncScheduler(
-            lambda: SyncEngine(session=anna, connection=slow_retries), interval_s=600, debounce_s=0.05
-        )
-        runner.start()
-        try:
-            wait_until(lambda: runner.state.last_report is not None, timeout=20)
-            fresh_knop_server.stop_process()
-            runner.request_sync("manual")
-            wait_until(lambda: runner.state.online is False, timeout=5)
-            tried = runner.state.unreachable
-            assert tried >= 1 and runner.state.syncing  # waiting out the backoff
-            runner.request_sync("manual")  # the person presses "Sync now" again
-            asked = time.monotonic()
-            wait_until(lambda: runner.state.unreachable > tried, timeout=10)
-            assert time.monotonic() - asked < 10  # the backoff would have taken at least 15 s
-            assert runner.state.online is False
-        finally:
-            assert runner.stop(timeout=10)
+    with slowly_retrying(fresh_knop_server, world, machines, backoff_s=30.0) as runner:
+        fresh_knop_server.stop_process()
+        runner.request_sync("manual")
+        wait_until(lambda: runner.state.online is False, timeout=5)
+        tried = runner.state.unreachable
+        assert tried >= 1 and runner.state.syncing  # waiting out the backoff
+        runner.request_sync("manual")  # the person presses "Sync now" again
+        asked = time.monotonic()
+        wait_until(lambda: runner.state.unreachable > tried, timeout=10)
+        assert time.monotonic() - asked < 10  # the backoff would have taken at least 15 s
+        assert runner.state.online is False
