@@ -40,7 +40,7 @@ def _python_workload() -> int:
         record: dict[str, Any] = {"id": f"{n:08x}-task", "title": f"Opgave {n}", "n": n, "tags": [n, n + 1]}
         text = json.dumps(record, ensure_ascii=False)
         back = json.loads(text)
-        total += len(text) + back["n"] + len("%s/%d" % (back["id"], sum(back["tags"])))
+        total += len(text) + back["n"] + len(f"{back['id']}/{sum(back['tags'])}")
     return total
 
 
