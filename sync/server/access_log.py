@@ -15,8 +15,9 @@ looks for. So, per worker process:
 
 A line: `CLIENT - "METHOD PATH HTTP/VERSION" STATUS MS ms`, uvicorn's format with
 the time in the server after it (the redactor scrubs secrets in the path, as
-before). It is written when the answer has been sent, so its time is the
-whole answer's. A request whose handler raised before answering is logged
+before). It is written just before the answer's last bytes are sent (as
+uvicorn's was before its first), so its time is nearly the whole answer's and
+a client that has the answer finds the line in the log. A request whose handler raised before answering is logged
 with 500 (uvicorn answers it so). The summary is written by the first request
 after the minute (a worker with nothing to do writes nothing) and when the
 worker stops.
@@ -84,21 +85,28 @@ class AccessLog:
         start = self.clock()
         status = 0
         sent = 0
+        logged = False
 
         async def sending(message: Message) -> None:
-            nonlocal status, sent
+            nonlocal status, sent, logged
             if message["type"] == "http.response.start":
                 status = message["status"]
             elif message["type"] == "http.response.body":
                 sent += len(message.get("body", b""))
+                if not message.get("more_body", False):
+                    # Before the last bytes leave: whoever has the answer finds its line written.
+                    logged = True
+                    self._answered(scope, status, sent, start)
             await send(message)
 
         try:
             await self.app(scope, receive, sending)
         except BaseException:
-            self._answered(scope, status or 500, sent, start)
+            if not logged:
+                self._answered(scope, status or 500, sent, start)
             raise
-        self._answered(scope, status, sent, start)
+        if not logged:
+            self._answered(scope, status, sent, start)
 
     def _answered(self, scope: Scope, status: int, sent: int, start: float) -> None:
         now = self.clock()
