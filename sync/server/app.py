@@ -52,6 +52,7 @@ from sync.server import (
 )
 from sync.server.errors import ApiError, code_for_status, error_response
 from sync.server.gate import Gate
+from sync.server.access_log import AccessLog
 from sync.server.logs import setup_server_logging
 
 log = logging.getLogger("knop.server")
@@ -107,10 +108,13 @@ class _Api(FastAPI):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.lean: dict[tuple[str, str], hot_routes.Lean] = {}
+        self.access: AccessLog | None = None
 
     def build_middleware_stack(self) -> Any:
         stack = super().build_middleware_stack()
-        return hot_routes.Dispatch(self, stack, Gate(stack).admit, self.lean)
+        # Outermost, so that its time and status are the whole answer's (uvicorn's own is off).
+        self.access = AccessLog(hot_routes.Dispatch(self, stack, Gate(stack).admit, self.lean))
+        return self.access
 
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -154,6 +158,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
         memory.tune_collector()
         memory.freeze_what_lives()
         yield
+        if isinstance(app, _Api) and app.access is not None:
+            app.access.summarise()  # what this worker answered since its last summary
         hot.shutdown(wait=True)
         db.close()
         if replica is not None:

@@ -12,6 +12,11 @@ overwrite each other's backups. Every process only appends (one line per
 write, O_APPEND), and `logrotate` (or any tool that moves the file aside)
 rotates it; `WatchedFileHandler` notices the move and reopens the path before
 its next line. DEPLOYMENT.md has the logrotate stanza.
+
+With a log file, the access log's lines (sync.server.access_log) go to the
+file only: stderr is journald's under systemd, where a second copy of every
+request line was only more to store and to scroll past; everything else
+(start-up, warnings, errors with their tracebacks) goes to both.
 """
 
 from __future__ import annotations
@@ -40,11 +45,19 @@ class _SharedFile(_ServerHandler, logging.handlers.WatchedFileHandler):
     pass
 
 
+ACCESS_LOGGERS = ("knop.access", "uvicorn.access")
+
+
+def _not_access(record: logging.LogRecord) -> bool:
+    """False for an access-log line (stderr's filter when the file has them)."""
+    return record.name not in ACCESS_LOGGERS
+
+
 class _FormattedOnce(logging.Formatter):
     """Formats a record once for all the handlers that share this formatter (stderr and the file).
 
-    Every push and pull writes an access line through both; the second handler
-    gets the first one's line. The redactor has run before (each handler's
+    A record written through both gets the second handler the first one's
+    line. The redactor has run before (each handler's
     filter comes before its formatter), so the line is the scrubbed one.
     """
 
@@ -63,14 +76,16 @@ def setup_server_logging() -> None:
         root.removeHandler(old)
         old.close()
     level = getattr(logging, os.environ.get(LOG_LEVEL_ENV, "INFO").upper(), logging.INFO)
-    handlers: list[logging.Handler] = [_Stderr(sys.stderr)]
+    stderr = _Stderr(sys.stderr)
+    handlers: list[logging.Handler] = [stderr]
     path = os.environ.get(LOG_FILE_ENV)
     if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(_SharedFile(path, encoding="utf-8"))
+        stderr.addFilter(_not_access)
     # What the server's lines never show (FORMAT has no thread, no function or
     # line, no process name), not worked out for every record either: every
-    # push writes an access line, and looking up its caller's frame, its
+    # push wrote an access line, and looking up its caller's frame, its
     # thread's and its multiprocessing process's names was a fifth of its cost
     # (the logging HOWTO's "Optimization"; the process id stays).
     logging.logThreads = False

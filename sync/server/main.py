@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         workers=args.workers,
         log_config=None,  # our handlers, with the secret redactor, take uvicorn's records too
+        access_log=False,  # the app writes its own (sync.server.access_log): push and pull summed up
         # "auto": httptools and uvloop (the server extra) where installed, else h11 and
         # asyncio's loop; the compiled pair costs a push-and-pull round ~2-3 ms less CPU.
         loop="auto",

@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 
-from tests.bench import report
+from tests.bench import calibration, report
 
 # Each module has run(size) -> list[Figure]; listed in the order they run.
 BENCHES = (
@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     size = "quick" if args.quick else "full"
     previous = report.previous_run()
+    # The machine's Python yardstick, recorded with the results (the PostgreSQL one is in
+    # server_load's figures, taken beside its database).
+    yardsticks = calibration.yardsticks()
     started = time.perf_counter()
     figures: list[report.Figure] = []
     failed: list[str] = []
@@ -46,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failed.append(name)
     seconds = time.perf_counter() - started
-    path = report.save(figures, seconds)
+    path = report.save(figures, seconds, yardsticks)
     print(f"\n{sum(f.met for f in figures)} of {len(figures)} targets met in {seconds:.0f} s; written to {path}")
     if failed:
         print(f"benchmarks that could not run: {', '.join(failed)}")

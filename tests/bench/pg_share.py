@@ -57,13 +57,18 @@ def cluster_cpu_s(postmaster: psutil.Process) -> float:
     return total
 
 
-def _statements(admin_url: str, database: str, top: int) -> list[tuple[str, int, float, float, int]]:
-    """(query, calls, total ms, mean ms, rows) of `database` by total execution time."""
+def _statements(
+    admin_url: str, database: str, top: int
+) -> list[tuple[str, int, float, float, int, int, int, int, float]]:
+    """(query, calls, total ms, mean ms, rows, shared blocks hit, dirtied, plans, planning ms) of
+    `database` by total execution time; plans and planning are 0 unless the cluster runs with
+    `pg_stat_statements.track_planning = on`."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         return [
-            (str(q), int(c), float(t), float(m), int(r))
-            for q, c, t, m, r in conn.execute(
-                "SELECT s.query, s.calls, s.total_exec_time, s.mean_exec_time, s.rows"
+            (str(q), int(c), float(t), float(m), int(r), int(h), int(d), int(p), float(pt))
+            for q, c, t, m, r, h, d, p, pt in conn.execute(
+                "SELECT s.query, s.calls, s.total_exec_time, s.mean_exec_time, s.rows,"
+                " s.shared_blks_hit + s.shared_blks_read, s.shared_blks_dirtied, s.plans, s.total_plan_time"
                 " FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid"
                 " WHERE d.datname = %s ORDER BY s.total_exec_time DESC",
                 (database,),
@@ -123,9 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     detail["postgres_cpu_ms_per_round"] = round(1000 * pg_cpu / rounds, 2)
     detail["postgres_cpu_share"] = round(pg_cpu / (float(detail["seconds"]) * cores), 3)
     total_ms = sum(s[2] for s in statements)
-    print(f"{'ms/round':>8} {'calls/round':>11} {'mean ms':>8}  statement (top {args.top} by total time)")
-    for query, calls, total, mean, _rows in statements:
-        print(f"{total / rounds:8.3f} {calls / rounds:11.2f} {mean:8.3f}  {' '.join(query.split())[:150]}")
+    print(
+        f"{'ms/round':>8} {'calls/round':>11} {'mean ms':>8} {'rows/call':>9} {'blks/call':>9}"
+        f" {'dirt/call':>9} {'plans/call':>10} {'plan ms/round':>13}  statement (top {args.top} by total time)"
+    )
+    for query, calls, total, mean, rows, blocks, dirtied, plans, planning in statements:
+        each = max(calls, 1)
+        print(
+            f"{total / rounds:8.3f} {calls / rounds:11.2f} {mean:8.3f} {rows / each:9.2f} {blocks / each:9.1f}"
+            f" {dirtied / each:9.2f} {plans / each:10.2f} {planning / rounds:13.3f}  {' '.join(query.split())[:400]}"
+        )
+    planned = sum(s[8] for s in statements)
+    print(f"top statements' planning: {planned / rounds:.3f} ms per round")
     print(f"top statements: {total_ms / rounds:.2f} ms of execution per round")
     print(json.dumps(detail, indent=1))
     if faults:

@@ -58,14 +58,24 @@ def previous_run() -> dict[str, Figure]:
     return {f["name"]: Figure(**f) for f in data.get("figures", [])}
 
 
-def save(figures: list[Figure], seconds: float) -> Path:
+def save(figures: list[Figure], seconds: float, yardsticks: dict[str, float] | None = None) -> Path:
+    """The run's figures in a new bench-results file, with the machine and its yardsticks.
+
+    `yardsticks`: tests/bench/calibration.py's, taken in the same run, so the
+    file's figures can be compared with another machine's as ratios.
+    """
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / time.strftime("bench-%Y%m%d-%H%M%S.json")
     path.write_text(
         json.dumps(
             {
                 "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                "machine": {"python": platform.python_version(), "cpu": platform.processor(), "node": platform.node()},
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpu": platform.processor(),
+                    "node": platform.node(),
+                    **(yardsticks or {}),
+                },
                 "seconds": seconds,
                 "figures": [asdict(f) for f in figures],
             },

@@ -80,7 +80,7 @@ import psutil  # type: ignore[import-untyped]
 
 from desktop.core.ids import utc_now, uuid7
 from sync import protocol
-from tests.bench import servers
+from tests.bench import calibration, servers
 from tests.bench.report import Figure, median_of, percentile
 from tests.server.harness import Api, Deployment
 
@@ -609,6 +609,8 @@ def measure(
     """
     _count, seconds, batches = BOUNDS[size]
     tasks_before, comments_before = _counts(deployment)
+    # The machine's yardsticks, taken just before the clock starts (tests/bench/calibration.py).
+    yardsticks = calibration.yardsticks(deployment.db_url)
     assert deployment.process is not None
     server_cpu = _cpu_seconds(deployment.process.pid)
     backends = _backends_cpu(deployment.db_url)
@@ -712,7 +714,15 @@ def measure(
         "kernel_cpu_ms_per_round": round(1000 * kernel / max(len(pushes), 1), 2),
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
+        **yardsticks,
     }
+    # The CPU a round in yardsticks of this run's machine: comparable across machines and sessions.
+    detail["server_cpu_per_round_in_python_yardsticks"] = round(
+        float(detail["server_cpu_ms_per_round"]) / yardsticks["calibration_python_ms"], 3
+    )
+    detail["postgres_cpu_per_round_in_statements"] = round(
+        1000 * float(detail["postgres_cpu_ms_per_round"]) / yardsticks["calibration_postgres_us_per_statement"], 1
+    )
     return tally, detail, faults
 
 

@@ -23,6 +23,7 @@ from desktop.core.entities import Person, PersonKind, Role
 from desktop.core.ids import uuid7
 from sync import protocol
 from sync.server import feed, feed_tail, hot_routes, storage
+from sync.server.access_log import AccessLog
 from sync.server.app import create_app
 from sync.server.errors import ApiError
 from tests.conftest import World
@@ -38,7 +39,9 @@ def mette(server: Deployment) -> Api:
 
 def test_push_and_pull_are_dispatched_before_the_middleware_and_nothing_else_is(tmp_path: Path) -> None:
     app = create_app(str(tmp_path / "server.sqlite3"))
-    entry = app.build_middleware_stack()
+    outer = app.build_middleware_stack()
+    assert isinstance(outer, AccessLog)  # the access log around everything, then the dispatch
+    entry = outer.app
     assert isinstance(entry, hot_routes.Dispatch)
     assert set(entry.lean) == {("POST", protocol.PATH_PUSH), ("GET", protocol.PATH_PULL)}
 
@@ -178,7 +181,9 @@ def test_an_error_is_answered_at_the_entry_as_starlettes_own_layers_answer_it(
         raise error
 
     app.add_api_route("/_raise", routed, methods=["GET"])
-    entry = app.build_middleware_stack()
+    outer = app.build_middleware_stack()
+    assert isinstance(outer, AccessLog)  # the access log around everything
+    entry = outer.app
     assert isinstance(entry, hot_routes.Dispatch)
     probe = hot_routes.Dispatch(entry.app, entry.stack, entry.admit, {("GET", "/_lean"): lean})
 

@@ -62,14 +62,16 @@ def test_every_worker_writes_to_the_file_after_logrotate_moved_it(tmp_path: Path
 
 
 def test_stderr_and_the_file_get_the_same_scrubbed_line_formatted_once(tmp_path: Path) -> None:
-    """Both handlers share one formatted line (sync.server.logs._FormattedOnce), secrets scrubbed in both."""
+    """Both handlers share one formatted line (sync.server.logs._FormattedOnce), secrets scrubbed in both;
+    the access log's lines go to the file alone (stderr is journald's)."""
     path = tmp_path / "server.log"
     script = (
         "import logging\n"
         "from sync.server.logs import setup_server_logging\n"
         "setup_server_logging()\n"
-        "logging.getLogger('uvicorn.access').info('%s - \"%s %s HTTP/%s\" %d', '127.0.0.1:1', 'GET',"
-        " '/v1/pull?token=abcdefgh12345678', '1.1', 200)\n"
+        "logging.getLogger('knop.access').info('%s - \"%s %s HTTP/%s\" %d', '127.0.0.1:1', 'GET',"
+        " '/v1/pull?token=abcdefgh12345678', '1.1', 401)\n"
+        "logging.getLogger('knop.server').info('logged in with token=abcdefgh12345678')\n"
         "try:\n"
         "    raise ValueError('Bearer abcdefgh12345678')\n"
         "except ValueError:\n"
@@ -81,6 +83,8 @@ def test_stderr_and_the_file_get_the_same_scrubbed_line_formatted_once(tmp_path:
     )
     assert done.returncode == 0, done.stderr
     written = path.read_text(encoding="utf-8")
-    assert written == done.stderr
+    access, _, rest = written.partition("\n")
+    assert rest == done.stderr
     assert "abcdefgh12345678" not in written and "hunter2" not in written
-    assert '"GET /v1/pull?token=[redacted] HTTP/1.1" 200' in written and "ValueError: Bearer [redacted]" in written
+    assert '"GET /v1/pull?token=[redacted] HTTP/1.1" 401' in access and "HTTP/1.1" not in done.stderr
+    assert "token=[redacted]" in rest and "ValueError: Bearer [redacted]" in rest

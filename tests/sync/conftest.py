@@ -21,6 +21,7 @@ import pytest
 
 from desktop import accounts
 from desktop.credentials import MemoryKeyring
+from sync.server import access_log
 from tests.server.conftest import Servers  # also makes the seeded password hashes cheap
 from tests.server.harness import Deployment
 from tests.sync.workstation import Machine
@@ -49,8 +50,12 @@ def sync_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 
 @pytest.fixture(scope="session")
 def knop_server(sync_servers: Servers) -> Iterator[Deployment]:
-    """The small world on a server shared by the sync tests; it must never answer 5xx."""
-    deployment = sync_servers.start("sqlite")
+    """The small world on a server shared by the sync tests; it must never answer 5xx.
+
+    Its access log has a line for every push and pull (each counts as slow), which
+    tests/sync/test_push_with_page.py counts.
+    """
+    deployment = sync_servers.start("sqlite", env={access_log.SLOW_MS_ENV: "0"})
     yield deployment
     assert deployment.server_errors() == []
 
