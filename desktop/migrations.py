@@ -18,6 +18,7 @@ from desktop.core.schema import (
     REACH,
     ENTITY_TABLES,
     GUIDELINES,
+    GUIDELINES_PER_ORGANISATION,
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
@@ -330,6 +331,14 @@ def _v21_told_names(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v22_guidelines_per_organisation(conn: sqlite3.Connection) -> None:
+    # Each organisation its own guidelines (schema.GUIDELINES_PER_ORGANISATION): the
+    # set this store held goes to every organisation it knows, as the server's
+    # migration 16 does, so the person's acceptance still covers their own set offline.
+    for statement in GUIDELINES_PER_ORGANISATION:
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -352,6 +361,7 @@ STEPS: tuple[Step, ...] = (
     _v19_tenants,
     _v20_news_after_initial_pull,
     _v21_told_names,
+    _v22_guidelines_per_organisation,
 )
 LATEST = len(STEPS)
 

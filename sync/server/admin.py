@@ -16,7 +16,7 @@
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
     knop-admin retention
-    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt
+    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt [--org ...]
     knop-admin guidelines acceptances
     knop-admin seed-demo
 
@@ -245,10 +245,13 @@ def cmd_activate(db: storage.Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _operation(db: storage.Database, kind: str, payload: dict[str, object]) -> None:
-    """Apply a shared operation as knop-admin; a refusal is reported like any admin mistake."""
+def _operation(
+    db: storage.Database, kind: str, payload: dict[str, object], organisation_id: str | None = None
+) -> None:
+    """Apply a shared operation as knop-admin (in `organisation_id`, else that of what it concerns);
+    a refusal is reported like any admin mistake."""
     try:
-        push.apply_as_admin_tool(db, kind, payload)
+        push.apply_as_admin_tool(db, kind, payload, organisation_id)
     except Rejection as refused:
         raise directory.DirectoryError(refused.sentence().text("en")) from None
 
@@ -265,15 +268,19 @@ def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> int:
+    """Publish the next version of one organisation's guidelines for an audience (each has its own)."""
+    org = _organisation(db, args)
     texts = {}
     for language, path in (("da", args.da), ("en", args.en)):
         if not path.is_file():
             raise directory.DirectoryError(f"no such file: {path}")
         texts[f"text_{language}"] = path.read_text(encoding="utf-8")
-    _operation(db, "guidelines.publish", {"audience": args.audience, **texts})
+    _operation(db, "guidelines.publish", {"audience": args.audience, **texts}, org.id)
     with db.read() as s:
-        version = s.value("SELECT version FROM guidelines WHERE audience = ?", (args.audience,))
-    _say(f"guidelines for {args.audience}: version {version}; everyone concerned accepts it anew")
+        version = s.value(
+            "SELECT version FROM guidelines WHERE organisation_id = ? AND audience = ?", (org.id, args.audience)
+        )
+    _say(f"guidelines of {org.name} for {args.audience}: version {version}; everyone concerned accepts it anew")
     return 0
 
 
@@ -284,7 +291,7 @@ def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -
     with db.read() as s:
         rows = s.rows(
             "SELECT a.username, a.organisation_id, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
-            "FROM guidelines g CROSS JOIN accounts a "
+            "FROM guidelines g JOIN accounts a ON a.organisation_id = g.organisation_id "
             "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
             f"{where}ORDER BY g.audience, a.username",
             params,
@@ -638,6 +645,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
     p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
+    org_option(p, "whose guidelines; needed when the server has several")
     org_option(
         add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"), listing
     )
