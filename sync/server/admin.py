@@ -104,6 +104,34 @@ def _organisation(db: storage.Database, args: argparse.Namespace) -> Organisatio
         return directory.acting_organisation(s, asked)
 
 
+def _organisation_of_list(db: storage.Database, args: argparse.Namespace) -> Organisation:
+    """The organisation a staff list is imported into: `--org`, else the one all its rows' sites
+    belong to (as `_organisation` tells it from `--site`), else the only one.
+
+    Raises DirectoryError naming the organisations when the rows' sites are in
+    several, or (as `_organisation` does) when no site says which. A site no
+    organisation has says nothing here: its row is refused on its line.
+    """
+    if getattr(args, "org", None) is not None:
+        return _organisation(db, args)
+    with db.read() as s:
+        if len(directory.organisations(s)) > 1:
+            found: dict[str, Organisation] = {}
+            for site in csv_import.sites_named(args.file):
+                owner = directory.organisation_of_site(s, site)
+                if owner is not None:
+                    found.setdefault(owner.id, owner)
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                named = ", ".join(f"{org.name} ({org.id})" for org in sorted(found.values(), key=lambda o: o.name))
+                raise directory.DirectoryError(
+                    f"the list's sites belong to {len(found)} organisations: {named}; "
+                    "import each organisation's people with --org"
+                )
+    return _organisation(db, args)
+
+
 def _listed_organisation(db: storage.Database, args: argparse.Namespace) -> str | None:
     """The organisation id a listing is cut to: `--org`'s, or (as `_organisation`) the one its
     `--site` names; None for every organisation's (no --org on a server with several, or none yet)."""
@@ -317,7 +345,7 @@ def cmd_retention(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_import_people(db: storage.Database, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise directory.DirectoryError(f"no such file: {args.file}")
-    report = csv_import.import_people(db, args.file, _organisation(db, args).id)
+    report = csv_import.import_people(db, args.file, _organisation_of_list(db, args).id)
     _say(
         f"created {len(report.created)}, updated {len(report.updated)}, "
         f"refused {len(report.errors)}"
