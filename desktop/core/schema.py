@@ -186,10 +186,11 @@ GUIDELINES: tuple[str, ...] = (
 # by (organisation, audience). The set there was before goes to every organisation
 # the store knows, with its version, so that nobody loses what they accepted.
 # Each store's migration runs these (SQLite and PostgreSQL alike: a new table, as
-# SQLite cannot change a primary key).
+# SQLite cannot change a primary key). The default '' is for a client's row from a
+# server before this, which sends none (nobody's; the server still decides).
 GUIDELINES_PER_ORGANISATION: tuple[str, ...] = (
     """CREATE TABLE guidelines_per_organisation (
-        organisation_id TEXT NOT NULL,
+        organisation_id TEXT NOT NULL DEFAULT '',
         audience TEXT NOT NULL,
         version INTEGER NOT NULL,
         text_da TEXT NOT NULL,

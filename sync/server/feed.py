@@ -892,6 +892,31 @@ class Page:
         }
 
 
+# A guideline's change as `encode` writes it: the table first, no spaces.
+_GUIDELINE_BODY = b'{"table":"guidelines",'
+
+
+def as_stored_by(page: Page, rows: str | None) -> Page:
+    """`page` as a client that sends `rows` (its protocol.ROWS_HEADER, None: none) can store it.
+
+    A client that sends none is older than each organisation's own guidelines
+    (issue 16): its `guidelines` rows lose `organisation_id`, a column its store
+    does not have (the set that reaches it is its own organisation's, which it
+    keys by audience). Any other page is given back as it is, unread.
+    """
+    if rows is not None:
+        return page
+    return dataclasses.replace(
+        page, bodies=[_without_organisation(b) if b.startswith(_GUIDELINE_BODY) else b for b in page.bodies]
+    )
+
+
+def _without_organisation(body: bytes) -> bytes:
+    change = json.loads(body)
+    change["row"].pop("organisation_id", None)
+    return json.dumps(change, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 _page_order = operator.itemgetter(0, 1, 2)  # a page query's rows: (part, xid, seq), the newest seq last
 
 

@@ -339,7 +339,7 @@ class Api:
         return self.credential.partition(".")[0] if self.credential else None
 
     def headers(self, **extra: str) -> dict[str, str]:
-        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION), protocol.ROWS_HEADER: str(protocol.ROWS_VERSION)}
         if self.credential:
             found[protocol.DEVICE_HEADER] = self.credential
         if self.token:
