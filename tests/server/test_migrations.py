@@ -14,6 +14,14 @@ from tests.server.conftest import Servers
 from tests.server.harness import ROOT
 
 
+def _at_version(s: storage.Session, version: int) -> None:
+    """Bring an empty database to schema `version`, as a server of that time left it."""
+    s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for number, step in enumerate(migrations.STEPS[:version], start=1):
+        step(s)
+        s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (number,))
+
+
 def test_a_new_database_is_migrated_once_however_many_start_it(
     backend: str, servers: Servers
 ) -> None:
@@ -108,11 +116,7 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
     bid = Bid(id="b1", task_id="cancelled-bid", bidder_id="anna", status="declined", version=2)
     try:
         with db.write() as s:
-            s.execute(
-                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            migrations.STEPS[0](s)
-            s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 'then')")
+            _at_version(s, 1)
             _one_organisation(s, world)
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
@@ -175,10 +179,7 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
     comment = Comment(id="c1", task_id="cafe", author_id="anna", body="Hvem kommer?", created_at="then")
     try:
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:10], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _at_version(s, 10)
             _one_organisation(s, world)
             for entity in (task, comment):
                 row = entity.to_row()
@@ -225,10 +226,7 @@ def test_every_earlier_version_gets_the_organisation_on_every_growing_row(
     db = storage.Database(servers.new_database(backend), pool_size=1)
     try:
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:start], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _at_version(s, start)
 
             def insert(table: str, row: dict[str, Any]) -> None:
                 present = {d[0] for d in s.execute(f"SELECT * FROM {table} WHERE 1 = 0").description}
@@ -287,10 +285,7 @@ def test_v16_gives_the_one_set_of_guidelines_to_every_organisation_and_keeps_the
     db = storage.Database(servers.new_database(backend), pool_size=1)
     try:
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:15], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _at_version(s, 15)
 
             def insert(table: str, row: dict[str, Any]) -> None:
                 present = {d[0] for d in s.execute(f"SELECT * FROM {table} WHERE 1 = 0").description}
