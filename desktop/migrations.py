@@ -337,6 +337,13 @@ def _v22_guidelines_per_organisation(conn: sqlite3.Connection) -> None:
     # migration 16 does, so the person's acceptance still covers their own set offline.
     for statement in GUIDELINES_PER_ORGANISATION:
         conn.execute(statement)
+    # The feed brings a reader their own organisation's set only: where the store
+    # knows whose it is, the others' copies would never be read or replaced.
+    owner = conn.execute(
+        "SELECT p.organisation_id FROM people p JOIN sync_state s ON s.key = 'owner_id' AND s.value = p.id"
+    ).fetchone()
+    if owner is not None and owner[0]:
+        conn.execute("DELETE FROM guidelines WHERE organisation_id <> ?", (owner[0],))
 
 
 STEPS: tuple[Step, ...] = (

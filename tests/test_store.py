@@ -40,7 +40,8 @@ def test_new_store_is_wal_and_latest(tmp_path: Path) -> None:
 
 def test_the_guidelines_held_go_to_every_organisation_the_store_knows(tmp_path: Path) -> None:
     """v22: guidelines are keyed by (organisation, audience); the set a store held before is
-    every organisation's, as the server's migration 16 makes it, so an acceptance still covers it."""
+    every organisation's, as the server's migration 16 makes it, so an acceptance still covers it
+    (its owner's organisation's alone where the store knows whose it is)."""
     from desktop.core import guidelines
     from desktop.core.entities import Guideline, GuidelineAcceptance, GuidelineAudience
 
@@ -62,6 +63,26 @@ def test_the_guidelines_held_go_to_every_organisation_the_store_knows(tmp_path: 
         assert store.get(GuidelineAcceptance, "anna", "bidding") is not None
         anna = make_world().anna
         assert guidelines.missing(store, anna, (GuidelineAudience.BIDDING,)) == []
+    finally:
+        store.close()
+
+    # A store that knows its owner keeps their organisation's copy only: the feed replaces no other.
+    owned = tmp_path / "owned.sqlite3"
+    conn = sqlite3.connect(owned, isolation_level=None)
+    migrations.migrate(conn, target=21)
+    conn.execute("INSERT INTO organisations (id, name) VALUES ('org', 'Egeskov Kommune'), ('org-b', 'Bøgeby')")
+    conn.execute(
+        "INSERT INTO people (id, name, username, home_site_id, role, kind, organisation_id) "
+        "VALUES ('anna', 'Anna', 'anna', NULL, 'staff', 'employee', 'org')"
+    )
+    conn.execute("INSERT INTO sync_state (key, value) VALUES ('owner_id', 'anna')")
+    conn.execute(
+        "INSERT INTO guidelines (audience, version, text_da, text_en) VALUES ('bidding', 2, 'Vær venlig', 'Be kind')"
+    )
+    conn.close()
+    store = Store(owned)
+    try:
+        assert [(g.organisation_id, g.version) for g in store.fetch(Guideline, "1 = 1")] == [("org", 2)]
     finally:
         store.close()
 
