@@ -5,6 +5,9 @@ can show it, issue 20), and every person; this puts them side by side for the
 administration: per active person, each published audience that concerns
 them (`desktop.core.guidelines.at_login`, and any other they accepted, such as
 a poster who accepted the outsiders' guidelines), with the version accepted.
+Only the admin's own organisation: its guidelines and its people (the store
+also holds people of other organisations who worked on its tasks, who
+accept their own organisation's guidelines, not these).
 """
 
 from __future__ import annotations
@@ -44,15 +47,15 @@ class RulesOfTheRoad:
     standings: list[Standing]
 
 
-def rules_of_the_road(store: Store) -> RulesOfTheRoad:
-    """What the administration's rules-of-the-road tab shows, read from the local store."""
-    current = sorted(store.fetch(Guideline, "1 = 1"), key=lambda g: g.audience)
+def rules_of_the_road(store: Store, organisation_id: str) -> RulesOfTheRoad:
+    """What the administration's rules-of-the-road tab shows of organisation `organisation_id`, read from the local store."""
+    current = sorted(store.fetch(Guideline, "organisation_id = ?", (organisation_id,)), key=lambda g: g.audience)
     by_audience = {g.audience: g for g in current}
     held: dict[str, dict[str, GuidelineAcceptance]] = {}
     for acceptance in store.fetch(GuidelineAcceptance, "1 = 1"):
         held.setdefault(acceptance.person_id, {})[acceptance.audience] = acceptance
     standings: list[Standing] = []
-    people = store.fetch(Person, "active = 1")
+    people = store.fetch(Person, "active = 1 AND organisation_id = ?", (organisation_id,))
     for person in sorted(people, key=lambda p: (p.name.casefold(), p.id)):
         if erasure.is_erased(person):
             continue

@@ -18,6 +18,7 @@ from desktop.core.schema import (
     REACH,
     ENTITY_TABLES,
     GUIDELINES,
+    GUIDELINES_PER_ORGANISATION,
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
@@ -330,6 +331,21 @@ def _v21_told_names(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v22_guidelines_per_organisation(conn: sqlite3.Connection) -> None:
+    # Each organisation its own guidelines (schema.GUIDELINES_PER_ORGANISATION): the
+    # set this store held goes to every organisation it knows, as the server's
+    # migration 17 does, so the person's acceptance still covers their own set offline.
+    for statement in GUIDELINES_PER_ORGANISATION:
+        conn.execute(statement)
+    # The feed brings a reader their own organisation's set only: where the store
+    # knows whose it is, the others' copies would never be read or replaced.
+    owner = conn.execute(
+        "SELECT p.organisation_id FROM people p JOIN sync_state s ON s.key = 'owner_id' AND s.value = p.id"
+    ).fetchone()
+    if owner is not None and owner[0]:
+        conn.execute("DELETE FROM guidelines WHERE organisation_id <> ?", (owner[0],))
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -352,6 +368,7 @@ STEPS: tuple[Step, ...] = (
     _v19_tenants,
     _v20_news_after_initial_pull,
     _v21_told_names,
+    _v22_guidelines_per_organisation,
 )
 LATEST = len(STEPS)
 

@@ -12,7 +12,9 @@ by the reader as the form drafts are: the next person on a shared PC has a
 store of their own and never reads it, and it goes with the rest of the
 reader's data when this PC forgets them (`desktop.forgetting`). Each answer
 replaces what was kept for the people it names, so an erased person's
-pseudonym replaces their name at the next answer.
+pseudonym replaces their name at the next answer. A name goes when no task or
+comment in the store shows that person any longer (`forget_unshown`, run by
+the pull when the feed removes tasks or comments, and after a resync).
 """
 
 from __future__ import annotations
@@ -66,6 +68,25 @@ def keep(store: Store, reader_id: str, answer: dict[str, Any]) -> dict[str, Told
                 (reader_id, person_id, said.name, said.title, said.organisation_name, now),
             )
     return told
+
+
+# The tables whose rows show a told person (as poster or comment author): when the
+# feed removes one, the names kept for it may go (`forget_unshown`).
+SHOWN_BY = frozenset({"tasks", "comments"})
+
+
+def forget_unshown(store: Store) -> int:
+    """Forget the names no task or comment in the store shows any longer (every reader's); returns how many.
+
+    A name was told for a task, to name its poster or a comment's author: once
+    the last task and comment naming that person have left the store, nothing
+    here reads the name again, and the store keeps nobody it has no use for.
+    Runs in the caller's transaction (the pull's page); both lookups are indexed.
+    """
+    return store.execute(
+        "DELETE FROM told_names WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE tasks.poster_id = told_names.person_id) "
+        "AND NOT EXISTS (SELECT 1 FROM comments WHERE comments.author_id = told_names.person_id)"
+    ).rowcount
 
 
 def told_names(store: Store, reader_id: str, person_ids: Iterable[str]) -> dict[str, ToldName]:

@@ -95,7 +95,8 @@ Status codes: 401 with code "device_invalid" | "device_revoked" (enrol again) or
 "token_invalid" | "token_expired" | "token_revoked" (log in again); 410 "resync";
 413 "too_large" (body over MAX_BODY_BYTES); 422 "invalid_request" (detail lists
 where); 426 "unsupported_protocol"; 429 "too_many_attempts"; 503 "unavailable".
-Rows on the wire are `Entity.to_row()`: list fields are JSON text, as stored.
+Rows on the wire are `Entity.to_row()`: list fields are JSON text, as stored
+(to a client that sends no ROWS_HEADER, `guidelines` rows without `organisation_id`).
 A pull cursor is opaque and belongs to the user it was made for: after that
 user's role or home site changes (or the feed's history is lost) it gets 410
 "resync", and the device fetches everything again from no cursor.
@@ -122,6 +123,16 @@ PULL_MORE_HEADER = "Knop-More"  # "true" or "false"
 # A header, not a body field: a server that does not know it ignores it (its push body
 # refuses unknown fields), so a client sends it to every server and needs no negotiation.
 PUSH_PULL_HEADER = "Knop-Pull"
+# On a pull, and a push that asks for a page: "<n>", the shape of the rows this client
+# stores (ROWS_VERSION). Since 2, each organisation has its own guidelines (issue 16):
+# a `guidelines` row carries `organisation_id`, which the client's store keys them by.
+# A client that does not send it (older) has no such column and fails to store a row
+# that has one, so the server sends it `guidelines` rows without it, as before: only
+# ever its own organisation's set reaches it, which it keys by audience alone, and its
+# `guidelines.accept` is applied to its own organisation's set. A header, as Knop-Pull:
+# an older server ignores it.
+ROWS_HEADER = "Knop-Rows"
+ROWS_VERSION = 2
 
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`

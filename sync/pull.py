@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop import acknowledged, notifications
+from desktop import acknowledged, notifications, told_names
 from desktop.core.text import sentence
 from desktop.store import Store
 from sync import protocol
@@ -192,13 +192,15 @@ def _pull(
 
 
 def _tell_what_is_news(store: Store, done: Pulled) -> None:
-    """The end of an initial pull (in its last transaction): the owner's notices still news.
+    """The end of an initial pull (in its last transaction): the owner's notices still news,
+    and the told names of tasks that did not come back forgotten (`told_names.forget_unshown`).
 
     Pages of a bulk load derive nothing; `notifications.catch_up` derives from
     the state they left, once the indexes are back. In the transaction that
     ends the load, so a load cut off before it catches up at its next end.
     """
     caught = notifications.catch_up(store)
+    told_names.forget_unshown(store)  # the names told for tasks that did not come back
     done.noticing_s += caught.seconds
     if caught.added:
         done.tables.add(notifications.TABLE)
@@ -238,6 +240,8 @@ def _write(
             store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
         ) as noticed:
             done.tables |= store.apply_changes(page["changes"], in_nfc=page.get("nfc") is True)  # type: ignore[arg-type]
+        if any(c["deleted"] and c["table"] in told_names.SHOWN_BY for c in page["changes"]):
+            told_names.forget_unshown(store)  # the names told for what left with it
         done.noticing_s += noticed.seconds
         if noticed.added:
             done.tables.add(notifications.TABLE)

@@ -182,7 +182,7 @@ class Transport:
         self.close()
 
     def headers(self, token: str | None) -> dict[str, str]:
-        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION), protocol.ROWS_HEADER: str(protocol.ROWS_VERSION)}
         if self.device_credential:
             found[protocol.DEVICE_HEADER] = self.device_credential
         if token:

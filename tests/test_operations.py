@@ -671,7 +671,7 @@ def test_the_first_bid_waits_for_the_bidding_guidelines_on_the_local_store_too(s
 
     task(store, world, id="t-g")
     with store.transaction():
-        store.put(Guideline("bidding", 2, "Vær venlig", "Be kind"))
+        store.put(Guideline("bidding", 2, "Vær venlig", "Be kind", organisation_id=world.org.id))
     with pytest.raises(Rejection) as refused:
         store.perform("bid.place", {"bid_id": "b-g", "task_id": "t-g"}, world.anna, "device")
     assert refused.value.reason == "guidelines.not_accepted"
@@ -680,3 +680,33 @@ def test_the_first_bid_waits_for_the_bidding_guidelines_on_the_local_store_too(s
     assert stale.value.reason == "guidelines.changed"
     store.perform("guidelines.accept", {"audience": "bidding", "version": 2}, world.anna, "device")
     store.perform("bid.place", {"bid_id": "b-g", "task_id": "t-g"}, world.anna, "device")
+
+
+def test_each_organisation_publishes_and_asks_for_its_own_guidelines(store: Store, world: World) -> None:
+    """Guidelines are keyed by (organisation, audience): a neighbour's set asks nothing of Anna,
+    an admin publishes for their own organisation, and accepting names Anna's own set."""
+    from desktop.core.entities import Guideline
+
+    task(store, world, id="t-n")
+    neighbour_admin = world.admin.replace(id="nadmin", username="nadmin", organisation_id="org-b")
+    with store.transaction():
+        store.put(Guideline("bidding", 3, "Naboens regler", "The neighbour's rules", organisation_id="org-b"))
+    store.perform("bid.place", {"bid_id": "b-n1", "task_id": "t-n"}, world.anna, "device")  # not hers to accept
+
+    store.perform("guidelines.publish", {"audience": "bidding", "text_da": "Egne", "text_en": "Own"}, world.admin, "d")
+    store.perform(
+        "guidelines.publish", {"audience": "bidding", "text_da": "Nye", "text_en": "New"}, neighbour_admin, "d"
+    )
+    own = store.get(Guideline, world.org.id, "bidding")
+    theirs = store.get(Guideline, "org-b", "bidding")
+    assert own is not None and (own.version, own.text_da) == (1, "Egne")
+    assert theirs is not None and (theirs.version, theirs.text_da) == (4, "Nye")
+    task(store, world, id="t-n2")
+    with pytest.raises(Rejection) as refused:
+        store.perform("bid.place", {"bid_id": "b-n2", "task_id": "t-n2"}, world.anna, "device")
+    assert refused.value.reason == "guidelines.not_accepted"
+    with pytest.raises(Rejection) as other:
+        store.perform("guidelines.accept", {"audience": "bidding", "version": 4}, world.anna, "device")
+    assert other.value.reason == "guidelines.changed"  # the neighbour's version is not hers
+    store.perform("guidelines.accept", {"audience": "bidding", "version": 1}, world.anna, "device")
+    store.perform("bid.place", {"bid_id": "b-n2", "task_id": "t-n2"}, world.anna, "device")

@@ -38,6 +38,41 @@ def test_new_store_is_wal_and_latest(tmp_path: Path) -> None:
     store.close()
 
 
+def test_the_guidelines_held_go_to_every_organisation_the_store_knows(tmp_path: Path) -> None:
+    """v22: guidelines are keyed by (organisation, audience); the set a store held before is
+    every organisation's, as the server's migration 17 makes it, so an acceptance still covers it;
+    a store that knows its owner keeps their organisation's copy only (the feed replaces no other)."""
+    from desktop.core import guidelines
+    from desktop.core.entities import Guideline, GuidelineAcceptance, GuidelineAudience
+
+    anna = make_world().anna
+    for owned, kept in ((False, {("org", 2), ("org-b", 2)}), (True, {("org", 2)})):
+        old = tmp_path / f"old-{owned}.sqlite3"
+        conn = sqlite3.connect(old, isolation_level=None)
+        migrations.migrate(conn, target=21)
+        conn.execute("INSERT INTO organisations (id, name) VALUES ('org', 'Egeskov Kommune'), ('org-b', 'Bøgeby')")
+        conn.execute(
+            "INSERT INTO guidelines (audience, version, text_da, text_en, published_at) "
+            "VALUES ('bidding', 2, 'Vær venlig', 'Be kind', '2026-11-01T10:00:00.000Z')"
+        )
+        conn.execute("INSERT INTO guideline_acceptances (person_id, audience, version) VALUES ('anna', 'bidding', 2)")
+        if owned:
+            conn.execute(
+                "INSERT INTO people (id, name, username, home_site_id, role, kind, organisation_id) "
+                "VALUES ('anna', 'Anna', 'anna', NULL, 'staff', 'employee', 'org')"
+            )
+            conn.execute("INSERT INTO sync_state (key, value) VALUES ('owner_id', 'anna')")
+        conn.close()
+
+        store = Store(old)
+        try:
+            assert {(g.organisation_id, g.version) for g in store.fetch(Guideline, "audience = 'bidding'")} == kept
+            assert store.get(GuidelineAcceptance, "anna", "bidding") is not None
+            assert guidelines.missing(store, anna, (GuidelineAudience.BIDDING,)) == []
+        finally:
+            store.close()
+
+
 def test_bids_by_task_have_one_index(tmp_path: Path) -> None:
     """bids_status (task_id, status) serves lookups by task; a second index only cost writes."""
     store = Store(tmp_path / "k.sqlite3")

@@ -130,7 +130,8 @@ class RulesOfTheRoadTab(Screen):
         self.reload()
 
     def question(self) -> Callable[[Store], RulesOfTheRoad]:
-        return rules_of_the_road
+        organisation_id = self.context.person.organisation_id
+        return lambda store: rules_of_the_road(store, organisation_id)
 
     def draw(self, data: RulesOfTheRoad) -> None:
         first = not self.current

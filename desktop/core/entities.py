@@ -528,24 +528,29 @@ class GuidelineAudience(StrEnum):
 
 @dataclass(slots=True)
 class Guideline(Entity):
-    """The current guidelines for one audience, in Danish and English; `version` rises with each change.
+    """An organisation's current guidelines for one audience, in Danish and English; `version` rises with each change.
 
     Its `version` is also the row's version on the feed: a new text is a new
-    version, which every person of the audience must accept again.
+    version, which every person of the audience must accept again. Each
+    organisation (tenant, issue 16) publishes its own: a person reads and
+    accepts their own organisation's (an outsider's: the inviting one's).
     """
 
     table: ClassVar[str] = "guidelines"
-    key: ClassVar[tuple[str, ...]] = ("audience",)
+    key: ClassVar[tuple[str, ...]] = ("organisation_id", "audience")
     audience: str
     version: int
     text_da: str
     text_en: str
     published_at: str = ""  # who published it is in the audit trail
+    # The publishing organisation. A default only so that a row of a server from
+    # before organisations had their own guidelines still reads (as nobody's).
+    organisation_id: str = ""
 
     @property
     def id(self) -> str:
-        """The audience: one current text per audience."""
-        return self.audience
+        """The row's key as one string, "<organisation>|<audience>" (the feed's entity key)."""
+        return self.key_value()
 
     def text(self, language: str) -> str:
         """The text in `language` ("da" or "en"; anything else reads Danish)."""

@@ -1,7 +1,9 @@
 """The rules of the road: which guidelines a person must have accepted before doing what.
 
-The organisation publishes guidelines per audience (`GuidelineAudience`), in
-Danish and English, each publication a new version. A person accepts the
+Each organisation publishes guidelines per audience (`GuidelineAudience`), in
+Danish and English, each publication a new version; a person is asked for
+their own organisation's only (an outsider's: the organisation that invited
+them, `Person.organisation_id`). A person accepts the
 current version of every audience that concerns them at their first login and
 again whenever one changes (`at_login`); until they have, the operations those
 guidelines cover are refused (`required`, checked by the shared rules on the
@@ -52,10 +54,10 @@ def required(actor: Person, kind: str, task_audience: str | None = None) -> tupl
 
 
 def missing(records: Lookup, person: Person, audiences: tuple[GuidelineAudience, ...]) -> list[Guideline]:
-    """The current guidelines among `audiences` that `person` has not accepted (in that order)."""
+    """The current guidelines of `person`'s organisation among `audiences` that they have not accepted (in that order)."""
     found: list[Guideline] = []
     for audience in audiences:
-        current = records.get(Guideline, str(audience))
+        current = records.get(Guideline, person.organisation_id, str(audience))
         if current is None:
             continue
         held = records.get(GuidelineAcceptance, person.id, str(audience))

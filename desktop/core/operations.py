@@ -1111,12 +1111,14 @@ def person_erase(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     text_en=Field("text", required=True, max_length=20_000, allow_empty=False),
 )
 def guidelines_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str:
-    """An admin publishes a new version of an audience's guidelines; everyone concerned accepts it anew."""
+    """An admin publishes a new version of an audience's guidelines for their own organisation;
+    everyone of it concerned accepts it anew."""
     if not permissions.may_manage_people(ctx.actor):
         raise Rejection("guidelines.not_admin")
-    current = records.get(Guideline, p["audience"])
+    current = records.get(Guideline, ctx.actor.organisation_id, p["audience"])
     records.put(
         Guideline(
+            organisation_id=ctx.actor.organisation_id,
             audience=p["audience"],
             version=(current.version if current else 0) + 1,
             text_da=p["text_da"].strip(),
@@ -1133,12 +1135,14 @@ def guidelines_publish(ctx: Context, records: Records, p: dict[str, Any]) -> str
     version=Field("int", required=True, minimum=1, maximum=1_000_000),
 )
 def guidelines_accept(ctx: Context, records: Records, p: dict[str, Any]) -> str:
-    """The actor accepts the version of an audience's guidelines they were shown.
+    """The actor accepts the version of their organisation's guidelines for an audience they were shown.
 
     A version that is no longer current is refused, so nobody is recorded as
-    accepting a text they did not see. Accepting again changes nothing.
+    accepting a text they did not see. Accepting again changes nothing. The
+    acceptance is keyed by person and audience: a person belongs to one
+    organisation, whose set it is.
     """
-    current = records.get(Guideline, p["audience"])
+    current = records.get(Guideline, ctx.actor.organisation_id, p["audience"])
     if current is None:
         raise Rejection("guidelines.unknown")
     if current.version != p["version"]:

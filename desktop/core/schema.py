@@ -182,6 +182,30 @@ GUIDELINES: tuple[str, ...] = (
     )""",
 )
 
+# Each organisation its own rules of the road (issue 16): the guidelines are keyed
+# by (organisation, audience). The set there was before goes to every organisation
+# the store knows, with its version, so that nobody loses what they accepted.
+# Each store's migration runs these (SQLite and PostgreSQL alike: a new table, as
+# SQLite cannot change a primary key). The default '' is for a client's row from a
+# server before this, which sends none (nobody's; the server still decides).
+GUIDELINES_PER_ORGANISATION: tuple[str, ...] = (
+    """CREATE TABLE guidelines_per_organisation (
+        organisation_id TEXT NOT NULL DEFAULT '',
+        audience TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        text_da TEXT NOT NULL,
+        text_en TEXT NOT NULL,
+        published_at TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (organisation_id, audience)
+    )""",
+    """INSERT INTO guidelines_per_organisation
+        (organisation_id, audience, version, text_da, text_en, published_at)
+        SELECT o.id, g.audience, g.version, g.text_da, g.text_en, g.published_at
+        FROM guidelines g CROSS JOIN organisations o""",
+    "DROP TABLE guidelines",
+    "ALTER TABLE guidelines_per_organisation RENAME TO guidelines",
+)
+
 # Added by oversight (issue 15): lending between sites and the hours worked.
 # Bids remember the bidder's home site when they bid (work on another site's
 # task is lent from it), where the lending stands with the home manager, and

@@ -16,7 +16,7 @@
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
     knop-admin retention
-    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt
+    knop-admin guidelines publish --audience posting --da posting.da.txt --en posting.en.txt [--org ...]
     knop-admin guidelines acceptances
     knop-admin seed-demo
 
@@ -102,6 +102,34 @@ def _organisation(db: storage.Database, args: argparse.Namespace) -> Organisatio
                     f"unknown site {site!r} in every organisation; `knop-admin site list` shows them"
                 )
         return directory.acting_organisation(s, asked)
+
+
+def _organisation_of_list(db: storage.Database, args: argparse.Namespace) -> Organisation:
+    """The organisation a staff list is imported into: `--org`, else the one all its rows' sites
+    belong to (as `_organisation` tells it from `--site`), else the only one.
+
+    Raises DirectoryError naming the organisations when the rows' sites are in
+    several, or (as `_organisation` does) when no site says which. A site no
+    organisation has says nothing here: its row is refused on its line.
+    """
+    if getattr(args, "org", None) is not None:
+        return _organisation(db, args)
+    with db.read() as s:
+        if len(directory.organisations(s)) > 1:
+            found: dict[str, Organisation] = {}
+            for site in csv_import.sites_named(args.file):
+                owner = directory.organisation_of_site(s, site)
+                if owner is not None:
+                    found.setdefault(owner.id, owner)
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                named = ", ".join(f"{org.name} ({org.id})" for org in sorted(found.values(), key=lambda o: o.name))
+                raise directory.DirectoryError(
+                    f"the list's sites belong to {len(found)} organisations: {named}; "
+                    "import each organisation's people with --org"
+                )
+    return _organisation(db, args)
 
 
 def _listed_organisation(db: storage.Database, args: argparse.Namespace) -> str | None:
@@ -245,10 +273,13 @@ def cmd_activate(db: storage.Database, args: argparse.Namespace) -> int:
     return 0
 
 
-def _operation(db: storage.Database, kind: str, payload: dict[str, object]) -> None:
-    """Apply a shared operation as knop-admin; a refusal is reported like any admin mistake."""
+def _operation(
+    db: storage.Database, kind: str, payload: dict[str, object], organisation_id: str | None = None
+) -> None:
+    """Apply a shared operation as knop-admin (in `organisation_id`, else that of what it concerns);
+    a refusal is reported like any admin mistake."""
     try:
-        push.apply_as_admin_tool(db, kind, payload)
+        push.apply_as_admin_tool(db, kind, payload, organisation_id)
     except Rejection as refused:
         raise directory.DirectoryError(refused.sentence().text("en")) from None
 
@@ -265,15 +296,19 @@ def cmd_erase(db: storage.Database, args: argparse.Namespace) -> int:
 
 
 def cmd_guidelines_publish(db: storage.Database, args: argparse.Namespace) -> int:
+    """Publish the next version of one organisation's guidelines for an audience (each has its own)."""
+    org = _organisation(db, args)
     texts = {}
     for language, path in (("da", args.da), ("en", args.en)):
         if not path.is_file():
             raise directory.DirectoryError(f"no such file: {path}")
         texts[f"text_{language}"] = path.read_text(encoding="utf-8")
-    _operation(db, "guidelines.publish", {"audience": args.audience, **texts})
+    _operation(db, "guidelines.publish", {"audience": args.audience, **texts}, org.id)
     with db.read() as s:
-        version = s.value("SELECT version FROM guidelines WHERE audience = ?", (args.audience,))
-    _say(f"guidelines for {args.audience}: version {version}; everyone concerned accepts it anew")
+        version = s.value(
+            "SELECT version FROM guidelines WHERE organisation_id = ? AND audience = ?", (org.id, args.audience)
+        )
+    _say(f"guidelines of {org.name} for {args.audience}: version {version}; everyone concerned accepts it anew")
     return 0
 
 
@@ -284,7 +319,7 @@ def cmd_guidelines_acceptances(db: storage.Database, args: argparse.Namespace) -
     with db.read() as s:
         rows = s.rows(
             "SELECT a.username, a.organisation_id, g.audience, g.version AS current, x.version AS accepted, x.accepted_at "
-            "FROM guidelines g CROSS JOIN accounts a "
+            "FROM guidelines g JOIN accounts a ON a.organisation_id = g.organisation_id "
             "LEFT JOIN guideline_acceptances x ON x.person_id = a.person_id AND x.audience = g.audience "
             f"{where}ORDER BY g.audience, a.username",
             params,
@@ -310,7 +345,7 @@ def cmd_retention(db: storage.Database, args: argparse.Namespace) -> int:
 def cmd_import_people(db: storage.Database, args: argparse.Namespace) -> int:
     if not args.file.is_file():
         raise directory.DirectoryError(f"no such file: {args.file}")
-    report = csv_import.import_people(db, args.file, _organisation(db, args).id)
+    report = csv_import.import_people(db, args.file, _organisation_of_list(db, args).id)
     _say(
         f"created {len(report.created)}, updated {len(report.updated)}, "
         f"refused {len(report.errors)}"
@@ -638,6 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--da", required=True, type=Path, help="the Danish text (UTF-8 file)")
     p.add_argument("--en", required=True, type=Path, help="the English text (UTF-8 file)")
+    org_option(p, "whose guidelines; needed when the server has several")
     org_option(
         add(guidelines_sub, "acceptances", cmd_guidelines_acceptances, "who accepted which version, when"), listing
     )

@@ -75,6 +75,9 @@ else:  # the supported versions, as the OpenAPI description's enum for the heade
     Version = Literal[tuple(str(v) for v in sorted(protocol.SUPPORTED_VERSIONS))]
 
 
+_ROWS = "The shape of the rows the client stores (protocol.ROWS_HEADER); none: an older client's."
+
+
 async def _protocol_header(
     knop_protocol: Annotated[Version, Header(alias=protocol.PROTOCOL_HEADER)],
 ) -> None:
@@ -297,6 +300,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
             Header(alias=protocol.PUSH_PULL_HEADER, ge=1, le=protocol.MAX_PULL_LIMIT,
                    description="Answer with the pull's next page after `cursor` too, up to this many changes."),
         ] = None,
+        rows: Annotated[str | None, Header(alias=protocol.ROWS_HEADER, description=_ROWS)] = None,
     ) -> Response:
         """Apply operations in order, each exactly once; one result per operation.
 
@@ -318,6 +322,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         page = None
         if pull_limit is not None and body.cursor is not None:
             page = _page_after_push(db, tail, device, token, body.cursor, pull_limit)
+            page = feed.as_stored_by(page, rows) if page is not None else None
         answered = b'{"results":' + _compact_json(results)
         if page is None:
             return Response(answered + b"}", media_type="application/json")
@@ -337,6 +342,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         asked: Annotated[messages.PullQuery, Query()],
         device: Annotated[str | None, Security(_device_header)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
+        rows: Annotated[str | None, Header(alias=protocol.ROWS_HEADER, description=_ROWS)] = None,
     ) -> Response:
         """The next page of changes this user may see, after `cursor` (none: from the start).
 
@@ -347,6 +353,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         page = _page_from_replica(replica, device, token, cursor, limit)
         if page is None:
             page = feed_tail.pull_request(db, tail, device, token, cursor, limit)
+        page = feed.as_stored_by(page, rows)
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
     async def credentials(request: Request) -> dict[str, Any]:
@@ -357,11 +364,16 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return {
             "body": hot_routes.json_body(messages.PushRequest, request, body),
             "pull_limit": hot_routes.header(messages.PushPull, request, protocol.PUSH_PULL_HEADER),
+            "rows": request.headers.get(protocol.ROWS_HEADER),
             **await credentials(request),
         }
 
     async def pull_arguments(request: Request, body: bytes) -> dict[str, Any]:
-        return {"asked": hot_routes.query(messages.PullQuery, request), **await credentials(request)}
+        return {
+            "asked": hot_routes.query(messages.PullQuery, request),
+            "rows": request.headers.get(protocol.ROWS_HEADER),
+            **await credentials(request),
+        }
 
     app.lean[("POST", protocol.PATH_PUSH)] = hot_routes.serve_lean(
         app, "POST", protocol.PATH_PUSH, push_arguments, hot

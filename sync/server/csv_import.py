@@ -76,15 +76,9 @@ def import_people(db: Database, source: Path | str, organisation_id: str | None 
     `organisation_id`: the organisation the people join (issue 16; None: the
     first). A row naming another organisation's site is refused.
     """
-    if isinstance(source, Path):
-        try:
-            text = source.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            return ImportReport(
-                errors=[RowError(1, f"the file is not UTF-8 text ({error.reason})")]
-            )
-    else:
-        text = source.removeprefix("\ufeff")
+    text = _text(source)
+    if isinstance(text, RowError):
+        return ImportReport(errors=[text])
     report = ImportReport()
     rows = _read_rows(text, report)
     hashes = {row.line: accounts.hash_password(row.password) for row in rows if row.password}
@@ -108,6 +102,28 @@ def import_people(db: Database, source: Path | str, organisation_id: str | None 
             (report.created if created else report.updated).append(person.username)
     report.errors.sort(key=lambda e: e.line)
     return report
+
+
+def sites_named(source: Path | str) -> list[str]:
+    """The sites (ids or names, as written) the list's readable rows place people at, each once, in order.
+
+    What `import_people` would look up: the command tells the organisation from
+    them when it is not named (sync.server.admin). Unreadable rows name none.
+    """
+    text = _text(source)
+    if isinstance(text, RowError):
+        return []
+    return list(dict.fromkeys(row.person.site for row in _read_rows(text, ImportReport()) if row.person.site))
+
+
+def _text(source: Path | str) -> str | RowError:
+    """The list's text from a file path (UTF-8, a byte-order mark allowed) or the text itself."""
+    if isinstance(source, Path):
+        try:
+            return source.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return RowError(1, f"the file is not UTF-8 text ({error.reason})")
+    return source.removeprefix("\ufeff")
 
 
 def _read_rows(text: str, report: ImportReport) -> list[_Row]:

@@ -119,7 +119,7 @@ class Visibility:
     worker_site_id: str | None = None  # a bid's bidder's home site: their home manager sees it
     outsiders: tuple[str, ...] = ()  # the kinds of outsider an external task is open to (empty: all)
     # Whose feed the row is in (the tenant, issue 16; "" for rows every
-    # organisation shares: guidelines, companies), and the organisations whose
+    # organisation shares: companies), and the organisations whose
     # people `permissions.InTheirOrganisation` lets see it: the owner's, and
     # for a person who bid or commented across the border, that task's too.
     organisation_id: str = ""
@@ -227,6 +227,13 @@ def _lookups(task_of: TaskLookup | Owners) -> Owners:
 
 # A person's own rows (notices read, settings, saved searches): theirs alone.
 PERSONAL = (NoticeRead, PersonSettings, SavedSearch)
+# Rows every active person of their organisation sees, outsiders too (whose
+# organisation is the one that invited them): its guidelines, which each of them
+# must be able to read and accept. The rule (`permissions.TASK_VISIBLE`) has no
+# term for "everyone of one organisation, outsiders included" (a task never
+# reaches its own organisation's outsiders alone), so `reader_filter` and
+# `feed_tail` add it for these tables, by the row's `organisations`.
+IN_THEIR_ORGANISATION = (Guideline,)
 
 _EVERYONE = Visibility(True, Audience.EXTERNAL)
 
@@ -245,7 +252,9 @@ def visibility(entity: Entity, task_of: TaskLookup | Owners) -> Visibility:
         owner, shown = entity.id, ()
     elif isinstance(entity, Site):
         owner, shown = entity.organisation_id, ()
-    elif isinstance(entity, (Guideline, Company)):
+    elif isinstance(entity, Guideline):
+        owner, shown = entity.organisation_id, (entity.organisation_id,)
+    elif isinstance(entity, Company):
         owner, shown = "", ()
     elif isinstance(entity, Person):
         owner = entity.organisation_id
@@ -268,7 +277,11 @@ def visibility(entity: Entity, task_of: TaskLookup | Owners) -> Visibility:
 
 
 def _visibility(entity: Entity, task_of: TaskLookup) -> Visibility:
-    if isinstance(entity, (Organisation, Site, Guideline, Company)):
+    if isinstance(entity, Guideline):
+        # The rule finds its organisation's admins; `reader_filter` adds the rest
+        # of its people (IN_THEIR_ORGANISATION).
+        return Visibility(False, Audience.SITE)
+    if isinstance(entity, (Organisation, Site, Company)):
         # A company's name and CVR number are public (the company register);
         # its contact persons are people, seen as people are.
         return _EVERYONE
@@ -817,10 +830,14 @@ def reader_filter(person: Person) -> tuple[str, list[Any]]:
     rule = permissions.visibility_sql(person, _FeedColumns())
     named = _FeedColumns().poster_is(person.id)
     own = ", ".join(f"'{entity.table}'" for entity in PERSONAL)
-    return (
-        f"((table_name NOT IN ({own}) AND {rule.text}) OR (table_name IN ({own}) AND {named.text}))",
-        [*rule.params, *named.params],
-    )
+    text = f"(table_name NOT IN ({own}) AND {rule.text}) OR (table_name IN ({own}) AND {named.text})"
+    params = [*rule.params, *named.params]
+    if person.active:
+        theirs = _FeedColumns().organisation_is(person.organisation_id)
+        shared = ", ".join(f"'{entity.table}'" for entity in IN_THEIR_ORGANISATION)
+        text += f" OR (table_name IN ({shared}) AND {theirs.text})"
+        params += theirs.params
+    return f"({text})", params
 
 
 def _like_escape(text: str) -> str:
@@ -873,6 +890,31 @@ class Page:
             protocol.PULL_CURSOR_HEADER: self.cursor,
             protocol.PULL_MORE_HEADER: "true" if self.more else "false",
         }
+
+
+# A guideline's change as `encode` writes it: the table first, no spaces.
+_GUIDELINE_BODY = b'{"table":"guidelines",'
+
+
+def as_stored_by(page: Page, rows: str | None) -> Page:
+    """`page` as a client that sends `rows` (its protocol.ROWS_HEADER, None: none) can store it.
+
+    A client that sends none is older than each organisation's own guidelines
+    (issue 16): its `guidelines` rows lose `organisation_id`, a column its store
+    does not have (the set that reaches it is its own organisation's, which it
+    keys by audience). Any other page is given back as it is, unread.
+    """
+    if rows is not None:
+        return page
+    return dataclasses.replace(
+        page, bodies=[_without_organisation(b) if b.startswith(_GUIDELINE_BODY) else b for b in page.bodies]
+    )
+
+
+def _without_organisation(body: bytes) -> bytes:
+    change = json.loads(body)
+    change["row"].pop("organisation_id", None)
+    return json.dumps(change, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _page_order = operator.itemgetter(0, 1, 2)  # a page query's rows: (part, xid, seq), the newest seq last

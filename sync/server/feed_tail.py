@@ -77,6 +77,7 @@ _READ = (
     "xid, seq, table_name, published, audience, site_id, viewers, worker_site_id, outsider_kinds, organisations"
 )
 _PERSONAL_TABLES = frozenset(entity.table for entity in feed.PERSONAL)
+_THEIR_ORGANISATIONS_TABLES = frozenset(entity.table for entity in feed.IN_THEIR_ORGANISATION)
 
 RowTest = Callable[[Row], bool]
 
@@ -174,13 +175,18 @@ class _Reader:
     key: tuple[Any, ...]
     unnamed: RowTest | bool  # the rule for a reader not named on the row
     named: RowTest | bool  # the rule for a reader named on it
+    # "|organisation|" of an active reader, who sees their organisation's rows of
+    # `feed.IN_THEIR_ORGANISATION` whatever the rule says; None for an inactive one.
+    organisation: str | None = None
 
     @classmethod
     def of(cls, person: Person, fold: bool) -> _Reader:
         key: list[Any] = []
         unnamed = _row_test(permissions.TASK_VISIBLE, person, False, fold, key)
         named = _row_test(permissions.TASK_VISIBLE, person, True, fold, key)
-        return cls(tuple(key), unnamed, named)
+        organisation = _bar(person.organisation_id, fold) if person.active else None
+        key.append(organisation)
+        return cls(tuple(key), unnamed, named, organisation)
 
 
 @dataclass(slots=True)
@@ -418,11 +424,16 @@ class Tail:
         if seen is None:
             seen = self._seen[reader.key] = _Seen(self._first)
         end = self._first + len(self._rows)
-        unnamed, named = reader.unnamed, reader.named
+        unnamed, named, organisation = reader.unnamed, reader.named, reader.organisation
         for index in range(max(seen.done, self._first), end):
             row = self._rows[index - self._first]
             personal = row[_TABLE] in _PERSONAL_TABLES
-            if not personal and (unnamed if isinstance(unnamed, bool) else unnamed(row)):
+            theirs = (
+                organisation is not None
+                and row[_TABLE] in _THEIR_ORGANISATIONS_TABLES
+                and organisation in (row[_ORGANISATIONS] or "")
+            )
+            if not personal and (theirs or (unnamed if isinstance(unnamed, bool) else unnamed(row))):
                 seen.shared.append(index)
                 seen.shared_bodies.append(row[_BODY])
             elif row[_VIEWERS] and (personal or (named if isinstance(named, bool) else named(row))):

@@ -17,13 +17,14 @@ import unicodedata
 from collections.abc import Callable
 
 from desktop.core import operations
-from desktop.core.entities import Person, Task
+from desktop.core.entities import Guideline, Person, Task
 from desktop.core.ids import utc_now
 from desktop.core.payload import canonical, composed
 from desktop.core.schema import (
     COMPETENCE_DISCOVERY,
     ENTITY_TABLES,
     GUIDELINES,
+    GUIDELINES_PER_ORGANISATION,
     OVERSIGHT,
     PERSONAL_TABLES,
     REACH,
@@ -485,6 +486,29 @@ def _v16_feed_indexes_nothing_reads(s: Session) -> None:
         s.execute(f"DROP INDEX IF EXISTS {name}")
 
 
+def _v17_guidelines_per_organisation(s: Session) -> None:
+    """Each organisation its own guidelines, keyed by (organisation, audience) (issue 16).
+
+    The one set there was goes to every organisation, version and all, so every
+    acceptance stays valid (an acceptance is the person's, and a person belongs
+    to one organisation). The feed's shared rows ("" owner, keyed by audience)
+    give way to a row per organisation's set, in that organisation's scope
+    (`feed.visibility`); devices that hold the old row receive the new one,
+    which an older client stores under its audience as before.
+    """
+    from sync.server import feed  # the encoding of today's rows, not a rule of this step
+
+    for statement in GUIDELINES_PER_ORGANISATION:
+        s.execute(statement)
+    s.execute("DELETE FROM changes WHERE table_name = 'guidelines'")
+    present = [d[0] for d in s.execute("SELECT * FROM guidelines WHERE 1 = 0").description]
+    rows = [
+        Guideline.from_row(dict(zip(present, row, strict=True)))
+        for row in s.execute("SELECT * FROM guidelines ORDER BY organisation_id, audience").fetchall()
+    ]
+    feed.record(s, [operations.Change(g) for g in rows], utc_now())
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -502,6 +526,7 @@ STEPS: tuple[Step, ...] = (
     _v14_feed_text_nfc,
     _v15_bid_deadline_index,
     _v16_feed_indexes_nothing_reads,
+    _v17_guidelines_per_organisation,
 )
 LATEST = len(STEPS)
 

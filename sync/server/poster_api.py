@@ -87,7 +87,10 @@ def poster_of(session: storage.Session, reader: Person, task_id: str) -> dict[st
     people = {p.id: p for p in session.fetch(
         Person, f"id IN ({', '.join('?' for _ in (task.poster_id, *author_ids))})", (task.poster_id, *author_ids)
     )}
-    organisations = {o.id: o.name for o in session.fetch(Organisation, "1 = 1")}
+    # Only the organisations named: a server may serve many municipalities.
+    wanted = sorted({p.organisation_id for p in people.values() if p.organisation_id})
+    found = session.fetch(Organisation, f"id IN ({', '.join('?' for _ in wanted)})", wanted) if wanted else []
+    organisations = {o.id: o.name for o in found}
 
     def named(person_id: str) -> dict[str, str]:
         person = people.get(person_id)

@@ -297,6 +297,7 @@ def _read_ahead(session: Session, batch: Sequence[dict[str, Any]]) -> Callable[[
     rule that asks for anything else reads it as before.
     """
     named: dict[type[Entity], set[tuple[str, ...]]] = {}
+    authors: set[str] = set()
     for op in batch:
         payload = op.get("payload")
         if not isinstance(payload, dict):
@@ -306,18 +307,50 @@ def _read_ahead(session: Session, batch: Sequence[dict[str, Any]]) -> Callable[[
             if isinstance(value, str) and len(value) <= 100:
                 named.setdefault(cls, set()).add((value,))
         if op.get("kind") in guidelines.NEEDING_ACCEPTANCE and isinstance(op.get("author_id"), str):
+            authors.add(op["author_id"])
             for audience in GuidelineAudience:
-                named.setdefault(Guideline, set()).add((str(audience),))
                 named.setdefault(GuidelineAcceptance, set()).add((op["author_id"], str(audience)))
     # Tasks (locked) first, in key order, then bids: as the rules lock them.
-    order = [*NAMED_ROWS.values(), Guideline, GuidelineAcceptance]
+    order = [*NAMED_ROWS.values(), GuidelineAcceptance]
     remembered = [session.read_ahead(cls, named[cls]) for cls in order if cls in named]
+    remembered.append(_guidelines_ahead(session, authors))
     reach = feed.reach_ahead(session, (key[0] for key in named.get(Task, ())))
 
     def remember() -> dict[str, feed.Reach | None]:
         for done in remembered:
             done()
         return reach()
+
+    return remember
+
+
+def _guidelines_ahead(session: Session, author_ids: set[str]) -> Callable[[], None]:
+    """Ask now for the guidelines of the authors' organisations (keyed by organisation, which
+    the push does not know yet: the author's row says); the returned function remembers them,
+    and every audience an organisation has none for as absent."""
+    wanted = sorted(a for a in author_ids if len(a) <= 100)
+    if not wanted:
+        return lambda: None
+    cursor = session.execute(
+        "SELECT p.organisation_id AS author_organisation, g.* FROM people p "
+        "LEFT JOIN guidelines g ON g.organisation_id = p.organisation_id "
+        f"WHERE p.id IN ({', '.join('?' for _ in wanted)})",
+        wanted,
+    )
+    fetched: list[Any] | None = cursor.fetchall() if session.pipeline is None else None
+
+    def remember() -> None:
+        rows = cursor.fetchall() if fetched is None else fetched
+        names = [d[0] for d in cursor.description][1:]
+        organisations: set[str] = set()
+        for row in rows:
+            organisations.add(str(row[0] or ""))
+            columns = dict(zip(names, row[1:], strict=True))
+            if columns["audience"] is not None:
+                session.remember(Guideline.from_row(columns))
+        for organisation in organisations:
+            for audience in GuidelineAudience:
+                session.remember_absent(Guideline, organisation, str(audience))
 
     return remember
 
@@ -525,11 +558,15 @@ def _organisation_concerned(session: Session, payload: dict[str, Any]) -> str:
     return str(session.value("SELECT min(id) FROM organisations", default=""))
 
 
-def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str:
+def apply_as_admin_tool(
+    db: Database, kind: str, payload: dict[str, Any], organisation_id: str | None = None
+) -> str:
     """Apply one operation from `knop-admin`, with an administrator's rights; returns its entity id.
 
-    The audit event's actor is `audit.ADMIN_TOOL`. Raises Rejection when the
-    rules refuse it; nothing is then kept.
+    The operator acts in `organisation_id` when given (what an operation of the
+    whole organisation, such as publishing its guidelines, needs named), else
+    in that of what the operation concerns. The audit event's actor is
+    `audit.ADMIN_TOOL`. Raises Rejection when the rules refuse it; nothing is then kept.
     """
     now = utc_now()
     with db.write() as session:
@@ -537,7 +574,7 @@ def apply_as_admin_tool(db: Database, kind: str, payload: dict[str, Any]) -> str
             id=audit.ADMIN_TOOL, name=audit.ADMIN_TOOL, username=audit.ADMIN_TOOL,
             home_site_id=None, role=Role.ADMIN,
             # The operator acts in the organisation of what the operation concerns.
-            organisation_id=_organisation_concerned(session, payload),
+            organisation_id=organisation_id or _organisation_concerned(session, payload),
         )
         records = notify.Remembering(session)
         outcome = operations.apply(kind, payload, operations.Context(actor, None, now), records)

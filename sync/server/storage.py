@@ -308,6 +308,11 @@ class Session(SqlRecords):
         if self._known is not None:
             self._known[(entity.table, tuple(getattr(entity, k) for k in entity.key))] = entity
 
+    def remember_absent(self, cls: type[Entity], *key: str) -> None:
+        """Know that there is no `cls` row with `key` (found so by a query of someone else's), if keeping what it reads."""
+        if self._known is not None:
+            self._known.setdefault((cls.table, tuple(key)), None)
+
     def rows(self, statement: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """See `SqlRecords.rows`; the rows are fetched first, which a pipelined query needs."""
         cursor = self.execute(statement, params)

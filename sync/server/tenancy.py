@@ -37,6 +37,7 @@ OWN: dict[str, str] = {
     "tasks": "the task's site's organisation, set by task.create",
     "people": "the home site's organisation; an outsider's is the inviting one",
     "changes": "the organisation whose feed the row is in (sync.server.feed.Visibility)",
+    "guidelines": "the organisation that published them (each its own rules of the road)",
 }
 
 # Growing tables whose organisation is that of the row they hang off: table ->
@@ -68,7 +69,6 @@ REFERENCE: dict[str, str] = {
     "organisations": "one row per tenant",
     "sites": "a few hundred rows per tenant; every organisation shows another's task's site by name",
     "companies": "the public company register's entries; a company works for any municipality",
-    "guidelines": "one row per audience, the server's rules of the road",
 }
 
 # Tables that are not tenants' data at all.

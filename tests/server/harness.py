@@ -35,6 +35,7 @@ from desktop.core.entities import (
     Comment,
     Endorsement,
     Entity,
+    Guideline,
     GuidelineAcceptance,
     HeldCredential,
     Invitation,
@@ -338,7 +339,7 @@ class Api:
         return self.credential.partition(".")[0] if self.credential else None
 
     def headers(self, **extra: str) -> dict[str, str]:
-        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}
+        found = {protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION), protocol.ROWS_HEADER: str(protocol.ROWS_VERSION)}
         if self.credential:
             found[protocol.DEVICE_HEADER] = self.credential
         if self.token:
@@ -516,7 +517,11 @@ def visible_state(db: storage.Database, person_id: str) -> dict[tuple[str, str],
             return person.id in (entity.invited_by, entity.person_id) or coordinates(
                 entity.site_id, sites.get(entity.site_id)
             )
-        return True  # organisations, sites, guidelines, companies
+        if isinstance(entity, Guideline):
+            # Every active person of the publishing organisation, outsiders too (an
+            # outsider's is the inviting one): each reads and accepts their own set.
+            return person.active and person.organisation_id == entity.organisation_id
+        return True  # organisations, sites, companies
 
     def coordinates(site_id: str | None, organisation_id: str | None) -> bool:
         return person.active and (

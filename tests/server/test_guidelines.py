@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from desktop.core.ids import uuid7
 from tests.conftest import World
 from tests.server.harness import Api, Deployment
@@ -88,3 +90,37 @@ def test_posting_to_outsiders_needs_the_outsiders_guidelines(
     assert reason(ole, "bid.place", bid_id=uuid7(), task_id=task["id"]) == "applied"
     refused = reason(fresh_server.user("anna"), "guidelines.publish", audience="posting", text_da="x", text_en="x")
     assert refused == "guidelines.not_admin"
+
+
+def test_a_client_from_before_each_organisation_had_its_own_is_sent_rows_its_store_takes(
+    fresh_server: Deployment, world: World, tmp_path: Path
+) -> None:
+    """An older client sends no Knop-Rows header (protocol.ROWS_HEADER): its store's `guidelines`
+    table has no `organisation_id`, and a row with one would stop its pulls. It is sent its own
+    organisation's set without it, stores it by audience, and accepts it as before."""
+    import sqlite3
+
+    from desktop import migrations as client_migrations
+    from desktop.core.records import upsert_statement
+    from sync import protocol
+
+    publish(fresh_server, tmp_path, "bidding", "vær venlig")
+    anna = fresh_server.user("anna")
+    (current,) = pulled(anna, "guidelines")
+    assert current["organisation_id"] == world.org.id
+    older = anna.http.get(
+        protocol.PATH_PULL, headers={k: v for k, v in anna.headers().items() if k != protocol.ROWS_HEADER}
+    )
+    (row,) = [c["row"] for c in older.json()["changes"] if c["table"] == "guidelines"]
+    assert row == {k: v for k, v in current.items() if k != "organisation_id"}
+
+    store = sqlite3.connect(tmp_path / "older.sqlite3", isolation_level=None)
+    try:
+        client_migrations.migrate(store, target=21)  # the store of a client from before
+        with pytest.raises(sqlite3.OperationalError, match="organisation_id"):
+            store.execute(upsert_statement("guidelines", tuple(current), ("audience",)), tuple(current.values()))
+        store.execute(upsert_statement("guidelines", tuple(row), ("audience",)), tuple(row.values()))
+        assert store.execute("SELECT audience, version FROM guidelines").fetchall() == [("bidding", 1)]
+    finally:
+        store.close()
+    assert reason(anna, "guidelines.accept", audience="bidding", version=row["version"]) == "applied"

@@ -14,6 +14,14 @@ from tests.server.conftest import Servers
 from tests.server.harness import ROOT
 
 
+def _at_version(s: storage.Session, version: int) -> None:
+    """Bring an empty database to schema `version`, as a server of that time left it."""
+    s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for number, step in enumerate(migrations.STEPS[:version], start=1):
+        step(s)
+        s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (number,))
+
+
 def test_a_new_database_is_migrated_once_however_many_start_it(
     backend: str, servers: Servers
 ) -> None:
@@ -108,11 +116,7 @@ def test_v2_keeps_a_task_never_published_private_and_resyncs_every_device(
     bid = Bid(id="b1", task_id="cancelled-bid", bidder_id="anna", status="declined", version=2)
     try:
         with db.write() as s:
-            s.execute(
-                "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            migrations.STEPS[0](s)
-            s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 'then')")
+            _at_version(s, 1)
             _one_organisation(s, world)
             written = [(task, scope) for task, scope in tasks.values()] + [(bid, "managers")]
             for entity, scope in written:
@@ -175,10 +179,7 @@ def test_v11_moves_the_outsiders_onto_the_task_and_out_of_other_kinds_feeds(
     comment = Comment(id="c1", task_id="cafe", author_id="anna", body="Hvem kommer?", created_at="then")
     try:
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:10], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _at_version(s, 10)
             _one_organisation(s, world)
             for entity in (task, comment):
                 row = entity.to_row()
@@ -225,10 +226,7 @@ def test_every_earlier_version_gets_the_organisation_on_every_growing_row(
     db = storage.Database(servers.new_database(backend), pool_size=1)
     try:
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:start], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+            _at_version(s, start)
 
             def insert(table: str, row: dict[str, Any]) -> None:
                 present = {d[0] for d in s.execute(f"SELECT * FROM {table} WHERE 1 = 0").description}
@@ -286,3 +284,67 @@ def test_the_feed_keeps_no_index_that_nothing_reads(backend: str, servers: Serve
         db.close()
     assert "changes_position" in names and "changes_entity" in names
     assert not names & set(migrations.UNREAD_FEED_INDEXES)
+
+
+def test_v17_gives_the_one_set_of_guidelines_to_every_organisation_and_keeps_the_acceptances(
+    backend: str, servers: Servers
+) -> None:
+    """Each organisation its own guidelines (issue 16): the set there was becomes each
+    organisation's, version and all, so what people accepted still counts; the feed's one
+    shared row gives way to a row per organisation's set, in that organisation's scope."""
+    import json
+
+    from desktop.core import guidelines
+    from desktop.core.entities import GuidelineAudience
+    from sync.server import feed
+    from tests.conftest import make_world
+
+    world = make_world()
+    bea = world.anna.replace(id="bea", username="bea", name="Bea Borg", home_site_id="s-b", organisation_id="org-b")
+    db = storage.Database(servers.new_database(backend), pool_size=1)
+    try:
+        with db.write() as s:
+            _at_version(s, 16)
+
+            def insert(table: str, row: dict[str, Any]) -> None:
+                present = {d[0] for d in s.execute(f"SELECT * FROM {table} WHERE 1 = 0").description}
+                kept = {k: v for k, v in row.items() if k in present}
+                s.execute(
+                    f"INSERT INTO {table} ({', '.join(kept)}) VALUES ({', '.join('?' * len(kept))})",
+                    list(kept.values()),
+                )
+
+            insert("organisations", {"id": "org", "name": "Egeskov Kommune"})
+            insert("organisations", {"id": "org-b", "name": "Bøgeby Kommune"})
+            insert("sites", world.school.to_row())
+            insert("sites", {"id": "s-b", "organisation_id": "org-b", "name": "Bøgeby Skole", "kind": "school"})
+            for person in (world.anna, bea):
+                insert("people", person.to_row())
+            shared = {"audience": "bidding", "version": 2, "text_da": "Vær venlig", "text_en": "Be kind",
+                      "published_at": "2026-11-01T10:00:00.000Z"}
+            insert("guidelines", shared)
+            for person_id in ("anna", "bea"):
+                insert("guideline_acceptances", {"person_id": person_id, "audience": "bidding", "version": 2,
+                                                 "accepted_at": "2026-11-02T10:00:00.000Z", "organisation_id":
+                                                 "org" if person_id == "anna" else "org-b"})
+            insert("changes", {"table_name": "guidelines", "entity_key": "bidding", "deleted": False,
+                               "published": True, "audience": "external", "viewers": "", "at": "then",
+                               "body": json.dumps({"table": "guidelines", "row": shared, "deleted": False}),
+                               "organisation_id": "", "organisations": "", "outsider_kinds": ""})
+        assert migrations.migrate(db) == migrations.LATEST
+        with db.read() as s:
+            held = s.rows("SELECT organisation_id, audience, version, text_da FROM guidelines")
+            assert sorted((r["organisation_id"], r["audience"], r["version"], r["text_da"]) for r in held) == [
+                ("org", "bidding", 2, "Vær venlig"), ("org-b", "bidding", 2, "Vær venlig")
+            ]
+            rows = s.rows("SELECT entity_key, organisation_id, organisations FROM changes WHERE table_name = 'guidelines'")
+            assert sorted((r["entity_key"], r["organisation_id"], r["organisations"]) for r in rows) == [
+                ("org-b|bidding", "org-b", "|org-b|"), ("org|bidding", "org", "|org|")
+            ]
+            for person in (world.anna, bea):  # what they accepted still counts
+                assert guidelines.missing(s, person, (GuidelineAudience.BIDDING,)) == []
+        with db.statement() as s:
+            pulled = [json.loads(body)["row"] for body in feed.page(s, bea, None, 100).bodies]
+        assert [(r["organisation_id"], r["version"]) for r in pulled if "text_da" in r] == [("org-b", 2)]
+    finally:
+        db.close()

@@ -96,3 +96,27 @@ def test_a_comments_author_is_named_where_the_task_goes_and_nowhere_else(three: 
     # The organisation-wide task does not reach Bea, nor do its comments' authors.
     refused = poster(bea, inside)
     assert refused.status_code == 404 and world.anna.name not in refused.text
+
+
+def test_the_answer_reads_only_the_organisations_it_names(three: Deployment, world: World) -> None:  # noqa: F811
+    """`poster_of` names a few people's organisations: it reads those rows, not every organisation's."""
+    from desktop.core.entities import Person
+    from sync.server import poster_api
+
+    mette, carl = three.user("mette"), three.user("carl")
+    shared, _inside = two_tasks(mette, world)
+    carl.apply("comment.add", comment_id=uuid7(), task_id=shared, body="Hvornår?")
+    asked: list[tuple[str, tuple[Any, ...]]] = []
+    with three.database.read() as s:
+        bea = s.fetch(Person, "username = ?", ("bea",))[0]
+        real = s.execute
+
+        def spy(statement: str, params: Any = ()) -> Any:
+            asked.append((statement, tuple(params)))
+            return real(statement, params)
+
+        s.execute = spy  # type: ignore[method-assign]
+        found = poster_api.poster_of(s, bea, shared)
+    assert found is not None and found["organisation_name"] == world.org.name
+    read = [params for statement, params in asked if "FROM organisations" in statement]
+    assert read == [(world.org.id,)]  # the one organisation poster and commenter belong to

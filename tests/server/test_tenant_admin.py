@@ -338,6 +338,47 @@ def test_knop_admin_tells_the_organisation_from_the_site_and_names_the_choices_w
     assert [(x[1], x[-1]) for x in lines] == [("anna", "Egeskov Kommune"), ("bea", "Bøgeby Kommune")]
 
 
+def test_import_people_tells_the_organisation_from_the_rows_sites(
+    backend: str, servers: Servers, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every row of a staff list names its site: on a server with several organisations the
+    sites say which (no --org), and a list whose sites are in several is refused, naming them."""
+    db = servers.new_database(backend)
+
+    def run(*args: str) -> int:
+        return knop_admin.main(["--db", db, *args])
+
+    assert run("init", "--org", "Egeskov Kommune", "--org-id", "org-a") == 0
+    assert run("site", "add", "--name", "Egeskov Skole", "--kind", "school", "--id", "a-school") == 0
+    assert run("organisation", "add", "Bøgeby Kommune", "--id", "org-b") == 0
+    assert run("site", "add", "--org", "org-b", "--name", "Bøgeby Skole", "--kind", "school", "--id", "b-school") == 0
+    assert run("site", "add", "--org", "org-b", "--name", "Bøgeby Børnehus", "--kind", "daycare", "--id", "b-care") == 0
+    capsys.readouterr()
+
+    b_list = tmp_path / "b.csv"
+    b_list.write_text(
+        "username,name,site\nbea,Bea,Bøgeby Skole\nbirk,Birk,b-care\nbo,Bo,Ingen Skole\n", encoding="utf-8"
+    )
+    assert run("import-people", str(b_list)) == 1  # the unknown site's row alone is refused
+    said = capsys.readouterr()
+    assert "created 2, updated 0, refused 1" in said.out and "line 4" in said.err and "--org" not in said.err
+
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("username,name,site\nanna,Anna,Egeskov Skole\nbent,Bent,b-school\n", encoding="utf-8")
+    assert run("import-people", str(mixed)) == 1
+    err = capsys.readouterr().err
+    assert "Egeskov Kommune (org-a)" in err and "Bøgeby Kommune (org-b)" in err and "--org" in err
+    (placed,) = pairs(db, "SELECT username, organisation_id FROM people")
+    assert placed == {"bea": "org-b", "birk": "org-b"}  # nothing of the mixed list was imported
+
+    nowhere = tmp_path / "admins.csv"
+    nowhere.write_text("username,name,role\nada,Ada,admin\n", encoding="utf-8")
+    assert run("import-people", str(nowhere)) == 1  # no site says which: --org, with the choices
+    assert "say which with --org" in capsys.readouterr().err
+    assert run("import-people", "--org", "org-a", str(mixed)) == 1  # --org still decides: B's row refused
+    assert "created 1, updated 0, refused 1" in capsys.readouterr().out
+
+
 def test_the_demo_has_a_neighbour_whose_tasks_opened_across_reach_the_first(
     backend: str, servers: Servers, tmp_path: Path
 ) -> None:

@@ -10,6 +10,7 @@ was shown to which organisation from the bids and comments alone).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,8 @@ from sync.server import directory, migrations, storage, tenancy
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Deployment
+from tests.server.test_admin_cli import admin
+from tests.server.test_guidelines import reason
 from tests.server.tenants import add_organisation, assert_every_row_has_its_organisation
 from tests.server.test_reach import check_everyone, synced
 
@@ -129,6 +132,72 @@ def test_three_organisations_each_device_pulls_exactly_what_the_rules_allow(thre
     api["mette"].apply("task.invite", task_id=shared, person_id=api["cille"].person["id"])
     check_everyone(three, devices)
     assert_every_row_has_its_organisation(three.database)
+
+
+def test_each_organisation_publishes_its_own_rules_of_the_road(
+    three: Deployment, world: World, tmp_path: Path
+) -> None:
+    """Guidelines keyed by (organisation, audience): each municipality's set reaches its own
+    people only (its outsiders too), is accepted by them only, and is listed per organisation."""
+    devices = synced(three, PEOPLE)
+    api = {username: device[0] for username, device in devices.items()}
+    rows = {username: device[1].rows for username, device in devices.items()}
+    db = three.db_url
+
+    refused = admin(db, "guidelines", "publish", *texts(tmp_path, "bidding", "uden kommune"))
+    assert refused.code == 1 and "Bøgeby Kommune" in refused.err and "Egeskov Kommune" in refused.err
+    for org, words in (("Egeskov Kommune", "vær venlig"), ("Bøgeby Kommune", "hjælp hinanden"),
+                       ("Bøgeby Kommune", "hjælp hinanden igen")):
+        done = admin(db, "guidelines", "publish", "--org", org, *texts(tmp_path, "bidding", words))
+        assert done.code == 0 and f"guidelines of {org} for bidding" in done.out, done.err
+    admin(db, "guidelines", "publish", "--org", "Egeskov Kommune", *texts(tmp_path, "outsiders", "børneattest"))
+    check_everyone(three, devices)
+
+    def shown(username: str) -> dict[str, tuple[int, str]]:
+        return {
+            key: (int(row["version"]), str(row["text_da"]))
+            for (table, key), row in rows[username].items() if table == "guidelines"
+        }
+
+    a_set = {"org|bidding": (1, "Regler: vær venlig"), "org|outsiders": (1, "Regler: børneattest")}
+    assert shown("anna") == shown("ole") == shown("admin") == a_set  # A's outsider reads A's
+    assert shown("bea") == shown("berit") == {"org-b|bidding": (2, "Regler: hjælp hinanden igen")}
+    assert shown("cille") == {}  # C published none: nothing to accept
+
+    # Each accepts their own set's version; the neighbour's version is not theirs.
+    assert reason(api["anna"], "guidelines.accept", audience="bidding", version=2) == "guidelines.changed"
+    assert reason(api["bea"], "guidelines.accept", audience="bidding", version=1) == "guidelines.changed"
+    api["anna"].apply("guidelines.accept", audience="bidding", version=1)
+    api["bea"].apply("guidelines.accept", audience="bidding", version=2)
+    shared = uuid7()
+    api["bent"].apply("task.create", task_id=shared, site_id="s-b", title="Fælles kursus",
+                      audience="organisations", publish=True)
+    assert reason(api["cille"], "bid.place", bid_id=uuid7(), task_id=shared) == "applied"  # C asks nothing
+    assert reason(api["bo"], "bid.place", bid_id=uuid7(), task_id=shared) == "guidelines.not_accepted"
+    assert reason(api["anna"], "bid.place", bid_id=uuid7(), task_id=shared) == "applied"
+    check_everyone(three, devices)
+    assert {key for (table, key) in rows["berit"] if table == "guideline_acceptances"} == {f"{api['bea'].person['id']}|bidding"}
+
+    listing = admin(db, "guidelines", "acceptances", "--org", "Bøgeby Kommune").out.splitlines()
+    assert any(line.startswith("bea\tbidding\taccepted version 2 at 20") for line in listing), listing
+    assert {line.split("\t")[0] for line in listing} == {"bea", "bent", "berit"}
+    every = admin(db, "guidelines", "acceptances").out.splitlines()
+    assert any(line.startswith("anna\tbidding\taccepted version 1 at") and line.endswith("\tEgeskov Kommune")
+               for line in every), every
+    assert not any(line.startswith("cille\t") for line in every)
+    with three.database.read() as s:  # each set's feed row is in its own organisation's scope
+        scopes = s.rows("SELECT entity_key, organisation_id, organisations FROM changes WHERE table_name = 'guidelines'")
+    assert {(r["entity_key"], r["organisation_id"], r["organisations"]) for r in scopes} == {
+        ("org|bidding", "org", "|org|"), ("org|outsiders", "org", "|org|"), ("org-b|bidding", "org-b", "|org-b|")
+    }
+
+
+def texts(tmp_path: Path, audience: str, words: str) -> list[str]:
+    """knop-admin guidelines publish's --audience, --da and --en for `words`."""
+    da, en = tmp_path / f"{audience}.da.txt", tmp_path / f"{audience}.en.txt"
+    da.write_text(f"Regler: {words}", encoding="utf-8")
+    en.write_text(f"Rules: {words}", encoding="utf-8")
+    return ["--audience", audience, "--da", str(da), "--en", str(en)]
 
 
 def test_a_shared_workstation_serves_its_own_organisations_people(three: Deployment, world: World) -> None:

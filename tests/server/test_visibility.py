@@ -20,7 +20,7 @@ from desktop.core import permissions
 from desktop.core.entities import Audience, Person, PersonKind, Role, Task
 from desktop.core.ids import uuid7
 from desktop.store import Store
-from sync.server import directory, feed, feed_tail
+from sync.server import directory, feed, feed_tail, push
 from tests.conftest import World
 from tests.server.conftest import Servers
 from tests.server.harness import PASSWORD, Api, Deployment
@@ -111,7 +111,7 @@ def pulled_tasks(api: Api) -> set[str] | None:
 @pytest.fixture(scope="module")
 def every_task(deployment: Deployment) -> tuple[dict[str, Api], list[str]]:
     """Each poster's task of every audience in every state, one open to volunteers only, a saved search of anna's
-    (a personal row, seen by her alone); "gone" made inactive. Returns (devices by username, task ids)."""
+    (a personal row, seen by her alone), each organisation's guidelines; "gone" made inactive. Returns (devices by username, task ids)."""
     api = {name: deployment.user(name) for name in every_username(deployment)}
     made = [
         bring_to(api, state, poster, site_id, audience)
@@ -126,6 +126,13 @@ def every_task(deployment: Deployment) -> tuple[dict[str, Api], list[str]]:
     api["mette"].apply("task.publish", task_id=volunteers_only)
     made.append(volunteers_only)
     api["anna"].apply("search.save", search_id=uuid7(), name="Mine", filters={"text": "have"})
+    # Each organisation's own rules of the road (issue 16), published after the bids:
+    # rows every person of that organisation sees, outsiders too (feed.IN_THEIR_ORGANISATION).
+    for organisation in ("org", "org-b"):
+        push.apply_as_admin_tool(
+            deployment.database, "guidelines.publish",
+            {"audience": "outsiders", "text_da": f"Regler for {organisation}", "text_en": "Rules"}, organisation,
+        )
     directory.set_active(deployment.database, "gone", False)
     return api, made
 

@@ -76,7 +76,10 @@ def main(argv: list[str]) -> int:
                         "Bid only on what you can do alongside your own work."),
         }
         for audience, (da, en) in texts.items():
-            store.put(Guideline(audience, 2 if audience == "posting" else 1, da, en, published_at=utc_now()))
+            store.put(Guideline(
+                audience, 2 if audience == "posting" else 1, da, en, published_at=utc_now(),
+                organisation_id=admin.organisation_id,
+            ))
         for i, person in enumerate(staff[:10]):
             store.put(GuidelineAcceptance(person.id, "posting", 1 if i % 3 == 0 else 2, accepted_at=utc_now()))
             if i % 4:

@@ -7,6 +7,7 @@ from typing import Any
 from sync.server import push
 from tests.conftest import World
 from tests.server.harness import Deployment
+from tests.server.tenants import add_organisation
 from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count
 from tests.ui.test_two_clients import session_on, synced
@@ -16,10 +17,18 @@ from ui.task_form import TaskForm
 def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_server(
     qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
 ) -> None:
+    # A neighbouring municipality on the same server publishes its own, newer set first:
+    # Mette is asked for her own organisation's only (issue 16).
+    add_organisation(fresh_knop_server.database, "org-b", "Bøgeby Kommune", {"s-b": "Bøgeby Skole"})
+    for version in (1, 2):
+        push.apply_as_admin_tool(
+            fresh_knop_server.database, "guidelines.publish",
+            {"audience": "bidding", "text_da": f"Naboens regler {version}", "text_en": "The neighbour's"}, "org-b",
+        )
     for audience, words in (("bidding", "Be kind to colleagues"), ("outsiders", "Volunteers need a child-protection certificate")):
         push.apply_as_admin_tool(
             fresh_knop_server.database, "guidelines.publish",
-            {"audience": audience, "text_da": words, "text_en": words},
+            {"audience": audience, "text_da": words, "text_en": words}, world.org.id,
         )
     pc = machines(fresh_knop_server, world.school.id, "mette-pc")
     with pc:
@@ -30,6 +39,7 @@ def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_
             assert watch.dialog is not None
             assert "Be kind to colleagues" in watch.dialog.text.toPlainText()
             assert "child-protection" not in watch.dialog.text.toPlainText()  # not hers at login
+            assert "Naboens" not in watch.dialog.text.toPlainText()  # another organisation's
             watch.dialog.accept_button.click()
             qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
             synced(qtbot, shell, window)

@@ -1,0 +1,59 @@
+"""Names the server told a reader (desktop.told_names) leave the reader's store with the tasks they were told for.
+
+A real SQLite store, written by the pull's own page writer: when the feed
+removes a task (or a comment), a name kept only for it is forgotten in the same
+transaction; a name another task or comment still shows stays. So is it at the
+end of an initial pull (a resync), for the tasks that did not come back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from desktop import told_names
+from desktop.core.entities import Comment
+from desktop.store import Store
+from sync.pull import CURSOR, Pulled, write_pushed_page
+from tests.conftest import make_world
+
+
+def told(poster_id: str, name: str, authors: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
+    """A `poster_api.Poster` answer naming the poster and the comments' authors."""
+    return {
+        "poster_id": poster_id, "name": name, "title": "", "organisation_name": "Bøgeby Kommune",
+        "comment_authors": [
+            {"person_id": p, "name": n, "title": "", "organisation_name": "Bøgeby Kommune"} for p, n in authors
+        ],
+    }
+
+
+def test_a_told_name_leaves_the_store_with_the_last_task_or_comment_that_showed_it(tmp_path: Path) -> None:
+    world = make_world()
+    store = Store(tmp_path / "anna.sqlite3")
+    try:
+        far = world.task(id="t-far", poster_id="bent")
+        near = world.task(id="t-near", poster_id="bea")
+        said = Comment(id="c-1", task_id="t-near", author_id="berit", body="Hej", version=1)
+        also = world.task(id="t-also", poster_id="bodil")
+        with store.transaction():
+            for entity in (far, near, said, also):
+                store.put(entity)
+        told_names.keep(store, "anna", told("bent", "Bent Bager"))
+        told_names.keep(store, "anna", told("bea", "Bea Borg", (("berit", "Berit Admin"), ("bodil", "Bodil"))))
+        everyone = ("bent", "bea", "berit", "bodil")
+        assert set(told_names.told_names(store, "anna", everyone)) == set(everyone)
+        store.set_state(CURSOR, "c1")
+
+        gone = {"changes": [{"table": "tasks", "row": far.to_row(), "deleted": True}], "cursor": "c2", "more": False}
+        assert write_pushed_page(store, gone, "c1", Pulled())  # type: ignore[arg-type]
+        assert set(told_names.told_names(store, "anna", everyone)) == {"bea", "berit", "bodil"}
+
+        # Berit is shown by her comment alone, Bodil still posts "t-also": only Berit goes.
+        comment_gone = {
+            "changes": [{"table": "comments", "row": said.to_row(), "deleted": True}], "cursor": "c3", "more": False,
+        }
+        assert write_pushed_page(store, comment_gone, "c2", Pulled())  # type: ignore[arg-type]
+        assert set(told_names.told_names(store, "anna", everyone)) == {"bea", "bodil"}
+    finally:
+        store.close()
