@@ -213,6 +213,16 @@ class DbWorker(QObject):
         return bool(self._pending)
 
     def submit(self, job: _Job[Any]) -> None:
+        """Queue `job` for the DB thread; once the store is closing, drop it (logged).
+
+        An answer from the server may arrive while the person logs out or the window
+        closes, and what it would keep comes too late: as with the results `stop`
+        delivers to nobody, the owner is going away. Raising here, in a Qt slot, only
+        broke the logout.
+        """
+        if self.db_thread.stopping:
+            log.warning("a %s came after the store began closing; not run", type(job).__name__)
+            return
         job_id = self.db_thread.submit(job.work)
         self._pending[job_id] = job
 

@@ -48,6 +48,7 @@ class LendingPicture:
 
 SHARE_CHARS = 20  # the width, in average characters, of the names', sites' and lending's columns
 LENDING_COLUMN = 4
+SHARED_COLUMNS = (0, 2, LENDING_COLUMN)  # the names, the sites, the lending's state
 
 
 def _hours(value: float | None, language: str) -> str:
@@ -88,13 +89,12 @@ class LendingScreen(Screen):
         # task, what the row is about, keeps room at 1024 px rather than "GDPR…".
         # So does the lending's state: a long sentence ("Waiting for approval from the home
         # site's manager") on a few rows and none on most made a wide, mostly empty column.
-        # It is as wide as what it says, up to the same share (`_fit_lending`).
+        # Each is as wide as what it says, up to that share (`_fit_shares`): short names
+        # left a fixed share partly empty.
         columns = self.work_view.horizontalHeader()
-        columns.setSectionResizeMode(LENDING_COLUMN, QHeaderView.ResizeMode.Interactive)
-        for column in (0, 2):
+        for column in SHARED_COLUMNS:
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
-            columns.resizeSection(column, max(share, columns.sectionSizeFromContents(column).width()))
+        self._fit_shares()
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period."))
         self.note = QLineEdit(self)
@@ -183,15 +183,18 @@ class LendingScreen(Screen):
         self.policy.setText(text)
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
-        self._fit_lending()
+        self._fit_shares()
         self.months_model.set_rows(picture.months)
         self._chosen()
 
-    def _fit_lending(self) -> None:
-        """The lending column: its words' width, its header's at least, the names' share at most."""
+    def _fit_shares(self) -> None:
+        """The names', sites' and lending's columns: their words' width, their header's at least,
+        `SHARE_CHARS` average characters at most (longer words elide, whole in the tooltip)."""
         view, header = self.work_view, self.work_view.horizontalHeader()
-        words = min(view.sizeHintForColumn(LENDING_COLUMN), SHARE_CHARS * self.fontMetrics().averageCharWidth())
-        header.resizeSection(LENDING_COLUMN, max(words, header.sectionSizeFromContents(LENDING_COLUMN).width()))
+        share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
+        for column in SHARED_COLUMNS:
+            words = min(view.sizeHintForColumn(column), share)
+            header.resizeSection(column, max(words, header.sectionSizeFromContents(column).width()))
 
     def _site_name(self, site_id: str) -> str:
         return self.picture.site_names.get(site_id, site_id) if self.picture else site_id

@@ -606,8 +606,15 @@ def _generate(
     for task in task_rows:
         task.organisation_id = org.id
     # Drawn after everything else from a generator of their own, so that the
-    # rest is what it was before credentials came to the demo.
-    credentials, requirements = _credentials(random.Random(rng.getrandbits(64)), gen, task_rows, bid_rows)
+    # rest is what it was before credentials came to the demo; seeded by the
+    # cast (their usernames), not by the stream the tasks drew from, so that
+    # who holds what is the same on every day. The tasks' draws depend on the
+    # calendar (a start that falls on a weekend draws again), so a seed taken
+    # from their stream gave Ole a child-protection certificate on some days.
+    cast = "|".join(person.username for person in gen.people)
+    credentials, requirements = _credentials(
+        random.Random(f"credentials|{cast}"), random.Random(rng.getrandbits(64)), gen, task_rows, bid_rows
+    )
     return DemoData(
         organisation=org,
         sites=site_rows,
@@ -922,10 +929,16 @@ _FIRST_AID_YEARS = 2  # a first aid certificate is renewed every two years
 _DEMO_TODAY = _EPOCH + dt.timedelta(days=TODAY)
 
 
+# Ole joined by invitation and has shown no certificate yet: the demo's way to
+# see a task that requires one closed to him, and who can verify it for him.
+_NEW_VOLUNTEER = "ole"
+
+
 def _credentials(
-    rng: random.Random, gen: _People, tasks: list[Task], bids: list[Bid]
+    rng: random.Random, task_rng: random.Random, gen: _People, tasks: list[Task], bids: list[Bid]
 ) -> tuple[list[HeldCredential], list[TaskRequirements]]:
-    """Verified credentials for about half the people, and requirements on a quarter of the open tasks.
+    """Verified credentials for about half the people (drawn from `rng`), and requirements on a
+    quarter of the open tasks (from `task_rng`).
 
     A credential is verified by a manager of the holder's site (an admin for
     outsiders and managers without a colleague). A task's requirement blocks
@@ -938,7 +951,7 @@ def _credentials(
     for index, person in enumerate(gen.people):
         kind = kind_of.get(person.home_site_id or "")
         pool = _CREDENTIALS_HELD[kind] if kind else _EXTERNAL_CREDENTIALS
-        if gen.role[index] == Role.ADMIN or rng.random() >= 0.5:
+        if gen.role[index] == Role.ADMIN or rng.random() >= 0.5 or person.username == _NEW_VOLUNTEER:
             continue
         verifiers = [gen.people[m].id for m in gen.managers.get(person.home_site_id or "", []) if m != index]
         for credential in rng.sample(pool, rng.randint(1, 2)):
@@ -959,9 +972,13 @@ def _credentials(
     for bid in bids:
         if bid.status != BidStatus.WITHDRAWN:
             bids_on.setdefault(bid.task_id, []).append(bid)
+    # The first open task nobody bid on always requires its site's certificate, so
+    # that every day's demo shows a task closed to those who lack one (drawn alone,
+    # a quarter of the few such tasks left some days with none).
+    unbid = next((t.id for t in tasks if t.status == TaskStatus.OPEN and t.id not in bids_on), None)
     requirements = []
     for task in tasks:
-        if task.status != TaskStatus.OPEN or rng.random() >= 0.25:
+        if task.status != TaskStatus.OPEN or (task_rng.random() >= 0.25 and task.id != unbid):
             continue
         credential = _REQUIRED_BY_KIND[kind_of[task.site_id]]
         placed = bids_on.get(task.id, [])

@@ -136,6 +136,24 @@ def test_close_runs_queued_operations_then_joins(qtbot: Any, context: AppContext
     context.close()  # twice is harmless
 
 
+def test_a_job_that_comes_after_the_close_is_dropped_not_raised(
+    qtbot: Any, context: AppContext, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A server's answer may arrive as the person logs out, and what it would keep comes
+    too late: the job is dropped and logged, not raised in the Qt slot that sent it (a
+    full run failed on "the DB thread is stopping" from the competence map's answer)."""
+    context.close()
+    ran: list[int] = []
+
+    def late(_store: Store) -> int:
+        ran.append(1)
+        return 1
+
+    context.query(late).success(ran.append).run_in_background()
+    assert ran == [] and not context.worker.busy()
+    assert "came after the store began closing" in caplog.text
+
+
 class _Freed:
     """Says on which thread Python freed it."""
 
