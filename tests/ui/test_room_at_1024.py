@@ -1,0 +1,82 @@
+"""What a new user's try-out at 1024 and 1280 px (Danish, then English) found cut or squeezed, with real widgets.
+
+- The task view's "Send kommentar" was half hidden at 1280x800 and at 1024: in Danish the
+  bid's buttons (hidden ones counted) made the column wider than its half, which never
+  scrolls sideways, and it scrolled up and down because the conversation asked
+  for its preferred height, not the four rows it needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QApplication, QWidget
+
+from sync.server import demo
+from tests.ui.driving import biddable_task, no_message_boxes, shown  # noqa: F401 - autouse fixture
+from ui.context import AppContext
+from ui.main import install_translators, style_sheet
+from ui.task_view import TaskView
+
+
+@pytest.fixture(params=["da", "en"])
+def language(request: pytest.FixtureRequest) -> str:
+    """Danish first (its words are longer, and a new user here sees it first), then English."""
+    return str(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _styled(language: str) -> Iterator[None]:
+    """The real style sheet and the language's words: the sizes and words people see."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(style_sheet())
+    translators = install_translators(app, language)
+    yield
+    for translator in translators:
+        app.removeTranslator(translator)
+    install_translators(app, "en")
+    app.setStyleSheet(before)
+
+
+@pytest.fixture
+def make_context(make_context: Callable[..., AppContext], language: str) -> Callable[..., AppContext]:
+    """The conftest's `make_context`, in the language of the test."""
+    return lambda *args, **kwargs: make_context(*args, **{"language": language, **kwargs})
+
+
+def _wholly_visible(area: Any, widget: QWidget) -> bool:
+    """Whether `widget` lies wholly inside the visible part of the scroll area `area`."""
+    where = QRect(widget.mapTo(area.viewport(), QPoint(0, 0)), widget.size())
+    return widget.isVisible() and area.viewport().rect().contains(where)
+
+
+# The task view's own size in a maximised window on a 1280x800 and a 1024x768 screen
+# (less the title bar, a panel, Knop's menu, navigation and status bars).
+@pytest.mark.parametrize("size", [(1280, 660), (1024, 640)])
+def test_the_comment_button_is_wholly_visible_without_scrolling(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: tuple[int, int]
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    view = shown(qtbot, TaskView(context, task.id), size=size)
+    qtbot.waitUntil(lambda: view.send_button.isVisible())
+    assert _wholly_visible(view.acting_area, view.send_button), (
+        view.send_button.geometry(), view.acting_area.viewport().size(), view.acting_area.widget().size()
+    )
+
+
+def test_on_a_short_screen_the_comment_button_is_reached_by_scrolling(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    view = shown(qtbot, TaskView(context, task.id), size=(1024, 420))
+    view.comment_box.setPlainText("Jeg kan også tage en eftermiddag.")
+    view.send_button.setFocus()
+    view.acting_area.ensureWidgetVisible(view.send_button)
+    qtbot.waitUntil(lambda: _wholly_visible(view.acting_area, view.send_button))
