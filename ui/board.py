@@ -46,7 +46,7 @@ from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
-from ui.table_model import TITLE_SAMPLE
+from ui.table_model import CELL_PADDING, TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
 
@@ -105,7 +105,6 @@ SQUEEZED_SAMPLES = {
     Column.SITE: "Fjordvejens S",
     Column.EFFORT: "3,5 t.",
 }
-CELL_PADDING = 26  # a cell's 8 px of padding a side (QTableView::item), and the style's text margins
 HEADER_PADDING = 16  # QHeaderView::section: 8 px a side
 # A date column may shrink no further than "starts 30. sep. 2027": a task without a bid
 # deadline shows when it starts, and "start 8. jan. …" left the year a hover away (a

@@ -25,7 +25,7 @@ from sync.server.accounts import Caller
 from tests.ui.test_words_not_cut import _danish, _styled  # noqa: F401 - the real style sheet (autouse)
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.oversight_audit import AuditScreen
+from ui.oversight_audit import OPERATION_COLUMN, TASK_COLUMN, AuditScreen
 from ui.oversight_reports import ReportsScreen
 
 
@@ -108,6 +108,30 @@ def test_at_1024_the_tables_read_without_scrolling_sideways(
     for column in hidden:
         said = model.index(1, column).data(Qt.ItemDataRole.ToolTipRole)
         assert f"{model.headerData(column, Qt.Orientation.Horizontal)}: {said or '–'}" in screen.detail.text()
+    window.tear_down()
+
+
+def test_at_1024_the_audit_detail_repeats_what_a_cell_had_to_cut(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """A try-out read "Handling" cut short, and the line under the table repeated only the hidden columns."""
+    window, screen = shown_on(qtbot, make_context, answers, AuditScreen, (1024, 768))
+    table, model = screen.table, screen.model
+    header = table.horizontalHeader()
+
+    def cut(row: int, column: int) -> bool:
+        text = str(model.index(row, column).data() or "")
+        return not header.isSectionHidden(column) and table.fontMetrics().horizontalAdvance(text) + 16 > table.columnWidth(column)
+
+    found = [(row, column) for row in range(model.rowCount()) for column in range(1, header.count()) if cut(row, column)]
+    assert any(column == OPERATION_COLUMN for _row, column in found), found  # the try-out's case is here
+    for row in sorted({row for row, _column in found}):
+        table.selectRow(row)
+        for column in (c for r, c in found if r == row and c != TASK_COLUMN):
+            whole = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+            assert f"{model.headerData(column, Qt.Orientation.Horizontal)}: {whole}" in screen.detail.text(), (
+                column, screen.detail.text()
+            )
     window.tear_down()
 
 
