@@ -4,6 +4,7 @@
   bid's buttons (hidden ones counted) made the column wider than its half, which never
   scrolls sideways, and it scrolled up and down because the conversation asked
   for its preferred height, not the four rows it needs.
+- The network chart's last month label was cut to "2026-0".
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sync.server import demo
 from tests.ui.driving import biddable_task, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
+from ui.insights_network import NewLinksChart
 from ui.main import install_translators, style_sheet
 from ui.task_view import TaskView
 
@@ -80,3 +82,24 @@ def test_on_a_short_screen_the_comment_button_is_reached_by_scrolling(
     view.send_button.setFocus()
     view.acting_area.ensureWidgetVisible(view.send_button)
     qtbot.waitUntil(lambda: _wholly_visible(view.acting_area, view.send_button))
+
+
+@pytest.mark.parametrize("months", [24, 25, 9])
+def test_the_network_charts_month_labels_are_whole_and_inside_it(qtbot: Any, months: int) -> None:
+    """The last month's label, at the chart's right edge, read "2026-0" (try-out, 1024 px)."""
+    chart = NewLinksChart()
+    qtbot.addWidget(chart)
+    chart.resize(984, 170)
+    series = [{"month": f"{2024 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}", "links": i % 5} for i in range(months)]
+    chart.show_months(series, "Nye forbindelser mellem arbejdssteder pr. måned")
+    area = QRectF(chart.rect())
+    metrics = chart.fontMetrics()
+    step = (area.width() - 54) / (months - 1)
+    points = [QPointF(area.left() + 40 + i * step, area.bottom() - 24) for i in range(months)]
+    labels = chart.month_labels(metrics, area, points)
+    assert len(labels) >= min(months, 6)
+    for (box, text), after in zip(labels, [*labels[1:], None], strict=True):
+        assert area.contains(box), (text, box, area)
+        assert box.width() >= metrics.horizontalAdvance(text), text
+        if after is not None:
+            assert box.right() < after[0].left(), (text, after[1])
