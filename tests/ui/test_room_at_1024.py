@@ -5,6 +5,7 @@
   scrolls sideways, and it scrolled up and down because the conversation asked
   for its preferred height, not the four rows it needs.
 - The network chart's last month label was cut to "2026-0".
+- The skills search's hint (its placeholder) was cut in English on the task form.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from sync.server import demo
 from tests.ui.driving import biddable_task, no_message_boxes, shown  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.insights_network import NewLinksChart
 from ui.main import install_translators, style_sheet
+from ui.my_page import MyPage
+from ui.task_form import TaskForm
 from ui.task_view import TaskView
 
 
@@ -103,3 +106,25 @@ def test_the_network_charts_month_labels_are_whole_and_inside_it(qtbot: Any, mon
         assert box.width() >= metrics.horizontalAdvance(text), text
         if after is not None:
             assert box.right() < after[0].left(), (text, after[1])
+
+
+def _placeholder_fits(field: QLineEdit) -> bool:
+    """Whether `field`'s placeholder is shown whole: Qt's own chrome (frame, padding, clear button) is
+    what its size hint adds to the 17 "x" it is built around."""
+    metrics = field.fontMetrics()
+    chrome = field.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+    return metrics.horizontalAdvance(field.placeholderText()) + chrome <= field.width()
+
+
+@pytest.mark.parametrize("who", ["anna", "mette"])
+def test_the_skills_search_hint_is_whole_on_the_task_form_and_my_page(
+    qtbot: Any, make_context: Callable[..., AppContext], who: str
+) -> None:
+    """English's "Search the catalogue or write a fre…" on the task form at 1024 px (try-out)."""
+    context = make_context(who)
+    form = shown(qtbot, TaskForm(context), size=(1024, 640))
+    qtbot.waitUntil(lambda: form.picker.search.isVisible())
+    assert _placeholder_fits(form.picker.search), (form.picker.search.width(), form.picker.search.placeholderText())
+    page = shown(qtbot, MyPage(make_context(who)), size=(1024, 640))
+    if page.picker.search.isVisible():
+        assert _placeholder_fits(page.picker.search), page.picker.search.width()
