@@ -176,7 +176,9 @@ def test_every_column_reads_without_scrolling_sideways(
     for column, title in enumerate(titles):
         assert table.columnViewportPosition(column) + table.columnWidth(column) <= width, (title, size)
         assert table.columnWidth(column) >= header.sectionSizeFromContents(column).width(), title  # title whole
-    assert table.columnWidth(0) >= table.sizeHintForColumn(0), titles[0]  # the names whole
+    for row in range(model.rowCount()):  # the names whole: on two lines where one would not fit
+        name = str(model.index(row, 0).data())
+        assert all(table.fontMetrics().horizontalAdvance(w) <= table.columnWidth(0) for w in name.split()), name
     if screen == "competence map":  # the people behind a skill still have room to be read
         assert min(page.split.sizes()) >= 100, page.split.sizes()
 
@@ -218,3 +220,66 @@ def test_a_big_organisations_sites_are_named_apart_too(qtbot: Any) -> None:
     labels = picture.labels
     assert len(labels) == 40 and not _apart(labels, labels)
     assert not _apart(labels, {f"circle {k}": v for k, v in picture.circles.items()})
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_at_1024_the_competence_map_fits_with_its_quarters_and_names_whole(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_answers: dict[str, Any], language: str
+) -> None:
+    """A try-out at 1024x768 found the map scrolling sideways (in English) and a quarter cut to "Q4 20…"."""
+    from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+
+    from ui.insights_map import QUARTERS_APART, CompetenceMap
+    from ui.main import install_translators, style_sheet
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(style_sheet())
+    translators = install_translators(app, language)
+    try:
+        context = make_context("admin", language)
+        store = Store(context.store_path)
+        try:
+            insights.keep(store, insights.COMPETENCE, demo_answers[insights.COMPETENCE])
+        finally:
+            store.close()
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        window.show()
+        window.go_top(main_window.competence_map_screen)
+        page = window.current_page()
+        assert isinstance(page, CompetenceMap)
+        table, model = page.skills_table, page.skills_model
+        qtbot.waitUntil(lambda: model.rowCount() > 1, timeout=10_000)
+        window.grab()  # laid out as on screen
+        assert table.horizontalScrollBar().maximum() == 0
+        assert not table.horizontalScrollBar().isVisible()
+        header = table.horizontalHeader()
+        assert header.length() <= table.viewport().width()
+        metrics = table.fontMetrics()
+        delegate = table.itemDelegateForColumn(8)
+        for row in range(model.rowCount()):
+            # The skill's name whole: each of its words within the column, on as many lines as the row has.
+            name = str(model.index(row, 0).data())
+            assert all(metrics.horizontalAdvance(w) <= table.columnWidth(0) for w in name.split()), name
+            lines = -(-metrics.horizontalAdvance(name) // max(table.columnWidth(0) - 26, 1))
+            assert table.rowHeight(row) >= min(lines, 2) * metrics.height(), name
+            # The quarters as drawn: whole ones only, within the cell.
+            option = QStyleOptionViewItem()
+            option.initFrom(table)
+            option.rect = table.visualRect(model.index(row, 8))
+            delegate.initStyleOption(option, model.index(row, 8))
+            shown = option.text
+            assert metrics.horizontalAdvance(shown) <= option.rect.width() - 16, shown
+            whole = str(model.index(row, 8).data()).split(QUARTERS_APART)
+            for quarter in shown.split(QUARTERS_APART):
+                assert quarter in whole or quarter == "…", (quarter, shown)
+            assert shown.split(QUARTERS_APART)[0] == whole[0]  # at least the newest quarter
+        window.tear_down()
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+        install_translators(app, "en")
+        app.setStyleSheet(before)
