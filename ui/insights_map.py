@@ -13,7 +13,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -92,6 +93,21 @@ class WholeQuarters(QStyledItemDelegate):
         option.text = whole_quarters(option.text, option.fontMetrics, option.rect.width() - CELL_PADDING)
 
 
+class WrappedNames(QStyledItemDelegate):
+    """A skill's name on as many lines as its column's width needs; Qt's own measure, with the
+    style sheet's padding, counted one line where two were drawn and elided the second."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        view = self.parent()
+        if not isinstance(view, QTableView):
+            return hint
+        text = str(index.data() or "")
+        room = QRect(0, 0, max(view.columnWidth(index.column()) - CELL_PADDING, 1), 10_000)
+        high = option.fontMetrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text).height()
+        return QSize(hint.width(), max(hint.height(), high + hint.height() - option.fontMetrics.height()))
+
+
 class CompetenceMap(InsightScreen):
     """Skills shown and declared, per skill, site and quarter, with a drill-down and CSV export."""
 
@@ -136,6 +152,7 @@ class CompetenceMap(InsightScreen):
         self.skills_table.setWordWrap(True)
         self.skills_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.skills_table.setItemDelegateForColumn(STRETCHED, WholeQuarters(self.skills_table))
+        self.skills_table.setItemDelegateForColumn(0, WrappedNames(self.skills_table))
         self.skills_table.viewport().installEventFilter(self)
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
@@ -293,6 +310,7 @@ class CompetenceMap(InsightScreen):
         width = max(least, min(whole, view.viewport().width() - counts - trend))
         if header.sectionSize(0) != width:
             header.resizeSection(0, width)
+            view.resizeRowsToContents()  # a name on two lines, or one again: Qt measures rows only on a layout
 
     def _skills_width(self) -> int:
         """The width (px) the skills table needs to show every column without scrolling sideways."""
