@@ -457,8 +457,10 @@ def _elided(view: QTableView, row: int, column: int) -> bool:
     """Whether the shown cell (`row`, `column`) is too narrow for its text, so the view elides it."""
     if view.horizontalHeader().isSectionHidden(column):
         return False
-    text = str(view.model().index(row, column).data() or "")
-    return bool(text) and view.fontMetrics().horizontalAdvance(text) + CELL_PADDING > view.columnWidth(column)
+    index = view.model().index(row, column)
+    # The cell's own measure (its delegate's, with the style sheet's padding), as a column sized to
+    # its contents is: such a column is never counted as cut.
+    return bool(index.data()) and view.sizeHintForIndex(index).width() > view.columnWidth(column)
 
 
 class _TitleFirst(QObject):
