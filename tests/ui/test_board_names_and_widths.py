@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from desktop.core.entities import Site, SiteKind
-from tests.ui.driving import ask
+from tests.ui.driving import ask, styled
 from ui.board import TITLE_SAMPLE, Board
-from ui.main import install_translators, style_sheet
 from ui.table_model import CELL_PADDING
 from ui.collation import by_name
 from ui.context import AppContext
@@ -69,12 +68,7 @@ def test_at_1024x768_the_skills_column_keeps_a_skill_readable(
     qtbot: Any, make_context: Callable[..., AppContext], language: str
 ) -> None:
     """A try-out read "Da…", "Ko…" under Skills while the site and the deadline had room to spare."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    app.setStyleSheet(style_sheet())
-    translators = install_translators(app, language)
-    try:
+    with styled(language):
         board = board_in_window(qtbot, make_context("mette", language=language), 1024, 768)
         header = board.view.horizontalHeader()
         metrics = board.view.fontMetrics()
@@ -83,11 +77,6 @@ def test_at_1024x768_the_skills_column_keeps_a_skill_readable(
         assert header.sectionSize(Column.TITLE) >= metrics.horizontalAdvance(TITLE_SAMPLE)
         assert header.length() <= board.view.viewport().width() + 1
         assert not board.view.horizontalScrollBar().isVisible()
-    finally:
-        for translator in translators:
-            app.removeTranslator(translator)
-        install_translators(app, "en")
-        app.setStyleSheet(before)
 
 
 def test_on_a_big_screen_nothing_gives_way(qtbot: Any, make_context: Callable[..., AppContext]) -> None:

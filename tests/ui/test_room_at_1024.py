@@ -10,81 +10,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QLineEdit
 
 from sync.server import demo
-from tests.ui.driving import biddable_task, no_message_boxes, shown  # noqa: F401 - autouse fixture
+from tests.ui.driving import bidding_view, no_message_boxes, shown, wholly_visible  # noqa: F401 - autouse fixture
+# Each test in Danish, then English, with the real style sheet (autouse) and contexts in that language.
+from tests.ui.test_small_screen import _styled, language  # noqa: F401
 from ui.context import AppContext
 from ui.insights_network import NewLinksChart
-from ui.main import install_translators, style_sheet
 from ui.my_page import MyPage
 from ui.task_form import TaskForm
 from ui.task_view import TaskView
 
 
-@pytest.fixture(params=["da", "en"])
-def language(request: pytest.FixtureRequest) -> str:
-    """Danish first (its words are longer, and a new user here sees it first), then English."""
-    return str(request.param)
-
-
-@pytest.fixture(autouse=True)
-def _styled(language: str) -> Iterator[None]:
-    """The real style sheet and the language's words: the sizes and words people see."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    app.setStyleSheet(style_sheet())
-    translators = install_translators(app, language)
-    yield
-    for translator in translators:
-        app.removeTranslator(translator)
-    install_translators(app, "en")
-    app.setStyleSheet(before)
-
-
 @pytest.fixture
-def make_context(make_context: Callable[..., AppContext], language: str) -> Callable[..., AppContext]:
-    """The conftest's `make_context`, in the language of the test."""
-    return lambda *args, **kwargs: make_context(*args, **{"language": language, **kwargs})
-
-
-def _wholly_visible(area: Any, widget: QWidget) -> bool:
-    """Whether `widget` lies wholly inside the visible part of the scroll area `area`."""
-    where = QRect(widget.mapTo(area.viewport(), QPoint(0, 0)), widget.size())
-    return widget.isVisible() and area.viewport().rect().contains(where)
+def make_context(make_context: Callable[..., AppContext], language: str) -> Callable[..., AppContext]:  # noqa: F811
+    """The conftest's `make_context`, in the test's language."""
+    return lambda *args, **kwargs: make_context(*args, **{**kwargs, "language": language})
 
 
 # The task view's own size in a maximised window on a 1280x800 and a 1024x768 screen
-# (less the title bar, a panel, Knop's menu, navigation and status bars).
-@pytest.mark.parametrize("size", [(1280, 660), (1024, 640)])
-def test_the_comment_button_is_wholly_visible_without_scrolling(
-    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: tuple[int, int]
+# (less the title bar, a panel, Knop's menu, navigation and status bars), and on a short one.
+@pytest.mark.parametrize(("size", "scrolled"), [((1280, 660), False), ((1024, 640), False), ((1024, 420), True)])
+def test_the_comment_button_is_wholly_visible(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: tuple[int, int],
+    scrolled: bool,
 ) -> None:
-    context = make_context("anna")
-    task = biddable_task(demo_data, context.person)
-    view = shown(qtbot, TaskView(context, task.id), size=size)
+    """Without scrolling where the column's fields fit, else once the column scrolls to it (as Tab does)."""
+    view: TaskView = bidding_view(qtbot, make_context("anna"), demo_data, size)
     qtbot.waitUntil(lambda: view.send_button.isVisible())
-    assert _wholly_visible(view.acting_area, view.send_button), (
+    if scrolled:
+        view.acting_area.ensureWidgetVisible(view.send_button)
+    assert wholly_visible(view.acting_area, view.send_button), (
         view.send_button.geometry(), view.acting_area.viewport().size(), view.acting_area.widget().size()
     )
-
-
-def test_on_a_short_screen_the_comment_button_is_reached_by_scrolling(
-    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
-) -> None:
-    context = make_context("anna")
-    task = biddable_task(demo_data, context.person)
-    view = shown(qtbot, TaskView(context, task.id), size=(1024, 420))
-    view.comment_box.setPlainText("Jeg kan også tage en eftermiddag.")
-    view.send_button.setFocus()
-    view.acting_area.ensureWidgetVisible(view.send_button)
-    qtbot.waitUntil(lambda: _wholly_visible(view.acting_area, view.send_button))
 
 
 @pytest.mark.parametrize("months", [24, 25, 9])
