@@ -18,13 +18,15 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from desktop.core.entities import Audience, Person, Role, Task, TaskStatus
+from desktop.core import operations
+from desktop.core.entities import Audience, AuditEvent, Person, Role, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
 from sync.server import audit, demo, demo_seed, migrations, push, reports, storage
 from sync.server.accounts import Caller
 from tests.ui.test_words_not_cut import _danish, _styled  # noqa: F401 - the real style sheet (autouse)
 from ui.context import AppContext
 from ui.main_window import MainWindow
+from ui.operation_words import operation_label
 from ui.oversight_audit import OPERATION_COLUMN, TASK_COLUMN, AuditScreen
 from ui.oversight_reports import ReportsScreen
 
@@ -115,7 +117,14 @@ def test_at_1024_the_audit_detail_repeats_what_a_cell_had_to_cut(
     qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
 ) -> None:
     """A try-out read "Handling" cut short, and the line under the table repeated only the hidden columns."""
-    window, screen = shown_on(qtbot, make_context, answers, AuditScreen, (1024, 768))
+    _danish()
+    # The trail as the server gave it, and one event more: the operation whose name is longest.
+    longest = max([*operations.OPERATIONS], key=lambda kind: len(operation_label(kind)))
+    trail = dict(answers["audit"])
+    trail["events"] = [*trail["events"], AuditEvent(
+        id=uuid7(), at=utc_now(), actor_id=answers["admin"].id, device_id="pc", operation=longest, entity_id=uuid7()
+    ).to_row()]
+    window, screen = shown_on(qtbot, make_context, {**answers, "audit": trail}, AuditScreen, (1024, 768))
     table, model = screen.table, screen.model
     header = table.horizontalHeader()
 
