@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import itertools
 import logging
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -46,7 +47,7 @@ from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
-from ui.table_model import TITLE_SAMPLE
+from ui.table_model import CELL_PADDING, TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
 
@@ -95,17 +96,18 @@ class SearchField(QLineEdit):
         super().keyPressEvent(event)
 
 
-# The columns that give way to it, first to last, each down to its header or this
+# The columns that give way to it, together, each down to its header or this
 # sample, whichever is wider (a cell's tooltip still holds its whole text).
 # Every other column gives way: a try-out at 1024 px (a manager's board, with a second
 # municipality's sites) read titles cut to 20 characters while these kept their room.
 GIVING_WAY = (Column.SKILLS, Column.SITE, Column.SEATS, Column.EFFORT, Column.DEADLINE, Column.STATUS)
 SQUEEZED_SAMPLES = {
-    Column.SKILLS: "",  # down to its header: the skills are in the tooltip and the task
+    # A skill's name whole, the rest in the tooltip and the task: a try-out at 1024 px read
+    # "Da…", "Ko…" here while the site and the deadline kept room to spare.
+    Column.SKILLS: "Førstehjælp",
     Column.SITE: "Fjordvejens S",
     Column.EFFORT: "3,5 t.",
 }
-CELL_PADDING = 26  # a cell's 8 px of padding a side (QTableView::item), and the style's text margins
 HEADER_PADDING = 16  # QHeaderView::section: 8 px a side
 # A date column may shrink no further than "starts 30. sep. 2027": a task without a bid
 # deadline shows when it starts, and "start 8. jan. …" left the year a hover away (a
@@ -401,20 +403,24 @@ class Board(QWidget):
 
         The title column stretches into whatever is left. When that would be
         less than `TITLE_SAMPLE` (at 1024x600 it was "Lekt…" while Site and
-        Skills kept their width), Skills, then Site, the deadline and the
-        status shrink in turn towards their squeezed width; cells keep their
-        whole text in the tooltip.
+        Skills kept their width), the other columns shrink together towards
+        their squeezed width, each by the same fraction of what it can spare
+        (one after the other left Skills at "Da…" at 1024x768); cells keep
+        their whole text in the tooltip.
         """
         if not self._ideal:
             return
         header = self.view.horizontalHeader()
         room = self.view.viewport().width()
         short = max(0, sum(self._ideal.values()) + self._title_room - room)
+        spare = {column: self._ideal[column] - self._squeezed[column] for column in GIVING_WAY}
+        # Each gives the same share of what it can spare, so none is squeezed to its least
+        # while another keeps all its room.
+        share = min(1.0, short / sum(spare.values())) if sum(spare.values()) else 0.0
         for column in GIVING_WAY:
-            give = min(short, self._ideal[column] - self._squeezed[column])
-            if header.sectionSize(column) != self._ideal[column] - give:
-                header.resizeSection(column, self._ideal[column] - give)
-            short -= give
+            width = self._ideal[column] - math.ceil(spare[column] * share)
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     # --- filters ------------------------------------------------------------------
 

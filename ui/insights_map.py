@@ -13,14 +13,17 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,7 +35,7 @@ from desktop.core.text import Sentence, sentence, translate
 from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
 from ui.long_text import heading
-from ui.table_model import KEY_ROLE, Column, RowsModel, table_view
+from ui.table_model import CELL_PADDING, KEY_ROLE, Column, RowsModel, table_view
 
 SMALL = "<3"
 STRETCHED = 8  # the skills table's last column, the trend per quarter: it takes what is left
@@ -62,6 +65,47 @@ def evidence_word(level: str, language: str) -> str:
 def _counted(name: str) -> Callable[[dict[str, Any]], str]:
     """A map row's count `name` as a cell shows it (`count`: "<3" when too small to show)."""
     return lambda row: count(row[name])
+
+
+QUARTER_SAMPLE = "Q4 2026: 888"  # one quarter of the trend, as `CompetenceMap._trend` writes it
+QUARTERS_APART = " · "
+
+
+def whole_quarters(text: str, metrics: QFontMetrics, width: int) -> str:
+    """As many of the trend's quarters ("Q4 2026: 12 · Q3 2026: 9 · ...") as fit in `width` px, each whole.
+
+    The newest come first; where some are left out the text ends in "…". A try-out read
+    "Q4 20…": eliding at the last letter that fit cut the quarter it was about.
+    """
+    quarters = text.split(QUARTERS_APART)
+    for kept in range(len(quarters), 0, -1):
+        shown = QUARTERS_APART.join(quarters[:kept]) + ("" if kept == len(quarters) else QUARTERS_APART + "…")
+        if metrics.horizontalAdvance(shown) <= width:
+            return shown
+    return quarters[0]
+
+
+class WholeQuarters(QStyledItemDelegate):
+    """Draws the trend per quarter with whole quarters only (`whole_quarters`); the tooltip has them all."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        option.text = whole_quarters(option.text, option.fontMetrics, option.rect.width() - CELL_PADDING)
+
+
+class WrappedNames(QStyledItemDelegate):
+    """A skill's name on as many lines as its column's width needs; Qt's own measure, with the
+    style sheet's padding, counted one line where two were drawn and elided the second."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        view = self.parent()
+        if not isinstance(view, QTableView):
+            return hint
+        text = str(index.data() or "")
+        room = QRect(0, 0, max(view.columnWidth(index.column()) - CELL_PADDING, 1), 10_000)
+        high = option.fontMetrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text).height()
+        return QSize(hint.width(), max(hint.height(), high + hint.height() - option.fontMetrics.height()))
 
 
 class CompetenceMap(InsightScreen):
@@ -101,8 +145,15 @@ class CompetenceMap(InsightScreen):
         self.skills_table = table_view(
             self, self.skills_model, self.say("Skills"), stretch=(STRETCHED,), wrapped_titles=True
         )
-        # The skill's name must be read whole; the trend per quarter takes what is left.
-        self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # The skill's name must be read whole, on two lines where one would scroll the table
+        # sideways (in English at 1024 px it did, "Rickshaw pilot (Cycling Without Age)" on one
+        # line); the trend per quarter takes what is left, its quarters whole (`WholeQuarters`).
+        self.skills_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
+        self.skills_table.setWordWrap(True)
+        self.skills_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.skills_table.setItemDelegateForColumn(STRETCHED, WholeQuarters(self.skills_table))
+        self.skills_table.setItemDelegateForColumn(0, WrappedNames(self.skills_table))
+        self.skills_table.viewport().installEventFilter(self)
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Site"), lambda r: r["name"] or "—"),
@@ -190,7 +241,7 @@ class CompetenceMap(InsightScreen):
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.
         quarters = sorted(row.get("quarters", {}).items(), reverse=True)
-        return " · ".join(f"{q[-2:]} {q[:4]}: {count(v['shown'])}" for q, v in quarters)
+        return QUARTERS_APART.join(f"{q[-2:]} {q[:4]}: {count(v['shown'])}" for q, v in quarters)
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -228,12 +279,38 @@ class CompetenceMap(InsightScreen):
             )
         )
         self.skills_model.set_rows(body.get("skills", []))
+        self._size_skill_column()
         self.sites_model.set_rows(body.get("sites", []))
         self._place_people()  # the names just drawn may need more room than the last ones
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_people()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.skills_table.viewport() and event.type() == QEvent.Type.Resize:
+            self._size_skill_column()
+        return super().eventFilter(watched, event)
+
+    def _size_skill_column(self) -> None:
+        """The skill's names on one line where the table has room, else as wide as it has (px).
+
+        Room is what the counts and one whole quarter of the trend leave; never
+        narrower than the longest word of a name, which a line cannot break.
+        """
+        view = self.skills_table
+        header = view.horizontalHeader()
+        metrics = view.fontMetrics()
+        counts = sum(header.sectionSize(c) for c in range(1, STRETCHED))
+        trend = metrics.horizontalAdvance(QUARTER_SAMPLE) + CELL_PADDING
+        names = [str(self.skills_model.index(r, 0).data() or "") for r in range(self.skills_model.rowCount())]
+        words = [word for name in names for word in name.split()]
+        least = max((metrics.horizontalAdvance(w) for w in words), default=0) + CELL_PADDING
+        whole = max(view.sizeHintForColumn(0), header.sectionSizeFromContents(0).width())
+        width = max(least, min(whole, view.viewport().width() - counts - trend))
+        if header.sectionSize(0) != width:
+            header.resizeSection(0, width)
+            view.resizeRowsToContents()  # a name on two lines, or one again: Qt measures rows only on a layout
 
     def _skills_width(self) -> int:
         """The width (px) the skills table needs to show every column without scrolling sideways."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -328,10 +328,29 @@ class NewLinksChart(_Painted):
         for point in points:
             painter.drawEllipse(point, 2.5, 2.5)
         painter.setPen(INK)
+        for box, text in self.month_labels(painter.fontMetrics(), area, points):
+            painter.drawText(box, Qt.AlignmentFlag.AlignHCenter, text)
+
+    def month_labels(self, metrics: QFontMetrics, area: QRectF, points: list[QPointF]) -> list[tuple[QRectF, str]]:
+        """Where each labelled month ("2026-09") is written under its point: (box, text), in `area`'s pixels.
+
+        About eight labels; each as wide as its text in `metrics`, centred under its
+        point but moved inside `area` at the ends (the last month, at the right edge,
+        was cut to "2026-0"), and left out where it would run into the one before.
+        """
         every = max(1, len(self.months) // 8)
+        labels: list[tuple[QRectF, str]] = []
         for i, m in enumerate(self.months):
-            if i % every == 0:
-                painter.drawText(QRectF(points[i].x() - 30, plot.bottom() + 4, 60, 16), Qt.AlignmentFlag.AlignHCenter, m["month"])
+            if i % every:
+                continue
+            text = m["month"]
+            width = metrics.horizontalAdvance(text) + 4
+            left = min(max(points[i].x() - width / 2, area.left()), area.right() - width)
+            box = QRectF(left, area.bottom() - 20, width, metrics.height())
+            if labels and box.left() < labels[-1][0].right() + 4:
+                continue
+            labels.append((box, text))
+        return labels
 
 
 class NetworkScreen(InsightScreen):

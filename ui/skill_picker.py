@@ -179,7 +179,23 @@ class SkillPicker(QWidget):
             return None
         return index.data(SKILL_ROLE)
 
+    def _fit_hint(self) -> None:
+        """Keep the search field wide enough for its hint (the placeholder) to be read whole.
+
+        In English, "Search the catalogue or write a free tag" was cut to "... a fre…" on
+        the task form at 1024 px. The field's chrome (frame, padding, the clear button) is
+        what Qt's size hint adds to the 17 "x" it is built around; measured again when the
+        style sheet or the font changes.
+        """
+        metrics = self.search.fontMetrics()
+        chrome = self.search.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        self.search.setMinimumWidth(metrics.horizontalAdvance(self.search.placeholderText()) + chrome)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.search and event.type() in (
+            QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange
+        ):
+            self._fit_hint()
         # Down from the search field goes into the list, as in a browser's address bar.
         if (
             watched is self.search

@@ -36,6 +36,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 # What a task title's column must show before other columns get their full width (the
 # board, My page): a title people can tell apart from the next one.
 TITLE_SAMPLE = "Lektiehjælp i 4. klasse, tirsdage"
+CELL_PADDING = 26  # a cell's 8 px of padding a side (QTableView::item), and the style's text margins
 
 
 def read_only_flags(index: AnyIndex) -> Qt.ItemFlag:
@@ -445,11 +446,21 @@ def title_first(
     with everything the hidden cells said. `title` is a stretched column (see
     `table_view`); sizes are in pixels and measured again on every resize.
 
-    With `detail` (a label under the table, shown only then), what the hidden cells
-    say for the current row is read there instead: "Kirkeby Skole · Skills most
+    With `detail` (a label under the table, shown only then), what the hidden cells,
+    and any shown cell too narrow for its text, say for the current row is read there instead: "Kirkeby Skole · Skills most
     asked for: ...", for lists whose rows open nothing (a report, the audit trail).
     """
     _TitleFirst(view, title, sample, tuple(spare), detail)
+
+
+def _elided(view: QTableView, row: int, column: int) -> bool:
+    """Whether the shown cell (`row`, `column`) is too narrow for its text, so the view elides it."""
+    if view.horizontalHeader().isSectionHidden(column):
+        return False
+    index = view.model().index(row, column)
+    # The cell's own measure (its delegate's, with the style sheet's padding), as a column sized to
+    # its contents is: such a column is never counted as cut.
+    return bool(index.data()) and view.sizeHintForIndex(index).width() > view.columnWidth(column)
 
 
 class _TitleFirst(QObject):
@@ -474,6 +485,7 @@ class _TitleFirst(QObject):
             detail.hide()
             view.selectionModel().currentRowChanged.connect(self.tell)
             model.dataChanged.connect(self.tell)
+            view.horizontalHeader().sectionResized.connect(self.tell)  # a cell may be cut, or whole again
 
     def tell(self, *_args: Any) -> None:
         """Say in the detail label what the hidden spare columns hold for the current row."""
@@ -482,19 +494,24 @@ class _TitleFirst(QObject):
             return
         header, model = view.horizontalHeader(), view.model()
         hidden = [c for c in self._spare if header.isSectionHidden(c)]
-        detail.setVisible(bool(hidden))
-        if not hidden:
+        row = view.currentIndex().row()
+        # A shown cell the view had to elide says its whole text here too: at 1024 px the
+        # audit trail's "Handling" was cut, and the line repeated only the hidden columns.
+        cut = [c for c in range(header.count()) if c != self._title and row >= 0 and _elided(view, row, c)]
+        detail.setVisible(bool(hidden or cut))
+        if not (hidden or cut):
             return
         names = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in hidden]
-        row = view.currentIndex().row()
         if row < 0:
             detail.setText(tr("Choose a row to see: {fields}", fields=", ".join(names)))
             return
         said = [
-            f"{name}: {model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or '–'}"
-            for name, column in zip(names, hidden, strict=True)
+            f"{model.headerData(column, Qt.Orientation.Horizontal) or ''}: "
+            f"{model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) or '–'}"
+            for column in [*cut, *hidden]
         ]
-        detail.setText(" · ".join([str(model.index(row, self._title).data() or ""), *said]))
+        title = str(model.index(row, self._title).data() or "")  # none for an event about no task
+        detail.setText(" · ".join([title, *said] if title else said))
 
     def _view(self) -> QTableView | None:
         view = self.parent()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -49,6 +50,7 @@ from ui import wording
 from ui.form_draft import FormDraft
 from ui.page_view import kept_by_draft
 from ui.long_text import breakable, heading, shortened
+from ui.flow_layout import FlowLayout
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, keep_rows, table_view
 from ui.context import AppContext
@@ -384,12 +386,14 @@ class TaskView(TaskScreen):
             label = QLabel(text, box)
             label.setBuddy(field)
             form.addRow(label, holder)
-        buttons = QHBoxLayout()
+        # The buttons wrap rather than widen the column: in Danish "Gem ændringer i buddet" and
+        # "Træk buddet tilbage" side by side are wider than the column at 1024 px, which the
+        # column, never scrolling sideways, cut off at its right edge ("Send kommentar" with it).
+        buttons = FlowLayout(spacing=6)
         buttons.addWidget(self.place_button)
         buttons.addWidget(self.save_bid_button)
         buttons.addWidget(self.withdraw_button)
         buttons.addWidget(self.calendar_button)
-        buttons.addStretch(1)
         layout = QVBoxLayout(box)
         layout.addWidget(self.my_bid_state)
         layout.addLayout(form)
@@ -409,6 +413,10 @@ class TaskView(TaskScreen):
         self.conversation.setOpenLinks(False)
         self.conversation.setAccessibleName(tr("Comments on this task"))
         keep_rows(self.conversation, 4)
+        # It asks for no more than those four rows, and grows into what the column has left:
+        # its preferred height (a text browser's 192 px) made the column taller than a
+        # 1024x768 window and scrolled "Send kommentar" half out of sight.
+        self.conversation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.conversation.setPlaceholderText(tr("No comments yet. Ask a question here."))
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(tr("New comment"))

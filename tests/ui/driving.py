@@ -7,10 +7,12 @@ as queries on the context's DB thread, exactly as the screens' own do.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMessageBox, QWidget
 
 from sync.server import demo
 from desktop.core import permissions
@@ -39,6 +41,31 @@ def no_message_boxes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert shown_boxes == []
 
 
+@contextmanager
+def styled(language: str) -> Iterator[None]:
+    """The real style sheet and `language`'s words while inside: the sizes and words people see."""
+    from ui.main import install_translators, style_sheet
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.styleSheet()
+    app.setStyleSheet(style_sheet())
+    translators = install_translators(app, language)
+    try:
+        yield
+    finally:
+        for translator in translators:
+            app.removeTranslator(translator)
+        install_translators(app, "en")
+        app.setStyleSheet(before)
+
+
+def wholly_visible(area: QAbstractScrollArea, widget: QWidget) -> bool:
+    """Whether `widget` is shown and lies wholly inside the visible part of the scroll area `area`."""
+    where = QRect(widget.mapTo(area.viewport(), QPoint(0, 0)), widget.size())
+    return widget.isVisible() and area.viewport().rect().contains(where)
+
+
 def shown(qtbot: Any, screen: S, size: tuple[int, int] = (1280, 720)) -> S:
     """Register the screen with qtbot, show it at a laptop's size and wait for its first draw.
 
@@ -51,6 +78,14 @@ def shown(qtbot: Any, screen: S, size: tuple[int, int] = (1280, 720)) -> S:
             screen.show()
             screen.activateWindow()
     return screen
+
+
+def bidding_view(qtbot: Any, context: AppContext, data: demo.DemoData, size: tuple[int, int]) -> Any:
+    """The task view, shown at `size`, of a task the context's person may bid on and has not (`biddable_task`)."""
+    from ui.task_view import TaskView
+
+    task = biddable_task(data, context.person)
+    return shown(qtbot, TaskView(context, task.id), size=size)
 
 
 def ask(qtbot: Any, context: AppContext, fn: Callable[[Store], T]) -> T:

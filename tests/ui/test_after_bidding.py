@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import Qt
 
 from desktop.core.entities import BidStatus
 from sync.server import demo
-from tests.ui.driving import biddable_task, no_message_boxes, shown  # noqa: F401 - autouse fixture
+from tests.ui.driving import bidding_view, no_message_boxes, wholly_visible  # noqa: F401 - autouse fixture
 from ui import wording
 from ui.context import AppContext
 from ui.task_view import TaskView
@@ -23,18 +23,13 @@ from ui.task_view import TaskView
 
 def _in_view(view: TaskView) -> bool:
     """Whether the bid's state sentence lies wholly inside the right-hand column's visible part."""
-    area = view.acting_area
-    label = view.my_bid_state
-    where = QRect(label.mapTo(area.viewport(), QPoint(0, 0)), label.size())
-    return label.isVisible() and area.viewport().rect().contains(where)
+    return wholly_visible(view.acting_area, view.my_bid_state)
 
 
 def test_after_placing_a_bid_its_state_is_in_view_and_the_focus_is_on_it(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
-    context = make_context("anna")
-    task = biddable_task(demo_data, context.person)
-    view = shown(qtbot, TaskView(context, task.id), size=(1024, 560))
+    view: TaskView = bidding_view(qtbot, make_context("anna"), demo_data, (1024, 560))
     view.bid_message.setPlainText("Jeg har gjort det før.")
     view.place_button.setFocus()
     with qtbot.waitSignal(view.loaded, timeout=10_000):

@@ -15,8 +15,9 @@ import pytest
 from PySide6.QtWidgets import QMainWindow
 
 from desktop.core.entities import Site, SiteKind
-from tests.ui.driving import ask
+from tests.ui.driving import ask, styled
 from ui.board import TITLE_SAMPLE, Board
+from ui.table_model import CELL_PADDING
 from ui.collation import by_name
 from ui.context import AppContext
 from ui.task_model import Column
@@ -60,6 +61,22 @@ def test_at_1024x600_the_title_gets_the_space_first(
     assert title > header.sectionSize(Column.SKILLS)
     # Everything still fits: no column is pushed out of sight.
     assert header.length() <= board.view.viewport().width() + 1
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_at_1024x768_the_skills_column_keeps_a_skill_readable(
+    qtbot: Any, make_context: Callable[..., AppContext], language: str
+) -> None:
+    """A try-out read "Da…", "Ko…" under Skills while the site and the deadline had room to spare."""
+    with styled(language):
+        board = board_in_window(qtbot, make_context("mette", language=language), 1024, 768)
+        header = board.view.horizontalHeader()
+        metrics = board.view.fontMetrics()
+        skills = header.sectionSize(Column.SKILLS)
+        assert skills >= metrics.horizontalAdvance("Førstehjælp") + CELL_PADDING, skills
+        assert header.sectionSize(Column.TITLE) >= metrics.horizontalAdvance(TITLE_SAMPLE)
+        assert header.length() <= board.view.viewport().width() + 1
+        assert not board.view.horizontalScrollBar().isVisible()
 
 
 def test_on_a_big_screen_nothing_gives_way(qtbot: Any, make_context: Callable[..., AppContext]) -> None:

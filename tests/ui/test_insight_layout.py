@@ -21,6 +21,7 @@ from sync.server import reports as server_reports
 from sync.server import insights as server_insights
 from sync.server.main import DEMO_ORGANISATIONS, NEIGHBOUR_SHARE
 from tests.ui.conftest import DEMO_SEED
+from tests.ui.driving import styled
 from ui import main_window, words
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -57,7 +58,17 @@ def danish_window(
 ) -> Iterator[MainWindow]:
     """The admin's main window in Danish, with the demo's answers kept in the store."""
     words.use_language("da")
-    context = make_context("admin", "da")
+    try:
+        yield admin_window(qtbot, make_context, demo_answers, "da")
+    finally:
+        words.use_language("en")
+
+
+def admin_window(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_answers: dict[str, Any], language: str
+) -> MainWindow:
+    """The admin's main window in `language`, shown, with the demo's answers kept in the store."""
+    context = make_context("admin", language)
     store = Store(context.store_path)
     try:
         for name in (insights.COMPETENCE, insights.NETWORK, reports.REPORTS):
@@ -67,10 +78,19 @@ def danish_window(
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    try:
-        yield window
-    finally:
-        words.use_language("en")
+    return window
+
+
+def open_competence_map(qtbot: Any, window: MainWindow) -> Any:
+    """The competence map in `window`, its skills listed and laid out as on screen."""
+    from ui.insights_map import CompetenceMap
+
+    window.go_top(main_window.competence_map_screen)
+    page = window.current_page()
+    assert isinstance(page, CompetenceMap)
+    qtbot.waitUntil(lambda: page.skills_model.rowCount() > 1, timeout=10_000)
+    window.grab()  # laid out as on screen
+    return page
 
 
 def _apart(boxes: dict[str, QRectF], others: dict[str, QRectF]) -> list[tuple[str, str]]:
@@ -152,7 +172,6 @@ def test_every_column_reads_without_scrolling_sideways(
     behind a skill), and so did the reports (since "Fra andre kommuner" came). Now every column is
     in view with its title whole (titles of several words on two or three lines) and the names
     whole: the map puts the people under its tables where they do not fit beside them."""
-    from ui.insights_map import CompetenceMap
     from ui.oversight_reports import ReportsScreen
 
     window = danish_window
@@ -163,9 +182,7 @@ def test_every_column_reads_without_scrolling_sideways(
         assert isinstance(page, ReportsScreen)
         table, model = page.table, page.model
     else:
-        window.go_top(main_window.competence_map_screen)
-        page = window.current_page()
-        assert isinstance(page, CompetenceMap)
+        page = open_competence_map(qtbot, window)
         table, model = page.skills_table, page.skills_model
     qtbot.waitUntil(lambda: model.rowCount() > 1, timeout=10_000)
     window.grab()  # laid out as on screen
@@ -176,7 +193,9 @@ def test_every_column_reads_without_scrolling_sideways(
     for column, title in enumerate(titles):
         assert table.columnViewportPosition(column) + table.columnWidth(column) <= width, (title, size)
         assert table.columnWidth(column) >= header.sectionSizeFromContents(column).width(), title  # title whole
-    assert table.columnWidth(0) >= table.sizeHintForColumn(0), titles[0]  # the names whole
+    for row in range(model.rowCount()):  # the names whole: on two lines where one would not fit
+        name = str(model.index(row, 0).data())
+        assert all(table.fontMetrics().horizontalAdvance(w) <= table.columnWidth(0) for w in name.split()), name
     if screen == "competence map":  # the people behind a skill still have room to be read
         assert min(page.split.sizes()) >= 100, page.split.sizes()
 
@@ -218,3 +237,42 @@ def test_a_big_organisations_sites_are_named_apart_too(qtbot: Any) -> None:
     labels = picture.labels
     assert len(labels) == 40 and not _apart(labels, labels)
     assert not _apart(labels, {f"circle {k}": v for k, v in picture.circles.items()})
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_at_1024_the_competence_map_fits_with_its_quarters_and_names_whole(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_answers: dict[str, Any], language: str
+) -> None:
+    """A try-out at 1024x768 found the map scrolling sideways (in English) and a quarter cut to "Q4 20…"."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from ui.insights_map import QUARTERS_APART
+
+    with styled(language):
+        window = admin_window(qtbot, make_context, demo_answers, language)
+        window.resize(1024, 700)
+        page = open_competence_map(qtbot, window)
+        table, model = page.skills_table, page.skills_model
+        assert table.horizontalScrollBar().maximum() == 0
+        assert not table.horizontalScrollBar().isVisible()
+        assert table.horizontalHeader().length() <= table.viewport().width()
+        metrics = table.fontMetrics()
+        delegate = table.itemDelegateForColumn(8)
+        for row in range(model.rowCount()):
+            # The skill's name whole: each of its words within the column, on as many lines as the row has.
+            name = str(model.index(row, 0).data())
+            assert all(metrics.horizontalAdvance(w) <= table.columnWidth(0) for w in name.split()), name
+            lines = -(-metrics.horizontalAdvance(name) // max(table.columnWidth(0) - 26, 1))
+            assert table.rowHeight(row) >= min(lines, 2) * metrics.height() + 4, name  # the item's 2 px a side
+            # The quarters as drawn: whole ones only, within the cell.
+            option = QStyleOptionViewItem()
+            option.initFrom(table)
+            option.rect = table.visualRect(model.index(row, 8))
+            delegate.initStyleOption(option, model.index(row, 8))
+            shown = option.text
+            assert metrics.horizontalAdvance(shown) <= option.rect.width() - 16, shown
+            whole = str(model.index(row, 8).data()).split(QUARTERS_APART)
+            for quarter in shown.split(QUARTERS_APART):
+                assert quarter in whole or quarter == "…", (quarter, shown)
+            assert shown.split(QUARTERS_APART)[0] == whole[0]  # at least the newest quarter
+        window.tear_down()

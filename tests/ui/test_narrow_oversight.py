@@ -18,14 +18,16 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from desktop.core.entities import Audience, Person, Role, Task, TaskStatus
+from desktop.core import operations
+from desktop.core.entities import Audience, AuditEvent, Person, Role, Task, TaskStatus
 from desktop.core.ids import utc_now, uuid7
 from sync.server import audit, demo, demo_seed, migrations, push, reports, storage
 from sync.server.accounts import Caller
 from tests.ui.test_words_not_cut import _danish, _styled  # noqa: F401 - the real style sheet (autouse)
 from ui.context import AppContext
 from ui.main_window import MainWindow
-from ui.oversight_audit import AuditScreen
+from ui.operation_words import operation_label
+from ui.oversight_audit import OPERATION_COLUMN, TASK_COLUMN, AuditScreen
 from ui.oversight_reports import ReportsScreen
 
 
@@ -108,6 +110,37 @@ def test_at_1024_the_tables_read_without_scrolling_sideways(
     for column in hidden:
         said = model.index(1, column).data(Qt.ItemDataRole.ToolTipRole)
         assert f"{model.headerData(column, Qt.Orientation.Horizontal)}: {said or '–'}" in screen.detail.text()
+    window.tear_down()
+
+
+def test_at_1024_the_audit_detail_repeats_what_a_cell_had_to_cut(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """A try-out read "Handling" cut short, and the line under the table repeated only the hidden columns."""
+    _danish()
+    # The trail as the server gave it, and one event more: the operation whose name is longest.
+    longest = max([*operations.OPERATIONS], key=lambda kind: len(operation_label(kind)))
+    trail = dict(answers["audit"])
+    trail["events"] = [*trail["events"], AuditEvent(
+        id=uuid7(), at=utc_now(), actor_id=answers["admin"].id, device_id="pc", operation=longest, entity_id=uuid7()
+    ).to_row()]
+    window, screen = shown_on(qtbot, make_context, {**answers, "audit": trail}, AuditScreen, (1024, 768))
+    table, model = screen.table, screen.model
+    header = table.horizontalHeader()
+
+    def cut(row: int, column: int) -> bool:
+        text = str(model.index(row, column).data() or "")
+        return not header.isSectionHidden(column) and table.fontMetrics().horizontalAdvance(text) + 16 > table.columnWidth(column)
+
+    found = [(row, column) for row in range(model.rowCount()) for column in range(1, header.count()) if cut(row, column)]
+    assert any(column == OPERATION_COLUMN for _row, column in found), found  # the try-out's case is here
+    for row in sorted({row for row, _column in found}):
+        table.selectRow(row)
+        for column in (c for r, c in found if r == row and c != TASK_COLUMN):
+            whole = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+            assert f"{model.headerData(column, Qt.Orientation.Horizontal)}: {whole}" in screen.detail.text(), (
+                column, screen.detail.text()
+            )
     window.tear_down()
 
 

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QAbstractSpinBox,
-    QApplication,
     QComboBox,
     QHeaderView,
     QLineEdit,
@@ -47,7 +46,7 @@ from sync.server import demo
 from ui import main_window, window_place, words
 from ui.context import AppContext
 from ui.login import LockScreen, LoginScreen
-from ui.main import install_translators, style_sheet
+from tests.ui.driving import styled
 from ui.main_window import SCREENS, MainWindow
 from ui.table_model import WrappingHeader
 
@@ -67,16 +66,8 @@ def language(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(autouse=True)
 def _styled(language: str) -> Iterator[None]:
     """The real style sheet and the language's words: sizes and words are the ones people see."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    before = app.styleSheet()
-    app.setStyleSheet(style_sheet())
-    translators = install_translators(app, language)
-    yield
-    for translator in translators:
-        app.removeTranslator(translator)
-    install_translators(app, "en")
-    app.setStyleSheet(before)
+    with styled(language):
+        yield
     _kept.clear()
 
 
