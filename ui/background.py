@@ -263,6 +263,8 @@ class JobContext(Protocol):
 
     def operation_done(self, outcome: Outcome) -> None: ...
 
+    def operation_refused(self, rejection: Rejection) -> None: ...
+
 
 class _Job(Generic[T]):
     """What Query and UserOp share: chained callbacks, a parent that must still live."""
@@ -376,6 +378,8 @@ class UserOp(_Job[Outcome]):
         # The store changed whether or not the parent still lives: tell every view.
         if ok and isinstance(result, Outcome):
             self.context.operation_done(result)
+        elif isinstance(result, Rejection):
+            self.context.operation_refused(result)
         super().deliver(ok, result)
 
 

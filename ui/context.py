@@ -42,6 +42,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from desktop.core.entities import SYNCED, Person
 from desktop.core.operations import Outcome
+from desktop.core.rejection import Rejection
 from desktop.settings import Settings
 from desktop.store import Store
 from ui.background import Changes, DbWorker, Query, UserOp
@@ -98,6 +99,7 @@ class AppContext(QObject):
     """One logged-in person's session in the UI: who, in which language, over which store."""
 
     changed = Signal(object)  # ui.background.Changes
+    refused = Signal(object)  # desktop.core.rejection.Rejection: an action the rules refused
 
     def __init__(
         self,
@@ -148,6 +150,10 @@ class AppContext(QObject):
         self.changed.emit(Changes.of_outcome(outcome))
         if self.sync is not None:
             self.sync.request_sync("local change")
+
+    def operation_refused(self, rejection: Rejection) -> None:
+        """Called by UserOp on the UI thread: tell whoever offers a way on (the guidelines' watch)."""
+        self.refused.emit(rejection)
 
     def notify(self, tables: Iterable[str] | None = None, origin: str = "sync") -> None:
         """Tell views about changes made outside a UserOp: a sync (None: any table), a dismissal."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import guidelines
 from desktop.core.entities import Guideline, GuidelineAudience
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from ui.background import Changes
 from ui.context import AppContext
@@ -100,6 +101,7 @@ class GuidelinesWatch(QObject):
         self._declined: set[tuple[str, int]] = set()  # "Not now" is not asked again this session
         if follow_changes:  # the session's own watch; a form's asks only when it needs to
             context.changed.connect(self._changed)
+            context.refused.connect(self._refused)
 
     def start(self) -> None:
         """Look once now (at login)."""
@@ -108,6 +110,13 @@ class GuidelinesWatch(QObject):
     def _changed(self, changes: Changes) -> None:
         if {"guidelines", "guideline_acceptances"} & changes:
             self.ask(guidelines.at_login(self.context.person))
+
+    def _refused(self, rejection: Rejection) -> None:
+        # "Not now" keeps the dialog away at login, but an action the missing acceptance
+        # refuses shows it again at once: else nothing in the session led back to it
+        # (a try-out's bid refused, with no way to read the rules short of logging out).
+        if rejection.reason == "guidelines.not_accepted":
+            self.ask(guidelines.at_login(self.context.person), again=True)
 
     def ask(self, audiences: Iterable[GuidelineAudience], *, again: bool = False) -> None:
         """Show what is missing among `audiences` (`again`: even what was put off this session)."""

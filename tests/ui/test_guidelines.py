@@ -119,3 +119,41 @@ def test_the_guidelines_are_shown_rendered_not_as_markdown_source(
     tab.text_da.setPlainText(MARKDOWN)
     tab.texts.setCurrentWidget(tab.preview)
     _rendered(tab.preview)
+
+
+def test_an_action_refused_for_guidelines_put_off_shows_them_again(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """"Not now" keeps the guidelines away at login; a try-out then had a bid refused for
+    them with nothing in the session leading back to them short of logging out. Now the
+    refused action shows them again, and accepting lets the same action through."""
+    from desktop.core.ids import uuid7
+    from desktop.core.rejection import Rejection
+
+    push.apply_as_admin_tool(
+        fresh_knop_server.database, "guidelines.publish",
+        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
+    )
+    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    with pc:
+        shell, window = session_on(qtbot, pc, "mette")
+        try:
+            watch = shell.guidelines
+            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
+            assert watch.dialog is not None
+            watch.dialog.later_button.click()
+            qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
+            refused: list[BaseException] = []
+            task = {"task_id": uuid7(), "site_id": world.school.id, "title": "Æbleplukning", "publish": True}
+            shell.context.perform("task.create", task).failure(refused.append).run_in_background()
+            qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+            assert isinstance(refused[0], Rejection) and refused[0].reason == "guidelines.not_accepted"
+            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=10_000)
+            assert watch.dialog is not None and "Write clearly" in watch.dialog.text.toPlainText()
+            watch.dialog.accept_button.click()
+            qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
+            done: list[object] = []
+            shell.context.perform("task.create", task).success(done.append).run_in_background()
+            qtbot.waitUntil(lambda: bool(done), timeout=10_000)
+        finally:
+            shell.shut_down()
