@@ -136,7 +136,7 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
     )
     pc = machines(fresh_knop_server, world.school.id, "mette-pc")
     with pc:
-        shell, window = session_on(qtbot, pc, "mette")
+        shell, _window = session_on(qtbot, pc, "mette")
         try:
             watch = shell.guidelines
             qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
