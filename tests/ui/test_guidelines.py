@@ -11,7 +11,15 @@ from tests.server.tenants import add_organisation
 from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count
 from tests.ui.test_two_clients import session_on, synced
+from ui.guidelines import GuidelinesDialog, GuidelinesWatch
 from ui.task_form import TaskForm
+
+
+def asked(qtbot: Any, watch: GuidelinesWatch) -> GuidelinesDialog:
+    """The guidelines dialog `watch` shows, once it is on screen."""
+    qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
+    assert watch.dialog is not None
+    return watch.dialog
 
 
 def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_server(
@@ -35,12 +43,11 @@ def test_guidelines_are_shown_after_login_and_accepting_them_is_recorded_on_the_
         shell, window = session_on(qtbot, pc, "mette")
         try:
             watch = shell.guidelines
-            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
-            assert watch.dialog is not None
-            assert "Be kind to colleagues" in watch.dialog.text.toPlainText()
-            assert "child-protection" not in watch.dialog.text.toPlainText()  # not hers at login
-            assert "Naboens" not in watch.dialog.text.toPlainText()  # another organisation's
-            watch.dialog.accept_button.click()
+            dialog = asked(qtbot, watch)
+            assert "Be kind to colleagues" in dialog.text.toPlainText()
+            assert "child-protection" not in dialog.text.toPlainText()  # not hers at login
+            assert "Naboens" not in dialog.text.toPlainText()  # another organisation's
+            dialog.accept_button.click()
             qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
             synced(qtbot, shell, window)
 
@@ -139,18 +146,16 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
         shell, _window = session_on(qtbot, pc, "mette")
         try:
             watch = shell.guidelines
-            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=15_000)
-            assert watch.dialog is not None
-            watch.dialog.later_button.click()
+            asked(qtbot, watch).later_button.click()
             qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
             refused: list[BaseException] = []
             task = {"task_id": uuid7(), "site_id": world.school.id, "title": "Æbleplukning", "publish": True}
             shell.context.perform("task.create", task).failure(refused.append).run_in_background()
             qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
             assert isinstance(refused[0], Rejection) and refused[0].reason == "guidelines.not_accepted"
-            qtbot.waitUntil(lambda: watch.dialog is not None, timeout=10_000)
-            assert watch.dialog is not None and "Write clearly" in watch.dialog.text.toPlainText()
-            watch.dialog.accept_button.click()
+            dialog = asked(qtbot, watch)
+            assert "Write clearly" in dialog.text.toPlainText()
+            dialog.accept_button.click()
             qtbot.waitUntil(lambda: watch.dialog is None, timeout=5_000)
             done: list[object] = []
             shell.context.perform("task.create", task).success(done.append).run_in_background()
