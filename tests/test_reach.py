@@ -97,7 +97,7 @@ def test_a_block_refuses_the_bid_saying_what_is_missing_and_who_can_verify_it(st
     refusal = refused(store, world.ole, "bid.place", bid_id="b-1", task_id="task-1")
     assert (refusal.reason, str(refusal.code)) == ("bid.lacks_credentials", "forbidden")
     assert refusal.facts["credentials"] == ["child_protection", "confidentiality"]
-    assert "Børneattest, Tavshedserklæring" in refusal.message("da")
+    assert "en børneattest, en tavshedserklæring" in refusal.message("da")  # named mid-sentence
     assert "En leder eller HR" in refusal.message("da")
     assert "site manager or HR" in refusal.message("en")
     do(store, world.mette, "credential.verify", person_id="ole", credential="child_protection")

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +35,23 @@ from desktop import paths
 from desktop.accounts import Account
 from ui.icon import app_icon
 from ui.words import tr
+
+
+class _ChosenOnly(QStyledItemDelegate):
+    """Marks only a chosen (selected) person: the current row the list takes by itself is unmarked.
+
+    Given the focus with nobody chosen, the list makes its top name current, and the
+    style drew that one's focus mark as if it were chosen; a try-out's first Down then
+    seemed to do nothing (it chose the name that already looked chosen). The list's
+    own frame shows that it has the keyboard focus (`#knownAccounts:focus`).
+    """
+
+    def initStyleOption(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if not option.state & QStyle.StateFlag.State_Selected:  # type: ignore[operator]
+            option.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[assignment,operator]
 
 
 class _Gate(QWidget):
@@ -179,6 +199,7 @@ class LoginScreen(_Gate):
         self.people = QListWidget(self.card)
         self.people.setObjectName("knownAccounts")
         self.people.setAccessibleName(tr("People who have logged in on this computer"))
+        self.people.setItemDelegate(_ChosenOnly(self.people))
         for account in accounts:
             item = QListWidgetItem(f"{account.display_name}\n{account.username}")
             item.setData(Qt.ItemDataRole.UserRole, account.username)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -64,7 +65,10 @@ class RulesOfTheRoadTab(Screen):
         )
         self.versions_view = table_view(self, self.versions, tr("Current guidelines"), stretch=(0,))
         self.versions_empty = EmptyNote(self.versions_view, tr("No guidelines published yet."))
-        self.versions_view.setMaximumHeight(6 * self.fontMetrics().height() + 16)
+        # A handful of rows (one per audience): no taller than it asks, the list of who accepted
+        # gets the rest. A fixed maximum in lines of text was less than the five rows the
+        # administration keeps (`keep_rows`), and the label below was drawn over the list.
+        self.versions_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.standings: RowsModel[Standing] = RowsModel(
             [
                 Column(tr("Person"), lambda s: s.person_name),

@@ -675,7 +675,7 @@ class TaskView(TaskScreen):
         The manager's card says "Missing: ..." once the bid is in; the bidder reads it first.
         """
         wished = [
-            wording.credential(c, self.language)
+            wording.credential_in_sentence(c, self.language)
             for c in (detail.verdict.warnings if detail.verdict is not None else ())
             if c != eligibility.BENEFIT_WARNING
         ]

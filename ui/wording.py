@@ -125,6 +125,12 @@ def credential(credential_id: str, language: str) -> str:
     return found.da if language == "da" else found.en
 
 
+def credential_in_sentence(credential_id: str, language: str) -> str:
+    """A credential named inside a sentence, with its article ("en børneattest"); see `credential`."""
+    found = eligibility.BY_ID.get(credential_id)
+    return credential_id if found is None else found.in_sentence(language)
+
+
 def requirements(wanted: TaskRequirements, language: str) -> str:
     """What a task asks of bidders, the required and the wished-for apart.
 

@@ -49,21 +49,48 @@ class Credential:
     id: str
     da: str
     en: str
+    # The name inside a sentence, with its article: "Opgaven ønsker en børneattest"
+    # (a try-out read "ønsker Børneattest", capitalised mid-sentence and without one).
+    da_in_sentence: str = ""
+    en_in_sentence: str = ""
 
     def name(self) -> Said:
         """The credential's name in both languages, for sentences."""
         return said(self.da, self.en)
 
+    def in_sentence(self, language: str) -> str:
+        """The name as a sentence's object in `language` ("da" or "en"): "en børneattest"."""
+        if language == "da":
+            return self.da_in_sentence or self.da
+        return self.en_in_sentence or self.en
+
 
 CREDENTIALS: tuple[Credential, ...] = (
-    Credential("child_protection", "Børneattest", "Child-protection certificate (børneattest)"),
-    Credential("confidentiality", "Tavshedserklæring", "Confidentiality pledge (tavshedspligt)"),
-    Credential("criminal_record", "Straffeattest", "Criminal record certificate"),
-    Credential("driving_licence", "Kørekort (B)", "Driving licence (B)"),
-    Credential("first_aid", "Førstehjælpsbevis", "First aid certificate"),
-    Credential("food_hygiene", "Hygiejnebevis (fødevarer)", "Food hygiene certificate"),
-    Credential("forklift", "Truckcertifikat", "Forklift certificate"),
-    Credential("medicine_handling", "Medicinhåndtering", "Medicine handling"),
+    Credential(
+        "child_protection", "Børneattest", "Child-protection certificate (børneattest)",
+        "en børneattest", "a child-protection certificate (børneattest)",
+    ),
+    Credential(
+        "confidentiality", "Tavshedserklæring", "Confidentiality pledge (tavshedspligt)",
+        "en tavshedserklæring", "a confidentiality pledge (tavshedspligt)",
+    ),
+    Credential(
+        "criminal_record", "Straffeattest", "Criminal record certificate",
+        "en straffeattest", "a criminal record certificate",
+    ),
+    Credential("driving_licence", "Kørekort (B)", "Driving licence (B)", "kørekort (B)", "a driving licence (B)"),
+    Credential(
+        "first_aid", "Førstehjælpsbevis", "First aid certificate", "et førstehjælpsbevis", "a first aid certificate"
+    ),
+    Credential(
+        "food_hygiene", "Hygiejnebevis (fødevarer)", "Food hygiene certificate",
+        "et hygiejnebevis (fødevarer)", "a food hygiene certificate",
+    ),
+    Credential("forklift", "Truckcertifikat", "Forklift certificate", "et truckcertifikat", "a forklift certificate"),
+    Credential(
+        "medicine_handling", "Medicinhåndtering", "Medicine handling",
+        "medicinhåndtering", "medicine handling",
+    ),
     # Not a credential but a circumstance, kept the same way (see the module's words).
     Credential("unemployment_benefit", "Modtager dagpenge", "Receives unemployment benefit"),
 )
@@ -82,8 +109,13 @@ def is_known(credential_id: str) -> bool:
 
 
 def names(credential_ids: Iterable[str]) -> Listing:
-    """The credentials' names as one listing ("A, B and C") in either language."""
-    return Listing(tuple(BY_ID[c].name() if c in BY_ID else c for c in credential_ids))
+    """The credentials' names as one listing inside a sentence ("en børneattest og kørekort (B)"), in either language."""
+    return Listing(
+        tuple(
+            said(BY_ID[c].in_sentence("da"), BY_ID[c].in_sentence("en")) if c in BY_ID else c
+            for c in credential_ids
+        )
+    )
 
 
 def is_valid(held: HeldCredential | None, today: dt.date) -> bool:

@@ -80,7 +80,7 @@ def test_a_volunteer_is_invited_enrols_is_refused_gets_verified_bids_and_is_acce
         with pytest.raises(Rejection) as refused:
             laptop.perform(vera, "bid.place", bid_id=uuid7(), task_id=task_id, message="Jeg vil gerne")
         assert refused.value.reason == "bid.lacks_credentials"
-        assert "Børneattest" in refused.value.message("da")
+        assert "en børneattest" in refused.value.message("da")
         assert "En leder eller HR" in refused.value.message("da")
 
         # The site manager verifies her børneattest.

@@ -85,7 +85,7 @@ def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verif
     ole = make_context("ole")
     view = shown(qtbot, TaskView(ole, task_id))
     assert not view.place_button.isEnabled()
-    assert "Børneattest" in view.my_bid_state.text()
+    assert "en børneattest" in view.my_bid_state.text()
     assert "En leder eller HR" in view.my_bid_state.text()
     assert "bekræfte det for dig" in view.my_bid_state.text()  # one credential: "det", not "dem"
     assert "Requires: Børneattest" in view.credentials.text()
@@ -377,6 +377,6 @@ def test_a_bidder_lacking_a_wished_for_credential_is_told_before_bidding(
     assert view.place_button.isEnabled()  # wished for, not required: the bid goes in
     said = " ".join(view.my_bid_state.text().split())
     assert said == (
-        "You have not bid on this task yet. The task wishes for Børneattest, which you do not hold "
+        "You have not bid on this task yet. The task wishes for en børneattest, which you do not hold "
         "or which has expired. You can still bid; the manager will see that it is missing."
     )

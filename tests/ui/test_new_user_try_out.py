@@ -1,0 +1,87 @@
+"""What a new user's try-out of merged main (Xvfb, Danish, 1280x800 and 1024x768) found, with real widgets.
+
+Each test names what the try-out saw; each fails on the code before its fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QLabel
+
+from sync.server import demo
+from tests.ui.driving import no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
+from tests.ui.test_login_list import _account
+from ui.login import LoginScreen
+
+
+@pytest.fixture
+def danish() -> Iterator[None]:
+    """The real style sheet and the Danish words: what the try-out saw."""
+    with styled("da"):
+        yield
+
+
+def _colour_at(image: QImage, point: QPoint) -> QColor:
+    return image.pixelColor(point)
+
+
+def test_on_a_fresh_login_screen_no_person_looks_chosen(qtbot: Any, demo_data: demo.DemoData, danish: None) -> None:
+    """The top row of the people list looked chosen, so the first Down seemed to do nothing."""
+    people = [p for p in demo_data.people if p.username in ("anna", "mette")]
+    screen = LoginScreen([_account(p) for p in sorted(people, key=lambda p: p.name)])
+    qtbot.addWidget(screen)
+    with qtbot.waitExposed(screen):
+        screen.show()
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.people)
+    assert screen.people.selectedItems() == []
+    view = screen.people
+    image = view.viewport().grab().toImage()
+    # Beside the top name, towards its row's right end, where no text is drawn: the list's white.
+    box = view.visualItemRect(view.item(0))
+    spot = QPoint(box.right() - 12, box.center().y())
+    assert _colour_at(image, spot).name() == "#ffffff", _colour_at(image, spot).name()
+    # Once chosen, a row looks chosen.
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: view.selectedItems() != [])
+    image = view.viewport().grab().toImage()
+    box = view.visualItemRect(view.item(0))
+    assert _colour_at(image, QPoint(box.right() - 12, box.center().y())).name() != "#ffffff"
+
+
+def test_credentials_are_named_with_an_article_inside_a_danish_sentence() -> None:
+    """ "Opgaven ønsker Børneattest": capitalised mid-sentence and without an article."""
+    from desktop.core import eligibility
+    from desktop.core.rejection import Rejection
+
+    assert eligibility.BY_ID["child_protection"].in_sentence("da") == "en børneattest"
+    refused = Rejection("bid.lacks_credentials", credentials=["child_protection"]).message("da")
+    assert "kræver en børneattest" in refused and "Børneattest" not in refused
+
+
+def test_the_rules_of_the_road_labels_do_not_overlap_their_tables(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, danish: None
+) -> None:
+    """Admin → Færdselsregler at 1280x800: the second list's label lay over the first list."""
+    from desktop.core.entities import Role
+    from ui.admin_screen import AdminScreen
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    screen = AdminScreen(make_context(person=admin, language="da"))
+    qtbot.addWidget(screen)
+    screen.resize(1280, 660)  # a maximised window's page on a 1280x800 screen
+    with qtbot.waitExposed(screen):
+        screen.show()
+    screen.tabs.setCurrentIndex(screen.tabs.count() - 1)
+    tab = screen.rules
+    qtbot.waitUntil(lambda: tab.isVisible())
+    label = next(w for w in tab.findChildren(QLabel) if w.text() == "Hvem har accepteret hvilken version")
+    qtbot.waitUntil(lambda: label.geometry().top() >= tab.versions_view.geometry().bottom())
+    first = next(w for w in tab.findChildren(QLabel) if w.text() == "Gældende retningslinjer")
+    assert first.geometry().bottom() < tab.versions_view.geometry().top()
+    assert label.geometry().bottom() < tab.standings_view.geometry().top()
