@@ -173,13 +173,11 @@ class SyncStatusBar(QWidget):
         self.last_label.setObjectName("syncLast")
         for label in (self.connection_label, self.pending_label, self.last_label):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        # Why the last sync stopped. It yields first when the bar is short of room
-        # (Ignored: it gets what the state, the count and the time leave over), as
-        # "Offline" already says the most of it; the whole sentence is its tooltip.
-        self.error_label = ElidedLabel("", self)
+        # Why the last sync stopped, whole, on a line of its own under the state: beside it
+        # the sentence was cut to what the rest left over, at 1024 px to "Serveren kan ikke
+        # nå…", which misreads as the server unable to reach something (try-out).
+        self.error_label = _Reason(self)
         self.error_label.setObjectName("syncError")
-        self.error_label.setMaximumWidth(420)
-        self.error_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.attention_button = QPushButton(self)
         self.attention_button.setObjectName("attentionButton")
         self.attention_button.clicked.connect(self.attention_requested)
@@ -204,17 +202,20 @@ class SyncStatusBar(QWidget):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 8, 2)
+        lines = QVBoxLayout(self)
+        lines.setContentsMargins(8, 2, 8, 2)
+        lines.setSpacing(2)
+        layout = QHBoxLayout()
         layout.setSpacing(10)
+        lines.addLayout(layout)
+        lines.addWidget(self.error_label)
         layout.addWidget(self.dot)
         layout.addWidget(self.connection_label)
         layout.addWidget(_separator(self))
         layout.addWidget(self.pending_label)
         layout.addWidget(_separator(self))
         layout.addWidget(self.last_label)
-        layout.addWidget(self.error_label, 1)
-        layout.addStretch(0)
+        layout.addStretch(1)
         layout.addWidget(self.attention_button)
         layout.addWidget(self.sync_button)
 
@@ -364,6 +365,7 @@ class SyncStatusBar(QWidget):
         self.error_label.setVisible(bool(error))
         if error:
             self.error_label.setText(error)
+            self.error_label.setToolTip(error)
 
         attention = self.counts.attention
         self.attention_button.setVisible(attention > 0)
@@ -386,6 +388,33 @@ class SyncStatusBar(QWidget):
         if progress.done:
             return f"{text} ({progress.done})"
         return text + "…"
+
+
+class _Reason(QLabel):
+    """A sentence that wraps onto as many lines as its width needs, and asks the layout for them.
+
+    The status bar's layout does not ask a wrapped label its height for its width, so the
+    label says it itself as its minimum height whenever its width changes.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        height = self.heightForWidth(max(self.width(), 1))
+        if height > 0 and height != self.minimumHeight():
+            self.setMinimumHeight(height)
 
 
 def _separator(parent: QWidget) -> QLabel:

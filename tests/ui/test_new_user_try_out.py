@@ -85,3 +85,52 @@ def test_the_rules_of_the_road_labels_do_not_overlap_their_tables(
     first = next(w for w in tab.findChildren(QLabel) if w.text() == "Gældende retningslinjer")
     assert first.geometry().bottom() < tab.versions_view.geometry().top()
     assert label.geometry().bottom() < tab.standings_view.geometry().top()
+
+
+def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: Any, danish: None) -> None:
+    """At 1024 px the notice was cut to "Serveren kan ikke nå…", which misreads."""
+    from desktop.core.text import sentence
+    from sync.failures import ServerUnreachable
+    from sync.scheduler import SyncState
+    from tests.ui.test_sync_status import Worker
+    from ui.main_window import MainWindow
+    from ui.sync_status import SyncLink
+
+    context = make_context("anna", language="da")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)  # maximised on a 1024x768 screen, less the title bar and a panel
+    with qtbot.waitExposed(window):
+        window.show()
+    unreachable = ServerUnreachable.because(sentence("no connection"))
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(
+            SyncState(
+                online=False,
+                last_success="2026-11-26T10:00:02.000Z",
+                error_words=unreachable.words,
+                error_code=unreachable.code,
+            )
+        )
+    label = window.status.error_label
+    qtbot.waitUntil(label.isVisible)
+    said = unreachable.message("da")
+    assert said.startswith("Serveren kan ikke nås")
+
+    def whole() -> bool:
+        if getattr(label, "_shown", label.text()) != said or label.text() != said:
+            return False  # an elided label shows less than its text
+        needed = label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+        metrics = label.fontMetrics()
+        one_line = metrics.horizontalAdvance(said) <= label.contentsRect().width()
+        return label.height() >= needed and (label.wordWrap() or one_line)
+
+    qtbot.waitUntil(whole, timeout=5_000)
+    # and inside the window, above its bottom edge
+    bottom = label.mapTo(window, QPoint(0, label.height())).y()
+    assert bottom <= window.height()
+    for other in (window.status.connection_label, window.status.last_label):
+        qtbot.waitUntil(lambda other=other: other._shown == other.text(), timeout=5_000)
