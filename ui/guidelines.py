@@ -11,6 +11,7 @@ those guidelines cover, on this machine and on the server.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import guidelines
-from desktop.core.entities import Guideline, GuidelineAudience
+from desktop.core.entities import Guideline, GuidelineAudience, Organisation
 from desktop.core.rejection import Rejection
 from desktop.store import Store
 from ui.background import Changes
@@ -42,34 +43,81 @@ def audience_title(audience: str) -> str:
     return titles.get(audience, audience)
 
 
+_ATX_HEADING = re.compile(r"^( {0,3})(#{1,6})(?=\s|$)")
+_SETEXT_LINE = re.compile(r"^ {0,3}(=+|-+)\s*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def under_a_heading(text: str, levels: int = 2) -> str:
+    """Markdown `text` with each of its own headings `levels` levels lower (at most level 6).
+
+    Shown under a heading of ours (level 2), a text that opens with its own "# ..." read
+    as a second, bigger title run together with ours (try-out): lowered, the text's
+    headings rank under ours. Underlined headings ("Title" over "===" or "---") become
+    "#" ones first; fenced code is left alone.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    fenced = False
+    for line in lines:
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (match := _ATX_HEADING.match(line)):
+            marks = "#" * min(len(match.group(2)) + levels, 6)
+            line = match.group(1) + marks + line[match.end() :]
+        elif not fenced and _SETEXT_LINE.match(line) and out and out[-1].strip() and not out[-1].startswith("#"):
+            level = 1 if line.strip().startswith("=") else 2
+            out[-1] = "#" * min(level + levels, 6) + " " + out[-1].strip()
+            continue
+        out.append(line)
+    return "\n".join(out)
+
+
 def guidelines_markdown(parts: Iterable[tuple[str, str]]) -> str:
     """One Markdown document of (heading, text) parts: each text under its heading (level 2).
 
     The texts are Markdown themselves (admins write headings, lists and
     emphasis), so they are shown rendered (`QTextBrowser.setMarkdown`), never
-    as their source.
+    as their source; their own headings rank under ours (`under_a_heading`).
     """
-    return "\n".join(f"## {heading}\n\n{text}\n" for heading, text in parts)
+    return "\n".join(f"## {heading}\n\n{under_a_heading(text)}\n" for heading, text in parts)
 
 
 class GuidelinesDialog(QDialog):
     """The texts to accept, each under its heading; "I accept" accepts exactly these versions."""
 
-    def __init__(self, shown: list[Guideline], language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, shown: list[Guideline], language: str, parent: QWidget | None = None, *, organisation: str = ""
+    ) -> None:
+        """`organisation`: the name of the municipality whose guidelines they are ("" when unknown)."""
         super().__init__(parent)
         self.shown = shown
-        self.setWindowTitle(tr("The organisation's guidelines"))
         self.setObjectName("guidelinesDialog")
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("Please read the guidelines below. You can post and bid once you have accepted them."), self)
+        # Whose rules they are: a person of one municipality working for another (an outsider
+        # invited by it) must know whose they accept; a try-out found no name anywhere.
+        if organisation:
+            self.setWindowTitle(tr("Guidelines from {organisation}", organisation=organisation))
+            said = tr(
+                "These guidelines are from {organisation}. Please read them: you can post and bid once "
+                "you have accepted them.",
+                organisation=organisation,
+            )
+        else:
+            self.setWindowTitle(tr("The organisation's guidelines"))
+            said = tr("Please read the guidelines below. You can post and bid once you have accepted them.")
+        intro = QLabel(said, self)
+        intro.setObjectName("guidelinesIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.text = QTextBrowser(self)
         self.text.setMarkdown(
             guidelines_markdown(
                 (
-                    tr("{title} (version {what})", title=audience_title(item.audience), what=str(item.version)),
-                    item.text(language),
+                    audience_title(item.audience),
+                    # A line of its own between our title and the text's own first heading,
+                    # which otherwise followed right under it (try-out: they ran together).
+                    "*" + tr("Version {what}", what=str(item.version)) + "*\n\n" + item.text(language),
                 )
                 for item in shown
             )
@@ -122,19 +170,21 @@ class GuidelinesWatch(QObject):
         """Show what is missing among `audiences` (`again`: even what was put off this session)."""
         person, wanted = self.context.person, tuple(audiences)
 
-        def missing(store: Store) -> list[Guideline]:
-            return guidelines.missing(store, person, wanted)
+        def missing(store: Store) -> tuple[list[Guideline], str]:
+            found = guidelines.missing(store, person, wanted)
+            publisher = store.get(Organisation, found[0].organisation_id) if found else None
+            return found, publisher.name if publisher is not None else ""
 
         self.context.query(missing, parent=self).success(
-            lambda found: self._show(found, again)
+            lambda answer: self._show(*answer, again)
         ).run_in_background()
 
-    def _show(self, found: list[Guideline], again: bool) -> None:
+    def _show(self, found: list[Guideline], organisation: str, again: bool) -> None:
         if not again:
             found = [g for g in found if (g.audience, g.version) not in self._declined]
         if not found or self.dialog is not None or self.context.closed:
             return
-        self.dialog = GuidelinesDialog(found, self.context.language, self.window)
+        self.dialog = GuidelinesDialog(found, self.context.language, self.window, organisation=organisation)
         self.dialog.finished.connect(self._answered)
         self.dialog.open()
 

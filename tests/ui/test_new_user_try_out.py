@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
@@ -134,3 +134,44 @@ def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: An
     assert bottom <= window.height()
     for other in (window.status.connection_label, window.status.last_label):
         qtbot.waitUntil(lambda other=other: other._shown == other.text(), timeout=5_000)
+
+
+def test_the_guidelines_dialog_names_the_municipality_and_the_texts_heading_ranks_under_its_title(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, danish: None
+) -> None:
+    """The dialog named no municipality, and its title ran together with the text's own "# ..." heading."""
+    from desktop.core.entities import Guideline, Organisation
+    from desktop.store import Store
+    from tests.ui.driving import ask
+    from ui.guidelines import GuidelinesWatch
+
+    context = make_context("anna", language="da")
+    home = context.person.organisation_id
+    assert demo_data.organisation.id == home
+    name = demo_data.organisation.name
+    text = "# Sådan byder du\n\nSvar inden for en uge.\n"
+
+    def publish(store: Store) -> bool:
+        with store.transaction():
+            store.put(Guideline(audience="bidding", version=1, text_da=text, text_en="x", organisation_id=home))
+        return store.get(Organisation, home) is not None
+
+    assert ask(qtbot, context, publish)
+    window = QWidget()
+    qtbot.addWidget(window)
+    watch = GuidelinesWatch(context, window, follow_changes=False)
+    watch.start()
+    qtbot.waitUntil(lambda: watch.dialog is not None, timeout=5_000)
+    dialog = watch.dialog
+    assert dialog is not None
+    assert name in dialog.windowTitle()
+    intro = dialog.findChild(QLabel, "guidelinesIntro")
+    assert intro is not None and name in intro.text()
+    document = dialog.text.document()
+    levels = {
+        document.findBlockByNumber(n).text(): document.findBlockByNumber(n).blockFormat().headingLevel()
+        for n in range(document.blockCount())
+    }
+    ours = next(level for line, level in levels.items() if line.startswith("Retningslinjer for at byde"))
+    assert levels["Sådan byder du"] > ours  # ranks under our title, not a bigger second title
+    dialog.reject()
