@@ -87,7 +87,7 @@ class TalentSearch(InsightScreen):
         self.task_choice = QComboBox(self)
         self.task_choice.setAccessibleName(self.say("My open task"))
         self.message = QLineEdit(self)
-        self.message.setPlaceholderText(self.say("A word to go with the invitation (optional)"))
+        self.message.setPlaceholderText(self.say("A few words (optional)"))
         self.message.setAccessibleName(self.say("Message"))
         self.invite_button = QPushButton(self.say("&Invite to bid"), self)
         self.invite_button.setEnabled(False)
@@ -98,10 +98,13 @@ class TalentSearch(InsightScreen):
         # Wraps on a 1024 px screen, where the three side by side would be cut.
         filters = self.labelled_flow((self.say("S&ite:"), self.site_filter), (self.say("&Kind:"), self.kind_filter))
         filters.addWidget(self.available)
+        # The task, then the message and the button on a line of their own: all three on one
+        # line squeezed the task's name to a few letters and cut the message's hint (try-out, 1024 px).
         invite = self.labelled_row((self.say("On my &task:"), self.task_choice), packed=False)
-        invite.setStretchFactor(self.task_choice, 2)
-        invite.addWidget(self.message, 2)
-        invite.addWidget(self.invite_button)
+        invite.setStretchFactor(self.task_choice, 1)
+        sending = QHBoxLayout()
+        sending.addWidget(self.message, 1)
+        sending.addWidget(self.invite_button)
         left = QVBoxLayout()
         left.addWidget(self.picker)
         right = QVBoxLayout()
@@ -110,6 +113,7 @@ class TalentSearch(InsightScreen):
         right.addWidget(self.people_table, 1)
         right.addWidget(self.others)
         right.addLayout(invite)
+        right.addLayout(sending)
         right.addWidget(self.problem)
         right.addWidget(self.done)
         columns = QHBoxLayout()

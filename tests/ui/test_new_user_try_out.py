@@ -175,3 +175,24 @@ def test_the_guidelines_dialog_names_the_municipality_and_the_texts_heading_rank
     ours = next(level for line, level in levels.items() if line.startswith("Retningslinjer for at byde"))
     assert levels["Sådan byder du"] > ours  # ranks under our title, not a bigger second title
     dialog.reject()
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_talent_searchs_invitation_hint_is_whole_at_1024_px(qtbot: Any, make_context: Any, language: str) -> None:
+    """The invitation's message field showed its hint cut (a maximised window on a 1024x768 screen)."""
+    from tests.ui.test_room_at_1024 import _placeholder_fits
+    from ui import main_window
+    from ui.insights_talent import TalentSearch
+    from ui.main_window import MainWindow
+
+    with styled(language):
+        window = MainWindow(make_context("admin", language=language))
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        with qtbot.waitExposed(window):
+            window.show()
+        window.go_top(main_window.talent_search_screen)
+        page = window.current_page()
+        assert isinstance(page, TalentSearch)
+        qtbot.waitUntil(page.message.isVisible)
+        qtbot.waitUntil(lambda: _placeholder_fits(page.message), timeout=3_000)
