@@ -343,9 +343,8 @@ class TaskView(TaskScreen):
         )
         self.bid_message = QPlainTextEdit(box)
         self.bid_message.setAccessibleName(tr("Message to the task owner"))
-        self.bid_message.setPlaceholderText(
-            tr("Why you? What have you done like this before?")
-        )
+        self._message_hint = tr("Why you? What have you done like this before?")
+        self.bid_message.setPlaceholderText(self._message_hint)
         self.bid_message.setTabChangesFocus(True)
         self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
         keep_rows(self.bid_message, 3)
@@ -573,6 +572,9 @@ class TaskView(TaskScreen):
         editable = can_place or pending
         for field in (self.bid_message, self.bid_hours, self.bid_availability):
             field.setEnabled(editable)
+        # Greyed out (knop.qss) and without its invitation to write while no bid can be
+        # made: a try-out saw the message field blocked by a requirement look ready to type in.
+        self.bid_message.setPlaceholderText(self._message_hint if editable else "")
         self.my_bid_state.setText(self._my_bid_sentence(detail, may_bid))
         self._show_invitation()
         shown = (mine.id, mine.version) if mine is not None and mine.is_active else None

@@ -196,3 +196,27 @@ def test_the_talent_searchs_invitation_hint_is_whole_at_1024_px(qtbot: Any, make
         assert isinstance(page, TalentSearch)
         qtbot.waitUntil(page.message.isVisible)
         qtbot.waitUntil(lambda: _placeholder_fits(page.message), timeout=3_000)
+
+
+def test_a_bid_form_a_requirement_blocks_shows_its_fields_as_not_editable(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, danish: None
+) -> None:
+    """A bid form blocked by a requirement still showed its message field white, with its
+    invitation to write ("Hvorfor dig? …"), as if one could."""
+    from tests.ui.test_small_screen import _task_one_may_not_bid_on
+    from ui.task_view import TaskView
+
+    task_id, person_id = _task_one_may_not_bid_on(demo_data)
+    person = next(p for p in demo_data.people if p.id == person_id)
+    view = shown(qtbot, TaskView(make_context(person=person, language="da"), task_id), (1280, 660))
+    qtbot.waitUntil(lambda: "kræver" in view.my_bid_state.text())
+    assert not view.place_button.isEnabled()
+    fields = (view.bid_message, view.bid_hours, view.bid_availability)
+    assert not any(field.isEnabled() for field in fields)
+    assert view.bid_message.placeholderText() == ""  # no invitation to write where one cannot
+    for field in fields:
+        image = field.grab().toImage()
+        inside = image.pixelColor(QPoint(image.width() - 30, image.height() // 2))
+        assert inside.name() != "#ffffff", field.accessibleName()  # greyed, as a field one cannot use
+    # The reason right above the fields, in the same box.
+    assert view.my_bid_state.geometry().bottom() < view.bid_message.mapTo(view.my_bid_box, QPoint(0, 0)).y()
