@@ -220,3 +220,31 @@ def test_a_bid_form_a_requirement_blocks_shows_its_fields_as_not_editable(
         assert inside.name() != "#ffffff", field.accessibleName()  # greyed, as a field one cannot use
     # The reason right above the fields, in the same box.
     assert view.my_bid_state.geometry().bottom() < view.bid_message.mapTo(view.my_bid_box, QPoint(0, 0)).y()
+
+
+def test_the_page_ctrl_5_opens_shows_where_the_keyboard_focus_is(
+    qtbot: Any, make_context: Any, danish: None
+) -> None:
+    """The network of sites (Ctrl+5) put the focus on its quarter slider, which drew no focus mark."""
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(make_context("admin", language="da"))
+    qtbot.addWidget(window)
+    window.resize(1280, 740)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    QTest.keySequence(window, QKeySequence("Ctrl+5"))
+    qtbot.waitUntil(lambda: window.current_page().objectName() == "insights-network")
+    page = window.current_page()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and page.isAncestorOf(QApplication.focusWidget()))
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    # The app's focus mark (knop.qss: a 2 px #1f5fa8 frame, as every field and button has), not
+    # Fusion's faint tint of the slider's groove, which a try-out did not see as one.
+    image = focused.grab().toImage()
+    edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
+    assert edge.count("#1f5fa8") >= image.width(), (type(focused).__name__, edge.count("#1f5fa8"))
