@@ -15,7 +15,7 @@ import unicodedata
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QTabBar, QWidget
 
 # Beyond this many characters nobody reads a heading; eliding the rest is
 # cheaper than measuring it on every resize.
@@ -128,3 +128,17 @@ def heading(text: str = "", parent: QWidget | None = None) -> ElidedLabel:
     label = ElidedLabel(text, parent)
     label.setObjectName("heading")
     return label
+
+
+class WholeTabBar(QTabBar):
+    """A tab bar whose words are whole whenever its tabs get the width they ask for.
+
+    With an elide mode set, Qt shortened "T&asks (0)" to "Tasks …" in a tab exactly as
+    wide as its own size hint (My page in English at 1024 px, a try-out): the hint
+    rounds the text's width down by a pixel where the eliding measures it exactly.
+    Each tab asks for a few pixels more; eliding still happens when the bar is short.
+    """
+
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802
+        hint = super().tabSizeHint(index)
+        return QSize(hint.width() + 4, hint.height())

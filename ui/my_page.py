@@ -32,7 +32,7 @@ from desktop.insights import MyInvitation, invitations_for
 from desktop.people import MyBid, MyPageData, MyTask, my_page
 from desktop.store import Store
 from ui import wording
-from ui.long_text import breakable, heading
+from ui.long_text import WholeTabBar, breakable, heading
 from ui.notifications import DecisionCount
 from ui.own_data import OwnDataBox
 from ui.reach import CredentialsTab, InvitationsTab
@@ -141,6 +141,7 @@ class MyPage(Screen):
         self.bids_empty = EmptyNote(self.bids_table, tr("You have not bid on any task yet."))
         self.tasks_empty = EmptyNote(self.tasks_table, tr("You have not posted any task yet."))
         self.tabs = QTabWidget(self)
+        self.tabs.setTabBar(WholeTabBar(self.tabs))  # "Tasks …" in a tab wide enough for it
         self.tabs.addTab(self.bids_table, "")
         self.tabs.addTab(self.tasks_table, "")
         self.tabs.setAccessibleName(tr("My bids, tasks and invitations"))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionTab, QWidget
 
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
@@ -248,3 +248,28 @@ def test_the_page_ctrl_5_opens_shows_where_the_keyboard_focus_is(
     image = focused.grab().toImage()
     edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
     assert edge.count("#1f5fa8") >= image.width(), (type(focused).__name__, edge.count("#1f5fa8"))
+
+
+@pytest.mark.parametrize("username", ["anna", "mette"])
+def test_my_pages_tabs_are_whole_in_english_at_1024_px(qtbot: Any, make_context: Any, username: str) -> None:
+    """My page in English at 1024 px showed the tab "Tasks …" cut."""
+    from tests.ui.test_small_screen import cut_words
+    from ui.main_window import MainWindow
+    from ui.my_page import MyPage
+
+    with styled("en"):
+        window = MainWindow(make_context(username, language="en"))
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        with qtbot.waitExposed(window):
+            window.show()
+        window.go_my_page()
+        page = window.current_page()
+        assert isinstance(page, MyPage)
+        qtbot.waitUntil(lambda: "(" in page.tabs.tabText(1))  # counted
+        qtbot.waitUntil(lambda: cut_words(page.tabs) == [], timeout=3_000)
+        bar = page.tabs.tabBar()
+        for index in range(bar.count()):  # the words the bar draws, whole: "T&asks …" was drawn
+            option = QStyleOptionTab()
+            bar.initStyleOption(option, index)
+            assert option.text == bar.tabText(index)
