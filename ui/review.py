@@ -382,6 +382,7 @@ class ReviewPage(TaskScreen):
         self.cards: dict[str, BidCard] = {}
         self._decided: str | None = None  # the bid just decided: the keyboard moves on from it
         self._decided_accepted = False  # whether that decision was to accept it
+        self._start_wanted = False  # the page came up before its cards: start once they are drawn
         self.setObjectName("review-page")
         self._build()
         self.reload()
@@ -495,7 +496,35 @@ class ReviewPage(TaskScreen):
         self.empty.setVisible(not data.cards)
         self._place_cards(data.cards, task, data.seats_left)
         self.decline_rest_button.setEnabled(not any(self.busy(c.action) for c in self.cards.values()))
+        if self._start_wanted and self.strip.hasFocus():  # still where `focus_start` left it
+            self.focus_start()
+        self._start_wanted = False
         self._move_on()
+
+    def focus_start(self) -> None:
+        """Where the keys start on the review (`ui.window_focus.focus_start`): the first bid to decide.
+
+        On its Accept (on its message when the seats are filled): the manager comes here to
+        decide, card by card. Left to the Tab order the keys started in the message "to those
+        not chosen", which belongs to the end, or on the strip of cards (try-out). With
+        nothing to decide: "Mark task as done" when it can be, else the strip, to read.
+        The page comes up before its cards: the strip holds the keys until they are drawn.
+        """
+        if self.data is None:
+            self._start_wanted = True
+            self.strip.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._start_wanted = False
+        undecided = [card for card in self.cards.values() if card.decision.isVisible()]
+        if undecided:
+            first = undecided[0]
+            target: QWidget = first.accept_button if first.accept_button.isEnabled() else first.note
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.strip.ensureWidgetVisible(target)
+        elif self.complete_button.isVisible() and self.complete_button.isEnabled():
+            self.complete_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.strip.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def offline(self) -> bool:
         """True while the last sync found no server: a decision now waits in the outbox."""

@@ -273,3 +273,39 @@ def test_my_pages_tabs_are_whole_in_english_at_1024_px(qtbot: Any, make_context:
             option = QStyleOptionTab()
             bar.initStyleOption(option, index)
             assert option.text == bar.tabText(index)
+
+
+def test_the_review_starts_at_the_first_bid_to_decide(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, danish: None
+) -> None:
+    """The review's keyboard focus started away from the bids to decide: in the message "to those
+    not chosen" (meant for the end, before "Decline the rest") or on the strip of cards. The
+    manager comes to decide: the keys start in the first card still to decide, on its Accept."""
+    from PySide6.QtTest import QTest
+
+    from tests.ui.driving import person_by_id, task_with_pending_bids
+    from ui.main_window import MainWindow
+    from ui.review import ReviewPage
+
+    task = task_with_pending_bids(demo_data, 2)
+    manager = person_by_id(demo_data, task.poster_id)
+    window = MainWindow(make_context(person=manager, language="da"))
+    qtbot.addWidget(window)
+    window.resize(1280, 740)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_bids_to_decide()
+    listing = window.current_page()
+    qtbot.waitUntil(lambda: listing.model.rowCount() > 0)
+    assert QApplication.focusWidget() is listing.table  # the tasks first: the manager picks one
+    QTest.keyClick(listing.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.current_page(), ReviewPage))
+    review = window.current_page()
+    assert isinstance(review, ReviewPage)
+    qtbot.waitUntil(lambda: review.data is not None and bool(review.cards))
+    undecided = [c for c in review.cards.values() if c.decision.isVisible()]
+    assert undecided
+    first = undecided[0]
+    expected = first.accept_button if first.accept_button.isEnabled() else first.note
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is expected)
