@@ -89,10 +89,7 @@ def test_the_rules_of_the_road_labels_do_not_overlap_their_tables(
 
 def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: Any, danish: None) -> None:
     """At 1024 px the notice was cut to "Serveren kan ikke nå…", which misreads."""
-    from desktop.core.text import sentence
-    from sync.failures import ServerUnreachable
-    from sync.scheduler import SyncState
-    from tests.ui.test_sync_status import Worker
+    from tests.ui.test_sync_status import Worker, publish_unreachable
     from ui.main_window import MainWindow
     from ui.sync_status import SyncLink
 
@@ -105,16 +102,7 @@ def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: An
     window.resize(1024, 700)  # maximised on a 1024x768 screen, less the title bar and a panel
     with qtbot.waitExposed(window):
         window.show()
-    unreachable = ServerUnreachable.because(sentence("no connection"))
-    with qtbot.waitSignal(link.state_changed):
-        worker.publish(
-            SyncState(
-                online=False,
-                last_success="2026-11-26T10:00:02.000Z",
-                error_words=unreachable.words,
-                error_code=unreachable.code,
-            )
-        )
+    unreachable = publish_unreachable(qtbot, worker, link)
     label = window.status.error_label
     qtbot.waitUntil(label.isVisible)
     said = unreachable.message("da")

@@ -49,6 +49,24 @@ class Worker:
         thread.join()
 
 
+def publish_unreachable(qtbot: Any, worker: Worker, link: SyncLink) -> Any:
+    """The scheduler's state after a sync found no server ("no connection"); the failure it said."""
+    from desktop.core.text import sentence
+    from sync.failures import ServerUnreachable
+
+    unreachable = ServerUnreachable.because(sentence("no connection"))
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(
+            SyncState(
+                online=False,
+                last_success="2026-11-26T10:00:02.000Z",
+                error_words=unreachable.words,
+                error_code=unreachable.code,
+            )
+        )
+    return unreachable
+
+
 def status_bar(qtbot: Any, context: AppContext) -> SyncStatusBar:
     bar = SyncStatusBar(context)
     qtbot.addWidget(bar)
@@ -222,8 +240,6 @@ def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reaso
     while the longer reason beside it ("Serveren kan ikke nås …") kept all its 420 px."""
     from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-    from desktop.core.text import sentence
-    from sync.failures import ServerUnreachable
     from ui.main import style_sheet
 
     context = make_context("anna", language="da")
@@ -241,16 +257,7 @@ def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reaso
     op_id = place_bid(qtbot, context)
     refuse(qtbot, context, op_id, Rejection("bid.seats_full", seats=2, who="Mette", at="14:02"))
     qtbot.waitUntil(lambda: bar.attention_button.isVisible())
-    unreachable = ServerUnreachable.because(sentence("no connection"))
-    with qtbot.waitSignal(link.state_changed):
-        worker.publish(
-            SyncState(
-                online=False,
-                last_success="2026-11-26T10:00:02.000Z",
-                error_words=unreachable.words,
-                error_code=unreachable.code,
-            )
-        )
+    unreachable = publish_unreachable(qtbot, worker, link)
     qtbot.waitUntil(lambda: bar.error_label.isVisible())
     assert window.width() == 1264
     window.layout().activate()  # lay out the reason that just appeared, as the next event would
