@@ -297,3 +297,19 @@ def test_the_review_starts_at_the_first_bid_to_decide(
     first = undecided[0]
     expected = first.accept_button if first.accept_button.isEnabled() else first.note
     qtbot.waitUntil(lambda: QApplication.focusWidget() is expected)
+
+
+def test_the_danish_catalogue_says_work_for_another_site_in_plain_danish() -> None:
+    """ "et andet steds opgave" (and "andre steders opgaver") read awkwardly; "Fra:" for a setting
+    turned off read as "From:"."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parents[2] / "resources" / "locale" / "da" / "LC_MESSAGES" / "knop.po"
+    with path.open("rb") as po:
+        catalogue = read_po(po)
+    said = [m.string for m in catalogue if m.id and m.string]
+    texts = [t for s in said for t in ((s,) if isinstance(s, str) else s)]
+    assert not [t for t in texts if "steds opgave" in t or "steders opgave" in t]
+    assert not [t for t in texts if t.startswith("Fra: ")]
