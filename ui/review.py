@@ -84,7 +84,8 @@ class BidCard(QFrame):
         self.decision = QWidget(self)
         self.note = QLineEdit(self.decision)
         self.note.setMaxLength(2000)
-        self.note.setPlaceholderText(tr("Message to the bidder (optional)"))
+        # Short: the card is narrow, and "Message to the bidder (optio…" was cut (its accessible name says to whom).
+        self.note.setPlaceholderText(tr("Message (optional)"))
         self.accept_button = QPushButton(tr("&Accept"), self.decision)
         self.decline_button = QPushButton(tr("&Decline"), self.decision)
         mark_destructive(self.decline_button)  # never where the focus is put for the person

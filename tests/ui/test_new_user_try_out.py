@@ -313,3 +313,21 @@ def test_the_danish_catalogue_says_work_for_another_site_in_plain_danish() -> No
     texts = [t for s in said for t in ((s,) if isinstance(s, str) else s)]
     assert not [t for t in texts if "steds opgave" in t or "steders opgave" in t]
     assert not [t for t in texts if t.startswith("Fra: ")]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_review_cards_message_hint_is_whole(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, language: str
+) -> None:
+    """The walk after the fixes (English, 1280x800): each card's hint read "Message to the bidder (optio…"."""
+    from tests.ui.driving import person_by_id, task_with_pending_bids
+    from tests.ui.test_room_at_1024 import _placeholder_fits
+    from ui.review import ReviewPage
+
+    task = task_with_pending_bids(demo_data, 2)
+    with styled(language):
+        manager = make_context(person=person_by_id(demo_data, task.poster_id), language=language)
+        review = shown(qtbot, ReviewPage(manager, task.id), (1264, 620))
+        qtbot.waitUntil(lambda: any(c.note.isVisible() for c in review.cards.values()))
+        notes = [c.note for c in review.cards.values() if c.note.isVisible()]
+        assert notes and all(_placeholder_fits(note) for note in notes), [n.width() for n in notes]
