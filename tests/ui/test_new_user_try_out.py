@@ -331,3 +331,25 @@ def test_the_review_cards_message_hint_is_whole(
         qtbot.waitUntil(lambda: any(c.note.isVisible() for c in review.cards.values()))
         notes = [c.note for c in review.cards.values() if c.note.isVisible()]
         assert notes and all(_placeholder_fits(note) for note in notes), [n.width() for n in notes]
+
+
+def test_the_notifications_list_shows_it_has_the_keyboard_focus(
+    qtbot: Any, make_context: Any, danish: None
+) -> None:
+    """The walk after the fixes: the bell's page put the keys in its list, which showed no focus mark."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(make_context("anna", language="da"))
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    window.show_notifications()
+    page = window.current_page()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and page.isAncestorOf(QApplication.focusWidget()))
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused is getattr(page, "list", None), type(focused).__name__
+    image = focused.grab().toImage()
+    edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
+    assert edge.count("#1f5fa8") >= image.width(), edge.count("#1f5fa8")
