@@ -30,6 +30,34 @@ def _colour_at(image: QImage, point: QPoint) -> QColor:
     return image.pixelColor(point)
 
 
+def _active_window(qtbot: Any, context: Any, size: tuple[int, int]) -> Any:
+    """The main window for `context`, shown at `size` and active (keyboard shortcuts fire only then)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def _focus_on(qtbot: Any, page: QWidget) -> QWidget:
+    """The widget of `page` that has the keyboard focus, once one has."""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and page.isAncestorOf(QApplication.focusWidget()))
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    return focused
+
+
+def _framed_in_focus_colour(widget: QWidget) -> int:
+    """How many pixels of `widget`'s top two and bottom rows are the app's focus colour (knop.qss: #1f5fa8)."""
+    image = widget.grab().toImage()
+    edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
+    return edge.count("#1f5fa8")
+
+
 def test_on_a_fresh_login_screen_no_person_looks_chosen(qtbot: Any, demo_data: demo.DemoData, danish: None) -> None:
     """The top row of the people list looked chosen, so the first Down seemed to do nothing."""
     people = [p for p in demo_data.people if p.username in ("anna", "mette")]
@@ -217,25 +245,13 @@ def test_the_page_ctrl_5_opens_shows_where_the_keyboard_focus_is(
     from PySide6.QtGui import QKeySequence
     from PySide6.QtTest import QTest
 
-    from ui.main_window import MainWindow
-
-    window = MainWindow(make_context("admin", language="da"))
-    qtbot.addWidget(window)
-    window.resize(1280, 740)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window = _active_window(qtbot, make_context("admin", language="da"), (1280, 740))
     QTest.keySequence(window, QKeySequence("Ctrl+5"))
     qtbot.waitUntil(lambda: window.current_page().objectName() == "insights-network")
-    page = window.current_page()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and page.isAncestorOf(QApplication.focusWidget()))
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    # The app's focus mark (knop.qss: a 2 px #1f5fa8 frame, as every field and button has), not
+    focused = _focus_on(qtbot, window.current_page())
+    # The app's focus mark (knop.qss: a 2 px frame, as every field and button has), not
     # Fusion's faint tint of the slider's groove, which a try-out did not see as one.
-    image = focused.grab().toImage()
-    edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
-    assert edge.count("#1f5fa8") >= image.width(), (type(focused).__name__, edge.count("#1f5fa8"))
+    assert _framed_in_focus_colour(focused) >= focused.width(), type(focused).__name__
 
 
 @pytest.mark.parametrize("username", ["anna", "mette"])
@@ -272,17 +288,11 @@ def test_the_review_starts_at_the_first_bid_to_decide(
     from PySide6.QtTest import QTest
 
     from tests.ui.driving import person_by_id, task_with_pending_bids
-    from ui.main_window import MainWindow
     from ui.review import ReviewPage
 
     task = task_with_pending_bids(demo_data, 2)
     manager = person_by_id(demo_data, task.poster_id)
-    window = MainWindow(make_context(person=manager, language="da"))
-    qtbot.addWidget(window)
-    window.resize(1280, 740)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window = _active_window(qtbot, make_context(person=manager, language="da"), (1280, 740))
     window.show_bids_to_decide()
     listing = window.current_page()
     qtbot.waitUntil(lambda: listing.model.rowCount() > 0)
@@ -337,19 +347,9 @@ def test_the_notifications_list_shows_it_has_the_keyboard_focus(
     qtbot: Any, make_context: Any, danish: None
 ) -> None:
     """The walk after the fixes: the bell's page put the keys in its list, which showed no focus mark."""
-    from ui.main_window import MainWindow
-
-    window = MainWindow(make_context("anna", language="da"))
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window = _active_window(qtbot, make_context("anna", language="da"), (1024, 700))
     window.show_notifications()
     page = window.current_page()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and page.isAncestorOf(QApplication.focusWidget()))
-    focused = QApplication.focusWidget()
-    assert focused is not None and focused is getattr(page, "list", None), type(focused).__name__
-    image = focused.grab().toImage()
-    edge = [image.pixelColor(x, y).name() for x in range(image.width()) for y in (0, 1, image.height() - 1)]
-    assert edge.count("#1f5fa8") >= image.width(), edge.count("#1f5fa8")
+    focused = _focus_on(qtbot, page)
+    assert focused is getattr(page, "list", None), type(focused).__name__
+    assert _framed_in_focus_colour(focused) >= focused.width()
