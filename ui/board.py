@@ -166,7 +166,10 @@ class Board(QWidget):
         # are asked for once it is on screen (`_first_found`).
         self._choices_asked = False
         self._then: Callable[[], None] | None = None
-        self._showing: BoardPlace | None = None  # rows to put back in view once the result is in
+        # Rows to put back in view (`show_place`) once the result is in, and again once the
+        # lists have sized the rows; `_showing_found`: the result is in.
+        self._showing: BoardPlace | None = None
+        self._showing_found = False
         self.search_now()
 
     # --- building ---------------------------------------------------------------
@@ -541,6 +544,7 @@ class Board(QWidget):
         # height; the rows in view are put back here, by task, once the whole result is in.
         stop_scrolling(self.view.verticalScrollBar())
         self._showing = place if place.top or place.current else None
+        self._showing_found = False
         self.search_again(place.text)
 
     def _show_rows_of(self, place: BoardPlace) -> None:
@@ -705,9 +709,12 @@ class Board(QWidget):
         ):
             self.select_task(current)
         self._show_count(len(plan.ids))
-        showing, self._showing = self._showing, None
-        if showing is not None:
-            self._show_rows_of(showing)
+        if self._showing is not None:
+            self._show_rows_of(self._showing)
+            if self._choices is not None:  # else again once they have sized the rows (`_show_choices`)
+                self._showing = None
+            else:
+                self._showing_found = True
         if first_signal:
             self.searched.emit(len(plan.ids))
         self.counted.emit(len(plan.ids))
@@ -750,6 +757,10 @@ class Board(QWidget):
         self._choices = choices
         if self._sized:
             self._size_columns()  # the municipalities' names may ask for a wider site column
+        if self._showing is not None and self._showing_found:
+            # Rows two lines high now (several municipalities): the same rows in view again.
+            self._show_rows_of(self._showing)
+            self._showing = None
         language = self.context.language
         self._refill(self.site_box, tr("All sites"), by_name(choices.sites, lambda site: site[1]))
         words = label_key(language)

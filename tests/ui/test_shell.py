@@ -776,10 +776,18 @@ def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_wher
     assert danish.board.model.task_id(danish.board.view.currentIndex().row()) == task.id
 
 
-def test_after_a_language_switch_the_board_shows_the_rows_it_showed(qtbot: Any, shell: Shell) -> None:
+@pytest.mark.parametrize("neighbour", [False, True], ids=["one municipality", "two"])
+def test_after_a_language_switch_the_board_shows_the_rows_it_showed(
+    qtbot: Any, shell: Shell, demo_store: Path, demo_data: Any, neighbour: bool
+) -> None:
     """A try-out showed every status, scrolled far down the board and chose another language: the
     board rebuilt in it was a fresh one (tasks open for bids), its first page from the top. Now it
-    has the same filters and sort, every row, and the same rows in view, the same one chosen."""
+    has the same filters and sort, every row, and the same rows in view, the same one chosen. With
+    two municipalities' tasks the rows grow to two lines once the lists are loaded, after the rows."""
+    from tests.ui.neighbours import add_neighbour
+
+    if neighbour:
+        add_neighbour(demo_store, demo_data.tasks)
     window = log_in(qtbot, shell, "anna")
     board = window.board
     model, table = board.model, board.view
@@ -789,7 +797,8 @@ def test_after_a_language_switch_the_board_shows_the_rows_it_showed(qtbot: Any, 
     board.sort_box.setCurrentIndex(board.sort_box.findData("title"))
     qtbot.waitUntil(lambda: model.rowCount() > 2 * PAGE_ROWS, timeout=10_000)  # every match, not a page
     qtbot.waitUntil(lambda: board.skill_box.count() > 1, timeout=10_000)
-    rows, filters = model.rowCount(), board.filters()
+    qtbot.waitUntil(lambda: board.organisation_box.count() > 1, timeout=10_000)
+    rows, filters, board_lists = model.rowCount(), board.filters(), board.organisation_box.count()
     table.setFocus(Qt.FocusReason.TabFocusReason)
     chosen = rows * 2 // 3
     table.setCurrentIndex(model.index(chosen, 0))
@@ -807,6 +816,8 @@ def test_after_a_language_switch_the_board_shows_the_rows_it_showed(qtbot: Any, 
     assert again.sort_box.currentText() == "Sortér: titel"
     view = again.view
     qtbot.waitUntil(lambda: again.model.task_id(view.rowAt(0)) == top, timeout=10_000)
+    qtbot.waitUntil(lambda: again.organisation_box.count() == board_lists, timeout=10_000)  # the lists, loaded
+    assert again.model.task_id(view.rowAt(0)) == top and view.rowViewportPosition(view.rowAt(0)) == 0
     assert again.current_task_id() == task_id
     shown = [again.model.task_id(r) or "" for r in range(view.rowAt(0), view.rowAt(0) + 5)]
     qtbot.waitUntil(lambda: all(again.model.is_loaded(i) for i in shown), timeout=10_000)  # their rows, filled
