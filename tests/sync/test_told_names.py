@@ -19,7 +19,7 @@ from sync.pull import CURSOR, Pulled, write_pushed_page
 from tests.conftest import World, make_world
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
-from tests.sync.test_faults import ServerBackup, published_task
+from tests.sync.test_faults import ServerBackup, published_task, synced_after_restore
 
 
 def told(poster_id: str, name: str, authors: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
@@ -90,13 +90,8 @@ def test_a_resync_forgets_the_names_told_for_tasks_that_did_not_come_back(
     finally:
         store.close()
 
-    restored = backup_of.restore()
+    restored, _report = synced_after_restore(backup_of, staffroom, bo)
     try:
-        staffroom.retarget(restored)
-        report = staffroom.sync(bo)
-        assert report.ok, report.first_failure()
-        user = report.user(bo.person.id)
-        assert user is not None and user.resynced
         store = staffroom.store(bo.person.id)
         try:
             assert store.get(Task, lost) is None and store.get(Task, kept) is not None
