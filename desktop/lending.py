@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from desktop.core import lending, spreadsheet
-from desktop.core.entities import Bid, BidStatus, Lending, Person, Role, Task, TaskStatus
+from desktop.core.entities import (
+    Bid,
+    BidStatus,
+    Lending,
+    LendingPolicy,
+    Organisation,
+    Person,
+    Role,
+    Task,
+    TaskStatus,
+)
 from desktop.core.lending import SiteMonth
 from desktop.store import Store
 
@@ -32,6 +42,16 @@ class LentWork:
     def awaiting(self) -> bool:
         """True while it waits for the home manager's yes (`Lending.AWAITING`)."""
         return self.bid.status == BidStatus.ACCEPTED and self.bid.lending == Lending.AWAITING
+
+
+def policy(store: Store, viewer: Person) -> str:
+    """The `LendingPolicy` of the viewer's organisation; off (its default) while the store lacks it.
+
+    A store may hold other organisations too (their names, issue 16): the
+    viewer's own is the one whose setting applies to their staff.
+    """
+    organisation = store.get(Organisation, viewer.organisation_id) if viewer.organisation_id else None
+    return organisation.lending if organisation is not None else LendingPolicy.OFF
 
 
 def _home_of(viewer: Person) -> str | None:

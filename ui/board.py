@@ -16,6 +16,7 @@ import itertools
 import logging
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -47,6 +48,7 @@ from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
+from ui.page_view import stop_scrolling
 from ui.table_model import CELL_PADDING, TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
@@ -119,6 +121,30 @@ STARTS_SAMPLE = "30. sep. 2027"
 FRESH_STATUS = TaskStatus.OPEN
 
 
+@dataclass(frozen=True, slots=True)
+class BoardPlace:
+    """What a board shows, to show it again on a board built anew (the window in another language).
+
+    `choices`: each filter list's chosen value and the words it was named by
+    (box attribute, data, text); `sorted_by`: the header's sort column (-1:
+    none) and whether it goes down; `top` and `current`: the task ids of the
+    first row in view and of the chosen row. A try-out far down a board of
+    every status switched language and found a fresh board, its first page
+    from the top: the filters and rows were not carried over.
+    """
+
+    text: str = ""
+    choices: tuple[tuple[str, Any, str], ...] = ()
+    my_skills: bool = False
+    sorted_by: tuple[int, bool] = (-1, False)
+    top: str | None = None
+    current: str | None = None
+
+
+# The filter lists a place keeps, by the board's attribute names.
+_PLACE_BOXES = ("site_box", "skill_box", "audience_box", "organisation_box", "status_box", "date_box", "sort_box")
+
+
 class Board(QWidget):
     open_task_requested = Signal(str)  # task id: the shell opens the task view
     searched = Signal(int)  # a result's first page is on screen, with this many rows
@@ -140,6 +166,10 @@ class Board(QWidget):
         # are asked for once it is on screen (`_first_found`).
         self._choices_asked = False
         self._then: Callable[[], None] | None = None
+        # Rows to put back in view (`show_place`) once the result is in, and again once the
+        # lists have sized the rows; `_showing_found`: the result is in.
+        self._showing: BoardPlace | None = None
+        self._showing_found = False
         self.search_now()
 
     # --- building ---------------------------------------------------------------
@@ -462,6 +492,73 @@ class Board(QWidget):
         self.search_field.clear()
         self.search_now()
 
+    def place(self) -> BoardPlace:
+        """What the board shows now: filters, sort and the rows in view (`show_place` shows it again)."""
+        header = self.view.horizontalHeader()
+        top = self.view.rowAt(0)
+        return BoardPlace(
+            text=self.search_field.text(),
+            choices=tuple(
+                (name, box.currentData(), box.currentText())
+                for name in _PLACE_BOXES
+                if (box := getattr(self, name)).currentIndex() >= 0
+            ),
+            my_skills=self.mine_box.isChecked(),
+            sorted_by=(
+                header.sortIndicatorSection() if header.isSortIndicatorShown() else -1,
+                header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+            ),
+            top=self.model.task_id(top) if top >= 0 else None,
+            current=self.current_task_id(),
+        )
+
+    def show_place(self, place: BoardPlace) -> None:
+        """Choose `place`'s filters and sort, search, and put its rows back in view once they are in.
+
+        A site, skill or municipality comes before the lists are loaded (`_show_choices`, after
+        the first page): it is put in its list meanwhile, named as before (a skill in this
+        board's language), and the list loaded keeps it (`_refill`).
+        """
+        for name, value, text in place.choices:
+            box: QComboBox = getattr(self, name)
+            box.blockSignals(True)
+            found = box.findData(value)
+            if found < 0 and value is not None:
+                box.addItem(catalogue.label(value, self.context.language) if box is self.skill_box else text, value)
+                found = box.count() - 1
+            box.setCurrentIndex(max(found, 0))
+            box.blockSignals(False)
+            if box is self.organisation_box and value is not None:
+                self.organisation_box.show()
+        self.mine_box.blockSignals(True)
+        self.mine_box.setChecked(place.my_skills)
+        self.mine_box.blockSignals(False)
+        column, descending = place.sorted_by
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicatorShown(column >= 0)
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        # The window's own putting back of scroll bars (ui.page_view) counts rows of its old
+        # height; the rows in view are put back here, by task, once the whole result is in.
+        stop_scrolling(self.view.verticalScrollBar())
+        self._showing = place if place.top or place.current else None
+        self._showing_found = False
+        self.search_again(place.text)
+
+    def _show_rows_of(self, place: BoardPlace) -> None:
+        """The chosen row chosen again and the first row in view on top, where the result has them."""
+        current = self.model.row_of(place.current) if place.current else -1
+        if current >= 0:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(current, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        top = self.model.row_of(place.top) if place.top else -1
+        if top >= 0:
+            self.view.scrollTo(self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+
     def search_again(self, text: str) -> None:
         """Put `text` back in the search field (the window was built again) and search it.
 
@@ -612,6 +709,12 @@ class Board(QWidget):
         ):
             self.select_task(current)
         self._show_count(len(plan.ids))
+        if self._showing is not None:
+            self._show_rows_of(self._showing)
+            if self._choices is not None:  # else again once they have sized the rows (`_show_choices`)
+                self._showing = None
+            else:
+                self._showing_found = True
         if first_signal:
             self.searched.emit(len(plan.ids))
         self.counted.emit(len(plan.ids))
@@ -654,6 +757,10 @@ class Board(QWidget):
         self._choices = choices
         if self._sized:
             self._size_columns()  # the municipalities' names may ask for a wider site column
+        if self._showing is not None and self._showing_found:
+            # Rows two lines high now (several municipalities): the same rows in view again.
+            self._show_rows_of(self._showing)
+            self._showing = None
         language = self.context.language
         self._refill(self.site_box, tr("All sites"), by_name(choices.sites, lambda site: site[1]))
         words = label_key(language)

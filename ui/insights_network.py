@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop import insights
 from desktop.core.text import translate
+from ui import wording
 from ui.collation import name_key
 from ui.file_export import save_export
 from ui.insights_screen import InsightScreen
@@ -289,14 +290,16 @@ class NewLinksChart(_Painted):
         super().__init__(parent)
         self.months: list[dict[str, Any]] = []
         self.title = ""
+        self.language = "en"
         self.setMinimumHeight(110)  # with the picture's 230, the tab fits a 1024 x 600 window
         # Up to its size hint, and less on a low screen, where the picture needs the room more.
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
-    def show_months(self, months: list[dict[str, Any]], title: str) -> None:
-        self.months, self.title = months, title
+    def show_months(self, months: list[dict[str, Any]], title: str, *, language: str) -> None:
+        """Draw `months` ([{"month": "YYYY-MM", "links": n}]), named as `language` writes months."""
+        self.months, self.title, self.language = months, title, language
         self.setAccessibleName(title)
-        self.setAccessibleDescription(", ".join(f"{m['month']}: {m['links']}" for m in months))
+        self.setAccessibleDescription(", ".join(f"{self.month_name(m)}: {m['links']}" for m in months))
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -331,8 +334,12 @@ class NewLinksChart(_Painted):
         for box, text in self.month_labels(painter.fontMetrics(), area, points):
             painter.drawText(box, Qt.AlignmentFlag.AlignHCenter, text)
 
+    def month_name(self, month: dict[str, Any]) -> str:
+        """A month of the series as its language writes it ("sep. 2026", "Sep 2026"), not "2026-09"."""
+        return wording.month(str(month["month"]), self.language)
+
     def month_labels(self, metrics: QFontMetrics, area: QRectF, points: list[QPointF]) -> list[tuple[QRectF, str]]:
-        """Where each labelled month ("2026-09") is written under its point: (box, text), in `area`'s pixels.
+        """Where each labelled month ("sep. 2026") is written under its point: (box, text), in `area`'s pixels.
 
         About eight labels; each as wide as its text in `metrics`, centred under its
         point but moved inside `area` at the ends (the last month, at the right edge,
@@ -343,7 +350,7 @@ class NewLinksChart(_Painted):
         for i, m in enumerate(self.months):
             if i % every:
                 continue
-            text = m["month"]
+            text = self.month_name(m)
             width = metrics.horizontalAdvance(text) + 4
             left = min(max(points[i].x() - width / 2, area.left()), area.right() - width)
             box = QRectF(left, area.bottom() - 20, width, metrics.height())
@@ -438,7 +445,9 @@ class NetworkScreen(InsightScreen):
         self.slider.setRange(0, len(quarters))
         self.slider.setValue(min(self.slider.value(), len(quarters)))
         self.slider.blockSignals(False)
-        self.chart.show_months(body.get("new_links", []), self.say("New links between sites per month"))
+        self.chart.show_months(
+            body.get("new_links", []), self.say("New links between sites per month"), language=self.language
+        )
         self._quarter_moved(self.slider.value())
 
     def quarter(self) -> str | None:

@@ -39,8 +39,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import notifications, paths
+from desktop import lending, notifications, paths
 from desktop.core import notices
+from desktop.core.entities import LendingPolicy
 from desktop.core.ids import uuid7
 from desktop.core.text import Sentence, plural_sentence, sentence
 from ui import wording
@@ -380,7 +381,7 @@ class NotificationPreferences(Screen):
     workstation and the server reads them to decide on e-mail.
     """
 
-    WATCHES = frozenset({"person_settings", "saved_searches"})
+    WATCHES = frozenset({"person_settings", "saved_searches", "organisations"})
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(context, parent)
@@ -399,12 +400,16 @@ class NotificationPreferences(Screen):
             (notices.EMAIL_IMMEDIATE, sentence("At once")),
             (notices.EMAIL_DIGEST, sentence("In a daily digest")),
         )
-        # Only the kinds that can ever be for this person: staff were asked about lending
-        # "one of my staff", which only their site manager is told of (`notices.concerns`).
-        self.kinds = [kind for kind in notices.KINDS if notices.concerns(kind, context.person)]
+        # A row for every kind; only those that can ever be for this person are shown
+        # (`notices.concerns`, `_show_rows`): staff were asked about lending "one of my
+        # staff", which only their site manager is told of, and only as the
+        # organisation's lending setting has it, which the store answers.
+        self.kinds = list(notices.KINDS)
+        self.rows: dict[str, tuple[QWidget, ...]] = {}
         for row, kind in enumerate(self.kinds, start=1):
             name = notices.kind_name(kind).text(language)
-            grid.addWidget(QLabel(name, self), row, 0)
+            label = QLabel(name, self)
+            grid.addWidget(label, row, 0)
             box = QCheckBox(self)
             box.setAccessibleName(name + ": " + sentence("In Knop").text(language))
             box.toggled.connect(lambda on, k=kind: self._set(notices.in_app_key(k), on))
@@ -421,6 +426,8 @@ class NotificationPreferences(Screen):
             )
             self.email[kind] = combo
             grid.addWidget(combo, row, 2)
+            self.rows[kind] = (label, box, combo)
+        self._show_rows(LendingPolicy.OFF)  # the organisation's default until the store answers
         self.desktop = QCheckBox(
             sentence("Show notifications on the desktop when Knop is not in front").text(language), self
         )
@@ -471,15 +478,24 @@ class NotificationPreferences(Screen):
         layout.addWidget(searches_box, 1)
         self.reload()
 
-    def question(self) -> Callable[[Any], tuple[dict[str, Any], list[Any]]]:
-        person_id = self.context.person.id
+    def question(self) -> Callable[[Any], tuple[dict[str, Any], list[Any], str]]:
+        person = self.context.person
         return lambda store: (
-            notifications.settings_of(store, person_id),
-            notifications.saved_searches(store, person_id),
+            notifications.settings_of(store, person.id),
+            notifications.saved_searches(store, person.id),
+            lending.policy(store, person),
         )
 
-    def draw(self, data: tuple[dict[str, Any], list[Any]]) -> None:
-        values, searches = data
+    def _show_rows(self, lending_policy: str) -> None:
+        """Show the rows of the kinds that can be for the person under the organisation's lending."""
+        for kind, widgets in self.rows.items():
+            shown = notices.concerns(kind, self.context.person, lending_policy)
+            for widget in widgets:
+                widget.setVisible(shown)
+
+    def draw(self, data: tuple[dict[str, Any], list[Any], str]) -> None:
+        values, searches, lending_policy = data
+        self._show_rows(lending_policy)
         self.values = values
         self._drawing = True  # setting the widgets must not send their values back
         try:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import lending
-from desktop.core.entities import LendingPolicy, Organisation, Site
+from desktop.core.entities import LendingPolicy, Site
 from desktop.core.lending import SiteMonth
 from desktop.lending import LentWork
 from desktop.store import Store
@@ -152,9 +152,8 @@ class LendingScreen(Screen):
         viewer = self.context.person
 
         def ask(store: Store) -> LendingPicture:
-            orgs = store.fetch(Organisation, "1 = 1 ORDER BY id LIMIT 1")
             return LendingPicture(
-                policy=orgs[0].lending if orgs else LendingPolicy.OFF,
+                policy=lending.policy(store, viewer),
                 work=lending.staff_work(store, viewer),
                 months=lending.site_months(store, viewer),
                 site_names={s.id: s.name for s in store.fetch(Site, "1 = 1")},

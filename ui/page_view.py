@@ -142,6 +142,12 @@ def _scroll_to(bar: QScrollBar, value: int) -> None:
     _ScrollWhenGrown(bar, value)
 
 
+def stop_scrolling(bar: QScrollBar) -> None:
+    """Forget a value `show_view` is waiting to set on `bar`: its page puts the bar back itself."""
+    for waiting in bar.findChildren(_ScrollWhenGrown):
+        waiting._done()
+
+
 class _ScrollWhenGrown(QObject):
     """Sets its scroll bar to `value` once the range reaches it, or gives up when the person scrolls.
 
@@ -167,6 +173,7 @@ class _ScrollWhenGrown(QObject):
         if isinstance(bar, QScrollBar):
             bar.rangeChanged.disconnect(self._grown)
             bar.actionTriggered.disconnect(self._done)
+        self.setParent(None)  # no longer among the bar's children (`stop_scrolling`)
         self.deleteLater()
 
 

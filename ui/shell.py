@@ -482,8 +482,8 @@ class Shell(QObject):
 
         Later, from the event loop: the choice arrives in a callback of the window
         that is about to go. What was typed stays: the pages' drafts are kept by
-        `_tear_down` and read again by the pages reopened, the board's search text
-        is carried over here, and so is the status bar's news ("3 nye ting siden
+        `_tear_down` and read again by the pages reopened, the board's search text,
+        filters, sort and rows in view are carried over here (`Board.place`), and so is the status bar's news ("3 nye ting siden
         sidst"), said again in the new language. News asked for and not yet said
         (the store marked it announced when asked) is waited for first.
         """
@@ -501,13 +501,13 @@ class Shell(QObject):
                 )
                 return
             place, views = window.place(), window.views()  # the pages, and their tabs, scrolling, typing
-            typed = window.board.search_field.text()
+            board = window.board.place()  # its filters, sort and rows in view, the search typed
             news = window.news_being_told()  # on a first login, said just before the language came
             self._tear_down()
             self._place = (session.person.id, place, views)
             self.enter(session, language)
-            if typed and self.window is not None:
-                self.window.board.search_again(typed)
+            if self.window is not None:
+                self.window.board.show_place(board)
             if news is not None and self.window is not None:
                 self.window.bell.desktop.say_again(news)
 

@@ -37,6 +37,7 @@ from desktop.core.entities import (
     Comment,
     Entity,
     Lending,
+    LendingPolicy,
     Person,
     Task,
     TaskStatus,
@@ -195,19 +196,31 @@ def kind_name(kind: str) -> Sentence:
     return names.get(kind) or sentence("Other notifications")
 
 
-def concerns(kind: str, person: Person) -> bool:
+# Lending news by the organisation's setting (`operations._lending_on_accept` and
+# `_lent`): "notify" tells the home manager of their staff's work elsewhere,
+# "approve" asks for their yes; "off" tells nobody anything.
+_LENDING_NEWS: dict[str, str] = {
+    NoticeKind.STAFF_LENT: LendingPolicy.NOTIFY,
+    NoticeKind.LENDING_AWAITS: LendingPolicy.APPROVE,
+}
+
+
+def concerns(kind: str, person: Person, lending: str) -> bool:
     """Whether notices of `kind` can ever be for `person`: their preferences show only those.
 
-    A new bid goes to a task's managers, who posted it or run its site, and only
-    those who may post tasks do either (`permissions.may_post_tasks`); lending
-    news goes to the bidder's home managers (`permissions.oversees_staff`, the
-    `World.home_managers`). Every other kind can reach anyone. A try-out found
-    staff asked about approving the lending of "their staff".
+    `lending` is the `LendingPolicy` of the person's organisation. A new bid
+    goes to a task's managers, who posted it or run its site, and only those
+    who may post tasks do either (`permissions.may_post_tasks`); lending news
+    goes to the bidder's home managers (`permissions.oversees_staff`, the
+    `World.home_managers`), and only of the kind the organisation's setting
+    makes (`_LENDING_NEWS`). Every other kind can reach anyone. Try-outs found
+    staff asked about approving the lending of "their staff", and a manager
+    asked about it where lending was switched off.
     """
     if kind == NoticeKind.BID_NEW:
         return permissions.may_post_tasks(person)
-    if kind in (NoticeKind.STAFF_LENT, NoticeKind.LENDING_AWAITS):
-        return permissions.oversees_staff(person)
+    if kind in _LENDING_NEWS:
+        return permissions.oversees_staff(person) and lending == _LENDING_NEWS[kind]
     return True
 
 

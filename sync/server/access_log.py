@@ -26,6 +26,7 @@ worker stops.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections import Counter
@@ -44,11 +45,36 @@ SUMMARY_S = 60.0
 QUIET = frozenset({protocol.PATH_PUSH, protocol.PATH_PULL})  # the sync's routes, 2 a round
 
 
-def _setting(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
+class SettingError(ValueError):
+    """A malformed access-log setting: its message names the variable and the value given."""
+
+
+def _setting(name: str, default: float, unit: str) -> float:
+    """The environment's `name` as a number of `unit` (0 or more), `default` when unset or empty.
+
+    Raises SettingError for anything else: a typo such as "1s" or "-5" used to
+    fall back to the default unsaid, and IT's slow-request threshold was not theirs.
+    """
+    text = os.environ.get(name, "").strip()
+    if not text:
         return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value >= 0:  # NaN too
+        raise SettingError(f"{name} must be a number of {unit}, 0 or more, not {text!r}")
+    return value
+
+
+def check_settings() -> None:
+    """Raise SettingError for a malformed KNOP_SERVER_SLOW_MS or KNOP_SERVER_ACCESS_SUMMARY_S.
+
+    `knop-server` asks before it serves, so a bad value stops it with the
+    reason, as other bad configuration does (`sync.server.main`).
+    """
+    _setting(SLOW_MS_ENV, SLOW_MS, "milliseconds")
+    _setting(SUMMARY_S_ENV, SUMMARY_S, "seconds")
 
 
 def _percentile(ordered: list[float], fraction: float) -> float:
@@ -59,7 +85,7 @@ class AccessLog:
     """ASGI middleware: the access log described above, around `app` (the whole app).
 
     `clock` (seconds, monotonic) is for tests; `quiet` the paths logged only
-    when failing or slow.
+    when failing or slow. Raises SettingError for a malformed setting (`check_settings`).
     """
 
     def __init__(
@@ -71,8 +97,8 @@ class AccessLog:
         self.app = app
         self.quiet = frozenset(quiet)
         self.clock = clock
-        self.slow_s = _setting(SLOW_MS_ENV, SLOW_MS) / 1000
-        self.every_s = _setting(SUMMARY_S_ENV, SUMMARY_S)
+        self.slow_s = _setting(SLOW_MS_ENV, SLOW_MS, "milliseconds") / 1000
+        self.every_s = _setting(SUMMARY_S_ENV, SUMMARY_S, "seconds")
         self._since = clock()
         self._ms: list[float] = []
         self._statuses: Counter[int] = Counter()

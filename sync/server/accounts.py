@@ -200,7 +200,7 @@ def login(
             (subject, True),
         )
     stored, person_id = found if found and found[0] else (None, None)
-    if not _password_matches(stored, password):
+    if not password_matches(stored, password):
         with db.write(serial=False) as s:
             # Guessed usernames leave rows behind; windows long past are forgotten here.
             s.execute(
@@ -248,7 +248,8 @@ def _decoy_hash() -> str:
     return PasswordHasher().hash(secrets.token_urlsafe(16))
 
 
-def _password_matches(stored: str | None, password: str) -> bool:
+def password_matches(stored: str | None, password: str) -> bool:
+    """Whether `password` is the one `stored` (an argon2 hash) was made from; None: no (as long to say)."""
     try:
         return HASHER.verify(stored or _decoy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):

@@ -583,6 +583,8 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
     links}]}. An edge source -> target counts accepted bids on tasks of site
     `source` by people whose home is site `target` (another site). Edges that
     fewer than SMALL_COUNT people make are left out for anyone but admins.
+    `new_links` counts the edges whose first month it is, for every month from
+    the first such month through the month of `computed_at` (0 where none).
 
     The viewer's organisation's sites are the nodes (issue 16), each with its
     `organisation_id` and `organisation` name; a site of another organisation
@@ -657,7 +659,10 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
     new_links: dict[str, int] = defaultdict(int)
     for edge in edges.values():
         new_links[edge["first_month"]] += 1
-    months = _months_between(min(new_links, default=None), max(new_links, default=None))
+    # Up to the month the figures were computed in, not the last month a link was new:
+    # a site manager sees only the links three or more people made, which are old ones,
+    # so the demo's series stopped in April though it was November (a try-out).
+    months = _months_between(min(new_links, default=None), max([*new_links, computed_at[:7]]))
     return {
         "version": VERSION,
         "computed_at": computed_at,

@@ -97,6 +97,9 @@ def accept(
     Raises Refused (unknown, used, withdrawn, expired or waiting code; taken
     username; a personal device for a colleague) and ApiError("invalid_request")
     for a password shorter than MIN_PASSWORD. Nothing is kept when it raises.
+    The invitee who took it up already may ask again with the same code,
+    username and password (`_taken_up_by`): they get their account again (and
+    a personal device, if asked for), not a refusal.
     """
     if len(password) < MIN_PASSWORD:
         raise ApiError("invalid_request", {"password": f"at least {MIN_PASSWORD} characters"})
@@ -106,15 +109,23 @@ def accept(
     password_hash = accounts.hash_password(password)  # slow on purpose: outside the write
     now = utc_now()
     person_id = uuid7()
+    again = _taken_up_by(db, code, login_name, password, now)  # the password checked outside the write too
     with db.write() as s:
         invitation = find(s, code)
         if invitation is None:
             raise Refused(Rejection("invitation.unknown"))
-        if s.value("SELECT count(*) FROM accounts WHERE username = ?", (login_name,)):
-            raise Refused(Rejection("member.username_taken", username=login_name))
         if device_name is not None and not invitation.for_outsider:
             # Colleagues use the site's computers, which IT enrols.
             raise Refused(Rejection("invitation.unknown"))
+        if again is not None and invitation.person_id == again and (person := s.get(Person, again)) and person.active:
+            audit.record(
+                s, at=now, actor_id=again, device_id=None, operation="member.accept", entity_id=invitation.id,
+                summary=f"took up the invitation from {invitation.invited_by} again as {login_name} "
+                "(the answer to the first time had not reached them)",
+            )
+            return _welcome(s, person, device_name, now, policy)
+        if s.value("SELECT count(*) FROM accounts WHERE username = ?", (login_name,)):
+            raise Refused(Rejection("member.username_taken", username=login_name))
         newcomer = Person(
             id=person_id, name=name, username=login_name, home_site_id=None,
             role=Role.EXTERNAL, kind=PersonKind.VOLUNTEER,
@@ -143,16 +154,52 @@ def accept(
         )
         person = s.get(Person, person_id)
         assert person is not None
-        if device_name is None:
-            return Accepted(person)
-        device = accounts.Enrolled(uuid7(), accounts.new_secret(), "")
-        s.execute(
-            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id, organisation_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person_id,
-             person.organisation_id),  # a personal device is its person's organisation's
+        return _welcome(s, person, device_name, now, policy)
+
+
+def _taken_up_by(db: Database, code: str, login_name: str, password: str, now: str) -> str | None:
+    """Who took this invitation up already as `login_name` with this `password`, while it is still
+    valid: the invitee asking again. Else None.
+
+    The server made their account, but its answer never reached them (the
+    network dropped it, or a personal device's credential could not be kept):
+    asked again they were told the code was used, or their username taken, and
+    only a new invitation helped (a try-out on a shared PC). Only the code, the
+    username and the password together, all three secrets of the invitee, let
+    them in again.
+    """
+    with db.read() as s:
+        invitation = find(s, code)
+        if (
+            invitation is None
+            or invitation.status != InvitationStatus.ACCEPTED
+            or not invitation.person_id
+            or invitation.expires_at <= now
+        ):
+            return None
+        stored = s.value(
+            "SELECT password_hash FROM accounts WHERE person_id = ? AND username = ?",
+            (invitation.person_id, login_name),
         )
-        token, expires_at = accounts.issue_token(s, person_id, device.device_id, policy or accounts.Policy())
+    if stored is None or not accounts.password_matches(str(stored), password):
+        return None
+    return invitation.person_id
+
+
+def _welcome(
+    s: Session, person: Person, device_name: str | None, now: str, policy: accounts.Policy | None
+) -> Accepted:
+    """`person` as taken up, with a personal device enrolled for them when `device_name` is given."""
+    if device_name is None:
+        return Accepted(person)
+    device = accounts.Enrolled(uuid7(), accounts.new_secret(), "")
+    s.execute(
+        "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id, organisation_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person.id,
+         person.organisation_id),  # a personal device is its person's organisation's
+    )
+    token, expires_at = accounts.issue_token(s, person.id, device.device_id, policy or accounts.Policy())
     return Accepted(person, device, token, expires_at)
 
 

@@ -18,7 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
-from sync.server import accounts, demo_seed, directory, migrations, storage
+from sync.server import access_log, accounts, demo_seed, directory, migrations, storage
 from sync.server.logs import LOG_FILE_ENV, LOG_LEVEL_ENV, setup_server_logging
 from sync.server.storage import DB_ENV
 
@@ -84,6 +84,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers > 1 and not storage.is_postgres_url(str(args.db)):
         log.warning("several workers on SQLite share one file; writes queue behind each other")
 
+    try:
+        access_log.check_settings()  # before anything is served; each worker reads them again
+    except access_log.SettingError as error:
+        print(f"knop-server: {error}", file=sys.stderr)
+        return 1
     db = storage.Database(str(args.db), pool_size=2)
     try:
         migrations.prepare_to_serve(db)

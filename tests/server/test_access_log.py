@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -19,6 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 from sync import protocol
 from sync.server.access_log import SLOW_MS_ENV, SUMMARY_S_ENV, AccessLog
 from tests.server.conftest import Servers
+from tests.server.harness import ROOT
 
 SUMMARY = "push and pull in the last"
 
@@ -91,3 +96,23 @@ def test_a_slow_sync_gets_its_line(monkeypatch: pytest.MonkeyPatch, caplog: pyte
     assert lines[0] == '127.0.0.1:5 - "GET /v1/pull?0.6 HTTP/1.1" 200 600 ms'
     assert lines[1].startswith("push and pull in the last 1.0 s: 2 requests (200: 2), p50 400 ms, p99 600 ms")
     assert len(lines) == 2
+
+
+@pytest.mark.parametrize(("name", "value"), [(SLOW_MS_ENV, "1s"), (SLOW_MS_ENV, "-5"), (SUMMARY_S_ENV, "nan")])
+def test_a_malformed_setting_stops_the_server_at_its_start_naming_it(
+    name: str, value: str, tmp_path: Path
+) -> None:
+    """A malformed KNOP_SERVER_SLOW_MS fell back to 1000 ms unsaid: IT's threshold was silently not theirs."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.main", "--db", str(tmp_path / "server.sqlite3"), "--port", "0"],
+        cwd=ROOT, env={**os.environ, name: value}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        _out, err = server.communicate(timeout=60)  # a server that starts serving never ends by itself
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 1, err
+    assert f"knop-server: {name} must be a number of " in err and repr(value) in err, err
+    assert "Traceback" not in err and not (tmp_path / "server.sqlite3").exists()  # refused before anything

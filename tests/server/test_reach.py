@@ -207,6 +207,41 @@ def test_a_personal_device_of_an_external_sees_nothing_internal(server: Deployme
     assert devices["anna"][1].rows[("member_invitations", invitation_id)]["status"] == "accepted"
 
 
+def test_an_outsider_whose_answer_was_lost_enrols_their_own_computer_with_the_same_code(
+    server: Deployment, world: World
+) -> None:
+    """The server made Vera's account and her computer's credential, but the answer never arrived
+    (or the credential could not be kept): asked again with the same code, username and password
+    she gets a credential that works, and her one account; no one else gets anything with the code."""
+    code, invitation_id = fresh_code(), uuid7()
+    server.user("anna").apply("member.invite", invitation_id=invitation_id, email="vera@example.org",
+                              person_kind="volunteer", site_id=world.school.id, code=code)
+    username = f"vera-{invitation_id[-6:]}"
+    lost = accept(server, code, username)  # its answer is the one that never reached her
+    assert lost.status_code == 200, lost.text
+    again = accept(server, code, username)
+    assert again.status_code == 200, again.text
+    body = again.json()
+    assert body["person"]["id"] == lost.json()["person"]["id"] and body["credential"] != lost.json()["credential"]
+    vera = Api(server.url)
+    vera.credential, vera.token, vera.person = body["credential"], body["token"], body["person"]
+    assert Replica().sync(vera)
+    assert vera.try_login(username, "hemmeligt ord").status_code == 200
+    other = accept(server, code, f"vera2-{invitation_id[-6:]}")
+    assert other.status_code == 409 and other.json()["error"]["detail"]["reason"] == "invitation.used"
+    wrong = httpx.post(
+        server.url + protocol.PATH_ACCEPT_INVITATION,
+        json={"code": code, "username": username, "password": "et andet ord", "name": "Vera", "device_name": "x"},
+        headers={protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION)}, timeout=60,
+    )
+    assert wrong.status_code == 409 and wrong.json()["error"]["detail"]["reason"] == "member.username_taken"
+    with server.database.read() as s:
+        assert s.value("SELECT count(*) FROM people WHERE username = ?", (username,)) == 1
+        summaries = [r[0] for r in s.execute("SELECT summary FROM audit_events WHERE entity_id = ?",
+                                             (invitation_id,)).fetchall()]
+        assert len([said for said in summaries if " again " in said]) == 1, summaries
+
+
 def test_a_colleague_cannot_enrol_a_personal_device(server: Deployment, world: World) -> None:
     anna = server.user("anna")
     code = fresh_code()

@@ -522,6 +522,24 @@ def test_a_confirmed_bid_the_restored_server_now_refuses_needs_attention_with_a_
         restored.stop()
 
 
+def synced_after_restore(backup_of: ServerBackup, machine: Machine, session: Session) -> tuple[Deployment, Any]:
+    """IT restores the backup; `machine` syncs `session` with the server started on it and resyncs.
+
+    Returns the restored server (the caller stops it) and the person's report of the sync.
+    """
+    restored = backup_of.restore()
+    try:
+        machine.retarget(restored)
+        report = machine.sync(session)
+        assert report.ok, report.first_failure()
+        user = report.user(session.person.id)
+        assert user is not None and user.resynced
+    except BaseException:
+        restored.stop()
+        raise
+    return restored, user
+
+
 def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_outbox(
     fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
 ) -> None:
@@ -540,14 +558,10 @@ def test_a_server_restored_from_a_backup_makes_the_client_resync_keeping_its_out
     waiting = uuid7()
     staffroom.perform(anna, "comment.add", comment_id=waiting, task_id=first_task, body="Stadig aktuelt?")
 
-    restored = backup_of.restore()
+    restored, user = synced_after_restore(backup_of, staffroom, anna)
     try:
-        staffroom.retarget(restored)
-        report = staffroom.sync(anna)
-        assert report.ok, report.first_failure()
-        user = report.user(anna.person.id)
         # The push found the lost history before sending anything: the confirmed bid went again.
-        assert user is not None and user.resynced and user.resent == 1 and user.applied == 2
+        assert user.resent == 1 and user.applied == 2
         assert_converged(staffroom, anna)
         store = staffroom.store(anna.person.id)
         try:

@@ -12,10 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from desktop import told_names
-from desktop.core.entities import Comment
+from desktop.core.entities import Comment, Task
 from desktop.store import Store
+from sync import protocol
 from sync.pull import CURSOR, Pulled, write_pushed_page
-from tests.conftest import make_world
+from tests.conftest import World, make_world
+from tests.server.harness import Deployment
+from tests.sync.conftest import MachineFactory
+from tests.sync.test_faults import ServerBackup, published_task, synced_after_restore
 
 
 def told(poster_id: str, name: str, authors: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
@@ -57,3 +61,43 @@ def test_a_told_name_leaves_the_store_with_the_last_task_or_comment_that_showed_
         assert set(told_names.told_names(store, "anna", everyone)) == {"bea", "bodil"}
     finally:
         store.close()
+
+
+def test_a_resync_forgets_the_names_told_for_tasks_that_did_not_come_back(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory, tmp_path: Path
+) -> None:
+    """The server is restored from a backup older than Anna's task: Bo's PC pulls everything again
+    (a resync, an initial pull with no deletions in it), and her task does not come back. The name
+    told for it goes at the end of the pull; Mette's, whose task the backup has, stays."""
+    mette, anna = fresh_knop_server.user("mette"), fresh_knop_server.user("anna")
+    kept = published_task(mette, world.school.id)
+    staffroom = machines(fresh_knop_server, world.school.id, "staffroom")
+    bo = staffroom.login("bo")
+    assert staffroom.sync(bo).ok
+    backup_of = ServerBackup(fresh_knop_server, tmp_path)
+    backup_of.take()
+    lost = published_task(anna, world.school.id)
+    assert staffroom.sync(bo).ok
+    asking = fresh_knop_server.user("bo")
+    answers = [asking.http.get(protocol.PATH_TASK_POSTER, params={"task_id": t}, headers=asking.headers())
+               for t in (kept, lost)]
+    assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+    store = staffroom.store(bo.person.id)
+    try:
+        for answer in answers:  # as the task view keeps what the server said
+            told_names.keep(store, bo.person.id, answer.json())
+        assert set(told_names.told_names(store, bo.person.id, ("mette", "anna"))) == {"mette", "anna"}
+    finally:
+        store.close()
+
+    restored, _report = synced_after_restore(backup_of, staffroom, bo)
+    try:
+        store = staffroom.store(bo.person.id)
+        try:
+            assert store.get(Task, lost) is None and store.get(Task, kept) is not None
+            assert set(told_names.told_names(store, bo.person.id, ("mette", "anna"))) == {"mette"}
+        finally:
+            store.close()
+        assert restored.server_errors() == []
+    finally:
+        restored.stop()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QImage
 
 from desktop import insights
@@ -108,6 +108,44 @@ def test_the_network_opens_offline_on_the_last_answer(
     assert (image.width(), image.height()) == (1400, 1300)
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text and "<path" in text
+
+
+# How Danish and English write a month, for the chart's labels (Qt's locale writes them).
+MONTHS = {
+    "da": ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."),
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+}
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_new_links_chart_names_its_months_in_the_language(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], language: str
+) -> None:
+    """A try-out read "2025-04" under the chart; Danish writes "apr. 2025", English "Apr 2025"."""
+    context = make_context("admin", language)
+    body = answers["network-admin"]
+    keep(context, insights.NETWORK, body)
+    screen = opened(qtbot, NetworkScreen(context))
+    chart = screen.chart
+    qtbot.waitUntil(lambda: bool(chart.months), timeout=10_000)
+    written = [f"{MONTHS[language][int(m['month'][5:]) - 1]} {m['month'][:4]}" for m in body["new_links"]]
+    said = chart.accessibleDescription()
+    assert said == ", ".join(f"{w}: {m['links']}" for w, m in zip(written, body["new_links"], strict=True))
+    area = QRectF(chart.rect())
+    points = [QPointF(area.left() + 40 + i * 10, area.bottom() - 24) for i in range(len(chart.months))]
+    labels = [text for _box, text in chart.month_labels(chart.fontMetrics(), area, points)]
+    assert labels and set(labels) <= set(written), labels
+
+
+@pytest.mark.parametrize("username", ["admin", "anna"])
+def test_the_new_links_reach_the_month_they_were_computed_in(answers: dict[str, Any], username: str) -> None:
+    """A try-out: the series stopped in April though the demo's "now" was November. It ended with
+    the last month a link was new, and the links a staff member or site manager sees (three people
+    or more) are old ones; now every month up to the answer's own is there, 0 where none was new."""
+    body = answers[f"network-{username}"]
+    months = [m["month"] for m in body["new_links"]]
+    assert months and months[-1] == body["computed_at"][:7], months[-3:]
+    assert months == sorted(set(months))
 
 
 def test_staff_see_fewer_links_than_admins(answers: dict[str, Any]) -> None:

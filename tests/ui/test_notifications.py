@@ -6,10 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSystemTrayIcon
+from PySide6.QtWidgets import QLabel, QSystemTrayIcon
 
 from desktop import notifications
-from desktop.core.entities import SavedSearch, Task
+from desktop.core.entities import LendingPolicy, Organisation, SavedSearch, Task
 from desktop.core.notices import Notice, NoticeKind
 from desktop.store import Store
 from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
@@ -255,12 +255,13 @@ def test_each_person_is_asked_only_about_what_can_concern_them(
 ) -> None:
     """A try-out: staff were asked whether to be told when lending "one of my staff"
     waits for "my approval", news only a site manager ever gets (notices.concerns)."""
-    from PySide6.QtWidgets import QLabel
 
     lending = {NoticeKind.STAFF_LENT, NoticeKind.LENDING_AWAITS}
     seen: dict[str, list[str]] = {}
     for username in ("anna", "mette", "ole", "admin"):
         context = make_context(username, "en")
+        if username == "anna":  # lending on as far as it goes: only Mette is ever asked
+            lend(qtbot, context, LendingPolicy.APPROVE)
         centre = shown(qtbot, NotificationCentre(context))
         centre.tabs.setCurrentWidget(centre.preferences_area)
         prefs = centre.preferences
@@ -269,12 +270,48 @@ def test_each_person_is_asked_only_about_what_can_concern_them(
         labels = {label.text() for label in prefs.findChildren(QLabel) if label.isVisibleTo(prefs)}
         if username != "mette":
             assert "Lending one of my staff waits for my approval" not in labels, username
-    assert lending <= set(seen["mette"])  # the site manager: told of her staff's lending
+    assert NoticeKind.LENDING_AWAITS in seen["mette"]  # the site manager: told of her staff's lending
     assert NoticeKind.BID_NEW in seen["mette"]
     assert not lending & set(seen["anna"]) and NoticeKind.BID_NEW in seen["anna"]  # staff post tasks
     assert not lending & set(seen["ole"]) and NoticeKind.BID_NEW not in seen["ole"]  # outsiders post none
     assert not lending & set(seen["admin"]) and NoticeKind.BID_NEW in seen["admin"]
     assert all(NoticeKind.COMMENT_NEW in rows for rows in seen.values())
+
+
+def lend(qtbot: Any, context: AppContext, policy: str) -> None:
+    """Set the lending of the context's person's organisation in the store, as a sync would bring it."""
+
+    def write(store: Store) -> None:
+        organisation = store.get(Organisation, context.person.organisation_id)
+        assert organisation is not None
+        with store.transaction():
+            store.put(organisation.replace(lending=policy))
+
+    ask(qtbot, context, write)
+    context.notify({"organisations"})
+
+
+def test_a_manager_is_asked_about_lending_only_as_her_organisation_lends(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """A try-out: Mette was asked about lending that waits for her approval where her
+    municipality had lending switched off; off tells nobody, notify tells her, approve asks her."""
+    context = make_context("mette", "en")
+    lend(qtbot, context, LendingPolicy.OFF)
+    centre = shown(qtbot, NotificationCentre(context))
+    centre.tabs.setCurrentWidget(centre.preferences_area)
+    prefs = centre.preferences
+    qtbot.waitUntil(lambda: prefs.desktop.isChecked())  # drawn
+    lending = [NoticeKind.STAFF_LENT, NoticeKind.LENDING_AWAITS]
+    assert [kind for kind in _rows(prefs) if kind in lending] == []
+    assert NoticeKind.BID_NEW in _rows(prefs)
+    # An admin switches lending on: her next sync brings it, and the page follows it.
+    lend(qtbot, context, LendingPolicy.NOTIFY)
+    qtbot.waitUntil(lambda: [kind for kind in _rows(prefs) if kind in lending] == [NoticeKind.STAFF_LENT])
+    lend(qtbot, context, LendingPolicy.APPROVE)
+    qtbot.waitUntil(lambda: [kind for kind in _rows(prefs) if kind in lending] == [NoticeKind.LENDING_AWAITS])
+    label = "Lending one of my staff waits for my approval"
+    assert any(w.text() == label for w in prefs.findChildren(QLabel) if w.isVisibleTo(prefs))
 
 
 def test_a_box_in_knop_has_its_focus_line_under_itself(

@@ -58,7 +58,7 @@ def test_the_network_charts_month_labels_are_whole_and_inside_it(qtbot: Any, mon
     qtbot.addWidget(chart)
     chart.resize(984, 170)
     series = [{"month": f"{2024 + (10 + i) // 12}-{(10 + i) % 12 + 1:02d}", "links": i % 5} for i in range(months)]
-    chart.show_months(series, "Nye forbindelser mellem arbejdssteder pr. måned")
+    chart.show_months(series, "Nye forbindelser mellem arbejdssteder pr. måned", language="da")
     area = QRectF(chart.rect())
     metrics = chart.fontMetrics()
     step = (area.width() - 54) / (months - 1)

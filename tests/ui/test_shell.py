@@ -37,6 +37,7 @@ from ui.main_window import MainWindow
 from ui.shell import Shell
 from ui import words
 from tests.ui.driving import ask
+from ui.task_model import PAGE as PAGE_ROWS
 
 PASSWORD = "godt kodeord"
 
@@ -737,7 +738,7 @@ def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_wher
         if t.status == TaskStatus.OPEN and permissions.may_bid_on(anna, t)
         and not any(b.bidder_id == anna.id for b in bids_of(demo_data, t.id))
     }
-    # One near the board's top: a rebuilt board loads its first page of rows, not as many as were scrolled.
+    # One near the board's top.
     task = next(biddable[i] for r in range(20) if (i := window.board.model.task_id(r)) in biddable)
     window.open_task(task.id)
     view = window.current_page()
@@ -773,3 +774,72 @@ def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_wher
     qtbot.waitUntil(lambda: danish.current_page() is danish.board)
     assert danish.focusWidget() is danish.board.view  # where she opened the task from
     assert danish.board.model.task_id(danish.board.view.currentIndex().row()) == task.id
+
+
+@pytest.mark.parametrize("neighbour", [False, True], ids=["one municipality", "two"])
+def test_after_a_language_switch_the_board_shows_the_rows_it_showed(
+    qtbot: Any, shell: Shell, demo_store: Path, demo_data: Any, neighbour: bool
+) -> None:
+    """A try-out showed every status, scrolled far down the board and chose another language: the
+    board rebuilt in it was a fresh one (tasks open for bids), its first page from the top. Now it
+    has the same filters and sort, every row, and the same rows in view, the same one chosen. With
+    two municipalities' tasks the rows grow to two lines once the lists are loaded, after the rows."""
+    from tests.ui.neighbours import add_neighbour
+
+    if neighbour:
+        add_neighbour(demo_store, demo_data.tasks)
+    window = log_in(qtbot, shell, "anna")
+    board = window.board
+    model, table = board.model, board.view
+    board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
+    board.date_box.setCurrentIndex(1)  # and back: a list of fixed choices kept as well
+    board.date_box.setCurrentIndex(0)
+    board.sort_box.setCurrentIndex(board.sort_box.findData("title"))
+    qtbot.waitUntil(lambda: model.rowCount() > 2 * PAGE_ROWS, timeout=10_000)  # every match, not a page
+    qtbot.waitUntil(lambda: board.skill_box.count() > 1, timeout=10_000)
+    qtbot.waitUntil(lambda: board.organisation_box.count() > 1, timeout=10_000)
+    rows, filters, board_lists = model.rowCount(), board.filters(), board.organisation_box.count()
+    table.setFocus(Qt.FocusReason.TabFocusReason)
+    chosen = rows * 2 // 3
+    table.setCurrentIndex(model.index(chosen, 0))
+    table.scrollTo(model.index(chosen - 2, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: table.rowAt(0) == chosen - 2)
+    top, task_id = model.task_id(chosen - 2), model.task_id(chosen)
+    assert filters.status is None
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices["Dansk"].trigger()
+    danish = entered.args[0]
+    again = danish.board
+    qtbot.waitUntil(lambda: again.model.rowCount() == rows, timeout=10_000)
+    assert again.filters() == filters and again.status_box.currentText() == "Alle statusser"
+    assert again.sort_box.currentText() == "Sortér: titel"
+    view = again.view
+    qtbot.waitUntil(lambda: again.model.task_id(view.rowAt(0)) == top, timeout=10_000)
+    qtbot.waitUntil(lambda: again.organisation_box.count() == board_lists, timeout=10_000)  # the lists, loaded
+    assert again.model.task_id(view.rowAt(0)) == top and view.rowViewportPosition(view.rowAt(0)) == 0
+    assert again.current_task_id() == task_id
+    shown = [again.model.task_id(r) or "" for r in range(view.rowAt(0), view.rowAt(0) + 5)]
+    qtbot.waitUntil(lambda: all(again.model.is_loaded(i) for i in shown), timeout=10_000)  # their rows, filled
+
+
+def test_a_skill_chosen_on_the_board_stays_chosen_in_the_other_language(qtbot: Any, shell: Shell) -> None:
+    """The skills' list is loaded after the board's first page: the skill chosen is kept meanwhile,
+    named in the new language, and the list loaded keeps it."""
+    from desktop.core import skills as catalogue
+
+    window = log_in(qtbot, shell, "anna")
+    board = window.board
+    qtbot.waitUntil(lambda: board.skill_box.count() > 1, timeout=10_000)
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.skill_box.setCurrentIndex(1)
+    skill = board.skill_box.currentData()
+    rows, skills = board.model.rowCount(), board.skill_box.count()
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices["Dansk"].trigger()
+    again = entered.args[0].board
+    assert again.skill_box.currentData() == skill
+    assert again.skill_box.currentText() == catalogue.label(skill, "da")
+    qtbot.waitUntil(lambda: again.skill_box.count() == skills, timeout=10_000)  # loaded
+    assert again.skill_box.currentData() == skill and again.model.rowCount() == rows

@@ -132,7 +132,8 @@ def test_the_e_mail_choices_keep_their_height_on_a_short_window(
     centre.tabs.setCurrentIndex(1)  # the settings
     qtbot.waitUntil(lambda: all(box.currentIndex() >= 0 for box in centre.preferences.email.values()), timeout=10_000)
     boxes = [box for box in centre.preferences.findChildren(QComboBox) if box.isVisibleTo(window)]
-    assert len(boxes) == len(centre.preferences.email)
+    rows = [box for box in centre.preferences.email.values() if box.isVisibleTo(window)]  # what concerns her
+    assert len(boxes) == len(rows) > 5
     squeezed = [(box.currentText(), box.height(), box.minimumSizeHint().height()) for box in boxes
                 if box.height() < box.minimumSizeHint().height()]
     assert squeezed == []
