@@ -843,7 +843,7 @@ def _together_pipeline_class() -> Any:
     if not all(hasattr(Pipeline, name) for name in needed):  # pragma: no cover - another psycopg
         return None
 
-    class _TogetherPipeline(Pipeline):  # type: ignore[misc, valid-type]
+    class _TogetherPipeline(Pipeline):
         _sync_queued = False
 
         def _enqueue_sync(self) -> None:
@@ -951,20 +951,21 @@ class _PostgresPool:
             @contextlib.contextmanager
             def pipeline(self) -> Iterator[Any]:
                 if together is None or not hasattr(self, "_check_connection_ok"):
-                    with super().pipeline() as pipeline:
-                        yield pipeline
+                    with super().pipeline() as theirs:
+                        yield theirs
                     return
                 with self.lock:
                     self._check_connection_ok()
-                    if (pipeline := self._pipeline) is None:
-                        pipeline = self._pipeline = together(self)
+                    ours: Any = self._pipeline
+                    if ours is None:
+                        ours = self._pipeline = together(self)
                 try:
-                    with pipeline:
-                        yield pipeline
+                    with ours:
+                        yield ours
                 finally:
-                    if pipeline.level == 0:
+                    if ours.level == 0:
                         with self.lock:
-                            assert pipeline is self._pipeline
+                            assert ours is self._pipeline
                             self._pipeline = None
 
             @classmethod
