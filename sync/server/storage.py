@@ -806,6 +806,74 @@ class _SqlitePool:
             conn.close()
 
 
+def _together_pipeline_class() -> Any:
+    """psycopg's `Pipeline` made to send what it queued in one write, when an answer is waited for; None if psycopg has no such parts.
+
+    psycopg sends each statement of a pipeline as it is queued: every
+    `execute` polls the socket twice (the GIL let go and taken back each
+    time) and writes the statement alone, which wakes the backend for it
+    alone. A push's first round trip is eleven statements, so a round cost
+    some 15 writes and 30 polls where 4 would do. Measured in process
+    (docs/scale-out.md "Ninth pass"), eleven `SELECT`s and their answers:
+    445-547 µs of Python and 211-243 µs of the backend's CPU that way,
+    285-324 and 94-107 µs sent together.
+
+    Here a statement is queued and nothing is sent until somebody waits for
+    an answer: a fetch (psycopg's `_fetch_gen`), a Sync (`Pipeline.sync`, a
+    commit) or leaving pipeline mode. Then everything queued is written into
+    libpq's buffer in order and flushed at once. What PostgreSQL receives, in
+    what order, and which Sync ends which part, is unchanged, so are the
+    answers and the errors (a failed statement's error is raised by the
+    same wait as before, or an earlier one could have raised it when its
+    answer happened to be read early; the callers already allow for both,
+    `Session.savepoint`). What changes is only when the bytes leave: a
+    statement queued while Python prepares the next one waits for the wait,
+    microseconds here.
+
+    Relies on psycopg's pipeline internals (`command_queue`, `_enqueue_sync`,
+    `_communicate_gen`, `_fetch_gen`, psycopg 3.1-3.3);
+    tests/server/test_push_round_trips.py counts the polls and fails if a
+    psycopg upgrade brings back a poll per statement.
+    """
+    try:
+        from psycopg import Pipeline
+    except ImportError:  # pragma: no cover - psycopg without pipelines
+        return None
+    needed = ("_enqueue_sync", "_communicate_gen", "_fetch_gen")
+    if not all(hasattr(Pipeline, name) for name in needed):  # pragma: no cover - another psycopg
+        return None
+
+    class _TogetherPipeline(Pipeline):
+        _sync_queued = False
+
+        def _enqueue_sync(self) -> None:
+            super()._enqueue_sync()
+            self._sync_queued = True
+
+        def _communicate_gen(self) -> Any:
+            # Called by psycopg after every statement it queues: send only once a Sync
+            # is queued (a fetch sends by `_fetch_gen`).
+            if not self._sync_queued:
+                return
+            self._sync_queued = False
+            self._queue_in_libpq()
+            yield from super()._communicate_gen()
+
+        def _fetch_gen(self, *, flush: bool) -> Any:
+            if self.command_queue:
+                self._queue_in_libpq()  # then psycopg's flush request and one flush send them all
+                flush = True
+            yield from super()._fetch_gen(flush=flush)
+
+        def _queue_in_libpq(self) -> None:
+            """Every queued command into libpq's output buffer (libpq writes out past 64 KB itself)."""
+            queue = self.command_queue
+            while queue:
+                queue.popleft()()
+
+    return _TogetherPipeline
+
+
 def _check_unless_quiet(conn: Any) -> None:
     """The pool's check on checkout: a round trip only for a connection that may be broken.
 
@@ -870,8 +938,35 @@ class _PostgresPool:
         owner = self
         self._away_since: float | None = None
 
+        together = _together_pipeline_class()
+
         class Connection(psycopg.Connection[Any]):
-            """Tells the pool whether the database answered its last attempt to connect."""
+            """Tells the pool whether the database answered its last attempt to connect; pipelines send together.
+
+            `pipeline()` is psycopg's own (3.1-3.3), with `_TogetherPipeline`
+            instead of psycopg's `Pipeline`; where psycopg's connection lacks
+            what it needs, psycopg's pipeline is used as it is.
+            """
+
+            @contextlib.contextmanager
+            def pipeline(self) -> Iterator[Any]:
+                if together is None or not hasattr(self, "_check_connection_ok"):
+                    with super().pipeline() as theirs:
+                        yield theirs
+                    return
+                with self.lock:
+                    self._check_connection_ok()
+                    ours: Any = self._pipeline
+                    if ours is None:
+                        ours = self._pipeline = together(self)
+                try:
+                    with ours:
+                        yield ours
+                finally:
+                    if ours.level == 0:
+                        with self.lock:
+                            assert ours is self._pipeline
+                            self._pipeline = None
 
             @classmethod
             def connect(cls, *args: Any, **kwargs: Any) -> Any:

@@ -34,6 +34,10 @@ from tests.server.harness import PASSWORD
 # upsert, all writes one statement).
 ROUND_TRIPS = 2
 STATEMENTS = 12
+# The polls of a round trip (storage._together_pipeline_class): one to send and hear the answer,
+# one more if the answer comes in pieces. With psycopg's own pipeline, two per statement queued:
+# 28 for the push below.
+POLLS_A_ROUND_TRIP = 2
 
 
 @pytest.fixture
@@ -87,16 +91,29 @@ class _Counted:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.round_trips = 0
         self.statements = 0
+        # The times a waiting generator asked to wait on the socket: each is a poll,
+        # with the GIL let go and taken back (psycopg's `waiting.wait`).
+        self.polls = 0
         counter = self
         wait, execute = psycopg.Connection.wait, psycopg.Cursor.execute
         executemany = psycopg.Cursor.executemany
+
+        def polled(gen: Any) -> Any:
+            ready = None
+            while True:
+                try:
+                    asked = gen.send(ready)
+                except StopIteration as stop:
+                    return stop.value
+                counter.polls += 1
+                ready = yield asked
 
         def counted_wait(conn: Any, gen: Any, *args: Any, **kwargs: Any) -> Any:
             name = getattr(gen, "__qualname__", "")
             idle = conn.pgconn.transaction_status == psycopg.pq.TransactionStatus.IDLE
             if name.endswith(counter.ANSWERS) or not (conn._pipeline or (name.endswith("_commit_gen") and idle)):
                 counter.round_trips += 1
-            return wait(conn, gen, *args, **kwargs)
+            return wait(conn, polled(gen), *args, **kwargs)
 
         def counted_execute(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
             counter.statements += 1
@@ -135,6 +152,7 @@ def test_a_push_reads_ahead_in_one_round_trip(
     assert (logged, audited) == (3, 3)
     if backend == "postgresql":
         assert (counted.round_trips, counted.statements) == (ROUND_TRIPS, STATEMENTS)
+        assert counted.polls <= POLLS_A_ROUND_TRIP * ROUND_TRIPS
 
 
 def test_a_repeated_push_answers_from_the_log_in_the_first_round_trip(
@@ -176,9 +194,11 @@ def test_a_pull_is_one_round_trip_when_the_tail_holds_what_is_new(
     page = feed_tail.pull_request(db, tail, header, token, cursor, 1000)
     monkeypatch.undo()
     trips["tail, something new"] = counted.round_trips
+    polls = counted.polls
     assert sorted(json.loads(b)["table"] for b in page.bodies) == ["comments", "tasks"]
     with pytest.raises(ApiError) as refused:
         feed_tail.pull_request(db, tail, header, "not-the-token", page.cursor, 1000)
     assert refused.value.code == "token_invalid"
     if backend == "postgresql":
         assert trips == {"tail": 1, "database": 2, "tail, something new": 2}
+        assert polls <= POLLS_A_ROUND_TRIP * trips["tail, something new"]
