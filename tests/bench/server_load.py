@@ -190,6 +190,9 @@ class _Connection:
         self.host, self.port = host, port
         self.fixed = (
             f"Host: {host}:{port}\r\n{protocol.PROTOCOL_HEADER}: {protocol.PROTOCOL_VERSION}\r\n"
+            # The rows' shape, as the desktop client says it (sync.transport): without it
+            # the server serves every device as an older client and rewrites its pages.
+            f"{protocol.ROWS_HEADER}: {protocol.ROWS_VERSION}\r\n"
             f"{protocol.DEVICE_HEADER}: {key.credential}\r\n"
             f"{protocol.AUTHORIZATION_HEADER}: Bearer {key.token}\r\n"
         ).encode("ascii")
