@@ -31,6 +31,7 @@ from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count
+from tests.ui.driving import language_chosen
 from tests.ui.test_two_clients import session_on, synced
 from ui import main_window
 from ui.context import AppContext
@@ -358,10 +359,7 @@ def test_the_maps_chosen_skill_and_its_people_stay_over_a_language_switch(
         shell, window = session_on(qtbot, pc, "mette")
         try:
             screen = people_behind_sign_language(qtbot, window)
-            choices = {action.text(): action for action in window.language_menu.actions()}
-            with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
-                choices["Dansk"].trigger()
-            danish = entered.args[0]
+            danish = language_chosen(qtbot, shell, window, "Dansk")
             again = danish.current_page()
             assert isinstance(again, CompetenceMap) and again is not screen
 
