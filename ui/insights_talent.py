@@ -82,9 +82,10 @@ class TalentSearch(InsightScreen):
             key=lambda r: r["person_id"],
             parent=self,
         )
-        # Names fit their contents and only Available shares the room: with Name sharing it, Site
-        # and Evidence took the width at 1024 px and the names showed as "An…" (try-out).
-        self.people_table = table_view(self, self.people_model, self.say("People found"), stretch=(4,))
+        # Names fit their contents; Site and Available share the room left (a long site's name
+        # elides). With Name sharing it, Site and Evidence took the width at 1024 px and the
+        # names showed as "An…" (try-out).
+        self.people_table = table_view(self, self.people_model, self.say("People found"), stretch=(1, 4))
         self.others = QLabel(self)
         self.task_choice = QComboBox(self)
         self.task_choice.setAccessibleName(self.say("My open task"))
