@@ -134,12 +134,16 @@ class InsightScreen(Screen):
         first = self.current is None and not self._asked
         if data is not None:
             self.current = data
-            self.when.setText(self.say("Computed {when}", when=wording.moment(data.computed_at, self.language)))
+            self.say_computed(data.computed_at)
             self.show_answer(data.body)
         elif first:
             self.when.setText(self.say("Fetching the numbers from the server…"))
         if first:
             self.refresh()
+
+    def say_computed(self, computed_at: str) -> None:
+        """Say when the answer shown was computed (`computed_at`: the kept answer's ISO 8601 time)."""
+        self.when.setText(self.say("Computed {when}", when=wording.moment(computed_at, self.language)))
 
     def show_answer(self, body: dict[str, Any]) -> None:
         """Draw one answer from the server (cached or fresh)."""
@@ -214,6 +218,6 @@ class InsightScreen(Screen):
 
     def _kept(self, kept: insights.Cached) -> None:
         self.current = kept
-        self.when.setText(self.say("Computed {when}", when=wording.moment(kept.computed_at, self.language)))
+        self.say_computed(kept.computed_at)
         self.show_answer(kept.body)
         self.loaded.emit()

@@ -82,7 +82,10 @@ class TalentSearch(InsightScreen):
             key=lambda r: r["person_id"],
             parent=self,
         )
-        self.people_table = table_view(self, self.people_model, self.say("People found"), stretch=(0, 4))
+        # Names fit their contents; Site and Available share the room left (a long site's name
+        # elides). With Name sharing it, Site and Evidence took the width at 1024 px and the
+        # names showed as "An…" (try-out).
+        self.people_table = table_view(self, self.people_model, self.say("People found"), stretch=(1, 4))
         self.others = QLabel(self)
         self.task_choice = QComboBox(self)
         self.task_choice.setAccessibleName(self.say("My open task"))
@@ -138,11 +141,14 @@ class TalentSearch(InsightScreen):
 
     def draw(self, data: Any) -> None:
         # The last search, kept for offline reading; a search is only made when asked.
+        # Said for a kept search too: a language switch opens the screen anew on it (try-out).
         if data is not None:
             self.current = data
             self.skill = data.body.get("skill")
+            self.say_computed(data.computed_at)
             self.show_answer(data.body)
-        self.when.setText("")
+        else:
+            self.when.setText("")
 
     def params(self, skill: str) -> dict[str, Any]:
         found = {

@@ -70,8 +70,9 @@ class MyPage(Screen):
         self.record.setWordWrap(True)
 
         self.skills_model = SkillListModel(lang, self)
+        # A chosen skill arms "Make private" and "Remove skill": only the person chooses one.
         self.skills_table = table_view(
-            self, self.skills_model, tr("My skills"), stretch=(0, 1)
+            self, self.skills_model, tr("My skills"), stretch=(0, 1), row_on_focus=False
         )
         self.remove_button = QPushButton(tr("Re&move skill"), self)
         self.remove_button.setEnabled(False)

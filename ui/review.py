@@ -468,14 +468,17 @@ class ReviewPage(TaskScreen):
             return
         task = data.task
         self.title.setText(task.title)
+        filled = ntr(
+            "{filled} of {n} seat filled",
+            "{filled} of {n} seats filled",
+            task.seats,
+            filled=task.accepted_count,
+        )
+        # Assigned means every seat is filled, which the count already says.
         self.state.setText(
-            f"{wording.task_status(data.status)} · "
-            + ntr(
-                "{filled} of {n} seat filled",
-                "{filled} of {n} seats filled",
-                task.seats,
-                filled=task.accepted_count,
-            )
+            filled
+            if data.status == TaskStatus.ASSIGNED
+            else f"{wording.task_status(data.status)} · {filled}"
         )
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []

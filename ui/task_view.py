@@ -37,11 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import eligibility, operations, permissions
-from desktop.core.entities import BidStatus, TaskStatus
+from desktop.core.entities import BidStatus, PersonKind, TaskStatus
 from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
-from desktop.core.rejection import Rejection
 from desktop.store import Store
 from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitation_on
@@ -99,6 +98,7 @@ class TaskView(TaskScreen):
     def __init__(self, context: AppContext, task_id: str, parent: QWidget | None = None) -> None:
         super().__init__(context, task_id, parent)
         self.detail: TaskDetail | None = None
+        self._start_wanted = False  # `focus_start` waits for the first draw
         # The ids of the bid and the comment being sent: one per submission, so a
         # second press, or a retry after a refusal, cannot make a second one.
         self._new_bid_id: str | None = None
@@ -149,6 +149,7 @@ class TaskView(TaskScreen):
         self.description = self._wrapping_label()
         self.skills = self._wrapping_label()
         self.credentials = self._wrapping_label()
+        self.wished_credentials = self._wrapping_label()
         self.seats = self._wrapping_label()
         self.effort = self._wrapping_label()
         self.when = self._wrapping_label()
@@ -159,9 +160,10 @@ class TaskView(TaskScreen):
         facts = QFormLayout()
         facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         facts.addRow(tr("Skills wanted:"), self.skills)
-        # Credentials are what a bidder must (or should) hold, not skills: a row of their own,
-        # named as the task form names it.
-        facts.addRow(tr("Requirements:"), self.credentials)
+        # Credentials are what a bidder must (or should) hold, not skills: rows of their own, the
+        # required and the wished-for apart. One "Requirements:" row read "Krav: Kræver: Børneattest".
+        facts.addRow(tr("Requires:"), self.credentials)
+        facts.addRow(tr("Wanted:"), self.wished_credentials)
         self.facts = facts
         facts.addRow(tr("Seats:"), self.seats)
         facts.addRow(tr("Effort:"), self.effort)
@@ -359,7 +361,8 @@ class TaskView(TaskScreen):
         self.bid_availability = QLineEdit(box)
         self.bid_availability.setMaxLength(500)
         self.bid_availability.setAccessibleName(tr("Availability"))
-        self.bid_availability.setPlaceholderText(tr("E.g. Tuesdays after 14"))
+        self._availability_hint = tr("E.g. Tuesdays after 14")
+        self.bid_availability.setPlaceholderText(self._availability_hint)
         self.place_button = QPushButton(tr("&Place bid"), box)
         self.place_button.setToolTip(tr("Place bid (Ctrl+Return)"))
         self.save_bid_button = QPushButton(tr("&Save changes to bid"), box)
@@ -469,6 +472,27 @@ class TaskView(TaskScreen):
         self._draw_my_bid(detail)
         self._comment_typed()
         self._ask_names(detail)
+        if self._start_wanted and self.focusWidget() is self.conversation:  # still where `focus_start` left it
+            self.focus_start()
+        self._start_wanted = False
+
+    def focus_start(self) -> None:
+        """Where the keys start on a task (`ui.window_focus.focus_start`): where one can act.
+
+        On the bid's message when a bid can be made, else on the comment box. Left to
+        the Tab order they started in the read-only conversation when a requirement kept
+        a volunteer from bidding, and typing there did nothing (try-out). The page comes
+        up before its task: the conversation holds the keys until the first draw.
+        """
+        if self.detail is None:
+            self._start_wanted = True
+            self.conversation.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._start_wanted = False
+        for field in (self.bid_message, self.comment_box):
+            if field.isVisibleTo(self) and field.isEnabled():
+                field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
 
     def _draw_task(self, detail: TaskDetail) -> None:
         task, lang = detail.task, self.language
@@ -480,9 +504,10 @@ class TaskView(TaskScreen):
         labels = sorted(wording.skill(s, lang) for s in task.skills)
         self.skills.setText(breakable(", ".join(labels)) if labels else tr("None in particular"))
         wanted = detail.requirements
-        needs = wording.requirements(wanted, lang) if wanted is not None and wanted.requirements else ""
-        self.credentials.setText(needs)
-        self.facts.setRowVisible(self.credentials, bool(needs))
+        required, wished = wording.required_and_wished(wanted, lang) if wanted is not None else ([], [])
+        for row, names in ((self.credentials, required), (self.wished_credentials, wished)):
+            row.setText(", ".join(names))
+            self.facts.setRowVisible(row, bool(names))
         self.seats.setText(
             ntr(
                 "{n} in all, {filled} filled",
@@ -575,6 +600,7 @@ class TaskView(TaskScreen):
         # Greyed out (knop.qss) and without its invitation to write while no bid can be
         # made: a try-out saw the message field blocked by a requirement look ready to type in.
         self.bid_message.setPlaceholderText(self._message_hint if editable else "")
+        self.bid_availability.setPlaceholderText(self._availability_hint if editable else "")
         self.my_bid_state.setText(self._my_bid_sentence(detail, may_bid))
         self._show_invitation()
         shown = (mine.id, mine.version) if mine is not None and mine.is_active else None
@@ -649,9 +675,7 @@ class TaskView(TaskScreen):
             if task.status != TaskStatus.OPEN:
                 return tr("This task is not taking bids now.")
             if detail.verdict is not None and detail.verdict.blocking:
-                # The words the rule refuses a bid with: what is missing, who can verify it.
-                lacking = Rejection("bid.lacks_credentials", credentials=list(detail.verdict.blocking))
-                return breakable(lacking.message(self.language))
+                return breakable(self._blocked(detail, list(detail.verdict.blocking)))
             return breakable(" ".join((tr("You have not bid on this task yet."), *self._wished_lacking(detail))))
         state = wording.bid_state(mine.status, mine.lending, bidder=True)
         if self._bid_news and mine.status == BidStatus.PENDING:  # news until it is decided
@@ -670,6 +694,30 @@ class TaskView(TaskScreen):
         if not mine.is_active and detail.status == TaskStatus.OPEN and may_bid:
             sentence += " " + tr("You can bid again.")
         return breakable(sentence)
+
+    def _blocked(self, detail: TaskDetail, lacking: list[str]) -> str:
+        """Why the reader cannot bid yet (the `lacking` credential ids), and who can verify them.
+
+        Said outright, as a try-out asked ("Du kan ikke byde endnu: ..."). A colleague asks a
+        site manager or HR; someone from outside has neither, and is sent to the manager of
+        the task's site, by way of the conversation below, where the task's poster reads.
+        """
+        n = len(lacking)
+        why = ntr(
+            "You cannot bid yet: the task requires {credentials}, which you do not hold or which has expired.",
+            "You cannot bid yet: the task requires {n} credentials, {credentials}, which you do not hold "
+            "or which have expired.",
+            n,
+            credentials=eligibility.names(lacking),
+        )
+        if self.context.person.kind == PersonKind.EMPLOYEE:
+            who = tr("A site manager or HR can verify credentials for you.")
+        else:
+            who = tr(
+                "The manager of {site} can verify credentials for you: ask in the conversation below.",
+                site=detail.site_name,
+            )
+        return f"{why} {who}"
 
     def _wished_lacking(self, detail: TaskDetail) -> tuple[str, ...]:
         """The credentials the task wishes for that the reader lacks, said before they bid.

@@ -138,12 +138,18 @@ def requirements(wanted: TaskRequirements, language: str) -> str:
     it has none. (One list with "(ønskes)" after a credential read "Kræver:
     Kørekort (B) (ønskes)", a requirement that is only wished for.) "" for none.
     """
-    required = [credential(c, language) for c, s in wanted.requirements.items() if s == eligibility.Severity.BLOCK]
-    wished = [credential(c, language) for c, s in wanted.requirements.items() if s != eligibility.Severity.BLOCK]
+    required, wished = required_and_wished(wanted, language)
     parts = [tr("Requires: {credentials}", credentials=", ".join(required))] if required else []
     if wished:
         parts.append(tr("Wanted: {credentials}", credentials=", ".join(wished)))
     return " · ".join(parts)
+
+
+def required_and_wished(wanted: TaskRequirements, language: str) -> tuple[list[str], list[str]]:
+    """The names of the credentials a task requires, and of those it only wishes for."""
+    required = [credential(c, language) for c, s in wanted.requirements.items() if s == eligibility.Severity.BLOCK]
+    wished = [credential(c, language) for c, s in wanted.requirements.items() if s != eligibility.Severity.BLOCK]
+    return required, wished
 
 
 def missing(credential_ids: list[str] | tuple[str, ...], language: str) -> str:

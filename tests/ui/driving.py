@@ -88,6 +88,14 @@ def bidding_view(qtbot: Any, context: AppContext, data: demo.DemoData, size: tup
     return shown(qtbot, TaskView(context, task.id), size=size)
 
 
+def language_chosen(qtbot: Any, shell: Any, window: Any, name: str) -> Any:
+    """The main window the shell builds anew when the language `name` ("Dansk") is chosen in `window`'s menu."""
+    choices = {action.text(): action for action in window.language_menu.actions()}
+    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
+        choices[name].trigger()
+    return entered.args[0]
+
+
 def ask(qtbot: Any, context: AppContext, fn: Callable[[Store], T]) -> T:
     """Run `fn(store)` on the context's DB thread and wait for the answer."""
     answers: list[T] = []

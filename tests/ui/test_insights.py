@@ -31,12 +31,13 @@ from tests.conftest import World
 from tests.server.harness import Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.workstation import count
+from tests.ui.driving import language_chosen
 from tests.ui.test_two_clients import session_on, synced
 from ui import main_window
 from ui.context import AppContext
 from ui.insights_map import SMALL, CompetenceMap
 from ui.insights_network import NetworkScreen
-from ui.insights_talent import TalentSearch
+from ui.insights_talent import TALENT, TalentSearch
 from ui.my_page import MyPage
 from ui.task_view import TaskView
 
@@ -56,6 +57,12 @@ def answers(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) 
                 found[f"map-{username}"] = server_insights.competence_map(db, s, viewer)
                 found[f"network-{username}"] = server_insights.network(db, s, viewer)
                 found[f"people-{username}"] = server_insights.evidence(s, viewer, skill="language.sign")
+        # The try-out's search: a site manager's, on a skill many people have shown.
+        mette = next(p for p in demo_data.people if p.username == "mette")
+        with db.read() as s:
+            found["companions-mette"] = server_insights.evidence(
+                s, server_insights.Viewer(s, mette), skill="care.companionship"
+            )
         return found
     finally:
         db.close()
@@ -254,6 +261,35 @@ def test_an_invitation_shows_on_my_page_and_on_the_task(
     assert mette.name in view.invited.text() and "Du kan det her!" in view.invited.text()
 
 
+def kept_talent_search(qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]) -> TalentSearch:
+    """Mette's talent search opened offline, 1000 px wide (a 1024 px screen), on her kept last search."""
+    context = make_context("mette", "en")
+    body = answers["companions-mette"]
+    keep(context, TALENT, body)
+    screen = opened(qtbot, TalentSearch(context))
+    screen.resize(1000, 700)
+    qtbot.waitUntil(lambda: screen.people_model.rowCount() == len(body["people"]) > 1)
+    return screen
+
+
+def test_the_kept_talent_search_says_when_it_was_computed(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """A language switch opens the screen anew on the kept search: its "Computed ..." line went blank."""
+    screen = kept_talent_search(qtbot, make_context, answers)
+    assert screen.when.text().startswith("Computed ")
+
+
+def test_the_talent_searchs_names_are_readable_at_1024_px(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """At 1024 px the names showed as "An…" while Site and Evidence took the width (try-out)."""
+    screen = kept_talent_search(qtbot, make_context, answers)
+    table = screen.people_table
+    qtbot.waitUntil(lambda: table.viewport().width() < 700)
+    qtbot.waitUntil(lambda: table.horizontalHeader().sectionSize(0) >= table.sizeHintForColumn(0))
+
+
 def people_behind_sign_language(qtbot: Any, window: Any) -> CompetenceMap:
     """The window's competence map with Danish sign language chosen and Bo among the people behind it."""
     window.go_top(main_window.competence_map_screen)
@@ -323,10 +359,7 @@ def test_the_maps_chosen_skill_and_its_people_stay_over_a_language_switch(
         shell, window = session_on(qtbot, pc, "mette")
         try:
             screen = people_behind_sign_language(qtbot, window)
-            choices = {action.text(): action for action in window.language_menu.actions()}
-            with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
-                choices["Dansk"].trigger()
-            danish = entered.args[0]
+            danish = language_chosen(qtbot, shell, window, "Dansk")
             again = danish.current_page()
             assert isinstance(again, CompetenceMap) and again is not screen
 

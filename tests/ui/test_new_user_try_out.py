@@ -238,6 +238,27 @@ def test_a_bid_form_a_requirement_blocks_shows_its_fields_as_not_editable(
     assert view.my_bid_state.geometry().bottom() < view.bid_message.mapTo(view.my_bid_box, QPoint(0, 0)).y()
 
 
+def test_a_task_one_may_not_bid_on_starts_the_keys_in_the_comment_box(
+    qtbot: Any, make_context: Any, demo_data: demo.DemoData, danish: None
+) -> None:
+    """A volunteer opened a task a requirement kept him from bidding on: the keys started in the
+    read-only conversation ("Ingen kommentarer endnu. Stil et spørgsmål her."), where typing did
+    nothing. They start where he can act: the comment box. Its hint no longer invites writing in
+    the greyed "Hvornår kan du" either."""
+    from tests.ui.test_small_screen import _task_one_may_not_bid_on
+    from ui.task_view import TaskView
+
+    task_id, person_id = _task_one_may_not_bid_on(demo_data)
+    person = next(p for p in demo_data.people if p.id == person_id)
+    window = _active_window(qtbot, make_context(person=person, language="da"), (1024, 700))
+    window.open_task(task_id)
+    view = window.current_page()
+    assert isinstance(view, TaskView)
+    qtbot.waitUntil(lambda: "kræver" in view.my_bid_state.text() and view.comment_box.isEnabled())
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view.comment_box)
+    assert not view.bid_availability.isEnabled() and view.bid_availability.placeholderText() == ""
+
+
 def test_the_page_ctrl_5_opens_shows_where_the_keyboard_focus_is(
     qtbot: Any, make_context: Any, danish: None
 ) -> None:

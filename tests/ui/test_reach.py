@@ -8,13 +8,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from desktop.core import operations
+from desktop.core import eligibility, operations
 from desktop.core.entities import (
     Audience,
     Bid,
     Company,
     MemberInvitation,
     Person,
+    Site,
     Task,
     TaskRequirements,
     TaskStatus,
@@ -85,10 +86,19 @@ def test_an_outsider_without_the_credential_cannot_bid_and_is_told_who_can_verif
     ole = make_context("ole")
     view = shown(qtbot, TaskView(ole, task_id))
     assert not view.place_button.isEnabled()
-    assert "en børneattest" in view.my_bid_state.text()
-    assert "En leder eller HR" in view.my_bid_state.text()
-    assert "bekræfte det for dig" in view.my_bid_state.text()  # one credential: "det", not "dem"
-    assert "Requires: Børneattest" in view.credentials.text()
+    # Said outright (try-out), and an outsider is sent to someone who can verify it, not to
+    # "a site manager or HR", which he has neither of.
+    site = ask(qtbot, ole, lambda s: s.get(Site, s.get(Task, task_id).site_id))
+    assert view.my_bid_state.text() == words.tr(
+        "You cannot bid yet: the task requires {credentials}, which you do not hold or which has expired.",
+        credentials=eligibility.names(["child_protection"]),
+    ) + " " + words.tr(
+        "The manager of {site} can verify credentials for you: ask in the conversation below.", site=site.name
+    )
+    # Under the row's own "Requires:", not "Requirements: Requires: Børneattest" (try-out).
+    assert view.credentials.text() == "Børneattest"
+    assert view.facts.labelForField(view.credentials).text() == "Requires:"
+    assert not view.wished_credentials.isVisible()
     # A credential is a requirement, not a skill: never on the skills' line (a try-out found it there).
     assert "Børneattest" not in view.skills.text() and view.credentials.isVisible()
 
@@ -107,8 +117,9 @@ def test_required_and_wished_for_credentials_are_worded_apart_in_both_languages(
         try:
             view = shown(qtbot, TaskView(manager, task_id))
             qtbot.waitUntil(lambda view=view: "Børneattest" in view.credentials.text(), timeout=10_000)
-            assert expected in view.credentials.text()
-            assert "ønskes)" not in view.credentials.text() and "(wanted)" not in view.credentials.text()
+            # The task's facts: a row each, under its own label.
+            rows = [(view.facts.labelForField(f).text(), f.text()) for f in (view.credentials, view.wished_credentials)]
+            assert rows == [(words.tr("Requires:"), "Børneattest"), (words.tr("Wanted:"), "Førstehjælpsbevis")]
             assert "Børneattest" not in view.skills.text()
             page = shown(qtbot, ReviewPage(manager, task_id))
             qtbot.waitUntil(lambda page=page: "Børneattest" in page.wanted.text(), timeout=10_000)

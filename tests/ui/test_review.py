@@ -17,7 +17,9 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
     shown,
     task_with_pending_bids,
 )
+from ui import wording
 from ui.context import AppContext
+from ui.words import ntr
 from tests.ui.test_sync_status import Worker
 from ui.review import BidCard, ReviewPage
 from ui.sync_status import SyncLink
@@ -80,7 +82,11 @@ def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
     # Both seats are taken: no card can be accepted any more.
     assert not any(c.accept_button.isEnabled() for c in rest)
     assert all(c.decline_button.isEnabled() for c in rest)
-    assert "2" in page.state.text()
+    # Said once: the count shows every seat is filled, the status word would repeat it.
+    assert page.state.text() == ntr(
+        "{filled} of {n} seat filled", "{filled} of {n} seats filled", 2, filled=2
+    )
+    assert wording.task_status(TaskStatus.ASSIGNED) not in page.state.text()
     assert page.complete_button.isEnabled()
 
     page.rest_note.setText("Tak for buddet, vi har fundet to.")

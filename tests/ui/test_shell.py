@@ -36,7 +36,7 @@ from ui.login import LockScreen, LoginScreen
 from ui.main_window import MainWindow
 from ui.shell import Shell
 from ui import words
-from tests.ui.driving import ask
+from tests.ui.driving import ask, language_chosen
 from ui.task_model import PAGE as PAGE_ROWS
 
 PASSWORD = "godt kodeord"
@@ -760,10 +760,7 @@ def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_wher
     qtbot.waitUntil(lambda: view.withdraw_button.isVisible() and view.comment_box.isEnabled(), timeout=10_000)
     view.comment_box.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(lambda: window.focusWidget() is view.comment_box)
-    choices = {action.text(): action for action in window.language_menu.actions()}
-    with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
-        choices["Dansk"].trigger()
-    danish = entered.args[0]
+    danish = language_chosen(qtbot, shell, window, "Dansk")
     again = danish.current_page()
     assert isinstance(again, TaskView) and again.task_id == task.id
     qtbot.waitUntil(lambda: again.withdraw_button.isVisible() and again.comment_box.isEnabled(), timeout=10_000)
@@ -774,6 +771,33 @@ def test_after_a_language_switch_the_keys_are_where_they_were_and_back_goes_wher
     qtbot.waitUntil(lambda: danish.current_page() is danish.board)
     assert danish.focusWidget() is danish.board.view  # where she opened the task from
     assert danish.board.model.task_id(danish.board.view.currentIndex().row()) == task.id
+
+
+def test_a_language_switch_chooses_no_skill_on_my_page(qtbot: Any, shell: Shell) -> None:
+    """A try-out opened My page (the keys in her skills, none chosen, "Make private" and "Remove
+    skill" greyed) and chose English: the rebuilt page had her first skill chosen and both enabled."""
+    from ui.my_page import MyPage
+
+    window = log_in(qtbot, shell, "mette")
+    window.activateWindow()
+    window.go_my_page()
+    page = window.current_page()
+    assert isinstance(page, MyPage)
+    qtbot.waitUntil(lambda: page.skills_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: window.focusWidget() is page.skills_table)
+    assert not page.skills_table.currentIndex().isValid()
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    again = danish.current_page()
+    assert isinstance(again, MyPage) and again is not page
+    qtbot.waitUntil(lambda: again.skills_model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: danish.focusWidget() is again.skills_table, timeout=10_000)
+    # On a desktop the keys arrive when the window manager activates the new window, after the
+    # page has loaded (here the offscreen window is active at once): the same focus event again.
+    again.skills_table.clearFocus()
+    again.skills_table.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+    qtbot.waitUntil(again.skills_table.hasFocus)
+    assert not again.skills_table.currentIndex().isValid()
+    assert not again.remove_button.isEnabled() and not again.privacy_button.isEnabled()
 
 
 @pytest.mark.parametrize("neighbour", [False, True], ids=["one municipality", "two"])
