@@ -40,6 +40,7 @@ WORD_FACTS = frozenset({
     "field", "fields",  # field names
     "status", "status_verb",  # a status or decision, in words
     "at", "date", "deadline", "when",  # times and dates
+    "quarter", "year",  # a quarter's ordinal and its year ("Q{quarter} {year}"), never a number of things
     "dates", "times", "weekday",  # a task's dates and clock times, a day's name (ui.wording.task_when)
     "kind", "skill", "skills", "tag", "choices", "expected", "what",  # names of things
     "title", "task", "message",  # a task's title, a person's message

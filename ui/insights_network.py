@@ -456,9 +456,20 @@ class NetworkScreen(InsightScreen):
         value = self.slider.value()
         return quarters[value - 1] if 0 < value <= len(quarters) else None
 
+    def say_quarter(self, iso_quarter: str) -> str:
+        """A quarter ("2026-Q1", as the server names it) as this screen's language writes it.
+
+        Danish "1. kvt. 2026", English "Q1 2026"; a try-out read "2024-Q4" in Danish.
+        Text that is no quarter comes back as it is.
+        """
+        year, _, number = iso_quarter.partition("-Q")
+        if not (year.isdigit() and number.isdigit()):
+            return iso_quarter
+        return self.say("Q{quarter} {year}", quarter=number, year=year)
+
     def _quarter_moved(self, _value: int) -> None:
         quarter = self.quarter()
-        shown = quarter or self.say("the whole period")
+        shown = self.say_quarter(quarter) if quarter else self.say("the whole period")
         self.quarter_label.setText(shown)
         links = insights.links_in(self.body, quarter)
         title = self.say_n(

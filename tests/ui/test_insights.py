@@ -104,7 +104,7 @@ def test_the_network_opens_offline_on_the_last_answer(
     assert screen.quarter() == body["quarters"][-1]
     last = insights.links_in(body, body["quarters"][-1])
     assert screen.links_model.rowCount() == len(last)
-    assert body["quarters"][-1] in screen.picture.title
+    assert screen.say_quarter(body["quarters"][-1]) in screen.picture.title
     qtbot.keyClick(screen.slider, Qt.Key.Key_Home)
     assert screen.quarter() is None
 
@@ -115,6 +115,23 @@ def test_the_network_opens_offline_on_the_last_answer(
     assert (image.width(), image.height()) == (1400, 1300)
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text and "<path" in text
+
+
+@pytest.mark.parametrize(("language", "written"), [("da", "{n}. kvt. {year}"), ("en", "Q{n} {year}")])
+def test_the_quarter_is_named_as_the_language_writes_it(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], language: str, written: str
+) -> None:
+    """A try-out read "2024-Q4" beside the slider in Danish too."""
+    context = make_context("admin", language)
+    body = answers["network-admin"]
+    keep(context, insights.NETWORK, body)
+    screen = opened(qtbot, NetworkScreen(context))
+    qtbot.waitUntil(lambda: bool(screen.picture.nodes), timeout=10_000)
+    screen.slider.setFocus()
+    qtbot.keyClick(screen.slider, Qt.Key.Key_End)
+    year, n = body["quarters"][-1].split("-Q")
+    assert screen.quarter_label.text() == written.format(n=n, year=year)
+    assert written.format(n=n, year=year) in screen.picture.title
 
 
 # How Danish and English write a month, for the chart's labels (Qt's locale writes them).
