@@ -67,14 +67,15 @@ def _setting(name: str, default: float, unit: str) -> float:
     return value
 
 
-def check_settings() -> None:
-    """Raise SettingError for a malformed KNOP_SERVER_SLOW_MS or KNOP_SERVER_ACCESS_SUMMARY_S.
+def check_settings() -> tuple[float, float]:
+    """The slow-request threshold and the summary's interval, both in seconds, from the environment.
 
-    `knop-server` asks before it serves, so a bad value stops it with the
-    reason, as other bad configuration does (`sync.server.main`).
+    Raises SettingError for a malformed KNOP_SERVER_SLOW_MS or
+    KNOP_SERVER_ACCESS_SUMMARY_S. `knop-server` asks before it serves, so a bad
+    value stops it with the reason, as other bad configuration does
+    (`sync.server.main`); each worker's `AccessLog` reads them the same way.
     """
-    _setting(SLOW_MS_ENV, SLOW_MS, "milliseconds")
-    _setting(SUMMARY_S_ENV, SUMMARY_S, "seconds")
+    return _setting(SLOW_MS_ENV, SLOW_MS, "milliseconds") / 1000, _setting(SUMMARY_S_ENV, SUMMARY_S, "seconds")
 
 
 def _percentile(ordered: list[float], fraction: float) -> float:
@@ -97,8 +98,7 @@ class AccessLog:
         self.app = app
         self.quiet = frozenset(quiet)
         self.clock = clock
-        self.slow_s = _setting(SLOW_MS_ENV, SLOW_MS, "milliseconds") / 1000
-        self.every_s = _setting(SUMMARY_S_ENV, SUMMARY_S, "seconds")
+        self.slow_s, self.every_s = check_settings()
         self._since = clock()
         self._ms: list[float] = []
         self._statuses: Counter[int] = Counter()
