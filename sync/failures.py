@@ -27,13 +27,20 @@ DEVICE_CODES = frozenset({"device_invalid", "device_revoked"})
 
 
 class SyncFailure(Exception):
-    """Base: a sentence for people (`words`), a machine-readable code and optional detail."""
+    """Base: a sentence for people (`words`), a machine-readable code and optional detail.
+
+    `cause` is what went wrong without what happens next (the status bar's
+    reason line, beside a state line that already says it); `words` when not given.
+    """
 
     code = "failure"
 
-    def __init__(self, words: Wording, *, code: str | None = None, detail: Any = None) -> None:
+    def __init__(
+        self, words: Wording, *, code: str | None = None, detail: Any = None, cause: Wording | None = None
+    ) -> None:
         super().__init__(words.text("en"))
         self.words = words
+        self.cause = words if cause is None else cause
         if code is not None:
             self.code = code
         self.detail = detail
@@ -56,6 +63,9 @@ class ServerUnreachable(SyncFailure):
                 why=why,
             ),
             detail=detail,
+            # The status bar's state line says "Offline: your changes are kept" (a try-out
+            # read it twice, once in each line).
+            cause=sentence("The server cannot be reached ({why}).", why=why),
         )
 
 

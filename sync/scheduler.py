@@ -60,6 +60,8 @@ class SyncState:
     progress: Progress | None = None
     error_words: Wording | None = None
     error_code: str | None = None
+    # What went wrong without what happens next (`SyncFailure.cause`), for a line beside the state.
+    error_cause: Wording | None = None
     needs_login: tuple[str, ...] = ()  # who must log in (online) before their changes can go
     last_report: SyncReport | None = None
     # Syncs finished so far, counted in the same state as their outcome, so that a
@@ -72,6 +74,12 @@ class SyncState:
     def error(self, language: str = "da") -> str | None:
         """What stopped the last sync, in `language`; None when nothing did."""
         return None if self.error_words is None else self.error_words.text(language)
+
+    def cause(self, language: str = "da") -> str | None:
+        """What went wrong in the last sync, in `language`, without what happens next; else `error`."""
+        if self.error_cause is None:
+            return self.error(language)
+        return self.error_cause.text(language)
 
 
 class SyncScheduler:
@@ -305,5 +313,5 @@ def _from_counts(counts: Counts) -> dict[str, object]:
 
 def _error(failure: SyncFailure | None) -> dict[str, object]:
     if failure is None or isinstance(failure, Cancelled):
-        return {"error_words": None, "error_code": None}
-    return {"error_words": failure.words, "error_code": failure.code}
+        return {"error_words": None, "error_code": None, "error_cause": None}
+    return {"error_words": failure.words, "error_code": failure.code, "error_cause": failure.cause}

@@ -361,7 +361,8 @@ class SyncStatusBar(QWidget):
         else:
             self.last_label.setText(tr("Never synced"))
 
-        error = state.error(language) if state is not None and not state.syncing else None
+        # The cause only: the state line already says what happens to the changes meanwhile.
+        error = state.cause(language) if state is not None and not state.syncing else None
         self.error_label.setVisible(bool(error))
         if error:
             self.error_label.setText(error)

@@ -133,7 +133,7 @@ def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: An
     unreachable = publish_unreachable(qtbot, worker, link)
     label = window.status.error_label
     qtbot.waitUntil(label.isVisible)
-    said = unreachable.message("da")
+    said = unreachable.cause.text("da")  # the state line beside it says the changes are kept
     assert said.startswith("Serveren kan ikke nås")
 
     def whole() -> bool:

@@ -62,9 +62,29 @@ def publish_unreachable(qtbot: Any, worker: Worker, link: SyncLink) -> Any:
                 last_success="2026-11-26T10:00:02.000Z",
                 error_words=unreachable.words,
                 error_code=unreachable.code,
+                error_cause=unreachable.cause,
             )
         )
     return unreachable
+
+
+def test_offline_the_changes_are_said_kept_once(qtbot: Any, make_context: Any) -> None:
+    """Try-out: offline, the state line said "Offline - dine ændringer er gemt" and the reason
+    beside it "Serveren kan ikke nås (...). Dine ændringer er gemt og sendes, …" again."""
+    from tests.ui.driving import styled
+
+    context = make_context("anna", language="da")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    with styled("da"):
+        bar = status_bar(qtbot, context)
+        publish_unreachable(qtbot, worker, link)
+    qtbot.waitUntil(lambda: bar.error_label.isVisible())
+    lines = (bar.connection_label.text(), bar.error_label.text(), bar.error_label.toolTip())
+    assert "ændringer er gemt" in lines[0]
+    assert lines[1] == lines[2] == "Serveren kan ikke nås (ingen forbindelse)."
+    context.close()
 
 
 def status_bar(qtbot: Any, context: AppContext) -> SyncStatusBar:
@@ -264,7 +284,7 @@ def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reaso
     bar.layout().activate()
     for label in (bar.connection_label, bar.pending_label, bar.last_label):
         qtbot.waitUntil(lambda label=label: label._shown == label.text(), timeout=5_000)
-    assert bar.error_label.toolTip() == unreachable.message("da")  # shortened on screen, whole here
+    assert bar.error_label.toolTip() == unreachable.cause.text("da")  # shortened on screen, whole here
     context.close()
 
 
