@@ -189,7 +189,7 @@ class BidCard(QFrame):
             if bid.hours is not None:
                 offer.append(tr("Offers {what}", what=wording.hours(bid.hours, lang)))
             if bid.availability:
-                offer.append(tr("Available: {when}", when=bid.availability))
+                offer.append(wording.availability(bid.availability, lang))
             self.offer.setText(breakable(" · ".join(offer)))
             self.offer.setVisible(bool(offer))
             self.record.setText(

@@ -8,6 +8,7 @@ here, so "Besat" means the same thing on the task view, the review and my page.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDoubleSpinBox, QWidget
@@ -304,3 +305,21 @@ def hours(value: float | None, language: str) -> str:
     # An abbreviated unit does not inflect, but it is still a count: the form is
     # chosen for the whole hours, and the number is shown as the locale writes it.
     return ntr("{n} h", "{n} h", int(value), n=text)
+
+
+# A range between two numbers ("8-15", "8 - 15"): both languages write it with an en dash.
+_NUMBER_RANGE = re.compile(r"(?<=\d)\s*-\s*(?=\d)")
+
+
+def availability(when: str, language: str) -> str:
+    """A bidder's own words on when they can, labelled: "Hverdage 8-15" reads "Hvornår: hverdage 8\u201315".
+
+    The words are free text (`Bid.availability`). After the label Danish goes
+    on in lower case (a word in capitals, "SFO", stays); English keeps the
+    writer's case, as its weekdays are capitalised. A range of numbers gets an
+    en dash in both (a try-out read "Kan: Hverdage 8-15" on the review's cards).
+    """
+    words = _NUMBER_RANGE.sub("\u2013", when.strip())
+    if language == "da" and words[:1].isupper() and not words[1:2].isupper():
+        words = words[0].lower() + words[1:]
+    return tr("Available: {when}", when=words)
