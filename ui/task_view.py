@@ -419,7 +419,6 @@ class TaskView(TaskScreen):
         # its preferred height (a text browser's 192 px) made the column taller than a
         # 1024x768 window and scrolled "Send kommentar" half out of sight.
         self.conversation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.conversation.setPlaceholderText(tr("No comments yet. Ask a question here."))
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
@@ -837,6 +836,12 @@ class TaskView(TaskScreen):
             TaskStatus.CANCELLED,
         )
         self.comment_box.setEnabled(open_for_talk)
+        # The list takes no typing: the empty text points to the box below it (a try-out
+        # read "Stil et spørgsmål her." and clicked the list), and invites nothing where
+        # no one may write.
+        self.conversation.setPlaceholderText(
+            tr("No comments yet. Ask a question in the box below.") if open_for_talk else tr("No comments.")
+        )
         self.send_button.setEnabled(
             open_for_talk
             and bool(self.comment_box.toPlainText().strip())

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
-from desktop.core.entities import BidStatus
+from desktop.core import permissions
+from desktop.core.entities import BidStatus, TaskStatus
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, person_by_id, shown, styled  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.review import ReviewPage
+from ui.task_view import TaskView
 
 
 @pytest.fixture
@@ -36,3 +38,22 @@ def test_a_bids_availability_reads_as_danish_writes_it(
     page = shown(qtbot, ReviewPage(manager, task.id))
     qtbot.waitUntil(lambda: bid.id in page.cards)
     assert "Hvornår: hverdage 8\u201315" in page.cards[bid.id].offer.text().replace("\u200b", "")
+
+
+def test_the_empty_conversation_points_to_the_box_below_it(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, danish: None
+) -> None:
+    """It said "Ingen kommentarer endnu. Stil et spørgsmål her." on a list that takes no typing."""
+    context = make_context("anna")
+    commented = {c.task_id for c in demo_data.comments}
+    task = next(
+        t for t in demo_data.tasks
+        if t.status == TaskStatus.OPEN and t.id not in commented and permissions.may_bid_on(context.person, t)
+    )
+    view = shown(qtbot, TaskView(context, task.id))
+    qtbot.waitUntil(lambda: view.comment_box.isEnabled())
+    assert view.conversation.toPlainText() == ""
+    assert view.conversation.placeholderText() == "Ingen kommentarer endnu. Skriv dit spørgsmål i feltet nedenfor."
+    box_top = view.comment_box.mapTo(view, view.comment_box.rect().topLeft()).y()
+    assert box_top > view.conversation.mapTo(view, view.conversation.rect().bottomLeft()).y()  # below it
+    assert view.conversation.isReadOnly()
