@@ -166,7 +166,14 @@ class LendingScreen(Screen):
         self.picture = picture
         waiting = sum(1 for w in picture.work if w.awaiting)
         words: dict[str, str] = {
-            LendingPolicy.OFF: tr("Your staff may work on other sites' tasks without asking you."),
+            # Said as the organisation's choice, with who can change it: a try-out read this
+            # screen with lending off, and its message field and greyed Approve buttons
+            # looked like something to do.
+            LendingPolicy.OFF: tr(
+                "Lending is off in your organisation: your staff may work on other sites' tasks "
+                "without asking you, and nobody is told. An administrator can turn it on "
+                "(Administration, Lending)."
+            ),
             LendingPolicy.NOTIFY: tr(
                 "You are told when one of your staff is accepted on another site's task."
             ),
@@ -180,6 +187,12 @@ class LendingScreen(Screen):
                 "{n} waits for your approval.", "{n} wait for your approval.", waiting
             )
         self.policy.setText(text)
+        # Only approval gives the manager anything to decide here; the lending's column only
+        # where some work has a state (work lent while lending was off has none).
+        deciding = picture.policy == LendingPolicy.APPROVE
+        for widget in (self.note, self.approve_button, self.refuse_button):
+            widget.setVisible(deciding)
+        self.work_view.setColumnHidden(LENDING_COLUMN, not any(wording.lending(w.bid.lending) for w in picture.work))
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
         self._fit_shares()

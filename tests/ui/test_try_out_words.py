@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from desktop.core import permissions
-from desktop.core.entities import BidStatus, TaskStatus
+from desktop.core.entities import BidStatus, LendingPolicy, TaskStatus
 from sync.server import demo
 from tests.ui.driving import no_message_boxes, person_by_id, shown, styled  # noqa: F401 - autouse fixture
+from tests.ui.test_notifications import lend
 from ui.context import AppContext
+from ui.oversight_lending import LENDING_COLUMN, LendingScreen
 from ui.review import ReviewPage
 from ui.task_view import TaskView
 
@@ -57,3 +59,22 @@ def test_the_empty_conversation_points_to_the_box_below_it(
     box_top = view.comment_box.mapTo(view, view.comment_box.rect().topLeft()).y()
     assert box_top > view.conversation.mapTo(view, view.conversation.rect().bottomLeft()).y()  # below it
     assert view.conversation.isReadOnly()
+
+
+def test_with_lending_off_the_lending_screen_says_so_and_offers_nothing_to_do(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None
+) -> None:
+    """Lending off: the screen still showed the message field, greyed Approve buttons and an empty
+    "Udlån" column. It now says lending is off and who can turn it on; with approval, the field is back."""
+    context = make_context("mette")
+    lend(qtbot, context, LendingPolicy.OFF)
+    screen = shown(qtbot, LendingScreen(context), size=(1280, 720))
+    qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
+    assert "Udlån er slået fra" in screen.policy.text() and "administrator" in screen.policy.text()
+    assert not any(w.isVisible() for w in (screen.note, screen.approve_button, screen.refuse_button))
+    assert all(not w.bid.lending for w in screen.work_model.rows())
+    assert screen.work_view.isColumnHidden(LENDING_COLUMN)
+
+    lend(qtbot, context, LendingPolicy.APPROVE)
+    qtbot.waitUntil(lambda: screen.note.isVisible(), timeout=10_000)
+    assert screen.approve_button.isVisible() and "godkendelse" in screen.policy.text()
