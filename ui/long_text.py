@@ -53,11 +53,16 @@ def shortened(text: str, limit: int = _TOOLTIP_LIMIT) -> str:
 
 
 class ElidedLabel(QWidget):
-    """One line of text that shrinks with its space and ends in "…" when it does not fit."""
+    """One line of text that shrinks with its space and ends in "…" when it does not fit.
+
+    `setText(text, give_way=part)`: where the line does not fit, `part` (a name or a
+    title inside the sentence) is shortened first, so what the sentence says of it stays.
+    """
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._text = ""
+        self._give_way = ""
         self._shown = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setText(text)
@@ -65,9 +70,10 @@ class ElidedLabel(QWidget):
     def text(self) -> str:
         return self._text
 
-    def setText(self, text: str) -> None:  # noqa: N802
+    def setText(self, text: str, give_way: str = "") -> None:  # noqa: N802
         # Newlines would make a heading two lines tall; a heading is one line.
         self._text = " ".join(text.split())
+        self._give_way = " ".join(give_way.split())
         self.setToolTip(shortened(self._text))
         self.setAccessibleName(shortened(self._text))
         self._elide()
@@ -99,11 +105,18 @@ class ElidedLabel(QWidget):
 
     def _elide(self) -> None:
         head = self._text[:_HEADING_LIMIT]
-        shown = self.fontMetrics().elidedText(
-            head, Qt.TextElideMode.ElideRight, max(self.contentsRect().width(), 1)
-        )
+        metrics, width = self.fontMetrics(), max(self.contentsRect().width(), 1)
+        shown = metrics.elidedText(head, Qt.TextElideMode.ElideRight, width)
         if shown == head and len(self._text) > len(head):
             shown = head[:-1] + "…"
+        part = self._give_way
+        if shown != head and part and part in head:
+            before, after = head.split(part, 1)
+            # Two pixels spare: the pieces are measured apart, the line is drawn whole.
+            room = width - metrics.horizontalAdvance(before + after) - 2
+            short = metrics.elidedText(part, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
+            if short and short != part:  # else not even "…" fits: the line's end goes instead
+                shown = before + short + after
         self._shown = shown
         self.update()
 

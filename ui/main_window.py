@@ -435,7 +435,7 @@ class MainWindow(QMainWindow):
         self.bell = Bell(self.context, bar, load_now=False)
         self.board.searched.connect(self.bell.reload, Qt.ConnectionType.SingleShotConnection)
         self.bell.clicked.connect(self.show_notifications)
-        self.bell.announced.connect(self.tell)  # "3 new things since you were last here"
+        self.bell.announced.connect(self._tell_news)  # "3 new things since you were last here"
         bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)
@@ -642,12 +642,20 @@ class MainWindow(QMainWindow):
         room = shared - gap - self.status.sizeHint().width()
         self.told.setMaximumWidth(max(self.told.minimumSizeHint().width(), room))
 
-    def tell(self, text: str) -> None:
-        """Say `text` in the status bar for half a minute (a file saved, and where)."""
-        self.told.setText(text)
+    def tell(self, text: str, give_way: str = "") -> None:
+        """Say `text` in the status bar for half a minute (a file saved, and where).
+
+        `give_way`: the part of `text` shortened first where it does not fit (a task's title).
+        """
+        self.told.setText(text, give_way)
         self.told.setMaximumWidth(QWIDGETSIZE_MAX)  # measured again (`_fit_told`) once laid out
         self.told.show()
         self._told_timer.start(30_000)
+
+    def _tell_news(self, text: str) -> None:
+        # A long task title gives way, so the news keeps what it says of the task (try-out:
+        # "Ny opgave “Vikar for svømmeundervisning i 3. klasse på …" at 1280 px).
+        self.tell(text, give_way=self.bell.desktop.last_title)
 
     def news_being_told(self) -> Sentence | None:
         """What is new (`Bell.announced`), while the status bar still says it; else None."""

@@ -143,6 +143,7 @@ class DesktopNotifier(QObject):
         self.shown: list[str] = []  # the messages popped up, newest last (what tests look at)
         self.last_said = ""  # the last line said (what tests look at)
         self.last_news: Sentence | None = None  # the same, in no language yet (`say_again`)
+        self.last_title = ""  # the task's title in that line, which gives way where it is long
 
     @staticmethod
     def available() -> bool:
@@ -177,7 +178,10 @@ class DesktopNotifier(QObject):
         self._say(news)
 
     def _say(self, news: Sentence) -> str:
-        text = news.text(self.context.language)
+        language = self.context.language
+        text = news.text(language)
+        title = news.facts.get("title") or ""
+        self.last_title = title.text(language) if isinstance(title, Sentence) else str(title)
         self.last_news, self.last_said = news, text
         self.said.emit(text)
         return text

@@ -78,3 +78,28 @@ def test_with_lending_off_the_lending_screen_says_so_and_offers_nothing_to_do(
     lend(qtbot, context, LendingPolicy.APPROVE)
     qtbot.waitUntil(lambda: screen.note.isVisible(), timeout=10_000)
     assert screen.approve_button.isVisible() and "godkendelse" in screen.policy.text()
+
+
+def test_news_of_a_long_task_shortens_the_title_and_keeps_the_sentences_end(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None
+) -> None:
+    """At 1280 px the status bar read "Ny opgave “Vikar for svømmeundervisning i 3. klasse på …":
+    what the news says about the task was cut off with the title's end."""
+    from desktop.core.notices import NoticeKind, describe
+    from ui.main_window import MainWindow
+
+    window = MainWindow(make_context("anna"))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    title = "Vikar for svømmeundervisning i 3. klasse på Vestermarkskolen, mandage og onsdage hele efteråret"
+    news = describe(NoticeKind.TASK_FITS_SKILLS, {"title": title})
+    window.bell.desktop.say_again(news)
+    told = window.told
+    qtbot.waitUntil(lambda: told.isVisible() and told.width() > 0)
+    whole = news.text("da")
+    qtbot.waitUntil(lambda: told._shown != whole)  # it does not fit beside the sync state
+    assert told._shown.endswith("passer til dine kompetencer.")
+    assert told._shown.startswith("Ny opgave ") and "…" in told._shown
+    assert told.fontMetrics().horizontalAdvance(told._shown) <= told.contentsRect().width()
+    assert told.toolTip() == whole
