@@ -50,6 +50,8 @@ WORD_FACTS = frozenset({
     "link",  # a web address (an unsubscribe link)
     "name", "search", "setting", "value",  # a saved search's or a setting's name, a setting's value
     "credential", "credentials", "kinds", "severity",  # credentials' and outsider kinds' names (issue 14)
+    "block", "warn",  # a requirement's severities, quoted ("block")
+    "words",  # what is quoted (`desktop.core.text.Quoted`)
     "email", "username", "code",  # an address, a login name, an invitation code
     "inviter", "organisation",  # a person's and the organisation's names
     "pseudonym",  # an erased person's pseudonym ("Person 3F2A9C", issue 20)

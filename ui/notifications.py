@@ -43,7 +43,7 @@ from desktop import lending, notifications, paths
 from desktop.core import notices
 from desktop.core.entities import LendingPolicy
 from desktop.core.ids import uuid7
-from desktop.core.text import Sentence, plural_sentence, sentence
+from desktop.core.text import Quoted, Sentence, plural_sentence, sentence
 from ui import wording
 from ui.background import Changes
 from ui.context import AppContext
@@ -181,6 +181,8 @@ class DesktopNotifier(QObject):
         language = self.context.language
         text = news.text(language)
         title = news.facts.get("title") or ""
+        if isinstance(title, Quoted):  # the title gives way inside its quotation marks
+            title = title.words
         self.last_title = title.text(language) if isinstance(title, Sentence) else str(title)
         self.last_news, self.last_said = news, text
         self.said.emit(text)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop.core import operations
 from desktop.core.entities import BidStatus, Task, TaskRequirements, TaskStatus
 from desktop.core.ids import uuid7
+from desktop.core.text import quoted
 from desktop.store import Store
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
@@ -182,7 +183,7 @@ class BidCard(QFrame):
             if card.decision_unsent:  # decided offline: the server may still refuse it
                 status += "\n" + tr("Waiting to be sent: the server has not got it yet.")  # a sentence of its own: "Afvist" ran into it
             if bid.decision_message:
-                status += "\n" + tr("Your message: “{message}”", message=bid.decision_message)
+                status += "\n" + tr("Your message: {message}", message=quoted(bid.decision_message))
             self.status.setText(breakable(status))
             self.message.setText(breakable(bid.message) if bid.message else tr("No message."))
             offer = []

@@ -42,7 +42,7 @@ from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
 from desktop.store import Store
-from desktop.core.text import translate
+from desktop.core.text import quoted, translate
 from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
@@ -660,7 +660,7 @@ class TaskView(TaskScreen):
         if found is not None:
             text = translate(self.language, "{name} invited you to bid on this task.", name=found.invited_by)
             if found.invitation.message:
-                text += " “" + shortened(found.invitation.message, 500) + "”"
+                text += " " + quoted(shortened(found.invitation.message, 500)).text(self.language)
         self.invited.setText(text)
         self.invited.setVisible(bool(text))
 
@@ -687,8 +687,8 @@ class TaskView(TaskScreen):
             sentence += " " + tr("Waiting to be sent: the server has not got it yet.")
         if mine.decision_message:
             sentence += " " + tr(
-                "Message from the manager: “{message}”",
-                message=shortened(mine.decision_message, 500),
+                "Message from the manager: {message}",
+                message=quoted(shortened(mine.decision_message, 500)),
             )
         if not mine.is_active and detail.status == TaskStatus.OPEN and may_bid:
             sentence += " " + tr("You can bid again.")
@@ -817,8 +817,8 @@ class TaskView(TaskScreen):
         answer = QMessageBox.question(
             self,
             tr("Cancel task"),
-            tr("Cancel “{title}”? Pending bids are declined, and the task cannot be opened again.",
-               title=shortened(task.title, 100)),
+            tr("Cancel {title}? Pending bids are declined, and the task cannot be opened again.",
+               title=quoted(shortened(task.title, 100))),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QDoubleSpinBox, QWidg
 
 from desktop.core import eligibility, skills
 from desktop.core.entities import Audience, Person, Repeats, Task, TaskRequirements
-from desktop.core.text import local_moment
+from desktop.core.text import local_moment, quoted
 from desktop.people import HeldSkill
 from ui.words import ntr, tr
 
@@ -175,10 +175,10 @@ def evidence(held: HeldSkill) -> str:
         return tr("Self-declared")
     if held.confirmed_by:
         if held.task_title:
-            return tr("Confirmed by {who} after “{task}”", who=held.confirmed_by, task=held.task_title)
+            return tr("Confirmed by {who} after {task}", who=held.confirmed_by, task=quoted(held.task_title))
         return tr("Confirmed by {who}", who=held.confirmed_by)
     if held.task_title:
-        return tr("Confirmed by a manager after “{task}”", task=held.task_title)
+        return tr("Confirmed by a manager after {task}", task=quoted(held.task_title))
     return tr("Confirmed by a manager")
 
 

@@ -42,7 +42,7 @@ from desktop.core.entities import (
     Task,
     TaskStatus,
 )
-from desktop.core.text import Sentence, sentence
+from desktop.core.text import Sentence, quoted, sentence
 
 
 class NoticeKind(StrEnum):
@@ -128,26 +128,26 @@ class Notice:
 
 # The line for each kind; `describe` fills in the facts a notice carries.
 _LINES: dict[str, Sentence] = {
-    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on “{title}”."),
-    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on “{title}”."),
-    NoticeKind.BID_NEW: sentence("{who} bid on “{title}”."),
-    NoticeKind.COMMENT_NEW: sentence("{who} commented on “{title}”."),
-    NoticeKind.TASK_CHANGED: sentence("{who} changed “{title}”, which you are on."),
-    NoticeKind.TASK_CANCELLED: sentence("{who} cancelled “{title}”, which you were on."),
-    NoticeKind.TASK_STARTS_TOMORROW: sentence("“{title}” starts tomorrow."),
-    NoticeKind.TASK_FITS_SEARCH: sentence("New task “{title}” matches your search “{search}”."),
-    NoticeKind.TASK_FITS_SKILLS: sentence("New task “{title}” fits your skills."),
-    NoticeKind.STAFF_LENT: sentence("{worker} was accepted on “{title}” at another site."),
+    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on {title}."),
+    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on {title}."),
+    NoticeKind.BID_NEW: sentence("{who} bid on {title}."),
+    NoticeKind.COMMENT_NEW: sentence("{who} commented on {title}."),
+    NoticeKind.TASK_CHANGED: sentence("{who} changed {title}, which you are on."),
+    NoticeKind.TASK_CANCELLED: sentence("{who} cancelled {title}, which you were on."),
+    NoticeKind.TASK_STARTS_TOMORROW: sentence("{title} starts tomorrow."),
+    NoticeKind.TASK_FITS_SEARCH: sentence("New task {title} matches your search {search}."),
+    NoticeKind.TASK_FITS_SKILLS: sentence("New task {title} fits your skills."),
+    NoticeKind.STAFF_LENT: sentence("{worker} was accepted on {title} at another site."),
     NoticeKind.LENDING_AWAITS: sentence(
-        "{worker} was accepted on “{title}” at another site and waits for your approval."
+        "{worker} was accepted on {title} at another site and waits for your approval."
     ),
 }
 
 
 # The decision's own words, where the manager wrote some: the bidder reads them with it.
 _WITH_MESSAGE: dict[str, Sentence] = {
-    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on “{title}”: “{message}”"),
-    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on “{title}”: “{message}”"),
+    NoticeKind.BID_ACCEPTED: sentence("{who} accepted your bid on {title}: {message}"),
+    NoticeKind.BID_DECLINED: sentence("{who} declined your bid on {title}: {message}"),
 }
 
 
@@ -162,11 +162,13 @@ def describe(kind: str, facts: Mapping[str, Any]) -> Sentence:
     # staff member who acted, so the sentence names their part instead of no one
     # (try-out: " har afvist dit bud ..." with nobody before it).
     who = facts.get("who") or _UNNAMED.get(kind, _SOMEONE)
+    # The task's title, the search and the message are quoted as the reader's language quotes.
+    said = {name: quoted(facts.get(name) or "") for name in ("title", "search")}
     line = _WITH_MESSAGE.get(kind) if message else None
     if line is not None:
-        return dataclasses.replace(line, facts={"title": "", **facts, "who": who, "message": message})
+        return dataclasses.replace(line, facts={**facts, **said, "who": who, "message": quoted(message)})
     line = _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
-    return dataclasses.replace(line, facts={"title": "", "search": "", **facts, "who": who})
+    return dataclasses.replace(line, facts={**facts, **said, "who": who})
 
 
 # Who acted, when the store has no name for them. Only a task's managers (or an

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.core import eligibility
-from desktop.core.text import ClockTime, Listing, Sentence, plural_sentence, sentence
+from desktop.core.text import ClockTime, Listing, Sentence, plural_sentence, quoted, sentence
 
 
 class Code(StrEnum):
@@ -135,7 +135,7 @@ REASONS: dict[str, Reason] = {
         Code.CONFLICT,
         sentence("You cannot comment on a task that is {status}."),
     ),
-    "skill.unknown": Reason(Code.INVALID, sentence("The skill “{skill}” is not in the catalogue.")),
+    "skill.unknown": Reason(Code.INVALID, sentence("The skill {skill} is not in the catalogue.")),
     "skill.has": Reason(Code.CONFLICT, sentence("The skill is already on the profile.")),
     "skill.missing": Reason(Code.GONE, sentence("The skill is not on the profile.")),
     "profile.not_own": Reason(Code.FORBIDDEN, sentence("You can only change your own profile.")),
@@ -237,10 +237,12 @@ REASONS: dict[str, Reason] = {
         count="credentials",  # one credential or several: the words follow how many
     ),
     "credential.unknown": Reason(
-        Code.INVALID, sentence("The credential “{credential}” is not in the catalogue.")
+        Code.INVALID, sentence("The credential {credential} is not in the catalogue.")
     ),
     "credential.bad_severity": Reason(
-        Code.INVALID, sentence("A requirement must be “block” or “warn”, not “{severity}”.")
+        Code.INVALID, sentence(
+            "A requirement must be {block} or {warn}, not {severity}.", block=quoted("block"), warn=quoted("warn")
+        )
     ),
     "credential.not_verifier": Reason(
         Code.FORBIDDEN, sentence("Only a site manager or HR can verify credentials.")
@@ -263,7 +265,7 @@ REASONS: dict[str, Reason] = {
     "member.wrong_site": Reason(
         Code.FORBIDDEN, sentence("You can only invite people on behalf of your own site.")
     ),
-    "member.bad_email": Reason(Code.INVALID, sentence("“{email}” is not an e-mail address.")),
+    "member.bad_email": Reason(Code.INVALID, sentence("{email} is not an e-mail address.")),
     "member.weak_code": Reason(Code.INVALID, sentence("The invitation code is too short.")),
     "member.company_required": Reason(
         Code.INVALID,
@@ -398,6 +400,10 @@ def reworded(wire: dict[str, Any]) -> dict[str, Any]:
     return {**wire, "message": describe(reason, facts).both()}
 
 
+# Facts that are someone's words or a name, quoted as the sentence's language quotes.
+QUOTED_FACTS = frozenset({"skill", "credential", "severity", "email"})
+
+
 def describe(reason: str, facts: dict[str, Any]) -> Sentence:
     """The sentence for a reason (an unknown one reads as "operation.failed").
 
@@ -418,7 +424,10 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = eligibility.names(value if isinstance(value, list) else [value])
         elif name == "at" and isinstance(value, str):
             value = ClockTime(value)
+        elif name in QUOTED_FACTS:
+            value = quoted(value)
         filled[name] = value
+    filled = {**meaning.words.facts, **filled}  # a reason's own facts ("block"), then the rejection's
     if meaning.count is None:
         return replace(meaning.words, facts=filled)
     count = facts.get(meaning.count)

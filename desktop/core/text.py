@@ -182,6 +182,26 @@ def local_clock(moment: str) -> str:
     return moment if local is None else local.strftime("%H:%M")
 
 
+@dataclass(frozen=True)
+class Quoted(_InBothLanguages):
+    """A title, a name or a person's own words in a sentence, in its language's quotation marks.
+
+    Danish »…«, English “…” (the catalogue's "“{words}”"). One rule for every quote (a try-out read “…” in the notifications and »…« on the
+    review's cards). `words` may itself be a sentence; it is put in the same language.
+    """
+
+    words: Any
+
+    def text(self, language: str) -> str:
+        """The words between the quotation marks of `language`."""
+        return sentence("“{words}”", words=_in(language, self.words)).text(language)
+
+
+def quoted(words: Any) -> Quoted:
+    """`words` quoted as the sentence around them is written: a fact of a sentence (`Quoted`)."""
+    return Quoted(words)
+
+
 Wording = Sentence | Said
 """Anything a person can read in either language: `text(language)`, `both()`."""
 

@@ -42,7 +42,7 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from desktop.core.rejection import Rejection
-from desktop.core.text import sentence
+from desktop.core.text import quoted, sentence
 from desktop.core.usernames import normalise_username
 from sync.server import accounts, audit, directory, feed
 from sync.server.errors import ApiError
@@ -264,7 +264,7 @@ def message(facts: dict[str, Any], sender: str, public_url: str, row_id: str) ->
     }
     parts = [
         "\n".join([words["greeting"].text(lang), "", words["invited"].text(lang),
-                   *([f"“{facts['message']}”"] if facts.get("message") else []), "",
+                   *([quoted(facts["message"]).text(lang)] if facts.get("message") else []), "",
                    words["code"].text(lang), words["how"].text(lang), words["expires"].text(lang)])
         for lang in ("da", "en")
     ]

@@ -44,7 +44,7 @@ from typing import Any
 from desktop.core import notices
 from desktop.core.entities import Person, PersonSettings
 from desktop.core.ids import utc_now, uuid7
-from desktop.core.text import sentence
+from desktop.core.text import quoted, sentence
 from sync.server import invitations, notify
 from sync.server.rounds import Rounds
 from sync.server.storage import Database, Session
@@ -161,7 +161,7 @@ def _message(
         )
         for r in rows
     }
-    stop = sentence("No more e-mail about “{kind}”: {link}")
+    stop = sentence("No more e-mail about {kind}: {link}")
     text = "\n".join(
         [
             greeting,
@@ -171,7 +171,7 @@ def _message(
             sentence("Open Knop to see more.").text(language),
             "",
             *(
-                sentence(stop.msgid, kind=name, link=link).text(language)
+                sentence(stop.msgid, kind=quoted(name), link=link).text(language)
                 for name, link in unsubscribe.values()
             ),
         ]
@@ -179,7 +179,7 @@ def _message(
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     stops = "".join(
         "<p><small>"
-        + html.escape(sentence(stop.msgid, kind=name, link="\x00").text(language)).replace(
+        + html.escape(sentence(stop.msgid, kind=quoted(name), link="\x00").text(language)).replace(
             "\x00", f'<a href="{html.escape(link)}">{html.escape(link)}</a>'
         )
         + "</small></p>"

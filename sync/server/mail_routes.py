@@ -21,7 +21,7 @@ from desktop.core import notices
 from desktop.core.entities import Person, PersonSettings
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
-from desktop.core.text import Sentence, sentence
+from desktop.core.text import Sentence, quoted, sentence
 from sync.server import feed, mail
 from sync.server.storage import Database
 
@@ -69,8 +69,8 @@ def unsubscribe(
         feed.record(s, [Change(settings)], now)
         language = str(notices.preference(values, notices.LANGUAGE_KEY))
     done = sentence(
-        "You will get no more e-mail about “{kind}”. You can turn it on again in Knop.",
-        kind=notices.kind_name(kind).text(language),
+        "You will get no more e-mail about {kind}. You can turn it on again in Knop.",
+        kind=quoted(notices.kind_name(kind)),
     )
     return HTMLResponse(_page(language, done))
 

@@ -84,7 +84,7 @@ def test_on_a_new_pc_she_is_told_exactly_what_she_has_not_read(
     assert unread(staffroom, on_b) == 1  # the bell's number
     told = announced(staffroom, on_b)
     assert told is not None and told.count == 1
-    assert told.sentence().text("da") == "Mette Larsen har afvist dit bud på “Pynt til sommerfesten”: “Tak, vi er nok”"
+    assert told.sentence().text("da") == "Mette Larsen har afvist dit bud på »Pynt til sommerfesten«: »Tak, vi er nok«"
     assert told.sentence().text("en") == "Mette Larsen declined your bid on “Pynt til sommerfesten”: “Tak, vi er nok”"
     assert announced(staffroom, on_b) is None  # said once
     assert listed[1].text("en").endswith("“Velkommen, tag forklæde med”")

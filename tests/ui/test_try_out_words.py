@@ -103,3 +103,31 @@ def test_news_of_a_long_task_shortens_the_title_and_keeps_the_sentences_end(
     assert told._shown.startswith("Ny opgave ") and "…" in told._shown
     assert told.fontMetrics().horizontalAdvance(told._shown) <= told.contentsRect().width()
     assert told.toolTip() == whole
+
+
+@pytest.mark.parametrize(("language", "opening", "closing"), [("da", "»", "«"), ("en", "“", "”")])
+def test_a_title_and_a_message_are_quoted_alike_in_the_news_and_on_the_review(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData,
+    language: str, opening: str, closing: str,
+) -> None:
+    """Notifications quoted a task's title with “…”, the review's cards with »…«, in Danish."""
+    from desktop.core.notices import NoticeKind, describe
+    from ui.main_window import MainWindow
+
+    with styled(language):
+        bid = next(b for b in demo_data.bids if b.decision_message and b.status == BidStatus.DECLINED)
+        task = next(t for t in demo_data.tasks if t.id == bid.task_id)
+        manager = make_context(person_by_id(demo_data, task.poster_id).username, language)
+        page = shown(qtbot, ReviewPage(manager, task.id))
+        qtbot.waitUntil(lambda: bid.id in page.cards)
+        card_text = page.cards[bid.id].status.text().replace("\u200b", "")
+        assert f"{opening}{bid.decision_message}{closing}" in card_text
+
+        window = MainWindow(make_context("anna", language))
+        qtbot.addWidget(window)
+        window.show()
+        news = describe(NoticeKind.BID_DECLINED, {"title": task.title, "who": "Mette", "message": "Tak!"})
+        window.bell.desktop.say_again(news)
+        qtbot.waitUntil(lambda: window.told.isVisible())
+        assert f"{opening}{task.title}{closing}" in window.told.text()
+        assert window.told.text().endswith(f"{opening}Tak!{closing}")
