@@ -126,7 +126,9 @@ class AdminScreen(InsightScreen):
             title, widget = make(self)
             self.tabs.addTab(_scrolling(widget), title)
         self.rules = RulesOfTheRoadTab(context, self)
-        self.tabs.addTab(_scrolling(self.rules), tr("R&ules of the road"))
+        # Called what the dialog and the people who accept them call them (a try-out read
+        # "Færdselsregler" here and "Retningslinjer" everywhere else).
+        self.tabs.addTab(_scrolling(self.rules), tr("G&uidelines"))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
         layout.addLayout(self.status_row())

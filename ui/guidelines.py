@@ -83,13 +83,36 @@ def guidelines_markdown(parts: Iterable[tuple[str, str]]) -> str:
     return "\n".join(f"## {heading}\n\n{under_a_heading(text)}\n" for heading, text in parts)
 
 
+def what_they_allow(audiences: Iterable[str], external: bool = False) -> str:
+    """What accepting guidelines for `audiences` lets the reader do, in a sentence.
+
+    The audiences gate operations as `desktop.core.guidelines.required` says:
+    posting guidelines gate posting, bidding guidelines bidding, and the
+    outsiders' guidelines an outsider's bid (`external`) or a task posted to
+    outsiders. A try-out read "... og byde" over guidelines for posting only.
+    """
+    found = set(audiences)
+    outsiders = GuidelineAudience.OUTSIDERS.value in found
+    posts = GuidelineAudience.POSTING.value in found
+    bids = GuidelineAudience.BIDDING.value in found or (outsiders and external)
+    if posts and bids:
+        return tr("You can post tasks and bid on tasks once you have accepted them.")
+    if bids:
+        return tr("You can bid on tasks once you have accepted them.")
+    if posts or not outsiders:
+        return tr("You can post tasks once you have accepted them.")
+    return tr("You can post tasks for volunteers, citizens and companies once you have accepted them.")
+
+
 class GuidelinesDialog(QDialog):
     """The texts to accept, each under its heading; "I accept" accepts exactly these versions."""
 
     def __init__(
-        self, shown: list[Guideline], language: str, parent: QWidget | None = None, *, organisation: str = ""
+        self, shown: list[Guideline], language: str, parent: QWidget | None = None, *, organisation: str = "",
+        external: bool = False,
     ) -> None:
-        """`organisation`: the name of the municipality whose guidelines they are ("" when unknown)."""
+        """`organisation`: the name of the municipality whose guidelines they are ("" when unknown);
+        `external`: the reader is a volunteer, citizen or company (who bids, never posts)."""
         super().__init__(parent)
         self.shown = shown
         self.setObjectName("guidelinesDialog")
@@ -98,14 +121,11 @@ class GuidelinesDialog(QDialog):
         # invited by it) must know whose they accept; a try-out found no name anywhere.
         if organisation:
             self.setWindowTitle(tr("Guidelines from {organisation}", organisation=organisation))
-            said = tr(
-                "These guidelines are from {organisation}. Please read them: you can post and bid once "
-                "you have accepted them.",
-                organisation=organisation,
-            )
+            said = tr("These guidelines are from {organisation}. Please read them.", organisation=organisation)
         else:
             self.setWindowTitle(tr("The organisation's guidelines"))
-            said = tr("Please read the guidelines below. You can post and bid once you have accepted them.")
+            said = tr("Please read the guidelines below.")
+        said += " " + what_they_allow({item.audience for item in shown}, external)
         intro = QLabel(said, self)
         intro.setObjectName("guidelinesIntro")
         intro.setWordWrap(True)
@@ -184,7 +204,10 @@ class GuidelinesWatch(QObject):
             found = [g for g in found if (g.audience, g.version) not in self._declined]
         if not found or self.dialog is not None or self.context.closed:
             return
-        self.dialog = GuidelinesDialog(found, self.context.language, self.window, organisation=organisation)
+        self.dialog = GuidelinesDialog(
+            found, self.context.language, self.window, organisation=organisation,
+            external=self.context.person.is_external,
+        )
         self.dialog.finished.connect(self._answered)
         self.dialog.open()
 

@@ -131,3 +131,36 @@ def test_a_title_and_a_message_are_quoted_alike_in_the_news_and_on_the_review(
         qtbot.waitUntil(lambda: window.told.isVisible())
         assert f"{opening}{task.title}{closing}" in window.told.text()
         assert window.told.text().endswith(f"{opening}Tak!{closing}")
+
+
+def test_guidelines_have_one_name_one_word_for_version_and_say_what_they_apply_to(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, danish: None
+) -> None:
+    """The admin tab said "Færdselsregler", the dialog "Retningslinjer" and "Udgave 3" (against the
+    admin's "version"), and promised "... og byde" over guidelines for posting tasks only."""
+    from PySide6.QtCore import QObject
+
+    from desktop.core.entities import Guideline, Role
+    from ui.admin_screen import AdminScreen
+    from ui.guidelines import GuidelinesDialog
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    screen = AdminScreen(make_context(person=admin), fetcher=lambda _name, _params: {})
+    qtbot.addWidget(screen)
+    tab = next(
+        screen.tabs.tabText(i) for i in range(screen.tabs.count()) if screen.tabs.widget(i).isAncestorOf(screen.rules)
+    )
+    assert tab.replace("&", "") == "Retningslinjer"
+
+    posting = Guideline(audience="posting", version=3, text_da="Vær venlig.", text_en="Be kind.")
+    dialog = GuidelinesDialog([posting], "da", organisation="Bøgeby Kommune")
+    qtbot.addWidget(dialog)
+    intro = dialog.findChild(QObject, "guidelinesIntro").text()
+    assert "slå opgaver op" in intro and "byde" not in intro
+    assert "Version 3" in dialog.text.toPlainText() and "Udgave" not in dialog.text.toPlainText()
+
+    outsider = Guideline(audience="outsiders", version=1, text_da="Tak.", text_en="Thanks.")
+    dialog = GuidelinesDialog([outsider], "da", external=True)
+    qtbot.addWidget(dialog)
+    intro = dialog.findChild(QObject, "guidelinesIntro").text()
+    assert "byde på opgaver" in intro and "slå" not in intro
