@@ -74,6 +74,18 @@ INVITATION_TABS: list[Callable[[AdminScreen], tuple[str, QWidget]]] = [invitatio
 LIST_ROWS = 5
 
 
+class _Said(QLabel):
+    """What was just done ("Device revoked; …"): takes no room while it says nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 def _scrolling(tab: QWidget) -> QScrollArea:
     """`tab` scrolled when the room is short, its lists and editors at least `LIST_ROWS` rows."""
     return scrolling(tab, LIST_ROWS)
@@ -112,7 +124,7 @@ class AdminScreen(InsightScreen):
         self.setObjectName("administration")
         self.sites: list[dict[str, Any]] = []
         self.problem = ProblemLabel(self)
-        self.done = QLabel(self)
+        self.done = _Said(self)
         self.done.setObjectName("adminDone")
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(tr("Administration"))  # a screen reader's name for the tab row
@@ -130,8 +142,11 @@ class AdminScreen(InsightScreen):
         # "Færdselsregler" here and "Retningslinjer" everywhere else).
         self.tabs.addTab(_scrolling(self.rules), tr("G&uidelines"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>" + tr("Administration") + "</h2>", self))
-        layout.addLayout(self.status_row())
+        # The heading, what is being fetched and Refresh share one row: alone, Refresh took a
+        # tall empty row of its own above the tabs (try-out).
+        top = self.status_row()
+        top.insertWidget(0, QLabel("<h2>" + tr("Administration") + "</h2>", self))
+        layout.addLayout(top)
         layout.addWidget(self.problem)
         layout.addWidget(self.done)
         layout.addWidget(self.tabs, 1)

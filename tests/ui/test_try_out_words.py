@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from desktop.core import permissions
 from desktop.core.entities import BidStatus, LendingPolicy, TaskStatus
@@ -164,3 +165,23 @@ def test_guidelines_have_one_name_one_word_for_version_and_say_what_they_apply_t
     qtbot.addWidget(dialog)
     intro = dialog.findChild(QObject, "guidelinesIntro").text()
     assert "byde på opgaver" in intro and "slå" not in intro
+
+
+def test_the_administrations_refresh_button_shares_the_headings_row(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, danish: None
+) -> None:
+    """Refresh ("Opdatér") stood alone in a tall empty row between the heading and the tabs."""
+    from desktop.core.entities import Role
+    from ui.admin_screen import AdminScreen
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    screen = shown(
+        qtbot, AdminScreen(make_context(person=admin), fetcher=lambda _name, _params: {}), size=(1280, 760)
+    )
+    heading = next(label for label in screen.findChildren(QLabel) if "Administration" in label.text())
+    button = screen.refresh_button.geometry()
+    assert heading.geometry().top() <= button.center().y() <= heading.geometry().bottom()
+    assert not screen.done.isVisible()  # nothing done yet: no empty line either
+    assert screen.tabs.y() - max(heading.geometry().bottom(), button.bottom()) < 3 * screen.fontMetrics().height()
+    screen.done.setText("Enheden er tilbagekaldt.")
+    assert screen.done.isVisible()
