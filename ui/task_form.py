@@ -176,10 +176,14 @@ class TaskForm(Screen):
         skills_box = QWidget(self)
         skills_layout = QHBoxLayout(skills_box)
         skills_layout.setContentsMargins(0, 0, 0, 0)
+        # "Remove skill" heads its list beside "Chosen:", level with the catalogue's search:
+        # under the list it was the form's lowest widget and half hidden at 1024x768 (try-out).
+        chosen_head = QHBoxLayout()
+        chosen_head.addWidget(QLabel(tr("Chosen:"), self), 1)
+        chosen_head.addWidget(self.remove_skill_button)
         chosen_column = QVBoxLayout()
-        chosen_column.addWidget(QLabel(tr("Chosen:"), self))
+        chosen_column.addLayout(chosen_head)
         chosen_column.addWidget(self.chosen_list, 1)
-        chosen_column.addWidget(self.remove_skill_button)
         skills_layout.addWidget(self.picker, 3)
         skills_layout.addLayout(chosen_column, 2)
         skills_box.setFocusProxy(self.picker.search)

@@ -185,3 +185,28 @@ def test_the_administrations_refresh_button_shares_the_headings_row(
     assert screen.tabs.y() - max(heading.geometry().bottom(), button.bottom()) < 3 * screen.fontMetrics().height()
     screen.done.setText("Enheden er tilbagekaldt.")
     assert screen.done.isVisible()
+
+
+@pytest.mark.parametrize("height", [768, 728])  # the screen, and the screen less a panel and a title bar
+def test_the_new_task_forms_skill_buttons_are_whole_at_1024_px(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None, height: int
+) -> None:
+    """At 1024x768 "Fjern kompetence" sat under the chosen list, the form's lowest widget, half hidden."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from tests.ui.driving import wholly_visible
+    from ui.main_window import MainWindow
+    from ui.task_form import TaskForm
+
+    window = MainWindow(make_context("anna"))
+    qtbot.addWidget(window)
+    window.resize(1024, height)
+    window.show()
+    qtbot.waitExposed(window)
+    window.new_task()
+    qtbot.waitUntil(lambda: window.findChild(TaskForm) is not None and window.findChild(TaskForm).isVisible())
+    form = window.findChild(TaskForm)
+    area = next(a for a in form.findChildren(QScrollArea) if a.widget().isAncestorOf(form.picker))
+    for button in (form.remove_skill_button, form.picker.add_button, form.picker.tag_button):
+        qtbot.waitUntil(lambda button=button: wholly_visible(area, button))
+        assert button.width() >= button.sizeHint().width()  # its words whole
