@@ -52,6 +52,7 @@ WORD_FACTS = frozenset({
     "credential", "credentials", "kinds", "severity",  # credentials' and outsider kinds' names (issue 14)
     "block", "warn",  # a requirement's severities, quoted ("block")
     "words",  # what is quoted (`desktop.core.text.Quoted`)
+    "verifier",  # who can verify a credential, in a sentence (`rejection.VERIFIERS`)
     "email", "username", "code",  # an address, a login name, an invitation code
     "inviter", "organisation",  # a person's and the organisation's names
     "pseudonym",  # an erased person's pseudonym ("Person 3F2A9C", issue 20)

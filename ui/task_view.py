@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import eligibility, operations, permissions
+from desktop.core import eligibility, operations, permissions, rejection
 from desktop.core.entities import BidStatus, PersonKind, TaskStatus
 from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
@@ -53,7 +53,7 @@ from ui.flow_layout import FlowLayout
 from ui.screen import ProblemLabel, TaskScreen, send_shortcut
 from ui.table_model import Column, RowsModel, keep_rows, table_view
 from ui.context import AppContext
-from ui.words import ntr, tr
+from ui.words import language, ntr, tr
 from ui.window_focus import mark_destructive
 
 log = logging.getLogger(__name__)
@@ -701,22 +701,12 @@ class TaskView(TaskScreen):
         site manager or HR; someone from outside has neither, and is sent to the manager of
         the task's site, by way of the conversation below, where the task's poster reads.
         """
-        n = len(lacking)
-        why = ntr(
-            "You cannot bid yet: the task requires {credentials}, which you do not hold or which has expired.",
-            "You cannot bid yet: the task requires {n} credentials, {credentials}, which you do not hold "
-            "or which have expired.",
-            n,
-            credentials=eligibility.names(lacking),
-        )
-        if self.context.person.kind == PersonKind.EMPLOYEE:
-            who = tr("A site manager or HR can verify credentials for you.")
-        else:
-            who = tr(
-                "The manager of {site} can verify credentials for you: ask in the conversation below.",
-                site=detail.site_name,
-            )
-        return f"{why} {who}"
+        person = self.context.person
+        # The refusal's own words (`rejection.lacking_credentials`), so the server's agree.
+        said = rejection.lacking_credentials(person, lacking, detail.site_name).message(language())
+        if person.kind == PersonKind.EMPLOYEE:
+            return said
+        return said + " " + tr("Ask in the conversation below.")
 
     def _wished_lacking(self, detail: TaskDetail) -> tuple[str, ...]:
         """The credentials the task wishes for that the reader lacks, said before they bid.

@@ -55,7 +55,7 @@ from desktop.core.entities import (
 )
 from desktop.core.entities import Comment as CommentEntity
 from desktop.core.payload import Field, check, parse_date
-from desktop.core.rejection import Rejection
+from desktop.core.rejection import Rejection, lacking_credentials
 
 E = TypeVar("E", bound=Entity)
 
@@ -636,7 +636,8 @@ def bid_place(ctx: Context, records: Records, p: dict[str, Any]) -> str:
     _require_guidelines(ctx, records, "bid.place", task.audience)
     verdict = eligibility_of(ctx, records, ctx.actor, task)
     if verdict.blocking:
-        raise Rejection("bid.lacks_credentials", credentials=list(verdict.blocking))
+        site = records.get(Site, task.site_id)
+        raise lacking_credentials(ctx.actor, list(verdict.blocking), site.name if site is not None else "")
     bid = Bid(
         id=p["bid_id"],
         task_id=task.id,

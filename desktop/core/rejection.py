@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from desktop.core import eligibility
+from desktop.core.entities import Person, PersonKind
 from desktop.core.text import ClockTime, Listing, Sentence, plural_sentence, quoted, sentence
 
 
@@ -37,6 +38,16 @@ class Reason:
     code: Code
     words: Sentence
     count: str | None = None
+
+
+# Who can verify a credential for a bidder (the fact `verifier`): a colleague asks a site
+# manager or HR; someone from outside has neither, and is sent to the manager of the task's
+# site (`site`, a name the task shows them). The directory tells an outsider no staff
+# member's name (`sync.server.poster_api`), so the site manager is named by their part.
+VERIFIERS: dict[str, Sentence] = {
+    "colleague": sentence("A site manager or HR can verify credentials for you."),
+    "outsider": sentence("The manager of {site} can verify credentials for you."),
+}
 
 
 # reason key -> Reason. Placeholders are filled from the rejection's facts.
@@ -225,14 +236,17 @@ REASONS: dict[str, Reason] = {
     "setting.bad_value": Reason(
         Code.INVALID, sentence("The setting {setting} cannot be set to {value}.")
     ),
+    # The words the task view says before a bid (`ui.task_view`), the same the refusal
+    # says after one: one source (`lacking_credentials` makes it, with who can verify).
     "bid.lacks_credentials": Reason(
         Code.FORBIDDEN,
         plural_sentence(
-            "The task requires {credentials}: you do not hold it, or it has expired. "
-            "A site manager or HR can verify it for you.",
-            "The task requires {n} credentials: {credentials}. You do not hold them, or they have expired. "
-            "A site manager or HR can verify them for you.",
+            "You cannot bid yet: the task requires {credentials}, which you do not hold or which has "
+            "expired. {verifier}",
+            "You cannot bid yet: the task requires {n} credentials, {credentials}, which you do not hold "
+            "or which have expired. {verifier}",
             0,
+            verifier=VERIFIERS["colleague"],  # a refusal from before the fact was sent
         ),
         count="credentials",  # one credential or several: the words follow how many
     ),
@@ -426,6 +440,8 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
             value = ClockTime(value)
         elif name in QUOTED_FACTS:
             value = quoted(value)
+        elif name == "verifier":
+            value = replace(VERIFIERS.get(str(value), VERIFIERS["colleague"]), facts={"site": facts.get("site", "")})
         filled[name] = value
     filled = {**meaning.words.facts, **filled}  # a reason's own facts ("block"), then the rejection's
     if meaning.count is None:
@@ -435,3 +451,13 @@ def describe(reason: str, facts: dict[str, Any]) -> Sentence:
         count = len(count)
     n = count if isinstance(count, int) and not isinstance(count, bool) else 0
     return replace(meaning.words, n=n, facts=filled)
+
+
+def lacking_credentials(bidder: Person, credentials: list[str], site_name: str) -> Rejection:
+    """Why `bidder` cannot bid on a task at the site `site_name`: they lack `credentials` (ids).
+
+    Said by the task view before a bid and by the refusal of one (`operations.bid_place`),
+    in the same words; who can verify them follows whether the bidder is staff.
+    """
+    verifier = "colleague" if bidder.kind == PersonKind.EMPLOYEE else "outsider"
+    return Rejection("bid.lacks_credentials", credentials=list(credentials), verifier=verifier, site=site_name)

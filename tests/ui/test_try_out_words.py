@@ -210,3 +210,29 @@ def test_the_new_task_forms_skill_buttons_are_whole_at_1024_px(
     for button in (form.remove_skill_button, form.picker.add_button, form.picker.tag_button):
         qtbot.waitUntil(lambda button=button: wholly_visible(area, button))
         assert button.width() >= button.sizeHint().width()  # its words whole
+
+
+def test_the_refusal_of_a_blocked_bid_says_what_the_form_said_before_it(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None
+) -> None:
+    """Ole's form said "Du kan ikke byde endnu: …", the refusal (the server's words, on the wire)
+    "The task requires …: A site manager or HR can verify it for you", which an outsider has neither of."""
+    from desktop.core.ids import uuid7
+    from desktop.core.rejection import Rejection
+    from tests.ui.test_reach import external_task
+
+    manager = make_context("mette")
+    task_id = external_task(qtbot, manager, {"child_protection": "block"})
+    manager.close()
+    ole = make_context("ole")
+    view = shown(qtbot, TaskView(ole, task_id))
+    qtbot.waitUntil(lambda: "byde endnu" in view.my_bid_state.text())
+    refused: list[Any] = []
+    ole.perform("bid.place", {"bid_id": uuid7(), "task_id": task_id}).failure(refused.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(refused))
+    rejection = refused[0]
+    assert isinstance(rejection, Rejection) and rejection.reason == "bid.lacks_credentials"
+    said = rejection.to_wire()["message"]  # what the server sends with the reason, for logs and old clients
+    assert view.my_bid_state.text().replace("\u200b", "") == said["da"] + " Spørg i samtalen herunder."
+    assert "Lederen af " in said["da"] and "HR" not in said["da"]  # an outsider has no HR of theirs
+    assert said["en"].endswith("The manager of Plejecenter Solhaven can verify credentials for you.")
