@@ -114,9 +114,11 @@ class ElidedLabel(QWidget):
             before, after = head.split(part, 1)
             # Two pixels spare: the pieces are measured apart, the line is drawn whole.
             room = width - metrics.horizontalAdvance(before + after) - 2
-            short = metrics.elidedText(part, Qt.TextElideMode.ElideRight, room) if room > 0 else ""
-            if short and short != part:  # else not even "…" fits: the line's end goes instead
-                shown = before + short + after
+            # Where the rest is long too (a message after the title), the part keeps a few
+            # words and the line's end goes as well.
+            least = min(metrics.horizontalAdvance(part), 12 * metrics.averageCharWidth())
+            short = metrics.elidedText(part, Qt.TextElideMode.ElideRight, max(room, least))
+            shown = metrics.elidedText(before + short + after, Qt.TextElideMode.ElideRight, width)
         self._shown = shown
         self.update()
 

@@ -236,3 +236,23 @@ def test_the_refusal_of_a_blocked_bid_says_what_the_form_said_before_it(
     assert view.my_bid_state.text().replace("\u200b", "") == said["da"] + " Spørg i samtalen herunder."
     assert "Lederen af " in said["da"] and "HR" not in said["da"]  # an outsider has no HR of theirs
     assert said["en"].endswith("The manager of Plejecenter Solhaven can verify credentials for you.")
+
+
+def test_news_with_a_long_title_and_a_long_message_keeps_a_little_of_each(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None
+) -> None:
+    """Ole's first login: "En leder har afvist dit bud på »Hjælp til tablets og videoo…", no word of the message."""
+    from desktop.core.notices import NoticeKind, describe
+    from ui.main_window import MainWindow
+
+    window = MainWindow(make_context("ole"))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    title = "Hjælp til tablets og videoopkald for beboere på Bakkegården Plejecenter"
+    message = "Tak for dit bud – vi har fundet en anden denne gang, men skriv endelig igen næste gang."
+    window.bell.desktop.say_again(describe(NoticeKind.BID_DECLINED, {"title": title, "message": message}))
+    told = window.told
+    qtbot.waitUntil(lambda: told.isVisible() and told._shown != told.text())
+    assert "«: »Tak for" in told._shown  # the title shortened inside its marks, the message begun
+    assert told.fontMetrics().horizontalAdvance(told._shown) <= told.contentsRect().width()
