@@ -238,6 +238,9 @@ class SkillPicker(QWidget):
             )
         else:
             self.tag_hint.clear()
+        # Empty, it takes no room: it kept the buttons above a blank line, and the task form's
+        # "Remove skill" beside them out of line and at 1024x768 half hidden (try-out).
+        self.tag_hint.setVisible(bool(self.tag_hint.text()))
 
     def _pick_current(self) -> None:
         skill_id = self.current_skill()

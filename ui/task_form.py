@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -176,14 +177,14 @@ class TaskForm(Screen):
         skills_box = QWidget(self)
         skills_layout = QHBoxLayout(skills_box)
         skills_layout.setContentsMargins(0, 0, 0, 0)
-        # "Remove skill" heads its list beside "Chosen:", level with the catalogue's search:
-        # under the list it was the form's lowest widget and half hidden at 1024x768 (try-out).
-        chosen_head = QHBoxLayout()
-        chosen_head.addWidget(QLabel(tr("Chosen:"), self), 1)
-        chosen_head.addWidget(self.remove_skill_button)
         chosen_column = QVBoxLayout()
-        chosen_column.addLayout(chosen_head)
+        chosen_column.addWidget(QLabel(tr("Chosen:"), self))
         chosen_column.addWidget(self.chosen_list, 1)
+        chosen_column.addWidget(self.remove_skill_button)
+        # The chosen list asks for no height of its own (its 192 px hint made this column the
+        # taller one): the catalogue's column sets the row's height, and "Remove skill" sits
+        # level with "Add skill" instead of lower, half hidden at 1024x768 (try-out).
+        self.chosen_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         skills_layout.addWidget(self.picker, 3)
         skills_layout.addLayout(chosen_column, 2)
         skills_box.setFocusProxy(self.picker.search)

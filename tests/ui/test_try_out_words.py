@@ -210,6 +210,9 @@ def test_the_new_task_forms_skill_buttons_are_whole_at_1024_px(
     for button in (form.remove_skill_button, form.picker.add_button, form.picker.tag_button):
         qtbot.waitUntil(lambda button=button: wholly_visible(area, button))
         assert button.width() >= button.sizeHint().width()  # its words whole
+    # Level with the catalogue's buttons, not below them.
+    remove, add = (b.mapTo(form, b.rect().bottomLeft()).y() for b in (form.remove_skill_button, form.picker.add_button))
+    assert abs(remove - add) <= 2
 
 
 def test_the_refusal_of_a_blocked_bid_says_what_the_form_said_before_it(
