@@ -45,8 +45,11 @@ class _OnLoop(greenlet):  # type: ignore[misc]
     """A greenlet started by `run`: its parent is the loop's side, which awaits what it is handed."""
 
 
+READ, WRITE = 1, 2  # what `socket_ready` waits for and answers: psycopg's Wait.R/Wait.W and Ready.R/Ready.W
+
+
 def running() -> bool:
-    """Whether the calling code runs in a greenlet of `run` (so `wait` may be called)."""
+    """Whether the calling code runs in a greenlet of `run` (so `wait` and `socket_ready` may be called)."""
     return isinstance(getcurrent(), _OnLoop)
 
 
@@ -55,14 +58,28 @@ def wait(awaitable: Awaitable[T]) -> T:
 
     Raises what the awaitable raises; RuntimeError outside `run` (see `running`).
     """
+    return _parent().switch(awaitable)  # type: ignore[no-any-return]
+
+
+def socket_ready(fd: int, wanted: int) -> int:
+    """Wait on the loop until socket `fd` is readable (READ) or writable (WRITE), as `wanted` says; which it is.
+
+    What `wait` would do with a future the loop's reader or writer callback
+    resolves, without a coroutine or a Task per wait. Raises OSError for a
+    socket the loop cannot watch (closed); RuntimeError outside `run`.
+    """
+    return _parent().switch((fd, wanted))  # type: ignore[no-any-return]
+
+
+def _parent() -> Any:
     current = getcurrent()
     if not isinstance(current, _OnLoop):
-        raise RuntimeError("on_loop.wait called outside on_loop.run")
-    return current.parent.switch(awaitable)  # type: ignore[no-any-return]
+        raise RuntimeError("on_loop called outside on_loop.run")
+    return current.parent
 
 
 async def run(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """`fn(*args, **kwargs)` run on this loop's thread; its `wait`s are awaited here.
+    """`fn(*args, **kwargs)` run on this loop's thread; its `wait`s and `socket_ready`s are awaited here.
 
     The call sees a copy of the caller's context variables, as a thread pool's
     call does. A cancellation does not stop it: it runs to its end (see the
@@ -70,20 +87,48 @@ async def run(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """
     child = _OnLoop(fn)
     child.gr_context = contextvars.copy_context()
-    driving = asyncio.ensure_future(_drive(child, args, kwargs))
-    return await asyncio.shield(driving)
-
-
-async def _drive(child: _OnLoop, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     handed = child.switch(*args, **kwargs)
+    cancelled: asyncio.CancelledError | None = None
     while not child.dead:
         try:
-            answer = await handed
+            if isinstance(handed, tuple):
+                answer = await _socket(*handed)
+            else:
+                handed = asyncio.ensure_future(handed)  # a wait that outlives a cancellation (a thread's, say)
+                answer = await asyncio.shield(handed)
+        except asyncio.CancelledError as error:
+            if isinstance(handed, asyncio.Future) and handed.cancelled():
+                handed = child.throw(error)
+                continue
+            cancelled = error  # the same wait again: what was started is finished
         except BaseException as error:  # noqa: BLE001 - raised in the greenlet, where the wait was
             handed = child.throw(error)
         else:
             handed = child.switch(answer)
-    return handed
+    if cancelled is not None:
+        raise cancelled
+    return handed  # type: ignore[no-any-return]
+
+
+async def _socket(fd: int, wanted: int) -> int:
+    loop = asyncio.get_running_loop()
+    woken: asyncio.Future[int] = loop.create_future()
+    if wanted & READ:
+        loop.add_reader(fd, _wake, woken, READ)
+    if wanted & WRITE:
+        loop.add_writer(fd, _wake, woken, WRITE)
+    try:
+        return await woken
+    finally:
+        if wanted & READ:
+            loop.remove_reader(fd)
+        if wanted & WRITE:
+            loop.remove_writer(fd)
+
+
+def _wake(woken: asyncio.Future[int], ready: int) -> None:
+    if not woken.done():
+        woken.set_result(ready)
 
 
 class Runner:

@@ -877,6 +877,32 @@ def _together_pipeline_class() -> Any:
     return _TogetherPipeline
 
 
+def _wait_on_loop(gen: Any, fd: int) -> Any:
+    """What psycopg's generator `gen` returns, its waits on socket `fd` awaited on the event loop (`on_loop`).
+
+    psycopg's `waiting.wait_async` without its coroutine, Ctrl-C interval
+    timer and busy-loop yield a wait: a socket asked for writing is nearly
+    always writable, so that is asked without the loop first (as
+    `wait_async` does).
+    """
+    try:
+        wanted = next(gen)
+        while True:
+            ready = _writable(fd) if wanted == on_loop.WRITE else 0
+            wanted = gen.send(ready or on_loop.socket_ready(fd, wanted))
+    except StopIteration as done:
+        return done.value
+
+
+def _writable(fd: int) -> int:
+    """on_loop.WRITE when socket `fd` can be written to now, else 0."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return on_loop.WRITE if poller.poll(0) else 0
+
+
 def _check_unless_quiet(conn: Any) -> None:
     """The pool's check on checkout: a round trip only for a connection that may be broken.
 
@@ -975,9 +1001,14 @@ class _PostgresPool:
 
             def wait(self, gen: Any, interval: float = PSYCOPG_WAIT_S, timeout: float | None = None) -> Any:
                 """psycopg's wait; in a greenlet of `on_loop.run`, awaited on the event loop instead of blocking."""
-                if on_loop.running():
+                if not on_loop.running():
+                    return super().wait(gen, interval, timeout)
+                if timeout is not None:  # psycopg's rare timed waits (a cancel): its own coroutine
                     return on_loop.wait(wait_async(gen, self.pgconn.socket, interval=interval, timeout=timeout))
-                return super().wait(gen, interval, timeout)
+                try:
+                    return _wait_on_loop(gen, self.pgconn.socket)
+                except OSError as error:
+                    raise psycopg.OperationalError("connection socket closed") from error
 
             @classmethod
             def connect(cls, *args: Any, **kwargs: Any) -> Any:
