@@ -44,7 +44,6 @@ from sync.server import (
     memory,
     messages,
     migrations,
-    on_loop,
     own_data,
     oversight_api,
     poster_api,
@@ -376,16 +375,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
             **await credentials(request),
         }
 
-    # On PostgreSQL push and pull run on the event loop's thread, their database waits awaited
-    # there (sync.server.on_loop): no hand-over to a pool thread and back. SQLite's waits are
-    # not the loop's to await, so there they stay in the pool.
-    loop = on_loop.Runner(pool_size) if db.dialect == "postgresql" else None
     app.lean[("POST", protocol.PATH_PUSH)] = hot_routes.serve_lean(
-        app, "POST", protocol.PATH_PUSH, push_arguments, hot, loop
+        app, "POST", protocol.PATH_PUSH, push_arguments, hot
     )
-    app.lean[("GET", protocol.PATH_PULL)] = hot_routes.serve_lean(
-        app, "GET", protocol.PATH_PULL, pull_arguments, hot, loop
-    )
+    app.lean[("GET", protocol.PATH_PULL)] = hot_routes.serve_lean(app, "GET", protocol.PATH_PULL, pull_arguments, hot)
 
     app.include_router(insights_api.router, dependencies=versioned)
     app.include_router(own_data.router, dependencies=versioned)

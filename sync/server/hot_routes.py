@@ -15,9 +15,7 @@ what the signature says, directly:
   JSON bytes (`model_validate_json`, one pass in pydantic-core); the query by
   the route's query model;
 - the credentials are read by the very `Security` objects the signature names;
-- the endpoint runs on the event loop's own thread where the app says so
-  (PostgreSQL: `sync.server.on_loop`, its database waits awaited on the loop),
-  else in a thread pool, as FastAPI runs a plain `def`: the app's
+- the endpoint runs in a thread pool, as FastAPI runs a plain `def`: the app's
   own `concurrent.futures` pool, whose hand-over is a C `SimpleQueue.put`,
   not anyio's (a `queue.Queue` and a `Condition.notify` in Python, 7 % of the
   server's samples under load, docs/scale-out.md "Fourth pass").
@@ -62,8 +60,6 @@ App = Callable[[Scope, Receive, Send], Awaitable[None]]
 Arguments = Callable[[Request, bytes], Awaitable[dict[str, Any]]]
 
 
-# Runs a synchronous endpoint with its keyword arguments without leaving the loop's thread (on_loop.Runner).
-OnLoop = Callable[..., Awaitable[Any]]
 # A lean handler: the request's scope and whole body in, the route's response out.
 Lean = Callable[[Scope, bytes], Awaitable[Response]]
 # Gate.admit: the body of a request that passes the protocol and size checks, None once refused.
@@ -71,18 +67,12 @@ Admit = Callable[[Scope, Receive, Send], Awaitable[bytes | None]]
 
 
 def serve_lean(
-    app: FastAPI,
-    method: str,
-    path: str,
-    arguments: Arguments,
-    executor: Executor | None = None,
-    on_loop: OnLoop | None = None,
+    app: FastAPI, method: str, path: str, arguments: Arguments, executor: Executor | None = None
 ) -> Lean:
     """Answer `method path` with `arguments(request, body)` passed to the route's own endpoint.
 
-    The endpoint is called by `on_loop` when given (`sync.server.on_loop.Runner`:
-    on the event loop's thread, its database waits awaited there), else in
-    `executor` (default: Starlette's thread pool); it must return a `Response`. Returns the lean handler, for `Dispatch` to
+    The endpoint is called in `executor` (default: Starlette's thread pool)
+    and must return a `Response`. Returns the lean handler, for `Dispatch` to
     call before any middleware; the route answers with it too when a request
     reaches it through the stack. Raises LookupError when the app has no such
     route (a renamed path).
@@ -97,8 +87,6 @@ def serve_lean(
 
     async def respond(scope: Scope, body: bytes) -> Response:
         given = await arguments(Request(scope), body)
-        if on_loop is not None:
-            return await on_loop(endpoint, **given)  # type: ignore[no-any-return]
         if executor is None:
             return await run_in_threadpool(endpoint, **given)  # type: ignore[no-any-return]
         return await asyncio.get_running_loop().run_in_executor(  # type: ignore[no-any-return]

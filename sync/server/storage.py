@@ -18,7 +18,6 @@ that lost is tried again (sync.server.push).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import itertools
@@ -31,11 +30,9 @@ from typing import Any, TypeVar
 
 from desktop.core.entities import Entity
 from desktop.core.records import SqlRecords, upsert_statement
-from sync.server import on_loop, tenancy
+from sync.server import tenancy
 
 E = TypeVar("E", bound=Entity)
-
-PSYCOPG_WAIT_S = 0.1  # psycopg's own `Connection.wait` interval (_WAIT_INTERVAL, 3.1-3.3)
 
 DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
 REPLICA_ENV = "KNOP_SERVER_REPLICA_DB"  # a PostgreSQL hot standby of it that serves pulls (optional)
@@ -877,32 +874,6 @@ def _together_pipeline_class() -> Any:
     return _TogetherPipeline
 
 
-def _wait_on_loop(gen: Any, fd: int) -> Any:
-    """What psycopg's generator `gen` returns, its waits on socket `fd` awaited on the event loop (`on_loop`).
-
-    psycopg's `waiting.wait_async` without its coroutine, Ctrl-C interval
-    timer and busy-loop yield a wait: a socket asked for writing is nearly
-    always writable, so that is asked without the loop first (as
-    `wait_async` does).
-    """
-    try:
-        wanted = next(gen)
-        while True:
-            ready = _writable(fd) if wanted == on_loop.WRITE else 0
-            wanted = gen.send(ready or on_loop.socket_ready(fd, wanted))
-    except StopIteration as done:
-        return done.value
-
-
-def _writable(fd: int) -> int:
-    """on_loop.WRITE when socket `fd` can be written to now, else 0."""
-    import select
-
-    poller = select.poll()
-    poller.register(fd, select.POLLOUT)
-    return on_loop.WRITE if poller.poll(0) else 0
-
-
 def _check_unless_quiet(conn: Any) -> None:
     """The pool's check on checkout: a round trip only for a connection that may be broken.
 
@@ -957,13 +928,11 @@ class _PostgresPool:
     BUSY_WAIT_S = 30.0  # for a connection from a healthy pool whose connections are all in use
     AWAY_WAIT_S = 2.0  # for a connection once attempts to connect have failed for this long
     SLICE_S = 1.0
-    IDLE_TAKE_S = 0.005  # on the event loop: the longest it may block taking a connection that looked idle
     RECONNECT_S = 5.0
     CONNECT_TIMEOUT_S = 5
 
     def __init__(self, url: str, size: int) -> None:
         import psycopg
-        from psycopg.waiting import wait_async
         from psycopg_pool import ConnectionPool
 
         owner = self
@@ -998,17 +967,6 @@ class _PostgresPool:
                         with self.lock:
                             assert ours is self._pipeline
                             self._pipeline = None
-
-            def wait(self, gen: Any, interval: float = PSYCOPG_WAIT_S, timeout: float | None = None) -> Any:
-                """psycopg's wait; in a greenlet of `on_loop.run`, awaited on the event loop instead of blocking."""
-                if not on_loop.running():
-                    return super().wait(gen, interval, timeout)
-                if timeout is not None:  # psycopg's rare timed waits (a cancel): its own coroutine
-                    return on_loop.wait(wait_async(gen, self.pgconn.socket, interval=interval, timeout=timeout))
-                try:
-                    return _wait_on_loop(gen, self.pgconn.socket)
-                except OSError as error:
-                    raise psycopg.OperationalError("connection socket closed") from error
 
             @classmethod
             def connect(cls, *args: Any, **kwargs: Any) -> Any:
@@ -1055,22 +1013,6 @@ class _PostgresPool:
             self._pool.putconn(conn)
 
     def _checkout(self) -> Any:
-        """A connection from the pool, waiting up to BUSY_WAIT_S (in slices) for one to come free.
-
-        On the event loop (`on_loop.running()`) an idle connection is taken
-        without waiting; when there is none the wait is a thread's, so that the
-        loop's other requests, which may hold the connections, go on meanwhile.
-        """
-        from psycopg_pool import PoolTimeout
-
-        if on_loop.running():
-            if getattr(self._pool, "_pool", True):  # psycopg_pool's idle connections, when it has that name
-                with contextlib.suppress(PoolTimeout):
-                    return self._pool.getconn(timeout=self.IDLE_TAKE_S)
-            return on_loop.wait(asyncio.get_running_loop().run_in_executor(None, self._checkout_waiting))
-        return self._checkout_waiting()
-
-    def _checkout_waiting(self) -> Any:
         from psycopg_pool import PoolTimeout
 
         deadline = time.monotonic() + self.BUSY_WAIT_S
