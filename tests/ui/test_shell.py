@@ -867,3 +867,26 @@ def test_a_skill_chosen_on_the_board_stays_chosen_in_the_other_language(qtbot: A
     assert again.skill_box.currentText() == catalogue.label(skill, "da")
     qtbot.waitUntil(lambda: again.skill_box.count() == skills, timeout=10_000)  # loaded
     assert again.skill_box.currentData() == skill and again.model.rowCount() == rows
+
+
+def test_my_page_stays_on_the_tab_it_opened_on_after_a_language_switch(
+    qtbot: Any, shell: Shell, demo_store: Path, person: Callable[[str], Person]
+) -> None:
+    """Mette has posted tasks and bid on none: My page opens on her tasks, not on an empty
+    "Bids (0)", and the page rebuilt in Danish, its tasks loaded, is still on them."""
+    from tests.ui.driving import without_bids
+    from ui.my_page import MyPage
+
+    without_bids(demo_store, person("mette").id)
+
+    window = log_in(qtbot, shell, "mette")
+    window.go_my_page()
+    page = window.current_page()
+    assert isinstance(page, MyPage)
+    qtbot.waitUntil(lambda: page.tasks_model.rowCount() > 0, timeout=10_000)
+    assert page.bids_model.rowCount() == 0 and page.tabs.currentWidget() is page.tasks_table
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    again = danish.current_page()
+    assert isinstance(again, MyPage) and again is not page
+    qtbot.waitUntil(lambda: again.tasks_model.rowCount() > 0, timeout=10_000)
+    assert again.tabs.currentWidget() is again.tasks_table
