@@ -376,7 +376,7 @@ def test_idle_lock_can_be_turned_off(qtbot: Any, shell: Shell) -> None:
     assert not shell.idle.timer.isActive()
 
 
-def test_unlocking_needs_the_right_password_and_opens_a_fresh_board(
+def test_unlocking_needs_the_right_password(
     qtbot: Any, shell: Shell
 ) -> None:
     window = log_in(qtbot, shell, "anna")
