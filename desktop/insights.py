@@ -129,6 +129,50 @@ def node_size(node: dict[str, Any], quarter: str | None) -> tuple[int, int]:
     return int(node.get("posted", {}).get(quarter, 0)), int(node.get("solved", {}).get(quarter, 0))
 
 
+def _quarter_of(month: str) -> tuple[int, int]:
+    """(year, quarter 1-4) of a "YYYY-MM" month."""
+    return int(month[:4]), (int(month[5:7]) + 2) // 3
+
+
+def _parse_quarter(quarter: str) -> tuple[int, int]:
+    """(year, quarter 1-4) of a "YYYY-Qn" quarter, as the server names them."""
+    year, _, number = quarter.partition("-Q")
+    return int(year), int(number)
+
+
+def network_span(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The quarters the network's slider stops at ("YYYY-Qn") and the months its chart draws, over one time.
+
+    The server's `quarters` (those with a task posted or solved) may begin before
+    `new_links` (the links the viewer may see, from the first month one was new
+    through the month computed in): a site manager's slider began a quarter before
+    her chart (a try-out). Both cover every quarter from the earlier start to the
+    later end, none skipped; the chart begins with the first month of the first
+    quarter, months before the first new link counting 0. An answer without new
+    links keeps an empty chart.
+    """
+    months = [dict(m) for m in body.get("new_links", [])]
+    known = {_parse_quarter(q) for q in body.get("quarters", [])}
+    if months:
+        known |= {_quarter_of(months[0]["month"]), _quarter_of(months[-1]["month"])}
+    if not known:
+        return [], months
+    (year, number), last = min(known), max(known)
+    first_year, first_number = year, number
+    quarters = []
+    while (year, number) <= last:
+        quarters.append(f"{year}-Q{number}")
+        year, number = (year + 1, 1) if number == 4 else (year, number + 1)
+    if months:
+        year, month = first_year, 3 * first_number - 2
+        before = []
+        while f"{year:04d}-{month:02d}" < months[0]["month"]:
+            before.append({"month": f"{year:04d}-{month:02d}", "links": 0})
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        months = before + months
+    return quarters, months
+
+
 # --- invitations ------------------------------------------------------------------
 
 

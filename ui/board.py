@@ -493,9 +493,15 @@ class Board(QWidget):
         self.search_now()
 
     def place(self) -> BoardPlace:
-        """What the board shows now: filters, sort and the rows in view (`show_place` shows it again)."""
+        """What the board shows now: filters, sort and the rows in view (`show_place` shows it again).
+
+        While a place shown is still waiting for its rows, its rows are the ones in view: a
+        window rebuilt again meanwhile (another language chosen, the screen locked) would
+        otherwise carry over an empty board's top, and come back at the first row.
+        """
         header = self.view.horizontalHeader()
         top = self.view.rowAt(0)
+        waiting = self._showing if self._showing is not None and not self._showing_found else None
         return BoardPlace(
             text=self.search_field.text(),
             choices=tuple(
@@ -508,8 +514,8 @@ class Board(QWidget):
                 header.sortIndicatorSection() if header.isSortIndicatorShown() else -1,
                 header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
             ),
-            top=self.model.task_id(top) if top >= 0 else None,
-            current=self.current_task_id(),
+            top=waiting.top if waiting else self.model.task_id(top) if top >= 0 else None,
+            current=waiting.current if waiting else self.current_task_id(),
         )
 
     def show_place(self, place: BoardPlace) -> None:
@@ -548,7 +554,16 @@ class Board(QWidget):
         self.search_again(place.text)
 
     def _show_rows_of(self, place: BoardPlace) -> None:
-        """The chosen row chosen again and the first row in view on top, where the result has them."""
+        """The chosen row chosen again and the first row in view on top, where the result has them.
+
+        The table lays out rows just added (the whole result after its first page) only
+        later, from the event loop; scrolled before that, it stops at the end of the first
+        page. Choosing a row lays them out first, but only on a board in sight: with no row
+        chosen, or on a page above the board, a try-out came back some 90 rows from where it
+        was whenever the filter lists had come before the rows (a sync as the first page
+        showed), since nothing put the rows in view again after that.
+        """
+        self.view.executeDelayedItemsLayout()
         current = self.model.row_of(place.current) if place.current else -1
         if current >= 0:
             self.view.selectionModel().setCurrentIndex(

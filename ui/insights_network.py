@@ -43,6 +43,7 @@ from desktop.core.text import translate
 from ui import wording
 from ui.collation import name_key
 from ui.file_export import save_export
+from ui.focus_frame import FocusFrame
 from ui.insights_screen import InsightScreen
 from ui.long_text import heading
 from ui.table_model import Column, RowsModel, table_view
@@ -371,6 +372,7 @@ class NetworkScreen(InsightScreen):
         self.heading = heading(self.say("Network of sites"), self)
         self.setObjectName("insights-network")
         self.body: dict[str, Any] = {}
+        self.quarters: list[str] = []  # the slider's stops after the whole period (`insights.network_span`)
         self.picture = NetworkPicture(self)
         self.picture.kind_names = {
             "school": self.say("School"),
@@ -425,8 +427,9 @@ class NetworkScreen(InsightScreen):
         self.tabs.addTab(tables, self.say("T&able"))
         self.tabs.setAccessibleName(translate(self.language, "Picture or table"))
         self.tabs.currentChanged.connect(lambda _i: self._fill_tables())
-        slider_row = self.labelled_row((self.say("&Quarter:"), self.slider))
-        slider_row.setStretchFactor(self.slider, 1)
+        framed = FocusFrame(self.slider, self)  # the focus frame in sight with the handle at either end
+        slider_row = self.labelled_row((self.say("&Quarter:"), framed))
+        slider_row.setStretchFactor(framed, 1)
         slider_row.addWidget(self.quarter_label)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -440,21 +443,18 @@ class NetworkScreen(InsightScreen):
     def show_answer(self, body: dict[str, Any]) -> None:
         self.body = body
         self.site_names = {n["site_id"]: n.get("name", "") for n in body.get("nodes", [])}
-        quarters = body.get("quarters", [])
+        self.quarters, months = insights.network_span(body)  # the slider's stops, the chart's months: one time
         self.slider.blockSignals(True)
-        self.slider.setRange(0, len(quarters))
-        self.slider.setValue(min(self.slider.value(), len(quarters)))
+        self.slider.setRange(0, len(self.quarters))
+        self.slider.setValue(min(self.slider.value(), len(self.quarters)))
         self.slider.blockSignals(False)
-        self.chart.show_months(
-            body.get("new_links", []), self.say("New links between sites per month"), language=self.language
-        )
+        self.chart.show_months(months, self.say("New links between sites per month"), language=self.language)
         self._quarter_moved(self.slider.value())
 
     def quarter(self) -> str | None:
         """The chosen quarter; None for the whole period (the slider's first stop)."""
-        quarters = self.body.get("quarters", [])
         value = self.slider.value()
-        return quarters[value - 1] if 0 < value <= len(quarters) else None
+        return self.quarters[value - 1] if 0 < value <= len(self.quarters) else None
 
     def say_quarter(self, iso_quarter: str) -> str:
         """A quarter ("2026-Q1", as the server names it) as this screen's language writes it.

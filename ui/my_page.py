@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -159,6 +159,11 @@ class MyPage(Screen):
         # room still be short (a narrower window) the words are shortened with "…", the whole in a tooltip.
         self.tabs.setUsesScrollButtons(False)
         self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        # Until the person (or a window rebuilt in another language, `ui.page_view`) chooses a
+        # tab, the page opens on the first with something in it (`_open_on_something`).
+        self._tab_chosen = False
+        self._opening = False
+        self.tabs.currentChanged.connect(self._tab_changed)
 
         # On a small screen (1024x600) the profile column scrolls rather than squeezing the
         # skill picker's field and buttons on top of each other.
@@ -241,6 +246,7 @@ class MyPage(Screen):
         if old is None or old.tasks != data.tasks:
             self.tasks_model.set_rows(data.tasks)
         self._count_tabs(len(data.bids), len(data.tasks))
+        self._open_on_something()
         self._load_invitations()
 
     def _tab_text(self, index: int, text: str) -> None:
@@ -254,6 +260,29 @@ class MyPage(Screen):
         # Someone who cannot post (an external) has no tasks of their own: no empty tab for it.
         person = self.context.person
         self.tabs.setTabVisible(1, tasks > 0 or (person.active and not person.is_external))
+
+    def _tab_changed(self, _index: int) -> None:
+        if not self._opening:
+            self._tab_chosen = True
+
+    def _open_on_something(self) -> None:
+        """Bids, tasks or invitations, the first with rows, unless a tab was chosen or this one has rows.
+
+        A try-out: a manager who had posted 44 tasks and bid on none opened My page on an
+        empty "Bids (0)".
+        """
+        if self._tab_chosen:
+            return
+        lists: tuple[QAbstractItemModel, ...] = (self.bids_model, self.tasks_model, self.invitations_model)
+        current = self.tabs.currentIndex()
+        if 0 <= current < len(lists) and lists[current].rowCount() > 0:
+            return
+        for index, rows in enumerate(lists):
+            if rows.rowCount() > 0 and self.tabs.isTabVisible(index):
+                self._opening = True
+                self.tabs.setCurrentIndex(index)
+                self._opening = False
+                return
 
     # --- a private skill counts in the organisation's numbers only anonymously --------
 
@@ -337,6 +366,8 @@ class MyPage(Screen):
     def _show_invitations(self, found: list[MyInvitation]) -> None:
         self.invitations_model.set_rows(found)
         self._tab_text(2, ntr("&Invitations ({n})", "&Invitations ({n})", len(found)))
+        if self.data is not None:  # else the bids and tasks, when drawn, may have rows first
+            self._open_on_something()
 
     # --- actions -------------------------------------------------------------
 

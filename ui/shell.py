@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from sync.report import SyncReport
     from sync.scheduler import SyncScheduler, SyncState
     from sync.session import Session
+    from ui.board import BoardPlace
     from ui.context import AppContext, SyncHandle
     from ui.main_window import MainWindow
 
@@ -169,9 +170,10 @@ class Shell(QObject):
         # The window's place (QWidget.saveGeometry), shared by the login, lock and main
         # windows and kept across runs (ui.window_place).
         self._geometry: QByteArray | None = window_place.remembered()
-        # Where the person was when they locked (person id, MainWindow.place(), .views()): unlocking
-        # returns there. Only for a lock: someone else logging in starts on the board.
-        self._place: tuple[str, list[Any], list[Any]] | None = None
+        # Where the person was when they locked (person id, MainWindow.place(), .views(), the board's
+        # Board.place()): unlocking returns there. Only for a lock: someone else logging in starts
+        # on a fresh board.
+        self._place: tuple[str, list[Any], list[Any], BoardPlace] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -318,6 +320,8 @@ class Shell(QObject):
         if place is not None and place[0] == session.person.id:
             window.resume(place[1])  # unlocked: back to the page the person was on
             window.show_views(place[2])  # on its tab, scrolled as far, with what was typed
+            # The board's filters, sort, search and rows in view: a try-out unlocked to a fresh board.
+            window.board.show_place(place[3])
         # The rules of the road: shown now if not accepted, and again when they change.
         from ui.guidelines import GuidelinesWatch
 
@@ -504,10 +508,8 @@ class Shell(QObject):
             board = window.board.place()  # its filters, sort and rows in view, the search typed
             news = window.news_being_told()  # on a first login, said just before the language came
             self._tear_down()
-            self._place = (session.person.id, place, views)
+            self._place = (session.person.id, place, views, board)
             self.enter(session, language)
-            if self.window is not None:
-                self.window.board.show_place(board)
             if news is not None and self.window is not None:
                 self.window.bell.desktop.say_again(news)
 
@@ -519,7 +521,8 @@ class Shell(QObject):
             return
         name = self.session.person.name
         log.info("%s locked the screen", self.session.username)
-        self._place = (self.session.person.id, self.window.place(), self.window.views())
+        window = self.window
+        self._place = (self.session.person.id, window.place(), window.views(), window.board.place())
         self._tear_down()
         self._start_machine_sync()  # the locked person's changes still go out
         screen = LockScreen(name)

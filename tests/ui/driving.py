@@ -6,8 +6,10 @@ as queries on the context's DB thread, exactly as the screens' own do.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -105,6 +107,14 @@ def ask(qtbot: Any, context: AppContext, fn: Callable[[Store], T]) -> T:
     if errors:
         raise errors[0]
     return answers[0]
+
+
+def without_bids(store_path: Path, person_id: str) -> None:
+    """Take every bid `person_id` made out of the store file (before a context opens it): a poster
+    who bids on nothing, as a new manager is (no demo person is both)."""
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("DELETE FROM bids WHERE bidder_id = ?", (person_id,))
+    conn.close()
 
 
 def bids_of(data: demo.DemoData, task_id: str) -> list[Bid]:

@@ -117,3 +117,28 @@ def test_collation_puts_aa_and_the_danish_letters_last() -> None:
     assert by_name(shuffled, lambda n: n) == [
         "Birkely Skole", "ældrecenter Egely", "Øster Skole", "Aabenraa Skole", "Åskolen",
     ]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_focus_frame_is_whole_beside_every_row(
+    qtbot: Any, make_context: Callable[..., AppContext], size: tuple[int, int]
+) -> None:
+    """A try-out saw the table's focus frame with its left edge on every other row only: the frame is
+    2 px with the keys, 1 px without, and the rows (the shaded ones painted) started inside the 1 px."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor
+
+    focus = QColor("#1f5fa8")
+    with styled("da"):
+        board = board_in_window(qtbot, make_context("mette"), *size)
+        view = board.view
+        view.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(view.hasFocus)
+        view.setCurrentIndex(board.model.index(2, 0))
+        picture = view.grab().toImage()
+        header = view.horizontalHeader()
+        rows = [view.viewport().mapTo(view, view.visualRect(board.model.index(r, 0)).center()).y() for r in range(6)]
+        for x in (0, 1):
+            assert [picture.pixelColor(x, y) for y in rows] == [focus] * len(rows), x
+        middle = header.mapTo(view, header.rect().center()).x()
+        assert [picture.pixelColor(middle, y) for y in (0, 1)] == [focus] * 2  # above the header too

@@ -155,3 +155,43 @@ def test_a_crash_loses_no_more_than_the_last_moment_of_typing(
     again = shown(qtbot, TaskView(after, task_id))
     qtbot.waitUntil(lambda: again.bid_message.toPlainText() == "Halvt skrevet bud", timeout=10_000)
     qtbot.waitUntil(lambda: again.comment_box.toPlainText() == "Halvt skrevet kommentar", timeout=10_000)
+
+
+def test_unlocking_returns_to_the_board_as_it_was_and_the_form_on_it(
+    qtbot: Any, shell: Shell  # noqa: F811
+) -> None:
+    """A try-out locked the screen with the board filtered, searched and a row far down chosen,
+    and a new task half typed on top: unlocking showed the form again but a fresh board below it
+    (tasks open for bids, nothing searched, nothing chosen)."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    window = log_in(qtbot, shell, "mette")
+    board = window.board
+    board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
+    board.sort_box.setCurrentIndex(board.sort_box.findData("title"))
+    qtbot.keyClicks(board.search_field, "e")
+    qtbot.waitUntil(lambda: board.count_label.text().split()[0].isdigit(), timeout=10_000)  # counted
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.search_now()
+    rows, filters = board.model.rowCount(), board.filters()
+    assert rows > 40 and filters.status is None and filters.text == "e"
+    chosen = rows * 2 // 3
+    board.view.setCurrentIndex(board.model.index(chosen, 0))
+    board.view.scrollTo(board.model.index(chosen, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+    task_id = board.current_task_id()
+    form = new_task_form(qtbot, window)
+    qtbot.keyClicks(form.title, "Sommerfest på plejehjemmet")
+    window.lock_action.trigger()
+    window = unlock(qtbot, shell)
+    form = window.current_page()
+    assert isinstance(form, TaskForm)  # the form on top, its draft read back
+    qtbot.waitUntil(lambda: form.title.text() == "Sommerfest på plejehjemmet", timeout=10_000)
+    again = window.board
+    qtbot.waitUntil(lambda: again.model.rowCount() == rows, timeout=10_000)
+    assert again.filters() == filters and again.search_field.text() == "e"
+    qtbot.waitUntil(lambda: again.current_task_id() == task_id, timeout=10_000)
+    window.back()
+    assert window.current_page() is again
+    view = again.view
+    row = again.model.row_of(task_id or "")
+    qtbot.waitUntil(lambda: view.rowAt(0) <= row <= view.rowAt(view.viewport().height() - 1), timeout=10_000)

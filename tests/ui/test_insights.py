@@ -491,3 +491,63 @@ def test_the_report_writes_hours_as_the_language_does(
     shown = [screen.model.index(0, column).data() for column in range(screen.model.columnCount())]
     assert shown[1:3] == ["4", "3"] and shown[5:7] == [written, "12"] and shown[4] == "–"
     assert number(1500.25, language) == ("1.500,25" if language == "da" else "1,500.25")
+
+
+def _quarter_of(month: str) -> str:
+    return f"{month[:4]}-Q{(int(month[5:7]) + 2) // 3}"
+
+
+@pytest.mark.parametrize("username", ["anna", "admin"])
+def test_the_quarter_slider_spans_the_quarters_of_the_new_links_chart(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], username: str
+) -> None:
+    """A try-out: a site manager's slider began a quarter before her chart's first month (tasks were
+    posted before any link she may see was made). The slider stops at each quarter the chart draws,
+    first to last, and the chart begins with the first month of the slider's first quarter."""
+    context = make_context(username, "da")
+    body = answers[f"network-{username}"]
+    keep(context, insights.NETWORK, body)
+    screen = opened(qtbot, NetworkScreen(context))
+    qtbot.waitUntil(lambda: bool(screen.chart.months), timeout=10_000)
+    months = [m["month"] for m in screen.chart.months]
+    quarters = sorted({_quarter_of(m) for m in months})
+    stops = []
+    for value in range(1, screen.slider.maximum() + 1):
+        screen.slider.setValue(value)
+        stops.append(screen.quarter())
+    assert stops == quarters
+    assert months[0][5:7] in ("01", "04", "07", "10")  # the first quarter's first month
+    assert set(body["quarters"]) <= set(stops)  # no quarter with figures is out of reach
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)])
+def test_the_quarter_sliders_focus_frame_shows_at_both_ends(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], size: tuple[int, int]
+) -> None:
+    """A try-out: with the handle at the left end (the whole period) it covered the slider's focus frame."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtGui import QColor
+
+    from tests.ui.driving import styled
+
+    focus = QColor("#1f5fa8")
+    with styled("da"):
+        context = make_context("anna", "da")
+        keep(context, insights.NETWORK, answers["network-anna"])
+        screen = NetworkScreen(context)
+        qtbot.addWidget(screen)
+        screen.resize(*size)
+        screen.show()
+        qtbot.waitUntil(lambda: screen.slider.maximum() > 1, timeout=10_000)
+        slider = screen.slider
+        slider.setFocus()
+        qtbot.waitUntil(slider.hasFocus)
+        for key, side in ((Qt.Key.Key_Home, "left"), (Qt.Key.Key_End, "right")):
+            qtbot.keyClick(slider, key)
+            around = QRect(slider.mapTo(screen, QPoint(0, 0)), slider.size()).adjusted(-9, -9, 9, 9)
+            picture = screen.grab(around).toImage()
+            for y in range(9 + slider.height() // 3, 9 + 2 * slider.height() // 3):
+                xs = range(picture.width()) if side == "left" else range(picture.width() - 1, -1, -1)
+                line = [picture.pixelColor(x, y) for x in xs]
+                edge = next(i for i, colour in enumerate(line) if colour != line[0])
+                assert line[edge : edge + 2] == [focus, focus], (side, y)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from sync.server import demo
 from desktop.core import skills
-from desktop.core.entities import Company, Evidence, PersonSkill, company_id_for
+from desktop.core.entities import Company, Evidence, Person, PersonSkill, company_id_for
 from desktop.store import Store
-from tests.ui.driving import ask, no_message_boxes, shown  # noqa: F401 - autouse fixture
+from tests.ui.driving import ask, no_message_boxes, shown, without_bids  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.my_page import MyPage
 from ui.skill_picker import SKILL_ROLE
@@ -195,3 +196,19 @@ def test_no_bids_no_tasks_and_no_invitations_are_said_in_words(
         qtbot.waitUntil(note.isVisible, timeout=10_000)
     assert page.bids_empty.text() == "You have not bid on any task yet."
     assert page.bids_model.rowCount() == 0
+
+
+def test_my_page_opens_on_the_first_tab_with_something_in_it(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_store: Path, person: Callable[[str], Person]
+) -> None:
+    """A try-out: Mette's My page opened on an empty "Bud (0)" while she had posted 44 tasks. Now it
+    opens on her tasks; a tab she chooses herself stays chosen when the page loads again."""
+    without_bids(demo_store, person("mette").id)
+    context = make_context("mette")
+    page = shown(qtbot, MyPage(context))
+    assert page.bids_model.rowCount() == 0 < page.tasks_model.rowCount()
+    assert page.tabs.currentWidget() is page.tasks_table
+    page.tabs.setCurrentIndex(0)  # her choice, empty or not
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        page.reload()
+    assert page.tabs.currentWidget() is page.bids_table
