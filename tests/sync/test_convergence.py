@@ -10,7 +10,8 @@ from sync.server import directory
 from tests.conftest import World
 from tests.server.harness import PASSWORD, Deployment
 from tests.sync.conftest import MachineFactory
-from tests.sync.workstation import Machine, count, server_view, view
+from tests.sync.test_faults import assert_converged
+from tests.sync.workstation import Machine, count, view
 
 
 def post_task(machine: Machine, manager: Session, **fields: object) -> str:
@@ -28,15 +29,6 @@ def post_task(machine: Machine, manager: Session, **fields: object) -> str:
     )
     assert machine.sync(manager).ok
     return task_id
-
-
-def assert_sees_what_the_server_shows(machine: Machine, session: Session) -> None:
-    store = machine.store(session.person.id)
-    try:
-        assert store.pending_count() == 0
-        assert view(store) == server_view(machine.deployment, session.person.id)
-    finally:
-        store.close()
 
 
 def test_two_clients_converge_after_offline_work_on_both(
@@ -73,8 +65,8 @@ def test_two_clients_converge_after_offline_work_on_both(
     mette_sees_bid = office.sync(mette)
     assert mette_sees_bid.ok
 
-    assert_sees_what_the_server_shows(staffroom, anna)
-    assert_sees_what_the_server_shows(office, mette)
+    assert_converged(staffroom, anna)
+    assert_converged(office, mette)
     anna_store, mette_store = staffroom.store(anna.person.id), office.store(mette.person.id)
     try:
         for table in ("tasks", "comments"):
@@ -174,7 +166,7 @@ def test_a_bid_on_a_task_cancelled_meanwhile_is_refused_and_needs_attention(
     finally:
         store.close()
     assert count(knop_server, "SELECT count(*) FROM bids WHERE id = ?", bid_id) == 0
-    assert_sees_what_the_server_shows(staffroom, anna)
+    assert_converged(staffroom, anna)
 
 
 def test_person_rows_arrive_and_the_logged_in_user_is_among_them(

@@ -28,7 +28,7 @@ from desktop.core.ids import uuid7
 from sync.session import Session
 from sync import api as sync_api
 from sync.failures import Cancelled, ServerUnreachable
-from desktop.store import Store
+from desktop.store import Store, checkpoints
 from sync.pull import CURSOR, INITIAL
 from sync.report import Progress
 from sync.server import feed, migrations
@@ -40,7 +40,7 @@ from tests.server.conftest import Servers
 from tests.server.harness import ROOT, Api, Deployment, with_database
 from tests.sync.conftest import MachineFactory
 from tests.sync.keyrings import FILE_VARIABLE
-from tests.sync.workstation import Machine, count, server_view, view
+from tests.sync.workstation import Machine, count, differences, server_view, view
 from tests.test_store import fresh_schema
 
 
@@ -76,7 +76,8 @@ def assert_converged(machine: Machine, session: Session) -> None:
     store = machine.store(session.person.id)
     try:
         assert store.pending_count() == 0
-        assert view(store) == server_view(machine.deployment, session.person.id)
+        difference = differences(view(store), server_view(machine.deployment, session.person.id))
+        assert not difference, "\n".join(difference)
     finally:
         store.close()
 
@@ -340,6 +341,12 @@ def backup(source: Path, target: Path) -> None:
 
 
 def restore(copy: Path, live: Path) -> None:
+    """Put a backup in place of a live SQLite file (a client's store, or a stopped server's).
+
+    A pull's last checkpoint may still hold a store open on a thread of this process
+    (desktop.store.checkpoints); whoever replaces a store's files releases them first.
+    """
+    checkpoints.release(live)
     for suffix in ("-wal", "-shm"):
         Path(f"{live}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(copy, live)

@@ -194,6 +194,28 @@ def server_view(deployment: Deployment, person_id: str) -> dict[tuple[str, str],
     return visible_state(deployment.database, person_id)
 
 
+def differences(
+    client: dict[tuple[str, str], dict[str, Any]], server: dict[tuple[str, str], dict[str, Any]]
+) -> list[str]:
+    """What differs between two views (`view`, `server_view`), one line a row: the row's key and,
+    for a row both hold, each differing column as client → server; empty when they agree."""
+    found = []
+    for key in sorted(client.keys() | server.keys()):
+        if key not in server:
+            found.append(f"{key}: only in the client store {client[key]}")
+        elif key not in client:
+            found.append(f"{key}: only on the server {server[key]}")
+        elif client[key] != server[key]:
+            columns = sorted(client[key].keys() | server[key].keys())
+            changed = {
+                c: (client[key].get(c), server[key].get(c))
+                for c in columns
+                if client[key].get(c) != server[key].get(c)
+            }
+            found.append(f"{key}: client → server {changed}")
+    return found
+
+
 def count(deployment: Deployment, sql: str, *params: object) -> int:
     with deployment.database.read() as s:
         return int(s.value(sql, params))
