@@ -318,9 +318,10 @@ class SyncStatusBar(QWidget):
         elif state.online is False and self._retry_from is not None:
             mood, text = "syncing", tr("Trying to reach the server…")
         elif state.online is False and self._still_offline_at is not None:
-            mood, text = "offline", tr(
-                "Still no connection to the server (tried at {when})", when=self._still_offline_at
-            )
+            # Short: the reason line under it says the server cannot be reached, and at
+            # 1024 px "Stadig ingen forbindelse til serveren (prøvet kl. 06…" cut off the
+            # time and the two parts after it (try-out 6).
+            mood, text = "offline", tr("Still offline (tried at {when})", when=self._still_offline_at)
         elif state.online is False:
             # Said as soon as a request finds no server, even while the sync retries.
             mood, text = "offline", tr("Offline: your changes are kept")
@@ -362,7 +363,12 @@ class SyncStatusBar(QWidget):
             self.last_label.setText(tr("Never synced"))
 
         # The cause only: the state line already says what happens to the changes meanwhile.
-        error = state.cause(language) if state is not None and not state.syncing else None
+        # Offline, a retry running keeps the reason as it was: hidden for each retry and
+        # shown again after it, the line moved the page above it up and down (try-out 6).
+        if state is not None and state.syncing and state.online is False:
+            error = self.error_label.text() if self.error_label.isVisibleTo(self) else None
+        else:
+            error = state.cause(language) if state is not None and not state.syncing else None
         self.error_label.setVisible(bool(error))
         if error:
             self.error_label.setText(error)

@@ -342,10 +342,80 @@ def test_sync_now_stays_usable_offline_and_says_when_the_server_still_cannot_be_
     with qtbot.waitSignal(link.state_changed):
         worker.publish(SyncState(online=False, syncing=True, unreachable=2, runs=3))
     said = bar.connection_label.text()  # the whole sentence (ElidedLabel draws what fits)
-    assert said.startswith("Still no connection to the server (tried at "), said
+    assert said.startswith("Still offline (tried at "), said
     assert bar.dot.property("mood") == "offline"
     # The connection back: said as before.
     with qtbot.waitSignal(link.state_changed):
         worker.publish(SyncState(online=True, last_success="2026-11-30T10:00:00.000Z", runs=4))
     assert bar.connection_label.text() == "Online"
     assert not bar.connection_label.text().startswith("Still")
+
+
+def bar_in_window(qtbot: Any, context: AppContext, width: int) -> SyncStatusBar:
+    """The bar inside a window `width` px wide, in the app's style sheet."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from ui.main import style_sheet
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    window.setStyleSheet(style_sheet())
+    bar = SyncStatusBar(context, window)
+    QVBoxLayout(window).addWidget(bar)
+    window.resize(width, bar.sizeHint().height())
+    window.show()
+    qtbot.waitUntil(lambda: bar.pending_label.text() != "")
+    bar.test_window = window  # type: ignore[attr-defined]  # kept alive as long as the bar
+    return bar
+
+
+def test_still_offline_after_sync_now_every_part_is_whole_at_1024_px(
+    qtbot: Any, make_context: Any
+) -> None:
+    """Try-out 6: after "Synkronisér nu" offline, at 1024 px the bar read "Stadig ingen
+    forbindelse til serveren (prøvet kl. 06… · 1 ændring venter på at blive s… · Sidst
+    synkroniseret 0…", while the reason line under it said the server could not be reached."""
+    from tests.ui.driving import styled
+
+    context = make_context("anna", language="da")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    with styled("da"):
+        bar = bar_in_window(qtbot, context, 1008)  # 1024 px less the status bar's size grip
+        place_bid(qtbot, context)
+        qtbot.waitUntil(lambda: bar.counts.pending == 1)
+        publish_unreachable(qtbot, worker, link)
+        bar.sync_now()
+        with qtbot.waitSignal(link.state_changed):
+            worker.publish(
+                SyncState(online=False, unreachable=1, last_success="2026-11-26T10:00:02.000Z")
+            )
+        assert bar.connection_label.text().startswith("Stadig offline (prøvet kl. ")
+        assert bar.error_label.text() == "Serveren kan ikke nås (ingen forbindelse)."
+        bar.window().layout().activate()
+        bar.layout().activate()
+        for label in (bar.connection_label, bar.pending_label, bar.last_label):
+            qtbot.waitUntil(lambda label=label: label._shown == label.text(), timeout=5_000)
+    context.close()
+
+
+def test_offline_the_reason_line_stays_while_the_sync_retries(qtbot: Any, make_context: Any) -> None:
+    """Try-out 6: offline, "Serveren kan ikke nås …" went away with each retry and came back,
+    moving the page above the bar by a line each time."""
+    context = make_context("anna", language="da")
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    bar = bar_in_window(qtbot, context, 1008)
+    publish_unreachable(qtbot, worker, link)
+    qtbot.waitUntil(lambda: bar.error_label.isVisible())
+    said = bar.error_label.text()
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(online=False, syncing=True, unreachable=1, runs=1))
+    assert bar.error_label.isVisible()
+    assert bar.error_label.text() == said
+    with qtbot.waitSignal(link.state_changed):  # online again: the reason goes
+        worker.publish(SyncState(online=True, syncing=True, runs=1))
+    assert not bar.error_label.isVisible()
+    context.close()
