@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
         # What just happened ("Saved audit.csv in /home/anna/Documents"), left of the sync
         # status (which would hide QStatusBar's own message), for a while (`tell`).
-        self.told = ElidedLabel("", self)  # a long folder ends in "…"; the whole is its tooltip
+        self.told = _Notice("", self)  # a long folder ends in "…"; the whole is its tooltip
         self.told.setObjectName("told")
         self.told.setContentsMargins(8, 0, 8, 0)  # apart from the window's edge and the sync status
         self.told.hide()
@@ -764,6 +764,22 @@ class MainWindow(QMainWindow):
 
 
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" width
+
+
+class _Notice(ElidedLabel):
+    """The status bar's notice: it asks for its whole sentence, `_fit_told` caps it at the room left.
+
+    A heading's hint stops at 60 characters; the status bar gave the news no more (some
+    430 px), so at 1280 px a rejection read "»Hjælp til t…«: »Tak! Opgav…" beside a sync
+    state with room to spare (try-out 6).
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        # Two pixels over the rounded advance, as ElidedLabel's own hint (no "…" when it fits).
+        whole = self.fontMetrics().horizontalAdvance(self.text()[:400]) + 2 + margins.left() + margins.right()
+        return QSize(max(hint.width(), whole), hint.height())
 
 
 class _KeysBack(QObject):

@@ -106,6 +106,34 @@ def test_news_of_a_long_task_shortens_the_title_and_keeps_the_sentences_end(
     assert told.toolTip() == whole
 
 
+def test_the_news_takes_the_room_the_sync_state_leaves_at_1280_px(
+    qtbot: Any, make_context: Callable[..., AppContext], danish: None
+) -> None:
+    """Try-out 6: Ole's login news read "En leder har afvist dit bud på »Hjælp til t…«: »Tak!
+    Opgav…" in some 430 px, while the sync state beside it had room to spare."""
+    from desktop.core.notices import NoticeKind, describe
+    from ui.main_window import MainWindow
+
+    window = MainWindow(make_context("ole"))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    news = describe(
+        NoticeKind.BID_DECLINED,
+        {"title": "Hjælp til tablets og videoopkald", "who": "En leder", "message": "Tak!"},
+    )
+    window.bell.desktop.say_again(news)
+    told, status = window.told, window.status
+    qtbot.waitUntil(lambda: told.isVisible() and told.width() > 0)
+    window.grab()  # laid out as on screen
+    qtbot.waitUntil(lambda: status.width() >= status.sizeHint().width())  # the sync state whole
+    assert told.geometry().right() < status.x()  # beside it, not over it
+    # The news has all the sync state leaves it: the sync state is no wider than it asks.
+    assert status.width() - status.sizeHint().width() <= 4, (told.width(), status.width())
+    assert len(told._shown) > 65, told._shown  # more than a heading's 60 characters
+    window.tear_down()
+
+
 @pytest.mark.parametrize(("language", "opening", "closing"), [("da", "»", "«"), ("en", "“", "”")])
 def test_a_title_and_a_message_are_quoted_alike_in_the_news_and_on_the_review(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData,
