@@ -83,6 +83,11 @@ def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str)
     return "".join(parts)
 
 
+def _open_for_talk(detail: TaskDetail) -> bool:
+    """Whether people may comment on the task: not on a draft, nor on a cancelled task."""
+    return detail.task.status not in (TaskStatus.DRAFT, TaskStatus.CANCELLED)
+
+
 class TaskView(TaskScreen):
     """A task for anyone who may see it; `task_id` names it."""
 
@@ -464,7 +469,7 @@ class TaskView(TaskScreen):
             detail.task, detail.site_name, detail.organisation_name, detail.owner_name, detail.owner_title
         ):
             self._draw_task(detail)
-        if old is None or old.comments != detail.comments:
+        if old is None or old.comments != detail.comments or old.task.status != detail.task.status:
             self._draw_thread(detail)
         if old is None or old.bids != detail.bids or old.task.bid_count != detail.task.bid_count:
             self._draw_bids(detail)
@@ -544,7 +549,17 @@ class TaskView(TaskScreen):
         # Whoever a reader is not shown belongs to another organisation (people reach
         # their own organisation, and others' only once they work for its tasks).
         unknown = tr("Someone from another municipality")
-        self.conversation.setHtml(thread_html(detail.comments, self.language, tr("You"), unknown))
+        thread = thread_html(detail.comments, self.language, tr("You"), unknown)
+        if not thread:
+            # In the list itself, where it wraps: as its placeholder the sentence was drawn
+            # on one line and cut at "… i feltet" at 1024 px (try-out 6). It points to the
+            # box below (the list takes no typing: a try-out read "Stil et spørgsmål her."
+            # and clicked the list) and invites nothing where no one may write.
+            empty = tr("No comments yet. Ask a question in the box below.") if _open_for_talk(detail) else tr(
+                "No comments."
+            )
+            thread = f'<p style="color:#666">{html.escape(empty)}</p>'
+        self.conversation.setHtml(thread)
         if at_end:
             bar.setValue(bar.maximum())
 
@@ -820,18 +835,8 @@ class TaskView(TaskScreen):
         )
 
     def _comment_typed(self) -> None:
-        task = self.detail.task if self.detail else None
-        open_for_talk = task is not None and task.status not in (
-            TaskStatus.DRAFT,
-            TaskStatus.CANCELLED,
-        )
+        open_for_talk = self.detail is not None and _open_for_talk(self.detail)
         self.comment_box.setEnabled(open_for_talk)
-        # The list takes no typing: the empty text points to the box below it (a try-out
-        # read "Stil et spørgsmål her." and clicked the list), and invites nothing where
-        # no one may write.
-        self.conversation.setPlaceholderText(
-            tr("No comments yet. Ask a question in the box below.") if open_for_talk else tr("No comments.")
-        )
         self.send_button.setEnabled(
             open_for_talk
             and bool(self.comment_box.toPlainText().strip())

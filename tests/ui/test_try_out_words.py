@@ -55,8 +55,7 @@ def test_the_empty_conversation_points_to_the_box_below_it(
     )
     view = shown(qtbot, TaskView(context, task.id))
     qtbot.waitUntil(lambda: view.comment_box.isEnabled())
-    assert view.conversation.toPlainText() == ""
-    assert view.conversation.placeholderText() == "Ingen kommentarer endnu. Skriv dit spørgsmål i feltet nedenfor."
+    assert view.conversation.toPlainText() == "Ingen kommentarer endnu. Skriv dit spørgsmål i feltet nedenfor."
     box_top = view.comment_box.mapTo(view, view.comment_box.rect().topLeft()).y()
     assert box_top > view.conversation.mapTo(view, view.conversation.rect().bottomLeft()).y()  # below it
     assert view.conversation.isReadOnly()
@@ -104,6 +103,30 @@ def test_news_of_a_long_task_shortens_the_title_and_keeps_the_sentences_end(
     assert told._shown.startswith("Ny opgave ") and "…" in told._shown
     assert told.fontMetrics().horizontalAdvance(told._shown) <= told.contentsRect().width()
     assert told.toolTip() == whole
+
+
+def test_the_empty_conversation_is_read_whole_at_1024_px(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, danish: None
+) -> None:
+    """Try-out 6: Ole at 1024 px read "Ingen kommentarer endnu. Skriv dit spørgsmål i feltet"
+    on a task with no comments; "nedenfor." was cut off."""
+    context = make_context("ole")
+    commented = {c.task_id for c in demo_data.comments}
+    task = next(
+        t for t in demo_data.tasks
+        if t.status == TaskStatus.OPEN and t.id not in commented and permissions.may_bid_on(context.person, t)
+    )
+    view = shown(qtbot, TaskView(context, task.id), (1024, 700))
+    qtbot.waitUntil(lambda: view.comment_box.isEnabled())
+    conversation = view.conversation
+    said = "Ingen kommentarer endnu. Skriv dit spørgsmål i feltet nedenfor."
+    assert conversation.toPlainText() == said  # in the list itself, where it wraps
+    document = conversation.document()
+    assert document.size().width() <= conversation.viewport().width()
+    assert document.size().height() <= conversation.viewport().height()
+    view.resize(720, 700)  # the window's least width: it wraps onto more lines, still whole
+    qtbot.waitUntil(lambda: document.size().width() <= conversation.viewport().width())
+    assert document.size().height() <= conversation.viewport().height()
 
 
 def test_the_news_takes_the_room_the_sync_state_leaves_at_1280_px(
