@@ -677,7 +677,8 @@ class AdminScreen(InsightScreen):
         self.lending_choice = QComboBox(tab)
         self.lending_choice.setAccessibleName(tr("Lending between sites"))
         for policy, text in (
-            (LendingPolicy.OFF, tr("Off: staff may work on other sites' tasks without asking")),
+            # Not "Off": people may work on other sites' tasks under every choice (try-out 6).
+            (LendingPolicy.OFF, tr("Neither approval nor notice: staff may work on other sites' tasks without asking")),
             (LendingPolicy.NOTIFY, tr("Notify: the home manager is told")),
             (LendingPolicy.APPROVE, tr("Approve: the home manager must approve before it counts")),
         ):

@@ -46,9 +46,10 @@ class LendingPicture:
     site_names: dict[str, str]
 
 
-SHARE_CHARS = 20  # the width, in average characters, of the names', sites' and lending's columns
+SHARE_CHARS = 20  # the width, in average characters, of the sites' and lending's columns
+PERSON_COLUMN = 0
 LENDING_COLUMN = 4
-SHARED_COLUMNS = (0, 2, LENDING_COLUMN)  # the names, the sites, the lending's state
+SHARED_COLUMNS = (2, LENDING_COLUMN)  # the sites, the lending's state
 
 
 def _hours(value: float | None, language: str) -> str:
@@ -85,14 +86,15 @@ class LendingScreen(Screen):
         self.work_view = table_view(
             self, self.work_model, tr("Staff working on other sites"), (1,)
         )
-        # Names and sites run long; they get a fixed share and elide (the whole in a tooltip), so the
-        # task, what the row is about, keeps room at 1024 px rather than "GDPR…".
+        # Sites run long; they get a fixed share and elide (the whole in a tooltip), so the
+        # task, what the row is about, keeps room at 1024 px rather than "GDPR…". Names are
+        # whole: the manager reads down them ("Dorthe Frederi…" was cut, try-out 6).
         # So does the lending's state: a long sentence ("Waiting for approval from the home
         # site's manager") on a few rows and none on most made a wide, mostly empty column.
         # Each is as wide as what it says, up to that share (`_fit_shares`): short names
         # left a fixed share partly empty.
         columns = self.work_view.horizontalHeader()
-        for column in SHARED_COLUMNS:
+        for column in (PERSON_COLUMN, *SHARED_COLUMNS):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self._fit_shares()
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
@@ -169,10 +171,13 @@ class LendingScreen(Screen):
             # Said as the organisation's choice, with who can change it: a try-out read this
             # screen with lending off, and its message field and greyed Approve buttons
             # looked like something to do.
+            # The setting governs approval and notice, not whether people may work elsewhere:
+            # "Lending is off" over a full table of such work read as a contradiction (try-out 6).
+            # Named as the administrator's choice is (Administration, Lending).
             LendingPolicy.OFF: tr(
-                "Lending is off in your organisation: your staff may work on other sites' tasks "
-                "without asking you, and nobody is told. An administrator can turn it on "
-                "(Administration, Lending)."
+                "Your organisation asks for neither approval nor notice: your staff may work on "
+                "other sites' tasks without asking you, and nobody is told. An administrator can "
+                "change this (Administration, Lending)."
             ),
             LendingPolicy.NOTIFY: tr(
                 "You are told when one of your staff is accepted on another site's task."
@@ -200,12 +205,15 @@ class LendingScreen(Screen):
         self._chosen()
 
     def _fit_shares(self) -> None:
-        """The names', sites' and lending's columns: their words' width, their header's at least,
-        `SHARE_CHARS` average characters at most (longer words elide, whole in the tooltip)."""
+        """The names' column: its longest name's width; the sites' and lending's: their words' width,
+        their header's at least, `SHARE_CHARS` average characters at most (longer words elide,
+        whole in the tooltip)."""
         view, header = self.work_view, self.work_view.horizontalHeader()
         share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
-        for column in SHARED_COLUMNS:
-            words = min(view.sizeHintForColumn(column), share)
+        for column in (PERSON_COLUMN, *SHARED_COLUMNS):
+            words = view.sizeHintForColumn(column)
+            if column != PERSON_COLUMN:
+                words = min(words, share)
             header.resizeSection(column, max(words, header.sectionSizeFromContents(column).width()))
 
     def _site_name(self, site_id: str) -> str:

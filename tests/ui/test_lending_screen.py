@@ -44,8 +44,39 @@ def test_lending_lists_only_accepted_work_and_no_empty_stretch(
         if column == 1:
             continue
         wanted = max(view.sizeHintForColumn(column), header.sectionSizeFromContents(column).width())
-        if column in (0, 2, 4):  # names, sites and the lending's state: a fixed share, eliding
+        if column in (2, 4):  # sites and the lending's state: a fixed share, eliding
             wanted = min(wanted, SHARE_CHARS * screen.fontMetrics().averageCharWidth())
             wanted = max(wanted, header.sectionSizeFromContents(column).width())
         assert header.sectionSize(column) <= wanted + 2, (column, header.sectionSize(column), wanted)
     assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(header.count()) if c != 1)
+
+
+def test_with_approval_and_notice_off_the_screen_says_what_that_means_and_names_are_whole(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 6: "Udlån er slået fra i jeres organisation" sat over a full table of staff working
+    on other sites (the setting governs approval and notice, not whether people may work elsewhere),
+    and the Person column read "Dorthe Frederi…" while the task's column had room."""
+    from desktop.core.entities import LendingPolicy
+    from tests.ui.driving import styled
+    from tests.ui.test_notifications import lend
+    from ui.admin_screen import AdminScreen
+
+    with styled("da"):
+        context = make_context("mette")
+        lend(qtbot, context, LendingPolicy.OFF)
+        screen = shown(qtbot, LendingScreen(context), size=(1024, 700))
+        qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
+        said = screen.policy.text()
+        assert "slået fra" not in said.lower()
+        assert "hverken godkendelse eller besked" in said and "uden at spørge dig" in said
+        # The administrator's choice is named with the same words.
+        admin = AdminScreen(make_context("admin"))
+        qtbot.addWidget(admin)
+        off = admin.lending_choice.itemText(admin.lending_choice.findData(LendingPolicy.OFF.value))
+        assert off.lower().startswith("hverken godkendelse eller besked"), off
+
+        view = screen.work_view
+        header = view.horizontalHeader()
+        assert header.sectionSize(0) >= view.sizeHintForColumn(0)  # every name whole
+        assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(2, header.count()))

@@ -70,7 +70,7 @@ def test_with_lending_off_the_lending_screen_says_so_and_offers_nothing_to_do(
     lend(qtbot, context, LendingPolicy.OFF)
     screen = shown(qtbot, LendingScreen(context), size=(1280, 720))
     qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
-    assert "Udlån er slået fra" in screen.policy.text() and "administrator" in screen.policy.text()
+    assert "hverken godkendelse eller besked" in screen.policy.text() and "administrator" in screen.policy.text()
     assert not any(w.isVisible() for w in (screen.note, screen.approve_button, screen.refuse_button))
     assert all(not w.bid.lending for w in screen.work_model.rows())
     assert screen.work_view.isColumnHidden(LENDING_COLUMN)
