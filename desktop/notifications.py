@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
-from desktop import board
+from desktop import board, clock
 from desktop.core import notices, permissions
 from desktop.core.entities import (
     Bid,
@@ -773,12 +773,22 @@ def _deciding(person: Person) -> tuple[str, list[str]]:
     return f"b.status = 'pending' AND t.status IN ('open', 'closed', 'assigned') AND {clause}", params
 
 
+# Whether every place on task `t` is taken: its pending bids can then no longer be accepted
+# (the server refuses with bid.seats_full), so they await no decision but a "no".
+_FILLED = "(SELECT count(*) FROM bids a WHERE a.task_id = t.id AND a.status = 'accepted') >= t.seats"
+
+
 def waiting_for_decision(store: Store, person: Person) -> int:
-    """Pending bids on open tasks this person posted or, as site manager, whose site they run."""
+    """Pending bids on tasks with places free that this person posted or, as site manager, whose site they run.
+
+    A task whose places are all filled is not counted: a try-out found "1 af 1 plads
+    besat" among the tasks awaiting a decision (`tasks_to_decide` lists it apart).
+    """
     condition, params = _deciding(person)
     return int(
         store.connection.execute(
-            f"SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id WHERE {condition}", params
+            f"SELECT count(*) FROM bids b JOIN tasks t ON t.id = b.task_id WHERE {condition} AND NOT {_FILLED}",
+            params,
         ).fetchone()[0]
     )
 
@@ -792,19 +802,32 @@ class TaskToDecide:
     site_name: str
     waiting: int  # pending bids on it
     bid_deadline: str | None  # ISO date, or None
+    filled: bool = False  # every place taken: its bids await no decision but a "no"
+    deadline_passed: bool = False  # the bid deadline lies before today (the server's date)
 
 
 def tasks_to_decide(store: Store, person: Person) -> list[TaskToDecide]:
-    """The tasks whose pending bids `waiting_for_decision` counts, soonest bid deadline first."""
+    """The tasks with pending bids `person` decides on, soonest bid deadline first.
+
+    Those with places free hold the bids `waiting_for_decision` counts; those whose
+    places are all filled come with `filled` set, for the list to show apart.
+    """
     condition, params = _deciding(person)
     rows = store.connection.execute(
-        "SELECT t.id, t.title, coalesce(s.name, ''), count(*), t.bid_deadline "
+        f"SELECT t.id, t.title, coalesce(s.name, ''), count(*), t.bid_deadline, {_FILLED} "
         "FROM bids b JOIN tasks t ON t.id = b.task_id LEFT JOIN sites s ON s.id = t.site_id "
-        f"WHERE {condition} GROUP BY t.id, t.title, s.name, t.bid_deadline "
+        f"WHERE {condition} GROUP BY t.id, t.title, s.name, t.bid_deadline, t.seats "
         "ORDER BY t.bid_deadline IS NULL, t.bid_deadline, t.title, t.id",
         params,
     ).fetchall()
-    return [TaskToDecide(str(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4]) for r in rows]
+    today = clock.server_today(store).isoformat()  # bids are taken all through the deadline's day
+    return [
+        TaskToDecide(
+            str(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4], filled=bool(r[5]),
+            deadline_passed=bool(r[4]) and str(r[4])[:10] < today,
+        )
+        for r in rows
+    ]
 
 
 def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:

@@ -4,7 +4,8 @@
 found it led nowhere). Bids are decided one task at a time, side by side in the
 review (`ui.review`), so this page lists the tasks, soonest bid deadline first,
 with how many bids wait on each; Enter or a double click opens a task's review.
-It counts what the notice counts (`desktop.notifications.tasks_to_decide`).
+It counts what the notice counts (`desktop.notifications.tasks_to_decide`); tasks
+whose places are all filled are listed apart, under their own heading.
 """
 
 from __future__ import annotations
@@ -38,23 +39,40 @@ class BidsToDecide(Screen):
         self.title = heading(tr("Bids to decide"), self)
         self.hint = QLabel(tr("Open a task to weigh its bids side by side and decide."), self)
         self.hint.setWordWrap(True)
-        self.model: RowsModel[TaskToDecide] = RowsModel(
-            [
+
+        def deadline(task: TaskToDecide) -> str:
+            said = wording.date(task.bid_deadline, lang) or tr("None")
+            # A deadline long gone read like any other (try-out 6: "8. oktober 2026" in December).
+            return tr("{date} (deadline passed)", date=said) if task.deadline_passed else said
+
+        def columns() -> list[Column[TaskToDecide]]:
+            return [
                 Column(tr("Task"), lambda t: t.title),
                 Column(tr("Site"), lambda t: t.site_name),
                 Column(tr("Bids waiting"), lambda t: str(t.waiting)),
-                Column(tr("Bid deadline"), lambda t: wording.date(t.bid_deadline, lang) or tr("None")),
-            ],
-            key=lambda t: t.task_id,
-            parent=self,
-        )
+                Column(tr("Bid deadline"), deadline),
+            ]
+
+        self.model: RowsModel[TaskToDecide] = RowsModel(columns(), key=lambda t: t.task_id, parent=self)
         self.table = table_view(self, self.model, tr("Tasks with bids waiting"), stretch=(0, 1))
         self.table.activated.connect(self._open)
         self.empty = EmptyNote(self.table, tr("No bids wait for your decision."))
+        # Tasks whose places are all filled: their bids can no longer be accepted, so they
+        # are not counted as awaiting a decision; listed apart, for the "no" the bidders wait for.
+        self.filled_heading = QLabel(
+            tr("All places filled: these bids can no longer be accepted. Decline them so the bidders know."),
+            self,
+        )
+        self.filled_heading.setWordWrap(True)
+        self.filled_model: RowsModel[TaskToDecide] = RowsModel(columns(), key=lambda t: t.task_id, parent=self)
+        self.filled_table = table_view(self, self.filled_model, tr("Tasks with all places filled"), stretch=(0, 1))
+        self.filled_table.activated.connect(self._open)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.filled_heading)
+        layout.addWidget(self.filled_table, 1)
         self.setFocusProxy(self.table)
         self.reload()
 
@@ -63,8 +81,13 @@ class BidsToDecide(Screen):
         return lambda store: tasks_to_decide(store, person)
 
     def draw(self, data: list[TaskToDecide]) -> None:
-        self.model.set_rows(data)
-        if data and not self.table.currentIndex().isValid():
+        awaiting = [t for t in data if not t.filled]
+        filled = [t for t in data if t.filled]
+        self.model.set_rows(awaiting)
+        self.filled_model.set_rows(filled)
+        for widget in (self.filled_heading, self.filled_table):
+            widget.setVisible(bool(filled))
+        if awaiting and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))  # Enter opens the first at once
 
     def _open(self, index: QModelIndex) -> None:

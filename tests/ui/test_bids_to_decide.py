@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from desktop import notifications
 from tests.ui.driving import ask, no_message_boxes  # noqa: F401 - autouse fixture
 from ui.bids_to_decide import BidsToDecide
+from ui.table_model import KEY_ROLE
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.review import ReviewPage
@@ -32,6 +33,7 @@ def test_the_waiting_bids_open_the_tasks_to_decide_and_a_task_its_review(
     context = _manager(make_context)
     waiting = ask(qtbot, context, lambda s: notifications.tasks_to_decide(s, context.person))
     count = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
+    waiting = [t for t in waiting if not t.filled]  # full tasks are listed apart, not counted
     assert waiting and sum(t.waiting for t in waiting) == count  # the list holds what the notice counts
     window = MainWindow(context)
     qtbot.addWidget(window)
@@ -71,3 +73,34 @@ def test_the_waiting_bids_open_the_tasks_to_decide_and_a_task_its_review(
     qtbot.mouseClick(mine.decisions, Qt.MouseButton.LeftButton)
     assert isinstance(window.current_page(), BidsToDecide)
     window.tear_down()
+
+
+def test_a_passed_deadline_is_marked_and_full_tasks_are_not_counted_as_awaiting(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 6: a bid deadline of 8. oktober 2026, long past, showed with no hint, and a task
+    whose places were all filled ("1 af 1 plads besat") was listed, and counted, among those
+    awaiting a decision, though none of its bids can be accepted any more."""
+    from tests.ui.driving import shown, styled
+
+    with styled("da"):
+        context = _manager(make_context)
+        tasks = ask(qtbot, context, lambda s: notifications.tasks_to_decide(s, context.person))
+        count = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
+        filled = [t for t in tasks if t.filled]
+        awaiting = [t for t in tasks if not t.filled]
+        assert filled and awaiting, "the demo has a full task with bids still pending"
+        assert sum(t.waiting for t in awaiting) == count  # what the notice counts is what is listed
+        page = shown(qtbot, BidsToDecide(context))
+        qtbot.waitUntil(lambda: page.model.rowCount() == len(awaiting))
+        listed = {page.model.index(r, 0).data(KEY_ROLE) for r in range(page.model.rowCount())}
+        assert listed == {t.task_id for t in awaiting}
+        assert page.filled_table.isVisible() and page.filled_model.rowCount() == len(filled)
+        assert "pladser er besat" in page.filled_heading.text()
+        marked = []
+        for model in (page.model, page.filled_model):
+            for row, task in enumerate(model.rows()):
+                cell = model.index(row, 3).data()
+                assert ("fristen er overskredet" in cell) == task.deadline_passed, cell
+                marked.append(task.deadline_passed)
+        assert any(marked), "the demo has a task whose bid deadline has passed"
