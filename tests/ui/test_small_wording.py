@@ -86,3 +86,23 @@ def test_every_empty_lists_note_ends_with_a_full_stop(
         window.tear_down()
     finally:
         words.use_language("en")
+
+
+def test_danish_writes_the_imperative_markér_with_its_accent_everywhere(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 6: the review's button said "Marker opgaven som afsluttet", the notifications
+    "Markér alle som læst": one spelling, the imperative's "Markér"."""
+    import re
+    from pathlib import Path
+
+    from tests.ui.driving import person_by_id, shown, styled
+    from ui.review import ReviewPage
+
+    catalogue = Path(__file__).parents[2] / "resources/locale/da/LC_MESSAGES/knop.po"
+    translations = re.findall(r'^msgstr "(.*)"$', catalogue.read_text(encoding="utf-8"), re.MULTILINE)
+    assert not [t for t in translations if re.match(r"&?M&?arker\b", t)]
+    task = next(t for t in demo_data.tasks if t.status == TaskStatus.ASSIGNED)
+    with styled("da"):
+        page = shown(qtbot, ReviewPage(make_context(person_by_id(demo_data, task.poster_id).username), task.id))
+        assert page.complete_button.text().replace("&", "") == "Markér opgaven som afsluttet"
