@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QIcon, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -209,6 +209,45 @@ class DesktopNotifier(QObject):
         self.tray.showMessage("Knop", text, QSystemTrayIcon.MessageIcon.Information, 8000)
 
 
+class _SecondClick(QObject):
+    """Swallows the second click of a double click whose first click, in `where`, opened a page.
+
+    `where`: the clicked row, in global coordinates; a double click's second click lands
+    within the drag distance of its first. Lives until that click's release, or a
+    double-click interval (`QApplication.doubleClickInterval`, ms) when none comes.
+    """
+
+    _MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseButtonRelease)
+
+    def __init__(self, where: QRect, parent: QObject) -> None:
+        super().__init__(parent)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self._app = app
+        slack = app.startDragDistance()
+        self._where = where.adjusted(-slack, -slack, slack, slack)
+        self._pressed = False
+        app.installEventFilter(self)
+        QTimer.singleShot(app.doubleClickInterval(), self, self._end)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in self._MOUSE or not isinstance(event, QMouseEvent) or not watched.isWidgetType():
+            return False
+        if not self._where.contains(event.globalPosition().toPoint()):
+            return False
+        if kind == QEvent.Type.MouseButtonRelease:
+            if not self._pressed:  # the first click's own release, still on its way
+                return False
+            self._end()
+        self._pressed = True
+        return True
+
+    def _end(self) -> None:
+        self._app.removeEventFilter(self)
+        self.deleteLater()
+
+
 class NotificationCentre(Screen):
     """The person's notifications, newest first, unread in bold; an entry opens its task.
 
@@ -255,8 +294,15 @@ class NotificationCentre(Screen):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self.list.activated.connect(self._activated)
-        self.list.itemClicked.connect(lambda item: self._activated(self.list.indexFromItem(item)))
+        self.list.itemClicked.connect(self._clicked)
         self.reload()
+
+    def _clicked(self, item: QListWidgetItem) -> None:
+        # A click opens the task; a double click's second click then landed on the task's
+        # description and selected a word in it (try-out 6): it is swallowed.
+        rect = self.list.visualItemRect(item)
+        _SecondClick(QRect(self.list.viewport().mapToGlobal(rect.topLeft()), rect.size()), self)
+        self._activated(self.list.indexFromItem(item))
 
     def question(self) -> Callable[[Any], list[notifications.Notification]]:
         person_id = self.context.person.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QSystemTrayIcon
 
 from desktop import notifications
@@ -331,3 +331,54 @@ def test_a_box_in_knop_has_its_focus_line_under_itself(
     combo = prefs.email[NoticeKind.BID_ACCEPTED]
     column = combo.x() - box.x()  # the room the column gives it
     assert box.width() <= box.sizeHint().width() < column / 2, (box.width(), column)
+
+
+def test_a_double_click_on_a_notification_opens_its_task_and_selects_nothing_there(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out 6: a click opens the task, and the second click of a double click landed on the
+    task's description and selected a word in it."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.task_view import TaskView
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    interval = app.doubleClickInterval()
+    app.setDoubleClickInterval(60_000)  # the second click comes "at once", however slow the machine
+    try:
+        context = make_context("anna", "en")
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        (task,) = give(qtbot, context, context.person.id, NoticeKind.TASK_CHANGED)
+        window.show_notifications()
+        centre = window.current_page()
+        assert isinstance(centre, NotificationCentre)
+        qtbot.waitUntil(lambda: centre.list.count() == 1)
+        item = centre.list.item(0)
+        row = centre.list.visualItemRect(item)
+        clicked = row.topLeft() + QPoint(80, row.height() // 2)  # on the row's words
+        at = centre.list.viewport().mapToGlobal(clicked)
+        qtbot.mouseClick(centre.list.viewport(), CLICK, pos=clicked)
+        qtbot.waitUntil(lambda: type(window.current_page()).__name__ == "TaskView")
+        view = window.current_page()
+        assert isinstance(view, TaskView) and view.task_id == task.id
+        description = view.description
+        qtbot.waitUntil(lambda: description.text() != "")
+        where = description.mapFromGlobal(at)  # the same spot on the screen
+        assert description.rect().contains(where)  # the description lies where the row was
+
+        def second_click() -> None:  # what the window system sends for a double click's second click
+            qtbot.mousePress(description, CLICK, pos=where)
+            qtbot.mouseDClick(description, CLICK, pos=where)
+            qtbot.mouseRelease(description, CLICK, pos=where)
+
+        second_click()  # the rest of the double click, where the list was: on the description
+        assert description.selectedText() == ""
+        assert window.current_page() is view
+        second_click()  # a double click of its own selects a word, as ever
+        assert description.selectedText() != ""
+    finally:
+        app.setDoubleClickInterval(interval)
+    window.tear_down()
