@@ -134,3 +134,39 @@ def test_choosing_english_in_danish_names_it_in_danish(qtbot: Any, make_context:
         assert getattr(window, "language_note", None) is None  # nothing to read in a mix of two
     finally:
         words.use_language(before)
+
+
+def test_a_greyed_out_number_field_still_shows_its_arrows(qtbot: Any) -> None:
+    """Try-out 6: the greyed-out "Timer, du tilbyder" showed two blank buttons: the style sheet
+    drew no arrow at all on a disabled spin box. They are drawn, greyed."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    from tests.ui.driving import styled
+    from ui.wording import HoursField
+
+    def inked(box: HoursField) -> int:
+        """The pixels of the up button's middle that are darker than its background."""
+        option = QStyleOptionSpinBox()
+        box.initStyleOption(option)
+        button = box.style().subControlRect(
+            QStyle.ComplexControl.CC_SpinBox, option, QStyle.SubControl.SC_SpinBoxUp, box
+        )
+        image = box.grab().toImage()
+        middle = button.adjusted(4, 2, -4, -2)
+        return sum(
+            1
+            for x in range(middle.left(), middle.right() + 1)
+            for y in range(middle.top(), middle.bottom() + 1)
+            if QColor(image.pixel(x, y)).lightness() < 200
+        )
+
+    with styled("da"):
+        box = HoursField("da", 1)
+        qtbot.addWidget(box)
+        box.resize(160, 32)
+        box.show()
+        qtbot.waitExposed(box)
+        assert inked(box) > 0  # the arrow, enabled
+        box.setEnabled(False)
+        assert inked(box) > 0  # and greyed out
