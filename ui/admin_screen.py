@@ -698,6 +698,11 @@ class AdminScreen(InsightScreen):
             "/lending",
             body={"policy": self.lending_choice.currentData()},
             then=lambda a: self.done.setText(
-                tr("Lending policy saved: {value}", value=str(a.get("lending")))
+                tr("Lending policy saved: {value}", value=self._lending_words(str(a.get("lending"))))
             ),
         )
+
+    def _lending_words(self, policy: str) -> str:
+        """The policy `policy` ("off", "notify", "approve") as the choice reads, not its stored value."""
+        index = self.lending_choice.findData(policy)
+        return self.lending_choice.itemText(index) if index >= 0 else policy

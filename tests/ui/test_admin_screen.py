@@ -138,7 +138,11 @@ def test_an_admin_manages_people_sites_codes_devices_and_lending(
             # The lending policy.
             screen.lending_choice.setCurrentIndex(screen.lending_choice.findData("approve"))
             screen.save_lending()
-            qtbot.waitUntil(lambda: "approve" in screen.done.text(), timeout=10_000)
+            qtbot.waitUntil(lambda: "saved" in screen.done.text(), timeout=10_000)
+            # Said in the choice's words, not the stored value (a try-out read "saved: off").
+            assert screen.done.text() == (
+                "Lending policy saved: Approve: the home manager must approve before it counts"
+            )
             assert count(server, "SELECT count(*) FROM organisations WHERE lending = 'approve'") == 1
         finally:
             shell.shut_down()
