@@ -978,3 +978,51 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
     assert rows_of(again.place()) == rows_of(place)
     qtbot.waitUntil(lambda: again.model.task_id(again.view.rowAt(0)) == place.top, timeout=10_000)
     assert rows_of(again.place()) == rows_of(place)  # and once they came
+
+
+def rows_in_view(board: Any) -> tuple[str | None, int, bool]:
+    """What a person sees of the board: the top row's task, how far it is scrolled up out of
+    sight (pixels), and whether the list is at its end (its last row in full view)."""
+    view = board.view
+    top = view.rowAt(0)
+    bar = view.verticalScrollBar()
+    return board.model.task_id(top), -view.rowViewportPosition(top), bar.value() == bar.maximum()
+
+
+@pytest.mark.parametrize("where", ["middle", "end", "my page", "end, my page"])
+def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_language_switch(
+    qtbot: Any, shell: Shell, where: str
+) -> None:
+    """A new user scrolled far down the board with the wheel, no row chosen, and switched
+    language: every DA→EN switch landed a row earlier, the list's last row hidden in English, and
+    four rows earlier when switched on My page (Ctrl+2, the board hidden) and back (Ctrl+1).
+    The same rows in view: the same top row as far scrolled, or the list's end kept at its end."""
+    from tests.ui.test_wheel import turn_wheel_over
+
+    window = log_in(qtbot, shell, "anna")
+    board = window.board
+    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
+    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
+    rows = board.model.rowCount()
+    view, bar = board.view, board.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    at_end = where.startswith("end")
+    while bar.value() < (bar.maximum() if at_end else bar.maximum() // 2):
+        turn_wheel_over(view.viewport(), -1)
+    assert (bar.value() == bar.maximum()) == at_end
+    seen = rows_in_view(board)
+    for language in ("Dansk", "English", "Dansk", "English"):
+        if where.endswith("my page"):
+            window.go_my_page()
+        window = language_chosen(qtbot, shell, window, language)
+        board = window.board
+        qtbot.waitUntil(lambda: board.model.rowCount() == rows and board._choices is not None, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
+        if where.endswith("my page"):
+            window.go_board()
+        qtbot.waitUntil(lambda: board.view.isVisible() and board.view.viewport().height() > 100)
+        qtbot.waitUntil(lambda: rows_in_view(board)[0] == seen[0] or rows_in_view(board)[2], timeout=5_000)
+        shown = rows_in_view(board)
+        assert shown[2] if at_end else shown == seen, (language, shown, seen)
