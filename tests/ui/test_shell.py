@@ -1026,3 +1026,31 @@ def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_langua
         qtbot.waitUntil(lambda: rows_in_view(board)[0] == seen[0] or rows_in_view(board)[2], timeout=5_000)
         shown = rows_in_view(board)
         assert shown[2] if at_end else shown == seen, (language, shown, seen)
+
+
+@pytest.mark.parametrize("switched", [False, True], ids=["as logged in", "after a language switch"])
+@pytest.mark.parametrize("key", range(3, 10))
+def test_each_page_key_the_go_menu_lists_goes_to_its_page_for_the_admin(
+    qtbot: Any, shell: Shell, key: int, switched: bool
+) -> None:
+    """A new user's try-out: Ctrl+3 to Ctrl+8 went to their pages, Ctrl+9 (Administration, as the
+    Go menu says) did nothing. Each key pressed on the focused widget (the board's search field)
+    goes to the page its menu item goes to, before and after a language switch."""
+    window = log_in(qtbot, shell, "admin")
+    if switched:
+        window = language_chosen(qtbot, shell, window, "Dansk")
+        qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    action = next(a for a in window.page_actions if a.shortcut().toString() == f"Ctrl+{key}")
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, getattr(Qt.Key, f"Key_{key}"), Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page() is not window.board, timeout=5_000)
+    reached = type(window.current_page())
+    window.go_board()
+    action.trigger()
+    assert type(window.current_page()) is reached
+    if key == 9:
+        from ui.admin_screen import AdminScreen
+
+        assert reached is AdminScreen
