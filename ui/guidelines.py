@@ -161,12 +161,17 @@ class GuidelinesDialog(QDialog):
 class GuidelinesWatch(QObject):
     """Shows the guidelines a person still has to accept, once per set of versions."""
 
-    def __init__(self, context: AppContext, window: QWidget, *, follow_changes: bool = True) -> None:
+    def __init__(
+        self, context: AppContext, window: QWidget, *, follow_changes: bool = True,
+        declined: set[tuple[str, int]] | None = None,
+    ) -> None:
+        """`declined`: the (audience, version) pairs put off ("Not now") this session, which this
+        watch adds to and does not ask for again; the shell keeps it across the session's windows."""
         super().__init__(window)
         self.context = context
         self.window = window
         self.dialog: GuidelinesDialog | None = None
-        self._declined: set[tuple[str, int]] = set()  # "Not now" is not asked again this session
+        self._declined = declined if declined is not None else set()
         if follow_changes:  # the session's own watch; a form's asks only when it needs to
             context.changed.connect(self._changed)
             context.refused.connect(self._refused)

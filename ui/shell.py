@@ -174,6 +174,9 @@ class Shell(QObject):
         # Board.place()): unlocking returns there. Only for a lock: someone else logging in starts
         # on a fresh board.
         self._place: tuple[str, list[Any], list[Any], BoardPlace] | None = None
+        # The guidelines put off ("Not now") in this session, by audience and version: the
+        # windows built anew in it (another language, unlocked) do not ask for them again.
+        self._declined: tuple[object, set[tuple[str, int]]] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -326,7 +329,10 @@ class Shell(QObject):
         from ui.guidelines import GuidelinesWatch
 
         # Asked once the board's first page is on screen, so no job stands ahead of it.
-        self.guidelines = GuidelinesWatch(context, window)
+        # "Not now" holds for the session: a try-out had them back at every language switch.
+        if self._declined is None or self._declined[0] is not session:
+            self._declined = (session, set())
+        self.guidelines = GuidelinesWatch(context, window, declined=self._declined[1])
 
         def look(_rows: int = 0) -> None:
             window.board.searched.disconnect(look)

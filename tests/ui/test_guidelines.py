@@ -162,3 +162,30 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
             qtbot.waitUntil(lambda: bool(done), timeout=10_000)
         finally:
             shell.shut_down()
+
+
+def test_not_now_holds_for_the_session_across_language_switches(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """A try-out said "Ikke nu" and the guidelines came back at every language switch (the
+    window built anew, with a watch that knew nothing of it). "Not now" holds for the session."""
+    from tests.ui.driving import ask, language_chosen
+
+    push.apply_as_admin_tool(
+        fresh_knop_server.database, "guidelines.publish",
+        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
+    )
+    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    with pc:
+        shell, window = session_on(qtbot, pc, "mette")
+        try:
+            asked(qtbot, shell.guidelines).later_button.click()
+            qtbot.waitUntil(lambda: shell.guidelines.dialog is None, timeout=5_000)
+            for _switch in range(2):
+                language = "English" if shell.context.language == "da" else "Dansk"
+                window = language_chosen(qtbot, shell, window, language)
+                qtbot.waitUntil(lambda: bool(window.board.count_label.text()), timeout=10_000)  # first page
+                ask(qtbot, shell.context, lambda _store: None)  # after the watch's own question
+                assert shell.guidelines.dialog is None, language
+        finally:
+            shell.shut_down()
