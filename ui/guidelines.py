@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QFontMetricsF, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -83,6 +84,26 @@ def guidelines_markdown(parts: Iterable[tuple[str, str]]) -> str:
     return "\n".join(f"## {heading}\n\n{under_a_heading(text)}\n" for heading, text in parts)
 
 
+def show_markdown(browser: QTextBrowser, markdown: str) -> None:
+    """Show `markdown` rendered in `browser`, each heading after the first a line below the text above.
+
+    Qt's Markdown gives headings no margin, so an audience's heading followed its previous
+    text's last line with no space between (try-out: "two headings run together").
+    """
+    browser.setMarkdown(markdown)
+    document = browser.document()
+    line = QFontMetricsF(document.defaultFont()).height()
+    block = document.firstBlock().next()
+    while block.isValid():
+        spaced = block.blockFormat()
+        if spaced.headingLevel() > 0:
+            spaced.setTopMargin(line)
+            spaced.setBottomMargin(line / 3)
+            QTextCursor(block).setBlockFormat(spaced)
+        block = block.next()
+    document.setModified(False)
+
+
 def what_they_allow(audiences: Iterable[str], external: bool = False) -> str:
     """What accepting guidelines for `audiences` lets the reader do, in a sentence.
 
@@ -131,7 +152,8 @@ class GuidelinesDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.text = QTextBrowser(self)
-        self.text.setMarkdown(
+        show_markdown(
+            self.text,
             guidelines_markdown(
                 (
                     audience_title(item.audience),

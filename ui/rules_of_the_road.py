@@ -30,7 +30,7 @@ from desktop.guideline_acceptances import RulesOfTheRoad, Standing, rules_of_the
 from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
-from ui.guidelines import audience_title, guidelines_markdown
+from ui.guidelines import audience_title, guidelines_markdown, show_markdown
 from ui.screen import ProblemLabel, Screen
 from ui.table_model import Column, EmptyNote, RowsModel, table_view
 from ui.words import tr
@@ -154,7 +154,8 @@ class RulesOfTheRoadTab(Screen):
 
     def _preview(self) -> None:
         """Render both texts as the guidelines dialog does (Markdown), each under its language."""
-        self.preview.setMarkdown(
+        show_markdown(
+            self.preview,
             guidelines_markdown(
                 [(tr("Danish text"), self.text_da.toPlainText()), (tr("English text"), self.text_en.toPlainText())]
             )

@@ -189,3 +189,41 @@ def test_not_now_holds_for_the_session_across_language_switches(
                 assert shell.guidelines.dialog is None, language
         finally:
             shell.shut_down()
+
+
+def test_each_audiences_heading_stands_apart_from_the_text_above_it(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """A try-out read "Skriv en klar titel." with the next heading right under it, no space
+    between: Qt's Markdown gives headings no margin. Each heading after the first has a line's
+    room above it, in the dialog and in the admin's preview."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from desktop.core.entities import Guideline
+
+    shown = [
+        Guideline(audience="posting", version=1, text_da="Skriv en klar titel.", text_en="x"),
+        Guideline(audience="bidding", version=1, text_da="# Mød op\n\nVær venlig.", text_en="x"),
+    ]
+    from desktop.core.entities import Role
+    from ui.rules_of_the_road import RulesOfTheRoadTab
+
+    def spaced(browser: Any, count: int) -> None:
+        document = browser.document()
+        line = QFontMetricsF(document.defaultFont()).height()
+        blocks = [document.findBlockByNumber(n) for n in range(document.blockCount())]
+        headings = [b for b in blocks if b.blockFormat().headingLevel() > 0]
+        assert len(headings) == count
+        for block in headings[1:]:
+            assert block.blockFormat().topMargin() >= line, block.text()
+
+    dialog = GuidelinesDialog(shown, "da")
+    qtbot.addWidget(dialog)
+    spaced(dialog.text, 3)
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    tab = RulesOfTheRoadTab(make_context(person=admin))
+    qtbot.addWidget(tab)
+    tab.text_da.setPlainText("Skriv en klar titel.")
+    tab.text_en.setPlainText("Write a clear title.")
+    tab.texts.setCurrentWidget(tab.preview)
+    spaced(tab.preview, 2)
