@@ -227,3 +227,49 @@ def test_each_audiences_heading_stands_apart_from_the_text_above_it(
     tab.text_en.setPlainText("Write a clear title.")
     tab.texts.setCurrentWidget(tab.preview)
     spaced(tab.preview, 2)
+
+
+def test_publishing_asks_first_and_the_hint_says_what_each_kind_governs(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """A try-out: "Publish as a new version" published at once, though it makes everyone
+    accept again, and the hint said "they cannot post or bid" for every kind of guidelines."""
+    from desktop.core.entities import Guideline, Role
+    from tests.ui.driving import ask
+    from ui.rules_of_the_road import RulesOfTheRoadTab
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    context = make_context(person=admin)
+    tab = RulesOfTheRoadTab(context)
+    qtbot.addWidget(tab)
+    hints = {}
+    for audience in ("posting", "bidding", "outsiders"):
+        tab.audience.setCurrentIndex(tab.audience.findData(audience))
+        hints[audience] = tab.note.text()
+    assert "bid" not in hints["posting"] and "post" not in hints["bidding"]
+    assert "volunteers" in hints["outsiders"] and len(set(hints.values())) == 3
+
+    def versions(store: Any) -> int:
+        """The current bidding guidelines' version (0: none)."""
+        current = store.get(Guideline, admin.organisation_id, "bidding")
+        return current.version if current is not None else 0
+
+    before = ask(qtbot, context, versions)
+    tab.audience.setCurrentIndex(tab.audience.findData("bidding"))
+    tab.text_da.setPlainText("Vær venlig")
+    tab.text_en.setPlainText("Be kind")
+    tab.publish_button.click()
+    box = tab.publish_question
+    assert box is not None and box.isVisible() and "cannot bid on tasks" in box.text()
+    assert box.defaultButton().text() == "Cancel"
+    box.defaultButton().click()
+    qtbot.waitUntil(lambda: tab.publish_question is None)
+    assert ask(qtbot, context, versions) == before and tab.done.text() == ""
+    tab.publish_button.click()
+    box = tab.publish_question
+    assert box is not None
+    version = before + 1
+    assert f"version {version}" in box.text()
+    next(b for b in box.buttons() if b.text() == "Publish").click()
+    qtbot.waitUntil(lambda: "Published" in tab.done.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: ask(qtbot, context, versions) == version, timeout=10_000)
