@@ -1054,3 +1054,16 @@ def test_each_page_key_the_go_menu_lists_goes_to_its_page_for_the_admin(
         from ui.admin_screen import AdminScreen
 
         assert reached is AdminScreen
+
+
+def test_switching_language_back_and_forth_leaves_one_change_to_send(qtbot: Any, shell: Shell) -> None:
+    """A try-out offline read "3 ændringer venter" after three language switches: each switch
+    queued its own `settings.set`. The language is the person's, synced (it follows them to other
+    PCs and e-mail is written in it), so the last choice is one change waiting, not three."""
+    window = log_in(qtbot, shell, "anna")
+    before = ask(qtbot, window.context, lambda store: store.pending_count())
+    for language in ("Dansk", "English", "Dansk"):
+        window = language_chosen(qtbot, shell, window, language)
+    pending = ask(qtbot, window.context, lambda store: store.pending())
+    assert len(pending) == before + 1 and pending[-1].kind == "settings.set"
+    assert pending[-1].payload == {"changes": {"language": "da"}}
