@@ -229,6 +229,14 @@ class Board(QWidget):
         self.view.setShowGrid(False)
         self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
+        # A list scrolled to its end stays at its end while its rows change height or the view
+        # its size: a try-out's board, put back at its end in another language, ended five rows
+        # short once the rows grew to two lines (the municipalities' list loaded after).
+        self._at_end = False
+        bar = self.view.verticalScrollBar()
+        bar.valueChanged.connect(lambda value: setattr(self, "_at_end", 0 < bar.maximum() == value))
+        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._at_end else None)
+        self.model.modelAboutToBeReset.connect(lambda: setattr(self, "_at_end", False))  # a new result
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()

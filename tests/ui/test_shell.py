@@ -989,15 +989,20 @@ def rows_in_view(board: Any) -> tuple[str | None, int, bool]:
     return board.model.task_id(top), -view.rowViewportPosition(top), bar.value() == bar.maximum()
 
 
-@pytest.mark.parametrize("where", ["middle", "end", "my page", "end, my page"])
+@pytest.mark.parametrize("where", ["middle", "end", "my page", "end, my page", "end, two municipalities"])
 def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_language_switch(
-    qtbot: Any, shell: Shell, where: str
+    qtbot: Any, shell: Shell, where: str, demo_store: Path, demo_data: Any
 ) -> None:
     """A new user scrolled far down the board with the wheel, no row chosen, and switched
     language: every DA→EN switch landed a row earlier, the list's last row hidden in English, and
     four rows earlier when switched on My page (Ctrl+2, the board hidden) and back (Ctrl+1).
-    The same rows in view: the same top row as far scrolled, or the list's end kept at its end."""
+    The same rows in view: the same top row as far scrolled, or the list's end kept at its end,
+    also when the rows grow to two lines after (two municipalities' tasks, once the lists load)."""
+    from tests.ui.neighbours import add_neighbour
     from tests.ui.test_wheel import turn_wheel_over
+
+    if "two municipalities" in where:
+        add_neighbour(demo_store, demo_data.tasks)
 
     window = log_in(qtbot, shell, "anna")
     board = window.board
