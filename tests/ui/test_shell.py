@@ -1072,3 +1072,22 @@ def test_switching_language_back_and_forth_leaves_one_change_to_send(qtbot: Any,
     pending = ask(qtbot, window.context, lambda store: store.pending())
     assert len(pending) == before + 1 and pending[-1].kind == "settings.set"
     assert pending[-1].payload == {"changes": {"language": "da"}}
+
+
+def test_the_old_window_stays_in_sight_until_the_new_language_one_is_up(qtbot: Any, shell: Shell) -> None:
+    """A try-out saw the screen go black for some 3 seconds on each language switch: the old
+    window was hidden before the new one was built (the store closed and opened in between).
+    Now what the old window showed stays on screen, where it was, until the new one is shown."""
+    window = log_in(qtbot, shell, "anna")
+    where = window.geometry()
+    seen: list[list[QWidget]] = []
+    enter = shell.enter
+
+    def entering(*args: Any, **kwargs: Any) -> None:
+        seen.append([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+        enter(*args, **kwargs)
+
+    shell.enter = entering  # type: ignore[method-assign]
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    assert seen and any(w.geometry() == where for w in seen[0]), seen
+    qtbot.waitUntil(lambda: [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [danish])
