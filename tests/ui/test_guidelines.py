@@ -184,7 +184,7 @@ def test_not_now_holds_for_the_session_across_language_switches(
             for _switch in range(2):
                 language = "English" if shell.context.language == "da" else "Dansk"
                 window = language_chosen(qtbot, shell, window, language)
-                qtbot.waitUntil(lambda: bool(window.board.count_label.text()), timeout=10_000)  # first page
+                qtbot.waitUntil(lambda w=window: bool(w.board.count_label.text()), timeout=10_000)  # first page
                 ask(qtbot, shell.context, lambda _store: None)  # after the watch's own question
                 assert shell.guidelines.dialog is None, language
         finally:

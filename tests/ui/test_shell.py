@@ -1023,12 +1023,12 @@ def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_langua
             window.go_my_page()
         window = language_chosen(qtbot, shell, window, language)
         board = window.board
-        qtbot.waitUntil(lambda: board.model.rowCount() == rows and board._choices is not None, timeout=10_000)
-        qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
+        qtbot.waitUntil(lambda b=board: b.model.rowCount() == rows and b._choices is not None, timeout=10_000)
+        qtbot.waitUntil(lambda w=window: not w.context.worker.busy(), timeout=10_000)
         if where.endswith("my page"):
             window.go_board()
-        qtbot.waitUntil(lambda: board.view.isVisible() and board.view.viewport().height() > 100)
-        qtbot.waitUntil(lambda: rows_in_view(board)[0] == seen[0] or rows_in_view(board)[2], timeout=5_000)
+        qtbot.waitUntil(lambda b=board: b.view.isVisible() and b.view.viewport().height() > 100)
+        qtbot.waitUntil(lambda b=board: rows_in_view(b)[0] == seen[0] or rows_in_view(b)[2], timeout=5_000)
         shown = rows_in_view(board)
         assert shown[2] if at_end else shown == seen, (language, shown, seen)
 
