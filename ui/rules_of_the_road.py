@@ -32,7 +32,7 @@ from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
 from ui.guidelines import audience_title, guidelines_markdown, show_markdown
-from ui.screen import ProblemLabel, Screen
+from ui.screen import ProblemLabel, Screen, ask_first
 from ui.table_model import Column, EmptyNote, RowsModel, table_view
 from ui.words import tr
 
@@ -213,24 +213,19 @@ class RulesOfTheRoadTab(Screen):
         audience = payload["audience"]
         held = self.current.get(audience)
         title = audience_title(audience)
-        box = QMessageBox(
+        box = ask_first(
+            self,
             QMessageBox.Icon.Question,
             tr("Publish {title}?", title=title),
             tr("Publish {title} as version {version}?", title=title, version=str(held.version + 1 if held else 1))
             + " "
             + what_publishing_does(audience),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            (tr("Publish"), QMessageBox.ButtonRole.AcceptRole),
+            self.publish,
+            name="publishQuestion",
         )
-        box.setObjectName("publishQuestion")
-        publish = box.addButton(tr("Publish"), QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        publish.clicked.connect(self.publish)
         box.finished.connect(lambda _r: setattr(self, "publish_question", None))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.publish_question = box
-        box.open()
         return box
 
     def publish(self) -> None:

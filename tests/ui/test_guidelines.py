@@ -128,6 +128,15 @@ def test_the_guidelines_are_shown_rendered_not_as_markdown_source(
     _rendered(tab.preview)
 
 
+def posting_guidelines_for_mette(server: Deployment, machines: MachineFactory, world: World) -> Any:
+    """Posting guidelines published on `server`, and Mette's PC (a context manager) to log in on."""
+    push.apply_as_admin_tool(
+        server.database, "guidelines.publish",
+        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
+    )
+    return machines(server, world.school.id, "mette-pc")
+
+
 def test_an_action_refused_for_guidelines_put_off_shows_them_again(
     qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
 ) -> None:
@@ -137,11 +146,7 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
     from desktop.core.ids import uuid7
     from desktop.core.rejection import Rejection
 
-    push.apply_as_admin_tool(
-        fresh_knop_server.database, "guidelines.publish",
-        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
-    )
-    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    pc = posting_guidelines_for_mette(fresh_knop_server, machines, world)
     with pc:
         shell, _window = session_on(qtbot, pc, "mette")
         try:
@@ -171,11 +176,7 @@ def test_not_now_holds_for_the_session_across_language_switches(
     window built anew, with a watch that knew nothing of it). "Not now" holds for the session."""
     from tests.ui.driving import ask, language_chosen
 
-    push.apply_as_admin_tool(
-        fresh_knop_server.database, "guidelines.publish",
-        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
-    )
-    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    pc = posting_guidelines_for_mette(fresh_knop_server, machines, world)
     with pc:
         shell, window = session_on(qtbot, pc, "mette")
         try:

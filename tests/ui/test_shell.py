@@ -956,12 +956,8 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
 ) -> None:
     """Switching language twice in a row (or locking right after unlocking): the second window
     took the first one's board before its rows had come, and so came back at the first row."""
-    window = log_in(qtbot, shell, "anna")
+    window = anna_on_every_status(qtbot, shell)
     board = window.board
-    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)
-    with qtbot.waitSignal(board.counted, timeout=10_000):
-        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
-    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
     top = board.model.rowCount() - 25
     board.view.setCurrentIndex(board.model.index(top + 2, 0))
     board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
@@ -978,6 +974,17 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
     assert rows_of(again.place()) == rows_of(place)
     qtbot.waitUntil(lambda: again.model.task_id(again.view.rowAt(0)) == place.top, timeout=10_000)
     assert rows_of(again.place()) == rows_of(place)  # and once they came
+
+
+def anna_on_every_status(qtbot: Any, shell: Shell) -> MainWindow:
+    """Anna logged in, her board showing tasks of any status, the whole result in and nothing left to do."""
+    window = log_in(qtbot, shell, "anna")
+    board = window.board
+    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)  # the first search's last job
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
+    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
+    return window
 
 
 def rows_in_view(board: Any) -> tuple[str | None, int, bool]:
@@ -1004,12 +1011,8 @@ def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_langua
     if "two municipalities" in where:
         add_neighbour(demo_store, demo_data.tasks)
 
-    window = log_in(qtbot, shell, "anna")
+    window = anna_on_every_status(qtbot, shell)
     board = window.board
-    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)
-    with qtbot.waitSignal(board.counted, timeout=10_000):
-        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
-    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
     rows = board.model.rowCount()
     view, bar = board.view, board.view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
