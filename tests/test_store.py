@@ -13,7 +13,7 @@ import pytest
 
 from desktop import board, migrations
 from desktop.board import BoardFilter, Sort
-from desktop.core.entities import Bid, Person, Task, TaskStatus
+from desktop.core.entities import Bid, Person, PersonSettings, Task, TaskStatus
 from desktop.core.rejection import Rejection
 from desktop.store import Store, StoreDamaged, recover, requeue
 from sync.server import demo
@@ -505,3 +505,26 @@ def test_only_damage_counts_as_damage(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.DatabaseError) as notadb:
         sqlite3.connect(garbage).execute("SELECT * FROM sqlite_master").fetchall()
     assert is_corruption(notadb.value)
+
+
+def test_a_setting_set_again_leaves_one_change_to_send(store: Store, world: World) -> None:
+    """The last value of a setting is what the server ends with, so only it waits to be sent:
+    an earlier change of only the same keys leaves the queue; one with other keys too stays,
+    and so does another person's and any other kind of operation."""
+    with store.transaction():
+        store.put(world.task())
+    store.perform("settings.set", {"changes": {"language": "en", "desktop": False}}, world.anna, None)
+    store.perform("bid.place", {"bid_id": "b1", "task_id": "task-1"}, world.anna, "dev")
+    store.perform("settings.set", {"changes": {"language": "en"}}, world.mette, None)
+    for language in ("da", "en", "da"):
+        store.perform("settings.set", {"changes": {"language": language}}, world.anna, None)
+    queued = [(op.kind, op.author_id, op.payload.get("changes")) for op in store.pending()]
+    assert queued == [
+        ("settings.set", world.anna.id, {"language": "en", "desktop": False}),
+        ("bid.place", world.anna.id, None),
+        ("settings.set", world.mette.id, {"language": "en"}),
+        ("settings.set", world.anna.id, {"language": "da"}),
+    ]
+    store.rebase()
+    settings = store.get(PersonSettings, world.anna.id)
+    assert settings is not None and settings.preferences == {"language": "da", "desktop": False}

@@ -46,7 +46,7 @@ from ui import wire, wording
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
-from ui.screen import ProblemLabel
+from ui.screen import ProblemLabel, ask_first
 from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, scrolling, table_view
 from ui.file_export import save_export
 from ui.words import ntr, tr
@@ -397,7 +397,8 @@ class AdminScreen(InsightScreen):
         if person is None:
             self.problem.show_text(tr("Choose a person first."))
             return None
-        box = QMessageBox(
+        box = ask_first(
+            self,
             QMessageBox.Icon.Warning,
             tr("Erase {name}?", name=str(person["name"])),
             tr(
@@ -409,18 +410,12 @@ class AdminScreen(InsightScreen):
                 username=str(person["username"]),
                 pseudonym=erasure.pseudonym(str(person["id"])),
             ),
-            QMessageBox.StandardButton.NoButton,
-            self,
+            (tr("Erase"), QMessageBox.ButtonRole.DestructiveRole),
+            lambda: self.erase(person),
+            name="eraseQuestion",
         )
-        box.setObjectName("eraseQuestion")
-        erase = box.addButton(tr("Erase"), QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        erase.clicked.connect(lambda: self.erase(person))
         box.finished.connect(lambda _r: setattr(self, "erase_question", None))
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.erase_question = box
-        box.open()
         return box
 
     def erase(self, person: dict[str, Any]) -> None:

@@ -128,9 +128,15 @@ class BoardPlace:
     `choices`: each filter list's chosen value and the words it was named by
     (box attribute, data, text); `sorted_by`: the header's sort column (-1:
     none) and whether it goes down; `top` and `current`: the task ids of the
-    first row in view and of the chosen row. A try-out far down a board of
-    every status switched language and found a fresh board, its first page
-    from the top: the filters and rows were not carried over.
+    first row in view and of the chosen row; `at_end`: the list was scrolled to
+    its end, which is what comes back then (its last row in full view). A try-out
+    far down a board of every status switched language and found a fresh board,
+    its first page from the top: the filters and rows were not carried over.
+
+    The rows in view are the top row, whole at the top, since the table scrolls a
+    row at a time, except at the list's end: there the last row is whole at the
+    bottom and the top one partly out of sight, so putting that one on top hid the
+    last row, and each switch then came back a row earlier (a new user's try-out).
     """
 
     text: str = ""
@@ -139,6 +145,7 @@ class BoardPlace:
     sorted_by: tuple[int, bool] = (-1, False)
     top: str | None = None
     current: str | None = None
+    at_end: bool = False
 
 
 # The filter lists a place keeps, by the board's attribute names.
@@ -222,6 +229,14 @@ class Board(QWidget):
         self.view.setShowGrid(False)
         self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
+        # A list scrolled to its end stays at its end while its rows change height or the view
+        # its size: a try-out's board, put back at its end in another language, ended five rows
+        # short once the rows grew to two lines (the municipalities' list loaded after).
+        self._at_end = False
+        bar = self.view.verticalScrollBar()
+        bar.valueChanged.connect(lambda value: setattr(self, "_at_end", 0 < bar.maximum() == value))
+        bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._at_end else None)
+        self.model.modelAboutToBeReset.connect(lambda: setattr(self, "_at_end", False))  # a new result
         rows = self.view.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
@@ -501,6 +516,7 @@ class Board(QWidget):
         """
         header = self.view.horizontalHeader()
         top = self.view.rowAt(0)
+        bar = self.view.verticalScrollBar()
         waiting = self._showing if self._showing is not None and not self._showing_found else None
         return BoardPlace(
             text=self.search_field.text(),
@@ -516,6 +532,7 @@ class Board(QWidget):
             ),
             top=waiting.top if waiting else self.model.task_id(top) if top >= 0 else None,
             current=waiting.current if waiting else self.current_task_id(),
+            at_end=waiting.at_end if waiting else 0 < bar.maximum() == bar.value(),
         )
 
     def show_place(self, place: BoardPlace) -> None:
@@ -571,7 +588,9 @@ class Board(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
         top = self.model.row_of(place.top) if place.top else -1
-        if top >= 0:
+        if place.at_end:
+            self.view.scrollToBottom()
+        elif top >= 0:
             self.view.scrollTo(self.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
 
     def search_again(self, text: str) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QFontMetricsF, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -83,6 +84,26 @@ def guidelines_markdown(parts: Iterable[tuple[str, str]]) -> str:
     return "\n".join(f"## {heading}\n\n{under_a_heading(text)}\n" for heading, text in parts)
 
 
+def show_markdown(browser: QTextBrowser, markdown: str) -> None:
+    """Show `markdown` rendered in `browser`, each heading after the first a line below the text above.
+
+    Qt's Markdown gives headings no margin, so an audience's heading followed its previous
+    text's last line with no space between (try-out: "two headings run together").
+    """
+    browser.setMarkdown(markdown)
+    document = browser.document()
+    line = QFontMetricsF(document.defaultFont()).height()
+    block = document.firstBlock().next()
+    while block.isValid():
+        spaced = block.blockFormat()
+        if spaced.headingLevel() > 0:
+            spaced.setTopMargin(line)
+            spaced.setBottomMargin(line / 3)
+            QTextCursor(block).setBlockFormat(spaced)
+        block = block.next()
+    document.setModified(False)
+
+
 def what_they_allow(audiences: Iterable[str], external: bool = False) -> str:
     """What accepting guidelines for `audiences` lets the reader do, in a sentence.
 
@@ -131,7 +152,8 @@ class GuidelinesDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.text = QTextBrowser(self)
-        self.text.setMarkdown(
+        show_markdown(
+            self.text,
             guidelines_markdown(
                 (
                     audience_title(item.audience),
@@ -161,12 +183,17 @@ class GuidelinesDialog(QDialog):
 class GuidelinesWatch(QObject):
     """Shows the guidelines a person still has to accept, once per set of versions."""
 
-    def __init__(self, context: AppContext, window: QWidget, *, follow_changes: bool = True) -> None:
+    def __init__(
+        self, context: AppContext, window: QWidget, *, follow_changes: bool = True,
+        declined: set[tuple[str, int]] | None = None,
+    ) -> None:
+        """`declined`: the (audience, version) pairs put off ("Not now") this session, which this
+        watch adds to and does not ask for again; the shell keeps it across the session's windows."""
         super().__init__(window)
         self.context = context
         self.window = window
         self.dialog: GuidelinesDialog | None = None
-        self._declined: set[tuple[str, int]] = set()  # "Not now" is not asked again this session
+        self._declined = declined if declined is not None else set()
         if follow_changes:  # the session's own watch; a form's asks only when it needs to
             context.changed.connect(self._changed)
             context.refused.connect(self._refused)

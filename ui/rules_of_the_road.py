@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -30,8 +31,8 @@ from desktop.guideline_acceptances import RulesOfTheRoad, Standing, rules_of_the
 from desktop.store import Store
 from ui import wording
 from ui.context import AppContext
-from ui.guidelines import audience_title, guidelines_markdown
-from ui.screen import ProblemLabel, Screen
+from ui.guidelines import audience_title, guidelines_markdown, show_markdown
+from ui.screen import ProblemLabel, Screen, ask_first
 from ui.table_model import Column, EmptyNote, RowsModel, table_view
 from ui.words import tr
 
@@ -42,6 +43,30 @@ def _standing(row: Standing) -> str:
     if row.up_to_date:
         return tr("Current version")
     return tr("An older version")
+
+
+def what_publishing_does(audience: str) -> str:
+    """What publishing a new version of `audience`'s guidelines does, in a sentence for the admin.
+
+    Whom it asks and what they cannot do until they accept, as `desktop.core.guidelines.required`
+    gates it: posting guidelines gate posting, bidding guidelines a staff member's bid, and the
+    outsiders' guidelines an outsider's bid and a task posted to outsiders.
+    """
+    if audience == GuidelineAudience.POSTING.value:
+        return tr(
+            "Publishing makes a new version: everyone who posts tasks is asked to accept it, "
+            "and until they have, they cannot post tasks."
+        )
+    if audience == GuidelineAudience.BIDDING.value:
+        return tr(
+            "Publishing makes a new version: every member of staff is asked to accept it, "
+            "and until they have, they cannot bid on tasks."
+        )
+    return tr(
+        "Publishing makes a new version: volunteers, citizens and companies are asked to accept it, "
+        "and so is anyone posting a task for them. Until they have, those outsiders cannot bid, "
+        "and tasks for them cannot be posted."
+    )
 
 
 class RulesOfTheRoadTab(Screen):
@@ -108,13 +133,10 @@ class RulesOfTheRoadTab(Screen):
         self.problem = ProblemLabel(self)
         self.done = QLabel(self)
         self.done.setObjectName("guidelinesPublished")
-        note = QLabel(
-            tr(
-                "Publishing makes a new version: everyone it concerns is asked to accept it, "
-                "and until they have, they cannot post or bid."
-            ),
-            self,
-        )
+        # What publishing the chosen audience's guidelines does, said for that audience: a try-out
+        # read "they cannot post or bid" over the guidelines for posting only.
+        self.note = note = QLabel(what_publishing_does(str(self.audience.currentData())), self)
+        note.setObjectName("publishingNote")
         note.setWordWrap(True)
         form = QFormLayout()
         form.addRow(tr("Guidelines to publish"), self.audience)
@@ -129,8 +151,9 @@ class RulesOfTheRoadTab(Screen):
         layout.addWidget(self.problem)
         layout.addWidget(self.done)
         layout.addWidget(self.publish_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.audience.currentIndexChanged.connect(lambda _i: self._fill_texts())
-        self.publish_button.clicked.connect(self.publish)
+        self.audience.currentIndexChanged.connect(lambda _i: self._audience_chosen())
+        self.publish_button.clicked.connect(self.ask_publish)
+        self.publish_question: QMessageBox | None = None
         self.reload()
 
     def question(self) -> Callable[[Store], RulesOfTheRoad]:
@@ -146,6 +169,10 @@ class RulesOfTheRoadTab(Screen):
         if first:
             self._fill_texts()
 
+    def _audience_chosen(self) -> None:
+        self.note.setText(what_publishing_does(str(self.audience.currentData())))
+        self._fill_texts()
+
     def _fill_texts(self) -> None:
         """Start from the chosen audience's current texts (empty when none is published)."""
         held = self.current.get(str(self.audience.currentData()))
@@ -154,24 +181,60 @@ class RulesOfTheRoadTab(Screen):
 
     def _preview(self) -> None:
         """Render both texts as the guidelines dialog does (Markdown), each under its language."""
-        self.preview.setMarkdown(
+        show_markdown(
+            self.preview,
             guidelines_markdown(
                 [(tr("Danish text"), self.text_da.toPlainText()), (tr("English text"), self.text_en.toPlainText())]
             )
         )
 
-    def publish(self) -> None:
-        """Publish the two texts as the chosen audience's next version (`guidelines.publish`)."""
-        self.done.clear()
-        audience = str(self.audience.currentData())
+    def _written(self) -> dict[str, str] | None:
+        """The `guidelines.publish` payload of what is written, or None (said why) when a text is missing."""
         payload = {
-            "audience": audience,
+            "audience": str(self.audience.currentData()),
             "text_da": self.text_da.toPlainText(),
             "text_en": self.text_en.toPlainText(),
         }
         if not payload["text_da"].strip() or not payload["text_en"].strip():
             self.problem.show_text(tr("Write the guidelines in both Danish and English."))
+            return None
+        return payload
+
+    def ask_publish(self) -> QMessageBox | None:
+        """Ask before publishing, naming the version and what it does; "Publish" publishes.
+
+        A new version makes everyone it concerns accept again before they can act, and a
+        try-out found the button publishing at once, with no way back.
+        """
+        self.done.clear()
+        payload = self._written()
+        if payload is None:
+            return None
+        audience = payload["audience"]
+        held = self.current.get(audience)
+        title = audience_title(audience)
+        box = ask_first(
+            self,
+            QMessageBox.Icon.Question,
+            tr("Publish {title}?", title=title),
+            tr("Publish {title} as version {version}?", title=title, version=str(held.version + 1 if held else 1))
+            + " "
+            + what_publishing_does(audience),
+            (tr("Publish"), QMessageBox.ButtonRole.AcceptRole),
+            self.publish,
+            name="publishQuestion",
+        )
+        box.finished.connect(lambda _r: setattr(self, "publish_question", None))
+        self.publish_question = box
+        return box
+
+    def publish(self) -> None:
+        """Publish the two texts as the chosen audience's next version (`guidelines.publish`)."""
+        self.done.clear()
+        payload = self._written()
+        if payload is None:
             return
+        audience = payload["audience"]
 
         def published(_outcome: object) -> None:
             self.done.setText(tr("Published: {title}", title=audience_title(audience)))

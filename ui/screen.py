@@ -16,13 +16,14 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
 
 from desktop.core.rejection import Rejection
 from desktop.store import Store
 from ui.background import Changes
 from ui.long_text import breakable
 from ui.context import AppContext
+from ui.words import tr
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,26 @@ def send_shortcut(area: QWidget, action: Callable[[], object]) -> None:
         shortcut = QShortcut(keys, area)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(action)
+
+
+def ask_first(
+    parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, go: tuple[str, QMessageBox.ButtonRole],
+    then: Callable[[], object], *, name: str,
+) -> QMessageBox:
+    """Ask before an action that cannot be taken back: `text` says what happens, "Cancel" is the default.
+
+    `go`: the action's button (its words and role); clicking it calls `then`. The box is
+    window-modal and opened, not run (`exec`): the event loop goes on, and a test can click it.
+    It deletes itself once answered. `name`: its object name.
+    """
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName(name)
+    button = box.addButton(*go)
+    box.setDefaultButton(box.addButton(tr("Cancel"), QMessageBox.ButtonRole.RejectRole))
+    button.clicked.connect(then)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 class ProblemLabel(QLabel):

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
@@ -174,6 +174,9 @@ class Shell(QObject):
         # Board.place()): unlocking returns there. Only for a lock: someone else logging in starts
         # on a fresh board.
         self._place: tuple[str, list[Any], list[Any], BoardPlace] | None = None
+        # The guidelines put off ("Not now") in this session, by audience and version: the
+        # windows built anew in it (another language, unlocked) do not ask for them again.
+        self._declined: tuple[object, set[tuple[str, int]]] | None = None
         self._recovering = False
         self._damage_reported: SyncReport | None = None  # the sync report whose damage was last looked into
         self.idle = IdleWatch(settings.idle_lock_minutes, self)
@@ -326,7 +329,10 @@ class Shell(QObject):
         from ui.guidelines import GuidelinesWatch
 
         # Asked once the board's first page is on screen, so no job stands ahead of it.
-        self.guidelines = GuidelinesWatch(context, window)
+        # "Not now" holds for the session: a try-out had them back at every language switch.
+        if self._declined is None or self._declined[0] is not session:
+            self._declined = (session, set())
+        self.guidelines = GuidelinesWatch(context, window, declined=self._declined[1])
 
         def look(_rows: int = 0) -> None:
             window.board.searched.disconnect(look)
@@ -507,9 +513,13 @@ class Shell(QObject):
             place, views = window.place(), window.views()  # the pages, and their tabs, scrolling, typing
             board = window.board.place()  # its filters, sort and rows in view, the search typed
             news = window.news_being_told()  # on a first login, said just before the language came
+            curtain = _curtain(window)
             self._tear_down()
             self._place = (session.person.id, place, views, board)
-            self.enter(session, language)
+            try:
+                self.enter(session, language)
+            finally:
+                QTimer.singleShot(0, curtain.close)  # once the new window has had its first paint asked
             if news is not None and self.window is not None:
                 self.window.bell.desktop.say_again(news)
 
@@ -632,3 +642,23 @@ def _session_logout(session: Session, *, settings: Settings) -> bool:
     from sync.session import logout
 
     return logout(session, settings=settings)
+
+
+def _curtain(window: QWidget) -> QLabel:
+    """A still picture of `window`, shown where it is, until the window that replaces it is up.
+
+    The window is rebuilt in another language by closing it, closing its store and opening
+    both anew, which took seconds on a busy machine: a try-out saw a black screen meanwhile
+    (no window at all). The picture takes no keys and no focus; the caller closes it.
+    """
+    curtain = QLabel()
+    curtain.setObjectName("languageCurtain")
+    curtain.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.Tool)
+    curtain.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    curtain.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    curtain.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    curtain.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    curtain.setPixmap(window.grab())
+    curtain.setGeometry(window.geometry())
+    curtain.show()
+    return curtain

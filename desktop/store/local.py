@@ -14,6 +14,7 @@ from desktop.core.rejection import Rejection
 from desktop.store.attention import AttentionList
 from desktop.store.bulk_load import BULK_LOAD
 from desktop.store.damage import open_connection
+from desktop.store.outbox import PendingOperation
 from desktop.store.pulled import PulledChanges
 from desktop.store.rebase import Shadows
 
@@ -68,5 +69,6 @@ class Store(Shadows, PulledChanges, AttentionList):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (op_id, kind, json.dumps(payload, ensure_ascii=False), actor.id, device_id, now),
             )
+            self.drop_superseded(PendingOperation(0, op_id, kind, payload, actor.id, device_id, now, 0))
         outcome.operation_id = op_id
         return outcome

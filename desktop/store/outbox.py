@@ -61,6 +61,26 @@ class Outbox(Transactions):
         """How many operations wait to be sent."""
         return int(self.connection.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
+    def drop_superseded(self, newer: PendingOperation) -> None:
+        """Take out of the queue what `newer` (just queued) makes pointless to send.
+
+        A `settings.set` whose keys a later one of the same person sets again: the later
+        value wins on the server anyway, and a try-out read "3 ændringer venter" after
+        switching language three times offline. Safe while one is being sent: the server
+        then applies both, in order, and its settling finds nothing left to delete.
+        """
+        if newer.kind != "settings.set":
+            return
+        keys = set(newer.payload.get("changes", {}))
+        for older in self.pending():
+            if (
+                older.id != newer.id
+                and older.kind == newer.kind
+                and older.author_id == newer.author_id
+                and set(older.payload.get("changes", {})) <= keys
+            ):
+                self.connection.execute("DELETE FROM outbox WHERE id = ?", (older.id,))
+
     def settle(self, op_id: str) -> None:
         """The server applied it: its effect now comes back through the pull."""
         self.connection.execute("DELETE FROM outbox WHERE id = ?", (op_id,))

@@ -128,6 +128,15 @@ def test_the_guidelines_are_shown_rendered_not_as_markdown_source(
     _rendered(tab.preview)
 
 
+def posting_guidelines_for_mette(server: Deployment, machines: MachineFactory, world: World) -> Any:
+    """Posting guidelines published on `server`, and Mette's PC (a context manager) to log in on."""
+    push.apply_as_admin_tool(
+        server.database, "guidelines.publish",
+        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
+    )
+    return machines(server, world.school.id, "mette-pc")
+
+
 def test_an_action_refused_for_guidelines_put_off_shows_them_again(
     qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
 ) -> None:
@@ -137,11 +146,7 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
     from desktop.core.ids import uuid7
     from desktop.core.rejection import Rejection
 
-    push.apply_as_admin_tool(
-        fresh_knop_server.database, "guidelines.publish",
-        {"audience": "posting", "text_da": "Skriv tydeligt", "text_en": "Write clearly"}, world.org.id,
-    )
-    pc = machines(fresh_knop_server, world.school.id, "mette-pc")
+    pc = posting_guidelines_for_mette(fresh_knop_server, machines, world)
     with pc:
         shell, _window = session_on(qtbot, pc, "mette")
         try:
@@ -162,3 +167,110 @@ def test_an_action_refused_for_guidelines_put_off_shows_them_again(
             qtbot.waitUntil(lambda: bool(done), timeout=10_000)
         finally:
             shell.shut_down()
+
+
+def test_not_now_holds_for_the_session_across_language_switches(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """A try-out said "Ikke nu" and the guidelines came back at every language switch (the
+    window built anew, with a watch that knew nothing of it). "Not now" holds for the session."""
+    from tests.ui.driving import ask, language_chosen
+
+    pc = posting_guidelines_for_mette(fresh_knop_server, machines, world)
+    with pc:
+        shell, window = session_on(qtbot, pc, "mette")
+        try:
+            asked(qtbot, shell.guidelines).later_button.click()
+            qtbot.waitUntil(lambda: shell.guidelines.dialog is None, timeout=5_000)
+            for _switch in range(2):
+                language = "English" if shell.context.language == "da" else "Dansk"
+                window = language_chosen(qtbot, shell, window, language)
+                qtbot.waitUntil(lambda w=window: bool(w.board.count_label.text()), timeout=10_000)  # first page
+                ask(qtbot, shell.context, lambda _store: None)  # after the watch's own question
+                assert shell.guidelines.dialog is None, language
+        finally:
+            shell.shut_down()
+
+
+def test_each_audiences_heading_stands_apart_from_the_text_above_it(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """A try-out read "Skriv en klar titel." with the next heading right under it, no space
+    between: Qt's Markdown gives headings no margin. Each heading after the first has a line's
+    room above it, in the dialog and in the admin's preview."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from desktop.core.entities import Guideline
+
+    shown = [
+        Guideline(audience="posting", version=1, text_da="Skriv en klar titel.", text_en="x"),
+        Guideline(audience="bidding", version=1, text_da="# Mød op\n\nVær venlig.", text_en="x"),
+    ]
+    from desktop.core.entities import Role
+    from ui.rules_of_the_road import RulesOfTheRoadTab
+
+    def spaced(browser: Any, count: int) -> None:
+        document = browser.document()
+        line = QFontMetricsF(document.defaultFont()).height()
+        blocks = [document.findBlockByNumber(n) for n in range(document.blockCount())]
+        headings = [b for b in blocks if b.blockFormat().headingLevel() > 0]
+        assert len(headings) == count
+        for block in headings[1:]:
+            assert block.blockFormat().topMargin() >= line, block.text()
+
+    dialog = GuidelinesDialog(shown, "da")
+    qtbot.addWidget(dialog)
+    spaced(dialog.text, 3)
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    tab = RulesOfTheRoadTab(make_context(person=admin))
+    qtbot.addWidget(tab)
+    tab.text_da.setPlainText("Skriv en klar titel.")
+    tab.text_en.setPlainText("Write a clear title.")
+    tab.texts.setCurrentWidget(tab.preview)
+    spaced(tab.preview, 2)
+
+
+def test_publishing_asks_first_and_the_hint_says_what_each_kind_governs(
+    qtbot: Any, make_context: Any, demo_data: Any
+) -> None:
+    """A try-out: "Publish as a new version" published at once, though it makes everyone
+    accept again, and the hint said "they cannot post or bid" for every kind of guidelines."""
+    from desktop.core.entities import Guideline, Role
+    from tests.ui.driving import ask
+    from ui.rules_of_the_road import RulesOfTheRoadTab
+
+    admin = next(p for p in demo_data.people if p.role == Role.ADMIN)
+    context = make_context(person=admin)
+    tab = RulesOfTheRoadTab(context)
+    qtbot.addWidget(tab)
+    hints = {}
+    for audience in ("posting", "bidding", "outsiders"):
+        tab.audience.setCurrentIndex(tab.audience.findData(audience))
+        hints[audience] = tab.note.text()
+    assert "bid" not in hints["posting"] and "post" not in hints["bidding"]
+    assert "volunteers" in hints["outsiders"] and len(set(hints.values())) == 3
+
+    def versions(store: Any) -> int:
+        """The current bidding guidelines' version (0: none)."""
+        current = store.get(Guideline, admin.organisation_id, "bidding")
+        return current.version if current is not None else 0
+
+    before = ask(qtbot, context, versions)
+    tab.audience.setCurrentIndex(tab.audience.findData("bidding"))
+    tab.text_da.setPlainText("Vær venlig")
+    tab.text_en.setPlainText("Be kind")
+    tab.publish_button.click()
+    box = tab.publish_question
+    assert box is not None and box.isVisible() and "cannot bid on tasks" in box.text()
+    assert box.defaultButton().text() == "Cancel"
+    box.defaultButton().click()
+    qtbot.waitUntil(lambda: tab.publish_question is None)
+    assert ask(qtbot, context, versions) == before and tab.done.text() == ""
+    tab.publish_button.click()
+    box = tab.publish_question
+    assert box is not None
+    version = before + 1
+    assert f"version {version}" in box.text()
+    next(b for b in box.buttons() if b.text() == "Publish").click()
+    qtbot.waitUntil(lambda: "Published" in tab.done.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: ask(qtbot, context, versions) == version, timeout=10_000)

@@ -956,12 +956,8 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
 ) -> None:
     """Switching language twice in a row (or locking right after unlocking): the second window
     took the first one's board before its rows had come, and so came back at the first row."""
-    window = log_in(qtbot, shell, "anna")
+    window = anna_on_every_status(qtbot, shell)
     board = window.board
-    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)
-    with qtbot.waitSignal(board.counted, timeout=10_000):
-        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
-    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
     top = board.model.rowCount() - 25
     board.view.setCurrentIndex(board.model.index(top + 2, 0))
     board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
@@ -978,3 +974,123 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
     assert rows_of(again.place()) == rows_of(place)
     qtbot.waitUntil(lambda: again.model.task_id(again.view.rowAt(0)) == place.top, timeout=10_000)
     assert rows_of(again.place()) == rows_of(place)  # and once they came
+
+
+def anna_on_every_status(qtbot: Any, shell: Shell) -> MainWindow:
+    """Anna logged in, her board showing tasks of any status, the whole result in and nothing left to do."""
+    window = log_in(qtbot, shell, "anna")
+    board = window.board
+    qtbot.waitUntil(lambda: board._choices is not None, timeout=10_000)  # the first search's last job
+    with qtbot.waitSignal(board.counted, timeout=10_000):
+        board.status_box.setCurrentIndex(board.status_box.findData(None))  # Any status
+    qtbot.waitUntil(lambda: not window.context.worker.busy(), timeout=10_000)
+    return window
+
+
+def rows_in_view(board: Any) -> tuple[str | None, int, bool]:
+    """What a person sees of the board: the top row's task, how far it is scrolled up out of
+    sight (pixels), and whether the list is at its end (its last row in full view)."""
+    view = board.view
+    top = view.rowAt(0)
+    bar = view.verticalScrollBar()
+    return board.model.task_id(top), -view.rowViewportPosition(top), bar.value() == bar.maximum()
+
+
+@pytest.mark.parametrize("where", ["middle", "end", "my page", "end, my page", "end, two municipalities"])
+def test_the_board_scrolled_with_the_wheel_shows_the_same_rows_after_each_language_switch(
+    qtbot: Any, shell: Shell, where: str, demo_store: Path, demo_data: Any
+) -> None:
+    """A new user scrolled far down the board with the wheel, no row chosen, and switched
+    language: every DA→EN switch landed a row earlier, the list's last row hidden in English, and
+    four rows earlier when switched on My page (Ctrl+2, the board hidden) and back (Ctrl+1).
+    The same rows in view: the same top row as far scrolled, or the list's end kept at its end,
+    also when the rows grow to two lines after (two municipalities' tasks, once the lists load)."""
+    from tests.ui.neighbours import add_neighbour
+    from tests.ui.test_wheel import turn_wheel_over
+
+    if "two municipalities" in where:
+        add_neighbour(demo_store, demo_data.tasks)
+
+    window = anna_on_every_status(qtbot, shell)
+    board = window.board
+    rows = board.model.rowCount()
+    view, bar = board.view, board.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    at_end = where.startswith("end")
+    while bar.value() < (bar.maximum() if at_end else bar.maximum() // 2):
+        turn_wheel_over(view.viewport(), -1)
+    assert (bar.value() == bar.maximum()) == at_end
+    seen = rows_in_view(board)
+    for language in ("Dansk", "English", "Dansk", "English"):
+        if where.endswith("my page"):
+            window.go_my_page()
+        window = language_chosen(qtbot, shell, window, language)
+        board = window.board
+        qtbot.waitUntil(lambda b=board: b.model.rowCount() == rows and b._choices is not None, timeout=10_000)
+        qtbot.waitUntil(lambda w=window: not w.context.worker.busy(), timeout=10_000)
+        if where.endswith("my page"):
+            window.go_board()
+        qtbot.waitUntil(lambda b=board: b.view.isVisible() and b.view.viewport().height() > 100)
+        qtbot.waitUntil(lambda b=board: rows_in_view(b)[0] == seen[0] or rows_in_view(b)[2], timeout=5_000)
+        shown = rows_in_view(board)
+        assert shown[2] if at_end else shown == seen, (language, shown, seen)
+
+
+@pytest.mark.parametrize("switched", [False, True], ids=["as logged in", "after a language switch"])
+@pytest.mark.parametrize("key", range(3, 10))
+def test_each_page_key_the_go_menu_lists_goes_to_its_page_for_the_admin(
+    qtbot: Any, shell: Shell, key: int, switched: bool
+) -> None:
+    """A new user's try-out: Ctrl+3 to Ctrl+8 went to their pages, Ctrl+9 (Administration, as the
+    Go menu says) did nothing. Each key pressed on the focused widget (the board's search field)
+    goes to the page its menu item goes to, before and after a language switch."""
+    window = log_in(qtbot, shell, "admin")
+    if switched:
+        window = language_chosen(qtbot, shell, window, "Dansk")
+        qtbot.waitUntil(lambda: window.board.model.rowCount() > 0, timeout=10_000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    action = next(a for a in window.page_actions if a.shortcut().toString() == f"Ctrl+{key}")
+    target = QApplication.focusWidget() or window
+    qtbot.keyClick(target, getattr(Qt.Key, f"Key_{key}"), Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.current_page() is not window.board, timeout=5_000)
+    reached = type(window.current_page())
+    window.go_board()
+    action.trigger()
+    assert type(window.current_page()) is reached
+    if key == 9:
+        from ui.admin_screen import AdminScreen
+
+        assert reached is AdminScreen
+
+
+def test_switching_language_back_and_forth_leaves_one_change_to_send(qtbot: Any, shell: Shell) -> None:
+    """A try-out offline read "3 ændringer venter" after three language switches: each switch
+    queued its own `settings.set`. The language is the person's, synced (it follows them to other
+    PCs and e-mail is written in it), so the last choice is one change waiting, not three."""
+    window = log_in(qtbot, shell, "anna")
+    before = ask(qtbot, window.context, lambda store: store.pending_count())
+    for language in ("Dansk", "English", "Dansk"):
+        window = language_chosen(qtbot, shell, window, language)
+    pending = ask(qtbot, window.context, lambda store: store.pending())
+    assert len(pending) == before + 1 and pending[-1].kind == "settings.set"
+    assert pending[-1].payload == {"changes": {"language": "da"}}
+
+
+def test_the_old_window_stays_in_sight_until_the_new_language_one_is_up(qtbot: Any, shell: Shell) -> None:
+    """A try-out saw the screen go black for some 3 seconds on each language switch: the old
+    window was hidden before the new one was built (the store closed and opened in between).
+    Now what the old window showed stays on screen, where it was, until the new one is shown."""
+    window = log_in(qtbot, shell, "anna")
+    where = window.geometry()
+    seen: list[list[QWidget]] = []
+    enter = shell.enter
+
+    def entering(*args: Any, **kwargs: Any) -> None:
+        seen.append([w for w in QApplication.topLevelWidgets() if w.isVisible()])
+        enter(*args, **kwargs)
+
+    shell.enter = entering  # type: ignore[method-assign]
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    assert seen and any(w.geometry() == where for w in seen[0]), seen
+    qtbot.waitUntil(lambda: [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [danish])
