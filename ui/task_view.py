@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import eligibility, operations, permissions, rejection
-from desktop.core.entities import BidStatus, PersonKind, TaskStatus
+from desktop.core.entities import BidStatus, TaskStatus
 from desktop.calendar_file import file_name, task_calendar
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Outcome
@@ -716,10 +716,11 @@ class TaskView(TaskScreen):
         site manager or HR; someone from outside has neither, and is sent to the manager of
         the task's site, by way of the conversation below, where the task's poster reads.
         """
-        person = self.context.person
-        # The refusal's own words (`rejection.lacking_credentials`), so the server's agree.
-        said = rejection.lacking_credentials(person, lacking, detail.site_name).message(language())
-        if person.kind == PersonKind.EMPLOYEE:
+        # The refusal's own words (`rejection.lacking_credentials`), so the server's agree; it
+        # also decides whom the reader is sent to, so the view does not decide it again.
+        refusal = rejection.lacking_credentials(self.context.person, lacking, detail.site_name)
+        said = refusal.message(language())
+        if refusal.facts["verifier"] == "colleague":
             return said
         return said + " " + tr("Ask in the conversation below.")
 
