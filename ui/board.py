@@ -234,7 +234,7 @@ class Board(QWidget):
         # short once the rows grew to two lines (the municipalities' list loaded after).
         self._at_end = False
         bar = self.view.verticalScrollBar()
-        bar.valueChanged.connect(lambda value: setattr(self, "_at_end", 0 < bar.maximum() == value))
+        bar.valueChanged.connect(lambda _value: setattr(self, "_at_end", self._scrolled_to_end()))
         bar.rangeChanged.connect(lambda _low, high: bar.setValue(high) if self._at_end else None)
         self.model.modelAboutToBeReset.connect(lambda: setattr(self, "_at_end", False))  # a new result
         rows = self.view.verticalHeader()
@@ -516,7 +516,6 @@ class Board(QWidget):
         """
         header = self.view.horizontalHeader()
         top = self.view.rowAt(0)
-        bar = self.view.verticalScrollBar()
         waiting = self._showing if self._showing is not None and not self._showing_found else None
         return BoardPlace(
             text=self.search_field.text(),
@@ -532,8 +531,14 @@ class Board(QWidget):
             ),
             top=waiting.top if waiting else self.model.task_id(top) if top >= 0 else None,
             current=waiting.current if waiting else self.current_task_id(),
-            at_end=waiting.at_end if waiting else 0 < bar.maximum() == bar.value(),
+            at_end=waiting.at_end if waiting else self._scrolled_to_end(),
         )
+
+    def _scrolled_to_end(self) -> bool:
+        """Whether the list is scrolled to its end, its last row whole at the bottom (a list that
+        fits, with nothing to scroll, is not)."""
+        bar = self.view.verticalScrollBar()
+        return 0 < bar.maximum() == bar.value()
 
     def show_place(self, place: BoardPlace) -> None:
         """Choose `place`'s filters and sort, search, and put its rows back in view once they are in.
