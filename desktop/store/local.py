@@ -14,7 +14,6 @@ from desktop.core.rejection import Rejection
 from desktop.store.attention import AttentionList
 from desktop.store.bulk_load import BULK_LOAD
 from desktop.store.damage import open_connection
-from desktop.store.outbox import PendingOperation
 from desktop.store.pulled import PulledChanges
 from desktop.store.rebase import Shadows
 
@@ -64,11 +63,11 @@ class Store(Shadows, PulledChanges, AttentionList):
                 )
             finally:
                 self.connection.execute("RELEASE judged")
+            self.drop_superseded(kind, payload, actor.id)
             self.connection.execute(
                 "INSERT INTO outbox (id, kind, payload, author_id, device_id, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (op_id, kind, json.dumps(payload, ensure_ascii=False), actor.id, device_id, now),
             )
-            self.drop_superseded(PendingOperation(0, op_id, kind, payload, actor.id, device_id, now, 0))
         outcome.operation_id = op_id
         return outcome

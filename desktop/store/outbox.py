@@ -61,24 +61,21 @@ class Outbox(Transactions):
         """How many operations wait to be sent."""
         return int(self.connection.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
-    def drop_superseded(self, newer: PendingOperation) -> None:
-        """Take out of the queue what `newer` (just queued) makes pointless to send.
+    def drop_superseded(self, kind: str, payload: dict[str, Any], author_id: str) -> None:
+        """Take out of the queue what the operation about to be queued makes pointless to send.
+
+        `kind`, `payload` and `author_id` are that operation's, as the outbox stores them.
 
         A `settings.set` whose keys a later one of the same person sets again: the later
         value wins on the server anyway, and a try-out read "3 ændringer venter" after
         switching language three times offline. Safe while one is being sent: the server
         then applies both, in order, and its settling finds nothing left to delete.
         """
-        if newer.kind != "settings.set":
+        if kind != "settings.set":
             return
-        keys = set(newer.payload.get("changes", {}))
+        keys = set(payload.get("changes", {}))
         for older in self.pending():
-            if (
-                older.id != newer.id
-                and older.kind == newer.kind
-                and older.author_id == newer.author_id
-                and set(older.payload.get("changes", {})) <= keys
-            ):
+            if older.kind == kind and older.author_id == author_id and set(older.payload.get("changes", {})) <= keys:
                 self.connection.execute("DELETE FROM outbox WHERE id = ?", (older.id,))
 
     def settle(self, op_id: str) -> None:
