@@ -123,7 +123,7 @@ def accept(
                 summary=f"took up the invitation from {invitation.invited_by} again as {login_name} "
                 "(the answer to the first time had not reached them)",
             )
-            return _welcome(s, person, device_name, now, policy)
+            return _welcome(s, person, device_name, now, policy, again=True)
         if s.value("SELECT count(*) FROM accounts WHERE username = ?", (login_name,)):
             raise Refused(Rejection("member.username_taken", username=login_name))
         newcomer = Person(
@@ -187,20 +187,62 @@ def _taken_up_by(db: Database, code: str, login_name: str, password: str, now: s
 
 
 def _welcome(
-    s: Session, person: Person, device_name: str | None, now: str, policy: accounts.Policy | None
+    s: Session,
+    person: Person,
+    device_name: str | None,
+    now: str,
+    policy: accounts.Policy | None,
+    *,
+    again: bool = False,
 ) -> Accepted:
-    """`person` as taken up, with a personal device enrolled for them when `device_name` is given."""
+    """`person` as taken up, with a personal device enrolled for them when `device_name` is given.
+
+    Taken up `again` (the first answer never reached the invitee), the
+    personal device that answer enrolled is enrolled anew rather than joined
+    by a second one: its id is kept, its secret replaced and its tokens
+    revoked (`_unreceived_device`), since nobody holds that secret. Without
+    this every lost answer left a registered device behind that only IT
+    could revoke.
+    """
     if device_name is None:
         return Accepted(person)
     device = accounts.Enrolled(uuid7(), accounts.new_secret(), "")
-    s.execute(
-        "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id, organisation_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person.id,
-         person.organisation_id),  # a personal device is its person's organisation's
-    )
+    earlier = _unreceived_device(s, person.id) if again else None
+    if earlier is not None:
+        device = accounts.Enrolled(earlier, device.secret, "")
+        s.execute(
+            "UPDATE devices SET name = ?, secret_hash = ?, enrolled_at = ? WHERE id = ?",
+            (device_name.strip()[:100], accounts.digest(device.secret), now, earlier),
+        )
+        s.execute("UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL", (now, earlier))
+    else:
+        s.execute(
+            "INSERT INTO devices (id, site_id, name, secret_hash, enrolled_at, person_id, organisation_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (device.device_id, "", device_name.strip()[:100], accounts.digest(device.secret), now, person.id,
+             person.organisation_id),  # a personal device is its person's organisation's
+        )
     token, expires_at = accounts.issue_token(s, person.id, device.device_id, policy or accounts.Policy())
     return Accepted(person, device, token, expires_at)
+
+
+def _unreceived_device(s: Session, person_id: str) -> str | None:
+    """The id of `person_id`'s personal device that an earlier take-up enrolled and nobody has
+    used since, or None.
+
+    Unused: unrevoked, and issued no token since it was (last) enrolled
+    but the one the take-up issued with it. A login on the device would
+    have issued a second: a device someone logged in on received its answer
+    and is left alone (a take-up again then enrols a second device, as
+    before). Of several, the latest.
+    """
+    found = s.one(
+        "SELECT d.id FROM devices d WHERE d.person_id = ? AND d.revoked_at IS NULL "
+        "AND (SELECT count(*) FROM tokens t WHERE t.device_id = d.id AND t.created_at >= d.enrolled_at) <= 1 "
+        "ORDER BY d.enrolled_at DESC, d.id DESC LIMIT 1",
+        (person_id,),
+    )
+    return None if found is None else str(found[0])
 
 
 # --- the e-mail ------------------------------------------------------------------------

@@ -242,6 +242,54 @@ def test_an_outsider_whose_answer_was_lost_enrols_their_own_computer_with_the_sa
         assert len([said for said in summaries if " again " in said]) == 1, summaries
 
 
+def on_device(server: Deployment, answer: httpx.Response) -> Api:
+    """The computer an invitation's answer enrolled, logged in with the token the answer gave."""
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    api = Api(server.url)
+    api.credential, api.token, api.person = body["credential"], body["token"], body["person"]
+    return api
+
+
+def personal_devices(server: Deployment, person_id: str) -> list[tuple[str, str | None]]:
+    """(id, revoked_at) of each personal device the server keeps for the person."""
+    with server.database.read() as s:
+        rows = s.execute("SELECT id, revoked_at FROM devices WHERE person_id = ? ORDER BY id", (person_id,))
+        return [(str(i), r) for i, r in rows.fetchall()]
+
+
+def test_a_lost_answers_device_is_enrolled_anew_not_left_registered_beside_a_second(
+    server: Deployment, world: World
+) -> None:
+    """Each lost answer used to leave a registered personal device whose secret nobody held, which
+    only IT could revoke. Taken up again, that device gets a new secret (its id kept, its tokens
+    revoked); a device that someone logged in on received its answer and is left alone."""
+    code, invitation_id = fresh_code(), uuid7()
+    server.user("anna").apply("member.invite", invitation_id=invitation_id, email="vera@example.org",
+                              person_kind="volunteer", site_id=world.school.id, code=code)
+    username = f"vera-{invitation_id[-6:]}"
+    lost = on_device(server, accept(server, code, username))
+    lost_again = on_device(server, accept(server, code, username))  # this answer never arrived either
+    vera = on_device(server, accept(server, code, username))
+    assert vera.credential is not None and lost.credential is not None and lost_again.credential is not None
+    device_id = vera.credential.partition(".")[0]
+    assert device_id == lost.credential.partition(".")[0] == lost_again.credential.partition(".")[0]
+    assert personal_devices(server, vera.person["id"]) == [(device_id, None)]
+    for stale in (lost, lost_again):  # whoever found a lost answer after all gets nothing with it
+        refused = stale.pull_raw()
+        assert refused.status_code == 401 and refused.json()["error"]["code"] == "device_invalid", refused.text
+    assert Replica().sync(vera)
+
+    vera.login(username, "hemmeligt ord")  # she uses it: the next take-up must not take it from her
+    laptop = on_device(server, accept(server, code, username, device_name="Veras anden"))
+    assert laptop.credential is not None
+    assert laptop.credential.partition(".")[0] != device_id
+    assert Replica().sync(vera) and Replica().sync(laptop)
+    assert sorted(personal_devices(server, vera.person["id"])) == sorted(
+        [(device_id, None), (laptop.credential.partition(".")[0], None)]
+    )
+
+
 def test_a_colleague_cannot_enrol_a_personal_device(server: Deployment, world: World) -> None:
     anna = server.user("anna")
     code = fresh_code()
