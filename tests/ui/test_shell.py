@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import accounts
-from desktop.core.entities import Person
+from desktop.core.entities import Person, Task
 from desktop.core.ids import utc_now
 from sync.session import WrongPassword
 from desktop.settings import Settings
@@ -974,6 +974,39 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
     assert rows_of(again.place()) == rows_of(place)
     qtbot.waitUntil(lambda: again.model.task_id(again.view.rowAt(0)) == place.top, timeout=10_000)
     assert rows_of(again.place()) == rows_of(place)  # and once they came
+
+
+
+@pytest.mark.parametrize("change", ["sort", "search"])
+def test_a_carried_place_gives_way_to_what_the_person_chose_meanwhile(
+    qtbot: Any, shell: Shell, change: str
+) -> None:
+    """A board built anew carries the rows in view over to its result; if the person sorts or
+    searches before that result is in, their choice wins: the carried row is neither chosen
+    nor scrolled to (before polish16 it was, in the list they had just sorted or searched)."""
+    window = anna_on_every_status(qtbot, shell)
+    board = window.board
+    top = board.model.rowCount() - 25
+    board.view.setCurrentIndex(board.model.index(top + 2, 0))
+    board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: board.view.rowAt(0) == top)
+    place = board.place()
+    chosen = place.current or ""
+    title = ask(qtbot, window.context, lambda store: store.fetch(Task, "id = ?", (chosen,))[0].title)
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    again = danish.board
+    assert again.model.rowCount() == 0  # its rows still on their way
+    if change == "sort":
+        again.sort_box.setFocus()
+        qtbot.keyClick(again.sort_box, Qt.Key.Key_Down)  # another order of the same tasks
+    else:
+        again.search_field.setFocus()
+        again.search_field.selectAll()
+        qtbot.keyClicks(again.search_field, title)  # the carried task is still found
+    qtbot.waitUntil(lambda: again.model.row_of(place.current or "") >= 0, timeout=10_000)
+    qtbot.waitUntil(lambda: again._choices is not None and not danish.context.worker.busy(), timeout=10_000)
+    assert again.current_task_id() != place.current
+    assert again.view.rowAt(0) == 0  # the person's list from its start
 
 
 def anna_on_every_status(qtbot: Any, shell: Shell) -> MainWindow:
