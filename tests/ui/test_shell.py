@@ -956,13 +956,7 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
 ) -> None:
     """Switching language twice in a row (or locking right after unlocking): the second window
     took the first one's board before its rows had come, and so came back at the first row."""
-    window = anna_on_every_status(qtbot, shell)
-    board = window.board
-    top = board.model.rowCount() - 25
-    board.view.setCurrentIndex(board.model.index(top + 2, 0))
-    board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
-    qtbot.waitUntil(lambda: board.view.rowAt(0) == top)
-    place = board.place()
+    window, place = anna_far_down(qtbot, shell)
     assert place.top is not None and place.current is not None
     danish = language_chosen(qtbot, shell, window, "Dansk")
     again = danish.board
@@ -976,7 +970,6 @@ def test_a_board_rebuilt_again_before_its_rows_came_keeps_the_rows_it_was_to_sho
     assert rows_of(again.place()) == rows_of(place)  # and once they came
 
 
-
 @pytest.mark.parametrize("change", ["sort", "search"])
 def test_a_carried_place_gives_way_to_what_the_person_chose_meanwhile(
     qtbot: Any, shell: Shell, change: str
@@ -984,13 +977,7 @@ def test_a_carried_place_gives_way_to_what_the_person_chose_meanwhile(
     """A board built anew carries the rows in view over to its result; if the person sorts or
     searches before that result is in, their choice wins: the carried row is neither chosen
     nor scrolled to (before polish16 it was, in the list they had just sorted or searched)."""
-    window = anna_on_every_status(qtbot, shell)
-    board = window.board
-    top = board.model.rowCount() - 25
-    board.view.setCurrentIndex(board.model.index(top + 2, 0))
-    board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
-    qtbot.waitUntil(lambda: board.view.rowAt(0) == top)
-    place = board.place()
+    window, place = anna_far_down(qtbot, shell)
     chosen = place.current or ""
     title = ask(qtbot, window.context, lambda store: store.fetch(Task, "id = ?", (chosen,))[0].title)
     danish = language_chosen(qtbot, shell, window, "Dansk")
@@ -1007,6 +994,17 @@ def test_a_carried_place_gives_way_to_what_the_person_chose_meanwhile(
     qtbot.waitUntil(lambda: again._choices is not None and not danish.context.worker.busy(), timeout=10_000)
     assert again.current_task_id() != place.current
     assert again.view.rowAt(0) == 0  # the person's list from its start
+
+
+def anna_far_down(qtbot: Any, shell: Shell) -> tuple[MainWindow, Any]:
+    """Anna's board of every status, a row chosen 25 rows from its end, and its place (`Board.place`)."""
+    window = anna_on_every_status(qtbot, shell)
+    board = window.board
+    top = board.model.rowCount() - 25
+    board.view.setCurrentIndex(board.model.index(top + 2, 0))
+    board.view.scrollTo(board.model.index(top, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.waitUntil(lambda: board.view.rowAt(0) == top)
+    return window, board.place()
 
 
 def anna_on_every_status(qtbot: Any, shell: Shell) -> MainWindow:
