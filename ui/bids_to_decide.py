@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.notifications import TaskToDecide, tasks_to_decide
 from desktop.store import Store
@@ -75,12 +75,16 @@ class BidsToDecide(Screen):
             self.filled_part, self.filled_model, tr("Tasks with all places filled"), stretch=()
         )
         self.filled_table.activated.connect(self._open)
+        # As high as its few rows, no more: the room left is the upper list's, which holds what
+        # the page is for (at 1024x600 it showed 3 of 7 rows over a half-empty lower list).
+        self.filled_table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.filled_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         columns_in_step(self.table, self.filled_table, stretched=STRETCHED)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.filled_part, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.filled_part)
         part = QVBoxLayout(self.filled_part)
         # Set apart from the table above by a line's worth, as a heading is from what precedes it.
         part.setContentsMargins(0, self.fontMetrics().lineSpacing(), 0, 0)

@@ -132,6 +132,14 @@ def test_the_full_tasks_read_as_part_of_the_page(qtbot: Any, make_context: Calla
             for column in range(header.count()):  # the lower rows' words fit the shared columns
                 assert page.filled_table.sizeHintForColumn(column) <= header.sectionSize(column) or column in (0, 1)
 
+        # At 1024x600 the lower list is as high as its rows and the upper list has the rest.
+        page.resize(1024, 500)
+        lower = page.filled_table
+        rows_high = lower.verticalHeader().length()
+        qtbot.waitUntil(lambda: rows_high <= lower.viewport().height() < rows_high + lower.rowHeight(0))
+        assert lower.verticalScrollBar().maximum() == 0
+        assert page.table.viewport().height() > lower.viewport().height()
+
         # Without full tasks the lower part is gone and the upper table takes its room.
         rows = page.model.rows()
         page.draw(rows)
