@@ -18,6 +18,7 @@ from typing import Any
 from desktop.core import skills, spreadsheet
 from desktop.core.entities import Invitation, Person, Task, TaskStatus
 from desktop.core.permissions import manages_task
+from desktop.core.quarters import parse_quarter, quarter_name, quarter_of
 from desktop.store import Store
 
 COMPETENCE = "competence"
@@ -129,17 +130,6 @@ def node_size(node: dict[str, Any], quarter: str | None) -> tuple[int, int]:
     return int(node.get("posted", {}).get(quarter, 0)), int(node.get("solved", {}).get(quarter, 0))
 
 
-def _quarter_of(month: str) -> tuple[int, int]:
-    """(year, quarter 1-4) of a "YYYY-MM" month."""
-    return int(month[:4]), (int(month[5:7]) + 2) // 3
-
-
-def _parse_quarter(quarter: str) -> tuple[int, int]:
-    """(year, quarter 1-4) of a "YYYY-Qn" quarter, as the server names them."""
-    year, _, number = quarter.partition("-Q")
-    return int(year), int(number)
-
-
 def network_span(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
     """The quarters the network's slider stops at ("YYYY-Qn") and the months its chart draws, over one time.
 
@@ -152,16 +142,16 @@ def network_span(body: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]
     links keeps an empty chart.
     """
     months = [dict(m) for m in body.get("new_links", [])]
-    known = {_parse_quarter(q) for q in body.get("quarters", [])}
+    known = {parsed for q in body.get("quarters", []) if (parsed := parse_quarter(q)) is not None}
     if months:
-        known |= {_quarter_of(months[0]["month"]), _quarter_of(months[-1]["month"])}
+        known |= {quarter_of(months[0]["month"]), quarter_of(months[-1]["month"])}
     if not known:
         return [], months
     (year, number), last = min(known), max(known)
     first_year, first_number = year, number
     quarters = []
     while (year, number) <= last:
-        quarters.append(f"{year}-Q{number}")
+        quarters.append(quarter_name(year, number))
         year, number = (year + 1, 1) if number == 4 else (year, number + 1)
     if months:
         year, month = first_year, 3 * first_number - 2

@@ -13,16 +13,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.notifications import TaskToDecide, tasks_to_decide
 from desktop.store import Store
 from ui import wording
+from ui.columns_in_step import columns_in_step
 from ui.context import AppContext
 from ui.long_text import heading
 from ui.screen import Screen
 from ui.table_model import KEY_ROLE, Column, EmptyNote, RowsModel, table_view
 from ui.words import tr
+
+STRETCHED = (0, 1)  # the task's title and its site share the width; the others fit their words
 
 
 class BidsToDecide(Screen):
@@ -54,25 +57,40 @@ class BidsToDecide(Screen):
             ]
 
         self.model: RowsModel[TaskToDecide] = RowsModel(columns(), key=lambda t: t.task_id, parent=self)
-        self.table = table_view(self, self.model, tr("Tasks with bids waiting"), stretch=(0, 1))
+        self.table = table_view(self, self.model, tr("Tasks with bids waiting"), stretch=STRETCHED)
         self.table.activated.connect(self._open)
         self.empty = EmptyNote(self.table, tr("No bids wait for your decision."))
         # Tasks whose places are all filled: their bids can no longer be accepted, so they
         # are not counted as awaiting a decision; listed apart, for the "no" the bidders wait for.
-        self.filled_heading = QLabel(
-            tr("All places filled: these bids can no longer be accepted. Decline them so the bidders know."),
-            self,
+        # A part of the same page: a heading and a hint as above, the columns in step with
+        # the upper table's, and nothing of it shown while it has no rows.
+        self.filled_part = QWidget(self)
+        self.filled_heading = heading(tr("All places filled"), self.filled_part)
+        self.filled_hint = QLabel(
+            tr("These bids can no longer be accepted. Decline them so the bidders know."), self.filled_part
         )
-        self.filled_heading.setWordWrap(True)
+        self.filled_hint.setWordWrap(True)
         self.filled_model: RowsModel[TaskToDecide] = RowsModel(columns(), key=lambda t: t.task_id, parent=self)
-        self.filled_table = table_view(self, self.filled_model, tr("Tasks with all places filled"), stretch=(0, 1))
+        self.filled_table = table_view(
+            self.filled_part, self.filled_model, tr("Tasks with all places filled"), stretch=()
+        )
         self.filled_table.activated.connect(self._open)
+        # As high as its few rows, no more: the room left is the upper list's, which holds what
+        # the page is for (at 1024x600 it showed 3 of 7 rows over a half-empty lower list).
+        self.filled_table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        self.filled_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        columns_in_step(self.table, self.filled_table, stretched=STRETCHED)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
-        layout.addWidget(self.table, 2)
-        layout.addWidget(self.filled_heading)
-        layout.addWidget(self.filled_table, 1)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.filled_part)
+        part = QVBoxLayout(self.filled_part)
+        # Set apart from the table above by a line's worth, as a heading is from what precedes it.
+        part.setContentsMargins(0, self.fontMetrics().lineSpacing(), 0, 0)
+        part.addWidget(self.filled_heading)
+        part.addWidget(self.filled_hint)
+        part.addWidget(self.filled_table)
         self.setFocusProxy(self.table)
         self.reload()
 
@@ -85,8 +103,7 @@ class BidsToDecide(Screen):
         filled = [t for t in data if t.filled]
         self.model.set_rows(awaiting)
         self.filled_model.set_rows(filled)
-        for widget in (self.filled_heading, self.filled_table):
-            widget.setVisible(bool(filled))
+        self.filled_part.setVisible(bool(filled))
         if awaiting and not self.table.currentIndex().isValid():
             self.table.setCurrentIndex(self.model.index(0, 0))  # Enter opens the first at once
 

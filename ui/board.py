@@ -48,7 +48,7 @@ from ui.collation import by_name, label_key
 from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
-from ui.page_view import stop_scrolling
+from ui.page_view import stop_choosing, stop_scrolling
 from ui.table_model import CELL_PADDING, TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
@@ -190,6 +190,7 @@ class Board(QWidget):
         # start(ms), not start(): filter changes start the timer at 0 ms, which
         # would otherwise stick and end the typing pause for good.
         self.search_field.textChanged.connect(lambda _text: self._debounce.start(DEBOUNCE_MS))
+        self.search_field.textEdited.connect(self._person_chose)  # typed or cleared, not set by `search_again`
         self.search_field.returnPressed.connect(self.search_now)
         self.search_field.down_pressed.connect(self._enter_list)
 
@@ -324,7 +325,8 @@ class Board(QWidget):
         return box
 
     def _fill_fixed_choices(self) -> None:
-        boxes = (self.audience_box, self.status_box, self.date_box, self.sort_box)
+        # Filled with their signals blocked: a choice made here is not the person's (`_person_chose`).
+        boxes = (self.audience_box, self.status_box, self.date_box, self.sort_box, self.site_box, self.skill_box)
         for box in boxes:
             box.blockSignals(True)
         self.audience_box.addItem(tr("Any audience"), None)
@@ -492,6 +494,7 @@ class Board(QWidget):
         Not every status: someone who clears their filters wants the board they
         started from, not closed and cancelled tasks they never asked for.
         """
+        self._person_chose()
         boxes = (self.site_box, self.skill_box, self.audience_box, self.organisation_box, self.date_box)
         widgets = (*boxes, self.mine_box, self.status_box)
         for widget in widgets:
@@ -616,7 +619,22 @@ class Board(QWidget):
         """Where a keyboard user starts on the board (`ui.window_focus.focus_start`): the search."""
         self.focus_search()
 
+    def _person_chose(self, *_args: Any) -> None:
+        """The person changed what the board lists: a place carried over (`show_place`) is given up.
+
+        Its rows were still on their way; put in view when they came, they chose a row
+        and scrolled to it in the list the person had just sorted or searched. The
+        person's own action wins. (`show_place` and `_refill` change the filters with
+        their signals blocked, so only the person's changes arrive here.) So does the
+        window's own putting back of the chosen row and the scrolling down (`ui.page_view`).
+        """
+        self._showing = None
+        self._showing_found = False
+        stop_choosing(self.view)
+        stop_scrolling(self.view.verticalScrollBar())
+
     def _filters_changed(self, *_args: Any) -> None:
+        self._person_chose()
         if self.sender() is self.sort_box:
             sort = Sort(self.sort_box.currentData())
             column = next((c for c, s in SORT_OF_COLUMN.items() if s == sort), None)
@@ -641,6 +659,7 @@ class Board(QWidget):
             header.setSortIndicator(back, Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
             return
+        self._person_chose()
         header.setSortIndicatorShown(True)
         self.sort_box.blockSignals(True)
         self.sort_box.setCurrentIndex(self.sort_box.findData(str(sort)))

@@ -112,6 +112,11 @@ def what_they_allow(audiences: Iterable[str], external: bool = False) -> str:
     outsiders' guidelines an outsider's bid (`external`) or a task posted to
     outsiders. A try-out read "... og byde" over guidelines for posting only.
     """
+    # Not `ui.rules_of_the_road.what_publishing_does`, on purpose: both put the gating of
+    # `desktop.core.guidelines.required` in words, but this one for the reader who must
+    # accept a set of guidelines (what *they* may do afterwards, an outsider's bidding
+    # included), that one for the admin publishing one audience's (whom it asks, what
+    # those people cannot do meanwhile). One sentence could not serve both readers.
     found = set(audiences)
     outsiders = GuidelineAudience.OUTSIDERS.value in found
     posts = GuidelineAudience.POSTING.value in found

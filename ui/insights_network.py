@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import insights
+from desktop.core.quarters import parse_quarter
 from desktop.core.text import translate
 from ui import wording
 from ui.collation import name_key
@@ -462,9 +463,10 @@ class NetworkScreen(InsightScreen):
         Danish "1. kvt. 2026", English "Q1 2026"; a try-out read "2024-Q4" in Danish.
         Text that is no quarter comes back as it is.
         """
-        year, _, number = iso_quarter.partition("-Q")
-        if not (year.isdigit() and number.isdigit()):
+        parsed = parse_quarter(iso_quarter)
+        if parsed is None:
             return iso_quarter
+        year, number = parsed
         return self.say("Q{quarter} {year}", quarter=number, year=year)
 
     def _quarter_moved(self, _value: int) -> None:

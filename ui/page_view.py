@@ -186,6 +186,12 @@ def _current_key(table: QAbstractItemView) -> str | None:
     return key if isinstance(key, str) else None
 
 
+def stop_choosing(table: QAbstractItemView) -> None:
+    """Forget a row `show_view` is waiting to choose in `table`: the person has changed what it lists."""
+    for waiting in table.findChildren(_ChooseWhenThere):
+        waiting._done()
+
+
 class _ChooseWhenThere(QObject):
     """Makes the row keyed `key` its table's current one, now or once the rows arrive.
 
@@ -236,6 +242,7 @@ class _ChooseWhenThere(QObject):
         self._model.layoutChanged.disconnect(self._arrived)
         if isinstance(table, QAbstractItemView):
             table.selectionModel().currentChanged.disconnect(self._chosen_elsewhere)
+        self.setParent(None)  # no longer among the table's children (`stop_choosing`)
         self.deleteLater()
 
 

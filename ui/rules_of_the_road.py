@@ -52,6 +52,8 @@ def what_publishing_does(audience: str) -> str:
     gates it: posting guidelines gate posting, bidding guidelines a staff member's bid, and the
     outsiders' guidelines an outsider's bid and a task posted to outsiders.
     """
+    # The reader's side of the same gating is `ui.guidelines.what_they_allow`; kept apart on
+    # purpose (see there): one audience for the admin, a set of them for the one who accepts.
     if audience == GuidelineAudience.POSTING.value:
         return tr(
             "Publishing makes a new version: everyone who posts tasks is asked to accept it, "

@@ -44,6 +44,7 @@ from typing import Any
 from desktop.core import consent, permissions, skills
 from desktop.core.entities import Audience, Person, PersonSettings, Role
 from desktop.core.ids import utc_now
+from desktop.core.quarters import quarter_name, quarter_of
 from sync.server import snapshots
 from sync.server.storage import Database, Session
 
@@ -58,7 +59,7 @@ def quarter(iso: str | None) -> str | None:
     """"2026-Q3" for any ISO date or timestamp (or "YYYY-MM"); None for none."""
     if not iso or len(iso) < 7:
         return None
-    return f"{iso[:4]}-Q{(int(iso[5:7]) + 2) // 3}"
+    return quarter_name(*quarter_of(iso))
 
 
 def _skills_of_task(session: Session) -> str:

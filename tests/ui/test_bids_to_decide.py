@@ -104,3 +104,47 @@ def test_a_passed_deadline_is_marked_and_full_tasks_are_not_counted_as_awaiting(
                 assert ("fristen er overskredet" in cell) == task.deadline_passed, cell
                 marked.append(task.deadline_passed)
         assert any(marked), "the demo has a task whose bid deadline has passed"
+
+
+def _edges(table: Any) -> list[tuple[int, int]]:
+    """Each column's left edge and width (px), in the page's coordinates."""
+    header = table.horizontalHeader()
+    left = table.viewport().mapTo(table.window(), table.viewport().rect().topLeft()).x()
+    return [(left + header.sectionViewportPosition(c), header.sectionSize(c)) for c in range(header.count())]
+
+
+def test_the_full_tasks_read_as_part_of_the_page(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """The try-out before polish16: the full tasks' part had a sentence for a heading, while the
+    upper part has a real one, and its columns stood elsewhere than the upper table's."""
+    from tests.ui.driving import shown, styled
+
+    with styled("da"):
+        context = _manager(make_context)
+        page = shown(qtbot, BidsToDecide(context))
+        qtbot.waitUntil(lambda: page.filled_model.rowCount() > 0 and page.model.rowCount() > 0)
+        assert page.filled_heading.isVisible()
+        assert page.filled_heading.objectName() == page.title.objectName()  # styled as the page's heading
+        assert page.filled_heading.font().pointSizeF() == page.title.font().pointSizeF()
+        for width in (1280, 1024, 1280):  # kept in step when the upper table resizes
+            page.resize(width, 720)
+            qtbot.waitUntil(lambda: _edges(page.filled_table) == _edges(page.table))
+            header = page.filled_table.horizontalHeader()
+            for column in range(header.count()):  # the lower rows' words fit the shared columns
+                assert page.filled_table.sizeHintForColumn(column) <= header.sectionSize(column) or column in (0, 1)
+
+        # At 1024x600 the lower list is as high as its rows and the upper list has the rest.
+        page.resize(1024, 500)
+        lower = page.filled_table
+        rows_high = lower.verticalHeader().length()
+        qtbot.waitUntil(lambda: rows_high <= lower.viewport().height() < rows_high + lower.rowHeight(0))
+        assert lower.verticalScrollBar().maximum() == 0
+        assert page.table.viewport().height() > lower.viewport().height()
+
+        # Without full tasks the lower part is gone and the upper table takes its room.
+        rows = page.model.rows()
+        page.draw(rows)
+        qtbot.waitUntil(lambda: not page.filled_part.isVisible())
+        bottom = page.table.mapTo(page, page.table.rect().bottomLeft()).y()
+        margin = page.layout().contentsMargins().bottom()
+        qtbot.waitUntil(lambda: page.table.mapTo(page, page.table.rect().bottomLeft()).y() >= page.height() - margin - 1)
+        assert bottom <= page.height()

@@ -24,6 +24,7 @@ from desktop import insights
 from desktop.core import skills
 from desktop.core.entities import Invitation, Person
 from desktop.core.ids import uuid7
+from desktop.core.quarters import quarter_name, quarter_of
 from desktop.store import Store
 from sync.server import demo, demo_seed, migrations, storage
 from sync.server import insights as server_insights
@@ -132,6 +133,21 @@ def test_the_quarter_is_named_as_the_language_writes_it(
     year, n = body["quarters"][-1].split("-Q")
     assert screen.quarter_label.text() == written.format(n=n, year=year)
     assert written.format(n=n, year=year) in screen.picture.title
+
+
+
+def test_a_quarter_the_server_names_is_the_one_the_screen_says(
+    qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any]
+) -> None:
+    """The server names a month's quarter and the screen reads the name back with one rule
+    (desktop.core.quarters), and text that is no quarter is said as it is."""
+    context = make_context("admin", "da")
+    keep(context, insights.NETWORK, answers["network-admin"])
+    screen = opened(qtbot, NetworkScreen(context))
+    for month, said in (("2026-01-31", "1. kvt. 2026"), ("2026-08", "3. kvt. 2026"), ("2025-12-01T10:00:00Z", "4. kvt. 2025")):
+        assert screen.say_quarter(server_insights.quarter(month) or "") == said
+    assert server_insights.quarter(None) is None
+    assert screen.say_quarter("hele perioden") == "hele perioden"
 
 
 # How Danish and English write a month, for the chart's labels (Qt's locale writes them).
@@ -493,10 +509,6 @@ def test_the_report_writes_hours_as_the_language_does(
     assert number(1500.25, language) == ("1.500,25" if language == "da" else "1,500.25")
 
 
-def _quarter_of(month: str) -> str:
-    return f"{month[:4]}-Q{(int(month[5:7]) + 2) // 3}"
-
-
 @pytest.mark.parametrize("username", ["anna", "admin"])
 def test_the_quarter_slider_spans_the_quarters_of_the_new_links_chart(
     qtbot: Any, make_context: Callable[..., AppContext], answers: dict[str, Any], username: str
@@ -510,7 +522,7 @@ def test_the_quarter_slider_spans_the_quarters_of_the_new_links_chart(
     screen = opened(qtbot, NetworkScreen(context))
     qtbot.waitUntil(lambda: bool(screen.chart.months), timeout=10_000)
     months = [m["month"] for m in screen.chart.months]
-    quarters = sorted({_quarter_of(m) for m in months})
+    quarters = sorted({quarter_name(*quarter_of(m)) for m in months})
     stops = []
     for value in range(1, screen.slider.maximum() + 1):
         screen.slider.setValue(value)
