@@ -879,20 +879,6 @@ class Page:
         parts[-1] = parts[-1] + tail
         return b",".join(parts)
 
-    def to_columns(self) -> bytes:
-        import orjson
-        changes = orjson.loads(b"[" + b",".join(self.bodies) + b"]")
-        blocks: dict = {}
-        for ch in changes:
-            row = ch["row"]
-            k = (ch["table"], tuple(row), ch["deleted"])
-            b = blocks.get(k)
-            if b is None:
-                b = blocks[k] = []
-            b.append(list(row.values()))
-        return orjson.dumps({"tables": [{"table": t, "columns": c, "deleted": d, "rows": r} for (t, c, d), r in blocks.items()],
-                             "cursor": self.cursor, "more": self.more, "nfc": True})
-
     def headers(self) -> dict[str, str]:
         """The cursor and `more` as headers too (protocol.PULL_CURSOR_HEADER), when a header can hold the cursor.
 
