@@ -248,4 +248,3 @@ def _write(
         store.set_state(CURSOR, page["cursor"])
         if page["changes"]:
             store.set_state(REBASE_DUE, "1")
-from sync import columnar_prototype  # noqa: E402,F401  prototype: columnar pages

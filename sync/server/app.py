@@ -343,7 +343,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
         device: Annotated[str | None, Security(_device_header)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
         rows: Annotated[str | None, Header(alias=protocol.ROWS_HEADER, description=_ROWS)] = None,
-        shape: Annotated[str | None, Header(alias="Knop-Page")] = None,
     ) -> Response:
         """The next page of changes this user may see, after `cursor` (none: from the start).
 
@@ -355,8 +354,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
         if page is None:
             page = feed_tail.pull_request(db, tail, device, token, cursor, limit)
         page = feed.as_stored_by(page, rows)
-        if shape == "columns":
-            return Response(page.to_columns(), media_type="application/json", headers=page.headers())
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
     async def credentials(request: Request) -> dict[str, Any]:
@@ -375,7 +372,6 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return {
             "asked": hot_routes.query(messages.PullQuery, request),
             "rows": request.headers.get(protocol.ROWS_HEADER),
-            "shape": request.headers.get("Knop-Page"),
             **await credentials(request),
         }
 

@@ -879,29 +879,6 @@ class Page:
         parts[-1] = parts[-1] + tail
         return b",".join(parts)
 
-    def to_columns(self) -> bytes:
-        import orjson
-        import os
-        if os.environ.get("KNOP_PROTO_VALUES"):
-            shaped: dict = {}
-            for b in self.bodies:
-                shape, _, values = b.partition(b"|")
-                shaped.setdefault(shape, []).append(values)
-            parts = [shape[:-1] + b',"rows":[' + b",".join(v) + b"]}" for shape, v in shaped.items()]
-            return (b'{"tables":[' + b",".join(parts) + b'],"cursor":' + orjson.dumps(self.cursor)
-                    + b',"more":' + (b"true" if self.more else b"false") + b',"nfc":true}')
-        changes = orjson.loads(b"[" + b",".join(self.bodies) + b"]")
-        blocks: dict = {}
-        for ch in changes:
-            row = ch["row"]
-            k = (ch["table"], tuple(row), ch["deleted"])
-            b = blocks.get(k)
-            if b is None:
-                b = blocks[k] = []
-            b.append(list(row.values()))
-        return orjson.dumps({"tables": [{"table": t, "columns": c, "deleted": d, "rows": r} for (t, c, d), r in blocks.items()],
-                             "cursor": self.cursor, "more": self.more, "nfc": True})
-
     def headers(self) -> dict[str, str]:
         """The cursor and `more` as headers too (protocol.PULL_CURSOR_HEADER), when a header can hold the cursor.
 
@@ -990,9 +967,6 @@ def page_after(session: Session, state: _FeedState, person: Person, after: Posit
     # The bodies come as bytes, never decoded into str and encoded again (a full
     # page is about 7 MB): 40 % of the server's time for a page on SQLite.
     body = "convert_to(body, 'UTF8')" if session.dialect == "postgresql" else "CAST(body AS BLOB)"
-    import os
-    if os.environ.get("KNOP_PROTO_VALUES"):  # prototype: the stored values and their shape, '|'-joined
-        body = "CAST(row_shape || '|' || row_values AS BLOB)"
     # The newest seq comes along (part 1) for the caught-up position, see below.
     query = (
         f"WITH page AS (SELECT xid, seq, {body} AS body FROM changes "

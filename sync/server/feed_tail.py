@@ -462,8 +462,7 @@ def page_from(
 ) -> feed.Page:
     """`page`, with the feed's state and the position to go on from already read (`feed.continue_ahead`)."""
     state, after = where
-    import os
-    served = tail.page(session, state, person, after, limit) if tail is not None and not os.environ.get('KNOP_PROTO_VALUES') else None
+    served = tail.page(session, state, person, after, limit) if tail is not None else None
     if served is None:
         return feed.page_after(session, state, person, after, limit)
     return feed.Page(served.bodies, feed.make_cursor(state, person, served.position), served.more)
