@@ -46,6 +46,7 @@ from desktop.core.text import quoted, translate
 from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
+from ui.end_in_view import EndKept
 from ui.form_draft import FormDraft
 from ui.page_view import kept_by_draft
 from ui.long_text import breakable, heading, shortened
@@ -442,6 +443,7 @@ class TaskView(TaskScreen):
         # its preferred height (a text browser's 192 px) made the column taller than a
         # 1024x768 window and scrolled "Send kommentar" half out of sight.
         self.conversation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.conversation_end = EndKept(self.conversation)
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
@@ -562,8 +564,7 @@ class TaskView(TaskScreen):
         )
 
     def _draw_thread(self, detail: TaskDetail) -> None:
-        bar = self.conversation.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 4
+        at_end = self.conversation_end.at_end
         external = self.context.person.is_external
         thread = thread_html(
             detail.comments, self.language, tr("You"), lambda author: hidden_person(author, detail, external)
@@ -577,9 +578,10 @@ class TaskView(TaskScreen):
                 "No comments."
             )
             thread = f'<p style="color:#666">{html.escape(empty)}</p>'
-        self.conversation.setHtml(thread)
+        with self.conversation_end.held():
+            self.conversation.setHtml(thread)
         if at_end:
-            bar.setValue(bar.maximum())
+            self.conversation_end.to_end()
 
     def _draw_bids(self, detail: TaskDetail) -> None:
         count = detail.task.bid_count  # the active bids: declined and withdrawn ones are not counted
@@ -876,5 +878,6 @@ class TaskView(TaskScreen):
 
     def _comment_sent(self, _outcome: Outcome) -> None:
         self._new_comment_id = None
+        self.conversation_end.at_end = True  # the redraw shows the comment just written, at the end
         self.comment_draft.forget()
         self.comment_box.clear()

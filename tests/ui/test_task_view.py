@@ -245,3 +245,29 @@ def test_an_outsider_is_not_told_her_own_municipalitys_staff_are_of_another(
     assert view.site.text().replace("\u200b", "") in poster_line
     assert poster_line in thread  # signed as the "Posted by" line says
     assert "Another participant" in thread  # the colleague: no organisation claimed
+
+
+def test_the_conversation_keeps_its_end_in_view_when_it_gets_shorter(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 7: a comment written offline slid below the edge when the status bar grew a
+    second line ("The server cannot be reached"), only its "You <time>" left. Read at its
+    end, the conversation stays at its end when its height changes; scrolled up, it stays put."""
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    for n in range(12):
+        body = f"Spørgsmål nummer {n}"
+        comment = Comment(id=uuid7(), task_id=task.id, author_id=context.person.id, body=body, created_at=utc_now())
+        ask(qtbot, context, lambda s, c=comment: s.put(c))
+    view = shown(qtbot, TaskView(context, task.id), size=(1024, 700))
+    bar = view.conversation.verticalScrollBar()
+    qtbot.waitUntil(lambda: "Spørgsmål nummer 11" in view.conversation.toPlainText() and bar.maximum() > 0)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())  # opened at its end, the newest comment
+    tall = view.conversation.height()
+    view.resize(1024, 640)  # as the status bar's second line takes the room
+    qtbot.waitUntil(lambda: view.conversation.height() < tall)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=2_000)
+    bar.setValue(0)  # the reader scrolls up to read the first ones
+    view.resize(1024, 600)
+    qtbot.waitUntil(lambda: view.height() == 600)
+    assert bar.value() == 0
