@@ -84,6 +84,9 @@ class SyncHandle(Protocol):
     def stop(self, timeout: float = 10.0) -> bool:
         """Cancel a running sync and join its thread within `timeout` seconds; False if not."""
 
+    def carry_on_from(self, state: SyncState) -> None:
+        """Start from what the link before this one knew (`SyncLink.carry_on_from`), before `start`."""
+
 
 _OPEN: weakref.WeakSet[AppContext] = weakref.WeakSet()
 

@@ -551,6 +551,9 @@ class ReviewPage(TaskScreen):
         decline with none, to the next card still to decide (declining on through them);
         after an accept with none (the seats are filled), they stay at the accepted card,
         in view: a try-out found them on another bidder's Decline, the cards scrolled away.
+        There its status, not the whole card, is brought into view: a card taller than the
+        strip is centred by `ensureWidgetVisible`, which scrolled the cards into the middle
+        of the skill lists when the last seat was filled (try-out 7).
         """
         if self._decided is None:
             return
@@ -570,7 +573,7 @@ class ReviewPage(TaskScreen):
             return
         self.strip.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows scroll the cards from here
         if decided is not None:
-            self.strip.ensureWidgetVisible(decided)
+            self.strip.ensureWidgetVisible(decided.status)
 
     def _place_cards(self, cards: list[BidderCard], task: Task | None, seats_left: int) -> None:
         """Keep a card per bid: new bids get a card, gone ones lose it, the rest update in place."""

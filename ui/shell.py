@@ -174,6 +174,9 @@ class Shell(QObject):
         # Board.place()): unlocking returns there. Only for a lock: someone else logging in starts
         # on a fresh board.
         self._place: tuple[str, list[Any], list[Any], BoardPlace] | None = None
+        # What the window rebuilt for another language knew of the sync and the bell (person
+        # id, last SyncState or None, unread count): the new one starts from it, not from nothing.
+        self._known: tuple[str, SyncState | None, int] | None = None
         # The guidelines put off ("Not now") in this session, by audience and version: the
         # windows built anew in it (another language, unlocked) do not ask for them again.
         self._declined: tuple[object, set[tuple[str, int]]] | None = None
@@ -280,6 +283,9 @@ class Shell(QObject):
         from desktop.store import StoreDamaged
         from ui.main_window import MainWindow
 
+        known, self._known = self._known, None  # only for the window built right after
+        if known is not None and known[0] != session.person.id:
+            known = None
         self.speak(self._language_of(chosen) if chosen is not None else words.language())
         try:
             context = self._open_context(session)
@@ -303,11 +309,15 @@ class Shell(QObject):
         self._stop_machine_sync()
         link = self._sync(session, self.settings)
         if link is not None:
+            if known is not None and known[1] is not None:
+                link.carry_on_from(known[1])
             context.attach_sync(link)
             link.finished.connect(context.notify)
             link.finished.connect(functools.partial(self._settings_arrived, context))
             link.state_changed.connect(functools.partial(self._sync_found_damage, context))
         window = MainWindow(context)
+        if known is not None:
+            window.bell.carry(known[2])
         window.lock_requested.connect(self.lock)
         window.switch_user_requested.connect(self.switch_user)
         window.logout_requested.connect(self.logout)
@@ -514,6 +524,8 @@ class Shell(QObject):
             board = window.board.place()  # its filters, sort and rows in view, the search typed
             news = window.news_being_told()  # on a first login, said just before the language came
             curtain = _curtain(window)
+            sync = self.context.sync if self.context is not None else None
+            self._known = (session.person.id, sync.latest if sync is not None else None, window.bell.unread)
             self._tear_down()
             self._place = (session.person.id, place, views, board)
             try:

@@ -15,6 +15,8 @@ after each local change, so the bar never lags behind a click.
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 from collections.abc import Sequence
 from enum import IntEnum
@@ -92,6 +94,7 @@ class SyncLink(QObject):
         self.scheduler = scheduler
         self.person_id = person_id
         self.latest: SyncState | None = None
+        self._carried: SyncState | None = None  # what the link before this one knew (`carry_on_from`)
         self._stopped = False
         # Emitted on the scheduler's thread; Qt queues it to this object's (the UI) thread.
         self._from_worker.connect(self._arrived, Qt.ConnectionType.QueuedConnection)
@@ -115,9 +118,42 @@ class SyncLink(QObject):
             log.error("the sync thread did not stop within %s s", timeout)
         return stopped
 
+    def carry_on_from(self, state: SyncState) -> None:
+        """Start from what the person's previous link knew, until this one's scheduler knows it itself.
+
+        The window is built anew with a new link for another language; its bar said "Not
+        synced yet · Never synced" until the new scheduler's first sync had ended, though
+        the last one had just told (try-out 7). `state` is taken as at rest (no sync
+        running, no report to act on, no runs counted by this scheduler); the scheduler's
+        states, until they say it, borrow whether the server was reached (with why not),
+        and the last success.
+        """
+        self._carried = dataclasses.replace(
+            state, syncing=False, progress=None, last_report=None, runs=0, unreachable=0
+        )
+        self.latest = self._carried
+
+    def _borrowed(self, state: SyncState) -> SyncState:
+        """`state` with what it does not know yet taken from `_carried`."""
+        carried = self._carried
+        if carried is None:
+            return state
+        if state.online is None and carried.online is not None:
+            state = dataclasses.replace(
+                state,
+                online=carried.online,
+                error_words=state.error_words or carried.error_words,
+                error_code=state.error_code or carried.error_code,
+                error_cause=state.error_cause or carried.error_cause,
+            )
+        if state.last_success is None and carried.last_success is not None:
+            state = dataclasses.replace(state, last_success=carried.last_success)
+        return state
+
     def _arrived(self, state: SyncState) -> None:
         if self._stopped:
             return
+        state = self._borrowed(state)
         before = self.latest
         self.latest = state
         self.state_changed.emit(state)

@@ -46,6 +46,7 @@ from desktop.core.text import quoted, translate
 from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
+from ui.end_in_view import EndKept
 from ui.form_draft import FormDraft
 from ui.page_view import kept_by_draft
 from ui.long_text import breakable, heading, shortened
@@ -59,11 +60,29 @@ from ui.window_focus import mark_destructive
 log = logging.getLogger(__name__)
 
 
-def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str) -> str:
+def hidden_person(person_id: str, detail: TaskDetail, reader_is_external: bool) -> str:
+    """How the task view names `person_id` (the poster or a comment's author) when the reader is not shown them.
+
+    One rule for the "Posted by" line and the conversation, saying only what the
+    reader's store knows: the poster posts for the task's site, so they are
+    "Staff at <site>". Anyone else is unknown by construction of the feed:
+    staff are shown their own organisation's people (issue 16), so to them an
+    unknown author is of another municipality; outsiders are shown no staff at
+    all, so to them an unknown author may be of any kind and organisation,
+    their own included (try-out 7: Lise of Egeskov read "Someone from another
+    municipality" over an Egeskov colleague's comment).
+    """
+    if person_id == detail.task.poster_id and detail.site_name:
+        return tr("Staff at {site}", site=detail.site_name)
+    if reader_is_external:
+        return tr("Another participant")
+    return tr("Someone from another municipality")
+
+
+def thread_html(lines: list[CommentLine], language: str, you: str, unknown: Callable[[str], str]) -> str:
     """The conversation as escaped HTML: who, when, what, oldest first.
 
-    `unknown` stands for an author the reader is not shown (issue 16: people
-    of another organisation reach a reader only once they work for its tasks).
+    `unknown(author_id)` names an author the reader is not shown (`hidden_person`).
     """
     if not lines:
         return ""
@@ -73,7 +92,7 @@ def thread_html(lines: list[CommentLine], language: str, you: str, unknown: str)
         if named and line.author_organisation:
             # Of another municipality: named with it, as the task's poster is (name and organisation).
             named = tr("{name} ({organisation})", name=named, organisation=line.author_organisation)
-        who = html.escape(you if line.mine else named or unknown)
+        who = html.escape(you if line.mine else named or unknown(line.comment.author_id))
         when = html.escape(wording.moment(line.comment.created_at, language))
         body = html.escape(breakable(line.comment.body)).replace("\n", "<br>")
         parts.append(
@@ -424,6 +443,7 @@ class TaskView(TaskScreen):
         # its preferred height (a text browser's 192 px) made the column taller than a
         # 1024x768 window and scrolled "Send kommentar" half out of sight.
         self.conversation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.conversation_end = EndKept(self.conversation)
         self.comment_box = QPlainTextEdit(box)
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
@@ -528,7 +548,7 @@ class TaskView(TaskScreen):
         owner = f"{name}, {title}" if name and title else name
         if not owner:
             # Externals do not get the staff's profiles: the site still says who asks.
-            owner = tr("Staff at {site}", site=detail.site_name) if detail.site_name else tr("Not stated")
+            owner = hidden_person(task.poster_id, detail, self.context.person.is_external)
         self.owner.setText(breakable(owner))
         self.site.setText(breakable(wording.site_of(detail.site_name, detail.organisation_name)))
         manages = detail.manages
@@ -544,12 +564,11 @@ class TaskView(TaskScreen):
         )
 
     def _draw_thread(self, detail: TaskDetail) -> None:
-        bar = self.conversation.verticalScrollBar()
-        at_end = bar.value() >= bar.maximum() - 4
-        # Whoever a reader is not shown belongs to another organisation (people reach
-        # their own organisation, and others' only once they work for its tasks).
-        unknown = tr("Someone from another municipality")
-        thread = thread_html(detail.comments, self.language, tr("You"), unknown)
+        at_end = self.conversation_end.at_end
+        external = self.context.person.is_external
+        thread = thread_html(
+            detail.comments, self.language, tr("You"), lambda author: hidden_person(author, detail, external)
+        )
         if not thread:
             # In the list itself, where it wraps: as its placeholder the sentence was drawn
             # on one line and cut at "… i feltet" at 1024 px (try-out 6). It points to the
@@ -559,9 +578,10 @@ class TaskView(TaskScreen):
                 "No comments."
             )
             thread = f'<p style="color:#666">{html.escape(empty)}</p>'
-        self.conversation.setHtml(thread)
+        with self.conversation_end.held():
+            self.conversation.setHtml(thread)
         if at_end:
-            bar.setValue(bar.maximum())
+            self.conversation_end.to_end()
 
     def _draw_bids(self, detail: TaskDetail) -> None:
         count = detail.task.bid_count  # the active bids: declined and withdrawn ones are not counted
@@ -858,5 +878,6 @@ class TaskView(TaskScreen):
 
     def _comment_sent(self, _outcome: Outcome) -> None:
         self._new_comment_id = None
+        self.conversation_end.at_end = True  # the redraw shows the comment just written, at the end
         self.comment_draft.forget()
         self.comment_box.clear()

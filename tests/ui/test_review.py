@@ -218,6 +218,31 @@ def test_after_accepting_the_reviewer_stays_at_the_accepted_card(
     assert focus is page.strip or last.isAncestorOf(focus), focus
 
 
+def test_accepting_the_last_seat_keeps_the_cards_where_they_were(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 7: accepting the bid that filled a 1-seat task's last seat scrolled the cards
+    down into the middle of the skill lists, "Status: Accepted" out of view (2 of 2 times, at
+    1024x600): a card taller than the strip was centred. The cards stay where the reviewer
+    had them, the accepted card's new status in view."""
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 1)
+    page = shown(qtbot, ReviewPage(manager, task.id), size=(1024, 600))
+    card = next(c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING)
+    bar = page.strip.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)  # the cards are taller than the strip
+    assert bar.value() == 0
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(card.accept_button, CLICK)
+        qtbot.mouseClick(card.confirm_button, CLICK)
+    qtbot.waitUntil(lambda: not card.decision.isVisible(), timeout=10_000)
+    accepted = wording.bid_state(BidStatus.ACCEPTED, "")
+    qtbot.waitUntil(lambda: accepted in card.status.text().replace("\u200b", ""))
+    assert bar.value() == 0
+    viewport = page.strip.viewport()
+    top = card.status.mapTo(viewport, card.status.rect().topLeft()).y()
+    assert top >= 0 and top + card.status.height() <= viewport.height(), (top, bar.value())
+
+
 def test_others_get_no_review(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop import accounts
 from desktop.core.entities import Person, Task
 from desktop.core.ids import utc_now
+from sync.scheduler import SyncState
 from sync.session import WrongPassword
 from desktop.settings import Settings
 from ui.login import LockScreen, LoginScreen
@@ -1154,3 +1155,43 @@ def test_the_old_window_stays_in_sight_until_the_new_language_one_is_up(qtbot: A
     danish = language_chosen(qtbot, shell, window, "Dansk")
     assert seen and any(w.geometry() == where for w in seen[0]), seen
     qtbot.waitUntil(lambda: [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [danish])
+
+
+def test_a_language_switch_starts_from_the_sync_state_and_the_count_the_old_window_knew(
+    qtbot: Any, shell: Shell
+) -> None:
+    """Try-out 7: during a language switch the bar said "Ikke synkroniseret endnu · Aldrig
+    synkroniseret" and the bell had no count, though the window before had just said both.
+    The new window starts from what the old one knew, shown as it comes up."""
+    window = log_in(qtbot, shell, "anna")
+    synced = SyncState(online=True, last_success=utc_now(), runs=1)
+    shell.schedulers[-1].on_state(synced)  # type: ignore[attr-defined] - as a sync that ended
+    qtbot.waitUntil(lambda: window.status.sync_state is not None)
+    from desktop import notifications
+    from desktop.core.notices import Notice, NoticeKind
+
+    anna = window.context.person.id
+
+    def news(store: Any) -> None:
+        task = store.fetch(Task, "status = 'open' ORDER BY id LIMIT 1")[0]
+        notifications.keep(store, anna, [
+            Notice(f"c:{task.id}", NoticeKind.COMMENT_NEW, anna, task.id, None, utc_now(), {"title": task.title})
+        ])
+
+    ask(qtbot, window.context, news)
+    window.context.notify({notifications.TABLE})
+    qtbot.waitUntil(lambda: window.bell.unread > 0, timeout=10_000)
+    unread = window.bell.unread
+    seen: list[tuple[str, str, str]] = []
+    shell.entered.connect(
+        lambda new: seen.append((new.status.connection_label.text(), new.status.last_label.text(), new.bell.text()))
+    )
+    danish = language_chosen(qtbot, shell, window, "Dansk")
+    connection, last, bell = seen[0]
+    assert connection == words.tr("Online"), seen  # no "Ikke synkroniseret endnu"
+    assert last != words.tr("Never synced"), seen
+    assert bell == str(unread), seen
+    # The new scheduler's first sync starts knowing nothing yet: the last success still stands.
+    shell.schedulers[-1].on_state(SyncState(syncing=True))  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: danish.status.sync_state is not None and danish.status.sync_state.syncing)
+    assert danish.status.last_label.text() == last

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from sync.server import demo
 from desktop.core.entities import Bid, BidStatus, Comment, Task, TaskStatus
+from desktop.core.ids import utc_now, uuid7
 from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fixture
     ask,
     biddable_task,
@@ -217,3 +218,56 @@ def test_a_manager_is_told_which_of_the_listed_bids_are_declined(
     assert view.bids_model.rowCount() == len(listed)
     if task.bid_count:
         assert f"{task.bid_count} active" in text, text
+
+
+def test_an_outsider_is_not_told_her_own_municipalitys_staff_are_of_another(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 7: Lise, a volunteer of Egeskov, read "Someone from another municipality" over an
+    Egeskov staff member's comment, under "Posted by: Staff at Bakkegården". An outsider's store
+    has no staff profiles (the feed leaves them out), so she is told only what it knows: the
+    poster's comment is signed as the "Posted by" line is, anyone else's says no organisation."""
+    context = make_context("ole")  # an external volunteer
+    task = biddable_task(demo_data, context.person)
+    colleague = next(
+        p for p in demo_data.people
+        if p.organisation_id == context.person.organisation_id and not p.is_external and p.id != task.poster_id
+    )
+    for author, body in ((task.poster_id, "Spørg efter Hanne i receptionen."), (colleague.id, "Vi ses!")):
+        comment = Comment(id=uuid7(), task_id=task.id, author_id=author, body=body, created_at=utc_now())
+        ask(qtbot, context, lambda s, c=comment: s.put(c))
+        ask(qtbot, context, lambda s, a=author: s.execute("DELETE FROM people WHERE id = ?", (a,)))
+    view = shown(qtbot, TaskView(context, task.id))
+    qtbot.waitUntil(lambda: "Vi ses!" in view.conversation.toPlainText(), timeout=10_000)
+    thread = view.conversation.toPlainText()
+    assert "Someone from another municipality" not in thread
+    poster_line = view.owner.text().replace("\u200b", "")
+    assert view.site.text().replace("\u200b", "") in poster_line
+    assert poster_line in thread  # signed as the "Posted by" line says
+    assert "Another participant" in thread  # the colleague: no organisation claimed
+
+
+def test_the_conversation_keeps_its_end_in_view_when_it_gets_shorter(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 7: a comment written offline slid below the edge when the status bar grew a
+    second line ("The server cannot be reached"), only its "You <time>" left. Read at its
+    end, the conversation stays at its end when its height changes; scrolled up, it stays put."""
+    context = make_context("anna")
+    task = biddable_task(demo_data, context.person)
+    for n in range(12):
+        body = f"Spørgsmål nummer {n}"
+        comment = Comment(id=uuid7(), task_id=task.id, author_id=context.person.id, body=body, created_at=utc_now())
+        ask(qtbot, context, lambda s, c=comment: s.put(c))
+    view = shown(qtbot, TaskView(context, task.id), size=(1024, 700))
+    bar = view.conversation.verticalScrollBar()
+    qtbot.waitUntil(lambda: "Spørgsmål nummer 11" in view.conversation.toPlainText() and bar.maximum() > 0)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())  # opened at its end, the newest comment
+    tall = view.conversation.height()
+    view.resize(1024, 640)  # as the status bar's second line takes the room
+    qtbot.waitUntil(lambda: view.conversation.height() < tall)
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum(), timeout=2_000)
+    bar.setValue(0)  # the reader scrolls up to read the first ones
+    view.resize(1024, 600)
+    qtbot.waitUntil(lambda: view.height() == 600)
+    assert bar.value() == 0
