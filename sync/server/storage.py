@@ -619,16 +619,23 @@ def _settle(pipeline: Any) -> None:
 
 
 class Database:
-    """Where one server process gets its connections. Safe to share between threads."""
+    """Where one server process gets its connections. Safe to share between threads.
+
+    `pool_size`: connections at most. `open_at_start`: on PostgreSQL, open all
+    of them as soon as the pool opens (its first use) and keep them, instead
+    of one, the others opened only when a request waits for one (what a
+    serving process wants: see `_PostgresPool`); for tools and tests, which
+    use a connection or two, one.
+    """
 
     dialect: str
     _pool: _SqlitePool | _PostgresPool
 
-    def __init__(self, url: str | Path, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str | Path, *, pool_size: int = 8, open_at_start: bool = False) -> None:
         self.url = str(url)
         if is_postgres_url(self.url):
             self.dialect = "postgresql"
-            self._pool = _PostgresPool(self.url, pool_size)
+            self._pool = _PostgresPool(self.url, pool_size, open_at_start)
         else:
             self.dialect = "sqlite"
             self._pool = _SqlitePool(sqlite_path(self.url), pool_size)
@@ -941,6 +948,15 @@ class _PostgresPool:
     off exponentially, so it gives up after a few seconds and at once starts a
     fresh attempt (`check()` regrows an empty pool): recovery follows the
     database within seconds, however long it was gone.
+
+    With `open_at_start`, every connection is opened when the pool opens (in
+    psycopg_pool's background workers) and kept: psycopg_pool otherwise starts
+    with one and adds one at a time while requests wait, so a burst after a
+    quiet start (a restart, the morning's first syncs) queued behind new
+    backends being started and warmed, one after another. In the benchmark a
+    third of each worker's connections were still being opened in the first
+    seconds under load, with pushes waiting 200-400 ms at the median (docs/scale-out.md,
+    "Eleventh pass").
     """
 
     BUSY_WAIT_S = 30.0  # for a connection from a healthy pool whose connections are all in use
@@ -949,7 +965,7 @@ class _PostgresPool:
     RECONNECT_S = 5.0
     CONNECT_TIMEOUT_S = 5
 
-    def __init__(self, url: str, size: int) -> None:
+    def __init__(self, url: str, size: int, open_at_start: bool = False) -> None:
         import psycopg
         from psycopg_pool import ConnectionPool
 
@@ -999,7 +1015,7 @@ class _PostgresPool:
 
         self._pool = ConnectionPool(
             url,
-            min_size=1,
+            min_size=max(size, 1) if open_at_start else 1,
             max_size=max(size, 1),
             connection_class=Connection,
             kwargs={"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S},
