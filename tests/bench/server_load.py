@@ -50,7 +50,9 @@ organisations on one server, each with its own sites and people
 is reported, and the ratio of the largest to the smallest.
 
 Run one model alone: `python -m tests.bench.server_load [--closed] [--offered 1000]
-[--organisations 5] [--seconds 60] [--devices 500]`.
+[--organisations 5] [--seconds 60] [--devices 500] [--timeline PATH]`; `--timeline` writes
+each open-loop push's due time and latency to PATH and prints the latency second by
+second (`write_timeline`).
 
 For other runs (the soak): `enrol_devices(deployment, n)` gives n enrolled,
 logged-in `DeviceKey`s, and `drive(url, keys, seconds)` runs them and returns
