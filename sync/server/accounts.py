@@ -32,7 +32,7 @@ from desktop.core.entities import Person
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.usernames import normalise_username
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session
+from sync.server.storage import Database, Session, column_names
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile of argon2id.
 HASHER = PasswordHasher()
@@ -368,7 +368,7 @@ def _caller(cursor: Any, device_id: str, token_hash: str) -> Caller:
         raise ApiError("device_invalid")
     if found[1] is not None:
         raise ApiError(str(found[1]))
-    names = [d[0] for d in cursor.description[2:]]
+    names = column_names(cursor)[2:]
     return Caller(Person.from_row(dict(zip(names, found[2:], strict=True))), device_id, token_hash)
 
 

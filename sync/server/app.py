@@ -135,10 +135,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
     policy = accounts.Policy.from_env()
     pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
     threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
-    db = storage.Database(url, pool_size=pool_size)
+    # All the pool's connections opened at start, not while the first burst of requests waits.
+    db = storage.Database(url, pool_size=pool_size, open_at_start=True)
     replica_url = os.environ.get(storage.REPLICA_ENV)
     replica = (
-        storage.Database(replica_url, pool_size=pool_size)
+        storage.Database(replica_url, pool_size=pool_size, open_at_start=True)
         if replica_url
         else None
     )

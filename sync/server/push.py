@@ -64,7 +64,14 @@ from sync import protocol
 from sync.server import accounts, audit, feed, invitations, notify, personal_data
 from sync.server.accounts import Caller
 from sync.server.errors import ApiError
-from sync.server.storage import Database, Session, Unattributed, database_cause, statement_failed
+from sync.server.storage import (
+    Database,
+    Session,
+    Unattributed,
+    column_names,
+    database_cause,
+    statement_failed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +348,7 @@ def _guidelines_ahead(session: Session, author_ids: set[str]) -> Callable[[], No
 
     def remember() -> None:
         rows = cursor.fetchall() if fetched is None else fetched
-        names = [d[0] for d in cursor.description][1:]
+        names = column_names(cursor)[1:]
         organisations: set[str] = set()
         for row in rows:
             organisations.add(str(row[0] or ""))

@@ -287,7 +287,7 @@ class Session(SqlRecords):
 
         def remember() -> None:
             rows = cursor.fetchall() if fetched is None else fetched
-            names = [d[0] for d in cursor.description]
+            names = column_names(cursor)
             at = [names.index(k) for k in cls.key]
             found = {tuple(str(row[i]) for i in at): row for row in rows}
             known = self._known
@@ -317,7 +317,7 @@ class Session(SqlRecords):
         """See `SqlRecords.rows`; the rows are fetched first, which a pipelined query needs."""
         cursor = self.execute(statement, params)
         found = cursor.fetchall()
-        names = [d[0] for d in cursor.description]
+        names = column_names(cursor)
         return [dict(zip(names, row, strict=True)) for row in found]
 
     def one(self, statement: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
@@ -512,6 +512,24 @@ def _numbered(statement: str) -> str:
     return "".join(f"{part}${n}" for n, part in enumerate(parts[:-1], 1)) + parts[-1]
 
 
+def column_names(cursor: Any) -> list[str]:
+    """The names of the columns of `cursor`'s current result, in order (a DB-API cursor of either engine).
+
+    What `[d[0] for d in cursor.description]` gives, without psycopg's
+    `Column` objects: psycopg builds one per column on every reading of
+    `description` (its type looked up, its name decoded), about 48 µs for a
+    row of 33 columns against 4 µs for the names alone, and a push read
+    some 85 columns' worth of them a round (docs/scale-out.md, "Eleventh
+    pass"). The names are decoded as psycopg decodes them (the connection's
+    encoding).
+    """
+    result = getattr(cursor, "pgresult", None)
+    if result is None:  # SQLite's cursor, or psycopg's without a result (as `description` would fail)
+        return [d[0] for d in cursor.description]
+    encoding = cursor.connection.info.encoding
+    return [result.fname(i).decode(encoding) for i in range(result.nfields)]
+
+
 def _raw_cursor(connection: Any) -> Any:
     """A cursor that sends its statement's text as it is, `$n` placeholders and all."""
     import psycopg
@@ -601,16 +619,23 @@ def _settle(pipeline: Any) -> None:
 
 
 class Database:
-    """Where one server process gets its connections. Safe to share between threads."""
+    """Where one server process gets its connections. Safe to share between threads.
+
+    `pool_size`: connections at most. `open_at_start`: on PostgreSQL, open all
+    of them as soon as the pool opens (its first use) and keep them, instead
+    of one, the others opened only when a request waits for one (what a
+    serving process wants: see `_PostgresPool`); for tools and tests, which
+    use a connection or two, one.
+    """
 
     dialect: str
     _pool: _SqlitePool | _PostgresPool
 
-    def __init__(self, url: str | Path, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str | Path, *, pool_size: int = 8, open_at_start: bool = False) -> None:
         self.url = str(url)
         if is_postgres_url(self.url):
             self.dialect = "postgresql"
-            self._pool = _PostgresPool(self.url, pool_size)
+            self._pool = _PostgresPool(self.url, pool_size, open_at_start)
         else:
             self.dialect = "sqlite"
             self._pool = _SqlitePool(sqlite_path(self.url), pool_size)
@@ -923,6 +948,15 @@ class _PostgresPool:
     off exponentially, so it gives up after a few seconds and at once starts a
     fresh attempt (`check()` regrows an empty pool): recovery follows the
     database within seconds, however long it was gone.
+
+    With `open_at_start`, every connection is opened when the pool opens (in
+    psycopg_pool's background workers) and kept: psycopg_pool otherwise starts
+    with one and adds one at a time while requests wait, so a burst after a
+    quiet start (a restart, the morning's first syncs) queued behind new
+    backends being started and warmed, one after another. In the benchmark a
+    third of each worker's connections were still being opened in the first
+    seconds under load, with pushes waiting 200-400 ms at the median (docs/scale-out.md,
+    "Eleventh pass").
     """
 
     BUSY_WAIT_S = 30.0  # for a connection from a healthy pool whose connections are all in use
@@ -931,7 +965,7 @@ class _PostgresPool:
     RECONNECT_S = 5.0
     CONNECT_TIMEOUT_S = 5
 
-    def __init__(self, url: str, size: int) -> None:
+    def __init__(self, url: str, size: int, open_at_start: bool = False) -> None:
         import psycopg
         from psycopg_pool import ConnectionPool
 
@@ -981,7 +1015,7 @@ class _PostgresPool:
 
         self._pool = ConnectionPool(
             url,
-            min_size=1,
+            min_size=max(size, 1) if open_at_start else 1,
             max_size=max(size, 1),
             connection_class=Connection,
             kwargs={"autocommit": True, "connect_timeout": self.CONNECT_TIMEOUT_S},

@@ -50,7 +50,9 @@ organisations on one server, each with its own sites and people
 is reported, and the ratio of the largest to the smallest.
 
 Run one model alone: `python -m tests.bench.server_load [--closed] [--offered 1000]
-[--organisations 5] [--seconds 60] [--devices 500]`.
+[--organisations 5] [--seconds 60] [--devices 500] [--timeline PATH]`; `--timeline` writes
+each open-loop push's due time and latency to PATH and prints the latency second by
+second (`write_timeline`).
 
 For other runs (the soak): `enrol_devices(deployment, n)` gives n enrolled,
 logged-in `DeviceKey`s, and `drive(url, keys, seconds)` runs them and returns
@@ -124,6 +126,8 @@ class Tally:
 
     push_ms: list[float] = field(default_factory=list)  # open loop: from the scheduled start
     sent_ms: list[float] = field(default_factory=list)  # open loop: from the actual send
+    due_s: list[float] = field(default_factory=list)  # open loop: when each was due, s from the start
+    started_at: float = 0.0  # the clock's start, Unix time (the earliest of the generator processes)
     by_organisation: dict[str, list[float]] = field(default_factory=dict)  # push_ms per org
     late_starts: int = 0  # open loop: rounds that started over 1 s after their scheduled time
     applied: int = 0
@@ -142,6 +146,7 @@ class Tally:
     def add(self, other: Tally) -> None:
         self.push_ms += other.push_ms
         self.sent_ms += other.sent_ms
+        self.due_s += other.due_s
         for org, samples in other.by_organisation.items():
             self.by_organisation.setdefault(org, []).extend(samples)
         self.late_starts += other.late_starts
@@ -157,6 +162,7 @@ class Tally:
         self.reconnects += other.reconnects
         self.cpu_s += other.cpu_s
         self.seconds = max(self.seconds, other.seconds)
+        self.started_at = min(self.started_at or other.started_at, other.started_at or self.started_at)
 
 
 def enrol_devices(
@@ -430,6 +436,7 @@ async def _open_device(
             if answered is not None:
                 tally.push_ms.append((answered - due) * 1000)
                 tally.sent_ms.append((answered - sent) * 1000)
+                tally.due_s.append(due - start)
                 tally.by_organisation.setdefault(key.organisation, []).append(
                     (answered - due) * 1000
                 )
@@ -467,6 +474,7 @@ async def _drive(
         gc.collect()
         gc.freeze()
         start = time.perf_counter()
+        tally.started_at = time.time()
         cpu = time.process_time()
         await asyncio.gather(
             *(
@@ -980,6 +988,36 @@ class Device:
             self.errors.append(repr(error))
 
 
+def write_timeline(tally: Tally, path: Path, slow_ms: float = 250.0) -> list[str]:
+    """The open loop's pushes in time: `path` gets one CSV line a push (due s, ms from due,
+    ms from send), and the lines returned say, second by second, how many pushes were due,
+    their p50 and p99 and how many took over `slow_ms` from their due time.
+
+    What it answers: whether the slow pushes that make the p99 come in stalls (a few
+    seconds where nearly every push is slow: a checkpoint, a collection, a burst) or
+    spread over the run (plain queueing at a busy share).
+    """
+    rows = sorted(zip(tally.due_s, tally.push_ms, tally.sent_ms, strict=True))
+    with path.open("w", encoding="utf-8") as out:
+        out.write("due_s,ms_from_due,ms_from_send\n")
+        out.writelines(f"{due:.4f},{ms:.1f},{sent:.1f}\n" for due, ms, sent in rows)
+    by_second: dict[int, list[float]] = {}
+    for due, ms, _sent in rows:
+        by_second.setdefault(int(due), []).append(ms)
+    slow = sum(1 for _due, ms, _sent in rows if ms > slow_ms)
+    started = time.strftime("%H:%M:%S", time.gmtime(tally.started_at))
+    lines = [
+        f"timeline ({path}): {slow} of {len(rows)} pushes over {slow_ms:.0f} ms; second 0 began {started} UTC",
+        "second  due  p50 ms  p99 ms  slow",
+    ]
+    for second, samples in sorted(by_second.items()):
+        over = sum(1 for ms in samples if ms > slow_ms)
+        lines.append(
+            f"{second:6d} {len(samples):4d} {median_of(samples):7.0f} {percentile(samples, 0.99):7.0f} {over:5d}"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """One load model alone, its figures printed: see the module docstring."""
     import argparse
@@ -990,6 +1028,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--organisations", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=BOUNDS["full"][1])
     parser.add_argument("--devices", type=int, default=BOUNDS["full"][0])
+    parser.add_argument(
+        "--timeline",
+        type=Path,
+        help="open loop: write each push's due time and latency to this CSV file, and print "
+        "the latency second by second (are the slow pushes clustered in stalls, or spread?)",
+    )
     args = parser.parse_args(argv)
     BOUNDS["cli"] = (args.devices, args.seconds, BOUNDS["full"][2])
     postgres = servers.Postgres.find()
@@ -1007,10 +1051,13 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with servers.small_world_on_postgres(postgres, WORKERS) as dep:
                 keys = enrol_devices(dep, args.devices)
-                figures = _figures("server load", *measure(dep, keys, "cli", offered))
+                tally, detail, faults = measure(dep, keys, "cli", offered)
+                figures = _figures("server load", tally, detail, faults)
     finally:
         with contextlib.suppress(Exception):
             postgres.close()
+    if args.timeline is not None:
+        print("\n".join(write_timeline(tally, args.timeline)))
     for figure in figures:
         print(figure.line(None))
     print(json.dumps(figures[-1].detail, indent=1))
