@@ -60,6 +60,9 @@ log = logging.getLogger("knop.server")
 DB_ENV = storage.DB_ENV
 # How many requests run their blocking part at once (default: KNOP_SERVER_POOL, the connections).
 THREADS_ENV = "KNOP_SERVER_THREADS"
+# "0": the pool opens connections as requests ask for them (the test suite runs dozens of
+# servers on one PostgreSQL, whose max_connections is 100 by default).
+POOL_AT_START_ENV = "KNOP_SERVER_POOL_AT_START"
 
 _device_header = APIKeyHeader(
     name=protocol.DEVICE_HEADER,
@@ -136,10 +139,11 @@ def create_app(database_url: str | None = None) -> FastAPI:
     pool_size = int(os.environ.get("KNOP_SERVER_POOL", "8"))
     threads = int(os.environ.get(THREADS_ENV, str(pool_size)))
     # All the pool's connections opened at start, not while the first burst of requests waits.
-    db = storage.Database(url, pool_size=pool_size, open_at_start=True)
+    at_start = os.environ.get(POOL_AT_START_ENV, "1") != "0"
+    db = storage.Database(url, pool_size=pool_size, open_at_start=at_start)
     replica_url = os.environ.get(storage.REPLICA_ENV)
     replica = (
-        storage.Database(replica_url, pool_size=pool_size, open_at_start=True)
+        storage.Database(replica_url, pool_size=pool_size, open_at_start=at_start)
         if replica_url
         else None
     )

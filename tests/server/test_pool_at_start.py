@@ -33,7 +33,7 @@ def test_a_serving_worker_opens_its_pools_connections_before_requests_wait_for_t
 ) -> None:
     if backend != "postgresql":
         pytest.skip("SQLite's connections are files, opened when asked")
-    deployment = servers.start(backend, workers=2, env={"KNOP_SERVER_POOL": str(POOL)})
+    deployment = servers.start(backend, workers=2, env={"KNOP_SERVER_POOL": str(POOL), "KNOP_SERVER_POOL_AT_START": "1"})
     port = urlsplit(deployment.db_url).port or 5432
     workers = serving(deployment)
     deadline = time.monotonic() + 30
