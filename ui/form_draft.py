@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, SignalInstance
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop import form_drafts
 from ui.context import AppContext
@@ -25,6 +27,16 @@ Fields = dict[str, Any]
 # How long after the last key the draft is written: short enough that a crash
 # loses a word at most, long enough not to write on every key.
 PAUSE_MS = 400
+
+
+def put_text(box: QPlainTextEdit, text: str) -> None:
+    """Put kept `text` back in `box`, the cursor at its end: where the typing stopped.
+
+    `setPlainText` leaves the cursor at the start; a try-out who typed on after a
+    language switch (the box refilled from its draft) wrote in front of her own words.
+    """
+    box.setPlainText(text)
+    box.moveCursor(QTextCursor.MoveOperation.End)
 
 
 class FormDraft(QObject):

@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
     logout_requested = Signal()
     quit_requested = Signal()
     language_chosen = Signal(str)  # "da"/"en", kept in the person's settings: the shell rebuilds
+    keys_placed = Signal()  # after `show_views`: the keys are where they were in the window rebuilt
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -615,7 +616,9 @@ class MainWindow(QMainWindow):
             focused = focused_on(page, view)
             if page is top:
                 if focused is not None:
-                    _KeysBack(page, focused)
+                    _KeysBack(page, focused, self.keys_placed.emit)
+                else:
+                    QTimer.singleShot(0, self.keys_placed.emit)  # after the caller has connected
             elif focused is not None and not is_destructive(focused):
                 self._focus_below[page] = focused
 
@@ -755,12 +758,18 @@ class MainWindow(QMainWindow):
             self.quit_requested.emit()
         super().closeEvent(event)
 
-    def tear_down(self) -> None:
-        """Close every page now, so nothing of this person survives to the next screen."""
+    def tear_down(self, *, keep_shown: bool = False) -> None:
+        """Close every page now, so nothing of this person survives to the next screen.
+
+        `keep_shown`: the window stays on screen, empty, and the caller hides and
+        deletes it (a language switch: the keys typed meanwhile still have a window
+        to go to, `ui.typed_ahead`).
+        """
         self._torn_down = True
         self._clear_history()
-        self.hide()
-        self.deleteLater()
+        if not keep_shown:
+            self.hide()
+            self.deleteLater()
 
 
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" width
@@ -791,14 +800,17 @@ class _KeysBack(QObject):
     Never to a button marked destructive. A Qt child of the page, as `ui.page_view`'s helpers.
     """
 
-    def __init__(self, page: QWidget, widget: QWidget) -> None:
+    def __init__(self, page: QWidget, widget: QWidget, then: Callable[[], None]) -> None:
         super().__init__(page)
         self._widget = widget
+        self._then = then  # once the keys are given, or it is clear they cannot be
         loaded = getattr(page, "loaded", None)
         if self._give() or is_destructive(widget) or loaded is None:
+            QTimer.singleShot(0, then)  # after the caller has connected
             self.deleteLater()
             return
         loaded.connect(self._loaded, Qt.ConnectionType.SingleShotConnection)
+        self.destroyed.connect(then)  # the page went before it loaded: nothing more to wait for
 
     def _give(self) -> bool:
         widget = self._widget
@@ -809,7 +821,7 @@ class _KeysBack(QObject):
 
     def _loaded(self) -> None:
         self._give()
-        self.deleteLater()
+        self.deleteLater()  # `then` runs as it goes
 
 
 def _alive(widget: QWidget) -> bool:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
 from desktop.settings import Settings, chosen_language, person_language
+from ui.typed_ahead import TypedAhead
 from ui.window_focus import DialogsGiveKeysBack
 from ui import window_place
 from ui.background import Errand, describe
@@ -461,13 +462,17 @@ class Shell(QObject):
 
     # --- leaving ----------------------------------------------------------------------------
 
-    def _tear_down(self) -> None:
-        """Close the person's window and stop their threads; the session object may live on."""
+    def _tear_down(self, *, keep_shown: bool = False) -> None:
+        """Close the person's window and stop their threads; the session object may live on.
+
+        `keep_shown`: the emptied window stays on screen until the caller retires it
+        (`MainWindow.tear_down`).
+        """
         self.idle.disarm()
         if self.window is not None:
             self._geometry = self.window.saveGeometry()
             window_place.remember(self._geometry)  # the size the person gave it, for the next run
-            self.window.tear_down()
+            self.window.tear_down(keep_shown=keep_shown)
             self.window = None
         if self.context is not None:
             self.context.close()
@@ -524,14 +529,24 @@ class Shell(QObject):
             board = window.board.place()  # its filters, sort and rows in view, the search typed
             news = window.news_being_told()  # on a first login, said just before the language came
             curtain = _curtain(window)
+            app = QApplication.instance()
+            assert app is not None  # a window is on screen
+            typed = TypedAhead(app)  # what is typed until the keys are back in place
             sync = self.context.sync if self.context is not None else None
             self._known = (session.person.id, sync.latest if sync is not None else None, window.bell.unread)
-            self._tear_down()
+            self._tear_down(keep_shown=True)  # the window system sends the keys typed meanwhile to it
             self._place = (session.person.id, place, views, board)
             try:
                 self.enter(session, language)
             finally:
+                window.hide()
+                # Deleted once the keys are given: those typed for it until now are still to come.
+                typed.destroyed.connect(window.deleteLater)
                 QTimer.singleShot(0, curtain.close)  # once the new window has had its first paint asked
+                if self.window is not None:
+                    typed.give_when_placed(self.window, self.window.keys_placed)
+                else:
+                    typed.give_to(curtain)  # no window came (a damaged store): nothing to type into
             if news is not None and self.window is not None:
                 self.window.bell.desktop.say_again(news)
 

@@ -61,7 +61,7 @@ from desktop.task_editing import (
 from ui import wording
 from ui.background import Changes
 from ui.date_field import DateField
-from ui.form_draft import PAUSE_MS
+from ui.form_draft import PAUSE_MS, put_text
 from ui.page_view import kept_by_draft
 from ui.guidelines import GuidelinesWatch
 from ui.long_text import heading
@@ -457,7 +457,7 @@ class TaskForm(Screen):
         if "site_id" in values and self.site.findData(values["site_id"]) >= 0:
             self.site.setCurrentIndex(self.site.findData(values["site_id"]))
         self.title.setText(str(values.get("title") or ""))
-        self.description.setPlainText(str(values.get("description") or ""))
+        put_text(self.description, str(values.get("description") or ""))
         self.chosen.set_rows(
             [
                 HeldSkill(skill=s, evidence="")

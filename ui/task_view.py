@@ -47,7 +47,7 @@ from desktop.insights import MyInvitation, invitation_on
 from desktop.task_detail import BidLine, CommentLine, TaskDetail, task_detail
 from ui import wording
 from ui.end_in_view import EndKept
-from ui.form_draft import FormDraft
+from ui.form_draft import FormDraft, put_text
 from ui.page_view import kept_by_draft
 from ui.long_text import breakable, heading, shortened
 from ui.flow_layout import FlowLayout
@@ -269,7 +269,7 @@ class TaskView(TaskScreen):
             "comment",
             self.task_id,
             lambda: {"body": self.comment_box.toPlainText()},
-            lambda fields: self.comment_box.setPlainText(str(fields.get("body") or "")),
+            lambda fields: put_text(self.comment_box, str(fields.get("body") or "")),
             self,
         )
         self.comment_draft.filled(lambda: None)  # the empty box is the baseline
@@ -286,7 +286,7 @@ class TaskView(TaskScreen):
         }
 
     def _put_bid(self, fields: dict[str, Any]) -> None:
-        self.bid_message.setPlainText(str(fields.get("message") or ""))
+        put_text(self.bid_message, str(fields.get("message") or ""))
         hours = fields.get("hours")
         self.bid_hours.setValue(float(hours) if isinstance(hours, (int, float)) else 0)
         self.bid_availability.setText(str(fields.get("availability") or ""))
