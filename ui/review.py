@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -35,7 +36,7 @@ from desktop.store import Store
 from desktop.task_detail import BidderCard, Review, review
 from ui import wording
 from ui.long_text import ElidedLabel, breakable, heading, shortened
-from ui.screen import ProblemLabel, TaskScreen
+from ui.screen import ProblemLabel, TaskScreen, ask_first
 from ui.context import AppContext
 from ui.words import ntr, tr
 from ui.window_focus import mark_destructive
@@ -385,6 +386,7 @@ class ReviewPage(TaskScreen):
         self._decided: str | None = None  # the bid just decided: the keyboard moves on from it
         self._decided_accepted = False  # whether that decision was to accept it
         self._start_wanted = False  # the page came up before its cards: start once they are drawn
+        self.decline_rest_question: QMessageBox | None = None  # "Decline the rest?" while it is open
         self.setObjectName("review-page")
         self._build()
         self.reload()
@@ -440,7 +442,7 @@ class ReviewPage(TaskScreen):
         layout.addWidget(self.strip, 1)
 
         self.complete_button.clicked.connect(self.complete)
-        self.decline_rest_button.clicked.connect(self.decline_rest)
+        self.decline_rest_button.clicked.connect(self.ask_decline_rest)
 
     @property
     def requirements(self) -> TaskRequirements | None:
@@ -475,12 +477,10 @@ class ReviewPage(TaskScreen):
             task.seats,
             filled=task.accepted_count,
         )
-        # Assigned means every seat is filled, which the count already says.
-        self.state.setText(
-            filled
-            if data.status == TaskStatus.ASSIGNED
-            else f"{wording.task_status(data.status)} · {filled}"
-        )
+        # The status word always leads, the count beside it: with the last seat filled the
+        # line read only "1 af 1 plads besat", and a try-out missed what had become of the
+        # task (the board and the task page call it by its status word).
+        self.state.setText(f"{wording.task_status(data.status)} · {filled}")
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []
         if data.requirements is not None and data.requirements.requirements:
@@ -600,14 +600,69 @@ class ReviewPage(TaskScreen):
             action="complete", buttons=(self.complete_button,),
         )
 
-    def decline_rest(self) -> None:
+    def ask_decline_rest(self) -> QMessageBox | None:
+        """Ask before declining every bid still pending, saying how many people are told; None: none pend.
+
+        Accepting one bid is confirmed in its card, and declining many at once tells
+        as many people "no" and cannot be taken back, yet a try-out found "Decline the
+        rest" doing it at the first click. "Cancel" is the default, so Enter does not
+        decline. The bids asked about are the ones declined: a bid that arrives while
+        the question is open is not declined unseen.
+        """
+        if self.data is None:
+            return None
+        pending = [c for c in self.data.cards if c.bid.status == BidStatus.PENDING]
+        if not pending:
+            return None
+        people = len({c.bidder.id for c in pending})
+        offline = self.offline()  # queued, not sent: promising "at once" would mislead
+        text = (
+            ntr(
+                "Decline the bid from {n} person? They are told when Knop is online again.",
+                "Decline the bids from {n} people? They are told when Knop is online again.",
+                people,
+            )
+            if offline
+            else ntr(
+                "Decline the bid from {n} person? They are told at once.",
+                "Decline the bids from {n} people? They are told at once.",
+                people,
+            )
+        )
+        note = self.rest_note.text().strip()
+        text += " " + (
+            tr("Your message goes with it: {message}", message=quoted(shortened(note, 200)))
+            if note
+            else tr("No message goes with it.")
+        )
+        bid_ids = [c.bid.id for c in pending]
+        box = ask_first(
+            self,
+            QMessageBox.Icon.Warning,
+            tr("Decline the rest?"),
+            text,
+            (ntr("Decline {n} bid", "Decline {n} bids", len(bid_ids)), QMessageBox.ButtonRole.DestructiveRole),
+            lambda: self.decline_rest(bid_ids),
+            name="declineRestQuestion",
+        )
+        box.finished.connect(lambda _r: setattr(self, "decline_rest_question", None))
+        self.decline_rest_question = box
+        return box
+
+    def decline_rest(self, bid_ids: list[str]) -> None:
+        """Decline those of `bid_ids` that are still pending, with the message to those not chosen.
+
+        Offline the decisions wait in the outbox like any other (`act`), and go when Knop
+        is online again.
+        """
         if self.data is None:
             return
         note = self.rest_note.text().strip()
-        for card in self.data.cards:
-            if card.bid.status == BidStatus.PENDING:
+        still = {c.bid.id for c in self.data.cards if c.bid.status == BidStatus.PENDING}
+        for bid_id in bid_ids:
+            if bid_id in still:
                 self.act(
-                    "bid.decline", {"bid_id": card.bid.id, "message": note}, self.problem,
-                    action=f"decide:{card.bid.id}", buttons=(self.decline_rest_button,),
+                    "bid.decline", {"bid_id": bid_id, "message": note}, self.problem,
+                    action=f"decide:{bid_id}", buttons=(self.decline_rest_button,),
                 )
         self.rest_note.clear()

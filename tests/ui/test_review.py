@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from sync.server import demo
 from desktop.core.entities import Bid, BidStatus, Evidence, PersonSkill, Task, TaskStatus
@@ -15,6 +16,7 @@ from tests.ui.driving import (  # noqa: F401 - no_message_boxes is an autouse fi
     no_message_boxes,
     person_by_id,
     shown,
+    styled,
     task_with_pending_bids,
 )
 from ui import wording
@@ -82,15 +84,21 @@ def test_accept_up_to_the_seats_decline_the_rest_complete_and_endorse(
     # Both seats are taken: no card can be accepted any more.
     assert not any(c.accept_button.isEnabled() for c in rest)
     assert all(c.decline_button.isEnabled() for c in rest)
-    # Said once: the count shows every seat is filled, the status word would repeat it.
-    assert page.state.text() == ntr(
-        "{filled} of {n} seat filled", "{filled} of {n} seats filled", 2, filled=2
+    # The status word stays beside the count once the last seat is filled (try-out 21: only
+    # "2 af 2 pladser besat" was left, and what had become of the task was not said).
+    assert page.state.text() == (
+        wording.task_status(TaskStatus.ASSIGNED)
+        + " · "
+        + ntr("{filled} of {n} seat filled", "{filled} of {n} seats filled", 2, filled=2)
     )
-    assert wording.task_status(TaskStatus.ASSIGNED) not in page.state.text()
     assert page.complete_button.isEnabled()
 
     page.rest_note.setText("Tak for buddet, vi har fundet to.")
     qtbot.mouseClick(page.decline_rest_button, CLICK)
+    box = page.decline_rest_question
+    assert box is not None
+    decline = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+    decline.click()
     qtbot.waitUntil(
         lambda: not any(c.decision.isVisible() for c in page.cards.values()), timeout=10_000
     )
@@ -325,3 +333,96 @@ def test_a_decision_not_yet_sent_says_so_on_its_card_until_the_server_has_it(
         manager.query(sent).success(lambda _none: manager.notify({"outbox"})).run_in_background()
     qtbot.waitUntil(lambda: waiting not in card.status.text(), timeout=10_000)
     assert card.status.text().startswith("Status: Accepted")
+
+
+def _asked_to_decline_the_rest(qtbot: Any, page: ReviewPage) -> QMessageBox:
+    """Press "Decline the rest" and return the question it opens."""
+    qtbot.mouseClick(page.decline_rest_button, CLICK)
+    box = page.decline_rest_question
+    assert box is not None and box.isVisible()
+    return box
+
+
+def _decline_button(box: QMessageBox) -> Any:
+    return next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole)
+
+
+def test_declining_the_rest_asks_first_saying_how_many_people_and_enter_declines_nobody(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 21: "Afvis resten" declined everyone left at the first click, while one accept asks first."""
+    task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 1)
+    page = shown(qtbot, ReviewPage(manager, task.id))
+    pending = [c.bid_id for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
+    assert len(pending) >= 3
+    with styled("da"):
+        box = _asked_to_decline_the_rest(qtbot, page)
+        assert box.text().startswith(
+            f"Afvis buddene fra {len(pending)} personer? De får besked med det samme."
+        ), box.text()
+        assert box.defaultButton().text() == "Annullér"  # the safe one
+        assert _decline_button(box).text() == f"Afvis {len(pending)} bud"
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter takes the default: nobody is declined
+        qtbot.waitUntil(lambda: page.decline_rest_question is None)
+    qtbot.waitUntil(lambda: not manager.worker.busy(), timeout=10_000)
+    stored = bids_now(qtbot, manager, task.id)
+    assert all(stored[b].status == BidStatus.PENDING for b in pending)
+    assert page.rest.isVisible()
+
+    # English, with a message: the question says it goes with the "no".
+    page.rest_note.setText("Tak, vi fandt en anden.")
+    box = _asked_to_decline_the_rest(qtbot, page)
+    assert box.text() == (
+        f"Decline the bids from {len(pending)} people? They are told at once. "
+        "Your message goes with it: “Tak, vi fandt en anden.”"
+    ), box.text()
+    assert _decline_button(box).text() == f"Decline {len(pending)} bids"
+    _decline_button(box).click()
+    qtbot.waitUntil(lambda: not page.rest.isVisible(), timeout=10_000)
+    stored = bids_now(qtbot, manager, task.id)
+    assert all(stored[b].status == BidStatus.DECLINED for b in pending)
+    assert all(stored[b].decision_message == "Tak, vi fandt en anden." for b in pending)
+
+
+def test_declining_the_last_one_left_offline_says_one_person_and_waits_in_the_outbox(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """The singular in both languages, and offline: the bidder is told once Knop is online again."""
+    worker = Worker()
+    links: list[SyncLink] = []
+
+    def attach(manager: AppContext) -> None:
+        links.append(SyncLink(worker, manager.person.id))
+        manager.attach_sync(links[0])
+
+    task, manager, page, card = review_of_two_bids(qtbot, make_context, demo_data, attach)
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(card.accept_button, CLICK)
+        qtbot.mouseClick(card.confirm_button, CLICK)
+    others = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
+    for other in others[1:]:  # one by one, leaving one bid to "the rest"
+        with qtbot.waitSignal(page.loaded, timeout=10_000):
+            qtbot.mouseClick(other.decline_button, CLICK)
+            qtbot.mouseClick(other.confirm_button, CLICK)
+    left = [others[0].bid_id]
+    with qtbot.waitSignal(links[0].state_changed):
+        worker.publish(SyncState(online=False, error_code="unreachable"))
+    with styled("da"):
+        box = _asked_to_decline_the_rest(qtbot, page)
+        assert box.text().startswith(
+            "Afvis buddet fra 1 person? Vedkommende får besked, når Knop har forbindelse igen."
+        ), box.text()
+        box.defaultButton().click()
+        qtbot.waitUntil(lambda: page.decline_rest_question is None)
+    box = _asked_to_decline_the_rest(qtbot, page)
+    assert box.text() == (
+        "Decline the bid from 1 person? They are told when Knop is online again. No message goes with it."
+    ), box.text()
+    assert _decline_button(box).text() == "Decline 1 bid"
+    _decline_button(box).click()
+    qtbot.waitUntil(lambda: not page.rest.isVisible(), timeout=10_000)
+    assert [bids_now(qtbot, manager, task.id)[b].status for b in left] == [BidStatus.DECLINED] * len(left)
+    queued = ask(qtbot, manager, lambda s: [op.payload.get("bid_id") for op in s.pending() if op.kind == "bid.decline"])
+    assert left[0] in queued
+    manager.close()
+    assert worker.stopped
