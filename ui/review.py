@@ -479,8 +479,15 @@ class ReviewPage(TaskScreen):
         )
         # The status word always leads, the count beside it: with the last seat filled the
         # line read only "1 af 1 plads besat", and a try-out missed what had become of the
-        # task (the board and the task page call it by its status word).
-        self.state.setText(f"{wording.task_status(data.status)} · {filled}")
+        # task (the board and the task page call it by its status word). That word then
+        # says the seats are filled, so the count follows it in brackets, not said twice.
+        status = wording.task_status(data.status)
+        self.state.setText(
+            ntr("{status} ({filled} of {n})", "{status} ({filled} of {n})", task.seats,
+                status=status, filled=task.accepted_count)
+            if data.status == TaskStatus.ASSIGNED
+            else f"{status} · {filled}"
+        )
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []
         if data.requirements is not None and data.requirements.requirements:
