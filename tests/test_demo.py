@@ -138,7 +138,8 @@ def test_the_tables_are_data_files() -> None:
 
     folder = resources_dir() / "demo"
     names = sorted(p.name for p in folder.glob("*.json"))
-    assert names == ["messages.json", "people.json", "sites.json", "tasks.json"]
+    # guidelines.json: the rules of the road the seeded demo publishes (sync.server.demo_seed).
+    assert names == ["guidelines.json", "messages.json", "people.json", "sites.json", "tasks.json"]
     tasks = json.loads((folder / "tasks.json").read_text(encoding="utf-8"))
     assert [t["title"] for t in tasks["templates"]] == [t.title for t in demo.TEMPLATES]
     assert any("ø" in t.title or "å" in t.title or "æ" in t.title for t in demo.TEMPLATES)
@@ -584,3 +585,20 @@ def test_a_task_names_only_its_own_municipalitys_places(municipalities: demo.Dem
         named = {name for text in texts for name in foreign if name in " ".join(text)}
         assert named == set(), (world.organisation.name, named)
         assert any(own_town in " ".join(text) for text in texts)  # the templates do name places
+
+
+def test_finished_work_has_the_hours_completing_it_confirms() -> None:
+    """Try-out 21: a fifth of the demo's finished work had no hours worked (its bid offered none),
+    which completing a task never leaves: it confirms the offered hours, else the task's effort."""
+    from desktop.core import operations
+    from desktop.core.entities import BidStatus, TaskStatus
+
+    data = demo.generate(7, tasks=400, people=80)
+    tasks = {t.id: t for t in data.tasks}
+    finished = [
+        b for b in data.bids if b.status == BidStatus.ACCEPTED and tasks[b.task_id].status == TaskStatus.DONE
+    ]
+    assert any(b.hours is None for b in finished)  # the case the try-out met is in the demo
+    for bid in finished:
+        assert bid.worked_hours == operations.default_worked_hours(bid, tasks[bid.task_id]), bid
+        assert bid.hours_confirmed_by == tasks[bid.task_id].poster_id

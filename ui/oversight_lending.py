@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import lending
-from desktop.core.entities import LendingPolicy, Site
+from desktop.core.entities import LendingPolicy, Site, TaskStatus
 from desktop.core.lending import SiteMonth
 from desktop.lending import LentWork
 from desktop.store import Store
@@ -52,8 +52,25 @@ LENDING_COLUMN = 4
 SHARED_COLUMNS = (2, LENDING_COLUMN)  # the sites, the lending's state
 
 
+UNKNOWN = "—"  # a number not known: said so, not left blank (the tooltip says why)
+
+
 def _hours(value: float | None, language: str) -> str:
-    return "" if value is None else wording.number(value, language)
+    """Hours as the language writes them ("2,5" in Danish); `UNKNOWN` for none."""
+    return UNKNOWN if value is None else wording.number(value, language)
+
+
+def _why_no_hours_worked(work: LentWork) -> str:
+    """Why the hours worked are `UNKNOWN`; "" when they are known.
+
+    Completing a task confirms every accepted bid's hours (`operations.default_worked_hours`),
+    so on a finished task they are missing only where the task was finished before Knop kept them.
+    """
+    if work.bid.worked_hours is not None:
+        return ""
+    if work.task_status == TaskStatus.DONE:
+        return tr("Not recorded: the task was marked done before Knop kept the hours worked.")
+    return tr("Confirmed when the task is marked done.")
 
 
 class LendingScreen(Screen):
@@ -77,8 +94,18 @@ class LendingScreen(Screen):
                 # Every row is an accepted bid (`lending.staff_work`): how the task stands says more.
                 Column(tr("Task status"), lambda w: wording.task_status(w.task_status)),
                 Column(tr("Lending"), lambda w: wording.lending(w.bid.lending)),
-                Column(tr("Offered hours"), lambda w: _hours(w.bid.hours, self.language)),
-                Column(tr("Hours worked"), lambda w: _hours(w.bid.worked_hours, self.language)),
+                Column(
+                    tr("Offered hours"),
+                    lambda w: _hours(w.bid.hours, self.language),
+                    numeric=True,
+                    why=lambda w: tr("No hours were offered in the bid.") if w.bid.hours is None else "",
+                ),
+                Column(
+                    tr("Hours worked"),
+                    lambda w: _hours(w.bid.worked_hours, self.language),
+                    numeric=True,
+                    why=_why_no_hours_worked,
+                ),
             ],
             key=lambda w: w.bid.id,
             parent=self,
@@ -111,8 +138,8 @@ class LendingScreen(Screen):
             [
                 Column(tr("Month"), lambda m: wording.month(m.month, self.language)),  # the CSV keeps "2026-03"
                 Column(tr("Site"), lambda m: self._site_name(m.site_id)),
-                Column(tr("Hours lent"), lambda m: _hours(m.lent, self.language)),
-                Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed, self.language)),
+                Column(tr("Hours lent"), lambda m: _hours(m.lent, self.language), numeric=True),
+                Column(tr("Hours borrowed"), lambda m: _hours(m.borrowed, self.language), numeric=True),
             ],
             key=lambda m: f"{m.month}|{m.site_id}",
             parent=self,

@@ -54,8 +54,20 @@ def in_table(index: AnyIndex, rows: int, columns: int) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Column(Generic[Row]):
+    """One column of a `RowsModel`: its title and what a row shows in it.
+
+    `numeric`: a column of numbers (hours, counts), right-aligned with its title, so
+    the digits line up as on paper. `why`: the cell's tooltip where it says more than
+    the cell (why a "—" is empty); "" or None: the cell's own text.
+    """
+
     header: str
     text: Callable[[Row], str]
+    numeric: bool = False
+    why: Callable[[Row], str] | None = None
+
+
+_NUMBER_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
@@ -79,23 +91,27 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._columns)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section].header
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._columns[section].numeric:
+            return _NUMBER_ALIGNMENT
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not in_table(index, len(self._rows), len(self._columns)):
             return None
         row = self._rows[index.row()]
+        column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             # A cell is one line: long text is cut here, the view elides the rest.
-            return " ".join(shortened(self._columns[index.column()].text(row), CELL_LIMIT).split())
+            return " ".join(shortened(column.text(row), CELL_LIMIT).split())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return shortened(self._columns[index.column()].text(row))
+            why = column.why(row) if column.why is not None else ""
+            return shortened(why or column.text(row))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return _NUMBER_ALIGNMENT
         if role == KEY_ROLE:
             return self._key(row)
         return None
@@ -364,29 +380,31 @@ def scrolling(tab: QWidget, rows: int) -> QScrollArea:
     return area
 
 
-def keep_rows(view: QAbstractScrollArea, rows: int) -> None:
+def keep_rows(view: QAbstractScrollArea, rows: int, at_most: int | None = None) -> None:
     """Never let layouts squeeze `view` below `rows` rows of its items (or lines of its text).
 
     A table's header, a horizontal scroll bar and the frame are counted in. The
     height (px) is measured again whenever the view is polished or its style or
     font changes, since the style sheet decides the rows' padding and the header's
-    size. Sets the minimum height only, so the view still grows.
+    size. Sets the minimum height only, so the view still grows; with `at_most`,
+    to no more than that many rows (a field whose room is a few sentences).
     """
-    keeper = _RowKeeper(view, rows)
+    keeper = _RowKeeper(view, rows, at_most)
     view.installEventFilter(keeper)
     keeper.measure()
 
 
 class _RowKeeper(QObject):
-    """Sets its view's minimum height to `rows` rows; see `keep_rows`."""
+    """Sets its view's minimum height to `rows` rows (and its maximum to `at_most`); see `keep_rows`."""
 
     _AGAIN = (QEvent.Type.Polish, QEvent.Type.Show, QEvent.Type.StyleChange, QEvent.Type.FontChange)
 
-    def __init__(self, view: QAbstractScrollArea, rows: int) -> None:
+    def __init__(self, view: QAbstractScrollArea, rows: int, at_most: int | None = None) -> None:
         # The view is only its Qt parent: a Python reference back to it would make a
         # cycle of Qt wrappers for the garbage collector to break, at any moment.
         super().__init__(view)
         self._rows = rows
+        self._at_most = at_most
 
     def measure(self) -> None:
         view = self.parent()
@@ -405,6 +423,8 @@ class _RowKeeper(QObject):
         else:
             extra += 8  # a text editor's document margin, above and below (4 px each)
         view.setMinimumHeight(extra + self._rows * line)
+        if self._at_most is not None:
+            view.setMaximumHeight(extra + self._at_most * line)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in self._AGAIN:

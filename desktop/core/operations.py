@@ -524,6 +524,16 @@ def task_confirm_hours(ctx: Context, records: Records, p: dict[str, Any]) -> str
     return task.id
 
 
+def default_worked_hours(bid: Bid, task: Task) -> float:
+    """The hours worked (h) that completing `task` confirms for its accepted `bid` by default.
+
+    When the manager names none: the hours offered, else the task's effort.
+    The demo's finished tasks are made by this rule too (`sync.server.demo`), so
+    what they show is what completing a task would have written.
+    """
+    return bid.hours if bid.hours is not None else task.effort_hours
+
+
 def _confirm_hours(
     ctx: Context, records: Records, task: Task, hours: Mapping[str, Any], *, defaults: bool
 ) -> None:
@@ -545,7 +555,7 @@ def _confirm_hours(
         if bid.id in wanted:
             worked: float | None = wanted[bid.id]
         elif defaults and bid.worked_hours is None:
-            worked = bid.hours if bid.hours is not None else task.effort_hours
+            worked = default_worked_hours(bid, task)
         else:
             continue
         records.put(

@@ -1372,8 +1372,10 @@ class _Tasks:
             bid.decided_at = DAYS[decided] + _TIMES[int(rnd() * len(_TIMES))]
             bid.version = 2
             if status == _ACCEPTED and self.status[i] == TaskStatus.DONE:
-                # The manager confirmed the offered hours when the task was done.
-                bid.worked_hours = hours
+                # Confirmed when the task was done, as `task.complete` does: the offered
+                # hours, else the task's effort (a try-out found a fifth of the finished
+                # work with no hours, where no bid offered any).
+                bid.worked_hours = operations.default_worked_hours(bid, task)
                 bid.hours_confirmed_by = task.poster_id
                 bid.hours_confirmed_at = max(DAYS[min(self.day_done[i], TODAY)] + "T16:00:00.000Z",
                                              bid.decided_at)

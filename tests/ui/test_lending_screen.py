@@ -80,3 +80,61 @@ def test_with_approval_and_notice_off_the_screen_says_what_that_means_and_names_
         header = view.horizontalHeader()
         assert header.sectionSize(0) >= view.sizeHintForColumn(0)  # every name whole
         assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(2, header.count()))
+
+
+def test_finished_work_shows_its_hours_right_aligned_in_danish_and_a_dash_says_why(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out 21: finished work on other sites had blank hours, and the hours sat on the left.
+
+    The demo's finished tasks had no hours worked where the bid offered none; completing a
+    task confirms the task's effort then (`operations.default_worked_hours`), and the demo now
+    does too. Where a finished task's hours are genuinely unknown the cell says "—", and why.
+    """
+    from PySide6.QtCore import Qt
+
+    from desktop.core.entities import Bid
+    from desktop.store import Store
+    from tests.ui.driving import ask, styled
+    from ui import wording
+
+    tasks = {t.id: t for t in demo_data.tasks}
+    managers = {p.home_site_id: p for p in demo_data.people if p.role == Role.SITE_MANAGER}
+    bid = next(
+        b for b in demo_data.bids
+        if b.status == BidStatus.ACCEPTED and b.hours is None and b.home_site_id in managers
+        and tasks[b.task_id].site_id != b.home_site_id and tasks[b.task_id].status == TaskStatus.DONE
+        and tasks[b.task_id].effort_hours % 1  # a fraction: Danish writes it with a comma
+    )
+    effort = tasks[bid.task_id].effort_hours
+    right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    with styled("da"):
+        context = make_context(person=managers[bid.home_site_id])
+        screen = shown(qtbot, LendingScreen(context), size=(1280, 720))
+        model = screen.work_model
+        qtbot.waitUntil(lambda: model.row_of(bid.id) >= 0, timeout=10_000)
+        row = model.row_of(bid.id)
+        offered, worked = model.index(row, 5), model.index(row, 6)
+        assert worked.data() == wording.number(effort, "da") and "," in worked.data()
+        assert offered.data() == "—"
+        assert offered.data(Qt.ItemDataRole.ToolTipRole) == "Der blev ikke tilbudt timer i buddet."
+        for column in (5, 6):
+            assert model.index(row, column).data(Qt.ItemDataRole.TextAlignmentRole) == right
+            assert model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole) == right
+        assert model.index(row, 1).data(Qt.ItemDataRole.TextAlignmentRole) is None  # text stays on the left
+        qtbot.waitUntil(lambda: screen.months_model.rowCount() > 0, timeout=10_000)
+        for column in (2, 3):
+            assert screen.months_model.index(0, column).data(Qt.ItemDataRole.TextAlignmentRole) == right
+
+        def unrecorded(store: Store) -> None:  # finished before Knop kept the hours worked
+            with store.transaction():
+                held = store.get(Bid, bid.id)
+                assert held is not None
+                store.put(held.replace(worked_hours=None))
+
+        ask(qtbot, context, unrecorded)
+        context.notify({"bids"})
+        qtbot.waitUntil(lambda: model.index(model.row_of(bid.id), 6).data() == "—", timeout=10_000)
+        assert model.index(model.row_of(bid.id), 6).data(Qt.ItemDataRole.ToolTipRole) == (
+            "Ikke registreret: opgaven blev markeret som afsluttet, før Knop gemte de arbejdede timer."
+        )
