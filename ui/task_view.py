@@ -16,7 +16,7 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -58,6 +58,20 @@ from ui.words import language, ntr, tr
 from ui.window_focus import mark_destructive
 
 log = logging.getLogger(__name__)
+
+# The bid's message box, in lines of text: at least, and at most where the column has room.
+BID_MESSAGE_LINES = (5, 10)
+
+
+class GrowingText(QPlainTextEdit):
+    """A text field that asks for no more than its minimum height and grows into spare room.
+
+    A text editor's own preferred height (192 px) was taken before anything below it had
+    its share: the bid's message took it all and pushed "Send comment" out of view.
+    """
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 def hidden_person(person_id: str, detail: TaskDetail, reader_is_external: bool) -> str:
@@ -223,7 +237,10 @@ class TaskView(TaskScreen):
         acting = QWidget(self)
         right = QVBoxLayout(acting)
         right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(self._build_my_bid())
+        # Equal stretch: Qt shares the column in that proportion, each at its preferred height
+        # at least, so the bid's message grows (to ten lines) only on a tall screen, and the
+        # conversation takes what the message cannot.
+        right.addWidget(self._build_my_bid(), 1)
         right.addWidget(self._build_conversation(), 1)
         # On a short screen (1024x600) a requirement's or an invitation's sentence above the
         # bid's fields would squeeze them to nothing: the column scrolls instead.
@@ -367,13 +384,15 @@ class TaskView(TaskScreen):
         self.my_bid_state.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.bid_message = QPlainTextEdit(box)
+        self.bid_message = GrowingText(box)
         self.bid_message.setAccessibleName(tr("Message to the task owner"))
         self._message_hint = tr("Why you? What have you done like this before?")
         self.bid_message.setPlaceholderText(self._message_hint)
         self.bid_message.setTabChangesFocus(True)
-        self.bid_message.setMaximumHeight(4 * self.fontMetrics().height())
-        keep_rows(self.bid_message, 3)
+        # Room for a few sentences: three lines were too few to write or reread why oneself
+        # (try-out 21). Five at least, so at 1024x600 "Place bid" stays in view under it;
+        # up to ten where the column has room, the conversation below taking the rest.
+        keep_rows(self.bid_message, BID_MESSAGE_LINES[0], at_most=BID_MESSAGE_LINES[1])
         self.bid_hours = wording.HoursField(self.context.language, 1, box)
         self.bid_hours.setRange(0, 2000)
         self.bid_hours.setSingleStep(0.5)

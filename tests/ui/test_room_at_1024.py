@@ -51,6 +51,28 @@ def test_the_comment_button_is_wholly_visible(
     )
 
 
+# The task view's own size in Knop's window on a 1024x600 screen and on a 1600x1000 one.
+@pytest.mark.parametrize(("size", "lines"), [((1024, 454), 5), ((1600, 894), 10)])
+def test_the_bid_message_has_room_for_a_few_sentences_and_place_bid_stays_in_view(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, size: tuple[int, int],
+    lines: int,
+) -> None:
+    """Try-out 21: the message to the manager was three lines high. Now five at least and up to ten
+    where the column has room, with "Place bid" in view without scrolling, and on a big screen
+    "Send comment" too."""
+    view: TaskView = bidding_view(qtbot, make_context("anna"), demo_data, size)
+    qtbot.waitUntil(lambda: view.place_button.isVisible())
+    line = view.bid_message.fontMetrics().lineSpacing()
+    assert view.bid_message.viewport().height() >= lines * line, (view.bid_message.viewport().height(), line)
+    assert view.bid_message.height() <= view.bid_message.maximumHeight()
+    assert view.acting_area.verticalScrollBar().value() == 0
+    assert wholly_visible(view.acting_area, view.place_button), (
+        view.place_button.geometry(), view.acting_area.viewport().size()
+    )
+    if size[1] > 600:
+        assert wholly_visible(view.acting_area, view.send_button)
+
+
 @pytest.mark.parametrize("months", [24, 25, 9])
 def test_the_network_charts_month_labels_are_whole_and_inside_it(qtbot: Any, months: int) -> None:
     """The last month's label, at the chart's right edge, read "2026-0" (try-out, 1024 px)."""
