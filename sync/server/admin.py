@@ -445,6 +445,7 @@ def cmd_seed_demo(db: storage.Database, args: argparse.Namespace) -> int:
         organisations=args.organisations, neighbour_share=args.neighbour_share,
     )
     count = demo_seed.seed(db, data, args.password)
+    demo_seed.publish_guidelines(db, data)
     _say(
         f"seeded {count} demo entities; demo users log in with "
         f"{args.password or demo_seed.DEMO_PASSWORD!r}"

@@ -115,6 +115,29 @@ def seed(db: Database, data: DemoData, password: str | None = None) -> int:
     return count
 
 
+def publish_guidelines(db: Database, data: DemoData) -> list[str]:
+    """Publish the demo's rules of the road (resources/demo/guidelines.json) for each of its
+    organisations, as their administrator would; returns the audiences published.
+
+    Through the operation `guidelines.publish` (`push.apply_as_admin_tool`), so the rows,
+    the change feed and the audit trail are what a real publication makes. The outsiders'
+    only: a try-out as the demo's volunteer never met the guidelines an outsider accepts
+    before bidding, because the demo published none. Staff are asked nothing at login.
+    """
+    import json
+
+    from desktop.core.resources import resources_dir
+    from sync.server import push
+
+    texts = json.loads((resources_dir() / "demo" / "guidelines.json").read_text(encoding="utf-8"))
+    audiences = [audience for audience in texts if not audience.startswith("_")]
+    for world in (data, *data.neighbours):
+        for audience in audiences:
+            payload = {"audience": audience, "text_da": texts[audience]["da"], "text_en": texts[audience]["en"]}
+            push.apply_as_admin_tool(db, "guidelines.publish", payload, world.organisation.id)
+    return audiences
+
+
 def _accounts(
     people: Iterable[Person], hashes: dict[str, str], now: str
 ) -> Iterable[tuple[str, str, str, str, str]]:

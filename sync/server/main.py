@@ -153,7 +153,9 @@ def prepare_demo(db: storage.Database, seed: int | None, code_file: Path | None)
         log.info("seeding demo data")
         # Egeskov and its small neighbour Bøgeby (issue 16), whose staff see each
         # other's tasks opened to other municipalities.
-        demo_seed.seed(db, demo_seed.generate(seed, organisations=DEMO_ORGANISATIONS, neighbour_share=NEIGHBOUR_SHARE))
+        data = demo_seed.generate(seed, organisations=DEMO_ORGANISATIONS, neighbour_share=NEIGHBOUR_SHARE)
+        demo_seed.seed(db, data)
+        demo_seed.publish_guidelines(db, data)  # so the volunteer meets them before bidding
     code = accounts.new_enrolment_code(db, demo_seed.enrolment_site(db))
     print(f"Enrolment code for the demo workstation: {code}", flush=True)
     if code_file is not None:

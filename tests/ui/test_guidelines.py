@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
+
 from sync.server import push
 from tests.conftest import World
 from tests.server.harness import Deployment
@@ -274,3 +276,69 @@ def test_publishing_asks_first_and_the_hint_says_what_each_kind_governs(
     next(b for b in box.buttons() if b.text() == "Publish").click()
     qtbot.waitUntil(lambda: "Published" in tab.done.text(), timeout=10_000)
     qtbot.waitUntil(lambda: ask(qtbot, context, versions) == version, timeout=10_000)
+
+
+def test_the_demos_volunteer_accepts_the_outsiders_guidelines_before_bidding(
+    qtbot: Any, make_context: Any, demo_data: Any, demo_store: Any, tmp_path: Any
+) -> None:
+    """Try-out 21 as Ole, the demo's volunteer: the guidelines the demo publishes come up when he
+    starts; put off ("Not now"), his bid is refused with the reason and they come up again;
+    accepted, the same bid goes in, with what he wrote."""
+    from desktop.core import permissions
+    from desktop.core.entities import Bid, BidStatus, Guideline, TaskStatus
+    from desktop.core.ids import utc_now
+    from desktop.store import Store
+    from sync.server import demo_seed, migrations, storage
+    from tests.ui.driving import ask, shown
+    from ui.task_view import TaskView
+
+    server = storage.Database(tmp_path / "server.sqlite3", pool_size=1)
+    try:
+        migrations.migrate(server)
+        demo_seed.seed(server, demo_data)
+        demo_seed.publish_guidelines(server, demo_data)
+        with server.read() as s:
+            published = s.fetch(Guideline, "1 = 1")
+    finally:
+        server.close()
+    store = Store(demo_store)  # as Ole's PC pulls them
+    with store.transaction():
+        store.put_rows(Guideline, (g.to_row() for g in published))
+    store.close()
+
+    ole = next(p for p in demo_data.people if p.username == "ole")
+    blocked = {r.task_id for r in demo_data.requirements if "block" in r.requirements.values()}
+    mine = {b.task_id for b in demo_data.bids if b.bidder_id == ole.id}
+    today = utc_now()[:10]
+    task = next(
+        t for t in demo_data.tasks
+        if t.status == TaskStatus.OPEN and permissions.may_bid_on(ole, t) and t.id not in mine
+        and t.id not in blocked and (t.bid_deadline is None or t.bid_deadline >= today)
+    )
+    context = make_context("ole", language="en")
+    view = shown(qtbot, TaskView(context, task.id))
+    watch = GuidelinesWatch(context, view)
+    watch.start()  # what the shell does at login
+    dialog = asked(qtbot, watch)
+    assert "Confidentiality" in dialog.text.toPlainText()
+    assert "You can bid on tasks once you have accepted them." in dialog.findChild(QLabel, "guidelinesIntro").text()
+    dialog.later_button.click()
+    qtbot.waitUntil(lambda: watch.dialog is None)
+
+    qtbot.waitUntil(lambda: view.place_button.isVisible() and view.place_button.isEnabled(), timeout=10_000)
+    view.bid_message.setPlainText("Jeg kører gerne og hjælper til.")
+    view.place_button.click()
+    again = asked(qtbot, watch)  # the refused bid leads back to them
+    assert view.bid_problem.text() == "Read and accept the organisation's current guidelines first."
+    assert view.bid_message.toPlainText() == "Jeg kører gerne og hjælper til."  # nothing typed is lost
+    again.accept_button.click()
+    qtbot.waitUntil(lambda: watch.dialog is None)
+    qtbot.waitUntil(lambda: view.place_button.isEnabled(), timeout=10_000)
+    view.place_button.click()
+
+    def his_bid(store: Store) -> list[Bid]:
+        return [b for b in store.bids_on(task.id) if b.bidder_id == ole.id]
+
+    qtbot.waitUntil(lambda: bool(ask(qtbot, context, his_bid)), timeout=10_000)
+    (bid,) = ask(qtbot, context, his_bid)
+    assert bid.status == BidStatus.PENDING and bid.message == "Jeg kører gerne og hjælper til."
