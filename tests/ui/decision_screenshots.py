@@ -71,6 +71,10 @@ def main(argv: list[str]) -> int:
         settle(app, lambda: window.board.model.rowCount() > 0)
         return window, context
 
+    def closed(window: MainWindow, context: AppContext) -> None:
+        window.tear_down()
+        context.close()
+
     # The review: the last seat filled, then "Decline the rest".
     task = next(
         t for t in data.tasks
@@ -99,8 +103,7 @@ def main(argv: list[str]) -> int:
     assert box is not None
     save_with_dialog(app, window, box, out / f"review_decline_rest_{language}.png")
     box.reject()
-    window.tear_down()
-    context.close()
+    closed(window, context)
 
     # The bid form, at a small laptop's size and a big screen's.
     anna = people["anna"]
@@ -123,8 +126,7 @@ def main(argv: list[str]) -> int:
         )
         settle(app)
         save(window, out / f"bid_form_{size[0]}x{size[1]}_{language}.png")
-        window.tear_down()
-        context.close()
+        closed(window, context)
 
     # Lending: the manager whose staff have the most finished work on other sites.
     def finished_away(manager: Person) -> int:
@@ -142,8 +144,7 @@ def main(argv: list[str]) -> int:
     assert isinstance(lending, LendingScreen)
     settle(app, lambda: lending.work_model.rowCount() > 0)
     save(window, out / f"lending_{language}.png")
-    window.tear_down()
-    context.close()
+    closed(window, context)
 
     # The volunteer: the guidelines come up as he starts, over a task he may bid on.
     ole = people["ole"]
@@ -160,8 +161,7 @@ def main(argv: list[str]) -> int:
     assert watch.dialog is not None
     save_with_dialog(app, window, watch.dialog, out / f"outsider_guidelines_{language}.png")
     watch.dialog.reject()
-    window.tear_down()
-    context.close()
+    closed(window, context)
     del translators
     return 0
 

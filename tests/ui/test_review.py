@@ -47,6 +47,21 @@ def review_of_two_bids(
     return task, manager, page, card
 
 
+def review_with_a_sync_link(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> tuple[Worker, SyncLink, tuple[Task, AppContext, ReviewPage, BidCard]]:
+    """`review_of_two_bids` whose manager has a sync link fed by a test worker (to say online or not)."""
+    worker = Worker()
+    links: list[SyncLink] = []
+
+    def attach(manager: AppContext) -> None:
+        links.append(SyncLink(worker, manager.person.id))
+        manager.attach_sync(links[0])
+
+    review = review_of_two_bids(qtbot, make_context, demo_data, attach)
+    return worker, links[0], review
+
+
 def three_bids_on_seats(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, seats: int
 ) -> tuple[Task, AppContext]:
@@ -276,15 +291,7 @@ def test_offline_the_confirmation_does_not_promise_the_bidder_is_told_at_once(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
     """Try-out 2: with the server stopped the card still said "They are told at once"."""
-    worker = Worker()
-    links: list[SyncLink] = []
-
-    def attach(manager: AppContext) -> None:
-        links.append(SyncLink(worker, manager.person.id))
-        manager.attach_sync(links[0])
-
-    _task, manager, _page, card = review_of_two_bids(qtbot, make_context, demo_data, attach)
-    link = links[0]
+    worker, link, (_task, manager, _page, card) = review_with_a_sync_link(qtbot, make_context, demo_data)
     qtbot.mouseClick(card.accept_button, CLICK)
     assert card.confirm_text.text().endswith("They are told at once.")  # online, or not yet known
     qtbot.mouseClick(card.back_button, CLICK)
@@ -389,14 +396,7 @@ def test_declining_the_last_one_left_offline_says_one_person_and_waits_in_the_ou
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
     """The singular in both languages, and offline: the bidder is told once Knop is online again."""
-    worker = Worker()
-    links: list[SyncLink] = []
-
-    def attach(manager: AppContext) -> None:
-        links.append(SyncLink(worker, manager.person.id))
-        manager.attach_sync(links[0])
-
-    task, manager, page, card = review_of_two_bids(qtbot, make_context, demo_data, attach)
+    worker, link, (task, manager, page, card) = review_with_a_sync_link(qtbot, make_context, demo_data)
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(card.accept_button, CLICK)
         qtbot.mouseClick(card.confirm_button, CLICK)
@@ -406,7 +406,7 @@ def test_declining_the_last_one_left_offline_says_one_person_and_waits_in_the_ou
             qtbot.mouseClick(other.decline_button, CLICK)
             qtbot.mouseClick(other.confirm_button, CLICK)
     left = [others[0].bid_id]
-    with qtbot.waitSignal(links[0].state_changed):
+    with qtbot.waitSignal(link.state_changed):
         worker.publish(SyncState(online=False, error_code="unreachable"))
     with styled("da"):
         box = _asked_to_decline_the_rest(qtbot, page)
