@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.long_text import CELL_LIMIT, shortened
+from ui import wording, words
 from ui.words import tr
 
 Row = TypeVar("Row")
@@ -56,6 +57,9 @@ def in_table(index: AnyIndex, rows: int, columns: int) -> bool:
 class Column(Generic[Row]):
     header: str
     text: Callable[[Row], str]
+    # The cell's tooltip where it says more than the cell (the device's id beside its name);
+    # None: the cell's whole text.
+    tip: Callable[[Row], str] | None = None
 
 
 class RowsModel(QAbstractTableModel, Generic[Row]):
@@ -95,7 +99,8 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             # A cell is one line: long text is cut here, the view elides the rest.
             return " ".join(shortened(self._columns[index.column()].text(row), CELL_LIMIT).split())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return shortened(self._columns[index.column()].text(row))
+            column = self._columns[index.column()]
+            return shortened((column.tip or column.text)(row))
         if role == KEY_ROLE:
             return self._key(row)
         return None
@@ -458,7 +463,12 @@ class EmptyNote(QLabel):
 
 
 def title_first(
-    view: QTableView, title: int, sample: str, spare: Sequence[int], detail: QLabel | None = None
+    view: QTableView,
+    title: int,
+    sample: str,
+    spare: Sequence[int],
+    detail: QLabel | None = None,
+    more: Callable[[int], list[str]] | None = None,
 ) -> None:
     """Keep `title` at least as wide as `sample` by hiding the `spare` columns, first to last.
 
@@ -473,8 +483,11 @@ def title_first(
     With `detail` (a label under the table, shown only then), what the hidden cells,
     and any shown cell too narrow for its text, say for the current row is read there instead: "Kirkeby Skole · Skills most
     asked for: ...", for lists whose rows open nothing (a report, the audit trail).
+    With no row chosen it says, in a sentence, what choosing one would show there.
+    `more` (row -> sentences) adds what the line says of the chosen row whatever is
+    hidden (the audit trail: who got an accepted bid's assignment).
     """
-    _TitleFirst(view, title, sample, tuple(spare), detail)
+    _TitleFirst(view, title, sample, tuple(spare), detail, more)
 
 
 def _elided(view: QTableView, row: int, column: int) -> bool:
@@ -491,9 +504,16 @@ class _TitleFirst(QObject):
     """Hides and shows spare columns so the title keeps its room; see `title_first`."""
 
     def __init__(
-        self, view: QTableView, title: int, sample: str, spare: tuple[int, ...], detail: QLabel | None
+        self,
+        view: QTableView,
+        title: int,
+        sample: str,
+        spare: tuple[int, ...],
+        detail: QLabel | None,
+        more: Callable[[int], list[str]] | None = None,
     ) -> None:
         super().__init__(view)  # the view is only its Qt parent, as for _Stretcher
+        self._more = more
         self._title = title
         self._sample = sample
         self._spare = spare
@@ -522,12 +542,15 @@ class _TitleFirst(QObject):
         # A shown cell the view had to elide says its whole text here too: at 1024 px the
         # audit trail's "Handling" was cut, and the line repeated only the hidden columns.
         cut = [c for c in range(header.count()) if c != self._title and row >= 0 and _elided(view, row, c)]
-        detail.setVisible(bool(hidden or cut))
-        if not (hidden or cut):
+        extra = self._more(row) if self._more is not None and row >= 0 else []
+        detail.setVisible(bool(hidden or cut or extra))
+        if not (hidden or cut or extra):
             return
         names = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in hidden]
         if row < 0:
-            detail.setText(tr("Choose a row to see: {fields}", fields=", ".join(names)))
+            # A sentence, not a form's "Choose a row to see: Device, Site" (a try-out found it awkward).
+            fields = wording.listed([wording.in_sentence(n) for n in names], words.language())
+            detail.setText(tr("Choose a row in the list to see its {fields} here.", fields=fields))
             return
         said = [
             f"{model.headerData(column, Qt.Orientation.Horizontal) or ''}: "
@@ -535,7 +558,7 @@ class _TitleFirst(QObject):
             for column in [*cut, *hidden]
         ]
         title = str(model.index(row, self._title).data() or "")  # none for an event about no task
-        detail.setText(" · ".join([title, *said] if title else said))
+        detail.setText(" · ".join([*([title] if title else []), *extra, *said]))
 
     def _view(self) -> QTableView | None:
         view = self.parent()

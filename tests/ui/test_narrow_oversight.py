@@ -24,6 +24,7 @@ from desktop.core.ids import utc_now, uuid7
 from sync.server import audit, demo, demo_seed, migrations, push, reports, storage
 from sync.server.accounts import Caller
 from tests.ui.test_words_not_cut import _danish, _styled  # noqa: F401 - the real style sheet (autouse)
+from ui import wording
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.operation_words import operation_label
@@ -104,7 +105,8 @@ def test_at_1024_the_tables_read_without_scrolling_sideways(
     header, model = table.horizontalHeader(), table.model()
     hidden = [c for c in range(header.count()) if header.isSectionHidden(c)]
     assert hidden  # what gave way is read under the table, for the chosen row
-    names = [model.headerData(c, Qt.Orientation.Horizontal) for c in hidden]
+    # Named inside a sentence ("... dens mest efterspurgte kompetencer her."), in small letters.
+    names = [wording.in_sentence(model.headerData(c, Qt.Orientation.Horizontal)) for c in hidden]
     assert screen.detail.isVisible() and all(name in screen.detail.text() for name in names)
     table.selectRow(1)
     for column in hidden:
