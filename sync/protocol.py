@@ -130,9 +130,10 @@ PUSH_PULL_HEADER = "Knop-Pull"
 # that has one, so the server sends it `guidelines` rows without it, as before: only
 # ever its own organisation's set reaches it, which it keys by audience alone, and its
 # `guidelines.accept` is applied to its own organisation's set. A header, as Knop-Pull:
-# an older server ignores it.
+# an older server ignores it. Since 3, a `member_invitations` row carries `mail` (what
+# became of its e-mail, entities.InvitationMail); a client sending less gets it without.
 ROWS_HEADER = "Knop-Rows"
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`

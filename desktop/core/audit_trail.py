@@ -51,8 +51,11 @@ def assignee(event: AuditEvent, named: Mapping[str, str], assigned: Mapping[str,
 
 
 def row(event: AuditEvent, named: Mapping[str, str], assigned: Mapping[str, str] | None = None) -> list[str]:
-    """One event as CSV_HEADER's cells; `named` maps person, task, site and device ids to names,
-    `assigned` event ids to who got the assignment (accepted bids)."""
+    """One event as CSV_HEADER's cells.
+
+    `named` maps person, task, site and device ids to names, `assigned` event ids
+    to who got the assignment (accepted bids).
+    """
     return [
         event.at,
         named.get(event.actor_id, event.actor_id),

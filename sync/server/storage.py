@@ -776,7 +776,7 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
 
 
 # Capitals folded to small letters by `Session.folded`, alike in Python (`fold`), in SQLite and
-# in PostgreSQL: A-Z and Latin-1's (Æ, Ø, Å, É, Ü ... but not ×). SQLite's lower() folds A-Z
+# in PostgreSQL: A-Z and Latin-1's (Æ, Ø, Å, É, Ü ... but not the multiplication sign). SQLite's lower() folds A-Z
 # alone, and so does PostgreSQL's in a C-locale database (the tests' cluster, and many a
 # server's): with lower(), "æble" would find "Æbleplukning" on one server and not another.
 CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(chr(c) for c in range(0xC0, 0xDF) if c != 0xD7)
