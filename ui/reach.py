@@ -65,24 +65,33 @@ def person_kind(kind: str) -> str:
     return labels.get(PersonKind(kind), kind) if kind in tuple(PersonKind) else kind
 
 
-def invitation_status(invitation: MemberInvitation) -> str:
+def invitation_status(invitation: MemberInvitation, whole: bool = False) -> str:
     """Where an invitation stands, in words; one not yet taken up says what became of its e-mail.
 
     "Sent" is said only of an e-mail the mail server accepted: a try-out read "Sent"
-    on a server with no mail server, where nothing is ever sent, and waited. Where
-    nothing was (or is yet) sent, the inviter is told to give the code themselves.
+    on a server with no mail server, where nothing is ever sent, and waited. Short
+    for the list's cell; `whole`: the sentence for its tooltip, which tells the
+    inviter to give the code themselves where nothing was (or is yet) sent.
     """
     if invitation.status == InvitationStatus.PENDING:
-        mail: dict[str, str] = {
-            InvitationMail.SENT: tr("Sent by e-mail"),
-            InvitationMail.QUEUED: tr("Being sent by e-mail"),
-            InvitationMail.FAILING: tr(
-                "Not sent yet: the mail server has not taken it, and Knop keeps trying. "
-                "Give the person the code yourself"
+        not_yet = (tr("Not sent yet: not at the server yet"), tr("Not sent yet"))
+        mail: dict[str, tuple[str, str]] = {
+            InvitationMail.SENT: (tr("Sent by e-mail"),) * 2,
+            InvitationMail.QUEUED: (tr("Being sent by e-mail"),) * 2,
+            InvitationMail.FAILING: (
+                tr(
+                    "Not sent yet: the mail server has not taken it, and Knop keeps trying. "
+                    "Give the person the code yourself"
+                ),
+                tr("Not sent yet: the mail server fails"),
             ),
-            InvitationMail.NO_MAIL_SERVER: tr("Not sent: no mail server is set up. Give the person the code yourself"),
+            InvitationMail.NO_MAIL_SERVER: (
+                tr("Not sent: no mail server is set up. Give the person the code yourself"),
+                tr("Not sent: no mail server"),
+            ),
         }
-        return mail.get(invitation.mail, tr("Not sent yet: not at the server yet"))  # UNKNOWN, or a newer state
+        sentence, short = mail.get(invitation.mail, not_yet)  # not_yet: UNKNOWN, or a newer state
+        return sentence if whole else short
     labels = {
         InvitationStatus.AWAITING_APPROVAL: tr("Waiting for approval"),
         InvitationStatus.ACCEPTED: tr("Accepted"),
@@ -252,7 +261,11 @@ class InvitationsTab(Screen):
                 Column(tr("Name"), lambda s: s.invitation.name),
                 Column(tr("Who"), lambda s: person_kind(s.invitation.kind)),
                 Column(tr("Invited by"), lambda s: s.inviter),
-                Column(tr("Status"), lambda s: invitation_status(s.invitation)),
+                Column(
+                    tr("Status"),
+                    lambda s: invitation_status(s.invitation),
+                    lambda s: invitation_status(s.invitation, whole=True),
+                ),
                 Column(tr("Expires"), lambda s: wording.short_date(s.invitation.expires_at, self.language)),
             ],
             key=lambda s: s.invitation.id,

@@ -558,6 +558,7 @@ class _TitleFirst(QObject):
             for column in [*cut, *hidden]
         ]
         title = str(model.index(row, self._title).data() or "")  # none for an event about no task
+        extra = [x for x in extra if not any(x in cell for cell in said)]  # each thing said once
         detail.setText(" · ".join([*([title] if title else []), *extra, *said]))
 
     def _view(self) -> QTableView | None:

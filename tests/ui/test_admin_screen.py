@@ -29,7 +29,7 @@ from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
 
 # What an approved invitation says on a server with no mail server: never "Sent" (a try-out).
-NO_MAIL_SERVER = "Not sent: no mail server is set up. Give the person the code yourself"
+NO_MAIL_SERVER = "Not sent: no mail server"
 
 
 def person(server: Deployment, username: str) -> Person:
