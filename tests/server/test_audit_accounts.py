@@ -40,9 +40,11 @@ class Told:
         for task_id, title in ((self.task_id, TITLE), (self.other_id, "Øvelse i førstehjælp på skolens gård")):
             self.mette.apply("task.create", task_id=task_id, site_id=world.school.id, title=title, publish=True,
                              audience="organisation")
+        # The rule writes the task (its outsiders) first, then its requirements.
+        self.mette.apply("task.set_requirements", task_id=self.other_id, requirements={"first_aid": "warn"},
+                         outsiders=["volunteer"])
         self.anna.apply("bid.place", bid_id=self.bid_id, task_id=self.task_id, hours=3)
         self.mette.apply("bid.accept", bid_id=self.bid_id)
-        # Completion writes the task first, then the bid's worked hours.
         self.mette.apply("task.complete", task_id=self.task_id, hours={self.bid_id: 3})
 
     def trail(self, **params: Any) -> dict[str, Any]:
@@ -88,6 +90,8 @@ def test_the_device_is_named_as_it_was_enrolled(told: Told, world: World) -> Non
 
 
 def test_what_changed_is_in_one_order_whatever_order_it_was_written_in(told: Told) -> None:
+    (required,) = told.trail(operation="task.set_requirements")["events"]
+    assert required["summary"] == f"task_requirements/{told.other_id}, tasks/{told.other_id}"  # by table
     (done,) = told.trail(operation="task.complete")["events"]
     assert done["summary"] == f"bids/{told.bid_id}, tasks/{told.task_id}"
 
@@ -102,8 +106,9 @@ def test_the_task_filter_takes_words_from_the_title_in_any_case(told: Told, type
 
 def test_the_task_filter_still_takes_an_id_and_finds_nothing_for_other_words(told: Told) -> None:
     assert operations(told.trail(task=told.task_id)) == ["task.create", "bid.place", "bid.accept", "task.complete"]
-    assert operations(told.trail(task="førstehjælp ØVELSE")) == ["task.create"]
-    assert operations(told.trail(task="PÅ GA\u030aRD")) == ["task.create"]  # Å typed as A and a ring
+    other = ["task.create", "task.set_requirements"]
+    assert operations(told.trail(task="førstehjælp ØVELSE")) == other
+    assert operations(told.trail(task="PÅ GA\u030aRD")) == other  # Å typed as A and a ring
     assert told.trail(task="æble førstehjælp")["events"] == []  # every word must be in the title
     assert told.trail(task="100%")["events"] == []  # LIKE's characters are meant literally
     assert told.trail(task="_")["events"] == []
