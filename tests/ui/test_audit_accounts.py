@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.core.entities import Audience, AuditEvent, Person, Role, Task, TaskStatus
+from desktop.core.entities import AuditEvent, Role
 from desktop.core.ids import utc_now, uuid7
-from sync.server import accounts, audit, demo, demo_seed, migrations, push, storage
-from sync.server.accounts import Caller
+from sync.server import accounts, audit, demo
 from tests.ui.driving import no_message_boxes  # noqa: F401 - autouse fixture
+from tests.ui.server_answers import acting_on, demo_server, open_tasks
 from ui import words
 from ui.context import AppContext
 from ui.oversight_audit import DEVICE_COLUMN, SITE_COLUMN, WHAT_COLUMN, AuditScreen
@@ -32,26 +32,12 @@ DEVICE_NAME = "PC-PERSONALESTUE-2"
 @pytest.fixture(scope="module")
 def answer(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The administrator's audit trail of one accepted bid, as the server answers it."""
-    db = storage.Database(Path(tmp_path_factory.mktemp("audit")) / "server.sqlite3", pool_size=1)
-    try:
-        migrations.migrate(db)
-        demo_seed.seed(db, demo_data)
-        with db.read() as s:
-            (task,) = s.fetch(
-                Task, "status = ? AND audience <> ? AND seats > accepted_count ORDER BY created_at DESC LIMIT 1",
-                (TaskStatus.OPEN, Audience.SITE),
-            )
+    with demo_server(demo_data, Path(tmp_path_factory.mktemp("audit"))) as db:
+        (task,) = open_tasks(db, 1)
         people = {p.id: p for p in demo_data.people}
         worker = next(p for p in demo_data.people if p.role == Role.STAFF and p.active and p.home_site_id != task.site_id)
         device = accounts.enrol(db, accounts.new_enrolment_code(db, task.site_id), DEVICE_NAME).device_id
-
-        def as_(person: Person, kind: str, **payload: object) -> str:
-            event_id = uuid7()
-            batch = [{"id": event_id, "kind": kind, "payload": payload, "author_id": person.id,
-                      "device_id": device, "created_at": utc_now()}]
-            push.push(db, Caller(person, device, ""), batch)
-            return event_id
-
+        as_ = acting_on(db, device)
         bid_id = uuid7()
         as_(worker, "bid.place", bid_id=bid_id, task_id=task.id, hours=3)
         accepted = as_(people[task.poster_id], "bid.accept", bid_id=bid_id)
@@ -69,8 +55,6 @@ def answer(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) -
             "admin": next(p for p in demo_data.people if p.role == Role.ADMIN),
             "worker": worker, "device": device, "accepted": accepted,
         }
-    finally:
-        db.close()
 
 
 EXPECTED = {
