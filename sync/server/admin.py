@@ -12,6 +12,7 @@
     knop-admin person set-site anna "Egeskov Skole"
     knop-admin lending approve            # off | notify | approve
     knop-admin audit --person anna --operation bid --since 2026-11-01 --csv
+    knop-admin audit --task "æbleplukning skolehaven"   # a task's id, or words from its title
     knop-admin revoke-device DEVICE_ID
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
