@@ -9,6 +9,7 @@ extra) in a child process that has no D-Bus session, as such a machine has.
 from __future__ import annotations
 
 import json
+import shutil
 import os
 import subprocess
 import sys
@@ -154,3 +155,41 @@ def test_a_keyring_that_stores_passes_and_keeps_no_probe(tmp_path: Path) -> None
         assert memory.secrets == {("Knop", "token anna https://knop.example"): "t"}
     finally:
         keyring.set_keyring(previous)
+
+
+@pytest.mark.skipif(shutil.which("gnome-keyring-daemon") is None, reason="needs gnome-keyring")
+def test_a_locked_gnome_keyring_fails_the_self_test_and_enrolment_spends_nothing(tmp_path: Path) -> None:
+    """The real case behind the plug-in above: a Secret Service (gnome-keyring on a private D-Bus)
+    whose login keyring is locked, with no display for its unlock prompt. The self-test passed on
+    it, and `knop enrol` went on to the server, where its code would have been spent."""
+    from tests.deploy.secret_service import secret_service
+
+    with secret_service(tmp_path / "keyring-home") as bus:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("PYTHON_KEYRING", "DBUS_")) and k not in ("DISPLAY", "WAYLAND_DISPLAY")
+        }
+        env |= {**bus, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+        lock = (
+            "import secretstorage; bus = secretstorage.dbus_init(); "
+            "secretstorage.get_default_collection(bus).lock()"
+        )
+        subprocess.run([sys.executable, "-c", lock], env=env, check=True, timeout=60)
+        checked = subprocess.run(
+            [sys.executable, "-m", "desktop.app", "--self-test"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert checked.returncode == 1, checked.stdout
+        assert (
+            "fail keyring: the keyring keyring.backends.SecretService.Keyring cannot store a secret "
+            "(KeyringLocked: " in checked.stdout
+        )
+        # Port 9 (discard) answers nobody: had enrolment gone on, it would say the server does not.
+        enrolled = subprocess.run(
+            [sys.executable, "-m", "desktop.app", "enrol", "--server", "http://127.0.0.1:9", "--code", "AAAA-BBBB"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        )
+        assert enrolled.returncode == 4, enrolled.stderr
+        assert "cannot store a secret (KeyringLocked: " in enrolled.stderr
+        assert "nothing was spent" in enrolled.stderr and "does not answer" not in enrolled.stderr
