@@ -143,9 +143,8 @@ def _check_keyring_stores() -> None:
     except CredentialsUnavailable as error:
         said = sentence(
             "This computer's keyring cannot keep the key that makes it a Knop device ({detail}). "
-            "Nothing was used "
-            "up: the code still works once the keyring does. Unlock the keyring (on Linux: a "
-            "Secret Service such as gnome-keyring) or ask IT.",
+            "Nothing was used up: the code still works once the keyring does. Unlock the keyring "
+            "(on Linux: a Secret Service such as gnome-keyring) or ask IT.",
             detail=error.detail,
         )
         raise EnrolmentFailed(

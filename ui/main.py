@@ -214,7 +214,7 @@ def make_application(argv: list[str]) -> QApplication:
     return QApplication(argv)
 
 
-SETTINGS_REFUSED = 2  # the exit code after a settings mistake, as `knop enrol` and the rest (desktop.app.main)
+SETTINGS_REFUSED = 2  # the exit code after a settings mistake, as desktop.app.main gives one found later
 
 
 def _settings_or_refusal(language_hint: str | None) -> Settings | None:
