@@ -34,14 +34,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +57,7 @@ from ui.context import AppContext
 from ui.long_text import ElidedLabel
 from ui.table_model import AnyIndex, in_table, read_only_flags
 from ui.operation_words import operation_label
+from ui.rows_view import RowsView
 from ui.words import ntr, tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
@@ -564,16 +563,12 @@ class AttentionPanel(QWidget):
         )
         intro.setWordWrap(True)
         self.model = AttentionModel(context.language, self)
-        self.view = QTableView(self)
+        self.view = RowsView(self)
         self.view.setObjectName("attentionTable")
         self.view.setAccessibleName(tr("Changes that need your attention"))
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(True)
         self.view.setShowGrid(False)
-        self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(AttentionColumn.WHY, QHeaderView.ResizeMode.Stretch)
