@@ -175,7 +175,7 @@ class CompetenceMap(InsightScreen):
                 # "no" here beside people whose profile, looked at, named it.
                 Column(self.say("On the profile before"), self._declared),
                 Column(self.say("Site"), lambda r: r["site"]),
-                Column(self.say("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
+                Column(self.say("Tasks"), self._tasks),
             ],
             key=lambda r: r["person_id"],
             parent=self,
@@ -240,6 +240,29 @@ class CompetenceMap(InsightScreen):
         if row["declared"]:
             return self.say("yes")
         return self.say("no (hidden competence)") if insights.hidden_competence(row) else self.say("no")
+
+    def _tasks(self, row: dict[str, Any]) -> str:
+        """The tasks behind a person's evidence: their titles, then per other municipality how many it keeps unnamed.
+
+        "Fælles kursus; 2 opgaver i Bøgeby Kommune": another municipality's internal tasks
+        are the server's to count, not to name (`unnamed_tasks`); they were blank titles
+        and read as "; ;". A server from before sent each with a blank title instead.
+        """
+        tasks = row.get("tasks") or []
+        parts = [str(t["title"]) for t in tasks if t.get("title")]
+        for unnamed in row.get("unnamed_tasks") or []:
+            parts.append(
+                self.say_n(
+                    "{n} task in {organisation}", "{n} tasks in {organisation}",
+                    int(unnamed["count"]), organisation=unnamed["organisation"],
+                )
+            )
+        blank = sum(1 for t in tasks if not t.get("title"))
+        if blank and "unnamed_tasks" not in row:
+            parts.append(
+                self.say_n("{n} task in another municipality", "{n} tasks in another municipality", blank)
+            )
+        return "; ".join(parts)
 
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.
