@@ -210,7 +210,14 @@ class CompetenceMap(InsightScreen):
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
 
-        filters = self.labelled_row((self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter))
+        # Each box as wide as its longest entry, so a chosen site reads whole (at 1024x600 the site
+        # box kept the width of "All sites" and cut "Ældrecenter Kastaniehaven" to "Ældrece"), and
+        # the two wrap onto a second line where one does not hold them, rather than being cut.
+        for box in (self.site_filter, self.category_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        filters = self.labelled_flow(
+            (self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addLayout(self.status_row(self.export_button))
