@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ui.long_text import CELL_LIMIT, shortened
 from ui import wording, words
+from ui.rows_view import RowsView
 from ui.words import tr
 
 Row = TypeVar("Row")
@@ -149,22 +149,6 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self.endRemoveRows()
 
 
-class _NoRowOnFocus(QTableView):
-    """A table that the keys arrive in without choosing a row (Qt makes the first row current).
-
-    For a list whose chosen row arms buttons (My page's skills: "Make private",
-    "Remove skill"): a try-out's language switch gave the keys back to the rebuilt
-    list once it had loaded, and its first skill came up chosen with both enabled.
-    The arrow keys still choose from the first row; a mouse focus already chooses none.
-    """
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
-        if self.currentIndex().isValid():
-            super().focusInEvent(event)
-        else:  # Qt skips its choosing for a mouse focus, where the click itself chooses
-            super().focusInEvent(QFocusEvent(event.type(), Qt.FocusReason.MouseFocusReason))
-
-
 def table_view(
     parent: QWidget,
     model: Any,
@@ -173,21 +157,19 @@ def table_view(
     *,
     wrapped_titles: bool = False,
     row_on_focus: bool = True,
-) -> QTableView:
+) -> RowsView:
     """A read-only list of rows: whole rows are chosen, cells stay one line and elide.
 
     `wrapped_titles`: column titles may break onto more lines (`WrappingHeader`),
     for tables of many narrow columns under long titles (reports, the competence map).
-    `row_on_focus=False`: the keys arriving choose no row (`_NoRowOnFocus`).
+    `row_on_focus=False`: the keys arriving choose no row (see `RowsView`).
+    A `RowsView`: one Tab stop, its current row outlined while it has the keys.
     """
-    view = QTableView(parent) if row_on_focus else _NoRowOnFocus(parent)
+    view = RowsView(parent, row_on_focus=row_on_focus)
     if wrapped_titles:
         view.setHorizontalHeader(WrappingHeader(view))
     view.setModel(model)
     view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(False)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().hide()
