@@ -27,6 +27,7 @@ says why.
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
 
 import keyring
@@ -181,6 +182,36 @@ def _backend() -> keyring.backend.KeyringBackend:
     if check.backend is None:
         raise CredentialsUnavailable(check.refusal or check.name)
     return check.backend
+
+
+def check_keyring_stores() -> str:
+    """Store, read back and delete an entry of Knop's own; returns the backend's name.
+
+    A keyring can be found and still refuse to store (locked, read-only, a
+    broken plug-in), which `keyring_check` cannot see without writing. `knop
+    enrol` asks this before it spends its one-time code, and the self-test asks
+    it too. The entry, `probe <random>` under the service name, is nobody's
+    secret and is deleted again. Raises CredentialsUnavailable, its `detail`
+    saying in English which step failed and why (or why there is no usable
+    keyring at all).
+    """
+    backend = _backend()
+    name = _name(backend)
+    entry, probe = f"probe {secrets.token_hex(8)}", secrets.token_hex(16)
+    step = "store"
+    try:
+        backend.set_password(SERVICE, entry, probe)
+        step = "read back"
+        found = backend.get_password(SERVICE, entry)
+        step = "delete"
+        backend.delete_password(SERVICE, entry)
+    except Exception as error:
+        raise CredentialsUnavailable(
+            f"the keyring {name} cannot {step} a secret ({type(error).__name__}: {error})"
+        ) from error
+    if found != probe:
+        raise CredentialsUnavailable(f"the keyring {name} did not give back a secret it had stored")
+    return name
 
 
 def _get(entry: str) -> str | None:

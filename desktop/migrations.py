@@ -19,6 +19,7 @@ from desktop.core.schema import (
     ENTITY_TABLES,
     GUIDELINES,
     GUIDELINES_PER_ORGANISATION,
+    INVITATION_MAIL,
     OVERSIGHT,
     PERSONAL_TABLES,
     TASK_PUBLISHED_AT,
@@ -346,6 +347,11 @@ def _v22_guidelines_per_organisation(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM guidelines WHERE organisation_id <> ?", (owner[0],))
 
 
+def _v23_invitation_mail(conn: sqlite3.Connection) -> None:
+    for statement in INVITATION_MAIL:  # what became of an invitation's e-mail, from the server
+        conn.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -369,6 +375,7 @@ STEPS: tuple[Step, ...] = (
     _v20_news_after_initial_pull,
     _v21_told_names,
     _v22_guidelines_per_organisation,
+    _v23_invitation_mail,
 )
 LATEST = len(STEPS)
 

@@ -81,7 +81,20 @@ def audit_csv(body: dict[str, Any], more_names: dict[str, str] | None = None) ->
     task titles this device holds (`task_titles`).
     """
     names = body.get("names") if isinstance(body.get("names"), dict) else {}
-    return audit_trail.csv_bytes(audit_events(body), {**(more_names or {}), **(names or {})})
+    return audit_trail.csv_bytes(
+        audit_events(body), {**(more_names or {}), **(names or {})}, assigned(body)
+    )
+
+
+def assigned(body: dict[str, Any]) -> dict[str, str]:
+    """Event id -> id of the person who got the assignment, for the answer's accepted bids.
+
+    A server older than this answer's `assigned` gives none: {}.
+    """
+    found = body.get("assigned")
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): str(v) for k, v in found.items() if isinstance(v, str) and v}
 
 
 def unnamed_tasks(body: dict[str, Any]) -> list[str]:

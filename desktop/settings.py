@@ -166,24 +166,17 @@ _UNITS = {  # what a whole-number setting counts, in words
 
 def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]:
     def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        # One sentence for a wrong type and a wrong size: it says what is allowed, so the
+        # person who wrote "ten" learns the range too (a new-user try-out).
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise _Wrong(
                 sentence(
-                    "{name} must be a whole number of {unit}, got {value}",
+                    "{name} must be a whole number of {unit} from {min} to {max}, got {value}",
                     name=name,
                     unit=_UNITS[unit],
-                    value=_shown(value),
-                )
-            )
-        if not low <= value <= high:
-            raise _Wrong(
-                sentence(
-                    "{name} must be between {min} and {max} {unit}, got {value}",
-                    name=name,
                     min=low,
                     max=high,
-                    unit=_UNITS[unit],
-                    value=value,
+                    value=_shown(value),
                 )
             )
         return value
@@ -341,10 +334,12 @@ class _SettingsFile:
 
 
 def _refuse(error: SettingsError, spare: list[SettingsError] | None) -> None:
-    """Raise `error`, or when sparing (`spare` is a list) note it there and go on."""
+    """Raise `error`, or when sparing (`spare` is a list) note it there and go on.
+
+    Not logged here: whoever collects the errors reports them (the app at ERROR).
+    """
     if spare is None:
         raise error
-    log.warning("settings: left out: %s", error)
     spare.append(error)
 
 
@@ -373,7 +368,11 @@ _BYTE_ORDER_MARKS = (  # UTF-32 first: its little-endian mark begins with UTF-16
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-_SAVE_AS_UTF8 = sentence("save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)")
+# Every sentence about a file Knop cannot decode states the rule, not only the fix: a
+# try-out's UTF-16 file got a sentence that never said the file must be UTF-8.
+_SAVE_AS_UTF8 = sentence(
+    "the file must be UTF-8: save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)"
+)
 
 
 def _decoded(path: Path, raw: bytes) -> str:
@@ -400,7 +399,8 @@ def _decoded(path: Path, raw: bytes) -> str:
                 _at(
                     str(path),
                     sentence(
-                        "the file holds NUL bytes, as UTF-16 text without a byte order mark does; {fix}",
+                        "the file is not UTF-8 but UTF-16 text without a byte order mark (it holds NUL "
+                        "bytes); {fix}",
                         fix=_SAVE_AS_UTF8,
                     ),
                 )
@@ -425,7 +425,7 @@ def _decoded(path: Path, raw: bytes) -> str:
                     )
                 ) from None
             log.warning(
-                "%s, line %d: not UTF-8; read as Windows-1252 (ANSI). To be sure, %s",
+                "%s, line %d: not UTF-8; read as Windows-1252 (ANSI) for now; %s",
                 path,
                 line,
                 _SAVE_AS_UTF8.text("en"),
@@ -650,12 +650,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 def load_settings_sparing(
     environ: Mapping[str, str] | None = None,
 ) -> tuple[Settings, list[SettingsError]]:
-    """(settings, errors): all that can be used, and what was left out and why.
+    """(settings, errors): every mistake in the files and variables, and what could be read.
 
-    For going on after a broken settings file: a misspelt key or a bad value
-    leaves out that key alone, so one typo in IT's file does not also drop the
-    server and the site (a try-out: with the defaults nobody could log in); a
-    file that cannot be read or parsed at all is left out whole.
+    For explaining a broken configuration in one go: each misspelt key or bad
+    value is named (not only the first, so IT fixes them all at once), and a
+    file that cannot be read or parsed at all counts as one mistake. The
+    settings are what remains without them; the app uses them only to pick the
+    language its refusal is written in, never to run on (docs/DEPLOYMENT.md,
+    "Mistakes are reported, not guessed around"). `errors` is empty exactly
+    when `load_settings()` would not raise.
     """
     spare: list[SettingsError] = []
     return _load(environ, spare), spare

@@ -86,6 +86,15 @@ def chosen_platform() -> str:
     return os.environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0].strip()
 
 
+# Platforms with no screen: nobody could see (or close) a dialog there, so one would hang.
+NO_DIALOG_PLATFORMS = ("offscreen", "minimal")
+
+
+def dialogs_can_be_seen() -> bool:
+    """Whether a dialog shown now would reach a person (not on the offscreen or minimal platform)."""
+    return chosen_platform() not in NO_DIALOG_PLATFORMS
+
+
 def platform_plugin_problem() -> str | None:
     """None when Qt's platform plugin will load here, else a sentence why not.
 

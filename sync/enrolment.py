@@ -3,15 +3,18 @@
 It trades the one-time code for a device credential (POST /v1/devices/enrol),
 puts the credential in the OS keyring and records `server_url` and `site_id`
 in the machine-wide settings file. Everything that can be checked before the
-code is spent is checked first (settings readable, keyring usable, the
-machine-wide folder writable), because a spent code cannot be used again.
+code is spent is checked first (settings readable, a keyring that stores,
+reads back and deletes a probe entry, the machine-wide folder writable),
+because a spent code cannot be used again.
 
 Exit codes, for deployment scripts:
     0  enrolled
     1  the server refused (unknown, used or expired code; too old a client)
     2  wrong command line (argparse)
     3  the server could not be reached (network, proxy, TLS: check proxy and ca_bundle)
-    4  could not save: machine-wide file not writable, or no usable keyring
+    4  could not save, or could not start: machine-wide file not writable, no usable
+       keyring or one that cannot store (a probe entry is stored, read back and
+       deleted before the code is spent), or a mistake in the settings
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from typing import Any
 from desktop import credentials
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.redaction import remember_secret
+from desktop.core.text import sentence
+from desktop.logs import FILE_ONLY
 from desktop.settings import (
     SettingsError,
     load_settings,
@@ -66,6 +71,30 @@ class EnrolmentFailed(Exception):
             said[language] = str(own or failure.message(language))
         return cls(exit_code, said["en"], said)
 
+    @classmethod
+    def unreachable(cls, url: str, failure: ServerUnreachable) -> EnrolmentFailed:
+        """The server at `url` did not answer (exit code 3): the address, why, and what to check.
+
+        Not the sync's sentence ("your changes are kept", for staff at work): whoever enrols a
+        machine or takes up an invitation needs the address and what to check (a try-out). The
+        command line's English adds, for IT, where a proxy or the municipality's own CA is set.
+        """
+        said = sentence(
+            "The server {server} does not answer ({why}). Check that the address is right, that the "
+            "server is running and that this computer is online.",
+            server=url,
+            why=failure.why or sentence("no connection"),
+        )
+        for_it = (
+            "If the network needs a proxy, or the server's certificate comes from the "
+            f"municipality's own CA, set proxy or ca_bundle in {machine_settings_path()}."
+        )
+        return cls(
+            UNREACHABLE,
+            f"{said.text('en')} {for_it}",
+            {language: said.text(language) for language in ("da", "en")},
+        )
+
     def in_language(self, language: str) -> str:
         """The reason in `language` ("da" or "en"); English where only that was said."""
         return self.said.get(language) or str(self)
@@ -102,6 +131,31 @@ def _check_machine_folder() -> None:
         ) from None
 
 
+def _check_keyring_stores() -> None:
+    """Fail now, not after the code is spent, if the keyring cannot keep the device credential.
+
+    A keyring that is there but refuses to store (locked, read-only, a broken
+    plug-in) used to show only after the server had spent the code, and the
+    sentence was the staff's "enter your password again" (a try-out).
+    """
+    try:
+        credentials.check_keyring_stores()
+    except CredentialsUnavailable as error:
+        said = sentence(
+            "This computer's keyring cannot keep the key that makes it a Knop device ({detail}). "
+            "Nothing was used up: the code still works once the keyring does. Unlock the keyring "
+            "(on Linux: a Secret Service such as gnome-keyring) or ask IT.",
+            detail=error.detail,
+        )
+        raise EnrolmentFailed(
+            CANNOT_SAVE,
+            f"the device credential cannot be kept: {error.detail}; nothing was spent, the code "
+            "still works: make the keyring work (on Linux, an unlocked Secret Service such as "
+            "gnome-keyring) and run this again",
+            {language: said.text(language) for language in ("da", "en")},
+        ) from None
+
+
 def _prepare(server: str, code: str, *, keeps_a_device: bool = True) -> tuple[str, Connection]:
     """What must hold before a one-time code is spent: a URL, settings, a keyring, a writable folder.
 
@@ -114,12 +168,7 @@ def _prepare(server: str, code: str, *, keeps_a_device: bool = True) -> tuple[st
     except SettingsError as error:
         raise EnrolmentFailed(CANNOT_SAVE, str(error)) from None
     if keeps_a_device:
-        if not credentials.keyring_usable():
-            raise EnrolmentFailed(
-                CANNOT_SAVE,
-                "no usable OS keyring, so the device credential cannot be kept "
-                "(on Linux, start a Secret Service such as gnome-keyring)",
-            )
+        _check_keyring_stores()
         _check_machine_folder()
     try:
         return url, Connection.from_settings(settings, url)
@@ -136,8 +185,12 @@ def _keep(url: str, credential: str, site_id: str | None, device_name: str) -> N
     try:
         credentials.save_device_credential(url, credential)
     except CredentialsUnavailable as error:
+        # The probe before the code was spent stored an entry; this keyring failed since.
         raise EnrolmentFailed(
-            CANNOT_SAVE, f"{error.message('en')} ({error.detail}); the code is spent, ask for a new one"
+            CANNOT_SAVE,
+            f"the keyring refused the device credential ({error.detail}) after it had stored a "
+            "test entry; the code is spent: make the keyring work, ask for a new code and run "
+            "this again",
         ) from None
     try:
         save_machine_settings(server_url=url, site_id=site_id or None, device_name=device_name)
@@ -157,7 +210,7 @@ def enrol(server: str, code: str, name: str | None = None) -> Enrolment:
         try:
             answer = ServerApi(transport).enrol(code, device_name)
         except ServerUnreachable as failure:
-            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
+            raise EnrolmentFailed.unreachable(url, failure) from None
         except SyncFailure as failure:
             raise EnrolmentFailed.from_failure(REFUSED, failure) from None
     found = answer.get("site")
@@ -207,7 +260,7 @@ def accept_invitation(
                 code, username, password, name, phone, device_name
             )
         except ServerUnreachable as failure:
-            raise EnrolmentFailed.from_failure(UNREACHABLE, failure) from None
+            raise EnrolmentFailed.unreachable(url, failure) from None
         except SyncFailure as failure:
             raise EnrolmentFailed.from_failure(REFUSED, failure) from None
     if device_name is None:
@@ -237,6 +290,7 @@ def enrol_command(args: argparse.Namespace) -> int:
     try:
         done = enrol(args.server, args.code, getattr(args, "name", None))
     except EnrolmentFailed as failure:
+        log.error("knop enrol: %s", failure, extra=FILE_ONLY)  # the sentence is on stderr already
         print(f"knop enrol: {failure}", file=sys.stderr)
         return failure.exit_code
     site = done.site.get("name") or done.site.get("id") or "?"

@@ -51,12 +51,15 @@ class SyncFailure(Exception):
 
 
 class ServerUnreachable(SyncFailure):
+    """No answer from the server; `why` is the reason as a phrase ("no connection"), if known."""
+
     code = "unreachable"
+    why: Wording | None = None
 
     @classmethod
     def because(cls, why: Wording, detail: Any = None) -> ServerUnreachable:
         """Unreachable for the reason `why` (a phrase: "no connection")."""
-        return cls(
+        failure = cls(
             sentence(
                 "The server cannot be reached ({why}). Your changes are kept and will be "
                 "sent when the connection is back.",
@@ -67,6 +70,9 @@ class ServerUnreachable(SyncFailure):
             # read it twice, once in each line).
             cause=sentence("The server cannot be reached ({why}).", why=why),
         )
+        # Kept apart for those who are told more than the staff's sentence (sync.enrolment).
+        failure.why = why
+        return failure
 
 
 class UpdateRequired(SyncFailure):

@@ -130,9 +130,10 @@ PUSH_PULL_HEADER = "Knop-Pull"
 # that has one, so the server sends it `guidelines` rows without it, as before: only
 # ever its own organisation's set reaches it, which it keys by audience alone, and its
 # `guidelines.accept` is applied to its own organisation's set. A header, as Knop-Pull:
-# an older server ignores it.
+# an older server ignores it. Since 3, a `member_invitations` row carries `mail` (what
+# became of its e-mail, entities.InvitationMail); a client sending less gets it without.
 ROWS_HEADER = "Knop-Rows"
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`
@@ -158,9 +159,12 @@ PATH_INSIGHTS_NETWORK = "/v1/insights/network"
 # (sync.server.personal_data.export and its readable rendering, sync.server.own_data).
 PATH_OWN_DATA = "/v1/me/export"
 # Oversight (issue 15): the audit trail and the reports per site and period.
-# GET PATH_AUDIT?person=&task_id=&site_id=&operation=&outcome=&since=&until=&limit=
+# GET PATH_AUDIT?person=&task_id=&task=&site_id=&operation=&outcome=&since=&until=&limit=
+#   (task: a task's id or words from its title)
 #   -> {"events": [AuditEvent row + "outcome", "reason", "task_id", "site_id"],
-#       "names": {id: name or title}}; admins see all, site managers their site's.
+#       "names": {id: name, title or device name},
+#       "assigned": {bid.accept event id: id of the person who got the assignment}};
+#   admins see all, site managers their site's.
 # GET PATH_REPORTS?site_id=&since=&until= -> {"computed_at", "since", "until",
 #   "sites": [report row, see sync.server.reports.site_report]}.
 PATH_AUDIT = "/v1/audit"

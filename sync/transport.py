@@ -250,7 +250,8 @@ class Transport:
                     self.on_unreachable()
                 if attempt == attempts or not _may_retry(error, retry):
                     raise failure from error
-                log.info("%s %s: %s (attempt %d of %d)", method, path, failure.message("en"), attempt, attempts)
+                # The cause alone: "your changes are kept" is the sync's, and enrolment retries too.
+                log.info("%s %s: %s (attempt %d of %d)", method, path, failure.cause.text("en"), attempt, attempts)
             else:
                 self._note_clock(answer)
                 if answer.status_code < 300:

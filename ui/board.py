@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStyle,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +48,7 @@ from ui.context import AppContext
 from ui.flow_layout import FlowLayout
 from ui.notifications import DecisionCount, SaveSearchButton
 from ui.page_view import stop_choosing, stop_scrolling
+from ui.rows_view import RowsView
 from ui.table_model import CELL_PADDING, TITLE_SAMPLE
 from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
 from ui.words import ntr, tr
@@ -217,18 +217,14 @@ class Board(QWidget):
         self._fill_fixed_choices()
 
         self.model = TaskBoardModel(self._fetch_rows, self.context.language, self)
-        self.view = QTableView(self)
+        self.view = RowsView(self)
         self.view.setObjectName("taskTable")
         self.view.setAccessibleName(tr("Tasks"))
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(False)
         self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
-        self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
         # A list scrolled to its end stays at its end while its rows change height or the view
         # its size: a try-out's board, put back at its end in another language, ended five rows

@@ -175,7 +175,7 @@ class CompetenceMap(InsightScreen):
                 # "no" here beside people whose profile, looked at, named it.
                 Column(self.say("On the profile before"), self._declared),
                 Column(self.say("Site"), lambda r: r["site"]),
-                Column(self.say("Tasks"), lambda r: "; ".join(t["title"] for t in r["tasks"])),
+                Column(self.say("Tasks"), self._tasks),
             ],
             key=lambda r: r["person_id"],
             parent=self,
@@ -210,7 +210,14 @@ class CompetenceMap(InsightScreen):
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
 
-        filters = self.labelled_row((self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter))
+        # Each box as wide as its longest entry, so a chosen site reads whole (at 1024x600 the site
+        # box kept the width of "All sites" and cut "Ældrecenter Kastaniehaven" to "Ældrece"), and
+        # the two wrap onto a second line where one does not hold them, rather than being cut.
+        for box in (self.site_filter, self.category_filter):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        filters = self.labelled_flow(
+            (self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter)
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addLayout(self.status_row(self.export_button))
@@ -240,6 +247,29 @@ class CompetenceMap(InsightScreen):
         if row["declared"]:
             return self.say("yes")
         return self.say("no (hidden competence)") if insights.hidden_competence(row) else self.say("no")
+
+    def _tasks(self, row: dict[str, Any]) -> str:
+        """The tasks behind a person's evidence: their titles, then per other municipality how many it keeps unnamed.
+
+        "Fælles kursus; 2 opgaver i Bøgeby Kommune": another municipality's internal tasks
+        are the server's to count, not to name (`unnamed_tasks`); they were blank titles
+        and read as "; ;". A server from before sent each with a blank title instead.
+        """
+        tasks = row.get("tasks") or []
+        parts = [str(t["title"]) for t in tasks if t.get("title")]
+        for unnamed in row.get("unnamed_tasks") or []:
+            parts.append(
+                self.say_n(
+                    "{n} task in {organisation}", "{n} tasks in {organisation}",
+                    int(unnamed["count"]), organisation=unnamed["organisation"],
+                )
+            )
+        blank = sum(1 for t in tasks if not t.get("title"))
+        if blank and "unnamed_tasks" not in row:
+            parts.append(
+                self.say_n("{n} task in another municipality", "{n} tasks in another municipality", blank)
+            )
+        return "; ".join(parts)
 
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.

@@ -2,8 +2,8 @@
 
 Start-up does, in order, what can fail before anything is on screen: one
 instance per user session (a second start brings the first window to the
-front and exits), the settings (a broken file is shown with its file and
-line, and the person may go on with the defaults or quit), the language and
+front and exits), the settings (a mistake in a file stops Knop: every one is
+shown with its file, line and what is allowed, and logged), the language and
 its words (Knop's catalogue, and Qt's own so Qt's dialogs are Danish too), and
 the style sheet. Every failure is a sentence on screen, never a traceback.
 """
@@ -36,9 +36,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import desktop
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
+from desktop.logs import FILE_ONLY
 from ui.qt_words import Mnemonics
 from desktop.settings import Settings, SettingsError, load_settings, load_settings_sparing
-from desktop.system_libraries import PlatformUnavailable, platform_plugin_problem
+from desktop.system_libraries import PlatformUnavailable, dialogs_can_be_seen, platform_plugin_problem
 from ui import words
 from ui.garbage import MainThreadCollector
 from ui.wheel import guard_the_wheel
@@ -213,31 +214,55 @@ def make_application(argv: list[str]) -> QApplication:
     return QApplication(argv)
 
 
-def _settings_or_defaults(language_hint: str | None) -> Settings | None:
-    """The settings, or after a broken file the person's choice: what can be used, or quit (None)."""
+SETTINGS_REFUSED = 2  # the exit code after a settings mistake, as desktop.app.main gives one found later
+
+
+def _settings_or_refusal(language_hint: str | None) -> Settings | None:
+    """The settings, or None after telling the person why Knop does not start with them.
+
+    A mistake in a settings file stops Knop rather than let it run on a guessed
+    default (docs/DEPLOYMENT.md, "Mistakes are reported, not guessed around"):
+    on a shared PC a default can loosen what IT set (a longer idle lock, longer
+    offline logins, a lock that is gone), and a frontline worker cannot judge
+    that. Every mistake goes to the log at ERROR and to stderr, and the person
+    sees them all in a dialog in the machine's language (where a screen can show
+    one), with what to do.
+    """
     try:
         return load_settings()
-    except SettingsError:
-        spared, left_out = load_settings_sparing()
-        language = language_hint or choose_language(None, spared)
-        box = QMessageBox()
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("Knop")
-        box.setText(translate(language, "Knop cannot read its settings."))
-        box.setInformativeText(
-            translate(
-                language,
-                "{error}\n\nFix the file (or ask IT to), or go on without the lines Knop cannot "
-                "use; the rest of the settings still apply.",
-                error="\n".join(error.message(language) for error in left_out),
-            )
+    except SettingsError as first:
+        readable, mistakes = load_settings_sparing()
+        mistakes = mistakes or [first]
+    for mistake in mistakes:
+        # The terminal gets the plain sentence once; the file gets it with the time.
+        log.error("Knop does not start: a mistake in its settings: %s", mistake, extra=FILE_ONLY)
+        print(f"knop: {mistake}", file=sys.stderr, flush=True)
+    if dialogs_can_be_seen():
+        settings_refusal(mistakes, choose_language(language_hint, readable)).exec()
+    return None
+
+
+def settings_refusal(mistakes: list[SettingsError], language: str) -> QMessageBox:
+    """The dialog that says Knop will not start: every mistake (file, line, key, what is allowed).
+
+    `language` is "da" or "en"; its one button quits.
+    """
+    box = QMessageBox()
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Knop")
+    box.setText(translate(language, "Knop cannot start: there is a mistake in its settings."))
+    box.setInformativeText(
+        translate(
+            language,
+            "{error}\n\nAsk IT to correct it. Knop starts as soon as the settings are right, "
+            "and nothing you did in Knop is lost.",
+            error="\n\n".join(mistake.message(language) for mistake in mistakes),
         )
-        go_on = box.addButton(
-            translate(language, "Go on without them"), QMessageBox.ButtonRole.AcceptRole
-        )
-        box.addButton(translate(language, "Quit"), QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        return spared if box.clickedButton() is go_on else None
+    )
+    # Selectable, so IT can copy the file's path and the line from the person's screen.
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.addButton(translate(language, "Quit"), QMessageBox.ButtonRole.RejectRole)
+    return box
 
 
 def run_gui(args: argparse.Namespace | None = None) -> int:
@@ -255,9 +280,9 @@ def run_gui(args: argparse.Namespace | None = None) -> int:
         print("Knop is already running; its window has been brought to the front.", file=sys.stderr)
         return 0
     try:
-        settings = _settings_or_defaults(requested)
+        settings = _settings_or_refusal(requested)
         if settings is None:
-            return 1
+            return SETTINGS_REFUSED
         language = choose_language(requested, settings)
         log.info(
             "Knop %s started in %s; server %s, site %s",

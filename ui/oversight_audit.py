@@ -2,9 +2,12 @@
 
 Admins read all of it, a site manager what concerns their own site (the
 server decides, `GET /v1/audit`). Filters: person (name or username as the
-server knows it, or id), task id, operation (chosen by its name in words, or
+server knows it, or id), task (words from its title, or its id), operation (chosen by its name in words, or
 a group: "Everything about bids"), applied or refused, and a period. Each event shows names, not ids, and what
-changed; the list exports to CSV for an access-to-records request. The last
+changed (the kinds of rows in alphabetical order of their words in the reader's
+language, `changed_kinds`); an accepted bid says who got the assignment, and a
+device is shown by the name it was enrolled under, its id in the cell's tooltip
+and in the CSV. The list exports to CSV for an access-to-records request. The last
 answer is kept, so the view opens offline on it.
 """
 
@@ -25,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import reports
+from desktop.core import audit_trail
 from desktop.core.entities import AuditEvent
 from desktop.core.rejection import describe
 from ui import wording
+from ui.collation import label_key
 from ui.insights_screen import InsightScreen
 from ui.operation_words import operation_choices, operation_label
 from ui.table_model import TITLE_SAMPLE, Column, RowsModel, table_view, title_first
@@ -68,6 +73,18 @@ def changed_words() -> dict[str, str]:
     }
 
 
+def changed_kinds(summary: str, language: str) -> list[str]:
+    """The kinds of rows an applied event changed, in words, in alphabetical order of those words.
+
+    Alphabetical by the word the reader sees (Danish order in Danish: "bud, opgave";
+    "bid, task" in English), not by the order the operation wrote its rows in: a
+    try-out saw one entry's items change places between runs, which reads as if
+    something different had happened.
+    """
+    words = changed_words()
+    return sorted({words.get(t, t) for t in reports.changed_tables(summary)}, key=label_key(language))
+
+
 class AuditScreen(InsightScreen):
     """Filters above, events below (oldest first), CSV export."""
 
@@ -81,7 +98,8 @@ class AuditScreen(InsightScreen):
         self.person = QLineEdit(self)
         self.person.setPlaceholderText(tr("username"))
         self.task = QLineEdit(self)
-        self.task.setPlaceholderText(tr("task id"))
+        # Words from the title, as people remember a task; its id still works (an id from the CSV).
+        self.task.setPlaceholderText(tr("words from its title, or its id"))
         # Operations by their names in words; the server is asked by the internal name (a group's
         # prefix, such as "bid", stands for all of its operations).
         self.operation = QComboBox(self)
@@ -112,7 +130,7 @@ class AuditScreen(InsightScreen):
                 Column(tr("Task"), lambda e: self._name(e.task_id)),
                 Column(tr("Site"), lambda e: self._name(e.site_id)),
                 Column(tr("What changed"), self._what),
-                Column(tr("Device"), lambda e: e.device_id or ""),
+                Column(tr("Device"), self._device, lambda e: audit_trail.device(e, self._names())),
             ],
             key=lambda e: e.id,
             parent=self,
@@ -126,7 +144,9 @@ class AuditScreen(InsightScreen):
         )
         self.detail = QLabel(self)
         self.detail.setObjectName("auditDetail")
-        title_first(self.table, TASK_COLUMN, TITLE_SAMPLE, (DEVICE_COLUMN, SITE_COLUMN), self.detail)
+        title_first(
+            self.table, TASK_COLUMN, TITLE_SAMPLE, (DEVICE_COLUMN, SITE_COLUMN), self.detail, self._told_of_row
+        )
         self.count = QLabel(self)
         self.export_button = QPushButton(tr("&Export as CSV…"), self)
         self.export_button.clicked.connect(self._export)
@@ -157,6 +177,24 @@ class AuditScreen(InsightScreen):
         (name,) = reports.named(self.body, [some_id])
         return self.local_titles.get(name, name)
 
+    def _names(self) -> dict[str, str]:
+        names = self.body.get("names")
+        return names if isinstance(names, dict) else {}
+
+    def _device(self, event: AuditEvent) -> str:
+        """The name the device was enrolled under; its id where the server knows no name."""
+        return audit_trail.device_name(event, self._names())
+
+    def _assignee(self, event: AuditEvent) -> list[str]:
+        """["Anna Jensen got the assignment"] for an accepted bid's event, else []."""
+        name = audit_trail.assignee(event, self._names(), reports.assigned(self.body))
+        return [tr("{name} got the assignment", name=name)] if name else []
+
+    def _told_of_row(self, row: int) -> list[str]:
+        """What the line under the table says of the chosen event whatever columns are hidden."""
+        rows = self.model.rows()
+        return self._assignee(rows[row]) if 0 <= row < len(rows) else []
+
     def _outcome(self, event: AuditEvent) -> str:
         return tr("Refused") if event.outcome == "refused" else tr("Applied")
 
@@ -166,13 +204,14 @@ class AuditScreen(InsightScreen):
             return describe(event.reason, event.facts).text(self.language)
         if event.operation == CLOSE_BIDDING:
             return tr("Closed for bids: the bid deadline had passed")
-        return ", ".join(changed_words().get(t, t) for t in reports.changed_tables(event.summary))
+        kinds = ", ".join(changed_kinds(event.summary, self.language))
+        return "; ".join([*self._assignee(event), *([kinds] if kinds else [])])
 
     def params(self) -> dict[str, Any]:
         """The filters as the server takes them (empty ones left out)."""
         wanted = {
             "person": self.person.text().strip() or None,
-            "task_id": self.task.text().strip() or None,
+            "task": self.task.text().strip() or None,
             "operation": self.operation.currentData(),
             "outcome": self.outcome.currentData(),
             "since": self.since.date().toString("yyyy-MM-dd"),

@@ -34,7 +34,14 @@ from PySide6.QtWidgets import (
 
 from desktop.certificates import Certificate, Verifying, certificates, sites, verifying
 from desktop.core import eligibility, permissions
-from desktop.core.entities import InvitationStatus, Person, PersonKind, TaskRequirements
+from desktop.core.entities import (
+    InvitationMail,
+    InvitationStatus,
+    MemberInvitation,
+    Person,
+    PersonKind,
+    TaskRequirements,
+)
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.rejection import Rejection
 from desktop.invitations import Sent, invitations_for, is_open, new_code
@@ -58,13 +65,39 @@ def person_kind(kind: str) -> str:
     return labels.get(PersonKind(kind), kind) if kind in tuple(PersonKind) else kind
 
 
-def invitation_status(status: str) -> str:
+def invitation_status(invitation: MemberInvitation, whole: bool = False) -> str:
+    """Where an invitation stands, in words; one not yet taken up says what became of its e-mail.
+
+    "Sent" is said only of an e-mail the mail server accepted: a try-out read "Sent"
+    on a server with no mail server, where nothing is ever sent, and waited. Short
+    for the list's cell; `whole`: the sentence for its tooltip, which tells the
+    inviter to give the code themselves where nothing was (or is yet) sent.
+    """
+    if invitation.status == InvitationStatus.PENDING:
+        not_yet = (tr("Not sent yet: not at the server yet"), tr("Not sent yet"))
+        mail: dict[str, tuple[str, str]] = {
+            InvitationMail.SENT: (tr("Sent by e-mail"),) * 2,
+            InvitationMail.QUEUED: (tr("Being sent by e-mail"),) * 2,
+            InvitationMail.FAILING: (
+                tr(
+                    "Not sent yet: the mail server has not taken it, and Knop keeps trying. "
+                    "Give the person the code yourself"
+                ),
+                tr("Not sent yet: the mail server fails"),
+            ),
+            InvitationMail.NO_MAIL_SERVER: (
+                tr("Not sent: no mail server is set up. Give the person the code yourself"),
+                tr("Not sent: no mail server"),
+            ),
+        }
+        sentence, short = mail.get(invitation.mail, not_yet)  # not_yet: UNKNOWN, or a newer state
+        return sentence if whole else short
     labels = {
         InvitationStatus.AWAITING_APPROVAL: tr("Waiting for approval"),
-        InvitationStatus.PENDING: tr("Sent"),
         InvitationStatus.ACCEPTED: tr("Accepted"),
         InvitationStatus.REVOKED: tr("Withdrawn"),
     }
+    status = invitation.status
     return labels.get(InvitationStatus(status), status) if status in tuple(InvitationStatus) else status
 
 
@@ -183,12 +216,17 @@ class InviteDialog(QDialog):
         ).failure(refused).run_in_background()
 
     def _sent(self) -> None:
+        # Nothing here knows yet whether the server will e-mail it (it may have no mail
+        # server): the code and the address are shown to hand over, and the list of
+        # invitations says what became of the e-mail once the server has the invitation.
         self.handover.setText(
             tr(
-                "Invitation made. Give {email} this code; it can be used once, within 14 days. "
-                "It is also e-mailed when the server sends e-mail. They install Knop and take up the "
-                "invitation with the code; an outsider's own computer then becomes their Knop device.",
+                "Invitation made. Give {email} this code and the server's address, {server}; the code can "
+                "be used once, within 14 days. Whether the server also e-mails it shows under Status in "
+                "your invitations. They install Knop, choose \"I have an invitation\" and type both; an "
+                "outsider's own computer then becomes their Knop device.",
                 email=self.email.text().strip(),
+                server=self.context.settings.server_url or "?",
             )
         )
         self.code_label.setText(self.code)
@@ -223,7 +261,11 @@ class InvitationsTab(Screen):
                 Column(tr("Name"), lambda s: s.invitation.name),
                 Column(tr("Who"), lambda s: person_kind(s.invitation.kind)),
                 Column(tr("Invited by"), lambda s: s.inviter),
-                Column(tr("Status"), lambda s: invitation_status(s.invitation.status)),
+                Column(
+                    tr("Status"),
+                    lambda s: invitation_status(s.invitation),
+                    lambda s: invitation_status(s.invitation, whole=True),
+                ),
                 Column(tr("Expires"), lambda s: wording.short_date(s.invitation.expires_at, self.language)),
             ],
             key=lambda s: s.invitation.id,

@@ -34,14 +34,12 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +57,7 @@ from ui.context import AppContext
 from ui.long_text import ElidedLabel
 from ui.table_model import AnyIndex, in_table, read_only_flags
 from ui.operation_words import operation_label
+from ui.rows_view import RowsView
 from ui.words import ntr, tr
 
 if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is up
@@ -211,7 +210,8 @@ class SyncStatusBar(QWidget):
             label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         # Why the last sync stopped, whole, on a line of its own under the state: beside it
         # the sentence was cut to what the rest left over, at 1024 px to "Serveren kan ikke
-        # nå…", which misreads as the server unable to reach something (try-out).
+        # nå…", which misreads as the server unable to reach something (try-out). Not for
+        # being offline, which the state line says on its own (`_draw`).
         self.error_label = _Reason(self)
         self.error_label.setObjectName("syncError")
         self.attention_button = QPushButton(self)
@@ -234,6 +234,7 @@ class SyncStatusBar(QWidget):
         # retry found no server either (local time, for the bar's sentence).
         self._retry_from: tuple[int, int] | None = None
         self._still_offline_at: str | None = None
+        self._offline_cause = ""  # why the server cannot be reached, while offline (`_draw`)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
@@ -354,7 +355,7 @@ class SyncStatusBar(QWidget):
         elif state.online is False and self._retry_from is not None:
             mood, text = "syncing", tr("Trying to reach the server…")
         elif state.online is False and self._still_offline_at is not None:
-            # Short: the reason line under it says the server cannot be reached, and at
+            # Short: its tooltip says why the server cannot be reached, and at
             # 1024 px "Stadig ingen forbindelse til serveren (prøvet kl. 06…" cut off the
             # time and the two parts after it (try-out 6).
             mood, text = "offline", tr("Still offline (tried at {when})", when=self._still_offline_at)
@@ -368,8 +369,20 @@ class SyncStatusBar(QWidget):
         self.dot.setProperty("mood", mood)
         self.dot.style().unpolish(self.dot)
         self.dot.style().polish(self.dot)
-        self.dot.setToolTip(text)
         self.connection_label.setText(text)
+        # Offline is a normal state for a ward's or a staff room's PC, not an error: said calmly
+        # on the state line alone, the cause ("Serveren kan ikke nås (ingen forbindelse).") in its
+        # tooltip. A red line under it made the bar a line taller, so going offline (and back)
+        # moved the whole page above (a try-out: the board's rows jumped). During a retry the
+        # state carries no cause: the last one stays.
+        if not offline:
+            self._offline_cause = ""
+        elif state is not None and not state.syncing:
+            self._offline_cause = state.cause(language) or self._offline_cause
+        told = f"{text}\n{self._offline_cause}" if offline and self._offline_cause else text
+        self.dot.setToolTip(told)
+        self.connection_label.setToolTip(told)
+        self.connection_label.setAccessibleDescription(self._offline_cause if offline else "")
 
         pending = self.counts.pending
         if pending:
@@ -399,12 +412,8 @@ class SyncStatusBar(QWidget):
             self.last_label.setText(tr("Never synced"))
 
         # The cause only: the state line already says what happens to the changes meanwhile.
-        # Offline, a retry running keeps the reason as it was: hidden for each retry and
-        # shown again after it, the line moved the page above it up and down (try-out 6).
-        if state is not None and state.syncing and state.online is False:
-            error = self.error_label.text() if self.error_label.isVisibleTo(self) else None
-        else:
-            error = state.cause(language) if state is not None and not state.syncing else None
+        # Offline it is the state line's tooltip instead (above).
+        error = state.cause(language) if state is not None and not state.syncing and not offline else None
         self.error_label.setVisible(bool(error))
         if error:
             self.error_label.setText(error)
@@ -564,16 +573,12 @@ class AttentionPanel(QWidget):
         )
         intro.setWordWrap(True)
         self.model = AttentionModel(context.language, self)
-        self.view = QTableView(self)
+        self.view = RowsView(self)
         self.view.setObjectName("attentionTable")
         self.view.setAccessibleName(tr("Changes that need your attention"))
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setWordWrap(True)
         self.view.setShowGrid(False)
-        self.view.setTabKeyNavigation(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(AttentionColumn.WHY, QHeaderView.ResizeMode.Stretch)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.long_text import CELL_LIMIT, shortened
+from ui import wording, words
+from ui.rows_view import RowsView
 from ui.words import tr
 
 Row = TypeVar("Row")
@@ -57,14 +58,15 @@ class Column(Generic[Row]):
     """One column of a `RowsModel`: its title and what a row shows in it.
 
     `numeric`: a column of numbers (hours, counts), right-aligned with its title, so
-    the digits line up as on paper. `why`: the cell's tooltip where it says more than
-    the cell (why a "—" is empty); "" or None: the cell's own text.
+    the digits line up as on paper. `tip`: see below.
     """
 
     header: str
     text: Callable[[Row], str]
+    # The cell's tooltip where it says more than the cell (the device's id beside its name,
+    # why a "—" is empty); None, or "" for a row: the cell's whole text.
+    tip: Callable[[Row], str] | None = None
     numeric: bool = False
-    why: Callable[[Row], str] | None = None
 
 
 _NUMBER_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -108,8 +110,8 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
             # A cell is one line: long text is cut here, the view elides the rest.
             return " ".join(shortened(column.text(row), CELL_LIMIT).split())
         if role == Qt.ItemDataRole.ToolTipRole:
-            why = column.why(row) if column.why is not None else ""
-            return shortened(why or column.text(row))
+            tip = column.tip(row) if column.tip is not None else ""
+            return shortened(tip or column.text(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return _NUMBER_ALIGNMENT
         if role == KEY_ROLE:
@@ -160,22 +162,6 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         self.endRemoveRows()
 
 
-class _NoRowOnFocus(QTableView):
-    """A table that the keys arrive in without choosing a row (Qt makes the first row current).
-
-    For a list whose chosen row arms buttons (My page's skills: "Make private",
-    "Remove skill"): a try-out's language switch gave the keys back to the rebuilt
-    list once it had loaded, and its first skill came up chosen with both enabled.
-    The arrow keys still choose from the first row; a mouse focus already chooses none.
-    """
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
-        if self.currentIndex().isValid():
-            super().focusInEvent(event)
-        else:  # Qt skips its choosing for a mouse focus, where the click itself chooses
-            super().focusInEvent(QFocusEvent(event.type(), Qt.FocusReason.MouseFocusReason))
-
-
 def table_view(
     parent: QWidget,
     model: Any,
@@ -184,21 +170,19 @@ def table_view(
     *,
     wrapped_titles: bool = False,
     row_on_focus: bool = True,
-) -> QTableView:
+) -> RowsView:
     """A read-only list of rows: whole rows are chosen, cells stay one line and elide.
 
     `wrapped_titles`: column titles may break onto more lines (`WrappingHeader`),
     for tables of many narrow columns under long titles (reports, the competence map).
-    `row_on_focus=False`: the keys arriving choose no row (`_NoRowOnFocus`).
+    `row_on_focus=False`: the keys arriving choose no row (see `RowsView`).
+    A `RowsView`: one Tab stop, its current row outlined while it has the keys.
     """
-    view = QTableView(parent) if row_on_focus else _NoRowOnFocus(parent)
+    view = RowsView(parent, row_on_focus=row_on_focus)
     if wrapped_titles:
         view.setHorizontalHeader(WrappingHeader(view))
     view.setModel(model)
     view.setAccessibleName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setWordWrap(False)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     view.verticalHeader().hide()
@@ -478,7 +462,12 @@ class EmptyNote(QLabel):
 
 
 def title_first(
-    view: QTableView, title: int, sample: str, spare: Sequence[int], detail: QLabel | None = None
+    view: QTableView,
+    title: int,
+    sample: str,
+    spare: Sequence[int],
+    detail: QLabel | None = None,
+    more: Callable[[int], list[str]] | None = None,
 ) -> None:
     """Keep `title` at least as wide as `sample` by hiding the `spare` columns, first to last.
 
@@ -493,8 +482,11 @@ def title_first(
     With `detail` (a label under the table, shown only then), what the hidden cells,
     and any shown cell too narrow for its text, say for the current row is read there instead: "Kirkeby Skole · Skills most
     asked for: ...", for lists whose rows open nothing (a report, the audit trail).
+    With no row chosen it says, in a sentence, what choosing one would show there.
+    `more` (row -> sentences) adds what the line says of the chosen row whatever is
+    hidden (the audit trail: who got an accepted bid's assignment).
     """
-    _TitleFirst(view, title, sample, tuple(spare), detail)
+    _TitleFirst(view, title, sample, tuple(spare), detail, more)
 
 
 def _elided(view: QTableView, row: int, column: int) -> bool:
@@ -511,9 +503,16 @@ class _TitleFirst(QObject):
     """Hides and shows spare columns so the title keeps its room; see `title_first`."""
 
     def __init__(
-        self, view: QTableView, title: int, sample: str, spare: tuple[int, ...], detail: QLabel | None
+        self,
+        view: QTableView,
+        title: int,
+        sample: str,
+        spare: tuple[int, ...],
+        detail: QLabel | None,
+        more: Callable[[int], list[str]] | None = None,
     ) -> None:
         super().__init__(view)  # the view is only its Qt parent, as for _Stretcher
+        self._more = more
         self._title = title
         self._sample = sample
         self._spare = spare
@@ -542,12 +541,15 @@ class _TitleFirst(QObject):
         # A shown cell the view had to elide says its whole text here too: at 1024 px the
         # audit trail's "Handling" was cut, and the line repeated only the hidden columns.
         cut = [c for c in range(header.count()) if c != self._title and row >= 0 and _elided(view, row, c)]
-        detail.setVisible(bool(hidden or cut))
-        if not (hidden or cut):
+        extra = self._more(row) if self._more is not None and row >= 0 else []
+        detail.setVisible(bool(hidden or cut or extra))
+        if not (hidden or cut or extra):
             return
         names = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in hidden]
         if row < 0:
-            detail.setText(tr("Choose a row to see: {fields}", fields=", ".join(names)))
+            # A sentence, not a form's "Choose a row to see: Device, Site" (a try-out found it awkward).
+            fields = wording.listed([wording.in_sentence(n) for n in names], words.language())
+            detail.setText(tr("Choose a row in the list to see its {fields} here.", fields=fields))
             return
         said = [
             f"{model.headerData(column, Qt.Orientation.Horizontal) or ''}: "
@@ -555,7 +557,8 @@ class _TitleFirst(QObject):
             for column in [*cut, *hidden]
         ]
         title = str(model.index(row, self._title).data() or "")  # none for an event about no task
-        detail.setText(" · ".join([title, *said] if title else said))
+        extra = [x for x in extra if not any(x in cell for cell in said)]  # each thing said once
+        detail.setText(" · ".join([*([title] if title else []), *extra, *said]))
 
     def _view(self) -> QTableView | None:
         view = self.parent()

@@ -191,6 +191,16 @@ def _locale(language: str) -> QLocale:
     return QLocale(QLocale.Language.Danish if language == "da" else QLocale.Language.English)
 
 
+def listed(items: list[str], language: str) -> str:
+    """Items as a sentence lists them: "enhed og sted", "device and site", "a, b, and c"."""
+    return _locale(language).createSeparatedList(items)
+
+
+def in_sentence(label: str) -> str:
+    """A column's label inside a sentence: "Device" -> "device"; "CVR number" stays as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 def date(iso: str | None, language: str) -> str:
     """A stored date or timestamp as people write it ("3. marts 2027"); "" when unset."""
     # The format is translatable: Danish puts a full stop after the day.

@@ -8,7 +8,8 @@ keyring, a store that cannot be created. It imports everything the GUI
 imports and builds the real login screen and main window. It needs no
 network, no display (the windows are built offscreen unless QT_QPA_PLATFORM
 says otherwise) and touches none of the user's data: the store is opened in
-a temporary directory and the keyring is only resolved, never written.
+a temporary directory, and the keyring gets only an entry of Knop's own,
+stored, read back and deleted again.
 
 A missing keyring is a warning (Knop still starts); anything else that fails
 makes the exit code 1, and the last line names the checks that failed.
@@ -362,7 +363,13 @@ def check_store(_: SelfTest) -> str:
 
 
 def check_keyring(_: SelfTest) -> str:
-    from desktop.credentials import keyring_check
+    """No OS keyring is a warning (Knop runs); one that is there but cannot store fails.
+
+    The second is tried with an entry of Knop's own (`check_keyring_stores`), as
+    `knop enrol` does before it spends its code: a locked or read-only keyring
+    looks usable until something is written to it.
+    """
+    from desktop.credentials import CredentialsUnavailable, check_keyring_stores, keyring_check
 
     check = keyring_check()
     if check.backend is None:
@@ -370,7 +377,14 @@ def check_keyring(_: SelfTest) -> str:
             f"no usable OS keyring: {check.refusal}; this machine cannot keep its enrolment "
             "or offline logins (Linux needs a Secret Service such as gnome-keyring)"
         )
-    return check.name
+    try:
+        check_keyring_stores()
+    except CredentialsUnavailable as error:
+        raise CheckFailed(
+            f"{error.detail}; this machine cannot be enrolled or keep offline logins until it "
+            "can (unlock the keyring; on Linux, a Secret Service such as gnome-keyring)"
+        ) from None
+    return f"{check.name}, a test entry stored, read back and deleted"
 
 
 def check_tls(_: SelfTest) -> str:

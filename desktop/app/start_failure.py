@@ -18,12 +18,16 @@ import sys
 from types import TracebackType
 
 from desktop import logs
-from desktop.system_libraries import PlatformUnavailable, install_hint, missing_library
+from desktop.system_libraries import (
+    PlatformUnavailable,
+    dialogs_can_be_seen,
+    install_hint,
+    missing_library,
+)
 
 log = logging.getLogger("knop")
 
 FAILED = 1
-_NO_DIALOG_PLATFORMS = ("offscreen", "minimal")  # nobody could see (or close) a dialog there
 
 
 def explain(error: BaseException) -> str:
@@ -51,11 +55,10 @@ def report(error: BaseException, *, dialog: bool = True) -> int:
 def _show_dialog(sentence: str) -> bool:
     """True when a message box was shown; False when Qt cannot show one here."""
     try:
-        from desktop.system_libraries import chosen_platform
         from ui.failure_dialog import show_failure
     except ImportError:
         return False  # Qt itself is what is broken
-    if chosen_platform() in _NO_DIALOG_PLATFORMS:
+    if not dialogs_can_be_seen():
         return False
     return show_failure(sentence)
 

@@ -13,7 +13,8 @@ from desktop.core import spreadsheet
 from desktop.core.entities import AuditEvent
 
 # The CSV's columns, in English: a file for a records request is read by
-# lawyers and archivists whatever the workstation's language.
+# lawyers and archivists whatever the workstation's language. Columns added
+# later go at the end, so that a spreadsheet made for the first ones still fits.
 CSV_HEADER = (
     "time (UTC)",
     "person",
@@ -24,24 +25,54 @@ CSV_HEADER = (
     "task",
     "site",
     "what changed",
+    "device id",
+    "assigned to",
 )
 
 
-def row(event: AuditEvent, named: Mapping[str, str]) -> list[str]:
-    """One event as CSV_HEADER's cells; `named` maps person, task and site ids to names."""
+def device_name(event: AuditEvent, named: Mapping[str, str]) -> str:
+    """The name the event's device was enrolled under; its id where it has none ("" for no device)."""
+    return named.get(event.device_id, event.device_id) if event.device_id else ""
+
+
+def device(event: AuditEvent, named: Mapping[str, str]) -> str:
+    """The device as one line says it: "PC-KIRKEBY-07 (<id>)", the id alone when unnamed, "" for none."""
+    name = device_name(event, named)
+    return f"{name} ({event.device_id})" if event.device_id and name != event.device_id else name
+
+
+def assignee(event: AuditEvent, named: Mapping[str, str], assigned: Mapping[str, str]) -> str:
+    """The name of who got the assignment, for an accepted bid's event; "" for any other.
+
+    `assigned` maps event ids to person ids (`sync.server.audit.assignees`).
+    """
+    person = assigned.get(event.id)
+    return named.get(person, person) if person else ""
+
+
+def row(event: AuditEvent, named: Mapping[str, str], assigned: Mapping[str, str] | None = None) -> list[str]:
+    """One event as CSV_HEADER's cells.
+
+    `named` maps person, task, site and device ids to names, `assigned` event ids
+    to who got the assignment (accepted bids).
+    """
     return [
         event.at,
         named.get(event.actor_id, event.actor_id),
-        event.device_id or "",
+        device_name(event, named),
         event.operation,
         event.outcome,
         event.reason,
         named.get(event.task_id, event.task_id) if event.task_id else "",
         named.get(event.site_id, event.site_id) if event.site_id else "",
         event.summary,
+        event.device_id or "",
+        assignee(event, named, assigned or {}),
     ]
 
 
-def csv_bytes(events: Iterable[AuditEvent], named: Mapping[str, str]) -> bytes:
+def csv_bytes(
+    events: Iterable[AuditEvent], named: Mapping[str, str], assigned: Mapping[str, str] | None = None
+) -> bytes:
     """The events as CSV (see `desktop.core.spreadsheet`), oldest first as given."""
-    return spreadsheet.csv_bytes(CSV_HEADER, (row(e, named) for e in events))
+    return spreadsheet.csv_bytes(CSV_HEADER, (row(e, named, assigned) for e in events))

@@ -591,6 +591,21 @@ class InvitationStatus(StrEnum):
     REVOKED = "revoked"
 
 
+class InvitationMail(StrEnum):
+    """What became of an invitation's e-mail, as only the server knows it (`MemberInvitation.mail`).
+
+    The status list once said "Sent" of every invitation, also on a server with no
+    mail server, where nothing is ever sent (a try-out): the inviter must know
+    whether to hand the code over themselves.
+    """
+
+    UNKNOWN = ""  # not at the server yet (made offline), or from a server before this field
+    NO_MAIL_SERVER = "no_mail_server"  # the server has none: nothing will be sent
+    QUEUED = "queued"  # in the server's outbox (held there while the invitation awaits approval)
+    SENT = "sent"  # the mail server accepted it
+    FAILING = "failing"  # the mail server refused it or could not be reached; the server keeps trying
+
+
 @dataclass(slots=True)
 class MemberInvitation(Entity):
     """A member invites a person (a colleague or an outsider) to join Knop, by e-mail.
@@ -621,6 +636,7 @@ class MemberInvitation(Entity):
     # number (8 digits, the Danish company register's); empty for other kinds.
     company_name: str = ""
     company_cvr: str = ""
+    mail: str = InvitationMail.UNKNOWN  # written by the server alone (sync.server.invitations)
 
     @property
     def for_outsider(self) -> bool:

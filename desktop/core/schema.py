@@ -293,6 +293,12 @@ COMPANIES: tuple[str, ...] = (
     "ALTER TABLE member_invitations ADD COLUMN company_cvr TEXT NOT NULL DEFAULT ''",
 )
 
+# What became of an invitation's e-mail (entities.InvitationMail), written by the server:
+# the list of invitations said "Sent" also where no mail server is set up.
+INVITATION_MAIL: tuple[str, ...] = (
+    "ALTER TABLE member_invitations ADD COLUMN mail TEXT NOT NULL DEFAULT ''",
+)
+
 # Which outsiders an external task is open to moved from its requirements to
 # the task itself, where the visibility rule reads it (issue 14).
 TASK_OUTSIDERS: tuple[str, ...] = (

@@ -12,6 +12,7 @@
     knop-admin person set-site anna "Egeskov Skole"
     knop-admin lending approve            # off | notify | approve
     knop-admin audit --person anna --operation bid --since 2026-11-01 --csv
+    knop-admin audit --task "æbleplukning skolehaven"   # a task's id, or words from its title
     knop-admin revoke-device DEVICE_ID
     knop-admin revoke-token --user anna [--device DEVICE_ID]
     knop-admin erase anna
@@ -505,7 +506,7 @@ def cmd_audit(db: storage.Database, args: argparse.Namespace) -> int:
         wanted = audit.Filter(
             organisation_id=org,
             person=args.person,
-            task_id=args.task,
+            task=args.task,
             site_id=site.id if site else None,
             operation=args.operation,
             outcome=args.outcome,
@@ -514,23 +515,26 @@ def cmd_audit(db: storage.Database, args: argparse.Namespace) -> int:
             limit=args.limit,
         )
         found = audit.events(s, wanted)
-        named = audit.names(s, found)
+        assigned = audit.assignees(s, found)
+        named = audit.names(s, found, assigned)
     if args.csv:
-        sys.stdout.buffer.write(audit_trail.csv_bytes(found, named))
+        sys.stdout.buffer.write(audit_trail.csv_bytes(found, named, assigned))
         sys.stdout.flush()
         return 0
     for e in found:
+        # Who got an accepted bid's assignment (the actor is who accepted it), after what changed.
+        got = audit_trail.assignee(e, named, assigned)
         _say(
             "\t".join(
                 (
                     e.at,
                     named.get(e.actor_id, e.actor_id),
-                    e.device_id or "-",
+                    audit_trail.device(e, named) or "-",
                     e.operation,
                     e.outcome if e.outcome == audit.APPLIED else f"{e.outcome}:{e.reason}",
                     named.get(e.task_id or "", "-"),
                     named.get(e.site_id or "", "-"),
-                    e.summary,
+                    f"{e.summary}; assigned to {got}" if got else e.summary,
                 )
             )
         )
@@ -766,7 +770,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, default=50, help="at most this many events, newest first (default 50)")
     p.add_argument("--person", help="who acted: person id or username")
-    p.add_argument("--task", help="task id")
+    p.add_argument("--task", help="task id, or words from its title (any case, all of them)")
     p.add_argument("--site", help="site id or name")
     p.add_argument("--operation", help="e.g. bid.accept, or bid for every bid operation")
     p.add_argument("--outcome", choices=(audit.APPLIED, audit.REFUSED), help="only those applied, or only those refused")

@@ -16,24 +16,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+import unicodedata
 
 from desktop.core.entities import AuditEvent, Bid, Site, Task
 from desktop.core.ids import uuid7
 from desktop.core.operations import Change
+from sync.server import storage
 from sync.server.storage import Session
 
 ADMIN_TOOL = "knop-admin"  # the actor of changes made from the command line
 APPLIED = "applied"
 REFUSED = "refused"
+ACCEPT = "bid.accept"  # the operation that gives someone the assignment (`assignees`)
 
 
 def summarise(changes: Iterable[Change]) -> str:
-    """What changed, as "tasks/<id>, bids/<id>" — enough to find it again."""
-    seen: dict[str, None] = {}
-    for change in changes:
-        mark = " (deleted)" if change.deleted else ""
-        seen[f"{change.entity.table}/{change.entity.key_value()}{mark}"] = None
-    return ", ".join(seen)[:2000]
+    """What changed, as "bids/<id>, tasks/<id>" — enough to find it again.
+
+    Sorted by table, then key, once each: the order a rule happens to write
+    its rows in is no part of the record, and two runs of the same operation
+    must read alike (a try-out saw the items of one entry change places).
+    """
+    seen = {
+        f"{change.entity.table}/{change.entity.key_value()}{' (deleted)' if change.deleted else ''}"
+        for change in changes
+    }
+    return ", ".join(sorted(seen))[:2000]
 
 
 def concerning(
@@ -118,7 +126,8 @@ def record(
 class Filter:
     """Which events to show; every field left None matches all.
 
-    `person` is a person id or username (the actor); `since`/`until` are ISO
+    `person` is a person id or username (the actor); `task` is a task's id or
+    words from its title (`task_words`); `since`/`until` are ISO
     dates or timestamps (UTC), `until` a date meaning through that whole day;
     `limit` caps the newest events returned.
 
@@ -133,6 +142,7 @@ class Filter:
 
     person: str | None = None
     task_id: str | None = None
+    task: str | None = None
     site_id: str | None = None
     operation: str | None = None
     outcome: str | None = None
@@ -153,6 +163,32 @@ _STAFF_WORK = (
 )
 
 
+_MOST_WORDS = 10  # of the words typed for a task
+
+
+def task_words(session: Session, typed: str) -> tuple[str, list[str]]:
+    """(SQL condition, its parameters) for the events about the task `typed` names.
+
+    `typed` is a task's id, or words from its title: an event matches when its
+    task is that id, or when its task's title holds every word (up to the first
+    ten), in any order, whatever the case of A-Z and of Latin-1's letters
+    (Æble, æble, ÆBLE; `storage.CAPITALS`). An event of the deadline closing that
+    names its task only as its entity (older rows) is matched by the entity.
+    """
+    text = unicodedata.normalize("NFC", typed.strip())  # titles are kept NFC (sync.server.feed)
+    words = str(storage.fold(text)).split()[:_MOST_WORDS]
+    # LIKE's own characters in a word are meant literally.
+    patterns = ["%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for w in words]
+    title = session.folded("title")
+    matching = " AND ".join(f"{title} LIKE ? ESCAPE '\\'" for _ in patterns)
+    tasks = f"SELECT id FROM tasks WHERE {matching}" if patterns else "SELECT id FROM tasks WHERE 1 = 0"
+    condition = (
+        f"(task_id = ? OR task_id IN ({tasks}) "
+        f"OR (task_id IS NULL AND substr(operation, 1, 5) = 'task.' AND entity_id IN ({tasks})))"
+    )
+    return condition, [text, *patterns, *patterns]
+
+
 def events(session: Session, wanted: Filter) -> list[AuditEvent]:
     """The events matching `wanted`, oldest first (the newest `limit` of them)."""
     where, params = ["1 = 1"], []
@@ -167,6 +203,10 @@ def events(session: Session, wanted: Filter) -> list[AuditEvent]:
         if value:
             where.append(f"{column} = ?")
             params.append(value)
+    if wanted.task and wanted.task.strip():
+        condition, found = task_words(session, wanted.task)
+        where.append(condition)
+        params += found
     if wanted.organisation_id:
         where.append("(organisation_id = ? OR site_id IN (SELECT id FROM sites WHERE organisation_id = ?))")
         params += [wanted.organisation_id, wanted.organisation_id]
@@ -191,19 +231,53 @@ def events(session: Session, wanted: Filter) -> list[AuditEvent]:
     return list(reversed(rows))
 
 
-def names(session: Session, found: Iterable[AuditEvent]) -> dict[str, str]:
-    """Person, site and task ids in `found` -> their names (titles for tasks), to show people."""
+def names(
+    session: Session, found: Iterable[AuditEvent], assigned: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Person, site, task and device ids in `found` -> their names, to show people.
+
+    Tasks are named by their titles, devices by the name they were enrolled
+    under (the machine's name, or the label given at enrolment; one enrolled
+    without a name is left out, and shown by its id). The people who got the
+    assignments of accepted bids (`assignees`, or `assigned` when the caller
+    has it already) are named too.
+    """
     found = list(found)
-    people = {e.actor_id for e in found}
+    assigned = assignees(session, found) if assigned is None else assigned
+    people = {e.actor_id for e in found} | set(assigned.values())
     sites = {e.site_id for e in found if e.site_id}
     tasks = {e.task_id for e in found if e.task_id}
+    devices = {e.device_id for e in found if e.device_id}
     named: dict[str, str] = {ADMIN_TOOL: ADMIN_TOOL}
-    for table, ids, attr in (("people", people, "name"), ("sites", sites, "name"), ("tasks", tasks, "title")):
+    for table, ids, attr in (
+        ("people", people, "name"),
+        ("sites", sites, "name"),
+        ("tasks", tasks, "title"),
+        ("devices", devices, "name"),
+    ):
         for chunk in _chunks(sorted(ids)):
             marks = ", ".join("?" for _ in chunk)
             for hit in session.rows(f"SELECT id, {attr} FROM {table} WHERE id IN ({marks})", chunk):
-                named[str(hit["id"])] = str(hit[attr])
+                if str(hit[attr] or "").strip():
+                    named[str(hit["id"])] = str(hit[attr])
     return named
+
+
+def assignees(session: Session, found: Iterable[AuditEvent]) -> dict[str, str]:
+    """Event id -> the person id of who got the assignment, for each applied bid.accept in `found`.
+
+    The event's entity is the accepted bid; its bidder is who got the work
+    (`Bid.bidder_id`). HR must account for every assignment, and the actor of
+    the event is the manager who accepted, not the one who got it. A bid no
+    longer held (none is deleted today) leaves its event out.
+    """
+    accepted = {e.id: e.entity_id for e in found if e.operation == ACCEPT and e.outcome == APPLIED}
+    bidders: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(accepted.values()))):
+        marks = ", ".join("?" for _ in chunk)
+        for hit in session.rows(f"SELECT id, bidder_id FROM bids WHERE id IN ({marks})", chunk):
+            bidders[str(hit["id"])] = str(hit["bidder_id"])
+    return {event: bidders[bid] for event, bid in accepted.items() if bid in bidders}
 
 
 def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:

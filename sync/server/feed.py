@@ -892,8 +892,9 @@ class Page:
         }
 
 
-# A guideline's change as `encode` writes it: the table first, no spaces.
+# A guideline's and an invitation's change as `encode` writes them: the table first, no spaces.
 _GUIDELINE_BODY = b'{"table":"guidelines",'
+_INVITATION_BODY = b'{"table":"member_invitations",'
 
 
 def as_stored_by(page: Page, rows: str | None) -> Page:
@@ -902,18 +903,24 @@ def as_stored_by(page: Page, rows: str | None) -> Page:
     A client that sends none is older than each organisation's own guidelines
     (issue 16): its `guidelines` rows lose `organisation_id`, a column its store
     does not have (the set that reaches it is its own organisation's, which it
-    keys by audience). Any other page is given back as it is, unread.
+    keys by audience). One that sends less than 3 (or none) is older than an
+    invitation's `mail`: its `member_invitations` rows lose that column. A current
+    client's page is given back as it is, unread.
     """
-    if rows is not None:
+    version = int(rows) if rows is not None and rows.isdigit() else 1
+    if version >= 3:
         return page
-    return dataclasses.replace(
-        page, bodies=[_without_organisation(b) if b.startswith(_GUIDELINE_BODY) else b for b in page.bodies]
-    )
+    dropped = {_INVITATION_BODY: "mail", **({_GUIDELINE_BODY: "organisation_id"} if rows is None else {})}
+    return dataclasses.replace(page, bodies=[_without(b, dropped) for b in page.bodies])
 
 
-def _without_organisation(body: bytes) -> bytes:
+def _without(body: bytes, dropped: dict[bytes, str]) -> bytes:
+    """`body` without the column `dropped` names for its table (by how the body starts), if any."""
+    column = next((c for start, c in dropped.items() if body.startswith(start)), None)
+    if column is None:
+        return body
     change = json.loads(body)
-    change["row"].pop("organisation_id", None)
+    change["row"].pop(column, None)
     return json.dumps(change, ensure_ascii=False, separators=(",", ":")).encode()
 
 

@@ -413,7 +413,12 @@ def evidence(
     This is both the map's drill-down and talent search. Each person row is
     {person_id, name, site_id, site, kind, title, availability, skill, label,
     level (name), rank (0-4), declared (None when private), tasks: [{task_id,
-    title, site_id, level}]}. Only people `viewer` may see are listed; the
+    title, site_id, organisation_id, level}], unnamed_tasks: [{organisation_id,
+    organisation, count}]}. `tasks` are those the viewer may know by name (the
+    20 of strongest evidence); another organisation's tasks the viewer may not
+    (`Viewer.names_task`) are only counted, per organisation with its name, in
+    `unnamed_tasks`: their titles never leave the server (a blank title per task
+    read as "; ;" in the map). Only people `viewer` may see are listed; the
     rest are counted in "others" (a None count when too small to show).
     Raises ValueError when neither `skill` nor `person_id` is given.
     """
@@ -476,6 +481,7 @@ def evidence(
     people = _people(session, (pid for pid, _ in found))
     choices = _preferences(session, people)
     sites = _sites(session)
+    organisations = _organisation_names(session)
     rows, others = [], set()
     for (pid, sk), e in found.items():
         person = people.get(pid)
@@ -495,7 +501,8 @@ def evidence(
             continue
         if available and not person.availability.strip():
             continue
-        tasks = sorted(e["tasks"].values(), key=lambda t: (-t["rank"], t["title"]))
+        every = list(e["tasks"].values())
+        tasks = sorted((t for t in every if t["task_id"]), key=lambda t: (-t["rank"], t["title"]))
         rows.append(
             {
                 "person_id": pid,
@@ -509,7 +516,7 @@ def evidence(
                 "rank": e["rank"],
                 "level": LEVELS[e["rank"]],
                 "declared": None if e["private"] and not own else e["declared"],
-                "evidence_count": len(tasks),
+                "evidence_count": len(every),
                 "tasks": [
                     {
                         "task_id": t["task_id"],
@@ -520,6 +527,7 @@ def evidence(
                     }
                     for t in tasks[:20]
                 ],
+                "unnamed_tasks": _unnamed(every, organisations),
             }
         )
     rows.sort(key=lambda r: (-r["rank"], -r["evidence_count"], r["name"], r["skill"]))
@@ -540,6 +548,24 @@ def _task(
     if viewer.names_task(organisation_id, audience):
         return {"task_id": task_id, "title": title, "site_id": site_id, "organisation_id": organisation_id, "rank": rank}
     return {"task_id": None, "title": "", "site_id": None, "organisation_id": organisation_id, "rank": rank}
+
+
+def _organisation_names(session: Session) -> dict[str, str]:
+    """Organisation id -> name (a municipality's name is no secret to another's HR)."""
+    return {str(i): str(n) for i, n in session.execute("SELECT id, name FROM organisations").fetchall()}
+
+
+def _unnamed(tasks: Iterable[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """How many of `tasks` (`_task`'s) are unnamed (task_id None), per organisation, by its name.
+
+    [{organisation_id, organisation (name; the id where none is known), count}], by name.
+    """
+    counts: dict[str, int] = defaultdict(int)
+    for task in tasks:
+        if not task["task_id"]:
+            counts[task["organisation_id"]] += 1
+    found = [{"organisation_id": o, "organisation": names.get(o, o), "count": n} for o, n in counts.items()]
+    return sorted(found, key=lambda u: (u["organisation"], u["organisation_id"]))
 
 
 # --- the network of sites ----------------------------------------------------------

@@ -59,7 +59,12 @@ class CompetenceMap(BaseModel):
 
 
 class People(BaseModel):
-    """People the caller may see, strongest evidence first; `others` counts the rest."""
+    """People the caller may see, strongest evidence first; `others` counts the rest.
+
+    Each person's `tasks` are those the caller may know by name; another organisation's
+    tasks the caller may not are counted per organisation in `unnamed_tasks`
+    ([{organisation_id, organisation (its name), count}]), never named.
+    """
 
     version: int
     computed_at: str

@@ -31,6 +31,7 @@ from typing import Any
 
 from desktop.core import operations
 from desktop.core.entities import (
+    InvitationMail,
     InvitationStatus,
     MemberInvitation,
     Organisation,
@@ -248,16 +249,22 @@ def _unreceived_device(s: Session, person_id: str) -> str | None:
 # --- the e-mail ------------------------------------------------------------------------
 
 
-def after_push(session: Session, kind: str, payload: dict[str, Any], entity_id: str, now: str) -> None:
+def after_push(
+    session: Session, kind: str, payload: dict[str, Any], entity_id: str, now: str
+) -> list[Change]:
     """Keep the invitation e-mail in step with an applied operation (call inside its transaction).
 
     Nothing is queued without a mail server (KNOP_SMTP_HOST): the inviting
-    client shows the code to hand over instead.
+    client shows the code to hand over instead, and the invitation says so
+    (`MemberInvitation.mail`, "no_mail_server"; "queued" where it is queued).
+    Returns the invitation rows it wrote, for the caller's feed.
     """
-    if kind == "member.invite" and os.environ.get(SMTP_HOST_ENV, "").strip():
+    if kind == "member.invite" and not os.environ.get(SMTP_HOST_ENV, "").strip():
+        return _mail_became(session, entity_id, InvitationMail.NO_MAIL_SERVER)
+    if kind == "member.invite":
         invitation = session.get(MemberInvitation, entity_id)
         if invitation is None:
-            return
+            return []
         inviter = session.get(Person, invitation.invited_by)
         site = session.get(Site, invitation.site_id)
         organisation = session.get(Organisation, site.organisation_id) if site else None
@@ -278,7 +285,8 @@ def after_push(session: Session, kind: str, payload: dict[str, Any], entity_id: 
              json.dumps(facts, ensure_ascii=False), now, HELD if waits else now,
              session.organisation_of("sites", invitation.site_id)),  # the inviting site's
         )
-    elif kind == "member.approve_invitation":
+        return _mail_became(session, entity_id, InvitationMail.QUEUED)
+    if kind == "member.approve_invitation":
         session.execute(
             "UPDATE mail_outbox SET due_at = ? WHERE id = ? AND sent_at IS NULL",
             (now, f"invitation|{entity_id}"),
@@ -287,6 +295,35 @@ def after_push(session: Session, kind: str, payload: dict[str, Any], entity_id: 
         session.execute(
             "DELETE FROM mail_outbox WHERE id = ? AND sent_at IS NULL", (f"invitation|{entity_id}",)
         )
+    return []
+
+
+def _mail_became(session: Session, invitation_id: str, state: InvitationMail) -> list[Change]:
+    """Write `state` as the invitation's `mail` (its version raised, so devices take it); [] if it was already."""
+    invitation = session.get(MemberInvitation, invitation_id)
+    if invitation is None or invitation.mail == state:
+        return []
+    changed = invitation.replace(mail=str(state), version=invitation.version + 1)
+    session.put(changed)
+    return [Change(changed)]
+
+
+def mail_went(session: Session, outbox_ids: list[str], sent: bool, now: str) -> None:
+    """Tell the invitations among the mail outbox's rows `outbox_ids` what became of their e-mail.
+
+    `sent`: the mail server accepted it; else it refused it or could not be
+    reached (the row waits for another try). Into the feed, for the inviter's
+    list (sync.server.mail calls it inside the transaction that marks the rows).
+    """
+    state = InvitationMail.SENT if sent else InvitationMail.FAILING
+    changes = [
+        change
+        for row_id in outbox_ids
+        if row_id.startswith(f"{MAIL_KIND}|")
+        for change in _mail_became(session, row_id.partition("|")[2], state)
+    ]
+    if changes:
+        feed.record(session, changes, now)
 
 
 def message(facts: dict[str, Any], sender: str, public_url: str, row_id: str) -> EmailMessage:

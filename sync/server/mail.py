@@ -297,6 +297,8 @@ def _finish(db: Database, worker: str, ids: list[str], *, sent_at: str, error: s
             f"UPDATE mail_outbox SET facts = '{{}}' WHERE kind = ? AND id IN ({marks}) AND sent_at IS NOT NULL",
             [invitations.MAIL_KIND, *ids],
         )
+        if error is None:  # an invitation's list says it was sent only now (MemberInvitation.mail)
+            invitations.mail_went(s, ids, True, sent_at)
 
 
 def _retry(db: Database, worker: str, ids: list[str], error: str, base: float) -> None:
@@ -311,6 +313,7 @@ def _retry(db: Database, worker: str, ids: list[str], error: str, base: float) -
             f"WHERE id IN ({marks}) AND claimed_by = ? AND sent_at IS NULL",
             [error, _later(utc_now(), wait), *ids, worker],
         )
+        invitations.mail_went(s, ids, False, utc_now())  # not "queued" any longer: it failed
 
 
 class MailWorker(Rounds):

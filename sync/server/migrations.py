@@ -25,6 +25,7 @@ from desktop.core.schema import (
     ENTITY_TABLES,
     GUIDELINES,
     GUIDELINES_PER_ORGANISATION,
+    INVITATION_MAIL,
     OVERSIGHT,
     PERSONAL_TABLES,
     REACH,
@@ -509,6 +510,16 @@ def _v17_guidelines_per_organisation(s: Session) -> None:
     feed.record(s, [operations.Change(g) for g in rows], utc_now())
 
 
+def _v18_invitation_mail(s: Session) -> None:
+    """What became of an invitation's e-mail (`MemberInvitation.mail`), written by the server.
+
+    Invitations from before it say nothing ("", as one not yet at the server); the
+    feed's rows of them are left as they are, and a client stores them with ''.
+    """
+    for statement in INVITATION_MAIL:
+        s.execute(statement)
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_people_devices_feed,
     _v2_published_at,
@@ -527,6 +538,7 @@ STEPS: tuple[Step, ...] = (
     _v15_bid_deadline_index,
     _v16_feed_indexes_nothing_reads,
     _v17_guidelines_per_organisation,
+    _v18_invitation_mail,
 )
 LATEST = len(STEPS)
 

@@ -57,6 +57,7 @@ def audit_trail(
     bearer: Bearer = None,
     person: Annotated[str | None, Query(max_length=100)] = None,
     task_id: Id = None,
+    task: Annotated[str | None, Query(max_length=200)] = None,
     site_id: Id = None,
     operation: Annotated[str | None, Query(max_length=100)] = None,
     outcome: Annotated[str | None, Query(pattern="^(applied|refused)$")] = None,
@@ -64,12 +65,19 @@ def audit_trail(
     until: Day = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> JSONResponse:
-    """Audit events (newest `limit`, oldest first), refused operations included, with names for ids."""
+    """Audit events (newest `limit`, oldest first), refused operations included, with names for ids.
+
+    `task`: a task's id or words from its title (`audit.task_words`). The answer:
+    `events` (rows), `names` (person, site, task and device id -> name) and
+    `assigned` (the id of each applied bid.accept event -> the person who got
+    the assignment, named in `names`).
+    """
 
     def compute(s: Session, viewer: Any) -> dict[str, Any]:
         wanted = audit.Filter(
             person=person,
             task_id=task_id,
+            task=task,
             operation=operation,
             outcome=outcome,
             since=since,
@@ -78,10 +86,12 @@ def audit_trail(
             **audit_scope(s, viewer.person, site_id),
         )
         found = audit.events(s, wanted)
+        assigned = audit.assignees(s, found)
         return {
             "computed_at": utc_now(),
             "events": [e.to_row() for e in found],
-            "names": audit.names(s, found),
+            "names": audit.names(s, found, assigned),
+            "assigned": assigned,
         }
 
     return _Read(request, device, bearer)(compute)

@@ -16,7 +16,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from desktop.core import eligibility, skills
-from desktop.core.entities import Audience, BidStatus, Evidence, InvitationStatus, PersonKind, Role, TaskStatus
+from desktop.core.entities import (
+    Audience,
+    BidStatus,
+    Evidence,
+    InvitationMail,
+    InvitationStatus,
+    PersonKind,
+    Role,
+    TaskStatus,
+)
 from desktop.core.text import Sentence, local_moment, sentence, translate
 from sync.server import personal_data
 from sync.server.storage import Session
@@ -112,6 +121,7 @@ COLUMNS: dict[str, Sentence] = {
     "invited_by": sentence("Invited by"),
     "company_name": sentence("Company name"),
     "company_cvr": sentence("CVR number"),
+    "mail": sentence("Invitation e-mail"),
     "credential": sentence("Credential"),
     "verified_by": sentence("Verified by"),
     "issued_on": sentence("Issued"),
@@ -186,11 +196,18 @@ VALUES: dict[tuple[str, str], dict[str, Sentence]] = {
         Evidence.SELF_DECLARED: sentence("Self-declared"),
         Evidence.TASK: sentence("Shown in a finished task"),
     },
+    # Not "Sent": on a server with no mail server nothing is (a try-out); the e-mail has its own column.
     ("member_invitations", "status"): {
         InvitationStatus.AWAITING_APPROVAL: sentence("Waiting for approval"),
-        InvitationStatus.PENDING: sentence("Sent"),
+        InvitationStatus.PENDING: sentence("Not taken up yet"),
         InvitationStatus.ACCEPTED: sentence("Accepted"),
         InvitationStatus.REVOKED: sentence("Withdrawn"),
+    },
+    ("member_invitations", "mail"): {
+        InvitationMail.NO_MAIL_SERVER: sentence("Not sent: no mail server"),
+        InvitationMail.QUEUED: sentence("Being sent by e-mail"),
+        InvitationMail.SENT: sentence("Sent by e-mail"),
+        InvitationMail.FAILING: sentence("Not sent yet: the mail server fails"),
     },
 }
 

@@ -508,7 +508,8 @@ def _run(
     if any(isinstance(c.entity, Person) and c.entity.id == actor.id for c in outcome.changes):
         batch.forget_actor()
     follow(session, outcome, records, now, actor.id, caller.device_id, event_id=op["id"], payload=op["payload"])
-    invitations.after_push(session, op["kind"], op["payload"], outcome.entity_id, now)
+    # What the server alone writes after the rule (an invitation's mail state) goes to the feed too.
+    outcome.changes += invitations.after_push(session, op["kind"], op["payload"], outcome.entity_id, now)
     versions = {
         f"{c.entity.table}/{c.entity.key_value()}": int(getattr(c.entity, "version", 0))
         for c in outcome.changes

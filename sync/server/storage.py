@@ -88,6 +88,16 @@ class Session(SqlRecords):
         self.waits_at_savepoints = True
         self._gate: str | None = None  # the condition statements sent now run behind (`gated`)
 
+    def folded(self, column: str) -> str:
+        """SQL for `column` (a text column or expression) with `CAPITALS` made small, as `fold` does.
+
+        PostgreSQL's translate(); on SQLite, which has none, `fold` itself (registered
+        on every connection). To compare case-insensitively with a pattern `fold`ed alike.
+        """
+        if self.dialect == "postgresql":
+            return f"translate({column}, '{CAPITALS}', '{CAPITALS.lower()}')"
+        return f"knop_fold({column})"
+
     @contextlib.contextmanager
     def pipelined(self) -> Iterator[None]:
         """Queue the statements sent inside (PostgreSQL's pipeline mode; SQLite runs them at once).
@@ -765,6 +775,19 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+# Capitals folded to small letters by `Session.folded`, alike in Python (`fold`), in SQLite and
+# in PostgreSQL: A-Z and Latin-1's (Æ, Ø, Å, É, Ü ... but not the multiplication sign). SQLite's lower() folds A-Z
+# alone, and so does PostgreSQL's in a C-locale database (the tests' cluster, and many a
+# server's): with lower(), "æble" would find "Æbleplukning" on one server and not another.
+CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(chr(c) for c in range(0xC0, 0xDF) if c != 0xD7)
+_FOLD = str.maketrans(CAPITALS, CAPITALS.lower())
+
+
+def fold(text: str | None) -> str | None:
+    """`text` with `CAPITALS` made small (None stays None): what `Session.folded` does in SQL."""
+    return None if text is None else text.translate(_FOLD)
+
+
 def _into_wal(conn: sqlite3.Connection, patience_s: float = 30.0) -> None:
     """Put the database file in WAL mode (it stays so; a file already in it is left alone).
 
@@ -798,6 +821,7 @@ class _SqlitePool:
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         _into_wal(conn)
+        conn.create_function("knop_fold", 1, fold, deterministic=True)  # `Session.folded`
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA busy_timeout = 30000")
         return conn

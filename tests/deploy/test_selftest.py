@@ -57,7 +57,7 @@ def test_broken_settings_file_fails_with_its_line(
     output = capsys.readouterr().out
     assert lines(output)["settings"] == (
         f"fail settings: {path}, line 2: "
-        'idle_lock_minutes must be a whole number of minutes, got "ten"'
+        'idle_lock_minutes must be a whole number of minutes from 0 to 1440, got "ten"'
     )
     assert output.splitlines()[-1].startswith("self-test FAILED: settings")
 

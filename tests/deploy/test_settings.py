@@ -87,7 +87,7 @@ def test_bad_env_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> No
         load_settings()
     assert str(caught.value) == (
         "environment variable KNOP_IDLE_LOCK_MINUTES: "
-        'idle_lock_minutes must be a whole number of minutes, got "ten"'
+        'idle_lock_minutes must be a whole number of minutes from 0 to 1440, got "ten"'
     )
 
 
@@ -184,21 +184,21 @@ def test_wrong_type_names_file_line_and_value(machine_file: Writer) -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings()
     assert str(caught.value) == (
-        f'{path}, line 3: idle_lock_minutes must be a whole number of minutes, got "ten"'
+        f'{path}, line 3: idle_lock_minutes must be a whole number of minutes from 0 to 1440, got "ten"'
     )
 
 
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        ("idle_lock_minutes = true", "whole number of minutes, got true"),
-        ("idle_lock_minutes = -1", "between 0 and 1440 minutes, got -1"),
-        ("sync_interval_seconds = 1", "between 5 and 86400 seconds"),
+        ("idle_lock_minutes = true", "whole number of minutes from 0 to 1440, got true"),
+        ("idle_lock_minutes = -1", "whole number of minutes from 0 to 1440, got -1"),
+        ("sync_interval_seconds = 1", "whole number of seconds from 5 to 86400, got 1"),
         ('language = "de"', 'language must be "da" or "en", got "de"'),
         ('server_url = "knop.egeskov.dk"', "must be a URL starting with https:// or http://"),
         ('proxy = "proxy:8080"', "proxy must be a URL"),
         ('site_id = ""', "site_id must be a non-empty text"),
-        ("offline_login_days = 1.5", "whole number of days, got 1.5"),
+        ("offline_login_days = 1.5", "whole number of days from 0 to 365, got 1.5"),
         ('locked = ["language", "colour"]', 'unknown setting "colour"'),
         ('locked = "language"', "locked must be a list"),
     ],
@@ -288,7 +288,7 @@ def test_a_file_as_any_common_tool_writes_it_is_read(raw: bytes) -> None:
 @pytest.mark.parametrize(
     ("raw", "problem"),
     [
-        (IT_FILE.encode("utf-16-le"), "NUL bytes, as UTF-16 text without a byte order mark"),
+        (IT_FILE.encode("utf-16-le"), "not UTF-8 but UTF-16 text without a byte order mark"),
         (b"\xff\xfe" + b"s\x00i\x00\x00\xd8", "starts like UTF-16 text but is not valid UTF-16"),
         (b'site_id = "s"\nlanguage = "d\x81"\n', "line 2: the file is neither UTF-8 nor Windows-1252"),
         ("idle_lock_minutes\u00a0= 5\n".encode(), "non-breaking space (U+00A0)"),
@@ -308,6 +308,30 @@ def test_a_file_that_cannot_be_read_for_certain_names_the_problem_and_the_fix(
     message = str(caught.value)
     assert message.startswith(str(path)) and problem in message
     assert "UTF-8" in message or "retype" in message or "instead" in message or "quote" in message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param(IT_FILE.replace("\n", "\r\n").encode("utf-16-le"), id="UTF-16 LE without a byte order mark"),
+        pytest.param(IT_FILE.encode("utf-16-be"), id="UTF-16 BE without a byte order mark"),
+        pytest.param(b"\xff\xfe" + IT_FILE.encode("utf-16-le")[:-1], id="UTF-16 cut off after its mark"),
+        pytest.param(b'site_id = "s"\nlanguage = "d\x81"\n', id="neither UTF-8 nor Windows-1252"),
+    ],
+)
+def test_a_file_knop_cannot_decode_says_it_must_be_utf_8_in_both_languages(raw: bytes) -> None:
+    """Found by a new-user try-out: a settings file saved as UTF-16 got a sentence that said
+    what was found (NUL bytes) and how to save, but not the rule: the file must be UTF-8."""
+    path = machine_bytes(raw)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert caught.value.message("en").startswith(str(path))
+    assert "the file must be UTF-8: save it as UTF-8 (in Notepad: File, Save as, Encoding: UTF-8)" in (
+        caught.value.message("en")
+    )
+    assert "filen skal være UTF-8: gem den som UTF-8 (i Notesblok: Filer, Gem som, Kodning: UTF-8)" in (
+        caught.value.message("da")
+    )
 
 
 def test_a_windows_1252_file_is_read_and_the_log_says_so(caplog: pytest.LogCaptureFixture) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from desktop import logs
+from desktop import logs, system_libraries
 from desktop.app import main as app_main
 from desktop.app import start_failure
 from desktop.system_libraries import PlatformUnavailable, install_hint, missing_library
@@ -79,7 +79,7 @@ def test_where_qt_can_start_the_person_gets_a_dialog(
     from PySide6.QtWidgets import QMessageBox
 
     shown: list[str] = []
-    monkeypatch.setattr(start_failure, "_NO_DIALOG_PLATFORMS", ())
+    monkeypatch.setattr(system_libraries, "NO_DIALOG_PLATFORMS", ())
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(text))
     assert start_failure.report(KeyError("site_id")) == 1
     assert shown == [f"Knop cannot start: KeyError: 'site_id'. Details are in {logs.log_file()}."]

@@ -214,10 +214,10 @@ def test_the_readable_page_says_roles_statuses_and_kinds_in_the_readers_words(
     anna = lived_in.user("anna")
     for language, expected in (
         ("da", {"staff": "Medarbejder", "employee": "Ansat", "open": "Åben for bud", "accepted": "Accepteret",
-                "site": "Kun eget arbejdssted", "pending": "Sendt", "citizen": "Borger",
+                "site": "Kun eget arbejdssted", "pending": "Ikke taget imod endnu", "citizen": "Borger",
                 "first_aid": "Førstehjælpsbevis"}),
         ("en", {"staff": "Staff", "employee": "Employee", "open": "Open for bids", "accepted": "Accepted",
-                "site": "Own site only", "pending": "Sent", "citizen": "Citizen", "first_aid": "First aid certificate"}),
+                "site": "Own site only", "pending": "Not taken up yet", "citizen": "Citizen", "first_aid": "First aid certificate"}),
     ):
         body = own_data(anna, language)
         page, tables = body["html"], body["export"]["tables"]

@@ -11,6 +11,8 @@ several.
 
 from __future__ import annotations
 
+import json
+
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -138,6 +140,11 @@ def test_audit_reports_and_insights_cover_the_organisation_and_the_links_across_
                audience="organisation", publish=True, skills=["events.planning"])
     bea.apply("bid.place", bid_id=inner_bid, task_id=internal, message="Ja")
     bent.apply("bid.accept", bid_id=inner_bid)
+    # And a second one, which she only offers to do.
+    other_internal = uuid7()
+    bent.apply("task.create", task_id=other_internal, site_id="s-b", title="Bøgebys anden sag",
+               audience="organisation", publish=True, skills=["events.planning"])
+    bea.apply("bid.place", bid_id=uuid7(), task_id=other_internal, message="Måske")
     # B's task opened to other municipalities; A's employee works on it.
     theirs, anna_bid = uuid7(), uuid7()
     bent.apply("task.create", task_id=theirs, site_id="s-b", title="Strandrensning",
@@ -186,9 +193,24 @@ def test_audit_reports_and_insights_cover_the_organisation_and_the_links_across_
     status, body = get(ada, protocol.PATH_INSIGHTS_PEOPLE, person_id=bea.person["id"])
     assert status == 200
     (row,) = [r for r in body["people"] if r["skill"] == "events.planning"]
-    titles = {t["title"] for t in row["tasks"]}
-    assert "Fælles kursus" in titles and "Bøgebys interne sag" not in titles
-    assert {"task_id": None, "title": "", "site_id": None, "organisation_id": "org-b", "level": "accepted"} in row["tasks"]
+    assert [t["title"] for t in row["tasks"]] == ["Fælles kursus"]
+    # B's internal tasks are counted under B's name, never sent by title, id or site.
+    assert row["unnamed_tasks"] == [{"organisation_id": "org-b", "organisation": "Bøgeby Kommune", "count": 2}]
+    assert row["evidence_count"] == 3
+    # The map's drill-down into the skill says the same of her.
+    status, drill = get(ada, protocol.PATH_INSIGHTS_PEOPLE, skill="events.planning")
+    assert status == 200
+    (row,) = [r for r in drill["people"] if r["person_id"] == bea.person["id"]]
+    assert [t["title"] for t in row["tasks"]] == ["Fælles kursus"]
+    assert row["unnamed_tasks"] == [{"organisation_id": "org-b", "organisation": "Bøgeby Kommune", "count": 2}]
+    for answer in (body, drill):
+        said = json.dumps(answer, ensure_ascii=False)
+        assert "Bøgebys" not in said and internal not in said and other_internal not in said
+    # B's own admin reads them by name.
+    status, body = get(berit, protocol.PATH_INSIGHTS_PEOPLE, skill="events.planning")
+    (row,) = [r for r in body["people"] if r["person_id"] == bea.person["id"]]
+    assert {t["title"] for t in row["tasks"]} == {"Fælles kursus", "Bøgebys interne sag", "Bøgebys anden sag"}
+    assert row["unnamed_tasks"] == []
     # The competence map counts A's people: Bea's shown skill is B's, in B's map.
     a_map = get(ada, protocol.PATH_INSIGHTS_COMPETENCE)[1]
     b_map = get(berit, protocol.PATH_INSIGHTS_COMPETENCE)[1]

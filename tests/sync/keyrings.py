@@ -51,3 +51,24 @@ class FileKeyring(keyring.backend.KeyringBackend):
         if secrets.pop((service, username), None) is None:
             raise keyring.errors.PasswordDeleteError(username)
         self._write(secrets)
+
+
+class RefusingKeyring(keyring.backend.KeyringBackend):
+    """A keyring that is there but refuses to store, as a locked or read-only one does.
+
+    A real keyring plug-in (PYTHON_KEYRING_BACKEND=tests.sync.keyrings.RefusingKeyring),
+    so a `knop` child process meets it exactly where it would meet a broken OS
+    store: reads find nothing, and storing raises keyring's own PasswordSetError.
+    """
+
+    priority = -10  # type: ignore[assignment]  # only ever chosen by name
+    knop_test_backend = True
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return None
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise keyring.errors.PasswordSetError("the collection is locked")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise keyring.errors.PasswordDeleteError(username)

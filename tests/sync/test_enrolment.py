@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import keyring
@@ -15,7 +18,8 @@ from desktop.credentials import MemoryKeyring
 from desktop.settings import load_settings, machine_settings_path
 from sync.server import accounts as server_accounts
 from tests.conftest import World
-from tests.server.harness import Deployment
+from sync.enrolment import EnrolmentFailed, enrol
+from tests.server.harness import ROOT, Deployment
 
 
 def code_for(server: Deployment, site_id: str) -> str:
@@ -58,12 +62,31 @@ def test_a_used_code_is_refused_with_exit_code_1(
     assert memory_keyring.secrets == {} and not machine_settings_path().exists()
 
 
-def test_an_unreachable_server_is_exit_code_3(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreachable_server_is_exit_code_3_with_the_address_and_what_to_check(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Found by a new-user try-out: IT enrolling a machine was told "Your changes are kept and will
+    be sent when the connection is back", the staff's sentence for an offline sync. IT needs the
+    address that does not answer and what to check."""
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    assert main(["enrol", "--server", f"http://127.0.0.1:{port}", "--code", "AAAA-BBBB"]) == 3
-    assert "cannot be reached" in capsys.readouterr().err
+    url = f"http://127.0.0.1:{port}"
+    assert main(["enrol", "--server", url, "--code", "AAAA-BBBB"]) == 3
+    said = capsys.readouterr().err
+    assert said.startswith(
+        f"knop enrol: The server {url} does not answer (no connection). Check that the address is "
+        "right, that the server is running and that this computer is online. If the network needs "
+        "a proxy, or the server's certificate comes from the municipality's own CA, set proxy or "
+        f"ca_bundle in {machine_settings_path()}."
+    )
+    assert "changes" not in said
+    with pytest.raises(EnrolmentFailed) as caught:  # the invitation dialog's words, in Danish
+        enrol(url, "AAAA-BBBB")
+    assert caught.value.in_language("da") == (
+        f"Serveren {url} svarer ikke (ingen forbindelse). Tjek, at adressen er rigtig, at "
+        "serveren kører, og at computeren er på nettet."
+    )
 
 
 def test_a_server_url_that_is_no_url_is_exit_code_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,6 +103,40 @@ def test_without_a_keyring_nothing_is_spent_and_the_exit_code_is_4(
     assert "keyring" in capsys.readouterr().err
     keyring.set_keyring(MemoryKeyring())
     assert main(["enrol", "--server", knop_server.url, "--code", code]) == 0  # the code still works
+
+
+def test_a_keyring_that_cannot_store_spends_nothing_and_says_so(
+    knop_server: Deployment, world: World, memory_keyring: MemoryKeyring
+) -> None:
+    """Found by a new-user try-out: a keyring that is there but refuses to store (locked,
+    read-only) showed only after the server had spent the code, and IT was told "Please enter
+    your password again". The real `knop enrol`, with a real keyring plug-in that refuses to
+    store (tests.sync.keyrings.RefusingKeyring), now stops before the code is spent, with exit
+    code 4 and a sentence naming the keyring's problem; the code then still works."""
+    code = code_for(knop_server, world.school.id)
+    refused = subprocess.run(
+        [sys.executable, "-m", "desktop.app", "enrol", "--server", knop_server.url, "--code", code],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "PYTHON_KEYRING_BACKEND": "tests.sync.keyrings.RefusingKeyring",
+        },
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode == 4, refused.stderr
+    assert refused.stderr.startswith(
+        "knop enrol: the device credential cannot be kept: the keyring "
+        "tests.sync.keyrings.RefusingKeyring cannot store a secret (PasswordSetError: the "
+        "collection is locked); nothing was spent, the code still works"
+    )
+    assert "enter your password" not in refused.stderr  # the staff's sentence, wrong here
+    assert not machine_settings_path().exists()
+    assert main(["enrol", "--server", knop_server.url, "--code", code]) == 0  # the code still works
+    assert list(memory_keyring.secrets) == [("Knop", f"device {knop_server.url}")]  # no probe left
 
 
 def test_an_unwritable_machine_folder_spends_nothing_and_is_exit_code_4(

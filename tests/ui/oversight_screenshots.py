@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
     from desktop.core.entities import Audience, Person, Role, Task, TaskStatus
     from desktop.core.ids import utc_now, uuid7
     from desktop.store import Store
-    from sync.server import audit, demo_seed, directory, feed, migrations, push, reports, storage
+    from sync.server import accounts, audit, demo_seed, directory, feed, migrations, push, reports, storage
     from sync.server.accounts import Caller
     from tests.ui.screenshots import SIZE, settle
     from ui import main_window
@@ -53,10 +53,13 @@ def main(argv: list[str]) -> int:
             (TaskStatus.OPEN, Audience.SITE, mette.home_site_id),
         )
 
+    # The staff room's computer, enrolled under its name: the trail names it so.
+    device = accounts.enrol(db, accounts.new_enrolment_code(db, str(mette.home_site_id)), "PC-PERSONALESTUE-2")
+
     def as_(person: Person, kind: str, **payload: object) -> dict[str, object]:
         batch = [{"id": uuid7(), "kind": kind, "payload": payload, "author_id": person.id,
-                  "device_id": "screenshot", "created_at": utc_now()}]
-        (result,) = push.push(db, Caller(person, "screenshot", ""), batch)
+                  "device_id": device.device_id, "created_at": utc_now()}]
+        (result,) = push.push(db, Caller(person, device.device_id, ""), batch)
         return result
 
     people = {p.id: p for p in data.people}
@@ -91,7 +94,9 @@ def main(argv: list[str]) -> int:
         admin = next(p for p in data.people if p.role == Role.ADMIN)
         report = reports.report(s, admin, site_id=None, since=year_ago, until=utc_now()[:10])
         found = audit.events(s, audit.Filter(limit=60))
-        trail = {"computed_at": utc_now(), "events": [e.to_row() for e in found], "names": audit.names(s, found)}
+        assigned = audit.assignees(s, found)
+        trail = {"computed_at": utc_now(), "events": [e.to_row() for e in found],
+                 "names": audit.names(s, found, assigned), "assigned": assigned}
     kept.keep(store, kept_reports.REPORTS, report)
     kept.keep(store, kept_reports.AUDIT, trail)
     store.close()
@@ -121,6 +126,15 @@ def main(argv: list[str]) -> int:
         settle(app, lambda s=screen: s.model.rowCount() > 0 and "Beregnet" in s.when.text())
         screen.grab().save(str(out / name))
         print(f"wrote {out / name}")
+        if screen_class is AuditScreen:  # at 1024 px, nothing chosen, then an accepted bid chosen
+            screen.resize(1024, SIZE[1])
+            settle(app)
+            screen.grab().save(str(out / "audit_1024_da.png"))
+            accepted = next(i for i, e in enumerate(screen.model.rows()) if e.operation == "bid.accept")
+            screen.table.selectRow(accepted)
+            settle(app)
+            screen.grab().save(str(out / "audit_1024_chosen_da.png"))
+            print(f"wrote {out / 'audit_1024_da.png'} and {out / 'audit_1024_chosen_da.png'}")
         screen.close()
 
     window.tear_down()

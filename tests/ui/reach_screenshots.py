@@ -3,8 +3,9 @@
 Writes reach_review_da.png (a manager's review of a task that requires a
 børneattest and wants a first-aid certificate: each card says whether the
 bidder meets the requirements, or which are missing, never the credentials)
-and reach_invite_da.png (My page with the invite dialog and the code to hand
-over). Demo data in a throwaway folder; best under Xvfb. Run
+reach_invite_da.png (My page with the invite dialog and the code to hand
+over), reach_invitations_da.png (the invitations' statuses, one for each of
+what became of the e-mail) and reach_accept_da.png (the invitee's form). Demo data in a throwaway folder; best under Xvfb. Run
 `make translations` first, so the Danish catalogue is compiled.
 """
 
@@ -18,7 +19,10 @@ FOLDER = throwaway_folders("knop-reach-shots-")
 
 
 def main(argv: list[str]) -> int:
-    from desktop.core.entities import BidStatus, TaskRequirements, TaskStatus
+    from desktop.core.entities import BidStatus, InvitationMail, MemberInvitation, TaskRequirements, TaskStatus
+    from desktop.core.ids import uuid7
+    from desktop.settings import Settings
+    from ui.invitation import AcceptInvitationDialog
     from desktop.store import Store
     from sync.server import demo
     from tests.ui.conftest import fill_store
@@ -50,9 +54,17 @@ def main(argv: list[str]) -> int:
         first, second, *_ = pending[task.id]
         store.put(first.replace(warnings=["first_aid"], version=first.version + 1))
         store.put(second.replace(warnings=["benefit"], version=second.version + 1))
+        for number, mail in enumerate(InvitationMail):  # one invitation for each state of its e-mail
+            store.put(MemberInvitation(
+                id=uuid7(), email=f"gaest{number}@example.org", name=f"Gæst {number}", kind="volunteer",
+                site_id=str(mette.home_site_id), invited_by=mette.id, code_hash="0" * 64,
+                expires_at="2099-01-01T00:00:00.000Z", created_at=f"2026-11-2{number}T10:00:00.000Z",
+                version=2, mail=str(mail),
+            ))
     store.close()
 
-    context = AppContext(mette, store_path, None, "da")
+    settings = Settings(server_url="https://knop.egeskov.dk")
+    context = AppContext(mette, store_path, None, "da", settings=settings)
     window = MainWindow(context)
     window.resize(SIZE[0] + 200, SIZE[1] + 80)
     window.show()
@@ -77,6 +89,13 @@ def main(argv: list[str]) -> int:
     save_with_dialog(app, window, dialog, out / "reach_invite_da.png")
 
     dialog.close()
+    settle(app, lambda: invitations.model.rowCount() >= len(InvitationMail))
+    save(window, out / "reach_invitations_da.png")
+    accepting = AcceptInvitationDialog("https://knop.egeskov.dk", window)
+    accepting.show()
+    settle(app)
+    save(accepting, out / "reach_accept_da.png")
+    accepting.close()
     window.tear_down()
     context.close()
     del translators

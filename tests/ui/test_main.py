@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from desktop import logs, system_libraries
 from desktop.core.entities import Task
 from desktop.settings import Settings, machine_settings_path, user_settings_path
 from tests.ui.test_shell import FakeSession
@@ -93,40 +94,57 @@ def test_a_second_start_brings_the_first_to_the_front(qapp: QApplication, qtbot:
     third.release()
 
 
-def test_a_broken_settings_file_is_explained_and_the_rest_of_it_kept(
-    qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def refusals_shown(monkeypatch: pytest.MonkeyPatch) -> list[QMessageBox]:
+    """The settings refusals the app shows, each answered with its only button (Quit).
+
+    The test platform is offscreen, where the app shows no dialog (nobody could
+    close it); here the dialog is shown as on a desktop.
+    """
+    monkeypatch.setattr(system_libraries, "NO_DIALOG_PLATFORMS", ())
+    shown: list[QMessageBox] = []
+
+    def answer(box: QMessageBox) -> int:
+        shown.append(box)
+        box.buttons()[0].click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    return shown
+
+
+def test_a_mistake_in_it_s_file_stops_knop_with_every_mistake_and_what_is_allowed(
+    qapp: QApplication, refusals_shown: list[QMessageBox], caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Going on after a broken file leaves out only the lines Knop cannot use: one typo in
-    IT's file used to drop the server and the site as well, so nobody could log in."""
+    """Found by a new-user try-out: idle_lock_minutes = "ten" was logged as a WARNING and Knop
+    started on the defaults once the person clicked the dialog's first button, though
+    DEPLOYMENT.md promises that a mistake stops the app. Now it stops: every mistake is named
+    (file, line, key, what is wrong and what is allowed), logged at ERROR, and the one button
+    quits."""
     path = machine_settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         'server_url = "https://knop.example.dk"\n'
         'site_id = "site-1"\n'
-        'langauge = "da"\n'
-        'sync_interval_seconds = "often"\n',
+        'idle_lock_minutes = "ten"\n'
+        'langauge = "da"\n',
         encoding="utf-8",
     )
-    shown: list[str] = []
-
-    def answer(box: QMessageBox) -> int:
-        shown.append(box.text() + "\n" + box.informativeText())
-        box.buttons()[0].click()  # the first button is "go on without them"
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    settings = main._settings_or_defaults("en")
-    assert settings is not None
-    assert settings.server_url == "https://knop.example.dk"
-    assert settings.site_id == "site-1"
-    assert settings.sync_interval_seconds == Settings().sync_interval_seconds
-    assert f"{path}, line 3" in shown[0] and "did you mean 'language'" in shown[0]
-    assert f"{path}, line 4" in shown[0]  # every line left out is named, not only the first
-    assert "Traceback" not in shown[0]
-
-    path.write_text('server_url = "ftp://nope"\n', encoding="utf-8")
-    assert main._settings_or_defaults("en") == Settings()
-    assert f"{path}, line 1" in shown[1]
+    with caplog.at_level(logging.WARNING):
+        assert main._settings_or_refusal("en") is None
+    (box,) = refusals_shown
+    said = box.text() + "\n" + box.informativeText()
+    assert "Knop cannot start: there is a mistake in its settings." in said
+    assert (
+        f'{path}, line 3: idle_lock_minutes must be a whole number of minutes from 0 to 1440, got "ten"'
+        in said
+    )
+    assert f"{path}, line 4: unknown setting 'langauge' (did you mean 'language'?)" in said
+    assert "Ask IT to correct it" in said and "Traceback" not in said
+    assert [b.text() for b in box.buttons()] == ["Quit"]  # no way on with guessed settings
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(errors) == 2 and "idle_lock_minutes must be" in errors[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno == logging.WARNING]
 
 
 def test_knop_starts_on_the_login_screen_and_quits_cleanly(tmp_path: Path) -> None:
@@ -151,6 +169,31 @@ def test_knop_starts_on_the_login_screen_and_quits_cleanly(tmp_path: Path) -> No
     assert picture.stat().st_size > 0
     assert "QThread: Destroyed" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_real_knop_does_not_start_on_a_mistake_in_it_s_file() -> None:
+    """The `knop` command in a process of its own, with idle_lock_minutes = "ten" in IT's file
+    (a new-user try-out: it started anyway with a WARNING in the log). It exits with status 2
+    before any window, says the sentence on stderr and logs it at ERROR in knop.log."""
+    machine = machine_settings_path()
+    machine.parent.mkdir(parents=True, exist_ok=True)
+    machine.write_text('site_id = "s1"\nidle_lock_minutes = "ten"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop.app", "--language", "da"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    sentence = f'{machine}, line 2: idle_lock_minutes must be a whole number of minutes from 0 to 1440, got "ten"'
+    assert result.returncode == main.SETTINGS_REFUSED == 2, result.stderr
+    assert result.stderr.count(sentence) == 1 and f"knop: {sentence}" in result.stderr
+    assert "Traceback" not in result.stderr
+    logged = logs.log_file().read_text(encoding="utf-8")
+    assert f"ERROR   ui.main: Knop does not start: a mistake in its settings: {sentence}" in logged
+    assert "started in" not in logged  # the app never got as far as its first window
 
 
 def shell_that_moves_damage_aside(
@@ -265,7 +308,7 @@ def test_a_store_damaged_in_a_few_pages_is_moved_aside_mid_session(
 
 
 def test_a_broken_settings_file_is_explained_in_the_ui_language(
-    qapp: QApplication, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    qapp: QApplication, refusals_shown: list[QMessageBox], caplog: pytest.LogCaptureFixture
 ) -> None:
     """Found by a new-user try-out: the Danish dialog showed its detail in English. The
     detail is Danish now (file names, keys and values as written); the log keeps English."""
@@ -278,27 +321,19 @@ def test_a_broken_settings_file_is_explained_in_the_ui_language(
     user = user_settings_path()
     user.parent.mkdir(parents=True, exist_ok=True)
     user.write_text("idle_lock_minutes = \u201c5\u201d\n", encoding="utf-8")  # curly quotes, from Word
-    shown: list[str] = []
-
-    def answer(box: QMessageBox) -> int:
-        shown.append(box.text() + "\n" + box.informativeText())
-        box.buttons()[0].click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    with caplog.at_level(logging.WARNING, logger="desktop.settings"):
-        settings = main._settings_or_defaults("da")
-    assert settings is not None and settings.server_url == "https://knop.example.dk"
-    detail = shown[0]
-    assert "Knop kan ikke læse sine indstillinger." in detail
+    with caplog.at_level(logging.WARNING, logger="ui.main"):
+        assert main._settings_or_refusal("da") is None
+    detail = refusals_shown[0].text() + "\n" + refusals_shown[0].informativeText()
+    assert "Knop kan ikke starte: der er en fejl i Knops indstillinger." in detail
     assert f"{machine}, linje 2: ukendt indstilling 'langauge' (mente du 'language'?)" in detail
     assert (
-        f'{machine}, linje 3: sync_interval_seconds skal være et helt antal sekunder, fik "often"'
-        in detail
+        f'{machine}, linje 3: sync_interval_seconds skal være et helt antal sekunder fra 5 til '
+        f'86400, fik "often"' in detail
     )
     assert f"{user}, linje 1, kolonne 21" in detail and "krøllet anførselstegn" in detail
+    assert [b.text() for b in refusals_shown[0].buttons()] == ["Afslut"]
     words_only = detail.replace(str(machine), "").replace(str(user), "")
-    for english in ("line", "unknown setting", "must be", "did you mean", "curly quote", "seconds"):
+    for english in ("line", "unknown setting", "must be", "did you mean", "curly quote", "seconds", "Quit"):
         assert not re.search(rf"\b{english}\b", words_only), english  # keys (offline_login_days) aside
     logged = caplog.text
     assert "unknown setting 'langauge'" in logged and "must be a whole number of seconds" in logged

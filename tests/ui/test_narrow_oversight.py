@@ -19,11 +19,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from desktop.core import operations
-from desktop.core.entities import Audience, AuditEvent, Person, Role, Task, TaskStatus
+from desktop.core.entities import AuditEvent, Role
 from desktop.core.ids import utc_now, uuid7
-from sync.server import audit, demo, demo_seed, migrations, push, reports, storage
-from sync.server.accounts import Caller
+from sync.server import audit, demo, reports
+from tests.ui.server_answers import acting_on, demo_server, open_tasks
 from tests.ui.test_words_not_cut import _danish, _styled  # noqa: F401 - the real style sheet (autouse)
+from ui import wording
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.operation_words import operation_label
@@ -34,23 +35,11 @@ from ui.oversight_reports import ReportsScreen
 @pytest.fixture(scope="module")
 def answers(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The administrator's report for the last year and audit trail, as the server computes them."""
-    db = storage.Database(Path(tmp_path_factory.mktemp("oversight")) / "server.sqlite3", pool_size=1)
-    try:
-        migrations.migrate(db)
-        demo_seed.seed(db, demo_data)
-        with db.read() as s:
-            tasks = s.fetch(
-                Task, "status = ? AND audience <> ? AND seats > accepted_count ORDER BY created_at DESC LIMIT 3",
-                (TaskStatus.OPEN, Audience.SITE),
-            )
+    with demo_server(demo_data, Path(tmp_path_factory.mktemp("oversight"))) as db:
+        tasks = open_tasks(db, 3)
         people = {p.id: p for p in demo_data.people}
         staff = [p for p in demo_data.people if p.role == Role.STAFF and p.active]
-
-        def as_(person: Person, kind: str, **payload: object) -> None:
-            batch = [{"id": uuid7(), "kind": kind, "payload": payload, "author_id": person.id,
-                      "device_id": "a-workstation-in-the-staff-room", "created_at": utc_now()}]
-            push.push(db, Caller(person, "a-workstation-in-the-staff-room", ""), batch)
-
+        as_ = acting_on(db, "a-workstation-in-the-staff-room")
         for task in tasks:
             worker = next(p for p in staff if p.home_site_id != task.site_id)
             bid_id = uuid7()
@@ -63,8 +52,6 @@ def answers(demo_data: demo.DemoData, tmp_path_factory: pytest.TempPathFactory) 
             found = audit.events(s, audit.Filter(limit=60))
             trail = {"computed_at": utc_now(), "events": [e.to_row() for e in found], "names": audit.names(s, found)}
         yield {"report": report, "audit": trail, "admin": admin}
-    finally:
-        db.close()
 
 
 def shown_on(
@@ -104,7 +91,8 @@ def test_at_1024_the_tables_read_without_scrolling_sideways(
     header, model = table.horizontalHeader(), table.model()
     hidden = [c for c in range(header.count()) if header.isSectionHidden(c)]
     assert hidden  # what gave way is read under the table, for the chosen row
-    names = [model.headerData(c, Qt.Orientation.Horizontal) for c in hidden]
+    # Named inside a sentence ("... dens mest efterspurgte kompetencer her."), in small letters.
+    names = [wording.in_sentence(model.headerData(c, Qt.Orientation.Horizontal)) for c in hidden]
     assert screen.detail.isVisible() and all(name in screen.detail.text() for name in names)
     table.selectRow(1)
     for column in hidden:

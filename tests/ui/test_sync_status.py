@@ -80,10 +80,13 @@ def test_offline_the_changes_are_said_kept_once(qtbot: Any, make_context: Any) -
     with styled("da"):
         bar = status_bar(qtbot, context)
         publish_unreachable(qtbot, worker, link)
-    qtbot.waitUntil(lambda: bar.error_label.isVisible())
-    lines = (bar.connection_label.text(), bar.error_label.text(), bar.error_label.toolTip())
-    assert "ændringer er gemt" in lines[0]
-    assert lines[1] == lines[2] == "Serveren kan ikke nås (ingen forbindelse)."
+    qtbot.waitUntil(lambda: bar.dot.property("mood") == "offline")
+    # Said once, on the state line; the cause in its tooltip (no red line: tests/ui/test_offline_calm.py).
+    assert "ændringer er gemt" in bar.connection_label.text()
+    assert not bar.error_label.isVisible()
+    assert bar.connection_label.toolTip() == (
+        f"{bar.connection_label.text()}\nServeren kan ikke nås (ingen forbindelse)."
+    )
     context.close()
 
 
@@ -213,7 +216,7 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
         worker.publish(offline)
     assert bar.connection_label.text() == "Offline: your changes are kept"
     assert bar.dot.property("mood") == "offline"
-    assert bar.error_label.toolTip() == "Serveren kan ikke nås."
+    assert bar.connection_label.toolTip() == "Offline: your changes are kept\nServeren kan ikke nås."
     context.close()
     assert worker.stopped
 
@@ -278,13 +281,13 @@ def test_offline_with_a_refusal_at_1280_px_the_state_is_read_whole_and_the_reaso
     refuse(qtbot, context, op_id, Rejection("bid.seats_full", seats=2, who="Mette", at="14:02"))
     qtbot.waitUntil(lambda: bar.attention_button.isVisible())
     unreachable = publish_unreachable(qtbot, worker, link)
-    qtbot.waitUntil(lambda: bar.error_label.isVisible())
+    qtbot.waitUntil(lambda: bar.dot.property("mood") == "offline")
     assert window.width() == 1264
-    window.layout().activate()  # lay out the reason that just appeared, as the next event would
+    window.layout().activate()  # lay out the state that just changed, as the next event would
     bar.layout().activate()
     for label in (bar.connection_label, bar.pending_label, bar.last_label):
         qtbot.waitUntil(lambda label=label: label._shown == label.text(), timeout=5_000)
-    assert bar.error_label.toolTip() == unreachable.cause.text("da")  # shortened on screen, whole here
+    assert bar.connection_label.toolTip().endswith("\n" + unreachable.cause.text("da"))  # the reason, whole
     context.close()
 
 
@@ -392,7 +395,7 @@ def test_still_offline_after_sync_now_every_part_is_whole_at_1024_px(
                 SyncState(online=False, unreachable=1, last_success="2026-11-26T10:00:02.000Z")
             )
         assert bar.connection_label.text().startswith("Stadig offline (prøvet kl. ")
-        assert bar.error_label.text() == "Serveren kan ikke nås (ingen forbindelse)."
+        assert bar.connection_label.toolTip().endswith("\nServeren kan ikke nås (ingen forbindelse).")
         bar.window().layout().activate()
         bar.layout().activate()
         for label in (bar.connection_label, bar.pending_label, bar.last_label):
@@ -400,22 +403,24 @@ def test_still_offline_after_sync_now_every_part_is_whole_at_1024_px(
     context.close()
 
 
-def test_offline_the_reason_line_stays_while_the_sync_retries(qtbot: Any, make_context: Any) -> None:
+def test_offline_the_reason_stays_while_the_sync_retries(qtbot: Any, make_context: Any) -> None:
     """Try-out 6: offline, "Serveren kan ikke nås …" went away with each retry and came back,
-    moving the page above the bar by a line each time."""
+    moving the page above the bar by a line each time. It is the state's tooltip now, kept
+    through the retries (whose states carry no cause), and never a line of its own."""
     context = make_context("anna", language="da")
     worker = Worker()
     link = SyncLink(worker, context.person.id)
     context.attach_sync(link)
     bar = bar_in_window(qtbot, context, 1008)
-    publish_unreachable(qtbot, worker, link)
-    qtbot.waitUntil(lambda: bar.error_label.isVisible())
-    said = bar.error_label.text()
+    unreachable = publish_unreachable(qtbot, worker, link)
+    said = unreachable.cause.text("da")
+    qtbot.waitUntil(lambda: bar.connection_label.toolTip().endswith(said))
     with qtbot.waitSignal(link.state_changed):
         worker.publish(SyncState(online=False, syncing=True, unreachable=1, runs=1))
-    assert bar.error_label.isVisible()
-    assert bar.error_label.text() == said
+    assert bar.connection_label.toolTip().endswith(said)
+    assert not bar.error_label.isVisible()
     with qtbot.waitSignal(link.state_changed):  # online again: the reason goes
         worker.publish(SyncState(online=True, syncing=True, runs=1))
+    assert said not in bar.connection_label.toolTip()
     assert not bar.error_label.isVisible()
     context.close()
