@@ -611,7 +611,8 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
     `source` by people whose home is site `target` (another site). Edges that
     fewer than SMALL_COUNT people make are left out for anyone but admins.
     `new_links` counts the edges whose first month it is, for every month from
-    the first such month through the month of `computed_at` (0 where none).
+    the first such month (with no edge: the month of `computed_at`) through the
+    month of `computed_at` (0 where none), so it is never empty.
 
     The viewer's organisation's sites are the nodes (issue 16), each with its
     `organisation_id` and `organisation` name; a site of another organisation
@@ -689,7 +690,10 @@ def network(db: Database, session: Session, viewer: Viewer) -> dict[str, Any]:
     # Up to the month the figures were computed in, not the last month a link was new:
     # a site manager sees only the links three or more people made, which are old ones,
     # so the demo's series stopped in April though it was November (a try-out).
-    months = _months_between(min(new_links, default=None), max([*new_links, computed_at[:7]]))
+    # A viewer who may see no link at all (staff, when no link has three people) still
+    # gets the month computed in, with 0: the series ended nowhere and the screen's
+    # slider ran over quarters its empty chart did not draw (2 December 2026).
+    months = _months_between(min(new_links, default=computed_at[:7]), max([*new_links, computed_at[:7]]))
     return {
         "version": VERSION,
         "computed_at": computed_at,

@@ -250,8 +250,11 @@ def test_the_network_links_sites_that_helped_each_other(
     [quarter] = body["quarters"]
     assert all(list(e["quarters"]) == [quarter] for e in body["edges"])
     assert [m["links"] for m in body["new_links"]] == [3]
-    # Staff see no link fewer than three people made.
-    assert get(users["anna"], protocol.PATH_INSIGHTS_NETWORK)["edges"] == []
+    # Staff see no link fewer than three people made, and the series of new links still
+    # reaches the month computed in, with 0 (it was empty: the screen's chart drew nothing).
+    staff = get(users["anna"], protocol.PATH_INSIGHTS_NETWORK)
+    assert staff["edges"] == []
+    assert staff["new_links"] == [{"month": staff["computed_at"][:7], "links": 0}]
 
 
 def test_an_invitation_reaches_the_invitee_and_nobody_else(

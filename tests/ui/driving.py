@@ -17,8 +17,10 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMessageBox, QWidget
 
 from sync.server import demo
+from desktop import notifications
 from desktop.core import permissions
 from desktop.core.entities import Bid, BidStatus, Person, Task, TaskStatus
+from desktop.core.rejection import Rejection
 from desktop.store import Store
 from ui.context import AppContext
 from ui.screen import Screen
@@ -115,6 +117,41 @@ def without_bids(store_path: Path, person_id: str) -> None:
     with sqlite3.connect(store_path) as conn:
         conn.execute("DELETE FROM bids WHERE bidder_id = ?", (person_id,))
     conn.close()
+
+
+def a_full_task_with_bids_waiting(store_path: Path, manager: Person) -> str:
+    """Make sure `manager` decides on a task whose places are all filled with bids still pending.
+
+    The demo has one on some days only (its data follow the calendar: none on
+    2 December 2026), so, when there is none, the manager accepts bids on one of
+    the tasks with places free as the screens do (`bid.accept` through the
+    store, offline), filling its places while one bid still waits; another task
+    with bids waiting is left as it was. Returns the full task's id. Raises
+    AssertionError when the store has no task that allows it.
+    """
+    store = Store(store_path)
+    try:
+        tasks = notifications.tasks_to_decide(store, manager)
+        full = next((t.task_id for t in tasks if t.filled), None)
+        awaiting = [t for t in tasks if not t.filled]
+        for candidate in awaiting if full is None and len(awaiting) > 1 else ():
+            task = store.get(Task, candidate.task_id)
+            pending = store.fetch(Bid, "task_id = ? AND status = ? ORDER BY created_at, id",
+                                  (candidate.task_id, BidStatus.PENDING.value))
+            free = task.seats - task.accepted_count if task else 0
+            if not 0 < free < len(pending):
+                continue
+            try:
+                for bid in pending[:free]:
+                    store.perform("bid.accept", {"bid_id": bid.id}, manager, "test")
+            except Rejection:
+                continue  # a rule of the demo's day refuses it (a passed deadline): try another
+            full = candidate.task_id
+            break
+    finally:
+        store.close()
+    assert full is not None, f"{manager.username} decides on no task whose places can be filled"
+    return full
 
 
 def bids_of(data: demo.DemoData, task_id: str) -> list[Bid]:

@@ -7,14 +7,15 @@ with how many), and a task there opens its review.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from desktop import notifications
-from tests.ui.driving import ask, no_message_boxes  # noqa: F401 - autouse fixture
+from desktop import clock, notifications
+from tests.ui.driving import a_full_task_with_bids_waiting, ask, no_message_boxes  # noqa: F401 - autouse fixture
 from ui.bids_to_decide import BidsToDecide
 from ui.table_model import KEY_ROLE
 from ui.context import AppContext
@@ -85,11 +86,13 @@ def test_a_passed_deadline_is_marked_and_full_tasks_are_not_counted_as_awaiting(
 
     with styled("da"):
         context = _manager(make_context)
+        a_full_task_with_bids_waiting(context.store_path, context.person)
+        _the_server_date_after_the_soonest_deadline(qtbot, context)
         tasks = ask(qtbot, context, lambda s: notifications.tasks_to_decide(s, context.person))
         count = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
         filled = [t for t in tasks if t.filled]
         awaiting = [t for t in tasks if not t.filled]
-        assert filled and awaiting, "the demo has a full task with bids still pending"
+        assert filled and awaiting
         assert sum(t.waiting for t in awaiting) == count  # what the notice counts is what is listed
         page = shown(qtbot, BidsToDecide(context))
         qtbot.waitUntil(lambda: page.model.rowCount() == len(awaiting))
@@ -103,7 +106,22 @@ def test_a_passed_deadline_is_marked_and_full_tasks_are_not_counted_as_awaiting(
                 cell = model.index(row, 3).data()
                 assert ("fristen er overskredet" in cell) == task.deadline_passed, cell
                 marked.append(task.deadline_passed)
-        assert any(marked), "the demo has a task whose bid deadline has passed"
+        assert any(marked)  # the soonest deadline has passed
+
+
+def _the_server_date_after_the_soonest_deadline(qtbot: Any, context: AppContext) -> None:
+    """Set the server's date, as the store knows it (`desktop.clock`, recorded as a sync does), to
+    the day after the soonest bid deadline of the tasks `context`'s person decides on: one has passed
+    whatever day the demo was made for (from 2 December 2026 the demo's manager had none passed)."""
+
+    def prepare(store: Any) -> None:
+        deadlines = [t.bid_deadline[:10] for t in notifications.tasks_to_decide(store, context.person) if t.bid_deadline]
+        day_after = dt.date.fromisoformat(min(deadlines)) + dt.timedelta(days=1)
+        local = clock.local_now()
+        with store.transaction():
+            clock.record(store, dt.datetime.combine(day_after, dt.time(12), dt.UTC), local)
+
+    ask(qtbot, context, prepare)
 
 
 def _edges(table: Any) -> list[tuple[int, int]]:
@@ -120,6 +138,7 @@ def test_the_full_tasks_read_as_part_of_the_page(qtbot: Any, make_context: Calla
 
     with styled("da"):
         context = _manager(make_context)
+        a_full_task_with_bids_waiting(context.store_path, context.person)
         page = shown(qtbot, BidsToDecide(context))
         qtbot.waitUntil(lambda: page.filled_model.rowCount() > 0 and page.model.rowCount() > 0)
         assert page.filled_heading.isVisible()

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
-from tests.ui.driving import no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
+from tests.ui.driving import a_full_task_with_bids_waiting, no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
 from ui.bids_to_decide import BidsToDecide
 from ui.context import AppContext
 from ui.my_page import MyPage
@@ -56,7 +56,9 @@ def _manager(make_context: Callable[..., AppContext]) -> AppContext:
 
 def test_the_review_list_frames_its_chosen_row(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
     with styled("da"):
-        page = shown(qtbot, BidsToDecide(_manager(make_context)))
+        context = _manager(make_context)
+        a_full_task_with_bids_waiting(context.store_path, context.person)  # the lower list has rows
+        page = shown(qtbot, BidsToDecide(context))
         _frame_is_whole(qtbot, page.table)
         _frame_is_whole(qtbot, page.filled_table)
 
