@@ -96,3 +96,11 @@ class TypedAhead(QObject):
         return len(self._keys)
 
 
+def holding(app: QCoreApplication) -> bool:
+    """Whether keys are being held now: a language switch is under way, its window not yet settled.
+
+    Keys sent meanwhile wait and go, in order, to the widget with the keys once the new
+    window has put them back; a script (or a test) that types and then moves the keys
+    itself waits for this to be over first, or its keys arrive after its move.
+    """
+    return any(not typed._giving for typed in app.findChildren(TypedAhead))

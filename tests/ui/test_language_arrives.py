@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from desktop.core.entities import PersonSettings
 from desktop.core.ids import uuid7
@@ -26,6 +27,7 @@ from ui import words
 from ui.main_window import MainWindow
 from ui.shell import Shell
 from ui.task_view import TaskView
+from ui.typed_ahead import holding
 
 
 def speaks(shell: Shell, language: str) -> bool:
@@ -36,6 +38,7 @@ def speaks(shell: Shell, language: str) -> bool:
         and window.context.language == language
         and words.language() == language
         and window.language_menu.title() == title
+        and not holding(QApplication.instance())  # the switch over: keys typed now go where they are sent
     )
 
 
