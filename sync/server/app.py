@@ -454,7 +454,8 @@ def _page_after_push(
 def _unless_refused(make: Callable[[], feed.Page]) -> feed.Page | None:
     """`make()`, or None where the pull it makes is refused or the database went away (see `_page_after_push`)."""
     try:
-        return make()
+        with storage.unavailable_as_such():
+            return make()
     except ApiError as refused:
         log.debug("a push answered without its page: %s", refused.code)
     except storage.Unavailable as error:

@@ -803,6 +803,21 @@ def describe(url: str) -> str:
     return f"{scheme}://{user}@{host}"
 
 
+@contextlib.contextmanager
+def unavailable_as_such() -> Iterator[None]:
+    """Inside, the errors of a database that went away are raised as `Unavailable`.
+
+    As a pooled connection's block raises them (`Database.statement` and the
+    others), for work done on a connection whose block is not where the
+    error should go: the page after a push, made after the push's commit
+    inside the push's block (`Session.after_commit`).
+    """
+    try:
+        yield
+    except _unavailable_errors() as error:
+        raise Unavailable(str(error)) from error
+
+
 def _unavailable_errors() -> tuple[type[BaseException], ...]:
     errors: list[type[BaseException]] = [sqlite3.OperationalError]
     try:
