@@ -16,7 +16,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
@@ -317,16 +317,21 @@ def create_app(database_url: str | None = None) -> FastAPI:
         # (push.push_request), not by a `Caller` dependency: one connection and
         # transaction per push, and no hand-over to another thread for the check.
         token = bearer.credentials if bearer else None
+        after = None
+        cursor = body.cursor
+        if pull_limit is not None and cursor is not None:
+            after = _PageAfterPush(tail, device, token, cursor, pull_limit)
         results = push.push_request(
             db,
             device,
             token,
             [op.model_dump() for op in body.operations],
             body.cursor,
+            after.send if after is not None else None,
         )
         page = None
-        if pull_limit is not None and body.cursor is not None:
-            page = _page_after_push(db, tail, device, token, body.cursor, pull_limit)
+        if after is not None:
+            page = after.page() if after.made else _page_after_push(db, tail, *after.asked)
             page = feed.as_stored_by(page, rows) if page is not None else None
         answered = b'{"results":' + _compact_json(results)
         if page is None:
@@ -443,13 +448,59 @@ def _page_after_push(
     never lost to the page. Anything else is a bug and fails the request (a
     push is safe to send again: its results come from the log).
     """
+    return _unless_refused(lambda: feed_tail.pull_request(db, tail, device, token, cursor, limit))
+
+
+def _unless_refused(make: Callable[[], feed.Page]) -> feed.Page | None:
+    """`make()`, or None where the pull it makes is refused or the database went away (see `_page_after_push`)."""
     try:
-        return feed_tail.pull_request(db, tail, device, token, cursor, limit)
+        with storage.unavailable_as_such():
+            return make()
     except ApiError as refused:
         log.debug("a push answered without its page: %s", refused.code)
     except storage.Unavailable as error:
         log.warning("a push answered without its page, the database is unavailable: %s", error)
     return None
+
+
+class _PageAfterPush:
+    """`_page_after_push` sent with the push's COMMIT (`push.push_request`'s `after_commit`).
+
+    The pull's first round trip (the feed's bound, the credential check) is
+    queued right behind the push's COMMIT and answered by the same Sync, then
+    the page is made on the push's connection before it goes back to the
+    pool: a round trip and a checkout less a round, and the same page, made
+    by the same code (`feed_tail.pull_ahead`), as a pull right after the
+    commit gets. `made` is False when it was not sent (SQLite, or the
+    queuing failed): then `_page_after_push` makes it as before.
+    """
+
+    def __init__(self, tail: feed_tail.Tail | None, device: str | None, token: str | None, cursor: str, limit: int):
+        self.tail = tail
+        self.asked = (device, token, cursor, limit)  # `_page_after_push`'s, after the tail
+        self.made = False
+        self._page: feed.Page | None = None
+        self._error: Exception | None = None
+
+    def send(self, session: storage.Session) -> Callable[[], None]:
+        answer = feed_tail.pull_ahead(session, self.tail, *self.asked)
+
+        def then() -> None:
+            # After the commit, inside the push's `Database.write`: an error here must not
+            # reach the push's retries, so it is kept and raised by `page()`.
+            try:
+                self._page = _unless_refused(answer)
+            except Exception as error:  # noqa: BLE001 - raised again by `page`
+                self._error = error
+            self.made = True
+
+        return then
+
+    def page(self) -> feed.Page | None:
+        """The page, None where the pull would be refused; raises what making it raised otherwise."""
+        if self._error is not None:
+            raise self._error
+        return self._page
 
 
 _PAGE_KEY = b',"' + protocol.PUSH_PAGE_KEY.encode() + b'":'

@@ -482,10 +482,30 @@ def pull_request(
     """
     with db.statement() as s:
         with s.pipelined():
-            where = feed.continue_ahead(s, cursor)
-            identified = accounts.authenticate_ahead(s, device_header, token)
+            answer = pull_ahead(s, tail, device_header, token, cursor, limit)
+        return answer()
+
+
+def pull_ahead(
+    session: Session, tail: Tail | None, device_header: str | None, token: str | None, cursor: str | None, limit: int
+) -> Callable[[], feed.Page]:
+    """`pull_request` on `session`: its first round trip's statements sent now, the page made by the returned function.
+
+    The feed's bound goes first, then the credential check; in a pipeline
+    they are only queued, and must be the first statements of an implicit
+    transaction (outside an explicit one, or right after its COMMIT: a push's
+    page travels with the push's COMMIT, `Session.after_commit`). Call the
+    returned function once the pipeline has ended, on the same connection; it
+    raises what `pull_request` raises.
+    """
+    where = feed.continue_ahead(session, cursor)
+    identified = accounts.authenticate_ahead(session, device_header, token)
+
+    def answer() -> feed.Page:
         who = identified()
         try:
-            return page_from(s, tail, who.person, where(who.person), limit)
+            return page_from(session, tail, who.person, where(who.person), limit)
         except feed.CursorGone:
             raise ApiError("resync", {"cursor": cursor}) from None
+
+    return answer

@@ -189,6 +189,7 @@ def push_request(
     token: str | None,
     batch: Sequence[dict[str, Any]],
     cursor: str | None = None,
+    after_commit: Callable[[Session], Callable[[], None]] | None = None,
 ) -> list[dict[str, Any]]:
     """A push as it comes over the wire: check both credentials, then `cursor`, then `push`.
 
@@ -200,6 +201,11 @@ def push_request(
     with nothing applied. Credentials that do not pass read nothing more and
     lock nothing: on PostgreSQL what travels with their check runs behind it
     (`Session.gated`), elsewhere it is answered first.
+
+    `after_commit` (PostgreSQL; SQLite ignores it) is what the push's session
+    sends right after its COMMIT (`Session.after_commit`): the page after the
+    push, which then costs no round trip nor connection of its own. It is
+    called once for the try that commits, and its function after the commit.
     """
     if db.dialect != "postgresql":
         # SQLite's write transaction takes the database's one write lock as it begins, so
@@ -222,7 +228,7 @@ def push_request(
 
         return answer
 
-    return _push(db, batch, identify, accounts.CREDENTIALS_PASSED)
+    return _push(db, batch, identify, accounts.CREDENTIALS_PASSED, after_commit)
 
 
 def _answered_first(session: Session, ask: Callable[[], Caller]) -> Callable[[], Caller]:
@@ -234,7 +240,11 @@ def _answered_first(session: Session, ask: Callable[[], Caller]) -> Callable[[],
 
 
 def _push(
-    db: Database, batch: Sequence[dict[str, Any]], identify: Identify, gate: str | None = None
+    db: Database,
+    batch: Sequence[dict[str, Any]],
+    identify: Identify,
+    gate: str | None = None,
+    after_commit: Callable[[Session], Callable[[], None]] | None = None,
 ) -> list[dict[str, Any]]:
     """`push`, with the caller found by `identify` in the transaction: (caller, read just now).
 
@@ -252,6 +262,7 @@ def _push(
         try:
             with db.write(pipelined=True) as session:
                 session.waits_at_savepoints = waiting
+                session.after_commit = after_commit
                 session.keep_what_it_reads()
                 session.defer_inserts()
                 session.hold_writes()  # first try only: entity writes and savepoints wait until needed

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import logging
 import sqlite3
 import threading
 import time
@@ -33,6 +34,8 @@ from desktop.core.records import SqlRecords, upsert_statement
 from sync.server import tenancy
 
 E = TypeVar("E", bound=Entity)
+
+log = logging.getLogger("knop.server")
 
 DB_ENV = "KNOP_SERVER_DB"  # where knop-server and knop-admin find the database by default
 REPLICA_ENV = "KNOP_SERVER_REPLICA_DB"  # a PostgreSQL hot standby of it that serves pulls (optional)
@@ -87,6 +90,8 @@ class Session(SqlRecords):
         # Pipelined: whether a savepoint's end waits for what was queued inside it (see `savepoint`).
         self.waits_at_savepoints = True
         self._gate: str | None = None  # the condition statements sent now run behind (`gated`)
+        # Pipelined writes (Database.write): what to send right after COMMIT, see `after_commit`.
+        self.after_commit: Callable[[Session], Callable[[], None]] | None = None
 
     def folded(self, column: str) -> str:
         """SQL for `column` (a text column or expression) with `CAPITALS` made small, as `fold` does.
@@ -687,11 +692,14 @@ class Database:
         """
         lock_reads = serial and self.dialect == "postgresql"
         if pipelined and self.dialect == "postgresql":
-            with self._pool.connection() as conn, _pipelined_transaction(conn) as pipeline:
+            with self._pool.connection() as conn:
                 session = Session(conn, self.dialect, lock_reads=lock_reads)
-                session.pipeline = pipeline
-                yield session
-                session.flush()  # anything still held (`Session.hold_writes`, `insert_later`) goes before COMMIT
+                after = _AfterCommit(session)
+                with _pipelined_transaction(conn, after.send) as pipeline:
+                    session.pipeline = pipeline
+                    yield session
+                    session.flush()  # anything still held (`Session.hold_writes`, `insert_later`) goes before COMMIT
+                after.answer()  # committed: on the same connection, out of pipeline mode
             return
         begin = "BEGIN IMMEDIATE" if self.dialect == "sqlite" else "BEGIN"
         with self._pool.connection() as conn, _transaction(conn, begin):
@@ -718,8 +726,48 @@ def _transaction(conn: Any, begin: str) -> Iterator[None]:
         raise Unavailable(str(error)) from error
 
 
+class _AfterCommit:
+    """What a pipelined write sends after its COMMIT (`Session.after_commit`), and its answer.
+
+    `send` queues the statements in the transaction's pipeline right after
+    COMMIT, so they travel with it and are answered by the same Sync: one
+    round trip and one connection for both (a push and the page after it,
+    docs/scale-out.md "Thirteenth pass"). They run after the commit, each in
+    the implicit transaction the Sync ends, as on a connection of their own.
+    When the transaction fails, the Sync answers them with the failure too
+    and `answer` is never reached: the caller, which tries the transaction
+    again, sets `after_commit` again. A failure while queuing them is logged
+    and they are dropped (`answer` does nothing), so the transaction's fate
+    is never theirs; whoever set them then learns it by their absence.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._then: Callable[[], None] | None = None
+
+    def send(self, pipeline: Any) -> None:
+        ask = self.session.after_commit
+        if ask is None:
+            return
+        after = Session(self.session.connection, self.session.dialect)
+        after.pipeline = pipeline  # `Session.pipelined` inside only queues
+        try:
+            then = ask(after)
+        except Exception:  # the commit is already queued: never fail it for what follows it
+            log.exception("what was to follow a commit was not sent")
+            return
+        finally:
+            after.pipeline = None  # answered out of pipeline mode
+
+        self._then = then
+
+    def answer(self) -> None:
+        if self._then is not None:
+            self._then()
+
+
 @contextlib.contextmanager
-def _pipelined_transaction(conn: Any) -> Iterator[Any]:
+def _pipelined_transaction(conn: Any, after_commit: Callable[[Any], None] | None = None) -> Iterator[Any]:
     """`_transaction` in psycopg's pipeline mode (see `Database.write`); yields the pipeline.
 
     The COMMIT is queued and its answer comes with the Sync that leaving
@@ -734,6 +782,8 @@ def _pipelined_transaction(conn: Any) -> Iterator[Any]:
             conn.execute("BEGIN")  # queued: it travels with the first query
             yield pipeline
             conn.execute("COMMIT")
+            if after_commit is not None:
+                after_commit(pipeline)  # queued behind COMMIT, answered by the same Sync
     except BaseException as error:
         with contextlib.suppress(Exception):
             conn.execute("ROLLBACK")  # a warning only, when the transaction has already ended
@@ -761,6 +811,21 @@ def describe(url: str) -> str:
     credentials, host = rest.rsplit("@", 1)
     user = credentials.split(":", 1)[0]
     return f"{scheme}://{user}@{host}"
+
+
+@contextlib.contextmanager
+def unavailable_as_such() -> Iterator[None]:
+    """Inside, the errors of a database that went away are raised as `Unavailable`.
+
+    As a pooled connection's block raises them (`Database.statement` and the
+    others), for work done on a connection whose block is not where the
+    error should go: the page after a push, made after the push's commit
+    inside the push's block (`Session.after_commit`).
+    """
+    try:
+        yield
+    except _unavailable_errors() as error:
+        raise Unavailable(str(error)) from error
 
 
 def _unavailable_errors() -> tuple[type[BaseException], ...]:

@@ -15,16 +15,21 @@ their effect.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import psycopg
 import pytest
 
 from desktop.core.entities import Comment, Person, Task
 from desktop.core.ids import utc_now, uuid7
+from sync import protocol
 from sync.server import accounts, feed, feed_tail, push, storage
+from sync.server.app import create_app
 from sync.server.errors import ApiError
 from tests.server.conftest import Servers, small_world_database
 from tests.server.harness import PASSWORD
@@ -202,3 +207,97 @@ def test_a_pull_is_one_round_trip_when_the_tail_holds_what_is_new(
     if backend == "postgresql":
         assert trips == {"tail": 1, "database": 2, "tail, something new": 2}
         assert polls <= POLLS_A_ROUND_TRIP * trips["tail, something new"]
+
+
+def _pushes_through_the_app(
+    db: storage.Database, monkeypatch: pytest.MonkeyPatch, before_the_last: Any = None
+) -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+    """Anna's pushes with their pages through the app in process (httpx's ASGI transport, the app's lifespan).
+
+    Six to warm up (past psycopg's threshold for preparing a statement), then
+    one counted: returns its batch, its answer and its round trips.
+    `before_the_last(monkeypatch)` runs just before the counted push.
+    """
+    anna, header, token = _anna_on_a_device(db)
+    monkeypatch.setenv("KNOP_SERVER_POOL", "2")
+    monkeypatch.setenv("KNOP_SERVER_POOL_AT_START", "0")
+    headers = {
+        protocol.PROTOCOL_HEADER: str(protocol.PROTOCOL_VERSION),
+        protocol.DEVICE_HEADER: header,
+        "Authorization": f"Bearer {token}",
+        protocol.ROWS_HEADER: str(protocol.ROWS_VERSION),
+        protocol.PUSH_PULL_HEADER: "1000",
+    }
+    app = create_app(db.url)
+
+    async def pushes() -> tuple[list[dict[str, Any]], dict[str, Any], int]:
+        transport = httpx.ASGITransport(app=app)
+        async with app.router.lifespan_context(app), httpx.AsyncClient(
+            transport=transport, base_url="http://knop.test"
+        ) as client:
+            cursor = (await client.get(protocol.PATH_PULL, headers=headers)).json()["cursor"]
+
+            async def push_with_page(n: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                batch = _batch(anna, header, n)
+                answer = await client.post(
+                    protocol.PATH_PUSH, json={"operations": batch, "cursor": cursor}, headers=headers
+                )
+                assert answer.status_code == 200, answer.text
+                return batch, answer.json()
+
+            for n in range(6):
+                cursor = (await push_with_page(n))[1]["pull"]["cursor"]
+            if before_the_last is not None:
+                before_the_last(monkeypatch)
+            counted = _Counted(monkeypatch)
+            batch, answered = await push_with_page(99)
+            monkeypatch.undo()
+            return batch, answered, counted.round_trips
+
+    return asyncio.run(pushes())
+
+
+def test_a_push_brings_its_page_back_with_its_commit(
+    backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the app: the page after a push (`protocol.PUSH_PULL_HEADER`) costs no round trip of its own.
+
+    The pull's first round trip (the feed's bound and the credentials) is
+    queued behind the push's COMMIT and answered with it (`app._PageAfterPush`),
+    so a push with its page is the push's round trips and the tail's read of
+    what is new (the push's own rows): three, where it was four. The page holds
+    the push's changes, as a pull right after the push does.
+    """
+    batch, answered, trips = _pushes_through_the_app(db, monkeypatch)
+    assert [r["status"] for r in answered["results"]] == ["applied"] * 3
+    changed = sorted((c["table"], c["row"]["id"]) for c in answered["pull"]["changes"])
+    assert changed == sorted(
+        [("tasks", batch[0]["payload"]["task_id"]), ("comments", batch[1]["payload"]["comment_id"])]
+    )
+    assert answered["pull"]["more"] is False
+    if backend == "postgresql":
+        assert trips == ROUND_TRIPS + 1
+
+
+def test_a_database_gone_while_the_page_is_made_costs_the_page_not_the_push(
+    backend: str, db: storage.Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page is made after the push's commit, on its connection: a database error then loses the page only.
+
+    The push is answered with its results and without a page (the device's
+    own pull meets the error), as when the page was a pull of its own; the
+    error never reaches the push's retries (`app._PageAfterPush`).
+    """
+    gone = psycopg.OperationalError if backend == "postgresql" else sqlite3.OperationalError
+
+    def the_database_goes(patch: pytest.MonkeyPatch) -> None:
+        def read_new(*args: Any, **kwargs: Any) -> None:
+            raise gone("the server closed the connection unexpectedly")
+
+        patch.setattr(feed_tail.Tail, "_read_new", read_new)
+
+    batch, answered, _trips = _pushes_through_the_app(db, monkeypatch, the_database_goes)
+    assert [r["status"] for r in answered["results"]] == ["applied"] * 3
+    assert "pull" not in answered
+    with db.read() as s:
+        assert s.value("SELECT count(*) FROM operations WHERE id IN (?, ?, ?)", [op["id"] for op in batch]) == 3
