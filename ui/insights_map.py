@@ -67,7 +67,7 @@ def _counted(name: str) -> Callable[[dict[str, Any]], str]:
     return lambda row: count(row[name])
 
 
-QUARTER_SAMPLE = "Q4 2026: 888"  # one quarter of the trend, as `CompetenceMap._trend` writes it
+QUARTER_SAMPLE = ("2026-Q4", 888)  # one quarter of the trend and its count, the widest `CompetenceMap._trend` writes
 QUARTERS_APART = " · "
 
 
@@ -274,7 +274,7 @@ class CompetenceMap(InsightScreen):
     def _trend(self, row: dict[str, Any]) -> str:
         # Newest first: the cell elides at its end, and the recent quarters matter most.
         quarters = sorted(row.get("quarters", {}).items(), reverse=True)
-        return QUARTERS_APART.join(f"{q[-2:]} {q[:4]}: {count(v['shown'])}" for q, v in quarters)
+        return QUARTERS_APART.join(f"{self.say_quarter(q)}: {count(v['shown'])}" for q, v in quarters)
 
     # --- drawing ------------------------------------------------------------------------
 
@@ -335,7 +335,8 @@ class CompetenceMap(InsightScreen):
         header = view.horizontalHeader()
         metrics = view.fontMetrics()
         counts = sum(header.sectionSize(c) for c in range(1, STRETCHED))
-        trend = metrics.horizontalAdvance(QUARTER_SAMPLE) + CELL_PADDING
+        quarter, shown = QUARTER_SAMPLE
+        trend = metrics.horizontalAdvance(f"{self.say_quarter(quarter)}: {shown}") + CELL_PADDING
         names = [str(self.skills_model.index(r, 0).data() or "") for r in range(self.skills_model.rowCount())]
         words = [word for name in names for word in name.split()]
         least = max((metrics.horizontalAdvance(w) for w in words), default=0) + CELL_PADDING

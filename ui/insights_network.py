@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import insights
-from desktop.core.quarters import parse_quarter
 from desktop.core.text import translate
 from ui import wording
 from ui.collation import name_key
@@ -456,18 +455,6 @@ class NetworkScreen(InsightScreen):
         """The chosen quarter; None for the whole period (the slider's first stop)."""
         value = self.slider.value()
         return self.quarters[value - 1] if 0 < value <= len(self.quarters) else None
-
-    def say_quarter(self, iso_quarter: str) -> str:
-        """A quarter ("2026-Q1", as the server names it) as this screen's language writes it.
-
-        Danish "1. kvt. 2026", English "Q1 2026"; a try-out read "2024-Q4" in Danish.
-        Text that is no quarter comes back as it is.
-        """
-        parsed = parse_quarter(iso_quarter)
-        if parsed is None:
-            return iso_quarter
-        year, number = parsed
-        return self.say("Q{quarter} {year}", quarter=number, year=year)
 
     def _quarter_moved(self, _value: int) -> None:
         quarter = self.quarter()

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from desktop import insights
+from desktop.core.quarters import parse_quarter
 from desktop.core.text import plural_sentence, translate
 from sync.failures import SyncFailure
 from ui import wire, wording
@@ -65,6 +66,19 @@ class InsightScreen(Screen):
         a helper under another name would leave its sentences out of the catalogue.
         """
         return translate(self.language, msgid, **facts)
+
+    def say_quarter(self, iso_quarter: str) -> str:
+        """A quarter ("2026-Q1", as the server names it) as this screen's language writes it.
+
+        Danish "1. kvt. 2026", English "Q1 2026"; a try-out read "2024-Q4" in Danish
+        (the network's slider) and "Q4 2026" (the competence map's trend). Text that is
+        no quarter comes back as it is.
+        """
+        parsed = parse_quarter(iso_quarter)
+        if parsed is None:
+            return iso_quarter
+        year, number = parsed
+        return self.say("Q{quarter} {year}", quarter=number, year=year)
 
     def say_n(self, singular: str, plural: str, n: int, **facts: Any) -> str:
         """The plural form for `n` of singular/plural in this screen's language (Babel keyword, args 1 and 2)."""

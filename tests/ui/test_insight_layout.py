@@ -7,6 +7,8 @@ organisations).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -239,6 +241,9 @@ def test_a_big_organisations_sites_are_named_apart_too(qtbot: Any) -> None:
     assert not _apart(labels, {f"circle {k}": v for k, v in picture.circles.items()})
 
 
+QUARTER_WRITTEN = {"da": r"[1-4]\. kvt\. \d{4}", "en": r"Q[1-4] \d{4}"}
+
+
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_at_1024_the_competence_map_fits_with_its_quarters_and_names_whole(
     qtbot: Any, make_context: Callable[..., AppContext], demo_answers: dict[str, Any], language: str
@@ -272,6 +277,8 @@ def test_at_1024_the_competence_map_fits_with_its_quarters_and_names_whole(
             shown = option.text
             assert metrics.horizontalAdvance(shown) <= option.rect.width() - 16, shown
             whole = str(model.index(row, 8).data()).split(QUARTERS_APART)
+            # Each quarter as the language writes it, as the network's slider does ("Q4 2026" in Danish before).
+            assert all(re.fullmatch(QUARTER_WRITTEN[language], q.rsplit(": ", 1)[0]) for q in whole if q), whole
             for quarter in shown.split(QUARTERS_APART):
                 assert quarter in whole or quarter == "…", (quarter, shown)
             assert shown.split(QUARTERS_APART)[0] == whole[0]  # at least the newest quarter
