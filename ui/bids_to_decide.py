@@ -52,7 +52,7 @@ class BidsToDecide(Screen):
             return [
                 Column(tr("Task"), lambda t: t.title),
                 Column(tr("Site"), lambda t: t.site_name),
-                Column(tr("Bids waiting"), lambda t: str(t.waiting)),
+                Column(tr("Bids waiting"), lambda t: str(t.waiting), numeric=True),
                 Column(tr("Bid deadline"), deadline),
             ]
 

@@ -136,7 +136,7 @@ class CompetenceMap(InsightScreen):
         self.skills_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Skill"), lambda r: r["label"].get(lang, r["skill"])),
-                *(Column(self.count_name(name), _counted(name)) for name in insights.MAP_COUNTS),
+                *(Column(self.count_name(name), _counted(name), numeric=True) for name in insights.MAP_COUNTS),
                 Column(self.say("Shown per quarter"), self._trend),
             ],
             key=lambda r: r["skill"],
@@ -157,8 +157,8 @@ class CompetenceMap(InsightScreen):
         self.sites_model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(self.say("Site"), lambda r: r["name"] or "—"),
-                Column(self.say("Skills shown"), lambda r: count(r["shown"])),
-                Column(self.say("Of these hidden"), lambda r: count(r["hidden"])),
+                Column(self.say("Skills shown"), lambda r: count(r["shown"]), numeric=True),
+                Column(self.say("Of these hidden"), lambda r: count(r["hidden"]), numeric=True),
             ],
             key=lambda r: str(r["site_id"]),
             parent=self,

@@ -76,7 +76,7 @@ class TalentSearch(InsightScreen):
                 Column(self.say("Name"), lambda r: r["name"]),
                 Column(self.say("Site"), lambda r: r["site"]),
                 Column(self.say("Evidence"), lambda r: self._level(r["level"])),
-                Column(self.say("Tasks"), lambda r: str(r["evidence_count"])),
+                Column(self.say("Tasks"), lambda r: str(r["evidence_count"]), numeric=True),
                 Column(self.say("Available"), lambda r: r["availability"]),
             ],
             key=lambda r: r["person_id"],

@@ -117,7 +117,7 @@ class MyPage(Screen):
             [
                 Column(tr("Task"), lambda mine: mine.task.title),
                 Column(tr("Status"), lambda mine: wording.task_status(mine.status)),
-                Column(tr("Bids"), lambda mine: str(mine.task.bid_count)),
+                Column(tr("Bids"), lambda mine: str(mine.task.bid_count), numeric=True),
                 Column(
                     tr("Seats filled"),
                     lambda mine: f"{mine.task.accepted_count}/{mine.task.seats}",

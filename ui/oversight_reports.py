@@ -50,20 +50,23 @@ class ReportsScreen(InsightScreen):
         self.model: RowsModel[dict[str, Any]] = RowsModel(
             [
                 Column(tr("Site"), lambda r: str(r.get("site_name", ""))),
-                Column(tr("Posted"), lambda r: _number(r.get("posted"), self.language)),
-                Column(tr("Filled"), lambda r: _number(r.get("filled"), self.language)),
-                Column(tr("Fill rate"), lambda r: self._rate(r.get("fill_rate"))),
+                Column(tr("Posted"), lambda r: _number(r.get("posted"), self.language), numeric=True),
+                Column(tr("Filled"), lambda r: _number(r.get("filled"), self.language), numeric=True),
+                Column(tr("Fill rate"), lambda r: self._rate(r.get("fill_rate")), numeric=True),
                 Column(
-                    tr("Hours to fill (median)"), lambda r: _number(r.get("median_hours_to_fill"), self.language)
+                    tr("Hours to fill (median)"),
+                    lambda r: _number(r.get("median_hours_to_fill"), self.language),
+                    numeric=True,
                 ),
-                Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"), self.language)),
-                Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"), self.language)),
-                Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"), self.language)),
+                Column(tr("Hours lent"), lambda r: _number(r.get("hours_lent"), self.language), numeric=True),
+                Column(tr("Hours borrowed"), lambda r: _number(r.get("hours_borrowed"), self.language), numeric=True),
+                Column(tr("From other sites"), lambda r: _number(r.get("from_other_sites"), self.language), numeric=True),
                 Column(
                     tr("From other municipalities"),
                     lambda r: _number(r.get("from_other_organisations"), self.language),
+                    numeric=True,
                 ),
-                Column(tr("Externals"), lambda r: _number(r.get("externals"), self.language)),
+                Column(tr("Externals"), lambda r: _number(r.get("externals"), self.language), numeric=True),
                 Column(tr("Skills most asked for"), self._skills),
             ],
             key=lambda r: str(r.get("site_id", "")),

@@ -358,7 +358,7 @@ class TaskView(TaskScreen):
             [
                 Column(tr("Bidder"), lambda line: line.bidder_name),
                 Column(tr("Site"), lambda line: line.site_name),
-                Column(tr("Hours"), lambda line: wording.hours(line.bid.hours, lang)),
+                Column(tr("Hours"), lambda line: wording.hours(line.bid.hours, lang), numeric=True),
                 Column(tr("Status"), lambda line: wording.bid_state(line.bid.status, line.bid.lending)),
             ],
             key=lambda line: line.bid.id,
