@@ -89,10 +89,15 @@ class LoginFailed(Exception):
 
 
 class WrongPassword(LoginFailed):
+    """The password did not match. `known`: the name is one this machine knows (it lists it
+    on the login screen already), so the sentence can say it was the password; for any
+    other name it does not say whether the name exists (OWASP Authentication Cheat Sheet,
+    "Authentication and Error Messages")."""
+
     reason = "wrong_password"
 
-    def __init__(self) -> None:
-        super().__init__(sentence("Wrong username or password."))
+    def __init__(self, *, known: bool = False) -> None:
+        super().__init__(sentence("Wrong password.") if known else sentence("Wrong username or password."))
 
 
 class OfflineLoginExpired(LoginFailed):
@@ -188,7 +193,7 @@ def login(username: str, password: str, *, settings: Settings | None = None) -> 
             return _login_online(name, password, settings)
         except ServerRefused as refused:
             if refused.code == "login_failed":
-                raise WrongPassword() from None
+                raise WrongPassword(known=accounts.by_username(name) is not None) from None
             raise LoginRefused.from_failure(refused) from None
         except UpdateRequired as too_old:
             raise LoginRefused.from_failure(too_old) from None
@@ -252,7 +257,7 @@ def _login_offline(
             raise LoginRefused.from_failure(why)
         raise NeverLoggedInHere(why)
     if not accounts.check_verifier(verifier, password):
-        raise WrongPassword()
+        raise WrongPassword(known=True)
     until = account.offline_until(settings.offline_login_days)
     if until is None or accounts.seen_now() > until:  # a clock turned back gains nothing
         raise OfflineLoginExpired(settings.offline_login_days)

@@ -579,7 +579,7 @@ class Shell(QObject):
                     return session
                 from sync.session import WrongPassword
 
-                raise WrongPassword()
+                raise WrongPassword(known=True)  # the locked person's own name
             return self._login(session.username, password, settings=settings)
 
         def unlock() -> tuple[Session, str | None]:

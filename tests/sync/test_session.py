@@ -74,6 +74,21 @@ def test_a_wrong_password_online_is_said_plainly_and_remembers_nothing(
         assert known_accounts() == []
 
 
+def test_a_wrong_password_for_a_name_this_machine_knows_says_it_was_the_password(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """Try-out 8: Anna, whose name the login list shows, read "wrong username or password";
+    a name the machine does not know still gets the sentence that gives nothing away."""
+    staffroom = machines(knop_server, world.school.id)
+    staffroom.login("anna")
+    with pytest.raises(WrongPassword) as refused:
+        staffroom.login("anna", "not the password")
+    assert (refused.value.message("da"), refused.value.message("en")) == ("Forkert adgangskode.", "Wrong password.")
+    with pytest.raises(WrongPassword) as refused:
+        staffroom.login("bo", "not the password")
+    assert refused.value.message("da") == "Forkert brugernavn eller adgangskode."
+
+
 def test_too_many_attempts_is_the_servers_sentence(
     fresh_knop_server: Deployment, world: World, machines: MachineFactory
 ) -> None:
@@ -100,8 +115,10 @@ def test_offline_login_works_after_an_online_one_and_uses_the_kept_token(
     online = staffroom.login("anna")
     with staffroom.unplugged():
         offline = staffroom.login("anna")
-        with pytest.raises(WrongPassword):
+        with pytest.raises(WrongPassword) as refused:
             staffroom.login("anna", "wrong")
+    # This machine knows Anna (her name is on its login list), so it can say it was the password.
+    assert refused.value.message("da") == "Forkert adgangskode."
     assert staffroom.proxy.injected[Fault.DROP_MID_REQUEST] >= 2  # both tried the server and were cut
     assert not offline.online and offline.person == online.person
     assert offline.token == online.token  # so her offline work can be sent later

@@ -97,19 +97,7 @@ def language_chosen(qtbot: Any, shell: Any, window: Any, name: str) -> Any:
     choices = {action.text(): action for action in window.language_menu.actions()}
     with qtbot.waitSignal(shell.entered, timeout=10_000) as entered:
         choices[name].trigger()
-    settled(qtbot)
     return entered.args[0]
-
-
-def settled(qtbot: Any) -> None:
-    """Wait until a language switch has given back the keys it held (`ui.typed_ahead.holding`):
-    keys a test sends before that reach the widget with the keys only then, after its next moves."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui.typed_ahead import holding
-
-    app = QApplication.instance()
-    qtbot.waitUntil(lambda: not holding(app), timeout=10_000)
 
 
 def ask(qtbot: Any, context: AppContext, fn: Callable[[Store], T]) -> T:
