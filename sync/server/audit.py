@@ -255,11 +255,9 @@ def names(
         ("tasks", tasks, "title"),
         ("devices", devices, "name"),
     ):
-        for chunk in _chunks(sorted(ids)):
-            marks = ", ".join("?" for _ in chunk)
-            for hit in session.rows(f"SELECT id, {attr} FROM {table} WHERE id IN ({marks})", chunk):
-                if str(hit[attr] or "").strip():
-                    named[str(hit["id"])] = str(hit[attr])
+        for key, value in _column_of(session, table, attr, ids).items():
+            if str(value or "").strip():
+                named[key] = str(value)
     return named
 
 
@@ -272,12 +270,18 @@ def assignees(session: Session, found: Iterable[AuditEvent]) -> dict[str, str]:
     longer held (none is deleted today) leaves its event out.
     """
     accepted = {e.id: e.entity_id for e in found if e.operation == ACCEPT and e.outcome == APPLIED}
-    bidders: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(accepted.values()))):
+    bidders = _column_of(session, "bids", "bidder_id", accepted.values())
+    return {event: str(bidders[bid]) for event, bid in accepted.items() if bid in bidders}
+
+
+def _column_of(session: Session, table: str, column: str, ids: Iterable[str]) -> dict[str, Any]:
+    """Row id -> `column` of the rows of `table` whose ids are among `ids` (asked in `_chunks`)."""
+    found: dict[str, Any] = {}
+    for chunk in _chunks(sorted(set(ids))):
         marks = ", ".join("?" for _ in chunk)
-        for hit in session.rows(f"SELECT id, bidder_id FROM bids WHERE id IN ({marks})", chunk):
-            bidders[str(hit["id"])] = str(hit["bidder_id"])
-    return {event: bidders[bid] for event, bid in accepted.items() if bid in bidders}
+        for hit in session.rows(f"SELECT id, {column} FROM {table} WHERE id IN ({marks})", chunk):
+            found[str(hit["id"])] = hit[column]
+    return found
 
 
 def _chunks(ids: list[str], size: int = 500) -> Iterable[list[str]]:
