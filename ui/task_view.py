@@ -509,21 +509,23 @@ class TaskView(TaskScreen):
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
         self.comment_box.setTabChangesFocus(True)
-        self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
-        keep_rows(self.comment_box, 3)
+        # Three lines, no more: it sits under the column, always in view, and what it takes
+        # the bid above it loses on a short screen. Longer comments scroll inside it.
+        keep_rows(self.comment_box, 3, at_most=3)
         self.send_button = QPushButton(tr("Sen&d comment"), composer)
         self.send_button.setToolTip(tr("Send comment (Ctrl+Return)"))
         self.send_button.setObjectName("primary")
         self.comment_problem = ProblemLabel(composer)
+        # The button beside the box, not under it: on a 1024x600 screen the row it took
+        # was the bid's "Place bid" row.
         row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.send_button)
+        row.addWidget(self.comment_box, 1)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(box)
         layout.addWidget(self.conversation, 1)
         writing = QVBoxLayout(composer)
         inside = layout.contentsMargins()  # in line with the comments above it
         writing.setContentsMargins(inside.left(), 0, inside.right(), 0)
-        writing.addWidget(self.comment_box)
         writing.addLayout(row)
         writing.addWidget(self.comment_problem)
         self.send_button.clicked.connect(self.send_comment)
