@@ -185,7 +185,7 @@ def test_the_comment_button_stays_in_view_when_the_bid_column_is_tall(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
     """Short windows (as with a requirement's note above the bid): the bid scrolls, "Send" does not."""
-    for size in ((1366, 480), (1024, 480)):
+    for size in ((1366, 420), (1024, 420)):
         view: TaskView = bidding_view(qtbot, make_context("anna"), demo_data, size)
         qtbot.waitUntil(view.send_button.isVisible)
         where = QRect(view.send_button.mapTo(view, QPoint(0, 0)), view.send_button.size())
