@@ -180,7 +180,8 @@ class BidCard(QFrame):
         endorse_layout.addWidget(self.endorse_button)
 
         self.problem = ProblemLabel(self)
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
+        self._slot_parts: list[tuple[QVBoxLayout, tuple[QWidget, ...]]] = []  # each slot's column and parts
         # The decision sits right under the status, so none is below the fold of a long card;
         # then the facts to compare (hours, track record, the requirements), the message cut
         # to its first lines, and the skills. Each part sits in a slot that `ReviewPage`
@@ -217,21 +218,20 @@ class BidCard(QFrame):
         for widget in widgets:
             column.addWidget(widget)
         column.addStretch(1)
+        self._slot_parts.append((column, widgets))
         return slot
 
     def inner_width(self) -> int:
         """The width, in px, that the card's parts get inside its frame and margins."""
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         return self.width() - 2 * self.frameWidth() - margins.left() - margins.right()
 
     def natural_heights(self) -> list[int]:
         """Each slot's height, in px, for what it holds now at the card's width (0: nothing shown)."""
         width = self.inner_width()
         heights = []
-        for slot in self.slots:
-            column = slot.layout()
-            if not any(column.itemAt(i).widget() and not column.itemAt(i).widget().isHidden()
-                       for i in range(column.count())):
+        for column, widgets in self._slot_parts:
+            if all(widget.isHidden() for widget in widgets):
                 heights.append(0)
             elif column.hasHeightForWidth():
                 heights.append(column.totalHeightForWidth(width))
@@ -780,7 +780,7 @@ class ReviewPage(TaskScreen):
         for start in range(0, len(cards), columns):
             row = cards[start : start + columns]
             heights = [card.natural_heights() for card in row]
-            for part, tallest in enumerate(max(column) for column in zip(*heights)):
+            for part, tallest in enumerate(max(column) for column in zip(*heights, strict=True)):
                 for card in row:
                     card.slots[part].setFixedHeight(tallest)
 

@@ -87,7 +87,8 @@ def test_many_cards_wrap_to_rows_and_never_scroll_sideways(
         with styled("da"):  # the real fonts: the sizes people see
             page = review(qtbot, make_context, demo_data, task, size=size)
         assert len(page.cards) >= 4
-        qtbot.waitUntil(lambda: all(inside(page.strip.viewport(), c) for c in page.cards.values()))
+        viewport, cards = page.strip.viewport(), list(page.cards.values())
+        qtbot.waitUntil(lambda: all(inside(viewport, c) for c in cards))  # noqa: B023 - waited for here
         assert page.strip.horizontalScrollBar().maximum() == 0
         if size[0] == 1024:
             tops = {c.y() for c in page.cards.values()}
