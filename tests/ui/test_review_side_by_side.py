@@ -239,3 +239,28 @@ def test_those_who_manage_a_task_are_not_offered_a_bid_on_it(
 def test_staff_are_still_offered_a_bid(person: Callable[[str], Person], demo_data: demo.DemoData) -> None:
     anna = person("anna")
     assert any(permissions.offered_a_bid(anna, t) for t in demo_data.tasks if t.status == TaskStatus.OPEN)
+
+
+def test_a_refused_completion_leaves_the_keys_out_of_the_message_to_the_others(
+    qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
+) -> None:
+    """Try-out s36: after "kan ikke afsluttes" the keys were in "Besked til dem, der ikke blev valgt"."""
+    task = open_task_with_pending(demo_data, 3)
+    chosen = next(b for b in bids_of(demo_data, task.id) if b.status == BidStatus.PENDING)
+
+    def accepted(manager: AppContext) -> None:
+        def change(store: Any) -> None:
+            store.execute("UPDATE bids SET status = ? WHERE id = ?", (BidStatus.ACCEPTED, chosen.id))
+            store.execute("UPDATE tasks SET accepted_count = 1 WHERE id = ?", (task.id,))
+        ask(qtbot, manager, change)
+
+    page = review(qtbot, make_context, demo_data, task, before=accepted)
+    assert page.complete_button.isEnabled() and page.rest.isVisible()
+    # Behind the page's back the lending now waits (as when another PC's change has not been drawn yet).
+    ask(qtbot, page.context, lambda s: s.execute(
+        "UPDATE bids SET lending = ? WHERE id = ?", (Lending.AWAITING, chosen.id)))
+    page.complete_button.setFocus()
+    with qtbot.waitSignal(page.loaded, timeout=10_000):
+        qtbot.mouseClick(page.complete_button, CLICK)
+    qtbot.waitUntil(page.problem.isVisible, timeout=10_000)
+    assert page.window().focusWidget() is not page.rest_note
