@@ -10,8 +10,8 @@ admin who did it. Each change is its own short transaction.
 
 An admin manages their own organisation only (issue 16): every list is cut
 to it, and naming a person, site or device of another organisation answers
-404 `outside_organisation` (as if there were none: one municipality learns
-nothing of another's staff).
+404 `outside_organisation` with the same words as naming one there is none of
+(one municipality learns nothing of another's staff).
 """
 
 from __future__ import annotations
@@ -62,12 +62,10 @@ def _as_refusal() -> Iterator[None]:
 
 
 def _own_site(s: storage.Session, admin: Person, id_or_name: str) -> Site:
-    """The admin's organisation's site by id or name; ApiError 422 (unknown) or 404 (another's)."""
+    """The admin's organisation's site by id or name; ApiError 404 `outside_organisation` (another's, or none)."""
     site = directory.find_site(s, id_or_name, admin.organisation_id)
     if site is None:
-        if directory.find_site(s, id_or_name) is not None:
-            raise _refused(directory.OutsideOrganisation(f"site {id_or_name!r} belongs to another organisation"))
-        raise _refused(directory.DirectoryError(f"unknown site {id_or_name!r}"))
+        raise _refused(directory.no_site(id_or_name))
     return site
 
 
@@ -261,10 +259,10 @@ def revoke_device(
     db, admin = _admin(request, device, bearer)
     with db.read() as s:
         owner = s.value("SELECT organisation_id FROM devices WHERE id = ?", (device_id,))
-    if owner is not None and owner != admin.organisation_id:
+    if owner != admin.organisation_id:  # another's, or none: the same answer
         raise _refused(directory.OutsideOrganisation(f"no device {device_id!r} in this organisation"))
     if not accounts.revoke_device(db, device_id):
-        raise ApiError("not_found")
+        raise ApiError("not_found")  # the organisation's own device, revoked already
     return JSONResponse({"revoked": device_id})
 
 

@@ -39,7 +39,15 @@ class OutsideOrganisation(DirectoryError):
 
     Said in the words an admin knows; the admin API answers it with 404, so
     that an admin of one organisation learns nothing of another's people.
+    Acting within an organisation, a name that is nobody's is refused with the
+    very same words (`no_site`, `_held_person`): a different answer for "does
+    not exist" would tell that it exists elsewhere.
     """
+
+
+def no_site(id_or_name: str) -> OutsideOrganisation:
+    """The refusal of a site (id or name) that is not the acting organisation's: another's, or none."""
+    return OutsideOrganisation(f"no site {id_or_name!r} in this organisation")
 
 
 def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
@@ -260,8 +268,8 @@ def check_person(session: Session, new: NewPerson) -> Person:
     if new.site:
         site = find_site(session, new.site, new.organisation_id)
         if site is None:
-            if new.organisation_id and find_site(session, new.site) is not None:
-                raise OutsideOrganisation(f"site {new.site!r} belongs to another organisation")
+            if new.organisation_id:
+                raise no_site(new.site)
             raise DirectoryError(f"unknown site {new.site!r}")
         site_id, organisation_id = site.id, site.organisation_id
     elif new.role in (Role.STAFF, Role.SITE_MANAGER):
@@ -393,10 +401,10 @@ def _held_person(session: Session, username: str, organisation_id: str | None = 
         "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
     )
     person = session.get(Person, person_id) if person_id else None
+    if organisation_id is not None and (person is None or person.organisation_id != organisation_id):
+        raise OutsideOrganisation(f"no person with username {username!r} in this organisation")
     if person is None:
         raise DirectoryError(f"no person with username {username!r}")
-    if organisation_id is not None and person.organisation_id != organisation_id:
-        raise OutsideOrganisation(f"no person with username {username!r} in this organisation")
     return person
 
 
