@@ -429,6 +429,9 @@ class Board(QWidget):
                 need += mark
             sample = squeezed.get(column, wording.task_status(TaskStatus.OPEN))
             least = max(need, metrics.horizontalAdvance(sample) + CELL_PADDING)
+            # Never below its header's words, even at its ideal (a short sample, "no deadline").
+            self._ideal[column] = max(self._ideal[column], need)
+            header.resizeSection(column, self._ideal[column])
             self._squeezed[column] = min(self._ideal[column], least)
         self._squeezed[Column.SITE] = max(self._squeezed[Column.SITE], widest)
         self._fit_columns()
