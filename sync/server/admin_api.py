@@ -25,6 +25,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from desktop.core.entities import Person, Role, Site
+from desktop.core.text import sentence
+from sync import protocol
 from sync.server import accounts, directory, storage
 from sync.server.errors import ApiError
 from sync.server.insights_api import Bearer, Device, _responses
@@ -43,10 +45,12 @@ def _admin(request: Request, device: str | None, bearer: Any) -> tuple[storage.D
     return db, who.person
 
 
-def _refused(error: Exception) -> ApiError:
+def _refused(error: directory.DirectoryError) -> ApiError:
+    """The directory's refusal as the API's: its catalogued words as the message, in Danish and
+    English (the administration shows them), and as knop-admin says it in the detail."""
     if isinstance(error, directory.OutsideOrganisation):
-        return ApiError("outside_organisation", [{"loc": ["path"], "msg": str(error)}])
-    return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}])
+        return ApiError("outside_organisation", [{"loc": ["path"], "msg": str(error)}], words=error.words)
+    return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}], words=error.words)
 
 
 @contextlib.contextmanager
@@ -81,7 +85,7 @@ def people(
     request: Request,
     device: Device = None,
     bearer: Bearer = None,
-    search: Annotated[str | None, Query(max_length=100)] = None,
+    search: Annotated[str | None, Query(max_length=protocol.ADMIN_SEARCH_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
     """The admin's organisation's people by username, name or e-mail containing `search` (case-insensitive)."""
@@ -102,13 +106,13 @@ def people(
 
 
 class NewPersonBody(BaseModel):
-    username: str = Field(max_length=64)
-    name: str = Field(max_length=200)
-    site: str | None = Field(default=None, max_length=200)
+    username: str = Field(max_length=protocol.ADMIN_USERNAME_MAX)
+    name: str = Field(max_length=protocol.ADMIN_NAME_MAX)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
     role: str = Field(default=Role.STAFF, max_length=20)
     kind: str = Field(default="", max_length=20)
-    email: str = Field(default="", max_length=200)
-    title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=protocol.ADMIN_EMAIL_MAX)
+    title: str = Field(default="", max_length=protocol.ADMIN_TITLE_MAX)
 
 
 @router.post("/people", responses=_answers)
@@ -137,7 +141,7 @@ def add_person(
 
 class RoleBody(BaseModel):
     role: str = Field(max_length=20)
-    site: str | None = Field(default=None, max_length=200)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
 
 
 @router.post("/people/{username}/role", responses=_answers)
@@ -154,7 +158,7 @@ def set_role(
 
 
 class SiteBody(BaseModel):
-    site: str | None = Field(default=None, max_length=200)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
 
 
 @router.post("/people/{username}/site", responses=_answers)
@@ -199,9 +203,9 @@ def sites(request: Request, device: Device = None, bearer: Bearer = None) -> JSO
 
 
 class NewSiteBody(BaseModel):
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=protocol.ADMIN_SITE_NAME_MAX)
     kind: str = Field(max_length=40)
-    address: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=protocol.ADMIN_SITE_ADDRESS_MAX)
 
 
 @router.post("/sites", responses=_answers)
@@ -219,7 +223,7 @@ def add_site(
 
 
 class CodeBody(BaseModel):
-    site: str = Field(max_length=200)
+    site: str = Field(max_length=protocol.ADMIN_SITE_NAME_MAX)
     days: float = Field(default=7.0, gt=0, le=365)
 
 
@@ -260,7 +264,11 @@ def revoke_device(
     with db.read() as s:
         owner = s.value("SELECT organisation_id FROM devices WHERE id = ?", (device_id,))
     if owner != admin.organisation_id:  # another's, or none: the same answer
-        raise _refused(directory.OutsideOrganisation(f"no device {device_id!r} in this organisation"))
+        raise _refused(
+            directory.OutsideOrganisation(
+                sentence("There is no device '{device}' in this organisation.", device=device_id)
+            )
+        )
     if not accounts.revoke_device(db, device_id):
         raise ApiError("not_found")  # the organisation's own device, revoked already
     return JSONResponse({"revoked": device_id})

@@ -24,14 +24,26 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from desktop.core.payload import composed
+from desktop.core.text import Sentence, sentence
+from sync import protocol
 from sync.server import accounts, audit, feed
 from sync.server.storage import Database, Session
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+USERNAME = re.compile(rf"^[a-z0-9][a-z0-9._@-]{{0,{protocol.ADMIN_USERNAME_MAX - 1}}}$")
 
 
 class DirectoryError(ValueError):
-    """An admin asked for something that cannot be: an unknown site, a taken username."""
+    """An admin asked for something that cannot be: an unknown site, a taken username.
+
+    Made with a catalogued `sentence` where an admin in the client may meet it: its
+    `words` then say it in Danish and English (the admin API sends them, the
+    administration shows them); `str()` is the English, as knop-admin prints it.
+    Made with a plain string (the command line's own cases), `words` is None.
+    """
+
+    def __init__(self, words: Sentence | str) -> None:
+        self.words = words if isinstance(words, Sentence) else None
+        super().__init__(words.text("en") if isinstance(words, Sentence) else words)
 
 
 class OutsideOrganisation(DirectoryError):
@@ -47,7 +59,7 @@ class OutsideOrganisation(DirectoryError):
 
 def no_site(id_or_name: str) -> OutsideOrganisation:
     """The refusal of a site (id or name) that is not the acting organisation's: another's, or none."""
-    return OutsideOrganisation(f"no site {id_or_name!r} in this organisation")
+    return OutsideOrganisation(sentence("There is no site '{site}' in this organisation.", site=id_or_name))
 
 
 def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
@@ -187,9 +199,15 @@ def add_site(
     """Add a site to the organisation `organisation_id` (None: the first). Raises DirectoryError."""
     name = name.strip()
     if not name:
-        raise DirectoryError("the site needs a name")
+        raise DirectoryError(sentence("The site needs a name."))
+    if len(name) > protocol.ADMIN_SITE_NAME_MAX:
+        raise DirectoryError(sentence("The name must be 1-{most} characters.", most=protocol.ADMIN_SITE_NAME_MAX))
+    if len(address) > protocol.ADMIN_SITE_ADDRESS_MAX:
+        raise DirectoryError(
+            sentence("The address may be at most {most} characters.", most=protocol.ADMIN_SITE_ADDRESS_MAX)
+        )
     if kind not in tuple(SiteKind):
-        raise DirectoryError(f"site kind must be one of {', '.join(SiteKind)}")
+        raise DirectoryError(sentence("The site kind must be one of {kinds}.", kinds=", ".join(SiteKind)))
     with db.write() as s:
         org = organisation(s, organisation_id)
         if org is None:
@@ -247,19 +265,25 @@ def check_person(session: Session, new: NewPerson) -> Person:
     username = accounts.normalise_username(new.username)
     if not USERNAME.match(username):
         raise DirectoryError(
-            f"username {new.username!r} must be 1-64 characters: letters a-z, digits, . _ @ -"
+            sentence(
+                "The username '{username}' must be 1-{most} characters: letters a-z, digits, . _ @ -",
+                username=new.username,
+                most=protocol.ADMIN_USERNAME_MAX,
+            )
         )
     name = new.name.strip()
-    if not name or len(name) > 200:
-        raise DirectoryError("name must be 1-200 characters")
+    if not name or len(name) > protocol.ADMIN_NAME_MAX:
+        raise DirectoryError(sentence("The name must be 1-{most} characters.", most=protocol.ADMIN_NAME_MAX))
     if new.role not in tuple(Role):
-        raise DirectoryError(f"role {new.role!r} must be one of {', '.join(Role)}")
+        raise DirectoryError(sentence("The role '{role}' must be one of {roles}.", role=new.role, roles=", ".join(Role)))
     kind = new.kind or (PersonKind.VOLUNTEER if new.role == Role.EXTERNAL else PersonKind.EMPLOYEE)
     if kind not in tuple(PersonKind):
-        raise DirectoryError(f"kind {kind!r} must be one of {', '.join(PersonKind)}")
+        raise DirectoryError(
+            sentence("The kind '{kind}' must be one of {kinds}.", kind=kind, kinds=", ".join(PersonKind))
+        )
     if (new.role == Role.EXTERNAL) != (kind != PersonKind.EMPLOYEE):
         raise DirectoryError(
-            "externals are volunteers, citizens or companies; everyone else is an employee"
+            sentence("Externals are volunteers, citizens or companies; everyone else is an employee.")
         )
     site_id = None
     organisation_id = new.organisation_id or str(session.value("SELECT min(id) FROM organisations", default=""))
@@ -273,17 +297,19 @@ def check_person(session: Session, new: NewPerson) -> Person:
             raise DirectoryError(f"unknown site {new.site!r}")
         site_id, organisation_id = site.id, site.organisation_id
     elif new.role in (Role.STAFF, Role.SITE_MANAGER):
-        raise DirectoryError("staff and site managers need a home site")
-    if new.email and ("@" not in new.email or len(new.email) > 200):
-        raise DirectoryError(f"email {new.email!r} does not look like an address")
+        raise DirectoryError(sentence("Staff and site managers need a home site."))
+    if new.email and ("@" not in new.email or len(new.email) > protocol.ADMIN_EMAIL_MAX):
+        raise DirectoryError(sentence("The e-mail '{email}' does not look like an address.", email=new.email))
     for text, label in (
-        (new.title, "title"),
-        (new.email, "email"),
-        (new.phone, "phone"),
-        *((lang, "language") for lang in new.languages),
+        (new.title, sentence("The title")),
+        (new.email, sentence("The e-mail")),
+        (new.phone, sentence("The phone number")),
+        *((lang, sentence("A language")) for lang in new.languages),
     ):
-        if "\x00" in text or len(text) > 200:
-            raise DirectoryError(f"{label} is too long or holds control characters")
+        if "\x00" in text or len(text) > protocol.ADMIN_TITLE_MAX:
+            raise DirectoryError(
+                sentence("{field} is too long or holds control characters.", field=label)
+            )
     return Person(
         id=new.person_id or uuid7(),
         name=name,
@@ -354,7 +380,7 @@ def add_person(
     with db.write() as s:
         username = accounts.normalise_username(new.username)
         if s.value("SELECT count(*) FROM accounts WHERE username = ?", (username,)):
-            raise DirectoryError(f"username {username!r} is taken")
+            raise DirectoryError(sentence("The username '{username}' is taken.", username=username))
         person, _ = put_person(s, new, password_hash, actor_id)
     return person
 
@@ -402,7 +428,9 @@ def _held_person(session: Session, username: str, organisation_id: str | None = 
     )
     person = session.get(Person, person_id) if person_id else None
     if organisation_id is not None and (person is None or person.organisation_id != organisation_id):
-        raise OutsideOrganisation(f"no person with username {username!r} in this organisation")
+        raise OutsideOrganisation(
+            sentence("There is no person with the username '{username}' in this organisation.", username=username)
+        )
     if person is None:
         raise DirectoryError(f"no person with username {username!r}")
     return person
@@ -480,7 +508,7 @@ def set_lending(
     from now on; bids accepted before keep their state.
     """
     if policy not in tuple(LendingPolicy):
-        raise DirectoryError(f"lending must be one of {', '.join(LendingPolicy)}")
+        raise DirectoryError(sentence("Lending must be one of {choices}.", choices=", ".join(LendingPolicy)))
     with db.write() as s:
         org = organisation(s, organisation_id)
         if org is None:

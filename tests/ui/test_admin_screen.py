@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtWidgets import QLineEdit
+
 from desktop.core import erasure
 from desktop.core.entities import Person
 from desktop.core.ids import uuid7
@@ -302,3 +304,109 @@ def test_actions_on_a_person_or_a_device_wait_until_one_is_chosen(
     assert screen.revoke_button.isEnabled()
     screen.choose_device("d2")
     assert not screen.revoke_button.isEnabled()  # already revoked
+
+
+def test_role_and_site_follow_the_chosen_person_and_changes_not_set_are_kept(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """A try-out chose Mette, then Carl: the boxes still said what they had said, so Set role
+    would have given Carl whatever was last there. They now show the chosen person's role and
+    home site; a change not set yet stays with the person it was made for (kept on this
+    machine, as a half-written bid is) and comes back when they are chosen again."""
+    pc = machines(fresh_knop_server, world.school.id, "hr-pc-follow")
+    with pc:
+        shell, window = session_on(qtbot, pc, "admin")
+        try:
+            screen = administration(window)
+            qtbot.waitUntil(lambda: {"carl", "mette"} <= set(screen.people_model.keys()), timeout=15_000)
+            qtbot.waitUntil(lambda: screen.site_choice.findData(world.other_school.id) >= 0, timeout=10_000)
+            carl, mette = person(fresh_knop_server, "carl"), person(fresh_knop_server, "mette")
+            assert carl.home_site_id != mette.home_site_id and carl.role != mette.role
+
+            def boxes() -> tuple[Any, Any]:
+                return screen.role_choice.currentData(), screen.site_choice.currentData()
+
+            screen.choose_person("carl")
+            qtbot.waitUntil(lambda: boxes() == (carl.role, carl.home_site_id))
+            screen.choose_person("mette")
+            qtbot.waitUntil(lambda: boxes() == (mette.role, mette.home_site_id))
+            # Changed for Mette, not set: Carl is shown with his own values, not hers.
+            screen.role_choice.setCurrentIndex(screen.role_choice.findData("admin"))
+            screen.choose_person("carl")
+            qtbot.waitUntil(lambda: boxes() == (carl.role, carl.home_site_id))
+            # Back to Mette: her change is there again, and said so.
+            screen.choose_person("mette")
+            qtbot.waitUntil(lambda: boxes() == ("admin", mette.home_site_id), timeout=10_000)
+            qtbot.waitUntil(lambda: "not set yet" in screen.done.text())
+            assert person(fresh_knop_server, "mette").role == mette.role  # nothing was sent
+            # Set, it waits no more: the list brings the server's values, and the boxes show them.
+            screen.role_choice.setCurrentIndex(screen.role_choice.findData("staff"))
+            screen.site_choice.setCurrentIndex(screen.site_choice.findData(world.other_school.id))
+            screen.set_role()
+            qtbot.waitUntil(lambda: person(fresh_knop_server, "mette").home_site_id == world.other_school.id, timeout=10_000)
+            screen.choose_person("carl")
+            qtbot.waitUntil(lambda: boxes() == (carl.role, carl.home_site_id))
+            screen.choose_person("mette")
+            qtbot.waitUntil(lambda: boxes() == ("staff", world.other_school.id))
+        finally:
+            shell.shut_down()
+
+
+def test_admin_text_is_capped_at_the_servers_limits_and_refusals_read_in_danish(
+    qtbot: Any, fresh_knop_server: Deployment, machines: MachineFactory, world: World
+) -> None:
+    """Every text box of the administration holds no more than the server takes (one constant,
+    `sync.protocol`, read by both); a refusal is the catalogue's sentence in the screen's
+    language, not the English the command line prints ("username 'anna' is taken")."""
+    from sync import protocol
+
+    pc = machines(fresh_knop_server, world.school.id, "hr-pc-limits")
+    with pc:
+        shell, window = session_on(qtbot, pc, "admin")
+        try:
+            screen = administration(window)
+            qtbot.waitUntil(lambda: screen.people_model.row_of("anna") >= 0, timeout=15_000)
+            limits = {
+                screen.search: protocol.ADMIN_SEARCH_MAX,
+                screen.new_username: protocol.ADMIN_USERNAME_MAX,
+                screen.new_name: protocol.ADMIN_NAME_MAX,
+                screen.new_email: protocol.ADMIN_EMAIL_MAX,
+                screen.site_name_field: protocol.ADMIN_SITE_NAME_MAX,
+                screen.site_address: protocol.ADMIN_SITE_ADDRESS_MAX,
+            }
+            # Every box of the administration's own tabs (invitations and guidelines are operations).
+            theirs = (screen.show_tab(InvitationsTab), screen.show_tab(RulesOfTheRoadTab))
+            own = [
+                b for b in screen.findChildren(QLineEdit)
+                if not any(t.isAncestorOf(b) for t in theirs) and b.objectName() != "qt_spinbox_lineedit"  # days
+            ]
+            assert set(own) == set(limits), own
+            assert {box: box.maxLength() for box in limits} == limits
+            # Typed past the limit, the box holds the limit: what is sent is taken.
+            for box in limits:
+                box.setText("x" * (limits[box] + 10))
+                assert len(box.text()) == limits[box]
+            screen.search.clear()
+            screen.role_choice.setCurrentIndex(screen.role_choice.findData("staff"))
+            screen.site_choice.setCurrentIndex(screen.site_choice.findData(world.school.id))
+            screen.new_username.setText("q" * protocol.ADMIN_USERNAME_MAX)
+            screen.new_name.setText("N" * protocol.ADMIN_NAME_MAX)
+            screen.new_email.setText("")
+            screen.add_person()
+            qtbot.waitUntil(lambda: "added" in screen.done.text(), timeout=10_000)
+            assert person(fresh_knop_server, "q" * protocol.ADMIN_USERNAME_MAX).name == "N" * protocol.ADMIN_NAME_MAX
+
+            screen.context.language = "da"
+            screen.new_username.setText("anna")
+            screen.new_name.setText("Anna Igen")
+            screen.add_person()
+            qtbot.waitUntil(lambda: bool(screen.problem.text()), timeout=10_000)
+            assert screen.problem.text() == "Brugernavnet 'anna' er optaget."
+            qtbot.waitUntil(lambda: screen.people_model.row_of("anna") >= 0, timeout=10_000)
+            screen.choose_person("anna")
+            screen.role_choice.setCurrentIndex(screen.role_choice.findData("external"))  # Anna is employed
+            screen.set_role()
+            qtbot.waitUntil(lambda: bool(screen.problem.text()), timeout=10_000)
+            assert screen.problem.text() == "Eksterne er frivillige, borgere eller virksomheder; alle andre er ansatte."
+        finally:
+            shell.shut_down()
