@@ -24,7 +24,7 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from desktop.core.payload import composed
-from desktop.core.text import Sentence, sentence
+from desktop.core.text import Sentence, plural_sentence, sentence
 from sync import protocol
 from sync.server import accounts, audit, feed
 from sync.server.storage import Database, Session
@@ -201,10 +201,14 @@ def add_site(
     if not name:
         raise DirectoryError(sentence("The site needs a name."))
     if len(name) > protocol.ADMIN_SITE_NAME_MAX:
-        raise DirectoryError(sentence("The name must be 1-{most} characters.", most=protocol.ADMIN_SITE_NAME_MAX))
+        raise DirectoryError(plural_sentence("The name must be 1-{n} character.", "The name must be 1-{n} characters.", protocol.ADMIN_SITE_NAME_MAX))
     if len(address) > protocol.ADMIN_SITE_ADDRESS_MAX:
         raise DirectoryError(
-            sentence("The address may be at most {most} characters.", most=protocol.ADMIN_SITE_ADDRESS_MAX)
+            plural_sentence(
+                "The address may be at most {n} character.",
+                "The address may be at most {n} characters.",
+                protocol.ADMIN_SITE_ADDRESS_MAX,
+            )
         )
     if kind not in tuple(SiteKind):
         raise DirectoryError(sentence("The site kind must be one of {kinds}.", kinds=", ".join(SiteKind)))
@@ -265,15 +269,16 @@ def check_person(session: Session, new: NewPerson) -> Person:
     username = accounts.normalise_username(new.username)
     if not USERNAME.match(username):
         raise DirectoryError(
-            sentence(
-                "The username '{username}' must be 1-{most} characters: letters a-z, digits, . _ @ -",
+            plural_sentence(
+                "The username '{username}' must be 1-{n} character: letters a-z, digits, . _ @ -",
+                "The username '{username}' must be 1-{n} characters: letters a-z, digits, . _ @ -",
+                protocol.ADMIN_USERNAME_MAX,
                 username=new.username,
-                most=protocol.ADMIN_USERNAME_MAX,
             )
         )
     name = new.name.strip()
     if not name or len(name) > protocol.ADMIN_NAME_MAX:
-        raise DirectoryError(sentence("The name must be 1-{most} characters.", most=protocol.ADMIN_NAME_MAX))
+        raise DirectoryError(plural_sentence("The name must be 1-{n} character.", "The name must be 1-{n} characters.", protocol.ADMIN_NAME_MAX))
     if new.role not in tuple(Role):
         raise DirectoryError(sentence("The role '{role}' must be one of {roles}.", role=new.role, roles=", ".join(Role)))
     kind = new.kind or (PersonKind.VOLUNTEER if new.role == Role.EXTERNAL else PersonKind.EMPLOYEE)
