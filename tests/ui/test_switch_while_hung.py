@@ -17,14 +17,10 @@ window system queues what is typed while the UI thread is busy
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,22 +31,12 @@ from desktop.settings import load_settings
 from tests.conftest import World
 from tests.server.harness import PASSWORD, Deployment
 from tests.sync.conftest import MachineFactory
+from tests.sync.workstation import hung
 from tests.ui.test_login_server import settled
 from tests.ui.test_shell import log_in
 from ui.login import LoginScreen
 from ui.main_window import MainWindow
 from ui.shell import Shell
-
-
-@contextlib.contextmanager
-def hung(server: Deployment) -> Iterator[None]:
-    """The server process stopped: connections are accepted by the kernel, never answered."""
-    assert server.process is not None
-    os.kill(server.process.pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        os.kill(server.process.pid, signal.SIGCONT)
 
 
 def waiting_for_an_answer() -> bool:
