@@ -131,12 +131,11 @@ class SyncLink(QObject):
             return True
         log.info("the sync thread is still in a request; it ends on its own, no further one is made")
 
-        def join() -> bool:
-            return scheduler.stop(JOIN_S)
+        def join() -> None:
+            if not scheduler.stop(JOIN_S):
+                log.error("the sync thread did not stop within %s s", JOIN_S)
 
-        Errand(join, None, "sync-stop").success(
-            lambda ended: ended or log.error("the sync thread did not stop within %s s", JOIN_S)
-        ).run_in_background()
+        Errand(join, None, "sync-stop").run_in_background()
         return False
 
     def carry_on_from(self, state: SyncState) -> None:

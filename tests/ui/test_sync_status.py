@@ -453,7 +453,7 @@ def test_an_empty_attention_list_says_nothing_of_refused_changes(qtbot: Any, mak
 
 
 def test_offline_with_nothing_waiting_the_bar_does_not_say_changes_are_kept(qtbot: Any, make_context: Any) -> None:
-    """Try-out s36: "Offline – dine ændringer er gemt · Alle ændringer er sendt" said two contrary things."""
+    """Try-out s36: "Offline - dine ændringer er gemt · Alle ændringer er sendt" said two contrary things."""
     from tests.ui.driving import styled
 
     context = make_context("anna", language="da")
