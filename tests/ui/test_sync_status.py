@@ -49,6 +49,14 @@ class Worker:
         thread.join()
 
 
+def linked(context: AppContext) -> tuple[Worker, SyncLink]:
+    """`context` with a link over a stand-in scheduler, as the shell attaches the real one."""
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    return worker, link
+
+
 def publish_unreachable(qtbot: Any, worker: Worker, link: SyncLink) -> Any:
     """The scheduler's state after a sync found no server ("no connection"); the failure it said."""
     from desktop.core.text import sentence
@@ -74,9 +82,7 @@ def test_offline_the_changes_are_said_kept_once(qtbot: Any, make_context: Any) -
     from tests.ui.driving import styled
 
     context = make_context("anna", language="da")
-    worker = Worker()
-    link = SyncLink(worker, context.person.id)
-    context.attach_sync(link)
+    worker, link = linked(context)
     with styled("da"):
         bar = status_bar(qtbot, context)
         place_bid(qtbot, context)  # a change waits: the state line says it is kept
@@ -457,9 +463,7 @@ def test_offline_with_nothing_waiting_the_bar_does_not_say_changes_are_kept(qtbo
     from tests.ui.driving import styled
 
     context = make_context("anna", language="da")
-    worker = Worker()
-    link = SyncLink(worker, context.person.id)
-    context.attach_sync(link)
+    worker, link = linked(context)
     with styled("da"):
         bar = status_bar(qtbot, context)
         publish_unreachable(qtbot, worker, link)
@@ -480,9 +484,7 @@ def test_the_last_sync_kept_in_the_store_is_said_before_the_first_sync_ends(
     """Try-out s36: after an offline login the bar said "Never synced" for someone who had synced,
     until the scheduler's first sync (waiting on a server that hung) had ended."""
     context = make_context("anna", language="en")
-    worker = Worker()
-    link = SyncLink(worker, context.person.id)
-    context.attach_sync(link)
+    worker, link = linked(context)
     done: list[bool] = []
 
     def synced_before(store: Store) -> bool:
