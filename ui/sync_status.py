@@ -65,8 +65,8 @@ if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is
 
 log = logging.getLogger(__name__)
 
-# How long a logout waits on the UI thread for the sync thread to end: an idle one ends
-# in microseconds; one in a request is left to end in the background (`SyncLink.stop`).
+# How long a logout waits on the UI thread for an idle sync thread to end (it ends in
+# microseconds); one with a sync under way is not waited for (`SyncLink.stop`).
 AT_ONCE_S = 0.25
 # How long the background waits for it: past the longest read timeout and back-off.
 JOIN_S = 120.0
@@ -127,7 +127,9 @@ class SyncLink(QObject):
         """
         self._stopped = True
         scheduler = self.scheduler
-        if scheduler.stop(timeout):
+        # A sync under way may be in a request: not waited for at all. An idle thread ends at once.
+        running = getattr(getattr(scheduler, "state", None), "syncing", False)
+        if scheduler.stop(0.0 if running else timeout):
             return True
         log.info("the sync thread is still in a request; it ends on its own, no further one is made")
 
