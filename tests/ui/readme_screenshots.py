@@ -25,8 +25,8 @@ from desktop.core.ids import utc_now
 from sync.scheduler import SyncState
 from sync.server import demo
 from tests.ui.conftest import fill_store
+from tests.ui.screenshot_setup import danish_application
 from ui.context import AppContext
-from ui.main import install_translators, make_application, style_sheet
 from ui.main_window import MainWindow, review_screen, task_view_screen
 from ui.review import ReviewPage
 from ui.sync_status import SyncLink
@@ -55,11 +55,7 @@ def closed(window: MainWindow, context: AppContext) -> None:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[0] if argv else "docs/screenshots")
-    out.mkdir(parents=True, exist_ok=True)
-    app = make_application(["knop"])
-    translators = install_translators(app, "da")
-    app.setStyleSheet(style_sheet())
+    app, translators, out = danish_application(argv)
     accounts.SCRYPT_N = 2**10  # type: ignore[misc]  # nobody attacks a screenshot
 
     data = demo.generate(7, tasks=2000, people=300)
