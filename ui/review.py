@@ -600,6 +600,10 @@ class ReviewPage(TaskScreen):
         # line read only "1 af 1 plads besat", and a try-out missed what had become of the
         # task (the board and the task page call it by its status word). That word then
         # says the seats are filled, so the count follows it in brackets, not said twice.
+        # Its two forms are alike in Danish and English (no word follows the count to agree
+        # with it: "pladser" would say the status word again), but it stays a plural sentence:
+        # counts go through one (tests/test_catalogue.py), and a language whose "of" or
+        # brackets change with the number can give it a form of its own.
         status = wording.task_status(data.status)
         waiting = awaiting_lending(data)
         if waiting:

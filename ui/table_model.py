@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QStyleOptionHeader,
     QTableView,
     QWidget,
 )
@@ -210,6 +211,16 @@ class WrappingHeader(QHeaderView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap)))
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical: int) -> None:  # noqa: N802
+        """The section's option as Qt makes it, always breaking words.
+
+        A column's own alignment (a numeric column's right, `Column.numeric`) replaces
+        the default one, word wrap included: its title, sized for its lines, was then
+        painted on one line and cut at both ends ("el besat", "r udlånt").
+        """
+        super().initStyleOptionForIndex(option, logical)
+        option.textAlignment = option.textAlignment | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap))
 
     def _title(self, logical: int) -> str:
         model = self.model()
