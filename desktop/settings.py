@@ -32,6 +32,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -40,6 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import paths
+from desktop.logs import FILE_ONLY
 from desktop.core.text import Sentence, Wording, said, sentence
 from sync import protocol
 
@@ -662,6 +664,64 @@ def load_settings_sparing(
     """
     spare: list[SettingsError] = []
     return _load(environ, spare), spare
+
+
+class SettingsMistakes(SettingsError):
+    """Every mistake in the settings at once, so IT fixes them all in one round (try-out s36).
+
+    `mistakes` holds one SettingsError per misspelt key, bad value or unreadable
+    file, in the order they are written; `str(error)` and `message(language)`
+    give them all, one sentence a line, the same sentences the GUI's dialog lists.
+    """
+
+    def __init__(self, mistakes: list[SettingsError]) -> None:
+        self.mistakes = list(mistakes)
+        Exception.__init__(self, "\n".join(str(mistake) for mistake in self.mistakes))
+        self.said = self.mistakes[0].said  # the first; message() gives them all
+
+    def message(self, language: str) -> str:
+        """Every mistake in `language` ("da" or "en"), one a line."""
+        return "\n".join(mistake.message(language) for mistake in self.mistakes)
+
+
+def load_settings_or_every_mistake(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force now, like `load_settings()`, or SettingsMistakes naming every mistake.
+
+    What every command uses (the GUI, `knop --self-test`, `knop sync`, `knop
+    enrol`), so each lists the same mistakes in the same words
+    (docs/DEPLOYMENT.md, "Mistakes are reported, not guessed around"). The
+    files are read a second time only when the first read failed.
+    """
+    try:
+        return load_settings(environ)
+    except SettingsError as first:
+        _readable, mistakes = load_settings_sparing(environ)
+        raise SettingsMistakes(mistakes or [first]) from None
+
+
+def tell_mistakes(command: str, error: SettingsError) -> None:
+    """Every mistake `error` holds, one a line on stderr ("knop sync: <mistake>") and one ERROR record each.
+
+    The one way every command tells a broken configuration (the GUI adds its
+    dialog): the log file is where IT finds out about a scheduled `knop sync`
+    that nobody watches, and stderr is for whoever ran the command. `command`
+    is what failed, e.g. "knop enrol".
+    """
+    log_every_mistake(command, error)
+    if sys.stderr is not None:  # a windowed Windows executable has none
+        for mistake in mistakes_in(error):
+            print(f"{command}: {mistake}", file=sys.stderr, flush=True)
+
+
+def mistakes_in(error: SettingsError) -> list[SettingsError]:
+    """The single mistakes a SettingsError stands for: its list (SettingsMistakes), or itself."""
+    return list(error.mistakes) if isinstance(error, SettingsMistakes) else [error]
+
+
+def log_every_mistake(command: str, error: SettingsError) -> None:
+    """One ERROR record in the log file per mistake, saying `command` failed (not to stderr)."""
+    for mistake in mistakes_in(error):
+        log.error("%s: a mistake in Knop's settings: %s", command, mistake, extra=FILE_ONLY)
 
 
 def _load(environ: Mapping[str, str] | None, spare: list[SettingsError] | None) -> Settings:

@@ -8,7 +8,6 @@ loads the server.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -84,8 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from desktop.app import start_failure
-    from desktop.logs import FILE_ONLY, setup_logging
-    from desktop.settings import SettingsError
+    from desktop.logs import setup_logging
+    from desktop.settings import SettingsError, tell_mistakes
 
     try:
         setup_logging()
@@ -96,8 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(args)
     except SettingsError as error:
         # IT's configuration is wrong: say which file and line, never a traceback.
-        logging.getLogger("knop").error("settings: %s", error, extra=FILE_ONLY)
-        print(f"knop: {error}", file=sys.stderr)
+        tell_mistakes("knop", error)
         return 2
     except Exception as error:  # noqa: BLE001 - told to the person and logged, never a bare traceback
         return start_failure.report(error, dialog=not args.script)
