@@ -298,11 +298,14 @@ class Shell(QObject):
             context = self._open_context(session)
         self.session = session
         self.context = context
-        log.info(
-            "%s logged in (%s)",
-            session.username,
-            "password checked by the server" if session.online else "offline, password checked on this machine",
-        )
+        if known is None:  # a login, not the same person's window again in another language
+            log.info(
+                "%s logged in (%s)",
+                session.username,
+                "password checked by the server" if session.online else "offline, password checked on this machine",
+            )
+        else:
+            log.info("%s's window built again in %s", session.username, words.language())
         # Damage can show up in any job later on (a query, a write, the check
         # below) or in the sync; each leads to the same way out as a file that
         # would not open.

@@ -650,6 +650,21 @@ def test_the_log_says_who_logged_in_was_refused_and_left(
     ]
 
 
+def test_a_language_switch_is_not_logged_as_another_login(
+    qtbot: Any, shell: Shell, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Try-out s36: knop.log said "admin logged in (password checked by the server)" again on
+    every change of language, as if someone had logged in; the helpdesk reads the log as logins."""
+    caplog.set_level(logging.INFO, logger="ui.shell")
+    window = log_in(qtbot, shell, "anna", wait_rows=False)
+    language_chosen(qtbot, shell, window, "Dansk")
+    said = [r.getMessage() for r in caplog.records if r.name == "ui.shell"]
+    assert [line for line in said if "logged in" in line] == [
+        "anna logged in (offline, password checked on this machine)"
+    ]
+    assert "anna's window built again in da" in said
+
+
 def new_task_form(qtbot: Any, window: MainWindow) -> Any:
     """The form for a new task, opened from the window and loaded (it is disabled until then)."""
     from ui.task_form import TaskForm
