@@ -100,6 +100,9 @@ class Settings:
     # (desktop.forgetting); 0 = never. Long enough for a summer holiday and part-timers.
     forget_after_days: int = 90
     sync_interval_seconds: int = 60
+    # Who the login screen lists (desktop.accounts.shown_at_login): "staff" leaves out
+    # administrators and outsiders, "everyone" lists all who logged in here, "off" no one.
+    login_list: str = "staff"
     locked: frozenset[str] = field(default_factory=frozenset)
 
     def is_locked(self, name: str) -> bool:
@@ -186,6 +189,19 @@ def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]
     return check
 
 
+LOGIN_LISTS = ("staff", "everyone", "off")
+
+
+def _login_list(value: object) -> str:
+    if value not in LOGIN_LISTS:
+        raise _Wrong(
+            sentence(
+                'login_list must be "staff", "everyone" or "off", got {value}', value=_shown(value)
+            )
+        )
+    return str(value)
+
+
 def _language(value: object) -> str:
     if value not in ("da", "en"):
         raise _Wrong(sentence('language must be "da" or "en", got {value}', value=_shown(value)))
@@ -218,6 +234,7 @@ KEYS: Mapping[str, _Key] = {
     "sync_interval_seconds": _Key(
         _whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True
     ),
+    "login_list": _Key(_login_list),
 }
 MACHINE_KEYS = (*KEYS, "locked")
 USER_KEYS = frozenset(name for name, key in KEYS.items() if key.user)

@@ -76,9 +76,9 @@ LATER_TABLES = frozenset({"person_credentials", "task_requirements"})
 # Ids became UUIDv7 (issue 16): the time part is new, the last 64 bits (variant and
 # rand_b) are those of the same draw that made the UUIDv4 before, so the pins cover those.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{4}-[0-9a-f]{12})")
-# What tells a site's titles apart (try-out s36: "– uge 5", "(2)"), added to the titles after
+# What tells a site's titles apart (try-out s36: " - uge 5" with an en dash, "(2)"), added to the titles after
 # the pins and drawn from nothing: left out, so the pins still cover every title's words.
-_TOLD_APART = re.compile(r" – uge \d+( \(\d+\))?$")
+_TOLD_APART = re.compile(" \u2013 uge \\d+( \\(\\d+\\))?$")
 
 
 def fingerprint(data: demo.DemoData) -> str:

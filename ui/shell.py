@@ -232,7 +232,9 @@ class Shell(QObject):
         self.speak(self.language)  # the login screen is the machine's, whoever was here before
         self._start_machine_sync()
         try:
-            known = self._known_accounts()
+            known = machine_accounts.shown_at_login(
+                self._known_accounts(), self.settings.login_list, site_workstation=bool(self.settings.site_id)
+            )
         except Exception:  # logged; a broken accounts file must not block logging in
             log.exception("cannot read the accounts on this machine")
             known = []

@@ -1142,7 +1142,7 @@ def _cum(pairs: tuple[tuple[Any, int], ...]) -> tuple[list[Any], list[float]]:
 
 
 def _titles_told_apart(tasks: list[Task]) -> None:
-    """Titles one site uses more than once get the start's week ("– uge 5"), and "(2)", "(3)" if still alike.
+    """Titles one site uses more than once get the start's week (" - uge 5" with an en dash), and "(2)", "(3)" if still alike.
 
     A site may well post the same kind of task again, but a try-out could not tell three
     "Erindringskasser til demensafsnittet" at one care home apart in any list. Changes the

@@ -220,6 +220,34 @@ def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell
     assert gate.focusWidget() is gate.password
 
 
+def test_a_shared_pc_s_login_list_leaves_out_admins_and_outsiders_as_it_sets_it(
+    qtbot: Any, shell: Shell, person: Callable[[str], Person]
+) -> None:
+    """Try-out s36: the staff room's login list showed "Karsten Dahl / admin" and the invited
+    volunteers to anyone who walked up. IT's login_list setting: "staff" (the default) lists
+    neither on a site's workstation, "everyone" lists all, "off" none; an outsider's own
+    computer (enrolled for no site) lists its owner."""
+    from dataclasses import replace
+
+    for username in ("admin", "ole", "anna", "mette"):
+        accounts.remember_online_login(person(username), username, PASSWORD, "https://knop.test", utc_now())
+
+    def listed(**settings: Any) -> list[str]:
+        shell.settings = replace(shell.settings, **settings)
+        shell.show_login()
+        gate = shell.gate
+        assert isinstance(gate, LoginScreen)
+        shown = [gate.people.item(row).data(Qt.ItemDataRole.UserRole) for row in range(gate.people.count())]
+        assert gate.people.isVisibleTo(gate) == bool(shown)
+        return sorted(shown)
+
+    assert Settings().login_list == "staff"
+    assert listed(site_id="site-1") == ["anna", "mette"]
+    assert listed(site_id="site-1", login_list="everyone") == ["admin", "anna", "mette", "ole"]
+    assert listed(site_id="site-1", login_list="off") == []
+    assert listed(site_id=None, login_list="staff") == ["admin", "anna", "mette", "ole"]
+
+
 def test_a_refused_login_keeps_the_username_that_was_typed(qtbot: Any, shell: Shell) -> None:
     """Found by a new-user try-out: while the fields were disabled for the login, focus fell
     to the list of people, which made its first person current, and that filled the
