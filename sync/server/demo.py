@@ -1004,17 +1004,17 @@ def _credentials(
             task_rng.random() >= _REQUIRED_SHARE and task.id != unbid and task is not closed_to_ole
         ):
             continue
-        credential = needs.get(task.id)
-        if credential is None:  # its work calls for no certificate: it asks for none
+        needed = needs.get(task.id)
+        if needed is None:  # its work calls for no certificate: it asks for none
             continue
         placed = bids_on.get(task.id, [])
         for bid in placed:
-            if (bid.bidder_id, credential) not in held:
-                bid.warnings = [*bid.warnings, credential]
+            if (bid.bidder_id, needed) not in held:
+                bid.warnings = [*bid.warnings, needed]
         requirements.append(
             TaskRequirements(
                 task_id=task.id,
-                requirements={credential: "warn" if placed and task is not closed_to_ole else "block"},
+                requirements={needed: "warn" if placed and task is not closed_to_ole else "block"},
                 updated_by=task.poster_id,
                 updated_at=task.created_at,
                 version=1,
@@ -1155,9 +1155,10 @@ def _titles_told_apart(tasks: list[Task]) -> None:
         if len(same) < 2:
             continue
         for task in same:
-            task.title = f"{task.title} – uge {dt.date.fromisoformat(task.starts_on).isocalendar().week}"
+            start = dt.date.fromisoformat(task.starts_on or task.created_at[:10])  # every demo task has a start
+            task.title = f"{task.title} – uge {start.isocalendar().week}"
         seen: dict[str, int] = {}
-        for task in sorted(same, key=lambda t: (t.starts_on, t.created_at)):
+        for task in sorted(same, key=lambda t: (t.starts_on or "", t.created_at)):
             seen[task.title] = seen.get(task.title, 0) + 1
             if seen[task.title] > 1:
                 task.title = f"{task.title} ({seen[task.title]})"
