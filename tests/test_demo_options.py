@@ -108,6 +108,7 @@ def test_the_demo_writes_only_in_its_folder_and_enrols_its_workstation_once(tmp_
     port = ("--port", str(free_port()))  # `make run`'s port is the same every time: 8765
     first = run_demo("--data-dir", str(folder), *port, "--screenshot", str(tmp_path / "1.png"), **keeping)
     assert first.returncode == 0, first.stderr
+    assert [p for p in home.rglob("*")] == []  # no ~/.local/state/Knop/log/knop.log
     again = run_demo("--data-dir", str(folder), *port, "--screenshot", str(tmp_path / "2.png"), **keeping)
     assert again.returncode == 0, again.stderr
     assert "enrolled already" in again.stdout
