@@ -109,7 +109,7 @@ def check_settings(_: SelfTest) -> str:
     except SettingsError as error:
         # Every mistake, one a line under this check, the GUI's sentences (try-out s36).
         log_every_mistake("knop --self-test", error)
-        raise CheckFailed("\n     ".join(["a mistake in Knop's settings:", *str(error).splitlines()])) from None
+        raise CheckFailed("\n     ".join(str(error).splitlines())) from None
     if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
         raise CheckFailed(f"ca_bundle {settings.ca_bundle} does not exist")
     machine = machine_settings_path()
