@@ -158,8 +158,8 @@ def _check_keyring_stores(url: str, connection: Connection) -> None:
         server = _server_answers(url, connection)
         said = sentence(
             "This computer's keyring cannot keep the key that makes it a Knop device ({detail}). "
-            "The code was not used, so it can still be used once the keyring works: unlock the "
-            "keyring (on Linux: a Secret Service such as gnome-keyring) or ask IT. {server}",
+            "The code was not used. Unlock the keyring (on Linux: a Secret Service such as "
+            "gnome-keyring) or ask IT, and try again. {server}",
             detail=error.detail,
             server=server,
         )
