@@ -76,9 +76,9 @@ LATER_TABLES = frozenset({"person_credentials", "task_requirements"})
 # Ids became UUIDv7 (issue 16): the time part is new, the last 64 bits (variant and
 # rand_b) are those of the same draw that made the UUIDv4 before, so the pins cover those.
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-([0-9a-f]{4}-[0-9a-f]{12})")
-# What tells a site's titles apart (try-out s36: " - uge 5" with an en dash, "(2)"), added to the titles after
+# What tells a site's titles apart (try-out s36: ", uge 5", "(2)"), added to the titles after
 # the pins and drawn from nothing: left out, so the pins still cover every title's words.
-_TOLD_APART = re.compile(" \u2013 uge \\d+( \\(\\d+\\))?$")
+_TOLD_APART = re.compile(r", uge \d+( \(\d+\))?$")
 
 
 def fingerprint(data: demo.DemoData) -> str:
@@ -357,7 +357,7 @@ def _template_of(task: Task) -> demo._Template:
     for template in demo.TEMPLATES:
         pattern = re.escape(template.title)
         pattern = re.sub(r"\\\{\w+\\\}", ".+", pattern)
-        if re.fullmatch(pattern + r"( – uge \d+( \(\d+\))?)?", task.title):
+        if re.fullmatch(pattern + r"(, uge \d+( \(\d+\))?)?", task.title):
             return template
     raise AssertionError(f"no template makes {task.title!r}")
 
@@ -388,7 +388,7 @@ def test_no_site_has_two_tasks_of_one_title(data: demo.DemoData) -> None:
     for world in (data, *data.neighbours):
         titles = Counter((t.site_id, t.title) for t in world.tasks)
         assert [key for key, count in titles.items() if count > 1] == []
-    assert any(" – uge " in t.title for t in data.tasks)
+    assert any(", uge " in t.title for t in data.tasks)
 
 
 # What Ole, the newly joined volunteer, is refused a bid on for lacking a certificate:

@@ -1142,7 +1142,7 @@ def _cum(pairs: tuple[tuple[Any, int], ...]) -> tuple[list[Any], list[float]]:
 
 
 def _titles_told_apart(tasks: list[Task]) -> None:
-    """Titles one site uses more than once get the start's week (" - uge 5" with an en dash), and "(2)", "(3)" if still alike.
+    """Titles one site uses more than once get the start's week (", uge 5"), and "(2)", "(3)" if still alike.
 
     A site may well post the same kind of task again, but a try-out could not tell three
     "Erindringskasser til demensafsnittet" at one care home apart in any list. Changes the
@@ -1156,7 +1156,8 @@ def _titles_told_apart(tasks: list[Task]) -> None:
             continue
         for task in same:
             start = dt.date.fromisoformat(task.starts_on or task.created_at[:10])  # every demo task has a start
-            task.title = f"{task.title} – uge {start.isocalendar().week}"
+            # Plain ASCII around the words: people type titles into the search (and tests do too).
+            task.title = f"{task.title}, uge {start.isocalendar().week}"
         seen: dict[str, int] = {}
         for task in sorted(same, key=lambda t: (t.starts_on or "", t.created_at)):
             seen[task.title] = seen.get(task.title, 0) + 1
