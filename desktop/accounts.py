@@ -24,12 +24,12 @@ import hmac
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop import clock, paths
-from desktop.core.entities import Person
+from desktop.core.entities import Person, Role
 from desktop.core.ids import utc_now
 from desktop.core.usernames import normalise_username
 
@@ -130,6 +130,23 @@ def known_accounts() -> list[Account]:
             f"SELECT {_COLUMNS} FROM accounts ORDER BY last_login DESC, username"
         ).fetchall()
     return [_account(r) for r in rows]
+
+
+def shown_at_login(accounts: Sequence[Account], login_list: str, *, site_workstation: bool) -> list[Account]:
+    """The accounts the login screen lists, in order, by IT's `login_list` setting (docs/DEPLOYMENT.md).
+
+    "everyone": all of them; "off": none (everyone types their username);
+    "staff" (the default): not administrators, whose usernames are worth the
+    most to whoever walks up to a shared PC, and not outsiders (volunteers,
+    citizens, companies), whose names are not the staff room's to read (try-out
+    s36). A computer not enrolled for a site (`site_workstation` False) is one
+    outsider's own device: there the list is theirs, and "staff" shows it all.
+    """
+    if login_list == "off":
+        return []
+    if login_list == "everyone" or not site_workstation:
+        return list(accounts)
+    return [a for a in accounts if a.person.role not in (Role.ADMIN, Role.EXTERNAL)]
 
 
 def by_username(username: str) -> Account | None:

@@ -32,6 +32,7 @@ import logging
 import os
 import re
 import sqlite3
+import sys
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -40,6 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from desktop import paths
+from desktop.logs import FILE_ONLY
 from desktop.core.text import Sentence, Wording, said, sentence
 from sync import protocol
 
@@ -98,6 +100,9 @@ class Settings:
     # (desktop.forgetting); 0 = never. Long enough for a summer holiday and part-timers.
     forget_after_days: int = 90
     sync_interval_seconds: int = 60
+    # Who the login screen lists (desktop.accounts.shown_at_login): "staff" leaves out
+    # administrators and outsiders, "everyone" lists all who logged in here, "off" no one.
+    login_list: str = "staff"
     locked: frozenset[str] = field(default_factory=frozenset)
 
     def is_locked(self, name: str) -> bool:
@@ -184,6 +189,19 @@ def _whole(name: str, unit: str, low: int, high: int) -> Callable[[object], int]
     return check
 
 
+LOGIN_LISTS = ("staff", "everyone", "off")
+
+
+def _login_list(value: object) -> str:
+    if value not in LOGIN_LISTS:
+        raise _Wrong(
+            sentence(
+                'login_list must be "staff", "everyone" or "off", got {value}', value=_shown(value)
+            )
+        )
+    return str(value)
+
+
 def _language(value: object) -> str:
     if value not in ("da", "en"):
         raise _Wrong(sentence('language must be "da" or "en", got {value}', value=_shown(value)))
@@ -216,6 +234,7 @@ KEYS: Mapping[str, _Key] = {
     "sync_interval_seconds": _Key(
         _whole("sync_interval_seconds", "seconds", 5, 24 * 3600), number=True
     ),
+    "login_list": _Key(_login_list),
 }
 MACHINE_KEYS = (*KEYS, "locked")
 USER_KEYS = frozenset(name for name, key in KEYS.items() if key.user)
@@ -662,6 +681,64 @@ def load_settings_sparing(
     """
     spare: list[SettingsError] = []
     return _load(environ, spare), spare
+
+
+class SettingsMistakes(SettingsError):
+    """Every mistake in the settings at once, so IT fixes them all in one round (try-out s36).
+
+    `mistakes` holds one SettingsError per misspelt key, bad value or unreadable
+    file, in the order they are written; `str(error)` and `message(language)`
+    give them all, one sentence a line, the same sentences the GUI's dialog lists.
+    """
+
+    def __init__(self, mistakes: list[SettingsError]) -> None:
+        self.mistakes = list(mistakes)
+        Exception.__init__(self, "\n".join(str(mistake) for mistake in self.mistakes))
+        self.said = self.mistakes[0].said  # the first; message() gives them all
+
+    def message(self, language: str) -> str:
+        """Every mistake in `language` ("da" or "en"), one a line."""
+        return "\n".join(mistake.message(language) for mistake in self.mistakes)
+
+
+def load_settings_or_every_mistake(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force now, like `load_settings()`, or SettingsMistakes naming every mistake.
+
+    What every command uses (the GUI, `knop --self-test`, `knop sync`, `knop
+    enrol`), so each lists the same mistakes in the same words
+    (docs/DEPLOYMENT.md, "Mistakes are reported, not guessed around"). The
+    files are read a second time only when the first read failed.
+    """
+    try:
+        return load_settings(environ)
+    except SettingsError as first:
+        _readable, mistakes = load_settings_sparing(environ)
+        raise SettingsMistakes(mistakes or [first]) from None
+
+
+def tell_mistakes(command: str, error: SettingsError) -> None:
+    """Every mistake `error` holds, one a line on stderr ("knop sync: <mistake>") and one ERROR record each.
+
+    The one way every command tells a broken configuration (the GUI adds its
+    dialog): the log file is where IT finds out about a scheduled `knop sync`
+    that nobody watches, and stderr is for whoever ran the command. `command`
+    is what failed, e.g. "knop enrol".
+    """
+    log_every_mistake(command, error)
+    if sys.stderr is not None:  # a windowed Windows executable has none
+        for mistake in mistakes_in(error):
+            print(f"{command}: {mistake}", file=sys.stderr, flush=True)
+
+
+def mistakes_in(error: SettingsError) -> list[SettingsError]:
+    """The single mistakes a SettingsError stands for: its list (SettingsMistakes), or itself."""
+    return list(error.mistakes) if isinstance(error, SettingsMistakes) else [error]
+
+
+def log_every_mistake(command: str, error: SettingsError) -> None:
+    """One ERROR record in the log file per mistake, saying `command` failed (not to stderr)."""
+    for mistake in mistakes_in(error):
+        log.error("%s: a mistake in Knop's settings: %s", command, mistake, extra=FILE_ONLY)
 
 
 def _load(environ: Mapping[str, str] | None, spare: list[SettingsError] | None) -> Settings:

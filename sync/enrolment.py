@@ -25,7 +25,7 @@ import logging
 import socket
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from desktop import credentials
@@ -36,6 +36,8 @@ from desktop.logs import FILE_ONLY
 from desktop.settings import (
     SettingsError,
     load_settings,
+    load_settings_or_every_mistake,
+    tell_mistakes,
     machine_settings_path,
     save_machine_settings,
 )
@@ -59,6 +61,7 @@ class EnrolmentFailed(Exception):
         super().__init__(message)
         self.exit_code = exit_code
         self.said = said or {}
+        self.settings_error: SettingsError | None = None
 
     @classmethod
     def worded(cls, exit_code: int, said: Sentence | Said, message: str | None = None) -> EnrolmentFailed:
@@ -99,6 +102,13 @@ class EnrolmentFailed(Exception):
         )
         return cls.worded(UNREACHABLE, said, f"{said.text('en')} {for_it}")
 
+    @classmethod
+    def settings(cls, error: SettingsError) -> EnrolmentFailed:
+        """A mistake in the settings (exit code 4), every one of them: `settings_error` keeps them."""
+        failed = cls(CANNOT_SAVE, str(error), {language: error.message(language) for language in LANGUAGES})
+        failed.settings_error = error
+        return failed
+
     def in_language(self, language: str) -> str:
         """The reason in `language` ("da" or "en"); English where only that was said."""
         return self.said.get(language) or str(self)
@@ -135,49 +145,75 @@ def _check_machine_folder() -> None:
         ) from None
 
 
-def _check_keyring_stores() -> None:
+def _check_keyring_stores(url: str, connection: Connection) -> None:
     """Fail now, not after the code is spent, if the keyring cannot keep the device credential.
 
     A keyring that is there but refuses to store (locked, read-only, a broken
     plug-in) used to show only after the server had spent the code, and the
-    sentence was the staff's "enter your password again" (a try-out).
+    sentence was the staff's "enter your password again" (a try-out). The code
+    is never sent then; the sentence says it was not used (not that it works:
+    nobody asked the server), and whether the server at `url` answers, asked
+    once with a harmless GET of its health (try-out s36: IT learnt nothing
+    about the URL until the keyring worked).
     """
     try:
         credentials.check_keyring_stores()
     except CredentialsUnavailable as error:
+        server = _server_answers(url, connection)
         said = sentence(
             "This computer's keyring cannot keep the key that makes it a Knop device ({detail}). "
-            "Nothing was used up: the code still works once the keyring does. Unlock the keyring "
-            "(on Linux: a Secret Service such as gnome-keyring) or ask IT.",
+            "The code was not used. Unlock the keyring (on Linux: a Secret Service such as "
+            "gnome-keyring) or ask IT, and try again. {server}",
             detail=error.detail,
+            server=server,
         )
         raise EnrolmentFailed.worded(
             CANNOT_SAVE,
             said,
-            f"the device credential cannot be kept: {error.detail}; nothing was spent, the code "
-            "still works: make the keyring work (on Linux, an unlocked Secret Service such as "
-            "gnome-keyring) and run this again",
+            f"the device credential cannot be kept: {error.detail}; the code was not used (it is "
+            "checked only when it is spent): make the keyring work (on Linux, an unlocked Secret "
+            f"Service such as gnome-keyring) and run this again. {server.text('en')}",
         ) from None
+
+
+def _server_answers(url: str, connection: Connection) -> Sentence:
+    """Whether the server at `url` answers its health check, in one try, as a sentence for IT."""
+    with Transport(replace(connection, attempts=1)) as transport:
+        try:
+            ServerApi(transport).health()
+        except ServerUnreachable as failure:
+            return sentence(
+                "The server {server} does not answer either ({why}).",
+                server=url,
+                why=failure.why or sentence("no connection"),
+            )
+        except SyncFailure as failure:
+            log.info("enrol: %s answers its health check with %s", url, failure)
+            return sentence("The server {server} answers, but not as a Knop server.", server=url)
+    return sentence("The server {server} answers.", server=url)
 
 
 def _prepare(server: str, code: str, *, keeps_a_device: bool = True) -> tuple[str, Connection]:
     """What must hold before a one-time code is spent: a URL, settings, a keyring, a writable folder.
 
     The last two only when a device credential is to be kept (`keeps_a_device`).
+    Raises EnrolmentFailed; for a mistake in the settings (exit code 4) its
+    `settings_error` holds every mistake.
     """
     remember_secret(code)
     url = _check_url(server)
     try:
-        settings = load_settings()
+        settings = load_settings_or_every_mistake()
     except SettingsError as error:
-        raise EnrolmentFailed(CANNOT_SAVE, str(error)) from None
-    if keeps_a_device:
-        _check_keyring_stores()
-        _check_machine_folder()
+        raise EnrolmentFailed.settings(error) from None
     try:
-        return url, Connection.from_settings(settings, url)
+        connection = Connection.from_settings(settings, url)
     except ValueError as error:
         raise EnrolmentFailed(USAGE, str(error)) from None
+    if keeps_a_device:
+        _check_keyring_stores(url, connection)
+        _check_machine_folder()
+    return url, connection
 
 
 def _keep(url: str, credential: str, site_id: str | None, device_name: str) -> None:
@@ -290,12 +326,20 @@ def enrolled_for_a_site() -> bool:
         return False
 
 
+def _tell(command: str, failure: EnrolmentFailed) -> None:
+    """Why `command` failed, on stderr and in the log at ERROR; a settings mistake the way every command tells it."""
+    if failure.settings_error is not None:
+        tell_mistakes(command, failure.settings_error)
+        return
+    log.error("%s: %s", command, failure, extra=FILE_ONLY)  # the sentence is on stderr already
+    print(f"{command}: {failure}", file=sys.stderr)
+
+
 def enrol_command(args: argparse.Namespace) -> int:
     try:
         done = enrol(args.server, args.code, getattr(args, "name", None))
     except EnrolmentFailed as failure:
-        log.error("knop enrol: %s", failure, extra=FILE_ONLY)  # the sentence is on stderr already
-        print(f"knop enrol: {failure}", file=sys.stderr)
+        _tell("knop enrol", failure)
         return failure.exit_code
     site = done.site.get("name") or done.site.get("id") or "?"
     print(f"Enrolled with {done.server_url} at site {site} (device {done.device_id}).")
@@ -321,7 +365,7 @@ def accept_invitation_command(args: argparse.Namespace) -> int:
             phone=args.phone, device_name=args.device_name,
         )
     except EnrolmentFailed as failure:
-        print(f"knop accept-invitation: {failure}", file=sys.stderr)
+        _tell("knop accept-invitation", failure)
         return failure.exit_code
     where = (
         f"This computer is now your own Knop device on {done.server_url}"

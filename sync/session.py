@@ -194,7 +194,7 @@ def login(username: str, password: str, *, settings: Settings | None = None) -> 
             return _login_online(name, password, settings)
         except ServerRefused as refused:
             if refused.code == "login_failed":
-                raise WrongPassword(known=accounts.by_username(name) is not None) from None
+                raise WrongPassword(known=_listed(accounts.by_username(name), settings)) from None
             raise LoginRefused.from_failure(refused) from None
         except UpdateRequired as too_old:
             raise LoginRefused.from_failure(too_old) from None
@@ -270,6 +270,18 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     )
 
 
+def _listed(account: accounts.Account | None, settings: Settings) -> bool:
+    """Whether the login screen lists this account: only then may a refusal say "Wrong password."
+
+    For a name the list leaves out (an administrator, by default), the sentence gives
+    nothing away, as for a name this machine never saw (IT's login_list setting).
+    """
+    if account is None:
+        return False
+    site_workstation = bool(settings.site_id)
+    return bool(accounts.shown_at_login([account], settings.login_list, site_workstation=site_workstation))
+
+
 def _login_offline(
     name: str, password: str, settings: Settings, why: SyncFailure | CredentialsUnavailable
 ) -> Session:
@@ -283,7 +295,7 @@ def _login_offline(
             raise LoginRefused.from_failure(why)
         raise NeverLoggedInHere(why)
     if not accounts.check_verifier(verifier, password):
-        raise WrongPassword(known=True)
+        raise WrongPassword(known=_listed(account, settings))
     until = account.offline_until(settings.offline_login_days)
     if until is None or accounts.seen_now() > until:  # a clock turned back gains nothing
         raise OfflineLoginExpired(settings.offline_login_days)

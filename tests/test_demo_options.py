@@ -22,8 +22,13 @@ from tests.test_demo_process import free_port
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the demo's server ends with POSIX pipes")
 
 
-def run_demo(*options: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+def run_demo(*options: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        **environ,
+    }
     for name in ("KNOP_CONFIG_DIR", "KNOP_SYSTEM_CONFIG_DIR", "KNOP_DATA_DIR", "KNOP_LOG_DIR"):
         env.pop(name, None)  # the demo's own folders, under --data-dir
     return subprocess.run(
@@ -80,3 +85,43 @@ def test_a_tester_keeps_starts_over_and_chooses_the_language(tmp_path: Path) -> 
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "the tester's own file"  # only the demo's files go
     # The language was the demo's machine setting, deleted with the rest: the system's again.
     assert "language" not in (folder / "client" / "machine-config" / "knop.toml").read_text(encoding="utf-8")
+
+
+def test_the_demo_writes_only_in_its_folder_and_enrols_its_workstation_once(tmp_path: Path) -> None:
+    """Try-out s36: `knop demo` left an empty ~/.local/state/Knop/log/knop.log outside its folder,
+    and every start enrolled a new device, so the admin's device list filled with old
+    demo-workstations. With a keyring that keeps the device credential between runs (a real
+    one would; here tests.sync.keyrings.FileKeyring, a file in the test's folder), the second
+    start uses the device the first enrolled, and nothing is written under HOME."""
+    from tests.sync.keyrings import FILE_VARIABLE
+
+    home, folder = tmp_path / "home", tmp_path / "demo"
+    home.mkdir()
+    keeping = {
+        "HOME": str(home),
+        "PYTHON_KEYRING_BACKEND": "tests.sync.keyrings.FileKeyring",
+        FILE_VARIABLE: str(tmp_path / "keyring.json"),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    }
+    for name, under in (("XDG_STATE_HOME", ".local/state"), ("XDG_CONFIG_HOME", ".config"), ("XDG_DATA_HOME", ".local/share")):
+        keeping[name] = str(home / under)  # where platformdirs would put Knop's own folders
+    port = ("--port", str(free_port()))  # `make run`'s port is the same every time: 8765
+    first = run_demo("--data-dir", str(folder), *port, "--screenshot", str(tmp_path / "1.png"), **keeping)
+    assert first.returncode == 0, first.stderr
+    assert [p for p in home.rglob("*")] == []  # no ~/.local/state/Knop/log/knop.log
+    again = run_demo("--data-dir", str(folder), *port, "--screenshot", str(tmp_path / "2.png"), **keeping)
+    assert again.returncode == 0, again.stderr
+    assert "enrolled already" in again.stdout
+    conn = sqlite3.connect(folder / "server.sqlite3")
+    try:
+        devices = conn.execute("SELECT name FROM devices WHERE name = 'demo-workstation'").fetchall()
+    finally:
+        conn.close()
+    assert len(devices) == 1
+    assert [p for p in home.rglob("*")] == []  # no ~/.local/state/Knop/log/knop.log
+    # A run without a keyring that keeps secrets enrols again: the credential went with the last run.
+    forgetting = run_demo(
+        "--data-dir", str(folder), *port, "--screenshot", str(tmp_path / "3.png"), **{**keeping, "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    )
+    assert forgetting.returncode == 0, forgetting.stderr
+    assert "enrolled already" not in forgetting.stdout

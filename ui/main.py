@@ -36,9 +36,15 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 import desktop
 from desktop import paths
 from desktop.core.text import has_catalogue, locale_dir, translate
-from desktop.logs import FILE_ONLY
 from ui.qt_words import Mnemonics
-from desktop.settings import Settings, SettingsError, load_settings, load_settings_sparing
+from desktop.settings import (
+    Settings,
+    SettingsError,
+    load_settings_or_every_mistake,
+    load_settings_sparing,
+    mistakes_in,
+    tell_mistakes,
+)
 from desktop.system_libraries import PlatformUnavailable, dialogs_can_be_seen, platform_plugin_problem
 from ui import words
 from ui.garbage import MainThreadCollector
@@ -229,15 +235,13 @@ def _settings_or_refusal(language_hint: str | None) -> Settings | None:
     one), with what to do.
     """
     try:
-        return load_settings()
-    except SettingsError as first:
-        readable, mistakes = load_settings_sparing()
-        mistakes = mistakes or [first]
-    for mistake in mistakes:
-        # The terminal gets the plain sentence once; the file gets it with the time.
-        log.error("Knop does not start: a mistake in its settings: %s", mistake, extra=FILE_ONLY)
-        print(f"knop: {mistake}", file=sys.stderr, flush=True)
+        return load_settings_or_every_mistake()
+    except SettingsError as error:
+        # The terminal gets the plain sentences once; the file gets them with the time.
+        tell_mistakes("knop", error)
+        mistakes = mistakes_in(error)
     if dialogs_can_be_seen():
+        readable, _ = load_settings_sparing()  # only for the language the dialog speaks
         settings_refusal(mistakes, choose_language(language_hint, readable)).exec()
     return None
 

@@ -232,7 +232,9 @@ class Shell(QObject):
         self.speak(self.language)  # the login screen is the machine's, whoever was here before
         self._start_machine_sync()
         try:
-            known = self._known_accounts()
+            known = machine_accounts.shown_at_login(
+                self._known_accounts(), self.settings.login_list, site_workstation=bool(self.settings.site_id)
+            )
         except Exception:  # logged; a broken accounts file must not block logging in
             log.exception("cannot read the accounts on this machine")
             known = []
@@ -298,11 +300,14 @@ class Shell(QObject):
             context = self._open_context(session)
         self.session = session
         self.context = context
-        log.info(
-            "%s logged in (%s)",
-            session.username,
-            "password checked by the server" if session.online else "offline, password checked on this machine",
-        )
+        if known is None:  # a login, not the same person's window again in another language
+            log.info(
+                "%s logged in (%s)",
+                session.username,
+                "password checked by the server" if session.online else "offline, password checked on this machine",
+            )
+        else:
+            log.info("%s's window built again in %s", session.username, words.language())
         # Damage can show up in any job later on (a query, a write, the check
         # below) or in the sync; each leads to the same way out as a file that
         # would not open.

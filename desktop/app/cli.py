@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from desktop import accounts
 from desktop.core.text import translate
 from desktop.logs import setup_logging
-from desktop.settings import SettingsError, load_settings
+from desktop.settings import SettingsError, load_settings_or_every_mistake, tell_mistakes
 from sync.engine import SyncEngine
 from sync.failures import KeyringUnavailable, NotEnrolled, ServerRefused
 from sync.report import SyncReport
@@ -67,13 +67,13 @@ def exit_code(report: SyncReport) -> int:
 
 
 def sync_command(args: argparse.Namespace) -> int:
+    setup_logging()  # first: a scheduled sync has no reader but the log (try-out s36)
     try:
-        settings = load_settings()
+        settings = load_settings_or_every_mistake()
     except SettingsError as error:
-        print(f"knop sync: {error}", file=sys.stderr)
+        tell_mistakes("knop sync", error)
         return NOT_SET_UP
     language = getattr(args, "language", None) or settings.language or "en"
-    setup_logging()
     include: list[str] = []
     only: list[str] | None = None
     if getattr(args, "user", None):

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 SERVER_FILES = ("server.sqlite3", "server.sqlite3-wal", "server.sqlite3-shm", "server.log", "server.err")
 CODE_FILE = "enrolment-code.txt"
 CLIENT_FOLDER = "client"
+DEVICE_FILE = "client/demo-device.txt"  # the id of the device the demo enrolled; goes with the client
 
 
 def forget_the_demo(base: Path) -> list[Path]:
@@ -90,10 +91,15 @@ def demo_command(args: argparse.Namespace) -> int:
         use_a_keyring_for_the_demo()
         from sync.enrolment import enrol_command
 
-        code = code_file.read_text(encoding="utf-8").strip()
-        enrolled = enrol_command(argparse.Namespace(server=url, code=code, name="demo-workstation"))
-        if enrolled != 0:
-            return enrolled
+        device = enrolled_already(base, url)
+        if device:
+            print(f"Knop demo: this workstation is enrolled already (device {device}); it is used again.")
+        else:
+            code = code_file.read_text(encoding="utf-8").strip()
+            enrolled = enrol_command(argparse.Namespace(server=url, code=code, name="demo-workstation"))
+            if enrolled != 0:
+                return enrolled
+            remember_the_device(base, url)
         language = getattr(args, "demo_language", None)
         if language is not None:
             from desktop.settings import save_machine_settings
@@ -114,6 +120,39 @@ def demo_command(args: argparse.Namespace) -> int:
             server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def enrolled_already(base: Path, url: str) -> str | None:
+    """The id of the device an earlier demo in `base` enrolled, if it can be used again; else None.
+
+    It can when this folder's machine file still names the demo's server at
+    `url` and a site, and the keyring still holds the credential of the very
+    device this folder enrolled (DEVICE_FILE): a credential another demo folder
+    left for the same URL belongs to another server's database. Without an OS
+    keyring the credential went with the last run, and the demo enrols again.
+    Every `make run` used to enrol anew, and the admin's device list filled with
+    old "demo-workstation"s (try-out s36).
+    """
+    from desktop import credentials
+    from desktop.settings import SettingsError, load_settings
+
+    try:
+        device = (base / DEVICE_FILE).read_text(encoding="utf-8").strip()
+        settings = load_settings()
+        credential = credentials.device_credential(url)
+    except (OSError, SettingsError, credentials.CredentialsUnavailable):
+        return None
+    if not device or settings.server_url != url or not settings.site_id:
+        return None
+    return device if credential and credential.partition(".")[0] == device else None
+
+
+def remember_the_device(base: Path, url: str) -> None:
+    """Note which device this folder's demo enrolled (DEVICE_FILE), so the next start uses it again."""
+    from desktop import credentials
+
+    credential = credentials.device_credential(url) or ""
+    (base / DEVICE_FILE).write_text(credential.partition(".")[0] + "\n", encoding="utf-8")
 
 
 def start_server(base: Path, port: int, code_file: Path, seed: int | None = None) -> subprocess.Popen[bytes]:

@@ -98,15 +98,18 @@ def check_version(_: SelfTest) -> str:
 def check_settings(_: SelfTest) -> str:
     from desktop.settings import (
         SettingsError,
-        load_settings,
+        load_settings_or_every_mistake,
+        log_every_mistake,
         machine_settings_path,
         user_settings_path,
     )
 
     try:
-        settings = load_settings()
+        settings = load_settings_or_every_mistake()
     except SettingsError as error:
-        raise CheckFailed(str(error)) from None
+        # Every mistake, one a line under this check, the GUI's sentences (try-out s36).
+        log_every_mistake("knop --self-test", error)
+        raise CheckFailed("\n     ".join(str(error).splitlines())) from None
     if settings.ca_bundle and not Path(settings.ca_bundle).is_file():
         raise CheckFailed(f"ca_bundle {settings.ca_bundle} does not exist")
     machine = machine_settings_path()

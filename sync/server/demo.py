@@ -275,6 +275,9 @@ class _Template:
     place: str
     span: int = 0  # days from start to end; 0 = a single day
     months: frozenset[int] = frozenset(range(1, 13))  # when it makes sense; see SEASONS
+    # The one certificate the work itself calls for (a Børneattest for work with children),
+    # or None: only such a task is ever given a requirement (`_credentials`).
+    requires: str | None = None
 
 
 
@@ -296,6 +299,7 @@ def _template(entry: dict[str, Any]) -> _Template:
         place=entry["place"],
         span=entry.get("span", 0),
         months=frozenset(months),
+        requires=entry.get("requires"),
     )
 
 
@@ -614,7 +618,8 @@ def _generate(
     # from their stream gave Ole a child-protection certificate on some days.
     cast = "|".join(person.username for person in gen.people)
     credentials, requirements = _credentials(
-        random.Random(f"credentials|{cast}"), random.Random(rng.getrandbits(64)), gen, task_rows, bid_rows
+        random.Random(f"credentials|{cast}"), random.Random(rng.getrandbits(64)), gen, task_rows, bid_rows,
+        task_gen.needs,
     )
     return DemoData(
         organisation=org,
@@ -924,9 +929,7 @@ _CREDENTIALS_HELD: dict[str, tuple[str, ...]] = {
 }
 _EXTERNAL_CREDENTIALS = ("child_protection", "first_aid", "driving_licence", "criminal_record")
 _CHILD_PROTECTION = "child_protection"  # the Børneattest
-_REQUIRED_BY_KIND: dict[str, str] = {
-    _S: _CHILD_PROTECTION, _D: _CHILD_PROTECTION, _C: "medicine_handling", _A: "driving_licence"
-}
+_REQUIRED_SHARE = 0.5  # of the open tasks whose work calls for a certificate, those that ask for it
 _FIRST_AID_YEARS = 2  # a first aid certificate is renewed every two years
 _DEMO_TODAY = _EPOCH + dt.timedelta(days=TODAY)
 
@@ -937,10 +940,20 @@ _NEW_VOLUNTEER = "ole"
 
 
 def _credentials(
-    rng: random.Random, task_rng: random.Random, gen: _People, tasks: list[Task], bids: list[Bid]
+    rng: random.Random,
+    task_rng: random.Random,
+    gen: _People,
+    tasks: list[Task],
+    bids: list[Bid],
+    needs: dict[str, str],
 ) -> tuple[list[HeldCredential], list[TaskRequirements]]:
-    """Verified credentials for about half the people (drawn from `rng`), and requirements on a
-    quarter of the open tasks (from `task_rng`).
+    """Verified credentials for about half the people (drawn from `rng`), and requirements on
+    half the open tasks whose work calls for a certificate (`needs`: task id -> credential,
+    from the task's template), drawn from `task_rng`.
+
+    A requirement fits the work, never only the site: a try-out found a grant
+    application asking for a Børneattest and raised garden beds for medicine
+    handling, when every task at a school or care home drew its site's certificate.
 
     A credential is verified by a manager of the holder's site (an admin for
     outsiders and managers without a colleague). A task's requirement blocks
@@ -977,8 +990,10 @@ def _credentials(
     # The first open task nobody bid on always requires its site's certificate, so
     # that every day's demo shows a task closed to those who lack one (drawn alone,
     # a quarter of the few such tasks left some days with none).
-    unbid = next((t.id for t in tasks if t.status == TaskStatus.OPEN and t.id not in bids_on), None)
-    closed_to_ole = _closed_to_newcomer(gen, tasks, bids, held)
+    unbid = next(
+        (t.id for t in tasks if t.status == TaskStatus.OPEN and t.id not in bids_on and t.id in needs), None
+    )
+    closed_to_ole = _closed_to_newcomer(gen, tasks, bids, held, needs)
     if closed_to_ole is not None:
         for bid in bids_on.get(closed_to_ole.id, []):
             if (bid.bidder_id, _CHILD_PROTECTION) not in held:
@@ -986,18 +1001,20 @@ def _credentials(
     requirements = []
     for task in tasks:
         if task.status != TaskStatus.OPEN or (
-            task_rng.random() >= 0.25 and task.id != unbid and task is not closed_to_ole
+            task_rng.random() >= _REQUIRED_SHARE and task.id != unbid and task is not closed_to_ole
         ):
             continue
-        credential = _REQUIRED_BY_KIND[kind_of[task.site_id]]
+        needed = needs.get(task.id)
+        if needed is None:  # its work calls for no certificate: it asks for none
+            continue
         placed = bids_on.get(task.id, [])
         for bid in placed:
-            if (bid.bidder_id, credential) not in held:
-                bid.warnings = [*bid.warnings, credential]
+            if (bid.bidder_id, needed) not in held:
+                bid.warnings = [*bid.warnings, needed]
         requirements.append(
             TaskRequirements(
                 task_id=task.id,
-                requirements={credential: "warn" if placed and task is not closed_to_ole else "block"},
+                requirements={needed: "warn" if placed and task is not closed_to_ole else "block"},
                 updated_by=task.poster_id,
                 updated_at=task.created_at,
                 version=1,
@@ -1007,11 +1024,15 @@ def _credentials(
 
 
 def _closed_to_newcomer(
-    gen: _People, tasks: list[Task], bids: list[Bid], held: dict[tuple[str, str], HeldCredential]
+    gen: _People,
+    tasks: list[Task],
+    bids: list[Bid],
+    held: dict[tuple[str, str], HeldCredential],
+    needs: dict[str, str],
 ) -> Task | None:
     """The open task Ole may bid on but is refused for lacking a Børneattest, or None (no such task).
 
-    Of the open tasks at schools and day-care centres that he sees and may
+    Of the open tasks of work with children (`needs`) that he sees and may
     still bid on (their deadline ahead of the day the demo is shown) and has
     not bid on, the one whose bidders lack the certificate least, then the one
     with the fewest bids, the first of equals. Every day has several (a try-out
@@ -1023,7 +1044,6 @@ def _closed_to_newcomer(
     ole = next((p for p in gen.people if p.username == _NEW_VOLUNTEER), None)
     if ole is None:
         return None
-    kind_of = {site.id: site.kind for site in gen.sites}
     shown_on = _DEMO_TODAY + dt.timedelta(days=1)  # its "now" is yesterday: it is shown the day after
     bidders: dict[str, list[str]] = {}
     for bid in bids:
@@ -1033,7 +1053,7 @@ def _closed_to_newcomer(
         task
         for task in tasks
         if task.status == TaskStatus.OPEN
-        and _REQUIRED_BY_KIND[kind_of[task.site_id]] == _CHILD_PROTECTION
+        and needs.get(task.id) == _CHILD_PROTECTION
         and permissions.may_bid_on(ole, task)
         and not operations.bid_deadline_passed(task, shown_on)
         and ole.id not in bidders.get(task.id, ())
@@ -1121,6 +1141,30 @@ def _cum(pairs: tuple[tuple[Any, int], ...]) -> tuple[list[Any], list[float]]:
     return values, cum
 
 
+def _titles_told_apart(tasks: list[Task]) -> None:
+    """Titles one site uses more than once get the start's week (", uge 5"), and "(2)", "(3)" if still alike.
+
+    A site may well post the same kind of task again, but a try-out could not tell three
+    "Erindringskasser til demensafsnittet" at one care home apart in any list. Changes the
+    titles in place and draws nothing, so the rest of the demo stays as it was.
+    """
+    alike: dict[tuple[str, str], list[Task]] = {}
+    for task in tasks:
+        alike.setdefault((task.site_id, task.title), []).append(task)
+    for same in alike.values():
+        if len(same) < 2:
+            continue
+        for task in same:
+            start = dt.date.fromisoformat(task.starts_on or task.created_at[:10])  # every demo task has a start
+            # Plain ASCII around the words: people type titles into the search (and tests do too).
+            task.title = f"{task.title}, uge {start.isocalendar().week}"
+        seen: dict[str, int] = {}
+        for task in sorted(same, key=lambda t: (t.starts_on or "", t.created_at)):
+            seen[task.title] = seen.get(task.title, 0) + 1
+            if seen[task.title] > 1:
+                task.title = f"{task.title} ({seen[task.title]})"
+
+
 class _Tasks:
     def __init__(
         self, rng: random.Random, sites: list[Site], people: _People,
@@ -1148,6 +1192,7 @@ class _Tasks:
         self.site: list[str] = []
         self.audience: list[str] = []
         self.sites_by_id = {s.id: s.name for s in sites}
+        self.needs: dict[str, str] = {}  # task id -> the certificate its work calls for (_Template.requires)
 
     def build(self, count: int) -> list[Task]:
         rng = self.rng
@@ -1225,6 +1270,9 @@ class _Tasks:
             self.day_done.append(updated)
             self.site.append(site.id)
             self.audience.append(audience)
+            if t.requires:
+                self.needs[task.id] = t.requires
+        _titles_told_apart(self.tasks)
         return self.tasks
 
     def _dates(self, status: str, span: int) -> tuple[int, int, int | None, int, tuple[int, int]]:

@@ -40,3 +40,47 @@ def test_import_people_names_the_columns() -> None:
     for column in csv_import.COLUMNS:
         assert column in text
     assert "username, name (required)" in " ".join(text.split())
+
+
+def knop_help(*args: str, **environ: str) -> str:
+    """`knop ... --help` as a person runs it, in a process of its own, with `environ` added."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.server.harness import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    shown = subprocess.run(
+        [sys.executable, "-m", "desktop.app", *args, "--help"],
+        env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "400", **environ},  # paths unwrapped
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return " ".join(shown.stdout.split())
+
+
+def test_the_help_speaks_danish_when_asked_and_says_where_the_log_is() -> None:
+    """Try-out s36: `knop --help` was English only, with --language da or LANGUAGE=da too, and
+    never said where the log is (only Help, About Knop in the window did)."""
+    from desktop.logs import log_file
+
+    for danish in (knop_help(LANGUAGE="da"), knop_help("--language", "da", LANG="en_GB.UTF-8")):
+        assert "brug: knop" in danish and "tjek installationen, og afslut" in danish
+        assert f"Knop skriver sin log i {log_file()}" in danish
+    assert "engangskoden til tilmelding fra knop-admin" in knop_help("enrol", LANGUAGE="da")
+    english = knop_help(LANGUAGE="en_GB")
+    assert "usage: knop" in english and "check the installation and exit" in english
+    assert f"Knop logs to {log_file()}" in english
+    assert f"Knop logs to {log_file()}." in knop_help("sync", LANGUAGE="en")
+
+
+def test_the_demo_port_s_help_says_what_happens_when_it_is_taken() -> None:
+    """Try-out s36: it said "another if it is taken", but a taken port stops the demo (rightly)."""
+    shown = knop_help("demo", LANGUAGE="en")
+    assert "another if it is taken" not in shown
+    assert "if it is taken, the demo stops and says so" in shown
+    assert "server.err" in shown

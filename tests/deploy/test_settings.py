@@ -201,6 +201,8 @@ def test_wrong_type_names_file_line_and_value(machine_file: Writer) -> None:
         ("offline_login_days = 1.5", "whole number of days from 0 to 365, got 1.5"),
         ('locked = ["language", "colour"]', 'unknown setting "colour"'),
         ('locked = "language"', "locked must be a list"),
+        ('login_list = "admins"', 'login_list must be "staff", "everyone" or "off", got "admins"'),
+        ("login_list = false", 'login_list must be "staff", "everyone" or "off", got false'),
     ],
 )
 def test_bad_values(machine_file: Writer, line: str, problem: str) -> None:

@@ -105,17 +105,10 @@ def test_without_a_keyring_nothing_is_spent_and_the_exit_code_is_4(
     assert main(["enrol", "--server", knop_server.url, "--code", code]) == 0  # the code still works
 
 
-def test_a_keyring_that_cannot_store_spends_nothing_and_says_so(
-    knop_server: Deployment, world: World, memory_keyring: MemoryKeyring
-) -> None:
-    """Found by a new-user try-out: a keyring that is there but refuses to store (locked,
-    read-only) showed only after the server had spent the code, and IT was told "Please enter
-    your password again". The real `knop enrol`, with a real keyring plug-in that refuses to
-    store (tests.sync.keyrings.RefusingKeyring), now stops before the code is spent, with exit
-    code 4 and a sentence naming the keyring's problem; the code then still works."""
-    code = code_for(knop_server, world.school.id)
-    refused = subprocess.run(
-        [sys.executable, "-m", "desktop.app", "enrol", "--server", knop_server.url, "--code", code],
+def _enrol_without_a_keyring(server: str, code: str) -> subprocess.CompletedProcess[str]:
+    """The real `knop enrol`, in its own process, on a machine whose keyring refuses to store."""
+    return subprocess.run(
+        [sys.executable, "-m", "desktop.app", "enrol", "--server", server, "--code", code],
         capture_output=True,
         text=True,
         env={
@@ -127,16 +120,53 @@ def test_a_keyring_that_cannot_store_spends_nothing_and_says_so(
         timeout=120,
         check=False,
     )
+
+
+def test_a_keyring_that_cannot_store_spends_nothing_and_says_so(
+    knop_server: Deployment, world: World, memory_keyring: MemoryKeyring
+) -> None:
+    """Found by a new-user try-out: a keyring that is there but refuses to store (locked,
+    read-only) showed only after the server had spent the code, and IT was told "Please enter
+    your password again". The real `knop enrol`, with a real keyring plug-in that refuses to
+    store (tests.sync.keyrings.RefusingKeyring), now stops before the code is spent, with exit
+    code 4 and a sentence naming the keyring's problem; the code then still works."""
+    code = code_for(knop_server, world.school.id)
+    refused = _enrol_without_a_keyring(knop_server.url, code)
     assert refused.returncode == 4, refused.stderr
     assert refused.stderr.startswith(
         "knop enrol: the device credential cannot be kept: the keyring "
         "tests.sync.keyrings.RefusingKeyring cannot store a secret (PasswordSetError: the "
-        "collection is locked); nothing was spent, the code still works"
+        "collection is locked); the code was not used"
     )
+    assert f"The server {knop_server.url} answers." in refused.stderr
     assert "enter your password" not in refused.stderr  # the staff's sentence, wrong here
     assert not machine_settings_path().exists()
     assert main(["enrol", "--server", knop_server.url, "--code", code]) == 0  # the code still works
     assert list(memory_keyring.secrets) == [("Knop", f"device {knop_server.url}")]  # no probe left
+
+
+def test_without_a_keyring_a_made_up_code_is_not_vouched_for_and_the_server_is_checked(
+    knop_server: Deployment,
+) -> None:
+    """Try-out s36: `knop enrol` without a keyring said "nothing was spent, the code still works"
+    for a code that never existed and for a server that does not answer, so IT learnt nothing
+    about the URL or the code. Now it says the code was not used (never that it works), and
+    whether the server answers, asked with a GET of its health, never with the code."""
+    reachable = _enrol_without_a_keyring(knop_server.url, "MADE-UP-CODE")
+    assert reachable.returncode == 4, reachable.stderr
+    assert "still works" not in reachable.stderr
+    assert "the code was not used" in reachable.stderr
+    assert f"The server {knop_server.url} answers." in reachable.stderr
+
+    with socket.socket() as probe:  # a port nobody listens on: refused at once
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    unreachable = _enrol_without_a_keyring(closed, "MADE-UP-CODE")
+    assert unreachable.returncode == 4, unreachable.stderr
+    assert "still works" not in unreachable.stderr
+    assert "the code was not used" in unreachable.stderr
+    assert f"The server {closed} does not answer either (" in unreachable.stderr
+    assert not machine_settings_path().exists()
 
 
 def test_an_unwritable_machine_folder_spends_nothing_and_is_exit_code_4(

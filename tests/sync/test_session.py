@@ -90,6 +90,22 @@ def test_a_wrong_password_for_a_name_this_machine_knows_says_it_was_the_password
     assert refused.value.message("da") == "Forkert brugernavn eller adgangskode."
 
 
+def test_a_wrong_password_for_a_name_the_login_list_leaves_out_gives_nothing_away(
+    knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """Try-out s36: a shared PC's login list now leaves out administrators (login_list "staff",
+    the default), so a refusal must not tell whoever walks up that "admin" has an account here:
+    the admin gets the sentence a stranger gets, online and offline."""
+    staffroom = machines(knop_server, world.school.id)
+    staffroom.login("admin")
+    with pytest.raises(WrongPassword) as refused:
+        staffroom.login("admin", "not the password")
+    assert refused.value.message("en") == "Wrong username or password."
+    with staffroom.unplugged(), pytest.raises(WrongPassword) as refused:
+        staffroom.login("admin", "not the password")
+    assert refused.value.message("en") == "Wrong username or password."
+
+
 def test_too_many_attempts_is_the_servers_sentence(
     fresh_knop_server: Deployment, world: World, machines: MachineFactory
 ) -> None:

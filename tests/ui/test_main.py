@@ -192,7 +192,7 @@ def test_the_real_knop_does_not_start_on_a_mistake_in_it_s_file() -> None:
     assert result.stderr.count(sentence) == 1 and f"knop: {sentence}" in result.stderr
     assert "Traceback" not in result.stderr
     logged = logs.log_file().read_text(encoding="utf-8")
-    assert f"ERROR   ui.main: Knop does not start: a mistake in its settings: {sentence}" in logged
+    assert f"ERROR   desktop.settings: knop: a mistake in Knop's settings: {sentence}" in logged
     assert "started in" not in logged  # the app never got as far as its first window
 
 

@@ -220,6 +220,34 @@ def test_known_accounts_are_offered_on_the_login_screen(qtbot: Any, shell: Shell
     assert gate.focusWidget() is gate.password
 
 
+def test_a_shared_pc_s_login_list_leaves_out_admins_and_outsiders_as_it_sets_it(
+    qtbot: Any, shell: Shell, person: Callable[[str], Person]
+) -> None:
+    """Try-out s36: the staff room's login list showed "Karsten Dahl / admin" and the invited
+    volunteers to anyone who walked up. IT's login_list setting: "staff" (the default) lists
+    neither on a site's workstation, "everyone" lists all, "off" none; an outsider's own
+    computer (enrolled for no site) lists its owner."""
+    from dataclasses import replace
+
+    for username in ("admin", "ole", "anna", "mette"):
+        accounts.remember_online_login(person(username), username, PASSWORD, "https://knop.test", utc_now())
+
+    def listed(**settings: Any) -> list[str]:
+        shell.settings = replace(shell.settings, **settings)
+        shell.show_login()
+        gate = shell.gate
+        assert isinstance(gate, LoginScreen)
+        shown = [gate.people.item(row).data(Qt.ItemDataRole.UserRole) for row in range(gate.people.count())]
+        assert gate.people.isVisibleTo(gate) == bool(shown)
+        return sorted(shown)
+
+    assert Settings().login_list == "staff"
+    assert listed(site_id="site-1") == ["anna", "mette"]
+    assert listed(site_id="site-1", login_list="everyone") == ["admin", "anna", "mette", "ole"]
+    assert listed(site_id="site-1", login_list="off") == []
+    assert listed(site_id=None, login_list="staff") == ["admin", "anna", "mette", "ole"]
+
+
 def test_a_refused_login_keeps_the_username_that_was_typed(qtbot: Any, shell: Shell) -> None:
     """Found by a new-user try-out: while the fields were disabled for the login, focus fell
     to the list of people, which made its first person current, and that filled the
@@ -648,6 +676,21 @@ def test_the_log_says_who_logged_in_was_refused_and_left(
         "anna logged in (offline, password checked on this machine)",
         "anna logged out",
     ]
+
+
+def test_a_language_switch_is_not_logged_as_another_login(
+    qtbot: Any, shell: Shell, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Try-out s36: knop.log said "admin logged in (password checked by the server)" again on
+    every change of language, as if someone had logged in; the helpdesk reads the log as logins."""
+    caplog.set_level(logging.INFO, logger="ui.shell")
+    window = log_in(qtbot, shell, "anna", wait_rows=False)
+    language_chosen(qtbot, shell, window, "Dansk")
+    said = [r.getMessage() for r in caplog.records if r.name == "ui.shell"]
+    assert [line for line in said if "logged in" in line] == [
+        "anna logged in (offline, password checked on this machine)"
+    ]
+    assert "anna's window built again in da" in said
 
 
 def new_task_form(qtbot: Any, window: MainWindow) -> Any:
