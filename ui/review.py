@@ -641,7 +641,7 @@ class ReviewPage(TaskScreen):
         if deciding and waiting:
             why = ntr(
                 "The task can be marked as done once {names}'s home manager has approved the lending.",
-                "The task can be marked as done once the home managers of {names} have approved the lendings.",
+                "The task can be marked as done once the {n} lendings of {names} are approved by their home managers.",
                 len(waiting),
                 names=", ".join(shortened(name, 100) for name in waiting),
             )
