@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QScrollArea,
+    QStyleOptionHeader,
+    QStyleOptionHeaderV2,
     QTableView,
     QWidget,
 )
@@ -245,6 +247,21 @@ class WrappingHeader(QHeaderView):
         lines_needed = max((len(self.title_lines(c)) for c in range(self.count())), default=1)
         height = one_line.height() + (lines_needed - 1) * metrics.lineSpacing()
         return QSize(width, height)
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical: int) -> None:  # noqa: N802
+        """Paint the title on the lines `sectionSizeFromContents` measured, whatever its alignment.
+
+        Qt wraps only when the alignment carries `TextWordWrap`; a model's own alignment
+        (right for numbers, `Column.numeric`) replaces the header's default, and the
+        title was then painted on one line, centred in a column sized for its widest
+        line and cut at both ends ("el besat", try-out s36). The breaks are put in here.
+        """
+        super().initStyleOptionForIndex(option, logical)
+        if option.rect.width() < QHeaderView.sectionSizeFromContents(self, logical).width():
+            option.text = "\n".join(self.title_lines(logical))  # else it fits on one line
+        option.textAlignment = option.textAlignment | Qt.AlignmentFlag.AlignVCenter
+        if isinstance(option, QStyleOptionHeaderV2):
+            option.textElideMode = Qt.TextElideMode.ElideNone
 
 
 class _Stretcher(QObject):
