@@ -35,8 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import notifications
 from desktop.core.entities import Person, Role
 from desktop.core.text import Sentence
+from ui.background import Changes
 from ui.board import Board
 from ui.icon import app_icon
 from ui.long_text import ElidedLabel
@@ -437,6 +439,7 @@ class MainWindow(QMainWindow):
         self.board.searched.connect(self.bell.reload, Qt.ConnectionType.SingleShotConnection)
         self.bell.clicked.connect(self.show_notifications)
         self.bell.announced.connect(self._tell_news)  # "3 new things since you were last here"
+        self.context.changed.connect(self._news_decided)
         bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)
@@ -659,6 +662,22 @@ class MainWindow(QMainWindow):
         # A long task title gives way, so the news keeps what it says of the task (try-out:
         # "Ny opgave “Vikar for svømmeundervisning i 3. klasse på …" at 1280 px).
         self.tell(text, give_way=self.bell.desktop.last_title)
+
+    def _news_decided(self, changes: Changes) -> None:
+        """Clear news asking for a lending decision once it is made (try-out s36, 9: it stayed)."""
+        news = self.news_being_told()
+        bid_id = news.facts.get("bid") if news is not None else None
+        if not bid_id or "bids" not in changes:
+            return
+
+        def clear(awaits: bool) -> None:
+            if not awaits and self.news_being_told() is news:
+                self._told_timer.stop()
+                self.told.hide()
+
+        self.context.query(lambda store: notifications.lending_awaits(store, str(bid_id)), parent=self).success(
+            clear
+        ).run_in_background()
 
     def news_being_told(self) -> Sentence | None:
         """What is new (`Bell.announced`), while the status bar still says it; else None."""

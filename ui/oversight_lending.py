@@ -215,9 +215,9 @@ class LendingScreen(Screen):
         }
         text = words.get(picture.policy, words[LendingPolicy.OFF])
         if picture.policy == LendingPolicy.APPROVE:
-            text += " " + ntr(
+            text += " " + (tr("Nobody waits for your approval.") if not waiting else ntr(
                 "{n} waits for your approval.", "{n} wait for your approval.", waiting
-            )
+            ))
         self.policy.setText(text)
         # Only approval gives the manager anything to decide here; the lending's column only
         # where some work has a state (work lent while lending was off has none).
