@@ -228,7 +228,7 @@ class LendingScreen(Screen):
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
         self._fit_shares()
-        self.months_model.set_rows(picture.months)
+        self.months_model.set_rows(sorted(picture.months, key=lambda m: m.month, reverse=True))  # newest first (s36)
         self._chosen()
 
     def _fit_shares(self) -> None:
