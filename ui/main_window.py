@@ -16,6 +16,7 @@ without waiting for pages nobody has opened yet (start-up is measured).
 from __future__ import annotations
 
 import functools
+import itertools
 
 import tempfile
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import notifications
+from desktop.core import permissions
 from desktop.core.entities import Person, Role
 from desktop.core.text import Sentence
 from ui.background import Changes
@@ -265,6 +267,8 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self._make_toolbar()
+        self.pages.currentChanged.connect(lambda _index: self._order_tabs())
+        self._order_tabs()
         self._update_navigation()
 
     # --- actions, menus, toolbar ----------------------------------------------------
@@ -296,6 +300,10 @@ class MainWindow(QMainWindow):
             tr("Post a new task (Ctrl+N)"),
         )
         self.new_task_action.setEnabled(may_post)
+        if not may_post:  # greyed out without a word said why (try-out s36, 15)
+            why = tr("Tasks are posted by the municipality's staff; you bid on the tasks opened to you.")
+            self.new_task_action.setToolTip(why)
+            self.new_task_action.setStatusTip(why)
         self.search_action = self._action(
             tr("&Search tasks"),
             self.search,
@@ -381,14 +389,24 @@ class MainWindow(QMainWindow):
         go.addAction(self.board_action)
         go.addAction(self.my_page_action)
         go.addAction(self.search_action)
+        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
+        self.page_actions: list[QAction] = []
+        person = self.context.person
+        if permissions.may_post_tasks(person):  # only who posts tasks gets bids to decide
+            # Reached only through the board's notice before (try-out s36, 14).
+            self.page_actions.append(
+                self._action(tr("Bids to d&ecide"), self.show_bids_to_decide, QKeySequence("Ctrl+0"))
+            )
+            go.addAction(self.page_actions[-1])
         go.addSeparator()
         insight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (  # issue 12
             (competence_map_screen, tr("&Competence map"), "Ctrl+3"),
             (talent_search_screen, tr("&Talent search"), "Ctrl+4"),
             (site_network_screen, tr("Network of &sites"), "Ctrl+5"),
         )
-        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
-        self.page_actions: list[QAction] = []
+        # The organisation's own numbers: an outsider's menu offered them to no use (try-out s36, 15).
+        if not permissions.may_see_insights(person):
+            insight_pages = ()
         for screen, title, keys in insight_pages:
             self.page_actions.append(
                 self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
@@ -413,6 +431,25 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu(tr("&Help"))
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
+
+    def _order_tabs(self) -> None:
+        """Tab goes as the screen reads: the navigation, the bell and the user, the page, the status bar.
+
+        The toolbar's buttons took no Tab at all, and the page came after the status bar
+        (try-out s36, 14). Ordered again as pages come and go: a page made later joins
+        the end of the window's chain.
+        """
+        bar = self.findChild(QToolBar, "navigation")
+        if bar is None:
+            return
+        nav = [bar.widgetForAction(a) for a in (self.back_action, self.board_action, self.my_page_action, self.new_task_action)]
+        chain: list[QWidget] = [w for w in nav if w is not None]
+        for button in chain:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        page = self.pages.currentWidget()
+        chain += [self.bell, self.user_button, *([page] if page is not None else []), self.status]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _make_toolbar(self) -> None:
         bar = QToolBar(tr("Navigation"), self)
