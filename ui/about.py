@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 import desktop
 from desktop import logs
@@ -36,7 +36,9 @@ def about_text(
             "",
             tr("Version: {version}", version=desktop.__version__),
             tr("Server: {server}", server=server or unknown),
-            tr("Device: {device} ({device_id})", device=device, device_id=device_id or unknown),
+            # The id on a line of its own: beside the name it was broken at a hyphen, mid-id (try-out s36).
+            tr("Device: {device}", device=device),
+            tr("Device id: {device_id}", device_id=device_id or unknown),
             tr("Site: {site}", site=site or unknown),
             tr("Log file: {path}", path=log),
         )
@@ -76,6 +78,12 @@ def show_about(parent: QWidget, context: Any) -> None:
             parent,
         )
         box.setObjectName("about")
+        # Each fact whole on its line: QMessageBox wraps at about a third of the screen, and broke
+        # the device id at a hyphen mid-id (try-out s36). The intro still wraps.
+        label = box.findChild(QLabel, "qt_msgbox_label")
+        if label is not None:
+            facts = text.split("\n\n")[-1].splitlines()
+            label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(line) for line in facts) + 4)
         box.open()  # not exec(): the window stays alive to the event loop (and to tests)
 
     context.query(site_name, parent=parent).success(show).run_in_background()

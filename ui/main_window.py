@@ -392,12 +392,14 @@ class MainWindow(QMainWindow):
         # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
         self.page_actions: list[QAction] = []
         person = self.context.person
-        if permissions.may_post_tasks(person):  # only who posts tasks gets bids to decide
-            # Reached only through the board's notice before (try-out s36, 14).
-            self.page_actions.append(
-                self._action(tr("Bids to d&ecide"), self.show_bids_to_decide, QKeySequence("Ctrl+0"))
+        # Reached only through the board's notice before (try-out s36, 14); only who posts
+        # tasks gets bids to decide.
+        self.decide_action: QAction | None = None
+        if permissions.may_post_tasks(person):
+            self.decide_action = self._action(
+                tr("Bids to d&ecide"), self.show_bids_to_decide, QKeySequence("Ctrl+0")
             )
-            go.addAction(self.page_actions[-1])
+            go.addAction(self.decide_action)
         go.addSeparator()
         insight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (  # issue 12
             (competence_map_screen, tr("&Competence map"), "Ctrl+3"),
@@ -464,7 +466,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.my_page_action)
         bar.addSeparator()
         bar.addAction(self.new_task_action)
-        for action in (self.board_action, self.my_page_action):
+        for action in (self.board_action, self.my_page_action, self.new_task_action):
             action.setCheckable(True)
         spacer = QWidget(bar)
         spacer.setSizePolicy(
@@ -570,6 +572,10 @@ class MainWindow(QMainWindow):
         self.board_action.setChecked(current is self.board)
         self.my_page_action.setChecked(
             current in self._built_by and self._built_by[current] is my_page_screen
+        )
+        # "Ny opgave" marked on its form as the others on their pages (try-out s36, 19).
+        self.new_task_action.setChecked(
+            self._built_by.get(current) is task_form_screen and getattr(current, "task_id", None) is None
         )
 
     def go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
@@ -792,7 +798,7 @@ class MainWindow(QMainWindow):
             (self.sync_action, tr("Sync now")),
             (self.board_action, tr("Board")),
             (self.my_page_action, tr("My page")),
-            *((action, action.text().replace("&", "")) for action in self.page_actions),
+            *((action, action.text().replace("&", "")) for action in (self.decide_action, *self.page_actions) if action),
             (self.back_action, tr("Back")),
             (self.lock_action, tr("Lock")),
             (self.switch_action, tr("Switch user")),
