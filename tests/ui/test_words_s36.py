@@ -84,3 +84,43 @@ def test_lending_news_names_the_site_with_the_key_words_first() -> None:
     )
     told = describe(NoticeKind.STAFF_LENT, facts).text("en")
     assert told == "Hanne Andersen is chosen for “Snerydning ved hovedindgangen” at Fjordvejens Skole."
+
+
+def test_the_lending_news_leaves_the_status_bar_once_it_is_decided(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """Try-out s36 (9): after Mette approved, "… venter på di…" stayed in her status bar."""
+    from desktop.core.entities import Bid, BidStatus, Lending
+    from desktop.store import Store
+    from ui.main_window import MainWindow
+
+    context = make_context("mette", "da")
+
+    def a_bid(store: Store) -> Bid:
+        found = store.fetch(Bid, "status = ? LIMIT 1", (BidStatus.ACCEPTED,))
+        bid = found[0].replace(lending=Lending.AWAITING)
+        with store.transaction():
+            store.put(bid)
+        return bid
+
+    bid = ask(qtbot, context, a_bid)
+    with styled("da"):
+        window = MainWindow(context)
+        qtbot.addWidget(window)
+        window.show()
+        facts = {"worker": "Hanne Andersen", "title": "Snerydning", "site": "Fjordvejens Skole", "bid": bid.id}
+        window.bell.desktop.say_again(describe(NoticeKind.LENDING_AWAITS, facts))
+        qtbot.waitUntil(lambda: window.told.isVisible() and "venter på din godkendelse" in window.told.text())
+        # Another change to the bids, the lending still waiting: the news stays.
+        context.notify({"bids"})
+        qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
+        assert window.told.isVisible()
+
+        def approve(store: Store) -> None:
+            with store.transaction():
+                store.put(bid.replace(lending=Lending.APPROVED))
+
+        ask(qtbot, context, approve)
+        context.notify({"bids"})
+        qtbot.waitUntil(lambda: not window.told.isVisible(), timeout=10_000)
+        window.tear_down()
