@@ -574,9 +574,8 @@ class MainWindow(QMainWindow):
             current in self._built_by and self._built_by[current] is my_page_screen
         )
         # "Ny opgave" marked on its form as the others on their pages (try-out s36, 19).
-        self.new_task_action.setChecked(
-            self._built_by.get(current) is task_form_screen and getattr(current, "task_id", None) is None
-        )
+        made_by = self._built_by.get(current) if current is not None else None
+        self.new_task_action.setChecked(made_by is task_form_screen and getattr(current, "task_id", None) is None)
 
     def go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
         """Show the page `screen` builds on top of the current one; raises what building raises."""
