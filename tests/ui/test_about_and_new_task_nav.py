@@ -8,11 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolBar
+from PySide6.QtWidgets import QLabel, QToolBar
 
 from desktop.core.entities import Person
 from desktop.core.ids import uuid7
-from tests.ui.driving import no_message_boxes, styled  # noqa: F401 - autouse fixture
+from tests.ui.driving import about_box, no_message_boxes, styled  # noqa: F401 - autouse fixture
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
@@ -27,14 +27,7 @@ def test_about_keeps_the_device_id_on_one_line(
             window = MainWindow(context)
             qtbot.addWidget(window)
             window.about()
-
-            def box() -> QMessageBox | None:
-                found = [w for w in QApplication.topLevelWidgets() if w.objectName() == "about" and w.isVisible()]
-                return found[0] if found and isinstance(found[0], QMessageBox) else None
-
-            qtbot.waitUntil(lambda: box() is not None, timeout=10_000)
-            about = box()
-            assert about is not None
+            about = about_box(qtbot)
             label = about.findChild(QLabel, "qt_msgbox_label")
             assert label is not None
             line = next(t for t in label.text().splitlines() if device_id in t)

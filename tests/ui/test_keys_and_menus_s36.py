@@ -10,19 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QToolBar, QWidget
 
-from tests.ui.driving import no_message_boxes, styled  # noqa: F401 - autouse fixture
+from tests.ui.driving import active_window, no_message_boxes, styled  # noqa: F401 - autouse fixture
 from ui.bids_to_decide import BidsToDecide
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
 
 def _window(qtbot: Any, context: AppContext) -> MainWindow:
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window: MainWindow = active_window(qtbot, context)
     qtbot.waitUntil(lambda: window.board.view.model().rowCount() > 0, timeout=10_000)
     return window
 
