@@ -257,7 +257,9 @@ class WrappingHeader(QHeaderView):
         line and cut at both ends ("el besat", try-out s36). The breaks are put in here.
         """
         super().initStyleOptionForIndex(option, logical)
-        if option.rect.width() < QHeaderView.sectionSizeFromContents(self, logical).width():
+        # The section's own width: `option.rect` is still the whole header's here (Qt sets the
+        # section's rectangle after this), and the titles were left on one line under it.
+        if self.sectionSize(logical) < QHeaderView.sectionSizeFromContents(self, logical).width():
             option.text = "\n".join(self.title_lines(logical))  # else it fits on one line
         option.textAlignment = option.textAlignment | Qt.AlignmentFlag.AlignVCenter
         if isinstance(option, QStyleOptionHeaderV2):

@@ -38,8 +38,7 @@ def _cut_titles(header: QHeaderView) -> list[str]:
     metrics = QFontMetrics(font)
     cut = []
     for logical in range(header.count()):
-        option = QStyleOptionHeaderV2()
-        header.initStyleOptionForIndex(option, logical)
+        option = _painted_option(header, logical)
         option.rect = QRect(0, 0, header.sectionSize(logical), header.height())
         room = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
         flags = int(option.textAlignment)
@@ -49,10 +48,20 @@ def _cut_titles(header: QHeaderView) -> list[str]:
     return cut
 
 
-def _painted_lines(header: QHeaderView, logical: int) -> list[str]:
+def _painted_option(header: QHeaderView, logical: int) -> QStyleOptionHeaderV2:
+    """The option `QHeaderView.paintSection` paints a section with, made in its order.
+
+    First the header's own (`initStyleOption`: its rectangle is the whole header's),
+    then the section's (`initStyleOptionForIndex`); the section's rectangle comes after.
+    """
     option = QStyleOptionHeaderV2()
+    header.initStyleOption(option)
     header.initStyleOptionForIndex(option, logical)
-    return option.text.split("\n")
+    return option
+
+
+def _painted_lines(header: QHeaderView, logical: int) -> list[str]:
+    return _painted_option(header, logical).text.split("\n")
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
