@@ -36,7 +36,7 @@ def about_text(
             "",
             tr("Version: {version}", version=desktop.__version__),
             tr("Server: {server}", server=server or unknown),
-            # The id on a line of its own: beside the name it was broken at a hyphen, mid-id (try-out s36).
+            # The id on a line of its own, whole (`show_about`), where the helpdesk finds it.
             tr("Device: {device}", device=device),
             tr("Device id: {device_id}", device_id=device_id or unknown),
             tr("Site: {site}", site=site or unknown),
@@ -70,20 +70,21 @@ def show_about(parent: QWidget, context: Any) -> None:
             name,
             str(logs.log_file()),
         )
+        # What Knop is wraps; the facts below it do not: the device id was broken at a hyphen,
+        # mid-id (try-out s36). Each fact stays whole on its line, the box as wide as they need.
+        intro, facts = text.rsplit("\n\n", 1)
         box = QMessageBox(
             QMessageBox.Icon.Information,
             tr("About Knop"),
-            text,
+            intro,
             QMessageBox.StandardButton.Ok,
             parent,
         )
-        box.setObjectName("about")
-        # Each fact whole on its line: QMessageBox wraps at about a third of the screen, and broke
-        # the device id at a hyphen mid-id (try-out s36). The intro still wraps.
-        label = box.findChild(QLabel, "qt_msgbox_label")
+        box.setInformativeText(facts)
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
         if label is not None:
-            facts = text.split("\n\n")[-1].splitlines()
-            label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(line) for line in facts) + 4)
+            label.setWordWrap(False)
+        box.setObjectName("about")
         box.open()  # not exec(): the window stays alive to the event loop (and to tests)
 
     context.query(site_name, parent=parent).success(show).run_in_background()

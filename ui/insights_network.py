@@ -463,7 +463,7 @@ class NetworkScreen(InsightScreen):
         if months and months[-1]["month"] == begun:
             months = months[:-1]
             title += " · " + self.say(
-                "{month} has only begun and is left out", month=wording.month(begun, self.language)
+                "{when} has only begun and is left out", when=wording.month(begun, self.language)
             )
         self.chart.show_months(months, title, language=self.language)
         self._quarter_moved(self.slider.value())
@@ -476,9 +476,9 @@ class NetworkScreen(InsightScreen):
         if not self.quarters:
             return self.say("the whole period")
         return self.say(
-            "all quarters, {first} to {last}",
-            first=self.say_quarter(self.quarters[0]),
-            last=self.say_quarter(self.quarters[-1]),
+            "all quarters, {since} to {until}",
+            since=self.say_quarter(self.quarters[0]),
+            until=self.say_quarter(self.quarters[-1]),
         )
 
     def quarter(self) -> str | None:

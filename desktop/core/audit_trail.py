@@ -20,7 +20,7 @@ SERVER_ITSELF = "system"
 ADMIN_TOOL = "knop-admin"
 _NOT_PEOPLE: dict[str, Sentence] = {
     SERVER_ITSELF: sentence("The Knop server, by itself"),
-    ADMIN_TOOL: sentence("IT, on the server's command line (knop-admin)"),
+    ADMIN_TOOL: sentence("IT, with knop-admin"),  # the server's command-line tool
 }
 
 

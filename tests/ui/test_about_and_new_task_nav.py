@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel, QToolBar
 
 from desktop.core.entities import Person
@@ -28,12 +29,23 @@ def test_about_keeps_the_device_id_on_one_line(
             qtbot.addWidget(window)
             window.about()
             about = about_box(qtbot)
-            label = about.findChild(QLabel, "qt_msgbox_label")
+            label = about.findChild(QLabel, "qt_msgbox_informativelabel")
             assert label is not None
             line = next(t for t in label.text().splitlines() if device_id in t)
             assert line == f"Enhedens id: {device_id}"
-            # Laid out in the label's width, the line is not broken.
-            assert label.fontMetrics().horizontalAdvance(line) <= label.contentsRect().width(), line
+            # Laid out as the label wraps it, in its width, no line ends inside the id.
+            layout = QTextLayout(line, label.font())
+            option = QTextOption()
+            option.setWrapMode(QTextOption.WrapMode.WordWrap)
+            layout.setTextOption(option)
+            layout.beginLayout()
+            ends = []
+            while (row := layout.createLine()).isValid():
+                row.setLineWidth(label.contentsRect().width())
+                ends.append(row.textStart() + row.textLength())
+            layout.endLayout()
+            start = line.index(device_id)
+            assert not any(start < end < start + len(device_id) for end in ends), (ends, start)
             about.close()
             window.tear_down()
     finally:

@@ -139,7 +139,7 @@ def test_a_home_manager_approves_lending_offline_and_reads_reports_and_the_audit
             )
             about = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "about")
             assert isinstance(about, QMessageBox)
-            text = about.text()
+            text = about.text() + "\n" + about.informativeText()  # what Knop is, then the facts
             assert f"Version: {desktop.__version__}" in text
             assert f"Server: {pc.server_url}" in text
             assert "Site: Egeskov Skole" in text and pc.device_id in text

@@ -105,7 +105,7 @@ def test_about_names_the_log_file(qtbot: Any, make_context: Callable[..., AppCon
     qtbot.addWidget(window)
     window.about()
     about = about_box(qtbot)
-    assert f"Log file: {logs.log_file()}" in about.text().splitlines()
+    assert f"Log file: {logs.log_file()}" in about.informativeText().splitlines()
     about.close()
 
 
