@@ -266,7 +266,8 @@ def _dot(side: int, colour: QColor | None) -> QIcon:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colour)
-        painter.drawEllipse(1, 1, side - 2, side - 2)
+        dot = round(side * 0.6)  # a clear mark, not a speck, within a line's height
+        painter.drawEllipse((side - dot) // 2, (side - dot) // 2, dot, dot)
         painter.end()
     icon = QIcon()
     for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
@@ -296,7 +297,7 @@ class NotificationCentre(Screen):
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
         self.list.setSpacing(3)
-        side = self.list.fontMetrics().height() // 2 + 2
+        side = self.list.fontMetrics().height()
         self.list.setIconSize(QSize(side, side))
         self._dots = {False: _dot(side, self.palette().color(QPalette.ColorRole.Highlight)), True: _dot(side, None)}
         self.empty = QLabel(sentence("Nothing new. Notifications about your bids, your tasks "
