@@ -124,3 +124,14 @@ def test_the_lending_news_leaves_the_status_bar_once_it_is_decided(
         context.notify({"bids"})
         qtbot.waitUntil(lambda: not window.told.isVisible(), timeout=10_000)
         window.tear_down()
+
+
+def test_the_lending_months_run_newest_first(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
+    """Try-out s36 (10): the month table began at "apr. 2025", the current month at the bottom."""
+    context = make_context("mette", "da")
+    with styled("da"):
+        screen = shown(qtbot, LendingScreen(context), size=(1280, 720))
+    qtbot.waitUntil(lambda: screen.months_model.rowCount() > 1, timeout=10_000)
+    months = [m.month for m in screen.months_model.rows()]
+    assert months == sorted(months, reverse=True), months[:4]
+    assert len(set(months)) > 1
