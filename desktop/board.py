@@ -44,7 +44,7 @@ _MAX_WORDS = 12  # more words than this only slows the query down, never helps
 class Sort(StrEnum):
     """The orders the board offers; `BoardFilter.descending` reverses any of them."""
 
-    DEADLINE = "deadline"  # soonest bid deadline first (then start date), undated last
+    DEADLINE = "deadline"  # soonest bid deadline first; tasks without one last, newest first
     CREATED = "created"  # newest first
     TITLE = "title"
     EFFORT = "effort"  # smallest first
@@ -215,8 +215,8 @@ def _visibility(person: Person) -> tuple[str, list[Any]]:
 
 
 _ORDER: dict[Sort, str] = {
-    Sort.DEADLINE: "coalesce(t.bid_deadline, t.starts_on) IS NULL, "
-    "coalesce(t.bid_deadline, t.starts_on) {dir}, t.created_at DESC",
+    # The bid deadline alone: the board's Bid deadline column shows it, and nothing else.
+    Sort.DEADLINE: "t.bid_deadline IS NULL, t.bid_deadline {dir}, t.created_at DESC",
     Sort.CREATED: "t.created_at {rev}",
     Sort.TITLE: "t.title COLLATE NOCASE {dir}, t.created_at DESC",
     Sort.EFFORT: "t.effort_hours {dir}, t.created_at DESC",

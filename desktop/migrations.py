@@ -352,6 +352,19 @@ def _v23_invitation_mail(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _v24_board_by_bid_deadline(conn: sqlite3.Connection) -> None:
+    # The board's deadline order is the bid deadline alone, undated last (newest first among
+    # them): ordered by "bid deadline, else start", its Bid deadline column showed start dates
+    # among the deadlines. The covering index follows the order (`desktop.board._ORDER`).
+    conn.execute("DROP INDEX tasks_board_deadline")
+    conn.execute(
+        """CREATE INDEX tasks_board_deadline ON tasks (
+            bid_deadline IS NULL, bid_deadline, created_at DESC, id, status, audience, site_id,
+            poster_id, starts_on, ends_on, published_at
+        )"""
+    )
+
+
 STEPS: tuple[Step, ...] = (
     _v1_entities_and_outbox,
     _v2_task_search,
@@ -376,6 +389,7 @@ STEPS: tuple[Step, ...] = (
     _v21_told_names,
     _v22_guidelines_per_organisation,
     _v23_invitation_mail,
+    _v24_board_by_bid_deadline,
 )
 LATEST = len(STEPS)
 

@@ -76,11 +76,23 @@ class OutboxCounts:
 
     pending: int
     attention: int
+    # When this person's last complete sync ended (ISO UTC, client clock; None: never), as
+    # the store has kept it: the status bar says it before the scheduler's first sync has.
+    last_sync: str | None = None
+
+
+# The store's state key for the owner's last complete sync (written by sync.engine).
+LAST_SYNC = "last_sync_at"
 
 
 def outbox_counts(store: Store) -> OutboxCounts:
-    """What the status bar shows at once after a local change, before any sync runs."""
-    return OutboxCounts(store.pending_count(), len(store.attention()))
+    """What the status bar shows at once after a local change or a login, before any sync runs.
+
+    Its last sync time came only from the scheduler, whose first sync after a login
+    ends late when the server hangs: the bar said "Never synced" for someone who had
+    synced an hour before (try-out s36).
+    """
+    return OutboxCounts(store.pending_count(), len(store.attention()), store.state(LAST_SYNC))
 
 
 def dismiss(store: Store, attention_id: str) -> None:

@@ -46,6 +46,7 @@ from desktop.core.text import said
 from sync.session import Session, go_online, release_token
 from desktop.settings import Settings, SettingsError, load_settings
 from desktop.store import Store, StoreDamaged
+from desktop.needs_attention import LAST_SYNC  # the state key the status bar reads too
 from sync import protocol
 from sync.api import ServerApi
 from sync.failures import (
@@ -67,7 +68,6 @@ from sync.transport import Connection, Transport
 
 log = logging.getLogger(__name__)
 
-LAST_SYNC = "last_sync_at"
 STORE_FILE = "knop.sqlite3"
 FORGET_EVERY_S = 3600.0  # how often a machine looks for people to forget when nobody changed
 _forgot_at: dict[str, float] = {}  # data folder -> time.monotonic() of its last forgetting pass

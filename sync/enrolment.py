@@ -31,7 +31,7 @@ from typing import Any
 from desktop import credentials
 from desktop.credentials import CredentialsUnavailable
 from desktop.core.redaction import remember_secret
-from desktop.core.text import sentence
+from desktop.core.text import LANGUAGES, Said, Sentence, sentence
 from desktop.logs import FILE_ONLY
 from desktop.settings import (
     SettingsError,
@@ -61,15 +61,23 @@ class EnrolmentFailed(Exception):
         self.said = said or {}
 
     @classmethod
+    def worded(cls, exit_code: int, said: Sentence | Said, message: str | None = None) -> EnrolmentFailed:
+        """A failure whose reason is `said`, kept in each of `LANGUAGES` for `in_language`.
+
+        `message`, the command line's English, is the English of `said` unless given.
+        """
+        texts = said.both()
+        return cls(exit_code, texts["en"] if message is None else message, texts)
+
+    @classmethod
     def from_failure(cls, exit_code: int, failure: SyncFailure) -> EnrolmentFailed:
         """From a failed request: the rule's own reason when the server gave one, else the failure's words."""
         detail = getattr(failure, "detail", None)
         given = detail.get("message") if isinstance(detail, dict) else None
-        said: dict[str, str] = {}
-        for language in ("da", "en"):
-            own = given.get(language) if isinstance(given, dict) else None
-            said[language] = str(own or failure.message(language))
-        return cls(exit_code, said["en"], said)
+        own = given if isinstance(given, dict) else {}
+        return cls.worded(
+            exit_code, Said({language: str(own.get(language) or failure.message(language)) for language in LANGUAGES})
+        )
 
     @classmethod
     def unreachable(cls, url: str, failure: ServerUnreachable) -> EnrolmentFailed:
@@ -89,11 +97,7 @@ class EnrolmentFailed(Exception):
             "If the network needs a proxy, or the server's certificate comes from the "
             f"municipality's own CA, set proxy or ca_bundle in {machine_settings_path()}."
         )
-        return cls(
-            UNREACHABLE,
-            f"{said.text('en')} {for_it}",
-            {language: said.text(language) for language in ("da", "en")},
-        )
+        return cls.worded(UNREACHABLE, said, f"{said.text('en')} {for_it}")
 
     def in_language(self, language: str) -> str:
         """The reason in `language` ("da" or "en"); English where only that was said."""
@@ -147,12 +151,12 @@ def _check_keyring_stores() -> None:
             "(on Linux: a Secret Service such as gnome-keyring) or ask IT.",
             detail=error.detail,
         )
-        raise EnrolmentFailed(
+        raise EnrolmentFailed.worded(
             CANNOT_SAVE,
+            said,
             f"the device credential cannot be kept: {error.detail}; nothing was spent, the code "
             "still works: make the keyring work (on Linux, an unlocked Secret Service such as "
             "gnome-keyring) and run this again",
-            {language: said.text(language) for language in ("da", "en")},
         ) from None
 
 

@@ -135,6 +135,17 @@ PUSH_PULL_HEADER = "Knop-Pull"
 ROWS_HEADER = "Knop-Rows"
 ROWS_VERSION = 3
 
+# The longest text the administration (/v1/admin/, sync.server.admin_api) takes in each
+# field, in characters: the server refuses more, and the client's boxes
+# (ui.admin_screen) hold no more, so nobody types what would be refused.
+ADMIN_USERNAME_MAX = 64  # also the directory's username rule (sync.server.directory.USERNAME)
+ADMIN_NAME_MAX = 200  # a person's name
+ADMIN_EMAIL_MAX = 200
+ADMIN_TITLE_MAX = 200
+ADMIN_SITE_NAME_MAX = 200  # a new site's name; also a site named by id or name
+ADMIN_SITE_ADDRESS_MAX = 200
+ADMIN_SEARCH_MAX = 100  # the people search
+
 MAX_PUSH_OPERATIONS = 500
 # The longest a workstation may let a user log in offline (the `offline_login_days`
 # setting's upper bound): what a user may do without the server for that long can

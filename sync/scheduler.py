@@ -8,7 +8,8 @@
     scheduler.request_sync("manual")   # the user asked; also "network" when the
                                        # connection came back: at once
     scheduler.cancel()                 # stop the running sync; the next one resumes
-    scheduler.stop(timeout=10)         # cancel, and join the thread (on quit, on logout)
+    scheduler.stop(timeout=10)         # cancel, silence on_state, and join the thread
+    scheduler.stop(timeout=0)          # the same without waiting (a logout on the UI thread)
 
 Syncs run one after another on the scheduler's worker thread, never two at
 once; a request that arrives during a sync runs right after it (many requests
@@ -25,7 +26,9 @@ call `request_sync("network")` when the OS reports the network is back.
 `on_state(SyncState)` is called from the worker thread, whenever something a
 person could see changed; a Qt adapter re-emits it through a queued signal and
 never touches widgets from here. The callback must not block. `state` returns
-the latest SyncState from any thread.
+the latest SyncState from any thread. Once `stop` has returned, `on_state` is
+never called again, even while the thread still finishes a request in flight:
+its receiver may be gone by then (a logout deletes the person's SyncLink).
 """
 
 from __future__ import annotations
@@ -103,6 +106,9 @@ class SyncScheduler:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._cancel = threading.Event()
+        # Held while on_state runs, and by `stop` to silence it for good (`_silenced`).
+        self._publishing = threading.Lock()
+        self._silenced = False
         self._due: float | None = None  # when the requested sync should run
         self._first_change: float | None = None
         self._recount = False
@@ -123,6 +129,8 @@ class SyncScheduler:
             if self._thread is not None:
                 return
             self._stopping = False
+            with self._publishing:
+                self._silenced = False
             self._thread = threading.Thread(target=self._run, name="knop-sync", daemon=True)
             self._due = time.monotonic()
             self._thread.start()
@@ -154,15 +162,26 @@ class SyncScheduler:
         self._cancel.set()
 
     def stop(self, timeout: float = 10.0) -> bool:
-        """Cancel, end the thread and wait for it. True when the thread has ended."""
+        """Cancel, end the thread and wait up to `timeout` seconds for it. True when it has ended.
+
+        From the moment this returns `on_state` is not called again, whatever the
+        thread still does: a request in flight to a server that hangs ends only at
+        its read timeout (sync.transport), and makes no further one (the cancel is
+        checked before every attempt). `timeout=0` does not wait at all, for the UI
+        thread, which must not be held by a hung network (try-out s36: the window
+        went black for 10 s at a switch of user); call again to wait.
+        """
         with self._lock:
             self._stopping = True
             thread = self._thread
             self._lock.notify_all()
         self._cancel.set()
+        with self._publishing:  # a state being published now is the last one
+            self._silenced = True
         if thread is None:
             return True
-        thread.join(timeout)
+        if timeout > 0:
+            thread.join(timeout)
         ended = not thread.is_alive()
         if ended:
             with self._lock:
@@ -293,11 +312,13 @@ class SyncScheduler:
         with self._lock:
             self._state = dataclasses.replace(self._state, **changes)  # type: ignore[arg-type]
             state = self._state
-        if self.on_state is not None:
-            try:
-                self.on_state(state)
-            except Exception:
-                log.exception("on_state failed")
+        with self._publishing:
+            on_state = None if self._silenced else self.on_state
+            if on_state is not None:
+                try:
+                    on_state(state)
+                except Exception:
+                    log.exception("on_state failed")
 
 
 def _from_counts(counts: Counts) -> dict[str, object]:

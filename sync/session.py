@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -203,6 +204,23 @@ def login(username: str, password: str, *, settings: Settings | None = None) -> 
     return _login_offline(name, password, settings, why_offline)
 
 
+# A login that can go offline waits this long (s) for the server to connect and to answer.
+QUICK_CONNECT_S = 3.0
+QUICK_READ_S = 5.0
+
+
+def _may_log_in_offline(name: str, settings: Settings) -> bool:
+    """Whether `name` could log in offline on this machine now (a verifier, not expired)."""
+    try:
+        account = accounts.by_username(name)
+        if account is None or accounts.verifier_of(name) is None:
+            return False
+    except sqlite3.Error:  # the offline login says so, if it comes to it
+        return False
+    until = account.offline_until(settings.offline_login_days)
+    return until is not None and accounts.seen_now() <= until
+
+
 def _connection(settings: Settings, **overrides: Any) -> Connection:
     return Connection.from_settings(settings, **overrides)
 
@@ -213,7 +231,15 @@ def _login_online(name: str, password: str, settings: Settings) -> Session:
     device = credentials.device_credential(server_url)
     if not device:
         raise NotEnrolled()
-    connection = _connection(settings, attempts=2, read_timeout=20.0)
+    if _may_log_in_offline(name, settings):
+        # Offline login is the way on: decide soon (one attempt, short timeouts). A server
+        # that hangs held "Logging in…" 21 s, with no way out (try-out s36); a merely slow
+        # one costs an offline login, which goes online in the background (`go_online`).
+        connection = _connection(
+            settings, attempts=1, connect_timeout=QUICK_CONNECT_S, read_timeout=QUICK_READ_S
+        )
+    else:  # a first login here needs the server: give it time
+        connection = _connection(settings, attempts=2, read_timeout=20.0)
     with Transport(connection, device_credential=device) as transport:
         answer = ServerApi(transport).login(name, password)
     # The offline window starts at the server's time: a fast clock must not stretch it.

@@ -62,6 +62,7 @@ WORD_FACTS = frozenset({
     # oversight (issue 15): a person's name, About's facts, a report's period
     "worker", "version", "server", "device", "device_id", "since", "until",
     "tags",  # free tags' names, joined (the competence map's candidates)
+    "role", "roles",  # a role's and the roles' names (sync.server.directory)
     # a settings file's mistakes (desktop.settings): a line and column in the file (a place,
     # not a count), a variable's name, URL schemes, a unit's name, and phrases around them
     "line", "column", "variable", "scheme", "other_scheme", "unit", "hint", "found", "fix", "plain", "mark",

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QFont, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,8 +41,10 @@ from PySide6.QtWidgets import (
 
 from desktop.core import erasure
 from desktop.core.entities import LendingPolicy, Role, SiteKind
+from sync import protocol
 from sync.failures import SyncFailure
 from ui import wire, wording
+from ui.form_draft import FormDraft
 from ui.insights_screen import Fetcher, InsightScreen
 from ui.reach import InvitationsTab
 from ui.rules_of_the_road import RulesOfTheRoadTab
@@ -53,6 +55,8 @@ from ui.words import ntr, tr
 from ui.window_focus import mark_destructive
 
 ADMIN = "/v1/admin"
+# The draft (`ui.form_draft`) of the role and home site chosen for one person, by username.
+PERSON_FORM = "admin_person"
 
 
 
@@ -187,18 +191,10 @@ class AdminScreen(InsightScreen):
 
     def fetch_failed(self, error: BaseException | None) -> None:
         if isinstance(error, SyncFailure):
-            detail = error.detail
-            if (
-                isinstance(detail, list)
-                and detail
-                and isinstance(detail[0], dict)
-                and detail[0].get("msg")
-            ):
-                self.problem.show_text(
-                    str(detail[0]["msg"])
-                )  # what the directory refused, as knop-admin says it
-            else:
-                self.problem.show_text(error.message(self.language))
+            # The server's sentence in this language: what the directory refused, from the
+            # catalogue (`sync.server.directory.DirectoryError.words`); never the detail's
+            # English, which is knop-admin's (a try-out read "username 'lise' is taken" in Danish).
+            self.problem.show_text(error.message(self.language))
         else:
             self.problem.show_text(tr("The server could not answer."))
         self.when.setText("")
@@ -222,6 +218,7 @@ class AdminScreen(InsightScreen):
     def _people_tab(self) -> QWidget:
         tab = QWidget(self)
         self.search = QLineEdit(tab)
+        self.search.setMaxLength(protocol.ADMIN_SEARCH_MAX)
         self.search.setPlaceholderText(tr("Name, username or e-mail"))
         self.search.setAccessibleName(self.search.placeholderText())  # no label beside it
         self.search.returnPressed.connect(self.find_people)
@@ -247,6 +244,11 @@ class AdminScreen(InsightScreen):
         self.role_choice.setAccessibleName(tr("Role"))
         self.site_choice = QComboBox(tab)
         self.site_choice.setAccessibleName(tr("Site"))
+        # Role and site follow the chosen person; what is changed and not set is kept per person.
+        self.person_draft: FormDraft | None = None
+        for box in (self.role_choice, self.site_choice):
+            box.currentIndexChanged.connect(self._person_edited)
+        self.people_view.selectionModel().selectionChanged.connect(lambda *_: self._follow_person())
         self.role_button = change_role = QPushButton(tr("Set &role"), tab)
         change_role.clicked.connect(self.set_role)
         self.site_button = change_site = QPushButton(tr("Set home &site"), tab)
@@ -263,6 +265,10 @@ class AdminScreen(InsightScreen):
         self._enable_erase()  # nobody is chosen yet: nothing to change
         self.new_username, self.new_name = QLineEdit(tab), QLineEdit(tab)
         self.new_email = QLineEdit(tab)
+        # No more than the server takes (`protocol.ADMIN_*_MAX`): nothing typed is refused for its length.
+        self.new_username.setMaxLength(protocol.ADMIN_USERNAME_MAX)
+        self.new_name.setMaxLength(protocol.ADMIN_NAME_MAX)
+        self.new_email.setMaxLength(protocol.ADMIN_EMAIL_MAX)
         add = QPushButton(tr("&Add person"), tab)
         add.clicked.connect(self.add_person)
 
@@ -304,8 +310,79 @@ class AdminScreen(InsightScreen):
     def _got_people(self, answer: dict[str, Any]) -> None:
         self.people_model.set_rows(answer.get("people") or [])
         self.when.setText("")
+        self._follow_person()
+        self._refill_person()
         self._enable_erase()
         self.loaded.emit()
+
+    # --- the chosen person's role and site ---------------------------------------
+
+    @staticmethod
+    def _fields_of(person: dict[str, Any]) -> dict[str, Any]:
+        return {"role": person["role"], "site": person["home_site_id"]}
+
+    def _person_fields(self) -> dict[str, Any]:
+        """The role and home site the boxes show (the draft's fields)."""
+        return {"role": self.role_choice.currentData(), "site": self.site_choice.currentData()}
+
+    def _put_person_fields(self, fields: dict[str, Any]) -> None:
+        role = self.role_choice.findData(fields.get("role"))
+        if role >= 0:
+            self.role_choice.setCurrentIndex(role)
+        site = fields.get("site")
+        found = self.site_choice.findData(site) if site else 0  # the first choice is "No site"
+        if found >= 0:
+            self.site_choice.setCurrentIndex(found)
+
+    def _person_edited(self, *_args: object) -> None:
+        if self.person_draft is not None:
+            self.person_draft.typed()
+
+    def _follow_person(self) -> None:
+        """Role and site show the chosen person's own, or what was chosen for them and not set yet.
+
+        Choosing another person keeps what was changed for the one left (`FormDraft`, on
+        this machine, as the task view keeps a half-written bid) and fills the boxes with
+        the new one's values; a change kept for them comes back, and says so.
+        """
+        person = self.chosen_person()
+        username = str(person["username"]) if person else None
+        draft = self.person_draft
+        if draft is not None and draft.subject == username:
+            return
+        if draft is not None:
+            draft.keep_now()
+            draft.deleteLater()
+            self.person_draft = None
+        if person is None:
+            return  # nobody chosen: the boxes stay as they are, for adding a person
+        draft = FormDraft(self.context, PERSON_FORM, str(username), self._person_fields, self._put_person_fields, self)
+        self.person_draft = draft
+        fields = self._fields_of(person)
+        draft.filled(lambda: self._put_person_fields(fields))
+        name = str(person["name"])
+
+        def restored(kept: bool) -> None:
+            if kept and self.person_draft is draft and self._person_fields() != draft.baseline:
+                self.done.setText(tr("{who}: your changes that were not set yet are shown again", who=name))
+
+        draft.restore(restored)
+
+    def _refill_person(self) -> None:
+        """The chosen person's new values from the server: shown, unless changes wait to be set."""
+        person, draft = self.chosen_person(), self.person_draft
+        if person is None or draft is None or draft.subject != person["username"]:
+            return
+        fresh = self._fields_of(person)
+        if self._person_fields() in (draft.baseline, fresh):
+            draft.filled(lambda: self._put_person_fields(fresh))
+        else:  # still unsaved against the server's values: kept as they are
+            draft.baseline = fresh
+            draft.typed()
+
+    def keep_drafts(self) -> None:
+        if self.person_draft is not None:
+            self.person_draft.keep_now()
 
     def action_settled(self, action: str) -> None:
         self._enable_erase()  # the list itself is the server's; `erase` asks for it again
@@ -346,6 +423,12 @@ class AdminScreen(InsightScreen):
         self.done.setText(tr("{who}: {what}", who=str(person.get("name", "")), what=what))
         self.find_people()
 
+    def _person_set(self, answer: dict[str, Any], what: str) -> None:
+        """A role or site set: nothing of it waits any more (the list brings the new values)."""
+        if self.person_draft is not None:
+            self.person_draft.forget()
+        self._person_changed(answer, what)
+
     def set_role(self) -> None:
         person = self.chosen_person()
         if person is None:
@@ -356,7 +439,7 @@ class AdminScreen(InsightScreen):
             "POST",
             f"/people/{person['username']}/role",
             body=body,
-            then=lambda a: self._person_changed(a, tr("role changed")),
+            then=lambda a: self._person_set(a, tr("role changed")),
         )
 
     def set_site(self) -> None:
@@ -368,7 +451,7 @@ class AdminScreen(InsightScreen):
             "POST",
             f"/people/{person['username']}/site",
             body={"site": self.site_choice.currentData()},
-            then=lambda a: self._person_changed(a, tr("home site changed")),
+            then=lambda a: self._person_set(a, tr("home site changed")),
         )
 
     def toggle_active(self) -> None:
@@ -469,6 +552,8 @@ class AdminScreen(InsightScreen):
         view = table_view(tab, self.sites_model, tr("Sites"), (0,))
         self.sites_empty = EmptyNote(view, tr("No sites yet."))
         self.site_name_field, self.site_address = QLineEdit(tab), QLineEdit(tab)
+        self.site_name_field.setMaxLength(protocol.ADMIN_SITE_NAME_MAX)
+        self.site_address.setMaxLength(protocol.ADMIN_SITE_ADDRESS_MAX)
         self.site_kind = QComboBox(tab)
         for kind in SiteKind:
             self.site_kind.addItem(_site_kind(kind), kind.value)
@@ -494,6 +579,7 @@ class AdminScreen(InsightScreen):
         self.sites_model.set_rows(self.sites)
         for box in (self.site_choice, self.code_site):
             chosen = box.currentData()
+            blocker = QSignalBlocker(box)  # filled again, not chosen: no draft of it
             box.clear()
             if box is self.site_choice:
                 box.addItem(tr("No site"), None)
@@ -501,6 +587,8 @@ class AdminScreen(InsightScreen):
                 box.addItem(str(site["name"]), site["id"])
             if chosen is not None and box.findData(chosen) >= 0:
                 box.setCurrentIndex(box.findData(chosen))
+            blocker.unblock()
+        self._refill_person()  # the chosen person's site may have arrived only now
         if self.people_model.has_answer:  # before it, no list to say "no people found" of
             self.people_model.set_rows(self.people_model.rows())  # site names may have arrived after people
 

@@ -50,7 +50,7 @@ from ui.notifications import DecisionCount, SaveSearchButton
 from ui.page_view import stop_choosing, stop_scrolling
 from ui.rows_view import RowsView
 from ui.table_model import CELL_PADDING, TITLE_SAMPLE
-from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, plan_ids
+from ui.task_model import PAGE, SORT_OF_COLUMN, Column, IdsPlan, TaskBoardModel, no_deadline, plan_ids
 from ui.words import ntr, tr
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,15 @@ SQUEEZED_SAMPLES = {
     Column.EFFORT: "3,5 t.",
 }
 HEADER_PADDING = 16  # QHeaderView::section: 8 px a side
-# A date column may shrink no further than "starts 30. sep. 2027": a task without a bid
-# deadline shows when it starts, and "start 8. jan. …" left the year a hover away (a
-# new-user try-out at 1024x600). Translated, so measured when the board is built.
-STARTS_SAMPLE = "30. sep. 2027"
+# A date column may shrink no further than "30. sep. 2027" or "no deadline", whichever is
+# wider: "8. jan. …" left the year a hover away (a new-user try-out at 1024x600).
+# Translated, so measured when the board is built (`deadline_sample`).
+DATE_SAMPLE = "30. sep. 2027"
+
+
+def deadline_sample(metrics: QFontMetrics) -> str:
+    """The widest thing the Bid deadline column says: a date, or that there is none."""
+    return max(DATE_SAMPLE, no_deadline(), key=metrics.horizontalAdvance)
 
 
 # What a fresh board lists, and what "Clear filters" returns to: the tasks open for bids.
@@ -385,7 +390,7 @@ class Board(QWidget):
             Column.SITE: "Integreret institution R",
             Column.SKILLS: "Førstehjælp, Pædagogik, M",
             Column.EFFORT: "000,5 t",
-            Column.DEADLINE: tr("starts {when}", when=STARTS_SAMPLE),
+            Column.DEADLINE: deadline_sample(metrics),
             Column.SEATS: "10/10 · " + ntr("{n} bid", "{n} bids", 88),
             Column.STATUS: max(
                 (wording.task_status(s) for s in TaskStatus), key=metrics.horizontalAdvance
@@ -415,7 +420,7 @@ class Board(QWidget):
         mark = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize)
         squeezed = {
             **SQUEEZED_SAMPLES,
-            Column.DEADLINE: tr("starts {when}", when=STARTS_SAMPLE),
+            Column.DEADLINE: deadline_sample(metrics),
             Column.SEATS: "0/1 · " + ntr("{n} bid", "{n} bids", 8),
         }
         for column in GIVING_WAY:
@@ -425,6 +430,9 @@ class Board(QWidget):
                 need += mark
             sample = squeezed.get(column, wording.task_status(TaskStatus.OPEN))
             least = max(need, metrics.horizontalAdvance(sample) + CELL_PADDING)
+            # Never below its header's words, even at its ideal (a short sample, "no deadline").
+            self._ideal[column] = max(self._ideal[column], need)
+            header.resizeSection(column, self._ideal[column])
             self._squeezed[column] = min(self._ideal[column], least)
         self._squeezed[Column.SITE] = max(self._squeezed[Column.SITE], widest)
         self._fit_columns()

@@ -81,8 +81,11 @@ class SyncHandle(Protocol):
     def request_sync(self, reason: str = "manual") -> None:
         """Ask for a sync soon; several requests close together make one sync."""
 
-    def stop(self, timeout: float = 10.0) -> bool:
-        """Cancel a running sync and join its thread within `timeout` seconds; False if not."""
+    def stop(self, timeout: float = 0.25) -> bool:
+        """Cancel a running sync; False when its thread did not end within `timeout` seconds.
+
+        Never holds the caller longer: a thread still in a request ends in the background.
+        """
 
     def carry_on_from(self, state: SyncState) -> None:
         """Start from what the link before this one knew (`SyncLink.carry_on_from`), before `start`."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -48,6 +49,7 @@ class LendingPicture:
 
 SHARE_CHARS = 20  # the width, in average characters, of the sites' and lending's columns
 PERSON_COLUMN = 0
+TASK_COLUMN = 1  # the one that stretches: what the row is about
 LENDING_COLUMN = 4
 SHARED_COLUMNS = (2, LENDING_COLUMN)  # the sites, the lending's state
 
@@ -124,6 +126,7 @@ class LendingScreen(Screen):
         for column in (PERSON_COLUMN, *SHARED_COLUMNS):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self._fit_shares()
+        self.work_view.viewport().installEventFilter(self)
         self.work_view.selectionModel().selectionChanged.connect(lambda *_: self._chosen())
         self.work_empty = EmptyNote(self.work_view, tr("Nobody works on another site's task in this period."))
         self.note = QLineEdit(self)
@@ -232,16 +235,49 @@ class LendingScreen(Screen):
         self._chosen()
 
     def _fit_shares(self) -> None:
-        """The names' column: its longest name's width; the sites' and lending's: their words' width,
-        their header's at least, `SHARE_CHARS` average characters at most (longer words elide,
-        whole in the tooltip)."""
+        """The names' column: its longest name's width. The sites' and lending's: their words' width
+        (their header's at least) where the room holds it with the task's words whole too; else
+        `SHARE_CHARS` average characters, plus what the task's column would leave empty.
+
+        Capped at a fixed share, a site ("Integreret institution Regnbuen") was cut while
+        the task's column beside it had room to spare (try-out): the task's column keeps
+        what its own words need, and no more, before the others are cut.
+        """
         view, header = self.work_view, self.work_view.horizontalHeader()
+        header.resizeSection(
+            PERSON_COLUMN, max(view.sizeHintForColumn(PERSON_COLUMN), header.sectionSizeFromContents(PERSON_COLUMN).width())
+        )
         share = SHARE_CHARS * self.fontMetrics().averageCharWidth()
-        for column in (PERSON_COLUMN, *SHARED_COLUMNS):
-            words = view.sizeHintForColumn(column)
-            if column != PERSON_COLUMN:
-                words = min(words, share)
-            header.resizeSection(column, max(words, header.sectionSizeFromContents(column).width()))
+        shared = [c for c in SHARED_COLUMNS if not header.isSectionHidden(c)]  # no lending said: hidden
+        needs = {
+            c: max(view.sizeHintForColumn(c), header.sectionSizeFromContents(c).width())
+            for c in (TASK_COLUMN, *shared)
+        }
+        fixed = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in needs and not header.isSectionHidden(c)
+        )
+        room = view.viewport().width() - fixed
+        given = {c: min(needs[c], max(share, header.sectionSizeFromContents(c).width())) for c in shared}
+        # What the task's column would hold beyond its words goes to the cut ones, fairly.
+        spare = room - needs[TASK_COLUMN] - sum(given.values())
+        cut = sorted((c for c in shared if given[c] < needs[c]), key=lambda c: needs[c] - given[c])
+        for number, column in enumerate(cut):
+            if spare <= 0:
+                break
+            more = min(needs[column] - given[column], spare // (len(cut) - number))
+            given[column] += more
+            spare -= more
+        for column, width in given.items():
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """The shares follow the list's width: a wider window gives the sites their words back."""
+        if watched is self.work_view.viewport() and event.type() == QEvent.Type.Resize and self.picture:
+            self._fit_shares()
+        return False
 
     def _site_name(self, site_id: str) -> str:
         return self.picture.site_names.get(site_id, site_id) if self.picture else site_id

@@ -13,10 +13,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QTextLayout, QTextOption
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core import operations
-from desktop.core.entities import BidStatus, Task, TaskRequirements, TaskStatus
+from desktop.core.entities import BidStatus, Lending, Task, TaskRequirements, TaskStatus
 from desktop.core.ids import uuid7
 from desktop.core.text import quoted
 from desktop.store import Store
@@ -41,7 +43,37 @@ from ui.context import AppContext
 from ui.words import ntr, tr
 from ui.window_focus import mark_destructive
 
-CARD_WIDTH_CHARS = 44  # in average character widths, so cards grow with the font and scaling
+# A card's width in average character widths, so cards grow with the font and scaling: the
+# cards share the strip's width between these bounds (a try-out found every card 265 px wide
+# whatever the room, half the page empty with two bids), and wrap to rows rather than scroll
+# sideways.
+CARD_WIDTH_CHARS = (44, 90)
+MESSAGE_LINES = 4  # a bid's message shows this many lines until "Show more"
+
+
+def first_lines(text: str, font: QFont, width: int, lines: int) -> str | None:
+    """`text` cut to its first `lines` lines when wrapped at `width` px in `font`, ending in "…".
+
+    None when the whole text fits in `lines` lines. Breaks as a word-wrapped QLabel does
+    (at word boundaries, else anywhere); a newline in `text` starts a line.
+    """
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    ends: list[int] = []
+    layout.beginLayout()
+    while len(ends) <= lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(max(width, 1))
+        ends.append(line.textStart() + line.textLength())
+    layout.endLayout()
+    if len(ends) <= lines:
+        return None
+    kept = text[: ends[lines - 1]].rstrip()
+    return kept[: max(len(kept) - 2, 0)].rstrip() + "…"  # room for the "…" on the last line
 
 
 def _label(parent: QWidget, *, rich: bool = False) -> QLabel:
@@ -62,20 +94,31 @@ class BidCard(QFrame):
     """One bid and its bidder. Widgets persist across refreshes, so typed text survives."""
 
     def __init__(self, page: ReviewPage, bid_id: str) -> None:
-        super().__init__(page)
+        super().__init__(page.strip.widget())  # its place from the start: a widget moved there is hidden
         self.page = page
         self.bid_id = bid_id
         self.card: BidderCard | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("bid-card")
-        self.setFixedWidth(CARD_WIDTH_CHARS * self.fontMetrics().averageCharWidth())
+        self.setFixedWidth(CARD_WIDTH_CHARS[0] * self.fontMetrics().averageCharWidth())  # until laid out
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
 
         self.name = ElidedLabel("", self)
         strong(self.name, larger=True)
         self.who = _label(self)
         self.status = _label(self)
+        # After a decision the keys rest here, on what became of the bid: not on the next
+        # bidder's Accept, where one more Enter started accepting them (try-out s36).
+        self.status.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.status.setStyleSheet("QLabel:focus { background-color: #e4ecf7; }")
         self.message = _label(self)
+        self._message_text = ""  # the whole message; the label may show only its first lines
+        self.more_button = QPushButton(tr("Show more"), self)
+        self.more_button.setObjectName("link")
+        self.more_button.setFlat(True)
+        self.more_button.setCheckable(True)
+        self.more_button.setStyleSheet("text-align: left; padding: 0; border: none; color: #1f5fa8;")
+        self.more_button.toggled.connect(lambda _on: self._draw_message())
         self.offer = _label(self)
         self.record = _label(self)
         self.eligibility = _label(self)  # "meets the requirements", or what was missing at bid time
@@ -137,24 +180,28 @@ class BidCard(QFrame):
         endorse_layout.addWidget(self.endorse_button)
 
         self.problem = ProblemLabel(self)
-        layout = QVBoxLayout(self)
-        # The decision sits right under the status, so every card's buttons line
-        # up at the same height and none is below the fold of a long card.
-        for widget in (
-            self.name,
-            self.who,
-            self.status,
-            self.decision,
-            self.endorsing,
-            self.problem,
-            self.eligibility,
-            self.message,
-            self.offer,
-            self.record,
-            self.skills_heading,
-            self.skills,
-        ):
-            layout.addWidget(widget)
+        layout = self._layout = QVBoxLayout(self)
+        self._slot_parts: list[tuple[QVBoxLayout, tuple[QWidget, ...]]] = []  # each slot's column and parts
+        # The decision sits right under the status, so none is below the fold of a long card;
+        # then the facts to compare (hours, track record, the requirements), the message cut
+        # to its first lines, and the skills. Each part sits in a slot that `ReviewPage`
+        # makes as tall as the tallest of its row of cards, so the same fact is at the same
+        # height in every card (a try-out found them at different heights, and a long
+        # message pushed the facts below the fold).
+        self.slots: list[QWidget] = [
+            self._slot(self.who),
+            self._slot(self.status),
+            self._slot(self.decision, self.endorsing, self.problem),
+            self._slot(self.offer),
+            self._slot(self.record),
+            self._slot(self.eligibility),
+            self._slot(self.message, self.more_button),
+        ]
+        layout.addWidget(self.name)
+        for slot in self.slots:
+            layout.addWidget(slot)
+        layout.addWidget(self.skills_heading)
+        layout.addWidget(self.skills)
         layout.addStretch(1)
 
         self.accept_button.clicked.connect(self.accept)
@@ -162,6 +209,55 @@ class BidCard(QFrame):
         self.confirm_button.clicked.connect(self.confirm)
         self.back_button.clicked.connect(self.go_back)
         self.endorse_button.clicked.connect(self.endorse)
+
+    def _slot(self, *widgets: QWidget) -> QWidget:
+        """A holder for `widgets` whose height lines up with the same part of the other cards."""
+        slot = QWidget(self)
+        column = QVBoxLayout(slot)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in widgets:
+            column.addWidget(widget)
+        column.addStretch(1)
+        self._slot_parts.append((column, widgets))
+        return slot
+
+    def inner_width(self) -> int:
+        """The width, in px, that the card's parts get inside its frame and margins."""
+        margins = self._layout.contentsMargins()
+        return self.width() - 2 * self.frameWidth() - margins.left() - margins.right()
+
+    def natural_heights(self) -> list[int]:
+        """Each slot's height, in px, for what it holds now at the card's width (0: nothing shown)."""
+        width = self.inner_width()
+        heights = []
+        for column, widgets in self._slot_parts:
+            if all(widget.isHidden() for widget in widgets):
+                heights.append(0)
+            elif column.hasHeightForWidth():
+                heights.append(column.totalHeightForWidth(width))
+            else:
+                heights.append(column.totalSizeHint().height())
+        return heights
+
+    def set_width(self, width: int) -> None:
+        """Give the card `width` px, and cut its message to the lines that then fit."""
+        if width != self.width():
+            self.setFixedWidth(width)
+        self._draw_message()
+
+    def _draw_message(self) -> None:
+        """The message whole, or its first lines and "Show more" when it is long."""
+        text = self._message_text
+        cut = first_lines(text, self.message.font(), self.inner_width(), MESSAGE_LINES) if text else None
+        more = self.more_button.isChecked()
+        self.message.setText(text if cut is None or more else cut)
+        self.more_button.setVisible(cut is not None)
+        self.more_button.setText(tr("Show less") if more else tr("Show more"))
+        self.more_button.setAccessibleName(
+            tr("Show less of the message") if more else tr("Show the whole message")
+        )
+        if self.page.cards_drawn:
+            self.page.line_up()
 
     # --- drawing -----------------------------------------------------------
 
@@ -186,14 +282,16 @@ class BidCard(QFrame):
             if bid.decision_message:
                 status += "\n" + tr("Your message: {message}", message=quoted(bid.decision_message))
             self.status.setText(breakable(status))
-            self.message.setText(breakable(bid.message) if bid.message else tr("No message."))
+            self._message_text = breakable(bid.message) if bid.message else tr("No message.")
+            self.more_button.setChecked(False)
+            self._draw_message()
             offer = []
             if bid.hours is not None:
                 offer.append(tr("Offers {what}", what=wording.hours(bid.hours, lang)))
             if bid.availability:
                 offer.append(wording.availability(bid.availability, lang))
-            self.offer.setText(breakable(" · ".join(offer)))
-            self.offer.setVisible(bool(offer))
+            # Said when not given, so the hours are a line in every card, at the same height.
+            self.offer.setText(breakable(" · ".join(offer)) if offer else tr("No hours or times given."))
             self.record.setText(
                 ntr("{n} finished task", "{n} finished tasks", card.record.finished_tasks)
                 + " · "
@@ -341,7 +439,7 @@ class BidCard(QFrame):
             kind,
             {"bid_id": self.bid_id, "message": note},
             self.problem,
-            then=lambda _outcome: self.page.decided(self.bid_id, accepted=kind == "bid.accept"),
+            then=lambda _outcome: self.page.decided(self.bid_id),
             action=self.action,
             buttons=(self.accept_button, self.decline_button, self.confirm_button),
         )
@@ -371,6 +469,18 @@ class BidCard(QFrame):
             )
 
 
+def awaiting_lending(data: Review) -> list[str]:
+    """The names of the accepted whose lending waits for their home manager's yes.
+
+    While any does, `task.complete` refuses (desktop.core.operations): their work does not count yet.
+    """
+    return [
+        c.bidder.name
+        for c in data.cards
+        if c.bid.status == BidStatus.ACCEPTED and c.bid.lending == Lending.AWAITING
+    ]
+
+
 class ReviewPage(TaskScreen):
     """The review of one task's bids, for its owner and the site's managers."""
 
@@ -384,9 +494,9 @@ class ReviewPage(TaskScreen):
         self.data: Review | None = None
         self.cards: dict[str, BidCard] = {}
         self._decided: str | None = None  # the bid just decided: the keyboard moves on from it
-        self._decided_accepted = False  # whether that decision was to accept it
         self._start_wanted = False  # the page came up before its cards: start once they are drawn
         self.decline_rest_question: QMessageBox | None = None  # "Decline the rest?" while it is open
+        self.cards_drawn = False  # the cards have been laid out in rows at least once
         self.setObjectName("review-page")
         self._build()
         self.reload()
@@ -394,7 +504,10 @@ class ReviewPage(TaskScreen):
     def _build(self) -> None:
         self.title = heading("", self)
         self.state = _label(self)
+        self.state.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # where the keys wait while the task completes
         self.complete_button = QPushButton(tr("&Mark task as done"), self)
+        self.complete_why = _label(self)  # why it cannot be marked done yet, under the state
+        self.complete_why.setObjectName("note")
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.complete_button)
@@ -422,18 +535,24 @@ class ReviewPage(TaskScreen):
         )
         self.problem = ProblemLabel(self)
         self.empty = _label(self)
-        self.row = QHBoxLayout()
-        self.row.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # The cards in rows: as many side by side as fit at their least width, sharing the
+        # strip's width, the rest on rows below. The strip scrolls down, never sideways.
+        self.grid = QGridLayout()
+        self.grid.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         strip = QWidget()
-        strip.setLayout(self.row)
+        strip.setLayout(self.grid)
         self.strip = QScrollArea(self)
         self.strip.setWidgetResizable(True)
+        self.strip.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.strip.setWidget(strip)
         self.strip.setAccessibleName(tr("Bids"))
+        self.strip.viewport().installEventFilter(self)
+        self._columns = 0  # cards per row as last laid out
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.state)
+        layout.addWidget(self.complete_why)
         layout.addWidget(self.wanted)
         layout.addWidget(self.rest)
         layout.addWidget(self.legend)
@@ -481,13 +600,30 @@ class ReviewPage(TaskScreen):
         # line read only "1 af 1 plads besat", and a try-out missed what had become of the
         # task (the board and the task page call it by its status word). That word then
         # says the seats are filled, so the count follows it in brackets, not said twice.
+        # Its two forms are alike in Danish and English (no word follows the count to agree
+        # with it: "pladser" would say the status word again), but it stays a plural sentence:
+        # counts go through one (tests/test_catalogue.py), and a language whose "of" or
+        # brackets change with the number can give it a form of its own.
         status = wording.task_status(data.status)
-        self.state.setText(
-            ntr("{status} ({filled} of {n})", "{status} ({filled} of {n})", task.seats,
-                status=status, filled=task.accepted_count)
-            if data.status == TaskStatus.ASSIGNED
-            else f"{status} · {filled}"
-        )
+        waiting = awaiting_lending(data)
+        if waiting:
+            # "All seats filled" misled while a lent worker's home manager had not said yes
+            # (try-out s36): the seat is taken, the work cannot count yet.
+            self.state.setText(
+                ntr(
+                    "{filled} of {n} seat filled – waiting for the lending to be approved",
+                    "{filled} of {n} seats filled – waiting for the lending to be approved",
+                    task.seats,
+                    filled=task.accepted_count,
+                )
+            )
+        else:
+            self.state.setText(
+                ntr("{status} ({filled} of {n})", "{status} ({filled} of {n})", task.seats,
+                    status=status, filled=task.accepted_count)
+                if data.status == TaskStatus.ASSIGNED
+                else f"{status} · {filled}"
+            )
         wanted = sorted(wording.skill(s, self.language) for s in task.skills)
         lines = [tr("Skills wanted: {skills}", skills=", ".join(wanted))] if wanted else []
         if data.requirements is not None and data.requirements.requirements:
@@ -497,11 +633,23 @@ class ReviewPage(TaskScreen):
         deciding = task.status in operations.DECIDING
         self.complete_button.setVisible(deciding)
         self.complete_button.setEnabled(
-            deciding and task.accepted_count > 0 and not self.busy("complete")
+            deciding and task.accepted_count > 0 and not waiting and not self.busy("complete")
         )
-        self.complete_button.setToolTip(
-            "" if task.accepted_count else tr("Accept at least one bid first.")
-        )
+        # Said before the click, not refused after it (try-out s36): the same rule as
+        # `task.complete` (desktop.core.operations), which refuses while a lending waits.
+        why = ""
+        if deciding and waiting:
+            why = ntr(
+                "The task can be marked as done once {names}'s home manager has approved the lending.",
+                "The task can be marked as done once the home managers of {names} have approved the lendings.",
+                len(waiting),
+                names=", ".join(shortened(name, 100) for name in waiting),
+            )
+        elif deciding and not task.accepted_count:
+            why = tr("Accept at least one bid first.")
+        self.complete_button.setToolTip(why)
+        self.complete_why.setText(breakable(why) if waiting else "")
+        self.complete_why.setVisible(deciding and bool(waiting))
         pending = any(c.bid.status == BidStatus.PENDING for c in data.cards)
         self.rest.setVisible(deciding and pending)
         self.empty.setText(tr("No bids on this task yet.") if not data.cards else "")
@@ -544,43 +692,30 @@ class ReviewPage(TaskScreen):
         latest = sync.latest if sync is not None else None
         return latest is not None and latest.online is False
 
-    def decided(self, bid_id: str, *, accepted: bool = False) -> None:
-        """A decision on `bid_id` was made (`accepted` or declined): once the cards are
-        redrawn, the keyboard moves on."""
-        self._decided, self._decided_accepted = bid_id, accepted
+    def decided(self, bid_id: str) -> None:
+        """A decision on `bid_id` was made: once the cards are redrawn, the keyboard rests on it."""
+        self._decided = bid_id
         if not self._loading:
             self._move_on()
 
     def _move_on(self) -> None:
-        """After a decision, the keys go where the reviewer goes on from where they were.
+        """After a decision, the keys rest on the decided card's new status, in view.
 
-        To the next card (after the one just decided) that can still be accepted; after a
-        decline with none, to the next card still to decide (declining on through them);
-        after an accept with none (the seats are filled), they stay at the accepted card,
-        in view: a try-out found them on another bidder's Decline, the cards scrolled away.
-        There its status, not the whole card, is brought into view: a card taller than the
-        strip is centred by `ensureWidgetVisible`, which scrolled the cards into the middle
-        of the skill lists when the last seat was filled (try-out 7).
+        Not on the next bidder's Accept or Decline: there one more Enter started the next
+        decision (try-out s36). From the status Tab goes on to the next card. Its status,
+        not the whole card, is brought into view: a card taller than the strip is centred
+        by `ensureWidgetVisible`, which scrolled the cards into the middle of the skill
+        lists when the last seat was filled (try-out 7).
         """
         if self._decided is None:
             return
-        order = list(self.cards)
         decided = self.cards.get(self._decided)
-        start = order.index(self._decided) + 1 if self._decided in order else 0
         self._decided = None
-        undecided = [
-            self.cards[bid_id] for bid_id in order[start:] + order[:start] if self.cards[bid_id].decision.isVisible()
-        ]
-        target = next((c.accept_button for c in undecided if c.accept_button.isEnabled()), None)
-        if target is None and not self._decided_accepted:
-            target = next((c.decline_button for c in undecided if c.decline_button.isEnabled()), None)
-        if target is not None:
-            target.setFocus(Qt.FocusReason.OtherFocusReason)
-            self.strip.ensureWidgetVisible(target)
+        if decided is not None and decided.status.isVisible():
+            decided.status.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.strip.ensureWidgetVisible(decided.status)
             return
         self.strip.setFocus(Qt.FocusReason.OtherFocusReason)  # arrows scroll the cards from here
-        if decided is not None:
-            self.strip.ensureWidgetVisible(decided.status)
 
     def _place_cards(self, cards: list[BidderCard], task: Task | None, seats_left: int) -> None:
         """Keep a card per bid: new bids get a card, gone ones lose it, the rest update in place."""
@@ -588,20 +723,77 @@ class ReviewPage(TaskScreen):
         for bid_id in list(self.cards):
             if bid_id not in wanted:
                 gone = self.cards.pop(bid_id)
-                self.row.removeWidget(gone)
+                self.grid.removeWidget(gone)
                 gone.deleteLater()
-        for position, data in enumerate(cards):
+        for data in cards:
             card = self.cards.get(data.bid.id)
             if card is None:
                 card = self.cards[data.bid.id] = BidCard(self, data.bid.id)
-                self.row.insertWidget(position, card)
                 card.show()  # now, not after a queued show: the draw is complete when it returns
             if task is not None:
                 card.show_card(data, task, seats_left)
+        self.cards = {bid_id: self.cards[bid_id] for bid_id in wanted}  # in the bids' order
+        self._columns = 0  # new or gone cards: lay the rows out anew
+        self.lay_out_cards()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """The strip's visible width changed: share it among the cards anew."""
+        if watched is self.strip.viewport() and event.type() == QEvent.Type.Resize:
+            self.lay_out_cards()
+        return super().eventFilter(watched, event)
+
+    def card_widths(self, room: int, count: int) -> tuple[int, int]:
+        """(cards per row, each card's width in px) for `count` cards in `room` px.
+
+        As many side by side as fit at their least width, sharing the room up to their
+        greatest (CARD_WIDTH_CHARS); at least one a row, however narrow the room.
+        """
+        char = self.fontMetrics().averageCharWidth()
+        least, most = (n * char for n in CARD_WIDTH_CHARS)
+        gap = self.grid.horizontalSpacing()
+        columns = max(1, min(count, (room + gap) // (least + gap)))
+        width = (room - gap * (columns - 1)) // columns
+        return columns, max(min(width, most), min(least, room))
+
+    def lay_out_cards(self) -> None:
+        """Place the cards in rows that fit the strip's width, and line up their parts."""
+        if not self.cards:
+            return
+        margins = self.grid.contentsMargins()
+        room = self.strip.viewport().width() - margins.left() - margins.right()
+        scroll_bar = self.strip.verticalScrollBar()
+        if not scroll_bar.isVisible():  # a bar that may come: leave it room, or the last card is cut
+            room -= scroll_bar.sizeHint().width()
+        columns, width = self.card_widths(room, len(self.cards))
+        cards = list(self.cards.values())
+        if columns != self._columns:
+            self._columns = columns
+            for card in cards:
+                self.grid.removeWidget(card)
+            for position, card in enumerate(cards):
+                self.grid.addWidget(card, position // columns, position % columns)
+        for card in cards:
+            card.set_width(width)
+        self.cards_drawn = True
+        self.line_up()
+
+    def line_up(self) -> None:
+        """Make each part of the cards as tall as the tallest of that part in its row."""
+        cards = list(self.cards.values())
+        columns = max(self._columns, 1)
+        for start in range(0, len(cards), columns):
+            row = cards[start : start + columns]
+            heights = [card.natural_heights() for card in row]
+            for part, tallest in enumerate(max(column) for column in zip(*heights, strict=True)):
+                for card in row:
+                    card.slots[part].setFixedHeight(tallest)
 
     # --- actions -------------------------------------------------------------
 
     def complete(self) -> None:
+        # The keys wait on the task's state while it completes: the button is disabled
+        # meanwhile, and Qt passed them on to the message "to those not chosen" (try-out s36).
+        self.state.setFocus(Qt.FocusReason.OtherFocusReason)
         self.act(
             "task.complete", {"task_id": self.task_id}, self.problem,
             action="complete", buttons=(self.complete_button,),
@@ -636,6 +828,14 @@ class ReviewPage(TaskScreen):
                 people,
             )
         )
+        seats_left = self.data.seats_left
+        if seats_left > 0 and self.data.task.status in operations.DECIDING:
+            # Declining everyone left while a seat is free is rarely meant (try-out s36).
+            text = ntr(
+                "{n} seat is still free – do you want to decline all the others?",
+                "{n} seats are still free – do you want to decline all the others?",
+                seats_left,
+            ) + " " + text
         note = self.rest_note.text().strip()
         text += " " + (
             tr("Your message goes with it: {message}", message=quoted(shortened(note, 200)))

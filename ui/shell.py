@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from desktop import accounts as machine_accounts
 from desktop.accounts import Account
 from desktop.settings import Settings, chosen_language, person_language
-from ui.typed_ahead import TypedAhead
+from ui.typed_ahead import KeysPassedOn, TypedAhead
 from ui.window_focus import DialogsGiveKeysBack
 from ui import window_place
 from ui.background import Errand, describe
@@ -590,10 +590,10 @@ class Shell(QObject):
             functools.partial(self._login_failed, username=session.username)
         ).run_in_background()
 
-    def _end_session(self) -> None:
+    def _end_session(self, *, keep_shown: bool = False) -> None:
         session, settings = self.session, self.settings
         self.session = None
-        self._tear_down()
+        self._tear_down(keep_shown=keep_shown)
         if session is not None:
             log.info("%s logged out", session.username)
             Errand(lambda: self._logout(session, settings=settings), None, "logout").failure(
@@ -601,8 +601,25 @@ class Shell(QObject):
             ).run_in_background()
 
     def switch_user(self) -> None:
-        self._end_session()
+        """Leave the person's window for the login screen, at once, with the keys typed meanwhile.
+
+        Nothing here waits on the network: the person's sync is cancelled and let go
+        (`SyncLink.stop`), the token released by an errand. The keys typed right after
+        the switch (a name, Tab, a password, Enter, at once on a shared PC) that were
+        queued for the window left go on to the login screen (`KeysPassedOn`); the
+        emptied window stays on screen until the login screen is up, so the window
+        system has a Knop window to send them to meanwhile.
+        """
+        window = self.window
+        self._end_session(keep_shown=window is not None)
         self.show_login()
+        if window is not None:
+            window.hide()
+            app = QApplication.instance()
+            if app is not None and self.gate is not None:
+                KeysPassedOn(app, window, self.gate)  # deletes the window when done
+            else:
+                window.deleteLater()
         self.left.emit()
 
     def logout(self) -> None:

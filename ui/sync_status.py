@@ -52,7 +52,7 @@ from desktop.needs_attention import (
     outbox_counts,
 )
 from desktop.core.ids import utc_now
-from ui.background import Changes
+from ui.background import Changes, Errand
 from ui.context import AppContext
 from ui.long_text import ElidedLabel
 from ui.table_model import AnyIndex, in_table, read_only_flags
@@ -65,6 +65,11 @@ if TYPE_CHECKING:  # the wire (requests and all) loads after the login screen is
 
 log = logging.getLogger(__name__)
 
+# How long a logout waits on the UI thread for an idle sync thread to end (it ends in
+# microseconds); one with a sync under way is not waited for (`SyncLink.stop`).
+AT_ONCE_S = 0.25
+# How long the background waits for it: past the longest read timeout and back-off.
+JOIN_S = 120.0
 
 
 class Scheduler(Protocol):
@@ -109,13 +114,31 @@ class SyncLink(QObject):
     def cancel(self) -> None:
         self.scheduler.cancel()
 
-    def stop(self, timeout: float = 10.0) -> bool:
-        """Cancel the running sync and join the scheduler's thread."""
+    def stop(self, timeout: float = AT_ONCE_S) -> bool:
+        """Cancel the running sync and let its thread go; True when it ended within `timeout` s.
+
+        Called on the UI thread at a logout or a switch of user, which must be instant:
+        a sync waiting on a server that hangs ended only at its read timeout, and joining
+        it here held the UI thread 10 s with a black screen while the keys typed for the
+        login screen were lost (try-out s36). The scheduler hears nothing of it from now
+        on (`SyncScheduler.stop`), so its late states reach no deleted receiver; a thread
+        still in a request is joined by an errand instead, which the shell's quit waits
+        for (`Errand.join_all`). It makes no further request, with no one's token.
+        """
         self._stopped = True
-        stopped = self.scheduler.stop(timeout)
-        if not stopped:
-            log.error("the sync thread did not stop within %s s", timeout)
-        return stopped
+        scheduler = self.scheduler
+        # A sync under way may be in a request: not waited for at all. An idle thread ends at once.
+        running = getattr(getattr(scheduler, "state", None), "syncing", False)
+        if scheduler.stop(0.0 if running else timeout):
+            return True
+        log.info("the sync thread is still in a request; it ends on its own, no further one is made")
+
+        def join() -> None:
+            if not scheduler.stop(JOIN_S):
+                log.error("the sync thread did not stop within %s s", JOIN_S)
+
+        Errand(join, None, "sync-stop").run_in_background()
+        return False
 
     def carry_on_from(self, state: SyncState) -> None:
         """Start from what the person's previous link knew, until this one's scheduler knows it itself.
@@ -359,9 +382,13 @@ class SyncStatusBar(QWidget):
             # 1024 px "Stadig ingen forbindelse til serveren (prøvet kl. 06…" cut off the
             # time and the two parts after it (try-out 6).
             mood, text = "offline", tr("Still offline (tried at {when})", when=self._still_offline_at)
-        elif state.online is False:
+        elif state.online is False and self.counts.pending:
             # Said as soon as a request finds no server, even while the sync retries.
             mood, text = "offline", tr("Offline: your changes are kept")
+        elif state.online is False:
+            # Nothing waits: "your changes are kept" beside "All changes sent" said two
+            # contrary things (try-out s36).
+            mood, text = "offline", tr("Offline")
         elif state.syncing:
             mood, text = "syncing", self._progress(state)
         else:
@@ -403,7 +430,10 @@ class SyncStatusBar(QWidget):
                 )
             )
 
-        last = getattr(state, "last_success", None) if state is not None else None
+        # The later of the scheduler's and the store's: the store knows it from the login on,
+        # the scheduler once its first sync has ended (late, when the server hangs).
+        known = [getattr(state, "last_success", None) if state is not None else None, self.counts.last_sync]
+        last = max((when for when in known if when), default=None)
         if last:
             self.last_label.setText(
                 tr("Last sync {when}", when=_local_time(last, language))
@@ -572,6 +602,8 @@ class AttentionPanel(QWidget):
             self,
         )
         intro.setWordWrap(True)
+        intro.hide()  # until there is something it is about (`_show`)
+        self.intro = intro
         self.model = AttentionModel(context.language, self)
         self.view = RowsView(self)
         self.view.setObjectName("attentionTable")
@@ -624,6 +656,9 @@ class AttentionPanel(QWidget):
         self.view.resizeRowsToContents()
         self.empty_label.setVisible(not items)
         self.view.setVisible(bool(items))
+        # "The server did not accept these changes" above "Nothing needs your attention"
+        # spoke of changes that are not there (try-out s36).
+        self.intro.setVisible(bool(items))
         if items and not self.view.currentIndex().isValid():
             self.view.selectRow(0)
         self._enable()

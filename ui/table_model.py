@@ -261,7 +261,9 @@ class WrappingHeader(QHeaderView):
         # section's rectangle after this), and the titles were left on one line under it.
         if self.sectionSize(logical) < QHeaderView.sectionSizeFromContents(self, logical).width():
             option.text = "\n".join(self.title_lines(logical))  # else it fits on one line
-        option.textAlignment = option.textAlignment | Qt.AlignmentFlag.AlignVCenter
+        # Word wrap too (main's fix of the same cut, polish24), should a line still not fit.
+        wrap = Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap))
+        option.textAlignment = option.textAlignment | Qt.AlignmentFlag.AlignVCenter | wrap
         if isinstance(option, QStyleOptionHeaderV2):
             option.textElideMode = Qt.TextElideMode.ElideNone
 

@@ -80,6 +80,11 @@ def _header(column: Column) -> str:
     }[column]
 
 
+def no_deadline() -> str:
+    """What the Bid deadline column says of a task without one (sorted after every dated task)."""
+    return tr("no deadline")
+
+
 def short_date(iso: str | None, language: str) -> str:
     """A date that fits a column ("3. mar. 2027"); the long form is in the task view."""
     if not iso:
@@ -165,10 +170,9 @@ class TaskBoardModel(QAbstractTableModel):
         if column == Column.EFFORT:
             return wording.hours(row.effort_hours, language)
         if column == Column.DEADLINE:
-            if row.bid_deadline or not row.starts_on:
-                return short_date(row.bid_deadline, language)
-            # No bid deadline: the start date is what the order goes by, so say so.
-            return tr("starts {when}", when=short_date(row.starts_on, language))
+            # The bid deadline and nothing else: a start date here read as one ("start 7. jan.
+            # 2027" among plain dates). Without one, bids are taken until the task closes.
+            return short_date(row.bid_deadline, language) if row.bid_deadline else no_deadline()
         if column == Column.SEATS:
             bids = ntr("{n} bid", "{n} bids", row.bid_count)
             return f"{row.accepted_count}/{row.seats} · {bids}"
@@ -188,9 +192,12 @@ class TaskBoardModel(QAbstractTableModel):
             )
         if column == Column.SITE:
             return shortened(wording.site_of(row.site_name, row.organisation_name))
-        if column == Column.DEADLINE and row.starts_on:
-            when = wording.period(row.starts_on, row.ends_on, self.language)
-            return tr("Takes place: {when}", when=when)
+        if column == Column.DEADLINE and not row.bid_deadline:
+            said = tr("No bid deadline: bids are taken until the task is closed.")
+            if row.starts_on:
+                when = wording.period(row.starts_on, row.ends_on, self.language)
+                said += "\n" + tr("Takes place: {when}", when=when)
+            return said
         return shortened(self._text(row, column))
 
     # --- rows on demand --------------------------------------------------------

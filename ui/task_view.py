@@ -16,8 +16,8 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -61,6 +61,23 @@ log = logging.getLogger(__name__)
 
 # The bid's message box, in lines of text: at least, and at most where the column has room.
 BID_MESSAGE_LINES = (5, 10)
+
+
+class NoAltTyping(QObject):
+    """Keeps Alt+letter out of the text fields it watches: a mnemonic or nothing, never a letter.
+
+    Alt with a letter that is no mnemonic on the page typed the letter into the message box
+    (try-out s36: Alt+N typed "n"). Mnemonics are shortcuts, handled before the key press
+    reaches the field, so they still work. Ctrl+Alt is left alone: on Windows it is AltGr,
+    which types "@" and "€".
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            held = event.modifiers()
+            if held & Qt.KeyboardModifier.AltModifier and not held & Qt.KeyboardModifier.ControlModifier:
+                return bool(event.text())
+        return super().eventFilter(watched, event)
 
 
 class GrowingText(QPlainTextEdit):
@@ -241,7 +258,8 @@ class TaskView(TaskScreen):
         # at least, so the bid's message grows (to ten lines) only on a tall screen, and the
         # conversation takes what the message cannot.
         right.addWidget(self._build_my_bid(), 1)
-        right.addWidget(self._build_conversation(), 1)
+        conversation, composer = self._build_conversation()
+        right.addWidget(conversation, 1)
         # On a short screen (1024x600) a requirement's or an invitation's sentence above the
         # bid's fields would squeeze them to nothing: the column scrolls instead.
         acting_area = QScrollArea(self)
@@ -252,8 +270,16 @@ class TaskView(TaskScreen):
         acting_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the fields, which it scrolls to
         acting_area.setWidget(acting)
         self.acting_area = acting_area
+        # The comment box and "Send comment" sit under the column, not in it: however tall
+        # the bid's sentences make it, they are never scrolled away (try-out s36 found "Send
+        # kommentar" half hidden whenever a requirement's note stood above the bid).
+        acting_column = QWidget(self)
+        acting_and_composer = QVBoxLayout(acting_column)
+        acting_and_composer.setContentsMargins(0, 0, 0, 0)
+        acting_and_composer.addWidget(acting_area, 1)
+        acting_and_composer.addWidget(composer)
         halves.addWidget(scroll, 1)
-        halves.addWidget(acting_area, 1)
+        halves.addWidget(acting_column, 1)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -269,6 +295,9 @@ class TaskView(TaskScreen):
         self.setTabOrder(self.save_bid_button, self.withdraw_button)
         self.setTabOrder(self.withdraw_button, self.comment_box)
         self.setTabOrder(self.comment_box, self.send_button)
+        self.no_alt_typing = NoAltTyping(self)
+        for field in (self.bid_message, self.bid_availability, self.bid_hours.lineEdit(), self.comment_box):
+            field.installEventFilter(self.no_alt_typing)
 
     def _keep_drafts_as_typed(self) -> None:
         """A half-written bid or comment is kept as it is typed (`ui.form_draft`)."""
@@ -381,9 +410,10 @@ class TaskView(TaskScreen):
         # After a bid goes in the focus comes here (see `_say_bid_went_in`): readable by the
         # keyboard and a screen reader, and Tab goes on to the bid's fields.
         self.my_bid_state.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.my_bid_state.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
+        # Selectable by the mouse only: selectable by the keyboard, a text caret blinked in
+        # the read-only sentence once the focus came here (try-out s36). A tint shows the focus.
+        self.my_bid_state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.my_bid_state.setStyleSheet("QLabel:focus { background-color: #e4ecf7; }")
         self.bid_message = GrowingText(box)
         self.bid_message.setAccessibleName(tr("Message to the task owner"))
         self._message_hint = tr("Why you? What have you done like this before?")
@@ -450,6 +480,11 @@ class TaskView(TaskScreen):
         layout.addLayout(buttons)
         layout.addWidget(self.bid_problem)
 
+        # Enter in the one-line fields places the bid (or saves the changes), as the
+        # highlighted "Place bid" promises (try-out s36: it did nothing); not in the message,
+        # where Enter starts a new line.
+        self.bid_availability.returnPressed.connect(self._send_bid)
+        self.bid_hours.lineEdit().returnPressed.connect(self._send_bid)
         self.place_button.clicked.connect(self.place_bid)
         self.save_bid_button.clicked.connect(self.save_bid)
         self.withdraw_button.clicked.connect(self.withdraw_bid)
@@ -457,7 +492,8 @@ class TaskView(TaskScreen):
         send_shortcut(box, self._send_bid)
         return box
 
-    def _build_conversation(self) -> QGroupBox:
+    def _build_conversation(self) -> tuple[QGroupBox, QWidget]:
+        """The conversation's box (the comments so far), and the composer that goes under the column."""
         box = QGroupBox(tr("Conversation"), self)
         self.conversation = QTextBrowser(box)
         self.conversation.setOpenLinks(False)
@@ -468,29 +504,35 @@ class TaskView(TaskScreen):
         # 1024x768 window and scrolled "Send kommentar" half out of sight.
         self.conversation.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.conversation_end = EndKept(self.conversation)
-        self.comment_box = QPlainTextEdit(box)
+        composer = QWidget(self)
+        self.comment_box = QPlainTextEdit(composer)
         self.comment_box.setAccessibleName(tr("New comment"))
         self.comment_box.setPlaceholderText(tr("Write a comment (Ctrl+Return sends)"))
         self.comment_box.setTabChangesFocus(True)
-        self.comment_box.setMaximumHeight(5 * self.fontMetrics().height())
-        keep_rows(self.comment_box, 3)
-        self.send_button = QPushButton(tr("Sen&d comment"), box)
+        # Three lines, no more: it sits under the column, always in view, and what it takes
+        # the bid above it loses on a short screen. Longer comments scroll inside it.
+        keep_rows(self.comment_box, 3, at_most=3)
+        self.send_button = QPushButton(tr("Sen&d comment"), composer)
         self.send_button.setToolTip(tr("Send comment (Ctrl+Return)"))
         self.send_button.setObjectName("primary")
-        self.comment_problem = ProblemLabel(box)
+        self.comment_problem = ProblemLabel(composer)
+        # The button beside the box, not under it: on a 1024x600 screen the row it took
+        # was the bid's "Place bid" row.
         row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.send_button)
+        row.addWidget(self.comment_box, 1)
+        row.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(box)
         layout.addWidget(self.conversation, 1)
-        layout.addWidget(self.comment_box)
-        layout.addLayout(row)
-        layout.addWidget(self.comment_problem)
+        writing = QVBoxLayout(composer)
+        inside = layout.contentsMargins()  # in line with the comments above it
+        writing.setContentsMargins(inside.left(), 0, inside.right(), 0)
+        writing.addLayout(row)
+        writing.addWidget(self.comment_problem)
         self.send_button.clicked.connect(self.send_comment)
         self.comment_box.textChanged.connect(self._comment_typed)
-        send_shortcut(box, self.send_comment)
+        send_shortcut(composer, self.send_comment)
         self._comment_typed()
-        return box
+        return box, composer
 
     # --- loading -----------------------------------------------------------
 
@@ -625,7 +667,7 @@ class TaskView(TaskScreen):
     def _draw_my_bid(self, detail: TaskDetail) -> None:
         task, mine = detail.task, detail.my_bid
         person = self.context.person
-        may_bid = permissions.may_bid_on(person, task)
+        may_bid = permissions.offered_a_bid(person, task)
         self.my_bid_box.setVisible(may_bid or mine is not None)
         pending = mine is not None and mine.status == BidStatus.PENDING
         blocked = detail.verdict is not None and bool(detail.verdict.blocking)

@@ -83,11 +83,14 @@ class TypedAhead(QObject):
             self._keys.clear()
             self.deleteLater()
             return
-        focused = window.focusWidget() or window
         self._giving = True
         # Sent straight to the widget: typed text, not a shortcut run late (see the class).
+        # The widget is asked again for every key: a Tab typed ahead moves the keys on (a
+        # name, Tab, a password on the login screen after a switch of user).
         for key in self._keys:
-            QApplication.sendEvent(focused, key)
+            if not shiboken6.isValid(window):
+                break  # an Enter typed ahead ended the window (a login went through)
+            QApplication.sendEvent(window.focusWidget() or window, key)
         self._keys.clear()
         self.deleteLater()
 
@@ -104,3 +107,58 @@ def holding(app: QCoreApplication) -> bool:
     itself waits for this to be over first, or its keys arrive after its move.
     """
     return any(not typed._giving for typed in app.findChildren(TypedAhead))
+
+
+class KeysPassedOn(QObject):
+    """Keys that reach `old` (a window being left) go to the widget of `new` that has the keys.
+
+    A switch of user replaces the person's window with the login screen at once; the
+    keys typed right after Ctrl+Shift+L were queued by the window system for the old
+    window, which had the keys when they were typed, and were lost there (try-out s36:
+    a name, Tab, a password and Enter typed at once). Each is passed on as it arrives,
+    so a Tab moves the login screen's keys on before the password follows; keys sent
+    to any other window pass untouched. Ends after `AT_MOST_MS` or once `new` is gone;
+    `old` is deleted then (it is kept until then so that the keys have a target).
+    Raises nothing.
+    """
+
+    def __init__(self, app: QCoreApplication, old: QWidget, new: QWidget) -> None:
+        super().__init__(app)
+        self._app = app
+        self._old = old
+        self._new = new
+        self._old_handle = old.windowHandle()
+        app.installEventFilter(self)
+        QTimer.singleShot(AT_MOST_MS, self, self.end)
+        new.destroyed.connect(self.end)
+
+    def _for_old(self, watched: QObject) -> bool:
+        if not shiboken6.isValid(self._old):
+            return False
+        if isinstance(watched, QWidget):
+            return shiboken6.isValid(watched) and watched.window() is self._old
+        return self._old_handle is not None and watched is self._old_handle
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, *_HELD) or not self._for_old(watched):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # typed for the login screen, not a shortcut of the window left
+            return True
+        new = self._new
+        if isinstance(event, QKeyEvent) and shiboken6.isValid(new):
+            copy = QKeyEvent(
+                kind, event.key(), event.modifiers(), event.text(), event.isAutoRepeat(), event.count()
+            )
+            QApplication.sendEvent(new.focusWidget() or new, copy)
+        return True
+
+    def end(self) -> None:
+        """Stop passing keys on, and let the old window go."""
+        if not shiboken6.isValid(self):
+            return
+        self._app.removeEventFilter(self)
+        if shiboken6.isValid(self._old):
+            self._old.deleteLater()
+        self.deleteLater()

@@ -378,6 +378,18 @@ def may_bid_on(person: Person, task: Task) -> bool:
     return person.active and person.id != task.poster_id and can_see_task(person, task)
 
 
+def offered_a_bid(person: Person, task: Task) -> bool:
+    """Whether Knop offers `person` to bid on `task`: those who may (`may_bid_on`), less its managers.
+
+    The task's managers (`manages_task`: its poster, its site's managers, its organisation's
+    admins) decide on its bids; a bid of their own would be one they decide on themselves, so
+    none is asked of them (try-out s36: HR, who could edit, cancel and review a task, was told
+    "you have not bid on this task yet"). The demo's bidders follow the same rule
+    (`sync.server.demo`, `_can_bid`). Status and deadline aside, as in `may_bid_on`.
+    """
+    return may_bid_on(person, task) and not manages_task(person, task)
+
+
 def may_manage_people(person: Person) -> bool:
     """Deactivating and erasing people is for active admins (the organisation's HR) alone."""
     return person.active and person.is_admin

@@ -10,8 +10,8 @@ admin who did it. Each change is its own short transaction.
 
 An admin manages their own organisation only (issue 16): every list is cut
 to it, and naming a person, site or device of another organisation answers
-404 `outside_organisation` (as if there were none: one municipality learns
-nothing of another's staff).
+404 `outside_organisation` with the same words as naming one there is none of
+(one municipality learns nothing of another's staff).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from desktop.core.entities import Person, Role, Site
+from desktop.core.text import sentence
+from sync import protocol
 from sync.server import accounts, directory, storage
 from sync.server.errors import ApiError
 from sync.server.insights_api import Bearer, Device, _responses
@@ -43,10 +45,12 @@ def _admin(request: Request, device: str | None, bearer: Any) -> tuple[storage.D
     return db, who.person
 
 
-def _refused(error: Exception) -> ApiError:
+def _refused(error: directory.DirectoryError) -> ApiError:
+    """The directory's refusal as the API's: its catalogued words as the message, in Danish and
+    English (the administration shows them), and as knop-admin says it in the detail."""
     if isinstance(error, directory.OutsideOrganisation):
-        return ApiError("outside_organisation", [{"loc": ["path"], "msg": str(error)}])
-    return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}])
+        return ApiError("outside_organisation", [{"loc": ["path"], "msg": str(error)}], words=error.words)
+    return ApiError("invalid_request", [{"loc": ["body"], "msg": str(error)}], words=error.words)
 
 
 @contextlib.contextmanager
@@ -62,12 +66,10 @@ def _as_refusal() -> Iterator[None]:
 
 
 def _own_site(s: storage.Session, admin: Person, id_or_name: str) -> Site:
-    """The admin's organisation's site by id or name; ApiError 422 (unknown) or 404 (another's)."""
+    """The admin's organisation's site by id or name; ApiError 404 `outside_organisation` (another's, or none)."""
     site = directory.find_site(s, id_or_name, admin.organisation_id)
     if site is None:
-        if directory.find_site(s, id_or_name) is not None:
-            raise _refused(directory.OutsideOrganisation(f"site {id_or_name!r} belongs to another organisation"))
-        raise _refused(directory.DirectoryError(f"unknown site {id_or_name!r}"))
+        raise _refused(directory.no_site(id_or_name))
     return site
 
 
@@ -83,7 +85,7 @@ def people(
     request: Request,
     device: Device = None,
     bearer: Bearer = None,
-    search: Annotated[str | None, Query(max_length=100)] = None,
+    search: Annotated[str | None, Query(max_length=protocol.ADMIN_SEARCH_MAX)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
     """The admin's organisation's people by username, name or e-mail containing `search` (case-insensitive)."""
@@ -104,13 +106,13 @@ def people(
 
 
 class NewPersonBody(BaseModel):
-    username: str = Field(max_length=64)
-    name: str = Field(max_length=200)
-    site: str | None = Field(default=None, max_length=200)
+    username: str = Field(max_length=protocol.ADMIN_USERNAME_MAX)
+    name: str = Field(max_length=protocol.ADMIN_NAME_MAX)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
     role: str = Field(default=Role.STAFF, max_length=20)
     kind: str = Field(default="", max_length=20)
-    email: str = Field(default="", max_length=200)
-    title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=protocol.ADMIN_EMAIL_MAX)
+    title: str = Field(default="", max_length=protocol.ADMIN_TITLE_MAX)
 
 
 @router.post("/people", responses=_answers)
@@ -139,7 +141,7 @@ def add_person(
 
 class RoleBody(BaseModel):
     role: str = Field(max_length=20)
-    site: str | None = Field(default=None, max_length=200)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
 
 
 @router.post("/people/{username}/role", responses=_answers)
@@ -156,7 +158,7 @@ def set_role(
 
 
 class SiteBody(BaseModel):
-    site: str | None = Field(default=None, max_length=200)
+    site: str | None = Field(default=None, max_length=protocol.ADMIN_SITE_NAME_MAX)
 
 
 @router.post("/people/{username}/site", responses=_answers)
@@ -201,9 +203,9 @@ def sites(request: Request, device: Device = None, bearer: Bearer = None) -> JSO
 
 
 class NewSiteBody(BaseModel):
-    name: str = Field(max_length=200)
+    name: str = Field(max_length=protocol.ADMIN_SITE_NAME_MAX)
     kind: str = Field(max_length=40)
-    address: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=protocol.ADMIN_SITE_ADDRESS_MAX)
 
 
 @router.post("/sites", responses=_answers)
@@ -221,7 +223,7 @@ def add_site(
 
 
 class CodeBody(BaseModel):
-    site: str = Field(max_length=200)
+    site: str = Field(max_length=protocol.ADMIN_SITE_NAME_MAX)
     days: float = Field(default=7.0, gt=0, le=365)
 
 
@@ -261,10 +263,14 @@ def revoke_device(
     db, admin = _admin(request, device, bearer)
     with db.read() as s:
         owner = s.value("SELECT organisation_id FROM devices WHERE id = ?", (device_id,))
-    if owner is not None and owner != admin.organisation_id:
-        raise _refused(directory.OutsideOrganisation(f"no device {device_id!r} in this organisation"))
+    if owner != admin.organisation_id:  # another's, or none: the same answer
+        raise _refused(
+            directory.OutsideOrganisation(
+                sentence("There is no device '{device}' in this organisation.", device=device_id)
+            )
+        )
     if not accounts.revoke_device(db, device_id):
-        raise ApiError("not_found")
+        raise ApiError("not_found")  # the organisation's own device, revoked already
     return JSONResponse({"revoked": device_id})
 
 

@@ -24,14 +24,26 @@ from desktop.core.entities import (
 from desktop.core.ids import utc_now, uuid7
 from desktop.core.operations import Change
 from desktop.core.payload import composed
+from desktop.core.text import Sentence, plural_sentence, sentence
+from sync import protocol
 from sync.server import accounts, audit, feed
 from sync.server.storage import Database, Session
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+USERNAME = re.compile(rf"^[a-z0-9][a-z0-9._@-]{{0,{protocol.ADMIN_USERNAME_MAX - 1}}}$")
 
 
 class DirectoryError(ValueError):
-    """An admin asked for something that cannot be: an unknown site, a taken username."""
+    """An admin asked for something that cannot be: an unknown site, a taken username.
+
+    Made with a catalogued `sentence` where an admin in the client may meet it: its
+    `words` then say it in Danish and English (the admin API sends them, the
+    administration shows them); `str()` is the English, as knop-admin prints it.
+    Made with a plain string (the command line's own cases), `words` is None.
+    """
+
+    def __init__(self, words: Sentence | str) -> None:
+        self.words = words if isinstance(words, Sentence) else None
+        super().__init__(words.text("en") if isinstance(words, Sentence) else words)
 
 
 class OutsideOrganisation(DirectoryError):
@@ -39,7 +51,15 @@ class OutsideOrganisation(DirectoryError):
 
     Said in the words an admin knows; the admin API answers it with 404, so
     that an admin of one organisation learns nothing of another's people.
+    Acting within an organisation, a name that is nobody's is refused with the
+    very same words (`no_site`, `_held_person`): a different answer for "does
+    not exist" would tell that it exists elsewhere.
     """
+
+
+def no_site(id_or_name: str) -> OutsideOrganisation:
+    """The refusal of a site (id or name) that is not the acting organisation's: another's, or none."""
+    return OutsideOrganisation(sentence("There is no site '{site}' in this organisation.", site=id_or_name))
 
 
 def save(session: Session, entities: Sequence[Entity], *, operation: str, actor_id: str) -> None:
@@ -179,9 +199,19 @@ def add_site(
     """Add a site to the organisation `organisation_id` (None: the first). Raises DirectoryError."""
     name = name.strip()
     if not name:
-        raise DirectoryError("the site needs a name")
+        raise DirectoryError(sentence("The site needs a name."))
+    if len(name) > protocol.ADMIN_SITE_NAME_MAX:
+        raise DirectoryError(plural_sentence("The name must be 1-{n} character.", "The name must be 1-{n} characters.", protocol.ADMIN_SITE_NAME_MAX))
+    if len(address) > protocol.ADMIN_SITE_ADDRESS_MAX:
+        raise DirectoryError(
+            plural_sentence(
+                "The address may be at most {n} character.",
+                "The address may be at most {n} characters.",
+                protocol.ADMIN_SITE_ADDRESS_MAX,
+            )
+        )
     if kind not in tuple(SiteKind):
-        raise DirectoryError(f"site kind must be one of {', '.join(SiteKind)}")
+        raise DirectoryError(sentence("The site kind must be one of {kinds}.", kinds=", ".join(SiteKind)))
     with db.write() as s:
         org = organisation(s, organisation_id)
         if org is None:
@@ -239,19 +269,26 @@ def check_person(session: Session, new: NewPerson) -> Person:
     username = accounts.normalise_username(new.username)
     if not USERNAME.match(username):
         raise DirectoryError(
-            f"username {new.username!r} must be 1-64 characters: letters a-z, digits, . _ @ -"
+            plural_sentence(
+                "The username '{username}' must be 1-{n} character: letters a-z, digits, . _ @ -",
+                "The username '{username}' must be 1-{n} characters: letters a-z, digits, . _ @ -",
+                protocol.ADMIN_USERNAME_MAX,
+                username=new.username,
+            )
         )
     name = new.name.strip()
-    if not name or len(name) > 200:
-        raise DirectoryError("name must be 1-200 characters")
+    if not name or len(name) > protocol.ADMIN_NAME_MAX:
+        raise DirectoryError(plural_sentence("The name must be 1-{n} character.", "The name must be 1-{n} characters.", protocol.ADMIN_NAME_MAX))
     if new.role not in tuple(Role):
-        raise DirectoryError(f"role {new.role!r} must be one of {', '.join(Role)}")
+        raise DirectoryError(sentence("The role '{role}' must be one of {roles}.", role=new.role, roles=", ".join(Role)))
     kind = new.kind or (PersonKind.VOLUNTEER if new.role == Role.EXTERNAL else PersonKind.EMPLOYEE)
     if kind not in tuple(PersonKind):
-        raise DirectoryError(f"kind {kind!r} must be one of {', '.join(PersonKind)}")
+        raise DirectoryError(
+            sentence("The kind '{kind}' must be one of {kinds}.", kind=kind, kinds=", ".join(PersonKind))
+        )
     if (new.role == Role.EXTERNAL) != (kind != PersonKind.EMPLOYEE):
         raise DirectoryError(
-            "externals are volunteers, citizens or companies; everyone else is an employee"
+            sentence("Externals are volunteers, citizens or companies; everyone else is an employee.")
         )
     site_id = None
     organisation_id = new.organisation_id or str(session.value("SELECT min(id) FROM organisations", default=""))
@@ -260,22 +297,24 @@ def check_person(session: Session, new: NewPerson) -> Person:
     if new.site:
         site = find_site(session, new.site, new.organisation_id)
         if site is None:
-            if new.organisation_id and find_site(session, new.site) is not None:
-                raise OutsideOrganisation(f"site {new.site!r} belongs to another organisation")
+            if new.organisation_id:
+                raise no_site(new.site)
             raise DirectoryError(f"unknown site {new.site!r}")
         site_id, organisation_id = site.id, site.organisation_id
     elif new.role in (Role.STAFF, Role.SITE_MANAGER):
-        raise DirectoryError("staff and site managers need a home site")
-    if new.email and ("@" not in new.email or len(new.email) > 200):
-        raise DirectoryError(f"email {new.email!r} does not look like an address")
+        raise DirectoryError(sentence("Staff and site managers need a home site."))
+    if new.email and ("@" not in new.email or len(new.email) > protocol.ADMIN_EMAIL_MAX):
+        raise DirectoryError(sentence("The e-mail '{email}' does not look like an address.", email=new.email))
     for text, label in (
-        (new.title, "title"),
-        (new.email, "email"),
-        (new.phone, "phone"),
-        *((lang, "language") for lang in new.languages),
+        (new.title, sentence("The title")),
+        (new.email, sentence("The e-mail")),
+        (new.phone, sentence("The phone number")),
+        *((lang, sentence("A language")) for lang in new.languages),
     ):
-        if "\x00" in text or len(text) > 200:
-            raise DirectoryError(f"{label} is too long or holds control characters")
+        if "\x00" in text or len(text) > protocol.ADMIN_TITLE_MAX:
+            raise DirectoryError(
+                sentence("{field} is too long or holds control characters.", field=label)
+            )
     return Person(
         id=new.person_id or uuid7(),
         name=name,
@@ -346,7 +385,7 @@ def add_person(
     with db.write() as s:
         username = accounts.normalise_username(new.username)
         if s.value("SELECT count(*) FROM accounts WHERE username = ?", (username,)):
-            raise DirectoryError(f"username {username!r} is taken")
+            raise DirectoryError(sentence("The username '{username}' is taken.", username=username))
         person, _ = put_person(s, new, password_hash, actor_id)
     return person
 
@@ -393,10 +432,12 @@ def _held_person(session: Session, username: str, organisation_id: str | None = 
         "SELECT person_id FROM accounts WHERE username = ?", (accounts.normalise_username(username),)
     )
     person = session.get(Person, person_id) if person_id else None
+    if organisation_id is not None and (person is None or person.organisation_id != organisation_id):
+        raise OutsideOrganisation(
+            sentence("There is no person with the username '{username}' in this organisation.", username=username)
+        )
     if person is None:
         raise DirectoryError(f"no person with username {username!r}")
-    if organisation_id is not None and person.organisation_id != organisation_id:
-        raise OutsideOrganisation(f"no person with username {username!r} in this organisation")
     return person
 
 
@@ -472,7 +513,7 @@ def set_lending(
     from now on; bids accepted before keep their state.
     """
     if policy not in tuple(LendingPolicy):
-        raise DirectoryError(f"lending must be one of {', '.join(LendingPolicy)}")
+        raise DirectoryError(sentence("Lending must be one of {choices}.", choices=", ".join(LendingPolicy)))
     with db.write() as s:
         org = organisation(s, organisation_id)
         if org is None:

@@ -69,31 +69,38 @@ class ApiError(Exception):
     """Raised anywhere below a route; the app turns it into the error response."""
 
     def __init__(
-        self, code: str, detail: Any = None, headers: dict[str, str] | None = None
+        self,
+        code: str,
+        detail: Any = None,
+        headers: dict[str, str] | None = None,
+        words: Sentence | None = None,
     ) -> None:
+        """`words`: a catalogued sentence saying more than the code's own (an admin's refusal)."""
         if code not in ERRORS:
             raise KeyError(f"unknown error code {code!r}")
         super().__init__(code)
         self.code = code
         self.detail = detail
         self.headers = headers
+        self.words = words
 
     @property
     def status(self) -> int:
         return ERRORS[self.code][0]
 
     def response(self) -> JSONResponse:
-        return error_response(self.code, self.detail, self.headers)
+        return error_response(self.code, self.detail, self.headers, self.words)
 
 
 def error_response(
-    code: str, detail: Any = None, headers: dict[str, str] | None = None
+    code: str, detail: Any = None, headers: dict[str, str] | None = None, words: Sentence | None = None
 ) -> JSONResponse:
+    """The error body for `code`, its message `words` when given, else the code's own sentence."""
     from fastapi.responses import JSONResponse
 
-    status, words = ERRORS[code]
+    status, said = ERRORS[code]
     return JSONResponse(
-        protocol.error_body(code, words, detail), status_code=status, headers=headers
+        protocol.error_body(code, words or said, detail), status_code=status, headers=headers
     )
 
 

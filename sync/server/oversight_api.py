@@ -114,13 +114,9 @@ def site_reports(
     def compute(s: Session, viewer: Any) -> dict[str, Any]:
         try:
             return reports.report(s, viewer.person, site_id=site_id, since=first, until=last)
-        except reports.OutsideOrganisation:
-            raise ApiError(
-                "outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}]
-            ) from None
         except reports.Forbidden:
             raise ApiError("forbidden") from None
-        except LookupError:
-            raise ApiError("not_found") from None
+        except LookupError:  # reports.OutsideOrganisation too: another's site and none answer alike
+            raise ApiError("outside_organisation", tenancy.NO_SUCH_SITE) from None
 
     return _Read(request, device, bearer)(compute)

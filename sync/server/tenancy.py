@@ -137,14 +137,17 @@ def _look_up(session: Session, parent: str, keys: set[str]) -> None:
 
 
 def refuse_another_organisations_site(session: Any, viewer: Person, site_id: str | None) -> None:
-    """Raise ApiError "outside_organisation" (404) when `site_id` is a site of another organisation than `viewer`'s.
+    """Raise ApiError "outside_organisation" (404) when `site_id` is no site of `viewer`'s organisation.
 
-    An unknown site, or none asked, passes: the question then simply finds
-    nothing. One municipality learns nothing of another's sites this way
-    (the answer is the one for a site that does not exist).
+    A site that does not exist gets the very same answer, and none asked
+    passes: one municipality learns nothing of another's sites this way.
     """
     if site_id is None:
         return
     owner = session.value("SELECT organisation_id FROM sites WHERE id = ?", (site_id,))
-    if owner not in (None, viewer.organisation_id):
-        raise ApiError("outside_organisation", [{"loc": ["query", "site_id"], "msg": "another organisation's site"}])
+    if owner != viewer.organisation_id:
+        raise ApiError("outside_organisation", NO_SUCH_SITE)
+
+
+# The detail of every refusal of a site that is not the viewer's organisation's, another's or none.
+NO_SUCH_SITE = [{"loc": ["query", "site_id"], "msg": "no such site in your organisation"}]

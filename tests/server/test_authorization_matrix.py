@@ -16,6 +16,7 @@ import pytest
 
 from desktop.core.entities import Role
 from desktop.core.ids import uuid7
+from sync import protocol
 from sync.server import directory, invitations
 from tests import authorization_matrix as matrix
 from tests.conftest import World
@@ -278,3 +279,56 @@ def test_lending_operations_and_who_pulls_a_lent_bid(
         assert pulled == matrix.SEES_LENT_BID
     finally:
         directory.set_lending(matrix_server.database, "off")
+
+
+def told(api: Api, method: str, path: str, body: dict[str, Any] | None = None, **params: Any) -> tuple[int, Any]:
+    """The status and error of one admin or oversight request, with the thing's own name and id blanked."""
+    answer = api.http.request(method, path, json=body, params=params or None, headers=api.headers())
+    text = answer.text
+    for name in NAMED:
+        text = text.replace(name, "…")
+    return answer.status_code, text
+
+
+# What the other organisation's admin names: ours (dina, our school, our device) and nobody's.
+NAMED: list[str] = []
+
+
+def test_another_organisations_person_site_and_device_answer_as_none_would(
+    clients: dict[str, Api], world: World
+) -> None:
+    """Issue 16: acting on another organisation's person, site or device tells nothing of it.
+
+    Nina (org-2's admin) names our dina, our school and our device, and then a
+    username, site and device that no organisation has: each pair must be
+    answered alike (404 `outside_organisation`, the same words), or the
+    difference would tell her what our municipality holds.
+    """
+    ours = clients["dina"].device_id or ""
+    nobody, no_site, no_device = "nobody-" + uuid7()[-8:], "s-" + uuid7()[-8:], uuid7()
+    NAMED[:] = ["dina", world.school.id, world.school.name, ours, nobody, no_site, no_device]
+    nina, admin = clients["nina"], clients["admin"]
+    pairs = [
+        (("POST", f"/v1/admin/people/{who}/active", {"active": False}) for who in ("dina", nobody)),
+        (("POST", f"/v1/admin/people/{who}/role", {"role": "site_manager"}) for who in ("dina", nobody)),
+        (("POST", f"/v1/admin/people/{who}/site", {"site": "s-far"}) for who in ("dina", nobody)),
+        (("POST", "/v1/admin/people/niels/site", {"site": site}) for site in (world.school.id, no_site)),
+        (("POST", "/v1/admin/people/niels/site", {"site": site}) for site in (world.school.name, no_site)),
+        (("POST", "/v1/admin/enrolment-codes", {"site": site}) for site in (world.school.id, no_site)),
+        (("POST", "/v1/admin/people", {"username": "ny-" + uuid7()[-8:], "name": "Ny", "site": site})
+         for site in (world.school.id, no_site)),
+        (("POST", f"/v1/admin/devices/{device}/revoke", {}) for device in (ours, no_device)),
+    ]
+    got = [[told(nina, *request) for request in pair] for pair in pairs]
+    assert all(status == 404 and '"outside_organisation"' in text for pair in got for status, text in pair), got
+    assert [theirs == none for theirs, none in got] == [True] * len(pairs), got
+    # Our admin asking org-2's reports, audit and insights of a site: as of a site there is none of.
+    NAMED[:] = ["s-far", no_site]
+    for path, params in (
+        (protocol.PATH_REPORTS, {}), (protocol.PATH_AUDIT, {}), (protocol.PATH_INSIGHTS_COMPETENCE, {}),
+        (protocol.PATH_INSIGHTS_PEOPLE, {"skill": "events.planning"}),
+    ):
+        theirs, none = (told(admin, "GET", path, site_id=site, **params) for site in ("s-far", no_site))
+        assert theirs[0] == 404 and theirs == none, (path, theirs, none)
+    # Nothing was changed by the refusals.
+    assert clients["dina"].pull()["cursor"]

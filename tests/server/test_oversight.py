@@ -242,7 +242,7 @@ def test_a_role_change_takes_effect_on_the_persons_next_sync(story: Story) -> No
     moved = admin(story.deployment.db_url, "person", "set-site", "carl", "Plejehjemmet Solgården")
     assert moved.code == 0 and story.world.care_home.id in moved.out
     bad = admin(story.deployment.db_url, "person", "set-role", "carl", "staff", "--site", "Ingen")
-    assert bad.code == 1 and "unknown site" in bad.err
+    assert bad.code == 1 and "no site 'Ingen' in this organisation" in bad.err
     assert admin(story.deployment.db_url, "person", "set-role", "carl", "external").code == 1
     # Back as he was, for whoever runs after.
     assert admin(story.deployment.db_url, "person", "set-role", "carl", "staff", "--site", "s-other").code == 0

@@ -272,7 +272,7 @@ def test_knop_admin_acts_in_the_organisation_named_with_org(
                             "--name", "Berit", "--role", "admin"]) == 0
     assert knop_admin.main(["--db", db, "person", "add", "--org", "org-b", "--username", "bo", "--name", "Bo",
                             "--site", "a-hall"]) == 1
-    assert "belongs to another organisation" in capsys.readouterr().err
+    assert "no site 'a-hall' in this organisation" in capsys.readouterr().err
     csv = tmp_path / "staff.csv"
     csv.write_text("username,name,site\nbirgit,Birgit,Rådhuset\nanna,Anna Jensen,Rådhuset\n", encoding="utf-8")
     assert knop_admin.main(["--db", db, "import-people", "--org", "Bøgeby Kommune", str(csv)]) == 1

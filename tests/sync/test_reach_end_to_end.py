@@ -9,6 +9,7 @@ sync.session, the store's operations and the sync engine).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -94,8 +95,10 @@ def test_a_volunteer_is_invited_enrols_is_refused_gets_verified_bids_and_is_acce
             assert manager_store.get(MemberInvitation, invitation_id).status == "accepted"  # type: ignore[union-attr]
         finally:
             manager_store.close()
+        today = dt.date.today()  # a certificate issued this year, good for five more: whatever day this runs
         staffroom.perform(mette, "credential.verify", person_id=vera.person.id, credential="child_protection",
-                          issued_on="2026-01-05", expires_on="2031-01-05")
+                          issued_on=(today - dt.timedelta(days=330)).isoformat(),
+                          expires_on=(today + dt.timedelta(days=5 * 365)).isoformat())
         assert staffroom.sync(mette).ok
 
         # Now she bids, and the bid reaches the server.

@@ -332,3 +332,44 @@ def test_sync_now_while_the_server_is_gone_tries_again_at_once(
         wait_until(lambda: runner.state.unreachable > tried, timeout=10)
         assert time.monotonic() - asked < 10  # the backoff would have taken at least 15 s
         assert runner.state.online is False
+
+
+class _InARequest:
+    """An engine whose sync waits in a request that hears no cancel, as a read from a hung server does."""
+
+    def __init__(self) -> None:
+        self.waiting = threading.Event()
+        self.answered = threading.Event()
+
+    def counts(self) -> Counts:
+        return Counts(0, 0, 0, None)
+
+    def sync_once(
+        self, cancel: threading.Event | None = None, progress: Callable[[Progress], None] | None = None
+    ) -> SyncReport:
+        self.waiting.set()
+        self.answered.wait(30)
+        if progress:  # what the sync says after the answer, before it looks at the cancel
+            progress(Progress("anna", "anna", "pull", 1))
+        return SyncReport(started_at="", failure=Cancelled())
+
+
+def test_stopped_without_waiting_it_says_nothing_more_while_its_request_ends() -> None:
+    """Try-out s36: the UI joined a sync waiting on a hung server for 10 s, gave up, deleted its
+    Qt adapter; the sync then called into it ("Signal source has been deleted")."""
+    engine = _InARequest()
+    states: list[Any] = []
+    runner = SyncScheduler(
+        lambda: engine,  # type: ignore[arg-type, return-value]
+        on_state=lambda state: states.append(state),
+        interval_s=60.0,
+    )
+    runner.start()
+    assert engine.waiting.wait(10)
+    started = time.monotonic()
+    assert not runner.stop(timeout=0)  # still in its request: let go, not waited for
+    assert time.monotonic() - started < 0.5
+    said = len(states)
+    engine.answered.set()
+    assert runner.stop(timeout=10)
+    assert len(states) == said, states[said:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 
 import keyring
 import keyring.errors
@@ -28,7 +29,7 @@ from tests.faults.summary import fault_summary  # noqa: F401 - per-test fault co
 from tests.server.harness import DEVICE_FAILURES, Deployment
 from tests.sync.conftest import MachineFactory
 from tests.sync.test_faults import clock_off_by, published_task
-from tests.sync.workstation import Machine, count
+from tests.sync.workstation import Machine, count, hung
 
 
 def days_since_online_login(machine: Machine, username: str, days: float) -> None:
@@ -349,3 +350,17 @@ def test_the_session_knows_its_device_for_the_outbox(
     assert staffroom.login("anna").device_id == staffroom.device_id
     with staffroom.unplugged():
         assert staffroom.login("anna").device_id == staffroom.device_id
+
+
+def test_a_login_that_can_go_offline_does_not_wait_long_for_a_server_that_hangs(
+    fresh_knop_server: Deployment, world: World, machines: MachineFactory
+) -> None:
+    """Try-out s36: with the server hung, "Logging in…" stood 21 s before the offline login."""
+    staffroom = machines(fresh_knop_server, world.school.id)
+    staffroom.login("anna")
+    with hung(fresh_knop_server):
+        started = time.monotonic()
+        offline = staffroom.login("anna")
+        took = time.monotonic() - started
+    assert not offline.online
+    assert took < 8.0, f"the offline login took {took:.1f} s"

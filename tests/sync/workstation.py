@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import threading
 from collections.abc import Iterator
@@ -178,6 +179,20 @@ class Machine:
 
     def env(self) -> dict[str, str]:
         return {variable: str(folder) for variable, folder in self.dirs.items()}
+
+
+@contextlib.contextmanager
+def hung(server: Deployment) -> Iterator[None]:
+    """The server process stopped (SIGSTOP): the kernel accepts connections, nothing answers.
+
+    A hung server or network as the try-outs met it: a request waits for its read timeout.
+    """
+    assert server.process is not None
+    os.kill(server.process.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
 
 
 def view(store: Store) -> dict[tuple[str, str], dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -430,7 +431,7 @@ def test_the_first_page_agrees_with_the_whole_search(
     try:
         site = store.rows("SELECT site_id FROM tasks GROUP BY site_id ORDER BY count(*) DESC")[0]
         for sort in Sort:
-            for descending in (False, True):
+            for descending in (True, False):  # it opens ascending: each is a change, and a search
                 for extra in (
                     {},
                     {"text": "s"},
@@ -446,3 +447,41 @@ def test_the_first_page_agrees_with_the_whole_search(
                     assert window.complete == (len(ids) <= 50)
     finally:
         store.close()
+
+
+def test_the_bid_deadline_column_holds_bid_deadlines_only(
+    qtbot: Any, context: AppContext, make_board: Any
+) -> None:
+    """A try-out read "start 7. jan. 2027" among the dates under "Budfrist": a task without a bid
+    deadline showed (and was sorted by) its start. The column now holds bid deadlines alone; a task
+    without one says so in words and comes after every dated task, in either direction."""
+    from tests.ui.driving import ask, styled
+
+    def undated_but_starting_soon(store: Store) -> str:
+        task = next(
+            t for t in store.fetch(Task, "status = 'open' AND bid_deadline IS NOT NULL ORDER BY id")
+            if permissions.can_see_task(context.person, t)
+        )
+        with store.transaction():
+            store.put(task.replace(bid_deadline=None, starts_on="2027-01-07", ends_on="2027-01-07"))
+        return task.id
+
+    undated = ask(qtbot, context, undated_but_starting_soon)
+    with styled("da"):
+        board = make_board(context)
+        for descending in (True, False):  # it opens ascending: each is a change, and a search
+            with qtbot.waitSignal(board.counted, timeout=10_000):
+                board.view.horizontalHeader().setSortIndicator(
+                    Column.DEADLINE, Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+                )
+            count = board.model.rowCount()
+            wait_rows_loaded(qtbot, board, count)
+            cells = [board.model.data(board.model.index(r, Column.DEADLINE)) for r in range(count)]
+            dated = [c for c in cells if c != "ingen frist"]
+            assert undated in board.model.ids() and "ingen frist" in cells
+            assert all(re.fullmatch(r"\d{1,2}\. \w+\.? \d{4}", c) for c in dated), dated
+            # Every task without a deadline after every dated one, each way round.
+            assert cells == dated + ["ingen frist"] * (count - len(dated)), cells
+            tip = board.model.data(board.model.index(board.model.ids().index(undated), Column.DEADLINE),
+                                   Qt.ItemDataRole.ToolTipRole)
+            assert "Ingen budfrist" in tip and "7. januar 2027" in tip, tip

@@ -37,16 +37,13 @@ def test_lending_lists_only_accepted_work_and_no_empty_stretch(
     qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
     assert {w.bid.id for w in screen.work_model.rows()} == lent
     assert {w.bid.status for w in screen.work_model.rows()} == {BidStatus.ACCEPTED}
-    # Each column but the task's is as wide as what it shows: no wide empty one.
+    # Each column but the task's is as wide as what it shows at most: no wide empty one.
     view = screen.work_view
     header = view.horizontalHeader()
     for column in range(screen.work_model.columnCount()):
         if column == 1:
             continue
         wanted = max(view.sizeHintForColumn(column), header.sectionSizeFromContents(column).width())
-        if column in (2, 4):  # sites and the lending's state: a fixed share, eliding
-            wanted = min(wanted, SHARE_CHARS * screen.fontMetrics().averageCharWidth())
-            wanted = max(wanted, header.sectionSizeFromContents(column).width())
         assert header.sectionSize(column) <= wanted + 2, (column, header.sectionSize(column), wanted)
     assert header.sectionSize(1) >= max(header.sectionSize(c) for c in range(header.count()) if c != 1)
 
@@ -138,3 +135,45 @@ def test_finished_work_shows_its_hours_right_aligned_in_danish_and_a_dash_says_w
         assert model.index(model.row_of(bid.id), 6).data(Qt.ItemDataRole.ToolTipRole) == (
             "Ikke registreret: opgaven blev markeret som afsluttet, før Knop gemte de arbejdede timer."
         )
+
+
+def test_the_sites_column_is_whole_where_the_tasks_column_has_room_to_spare(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """A try-out: "Integreret institution R…" was cut at a fixed share while the task's column
+    beside it stood half empty. The shared columns now take what the task's words leave; only
+    where there is not room for all are they cut, down to their share and no further."""
+    from desktop.core.entities import LendingPolicy, Site, Task
+    from desktop.store import Store
+    from tests.ui.driving import ask, styled
+    from tests.ui.test_notifications import lend
+
+    long_name = "Integreret institution Regnbuen og Solsikken ved Fjorden"
+
+    def short_tasks_at_a_long_named_site(store: Store) -> None:
+        with store.transaction():
+            for task in store.fetch(Task, "1 = 1"):
+                store.put(task.replace(title="Kaffe"))
+            for site in store.fetch(Site, "1 = 1"):
+                store.put(site.replace(name=long_name if site.name != "Plejecenter Solhaven" else site.name))
+
+    with styled("da"):
+        context = make_context("mette")
+        lend(qtbot, context, LendingPolicy.APPROVE)
+        ask(qtbot, context, short_tasks_at_a_long_named_site)
+        screen = shown(qtbot, LendingScreen(context), size=(1500, 700))
+        qtbot.waitUntil(lambda: screen.work_model.rowCount() > 0, timeout=10_000)
+        view, header = screen.work_view, screen.work_view.horizontalHeader()
+        qtbot.waitUntil(lambda: long_name in {screen.work_model.index(r, 2).data()
+                                              for r in range(screen.work_model.rowCount())})
+        share = SHARE_CHARS * screen.fontMetrics().averageCharWidth()
+        assert view.sizeHintForColumn(2) > share  # the name is longer than a share: it used to be cut
+        qtbot.waitUntil(lambda: header.sectionSize(2) >= view.sizeHintForColumn(2))  # whole
+        assert header.sectionSize(1) >= view.sizeHintForColumn(1)  # and so is every task
+        assert header.isSectionHidden(4) or header.sectionSize(4) >= min(view.sizeHintForColumn(4), share)
+        # Narrower, where not everything fits: the site gives way, the task's words stay whole
+        # as long as the site keeps its share.
+        screen.resize(1100, 700)
+        qtbot.waitUntil(lambda: header.sectionSize(2) < view.sizeHintForColumn(2))
+        assert header.sectionSize(2) >= share
+        assert header.sectionSize(1) >= view.sizeHintForColumn(1)

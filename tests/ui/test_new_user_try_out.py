@@ -111,7 +111,7 @@ def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: An
     """
     from sync.failures import UpdateRequired
     from sync.scheduler import SyncState
-    from tests.ui.test_sync_status import Worker, publish_unreachable
+    from tests.ui.test_sync_status import Worker, place_bid, publish_unreachable
     from ui.main_window import MainWindow
     from ui.sync_status import SyncLink
 
@@ -124,6 +124,8 @@ def test_the_server_down_notice_is_whole_at_1024_px(qtbot: Any, make_context: An
     window.resize(1024, 700)  # maximised on a 1024x768 screen, less the title bar and a panel
     with qtbot.waitExposed(window):
         window.show()
+    place_bid(qtbot, context)  # a change waits: the longest offline sentence
+    qtbot.waitUntil(lambda: window.status.counts.pending == 1)
     unreachable = publish_unreachable(qtbot, worker, link)
     state = window.status.connection_label
     qtbot.waitUntil(lambda: state.toolTip().endswith("\n" + unreachable.cause.text("da")))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTableView, QWidget
+from PySide6.QtWidgets import QStyleOptionHeader, QTableView, QWidget
 
 from desktop.core.entities import Role
 from tests.ui.driving import no_message_boxes, styled  # noqa: F401 - autouse fixture
@@ -23,6 +23,7 @@ from ui.insights_talent import TalentSearch
 from ui.my_page import MyPage
 from ui.oversight_lending import LendingScreen
 from ui.oversight_reports import ReportsScreen
+from ui.table_model import WrappingHeader
 
 RIGHT = Qt.AlignmentFlag.AlignRight
 
@@ -86,3 +87,31 @@ def test_the_columns_of_numbers_are_right_aligned_and_those_of_words_are_not(
     assert Qt.AlignmentFlag(int(cell.data(Qt.ItemDataRole.TextAlignmentRole))) & RIGHT
     for context in (admin, manager):
         qtbot.waitUntil(lambda c=context: not c.worker.busy(), timeout=10_000)
+
+
+def test_a_right_aligned_title_of_several_words_still_breaks_onto_lines(
+    qtbot: Any, make_context: Callable[..., AppContext]
+) -> None:
+    """The reports' titles read "el besat", "r udlånt", "re kommuner" once they were right-aligned.
+
+    The model's alignment for a numeric column replaced the header's own, word wrap
+    included, so a title sized for its lines (`WrappingHeader.title_lines`) was painted
+    on one line and cut at both ends (the README's picture of 2 December 2026). What
+    paints a section is its style option: it must still say to break the words.
+    """
+    admin = make_context("admin", "da")
+    nothing: Callable[[str, Any], dict[str, Any]] = lambda _name, _params: {}  # noqa: E731 - no answer needed
+    with styled("da"):
+        screen = ReportsScreen(admin, fetcher=nothing)
+    qtbot.addWidget(screen)
+    [view] = [v for v in screen.findChildren(QTableView) if "Timer udlånt" in _titles(v)]
+    header = view.horizontalHeader()
+    assert isinstance(header, WrappingHeader)
+    for title, column in _titles(view).items():
+        option = QStyleOptionHeader()
+        header.initStyleOptionForIndex(option, column)
+        alignment = int(option.textAlignment)
+        assert alignment & int(Qt.TextFlag.TextWordWrap), title
+        if _aligned_right(view, column):
+            assert alignment & int(RIGHT), title  # and still right-aligned
+    qtbot.waitUntil(lambda: not admin.worker.busy(), timeout=10_000)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from sync.scheduler import SyncState
 from tests.ui.driving import no_message_boxes, styled  # noqa: F401 - autouse fixture
-from tests.ui.test_sync_status import Worker, publish_unreachable
+from tests.ui.test_sync_status import Worker, place_bid, publish_unreachable
 from ui.main_window import MainWindow
 from ui.sync_status import SyncLink
 
@@ -49,6 +49,8 @@ def test_going_offline_and_back_moves_nothing_and_says_it_on_one_line(qtbot: Any
             return [_where(window, part) for part in parts]
 
         online = places()
+        place_bid(qtbot, context)  # a change waits: the state line says it is kept
+        qtbot.waitUntil(lambda: bar.counts.pending == 1)
         unreachable = publish_unreachable(qtbot, worker, link)
         qtbot.waitUntil(lambda: bar.dot.property("mood") == "offline")
         assert bar.connection_label.text() == "Offline – dine ændringer er gemt"

@@ -208,32 +208,31 @@ def test_a_confirmer_this_pc_does_not_know_is_named_by_their_part_not_a_question
 def test_after_accepting_the_reviewer_stays_at_the_accepted_card(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData
 ) -> None:
-    """A try-out accepted the last seat on a card far right: the cards scrolled back to the
-    left and the keys landed on another bidder's "Afvis". The accepted card stays in view
-    and the keys stay on it (nothing more can be accepted), not on someone else's Decline."""
+    """A try-out accepted the last seat on a card far down: the cards scrolled back to the
+    top and the keys landed on another bidder's "Afvis". The accepted card's status stays
+    in view and the keys rest on it, not on someone else's Decline (or Accept: try-out s36)."""
     task, manager = three_bids_on_seats(qtbot, make_context, demo_data, 1)
     page = shown(qtbot, ReviewPage(manager, task.id), size=(500, 600))  # the cards do not all fit
     pending = [c for c in page.cards.values() if c.card and c.card.bid.status == BidStatus.PENDING]
     assert len(pending) >= 3
     last = pending[-1]
-    bar = page.strip.horizontalScrollBar()
+    bar = page.strip.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
-    bar.setValue(bar.maximum())
-    qtbot.waitUntil(lambda: not last.visibleRegion().isEmpty())
+    page.strip.ensureWidgetVisible(last.accept_button)
+    qtbot.waitUntil(lambda: not last.accept_button.visibleRegion().isEmpty())
     scrolled = bar.value()
     assert scrolled > 0
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         qtbot.mouseClick(last.accept_button, CLICK)
         qtbot.mouseClick(last.confirm_button, CLICK)
     qtbot.waitUntil(lambda: not last.decision.isVisible(), timeout=10_000)
-    # The cards stay where the reviewer had them: the accepted card wholly in view.
+    # The cards stay where the reviewer had them: the accepted card's status wholly in view.
     viewport = page.strip.viewport()
-    left = last.mapTo(viewport, last.rect().topLeft()).x()
-    assert left >= 0 and left + last.width() <= viewport.width(), (left, bar.value(), scrolled)
+    top = last.status.mapTo(viewport, last.status.rect().topLeft()).y()
+    assert top >= 0 and top + last.status.height() <= viewport.height(), (top, bar.value(), scrolled)
     focus = page.window().focusWidget()
-    assert focus is not None
-    assert not any(focus is c.decline_button for c in page.cards.values())
-    assert focus is page.strip or last.isAncestorOf(focus), focus
+    assert focus is last.status, focus
+    assert not any(focus is c.decline_button or focus is c.accept_button for c in page.cards.values())
 
 
 def test_accepting_the_last_seat_keeps_the_cards_where_they_were(

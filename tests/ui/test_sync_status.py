@@ -49,6 +49,14 @@ class Worker:
         thread.join()
 
 
+def linked(context: AppContext) -> tuple[Worker, SyncLink]:
+    """`context` with a link over a stand-in scheduler, as the shell attaches the real one."""
+    worker = Worker()
+    link = SyncLink(worker, context.person.id)
+    context.attach_sync(link)
+    return worker, link
+
+
 def publish_unreachable(qtbot: Any, worker: Worker, link: SyncLink) -> Any:
     """The scheduler's state after a sync found no server ("no connection"); the failure it said."""
     from desktop.core.text import sentence
@@ -74,11 +82,11 @@ def test_offline_the_changes_are_said_kept_once(qtbot: Any, make_context: Any) -
     from tests.ui.driving import styled
 
     context = make_context("anna", language="da")
-    worker = Worker()
-    link = SyncLink(worker, context.person.id)
-    context.attach_sync(link)
+    worker, link = linked(context)
     with styled("da"):
         bar = status_bar(qtbot, context)
+        place_bid(qtbot, context)  # a change waits: the state line says it is kept
+        qtbot.waitUntil(lambda: bar.counts.pending == 1)
         publish_unreachable(qtbot, worker, link)
     qtbot.waitUntil(lambda: bar.dot.property("mood") == "offline")
     # Said once, on the state line; the cause in its tooltip (no red line: tests/ui/test_offline_calm.py).
@@ -214,9 +222,10 @@ def test_states_from_the_sync_thread_reach_the_bar(qtbot: Any, context: AppConte
     )
     with qtbot.waitSignal(link.state_changed):
         worker.publish(offline)
-    assert bar.connection_label.text() == "Offline: your changes are kept"
+    # Nothing waits to be sent: plain "Offline" (not "your changes are kept" beside "All changes sent").
+    assert bar.connection_label.text() == "Offline"
     assert bar.dot.property("mood") == "offline"
-    assert bar.connection_label.toolTip() == "Offline: your changes are kept\nServeren kan ikke nås."
+    assert bar.connection_label.toolTip() == "Offline\nServeren kan ikke nås."
     context.close()
     assert worker.stopped
 
@@ -238,7 +247,7 @@ def test_a_failed_attempt_says_offline_while_the_sync_retries_and_nothing_is_cut
     )
     with qtbot.waitSignal(link.state_changed):
         worker.publish(retrying)
-    assert bar.connection_label.text() == "Offline: your changes are kept"
+    assert bar.connection_label.text() == "Offline"  # nothing waits to be sent
     assert bar.dot.property("mood") == "offline"
 
     bar.resize(300, bar.sizeHint().height())  # far narrower than its sentences
@@ -334,7 +343,7 @@ def test_sync_now_stays_usable_offline_and_says_when_the_server_still_cannot_be_
     retrying = SyncState(online=False, syncing=True, unreachable=1, runs=3)
     with qtbot.waitSignal(link.state_changed):
         worker.publish(retrying)
-    assert bar.connection_label.text() == "Offline: your changes are kept"
+    assert bar.connection_label.text() == "Offline"  # nothing waits to be sent
     assert bar.sync_button.isEnabled()
     bar.sync_button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(bar.sync_button, Qt.Key.Key_Space)
@@ -423,4 +432,71 @@ def test_offline_the_reason_stays_while_the_sync_retries(qtbot: Any, make_contex
         worker.publish(SyncState(online=True, syncing=True, runs=1))
     assert said not in bar.connection_label.toolTip()
     assert not bar.error_label.isVisible()
+    context.close()
+
+
+def test_an_empty_attention_list_says_nothing_of_refused_changes(qtbot: Any, make_context: Any) -> None:
+    """Try-out s36: "Kræver din opmærksomhed" with nothing in it still said "Serveren godtog
+    ikke disse ændringer, så de er fortrudt her …" above "Intet kræver din opmærksomhed"."""
+    from PySide6.QtWidgets import QLabel
+
+    context = make_context("anna", language="en")
+    panel = AttentionPanel(context)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.loaded):
+        panel.show()
+    (intro,) = [label for label in panel.findChildren(QLabel) if label.text().startswith("The server did not accept")]
+    assert panel.empty_label.isVisible()
+    assert not intro.isVisible()
+    op_id = place_bid(qtbot, context)
+    with qtbot.waitSignal(panel.loaded):
+        refuse(qtbot, context, op_id, Rejection("bid.task_not_open", status="cancelled"))
+    assert intro.isVisible() and not panel.empty_label.isVisible()
+    with qtbot.waitSignal(panel.loaded):
+        qtbot.mouseClick(panel.dismiss_button, Qt.MouseButton.LeftButton)
+    assert not intro.isVisible() and panel.empty_label.isVisible()
+    context.close()
+
+
+def test_offline_with_nothing_waiting_the_bar_does_not_say_changes_are_kept(qtbot: Any, make_context: Any) -> None:
+    """Try-out s36: "Offline - dine ændringer er gemt · Alle ændringer er sendt" said two contrary things."""
+    from tests.ui.driving import styled
+
+    context = make_context("anna", language="da")
+    worker, link = linked(context)
+    with styled("da"):
+        bar = status_bar(qtbot, context)
+        publish_unreachable(qtbot, worker, link)
+        qtbot.waitUntil(lambda: bar.dot.property("mood") == "offline")
+        assert (bar.connection_label.text(), bar.pending_label.text()) == ("Ikke forbundet", "Alle ændringer er sendt")
+        place_bid(qtbot, context)
+        qtbot.waitUntil(lambda: bar.counts.pending == 1)
+        assert (bar.connection_label.text(), bar.pending_label.text()) == (
+            "Offline – dine ændringer er gemt",
+            "1 ændring venter på at blive sendt",
+        )
+    context.close()
+
+
+def test_the_last_sync_kept_in_the_store_is_said_before_the_first_sync_ends(
+    qtbot: Any, make_context: Any
+) -> None:
+    """Try-out s36: after an offline login the bar said "Never synced" for someone who had synced,
+    until the scheduler's first sync (waiting on a server that hung) had ended."""
+    context = make_context("anna", language="en")
+    worker, link = linked(context)
+    done: list[bool] = []
+
+    def synced_before(store: Store) -> bool:
+        with store.transaction():
+            store.set_state("last_sync_at", "2026-11-26T10:00:02.000Z")
+        return True
+
+    context.query(synced_before).success(done.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(done))
+    bar = status_bar(qtbot, context)
+    with qtbot.waitSignal(link.state_changed):
+        worker.publish(SyncState(syncing=True))  # the first sync, under way
+    qtbot.waitUntil(lambda: bar.last_label.text() != "Never synced", timeout=5_000)
+    assert bar.last_label.text().startswith("Last sync ")
     context.close()

@@ -80,10 +80,12 @@ def test_post_a_task_messages_next_to_the_field_then_publish(
     assert form.problems["title"].text() == "Titel må højst være 200 tegn."
     form.title.setText("Hjælp til julefrokosten")
 
-    form.starts_on.set_date(dt.date(2027, 3, 10))
-    form.ends_on.set_date(dt.date(2027, 3, 1))
+    start = dt.date.today() + dt.timedelta(days=100)  # a task still to come, whatever day this runs
+    form.starts_on.set_date(start)
+    form.ends_on.set_date(start - dt.timedelta(days=9))
     assert form.problems["ends_on"].text() == "Slutdatoen ligger før startdatoen."
-    form.ends_on.set_date(dt.date(2027, 3, 12))
+    end = start + dt.timedelta(days=2)
+    form.ends_on.set_date(end)
     assert not form.problems["ends_on"].isVisible()
 
     qtbot.keyClicks(form.description, "Vi skal dække bord til 60 og have styr på maden.")
@@ -107,7 +109,7 @@ def test_post_a_task_messages_next_to_the_field_then_publish(
     )
     assert task.skills == ["care.dementia", "#tegnsprog for børn"]
     assert (task.seats, task.effort_hours, task.place) == (2, 3.5, "Festsalen")
-    assert (task.starts_on, task.ends_on, task.bid_deadline) == ("2027-03-10", "2027-03-12", None)
+    assert (task.starts_on, task.ends_on, task.bid_deadline) == (start.isoformat(), end.isoformat(), None)
     assert task.audience == Audience.SITE
 
 
@@ -182,7 +184,8 @@ def test_a_draft_is_saved_here_and_restored_after_a_restart(
     form = shown(qtbot, TaskForm(context))
     qtbot.keyClicks(form.title, "Juleklip med 3.B")
     pick_skill(qtbot, form.picker, "demens")
-    form.bid_deadline.set_date(dt.date(2027, 1, 15))
+    deadline = dt.date.today() + dt.timedelta(days=44)  # still ahead when the draft is published
+    form.bid_deadline.set_date(deadline)
     form.title.setFocus()
     with qtbot.waitSignal(form.draft_saved, timeout=10_000):
         qtbot.keyClick(form.title, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -194,7 +197,7 @@ def test_a_draft_is_saved_here_and_restored_after_a_restart(
     restored = shown(qtbot, TaskForm(again))
     assert restored.title.text() == "Juleklip med 3.B"
     assert restored.chosen.skills() == ["care.dementia"]
-    assert restored.bid_deadline.iso() == "2027-01-15"
+    assert restored.bid_deadline.iso() == deadline.isoformat()
     assert restored.starts_on.iso() is None
     assert restored.draft_note.isVisible()
     # Someone else on this machine does not get Mette's draft.

@@ -27,6 +27,23 @@ from ui.task_form import TaskForm
 from ui.task_view import TaskView
 
 
+DANISH_MONTHS = (
+    "januar", "februar", "marts", "april", "maj", "juni",
+    "juli", "august", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def in_danish(day: dt.date) -> str:
+    """`day` as a Danish reader writes it ("12. januar 2027"): spelled out here, not by the code under test."""
+    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def a_tuesday_ahead() -> dt.date:
+    """The first Tuesday six weeks or more from today: a task still to come, whatever day the tests run."""
+    day = dt.date.today() + dt.timedelta(weeks=6)
+    return day + dt.timedelta(days=(1 - day.weekday()) % 7)
+
+
 @pytest.fixture(autouse=True)
 def danish() -> Iterator[None]:
     """The screens in Danish, as the people in the issue use them."""
@@ -41,8 +58,10 @@ def test_a_weekly_homework_cafe_with_clock_times_is_posted_from_the_form(
     context = make_context("mette")
     form = shown(qtbot, TaskForm(context))
     form.title.setText("Lektiecafé hver tirsdag")
-    form.starts_on.set_date(dt.date(2027, 1, 12))  # a Tuesday
-    form.ends_on.set_date(dt.date(2027, 3, 30))
+    first = a_tuesday_ahead()
+    last = first + dt.timedelta(weeks=11)  # a Tuesday too
+    form.starts_on.set_date(first)
+    form.ends_on.set_date(last)
     qtbot.keyClicks(form.times.start, "25:00")
     assert form.problems["start_time"].text() == "Fra (klokken) skal være et klokkeslæt, f.eks. 14:00."
     form.times.start.clear()
@@ -57,7 +76,7 @@ def test_a_weekly_homework_cafe_with_clock_times_is_posted_from_the_form(
     assert (task.start_time, task.end_time, task.repeats) == ("15:00", "16:30", "weekly")
 
     view = shown(qtbot, TaskView(context, task.id))
-    assert view.when.text() == "12. januar 2027 – 30. marts 2027, 15:00–16:30, hver tirsdag"
+    assert view.when.text() == f"{in_danish(first)} – {in_danish(last)}, 15:00–16:30, hver tirsdag"
 
 
 @pytest.mark.parametrize("size", [(1024, 600), (1600, 1000)], ids=["1024x600", "1600x1000"])
@@ -97,8 +116,9 @@ def test_the_accepted_bidder_saves_the_shift_to_her_calendar(
     qtbot: Any, make_context: Callable[..., AppContext], demo_data: demo.DemoData, tmp_path: Path
 ) -> None:
     context = make_context("anna")
+    tuesday = a_tuesday_ahead()
     task = biddable_task(demo_data, context.person).replace(
-        starts_on="2027-01-12", ends_on="2027-01-12", start_time="14:00", end_time="20:00",
+        starts_on=tuesday.isoformat(), ends_on=tuesday.isoformat(), start_time="14:00", end_time="20:00",
         title="Ekstra vagt tirsdag",
     )
     mine = Bid(id="anna-bid", task_id=task.id, bidder_id=context.person.id, status=BidStatus.PENDING, version=1)
@@ -110,7 +130,7 @@ def test_the_accepted_bidder_saves_the_shift_to_her_calendar(
 
     ask(qtbot, context, prepare)
     view = shown(qtbot, TaskView(context, task.id))
-    assert view.when.text() == "12. januar 2027, 14:00–20:00"
+    assert view.when.text() == f"{in_danish(tuesday)}, 14:00–20:00"
     assert not view.calendar_button.isVisible()  # not before the bid is accepted
 
     accepted = mine.replace(status=BidStatus.ACCEPTED, version=2)
@@ -122,5 +142,5 @@ def test_the_accepted_bidder_saves_the_shift_to_her_calendar(
     view.save_calendar(path)
     [shift] = [c for c in icalendar.Calendar.from_ical(path.read_bytes()).walk() if c.name == "VEVENT"]
     assert str(shift["summary"]) == "Ekstra vagt tirsdag"
-    assert shift.decoded("dtstart") == dt.datetime(2027, 1, 12, 14, 0)
-    assert shift.decoded("dtend") == dt.datetime(2027, 1, 12, 20, 0)
+    assert shift.decoded("dtstart") == dt.datetime.combine(tuesday, dt.time(14, 0))
+    assert shift.decoded("dtend") == dt.datetime.combine(tuesday, dt.time(20, 0))
