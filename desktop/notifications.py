@@ -33,12 +33,13 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
-from desktop import board, clock
+from desktop import board, clock, people
 from desktop.core import notices, permissions
 from desktop.core.entities import (
     Bid,
     Comment,
     Entity,
+    Lending,
     Person,
     PersonSettings,
     Role,
@@ -197,6 +198,9 @@ class _OwnWorld:
             found = self.store.get(Person, person_id)
             self._names[person_id] = found.name if found else ""
         return self._names[person_id]
+
+    def site_name(self, site_id: str) -> str:
+        return people.site_name(self.store, site_id)
 
     def home_managers(self, site_id: str) -> Iterable[str]:
         owner = self.owner
@@ -804,6 +808,7 @@ class TaskToDecide:
     bid_deadline: str | None  # ISO date, or None
     filled: bool = False  # every place taken: its bids await no decision but a "no"
     deadline_passed: bool = False  # the bid deadline lies before today (the server's date)
+    starts_on: str | None = None  # ISO date the work starts: tells apart tasks of one title at one site
 
 
 def tasks_to_decide(store: Store, person: Person) -> list[TaskToDecide]:
@@ -814,20 +819,30 @@ def tasks_to_decide(store: Store, person: Person) -> list[TaskToDecide]:
     """
     condition, params = _deciding(person)
     rows = store.connection.execute(
-        f"SELECT t.id, t.title, coalesce(s.name, ''), count(*), t.bid_deadline, {_FILLED} "
+        f"SELECT t.id, t.title, coalesce(s.name, ''), count(*), t.bid_deadline, {_FILLED}, t.starts_on "
         "FROM bids b JOIN tasks t ON t.id = b.task_id LEFT JOIN sites s ON s.id = t.site_id "
-        f"WHERE {condition} GROUP BY t.id, t.title, s.name, t.bid_deadline, t.seats "
-        "ORDER BY t.bid_deadline IS NULL, t.bid_deadline, t.title, t.id",
+        f"WHERE {condition} GROUP BY t.id, t.title, s.name, t.bid_deadline, t.seats, t.starts_on "
+        "ORDER BY t.bid_deadline IS NULL, t.bid_deadline, t.title, t.starts_on, t.id",
         params,
     ).fetchall()
     today = clock.server_today(store).isoformat()  # bids are taken all through the deadline's day
     return [
         TaskToDecide(
             str(r[0]), str(r[1]), str(r[2]), int(r[3]), r[4], filled=bool(r[5]),
-            deadline_passed=bool(r[4]) and str(r[4])[:10] < today,
+            deadline_passed=bool(r[4]) and str(r[4])[:10] < today, starts_on=r[6],
         )
         for r in rows
     ]
+
+
+def lending_awaits(store: Store, bid_id: str) -> bool:
+    """Whether the accepted bid `bid_id` still waits for the home manager's yes (`Lending.AWAITING`).
+
+    False once approved or refused, and for a bid this store does not hold: news
+    asking for that decision (`NoticeKind.LENDING_AWAITS`) is then out of date.
+    """
+    found = store.rows("SELECT lending FROM bids WHERE id = ?", (bid_id,))
+    return bool(found) and found[0]["lending"] == Lending.AWAITING
 
 
 def saved_searches(store: Store, person_id: str) -> list[SavedSearch]:

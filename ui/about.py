@@ -9,7 +9,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 import desktop
 from desktop import logs
@@ -36,7 +36,9 @@ def about_text(
             "",
             tr("Version: {version}", version=desktop.__version__),
             tr("Server: {server}", server=server or unknown),
-            tr("Device: {device} ({device_id})", device=device, device_id=device_id or unknown),
+            # The id on a line of its own, whole (`show_about`), where the helpdesk finds it.
+            tr("Device: {device}", device=device),
+            tr("Device id: {device_id}", device_id=device_id or unknown),
             tr("Site: {site}", site=site or unknown),
             tr("Log file: {path}", path=log),
         )
@@ -68,13 +70,20 @@ def show_about(parent: QWidget, context: Any) -> None:
             name,
             str(logs.log_file()),
         )
+        # What Knop is wraps; the facts below it do not: the device id was broken at a hyphen,
+        # mid-id (try-out s36). Each fact stays whole on its line, the box as wide as they need.
+        intro, facts = text.rsplit("\n\n", 1)
         box = QMessageBox(
             QMessageBox.Icon.Information,
             tr("About Knop"),
-            text,
+            intro,
             QMessageBox.StandardButton.Ok,
             parent,
         )
+        box.setInformativeText(facts)
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if label is not None:
+            label.setWordWrap(False)
         box.setObjectName("about")
         box.open()  # not exec(): the window stays alive to the event loop (and to tests)
 

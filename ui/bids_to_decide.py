@@ -44,7 +44,7 @@ class BidsToDecide(Screen):
         self.hint.setWordWrap(True)
 
         def deadline(task: TaskToDecide) -> str:
-            said = wording.date(task.bid_deadline, lang) or tr("None")
+            said = wording.short_date(task.bid_deadline, lang) or tr("None")
             # A deadline long gone read like any other (try-out 6: "8. oktober 2026" in December).
             return tr("{date} (deadline passed)", date=said) if task.deadline_passed else said
 
@@ -54,6 +54,8 @@ class BidsToDecide(Screen):
                 Column(tr("Site"), lambda t: t.site_name),
                 Column(tr("Bids waiting"), lambda t: str(t.waiting), numeric=True),
                 Column(tr("Bid deadline"), deadline),
+                # Tasks of one title at one site differ by when they start (try-out s36, 10).
+                Column(tr("Starts"), lambda t: wording.short_date(t.starts_on, lang)),
             ]
 
         self.model: RowsModel[TaskToDecide] = RowsModel(columns(), key=lambda t: t.task_id, parent=self)

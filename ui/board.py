@@ -311,6 +311,7 @@ class Board(QWidget):
             self.date_box,
             self.mine_box,
             self.clear_button,
+            self.save_search,  # where it sits, before the list (try-out s36, 14)
             self.view,
         ]
         for first, second in itertools.pairwise(chain):

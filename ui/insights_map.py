@@ -108,6 +108,9 @@ class WrappedNames(QStyledItemDelegate):
         return QSize(hint.width(), max(hint.height(), high + hint.height() - option.fontMetrics.height()))
 
 
+SITE_CHARS = 24  # a site's name the site box has room for before the names arrive ("Ældrecenter Kastaniehaven")
+
+
 class CompetenceMap(InsightScreen):
     """Skills shown and declared, per skill, site and quarter, with a drill-down and CSV export."""
 
@@ -121,7 +124,9 @@ class CompetenceMap(InsightScreen):
         self.headline = heading("", self)
         self.candidates = QLabel(self)
         self.candidates.setWordWrap(True)
-        self.candidates.hide()
+        # Its line is kept while the numbers are on their way: appearing with them, it moved the
+        # tabs down (try-out s36, 16). Hidden when an answer has no candidates.
+        self.candidates.setText(" ")
         self.site_filter = QComboBox(self)
         self.site_filter.setAccessibleName(self.say("Site"))
         self.category_filter = QComboBox(self)
@@ -215,6 +220,9 @@ class CompetenceMap(InsightScreen):
         # the two wrap onto a second line where one does not hold them, rather than being cut.
         for box in (self.site_filter, self.category_filter):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        # The sites' names come with the numbers: the box widened then, and the category box
+        # beside it moved (try-out s36, 16). Room for a long name is kept from the start.
+        self.site_filter.setMinimumContentsLength(SITE_CHARS)
         filters = self.labelled_flow(
             (self.say("&Site:"), self.site_filter), (self.say("&Category:"), self.category_filter)
         )

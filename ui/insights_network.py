@@ -61,6 +61,7 @@ ARROW = QColor(60, 60, 60, 150)
 LEADER = QColor(120, 120, 120, 140)
 GAP = 10.0  # between the circle's widest site and a column of names, in pixels
 LABEL_SHARE = 0.26  # the most of the picture's width one column of names may take
+WIDEST = 1.9  # the ring of sites is at most this many times as wide as it is high
 
 
 def spread(wanted: list[float], height: float, top: float, bottom: float) -> list[float]:
@@ -152,15 +153,21 @@ class NetworkPicture(_Painted):
         names = {n["site_id"]: str(n.get("name", "")) for n in self.nodes}
         column = min(max(metrics.horizontalAdvance(name) for name in names.values()) + 4, area.width() * LABEL_SHARE)
         count = len(self.nodes)
-        # The circle of sites takes what the columns of names leave, within the height.
-        reach = max(30.0, min(area.width() / 2 - column - GAP - 8, (bottom - top) / 2))
-        largest = max(6.0, min(34.0, reach * math.pi / max(count, 1) * 0.45, reach * 0.3))
-        radius = reach - largest
+        # The ring of sites takes what the columns of names leave: as high as the room, and
+        # wider than high where the room is wide (a circle held to the height was some 250 px
+        # across in a 1250 px area, try-out s36), up to `WIDEST` times as wide.
+        high = max(30.0, (bottom - top) / 2)
+        reach = max(30.0, min(area.width() / 2 - column - GAP - 8, high * WIDEST))
+        high = min(high, reach)
+        # Sites lie closest together where the ring is narrowest: their size follows that.
+        largest = max(6.0, min(34.0, high * math.pi / max(count, 1) * 0.45, high * 0.3))
         centre = QPointF(area.center().x(), (top + bottom) / 2)
         places: dict[str, QPointF] = {}
         for number, node in enumerate(self.nodes):
             angle = -math.pi / 2 + 2 * math.pi * number / count
-            places[node["site_id"]] = centre + QPointF(radius * math.cos(angle), radius * math.sin(angle))
+            places[node["site_id"]] = centre + QPointF(
+                (reach - largest) * math.cos(angle), (high - largest) * math.sin(angle)
+            )
         sizes = {n["site_id"]: sum(insights.node_size(n, self.quarter)) for n in self.nodes}
         biggest = max(sizes.values(), default=0) or 1
         radii = {site: 3.0 + (largest - 3.0) * math.sqrt(size / biggest) for site, size in sizes.items()}
@@ -448,8 +455,31 @@ class NetworkScreen(InsightScreen):
         self.slider.setRange(0, len(self.quarters))
         self.slider.setValue(min(self.slider.value(), len(self.quarters)))
         self.slider.blockSignals(False)
-        self.chart.show_months(months, self.say("New links between sites per month"), language=self.language)
+        # As wide as its longest words from the start, so the slider keeps its length as it moves.
+        self.quarter_label.setMinimumWidth(max(160, self.quarter_label.fontMetrics().horizontalAdvance(self.whole_period()) + 8))
+        # The month computed in has only begun: drawn, it read as a collapse to 0 (try-out s36).
+        begun = str(body.get("computed_at") or "")[:7]
+        title = self.say("New links between sites per month")
+        if months and months[-1]["month"] == begun:
+            months = months[:-1]
+            title += " · " + self.say(
+                "{when} has only begun and is left out", when=wording.month(begun, self.language)
+            )
+        self.chart.show_months(months, title, language=self.language)
         self._quarter_moved(self.slider.value())
+
+    def whole_period(self) -> str:
+        """The slider's first stop in words: every quarter, from the first to the last.
+
+        "hele perioden" alone did not say what the far left of the slider is (try-out s36).
+        """
+        if not self.quarters:
+            return self.say("the whole period")
+        return self.say(
+            "all quarters, {since} to {until}",
+            since=self.say_quarter(self.quarters[0]),
+            until=self.say_quarter(self.quarters[-1]),
+        )
 
     def quarter(self) -> str | None:
         """The chosen quarter; None for the whole period (the slider's first stop)."""
@@ -458,7 +488,7 @@ class NetworkScreen(InsightScreen):
 
     def _quarter_moved(self, _value: int) -> None:
         quarter = self.quarter()
-        shown = self.say_quarter(quarter) if quarter else self.say("the whole period")
+        shown = self.say_quarter(quarter) if quarter else self.whole_period()
         self.quarter_label.setText(shown)
         links = insights.links_in(self.body, quarter)
         title = self.say_n(

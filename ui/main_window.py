@@ -16,6 +16,7 @@ without waiting for pages nobody has opened yet (start-up is measured).
 from __future__ import annotations
 
 import functools
+import itertools
 
 import tempfile
 from collections.abc import Callable
@@ -35,8 +36,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import notifications
+from desktop.core import permissions
 from desktop.core.entities import Person, Role
 from desktop.core.text import Sentence
+from ui.background import Changes
 from ui.board import Board
 from ui.icon import app_icon
 from ui.long_text import ElidedLabel
@@ -263,6 +267,8 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._make_menus()
         self._make_toolbar()
+        self.pages.currentChanged.connect(lambda _index: self._order_tabs())
+        self._order_tabs()
         self._update_navigation()
 
     # --- actions, menus, toolbar ----------------------------------------------------
@@ -294,6 +300,10 @@ class MainWindow(QMainWindow):
             tr("Post a new task (Ctrl+N)"),
         )
         self.new_task_action.setEnabled(may_post)
+        if not may_post:  # greyed out without a word said why (try-out s36, 15)
+            why = tr("Tasks are posted by the municipality's staff; you bid on the tasks opened to you.")
+            self.new_task_action.setToolTip(why)
+            self.new_task_action.setStatusTip(why)
         self.search_action = self._action(
             tr("&Search tasks"),
             self.search,
@@ -379,14 +389,26 @@ class MainWindow(QMainWindow):
         go.addAction(self.board_action)
         go.addAction(self.my_page_action)
         go.addAction(self.search_action)
+        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
+        self.page_actions: list[QAction] = []
+        person = self.context.person
+        # Reached only through the board's notice before (try-out s36, 14); only who posts
+        # tasks gets bids to decide.
+        self.decide_action: QAction | None = None
+        if permissions.may_post_tasks(person):
+            self.decide_action = self._action(
+                tr("Bids to d&ecide"), self.show_bids_to_decide, QKeySequence("Ctrl+0")
+            )
+            go.addAction(self.decide_action)
         go.addSeparator()
         insight_pages: tuple[tuple[ScreenFactory, str, str], ...] = (  # issue 12
             (competence_map_screen, tr("&Competence map"), "Ctrl+3"),
             (talent_search_screen, tr("&Talent search"), "Ctrl+4"),
             (site_network_screen, tr("Network of &sites"), "Ctrl+5"),
         )
-        # The pages' keys, for the shortcuts dialog too (it listed only the fixed ones).
-        self.page_actions: list[QAction] = []
+        # The organisation's own numbers: an outsider's menu offered them to no use (try-out s36, 15).
+        if not permissions.may_see_insights(person):
+            insight_pages = ()
         for screen, title, keys in insight_pages:
             self.page_actions.append(
                 self._action(title, functools.partial(self.go_top, screen), QKeySequence(keys))
@@ -412,6 +434,25 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
 
+    def _order_tabs(self) -> None:
+        """Tab goes as the screen reads: the navigation, the bell and the user, the page, the status bar.
+
+        The toolbar's buttons took no Tab at all, and the page came after the status bar
+        (try-out s36, 14). Ordered again as pages come and go: a page made later joins
+        the end of the window's chain.
+        """
+        bar = self.findChild(QToolBar, "navigation")
+        if bar is None:
+            return
+        nav = [bar.widgetForAction(a) for a in (self.back_action, self.board_action, self.my_page_action, self.new_task_action)]
+        chain: list[QWidget] = [w for w in nav if w is not None]
+        for button in chain:
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        page = self.pages.currentWidget()
+        chain += [self.bell, self.user_button, *([page] if page is not None else []), self.status]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def _make_toolbar(self) -> None:
         bar = QToolBar(tr("Navigation"), self)
         bar.setObjectName("navigation")
@@ -425,7 +466,7 @@ class MainWindow(QMainWindow):
         bar.addAction(self.my_page_action)
         bar.addSeparator()
         bar.addAction(self.new_task_action)
-        for action in (self.board_action, self.my_page_action):
+        for action in (self.board_action, self.my_page_action, self.new_task_action):
             action.setCheckable(True)
         spacer = QWidget(bar)
         spacer.setSizePolicy(
@@ -437,6 +478,7 @@ class MainWindow(QMainWindow):
         self.board.searched.connect(self.bell.reload, Qt.ConnectionType.SingleShotConnection)
         self.bell.clicked.connect(self.show_notifications)
         self.bell.announced.connect(self._tell_news)  # "3 new things since you were last here"
+        self.context.changed.connect(self._news_decided)
         bar.addWidget(self.bell)
         person = self.context.person
         self.user_button = QToolButton(bar)
@@ -531,6 +573,9 @@ class MainWindow(QMainWindow):
         self.my_page_action.setChecked(
             current in self._built_by and self._built_by[current] is my_page_screen
         )
+        # "Ny opgave" marked on its form as the others on their pages (try-out s36, 19).
+        made_by = self._built_by.get(current) if current is not None else None
+        self.new_task_action.setChecked(made_by is task_form_screen and getattr(current, "task_id", None) is None)
 
     def go(self, screen: ScreenFactory, task_id: str | None = None) -> None:
         """Show the page `screen` builds on top of the current one; raises what building raises."""
@@ -660,6 +705,22 @@ class MainWindow(QMainWindow):
         # "Ny opgave “Vikar for svømmeundervisning i 3. klasse på …" at 1280 px).
         self.tell(text, give_way=self.bell.desktop.last_title)
 
+    def _news_decided(self, changes: Changes) -> None:
+        """Clear news asking for a lending decision once it is made (try-out s36, 9: it stayed)."""
+        news = self.news_being_told()
+        bid_id = news.facts.get("bid") if news is not None else None
+        if not bid_id or "bids" not in changes:
+            return
+
+        def clear(awaits: bool) -> None:
+            if not awaits and self.news_being_told() is news:
+                self._told_timer.stop()
+                self.told.hide()
+
+        self.context.query(lambda store: notifications.lending_awaits(store, str(bid_id)), parent=self).success(
+            clear
+        ).run_in_background()
+
     def news_being_told(self) -> Sentence | None:
         """What is new (`Bell.announced`), while the status bar still says it; else None."""
         news = self.bell.desktop.last_news
@@ -736,7 +797,7 @@ class MainWindow(QMainWindow):
             (self.sync_action, tr("Sync now")),
             (self.board_action, tr("Board")),
             (self.my_page_action, tr("My page")),
-            *((action, action.text().replace("&", "")) for action in self.page_actions),
+            *((action, action.text().replace("&", "")) for action in (self.decide_action, *self.page_actions) if action),
             (self.back_action, tr("Back")),
             (self.lock_action, tr("Lock")),
             (self.switch_action, tr("Switch user")),

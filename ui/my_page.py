@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import permissions
 from desktop.core.entities import PersonSkill
 from desktop.core.text import translate
 from desktop.insights import MyInvitation, invitations_for
@@ -35,7 +36,7 @@ from ui import wording
 from ui.long_text import WholeTabBar, breakable, heading
 from ui.notifications import DecisionCount
 from ui.own_data import OwnDataBox
-from ui.reach import CredentialsTab, InvitationsTab
+from ui.reach import CredentialsTab, InvitationsTab, person_kind
 from ui.screen import ProblemLabel, Screen
 from ui.skill_picker import SKILL_ROLE, SkillListModel, SkillPicker
 from ui.table_model import TITLE_SAMPLE, KEY_ROLE, Column, EmptyNote, RowsModel, table_view, title_first
@@ -73,6 +74,10 @@ class MyPage(Screen):
         # A chosen skill arms "Make private" and "Remove skill": only the person chooses one.
         self.skills_table = table_view(
             self, self.skills_model, tr("My skills"), stretch=(0, 1), row_on_focus=False
+        )
+        # A new person's empty list said nothing (try-out s36, 15): what it is for, and where to add.
+        self.skills_empty = EmptyNote(
+            self.skills_table, tr("Add what you are good at below, so you are found for the tasks that need it.")
         )
         self.remove_button = QPushButton(tr("Re&move skill"), self)
         self.remove_button.setEnabled(False)
@@ -155,6 +160,9 @@ class MyPage(Screen):
         # at 1024 px in Danish), as did "to Knop".
         for tab, text in ((self.member_invitations, tr("People in&vited")), (self.credentials, tr("C&redentials"))):
             self._tab_text(self.tabs.addTab(tab, ""), text)
+        # Outsiders invite nobody: the tab showed them an empty list and a greyed button (try-out s36, 15).
+        invites = permissions.may_invite(self.context.person)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.member_invitations), invites)
         # Every tab in sight: scroll arrows hid the last ones at 1024 px (in Danish). Should the
         # room still be short (a narrower window) the words are shortened with "…", the whole in a tooltip.
         self.tabs.setUsesScrollButtons(False)
@@ -225,9 +233,12 @@ class MyPage(Screen):
             about = " · ".join(
                 p for p in (person.title, mine.site_name, wording.contact_for(mine.company_name)) if p
             )
+            if not about and person.is_external:  # an outsider with no title: what they are
+                about = person_kind(person.kind)
             if person.availability:
-                about += "\n" + tr("Available: {when}", when=person.availability)
+                about += ("\n" if about else "") + tr("Available: {when}", when=person.availability)
             self.about.setText(breakable(about))
+            self.about.setVisible(bool(about))  # an empty line under the name otherwise (try-out s36)
         if old is None or old.profile.record != mine.record:
             self.record.setText(
                 ntr("{n} finished task", "{n} finished tasks", mine.record.finished_tasks)

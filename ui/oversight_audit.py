@@ -86,7 +86,7 @@ def changed_kinds(summary: str, language: str) -> list[str]:
 
 
 class AuditScreen(InsightScreen):
-    """Filters above, events below (oldest first), CSV export."""
+    """Filters above, events below (newest first: what one comes to see), CSV export (oldest first)."""
 
     NAME = reports.AUDIT
 
@@ -124,7 +124,7 @@ class AuditScreen(InsightScreen):
             [
                 # Where this machine is, as the rest of Knop says it; the CSV keeps the ISO time.
                 Column(tr("Time"), lambda e: wording.moment(e.at, self.language)),
-                Column(tr("Person"), lambda e: self._name(e.actor_id)),
+                Column(tr("Person"), self._actor),
                 Column(tr("Operation"), lambda e: operation_label(e.operation)),
                 Column(tr("Outcome"), self._outcome),
                 Column(tr("Task"), lambda e: self._name(e.task_id)),
@@ -177,6 +177,11 @@ class AuditScreen(InsightScreen):
         (name,) = reports.named(self.body, [some_id])
         return self.local_titles.get(name, name)
 
+    def _actor(self, event: AuditEvent) -> str:
+        """Who acted: a person's name, or what acted where it was no person (the server, IT's tool)."""
+        other = audit_trail.not_a_person(event.actor_id)
+        return other.text(self.language) if other is not None else self._name(event.actor_id)
+
     def _names(self) -> dict[str, str]:
         names = self.body.get("names")
         return names if isinstance(names, dict) else {}
@@ -226,7 +231,9 @@ class AuditScreen(InsightScreen):
         self.body = body
         events = reports.audit_events(body)
         self.count.setText(ntr("{n} event", "{n} events", len(events)))
-        self.model.set_rows(events)
+        # The newest on top, where one looks first (try-out s36, 10: the latest were below the fold);
+        # the CSV keeps the order of time.
+        self.model.set_rows(events[::-1])
         unnamed = [t for t in reports.unnamed_tasks(body) if t not in self.local_titles]
         if unnamed:  # e.g. tasks closed at their bid deadline: named by the titles this device holds
             self.context.query(lambda store: reports.task_titles(store, unnamed), parent=self).success(

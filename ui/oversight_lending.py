@@ -218,9 +218,9 @@ class LendingScreen(Screen):
         }
         text = words.get(picture.policy, words[LendingPolicy.OFF])
         if picture.policy == LendingPolicy.APPROVE:
-            text += " " + ntr(
+            text += " " + (tr("Nobody waits for your approval.") if not waiting else ntr(
                 "{n} waits for your approval.", "{n} wait for your approval.", waiting
-            )
+            ))
         self.policy.setText(text)
         # Only approval gives the manager anything to decide here; the lending's column only
         # where some work has a state (work lent while lending was off has none).
@@ -231,7 +231,7 @@ class LendingScreen(Screen):
         # What waits for the manager comes first.
         self.work_model.set_rows(sorted(picture.work, key=lambda w: not w.awaiting))
         self._fit_shares()
-        self.months_model.set_rows(picture.months)
+        self.months_model.set_rows(sorted(picture.months, key=lambda m: m.month, reverse=True))  # newest first (s36)
         self._chosen()
 
     def _fit_shares(self) -> None:

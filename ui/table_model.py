@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QScrollArea,
     QStyleOptionHeader,
+    QStyleOptionHeaderV2,
     QTableView,
     QWidget,
 )
@@ -212,16 +213,6 @@ class WrappingHeader(QHeaderView):
         super().__init__(Qt.Orientation.Horizontal, parent)
         self.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap)))
 
-    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical: int) -> None:  # noqa: N802
-        """The section's option as Qt makes it, always breaking words.
-
-        A column's own alignment (a numeric column's right, `Column.numeric`) replaces
-        the default one, word wrap included: its title, sized for its lines, was then
-        painted on one line and cut at both ends ("el besat", "r udlånt").
-        """
-        super().initStyleOptionForIndex(option, logical)
-        option.textAlignment = option.textAlignment | Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap))
-
     def _title(self, logical: int) -> str:
         model = self.model()
         text = model.headerData(logical, self.orientation()) if model is not None else None
@@ -256,6 +247,25 @@ class WrappingHeader(QHeaderView):
         lines_needed = max((len(self.title_lines(c)) for c in range(self.count())), default=1)
         height = one_line.height() + (lines_needed - 1) * metrics.lineSpacing()
         return QSize(width, height)
+
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logical: int) -> None:  # noqa: N802
+        """Paint the title on the lines `sectionSizeFromContents` measured, whatever its alignment.
+
+        Qt wraps only when the alignment carries `TextWordWrap`; a model's own alignment
+        (right for numbers, `Column.numeric`) replaces the header's default, and the
+        title was then painted on one line, centred in a column sized for its widest
+        line and cut at both ends ("el besat", try-out s36). The breaks are put in here.
+        """
+        super().initStyleOptionForIndex(option, logical)
+        # The section's own width: `option.rect` is still the whole header's here (Qt sets the
+        # section's rectangle after this), and the titles were left on one line under it.
+        if self.sectionSize(logical) < QHeaderView.sectionSizeFromContents(self, logical).width():
+            option.text = "\n".join(self.title_lines(logical))  # else it fits on one line
+        # Word wrap too (main's fix of the same cut, polish24), should a line still not fit.
+        wrap = Qt.AlignmentFlag(int(Qt.TextFlag.TextWordWrap))
+        option.textAlignment = option.textAlignment | Qt.AlignmentFlag.AlignVCenter | wrap
+        if isinstance(option, QStyleOptionHeaderV2):
+            option.textElideMode = Qt.TextElideMode.ElideNone
 
 
 class _Stretcher(QObject):

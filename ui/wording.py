@@ -202,7 +202,11 @@ def in_sentence(label: str) -> str:
 
 
 def date(iso: str | None, language: str) -> str:
-    """A stored date or timestamp as people write it ("3. marts 2027"); "" when unset."""
+    """A stored date or timestamp as people write it in a sentence or a label ("3. marts 2027"); "" when unset.
+
+    Never in a table's cell: there every date is `short_date`'s, so one list does not
+    say "21. januar 2027" where the board says "21. jan. 2027" (try-out s36).
+    """
     # The format is translatable: Danish puts a full stop after the day.
     return _formatted(iso, language, tr("d MMMM yyyy"))
 
@@ -218,7 +222,7 @@ def _formatted(iso: str | None, language: str, form: str) -> str:
 
 
 def short_date(iso: str | None, language: str) -> str:
-    """A date for a table cell or a comment header ("3. mar. 2027")."""
+    """A date in a table's cell (every table's), a comment header or a date field ("3. mar. 2027")."""
     return _formatted(iso, language, _short_form())
 
 

@@ -11,6 +11,22 @@ from collections.abc import Iterable, Mapping
 
 from desktop.core import spreadsheet
 from desktop.core.entities import AuditEvent
+from desktop.core.text import Sentence, sentence
+
+# Actors in the trail that are no person: the server acting by itself (closing bids at
+# their deadline) and IT's command line on the server. Said as what they are, not as
+# if "system" were someone's name (try-out s36, 10).
+SERVER_ITSELF = "system"
+ADMIN_TOOL = "knop-admin"
+_NOT_PEOPLE: dict[str, Sentence] = {
+    SERVER_ITSELF: sentence("The Knop server, by itself"),
+    ADMIN_TOOL: sentence("IT, with knop-admin"),  # the server's command-line tool
+}
+
+
+def not_a_person(actor_id: str | None) -> Sentence | None:
+    """What an actor id that is no person is, in no language yet; None for a person's id."""
+    return _NOT_PEOPLE.get(actor_id or "")
 
 # The CSV's columns, in English: a file for a records request is read by
 # lawyers and archivists whatever the workstation's language. Columns added

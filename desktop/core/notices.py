@@ -143,6 +143,14 @@ _LINES: dict[str, Sentence] = {
     ),
 }
 
+# Lending news naming the site that took the worker on, the key words first (try-out s36, 9:
+# "… blev accepteret på »Snerydni…« et andet sted og venter på di…" in the status bar).
+# Notices stored before the site was a fact keep the lines above.
+_AT_SITE: dict[str, Sentence] = {
+    NoticeKind.STAFF_LENT: sentence("{worker} is chosen for {title} at {site}."),
+    NoticeKind.LENDING_AWAITS: sentence("{worker} is chosen for {title} at {site} and waits for your approval."),
+}
+
 
 # The decision's own words, where the manager wrote some: the bidder reads them with it.
 _WITH_MESSAGE: dict[str, Sentence] = {
@@ -167,7 +175,8 @@ def describe(kind: str, facts: Mapping[str, Any]) -> Sentence:
     line = _WITH_MESSAGE.get(kind) if message else None
     if line is not None:
         return dataclasses.replace(line, facts={**facts, **said, "who": who, "message": quoted(message)})
-    line = _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
+    line = _AT_SITE.get(kind) if facts.get("site") else None
+    line = line or _LINES.get(kind, _LINES[NoticeKind.TASK_FITS_SKILLS])
     return dataclasses.replace(line, facts={**facts, **said, "who": who})
 
 
@@ -253,6 +262,10 @@ class World(Protocol):
         """The active site managers of `site_id`: who oversees the work of its staff."""
         ...
 
+    def site_name(self, site_id: str) -> str:
+        """The site's name, for the sentence; "" when it is unknown here."""
+        ...
+
     def assigned(self, task: Task) -> Iterable[str]:
         """The bidders whose bids on the task are accepted."""
         ...
@@ -334,7 +347,8 @@ def _lent(bid: Bid, task: Task, at: str, world: World) -> list[Notice]:
         return []
     return _told(
         world, task, world.home_managers(bid.home_site_id), kind, f"{kind}:{bid.id}", bid.decided_by,
-        bid.decided_at or at, worker=world.name(bid.bidder_id),
+        bid.decided_at or at, worker=world.name(bid.bidder_id), site=world.site_name(task.site_id),
+        bid=bid.id,
     )
 
 

@@ -355,6 +355,17 @@ def may_post_tasks(person: Person) -> bool:
     return person.active and not person.is_external
 
 
+def may_see_insights(person: Person) -> bool:
+    """Whether the organisation-wide numbers are for `person`: the competence map, talent search, the network.
+
+    They describe the organisation's own staff and sites, so they are for its
+    active non-externals; outsiders (volunteers, citizens, companies) see only
+    what is opened to them (DESIGN.md, "Reach"). The server refuses the others
+    (403, `sync.server.insights_api`); the client leaves the screens out of its menu.
+    """
+    return person.active and not person.is_external
+
+
 def can_post_for(person: Person, site_id: str) -> bool:
     """Active non-externals post for their home site; admins for any."""
     if not may_post_tasks(person):

@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from typing import Any
 import unicodedata
 
+from desktop.core import audit_trail
 from desktop.core.entities import AuditEvent, Bid, Site, Task
 from desktop.core.ids import uuid7
 from desktop.core.operations import Change
 from sync.server import storage
 from sync.server.storage import Session
 
-ADMIN_TOOL = "knop-admin"  # the actor of changes made from the command line
+ADMIN_TOOL = audit_trail.ADMIN_TOOL  # the actor of changes made from the command line
 APPLIED = "applied"
 REFUSED = "refused"
 ACCEPT = "bid.accept"  # the operation that gives someone the assignment (`assignees`)

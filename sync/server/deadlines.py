@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI
 
+from desktop.core import audit_trail
 from desktop.core.entities import Task, TaskStatus
 from desktop.core.ids import utc_now
 from desktop.core.operations import Change
@@ -31,7 +32,7 @@ log = logging.getLogger("knop.server.deadlines")
 
 POLL_ENV = "KNOP_DEADLINE_POLL_SECONDS"
 DEFAULT_POLL_SECONDS = 60.0
-SYSTEM = "system"  # the audit trail's actor for what the server does by itself
+SYSTEM = audit_trail.SERVER_ITSELF  # the audit trail's actor for what the server does by itself
 OPERATION = "task.close_bidding"
 # The open tasks whose bid deadline is before a day (status, day): read through the
 # index tasks_bid_deadline (migrations v15), so a round costs the due tasks, not every task.

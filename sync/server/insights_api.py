@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 
+from desktop.core import permissions
 from desktop.core.entities import PersonKind
 from sync import protocol
 from sync.server import accounts, insights, messages, storage, tenancy
@@ -26,7 +27,7 @@ router = APIRouter(tags=["insights"])
 _device = APIKeyHeader(name=protocol.DEVICE_HEADER, auto_error=False, scheme_name="device")
 _bearer = HTTPBearer(auto_error=False, scheme_name="token")
 _responses: dict[int | str, dict[str, Any]] = {
-    status: {"model": messages.ErrorBody} for status in (400, 401, 422, 426, 503)
+    status: {"model": messages.ErrorBody} for status in (400, 401, 403, 422, 426, 503)
 }
 
 
@@ -95,6 +96,8 @@ class _Read:
         """`compute(session, viewer)`'s answer as JSON; a `site_id` of another organisation is 404."""
         with self.db.read() as s:
             who = accounts.authenticate(s, self.device, self.token)
+            if not permissions.may_see_insights(who.person):
+                raise ApiError("forbidden")  # the organisation's own numbers, not an outsider's
             tenancy.refuse_another_organisations_site(s, who.person, site_id)
             body = compute(s, insights.Viewer(s, who.person))
         return JSONResponse(body)

@@ -31,6 +31,7 @@ from desktop.core.entities import (
     Person,
     PersonSettings,
     Role,
+    Site,
     Task,
 )
 from desktop.core.operations import Change
@@ -98,6 +99,10 @@ class _ServerWorld:
 
     def _ids(self, sql: str, params: Iterable[Any]) -> list[str]:
         return [str(r[0]) for r in self.session.execute(sql, list(params)).fetchall()]
+
+    def site_name(self, site_id: str) -> str:
+        site = self.session.get(Site, site_id)
+        return site.name if site else ""
 
     def home_managers(self, site_id: str) -> Iterable[str]:
         return self._ids(

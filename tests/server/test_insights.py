@@ -184,8 +184,22 @@ DRILL_DOWN = {
     "anna": (["Anna Jensen"], None),
     "carl": (["Carl Holm"], None),
     "bo": ([], 3),
-    "ole": ([], 3),
 }
+
+
+def test_an_outsider_is_refused_the_organisations_numbers(users: dict[str, Api], work: dict[str, str]) -> None:
+    """Try-out s36 (15): an outsider's menu offered the competence map, talent search and the
+    network, which showed them nothing. The numbers describe the organisation's own staff and
+    sites: the server refuses an outsider (`permissions.may_see_insights`), and a member still gets them."""
+    for path, params in (
+        (protocol.PATH_INSIGHTS_PEOPLE, {"skill": SIGN}),
+        (protocol.PATH_INSIGHTS_COMPETENCE, {}),
+        (protocol.PATH_INSIGHTS_NETWORK, {}),
+    ):
+        api = users["ole"]
+        answer = api.http.get(path, params=params, headers=api.headers())
+        assert answer.status_code == 403, (path, answer.text)
+        assert get(users["bo"], path, **params)["computed_at"]
 
 
 @pytest.mark.parametrize("viewer", sorted(DRILL_DOWN))

@@ -72,6 +72,13 @@ def test_the_home_manager_is_told_and_approves_offline(
     task_id, waiting = lent_task("approve")
     assert (NoticeKind.LENDING_AWAITS, "Anna Jensen") in told(office, mette)
     assert (NoticeKind.LENDING_AWAITS, "Anna Jensen") not in told(elsewhere, mads)  # not his staff
+    # The news names the site that chose her (try-out s36, 9), and the bid, so it can go once decided.
+    store = office.store(mette.person.id)
+    try:
+        news = [n for n in notifications.recent(store, mette.person.id) if n.kind == NoticeKind.LENDING_AWAITS]
+        assert news and {(n.facts.get("site"), n.facts.get("bid")) for n in news} == {(world.other_school.name, waiting)}
+    finally:
+        store.close()
 
     store = office.store(mette.person.id)
     try:

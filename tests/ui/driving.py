@@ -84,6 +84,32 @@ def shown(qtbot: Any, screen: S, size: tuple[int, int] = (1280, 720)) -> S:
     return screen
 
 
+def active_window(qtbot: Any, context: AppContext, size: tuple[int, int] = (1280, 720)) -> Any:
+    """A main window for `context`, registered with qtbot, shown at `size` and active (keys reach it)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def about_box(qtbot: Any) -> QMessageBox:
+    """The About Knop box once it is shown (`MainWindow.about` opens it when the site is looked up)."""
+
+    def box() -> QMessageBox | None:
+        found = [w for w in QApplication.topLevelWidgets() if w.objectName() == "about" and w.isVisible()]
+        return found[0] if found and isinstance(found[0], QMessageBox) else None
+
+    qtbot.waitUntil(lambda: box() is not None, timeout=WAIT_MS)
+    found = box()
+    assert found is not None
+    return found
+
+
 def bidding_view(qtbot: Any, context: AppContext, data: demo.DemoData, size: tuple[int, int]) -> Any:
     """The task view, shown at `size`, of a task the context's person may bid on and has not (`biddable_task`)."""
     from ui.task_view import TaskView

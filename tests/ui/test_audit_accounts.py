@@ -85,16 +85,17 @@ def test_the_trail_says_who_got_it_from_which_device_in_one_order(
         qtbot.waitExposed(screen)
         qtbot.waitUntil(lambda: screen.model.rowCount() == 2, timeout=10_000)
         model, expected = screen.model, EXPECTED[language]
-        assert model.index(0, WHAT_COLUMN).data() == expected["got"].format(name=answer["worker"].name)
-        assert model.index(1, WHAT_COLUMN).data() == expected["done"]  # not "task, bid" as written
-        assert model.index(0, DEVICE_COLUMN).data() == DEVICE_NAME
-        assert model.index(0, DEVICE_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == f"{DEVICE_NAME} ({answer['device']})"
+        # Newest first: the completion (written after the acceptance) on top.
+        assert model.index(1, WHAT_COLUMN).data() == expected["got"].format(name=answer["worker"].name)
+        assert model.index(0, WHAT_COLUMN).data() == expected["done"]  # not "task, bid" as written
+        assert model.index(1, DEVICE_COLUMN).data() == DEVICE_NAME
+        assert model.index(1, DEVICE_COLUMN).data(Qt.ItemDataRole.ToolTipRole) == f"{DEVICE_NAME} ({answer['device']})"
 
         header = screen.table.horizontalHeader()
         qtbot.waitUntil(lambda: header.isSectionHidden(DEVICE_COLUMN) and header.isSectionHidden(SITE_COLUMN))
         screen.table.setCurrentIndex(screen.model.index(-1, -1))
         qtbot.waitUntil(lambda: screen.detail.text() == expected["hint"], timeout=10_000)
-        screen.table.selectRow(0)
+        screen.table.selectRow(1)
         got = expected["got"].split(";")[0].format(name=answer["worker"].name)
         qtbot.waitUntil(lambda: got in screen.detail.text(), timeout=10_000)
         assert f"{DEVICE_NAME} ({answer['device']})" in screen.detail.text()

@@ -15,11 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop import clock, notifications
-from tests.ui.driving import a_full_task_with_bids_waiting, ask, no_message_boxes  # noqa: F401 - autouse fixture
+from tests.ui.driving import a_full_task_with_bids_waiting, active_window, ask, no_message_boxes  # noqa: F401 - autouse fixture
 from ui.bids_to_decide import BidsToDecide
 from ui.table_model import KEY_ROLE
 from ui.context import AppContext
-from ui.main_window import MainWindow
 from ui.review import ReviewPage
 
 
@@ -36,12 +35,7 @@ def test_the_waiting_bids_open_the_tasks_to_decide_and_a_task_its_review(
     count = ask(qtbot, context, lambda s: notifications.waiting_for_decision(s, context.person))
     waiting = [t for t in waiting if not t.filled]  # full tasks are listed apart, not counted
     assert waiting and sum(t.waiting for t in waiting) == count  # the list holds what the notice counts
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(1280, 720)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
+    window = active_window(qtbot, context)
     decisions = window.board.decisions
     qtbot.waitUntil(lambda: decisions.isVisible() and decisions.waiting == count)
 

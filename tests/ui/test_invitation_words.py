@@ -105,7 +105,8 @@ def test_the_invite_dialog_gives_the_code_and_the_server_address_to_pass_on(
         assert "https://knop.egeskov.dk" in dialog.handover.text()
         # Nothing here knows yet whether it will be e-mailed: it does not say it will be.
         said = dialog.handover.text()
-        assert ("Status" in said) and not re.search(r"(is|sendes) (also|også) (e-mailed|på e-mail)", said)
+        # It says where to see whether it was: the tab of people one has invited (try-out s36: not jargon).
+        assert (words.tr("People in&vited").replace("&", "") in said) and not re.search(r"(is|sendes) (also|også) (e-mailed|på e-mail)", said)
         qtbot.waitUntil(lambda: not context.worker.busy(), timeout=10_000)
     finally:
         words.use_language("en")

@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QLabel, QStyleOptionTab, QWidget
 
 from sync.server import demo
-from tests.ui.driving import no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
+from tests.ui.driving import active_window, no_message_boxes, shown, styled  # noqa: F401 - autouse fixture
 from tests.ui.test_login_list import _account
 from ui.login import LoginScreen
 
@@ -28,19 +28,6 @@ def danish() -> Iterator[None]:
 
 def _colour_at(image: QImage, point: QPoint) -> QColor:
     return image.pixelColor(point)
-
-
-def _active_window(qtbot: Any, context: Any, size: tuple[int, int]) -> Any:
-    """The main window for `context`, shown at `size` and active (keyboard shortcuts fire only then)."""
-    from ui.main_window import MainWindow
-
-    window = MainWindow(context)
-    qtbot.addWidget(window)
-    window.resize(*size)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    return window
 
 
 def _focus_on(qtbot: Any, page: QWidget) -> QWidget:
@@ -266,7 +253,7 @@ def test_a_task_one_may_not_bid_on_starts_the_keys_in_the_comment_box(
 
     task_id, person_id = _task_one_may_not_bid_on(demo_data)
     person = next(p for p in demo_data.people if p.id == person_id)
-    window = _active_window(qtbot, make_context(person=person, language="da"), (1024, 700))
+    window = active_window(qtbot, make_context(person=person, language="da"), (1024, 700))
     window.open_task(task_id)
     view = window.current_page()
     assert isinstance(view, TaskView)
@@ -282,7 +269,7 @@ def test_the_page_ctrl_5_opens_shows_where_the_keyboard_focus_is(
     from PySide6.QtGui import QKeySequence
     from PySide6.QtTest import QTest
 
-    window = _active_window(qtbot, make_context("admin", language="da"), (1280, 740))
+    window = active_window(qtbot, make_context("admin", language="da"), (1280, 740))
     QTest.keySequence(window, QKeySequence("Ctrl+5"))
     qtbot.waitUntil(lambda: window.current_page().objectName() == "insights-network")
     focused = _focus_on(qtbot, window.current_page())
@@ -334,7 +321,7 @@ def test_the_review_starts_at_the_first_bid_to_decide(
 
     task = task_with_pending_bids(demo_data, 2)
     manager = person_by_id(demo_data, task.poster_id)
-    window = _active_window(qtbot, make_context(person=manager, language="da"), (1280, 740))
+    window = active_window(qtbot, make_context(person=manager, language="da"), (1280, 740))
     window.show_bids_to_decide()
     listing = window.current_page()
     qtbot.waitUntil(lambda: listing.model.rowCount() > 0)
@@ -389,7 +376,7 @@ def test_the_notifications_list_shows_it_has_the_keyboard_focus(
     qtbot: Any, make_context: Any, danish: None
 ) -> None:
     """The walk after the fixes: the bell's page put the keys in its list, which showed no focus mark."""
-    window = _active_window(qtbot, make_context("anna", language="da"), (1024, 700))
+    window = active_window(qtbot, make_context("anna", language="da"), (1024, 700))
     window.show_notifications()
     page = window.current_page()
     focused = _focus_on(qtbot, page)

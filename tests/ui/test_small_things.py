@@ -97,22 +97,15 @@ def test_an_empty_list_says_so_only_once_it_is_answered(qtbot: Any) -> None:
 
 def test_about_names_the_log_file(qtbot: Any, make_context: Callable[..., AppContext]) -> None:
     """Try-out 2: the helpdesk's next question after the version, "where is the log?", had no answer in Knop."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
     from desktop import logs
+
+    from tests.ui.driving import about_box
 
     window = MainWindow(make_context("mette"))
     qtbot.addWidget(window)
     window.about()
-
-    def box() -> QMessageBox | None:
-        found = [w for w in QApplication.topLevelWidgets() if w.objectName() == "about" and w.isVisible()]
-        return found[0] if found and isinstance(found[0], QMessageBox) else None
-
-    qtbot.waitUntil(lambda: box() is not None, timeout=10_000)
-    about = box()
-    assert about is not None
-    assert f"Log file: {logs.log_file()}" in about.text().splitlines()
+    about = about_box(qtbot)
+    assert f"Log file: {logs.log_file()}" in about.informativeText().splitlines()
     about.close()
 
 
