@@ -71,7 +71,13 @@ class ScriptedFeed:
         self.threads: set[str] = set()
 
     def pull(
-        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = 0,
+        cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,  # answered with changes all the same, as an older server does
     ) -> protocol.PullPage:
         start = int(cursor) if cursor else 0
         self.asked.append((cursor, limit))
@@ -86,7 +92,13 @@ class ScriptedFeed:
         return page  # type: ignore[return-value]
 
     def pull_answer(
-        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = 0,
+        cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,
     ) -> PullAnswer:
         """The same page as an answer not yet decoded, with its cursor in headers, as the server sends it."""
         page = self.pull(token, cursor, limit, cancel)
