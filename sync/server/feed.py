@@ -389,7 +389,7 @@ def stored(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
 # decodes for it: each feed row keeps its values (a JSON array) and its shape's
 # number beside its body, and a page joins those bytes under each shape's head.
 # A shape's number is a hash of its head, so a head is the same in every database
-# and every process: one learnt from any row (`_learn_shape`, from the row's own
+# and every process: one learnt from any row (`columns_of`, from the row's own
 # body) or written here is good for all, and no table of shapes needs keeping
 # in step with the rows, nor any statement on a push.
 
@@ -422,20 +422,12 @@ def _shape(table: str, columns: tuple[str, ...], deleted: bool) -> int:
     return number
 
 
-def _learn_shape(number: int, body: bytes) -> bool:
-    """Learn shape `number`'s head from a row's body; False when the body does not have that shape."""
-    try:
-        change = json.loads(body)
-        row, table, deleted = change["row"], change["table"], change["deleted"]
-    except (ValueError, KeyError, TypeError):
-        return False
-    if not isinstance(row, dict) or not isinstance(table, str) or not isinstance(deleted, bool):
-        return False
-    return _shape(table, tuple(row), deleted) == number
-
-
 def columns_of(body: bytes) -> tuple[str, int] | None:
-    """(values, shape) for a stored body, or None for one that is no wire change (server migration 19)."""
+    """(values, shape) for a stored body, or None for one that is no wire change (server migration 19).
+
+    Learns the shape's head on the way: how a page in columns comes to know a shape
+    written by another process (`page_after`).
+    """
     try:
         change = json.loads(body)
         row, table, deleted = change["row"], change["table"], change["deleted"]
@@ -1108,7 +1100,7 @@ def page_after(
         rows, position, more = _page_rows(session, state, person, after, limit, ("row_shape", values, body))
         for r in rows:
             if r[3] is not None and r[3] not in _heads:
-                _learn_shape(int(r[3]), bytes(r[5]))
+                columns_of(bytes(r[5]))  # learns the body's shape (one that is not r[3]'s is left unknown)
         if not all(r[3] in _heads and r[4] is not None for r in rows):
             return Page([bytes(r[5]) for r in rows], make_cursor(state, person, position), more)
     shaped: dict[int, list[bytes]] = {}

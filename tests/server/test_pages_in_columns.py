@@ -21,7 +21,7 @@ from sync.pull import pull_changes
 from sync.server import feed, migrations, storage
 from sync.transport import Connection, Transport
 from tests.conftest import World, make_world
-from tests.server.conftest import Servers
+from tests.server.conftest import Servers, migrated_before
 from tests.server.harness import Api, Deployment
 from tests.server.test_push import published_task
 from tests.sync.workstation import view
@@ -126,14 +126,10 @@ def test_v19_gives_every_stored_change_its_values_and_a_row_without_them_is_sent
 ) -> None:
     world = make_world()
     db = storage.Database(servers.new_database(backend), pool_size=1)
-    before_v19 = migrations.STEPS.index(migrations._v19_pages_in_columns)
     tasks = [world.task(id=f"t{i}", title=f"Opgave {i} på Åskolen") for i in range(3)]
     try:
+        migrated_before(db, migrations._v19_pages_in_columns)
         with db.write() as s:
-            s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
-            for version, step in enumerate(migrations.STEPS[:before_v19], start=1):
-                step(s)
-                s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
             written = [feed._row(t, i == 2, feed._task_visibility(t), "then") for i, t in enumerate(tasks)]
             feed._write(s, written, feed.BEFORE_PAGES_IN_COLUMNS)  # as a server before v19 wrote them
         assert migrations.migrate(db) == migrations.LATEST
