@@ -90,10 +90,9 @@ def _check_block(block: Any) -> None:
     place = next(i for i, row in enumerate(rows) if type(row) is not list or len(row) != len(columns))
     raise ServerTrouble(
         sentence(
-            "Row {row} of {table} in the server's answer does not have the {count} values its columns name.",
+            "Row {row} of {table} in the server's answer does not have one value for each of its columns.",
             row=place + 1,
             table=table,
-            count=len(columns),
         ),
         code="bad_answer",
         detail={"table": table, "row": place, "columns": columns},
