@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import requests
 
+from desktop.core.entities import SYNCED
 from desktop.core.text import sentence
 from sync import protocol
 from sync.failures import ServerTrouble
@@ -30,7 +31,10 @@ def _malformed(what: str, detail: Any = None) -> ServerTrouble:
 
 
 def _pull_page(body: Any) -> protocol.PullPage:
-    """A decoded pull answer, checked; raises ServerTrouble ("bad_answer") for any other shape."""
+    """A decoded pull answer, checked; raises ServerTrouble ("bad_answer") for any other shape.
+
+    A page in columns (protocol.PullBlock) is checked block by block (`_check_block`).
+    """
     if (
         not isinstance(body, dict)
         or not isinstance(body.get("changes"), list)
@@ -38,7 +42,61 @@ def _pull_page(body: Any) -> protocol.PullPage:
         or not isinstance(body.get("more"), bool)
     ):
         raise _malformed("pull")
+    if "tables" in body:
+        if not isinstance(body["tables"], list):
+            raise _malformed("pull", {"tables": type(body["tables"]).__name__})
+        for block in body["tables"]:
+            _check_block(block)
     return body  # type: ignore[return-value]
+
+
+def _check_block(block: Any) -> None:
+    """A page's block fit to write with `executemany`; raises ServerTrouble ("bad_answer") naming what is wrong.
+
+    A table this client does not know is let through (the store skips it, as it
+    skips such a table's changes: a newer server may send one). Of a known table:
+    its columns must be the store's (no other, none twice, its key among them) and
+    every row a list of as many values as there are columns. Checked before any of
+    the page is written; the values' types are the store's to refuse, which then
+    writes nothing of the page either (its one transaction).
+    """
+    if (
+        not isinstance(block, dict)
+        or not isinstance(block.get("table"), str)
+        or not isinstance(block.get("columns"), list)
+        or not isinstance(block.get("deleted"), bool)
+        or not isinstance(block.get("rows"), list)
+    ):
+        raise _malformed("pull", {"block": {k: type(v).__name__ for k, v in block.items()} if isinstance(block, dict) else None})
+    table, columns, rows = block["table"], block["columns"], block["rows"]
+    cls = SYNCED.get(table)
+    if cls is None:
+        return
+    known = cls.column_names()
+    unknown = [str(c) for c in columns if c not in known]
+    if unknown or len(set(columns)) != len(columns) or not set(cls.key) <= set(columns):
+        raise ServerTrouble(
+            sentence(
+                "The server sent rows of {table} with columns Knop cannot store: {columns}.",
+                table=table,
+                columns=", ".join(unknown or map(str, columns)),
+            ),
+            code="bad_answer",
+            detail={"table": table, "columns": columns},
+        )
+    # In C, not a Python loop over 480,000 rows: the types and lengths found.
+    if set(map(type, rows)) <= {list} and set(map(len, rows)) <= {len(columns)}:
+        return
+    place = next(i for i, row in enumerate(rows) if type(row) is not list or len(row) != len(columns))
+    raise ServerTrouble(
+        sentence(
+            "Row {row} of {table} in the server's answer does not have one value for each of its columns.",
+            row=place + 1,
+            table=table,
+        ),
+        code="bad_answer",
+        detail={"table": table, "row": place, "columns": columns},
+    )
 
 
 def _json(body: bytes) -> Any:
@@ -217,8 +275,15 @@ class ServerApi:
         cursor: str | None,
         limit: int = protocol.DEFAULT_PULL_LIMIT,
         cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,
     ) -> protocol.PullPage:
-        return _pull_page(self._pull(token, cursor, limit, cancel, None))
+        """The next page after `cursor`; `in_columns`: ask for it in columns (protocol.PAGE_HEADER).
+
+        A server may answer with `changes` all the same (an older one, or rows it
+        cannot give so); a page in columns is checked here (`_check_block`).
+        """
+        return _pull_page(self._pull(token, cursor, limit, cancel, None, in_columns))
 
     def pull_answer(
         self,
@@ -226,13 +291,15 @@ class ServerApi:
         cursor: str | None,
         limit: int = protocol.DEFAULT_PULL_LIMIT,
         cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,
     ) -> PullAnswer:
         """A pull page as it arrived, not yet decoded, with the cursor and `more` its headers name.
 
         For fetching the next page while this one is decoded (sync.fetch_ahead);
-        `PullAnswer.page()` decodes it. Retried like `pull`.
+        `PullAnswer.page()` decodes it. Retried like `pull`; `in_columns` as `pull`'s.
         """
-        answer: PullAnswer = self._pull(token, cursor, limit, cancel, PullAnswer.of)
+        answer: PullAnswer = self._pull(token, cursor, limit, cancel, PullAnswer.of, in_columns)
         return answer
 
     def _pull(
@@ -242,6 +309,7 @@ class ServerApi:
         limit: int,
         cancel: threading.Event | None,
         read: Callable[[requests.Response], Any] | None,
+        in_columns: bool = False,
     ) -> Any:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
@@ -254,6 +322,7 @@ class ServerApi:
             retry=Retry.ALWAYS,
             cancel=cancel,
             read=read,
+            headers={protocol.PAGE_HEADER: protocol.PAGE_IN_COLUMNS} if in_columns else None,
         )
 
     def own_data(self, token: str, language: str) -> dict[str, Any]:

@@ -52,8 +52,11 @@ class PagesAhead:
         size: Callable[[], int],
         cancel: threading.Event | None = None,
         depth: int = DEPTH,
+        *,
+        in_columns: bool = False,
     ) -> None:
         self._api = api
+        self._in_columns = in_columns  # ask for pages in columns (ServerApi.pull)
         self._token = token
         self._size = size
         self._cancel = cancel
@@ -88,7 +91,7 @@ class PagesAhead:
         while self._wait_for_room():
             asked, limit = cursor, self._size()
             try:
-                answer = self._api.pull_answer(self._token, asked, limit, self._cancel)
+                answer = self._api.pull_answer(self._token, asked, limit, self._cancel, in_columns=self._in_columns)
             except BaseException as error:  # noqa: BLE001 - handed to the caller, who raises it
                 self._fail(error)
                 return
@@ -123,4 +126,4 @@ class PagesAhead:
         # A body garbled on the way while its headers arrived whole: fetch that page
         # again (retried as any pull), and it must still end where the headers said,
         # since the next page was already asked for from there.
-        return answer.matching(self._api.pull(self._token, asked, limit, self._cancel))
+        return answer.matching(self._api.pull(self._token, asked, limit, self._cancel, in_columns=self._in_columns))

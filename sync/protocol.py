@@ -31,6 +31,11 @@ pull request   GET /v1/pull?cursor=<opaque>&limit=<n>       no cursor = from the
 pull response  {"changes": [Change, ...], "cursor": str, "more": bool}
 Change         {"table": "tasks", "row": {...}, "deleted": bool}
                410 {"error": {"code": "resync", ...}} when the cursor is unknown/expired
+               With the request header `Knop-Page: columns` (PAGE_HEADER, a bulk load's pages;
+               a server older than it ignores it) the changes come as blocks of one table
+               and row shape each: {"changes": [], "tables": [{"table": str, "columns":
+               [str, ...], "deleted": bool, "rows": [[value, ...], ...]}, ...], "cursor",
+               "more", "nfc"}: no dict per row to decode. See PullBlock.
 
 error body     {"error": {"code": str, "message": {"da": str, "en": str}, "detail": any}}
 
@@ -134,6 +139,13 @@ PUSH_PULL_HEADER = "Knop-Pull"
 # became of its e-mail, entities.InvitationMail); a client sending less gets it without.
 ROWS_HEADER = "Knop-Rows"
 ROWS_VERSION = 3
+# A pull that sends `Knop-Page: columns` (a client's bulk load, sync.pull) is answered,
+# by a server that knows it, with its changes as blocks (PullBlock, under `tables`,
+# `changes` empty); any other pull, and a client that sends no ROWS_HEADER of at
+# least 3, gets `changes` as before. A server that adds columns for a later
+# ROWS_VERSION must leave them out of older clients' blocks, as of their changes.
+PAGE_HEADER = "Knop-Page"
+PAGE_IN_COLUMNS = "columns"
 
 # The longest text the administration (/v1/admin/, sync.server.admin_api) takes in each
 # field, in characters: the server refuses more, and the client's boxes
@@ -195,6 +207,20 @@ class WireChange(TypedDict):
     deleted: bool
 
 
+class PullBlock(TypedDict):
+    """Changes of one table and shape in a page in columns (PAGE_HEADER).
+
+    Each of `rows` is the values of one row in the order of `columns` (a change
+    `{"table": table, "row": dict(zip(columns, values)), "deleted": deleted}`).
+    A page's changes are of distinct entities, so its blocks may be applied in any order.
+    """
+
+    table: str
+    columns: list[str]
+    deleted: bool
+    rows: list[list[Any]]
+
+
 class PullPage(TypedDict):
     """A pull response: up to `limit` changes in feed order, the cursor after them, more or not.
 
@@ -207,6 +233,7 @@ class PullPage(TypedDict):
     cursor: str
     more: bool
     nfc: NotRequired[bool]
+    tables: NotRequired[list[PullBlock]]  # a page in columns (PAGE_HEADER): `changes` is then empty
 
 
 PUSH_PAGE_KEY = "pull"  # where a push's answer carries the page asked with PUSH_PULL_HEADER

@@ -142,7 +142,9 @@ def _pull(
         return BULK_PAGE if bulk and page_size == protocol.DEFAULT_PULL_LIMIT else page_size
 
     known_tasks: dict[str, Any] = {}  # tasks the notifications read on earlier pages
-    pages = PagesAhead(api, token, cursor, size, cancel)
+    # A bulk load's pages in columns (protocol.PAGE_HEADER): no dict per row to decode
+    # and free; an incremental page's rows must be dicts for shadows and notifications.
+    pages = PagesAhead(api, token, cursor, size, cancel, in_columns=bulk)
     for_bulk = contextlib.ExitStack()  # what only a bulk load does, until the pull ends
 
     def as_bulk_load() -> None:
@@ -169,11 +171,11 @@ def _pull(
                     as_bulk_load()
                 cursor, bulk = None, True
                 done.resynced = True
-                pages = PagesAhead(api, token, cursor, size, cancel)
+                pages = PagesAhead(api, token, cursor, size, cancel, in_columns=True)
                 continue
             _write(store, page, bulk, known_tasks, done)
             cursor = page["cursor"]
-            done.changes += len(page["changes"])
+            done.changes += _count(page)
             done.pages += 1
             if progress:
                 progress(done.changes)
@@ -225,14 +227,37 @@ def write_pushed_page(store: Store, page: protocol.PullPage, after: str, done: P
     return not page["more"]
 
 
+def _count(page: protocol.PullPage) -> int:
+    """How many changes a page holds, as dicts or in columns."""
+    return len(page["changes"]) + sum(len(block["rows"]) for block in page.get("tables", ()))
+
+
+def _as_changes(blocks: list[protocol.PullBlock]) -> list[protocol.WireChange]:
+    """A page's blocks as the changes they stand for (each row a dict again)."""
+    return [
+        {"table": b["table"], "row": dict(zip(b["columns"], row, strict=True)), "deleted": b["deleted"]}
+        for b in blocks
+        for row in b["rows"]
+    ]
+
+
 def _write(
     store: Store, page: protocol.PullPage, bulk: bool, known_tasks: dict[str, Any], done: Pulled
 ) -> None:
-    """One page and the cursor after it, in one transaction."""
+    """One page and the cursor after it, in one transaction.
+
+    A page in columns is written block by block (`Store.apply_blocks`) in a bulk
+    load, which derives no notifications; outside one (never asked so) its rows
+    become changes again, for the notifications.
+    """
+    blocks = page.get("tables")
+    if blocks and not bulk:
+        page = {**page, "changes": [*page["changes"], *_as_changes(blocks)], "tables": []}
+        blocks = None
     with store.transaction():
         if bulk:
             store.set_state(INITIAL, "1")
-            if page["changes"]:  # an empty last page after a load cut off at its end: nothing to drop
+            if page["changes"] or blocks:  # an empty last page after a load cut off at its end: nothing to drop
                 store.begin_bulk_load()
         # WireChange is a TypedDict, which mypy will not pass as dict[str, Any].
         # An initial pull's pages are the state, not news: `_tell_what_is_news` at its end.
@@ -240,11 +265,15 @@ def _write(
             store, page["changes"], enabled=not bulk, known=known_tasks  # type: ignore[arg-type]
         ) as noticed:
             done.tables |= store.apply_changes(page["changes"], in_nfc=page.get("nfc") is True)  # type: ignore[arg-type]
-        if any(c["deleted"] and c["table"] in told_names.SHOWN_BY for c in page["changes"]):
+            if blocks:
+                done.tables |= store.apply_blocks(blocks, in_nfc=page.get("nfc") is True)
+        if any(c["deleted"] and c["table"] in told_names.SHOWN_BY for c in page["changes"]) or any(
+            b["deleted"] and b["rows"] and b["table"] in told_names.SHOWN_BY for b in blocks or ()
+        ):
             told_names.forget_unshown(store)  # the names told for what left with it
         done.noticing_s += noticed.seconds
         if noticed.added:
             done.tables.add(notifications.TABLE)
         store.set_state(CURSOR, page["cursor"])
-        if page["changes"]:
+        if page["changes"] or blocks:
             store.set_state(REBASE_DUE, "1")

@@ -45,6 +45,7 @@ WORD_FACTS = frozenset({
     "kind", "skill", "skills", "tag", "choices", "expected", "what",  # names of things
     "title", "task", "message",  # a task's title, a person's message
     "min", "max",  # the bounds of a range ("between {min} and {max}")
+    "table", "columns", "row",  # a synced table's name, column names, a row's place on a page (sync.api)
     "why", "error", "detail", "reason",  # a phrase or a sentence (a reason, an error's own words)
     "bundle", "path",  # a file's path
     "link",  # a web address (an unsubscribe link)

@@ -132,6 +132,11 @@ class Entity:
         return row
 
     @classmethod
+    def column_names(cls) -> frozenset[str]:
+        """The columns of the entity's rows (`to_row`'s keys, the store table's synced columns)."""
+        return _field_names(cls)
+
+    @classmethod
     def from_row(cls, row: dict[str, Any]) -> Self:
         """The entity from a stored or received row; unknown columns are ignored.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import operator
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from desktop.core.entities import SYNCED
@@ -50,6 +50,47 @@ class PulledChanges(BulkLoad):
             else:
                 upserts.setdefault(table, []).append(row)
         self._flush(upserts)
+        return touched
+
+    def apply_blocks(self, blocks: Iterable[Mapping[str, Any]], *, in_nfc: bool = False) -> set[str]:
+        """Write a page in columns (protocol.PullBlock, checked by sync.api): each block with one `executemany`.
+
+        Each block is {"table", "columns", "deleted", "rows": [[value, ...], ...]},
+        its rows' values in `columns` order. Returns the tables touched; the caller
+        wraps this and the cursor in one transaction, as for `apply_changes`. A page
+        holds each entity at most once, so blocks may go in any order: removals
+        first. Rows of a table this store does not know are skipped (a newer
+        server's), as `apply_changes` skips them. Where a pending operation covers
+        a row (shadows), the rows go through `apply_changes` as dicts. `in_nfc`: as
+        `apply_changes`'s; without it each row's text is put in NFC.
+        """
+        blocks = list(blocks)
+        if self.connection.execute("SELECT 1 FROM shadows LIMIT 1").fetchone() is not None:
+            return self.apply_changes(
+                (
+                    {"table": b["table"], "row": dict(zip(b["columns"], row, strict=True)), "deleted": b["deleted"]}
+                    for b in blocks
+                    for row in b["rows"]
+                ),
+                in_nfc=in_nfc,
+            )
+        touched: set[str] = set()
+        for block in sorted(blocks, key=lambda b: not b["deleted"]):
+            table, rows = block["table"], block["rows"]
+            cls = SYNCED.get(table)
+            if cls is None or not rows:
+                continue
+            columns = tuple(block["columns"])
+            if not in_nfc:
+                rows = [list(composed(dict(zip(columns, row, strict=True))).values()) for row in rows]
+            touched.add(table)
+            if block["deleted"]:
+                at = operator.itemgetter(*(columns.index(k) for k in cls.key))
+                keys = map(at, rows) if len(cls.key) > 1 else ((at(row),) for row in rows)
+                where = " AND ".join(f"{k} = ?" for k in cls.key)
+                self.connection.executemany(f"DELETE FROM {table} WHERE {where}", keys)
+            else:
+                self.connection.executemany(upsert_statement(table, columns, cls.key), rows)
         return touched
 
     def _flush(self, upserts: dict[str, list[dict[str, Any]]]) -> None:

@@ -79,6 +79,7 @@ else:  # the supported versions, as the OpenAPI description's enum for the heade
 
 
 _ROWS = "The shape of the rows the client stores (protocol.ROWS_HEADER); none: an older client's."
+_PAGE = "\"columns\": the page's changes as blocks of value lists (protocol.PAGE_HEADER); none: as dicts."
 
 
 async def _protocol_header(
@@ -353,6 +354,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         device: Annotated[str | None, Security(_device_header)] = None,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)] = None,
         rows: Annotated[str | None, Header(alias=protocol.ROWS_HEADER, description=_ROWS)] = None,
+        shape: Annotated[str | None, Header(alias=protocol.PAGE_HEADER, description=_PAGE)] = None,
     ) -> Response:
         """The next page of changes this user may see, after `cursor` (none: from the start).
 
@@ -360,9 +362,10 @@ def create_app(database_url: str | None = None) -> FastAPI:
         """
         token = bearer.credentials if bearer else None
         cursor, limit = asked.cursor, asked.limit
-        page = _page_from_replica(replica, device, token, cursor, limit)
+        in_columns = feed.in_columns_for(shape, rows)
+        page = _page_from_replica(replica, device, token, cursor, limit, in_columns)
         if page is None:
-            page = feed_tail.pull_request(db, tail, device, token, cursor, limit)
+            page = feed_tail.pull_request(db, tail, device, token, cursor, limit, in_columns=in_columns)
         page = feed.as_stored_by(page, rows)
         return Response(page.to_json(), media_type="application/json", headers=page.headers())
 
@@ -382,6 +385,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         return {
             "asked": hot_routes.query(messages.PullQuery, request),
             "rows": request.headers.get(protocol.ROWS_HEADER),
+            "shape": request.headers.get(protocol.PAGE_HEADER),
             **await credentials(request),
         }
 
@@ -405,6 +409,7 @@ def _page_from_replica(
     token: str | None,
     cursor: str | None,
     limit: int,
+    in_columns: bool = False,
 ) -> feed.Page | None:
     """The page as the hot standby has it, or None where only the primary can answer.
 
@@ -423,7 +428,7 @@ def _page_from_replica(
     try:
         with replica.statement() as s:  # as the primary's, below
             who = accounts.authenticate(s, device, token)
-            return feed.page(s, who.person, cursor, limit)
+            return feed.page(s, who.person, cursor, limit, in_columns=in_columns)
     except (ApiError, feed.CursorGone, storage.Unavailable) as error:
         log.debug("the primary serves a pull the replica could not: %r", error)
         return None

@@ -361,20 +361,93 @@ def encode(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> 
 
     Its text values in NFC, whatever wrote them: the pages promise it (`Page.to_json`).
     """
+    return stored(entity, deleted, row)[0]
+
+
+def stored(entity: Entity, deleted: bool, row: dict[str, Any] | None = None) -> tuple[str, str, int]:
+    """What a feed row holds of a change: (body, values, shape), see `_COLUMNS`.
+
+    The body is the wire change as JSON text, {"table", "row", "deleted"}; the
+    values are the row's values as a JSON array in the same order, and the shape
+    the number of its (table, columns, deleted) (`shape_number`): what a page in
+    columns is joined from (`Page.to_json`). Text values in NFC, whatever wrote
+    them: the pages promise it. Pass `row` when the caller already converted the entity.
+    Every statement that writes a body writes these with it.
+    """
+    row = composed(entity.to_row() if row is None else row)
+    body = json.dumps({"table": entity.table, "row": row, "deleted": deleted}, ensure_ascii=False, separators=(",", ":"))
+    values = json.dumps(list(row.values()), ensure_ascii=False, separators=(",", ":"))
+    return body, values, _shape(entity.table, tuple(row), deleted)
+
+
+# --- pages in columns (protocol.PAGE_HEADER) -------------------------------------
+#
+# A new workstation decodes its whole feed (480,000 changes) into dicts only to
+# take each row's values out again for `executemany`; a page that holds one block
+# of value lists per table and row shape decodes in half the time and frees at once
+# (docs/scale-out.md, "Initial sync", sixth and seventh passes). The server never
+# decodes for it: each feed row keeps its values (a JSON array) and its shape's
+# number beside its body, and a page joins those bytes under each shape's head.
+# A shape's number is a hash of its head, so a head is the same in every database
+# and every process: one learnt from any row (`columns_of`, from the row's own
+# body) or written here is good for all, and no table of shapes needs keeping
+# in step with the rows, nor any statement on a push.
+
+# head (JSON of {"table", "columns", "deleted"}) by shape number; learnt, never forgotten
+# (a few dozen: one per table, column set and deleted).
+_heads: dict[int, bytes] = {}
+_numbers: dict[tuple[str, tuple[str, ...], bool], int] = {}
+
+
+def shape_head(table: str, columns: Iterable[str], deleted: bool) -> bytes:
+    """A block's head as the page writes it, JSON `{"table":..,"columns":[..],"deleted":..}` in UTF-8."""
     return json.dumps(
-        {"table": entity.table, "row": composed(entity.to_row() if row is None else row), "deleted": deleted},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+        {"table": table, "columns": list(columns), "deleted": deleted}, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+
+
+def shape_number(head: bytes) -> int:
+    """The number a feed row stores for its shape: the first 8 bytes of the head's SHA-256, signed (a BIGINT)."""
+    return int.from_bytes(hashlib.sha256(head).digest()[:8], "big", signed=True)
+
+
+def _shape(table: str, columns: tuple[str, ...], deleted: bool) -> int:
+    key = (table, columns, deleted)
+    number = _numbers.get(key)
+    if number is None:
+        head = shape_head(table, columns, deleted)
+        number = shape_number(head)
+        _heads[number] = head
+        _numbers[key] = number
+    return number
+
+
+def columns_of(body: bytes) -> tuple[str, int] | None:
+    """(values, shape) for a stored body, or None for one that is no wire change (server migration 19).
+
+    Learns the shape's head on the way: how a page in columns comes to know a shape
+    written by another process (`page_after`).
+    """
+    try:
+        change = json.loads(body)
+        row, table, deleted = change["row"], change["table"], change["deleted"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(row, dict) or not isinstance(table, str) or not isinstance(deleted, bool):
+        return None
+    values = json.dumps(list(row.values()), ensure_ascii=False, separators=(",", ":"))
+    return values, _shape(table, tuple(row), deleted)
 
 
 # The columns of a feed row as `_row` makes it, in order.
 _COLUMNS = (
     "table_name", "entity_key", "deleted", "published", "audience", "site_id", "viewers", "at", "body",
-    "worker_site_id", "outsider_kinds", "organisation_id", "organisations",
+    "worker_site_id", "outsider_kinds", "organisation_id", "organisations", "row_values", "row_shape",
 )
 # Those a database had before organisations (server migration 13): for earlier steps that write the feed.
-_BEFORE_TENANTS = _COLUMNS[:-2]
+_BEFORE_TENANTS = _COLUMNS[:11]
+# Those it had before pages in columns (server migration 19), likewise.
+BEFORE_PAGES_IN_COLUMNS = _COLUMNS[:13]
 
 
 def _insert(columns: tuple[str, ...]) -> str:
@@ -387,6 +460,7 @@ _INSERT = _insert(_COLUMNS)
 def _row(
     entity: Entity, deleted: bool, seen: Visibility, at: str, row: dict[str, Any] | None = None
 ) -> tuple[Any, ...]:
+    body, values, shape = stored(entity, deleted, row)
     return (
         entity.table,
         entity.key_value(),
@@ -396,11 +470,13 @@ def _row(
         seen.site_id,
         seen.viewer_text(),
         at,
-        encode(entity, deleted, row),
+        body,
         seen.worker_site_id,
         seen.outsider_text(),
         seen.organisation_id,
         seen.organisations_text(),
+        values,
+        shape,
     )
 
 
@@ -433,7 +509,11 @@ def reach_ahead(session: Session, task_ids: Iterable[str]) -> Callable[[], dict[
 
 
 def record(
-    session: Session, changes: Iterable[Change], at: str, reach: dict[str, Reach | None] | None = None
+    session: Session,
+    changes: Iterable[Change],
+    at: str,
+    reach: dict[str, Reach | None] | None = None,
+    columns: tuple[str, ...] = _COLUMNS,
 ) -> None:
     """Add the changes of one transaction to the feed, replacing older rows of the same entities.
 
@@ -442,7 +522,7 @@ def record(
     a circle); the row's `xid` is the writing transaction's, which is what
     orders the feed (see the module's docstring). `reach`: what `reach_ahead`
     answered for tasks (the feed's rows as they were before this write), which
-    spares a query per changed task it holds.
+    spares a query per changed task it holds. `columns`: as `_write`'s (a migration step before the last).
     """
     latest: dict[tuple[str, str], Change] = {}
     for change in changes:
@@ -467,11 +547,12 @@ def record(
             _row(change.entity, change.deleted, visibility(change.entity, owners), at)
             for _, change in latest.items()
         ],
+        columns,
     )
     for task in widened:
-        _emit_again(session, task, at, skip=set(latest))
+        _emit_again(session, task, at, skip=set(latest), columns=columns)
     for person_id in shown_wider:
-        _show_person_again(session, owners, person_id, at, skip=set(latest))
+        _show_person_again(session, owners, person_id, at, skip=set(latest), columns=columns)
 
 
 def across_the_border(owners: Owners, written: Iterable[Entity]) -> list[str]:
@@ -492,7 +573,14 @@ def across_the_border(owners: Owners, written: Iterable[Entity]) -> list[str]:
     return wider
 
 
-def _show_person_again(session: Session, owners: Owners, person_id: str, at: str, skip: set[tuple[str, str]]) -> None:
+def _show_person_again(
+    session: Session,
+    owners: Owners,
+    person_id: str,
+    at: str,
+    skip: set[tuple[str, str]],
+    columns: tuple[str, ...] = _COLUMNS,
+) -> None:
     """Write a person's row, public skills and endorsements again, shown to their wider reach."""
     person = session.unlocked(Person, person_id)
     rows: list[Entity] = [person] if person is not None else []
@@ -501,6 +589,7 @@ def _show_person_again(session: Session, owners: Owners, person_id: str, at: str
     _write(
         session,
         [_row(e, False, visibility(e, owners), at) for e in rows if (e.table, e.key_value()) not in skip],
+        columns,
     )
 
 
@@ -849,6 +938,9 @@ class Page:
     bodies: list[bytes]  # each change's stored JSON, as UTF-8 bytes straight from the database
     cursor: str
     more: bool
+    # A page in columns (`in_columns`): its changes as blocks, each a shape's
+    # head joined with its rows' stored values, `bodies` then empty.
+    blocks: list[bytes] | None = None
 
     def to_json(self, around: tuple[bytes, bytes] = (b"", b"")) -> bytes:
         """The pull response, without decoding and re-encoding the stored changes; `around` written before and after it.
@@ -863,13 +955,19 @@ class Page:
         the worker threads' malloc arenas, page faults: 270 against 110 µs per
         page in a microbenchmark over 100,000 scattered bodies (docs/scale-out.md
         "Fifth pass"). `around`: the push answer's wrapping (app.push_operations).
+        A page in columns says `"changes":[]` and its blocks under `"tables"`
+        (protocol.PullPage).
         """
         head = around[0] + b'{"changes":['
+        if self.blocks is not None:
+            head += b'],"tables":['
+            bodies = self.blocks
+        else:
+            bodies = self.bodies
         tail = (
             f'],"cursor":{json.dumps(self.cursor)},"more":{"true" if self.more else "false"},"nfc":true}}'.encode()
             + around[1]
         )
-        bodies = self.bodies
         if not bodies:
             return head + tail
         if len(bodies) == 1:
@@ -927,15 +1025,25 @@ def _without(body: bytes, dropped: dict[bytes, str]) -> bytes:
 _page_order = operator.itemgetter(0, 1, 2)  # a page query's rows: (part, xid, seq), the newest seq last
 
 
-def page(session: Session, person: Person, cursor: str | None, limit: int) -> Page:
+def page(session: Session, person: Person, cursor: str | None, limit: int, *, in_columns: bool = False) -> Page:
     """The next page of changes this person may see, after `cursor`.
 
     The page's query must see a snapshot taken after the bound's (the first
     statement, see `_POSTGRES_BOUND`): run it outside an explicit transaction
     (`Database.statement()`) or in one at READ COMMITTED, never REPEATABLE READ.
+    `in_columns`: as `page_after`'s.
     """
     state, after = where_to_continue(session, person, cursor)
-    return page_after(session, state, person, after, limit)
+    return page_after(session, state, person, after, limit, in_columns=in_columns)
+
+
+def in_columns_for(asked: str | None, rows: str | None) -> bool:
+    """Whether a pull asking `asked` (its protocol.PAGE_HEADER) with `rows` (its ROWS_HEADER) gets a page in columns.
+
+    Only for a client that stores today's rows (`as_stored_by` leaves its pages
+    as they are): the columns of older ones' are not what the feed stores.
+    """
+    return asked == protocol.PAGE_IN_COLUMNS and rows is not None and rows.isdigit() and int(rows) >= 3
 
 
 def where_to_continue(session: Session, person: Person, cursor: str | None) -> tuple[_FeedState, Position]:
@@ -967,20 +1075,59 @@ def continue_ahead(session: Session, cursor: str | None) -> Callable[[Person], t
     return lambda person: (answered := state(), _continue_after(answered, person, cursor))
 
 
-def page_after(session: Session, state: _FeedState, person: Person, after: Position, limit: int) -> Page:
-    """`page` from `after`, read from the database (`state` from `where_to_continue`)."""
-    high = state.high
-    condition, params = reader_filter(person)
+def page_after(
+    session: Session, state: _FeedState, person: Person, after: Position, limit: int, *, in_columns: bool = False
+) -> Page:
+    """`page` from `after`, read from the database (`state` from `where_to_continue`).
+
+    `in_columns`: the page in columns (`Page.blocks`, see "pages in columns" above)
+    where every row has its values and shape stored and each shape's head is
+    known or learnt from a body; otherwise (a row written by an older server's
+    code and not yet back-filled) the same page of bodies.
+    """
     # The bodies come as bytes, never decoded into str and encoded again (a full
     # page is about 7 MB): 40 % of the server's time for a page on SQLite.
     body = "convert_to(body, 'UTF8')" if session.dialect == "postgresql" else "CAST(body AS BLOB)"
+    if not in_columns:
+        rows, position, more = _page_rows(session, state, person, after, limit, (body,))
+        return Page([bytes(r[3]) for r in rows], make_cursor(state, person, position), more)
+    values = "convert_to(row_values, 'UTF8')" if session.dialect == "postgresql" else "CAST(row_values AS BLOB)"
+    rows, position, more = _page_rows(session, state, person, after, limit, ("row_shape", values))
+    if not all(r[3] in _heads and r[4] is not None for r in rows):
+        # Once per shape and process (a head is learnt from the row's own body), or
+        # rows without values: read again with the bodies. The second read is a page
+        # of its own, as valid as the first (a later snapshot, the same bound).
+        rows, position, more = _page_rows(session, state, person, after, limit, ("row_shape", values, body))
+        for r in rows:
+            if r[3] is not None and r[3] not in _heads:
+                columns_of(bytes(r[5]))  # learns the body's shape (one that is not r[3]'s is left unknown)
+        if not all(r[3] in _heads and r[4] is not None for r in rows):
+            return Page([bytes(r[5]) for r in rows], make_cursor(state, person, position), more)
+    shaped: dict[int, list[bytes]] = {}
+    for r in rows:
+        found = shaped.get(r[3])
+        if found is None:
+            shaped[r[3]] = found = []
+        found.append(r[4])
+    blocks = [_heads[shape][:-1] + b',"rows":[' + b",".join(v) + b"]}" for shape, v in shaped.items()]
+    return Page([], make_cursor(state, person, position), more, blocks)
+
+
+def _page_rows(
+    session: Session, state: _FeedState, person: Person, after: Position, limit: int, selected: tuple[str, ...]
+) -> tuple[list[Any], Position, bool]:
+    """The rows of the page from `after`, (part, xid, seq, *selected) in feed order; the position reached; more."""
+    high = state.high
+    condition, params = reader_filter(person)
+    names = [f"c{i}" for i in range(len(selected))]
+    named = ", ".join(f"{s} AS {n}" for s, n in zip(selected, names, strict=True))
     # The newest seq comes along (part 1) for the caught-up position, see below.
     query = (
-        f"WITH page AS (SELECT xid, seq, {body} AS body FROM changes "
+        f"WITH page AS (SELECT xid, seq, {named} FROM changes "
         f"WHERE (xid, seq) > (?, ?) AND (xid, seq) <= (?, ?) AND {condition} "
         f"ORDER BY xid, seq LIMIT {int(limit) + 1}) "
-        "SELECT 0 AS part, xid, seq, body FROM page "
-        "UNION ALL SELECT 1, 0, max(seq), NULL FROM changes"
+        f"SELECT 0 AS part, xid, seq, {', '.join(names)} FROM page "
+        f"UNION ALL SELECT 1, 0, max(seq), {', '.join('NULL' for _ in names)} FROM changes"
     )
     if session.dialect == "postgresql":
         # In binary format: a bytea travels as its bytes, not as hex text that
@@ -996,10 +1143,8 @@ def page_after(session: Session, state: _FeedState, person: Person, after: Posit
     rows, newest_seq = found[:-1], int(found[-1][2] or 0)
     if len(rows) > limit:
         rows = rows[:limit]
-        last = (int(rows[-1][1]), int(rows[-1][2]))
-        return Page([bytes(r[3]) for r in rows], make_cursor(state, person, last), True)
-    caught_up = caught_up_position(state, newest_seq)
-    return Page([bytes(r[3]) for r in rows], make_cursor(state, person, max(caught_up, after)), False)
+        return rows, (int(rows[-1][1]), int(rows[-1][2])), True
+    return rows, max(caught_up_position(state, newest_seq), after), False
 
 
 def caught_up_position(state: _FeedState, newest_seq: int) -> Position:

@@ -459,9 +459,18 @@ def page_from(
     person: Person,
     where: tuple[feed._FeedState, feed.Position],
     limit: int,
+    *,
+    in_columns: bool = False,
 ) -> feed.Page:
-    """`page`, with the feed's state and the position to go on from already read (`feed.continue_ahead`)."""
+    """`page`, with the feed's state and the position to go on from already read (`feed.continue_ahead`).
+
+    `in_columns` (`feed.page_after`'s) is answered by the database, never by the tail:
+    only a bulk load asks for it, whose pages are mostly far behind the tail, and the
+    tail would hold every row's values a second time for it.
+    """
     state, after = where
+    if in_columns:
+        return feed.page_after(session, state, person, after, limit, in_columns=True)
     served = tail.page(session, state, person, after, limit) if tail is not None else None
     if served is None:
         return feed.page_after(session, state, person, after, limit)
@@ -469,7 +478,14 @@ def page_from(
 
 
 def pull_request(
-    db: Database, tail: Tail | None, device_header: str | None, token: str | None, cursor: str | None, limit: int
+    db: Database,
+    tail: Tail | None,
+    device_header: str | None,
+    token: str | None,
+    cursor: str | None,
+    limit: int,
+    *,
+    in_columns: bool = False,
 ) -> feed.Page:
     """A pull as it comes over the wire: both credentials checked, then the page after `cursor`.
 
@@ -479,15 +495,23 @@ def pull_request(
     on PostgreSQL; a tail that already holds what the bound lets through
     answers without another. Raises ApiError as `accounts.authenticate` does
     (401s), then "resync" (410) for a cursor that cannot be continued.
+    `in_columns`: as `page_from`'s.
     """
     with db.statement() as s:
         with s.pipelined():
-            answer = pull_ahead(s, tail, device_header, token, cursor, limit)
+            answer = pull_ahead(s, tail, device_header, token, cursor, limit, in_columns=in_columns)
         return answer()
 
 
 def pull_ahead(
-    session: Session, tail: Tail | None, device_header: str | None, token: str | None, cursor: str | None, limit: int
+    session: Session,
+    tail: Tail | None,
+    device_header: str | None,
+    token: str | None,
+    cursor: str | None,
+    limit: int,
+    *,
+    in_columns: bool = False,
 ) -> Callable[[], feed.Page]:
     """`pull_request` on `session`: its first round trip's statements sent now, the page made by the returned function.
 
@@ -504,7 +528,7 @@ def pull_ahead(
     def answer() -> feed.Page:
         who = identified()
         try:
-            return page_from(session, tail, who.person, where(who.person), limit)
+            return page_from(session, tail, who.person, where(who.person), limit, in_columns=in_columns)
         except feed.CursorGone:
             raise ApiError("resync", {"cursor": cursor}) from None
 

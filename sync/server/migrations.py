@@ -507,7 +507,7 @@ def _v17_guidelines_per_organisation(s: Session) -> None:
         Guideline.from_row(dict(zip(present, row, strict=True)))
         for row in s.execute("SELECT * FROM guidelines ORDER BY organisation_id, audience").fetchall()
     ]
-    feed.record(s, [operations.Change(g) for g in rows], utc_now())
+    feed.record(s, [operations.Change(g) for g in rows], utc_now(), columns=feed.BEFORE_PAGES_IN_COLUMNS)
 
 
 def _v18_invitation_mail(s: Session) -> None:
@@ -518,6 +518,36 @@ def _v18_invitation_mail(s: Session) -> None:
     """
     for statement in INVITATION_MAIL:
         s.execute(statement)
+
+
+def _v19_pages_in_columns(s: Session) -> None:
+    """Each feed row's values and shape beside its body, for pages in columns (sync.server.feed).
+
+    A new workstation asks for its initial pull's pages as blocks of value lists
+    (protocol.PAGE_HEADER), which the server joins from these without decoding
+    anything (docs/scale-out.md "Initial sync", seventh pass). Every row written
+    from now on has them (`feed.stored`); the rows already there get them here, in
+    one pass over the bodies (batches of 5,000, as step 14's), from each body's own
+    row in its own order. A body that is no wire change keeps none, and a page
+    holding it is sent as bodies.
+    """
+    from sync.server import feed  # the encoding of today's rows, not a rule of this step
+
+    shape_type = "BIGINT" if s.dialect == "postgresql" else "INTEGER"
+    s.execute("ALTER TABLE changes ADD COLUMN row_values TEXT")
+    s.execute(f"ALTER TABLE changes ADD COLUMN row_shape {shape_type}")
+    last = -1
+    while True:
+        rows = s.execute("SELECT seq, body FROM changes WHERE seq > ? ORDER BY seq LIMIT 5000", (last,)).fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        filled = []
+        for seq, body in rows:
+            found = feed.columns_of(body.encode() if isinstance(body, str) else bytes(body))
+            if found is not None:
+                filled.append((*found, seq))
+        s.many("UPDATE changes SET row_values = ?, row_shape = ? WHERE seq = ?", filled)
 
 
 STEPS: tuple[Step, ...] = (
@@ -539,6 +569,7 @@ STEPS: tuple[Step, ...] = (
     _v16_feed_indexes_nothing_reads,
     _v17_guidelines_per_organisation,
     _v18_invitation_mail,
+    _v19_pages_in_columns,
 )
 LATEST = len(STEPS)
 

@@ -217,8 +217,9 @@ def _forget_tombstones(session: Session, person_id: str) -> None:
         if cls is None or cls not in PERSONAL:
             continue
         empty = erasure.emptied(cls.from_row(change["row"]))
-        session.execute(
-            "UPDATE changes SET body = ? WHERE seq = ?", (feed.encode(empty, True), seq)
+        session.execute(  # the values beside the body too: a page in columns is made of them
+            "UPDATE changes SET body = ?, row_values = ?, row_shape = ? WHERE seq = ?",
+            (*feed.stored(empty, True), seq),
         )
 
 

@@ -86,6 +86,15 @@ def small_world_database(servers: Servers, backend: str, pool_size: int) -> Iter
     database.close()
 
 
+def migrated_before(db: storage.Database, step: migrations.Step) -> None:
+    """Bring a new database to the schema just before server migration `step`, as a server of then left it."""
+    with db.write() as s:
+        s.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for version, earlier in enumerate(migrations.STEPS[: migrations.STEPS.index(step)], start=1):
+            earlier(s)
+            s.execute("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')", (version,))
+
+
 def scratch_database(servers: Servers, backend: str) -> Iterator[storage.Database]:
     """A new database of `backend` with one table, `scratch (id TEXT PRIMARY KEY, note TEXT NOT NULL)` (for a fixture to yield from)."""
     database = storage.Database(servers.new_database(backend), pool_size=1)

@@ -167,9 +167,9 @@ def test_a_pull_cut_off_halfway_resumes_where_it_stopped(
     asked: list[str | None] = []
     real_pull = sync_api.ServerApi.pull_answer
 
-    def recording_pull(self: sync_api.ServerApi, token: str, cursor: str | None, *args: Any) -> Any:
+    def recording_pull(self: sync_api.ServerApi, token: str, cursor: str | None, *args: Any, **named: Any) -> Any:
         asked.append(cursor)
-        return real_pull(self, token, cursor, *args)
+        return real_pull(self, token, cursor, *args, **named)
 
     monkeypatch.setattr(sync_api.ServerApi, "pull_answer", recording_pull)
     second = staffroom.sync(anna, page_size=25)

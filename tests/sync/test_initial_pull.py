@@ -20,6 +20,7 @@ import sys
 import threading
 import unicodedata
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -61,8 +62,13 @@ class ScriptedFeed:
         headers: bool = True,
         lie_at: int | None = None,
         nfc: bool = False,
+        columns: bool = False,
+        spoil: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> None:
         self.changes = changes
+        self.columns = columns  # True: a page asked in columns is answered so, as a current server does
+        self.spoil = spoil  # what to do to the blocks of the page from position 20, each time
+        self.in_columns: list[bool] = []  # whether each request asked for columns
         self.nfc = nfc  # True: the pages promise their text in NFC, as a current server's do
         self.fail_at = fail_at  # the position whose page fails, once
         self.headers = headers  # False: an older server, whose answers name their cursor in the body only
@@ -71,29 +77,58 @@ class ScriptedFeed:
         self.threads: set[str] = set()
 
     def pull(
-        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = 0,
+        cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,  # answered with changes all the same, as an older server does
     ) -> protocol.PullPage:
         start = int(cursor) if cursor else 0
         self.asked.append((cursor, limit))
+        self.in_columns.append(in_columns)
         self.threads.add(threading.current_thread().name)
         if self.fail_at is not None and start >= self.fail_at:
             self.fail_at = None
             raise ServerUnreachable.because(said("kablet er trukket ud", "the cable is out"))
         end = min(start + limit, len(self.changes))
-        page = {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}
+        page: dict[str, Any] = {"changes": self.changes[start:end], "cursor": str(end), "more": end < len(self.changes)}
+        if in_columns and self.columns:
+            page["tables"] = in_blocks(page["changes"])
+            page["changes"] = []
+            if self.spoil is not None and start == 20:
+                self.spoil(page["tables"])
         if self.nfc:
             page["nfc"] = True
+        if in_columns and self.columns:  # checked as sync.api checks what it decodes
+            return PullAnswer(json.dumps(page).encode(), page["cursor"], page["more"]).page()
         return page  # type: ignore[return-value]
 
     def pull_answer(
-        self, token: str, cursor: str | None, limit: int = 0, cancel: threading.Event | None = None
+        self,
+        token: str,
+        cursor: str | None,
+        limit: int = 0,
+        cancel: threading.Event | None = None,
+        *,
+        in_columns: bool = False,
     ) -> PullAnswer:
         """The same page as an answer not yet decoded, with its cursor in headers, as the server sends it."""
-        page = self.pull(token, cursor, limit, cancel)
+        page = self.pull(token, cursor, limit, cancel, in_columns=in_columns)
         if not self.headers:  # decoded on arrival, as PullAnswer.of does it without the headers
             return PullAnswer(b"", page["cursor"], page["more"], page)
         named = "999999" if self.lie_at is not None and int(cursor or 0) == self.lie_at else page["cursor"]
         return PullAnswer(json.dumps(page).encode("utf-8"), named, page["more"])
+
+
+def in_blocks(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Changes as a page in columns holds them (protocol.PullBlock), one block per table, shape and deleted."""
+    blocks: dict[tuple[str, tuple[str, ...], bool], list[list[Any]]] = {}
+    for change in changes:
+        key = (change["table"], tuple(change["row"]), change["deleted"])
+        blocks.setdefault(key, []).append(list(change["row"].values()))
+    return [{"table": t, "columns": list(c), "deleted": d, "rows": rows} for (t, c, d), rows in blocks.items()]
 
 
 def hits(store: Store, word: str) -> int:
@@ -174,6 +209,80 @@ def test_pulled_text_is_put_in_nfc_unless_the_page_promises_it_is(tmp_path: Path
         finally:
             store.close()
         # Taken at its word: a server that promised NFC is not checked again.
+        assert stored == (title if promised else "Sommerfest på Åskolen")
+
+
+def test_an_initial_pull_asks_for_pages_in_columns_and_stores_what_a_pull_of_dicts_stores(tmp_path: Path) -> None:
+    """A bulk load asks for blocks of value lists (protocol.PAGE_HEADER); an incremental pull does not.
+
+    The same feed served in columns, and as dicts (a server that ignores the
+    header), gives the same store; a tombstone on a later page in columns
+    removes its row, and a table this client does not know is skipped.
+    """
+    world = make_world()
+    changes = [
+        *task_changes(world, 50),
+        {"table": "tasks", "row": world.task(id="t0003").to_row(), "deleted": True},
+        {"table": "newer_table", "row": {"id": "x"}, "deleted": False},
+    ]
+    stores = {}
+    try:
+        for columns in (True, False):
+            store = stores[columns] = Store(tmp_path / f"columns-{columns}.sqlite3")
+            feed = ScriptedFeed(list(changes), columns=columns, nfc=True)
+            pulled = pull_changes(store, feed, "t", page_size=15)  # type: ignore[arg-type]
+            assert pulled.changes == 52 and feed.in_columns == [True] * 4
+            feed.changes += task_changes(world, 55)[50:]
+            pulled = pull_changes(store, feed, "t", page_size=15)  # type: ignore[arg-type]
+            assert pulled.changes == 5 and feed.in_columns[4:] == [False]  # incremental: as dicts
+        rows = [s.rows("SELECT * FROM tasks ORDER BY id") for s in stores.values()]
+        assert rows[0] == rows[1] and len(rows[0]) == 54 and hits(stores[True], "sommerfest") == 54
+        assert "t0003" not in {r["id"] for r in rows[0]}
+    finally:
+        for store in stores.values():
+            store.close()
+
+
+def _short_of_a_value(blocks: list[dict[str, Any]]) -> None:
+    blocks[0]["rows"][7].pop()
+
+
+def _a_column_renamed(blocks: list[dict[str, Any]]) -> None:
+    blocks[0]["columns"][2] = "poster"
+
+
+@pytest.mark.parametrize("spoil", [_short_of_a_value, _a_column_renamed])
+def test_a_page_in_columns_that_the_store_cannot_hold_is_refused_saying_where_and_not_written(
+    tmp_path: Path, spoil: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    store = Store(tmp_path / "k.sqlite3")
+    feed = ScriptedFeed(task_changes(make_world(), 50), columns=True, nfc=True, spoil=spoil)
+    try:
+        with pytest.raises(ServerTrouble) as refused:
+            pull_changes(store, feed, "token", page_size=20)  # type: ignore[arg-type]
+        assert refused.value.code == "bad_answer"
+        said_en = refused.value.message("en")
+        if spoil is _short_of_a_value:
+            assert "Row 8 of tasks" in said_en and refused.value.detail["row"] == 7
+        else:
+            assert "tasks" in said_en and "poster" in said_en
+        assert store.state(CURSOR) == "20" and len(store.rows("SELECT id FROM tasks")) == 20  # the first page only
+    finally:
+        store.close()
+
+
+def test_text_pulled_in_columns_is_put_in_nfc_unless_the_page_promises_it_is(tmp_path: Path) -> None:
+    title = unicodedata.normalize("NFD", "Sommerfest på Åskolen")
+    changes = [{"table": "tasks", "row": make_world().task(id="nfd", title=title).to_row(), "deleted": False}]
+    for promised in (False, True):
+        store = Store(tmp_path / f"promised-{promised}.sqlite3")
+        try:
+            feed = ScriptedFeed(changes, nfc=promised, columns=True)
+            pull_changes(store, feed, "t")  # type: ignore[arg-type]
+            assert feed.in_columns == [True]  # served as a block
+            stored = store.rows("SELECT title FROM tasks WHERE id = 'nfd'")[0]["title"]
+        finally:
+            store.close()
         assert stored == (title if promised else "Sommerfest på Åskolen")
 
 
