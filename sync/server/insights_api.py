@@ -26,8 +26,9 @@ router = APIRouter(tags=["insights"])
 
 _device = APIKeyHeader(name=protocol.DEVICE_HEADER, auto_error=False, scheme_name="device")
 _bearer = HTTPBearer(auto_error=False, scheme_name="token")
+# 404: a `site_id` of another organisation is answered as one there is none of (outside_organisation).
 _responses: dict[int | str, dict[str, Any]] = {
-    status: {"model": messages.ErrorBody} for status in (400, 401, 403, 422, 426, 503)
+    status: {"model": messages.ErrorBody} for status in (400, 401, 403, 404, 422, 426, 503)
 }
 
 
