@@ -152,6 +152,9 @@ def remember_the_device(base: Path, url: str) -> None:
     from desktop import credentials
 
     credential = credentials.device_credential(url) or ""
+    # The client folder exists only when the demo chose the client's folders itself; with
+    # KNOP_CONFIG_DIR and the others set (IT, the tests) nothing made it yet.
+    (base / DEVICE_FILE).parent.mkdir(parents=True, exist_ok=True)
     (base / DEVICE_FILE).write_text(credential.partition(".")[0] + "\n", encoding="utf-8")
 
 
